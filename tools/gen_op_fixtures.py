@@ -1,0 +1,608 @@
+#!/usr/bin/python3
+"""Writes the op fixtures that test/ops/*.test.ts compare torch-ts against.
+
+Run with Debian's PyTorch (`apt-get install -y python3-torch`):
+
+    /usr/bin/python3 tools/gen_op_fixtures.py
+
+It writes, into test/fixtures/:
+  ops.json           forward values and input gradients of every op case
+  ops-errors.json    PyTorch's error messages for bad input
+  ops-printing.json  PyTorch's repr() of representative tensors
+
+Format (kept simple so the TypeScript side is a few lines):
+  A tensor is {"shape": [..], "dtype": "float64"|"float32"|"int32"|"bool", "data": [flat, row-major]}.
+  Floats are written with Python's repr, which round-trips float64 exactly (float32 values are
+  widened exactly to float64 first); NaN and infinities are the strings "nan", "inf", "-inf".
+  PyTorch's int64 tensors (indices, argmax) are written as "int32": torch-ts's default integer
+  and index dtype is int32 (docs/API-CONTRACT.md); every value here fits.
+
+A case of ops.json:
+  name         unique, "<fn>" or "<fn>/float32" for the float32 variant of a float64 case
+  fn           key of the torch-ts call in test/ops/op-table.ts
+  expr         the PyTorch expression that produced the values (inputs are x, y, z, w in order)
+  inputs       tensors; "requiresGrad" marks the leaves we differentiate; "view": "transpose"
+               means the test passes leaf.transpose(-2, -1) (a non-contiguous view) to the op,
+               while gradients are still with respect to the leaf
+  outputs      list of tensors (ops returning tuples, e.g. max(dim) or chunk, give several)
+  gradOutputs  a fixed upstream gradient per output (null for integer/bool outputs); absent for
+               forward-only cases
+  grads        torch.autograd.grad(float outputs, leaves, gradOutputs) per input (null for
+               inputs that do not require grad)
+  gradcheck    false where the op is not differentiable at the chosen inputs (ties, kinks), so
+               a finite-difference check would be meaningless there
+"""
+import json
+import math
+import zlib
+from pathlib import Path
+
+import torch
+
+OUT_DIR = Path(__file__).resolve().parent.parent / "test" / "fixtures"
+
+# ---------------------------------------------------------------------------------------------
+# Input specifications
+
+
+class In:
+    """One input: how to make its values, its dtype, whether it requires grad, its view."""
+
+    def __init__(self, shape, kind="randn", dtype="float64", values=None, grad=None, view=None,
+                 high=None, dim=None):
+        self.shape = list(shape)
+        self.kind = kind
+        self.dtype = dtype
+        self.values = values
+        self.grad = dtype in ("float64", "float32") if grad is None else grad
+        self.view = view
+        self.high = high  # exclusive bound for integer indices
+        self.dim = dim  # for "perm": the dim along which indices must be distinct
+
+    def make(self, gen, dtype_override=None):
+        dtype = dtype_override if (dtype_override and self.dtype in ("float64", "float32")) else self.dtype
+        tdt = {"float64": torch.float64, "float32": torch.float32, "int32": torch.int64,
+               "bool": torch.bool}[dtype]
+        shape = self.shape
+        if self.values is not None:
+            t = torch.tensor(self.values, dtype=tdt).reshape(shape)
+        elif self.kind == "randn":
+            t = torch.randn(shape, generator=gen, dtype=torch.float64).to(tdt)
+        elif self.kind == "pos":  # strictly positive, away from 0: log, sqrt, div, pow bases
+            t = (torch.rand(shape, generator=gen, dtype=torch.float64) * 1.5 + 0.5).to(tdt)
+        elif self.kind == "log1p":  # inside log1p's domain (> -1), away from the pole
+            t = (torch.rand(shape, generator=gen, dtype=torch.float64) * 2.5 - 0.5).to(tdt)
+        elif self.kind == "index":
+            t = torch.randint(0, self.high, shape, generator=gen, dtype=torch.int64)
+        elif self.kind == "perm":  # distinct indices along self.dim (scatter is only defined so)
+            d = self.dim % len(shape)
+            other = [s for i, s in enumerate(shape) if i != d]
+            n = math.prod(other)
+            rows = [torch.randperm(self.high, generator=gen)[: shape[d]] for _ in range(n)]
+            t = torch.stack(rows).reshape(other + [shape[d]])
+            t = t.movedim(-1, d).contiguous()
+        elif self.kind == "bool":
+            t = torch.rand(shape, generator=gen) < 0.5
+        else:
+            raise ValueError(self.kind)
+        return t, dtype
+
+
+def F(*shape, **kw):
+    """A float64 input (requires grad)."""
+    return In(shape, **kw)
+
+
+def V(values, shape=None, dtype="float64", **kw):
+    """An input with explicit values."""
+    if shape is None:
+        shape = list(torch.tensor(values).shape)
+    return In(shape, values=values, dtype=dtype, **kw)
+
+
+def I(*shape, high, **kw):
+    return In(shape, kind="index", dtype="int32", high=high, **kw)
+
+
+def P(*shape, high, dim):
+    return In(shape, kind="perm", dtype="int32", high=high, dim=dim)
+
+
+def B(*shape):
+    return In(shape, kind="bool", dtype="bool")
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers available to case expressions
+
+
+def d_tanh(x):
+    """First derivative of tanh built with create_graph=True: its gradient is the second."""
+    return torch.autograd.grad(torch.tanh(x).sum(), x, create_graph=True)[0]
+
+
+def d_sigmoid(x):
+    return torch.autograd.grad(torch.sigmoid(x).sum(), x, create_graph=True)[0]
+
+
+def grad_penalty(x, w):
+    """WGAN-GP style penalty: squared norm of d(sum(tanh(x @ w)))/dx, differentiated again."""
+    gx = torch.autograd.grad(torch.tanh(x @ w).sum(), x, create_graph=True)[0]
+    return (gx * gx).sum()
+
+
+EVAL_GLOBALS = {"torch": torch, "d_tanh": d_tanh, "d_sigmoid": d_sigmoid,
+                "grad_penalty": grad_penalty}
+ARG_NAMES = ["x", "y", "z", "w"]
+
+# ---------------------------------------------------------------------------------------------
+# The case table. case(fn, expr, inputs): fn is the key in test/ops/op-table.ts.
+
+CASES = []
+
+
+def case(fn, expr, inputs, *, backward=True, gradcheck=True, f32=False):
+    CASES.append(dict(fn=fn, expr=expr, inputs=inputs, backward=backward, gradcheck=gradcheck))
+    if f32:
+        CASES.append(dict(fn=fn, expr=expr, inputs=inputs, backward=backward, gradcheck=False,
+                          dtype="float32"))
+
+
+T = "transpose"
+
+# arithmetic (binary ops broadcast; a Python number is accepted as `other`)
+case("add", "torch.add(x, y)", [F(2, 3), F(2, 3)], f32=True)
+case("add.broadcast", "torch.add(x, y)", [F(2, 1, 3), F(4, 1)], f32=True)
+case("add.scalar", "torch.add(x, 2.5)", [F(2, 3)])
+case("add.alpha", "torch.add(x, y, alpha=2)", [F(2, 3), F(3)])
+case("add.noncontig", "torch.add(x, y)", [F(3, 2, view=T), F(2, 3)])
+case("add.rank0", "torch.add(x, y)", [F(), F(2, 3)])
+case("add.promote_f32_f64", "torch.add(x, y)", [F(2, 3, dtype="float32"), F(3)])
+case("add.method", "x.add(y)", [F(2, 3), F(2, 3)])
+case("sub", "torch.sub(x, y)", [F(4, 1), F(3)], f32=True)
+case("sub.scalar", "torch.sub(x, 1.25)", [F(2, 3)])
+case("sub.alpha", "torch.sub(x, y, alpha=0.5)", [F(2, 3), F(2, 3)])
+case("mul", "torch.mul(x, y)", [F(2, 3, 1), F(1, 4)], f32=True)
+case("mul.scalar", "torch.mul(x, -3)", [F(2, 3)])
+case("mul.noncontig", "torch.mul(x, y)", [F(4, 3, view=T), F(1, 3, view=T)])
+case("mul.same_input", "torch.mul(x, x)", [F(2, 3)])
+case("div", "torch.div(x, y)", [F(2, 3), F(3, kind="pos")], f32=True)
+case("div.scalar", "torch.div(x, 4)", [F(2, 3)])
+case("div.by_tensor_neg", "torch.div(x, y)", [F(3), F(2, 1, kind="pos")])
+case("neg", "torch.neg(x)", [F(2, 3)])
+case("pow", "torch.pow(x, y)", [F(2, 3, kind="pos"), F(3)], f32=True)
+case("pow.scalar_int", "torch.pow(x, 3)", [F(2, 3)])
+case("pow.scalar_square", "torch.pow(x, 2)", [F(2, 3)])
+case("pow.scalar_frac", "torch.pow(x, 0.5)", [F(2, 3, kind="pos")])
+case("pow.scalar_neg", "torch.pow(x, -1.5)", [F(2, 3, kind="pos")])
+case("pow.scalar_base", "torch.pow(2, x)", [F(2, 3)])
+case("pow.method", "x.pow(y)", [F(3, kind="pos"), F(2, 1)])
+
+# unary
+case("exp", "torch.exp(x)", [F(3, 4)], f32=True)
+case("exp.noncontig", "torch.exp(x)", [F(4, 3, view=T)])
+case("log", "torch.log(x)", [F(3, 4, kind="pos")], f32=True)
+case("log1p", "torch.log1p(x)", [F(3, 4, kind="log1p")])
+case("expm1", "torch.expm1(x)", [F(3, 4)])
+case("sqrt", "torch.sqrt(x)", [F(3, 4, kind="pos")], f32=True)
+case("rsqrt", "torch.rsqrt(x)", [F(3, 4, kind="pos")])
+case("abs", "torch.abs(x)", [F(3, 4)])
+case("abs.at_zero", "torch.abs(x)", [V([-2.0, 0.0, 3.0])], gradcheck=False)
+case("sign", "torch.sign(x)", [V([-2.5, 0.0, 3.0, -0.0, 1e-300])])
+case("sin", "torch.sin(x)", [F(3, 4)])
+case("cos", "torch.cos(x)", [F(3, 4)])
+case("tanh", "torch.tanh(x)", [F(3, 4)], f32=True)
+case("tanh.noncontig", "torch.tanh(x)", [F(4, 3, view=T)])
+case("sigmoid", "torch.sigmoid(x)", [F(3, 4)], f32=True)
+case("sigmoid.extreme", "torch.sigmoid(x)", [V([-800.0, -40.0, 0.0, 40.0, 800.0])])
+case("relu", "torch.relu(x)", [F(3, 4)], f32=True)
+case("relu.at_zero", "torch.relu(x)", [V([-1.0, 0.0, 2.0])], gradcheck=False)
+case("clamp", "torch.clamp(x, -0.5, 0.5)", [F(3, 4)])
+case("clamp.min", "torch.clamp(x, min=0.1)", [F(3, 4)])
+case("clamp.max", "torch.clamp(x, max=-0.2)", [F(3, 4)])
+case("clamp.at_bounds", "torch.clamp(x, -1.0, 1.0)", [V([-2.0, -1.0, 0.0, 1.0, 2.0])],
+     gradcheck=False)
+case("maximum", "torch.maximum(x, y)", [F(2, 3), F(3)])
+case("maximum.ties", "torch.maximum(x, y)", [V([1.0, 2.0, 3.0]), V([1.0, 5.0, 3.0])],
+     gradcheck=False)
+case("minimum", "torch.minimum(x, y)", [F(2, 1), F(2, 3)])
+case("minimum.ties", "torch.minimum(x, y)", [V([1.0, 2.0, 3.0]), V([1.0, 5.0, 0.0])],
+     gradcheck=False)
+case("where", "torch.where(x, y, z)", [B(2, 3), F(2, 3), F(3)])
+case("where.broadcast_cond", "torch.where(x, y, z)", [B(3), F(2, 1), F(1, 3)])
+case("where.scalar_other", "torch.where(x, y, 0.0)", [B(2, 3), F(2, 3)])
+
+# reductions
+case("sum", "torch.sum(x)", [F(2, 3, 4)], f32=True)
+case("sum.dim", "torch.sum(x, 1)", [F(2, 3, 4)])
+case("sum.dim_neg_keepdim", "torch.sum(x, -1, keepdim=True)", [F(2, 3, 4)])
+case("sum.dims", "torch.sum(x, [0, 2])", [F(2, 3, 4)])
+case("sum.noncontig", "torch.sum(x, 0)", [F(4, 3, view=T)])
+case("sum.method", "x.sum(1, True)", [F(2, 3)])
+case("mean", "torch.mean(x)", [F(2, 3, 4)], f32=True)
+case("mean.dim", "torch.mean(x, 0)", [F(2, 3, 4)])
+case("mean.dims_keepdim", "torch.mean(x, [-1, 0], keepdim=True)", [F(2, 3, 4)])
+case("prod", "torch.prod(x)", [F(2, 3)])
+case("prod.dim", "torch.prod(x, 1)", [F(2, 3, 4)])
+case("prod.dim_keepdim", "torch.prod(x, -1, keepdim=True)", [F(3, 2)])
+case("prod.one_zero", "torch.prod(x)", [V([2.0, 0.0, -1.5, 3.0])])
+case("prod.two_zeros", "torch.prod(x)", [V([2.0, 0.0, -1.5, 0.0])])
+case("prod.dim_with_zero", "torch.prod(x, 1)", [V([[2.0, 0.0, 3.0], [1.5, -2.0, 0.5]])])
+case("max", "torch.max(x)", [F(3, 4)])
+case("max.ties", "torch.max(x)", [V([1.0, 3.0, 3.0, -2.0])], gradcheck=False)
+case("max.dim", "torch.max(x, 1)", [F(3, 4)])
+case("max.dim_keepdim", "torch.max(x, -1, keepdim=True)", [F(2, 3, 4)])
+case("min", "torch.min(x)", [F(3, 4)])
+case("min.dim", "torch.min(x, 0)", [F(3, 4)])
+case("min.dim_keepdim", "torch.min(x, 1, keepdim=True)", [F(2, 3, 4)])
+case("amax", "torch.amax(x, 1)", [F(3, 4)])
+case("amax.dims_keepdim", "torch.amax(x, [0, 2], keepdim=True)", [F(2, 3, 4)])
+case("amax.ties", "torch.amax(x, 0)", [V([[1.0, 2.0], [1.0, -3.0]])], gradcheck=False)
+case("amin", "torch.amin(x, -1)", [F(3, 4)])
+case("amin.dims", "torch.amin(x, [0, 1])", [F(2, 3, 4)])
+case("argmax", "torch.argmax(x)", [F(3, 4)], backward=False)
+case("argmax.dim", "torch.argmax(x, 1)", [F(3, 4)], backward=False)
+case("argmax.dim_keepdim", "torch.argmax(x, -1, keepdim=True)", [F(2, 3, 4)], backward=False)
+case("argmin", "torch.argmin(x)", [F(3, 4)], backward=False)
+case("argmin.dim", "torch.argmin(x, 0)", [F(3, 4)], backward=False)
+case("var", "torch.var(x)", [F(3, 4)], f32=True)
+case("var.dim_c0", "torch.var(x, 1, correction=0)", [F(3, 4)])
+case("var.dim_c1", "torch.var(x, 1, correction=1)", [F(3, 4)])
+case("var.dims_keepdim", "torch.var(x, [0, 2], keepdim=True)", [F(2, 3, 4)])
+case("std", "torch.std(x)", [F(3, 4)])
+case("std.dim_c0", "torch.std(x, 0, correction=0)", [F(3, 4)])
+case("std.dim_c1_keepdim", "torch.std(x, -1, correction=1, keepdim=True)", [F(2, 3, 4)])
+case("logsumexp", "torch.logsumexp(x, 1)", [F(3, 4)], f32=True)
+case("logsumexp.dims_keepdim", "torch.logsumexp(x, [0, 2], keepdim=True)", [F(2, 3, 4)])
+case("logsumexp.large", "torch.logsumexp(x, 0)", [V([1000.0, 1000.5, 999.0, -1000.0])])
+case("cumsum", "torch.cumsum(x, 0)", [F(3, 4)], f32=True)
+case("cumsum.neg_dim", "torch.cumsum(x, -1)", [F(2, 3, 4)])
+case("softmax", "torch.softmax(x, 1)", [F(3, 4)], f32=True)
+case("softmax.neg_dim", "torch.softmax(x, -1)", [F(2, 3, 4)])
+case("softmax.dim0", "torch.softmax(x, 0)", [F(3, 4)])
+case("softmax.large", "torch.softmax(x, 0)", [V([1000.0, 1001.0, 999.0])])
+case("logSoftmax", "torch.log_softmax(x, 1)", [F(3, 4)], f32=True)
+case("logSoftmax.neg_dim", "torch.log_softmax(x, -1)", [F(2, 3, 4)])
+case("logSoftmax.large", "torch.log_softmax(x, 0)", [V([1000.0, 1001.0, -999.0])])
+
+# linear algebra (matmul follows torch.matmul's 1-D / 2-D / broadcast-batched rules)
+case("matmul.dot", "torch.matmul(x, y)", [F(4), F(4)])
+case("matmul.vecmat", "torch.matmul(x, y)", [F(3), F(3, 4)])
+case("matmul.matvec", "torch.matmul(x, y)", [F(3, 4), F(4)])
+case("matmul.mm", "torch.matmul(x, y)", [F(2, 3), F(3, 4)], f32=True)
+case("matmul.batched_3d_2d", "torch.matmul(x, y)", [F(2, 3, 4), F(4, 5)], f32=True)
+case("matmul.batched_4d_3d", "torch.matmul(x, y)", [F(2, 1, 3, 4), F(3, 4, 2)])
+case("matmul.batched_1d_3d", "torch.matmul(x, y)", [F(4), F(2, 4, 3)])
+case("matmul.batched_3d_1d", "torch.matmul(x, y)", [F(2, 3, 4), F(4)])
+case("matmul.batched_2d_3d", "torch.matmul(x, y)", [F(3, 4), F(2, 4, 2)])
+case("matmul.noncontig", "torch.matmul(x, y)", [F(3, 2, view=T), F(4, 3, view=T)])
+case("mm", "torch.mm(x, y)", [F(2, 3), F(3, 4)], f32=True)
+case("mm.noncontig", "torch.mm(x, y)", [F(3, 2, view=T), F(4, 3, view=T)])
+case("bmm", "torch.bmm(x, y)", [F(2, 3, 4), F(2, 4, 5)])
+case("bmm.noncontig", "torch.bmm(x, y)", [F(2, 4, 3, view=T), F(2, 4, 5)])
+
+# joining, indexing, masking
+case("cat", "torch.cat([x, y, z], 0)", [F(1, 3), F(2, 3), F(3, 3)])
+case("cat.neg_dim", "torch.cat([x, y], -1)", [F(2, 2), F(2, 3)])
+case("cat.noncontig", "torch.cat([x, y], 1)", [F(3, 2, view=T), F(2, 1)])
+case("stack", "torch.stack([x, y, z], 0)", [F(2, 3), F(2, 3), F(2, 3)])
+case("stack.neg_dim", "torch.stack([x, y], -1)", [F(2, 3), F(2, 3)])
+case("gather", "torch.gather(x, 1, y)", [F(3, 4), I(3, 2, high=4)])
+case("gather.dim0", "torch.gather(x, 0, y)", [F(3, 4), I(5, 4, high=3)])
+case("scatter", "torch.scatter(x, 1, y, z)", [F(3, 5), P(3, 2, high=5, dim=1), F(3, 2)])
+case("scatter.dim0", "torch.scatter(x, 0, y, z)", [F(4, 3), P(2, 3, high=4, dim=0), F(2, 3)])
+case("scatter.value", "torch.scatter(x, 1, y, 2.5)", [F(3, 5), P(3, 2, high=5, dim=1)])
+case("scatterAdd", "torch.scatter_add(x, 1, y, z)", [F(3, 4), I(3, 6, high=4), F(3, 6)])
+case("scatterAdd.dim0", "torch.scatter_add(x, 0, y, z)", [F(3, 2), I(5, 2, high=3), F(5, 2)])
+case("indexSelect", "torch.index_select(x, 0, y)", [F(3, 4), V([2, 0, 2, 1], dtype="int32")])
+case("indexSelect.dim1", "torch.index_select(x, -1, y)", [F(3, 4), V([3, 3, 0], dtype="int32")])
+case("maskedFill", "torch.masked_fill(x, y, -1.5)", [F(2, 3), B(2, 3)])
+case("maskedFill.broadcast", "x.masked_fill(y, 0.25)", [F(2, 3), B(3)])
+case("triu", "torch.triu(x)", [F(3, 4)])
+case("triu.k1", "torch.triu(x, 1)", [F(4, 3)])
+case("triu.batched_neg", "torch.triu(x, -1)", [F(2, 3, 3)])
+case("tril", "torch.tril(x)", [F(3, 4)])
+case("tril.k_neg1", "torch.tril(x, -1)", [F(4, 3)])
+case("tril.k2", "torch.tril(x, 2)", [F(3, 5)])
+case("clone", "torch.clone(x)", [F(2, 3)])
+case("clone.noncontig", "x.clone()", [F(3, 2, view=T)])
+
+# views (gradients flow back through the view into the leaf)
+case("reshape", "x.reshape(4, 6)", [F(2, 3, 4)])
+case("reshape.infer", "x.reshape(-1, 2)", [F(2, 3, 2)])
+case("reshape.noncontig", "x.reshape(6)", [F(3, 2, view=T)])
+case("view", "x.view(3, 2, 2)", [F(2, 6)])
+case("transpose", "x.transpose(0, 2)", [F(2, 3, 4)])
+case("transpose.neg", "torch.transpose(x, -1, -2)", [F(2, 3, 4)])
+case("t", "x.t()", [F(2, 3)])
+case("permute", "x.permute(2, 0, 1)", [F(2, 3, 4)])
+case("squeeze", "x.squeeze()", [F(1, 3, 1, 2)])
+case("squeeze.dim", "x.squeeze(2)", [F(1, 3, 1, 2)])
+case("squeeze.dim_not_one", "x.squeeze(1)", [F(1, 3, 1, 2)])
+case("unsqueeze", "x.unsqueeze(1)", [F(2, 3)])
+case("unsqueeze.neg", "x.unsqueeze(-1)", [F(2, 3)])
+case("expand", "x.expand(2, 3, 4)", [F(3, 1)])
+case("expand.keep", "x.expand(2, -1, 4)", [F(1, 3, 1)])
+case("expandAs", "x.expand_as(y)", [F(3, 1), F(2, 3, 4, grad=False)])
+case("flatten", "x.flatten()", [F(2, 3, 4)])
+case("flatten.range", "x.flatten(1, 2)", [F(2, 3, 4, 2)])
+case("unflatten", "x.unflatten(1, (2, 3))", [F(2, 6)])
+case("narrow", "x.narrow(1, 1, 2)", [F(3, 4)])
+case("select", "x.select(0, -1)", [F(3, 4)])
+case("select.dim1", "x.select(1, 2)", [F(2, 4, 3)])
+case("slice.step", "x[:, 1:5:2]", [F(3, 6)])
+case("slice.start", "x[1:]", [F(4, 2)])
+case("contiguous", "x.contiguous()", [F(3, 2, view=T)])
+case("chunk", "x.chunk(2, 1)", [F(3, 4)])
+case("chunk.uneven", "torch.chunk(x, 3, 0)", [F(5, 2)])
+case("split", "x.split(2, 1)", [F(2, 5)])
+case("split.sizes", "torch.split(x, [1, 3], 0)", [F(4, 2)])
+case("unbind", "x.unbind(0)", [F(3, 2)])
+case("unbind.dim1", "torch.unbind(x, 1)", [F(2, 3)])
+
+# second order (create_graph=True): the output is a first derivative, its gradient the second
+case("tanh.second_derivative", "d_tanh(x)", [F(5)])
+case("sigmoid.second_derivative", "d_sigmoid(x)", [F(5)])
+case("gradientPenalty", "grad_penalty(x, y)", [F(4, 3), F(3, 2)])
+
+# comparisons and logical ops: forward only (integer-valued floats give exact ties)
+CMP_X = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+CMP_Y = [3.0, 2.0, 5.0]
+for op in ["eq", "ne", "lt", "le", "gt", "ge"]:
+    case(op, f"torch.{op}(x, y)", [V(CMP_X), V(CMP_Y)], backward=False)
+    case(f"{op}.scalar", f"torch.{op}(x, 3)", [V(CMP_X)], backward=False)
+case("logicalAnd", "torch.logical_and(x, y)", [B(2, 3), B(3)], backward=False)
+case("logicalOr", "torch.logical_or(x, y)", [B(2, 3), B(2, 3)], backward=False)
+case("logicalNot", "torch.logical_not(x)", [B(2, 3)], backward=False)
+NONFINITE = [1.0, math.nan, math.inf, -math.inf, -0.0, 1e308]
+case("isnan", "torch.isnan(x)", [V(NONFINITE)], backward=False)
+case("isfinite", "torch.isfinite(x)", [V(NONFINITE)], backward=False)
+# dtype promotion (forward only where the result is integer)
+case("add.int", "torch.add(x, y)", [V([1, 2, 3], dtype="int32"), V([[4], [5]], dtype="int32")],
+     backward=False)
+case("add.int_float_scalar", "torch.add(x, 1.5)", [V([1, 2, 3], dtype="int32")], backward=False)
+case("mul.int_f64", "torch.mul(x, y)", [V([1, 2, 3], dtype="int32"), F(3)])
+
+# ---------------------------------------------------------------------------------------------
+# Serialisation
+
+
+def enc_float(v):
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    return v
+
+
+TS_DTYPE = {torch.float64: "float64", torch.float32: "float32", torch.int64: "int32",
+            torch.int32: "int32", torch.bool: "bool"}
+
+
+def enc_tensor(t):
+    t = t.detach()
+    dtype = TS_DTYPE[t.dtype]
+    flat = t.contiguous().reshape(-1).tolist()
+    if dtype.startswith("float"):
+        data = [enc_float(float(v)) for v in flat]
+    elif dtype == "bool":
+        data = [bool(v) for v in flat]
+    else:
+        data = [int(v) for v in flat]
+    return {"shape": list(t.shape), "dtype": dtype, "data": data}
+
+
+def as_list(out):
+    if isinstance(out, torch.Tensor):
+        return [out]
+    return list(out)  # tuples, namedtuples (values, indices)
+
+
+def run_case(c):
+    dtype = c.get("dtype")
+    name = c["fn"] + ("/" + dtype if dtype else "")
+    gen = torch.Generator().manual_seed(zlib.crc32(name.encode()))
+    leaves, args, inputs_json = [], [], []
+    for spec in c["inputs"]:
+        t, dt = spec.make(gen, dtype)
+        j = enc_tensor(t)
+        j["dtype"] = dt
+        j["requiresGrad"] = bool(c["backward"] and spec.grad)
+        if spec.view:
+            j["view"] = spec.view
+        inputs_json.append(j)
+        leaf = t.clone().requires_grad_(j["requiresGrad"])
+        leaves.append(leaf)
+        args.append(leaf.transpose(-2, -1) if spec.view == "transpose" else leaf)
+    env = dict(zip(ARG_NAMES, args))
+    outs = as_list(eval(c["expr"], EVAL_GLOBALS, env))
+    result = {"name": name, "fn": c["fn"], "expr": c["expr"], "inputs": inputs_json,
+              "outputs": [enc_tensor(o) for o in outs]}
+    if c["backward"]:
+        g_outs = [torch.randn(o.shape, generator=gen, dtype=torch.float64).to(o.dtype)
+                  if o.is_floating_point() else None for o in outs]
+        diff = [(o, g) for o, g in zip(outs, g_outs) if g is not None]
+        wrt = [leaf for leaf in leaves if leaf.requires_grad]
+        grads = torch.autograd.grad([o for o, _ in diff], wrt, [g for _, g in diff])
+        it = iter(grads)
+        result["gradOutputs"] = [enc_tensor(g) if g is not None else None for g in g_outs]
+        result["grads"] = [enc_tensor(next(it)) if leaf.requires_grad else None
+                           for leaf in leaves]
+        result["gradcheck"] = bool(c["gradcheck"] and all(
+            j["dtype"] != "float32" for j in inputs_json))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors: PyTorch's message for each kind of bad input. `fragments` are the parts a torch-ts
+# message must contain (checked here to be verbatim parts of PyTorch's message); they leave out
+# PyTorch's snake_case op names and its int64 index dtype, which torch-ts spells differently.
+
+
+def _inplace_saved():
+    x = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64, requires_grad=True)
+    y = x.exp()
+    y.add_(1)
+    y.sum().backward()
+
+
+def _backward_twice():
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    y.backward()
+
+
+ERRORS = [
+    ("add.shape_mismatch", lambda: torch.randn(2, 3) + torch.randn(2, 4),
+     ["The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"]),
+    ("mul.shape_mismatch", lambda: torch.randn(5, 3) * torch.randn(2, 1),
+     ["The size of tensor a (5) must match the size of tensor b (2) at non-singleton dimension 0"]),
+    ("mm.shape_mismatch", lambda: torch.mm(torch.randn(3, 2), torch.randn(3, 2)),
+     ["mat1 and mat2 shapes cannot be multiplied (3x2 and 3x2)"]),
+    ("matmul.shape_mismatch", lambda: torch.matmul(torch.randn(2, 3), torch.randn(4, 5)),
+     ["mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"]),
+    ("bmm.shape_mismatch", lambda: torch.bmm(torch.randn(2, 3, 4), torch.randn(2, 5, 6)),
+     ["Expected size for first two dimensions of batch2 tensor to be: [2, 4] but got: [2, 5]."]),
+    ("sum.bad_dim", lambda: torch.randn(2, 3).sum(2),
+     ["Dimension out of range (expected to be in range of [-2, 1], but got 2)"]),
+    ("softmax.bad_dim", lambda: torch.softmax(torch.randn(2, 3), -3),
+     ["Dimension out of range (expected to be in range of [-2, 1], but got -3)"]),
+    ("transpose.bad_dim", lambda: torch.randn(2, 3).transpose(0, 3),
+     ["Dimension out of range (expected to be in range of [-2, 1], but got 3)"]),
+    ("unsqueeze.bad_dim", lambda: torch.randn(2, 3).unsqueeze(3),
+     ["Dimension out of range (expected to be in range of [-3, 2], but got 3)"]),
+    ("gather.index_dtype", lambda: torch.randn(3, 4).gather(1, torch.zeros(3, 2)),
+     ["Expected dtype int"]),
+    ("gather.index_out_of_range",
+     lambda: torch.randn(3, 4).gather(1, torch.tensor([[0, 4], [1, 1], [2, 2]])),
+     ["index 4 is out of bounds for dimension 1 with size 4"]),
+    ("indexSelect.index_out_of_range",
+     lambda: torch.randn(3, 4).index_select(0, torch.tensor([0, 3])),
+     ["index out of range in self"]),
+    ("select.index_out_of_range", lambda: torch.randn(2, 3).select(0, 5),
+     ["index 5 out of range for tensor of size [2, 3] at dimension 0"]),
+    ("reshape.invalid", lambda: torch.randn(2, 3).reshape(4, 4),
+     ["shape '[4, 4]' is invalid for input of size 6"]),
+    ("view.noncontig", lambda: torch.randn(2, 3).t().view(6),
+     ["view size is not compatible with input tensor's size and stride"]),
+    ("expand.invalid", lambda: torch.randn(2, 3).expand(2, 4),
+     ["The expanded size of the tensor (4) must match the existing size (3) at non-singleton "
+      "dimension 1", "Target sizes: [2, 4]", "Tensor sizes: [2, 3]"]),
+    ("cat.shapes", lambda: torch.cat([torch.randn(2, 3), torch.randn(2, 4)], 0),
+     ["Sizes of tensors must match except in dimension 0. Expected size 3 but got size 4 for "
+      "tensor number 1 in the list."]),
+    ("stack.shapes", lambda: torch.stack([torch.randn(2, 3), torch.randn(2, 4)], 0),
+     ["stack expects each tensor to be equal size, but got [2, 3] at entry 0 and [2, 4] at "
+      "entry 1"]),
+    ("where.cond_dtype", lambda: torch.where(torch.ones(2, 3), torch.randn(2, 3), torch.randn(2, 3)),
+     ["where expected condition to be a boolean tensor"]),
+    ("item.not_scalar", lambda: torch.randn(2, 3).item(),
+     ["only one element tensors can be converted"]),
+    ("backward.non_scalar",
+     lambda: (torch.randn(2, 3, requires_grad=True) * 2).backward(),
+     ["grad can be implicitly created only for scalar outputs"]),
+    ("backward.no_grad_fn", lambda: torch.randn(2, 3).sum().backward(),
+     ["element 0 of tensors does not require grad and does not have a grad_fn"]),
+    ("grad.input_not_requiring_grad",
+     lambda: torch.autograd.grad((torch.randn(3, requires_grad=True) * 2).sum(),
+                                 [torch.randn(3)]),
+     ["One of the differentiated Tensors does not require grad"]),
+    ("backward.twice", _backward_twice,
+     ["Trying to backward through the graph a second time"]),
+    ("inplace.saved_modified", _inplace_saved,
+     ["one of the variables needed for gradient computation has been modified by an inplace "
+      "operation", "is at version 1; expected version 0 instead"]),
+    ("inplace.leaf_requires_grad", lambda: torch.randn(3, requires_grad=True).add_(1),
+     ["a leaf Variable that requires grad is being used in an in-place operation."]),
+]
+
+
+def run_errors():
+    torch.manual_seed(0)
+    out = []
+    for name, thunk, fragments in ERRORS:
+        try:
+            thunk()
+        except Exception as e:  # noqa: BLE001 - we record whatever PyTorch raises
+            msg = str(e)
+            for f in fragments:
+                assert f in msg, f"{name}: fragment {f!r} not in PyTorch's message {msg!r}"
+            out.append({"name": name, "type": type(e).__name__, "message": msg,
+                        "fragments": fragments})
+            continue
+        raise AssertionError(f"{name}: PyTorch raised nothing")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Printing: repr() of tensors the test rebuilds from the stored data. "after" names an op the
+# test applies before printing ("mul2": x * 2, giving a grad_fn).
+
+PRINTS = [
+    ("float_row_requires_grad", torch.tensor([[1.5410, -0.2934]], requires_grad=True), None),
+    ("float_whole_numbers", torch.tensor([1.0, 2.0, 3.0]), None),
+    ("float_mixed", torch.tensor([1.5, -2.25, 3.0]), None),
+    ("float_matrix", torch.tensor([[0.1, -12.5, 3.0], [100.25, 0.0, -7.125]]), None),
+    ("float_3d", torch.arange(12, dtype=torch.float32).reshape(2, 3, 2) * 0.5, None),
+    ("float_large_sci", torch.tensor([1e10, 1.0, -3.5]), None),
+    ("float_small_sci", torch.tensor([1e-5, 1.0, 0.5]), None),
+    ("float_all_large_integers", torch.tensor([123456789.0, 1.0]), None),
+    ("float_nonfinite", torch.tensor([1.5, math.nan, math.inf, -math.inf]), None),
+    ("float_scalar", torch.tensor(3.5), None),
+    ("float_scalar_grad", torch.tensor(-0.25, requires_grad=True), None),
+    ("float64", torch.tensor([1.5, 2.0, -0.125], dtype=torch.float64), None),
+    ("float64_grad", torch.tensor([[1.0, 2.0]], dtype=torch.float64, requires_grad=True), None),
+    ("int", torch.tensor([1, 2, 3]), None),
+    ("int_matrix_negative", torch.tensor([[1, -20], [300, 4]]), None),
+    ("int_scalar", torch.tensor(7), None),
+    ("bool", torch.tensor([True, False, True]), None),
+    ("empty", torch.tensor([]), None),
+    ("empty_2d", torch.zeros(2, 0), None),
+    ("wrapped_row", torch.arange(30, dtype=torch.float32) * 0.37, None),
+    ("summarized_1d", torch.arange(2000, dtype=torch.float32), None),
+    ("summarized_2d", torch.arange(1200, dtype=torch.float32).reshape(40, 30), None),
+    ("summarized_int", torch.arange(1500), None),
+    ("grad_fn_mul", torch.tensor([1.0, -2.0], requires_grad=True), "mul2"),
+]
+
+
+def run_prints():
+    out = []
+    for name, t, after in PRINTS:
+        shown = t * 2 if after == "mul2" else t
+        j = enc_tensor(t)
+        j.update({"name": name, "requiresGrad": t.requires_grad, "repr": repr(shown)})
+        if after:
+            j["after"] = after
+        out.append(j)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def write(path, header, items):
+    """One item per line: small diffs when a case changes, and still valid JSON."""
+    with open(path, "w") as f:
+        head = json.dumps(header)[:-1]
+        f.write(head + ', "cases": [\n')
+        f.write(",\n".join(json.dumps(i, allow_nan=False) for i in items))
+        f.write("\n]}\n")
+
+
+def main():
+    torch.set_default_dtype(torch.float32)
+    header = {"generator": "tools/gen_op_fixtures.py", "torch": torch.__version__}
+    cases = [run_case(c) for c in CASES]
+    names = [c["name"] for c in cases]
+    assert len(names) == len(set(names)), "duplicate case names"
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    write(OUT_DIR / "ops.json", header, cases)
+    write(OUT_DIR / "ops-errors.json", header, run_errors())
+    write(OUT_DIR / "ops-printing.json", header, run_prints())
+    print(f"wrote {len(cases)} op cases, {len(ERRORS)} errors, {len(PRINTS)} reprs to {OUT_DIR}")
+
+
+if __name__ == "__main__":
+    main()
