@@ -1,0 +1,83 @@
+// Bad input must fail with PyTorch's error: the same exception kind (err.name is PyTorch's
+// class name: RuntimeError, IndexError, ValueError) and a message containing the parts of
+// PyTorch 1.13's real message stored in test/fixtures/ops-errors.json (with the shapes).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../../src/index.ts";
+import { loadErrorCases } from "./fixture-io.ts";
+
+const f64 = (shape: number[], requiresGrad = false) =>
+  torch.randn(shape, { dtype: "float64", requiresGrad });
+const r = (...shape: number[]) => torch.randn(shape);
+
+/** Each entry does what the same-named entry of ERRORS in tools/gen_op_fixtures.py does. */
+const THUNKS: Record<string, () => unknown> = {
+  "add.shape_mismatch": () => r(2, 3).add(r(2, 4)),
+  "mul.shape_mismatch": () => torch.mul(r(5, 3), r(2, 1)),
+  "mm.shape_mismatch": () => torch.mm(r(3, 2), r(3, 2)),
+  "matmul.shape_mismatch": () => torch.matmul(r(2, 3), r(4, 5)),
+  "bmm.shape_mismatch": () => torch.bmm(r(2, 3, 4), r(2, 5, 6)),
+  "sum.bad_dim": () => r(2, 3).sum(2),
+  "softmax.bad_dim": () => torch.softmax(r(2, 3), -3),
+  "transpose.bad_dim": () => r(2, 3).transpose(0, 3),
+  "unsqueeze.bad_dim": () => r(2, 3).unsqueeze(3),
+  "gather.index_dtype": () => r(3, 4).gather(1, torch.zeros(3, 2)),
+  "gather.index_out_of_range": () => r(3, 4).gather(1, torch.tensor([[0, 4], [1, 1], [2, 2]])),
+  "indexSelect.index_out_of_range": () => r(3, 4).indexSelect(0, torch.tensor([0, 3])),
+  "select.index_out_of_range": () => r(2, 3).select(0, 5),
+  "reshape.invalid": () => r(2, 3).reshape(4, 4),
+  "view.noncontig": () => r(2, 3).t().view(6),
+  "expand.invalid": () => r(2, 3).expand(2, 4),
+  "cat.shapes": () => torch.cat([r(2, 3), r(2, 4)], 0),
+  "stack.shapes": () => torch.stack([r(2, 3), r(2, 4)], 0),
+  "where.cond_dtype": () => torch.where(torch.ones(2, 3), r(2, 3), r(2, 3)),
+  "item.not_scalar": () => r(2, 3).item(),
+  "backward.non_scalar": () => torch.randn([2, 3], { requiresGrad: true }).mul(2).backward(),
+  "backward.no_grad_fn": () => r(2, 3).sum().backward(),
+  "grad.input_not_requiring_grad": () =>
+    torch.autograd.grad([torch.randn([3], { requiresGrad: true }).mul(2).sum()], [r(3)]),
+  "backward.twice": () => {
+    const x = torch.tensor([1, 2, 3], { dtype: "float32", requiresGrad: true });
+    const y = x.mul(x).sum();
+    y.backward();
+    y.backward();
+  },
+  "inplace.saved_modified": () => {
+    // exp saves its result for backward; modifying it in place bumps its version to 1.
+    const x = torch.tensor([1, 2, 3], { dtype: "float64", requiresGrad: true });
+    const y = x.exp();
+    y.add_(1);
+    y.sum().backward();
+  },
+  "inplace.leaf_requires_grad": () => f64([3], true).add_(1),
+};
+
+const cases = loadErrorCases();
+
+test("every error case has a torch-ts reproduction and every reproduction is used", () => {
+  const names = new Set(cases.map((c) => c.name));
+  assert.deepEqual(cases.filter((c) => !(c.name in THUNKS)).map((c) => c.name), []);
+  assert.deepEqual(Object.keys(THUNKS).filter((n) => !names.has(n)), []);
+});
+
+for (const c of cases) {
+  test(`${c.name}: ${c.type}: ${c.message.slice(0, 90)}`, () => {
+    const thunk = THUNKS[c.name]!;
+    let thrown: unknown = undefined;
+    let returned: unknown = undefined;
+    try {
+      returned = thunk();
+    } catch (e) {
+      thrown = e;
+    }
+    assert.ok(thrown !== undefined, `expected ${c.type}("${c.message}"), but it returned ${String(returned)}`);
+    assert.ok(thrown instanceof Error, `expected an Error, got ${String(thrown)}`);
+    assert.equal(thrown.name, c.type, `exception kind (message: ${thrown.message})`);
+    for (const fragment of c.fragments) {
+      assert.ok(
+        thrown.message.includes(fragment),
+        `message ${JSON.stringify(thrown.message)}\n  lacks PyTorch's ${JSON.stringify(fragment)}`,
+      );
+    }
+  });
+}
