@@ -56,6 +56,7 @@ export const OP_TABLE: Record<string, OpFn> = {
   abs: (x) => torch.abs(x!),
   "abs.at_zero": (x) => torch.abs(x!),
   sign: (x) => torch.sign(x!),
+  "sign.at_zero": (x) => x!.sign(),
   sin: (x) => torch.sin(x!),
   cos: (x) => torch.cos(x!),
   tanh: (x) => torch.tanh(x!),
