@@ -1,0 +1,17 @@
+// Error classes of the checkpoint layer. Every failure to read a checkpoint is one of
+// these (the fuzz test asserts it), never a TypeError/RangeError from deep inside a parser.
+
+/** A safetensors file that breaks the format (named like the reference library's error). */
+export class SafetensorError extends Error {
+  override name = "SafetensorError";
+}
+
+/** A pickle that cannot be read, or that asks for a global outside the allow-list. */
+export class UnpicklingError extends Error {
+  override name = "UnpicklingError";
+}
+
+/** A broken or unsupported checkpoint container (zip archive, .pt layout). */
+export class CheckpointError extends Error {
+  override name = "CheckpointError";
+}
