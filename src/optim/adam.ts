@@ -1,0 +1,100 @@
+// Adam (with AMSGrad) and AdamW, as PyTorch 1.13's _single_tensor_adam / _single_tensor_adamw
+// (non-capturable path). Per parameter, step t = 1, 2, ...:
+//   Adam:  g <- g + weightDecay * p          AdamW: p <- p * (1 - lr * weightDecay)
+//   m <- beta1 * m + (1 - beta1) * g;  v <- beta2 * v + (1 - beta2) * g * g
+//   vmax <- max(vmax, v) (amsgrad);  denom = sqrt(v or vmax) / sqrt(1 - beta2^t) + eps
+//   p <- p - lr / (1 - beta1^t) * m / denom
+import * as torch from "./core.ts";
+import type { Tensor } from "./core.ts";
+import { Optimizer, paramsWithGrad, type Closure, type ParamGroup, type Params } from "./optimizer.ts";
+import { checkBetas, checkEps, checkLr, checkWeightDecay } from "./validate.ts";
+
+export interface AdamOptions {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  amsgrad?: boolean;
+  maximize?: boolean;
+}
+
+function adamStep(
+  state: (p: Tensor) => Record<string, unknown>,
+  group: ParamGroup<AdamOptions>,
+  decoupled: boolean,
+): void {
+  const { lr, betas, eps, weightDecay, amsgrad, maximize } = group;
+  const [beta1, beta2] = betas;
+  for (const [param, rawGrad] of paramsWithGrad(group)) {
+    const s = state(param);
+    if (Object.keys(s).length === 0) {
+      s.step = 0;
+      s.exp_avg = torch.zerosLike(param);
+      s.exp_avg_sq = torch.zerosLike(param);
+      if (amsgrad) s.max_exp_avg_sq = torch.zerosLike(param);
+    }
+    let grad = maximize ? rawGrad.neg() : rawGrad;
+    const expAvg = s.exp_avg as Tensor;
+    const expAvgSq = s.exp_avg_sq as Tensor;
+    // amsgrad switched on after the first step: start its running max at zero
+    if (amsgrad && s.max_exp_avg_sq === undefined) s.max_exp_avg_sq = torch.zerosLike(param);
+    const step = (s.step as number) + 1;
+    s.step = step;
+    if (decoupled) param.mul_(1 - lr * weightDecay);
+    else if (weightDecay !== 0) grad = grad.add(param, { alpha: weightDecay });
+    expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
+    expAvgSq.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
+    const biasCorrection1 = 1 - beta1 ** step;
+    const biasCorrection2 = 1 - beta2 ** step;
+    const stepSize = lr / biasCorrection1;
+    const biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+    let denom: Tensor;
+    if (amsgrad) {
+      const maxSq = s.max_exp_avg_sq as Tensor;
+      maxSq.copy_(maxSq.maximum(expAvgSq));
+      denom = maxSq.sqrt().div(biasCorrection2Sqrt).add_(eps);
+    } else {
+      denom = expAvgSq.sqrt().div(biasCorrection2Sqrt).add_(eps);
+    }
+    param.addcdiv_(expAvg, denom, { value: -stepSize });
+  }
+}
+
+export class Adam extends Optimizer<AdamOptions> {
+  constructor(params: Params<AdamOptions>, options: AdamOptions = {}) {
+    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false, maximize = false } = options;
+    checkLr(lr);
+    checkEps(eps);
+    checkBetas(betas);
+    checkWeightDecay(weightDecay);
+    super(params, { lr, betas, eps, weightDecay, amsgrad, maximize });
+  }
+
+  step<L extends Tensor | number>(closure?: Closure<L>): L | undefined {
+    const loss = this.evaluateClosure(closure);
+    torch.noGrad(() => {
+      for (const group of this.paramGroups) adamStep((p) => this.stateOf(p), group, false);
+    });
+    return loss;
+  }
+}
+
+/** Adam with decoupled weight decay (Loshchilov & Hutter); weightDecay defaults to 1e-2. */
+export class AdamW extends Optimizer<AdamOptions> {
+  constructor(params: Params<AdamOptions>, options: AdamOptions = {}) {
+    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 1e-2, amsgrad = false, maximize = false } = options;
+    checkLr(lr);
+    checkEps(eps);
+    checkBetas(betas);
+    checkWeightDecay(weightDecay);
+    super(params, { lr, betas, eps, weightDecay, amsgrad, maximize });
+  }
+
+  step<L extends Tensor | number>(closure?: Closure<L>): L | undefined {
+    const loss = this.evaluateClosure(closure);
+    torch.noGrad(() => {
+      for (const group of this.paramGroups) adamStep((p) => this.stateOf(p), group, true);
+    });
+    return loss;
+  }
+}

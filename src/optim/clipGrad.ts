@@ -1,0 +1,84 @@
+// Gradient clipping, as PyTorch 1.13's torch.nn.utils.clip_grad_norm_ / clip_grad_value_
+// (re-exported as torch.nn.utils.clipGradNorm_ / clipGradValue_).
+//
+// clipGradNorm_: total = norm of the per-parameter gradient norms (one vector norm over all
+// gradients), coef = min(maxNorm / (total + 1e-6), 1), every gradient scaled in place by coef.
+// The arithmetic runs in the gradients' dtype, as PyTorch's. With errorIfNonfinite a NaN/inf
+// total raises before any gradient is touched, so a bad step can be skipped.
+import * as torch from "./core.ts";
+import type { Tensor } from "./core.ts";
+import { RuntimeError } from "../errors.ts";
+
+export interface ClipGradNormOptions {
+  /** 2 (default), Infinity, or any p > 0 */
+  normType?: number;
+  /** throw when the total norm is NaN or infinite (default false: scale anyway, as PyTorch) */
+  errorIfNonfinite?: boolean;
+}
+
+/** How Python prints a float: 2 -> "2.0", Infinity -> "inf". */
+function pyFloat(x: number): string {
+  if (x === Infinity) return "inf";
+  if (x === -Infinity) return "-inf";
+  if (Number.isNaN(x)) return "nan";
+  return Number.isInteger(x) ? x.toFixed(1) : String(x);
+}
+
+function asList(parameters: Tensor | Iterable<Tensor>): Tensor[] {
+  return parameters instanceof torch.Tensor ? [parameters] : [...parameters];
+}
+
+/** The p-norm of all elements of g (PyTorch's torch.norm(g, p)). */
+function vectorNorm(g: Tensor, p: number): Tensor {
+  if (p === Infinity) return g.abs().amax();
+  if (p === 2) return g.mul(g).sum().sqrt();
+  if (p === 1) return g.abs().sum();
+  return g.abs().pow(p).sum().pow(1 / p);
+}
+
+/**
+ * Scales the gradients of `parameters` in place so that their total norm is at most maxNorm;
+ * returns the total norm before clipping (a 0-dim tensor).
+ */
+export function clipGradNorm_(
+  parameters: Tensor | Iterable<Tensor>,
+  maxNorm: number,
+  options: ClipGradNormOptions = {},
+): Tensor {
+  const normType = options.normType ?? 2;
+  const errorIfNonfinite = options.errorIfNonfinite ?? false;
+  const grads = asList(parameters)
+    .map((p) => p.grad)
+    .filter((g): g is Tensor => g !== null && g !== undefined);
+  if (grads.length === 0) return torch.tensor(0);
+  return torch.noGrad(() => {
+    let totalNorm: Tensor;
+    if (normType === Infinity) {
+      const norms = grads.map((g) => g.detach().abs().amax());
+      totalNorm = norms.length === 1 ? norms[0]! : torch.stack(norms).amax();
+    } else {
+      totalNorm = vectorNorm(torch.stack(grads.map((g) => vectorNorm(g.detach(), normType))), normType);
+    }
+    if (errorIfNonfinite && !Number.isFinite(totalNorm.item())) {
+      throw new RuntimeError(
+        `The total norm of order ${pyFloat(normType)} for gradients from \`parameters\` is non-finite, so it cannot ` +
+          "be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set " +
+          "`errorIfNonfinite: false`",
+      );
+    }
+    // maxNorm / (total + 1e-6) in the gradients' dtype, clamped to 1
+    const clipCoef = torch.fullLike(totalNorm, maxNorm).div(totalNorm.add(1e-6));
+    const clipCoefClamped = clipCoef.clamp({ max: 1.0 });
+    for (const g of grads) g.detach().mul_(clipCoefClamped);
+    return totalNorm;
+  });
+}
+
+/** Clamps every gradient of `parameters` in place to [-clipValue, clipValue]. */
+export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
+  torch.noGrad(() => {
+    for (const p of asList(parameters)) {
+      if (p.grad !== null && p.grad !== undefined) p.grad.clamp_({ min: -clipValue, max: clipValue });
+    }
+  });
+}

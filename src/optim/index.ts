@@ -1,0 +1,14 @@
+// torch.optim: optimizers, learning-rate schedulers (torch.optim.lrScheduler) and the
+// gradient-clipping utilities that torch.nn.utils re-exports.
+export { Optimizer, required, type Closure, type ParamGroup, type ParamGroupInput, type Params, type OptimizerStateDict } from "./optimizer.ts";
+export { SGD, type SGDOptions } from "./sgd.ts";
+export { Adam, AdamW, type AdamOptions } from "./adam.ts";
+export { Adamax, type AdamaxOptions } from "./adamax.ts";
+export { NAdam, type NAdamOptions } from "./nadam.ts";
+export { RAdam, type RAdamOptions } from "./radam.ts";
+export { RMSprop, type RMSpropOptions } from "./rmsprop.ts";
+export { Adagrad, type AdagradOptions } from "./adagrad.ts";
+export { Adadelta, type AdadeltaOptions } from "./adadelta.ts";
+export { LBFGS, type LBFGSOptions } from "./lbfgs.ts";
+export * as lrScheduler from "./lrScheduler.ts";
+export { clipGradNorm_, clipGradValue_, type ClipGradNormOptions } from "./clipGrad.ts";

@@ -1,0 +1,1056 @@
+// Learning-rate schedulers, as PyTorch 1.13's torch.optim.lr_scheduler.
+//
+// Invariants:
+// - `step()` uses PyTorch's chainable form (each lr computed from the group's current lr),
+//   and `step(epoch)` (deprecated in PyTorch, still used by SequentialLR at its milestones)
+//   the closed form where PyTorch has one. The two differ in rounding and, for
+//   CosineAnnealingLR, in value: we follow PyTorch in both.
+// - A scheduler's constructor sets its own fields and then calls `init(lastEpoch, verbose)`,
+//   which takes the first step, as PyTorch's _LRScheduler.__init__ does after the subclass
+//   has set its attributes.
+// - `stateDict()` holds PyTorch's keys (`base_lrs`, `last_epoch`, `_step_count`, `T_max`,
+//   ...) so it maps 1:1 to torch's `scheduler.state_dict()`; functions (lambdas, scale and
+//   anneal functions) are not stored, as PyTorch stores none for plain functions.
+import { TorchTypeError, ValueError } from "../errors.ts";
+import { Optimizer, camelToSnake, snakeToCamel } from "./optimizer.ts";
+import type { Tensor } from "./core.ts";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyOptimizer = Optimizer<any>;
+type Group = Record<string, unknown> & { lr: number };
+export type SchedulerStateDict = Record<string, unknown>;
+
+const warned = new Set<string>();
+/** Python's warnings.warn shows a message once per call site; we show each message once. */
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  console.warn(`UserWarning: ${message}`);
+}
+
+const EPOCH_DEPRECATION_WARNING =
+  "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. " +
+  "Please use `scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from " +
+  "undefined, the closed form is used instead of the new chainable form, where available.";
+/** Set while SequentialLR jumps a scheduler to epoch 0: an internal use, not the user's. */
+let internalEpochStep = false;
+const GET_LR_WARNING = "To get the last learning rate computed by the scheduler, please use `getLastLr()`.";
+
+/** Python's a % b (the sign of b). */
+const pyMod = (a: number, b: number): number => ((a % b) + b) % b;
+
+/** Python's bisect_right on a sorted array. */
+function bisectRight(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (x < sorted[mid]!) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return "NoneType";
+  if (typeof v === "object") return (v as object).constructor?.name ?? "object";
+  return typeof v;
+}
+
+function copyValue(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(copyValue);
+  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), copyValue(x)]));
+  if (v !== null && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyValue(x)]));
+  }
+  return v;
+}
+
+type StepCounted = ((...args: unknown[]) => unknown) & { _withCounter?: boolean };
+
+/** Base class of the epoch-driven schedulers (PyTorch's _LRScheduler). */
+export abstract class LRScheduler {
+  optimizer: AnyOptimizer;
+  baseLrs: number[] = [];
+  lastEpoch = -1;
+  verbose = false;
+  _stepCount = 0;
+  _getLrCalledWithinStep = false;
+  _lastLr: number[] = [];
+
+  constructor(optimizer: AnyOptimizer) {
+    if (!(optimizer instanceof Optimizer)) throw new TorchTypeError(`${typeName(optimizer)} is not an Optimizer`);
+    this.optimizer = optimizer;
+  }
+
+  protected get groups(): Group[] {
+    return this.optimizer.paramGroups as Group[];
+  }
+
+  /** The rest of PyTorch's _LRScheduler.__init__; subclasses call it once their fields are set. */
+  protected init(lastEpoch = -1, verbose = false): void {
+    if (lastEpoch === -1) {
+      for (const g of this.groups) if (!("initialLr" in g)) g.initialLr = g.lr;
+    } else {
+      this.groups.forEach((g, i) => {
+        if (!("initialLr" in g)) {
+          throw new ValueError(`param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
+        }
+      });
+    }
+    this.baseLrs = this.groups.map((g) => g.initialLr as number);
+    this.lastEpoch = lastEpoch;
+    // count optimizer.step() calls, to warn when the scheduler steps first (as PyTorch)
+    const opt = this.optimizer as unknown as { step: StepCounted; _stepCount: number };
+    if (!opt.step._withCounter) {
+      const original = opt.step;
+      const counted: StepCounted = (...args: unknown[]) => {
+        opt._stepCount += 1;
+        return original.apply(opt, args);
+      };
+      counted._withCounter = true;
+      opt.step = counted;
+    }
+    this.verbose = verbose;
+    this.initialStep();
+  }
+
+  /** Resets the step counters and takes the first step (PyTorch's _initial_step). */
+  _initialStep(): void {
+    this.initialStep();
+  }
+
+  protected initialStep(): void {
+    this.optimizer._stepCount = 0;
+    this._stepCount = 0;
+    this.step();
+  }
+
+  /** The learning rates of the chainable form, at `lastEpoch`. */
+  abstract getLr(): number[];
+
+  /** The closed form, used by `step(epoch)`; schedulers without one use getLr(). */
+  protected closedFormLr(): number[] | null {
+    return null;
+  }
+
+  /** The learning rates the last step set, one per parameter group. */
+  getLastLr(): number[] {
+    return [...this._lastLr];
+  }
+
+  protected printLr(isVerbose: boolean, group: number, lr: number, epoch?: number): void {
+    if (!isVerbose) return;
+    if (epoch === undefined) console.log(`Adjusting learning rate of group ${group} to ${lr.toExponential(4)}.`);
+    else console.log(`Epoch ${epoch}: adjusting learning rate of group ${group} to ${lr.toExponential(4)}.`);
+  }
+
+  protected warnIfCalledOutsideStep(): void {
+    if (!this._getLrCalledWithinStep) warnOnce(GET_LR_WARNING);
+  }
+
+  /** Advances one epoch (or, deprecated, jumps to `epoch` with the closed form) and sets every group's lr. */
+  step(epoch?: number): void {
+    if (this._stepCount === 1) {
+      const opt = this.optimizer as unknown as { step: StepCounted; _stepCount: number };
+      if (!opt.step._withCounter) {
+        warnOnce(
+          "Seems like `optimizer.step()` has been overridden after learning rate scheduler initialization. " +
+            "Please, make sure to call `optimizer.step()` before `lrScheduler.step()`.",
+        );
+      } else if (opt._stepCount < 1) {
+        warnOnce(
+          "Detected call of `lrScheduler.step()` before `optimizer.step()`. You should call them in the " +
+            "opposite order: `optimizer.step()` before `lrScheduler.step()`. Failure to do this will result in " +
+            "skipping the first value of the learning rate schedule.",
+        );
+      }
+    }
+    this._stepCount += 1;
+    let values: number[];
+    this._getLrCalledWithinStep = true;
+    try {
+      if (epoch === undefined) {
+        this.lastEpoch += 1;
+        values = this.getLr();
+      } else {
+        if (!internalEpochStep) warnOnce(EPOCH_DEPRECATION_WARNING);
+        this.lastEpoch = epoch;
+        values = this.closedFormLr() ?? this.getLr();
+      }
+    } finally {
+      this._getLrCalledWithinStep = false;
+    }
+    this.groups.forEach((g, i) => {
+      g.lr = values[i]!;
+      this.printLr(this.verbose, i, values[i]!, epoch);
+    });
+    this._lastLr = this.groups.map((g) => g.lr);
+  }
+
+  /** [PyTorch key, field] pairs of the subclass's own state, in PyTorch's order. */
+  protected ownStateKeys(): Array<[string, string]> {
+    return [];
+  }
+
+  protected stateKeys(): Array<[string, string]> {
+    return [
+      ...this.ownStateKeys(),
+      ["base_lrs", "baseLrs"],
+      ["last_epoch", "lastEpoch"],
+      ["verbose", "verbose"],
+      ["_step_count", "_stepCount"],
+      ["_get_lr_called_within_step", "_getLrCalledWithinStep"],
+      ["_last_lr", "_lastLr"],
+    ];
+  }
+
+  /** The scheduler's state with PyTorch's keys (everything but the optimizer). */
+  stateDict(): SchedulerStateDict {
+    const self = this as unknown as Record<string, unknown>;
+    const out: SchedulerStateDict = {};
+    for (const [py, ts] of this.stateKeys()) out[py] = copyValue(self[ts]);
+    return out;
+  }
+
+  /** Restores a state made by stateDict() (here or by PyTorch); keys it does not know are ignored. */
+  loadStateDict(stateDict: SchedulerStateDict): void {
+    const self = this as unknown as Record<string, unknown>;
+    for (const [py, ts] of this.stateKeys()) {
+      if (py in stateDict) self[ts] = this.loadValue(py, copyValue(stateDict[py]));
+    }
+  }
+
+  /** Converts one stored value back to the field's form (Maps, functions...). */
+  protected loadValue(_key: string, value: unknown): unknown {
+    return value;
+  }
+}
+
+function formatParam(name: string, optimizer: AnyOptimizer, param: number | readonly number[]): number[] {
+  if (Array.isArray(param)) {
+    if (param.length !== optimizer.paramGroups.length) {
+      throw new ValueError(`expected ${optimizer.paramGroups.length} values for ${camelToSnake(name)}, got ${param.length}`);
+    }
+    return [...param];
+  }
+  return optimizer.paramGroups.map(() => param as number);
+}
+
+export interface EpochOptions {
+  lastEpoch?: number;
+  verbose?: boolean;
+}
+
+export type LrLambda = (epoch: number) => number;
+
+function formatLambdas(optimizer: AnyOptimizer, lrLambda: LrLambda | LrLambda[]): LrLambda[] {
+  if (!Array.isArray(lrLambda)) return optimizer.paramGroups.map(() => lrLambda);
+  if (lrLambda.length !== optimizer.paramGroups.length) {
+    throw new ValueError(`Expected ${optimizer.paramGroups.length} lr_lambdas, but got ${lrLambda.length}`);
+  }
+  return [...lrLambda];
+}
+
+/** lr = initial lr * lrLambda(epoch). */
+export class LambdaLR extends LRScheduler {
+  lrLambdas: LrLambda[];
+  constructor(optimizer: AnyOptimizer, lrLambda: LrLambda | LrLambda[], options: EpochOptions = {}) {
+    super(optimizer);
+    this.lrLambdas = formatLambdas(optimizer, lrLambda);
+    this.init(options.lastEpoch, options.verbose);
+  }
+  getLr(): number[] {
+    this.warnIfCalledOutsideStep();
+    return this.baseLrs.map((base, i) => base * this.lrLambdas[i]!(this.lastEpoch));
+  }
+  override stateDict(): SchedulerStateDict {
+    // functions are not saved (PyTorch saves only the attributes of callable objects)
+    return { ...super.stateDict(), lr_lambdas: this.lrLambdas.map(() => null) };
+  }
+}
+
+/** lr = previous lr * lrLambda(epoch), from the second epoch on. */
+export class MultiplicativeLR extends LRScheduler {
+  lrLambdas: LrLambda[];
+  constructor(optimizer: AnyOptimizer, lrLambda: LrLambda | LrLambda[], options: EpochOptions = {}) {
+    super(optimizer);
+    this.lrLambdas = formatLambdas(optimizer, lrLambda);
+    this.init(options.lastEpoch, options.verbose);
+  }
+  getLr(): number[] {
+    this.warnIfCalledOutsideStep();
+    if (this.lastEpoch > 0) return this.groups.map((g, i) => g.lr * this.lrLambdas[i]!(this.lastEpoch));
+    return this.groups.map((g) => g.lr);
+  }
+  override stateDict(): SchedulerStateDict {
+    return { ...super.stateDict(), lr_lambdas: this.lrLambdas.map(() => null) };
+  }
+}
+
+/** Multiplies the lr by gamma every stepSize epochs. */
+export class StepLR extends LRScheduler {
+  stepSize: number;
+  gamma: number;
+  constructor(optimizer: AnyOptimizer, stepSize: number, options: { gamma?: number } & EpochOptions = {}) {
+    super(optimizer);
+    this.stepSize = stepSize;
+    this.gamma = options.gamma ?? 0.1;
+    this.init(options.lastEpoch, options.verbose);
+  }
+  getLr(): number[] {
+    this.warnIfCalledOutsideStep();
+    if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * this.gamma);
+  }
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
+  }
+  protected override ownStateKeys(): Array<[string, string]> {
+    return [["step_size", "stepSize"], ["gamma", "gamma"]];
+  }
+}
+
+/** Multiplies the lr by gamma at each milestone (a milestone listed twice multiplies twice). */
+export class MultiStepLR extends LRScheduler {
+  /** milestone -> how many times it was listed (PyTorch's Counter) */
+  milestones: Map<number, number>;
+  gamma: number;
+  constructor(optimizer: AnyOptimizer, milestones: number[], options: { gamma?: number } & EpochOptions = {}) {
+    super(optimizer);
+    this.milestones = new Map();
+    for (const m of milestones) this.milestones.set(m, (this.milestones.get(m) ?? 0) + 1);
+    this.gamma = options.gamma ?? 0.1;
+    this.init(options.lastEpoch, options.verbose);
+  }
+  getLr(): number[] {
+    this.warnIfCalledOutsideStep();
+    const count = this.milestones.get(this.lastEpoch);
+    if (count === undefined) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * this.gamma ** count);
+  }
+  protected override closedFormLr(): number[] {
+    const sorted: number[] = [];
+    for (const [m, c] of this.milestones) for (let i = 0; i < c; i++) sorted.push(m);
+    sorted.sort((a, b) => a - b);
+    return this.baseLrs.map((b) => b * this.gamma ** bisectRight(sorted, this.lastEpoch));
+  }
+  protected override ownStateKeys(): Array<[string, string]> {
+    return [["milestones", "milestones"], ["gamma", "gamma"]];
+  }
+  protected override loadValue(key: string, value: unknown): unknown {
+    if (key === "milestones" && value !== null && typeof value === "object") {
+      return new Map(Object.entries(value as Record<string, number>).map(([k, c]) => [Number(k), c]));
+    }
+    return value;
+  }
+}
+
+/** Multiplies the lr by `factor` until epoch totalIters. */
+export class ConstantLR extends LRScheduler {
+  factor: number;
+  totalIters: number;
+  constructor(optimizer: AnyOptimizer, options: { factor?: number; totalIters?: number } & EpochOptions = {}) {
+    super(optimizer);
+    const factor = options.factor ?? 1 / 3;
+    if (factor > 1 || factor < 0) throw new ValueError("Constant multiplicative factor expected to be between 0 and 1.");
+    this.factor = factor;
+    this.totalIters = options.totalIters ?? 5;
+    this.init(options.lastEpoch, options.verbose);
+  }
+  getLr(): number[] {
+    this.warnIfCalledOutsideStep();
+    if (this.lastEpoch === 0) return this.groups.map((g) => g.lr * this.factor);
+    if (this.lastEpoch > this.totalIters || this.lastEpoch !== this.totalIters) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * (1 / this.factor));
+  }
+  protected override closedFormLr(): number[] {
+    const after = this.lastEpoch >= this.totalIters ? 1 : 0;
+    return this.baseLrs.map((b) => b * (this.factor + after * (1 - this.factor)));
+  }
+  protected override ownStateKeys(): Array<[string, string]> {
+    return [["factor", "factor"], ["total_iters", "totalIters"]];
+  }
+}
+
+/** Moves the lr factor linearly from startFactor to endFactor over totalIters epochs. */
+export class LinearLR extends LRScheduler {
+  startFactor: number;
+  endFactor: number;
+  totalIters: number;
+  constructor(
+    optimizer: AnyOptimizer,
+    options: { startFactor?: number; endFactor?: number; totalIters?: number } & EpochOptions = {},
+  ) {
+    super(optimizer);
+    const startFactor = options.startFactor ?? 1 / 3;
+    const endFactor = options.endFactor ?? 1.0;
+    if (startFactor > 1 || startFactor < 0) throw new ValueError("Starting multiplicative factor expected to be between 0 and 1.");
+    if (endFactor > 1 || endFactor < 0) throw new ValueError("Ending multiplicative factor expected to be between 0 and 1.");
+    this.startFactor = startFactor;
+    this.endFactor = endFactor;
+    this.totalIters = options.totalIters ?? 5;
+    this.init(options.lastEpoch, options.verbose);
+  }
+  getLr(): number[] {
+    this.warnIfCalledOutsideStep();
+    if (this.lastEpoch === 0) return this.groups.map((g) => g.lr * this.startFactor);
+    if (this.lastEpoch > this.totalIters) return this.groups.map((g) => g.lr);
+    const { startFactor: s, endFactor: e, totalIters: n } = this;
+    return this.groups.map((g) => g.lr * (1 + (e - s) / (n * s + (this.lastEpoch - 1) * (e - s))));
+  }
+  protected override closedFormLr(): number[] {
+    const { startFactor: s, endFactor: e, totalIters: n } = this;
+    return this.baseLrs.map((b) => b * (s + ((e - s) * Math.min(n, this.lastEpoch)) / n));
+  }
+  protected override ownStateKeys(): Array<[string, string]> {
+    return [["start_factor", "startFactor"], ["end_factor", "endFactor"], ["total_iters", "totalIters"]];
+  }
+}
+
+/** Multiplies the lr by gamma every epoch. */
+export class ExponentialLR extends LRScheduler {
+  gamma: number;
+  constructor(optimizer: AnyOptimizer, gamma: number, options: EpochOptions = {}) {
+    super(optimizer);
+    this.gamma = gamma;
+    this.init(options.lastEpoch, options.verbose);
+  }
+  getLr(): number[] {
+    this.warnIfCalledOutsideStep();
+    if (this.lastEpoch === 0) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * this.gamma);
+  }
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * this.gamma ** this.lastEpoch);
+  }
+  protected override ownStateKeys(): Array<[string, string]> {
+    return [["gamma", "gamma"]];
+  }
+}
+
+/** Decays the lr polynomially to zero over totalIters epochs. */
+export class PolynomialLR extends LRScheduler {
+  totalIters: number;
+  power: number;
+  constructor(optimizer: AnyOptimizer, options: { totalIters?: number; power?: number } & EpochOptions = {}) {
+    super(optimizer);
+    this.totalIters = options.totalIters ?? 5;
+    this.power = options.power ?? 1.0;
+    this.init(options.lastEpoch, options.verbose);
+  }
+  getLr(): number[] {
+    this.warnIfCalledOutsideStep();
+    if (this.lastEpoch === 0 || this.lastEpoch > this.totalIters) return this.groups.map((g) => g.lr);
+    const n = this.totalIters;
+    const decay = ((1 - this.lastEpoch / n) / (1 - (this.lastEpoch - 1) / n)) ** this.power;
+    return this.groups.map((g) => g.lr * decay);
+  }
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * (1 - Math.min(this.totalIters, this.lastEpoch) / this.totalIters) ** this.power);
+  }
+  protected override ownStateKeys(): Array<[string, string]> {
+    return [["total_iters", "totalIters"], ["power", "power"]];
+  }
+}
+
+/** Cosine annealing from the initial lr to etaMin over TMax epochs (SGDR without restarts). */
+export class CosineAnnealingLR extends LRScheduler {
+  TMax: number;
+  etaMin: number;
+  constructor(optimizer: AnyOptimizer, TMax: number, options: { etaMin?: number } & EpochOptions = {}) {
+    super(optimizer);
+    this.TMax = TMax;
+    this.etaMin = options.etaMin ?? 0;
+    this.init(options.lastEpoch, options.verbose);
+  }
+  getLr(): number[] {
+    this.warnIfCalledOutsideStep();
+    const { TMax: T, etaMin, lastEpoch: e } = this;
+    if (e === 0) return this.groups.map((g) => g.lr);
+    if (this._stepCount === 1 && e > 0) {
+      return this.baseLrs.map((b) => etaMin + ((b - etaMin) * (1 + Math.cos((e * Math.PI) / T))) / 2);
+    }
+    if (pyMod(e - 1 - T, 2 * T) === 0) {
+      return this.groups.map((g, i) => g.lr + ((this.baseLrs[i]! - etaMin) * (1 - Math.cos(Math.PI / T))) / 2);
+    }
+    return this.groups.map(
+      (g) => ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (g.lr - etaMin) + etaMin,
+    );
+  }
+  protected override closedFormLr(): number[] {
+    const { TMax: T, etaMin } = this;
+    return this.baseLrs.map((b) => etaMin + ((b - etaMin) * (1 + Math.cos((Math.PI * this.lastEpoch) / T))) / 2);
+  }
+  protected override ownStateKeys(): Array<[string, string]> {
+    return [["T_max", "TMax"], ["eta_min", "etaMin"]];
+  }
+}
+
+/** Cosine annealing with warm restarts (SGDR): period T0, then T0 * TMult, ... */
+export class CosineAnnealingWarmRestarts extends LRScheduler {
+  T0: number;
+  Ti: number;
+  TMult: number;
+  etaMin: number;
+  TCur: number;
+  constructor(optimizer: AnyOptimizer, T0: number, options: { TMult?: number; etaMin?: number } & EpochOptions = {}) {
+    super(optimizer);
+    const TMult = options.TMult ?? 1;
+    if (T0 <= 0 || !Number.isInteger(T0)) throw new ValueError(`Expected positive integer T_0, but got ${T0}`);
+    if (TMult < 1 || !Number.isInteger(TMult)) throw new ValueError(`Expected integer T_mult >= 1, but got ${TMult}`);
+    this.T0 = T0;
+    this.Ti = T0;
+    this.TMult = TMult;
+    this.etaMin = options.etaMin ?? 0;
+    this.TCur = options.lastEpoch ?? -1;
+    this.init(options.lastEpoch, options.verbose);
+  }
+  getLr(): number[] {
+    this.warnIfCalledOutsideStep();
+    return this.baseLrs.map((b) => this.etaMin + ((b - this.etaMin) * (1 + Math.cos((Math.PI * this.TCur) / this.Ti))) / 2);
+  }
+  /** Steps one epoch, or jumps to a (possibly fractional) epoch, e.g. `epoch + i / iters` inside an epoch. */
+  override step(epoch?: number): void {
+    if (epoch === undefined && this.lastEpoch < 0) epoch = 0;
+    if (epoch === undefined) {
+      epoch = this.lastEpoch + 1;
+      this.TCur = this.TCur + 1;
+      if (this.TCur >= this.Ti) {
+        this.TCur = this.TCur - this.Ti;
+        this.Ti = this.Ti * this.TMult;
+      }
+    } else {
+      if (epoch < 0) throw new ValueError(`Expected non-negative epoch, but got ${epoch}`);
+      if (epoch >= this.T0) {
+        if (this.TMult === 1) {
+          this.TCur = pyMod(epoch, this.T0);
+        } else {
+          const n = Math.trunc(Math.log((epoch / this.T0) * (this.TMult - 1) + 1) / Math.log(this.TMult));
+          this.TCur = epoch - (this.T0 * (this.TMult ** n - 1)) / (this.TMult - 1);
+          this.Ti = this.T0 * this.TMult ** n;
+        }
+      } else {
+        this.Ti = this.T0;
+        this.TCur = epoch;
+      }
+    }
+    this.lastEpoch = Math.floor(epoch);
+    this._getLrCalledWithinStep = true;
+    let values: number[];
+    try {
+      values = this.getLr();
+    } finally {
+      this._getLrCalledWithinStep = false;
+    }
+    this.groups.forEach((g, i) => {
+      g.lr = values[i]!;
+      this.printLr(this.verbose, i, values[i]!, epoch);
+    });
+    this._lastLr = this.groups.map((g) => g.lr);
+  }
+  protected override ownStateKeys(): Array<[string, string]> {
+    return [["T_0", "T0"], ["T_i", "Ti"], ["T_mult", "TMult"], ["eta_min", "etaMin"], ["T_cur", "TCur"]];
+  }
+}
+
+export interface CyclicLROptions extends EpochOptions {
+  stepSizeUp?: number;
+  stepSizeDown?: number;
+  mode?: "triangular" | "triangular2" | "exp_range";
+  gamma?: number;
+  /** a custom scale function replaces `mode` */
+  scaleFn?: (x: number) => number;
+  scaleMode?: "cycle" | "iterations";
+  cycleMomentum?: boolean;
+  baseMomentum?: number | number[];
+  maxMomentum?: number | number[];
+}
+
+/** Cyclical learning rates (Smith 2017) between baseLr and maxLr; momentum cycles inversely. */
+export class CyclicLR extends LRScheduler {
+  maxLrs: number[];
+  totalSize: number;
+  stepRatio: number;
+  mode: string;
+  gamma: number;
+  scaleFnCustom: ((x: number) => number) | null;
+  scaleMode: string;
+  cycleMomentum: boolean;
+  baseMomentums: number[] = [];
+  maxMomentums: number[] = [];
+
+  constructor(optimizer: AnyOptimizer, baseLr: number | number[], maxLr: number | number[], options: CyclicLROptions = {}) {
+    super(optimizer);
+    const lastEpoch = options.lastEpoch ?? -1;
+    const baseLrs = formatParam("baseLr", optimizer, baseLr);
+    if (lastEpoch === -1) baseLrs.forEach((lr, i) => ((optimizer.paramGroups[i] as Group).lr = lr));
+    this.maxLrs = formatParam("maxLr", optimizer, maxLr);
+    const up = options.stepSizeUp ?? 2000;
+    const down = options.stepSizeDown ?? up;
+    this.totalSize = up + down;
+    this.stepRatio = up / this.totalSize;
+    const mode = options.mode ?? "triangular";
+    if (!["triangular", "triangular2", "exp_range"].includes(mode) && options.scaleFn === undefined) {
+      throw new ValueError("mode is invalid and scaleFn is undefined");
+    }
+    this.mode = mode;
+    this.gamma = options.gamma ?? 1.0;
+    this.scaleFnCustom = options.scaleFn ?? null;
+    this.scaleMode = options.scaleFn === undefined ? (mode === "exp_range" ? "iterations" : "cycle") : (options.scaleMode ?? "cycle");
+    this.cycleMomentum = options.cycleMomentum ?? true;
+    if (this.cycleMomentum) {
+      if (!("momentum" in optimizer.defaults)) {
+        throw new ValueError("optimizer must support momentum with `cycleMomentum` option enabled");
+      }
+      const baseMomentums = formatParam("baseMomentum", optimizer, options.baseMomentum ?? 0.8);
+      if (lastEpoch === -1) baseMomentums.forEach((m, i) => ((optimizer.paramGroups[i] as Group).momentum = m));
+      this.baseMomentums = (optimizer.paramGroups as Group[]).map((g) => g.momentum as number);
+      this.maxMomentums = formatParam("maxMomentum", optimizer, options.maxMomentum ?? 0.9);
+    }
+    this.init(lastEpoch, options.verbose);
+    this.baseLrs = baseLrs;
+  }
+
+  scaleFn(x: number): number {
+    if (this.scaleFnCustom !== null) return this.scaleFnCustom(x);
+    if (this.mode === "triangular") return 1;
+    if (this.mode === "triangular2") return 1 / 2 ** (x - 1);
+    return this.gamma ** x;
+  }
+
+  getLr(): number[] {
+    this.warnIfCalledOutsideStep();
+    const cycle = Math.floor(1 + this.lastEpoch / this.totalSize);
+    const x = 1 + this.lastEpoch / this.totalSize - cycle;
+    const scaleFactor = x <= this.stepRatio ? x / this.stepRatio : (x - 1) / (this.stepRatio - 1);
+    const at = this.scaleMode === "cycle" ? cycle : this.lastEpoch;
+    const lrs = this.baseLrs.map((base, i) => base + (this.maxLrs[i]! - base) * scaleFactor * this.scaleFn(at));
+    if (this.cycleMomentum) {
+      this.baseMomentums.forEach((base, i) => {
+        const max = this.maxMomentums[i]!;
+        this.groups[i]!.momentum = max - (max - base) * scaleFactor * this.scaleFn(at);
+      });
+    }
+    return lrs;
+  }
+
+  protected override ownStateKeys(): Array<[string, string]> {
+    return [
+      ["max_lrs", "maxLrs"], ["total_size", "totalSize"], ["step_ratio", "stepRatio"], ["mode", "mode"],
+      ["gamma", "gamma"], ["scale_mode", "scaleMode"], ["cycle_momentum", "cycleMomentum"],
+      // PyTorch has momentum attributes only when it cycles momentum
+      ...(this.cycleMomentum ? ([["base_momentums", "baseMomentums"], ["max_momentums", "maxMomentums"]] as Array<[string, string]>) : []),
+    ];
+  }
+  override stateDict(): SchedulerStateDict {
+    // the scale function is not stored: the built-in ones follow from `mode`, as in PyTorch
+    return { ...super.stateDict(), _scale_fn_custom: null, _scale_fn_ref: null };
+  }
+}
+
+export interface OneCycleLROptions extends EpochOptions {
+  totalSteps?: number;
+  epochs?: number;
+  stepsPerEpoch?: number;
+  pctStart?: number;
+  annealStrategy?: "cos" | "linear";
+  cycleMomentum?: boolean;
+  baseMomentum?: number | number[];
+  maxMomentum?: number | number[];
+  divFactor?: number;
+  finalDivFactor?: number;
+  threePhase?: boolean;
+}
+
+interface Phase {
+  endStep: number;
+  startLr: string;
+  endLr: string;
+  startMomentum: string;
+  endMomentum: string;
+}
+
+/** The 1cycle policy (Smith & Topin): warm up to maxLr, then anneal far below the initial lr. */
+export class OneCycleLR extends LRScheduler {
+  totalSteps: number;
+  schedulePhases: Phase[];
+  annealStrategy: "cos" | "linear";
+  cycleMomentum: boolean;
+  useBeta1 = false;
+
+  constructor(optimizer: AnyOptimizer, maxLr: number | number[], options: OneCycleLROptions = {}) {
+    super(optimizer);
+    const { totalSteps, epochs, stepsPerEpoch } = options;
+    const lastEpoch = options.lastEpoch ?? -1;
+    if (totalSteps === undefined && epochs === undefined && stepsPerEpoch === undefined) {
+      throw new ValueError("You must define either totalSteps OR (epochs AND stepsPerEpoch)");
+    } else if (totalSteps !== undefined) {
+      if (totalSteps <= 0 || !Number.isInteger(totalSteps)) {
+        throw new ValueError(`Expected positive integer total_steps, but got ${totalSteps}`);
+      }
+      this.totalSteps = totalSteps;
+    } else {
+      if (epochs === undefined || epochs <= 0 || !Number.isInteger(epochs)) {
+        throw new ValueError(`Expected positive integer epochs, but got ${epochs}`);
+      }
+      if (stepsPerEpoch === undefined || stepsPerEpoch <= 0 || !Number.isInteger(stepsPerEpoch)) {
+        throw new ValueError(`Expected positive integer steps_per_epoch, but got ${stepsPerEpoch}`);
+      }
+      this.totalSteps = epochs * stepsPerEpoch;
+    }
+    const pct = options.pctStart ?? 0.3;
+    const n = this.totalSteps;
+    this.schedulePhases = options.threePhase
+      ? [
+          { endStep: pct * n - 1, startLr: "initialLr", endLr: "maxLr", startMomentum: "maxMomentum", endMomentum: "baseMomentum" },
+          { endStep: 2 * pct * n - 2, startLr: "maxLr", endLr: "initialLr", startMomentum: "baseMomentum", endMomentum: "maxMomentum" },
+          { endStep: n - 1, startLr: "initialLr", endLr: "minLr", startMomentum: "maxMomentum", endMomentum: "maxMomentum" },
+        ]
+      : [
+          { endStep: pct * n - 1, startLr: "initialLr", endLr: "maxLr", startMomentum: "maxMomentum", endMomentum: "baseMomentum" },
+          { endStep: n - 1, startLr: "maxLr", endLr: "minLr", startMomentum: "baseMomentum", endMomentum: "maxMomentum" },
+        ];
+    if (pct < 0 || pct > 1) throw new ValueError(`Expected float between 0 and 1 pct_start, but got ${pct}`);
+    const anneal = options.annealStrategy ?? "cos";
+    if (anneal !== "cos" && anneal !== "linear") {
+      throw new ValueError(`anneal_strategy must by one of 'cos' or 'linear', instead got ${String(anneal)}`);
+    }
+    this.annealStrategy = anneal;
+    const maxLrs = formatParam("maxLr", optimizer, maxLr);
+    const divFactor = options.divFactor ?? 25;
+    const finalDivFactor = options.finalDivFactor ?? 1e4;
+    const groups = optimizer.paramGroups as Group[];
+    if (lastEpoch === -1) {
+      groups.forEach((g, i) => {
+        g.initialLr = maxLrs[i]! / divFactor;
+        g.maxLr = maxLrs[i]!;
+        g.minLr = (g.initialLr as number) / finalDivFactor;
+      });
+    }
+    this.cycleMomentum = options.cycleMomentum ?? true;
+    if (this.cycleMomentum) {
+      if (!("momentum" in optimizer.defaults) && !("betas" in optimizer.defaults)) {
+        throw new ValueError("optimizer must support momentum with `cycleMomentum` option enabled");
+      }
+      this.useBeta1 = "betas" in optimizer.defaults;
+      const maxMomentums = formatParam("maxMomentum", optimizer, options.maxMomentum ?? 0.95);
+      const baseMomentums = formatParam("baseMomentum", optimizer, options.baseMomentum ?? 0.85);
+      if (lastEpoch === -1) {
+        groups.forEach((g, i) => {
+          if (this.useBeta1) g.betas = [maxMomentums[i]!, ...(g.betas as number[]).slice(1)];
+          else g.momentum = maxMomentums[i]!;
+          g.maxMomentum = maxMomentums[i]!;
+          g.baseMomentum = baseMomentums[i]!;
+        });
+      }
+    }
+    this.init(lastEpoch, options.verbose);
+  }
+
+  private anneal(start: number, end: number, pct: number): number {
+    if (this.annealStrategy === "cos") return end + ((start - end) / 2) * (Math.cos(Math.PI * pct) + 1);
+    return (end - start) * pct + start;
+  }
+
+  getLr(): number[] {
+    this.warnIfCalledOutsideStep();
+    const stepNum = this.lastEpoch;
+    if (stepNum > this.totalSteps) {
+      throw new ValueError(`Tried to step ${stepNum + 1} times. The specified number of total steps is ${this.totalSteps}`);
+    }
+    return this.groups.map((g) => {
+      let startStep = 0;
+      let lr = 0;
+      let momentum = 0;
+      for (let i = 0; i < this.schedulePhases.length; i++) {
+        const phase = this.schedulePhases[i]!;
+        const endStep = phase.endStep;
+        if (stepNum <= endStep || i === this.schedulePhases.length - 1) {
+          const pct = (stepNum - startStep) / (endStep - startStep);
+          lr = this.anneal(g[phase.startLr] as number, g[phase.endLr] as number, pct);
+          if (this.cycleMomentum) momentum = this.anneal(g[phase.startMomentum] as number, g[phase.endMomentum] as number, pct);
+          break;
+        }
+        startStep = phase.endStep;
+      }
+      if (this.cycleMomentum) {
+        if (this.useBeta1) g.betas = [momentum, ...(g.betas as number[]).slice(1)];
+        else g.momentum = momentum;
+      }
+      return lr;
+    });
+  }
+
+  protected override ownStateKeys(): Array<[string, string]> {
+    return [["total_steps", "totalSteps"], ["_schedule_phases", "schedulePhases"], ["cycle_momentum", "cycleMomentum"], ["use_beta1", "useBeta1"]];
+  }
+  override stateDict(): SchedulerStateDict {
+    const sd = super.stateDict();
+    // phases with PyTorch's keys and group-key names (end_step, start_lr: "initial_lr", ...)
+    sd._schedule_phases = this.schedulePhases.map((p) =>
+      Object.fromEntries(Object.entries(p).map(([k, v]) => [camelToSnake(k), typeof v === "string" ? camelToSnake(v) : v])),
+    );
+    // PyTorch stores the bound anneal function here; its name says the same
+    sd.anneal_func = this.annealStrategy;
+    return sd;
+  }
+  protected override loadValue(key: string, value: unknown): unknown {
+    if (key === "_schedule_phases" && Array.isArray(value)) {
+      return value.map((p: Record<string, unknown>) =>
+        Object.fromEntries(Object.entries(p).map(([k, v]) => [snakeToCamel(k), typeof v === "string" ? snakeToCamel(v) : v])),
+      );
+    }
+    return value;
+  }
+  override loadStateDict(stateDict: SchedulerStateDict): void {
+    super.loadStateDict(stateDict);
+    const f = stateDict.anneal_func;
+    if (f === "cos" || f === "linear") this.annealStrategy = f;
+  }
+}
+
+/** Runs schedulers one after another, switching at the milestones. */
+export class SequentialLR extends LRScheduler {
+  _schedulers: LRScheduler[];
+  _milestones: number[];
+
+  constructor(optimizer: AnyOptimizer, schedulers: LRScheduler[], milestones: number[], options: EpochOptions = {}) {
+    super(optimizer);
+    schedulers.forEach((s, i) => {
+      if (s.optimizer !== optimizer) {
+        throw new ValueError(
+          "Sequential Schedulers expects all schedulers to belong to the same optimizer, but got schedulers at " +
+            `index ${i} to be different than the optimizer passed in.`,
+        );
+      }
+    });
+    if (milestones.length !== schedulers.length - 1) {
+      throw new ValueError(
+        "Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone " +
+          `points, but got number of schedulers ${schedulers.length} and the number of milestones to be equal to ${milestones.length}`,
+      );
+    }
+    this._schedulers = schedulers;
+    this._milestones = milestones;
+    this.lastEpoch = (options.lastEpoch ?? -1) + 1;
+    for (const g of this.groups) g.lr = g.initialLr as number;
+    // undo the first step each scheduler took at construction, then redo the first one's
+    for (const s of schedulers) s.lastEpoch -= 1;
+    schedulers[0]!._initialStep();
+    this._lastLr = schedulers[0]!.getLastLr();
+  }
+
+  getLr(): number[] {
+    return this.getLastLr();
+  }
+
+  override step(): void {
+    this.lastEpoch += 1;
+    const idx = bisectRight(this._milestones, this.lastEpoch);
+    const scheduler = this._schedulers[idx]!;
+    if (idx > 0 && this._milestones[idx - 1] === this.lastEpoch) {
+      internalEpochStep = true;
+      try {
+        scheduler.step(0);
+      } finally {
+        internalEpochStep = false;
+      }
+    } else {
+      scheduler.step();
+    }
+    this._lastLr = scheduler.getLastLr();
+  }
+
+  protected override stateKeys(): Array<[string, string]> {
+    return [["_milestones", "_milestones"], ["last_epoch", "lastEpoch"], ["_last_lr", "_lastLr"]];
+  }
+  override stateDict(): SchedulerStateDict {
+    return { ...super.stateDict(), _schedulers: this._schedulers.map((s) => s.stateDict()) };
+  }
+  override loadStateDict(stateDict: SchedulerStateDict): void {
+    super.loadStateDict(stateDict);
+    const subs = stateDict._schedulers as SchedulerStateDict[] | undefined;
+    subs?.forEach((s, i) => this._schedulers[i]?.loadStateDict(s));
+  }
+}
+
+/** Steps several schedulers together, each multiplying in its own factor. */
+export class ChainedScheduler extends LRScheduler {
+  _schedulers: LRScheduler[];
+
+  constructor(schedulers: LRScheduler[]) {
+    if (schedulers.length === 0) throw new ValueError("ChainedScheduler expects at least one scheduler");
+    super(schedulers[0]!.optimizer);
+    for (let i = 1; i < schedulers.length; i++) {
+      if (schedulers[i]!.optimizer !== schedulers[0]!.optimizer) {
+        throw new ValueError(
+          `ChainedScheduler expects all schedulers to belong to the same optimizer, but got schedulers at index 0 and ${i} to be different`,
+        );
+      }
+    }
+    this._schedulers = [...schedulers];
+    this._lastLr = this.groups.map((g) => g.lr);
+  }
+
+  getLr(): number[] {
+    return this.getLastLr();
+  }
+
+  override step(): void {
+    for (const s of this._schedulers) s.step();
+    this._lastLr = this.groups.map((g) => g.lr);
+  }
+
+  protected override stateKeys(): Array<[string, string]> {
+    return [["_last_lr", "_lastLr"]];
+  }
+  override stateDict(): SchedulerStateDict {
+    return { ...super.stateDict(), _schedulers: this._schedulers.map((s) => s.stateDict()) };
+  }
+  override loadStateDict(stateDict: SchedulerStateDict): void {
+    super.loadStateDict(stateDict);
+    const subs = stateDict._schedulers as SchedulerStateDict[] | undefined;
+    subs?.forEach((s, i) => this._schedulers[i]?.loadStateDict(s));
+  }
+}
+
+export interface ReduceLROnPlateauOptions {
+  mode?: "min" | "max";
+  factor?: number;
+  patience?: number;
+  threshold?: number;
+  thresholdMode?: "rel" | "abs";
+  cooldown?: number;
+  minLr?: number | number[];
+  eps?: number;
+  verbose?: boolean;
+}
+
+/** Reduces the lr by `factor` when a metric has stopped improving for `patience` epochs. */
+export class ReduceLROnPlateau {
+  optimizer: AnyOptimizer;
+  factor: number;
+  minLrs: number[];
+  patience: number;
+  verbose: boolean;
+  cooldown: number;
+  cooldownCounter = 0;
+  mode: "min" | "max";
+  threshold: number;
+  thresholdMode: "rel" | "abs";
+  best = Infinity;
+  numBadEpochs = 0;
+  modeWorse = Infinity;
+  eps: number;
+  lastEpoch = 0;
+  _lastLr: number[] = [];
+
+  constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
+    const factor = options.factor ?? 0.1;
+    if (factor >= 1.0) throw new ValueError("Factor should be < 1.0.");
+    this.factor = factor;
+    if (!(optimizer instanceof Optimizer)) throw new TorchTypeError(`${typeName(optimizer)} is not an Optimizer`);
+    this.optimizer = optimizer;
+    const minLr = options.minLr ?? 0;
+    if (Array.isArray(minLr)) {
+      if (minLr.length !== optimizer.paramGroups.length) {
+        throw new ValueError(`expected ${optimizer.paramGroups.length} min_lrs, got ${minLr.length}`);
+      }
+      this.minLrs = [...minLr];
+    } else {
+      this.minLrs = optimizer.paramGroups.map(() => minLr);
+    }
+    this.patience = options.patience ?? 10;
+    this.verbose = options.verbose ?? false;
+    this.cooldown = options.cooldown ?? 0;
+    this.mode = options.mode ?? "min";
+    this.threshold = options.threshold ?? 1e-4;
+    this.thresholdMode = options.thresholdMode ?? "rel";
+    this.eps = options.eps ?? 1e-8;
+    this.initIsBetter();
+    this.reset();
+  }
+
+  private reset(): void {
+    this.best = this.modeWorse;
+    this.cooldownCounter = 0;
+    this.numBadEpochs = 0;
+  }
+
+  /** Records the epoch's metric (a number or a one-element tensor) and reduces the lr on a plateau. */
+  step(metrics: number | Tensor, epoch?: number): void {
+    const current = typeof metrics === "number" ? metrics : metrics.item();
+    if (epoch === undefined) epoch = this.lastEpoch + 1;
+    else warnOnce(EPOCH_DEPRECATION_WARNING);
+    this.lastEpoch = epoch;
+    if (this.isBetter(current, this.best)) {
+      this.best = current;
+      this.numBadEpochs = 0;
+    } else {
+      this.numBadEpochs += 1;
+    }
+    if (this.inCooldown) {
+      this.cooldownCounter -= 1;
+      this.numBadEpochs = 0; // ignore any bad epochs in cooldown
+    }
+    if (this.numBadEpochs > this.patience) {
+      this.reduceLr(epoch);
+      this.cooldownCounter = this.cooldown;
+      this.numBadEpochs = 0;
+    }
+    this._lastLr = (this.optimizer.paramGroups as Group[]).map((g) => g.lr);
+  }
+
+  private reduceLr(epoch: number): void {
+    (this.optimizer.paramGroups as Group[]).forEach((g, i) => {
+      const oldLr = g.lr;
+      const newLr = Math.max(oldLr * this.factor, this.minLrs[i]!);
+      if (oldLr - newLr > this.eps) {
+        g.lr = newLr;
+        if (this.verbose) console.log(`Epoch ${epoch}: reducing learning rate of group ${i} to ${newLr.toExponential(4)}.`);
+      }
+    });
+  }
+
+  get inCooldown(): boolean {
+    return this.cooldownCounter > 0;
+  }
+
+  isBetter(a: number, best: number): boolean {
+    if (this.mode === "min" && this.thresholdMode === "rel") return a < best * (1 - this.threshold);
+    if (this.mode === "min" && this.thresholdMode === "abs") return a < best - this.threshold;
+    if (this.mode === "max" && this.thresholdMode === "rel") return a > best * (this.threshold + 1);
+    return a > best + this.threshold;
+  }
+
+  private initIsBetter(): void {
+    if (this.mode !== "min" && this.mode !== "max") throw new ValueError(`mode ${String(this.mode)} is unknown!`);
+    if (this.thresholdMode !== "rel" && this.thresholdMode !== "abs") {
+      throw new ValueError(`threshold mode ${String(this.thresholdMode)} is unknown!`);
+    }
+    this.modeWorse = this.mode === "min" ? Infinity : -Infinity;
+  }
+
+  getLastLr(): number[] {
+    return [...this._lastLr];
+  }
+
+  private static readonly KEYS: Array<[string, string]> = [
+    ["factor", "factor"], ["min_lrs", "minLrs"], ["patience", "patience"], ["verbose", "verbose"],
+    ["cooldown", "cooldown"], ["cooldown_counter", "cooldownCounter"], ["mode", "mode"], ["threshold", "threshold"],
+    ["threshold_mode", "thresholdMode"], ["best", "best"], ["num_bad_epochs", "numBadEpochs"],
+    ["mode_worse", "modeWorse"], ["eps", "eps"], ["last_epoch", "lastEpoch"], ["_last_lr", "_lastLr"],
+  ];
+
+  stateDict(): SchedulerStateDict {
+    const self = this as unknown as Record<string, unknown>;
+    return Object.fromEntries(ReduceLROnPlateau.KEYS.filter(([, ts]) => self[ts] !== undefined).map(([py, ts]) => [py, copyValue(self[ts])]));
+  }
+
+  loadStateDict(stateDict: SchedulerStateDict): void {
+    const self = this as unknown as Record<string, unknown>;
+    for (const [py, ts] of ReduceLROnPlateau.KEYS) if (py in stateDict) self[ts] = copyValue(stateDict[py]);
+    this.initIsBetter();
+  }
+}
