@@ -1,0 +1,191 @@
+// Reverse-mode engine: walks the graph once in topological order (Kahn's algorithm over
+// dependency counts, never recursion per path), summing gradients per node before its vjp runs.
+import { RuntimeError } from "../errors.ts";
+import { sameShape, type Shape } from "../layout.ts";
+import type { Tensor } from "../tensor.ts";
+import { gradMode } from "./gradMode.ts";
+import { Node, type Edge } from "./node.ts";
+
+export interface EngineOptions {
+  retainGraph: boolean;
+  createGraph: boolean;
+  /** autograd.grad: capture gradients of these tensors instead of accumulating into leaves. */
+  inputs?: readonly Tensor[];
+}
+
+/** Sums a broadcast gradient back to the shape of the input it flows to: the one place this happens. */
+export function sumToShape(g: Tensor, shape: Shape): Tensor {
+  if (sameShape(g.shape, shape)) return g;
+  const lead = g.shape.length - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < g.shape.length; i++) {
+    if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
+  }
+  let r = dims.length ? g.sum(dims, true) : g;
+  if (lead > 0 || !sameShape(r.shape, shape)) r = r.reshape(shape as number[]);
+  return r;
+}
+
+function accumulate(prev: Tensor | undefined, g: Tensor): Tensor {
+  return prev === undefined ? g : prev.add(g);
+}
+
+export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor[], opts: EngineOptions): (Tensor | null)[] | null {
+  const nodeGrads = new Map<Node, Tensor>();
+  const leafGrads = new Map<Tensor, Tensor>();
+  const start: Node[] = [];
+  roots.forEach((root, i) => {
+    if (!root.requiresGrad) {
+      throw new RuntimeError(`element ${i} of tensors does not require grad and does not have a grad_fn`);
+    }
+    const g = rootGrads[i];
+    if (root.gradFn) {
+      nodeGrads.set(root.gradFn, accumulate(nodeGrads.get(root.gradFn), g));
+      start.push(root.gradFn);
+    } else leafGrads.set(root, accumulate(leafGrads.get(root), g));
+  });
+
+  // Dependency counts: how many edges from nodes of this graph point at each node.
+  const deps = new Map<Node, number>();
+  const stack: Node[] = [];
+  for (const n of start) {
+    if (!deps.has(n)) {
+      deps.set(n, 0);
+      stack.push(n);
+    }
+  }
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const e of n.next) {
+      if (e instanceof Node) {
+        const d = deps.get(e);
+        if (d === undefined) {
+          deps.set(e, 1);
+          stack.push(e);
+        } else deps.set(e, d + 1);
+      }
+    }
+  }
+
+  // autograd.grad: only nodes from which a requested input is reachable need to run.
+  const inputs = opts.inputs;
+  const wanted = inputs ? new Set<Edge>(inputs.map((t) => t.gradFn ?? t)) : null;
+  let needed: Set<Node> | null = null;
+  if (wanted) {
+    needed = new Set();
+    const memo = new Map<Node, boolean>();
+    const reaches = (root: Node): boolean => {
+      // Iterative post-order DFS so deep graphs do not overflow the call stack.
+      const work: Array<[Node, number]> = [[root, 0]];
+      while (work.length) {
+        const top = work[work.length - 1];
+        const [n, i] = top;
+        if (memo.has(n) && i === 0) {
+          work.pop();
+          continue;
+        }
+        if (i < n.next.length) {
+          top[1]++;
+          const e = n.next[i];
+          if (e instanceof Node && !memo.has(e)) work.push([e, 0]);
+          continue;
+        }
+        let r = wanted.has(n);
+        for (const e of n.next) if (e !== null && (wanted.has(e) || (e instanceof Node && memo.get(e)))) r = true;
+        memo.set(n, r);
+        work.pop();
+      }
+      return memo.get(root)!;
+    };
+    for (const n of deps.keys()) if (reaches(n)) needed.add(n);
+  }
+  const captured = new Map<Edge, Tensor>();
+
+  const prevMode = gradMode.enabled;
+  gradMode.enabled = opts.createGraph;
+  try {
+    const ready: Node[] = [];
+    for (const n of start) if (deps.get(n) === 0 && !ready.includes(n)) ready.push(n);
+    while (ready.length) {
+      const node = ready.pop()!;
+      let g = nodeGrads.get(node)!;
+      nodeGrads.delete(node);
+      if (node.hooks) for (const h of node.hooks) g = h(g) ?? g;
+      if (node.retained) {
+        const t = node.retained;
+        t.grad = t.grad === null ? g.detach() : t.grad.add(g.detach());
+      }
+      if (wanted?.has(node)) captured.set(node, g);
+      const run = needed === null || needed.has(node);
+      const grads = run ? node.vjp(g, node.savedTensors()) : [];
+      if (run && !opts.retainGraph) node.release();
+      for (let i = 0; i < node.next.length; i++) {
+        const e = node.next[i];
+        if (e === null) continue;
+        let gi = run ? grads[i] : undefined;
+        if (gi !== null && gi !== undefined) {
+          gi = sumToShape(gi, node.inputShapes[i]);
+          if (gi.dtype !== node.inputDtypes[i]) gi = gi.to(node.inputDtypes[i]);
+        }
+        if (e instanceof Node) {
+          if (gi !== null && gi !== undefined) nodeGrads.set(e, accumulate(nodeGrads.get(e), gi));
+          const d = deps.get(e)! - 1;
+          deps.set(e, d);
+          if (d === 0) {
+            if (nodeGrads.has(e)) ready.push(e);
+            else releaseBranch(e, deps, nodeGrads, ready);
+          }
+        } else if (gi !== null && gi !== undefined) leafGrads.set(e, accumulate(leafGrads.get(e), gi));
+      }
+    }
+  } finally {
+    gradMode.enabled = prevMode;
+  }
+
+  if (inputs) {
+    for (const [leaf, g] of leafGrads) captured.set(leaf, runLeafHooks(leaf, g));
+    return inputs.map((t) => captured.get(t.gradFn ?? t) ?? null);
+  }
+  // Storage the caller or another leaf already holds must not become a leaf's .grad.
+  const handed = new Set(rootGrads.map((g) => g._box));
+  for (const [leaf, g0] of leafGrads) accumulateLeaf(leaf, runLeafHooks(leaf, g0), opts.createGraph, handed);
+  return null;
+}
+
+/** A node whose every consumer produced no gradient: its own inputs get none either. */
+function releaseBranch(start: Node, deps: Map<Node, number>, grads: Map<Node, Tensor>, ready: Node[]): void {
+  const stack = [start];
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const e of n.next) {
+      if (e instanceof Node) {
+        const d = deps.get(e)! - 1;
+        deps.set(e, d);
+        if (d === 0) {
+          if (grads.has(e)) ready.push(e);
+          else stack.push(e);
+        }
+      }
+    }
+  }
+}
+
+function runLeafHooks(leaf: Tensor, g: Tensor): Tensor {
+  const hooks = leaf._hooks;
+  if (hooks) for (const h of hooks) g = h(g) ?? g;
+  return g;
+}
+
+/**
+ * AccumulateGrad: the first gradient is stored as a fresh contiguous tensor (never one that
+ * another leaf or the caller also holds); later ones are added in place unless createGraph.
+ */
+function accumulateLeaf(leaf: Tensor, g: Tensor, createGraph: boolean, handed: Set<unknown>): void {
+  if (!createGraph) g = g.detach();
+  if (leaf.grad === null) {
+    const exclusive = !handed.has(g._box) && g.isContiguous() && g.offset === 0 && g._box.data.length === g.numel();
+    leaf.grad = exclusive ? g : g.clone();
+    handed.add(leaf.grad._box);
+  } else if (createGraph) leaf.grad = leaf.grad.add(g);
+  else leaf.grad.add_(g);
+}

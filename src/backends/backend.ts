@@ -1,0 +1,44 @@
+// The Backend interface: every kernel an op can call. Ops and autograd never touch a
+// concrete backend; the CPU backend implements this, WASM/WebGPU backends plug in here.
+import type { NumArray, Storage } from "../dtype.ts";
+import type { Shape } from "../layout.ts";
+
+export type UnaryOp =
+  | "neg" | "exp" | "log" | "log1p" | "expm1" | "sqrt" | "rsqrt" | "abs" | "sign"
+  | "sin" | "cos" | "tanh" | "sigmoid" | "relu" | "logicalNot" | "isnan" | "isfinite";
+export type BinaryOp =
+  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr";
+export type ReduceOp = "sum" | "prod" | "max" | "min";
+
+/** A strided read of storage: element (i0, i1, ...) lives at offset + sum(ik * strides[k]). */
+export interface StridedView {
+  data: Storage;
+  shape: Shape;
+  strides: readonly number[];
+  offset: number;
+}
+
+export interface Backend {
+  readonly name: string;
+  /** out[i] = op(x[i]) over x's shape, out contiguous. */
+  unary(op: UnaryOp, x: StridedView, out: NumArray): void;
+  /** out[i] = op(a[i], b[i]); a and b are already broadcast to out's shape (stride 0 allowed). */
+  binary(op: BinaryOp, a: StridedView, b: StridedView, out: NumArray): void;
+  clamp(x: StridedView, lo: number, hi: number, out: NumArray): void;
+  /** out = cond ? a : b, all three broadcast to out's shape. */
+  where(cond: StridedView, a: StridedView, b: StridedView, out: NumArray): void;
+  /** dst[i] = src[i] over src's shape, both strided, with dtype cast (bool: non-zero is true). */
+  copy(src: StridedView, dst: StridedView): void;
+  /** Reduce a contiguous [outer, r, inner] block over r into out[outer * inner]. */
+  reduce(op: ReduceOp, x: NumArray, outer: number, r: number, inner: number, out: NumArray): void;
+  /** First index of the max/min (NaN wins, as PyTorch) over r; values too when given. */
+  argReduce(op: "max" | "min", x: NumArray, outer: number, r: number, inner: number, indices: Int32Array, values: NumArray | null): void;
+  cumsum(x: NumArray, outer: number, r: number, inner: number, out: NumArray): void;
+  /** out[b] = a[b] @ b[b] for contiguous a [batch, m, k] (or transposed when transA) and b [batch, k, n]. */
+  matmul(a: StridedView, b: StridedView, out: NumArray, batch: number, m: number, k: number, n: number): void;
+  /** gather along dim of a contiguous [outer, rIn, inner] source with index [outer, rIdx, inner]. */
+  gather(x: StridedView, index: StridedView, dim: number, out: NumArray): void;
+  /** out (contiguous, pre-filled) [dim] = src at index positions; accumulate adds instead of assigning. */
+  scatter(out: NumArray, outShape: Shape, index: StridedView, src: StridedView, dim: number, accumulate: boolean): void;
+}

@@ -1,0 +1,202 @@
+// The CPU backend in plain TypeScript: the reference every other backend is tested against.
+import type { NumArray } from "../../dtype.ts";
+import { RuntimeError } from "../../errors.ts";
+import { contiguousStrides, numelOf, type Shape } from "../../layout.ts";
+import type { Backend, ReduceOp, StridedView } from "../backend.ts";
+import { binaryKernels, unaryKernels } from "./elementwise.ts";
+import { matmul } from "./matmul.ts";
+import { forEachOffset, forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
+
+type ReduceKernel = (x: NumArray, outer: number, r: number, inner: number, out: NumArray) => void;
+
+const reduceKernels = {
+  sum: (x, outer, r, inner, out) => {
+    const acc = new Float64Array(inner);
+    for (let o = 0; o < outer; o++) {
+      acc.fill(0);
+      let p = o * r * inner;
+      for (let i = 0; i < r; i++) for (let j = 0; j < inner; j++) acc[j] += x[p++];
+      for (let j = 0; j < inner; j++) out[o * inner + j] = acc[j];
+    }
+  },
+  prod: (x, outer, r, inner, out) => {
+    const acc = new Float64Array(inner);
+    for (let o = 0; o < outer; o++) {
+      acc.fill(1);
+      let p = o * r * inner;
+      for (let i = 0; i < r; i++) for (let j = 0; j < inner; j++) acc[j] *= x[p++];
+      for (let j = 0; j < inner; j++) out[o * inner + j] = acc[j];
+    }
+  },
+  max: (x, outer, r, inner, out) => {
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        let p = o * r * inner + j;
+        let m = x[p];
+        for (let i = 1; i < r; i++) {
+          p += inner;
+          const v = x[p];
+          if (!(v <= m)) m = v;
+        }
+        out[o * inner + j] = m;
+      }
+    }
+  },
+  min: (x, outer, r, inner, out) => {
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        let p = o * r * inner + j;
+        let m = x[p];
+        for (let i = 1; i < r; i++) {
+          p += inner;
+          const v = x[p];
+          if (!(v >= m)) m = v;
+        }
+        out[o * inner + j] = m;
+      }
+    }
+  },
+} satisfies Record<ReduceOp, ReduceKernel>;
+
+function copy(src: StridedView, dst: StridedView): void {
+  const s = src.data;
+  const o = dst.data;
+  if (s instanceof BigInt64Array || o instanceof BigInt64Array) {
+    const toBig = o instanceof BigInt64Array;
+    const fromBig = s instanceof BigInt64Array;
+    forEachRow2(src.shape, dst.strides, dst.offset, src.strides, src.offset, (di, ds, si, ss, _, n) => {
+      for (let k = 0; k < n; k++, di += ds, si += ss) {
+        const v = s[si];
+        if (toBig) (o as BigInt64Array)[di] = fromBig ? (v as bigint) : BigInt(Math.trunc(v as number));
+        else (o as NumArray)[di] = fromBig ? Number(v) : (v as number);
+      }
+    });
+    return;
+  }
+  const x = s as NumArray;
+  const out = o as NumArray;
+  const toBool = out instanceof Uint8Array && !(x instanceof Uint8Array);
+  const sameType = out.constructor === x.constructor;
+  forEachRow2(src.shape, dst.strides, dst.offset, src.strides, src.offset, (di, ds, si, ss, _, n) => {
+    if (toBool) for (let k = 0; k < n; k++, di += ds, si += ss) out[di] = x[si] !== 0 ? 1 : 0;
+    else if (ds === 1 && ss === 1 && sameType) out.set(x.subarray(si, si + n), di);
+    else for (let k = 0; k < n; k++, di += ds, si += ss) out[di] = x[si];
+  });
+}
+
+/** Element offsets of every position of `shape` under `strides`, used by gather/scatter. */
+function offsetsOf(shape: Shape, strides: readonly number[], offset: number): Int32Array | Float64Array {
+  const offs = new Float64Array(numelOf(shape));
+  forEachOffset(shape, strides, offset, (off, i) => {
+    offs[i] = off;
+  });
+  return offs;
+}
+
+function indexValues(index: StridedView): Float64Array {
+  const n = numelOf(index.shape);
+  const vals = new Float64Array(n);
+  const d = index.data;
+  forEachOffset(index.shape, index.strides, index.offset, (off, i) => {
+    vals[i] = Number(d[off]);
+  });
+  return vals;
+}
+
+function checkIndex(v: number, dim: number, size: number): void {
+  if (v < 0 || v >= size) throw new RuntimeError(`index ${v} is out of bounds for dimension ${dim} with size ${size}`);
+}
+
+export const cpu: Backend = {
+  name: "cpu",
+  unary(op, x, out) {
+    const k = unaryKernels[op];
+    const d = x.data as NumArray;
+    forEachRow1(x.shape, x.strides, x.offset, (xi, xs, oi, n) => k(d, xi, xs, out, oi, n));
+  },
+  binary(op, a, b, out) {
+    const k = binaryKernels[op];
+    const ad = a.data as NumArray;
+    const bd = b.data as NumArray;
+    forEachRow2(a.shape, a.strides, a.offset, b.strides, b.offset, (ai, as, bi, bs, oi, n) => k(ad, ai, as, bd, bi, bs, out, oi, n));
+  },
+  clamp(x, lo, hi, out) {
+    const d = x.data as NumArray;
+    forEachRow1(x.shape, x.strides, x.offset, (xi, xs, oi, n) => {
+      for (let k = 0; k < n; k++, xi += xs) {
+        const v = d[xi];
+        out[oi + k] = v < lo ? lo : v > hi ? hi : v;
+      }
+    });
+  },
+  where(cond, a, b, out) {
+    const c = cond.data as NumArray;
+    const ad = a.data as NumArray;
+    const bd = b.data as NumArray;
+    forEachRow3(cond.shape, cond.strides, cond.offset, a.strides, a.offset, b.strides, b.offset, (ci, cs, ai, as, bi, bs, oi, n) => {
+      for (let k = 0; k < n; k++, ci += cs, ai += as, bi += bs) out[oi + k] = c[ci] ? ad[ai] : bd[bi];
+    });
+  },
+  copy,
+  reduce(op, x, outer, r, inner, out) {
+    reduceKernels[op](x, outer, r, inner, out);
+  },
+  argReduce(op, x, outer, r, inner, indices, values) {
+    const isMax = op === "max";
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        let p = o * r * inner + j;
+        let best = x[p];
+        let bi = 0;
+        for (let i = 1; i < r && best === best; i++) {
+          p += inner;
+          const v = x[p];
+          if (v !== v || (isMax ? v > best : v < best)) {
+            best = v;
+            bi = i;
+          }
+        }
+        indices[o * inner + j] = bi;
+        if (values) values[o * inner + j] = best;
+      }
+    }
+  },
+  cumsum(x, outer, r, inner, out) {
+    const acc = new Float64Array(inner);
+    for (let o = 0; o < outer; o++) {
+      acc.fill(0);
+      let p = o * r * inner;
+      for (let i = 0; i < r; i++) for (let j = 0; j < inner; j++, p++) out[p] = acc[j] += x[p];
+    }
+  },
+  matmul,
+  gather(x, index, dim, out) {
+    const idx = indexValues(index);
+    const size = x.shape[dim];
+    // Offsets of x at the index positions with the gathered dim held at 0.
+    const base = offsetsOf(index.shape, x.strides, x.offset);
+    const xd = x.data as NumArray;
+    const sd = x.strides[dim];
+    for (let i = 0; i < idx.length; i++) {
+      const v = idx[i];
+      checkIndex(v, dim, size);
+      out[i] = xd[base[i] + v * sd];
+    }
+  },
+  scatter(out, outShape, index, src, dim, accumulate) {
+    const idx = indexValues(index);
+    const size = outShape[dim];
+    const strides = contiguousStrides(outShape);
+    const base = offsetsOf(index.shape, strides, 0);
+    const srcOffs = offsetsOf(index.shape, src.strides, src.offset);
+    const sd = src.data as NumArray;
+    const st = strides[dim];
+    for (let i = 0; i < idx.length; i++) {
+      const v = idx[i];
+      checkIndex(v, dim, size);
+      const p = base[i] + v * st;
+      if (accumulate) out[p] += sd[srcOffs[i]];
+      else out[p] = sd[srcOffs[i]];
+    }
+  },
+};

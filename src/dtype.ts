@@ -1,0 +1,92 @@
+// dtypes, their storage arrays, and PyTorch's type-promotion rules.
+export type DType = "float32" | "float64" | "int32" | "int64" | "bool";
+export type FloatDType = "float32" | "float64";
+
+export type FloatArray = Float32Array | Float64Array;
+export type NumArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+export type Storage = NumArray | BigInt64Array;
+
+export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "int64", "bool"];
+
+let defaultFloat: FloatDType = "float32";
+export function getDefaultDtype(): FloatDType {
+  return defaultFloat;
+}
+export function setDefaultDtype(d: FloatDType): void {
+  if (d !== "float32" && d !== "float64") throw new TypeError(`only floating-point types are supported as the default type, got ${d}`);
+  defaultFloat = d;
+}
+
+export function allocate(dtype: DType, n: number): Storage {
+  switch (dtype) {
+    case "float32": return new Float32Array(n);
+    case "float64": return new Float64Array(n);
+    case "int32": return new Int32Array(n);
+    case "int64": return new BigInt64Array(n);
+    case "bool": return new Uint8Array(n);
+  }
+}
+
+export function dtypeOfArray(a: Storage): DType {
+  if (a instanceof Float32Array) return "float32";
+  if (a instanceof Float64Array) return "float64";
+  if (a instanceof Int32Array) return "int32";
+  if (a instanceof BigInt64Array) return "int64";
+  return "bool";
+}
+
+export const isFloating = (d: DType): d is FloatDType => d === "float32" || d === "float64";
+export const isIntegral = (d: DType): boolean => d === "int32" || d === "int64";
+
+/** Category order used by promotion: bool < integer < floating. */
+function category(d: DType): number {
+  return d === "bool" ? 0 : isFloating(d) ? 2 : 1;
+}
+const RANK: Record<DType, number> = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 4 };
+
+/** Promotion of two dtypes of equal standing (torch.promote_types). */
+export function promoteTypes(a: DType, b: DType): DType {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+/** What a Python number of this JS value contributes: bool, int or float. */
+export function scalarDtype(v: number | boolean): DType {
+  if (typeof v === "boolean") return "bool";
+  return Number.isInteger(v) ? "int64" : "float64";
+}
+
+/**
+ * torch.result_type: dimensioned tensors outrank zero-dim tensors, which outrank Python
+ * scalars; a lower-priority operand only matters when its category (bool < int < float)
+ * is higher, and then a wrapped scalar contributes the default dtype of its category.
+ */
+export function resultType(operands: Array<{ dtype: DType; ndim: number } | number | boolean>): DType {
+  let dimT: DType | null = null;
+  let zeroT: DType | null = null;
+  let scal: DType | null = null;
+  for (const o of operands) {
+    if (typeof o === "number" || typeof o === "boolean") {
+      const d = scalarDtype(o);
+      scal = scal === null ? d : promoteTypes(scal, d);
+    } else if (o.ndim > 0) dimT = dimT === null ? o.dtype : promoteTypes(dimT, o.dtype);
+    else zeroT = zeroT === null ? o.dtype : promoteTypes(zeroT, o.dtype);
+  }
+  let r = dimT;
+  if (zeroT !== null && (r === null || category(zeroT) > category(r))) r = zeroT;
+  if (scal !== null) {
+    if (r === null) r = scal === "int64" ? "int64" : scal === "float64" ? getDefaultDtype() : "bool";
+    else if (category(scal) > category(r)) r = scal === "float64" ? getDefaultDtype() : "int64";
+  }
+  // torch-ts computes with int32 as the default integer type; int64 is storage only.
+  return r === "int64" ? "int32" : (r as DType);
+}
+
+/** The float dtype an op with float output (div, exp, mean) computes in for input dtype d. */
+export function toFloating(d: DType): FloatDType {
+  return isFloating(d) ? d : getDefaultDtype();
+}
+
+/** PyTorch's names for printing: torch.float32 etc. */
+export function torchName(d: DType): string {
+  return d === "bool" ? "torch.bool" : `torch.${d}`;
+}

@@ -1,0 +1,26 @@
+// The public surface: `import * as torch from "torch-ts"`.
+export { Tensor, type BackwardOptions, type RemovableHandle } from "./tensor.ts";
+export { type DType, getDefaultDtype, setDefaultDtype, promoteTypes } from "./dtype.ts";
+export { RuntimeError, IndexError, ValueError, TorchTypeError, NotImplementedError } from "./errors.ts";
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/gradMode.ts";
+export * as autograd from "./autograd/index.ts";
+export { Generator, defaultGenerator, manualSeed, seed, initialSeed, getRngState, setRngState } from "./random/generator.ts";
+export {
+  tensor, zeros, ones, full, emptyTensor as empty, zerosLike, onesLike, fullLike, arange, linspace, eye,
+  rand, randn, randLike, randnLike, randint, randperm, bernoulli, multinomial,
+  type TensorOptions, type RandomOptions,
+} from "./ops/creation.ts";
+export {
+  add, sub, mul, div, pow, neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu,
+  clamp, maximum, minimum, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, isfinite, where,
+} from "./ops/elementwise.ts";
+export {
+  sum, mean, prod, max, min, amax, amin, argmax, argmin, variance as var, std, logsumexp, cumsum, softmax, logSoftmax,
+} from "./ops/reduce.ts";
+export { matmul, mm, bmm } from "./ops/linalg.ts";
+export { gather, scatter, scatterAdd, indexSelect, maskedFill, triu, tril } from "./ops/indexing.ts";
+export {
+  reshape, view, permute, transpose, t, squeeze, unsqueeze, expand, flatten, unflatten, narrow, select, slice,
+  chunk, split, unbind, cat, stack,
+} from "./ops/shape.ts";
+export { clone, detach, contiguous } from "./ops/convert.ts";

@@ -1,0 +1,33 @@
+// Copies and casts: to(dtype), clone, contiguous, detach.
+import { record } from "../autograd/node.ts";
+import { isFloating, type DType } from "../dtype.ts";
+import { contiguousStrides } from "../layout.ts";
+import { Tensor } from "../tensor.ts";
+import { backendOf, empty, sv } from "./alloc.ts";
+
+function copyAs(x: Tensor, dtype: DType): Tensor {
+  const out = empty(x.shape, dtype);
+  backendOf().copy(sv(x), { data: out._box.data, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 });
+  return out;
+}
+
+export function to(x: Tensor, dtype: DType): Tensor {
+  if (dtype === x.dtype) return x;
+  const out = copyAs(x, dtype);
+  if (!isFloating(dtype)) return out;
+  const from = x.dtype;
+  return record(out, "ToCopyBackward0", [x], [], (g) => [g.to(from)]);
+}
+
+export function clone(x: Tensor): Tensor {
+  return record(copyAs(x, x.dtype), "CloneBackward0", [x], [], (g) => [g]);
+}
+
+export function contiguous(x: Tensor): Tensor {
+  return x.isContiguous() ? x : clone(x);
+}
+
+/** A tensor sharing x's storage (and version counter) with no graph history. */
+export function detach(x: Tensor): Tensor {
+  return new Tensor(x._box, x.shape, x.strides, x.offset, x.dtype);
+}

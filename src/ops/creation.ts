@@ -1,0 +1,242 @@
+// Factory functions: torch.tensor, zeros, ones, full, arange, linspace, eye, random tensors.
+import { allocate, dtypeOfArray, getDefaultDtype, isFloating, type DType, type FloatArray, type NumArray, type Storage } from "../dtype.ts";
+import { RuntimeError, TorchTypeError } from "../errors.ts";
+import { numelOf, parseShape } from "../layout.ts";
+import { defaultGenerator, type Generator } from "../random/generator.ts";
+import * as sampling from "../random/sampling.ts";
+import { Tensor } from "../tensor.ts";
+import { empty, fromStorage } from "./alloc.ts";
+
+export interface TensorOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+export type NestedArray = number | boolean | bigint | readonly NestedArray[];
+
+function finish(t: Tensor, opts?: TensorOptions): Tensor {
+  if (opts?.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+/** Shape and options from PyTorch's two spellings: f(2, 3, opts?) and f([2, 3], opts?). */
+function shapeAndOpts<O extends object>(args: readonly unknown[]): [number[], O | undefined] {
+  const last = args[args.length - 1];
+  const hasOpts = last !== undefined && typeof last === "object" && !Array.isArray(last);
+  return [parseShape(hasOpts ? args.slice(0, -1) : args), (hasOpts ? last : undefined) as O | undefined];
+}
+
+function inferDtype(flat: ReadonlyArray<number | boolean | bigint>): DType {
+  let sawBool = false;
+  let sawFloat = false;
+  let sawNumber = false;
+  for (const v of flat) {
+    if (typeof v === "boolean") sawBool = true;
+    else if (typeof v === "bigint") sawNumber = true;
+    else {
+      sawNumber = true;
+      if (!Number.isInteger(v)) sawFloat = true;
+    }
+  }
+  if (sawFloat) return getDefaultDtype();
+  if (sawNumber) return "int32";
+  return sawBool ? "bool" : getDefaultDtype();
+}
+
+function flattenNested(data: NestedArray): { shape: number[]; flat: Array<number | boolean | bigint> } {
+  const shape: number[] = [];
+  let probe: NestedArray = data;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    if (probe.length === 0) break;
+    probe = probe[0];
+  }
+  const flat: Array<number | boolean | bigint> = [];
+  const walk = (x: NestedArray, depth: number): void => {
+    if (depth === shape.length) {
+      if (Array.isArray(x)) throw new TorchTypeError(`expected a number at dim ${depth}, got a sequence`);
+      if (typeof x !== "number" && typeof x !== "boolean" && typeof x !== "bigint") {
+        throw new TorchTypeError(`new(): invalid data type '${typeof x}'`);
+      }
+      flat.push(x as number | boolean | bigint);
+      return;
+    }
+    if (!Array.isArray(x)) throw new RuntimeError(`Could not infer dtype of ${typeof x}`);
+    if (x.length !== shape[depth]) throw new RuntimeError(`expected sequence of length ${shape[depth]} at dim ${depth} (got ${x.length})`);
+    for (const v of x) walk(v, depth + 1);
+  };
+  walk(data, 0);
+  return { shape, flat };
+}
+
+/** torch.tensor(data): copies nested arrays, a typed array (1-D) or a number. */
+export function tensor(data: NestedArray | Storage, opts?: TensorOptions): Tensor {
+  let t: Tensor;
+  if (ArrayBuffer.isView(data)) {
+    const src = data as Storage;
+    const dtype = opts?.dtype ?? dtypeOfArray(src);
+    const out = allocate(dtype, src.length);
+    if (out instanceof BigInt64Array || src instanceof BigInt64Array) {
+      for (let i = 0; i < src.length; i++) (out as Storage)[i] = (out instanceof BigInt64Array ? BigInt(Math.trunc(Number(src[i]))) : Number(src[i])) as never;
+    } else (out as NumArray).set(src as NumArray);
+    t = fromStorage(out, [src.length], dtype);
+  } else {
+    const { shape, flat } = flattenNested(data as NestedArray);
+    const dtype = opts?.dtype ?? inferDtype(flat);
+    const out = allocate(dtype, flat.length);
+    if (out instanceof BigInt64Array) for (let i = 0; i < flat.length; i++) out[i] = BigInt(flat[i] as number);
+    else if (out instanceof Uint8Array) for (let i = 0; i < flat.length; i++) out[i] = flat[i] ? 1 : 0;
+    else for (let i = 0; i < flat.length; i++) out[i] = Number(flat[i]);
+    t = fromStorage(out, shape, dtype);
+  }
+  if (opts?.requiresGrad && !isFloating(t.dtype)) throw new RuntimeError("Only Tensors of floating point and complex dtype can require gradients");
+  return finish(t, opts);
+}
+
+function filled(shape: readonly number[], value: number | boolean, opts?: TensorOptions): Tensor {
+  const dtype = opts?.dtype ?? (typeof value === "boolean" ? "bool" : Number.isInteger(value) ? "int32" : getDefaultDtype());
+  const t = empty(shape, dtype);
+  const v = Number(value);
+  if (v !== 0) {
+    const d = t._box.data;
+    if (d instanceof BigInt64Array) d.fill(BigInt(v));
+    else d.fill(v);
+  }
+  return finish(t, opts);
+}
+
+export function zeros(...args: Array<number | readonly number[] | TensorOptions>): Tensor {
+  const [shape, opts] = shapeAndOpts<TensorOptions>(args);
+  return filled(shape, 0, { dtype: getDefaultDtype(), ...opts });
+}
+export function ones(...args: Array<number | readonly number[] | TensorOptions>): Tensor {
+  const [shape, opts] = shapeAndOpts<TensorOptions>(args);
+  return filled(shape, 1, { dtype: getDefaultDtype(), ...opts });
+}
+export function emptyTensor(...args: Array<number | readonly number[] | TensorOptions>): Tensor {
+  const [shape, opts] = shapeAndOpts<TensorOptions>(args);
+  return filled(shape, 0, { dtype: getDefaultDtype(), ...opts });
+}
+export function full(shape: readonly number[], value: number | boolean, opts?: TensorOptions): Tensor {
+  return filled(parseShape([shape]), value, opts);
+}
+export function zerosLike(x: Tensor, opts?: TensorOptions): Tensor {
+  return filled(x.shape, 0, { dtype: x.dtype, ...opts });
+}
+export function onesLike(x: Tensor, opts?: TensorOptions): Tensor {
+  return filled(x.shape, 1, { dtype: x.dtype, ...opts });
+}
+export function fullLike(x: Tensor, value: number | boolean, opts?: TensorOptions): Tensor {
+  return filled(x.shape, value, { dtype: x.dtype, ...opts });
+}
+
+/** torch.arange(end) / arange(start, end, step?): integers when every argument is one. */
+export function arange(a: number, b?: number | TensorOptions, c?: number | TensorOptions, d?: TensorOptions): Tensor {
+  const nums = [a, b, c].filter((v): v is number => typeof v === "number");
+  const opts = [b, c, d].find((v): v is TensorOptions => typeof v === "object");
+  const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : nums.length === 2 ? [nums[0], nums[1], 1] : [nums[0], nums[1], nums[2]];
+  if (step === 0) throw new RuntimeError("step must be nonzero");
+  if ((end - start) / step < 0) throw new RuntimeError("upper bound and larger bound inconsistent with step sign");
+  const n = Math.ceil((end - start) / step);
+  const dtype = opts?.dtype ?? (nums.every(Number.isInteger) ? "int32" : getDefaultDtype());
+  const t = empty([n], dtype);
+  const out = t._box.data as NumArray;
+  for (let i = 0; i < n; i++) out[i] = start + i * step;
+  return finish(t, opts);
+}
+
+/** torch.linspace, computed from both ends as PyTorch's kernel does. */
+export function linspace(start: number, end: number, steps: number, opts?: TensorOptions): Tensor {
+  if (steps < 0) throw new RuntimeError("number of steps must be non-negative");
+  const t = empty([steps], opts?.dtype ?? getDefaultDtype());
+  const out = t._box.data as NumArray;
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) out[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  return finish(t, opts);
+}
+
+export function eye(n: number, m?: number | TensorOptions, opts?: TensorOptions): Tensor {
+  const cols = typeof m === "number" ? m : n;
+  const o = typeof m === "object" ? m : opts;
+  const t = empty([n, cols], o?.dtype ?? getDefaultDtype());
+  const out = t._box.data as NumArray;
+  for (let i = 0; i < Math.min(n, cols); i++) out[i * cols + i] = 1;
+  return finish(t, o);
+}
+
+function floatTensor(shape: readonly number[], opts: RandomOptions | undefined, fill: (g: Generator, out: FloatArray) => void): Tensor {
+  const dtype = opts?.dtype ?? getDefaultDtype();
+  if (!isFloating(dtype)) throw new RuntimeError(`"check_uniform_bounds" not implemented for '${dtype}'`);
+  const t = empty(shape, dtype);
+  fill(opts?.generator ?? defaultGenerator, t._box.data as FloatArray);
+  return finish(t, opts);
+}
+
+export function rand(...args: Array<number | readonly number[] | RandomOptions>): Tensor {
+  const [shape, opts] = shapeAndOpts<RandomOptions>(args);
+  return floatTensor(shape, opts, (g, out) => sampling.fillUniform(g, out, 0, 1));
+}
+export function randn(...args: Array<number | readonly number[] | RandomOptions>): Tensor {
+  const [shape, opts] = shapeAndOpts<RandomOptions>(args);
+  return floatTensor(shape, opts, (g, out) => sampling.fillNormal(g, out, 0, 1));
+}
+export function randLike(x: Tensor, opts?: RandomOptions): Tensor {
+  return floatTensor(x.shape, { dtype: x.dtype, ...opts }, (g, out) => sampling.fillUniform(g, out, 0, 1));
+}
+export function randnLike(x: Tensor, opts?: RandomOptions): Tensor {
+  return floatTensor(x.shape, { dtype: x.dtype, ...opts }, (g, out) => sampling.fillNormal(g, out, 0, 1));
+}
+
+/** torch.randint(high, size) or randint(low, high, size): integers in [low, high). */
+export function randint(a: number, b: number | readonly number[], c?: readonly number[] | RandomOptions, d?: RandomOptions): Tensor {
+  const [low, high, size, opts] = typeof b === "number" ? [a, b, c as readonly number[], d] : [0, a, b, c as RandomOptions | undefined];
+  if (low >= high) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  const t = empty(size, opts?.dtype ?? "int32");
+  sampling.fillRandint(opts?.generator ?? defaultGenerator, t._box.data as sampling.IntOutArray, low, high);
+  return finish(t, opts);
+}
+
+export function randperm(n: number, opts?: RandomOptions): Tensor {
+  if (n < 0) throw new RuntimeError(`n must be non-negative, got${n}`);
+  const perm = sampling.randperm(opts?.generator ?? defaultGenerator, n);
+  const dtype = opts?.dtype ?? "int32";
+  const t = dtype === "int32" ? fromStorage(perm, [n], "int32") : fromStorage(perm, [n], "int32").to(dtype);
+  return finish(t, opts);
+}
+
+/** torch.bernoulli(p): 1 with probability p per element. */
+export function bernoulli(p: Tensor, opts?: RandomOptions): Tensor {
+  if (!isFloating(p.dtype)) throw new RuntimeError(`"bernoulli_tensor_cpu_p_" not implemented for '${p.dtype}'`);
+  const probs = p.contiguousData() as FloatArray;
+  for (let i = 0; i < probs.length; i++) {
+    if (!(probs[i] >= 0 && probs[i] <= 1)) throw new RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.");
+  }
+  const t = empty(p.shape, p.dtype);
+  sampling.fillBernoulli(opts?.generator ?? defaultGenerator, t._box.data as FloatArray, probs);
+  return t;
+}
+
+export interface MultinomialOptions {
+  replacement?: boolean;
+  generator?: Generator;
+}
+/** torch.multinomial(probs [n] or [rows, n], numSamples): sampled indices per row. */
+export function multinomial(probs: Tensor, numSamples: number, opts?: MultinomialOptions): Tensor {
+  const nd = probs.shape.length;
+  if (nd !== 1 && nd !== 2) throw new RuntimeError(`prob_dist must be 1 or 2 dim`);
+  if (!isFloating(probs.dtype)) throw new RuntimeError(`multinomial only supports floating-point dtypes for input, got: ${probs.dtype}`);
+  const rows = nd === 1 ? 1 : probs.shape[0];
+  const cols = probs.shape[nd - 1];
+  const replacement = opts?.replacement ?? false;
+  if (numSamples <= 0) throw new RuntimeError("cannot sample n_sample <= 0 samples");
+  if (!replacement && numSamples > cols) throw new RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement");
+  const data = probs.contiguousData() as FloatArray;
+  const out = sampling.multinomial(opts?.generator ?? defaultGenerator, data, rows, cols, numSamples, replacement);
+  return fromStorage(out, nd === 1 ? [numSamples] : [rows, numSamples], "int32");
+}
+
+export const numel = (shape: readonly number[]): number => numelOf(shape);

@@ -1,0 +1,244 @@
+// Elementwise primitives. Broadcasting happens here once (zero-stride reads); the engine
+// sums gradients back to each input's shape, so no vjp below ever unbroadcasts.
+import type { BinaryOp, UnaryOp } from "../backends/backend.ts";
+import { record } from "../autograd/node.ts";
+import { isFloating, resultType, toFloating, type DType, type NumArray } from "../dtype.ts";
+import { RuntimeError } from "../errors.ts";
+import { broadcastShapes, broadcastStrides, sameShape } from "../layout.ts";
+import { Tensor } from "../tensor.ts";
+import { backendOf, empty, scalarView, sv } from "./alloc.ts";
+
+export type Scalar = number | boolean;
+export type TensorOrScalar = Tensor | Scalar;
+
+// ---- unary -----------------------------------------------------------------------------
+
+function unary(op: UnaryOp, x: Tensor, dtype: DType): Tensor {
+  const out = empty(x.shape, dtype);
+  backendOf().unary(op, sv(x), out._box.data as NumArray);
+  return out;
+}
+
+/** Float-valued unary ops compute integer inputs in the default float dtype, as PyTorch. */
+const floatOut = (x: Tensor): DType => toFloating(x.dtype);
+
+export function neg(x: Tensor): Tensor {
+  if (x.dtype === "bool") throw new RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+  return record(unary("neg", x, x.dtype), "NegBackward0", [x], [], (g) => [g.neg()]);
+}
+export function exp(x: Tensor): Tensor {
+  const y = unary("exp", x, floatOut(x));
+  return record(y, "ExpBackward0", [x], [y], (g, [y]) => [g.mul(y)]);
+}
+export function log(x: Tensor): Tensor {
+  return record(unary("log", x, floatOut(x)), "LogBackward0", [x], [x], (g, [x]) => [g.div(x)]);
+}
+export function log1p(x: Tensor): Tensor {
+  return record(unary("log1p", x, floatOut(x)), "Log1PBackward0", [x], [x], (g, [x]) => [g.div(x.add(1))]);
+}
+export function expm1(x: Tensor): Tensor {
+  const y = unary("expm1", x, floatOut(x));
+  return record(y, "Expm1Backward0", [x], [y], (g, [y]) => [g.mul(y.add(1))]);
+}
+export function sqrt(x: Tensor): Tensor {
+  const y = unary("sqrt", x, floatOut(x));
+  return record(y, "SqrtBackward0", [x], [y], (g, [y]) => [g.div(y.mul(2))]);
+}
+export function rsqrt(x: Tensor): Tensor {
+  const y = unary("rsqrt", x, floatOut(x));
+  // d/dx x^-1/2 = -1/2 x^-3/2 = -1/2 y^3
+  return record(y, "RsqrtBackward0", [x], [y], (g, [y]) => [g.mul(y.pow(3)).mul(-0.5)]);
+}
+export function abs(x: Tensor): Tensor {
+  return record(unary("abs", x, x.dtype), "AbsBackward0", [x], [x], (g, [x]) => [g.mul(x.sign())]);
+}
+export function sign(x: Tensor): Tensor {
+  return record(unary("sign", x, x.dtype), "SignBackward0", [x], [], (g) => [g.mul(0)]);
+}
+export function sin(x: Tensor): Tensor {
+  return record(unary("sin", x, floatOut(x)), "SinBackward0", [x], [x], (g, [x]) => [g.mul(x.cos())]);
+}
+export function cos(x: Tensor): Tensor {
+  return record(unary("cos", x, floatOut(x)), "CosBackward0", [x], [x], (g, [x]) => [g.mul(x.sin()).neg()]);
+}
+export function tanh(x: Tensor): Tensor {
+  const y = unary("tanh", x, floatOut(x));
+  return record(y, "TanhBackward0", [x], [y], (g, [y]) => [g.mul(y.mul(y).neg().add(1))]);
+}
+export function sigmoid(x: Tensor): Tensor {
+  const y = unary("sigmoid", x, floatOut(x));
+  return record(y, "SigmoidBackward0", [x], [y], (g, [y]) => [g.mul(y.mul(y.neg().add(1)))]);
+}
+export function relu(x: Tensor): Tensor {
+  const y = unary("relu", x, x.dtype);
+  return record(y, "ReluBackward0", [x], [y], (g, [y]) => [g.mul(y.gt(0))]);
+}
+export function logicalNot(x: Tensor): Tensor {
+  return unary("logicalNot", x, "bool");
+}
+export function isnan(x: Tensor): Tensor {
+  return unary("isnan", x, "bool");
+}
+export function isfinite(x: Tensor): Tensor {
+  return unary("isfinite", x, "bool");
+}
+
+export interface ClampOptions {
+  min?: number | null;
+  max?: number | null;
+}
+export function clamp(x: Tensor, min?: number | null | ClampOptions, max?: number | null): Tensor {
+  let lo = min;
+  let hi = max;
+  if (lo !== null && typeof lo === "object") ({ min: lo, max: hi } = lo);
+  if ((lo === null || lo === undefined) && (hi === null || hi === undefined)) throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
+  const l = lo ?? -Infinity;
+  const h = hi ?? Infinity;
+  const dtype = isFloating(x.dtype) || (Number.isInteger(l) || !Number.isFinite(l)) && (Number.isInteger(h) || !Number.isFinite(h)) ? x.dtype : toFloating(x.dtype);
+  const out = empty(x.shape, dtype);
+  backendOf().clamp(sv(x), l, h, out._box.data as NumArray);
+  return record(out, "ClampBackward1", [x], [x], (g, [x]) => [g.mul(x.ge(l).logicalAnd(x.le(h)))]);
+}
+
+// ---- binary ----------------------------------------------------------------------------
+
+interface Operands {
+  a: Tensor | null;
+  b: Tensor | null;
+  av: number;
+  bv: number;
+  shape: number[];
+}
+
+function operands(x: TensorOrScalar, y: TensorOrScalar): Operands {
+  const a = x instanceof Tensor ? x : null;
+  const b = y instanceof Tensor ? y : null;
+  if (a === null && b === null) throw new TypeError("at least one operand must be a Tensor");
+  const shape = a && b ? broadcastShapes(a.shape, b.shape) : (a ?? b)!.shape;
+  return { a, b, av: a ? 0 : Number(x), bv: b ? 0 : Number(y), shape };
+}
+
+function readAs(t: Tensor | null, v: number, shape: number[]) {
+  if (t === null) return scalarView(v, shape);
+  return sameShape(t.shape, shape) ? sv(t) : sv(t, broadcastStrides(t.shape, t.strides, shape), shape);
+}
+
+function binaryKernel(op: BinaryOp, o: Operands, dtype: DType): Tensor {
+  const out = empty(o.shape, dtype);
+  backendOf().binary(op, readAs(o.a, o.av, o.shape), readAs(o.b, o.bv, o.shape), out._box.data as NumArray);
+  return out;
+}
+
+function promoted(x: TensorOrScalar, y: TensorOrScalar): DType {
+  const d = (v: TensorOrScalar) => (v instanceof Tensor ? { dtype: v.dtype, ndim: v.shape.length } : v);
+  return resultType([d(x), d(y)]);
+}
+
+/** The operand as a tensor for a vjp; scalars become 0-dim constants. */
+function asTensor(t: Tensor | null, v: number, like: DType): Tensor {
+  return t ?? Tensor.scalar(v, isFloating(like) ? like : "float32");
+}
+
+export interface AlphaOptions {
+  alpha?: number;
+}
+
+export function add(x: TensorOrScalar, y: TensorOrScalar, opts?: AlphaOptions): Tensor {
+  const alpha = opts?.alpha ?? 1;
+  if (alpha !== 1) y = y instanceof Tensor ? mul(y, alpha) : Number(y) * alpha;
+  const o = operands(x, y);
+  const out = binaryKernel("add", o, promoted(x, y));
+  return record(out, "AddBackward0", [o.a, o.b], [], (g) => [g, g]);
+}
+export function sub(x: TensorOrScalar, y: TensorOrScalar, opts?: AlphaOptions): Tensor {
+  const alpha = opts?.alpha ?? 1;
+  if (alpha !== 1) y = y instanceof Tensor ? mul(y, alpha) : Number(y) * alpha;
+  const o = operands(x, y);
+  const dtype = promoted(x, y);
+  if (dtype === "bool") throw new RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
+  return record(binaryKernel("sub", o, dtype), "SubBackward0", [o.a, o.b], [], (g) => [g, g.neg()]);
+}
+export function mul(x: TensorOrScalar, y: TensorOrScalar): Tensor {
+  const o = operands(x, y);
+  const out = binaryKernel("mul", o, promoted(x, y));
+  const saved = [o.a, o.b].filter((t): t is Tensor => t !== null);
+  return record(out, "MulBackward0", [o.a, o.b], saved, (g, s) => {
+    const a = o.a ? s[0] : null;
+    const b = o.b ? s[o.a ? 1 : 0] : null;
+    return [o.a ? g.mul(b ?? o.bv) : null, o.b ? g.mul(a ?? o.av) : null];
+  });
+}
+export function div(x: TensorOrScalar, y: TensorOrScalar): Tensor {
+  const o = operands(x, y);
+  const out = binaryKernel("div", o, toFloating(promoted(x, y)));
+  const saved = [o.a, o.b].filter((t): t is Tensor => t !== null);
+  return record(out, "DivBackward0", [o.a, o.b], saved, (g, s) => {
+    const a = o.a ? s[0] : null;
+    const b = o.b ? s[o.a ? 1 : 0] : null;
+    const bb = b ?? o.bv;
+    return [o.a ? g.div(bb) : null, b ? g.neg().mul(a ?? asTensor(null, o.av, out.dtype)).div(b.mul(b)) : null];
+  });
+}
+export function pow(x: TensorOrScalar, y: TensorOrScalar): Tensor {
+  const o = operands(x, y);
+  const out = binaryKernel("pow", o, promoted(x, y));
+  const saved = [o.a, o.b, out].filter((t): t is Tensor => t !== null);
+  return record(out, "PowBackward0", [o.a, o.b], saved, (g, s) => {
+    const a = o.a ? s[0] : null;
+    const b = o.b ? s[o.a ? 1 : 0] : null;
+    const r = s[s.length - 1];
+    let ga: Tensor | null = null;
+    if (a) {
+      if (b) ga = g.mul(b).mul(a.pow(b.sub(1)));
+      else ga = o.bv === 0 ? g.mul(0) : g.mul(o.bv).mul(a.pow(o.bv - 1));
+    }
+    let gb: Tensor | null = null;
+    if (b) {
+      // d/db a^b = a^b log a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention).
+      const base = a ?? asTensor(null, o.av, out.dtype);
+      const term = g.mul(r).mul(base.log());
+      gb = a ? where(a.eq(0).logicalAnd(b.ge(0)), 0, term) : o.av === 0 ? where(b.ge(0), 0, term) : term;
+    }
+    return [ga, gb];
+  });
+}
+export function maximum(x: Tensor, y: Tensor): Tensor {
+  const out = binaryKernel("maximum", operands(x, y), promoted(x, y));
+  return record(out, "MaximumBackward0", [x, y], [x, y], (g, [a, b]) => minMaxGrads(g, a, b, a.gt(b)));
+}
+export function minimum(x: Tensor, y: Tensor): Tensor {
+  const out = binaryKernel("minimum", operands(x, y), promoted(x, y));
+  return record(out, "MinimumBackward0", [x, y], [x, y], (g, [a, b]) => minMaxGrads(g, a, b, a.lt(b)));
+}
+/** Ties split the gradient in half, as PyTorch's maximum/minimum backward. */
+function minMaxGrads(g: Tensor, a: Tensor, b: Tensor, aWins: Tensor): Tensor[] {
+  const tie = a.eq(b);
+  const half = g.div(2);
+  return [where(tie, half, where(aWins, g, 0)), where(tie, half, where(aWins, 0, g))];
+}
+
+function compare(op: BinaryOp, x: TensorOrScalar, y: TensorOrScalar): Tensor {
+  return binaryKernel(op, operands(x, y), "bool");
+}
+export const eq = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compare("eq", x, y);
+export const ne = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compare("ne", x, y);
+export const lt = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compare("lt", x, y);
+export const le = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compare("le", x, y);
+export const gt = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compare("gt", x, y);
+export const ge = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compare("ge", x, y);
+export const logicalAnd = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compare("logicalAnd", x, y);
+export const logicalOr = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compare("logicalOr", x, y);
+
+/** torch.where(cond, a, b): a where cond is true, else b; broadcasts all three. */
+export function where(cond: Tensor, x: TensorOrScalar, y: TensorOrScalar): Tensor {
+  const a = x instanceof Tensor ? x : null;
+  const b = y instanceof Tensor ? y : null;
+  let shape = cond.shape as number[];
+  if (a) shape = broadcastShapes(shape, a.shape);
+  if (b) shape = broadcastShapes(shape, b.shape);
+  const dtype = promoted(x, y);
+  const out = empty(shape, dtype);
+  const c = sameShape(cond.shape, shape) ? sv(cond) : sv(cond, broadcastStrides(cond.shape, cond.strides, shape), shape);
+  backendOf().where(c, readAs(a, Number(x), shape), readAs(b, Number(y), shape), out._box.data as NumArray);
+  return record(out, "WhereBackward0", [a, b], [cond], (g, [c]) => [a ? where(c, g, 0) : null, b ? where(c, 0, g) : null]);
+}

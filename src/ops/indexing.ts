@@ -1,0 +1,92 @@
+// Index-driven ops: gather, scatter(Add), indexSelect, maskedFill, triu/tril.
+import { noGrad } from "../autograd/gradMode.ts";
+import { record } from "../autograd/node.ts";
+import { isIntegral, type NumArray } from "../dtype.ts";
+import { IndexError, RuntimeError } from "../errors.ts";
+import { broadcastShapes, fmtShape, normalizeDim, sameShape } from "../layout.ts";
+import { Tensor } from "../tensor.ts";
+import { backendOf, contiguousData, empty, scalarView, sv } from "./alloc.ts";
+import { where } from "./elementwise.ts";
+
+function checkIndexTensor(op: string, x: Tensor, dim: number, index: Tensor): void {
+  if (!isIntegral(index.dtype)) throw new RuntimeError(`${op}(): Expected dtype int32 or int64 for index, got ${index.dtype}`);
+  if (index.shape.length !== x.shape.length && index.numel() > 0) {
+    throw new RuntimeError(`Index tensor must have the same number of dimensions as ${op === "gather" ? "input" : "self"} tensor`);
+  }
+  for (let k = 0; k < index.shape.length; k++) {
+    if (k !== dim && index.shape[k] > x.shape[k]) {
+      throw new RuntimeError(`Size does not match at dimension ${k} expected index ${fmtShape(index.shape)} to be smaller than self ${fmtShape(x.shape)} apart from dimension ${dim}`);
+    }
+  }
+}
+
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  const d = normalizeDim(dim, x.shape.length);
+  checkIndexTensor("gather", x, d, index);
+  const out = empty(index.shape, x.dtype);
+  backendOf().gather(sv(x), sv(index), d, out._box.data as NumArray);
+  const shape = x.shape;
+  return record(out, "GatherBackward0", [x], [index], (g, [idx]) => [empty(shape, g.dtype).scatterAdd(d, idx, g)]);
+}
+
+function scatterImpl(x: Tensor, dim: number, index: Tensor, src: Tensor | number, accumulate: boolean): Tensor {
+  const d = normalizeDim(dim, x.shape.length);
+  checkIndexTensor(accumulate ? "scatter_add" : "scatter", x, d, index);
+  if (src instanceof Tensor) {
+    for (let k = 0; k < index.shape.length; k++) {
+      if (index.shape[k] > src.shape[k]) {
+        throw new RuntimeError(`Size does not match at dimension ${k} expected index ${fmtShape(index.shape)} to be smaller than src ${fmtShape(src.shape)}`);
+      }
+    }
+  }
+  const out = x.clone().detach();
+  const srcView = src instanceof Tensor ? sv(src, src.strides, index.shape) : scalarView(src, index.shape);
+  backendOf().scatter(out._box.data as NumArray, out.shape, sv(index), srcView, d, accumulate);
+  const s = src instanceof Tensor ? src : null;
+  if (accumulate) return record(out, "ScatterAddBackward0", [x, s], [index], (g, [idx]) => [g, s ? g.gather(d, idx) : null]);
+  return record(out, s ? "ScatterBackward0" : "ScatterBackward1", [x, s], [index], (g, [idx]) => [g.scatter(d, idx, 0), s ? g.gather(d, idx) : null]);
+}
+export const scatter = (x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor => scatterImpl(x, dim, index, src, false);
+export const scatterAdd = (x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor => scatterImpl(x, dim, index, src, true);
+
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  const d = normalizeDim(dim, x.shape.length);
+  if (!isIntegral(index.dtype)) throw new IndexError(`index_select(): Expected dtype int32 or int64 for index`);
+  if (index.shape.length > 1) throw new IndexError("index_select(): Index is supposed to be a vector");
+  const n = index.numel();
+  const idx = contiguousData(index);
+  const size = x.shape.length === 0 ? 1 : x.shape[d];
+  for (let i = 0; i < n; i++) if (idx[i] < 0 || idx[i] >= size) throw new IndexError("index out of range in self");
+  const outShape = x.shape.slice();
+  if (outShape.length) outShape[d] = n;
+  // An index broadcast along the other dims turns the select into a gather.
+  const viewShape = x.shape.map((_, k) => (k === d ? n : 1));
+  const full = index.reshape(viewShape).expand(outShape);
+  const out = noGrad(() => gather(x, d, full));
+  const shape = x.shape;
+  return record(out, "IndexSelectBackward0", [x], [full], (g, [fi]) => [empty(shape, g.dtype).scatterAdd(d, fi, g)]);
+}
+
+export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Tensor): Tensor {
+  if (mask.dtype !== "bool") throw new RuntimeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
+  if (!sameShape(broadcastShapes(x.shape, mask.shape), x.shape)) {
+    throw new RuntimeError(`The size of tensor a (${x.shape.at(-1)}) must match the size of tensor b (${mask.shape.at(-1)}) at non-singleton dimension ${x.shape.length - 1}`);
+  }
+  if (value instanceof Tensor && value.shape.length !== 0) {
+    throw new RuntimeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.shape.length} dimension(s).`);
+  }
+  const v = value instanceof Tensor ? value.to(x.dtype) : Tensor.scalar(Number(value), x.dtype);
+  return where(mask, v, x);
+}
+
+function triangle(x: Tensor, k: number, upper: boolean): Tensor {
+  if (x.shape.length < 2) throw new RuntimeError(`${upper ? "triu" : "tril"}: input tensor must have at least 2 dimensions`);
+  const rows = x.shape[x.shape.length - 2];
+  const cols = x.shape[x.shape.length - 1];
+  const mask = empty([rows, cols], "bool");
+  const m = mask._box.data as Uint8Array;
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) m[i * cols + j] = (upper ? j - i >= k : j - i <= k) ? 1 : 0;
+  return where(mask, x, Tensor.scalar(0, x.dtype));
+}
+export const triu = (x: Tensor, k = 0): Tensor => triangle(x, k, true);
+export const tril = (x: Tensor, k = 0): Tensor => triangle(x, k, false);

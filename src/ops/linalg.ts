@@ -1,0 +1,103 @@
+// Matrix products. One primitive (batched matmul over 3-D strided views); mm, bmm and
+// matmul's 1-D and broadcast cases are views around it, so strided and broadcast operands
+// (stride 0 batch) reach the kernel without copies.
+import { record } from "../autograd/node.ts";
+import type { NumArray } from "../dtype.ts";
+import { RuntimeError } from "../errors.ts";
+import { broadcastShapes, fmtShape, numelOf, viewStrides } from "../layout.ts";
+import type { Tensor } from "../tensor.ts";
+import { backendOf, empty, sv } from "./alloc.ts";
+
+const typeName = (d: string): string => ({ float32: "float", float64: "double", int32: "int", int64: "long", bool: "bool" })[d] ?? d;
+
+/** The primitive: a [B, m, k] @ b [B, k, n] -> [B, m, n]. */
+function bmmCore(a: Tensor, b: Tensor): Tensor {
+  const [batch, m, k] = a.shape;
+  const n = b.shape[2];
+  const out = empty([batch, m, n], a.dtype);
+  if (k === 0) (out._box.data as NumArray).fill(0);
+  else backendOf().matmul(sv(a), sv(b), out._box.data as NumArray, batch, m, k, n);
+  return record(out, "BmmBackward0", [a, b], [a, b], (g, [a, b]) => [
+    a.requiresGrad ? g.bmm(b.transpose(1, 2)) : null,
+    b.requiresGrad ? a.transpose(1, 2).bmm(g) : null,
+  ]);
+}
+
+function sameDtype(a: Tensor, b: Tensor): void {
+  if (a.dtype !== b.dtype) throw new RuntimeError(`expected scalar type ${typeName(a.dtype)} but found ${typeName(b.dtype)}`);
+}
+
+export function mm(a: Tensor, b: Tensor): Tensor {
+  if (a.shape.length !== 2) throw new RuntimeError(`self must be a matrix`);
+  if (b.shape.length !== 2) throw new RuntimeError(`mat2 must be a matrix`);
+  if (a.shape[1] !== b.shape[0]) {
+    throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
+  }
+  sameDtype(a, b);
+  const [m, k] = a.shape;
+  const n = b.shape[1];
+  const out = empty([m, n], a.dtype);
+  const as3 = { ...sv(a), shape: [1, m, k], strides: [0, a.strides[0], a.strides[1]] };
+  const bs3 = { ...sv(b), shape: [1, k, n], strides: [0, b.strides[0], b.strides[1]] };
+  if (k === 0) (out._box.data as NumArray).fill(0);
+  else backendOf().matmul(as3, bs3, out._box.data as NumArray, 1, m, k, n);
+  return record(out, "MmBackward0", [a, b], [a, b], (g, [a, b]) => [
+    a.requiresGrad ? g.mm(b.t()) : null,
+    b.requiresGrad ? a.t().mm(g) : null,
+  ]);
+}
+
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.shape.length !== 3) throw new RuntimeError(`batch1 must be a 3D tensor`);
+  if (b.shape.length !== 3) throw new RuntimeError(`batch2 must be a 3D tensor`);
+  if (a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1]) {
+    throw new RuntimeError(`Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
+  }
+  sameDtype(a, b);
+  return bmmCore(a, b);
+}
+
+/** Views [...batch, r, c] as [B, r, c] without copying when the batch dims allow it. */
+function asBatch3(x: Tensor, batch: readonly number[]): Tensor {
+  const r = x.shape[x.shape.length - 2];
+  const c = x.shape[x.shape.length - 1];
+  const e = x.expand([...batch, r, c]);
+  const target = [numelOf(batch), r, c];
+  return viewStrides(e.shape, e.strides, target) ? e.view(target) : e.reshape(target);
+}
+
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  const da = a.shape.length;
+  const db = b.shape.length;
+  if (da === 0 || db === 0) throw new RuntimeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
+  if (da === 1 && db === 1) {
+    if (a.shape[0] !== b.shape[0]) {
+      throw new RuntimeError(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+    }
+    return mm(a.unsqueeze(0), b.unsqueeze(1)).reshape([]);
+  }
+  if (da <= 2 && db <= 2) {
+    const a2 = da === 1 ? a.unsqueeze(0) : a;
+    const b2 = db === 1 ? b.unsqueeze(1) : b;
+    const r = mm(a2, b2);
+    return da === 1 ? r.squeeze(0) : db === 1 ? r.squeeze(1) : r;
+  }
+  const a2 = da === 1 ? a.unsqueeze(0) : a;
+  const b2 = db === 1 ? b.unsqueeze(1) : b;
+  const [m, k] = a2.shape.slice(-2);
+  const [k2, n] = b2.shape.slice(-2);
+  if (k !== k2) {
+    throw new RuntimeError(`Expected size for first two dimensions of batch2 tensor to be: [${numelOf(a2.shape.slice(0, -2))}, ${k}] but got: [${numelOf(b2.shape.slice(0, -2))}, ${k2}].`);
+  }
+  sameDtype(a, b);
+  let batch: number[];
+  try {
+    batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+  } catch {
+    throw new RuntimeError(`matmul: batch dimensions of ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be broadcast`);
+  }
+  let r = bmmCore(asBatch3(a2, batch), asBatch3(b2, batch)).reshape([...batch, m, n]);
+  if (da === 1) r = r.squeeze(-2);
+  if (db === 1) r = r.squeeze(-1);
+  return r;
+}

@@ -1,0 +1,127 @@
+// PyTorch's tensor repr (torch/_tensor_str.py, default print options), so printed output
+// reads exactly as it does in Python: tensor([[ 1.5410, -0.2934]], requires_grad=True).
+import { getDefaultDtype, isFloating } from "./dtype.ts";
+import type { Tensor } from "./tensor.ts";
+
+const PRECISION = 4;
+const THRESHOLD = 1000;
+const EDGE = 3;
+const LINEWIDTH = 80;
+
+/** Python's '{:.Ne}': at least two exponent digits. */
+function sci(v: number, width = 0): string {
+  let s: string;
+  if (!Number.isFinite(v)) s = Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+  else s = v.toExponential(PRECISION).replace(/e([+-])(\d)$/, "e$10$2");
+  return s.padStart(width);
+}
+function fixed(v: number, digits: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+  const s = v.toFixed(digits);
+  return Object.is(v, -0) || (v < 0 && /^0\.?0*$/.test(s)) ? "-" + s : s;
+}
+
+class Formatter {
+  floating: boolean;
+  intMode = true;
+  sciMode = false;
+  maxWidth = 1;
+
+  constructor(values: ReadonlyArray<number | boolean>, floating: boolean) {
+    this.floating = floating;
+    if (!floating) {
+      for (const v of values) this.maxWidth = Math.max(this.maxWidth, this.plain(v).length);
+      return;
+    }
+    const nz = (values as number[]).filter((v) => Number.isFinite(v) && v !== 0);
+    if (nz.length === 0) return;
+    const abs = nz.map(Math.abs);
+    const lo = Math.min(...abs);
+    const hi = Math.max(...abs);
+    this.intMode = nz.every((v) => v === Math.ceil(v));
+    if (this.intMode) {
+      if (hi / lo > 1000 || hi > 1e8) {
+        this.sciMode = true;
+        for (const v of nz) this.maxWidth = Math.max(this.maxWidth, sci(v).length);
+      } else for (const v of nz) this.maxWidth = Math.max(this.maxWidth, fixed(v, 0).length + 1);
+    } else if (hi / lo > 1000 || hi > 1e8 || lo < 1e-4) {
+      this.sciMode = true;
+      for (const v of nz) this.maxWidth = Math.max(this.maxWidth, sci(v).length);
+    } else for (const v of nz) this.maxWidth = Math.max(this.maxWidth, fixed(v, PRECISION).length);
+  }
+
+  private plain(v: number | boolean): string {
+    return typeof v === "boolean" ? (v ? "True" : "False") : String(v);
+  }
+
+  format(v: number | boolean): string {
+    let s: string;
+    if (!this.floating) s = this.plain(v);
+    else if (this.sciMode) s = sci(v as number, this.maxWidth);
+    else if (this.intMode) {
+      s = fixed(v as number, 0);
+      if (Number.isFinite(v)) s += ".";
+    } else s = fixed(v as number, PRECISION);
+    return s.padStart(this.maxWidth);
+  }
+}
+
+type Nested = number | boolean | Nested[];
+
+/** The values the formatter sizes itself on: only the printed edges when summarizing. */
+function summarized(t: Nested, shape: readonly number[], summarize: boolean): Array<number | boolean> {
+  if (shape.length === 0) return [t as number];
+  const rows = t as Nested[];
+  const picked = summarize && shape[0] > 2 * EDGE ? [...rows.slice(0, EDGE), ...rows.slice(-EDGE)] : rows;
+  return picked.flatMap((r) => (shape.length === 1 ? [r as number] : summarized(r, shape.slice(1), summarize)));
+}
+
+function vectorStr(v: Array<number | boolean>, indent: number, summarize: boolean, f: Formatter): string {
+  const perLine = Math.max(1, Math.floor((LINEWIDTH - indent) / (f.maxWidth + 2)));
+  const data = summarize && v.length > 2 * EDGE ? [...v.slice(0, EDGE).map((x) => f.format(x)), " ...", ...v.slice(-EDGE).map((x) => f.format(x))] : v.map((x) => f.format(x));
+  const lines: string[] = [];
+  for (let i = 0; i < data.length; i += perLine) lines.push(data.slice(i, i + perLine).join(", "));
+  return "[" + lines.join(",\n" + " ".repeat(indent + 1)) + "]";
+}
+
+function tensorStr(t: Nested, shape: readonly number[], indent: number, summarize: boolean, f: Formatter): string {
+  if (shape.length === 0) return f.format(t as number);
+  if (shape.length === 1) return vectorStr(t as Array<number | boolean>, indent, summarize, f);
+  const rows = t as Nested[];
+  const sub = (r: Nested) => tensorStr(r, shape.slice(1), indent + 1, summarize, f);
+  const slices = summarize && shape[0] > 2 * EDGE ? [...rows.slice(0, EDGE).map(sub), "...", ...rows.slice(-EDGE).map(sub)] : rows.map(sub);
+  return "[" + slices.join("," + "\n".repeat(shape.length - 1) + " ".repeat(indent + 1)) + "]";
+}
+
+export function formatTensor(t: Tensor): string {
+  const prefix = "tensor(";
+  const indent = prefix.length;
+  const suffixes: string[] = [];
+  const defaultType = t.dtype === getDefaultDtype() || t.dtype === "int32" || t.dtype === "bool";
+  let body: string;
+  if (t.numel() === 0) {
+    if (t.shape.length !== 1) suffixes.push(`size=(${t.shape.join(", ")}${t.shape.length === 1 ? "," : ""})`);
+    if (t.dtype !== getDefaultDtype()) suffixes.push(`dtype=torch.${t.dtype}`);
+    body = "[]";
+  } else {
+    if (!defaultType) suffixes.push(`dtype=torch.${t.dtype}`);
+    const summarize = t.numel() > THRESHOLD;
+    const values = t.tolist() as Nested;
+    const f = new Formatter(summarized(values, t.shape, summarize), isFloating(t.dtype));
+    body = tensorStr(values, t.shape, indent, summarize, f);
+  }
+  if (t.gradFn) suffixes.push(`grad_fn=<${t.gradFn.name}>`);
+  else if (t.requiresGrad) suffixes.push("requires_grad=True");
+  let out = prefix + body;
+  let lastLen = out.length - out.lastIndexOf("\n") + 1;
+  for (const s of suffixes) {
+    if (lastLen + s.length + 2 > LINEWIDTH) {
+      out += ",\n" + " ".repeat(indent) + s;
+      lastLen = indent + s.length;
+    } else {
+      out += ", " + s;
+      lastLen += s.length + 2;
+    }
+  }
+  return out + ")";
+}

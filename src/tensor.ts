@@ -1,0 +1,352 @@
+// Tensor: a strided view of shared storage plus autograd fields. Every method delegates to
+// the one function that defines the op (src/ops/), so a method and its `torch.*` function
+// can never disagree.
+import { runBackward } from "./autograd/engine.ts";
+import { isGradEnabled } from "./autograd/gradMode.ts";
+import type { GradHook, Node } from "./autograd/node.ts";
+import { allocate, isFloating, type DType, type NumArray, type Storage } from "./dtype.ts";
+import { RuntimeError } from "./errors.ts";
+import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, parseShape } from "./layout.ts";
+import * as alloc from "./ops/alloc.ts";
+import * as convert from "./ops/convert.ts";
+import * as creation from "./ops/creation.ts";
+import * as ew from "./ops/elementwise.ts";
+import { inplace } from "./ops/inplace.ts";
+import * as idx from "./ops/indexing.ts";
+import * as linalg from "./ops/linalg.ts";
+import * as red from "./ops/reduce.ts";
+import * as shp from "./ops/shape.ts";
+import { formatTensor } from "./print.ts";
+import { defaultGenerator, type Generator } from "./random/generator.ts";
+import * as sampling from "./random/sampling.ts";
+
+type TS = Tensor | number | boolean;
+type ShapeArgs = Array<number | readonly number[]>;
+
+/** Storage shared by a tensor and its views, with the version counter in-place ops bump. */
+export class StorageBox {
+  version = 0;
+  constructor(public data: Storage) {}
+}
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+}
+export interface RemovableHandle {
+  remove(): void;
+}
+
+export class Tensor {
+  _box: StorageBox;
+  readonly shape: number[];
+  readonly strides: number[];
+  readonly offset: number;
+  readonly dtype: DType;
+  _requiresGrad = false;
+  grad: Tensor | null = null;
+  gradFn: Node | null = null;
+  /** Hooks of a leaf (non-leaf hooks live on their node). */
+  _hooks: GradHook[] | null = null;
+  /** The tensor whose storage this view aliases, or null when it owns its storage. */
+  _base: Tensor | null = null;
+
+  constructor(box: StorageBox, shape: number[], strides: number[], offset: number, dtype: DType) {
+    this._box = box;
+    this.shape = shape;
+    this.strides = strides;
+    this.offset = offset;
+    this.dtype = dtype;
+  }
+
+  /** A 0-dim tensor holding v. */
+  static scalar(v: number, dtype: DType): Tensor {
+    const data = allocate(dtype, 1);
+    if (data instanceof BigInt64Array) data[0] = BigInt(v);
+    else data[0] = v;
+    return new Tensor(new StorageBox(data), [], [], 0, dtype);
+  }
+
+  // ---- metadata ---------------------------------------------------------------------------
+  get storage(): Storage {
+    return this._box.data;
+  }
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+  set requiresGrad(v: boolean) {
+    this.requiresGrad_(v);
+  }
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+  get ndim(): number {
+    return this.shape.length;
+  }
+  get device(): string {
+    return "cpu";
+  }
+  /** The version counter shared with every view of the same storage. */
+  get version(): number {
+    return this._box.version;
+  }
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number | number[] {
+    return dim === undefined ? this.shape.slice() : this.shape[normalizeDim(dim, this.shape.length)];
+  }
+  dim(): number {
+    return this.shape.length;
+  }
+  numel(): number {
+    return numelOf(this.shape);
+  }
+  isContiguous(): boolean {
+    return isContiguousLayout(this.shape, this.strides);
+  }
+  isFloatingPoint(): boolean {
+    return isFloating(this.dtype);
+  }
+  /** Row-major data of exactly numel elements (the storage itself when it already is that). */
+  contiguousData(): NumArray {
+    return alloc.contiguousData(this);
+  }
+
+  // ---- reading ----------------------------------------------------------------------------
+  item(): number {
+    const n = this.numel();
+    if (n !== 1) throw new RuntimeError(`a Tensor with ${n} elements cannot be converted to Scalar`);
+    const v = this._box.data[this.offset];
+    return typeof v === "bigint" ? Number(v) : v;
+  }
+  tolist(): unknown {
+    const data = this._box.data;
+    const read = (off: number): number | boolean => {
+      const v = data[off];
+      return this.dtype === "bool" ? v !== 0 : typeof v === "bigint" ? Number(v) : v;
+    };
+    const build = (d: number, off: number): unknown => {
+      if (d === this.shape.length) return read(off);
+      const out: unknown[] = new Array(this.shape[d]);
+      for (let i = 0; i < this.shape[d]; i++) out[i] = build(d + 1, off + i * this.strides[d]);
+      return out;
+    };
+    return build(0, this.offset);
+  }
+  toString(): string {
+    return formatTensor(this);
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return formatTensor(this);
+  }
+
+  // ---- autograd ---------------------------------------------------------------------------
+  backward(gradient?: Tensor | null, opts: BackwardOptions = {}): void {
+    let g = gradient ?? null;
+    if (g === null) {
+      if (this.numel() !== 1) throw new RuntimeError("grad can be implicitly created only for scalar outputs");
+      g = creation.onesLike(this);
+    } else if (g.shape.join() !== this.shape.join()) {
+      throw new RuntimeError(`Mismatch in shape: grad_output[0] has a shape of [${g.shape.join(", ")}] and output[0] has a shape of [${this.shape.join(", ")}].`);
+    }
+    runBackward([this], [g], { retainGraph: opts.retainGraph ?? opts.createGraph ?? false, createGraph: opts.createGraph ?? false });
+  }
+  detach(): Tensor {
+    return convert.detach(this);
+  }
+  /** Detaches in place: this tensor becomes a leaf that does not require grad. */
+  detach_(): this {
+    this.gradFn = null;
+    this._requiresGrad = false;
+    return this;
+  }
+  requiresGrad_(requiresGrad = true): this {
+    if (!this.isLeaf) {
+      throw new RuntimeError(
+        requiresGrad ? "you can only change requires_grad flags of leaf variables." : "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+      );
+    }
+    if (requiresGrad && !isFloating(this.dtype)) throw new RuntimeError("only Tensors of floating point dtype can require gradients");
+    this._requiresGrad = requiresGrad;
+    return this;
+  }
+  retainGrad(): void {
+    if (!this.requiresGrad) throw new RuntimeError("can't retain_grad on Tensor that has requires_grad=False");
+    if (this.gradFn) this.gradFn.retained = this;
+  }
+  registerHook(hook: GradHook): RemovableHandle {
+    if (!this.requiresGrad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
+    const owner = this.gradFn ?? this;
+    const list = this.gradFn ? (this.gradFn.hooks ??= []) : (this._hooks ??= []);
+    list.push(hook);
+    return {
+      remove: () => {
+        const i = list.indexOf(hook);
+        if (i >= 0) list.splice(i, 1);
+        void owner;
+      },
+    };
+  }
+
+  // ---- elementwise ------------------------------------------------------------------------
+  add(other: TS, opts?: ew.AlphaOptions): Tensor { return ew.add(this, other, opts); }
+  sub(other: TS, opts?: ew.AlphaOptions): Tensor { return ew.sub(this, other, opts); }
+  mul(other: TS): Tensor { return ew.mul(this, other); }
+  div(other: TS): Tensor { return ew.div(this, other); }
+  pow(exponent: TS): Tensor { return ew.pow(this, exponent); }
+  maximum(other: Tensor): Tensor { return ew.maximum(this, other); }
+  minimum(other: Tensor): Tensor { return ew.minimum(this, other); }
+  neg(): Tensor { return ew.neg(this); }
+  exp(): Tensor { return ew.exp(this); }
+  log(): Tensor { return ew.log(this); }
+  log1p(): Tensor { return ew.log1p(this); }
+  expm1(): Tensor { return ew.expm1(this); }
+  sqrt(): Tensor { return ew.sqrt(this); }
+  rsqrt(): Tensor { return ew.rsqrt(this); }
+  abs(): Tensor { return ew.abs(this); }
+  sign(): Tensor { return ew.sign(this); }
+  sin(): Tensor { return ew.sin(this); }
+  cos(): Tensor { return ew.cos(this); }
+  tanh(): Tensor { return ew.tanh(this); }
+  sigmoid(): Tensor { return ew.sigmoid(this); }
+  relu(): Tensor { return ew.relu(this); }
+  clamp(min?: number | null | ew.ClampOptions, max?: number | null): Tensor { return ew.clamp(this, min, max); }
+  eq(other: TS): Tensor { return ew.eq(this, other); }
+  ne(other: TS): Tensor { return ew.ne(this, other); }
+  lt(other: TS): Tensor { return ew.lt(this, other); }
+  le(other: TS): Tensor { return ew.le(this, other); }
+  gt(other: TS): Tensor { return ew.gt(this, other); }
+  ge(other: TS): Tensor { return ew.ge(this, other); }
+  logicalAnd(other: TS): Tensor { return ew.logicalAnd(this, other); }
+  logicalOr(other: TS): Tensor { return ew.logicalOr(this, other); }
+  logicalNot(): Tensor { return ew.logicalNot(this); }
+  isnan(): Tensor { return ew.isnan(this); }
+  isfinite(): Tensor { return ew.isfinite(this); }
+  where(condition: Tensor, other: TS): Tensor { return ew.where(condition, this, other); }
+
+  // ---- reductions -------------------------------------------------------------------------
+  sum(dim?: red.Dims | null, keepdim = false): Tensor { return red.sum(this, dim, keepdim); }
+  mean(dim?: red.Dims | null, keepdim = false): Tensor { return red.mean(this, dim, keepdim); }
+  prod(dim?: number | null, keepdim = false): Tensor { return red.prod(this, dim, keepdim); }
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): red.ValuesIndices;
+  max(dim?: number, keepdim = false): Tensor | red.ValuesIndices { return dim === undefined ? red.max(this) : red.max(this, dim, keepdim); }
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): red.ValuesIndices;
+  min(dim?: number, keepdim = false): Tensor | red.ValuesIndices { return dim === undefined ? red.min(this) : red.min(this, dim, keepdim); }
+  amax(dim?: red.Dims | null, keepdim = false): Tensor { return red.amax(this, dim, keepdim); }
+  amin(dim?: red.Dims | null, keepdim = false): Tensor { return red.amin(this, dim, keepdim); }
+  argmax(dim?: number | null, keepdim = false): Tensor { return red.argmax(this, dim, keepdim); }
+  argmin(dim?: number | null, keepdim = false): Tensor { return red.argmin(this, dim, keepdim); }
+  var(dim?: red.Dims | null, opts?: red.VarOptions): Tensor { return red.variance(this, dim, opts); }
+  std(dim?: red.Dims | null, opts?: red.VarOptions): Tensor { return red.std(this, dim, opts); }
+  logsumexp(dim: red.Dims, keepdim = false): Tensor { return red.logsumexp(this, dim, keepdim); }
+  cumsum(dim: number): Tensor { return red.cumsum(this, dim); }
+  softmax(dim: number): Tensor { return red.softmax(this, dim); }
+  logSoftmax(dim: number): Tensor { return red.logSoftmax(this, dim); }
+
+  // ---- linear algebra ---------------------------------------------------------------------
+  matmul(other: Tensor): Tensor { return linalg.matmul(this, other); }
+  mm(other: Tensor): Tensor { return linalg.mm(this, other); }
+  bmm(other: Tensor): Tensor { return linalg.bmm(this, other); }
+
+  // ---- indexing ---------------------------------------------------------------------------
+  gather(dim: number, index: Tensor): Tensor { return idx.gather(this, dim, index); }
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor { return idx.scatter(this, dim, index, src); }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return idx.scatterAdd(this, dim, index, src); }
+  indexSelect(dim: number, index: Tensor): Tensor { return idx.indexSelect(this, dim, index); }
+  maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor { return idx.maskedFill(this, mask, value); }
+  triu(diagonal = 0): Tensor { return idx.triu(this, diagonal); }
+  tril(diagonal = 0): Tensor { return idx.tril(this, diagonal); }
+
+  // ---- views and shape --------------------------------------------------------------------
+  view(...shape: ShapeArgs): Tensor { return shp.view(this, parseShape(shape)); }
+  reshape(...shape: ShapeArgs): Tensor { return shp.reshape(this, parseShape(shape)); }
+  viewAs(other: Tensor): Tensor { return shp.view(this, other.shape); }
+  reshapeAs(other: Tensor): Tensor { return shp.reshape(this, other.shape); }
+  transpose(dim0: number, dim1: number): Tensor { return shp.transpose(this, dim0, dim1); }
+  t(): Tensor { return shp.t(this); }
+  get mT(): Tensor { return shp.transpose(this, -2, -1); }
+  permute(...dims: ShapeArgs): Tensor { return shp.permute(this, parseShape(dims)); }
+  squeeze(dim?: number | readonly number[]): Tensor { return shp.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { return shp.unsqueeze(this, dim); }
+  expand(...sizes: ShapeArgs): Tensor { return shp.expand(this, parseShape(sizes)); }
+  expandAs(other: Tensor): Tensor { return shp.expand(this, other.shape); }
+  flatten(startDim = 0, endDim = -1): Tensor { return shp.flatten(this, startDim, endDim); }
+  unflatten(dim: number, sizes: readonly number[]): Tensor { return shp.unflatten(this, dim, sizes); }
+  narrow(dim: number, start: number, length: number): Tensor { return shp.narrow(this, dim, start, length); }
+  select(dim: number, index: number): Tensor { return shp.select(this, dim, index); }
+  slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor { return shp.slice(this, dim, start, end, step); }
+  chunk(chunks: number, dim = 0): Tensor[] { return shp.chunk(this, chunks, dim); }
+  split(sizeOrSizes: number | readonly number[], dim = 0): Tensor[] { return shp.split(this, sizeOrSizes, dim); }
+  unbind(dim = 0): Tensor[] { return shp.unbind(this, dim); }
+  contiguous(): Tensor { return convert.contiguous(this); }
+  clone(): Tensor { return convert.clone(this); }
+
+  // ---- conversion -------------------------------------------------------------------------
+  to(dtype: DType): Tensor { return convert.to(this, dtype); }
+  float(): Tensor { return convert.to(this, "float32"); }
+  double(): Tensor { return convert.to(this, "float64"); }
+  int(): Tensor { return convert.to(this, "int32"); }
+  long(): Tensor { return convert.to(this, "int64"); }
+  bool(): Tensor { return convert.to(this, "bool"); }
+  type(dtype: DType): Tensor { return convert.to(this, dtype); }
+
+  // ---- in-place (trailing underscore, as PyTorch) -------------------------------------------
+  add_(other: TS, opts?: ew.AlphaOptions): this { return this.inplace((s) => ew.add(s, other, opts), other); }
+  sub_(other: TS, opts?: ew.AlphaOptions): this { return this.inplace((s) => ew.sub(s, other, opts), other); }
+  mul_(other: TS): this { return this.inplace((s) => ew.mul(s, other), other); }
+  div_(other: TS): this { return this.inplace((s) => ew.div(s, other), other); }
+  pow_(exponent: TS): this { return this.inplace((s) => ew.pow(s, exponent), exponent); }
+  neg_(): this { return this.inplace((s) => ew.neg(s)); }
+  exp_(): this { return this.inplace((s) => ew.exp(s)); }
+  sqrt_(): this { return this.inplace((s) => ew.sqrt(s)); }
+  relu_(): this { return this.inplace((s) => ew.relu(s)); }
+  clamp_(min?: number | null | ew.ClampOptions, max?: number | null): this { return this.inplace((s) => ew.clamp(s, min, max)); }
+  zero_(): this { return this.fill_(0); }
+  fill_(value: number | boolean): this { return this.inplace(() => Tensor.scalar(Number(value), this.dtype)); }
+  copy_(src: Tensor): this { return this.inplace(() => src.to(this.dtype), src); }
+  maskedFill_(mask: Tensor, value: number | boolean): this { return this.inplace((s) => idx.maskedFill(s, mask, value)); }
+  /** self += value * t1 * t2 */
+  addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
+    const v = opts?.value ?? 1;
+    return this.inplace((s) => s.add(t1.mul(t2), { alpha: v }), t1, t2);
+  }
+  /** self += value * t1 / t2 */
+  addcdiv_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
+    const v = opts?.value ?? 1;
+    return this.inplace((s) => s.add(t1.div(t2), { alpha: v }), t1, t2);
+  }
+  /** self += weight * (end - self) */
+  lerp_(end: Tensor, weight: TS): this {
+    return this.inplace((s) => s.add(end.sub(s).mul(weight)), end, weight);
+  }
+  uniform_(from = 0, to = 1, opts?: { generator?: Generator }): this {
+    return this.randomFill((out) => sampling.fillUniform(opts?.generator ?? defaultGenerator, out, from, to));
+  }
+  normal_(mean = 0, std = 1, opts?: { generator?: Generator }): this {
+    return this.randomFill((out) => sampling.fillNormal(opts?.generator ?? defaultGenerator, out, mean, std));
+  }
+  bernoulli_(p: number | Tensor = 0.5, opts?: { generator?: Generator }): this {
+    const probs = typeof p === "number" ? p : (p.expand(this.shape).contiguousData() as Float32Array | Float64Array);
+    return this.randomFill((out) => sampling.fillBernoulli(opts?.generator ?? defaultGenerator, out, probs));
+  }
+
+  private inplace(compute: (self: Tensor) => Tensor, ...others: Array<TS | undefined>): this {
+    inplace(this, compute, others.filter((o): o is Tensor => o instanceof Tensor));
+    return this;
+  }
+
+  /** Random in-place fills draw into a contiguous buffer, then write it into this view. */
+  private randomFill(fill: (out: Float32Array | Float64Array) => void): this {
+    if (isGradEnabled() && this.isLeaf && this.requiresGrad) {
+      throw new RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.");
+    }
+    if (!isFloating(this.dtype)) throw new RuntimeError(`random fills of dtype ${this.dtype} are not supported; use torch.randint`);
+    const buf = allocate(this.dtype, this.numel()) as Float32Array | Float64Array;
+    fill(buf);
+    alloc.backendOf().copy({ data: buf, shape: this.shape, strides: contiguousStrides(this.shape), offset: 0 }, alloc.sv(this));
+    this._box.version++;
+    return this;
+  }
+}
