@@ -5,7 +5,7 @@ import { runBackward } from "./autograd/engine.ts";
 import { isGradEnabled } from "./autograd/gradMode.ts";
 import type { GradHook, Node } from "./autograd/node.ts";
 import { allocate, isFloating, type DType, type NumArray, type Storage } from "./dtype.ts";
-import { RuntimeError } from "./errors.ts";
+import { RuntimeError, ValueError } from "./errors.ts";
 import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, parseShape } from "./layout.ts";
 import * as alloc from "./ops/alloc.ts";
 import * as convert from "./ops/convert.ts";
@@ -115,7 +115,7 @@ export class Tensor {
   // ---- reading ----------------------------------------------------------------------------
   item(): number {
     const n = this.numel();
-    if (n !== 1) throw new RuntimeError(`a Tensor with ${n} elements cannot be converted to Scalar`);
+    if (n !== 1) throw new ValueError("only one element tensors can be converted to Python scalars");
     const v = this._box.data[this.offset];
     return typeof v === "bigint" ? Number(v) : v;
   }

@@ -1,7 +1,6 @@
 // torch.autograd.gradcheck: analytical vjps against float64 central differences.
 import { RuntimeError } from "../errors.ts";
 import { Tensor } from "../tensor.ts";
-import { noGrad } from "./gradMode.ts";
 import { grad } from "./grad.ts";
 
 export interface GradcheckOptions {
@@ -53,7 +52,8 @@ export function gradcheck(fn: Fn, inputs: Tensor | readonly Tensor[], opts: Grad
         if (gx) analytical[k][j].set(gx.contiguousData());
       });
     }
-    // Numerical Jacobian by perturbing each input element in place (storage writes, no graph).
+    // Numerical Jacobian by perturbing each input element in place (raw storage writes, so no
+    // version bump; fn runs with grad mode as the caller has it, since it may differentiate).
     for (let k = 0; k < diff.length; k++) {
       const x = diff[k];
       const data = x.contiguousData();
@@ -61,9 +61,9 @@ export function gradcheck(fn: Fn, inputs: Tensor | readonly Tensor[], opts: Grad
       for (let i = 0; i < data.length; i++) {
         const orig = data[i];
         data[i] = orig + eps;
-        const plus = noGrad(() => outputsOf(fn, xs)[oi].contiguousData().slice());
+        const plus = outputsOf(fn, xs)[oi].contiguousData().slice();
         data[i] = orig - eps;
-        const minus = noGrad(() => outputsOf(fn, xs)[oi].contiguousData().slice());
+        const minus = outputsOf(fn, xs)[oi].contiguousData().slice();
         data[i] = orig;
         for (let j = 0; j < n; j++) {
           const num = (plus[j] - minus[j]) / (2 * eps);

@@ -231,6 +231,9 @@ export const logicalOr = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compa
 
 /** torch.where(cond, a, b): a where cond is true, else b; broadcasts all three. */
 export function where(cond: Tensor, x: TensorOrScalar, y: TensorOrScalar): Tensor {
+  if (cond.dtype !== "bool") {
+    throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype === "float32" ? "Float" : cond.dtype === "float64" ? "Double" : "Int"}`);
+  }
   const a = x instanceof Tensor ? x : null;
   const b = y instanceof Tensor ? y : null;
   let shape = cond.shape as number[];

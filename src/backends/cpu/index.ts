@@ -174,7 +174,7 @@ export const cpu: Backend = {
     const idx = indexValues(index);
     const size = x.shape[dim];
     // Offsets of x at the index positions with the gathered dim held at 0.
-    const base = offsetsOf(index.shape, x.strides, x.offset);
+    const base = offsetsOf(index.shape, x.strides.map((s, k) => (k === dim ? 0 : s)), x.offset);
     const xd = x.data as NumArray;
     const sd = x.strides[dim];
     for (let i = 0; i < idx.length; i++) {
@@ -187,7 +187,7 @@ export const cpu: Backend = {
     const idx = indexValues(index);
     const size = outShape[dim];
     const strides = contiguousStrides(outShape);
-    const base = offsetsOf(index.shape, strides, 0);
+    const base = offsetsOf(index.shape, strides.map((s, k) => (k === dim ? 0 : s)), 0);
     const srcOffs = offsetsOf(index.shape, src.strides, src.offset);
     const sd = src.data as NumArray;
     const st = strides[dim];
