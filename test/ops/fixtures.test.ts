@@ -17,6 +17,23 @@ test("every fixture case has a torch-ts call and every call is used", () => {
   assert.deepEqual(stale, [], `op-table entries no fixture case uses: ${stale.join(", ")}`);
 });
 
+// The op list of issue 2: each must have at least one fixture case (its `fn` before the dot).
+const REQUIRED_OPS = `add sub mul div neg pow exp log log1p expm1 sqrt rsqrt abs sign sin cos tanh sigmoid
+  relu clamp maximum minimum where sum mean prod max min amax amin argmax argmin var std logsumexp
+  cumsum softmax logSoftmax matmul mm bmm cat stack gather scatter scatterAdd indexSelect maskedFill
+  triu tril clone reshape view transpose t permute squeeze unsqueeze expand expandAs flatten unflatten
+  narrow select slice contiguous chunk split unbind eq ne lt le gt ge logicalAnd logicalOr logicalNot
+  isnan isfinite`.split(/\s+/);
+
+test("the fixture covers every op of the issue, with float32 variants and second-order cases", () => {
+  const ops = new Set(cases.map((c) => c.fn.split(".")[0]));
+  assert.deepEqual(REQUIRED_OPS.filter((op) => !ops.has(op)), []);
+  assert.ok(cases.filter((c) => c.name.endsWith("/float32")).length >= 20, "float32 variants");
+  for (const fn of ["tanh.second_derivative", "gradientPenalty", "pow.scalar_base", "matmul.batched_4d_3d"]) {
+    assert.ok(cases.some((c) => c.fn === fn), `missing case ${fn}`);
+  }
+});
+
 function check(c: OpCase): void {
   const call = OP_TABLE[c.fn];
   assert.ok(call, `no torch-ts call for ${c.fn}`);
