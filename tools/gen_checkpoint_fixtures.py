@@ -3,11 +3,14 @@
 
     /usr/bin/python3 tools/gen_checkpoint_fixtures.py            # (re)write the fixtures
     /usr/bin/python3 tools/gen_checkpoint_fixtures.py check-safetensors FILE EXPECTED.json
-    /usr/bin/python3 tools/gen_checkpoint_fixtures.py check-pt FILE EXPECTED.json
+    /usr/bin/python3 tools/gen_checkpoint_fixtures.py check-pt FILE EXPECTED.json [floats]
 
 The two check modes verify files written by torch-ts (the TS tests call them when
 /usr/bin/python3 exists): check-safetensors with a reader written here from the format
-spec (struct + json, no safetensors package), check-pt with torch.load(weights_only=True).
+spec (struct + json, no safetensors package), check-pt with torch.load(weights_only=True)
+and plain torch.load. With "floats", weights_only=True is required only from torch 2.0 on:
+torch 1.13's weights_only unpickler has no BINFLOAT opcode, so it cannot read any pickled
+Python float (an optimizer's lr), not even from files torch 1.13 itself wrote.
 EXPECTED.json maps tensor names to {"dtype", "shape", "values"} (int64 values as strings,
 float16/bfloat16 as raw uint16 bits).
 """
@@ -68,8 +71,21 @@ def read_safetensors_spec(path):
     return out, meta
 
 
+def jsonable(o):
+    """JSON has no inf/nan: write them as the strings "Infinity", "-Infinity", "NaN"."""
+    if isinstance(o, float) and not math.isfinite(o):
+        return "NaN" if math.isnan(o) else ("Infinity" if o > 0 else "-Infinity")
+    if isinstance(o, dict):
+        return {k: jsonable(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [jsonable(v) for v in o]
+    return o
+
+
 def normalize_expected(entry):
     vals = entry["values"]
+    if entry["dtype"] in ("float32", "float64"):
+        vals = [float(v) for v in vals]  # accepts "NaN", "Infinity", "-0"
     if entry["dtype"] == "int64":
         vals = [int(v) for v in vals]
     if entry["dtype"] == "bool":
@@ -84,7 +100,7 @@ def same_values(dtype, got, want):
         if dtype in ("float32", "float64") and isinstance(w, float) and math.isnan(w):
             if not math.isnan(g):
                 return False
-        elif g != w:
+        elif g != w or (isinstance(w, float) and math.copysign(1, g) != math.copysign(1, w)):
             return False
     return True
 
@@ -120,19 +136,26 @@ def tensor_entry(t):
     return {"dtype": dtype, "shape": list(t.shape), "values": vals}
 
 
-def check_pt(path, expected_path):
+def check_pt(path, expected_path, has_floats):
     import torch
     with open(expected_path) as f:
         expected = json.load(f)
-    obj = torch.load(path, weights_only=True)
-    obj2 = torch.load(path)  # the unrestricted loader must agree
+    loaded = [torch.load(path)]
+    try:
+        loaded.append(torch.load(path, weights_only=True))
+        print("weights_only=True: loaded")
+    except Exception as e:  # noqa: BLE001
+        old = int(torch.__version__.split(".")[0]) < 2
+        if not (has_floats and old and "Unsupported operand 71" in str(e)):
+            fail("weights_only=True load failed: %s" % e)
+        print("weights_only=True: torch %s cannot read pickled floats (BINFLOAT)" % torch.__version__)
 
     def walk(a, e, where):
         if isinstance(e, dict) and "__tensor__" in e:
             if not isinstance(a, torch.Tensor):
                 fail("%s: expected a tensor, got %r" % (where, type(a)))
-            g = tensor_entry(a)
-            w = e["__tensor__"]
+            g = normalize_expected(tensor_entry(a))
+            w = normalize_expected(e["__tensor__"])
             if g["dtype"] != w["dtype"] or g["shape"] != w["shape"] or not same_values(w["dtype"], g["values"], w["values"]):
                 fail("%s: tensor differs: got %s, want %s" % (where, g, w))
             if a.requires_grad != e.get("requires_grad", False):
@@ -160,8 +183,9 @@ def check_pt(path, expected_path):
             if a != e or type(a) != type(e):
                 fail("%s: expected %r, got %r" % (where, e, a))
 
-    walk(obj, expected["value"], "root")
-    walk(obj2, expected["value"], "root")
+    for obj in loaded:
+        walk(obj, expected["value"], "root")
+    obj = loaded[-1]
     for a, b in expected.get("same_object", []):
         if get_path(obj, a) is not get_path(obj, b) and get_path(obj, a).data_ptr() != get_path(obj, b).data_ptr():
             fail("%s and %s should share storage" % (a, b))
@@ -251,8 +275,9 @@ def generate():
     # The same archive with deflate-compressed entries (as a zip tool would re-pack it).
     deflated = os.path.join(OUT, "model_deflated.pt")
     with zipfile.ZipFile(model_path) as src, zipfile.ZipFile(deflated, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            dst.writestr(info.filename, src.read(info.filename))
+        for info in src.infolist():  # fixed timestamps keep the fixture reproducible
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(2020, 1, 1, 0, 0, 0)), src.read(info.filename),
+                         compress_type=zipfile.ZIP_DEFLATED)
     re = torch.load(deflated, weights_only=True)
     assert all(torch.equal(re[k], sd[k]) for k in sd)
 
@@ -363,8 +388,8 @@ def generate():
         st_json["tensors"][name] = e
 
     with open(os.path.join(OUT, "checkpoints.json"), "w") as f:
-        json.dump({"torch_version": torch.__version__, "model": model_json, "views": views_json,
-                   "optim": optim_json, "safetensors": st_json}, f, indent=1)
+        json.dump(jsonable({"torch_version": torch.__version__, "model": model_json, "views": views_json,
+                            "optim": optim_json, "safetensors": st_json}), f, indent=1, allow_nan=False)
     total = sum(os.path.getsize(os.path.join(OUT, p)) for p in os.listdir(OUT))
     print("wrote fixtures to %s (%d bytes)" % (OUT, total))
 
@@ -372,8 +397,8 @@ def generate():
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "check-safetensors":
         check_safetensors(sys.argv[2], sys.argv[3])
-    elif len(sys.argv) == 4 and sys.argv[1] == "check-pt":
-        check_pt(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) in (4, 5) and sys.argv[1] == "check-pt":
+        check_pt(sys.argv[2], sys.argv[3], sys.argv[4:] == ["floats"])
     elif len(sys.argv) == 1:
         generate()
     else:
