@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import * as torch from "../src/index.ts";
 import type { Tensor } from "../src/index.ts";
 import * as optimModule from "../src/optim/index.ts";
-import { clipGradNorm_, clipGradValue_ } from "../src/optim/index.ts";
+import { clipGradNorm_, clipGradValue_ } from "../src/optim/clipGrad.ts";
 
 type Dtype = "float32" | "float64";
 interface Case {

@@ -1,5 +1,5 @@
-// torch.optim: optimizers, learning-rate schedulers (torch.optim.lrScheduler) and the
-// gradient-clipping utilities that torch.nn.utils re-exports.
+// torch.optim: optimizers and learning-rate schedulers (torch.optim.lrScheduler).
+// Gradient clipping lives in ./clipGrad.ts and is exported as torch.nn.utils.clipGradNorm_ / clipGradValue_.
 export { Optimizer, required, type Closure, type ParamGroup, type ParamGroupInput, type Params, type OptimizerStateDict } from "./optimizer.ts";
 export { SGD, type SGDOptions } from "./sgd.ts";
 export { Adam, AdamW, type AdamOptions } from "./adam.ts";
@@ -11,4 +11,3 @@ export { Adagrad, type AdagradOptions } from "./adagrad.ts";
 export { Adadelta, type AdadeltaOptions } from "./adadelta.ts";
 export { LBFGS, type LBFGSOptions } from "./lbfgs.ts";
 export * as lrScheduler from "./lrScheduler.ts";
-export { clipGradNorm_, clipGradValue_, type ClipGradNormOptions } from "./clipGrad.ts";
