@@ -1,0 +1,92 @@
+// Timing and memory helpers shared by the Node peers. bench/peers/pytorch.py mirrors
+// measure() line for line so every engine is timed by the same rule:
+//   warm-up: run units until 2 ran and warmupS passed; a unit slower than budgetS warms up once;
+//   inner:   units per timed repeat, so one repeat lasts >= MIN_REPEAT_S at the fastest warm-up
+//            unit's pace (tiny ops batch up);
+//   repeats: up to cfg.repeats timed repeats, stopping early once budgetS is spent (>= 1);
+//   report:  median and min of the per-unit time over the repeats.
+import type { ChildConfig, Metric, Unit } from "./protocol.ts";
+
+export const MIN_REPEAT_S = 0.02;
+
+export interface Timing {
+  medianS: number;
+  minS: number;
+  repeats: number;
+  inner: number;
+}
+
+const now = (): number => performance.now() / 1000;
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export function measure(fn: () => void, cfg: Pick<ChildConfig, "repeats" | "budgetS" | "warmupS">): Timing {
+  const w0 = now();
+  let count = 0;
+  let fastest = Infinity;
+  const warm = (): boolean => {
+    const e = now() - w0;
+    return count < 1 || (count < 2 && e < cfg.budgetS) || e < Math.min(cfg.warmupS, cfg.budgetS);
+  };
+  while (warm()) {
+    const t = now();
+    fn();
+    fastest = Math.min(fastest, now() - t);
+    count++;
+  }
+  const inner = Math.max(1, Math.ceil(MIN_REPEAT_S / Math.max(fastest, 1e-9)));
+  const times: number[] = [];
+  const r0 = now();
+  while (times.length < cfg.repeats && (times.length === 0 || now() - r0 < cfg.budgetS)) {
+    const t = now();
+    for (let i = 0; i < inner; i++) fn();
+    times.push((now() - t) / inner);
+  }
+  return { medianS: median(times), minS: Math.min(...times), repeats: times.length, inner };
+}
+
+/** A time metric in the given unit (ms or us/op). */
+export function timeMetric(key: string, unit: Exclude<Unit, "GFLOP/s">, t: Timing): Metric {
+  const scale = unit === "ms" ? 1e3 : 1e6;
+  return { key, unit, median: t.medianS * scale, best: t.minS * scale, repeats: t.repeats, inner: t.inner };
+}
+
+/** Square matmul throughput: 2 n^3 flops per product. */
+export function gflopsMetric(n: number, t: Timing): Metric {
+  const flop = 2 * n ** 3;
+  return { key: `W3 n=${n}`, unit: "GFLOP/s", median: flop / t.medianS / 1e9, best: flop / t.minS / 1e9, repeats: t.repeats, inner: t.inner };
+}
+
+export const rssMB = (): number => process.memoryUsage.rss() / 2 ** 20;
+/** Peak RSS of this process so far (Linux reports maxRSS in KiB). */
+export const peakRssMB = (): number => process.resourceUsage().maxRSS / 1024;
+export const heapMB = (): number => process.memoryUsage().heapUsed / 2 ** 20;
+
+/** Runs `step` until `steps` ran or `capS` passed; returns RSS at start and end. */
+export function memoryCheck(step: () => void, steps: number, capS: number, extra?: () => { tensors: number }) {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const t0 = now();
+  const rssStartMB = rssMB();
+  const heapStartMB = heapMB();
+  const tensorsStart = extra?.().tensors;
+  let done = 0;
+  while (done < steps && now() - t0 < capS) {
+    step();
+    done++;
+  }
+  gc?.();
+  return {
+    steps: done,
+    seconds: now() - t0,
+    rssStartMB,
+    rssEndMB: rssMB(),
+    heapStartMB,
+    heapEndMB: heapMB(),
+    ...(extra ? { tensorsStart, tensorsEnd: extra().tensors } : {}),
+  };
+}

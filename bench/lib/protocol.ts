@@ -1,0 +1,82 @@
+// What a benchmark child process receives and prints back. One child runs one workload on
+// one engine configuration, so its peak RSS belongs to that workload alone.
+
+export type WorkloadId = "W0" | "W1" | "W2" | "W3" | "W4" | "W5";
+export const WORKLOADS: readonly WorkloadId[] = ["W0", "W1", "W2", "W3", "W4", "W5"];
+
+/** Passed to a child as one JSON argument (and to pytorch.py the same way). */
+export interface ChildConfig {
+  workload: WorkloadId;
+  /** Thread count for engines that have one (PyTorch, tfjs-wasm, torch-ts); 0 = leave default. */
+  threads: number;
+  /** Extra per-engine setting: tfjs backend name ("cpu" | "wasm"). */
+  backend?: string;
+  /** Target timed repeats per metric, after warm-up. */
+  repeats: number;
+  /** Seconds one metric may spend in timed repeats before it stops early (>= 1 repeat). */
+  budgetS: number;
+  /** Seconds of warm-up per metric (at least 2 units). */
+  warmupS: number;
+  /** W3 sizes. */
+  matmulSizes: number[];
+  /** W2 memory check: steps to run after timing (0 = none), and a wall-clock cap. */
+  memSteps: number;
+  memCapS: number;
+}
+
+export type Unit = "us/op" | "ms" | "GFLOP/s";
+
+export interface Metric {
+  /** Stable key, e.g. "W3 n=1024"; the table's row. */
+  key: string;
+  unit: Unit;
+  /** For ms and us/op lower is better; GFLOP/s is derived from the median (and min) time. */
+  median: number;
+  /** The best repeat: lowest time, or highest GFLOP/s. */
+  best: number;
+  repeats: number;
+  /** Units (ops, steps, matmuls) per timed repeat. */
+  inner: number;
+}
+
+export interface MemoryCheck {
+  steps: number;
+  seconds: number;
+  rssStartMB: number;
+  rssEndMB: number;
+  /** Node only: V8 heap used after a GC where exposed, else as observed. */
+  heapStartMB?: number;
+  heapEndMB?: number;
+  /** tfjs only: live tensors at start and end (tfjs frees memory manually). */
+  tensorsStart?: number;
+  tensorsEnd?: number;
+}
+
+export interface ChildResult {
+  engine: string;
+  workload: WorkloadId;
+  status: "ok" | "skipped" | "failed";
+  note?: string;
+  metrics: Metric[];
+  /** Resident set size after imports and data set-up, before the first timed unit. */
+  rssStartMB?: number;
+  /** Peak RSS of the whole child process (getrusage maxrss). */
+  peakRssMB?: number;
+  memory?: MemoryCheck;
+  versions?: Record<string, string>;
+  /** What the engine reported about itself (e.g. actual thread count). */
+  info?: Record<string, string | number | boolean>;
+}
+
+/** The marker a child prints before its one JSON result line on stdout. */
+export const RESULT_MARKER = "BENCH_RESULT ";
+
+export function parseChildConfig(argv: string[]): ChildConfig {
+  const arg = argv[2];
+  if (!arg) throw new Error("usage: <peer> '<ChildConfig JSON>' (run through bench/run.ts)");
+  return JSON.parse(arg) as ChildConfig;
+}
+
+export function emitResult(result: ChildResult): void {
+  process.stdout.write(RESULT_MARKER + JSON.stringify(result) + "\n");
+}

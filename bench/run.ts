@@ -1,0 +1,143 @@
+// `npm run bench`: W0-W5 on torch-ts and its peers, each (engine, workload) in its own child
+// process, then markdown tables on stdout and the raw results in bench/results/.
+//   --only W1,W3        workloads to run (default all)
+//   --engines a,b       engine configs whose id starts with one of these (e.g. torch-ts,pytorch)
+//   --repeats N         timed repeats per metric (default 7; quick 3)
+//   --quick             short budgets, fewer matmul sizes and engine configs: under ~2 minutes
+//   --mem-steps N       W2 memory check steps for torch-ts (default 10000; quick 300)
+//   --mem-all           run the W2 memory check on every engine, not only torch-ts and pytorch 1t
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { ENGINES, type EngineConfig, type RunResult } from "./lib/engines.ts";
+import { RESULT_MARKER, WORKLOADS, type ChildConfig, type ChildResult, type WorkloadId } from "./lib/protocol.ts";
+import { absoluteTable, notes, ratioTable } from "./lib/report.ts";
+import { REPO_ROOT } from "./lib/versions.ts";
+
+interface Options {
+  only: WorkloadId[];
+  engines: string[] | null;
+  repeats: number;
+  quick: boolean;
+  memSteps: number;
+  memAll: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { only: [...WORKLOADS], engines: null, repeats: 0, quick: false, memSteps: -1, memAll: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--only") {
+      o.only = next().split(",").map((w) => w.trim().toUpperCase()) as WorkloadId[];
+      const bad = o.only.filter((w) => !WORKLOADS.includes(w));
+      if (bad.length) throw new Error(`unknown workload(s) ${bad.join(", ")}; choose from ${WORKLOADS.join(", ")}`);
+    } else if (a === "--engines") o.engines = next().split(",").map((e) => e.trim());
+    else if (a === "--repeats") o.repeats = Number(next());
+    else if (a === "--quick") o.quick = true;
+    else if (a === "--mem-steps") o.memSteps = Number(next());
+    else if (a === "--mem-all") o.memAll = true;
+    else throw new Error(`unknown flag ${a} (see the comment at the top of bench/run.ts)`);
+  }
+  if (!(o.repeats >= 0) || !Number.isInteger(o.repeats)) throw new Error(`--repeats must be a positive integer, got ${o.repeats}`);
+  return o;
+}
+
+/** Engine configs quick mode keeps: one per peer kind, at the thread count PyTorch defaults to here. */
+const QUICK_ENGINES = ["torch-ts 1t", "torch-ts 2t", "pytorch 2t", "tfjs-wasm 1t", "tfjs-wasm 2t", "tfjs-cpu", "js-pytorch"];
+
+function childConfig(o: Options, e: EngineConfig, workload: WorkloadId): ChildConfig {
+  const memDefault = o.quick ? 300 : 10000;
+  const memSteps = o.memSteps >= 0 ? o.memSteps : memDefault;
+  const memHere = workload === "W2" && (o.memAll || e.id === "torch-ts 1t" || e.id === "pytorch 1t" || (o.quick && e.id === "pytorch 2t"));
+  return {
+    workload,
+    threads: e.threads,
+    ...(e.backend ? { backend: e.backend } : {}),
+    repeats: o.repeats || (o.quick ? 3 : 7),
+    budgetS: o.quick ? 0.6 : 3,
+    warmupS: o.quick ? 0.15 : 0.5,
+    matmulSizes: o.quick ? [64, 256, 1024] : [64, 128, 256, 512, 1024],
+    memSteps: memHere ? memSteps : 0,
+    memCapS: e.isTorchTs ? (o.quick ? 10 : 150) : o.quick ? 5 : 30,
+  };
+}
+
+function runChild(e: EngineConfig, cfg: ChildConfig, timeoutS: number): RunResult {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [k, v] of Object.entries(e.env ?? {})) if (v === undefined) delete env[k]; else env[k] = v;
+  const t0 = performance.now();
+  const p = spawnSync(e.command[0]!, [...e.command.slice(1), JSON.stringify(cfg)], {
+    cwd: REPO_ROOT, env, encoding: "utf8", timeout: timeoutS * 1000, maxBuffer: 64 * 2 ** 20,
+  });
+  const wallS = (performance.now() - t0) / 1000;
+  const line = p.stdout?.split("\n").find((l) => l.startsWith(RESULT_MARKER));
+  if (line) return { ...(JSON.parse(line.slice(RESULT_MARKER.length)) as ChildResult), config: e.id, wallS };
+  const why = p.error?.message ?? `exit ${p.status ?? p.signal}: ${(p.stderr ?? "").trim().split("\n").slice(-3).join(" / ")}`;
+  return { engine: e.id, config: e.id, workload: cfg.workload, status: "failed", metrics: [], note: why.slice(0, 300), wallS };
+}
+
+function machine() {
+  const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
+  const model = /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? "unknown";
+  const flags = /flags\s*:\s*(.*)/.exec(cpuinfo)?.[1]?.split(" ") ?? [];
+  return {
+    cpu: model,
+    cores: os.cpus().length,
+    avx512f: flags.includes("avx512f"),
+    memoryGB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+  };
+}
+
+function main(): void {
+  const o = parseArgs(process.argv.slice(2));
+  let engines = o.quick ? ENGINES.filter((e) => QUICK_ENGINES.includes(e.id)) : ENGINES;
+  if (o.engines) engines = ENGINES.filter((e) => o.engines!.some((p) => e.id.startsWith(p)));
+  if (!engines.length) throw new Error(`--engines matched none of: ${ENGINES.map((e) => e.id).join(", ")}`);
+  const jobs = engines.flatMap((e) => o.only.map((w) => [e, w] as const));
+  const started = new Date();
+  const results: RunResult[] = [];
+  jobs.forEach(([e, w], i) => {
+    process.stderr.write(`[${i + 1}/${jobs.length}] ${e.id} ${w} ... `);
+    const r = runChild(e, childConfig(o, e, w), o.quick ? 90 : 400);
+    results.push(r);
+    process.stderr.write(`${r.status} (${r.wallS.toFixed(1)} s)${r.note ? ": " + r.note : ""}\n`);
+  });
+  const versions: Record<string, string> = {};
+  for (const r of results) Object.assign(versions, r.versions ?? {});
+  const m = machine();
+  const mode = o.quick ? "quick" : "full";
+  const report = [
+    `## torch-ts benchmarks (${mode}), ${started.toISOString().slice(0, 16).replace("T", " ")} UTC`,
+    "",
+    `Machine: ${m.cpu}, ${m.cores} cores${m.avx512f ? " (AVX-512)" : ""}, ${m.memoryGB} GB, ${m.os}, Node ${m.node}.`,
+    `Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(", ")}.`,
+    "",
+    "### Medians (W0 us per op, W1/W2/W4/W5 ms, W3 GFLOP/s, peak RSS MB)",
+    "",
+    absoluteTable(results, engines),
+    "### torch-ts / peer (same thread count; times and memory: < 1 means torch-ts is better; GFLOP/s: > 1 means torch-ts is better)",
+    "",
+    ratioTable(results, engines),
+    "### Notes",
+    "",
+    notes(results) || "(none)\n",
+  ].join("\n");
+  process.stdout.write(report);
+  const dir = join(REPO_ROOT, "bench", "results");
+  mkdirSync(dir, { recursive: true });
+  const stamp = started.toISOString().replace(/[:.]/g, "-");
+  const file = join(dir, `bench-${mode}-${stamp}.json`);
+  writeFileSync(file, JSON.stringify({ started: started.toISOString(), mode, options: o, machine: m, versions, results }, null, 2));
+  writeFileSync(join(dir, `bench-${mode}-${stamp}.md`), report);
+  process.stderr.write(`\nresults: ${file}\n`);
+}
+
+main();
