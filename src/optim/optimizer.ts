@@ -13,7 +13,7 @@
 //   structure, from this class or from PyTorch (converted to JSON), and deep-copies it.
 import * as torch from "./core.ts";
 import type { Tensor } from "./core.ts";
-import { RuntimeError, TorchTypeError, ValueError } from "../errors.ts";
+import { TorchTypeError, ValueError } from "../errors.ts";
 
 /** A closure re-evaluates the model and returns the loss (LBFGS needs one). */
 export type Closure<L = Tensor | number> = () => L;
@@ -305,7 +305,7 @@ export abstract class Optimizer<O extends { lr?: number } = { lr: number }> {
   }
 }
 
-/** Parameters of every group that have a gradient, with their group (the shared loop of every step()). */
+/** The parameters of one group that have a gradient, with that gradient (the shared loop of every step()). */
 export function* paramsWithGrad<O extends { lr?: number }>(group: ParamGroup<O>): Generator<[Tensor, Tensor]> {
   for (const p of group.params) {
     const g = p.grad;
@@ -313,4 +313,3 @@ export function* paramsWithGrad<O extends { lr?: number }>(group: ParamGroup<O>)
   }
 }
 
-export { RuntimeError };
