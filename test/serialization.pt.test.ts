@@ -29,7 +29,7 @@ function assertTensor(t: unknown, w: Want, where: string): asserts t is RawTenso
   assert.ok(r && ArrayBuffer.isView(r.data), `${where}: not a tensor`);
   assert.equal(r.dtype, w.dtype, `${where}: dtype`);
   assert.deepEqual(r.shape, w.shape, `${where}: shape`);
-  const got = [...(r.data as ArrayLike<number | bigint>)];
+  const got = Array.from(r.data as ArrayLike<number | bigint>);
   const num = (v: number | string) => (typeof v === "string" ? Number(v) : v);
   let want: unknown[];
   if (w.dtype === "int64") want = w.values.map((v) => BigInt(v));
@@ -229,7 +229,7 @@ describe(".pt writer", () => {
       const r = model.get(k) as RawTensor;
       assert.equal(r.dtype, t.dtype, k);
       assert.deepEqual(r.shape, t.shape, k);
-      assert.deepEqual([...(r.data as ArrayLike<unknown>)], [...(t.data as ArrayLike<unknown>)], k);
+      assert.deepEqual(Array.from(r.data as ArrayLike<unknown>), Array.from(t.data as ArrayLike<unknown>), k);
     }
     assert.equal(back.get("tied"), model.get("fc.weight"));
     const state = asMap(asMap(back.get("optim")).get("state"));
@@ -242,7 +242,7 @@ describe(".pt writer", () => {
     __tensor__: {
       dtype: t.dtype,
       shape: t.shape,
-      values: [...(t.data as ArrayLike<number | bigint>)].map((v) =>
+      values: Array.from(t.data as ArrayLike<number | bigint>).map((v) =>
         typeof v === "bigint" ? v.toString() : Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" : t.dtype === "bool" ? v === 1 : v,
       ),
     },

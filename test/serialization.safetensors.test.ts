@@ -96,7 +96,7 @@ describe("safetensors decoder", () => {
       const t = tensors[name]!;
       assert.equal(t.dtype, w.dtype, name);
       assert.deepEqual(t.shape, w.shape, name);
-      const got = [...(t.data as ArrayLike<number | bigint>)];
+      const got = Array.from(t.data as ArrayLike<number | bigint>);
       const expect = w.dtype === "int64" ? w.values.map((v) => BigInt(v as string)) : w.dtype === "bool" ? w.values.map(Number) : w.values;
       if (w.dtype === "float32") assert.deepEqual(got, (expect as number[]).map(Math.fround), name);
       else assert.deepEqual(got, expect, name);
@@ -137,7 +137,7 @@ describe("safetensors decoder", () => {
     for (const [k, t] of Object.entries(tensors)) {
       assert.equal(back.tensors[k]!.dtype, t.dtype, k);
       assert.deepEqual(back.tensors[k]!.shape, t.shape, k);
-      assert.deepEqual([...back.tensors[k]!.data as ArrayLike<unknown>], [...t.data as ArrayLike<unknown>], k);
+      assert.deepEqual(Array.from(back.tensors[k]!.data as ArrayLike<unknown>), Array.from(t.data as ArrayLike<unknown>), k);
     }
     // Encoding what was decoded gives the same bytes: the layout is canonical.
     assert.deepEqual(encodeSafetensors(back.tensors, back.metadata), bytes);
@@ -155,7 +155,7 @@ describe("safetensors decoder", () => {
             {
               dtype: t.dtype,
               shape: t.shape,
-              values: [...(t.data as ArrayLike<number | bigint>)].map((v) =>
+              values: Array.from(t.data as ArrayLike<number | bigint>).map((v) =>
                 typeof v === "bigint" ? v.toString() : Number.isNaN(v) ? "NaN" : v === Infinity ? "Infinity" : Object.is(v, -0) ? "-0" : v,
               ),
             },
