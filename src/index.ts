@@ -24,3 +24,8 @@ export {
   chunk, split, unbind, cat, stack,
 } from "./ops/shape.ts";
 export { clone, detach, contiguous } from "./ops/convert.ts";
+export * as nn from "./nn/index.ts";
+export * as optim from "./optim/index.ts";
+import * as functional from "./nn/functional.ts";
+/** torch.nn.functional, also reachable as torch.nn.functional. */
+export const F = functional;

@@ -39,6 +39,7 @@ export interface RemovableHandle {
 
 export class Tensor {
   _box: StorageBox;
+  // Fixed for a tensor's life except through `set data` (PyTorch's `param.data = ...`).
   readonly shape: number[];
   readonly strides: number[];
   readonly offset: number;
@@ -112,6 +113,20 @@ export class Tensor {
     return alloc.contiguousData(this);
   }
 
+  /** The same data without autograd history (PyTorch's `.data`). */
+  get data(): Tensor {
+    return convert.detach(this);
+  }
+  /** Rebinds this tensor to other's storage and layout, keeping its identity (module.to, loading). */
+  set data(other: Tensor) {
+    const self = this as { -readonly [K in keyof Tensor]: Tensor[K] };
+    self._box = other._box;
+    self.shape = other.shape;
+    self.strides = other.strides;
+    self.offset = other.offset;
+    self.dtype = other.dtype;
+  }
+
   // ---- reading ----------------------------------------------------------------------------
   item(): number {
     const n = this.numel();
@@ -137,7 +152,7 @@ export class Tensor {
     return formatTensor(this);
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return formatTensor(this);
+    return this.toString();
   }
 
   // ---- autograd ---------------------------------------------------------------------------

@@ -110,27 +110,27 @@ function filled(shape: readonly number[], value: number | boolean, opts?: Tensor
 
 export function zeros(...args: Array<number | readonly number[] | TensorOptions>): Tensor {
   const [shape, opts] = shapeAndOpts<TensorOptions>(args);
-  return filled(shape, 0, { dtype: getDefaultDtype(), ...opts });
+  return filled(shape, 0, { ...opts, dtype: opts?.dtype ?? getDefaultDtype() });
 }
 export function ones(...args: Array<number | readonly number[] | TensorOptions>): Tensor {
   const [shape, opts] = shapeAndOpts<TensorOptions>(args);
-  return filled(shape, 1, { dtype: getDefaultDtype(), ...opts });
+  return filled(shape, 1, { ...opts, dtype: opts?.dtype ?? getDefaultDtype() });
 }
 export function emptyTensor(...args: Array<number | readonly number[] | TensorOptions>): Tensor {
   const [shape, opts] = shapeAndOpts<TensorOptions>(args);
-  return filled(shape, 0, { dtype: getDefaultDtype(), ...opts });
+  return filled(shape, 0, { ...opts, dtype: opts?.dtype ?? getDefaultDtype() });
 }
 export function full(shape: readonly number[], value: number | boolean, opts?: TensorOptions): Tensor {
   return filled(parseShape([shape]), value, opts);
 }
 export function zerosLike(x: Tensor, opts?: TensorOptions): Tensor {
-  return filled(x.shape, 0, { dtype: x.dtype, ...opts });
+  return filled(x.shape, 0, { ...opts, dtype: opts?.dtype ?? x.dtype });
 }
 export function onesLike(x: Tensor, opts?: TensorOptions): Tensor {
-  return filled(x.shape, 1, { dtype: x.dtype, ...opts });
+  return filled(x.shape, 1, { ...opts, dtype: opts?.dtype ?? x.dtype });
 }
 export function fullLike(x: Tensor, value: number | boolean, opts?: TensorOptions): Tensor {
-  return filled(x.shape, value, { dtype: x.dtype, ...opts });
+  return filled(x.shape, value, { ...opts, dtype: opts?.dtype ?? x.dtype });
 }
 
 /** torch.arange(end) / arange(start, end, step?): integers when every argument is one. */
@@ -185,10 +185,10 @@ export function randn(...args: Array<number | readonly number[] | RandomOptions>
   return floatTensor(shape, opts, (g, out) => sampling.fillNormal(g, out, 0, 1));
 }
 export function randLike(x: Tensor, opts?: RandomOptions): Tensor {
-  return floatTensor(x.shape, { dtype: x.dtype, ...opts }, (g, out) => sampling.fillUniform(g, out, 0, 1));
+  return floatTensor(x.shape, { ...opts, dtype: opts?.dtype ?? x.dtype }, (g, out) => sampling.fillUniform(g, out, 0, 1));
 }
 export function randnLike(x: Tensor, opts?: RandomOptions): Tensor {
-  return floatTensor(x.shape, { dtype: x.dtype, ...opts }, (g, out) => sampling.fillNormal(g, out, 0, 1));
+  return floatTensor(x.shape, { ...opts, dtype: opts?.dtype ?? x.dtype }, (g, out) => sampling.fillNormal(g, out, 0, 1));
 }
 
 /** torch.randint(high, size) or randint(low, high, size): integers in [low, high). */

@@ -36,7 +36,7 @@ const reduceKernels = {
         for (let i = 1; i < r; i++) {
           p += inner;
           const v = x[p];
-          if (!(v <= m)) m = v;
+          if (!(v <= m) && m === m) m = v;
         }
         out[o * inner + j] = m;
       }
@@ -50,7 +50,7 @@ const reduceKernels = {
         for (let i = 1; i < r; i++) {
           p += inner;
           const v = x[p];
-          if (!(v >= m)) m = v;
+          if (!(v >= m) && m === m) m = v;
         }
         out[o * inner + j] = m;
       }

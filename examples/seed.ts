@@ -1,0 +1,26 @@
+// The seed program: PyTorch's canonical training loop, line for line in TypeScript.
+// Under torch.manualSeed(0) it prints the same ten lines as the Python original.
+import * as torch from "../src/index.ts";
+const { nn, optim } = torch;
+
+class Net extends nn.Module {
+  fc1 = new nn.Linear(10, 5);
+  fc2 = new nn.Linear(5, 1);
+  override forward(x: torch.Tensor): torch.Tensor {
+    return this.fc2.forward(torch.relu(this.fc1.forward(x)));
+  }
+}
+torch.manualSeed(0);
+const net = new Net();
+const criterion = new nn.MSELoss();
+const optimizer = new optim.SGD(net.parameters(), { lr: 0.01 });
+const xTrain = torch.randn(100, 10);
+const yTrain = torch.randn(100, 1);
+for (let epoch = 0; epoch < 1000; epoch++) {
+  const outputs = net.forward(xTrain);
+  const loss = criterion.forward(outputs, yTrain);
+  loss.backward();
+  optimizer.step();
+  optimizer.zeroGrad();
+  if (epoch % 100 === 0) console.log(`Epoch [${epoch + 1}/1000], Loss: ${loss.item().toFixed(4)}`);
+}

@@ -1,0 +1,3 @@
+// torch.nn.utils
+export { clipGradNorm_, clipGradValue_ } from "../optim/clipGrad.ts";
+export { parametersToVector, vectorToParameters } from "./paramVector.ts";
