@@ -29,3 +29,4 @@ export * as optim from "./optim/index.ts";
 import * as functional from "./nn/functional.ts";
 /** torch.nn.functional, also reachable as torch.nn.functional. */
 export const F = functional;
+export { save, load, saveToBuffer, loadFromBuffer, type SaveOptions, type LoadOptions } from "./serialization/tensorAdapter.ts";
