@@ -48,8 +48,8 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-/** Engine configs quick mode keeps: one per peer kind, at the thread count PyTorch defaults to here. */
-const QUICK_ENGINES = ["torch-ts 1t", "torch-ts 2t", "pytorch 2t", "tfjs-wasm 1t", "tfjs-wasm 2t", "tfjs-cpu", "js-pytorch"];
+/** Engine configs quick mode keeps: one per peer, at 2 threads where the peer has threads. */
+const QUICK_ENGINES = ["torch-ts 1t", "torch-ts 2t", "pytorch 2t", "tfjs-wasm 2t", "tfjs-cpu", "js-pytorch"];
 
 function childConfig(o: Options, e: EngineConfig, workload: WorkloadId): ChildConfig {
   const memDefault = o.quick ? 300 : 10000;
@@ -62,6 +62,7 @@ function childConfig(o: Options, e: EngineConfig, workload: WorkloadId): ChildCo
     repeats: o.repeats || (o.quick ? 3 : 7),
     budgetS: o.quick ? 0.6 : 3,
     warmupS: o.quick ? 0.15 : 0.5,
+    ...(o.quick ? { oneShotS: 1.5 } : {}),
     matmulSizes: o.quick ? [64, 256, 1024] : [64, 128, 256, 512, 1024],
     memSteps: memHere ? memSteps : 0,
     memCapS: e.isTorchTs ? (o.quick ? 10 : 150) : o.quick ? 5 : 30,

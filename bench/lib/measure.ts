@@ -5,6 +5,7 @@
 //            unit's pace (tiny ops batch up);
 //   repeats: up to cfg.repeats timed repeats, stopping early once budgetS is spent (>= 1);
 //   report:  median and min of the per-unit time over the repeats.
+// --quick sets oneShotS: a unit slower than that runs once, and that cold run is the sample.
 import type { ChildConfig, Metric, Unit } from "./protocol.ts";
 
 export const MIN_REPEAT_S = 0.02;
@@ -24,8 +25,13 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-export function measure(fn: () => void, cfg: Pick<ChildConfig, "repeats" | "budgetS" | "warmupS">): Timing {
+export function measure(fn: () => void, cfg: Pick<ChildConfig, "repeats" | "budgetS" | "warmupS" | "oneShotS">): Timing {
   const w0 = now();
+  if (cfg.oneShotS !== undefined) {
+    fn();
+    const first = now() - w0;
+    if (first > cfg.oneShotS) return { medianS: first, minS: first, repeats: 1, inner: 1 };
+  }
   let count = 0;
   let fastest = Infinity;
   const warm = (): boolean => {

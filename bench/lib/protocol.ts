@@ -17,6 +17,8 @@ export interface ChildConfig {
   budgetS: number;
   /** Seconds of warm-up per metric (at least 2 units). */
   warmupS: number;
+  /** Quick mode: a first unit slower than this many seconds is the only (and timed) run. */
+  oneShotS?: number;
   /** W3 sizes. */
   matmulSizes: number[];
   /** W2 memory check: steps to run after timing (0 = none), and a wall-clock cap. */

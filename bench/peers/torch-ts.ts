@@ -150,7 +150,9 @@ function w5(cfg: ChildConfig) {
 }
 
 await runChild(async (): Promise<Peer> => {
-  const entry = new URL("../../src/index.ts", import.meta.url).href;
+  // TORCH_TS_ENTRY (a path or URL) benchmarks another build, e.g. dist/index.js.
+  const override = process.env.TORCH_TS_ENTRY;
+  const entry = override ? new URL(override, `file://${process.cwd()}/`).href : new URL("../../src/index.ts", import.meta.url).href;
   torch = (await import(entry)) as TorchTs;
   return {
     engine: "torch-ts",
