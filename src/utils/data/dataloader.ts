@@ -1,0 +1,365 @@
+// torch.utils.data.DataLoader (torch/utils/data/dataloader.py, single-process semantics).
+//
+// `for (const batch of loader)` loads map-style datasets whose getItem is synchronous and
+// sync iterable datasets. `for await (const batch of loader)` loads everything, including
+// async getItem and async iterable datasets, and keeps `prefetchFactor` batches loading
+// while the caller works on the current one. Invariants of the async path:
+//   - batches come out in sampler order (a queue of promises, awaited first-in first-out);
+//   - every index of the sampler is fetched exactly once (each batch is launched once);
+//   - a failure surfaces when its batch's turn comes, never as an unhandled rejection.
+// Like PyTorch, creating an iterator draws one int64 (`_base_seed`) from the loader's
+// generator (or the default one) before the sampler draws anything, so a seeded loader
+// yields PyTorch's batches and leaves the generator in PyTorch's state.
+import { RuntimeError, TorchTypeError, ValueError } from "../../errors.ts";
+import { defaultGenerator, type Generator as TorchGenerator } from "../../random/generator.ts";
+import { type Collated, defaultCollate, defaultConvert } from "./collate.ts";
+import {
+  datasetLength,
+  getSample,
+  isMapDataset,
+  type IterableDatasetLike,
+  type MapDatasetLike,
+} from "./dataset.ts";
+import { BatchSampler, randomInt64Seed, RandomSampler, SequentialSampler } from "./sampler.ts";
+
+export interface DataLoaderOptions<T, B> {
+  /** Samples per batch (default 1); null turns batching off (each sample is yielded converted). */
+  batchSize?: number | null;
+  /** Reshuffle every epoch (RandomSampler seeded through `generator`). Map-style datasets only. */
+  shuffle?: boolean;
+  /** Where the indices come from (map-style datasets only); exclusive with shuffle. */
+  sampler?: Iterable<number>;
+  /** Where whole batches of indices come from; exclusive with batchSize, shuffle, sampler, dropLast. */
+  batchSampler?: Iterable<readonly number[]>;
+  /** Drop the last batch when it is smaller than batchSize. */
+  dropLast?: boolean;
+  /** Makes a batch from a list of samples (default: defaultCollate; with batchSize null it gets one sample). */
+  collateFn?: (batch: T[]) => B;
+  /** The Generator for shuffling and for the per-iterator seed draw (default: the global one). */
+  generator?: TorchGenerator;
+  /** Batches kept loading ahead of the one being used, in `for await` (default 2). */
+  prefetchFactor?: number;
+}
+
+type AnyDataset<T> = MapDatasetLike<T> | IterableDatasetLike<T>;
+const END = Symbol("end of epoch");
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return (typeof x === "object" || typeof x === "function") && x !== null && typeof (x as PromiseLike<unknown>).then === "function";
+}
+
+const annotated = new WeakSet<object>();
+
+/**
+ * Puts where a dataset error happened into its message (keeping the error's class, so
+ * `instanceof` checks in the training loop still work), PyTorch-style:
+ * "Caught ValueError in DataLoader while fetching sample index 17 (batch 4): <message>".
+ */
+function annotate(err: unknown, where: string, batch: number): Error {
+  const name = err instanceof Error ? err.name : "error";
+  const prefix = `Caught ${name} in DataLoader while fetching ${where} (batch ${batch}): `;
+  if (!(err instanceof Error)) return new RuntimeError(prefix + String(err));
+  if (annotated.has(err)) return err;
+  const oldHeader = `${err.name}: ${err.message}`;
+  try {
+    err.message = prefix + err.message;
+    // V8 formats `stack` when the error is made: rewrite its first line too, so an uncaught
+    // error prints the index.
+    if (typeof err.stack === "string" && err.stack.startsWith(oldHeader)) {
+      err.stack = `${err.name}: ${err.message}${err.stack.slice(oldHeader.length)}`;
+    }
+  } catch {
+    return new RuntimeError(prefix + err.message, { cause: err });
+  }
+  annotated.add(err);
+  return err;
+}
+
+export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
+  readonly dataset: AnyDataset<T>;
+  readonly batchSize: number | null;
+  readonly dropLast: boolean;
+  /** The index sampler (map-style datasets); undefined for iterable datasets. */
+  readonly sampler: Iterable<number> | undefined;
+  readonly batchSampler: Iterable<readonly number[]> | undefined;
+  readonly collateFn: (batch: T[]) => B;
+  readonly generator: TorchGenerator | undefined;
+  readonly prefetchFactor: number;
+  private readonly isMap: boolean;
+
+  constructor(dataset: AnyDataset<T>, opts: DataLoaderOptions<T, B> = {}) {
+    this.dataset = dataset;
+    this.isMap = isMapDataset(dataset);
+    this.generator = opts.generator;
+    let batchSize = opts.batchSize === undefined ? 1 : opts.batchSize;
+    let dropLast = opts.dropLast ?? false;
+    const shuffle = opts.shuffle;
+    let sampler = opts.sampler;
+    let batchSampler = opts.batchSampler;
+    this.prefetchFactor = opts.prefetchFactor ?? 2;
+    if (!Number.isInteger(this.prefetchFactor) || this.prefetchFactor <= 0) {
+      throw new ValueError(`prefetch_factor option should be a positive integer, but got prefetchFactor=${opts.prefetchFactor}`);
+    }
+    if (batchSize !== null && (!Number.isInteger(batchSize) || batchSize <= 0)) {
+      throw new ValueError(`batch_size should be a positive integer value, but got batch_size=${batchSize}`);
+    }
+
+    if (!this.isMap) {
+      if (!(Symbol.iterator in Object(dataset)) && !(Symbol.asyncIterator in Object(dataset))) {
+        throw new TorchTypeError(
+          `DataLoader: the dataset must be map-style (getItem and length, or an array) or iterable ` +
+            `([Symbol.iterator] or [Symbol.asyncIterator]), got ${Object(dataset).constructor?.name ?? typeof dataset}`,
+        );
+      }
+      if (shuffle !== undefined && shuffle !== false) {
+        throw new ValueError(`DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=${shuffle}`);
+      }
+      if (sampler !== undefined) {
+        throw new ValueError("DataLoader with IterableDataset: expected unspecified sampler option, but got a sampler");
+      }
+      if (batchSampler !== undefined) {
+        throw new ValueError("DataLoader with IterableDataset: expected unspecified batch_sampler option, but got a batch_sampler");
+      }
+    }
+    if (sampler !== undefined && shuffle) throw new ValueError("sampler option is mutually exclusive with shuffle");
+    if (batchSampler !== undefined) {
+      if ((opts.batchSize !== undefined && opts.batchSize !== 1) || shuffle || sampler !== undefined || dropLast) {
+        throw new ValueError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last");
+      }
+      batchSize = null;
+      dropLast = false;
+    } else if (batchSize === null && dropLast) {
+      throw new ValueError("batch_size=None option disables auto-batching and is mutually exclusive with drop_last");
+    }
+    if (this.isMap && sampler === undefined) {
+      const ds = dataset as MapDatasetLike<T>;
+      sampler = shuffle ? new RandomSampler(ds, { generator: this.generator }) : new SequentialSampler(ds);
+    }
+    if (this.isMap && batchSize !== null && batchSampler === undefined) {
+      batchSampler = new BatchSampler(sampler!, batchSize, dropLast);
+    }
+    this.batchSize = batchSize;
+    this.dropLast = dropLast;
+    this.sampler = sampler;
+    this.batchSampler = batchSampler;
+    const batching = batchSampler !== undefined || (!this.isMap && batchSize !== null);
+    this.collateFn = opts.collateFn ?? ((batching ? defaultCollate : defaultConvert) as unknown as (batch: T[]) => B);
+  }
+
+  /** Batches per epoch (PyTorch: len(loader)); for an iterable dataset, from its `length`. */
+  get length(): number {
+    if (!this.isMap) {
+      const n = (this.dataset as { length?: unknown }).length;
+      if (typeof n !== "number") {
+        throw new TorchTypeError(`object of type '${Object(this.dataset).constructor?.name}' has no len()`);
+      }
+      if (this.batchSize === null) return n;
+      return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+    }
+    const s = (this.batchSampler ?? this.sampler) as { length?: unknown; constructor?: { name?: string } };
+    if (typeof s.length !== "number") throw new TorchTypeError(`object of type '${s.constructor?.name}' has no len()`);
+    return s.length;
+  }
+
+  /** What `iter(loader)` does before any sample: the index iterator, then the seed draw. */
+  private startEpoch(): Iterator<number | readonly number[]> | undefined {
+    const index = this.isMap ? (this.batchSampler ?? this.sampler!)[Symbol.iterator]() : undefined;
+    randomInt64Seed(this.generator ?? defaultGenerator);
+    return index;
+  }
+
+  private get batching(): boolean {
+    return this.batchSampler !== undefined;
+  }
+
+  /** Synchronous iteration: map-style datasets with a synchronous getItem, or sync iterables. */
+  [Symbol.iterator](): Iterator<B> {
+    const index = this.startEpoch();
+    if (!this.isMap) {
+      const ds = this.dataset as Partial<Iterable<T> & AsyncIterable<T>>;
+      if (typeof ds[Symbol.iterator] !== "function") {
+        throw new TorchTypeError(
+          "DataLoader: the dataset is async (it has [Symbol.asyncIterator] only): iterate with `for await (const batch of loader)`",
+        );
+      }
+      return this.syncIterable(ds[Symbol.iterator]!());
+    }
+    return this.syncMap(index!);
+  }
+
+  private *syncMap(index: Iterator<number | readonly number[]>): Generator<B, void, undefined> {
+    const ds = this.dataset as MapDatasetLike<T>;
+    const fetch = (i: number, batch: number): T => {
+      let s: T | Promise<T>;
+      try {
+        s = getSample(ds, i);
+      } catch (e) {
+        throw annotate(e, `sample index ${i}`, batch);
+      }
+      if (isThenable(s)) {
+        (s as Promise<T>).then(undefined, () => {}); // nobody will await it
+        throw new TorchTypeError(
+          `DataLoader: dataset.getItem(${i}) returned a Promise: iterate with \`for await (const batch of loader)\``,
+        );
+      }
+      return s;
+    };
+    for (let batch = 0; ; batch++) {
+      const r = index.next();
+      if (r.done) return;
+      if (this.batching) yield this.collateFn((r.value as readonly number[]).map((i) => fetch(i, batch)));
+      else yield (this.collateFn as unknown as (s: T) => B)(fetch(r.value as number, batch));
+    }
+  }
+
+  private *syncIterable(it: Iterator<T>): Generator<B, void, undefined> {
+    let sample = 0;
+    const next = (batch: number): IteratorResult<T> => {
+      try {
+        return it.next();
+      } catch (e) {
+        throw annotate(e, `sample ${sample} of the stream`, batch);
+      }
+    };
+    let finished = false;
+    try {
+      for (let batch = 0; ; batch++) {
+        if (this.batchSize === null) {
+          const r = next(batch);
+          if (r.done) break;
+          sample++;
+          yield (this.collateFn as unknown as (s: T) => B)(r.value);
+          continue;
+        }
+        const samples: T[] = [];
+        let done = false;
+        while (samples.length < this.batchSize) {
+          const r = next(batch);
+          if (r.done) {
+            done = true;
+            break;
+          }
+          sample++;
+          samples.push(r.value);
+        }
+        if (samples.length > 0 && !(done && this.dropLast && samples.length < this.batchSize)) yield this.collateFn(samples);
+        if (done) break;
+      }
+      finished = true;
+    } finally {
+      if (!finished) it.return?.(); // the caller stopped early: close the stream
+    }
+  }
+
+  /** Asynchronous iteration with prefetching; works for every kind of dataset. */
+  [Symbol.asyncIterator](): AsyncIterator<B> {
+    const index = this.startEpoch();
+    if (this.isMap) return this.asyncMap(index!);
+    const ds = this.dataset as Partial<Iterable<T> & AsyncIterable<T>>;
+    const it: Iterator<T> | AsyncIterator<T> =
+      typeof ds[Symbol.asyncIterator] === "function" ? ds[Symbol.asyncIterator]!() : ds[Symbol.iterator]!();
+    return this.asyncIterable(it);
+  }
+
+  /** One map-style batch, its samples fetched concurrently; the lowest failing index wins. */
+  private async fetchBatch(indices: readonly number[], batch: number): Promise<T[]> {
+    const ds = this.dataset as MapDatasetLike<T>;
+    const settled = await Promise.allSettled(
+      indices.map(async (i) => {
+        try {
+          return await getSample(ds, i);
+        } catch (e) {
+          throw annotate(e, `sample index ${i}`, batch);
+        }
+      }),
+    );
+    return settled.map((s) => {
+      if (s.status === "rejected") throw s.reason;
+      return s.value;
+    });
+  }
+
+  private async *asyncMap(index: Iterator<number | readonly number[]>): AsyncGenerator<B, void, undefined> {
+    const queue: Promise<B>[] = [];
+    let launched = 0;
+    let exhausted = false;
+    const launch = (): void => {
+      if (exhausted) return;
+      const r = index.next();
+      if (r.done) {
+        exhausted = true;
+        return;
+      }
+      const batch = launched++;
+      const p = this.batching
+        ? this.fetchBatch(r.value as readonly number[], batch).then((samples) => this.collateFn(samples))
+        : this.fetchBatch([r.value as number], batch).then(([s]) => (this.collateFn as unknown as (s: T) => B)(s!));
+      p.catch(() => {}); // handled when its turn comes (or dropped if the caller stops early)
+      queue.push(p);
+    };
+    for (let k = 0; k < this.prefetchFactor; k++) launch();
+    while (queue.length > 0) {
+      const b = await queue.shift()!;
+      launch(); // keep prefetchFactor batches loading while the caller uses b
+      yield b;
+    }
+  }
+
+  private async *asyncIterable(it: Iterator<T> | AsyncIterator<T>): AsyncGenerator<B, void, undefined> {
+    const batchSize = this.batchSize;
+    let sample = 0;
+    let done = false;
+    let failed = false;
+    let launched = 0;
+    // Batches read the stream one after the other: each starts when the previous one ends.
+    const readBatch = async (batch: number): Promise<B | typeof END> => {
+      if (done || failed) return END;
+      const samples: T[] = [];
+      const want = batchSize ?? 1;
+      while (samples.length < want) {
+        let r: IteratorResult<T>;
+        try {
+          r = await it.next();
+        } catch (e) {
+          failed = true;
+          throw annotate(e, `sample ${sample} of the stream`, batch);
+        }
+        if (r.done) {
+          done = true;
+          break;
+        }
+        sample++;
+        samples.push(r.value);
+      }
+      if (samples.length === 0) return END;
+      if (batchSize === null) return (this.collateFn as unknown as (s: T) => B)(samples[0]!);
+      if (done && this.dropLast && samples.length < batchSize) return END;
+      return this.collateFn(samples);
+    };
+    const queue: Promise<B | typeof END>[] = [];
+    let tail: Promise<unknown> = Promise.resolve();
+    const launch = (): void => {
+      const batch = launched++;
+      const p = tail.then(() => readBatch(batch));
+      tail = p.catch(() => {});
+      p.catch(() => {});
+      queue.push(p);
+    };
+    let finished = false;
+    try {
+      for (let k = 0; k < this.prefetchFactor; k++) launch();
+      for (;;) {
+        const b = await queue.shift()!;
+        if (b === END) break;
+        launch();
+        yield b;
+      }
+      finished = true;
+    } finally {
+      if (!finished) {
+        await tail; // let reads in flight settle, then close the stream
+        await it.return?.();
+      }
+    }
+  }
+}
