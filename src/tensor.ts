@@ -308,10 +308,24 @@ export class Tensor {
   type(dtype: DType): Tensor { return convert.to(this, dtype); }
 
   // ---- in-place (trailing underscore, as PyTorch) -------------------------------------------
-  add_(other: TS, opts?: ew.AlphaOptions): this { return this.inplace((s) => ew.add(s, other, opts), other); }
-  sub_(other: TS, opts?: ew.AlphaOptions): this { return this.inplace((s) => ew.sub(s, other, opts), other); }
-  mul_(other: TS): this { return this.inplace((s) => ew.mul(s, other), other); }
-  div_(other: TS): this { return this.inplace((s) => ew.div(s, other), other); }
+  add_(other: TS, opts?: ew.AlphaOptions): this {
+    const alpha = opts?.alpha ?? 1;
+    if (alpha === 1 ? ew.binaryInPlace("add", this, other) : other instanceof Tensor && ew.binaryInPlace("axpy", this, other, alpha)) return this;
+    return this.inplace((s) => ew.add(s, other, opts), other);
+  }
+  sub_(other: TS, opts?: ew.AlphaOptions): this {
+    const alpha = opts?.alpha ?? 1;
+    if (alpha === 1 ? ew.binaryInPlace("sub", this, other) : other instanceof Tensor && ew.binaryInPlace("axpy", this, other, -alpha)) return this;
+    return this.inplace((s) => ew.sub(s, other, opts), other);
+  }
+  mul_(other: TS): this {
+    if (ew.binaryInPlace("mul", this, other)) return this;
+    return this.inplace((s) => ew.mul(s, other), other);
+  }
+  div_(other: TS): this {
+    if (ew.binaryInPlace("div", this, other)) return this;
+    return this.inplace((s) => ew.div(s, other), other);
+  }
   pow_(exponent: TS): this { return this.inplace((s) => ew.pow(s, exponent), exponent); }
   neg_(): this { return this.inplace((s) => ew.neg(s)); }
   exp_(): this { return this.inplace((s) => ew.exp(s)); }

@@ -19,12 +19,14 @@ export interface StridedView {
   offset: number;
 }
 
-export interface Backend {
+export interface Backend extends NnKernels {
   readonly name: string;
   /** out[i] = op(x[i]) over x's shape, out contiguous. */
   unary(op: UnaryOp, x: StridedView, out: NumArray): void;
   /** out[i] = op(a[i], b[i]); a and b are already broadcast to out's shape (stride 0 allowed). */
   binary(op: BinaryOp, a: StridedView, b: StridedView, out: NumArray): void;
+  /** out[i] += alpha * x[i], x read as out's shape (the fused update of add_(x, { alpha })). */
+  axpy(alpha: number, x: StridedView, out: NumArray): void;
   clamp(x: StridedView, lo: number, hi: number, out: NumArray): void;
   /** out = cond ? a : b, all three broadcast to out's shape. */
   where(cond: StridedView, a: StridedView, b: StridedView, out: NumArray): void;
@@ -41,4 +43,25 @@ export interface Backend {
   gather(x: StridedView, index: StridedView, dim: number, out: NumArray): void;
   /** out (contiguous, pre-filled) [dim] = src at index positions; accumulate adds instead of assigning. */
   scatter(out: NumArray, outShape: Shape, index: StridedView, src: StridedView, dim: number, accumulate: boolean): void;
+}
+
+/**
+ * im2col/col2im geometry: images [n, c, h, w] (contiguous), kernel [kh, kw] with stride, zero
+ * padding (left/top: ph, pw) and dilation; columns [n, c*kh*kw, oh*ow] (PyTorch's F.unfold
+ * layout). Window (oy, ox) reads rows oy*sh - ph + ki*dh; anything outside the image is padding.
+ */
+export interface Im2colGeometry {
+  n: number; c: number; h: number; w: number;
+  kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number;
+  oh: number; ow: number;
+}
+
+/** Kernels of the nn layers (src/backends/cpu/conv.ts, src/backends/cpu/special.ts). */
+export interface NnKernels {
+  /** Image [n, c, h, w] -> columns [n, c*kh*kw, oh*ow]; padding reads padValue (0, or -inf for max pooling). */
+  im2col(x: NumArray, g: Im2colGeometry, padValue: number, out: NumArray): void;
+  /** Columns [n, c*kh*kw, oh*ow] -> image [n, c, h, w], overlapping windows summed; out is zeroed first. */
+  col2im(cols: NumArray, g: Im2colGeometry, out: NumArray): void;
+  /** out[i] = erf(x[i]) over contiguous data. */
+  erf(x: NumArray, out: NumArray): void;
 }

@@ -1,5 +1,7 @@
 // torch.nn.functional (also exported as F): the functional forms the modules call.
 import { RuntimeError } from "../errors.ts";
+import { linear2d } from "../ops/linalg.ts";
+import { mseLoss as mseLossPrimitive } from "../ops/loss.ts";
 import type { Tensor } from "../tensor.ts";
 
 export type Reduction = "none" | "mean" | "sum";
@@ -10,6 +12,11 @@ export function relu(x: Tensor): Tensor {
 
 /** y = x W^T + b, W of shape [out, in] as PyTorch. */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (x.dim() === 2 && weight.dim() === 2) return linear2d(x, weight, bias ?? null);
+  if (x.dim() > 2 && weight.dim() === 2) {
+    const lead = x.shape.slice(0, -1);
+    return linear2d(x.reshape(-1, x.shape[x.dim() - 1]), weight, bias ?? null).reshape([...lead, weight.shape[0]]);
+  }
   const y = x.matmul(weight.t());
   return bias ? y.add(bias) : y;
 }
@@ -29,6 +36,5 @@ export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduc
       `Using a target size (torch.Size([${target.shape.join(", ")}])) that is different to the input size (torch.Size([${input.shape.join(", ")}])). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.`,
     );
   }
-  const d = input.sub(target);
-  return reduce(d.mul(d), opts.reduction ?? "mean");
+  return mseLossPrimitive(input, target, opts.reduction ?? "mean");
 }

@@ -1,6 +1,7 @@
 // Elementwise primitives. Broadcasting happens here once (zero-stride reads); the engine
 // sums gradients back to each input's shape, so no vjp below ever unbroadcasts.
 import type { BinaryOp, UnaryOp } from "../backends/backend.ts";
+import { gradMode } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
 import { isFloating, resultType, toFloating, type DType, type NumArray } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
@@ -123,15 +124,39 @@ function readAs(t: Tensor | null, v: number, shape: number[]) {
   return sameShape(t.shape, shape) ? sv(t) : sv(t, broadcastStrides(t.shape, t.strides, shape), shape);
 }
 
+/**
+ * The in-place fast path: self op= other computed straight into self's storage. Taken only
+ * when it is exactly equivalent to the general path: no graph to record, self contiguous,
+ * other broadcasting to self's shape without aliasing it, and a result dtype self can hold.
+ * Returns false when the caller must take the general path.
+ */
+export function binaryInPlace(op: BinaryOp | "axpy", self: Tensor, other: TensorOrScalar, alpha = 1): boolean {
+  const t = other instanceof Tensor ? other : null;
+  if (gradMode.enabled && (self._requiresGrad || (t !== null && t._requiresGrad))) return false;
+  if (!self.isContiguous()) return false;
+  if (t !== null && (t._box === self._box || !sameShape(broadcastShapes(self.shape, t.shape), self.shape))) return false;
+  const dtype = op === "div" ? toFloating(promoted(self, other)) : promoted(self, other);
+  if (dtype !== self.dtype && !(isFloating(self.dtype) && isFloating(dtype))) return false;
+  const n = self.numel();
+  const data = self._box.data as NumArray;
+  const out = self.offset === 0 && data.length === n ? data : (data.subarray(self.offset, self.offset + n) as NumArray);
+  const ov = readAs(t, Number(other), self.shape);
+  if (op === "axpy") backendOf().axpy(alpha, ov, out);
+  else backendOf().binary(op, sv(self), ov, out);
+  self._box.version++;
+  return true;
+}
+
 function binaryKernel(op: BinaryOp, o: Operands, dtype: DType): Tensor {
   const out = empty(o.shape, dtype);
   backendOf().binary(op, readAs(o.a, o.av, o.shape), readAs(o.b, o.bv, o.shape), out._box.data as NumArray);
   return out;
 }
 
+const operandType = (v: TensorOrScalar) => (v instanceof Tensor ? { dtype: v.dtype, ndim: v.shape.length } : v);
 function promoted(x: TensorOrScalar, y: TensorOrScalar): DType {
-  const d = (v: TensorOrScalar) => (v instanceof Tensor ? { dtype: v.dtype, ndim: v.shape.length } : v);
-  return resultType([d(x), d(y)]);
+  if (x instanceof Tensor && y instanceof Tensor && x.dtype === y.dtype) return x.dtype;
+  return resultType([operandType(x), operandType(y)]);
 }
 
 /** The operand as a tensor for a vjp; scalars become 0-dim constants. */

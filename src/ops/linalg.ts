@@ -47,6 +47,36 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   ]);
 }
 
+/**
+ * F.linear's primitive: y = x W^T + b for x [rows, in], W [out, in], b [out]. One node
+ * instead of transpose + mm + add, because the seed program is bound by per-op cost.
+ */
+export function linear2d(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
+  const [m, k] = x.shape;
+  const n = w.shape[0];
+  if (w.shape[1] !== k) throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${m}x${k} and ${w.shape[1]}x${n})`);
+  if (b !== null && (b.shape.length !== 1 || b.shape[0] !== n)) {
+    throw new RuntimeError(`linear: bias of shape [${b.shape.join(", ")}] does not match the ${n} output features`);
+  }
+  sameDtype(x, w);
+  const out = empty([m, n], x.dtype);
+  const o = out._box.data as NumArray;
+  const xs = { ...sv(x), shape: [1, m, k], strides: [0, x.strides[0], x.strides[1]] };
+  const wt = { ...sv(w), shape: [1, k, n], strides: [0, w.strides[1], w.strides[0]] };
+  if (k > 0) backendOf().matmul(xs, wt, o, 1, m, k, n);
+  if (b !== null) {
+    const bd = b._box.data as NumArray;
+    const bo = b.offset;
+    const bs = b.strides[0];
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) o[i * n + j] += bd[bo + j * bs];
+  }
+  return record(out, b ? "AddmmBackward0" : "MmBackward0", [x, w, b], [x, w], (g, [x, w]) => [
+    x.requiresGrad ? g.mm(w) : null,
+    w.requiresGrad ? g.t().mm(x) : null,
+    b !== null && b.requiresGrad ? g.sum(0) : null,
+  ]);
+}
+
 export function bmm(a: Tensor, b: Tensor): Tensor {
   if (a.shape.length !== 3) throw new RuntimeError(`batch1 must be a 3D tensor`);
   if (b.shape.length !== 3) throw new RuntimeError(`batch2 must be a 3D tensor`);

@@ -130,6 +130,11 @@ export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Ten
   return x.reshape([...x.shape.slice(0, d), ...resolved, ...x.shape.slice(d + 1)]);
 }
 
+/** Python's slice bound rule: negative counts from the end, then clamp to [0, size]. */
+function clampIndex(v: number, size: number): number {
+  return Math.min(Math.max(v < 0 ? v + size : v, 0), size);
+}
+
 /**
  * x[..., start:end:step, ...] along dim (Python slice semantics, clamped). Its vjp embeds
  * the gradient into zeros at the same positions with `embedSlice`, itself differentiable.
@@ -138,9 +143,8 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
   const d = normalizeDim(dim, x.shape.length);
   if (step <= 0) throw new RuntimeError("slice step must be positive");
   const size = x.shape[d];
-  const clampIdx = (v: number) => Math.min(Math.max(v < 0 ? v + size : v, 0), size);
-  const s = clampIdx(start ?? 0);
-  const e = Math.max(clampIdx(end ?? size), s);
+  const s = clampIndex(start ?? 0, size);
+  const e = Math.max(clampIndex(end ?? size, size), s);
   const len = Math.ceil((e - s) / step);
   const shape = x.shape.slice();
   const strides = x.strides.slice();

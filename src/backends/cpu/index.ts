@@ -5,6 +5,8 @@ import { contiguousStrides, numelOf, type Shape } from "../../layout.ts";
 import type { Backend, ReduceOp, StridedView } from "../backend.ts";
 import { binaryKernels, unaryKernels } from "./elementwise.ts";
 import { matmul } from "./matmul.ts";
+import { col2im, im2col } from "./conv.ts";
+import { erfKernel } from "./special.ts";
 import { forEachOffset, forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
 
 type ReduceKernel = (x: NumArray, outer: number, r: number, inner: number, out: NumArray) => void;
@@ -107,18 +109,53 @@ function checkIndex(v: number, dim: number, size: number): void {
   if (v < 0 || v >= size) throw new RuntimeError(`index ${v} is out of bounds for dimension ${dim} with size ${size}`);
 }
 
+/**
+ * The single step that walks a view in row-major order: 1 when it is contiguous, 0 when
+ * every stride is 0 (a broadcast scalar), -1 otherwise (needs the N-d walk).
+ */
+function flatStep(v: StridedView): number {
+  const { shape, strides } = v;
+  let acc = 1;
+  let zero = true;
+  let dense = true;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const s = strides[i];
+    if (shape[i] === 1) continue;
+    if (s !== 0) zero = false;
+    if (s !== acc) dense = false;
+    acc *= shape[i];
+  }
+  return dense ? 1 : zero ? 0 : -1;
+}
+
 export const cpu: Backend = {
   name: "cpu",
   unary(op, x, out) {
     const k = unaryKernels[op];
     const d = x.data as NumArray;
-    forEachRow1(x.shape, x.strides, x.offset, (xi, xs, oi, n) => k(d, xi, xs, out, oi, n));
+    const s = flatStep(x);
+    if (s >= 0) k(d, x.offset, s, out, 0, out.length);
+    else forEachRow1(x.shape, x.strides, x.offset, (xi, xs, oi, n) => k(d, xi, xs, out, oi, n));
   },
   binary(op, a, b, out) {
     const k = binaryKernels[op];
     const ad = a.data as NumArray;
     const bd = b.data as NumArray;
-    forEachRow2(a.shape, a.strides, a.offset, b.strides, b.offset, (ai, as, bi, bs, oi, n) => k(ad, ai, as, bd, bi, bs, out, oi, n));
+    const sa = flatStep(a);
+    const sb = sa < 0 ? -1 : flatStep(b);
+    if (sb >= 0) k(ad, a.offset, sa, bd, b.offset, sb, out, 0, out.length);
+    else forEachRow2(a.shape, a.strides, a.offset, b.strides, b.offset, (ai, as, bi, bs, oi, n) => k(ad, ai, as, bd, bi, bs, out, oi, n));
+  },
+  axpy(alpha, x, out) {
+    const d = x.data as NumArray;
+    const s = flatStep(x);
+    if (s >= 0) {
+      for (let i = 0, xi = x.offset; i < out.length; i++, xi += s) out[i] += alpha * d[xi];
+    } else {
+      forEachRow1(x.shape, x.strides, x.offset, (xi, xs, oi, n) => {
+        for (let k = 0; k < n; k++, xi += xs) out[oi + k] += alpha * d[xi];
+      });
+    }
   },
   clamp(x, lo, hi, out) {
     const d = x.data as NumArray;
@@ -170,6 +207,9 @@ export const cpu: Backend = {
     }
   },
   matmul,
+  im2col,
+  col2im,
+  erf: erfKernel,
   gather(x, index, dim, out) {
     const idx = indexValues(index);
     const size = x.shape[dim];

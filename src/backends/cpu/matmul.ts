@@ -1,6 +1,7 @@
-// Batched matmul on strided operands. Operands whose rows are not unit-stride are packed
-// once per batch into contiguous scratch, so transposed inputs (every backward pass) run
-// at the speed of contiguous ones. Accumulation is in float64.
+// Batched matmul on strided operands, accumulating in float64.
+// Small products run straight off the strides (no packing: per-op cost dominates there);
+// larger ones pack each operand once per batch into contiguous scratch, so transposed
+// inputs (every backward pass) run at the speed of contiguous ones.
 import type { NumArray, Storage } from "../../dtype.ts";
 import type { StridedView } from "../backend.ts";
 
@@ -22,9 +23,31 @@ function pack(src: Storage, off: number, rs: number, cs: number, rows: number, c
   }
 }
 
+/** out[i, j] = sum_p A[i, p] B[p, j] read through strides; dot-product order, no scratch. */
+function smallMatmul(A: NumArray, ao: number, ars: number, acs: number, B: NumArray, bo: number, brs: number, bcs: number, out: NumArray, oo: number, m: number, k: number, n: number): void {
+  for (let i = 0; i < m; i++) {
+    const ai = ao + i * ars;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      let pa = ai;
+      let pb = bo + j * bcs;
+      for (let p = 0; p < k; p++, pa += acs, pb += brs) s += A[pa] * B[pb];
+      out[oo + i * n + j] = s;
+    }
+  }
+}
+
+const SMALL = 32 * 32 * 32;
+
 export function matmul(a: StridedView, b: StridedView, out: NumArray, batch: number, m: number, k: number, n: number): void {
   const [abs, ars, acs] = a.strides as [number, number, number];
   const [bbs, brs, bcs] = b.strides as [number, number, number];
+  if (m * n * k <= SMALL) {
+    for (let t = 0; t < batch; t++) {
+      smallMatmul(a.data as NumArray, a.offset + t * abs, ars, acs, b.data as NumArray, b.offset + t * bbs, brs, bcs, out, t * m * n, m, k, n);
+    }
+    return;
+  }
   scratchA = grow(scratchA, m * k);
   scratchB = grow(scratchB, k * n);
   acc = grow(acc, n);

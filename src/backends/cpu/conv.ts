@@ -1,0 +1,70 @@
+// im2col / col2im: the two kernels under every convolution and pooling layer.
+// Invariant: columns are [n, c*kh*kw, oh*ow] with row r = (ci*kh + ki)*kw + kj, exactly
+// PyTorch's F.unfold layout; both kernels walk one output row (fixed oy) at a time and
+// compute the range of ox whose input column lies inside the image, so the inner loops are
+// straight runs (unit stride when sw == 1) with no per-element bounds checks.
+import type { NumArray } from "../../dtype.ts";
+import type { Im2colGeometry } from "../backend.ts";
+
+/** First and one-past-last ox with 0 <= ox*sw + off < w. */
+function validRange(off: number, sw: number, w: number, ow: number): [number, number] {
+  const lo = off >= 0 ? 0 : Math.min(ow, Math.ceil(-off / sw));
+  const hi = Math.max(lo, Math.min(ow, Math.ceil((w - off) / sw)));
+  return [lo, hi];
+}
+
+export function im2col(x: NumArray, g: Im2colGeometry, padValue: number, out: NumArray): void {
+  const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
+  const image = h * w;
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let ci = 0; ci < c; ci++) {
+      const base = (b * c + ci) * image;
+      for (let ki = 0; ki < kh; ki++) {
+        for (let kj = 0; kj < kw; kj++) {
+          const off = kj * dw - pw;
+          const [lo, hi] = validRange(off, sw, w, ow);
+          for (let oy = 0; oy < oh; oy++) {
+            const iy = oy * sh - ph + ki * dh;
+            if (iy < 0 || iy >= h) {
+              out.fill(padValue, o, o + ow);
+              o += ow;
+              continue;
+            }
+            const row = base + iy * w + off;
+            let ox = 0;
+            for (; ox < lo; ox++) out[o++] = padValue;
+            if (sw === 1) for (let p = row + ox; ox < hi; ox++) out[o++] = x[p++];
+            else for (let p = row + ox * sw; ox < hi; ox++, p += sw) out[o++] = x[p];
+            for (; ox < ow; ox++) out[o++] = padValue;
+          }
+        }
+      }
+    }
+  }
+}
+
+export function col2im(cols: NumArray, g: Im2colGeometry, out: NumArray): void {
+  const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
+  const image = h * w;
+  out.fill(0);
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let ci = 0; ci < c; ci++) {
+      const base = (b * c + ci) * image;
+      for (let ki = 0; ki < kh; ki++) {
+        for (let kj = 0; kj < kw; kj++) {
+          const off = kj * dw - pw;
+          const [lo, hi] = validRange(off, sw, w, ow);
+          for (let oy = 0; oy < oh; oy++, o += ow) {
+            const iy = oy * sh - ph + ki * dh;
+            if (iy < 0 || iy >= h) continue;
+            const row = base + iy * w + off;
+            if (sw === 1) for (let ox = lo, p = row + lo; ox < hi; ox++) out[p++] += cols[o + ox];
+            else for (let ox = lo, p = row + lo * sw; ox < hi; ox++, p += sw) out[p] += cols[o + ox];
+          }
+        }
+      }
+    }
+  }
+}

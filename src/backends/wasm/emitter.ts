@@ -1,0 +1,205 @@
+// A tiny WebAssembly binary emitter: just enough of the format (types, an imported memory,
+// functions, exports) and of the instruction set (i32 arithmetic, structured control flow,
+// scalar and SIMD128 loads/stores, f32x4 arithmetic) to write the SGEMM kernels in
+// src/backends/wasm/sgemm.ts as code. The bytes are produced at run time and compiled with
+// WebAssembly.Module/compile, so Node and browsers load the very same module and the
+// project needs no external toolchain.
+
+/** Value types. */
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+export type ValType = typeof I32 | typeof F32 | typeof V128;
+
+export function uleb(n: number, out: number[] = []): number[] {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`uleb: expected a non-negative integer, got ${n}`);
+  do {
+    let byte = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) byte |= 0x80;
+    out.push(byte);
+  } while (n > 0);
+  return out;
+}
+
+export function sleb(n: number, out: number[] = []): number[] {
+  if (!Number.isInteger(n)) throw new RangeError(`sleb: expected an integer, got ${n}`);
+  for (;;) {
+    const byte = n & 0x7f;
+    n = Math.floor(n / 128);
+    const signBitSet = (byte & 0x40) !== 0;
+    if ((n === 0 && !signBitSet) || (n === -1 && signBitSet)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+/** A local variable index. */
+export type Local = number & { readonly __local: unique symbol };
+
+/** One function body under construction: typed locals plus a flat instruction stream. */
+export class FuncBuilder {
+  readonly code: number[] = [];
+  private readonly localTypes: ValType[] = [];
+  private depth = 0;
+
+  constructor(readonly name: string, readonly params: readonly ValType[], readonly results: readonly ValType[]) {}
+
+  param(i: number): Local {
+    if (i >= this.params.length) throw new RangeError(`${this.name}: no parameter ${i}`);
+    return i as Local;
+  }
+
+  local(type: ValType): Local {
+    this.localTypes.push(type);
+    return (this.params.length + this.localTypes.length - 1) as Local;
+  }
+
+  private op(...bytes: number[]): this {
+    this.code.push(...bytes);
+    return this;
+  }
+
+  private simd(opcode: number, ...rest: number[]): this {
+    this.code.push(0xfd);
+    uleb(opcode, this.code);
+    this.code.push(...rest);
+    return this;
+  }
+
+  private memarg(alignLog2: number, offset: number): number[] {
+    return [...uleb(alignLog2), ...uleb(offset)];
+  }
+
+  // --- locals and constants
+  get(l: Local): this { return this.op(0x20, ...uleb(l)); }
+  set(l: Local): this { return this.op(0x21, ...uleb(l)); }
+  tee(l: Local): this { return this.op(0x22, ...uleb(l)); }
+  i32(v: number): this { return this.op(0x41, ...sleb(v | 0)); }
+
+  // --- i32 arithmetic and comparisons
+  add(): this { return this.op(0x6a); }
+  sub(): this { return this.op(0x6b); }
+  mul(): this { return this.op(0x6c); }
+  divU(): this { return this.op(0x6e); }
+  remU(): this { return this.op(0x70); }
+  shl(): this { return this.op(0x74); }
+  ltS(): this { return this.op(0x48); }
+  gtS(): this { return this.op(0x4a); }
+  leS(): this { return this.op(0x4c); }
+  geS(): this { return this.op(0x4e); }
+  eqz(): this { return this.op(0x45); }
+  select(): this { return this.op(0x1b); }
+  drop(): this { return this.op(0x1a); }
+
+  // --- control flow (blocks have no result type)
+  block(): this { this.depth++; return this.op(0x02, 0x40); }
+  loop(): this { this.depth++; return this.op(0x03, 0x40); }
+  if(): this { this.depth++; return this.op(0x04, 0x40); }
+  else(): this { return this.op(0x05); }
+  end(): this { this.depth--; return this.op(0x0b); }
+  br(label: number): this { return this.op(0x0c, ...uleb(label)); }
+  brIf(label: number): this { return this.op(0x0d, ...uleb(label)); }
+  call(funcIndex: number): this { return this.op(0x10, ...uleb(funcIndex)); }
+
+  // --- memory
+  i32Load(offset = 0): this { return this.op(0x28, ...this.memarg(2, offset)); }
+  f32Load(offset = 0): this { return this.op(0x2a, ...this.memarg(2, offset)); }
+  f32Store(offset = 0): this { return this.op(0x38, ...this.memarg(2, offset)); }
+  v128Load(offset = 0): this { return this.simd(0x00, ...this.memarg(0, offset)); }
+  v128Store(offset = 0): this { return this.simd(0x0b, ...this.memarg(0, offset)); }
+  /** Loads one f32 and splats it over all four lanes. */
+  v128Load32Splat(offset = 0): this { return this.simd(0x09, ...this.memarg(2, offset)); }
+
+  // --- SIMD arithmetic
+  v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
+  f32x4Add(): this { return this.simd(0xe4); }
+  f32x4Mul(): this { return this.simd(0xe6); }
+  /** Relaxed SIMD fused multiply-add a * b + c (may or may not round once). */
+  f32x4RelaxedMadd(): this { return this.simd(0x105); }
+
+  /** `for (i = start; i < end; i += step) body()`, start/end pushed by the callbacks. */
+  forLoop(i: Local, start: () => void, end: () => void, step: number, body: () => void): this {
+    start();
+    this.set(i);
+    this.block().loop();
+    this.get(i);
+    end();
+    this.geS().brIf(1);
+    body();
+    if (step !== 0) this.get(i).i32(step).add().set(i); // step 0: the body advances i itself
+    this.br(0).end().end();
+    return this;
+  }
+
+  /** The function body as the code section wants it (size-prefixed, locals run-length encoded). */
+  encode(): number[] {
+    if (this.depth !== 0) throw new Error(`${this.name}: unbalanced blocks (depth ${this.depth})`);
+    const groups: [number, ValType][] = [];
+    for (const t of this.localTypes) {
+      const last = groups[groups.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else groups.push([1, t]);
+    }
+    const body: number[] = [];
+    uleb(groups.length, body);
+    for (const [count, t] of groups) body.push(...uleb(count), t);
+    body.push(...this.code, 0x0b);
+    return [...uleb(body.length), ...body];
+  }
+}
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...uleb(content.length), ...content];
+}
+
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function name(s: string): number[] {
+  const bytes = Array.from(new TextEncoder().encode(s));
+  return [...uleb(bytes.length), ...bytes];
+}
+
+export interface MemoryImport {
+  module: string;
+  field: string;
+  initialPages: number;
+  maximumPages: number;
+  shared: boolean;
+}
+
+/** A module: one imported memory, functions (all exported under their names). */
+export class ModuleBuilder {
+  private readonly funcs: FuncBuilder[] = [];
+
+  constructor(private readonly memory: MemoryImport) {}
+
+  /** Declares a function; its index (for `call`) is the declaration order. */
+  func(name: string, params: ValType[], results: ValType[] = []): { f: FuncBuilder; index: number } {
+    const f = new FuncBuilder(name, params, results);
+    this.funcs.push(f);
+    return { f, index: this.funcs.length - 1 };
+  }
+
+  encode(): Uint8Array {
+    const types = this.funcs.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]);
+    const m = this.memory;
+    const limits = m.shared ? [0x03, ...uleb(m.initialPages), ...uleb(m.maximumPages)] : [0x01, ...uleb(m.initialPages), ...uleb(m.maximumPages)];
+    const imports = vec([[...name(m.module), ...name(m.field), 0x02, ...limits]]);
+    const funcSec = vec(this.funcs.map((_, i) => uleb(i)));
+    const exportSec = vec(this.funcs.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]));
+    const code = vec(this.funcs.map((f) => f.encode()));
+    return new Uint8Array([
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+      ...section(1, vec(types)),
+      ...section(2, imports),
+      ...section(3, funcSec),
+      ...section(7, exportSec),
+      ...section(10, code),
+    ]);
+  }
+}

@@ -1,0 +1,214 @@
+// The SGEMM module, written as code with the emitter: a register-blocked MR x NR micro-kernel
+// of f32x4 accumulators, a B-panel packer and a chunk driver. One chunk is a (batch, row
+// group, column block) piece of C; threads (src/backends/wasm/pool.ts) claim chunks one by
+// one, so every thread runs the same `chunk` export over the same shared memory.
+//
+// Memory layout of one call (byte addresses, all set up by src/backends/wasm/matmul.ts):
+//   A: [batch][mp][k]   row-major, lda = k * 4 bytes (mp = m rounded up to MR)
+//   B: [batch][k][np]   row-major, ldb = np * 4 bytes (np = n rounded up to NR)
+//   C: [batch][mp][np]  row-major, ldc = ldb
+//   scratch per thread: one packed KC x (NC) block of B, as NR-wide panels of KC rows.
+// Padding rows of A and padding columns of B only feed padding rows/columns of C, which are
+// never copied out, so they need no zeroing.
+// Accumulation is in float32, in k order per element (as BLAS sgemm does).
+import { I32, ModuleBuilder, V128, type FuncBuilder, type Local } from "./emitter.ts";
+
+export const MR = 4;
+export const NR = 8;
+
+/** Word indices of the job parameters in the control block (Int32Array at ctl). */
+export const P = {
+  A: 0, B: 1, C: 2, M: 3, PANELS: 4, K: 5, LDA: 6, LDB: 7, LDC: 8,
+  A_BATCH: 9, B_BATCH: 10, C_BATCH: 11, ROW_GROUPS: 12, COL_BLOCKS: 13,
+  ROWS_PER_GROUP: 14, PANELS_PER_BLOCK: 15, KC: 16, MC: 17,
+} as const;
+export const PARAM_WORDS = 18;
+
+export interface SgemmOptions {
+  /** Use f32x4.relaxed_madd instead of mul + add. */
+  fma: boolean;
+  /** Unroll factor of the k loop. */
+  unroll: number;
+  shared: boolean;
+  maximumPages: number;
+}
+
+/**
+ * kernel(a, lda, bp, c, ldc, kc, rows, accumulate): for each MR-row tile r < rows,
+ * C[r..r+MR, 0..NR] (+)= A[r..r+MR, 0..kc] * Bp[0..kc, 0..NR]; a/bp/c are byte addresses,
+ * lda/ldc byte strides, bp a packed panel (kc rows of NR contiguous floats).
+ */
+function emitKernel(f: FuncBuilder, o: SgemmOptions): void {
+  const [a, lda, bp0, c, ldc, kc, rows, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => f.param(i));
+  const r = f.local(I32);
+  const kk = f.local(I32);
+  const bp = f.local(I32);
+  const ap: Local[] = [];
+  for (let i = 0; i < MR; i++) ap.push(f.local(I32));
+  const acc: Local[][] = [];
+  for (let i = 0; i < MR; i++) {
+    acc.push([]);
+    for (let j = 0; j < NR / 4; j++) acc[i]!.push(f.local(V128));
+  }
+  const bv: Local[] = [];
+  for (let j = 0; j < NR / 4; j++) bv.push(f.local(V128));
+  const s = f.local(V128);
+  const U = o.unroll;
+
+  /** One k step at element offset u from the current pointers. */
+  const step = (u: number) => {
+    for (let j = 0; j < NR / 4; j++) f.get(bp).v128Load(u * NR * 4 + j * 16).set(bv[j]!);
+    for (let i = 0; i < MR; i++) {
+      f.get(ap[i]!).v128Load32Splat(u * 4).set(s);
+      for (let j = 0; j < NR / 4; j++) {
+        if (o.fma) {
+          f.get(s).get(bv[j]!).get(acc[i]![j]!).f32x4RelaxedMadd().set(acc[i]![j]!);
+        } else {
+          f.get(acc[i]![j]!).get(s).get(bv[j]!).f32x4Mul().f32x4Add().set(acc[i]![j]!);
+        }
+      }
+    }
+  };
+  const advance = (u: number) => {
+    for (let i = 0; i < MR; i++) f.get(ap[i]!).i32(u * 4).add().set(ap[i]!);
+    f.get(bp).i32(u * NR * 4).add().set(bp);
+    f.get(kk).i32(u).sub().set(kk);
+  };
+
+  f.forLoop(r, () => f.i32(0), () => f.get(rows), MR, () => {
+    // row pointers of this tile
+    f.get(a).set(ap[0]!);
+    for (let i = 1; i < MR; i++) f.get(ap[i - 1]!).get(lda).add().set(ap[i]!);
+    f.get(bp0).set(bp);
+    f.get(kc).set(kk);
+    // accumulators: C tile or zero
+    f.get(accumulate).if();
+    for (let i = 0; i < MR; i++) {
+      for (let j = 0; j < NR / 4; j++) {
+        f.get(c);
+        if (i > 0) f.get(ldc).i32(i).mul().add();
+        f.v128Load(j * 16).set(acc[i]![j]!);
+      }
+    }
+    f.else();
+    for (let i = 0; i < MR; i++) for (let j = 0; j < NR / 4; j++) f.v128Zero().set(acc[i]![j]!);
+    f.end();
+    // unrolled k loop
+    f.block().loop();
+    f.get(kk).i32(U).ltS().brIf(1);
+    for (let u = 0; u < U; u++) step(u);
+    advance(U);
+    f.br(0).end().end();
+    // remainder
+    f.block().loop();
+    f.get(kk).i32(1).ltS().brIf(1);
+    step(0);
+    advance(1);
+    f.br(0).end().end();
+    // store the tile
+    for (let i = 0; i < MR; i++) {
+      for (let j = 0; j < NR / 4; j++) {
+        f.get(c);
+        if (i > 0) f.get(ldc).i32(i).mul().add();
+        f.get(acc[i]![j]!).v128Store(j * 16);
+      }
+    }
+    f.get(c).get(ldc).i32(MR).mul().add().set(c);
+    f.get(a).get(lda).i32(MR).mul().add().set(a);
+  });
+}
+
+/** packB(src, ldb, dst, kc, panels): panel q, row p -> dst[(q*kc + p)*NR ..] = src[p*ldb + q*NR*4 ..]. */
+function emitPackB(f: FuncBuilder): void {
+  const [src, ldb, dst, kc, panels] = [0, 1, 2, 3, 4].map((i) => f.param(i));
+  const q = f.local(I32);
+  const p = f.local(I32);
+  const sp = f.local(I32);
+  f.forLoop(q, () => f.i32(0), () => f.get(panels), 1, () => {
+    f.get(src).get(q).i32(NR * 4).mul().add().set(sp);
+    f.forLoop(p, () => f.i32(0), () => f.get(kc), 1, () => {
+      for (let j = 0; j < NR / 4; j++) f.get(dst).get(sp).v128Load(j * 16).v128Store(j * 16);
+      f.get(sp).get(ldb).add().set(sp);
+      f.get(dst).i32(NR * 4).add().set(dst);
+    });
+  });
+}
+
+/**
+ * chunk(ctl, c, scratch): computes chunk c = (batch t, row group g, column block cb) of the
+ * job described at ctl, packing B blocks into this thread's scratch. Loop order is GotoBLAS's:
+ * k blocks of KC, packed B block reused over row blocks of MC, one packed NR panel (L1) reused
+ * over every MR-row tile of the row block.
+ */
+function emitChunk(f: FuncBuilder, kernelIndex: number, packIndex: number): void {
+  const [ctl, c, scratch] = [0, 1, 2].map((i) => f.param(i));
+  const L = () => f.local(I32);
+  const [t, g, cb, r0, r1, q0, nq, A, B, C, pc, kc, ic, rows, q, per, rem] = Array.from({ length: 17 }, L);
+  const prm = (w: number) => f.get(ctl).i32Load(w * 4);
+  const min = (x: () => void, y: () => void) => { x(); y(); x(); y(); f.ltS().select(); };
+
+  // per = rowGroups * colBlocks; t = c / per; rem = c % per; g = rem / colBlocks; cb = rem % colBlocks
+  prm(P.ROW_GROUPS); prm(P.COL_BLOCKS); f.mul().set(per);
+  f.get(c).get(per).divU().set(t);
+  f.get(c).get(per).remU().set(rem);
+  f.get(rem); prm(P.COL_BLOCKS); f.divU().set(g);
+  f.get(rem); prm(P.COL_BLOCKS); f.remU().set(cb);
+  // rows [r0, r1), panels [q0, q0 + nq)
+  f.get(g); prm(P.ROWS_PER_GROUP); f.mul().set(r0);
+  min(() => { f.get(r0); prm(P.ROWS_PER_GROUP); f.add(); }, () => prm(P.M)); f.set(r1);
+  f.get(cb); prm(P.PANELS_PER_BLOCK); f.mul().set(q0);
+  min(() => prm(P.PANELS_PER_BLOCK), () => { prm(P.PANELS); f.get(q0).sub(); }); f.set(nq);
+  // operand bases for batch t
+  prm(P.A); f.get(t); prm(P.A_BATCH); f.mul().add().set(A);
+  prm(P.B); f.get(t); prm(P.B_BATCH); f.mul().add().get(q0).i32(NR * 4).mul().add().set(B);
+  prm(P.C); f.get(t); prm(P.C_BATCH); f.mul().add().get(q0).i32(NR * 4).mul().add().set(C);
+
+  f.forLoop(pc, () => f.i32(0), () => prm(P.K), 0, () => {
+    min(() => prm(P.KC), () => { prm(P.K); f.get(pc).sub(); }); f.set(kc);
+    // packB(B + pc*ldb, ldb, scratch, kc, nq)
+    f.get(B).get(pc); prm(P.LDB); f.mul().add(); prm(P.LDB); f.get(scratch).get(kc).get(nq).call(packIndex);
+    f.forLoop(ic, () => f.get(r0), () => f.get(r1), 0, () => {
+      min(() => prm(P.MC), () => { f.get(r1).get(ic).sub(); }); f.set(rows);
+      f.forLoop(q, () => f.i32(0), () => f.get(nq), 1, () => {
+        // kernel(A + ic*lda + pc*4, lda, scratch + q*kc*NR*4, C + ic*ldc + q*NR*4, ldc, kc, rows, pc > 0)
+        f.get(A).get(ic); prm(P.LDA); f.mul().add().get(pc).i32(4).mul().add();
+        prm(P.LDA);
+        f.get(scratch).get(q).get(kc).mul().i32(NR * 4).mul().add();
+        f.get(C).get(ic); prm(P.LDC); f.mul().add().get(q).i32(NR * 4).mul().add();
+        prm(P.LDC);
+        f.get(kc).get(rows).get(pc).i32(0).gtS();
+        f.call(kernelIndex);
+      });
+      f.get(ic).get(rows).add().set(ic); // step 0 above: advance by this block's rows
+    });
+    f.get(pc).get(kc).add().set(pc);
+  });
+}
+
+export function emitSgemm(o: SgemmOptions): Uint8Array {
+  const mod = new ModuleBuilder({ module: "env", field: "memory", initialPages: 1, maximumPages: o.maximumPages, shared: o.shared });
+  const kernel = mod.func("kernel", [I32, I32, I32, I32, I32, I32, I32, I32]);
+  const pack = mod.func("packB", [I32, I32, I32, I32, I32]);
+  const chunk = mod.func("chunk", [I32, I32, I32]);
+  emitKernel(kernel.f, o);
+  emitPackB(pack.f);
+  emitChunk(chunk.f, kernel.index, pack.index);
+  return mod.encode();
+}
+
+/** A one-instruction module using f32x4.relaxed_madd: validates only where relaxed SIMD is on. */
+export function relaxedSimdProbe(): Uint8Array {
+  const mod = new ModuleBuilder({ module: "env", field: "memory", initialPages: 1, maximumPages: 1, shared: false });
+  const { f } = mod.func("madd", [V128, V128, V128], [V128]);
+  f.get(f.param(0)).get(f.param(1)).get(f.param(2)).f32x4RelaxedMadd();
+  return mod.encode();
+}
+
+/** A module with one f32x4.add: validates where SIMD128 is supported. */
+export function simdProbe(): Uint8Array {
+  const mod = new ModuleBuilder({ module: "env", field: "memory", initialPages: 1, maximumPages: 1, shared: false });
+  const { f } = mod.func("add", [V128, V128], [V128]);
+  f.get(f.param(0)).get(f.param(1)).f32x4Add();
+  return mod.encode();
+}
+

@@ -1,0 +1,104 @@
+// The two primitives under convolution and pooling: im2col (F.unfold) and col2im (F.fold).
+// Each is the other's vjp, so every conv / conv-transpose / pooling layer built on them (in
+// src/nn/functional/) is differentiable to any order without a backward of its own.
+import type { Im2colGeometry } from "../backends/backend.ts";
+import { record } from "../autograd/node.ts";
+import { isFloating, type NumArray } from "../dtype.ts";
+import { RuntimeError } from "../errors.ts";
+import { fmtShape } from "../layout.ts";
+import type { Tensor } from "../tensor.ts";
+import { backendOf, contiguousData, empty } from "./alloc.ts";
+
+export type Pair = number | readonly number[];
+
+/** A 2-tuple argument (kernel_size=3 or [3, 2]) as [h, w]. */
+export function pair(v: Pair, name = "argument"): [number, number] {
+  if (typeof v === "number") return [v, v];
+  if (v.length === 1) return [v[0], v[0]];
+  if (v.length !== 2) throw new RuntimeError(`expected ${name} to be a single integer value or a list of 2 values to match the convolution dimensions, but got ${name}=[${v.join(", ")}]`);
+  return [v[0], v[1]];
+}
+
+/**
+ * Columns [n, c*kh*kw, oh*ow] of a contiguous-able image [n, c, h, w]; positions outside the
+ * image read padValue (0 for convolution and average pooling, -inf for max pooling: such a
+ * position never wins a max, and its gradient is dropped by col2im either way).
+ */
+export function im2col(x: Tensor, g: Im2colGeometry, padValue = 0): Tensor {
+  const out = empty([g.n, g.c * g.kh * g.kw, g.oh * g.ow], x.dtype);
+  backendOf().im2col(contiguousData(x), g, padValue, out._box.data as NumArray);
+  return record(out, "Im2ColBackward0", [x], [], (grad) => [col2im(grad, g)]);
+}
+
+/** The adjoint of im2col: columns summed back into an image [n, c, h, w]. */
+export function col2im(cols: Tensor, g: Im2colGeometry): Tensor {
+  const out = empty([g.n, g.c, g.h, g.w], cols.dtype);
+  backendOf().col2im(contiguousData(cols), g, out._box.data as NumArray);
+  return record(out, "Col2ImBackward0", [cols], [], (grad) => [im2col(grad, g, 0)]);
+}
+
+/** Output length of a sliding window: floor or ceil((size + 2p - d(k-1) - 1) / s) + 1. */
+export function windowCount(size: number, k: number, s: number, p: number, d: number, ceilMode = false): number {
+  const span = size + 2 * p - d * (k - 1) - 1;
+  if (!ceilMode) return Math.floor(span / s) + 1;
+  let out = Math.ceil(span / s) + 1;
+  // PyTorch: the last window must start inside the input or the left padding.
+  if ((out - 1) * s >= size + p) out--;
+  return out;
+}
+
+export interface UnfoldOptions {
+  dilation?: Pair;
+  padding?: Pair;
+  stride?: Pair;
+}
+
+function geometry(n: number, c: number, h: number, w: number, kernelSize: Pair, opts: UnfoldOptions, oh?: number, ow?: number): Im2colGeometry {
+  const [kh, kw] = pair(kernelSize, "kernel_size");
+  const [dh, dw] = pair(opts.dilation ?? 1, "dilation");
+  const [ph, pw] = pair(opts.padding ?? 0, "padding");
+  const [sh, sw] = pair(opts.stride ?? 1, "stride");
+  if (kh <= 0 || kw <= 0) throw new RuntimeError(`kernel size should be greater than zero, but got kh: ${kh} kw: ${kw}`);
+  if (sh <= 0 || sw <= 0) throw new RuntimeError(`stride should be greater than zero, but got dH: ${sh} dW: ${sw}`);
+  if (dh <= 0 || dw <= 0) throw new RuntimeError(`dilation should be greater than zero, but got dilationH: ${dh} dilationW: ${dw}`);
+  if (ph < 0 || pw < 0) throw new RuntimeError(`padding should be non-negative, but got padH: ${ph} padW: ${pw}`);
+  return { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh: oh ?? windowCount(h, kh, sh, ph, dh), ow: ow ?? windowCount(w, kw, sw, pw, dw) };
+}
+
+/** F.unfold: [n, c, h, w] (or [c, h, w]) -> [n, c*kh*kw, L] sliding blocks. */
+export function unfold(x: Tensor, kernelSize: Pair, opts: UnfoldOptions = {}): Tensor {
+  if (x.dim() !== 3 && x.dim() !== 4) {
+    throw new RuntimeError(`Expected 3D or 4D (batch mode) tensor for input with possibly 0 batch size and non-zero dimensions for input, but got: ${fmtShape(x.shape)}`);
+  }
+  if (!isFloating(x.dtype)) throw new RuntimeError(`"im2col" not implemented for '${x.dtype}'`);
+  const batched = x.dim() === 4;
+  const x4 = batched ? x : x.unsqueeze(0);
+  const [n, c, h, w] = x4.shape;
+  const g = geometry(n, c, h, w, kernelSize, opts);
+  if (g.oh < 1 || g.ow < 1) {
+    throw new RuntimeError(`Given input with spatial size (${h}, ${w}), kernel_size=(${g.kh}, ${g.kw}), dilation=(${g.dh}, ${g.dw}), padding=(${g.ph}, ${g.pw}), calculated shape of the array of sliding blocks as (${g.oh}, ${g.ow}), but its components must be at least one.`);
+  }
+  const out = im2col(x4, g);
+  return batched ? out : out.squeeze(0);
+}
+
+/** F.fold: [n, c*kh*kw, L] (or unbatched) -> [n, c, outH, outW], overlapping values summed. */
+export function fold(x: Tensor, outputSize: Pair, kernelSize: Pair, opts: UnfoldOptions = {}): Tensor {
+  if (x.dim() !== 2 && x.dim() !== 3) {
+    throw new RuntimeError(`Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero dimensions for input, but got: ${fmtShape(x.shape)}`);
+  }
+  const batched = x.dim() === 3;
+  const x3 = batched ? x : x.unsqueeze(0);
+  const [h, w] = pair(outputSize, "output_size");
+  const [kh, kw] = pair(kernelSize, "kernel_size");
+  const [n, ck, L] = x3.shape;
+  if (ck % (kh * kw) !== 0) {
+    throw new RuntimeError(`Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got input.size(1)=${ck} and kernel_size=(${kh}, ${kw}).`);
+  }
+  const g = geometry(n, ck / (kh * kw), h, w, kernelSize, opts);
+  if (g.oh * g.ow !== L) {
+    throw new RuntimeError(`Given output_size=(${h}, ${w}), kernel_size=(${kh}, ${kw}), dilation=(${g.dh}, ${g.dw}), padding=(${g.ph}, ${g.pw}), stride=(${g.sh}, ${g.sw}), expected size of input's dimension 2 to match the calculated number of sliding blocks ${g.oh} * ${g.ow} = ${g.oh * g.ow}, but got input.size(2)=${L}.`);
+  }
+  const out = col2im(x3, g);
+  return batched ? out : out.squeeze(0);
+}
