@@ -1,0 +1,187 @@
+// Autograd behaviour beyond single-op gradients: accumulation, hooks, retainGrad, grad mode,
+// custom Functions, higher order, in-place history, graph release.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.ts";
+
+const f64 = (v: number[]) => torch.tensor(v, { dtype: "float64", requiresGrad: true });
+
+test("leaf .grad accumulates across backward calls; zeroGrad-style reset", () => {
+  const x = f64([1, 2, 3]);
+  x.mul(x).sum().backward();
+  x.mul(3).sum().backward();
+  assert.deepEqual(x.grad!.tolist(), [5, 7, 9]);
+  assert.equal(x.isLeaf, true);
+  assert.equal(x.mul(2).isLeaf, false);
+});
+
+test("a leaf used twice, and two leaves sharing one incoming gradient, get separate .grad storage", () => {
+  const a = f64([1, 2]);
+  const b = f64([3, 4]);
+  a.add(b).sum().backward();
+  assert.notEqual(a.grad!.storage, b.grad!.storage);
+  a.grad!.zero_();
+  assert.deepEqual(b.grad!.tolist(), [1, 1]);
+  const g = torch.tensor([1, 1], { dtype: "float64" });
+  const c = f64([0, 0]);
+  c.add(1).backward(g);
+  c.grad!.mul_(5);
+  assert.deepEqual(g.tolist(), [1, 1], "the caller's gradient tensor is never aliased into .grad");
+});
+
+test("retainGrad and hooks on leaves and intermediates", () => {
+  const x = f64([1, -2]);
+  const y = x.mul(3);
+  y.retainGrad();
+  const seen: number[][] = [];
+  y.registerHook((g) => {
+    seen.push(g.tolist() as number[]);
+  });
+  const h = x.registerHook((g) => g.mul(10));
+  y.pow(2).sum().backward();
+  assert.deepEqual(y.grad!.tolist(), [6, -12]);
+  assert.deepEqual(seen, [[6, -12]]);
+  assert.deepEqual(x.grad!.tolist(), [180, -360]);
+  h.remove();
+  x.grad = null;
+  x.mul(3).pow(2).sum().backward();
+  assert.deepEqual(x.grad!.tolist(), [18, -36]);
+  assert.throws(() => torch.tensor([1]).registerHook(() => undefined), /doesn't require gradient/);
+});
+
+test("noGrad and enableGrad nest; detach cuts the graph and shares storage", () => {
+  const x = f64([1, 2]);
+  const y = torch.noGrad(() => {
+    const a = x.mul(2);
+    const b = torch.enableGrad(() => x.mul(2));
+    return [a, b];
+  });
+  assert.equal(y[0].requiresGrad, false);
+  assert.equal(y[1].requiresGrad, true);
+  assert.equal(torch.isGradEnabled(), true);
+  const d = x.detach();
+  assert.equal(d.requiresGrad, false);
+  d.mul_(0);
+  assert.deepEqual(x.tolist(), [0, 0], "detach shares storage");
+});
+
+test("gradFn names and nextFunctions", () => {
+  const x = f64([1, 2]);
+  const y = x.mul(2).add(1).sum();
+  assert.equal(y.gradFn!.name, "SumBackward0");
+  const [[add]] = y.gradFn!.nextFunctions;
+  assert.equal((add as torch.autograd.Node).name, "AddBackward0");
+  assert.equal(String(x.exp()), "tensor([2.7183, 7.3891], dtype=torch.float64, grad_fn=<ExpBackward0>)");
+});
+
+test("retainGraph allows a second backward; without it the second fails with PyTorch's message", () => {
+  const x = f64([1, 2]);
+  const y = x.exp().sum();
+  y.backward(undefined, { retainGraph: true });
+  y.backward();
+  assert.deepEqual(x.grad!.tolist().map((v: number) => +v.toFixed(6)), [5.436564, 14.778112]);
+  assert.throws(() => y.backward(), /Trying to backward through the graph a second time/);
+});
+
+test("higher-order gradients through createGraph: d2/dx2 of x^3 and a gradient penalty", () => {
+  const x = f64([1, 2]);
+  const [g] = torch.autograd.grad(x.pow(3).sum(), [x], { createGraph: true });
+  assert.deepEqual(g!.tolist(), [3, 12]);
+  const [g2] = torch.autograd.grad(g!.sum(), [x]);
+  assert.deepEqual(g2!.tolist(), [6, 12]);
+  const w = f64([0.5, -1]);
+  const out = x.mul(w).tanh().sum();
+  const [gx] = torch.autograd.grad(out, [x], { createGraph: true });
+  gx!.pow(2).sum().backward();
+  assert.ok(w.grad !== null && w.grad.abs().sum().item() > 0);
+});
+
+test("autograd.grad: allowUnused, non-leaf inputs, and no .grad side effects", () => {
+  const x = f64([1, 2]);
+  const z = f64([3]);
+  const h = x.mul(2);
+  const y = h.pow(2).sum();
+  const [gh, gz] = torch.autograd.grad(y, [h, z], { allowUnused: true });
+  assert.deepEqual(gh!.tolist(), [4, 8]);
+  assert.equal(gz, null);
+  assert.equal(x.grad, null);
+  assert.throws(() => torch.autograd.grad(x.sum(), [z]), /appears to not have been used in the graph/);
+});
+
+test("in-place on a non-leaf rewrites its history (PyTorch semantics); saved values are checked", () => {
+  const x = f64([1, 2]);
+  const y = x.mul(2);
+  y.mul_(torch.tensor([3, 4], { dtype: "float64" }));
+  assert.equal(y.gradFn!.name, "MulBackward0");
+  y.sum().backward();
+  assert.deepEqual(x.grad!.tolist(), [6, 8]);
+  const z = x.mul(2);
+  z.mul_(z); // PyTorch 1.13 fails here too: the saved `other` is self, now overwritten
+  assert.throws(() => z.sum().backward(), /modified by an inplace operation/);
+  const a = f64([1, 2]);
+  const e = a.exp();
+  const s = e.mul(e);
+  e.add_(1);
+  assert.throws(() => s.sum().backward(), /modified by an inplace operation/);
+  assert.throws(() => a.add_(1), /a leaf Variable that requires grad is being used in an in-place operation/);
+  torch.noGrad(() => a.add_(1));
+  assert.deepEqual(a.tolist(), [2, 3]);
+  const v = a.mul(1).narrow(0, 0, 1);
+  assert.throws(() => v.add_(1), /does not rewrite the history of views/);
+});
+
+test("autograd.Function: user-defined forward and backward", () => {
+  class Exp extends torch.autograd.Function {
+    static override forward(ctx: torch.autograd.FunctionCtx, x: torch.Tensor): torch.Tensor {
+      const r = x.exp();
+      ctx.saveForBackward(r);
+      return r;
+    }
+    static override backward(ctx: torch.autograd.FunctionCtx, g: torch.Tensor): torch.Tensor {
+      const [r] = ctx.savedTensors;
+      return g.mul(r);
+    }
+  }
+  const x = f64([0, 1]);
+  const y = Exp.apply(x);
+  assert.equal(y.gradFn!.name, "ExpBackward");
+  y.sum().backward();
+  assert.deepEqual(x.grad!.tolist(), [1, Math.E]);
+  assert.ok(torch.autograd.gradcheck((t) => Exp.apply(t), [f64([0.3, -0.7])]));
+});
+
+test("requiresGrad flags: only floats, only leaves", () => {
+  assert.throws(() => torch.tensor([1, 2]).requiresGrad_(), /only Tensors of floating point dtype can require gradients/);
+  const y = f64([1]).mul(2);
+  assert.throws(() => y.requiresGrad_(false), /you can only change requires_grad flags of leaf variables/);
+  assert.throws(() => f64([1, 2]).mul(2).backward(), /grad can be implicitly created only for scalar outputs/);
+});
+
+test("views share storage; reshape copies only when it must", () => {
+  const x = torch.arange(6).reshape(2, 3);
+  const t = x.t();
+  assert.equal(t.storage, x.storage);
+  assert.equal(x.view(3, 2).storage, x.storage);
+  const r = t.reshape(6);
+  assert.notEqual(r.storage, x.storage);
+  assert.deepEqual(r.tolist(), [0, 3, 1, 4, 2, 5]);
+  assert.throws(() => t.view(6), /view size is not compatible with input tensor's size and stride/);
+  x.select(1, 0).fill_(9);
+  assert.deepEqual(x.tolist(), [[9, 1, 2], [9, 4, 5]]);
+  assert.deepEqual(x.slice(1, 0, null, 2).tolist(), [[9, 2], [9, 5]]);
+  assert.deepEqual(x.expand(2, 2, 3).strides, [0, 3, 1]);
+});
+
+test("type promotion follows torch.result_type", () => {
+  const i = torch.tensor([1, 2]);
+  const f = torch.tensor([1.5, 2.5]);
+  const d = torch.tensor([1, 2], { dtype: "float64" });
+  assert.equal(i.add(f).dtype, "float32");
+  assert.equal(f.add(d).dtype, "float64");
+  assert.equal(i.add(2.5).dtype, "float32");
+  assert.equal(i.div(2).dtype, "float32");
+  assert.equal(f.add(torch.tensor(3, { dtype: "float64" })).dtype, "float32", "a 0-dim tensor of the same category does not promote");
+  assert.equal(i.add(torch.tensor(3.5, { dtype: "float64" })).dtype, "float64", "a 0-dim tensor of a higher category does");
+  assert.equal(torch.tensor([true]).add(1).dtype, "int32");
+  assert.throws(() => i.mul_(1.5), /result type Float can't be cast to the desired output type Int/);
+});
