@@ -30,3 +30,4 @@ import * as functional from "./nn/functional.ts";
 /** torch.nn.functional, also reachable as torch.nn.functional. */
 export const F = functional;
 export { save, load, saveToBuffer, loadFromBuffer, type SaveOptions, type LoadOptions } from "./serialization/tensorAdapter.ts";
+export * as utils from "./utils/index.ts";
