@@ -3,19 +3,33 @@
 // file system is atomic, so a crash or a full disk leaves either the old checkpoint or the
 // complete new one, never a truncated file.
 
-import * as nodeFs from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import type * as NodeFs from "node:fs";
+import type * as NodePath from "node:path";
+
+/**
+ * Node's modules, fetched when a path is used, so that importing torch-ts in a browser
+ * bundle pulls in no node: module (there, use saveToBuffer / loadFromBuffer).
+ */
+function builtin<T>(name: string): T {
+  const get = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process?.getBuiltinModule;
+  const m = get?.(name);
+  if (!m) throw new Error(`torch.save / torch.load with a file path need Node's ${name}; in a browser use saveToBuffer / loadFromBuffer`);
+  return m as T;
+}
+const nodeFs = new Proxy({} as typeof NodeFs, { get: (_t, k) => (builtin<typeof NodeFs>("node:fs") as unknown as Record<PropertyKey, unknown>)[k] });
+const path = (): typeof NodePath => builtin<typeof NodePath>("node:path");
 
 /** The fs calls used; tests inject failures through this. */
 export type FsLike = Pick<
-  typeof nodeFs,
+  typeof NodeFs,
   "openSync" | "writeSync" | "fsyncSync" | "closeSync" | "renameSync" | "unlinkSync" | "statSync" | "readFileSync"
 >;
 
 let counter = 0;
 
-export function atomicWriteFileSync(path: string, data: Uint8Array, fs: FsLike = nodeFs): void {
-  const target = resolve(path);
+export function atomicWriteFileSync(file: string, data: Uint8Array, fs: FsLike = nodeFs): void {
+  const { basename, dirname, join, resolve } = path();
+  const target = resolve(file);
   const dir = dirname(target);
   const tmp = join(dir, `.${basename(target)}.${process.pid}.${Date.now().toString(36)}.${counter++}.tmp`);
   let mode = 0o644;
