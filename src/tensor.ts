@@ -339,11 +339,13 @@ export class Tensor {
   /** self += value * t1 * t2 */
   addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
     const v = opts?.value ?? 1;
+    if (!isGradEnabled() && ew.binaryInPlace("axpy", this, t1.mul(t2), v)) return this;
     return this.inplace((s) => s.add(t1.mul(t2), { alpha: v }), t1, t2);
   }
   /** self += value * t1 / t2 */
   addcdiv_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
     const v = opts?.value ?? 1;
+    if (!isGradEnabled() && ew.binaryInPlace("axpy", this, t1.div(t2), v)) return this;
     return this.inplace((s) => s.add(t1.div(t2), { alpha: v }), t1, t2);
   }
   /** self += weight * (end - self) */
