@@ -1,0 +1,133 @@
+// wasmMatmul: the float32 matmul of the CPU backend on the WebAssembly SIMD kernels.
+// Operands are copied (memcpy where rows are contiguous, gathered otherwise) into the wasm
+// memory laid out as sgemm.ts describes, the job is split into chunks over the threads of
+// pool.ts, and C is copied out. It declines (returns false, so the TypeScript kernel runs)
+// for other dtypes, for products too small to pay for the copies, and where WebAssembly SIMD
+// is unavailable. Accumulation is in float32 (as BLAS sgemm), not float64 as the TS kernel.
+import type { NumArray } from "../../dtype.ts";
+import type { StridedView } from "../backend.ts";
+import { CTL_WORDS, MAX_CHUNKS, SCRATCH_BYTES, dataBase, runJob, startThreads } from "./pool.ts";
+import { ensureBytes, getRuntime } from "./runtime.ts";
+import { MR, NR, P, PARAM_WORDS } from "./sgemm.ts";
+
+/** Depth of a packed B block (k blocking). */
+const KC = 256;
+/** Rows per A block reused across the packed B panels. */
+const MC = 128;
+/** Widest column block (panels of NR); KC * NC * 4 must fit the per-thread scratch. */
+const NC_MAX = SCRATCH_BYTES / (KC * 4);
+
+/** Below this many multiply-adds (batch*m*k*n) the TypeScript kernel wins; measured, see docs/WASM.md. */
+export let minWork = 32 * 32 * 32;
+/** Below this many multiply-adds per extra thread a job runs on one thread. */
+export let minWorkPerThread = 64 * 64 * 64;
+
+/** Overrides the thresholds (tests force the wasm path on tiny sizes with 0). */
+export function setWasmThresholds(t: { minWork?: number; minWorkPerThread?: number }): void {
+  if (t.minWork !== undefined) minWork = t.minWork;
+  if (t.minWorkPerThread !== undefined) minWorkPerThread = t.minWorkPerThread;
+}
+
+const roundUp = (x: number, r: number) => Math.ceil(x / r) * r;
+
+/** dst[i*dstStride + j] = src[off + i*rs + j*cs] for a [rows, cols] block. */
+function copyIn(src: Float32Array, off: number, rs: number, cs: number, rows: number, cols: number, dst: Float32Array, dstOff: number, dstStride: number): void {
+  if (cs === 1 && (rs === cols || rows === 1) && dstStride === cols) {
+    dst.set(src.subarray(off, off + rows * cols), dstOff);
+  } else if (cs === 1 && cols >= 64) {
+    for (let i = 0; i < rows; i++) dst.set(src.subarray(off + i * rs, off + i * rs + cols), dstOff + i * dstStride);
+  } else if (Math.abs(rs) < Math.abs(cs)) {
+    // column-major-ish source (a transposed operand): read along columns
+    for (let j = 0; j < cols; j++) {
+      let p = off + j * cs;
+      let q = dstOff + j;
+      for (let i = 0; i < rows; i++, p += rs, q += dstStride) dst[q] = src[p]!;
+    }
+  } else {
+    for (let i = 0; i < rows; i++) {
+      let p = off + i * rs;
+      const q = dstOff + i * dstStride;
+      for (let j = 0; j < cols; j++, p += cs) dst[q + j] = src[p]!;
+    }
+  }
+}
+
+/** out[off + i*cols + j] = src[srcOff + i*srcStride + j]. */
+function copyOut(src: Float32Array, srcOff: number, srcStride: number, rows: number, cols: number, out: Float32Array, off: number): void {
+  if (srcStride === cols) {
+    out.set(src.subarray(srcOff, srcOff + rows * cols), off);
+  } else if (cols >= 64) {
+    for (let i = 0; i < rows; i++) out.set(src.subarray(srcOff + i * srcStride, srcOff + i * srcStride + cols), off + i * cols);
+  } else {
+    for (let i = 0; i < rows; i++) {
+      const p = srcOff + i * srcStride;
+      const q = off + i * cols;
+      for (let j = 0; j < cols; j++) out[q + j] = src[p + j]!;
+    }
+  }
+}
+
+/**
+ * out[t] = a[t] @ b[t] (a [batch, m, k], b [batch, k, n], any strides, out contiguous) on
+ * the wasm kernels. Returns false without touching `out` when it declines.
+ */
+export function wasmMatmul(a: StridedView, b: StridedView, out: NumArray, batch: number, m: number, k: number, n: number): boolean {
+  if (!(out instanceof Float32Array) || !(a.data instanceof Float32Array) || !(b.data instanceof Float32Array)) return false;
+  const work = batch * m * k * n;
+  if (work === 0 || work < minWork) return false;
+  const rt = getRuntime();
+  if (!rt) return false;
+
+  const mp = roundUp(m, MR);
+  const np = roundUp(n, NR);
+  const panels = np / NR;
+  const [abs, ars, acs] = a.strides as [number, number, number];
+  const [bbs, brs, bcs] = b.strides as [number, number, number];
+  const aBatches = abs === 0 ? 1 : batch;
+  const bBatches = bbs === 0 ? 1 : batch;
+
+  // split: column blocks of up to NC_MAX, then row groups until every thread has ~4 chunks
+  let threads = work >= 2 * minWorkPerThread ? startThreads(rt) : 1;
+  threads = Math.max(1, Math.min(threads, Math.floor(work / minWorkPerThread)));
+  const target = threads > 1 ? 4 * threads : 1;
+  let ppb = Math.min(NC_MAX / NR, panels);
+  if (threads > 1) ppb = Math.max(1, Math.min(ppb, Math.ceil(panels / Math.ceil(target / batch))));
+  const colBlocks = Math.ceil(panels / ppb);
+  let rowsPerGroup = mp;
+  if (batch * colBlocks < target) rowsPerGroup = Math.max(MR, roundUp(Math.ceil(mp / Math.ceil(target / (batch * colBlocks))), MR));
+  const rowGroups = Math.ceil(mp / rowsPerGroup);
+  const total = batch * rowGroups * colBlocks;
+  if (total > MAX_CHUNKS) return false;
+
+  // layout (bytes): A | B | C after the control block and every thread's scratch
+  const base = dataBase(threads);
+  const aBytes = mp * k * 4;
+  const bBytes = k * np * 4;
+  const cBytes = mp * np * 4;
+  const A = base;
+  const B = A + aBatches * aBytes;
+  const C = B + bBatches * bBytes;
+  const end = C + batch * cBytes;
+  if (!ensureBytes(rt, end)) return false;
+
+  const mem = new Float32Array(rt.memory.buffer);
+  for (let t = 0; t < aBatches; t++) copyIn(a.data, a.offset + t * abs, ars, acs, m, k, mem, (A + t * aBytes) / 4, k);
+  for (let t = 0; t < bBatches; t++) copyIn(b.data, b.offset + t * bbs, brs, bcs, k, n, mem, (B + t * bBytes) / 4, np);
+
+  const ctl = new Int32Array(rt.memory.buffer, 0, CTL_WORDS);
+  const prm = new Int32Array(PARAM_WORDS);
+  prm[P.A] = A; prm[P.B] = B; prm[P.C] = C;
+  prm[P.M] = mp; prm[P.PANELS] = panels; prm[P.K] = k;
+  prm[P.LDA] = k * 4; prm[P.LDB] = np * 4; prm[P.LDC] = np * 4;
+  prm[P.A_BATCH] = aBatches === 1 ? 0 : aBytes;
+  prm[P.B_BATCH] = bBatches === 1 ? 0 : bBytes;
+  prm[P.C_BATCH] = cBytes;
+  prm[P.ROW_GROUPS] = rowGroups; prm[P.COL_BLOCKS] = colBlocks;
+  prm[P.ROWS_PER_GROUP] = rowsPerGroup; prm[P.PANELS_PER_BLOCK] = ppb;
+  prm[P.KC] = KC; prm[P.MC] = MC;
+  ctl.set(prm, 0);
+  if (!runJob(rt, total)) return false;
+
+  for (let t = 0; t < batch; t++) copyOut(mem, (C + t * cBytes) / 4, np, m, n, out, t * m * n);
+  return true;
+}

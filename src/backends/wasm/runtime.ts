@@ -1,0 +1,113 @@
+// The WebAssembly runtime: feature detection, the compiled SGEMM module, its memory (shared
+// when the platform allows threads) and the main thread's instance. Node compiles
+// synchronously on first use; browsers (which refuse synchronous compilation of large modules
+// on the main thread) compile asynchronously at import, and the wasm path declines until then.
+import { emitSgemm, relaxedSimdProbe, simdProbe } from "./sgemm.ts";
+
+export const PAGE = 65536;
+/** 2 GiB: a matmul needing more declines to the TypeScript kernel. */
+export const MAX_PAGES = 32768;
+
+export interface SgemmExports {
+  chunk(ctl: number, c: number, scratch: number): void;
+  kernel(a: number, lda: number, bp: number, c: number, ldc: number, kc: number, rows: number, accumulate: number): void;
+  packB(src: number, ldb: number, dst: number, kc: number, panels: number): void;
+}
+
+export interface Runtime {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  exports: SgemmExports;
+  shared: boolean;
+  fma: boolean;
+}
+
+export const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
+
+function validate(bytes: Uint8Array): boolean {
+  try {
+    return typeof WebAssembly === "object" && WebAssembly.validate(bytes as BufferSource);
+  } catch {
+    return false;
+  }
+}
+
+/** Threads need SharedArrayBuffer (browsers: cross-origin isolation) and shared wasm memory. */
+function sharedMemoryWorks(): boolean {
+  if (typeof SharedArrayBuffer === "undefined") return false;
+  if (!isNode && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) return false;
+  try {
+    const m = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return m.buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
+}
+
+export const UNROLL = 4;
+
+function moduleBytes(): { bytes: Uint8Array; shared: boolean; fma: boolean } | null {
+  if (typeof WebAssembly !== "object" || !validate(simdProbe())) return null;
+  const fma = validate(relaxedSimdProbe());
+  const shared = sharedMemoryWorks();
+  return { bytes: emitSgemm({ fma, unroll: UNROLL, shared, maximumPages: MAX_PAGES }), shared, fma };
+}
+
+function instantiate(module: WebAssembly.Module, shared: boolean, fma: boolean): Runtime {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return { module, memory, exports: instance.exports as unknown as SgemmExports, shared, fma };
+}
+
+let runtime: Runtime | null = null;
+let failed = false;
+let pending: Promise<void> | null = null;
+
+/** The runtime, or null where WebAssembly SIMD is unavailable (or still compiling in a browser). */
+export function getRuntime(): Runtime | null {
+  if (runtime || failed) return runtime;
+  if (!isNode) return null; // the async compile started at import fills `runtime`
+  try {
+    const m = moduleBytes();
+    if (!m) failed = true;
+    else runtime = instantiate(new WebAssembly.Module(m.bytes as BufferSource), m.shared, m.fma);
+  } catch {
+    failed = true;
+  }
+  return runtime;
+}
+
+/** Resolves once the runtime is ready (or known unavailable). */
+export function ready(): Promise<void> {
+  if (runtime || failed) return Promise.resolve();
+  if (isNode) {
+    getRuntime();
+    return Promise.resolve();
+  }
+  pending ??= (async () => {
+    try {
+      const m = moduleBytes();
+      if (!m) failed = true;
+      else runtime = instantiate(await WebAssembly.compile(m.bytes as BufferSource), m.shared, m.fma);
+    } catch {
+      failed = true;
+    }
+  })();
+  return pending;
+}
+
+if (!isNode) void ready();
+
+/** Grows memory to at least `bytes`; false when that is over MAX_PAGES or the grow fails. */
+export function ensureBytes(rt: Runtime, bytes: number): boolean {
+  const have = rt.memory.buffer.byteLength;
+  if (bytes <= have) return true;
+  const pages = Math.ceil(bytes / PAGE);
+  if (pages > MAX_PAGES) return false;
+  try {
+    rt.memory.grow(pages - have / PAGE);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,178 @@
+// The WebAssembly SIMD matmul: against PyTorch's float32 results (fixtures), against the
+// TypeScript kernel on random strided/transposed/batched operands and odd sizes, on one and
+// two threads, plus its declines, the thread-count API and process exit with an idle pool.
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import type { StridedView } from "../src/backends/backend.ts";
+import { matmul as tsMatmul } from "../src/backends/cpu/matmul.ts";
+import { getNumThreads, setNumThreads, setWasmThresholds, wasmMatmul, wasmReady, wasmRuntime } from "../src/backends/wasm/index.ts";
+import { lastJobChunks, workerCount } from "../src/backends/wasm/pool.ts";
+import { RuntimeError } from "../src/errors.ts";
+
+interface FixtureCase {
+  name: string; batch: number; m: number; k: number; n: number;
+  transposeA: boolean; transposeB: boolean;
+  aStorage: number[]; bStorage: number[]; out: number[];
+}
+const fixtures = JSON.parse(readFileSync(new URL("./fixtures/wasm_matmul.json", import.meta.url), "utf8")) as { cases: FixtureCase[] };
+
+/** Deterministic uniform [-1, 1) values (xorshift32). */
+function randomArray(n: number, seed: number): Float32Array {
+  let s = seed | 1;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+    out[i] = (s >>> 0) / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** View of [batch, rows, cols] over storage; transposed: storage holds [batch, cols, rows]. */
+function operand(data: Float32Array, batch: number, rows: number, cols: number, transposed: boolean, broadcast = false, offset = 0): StridedView {
+  const bs = broadcast ? 0 : rows * cols;
+  return transposed
+    ? { data, shape: [batch, rows, cols], strides: [bs, 1, rows], offset }
+    : { data, shape: [batch, rows, cols], strides: [bs, cols, 1], offset };
+}
+
+/** Per element: |wasm - ref| <= k * 2^-23 * sum_p |a_ip b_pj| (float32 summation bound, with slack 2). */
+function assertClose(got: Float32Array, ref: ArrayLike<number>, a: StridedView, b: StridedView, batch: number, m: number, k: number, n: number, what: string): void {
+  const A = a.data as Float32Array;
+  const B = b.data as Float32Array;
+  for (let t = 0; t < batch; t++) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let mag = 0;
+        for (let p = 0; p < k; p++) {
+          const av = A[a.offset + t * a.strides[0]! + i * a.strides[1]! + p * a.strides[2]!]!;
+          const bv = B[b.offset + t * b.strides[0]! + p * b.strides[1]! + j * b.strides[2]!]!;
+          mag += Math.abs(av * bv);
+        }
+        const idx = (t * m + i) * n + j;
+        const tol = k * 2 ** -23 * mag + 1e-30;
+        if (!(Math.abs(got[idx]! - ref[idx]!) <= tol)) {
+          assert.fail(`${what}: out[${t},${i},${j}] = ${got[idx]} but expected ${ref[idx]} (tolerance ${tol})`);
+        }
+      }
+    }
+  }
+}
+
+await wasmReady();
+const available = wasmRuntime() !== null;
+
+test("WebAssembly SIMD is available on this Node", () => {
+  assert.ok(available, "WebAssembly SIMD should validate on Node >= 20");
+});
+
+test("matches PyTorch's float32 matmul (odd sizes, batched, transposed)", () => {
+  setWasmThresholds({ minWork: 0 });
+  setNumThreads(1);
+  for (const c of fixtures.cases) {
+    const a = operand(Float32Array.from(c.aStorage), c.batch, c.m, c.k, c.transposeA);
+    const b = operand(Float32Array.from(c.bStorage), c.batch, c.k, c.n, c.transposeB);
+    const out = new Float32Array(c.batch * c.m * c.n);
+    assert.equal(wasmMatmul(a, b, out, c.batch, c.m, c.k, c.n), true, c.name);
+    assertClose(out, c.out, a, b, c.batch, c.m, c.k, c.n, c.name);
+  }
+});
+
+const sizes: [number, number, number][] = [
+  [1, 1, 1], [3, 3, 3], [17, 17, 17], [1, 65, 17], [65, 1, 130], [130, 17, 3], [5, 300, 9], [33, 257, 66], [130, 130, 130],
+];
+
+for (const threads of [1, 2]) {
+  test(`conformance with the TypeScript kernel, ${threads} thread(s)`, async () => {
+    setWasmThresholds({ minWork: 0, minWorkPerThread: 0 });
+    setNumThreads(threads);
+    // let the workers come up so they take part (they join whenever they are ready)
+    if (threads > 1) {
+      const a = operand(randomArray(64 * 64, 1), 1, 64, 64, false);
+      wasmMatmul(a, a, new Float32Array(64 * 64), 1, 64, 64, 64);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(workerCount(), threads - 1);
+    }
+    let seed = 7;
+    for (const [m, k, n] of sizes) {
+      for (const [ta, tb, batch, bcastB] of [[false, false, 1, false], [true, false, 2, false], [false, true, 3, true], [true, true, 2, false]] as const) {
+        const aOff = 5;
+        const bOff = 3;
+        const a = operand(randomArray(aOff + batch * m * k, seed++), batch, m, k, ta, false, aOff);
+        const b = operand(randomArray(bOff + (bcastB ? 1 : batch) * k * n, seed++), batch, k, n, tb, bcastB, bOff);
+        const got = new Float32Array(batch * m * n).fill(NaN);
+        const ref = new Float32Array(batch * m * n);
+        assert.equal(wasmMatmul(a, b, got, batch, m, k, n), true);
+        tsMatmul(a, b, ref, batch, m, k, n);
+        assertClose(got, ref, a, b, batch, m, k, n, `[${batch}, ${m}, ${k}] @ [${k}, ${n}] transA=${ta} transB=${tb} broadcastB=${bcastB}`);
+      }
+    }
+  });
+}
+
+test("a large threaded product stays correct over repeated jobs", () => {
+  setWasmThresholds({ minWork: 0, minWorkPerThread: 0 });
+  setNumThreads(2);
+  const m = 96, k = 300, n = 200;
+  const a = operand(randomArray(m * k, 11), 1, m, k, false);
+  const b = operand(randomArray(k * n, 12), 1, k, n, true);
+  const ref = new Float32Array(m * n);
+  tsMatmul(a, b, ref, 1, m, k, n);
+  let workerRan = 0;
+  for (let r = 0; r < 20; r++) {
+    const got = new Float32Array(m * n);
+    assert.equal(wasmMatmul(a, b, got, 1, m, k, n), true);
+    assertClose(got, ref, a, b, 1, m, k, n, `repeat ${r}`);
+    const chunks = lastJobChunks();
+    assert.ok(chunks.total >= 8, `2 threads split the job into ${chunks.total} chunks`);
+    if (chunks.main < chunks.total) workerRan++;
+  }
+  assert.ok(workerRan > 0, "the worker took chunks of some job");
+});
+
+test("declines what it does not handle", () => {
+  setWasmThresholds({ minWork: 0 });
+  const a64: StridedView = { data: new Float64Array(16), shape: [1, 4, 4], strides: [16, 4, 1], offset: 0 };
+  assert.equal(wasmMatmul(a64, a64, new Float64Array(16), 1, 4, 4, 4), false, "float64");
+  const a32 = operand(new Float32Array(16), 1, 4, 4, false);
+  assert.equal(wasmMatmul(a32, a32, new Float64Array(16), 1, 4, 4, 4), false, "float64 out");
+  const empty = operand(new Float32Array(0), 1, 4, 0, false);
+  assert.equal(wasmMatmul(empty, operand(new Float32Array(0), 1, 0, 4, false), new Float32Array(16), 1, 4, 0, 4), false, "k = 0");
+  setWasmThresholds({ minWork: 32 * 32 * 32 });
+  const out = new Float32Array(16).fill(7);
+  assert.equal(wasmMatmul(a32, a32, out, 1, 4, 4, 4), false, "below the size threshold");
+  assert.deepEqual(Array.from(out), new Array<number>(16).fill(7), "a decline leaves out untouched");
+});
+
+test("setNumThreads / getNumThreads with PyTorch's errors", () => {
+  setNumThreads(3);
+  assert.equal(getNumThreads(), 3);
+  setNumThreads(1);
+  assert.equal(getNumThreads(), 1);
+  assert.equal(workerCount(), 0, "shrinking stops the extra workers");
+  assert.throws(() => setNumThreads(0), (e: unknown) => e instanceof RuntimeError && e.message === "setNumThreads expects a positive integer");
+  assert.throws(() => setNumThreads(-2), (e: unknown) => e instanceof RuntimeError && e.message === "setNumThreads expects a positive integer");
+  assert.throws(() => setNumThreads(1.5), (e: unknown) => e instanceof RuntimeError && e.message === "setNumThreads expects an int, but got float");
+  assert.equal(getNumThreads(), 1);
+});
+
+test("an idle worker pool does not keep the process alive", () => {
+  const index = fileURLToPath(new URL("../src/backends/wasm/index.ts", import.meta.url));
+  const script = `
+    import { setNumThreads, wasmMatmul } from ${JSON.stringify(index)};
+    setNumThreads(2);
+    const n = 256, a = new Float32Array(n * n).fill(1);
+    const v = { data: a, shape: [1, n, n], strides: [0, n, 1], offset: 0 };
+    const out = new Float32Array(n * n);
+    wasmMatmul(v, v, out, 1, n, n, n);
+    await new Promise((r) => setTimeout(r, 200));
+    wasmMatmul(v, v, out, 1, n, n, n);
+    console.log(out[0], out[n * n - 1]);
+  `;
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 30000 });
+  assert.equal(r.error, undefined, `child failed: ${r.error}`);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), "256 256");
+});
