@@ -453,6 +453,20 @@ def transformer_cases():
     return cases
 
 
+def transformer_inits():
+    """State dicts right after construction under manual_seed: PyTorch's draw order."""
+    out = []
+    for module, ctor in [
+        ("TransformerEncoderLayer", lambda: nn.TransformerEncoderLayer(8, 2, dim_feedforward=12)),
+        ("TransformerDecoderLayer", lambda: nn.TransformerDecoderLayer(8, 2, dim_feedforward=12)),
+    ]:
+        torch.manual_seed(11)
+        m = ctor()
+        out.append({"module": module, "args": [8, 2], "opts": {"dimFeedforward": 12}, "seed": 11,
+                    "state": {k: st(v) for k, v in m.state_dict().items()}})
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Errors
 
@@ -516,7 +530,8 @@ def main():
     mha, mha_inits = mha_cases()
     write("nn_seq_attention.json", {"torch": torch.__version__, "sdpa": sdpa_cases(), "cases": mha,
                                     "inits": mha_inits})
-    write("nn_seq_transformer.json", {"torch": torch.__version__, "cases": transformer_cases()})
+    write("nn_seq_transformer.json", {"torch": torch.__version__, "cases": transformer_cases(),
+                                      "inits": transformer_inits()})
     write("nn_seq_errors.json", {"torch": torch.__version__, "cases": error_cases()})
 
 

@@ -14,8 +14,7 @@
 import { RuntimeError } from "../../errors.ts";
 import { ones } from "../../ops/creation.ts";
 import type { Tensor } from "../../tensor.ts";
-// F.dropout through the namespace (a cycle functional.ts <-> this file, used only inside calls).
-import * as F from "../functional.ts";
+import { dropout } from "./dropout.ts";
 
 export interface ScaledDotProductAttentionOptions {
   attnMask?: Tensor | null;
@@ -59,6 +58,6 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
     else scores = scores.add(attnMask);
   }
   let attn = scores.softmax(-1);
-  if (dropoutP > 0) attn = F.dropout(attn, { p: dropoutP, training: true });
+  if (dropoutP > 0) attn = dropout(attn, { p: dropoutP, training: true });
   return attn.matmul(value);
 }

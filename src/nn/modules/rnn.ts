@@ -60,6 +60,16 @@ function cellStep(mode: Mode, xProj: Tensor, state: Tensor[], wHh: Tensor, bHh: 
   }
 }
 
+/**
+ * F.dropout's multiplier for a [T, B, F] layer output, drawn as PyTorch's CPU kernel draws it
+ * (bernoulli_(1 - p) over the whole tensor, then / (1 - p)), so a seeded run matches PyTorch. It is
+ * applied step by step; the noise needs no gradient, so slicing it costs nothing in backward.
+ */
+function dropoutNoise(shape: number[], p: number, dtype: DType): Tensor {
+  if (p === 1) return zeros(shape, { dtype });
+  return emptyTensor(shape, { dtype }).bernoulli_(1 - p).div_(1 - p);
+}
+
 export interface RNNBaseOptions {
   numLayers?: number;
   bias?: boolean;
@@ -178,33 +188,38 @@ abstract class RNNBase extends Module {
    * [layers * directions, batch, hidden]); returns the last layer's outputs and the final states.
    */
   protected run(input: Tensor, hidden: Tensor[]): { output: Tensor; last: Tensor[] } {
-    let x = this.batchFirst ? input.transpose(0, 1) : input; // [T, B, features]
+    const x = this.batchFirst ? input.transpose(0, 1) : input; // [T, B, features]
     const steps = x.size(0);
     if (steps === 0) throw new RuntimeError("Expected sequence length to be larger than 0 in RNN");
     const dirs = this.numDirections;
     const last: Tensor[][] = hidden.map(() => []);
+    // A layer's input is a list of per-step [B, features] tensors. Layer k > 0 reads layer k-1's
+    // per-step outputs directly: slicing a stacked [T, B, F] tensor would give every step a
+    // backward that writes a full [T, B, F] zero tensor (O(T^2) work). Only the user's input is
+    // sliced, once per step.
+    let xs = x.unbind(0);
     for (let layer = 0; layer < this.numLayers; layer++) {
-      const outs: Tensor[] = [];
+      const outs: Tensor[][] = [];
       for (let dir = 0; dir < dirs; dir++) {
         const [wIh, wHh, bIh, bHh] = this.weights(layer, dir);
-        // The input projection of every step in one matmul; only h W_hh^T is sequential.
-        const xProj = F.linear(x, wIh, bIh);
         let state = hidden.map((h) => h.select(0, layer * dirs + dir));
         const hs: Tensor[] = new Array<Tensor>(steps);
         for (let s = 0; s < steps; s++) {
           const t = dir === 0 ? s : steps - 1 - s;
-          state = cellStep(this.mode, xProj.select(0, t), state, wHh, bHh);
+          state = cellStep(this.mode, F.linear(xs[t], wIh, bIh), state, wHh, bHh);
           hs[t] = state[0];
         }
-        outs.push(stack(hs, 0));
+        outs.push(hs);
         state.forEach((st, k) => last[k].push(st));
       }
-      x = dirs === 2 ? cat(outs, 2) : outs[0];
+      xs = dirs === 2 ? outs[0].map((f, t) => cat([f, outs[1][t]], 1)) : outs[0];
       if (this.dropout > 0 && this.training && layer < this.numLayers - 1) {
-        x = F.dropout(x, { p: this.dropout, training: true });
+        const noise = dropoutNoise([steps, ...xs[0].shape], this.dropout, xs[0].dtype);
+        xs = xs.map((h, t) => h.mul(noise.select(0, t)));
       }
     }
-    return { output: this.batchFirst ? x.transpose(0, 1) : x, last: last.map((l) => stack(l, 0)) };
+    const output = stack(xs, 0);
+    return { output: this.batchFirst ? output.transpose(0, 1) : output, last: last.map((l) => stack(l, 0)) };
   }
 
   override extraRepr(): string {
