@@ -140,7 +140,7 @@ export function binaryInPlace(op: BinaryOp | "axpy", self: Tensor, other: Tensor
   const n = self.numel();
   const data = self._box.data as NumArray;
   const out = self.offset === 0 && data.length === n ? data : (data.subarray(self.offset, self.offset + n) as NumArray);
-  const ov = readAs(t, Number(other), self.shape);
+  const ov = readAs(t, t ? 0 : Number(other), self.shape);
   if (op === "axpy") backendOf().axpy(alpha, ov, out);
   else backendOf().binary(op, sv(self), ov, out);
   self._box.version++;
@@ -267,6 +267,6 @@ export function where(cond: Tensor, x: TensorOrScalar, y: TensorOrScalar): Tenso
   const dtype = promoted(x, y);
   const out = empty(shape, dtype);
   const c = sameShape(cond.shape, shape) ? sv(cond) : sv(cond, broadcastStrides(cond.shape, cond.strides, shape), shape);
-  backendOf().where(c, readAs(a, Number(x), shape), readAs(b, Number(y), shape), out._box.data as NumArray);
+  backendOf().where(c, readAs(a, a ? 0 : Number(x), shape), readAs(b, b ? 0 : Number(y), shape), out._box.data as NumArray);
   return record(out, "WhereBackward0", [a, b], [cond], (g, [c]) => [a ? where(c, g, 0) : null, b ? where(c, 0, g) : null]);
 }
