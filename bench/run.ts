@@ -11,42 +11,10 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { ENGINES, type EngineConfig, type RunResult } from "./lib/engines.ts";
-import { RESULT_MARKER, WORKLOADS, type ChildConfig, type ChildResult, type WorkloadId } from "./lib/protocol.ts";
+import { parseArgs, type Options } from "./lib/args.ts";
+import { RESULT_MARKER, type ChildConfig, type ChildResult, type WorkloadId } from "./lib/protocol.ts";
 import { absoluteTable, notes, ratioTable } from "./lib/report.ts";
 import { REPO_ROOT } from "./lib/versions.ts";
-
-interface Options {
-  only: WorkloadId[];
-  engines: string[] | null;
-  repeats: number;
-  quick: boolean;
-  memSteps: number;
-  memAll: boolean;
-}
-
-function parseArgs(argv: string[]): Options {
-  const o: Options = { only: [...WORKLOADS], engines: null, repeats: 0, quick: false, memSteps: -1, memAll: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const next = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === "--only") {
-      o.only = next().split(",").map((w) => w.trim().toUpperCase()) as WorkloadId[];
-      const bad = o.only.filter((w) => !WORKLOADS.includes(w));
-      if (bad.length) throw new Error(`unknown workload(s) ${bad.join(", ")}; choose from ${WORKLOADS.join(", ")}`);
-    } else if (a === "--engines") o.engines = next().split(",").map((e) => e.trim());
-    else if (a === "--repeats") o.repeats = Number(next());
-    else if (a === "--quick") o.quick = true;
-    else if (a === "--mem-steps") o.memSteps = Number(next());
-    else if (a === "--mem-all") o.memAll = true;
-    else throw new Error(`unknown flag ${a} (see the comment at the top of bench/run.ts)`);
-  }
-  if (!(o.repeats >= 0) || !Number.isInteger(o.repeats)) throw new Error(`--repeats must be a positive integer, got ${o.repeats}`);
-  return o;
-}
 
 /** Engine configs quick mode keeps: one per peer, at 2 threads where the peer has threads. */
 const QUICK_ENGINES = ["torch-ts 1t", "torch-ts 2t", "pytorch 2t", "tfjs-wasm 2t", "tfjs-cpu", "js-pytorch"];
@@ -60,7 +28,7 @@ function childConfig(o: Options, e: EngineConfig, workload: WorkloadId): ChildCo
     threads: e.threads,
     ...(e.backend ? { backend: e.backend } : {}),
     repeats: o.repeats || (o.quick ? 3 : 7),
-    budgetS: o.quick ? 0.6 : 3,
+    budgetS: o.quick ? 0.6 : 2.5,
     warmupS: o.quick ? 0.15 : 0.5,
     ...(o.quick ? { oneShotS: 1.5 } : {}),
     matmulSizes: o.quick ? [64, 256, 1024] : [64, 128, 256, 512, 1024],
@@ -104,6 +72,8 @@ function main(): void {
   if (!engines.length) throw new Error(`--engines matched none of: ${ENGINES.map((e) => e.id).join(", ")}`);
   const jobs = engines.flatMap((e) => o.only.map((w) => [e, w] as const));
   const started = new Date();
+  // The machine may be shared: the 1-minute load average around the run says how much.
+  const startLoad = os.loadavg().map((x) => Number(x.toFixed(2)));
   const results: RunResult[] = [];
   jobs.forEach(([e, w], i) => {
     process.stderr.write(`[${i + 1}/${jobs.length}] ${e.id} ${w} ... `);
@@ -114,17 +84,19 @@ function main(): void {
   const versions: Record<string, string> = {};
   for (const r of results) Object.assign(versions, r.versions ?? {});
   const m = machine();
+  const load = { start: startLoad, end: os.loadavg().map((x) => Number(x.toFixed(2))) };
   const mode = o.quick ? "quick" : "full";
   const report = [
     `## torch-ts benchmarks (${mode}), ${started.toISOString().slice(0, 16).replace("T", " ")} UTC`,
     "",
     `Machine: ${m.cpu}, ${m.cores} cores${m.avx512f ? " (AVX-512)" : ""}, ${m.memoryGB} GB, ${m.os}, Node ${m.node}.`,
     `Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(", ")}.`,
+    `Load average (1, 5, 15 min) at start ${load.start.join(", ")}, at end ${load.end.join(", ")}; above ~${m.cores} other processes were competing for the cores.`,
     "",
     "### Medians (W0 us per op, W1/W2/W4/W5 ms, W3 GFLOP/s, peak RSS MB)",
     "",
     absoluteTable(results, engines),
-    "### torch-ts / peer (same thread count; times and memory: < 1 means torch-ts is better; GFLOP/s: > 1 means torch-ts is better)",
+    "### torch-ts / peer (torch-ts at the peer's thread count, its 1-thread result where that has no value; times and memory: < 1 means torch-ts is better; GFLOP/s: > 1 means torch-ts is better)",
     "",
     ratioTable(results, engines),
     "### Notes",
@@ -136,9 +108,14 @@ function main(): void {
   mkdirSync(dir, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, "-");
   const file = join(dir, `bench-${mode}-${stamp}.json`);
-  writeFileSync(file, JSON.stringify({ started: started.toISOString(), mode, options: o, machine: m, versions, results }, null, 2));
+  writeFileSync(file, JSON.stringify({ started: started.toISOString(), mode, options: o, machine: m, load, versions, results }, null, 2));
   writeFileSync(join(dir, `bench-${mode}-${stamp}.md`), report);
   process.stderr.write(`\nresults: ${file}\n`);
 }
 
-main();
+try {
+  main();
+} catch (e) {
+  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(2);
+}

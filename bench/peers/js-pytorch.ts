@@ -92,7 +92,7 @@ function w4(): never {
 }
 
 function w5(cfg: ChildConfig) {
-  // Tiny GPT, the shared definition in bench/lib/workloads.md: plain ops only.
+  // Tiny GPT, defined in docs/BENCHMARKS.md: plain ops only.
   const [V, T, D, H, B, L] = [65, 64, 64, 4, 16, 2];
   const dh = D / H;
   const tok = uniformParam([V, D], 2500), pos = uniformParam([T, D], 2500); // ~0.02 scale

@@ -127,7 +127,7 @@ def w4():
 
 
 def w5():
-    # Tiny GPT, the shared definition in bench/lib/workloads.md: plain ops only.
+    # Tiny GPT, defined in docs/BENCHMARKS.md: plain ops only.
     V, T, D, H, B, L = 65, 64, 64, 4, 16, 2
     dh = D // H
     P = lambda *s, fan=None: nn.Parameter(torch.empty(*s).uniform_(-1 / math.sqrt(fan), 1 / math.sqrt(fan)))

@@ -1,0 +1,96 @@
+// Checks of the benchmark harness itself (no timing is asserted): flag parsing, the timing
+// rule's bookkeeping, the ratio tables, and two child processes end to end — tfjs-wasm really
+// running 2 threads under Node, and pytorch.py reporting "skipped" where torch is missing.
+// Run: node --import tsx --test bench/harness.test.ts
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { parseArgs } from "./lib/args.ts";
+import { measure, median } from "./lib/measure.ts";
+import { absoluteTable, ratioTable } from "./lib/report.ts";
+import { ENGINES, type RunResult } from "./lib/engines.ts";
+import { RESULT_MARKER, type ChildConfig, type ChildResult } from "./lib/protocol.ts";
+import { REPO_ROOT } from "./lib/versions.ts";
+
+test("parseArgs reads flags and rejects bad ones with the offending value", () => {
+  const o = parseArgs(["--only", "w1,W3", "--repeats", "5", "--quick", "--engines", "torch-ts,pytorch"]);
+  assert.deepEqual(o.only, ["W1", "W3"]);
+  assert.equal(o.repeats, 5);
+  assert.equal(o.quick, true);
+  assert.deepEqual(o.engines, ["torch-ts", "pytorch"]);
+  assert.throws(() => parseArgs(["--only", "W9"]), /unknown workload\(s\) W9; choose from W0, W1/);
+  assert.throws(() => parseArgs(["--repeats", "2.5"]), /--repeats must be a positive integer, got 2.5/);
+  assert.throws(() => parseArgs(["--mem-steps", "-3"]), /--mem-steps must be a non-negative integer, got -3/);
+  assert.throws(() => parseArgs(["--fast"]), /unknown flag --fast/);
+  assert.throws(() => parseArgs(["--only"]), /--only needs a value/);
+});
+
+test("median of odd and even lengths", () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+});
+
+test("measure warms up, batches fast units, and honours the repeat count", () => {
+  let calls = 0;
+  const t = measure(() => { calls++; }, { repeats: 4, budgetS: 1, warmupS: 0.01 });
+  assert.equal(t.repeats, 4);
+  assert.ok(t.inner > 1, `a no-op unit must be batched, got inner ${t.inner}`);
+  assert.ok(calls >= 2 + 4 * t.inner, `expected warm-up + 4 repeats of ${t.inner}, got ${calls} calls`);
+  assert.ok(t.minS <= t.medianS);
+});
+
+test("measure in quick mode runs a slow unit once and uses that run", () => {
+  let calls = 0;
+  const busy = () => { calls++; const end = performance.now() + 30; while (performance.now() < end); };
+  const t = measure(busy, { repeats: 3, budgetS: 1, warmupS: 0.01, oneShotS: 0.01 });
+  assert.equal(calls, 1);
+  assert.equal(t.repeats, 1);
+  assert.ok(t.medianS >= 0.03);
+});
+
+const metric = (key: string, unit: "ms" | "GFLOP/s", median: number) => ({ key, unit, median, best: median, repeats: 1, inner: 1 });
+const result = (config: string, workload: "W1" | "W3", m: ReturnType<typeof metric>[], status: RunResult["status"] = "ok"): RunResult =>
+  ({ engine: config, config, workload, status, metrics: m, wallS: 1 });
+
+test("ratio table: torch-ts at the peer's thread count, 1-thread fallback, direction per unit", () => {
+  const results = [
+    result("torch-ts 1t", "W1", [metric("W1 seed x1000", "ms", 30)]),
+    result("torch-ts 1t", "W3", [metric("W3 n=64", "GFLOP/s", 10)]),
+    result("torch-ts 2t", "W3", [metric("W3 n=64", "GFLOP/s", 40)]),
+    result("pytorch 1t", "W1", [metric("W1 seed x1000", "ms", 60)]),
+    result("pytorch 2t", "W1", [metric("W1 seed x1000", "ms", 120)]),
+    result("pytorch 2t", "W3", [metric("W3 n=64", "GFLOP/s", 20)]),
+    result("js-pytorch", "W3", [], "skipped"),
+  ];
+  const ratios = ratioTable(results, ENGINES);
+  // W1: torch-ts 2t has no W1 value, so its 1t time (30) is used against both PyTorch configs.
+  assert.match(ratios, /\| W1 seed x1000 \(lower is better\) \| 0\.500x \| 0\.250x \| — \|/);
+  // W3 at 2 threads: 40 / 20 GFLOP/s.
+  assert.match(ratios, /\| W3 n=64 \(higher is better\) \| — \| 2\.000x \| — \|/);
+  const abs = absoluteTable(results, ENGINES);
+  assert.match(abs, /\| W3 n=64 \(GFLOP\/s\) \| 10\.00 \| 40\.00 \| — \| 20\.00 \| skip \|/);
+});
+
+function runPeer(command: string[], cfg: ChildConfig): ChildResult {
+  const p = spawnSync(command[0]!, [...command.slice(1), JSON.stringify(cfg)], { cwd: REPO_ROOT, encoding: "utf8", timeout: 120_000 });
+  const line = p.stdout.split("\n").find((l) => l.startsWith(RESULT_MARKER));
+  assert.ok(line, `no result line; stderr: ${p.stderr.slice(-500)}`);
+  return JSON.parse(line.slice(RESULT_MARKER.length)) as ChildResult;
+}
+const tinyCfg = (over: Partial<ChildConfig>): ChildConfig => ({
+  workload: "W3", threads: 1, repeats: 1, budgetS: 0.05, warmupS: 0.01, matmulSizes: [64], memSteps: 0, memCapS: 1, ...over,
+});
+
+test("tfjs-wasm runs 2 threads under Node through the shim", () => {
+  const r = runPeer(ENGINES.find((e) => e.id === "tfjs-wasm 2t")!.command, tinyCfg({ backend: "wasm", threads: 2 }));
+  assert.equal(r.status, "ok", r.note);
+  assert.equal(r.info?.threads, 2);
+  assert.equal(r.metrics[0]?.key, "W3 n=64");
+});
+
+test("pytorch.py reports skipped, not failed, where import torch fails", () => {
+  // -S drops site-packages, so Debian's torch is out of reach: the same path as a machine without it.
+  const r = runPeer(["/usr/bin/python3", "-S", "bench/peers/pytorch.py"], tinyCfg({}));
+  assert.equal(r.status, "skipped");
+  assert.match(r.note ?? "", /^import torch failed: ModuleNotFoundError/);
+});

@@ -1,0 +1,39 @@
+// Command-line flags of bench/run.ts (documented at the top of that file).
+import { WORKLOADS, type WorkloadId } from "./protocol.ts";
+
+export interface Options {
+  only: WorkloadId[];
+  engines: string[] | null;
+  /** 0 = the mode's default. */
+  repeats: number;
+  quick: boolean;
+  /** -1 = the mode's default. */
+  memSteps: number;
+  memAll: boolean;
+}
+
+export function parseArgs(argv: string[]): Options {
+  const o: Options = { only: [...WORKLOADS], engines: null, repeats: 0, quick: false, memSteps: -1, memAll: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--only") {
+      o.only = next().split(",").map((w) => w.trim().toUpperCase()) as WorkloadId[];
+      const bad = o.only.filter((w) => !WORKLOADS.includes(w));
+      if (bad.length) throw new Error(`unknown workload(s) ${bad.join(", ")}; choose from ${WORKLOADS.join(", ")}`);
+    } else if (a === "--engines") o.engines = next().split(",").map((e) => e.trim());
+    else if (a === "--repeats") o.repeats = Number(next());
+    else if (a === "--quick") o.quick = true;
+    else if (a === "--mem-steps") o.memSteps = Number(next());
+    else if (a === "--mem-all") o.memAll = true;
+    else throw new Error(`unknown flag ${a} (see the comment at the top of bench/run.ts)`);
+  }
+  if (!(o.repeats >= 0) || !Number.isInteger(o.repeats)) throw new Error(`--repeats must be a positive integer, got ${o.repeats}`);
+  if (o.memSteps !== -1 && !(Number.isInteger(o.memSteps) && o.memSteps >= 0)) throw new Error(`--mem-steps must be a non-negative integer, got ${o.memSteps}`);
+  return o;
+}
+
