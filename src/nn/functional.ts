@@ -38,3 +38,4 @@ export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduc
   }
   return mseLossPrimitive(input, target, opts.reduction ?? "mean");
 }
+export * from "./functional/attention.ts";

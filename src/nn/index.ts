@@ -8,3 +8,9 @@ export { Sequential, ModuleList, ModuleDict } from "./modules/container.ts";
 export * as functional from "./functional.ts";
 export * as init from "./init.ts";
 export * as utils from "./utils.ts";
+export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNOptions, type RNNBaseOptions, type RNNCellOptions } from "./modules/rnn.ts";
+export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from "./modules/attention.ts";
+export {
+  TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, generateSquareSubsequentMask,
+  type TransformerLayerOptions, type TransformerActivation,
+} from "./modules/transformer.ts";

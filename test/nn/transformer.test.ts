@@ -147,3 +147,14 @@ test("an unknown activation fails as in PyTorch", () => {
   const layer = new TransformerEncoderLayer(4, 2, { dimFeedforward: 4, activation: (t) => t.tanh(), dropout: 0 });
   assert.deepEqual(layer.forward(torch.zeros(2, 1, 4)).shape, [2, 1, 4]);
 });
+
+test("the sequence layers are reachable as torch.nn.* and torch.F.scaledDotProductAttention", () => {
+  assert.equal(torch.nn.TransformerEncoderLayer, TransformerEncoderLayer);
+  assert.equal(torch.nn.TransformerDecoder, TransformerDecoder);
+  assert.equal(typeof torch.nn.LSTM, "function");
+  assert.equal(typeof torch.nn.GRUCell, "function");
+  assert.equal(typeof torch.nn.MultiheadAttention, "function");
+  assert.equal(typeof torch.F.scaledDotProductAttention, "function");
+  assert.equal(torch.nn.functional.scaledDotProductAttention, torch.F.scaledDotProductAttention);
+  assert.equal(torch.nn.generateSquareSubsequentMask, generateSquareSubsequentMask);
+});

@@ -25,7 +25,7 @@ export interface ScaledDotProductAttentionOptions {
 }
 
 /** A [L, S] bool mask that is true on and below the diagonal. */
-export function causalMask(L: number, S: number): Tensor {
+function causalMask(L: number, S: number): Tensor {
   return ones([L, S], { dtype: "bool" }).tril(0);
 }
 

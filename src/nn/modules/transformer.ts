@@ -10,7 +10,7 @@
 //   start with the same values (as PyTorch's copy.deepcopy) but do not share parameters.
 import type { DType } from "../../dtype.ts";
 import { RuntimeError } from "../../errors.ts";
-import { zeros } from "../../ops/creation.ts";
+import { ones, zeros } from "../../ops/creation.ts";
 import { Tensor } from "../../tensor.ts";
 import * as F from "../functional.ts";
 import { Module } from "../module.ts";
@@ -20,7 +20,6 @@ import { Dropout } from "./dropout.ts";
 import { Linear } from "./linear.ts";
 import { LayerNorm } from "./normalization.ts";
 import { MultiheadAttention } from "./attention.ts";
-import { causalMask } from "../functional/attention.ts";
 
 export type TransformerActivation = "relu" | "gelu" | ((x: Tensor) => Tensor);
 
@@ -44,7 +43,7 @@ function activationFn(a: TransformerActivation): (x: Tensor) => Tensor {
 
 /** A float [sz, sz] mask with -inf above the diagonal and 0 elsewhere (nn.Transformer's helper). */
 export function generateSquareSubsequentMask(sz: number, opts: { dtype?: DType } = {}): Tensor {
-  return zeros([sz, sz], { dtype: opts.dtype }).maskedFill(causalMask(sz, sz).logicalNot(), -Infinity);
+  return zeros([sz, sz], { dtype: opts.dtype }).maskedFill(ones([sz, sz], { dtype: "bool" }).triu(1), -Infinity);
 }
 
 export interface TransformerEncoderLayerForwardOptions {
