@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "./lib/args.ts";
 import { measure, median } from "./lib/measure.ts";
-import { absoluteTable, ratioTable } from "./lib/report.ts";
+import { absoluteTable, ratioTable, targetsTable } from "./lib/report.ts";
 import { ENGINES, type RunResult } from "./lib/engines.ts";
 import { RESULT_MARKER, type ChildConfig, type ChildResult } from "./lib/protocol.ts";
 import { REPO_ROOT } from "./lib/versions.ts";
@@ -67,6 +67,10 @@ test("ratio table: torch-ts at the peer's thread count, 1-thread fallback, direc
   assert.match(ratios, /\| W1 seed x1000 \(lower is better\) \| 0\.500x \| 0\.250x \| — \|/);
   // W3 at 2 threads: 40 / 20 GFLOP/s.
   assert.match(ratios, /\| W3 n=64 \(higher is better\) \| — \| 2\.000x \| — \|/);
+  // Issue 9's W1 target: 30 ms (torch-ts, 1t fallback) / 120 ms (PyTorch 2t) = 0.25 <= 0.5.
+  const targets = targetsTable(results);
+  assert.match(targets, /\| W1 time <= 0\.5x PyTorch \(2 threads\) \| 0\.250x \| met \|/);
+  assert.match(targets, /\| W2 peak RSS <= 1\.5x PyTorch \(2 threads\) \| not measured \| — \|/);
   const abs = absoluteTable(results, ENGINES);
   assert.match(abs, /\| W3 n=64 \(GFLOP\/s\) \| 10\.00 \| 40\.00 \| — \| 20\.00 \| skip \|/);
 });

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { ENGINES, type EngineConfig, type RunResult } from "./lib/engines.ts";
 import { parseArgs, type Options } from "./lib/args.ts";
 import { RESULT_MARKER, type ChildConfig, type ChildResult, type WorkloadId } from "./lib/protocol.ts";
-import { absoluteTable, notes, ratioTable } from "./lib/report.ts";
+import { absoluteTable, notes, ratioTable, targetsTable } from "./lib/report.ts";
 import { REPO_ROOT } from "./lib/versions.ts";
 
 /** Engine configs quick mode keeps: one per peer, at 2 threads where the peer has threads. */
@@ -99,6 +99,9 @@ function main(): void {
     "### torch-ts / peer (torch-ts at the peer's thread count, its 1-thread result where that has no value; times and memory: < 1 means torch-ts is better; GFLOP/s: > 1 means torch-ts is better)",
     "",
     ratioTable(results, engines),
+    "### Issue 9's targets (torch-ts / peer as above)",
+    "",
+    targetsTable(results),
     "### Notes",
     "",
     notes(results) || "(none)\n",

@@ -83,3 +83,44 @@ export function notes(results: RunResult[]): string {
   }
   return lines.join("\n") + (lines.length ? "\n" : "");
 }
+
+/** One of issue 9's targets: torch-ts's value over a peer's, and the bound it must meet. */
+interface Target {
+  what: string;
+  key: string;
+  peer: string;
+  /** Thread count torch-ts runs at for this comparison. */
+  threads: number;
+  /** "max": ratio must be <= bound (times, memory); "min": ratio must be >= bound (GFLOP/s). */
+  sense: "max" | "min";
+  bound: number;
+}
+
+const TARGETS: Target[] = [
+  { what: "W1 time <= 0.5x PyTorch (2 threads)", key: "W1 seed x1000", peer: "pytorch 2t", threads: 2, sense: "max", bound: 0.5 },
+  { what: "W3 n=1024 GFLOP/s >= 1.2x tfjs-wasm, 1 thread", key: "W3 n=1024", peer: "tfjs-wasm 1t", threads: 1, sense: "min", bound: 1.2 },
+  { what: "W3 n=1024 GFLOP/s >= 1.2x tfjs-wasm, 2 threads", key: "W3 n=1024", peer: "tfjs-wasm 2t", threads: 2, sense: "min", bound: 1.2 },
+  ...(["W2 MLP step", "W4 LeNet step", "W5 GPT step"] as const).flatMap((key): Target[] => [
+    { what: `${key.split(" ")[0]} time <= 2x PyTorch (2 threads)`, key, peer: "pytorch 2t", threads: 2, sense: "max", bound: 2 },
+    { what: `${key.split(" ")[0]} >= 5x faster than tfjs-wasm (2 threads)`, key, peer: "tfjs-wasm 2t", threads: 2, sense: "max", bound: 0.2 },
+  ]),
+  { what: "W2 peak RSS <= 1.5x PyTorch (2 threads)", key: PEAK_KEY, peer: "pytorch 2t", threads: 2, sense: "max", bound: 1.5 },
+];
+
+/** Issue 9's targets against this run; torch-ts falls back to its 1-thread value as in ratioTable. */
+export function targetsTable(results: RunResult[]): string {
+  const ours = (key: string, threads: number) =>
+    lookup(results, `torch-ts ${threads}t`, key) ?? lookup(results, "torch-ts 1t", key);
+  const rows = TARGETS.map((t) => {
+    const a = ours(t.key, t.threads), b = lookup(results, t.peer, t.key);
+    if (!a || !b) return `| ${t.what} | not measured | — |`;
+    const r = a.median / b.median;
+    const met = t.sense === "max" ? r <= t.bound : r >= t.bound;
+    return `| ${t.what} | ${fmt(r)}x | ${met ? "met" : "missed"} |`;
+  });
+  const mem = results.find((r) => r.config.startsWith("torch-ts") && r.workload === "W2" && r.memory);
+  rows.push(mem?.memory
+    ? `| W2 no memory growth over 10,000 steps | ${mem.memory.steps} steps: RSS ${fmt(mem.memory.rssStartMB)} -> ${fmt(mem.memory.rssEndMB)} MB | ${mem.memory.steps < 10000 ? "not reached" : "see RSS"} |`
+    : "| W2 no memory growth over 10,000 steps | not measured | — |");
+  return "| target | torch-ts / peer | status |\n|---|---:|---|\n" + rows.join("\n") + "\n";
+}
