@@ -79,7 +79,7 @@ test("retainGraph allows a second backward; without it the second fails with PyT
   const y = x.exp().sum();
   y.backward(undefined, { retainGraph: true });
   y.backward();
-  assert.deepEqual(x.grad!.tolist().map((v: number) => +v.toFixed(6)), [5.436564, 14.778112]);
+  assert.deepEqual((x.grad!.tolist() as number[]).map((v) => +v.toFixed(6)), [5.436564, 14.778112]);
   assert.throws(() => y.backward(), /Trying to backward through the graph a second time/);
 });
 
