@@ -1,6 +1,7 @@
 // The WebAssembly SIMD matmul: against PyTorch's float32 results (fixtures), against the
 // TypeScript kernel on random strided/transposed/batched operands and odd sizes, on one and
-// two threads, plus its declines, the thread-count API and process exit with an idle pool.
+// two threads (the reference is the TS kernel with a float64 out, which never delegates to
+// wasm), plus its declines, the thread-count API and process exit with an idle pool.
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -69,7 +70,7 @@ test("WebAssembly SIMD is available on this Node", () => {
 });
 
 test("matches PyTorch's float32 matmul (odd sizes, batched, transposed)", () => {
-  setWasmThresholds({ minWork: 0 });
+  setWasmThresholds({ minWork: 0, minMatrixWork: 0 });
   setNumThreads(1);
   for (const c of fixtures.cases) {
     const a = operand(Float32Array.from(c.aStorage), c.batch, c.m, c.k, c.transposeA);
@@ -86,7 +87,7 @@ const sizes: [number, number, number][] = [
 
 for (const threads of [1, 2]) {
   test(`conformance with the TypeScript kernel, ${threads} thread(s)`, async () => {
-    setWasmThresholds({ minWork: 0, minWorkPerThread: 0 });
+    setWasmThresholds({ minWork: 0, minMatrixWork: 0, minWorkPerThread: 0 });
     setNumThreads(threads);
     // let the workers come up so they take part (they join whenever they are ready)
     if (threads > 1) {
@@ -103,7 +104,7 @@ for (const threads of [1, 2]) {
         const a = operand(randomArray(aOff + batch * m * k, seed++), batch, m, k, ta, false, aOff);
         const b = operand(randomArray(bOff + (bcastB ? 1 : batch) * k * n, seed++), batch, k, n, tb, bcastB, bOff);
         const got = new Float32Array(batch * m * n).fill(NaN);
-        const ref = new Float32Array(batch * m * n);
+        const ref = new Float64Array(batch * m * n); // float64 out: the TS kernel, never wasm
         assert.equal(wasmMatmul(a, b, got, batch, m, k, n), true);
         tsMatmul(a, b, ref, batch, m, k, n);
         assertClose(got, ref, a, b, batch, m, k, n, `[${batch}, ${m}, ${k}] @ [${k}, ${n}] transA=${ta} transB=${tb} broadcastB=${bcastB}`);
@@ -113,12 +114,12 @@ for (const threads of [1, 2]) {
 }
 
 test("a large threaded product stays correct over repeated jobs", () => {
-  setWasmThresholds({ minWork: 0, minWorkPerThread: 0 });
+  setWasmThresholds({ minWork: 0, minMatrixWork: 0, minWorkPerThread: 0 });
   setNumThreads(2);
   const m = 96, k = 300, n = 200;
   const a = operand(randomArray(m * k, 11), 1, m, k, false);
   const b = operand(randomArray(k * n, 12), 1, k, n, true);
-  const ref = new Float32Array(m * n);
+  const ref = new Float64Array(m * n);
   tsMatmul(a, b, ref, 1, m, k, n);
   let workerRan = 0;
   for (let r = 0; r < 20; r++) {
@@ -133,17 +134,20 @@ test("a large threaded product stays correct over repeated jobs", () => {
 });
 
 test("declines what it does not handle", () => {
-  setWasmThresholds({ minWork: 0 });
+  setWasmThresholds({ minWork: 0, minMatrixWork: 0 });
   const a64: StridedView = { data: new Float64Array(16), shape: [1, 4, 4], strides: [16, 4, 1], offset: 0 };
   assert.equal(wasmMatmul(a64, a64, new Float64Array(16), 1, 4, 4, 4), false, "float64");
   const a32 = operand(new Float32Array(16), 1, 4, 4, false);
   assert.equal(wasmMatmul(a32, a32, new Float64Array(16), 1, 4, 4, 4), false, "float64 out");
   const empty = operand(new Float32Array(0), 1, 4, 0, false);
   assert.equal(wasmMatmul(empty, operand(new Float32Array(0), 1, 0, 4, false), new Float32Array(16), 1, 4, 0, 4), false, "k = 0");
-  setWasmThresholds({ minWork: 32 * 32 * 32 });
+  setWasmThresholds({ minWork: 16 * 16 * 16 });
   const out = new Float32Array(16).fill(7);
   assert.equal(wasmMatmul(a32, a32, out, 1, 4, 4, 4), false, "below the size threshold");
   assert.deepEqual(Array.from(out), new Array<number>(16).fill(7), "a decline leaves out untouched");
+  setWasmThresholds({ minMatrixWork: 16 * 16 * 16 });
+  const many = operand(new Float32Array(4096 * 16), 4096, 4, 4, false);
+  assert.equal(wasmMatmul(many, many, new Float32Array(4096 * 16), 4096, 4, 4, 4), false, "a large batch of tiny products");
 });
 
 test("setNumThreads / getNumThreads with PyTorch's errors", () => {

@@ -4,6 +4,7 @@
 // tile, so transposed inputs (every backward pass) run at the speed of contiguous ones.
 import type { NumArray } from "../../dtype.ts";
 import type { StridedView } from "../backend.ts";
+import { wasmMatmul } from "../wasm/index.ts";
 
 let scratchA: Float64Array = new Float64Array(0);
 let scratchB: Float64Array = new Float64Array(0);
@@ -83,6 +84,7 @@ function panelKernel(Ap: Float64Array, Bp: Float64Array, out: NumArray, oo: numb
 }
 
 export function matmul(a: StridedView, b: StridedView, out: NumArray, batch: number, m: number, k: number, n: number): void {
+  if (out instanceof Float32Array && wasmMatmul(a, b, out, batch, m, k, n)) return;
   const [abs, ars, acs] = a.strides as [number, number, number];
   const [bbs, brs, bcs] = b.strides as [number, number, number];
   if (m * n * k <= SMALL) {

@@ -18,13 +18,16 @@ const MC = 128;
 const NC_MAX = SCRATCH_BYTES / (KC * 4);
 
 /** Below this many multiply-adds (batch*m*k*n) the TypeScript kernel wins; measured, see docs/WASM.md. */
-export let minWork = 32 * 32 * 32;
+export let minWork = 16 * 16 * 16;
+/** Below this many multiply-adds per matrix (m*k*n) a batch of small products stays in TypeScript. */
+export let minMatrixWork = 16 * 16 * 16;
 /** Below this many multiply-adds per extra thread a job runs on one thread. */
-export let minWorkPerThread = 64 * 64 * 64;
+export let minWorkPerThread = 96 * 96 * 96;
 
 /** Overrides the thresholds (tests force the wasm path on tiny sizes with 0). */
-export function setWasmThresholds(t: { minWork?: number; minWorkPerThread?: number }): void {
+export function setWasmThresholds(t: { minWork?: number; minMatrixWork?: number; minWorkPerThread?: number }): void {
   if (t.minWork !== undefined) minWork = t.minWork;
+  if (t.minMatrixWork !== undefined) minMatrixWork = t.minMatrixWork;
   if (t.minWorkPerThread !== undefined) minWorkPerThread = t.minWorkPerThread;
 }
 
@@ -74,7 +77,7 @@ function copyOut(src: Float32Array, srcOff: number, srcStride: number, rows: num
 export function wasmMatmul(a: StridedView, b: StridedView, out: NumArray, batch: number, m: number, k: number, n: number): boolean {
   if (!(out instanceof Float32Array) || !(a.data instanceof Float32Array) || !(b.data instanceof Float32Array)) return false;
   const work = batch * m * k * n;
-  if (work === 0 || work < minWork) return false;
+  if (work === 0 || work < minWork || m * k * n < minMatrixWork) return false;
   const rt = getRuntime();
   if (!rt) return false;
 

@@ -2,7 +2,7 @@
 // when the platform allows threads) and the main thread's instance. Node compiles
 // synchronously on first use; browsers (which refuse synchronous compilation of large modules
 // on the main thread) compile asynchronously at import, and the wasm path declines until then.
-import { emitSgemm, relaxedSimdProbe, simdProbe } from "./sgemm.ts";
+import { MR, NR, emitSgemm, relaxedSimdProbe, simdProbe } from "./sgemm.ts";
 
 export const PAGE = 65536;
 /** 2 GiB: a matmul needing more declines to the TypeScript kernel. */
@@ -44,13 +44,13 @@ function sharedMemoryWorks(): boolean {
   }
 }
 
-export const UNROLL = 4;
+export const UNROLL = 1;
 
 function moduleBytes(): { bytes: Uint8Array; shared: boolean; fma: boolean } | null {
   if (typeof WebAssembly !== "object" || !validate(simdProbe())) return null;
   const fma = validate(relaxedSimdProbe());
   const shared = sharedMemoryWorks();
-  return { bytes: emitSgemm({ fma, unroll: UNROLL, shared, maximumPages: MAX_PAGES }), shared, fma };
+  return { bytes: emitSgemm({ fma, unroll: UNROLL, mr: MR, nr: NR, shared, maximumPages: MAX_PAGES }), shared, fma };
 }
 
 function instantiate(module: WebAssembly.Module, shared: boolean, fma: boolean): Runtime {

@@ -13,6 +13,7 @@
 // Accumulation is in float32, in k order per element (as BLAS sgemm does).
 import { I32, ModuleBuilder, V128, type FuncBuilder, type Local } from "./emitter.ts";
 
+/** The tile shape the runtime uses (measured best, see docs/WASM.md). */
 export const MR = 4;
 export const NR = 8;
 
@@ -29,6 +30,10 @@ export interface SgemmOptions {
   fma: boolean;
   /** Unroll factor of the k loop. */
   unroll: number;
+  /** Tile rows (A rows per micro-kernel tile). */
+  mr: number;
+  /** Tile columns, a multiple of 4 (one f32x4 per 4 columns); also the packed panel width. */
+  nr: number;
   shared: boolean;
   maximumPages: number;
 }
@@ -39,6 +44,8 @@ export interface SgemmOptions {
  * lda/ldc byte strides, bp a packed panel (kc rows of NR contiguous floats).
  */
 function emitKernel(f: FuncBuilder, o: SgemmOptions): void {
+  const MR = o.mr;
+  const NR = o.nr;
   const [a, lda, bp0, c, ldc, kc, rows, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => f.param(i));
   const r = f.local(I32);
   const kk = f.local(I32);
@@ -99,12 +106,14 @@ function emitKernel(f: FuncBuilder, o: SgemmOptions): void {
     for (let u = 0; u < U; u++) step(u);
     advance(U);
     f.br(0).end().end();
-    // remainder
-    f.block().loop();
-    f.get(kk).i32(1).ltS().brIf(1);
-    step(0);
-    advance(1);
-    f.br(0).end().end();
+    // remainder (k steps left over by the unrolled loop)
+    if (U > 1) {
+      f.block().loop();
+      f.get(kk).i32(1).ltS().brIf(1);
+      step(0);
+      advance(1);
+      f.br(0).end().end();
+    }
     // store the tile
     for (let i = 0; i < MR; i++) {
       for (let j = 0; j < NR / 4; j++) {
@@ -119,7 +128,7 @@ function emitKernel(f: FuncBuilder, o: SgemmOptions): void {
 }
 
 /** packB(src, ldb, dst, kc, panels): panel q, row p -> dst[(q*kc + p)*NR ..] = src[p*ldb + q*NR*4 ..]. */
-function emitPackB(f: FuncBuilder): void {
+function emitPackB(f: FuncBuilder, NR: number): void {
   const [src, ldb, dst, kc, panels] = [0, 1, 2, 3, 4].map((i) => f.param(i));
   const q = f.local(I32);
   const p = f.local(I32);
@@ -140,7 +149,7 @@ function emitPackB(f: FuncBuilder): void {
  * k blocks of KC, packed B block reused over row blocks of MC, one packed NR panel (L1) reused
  * over every MR-row tile of the row block.
  */
-function emitChunk(f: FuncBuilder, kernelIndex: number, packIndex: number): void {
+function emitChunk(f: FuncBuilder, kernelIndex: number, packIndex: number, NR: number): void {
   const [ctl, c, scratch] = [0, 1, 2].map((i) => f.param(i));
   const L = () => f.local(I32);
   const [t, g, cb, r0, r1, q0, nq, A, B, C, pc, kc, ic, rows, q, per, rem] = Array.from({ length: 17 }, L);
@@ -191,8 +200,8 @@ export function emitSgemm(o: SgemmOptions): Uint8Array {
   const pack = mod.func("packB", [I32, I32, I32, I32, I32]);
   const chunk = mod.func("chunk", [I32, I32, I32]);
   emitKernel(kernel.f, o);
-  emitPackB(pack.f);
-  emitChunk(chunk.f, kernel.index, pack.index);
+  emitPackB(pack.f, o.nr);
+  emitChunk(chunk.f, kernel.index, pack.index, o.nr);
   return mod.encode();
 }
 
