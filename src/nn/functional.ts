@@ -38,4 +38,12 @@ export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduc
   }
   return mseLossPrimitive(input, target, opts.reduction ?? "mean");
 }
+export * from "./functional/conv.ts";
+export * from "./functional/pooling.ts";
+export * from "./functional/normalization.ts";
+export * from "./functional/dropout.ts";
+export * from "./functional/embedding.ts";
+export * from "./functional/upsample.ts";
+export * from "./functional/activations.ts";
+export * from "./functional/losses.ts";
 export * from "./functional/attention.ts";

@@ -1,0 +1,174 @@
+// Convolutions as composites over im2col/col2im (src/ops/conv.ts) and matmul. No backward of
+// their own: autograd differentiates the composition (im2col's vjp is col2im and back).
+//   conv:            out[n, g, o, L] = W[g, o, K] @ im2col(x)[n, g, K, L]
+//   conv-transpose:  out = col2im(W[g, K', i]^T @ x[n, g, i, HW])
+// 1-d layers run as 2-d ones over a height-1 image.
+import type { Im2colGeometry } from "../../backends/backend.ts";
+import { RuntimeError } from "../../errors.ts";
+import { fmtShape } from "../../layout.ts";
+import { col2im, im2col, windowCount, type Pair } from "../../ops/conv.ts";
+import type { Tensor } from "../../tensor.ts";
+
+export { unfold, fold, type Pair, type UnfoldOptions } from "../../ops/conv.ts";
+
+export interface ConvOptions {
+  stride?: Pair;
+  /** Zero padding per side, or PyTorch's "valid" (none) / "same" (output size = input size, stride 1). */
+  padding?: Pair | "same" | "valid";
+  dilation?: Pair;
+  groups?: number;
+}
+
+export interface ConvTransposeOptions {
+  stride?: Pair;
+  padding?: Pair;
+  outputPadding?: Pair;
+  groups?: number;
+  dilation?: Pair;
+}
+
+/** An nd-tuple argument as an array of nd numbers, with PyTorch's error for a wrong length. */
+export function tuple(v: Pair, nd: number, name: string): number[] {
+  const a = typeof v === "number" ? [v] : [...v];
+  if (a.length === 1) return new Array<number>(nd).fill(a[0]);
+  if (a.length !== nd) throw new RuntimeError(`expected ${name} to be a single integer value or a list of ${nd} values to match the convolution dimensions, but got ${name}=[${a.join(", ")}]`);
+  return a;
+}
+
+function checkInputDims(x: Tensor, nd: number, op: string): boolean {
+  if (x.dim() !== nd + 1 && x.dim() !== nd + 2) {
+    throw new RuntimeError(`Expected ${nd + 1}D (unbatched) or ${nd + 2}D (batched) input to ${op}, but got input of size: ${fmtShape(x.shape)}`);
+  }
+  return x.dim() === nd + 2;
+}
+
+/** [n, c, ...spatial] with a height-1 axis added for 1-d layers. */
+const as2d = (t: Tensor, nd: number): Tensor => (nd === 1 ? t.unsqueeze(2) : t);
+
+function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions, nd: 1 | 2): Tensor {
+  const op = `conv${nd}d`;
+  const batched = checkInputDims(x, nd, op);
+  if (weight.dim() !== nd + 2) {
+    throw new RuntimeError(`weight should have at least three dimensions, but got weight of size ${fmtShape(weight.shape)}`);
+  }
+  const xb = batched ? x : x.unsqueeze(0);
+  const groups = opts.groups ?? 1;
+  const [outC, cPerGroup] = weight.shape;
+  const inC = xb.shape[1];
+  if (groups <= 0) throw new RuntimeError("non-positive groups is not supported");
+  if (outC % groups !== 0) throw new RuntimeError(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${fmtShape(weight.shape)} instead`);
+  if (inC !== cPerGroup * groups) {
+    throw new RuntimeError(`Given groups=${groups}, weight of size ${fmtShape(weight.shape)}, expected input${fmtShape(xb.shape)} to have ${cPerGroup * groups} channels, but got ${inC} channels instead`);
+  }
+  if (bias && (bias.dim() !== 1 || bias.shape[0] !== outC)) {
+    throw new RuntimeError(`Given weight of size ${fmtShape(weight.shape)}, expected bias to be 1-dimensional with ${outC} elements, but got bias of size ${fmtShape(bias.shape)} instead`);
+  }
+  if (x.dtype !== weight.dtype) {
+    throw new RuntimeError(`Input type (${x.dtype}) and weight type (${weight.dtype}) should be the same`);
+  }
+  const stride = tuple(opts.stride ?? 1, nd, "stride");
+  const dilation = tuple(opts.dilation ?? 1, nd, "dilation");
+  const spatial = xb.shape.slice(2);
+  const kernel = weight.shape.slice(2);
+  let padding: number[];
+  let outSize: number[];
+  const pad = opts.padding ?? 0;
+  if (pad === "same") {
+    if (stride.some((s) => s !== 1)) throw new RuntimeError("padding='same' is not supported for strided convolutions");
+    // Total padding d(k-1) per dim; the odd one goes on the right (implicit: windows past the
+    // image read zeros), as PyTorch's _convolution_same pads the input on the right.
+    padding = kernel.map((k, i) => Math.floor((dilation[i] * (k - 1)) / 2));
+    outSize = spatial.slice();
+  } else if (pad === "valid") {
+    padding = new Array<number>(nd).fill(0);
+    outSize = spatial.map((s, i) => windowCount(s, kernel[i], stride[i], 0, dilation[i]));
+  } else if (typeof pad === "string") {
+    throw new RuntimeError(`Invalid padding string '${pad}', should be one of ['valid', 'same']`);
+  } else {
+    padding = tuple(pad, nd, "padding");
+    if (padding.some((p) => p < 0)) throw new RuntimeError("negative padding is not supported");
+    outSize = spatial.map((s, i) => windowCount(s, kernel[i], stride[i], padding[i], dilation[i]));
+  }
+  const padded = spatial.map((s, i) => s + 2 * padding[i]);
+  const effective = kernel.map((k, i) => dilation[i] * (k - 1) + 1);
+  if (pad !== "same" && effective.some((k, i) => k > padded[i])) {
+    throw new RuntimeError(`Calculated padded input size per channel: (${padded.join(" x ")}). Kernel size: (${effective.join(" x ")}). Kernel size can't be greater than actual input size`);
+  }
+  const [n] = xb.shape;
+  const g: Im2colGeometry = nd === 1
+    ? { n, c: inC, h: 1, w: spatial[0], kh: 1, kw: kernel[0], sh: 1, sw: stride[0], ph: 0, pw: padding[0], dh: 1, dw: dilation[0], oh: 1, ow: outSize[0] }
+    : { n, c: inC, h: spatial[0], w: spatial[1], kh: kernel[0], kw: kernel[1], sh: stride[0], sw: stride[1], ph: padding[0], pw: padding[1], dh: dilation[0], dw: dilation[1], oh: outSize[0], ow: outSize[1] };
+  const cols = im2col(as2d(xb, nd), g); // [n, inC*K, L]
+  const K = cPerGroup * g.kh * g.kw;
+  const L = g.oh * g.ow;
+  let out: Tensor;
+  if (groups === 1) out = weight.reshape(outC, K).matmul(cols);
+  else out = weight.reshape(groups, outC / groups, K).matmul(cols.view(n, groups, K, L)).reshape(n, outC, L);
+  if (bias) out = out.add(bias.view(1, outC, 1));
+  out = out.view([n, outC, ...outSize]);
+  return batched ? out : out.squeeze(0);
+}
+
+/** F.conv1d(x [n, c, l], weight [o, c/groups, k], bias?, opts). */
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor {
+  return convNd(x, weight, bias, opts, 1);
+}
+
+/** F.conv2d(x [n, c, h, w], weight [o, c/groups, kh, kw], bias?, opts). */
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor {
+  return convNd(x, weight, bias, opts, 2);
+}
+
+function convTransposeNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions, nd: 1 | 2): Tensor {
+  const op = `conv_transpose${nd}d`;
+  const batched = checkInputDims(x, nd, op);
+  if (weight.dim() !== nd + 2) throw new RuntimeError(`weight should have at least three dimensions, but got weight of size ${fmtShape(weight.shape)}`);
+  const xb = batched ? x : x.unsqueeze(0);
+  const groups = opts.groups ?? 1;
+  const [inC, outPerGroup] = weight.shape;
+  const outC = outPerGroup * groups;
+  if (xb.shape[1] !== inC) {
+    throw new RuntimeError(`Given transposed=1, weight of size ${fmtShape(weight.shape)}, expected input${fmtShape(xb.shape)} to have ${inC} channels, but got ${xb.shape[1]} channels instead`);
+  }
+  if (inC % groups !== 0) throw new RuntimeError(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${fmtShape(weight.shape)} instead`);
+  if (bias && (bias.dim() !== 1 || bias.shape[0] !== outC)) {
+    throw new RuntimeError(`Given transposed=1, weight of size ${fmtShape(weight.shape)}, expected bias to be 1-dimensional with ${outC} elements, but got bias of size ${fmtShape(bias.shape)} instead`);
+  }
+  const stride = tuple(opts.stride ?? 1, nd, "stride");
+  const padding = tuple(opts.padding ?? 0, nd, "padding");
+  const outPad = tuple(opts.outputPadding ?? 0, nd, "output_padding");
+  const dilation = tuple(opts.dilation ?? 1, nd, "dilation");
+  outPad.forEach((p, i) => {
+    if (p >= stride[i] && p >= dilation[i]) {
+      throw new RuntimeError(`output padding must be smaller than either stride or dilation, but got output_padding_height: ${outPad[0]} output_padding_width: ${outPad[nd - 1]} stride_height: ${stride[0]} stride_width: ${stride[nd - 1]} dilation_height: ${dilation[0]} dilation_width: ${dilation[nd - 1]}`);
+    }
+  });
+  const spatial = xb.shape.slice(2);
+  const kernel = weight.shape.slice(2);
+  const outSize = spatial.map((s, i) => (s - 1) * stride[i] - 2 * padding[i] + dilation[i] * (kernel[i] - 1) + outPad[i] + 1);
+  if (outSize.some((s) => s <= 0)) throw new RuntimeError(`Given input size per channel: (${spatial.join(" x ")}). Calculated output size per channel: (${outSize.join(" x ")}). Output size is too small`);
+  const [n] = xb.shape;
+  const g: Im2colGeometry = nd === 1
+    ? { n, c: outC, h: 1, w: outSize[0], kh: 1, kw: kernel[0], sh: 1, sw: stride[0], ph: 0, pw: padding[0], dh: 1, dw: dilation[0], oh: 1, ow: spatial[0] }
+    : { n, c: outC, h: outSize[0], w: outSize[1], kh: kernel[0], kw: kernel[1], sh: stride[0], sw: stride[1], ph: padding[0], pw: padding[1], dh: dilation[0], dw: dilation[1], oh: spatial[0], ow: spatial[1] };
+  const HW = g.oh * g.ow;
+  const K = outPerGroup * g.kh * g.kw;
+  const inPerGroup = inC / groups;
+  // cols[n, g, K, HW] = W[g, i, K]^T @ x[n, g, i, HW]; rows ordered (channel, ki, kj) as im2col's.
+  const cols = weight.reshape(groups, inPerGroup, K).transpose(1, 2).matmul(xb.reshape(n, groups, inPerGroup, HW)).reshape(n, outC * g.kh * g.kw, HW);
+  let out = col2im(cols, g);
+  if (bias) out = out.add(bias.view(1, outC, 1, 1));
+  out = out.view([n, outC, ...outSize]);
+  return batched ? out : out.squeeze(0);
+}
+
+/** F.conv_transpose1d(x [n, i, l], weight [i, o/groups, k], bias?, opts). */
+export function convTranspose1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor {
+  return convTransposeNd(x, weight, bias, opts, 1);
+}
+
+/** F.conv_transpose2d(x [n, i, h, w], weight [i, o/groups, kh, kw], bias?, opts). */
+export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor {
+  return convTransposeNd(x, weight, bias, opts, 2);
+}
+

@@ -1,0 +1,117 @@
+// F.interpolate (nearest, linear, bilinear), pixel shuffle. Nearest is an indexSelect per
+// spatial dim with PyTorch's source-index rule; (bi)linear is separable, so it is one [out, in]
+// interpolation matrix per spatial dim applied with matmul (its vjp is the transpose).
+import { RuntimeError, ValueError } from "../../errors.ts";
+import { allocate, type NumArray } from "../../dtype.ts";
+import { fmtShape } from "../../layout.ts";
+import { fromStorage } from "../../ops/alloc.ts";
+import type { Tensor } from "../../tensor.ts";
+
+export type InterpolateMode = "nearest" | "linear" | "bilinear";
+
+export interface InterpolateOptions {
+  size?: number | readonly number[] | null;
+  scaleFactor?: number | readonly number[] | null;
+  mode?: InterpolateMode;
+  alignCorners?: boolean | null;
+  recomputeScaleFactor?: boolean | null;
+}
+
+const f32 = Math.fround;
+
+/** PyTorch's nearest source index: min(floor(dst * scale), in - 1), scale computed in float. */
+function nearestIndices(inSize: number, outSize: number, scale: number | null): Tensor {
+  const idx = new Int32Array(outSize);
+  const s = scale !== null ? f32(1 / scale) : f32(f32(inSize) / f32(outSize));
+  for (let o = 0; o < outSize; o++) {
+    if (outSize === inSize) idx[o] = o;
+    else if (outSize === 2 * inSize) idx[o] = o >> 1;
+    else idx[o] = Math.min(Math.floor(f32(f32(o) * s)), inSize - 1);
+  }
+  return fromStorage(idx, [outSize], "int32");
+}
+
+/** [out, in] matrix of linear interpolation weights (PyTorch's area_pixel source index). */
+function linearMatrix(inSize: number, outSize: number, alignCorners: boolean, scale: number | null, dtype: Tensor["dtype"]): Tensor {
+  const m = allocate(dtype, outSize * inSize) as NumArray;
+  const round = dtype === "float32" ? f32 : (v: number) => v;
+  let ratio: number;
+  if (alignCorners) ratio = outSize > 1 ? round((inSize - 1) / (outSize - 1)) : 0;
+  else ratio = round(scale !== null && scale > 0 ? 1 / scale : inSize / outSize);
+  for (let o = 0; o < outSize; o++) {
+    const src = alignCorners ? round(ratio * o) : Math.max(round(round(ratio * (o + 0.5)) - 0.5), 0);
+    const i0 = Math.floor(src);
+    const i1 = i0 < inSize - 1 ? i0 + 1 : i0;
+    const l1 = round(src - i0);
+    const l0 = round(1 - l1);
+    m[o * inSize + i0] += l0;
+    m[o * inSize + i1] += l1;
+  }
+  return fromStorage(m, [outSize, inSize], dtype);
+}
+
+/** F.interpolate(x [N, C, ...spatial], { size | scaleFactor, mode, alignCorners }). */
+export function interpolate(x: Tensor, opts: InterpolateOptions = {}): Tensor {
+  const mode = opts.mode ?? "nearest";
+  const nd = x.dim() - 2;
+  if (nd < 1 || nd > 2) throw new RuntimeError(`Input Error: Only 3D and 4D input Tensors supported (got ${x.dim()}D) for the modes: nearest | linear | bilinear (got ${mode})`);
+  if (mode === "linear" && nd !== 1) throw new RuntimeError(`Got ${x.dim()}D input, but linear mode needs 3D input`);
+  if (mode === "bilinear" && nd !== 2) throw new RuntimeError(`Got ${x.dim()}D input, but bilinear mode needs 4D input`);
+  if (mode !== "nearest" && mode !== "linear" && mode !== "bilinear") throw new RuntimeError(`NotImplementedError: interpolate mode '${String(mode)}'`);
+  const align = opts.alignCorners ?? null;
+  if (mode === "nearest" && align !== null) throw new ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear");
+  const { size, scaleFactor } = opts;
+  if ((size === undefined || size === null) === (scaleFactor === undefined || scaleFactor === null)) {
+    throw new ValueError(size ? "only one of size or scale_factor should be defined" : "either size or scale_factor should be defined");
+  }
+  const spatial = x.shape.slice(2);
+  let outSize: number[];
+  let scales: Array<number | null>;
+  if (size !== undefined && size !== null) {
+    outSize = typeof size === "number" ? new Array<number>(nd).fill(size) : [...size];
+    if (outSize.length !== nd) throw new ValueError(`Input and output must have the same number of spatial dimensions, but got input with spatial dimensions of ${fmtShape(spatial)} and output size of ${fmtShape(outSize)}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.`);
+    scales = new Array<number | null>(nd).fill(null);
+  } else {
+    const sf = typeof scaleFactor === "number" ? new Array<number>(nd).fill(scaleFactor) : [...(scaleFactor as readonly number[])];
+    if (sf.length !== nd) throw new ValueError(`Input and scale_factor must have the same number of spatial dimensions, but got input with spatial dimensions of ${fmtShape(spatial)} and scale_factor of shape ${fmtShape(sf)}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.`);
+    outSize = spatial.map((s, i) => Math.floor(s * sf[i]));
+    scales = opts.recomputeScaleFactor ? new Array<number | null>(nd).fill(null) : sf;
+  }
+  let y = x;
+  for (let i = 0; i < nd; i++) {
+    const dim = 2 + i;
+    if (mode === "nearest") y = y.indexSelect(dim, nearestIndices(spatial[i], outSize[i], scales[i]));
+    else {
+      const m = linearMatrix(spatial[i], outSize[i], align ?? false, scales[i], x.dtype);
+      // Contract dim `dim` with m: move it last, multiply by m^T, move it back.
+      y = y.transpose(dim, -1).matmul(m.t()).transpose(dim, -1);
+    }
+  }
+  return y;
+}
+
+/** F.pixel_shuffle: [*, C*r*r, H, W] -> [*, C, H*r, W*r]. */
+export function pixelShuffle(x: Tensor, upscaleFactor: number): Tensor {
+  const r = upscaleFactor;
+  if (x.dim() < 3) throw new RuntimeError(`pixel_shuffle expects input to have at least 3 dimensions, but got input with ${x.dim()} dimension(s)`);
+  const [c, h, w] = x.shape.slice(-3);
+  if (c % (r * r) !== 0) throw new RuntimeError(`pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=${c} is not divisible by ${r * r}`);
+  const lead = x.shape.slice(0, -3);
+  const oc = c / (r * r);
+  const k = lead.length;
+  const perm = [...lead.map((_, i) => i), k, k + 3, k + 1, k + 4, k + 2];
+  return x.reshape([...lead, oc, r, r, h, w]).permute(perm).reshape([...lead, oc, h * r, w * r]);
+}
+
+/** F.pixel_unshuffle: [*, C, H*r, W*r] -> [*, C*r*r, H, W]. */
+export function pixelUnshuffle(x: Tensor, downscaleFactor: number): Tensor {
+  const r = downscaleFactor;
+  if (x.dim() < 3) throw new RuntimeError(`pixel_unshuffle expects input to have at least 3 dimensions, but got input with ${x.dim()} dimension(s)`);
+  const [c, h, w] = x.shape.slice(-3);
+  if (h % r !== 0) throw new RuntimeError(`pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)=${h} is not divisible by ${r}`);
+  if (w % r !== 0) throw new RuntimeError(`pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)=${w} is not divisible by ${r}`);
+  const lead = x.shape.slice(0, -3);
+  const k = lead.length;
+  const perm = [...lead.map((_, i) => i), k, k + 2, k + 4, k + 1, k + 3];
+  return x.reshape([...lead, c, h / r, r, w / r, r]).permute(perm).reshape([...lead, c * r * r, h / r, w / r]);
+}

@@ -1,0 +1,143 @@
+// nn.Conv1d, nn.Conv2d, nn.ConvTranspose1d, nn.ConvTranspose2d: parameters in PyTorch's
+// layout (weight [out, in/groups, ...k] for conv, [in, out/groups, ...k] for transposed) and
+// PyTorch's initialisation (kaiming_uniform_(a=sqrt(5)), bias U(-1/sqrt(fan_in), +)).
+import type { DType } from "../../dtype.ts";
+import { RuntimeError, ValueError } from "../../errors.ts";
+import { emptyTensor } from "../../ops/creation.ts";
+import type { Tensor } from "../../tensor.ts";
+import { conv1d, conv2d, convTranspose1d, convTranspose2d, tuple } from "../functional/conv.ts";
+import type { Pair } from "../../ops/conv.ts";
+import * as init from "../init.ts";
+import { Module } from "../module.ts";
+import { Parameter } from "../parameter.ts";
+
+export interface ConvModuleOptions {
+  stride?: Pair;
+  padding?: Pair | "same" | "valid";
+  dilation?: Pair;
+  groups?: number;
+  bias?: boolean;
+  /** Only "zeros" is supported. */
+  paddingMode?: "zeros";
+  dtype?: DType;
+}
+export interface ConvTransposeModuleOptions {
+  stride?: Pair;
+  padding?: Pair;
+  outputPadding?: Pair;
+  groups?: number;
+  bias?: boolean;
+  dilation?: Pair;
+  dtype?: DType;
+}
+
+const fmtTuple = (a: readonly number[]): string => `(${a.join(", ")}${a.length === 1 ? "," : ""})`;
+
+abstract class ConvNd extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[] | "same" | "valid";
+  readonly dilation: number[];
+  readonly groups: number;
+  readonly outputPadding: number[];
+  readonly transposed: boolean;
+  weight: Parameter;
+  bias: Parameter | null;
+
+  protected constructor(nd: number, transposed: boolean, inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvModuleOptions & { outputPadding?: Pair }) {
+    super();
+    const groups = opts.groups ?? 1;
+    if (groups <= 0) throw new ValueError("groups must be a positive integer");
+    if (inChannels % groups !== 0) throw new ValueError("in_channels must be divisible by groups");
+    if (outChannels % groups !== 0) throw new ValueError("out_channels must be divisible by groups");
+    const pm = opts.paddingMode ?? "zeros";
+    if (pm !== "zeros") throw new ValueError(`padding_mode must be 'zeros' (the only mode torch-ts implements), but got padding_mode='${String(pm)}'`);
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    this.kernelSize = tuple(kernelSize, nd, "kernel_size");
+    this.stride = tuple(opts.stride ?? 1, nd, "stride");
+    this.dilation = tuple(opts.dilation ?? 1, nd, "dilation");
+    const padding = opts.padding ?? 0;
+    if (typeof padding === "string") {
+      if (padding !== "same" && padding !== "valid") throw new ValueError(`Invalid padding string '${String(padding)}', should be one of ['valid', 'same']`);
+      if (padding === "same" && this.stride.some((s) => s !== 1)) throw new ValueError("padding='same' is not supported for strided convolutions");
+      this.padding = padding;
+    } else this.padding = tuple(padding, nd, "padding");
+    this.outputPadding = tuple(opts.outputPadding ?? 0, nd, "output_padding");
+    this.groups = groups;
+    this.transposed = transposed;
+    const wShape = transposed ? [inChannels, outChannels / groups, ...this.kernelSize] : [outChannels, inChannels / groups, ...this.kernelSize];
+    this.weight = new Parameter(emptyTensor(wShape, { dtype: opts.dtype }));
+    this.bias = opts.bias === false ? null : new Parameter(emptyTensor([outChannels], { dtype: opts.dtype }));
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    if (this.bias) {
+      const [fanIn] = init.calculateFanInAndFanOut(this.weight);
+      if (fanIn !== 0) {
+        const bound = 1 / Math.sqrt(fanIn);
+        init.uniform_(this.bias, -bound, bound);
+      }
+    }
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${fmtTuple(this.kernelSize)}, stride=${fmtTuple(this.stride)}`;
+    const pad = this.padding;
+    if (typeof pad === "string") s += `, padding=${pad}`;
+    else if (pad.some((p) => p !== 0)) s += `, padding=${fmtTuple(pad)}`;
+    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${fmtTuple(this.dilation)}`;
+    if (this.outputPadding.some((p) => p !== 0)) s += `, output_padding=${fmtTuple(this.outputPadding)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (this.bias === null) s += ", bias=False";
+    return s;
+  }
+
+  protected convOptions() {
+    return { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
+  }
+  protected transposeOptions() {
+    if (typeof this.padding === "string") throw new RuntimeError("Only 'zeros' padding mode is supported for ConvTranspose");
+    return { stride: this.stride, padding: this.padding, outputPadding: this.outputPadding, dilation: this.dilation, groups: this.groups };
+  }
+}
+
+export class Conv1d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvModuleOptions = {}) {
+    super(1, false, inChannels, outChannels, kernelSize, opts);
+  }
+  override forward(x: Tensor): Tensor {
+    return conv1d(x, this.weight, this.bias, this.convOptions());
+  }
+}
+
+export class Conv2d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvModuleOptions = {}) {
+    super(2, false, inChannels, outChannels, kernelSize, opts);
+  }
+  override forward(x: Tensor): Tensor {
+    return conv2d(x, this.weight, this.bias, this.convOptions());
+  }
+}
+
+export class ConvTranspose1d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvTransposeModuleOptions = {}) {
+    super(1, true, inChannels, outChannels, kernelSize, opts);
+  }
+  override forward(x: Tensor): Tensor {
+    return convTranspose1d(x, this.weight, this.bias, this.transposeOptions());
+  }
+}
+
+export class ConvTranspose2d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvTransposeModuleOptions = {}) {
+    super(2, true, inChannels, outChannels, kernelSize, opts);
+  }
+  override forward(x: Tensor): Tensor {
+    return convTranspose2d(x, this.weight, this.bias, this.transposeOptions());
+  }
+}

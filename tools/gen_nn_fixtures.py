@@ -1,0 +1,424 @@
+#!/usr/bin/python3
+"""Writes the nn fixtures that test/nn/*.test.ts compare torch-ts against (PyTorch 1.13).
+
+    /usr/bin/python3 tools/gen_nn_fixtures.py
+
+Files (test/fixtures/):
+  nn_modules.json     per layer: the module's state dict (before and after the forward pass),
+                      inputs, outputs, a fixed upstream gradient, and the gradients of the
+                      inputs and of every parameter; each case in float64 and float32
+  nn_functional.json  per functional form (F.*): float64 inputs, output and input gradients
+                      (the TypeScript side also runs its float64 gradcheck on these)
+  nn_dropout.json     dropout outputs after torch.manual_seed(seed): the masks must match
+  nn_errors.json      PyTorch's error messages for wrong input shapes
+
+Tensors are {"shape", "dtype", "data"} (flat row-major; floats by repr, which round-trips;
+NaN/inf as strings). PyTorch's int64 index tensors are written as "int32" (torch-ts's index
+dtype) except where the tensor is an int64 buffer (num_batches_tracked), written as "int64".
+Module cases name the layer; test/nn/module-table.ts builds the same layer in torch-ts.
+"""
+import json
+import math
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+OUT = Path(__file__).resolve().parent.parent / "test" / "fixtures"
+torch.set_printoptions(precision=10)
+
+
+def enc(t, int64=False):
+    t = t.detach()
+    if t.dtype in (torch.float32, torch.float64):
+        vals = []
+        for v in t.double().reshape(-1).tolist():
+            vals.append("nan" if math.isnan(v) else ("inf" if v == math.inf else ("-inf" if v == -math.inf else v)))
+        return {"shape": list(t.shape), "dtype": "float64" if t.dtype == torch.float64 else "float32", "data": vals}
+    if t.dtype == torch.bool:
+        return {"shape": list(t.shape), "dtype": "bool", "data": t.reshape(-1).tolist()}
+    return {"shape": list(t.shape), "dtype": "int64" if int64 else "int32", "data": t.reshape(-1).tolist()}
+
+
+class In:
+    """An input: kind of values, shape, whether gradients are taken with respect to it."""
+
+    def __init__(self, kind, *shape, grad=None, high=None, scale=1.0, ignore=None):
+        self.kind, self.shape, self.high, self.scale, self.ignore = kind, list(shape), high, scale, ignore
+        self.grad = kind in ("randn", "prob", "pos", "logprobs", "probs") if grad is None else grad
+
+    def make(self, g):
+        s = self.shape
+        if self.kind == "randn":
+            return torch.randn(s, generator=g, dtype=torch.float64) * self.scale
+        if self.kind == "pos":
+            return torch.rand(s, generator=g, dtype=torch.float64) * 2 * self.scale + 0.1
+        if self.kind == "prob":
+            return torch.rand(s, generator=g, dtype=torch.float64) * 0.9 + 0.05
+        if self.kind == "binary":
+            return (torch.rand(s, generator=g, dtype=torch.float64) > 0.5).double()
+        if self.kind == "sign":
+            return (torch.rand(s, generator=g, dtype=torch.float64) > 0.5).double() * 2 - 1
+        if self.kind == "probs":
+            return torch.softmax(torch.randn(s, generator=g, dtype=torch.float64), dim=1 if len(s) > 1 else 0)
+        if self.kind == "logprobs":
+            return torch.log_softmax(torch.randn(s, generator=g, dtype=torch.float64), dim=-1)
+        if self.kind == "index":
+            t = torch.randint(0, self.high, s, generator=g)
+            if self.ignore is not None:
+                t.view(-1)[::3] = self.ignore
+            return t
+        raise ValueError(self.kind)
+
+
+def cast(t, dtype):
+    return t.to(dtype) if t.is_floating_point() else t
+
+
+def randomize(module, g):
+    """Random parameters and float buffers (running_var kept positive), so eval paths are nontrivial."""
+    with torch.no_grad():
+        for name, t in list(module.named_parameters()) + list(module.named_buffers()):
+            if not t.is_floating_point():
+                continue
+            if name.endswith("running_var") or name.endswith("weight") and isinstance(module, (nn.CrossEntropyLoss, nn.NLLLoss, nn.BCELoss, nn.BCEWithLogitsLoss)) or name.endswith("pos_weight"):
+                t.copy_(torch.rand(t.shape, generator=g, dtype=torch.float64) + 0.5)
+            else:
+                t.copy_(torch.randn(t.shape, generator=g, dtype=torch.float64) * 0.5)
+
+
+class RMSNormRef(nn.Module):
+    """torch 1.13 has no nn.RMSNorm; this is PyTorch 2.4's definition (eps None: finfo(dtype).eps)."""
+
+    def __init__(self, shape, eps=None):
+        super().__init__()
+        self.shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(self.shape))
+
+    def forward(self, x):
+        dims = tuple(range(-len(self.shape), 0))
+        eps = self.eps if self.eps is not None else torch.finfo(x.dtype).eps
+        return x * torch.rsqrt(x.pow(2).mean(dims, keepdim=True) + eps) * self.weight
+
+
+MODULES = []
+
+
+def mcase(name, make, inputs, eval_mode=False):
+    MODULES.append((name, make, inputs, eval_mode))
+
+
+# ---- convolution
+mcase("Conv1d", lambda: nn.Conv1d(3, 4, 3, stride=2, padding=1), [In("randn", 2, 3, 9)])
+mcase("Conv1d.same_dilated_groups", lambda: nn.Conv1d(2, 4, 4, padding="same", dilation=2, groups=2), [In("randn", 2, 2, 7)])
+mcase("Conv2d", lambda: nn.Conv2d(3, 4, 3), [In("randn", 2, 3, 6, 6)])
+mcase("Conv2d.strided_padded_dilated_groups", lambda: nn.Conv2d(4, 6, (3, 2), stride=(2, 1), padding=(1, 2), dilation=(1, 2), groups=2), [In("randn", 2, 4, 7, 6)])
+mcase("Conv2d.same_nobias", lambda: nn.Conv2d(2, 3, 4, padding="same", bias=False), [In("randn", 1, 2, 5, 6)])
+mcase("Conv2d.valid_unbatched", lambda: nn.Conv2d(2, 3, 3, padding="valid"), [In("randn", 2, 5, 5)])
+mcase("Conv2d.depthwise", lambda: nn.Conv2d(3, 6, 3, padding=1, groups=3), [In("randn", 2, 3, 4, 4)])
+mcase("ConvTranspose1d", lambda: nn.ConvTranspose1d(3, 2, 3, stride=2, padding=1, output_padding=1), [In("randn", 2, 3, 5)])
+mcase("ConvTranspose2d", lambda: nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2), [In("randn", 2, 4, 4, 5)])
+mcase("ConvTranspose2d.dilated_nobias", lambda: nn.ConvTranspose2d(2, 3, (2, 3), stride=(1, 2), dilation=(2, 1), bias=False), [In("randn", 1, 2, 3, 4)])
+# ---- pooling
+mcase("MaxPool1d", lambda: nn.MaxPool1d(3, stride=2, padding=1), [In("randn", 2, 3, 9)])
+mcase("MaxPool2d", lambda: nn.MaxPool2d(2), [In("randn", 2, 3, 6, 6)])
+mcase("MaxPool2d.ceil_padded", lambda: nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True), [In("randn", 2, 2, 8, 7)])
+mcase("MaxPool2d.dilated_indices", lambda: nn.MaxPool2d(2, stride=1, dilation=2, return_indices=True), [In("randn", 1, 2, 6, 6)])
+mcase("MaxPool2d.unbatched", lambda: nn.MaxPool2d((2, 3), stride=(2, 1)), [In("randn", 2, 5, 6)])
+mcase("AvgPool1d", lambda: nn.AvgPool1d(3, stride=2, padding=1, count_include_pad=False), [In("randn", 2, 3, 8)])
+mcase("AvgPool2d", lambda: nn.AvgPool2d(2), [In("randn", 2, 3, 6, 6)])
+mcase("AvgPool2d.ceil_padded", lambda: nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True), [In("randn", 2, 2, 8, 7)])
+mcase("AvgPool2d.ceil_exclude_pad", lambda: nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True, count_include_pad=False), [In("randn", 2, 2, 8, 7)])
+mcase("AvgPool2d.divisor", lambda: nn.AvgPool2d(2, stride=1, divisor_override=3), [In("randn", 1, 2, 4, 5)])
+mcase("AdaptiveAvgPool1d", lambda: nn.AdaptiveAvgPool1d(4), [In("randn", 2, 3, 10)])
+mcase("AdaptiveAvgPool2d", lambda: nn.AdaptiveAvgPool2d((3, 2)), [In("randn", 2, 3, 7, 5)])
+mcase("AdaptiveAvgPool2d.none", lambda: nn.AdaptiveAvgPool2d((None, 3)), [In("randn", 1, 2, 4, 7)])
+mcase("AdaptiveMaxPool1d", lambda: nn.AdaptiveMaxPool1d(3), [In("randn", 2, 2, 7)])
+mcase("AdaptiveMaxPool2d.indices", lambda: nn.AdaptiveMaxPool2d((3, 4), return_indices=True), [In("randn", 2, 2, 7, 9)])
+# ---- normalization
+mcase("BatchNorm1d", lambda: nn.BatchNorm1d(4), [In("randn", 6, 4)])
+mcase("BatchNorm1d.3d", lambda: nn.BatchNorm1d(3, momentum=0.3), [In("randn", 4, 3, 5)])
+mcase("BatchNorm1d.noaffine_notrack", lambda: nn.BatchNorm1d(3, affine=False, track_running_stats=False), [In("randn", 5, 3)])
+mcase("BatchNorm2d", lambda: nn.BatchNorm2d(3), [In("randn", 4, 3, 3, 3)])
+mcase("BatchNorm2d.eval", lambda: nn.BatchNorm2d(3, eps=1e-3), [In("randn", 2, 3, 3, 3)], eval_mode=True)
+mcase("BatchNorm2d.cumulative", lambda: nn.BatchNorm2d(2, momentum=None), [In("randn", 3, 2, 2, 3)])
+mcase("LayerNorm", lambda: nn.LayerNorm((3, 4)), [In("randn", 2, 5, 3, 4)])
+mcase("LayerNorm.noaffine", lambda: nn.LayerNorm(5, eps=1e-3, elementwise_affine=False), [In("randn", 3, 5)])
+mcase("GroupNorm", lambda: nn.GroupNorm(2, 6), [In("randn", 3, 6, 4)])
+mcase("GroupNorm.instance", lambda: nn.GroupNorm(3, 3, eps=1e-4), [In("randn", 2, 3, 2, 2)])
+mcase("RMSNorm", lambda: RMSNormRef((2, 3)), [In("randn", 4, 2, 3)])
+mcase("RMSNorm.eps", lambda: RMSNormRef(5, eps=1e-5), [In("randn", 3, 5)])
+# ---- dropout (eval: identity), embedding, upsampling
+mcase("Dropout.eval", lambda: nn.Dropout(0.3), [In("randn", 3, 4)], eval_mode=True)
+mcase("Embedding", lambda: nn.Embedding(10, 4), [In("index", 3, 5, high=10)])
+mcase("Embedding.padding", lambda: nn.Embedding(6, 3, padding_idx=2), [In("index", 4, 3, high=6, ignore=2)])
+mcase("Upsample.nearest_x2", lambda: nn.Upsample(scale_factor=2, mode="nearest"), [In("randn", 1, 2, 3, 4)])
+mcase("Upsample.nearest_size", lambda: nn.Upsample(size=(5, 7), mode="nearest"), [In("randn", 1, 2, 3, 4)])
+mcase("Upsample.bilinear", lambda: nn.Upsample(scale_factor=1.5, mode="bilinear", align_corners=False), [In("randn", 2, 2, 4, 3)])
+mcase("Upsample.bilinear_align", lambda: nn.Upsample(size=(4, 6), mode="bilinear", align_corners=True), [In("randn", 1, 2, 3, 4)])
+mcase("Upsample.linear", lambda: nn.Upsample(scale_factor=2, mode="linear"), [In("randn", 2, 3, 4)])
+mcase("PixelShuffle", lambda: nn.PixelShuffle(2), [In("randn", 1, 8, 3, 3)])
+mcase("PixelUnshuffle", lambda: nn.PixelUnshuffle(2), [In("randn", 1, 2, 4, 6)])
+# ---- activations
+ACT = [
+    ("ReLU", lambda: nn.ReLU(), 1), ("ReLU6", lambda: nn.ReLU6(), 4), ("LeakyReLU", lambda: nn.LeakyReLU(0.2), 1),
+    ("ELU", lambda: nn.ELU(0.7), 1), ("CELU", lambda: nn.CELU(1.3), 1), ("SELU", lambda: nn.SELU(), 1),
+    ("GELU", lambda: nn.GELU(), 2), ("GELU.tanh", lambda: nn.GELU("tanh"), 2), ("SiLU", lambda: nn.SiLU(), 2),
+    ("Mish", lambda: nn.Mish(), 2), ("Softplus", lambda: nn.Softplus(beta=2, threshold=3), 2),
+    ("Softsign", lambda: nn.Softsign(), 2), ("Tanhshrink", lambda: nn.Tanhshrink(), 1),
+    ("Hardtanh", lambda: nn.Hardtanh(-0.5, 1.5), 1), ("Hardswish", lambda: nn.Hardswish(), 3),
+    ("Hardsigmoid", lambda: nn.Hardsigmoid(), 3), ("Hardshrink", lambda: nn.Hardshrink(0.7), 1),
+    ("Softshrink", lambda: nn.Softshrink(0.3), 1), ("Threshold", lambda: nn.Threshold(0.1, -2.0), 1),
+    ("LogSigmoid", lambda: nn.LogSigmoid(), 3), ("Tanh", lambda: nn.Tanh(), 1), ("Sigmoid", lambda: nn.Sigmoid(), 2),
+    ("Softmax", lambda: nn.Softmax(dim=1), 2), ("LogSoftmax", lambda: nn.LogSoftmax(dim=-1), 2),
+    ("Softmin", lambda: nn.Softmin(dim=0), 1),
+]
+for name, make, scale in ACT:
+    mcase(name, make, [In("randn", 3, 5, scale=scale)])
+mcase("GLU", lambda: nn.GLU(dim=1), [In("randn", 3, 6)])
+mcase("PReLU", lambda: nn.PReLU(3), [In("randn", 2, 3, 4)])
+mcase("PReLU.shared", lambda: nn.PReLU(), [In("randn", 4, 5)])
+# ---- losses
+mcase("L1Loss", lambda: nn.L1Loss(), [In("randn", 3, 4), In("randn", 3, 4, grad=False)])
+mcase("MSELoss.sum", lambda: nn.MSELoss(reduction="sum"), [In("randn", 3, 4), In("randn", 3, 4)])
+mcase("SmoothL1Loss", lambda: nn.SmoothL1Loss(beta=0.5), [In("randn", 3, 4), In("randn", 3, 4, grad=False)])
+mcase("HuberLoss", lambda: nn.HuberLoss(delta=0.7, reduction="none"), [In("randn", 3, 4), In("randn", 3, 4, grad=False)])
+mcase("CrossEntropyLoss", lambda: nn.CrossEntropyLoss(), [In("randn", 4, 5), In("index", 4, high=5)])
+mcase("CrossEntropyLoss.weight_ignore", lambda: nn.CrossEntropyLoss(weight=torch.ones(5), ignore_index=1), [In("randn", 6, 5), In("index", 6, high=5, ignore=1)])
+mcase("CrossEntropyLoss.smoothing", lambda: nn.CrossEntropyLoss(label_smoothing=0.1, ignore_index=3), [In("randn", 6, 5), In("index", 6, high=5, ignore=3)])
+mcase("CrossEntropyLoss.smoothing_weight", lambda: nn.CrossEntropyLoss(weight=torch.ones(5), label_smoothing=0.2, ignore_index=0), [In("randn", 6, 5), In("index", 6, high=5, ignore=0)])
+mcase("CrossEntropyLoss.smoothing_sum", lambda: nn.CrossEntropyLoss(label_smoothing=0.3, reduction="sum"), [In("randn", 4, 3), In("index", 4, high=3)])
+mcase("CrossEntropyLoss.spatial", lambda: nn.CrossEntropyLoss(reduction="none"), [In("randn", 2, 4, 3, 3), In("index", 2, 3, 3, high=4)])
+mcase("CrossEntropyLoss.spatial_mean", lambda: nn.CrossEntropyLoss(weight=torch.ones(4)), [In("randn", 2, 4, 3), In("index", 2, 3, high=4)])
+mcase("CrossEntropyLoss.probs", lambda: nn.CrossEntropyLoss(label_smoothing=0.2), [In("randn", 3, 4), In("probs", 3, 4, grad=False)])
+mcase("CrossEntropyLoss.probs_weight", lambda: nn.CrossEntropyLoss(weight=torch.ones(4), reduction="sum"), [In("randn", 3, 4), In("probs", 3, 4, grad=False)])
+mcase("NLLLoss", lambda: nn.NLLLoss(weight=torch.ones(4), reduction="sum"), [In("logprobs", 5, 4), In("index", 5, high=4)])
+mcase("NLLLoss.mean_ignore", lambda: nn.NLLLoss(weight=torch.ones(4), ignore_index=2), [In("logprobs", 5, 4), In("index", 5, high=4, ignore=2)])
+mcase("BCELoss", lambda: nn.BCELoss(weight=torch.ones(3, 4)), [In("prob", 3, 4), In("prob", 3, 4, grad=False)])
+mcase("BCEWithLogitsLoss.pos_weight", lambda: nn.BCEWithLogitsLoss(pos_weight=torch.ones(4)), [In("randn", 3, 4, scale=3), In("binary", 3, 4)])
+mcase("BCEWithLogitsLoss.weight_none", lambda: nn.BCEWithLogitsLoss(weight=torch.ones(4), reduction="none"), [In("randn", 3, 4, scale=3), In("prob", 3, 4, grad=False)])
+mcase("KLDivLoss.batchmean", lambda: nn.KLDivLoss(reduction="batchmean"), [In("logprobs", 3, 4), In("probs", 3, 4, grad=False)])
+mcase("KLDivLoss.log_target", lambda: nn.KLDivLoss(reduction="sum", log_target=True), [In("logprobs", 3, 4), In("logprobs", 3, 4, grad=False)])
+mcase("CosineEmbeddingLoss", lambda: nn.CosineEmbeddingLoss(margin=0.2), [In("randn", 6, 5), In("randn", 6, 5), In("sign", 6)])
+mcase("MarginRankingLoss", lambda: nn.MarginRankingLoss(margin=0.3), [In("randn", 6), In("randn", 6), In("sign", 6)])
+mcase("TripletMarginLoss", lambda: nn.TripletMarginLoss(margin=0.5), [In("randn", 4, 5), In("randn", 4, 5), In("randn", 4, 5)])
+mcase("TripletMarginLoss.swap_p1", lambda: nn.TripletMarginLoss(margin=2.0, p=1, swap=True, reduction="none"), [In("randn", 4, 5), In("randn", 4, 5), In("randn", 4, 5)])
+mcase("SoftMarginLoss", lambda: nn.SoftMarginLoss(), [In("randn", 3, 4), In("sign", 3, 4)])
+mcase("HingeEmbeddingLoss", lambda: nn.HingeEmbeddingLoss(margin=0.5), [In("randn", 3, 4), In("sign", 3, 4)])
+mcase("PoissonNLLLoss.full", lambda: nn.PoissonNLLLoss(full=True), [In("randn", 3, 4), In("pos", 3, 4, grad=False, scale=2)])
+
+
+def run_module(name, make, specs, eval_mode, seed):
+    g = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
+    m64 = make().double()
+    randomize(m64, g)
+    raw = [s.make(g) for s in specs]
+    cases = []
+    for dt in (torch.float64, torch.float32):
+        m = make().to(dt)
+        m.load_state_dict({k: cast(v, dt) for k, v in m64.state_dict().items()})
+        if eval_mode:
+            m.eval()
+        before = {k: enc(v, int64=not v.is_floating_point()) for k, v in m.state_dict().items()}
+        xs = [cast(r, dt).clone().requires_grad_(s.grad) for r, s in zip(raw, specs)]
+        out = m(*xs)
+        outs = list(out) if isinstance(out, tuple) else [out]
+        float_outs = [o for o in outs if o.is_floating_point()]
+        gouts = [torch.randn(o.shape, generator=g, dtype=torch.float64).to(dt) for o in float_outs]
+        leaves = [x for x in xs if x.requires_grad] + [p for _, p in m.named_parameters()]
+        grads = torch.autograd.grad(float_outs, leaves, gouts, allow_unused=True) if leaves else []
+        ngrad_in = sum(1 for x in xs if x.requires_grad)
+        in_grads, p_grads = grads[:ngrad_in], grads[ngrad_in:]
+        gi = iter(in_grads)
+        cases.append({
+            "name": name, "dtype": "float64" if dt == torch.float64 else "float32", "eval": eval_mode,
+            "stateDict": before,
+            "inputs": [dict(enc(x), requiresGrad=s.grad) for x, s in zip(xs, specs)],
+            "outputs": [enc(o) for o in outs],
+            "gradOutputs": [enc(o) for o in gouts],
+            "inputGrads": [enc(next(gi)) if s.grad else None for s in specs],
+            "paramGrads": {n: (enc(gr) if gr is not None else None) for (n, _), gr in zip(m.named_parameters(), p_grads)},
+            "stateAfter": {k: enc(v, int64=not v.is_floating_point()) for k, v in m.state_dict().items()},
+        })
+    return cases
+
+
+# ---- functional forms: float64 values and gradients; torch-ts also gradchecks each one
+FUNCS = []
+
+
+def fcase(name, fn, inputs, gradcheck=True):
+    """gradcheck=False where the analytical gradient is by definition not the numerical one
+    (embedding's padding_idx rows receive no gradient)."""
+    FUNCS.append((name, fn, inputs, gradcheck))
+
+
+fcase("conv1d", lambda x, w, b: F.conv1d(x, w, b, stride=2, padding=1, dilation=2), [In("randn", 2, 2, 7), In("randn", 3, 2, 2), In("randn", 3)])
+fcase("conv2d", lambda x, w, b: F.conv2d(x, w, b, stride=(1, 2), padding=1), [In("randn", 1, 2, 4, 5), In("randn", 3, 2, 3, 2), In("randn", 3)])
+fcase("conv2d.groups_same", lambda x, w: F.conv2d(x, w, None, padding="same", groups=2), [In("randn", 1, 4, 3, 4), In("randn", 2, 2, 2, 3)])
+fcase("convTranspose1d", lambda x, w, b: F.conv_transpose1d(x, w, b, stride=2, padding=1, output_padding=1), [In("randn", 1, 2, 4), In("randn", 2, 3, 3), In("randn", 3)])
+fcase("convTranspose2d", lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1, groups=2, dilation=1), [In("randn", 1, 4, 2, 3), In("randn", 4, 1, 3, 3), In("randn", 2)])
+fcase("unfold", lambda x: F.unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=(2, 1)), [In("randn", 1, 2, 4, 5)])
+fcase("fold", lambda x: F.fold(x, (4, 5), 2, padding=1, stride=2), [In("randn", 1, 8, 9)])
+fcase("maxPool2d", lambda x: F.max_pool2d(x, 3, stride=2, padding=1, ceil_mode=True), [In("randn", 1, 2, 5, 6)])
+fcase("maxPool1d", lambda x: F.max_pool1d(x, 2, stride=1, dilation=2), [In("randn", 2, 2, 6)])
+fcase("avgPool2d", lambda x: F.avg_pool2d(x, 2, stride=1, padding=1, count_include_pad=False), [In("randn", 1, 2, 3, 4)])
+fcase("avgPool1d", lambda x: F.avg_pool1d(x, 3, stride=2, ceil_mode=True), [In("randn", 2, 2, 6)])
+fcase("adaptiveAvgPool2d", lambda x: F.adaptive_avg_pool2d(x, (2, 3)), [In("randn", 1, 2, 5, 4)])
+fcase("adaptiveMaxPool2d", lambda x: F.adaptive_max_pool2d(x, (3, 2)), [In("randn", 1, 2, 5, 5)])
+fcase("batchNorm.training", lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True, eps=1e-3), [In("randn", 4, 3, 2), In("randn", 3), In("randn", 3)])
+fcase("batchNorm.eval", lambda x, rm, rv, w, b: F.batch_norm(x, rm, rv, w, b, training=False), [In("randn", 3, 2, 2), In("randn", 2, grad=False), In("pos", 2, grad=False), In("randn", 2), In("randn", 2)])
+fcase("layerNorm", lambda x, w, b: F.layer_norm(x, [4], w, b, eps=1e-6), [In("randn", 3, 4), In("randn", 4), In("randn", 4)])
+fcase("groupNorm", lambda x, w, b: F.group_norm(x, 2, w, b), [In("randn", 2, 4, 3), In("randn", 4), In("randn", 4)])
+fcase("instanceNorm", lambda x: F.instance_norm(x), [In("randn", 2, 3, 4)])
+fcase("normalize", lambda x: F.normalize(x, p=2.0, dim=1), [In("randn", 3, 4)])
+fcase("embedding.padding", lambda w: F.embedding(torch.tensor([[0, 2, 1], [2, 3, 0]]), w, padding_idx=2), [In("randn", 4, 3)], gradcheck=False)
+fcase("interpolate.bilinear", lambda x: F.interpolate(x, size=(3, 5), mode="bilinear", align_corners=False), [In("randn", 1, 2, 2, 3)])
+fcase("interpolate.nearest", lambda x: F.interpolate(x, scale_factor=(1.5, 2.5), mode="nearest"), [In("randn", 1, 1, 3, 2)])
+fcase("pixelShuffle", lambda x: F.pixel_shuffle(x, 2), [In("randn", 1, 4, 2, 3)])
+fcase("gelu", lambda x: F.gelu(x), [In("randn", 3, 4, scale=2)])
+fcase("gelu.tanh", lambda x: F.gelu(x, approximate="tanh"), [In("randn", 3, 4, scale=2)])
+fcase("leakyRelu", lambda x: F.leaky_relu(x, 0.1), [In("randn", 3, 4)])
+fcase("elu", lambda x: F.elu(x, 1.5), [In("randn", 3, 4)])
+fcase("selu", lambda x: F.selu(x), [In("randn", 3, 4)])
+fcase("celu", lambda x: F.celu(x, 0.5), [In("randn", 3, 4)])
+fcase("silu", lambda x: F.silu(x), [In("randn", 3, 4)])
+fcase("mish", lambda x: F.mish(x), [In("randn", 3, 4)])
+fcase("softplus", lambda x: F.softplus(x, beta=0.5, threshold=1.0), [In("randn", 3, 4, scale=3)])
+fcase("softsign", lambda x: F.softsign(x), [In("randn", 3, 4)])
+fcase("hardtanh", lambda x: F.hardtanh(x, -0.7, 0.4), [In("randn", 3, 4)])
+fcase("hardswish", lambda x: F.hardswish(x), [In("randn", 3, 4, scale=3)])
+fcase("hardsigmoid", lambda x: F.hardsigmoid(x), [In("randn", 3, 4, scale=3)])
+fcase("relu6", lambda x: F.relu6(x), [In("randn", 3, 4, scale=4)])
+fcase("logsigmoid", lambda x: F.logsigmoid(x), [In("randn", 3, 4, scale=3)])
+fcase("prelu", lambda x, w: F.prelu(x, w), [In("randn", 2, 3, 2), In("randn", 3)])
+fcase("glu", lambda x: F.glu(x, 0), [In("randn", 4, 3)])
+fcase("softmax", lambda x: F.softmax(x, 1), [In("randn", 3, 4)])
+fcase("logSoftmax", lambda x: F.log_softmax(x, 0), [In("randn", 3, 4)])
+fcase("crossEntropy", lambda x: F.cross_entropy(x, torch.tensor([1, 0, 3]), label_smoothing=0.1), [In("randn", 3, 4)])
+fcase("crossEntropy.weight", lambda x, w: F.cross_entropy(x, torch.tensor([1, 0, 3]), weight=w.abs() + 0.1), [In("randn", 3, 4), In("randn", 4, grad=False)])
+fcase("crossEntropy.probs", lambda x, t: F.cross_entropy(x, t), [In("randn", 3, 4), In("probs", 3, 4)])
+fcase("nllLoss", lambda x: F.nll_loss(x, torch.tensor([[1, 0], [2, 2]]), ignore_index=0), [In("randn", 2, 3, 2)])
+fcase("l1Loss", lambda x, y: F.l1_loss(x, y), [In("randn", 3, 4), In("randn", 3, 4)])
+fcase("mseLoss", lambda x, y: F.mse_loss(x, y, reduction="sum"), [In("randn", 3, 4), In("randn", 3, 4)])
+fcase("smoothL1Loss", lambda x, y: F.smooth_l1_loss(x, y, beta=0.8), [In("randn", 3, 4), In("randn", 3, 4)])
+fcase("huberLoss", lambda x, y: F.huber_loss(x, y, delta=0.5), [In("randn", 3, 4), In("randn", 3, 4)])
+fcase("binaryCrossEntropy", lambda x, y: F.binary_cross_entropy(x, y), [In("prob", 3, 4), In("prob", 3, 4, grad=False)])
+fcase("binaryCrossEntropyWithLogits", lambda x, y, pw: F.binary_cross_entropy_with_logits(x, y, pos_weight=pw), [In("randn", 3, 4, scale=2), In("prob", 3, 4, grad=False), In("pos", 4, grad=False)])
+fcase("klDiv", lambda x, y: F.kl_div(x, y, reduction="batchmean"), [In("logprobs", 3, 4), In("probs", 3, 4)])
+fcase("klDiv.logTarget", lambda x, y: F.kl_div(x, y, reduction="mean", log_target=True), [In("logprobs", 3, 4), In("logprobs", 3, 4)])
+fcase("cosineEmbeddingLoss", lambda a, b: F.cosine_embedding_loss(a, b, torch.tensor([1.0, -1.0, -1.0]), margin=-0.5), [In("randn", 3, 4), In("randn", 3, 4)])
+fcase("marginRankingLoss", lambda a, b: F.margin_ranking_loss(a, b, torch.tensor([1.0, -1.0, 1.0, -1.0]), margin=0.1), [In("randn", 4), In("randn", 4)])
+fcase("tripletMarginLoss", lambda a, p, n: F.triplet_margin_loss(a, p, n, margin=3.0, p=3), [In("randn", 3, 4), In("randn", 3, 4), In("randn", 3, 4)])
+
+
+def run_func(name, fn, specs, check, seed):
+    g = torch.Generator().manual_seed(seed)
+    xs = [s.make(g).requires_grad_(s.grad) if s.kind != "index" else s.make(g) for s in specs]
+    out = fn(*xs)
+    gout = torch.randn(out.shape, generator=g, dtype=torch.float64)
+    leaves = [x for x in xs if x.requires_grad]
+    grads = iter(torch.autograd.grad(out, leaves, gout))
+    # PyTorch's own gradcheck agrees at these points (no kinks or ties within eps).
+    try:
+        if check:
+            torch.autograd.gradcheck(lambda *ls: fn(*_sub(xs, leaves, ls)), leaves)
+    except Exception as e:
+        raise AssertionError(f"PyTorch's gradcheck fails for {name}") from e
+    return {
+        "name": name,
+        "inputs": [dict(enc(x), requiresGrad=s.grad) for x, s in zip(xs, specs)],
+        "output": enc(out), "gradOutput": enc(gout),
+        "grads": [enc(next(grads)) if s.grad else None for s in specs],
+        "fn": fn, "gradcheck": check,
+    }
+
+
+def _sub(xs, leaves, ls):
+    it = iter(ls)
+    return [next(it) if x.requires_grad else x for x in xs]
+
+
+# ---- dropout: same seed, same mask
+def dropout_cases():
+    out = []
+    for i, (fn, shape, p, dt) in enumerate([
+        ("dropout", (4, 5), 0.3, torch.float32), ("dropout", (3, 7), 0.5, torch.float64),
+        ("dropout", (1000,), 0.2, torch.float32), ("dropout2d", (2, 3, 2, 2), 0.5, torch.float32),
+        ("dropout1d", (2, 4, 3), 0.25, torch.float64), ("module", (5, 6), 0.4, torch.float32),
+    ]):
+        g = torch.Generator().manual_seed(100 + i)
+        x = torch.randn(shape, generator=g, dtype=torch.float64).to(dt)
+        seed = 1234 + i
+        torch.manual_seed(seed)
+        if fn == "dropout":
+            y = F.dropout(x, p=p, training=True)
+        elif fn == "dropout2d":
+            y = F.dropout2d(x, p=p, training=True)
+        elif fn == "dropout1d":
+            y = F.dropout1d(x, p=p, training=True)
+        else:
+            y = nn.Dropout(p)(x)
+        out.append({"name": f"{fn}.{i}", "fn": fn, "p": p, "seed": seed, "input": enc(x), "output": enc(y)})
+    return out
+
+
+# ---- error messages for wrong shapes
+ERRORS = [
+    ("conv2d.channels", lambda: nn.Conv2d(3, 8, 3)(torch.randn(2, 4, 5, 5))),
+    ("conv2d.dims", lambda: nn.Conv2d(3, 8, 3)(torch.randn(2, 3))),
+    ("conv2d.kernel_too_big", lambda: nn.Conv2d(3, 8, 5)(torch.randn(1, 3, 3, 3))),
+    ("conv2d.groups_channels", lambda: nn.Conv2d(4, 6, 3, groups=2)(torch.randn(1, 6, 5, 5))),
+    ("conv1d.channels_unbatched", lambda: nn.Conv1d(2, 3, 2)(torch.randn(3, 5))),
+    ("convTranspose2d.channels", lambda: nn.ConvTranspose2d(4, 2, 3)(torch.randn(1, 3, 5, 5))),
+    ("maxPool2d.pad", lambda: F.max_pool2d(torch.randn(1, 1, 5, 5), 2, padding=2)),
+    ("maxPool2d.too_small", lambda: F.max_pool2d(torch.randn(1, 2, 2, 2), 3)),
+    ("batchNorm2d.dims", lambda: nn.BatchNorm2d(3)(torch.randn(2, 3, 4))),
+    ("batchNorm1d.dims", lambda: nn.BatchNorm1d(3)(torch.randn(2, 3, 4, 4))),
+    ("batchNorm.channels", lambda: nn.BatchNorm1d(3)(torch.randn(4, 5))),
+    ("batchNorm.one_value", lambda: nn.BatchNorm1d(3)(torch.randn(1, 3))),
+    ("layerNorm.shape", lambda: nn.LayerNorm(4)(torch.randn(2, 3, 5))),
+    ("groupNorm.divisible", lambda: F.group_norm(torch.randn(2, 6, 4), 4)),
+    ("embedding.range", lambda: nn.Embedding(5, 2)(torch.tensor([1, 5]))),
+    ("embedding.float", lambda: nn.Embedding(5, 2)(torch.tensor([1.0]))),
+    ("crossEntropy.batch", lambda: F.cross_entropy(torch.randn(3, 4), torch.tensor([1, 2]))),
+    ("crossEntropy.target_oob", lambda: F.cross_entropy(torch.randn(2, 4), torch.tensor([1, 4]))),
+    ("bce.range", lambda: F.binary_cross_entropy(torch.tensor([0.5, 1.5]), torch.tensor([1.0, 0.0]))),
+    ("bceWithLogits.size", lambda: F.binary_cross_entropy_with_logits(torch.randn(3), torch.randn(4))),
+    ("dropout.p", lambda: F.dropout(torch.randn(3), p=1.5)),
+    ("pixelShuffle.channels", lambda: F.pixel_shuffle(torch.randn(1, 6, 2, 2), 2)),
+    ("prelu.channels", lambda: nn.PReLU(3)(torch.randn(2, 4, 5))),
+]
+
+
+def error_cases():
+    out = []
+    for name, fn in ERRORS:
+        try:
+            fn()
+        except Exception as e:  # noqa: BLE001 - we record whatever PyTorch raises
+            out.append({"name": name, "type": type(e).__name__, "message": str(e)})
+            continue
+        raise AssertionError(f"{name}: no error")
+    return out
+
+
+def main():
+    mods = []
+    for i, (name, make, specs, ev) in enumerate(MODULES):
+        mods.extend(run_module(name, make, specs, ev, 1000 + i))
+    funcs = [run_func(n, fn, specs, check, 5000 + i) for i, (n, fn, specs, check) in enumerate(FUNCS)]
+    for f in funcs:
+        del f["fn"]
+    OUT.mkdir(parents=True, exist_ok=True)
+    for fname, cases in (("nn_modules.json", mods), ("nn_functional.json", funcs),
+                         ("nn_dropout.json", dropout_cases()), ("nn_errors.json", error_cases())):
+        (OUT / fname).write_text(json.dumps({"torch": torch.__version__, "cases": cases}, separators=(",", ":")) + "\n")
+        print(fname, len(cases))
+
+
+if __name__ == "__main__":
+    main()
