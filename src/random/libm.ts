@@ -1,8 +1,8 @@
 // The double-precision log / sin / cos used by PyTorch's scalar normal and exponential
-// kernels come from the C library (glibc's libm on Linux). glibc is not correctly rounded
-// and neither is V8's fdlibm-derived Math.log/sin/cos; the two disagree in the last bit for
-// a few percent of inputs. Every caller goes through these three functions so that an exact
-// glibc port can replace them in one place (see docs/RANDOM.md, "Known limits").
-export const log: (x: number) => number = Math.log;
-export const sin: (x: number) => number = Math.sin;
-export const cos: (x: number) => number = Math.cos;
+// kernels. PyTorch 1.13.1 on Debian/x86-64 gets them from glibc 2.36's libm, which on CPUs
+// with FMA runs __log_fma, __sin_fma and __cos_fma. Neither glibc nor V8's fdlibm-derived
+// Math.log/sin/cos is correctly rounded and the two disagree in the last bit for a few
+// percent of inputs, so these are bit-exact ports of the glibc functions (src/random/libm/;
+// test/libm.test.ts checks them against the real libm). Every caller goes through here.
+export { log } from "./libm/log.ts";
+export { sin, cos } from "./libm/sincos.ts";
