@@ -185,3 +185,23 @@ test("type promotion follows torch.result_type", () => {
   assert.equal(torch.tensor([true]).add(1).dtype, "int32");
   assert.throws(() => i.mul_(1.5), /result type Float can't be cast to the desired output type Int/);
 });
+
+test("slice/select gradients accumulate piecewise into one buffer (unbind over a sequence)", () => {
+  const x = torch.arange(12, { dtype: "float64" }).reshape(4, 3).requiresGrad_();
+  const steps = x.unbind(0);
+  let y = steps[0].mul(1);
+  for (let t = 1; t < steps.length; t++) y = y.add(steps[t].mul(t + 1));
+  y = y.add(steps[2].mul(10)).add(x.slice(0, 0, null, 2).sum(0)).add(x.mul(100).sum(0));
+  y.sum().backward();
+  assert.deepEqual(x.grad!.tolist(), [
+    [102, 102, 102],
+    [102, 102, 102],
+    [114, 114, 114],
+    [104, 104, 104],
+  ]);
+  // the same under createGraph (embedSlice path) gives the same values and a differentiable graph
+  const z = torch.arange(12, { dtype: "float64" }).reshape(4, 3).requiresGrad_();
+  const [g] = torch.autograd.grad(z.unbind(0)[2].pow(2).sum(), [z], { createGraph: true });
+  assert.deepEqual(g!.tolist(), [[0, 0, 0], [0, 0, 0], [12, 14, 16], [0, 0, 0]]);
+  assert.ok(g!.requiresGrad);
+});

@@ -2,9 +2,11 @@
 // dependency counts, never recursion per path), summing gradients per node before its vjp runs.
 import { RuntimeError } from "../errors.ts";
 import { sameShape, type Shape } from "../layout.ts";
-import type { Tensor } from "../tensor.ts";
+import { Tensor } from "../tensor.ts";
 import { gradMode } from "./gradMode.ts";
-import { Node, type Edge } from "./node.ts";
+import { Node, SliceGrad, type Edge } from "./node.ts";
+import { empty } from "../ops/alloc.ts";
+import type { DType } from "../dtype.ts";
 
 export interface EngineOptions {
   retainGraph: boolean;
@@ -30,9 +32,53 @@ function accumulate(prev: Tensor | undefined, g: Tensor): Tensor {
   return prev === undefined ? g : prev.add(g);
 }
 
+/**
+ * Gradient sums per node or leaf. A buffer the engine allocated itself ("owned": no vjp,
+ * hook or caller holds it) is summed into in place; anything else is summed out of place.
+ * Owned buffers only exist outside createGraph, where in-place sums record nothing.
+ */
+class GradSums<K> {
+  readonly map = new Map<K, Tensor>();
+  private readonly owned = new Set<Tensor>();
+
+  /** Removes and returns a finished sum; from then on it may be shared, so it is no longer owned. */
+  take(key: K): Tensor | undefined {
+    const g = this.map.get(key);
+    if (g !== undefined) {
+      this.map.delete(key);
+      this.owned.delete(g);
+    }
+    return g;
+  }
+
+  add(key: K, g: Tensor | SliceGrad, shape: Shape, dtype: DType): void {
+    const prev = this.map.get(key);
+    if (g instanceof SliceGrad) {
+      let buf = prev;
+      if (buf === undefined) buf = empty(shape, dtype);
+      else if (!this.owned.has(buf)) buf = buf.clone();
+      this.owned.add(buf);
+      this.map.set(key, buf);
+      const piece = g.grad.dtype === dtype ? g.grad : g.grad.to(dtype);
+      const len = piece.shape[g.dim];
+      if (len > 0) buf.slice(g.dim, g.start, g.start + (len - 1) * g.step + 1, g.step).add_(piece);
+      return;
+    }
+    if (prev === undefined) this.map.set(key, g);
+    else if (this.owned.has(prev)) prev.add_(g);
+    else {
+      const sum = prev.add(g);
+      if (!gradMode.enabled) this.owned.add(sum);
+      this.map.set(key, sum);
+    }
+  }
+}
+
 export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor[], opts: EngineOptions): (Tensor | null)[] | null {
-  const nodeGrads = new Map<Node, Tensor>();
-  const leafGrads = new Map<Tensor, Tensor>();
+  const nodeSums = new GradSums<Node>();
+  const leafSums = new GradSums<Tensor>();
+  const nodeGrads = nodeSums.map;
+  const leafGrads = leafSums.map;
   const start: Node[] = [];
   roots.forEach((root, i) => {
     if (!root.requiresGrad) {
@@ -108,8 +154,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
     for (const n of start) if (deps.get(n) === 0 && !ready.includes(n)) ready.push(n);
     while (ready.length) {
       const node = ready.pop()!;
-      let g = nodeGrads.get(node)!;
-      nodeGrads.delete(node);
+      let g = nodeSums.take(node)!;
       if (node.hooks) for (const h of node.hooks) g = h(g) ?? g;
       if (node.retained) {
         const t = node.retained;
@@ -123,19 +168,19 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
         const e = node.next[i];
         if (e === null) continue;
         let gi = run ? grads[i] : undefined;
-        if (gi !== null && gi !== undefined) {
+        if (gi instanceof Tensor) {
           gi = sumToShape(gi, node.inputShapes[i]);
           if (gi.dtype !== node.inputDtypes[i]) gi = gi.to(node.inputDtypes[i]);
         }
         if (e instanceof Node) {
-          if (gi !== null && gi !== undefined) nodeGrads.set(e, accumulate(nodeGrads.get(e), gi));
+          if (gi !== null && gi !== undefined) nodeSums.add(e, gi, node.inputShapes[i], node.inputDtypes[i]);
           const d = deps.get(e)! - 1;
           deps.set(e, d);
           if (d === 0) {
             if (nodeGrads.has(e)) ready.push(e);
             else releaseBranch(e, deps, nodeGrads, ready);
           }
-        } else if (gi !== null && gi !== undefined) leafGrads.set(e, accumulate(leafGrads.get(e), gi));
+        } else if (gi !== null && gi !== undefined) leafSums.add(e, gi, node.inputShapes[i], node.inputDtypes[i]);
       }
     }
   } finally {

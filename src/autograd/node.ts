@@ -9,8 +9,18 @@ import { gradMode } from "./gradMode.ts";
 /** Where an input's gradient goes: the node that produced it, a leaf that requires grad, or nowhere. */
 export type Edge = Node | Tensor | null;
 
+/**
+ * The gradient of a slice, to be added into the [start::step] positions along dim of its
+ * input's gradient. Views return this instead of a zero-filled full-size tensor (outside
+ * createGraph), so unbinding a sequence into T steps costs O(T) in backward, not O(T^2):
+ * the engine accumulates the pieces into one buffer in place.
+ */
+export class SliceGrad {
+  constructor(readonly grad: Tensor, readonly dim: number, readonly start: number, readonly step: number) {}
+}
+
 /** Gradient per input (null or undefined: no gradient flows to that input). */
-export type Vjp = (grad: Tensor, saved: readonly Tensor[]) => ReadonlyArray<Tensor | null | undefined>;
+export type Vjp = (grad: Tensor, saved: readonly Tensor[]) => ReadonlyArray<Tensor | SliceGrad | null | undefined>;
 
 export type GradHook = (grad: Tensor) => Tensor | void;
 

@@ -1,5 +1,6 @@
 // View ops (share storage, never copy) and the joins/splits built on them.
-import { record } from "../autograd/node.ts";
+import { gradMode } from "../autograd/gradMode.ts";
+import { record, SliceGrad } from "../autograd/node.ts";
 import { promoteTypes } from "../dtype.ts";
 import { IndexError, RuntimeError } from "../errors.ts";
 import { contiguousStrides, fmtShape, inferShape, normalizeDim, numelOf, sameShape, viewStrides } from "../layout.ts";
@@ -152,7 +153,7 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
   strides[d] = x.strides[d] * step;
   const inShape = x.shape;
   const out = aliasOf(x, shape, strides, x.offset + s * x.strides[d]);
-  return record(out, "SliceBackward0", [x], [], (g) => [embedSlice(g, inShape, d, s, step)]);
+  return record(out, "SliceBackward0", [x], [], (g) => [gradMode.enabled ? embedSlice(g, inShape, d, s, step) : new SliceGrad(g, d, s, step)]);
 }
 
 /** zeros(shape) with g written at [start::step] along dim: the adjoint of slice. */
@@ -183,7 +184,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const i = index < 0 ? index + size : index;
   const inShape = x.shape;
   const out = aliasOf(x, x.shape.filter((_, k) => k !== d), x.strides.filter((_, k) => k !== d), x.offset + i * x.strides[d]);
-  return record(out, "SelectBackward0", [x], [], (g) => [embedSlice(g.unsqueeze(d), inShape, d, i, 1)]);
+  return record(out, "SelectBackward0", [x], [], (g) => [gradMode.enabled ? embedSlice(g.unsqueeze(d), inShape, d, i, 1) : new SliceGrad(g.unsqueeze(d), d, i, 1)]);
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
