@@ -70,7 +70,9 @@ function main(): void {
   let engines = o.quick ? ENGINES.filter((e) => QUICK_ENGINES.includes(e.id)) : ENGINES;
   if (o.engines) engines = ENGINES.filter((e) => o.engines!.some((p) => e.id.startsWith(p)));
   if (!engines.length) throw new Error(`--engines matched none of: ${ENGINES.map((e) => e.id).join(", ")}`);
-  const jobs = engines.flatMap((e) => o.only.map((w) => [e, w] as const));
+  // torch-ts runs last, so a run picks up the newest working tree; the tables keep ENGINES' order.
+  const order = [...engines.filter((e) => !e.isTorchTs), ...engines.filter((e) => e.isTorchTs)];
+  const jobs = order.flatMap((e) => o.only.map((w) => [e, w] as const));
   const started = new Date();
   // The machine may be shared: the 1-minute load average around the run says how much.
   const startLoad = os.loadavg().map((x) => Number(x.toFixed(2)));
