@@ -1,6 +1,6 @@
 // Dropout draws its mask exactly as PyTorch 1.13 on CPU does: empty_like(x).bernoulli_(1 - p),
 // then noise /= (1 - p) and x * noise, so a given seed gives PyTorch's masks and values.
-import { RuntimeError } from "../../errors.ts";
+import { RuntimeError, ValueError } from "../../errors.ts";
 import { empty } from "../../ops/alloc.ts";
 import type { Tensor } from "../../tensor.ts";
 import { fmtShape } from "../../layout.ts";
@@ -12,7 +12,7 @@ export interface DropoutOptions {
 }
 
 function checkP(p: number): void {
-  if (p < 0 || p > 1) throw new RuntimeError(`dropout probability has to be between 0 and 1, but got ${p}`);
+  if (p < 0 || p > 1) throw new ValueError(`dropout probability has to be between 0 and 1, but got ${p}`);
 }
 
 function applyNoise(x: Tensor, noiseShape: readonly number[], p: number, inplace: boolean): Tensor {

@@ -50,9 +50,8 @@ function poolGeometry(x: Tensor, kernelSize: Pair, stride: Pair | null | undefin
   const p = tuple(padding, nd, "padding");
   const d = tuple(dilation, nd, "dilation");
   for (let i = 0; i < nd; i++) {
-    if (p[i] > ((k[i] - 1) * d[i] + 1) / 2) {
-      throw new RuntimeError(`pad should be at most half of effective kernel size, but got pad=${p[i]}, kernel_size=${k[i]} and dilation=${d[i]}`);
-    }
+    // PyTorch 1.13's rule and message (later versions use the dilated kernel size).
+    if (p[i] > Math.floor(k[i] / 2)) throw new RuntimeError(`pad should be at most half of kernel size, but got pad=${p[i]} and kernel_size=${k[i]}`);
   }
   const spatial = x.shape.slice(-nd);
   const out = spatial.map((sz, i) => windowCount(sz, k[i], s[i], p[i], d[i], ceilMode));

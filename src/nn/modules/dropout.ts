@@ -1,6 +1,6 @@
 // Dropout modules: active in training mode, the identity in eval mode.
 import type { Tensor } from "../../tensor.ts";
-import { RuntimeError } from "../../errors.ts";
+import { ValueError } from "../../errors.ts";
 import * as D from "../functional/dropout.ts";
 import { Module } from "../module.ts";
 
@@ -9,7 +9,7 @@ abstract class DropoutBase extends Module {
   readonly inplace: boolean;
   constructor(p = 0.5, opts: { inplace?: boolean } = {}) {
     super();
-    if (p < 0 || p > 1) throw new RuntimeError(`dropout probability has to be between 0 and 1, but got ${p}`);
+    if (p < 0 || p > 1) throw new ValueError(`dropout probability has to be between 0 and 1, but got ${p}`);
     this.p = p;
     this.inplace = opts.inplace ?? false;
   }

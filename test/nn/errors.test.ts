@@ -1,0 +1,57 @@
+// Wrong input shapes fail with PyTorch 1.13's messages (recorded by tools/gen_nn_fixtures.py).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../../src/index.ts";
+import { load } from "./fixture-io.ts";
+
+const { nn, F } = torch;
+const r = (...s: number[]) => torch.randn(s);
+const i32 = (v: number[]) => torch.tensor(v, { dtype: "int32" });
+
+interface ErrorCase {
+  name: string;
+  type: string;
+  message: string;
+}
+
+const CALLS: Record<string, () => unknown> = {
+  "conv2d.channels": () => new nn.Conv2d(3, 8, 3).forward(r(2, 4, 5, 5)),
+  "conv2d.dims": () => new nn.Conv2d(3, 8, 3).forward(r(2, 3)),
+  "conv2d.kernel_too_big": () => new nn.Conv2d(3, 8, 5).forward(r(1, 3, 3, 3)),
+  "conv2d.groups_channels": () => new nn.Conv2d(4, 6, 3, { groups: 2 }).forward(r(1, 6, 5, 5)),
+  "conv1d.channels_unbatched": () => new nn.Conv1d(2, 3, 2).forward(r(3, 5)),
+  "convTranspose2d.channels": () => new nn.ConvTranspose2d(4, 2, 3).forward(r(1, 3, 5, 5)),
+  "maxPool2d.pad": () => F.maxPool2d(r(1, 1, 5, 5), 2, { padding: 2 }),
+  "maxPool2d.too_small": () => F.maxPool2d(r(1, 2, 2, 2), 3),
+  "batchNorm2d.dims": () => new nn.BatchNorm2d(3).forward(r(2, 3, 4)),
+  "batchNorm1d.dims": () => new nn.BatchNorm1d(3).forward(r(2, 3, 4, 4)),
+  "batchNorm.channels": () => new nn.BatchNorm1d(3).forward(r(4, 5)),
+  "batchNorm.one_value": () => new nn.BatchNorm1d(3).forward(r(1, 3)),
+  "layerNorm.shape": () => new nn.LayerNorm(4).forward(r(2, 3, 5)),
+  "groupNorm.divisible": () => F.groupNorm(r(2, 6, 4), 4),
+  "embedding.range": () => new nn.Embedding(5, 2).forward(i32([1, 5])),
+  "embedding.float": () => new nn.Embedding(5, 2).forward(torch.tensor([1.0], { dtype: "float32" })),
+  "crossEntropy.batch": () => F.crossEntropy(r(3, 4), i32([1, 2])),
+  "crossEntropy.target_oob": () => F.crossEntropy(r(2, 4), i32([1, 4])),
+  "bce.range": () => F.binaryCrossEntropy(torch.tensor([0.5, 1.5]), torch.tensor([1.0, 0.0])),
+  "bceWithLogits.size": () => F.binaryCrossEntropyWithLogits(r(3), r(4)),
+  "dropout.p": () => F.dropout(r(3), { p: 1.5 }),
+  "pixelShuffle.channels": () => F.pixelShuffle(r(1, 6, 2, 2), 2),
+  "prelu.channels": () => new nn.PReLU(3).forward(r(2, 4, 5)),
+};
+
+const cases = load<ErrorCase>("nn_errors.json");
+
+test("every error fixture has a torch-ts call", () => {
+  for (const c of cases) assert.ok(CALLS[c.name], `no call for ${c.name}`);
+});
+
+for (const c of cases) {
+  test(`${c.name}: ${c.type}: ${c.message.slice(0, 80)}`, () => {
+    assert.throws(CALLS[c.name]!, (e: Error) => {
+      assert.equal(e.message, c.message);
+      assert.equal(e.name, c.type);
+      return true;
+    });
+  });
+}
