@@ -2,7 +2,7 @@
 // the glibc ports in this folder call it several times per sin/cos/log, on the randn path.
 //
 // Method: a*b = ph + pl exactly (Dekker's product with Veltkamp splitting), c + ph = sh + sl
-// exactly (TwoSum), then v = sl + pl with rounding error ve (TwoSum), and res = sh + v.
+// exactly (TwoSum), then v = sl + pl with rounding error ve, and res = sh + v.
 // res is the correctly rounded a*b + c unless both roundings matter: the rounding of v can
 // only change the rounding of sh + v when sh + v lies exactly halfway between two doubles
 // (v is at most about ulp(sh), so ulp(v) is 2^-52 of ulp(sh) or less, much finer than the
@@ -30,15 +30,15 @@ export function fma(a: number, b: number, c: number): number {
   const sh = c + ph;
   let bv = sh - c;
   const sl = c - (sh - bv) + (ph - bv);
-  // sl + pl = v + ve
+  // res = sh + (sl + pl); v = sl + pl may be rounded, which matters only at a tie (above).
   const v = sl + pl;
-  bv = v - sl;
-  const ve = sl - (v - bv) + (pl - bv);
   const res = sh + v;
-  if (ve === 0) return res;
   const tie = v - (res - sh); // (sh + v) - res, exact since |v| <= ~ulp(sh) or sh == 0
   if (tie === 0) return res;
   const twice = tie + tie;
-  if (res + twice - res !== twice) return res; // not halfway (see above)
+  if (res + twice - res !== twice) return res; // sh + v was not halfway
+  bv = v - sl;
+  const ve = sl - (v - bv) + (pl - bv); // sl + pl = v + ve exactly
+  if (ve === 0) return res; // an exact tie: round-to-nearest-even already chose res
   return (ve > 0) === (tie > 0) ? res + twice : res;
 }
