@@ -31,3 +31,4 @@ import * as functional from "./nn/functional.ts";
 export const F = functional;
 export { save, load, saveToBuffer, loadFromBuffer, type SaveOptions, type LoadOptions } from "./serialization/tensorAdapter.ts";
 export * as utils from "./utils/index.ts";
+export { getNumThreads, setNumThreads } from "./backends/wasm/index.ts";
