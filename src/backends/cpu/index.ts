@@ -86,23 +86,13 @@ function copy(src: StridedView, dst: StridedView): void {
   });
 }
 
-/** Element offsets of every position of `shape` under `strides`, used by gather/scatter. */
-function offsetsOf(shape: Shape, strides: readonly number[], offset: number): Int32Array | Float64Array {
-  const offs = new Float64Array(numelOf(shape));
-  forEachOffset(shape, strides, offset, (off, i) => {
-    offs[i] = off;
-  });
-  return offs;
-}
-
-function indexValues(index: StridedView): Float64Array {
-  const n = numelOf(index.shape);
-  const vals = new Float64Array(n);
+/** Index storage as numbers: int64 indices are converted once (they are rare: checkpoints). */
+function indexArray(index: StridedView): NumArray {
   const d = index.data;
-  forEachOffset(index.shape, index.strides, index.offset, (off, i) => {
-    vals[i] = Number(d[off]);
-  });
-  return vals;
+  if (!(d instanceof BigInt64Array)) return d as NumArray;
+  const out = new Float64Array(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = Number(d[i]);
+  return out;
 }
 
 function checkIndex(v: number, dim: number, size: number): void {
@@ -211,32 +201,34 @@ export const cpu: Backend = {
   col2im,
   erf: erfKernel,
   gather(x, index, dim, out) {
-    const idx = indexValues(index);
     const size = x.shape[dim];
-    // Offsets of x at the index positions with the gathered dim held at 0.
-    const base = offsetsOf(index.shape, x.strides.map((s, k) => (k === dim ? 0 : s)), x.offset);
     const xd = x.data as NumArray;
     const sd = x.strides[dim];
-    for (let i = 0; i < idx.length; i++) {
-      const v = idx[i];
-      checkIndex(v, dim, size);
-      out[i] = xd[base[i] + v * sd];
-    }
+    const id = indexArray(index);
+    // x read at the index positions with the gathered dim held at 0; the index adds v * sd.
+    const xBase = x.strides.map((s, k) => (k === dim ? 0 : s));
+    forEachRow2(index.shape, index.strides, index.offset, xBase, x.offset, (ii, is, xi, xs, oi, n) => {
+      for (let k = 0; k < n; k++, ii += is, xi += xs) {
+        const v = id[ii];
+        if (!(v >= 0 && v < size)) checkIndex(v, dim, size);
+        out[oi + k] = xd[xi + v * sd];
+      }
+    });
   },
   scatter(out, outShape, index, src, dim, accumulate) {
-    const idx = indexValues(index);
     const size = outShape[dim];
     const strides = contiguousStrides(outShape);
-    const base = offsetsOf(index.shape, strides.map((s, k) => (k === dim ? 0 : s)), 0);
-    const srcOffs = offsetsOf(index.shape, src.strides, src.offset);
-    const sd = src.data as NumArray;
     const st = strides[dim];
-    for (let i = 0; i < idx.length; i++) {
-      const v = idx[i];
-      checkIndex(v, dim, size);
-      const p = base[i] + v * st;
-      if (accumulate) out[p] += sd[srcOffs[i]];
-      else out[p] = sd[srcOffs[i]];
-    }
+    const sd = src.data as NumArray;
+    const id = indexArray(index);
+    const outBase = strides.map((s, k) => (k === dim ? 0 : s));
+    forEachRow3(index.shape, index.strides, index.offset, src.strides, src.offset, outBase, 0, (ii, is, si, ss, oi, os, _, n) => {
+      for (let k = 0; k < n; k++, ii += is, si += ss, oi += os) {
+        const v = id[ii];
+        if (!(v >= 0 && v < size)) checkIndex(v, dim, size);
+        if (accumulate) out[oi + v * st] += sd[si];
+        else out[oi + v * st] = sd[si];
+      }
+    });
   },
 };
