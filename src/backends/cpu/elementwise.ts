@@ -44,3 +44,27 @@ export const binaryKernels = {
   logicalAnd: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai] && b[bi] ? 1 : 0; },
   logicalOr: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai] || b[bi] ? 1 : 0; },
 } satisfies Record<BinaryOp, BinaryKernel>;
+
+/** a op s for a plain number s: the broadcast-scalar case without a second array read. */
+export type ScalarKernel = (a: NumArray, ai: number, as: number, s: number, o: NumArray, oi: number, n: number) => void;
+
+export const scalarKernels = {
+  add: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] + s; },
+  sub: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] - s; },
+  mul: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] * s; },
+  div: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] / s; },
+  pow: (a, ai, as, s, o, oi, n) => {
+    if (s === 2) for (let k = 0; k < n; k++, ai += as) { const v = a[ai]; o[oi + k] = v * v; }
+    else for (let k = 0; k < n; k++, ai += as) o[oi + k] = Math.pow(a[ai], s);
+  },
+  maximum: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) { const x = a[ai]; o[oi + k] = x !== x || x > s ? x : s; } },
+  minimum: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) { const x = a[ai]; o[oi + k] = x !== x || x < s ? x : s; } },
+  eq: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] === s ? 1 : 0; },
+  ne: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] !== s ? 1 : 0; },
+  lt: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] < s ? 1 : 0; },
+  le: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] <= s ? 1 : 0; },
+  gt: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] > s ? 1 : 0; },
+  ge: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] >= s ? 1 : 0; },
+  logicalAnd: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] && s ? 1 : 0; },
+  logicalOr: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] || s ? 1 : 0; },
+} satisfies Record<BinaryOp, ScalarKernel>;

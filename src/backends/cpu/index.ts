@@ -3,7 +3,7 @@ import type { NumArray } from "../../dtype.ts";
 import { RuntimeError } from "../../errors.ts";
 import { contiguousStrides, numelOf, type Shape } from "../../layout.ts";
 import type { Backend, ReduceOp, StridedView } from "../backend.ts";
-import { binaryKernels, unaryKernels } from "./elementwise.ts";
+import { binaryKernels, scalarKernels, unaryKernels } from "./elementwise.ts";
 import { matmul } from "./matmul.ts";
 import { col2im, im2col } from "./conv.ts";
 import { erfKernel } from "./special.ts";
@@ -132,8 +132,13 @@ export const cpu: Backend = {
     const ad = a.data as NumArray;
     const bd = b.data as NumArray;
     const sa = flatStep(a);
-    const sb = sa < 0 ? -1 : flatStep(b);
-    if (sb >= 0) k(ad, a.offset, sa, bd, b.offset, sb, out, 0, out.length);
+    const sb = flatStep(b);
+    if (sb === 0 && sa >= 0) scalarKernels[op](ad, a.offset, sa, bd[b.offset], out, 0, out.length);
+    else if (sb === 0) {
+      const kb = scalarKernels[op];
+      const s = bd[b.offset];
+      forEachRow1(a.shape, a.strides, a.offset, (ai, as, oi, n) => kb(ad, ai, as, s, out, oi, n));
+    } else if (sa >= 0 && sb >= 0) k(ad, a.offset, sa, bd, b.offset, sb, out, 0, out.length);
     else forEachRow2(a.shape, a.strides, a.offset, b.strides, b.offset, (ai, as, bi, bs, oi, n) => k(ad, ai, as, bd, bi, bs, out, oi, n));
   },
   axpy(alpha, x, out) {
