@@ -14,7 +14,7 @@ import { pathToFileURL } from "node:url";
 import cliProgress from "cli-progress";
 import * as torch from "../src/index.ts";
 
-const { nn, optim } = torch;
+const { nn, optim, F } = torch;
 const { DataLoader, TensorDataset, randomSplit } = torch.utils.data;
 type Tensor = torch.Tensor;
 
@@ -60,12 +60,38 @@ export function splitDigits(seed = 42) {
   return { train: train!, test: test! };
 }
 
-// ------------------------------------------------------------------ models
-
-/** Mean cross-entropy of logits [N, 10] against class indices [N]. */
-export function crossEntropy(logits: Tensor, target: Tensor): Tensor {
-  return torch.logSoftmax(logits, 1).gather(1, target.unsqueeze(1)).mean().neg();
+/**
+ * Training-time augmentation as a Dataset wrapper: each time a digit is read it is moved by a
+ * random offset of up to `maxShift` pixels in x and y (zero fill). The offsets come from a
+ * seeded torch.Generator, so a run is reproducible.
+ */
+export class RandomShift extends torch.utils.data.Dataset<Tensor[]> {
+  constructor(
+    readonly base: torch.utils.data.MapDataset<Tensor[]>,
+    readonly maxShift: number,
+    readonly generator: torch.Generator,
+  ) {
+    super();
+  }
+  getItem(index: number): Tensor[] {
+    const [image, label] = this.base.getItem(index) as Tensor[];
+    const m = this.maxShift;
+    const [dy, dx] = torch.randint(-m, m + 1, [2], { generator: this.generator }).tolist() as number[];
+    const [, h, w] = image!.shape as [number, number, number];
+    const out = torch.zeros(image!.shape);
+    // out[:, y0:y0+hh, x0:x0+ww] = image[:, y0-dy:..., x0-dx:...] for the overlapping window
+    const hh = h - Math.abs(dy!);
+    const ww = w - Math.abs(dx!);
+    out.narrow(1, Math.max(dy!, 0), hh).narrow(2, Math.max(dx!, 0), ww)
+      .copy_(image!.narrow(1, Math.max(-dy!, 0), hh).narrow(2, Math.max(-dx!, 0), ww));
+    return [out, label!];
+  }
+  get length(): number {
+    return this.base.length;
+  }
 }
+
+// ------------------------------------------------------------------ models
 
 /** 784 → 128 → ReLU → 10. */
 export class MLP extends nn.Module {
@@ -76,9 +102,25 @@ export class MLP extends nn.Module {
   }
 }
 
+/**
+ * Two 3x3 convolutions (8 and 16 channels), each followed by ReLU and 2x2 max-pooling, then
+ * a 784 → 128 → 10 classifier.
+ */
+export class CNN extends nn.Module {
+  conv1 = new nn.Conv2d(1, 8, 3, { padding: 1 });
+  conv2 = new nn.Conv2d(8, 16, 3, { padding: 1 });
+  fc1 = new nn.Linear(16 * 7 * 7, 128);
+  fc2 = new nn.Linear(128, 10);
+  override forward(x: Tensor): Tensor {
+    x = F.maxPool2d(torch.relu(this.conv1.forward(x)), 2);
+    x = F.maxPool2d(torch.relu(this.conv2.forward(x)), 2);
+    return this.fc2.forward(torch.relu(this.fc1.forward(x.flatten(1))));
+  }
+}
+
 // ------------------------------------------------------------------ training
 
-export type Classifier = MLP;
+export type Classifier = MLP | CNN;
 
 export interface EpochStats {
   epoch: number;
@@ -103,7 +145,7 @@ export function evaluate(net: Classifier, ds: torch.utils.data.MapDataset<Tensor
   torch.noGrad(() => {
     for (const [x, y] of new DataLoader(ds, { batchSize: 500 })) {
       const logits = net.forward(x!);
-      lossSum += crossEntropy(logits, y!).item() * y!.shape[0]!;
+      lossSum += F.crossEntropy(logits, y!).item() * y!.shape[0]!;
       correct += logits.argmax(1).eq(y!).sum().item();
       n += y!.shape[0]!;
     }
@@ -156,10 +198,12 @@ export async function train(
   name: string,
   net: Classifier,
   data: { train: torch.utils.data.MapDataset<Tensor[]>; test: torch.utils.data.MapDataset<Tensor[]> },
-  opts: { epochs: number; lr: number; batchSize: number; seed: number },
+  opts: { epochs: number; lr: number; batchSize: number; seed: number; augment?: number },
 ): Promise<Run> {
   const optimizer = new optim.Adam(net.parameters(), { lr: opts.lr });
-  const loader = new DataLoader(data.train, {
+  const scheduler = new optim.lrScheduler.CosineAnnealingLR(optimizer, opts.epochs);
+  const trainSet = opts.augment ? new RandomShift(data.train, opts.augment, new torch.Generator().manualSeed(opts.seed + 1)) : data.train;
+  const loader = new DataLoader(trainSet, {
     batchSize: opts.batchSize,
     shuffle: true,
     generator: new torch.Generator().manualSeed(opts.seed),
@@ -176,7 +220,7 @@ export async function train(
     let step = 0;
     // for await: the loader prefetches the next batches while this one trains.
     for await (const [x, y] of loader) {
-      const loss = crossEntropy(net.forward(x!), y!);
+      const loss = F.crossEntropy(net.forward(x!), y!);
       optimizer.zeroGrad();
       loss.backward();
       optimizer.step();
@@ -194,6 +238,7 @@ export async function train(
       bar.update(step, epochLoss / step, seen / ((performance.now() - t0) / 1000));
     }
     bar.stop();
+    scheduler.step();
     const seconds = (performance.now() - t0) / 1000;
     const ev = evaluate(net, data.test);
     const stats = { epoch, trainLoss: epochLoss / step, testLoss: ev.loss, testAccuracy: ev.accuracy, seconds };
@@ -230,15 +275,22 @@ interface Series {
   dots?: boolean;
 }
 
-function panel(x0: number, title: string, yLabel: string, series: Series[], yRange?: [number, number]): string {
+function panel(
+  x0: number,
+  title: string,
+  yLabel: string,
+  series: Series[],
+  yRange: [number, number],
+  legend: "top" | "bottom",
+): string {
   const W = 460;
   const H = 300;
   const m = { l: 56, r: 12, t: 28, b: 40 };
   const all = series.flatMap((s) => s.points);
   const xMax = Math.max(...all.map((p) => p[0]), 1);
-  const [yLo, yHi] = yRange ?? [0, Math.max(...all.map((p) => p[1])) * 1.05];
-  const sx = (x: number): number => x0 + m.l + (x / xMax) * (W - m.l - m.r);
-  const sy = (y: number): number => m.t + (1 - (y - yLo) / (yHi - yLo)) * (H - m.t - m.b);
+  const [yLo, yHi] = yRange;
+  const sx = (x: number): number => Math.round((x0 + m.l + (x / xMax) * (W - m.l - m.r)) * 10) / 10;
+  const sy = (y: number): number => Math.round((m.t + (1 - (y - yLo) / (yHi - yLo)) * (H - m.t - m.b)) * 10) / 10;
   const parts: string[] = [];
   parts.push(`<text x="${x0 + W / 2}" y="18" text-anchor="middle" font-weight="bold">${esc(title)}</text>`);
   for (const t of ticks(yLo, yHi)) {
@@ -255,7 +307,7 @@ function panel(x0: number, title: string, yLabel: string, series: Series[], yRan
     const pts = s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(Math.min(Math.max(y, yLo), yHi)).toFixed(1)}`);
     parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="5,3"' : ""} points="${pts.join(" ")}"/>`);
     if (s.dots) for (const p of pts) parts.push(`<circle cx="${p.split(",")[0]}" cy="${p.split(",")[1]}" r="3" fill="${s.color}"/>`);
-    const ly = m.t + 14 + i * 16;
+    const ly = legend === "top" ? m.t + 14 + i * 16 : H - m.b - 8 - (series.length - 1 - i) * 16;
     parts.push(`<line x1="${sx(xMax) - 150}" x2="${sx(xMax) - 128}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,3"' : ""}/>`);
     parts.push(`<text x="${sx(xMax) - 122}" y="${ly}">${esc(s.label)}</text>`);
   });
@@ -284,8 +336,8 @@ export function curvesSvg(runs: Run[]): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="920" height="300" viewBox="0 0 920 300" font-family="sans-serif" font-size="11">`,
     `<rect width="920" height="300" fill="white"/>`,
-    panel(0, "Cross-entropy loss", "loss", loss, [0, Math.min(2.5, Math.max(...loss.flatMap((s) => s.points.map((p) => p[1])))) * 1.05]),
-    panel(460, "Held-out accuracy (2,000 digits)", "accuracy (%)", acc, [accLo, 100]),
+    panel(0, "Cross-entropy loss", "loss", loss, [0, Math.min(2.5, Math.max(...loss.flatMap((s) => s.points.map((p) => p[1])))) * 1.05], "top"),
+    panel(460, "Held-out accuracy (2,000 digits)", "accuracy (%)", acc, [accLo, 100], "bottom"),
     `</svg>`,
     "",
   ].join("\n");
@@ -311,6 +363,12 @@ async function main(): Promise<void> {
     torch.manualSeed(0);
     const epochs = Number(arg("epochs", "8"));
     runs.push(await train("MLP", new MLP(), data, { epochs, lr: 1e-3, batchSize: 64, seed: 1 }));
+  }
+  if (which === "cnn" || which === "both") {
+    torch.manualSeed(0);
+    const epochs = Number(arg("epochs", "12"));
+    const augment = Number(arg("shift", "2"));
+    runs.push(await train("CNN", new CNN(), data, { epochs, lr: 2e-3, batchSize: 64, seed: 1, augment }));
   }
   writeFileSync(out, curvesSvg(runs));
   console.log(`curves written to ${out}`);
