@@ -19,8 +19,27 @@ export interface StridedView {
   offset: number;
 }
 
+/** Hyper-parameters of one fused Adam/AdamW update (PyTorch's single-tensor formulas). */
+export interface AdamUpdate {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  decoupled: boolean;
+  maximize: boolean;
+  /** lr / (1 - beta1^t) and sqrt(1 - beta2^t) for this step t. */
+  stepSize: number;
+  biasCorrection2Sqrt: number;
+}
+
 export interface Backend extends NnKernels {
   readonly name: string;
+  /**
+   * One Adam/AdamW step over contiguous arrays of one parameter, in place: the same update
+   * as the optimizer's sequence of in-place tensor ops, in one pass instead of ten.
+   */
+  adamUpdate(param: NumArray, grad: NumArray, expAvg: NumArray, expAvgSq: NumArray, maxExpAvgSq: NumArray | null, h: AdamUpdate): void;
   /** out[i] = op(x[i]) over x's shape, out contiguous. */
   unary(op: UnaryOp, x: StridedView, out: NumArray): void;
   /** out[i] = op(a[i], b[i]); a and b are already broadcast to out's shape (stride 0 allowed). */

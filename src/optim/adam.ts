@@ -8,6 +8,7 @@ import * as torch from "./core.ts";
 import type { Tensor } from "./core.ts";
 import { Optimizer, paramsWithGrad, type Closure, type ParamGroup, type Params } from "./optimizer.ts";
 import { checkBetas, checkEps, checkLr, checkWeightDecay } from "./validate.ts";
+import { backendOf } from "../ops/alloc.ts";
 
 export interface AdamOptions {
   lr?: number;
@@ -16,6 +17,32 @@ export interface AdamOptions {
   weightDecay?: number;
   amsgrad?: boolean;
   maximize?: boolean;
+}
+
+/** Dense tensors that can be updated in one pass: same dtype, contiguous, equal sizes. */
+function dense(dtype: string, n: number, ts: ReadonlyArray<Tensor | null>): boolean {
+  for (const t of ts) if (t !== null && (t.dtype !== dtype || !t.isContiguous() || t.numel() !== n)) return false;
+  return true;
+}
+
+/**
+ * The foreach-style fast path: the whole update in one backend pass. Returns false (and
+ * touches nothing) when a tensor is not dense, leaving the op-by-op path to handle it.
+ */
+function fusedUpdate(
+  param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, maxSq: Tensor | null,
+  o: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; maximize: boolean; step: number },
+): boolean {
+  const n = param.numel();
+  if (!param.isFloatingPoint() || !dense(param.dtype, n, [param, grad, expAvg, expAvgSq, maxSq])) return false;
+  const data = (t: Tensor) => t.contiguousData();
+  backendOf().adamUpdate(data(param), data(grad), data(expAvg), data(expAvgSq), maxSq ? data(maxSq) : null, {
+    ...o,
+    stepSize: o.lr / (1 - o.beta1 ** o.step),
+    biasCorrection2Sqrt: Math.sqrt(1 - o.beta2 ** o.step),
+  });
+  for (const t of [param, expAvg, expAvgSq, maxSq]) if (t) t._box.version++;
+  return true;
 }
 
 function adamStep(
@@ -40,6 +67,8 @@ function adamStep(
     if (amsgrad && s.max_exp_avg_sq === undefined) s.max_exp_avg_sq = torch.zerosLike(param);
     const step = (s.step as number) + 1;
     s.step = step;
+    const maxSq = amsgrad ? (s.max_exp_avg_sq as Tensor) : null;
+    if (fusedUpdate(param, rawGrad, expAvg, expAvgSq, maxSq, { lr, beta1, beta2, eps, weightDecay, decoupled, maximize, step })) continue;
     if (decoupled) param.mul_(1 - lr * weightDecay);
     else if (weightDecay !== 0) grad = grad.add(param, { alpha: weightDecay });
     expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });

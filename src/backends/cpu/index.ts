@@ -5,6 +5,7 @@ import { contiguousStrides, numelOf, type Shape } from "../../layout.ts";
 import type { Backend, ReduceOp, StridedView } from "../backend.ts";
 import { binaryKernels, scalarKernels, unaryKernels } from "./elementwise.ts";
 import { matmul } from "./matmul.ts";
+import { adamUpdate } from "./optim.ts";
 import { col2im, im2col } from "./conv.ts";
 import { erfKernel } from "./special.ts";
 import { forEachOffset, forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
@@ -120,6 +121,7 @@ function flatStep(v: StridedView): number {
 
 export const cpu: Backend = {
   name: "cpu",
+  adamUpdate,
   unary(op, x, out) {
     const k = unaryKernels[op];
     const d = x.data as NumArray;
