@@ -1,12 +1,13 @@
-// Pooling as composites: max/avg pooling reduce im2col's window axis (max(dim) gives the
-// argmax, so max pooling's gradient is max's scatter followed by im2col's vjp, col2im);
-// adaptive average pooling is two averaging matrices (it is separable); adaptive max pooling
+// Pooling: max pooling is a primitive (src/ops/pool.ts: one pass for values and argmax
+// indices, gradient scattered back through the indices); average pooling reduces im2col's
+// window axis; adaptive average pooling is two averaging matrices (it is separable); adaptive max pooling
 // gathers each (variable-size) window. 1-d layers run as 2-d ones over a height-1 image.
 import type { Im2colGeometry } from "../../backends/backend.ts";
 import { RuntimeError } from "../../errors.ts";
 import { fmtShape } from "../../layout.ts";
 import { fromStorage } from "../../ops/alloc.ts";
 import { im2col, windowCount, type Pair } from "../../ops/conv.ts";
+import { maxPool2dWithIndices } from "../../ops/pool.ts";
 import { allocate, type NumArray } from "../../dtype.ts";
 import type { Tensor } from "../../tensor.ts";
 import { tuple } from "./conv.ts";
@@ -70,27 +71,10 @@ function poolGeometry(x: Tensor, kernelSize: Pair, stride: Pair | null | undefin
 
 const outShape = (q: Pooled): number[] => [...q.lead, ...(q.nd === 1 ? [q.g.ow] : [q.g.oh, q.g.ow])];
 
-/** Window-local argmax (ki*kw + kj) -> flat input index iy*W + ix. */
-function flatIndices(q: Pooled, local: Tensor): Tensor {
-  const { g } = q;
-  const src = local.contiguousData();
-  const L = g.oh * g.ow;
-  const out = new Int32Array(src.length);
-  for (let i = 0; i < src.length; i++) {
-    const l = i % L;
-    const k = src[i];
-    const iy = Math.floor(l / g.ow) * g.sh - g.ph + Math.floor(k / g.kw) * g.dh;
-    const ix = (l % g.ow) * g.sw - g.pw + (k % g.kw) * g.dw;
-    out[i] = iy * g.w + ix;
-  }
-  return fromStorage(out, outShape(q), "int32");
-}
-
 function maxPool(x: Tensor, kernelSize: Pair, opts: MaxPoolOptions, nd: 1 | 2): WithIndices {
   const q = poolGeometry(x, kernelSize, opts.stride, opts.padding ?? 0, opts.dilation ?? 1, opts.ceilMode ?? false, nd, `max_pool${nd}d`);
-  const cols = im2col(q.planes, q.g, -Infinity); // [n*c, kh*kw, L]
-  const { values, indices } = cols.max(1);
-  return { values: values.reshape(outShape(q)), indices: flatIndices(q, indices) };
+  const { values, indices } = maxPool2dWithIndices(q.planes, q.g); // [n*c, L] each
+  return { values: values.reshape(outShape(q)), indices: indices.reshape(outShape(q)) };
 }
 
 /** F.max_pool1d(x [n, c, l] or [c, l], kernelSize, opts); { returnIndices: true } gives { values, indices }. */

@@ -1,0 +1,60 @@
+// Max pooling in one pass over the input: each window's max and the flat index (iy*w + ix
+// in its plane) of the element that won, as PyTorch's CPU max_pool2d kernel picks it:
+// windows are scanned row by row, a strictly greater value or a NaN takes over (so ties keep
+// the first, and the last NaN wins), positions outside the image are skipped (never read as
+// padding), and a window whose values are all -inf reports its first in-image position.
+import type { NumArray } from "../../dtype.ts";
+import type { Im2colGeometry } from "../backend.ts";
+
+/**
+ * x: n planes [n, h, w] (contiguous; g.c must be 1), values/indices: [n, oh*ow].
+ * Every window holds at least one in-image position (the pooling ops check padding <= k/2).
+ */
+export function maxPool2d(x: NumArray, g: Im2colGeometry, values: NumArray, indices: Int32Array): void {
+  const { n, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
+  const plane = h * w;
+  const L = oh * ow;
+  // Per output column: the first in-image window column and how many kernel columns are in.
+  const kj0 = new Int32Array(ow);
+  const kj1 = new Int32Array(ow);
+  for (let ox = 0; ox < ow; ox++) {
+    const ws = ox * sw - pw;
+    let a = 0;
+    while (a < kw && ws + a * dw < 0) a++;
+    let b = a;
+    while (b < kw && ws + b * dw < w) b++;
+    kj0[ox] = a;
+    kj1[ox] = b;
+  }
+  for (let p = 0; p < n; p++) {
+    const base = p * plane;
+    let o = p * L;
+    for (let oy = 0; oy < oh; oy++) {
+      const hs = oy * sh - ph;
+      let ki0 = 0;
+      while (ki0 < kh && hs + ki0 * dh < 0) ki0++;
+      let ki1 = ki0;
+      while (ki1 < kh && hs + ki1 * dh < h) ki1++;
+      for (let ox = 0; ox < ow; ox++, o++) {
+        const ws = ox * sw - pw;
+        const a = kj0[ox];
+        const b = kj1[ox];
+        let best = -Infinity;
+        let bi = (hs + ki0 * dh) * w + ws + a * dw;
+        for (let ki = ki0; ki < ki1; ki++) {
+          const row = (hs + ki * dh) * w + ws;
+          for (let kj = a; kj < b; kj++) {
+            const idx = row + kj * dw;
+            const v = x[base + idx];
+            if (v > best || v !== v) {
+              best = v;
+              bi = idx;
+            }
+          }
+        }
+        values[o] = best;
+        indices[o] = bi;
+      }
+    }
+  }
+}
