@@ -33,7 +33,7 @@ function childConfig(o: Options, e: EngineConfig, workload: WorkloadId): ChildCo
     ...(o.quick ? { oneShotS: 1.5 } : {}),
     matmulSizes: o.quick ? [64, 256, 1024] : [64, 128, 256, 512, 1024],
     memSteps: memHere ? memSteps : 0,
-    memCapS: e.isTorchTs ? (o.quick ? 10 : 150) : o.quick ? 5 : 30,
+    memCapS: e.isTorchTs ? (o.quick ? 10 : 60) : o.quick ? 5 : 30,
   };
 }
 
@@ -70,16 +70,19 @@ function main(): void {
   let engines = o.quick ? ENGINES.filter((e) => QUICK_ENGINES.includes(e.id)) : ENGINES;
   if (o.engines) engines = ENGINES.filter((e) => o.engines!.some((p) => e.id.startsWith(p)));
   if (!engines.length) throw new Error(`--engines matched none of: ${ENGINES.map((e) => e.id).join(", ")}`);
-  // torch-ts runs last, so a run picks up the newest working tree; the tables keep ENGINES' order.
+  // Workload-major: every engine runs one workload before the next workload starts, so one
+  // row's numbers are taken close together in time (under similar load on a shared machine);
+  // within a workload torch-ts runs last. The tables keep ENGINES' order.
   const order = [...engines.filter((e) => !e.isTorchTs), ...engines.filter((e) => e.isTorchTs)];
-  const jobs = order.flatMap((e) => o.only.map((w) => [e, w] as const));
+  const jobs = o.only.flatMap((w) => order.map((e) => [e, w] as const));
   const started = new Date();
   // The machine may be shared: the 1-minute load average around the run says how much.
   const startLoad = os.loadavg().map((x) => Number(x.toFixed(2)));
   const results: RunResult[] = [];
   jobs.forEach(([e, w], i) => {
     process.stderr.write(`[${i + 1}/${jobs.length}] ${e.id} ${w} ... `);
-    const r = runChild(e, childConfig(o, e, w), o.quick ? 90 : 400);
+    const loadAvg1 = Number(os.loadavg()[0]!.toFixed(2));
+    const r = { ...runChild(e, childConfig(o, e, w), o.quick ? 90 : 400), loadAvg1 };
     results.push(r);
     process.stderr.write(`${r.status} (${r.wallS.toFixed(1)} s)${r.note ? ": " + r.note : ""}\n`);
   });

@@ -36,4 +36,6 @@ export const ENGINES: EngineConfig[] = [
 export interface RunResult extends ChildResult {
   config: string;
   wallS: number;
+  /** 1-minute load average when the child started (the machine may be shared). */
+  loadAvg1?: number;
 }
