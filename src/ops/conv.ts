@@ -2,12 +2,13 @@
 // Each is the other's vjp, so every conv / conv-transpose / pooling layer built on them (in
 // src/nn/functional/) is differentiable to any order without a backward of its own.
 import type { Im2colGeometry } from "../backends/backend.ts";
+import { gradMode } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
 import { isFloating, type NumArray } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { fmtShape } from "../layout.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, contiguousData, empty } from "./alloc.ts";
+import { backendOf, contiguousData, empty, fromStorage, sv } from "./alloc.ts";
 
 export type Pair = number | readonly number[];
 
@@ -35,6 +36,44 @@ export function col2im(cols: Tensor, g: Im2colGeometry): Tensor {
   const out = empty([g.n, g.c, g.h, g.w], cols.dtype);
   backendOf().col2im(contiguousData(cols), g, out._box.data as NumArray);
   return record(out, "Col2ImBackward0", [cols], [], (grad) => [im2col(grad, g, 0)]);
+}
+
+/**
+ * Convolution (groups = 1) as one node: out[n, o, L] = W[o, K] @ im2col(x)[n, K, L] + b[o],
+ * which comes out of the matmul in NCHW order (no permute). The columns are saved for the
+ * weight gradient. The vjp is written with Tensor ops (so it is differentiable again):
+ *   dx = col2im(W^T @ g), dW = (sum_n cols_n @ g_n^T)^T, db = g summed over n and L.
+ * dW is computed as cols @ g^T (the big operand, cols, is read in place; only the small
+ * g^T is transposed) rather than g @ cols^T (a transposed copy of all the columns).
+ */
+export function convolution(x: Tensor, w2: Tensor, bias: Tensor | null, g: Im2colGeometry): Tensor {
+  const [outC, K] = w2.shape;
+  const L = g.oh * g.ow;
+  const { n } = g;
+  const be = backendOf();
+  const colsData = empty([n, K, L], x.dtype);
+  be.im2col(contiguousData(x), g, 0, colsData._box.data as NumArray);
+  const cols = fromStorage(colsData._box.data, [n, K, L], x.dtype);
+  const out = empty([n, outC, L], x.dtype);
+  const o = out._box.data as NumArray;
+  const w = sv(w2);
+  be.matmul({ ...w, shape: [n, outC, K], strides: [0, w2.strides[0], w2.strides[1]] }, sv(cols), o, n, outC, K, L);
+  if (bias) {
+    const bd = bias._box.data as NumArray;
+    for (let b = 0, p = 0; b < n; b++) {
+      for (let c = 0; c < outC; c++) {
+        const v = bd[bias.offset + c * bias.strides[0]];
+        for (const e = p + L; p < e; p++) o[p] += v;
+      }
+    }
+  }
+  return record(out, "ConvolutionBackward0", [x, w2, bias], [x, w2, cols], (grad, [xS, w2s, colsS]) => [
+    x.requiresGrad ? col2im(w2s.t().matmul(grad), g) : null,
+    // Under createGraph the columns are rebuilt by the recorded im2col op, so dW stays a
+    // function of x; otherwise the saved (graph-less) columns are used.
+    w2.requiresGrad ? (gradMode.enabled && xS.requiresGrad ? im2col(xS, g) : colsS).matmul(grad.transpose(1, 2)).sum(0).t() : null,
+    bias && bias.requiresGrad ? grad.sum(2).sum(0) : null,
+  ]);
 }
 
 /** Output length of a sliding window: floor or ceil((size + 2p - d(k-1) - 1) / s) + 1. */

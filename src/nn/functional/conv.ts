@@ -1,12 +1,14 @@
-// Convolutions as composites over im2col/col2im (src/ops/conv.ts) and matmul. No backward of
-// their own: autograd differentiates the composition (im2col's vjp is col2im and back).
+// Convolutions over im2col/col2im and matmul (src/ops/conv.ts). Ungrouped convolution is one
+// primitive (`convolution`, bias fused, vjp in Tensor ops); grouped convolution and the
+// transposed convolutions are composites that autograd differentiates (im2col's vjp is col2im
+// and back).
 //   conv:            out[n, g, o, L] = W[g, o, K] @ im2col(x)[n, g, K, L]
 //   conv-transpose:  out = col2im(W[g, K', i]^T @ x[n, g, i, HW])
 // 1-d layers run as 2-d ones over a height-1 image.
 import type { Im2colGeometry } from "../../backends/backend.ts";
 import { RuntimeError } from "../../errors.ts";
 import { fmtShape } from "../../layout.ts";
-import { col2im, im2col, windowCount, type Pair } from "../../ops/conv.ts";
+import { col2im, convolution, im2col, windowCount, type Pair } from "../../ops/conv.ts";
 import type { Tensor } from "../../tensor.ts";
 
 export { unfold, fold, type Pair, type UnfoldOptions } from "../../ops/conv.ts";
@@ -98,13 +100,15 @@ function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts
   const g: Im2colGeometry = nd === 1
     ? { n, c: inC, h: 1, w: spatial[0], kh: 1, kw: kernel[0], sh: 1, sw: stride[0], ph: 0, pw: padding[0], dh: 1, dw: dilation[0], oh: 1, ow: outSize[0] }
     : { n, c: inC, h: spatial[0], w: spatial[1], kh: kernel[0], kw: kernel[1], sh: stride[0], sw: stride[1], ph: padding[0], pw: padding[1], dh: dilation[0], dw: dilation[1], oh: outSize[0], ow: outSize[1] };
-  const cols = im2col(as2d(xb, nd), g); // [n, inC*K, L]
   const K = cPerGroup * g.kh * g.kw;
   const L = g.oh * g.ow;
   let out: Tensor;
-  if (groups === 1) out = weight.reshape(outC, K).matmul(cols);
-  else out = weight.reshape(groups, outC / groups, K).matmul(cols.view(n, groups, K, L)).reshape(n, outC, L);
-  if (bias) out = out.add(bias.view(1, outC, 1));
+  if (groups === 1) out = convolution(as2d(xb, nd), weight.reshape(outC, K), bias ?? null, g); // [n, outC, L]
+  else {
+    const cols = im2col(as2d(xb, nd), g); // [n, inC*K, L]
+    out = weight.reshape(groups, outC / groups, K).matmul(cols.view(n, groups, K, L)).reshape(n, outC, L);
+    if (bias) out = out.add(bias.view(1, outC, 1));
+  }
   out = out.view([n, outC, ...outSize]);
   return batched ? out : out.squeeze(0);
 }
