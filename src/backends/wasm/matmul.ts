@@ -31,6 +31,9 @@ export function setWasmThresholds(t: { minWork?: number; minMatrixWork?: number;
   if (t.minWorkPerThread !== undefined) minWorkPerThread = t.minWorkPerThread;
 }
 
+/** Block edge of the tiled transposing copy (32 x 32 floats: 4 KiB read and written per block). */
+const TILE = 32;
+
 const roundUp = (x: number, r: number) => Math.ceil(x / r) * r;
 
 /** dst[i*dstStride + j] = src[off + i*rs + j*cs] for a [rows, cols] block. */
@@ -40,11 +43,19 @@ function copyIn(src: Float32Array, off: number, rs: number, cs: number, rows: nu
   } else if (cs === 1 && cols >= 64) {
     for (let i = 0; i < rows; i++) dst.set(src.subarray(off + i * rs, off + i * rs + cols), dstOff + i * dstStride);
   } else if (Math.abs(rs) < Math.abs(cs)) {
-    // column-major-ish source (a transposed operand): read along columns
-    for (let j = 0; j < cols; j++) {
-      let p = off + j * cs;
-      let q = dstOff + j;
-      for (let i = 0; i < rows; i++, p += rs, q += dstStride) dst[q] = src[p]!;
+    // Column-major-ish source (a transposed operand, every backward pass): a transpose in
+    // TILE x TILE blocks, so both the strided reads and the strided writes stay within TILE
+    // cache lines instead of touching a new line (and page) per element.
+    for (let i0 = 0; i0 < rows; i0 += TILE) {
+      const i1 = Math.min(rows, i0 + TILE);
+      for (let j0 = 0; j0 < cols; j0 += TILE) {
+        const j1 = Math.min(cols, j0 + TILE);
+        for (let j = j0; j < j1; j++) {
+          let p = off + i0 * rs + j * cs;
+          let q = dstOff + i0 * dstStride + j;
+          for (let i = i0; i < i1; i++, p += rs, q += dstStride) dst[q] = src[p]!;
+        }
+      }
     }
   } else {
     for (let i = 0; i < rows; i++) {
