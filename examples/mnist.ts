@@ -103,13 +103,13 @@ export class MLP extends nn.Module {
 }
 
 /**
- * Two 3x3 convolutions (8 and 16 channels), each followed by ReLU and 2x2 max-pooling, then
- * a 784 → 128 → 10 classifier.
+ * Two 3x3 convolutions (16 and 32 channels), each followed by ReLU and 2x2 max-pooling, then
+ * a 1568 → 128 → 10 classifier.
  */
 export class CNN extends nn.Module {
-  conv1 = new nn.Conv2d(1, 8, 3, { padding: 1 });
-  conv2 = new nn.Conv2d(8, 16, 3, { padding: 1 });
-  fc1 = new nn.Linear(16 * 7 * 7, 128);
+  conv1 = new nn.Conv2d(1, 16, 3, { padding: 1 });
+  conv2 = new nn.Conv2d(16, 32, 3, { padding: 1 });
+  fc1 = new nn.Linear(32 * 7 * 7, 128);
   fc2 = new nn.Linear(128, 10);
   override forward(x: Tensor): Tensor {
     x = F.maxPool2d(torch.relu(this.conv1.forward(x)), 2);
@@ -366,7 +366,7 @@ async function main(): Promise<void> {
   }
   if (which === "cnn" || which === "both") {
     torch.manualSeed(0);
-    const epochs = Number(arg("epochs", "12"));
+    const epochs = Number(arg("epochs", "10"));
     const augment = Number(arg("shift", "2"));
     runs.push(await train("CNN", new CNN(), data, { epochs, lr: 2e-3, batchSize: 64, seed: 1, augment }));
   }
