@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as torch from "../src/index.ts";
-import { crossEntropy, evaluate, loadDigits, MLP, splitDigits } from "../examples/mnist.ts";
+import { evaluate, loadDigits, MLP, splitDigits } from "../examples/mnist.ts";
 
 const { DataLoader, Subset } = torch.utils.data;
 
@@ -40,7 +40,7 @@ describe("MLP on a fixed slice of the mnist digits", () => {
     const losses: number[] = [];
     for (let epoch = 0; epoch < 2; epoch++) {
       for await (const [x, y] of loader) {
-        const loss = crossEntropy(net.forward(x!), y!);
+        const loss = torch.F.crossEntropy(net.forward(x!), y!);
         optimizer.zeroGrad();
         loss.backward();
         optimizer.step();
