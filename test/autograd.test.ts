@@ -205,3 +205,11 @@ test("slice/select gradients accumulate piecewise into one buffer (unbind over a
   assert.deepEqual(g!.tolist(), [[0, 0, 0], [0, 0, 0], [12, 14, 16], [0, 0, 0]]);
   assert.ok(g!.requiresGrad);
 });
+
+test("relu's one-pass backward is itself differentiable (second order through relu)", () => {
+  const w = f64([0.5, -1.5, 2]);
+  const f = (x: torch.Tensor) => torch.autograd.grad(x.relu().mul(x).mul(w).sum(), [x], { createGraph: true })[0]!;
+  assert.ok(torch.autograd.gradcheck(f, [f64([0.7, -0.3, 1.1])]));
+  const x = f64([0.7, -0.3, 1.1]);
+  assert.deepEqual(f(x).tolist(), [1.4 * 0.5, 0, 2 * 1.1 * 2].map((v) => v));
+});

@@ -8,7 +8,9 @@ export type UnaryOp =
   | "sin" | "cos" | "tanh" | "sigmoid" | "relu" | "logicalNot" | "isnan" | "isfinite";
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
-  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr";
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr"
+  /** a where b > 0, else 0: relu's backward in one pass (ATen's threshold_backward). */
+  | "thresholdBackward";
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 
 /** A strided read of storage: element (i0, i1, ...) lives at offset + sum(ik * strides[k]). */

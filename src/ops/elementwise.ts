@@ -72,7 +72,12 @@ export function sigmoid(x: Tensor): Tensor {
 }
 export function relu(x: Tensor): Tensor {
   const y = unary("relu", x, x.dtype);
-  return record(y, "ReluBackward0", [x], [y], (g, [y]) => [g.mul(y.gt(0))]);
+  return record(y, "ReluBackward0", [x], [y], (g, [y]) => [thresholdBackward(g, y)]);
+}
+/** relu's vjp: g where y > 0, else 0, in one pass; linear in g, so its own vjp is itself. */
+function thresholdBackward(g: Tensor, y: Tensor): Tensor {
+  const out = binaryKernel("thresholdBackward", operands(g, y), g.dtype);
+  return record(out, "ThresholdBackwardBackward0", [g], [y], (gg, [y]) => [thresholdBackward(gg, y)]);
 }
 export function logicalNot(x: Tensor): Tensor {
   return unary("logicalNot", x, "bool");

@@ -43,6 +43,7 @@ export const binaryKernels = {
   ge: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai] >= b[bi] ? 1 : 0; },
   logicalAnd: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai] && b[bi] ? 1 : 0; },
   logicalOr: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai] || b[bi] ? 1 : 0; },
+  thresholdBackward: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = b[bi] > 0 ? a[ai] : 0; },
 } satisfies Record<BinaryOp, BinaryKernel>;
 
 /** a op s for a plain number s: the broadcast-scalar case without a second array read. */
@@ -67,4 +68,5 @@ export const scalarKernels = {
   ge: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] >= s ? 1 : 0; },
   logicalAnd: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] && s ? 1 : 0; },
   logicalOr: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] || s ? 1 : 0; },
+  thresholdBackward: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = s > 0 ? a[ai] : 0; },
 } satisfies Record<BinaryOp, ScalarKernel>;

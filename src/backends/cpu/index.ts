@@ -14,6 +14,14 @@ type ReduceKernel = (x: NumArray, outer: number, r: number, inner: number, out: 
 
 const reduceKernels = {
   sum: (x, outer, r, inner, out) => {
+    if (inner === 1) {
+      for (let o = 0, p = 0; o < outer; o++) {
+        let s = 0;
+        for (let i = 0; i < r; i++) s += x[p++];
+        out[o] = s;
+      }
+      return;
+    }
     const acc = new Float64Array(inner);
     for (let o = 0; o < outer; o++) {
       acc.fill(0);
@@ -82,7 +90,7 @@ function copy(src: StridedView, dst: StridedView): void {
   const sameType = out.constructor === x.constructor;
   forEachRow2(src.shape, dst.strides, dst.offset, src.strides, src.offset, (di, ds, si, ss, _, n) => {
     if (toBool) for (let k = 0; k < n; k++, di += ds, si += ss) out[di] = x[si] !== 0 ? 1 : 0;
-    else if (ds === 1 && ss === 1 && sameType) out.set(x.subarray(si, si + n), di);
+    else if (ds === 1 && ss === 1 && sameType && n >= 64) out.set(x.subarray(si, si + n), di);
     else for (let k = 0; k < n; k++, di += ds, si += ss) out[di] = x[si];
   });
 }
