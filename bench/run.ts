@@ -96,7 +96,7 @@ function main(): void {
     "",
     `Machine: ${m.cpu}, ${m.cores} cores${m.avx512f ? " (AVX-512)" : ""}, ${m.memoryGB} GB, ${m.os}, Node ${m.node}.`,
     `Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(", ")}.`,
-    `Load average (1, 5, 15 min) at start ${load.start.join(", ")}, at end ${load.end.join(", ")}; above ~${m.cores} other processes were competing for the cores.`,
+    `Load average (1, 5, 15 min) at start ${load.start.join(", ")}, at end ${load.end.join(", ")}; a load above ${m.cores} means other processes competed for the ${m.cores} cores.`,
     "",
     "### Medians (W0 us per op, W1/W2/W4/W5 ms, W3 GFLOP/s, peak RSS MB)",
     "",
