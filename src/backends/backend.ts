@@ -85,4 +85,6 @@ export interface NnKernels {
   col2im(cols: NumArray, g: Im2colGeometry, out: NumArray): void;
   /** out[i] = erf(x[i]) over contiguous data. */
   erf(x: NumArray, out: NumArray): void;
+  /** Max pooling of contiguous [n*c, h, w] planes: each window's max and its flat h*w index (PyTorch's tie and NaN rules). */
+  maxPool2d(x: NumArray, g: Im2colGeometry, values: NumArray, indices: Int32Array): void;
 }

@@ -3,18 +3,11 @@
 // gather, so higher-order gradients work). This replaces im2col(-inf padding) + max(dim) +
 // index conversion + col2im, which made four passes over the data and three temporaries.
 import type { Im2colGeometry } from "../backends/backend.ts";
-import { maxPool2d as cpuMaxPool2d } from "../backends/cpu/pool.ts";
 import { record } from "../autograd/node.ts";
 import type { NumArray } from "../dtype.ts";
 import type { Tensor } from "../tensor.ts";
 import { backendOf, contiguousData, empty } from "./alloc.ts";
 
-type MaxPoolKernel = (x: NumArray, g: Im2colGeometry, values: NumArray, indices: Int32Array) => void;
-
-/** A backend's own kernel when it has one (a later entry of NnKernels), else the CPU one. */
-function kernel(): MaxPoolKernel {
-  return (backendOf() as { maxPool2d?: MaxPoolKernel }).maxPool2d ?? cpuMaxPool2d;
-}
 
 /**
  * planes [n, 1, h, w] (g.n = n, g.c = 1) -> values [n, oh*ow] and int32 indices [n, oh*ow],
@@ -24,7 +17,7 @@ export function maxPool2dWithIndices(planes: Tensor, g: Im2colGeometry): { value
   const L = g.oh * g.ow;
   const values = empty([g.n, L], planes.dtype);
   const indices = empty([g.n, L], "int32");
-  kernel()(contiguousData(planes), g, values._box.data as NumArray, indices._box.data as Int32Array);
+  backendOf().maxPool2d(contiguousData(planes), g, values._box.data as NumArray, indices._box.data as Int32Array);
   const { n, h, w } = g;
   record(values, "MaxPool2DWithIndicesBackward0", [planes], [indices], (grad, [idx]) => [
     empty([n, h * w], grad.dtype).scatterAdd(1, idx, grad).view(n, 1, h, w),

@@ -8,6 +8,7 @@ import { matmul } from "./matmul.ts";
 import { adamUpdate } from "./optim.ts";
 import { col2im, im2col } from "./conv.ts";
 import { erfKernel } from "./special.ts";
+import { maxPool2d } from "./pool.ts";
 import { forEachOffset, forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
 
 type ReduceKernel = (x: NumArray, outer: number, r: number, inner: number, out: NumArray) => void;
@@ -215,6 +216,7 @@ export const cpu: Backend = {
   im2col,
   col2im,
   erf: erfKernel,
+  maxPool2d,
   gather(x, index, dim, out) {
     const size = x.shape[dim];
     const xd = x.data as NumArray;
