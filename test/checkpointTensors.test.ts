@@ -40,3 +40,40 @@ test("a torch-ts state dict survives save/load in both formats, and loadStateDic
   assert.equal(back.n.dtype, "int64");
   assert.deepEqual(back.n.tolist(), [7]);
 });
+
+test("PyTorch's model.pt (Conv2d, BatchNorm2d, LSTM, tied and non-contiguous tensors) loads into the same torch-ts model and gives PyTorch's output", () => {
+  const { nn } = torch;
+  class Model extends nn.Module {
+    conv = new nn.Conv2d(1, 2, 3, { padding: 1 });
+    bn = new nn.BatchNorm2d(2);
+    lstm = new nn.LSTM(8, 5, { batchFirst: true });
+    fc = new nn.Linear(5, 3);
+    out = new nn.Linear(3, 3, { bias: false });
+    out2 = new nn.Linear(3, 3, { bias: false });
+    constructor() {
+      super();
+      this.out2.weight = this.out.weight; // tied, as in the fixture
+      this.registerBuffer("mix", torch.zeros(3, 3));
+      this.registerBuffer("mix_row", torch.zeros(3));
+    }
+    override forward(x: torch.Tensor): torch.Tensor {
+      const h = torch.relu(this.bn.forward(this.conv.forward(x)));
+      const seq = h.permute(0, 2, 1, 3).reshape(x.shape[0], 4, 8);
+      const [, [hn]] = this.lstm.forward(seq);
+      const y = this.fc.forward(hn.select(0, 0));
+      const self = this as unknown as { mix: torch.Tensor; mix_row: torch.Tensor };
+      return this.out.forward(y).add(this.out2.forward(y).matmul(self.mix)).add(self.mix_row);
+    }
+  }
+  const model = new Model().eval();
+  const sd = torch.load(new URL("model.pt", dir).pathname) as Record<string, torch.Tensor>;
+  const result = model.loadStateDict(sd);
+  assert.deepEqual(result, { missingKeys: [], unexpectedKeys: [] });
+  assert.equal(model.bn.stateDict()["num_batches_tracked"].dtype, "int64");
+  const inp = fx.model.input as { shape: number[]; values: number[] };
+  const want = fx.model.output as { shape: number[]; values: number[] };
+  const out = model.forward(torch.tensor(inp.values, { dtype: "float32" }).reshape(inp.shape));
+  assert.deepEqual(out.shape, want.shape);
+  const got = out.contiguousData();
+  want.values.forEach((v, i) => assert.ok(Math.abs(got[i] - v) <= 1e-5 * Math.max(1, Math.abs(v)), `output[${i}]: ${got[i]} vs ${v}`));
+});
