@@ -58,6 +58,8 @@ export interface Backend extends NnKernels {
   /** First index of the max/min (NaN wins, as PyTorch) over r; values too when given. */
   argReduce(op: "max" | "min", x: NumArray, outer: number, r: number, inner: number, indices: Int32Array, values: NumArray | null): void;
   cumsum(x: NumArray, outer: number, r: number, inner: number, out: NumArray): void;
+  /** softmax (or logSoftmax) over r of a contiguous [outer, r, inner] block, max-shifted, in float64. */
+  softmax(x: NumArray, outer: number, r: number, inner: number, out: NumArray, log: boolean): void;
   /** out[b] = a[b] @ b[b] for contiguous a [batch, m, k] (or transposed when transA) and b [batch, k, n]. */
   matmul(a: StridedView, b: StridedView, out: NumArray, batch: number, m: number, k: number, n: number): void;
   /** gather along dim of a contiguous [outer, rIn, inner] source with index [outer, rIdx, inner]. */

@@ -192,22 +192,24 @@ export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
   return keepdim ? r : r.squeeze(typeof dim === "number" ? [dim] : dim);
 }
 
+/** Softmax and logSoftmax forward: one backend pass over a contiguous [outer, r, inner] block. */
+function softmaxForward(x: Tensor, d: number, log: boolean): Tensor {
+  const p = plan(x, d, true);
+  const out = empty(x.shape, x.dtype);
+  if (p.r > 0) backendOf().softmax(p.data, p.outer, p.r, p.inner, out._box.data as NumArray, log);
+  return out;
+}
+
 export function softmax(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.shape.length);
   const xf = isFloating(x.dtype) ? x : x.to(toFloating(x.dtype));
-  const y = noGrad(() => {
-    const e = xf.sub(amax(xf, d, true)).exp();
-    return e.div(e.sum(d, true));
-  });
+  const y = softmaxForward(xf, d, false);
   return record(y, "SoftmaxBackward0", [xf], [y], (g, [y]) => [y.mul(g.sub(g.mul(y).sum(d, true)))]);
 }
 
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.shape.length);
   const xf = isFloating(x.dtype) ? x : x.to(toFloating(x.dtype));
-  const y = noGrad(() => {
-    const shifted = xf.sub(amax(xf, d, true));
-    return shifted.sub(shifted.exp().sum(d, true).log());
-  });
+  const y = softmaxForward(xf, d, true);
   return record(y, "LogSoftmaxBackward0", [xf], [y], (g, [y]) => [g.sub(y.exp().mul(g.sum(d, true)))]);
 }

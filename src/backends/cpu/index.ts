@@ -204,6 +204,33 @@ export const cpu: Backend = {
       }
     }
   },
+  softmax(x, outer, r, inner, out, log) {
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        const base = o * r * inner + j;
+        let m = -Infinity;
+        for (let i = 0, p = base; i < r; i++, p += inner) {
+          const v = x[p];
+          if (v > m || v !== v) m = v;
+        }
+        // An all -inf row gives NaN, as PyTorch (exp(-inf - -inf)).
+        let s = 0;
+        if (log) {
+          for (let i = 0, p = base; i < r; i++, p += inner) s += Math.exp(x[p] - m);
+          const ls = Math.log(s);
+          for (let i = 0, p = base; i < r; i++, p += inner) out[p] = x[p] - m - ls;
+        } else {
+          // exp once, kept in out, then normalised (float32 out rounds e once more: <= 1 ulp).
+          for (let i = 0, p = base; i < r; i++, p += inner) {
+            const e = Math.exp(x[p] - m);
+            s += e;
+            out[p] = e;
+          }
+          for (let i = 0, p = base; i < r; i++, p += inner) out[p] /= s;
+        }
+      }
+    }
+  },
   cumsum(x, outer, r, inner, out) {
     const acc = new Float64Array(inner);
     for (let o = 0; o < outer; o++) {
