@@ -6,9 +6,8 @@
 // - float32: a*b of two float32 values is exact in a double; the sum p + c is rounded to odd
 //   in double precision (53 >= 24 + 2 bits), after which rounding to float32 is exact
 //   (the classic "round to odd, then round to nearest" theorem).
-// - float64: Boldo & Melquiond's algorithm: exact product (Veltkamp/Dekker), exact sum,
-//   round-to-odd of the low parts, final round to nearest. Valid away from overflow and
-//   underflow, which the random kernels never reach.
+// - float64: src/random/libm/fma64.ts (exact product and sum, with a correction at halfway
+//   sums), tested against an exact BigInt reference.
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer); // little-endian: u32[0] is the low word
@@ -39,28 +38,5 @@ export function fmaF32(a: number, b: number, c: number): number {
   return Math.fround(roundToOdd(s, err));
 }
 
-const SPLITTER = 134217729; // 2^27 + 1
-
-/** fma(a, b, c) for doubles, rounded once. */
-export function fmaF64(a: number, b: number, c: number): number {
-  // Exact product a*b = ph + pl.
-  const ph = a * b;
-  let t = SPLITTER * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLITTER * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  const pl = al * bl - (ph - ah * bh - al * bh - ah * bl);
-  if (!Number.isFinite(ph)) return a * b + c;
-  // Exact sum c + ph = th + tl.
-  const th = c + ph;
-  const bv = th - c;
-  const tl = c - (th - bv) + (ph - bv);
-  // v = round-to-odd(tl + pl).
-  const vs = tl + pl;
-  const bv2 = vs - tl;
-  const verr = tl - (vs - bv2) + (pl - bv2);
-  const v = roundToOdd(vs, verr);
-  return th + v;
-}
+/** fma(a, b, c) for doubles, rounded once: the one implementation, shared with the libm ports. */
+export { fma as fmaF64 } from "./libm/fma64.ts";
