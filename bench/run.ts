@@ -33,7 +33,7 @@ function childConfig(o: Options, e: EngineConfig, workload: WorkloadId): ChildCo
     ...(o.quick ? { oneShotS: 1.5 } : {}),
     matmulSizes: o.quick ? [64, 256, 1024] : [64, 128, 256, 512, 1024],
     memSteps: memHere ? memSteps : 0,
-    memCapS: e.isTorchTs ? (o.quick ? 10 : 60) : o.quick ? 5 : 30,
+    memCapS: e.isTorchTs ? (o.quick ? 10 : 180) : o.quick ? 5 : 30,
   };
 }
 
