@@ -11,9 +11,9 @@ import { ensureBytes, getRuntime } from "./runtime.ts";
 import { MR, NR, P, PARAM_WORDS } from "./sgemm.ts";
 
 /** Depth of a packed B block (k blocking). */
-const KC = 256;
+const KC = 128;
 /** Rows per A block reused across the packed B panels. */
-const MC = 128;
+const MC = 64;
 /** Widest column block (panels of NR); KC * NC * 4 must fit the per-thread scratch. */
 const NC_MAX = SCRATCH_BYTES / (KC * 4);
 
