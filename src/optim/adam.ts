@@ -89,9 +89,13 @@ function adamStep(
   }
 }
 
-export class Adam extends Optimizer<AdamOptions> {
-  constructor(params: Params<AdamOptions>, options: AdamOptions = {}) {
-    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false, maximize = false } = options;
+/** Adam and AdamW differ only in how weight decay enters the update, and its default. */
+abstract class AdamFamily extends Optimizer<AdamOptions> {
+  /** AdamW's decoupled decay p <- p (1 - lr wd), instead of Adam's g <- g + wd p. */
+  protected abstract readonly decoupled: boolean;
+
+  constructor(params: Params<AdamOptions>, options: AdamOptions, defaultWeightDecay: number) {
+    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = defaultWeightDecay, amsgrad = false, maximize = false } = options;
     checkLr(lr);
     checkEps(eps);
     checkBetas(betas);
@@ -102,28 +106,23 @@ export class Adam extends Optimizer<AdamOptions> {
   step<L extends Tensor | number>(closure?: Closure<L>): L | undefined {
     const loss = this.evaluateClosure(closure);
     torch.noGrad(() => {
-      for (const group of this.paramGroups) adamStep((p) => this.stateOf(p), group, false);
+      for (const group of this.paramGroups) adamStep((p) => this.stateOf(p), group, this.decoupled);
     });
     return loss;
   }
 }
 
-/** Adam with decoupled weight decay (Loshchilov & Hutter); weightDecay defaults to 1e-2. */
-export class AdamW extends Optimizer<AdamOptions> {
+export class Adam extends AdamFamily {
+  protected readonly decoupled = false;
   constructor(params: Params<AdamOptions>, options: AdamOptions = {}) {
-    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 1e-2, amsgrad = false, maximize = false } = options;
-    checkLr(lr);
-    checkEps(eps);
-    checkBetas(betas);
-    checkWeightDecay(weightDecay);
-    super(params, { lr, betas, eps, weightDecay, amsgrad, maximize });
+    super(params, options, 0);
   }
+}
 
-  step<L extends Tensor | number>(closure?: Closure<L>): L | undefined {
-    const loss = this.evaluateClosure(closure);
-    torch.noGrad(() => {
-      for (const group of this.paramGroups) adamStep((p) => this.stateOf(p), group, true);
-    });
-    return loss;
+/** Adam with decoupled weight decay (Loshchilov & Hutter); weightDecay defaults to 1e-2. */
+export class AdamW extends AdamFamily {
+  protected readonly decoupled = true;
+  constructor(params: Params<AdamOptions>, options: AdamOptions = {}) {
+    super(params, options, 1e-2);
   }
 }
