@@ -39,17 +39,19 @@ export function maxPool2d(x: NumArray, g: Im2colGeometry, values: NumArray, indi
         const ws = ox * sw - pw;
         const a = kj0[ox];
         const b = kj1[ox];
-        let best = -Infinity;
+        // Start from the window's first in-image element; every later one takes over when
+        // it is greater or NaN. The take-over is a mask on the index, not a branch: with
+        // random data the branch mispredicts about once per window, which costs more than
+        // the whole comparison.
         let bi = (hs + ki0 * dh) * w + ws + a * dw;
+        let best = x[base + bi];
         for (let ki = ki0; ki < ki1; ki++) {
           const row = (hs + ki * dh) * w + ws;
-          for (let kj = a; kj < b; kj++) {
+          for (let kj = ki === ki0 ? a + 1 : a; kj < b; kj++) {
             const idx = row + kj * dw;
             const v = x[base + idx];
-            if (v > best || v !== v) {
-              best = v;
-              bi = idx;
-            }
+            bi ^= (bi ^ idx) & -(+(v > best) | +(v !== v));
+            best = x[base + bi];
           }
         }
         values[o] = best;
