@@ -1,14 +1,14 @@
-// The two primitives under convolution and pooling: im2col (F.unfold) and col2im (F.fold).
-// Each is the other's vjp, so every conv / conv-transpose / pooling layer built on them (in
-// src/nn/functional/) is differentiable to any order without a backward of its own.
+// The primitives under convolution and pooling: im2col (F.unfold) and col2im (F.fold), each
+// the other's vjp, and the convolution (groups = 1) with its two gradient primitives. Every
+// conv / conv-transpose / pooling layer built on them (in src/nn/functional/) is
+// differentiable to any order without a backward of its own.
 import type { Im2colGeometry } from "../backends/backend.ts";
-import { gradMode } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
 import { isFloating, type NumArray } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { fmtShape } from "../layout.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, contiguousData, empty, fromStorage, sv } from "./alloc.ts";
+import { backendOf, contiguousData, empty } from "./alloc.ts";
 
 export type Pair = number | readonly number[];
 
@@ -39,40 +39,57 @@ export function col2im(cols: Tensor, g: Im2colGeometry): Tensor {
 }
 
 /**
- * Convolution (groups = 1) as one node: out[n, o, L] = W[o, K] @ im2col(x)[n, K, L] + b[o],
- * which comes out of the matmul in NCHW order (no permute). The columns are saved for the
- * weight gradient. The vjp is written with Tensor ops (so it is differentiable again):
- *   dx = col2im(W^T @ g), dW = (sum_n cols_n @ g_n^T)^T, db = g summed over n and L.
- * dW is computed as cols @ g^T (the big operand, cols, is read in place; only the small
- * g^T is transposed) rather than g @ cols^T (a transposed copy of all the columns).
+ * Convolution (groups = 1) as one node: out[n, o, L] = W[o, K] @ im2col(x)[n, K, L] + b[o]
+ * (W is the weight as a [outC, K] matrix), computed by the backend's convForward, which comes
+ * out in NCHW order. The vjp is two more primitives, so that, as in ATen, the three are
+ * closed under differentiation (every order of derivative stays on the fast kernels):
+ *   dx = convInputGrad(g, W)  = col2im(W^T @ g)          (linear in g and in W)
+ *   dW = convWeightGrad(x, g) = sum_n g_n @ im2col(x)_n^T (linear in x and in g)
+ *   db = g summed over n and L.
+ * Nothing is saved but x and W: the backends rebuild the columns where they need them.
  */
 export function convolution(x: Tensor, w2: Tensor, bias: Tensor | null, g: Im2colGeometry): Tensor {
-  const [outC, K] = w2.shape;
+  const outC = w2.shape[0]!;
   const L = g.oh * g.ow;
-  const { n } = g;
-  const be = backendOf();
-  const colsData = empty([n, K, L], x.dtype);
-  be.im2col(contiguousData(x), g, 0, colsData._box.data as NumArray);
-  const cols = fromStorage(colsData._box.data, [n, K, L], x.dtype);
-  const out = empty([n, outC, L], x.dtype);
+  const out = empty([g.n, outC, L], x.dtype);
   const o = out._box.data as NumArray;
-  const w = sv(w2);
-  be.matmul({ ...w, shape: [n, outC, K], strides: [0, w2.strides[0], w2.strides[1]] }, sv(cols), o, n, outC, K, L);
+  backendOf().convForward(contiguousData(x), contiguousData(w2), g, outC, o);
   if (bias) {
     const bd = bias._box.data as NumArray;
-    for (let b = 0, p = 0; b < n; b++) {
+    for (let b = 0, p = 0; b < g.n; b++) {
       for (let c = 0; c < outC; c++) {
-        const v = bd[bias.offset + c * bias.strides[0]];
+        const v = bd[bias.offset + c * bias.strides[0]!]!;
         for (const e = p + L; p < e; p++) o[p] += v;
       }
     }
   }
-  return record(out, "ConvolutionBackward0", [x, w2, bias], [x, w2, cols], (grad, [xS, w2s, colsS]) => [
-    x.requiresGrad ? col2im(w2s.t().matmul(grad), g) : null,
-    // Under createGraph the columns are rebuilt by the recorded im2col op, so dW stays a
-    // function of x; otherwise the saved (graph-less) columns are used.
-    w2.requiresGrad ? (gradMode.enabled && xS.requiresGrad ? im2col(xS, g) : colsS).matmul(grad.transpose(1, 2)).sum(0).t() : null,
+  return record(out, "ConvolutionBackward0", [x, w2, bias], [x, w2], (grad, [xS, w2S]) => [
+    x.requiresGrad ? convInputGrad(grad, w2S!, g) : null,
+    w2.requiresGrad ? convWeightGrad(xS!, grad, g) : null,
     bias && bias.requiresGrad ? grad.sum(2).sum(0) : null,
+  ]);
+}
+
+/** dx [n, c, h, w] of a convolution for the upstream gradient gy [n, O, L] and weight W [O, K]. */
+function convInputGrad(gy: Tensor, w2: Tensor, g: Im2colGeometry): Tensor {
+  const out = empty([g.n, g.c, g.h, g.w], gy.dtype);
+  backendOf().convInputGrad(contiguousData(gy), contiguousData(w2), g, w2.shape[0]!, out._box.data as NumArray);
+  // <gg, col2im(W^T gy)> = <W im2col(gg), gy>: gy's gradient is the convolution of gg, W's is convWeightGrad(gg, gy).
+  return record(out, "ConvolutionBackwardInput", [gy, w2], [gy, w2], (gg, [gyS, w2S]) => [
+    gy.requiresGrad ? convolution(gg, w2S!, null, g) : null,
+    w2.requiresGrad ? convWeightGrad(gg, gyS!, g) : null,
+  ]);
+}
+
+/** dW [O, K] of a convolution of x [n, c, h, w] for the upstream gradient gy [n, O, L]. */
+function convWeightGrad(x: Tensor, gy: Tensor, g: Im2colGeometry): Tensor {
+  const O = gy.shape[1]!;
+  const out = empty([O, g.c * g.kh * g.kw], x.dtype);
+  backendOf().convWeightGrad(contiguousData(x), contiguousData(gy), g, O, out._box.data as NumArray);
+  // <gg, sum gy im2col(x)^T> = <col2im(gg^T gy), x> = <conv(x, gg), gy>.
+  return record(out, "ConvolutionBackwardWeight", [x, gy], [x, gy], (gg, [xS, gyS]) => [
+    x.requiresGrad ? convInputGrad(gyS!, gg, g) : null,
+    gy.requiresGrad ? convolution(xS!, gg, null, g) : null,
   ]);
 }
 

@@ -5,6 +5,8 @@
 // straight runs (unit stride when sw == 1) with no per-element bounds checks.
 import type { NumArray } from "../../dtype.ts";
 import type { Im2colGeometry } from "../backend.ts";
+import { wasmConvForward, wasmConvInputGrad, wasmConvWeightGrad } from "../wasm/conv.ts";
+import { matmul } from "./matmul.ts";
 
 /** First and one-past-last ox with 0 <= ox*sw + off < w. */
 function validRange(off: number, sw: number, w: number, ow: number): [number, number] {
@@ -66,5 +68,44 @@ export function col2im(cols: NumArray, g: Im2colGeometry, out: NumArray): void {
         }
       }
     }
+  }
+}
+
+// Convolution (groups = 1) with the weight as a matrix w [O, K], K = c*kh*kw, L = oh*ow. The
+// wasm kernels take float32 (one GEMM for the whole batch); the TypeScript path below builds
+// the columns [n, K, L] and runs one product per image (accumulating in float64).
+
+const like = (a: NumArray, n: number): NumArray => new (a.constructor as new (n: number) => NumArray)(n);
+
+/** out[n, O, L] = w @ im2col(x)[n] for a contiguous image x. */
+export function convForward(x: NumArray, w: NumArray, g: Im2colGeometry, O: number, out: NumArray): void {
+  if (wasmConvForward(x, w, g, O, out)) return;
+  const K = g.c * g.kh * g.kw, L = g.oh * g.ow;
+  const cols = like(x, g.n * K * L);
+  im2col(x, g, 0, cols);
+  matmul({ data: w, shape: [g.n, O, K], strides: [0, K, 1], offset: 0 }, { data: cols, shape: [g.n, K, L], strides: [K * L, L, 1], offset: 0 }, out, g.n, O, K, L);
+}
+
+/** out[n, c, h, w] = col2im(w^T @ gy[n]) for gy [n, O, L] contiguous. */
+export function convInputGrad(gy: NumArray, w: NumArray, g: Im2colGeometry, O: number, out: NumArray): void {
+  if (wasmConvInputGrad(gy, w, g, O, out)) return;
+  const K = g.c * g.kh * g.kw, L = g.oh * g.ow;
+  const dcols = like(gy, g.n * K * L);
+  matmul({ data: w, shape: [g.n, K, O], strides: [0, 1, K], offset: 0 }, { data: gy, shape: [g.n, O, L], strides: [O * L, L, 1], offset: 0 }, dcols, g.n, K, O, L);
+  col2im(dcols, g, out);
+}
+
+/** out[O, K] = sum over images of gy[n] @ im2col(x)[n]^T. */
+export function convWeightGrad(x: NumArray, gy: NumArray, g: Im2colGeometry, O: number, out: NumArray): void {
+  if (wasmConvWeightGrad(x, gy, g, O, out)) return;
+  const K = g.c * g.kh * g.kw, L = g.oh * g.ow;
+  const cols = like(x, g.n * K * L);
+  im2col(x, g, 0, cols);
+  const per = like(x, g.n * O * K);
+  matmul({ data: gy, shape: [g.n, O, L], strides: [O * L, L, 1], offset: 0 }, { data: cols, shape: [g.n, L, K], strides: [K * L, 1, L], offset: 0 }, per, g.n, O, L, K);
+  for (let i = 0; i < O * K; i++) {
+    let s = 0;
+    for (let b = 0; b < g.n; b++) s += per[b * O * K + i];
+    out[i] = s;
   }
 }

@@ -6,7 +6,7 @@ import type { Backend, ReduceOp, StridedView } from "../backend.ts";
 import { binaryKernels, scalarKernels, unaryKernels } from "./elementwise.ts";
 import { matmul } from "./matmul.ts";
 import { adamUpdate } from "./optim.ts";
-import { col2im, im2col } from "./conv.ts";
+import { col2im, convForward, convInputGrad, convWeightGrad, im2col } from "./conv.ts";
 import { erfKernel } from "./special.ts";
 import { maxPool2d } from "./pool.ts";
 import { forEachOffset, forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
@@ -242,6 +242,9 @@ export const cpu: Backend = {
   matmul,
   im2col,
   col2im,
+  convForward,
+  convInputGrad,
+  convWeightGrad,
   erf: erfKernel,
   maxPool2d,
   gather(x, index, dim, out) {

@@ -90,6 +90,9 @@ export class FuncBuilder {
   gtS(): this { return this.op(0x4a); }
   leS(): this { return this.op(0x4c); }
   geS(): this { return this.op(0x4e); }
+  ltU(): this { return this.op(0x49); }
+  geU(): this { return this.op(0x4f); }
+  eq(): this { return this.op(0x46); }
   eqz(): this { return this.op(0x45); }
   select(): this { return this.op(0x1b); }
   drop(): this { return this.op(0x1a); }
@@ -108,6 +111,7 @@ export class FuncBuilder {
   i32Load(offset = 0): this { return this.op(0x28, ...this.memarg(2, offset)); }
   f32Load(offset = 0): this { return this.op(0x2a, ...this.memarg(2, offset)); }
   f32Store(offset = 0): this { return this.op(0x38, ...this.memarg(2, offset)); }
+  i32Store(offset = 0): this { return this.op(0x36, ...this.memarg(2, offset)); }
   v128Load(offset = 0): this { return this.simd(0x00, ...this.memarg(0, offset)); }
   v128Store(offset = 0): this { return this.simd(0x0b, ...this.memarg(0, offset)); }
   /** Loads one f32 and splats it over all four lanes. */
@@ -115,6 +119,7 @@ export class FuncBuilder {
 
   // --- SIMD arithmetic
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
+  f32Add(): this { return this.op(0x92); }
   f32x4Add(): this { return this.simd(0xe4); }
   f32x4Mul(): this { return this.simd(0xe6); }
   /** Relaxed SIMD fused multiply-add a * b + c (may or may not round once). */

@@ -7,8 +7,8 @@
 import type { NumArray } from "../../dtype.ts";
 import type { StridedView } from "../backend.ts";
 import { CTL_WORDS, MAX_CHUNKS, SCRATCH_BYTES, dataBase, runJob, startThreads } from "./pool.ts";
-import { ensureBytes, getRuntime } from "./runtime.ts";
-import { MR, NR, P, PARAM_WORDS } from "./sgemm.ts";
+import { ensureBytes, getRuntime, type Runtime } from "./runtime.ts";
+import { KIND, KIND_WORD, MR, NR, P, PARAM_WORDS } from "./sgemm.ts";
 
 /** Depth of a packed B block (k blocking). */
 const KC = 128;
@@ -34,7 +34,7 @@ export function setWasmThresholds(t: { minWork?: number; minMatrixWork?: number;
 /** Block edge of the tiled transposing copy (32 x 32 floats: 4 KiB read and written per block). */
 const TILE = 32;
 
-const roundUp = (x: number, r: number) => Math.ceil(x / r) * r;
+export const roundUp = (x: number, r: number) => Math.ceil(x / r) * r;
 
 /** dst[i*dstStride + j] = src[off + i*rs + j*cs] for a [rows, cols] block. */
 function copyIn(src: Float32Array, off: number, rs: number, cs: number, rows: number, cols: number, dst: Float32Array, dstOff: number, dstStride: number): void {
@@ -81,6 +81,54 @@ function copyOut(src: Float32Array, srcOff: number, srcStride: number, rows: num
   }
 }
 
+/** A GEMM whose operands are already in the wasm memory (byte addresses and byte strides). */
+export interface GemmJob {
+  /** A [batch][mp][k], B [batch][k][>= np], C [batch][mp][>= np] (mp, np: m, n rounded up to MR, NR). */
+  A: number; B: number; C: number;
+  /** Bytes between consecutive batches (0: one matrix shared by every batch). */
+  aBatch: number; bBatch: number; cBatch: number;
+  batch: number; m: number; k: number; n: number;
+  lda: number; ldb: number; ldc: number;
+}
+
+/** Threads a job of `work` multiply-adds uses (starting missing workers when it is worth it). */
+export function jobThreads(rt: Runtime, work: number): number {
+  const threads = work >= 2 * minWorkPerThread ? startThreads(rt) : 1;
+  return Math.max(1, Math.min(threads, Math.floor(work / minWorkPerThread)));
+}
+
+/**
+ * Splits a GEMM into chunks (column blocks of up to NC_MAX, then row groups until every
+ * thread has ~4 chunks) and runs it. False if it has too many chunks or a chunk failed.
+ * Padding rows of A and padding columns of B only feed padding rows/columns of C.
+ */
+export function runGemm(rt: Runtime, threads: number, j: GemmJob): boolean {
+  const mp = roundUp(j.m, MR);
+  const panels = roundUp(j.n, NR) / NR;
+  const target = threads > 1 ? 4 * threads : 1;
+  let ppb = Math.min(NC_MAX / NR, panels);
+  if (threads > 1) ppb = Math.max(1, Math.min(ppb, Math.ceil(panels / Math.ceil(target / j.batch))));
+  const colBlocks = Math.ceil(panels / ppb);
+  let rowsPerGroup = mp;
+  if (j.batch * colBlocks < target) rowsPerGroup = Math.max(MR, roundUp(Math.ceil(mp / Math.ceil(target / (j.batch * colBlocks))), MR));
+  const rowGroups = Math.ceil(mp / rowsPerGroup);
+  const total = j.batch * rowGroups * colBlocks;
+  if (total > MAX_CHUNKS) return false;
+
+  const ctl = new Int32Array(rt.memory.buffer, 0, CTL_WORDS);
+  const prm = new Int32Array(PARAM_WORDS);
+  prm[P.A] = j.A; prm[P.B] = j.B; prm[P.C] = j.C;
+  prm[P.M] = mp; prm[P.PANELS] = panels; prm[P.K] = j.k;
+  prm[P.LDA] = j.lda; prm[P.LDB] = j.ldb; prm[P.LDC] = j.ldc;
+  prm[P.A_BATCH] = j.aBatch; prm[P.B_BATCH] = j.bBatch; prm[P.C_BATCH] = j.cBatch;
+  prm[P.ROW_GROUPS] = rowGroups; prm[P.COL_BLOCKS] = colBlocks;
+  prm[P.ROWS_PER_GROUP] = rowsPerGroup; prm[P.PANELS_PER_BLOCK] = ppb;
+  prm[P.KC] = KC; prm[P.MC] = MC;
+  ctl.set(prm, 0);
+  ctl[KIND_WORD] = KIND.GEMM;
+  return runJob(rt, total);
+}
+
 /**
  * out[t] = a[t] @ b[t] (a [batch, m, k], b [batch, k, n], any strides, out contiguous) on
  * the wasm kernels. Returns false without touching `out` when it declines.
@@ -94,24 +142,11 @@ export function wasmMatmul(a: StridedView, b: StridedView, out: NumArray, batch:
 
   const mp = roundUp(m, MR);
   const np = roundUp(n, NR);
-  const panels = np / NR;
   const [abs, ars, acs] = a.strides as [number, number, number];
   const [bbs, brs, bcs] = b.strides as [number, number, number];
   const aBatches = abs === 0 ? 1 : batch;
   const bBatches = bbs === 0 ? 1 : batch;
-
-  // split: column blocks of up to NC_MAX, then row groups until every thread has ~4 chunks
-  let threads = work >= 2 * minWorkPerThread ? startThreads(rt) : 1;
-  threads = Math.max(1, Math.min(threads, Math.floor(work / minWorkPerThread)));
-  const target = threads > 1 ? 4 * threads : 1;
-  let ppb = Math.min(NC_MAX / NR, panels);
-  if (threads > 1) ppb = Math.max(1, Math.min(ppb, Math.ceil(panels / Math.ceil(target / batch))));
-  const colBlocks = Math.ceil(panels / ppb);
-  let rowsPerGroup = mp;
-  if (batch * colBlocks < target) rowsPerGroup = Math.max(MR, roundUp(Math.ceil(mp / Math.ceil(target / (batch * colBlocks))), MR));
-  const rowGroups = Math.ceil(mp / rowsPerGroup);
-  const total = batch * rowGroups * colBlocks;
-  if (total > MAX_CHUNKS) return false;
+  const threads = jobThreads(rt, work);
 
   // layout (bytes): A | B | C after the control block and every thread's scratch
   const base = dataBase(threads);
@@ -127,21 +162,11 @@ export function wasmMatmul(a: StridedView, b: StridedView, out: NumArray, batch:
   const mem = new Float32Array(rt.memory.buffer);
   for (let t = 0; t < aBatches; t++) copyIn(a.data, a.offset + t * abs, ars, acs, m, k, mem, (A + t * aBytes) / 4, k);
   for (let t = 0; t < bBatches; t++) copyIn(b.data, b.offset + t * bbs, brs, bcs, k, n, mem, (B + t * bBytes) / 4, np);
-
-  const ctl = new Int32Array(rt.memory.buffer, 0, CTL_WORDS);
-  const prm = new Int32Array(PARAM_WORDS);
-  prm[P.A] = A; prm[P.B] = B; prm[P.C] = C;
-  prm[P.M] = mp; prm[P.PANELS] = panels; prm[P.K] = k;
-  prm[P.LDA] = k * 4; prm[P.LDB] = np * 4; prm[P.LDC] = np * 4;
-  prm[P.A_BATCH] = aBatches === 1 ? 0 : aBytes;
-  prm[P.B_BATCH] = bBatches === 1 ? 0 : bBytes;
-  prm[P.C_BATCH] = cBytes;
-  prm[P.ROW_GROUPS] = rowGroups; prm[P.COL_BLOCKS] = colBlocks;
-  prm[P.ROWS_PER_GROUP] = rowsPerGroup; prm[P.PANELS_PER_BLOCK] = ppb;
-  prm[P.KC] = KC; prm[P.MC] = MC;
-  ctl.set(prm, 0);
-  if (!runJob(rt, total)) return false;
-
+  const ok = runGemm(rt, threads, {
+    A, B, C, batch, m, k, n, lda: k * 4, ldb: np * 4, ldc: np * 4,
+    aBatch: aBatches === 1 ? 0 : aBytes, bBatch: bBatches === 1 ? 0 : bBytes, cBatch: cBytes,
+  });
+  if (!ok) return false;
   for (let t = 0; t < batch; t++) copyOut(mem, (C + t * cBytes) / 4, np, m, n, out, t * m * n);
   return true;
 }

@@ -1,4 +1,5 @@
-// The SGEMM module, written as code with the emitter: a register-blocked MR x NR micro-kernel
+// The kernels' wasm module, written as code with the emitter (im2col/col2im come from
+// im2col.ts): a register-blocked MR x NR micro-kernel
 // of f32x4 accumulators, a B-panel packer and a chunk driver. One chunk is a (batch, row
 // group, column block) piece of C; threads (src/backends/wasm/pool.ts) claim chunks one by
 // one, so every thread runs the same `chunk` export over the same shared memory.
@@ -12,6 +13,7 @@
 // never copied out, so they need no zeroing.
 // Accumulation is in float32, in k order per element (as BLAS sgemm does).
 import { I32, ModuleBuilder, V128, type FuncBuilder, type Local } from "./emitter.ts";
+import { emitCol2im, emitIm2col } from "./im2col.ts";
 
 /** The tile shape the runtime uses (measured best, see docs/WASM.md). */
 export const MR = 4;
@@ -24,6 +26,9 @@ export const P = {
   ROWS_PER_GROUP: 14, PANELS_PER_BLOCK: 15, KC: 16, MC: 17,
 } as const;
 export const PARAM_WORDS = 18;
+/** Control-block word naming the kind of the job (every job kind shares the `chunk` export). */
+export const KIND_WORD = 31;
+export const KIND = { GEMM: 0, IM2COL: 1, COL2IM: 2 } as const;
 
 export interface SgemmOptions {
   /** Use f32x4.relaxed_madd instead of mul + add. */
@@ -144,12 +149,12 @@ function emitPackB(f: FuncBuilder, NR: number): void {
 }
 
 /**
- * chunk(ctl, c, scratch): computes chunk c = (batch t, row group g, column block cb) of the
+ * gemm(ctl, c, scratch): computes chunk c = (batch t, row group g, column block cb) of the
  * job described at ctl, packing B blocks into this thread's scratch. Loop order is GotoBLAS's:
  * k blocks of KC, packed B block reused over row blocks of MC, one packed NR panel (L1) reused
  * over every MR-row tile of the row block.
  */
-function emitChunk(f: FuncBuilder, kernelIndex: number, packIndex: number, NR: number): void {
+function emitGemmChunk(f: FuncBuilder, kernelIndex: number, packIndex: number, NR: number): void {
   const [ctl, c, scratch] = [0, 1, 2].map((i) => f.param(i));
   const L = () => f.local(I32);
   const [t, g, cb, r0, r1, q0, nq, A, B, C, pc, kc, ic, rows, q, per, rem] = Array.from({ length: 17 }, L);
@@ -198,10 +203,29 @@ export function emitSgemm(o: SgemmOptions): Uint8Array {
   const mod = new ModuleBuilder({ module: "env", field: "memory", initialPages: 1, maximumPages: o.maximumPages, shared: o.shared });
   const kernel = mod.func("kernel", [I32, I32, I32, I32, I32, I32, I32, I32]);
   const pack = mod.func("packB", [I32, I32, I32, I32, I32]);
+  const gemm = mod.func("gemm", [I32, I32, I32]);
+  const im2col = mod.func("im2col", [I32, I32]);
+  const col2im = mod.func("col2im", [I32, I32]);
   const chunk = mod.func("chunk", [I32, I32, I32]);
   emitKernel(kernel.f, o);
   emitPackB(pack.f, o.nr);
-  emitChunk(chunk.f, kernel.index, pack.index, o.nr);
+  emitGemmChunk(gemm.f, kernel.index, pack.index, o.nr);
+  emitIm2col(im2col.f);
+  emitCol2im(col2im.f);
+  // chunk(ctl, c, scratch): chunk c of whichever kind of job the control block describes
+  const f = chunk.f;
+  const [ctl, c, scratch] = [0, 1, 2].map((i) => f.param(i));
+  const kind = f.local(I32);
+  f.get(ctl).i32Load(KIND_WORD * 4).set(kind);
+  f.get(kind).i32(KIND.IM2COL).eq().if();
+  f.get(ctl).get(c).call(im2col.index);
+  f.else();
+  f.get(kind).i32(KIND.COL2IM).eq().if();
+  f.get(ctl).get(c).call(col2im.index);
+  f.else();
+  f.get(ctl).get(c).get(scratch).call(gemm.index);
+  f.end();
+  f.end();
   return mod.encode();
 }
 

@@ -1,0 +1,113 @@
+// Convolution (groups = 1) on the wasm kernels: the image goes into the wasm memory once, its
+// columns are built there by the im2col chunks (im2col.ts) as one [K, n*L] matrix for the
+// whole batch (K = c*kh*kw, L = oh*ow), and each of the three products is one GEMM over it:
+//   forward      out[n, O, L]  = W[O, K] @ cols[K, n*L]           (copied out per (b, o) row)
+//   input grad   dx[n, c, h, w] = col2im(W^T[K, O] @ g[O, n*L])   (col2im chunks, in place)
+//   weight grad  dW[O, K]      = (cols[K, n*L] @ g^T[n*L, O])^T
+// One GEMM for the batch instead of n small ones, and no column matrix crosses the JS/wasm
+// boundary. Each function returns false without touching `out` when it declines (not float32,
+// too small to pay for the copies, no WebAssembly SIMD), and the caller runs the TypeScript
+// path. Accumulation is in float32 (as BLAS), the weight gradient summed over the batch in
+// one float32 GEMM.
+import type { NumArray } from "../../dtype.ts";
+import type { Im2colGeometry } from "../backend.ts";
+import { CTL_WORDS, dataBase, runJob } from "./pool.ts";
+import { Q } from "./im2col.ts";
+import { jobThreads, minWork, roundUp, runGemm } from "./matmul.ts";
+import { ensureBytes, getRuntime, type Runtime } from "./runtime.ts";
+import { KIND, KIND_WORD, MR, NR } from "./sgemm.ts";
+
+/** Runs im2col or col2im over every (image, channel) plane: columns at `cols` with rows of `ld` floats. */
+function runPlanes(rt: Runtime, kind: number, src: number, dst: number, ld: number, g: Im2colGeometry): boolean {
+  const ctl = new Int32Array(rt.memory.buffer, 0, CTL_WORDS);
+  ctl[Q.SRC] = src; ctl[Q.DST] = dst; ctl[Q.LD] = ld;
+  ctl[Q.C] = g.c; ctl[Q.H] = g.h; ctl[Q.W] = g.w; ctl[Q.KH] = g.kh; ctl[Q.KW] = g.kw;
+  ctl[Q.SH] = g.sh; ctl[Q.SW] = g.sw; ctl[Q.PH] = g.ph; ctl[Q.PW] = g.pw; ctl[Q.DH] = g.dh; ctl[Q.DW] = g.dw;
+  ctl[Q.OH] = g.oh; ctl[Q.OW] = g.ow;
+  ctl[KIND_WORD] = kind;
+  return runJob(rt, g.n * g.c);
+}
+
+/** The runtime and thread count for a convolution product of `work` multiply-adds, or null to decline. */
+function start(work: number, ...arrays: NumArray[]): { rt: Runtime; threads: number } | null {
+  if (work === 0 || work < minWork || !arrays.every((a) => a instanceof Float32Array)) return null;
+  const rt = getRuntime();
+  return rt ? { rt, threads: jobThreads(rt, work) } : null;
+}
+
+/** Bump allocation of byte regions after the threads' scratch. */
+function regions(base: number, ...sizes: number[]): number[] {
+  const at: number[] = [];
+  for (const s of sizes) {
+    at.push(base);
+    base += s * 4;
+  }
+  at.push(base);
+  return at;
+}
+
+/** out[n, O, L] = W[O, K] @ im2col(x)[n, K, L] (x: contiguous image, w: contiguous [O, K]). */
+export function wasmConvForward(x: NumArray, w: NumArray, g: Im2colGeometry, O: number, out: NumArray): boolean {
+  const K = g.c * g.kh * g.kw, L = g.oh * g.ow, NL = g.n * L, image = g.n * g.c * g.h * g.w;
+  const s = start(O * K * NL, x, w, out);
+  if (!s) return false;
+  const np = roundUp(NL, NR), mp = roundUp(O, MR);
+  const [X, COLS, WM, C, end] = regions(dataBase(s.threads), image, K * np, mp * K, mp * np);
+  if (!ensureBytes(s.rt, end!)) return false;
+  const mem = new Float32Array(s.rt.memory.buffer);
+  mem.set(x.subarray(0, image), X! / 4);
+  mem.set(w.subarray(0, O * K), WM! / 4);
+  if (!runPlanes(s.rt, KIND.IM2COL, X!, COLS!, np, g)) return false;
+  const job = { A: WM!, B: COLS!, C: C!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: O, k: K, n: NL, lda: K * 4, ldb: np * 4, ldc: np * 4 };
+  if (!runGemm(s.rt, s.threads, job)) return false;
+  for (let o = 0; o < O; o++) {
+    const row = C! / 4 + o * np;
+    for (let b = 0; b < g.n; b++) out.set(mem.subarray(row + b * L, row + b * L + L), (b * O + o) * L);
+  }
+  return true;
+}
+
+/** out[n, c, h, w] = col2im(W^T @ gy) for gy [n, O, L] and w [O, K], both contiguous. */
+export function wasmConvInputGrad(gy: NumArray, w: NumArray, g: Im2colGeometry, O: number, out: NumArray): boolean {
+  const K = g.c * g.kh * g.kw, L = g.oh * g.ow, NL = g.n * L, image = g.n * g.c * g.h * g.w;
+  const s = start(O * K * NL, gy, w, out);
+  if (!s) return false;
+  const np = roundUp(NL, NR), mk = roundUp(K, MR);
+  const [WT, G, DC, DX, end] = regions(dataBase(s.threads), mk * O, O * np, mk * np, image);
+  if (!ensureBytes(s.rt, end!)) return false;
+  const mem = new Float32Array(s.rt.memory.buffer);
+  for (let k = 0, q = WT! / 4; k < K; k++) for (let o = 0; o < O; o++) mem[q++] = w[o * K + k]!;
+  for (let o = 0; o < O; o++) {
+    const row = G! / 4 + o * np;
+    for (let b = 0; b < g.n; b++) mem.set(gy.subarray((b * O + o) * L, (b * O + o + 1) * L), row + b * L);
+  }
+  const job = { A: WT!, B: G!, C: DC!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: O, n: NL, lda: O * 4, ldb: np * 4, ldc: np * 4 };
+  if (!runGemm(s.rt, s.threads, job)) return false;
+  if (!runPlanes(s.rt, KIND.COL2IM, DC!, DX!, np, g)) return false;
+  out.set(mem.subarray(DX! / 4, DX! / 4 + image));
+  return true;
+}
+
+/** out[O, K] = sum_b gy[b] @ im2col(x)[b]^T for x a contiguous image and gy [n, O, L] contiguous. */
+export function wasmConvWeightGrad(x: NumArray, gy: NumArray, g: Im2colGeometry, O: number, out: NumArray): boolean {
+  const K = g.c * g.kh * g.kw, L = g.oh * g.ow, NL = g.n * L, image = g.n * g.c * g.h * g.w;
+  const s = start(O * K * NL, x, gy, out);
+  if (!s) return false;
+  const mk = roundUp(K, MR), no = roundUp(O, NR);
+  const [X, COLS, GT, C, end] = regions(dataBase(s.threads), image, mk * NL, NL * no, mk * no);
+  if (!ensureBytes(s.rt, end!)) return false;
+  const mem = new Float32Array(s.rt.memory.buffer);
+  mem.set(x.subarray(0, image), X! / 4);
+  if (!runPlanes(s.rt, KIND.IM2COL, X!, COLS!, NL, g)) return false;
+  // g^T [n*L, O] (rows of `no` floats): column o of image b's block is gy[b, o, :]
+  for (let b = 0; b < g.n; b++) {
+    for (let o = 0; o < O; o++) {
+      const src = (b * O + o) * L;
+      for (let l = 0, q = GT! / 4 + b * L * no + o; l < L; l++, q += no) mem[q] = gy[src + l]!;
+    }
+  }
+  const job = { A: COLS!, B: GT!, C: C!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: NL, n: O, lda: NL * 4, ldb: no * 4, ldc: no * 4 };
+  if (!runGemm(s.rt, s.threads, job)) return false;
+  for (let k = 0, c = C! / 4; k < K; k++, c += no) for (let o = 0; o < O; o++) out[o * K + k] = mem[c + o]!;
+  return true;
+}

@@ -1,0 +1,169 @@
+// im2col and col2im as wasm chunk functions, so a convolution's columns are built (and summed
+// back) inside the wasm memory, next to the SGEMM that consumes them, instead of being built
+// in TypeScript and copied in. Same layout and loop order as src/backends/cpu/conv.ts, with
+// one difference: the columns of image b start at column b * oh*ow of a row of `ld` floats,
+// i.e. the columns of the whole batch form one [c*kh*kw, n*oh*ow] matrix (one GEMM for the
+// batch). Padding reads zero. One chunk is one (image, channel) plane: im2col chunks write
+// disjoint column ranges and col2im chunks disjoint image planes, so chunks run on any thread
+// in any order, and col2im sums each plane's elements in the TypeScript kernel's order
+// (kernel row, kernel column, output row): the float32 results are identical.
+import { I32, type FuncBuilder, type Local } from "./emitter.ts";
+
+/** Word indices of an im2col/col2im job's parameters in the control block. */
+export const Q = {
+  SRC: 0, DST: 1, LD: 2, C: 3, H: 4, W: 5, KH: 6, KW: 7, SH: 8, SW: 9, PH: 10, PW: 11, DH: 12, DW: 13, OH: 14, OW: 15,
+} as const;
+
+type Params = Record<keyof typeof Q, Local>;
+
+/** Loads every job parameter into a local. */
+function loadParams(f: FuncBuilder, ctl: Local): Params {
+  const p = {} as Params;
+  for (const [name, word] of Object.entries(Q) as [keyof typeof Q, number][]) {
+    p[name] = f.local(I32);
+    f.get(ctl).i32Load(word * 4).set(p[name]);
+  }
+  return p;
+}
+
+/** Pushes min(a, b) / max(a, b) of two signed i32 producers. */
+function min(f: FuncBuilder, a: () => void, b: () => void): void { a(); b(); a(); b(); f.ltS().select(); }
+function max(f: FuncBuilder, a: () => void, b: () => void): void { a(); b(); a(); b(); f.gtS().select(); }
+
+/**
+ * Stores `count` zero floats from byte address `addr` (locals, both clobbered): four at a time,
+ * then one at a time.
+ */
+function zeroFill(f: FuncBuilder, addr: Local, count: Local): void {
+  f.block().loop();
+  f.get(count).i32(4).ltS().brIf(1);
+  f.get(addr).v128Zero().v128Store();
+  f.get(addr).i32(16).add().set(addr);
+  f.get(count).i32(4).sub().set(count);
+  f.br(0).end().end();
+  f.block().loop();
+  f.get(count).i32(1).ltS().brIf(1);
+  f.get(addr).i32(0).i32Store();
+  f.get(addr).i32(4).add().set(addr);
+  f.get(count).i32(1).sub().set(count);
+  f.br(0).end().end();
+}
+
+/**
+ * The output columns [lo, hi) of kernel column kj whose input column ox*sw + off (off = kj*dw
+ * - pw) lies inside the image, as validRange in src/backends/cpu/conv.ts.
+ */
+function validRange(f: FuncBuilder, p: Params, kj: Local, off: Local, lo: Local, hi: Local, t: Local): void {
+  f.get(kj).get(p.DW).mul().get(p.PW).sub().set(off);
+  f.i32(0).set(lo);
+  f.get(off).i32(0).ltS().if();
+  min(f, () => f.get(p.OW), () => f.i32(0).get(off).sub().get(p.SW).add().i32(1).sub().get(p.SW).divU());
+  f.set(lo);
+  f.end();
+  f.get(p.W).get(off).sub().set(t);
+  f.get(lo).set(hi);
+  f.get(t).i32(0).gtS().if();
+  max(f, () => f.get(lo), () => min(f, () => f.get(p.OW), () => f.get(t).get(p.SW).add().i32(1).sub().get(p.SW).divU()));
+  f.set(hi);
+  f.end();
+}
+
+/** im2col(ctl, c): the columns of plane c = b * C + ci (see the file comment). */
+export function emitIm2col(f: FuncBuilder): void {
+  const [ctl, c] = [f.param(0), f.param(1)];
+  const p = loadParams(f, ctl);
+  const L = () => f.local(I32);
+  const [b, ci, ki, kj, oy, ox, iy, off, lo, hi, t, rowDst, plane, dp, sp, q, n, pstep] = Array.from({ length: 18 }, L);
+  f.get(c).get(p.C).divU().set(b);
+  f.get(c).get(p.C).remU().set(ci);
+  // plane = SRC + c * H * W * 4 (c is the plane index b * C + ci)
+  f.get(p.SRC).get(c).get(p.H).mul().get(p.W).mul().i32(4).mul().add().set(plane);
+  f.get(p.SW).i32(4).mul().set(pstep);
+  f.forLoop(ki, () => f.i32(0), () => f.get(p.KH), 1, () => {
+    f.forLoop(kj, () => f.i32(0), () => f.get(p.KW), 1, () => {
+      validRange(f, p, kj, off, lo, hi, t);
+      // rowDst = DST + (((ci*KH + ki)*KW + kj) * LD + b * OH*OW) * 4
+      f.get(ci).get(p.KH).mul().get(ki).add().get(p.KW).mul().get(kj).add().get(p.LD).mul();
+      f.get(b).get(p.OH).mul().get(p.OW).mul().add().i32(4).mul().get(p.DST).add().set(rowDst);
+      f.forLoop(oy, () => f.i32(0), () => f.get(p.OH), 1, () => {
+        f.get(rowDst).get(oy).get(p.OW).mul().i32(4).mul().add().set(dp);
+        f.get(oy).get(p.SH).mul().get(p.PH).sub().get(ki).get(p.DH).mul().add().set(iy);
+        f.get(iy).get(p.H).geU().if(); // above or below the image: a row of padding
+        f.get(p.OW).set(n);
+        zeroFill(f, dp, n);
+        f.else();
+        // sp = plane + (iy * W + off + lo * SW) * 4: the first in-image input element
+        f.get(plane).get(iy).get(p.W).mul().get(off).add().get(lo).get(p.SW).mul().add().i32(4).mul().add().set(sp);
+        f.get(dp).set(q);
+        f.get(lo).set(n);
+        zeroFill(f, q, n); // q is now dp + lo * 4
+        f.get(lo).set(ox);
+        f.get(p.SW).i32(1).eq().if(); // unit stride: four floats per step
+        f.block().loop();
+        f.get(ox).i32(4).add().get(hi).gtS().brIf(1);
+        f.get(q).get(sp).v128Load().v128Store();
+        f.get(q).i32(16).add().set(q);
+        f.get(sp).i32(16).add().set(sp);
+        f.get(ox).i32(4).add().set(ox);
+        f.br(0).end().end();
+        f.end();
+        f.block().loop();
+        f.get(ox).get(hi).geS().brIf(1);
+        f.get(q).get(sp).f32Load().f32Store();
+        f.get(q).i32(4).add().set(q);
+        f.get(sp).get(pstep).add().set(sp);
+        f.get(ox).i32(1).add().set(ox);
+        f.br(0).end().end();
+        f.get(p.OW).get(hi).sub().set(n);
+        zeroFill(f, q, n);
+        f.end();
+      });
+    });
+  });
+}
+
+/** col2im(ctl, c): image plane c = b * C + ci, zeroed, then every column summed into it. */
+export function emitCol2im(f: FuncBuilder): void {
+  const [ctl, c] = [f.param(0), f.param(1)];
+  const p = loadParams(f, ctl);
+  const L = () => f.local(I32);
+  const [b, ci, ki, kj, oy, ox, iy, off, lo, hi, t, rowSrc, plane, q, sp, n, qstep] = Array.from({ length: 17 }, L);
+  f.get(c).get(p.C).divU().set(b);
+  f.get(c).get(p.C).remU().set(ci);
+  f.get(p.DST).get(c).get(p.H).mul().get(p.W).mul().i32(4).mul().add().set(plane);
+  f.get(plane).set(q);
+  f.get(p.H).get(p.W).mul().set(n);
+  zeroFill(f, q, n);
+  f.get(p.SW).i32(4).mul().set(qstep);
+  f.forLoop(ki, () => f.i32(0), () => f.get(p.KH), 1, () => {
+    f.forLoop(kj, () => f.i32(0), () => f.get(p.KW), 1, () => {
+      validRange(f, p, kj, off, lo, hi, t);
+      f.get(ci).get(p.KH).mul().get(ki).add().get(p.KW).mul().get(kj).add().get(p.LD).mul();
+      f.get(b).get(p.OH).mul().get(p.OW).mul().add().i32(4).mul().get(p.SRC).add().set(rowSrc);
+      f.forLoop(oy, () => f.i32(0), () => f.get(p.OH), 1, () => {
+        f.get(oy).get(p.SH).mul().get(p.PH).sub().get(ki).get(p.DH).mul().add().set(iy);
+        f.get(iy).get(p.H).ltU().if();
+        f.get(plane).get(iy).get(p.W).mul().get(off).add().get(lo).get(p.SW).mul().add().i32(4).mul().add().set(q);
+        f.get(rowSrc).get(oy).get(p.OW).mul().get(lo).add().i32(4).mul().add().set(sp);
+        f.get(lo).set(ox);
+        f.get(p.SW).i32(1).eq().if();
+        f.block().loop();
+        f.get(ox).i32(4).add().get(hi).gtS().brIf(1);
+        f.get(q).get(q).v128Load().get(sp).v128Load().f32x4Add().v128Store();
+        f.get(q).i32(16).add().set(q);
+        f.get(sp).i32(16).add().set(sp);
+        f.get(ox).i32(4).add().set(ox);
+        f.br(0).end().end();
+        f.end();
+        f.block().loop();
+        f.get(ox).get(hi).geS().brIf(1);
+        f.get(q).get(q).f32Load().get(sp).f32Load().f32Add().f32Store();
+        f.get(q).get(qstep).add().set(q);
+        f.get(sp).i32(4).add().set(sp);
+        f.get(ox).i32(1).add().set(ox);
+        f.br(0).end().end();
+        f.end();
+      });
+    });
+  });
+}
