@@ -150,7 +150,10 @@ export function wasmMatmul(a: StridedView, b: StridedView, out: NumArray, batch:
 
   // layout (bytes): A | B | C after the control block and every thread's scratch
   const base = dataBase(threads);
-  const aBytes = mp * k * 4;
+  // A transposed A is gathered with strided writes; a row length that is a multiple of 64
+  // floats would put every written row in the same L1 cache set (4 KiB aliasing), so pad it.
+  const lda = acs !== 1 && k % 64 === 0 ? k + 4 : k;
+  const aBytes = mp * lda * 4;
   const bBytes = k * np * 4;
   const cBytes = mp * np * 4;
   const A = base;
@@ -160,10 +163,10 @@ export function wasmMatmul(a: StridedView, b: StridedView, out: NumArray, batch:
   if (!ensureBytes(rt, end)) return false;
 
   const mem = new Float32Array(rt.memory.buffer);
-  for (let t = 0; t < aBatches; t++) copyIn(a.data, a.offset + t * abs, ars, acs, m, k, mem, (A + t * aBytes) / 4, k);
+  for (let t = 0; t < aBatches; t++) copyIn(a.data, a.offset + t * abs, ars, acs, m, k, mem, (A + t * aBytes) / 4, lda);
   for (let t = 0; t < bBatches; t++) copyIn(b.data, b.offset + t * bbs, brs, bcs, k, n, mem, (B + t * bBytes) / 4, np);
   const ok = runGemm(rt, threads, {
-    A, B, C, batch, m, k, n, lda: k * 4, ldb: np * 4, ldc: np * 4,
+    A, B, C, batch, m, k, n, lda: lda * 4, ldb: np * 4, ldc: np * 4,
     aBatch: aBatches === 1 ? 0 : aBytes, bBatch: bBatches === 1 ? 0 : bBytes, cBatch: cBytes,
   });
   if (!ok) return false;
