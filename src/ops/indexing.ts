@@ -3,7 +3,7 @@ import { noGrad } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
 import { isIntegral, type NumArray } from "../dtype.ts";
 import { IndexError, RuntimeError } from "../errors.ts";
-import { broadcastShapes, fmtShape, normalizeDim, sameShape } from "../layout.ts";
+import { broadcastShapes, fmtShape, normalizeDim, sameShape, type Shape } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
 import { backendOf, contiguousData, empty, scalarView, sv } from "./alloc.ts";
 import { where } from "./elementwise.ts";
@@ -26,7 +26,17 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const out = empty(index.shape, x.dtype);
   backendOf().gather(sv(x), sv(index), d, out._box.data as NumArray);
   const shape = x.shape;
-  return record(out, "GatherBackward0", [x], [index], (g, [idx]) => [empty(shape, g.dtype).scatterAdd(d, idx, g)]);
+  return record(out, "GatherBackward0", [x], [index], (g, [idx]) => [scatterAddIntoZeros(shape, d, idx, g)]);
+}
+
+/**
+ * zeros(shape).scatterAdd(d, index, src) without cloning the zeros: the vjp of gather,
+ * index_select and max pooling. Its own vjp is a gather of the upstream gradient.
+ */
+export function scatterAddIntoZeros(shape: Shape, d: number, index: Tensor, src: Tensor): Tensor {
+  const out = empty(shape, src.dtype);
+  backendOf().scatter(out._box.data as NumArray, out.shape, sv(index), sv(src, src.strides, index.shape), d, true);
+  return record(out, "ScatterAddBackward0", [src], [index], (g, [idx]) => [g.gather(d, idx)]);
 }
 
 function scatterImpl(x: Tensor, dim: number, index: Tensor, src: Tensor | number, accumulate: boolean): Tensor {
@@ -64,7 +74,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const full = index.reshape(viewShape).expand(outShape);
   const out = noGrad(() => gather(x, d, full));
   const shape = x.shape;
-  return record(out, "IndexSelectBackward0", [x], [full], (g, [fi]) => [empty(shape, g.dtype).scatterAdd(d, fi, g)]);
+  return record(out, "IndexSelectBackward0", [x], [full], (g, [fi]) => [scatterAddIntoZeros(shape, d, fi, g)]);
 }
 
 export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Tensor): Tensor {

@@ -7,6 +7,7 @@ import { record } from "../autograd/node.ts";
 import type { NumArray } from "../dtype.ts";
 import type { Tensor } from "../tensor.ts";
 import { backendOf, contiguousData, empty } from "./alloc.ts";
+import { scatterAddIntoZeros } from "./indexing.ts";
 
 
 /**
@@ -20,7 +21,7 @@ export function maxPool2dWithIndices(planes: Tensor, g: Im2colGeometry): { value
   backendOf().maxPool2d(contiguousData(planes), g, values._box.data as NumArray, indices._box.data as Int32Array);
   const { n, h, w } = g;
   record(values, "MaxPool2DWithIndicesBackward0", [planes], [indices], (grad, [idx]) => [
-    empty([n, h * w], grad.dtype).scatterAdd(1, idx, grad).view(n, 1, h, w),
+    scatterAddIntoZeros([n, h * w], 1, idx, grad).view(n, 1, h, w),
   ]);
   return { values, indices };
 }
