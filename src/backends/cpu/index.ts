@@ -9,7 +9,7 @@ import { adamUpdate } from "./optim.ts";
 import { col2im, convForward, convInputGrad, convWeightGrad, im2col } from "./conv.ts";
 import { erfKernel } from "./special.ts";
 import { maxPool2d } from "./pool.ts";
-import { forEachOffset, forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
+import { coalesce, forEachOffset, forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
 
 type ReduceKernel = (x: NumArray, outer: number, r: number, inner: number, out: NumArray) => void;
 
@@ -89,11 +89,51 @@ function copy(src: StridedView, dst: StridedView): void {
   const out = o as NumArray;
   const toBool = out instanceof Uint8Array && !(x instanceof Uint8Array);
   const sameType = out.constructor === x.constructor;
+  if (!toBool && flatStep(dst) === 1) {
+    gatherInto(x, src, out, dst.offset, sameType);
+    return;
+  }
   forEachRow2(src.shape, dst.strides, dst.offset, src.strides, src.offset, (di, ds, si, ss, _, n) => {
     if (toBool) for (let k = 0; k < n; k++, di += ds, si += ss) out[di] = x[si] !== 0 ? 1 : 0;
     else if (ds === 1 && ss === 1 && sameType && n >= 64) out.set(x.subarray(si, si + n), di);
     else for (let k = 0; k < n; k++, di += ds, si += ss) out[di] = x[si];
   });
+}
+
+/**
+ * out[o0 + i] = the i-th element of a strided view in row-major order: the copy behind
+ * .contiguous() and reshape. The rows are walked inline, not through a per-row callback,
+ * because permuted views (attention heads) have short rows and the call would dominate.
+ */
+function gatherInto(x: NumArray, src: StridedView, out: NumArray, o0: number, sameType: boolean): void {
+  const { shape, strides } = coalesce(src.shape, [src.strides]);
+  const st = strides[0]!;
+  const nd = shape.length;
+  if (nd === 0) {
+    out[o0] = x[src.offset];
+    return;
+  }
+  const n = shape[nd - 1]!;
+  const s = st[nd - 1]!;
+  let rows = 1;
+  for (let d = 0; d < nd - 1; d++) rows *= shape[d]!;
+  if (n === 0) rows = 0;
+  const idx = new Array<number>(nd).fill(0);
+  let base = src.offset;
+  let o = o0;
+  for (let r = 0; r < rows; r++) {
+    if (s === 1 && sameType && n >= 64) {
+      out.set(x.subarray(base, base + n), o);
+      o += n;
+    } else if (s === 1) for (let k = 0, p = base; k < n; k++) out[o++] = x[p++];
+    else for (let k = 0, p = base; k < n; k++, p += s) out[o++] = x[p];
+    for (let d = nd - 2; d >= 0; d--) {
+      base += st[d]!;
+      if (++idx[d]! < shape[d]!) break;
+      base -= st[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
 }
 
 /** Index storage as numbers: int64 indices are converted once (they are rare: checkpoints). */
