@@ -9,6 +9,7 @@ import { adamUpdate } from "./optim.ts";
 import { col2im, convForward, convInputGrad, convWeightGrad, im2col } from "./conv.ts";
 import { erfKernel } from "./special.ts";
 import { maxPool2d } from "./pool.ts";
+import { wasmSoftmax } from "../wasm/softmaxRows.ts";
 import { coalesce, forEachOffset, forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
 
 type ReduceKernel = (x: NumArray, outer: number, r: number, inner: number, out: NumArray) => void;
@@ -245,6 +246,7 @@ export const cpu: Backend = {
     }
   },
   softmax(x, outer, r, inner, out, log) {
+    if (!log && inner === 1 && wasmSoftmax(x, outer, r, out)) return;
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
         const base = o * r * inner + j;

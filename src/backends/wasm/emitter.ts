@@ -78,6 +78,8 @@ export class FuncBuilder {
   set(l: Local): this { return this.op(0x21, ...uleb(l)); }
   tee(l: Local): this { return this.op(0x22, ...uleb(l)); }
   i32(v: number): this { return this.op(0x41, ...sleb(v | 0)); }
+  /** f32.const: v rounded to float32. */
+  f32(v: number): this { return this.op(0x43, ...new Uint8Array(new Float32Array([v]).buffer)); }
 
   // --- i32 arithmetic and comparisons
   add(): this { return this.op(0x6a); }
@@ -120,6 +122,22 @@ export class FuncBuilder {
   // --- SIMD arithmetic
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
   f32Add(): this { return this.op(0x92); }
+  f32Div(): this { return this.op(0x95); }
+  /** f32.max: NaN if either operand is NaN. */
+  f32Max(): this { return this.op(0x97); }
+  i32x4Splat(): this { return this.simd(0x11); }
+  f32x4Splat(): this { return this.simd(0x13); }
+  f32x4ExtractLane(lane: number): this { return this.simd(0x1f, lane); }
+  f32x4Lt(): this { return this.simd(0x43); }
+  /** v128.andnot: a & ~b. */
+  v128AndNot(): this { return this.simd(0x4f); }
+  f32x4Nearest(): this { return this.simd(0x6a); }
+  i32x4Shl(): this { return this.simd(0xab); }
+  i32x4Add(): this { return this.simd(0xae); }
+  f32x4Sub(): this { return this.simd(0xe5); }
+  /** f32x4.max: lane-wise, NaN if either lane is NaN. */
+  f32x4Max(): this { return this.simd(0xe9); }
+  i32x4TruncSatF32x4S(): this { return this.simd(0xf8); }
   f32x4Add(): this { return this.simd(0xe4); }
   f32x4Mul(): this { return this.simd(0xe6); }
   /** Relaxed SIMD fused multiply-add a * b + c (may or may not round once). */

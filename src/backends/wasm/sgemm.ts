@@ -1,5 +1,5 @@
 // The kernels' wasm module, written as code with the emitter (im2col/col2im come from
-// im2col.ts): a register-blocked MR x NR micro-kernel
+// im2col.ts, softmax from softmax.ts): a register-blocked MR x NR micro-kernel
 // of f32x4 accumulators, a B-panel packer and a chunk driver. One chunk is a (batch, row
 // group, column block) piece of C; threads (src/backends/wasm/pool.ts) claim chunks one by
 // one, so every thread runs the same `chunk` export over the same shared memory.
@@ -14,6 +14,7 @@
 // Accumulation is in float32, in k order per element (as BLAS sgemm does).
 import { I32, ModuleBuilder, V128, type FuncBuilder, type Local } from "./emitter.ts";
 import { emitCol2im, emitIm2col } from "./im2col.ts";
+import { emitSoftmax } from "./softmax.ts";
 
 /** The tile shape the runtime uses (measured best, see docs/WASM.md). */
 export const MR = 4;
@@ -28,7 +29,7 @@ export const P = {
 export const PARAM_WORDS = 18;
 /** Control-block word naming the kind of the job (every job kind shares the `chunk` export). */
 export const KIND_WORD = 31;
-export const KIND = { GEMM: 0, IM2COL: 1, COL2IM: 2 } as const;
+export const KIND = { GEMM: 0, IM2COL: 1, COL2IM: 2, SOFTMAX: 3 } as const;
 
 export interface SgemmOptions {
   /** Use f32x4.relaxed_madd instead of mul + add. */
@@ -206,12 +207,14 @@ export function emitSgemm(o: SgemmOptions): Uint8Array {
   const gemm = mod.func("gemm", [I32, I32, I32]);
   const im2col = mod.func("im2col", [I32, I32]);
   const col2im = mod.func("col2im", [I32, I32]);
+  const softmax = mod.func("softmax", [I32, I32]);
   const chunk = mod.func("chunk", [I32, I32, I32]);
   emitKernel(kernel.f, o);
   emitPackB(pack.f, o.nr);
   emitGemmChunk(gemm.f, kernel.index, pack.index, o.nr);
   emitIm2col(im2col.f);
   emitCol2im(col2im.f);
+  emitSoftmax(softmax.f);
   // chunk(ctl, c, scratch): chunk c of whichever kind of job the control block describes
   const f = chunk.f;
   const [ctl, c, scratch] = [0, 1, 2].map((i) => f.param(i));
@@ -223,7 +226,11 @@ export function emitSgemm(o: SgemmOptions): Uint8Array {
   f.get(kind).i32(KIND.COL2IM).eq().if();
   f.get(ctl).get(c).call(col2im.index);
   f.else();
+  f.get(kind).i32(KIND.SOFTMAX).eq().if();
+  f.get(ctl).get(c).call(softmax.index);
+  f.else();
   f.get(ctl).get(c).get(scratch).call(gemm.index);
+  f.end();
   f.end();
   f.end();
   return mod.encode();

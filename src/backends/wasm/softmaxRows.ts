@@ -1,0 +1,39 @@
+// wasmSoftmax: softmax over the last dimension of float32 data on the wasm kernel of
+// softmax.ts (the rows are copied in, split into chunks over the threads, and copied out).
+// It declines (returns false, so the TypeScript kernel runs) for other dtypes, rows whose
+// length is not a multiple of four, small inputs, and where WebAssembly SIMD is unavailable.
+import type { NumArray } from "../../dtype.ts";
+import { CTL_WORDS, dataBase, runJob } from "./pool.ts";
+import { ensureBytes, getRuntime } from "./runtime.ts";
+import { KIND, KIND_WORD } from "./sgemm.ts";
+import { S } from "./softmax.ts";
+
+/** Below this many elements the TypeScript kernel runs (the copies would dominate). */
+export let minSoftmaxElements = 4096;
+export function setMinSoftmaxElements(n: number): void {
+  minSoftmaxElements = n;
+}
+
+/** Rows per chunk: about 16 KiB of data, so threads share a job in several pieces. */
+const CHUNK_FLOATS = 4096;
+
+/** out[o, :] = softmax(x[o, :]) for `outer` contiguous rows of r floats. */
+export function wasmSoftmax(x: NumArray, outer: number, r: number, out: NumArray): boolean {
+  if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || r % 4 !== 0) return false;
+  const total = outer * r;
+  if (total === 0 || total < minSoftmaxElements) return false;
+  const rt = getRuntime();
+  if (!rt) return false;
+  const base = dataBase(1);
+  const end = base + total * 8;
+  if (!ensureBytes(rt, end)) return false;
+  const mem = new Float32Array(rt.memory.buffer);
+  mem.set(x.subarray(0, total), base / 4);
+  const rowsPerChunk = Math.max(1, Math.floor(CHUNK_FLOATS / r));
+  const ctl = new Int32Array(rt.memory.buffer, 0, CTL_WORDS);
+  ctl[S.SRC] = base; ctl[S.DST] = base + total * 4; ctl[S.R] = r; ctl[S.ROWS] = outer; ctl[S.ROWS_PER_CHUNK] = rowsPerChunk;
+  ctl[KIND_WORD] = KIND.SOFTMAX;
+  if (!runJob(rt, Math.ceil(outer / rowsPerChunk))) return false;
+  out.set(mem.subarray((base + total * 4) / 4, (base + total * 8) / 4));
+  return true;
+}

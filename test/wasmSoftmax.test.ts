@@ -1,0 +1,112 @@
+// The wasm softmax (src/backends/wasm/softmax.ts): against softmax computed in float64 on
+// random rows of several lengths and scales (within float32 rounding), and on the special
+// rows PyTorch defines: -inf and -1e9 (masked) positions give exactly 0, a NaN or an inf
+// makes the whole row NaN, an all -inf row is NaN. Also through torch.softmax on 1 and 2
+// threads, and its declines.
+import { strict as assert } from "node:assert";
+import { test } from "node:test";
+import * as torch from "../src/index.ts";
+import { setNumThreads, wasmReady } from "../src/backends/wasm/index.ts";
+import { setMinSoftmaxElements, wasmSoftmax } from "../src/backends/wasm/softmaxRows.ts";
+
+function randomArray(n: number, seed: number, scale: number): Float32Array {
+  let s = seed | 1;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+    out[i] = ((s >>> 0) / 2 ** 31 - 1) * scale;
+  }
+  return out;
+}
+
+/**
+ * Softmax in float64, and per element the tolerance of a float32 computation: x - max is
+ * rounded to float32 (relative 2^-24, so exp(x - max) is off by up to |x - max| * 2^-24
+ * relative, as in any float32 softmax), plus a few ulp for exp, the sum and the scaling.
+ */
+function reference(x: Float32Array, rows: number, r: number): Float64Array {
+  const out = new Float64Array(x.length);
+  tolerance = new Float64Array(x.length);
+  for (let o = 0; o < rows; o++) {
+    let m = -Infinity;
+    for (let i = 0; i < r; i++) m = Math.max(m, x[o * r + i]!);
+    let s = 0;
+    for (let i = 0; i < r; i++) s += Math.exp(x[o * r + i]! - m);
+    for (let i = 0; i < r; i++) {
+      out[o * r + i] = Math.exp(x[o * r + i]! - m) / s;
+      tolerance[o * r + i] = (5e-7 + 2 ** -24 * Math.abs(x[o * r + i]! - m)) * out[o * r + i]! + 1.7e-38; // e^-87: below it the kernel flushes to 0
+    }
+  }
+  return out;
+}
+let tolerance = new Float64Array(0);
+
+test("wasm softmax matches float64 softmax within float32 rounding", async () => {
+  await wasmReady();
+  for (const [rows, r] of [[1, 4], [37, 64], [16, 68], [300, 8], [3, 1024]] as const) {
+    for (const scale of [1, 10, 60]) {
+      const x = randomArray(rows * r, rows * 31 + r + scale, scale);
+      const got = new Float32Array(x.length);
+      setMinSoftmaxElements(0);
+      assert.ok(wasmSoftmax(x, rows, r, got), "declined");
+      setMinSoftmaxElements(4096);
+      const want = reference(x, rows, r);
+      for (let i = 0; i < x.length; i++) {
+        // values below ~e^-87 of the row's max are flushed to 0 (float32 subnormals)
+        const tol = tolerance[i]!;
+        if (!(Math.abs(got[i]! - want[i]!) <= tol)) assert.fail(`[${rows}x${r}, scale ${scale}] element ${i}: ${got[i]} vs ${want[i]}`);
+      }
+    }
+  }
+});
+
+test("wasm softmax on masked and non-finite rows", async () => {
+  await wasmReady();
+  const rows = [
+    [1, 2, -Infinity, 3, -1e9, 0.5, -Infinity, -Infinity],
+    [NaN, 1, 2, 3, 4, 5, 6, 7],
+    [-Infinity, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity],
+    [Infinity, 1, 2, 3, 4, 5, 6, 7],
+    [0, -200, -90, -86, 0, 0, 0, 0],
+  ];
+  const x = Float32Array.from(rows.flat());
+  const got = new Float32Array(x.length);
+  setMinSoftmaxElements(0);
+  try {
+    assert.ok(wasmSoftmax(x, rows.length, 8, got));
+  } finally {
+    setMinSoftmaxElements(4096);
+  }
+  const row = (i: number) => Array.from(got.subarray(i * 8, i * 8 + 8));
+  const want0 = reference(x.subarray(0, 8), 1, 8);
+  row(0).forEach((v, i) => {
+    if (!Number.isFinite(x[i]!) || x[i]! < -1e8) assert.equal(v, 0, `masked position ${i}`);
+    else assert.ok(Math.abs(v - want0[i]!) <= tolerance[i]!, `position ${i}: ${v} vs ${want0[i]}`);
+  });
+  for (const i of [1, 2, 3]) assert.ok(row(i).every(Number.isNaN), `row ${i} should be all NaN: ${row(i)}`);
+  const r4 = row(4);
+  assert.equal(r4[1], 0);
+  assert.equal(r4[2], 0); // e^-90 is a float32 subnormal: flushed
+  assert.ok(Math.abs(r4[3]! - Math.exp(-86) / (5 + Math.exp(-86))) <= 1e-6 * Math.exp(-86) / 5);
+});
+
+test("torch.softmax over the last dim takes the wasm kernel on 1 and 2 threads and agrees with the float64 path", async () => {
+  await wasmReady();
+  const x = torch.randn([16, 4, 64, 64]).mul(3);
+  const want = x.to("float64").softmax(-1);
+  reference(x.contiguousData() as Float32Array, 16 * 4 * 64, 64);
+  for (const threads of [1, 2]) {
+    setNumThreads(threads);
+    const got = x.softmax(-1);
+    const g = got.contiguousData(), w = want.contiguousData();
+    for (let i = 0; i < g.length; i++) assert.ok(Math.abs(g[i]! - w[i]!) <= tolerance[i]!, `element ${i}: ${g[i]} vs ${w[i]}`);
+  }
+  setNumThreads(1);
+});
+
+test("wasm softmax declines float64, rows of odd length and small inputs", async () => {
+  await wasmReady();
+  assert.equal(wasmSoftmax(new Float64Array(8192), 128, 64, new Float64Array(8192)), false);
+  assert.equal(wasmSoftmax(new Float32Array(65 * 100), 100, 65, new Float32Array(65 * 100)), false);
+  assert.equal(wasmSoftmax(new Float32Array(64), 1, 64, new Float32Array(64)), false);
+});
