@@ -2,7 +2,8 @@
 // columns are built there by the im2col chunks (im2col.ts) as one [K, n*L] matrix for the
 // whole batch (K = c*kh*kw, L = oh*ow), and each of the three products is one GEMM over it:
 //   forward      out[n, O, L]  = W[O, K] @ cols[K, n*L]           (copied out per (b, o) row)
-//   input grad   dx[n, c, h, w] = col2im(W^T[K, O] @ g[O, n*L])   (col2im chunks, in place)
+//   input grad   dx[n, c, h, w] = col2im(W^T[K, O] @ g[O, n*L])   (W^T read through strides;
+//                                                                  col2im chunks, in place)
 //   weight grad  dW[O, K]      = (cols[K, n*L] @ g^T[n*L, O])^T
 // One GEMM for the batch instead of n small ones, and no column matrix crosses the JS/wasm
 // boundary. Each function returns false without touching `out` when it declines (not float32,
@@ -58,7 +59,7 @@ export function wasmConvForward(x: NumArray, w: NumArray, g: Im2colGeometry, O: 
   mem.set(x.subarray(0, image), X! / 4);
   mem.set(w.subarray(0, O * K), WM! / 4);
   if (!runPlanes(s.rt, KIND.IM2COL, X!, COLS!, np, g)) return false;
-  const job = { A: WM!, B: COLS!, C: C!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: O, k: K, n: NL, lda: K * 4, ldb: np * 4, ldc: np * 4 };
+  const job = { A: WM!, B: COLS!, C: C!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: O, k: K, n: NL, lda: K * 4, aks: 4, ldb: np * 4, ldc: np * 4 };
   if (!runGemm(s.rt, s.threads, job)) return false;
   for (let o = 0; o < O; o++) {
     const row = C! / 4 + o * np;
@@ -73,15 +74,17 @@ export function wasmConvInputGrad(gy: NumArray, w: NumArray, g: Im2colGeometry, 
   const s = start(O * K * NL, gy, w, out);
   if (!s) return false;
   const np = roundUp(NL, NR), mk = roundUp(K, MR);
-  const [WT, G, DC, DX, end] = regions(dataBase(s.threads), mk * O, O * np, mk * np, image);
+  // W^T is W as stored, read by the kernel with row step 4 bytes and k step K * 4 (its padding
+  // rows K..mk read past W's rows, into the next region: they only feed padding rows of C).
+  const [WT, G, DC, DX, end] = regions(dataBase(s.threads), O * K + mk, O * np, mk * np, image);
   if (!ensureBytes(s.rt, end!)) return false;
   const mem = new Float32Array(s.rt.memory.buffer);
-  for (let k = 0, q = WT! / 4; k < K; k++) for (let o = 0; o < O; o++) mem[q++] = w[o * K + k]!;
+  mem.set(w.subarray(0, O * K), WT! / 4);
   for (let o = 0; o < O; o++) {
     const row = G! / 4 + o * np;
     for (let b = 0; b < g.n; b++) mem.set(gy.subarray((b * O + o) * L, (b * O + o + 1) * L), row + b * L);
   }
-  const job = { A: WT!, B: G!, C: DC!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: O, n: NL, lda: O * 4, ldb: np * 4, ldc: np * 4 };
+  const job = { A: WT!, B: G!, C: DC!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: O, n: NL, lda: 4, aks: K * 4, ldb: np * 4, ldc: np * 4 };
   if (!runGemm(s.rt, s.threads, job)) return false;
   if (!runPlanes(s.rt, KIND.COL2IM, DC!, DX!, np, g)) return false;
   out.set(mem.subarray(DX! / 4, DX! / 4 + image));
@@ -106,7 +109,7 @@ export function wasmConvWeightGrad(x: NumArray, gy: NumArray, g: Im2colGeometry,
       for (let l = 0, q = GT! / 4 + b * L * no + o; l < L; l++, q += no) mem[q] = gy[src + l]!;
     }
   }
-  const job = { A: COLS!, B: GT!, C: C!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: NL, n: O, lda: NL * 4, ldb: no * 4, ldc: no * 4 };
+  const job = { A: COLS!, B: GT!, C: C!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: NL, n: O, lda: NL * 4, aks: 4, ldb: no * 4, ldc: no * 4 };
   if (!runGemm(s.rt, s.threads, job)) return false;
   for (let k = 0, c = C! / 4; k < K; k++, c += no) for (let o = 0; o < O; o++) out[o * K + k] = mem[c + o]!;
   return true;

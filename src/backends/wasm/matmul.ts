@@ -83,12 +83,15 @@ function copyOut(src: Float32Array, srcOff: number, srcStride: number, rows: num
 
 /** A GEMM whose operands are already in the wasm memory (byte addresses and byte strides). */
 export interface GemmJob {
-  /** A [batch][mp][k], B [batch][k][>= np], C [batch][mp][>= np] (mp, np: m, n rounded up to MR, NR). */
+  /**
+   * A [batch][mp][k] with element (i, p) at i*lda + p*aks, B [batch][k][>= np] and C
+   * [batch][mp][>= np] row-major (mp, np: m, n rounded up to MR, NR).
+   */
   A: number; B: number; C: number;
   /** Bytes between consecutive batches (0: one matrix shared by every batch). */
   aBatch: number; bBatch: number; cBatch: number;
   batch: number; m: number; k: number; n: number;
-  lda: number; ldb: number; ldc: number;
+  lda: number; aks: number; ldb: number; ldc: number;
 }
 
 /** Threads a job of `work` multiply-adds uses (starting missing workers when it is worth it). */
@@ -119,7 +122,7 @@ export function runGemm(rt: Runtime, threads: number, j: GemmJob): boolean {
   const prm = new Int32Array(PARAM_WORDS);
   prm[P.A] = j.A; prm[P.B] = j.B; prm[P.C] = j.C;
   prm[P.M] = mp; prm[P.PANELS] = panels; prm[P.K] = j.k;
-  prm[P.LDA] = j.lda; prm[P.LDB] = j.ldb; prm[P.LDC] = j.ldc;
+  prm[P.LDA] = j.lda; prm[P.AKS] = j.aks; prm[P.LDB] = j.ldb; prm[P.LDC] = j.ldc;
   prm[P.A_BATCH] = j.aBatch; prm[P.B_BATCH] = j.bBatch; prm[P.C_BATCH] = j.cBatch;
   prm[P.ROW_GROUPS] = rowGroups; prm[P.COL_BLOCKS] = colBlocks;
   prm[P.ROWS_PER_GROUP] = rowsPerGroup; prm[P.PANELS_PER_BLOCK] = ppb;
@@ -150,10 +153,10 @@ export function wasmMatmul(a: StridedView, b: StridedView, out: NumArray, batch:
 
   // layout (bytes): A | B | C after the control block and every thread's scratch
   const base = dataBase(threads);
-  // A transposed A is gathered with strided writes; a row length that is a multiple of 64
-  // floats would put every written row in the same L1 cache set (4 KiB aliasing), so pad it.
-  const lda = acs !== 1 && k % 64 === 0 ? k + 4 : k;
-  const aBytes = mp * lda * 4;
+  // A column-major A (a transposed operand: every weight gradient x^T @ g) is copied as it is
+  // stored, [k][mp], and the kernel walks it with row step 4 bytes and k step mp * 4.
+  const aT = ars === 1 && acs !== 1;
+  const aBytes = mp * k * 4;
   const bBytes = k * np * 4;
   const cBytes = mp * np * 4;
   const A = base;
@@ -163,10 +166,14 @@ export function wasmMatmul(a: StridedView, b: StridedView, out: NumArray, batch:
   if (!ensureBytes(rt, end)) return false;
 
   const mem = new Float32Array(rt.memory.buffer);
-  for (let t = 0; t < aBatches; t++) copyIn(a.data, a.offset + t * abs, ars, acs, m, k, mem, (A + t * aBytes) / 4, lda);
+  for (let t = 0; t < aBatches; t++) {
+    const dst = (A + t * aBytes) / 4;
+    if (aT) copyIn(a.data, a.offset + t * abs, acs, ars, k, m, mem, dst, mp);
+    else copyIn(a.data, a.offset + t * abs, ars, acs, m, k, mem, dst, k);
+  }
   for (let t = 0; t < bBatches; t++) copyIn(b.data, b.offset + t * bbs, brs, bcs, k, n, mem, (B + t * bBytes) / 4, np);
   const ok = runGemm(rt, threads, {
-    A, B, C, batch, m, k, n, lda: lda * 4, ldb: np * 4, ldc: np * 4,
+    A, B, C, batch, m, k, n, lda: aT ? 4 : k * 4, aks: aT ? mp * 4 : 4, ldb: np * 4, ldc: np * 4,
     aBatch: aBatches === 1 ? 0 : aBytes, bBatch: bBatches === 1 ? 0 : bBytes, cBatch: cBytes,
   });
   if (!ok) return false;

@@ -5,7 +5,9 @@
 // one, so every thread runs the same `chunk` export over the same shared memory.
 //
 // Memory layout of one call (byte addresses, all set up by src/backends/wasm/matmul.ts):
-//   A: [batch][mp][k]   row-major, lda = k * 4 bytes (mp = m rounded up to MR)
+//   A: [batch][mp][k]   element (i, p) at i*lda + p*aks bytes: row-major (lda = k*4, aks = 4)
+//                       or a transposed source as it is stored (lda = 4, aks = its row bytes)
+//                       (mp = m rounded up to MR)
 //   B: [batch][k][np]   row-major, ldb = np * 4 bytes (np = n rounded up to NR)
 //   C: [batch][mp][np]  row-major, ldc = ldb
 //   scratch per thread: one packed KC x (NC) block of B, as NR-wide panels of KC rows.
@@ -24,9 +26,9 @@ export const NR = 8;
 export const P = {
   A: 0, B: 1, C: 2, M: 3, PANELS: 4, K: 5, LDA: 6, LDB: 7, LDC: 8,
   A_BATCH: 9, B_BATCH: 10, C_BATCH: 11, ROW_GROUPS: 12, COL_BLOCKS: 13,
-  ROWS_PER_GROUP: 14, PANELS_PER_BLOCK: 15, KC: 16, MC: 17,
+  ROWS_PER_GROUP: 14, PANELS_PER_BLOCK: 15, KC: 16, MC: 17, AKS: 18,
 } as const;
-export const PARAM_WORDS = 18;
+export const PARAM_WORDS = 19;
 /** Control-block word naming the kind of the job (every job kind shares the `chunk` export). */
 export const KIND_WORD = 31;
 export const KIND = { GEMM: 0, IM2COL: 1, COL2IM: 2, SOFTMAX: 3 } as const;
@@ -45,14 +47,15 @@ export interface SgemmOptions {
 }
 
 /**
- * kernel(a, lda, bp, c, ldc, kc, rows, accumulate): for each MR-row tile r < rows,
+ * kernel(a, lda, aks, bp, c, ldc, kc, rows, accumulate): for each MR-row tile r < rows,
  * C[r..r+MR, 0..NR] (+)= A[r..r+MR, 0..kc] * Bp[0..kc, 0..NR]; a/bp/c are byte addresses,
- * lda/ldc byte strides, bp a packed panel (kc rows of NR contiguous floats).
+ * lda/ldc byte strides between rows, aks the byte step of A along k, bp a packed panel (kc rows
+ * of NR contiguous floats).
  */
 function emitKernel(f: FuncBuilder, o: SgemmOptions): void {
   const MR = o.mr;
   const NR = o.nr;
-  const [a, lda, bp0, c, ldc, kc, rows, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => f.param(i));
+  const [a, lda, aks, bp0, c, ldc, kc, rows, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => f.param(i));
   const r = f.local(I32);
   const kk = f.local(I32);
   const bp = f.local(I32);
@@ -68,11 +71,12 @@ function emitKernel(f: FuncBuilder, o: SgemmOptions): void {
   const s = f.local(V128);
   const U = o.unroll;
 
-  /** One k step at element offset u from the current pointers. */
+  /** One k step: B at panel row u from bp, A at the row pointers, which then move on by aks. */
   const step = (u: number) => {
     for (let j = 0; j < NR / 4; j++) f.get(bp).v128Load(u * NR * 4 + j * 16).set(bv[j]!);
     for (let i = 0; i < MR; i++) {
-      f.get(ap[i]!).v128Load32Splat(u * 4).set(s);
+      f.get(ap[i]!).v128Load32Splat(0).set(s);
+      f.get(ap[i]!).get(aks).add().set(ap[i]!);
       for (let j = 0; j < NR / 4; j++) {
         if (o.fma) {
           f.get(s).get(bv[j]!).get(acc[i]![j]!).f32x4RelaxedMadd().set(acc[i]![j]!);
@@ -83,7 +87,6 @@ function emitKernel(f: FuncBuilder, o: SgemmOptions): void {
     }
   };
   const advance = (u: number) => {
-    for (let i = 0; i < MR; i++) f.get(ap[i]!).i32(u * 4).add().set(ap[i]!);
     f.get(bp).i32(u * NR * 4).add().set(bp);
     f.get(kk).i32(u).sub().set(kk);
   };
@@ -185,9 +188,10 @@ function emitGemmChunk(f: FuncBuilder, kernelIndex: number, packIndex: number, N
     f.forLoop(ic, () => f.get(r0), () => f.get(r1), 0, () => {
       min(() => prm(P.MC), () => { f.get(r1).get(ic).sub(); }); f.set(rows);
       f.forLoop(q, () => f.i32(0), () => f.get(nq), 1, () => {
-        // kernel(A + ic*lda + pc*4, lda, scratch + q*kc*NR*4, C + ic*ldc + q*NR*4, ldc, kc, rows, pc > 0)
-        f.get(A).get(ic); prm(P.LDA); f.mul().add().get(pc).i32(4).mul().add();
+        // kernel(A + ic*lda + pc*aks, lda, aks, scratch + q*kc*NR*4, C + ic*ldc + q*NR*4, ldc, kc, rows, pc > 0)
+        f.get(A).get(ic); prm(P.LDA); f.mul().add().get(pc); prm(P.AKS); f.mul().add();
         prm(P.LDA);
+        prm(P.AKS);
         f.get(scratch).get(q).get(kc).mul().i32(NR * 4).mul().add();
         f.get(C).get(ic); prm(P.LDC); f.mul().add().get(q).i32(NR * 4).mul().add();
         prm(P.LDC);
@@ -202,7 +206,7 @@ function emitGemmChunk(f: FuncBuilder, kernelIndex: number, packIndex: number, N
 
 export function emitSgemm(o: SgemmOptions): Uint8Array {
   const mod = new ModuleBuilder({ module: "env", field: "memory", initialPages: 1, maximumPages: o.maximumPages, shared: o.shared });
-  const kernel = mod.func("kernel", [I32, I32, I32, I32, I32, I32, I32, I32]);
+  const kernel = mod.func("kernel", [I32, I32, I32, I32, I32, I32, I32, I32, I32]);
   const pack = mod.func("packB", [I32, I32, I32, I32, I32]);
   const gemm = mod.func("gemm", [I32, I32, I32]);
   const im2col = mod.func("im2col", [I32, I32]);
