@@ -9,6 +9,7 @@ import { parseArgs } from "./lib/args.ts";
 import { measure, median } from "./lib/measure.ts";
 import { absoluteTable, ratioTable, targetsTable } from "./lib/report.ts";
 import { ENGINES, type RunResult } from "./lib/engines.ts";
+import { mergeRounds } from "./lib/rounds.ts";
 import { RESULT_MARKER, type ChildConfig, type ChildResult } from "./lib/protocol.ts";
 import { REPO_ROOT } from "./lib/versions.ts";
 
@@ -23,6 +24,30 @@ test("parseArgs reads flags and rejects bad ones with the offending value", () =
   assert.throws(() => parseArgs(["--mem-steps", "-3"]), /--mem-steps must be a non-negative integer, got -3/);
   assert.throws(() => parseArgs(["--fast"]), /unknown flag --fast/);
   assert.throws(() => parseArgs(["--only"]), /--only needs a value/);
+});
+
+test("--rounds: parsed, and rounds merge into medians of medians, bests of bests, the highest peak RSS", () => {
+  assert.equal(parseArgs([]).rounds, 1);
+  assert.equal(parseArgs(["--rounds", "3"]).rounds, 3);
+  assert.throws(() => parseArgs(["--rounds", "0"]), /--rounds must be a positive integer, got 0/);
+  const round = (ms: number, best: number, gflops: number, rss: number, status: RunResult["status"] = "ok"): RunResult => ({
+    engine: "torch-ts", config: "torch-ts 1t", workload: "W3", status, wallS: 1, peakRssMB: rss,
+    metrics: [
+      { key: "W4 LeNet step", unit: "ms", median: ms, best, repeats: 7, inner: 1 },
+      { key: "W3 n=1024", unit: "GFLOP/s", median: gflops, best: gflops + 1, repeats: 7, inner: 1 },
+    ],
+  });
+  const merged = mergeRounds([round(10, 9, 40, 100), round(30, 8, 50, 120), round(99, 1, 99, 999, "failed"), round(20, 7, 45, 110)]);
+  assert.equal(merged.rounds, 3);
+  assert.equal(merged.metrics[0]!.median, 20);
+  assert.equal(merged.metrics[0]!.best, 7);
+  assert.equal(merged.metrics[0]!.repeats, 21);
+  assert.equal(merged.metrics[1]!.median, 45);
+  assert.equal(merged.metrics[1]!.best, 51);
+  assert.equal(merged.peakRssMB, 120);
+  assert.equal(merged.wallS, 4);
+  const failed = round(1, 1, 1, 1, "failed");
+  assert.equal(mergeRounds([failed, { ...failed }]), failed);
 });
 
 test("median of odd and even lengths", () => {

@@ -6,6 +6,8 @@
 //   --quick             short budgets, fewer matmul sizes and engine configs: under ~2 minutes
 //   --mem-steps N       W2 memory check steps for torch-ts (default 10000; quick 300)
 //   --mem-all           run the W2 memory check on every engine, not only torch-ts and pytorch 1t
+//   --rounds N          run every child N times, interleaved across engines; medians of the
+//                       rounds' medians (for a machine whose speed drifts; default 1)
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -14,6 +16,7 @@ import { ENGINES, type EngineConfig, type RunResult } from "./lib/engines.ts";
 import { parseArgs, type Options } from "./lib/args.ts";
 import { RESULT_MARKER, type ChildConfig, type ChildResult, type WorkloadId } from "./lib/protocol.ts";
 import { absoluteTable, notes, ratioTable, targetsTable } from "./lib/report.ts";
+import { mergeRounds } from "./lib/rounds.ts";
 import { REPO_ROOT } from "./lib/versions.ts";
 
 /** Engine configs quick mode keeps: one per peer, at 2 threads where the peer has threads. */
@@ -74,18 +77,20 @@ function main(): void {
   // row's numbers are taken close together in time (under similar load on a shared machine);
   // within a workload torch-ts runs last. The tables keep ENGINES' order.
   const order = [...engines.filter((e) => !e.isTorchTs), ...engines.filter((e) => e.isTorchTs)];
-  const jobs = o.only.flatMap((w) => order.map((e) => [e, w] as const));
+  const jobs = o.only.flatMap((w) => Array.from({ length: o.rounds }, (_, round) => order.map((e) => [e, w, round] as const)).flat());
   const started = new Date();
   // The machine may be shared: the 1-minute load average around the run says how much.
   const startLoad = os.loadavg().map((x) => Number(x.toFixed(2)));
-  const results: RunResult[] = [];
-  jobs.forEach(([e, w], i) => {
-    process.stderr.write(`[${i + 1}/${jobs.length}] ${e.id} ${w} ... `);
+  const byJob = new Map<string, RunResult[]>();
+  jobs.forEach(([e, w, round], i) => {
+    process.stderr.write(`[${i + 1}/${jobs.length}] ${e.id} ${w}${o.rounds > 1 ? ` round ${round + 1}` : ""} ... `);
     const loadAvg1 = Number(os.loadavg()[0]!.toFixed(2));
     const r = { ...runChild(e, childConfig(o, e, w), o.quick ? 90 : 400), loadAvg1 };
-    results.push(r);
+    const key = `${e.id}|${w}`;
+    byJob.set(key, [...(byJob.get(key) ?? []), r]);
     process.stderr.write(`${r.status} (${r.wallS.toFixed(1)} s)${r.note ? ": " + r.note : ""}\n`);
   });
+  const results = [...byJob.values()].map((rs) => (rs.length > 1 ? mergeRounds(rs) : rs[0]!));
   const versions: Record<string, string> = {};
   for (const r of results) Object.assign(versions, r.versions ?? {});
   const m = machine();
@@ -96,6 +101,7 @@ function main(): void {
     "",
     `Machine: ${m.cpu}, ${m.cores} cores${m.avx512f ? " (AVX-512)" : ""}, ${m.memoryGB} GB, ${m.os}, Node ${m.node}.`,
     `Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(", ")}.`,
+    ...(o.rounds > 1 ? [`Rounds: ${o.rounds} per engine and workload, interleaved; each median is the median of the rounds' medians.`] : []),
     `Load average (1, 5, 15 min) at start ${load.start.join(", ")}, at end ${load.end.join(", ")}; a load above ${m.cores} means other processes competed for the ${m.cores} cores.`,
     "",
     "### Medians (W0 us per op, W1/W2/W4/W5 ms, W3 GFLOP/s, peak RSS MB)",

@@ -10,10 +10,12 @@ export interface Options {
   /** -1 = the mode's default. */
   memSteps: number;
   memAll: boolean;
+  /** Interleaved rounds per (engine, workload) (bench/lib/rounds.ts). */
+  rounds: number;
 }
 
 export function parseArgs(argv: string[]): Options {
-  const o: Options = { only: [...WORKLOADS], engines: null, repeats: 0, quick: false, memSteps: -1, memAll: false };
+  const o: Options = { only: [...WORKLOADS], engines: null, repeats: 0, quick: false, memSteps: -1, memAll: false, rounds: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = (): string => {
@@ -30,9 +32,11 @@ export function parseArgs(argv: string[]): Options {
     else if (a === "--quick") o.quick = true;
     else if (a === "--mem-steps") o.memSteps = Number(next());
     else if (a === "--mem-all") o.memAll = true;
+    else if (a === "--rounds") o.rounds = Number(next());
     else throw new Error(`unknown flag ${a} (see the comment at the top of bench/run.ts)`);
   }
   if (!(o.repeats >= 0) || !Number.isInteger(o.repeats)) throw new Error(`--repeats must be a positive integer, got ${o.repeats}`);
+  if (!(Number.isInteger(o.rounds) && o.rounds >= 1)) throw new Error(`--rounds must be a positive integer, got ${o.rounds}`);
   if (o.memSteps !== -1 && !(Number.isInteger(o.memSteps) && o.memSteps >= 0)) throw new Error(`--mem-steps must be a non-negative integer, got ${o.memSteps}`);
   return o;
 }

@@ -38,4 +38,6 @@ export interface RunResult extends ChildResult {
   wallS: number;
   /** 1-minute load average when the child started (the machine may be shared). */
   loadAvg1?: number;
+  /** Rounds merged into this result (--rounds). */
+  rounds?: number;
 }
