@@ -127,6 +127,9 @@ export function runGemm(rt: Runtime, threads: number, j: GemmJob): boolean {
   prm[P.ROW_GROUPS] = rowGroups; prm[P.COL_BLOCKS] = colBlocks;
   prm[P.ROWS_PER_GROUP] = rowsPerGroup; prm[P.PANELS_PER_BLOCK] = ppb;
   prm[P.KC] = KC; prm[P.MC] = MC;
+  // A packed panel is reused by every MR-row tile of the chunk; with two tiles or fewer (the
+  // small-M products of convolutions) reading B in place costs less than copying it.
+  prm[P.PACK_B] = Math.min(rowsPerGroup, mp) > 2 * MR ? 1 : 0;
   ctl.set(prm, 0);
   ctl[KIND_WORD] = KIND.GEMM;
   return runJob(rt, total);

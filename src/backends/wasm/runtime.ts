@@ -10,7 +10,7 @@ export const MAX_PAGES = 32768;
 
 export interface SgemmExports {
   chunk(ctl: number, c: number, scratch: number): void;
-  kernel(a: number, lda: number, aks: number, bp: number, c: number, ldc: number, kc: number, rows: number, accumulate: number): void;
+  kernel(a: number, lda: number, aks: number, bp: number, bks: number, c: number, ldc: number, kc: number, rows: number, accumulate: number): void;
   packB(src: number, ldb: number, dst: number, kc: number, panels: number): void;
 }
 

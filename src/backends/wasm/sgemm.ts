@@ -26,9 +26,9 @@ export const NR = 8;
 export const P = {
   A: 0, B: 1, C: 2, M: 3, PANELS: 4, K: 5, LDA: 6, LDB: 7, LDC: 8,
   A_BATCH: 9, B_BATCH: 10, C_BATCH: 11, ROW_GROUPS: 12, COL_BLOCKS: 13,
-  ROWS_PER_GROUP: 14, PANELS_PER_BLOCK: 15, KC: 16, MC: 17, AKS: 18,
+  ROWS_PER_GROUP: 14, PANELS_PER_BLOCK: 15, KC: 16, MC: 17, AKS: 18, PACK_B: 19,
 } as const;
-export const PARAM_WORDS = 19;
+export const PARAM_WORDS = 20;
 /** Control-block word naming the kind of the job (every job kind shares the `chunk` export). */
 export const KIND_WORD = 31;
 export const KIND = { GEMM: 0, IM2COL: 1, COL2IM: 2, SOFTMAX: 3 } as const;
@@ -47,15 +47,15 @@ export interface SgemmOptions {
 }
 
 /**
- * kernel(a, lda, aks, bp, c, ldc, kc, rows, accumulate): for each MR-row tile r < rows,
- * C[r..r+MR, 0..NR] (+)= A[r..r+MR, 0..kc] * Bp[0..kc, 0..NR]; a/bp/c are byte addresses,
- * lda/ldc byte strides between rows, aks the byte step of A along k, bp a packed panel (kc rows
- * of NR contiguous floats).
+ * kernel(a, lda, aks, bp, bks, c, ldc, kc, rows, accumulate): for each MR-row tile r < rows,
+ * C[r..r+MR, 0..NR] (+)= A[r..r+MR, 0..kc] * B[0..kc, 0..NR]; a/bp/c are byte addresses,
+ * lda/ldc byte strides between rows, aks the byte step of A along k, bks B's (NR * 4 for a
+ * packed panel, ldb when B is read in place).
  */
 function emitKernel(f: FuncBuilder, o: SgemmOptions): void {
   const MR = o.mr;
   const NR = o.nr;
-  const [a, lda, aks, bp0, c, ldc, kc, rows, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => f.param(i));
+  const [a, lda, aks, bp0, bks, c, ldc, kc, rows, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => f.param(i));
   const r = f.local(I32);
   const kk = f.local(I32);
   const bp = f.local(I32);
@@ -71,9 +71,10 @@ function emitKernel(f: FuncBuilder, o: SgemmOptions): void {
   const s = f.local(V128);
   const U = o.unroll;
 
-  /** One k step: B at panel row u from bp, A at the row pointers, which then move on by aks. */
-  const step = (u: number) => {
-    for (let j = 0; j < NR / 4; j++) f.get(bp).v128Load(u * NR * 4 + j * 16).set(bv[j]!);
+  /** One k step: B from bp, A at the row pointers; then they move on by bks and aks. */
+  const step = () => {
+    for (let j = 0; j < NR / 4; j++) f.get(bp).v128Load(j * 16).set(bv[j]!);
+    f.get(bp).get(bks).add().set(bp);
     for (let i = 0; i < MR; i++) {
       f.get(ap[i]!).v128Load32Splat(0).set(s);
       f.get(ap[i]!).get(aks).add().set(ap[i]!);
@@ -87,7 +88,6 @@ function emitKernel(f: FuncBuilder, o: SgemmOptions): void {
     }
   };
   const advance = (u: number) => {
-    f.get(bp).i32(u * NR * 4).add().set(bp);
     f.get(kk).i32(u).sub().set(kk);
   };
 
@@ -112,14 +112,14 @@ function emitKernel(f: FuncBuilder, o: SgemmOptions): void {
     // unrolled k loop
     f.block().loop();
     f.get(kk).i32(U).ltS().brIf(1);
-    for (let u = 0; u < U; u++) step(u);
+    for (let u = 0; u < U; u++) step();
     advance(U);
     f.br(0).end().end();
     // remainder (k steps left over by the unrolled loop)
     if (U > 1) {
       f.block().loop();
       f.get(kk).i32(1).ltS().brIf(1);
-      step(0);
+      step();
       advance(1);
       f.br(0).end().end();
     }
@@ -183,16 +183,25 @@ function emitGemmChunk(f: FuncBuilder, kernelIndex: number, packIndex: number, N
 
   f.forLoop(pc, () => f.i32(0), () => prm(P.K), 0, () => {
     min(() => prm(P.KC), () => { prm(P.K); f.get(pc).sub(); }); f.set(kc);
-    // packB(B + pc*ldb, ldb, scratch, kc, nq)
+    // packB(B + pc*ldb, ldb, scratch, kc, nq), unless B is read in place (PACK_B = 0: each
+    // panel serves so few row tiles that packing it would cost more than it saves)
+    prm(P.PACK_B); f.if();
     f.get(B).get(pc); prm(P.LDB); f.mul().add(); prm(P.LDB); f.get(scratch).get(kc).get(nq).call(packIndex);
+    f.end();
     f.forLoop(ic, () => f.get(r0), () => f.get(r1), 0, () => {
       min(() => prm(P.MC), () => { f.get(r1).get(ic).sub(); }); f.set(rows);
       f.forLoop(q, () => f.i32(0), () => f.get(nq), 1, () => {
-        // kernel(A + ic*lda + pc*aks, lda, aks, scratch + q*kc*NR*4, C + ic*ldc + q*NR*4, ldc, kc, rows, pc > 0)
+        // kernel(A + ic*lda + pc*aks, lda, aks, panel q, its k step, C + ic*ldc + q*NR*4, ldc, kc, rows, pc > 0)
         f.get(A).get(ic); prm(P.LDA); f.mul().add().get(pc); prm(P.AKS); f.mul().add();
         prm(P.LDA);
         prm(P.AKS);
+        // packed: scratch + q*kc*NR*4 with step NR*4; in place: B + pc*ldb + q*NR*4 with step ldb
         f.get(scratch).get(q).get(kc).mul().i32(NR * 4).mul().add();
+        f.get(B).get(pc); prm(P.LDB); f.mul().add().get(q).i32(NR * 4).mul().add();
+        prm(P.PACK_B); f.select();
+        f.i32(NR * 4);
+        prm(P.LDB);
+        prm(P.PACK_B); f.select();
         f.get(C).get(ic); prm(P.LDC); f.mul().add().get(q).i32(NR * 4).mul().add();
         prm(P.LDC);
         f.get(kc).get(rows).get(pc).i32(0).gtS();
@@ -206,7 +215,7 @@ function emitGemmChunk(f: FuncBuilder, kernelIndex: number, packIndex: number, N
 
 export function emitSgemm(o: SgemmOptions): Uint8Array {
   const mod = new ModuleBuilder({ module: "env", field: "memory", initialPages: 1, maximumPages: o.maximumPages, shared: o.shared });
-  const kernel = mod.func("kernel", [I32, I32, I32, I32, I32, I32, I32, I32, I32]);
+  const kernel = mod.func("kernel", [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]);
   const pack = mod.func("packB", [I32, I32, I32, I32, I32]);
   const gemm = mod.func("gemm", [I32, I32, I32]);
   const im2col = mod.func("im2col", [I32, I32]);
