@@ -3,7 +3,8 @@
 // must equal the TypeScript kernels bit for bit (same float32 sums in the same order); with
 // random weights all three products are checked against the TypeScript path in float64,
 // within float32 summation error. Geometries cover padding, stride, dilation, rectangular
-// kernels, several chunks per thread, and 1 and 2 threads.
+// kernels, several chunks per thread, batches split into groups of images, and 1 and 2
+// threads.
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import type { Im2colGeometry } from "../src/backends/backend.ts";
@@ -31,6 +32,9 @@ const GEOMETRIES: Geo[] = [
   [2, 2, 12, 12, 3, 2, [1, 2], [0, 3], [2, 3]],
   [1, 4, 7, 6, 7, 6, [1, 1], [3, 2], [1, 1]],
   [4, 6, 14, 14, 5, 5, [1, 1], [0, 0], [1, 1]],
+  // columns of several hundred KiB: the forward pass runs in groups of images (2 + 1, and 1 each)
+  [3, 3, 40, 40, 3, 3, [1, 1], [1, 1], [1, 1]],
+  [3, 2, 64, 64, 3, 3, [1, 1], [1, 1], [1, 1]],
 ];
 
 function geometry([n, c, h, w, kh, kw, [sh, sw], [ph, pw], [dh, dw]]: Geo): Im2colGeometry {

@@ -52,20 +52,31 @@ export function wasmConvForward(x: NumArray, w: NumArray, g: Im2colGeometry, O: 
   const K = g.c * g.kh * g.kw, L = g.oh * g.ow, NL = g.n * L, image = g.n * g.c * g.h * g.w;
   const s = start(O * K * NL, x, w, out);
   if (!s) return false;
-  const np = roundUp(NL, NR), mp = roundUp(O, MR);
+  // Images in groups whose columns (and C) stay in cache between im2col and the GEMM.
+  const G = groupOf(K * L, g.n);
+  const np = roundUp(G * L, NR), mp = roundUp(O, MR), planes = g.c * g.h * g.w;
   const [X, COLS, WM, C, end] = regions(dataBase(s.threads), image, K * np, mp * K, mp * np);
   if (!ensureBytes(s.rt, end!)) return false;
   const mem = new Float32Array(s.rt.memory.buffer);
   mem.set(x.subarray(0, image), X! / 4);
   mem.set(w.subarray(0, O * K), WM! / 4);
-  if (!runPlanes(s.rt, KIND.IM2COL, X!, COLS!, np, g)) return false;
-  const job = { A: WM!, B: COLS!, C: C!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: O, k: K, n: NL, lda: K * 4, aks: 4, ldb: np * 4, ldc: np * 4 };
-  if (!runGemm(s.rt, s.threads, job)) return false;
-  for (let o = 0; o < O; o++) {
-    const row = C! / 4 + o * np;
-    for (let b = 0; b < g.n; b++) out.set(mem.subarray(row + b * L, row + b * L + L), (b * O + o) * L);
+  for (let b0 = 0; b0 < g.n; b0 += G) {
+    const n = Math.min(G, g.n - b0);
+    if (!runPlanes(s.rt, KIND.IM2COL, X! + b0 * planes * 4, COLS!, np, { ...g, n })) return false;
+    const job = { A: WM!, B: COLS!, C: C!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: O, k: K, n: n * L, lda: K * 4, aks: 4, ldb: np * 4, ldc: np * 4 };
+    if (!runGemm(s.rt, s.threads, job)) return false;
+    for (let o = 0; o < O; o++) {
+      const row = C! / 4 + o * np;
+      for (let b = 0; b < n; b++) out.set(mem.subarray(row + b * L, row + b * L + L), ((b0 + b) * O + o) * L);
+    }
   }
   return true;
+}
+
+/** Images per group: columns of about GROUP_FLOATS floats (a few hundred KiB, within L2). */
+const GROUP_FLOATS = 96 * 1024;
+function groupOf(columnFloatsPerImage: number, n: number): number {
+  return Math.max(1, Math.min(n, Math.floor(GROUP_FLOATS / columnFloatsPerImage)));
 }
 
 /** out[n, c, h, w] = col2im(W^T @ gy) for gy [n, O, L] and w [O, K], both contiguous. */
