@@ -107,21 +107,25 @@ export function wasmConvWeightGrad(x: NumArray, gy: NumArray, g: Im2colGeometry,
   const K = g.c * g.kh * g.kw, L = g.oh * g.ow, NL = g.n * L, image = g.n * g.c * g.h * g.w;
   const s = start(O * K * NL, x, gy, out);
   if (!s) return false;
-  const mk = roundUp(K, MR), no = roundUp(O, NR);
-  const [X, COLS, GT, C, end] = regions(dataBase(s.threads), image, mk * NL, NL * no, mk * no);
+  const G = groupOf(K * L, g.n);
+  const mk = roundUp(K, MR), no = roundUp(O, NR), ld = G * L, planes = g.c * g.h * g.w;
+  const [X, COLS, GT, C, end] = regions(dataBase(s.threads), image, mk * ld, ld * no, mk * no);
   if (!ensureBytes(s.rt, end!)) return false;
   const mem = new Float32Array(s.rt.memory.buffer);
   mem.set(x.subarray(0, image), X! / 4);
-  if (!runPlanes(s.rt, KIND.IM2COL, X!, COLS!, NL, g)) return false;
-  // g^T [n*L, O] (rows of `no` floats): column o of image b's block is gy[b, o, :]
-  for (let b = 0; b < g.n; b++) {
-    for (let o = 0; o < O; o++) {
-      const src = (b * O + o) * L;
-      for (let l = 0, q = GT! / 4 + b * L * no + o; l < L; l++, q += no) mem[q] = gy[src + l]!;
+  for (let b0 = 0; b0 < g.n; b0 += G) {
+    const n = Math.min(G, g.n - b0);
+    if (!runPlanes(s.rt, KIND.IM2COL, X! + b0 * planes * 4, COLS!, ld, { ...g, n })) return false;
+    // g^T [n*L, O] (rows of `no` floats): column o of image b's block is gy[b0 + b, o, :]
+    for (let b = 0; b < n; b++) {
+      for (let o = 0; o < O; o++) {
+        const src = ((b0 + b) * O + o) * L;
+        for (let l = 0, q = GT! / 4 + b * L * no + o; l < L; l++, q += no) mem[q] = gy[src + l]!;
+      }
     }
+    const job = { A: COLS!, B: GT!, C: C!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: n * L, n: O, lda: ld * 4, aks: 4, ldb: no * 4, ldc: no * 4, accumulate: b0 > 0 };
+    if (!runGemm(s.rt, s.threads, job)) return false;
   }
-  const job = { A: COLS!, B: GT!, C: C!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: NL, n: O, lda: NL * 4, aks: 4, ldb: no * 4, ldc: no * 4 };
-  if (!runGemm(s.rt, s.threads, job)) return false;
   for (let k = 0, c = C! / 4; k < K; k++, c += no) for (let o = 0; o < O; o++) out[o * K + k] = mem[c + o]!;
   return true;
 }

@@ -92,6 +92,8 @@ export interface GemmJob {
   aBatch: number; bBatch: number; cBatch: number;
   batch: number; m: number; k: number; n: number;
   lda: number; aks: number; ldb: number; ldc: number;
+  /** C += A @ B instead of C = A @ B. */
+  accumulate?: boolean;
 }
 
 /** Threads a job of `work` multiply-adds uses (starting missing workers when it is worth it). */
@@ -130,6 +132,7 @@ export function runGemm(rt: Runtime, threads: number, j: GemmJob): boolean {
   // A packed panel is reused by every MR-row tile of the chunk; with two tiles or fewer (the
   // small-M products of convolutions) reading B in place costs less than copying it.
   prm[P.PACK_B] = Math.min(rowsPerGroup, mp) > 2 * MR ? 1 : 0;
+  prm[P.ACCUMULATE] = j.accumulate ? 1 : 0;
   ctl.set(prm, 0);
   ctl[KIND_WORD] = KIND.GEMM;
   return runJob(rt, total);

@@ -26,9 +26,9 @@ export const NR = 8;
 export const P = {
   A: 0, B: 1, C: 2, M: 3, PANELS: 4, K: 5, LDA: 6, LDB: 7, LDC: 8,
   A_BATCH: 9, B_BATCH: 10, C_BATCH: 11, ROW_GROUPS: 12, COL_BLOCKS: 13,
-  ROWS_PER_GROUP: 14, PANELS_PER_BLOCK: 15, KC: 16, MC: 17, AKS: 18, PACK_B: 19,
+  ROWS_PER_GROUP: 14, PANELS_PER_BLOCK: 15, KC: 16, MC: 17, AKS: 18, PACK_B: 19, ACCUMULATE: 20,
 } as const;
-export const PARAM_WORDS = 20;
+export const PARAM_WORDS = 21;
 /** Control-block word naming the kind of the job (every job kind shares the `chunk` export). */
 export const KIND_WORD = 31;
 export const KIND = { GEMM: 0, IM2COL: 1, COL2IM: 2, SOFTMAX: 3 } as const;
@@ -191,7 +191,7 @@ function emitGemmChunk(f: FuncBuilder, kernelIndex: number, packIndex: number, N
     f.forLoop(ic, () => f.get(r0), () => f.get(r1), 0, () => {
       min(() => prm(P.MC), () => { f.get(r1).get(ic).sub(); }); f.set(rows);
       f.forLoop(q, () => f.i32(0), () => f.get(nq), 1, () => {
-        // kernel(A + ic*lda + pc*aks, lda, aks, panel q, its k step, C + ic*ldc + q*NR*4, ldc, kc, rows, pc > 0)
+        // kernel(A + ic*lda + pc*aks, lda, aks, panel q, its k step, C + ic*ldc + q*NR*4, ldc, kc, rows, pc > 0 | ACCUMULATE)
         f.get(A).get(ic); prm(P.LDA); f.mul().add().get(pc); prm(P.AKS); f.mul().add();
         prm(P.LDA);
         prm(P.AKS);
@@ -204,7 +204,8 @@ function emitGemmChunk(f: FuncBuilder, kernelIndex: number, packIndex: number, N
         prm(P.PACK_B); f.select();
         f.get(C).get(ic); prm(P.LDC); f.mul().add().get(q).i32(NR * 4).mul().add();
         prm(P.LDC);
-        f.get(kc).get(rows).get(pc).i32(0).gtS();
+        // accumulate into C after the first k block, or from the start when the job says so
+        f.get(kc).get(rows).get(pc).i32(0).gtS(); prm(P.ACCUMULATE); f.or();
         f.call(kernelIndex);
       });
       f.get(ic).get(rows).add().set(ic); // step 0 above: advance by this block's rows
