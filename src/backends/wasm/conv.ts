@@ -1,15 +1,16 @@
 // Convolution (groups = 1) on the wasm kernels: the image goes into the wasm memory once, its
-// columns are built there by the im2col chunks (im2col.ts) as one [K, n*L] matrix for the
-// whole batch (K = c*kh*kw, L = oh*ow), and each of the three products is one GEMM over it:
+// columns are built there by the im2col chunks (im2col.ts) as one [K, G*L] matrix for a group
+// of G images (K = c*kh*kw, L = oh*ow; G such that the columns stay in cache, often the whole
+// batch), and each of the three products is one GEMM per group:
 //   forward      out[n, O, L]  = W[O, K] @ cols[K, n*L]           (copied out per (b, o) row)
 //   input grad   dx[n, c, h, w] = col2im(W^T[K, O] @ g[O, n*L])   (W^T read through strides;
 //                                                                  col2im chunks, in place)
 //   weight grad  dW[O, K]      = (cols[K, n*L] @ g^T[n*L, O])^T
-// One GEMM for the batch instead of n small ones, and no column matrix crosses the JS/wasm
+// A few GEMMs for the batch instead of n small ones, and no column matrix crosses the JS/wasm
 // boundary. Each function returns false without touching `out` when it declines (not float32,
 // too small to pay for the copies, no WebAssembly SIMD), and the caller runs the TypeScript
-// path. Accumulation is in float32 (as BLAS), the weight gradient summed over the batch in
-// one float32 GEMM.
+// path. Accumulation is in float32 (as BLAS); the weight gradient is summed over the batch in
+// float32, group after group into the same C.
 import type { NumArray } from "../../dtype.ts";
 import type { Im2colGeometry } from "../backend.ts";
 import { CTL_WORDS, dataBase, runJob } from "./pool.ts";
@@ -84,20 +85,24 @@ export function wasmConvInputGrad(gy: NumArray, w: NumArray, g: Im2colGeometry, 
   const K = g.c * g.kh * g.kw, L = g.oh * g.ow, NL = g.n * L, image = g.n * g.c * g.h * g.w;
   const s = start(O * K * NL, gy, w, out);
   if (!s) return false;
-  const np = roundUp(NL, NR), mk = roundUp(K, MR);
+  const G = groupOf(K * L, g.n);
+  const np = roundUp(G * L, NR), mk = roundUp(K, MR), planes = g.c * g.h * g.w;
   // W^T is W as stored, read by the kernel with row step 4 bytes and k step K * 4 (its padding
   // rows K..mk read past W's rows, into the next region: they only feed padding rows of C).
-  const [WT, G, DC, DX, end] = regions(dataBase(s.threads), O * K + mk, O * np, mk * np, image);
+  const [WT, GY, DC, DX, end] = regions(dataBase(s.threads), O * K + mk, O * np, mk * np, image);
   if (!ensureBytes(s.rt, end!)) return false;
   const mem = new Float32Array(s.rt.memory.buffer);
   mem.set(w.subarray(0, O * K), WT! / 4);
-  for (let o = 0; o < O; o++) {
-    const row = G! / 4 + o * np;
-    for (let b = 0; b < g.n; b++) mem.set(gy.subarray((b * O + o) * L, (b * O + o + 1) * L), row + b * L);
+  for (let b0 = 0; b0 < g.n; b0 += G) {
+    const n = Math.min(G, g.n - b0);
+    for (let o = 0; o < O; o++) {
+      const row = GY! / 4 + o * np;
+      for (let b = 0; b < n; b++) mem.set(gy.subarray(((b0 + b) * O + o) * L, ((b0 + b) * O + o + 1) * L), row + b * L);
+    }
+    const job = { A: WT!, B: GY!, C: DC!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: O, n: n * L, lda: 4, aks: K * 4, ldb: np * 4, ldc: np * 4 };
+    if (!runGemm(s.rt, s.threads, job)) return false;
+    if (!runPlanes(s.rt, KIND.COL2IM, DC!, DX! + b0 * planes * 4, np, { ...g, n })) return false;
   }
-  const job = { A: WT!, B: G!, C: DC!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: O, n: NL, lda: 4, aks: K * 4, ldb: np * 4, ldc: np * 4 };
-  if (!runGemm(s.rt, s.threads, job)) return false;
-  if (!runPlanes(s.rt, KIND.COL2IM, DC!, DX!, np, g)) return false;
   out.set(mem.subarray(DX! / 4, DX! / 4 + image));
   return true;
 }
