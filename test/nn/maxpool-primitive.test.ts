@@ -51,3 +51,15 @@ test("maxPool2d input gradient is version-checked against in-place edits of the 
   indices.zero_();
   assert.throws(() => values.sum().backward(), /modified by an inplace operation/);
 });
+
+test("maxPool2d 2x2 (the unrolled path): ties keep the first, the last NaN wins, as PyTorch prints", () => {
+  // PyTorch 1.13: values [[1, 2], [nan, nan]], indices [[0, 3], [13, 11]]
+  const x = torch.tensor([[[[1, 1, 0, 2], [1, 1, 2, 2], [NaN, 3, 5, NaN], [3, NaN, 5, 5]]]]);
+  for (const dtype of ["float32", "float64"] as const) {
+    const { values, indices } = F.maxPool2d(x.to(dtype), 2, { returnIndices: true });
+    assert.deepEqual(Array.from(indices.contiguousData()), [0, 3, 13, 11]);
+    const v = Array.from(values.contiguousData());
+    assert.deepEqual(v.slice(0, 2), [1, 2]);
+    assert.ok(Number.isNaN(v[2]) && Number.isNaN(v[3]), `values ${v}`);
+  }
+});

@@ -12,6 +12,10 @@ import type { Im2colGeometry } from "../backend.ts";
  */
 export function maxPool2d(x: NumArray, g: Im2colGeometry, values: NumArray, indices: Int32Array): void {
   const { n, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
+  if (kh === 2 && kw === 2 && dh === 1 && dw === 1 && ph === 0 && pw === 0 && (oh - 1) * sh + 2 <= h && (ow - 1) * sw + 2 <= w) {
+    maxPool2x2(x, g, values, indices);
+    return;
+  }
   const plane = h * w;
   const L = oh * ow;
   // Per output column: the first in-image window column and how many kernel columns are in.
@@ -54,6 +58,33 @@ export function maxPool2d(x: NumArray, g: Im2colGeometry, values: NumArray, indi
             best = x[base + bi];
           }
         }
+        values[o] = best;
+        indices[o] = bi;
+      }
+    }
+  }
+}
+
+/** The common 2x2 window with every window inside the image: the four candidates unrolled, same rules. */
+function maxPool2x2(x: NumArray, g: Im2colGeometry, values: NumArray, indices: Int32Array): void {
+  const { n, h, w, sh, sw, oh, ow } = g;
+  const plane = h * w;
+  for (let p = 0, o = 0; p < n; p++) {
+    const base = p * plane;
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0, top = oy * sh * w; ox < ow; ox++, o++) {
+        const i0 = top + ox * sw;
+        let bi = i0;
+        let best = x[base + i0];
+        let v = x[base + i0 + 1];
+        bi ^= (bi ^ (i0 + 1)) & -(+(v > best) | +(v !== v));
+        best = x[base + bi];
+        v = x[base + i0 + w];
+        bi ^= (bi ^ (i0 + w)) & -(+(v > best) | +(v !== v));
+        best = x[base + bi];
+        v = x[base + i0 + w + 1];
+        bi ^= (bi ^ (i0 + w + 1)) & -(+(v > best) | +(v !== v));
+        best = x[base + bi];
         values[o] = best;
         indices[o] = bi;
       }
