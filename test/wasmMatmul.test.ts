@@ -133,6 +133,28 @@ test("a large threaded product stays correct over repeated jobs", () => {
   assert.ok(workerRan > 0, "the worker took chunks of some job");
 });
 
+test("a job below the per-thread threshold runs on the calling thread alone, even with a worker up", () => {
+  setNumThreads(2);
+  assert.equal(workerCount(), 1, "the conformance tests started the worker");
+  setWasmThresholds({ minWork: 0, minMatrixWork: 0, minWorkPerThread: 64 * 64 * 64 });
+  const batch = 16, m = 16, k = 16, n = 16; // 65,536 multiply-adds in 16 chunks (one per matrix): one thread
+  const a = operand(randomArray(batch * m * k, 21), batch, m, k, false);
+  const b = operand(randomArray(batch * k * n, 22), batch, k, n, false);
+  const ref = new Float64Array(batch * m * n);
+  tsMatmul(a, b, ref, batch, m, k, n);
+  const big = operand(randomArray(128 * 128, 23), 1, 128, 128, false);
+  for (let r = 0; r < 20; r++) {
+    // a threaded job first, so the worker is awake and polling when the small one is published
+    wasmMatmul(big, big, new Float32Array(128 * 128), 1, 128, 128, 128);
+    const got = new Float32Array(batch * m * n);
+    assert.equal(wasmMatmul(a, b, got, batch, m, k, n), true);
+    assertClose(got, ref, a, b, batch, m, k, n, `repeat ${r}`);
+    const chunks = lastJobChunks();
+    assert.equal(chunks.total, batch);
+    assert.equal(chunks.main, chunks.total, `repeat ${r}: the worker took ${chunks.total - chunks.main} of ${chunks.total} chunks`);
+  }
+});
+
 test("declines what it does not handle", () => {
   setWasmThresholds({ minWork: 0, minMatrixWork: 0 });
   const a64: StridedView = { data: new Float64Array(16), shape: [1, 4, 4], strides: [16, 4, 1], offset: 0 };

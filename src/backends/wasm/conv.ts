@@ -20,14 +20,14 @@ import { ensureBytes, getRuntime, type Runtime } from "./runtime.ts";
 import { KIND, KIND_WORD, MR, NR } from "./sgemm.ts";
 
 /** Runs im2col or col2im over every (image, channel) plane: columns at `cols` with rows of `ld` floats. */
-function runPlanes(rt: Runtime, kind: number, src: number, dst: number, ld: number, g: Im2colGeometry): boolean {
+function runPlanes(rt: Runtime, threads: number, kind: number, src: number, dst: number, ld: number, g: Im2colGeometry): boolean {
   const ctl = new Int32Array(rt.memory.buffer, 0, CTL_WORDS);
   ctl[Q.SRC] = src; ctl[Q.DST] = dst; ctl[Q.LD] = ld;
   ctl[Q.C] = g.c; ctl[Q.H] = g.h; ctl[Q.W] = g.w; ctl[Q.KH] = g.kh; ctl[Q.KW] = g.kw;
   ctl[Q.SH] = g.sh; ctl[Q.SW] = g.sw; ctl[Q.PH] = g.ph; ctl[Q.PW] = g.pw; ctl[Q.DH] = g.dh; ctl[Q.DW] = g.dw;
   ctl[Q.OH] = g.oh; ctl[Q.OW] = g.ow;
   ctl[KIND_WORD] = kind;
-  return runJob(rt, g.n * g.c);
+  return runJob(rt, g.n * g.c, threads > 1);
 }
 
 /** The runtime and thread count for a convolution product of `work` multiply-adds, or null to decline. */
@@ -63,7 +63,7 @@ export function wasmConvForward(x: NumArray, w: NumArray, g: Im2colGeometry, O: 
   mem.set(w.subarray(0, O * K), WM! / 4);
   for (let b0 = 0; b0 < g.n; b0 += G) {
     const n = Math.min(G, g.n - b0);
-    if (!runPlanes(s.rt, KIND.IM2COL, X! + b0 * planes * 4, COLS!, np, { ...g, n })) return false;
+    if (!runPlanes(s.rt, s.threads, KIND.IM2COL, X! + b0 * planes * 4, COLS!, np, { ...g, n })) return false;
     const job = { A: WM!, B: COLS!, C: C!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: O, k: K, n: n * L, lda: K * 4, aks: 4, ldb: np * 4, ldc: np * 4 };
     if (!runGemm(s.rt, s.threads, job)) return false;
     for (let o = 0; o < O; o++) {
@@ -101,7 +101,7 @@ export function wasmConvInputGrad(gy: NumArray, w: NumArray, g: Im2colGeometry, 
     }
     const job = { A: WT!, B: GY!, C: DC!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: O, n: n * L, lda: 4, aks: K * 4, ldb: np * 4, ldc: np * 4 };
     if (!runGemm(s.rt, s.threads, job)) return false;
-    if (!runPlanes(s.rt, KIND.COL2IM, DC!, DX! + b0 * planes * 4, np, { ...g, n })) return false;
+    if (!runPlanes(s.rt, s.threads, KIND.COL2IM, DC!, DX! + b0 * planes * 4, np, { ...g, n })) return false;
   }
   out.set(mem.subarray(DX! / 4, DX! / 4 + image));
   return true;
@@ -120,7 +120,7 @@ export function wasmConvWeightGrad(x: NumArray, gy: NumArray, g: Im2colGeometry,
   mem.set(x.subarray(0, image), X! / 4);
   for (let b0 = 0; b0 < g.n; b0 += G) {
     const n = Math.min(G, g.n - b0);
-    if (!runPlanes(s.rt, KIND.IM2COL, X! + b0 * planes * 4, COLS!, ld, { ...g, n })) return false;
+    if (!runPlanes(s.rt, s.threads, KIND.IM2COL, X! + b0 * planes * 4, COLS!, ld, { ...g, n })) return false;
     // g^T [n*L, O] (rows of `no` floats): column o of image b's block is gy[b0 + b, o, :]
     for (let b = 0; b < n; b++) {
       for (let o = 0; o < O; o++) {

@@ -135,7 +135,7 @@ export function runGemm(rt: Runtime, threads: number, j: GemmJob): boolean {
   prm[P.ACCUMULATE] = j.accumulate ? 1 : 0;
   ctl.set(prm, 0);
   ctl[KIND_WORD] = KIND.GEMM;
-  return runJob(rt, total);
+  return runJob(rt, total, threads > 1);
 }
 
 /**

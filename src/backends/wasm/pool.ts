@@ -157,10 +157,13 @@ export function startThreads(rt: Runtime): number {
 }
 
 /**
- * Runs chunks 0..total-1 of the job whose parameters are already in the control block,
- * on this thread and on every worker that is up. Returns false if a chunk failed.
+ * Runs chunks 0..total-1 of the job whose parameters are already in the control block, on
+ * this thread and, when `shared`, on every worker that is up. Returns false if a chunk failed.
+ * A job that is not shared carries a generation the workers are not looking at (GEN keeps the
+ * old one), so none of them claims a chunk: small jobs do not pay for waking a worker, nor wait
+ * for one that the OS has descheduled.
  */
-export function runJob(rt: Runtime, total: number): boolean {
+export function runJob(rt: Runtime, total: number, shared = true): boolean {
   const ctl = new Int32Array(rt.memory.buffer, 0, CTL_WORDS);
   if (total > MAX_CHUNKS) throw new RangeError(`wasm job of ${total} chunks`);
   gen = (gen + 1) & GEN_MASK;
@@ -168,8 +171,10 @@ export function runJob(rt: Runtime, total: number): boolean {
   Atomics.store(ctl, DONE, 0);
   Atomics.store(ctl, TOTAL, total);
   Atomics.store(ctl, WORK, (gen << 20) | 0);
-  Atomics.store(ctl, GEN, gen);
-  if (workers.length > 0) Atomics.notify(ctl, GEN);
+  if (shared) {
+    Atomics.store(ctl, GEN, gen);
+    if (workers.length > 0) Atomics.notify(ctl, GEN);
+  }
   const scratch = scratchAddress(0);
   mainChunks = 0;
   lastTotal = total;

@@ -14,6 +14,9 @@ export function setMinSoftmaxElements(n: number): void {
   minSoftmaxElements = n;
 }
 
+/** Below this many elements the job runs on the calling thread alone (no worker wake-up). */
+const MIN_SHARED = 1 << 18;
+
 /** Rows per chunk: about 16 KiB of data, so threads share a job in several pieces. */
 const CHUNK_FLOATS = 4096;
 
@@ -33,7 +36,7 @@ export function wasmSoftmax(x: NumArray, outer: number, r: number, out: NumArray
   const ctl = new Int32Array(rt.memory.buffer, 0, CTL_WORDS);
   ctl[S.SRC] = base; ctl[S.DST] = base + total * 4; ctl[S.R] = r; ctl[S.ROWS] = outer; ctl[S.ROWS_PER_CHUNK] = rowsPerChunk;
   ctl[KIND_WORD] = KIND.SOFTMAX;
-  if (!runJob(rt, Math.ceil(outer / rowsPerChunk))) return false;
+  if (!runJob(rt, Math.ceil(outer / rowsPerChunk), total >= MIN_SHARED)) return false;
   out.set(mem.subarray((base + total * 4) / 4, (base + total * 8) / 4));
   return true;
 }
