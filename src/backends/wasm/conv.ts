@@ -30,11 +30,15 @@ function runPlanes(rt: Runtime, threads: number, kind: number, src: number, dst:
   return runJob(rt, g.n * g.c, threads > 1);
 }
 
-/** The runtime and thread count for a convolution product of `work` multiply-adds, or null to decline. */
-function start(work: number, ...arrays: NumArray[]): { rt: Runtime; threads: number } | null {
+/**
+ * The runtime for a convolution product of `work` multiply-adds split into groups of `G` of
+ * its n images, and the threads each group's jobs use (decided by a group's work: many small
+ * jobs on two threads would spend more on waking the worker than they gain), or null to decline.
+ */
+function start(work: number, G: number, n: number, ...arrays: NumArray[]): { rt: Runtime; threads: number } | null {
   if (work === 0 || work < minWork || !arrays.every((a) => a instanceof Float32Array)) return null;
   const rt = getRuntime();
-  return rt ? { rt, threads: jobThreads(rt, work) } : null;
+  return rt ? { rt, threads: jobThreads(rt, (work / n) * G) } : null;
 }
 
 /** Bump allocation of byte regions after the threads' scratch. */
@@ -51,10 +55,10 @@ function regions(base: number, ...sizes: number[]): number[] {
 /** out[n, O, L] = W[O, K] @ im2col(x)[n, K, L] (x: contiguous image, w: contiguous [O, K]). */
 export function wasmConvForward(x: NumArray, w: NumArray, g: Im2colGeometry, O: number, out: NumArray): boolean {
   const K = g.c * g.kh * g.kw, L = g.oh * g.ow, NL = g.n * L, image = g.n * g.c * g.h * g.w;
-  const s = start(O * K * NL, x, w, out);
-  if (!s) return false;
   // Images in groups whose columns (and C) stay in cache between im2col and the GEMM.
   const G = groupOf(K * L, g.n);
+  const s = start(O * K * NL, G, g.n, x, w, out);
+  if (!s) return false;
   const np = roundUp(G * L, NR), mp = roundUp(O, MR), planes = g.c * g.h * g.w;
   const [X, COLS, WM, C, end] = regions(dataBase(s.threads), image, K * np, mp * K, mp * np);
   if (!ensureBytes(s.rt, end!)) return false;
@@ -83,9 +87,9 @@ function groupOf(columnFloatsPerImage: number, n: number): number {
 /** out[n, c, h, w] = col2im(W^T @ gy) for gy [n, O, L] and w [O, K], both contiguous. */
 export function wasmConvInputGrad(gy: NumArray, w: NumArray, g: Im2colGeometry, O: number, out: NumArray): boolean {
   const K = g.c * g.kh * g.kw, L = g.oh * g.ow, NL = g.n * L, image = g.n * g.c * g.h * g.w;
-  const s = start(O * K * NL, gy, w, out);
-  if (!s) return false;
   const G = groupOf(K * L, g.n);
+  const s = start(O * K * NL, G, g.n, gy, w, out);
+  if (!s) return false;
   const np = roundUp(G * L, NR), mk = roundUp(K, MR), planes = g.c * g.h * g.w;
   // W^T is W as stored, read by the kernel with row step 4 bytes and k step K * 4 (its padding
   // rows K..mk read past W's rows, into the next region: they only feed padding rows of C).
@@ -110,9 +114,9 @@ export function wasmConvInputGrad(gy: NumArray, w: NumArray, g: Im2colGeometry, 
 /** out[O, K] = sum_b gy[b] @ im2col(x)[b]^T for x a contiguous image and gy [n, O, L] contiguous. */
 export function wasmConvWeightGrad(x: NumArray, gy: NumArray, g: Im2colGeometry, O: number, out: NumArray): boolean {
   const K = g.c * g.kh * g.kw, L = g.oh * g.ow, NL = g.n * L, image = g.n * g.c * g.h * g.w;
-  const s = start(O * K * NL, x, gy, out);
-  if (!s) return false;
   const G = groupOf(K * L, g.n);
+  const s = start(O * K * NL, G, g.n, x, gy, out);
+  if (!s) return false;
   const mk = roundUp(K, MR), no = roundUp(O, NR), ld = G * L, planes = g.c * g.h * g.w;
   const [X, COLS, GT, C, end] = regions(dataBase(s.threads), image, mk * ld, ld * no, mk * no);
   if (!ensureBytes(s.rt, end!)) return false;
