@@ -71,7 +71,7 @@ test("wasm conv kernels: im2col and col2im equal the TypeScript kernels exactly;
         const cols = new Float32Array(g.n * K * L);
         im2col(x, g, 0, cols);
         const fwd = new Float32Array(g.n * K * L);
-        assert.ok(wasmConvForward(x, eye, g, K, fwd), `${what}: wasm forward declined`);
+        assert.ok(wasmConvForward(x, eye, null, g, K, fwd), `${what}: wasm forward declined`);
         assert.equal(lastJobChunks().total > 0, true);
         assert.deepEqual(fwd, cols, `${what}: wasm im2col differs from the TypeScript im2col`);
         const up = randomArray(g.n * K * L, 5 + gi);
@@ -85,9 +85,14 @@ test("wasm conv kernels: im2col and col2im equal the TypeScript kernels exactly;
         for (const O of [1, 5, 9]) {
           const w = randomArray(O * K, 7 + O), gy = randomArray(g.n * O * L, 3 + O);
           const out = new Float32Array(g.n * O * L), ref = new Float64Array(g.n * O * L), mag = new Float64Array(g.n * O * L);
-          assert.ok(wasmConvForward(x, w, g, O, out));
-          convForward(f64(x), f64(w), g, O, ref);
-          convForward(abs64(x), abs64(w), g, O, mag);
+          const bias = randomArray(O, 9 + O);
+          assert.ok(wasmConvForward(x, w, bias, g, O, out));
+          convForward(f64(x), f64(w), f64(bias), g, O, ref);
+          convForward(abs64(x), abs64(w), abs64(bias), g, O, mag);
+          assertClose(out, ref, mag, K + 1, `${what}, O=${O}: forward with bias`);
+          assert.ok(wasmConvForward(x, w, null, g, O, out));
+          convForward(f64(x), f64(w), null, g, O, ref);
+          convForward(abs64(x), abs64(w), null, g, O, mag);
           assertClose(out, ref, mag, K, `${what}, O=${O}: forward`);
 
           const dx = new Float32Array(image), dxRef = new Float64Array(image), dxMag = new Float64Array(image);
@@ -114,6 +119,6 @@ test("wasm conv kernels decline float64 and leave the output untouched", async (
   await wasmReady();
   const g = geometry([2, 2, 8, 8, 3, 3, [1, 1], [1, 1], [1, 1]]);
   const out = new Float64Array(2 * 4 * 64).fill(7);
-  assert.equal(wasmConvForward(new Float64Array(2 * 2 * 64), new Float64Array(4 * 18), g, 4, out), false);
+  assert.equal(wasmConvForward(new Float64Array(2 * 2 * 64), new Float64Array(4 * 18), null, g, 4, out), false);
   assert.ok(out.every((v) => v === 7));
 });

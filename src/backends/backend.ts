@@ -85,8 +85,8 @@ export interface NnKernels {
   im2col(x: NumArray, g: Im2colGeometry, padValue: number, out: NumArray): void;
   /** Columns [n, c*kh*kw, oh*ow] -> image [n, c, h, w], overlapping windows summed; out is zeroed first. */
   col2im(cols: NumArray, g: Im2colGeometry, out: NumArray): void;
-  /** Convolution (groups = 1), w [O, c*kh*kw] contiguous: out [n, O, oh*ow] = w @ im2col(x) per image. */
-  convForward(x: NumArray, w: NumArray, g: Im2colGeometry, outChannels: number, out: NumArray): void;
+  /** Convolution (groups = 1), w [O, c*kh*kw] contiguous: out [n, O, oh*ow] = w @ im2col(x) + bias per image. */
+  convForward(x: NumArray, w: NumArray, bias: NumArray | null, g: Im2colGeometry, outChannels: number, out: NumArray): void;
   /** Its input gradient: out [n, c, h, w] = col2im(w^T @ gy) for gy [n, O, oh*ow] contiguous. */
   convInputGrad(gy: NumArray, w: NumArray, g: Im2colGeometry, outChannels: number, out: NumArray): void;
   /** Its weight gradient: out [O, c*kh*kw] = sum over images of gy @ im2col(x)^T. */

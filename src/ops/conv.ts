@@ -52,17 +52,7 @@ export function convolution(x: Tensor, w2: Tensor, bias: Tensor | null, g: Im2co
   const outC = w2.shape[0]!;
   const L = g.oh * g.ow;
   const out = empty([g.n, outC, L], x.dtype);
-  const o = out._box.data as NumArray;
-  backendOf().convForward(contiguousData(x), contiguousData(w2), g, outC, o);
-  if (bias) {
-    const bd = bias._box.data as NumArray;
-    for (let b = 0, p = 0; b < g.n; b++) {
-      for (let c = 0; c < outC; c++) {
-        const v = bd[bias.offset + c * bias.strides[0]!]!;
-        for (const e = p + L; p < e; p++) o[p] += v;
-      }
-    }
-  }
+  backendOf().convForward(contiguousData(x), contiguousData(w2), bias ? contiguousData(bias) : null, g, outC, out._box.data as NumArray);
   return record(out, "ConvolutionBackward0", [x, w2, bias], [x, w2], (grad, [xS, w2S]) => [
     x.requiresGrad ? convInputGrad(grad, w2S!, g) : null,
     w2.requiresGrad ? convWeightGrad(xS!, grad, g) : null,

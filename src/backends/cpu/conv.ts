@@ -77,13 +77,20 @@ export function col2im(cols: NumArray, g: Im2colGeometry, out: NumArray): void {
 
 const like = (a: NumArray, n: number): NumArray => new (a.constructor as new (n: number) => NumArray)(n);
 
-/** out[n, O, L] = w @ im2col(x)[n] for a contiguous image x. */
-export function convForward(x: NumArray, w: NumArray, g: Im2colGeometry, O: number, out: NumArray): void {
-  if (wasmConvForward(x, w, g, O, out)) return;
+/** out[n, O, L] = w @ im2col(x)[n] + bias[O] for a contiguous image x (bias may be null). */
+export function convForward(x: NumArray, w: NumArray, bias: NumArray | null, g: Im2colGeometry, O: number, out: NumArray): void {
+  if (wasmConvForward(x, w, bias, g, O, out)) return;
   const K = g.c * g.kh * g.kw, L = g.oh * g.ow;
   const cols = like(x, g.n * K * L);
   im2col(x, g, 0, cols);
   matmul({ data: w, shape: [g.n, O, K], strides: [0, K, 1], offset: 0 }, { data: cols, shape: [g.n, K, L], strides: [K * L, L, 1], offset: 0 }, out, g.n, O, K, L);
+  if (!bias) return;
+  for (let b = 0, p = 0; b < g.n; b++) {
+    for (let o = 0; o < O; o++) {
+      const v = bias[o]!;
+      for (const e = p + L; p < e; p++) out[p] += v;
+    }
+  }
 }
 
 /** out[n, c, h, w] = col2im(w^T @ gy[n]) for gy [n, O, L] contiguous. */

@@ -52,8 +52,8 @@ function regions(base: number, ...sizes: number[]): number[] {
   return at;
 }
 
-/** out[n, O, L] = W[O, K] @ im2col(x)[n, K, L] (x: contiguous image, w: contiguous [O, K]). */
-export function wasmConvForward(x: NumArray, w: NumArray, g: Im2colGeometry, O: number, out: NumArray): boolean {
+/** out[n, O, L] = W[O, K] @ im2col(x)[n, K, L] + bias[O] (x: contiguous image, w: contiguous [O, K]). */
+export function wasmConvForward(x: NumArray, w: NumArray, bias: NumArray | null, g: Im2colGeometry, O: number, out: NumArray): boolean {
   const K = g.c * g.kh * g.kw, L = g.oh * g.ow, NL = g.n * L, image = g.n * g.c * g.h * g.w;
   // Images in groups whose columns (and C) stay in cache between im2col and the GEMM.
   const G = groupOf(K * L, g.n);
@@ -70,9 +70,15 @@ export function wasmConvForward(x: NumArray, w: NumArray, g: Im2colGeometry, O: 
     if (!runPlanes(s.rt, s.threads, KIND.IM2COL, X! + b0 * planes * 4, COLS!, np, { ...g, n })) return false;
     const job = { A: WM!, B: COLS!, C: C!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: O, k: K, n: n * L, lda: K * 4, aks: 4, ldb: np * 4, ldc: np * 4 };
     if (!runGemm(s.rt, s.threads, job)) return false;
+    // copied out into NCHW, the bias added on the way
     for (let o = 0; o < O; o++) {
       const row = C! / 4 + o * np;
-      for (let b = 0; b < n; b++) out.set(mem.subarray(row + b * L, row + b * L + L), ((b0 + b) * O + o) * L);
+      const v = bias ? bias[o]! : 0;
+      for (let b = 0; b < n; b++) {
+        const src = row + b * L, dst = ((b0 + b) * O + o) * L;
+        if (!bias) out.set(mem.subarray(src, src + L), dst);
+        else for (let l = 0; l < L; l++) out[dst + l] = mem[src + l]! + v;
+      }
     }
   }
   return true;
