@@ -42,6 +42,7 @@ test("--rounds: parsed, and rounds merge into medians of medians, bests of bests
   assert.equal(merged.metrics[0]!.median, 20);
   assert.equal(merged.metrics[0]!.best, 7);
   assert.equal(merged.metrics[0]!.repeats, 21);
+  assert.deepEqual(merged.metrics[0]!.roundMedians, [10, 30, 20]);
   assert.equal(merged.metrics[1]!.median, 45);
   assert.equal(merged.metrics[1]!.best, 51);
   assert.equal(merged.peakRssMB, 120);

@@ -39,6 +39,8 @@ export interface Metric {
   repeats: number;
   /** Units (ops, steps, matmuls) per timed repeat. */
   inner: number;
+  /** --rounds: each round's median, in run order (the spread the merged median hides). */
+  roundMedians?: number[];
 }
 
 export interface MemoryCheck {

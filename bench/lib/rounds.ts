@@ -17,6 +17,7 @@ export function mergeRounds(rounds: RunResult[]): RunResult {
       median: median(same.map((x) => x.median)),
       best: higherIsBetter ? Math.max(...same.map((x) => x.best)) : Math.min(...same.map((x) => x.best)),
       repeats: same.reduce((s, x) => s + x.repeats, 0),
+      roundMedians: same.map((x) => x.median),
     };
   });
   const peaks = ok.map((r) => r.peakRssMB).filter((x): x is number => x !== undefined);
