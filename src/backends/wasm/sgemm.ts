@@ -1,15 +1,17 @@
-// The kernels' wasm module, written as code with the emitter (im2col/col2im come from
-// im2col.ts, softmax from softmax.ts): a register-blocked MR x NR micro-kernel
-// of f32x4 accumulators, a B-panel packer and a chunk driver. One chunk is a (batch, row
-// group, column block) piece of C; threads (src/backends/wasm/pool.ts) claim chunks one by
-// one, so every thread runs the same `chunk` export over the same shared memory.
+// The kernels' wasm module, written as code with the emitter: a register-blocked MR x NR
+// micro-kernel of f32x4 accumulators, a B-panel packer and the GEMM chunk driver (here),
+// im2col/col2im (im2col.ts) and softmax (softmax.ts). Threads (src/backends/wasm/pool.ts)
+// claim chunks of a job one by one, and every thread runs the same `chunk` export over the
+// same shared memory; `chunk` reads the job's kind (KIND_WORD) and calls the right one. A
+// GEMM chunk is a (batch, row group, column block) piece of C.
 //
-// Memory layout of one call (byte addresses, all set up by src/backends/wasm/matmul.ts):
+// Memory layout of a GEMM (byte addresses, set up by src/backends/wasm/matmul.ts and conv.ts):
 //   A: [batch][mp][k]   element (i, p) at i*lda + p*aks bytes: row-major (lda = k*4, aks = 4)
 //                       or a transposed source as it is stored (lda = 4, aks = its row bytes)
 //                       (mp = m rounded up to MR)
-//   B: [batch][k][np]   row-major, ldb = np * 4 bytes (np = n rounded up to NR)
-//   C: [batch][mp][np]  row-major, ldc = ldb
+//   B: [batch][k][np]   row-major, ldb >= np * 4 bytes (np = n rounded up to NR); packed,
+//                       or read in place when PACK_B = 0
+//   C: [batch][mp][np]  row-major, ldc >= np * 4 bytes; overwritten, or added to (ACCUMULATE)
 //   scratch per thread: one packed KC x (NC) block of B, as NR-wide panels of KC rows.
 // Padding rows of A and padding columns of B only feed padding rows/columns of C, which are
 // never copied out, so they need no zeroing.
