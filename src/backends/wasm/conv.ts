@@ -13,7 +13,7 @@
 // float32, group after group into the same C.
 import type { NumArray } from "../../dtype.ts";
 import type { Im2colGeometry } from "../backend.ts";
-import { CTL_WORDS, dataBase, runJob } from "./pool.ts";
+import { dataBase, memoryViews, runJob } from "./pool.ts";
 import { Q } from "./im2col.ts";
 import { jobThreads, minWork, roundUp, runGemm } from "./matmul.ts";
 import { ensureBytes, getRuntime, type Runtime } from "./runtime.ts";
@@ -21,7 +21,7 @@ import { KIND, KIND_WORD, MR, NR } from "./sgemm.ts";
 
 /** Runs im2col or col2im over every (image, channel) plane: columns at `cols` with rows of `ld` floats. */
 function runPlanes(rt: Runtime, threads: number, kind: number, src: number, dst: number, ld: number, g: Im2colGeometry): boolean {
-  const ctl = new Int32Array(rt.memory.buffer, 0, CTL_WORDS);
+  const { ctl } = memoryViews(rt);
   ctl[Q.SRC] = src; ctl[Q.DST] = dst; ctl[Q.LD] = ld;
   ctl[Q.C] = g.c; ctl[Q.H] = g.h; ctl[Q.W] = g.w; ctl[Q.KH] = g.kh; ctl[Q.KW] = g.kw;
   ctl[Q.SH] = g.sh; ctl[Q.SW] = g.sw; ctl[Q.PH] = g.ph; ctl[Q.PW] = g.pw; ctl[Q.DH] = g.dh; ctl[Q.DW] = g.dw;
@@ -62,7 +62,7 @@ export function wasmConvForward(x: NumArray, w: NumArray, bias: NumArray | null,
   const np = roundUp(G * L, NR), mp = roundUp(O, MR), planes = g.c * g.h * g.w;
   const [X, COLS, WM, C, end] = regions(dataBase(s.threads), image, K * np, mp * K, mp * np);
   if (!ensureBytes(s.rt, end!)) return false;
-  const mem = new Float32Array(s.rt.memory.buffer);
+  const { mem } = memoryViews(s.rt);
   mem.set(x.subarray(0, image), X! / 4);
   mem.set(w.subarray(0, O * K), WM! / 4);
   for (let b0 = 0; b0 < g.n; b0 += G) {
@@ -101,7 +101,7 @@ export function wasmConvInputGrad(gy: NumArray, w: NumArray, g: Im2colGeometry, 
   // rows K..mk read past W's rows, into the next region: they only feed padding rows of C).
   const [WT, GY, DC, DX, end] = regions(dataBase(s.threads), O * K + mk, O * np, mk * np, image);
   if (!ensureBytes(s.rt, end!)) return false;
-  const mem = new Float32Array(s.rt.memory.buffer);
+  const { mem } = memoryViews(s.rt);
   mem.set(w.subarray(0, O * K), WT! / 4);
   for (let b0 = 0; b0 < g.n; b0 += G) {
     const n = Math.min(G, g.n - b0);
@@ -126,7 +126,7 @@ export function wasmConvWeightGrad(x: NumArray, gy: NumArray, g: Im2colGeometry,
   const mk = roundUp(K, MR), no = roundUp(O, NR), ld = G * L, planes = g.c * g.h * g.w;
   const [X, COLS, GT, C, end] = regions(dataBase(s.threads), image, mk * ld, ld * no, mk * no);
   if (!ensureBytes(s.rt, end!)) return false;
-  const mem = new Float32Array(s.rt.memory.buffer);
+  const { mem } = memoryViews(s.rt);
   mem.set(x.subarray(0, image), X! / 4);
   for (let b0 = 0; b0 < g.n; b0 += G) {
     const n = Math.min(G, g.n - b0);

@@ -6,9 +6,9 @@
 // is unavailable. Accumulation is in float32 (as BLAS sgemm), not float64 as the TS kernel.
 import type { NumArray } from "../../dtype.ts";
 import type { StridedView } from "../backend.ts";
-import { CTL_WORDS, MAX_CHUNKS, SCRATCH_BYTES, dataBase, runJob, startThreads } from "./pool.ts";
+import { MAX_CHUNKS, SCRATCH_BYTES, dataBase, memoryViews, runJob, startThreads } from "./pool.ts";
 import { ensureBytes, getRuntime, type Runtime } from "./runtime.ts";
-import { KIND, KIND_WORD, MR, NR, P, PARAM_WORDS } from "./sgemm.ts";
+import { KIND, KIND_WORD, MR, NR, P } from "./sgemm.ts";
 
 /** Depth of a packed B block (k blocking). */
 const KC = 128;
@@ -120,8 +120,7 @@ export function runGemm(rt: Runtime, threads: number, j: GemmJob): boolean {
   const total = j.batch * rowGroups * colBlocks;
   if (total > MAX_CHUNKS) return false;
 
-  const ctl = new Int32Array(rt.memory.buffer, 0, CTL_WORDS);
-  const prm = new Int32Array(PARAM_WORDS);
+  const { ctl: prm } = memoryViews(rt);
   prm[P.A] = j.A; prm[P.B] = j.B; prm[P.C] = j.C;
   prm[P.M] = mp; prm[P.PANELS] = panels; prm[P.K] = j.k;
   prm[P.LDA] = j.lda; prm[P.AKS] = j.aks; prm[P.LDB] = j.ldb; prm[P.LDC] = j.ldc;
@@ -133,8 +132,7 @@ export function runGemm(rt: Runtime, threads: number, j: GemmJob): boolean {
   // small-M products of convolutions) reading B in place costs less than copying it.
   prm[P.PACK_B] = Math.min(rowsPerGroup, mp) > 2 * MR ? 1 : 0;
   prm[P.ACCUMULATE] = j.accumulate ? 1 : 0;
-  ctl.set(prm, 0);
-  ctl[KIND_WORD] = KIND.GEMM;
+  prm[KIND_WORD] = KIND.GEMM;
   return runJob(rt, total, threads > 1);
 }
 
@@ -171,7 +169,7 @@ export function wasmMatmul(a: StridedView, b: StridedView, out: NumArray, batch:
   const end = C + batch * cBytes;
   if (!ensureBytes(rt, end)) return false;
 
-  const mem = new Float32Array(rt.memory.buffer);
+  const { mem } = memoryViews(rt);
   for (let t = 0; t < aBatches; t++) {
     const dst = (A + t * aBytes) / 4;
     if (aT) copyIn(a.data, a.offset + t * abs, acs, ars, k, m, mem, dst, mp);

@@ -108,6 +108,26 @@ export function setNumThreads(n: number): void {
   while (workers.length > numThreads - 1) workers.pop()!.terminate();
 }
 
+/** Views of the memory, rebuilt only when it grew (a grown memory has a new buffer object). */
+export interface MemoryViews {
+  /** The whole memory as float32. */
+  mem: Float32Array;
+  /** The control block: job parameters (words 0..31) and the words above. */
+  ctl: Int32Array;
+}
+const viewCache: MemoryViews & { buffer: ArrayBufferLike | null } = { buffer: null, mem: new Float32Array(0), ctl: new Int32Array(0) };
+
+/** The memory's views; call after any ensureBytes (creating views costs more than a small job). */
+export function memoryViews(rt: Runtime): MemoryViews {
+  const buffer = rt.memory.buffer;
+  if (viewCache.buffer !== buffer) {
+    viewCache.buffer = buffer;
+    viewCache.mem = new Float32Array(buffer);
+    viewCache.ctl = new Int32Array(buffer, 0, CTL_WORDS);
+  }
+  return viewCache;
+}
+
 const workers: WorkerHandle[] = [];
 let workersBroken = false;
 let gen = 0;
@@ -164,7 +184,7 @@ export function startThreads(rt: Runtime): number {
  * for one that the OS has descheduled.
  */
 export function runJob(rt: Runtime, total: number, shared = true): boolean {
-  const ctl = new Int32Array(rt.memory.buffer, 0, CTL_WORDS);
+  const { ctl } = memoryViews(rt);
   if (total > MAX_CHUNKS) throw new RangeError(`wasm job of ${total} chunks`);
   gen = (gen + 1) & GEN_MASK;
   Atomics.store(ctl, ERROR, 0);

@@ -3,7 +3,7 @@
 // It declines (returns false, so the TypeScript kernel runs) for other dtypes, rows whose
 // length is not a multiple of four, small inputs, and where WebAssembly SIMD is unavailable.
 import type { NumArray } from "../../dtype.ts";
-import { CTL_WORDS, dataBase, runJob } from "./pool.ts";
+import { dataBase, memoryViews, runJob } from "./pool.ts";
 import { ensureBytes, getRuntime } from "./runtime.ts";
 import { KIND, KIND_WORD } from "./sgemm.ts";
 import { S } from "./softmax.ts";
@@ -30,10 +30,9 @@ export function wasmSoftmax(x: NumArray, outer: number, r: number, out: NumArray
   const base = dataBase(1);
   const end = base + total * 8;
   if (!ensureBytes(rt, end)) return false;
-  const mem = new Float32Array(rt.memory.buffer);
+  const { mem, ctl } = memoryViews(rt);
   mem.set(x.subarray(0, total), base / 4);
   const rowsPerChunk = Math.max(1, Math.floor(CHUNK_FLOATS / r));
-  const ctl = new Int32Array(rt.memory.buffer, 0, CTL_WORDS);
   ctl[S.SRC] = base; ctl[S.DST] = base + total * 4; ctl[S.R] = r; ctl[S.ROWS] = outer; ctl[S.ROWS_PER_CHUNK] = rowsPerChunk;
   ctl[KIND_WORD] = KIND.SOFTMAX;
   if (!runJob(rt, Math.ceil(outer / rowsPerChunk), total >= MIN_SHARED)) return false;
