@@ -6,8 +6,8 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import * as torch from "../src/index.ts";
-import { setNumThreads, wasmReady } from "../src/backends/wasm/index.ts";
-import { setMinSoftmaxElements, wasmSoftmax } from "../src/backends/wasm/softmaxRows.ts";
+import { setNumThreads, setWasmThresholds, wasmReady } from "../src/backends/wasm/index.ts";
+import { wasmSoftmax } from "../src/backends/wasm/softmaxRows.ts";
 
 function randomArray(n: number, seed: number, scale: number): Float32Array {
   let s = seed | 1;
@@ -47,9 +47,9 @@ test("wasm softmax matches float64 softmax within float32 rounding", async () =>
     for (const scale of [1, 10, 60]) {
       const x = randomArray(rows * r, rows * 31 + r + scale, scale);
       const got = new Float32Array(x.length);
-      setMinSoftmaxElements(0);
+      setWasmThresholds({ minSoftmaxElements: 0 });
       assert.ok(wasmSoftmax(x, rows, r, got), "declined");
-      setMinSoftmaxElements(4096);
+      setWasmThresholds({ minSoftmaxElements: 4096 });
       const want = reference(x, rows, r);
       for (let i = 0; i < x.length; i++) {
         // values below ~e^-87 of the row's max are flushed to 0 (float32 subnormals)
@@ -71,11 +71,11 @@ test("wasm softmax on masked and non-finite rows", async () => {
   ];
   const x = Float32Array.from(rows.flat());
   const got = new Float32Array(x.length);
-  setMinSoftmaxElements(0);
+  setWasmThresholds({ minSoftmaxElements: 0 });
   try {
     assert.ok(wasmSoftmax(x, rows.length, 8, got));
   } finally {
-    setMinSoftmaxElements(4096);
+    setWasmThresholds({ minSoftmaxElements: 4096 });
   }
   const row = (i: number) => Array.from(got.subarray(i * 8, i * 8 + 8));
   const want0 = reference(x.subarray(0, 8), 1, 8);

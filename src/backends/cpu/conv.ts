@@ -3,7 +3,7 @@
 // PyTorch's F.unfold layout; both kernels walk one output row (fixed oy) at a time and
 // compute the range of ox whose input column lies inside the image, so the inner loops are
 // straight runs (unit stride when sw == 1) with no per-element bounds checks.
-import type { NumArray } from "../../dtype.ts";
+import { allocate, dtypeOfArray, type NumArray } from "../../dtype.ts";
 import type { Im2colGeometry } from "../backend.ts";
 import { wasmConvForward, wasmConvInputGrad, wasmConvWeightGrad } from "../wasm/conv.ts";
 import { matmul } from "./matmul.ts";
@@ -75,7 +75,8 @@ export function col2im(cols: NumArray, g: Im2colGeometry, out: NumArray): void {
 // wasm kernels take float32 (one GEMM for the whole batch); the TypeScript path below builds
 // the columns [n, K, L] and runs one product per image (accumulating in float64).
 
-const like = (a: NumArray, n: number): NumArray => new (a.constructor as new (n: number) => NumArray)(n);
+/** A zeroed array of a's type (the columns and per-image products of the TypeScript path). */
+const like = (a: NumArray, n: number): NumArray => allocate(dtypeOfArray(a), n) as NumArray;
 
 /** out[n, O, L] = w @ im2col(x)[n] + bias[O] for a contiguous image x (bias may be null). */
 export function convForward(x: NumArray, w: NumArray, bias: NumArray | null, g: Im2colGeometry, O: number, out: NumArray): void {

@@ -23,12 +23,15 @@ export let minWork = 16 * 16 * 16;
 export let minMatrixWork = 16 * 16 * 16;
 /** Below this many multiply-adds per extra thread a job runs on one thread. */
 export let minWorkPerThread = 96 * 96 * 96;
+/** Below this many elements softmax stays in TypeScript (the copies would dominate). */
+export let minSoftmaxElements = 4096;
 
-/** Overrides the thresholds (tests force the wasm path on tiny sizes with 0). */
-export function setWasmThresholds(t: { minWork?: number; minMatrixWork?: number; minWorkPerThread?: number }): void {
+/** Overrides the wasm kernels' thresholds (tests force the wasm path on tiny sizes with 0). */
+export function setWasmThresholds(t: { minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minSoftmaxElements?: number }): void {
   if (t.minWork !== undefined) minWork = t.minWork;
   if (t.minMatrixWork !== undefined) minMatrixWork = t.minMatrixWork;
   if (t.minWorkPerThread !== undefined) minWorkPerThread = t.minWorkPerThread;
+  if (t.minSoftmaxElements !== undefined) minSoftmaxElements = t.minSoftmaxElements;
 }
 
 /** Block edge of the tiled transposing copy (32 x 32 floats: 4 KiB read and written per block). */

@@ -24,13 +24,12 @@ import { emitSoftmax } from "./softmax.ts";
 export const MR = 4;
 export const NR = 8;
 
-/** Word indices of the job parameters in the control block (Int32Array at ctl). */
+/** Word indices of a GEMM job's parameters in the control block (Int32Array at ctl; words 0..20). */
 export const P = {
   A: 0, B: 1, C: 2, M: 3, PANELS: 4, K: 5, LDA: 6, LDB: 7, LDC: 8,
   A_BATCH: 9, B_BATCH: 10, C_BATCH: 11, ROW_GROUPS: 12, COL_BLOCKS: 13,
   ROWS_PER_GROUP: 14, PANELS_PER_BLOCK: 15, KC: 16, MC: 17, AKS: 18, PACK_B: 19, ACCUMULATE: 20,
 } as const;
-export const PARAM_WORDS = 21;
 /** Control-block word naming the kind of the job (every job kind shares the `chunk` export). */
 export const KIND_WORD = 31;
 export const KIND = { GEMM: 0, IM2COL: 1, COL2IM: 2, SOFTMAX: 3 } as const;

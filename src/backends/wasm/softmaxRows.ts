@@ -3,16 +3,11 @@
 // It declines (returns false, so the TypeScript kernel runs) for other dtypes, rows whose
 // length is not a multiple of four, small inputs, and where WebAssembly SIMD is unavailable.
 import type { NumArray } from "../../dtype.ts";
+import { minSoftmaxElements } from "./matmul.ts";
 import { dataBase, memoryViews, runJob } from "./pool.ts";
 import { ensureBytes, getRuntime } from "./runtime.ts";
 import { KIND, KIND_WORD } from "./sgemm.ts";
 import { S } from "./softmax.ts";
-
-/** Below this many elements the TypeScript kernel runs (the copies would dominate). */
-export let minSoftmaxElements = 4096;
-export function setMinSoftmaxElements(n: number): void {
-  minSoftmaxElements = n;
-}
 
 /** Below this many elements the job runs on the calling thread alone (no worker wake-up). */
 const MIN_SHARED = 1 << 18;
