@@ -68,32 +68,49 @@ function validRange(f: FuncBuilder, p: Params, kj: Local, off: Local, lo: Local,
   f.end();
 }
 
+/** b = c / C, ci = c % C, and plane = base + c * H * W * 4: the image plane of chunk c. */
+function planeOf(f: FuncBuilder, p: Params, c: Local, base: Local, b: Local, ci: Local, plane: Local): void {
+  f.get(c).get(p.C).divU().set(b);
+  f.get(c).get(p.C).remU().set(ci);
+  f.get(base).get(c).get(p.H).mul().get(p.W).mul().i32(4).mul().add().set(plane);
+}
+
+/** out = base + (((ci*KH + ki)*KW + kj) * LD + b * OH*OW) * 4: where image b's part of column row (ci, ki, kj) starts. */
+function columnRow(f: FuncBuilder, p: Params, base: Local, ci: Local, ki: Local, kj: Local, b: Local, out: Local): void {
+  f.get(ci).get(p.KH).mul().get(ki).add().get(p.KW).mul().get(kj).add().get(p.LD).mul();
+  f.get(b).get(p.OH).mul().get(p.OW).mul().add().i32(4).mul().get(base).add().set(out);
+}
+
+/** iy = oy*SH - PH + ki*DH: the input row output row oy reads through kernel row ki. */
+function inputRow(f: FuncBuilder, p: Params, oy: Local, ki: Local, iy: Local): void {
+  f.get(oy).get(p.SH).mul().get(p.PH).sub().get(ki).get(p.DH).mul().add().set(iy);
+}
+
+/** out = plane + (iy * W + off + lo * SW) * 4: the first in-image input element of a row segment. */
+function firstInImage(f: FuncBuilder, p: Params, plane: Local, iy: Local, off: Local, lo: Local, out: Local): void {
+  f.get(plane).get(iy).get(p.W).mul().get(off).add().get(lo).get(p.SW).mul().add().i32(4).mul().add().set(out);
+}
+
 /** im2col(ctl, c): the columns of plane c = b * C + ci (see the file comment). */
 export function emitIm2col(f: FuncBuilder): void {
   const [ctl, c] = [f.param(0), f.param(1)];
   const p = loadParams(f, ctl);
   const L = () => f.local(I32);
   const [b, ci, ki, kj, oy, ox, iy, off, lo, hi, t, rowDst, plane, dp, sp, q, n, pstep] = Array.from({ length: 18 }, L);
-  f.get(c).get(p.C).divU().set(b);
-  f.get(c).get(p.C).remU().set(ci);
-  // plane = SRC + c * H * W * 4 (c is the plane index b * C + ci)
-  f.get(p.SRC).get(c).get(p.H).mul().get(p.W).mul().i32(4).mul().add().set(plane);
+  planeOf(f, p, c, p.SRC, b, ci, plane);
   f.get(p.SW).i32(4).mul().set(pstep);
   f.forLoop(ki, () => f.i32(0), () => f.get(p.KH), 1, () => {
     f.forLoop(kj, () => f.i32(0), () => f.get(p.KW), 1, () => {
       validRange(f, p, kj, off, lo, hi, t);
-      // rowDst = DST + (((ci*KH + ki)*KW + kj) * LD + b * OH*OW) * 4
-      f.get(ci).get(p.KH).mul().get(ki).add().get(p.KW).mul().get(kj).add().get(p.LD).mul();
-      f.get(b).get(p.OH).mul().get(p.OW).mul().add().i32(4).mul().get(p.DST).add().set(rowDst);
+      columnRow(f, p, p.DST, ci, ki, kj, b, rowDst);
       f.forLoop(oy, () => f.i32(0), () => f.get(p.OH), 1, () => {
         f.get(rowDst).get(oy).get(p.OW).mul().i32(4).mul().add().set(dp);
-        f.get(oy).get(p.SH).mul().get(p.PH).sub().get(ki).get(p.DH).mul().add().set(iy);
+        inputRow(f, p, oy, ki, iy);
         f.get(iy).get(p.H).geU().if(); // above or below the image: a row of padding
         f.get(p.OW).set(n);
         zeroFill(f, dp, n);
         f.else();
-        // sp = plane + (iy * W + off + lo * SW) * 4: the first in-image input element
-        f.get(plane).get(iy).get(p.W).mul().get(off).add().get(lo).get(p.SW).mul().add().i32(4).mul().add().set(sp);
+        firstInImage(f, p, plane, iy, off, lo, sp);
         f.get(dp).set(q);
         f.get(lo).set(n);
         zeroFill(f, q, n); // q is now dp + lo * 4
@@ -128,9 +145,7 @@ export function emitCol2im(f: FuncBuilder): void {
   const p = loadParams(f, ctl);
   const L = () => f.local(I32);
   const [b, ci, ki, kj, oy, ox, iy, off, lo, hi, t, rowSrc, plane, q, sp, n, qstep] = Array.from({ length: 17 }, L);
-  f.get(c).get(p.C).divU().set(b);
-  f.get(c).get(p.C).remU().set(ci);
-  f.get(p.DST).get(c).get(p.H).mul().get(p.W).mul().i32(4).mul().add().set(plane);
+  planeOf(f, p, c, p.DST, b, ci, plane);
   f.get(plane).set(q);
   f.get(p.H).get(p.W).mul().set(n);
   zeroFill(f, q, n);
@@ -138,12 +153,11 @@ export function emitCol2im(f: FuncBuilder): void {
   f.forLoop(ki, () => f.i32(0), () => f.get(p.KH), 1, () => {
     f.forLoop(kj, () => f.i32(0), () => f.get(p.KW), 1, () => {
       validRange(f, p, kj, off, lo, hi, t);
-      f.get(ci).get(p.KH).mul().get(ki).add().get(p.KW).mul().get(kj).add().get(p.LD).mul();
-      f.get(b).get(p.OH).mul().get(p.OW).mul().add().i32(4).mul().get(p.SRC).add().set(rowSrc);
+      columnRow(f, p, p.SRC, ci, ki, kj, b, rowSrc);
       f.forLoop(oy, () => f.i32(0), () => f.get(p.OH), 1, () => {
-        f.get(oy).get(p.SH).mul().get(p.PH).sub().get(ki).get(p.DH).mul().add().set(iy);
+        inputRow(f, p, oy, ki, iy);
         f.get(iy).get(p.H).ltU().if();
-        f.get(plane).get(iy).get(p.W).mul().get(off).add().get(lo).get(p.SW).mul().add().i32(4).mul().add().set(q);
+        firstInImage(f, p, plane, iy, off, lo, q);
         f.get(rowSrc).get(oy).get(p.OW).mul().get(lo).add().i32(4).mul().add().set(sp);
         f.get(lo).set(ox);
         f.get(p.SW).i32(1).eq().if();
