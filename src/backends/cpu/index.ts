@@ -10,6 +10,7 @@ import { col2im, convForward, convInputGrad, convWeightGrad, im2col } from "./co
 import { erfKernel } from "./special.ts";
 import { maxPool2d } from "./pool.ts";
 import { wasmSoftmax } from "../wasm/softmaxRows.ts";
+import { wasmBinary, wasmUnary } from "../wasm/elementwiseRows.ts";
 import { coalesce, forEachOffset, forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
 
 type ReduceKernel = (x: NumArray, outer: number, r: number, inner: number, out: NumArray) => void;
@@ -176,10 +177,12 @@ export const cpu: Backend = {
     const k = unaryKernels[op];
     const d = x.data as NumArray;
     const s = flatStep(x);
+    if (wasmUnary(op, x, s, out)) return;
     if (s >= 0) k(d, x.offset, s, out, 0, out.length);
     else forEachRow1(x.shape, x.strides, x.offset, (xi, xs, oi, n) => k(d, xi, xs, out, oi, n));
   },
   binary(op, a, b, out) {
+    if (wasmBinary(op, a, b, out)) return;
     const k = binaryKernels[op];
     const ad = a.data as NumArray;
     const bd = b.data as NumArray;

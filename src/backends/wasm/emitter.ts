@@ -129,13 +129,23 @@ export class FuncBuilder {
   i32x4Splat(): this { return this.simd(0x11); }
   f32x4Splat(): this { return this.simd(0x13); }
   f32x4ExtractLane(lane: number): this { return this.simd(0x1f, lane); }
+  f32x4Ne(): this { return this.simd(0x42); }
   f32x4Lt(): this { return this.simd(0x43); }
+  f32x4Gt(): this { return this.simd(0x44); }
+  f32x4Le(): this { return this.simd(0x45); }
+  v128Or(): this { return this.simd(0x50); }
+  /** v128.bitselect(a, b, mask): a where mask bits are 1, b elsewhere. */
+  v128Bitselect(): this { return this.simd(0x52); }
   /** v128.andnot: a & ~b. */
   v128AndNot(): this { return this.simd(0x4f); }
   f32x4Nearest(): this { return this.simd(0x6a); }
   i32x4Shl(): this { return this.simd(0xab); }
   i32x4Add(): this { return this.simd(0xae); }
+  f32x4Abs(): this { return this.simd(0xe0); }
+  f32x4Neg(): this { return this.simd(0xe1); }
+  f32x4Sqrt(): this { return this.simd(0xe3); }
   f32x4Sub(): this { return this.simd(0xe5); }
+  f32x4Div(): this { return this.simd(0xe7); }
   /** f32x4.max: lane-wise, NaN if either lane is NaN. */
   f32x4Max(): this { return this.simd(0xe9); }
   i32x4TruncSatF32x4S(): this { return this.simd(0xf8); }

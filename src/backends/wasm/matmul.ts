@@ -25,13 +25,16 @@ export let minMatrixWork = 16 * 16 * 16;
 export let minWorkPerThread = 96 * 96 * 96;
 /** Below this many elements softmax stays in TypeScript (the copies would dominate). */
 export let minSoftmaxElements = 4096;
+/** Below this many output elements binary/unary ops stay in TypeScript (call and copy overhead). */
+export let minElementwise = 4096;
 
 /** Overrides the wasm kernels' thresholds (tests force the wasm path on tiny sizes with 0). */
-export function setWasmThresholds(t: { minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minSoftmaxElements?: number }): void {
+export function setWasmThresholds(t: { minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minSoftmaxElements?: number; minElementwise?: number }): void {
   if (t.minWork !== undefined) minWork = t.minWork;
   if (t.minMatrixWork !== undefined) minMatrixWork = t.minMatrixWork;
   if (t.minWorkPerThread !== undefined) minWorkPerThread = t.minWorkPerThread;
   if (t.minSoftmaxElements !== undefined) minSoftmaxElements = t.minSoftmaxElements;
+  if (t.minElementwise !== undefined) minElementwise = t.minElementwise;
 }
 
 /** Block edge of the tiled transposing copy (32 x 32 floats: 4 KiB read and written per block). */

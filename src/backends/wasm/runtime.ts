@@ -12,6 +12,8 @@ export interface SgemmExports {
   chunk(ctl: number, c: number, scratch: number): void;
   kernel(a: number, lda: number, aks: number, bp: number, bks: number, c: number, ldc: number, kc: number, rows: number, accumulate: number): void;
   packB(src: number, ldb: number, dst: number, kc: number, panels: number): void;
+  binary(op: number, a: number, aRow: number, aSplat: number, b: number, bRow: number, bSplat: number, o: number, rows: number, rowBytes: number): void;
+  unary(op: number, x: number, o: number, bytes: number): void;
 }
 
 export interface Runtime {

@@ -1,0 +1,101 @@
+// Float32 elementwise ops as wasm functions, four lanes at a time, for the CPU backend's
+// `binary` and `unary` kernels (run by elementwiseRows.ts on the calling thread). Only ops
+// whose f32x4 instruction gives the very bits the TypeScript kernel stores are here: +, -, *,
+// / and sqrt are correctly rounded in both (a float64 result rounded to float32 equals the
+// float32 result for these), neg/abs are sign-bit operations, and the comparisons keep the
+// TypeScript kernels' NaN and signed-zero rules. So the wasm path needs no tolerance.
+//
+// binary(op, a, aRow, aSplat, b, bRow, bSplat, o, rows, rowBytes): for each of `rows` rows,
+// o[row] = op(A, B) over rowBytes / 4 floats (a multiple of four), where A is the row at
+// a + row * aRow (aSplat = 0) or the float there broadcast along the row (aSplat = 1), and B
+// likewise. Strides of 0 give a row or a scalar repeated over every row.
+// unary(op, x, o, bytes): o = op(x) over bytes / 4 floats (a multiple of four).
+import { I32, V128, type FuncBuilder, type Local } from "./emitter.ts";
+
+type BinaryBody = (f: FuncBuilder, a: Local, b: Local, t: Local) => void;
+type UnaryBody = (f: FuncBuilder, x: Local) => void;
+
+/** Each body pushes op(a, b) on the stack (t: a scratch v128 local). */
+const binaryBodies = {
+  add: (f, a, b) => { f.get(a).get(b).f32x4Add(); },
+  sub: (f, a, b) => { f.get(a).get(b).f32x4Sub(); },
+  mul: (f, a, b) => { f.get(a).get(b).f32x4Mul(); },
+  div: (f, a, b) => { f.get(a).get(b).f32x4Div(); },
+  // a !== a || a > b ? a : b (NaN propagates; a tie keeps b, as the TypeScript kernel)
+  maximum: (f, a, b, t) => { f.get(a).get(a).f32x4Ne().get(a).get(b).f32x4Gt().v128Or().set(t); f.get(a).get(b).get(t).v128Bitselect(); },
+  minimum: (f, a, b, t) => { f.get(a).get(a).f32x4Ne().get(a).get(b).f32x4Lt().v128Or().set(t); f.get(a).get(b).get(t).v128Bitselect(); },
+  // b <= 0 ? 0 : a (a NaN in b keeps a)
+  thresholdBackward: (f, a, b) => { f.get(a).get(b).v128Zero().f32x4Le().v128AndNot(); },
+} satisfies Record<string, BinaryBody>;
+
+const unaryBodies = {
+  neg: (f, x) => { f.get(x).f32x4Neg(); },
+  abs: (f, x) => { f.get(x).f32x4Abs(); },
+  sqrt: (f, x) => { f.get(x).f32x4Sqrt(); },
+  // x < 0 ? 0 : x (keeps -0 and NaN)
+  relu: (f, x) => { f.get(x).get(x).v128Zero().f32x4Lt().v128AndNot(); },
+} satisfies Record<string, UnaryBody>;
+
+export type WasmBinaryOp = keyof typeof binaryBodies;
+export type WasmUnaryOp = keyof typeof unaryBodies;
+/** The op codes the exported functions take: an op's index in these lists. */
+export const WASM_BINARY_OPS = Object.keys(binaryBodies) as WasmBinaryOp[];
+export const WASM_UNARY_OPS = Object.keys(unaryBodies) as WasmUnaryOp[];
+
+/** Emits `if (op == 0) case(0) else if (op == 1) case(1) ...` over n cases. */
+function switchOn(f: FuncBuilder, op: Local, n: number, emitCase: (i: number) => void): void {
+  for (let i = 0; i < n; i++) {
+    f.get(op).i32(i).eq().if();
+    emitCase(i);
+    if (i < n - 1) f.else();
+  }
+  for (let i = 0; i < n; i++) f.end();
+}
+
+export function emitBinary(f: FuncBuilder): void {
+  const [op, a, aRow, aSplat, b, bRow, bSplat, o, rows, rowBytes] = Array.from({ length: 10 }, (_, i) => f.param(i));
+  const [row, j] = [f.local(I32), f.local(I32)];
+  const [va, vb, t] = [f.local(V128), f.local(V128), f.local(V128)];
+  switchOn(f, op, WASM_BINARY_OPS.length, (i) => {
+    const body = binaryBodies[WASM_BINARY_OPS[i]!] as BinaryBody;
+    /** The row loop: a and b's loads (vector or the splat already in va/vb), op, store. */
+    const overRow = (loadA: boolean, loadB: boolean) => f.forLoop(j, () => f.i32(0), () => f.get(rowBytes), 16, () => {
+      if (loadA) f.get(a).get(j).add().v128Load().set(va);
+      if (loadB) f.get(b).get(j).add().v128Load().set(vb);
+      f.get(o).get(j).add();
+      body(f, va, vb, t);
+      f.v128Store();
+    });
+    f.forLoop(row, () => f.i32(0), () => f.get(rows), 1, () => {
+      f.get(aSplat).if();
+      f.get(a).v128Load32Splat().set(va);
+      overRow(false, true);
+      f.else();
+      f.get(bSplat).if();
+      f.get(b).v128Load32Splat().set(vb);
+      overRow(true, false);
+      f.else();
+      overRow(true, true);
+      f.end();
+      f.end();
+      f.get(a).get(aRow).add().set(a);
+      f.get(b).get(bRow).add().set(b);
+      f.get(o).get(rowBytes).add().set(o);
+    });
+  });
+}
+
+export function emitUnary(f: FuncBuilder): void {
+  const [op, x, o, bytes] = Array.from({ length: 4 }, (_, i) => f.param(i));
+  const j = f.local(I32);
+  const v = f.local(V128);
+  switchOn(f, op, WASM_UNARY_OPS.length, (i) => {
+    const body = unaryBodies[WASM_UNARY_OPS[i]!] as UnaryBody;
+    f.forLoop(j, () => f.i32(0), () => f.get(bytes), 16, () => {
+      f.get(x).get(j).add().v128Load().set(v);
+      f.get(o).get(j).add();
+      body(f, v);
+      f.v128Store();
+    });
+  });
+}

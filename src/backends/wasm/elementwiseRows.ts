@@ -1,0 +1,88 @@
+// wasmBinary / wasmUnary: the CPU backend's float32 elementwise kernels on the wasm functions
+// of elementwise.ts. The operands are copied into the wasm memory (memcpy), the op runs four
+// lanes at a time on the calling thread, and the result is copied out; even with the copies
+// this is ~4x faster than V8's scalar loop (which converts every float32 to float64 and back).
+// Results are bit-identical to the TypeScript kernels. They decline (return false) for other
+// dtypes and ops, small outputs, and layouts that do not reduce to rows of a multiple of four
+// floats with each operand a full, row-repeated, column-broadcast or scalar block.
+import type { NumArray } from "../../dtype.ts";
+import type { BinaryOp, StridedView, UnaryOp } from "../backend.ts";
+import { coalesce } from "../cpu/strided.ts";
+import { WASM_BINARY_OPS, WASM_UNARY_OPS, type WasmBinaryOp, type WasmUnaryOp } from "./elementwise.ts";
+import { minElementwise, roundUp } from "./matmul.ts";
+import { dataBase, memoryViews } from "./pool.ts";
+import { ensureBytes, getRuntime } from "./runtime.ts";
+
+const binaryCode = new Map<BinaryOp, number>(WASM_BINARY_OPS.map((op: WasmBinaryOp, i) => [op, i]));
+const unaryCode = new Map<UnaryOp, number>(WASM_UNARY_OPS.map((op: WasmUnaryOp, i) => [op, i]));
+
+/** How one operand of a [rows, cols] op is read: `floats` of it copied from its offset. */
+interface Operand {
+  /** Floats to copy in (a full block, one row, one per row, or one). */
+  floats: number;
+  /** Elements between rows (0 for a repeated row or scalar). */
+  rowStep: number;
+  /** 1 where one float is broadcast along each row. */
+  splat: number;
+}
+
+/** The operand's reading for strides [rs, cs] over [rows, cols] (cs alone for 1-d), or null. */
+function operand(rows: number, cols: number, rs: number, cs: number): Operand | null {
+  if (cs === 1 && (rs === cols || rows === 1)) return { floats: rows * cols, rowStep: cols, splat: 0 };
+  if (cs === 1 && rs === 0) return { floats: cols, rowStep: 0, splat: 0 };
+  if (cs === 0 && (rs === 1 || rows === 1)) return { floats: rows, rowStep: 1, splat: 1 };
+  if (cs === 0 && rs === 0) return { floats: 1, rowStep: 0, splat: 1 };
+  return null;
+}
+
+/** out = op(a, b), a and b already broadcast to out's shape; false when declined. */
+export function wasmBinary(op: BinaryOp, a: StridedView, b: StridedView, out: NumArray): boolean {
+  const code = binaryCode.get(op);
+  const n = out.length;
+  if (code === undefined || n === 0 || n < minElementwise || !(out instanceof Float32Array)) return false;
+  const ad = a.data, bd = b.data;
+  if (!(ad instanceof Float32Array) || !(bd instanceof Float32Array)) return false;
+  const { shape, strides } = coalesce(a.shape, [a.strides, b.strides]);
+  if (shape.length > 2) return false;
+  const two = shape.length === 2;
+  const rows = two ? shape[0]! : 1;
+  const cols = two ? shape[1]! : n;
+  if (two && cols % 4 !== 0) return false;
+  const last = shape.length - 1;
+  const A = operand(rows, cols, two ? strides[0]![0]! : 0, last >= 0 ? strides[0]![last]! : 0);
+  const B = operand(rows, cols, two ? strides[1]![0]! : 0, last >= 0 ? strides[1]![last]! : 0);
+  if (!A || !B || (A.splat && B.splat)) return false;
+  const rt = getRuntime();
+  if (!rt) return false;
+  // One row of a 1-d op is padded to four floats: the tail lanes read and write slack that
+  // is never copied out.
+  const rowFloats = roundUp(cols, 4);
+  const aAt = dataBase(1);
+  const bAt = aAt + roundUp(A.floats + 4, 4) * 4;
+  const oAt = bAt + roundUp(B.floats + 4, 4) * 4;
+  if (!ensureBytes(rt, oAt + rows * rowFloats * 4)) return false;
+  const { mem } = memoryViews(rt);
+  mem.set(ad.subarray(a.offset, a.offset + A.floats), aAt / 4);
+  mem.set(bd.subarray(b.offset, b.offset + B.floats), bAt / 4);
+  rt.exports.binary(code, aAt, A.rowStep * 4, A.splat, bAt, B.rowStep * 4, B.splat, oAt, rows, rowFloats * 4);
+  out.set(mem.subarray(oAt / 4, oAt / 4 + n));
+  return true;
+}
+
+/** out = op(x) for x contiguous; false when declined. */
+export function wasmUnary(op: UnaryOp, x: StridedView, xStep: number, out: NumArray): boolean {
+  const code = unaryCode.get(op);
+  const n = out.length;
+  if (code === undefined || xStep !== 1 || n === 0 || n < minElementwise || !(out instanceof Float32Array) || !(x.data instanceof Float32Array)) return false;
+  const rt = getRuntime();
+  if (!rt) return false;
+  const bytes = roundUp(n, 4) * 4;
+  const xAt = dataBase(1);
+  const oAt = xAt + bytes;
+  if (!ensureBytes(rt, oAt + bytes)) return false;
+  const { mem } = memoryViews(rt);
+  mem.set(x.data.subarray(x.offset, x.offset + n), xAt / 4);
+  rt.exports.unary(code, xAt, oAt, bytes);
+  out.set(mem.subarray(oAt / 4, oAt / 4 + n));
+  return true;
+}

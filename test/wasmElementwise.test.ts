@@ -1,0 +1,146 @@
+// The wasm elementwise ops (src/backends/wasm/elementwise.ts): bit for bit the TypeScript
+// kernels' results, on every layout the wasm path takes (contiguous, a row repeated over rows,
+// a value per row broadcast along it, a scalar, on either side, from offsets into larger
+// buffers) with special values (NaN, +-0, +-inf, subnormals, ties for maximum/minimum) among
+// random ones; the declines (layouts, dtypes, small sizes) leave the output untouched; and
+// torch's ops on large float32 tensors take the path and give the float64 result rounded.
+import { strict as assert } from "node:assert";
+import { test } from "node:test";
+import * as torch from "../src/index.ts";
+import { cpu } from "../src/backends/cpu/index.ts";
+import type { BinaryOp, StridedView, UnaryOp } from "../src/backends/backend.ts";
+import { setWasmThresholds, wasmReady } from "../src/backends/wasm/index.ts";
+import { WASM_BINARY_OPS, WASM_UNARY_OPS } from "../src/backends/wasm/elementwise.ts";
+import { wasmBinary, wasmUnary } from "../src/backends/wasm/elementwiseRows.ts";
+
+const SPECIAL = [NaN, 0, -0, Infinity, -Infinity, 1e-45, -3e-39, 1, -1, 2.5, -2.5];
+
+function values(n: number, seed: number): Float32Array {
+  let s = seed | 1;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+    const u = (s >>> 0) / 2 ** 32;
+    // one in eight a special value; a coarse grid makes equal pairs (ties) common
+    out[i] = u < 0.125 ? SPECIAL[(s >>> 8) % SPECIAL.length]! : Math.round((u - 0.5) * 16) / 4;
+  }
+  return out;
+}
+
+const view = (data: Float32Array, shape: number[], strides: number[], offset = 0): StridedView => ({ data, shape, strides, offset });
+
+/** out from the TypeScript kernel (wasm path off) and from the wasm path (forced on; false if it declined). */
+function both(typescript: (out: Float32Array) => void, wasm: (out: Float32Array) => boolean, n: number): [Float32Array, Float32Array] {
+  const ts = new Float32Array(n), w = new Float32Array(n);
+  setWasmThresholds({ minElementwise: Infinity });
+  typescript(ts);
+  setWasmThresholds({ minElementwise: 0 });
+  try {
+    assert.ok(wasm(w), "declined");
+  } finally {
+    setWasmThresholds({ minElementwise: 4096 });
+  }
+  return [ts, w];
+}
+
+const show = (v: number) => (Object.is(v, -0) ? "-0" : String(v));
+
+function assertSameBits(got: Float32Array, want: Float32Array, what: string): void {
+  const g = new Uint32Array(got.buffer), w = new Uint32Array(want.buffer);
+  for (let i = 0; i < g.length; i++) {
+    if (g[i] !== w[i] && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) assert.fail(`${what} element ${i}: ${show(got[i]!)} vs ${show(want[i]!)} (TypeScript)`);
+  }
+}
+
+// [shape, a strides, b strides]: the layouts the wasm path takes
+const LAYOUTS: [number[], number[], number[]][] = [
+  [[4103], [1], [1]], // 1-d, not a multiple of four
+  [[4103], [1], [0]], // tensor op scalar
+  [[3], [0], [1]], // scalar op tensor, tiny
+  [[37, 64], [64, 1], [0, 1]], // bias over rows
+  [[37, 64], [0, 1], [64, 1]],
+  [[37, 8], [8, 1], [1, 0]], // a value per row (keepdim reductions)
+  [[37, 8], [1, 0], [8, 1]],
+  [[16, 4, 64, 64], [16384, 4096, 64, 1], [0, 0, 64, 1]], // an attention mask over batch and heads
+  [[16, 4, 64, 64], [16384, 4096, 64, 1], [256, 64, 1, 0]], // a value per row of 4-d data
+  [[2, 3, 20], [60, 20, 1], [0, 0, 0]],
+];
+
+test("wasm binary ops give the TypeScript kernels' bits on every layout they take", async () => {
+  await wasmReady();
+  for (const [li, [shape, sa, sb]] of LAYOUTS.entries()) {
+    const span = (s: number[]) => 1 + shape.reduce((acc, d, i) => acc + (d - 1) * s[i]!, 0);
+    const n = shape.reduce((x, y) => x * y, 1);
+    // operands start at an offset into larger buffers
+    const ad = values(span(sa) + 5, 17 + li), bd = values(span(sb) + 3, 91 + li);
+    for (const op of WASM_BINARY_OPS) {
+      const a = view(ad, shape, sa, 5), b = view(bd, shape, sb, 3);
+      const [ts, wasm] = both((out) => cpu.binary(op, a, b, out), (out) => wasmBinary(op, a, b, out), n);
+      assertSameBits(wasm, ts, `${op} [${shape}] a${sa} b${sb}`);
+    }
+  }
+});
+
+test("wasm unary ops give the TypeScript kernels' bits", async () => {
+  await wasmReady();
+  for (const n of [1, 6, 4096, 5001]) {
+    const xd = values(n + 2, n);
+    for (const op of WASM_UNARY_OPS) {
+      const x = view(xd, [n], [1], 2);
+      const [ts, wasm] = both((out) => cpu.unary(op, x, out), (out) => wasmUnary(op, x, 1, out), n);
+      assertSameBits(wasm, ts, `${op} n=${n}`);
+    }
+  }
+});
+
+test("wasm elementwise declines what it does not run, leaving the output untouched", async () => {
+  await wasmReady();
+  setWasmThresholds({ minElementwise: 0 });
+  try {
+    const f = values(4096, 3);
+    const out = new Float32Array(64).fill(7);
+    const declines: [string, () => boolean][] = [
+      ["op without a wasm kernel", () => wasmBinary("pow" as BinaryOp, view(f, [64], [1]), view(f, [64], [1]), out)],
+      ["rows not a multiple of four", () => wasmBinary("add", view(f, [8, 6], [6, 1]), view(f, [8, 6], [0, 1]), out)],
+      ["broadcast in a middle dim", () => wasmBinary("add", view(f, [4, 4, 8], [32, 8, 1]), view(f, [4, 4, 8], [32, 0, 1]), out)],
+      ["strided rows", () => wasmBinary("add", view(f, [8, 8], [16, 1]), view(f, [8, 8], [0, 1]), out)],
+      ["two scalars", () => wasmBinary("mul", view(f, [64], [0]), view(f, [64], [0]), out)],
+      ["float64", () => wasmBinary("add", view(new Float64Array(64) as unknown as Float32Array, [64], [1]), view(f, [64], [1]), out)],
+      ["strided unary", () => wasmUnary("neg", view(f, [64], [2]), -1, out)],
+      ["unary without a wasm kernel", () => wasmUnary("exp" as UnaryOp, view(f, [64], [1]), 1, out)],
+    ];
+    for (const [what, run] of declines) {
+      assert.equal(run(), false, what);
+      assert.ok(out.every((v) => v === 7), `${what}: output written`);
+    }
+    setWasmThresholds({ minElementwise: 4096 });
+    assert.equal(wasmBinary("add", view(f, [64], [1]), view(f, [64], [1]), out), false, "below the threshold");
+  } finally {
+    setWasmThresholds({ minElementwise: 4096 });
+  }
+});
+
+test("torch ops on large float32 tensors run on wasm and give the float64 result rounded", async () => {
+  await wasmReady();
+  const x = torch.tensor(values(512 * 64, 5)).reshape(512, 64);
+  const bias = torch.tensor(values(64, 6));
+  const col = torch.tensor(values(512, 7)).reshape(512, 1);
+  const xs = x.contiguousData() as Float32Array, bs = bias.contiguousData() as Float32Array, cs = col.contiguousData() as Float32Array;
+  const checks: [string, torch.Tensor, (i: number, j: number) => number][] = [
+    ["x + bias", x.add(bias), (i, j) => xs[i * 64 + j]! + bs[j]!],
+    ["x - col", x.sub(col), (i, j) => xs[i * 64 + j]! - cs[i]!],
+    ["x / col", x.div(col), (i, j) => xs[i * 64 + j]! / cs[i]!],
+    ["x * 0.125", x.mul(0.125), (i, j) => xs[i * 64 + j]! * 0.125],
+    ["relu(x)", x.relu(), (i, j) => (xs[i * 64 + j]! < 0 ? 0 : xs[i * 64 + j]!)],
+    ["sqrt(|x|)", x.abs().sqrt(), (i, j) => Math.sqrt(Math.abs(xs[i * 64 + j]!))],
+  ];
+  for (const [what, t, f] of checks) {
+    const got = t.contiguousData() as Float32Array;
+    for (let i = 0; i < 512; i++) {
+      for (let j = 0; j < 64; j++) {
+        const want = Math.fround(f(i, j));
+        if (!Object.is(got[i * 64 + j], want) && !(Number.isNaN(want) && Number.isNaN(got[i * 64 + j]))) assert.fail(`${what} [${i}, ${j}]: ${got[i * 64 + j]} vs ${want}`);
+      }
+    }
+  }
+});
