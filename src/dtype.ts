@@ -17,6 +17,24 @@ export function setDefaultDtype(d: FloatDType): void {
   defaultFloat = d;
 }
 
+/**
+ * Tensor storage comes from the host's malloc: V8 allocates ArrayBuffer backing stores with
+ * calloc and frees them when the garbage collector finds them dead, in bursts of tens of MB
+ * per training step. glibc serves blocks above its mmap threshold (128 KiB at start) with a
+ * fresh mmap, and returns free heap to the OS once more than twice that threshold is free at
+ * the top; either way the next step's tensors land on unmapped pages and fault on each one
+ * (~650 faults per W5 step on the benchmark machine, at ~15 us each). glibc raises both
+ * thresholds (to the size of the block, at most 32 MiB, and trimming to twice that) when it
+ * frees a mapped block, so one 31 MiB buffer dropped at load time primes it once: from the
+ * first collection on, freed storage is reused from the heap. Linux (glibc) under Node only;
+ * elsewhere it is not done.
+ */
+function primeHostAllocator(): void {
+  const proc = (globalThis as { process?: { platform?: string; versions?: { node?: string } } }).process;
+  if (proc?.platform === "linux" && typeof proc.versions?.node === "string") void new ArrayBuffer(31 << 20);
+}
+primeHostAllocator();
+
 export function allocate(dtype: DType, n: number): Storage {
   switch (dtype) {
     case "float32": return new Float32Array(n);
