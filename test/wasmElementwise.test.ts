@@ -106,6 +106,7 @@ test("wasm elementwise declines what it does not run, leaving the output untouch
       ["strided rows", () => wasmBinary("add", view(f, [8, 8], [16, 1]), view(f, [8, 8], [0, 1]), out)],
       ["two scalars", () => wasmBinary("mul", view(f, [64], [0]), view(f, [64], [0]), out)],
       ["float64", () => wasmBinary("add", view(new Float64Array(64) as unknown as Float32Array, [64], [1]), view(f, [64], [1]), out)],
+      ["a JS number float32 cannot hold", () => wasmBinary("mul", view(f, [64], [1]), view(new Float64Array([0.1]) as unknown as Float32Array, [64], [0]), out)],
       ["strided unary", () => wasmUnary("neg", view(f, [64], [2]), -1, out)],
       ["unary without a wasm kernel", () => wasmUnary("exp" as UnaryOp, view(f, [64], [1]), 1, out)],
     ];
@@ -120,6 +121,20 @@ test("wasm elementwise declines what it does not run, leaving the output untouch
   }
 });
 
+test("a JS number operand float32 holds exactly runs on wasm with the TypeScript kernel's bits", async () => {
+  await wasmReady();
+  const xd = values(4103, 9);
+  for (const v of [0.125, -3, NaN, Infinity]) {
+    const x = view(xd, [4103], [1]), s = view(new Float64Array([v]) as unknown as Float32Array, [4103], [0]);
+    for (const op of WASM_BINARY_OPS) {
+      const [ts, wasm] = both((out) => cpu.binary(op, x, s, out), (out) => wasmBinary(op, x, s, out), 4103);
+      assertSameBits(wasm, ts, `${op}(x, ${v})`);
+      const [ts2, wasm2] = both((out) => cpu.binary(op, s, x, out), (out) => wasmBinary(op, s, x, out), 4103);
+      assertSameBits(wasm2, ts2, `${op}(${v}, x)`);
+    }
+  }
+});
+
 test("torch ops on large float32 tensors run on wasm and give the float64 result rounded", async () => {
   await wasmReady();
   const x = torch.tensor(values(512 * 64, 5)).reshape(512, 64);
@@ -131,6 +146,7 @@ test("torch ops on large float32 tensors run on wasm and give the float64 result
     ["x - col", x.sub(col), (i, j) => xs[i * 64 + j]! - cs[i]!],
     ["x / col", x.div(col), (i, j) => xs[i * 64 + j]! / cs[i]!],
     ["x * 0.125", x.mul(0.125), (i, j) => xs[i * 64 + j]! * 0.125],
+    ["x * 0.1 (float64 scalar: TypeScript kernel)", x.mul(0.1), (i, j) => xs[i * 64 + j]! * 0.1],
     ["relu(x)", x.relu(), (i, j) => (xs[i * 64 + j]! < 0 ? 0 : xs[i * 64 + j]!)],
     ["sqrt(|x|)", x.abs().sqrt(), (i, j) => Math.sqrt(Math.abs(xs[i * 64 + j]!))],
   ];

@@ -35,13 +35,27 @@ function operand(rows: number, cols: number, rs: number, cs: number): Operand | 
   return null;
 }
 
+/**
+ * The operand's floats to copy in: its own float32 data, or for a scalar held in float64 (a
+ * JS number operand) a one-float array, when float32 holds the value exactly; else null (the
+ * TypeScript kernel computes with the float64 value, so an inexact one would round apart).
+ */
+function float32Source(v: StridedView, o: Operand): Float32Array | null {
+  const d = v.data;
+  if (d instanceof Float32Array) return d.subarray(v.offset, v.offset + o.floats);
+  if (!(d instanceof Float64Array) || o.floats !== 1) return null;
+  const x = d[v.offset]!;
+  if (Math.fround(x) !== x && x === x) return null;
+  scalarF32[0] = x;
+  return scalarF32;
+}
+const scalarF32 = new Float32Array(1);
+
 /** out = op(a, b), a and b already broadcast to out's shape; false when declined. */
 export function wasmBinary(op: BinaryOp, a: StridedView, b: StridedView, out: NumArray): boolean {
   const code = binaryCode.get(op);
   const n = out.length;
   if (code === undefined || n === 0 || n < minElementwise || !(out instanceof Float32Array)) return false;
-  const ad = a.data, bd = b.data;
-  if (!(ad instanceof Float32Array) || !(bd instanceof Float32Array)) return false;
   const { shape, strides } = coalesce(a.shape, [a.strides, b.strides]);
   if (shape.length > 2) return false;
   const two = shape.length === 2;
@@ -52,6 +66,8 @@ export function wasmBinary(op: BinaryOp, a: StridedView, b: StridedView, out: Nu
   const A = operand(rows, cols, two ? strides[0]![0]! : 0, last >= 0 ? strides[0]![last]! : 0);
   const B = operand(rows, cols, two ? strides[1]![0]! : 0, last >= 0 ? strides[1]![last]! : 0);
   if (!A || !B || (A.splat && B.splat)) return false;
+  const ad = float32Source(a, A), bd = float32Source(b, B);
+  if (!ad || !bd) return false;
   const rt = getRuntime();
   if (!rt) return false;
   // One row of a 1-d op is padded to four floats: the tail lanes read and write slack that
@@ -62,8 +78,8 @@ export function wasmBinary(op: BinaryOp, a: StridedView, b: StridedView, out: Nu
   const oAt = bAt + roundUp(B.floats + 4, 4) * 4;
   if (!ensureBytes(rt, oAt + rows * rowFloats * 4)) return false;
   const { mem } = memoryViews(rt);
-  mem.set(ad.subarray(a.offset, a.offset + A.floats), aAt / 4);
-  mem.set(bd.subarray(b.offset, b.offset + B.floats), bAt / 4);
+  mem.set(ad, aAt / 4);
+  mem.set(bd, bAt / 4);
   rt.exports.binary(code, aAt, A.rowStep * 4, A.splat, bAt, B.rowStep * 4, B.splat, oAt, rows, rowFloats * 4);
   out.set(mem.subarray(oAt / 4, oAt / 4 + n));
   return true;
