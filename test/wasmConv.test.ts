@@ -110,7 +110,7 @@ test("wasm conv kernels: im2col and col2im equal the TypeScript kernels exactly;
       }
     }
   } finally {
-    setWasmThresholds({ minWork: 16 * 16 * 16, minMatrixWork: 16 * 16 * 16, minWorkPerThread: 96 * 96 * 96 });
+    setWasmThresholds({ minWork: 16 * 16 * 16, minMatrixWork: 16 * 16 * 16, minWorkPerThread: 256 * 256 * 256 });
     setNumThreads(1);
   }
 });

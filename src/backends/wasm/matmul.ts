@@ -21,8 +21,12 @@ const NC_MAX = SCRATCH_BYTES / (KC * 4);
 export let minWork = 16 * 16 * 16;
 /** Below this many multiply-adds per matrix (m*k*n) a batch of small products stays in TypeScript. */
 export let minMatrixWork = 16 * 16 * 16;
-/** Below this many multiply-adds per extra thread a job runs on one thread. */
-export let minWorkPerThread = 96 * 96 * 96;
+/**
+ * Below this many multiply-adds per thread a job runs on one thread: in a training step
+ * (other ops between the products, the worker asleep) splitting smaller jobs lost to one
+ * thread (W5 at 2 threads, same-process A/B: 96^3 62.9 ms, 256^3 54.0 ms, 1 thread 53.0 ms).
+ */
+export let minWorkPerThread = 256 * 256 * 256;
 /** Below this many elements softmax stays in TypeScript (the copies would dominate). */
 export let minSoftmaxElements = 4096;
 /** Below this many output elements binary/unary ops stay in TypeScript (call and copy overhead). */
