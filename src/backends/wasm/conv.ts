@@ -18,6 +18,9 @@ import { Q } from "./im2col.ts";
 import { jobThreads, minWork, roundUp, runGemm } from "./matmul.ts";
 import { ensureBytes, getRuntime, type Runtime } from "./runtime.ts";
 import { KIND, KIND_WORD, MR, NR } from "./sgemm.ts";
+import { WASM_BINARY_OPS } from "./elementwise.ts";
+
+const ADD = WASM_BINARY_OPS.indexOf("add");
 
 /** Runs im2col or col2im over every (image, channel) plane: columns at `cols` with rows of `ld` floats. */
 function runPlanes(rt: Runtime, threads: number, kind: number, src: number, dst: number, ld: number, g: Im2colGeometry): boolean {
@@ -60,25 +63,23 @@ export function wasmConvForward(x: NumArray, w: NumArray, bias: NumArray | null,
   const s = start(O * K * NL, G, g.n, x, w, out);
   if (!s) return false;
   const np = roundUp(G * L, NR), mp = roundUp(O, MR), planes = g.c * g.h * g.w;
-  const [X, COLS, WM, C, end] = regions(dataBase(s.threads), image, K * np, mp * K, mp * np);
+  const [X, COLS, WM, C, BIAS, end] = regions(dataBase(s.threads), image, K * np, mp * K, mp * np, mp);
   if (!ensureBytes(s.rt, end!)) return false;
   const { mem } = memoryViews(s.rt);
   mem.set(x.subarray(0, image), X! / 4);
   mem.set(w.subarray(0, O * K), WM! / 4);
+  if (bias) mem.set(bias.subarray(0, O), BIAS! / 4);
   for (let b0 = 0; b0 < g.n; b0 += G) {
     const n = Math.min(G, g.n - b0);
     if (!runPlanes(s.rt, s.threads, KIND.IM2COL, X! + b0 * planes * 4, COLS!, np, { ...g, n })) return false;
     const job = { A: WM!, B: COLS!, C: C!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: O, k: K, n: n * L, lda: K * 4, aks: 4, ldb: np * 4, ldc: np * 4 };
     if (!runGemm(s.rt, s.threads, job)) return false;
-    // copied out into NCHW, the bias added on the way
+    // bias[o] added to row o of C in place (the elementwise add, one float per row
+    // broadcast along it), then the rows copied out into NCHW
+    if (bias) s.rt.exports.binary(ADD, C!, np * 4, 0, BIAS!, 4, 1, C!, O, np * 4);
     for (let o = 0; o < O; o++) {
       const row = C! / 4 + o * np;
-      const v = bias ? bias[o]! : 0;
-      for (let b = 0; b < n; b++) {
-        const src = row + b * L, dst = ((b0 + b) * O + o) * L;
-        if (!bias) out.set(mem.subarray(src, src + L), dst);
-        else for (let l = 0; l < L; l++) out[dst + l] = mem[src + l]! + v;
-      }
+      for (let b = 0; b < n; b++) out.set(mem.subarray(row + b * L, row + (b + 1) * L), ((b0 + b) * O + o) * L);
     }
   }
   return true;
@@ -144,3 +145,4 @@ export function wasmConvWeightGrad(x: NumArray, gy: NumArray, g: Im2colGeometry,
   for (let k = 0, c = C! / 4; k < K; k++, c += no) for (let o = 0; o < O; o++) out[o * K + k] = mem[c + o]!;
   return true;
 }
+
