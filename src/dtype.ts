@@ -1,4 +1,5 @@
 // dtypes, their storage arrays, and PyTorch's type-promotion rules.
+import { noteFloat32, takeFloat32 } from "./storagePool.ts";
 export type DType = "float32" | "float64" | "int32" | "int64" | "bool";
 export type FloatDType = "float32" | "float64";
 
@@ -37,7 +38,13 @@ primeHostAllocator();
 
 export function allocate(dtype: DType, n: number): Storage {
   switch (dtype) {
-    case "float32": return new Float32Array(n);
+    case "float32": {
+      const pooled = takeFloat32(n);
+      if (pooled !== undefined) return pooled;
+      const a = new Float32Array(n);
+      noteFloat32(a);
+      return a;
+    }
     case "float64": return new Float64Array(n);
     case "int32": return new Int32Array(n);
     case "int64": return new BigInt64Array(n);

@@ -7,6 +7,7 @@ import { gradMode } from "./gradMode.ts";
 import { Node, SliceGrad, type Edge } from "./node.ts";
 import { empty } from "../ops/alloc.ts";
 import type { DType } from "../dtype.ts";
+import { finishRecording, markEscaped, startRecording } from "../storagePool.ts";
 
 export interface EngineOptions {
   retainGraph: boolean;
@@ -74,7 +75,35 @@ class GradSums<K> {
   }
 }
 
+/**
+ * Runs the backward pass. Outside createGraph, the float32 storage it allocates is recorded
+ * and, once it returns, whatever did not escape (to a leaf's .grad, retainGrad or the caller)
+ * goes back to the storage pool (src/storagePool.ts) for reuse; nothing is reused when the
+ * pass runs user code (a custom autograd.Function's backward, a gradient hook) or fails. Under createGraph the graph
+ * built during backward keeps its tensors, so nothing is recorded.
+ */
 export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor[], opts: EngineOptions): (Tensor | null)[] | null {
+  const recording = !opts.createGraph && startRecording();
+  if (recording) safeToRelease = true;
+  let release = false;
+  try {
+    const result = backwardPass(roots, rootGrads, opts);
+    release = recording && safeToRelease;
+    return result;
+  } finally {
+    if (recording) finishRecording(release);
+  }
+}
+
+/** False once the recording pass (or one nested in it) met user code: a custom backward or a hook may keep any tensor it makes. */
+let safeToRelease = true;
+
+function escape(t: Tensor): Tensor {
+  markEscaped(t._box.data);
+  return t;
+}
+
+function backwardPass(roots: readonly Tensor[], rootGrads: readonly Tensor[], opts: EngineOptions): (Tensor | null)[] | null {
   const nodeSums = new GradSums<Node>();
   const leafSums = new GradSums<Tensor>();
   const nodeGrads = nodeSums.map;
@@ -102,6 +131,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   }
   while (stack.length) {
     const n = stack.pop()!;
+    if (n.userCode || n.hooks?.length) safeToRelease = false;
     for (const e of n.next) {
       if (e instanceof Node) {
         const d = deps.get(e);
@@ -158,9 +188,9 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       if (node.hooks) for (const h of node.hooks) g = h(g) ?? g;
       if (node.retained) {
         const t = node.retained;
-        t.grad = t.grad === null ? g.detach() : t.grad.add(g.detach());
+        t.grad = escape(t.grad === null ? g.detach() : t.grad.add(g.detach()));
       }
-      if (wanted?.has(node)) captured.set(node, g);
+      if (wanted?.has(node)) captured.set(node, escape(g));
       const run = needed === null || needed.has(node);
       const grads = run ? node.vjp(g, node.savedTensors()) : [];
       if (run && !opts.retainGraph) node.release();
@@ -188,7 +218,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   }
 
   if (inputs) {
-    for (const [leaf, g] of leafGrads) captured.set(leaf, runLeafHooks(leaf, g));
+    for (const [leaf, g] of leafGrads) captured.set(leaf, escape(runLeafHooks(leaf, g)));
     return inputs.map((t) => captured.get(t.gradFn ?? t) ?? null);
   }
   // Storage the caller or another leaf already holds must not become a leaf's .grad.
@@ -202,6 +232,7 @@ function releaseBranch(start: Node, deps: Map<Node, number>, grads: Map<Node, Te
   const stack = [start];
   while (stack.length) {
     const n = stack.pop()!;
+    if (n.userCode || n.hooks?.length) safeToRelease = false;
     for (const e of n.next) {
       if (e instanceof Node) {
         const d = deps.get(e)! - 1;
@@ -217,6 +248,7 @@ function releaseBranch(start: Node, deps: Map<Node, number>, grads: Map<Node, Te
 
 function runLeafHooks(leaf: Tensor, g: Tensor): Tensor {
   const hooks = leaf._hooks;
+  if (hooks?.length) safeToRelease = false;
   if (hooks) for (const h of hooks) g = h(g) ?? g;
   return g;
 }
@@ -229,8 +261,8 @@ function accumulateLeaf(leaf: Tensor, g: Tensor, createGraph: boolean, handed: S
   if (!createGraph) g = g.detach();
   if (leaf.grad === null) {
     const exclusive = !handed.has(g._box) && g.isContiguous() && g.offset === 0 && g._box.data.length === g.numel();
-    leaf.grad = exclusive ? g : g.clone();
+    leaf.grad = escape(exclusive ? g : g.clone());
     handed.add(leaf.grad._box);
-  } else if (createGraph) leaf.grad = leaf.grad.add(g);
+  } else if (createGraph) leaf.grad = escape(leaf.grad.add(g));
   else leaf.grad.add_(g);
 }

@@ -48,7 +48,7 @@ export class Function {
     if (!(out instanceof Tensor)) throw new RuntimeError(`${this.name}.forward must return a Tensor`);
     const tensorArgs = args.map((a) => (a instanceof Tensor ? a : null));
     const saved = ctx._enterBackward(null);
-    return record(out, `${this.name}Backward`, tensorArgs, saved, (g, s) => {
+    const result = record(out, `${this.name}Backward`, tensorArgs, saved, (g, s) => {
       ctx._enterBackward(s);
       const r = this.backward(ctx, g);
       const grads = Array.isArray(r) ? r : [r];
@@ -57,5 +57,7 @@ export class Function {
       }
       return grads as ReadonlyArray<Tensor | null | undefined>;
     });
+    if (result.gradFn) result.gradFn.userCode = true;
+    return result;
   }
 }

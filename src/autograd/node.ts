@@ -38,6 +38,8 @@ export class Node {
   hooks: GradHook[] | null = null;
   /** The output tensor when it asked for retainGrad(). */
   retained: Tensor | null = null;
+  /** The vjp is user code (a custom autograd.Function), which may keep any tensor it is given. */
+  userCode = false;
 
   constructor(name: string, inputs: readonly (Tensor | null)[], saved: readonly Tensor[], vjp: Vjp) {
     this.name = name;
