@@ -125,20 +125,16 @@ export function wasmConvWeightGrad(x: NumArray, gy: NumArray, g: Im2colGeometry,
   const s = start(O * K * NL, G, g.n, x, gy, out);
   if (!s) return false;
   const mk = roundUp(K, MR), no = roundUp(O, NR), ld = G * L, planes = g.c * g.h * g.w;
-  const [X, COLS, GT, C, end] = regions(dataBase(s.threads), image, mk * ld, ld * no, mk * no);
+  const [X, GY, COLS, GT, C, end] = regions(dataBase(s.threads), image, g.n * O * L, mk * ld, ld * no, mk * no);
   if (!ensureBytes(s.rt, end!)) return false;
   const { mem } = memoryViews(s.rt);
   mem.set(x.subarray(0, image), X! / 4);
+  mem.set(gy.subarray(0, g.n * O * L), GY! / 4);
   for (let b0 = 0; b0 < g.n; b0 += G) {
     const n = Math.min(G, g.n - b0);
     if (!runPlanes(s.rt, s.threads, KIND.IM2COL, X! + b0 * planes * 4, COLS!, ld, { ...g, n })) return false;
-    // g^T [n*L, O] (rows of `no` floats): column o of image b's block is gy[b0 + b, o, :]
-    for (let b = 0; b < n; b++) {
-      for (let o = 0; o < O; o++) {
-        const src = ((b0 + b) * O + o) * L;
-        for (let l = 0, q = GT! / 4 + b * L * no + o; l < L; l++, q += no) mem[q] = gy[src + l]!;
-      }
-    }
+    // g^T [n*L, O] (rows of `no` floats): image b's [O, L] block transposed into rows b*L ..
+    s.rt.exports.transpose(GY! + b0 * O * L * 4, GT!, n, O, L, no);
     const job = { A: COLS!, B: GT!, C: C!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: n * L, n: O, lda: ld * 4, aks: 4, ldb: no * 4, ldc: no * 4, accumulate: b0 > 0 };
     if (!runGemm(s.rt, s.threads, job)) return false;
   }

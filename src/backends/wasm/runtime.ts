@@ -14,6 +14,7 @@ export interface SgemmExports {
   packB(src: number, ldb: number, dst: number, kc: number, panels: number): void;
   binary(op: number, a: number, aRow: number, aSplat: number, b: number, bRow: number, bSplat: number, o: number, rows: number, rowBytes: number): void;
   unary(op: number, x: number, o: number, bytes: number): void;
+  transpose(src: number, dst: number, batch: number, R: number, C: number, ld: number): void;
 }
 
 export interface Runtime {
