@@ -32,6 +32,8 @@ const GEOMETRIES: Geo[] = [
   [2, 2, 12, 12, 3, 2, [1, 2], [0, 3], [2, 3]],
   [1, 4, 7, 6, 7, 6, [1, 1], [3, 2], [1, 1]],
   [4, 6, 14, 14, 5, 5, [1, 1], [0, 0], [1, 1]],
+  [2, 2, 6, 5, 3, 3, [1, 1], [0, 0], [1, 1]], // rows of three: no four-float copies
+  [2, 2, 9, 9, 3, 3, [2, 1], [4, 1], [1, 1]], // padding taller than the kernel: whole rows of zeros
   // columns of several hundred KiB: the forward pass runs in groups of images (2 + 1, and 1 each)
   [3, 3, 40, 40, 3, 3, [1, 1], [1, 1], [1, 1]],
   [3, 2, 64, 64, 3, 3, [1, 1], [1, 1], [1, 1]],

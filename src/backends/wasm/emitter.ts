@@ -95,6 +95,7 @@ export class FuncBuilder {
   ltU(): this { return this.op(0x49); }
   geU(): this { return this.op(0x4f); }
   eq(): this { return this.op(0x46); }
+  and(): this { return this.op(0x71); }
   or(): this { return this.op(0x72); }
   eqz(): this { return this.op(0x45); }
   select(): this { return this.op(0x1b); }

@@ -91,49 +91,85 @@ function firstInImage(f: FuncBuilder, p: Params, plane: Local, iy: Local, off: L
   f.get(plane).get(iy).get(p.W).mul().get(off).add().get(lo).get(p.SW).mul().add().i32(4).mul().add().set(out);
 }
 
-/** im2col(ctl, c): the columns of plane c = b * C + ci (see the file comment). */
+/** Pushes ceil(t / d) for t > 0, else 0 (t a local, d > 0 a local). */
+function ceilPos(f: FuncBuilder, t: Local, d: Local): void {
+  f.get(t).get(d).add().i32(1).sub().get(d).divU();
+  f.i32(0);
+  f.get(t).i32(0).gtS().select();
+}
+
+/**
+ * Copies `count` floats from byte address s to d (locals, clobbered): with unit stride four at a
+ * time, the last four overlapping the ones before when count is not a multiple of four (every
+ * store stays inside [d, d + count)); one at a time (source step sstep bytes) otherwise.
+ */
+function copyRow(f: FuncBuilder, s: Local, d: Local, count: Local, unit: Local, sstep: Local, j: Local): void {
+  f.get(unit).get(count).i32(4).geS().and().if();
+  f.i32(0).set(j);
+  f.block().loop();
+  f.get(j).i32(4).add().get(count).gtS().brIf(1);
+  f.get(d).get(j).i32(4).mul().add().get(s).get(j).i32(4).mul().add().v128Load().v128Store();
+  f.get(j).i32(4).add().set(j);
+  f.br(0).end().end();
+  f.get(j).get(count).ltS().if();
+  f.get(d).get(count).i32(4).sub().i32(4).mul().add().get(s).get(count).i32(4).sub().i32(4).mul().add().v128Load().v128Store();
+  f.end();
+  f.else();
+  f.forLoop(j, () => f.i32(0), () => f.get(count), 1, () => {
+    f.get(d).get(s).f32Load().f32Store();
+    f.get(d).i32(4).add().set(d);
+    f.get(s).get(sstep).add().set(s);
+  });
+  f.end();
+}
+
+/**
+ * im2col(ctl, c): the columns of plane c = b * C + ci (see the file comment). Per kernel tap,
+ * the output rows whose input row is padding are zeroed as one block each side, and each
+ * in-image row is zeros, a copy of [lo, hi) and zeros, the pointers advancing by a row.
+ */
 export function emitIm2col(f: FuncBuilder): void {
   const [ctl, c] = [f.param(0), f.param(1)];
   const p = loadParams(f, ctl);
   const L = () => f.local(I32);
-  const [b, ci, ki, kj, oy, ox, iy, off, lo, hi, t, rowDst, plane, dp, sp, q, n, pstep] = Array.from({ length: 18 }, L);
+  const [b, ci, ki, kj, oy, off, lo, hi, t, rowDst, plane, dp, sp, q, sq, n, pstep, oyLo, oyHi, unit, rowBytes, srcStep, j] = Array.from({ length: 23 }, L);
   planeOf(f, p, c, p.SRC, b, ci, plane);
   f.get(p.SW).i32(4).mul().set(pstep);
+  f.get(p.SW).i32(1).eq().set(unit);
+  f.get(p.OW).i32(4).mul().set(rowBytes);
+  f.get(p.SH).get(p.W).mul().i32(4).mul().set(srcStep);
   f.forLoop(ki, () => f.i32(0), () => f.get(p.KH), 1, () => {
+    // output rows [oyLo, oyHi) read input rows inside the image (iy = oy*SH - PH + ki*DH)
+    f.get(p.PH).get(ki).get(p.DH).mul().sub().set(t);
+    min(f, () => f.get(p.OH), () => ceilPos(f, t, p.SH));
+    f.set(oyLo);
+    f.get(p.H).get(p.PH).add().get(ki).get(p.DH).mul().sub().set(t);
+    max(f, () => f.get(oyLo), () => min(f, () => f.get(p.OH), () => ceilPos(f, t, p.SH)));
+    f.set(oyHi);
     f.forLoop(kj, () => f.i32(0), () => f.get(p.KW), 1, () => {
       validRange(f, p, kj, off, lo, hi, t);
       columnRow(f, p, p.DST, ci, ki, kj, b, rowDst);
-      f.forLoop(oy, () => f.i32(0), () => f.get(p.OH), 1, () => {
-        f.get(rowDst).get(oy).get(p.OW).mul().i32(4).mul().add().set(dp);
-        inputRow(f, p, oy, ki, iy);
-        f.get(iy).get(p.H).geU().if(); // above or below the image: a row of padding
-        f.get(p.OW).set(n);
-        zeroFill(f, dp, n);
-        f.else();
-        firstInImage(f, p, plane, iy, off, lo, sp);
+      f.get(rowDst).set(q);
+      f.get(oyLo).get(p.OW).mul().set(n);
+      zeroFill(f, q, n);
+      f.get(rowDst).get(oyHi).get(rowBytes).mul().add().set(q);
+      f.get(p.OH).get(oyHi).sub().get(p.OW).mul().set(n);
+      zeroFill(f, q, n);
+      inputRow(f, p, oyLo, ki, t);
+      firstInImage(f, p, plane, t, off, lo, sp);
+      f.get(rowDst).get(oyLo).get(rowBytes).mul().add().set(dp);
+      f.forLoop(oy, () => f.get(oyLo), () => f.get(oyHi), 1, () => {
         f.get(dp).set(q);
         f.get(lo).set(n);
         zeroFill(f, q, n); // q is now dp + lo * 4
-        f.get(lo).set(ox);
-        f.get(p.SW).i32(1).eq().if(); // unit stride: four floats per step
-        f.block().loop();
-        f.get(ox).i32(4).add().get(hi).gtS().brIf(1);
-        f.get(q).get(sp).v128Load().v128Store();
-        f.get(q).i32(16).add().set(q);
-        f.get(sp).i32(16).add().set(sp);
-        f.get(ox).i32(4).add().set(ox);
-        f.br(0).end().end();
-        f.end();
-        f.block().loop();
-        f.get(ox).get(hi).geS().brIf(1);
-        f.get(q).get(sp).f32Load().f32Store();
-        f.get(q).i32(4).add().set(q);
-        f.get(sp).get(pstep).add().set(sp);
-        f.get(ox).i32(1).add().set(ox);
-        f.br(0).end().end();
+        f.get(sp).set(sq);
+        f.get(hi).get(lo).sub().set(n);
+        copyRow(f, sq, q, n, unit, pstep, j);
+        f.get(dp).get(hi).i32(4).mul().add().set(q);
         f.get(p.OW).get(hi).sub().set(n);
         zeroFill(f, q, n);
-        f.end();
+        f.get(dp).get(rowBytes).add().set(dp);
+        f.get(sp).get(srcStep).add().set(sp);
       });
     });
   });
