@@ -18,19 +18,48 @@ type ReduceKernel = (x: NumArray, outer: number, r: number, inner: number, out: 
 const reduceKernels = {
   sum: (x, outer, r, inner, out) => {
     if (inner === 1) {
-      for (let o = 0, p = 0; o < outer; o++) {
+      // four rows at a time: four independent float64 sums (each in its row's order) instead
+      // of one chain whose every add waits for the previous one
+      let o = 0;
+      for (; o + 4 <= outer; o += 4) {
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let i = 0, p = o * r; i < r; i++, p++) {
+          s0 += x[p];
+          s1 += x[p + r];
+          s2 += x[p + 2 * r];
+          s3 += x[p + 3 * r];
+        }
+        out[o] = s0;
+        out[o + 1] = s1;
+        out[o + 2] = s2;
+        out[o + 3] = s3;
+      }
+      for (let p = o * r; o < outer; o++) {
         let s = 0;
         for (let i = 0; i < r; i++) s += x[p++];
         out[o] = s;
       }
       return;
     }
-    const acc = new Float64Array(inner);
+    // eight columns at a time down the rows, in registers (each column summed in row order)
     for (let o = 0; o < outer; o++) {
-      acc.fill(0);
-      let p = o * r * inner;
-      for (let i = 0; i < r; i++) for (let j = 0; j < inner; j++) acc[j] += x[p++];
-      for (let j = 0; j < inner; j++) out[o * inner + j] = acc[j];
+      const base = o * r * inner;
+      let j = 0;
+      for (; j + 8 <= inner; j += 8) {
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        for (let i = 0, p = base + j; i < r; i++, p += inner) {
+          s0 += x[p]; s1 += x[p + 1]; s2 += x[p + 2]; s3 += x[p + 3];
+          s4 += x[p + 4]; s5 += x[p + 5]; s6 += x[p + 6]; s7 += x[p + 7];
+        }
+        const q = o * inner + j;
+        out[q] = s0; out[q + 1] = s1; out[q + 2] = s2; out[q + 3] = s3;
+        out[q + 4] = s4; out[q + 5] = s5; out[q + 6] = s6; out[q + 7] = s7;
+      }
+      for (; j < inner; j++) {
+        let s0 = 0;
+        for (let i = 0, p = base + j; i < r; i++, p += inner) s0 += x[p];
+        out[o * inner + j] = s0;
+      }
     }
   },
   prod: (x, outer, r, inner, out) => {
