@@ -22,10 +22,14 @@ import { REPO_ROOT } from "./lib/versions.ts";
 /** Engine configs quick mode keeps: one per peer, at 2 threads where the peer has threads. */
 const QUICK_ENGINES = ["torch-ts 1t", "torch-ts 2t", "pytorch 2t", "tfjs-wasm 2t", "tfjs-cpu", "js-pytorch"];
 
-function childConfig(o: Options, e: EngineConfig, workload: WorkloadId): ChildConfig {
+/** Whether engine e runs the W2 memory check (in a child of its own, after every timing child). */
+function runsMemoryCheck(o: Options, e: EngineConfig): boolean {
+  return o.only.includes("W2") && (o.memAll || e.id === "torch-ts 1t" || e.id === "pytorch 1t" || (o.quick && e.id === "pytorch 2t"));
+}
+
+function childConfig(o: Options, e: EngineConfig, workload: WorkloadId, memoryCheck = false): ChildConfig {
   const memDefault = o.quick ? 300 : 10000;
   const memSteps = o.memSteps >= 0 ? o.memSteps : memDefault;
-  const memHere = workload === "W2" && (o.memAll || e.id === "torch-ts 1t" || e.id === "pytorch 1t" || (o.quick && e.id === "pytorch 2t"));
   return {
     workload,
     threads: e.threads,
@@ -35,7 +39,7 @@ function childConfig(o: Options, e: EngineConfig, workload: WorkloadId): ChildCo
     warmupS: o.quick ? 0.15 : 0.5,
     ...(o.quick ? { oneShotS: 1.5 } : {}),
     matmulSizes: o.quick ? [64, 256, 1024] : [64, 128, 256, 512, 1024],
-    memSteps: memHere ? memSteps : 0,
+    memSteps: memoryCheck ? memSteps : 0,
     memCapS: e.isTorchTs ? (o.quick ? 10 : 180) : o.quick ? 5 : 30,
   };
 }
@@ -78,6 +82,10 @@ function main(): void {
   // within a workload torch-ts runs last. The tables keep ENGINES' order.
   const order = [...engines.filter((e) => !e.isTorchTs), ...engines.filter((e) => e.isTorchTs)];
   const jobs = o.only.flatMap((w) => Array.from({ length: o.rounds }, (_, round) => order.map((e) => [e, w, round] as const)).flat());
+  // The W2 memory checks (thousands of steps, a minute or more each) run last, each in its own
+  // child: a timing child started right after one measured up to 2x slow on this VM while
+  // the system reclaimed the memory of the long run before it.
+  const memoryJobs = order.filter((e) => o.memSteps !== 0 && runsMemoryCheck(o, e));
   const started = new Date();
   // The machine may be shared: the 1-minute load average around the run says how much.
   const startLoad = os.loadavg().map((x) => Number(x.toFixed(2)));
@@ -90,7 +98,18 @@ function main(): void {
     byJob.set(key, [...(byJob.get(key) ?? []), r]);
     process.stderr.write(`${r.status} (${r.wallS.toFixed(1)} s)${r.note ? ": " + r.note : ""}\n`);
   });
-  const results = [...byJob.values()].map((rs) => (rs.length > 1 ? mergeRounds(rs) : rs[0]!));
+  const memory = new Map<string, RunResult>();
+  memoryJobs.forEach((e, i) => {
+    process.stderr.write(`[memory ${i + 1}/${memoryJobs.length}] ${e.id} W2 memory check ... `);
+    const r = runChild(e, childConfig(o, e, "W2", true), o.quick ? 90 : 400);
+    memory.set(e.id, r);
+    process.stderr.write(`${r.status} (${r.wallS.toFixed(1)} s)${r.note ? ": " + r.note : ""}\n`);
+  });
+  const results = [...byJob.values()].map((rs) => {
+    const r = rs.length > 1 ? mergeRounds(rs) : rs[0]!;
+    const m = r.workload === "W2" ? memory.get(r.config)?.memory : undefined;
+    return m ? { ...r, memory: m } : r;
+  });
   const versions: Record<string, string> = {};
   for (const r of results) Object.assign(versions, r.versions ?? {});
   const m = machine();
