@@ -1,47 +1,35 @@
-// Convolution (groups = 1) on the wasm kernels: the image goes into the wasm memory once, its
-// columns are built there by the im2col chunks (im2col.ts) as one [K, G*L] matrix for a group
-// of G images (K = c*kh*kw, L = oh*ow; G such that the columns stay in cache, often the whole
-// batch), and each of the three products is one GEMM per group:
+// Convolution (groups = 1) on the wasm kernels: the image goes into the wasm memory once, and
+// the batch is split into groups of G images (K = c*kh*kw, L = oh*ow; G such that a group's
+// columns, a [K, G*L] matrix, stay in cache). Each of the three products is one job whose
+// chunk is one group (a SEQ job, sgemm.ts): the group's im2col and its GEMM, one after the
+// other on one thread, so groups run in parallel on the threads and a group's columns are
+// still in cache when its GEMM reads them:
 //   forward      out[n, O, L]  = W[O, K] @ cols[K, n*L]           (copied out per (b, o) row)
 //   input grad   dx[n, c, h, w] = col2im(W^T[K, O] @ g[O, n*L])   (W^T read through strides;
-//                                                                  col2im chunks, in place)
-//   weight grad  dW[O, K]      = (cols[K, n*L] @ g^T[n*L, O])^T
-// A few GEMMs for the batch instead of n small ones, and no column matrix crosses the JS/wasm
-// boundary. Each function returns false without touching `out` when it declines (not float32,
-// too small to pay for the copies, no WebAssembly SIMD), and the caller runs the TypeScript
-// path. Accumulation is in float32 (as BLAS); the weight gradient is summed over the batch in
-// float32, group after group into the same C.
+//                                                                  col2im writes the group's planes)
+//   weight grad  dW[O, K]      = sum over groups (cols[K, G*L] @ g^T[G*L, O])^T
+// No column matrix crosses the JS/wasm boundary. Each function returns false without touching
+// `out` when it declines (not float32, too small to pay for the copies, no WebAssembly SIMD),
+// and the caller runs the TypeScript path. Accumulation is in float32 (as BLAS); the weight
+// gradient's per-group products are summed in group order.
 import type { NumArray } from "../../dtype.ts";
 import type { Im2colGeometry } from "../backend.ts";
-import { dataBase, memoryViews, runJob } from "./pool.ts";
+import { dataBase, memoryViews, runJob, startThreads } from "./pool.ts";
 import { Q } from "./im2col.ts";
-import { jobThreads, minWork, roundUp, runGemm } from "./matmul.ts";
+import { minConvWorkPerThread, minWork, roundUp, writeGemm, type GemmJob } from "./matmul.ts";
 import { ensureBytes, getRuntime, type Runtime } from "./runtime.ts";
-import { KIND, KIND_WORD, MR, NR } from "./sgemm.ts";
+import { KIND, KIND_WORD, MR, NR, SEQ } from "./sgemm.ts";
 import { WASM_BINARY_OPS } from "./elementwise.ts";
 
 const ADD = WASM_BINARY_OPS.indexOf("add");
 
-/** Runs im2col or col2im over every (image, channel) plane: columns at `cols` with rows of `ld` floats. */
-function runPlanes(rt: Runtime, threads: number, kind: number, src: number, dst: number, ld: number, g: Im2colGeometry): boolean {
-  const { ctl } = memoryViews(rt);
-  ctl[Q.SRC] = src; ctl[Q.DST] = dst; ctl[Q.LD] = ld;
-  ctl[Q.C] = g.c; ctl[Q.H] = g.h; ctl[Q.W] = g.w; ctl[Q.KH] = g.kh; ctl[Q.KW] = g.kw;
-  ctl[Q.SH] = g.sh; ctl[Q.SW] = g.sw; ctl[Q.PH] = g.ph; ctl[Q.PW] = g.pw; ctl[Q.DH] = g.dh; ctl[Q.DW] = g.dw;
-  ctl[Q.OH] = g.oh; ctl[Q.OW] = g.ow;
-  ctl[KIND_WORD] = kind;
-  return runJob(rt, g.n * g.c, threads > 1);
-}
+/** Words per sub-job control block (KIND_WORD is its last). */
+const BLOCK_WORDS = 32;
 
-/**
- * The runtime for a convolution product of `work` multiply-adds split into groups of `G` of
- * its n images, and the threads each group's jobs use (decided by a group's work: many small
- * jobs on two threads would spend more on waking the worker than they gain), or null to decline.
- */
-function start(work: number, G: number, n: number, ...arrays: NumArray[]): { rt: Runtime; threads: number } | null {
-  if (work === 0 || work < minWork || !arrays.every((a) => a instanceof Float32Array)) return null;
-  const rt = getRuntime();
-  return rt ? { rt, threads: jobThreads(rt, (work / n) * G) } : null;
+/** Images per group: columns of about GROUP_FLOATS floats (a few hundred KiB, within L2). */
+const GROUP_FLOATS = 96 * 1024;
+function groupOf(columnFloatsPerImage: number, n: number): number {
+  return Math.max(1, Math.min(n, Math.floor(GROUP_FLOATS / columnFloatsPerImage)));
 }
 
 /** Bump allocation of byte regions after the threads' scratch. */
@@ -55,90 +43,161 @@ function regions(base: number, ...sizes: number[]): number[] {
   return at;
 }
 
+/** Writes an im2col/col2im control block at word `at`: planes of g.n images from src to columns at dst (rows of ld floats). */
+function writePlanes(words: Int32Array, at: number, kind: number, src: number, dst: number, ld: number, g: Im2colGeometry): number {
+  words[at + Q.SRC] = src; words[at + Q.DST] = dst; words[at + Q.LD] = ld;
+  words[at + Q.C] = g.c; words[at + Q.H] = g.h; words[at + Q.W] = g.w; words[at + Q.KH] = g.kh; words[at + Q.KW] = g.kw;
+  words[at + Q.SH] = g.sh; words[at + Q.SW] = g.sw; words[at + Q.PH] = g.ph; words[at + Q.PW] = g.pw; words[at + Q.DH] = g.dh; words[at + Q.DW] = g.dw;
+  words[at + Q.OH] = g.oh; words[at + Q.OW] = g.ow;
+  words[at + KIND_WORD] = kind;
+  return g.n * g.c;
+}
+
+/** A convolution product's plan: the runtime, its threads, and its groups of images. */
+interface Plan {
+  rt: Runtime;
+  threads: number;
+  /** Images per group, and the groups' first images. */
+  G: number;
+  starts: number[];
+}
+
+function plan(work: number, columnFloatsPerImage: number, n: number, ...arrays: NumArray[]): Plan | null {
+  if (work === 0 || work < minWork || !arrays.every((a) => a instanceof Float32Array)) return null;
+  const rt = getRuntime();
+  if (!rt) return null;
+  const G = groupOf(columnFloatsPerImage, n);
+  const starts: number[] = [];
+  for (let b0 = 0; b0 < n; b0 += G) starts.push(b0);
+  const threads = starts.length > 1 && work >= 2 * minConvWorkPerThread ? Math.min(startThreads(rt), Math.floor(work / minConvWorkPerThread)) : 1;
+  return { rt, threads: Math.max(1, threads), G, starts };
+}
+
+/**
+ * Runs one SEQ job: chunk i runs, in order, the sub-jobs steps(i) returns as [control block
+ * address, chunk count] pairs (their blocks written by steps into BLOCKS). False if a chunk failed.
+ */
+function runGroups(p: Plan, blocks: number, desc: number, steps: (i: number, words: Int32Array, block: (k: number) => number) => [number, number][]): boolean {
+  const { words, ctl } = memoryViews(p.rt);
+  const perGroup = 2;
+  p.starts.forEach((_, i) => {
+    const pairs = steps(i, words, (k) => blocks + (i * perGroup + k) * BLOCK_WORDS * 4);
+    pairs.forEach(([addr, count], s) => {
+      words[desc / 4 + (i * perGroup + s) * 2] = addr;
+      words[desc / 4 + (i * perGroup + s) * 2 + 1] = count;
+    });
+  });
+  ctl[SEQ.DESC] = desc;
+  ctl[SEQ.STEPS] = perGroup;
+  ctl[KIND_WORD] = KIND.SEQ;
+  return runJob(p.rt, p.starts.length, p.threads > 1);
+}
+
+/** Sizes of the SEQ job's control blocks and descriptors, in floats (for regions()). */
+const blockFloats = (groups: number) => groups * 2 * BLOCK_WORDS;
+const descFloats = (groups: number) => groups * 2 * 2;
+
 /** out[n, O, L] = W[O, K] @ im2col(x)[n, K, L] + bias[O] (x: contiguous image, w: contiguous [O, K]). */
 export function wasmConvForward(x: NumArray, w: NumArray, bias: NumArray | null, g: Im2colGeometry, O: number, out: NumArray): boolean {
-  const K = g.c * g.kh * g.kw, L = g.oh * g.ow, NL = g.n * L, image = g.n * g.c * g.h * g.w;
-  // Images in groups whose columns (and C) stay in cache between im2col and the GEMM.
-  const G = groupOf(K * L, g.n);
-  const s = start(O * K * NL, G, g.n, x, w, out);
-  if (!s) return false;
-  const np = roundUp(G * L, NR), mp = roundUp(O, MR), planes = g.c * g.h * g.w;
-  const [X, COLS, WM, C, BIAS, end] = regions(dataBase(s.threads), image, K * np, mp * K, mp * np, mp);
-  if (!ensureBytes(s.rt, end!)) return false;
-  const { mem } = memoryViews(s.rt);
+  const K = g.c * g.kh * g.kw, L = g.oh * g.ow, image = g.n * g.c * g.h * g.w;
+  const p = plan(O * K * g.n * L, K * L, g.n, x, w, out);
+  if (!p) return false;
+  const groups = p.starts.length, np = roundUp(p.G * L, NR), mp = roundUp(O, MR), planes = g.c * g.h * g.w;
+  const [X, WM, BIAS, COLS, C, BLOCKS, DESC, end] = regions(dataBase(p.threads), image, mp * K, mp, groups * K * np, groups * mp * np, blockFloats(groups), descFloats(groups));
+  if (!ensureBytes(p.rt, end!)) return false;
+  const { mem } = memoryViews(p.rt);
   mem.set(x.subarray(0, image), X! / 4);
   mem.set(w.subarray(0, O * K), WM! / 4);
   if (bias) mem.set(bias.subarray(0, O), BIAS! / 4);
-  for (let b0 = 0; b0 < g.n; b0 += G) {
-    const n = Math.min(G, g.n - b0);
-    if (!runPlanes(s.rt, s.threads, KIND.IM2COL, X! + b0 * planes * 4, COLS!, np, { ...g, n })) return false;
-    const job = { A: WM!, B: COLS!, C: C!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: O, k: K, n: n * L, lda: K * 4, aks: 4, ldb: np * 4, ldc: np * 4 };
-    if (!runGemm(s.rt, s.threads, job)) return false;
-    // bias[o] added to row o of C in place (the elementwise add, one float per row
-    // broadcast along it), then the rows copied out into NCHW
-    if (bias) s.rt.exports.binary(ADD, C!, np * 4, 0, BIAS!, 4, 1, C!, O, np * 4);
+  const ok = runGroups(p, BLOCKS!, DESC!, (i, words, block) => {
+    const b0 = p.starts[i]!, n = Math.min(p.G, g.n - b0);
+    const cols = COLS! + i * K * np * 4;
+    const job: GemmJob = { A: WM!, B: cols, C: C! + i * mp * np * 4, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: O, k: K, n: n * L, lda: K * 4, aks: 4, ldb: np * 4, ldc: np * 4 };
+    return [
+      [block(0), writePlanes(words, block(0) / 4, KIND.IM2COL, X! + b0 * planes * 4, cols, np, { ...g, n })],
+      [block(1), writeGemm(words, block(1) / 4, 1, job)],
+    ];
+  });
+  if (!ok) return false;
+  // bias[o] added to row o of every group's C in place (the elementwise add, one float per
+  // row broadcast along it), then the rows copied out into NCHW
+  p.starts.forEach((b0, i) => {
+    const n = Math.min(p.G, g.n - b0);
+    const c = C! + i * mp * np * 4;
+    if (bias) p.rt.exports.binary(ADD, c, np * 4, 0, BIAS!, 4, 1, c, O, np * 4);
     for (let o = 0; o < O; o++) {
-      const row = C! / 4 + o * np;
+      const row = C! / 4 + (i * mp + o) * np;
       for (let b = 0; b < n; b++) out.set(mem.subarray(row + b * L, row + (b + 1) * L), ((b0 + b) * O + o) * L);
     }
-  }
+  });
   return true;
-}
-
-/** Images per group: columns of about GROUP_FLOATS floats (a few hundred KiB, within L2). */
-const GROUP_FLOATS = 96 * 1024;
-function groupOf(columnFloatsPerImage: number, n: number): number {
-  return Math.max(1, Math.min(n, Math.floor(GROUP_FLOATS / columnFloatsPerImage)));
 }
 
 /** out[n, c, h, w] = col2im(W^T @ gy) for gy [n, O, L] and w [O, K], both contiguous. */
 export function wasmConvInputGrad(gy: NumArray, w: NumArray, g: Im2colGeometry, O: number, out: NumArray): boolean {
-  const K = g.c * g.kh * g.kw, L = g.oh * g.ow, NL = g.n * L, image = g.n * g.c * g.h * g.w;
-  const G = groupOf(K * L, g.n);
-  const s = start(O * K * NL, G, g.n, gy, w, out);
-  if (!s) return false;
-  const np = roundUp(G * L, NR), mk = roundUp(K, MR), planes = g.c * g.h * g.w;
+  const K = g.c * g.kh * g.kw, L = g.oh * g.ow, image = g.n * g.c * g.h * g.w;
+  const p = plan(O * K * g.n * L, K * L, g.n, gy, w, out);
+  if (!p) return false;
+  const groups = p.starts.length, np = roundUp(p.G * L, NR), mk = roundUp(K, MR), planes = g.c * g.h * g.w;
   // W^T is W as stored, read by the kernel with row step 4 bytes and k step K * 4 (its padding
   // rows K..mk read past W's rows, into the next region: they only feed padding rows of C).
-  const [WT, GY, DC, DX, end] = regions(dataBase(s.threads), O * K + mk, O * np, mk * np, image);
-  if (!ensureBytes(s.rt, end!)) return false;
-  const { mem } = memoryViews(s.rt);
+  const [WT, GY, DC, DX, BLOCKS, DESC, end] = regions(dataBase(p.threads), O * K + mk, groups * O * np, groups * mk * np, image, blockFloats(groups), descFloats(groups));
+  if (!ensureBytes(p.rt, end!)) return false;
+  const { mem } = memoryViews(p.rt);
   mem.set(w.subarray(0, O * K), WT! / 4);
-  for (let b0 = 0; b0 < g.n; b0 += G) {
-    const n = Math.min(G, g.n - b0);
+  // each group's g as [O, G*L]: row o holds its images' planes o side by side
+  p.starts.forEach((b0, i) => {
+    const n = Math.min(p.G, g.n - b0);
     for (let o = 0; o < O; o++) {
-      const row = GY! / 4 + o * np;
+      const row = GY! / 4 + (i * O + o) * np;
       for (let b = 0; b < n; b++) mem.set(gy.subarray(((b0 + b) * O + o) * L, ((b0 + b) * O + o + 1) * L), row + b * L);
     }
-    const job = { A: WT!, B: GY!, C: DC!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: O, n: n * L, lda: 4, aks: K * 4, ldb: np * 4, ldc: np * 4 };
-    if (!runGemm(s.rt, s.threads, job)) return false;
-    if (!runPlanes(s.rt, s.threads, KIND.COL2IM, DC!, DX! + b0 * planes * 4, np, { ...g, n })) return false;
-  }
+  });
+  const ok = runGroups(p, BLOCKS!, DESC!, (i, words, block) => {
+    const b0 = p.starts[i]!, n = Math.min(p.G, g.n - b0);
+    const dc = DC! + i * mk * np * 4;
+    const job: GemmJob = { A: WT!, B: GY! + i * O * np * 4, C: dc, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: O, n: n * L, lda: 4, aks: K * 4, ldb: np * 4, ldc: np * 4 };
+    return [
+      [block(0), writeGemm(words, block(0) / 4, 1, job)],
+      [block(1), writePlanes(words, block(1) / 4, KIND.COL2IM, dc, DX! + b0 * planes * 4, np, { ...g, n })],
+    ];
+  });
+  if (!ok) return false;
   out.set(mem.subarray(DX! / 4, DX! / 4 + image));
   return true;
 }
 
 /** out[O, K] = sum_b gy[b] @ im2col(x)[b]^T for x a contiguous image and gy [n, O, L] contiguous. */
 export function wasmConvWeightGrad(x: NumArray, gy: NumArray, g: Im2colGeometry, O: number, out: NumArray): boolean {
-  const K = g.c * g.kh * g.kw, L = g.oh * g.ow, NL = g.n * L, image = g.n * g.c * g.h * g.w;
-  const G = groupOf(K * L, g.n);
-  const s = start(O * K * NL, G, g.n, x, gy, out);
-  if (!s) return false;
-  const mk = roundUp(K, MR), no = roundUp(O, NR), ld = G * L, planes = g.c * g.h * g.w;
-  const [X, GY, COLS, GT, C, end] = regions(dataBase(s.threads), image, g.n * O * L, mk * ld, ld * no, mk * no);
-  if (!ensureBytes(s.rt, end!)) return false;
-  const { mem } = memoryViews(s.rt);
+  const K = g.c * g.kh * g.kw, L = g.oh * g.ow, image = g.n * g.c * g.h * g.w;
+  const p = plan(O * K * g.n * L, K * L, g.n, x, gy, out);
+  if (!p) return false;
+  const groups = p.starts.length, mk = roundUp(K, MR), no = roundUp(O, NR), ld = p.G * L, planes = g.c * g.h * g.w;
+  const [X, GY, COLS, GT, C, BLOCKS, DESC, end] = regions(dataBase(p.threads), image, g.n * O * L, groups * mk * ld, g.n * L * no, groups * mk * no, blockFloats(groups), descFloats(groups));
+  if (!ensureBytes(p.rt, end!)) return false;
+  const { mem } = memoryViews(p.rt);
   mem.set(x.subarray(0, image), X! / 4);
   mem.set(gy.subarray(0, g.n * O * L), GY! / 4);
-  for (let b0 = 0; b0 < g.n; b0 += G) {
-    const n = Math.min(G, g.n - b0);
-    if (!runPlanes(s.rt, s.threads, KIND.IM2COL, X! + b0 * planes * 4, COLS!, ld, { ...g, n })) return false;
-    // g^T [n*L, O] (rows of `no` floats): image b's [O, L] block transposed into rows b*L ..
-    s.rt.exports.transpose(GY! + b0 * O * L * 4, GT!, n, O, L, no);
-    const job = { A: COLS!, B: GT!, C: C!, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: n * L, n: O, lda: ld * 4, aks: 4, ldb: no * 4, ldc: no * 4, accumulate: b0 > 0 };
-    if (!runGemm(s.rt, s.threads, job)) return false;
+  // g^T [n*L, O] (rows of `no` floats): image b's [O, L] block transposed into rows b*L ..
+  p.rt.exports.transpose(GY!, GT!, g.n, O, L, no);
+  const ok = runGroups(p, BLOCKS!, DESC!, (i, words, block) => {
+    const b0 = p.starts[i]!, n = Math.min(p.G, g.n - b0);
+    const cols = COLS! + i * mk * ld * 4;
+    const job: GemmJob = { A: cols, B: GT! + b0 * L * no * 4, C: C! + i * mk * no * 4, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: n * L, n: O, lda: ld * 4, aks: 4, ldb: no * 4, ldc: no * 4 };
+    return [
+      [block(0), writePlanes(words, block(0) / 4, KIND.IM2COL, X! + b0 * planes * 4, cols, ld, { ...g, n })],
+      [block(1), writeGemm(words, block(1) / 4, 1, job)],
+    ];
+  });
+  if (!ok) return false;
+  // the groups' products summed in group order (float32, as one accumulating GEMM would)
+  const c0 = C! / 4;
+  for (let k = 0; k < K; k++) {
+    for (let o = 0; o < O; o++) {
+      let s = mem[c0 + k * no + o]!;
+      for (let i = 1; i < groups; i++) s = Math.fround(s + mem[c0 + (i * mk + k) * no + o]!);
+      out[o * K + k] = s;
+    }
   }
-  for (let k = 0, c = C! / 4; k < K; k++, c += no) for (let o = 0; o < O; o++) out[o * K + k] = mem[c + o]!;
   return true;
 }
-

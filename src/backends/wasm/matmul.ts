@@ -27,18 +27,24 @@ export let minMatrixWork = 16 * 16 * 16;
  * thread (W5 at 2 threads, same-process A/B: 96^3 62.9 ms, 256^3 54.0 ms, 1 thread 53.0 ms).
  */
 export let minWorkPerThread = 256 * 256 * 256;
+/**
+ * Below this many multiply-adds per thread a convolution's groups of images all run on the
+ * calling thread (a group, im2col and GEMM, is one chunk: far more work than one small GEMM).
+ */
+export let minConvWorkPerThread = 2 * 1024 * 1024;
 /** Below this many elements softmax stays in TypeScript (the copies would dominate). */
 export let minSoftmaxElements = 4096;
 /** Below this many output elements binary/unary ops stay in TypeScript (call and copy overhead). */
 export let minElementwise = 4096;
 
 /** Overrides the wasm kernels' thresholds (tests force the wasm path on tiny sizes with 0). */
-export function setWasmThresholds(t: { minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minSoftmaxElements?: number; minElementwise?: number }): void {
+export function setWasmThresholds(t: { minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minSoftmaxElements?: number; minElementwise?: number; minConvWorkPerThread?: number }): void {
   if (t.minWork !== undefined) minWork = t.minWork;
   if (t.minMatrixWork !== undefined) minMatrixWork = t.minMatrixWork;
   if (t.minWorkPerThread !== undefined) minWorkPerThread = t.minWorkPerThread;
   if (t.minSoftmaxElements !== undefined) minSoftmaxElements = t.minSoftmaxElements;
   if (t.minElementwise !== undefined) minElementwise = t.minElementwise;
+  if (t.minConvWorkPerThread !== undefined) minConvWorkPerThread = t.minConvWorkPerThread;
 }
 
 /** Block edge of the tiled transposing copy (32 x 32 floats: 4 KiB read and written per block). */
@@ -118,6 +124,15 @@ export function jobThreads(rt: Runtime, work: number): number {
  * Padding rows of A and padding columns of B only feed padding rows/columns of C.
  */
 export function runGemm(rt: Runtime, threads: number, j: GemmJob): boolean {
+  const total = writeGemm(memoryViews(rt).ctl, 0, threads, j);
+  return total > 0 && runJob(rt, total, threads > 1);
+}
+
+/**
+ * Writes the control block of a GEMM job at word `at` of `words` (chunks sized for `threads`)
+ * and returns its chunk count (0 when it would have too many).
+ */
+export function writeGemm(prm: Int32Array, at: number, threads: number, j: GemmJob): number {
   const mp = roundUp(j.m, MR);
   const panels = roundUp(j.n, NR) / NR;
   const target = threads > 1 ? 4 * threads : 1;
@@ -128,22 +143,21 @@ export function runGemm(rt: Runtime, threads: number, j: GemmJob): boolean {
   if (j.batch * colBlocks < target) rowsPerGroup = Math.max(MR, roundUp(Math.ceil(mp / Math.ceil(target / (j.batch * colBlocks))), MR));
   const rowGroups = Math.ceil(mp / rowsPerGroup);
   const total = j.batch * rowGroups * colBlocks;
-  if (total > MAX_CHUNKS) return false;
+  if (total > MAX_CHUNKS) return 0;
 
-  const { ctl: prm } = memoryViews(rt);
-  prm[P.A] = j.A; prm[P.B] = j.B; prm[P.C] = j.C;
-  prm[P.M] = mp; prm[P.PANELS] = panels; prm[P.K] = j.k;
-  prm[P.LDA] = j.lda; prm[P.AKS] = j.aks; prm[P.LDB] = j.ldb; prm[P.LDC] = j.ldc;
-  prm[P.A_BATCH] = j.aBatch; prm[P.B_BATCH] = j.bBatch; prm[P.C_BATCH] = j.cBatch;
-  prm[P.ROW_GROUPS] = rowGroups; prm[P.COL_BLOCKS] = colBlocks;
-  prm[P.ROWS_PER_GROUP] = rowsPerGroup; prm[P.PANELS_PER_BLOCK] = ppb;
-  prm[P.KC] = KC; prm[P.MC] = MC;
+  prm[at + P.A] = j.A; prm[at + P.B] = j.B; prm[at + P.C] = j.C;
+  prm[at + P.M] = mp; prm[at + P.PANELS] = panels; prm[at + P.K] = j.k;
+  prm[at + P.LDA] = j.lda; prm[at + P.AKS] = j.aks; prm[at + P.LDB] = j.ldb; prm[at + P.LDC] = j.ldc;
+  prm[at + P.A_BATCH] = j.aBatch; prm[at + P.B_BATCH] = j.bBatch; prm[at + P.C_BATCH] = j.cBatch;
+  prm[at + P.ROW_GROUPS] = rowGroups; prm[at + P.COL_BLOCKS] = colBlocks;
+  prm[at + P.ROWS_PER_GROUP] = rowsPerGroup; prm[at + P.PANELS_PER_BLOCK] = ppb;
+  prm[at + P.KC] = KC; prm[at + P.MC] = MC;
   // A packed panel is reused by every MR-row tile of the chunk; with two tiles or fewer (the
   // small-M products of convolutions) reading B in place costs less than copying it.
-  prm[P.PACK_B] = Math.min(rowsPerGroup, mp) > 2 * MR ? 1 : 0;
-  prm[P.ACCUMULATE] = j.accumulate ? 1 : 0;
-  prm[KIND_WORD] = KIND.GEMM;
-  return runJob(rt, total, threads > 1);
+  prm[at + P.PACK_B] = Math.min(rowsPerGroup, mp) > 2 * MR ? 1 : 0;
+  prm[at + P.ACCUMULATE] = j.accumulate ? 1 : 0;
+  prm[at + KIND_WORD] = KIND.GEMM;
+  return total;
 }
 
 /**

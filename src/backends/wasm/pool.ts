@@ -114,8 +114,10 @@ export interface MemoryViews {
   mem: Float32Array;
   /** The control block: job parameters (words 0..31) and the words above. */
   ctl: Int32Array;
+  /** The whole memory as int32 (control blocks of sub-jobs written elsewhere). */
+  words: Int32Array;
 }
-const viewCache: MemoryViews & { buffer: ArrayBufferLike | null } = { buffer: null, mem: new Float32Array(0), ctl: new Int32Array(0) };
+const viewCache: MemoryViews & { buffer: ArrayBufferLike | null } = { buffer: null, mem: new Float32Array(0), ctl: new Int32Array(0), words: new Int32Array(0) };
 
 /** The memory's views; call after any ensureBytes (creating views costs more than a small job). */
 export function memoryViews(rt: Runtime): MemoryViews {
@@ -124,6 +126,7 @@ export function memoryViews(rt: Runtime): MemoryViews {
     viewCache.buffer = buffer;
     viewCache.mem = new Float32Array(buffer);
     viewCache.ctl = new Int32Array(buffer, 0, CTL_WORDS);
+    viewCache.words = new Int32Array(buffer);
   }
   return viewCache;
 }

@@ -35,7 +35,14 @@ export const P = {
 } as const;
 /** Control-block word naming the kind of the job (every job kind shares the `chunk` export). */
 export const KIND_WORD = 31;
-export const KIND = { GEMM: 0, IM2COL: 1, COL2IM: 2, SOFTMAX: 3 } as const;
+export const KIND = { GEMM: 0, IM2COL: 1, COL2IM: 2, SOFTMAX: 3, SEQ: 4 } as const;
+/**
+ * Words of a SEQ job (a job whose chunk c runs whole sub-jobs one after the other, e.g. a
+ * group of images' im2col and then its GEMM): DESC, the byte address of the descriptors, and
+ * STEPS per chunk. Chunk c's descriptor, at DESC + c * STEPS * 8, is STEPS pairs (control
+ * block address, chunk count): every chunk of each sub-job, in order, on this thread.
+ */
+export const SEQ = { DESC: 0, STEPS: 1 } as const;
 
 export interface SgemmOptions {
   /** Use f32x4.relaxed_madd instead of mul + add. */
@@ -218,6 +225,21 @@ function emitGemmChunk(f: FuncBuilder, kernelIndex: number, packIndex: number, N
   });
 }
 
+/** seq(ctl, c, scratch): the sub-jobs of chunk c of a SEQ job (see SEQ), through `chunk`. */
+function emitSeq(f: FuncBuilder, chunkIndex: number): void {
+  const [ctl, c, scratch] = [0, 1, 2].map((i) => f.param(i));
+  const [d, end, block, count, i] = Array.from({ length: 5 }, () => f.local(I32));
+  f.get(ctl).i32Load(SEQ.DESC * 4).get(c).get(ctl).i32Load(SEQ.STEPS * 4).mul().i32(8).mul().add().set(d);
+  f.get(d).get(ctl).i32Load(SEQ.STEPS * 4).i32(8).mul().add().set(end);
+  f.forLoop(d, () => f.get(d), () => f.get(end), 8, () => {
+    f.get(d).i32Load(0).set(block);
+    f.get(d).i32Load(4).set(count);
+    f.forLoop(i, () => f.i32(0), () => f.get(count), 1, () => {
+      f.get(block).get(i).get(scratch).call(chunkIndex);
+    });
+  });
+}
+
 export function emitSgemm(o: SgemmOptions): Uint8Array {
   const mod = new ModuleBuilder({ module: "env", field: "memory", initialPages: 1, maximumPages: o.maximumPages, shared: o.shared });
   const kernel = mod.func("kernel", [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]);
@@ -227,6 +249,7 @@ export function emitSgemm(o: SgemmOptions): Uint8Array {
   const col2im = mod.func("col2im", [I32, I32]);
   const softmax = mod.func("softmax", [I32, I32]);
   const chunk = mod.func("chunk", [I32, I32, I32]);
+  const seq = mod.func("seq", [I32, I32, I32]);
   emitBinary(mod.func("binary", [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]).f);
   emitUnary(mod.func("unary", [I32, I32, I32, I32]).f);
   emitTranspose(mod.func("transpose", [I32, I32, I32, I32, I32, I32]).f);
@@ -250,10 +273,15 @@ export function emitSgemm(o: SgemmOptions): Uint8Array {
   f.get(kind).i32(KIND.SOFTMAX).eq().if();
   f.get(ctl).get(c).call(softmax.index);
   f.else();
+  f.get(kind).i32(KIND.SEQ).eq().if();
+  f.get(ctl).get(c).get(scratch).call(seq.index);
+  f.else();
   f.get(ctl).get(c).get(scratch).call(gemm.index);
   f.end();
   f.end();
   f.end();
+  f.end();
+  emitSeq(seq.f, chunk.index);
   return mod.encode();
 }
 
