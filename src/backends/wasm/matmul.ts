@@ -27,24 +27,18 @@ export let minMatrixWork = 16 * 16 * 16;
  * thread (W5 at 2 threads, same-process A/B: 96^3 62.9 ms, 256^3 54.0 ms, 1 thread 53.0 ms).
  */
 export let minWorkPerThread = 256 * 256 * 256;
-/**
- * Below this many multiply-adds per thread a convolution's groups of images all run on the
- * calling thread (a group, im2col and GEMM, is one chunk: far more work than one small GEMM).
- */
-export let minConvWorkPerThread = 2 * 1024 * 1024;
 /** Below this many elements softmax stays in TypeScript (the copies would dominate). */
 export let minSoftmaxElements = 4096;
 /** Below this many output elements binary/unary ops stay in TypeScript (call and copy overhead). */
 export let minElementwise = 4096;
 
 /** Overrides the wasm kernels' thresholds (tests force the wasm path on tiny sizes with 0). */
-export function setWasmThresholds(t: { minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minSoftmaxElements?: number; minElementwise?: number; minConvWorkPerThread?: number }): void {
+export function setWasmThresholds(t: { minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minSoftmaxElements?: number; minElementwise?: number }): void {
   if (t.minWork !== undefined) minWork = t.minWork;
   if (t.minMatrixWork !== undefined) minMatrixWork = t.minMatrixWork;
   if (t.minWorkPerThread !== undefined) minWorkPerThread = t.minWorkPerThread;
   if (t.minSoftmaxElements !== undefined) minSoftmaxElements = t.minSoftmaxElements;
   if (t.minElementwise !== undefined) minElementwise = t.minElementwise;
-  if (t.minConvWorkPerThread !== undefined) minConvWorkPerThread = t.minConvWorkPerThread;
 }
 
 /** Block edge of the tiled transposing copy (32 x 32 floats: 4 KiB read and written per block). */
