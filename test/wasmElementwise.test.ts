@@ -38,7 +38,7 @@ function both(typescript: (out: Float32Array) => void, wasm: (out: Float32Array)
   try {
     assert.ok(wasm(w), "declined");
   } finally {
-    setWasmThresholds({ minElementwise: 4096 });
+    setWasmThresholds({ minElementwise: 512 });
   }
   return [ts, w];
 }
@@ -114,10 +114,10 @@ test("wasm elementwise declines what it does not run, leaving the output untouch
       assert.equal(run(), false, what);
       assert.ok(out.every((v) => v === 7), `${what}: output written`);
     }
-    setWasmThresholds({ minElementwise: 4096 });
+    setWasmThresholds({ minElementwise: 512 });
     assert.equal(wasmBinary("add", view(f, [64], [1]), view(f, [64], [1]), out), false, "below the threshold");
   } finally {
-    setWasmThresholds({ minElementwise: 4096 });
+    setWasmThresholds({ minElementwise: 512 });
   }
 });
 
