@@ -1,9 +1,9 @@
 // Convolution (groups = 1) on the wasm kernels: the image goes into the wasm memory once, and
 // the batch is split into groups of G images (K = c*kh*kw, L = oh*ow; G such that a group's
-// columns, a [K, G*L] matrix, stay in cache). Each of the three products is one job whose
-// chunk is one group (a SEQ job, sgemm.ts): the group's im2col and its GEMM, one after the
-// other on one thread, so groups run in parallel on the threads and a group's columns are
-// still in cache when its GEMM reads them:
+// columns, a [K, G*L] matrix, stay in cache for its GEMM). On one thread, or when a column
+// buffer per group would pass PARALLEL_BYTES, the groups run in turn through one buffer, each
+// group's im2col and GEMM jobs split over the threads; otherwise each product is one SEQ job
+// (sgemm.ts) whose chunk is one group's im2col and GEMM on one thread, groups in parallel:
 //   forward      out[n, O, L]  = W[O, K] @ cols[K, n*L]           (copied out per (b, o) row)
 //   input grad   dx[n, c, h, w] = col2im(W^T[K, O] @ g[O, n*L])   (W^T read through strides;
 //                                                                  col2im writes the group's planes)
@@ -75,29 +75,58 @@ function plan(work: number, columnFloatsPerImage: number, n: number, ...arrays: 
   return { rt, threads: Math.max(1, threads), G, starts };
 }
 
+/** Writes one sub-job's control block at word `at`, its chunks sized for `threads`; returns its chunk count. */
+type Step = (at: number, threads: number) => number;
+
+/** Above this many bytes of per-group buffers the groups share one buffer and run in turn. */
+const PARALLEL_BYTES = 64 * 2 ** 20;
+
 /**
- * Runs one SEQ job: chunk i runs, in order, the sub-jobs steps(i) returns as [control block
- * address, chunk count] pairs (their blocks written by steps into BLOCKS). False if a chunk failed.
+ * How many copies of a per-group buffer of `floats` floats the product needs: one per group
+ * when the groups run in parallel (more than one thread, more than one group, and those
+ * copies within PARALLEL_BYTES), else one, shared by the groups in turn.
  */
-function runGroups(p: Plan, blocks: number, desc: number, steps: (i: number, words: Int32Array, block: (k: number) => number) => [number, number][]): boolean {
-  const { words, ctl } = memoryViews(p.rt);
-  const perGroup = 2;
-  p.starts.forEach((_, i) => {
-    const pairs = steps(i, words, (k) => blocks + (i * perGroup + k) * BLOCK_WORDS * 4);
-    pairs.forEach(([addr, count], s) => {
-      words[desc / 4 + (i * perGroup + s) * 2] = addr;
-      words[desc / 4 + (i * perGroup + s) * 2 + 1] = count;
-    });
-  });
-  ctl[SEQ.DESC] = desc;
-  ctl[SEQ.STEPS] = perGroup;
-  ctl[KIND_WORD] = KIND.SEQ;
-  return runJob(p.rt, p.starts.length, p.threads > 1);
+function slots(p: Plan, floats: number): number {
+  const groups = p.starts.length;
+  return p.threads > 1 && groups > 1 && groups * floats * 4 <= PARALLEL_BYTES ? groups : 1;
 }
 
-/** Sizes of the SEQ job's control blocks and descriptors, in floats (for regions()). */
-const blockFloats = (groups: number) => groups * 2 * BLOCK_WORDS;
-const descFloats = (groups: number) => groups * 2 * 2;
+/**
+ * Runs every group's steps (steps(i, slot): group i's sub-jobs in order, writing into buffer
+ * copy `slot`). With one slot per group, one SEQ job whose chunk i runs group i's sub-jobs on
+ * one thread, groups in parallel; otherwise group after group, each sub-job a job of its own
+ * split over the threads. False if a chunk failed.
+ */
+function runGroups(p: Plan, nslots: number, blocks: number, desc: number, steps: (i: number, slot: number) => Step[]): boolean {
+  const { ctl } = memoryViews(p.rt);
+  if (nslots === 1) {
+    for (let i = 0; i < p.starts.length; i++) {
+      for (const step of steps(i, 0)) {
+        const count = step(0, p.threads);
+        if (count === 0 || !runJob(p.rt, count, p.threads > 1)) return false;
+      }
+    }
+    return true;
+  }
+  const { words } = memoryViews(p.rt);
+  for (let i = 0; i < p.starts.length; i++) {
+    steps(i, i).forEach((step, k) => {
+      const block = blocks + (i * STEPS + k) * BLOCK_WORDS * 4;
+      words[desc / 4 + (i * STEPS + k) * 2] = block;
+      words[desc / 4 + (i * STEPS + k) * 2 + 1] = step(block / 4, 1);
+    });
+  }
+  ctl[SEQ.DESC] = desc;
+  ctl[SEQ.STEPS] = STEPS;
+  ctl[KIND_WORD] = KIND.SEQ;
+  return runJob(p.rt, p.starts.length, true);
+}
+
+/** Sub-jobs per group (im2col then GEMM, or GEMM then col2im). */
+const STEPS = 2;
+/** Sizes of a SEQ job's control blocks and descriptors, in floats (for regions()). */
+const blockFloats = (groups: number) => groups * STEPS * BLOCK_WORDS;
+const descFloats = (groups: number) => groups * STEPS * 2;
 
 /** out[n, O, L] = W[O, K] @ im2col(x)[n, K, L] + bias[O] (x: contiguous image, w: contiguous [O, K]). */
 export function wasmConvForward(x: NumArray, w: NumArray, bias: NumArray | null, g: Im2colGeometry, O: number, out: NumArray): boolean {
@@ -105,19 +134,20 @@ export function wasmConvForward(x: NumArray, w: NumArray, bias: NumArray | null,
   const p = plan(O * K * g.n * L, K * L, g.n, x, w, out);
   if (!p) return false;
   const groups = p.starts.length, np = roundUp(p.G * L, NR), mp = roundUp(O, MR), planes = g.c * g.h * g.w;
-  const [X, WM, BIAS, COLS, C, BLOCKS, DESC, end] = regions(dataBase(p.threads), image, mp * K, mp, groups * K * np, groups * mp * np, blockFloats(groups), descFloats(groups));
+  const n1 = slots(p, K * np);
+  const [X, WM, BIAS, COLS, C, BLOCKS, DESC, end] = regions(dataBase(p.threads), image, mp * K, mp, n1 * K * np, groups * mp * np, blockFloats(groups), descFloats(groups));
   if (!ensureBytes(p.rt, end!)) return false;
-  const { mem } = memoryViews(p.rt);
+  const { mem, words } = memoryViews(p.rt);
   mem.set(x.subarray(0, image), X! / 4);
   mem.set(w.subarray(0, O * K), WM! / 4);
   if (bias) mem.set(bias.subarray(0, O), BIAS! / 4);
-  const ok = runGroups(p, BLOCKS!, DESC!, (i, words, block) => {
+  const ok = runGroups(p, n1, BLOCKS!, DESC!, (i, slot) => {
     const b0 = p.starts[i]!, n = Math.min(p.G, g.n - b0);
-    const cols = COLS! + i * K * np * 4;
+    const cols = COLS! + slot * K * np * 4;
     const job: GemmJob = { A: WM!, B: cols, C: C! + i * mp * np * 4, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: O, k: K, n: n * L, lda: K * 4, aks: 4, ldb: np * 4, ldc: np * 4 };
     return [
-      [block(0), writePlanes(words, block(0) / 4, KIND.IM2COL, X! + b0 * planes * 4, cols, np, { ...g, n })],
-      [block(1), writeGemm(words, block(1) / 4, 1, job)],
+      (at) => writePlanes(words, at, KIND.IM2COL, X! + b0 * planes * 4, cols, np, { ...g, n }),
+      (at, threads) => writeGemm(words, at, threads, job),
     ];
   });
   if (!ok) return false;
@@ -143,9 +173,10 @@ export function wasmConvInputGrad(gy: NumArray, w: NumArray, g: Im2colGeometry, 
   const groups = p.starts.length, np = roundUp(p.G * L, NR), mk = roundUp(K, MR), planes = g.c * g.h * g.w;
   // W^T is W as stored, read by the kernel with row step 4 bytes and k step K * 4 (its padding
   // rows K..mk read past W's rows, into the next region: they only feed padding rows of C).
-  const [WT, GY, DC, DX, BLOCKS, DESC, end] = regions(dataBase(p.threads), O * K + mk, groups * O * np, groups * mk * np, image, blockFloats(groups), descFloats(groups));
+  const n1 = slots(p, mk * np);
+  const [WT, GY, DC, DX, BLOCKS, DESC, end] = regions(dataBase(p.threads), O * K + mk, groups * O * np, n1 * mk * np, image, blockFloats(groups), descFloats(groups));
   if (!ensureBytes(p.rt, end!)) return false;
-  const { mem } = memoryViews(p.rt);
+  const { mem, words } = memoryViews(p.rt);
   mem.set(w.subarray(0, O * K), WT! / 4);
   // each group's g as [O, G*L]: row o holds its images' planes o side by side
   p.starts.forEach((b0, i) => {
@@ -155,13 +186,13 @@ export function wasmConvInputGrad(gy: NumArray, w: NumArray, g: Im2colGeometry, 
       for (let b = 0; b < n; b++) mem.set(gy.subarray(((b0 + b) * O + o) * L, ((b0 + b) * O + o + 1) * L), row + b * L);
     }
   });
-  const ok = runGroups(p, BLOCKS!, DESC!, (i, words, block) => {
+  const ok = runGroups(p, n1, BLOCKS!, DESC!, (i, slot) => {
     const b0 = p.starts[i]!, n = Math.min(p.G, g.n - b0);
-    const dc = DC! + i * mk * np * 4;
+    const dc = DC! + slot * mk * np * 4;
     const job: GemmJob = { A: WT!, B: GY! + i * O * np * 4, C: dc, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: O, n: n * L, lda: 4, aks: K * 4, ldb: np * 4, ldc: np * 4 };
     return [
-      [block(0), writeGemm(words, block(0) / 4, 1, job)],
-      [block(1), writePlanes(words, block(1) / 4, KIND.COL2IM, dc, DX! + b0 * planes * 4, np, { ...g, n })],
+      (at, threads) => writeGemm(words, at, threads, job),
+      (at) => writePlanes(words, at, KIND.COL2IM, dc, DX! + b0 * planes * 4, np, { ...g, n }),
     ];
   });
   if (!ok) return false;
@@ -175,20 +206,21 @@ export function wasmConvWeightGrad(x: NumArray, gy: NumArray, g: Im2colGeometry,
   const p = plan(O * K * g.n * L, K * L, g.n, x, gy, out);
   if (!p) return false;
   const groups = p.starts.length, mk = roundUp(K, MR), no = roundUp(O, NR), ld = p.G * L, planes = g.c * g.h * g.w;
-  const [X, GY, COLS, GT, C, BLOCKS, DESC, end] = regions(dataBase(p.threads), image, g.n * O * L, groups * mk * ld, g.n * L * no, groups * mk * no, blockFloats(groups), descFloats(groups));
+  const n1 = slots(p, mk * ld);
+  const [X, GY, COLS, GT, C, BLOCKS, DESC, end] = regions(dataBase(p.threads), image, g.n * O * L, n1 * mk * ld, g.n * L * no, groups * mk * no, blockFloats(groups), descFloats(groups));
   if (!ensureBytes(p.rt, end!)) return false;
-  const { mem } = memoryViews(p.rt);
+  const { mem, words } = memoryViews(p.rt);
   mem.set(x.subarray(0, image), X! / 4);
   mem.set(gy.subarray(0, g.n * O * L), GY! / 4);
   // g^T [n*L, O] (rows of `no` floats): image b's [O, L] block transposed into rows b*L ..
   p.rt.exports.transpose(GY!, GT!, g.n, O, L, no);
-  const ok = runGroups(p, BLOCKS!, DESC!, (i, words, block) => {
+  const ok = runGroups(p, n1, BLOCKS!, DESC!, (i, slot) => {
     const b0 = p.starts[i]!, n = Math.min(p.G, g.n - b0);
-    const cols = COLS! + i * mk * ld * 4;
+    const cols = COLS! + slot * mk * ld * 4;
     const job: GemmJob = { A: cols, B: GT! + b0 * L * no * 4, C: C! + i * mk * no * 4, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: n * L, n: O, lda: ld * 4, aks: 4, ldb: no * 4, ldc: no * 4 };
     return [
-      [block(0), writePlanes(words, block(0) / 4, KIND.IM2COL, X! + b0 * planes * 4, cols, ld, { ...g, n })],
-      [block(1), writeGemm(words, block(1) / 4, 1, job)],
+      (at) => writePlanes(words, at, KIND.IM2COL, X! + b0 * planes * 4, cols, ld, { ...g, n }),
+      (at, threads) => writeGemm(words, at, threads, job),
     ];
   });
   if (!ok) return false;
