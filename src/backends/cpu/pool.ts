@@ -5,12 +5,14 @@
 // padding), and a window whose values are all -inf reports its first in-image position.
 import type { NumArray } from "../../dtype.ts";
 import type { Im2colGeometry } from "../backend.ts";
+import { wasmMaxPool2x2 } from "../wasm/maxPoolPlanes.ts";
 
 /**
  * x: n planes [n, h, w] (contiguous; g.c must be 1), values/indices: [n, oh*ow].
  * Every window holds at least one in-image position (the pooling ops check padding <= k/2).
  */
 export function maxPool2d(x: NumArray, g: Im2colGeometry, values: NumArray, indices: Int32Array): void {
+  if (wasmMaxPool2x2(x, g, values, indices)) return;
   const { n, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
   if (kh === 2 && kw === 2 && dh === 1 && dw === 1 && ph === 0 && pw === 0 && (oh - 1) * sh + 2 <= h && (ow - 1) * sw + 2 <= w) {
     maxPool2x2(x, g, values, indices);

@@ -130,10 +130,13 @@ export class FuncBuilder {
   i32x4Splat(): this { return this.simd(0x11); }
   f32x4Splat(): this { return this.simd(0x13); }
   f32x4ExtractLane(lane: number): this { return this.simd(0x1f, lane); }
+  /** i8x16.shuffle(a, b): byte i of the result is byte lanes[i] of a:b (0-15 a, 16-31 b). */
+  i8x16Shuffle(lanes: readonly number[]): this { return this.simd(0x0d, ...lanes); }
   f32x4Ne(): this { return this.simd(0x42); }
   f32x4Lt(): this { return this.simd(0x43); }
   f32x4Gt(): this { return this.simd(0x44); }
   f32x4Le(): this { return this.simd(0x45); }
+  v128And(): this { return this.simd(0x4e); }
   v128Or(): this { return this.simd(0x50); }
   /** v128.bitselect(a, b, mask): a where mask bits are 1, b elsewhere. */
   v128Bitselect(): this { return this.simd(0x52); }
