@@ -131,6 +131,7 @@ function backwardPass(roots: readonly Tensor[], rootGrads: readonly Tensor[], op
   }
   while (stack.length) {
     const n = stack.pop()!;
+    // every node the pass can reach is visited here once, so this is the one place to look
     if (n.userCode || n.hooks?.length) safeToRelease = false;
     for (const e of n.next) {
       if (e instanceof Node) {
@@ -232,7 +233,6 @@ function releaseBranch(start: Node, deps: Map<Node, number>, grads: Map<Node, Te
   const stack = [start];
   while (stack.length) {
     const n = stack.pop()!;
-    if (n.userCode || n.hooks?.length) safeToRelease = false;
     for (const e of n.next) {
       if (e instanceof Node) {
         const d = deps.get(e)! - 1;
