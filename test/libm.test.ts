@@ -7,6 +7,7 @@ import * as libm from "../src/random/libm.ts";
 import { fma } from "../src/random/libm/fma64.ts";
 import { log } from "../src/random/libm/log.ts";
 import { cos, sin } from "../src/random/libm/sincos.ts";
+import { xorshift32 } from "./xorshift.ts";
 
 const fx = JSON.parse(readFileSync(new URL("./fixtures/libm.json", import.meta.url), "utf8")) as Record<
   "log" | "sin" | "cos",
@@ -109,14 +110,8 @@ function exactFma(a: number, b: number, c: number): number {
 }
 
 describe("fma (libm/fma64.ts)", () => {
-  // Deterministic xorshift so a failure reproduces.
-  let state = 0x2545f491;
-  const rnd = (): number => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
+  const next = xorshift32(0x2545f491);
+  const rnd = (): number => next() / 2 ** 32;
   const check = (a: number, b: number, c: number): void => {
     const want = exactFma(a, b, c);
     const got = fma(a, b, c);

@@ -13,16 +13,7 @@ import { setNumThreads, setWasmThresholds, wasmReady } from "../src/backends/was
 import { wasmConvForward, wasmConvInputGrad, wasmConvWeightGrad } from "../src/backends/wasm/conv.ts";
 import { lastJobChunks } from "../src/backends/wasm/pool.ts";
 import { windowCount } from "../src/ops/conv.ts";
-
-function randomArray(n: number, seed: number): Float32Array {
-  let s = seed | 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
-    out[i] = (s >>> 0) / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { uniformArray as randomArray } from "./xorshift.ts";
 
 type Geo = [n: number, c: number, h: number, w: number, kh: number, kw: number, s: [number, number], p: [number, number], d: [number, number]];
 const GEOMETRIES: Geo[] = [

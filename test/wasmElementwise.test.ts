@@ -12,20 +12,12 @@ import type { BinaryOp, StridedView, UnaryOp } from "../src/backends/backend.ts"
 import { setWasmThresholds, wasmReady } from "../src/backends/wasm/index.ts";
 import { WASM_BINARY_OPS, WASM_UNARY_OPS } from "../src/backends/wasm/elementwise.ts";
 import { wasmBinary, wasmUnary } from "../src/backends/wasm/elementwiseRows.ts";
+import { mixedArray } from "./xorshift.ts";
 
 const SPECIAL = [NaN, 0, -0, Infinity, -Infinity, 1e-45, -3e-39, 1, -1, 2.5, -2.5];
 
-function values(n: number, seed: number): Float32Array {
-  let s = seed | 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
-    const u = (s >>> 0) / 2 ** 32;
-    // one in eight a special value; a coarse grid makes equal pairs (ties) common
-    out[i] = u < 0.125 ? SPECIAL[(s >>> 8) % SPECIAL.length]! : Math.round((u - 0.5) * 16) / 4;
-  }
-  return out;
-}
+/** One in eight a special value; a coarse grid makes equal pairs (ties) common. */
+const values = (n: number, seed: number) => mixedArray(n, seed, SPECIAL, 0.125, (u) => Math.round((u - 0.5) * 16) / 4);
 
 const view = (data: Float32Array, shape: number[], strides: number[], offset = 0): StridedView => ({ data, shape, strides, offset });
 

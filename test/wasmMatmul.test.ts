@@ -12,6 +12,7 @@ import { matmul as tsMatmul } from "../src/backends/cpu/matmul.ts";
 import { getNumThreads, setNumThreads, setWasmThresholds, wasmMatmul, wasmReady, wasmRuntime } from "../src/backends/wasm/index.ts";
 import { lastJobChunks, workerCount } from "../src/backends/wasm/pool.ts";
 import { RuntimeError } from "../src/errors.ts";
+import { uniformArray as randomArray } from "./xorshift.ts";
 
 interface FixtureCase {
   name: string; batch: number; m: number; k: number; n: number;
@@ -19,17 +20,6 @@ interface FixtureCase {
   aStorage: number[]; bStorage: number[]; out: number[];
 }
 const fixtures = JSON.parse(readFileSync(new URL("./fixtures/wasm_matmul.json", import.meta.url), "utf8")) as { cases: FixtureCase[] };
-
-/** Deterministic uniform [-1, 1) values (xorshift32). */
-function randomArray(n: number, seed: number): Float32Array {
-  let s = seed | 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
-    out[i] = (s >>> 0) / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** View of [batch, rows, cols] over storage; transposed: storage holds [batch, cols, rows]. */
 function operand(data: Float32Array, batch: number, rows: number, cols: number, transposed: boolean, broadcast = false, offset = 0): StridedView {

@@ -8,19 +8,12 @@ import { maxPool2d } from "../src/backends/cpu/pool.ts";
 import type { Im2colGeometry } from "../src/backends/backend.ts";
 import { setWasmThresholds, wasmReady } from "../src/backends/wasm/index.ts";
 import { wasmMaxPool2x2 } from "../src/backends/wasm/maxPoolPlanes.ts";
+import { mixedArray } from "./xorshift.ts";
 
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1, 1, 1];
 
-function planes(count: number, seed: number): Float32Array {
-  let s = seed | 1;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
-    const u = (s >>> 0) / 2 ** 32;
-    out[i] = u < 0.2 ? SPECIAL[(s >>> 8) % SPECIAL.length]! : Math.round(u * 6) - 3; // small integers: many ties
-  }
-  return out;
-}
+/** One in five a special value, else small integers: many ties. */
+const planes = (count: number, seed: number) => mixedArray(count, seed, SPECIAL, 0.2, (u) => Math.round(u * 6) - 3);
 
 const geometry = (n: number, h: number, w: number, k = 2, s = 2): Im2colGeometry =>
   ({ n, c: 1, h, w, kh: k, kw: k, sh: s, sw: s, ph: 0, pw: 0, dh: 1, dw: 1, oh: Math.floor((h - k) / s) + 1, ow: Math.floor((w - k) / s) + 1 });

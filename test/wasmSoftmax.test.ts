@@ -8,16 +8,7 @@ import { test } from "node:test";
 import * as torch from "../src/index.ts";
 import { setNumThreads, setWasmThresholds, wasmReady } from "../src/backends/wasm/index.ts";
 import { wasmSoftmax } from "../src/backends/wasm/softmaxRows.ts";
-
-function randomArray(n: number, seed: number, scale: number): Float32Array {
-  let s = seed | 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
-    out[i] = ((s >>> 0) / 2 ** 31 - 1) * scale;
-  }
-  return out;
-}
+import { uniformArray as randomArray } from "./xorshift.ts";
 
 /**
  * Softmax in float64, and per element the tolerance of a float32 computation: x - max is
