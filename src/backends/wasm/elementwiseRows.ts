@@ -9,7 +9,7 @@ import type { NumArray } from "../../dtype.ts";
 import type { BinaryOp, StridedView, UnaryOp } from "../backend.ts";
 import { coalesce } from "../cpu/strided.ts";
 import { WASM_BINARY_OPS, WASM_UNARY_OPS, type WasmBinaryOp, type WasmUnaryOp } from "./elementwise.ts";
-import { minElementwise, roundUp } from "./matmul.ts";
+import { minElementwise, roundUp } from "./thresholds.ts";
 import { dataBase, memoryViews } from "./pool.ts";
 import { ensureBytes, getRuntime } from "./runtime.ts";
 

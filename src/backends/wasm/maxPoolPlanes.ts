@@ -4,7 +4,7 @@
 // false) for other geometries and dtypes, small inputs, and where WebAssembly SIMD is missing.
 import type { NumArray } from "../../dtype.ts";
 import type { Im2colGeometry } from "../backend.ts";
-import { minElementwise } from "./matmul.ts";
+import { minElementwise } from "./thresholds.ts";
 import { dataBase, memoryViews } from "./pool.ts";
 import { ensureBytes, getRuntime } from "./runtime.ts";
 

@@ -3,7 +3,7 @@
 // It declines (returns false, so the TypeScript kernel runs) for other dtypes, rows whose
 // length is not a multiple of four, small inputs, and where WebAssembly SIMD is unavailable.
 import type { NumArray } from "../../dtype.ts";
-import { minSoftmaxElements } from "./matmul.ts";
+import { minSoftmaxElements } from "./thresholds.ts";
 import { dataBase, memoryViews, runJob } from "./pool.ts";
 import { ensureBytes, getRuntime } from "./runtime.ts";
 import { KIND, KIND_WORD } from "./sgemm.ts";
