@@ -53,9 +53,11 @@ const scalarF32 = new Float32Array(1);
 
 /** out = op(a, b), a and b already broadcast to out's shape; false when declined. */
 export function wasmBinary(op: BinaryOp, a: StridedView, b: StridedView, out: NumArray): boolean {
-  const code = binaryCode.get(op);
+  // the size test first: it is all that small ops (the per-op overhead path) pay here
   const n = out.length;
-  if (code === undefined || n === 0 || n < minElementwise || !(out instanceof Float32Array)) return false;
+  if (n === 0 || n < minElementwise || !(out instanceof Float32Array)) return false;
+  const code = binaryCode.get(op);
+  if (code === undefined) return false;
   const { shape, strides } = coalesce(a.shape, [a.strides, b.strides]);
   if (shape.length > 2) return false;
   const two = shape.length === 2;
@@ -87,9 +89,10 @@ export function wasmBinary(op: BinaryOp, a: StridedView, b: StridedView, out: Nu
 
 /** out = op(x) for x contiguous; false when declined. */
 export function wasmUnary(op: UnaryOp, x: StridedView, xStep: number, out: NumArray): boolean {
-  const code = unaryCode.get(op);
   const n = out.length;
-  if (code === undefined || xStep !== 1 || n === 0 || n < minElementwise || !(out instanceof Float32Array) || !(x.data instanceof Float32Array)) return false;
+  if (n === 0 || n < minElementwise || xStep !== 1 || !(out instanceof Float32Array) || !(x.data instanceof Float32Array)) return false;
+  const code = unaryCode.get(op);
+  if (code === undefined) return false;
   const rt = getRuntime();
   if (!rt) return false;
   const bytes = roundUp(n, 4) * 4;
