@@ -95,4 +95,6 @@ export interface NnKernels {
   erf(x: NumArray, out: NumArray): void;
   /** Max pooling of contiguous [n*c, h, w] planes: each window's max and its flat h*w index (PyTorch's tie and NaN rules). */
   maxPool2d(x: NumArray, g: Im2colGeometry, values: NumArray, indices: Int32Array): void;
+  /** Its gradient: out [n*c, h*w] (zeros on entry) += gy [n*c, oh*ow] scattered through the indices (contiguous). */
+  maxPool2dBackward(gy: NumArray, indices: Int32Array, g: Im2colGeometry, out: NumArray): void;
 }

@@ -1,13 +1,12 @@
 // Max pooling as a primitive: one kernel pass gives the values and the argmax indices, and
-// the gradient is scattered back through those indices (scatterAdd, whose own vjp is a
-// gather, so higher-order gradients work). This replaces im2col(-inf padding) + max(dim) +
+// the gradient is scattered back through those indices (maxPool2dBackward, a scatter-add
+// into zeros whose own vjp is a gather, so higher-order gradients work). This replaces im2col(-inf padding) + max(dim) +
 // index conversion + col2im, which made four passes over the data and three temporaries.
 import type { Im2colGeometry } from "../backends/backend.ts";
 import { record } from "../autograd/node.ts";
 import type { NumArray } from "../dtype.ts";
 import type { Tensor } from "../tensor.ts";
 import { backendOf, contiguousData, empty } from "./alloc.ts";
-import { scatterAddIntoZeros } from "./indexing.ts";
 
 
 /**
@@ -21,7 +20,14 @@ export function maxPool2dWithIndices(planes: Tensor, g: Im2colGeometry): { value
   backendOf().maxPool2d(contiguousData(planes), g, values._box.data as NumArray, indices._box.data as Int32Array);
   const { n, h, w } = g;
   record(values, "MaxPool2DWithIndicesBackward0", [planes], [indices], (grad, [idx]) => [
-    scatterAddIntoZeros([n, h * w], 1, idx, grad).view(n, 1, h, w),
+    maxPool2dBackward(grad, idx, g).view(n, 1, h, w),
   ]);
   return { values, indices };
+}
+
+/** grad [n, oh*ow] scattered through indices [n, oh*ow] into zeros [n, h*w]; its vjp gathers. */
+function maxPool2dBackward(grad: Tensor, indices: Tensor, g: Im2colGeometry): Tensor {
+  const out = empty([g.n, g.h * g.w], grad.dtype);
+  backendOf().maxPool2dBackward(contiguousData(grad), indices._box.data as Int32Array, g, out._box.data as NumArray);
+  return record(out, "MaxPool2DWithIndicesBackwardBackward0", [grad], [indices], (gg, [idx]) => [gg.gather(1, idx)]);
 }

@@ -38,7 +38,7 @@ test("maxPool2d float64 gradcheck and gradgradcheck (distinct values)", () => {
   const x = torch.randperm(2 * 2 * 7 * 6).to("float64").div(10).reshape(2, 2, 7, 6).requiresGrad_();
   const f = (t: torch.Tensor) => F.maxPool2d(t, [3, 2], { stride: [2, 1], padding: 1, dilation: [1, 2], ceilMode: true });
   assert.equal(torch.autograd.gradcheck(f, [x], { eps: 1e-6, atol: 1e-5, rtol: 1e-3 }), true);
-  // second order: the input gradient is linear in the upstream gradient u (a scatterAdd
+  // second order: the input gradient is linear in the upstream gradient u (a scatter-add
   // through the indices); its derivative in u is the gather, checked numerically here
   const u = torch.randn(f(x).shape, { dtype: "float64" });
   const gu = (uu: torch.Tensor) => torch.autograd.grad([f(x).mul(uu).sum()], [x], { createGraph: true })[0]!;

@@ -8,7 +8,7 @@ import { matmul } from "./matmul.ts";
 import { adamUpdate } from "./optim.ts";
 import { col2im, convForward, convInputGrad, convWeightGrad, im2col } from "./conv.ts";
 import { erfKernel } from "./special.ts";
-import { maxPool2d } from "./pool.ts";
+import { maxPool2d, maxPool2dBackward } from "./pool.ts";
 import { wasmSoftmax } from "../wasm/softmaxRows.ts";
 import { wasmBinary, wasmUnary } from "../wasm/elementwiseRows.ts";
 import { coalesce, forEachOffset, forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
@@ -321,6 +321,7 @@ export const cpu: Backend = {
   convWeightGrad,
   erf: erfKernel,
   maxPool2d,
+  maxPool2dBackward,
   gather(x, index, dim, out) {
     const size = x.shape[dim];
     const xd = x.data as NumArray;

@@ -5,7 +5,20 @@
 // padding), and a window whose values are all -inf reports its first in-image position.
 import type { NumArray } from "../../dtype.ts";
 import type { Im2colGeometry } from "../backend.ts";
-import { wasmMaxPool2x2 } from "../wasm/maxPoolPlanes.ts";
+import { wasmMaxPool2x2, wasmMaxPool2x2Backward } from "../wasm/maxPoolPlanes.ts";
+
+/**
+ * The gradient: each window's gradient added to the element its index names, windows in
+ * order (overlapping windows that share a winner sum into it), into out zeroed by the caller.
+ */
+export function maxPool2dBackward(gy: NumArray, indices: Int32Array, g: Im2colGeometry, out: NumArray): void {
+  if (wasmMaxPool2x2Backward(gy, indices, g, out)) return;
+  const plane = g.h * g.w, L = g.oh * g.ow;
+  for (let p = 0, o = 0; p < g.n; p++) {
+    const base = p * plane;
+    for (const end = o + L; o < end; o++) out[base + indices[o]!] += gy[o]!;
+  }
+}
 
 /**
  * x: n planes [n, h, w] (contiguous; g.c must be 1), values/indices: [n, oh*ow].

@@ -16,6 +16,7 @@ export interface SgemmExports {
   unary(op: number, x: number, o: number, bytes: number): void;
   transpose(src: number, dst: number, batch: number, R: number, C: number, ld: number): void;
   maxPool2x2(x: number, values: number, indices: number, planes: number, H: number, W: number, OH: number, OW: number, lanes: number): void;
+  maxPool2x2Backward(grad: number, indices: number, out: number, planes: number, H: number, W: number, OH: number, OW: number, lanes: number): void;
 }
 
 export interface Runtime {
