@@ -25,6 +25,8 @@ const GEOMETRIES: Geo[] = [
   [4, 6, 14, 14, 5, 5, [1, 1], [0, 0], [1, 1]],
   [2, 2, 6, 5, 3, 3, [1, 1], [0, 0], [1, 1]], // rows of three: no four-float copies
   [2, 2, 9, 9, 3, 3, [2, 1], [4, 1], [1, 1]], // padding taller than the kernel: whole rows of zeros
+  [2, 1, 12, 20, 3, 13, [1, 1], [1, 6], [1, 1]], // six zeros at a row's ends for the outer taps, at most four inside
+  [2, 3, 3, 5, 3, 3, [1, 1], [0, 0], [1, 1]], // output planes of three floats: reordered one float at a time
   // columns of several hundred KiB: the forward pass runs in groups of images (2 + 1, and 1 each)
   [3, 3, 40, 40, 3, 3, [1, 1], [1, 1], [1, 1]],
   [3, 2, 64, 64, 3, 3, [1, 1], [1, 1], [1, 1]],

@@ -4,7 +4,7 @@
 // buffer per group would pass PARALLEL_BYTES, the groups run in turn through one buffer, each
 // group's im2col and GEMM jobs split over the threads; otherwise each product is one SEQ job
 // (sgemm.ts) whose chunk is one group's im2col and GEMM on one thread, groups in parallel:
-//   forward      out[n, O, L]  = W[O, K] @ cols[K, n*L]           (copied out per (b, o) row)
+//   forward      out[n, O, L]  = W[O, K] @ cols[K, n*L]           (reordered to NCHW in wasm: copyRows)
 //   input grad   dx[n, c, h, w] = col2im(W^T[K, O] @ g[O, n*L])   (W^T read through strides;
 //                                                                  col2im writes the group's planes)
 //   weight grad  dW[O, K]      = sum over groups (cols[K, G*L] @ g^T[G*L, O])^T
@@ -136,7 +136,7 @@ export function wasmConvForward(x: NumArray, w: NumArray, bias: NumArray | null,
   if (!p) return false;
   const groups = p.starts.length, np = roundUp(p.G * L, NR), mp = roundUp(O, MR), planes = g.c * g.h * g.w;
   const n1 = slots(p, K * np);
-  const [X, WM, BIAS, COLS, C, BLOCKS, DESC, end] = regions(dataBase(p.threads), image, mp * K, mp, n1 * K * np, groups * mp * np, blockFloats(groups), descFloats(groups));
+  const [X, WM, BIAS, COLS, C, OUT, BLOCKS, DESC, end] = regions(dataBase(p.threads), image, mp * K, mp, n1 * K * np, groups * mp * np, g.n * O * L, blockFloats(groups), descFloats(groups));
   if (!ensureBytes(p.rt, end!)) return false;
   const { mem, words } = memoryViews(p.rt);
   mem.set(x.subarray(0, image), X! / 4);
@@ -153,16 +153,14 @@ export function wasmConvForward(x: NumArray, w: NumArray, bias: NumArray | null,
   });
   if (!ok) return false;
   // bias[o] added to row o of every group's C in place (the elementwise add, one float per
-  // row broadcast along it), then the rows copied out into NCHW
+  // row broadcast along it), then C [O, n*L] reordered into NCHW [n, O, L] and copied out
   p.starts.forEach((b0, i) => {
     const n = Math.min(p.G, g.n - b0);
     const c = C! + i * mp * np * 4;
     if (bias) p.rt.exports.binary(ADD, c, np * 4, 0, BIAS!, 4, 1, c, O, np * 4);
-    for (let o = 0; o < O; o++) {
-      const row = C! / 4 + (i * mp + o) * np;
-      for (let b = 0; b < n; b++) out.set(mem.subarray(row + b * L, row + (b + 1) * L), ((b0 + b) * O + o) * L);
-    }
+    p.rt.exports.copyRows(c, OUT! + b0 * O * L * 4, O, n, L, np * 4, L * 4, L * 4, O * L * 4);
   });
+  out.set(mem.subarray(OUT! / 4, OUT! / 4 + g.n * O * L));
   return true;
 }
 
@@ -175,17 +173,15 @@ export function wasmConvInputGrad(gy: NumArray, w: NumArray, g: Im2colGeometry, 
   // W^T is W as stored, read by the kernel with row step 4 bytes and k step K * 4 (its padding
   // rows K..mk read past W's rows, into the next region: they only feed padding rows of C).
   const n1 = slots(p, mk * np);
-  const [WT, GY, DC, DX, BLOCKS, DESC, end] = regions(dataBase(p.threads), O * K + mk, groups * O * np, n1 * mk * np, image, blockFloats(groups), descFloats(groups));
+  const [WT, GYIN, GY, DC, DX, BLOCKS, DESC, end] = regions(dataBase(p.threads), O * K + mk, g.n * O * L, groups * O * np, n1 * mk * np, image, blockFloats(groups), descFloats(groups));
   if (!ensureBytes(p.rt, end!)) return false;
   const { mem, words } = memoryViews(p.rt);
   mem.set(w.subarray(0, O * K), WT! / 4);
+  mem.set(gy.subarray(0, g.n * O * L), GYIN! / 4);
   // each group's g as [O, G*L]: row o holds its images' planes o side by side
   p.starts.forEach((b0, i) => {
     const n = Math.min(p.G, g.n - b0);
-    for (let o = 0; o < O; o++) {
-      const row = GY! / 4 + (i * O + o) * np;
-      for (let b = 0; b < n; b++) mem.set(gy.subarray(((b0 + b) * O + o) * L, ((b0 + b) * O + o + 1) * L), row + b * L);
-    }
+    p.rt.exports.copyRows(GYIN! + b0 * O * L * 4, GY! + i * O * np * 4, O, n, L, L * 4, O * L * 4, np * 4, L * 4);
   });
   const ok = runGroups(p, n1, BLOCKS!, DESC!, (i, slot) => {
     const b0 = p.starts[i]!, n = Math.min(p.G, g.n - b0);

@@ -158,6 +158,28 @@ export function emitIm2col(f: FuncBuilder): void {
       inputRow(f, p, oyLo, ki, t);
       firstInImage(f, p, plane, t, off, lo, sp);
       f.get(rowDst).get(oyLo).get(rowBytes).mul().add().set(dp);
+      // unit stride, at least four floats to copy and at most four zeros each side (every
+      // row of a convolution padded by up to four): per row, zero the first and last four
+      // floats, then copy [lo, hi) four at a time, the last four overlapping
+      f.get(unit).get(hi).get(lo).sub().i32(4).geS().and().get(lo).i32(4).leS().and().get(p.OW).get(hi).sub().i32(4).leS().and().if();
+      f.get(hi).get(lo).sub().i32(4).mul().i32(16).sub().set(n); // bytes before the last four floats
+      f.forLoop(oy, () => f.get(oyLo), () => f.get(oyHi), 1, () => {
+        f.get(dp).v128Zero().v128Store();
+        f.get(dp).get(rowBytes).add().i32(16).sub().v128Zero().v128Store();
+        f.get(sp).set(sq);
+        f.get(dp).get(lo).i32(4).mul().add().set(q);
+        f.get(q).get(n).add().set(j); // j: where the last four floats go
+        f.block().loop();
+        f.get(q).get(j).geU().brIf(1);
+        f.get(q).get(sq).v128Load().v128Store();
+        f.get(q).i32(16).add().set(q);
+        f.get(sq).i32(16).add().set(sq);
+        f.br(0).end().end();
+        f.get(j).get(sp).get(n).add().v128Load().v128Store();
+        f.get(dp).get(rowBytes).add().set(dp);
+        f.get(sp).get(srcStep).add().set(sp);
+      });
+      f.else();
       f.forLoop(oy, () => f.get(oyLo), () => f.get(oyHi), 1, () => {
         f.get(dp).set(q);
         f.get(lo).set(n);
@@ -171,6 +193,7 @@ export function emitIm2col(f: FuncBuilder): void {
         f.get(dp).get(rowBytes).add().set(dp);
         f.get(sp).get(srcStep).add().set(sp);
       });
+      f.end();
     });
   });
 }

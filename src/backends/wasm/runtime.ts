@@ -15,6 +15,7 @@ export interface SgemmExports {
   binary(op: number, a: number, aRow: number, aSplat: number, b: number, bRow: number, bSplat: number, o: number, rows: number, rowBytes: number): void;
   unary(op: number, x: number, o: number, bytes: number): void;
   transpose(src: number, dst: number, batch: number, R: number, C: number, ld: number): void;
+  copyRows(src: number, dst: number, A: number, B: number, len: number, srcA: number, srcB: number, dstA: number, dstB: number): void;
   maxPool2x2(x: number, values: number, indices: number, planes: number, H: number, W: number, OH: number, OW: number, lanes: number): void;
   maxPool2x2Backward(grad: number, indices: number, out: number, planes: number, H: number, W: number, OH: number, OW: number, lanes: number): void;
 }

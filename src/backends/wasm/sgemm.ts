@@ -1,7 +1,7 @@
 // The kernels' wasm module, written as code with the emitter: a register-blocked MR x NR
 // micro-kernel of f32x4 accumulators, a B-panel packer and the GEMM chunk driver (here),
 // im2col/col2im (im2col.ts) and softmax (softmax.ts), which run as jobs; and elementwise ops
-// (elementwise.ts), a batched transpose (transpose.ts) and 2x2 max pooling and its gradient (maxPool.ts),
+// (elementwise.ts), a batched transpose and row copies (transpose.ts) and 2x2 max pooling and its gradient (maxPool.ts),
 // called directly on the calling thread. Threads (src/backends/wasm/pool.ts) claim chunks of
 // a job one by one, and every thread runs the same `chunk` export over the same shared
 // memory; `chunk` reads the job's kind (KIND_WORD) and calls the right one. A GEMM chunk is a
@@ -22,7 +22,7 @@ import { I32, ModuleBuilder, V128, type FuncBuilder, type Local } from "./emitte
 import { emitCol2im, emitIm2col } from "./im2col.ts";
 import { emitSoftmax } from "./softmax.ts";
 import { emitBinary, emitUnary } from "./elementwise.ts";
-import { emitTranspose } from "./transpose.ts";
+import { emitCopyRows, emitTranspose } from "./transpose.ts";
 import { emitMaxPool2x2, emitMaxPool2x2Backward } from "./maxPool.ts";
 
 /** The tile shape the runtime uses (measured best, see docs/WASM.md). */
@@ -255,6 +255,7 @@ export function emitSgemm(o: SgemmOptions): Uint8Array {
   emitBinary(mod.func("binary", [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]).f);
   emitUnary(mod.func("unary", [I32, I32, I32, I32]).f);
   emitTranspose(mod.func("transpose", [I32, I32, I32, I32, I32, I32]).f);
+  emitCopyRows(mod.func("copyRows", new Array(9).fill(I32)).f);
   emitMaxPool2x2(mod.func("maxPool2x2", new Array(9).fill(I32)).f);
   emitMaxPool2x2Backward(mod.func("maxPool2x2Backward", new Array(9).fill(I32)).f);
   emitKernel(kernel.f, o);

@@ -2,6 +2,12 @@
 // (one after the other), dst[(b*C + c) * ld + r] = src[(b*R + r) * C + c] (byte addresses,
 // float32): block b becomes rows b*C .. b*C + C - 1 of a matrix with rows of ld floats.
 // The convolution's weight gradient uses it to lay out g^T [n*L, O] from g [n, O, L].
+//
+// copyRows(src, dst, A, B, len, srcA, srcB, dstA, dstB): for a < A, b < B, the `len` floats
+// at src + a*srcA + b*srcB go to dst + a*dstA + b*dstB (byte addresses and strides): the
+// convolution's [O, n*L] <-> [n, O, L] reorderings, one call instead of a copy per row.
+// Rows of four floats or more move four at a time, the last four overlapping the ones before
+// (every store stays inside its row, so rows may abut); shorter rows one float at a time.
 import { I32, type FuncBuilder } from "./emitter.ts";
 
 export function emitTranspose(f: FuncBuilder): void {
@@ -19,6 +25,35 @@ export function emitTranspose(f: FuncBuilder): void {
         f.get(s).i32(4).add().set(s);
         f.get(d).get(rowBytes).add().set(d);
       });
+    });
+  });
+}
+
+export function emitCopyRows(f: FuncBuilder): void {
+  const [src, dst, A, B, len, srcA, srcB, dstA, dstB] = Array.from({ length: 9 }, (_, i) => f.param(i));
+  const [a, b, s, d, last, e, k] = Array.from({ length: 7 }, () => f.local(I32));
+  // last: the byte offset of a row's last four floats
+  f.get(len).i32(4).mul().i32(16).sub().set(last);
+  f.forLoop(a, () => f.i32(0), () => f.get(A), 1, () => {
+    f.forLoop(b, () => f.i32(0), () => f.get(B), 1, () => {
+      f.get(src).get(a).get(srcA).mul().add().get(b).get(srcB).mul().add().set(s);
+      f.get(dst).get(a).get(dstA).mul().add().get(b).get(dstB).mul().add().set(d);
+      f.get(len).i32(4).geS().if();
+      f.get(d).get(last).add().set(e);
+      f.get(e).get(s).get(last).add().v128Load().v128Store();
+      f.block().loop();
+      f.get(d).get(e).geU().brIf(1);
+      f.get(d).get(s).v128Load().v128Store();
+      f.get(d).i32(16).add().set(d);
+      f.get(s).i32(16).add().set(s);
+      f.br(0).end().end();
+      f.else();
+      f.forLoop(k, () => f.i32(0), () => f.get(len), 1, () => {
+        f.get(d).get(s).f32Load().f32Store();
+        f.get(d).i32(4).add().set(d);
+        f.get(s).i32(4).add().set(s);
+      });
+      f.end();
     });
   });
 }
