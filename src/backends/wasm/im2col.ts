@@ -198,44 +198,58 @@ export function emitIm2col(f: FuncBuilder): void {
   });
 }
 
-/** col2im(ctl, c): image plane c = b * C + ci, zeroed, then every column summed into it. */
+/**
+ * col2im(ctl, c): image plane c = b * C + ci, zeroed, then every column summed into it: per
+ * kernel tap, the output rows whose input row is inside the image, each row's in-image
+ * segment added four at a time (unit stride) and the rest one at a time, the pointers
+ * advancing by a row.
+ */
 export function emitCol2im(f: FuncBuilder): void {
   const [ctl, c] = [f.param(0), f.param(1)];
   const p = loadParams(f, ctl);
   const L = () => f.local(I32);
-  const [b, ci, ki, kj, oy, ox, iy, off, lo, hi, t, rowSrc, plane, q, sp, n, qstep] = Array.from({ length: 17 }, L);
+  const [b, ci, ki, kj, oy, off, lo, hi, t, rowSrc, plane, q, sp, n, qstep, oyLo, oyHi, q0, sp0, e, vecBytes, tail, k, srcStep, colStep] = Array.from({ length: 25 }, L);
   planeOf(f, p, c, p.DST, b, ci, plane);
   f.get(plane).set(q);
   f.get(p.H).get(p.W).mul().set(n);
   zeroFill(f, q, n);
   f.get(p.SW).i32(4).mul().set(qstep);
+  f.get(p.SH).get(p.W).mul().i32(4).mul().set(srcStep);
+  f.get(p.OW).i32(4).mul().set(colStep);
   f.forLoop(ki, () => f.i32(0), () => f.get(p.KH), 1, () => {
+    // output rows [oyLo, oyHi) read input rows inside the image (as in im2col)
+    f.get(p.PH).get(ki).get(p.DH).mul().sub().set(t);
+    min(f, () => f.get(p.OH), () => ceilPos(f, t, p.SH));
+    f.set(oyLo);
+    f.get(p.H).get(p.PH).add().get(ki).get(p.DH).mul().sub().set(t);
+    max(f, () => f.get(oyLo), () => min(f, () => f.get(p.OH), () => ceilPos(f, t, p.SH)));
+    f.set(oyHi);
     f.forLoop(kj, () => f.i32(0), () => f.get(p.KW), 1, () => {
       validRange(f, p, kj, off, lo, hi, t);
       columnRow(f, p, p.SRC, ci, ki, kj, b, rowSrc);
-      f.forLoop(oy, () => f.i32(0), () => f.get(p.OH), 1, () => {
-        inputRow(f, p, oy, ki, iy);
-        f.get(iy).get(p.H).ltU().if();
-        firstInImage(f, p, plane, iy, off, lo, q);
-        f.get(rowSrc).get(oy).get(p.OW).mul().get(lo).add().i32(4).mul().add().set(sp);
-        f.get(lo).set(ox);
-        f.get(p.SW).i32(1).eq().if();
+      // unit stride: the segment's whole fours as vectors, its last (hi - lo) % 4 one at a time
+      f.get(hi).get(lo).sub().i32(-4).and().i32(4).mul().i32(0).get(p.SW).i32(1).eq().select().set(vecBytes);
+      f.get(hi).get(lo).sub().get(vecBytes).i32(4).divU().sub().set(tail);
+      inputRow(f, p, oyLo, ki, t);
+      firstInImage(f, p, plane, t, off, lo, q0);
+      f.get(rowSrc).get(oyLo).get(p.OW).mul().get(lo).add().i32(4).mul().add().set(sp0);
+      f.forLoop(oy, () => f.get(oyLo), () => f.get(oyHi), 1, () => {
+        f.get(q0).set(q);
+        f.get(sp0).set(sp);
+        f.get(q).get(vecBytes).add().set(e);
         f.block().loop();
-        f.get(ox).i32(4).add().get(hi).gtS().brIf(1);
+        f.get(q).get(e).geU().brIf(1);
         f.get(q).get(q).v128Load().get(sp).v128Load().f32x4Add().v128Store();
         f.get(q).i32(16).add().set(q);
         f.get(sp).i32(16).add().set(sp);
-        f.get(ox).i32(4).add().set(ox);
         f.br(0).end().end();
-        f.end();
-        f.block().loop();
-        f.get(ox).get(hi).geS().brIf(1);
-        f.get(q).get(q).f32Load().get(sp).f32Load().f32Add().f32Store();
-        f.get(q).get(qstep).add().set(q);
-        f.get(sp).i32(4).add().set(sp);
-        f.get(ox).i32(1).add().set(ox);
-        f.br(0).end().end();
-        f.end();
+        f.forLoop(k, () => f.i32(0), () => f.get(tail), 1, () => {
+          f.get(q).get(q).f32Load().get(sp).f32Load().f32Add().f32Store();
+          f.get(q).get(qstep).add().set(q);
+          f.get(sp).i32(4).add().set(sp);
+        });
+        f.get(q0).get(srcStep).add().set(q0);
+        f.get(sp0).get(colStep).add().set(sp0);
       });
     });
   });
