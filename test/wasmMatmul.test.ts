@@ -99,6 +99,15 @@ for (const threads of [1, 2]) {
         tsMatmul(a, b, ref, batch, m, k, n);
         assertClose(got, ref, a, b, batch, m, k, n, `[${batch}, ${m}, ${k}] @ [${k}, ${n}] transA=${ta} transB=${tb} broadcastB=${bcastB}`);
       }
+      // a transposed B whose columns are not dense (a slice: each column k + 1 floats apart)
+      // is gathered, not packed from its storage
+      const a = operand(randomArray(2 * m * k, seed++), 2, m, k, false, false);
+      const b: StridedView = { data: randomArray(2 * n * (k + 1), seed++), shape: [2, k, n], strides: [n * (k + 1), 1, k + 1], offset: 0 };
+      const got = new Float32Array(2 * m * n).fill(NaN);
+      const ref = new Float64Array(2 * m * n);
+      assert.equal(wasmMatmul(a, b, got, 2, m, k, n), true);
+      tsMatmul(a, b, ref, 2, m, k, n);
+      assertClose(got, ref, a, b, 2, m, k, n, `[2, ${m}, ${k}] @ sliced transposed [${k}, ${n}]`);
     }
   });
 }

@@ -78,6 +78,8 @@ export interface GemmJob {
   aBatch: number; bBatch: number; cBatch: number;
   batch: number; m: number; k: number; n: number;
   lda: number; aks: number; ldb: number; ldc: number;
+  /** B's byte step between columns: 4 (row-major, the default) or a transposed B's row bytes (then ldb = 4 and B is always packed). */
+  bjs?: number;
   /** C += A @ B instead of C = A @ B. */
   accumulate?: boolean;
 }
@@ -124,7 +126,9 @@ export function writeGemm(prm: Int32Array, at: number, threads: number, j: GemmJ
   prm[at + P.KC] = KC; prm[at + P.MC] = MC;
   // A packed panel is reused by every MR-row tile of the chunk; with two tiles or fewer (the
   // small-M products of convolutions) reading B in place costs less than copying it.
-  prm[at + P.PACK_B] = Math.min(rowsPerGroup, mp) > 2 * MR ? 1 : 0;
+  const bjs = j.bjs ?? 4;
+  prm[at + P.BJS] = bjs;
+  prm[at + P.PACK_B] = Math.min(rowsPerGroup, mp) > 2 * MR || bjs !== 4 ? 1 : 0;
   prm[at + P.ACCUMULATE] = j.accumulate ? 1 : 0;
   prm[at + KIND_WORD] = KIND.GEMM;
   return total;
@@ -154,12 +158,17 @@ export function wasmMatmul(a: StridedView, b: StridedView, out: NumArray, batch:
   // A column-major A (a transposed operand: every weight gradient x^T @ g) is copied as it is
   // stored, [k][mp], and the kernel walks it with row step 4 bytes and k step mp * 4.
   const aT = ars === 1 && acs !== 1;
+  // Likewise a transposed B stored densely ([n, k] per batch: x @ w^T) is copied as it is
+  // stored and packed straight from there (the packing does the transpose).
+  const bT = brs === 1 && bcs === k && k > 1;
   const aBytes = mp * k * 4;
-  const bBytes = k * np * 4;
+  const bBytes = bT ? n * k * 4 : k * np * 4;
   const cBytes = mp * np * 4;
   const A = base;
   const B = A + aBatches * aBytes;
-  const C = B + bBatches * bBytes;
+  // a transposed B's last panel reads np - n source rows past its end (they feed padding
+  // columns only): room for them before C
+  const C = B + bBatches * bBytes + (bT ? (np - n) * k * 4 : 0);
   const end = C + batch * cBytes;
   if (!ensureBytes(rt, end)) return false;
 
@@ -169,9 +178,12 @@ export function wasmMatmul(a: StridedView, b: StridedView, out: NumArray, batch:
     if (aT) copyIn(a.data, a.offset + t * abs, acs, ars, k, m, mem, dst, mp);
     else copyIn(a.data, a.offset + t * abs, ars, acs, m, k, mem, dst, k);
   }
-  for (let t = 0; t < bBatches; t++) copyIn(b.data, b.offset + t * bbs, brs, bcs, k, n, mem, (B + t * bBytes) / 4, np);
+  for (let t = 0; t < bBatches; t++) {
+    if (bT) mem.set(b.data.subarray(b.offset + t * bbs, b.offset + t * bbs + n * k), (B + t * bBytes) / 4);
+    else copyIn(b.data, b.offset + t * bbs, brs, bcs, k, n, mem, (B + t * bBytes) / 4, np);
+  }
   const ok = runGemm(rt, threads, {
-    A, B, C, batch, m, k, n, lda: aT ? 4 : k * 4, aks: aT ? mp * 4 : 4, ldb: np * 4, ldc: np * 4,
+    A, B, C, batch, m, k, n, lda: aT ? 4 : k * 4, aks: aT ? mp * 4 : 4, ldb: bT ? 4 : np * 4, bjs: bT ? k * 4 : 4, ldc: np * 4,
     aBatch: aBatches === 1 ? 0 : aBytes, bBatch: bBatches === 1 ? 0 : bBytes, cBatch: cBytes,
   });
   if (!ok) return false;

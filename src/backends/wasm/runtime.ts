@@ -11,7 +11,7 @@ export const MAX_PAGES = 32768;
 export interface SgemmExports {
   chunk(ctl: number, c: number, scratch: number): void;
   kernel(a: number, lda: number, aks: number, bp: number, bks: number, c: number, ldc: number, kc: number, rows: number, accumulate: number): void;
-  packB(src: number, ldb: number, dst: number, kc: number, panels: number): void;
+  packB(src: number, ldb: number, bjs: number, dst: number, kc: number, panels: number): void;
   binary(op: number, a: number, aRow: number, aSplat: number, b: number, bRow: number, bSplat: number, o: number, rows: number, rowBytes: number): void;
   unary(op: number, x: number, o: number, bytes: number): void;
   transpose(src: number, dst: number, batch: number, R: number, C: number, ld: number): void;

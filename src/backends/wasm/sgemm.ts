@@ -11,8 +11,10 @@
 //   A: [batch][mp][k]   element (i, p) at i*lda + p*aks bytes: row-major (lda = k*4, aks = 4)
 //                       or a transposed source as it is stored (lda = 4, aks = its row bytes)
 //                       (mp = m rounded up to MR)
-//   B: [batch][k][np]   row-major, ldb >= np * 4 bytes (np = n rounded up to NR); packed,
-//                       or read in place when PACK_B = 0
+//   B: [batch][k][np]   element (p, j) at p*ldb + j*bjs bytes: row-major (ldb >= np * 4,
+//                       bjs = 4; np = n rounded up to NR), packed or read in place when
+//                       PACK_B = 0; or a transposed source as it is stored (ldb = 4, bjs =
+//                       its row bytes), always packed (the packing is the transpose)
 //   C: [batch][mp][np]  row-major, ldc >= np * 4 bytes; overwritten, or added to (ACCUMULATE)
 //   scratch per thread: one packed KC x (NC) block of B, as NR-wide panels of KC rows.
 // Padding rows of A and padding columns of B only feed padding rows/columns of C, which are
@@ -29,11 +31,11 @@ import { emitMaxPool2x2, emitMaxPool2x2Backward } from "./maxPool.ts";
 export const MR = 4;
 export const NR = 8;
 
-/** Word indices of a GEMM job's parameters in the control block (Int32Array at ctl; words 0..20). */
+/** Word indices of a GEMM job's parameters in the control block (Int32Array at ctl; words 0..21). */
 export const P = {
   A: 0, B: 1, C: 2, M: 3, PANELS: 4, K: 5, LDA: 6, LDB: 7, LDC: 8,
   A_BATCH: 9, B_BATCH: 10, C_BATCH: 11, ROW_GROUPS: 12, COL_BLOCKS: 13,
-  ROWS_PER_GROUP: 14, PANELS_PER_BLOCK: 15, KC: 16, MC: 17, AKS: 18, PACK_B: 19, ACCUMULATE: 20,
+  ROWS_PER_GROUP: 14, PANELS_PER_BLOCK: 15, KC: 16, MC: 17, AKS: 18, PACK_B: 19, ACCUMULATE: 20, BJS: 21,
 } as const;
 /** Control-block word naming the kind of the job (every job kind shares the `chunk` export). */
 export const KIND_WORD = 31;
@@ -149,12 +151,17 @@ function emitKernel(f: FuncBuilder, o: SgemmOptions): void {
   });
 }
 
-/** packB(src, ldb, dst, kc, panels): panel q, row p -> dst[(q*kc + p)*NR ..] = src[p*ldb + q*NR*4 ..]. */
+/**
+ * packB(src, ldb, bjs, dst, kc, panels): panel q, row p -> dst[(q*kc + p)*NR + j] = the float
+ * at src + p*ldb + (q*NR + j)*bjs: vector copies for a row-major B (bjs = 4), one float at a
+ * time for a transposed one (each panel then reads NR source rows side by side).
+ */
 function emitPackB(f: FuncBuilder, NR: number): void {
-  const [src, ldb, dst, kc, panels] = [0, 1, 2, 3, 4].map((i) => f.param(i));
+  const [src, ldb, bjs, dst, kc, panels] = [0, 1, 2, 3, 4, 5].map((i) => f.param(i));
   const q = f.local(I32);
   const p = f.local(I32);
   const sp = f.local(I32);
+  f.get(bjs).i32(4).eq().if();
   f.forLoop(q, () => f.i32(0), () => f.get(panels), 1, () => {
     f.get(src).get(q).i32(NR * 4).mul().add().set(sp);
     f.forLoop(p, () => f.i32(0), () => f.get(kc), 1, () => {
@@ -163,6 +170,20 @@ function emitPackB(f: FuncBuilder, NR: number): void {
       f.get(dst).i32(NR * 4).add().set(dst);
     });
   });
+  f.else();
+  f.forLoop(q, () => f.i32(0), () => f.get(panels), 1, () => {
+    f.get(src).get(q).i32(NR).mul().get(bjs).mul().add().set(sp);
+    f.forLoop(p, () => f.i32(0), () => f.get(kc), 1, () => {
+      for (let j = 0; j < NR; j++) {
+        f.get(dst).get(sp);
+        if (j > 0) f.get(bjs).i32(j).mul().add();
+        f.f32Load().f32Store(j * 4);
+      }
+      f.get(sp).get(ldb).add().set(sp);
+      f.get(dst).i32(NR * 4).add().set(dst);
+    });
+  });
+  f.end();
 }
 
 /**
@@ -191,15 +212,15 @@ function emitGemmChunk(f: FuncBuilder, kernelIndex: number, packIndex: number, N
   min(() => prm(P.PANELS_PER_BLOCK), () => { prm(P.PANELS); f.get(q0).sub(); }); f.set(nq);
   // operand bases for batch t
   prm(P.A); f.get(t); prm(P.A_BATCH); f.mul().add().set(A);
-  prm(P.B); f.get(t); prm(P.B_BATCH); f.mul().add().get(q0).i32(NR * 4).mul().add().set(B);
+  prm(P.B); f.get(t); prm(P.B_BATCH); f.mul().add().get(q0).i32(NR); prm(P.BJS); f.mul().mul().add().set(B);
   prm(P.C); f.get(t); prm(P.C_BATCH); f.mul().add().get(q0).i32(NR * 4).mul().add().set(C);
 
   f.forLoop(pc, () => f.i32(0), () => prm(P.K), 0, () => {
     min(() => prm(P.KC), () => { prm(P.K); f.get(pc).sub(); }); f.set(kc);
-    // packB(B + pc*ldb, ldb, scratch, kc, nq), unless B is read in place (PACK_B = 0: each
-    // panel serves so few row tiles that packing it would cost more than it saves)
+    // packB(B + pc*ldb, ldb, bjs, scratch, kc, nq), unless B is read in place (PACK_B = 0:
+    // each panel serves so few row tiles that packing it would cost more than it saves)
     prm(P.PACK_B); f.if();
-    f.get(B).get(pc); prm(P.LDB); f.mul().add(); prm(P.LDB); f.get(scratch).get(kc).get(nq).call(packIndex);
+    f.get(B).get(pc); prm(P.LDB); f.mul().add(); prm(P.LDB); prm(P.BJS); f.get(scratch).get(kc).get(nq).call(packIndex);
     f.end();
     f.forLoop(ic, () => f.get(r0), () => f.get(r1), 0, () => {
       min(() => prm(P.MC), () => { f.get(r1).get(ic).sub(); }); f.set(rows);
@@ -245,7 +266,7 @@ function emitSeq(f: FuncBuilder, chunkIndex: number): void {
 export function emitSgemm(o: SgemmOptions): Uint8Array {
   const mod = new ModuleBuilder({ module: "env", field: "memory", initialPages: 1, maximumPages: o.maximumPages, shared: o.shared });
   const kernel = mod.func("kernel", [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]);
-  const pack = mod.func("packB", [I32, I32, I32, I32, I32]);
+  const pack = mod.func("packB", [I32, I32, I32, I32, I32, I32]);
   const gemm = mod.func("gemm", [I32, I32, I32]);
   const im2col = mod.func("im2col", [I32, I32]);
   const col2im = mod.func("col2im", [I32, I32]);
