@@ -11,6 +11,7 @@ import type { StridedView } from "../src/backends/backend.ts";
 import { matmul as tsMatmul } from "../src/backends/cpu/matmul.ts";
 import { getNumThreads, setNumThreads, setWasmThresholds, wasmMatmul, wasmReady, wasmRuntime } from "../src/backends/wasm/index.ts";
 import { lastJobChunks, workerCount } from "../src/backends/wasm/pool.ts";
+import { getLocalRuntime } from "../src/backends/wasm/runtime.ts";
 import { RuntimeError } from "../src/errors.ts";
 import { uniformArray as randomArray } from "./xorshift.ts";
 
@@ -152,6 +153,31 @@ test("a job below the per-thread threshold runs on the calling thread alone, eve
     assert.equal(chunks.total, batch);
     assert.equal(chunks.main, chunks.total, `repeat ${r}: the worker took ${chunks.total - chunks.main} of ${chunks.total} chunks`);
   }
+});
+
+test("work on one thread runs on the unshared memory, split work on the shared one", () => {
+  const threaded = wasmRuntime()!, local = getLocalRuntime()!;
+  assert.equal(threaded.memory.buffer instanceof SharedArrayBuffer, true, "Node shares the threaded runtime's memory");
+  assert.equal(local.memory.buffer instanceof SharedArrayBuffer, false, "the one-thread runtime's memory is not shared");
+  setWasmThresholds({ minWork: 0, minMatrixWork: 0, minWorkPerThread: 1 << 20 });
+  // [4, k] @ [k, 8] with B larger than either memory so far: whichever runs it must grow
+  const k = Math.ceil((Math.max(threaded.memory.buffer.byteLength, local.memory.buffer.byteLength) + (1 << 20)) / 32);
+  const a = operand(randomArray(4 * k, 31), 1, 4, k, false);
+  const b = operand(randomArray(k * 8, 32), 1, k, 8, false);
+  const ref = new Float64Array(32);
+  tsMatmul(a, b, ref, 1, 4, k, 8);
+  for (const threads of [1, 2]) {
+    setNumThreads(threads);
+    const sharedBefore = threaded.memory.buffer.byteLength, localBefore = local.memory.buffer.byteLength;
+    const got = new Float32Array(32);
+    assert.equal(wasmMatmul(a, b, got, 1, 4, k, 8), true);
+    assertClose(got, ref, a, b, 1, 4, k, 8, `${threads} thread(s)`);
+    const grew = (threads === 1 ? local : threaded).memory.buffer.byteLength;
+    assert.ok(grew >= 32 * k, `${threads} thread(s): the ${threads === 1 ? "unshared" : "shared"} memory grew to ${grew} bytes`);
+    const other = threads === 1 ? [threaded, sharedBefore] as const : [local, localBefore] as const;
+    assert.equal(other[0].memory.buffer.byteLength, other[1], `${threads} thread(s): the other memory is untouched`);
+  }
+  setWasmThresholds({ minWorkPerThread: 256 * 256 * 256 });
 });
 
 test("declines what it does not handle", () => {

@@ -19,7 +19,7 @@ import { dataBase, memoryViews, runJob, startThreads } from "./pool.ts";
 import { Q } from "./im2col.ts";
 import { writeGemm, type GemmJob } from "./matmul.ts";
 import { minWork, minWorkPerThread, roundUp } from "./thresholds.ts";
-import { ensureBytes, getRuntime, type Runtime } from "./runtime.ts";
+import { ensureBytes, getLocalRuntime, getRuntime, type Runtime } from "./runtime.ts";
 import { KIND, KIND_WORD, MR, NR, SEQ } from "./sgemm.ts";
 import { WASM_BINARY_OPS } from "./elementwise.ts";
 
@@ -73,8 +73,9 @@ function plan(work: number, columnFloatsPerImage: number, n: number, ...arrays: 
   for (let b0 = 0; b0 < n; b0 += G) starts.push(b0);
   // the GEMMs' threshold: in a LeNet step (W4, 7.5M and 15.4M multiply-adds per product)
   // two threads measured 12.5 against 10.4 ms per step with 2M per thread
-  const threads = starts.length > 1 && work >= 2 * minWorkPerThread ? Math.min(startThreads(rt), Math.floor(work / minWorkPerThread)) : 1;
-  return { rt, threads: Math.max(1, threads), G, starts };
+  const threads = Math.max(1, starts.length > 1 && work >= 2 * minWorkPerThread ? Math.min(startThreads(rt), Math.floor(work / minWorkPerThread)) : 1);
+  // one thread: the unshared runtime (plain memcpy in and out, runtime.ts)
+  return { rt: threads > 1 ? rt : getLocalRuntime()!, threads, G, starts };
 }
 
 /** Writes one sub-job's control block at word `at`, its chunks sized for `threads`; returns its chunk count. */
@@ -153,7 +154,7 @@ export function wasmConvForward(x: NumArray, w: NumArray, bias: NumArray | null,
   if (!p) return false;
   const groups = p.starts.length, np = roundUp(p.G * L, NR), mp = roundUp(O, MR), planes = g.c * g.h * g.w;
   const n1 = slots(p, K * np);
-  const [X, WM, BIAS, COLS, C, OUT, BLOCKS, DESC, end] = regions(dataBase(p.threads), image, mp * K, mp, n1 * K * np, groups * mp * np, g.n * O * L, blockFloats(groups), descFloats(groups));
+  const [X, WM, BIAS, COLS, C, OUT, BLOCKS, DESC, end] = regions(dataBase(p.rt, p.threads), image, mp * K, mp, n1 * K * np, groups * mp * np, g.n * O * L, blockFloats(groups), descFloats(groups));
   if (!ensureBytes(p.rt, end!)) return false;
   const { mem, words } = memoryViews(p.rt);
   mem.set(x.subarray(0, image), X! / 4);
@@ -190,7 +191,7 @@ export function wasmConvInputGrad(gy: NumArray, w: NumArray, g: Im2colGeometry, 
   // W^T is W as stored, read by the kernel with row step 4 bytes and k step K * 4 (its padding
   // rows K..mk read past W's rows, into the next region: they only feed padding rows of C).
   const n1 = slots(p, mk * np);
-  const [WT, GYIN, GY, DC, DX, BLOCKS, DESC, end] = regions(dataBase(p.threads), O * K + mk, g.n * O * L, groups * O * np, n1 * mk * np, image, blockFloats(groups), descFloats(groups));
+  const [WT, GYIN, GY, DC, DX, BLOCKS, DESC, end] = regions(dataBase(p.rt, p.threads), O * K + mk, g.n * O * L, groups * O * np, n1 * mk * np, image, blockFloats(groups), descFloats(groups));
   if (!ensureBytes(p.rt, end!)) return false;
   const { mem, words } = memoryViews(p.rt);
   mem.set(w.subarray(0, O * K), WT! / 4);
@@ -221,7 +222,7 @@ export function wasmConvWeightGrad(x: NumArray, gy: NumArray, g: Im2colGeometry,
   if (!p) return false;
   const groups = p.starts.length, mk = roundUp(K, MR), no = roundUp(O, NR), ld = p.G * L, planes = g.c * g.h * g.w;
   const n1 = slots(p, mk * ld);
-  const [X, GY, COLS, GT, C, BLOCKS, DESC, end] = regions(dataBase(p.threads), image, g.n * O * L, n1 * mk * ld, g.n * L * no, groups * mk * no, blockFloats(groups), descFloats(groups));
+  const [X, GY, COLS, GT, C, BLOCKS, DESC, end] = regions(dataBase(p.rt, p.threads), image, g.n * O * L, n1 * mk * ld, g.n * L * no, groups * mk * no, blockFloats(groups), descFloats(groups));
   if (!ensureBytes(p.rt, end!)) return false;
   const { mem, words } = memoryViews(p.rt);
   mem.set(x.subarray(0, image), X! / 4);

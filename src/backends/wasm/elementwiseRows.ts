@@ -11,7 +11,7 @@ import { coalesce } from "../cpu/strided.ts";
 import { WASM_BINARY_OPS, WASM_UNARY_OPS, type WasmBinaryOp, type WasmUnaryOp } from "./elementwise.ts";
 import { minElementwise, roundUp } from "./thresholds.ts";
 import { dataBase, memoryViews } from "./pool.ts";
-import { ensureBytes, getRuntime } from "./runtime.ts";
+import { ensureBytes, getLocalRuntime } from "./runtime.ts";
 
 const binaryCode = new Map<BinaryOp, number>(WASM_BINARY_OPS.map((op: WasmBinaryOp, i) => [op, i]));
 const unaryCode = new Map<UnaryOp, number>(WASM_UNARY_OPS.map((op: WasmUnaryOp, i) => [op, i]));
@@ -70,12 +70,12 @@ export function wasmBinary(op: BinaryOp, a: StridedView, b: StridedView, out: Nu
   if (!A || !B || (A.splat && B.splat)) return false;
   const ad = float32Source(a, A), bd = float32Source(b, B);
   if (!ad || !bd) return false;
-  const rt = getRuntime();
+  const rt = getLocalRuntime();
   if (!rt) return false;
   // One row of a 1-d op is padded to four floats: the tail lanes read and write slack that
   // is never copied out.
   const rowFloats = roundUp(cols, 4);
-  const aAt = dataBase(1);
+  const aAt = dataBase(rt, 1);
   const bAt = aAt + roundUp(A.floats + 4, 4) * 4;
   const oAt = bAt + roundUp(B.floats + 4, 4) * 4;
   if (!ensureBytes(rt, oAt + rows * rowFloats * 4)) return false;
@@ -93,10 +93,10 @@ export function wasmUnary(op: UnaryOp, x: StridedView, xStep: number, out: NumAr
   if (n === 0 || n < minElementwise || xStep !== 1 || !(out instanceof Float32Array) || !(x.data instanceof Float32Array)) return false;
   const code = unaryCode.get(op);
   if (code === undefined) return false;
-  const rt = getRuntime();
+  const rt = getLocalRuntime();
   if (!rt) return false;
   const bytes = roundUp(n, 4) * 4;
-  const xAt = dataBase(1);
+  const xAt = dataBase(rt, 1);
   const oAt = xAt + bytes;
   if (!ensureBytes(rt, oAt + bytes)) return false;
   const { mem } = memoryViews(rt);

@@ -7,7 +7,7 @@
 import type { NumArray } from "../../dtype.ts";
 import type { StridedView } from "../backend.ts";
 import { MAX_CHUNKS, SCRATCH_BYTES, dataBase, memoryViews, runJob, startThreads } from "./pool.ts";
-import { ensureBytes, getRuntime, type Runtime } from "./runtime.ts";
+import { ensureBytes, getLocalRuntime, getRuntime, type Runtime } from "./runtime.ts";
 import { KIND, KIND_WORD, MR, NR, P } from "./sgemm.ts";
 import { minMatrixWork, minWork, minWorkPerThread, roundUp } from "./thresholds.ts";
 
@@ -142,8 +142,11 @@ export function wasmMatmul(a: StridedView, b: StridedView, out: NumArray, batch:
   if (!(out instanceof Float32Array) || !(a.data instanceof Float32Array) || !(b.data instanceof Float32Array)) return false;
   const work = batch * m * k * n;
   if (work === 0 || work < minWork || m * k * n < minMatrixWork) return false;
-  const rt = getRuntime();
-  if (!rt) return false;
+  const threaded = getRuntime();
+  if (!threaded) return false;
+  const threads = jobThreads(threaded, work);
+  // one thread: the unshared runtime, whose copies in and out are plain memcpy (runtime.ts)
+  const rt = threads > 1 ? threaded : getLocalRuntime()!;
 
   const mp = roundUp(m, MR);
   const np = roundUp(n, NR);
@@ -151,10 +154,9 @@ export function wasmMatmul(a: StridedView, b: StridedView, out: NumArray, batch:
   const [bbs, brs, bcs] = b.strides as [number, number, number];
   const aBatches = abs === 0 ? 1 : batch;
   const bBatches = bbs === 0 ? 1 : batch;
-  const threads = jobThreads(rt, work);
 
   // layout (bytes): A | B | C after the control block and every thread's scratch
-  const base = dataBase(threads);
+  const base = dataBase(rt, threads);
   // A column-major A (a transposed operand: every weight gradient x^T @ g) is copied as it is
   // stored, [k][mp], and the kernel walks it with row step 4 bytes and k step mp * 4.
   const aT = ars === 1 && acs !== 1;

@@ -8,7 +8,7 @@ import type { NumArray } from "../../dtype.ts";
 import type { Im2colGeometry } from "../backend.ts";
 import { minElementwise } from "./thresholds.ts";
 import { dataBase, memoryViews } from "./pool.ts";
-import { ensureBytes, getRuntime } from "./runtime.ts";
+import { ensureBytes, getLocalRuntime } from "./runtime.ts";
 
 /** The 2x2 stride-2 geometry both functions take. */
 function is2x2(g: Im2colGeometry): boolean {
@@ -22,10 +22,10 @@ export function wasmMaxPool2x2(x: NumArray, g: Im2colGeometry, values: NumArray,
   if (!is2x2(g) || 2 * oh > h || 2 * ow > w) return false;
   const total = n * h * w, L = oh * ow;
   if (total === 0 || L === 0 || total < minElementwise) return false;
-  const rt = getRuntime();
+  const rt = getLocalRuntime();
   if (!rt) return false;
   // slack after each region: a row's last four columns read eight floats and write four
-  const LANES = dataBase(1), X = LANES + 16, V = X + (total + 8) * 4, I = V + (n * L + 4) * 4, end = I + (n * L + 4) * 4;
+  const LANES = dataBase(rt, 1), X = LANES + 16, V = X + (total + 8) * 4, I = V + (n * L + 4) * 4, end = I + (n * L + 4) * 4;
   if (!ensureBytes(rt, end)) return false;
   const { mem, words } = memoryViews(rt);
   mem.set(x.subarray(0, total), X / 4);
@@ -43,9 +43,9 @@ export function wasmMaxPool2x2Backward(grad: NumArray, indices: Int32Array, g: I
   if (!is2x2(g) || 2 * oh !== h || 2 * ow !== w) return false;
   const total = n * h * w, L = oh * ow;
   if (total === 0 || total < minElementwise) return false;
-  const rt = getRuntime();
+  const rt = getLocalRuntime();
   if (!rt) return false;
-  const LANES = dataBase(1), G = LANES + 16, I = G + n * L * 4, O = I + n * L * 4, end = O + total * 4;
+  const LANES = dataBase(rt, 1), G = LANES + 16, I = G + n * L * 4, O = I + n * L * 4, end = O + total * 4;
   if (!ensureBytes(rt, end)) return false;
   const { mem, words } = memoryViews(rt);
   mem.set(grad.subarray(0, n * L), G / 4);

@@ -117,18 +117,14 @@ export interface MemoryViews {
   /** The whole memory as int32 (control blocks of sub-jobs written elsewhere). */
   words: Int32Array;
 }
-const viewCache: MemoryViews & { buffer: ArrayBufferLike | null } = { buffer: null, mem: new Float32Array(0), ctl: new Int32Array(0), words: new Int32Array(0) };
 
-/** The memory's views; call after any ensureBytes (creating views costs more than a small job). */
+/** A runtime's memory views (kept on the runtime); call after any ensureBytes (creating views costs more than a small job). */
 export function memoryViews(rt: Runtime): MemoryViews {
   const buffer = rt.memory.buffer;
-  if (viewCache.buffer !== buffer) {
-    viewCache.buffer = buffer;
-    viewCache.mem = new Float32Array(buffer);
-    viewCache.ctl = new Int32Array(buffer, 0, CTL_WORDS);
-    viewCache.words = new Int32Array(buffer);
+  if (rt.views?.buffer !== buffer) {
+    rt.views = { buffer, mem: new Float32Array(buffer), ctl: new Int32Array(buffer, 0, CTL_WORDS), words: new Int32Array(buffer) };
   }
-  return viewCache;
+  return rt.views;
 }
 
 const workers: WorkerHandle[] = [];
@@ -142,9 +138,9 @@ export function scratchAddress(tid: number): number {
   return CTL_BYTES + tid * SCRATCH_BYTES;
 }
 
-/** First byte after every scratch a thread of this job may touch: job data goes there. */
-export function dataBase(threads: number): number {
-  return scratchAddress(Math.max(threads, workers.length + 1));
+/** First byte after every scratch a thread of this job may touch: job data goes there (an unshared runtime has only the calling thread's). */
+export function dataBase(rt: Runtime, threads: number): number {
+  return scratchAddress(rt.shared ? Math.max(threads, workers.length + 1) : 1);
 }
 
 function spawn(rt: Runtime, tid: number, scratch: number): WorkerHandle | null {
@@ -188,6 +184,7 @@ export function startThreads(rt: Runtime): number {
  */
 export function runJob(rt: Runtime, total: number, shared = true): boolean {
   const { ctl } = memoryViews(rt);
+  shared &&= rt.shared;
   if (total > MAX_CHUNKS) throw new RangeError(`wasm job of ${total} chunks`);
   gen = (gen + 1) & GEN_MASK;
   Atomics.store(ctl, ERROR, 0);

@@ -1,7 +1,12 @@
-// The WebAssembly runtime: feature detection, the compiled SGEMM module, its memory (shared
-// when the platform allows threads) and the main thread's instance. Node compiles
-// synchronously on first use; browsers (which refuse synchronous compilation of large modules
-// on the main thread) compile asynchronously at import, and the wasm path declines until then.
+// The WebAssembly runtimes: feature detection, the compiled SGEMM module, its memory (shared
+// when the platform allows threads) and the main thread's instance; and a second instance of
+// the same code over an unshared memory, for work that runs on the calling thread alone
+// (elementwise ops, pooling, and every product too small to split). V8 copies into and out of
+// a shared memory through relaxed-atomic copies, 1.8-3.5x slower than memcpy (256 KiB: 10-11
+// against 3 us; 1.2 MiB: 46-50 against 26 us, measured on the benchmark machine), and those
+// copies are most of an elementwise op's time. Node compiles synchronously on first use;
+// browsers (which refuse synchronous compilation of large modules on the main thread) compile
+// asynchronously at import, and the wasm path declines until then.
 import { MR, NR, emitSgemm, relaxedSimdProbe, simdProbe } from "./sgemm.ts";
 
 export const PAGE = 65536;
@@ -26,6 +31,8 @@ export interface Runtime {
   exports: SgemmExports;
   shared: boolean;
   fma: boolean;
+  /** Typed-array views of the memory, rebuilt when it grows (pool.ts memoryViews). */
+  views?: { buffer: ArrayBufferLike; mem: Float32Array; ctl: Int32Array; words: Int32Array };
 }
 
 export const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
@@ -52,10 +59,11 @@ function sharedMemoryWorks(): boolean {
 
 export const UNROLL = 1;
 
-function moduleBytes(): { bytes: Uint8Array; shared: boolean; fma: boolean } | null {
+/** The module's bytes over a shared memory (where threads work) or an unshared one. */
+function moduleBytes(wantShared: boolean): { bytes: Uint8Array; shared: boolean; fma: boolean } | null {
   if (typeof WebAssembly !== "object" || !validate(simdProbe())) return null;
   const fma = validate(relaxedSimdProbe());
-  const shared = sharedMemoryWorks();
+  const shared = wantShared && sharedMemoryWorks();
   return { bytes: emitSgemm({ fma, unroll: UNROLL, mr: MR, nr: NR, shared, maximumPages: MAX_PAGES }), shared, fma };
 }
 
@@ -66,24 +74,47 @@ function instantiate(module: WebAssembly.Module, shared: boolean, fma: boolean):
 }
 
 let runtime: Runtime | null = null;
+let local: Runtime | null = null;
 let failed = false;
 let pending: Promise<void> | null = null;
 
-/** The runtime, or null where WebAssembly SIMD is unavailable (or still compiling in a browser). */
+/** Compiles and instantiates both runtimes synchronously (Node). */
+function compileSync(): void {
+  try {
+    const m = moduleBytes(true);
+    if (!m) {
+      failed = true;
+      return;
+    }
+    runtime = instantiate(new WebAssembly.Module(m.bytes as BufferSource), m.shared, m.fma);
+    if (!m.shared) local = runtime;
+    else {
+      const u = moduleBytes(false)!;
+      local = instantiate(new WebAssembly.Module(u.bytes as BufferSource), false, u.fma);
+    }
+  } catch {
+    failed = true;
+    runtime = local = null;
+  }
+}
+
+/** The threaded runtime, or null where WebAssembly SIMD is unavailable (or still compiling in a browser). */
 export function getRuntime(): Runtime | null {
   if (runtime || failed) return runtime;
   if (!isNode) return null; // the async compile started at import fills `runtime`
-  try {
-    const m = moduleBytes();
-    if (!m) failed = true;
-    else runtime = instantiate(new WebAssembly.Module(m.bytes as BufferSource), m.shared, m.fma);
-  } catch {
-    failed = true;
-  }
+  compileSync();
   return runtime;
 }
 
-/** Resolves once the runtime is ready (or known unavailable). */
+/** The unshared runtime for work on the calling thread alone (the threaded one where memory is not shared anyway). */
+export function getLocalRuntime(): Runtime | null {
+  if (local || failed) return local;
+  if (!isNode) return null;
+  compileSync();
+  return local;
+}
+
+/** Resolves once the runtimes are ready (or known unavailable). */
 export function ready(): Promise<void> {
   if (runtime || failed) return Promise.resolve();
   if (isNode) {
@@ -92,9 +123,19 @@ export function ready(): Promise<void> {
   }
   pending ??= (async () => {
     try {
-      const m = moduleBytes();
-      if (!m) failed = true;
-      else runtime = instantiate(await WebAssembly.compile(m.bytes as BufferSource), m.shared, m.fma);
+      const m = moduleBytes(true);
+      if (!m) {
+        failed = true;
+        return;
+      }
+      const shared = instantiate(await WebAssembly.compile(m.bytes as BufferSource), m.shared, m.fma);
+      let unshared = shared;
+      if (m.shared) {
+        const u = moduleBytes(false)!;
+        unshared = instantiate(await WebAssembly.compile(u.bytes as BufferSource), false, u.fma);
+      }
+      runtime = shared;
+      local = unshared;
     } catch {
       failed = true;
     }

@@ -5,7 +5,7 @@
 import type { NumArray } from "../../dtype.ts";
 import { minSoftmaxElements } from "./thresholds.ts";
 import { dataBase, memoryViews, runJob } from "./pool.ts";
-import { ensureBytes, getRuntime } from "./runtime.ts";
+import { ensureBytes, getLocalRuntime, getRuntime } from "./runtime.ts";
 import { KIND, KIND_WORD } from "./sgemm.ts";
 import { S } from "./softmax.ts";
 
@@ -20,9 +20,11 @@ export function wasmSoftmax(x: NumArray, outer: number, r: number, out: NumArray
   if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || r % 4 !== 0) return false;
   const total = outer * r;
   if (total === 0 || total < minSoftmaxElements) return false;
-  const rt = getRuntime();
+  // split over the threads from MIN_SHARED elements (the threaded runtime), else on this thread
+  const shared = total >= MIN_SHARED;
+  const rt = shared ? getRuntime() : getLocalRuntime();
   if (!rt) return false;
-  const base = dataBase(1);
+  const base = dataBase(rt, 1);
   const end = base + total * 8;
   if (!ensureBytes(rt, end)) return false;
   const { mem, ctl } = memoryViews(rt);
@@ -30,7 +32,7 @@ export function wasmSoftmax(x: NumArray, outer: number, r: number, out: NumArray
   const rowsPerChunk = Math.max(1, Math.floor(CHUNK_FLOATS / r));
   ctl[S.SRC] = base; ctl[S.DST] = base + total * 4; ctl[S.R] = r; ctl[S.ROWS] = outer; ctl[S.ROWS_PER_CHUNK] = rowsPerChunk;
   ctl[KIND_WORD] = KIND.SOFTMAX;
-  if (!runJob(rt, Math.ceil(outer / rowsPerChunk), total >= MIN_SHARED)) return false;
+  if (!runJob(rt, Math.ceil(outer / rowsPerChunk), shared)) return false;
   out.set(mem.subarray((base + total * 4) / 4, (base + total * 8) / 4));
   return true;
 }
