@@ -8,11 +8,12 @@
 //   forward      out[n, O, L]  = W[O, K] @ cols[K, n*L]           (reordered to NCHW in wasm: copyRows)
 //   input grad   dx[n, c, h, w] = col2im(W^T[K, O] @ g[O, n*L])   (W^T read through strides;
 //                                                                  col2im writes the group's planes)
-//   weight grad  dW[O, K]      = sum over groups (cols[K, G*L] @ g^T[G*L, O])^T
+//   weight grad  dW[O, K]      = (sum over groups of cols[K, G*L] @ g^T[G*L, O])^T, the groups
+//                                adding into one product (per lane when parallel)
 // No column matrix crosses the JS/wasm boundary. Each function returns false without touching
 // `out` when it declines (not float32, too small to pay for the copies, no WebAssembly SIMD),
 // and the caller runs the TypeScript path. Accumulation is in float32 (as BLAS); the weight
-// gradient's per-group products are summed in group order.
+// gradient's groups accumulate into the GEMM's output, lanes summed in lane order.
 import type { NumArray } from "../../dtype.ts";
 import type { Im2colGeometry } from "../backend.ts";
 import { dataBase, memoryViews, runJob, startThreads } from "./pool.ts";
@@ -222,7 +223,7 @@ export function wasmConvWeightGrad(x: NumArray, gy: NumArray, g: Im2colGeometry,
   if (!p) return false;
   const groups = p.starts.length, mk = roundUp(K, MR), no = roundUp(O, NR), ld = p.G * L, planes = g.c * g.h * g.w;
   const n1 = slots(p, mk * ld);
-  const [X, GY, COLS, GT, C, BLOCKS, DESC, end] = regions(dataBase(p.rt, p.threads), image, g.n * O * L, n1 * mk * ld, g.n * L * no, groups * mk * no, blockFloats(groups), descFloats(groups));
+  const [X, GY, COLS, GT, C, BLOCKS, DESC, end] = regions(dataBase(p.rt, p.threads), image, g.n * O * L, n1 * mk * ld, g.n * L * no, n1 * mk * no, blockFloats(groups), descFloats(groups));
   if (!ensureBytes(p.rt, end!)) return false;
   const { mem, words } = memoryViews(p.rt);
   mem.set(x.subarray(0, image), X! / 4);
@@ -232,19 +233,21 @@ export function wasmConvWeightGrad(x: NumArray, gy: NumArray, g: Im2colGeometry,
   const ok = runGroups(p, n1, BLOCKS!, DESC!, (i, slot) => {
     const b0 = p.starts[i]!, n = Math.min(p.G, g.n - b0);
     const cols = COLS! + slot * mk * ld * 4;
-    const job: GemmJob = { A: cols, B: GT! + b0 * L * no * 4, C: C! + i * mk * no * 4, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: n * L, n: O, lda: ld * 4, aks: 4, ldb: no * 4, ldc: no * 4 };
+    // every group of a slot adds into the slot's [K, O] product (the first one writes it): one
+    // long k-sum over the slot's images, as a single GEMM over them would make
+    const job: GemmJob = { A: cols, B: GT! + b0 * L * no * 4, C: C! + slot * mk * no * 4, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: n * L, n: O, lda: ld * 4, aks: 4, ldb: no * 4, ldc: no * 4, accumulate: i >= n1 };
     return [
       (at) => writePlanes(words, at, KIND.IM2COL, X! + b0 * planes * 4, cols, ld, { ...g, n }),
       (at, threads) => writeGemm(words, at, threads, job),
     ];
   });
   if (!ok) return false;
-  // the groups' products summed in group order (float32, as one accumulating GEMM would)
+  // the slots' products (one, or one per lane) summed in slot order, transposed into [O, K]
   const c0 = C! / 4;
   for (let k = 0; k < K; k++) {
     for (let o = 0; o < O; o++) {
       let s = mem[c0 + k * no + o]!;
-      for (let i = 1; i < groups; i++) s = Math.fround(s + mem[c0 + (i * mk + k) * no + o]!);
+      for (let i = 1; i < n1; i++) s = Math.fround(s + mem[c0 + (i * mk + k) * no + o]!);
       out[o * K + k] = s;
     }
   }
