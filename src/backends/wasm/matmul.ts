@@ -113,12 +113,13 @@ export function writeGemm(prm: Int32Array, at: number, threads: number, j: GemmJ
   const colBlocks = Math.ceil(panels / ppb);
   let rowsPerGroup = mp;
   if (j.batch * colBlocks < target) rowsPerGroup = Math.max(MR, roundUp(Math.ceil(mp / Math.ceil(target / (j.batch * colBlocks))), MR));
-  const rowGroups = Math.ceil(mp / rowsPerGroup);
+  const rowGroups = Math.ceil(j.m / rowsPerGroup);
   const total = j.batch * rowGroups * colBlocks;
   if (total > MAX_CHUNKS) return 0;
 
   prm[at + P.A] = j.A; prm[at + P.B] = j.B; prm[at + P.C] = j.C;
-  prm[at + P.M] = mp; prm[at + P.PANELS] = panels; prm[at + P.K] = j.k;
+  // M is the true row count: the kernel ends on smaller tiles, never multiplying padding rows
+  prm[at + P.M] = j.m; prm[at + P.PANELS] = panels; prm[at + P.K] = j.k;
   prm[at + P.LDA] = j.lda; prm[at + P.AKS] = j.aks; prm[at + P.LDB] = j.ldb; prm[at + P.LDC] = j.ldc;
   prm[at + P.A_BATCH] = j.aBatch; prm[at + P.B_BATCH] = j.bBatch; prm[at + P.C_BATCH] = j.cBatch;
   prm[at + P.ROW_GROUPS] = rowGroups; prm[at + P.COL_BLOCKS] = colBlocks;

@@ -17,8 +17,9 @@
 //                       its row bytes), always packed (the packing is the transpose)
 //   C: [batch][mp][np]  row-major, ldc >= np * 4 bytes; overwritten, or added to (ACCUMULATE)
 //   scratch per thread: one packed KC x (NC) block of B, as NR-wide panels of KC rows.
-// Padding rows of A and padding columns of B only feed padding rows/columns of C, which are
-// never copied out, so they need no zeroing.
+// Padding columns of B only feed padding columns of C, which are never copied out, so they
+// need no zeroing; padding rows of A are not multiplied at all (the last rows of a block run
+// on the tail kernels of 2 and 1 rows).
 // Accumulation is in float32, in k order per element (as BLAS sgemm does).
 import { I32, ModuleBuilder, V128, type FuncBuilder, type Local } from "./emitter.ts";
 import { emitCol2im, emitIm2col } from "./im2col.ts";
@@ -62,13 +63,15 @@ export interface SgemmOptions {
 }
 
 /**
- * kernel(a, lda, aks, bp, bks, c, ldc, kc, rows, accumulate): for each MR-row tile r < rows,
+ * kernel(a, lda, aks, bp, bks, c, ldc, kc, rows, accumulate) for a tile height MR (o.mr for
+ * the kernel, and half of it, a quarter, ... down to 1 for the rows left over; each one a
+ * function of its own, since TurboFan compiled the main loop 15% slower with the tails inside
+ * it): for each MR-row tile r < rows (a multiple of MR),
  * C[r..r+MR, 0..NR] (+)= A[r..r+MR, 0..kc] * B[0..kc, 0..NR]; a/bp/c are byte addresses,
  * lda/ldc byte strides between rows, aks the byte step of A along k, bks B's (NR * 4 for a
  * packed panel, ldb when B is read in place).
  */
-function emitKernel(f: FuncBuilder, o: SgemmOptions): void {
-  const MR = o.mr;
+function emitKernel(f: FuncBuilder, o: SgemmOptions, MR: number): void {
   const NR = o.nr;
   const [a, lda, aks, bp0, bks, c, ldc, kc, rows, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => f.param(i));
   const r = f.local(I32);
@@ -192,10 +195,10 @@ function emitPackB(f: FuncBuilder, NR: number): void {
  * k blocks of KC, packed B block reused over row blocks of MC, one packed NR panel (L1) reused
  * over every MR-row tile of the row block.
  */
-function emitGemmChunk(f: FuncBuilder, kernelIndex: number, packIndex: number, NR: number): void {
+function emitGemmChunk(f: FuncBuilder, kernels: { index: number; mr: number }[], packIndex: number, NR: number): void {
   const [ctl, c, scratch] = [0, 1, 2].map((i) => f.param(i));
   const L = () => f.local(I32);
-  const [t, g, cb, r0, r1, q0, nq, A, B, C, pc, kc, ic, rows, q, per, rem] = Array.from({ length: 17 }, L);
+  const [t, g, cb, r0, r1, q0, nq, A, B, C, pc, kc, ic, rows, q, per, rem, r, h] = Array.from({ length: 19 }, L);
   const prm = (w: number) => f.get(ctl).i32Load(w * 4);
   const min = (x: () => void, y: () => void) => { x(); y(); x(); y(); f.ltS().select(); };
 
@@ -225,22 +228,31 @@ function emitGemmChunk(f: FuncBuilder, kernelIndex: number, packIndex: number, N
     f.forLoop(ic, () => f.get(r0), () => f.get(r1), 0, () => {
       min(() => prm(P.MC), () => { f.get(r1).get(ic).sub(); }); f.set(rows);
       f.forLoop(q, () => f.i32(0), () => f.get(nq), 1, () => {
-        // kernel(A + ic*lda + pc*aks, lda, aks, panel q, its k step, C + ic*ldc + q*NR*4, ldc, kc, rows, pc > 0 | ACCUMULATE)
-        f.get(A).get(ic); prm(P.LDA); f.mul().add().get(pc); prm(P.AKS); f.mul().add();
-        prm(P.LDA);
-        prm(P.AKS);
-        // packed: scratch + q*kc*NR*4 with step NR*4; in place: B + pc*ldb + q*NR*4 with step ldb
-        f.get(scratch).get(q).get(kc).mul().i32(NR * 4).mul().add();
-        f.get(B).get(pc); prm(P.LDB); f.mul().add().get(q).i32(NR * 4).mul().add();
-        prm(P.PACK_B); f.select();
-        f.i32(NR * 4);
-        prm(P.LDB);
-        prm(P.PACK_B); f.select();
-        f.get(C).get(ic); prm(P.LDC); f.mul().add().get(q).i32(NR * 4).mul().add();
-        prm(P.LDC);
-        // accumulate into C after the first k block, or from the start when the job says so
-        f.get(kc).get(rows).get(pc).i32(0).gtS(); prm(P.ACCUMULATE); f.or();
-        f.call(kernelIndex);
+        // the block's rows in whole tiles of each kernel's height, tallest first: rows
+        // [r, r + h) with h = rows rounded down to the height (MR, then the tails)
+        f.i32(0).set(r);
+        for (const k of kernels) {
+          f.get(rows).get(r).sub().i32(-k.mr).and().set(h);
+          f.get(h).if();
+          // kernel(A + (ic+r)*lda + pc*aks, lda, aks, panel q, its k step, C + (ic+r)*ldc + q*NR*4, ldc, kc, h, pc > 0 | ACCUMULATE)
+          f.get(A).get(ic).get(r).add(); prm(P.LDA); f.mul().add().get(pc); prm(P.AKS); f.mul().add();
+          prm(P.LDA);
+          prm(P.AKS);
+          // packed: scratch + q*kc*NR*4 with step NR*4; in place: B + pc*ldb + q*NR*4 with step ldb
+          f.get(scratch).get(q).get(kc).mul().i32(NR * 4).mul().add();
+          f.get(B).get(pc); prm(P.LDB); f.mul().add().get(q).i32(NR * 4).mul().add();
+          prm(P.PACK_B); f.select();
+          f.i32(NR * 4);
+          prm(P.LDB);
+          prm(P.PACK_B); f.select();
+          f.get(C).get(ic).get(r).add(); prm(P.LDC); f.mul().add().get(q).i32(NR * 4).mul().add();
+          prm(P.LDC);
+          // accumulate into C after the first k block, or from the start when the job says so
+          f.get(kc).get(h).get(pc).i32(0).gtS(); prm(P.ACCUMULATE); f.or();
+          f.call(k.index);
+          f.get(r).get(h).add().set(r);
+          f.end();
+        }
       });
       f.get(ic).get(rows).add().set(ic); // step 0 above: advance by this block's rows
     });
@@ -265,7 +277,13 @@ function emitSeq(f: FuncBuilder, chunkIndex: number): void {
 
 export function emitSgemm(o: SgemmOptions): Uint8Array {
   const mod = new ModuleBuilder({ module: "env", field: "memory", initialPages: 1, maximumPages: o.maximumPages, shared: o.shared });
-  const kernel = mod.func("kernel", [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]);
+  if (o.mr & (o.mr - 1)) throw new RangeError(`the tile height must be a power of two, got ${o.mr}`);
+  // the kernel (tiles of o.mr rows) and its tails (o.mr / 2, ..., 1 rows)
+  const kernels: { index: number; mr: number; f: FuncBuilder }[] = [];
+  for (let mr = o.mr; mr >= 1; mr >>= 1) {
+    const k = mod.func(mr === o.mr ? "kernel" : `kernel${mr}`, [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]);
+    kernels.push({ index: k.index, mr, f: k.f });
+  }
   const pack = mod.func("packB", [I32, I32, I32, I32, I32, I32]);
   const gemm = mod.func("gemm", [I32, I32, I32]);
   const im2col = mod.func("im2col", [I32, I32]);
@@ -279,9 +297,9 @@ export function emitSgemm(o: SgemmOptions): Uint8Array {
   emitCopyRows(mod.func("copyRows", new Array(9).fill(I32)).f);
   emitMaxPool2x2(mod.func("maxPool2x2", new Array(9).fill(I32)).f);
   emitMaxPool2x2Backward(mod.func("maxPool2x2Backward", new Array(9).fill(I32)).f);
-  emitKernel(kernel.f, o);
+  for (const k of kernels) emitKernel(k.f, o, k.mr);
   emitPackB(pack.f, o.nr);
-  emitGemmChunk(gemm.f, kernel.index, pack.index, o.nr);
+  emitGemmChunk(gemm.f, kernels, pack.index, o.nr);
   emitIm2col(im2col.f);
   emitCol2im(col2im.f);
   emitSoftmax(softmax.f);
