@@ -93,7 +93,7 @@ export function jobThreads(rt: Runtime, work: number): number {
 /**
  * Splits a GEMM into chunks (column blocks of up to NC_MAX, then row groups until every
  * thread has ~4 chunks) and runs it. False if it has too many chunks or a chunk failed.
- * Padding rows of A and padding columns of B only feed padding rows/columns of C.
+ * Padding columns of B only feed padding columns of C; padding rows of A are not multiplied.
  */
 export function runGemm(rt: Runtime, threads: number, j: GemmJob): boolean {
   const total = writeGemm(memoryViews(rt).ctl, 0, threads, j);
