@@ -1,7 +1,8 @@
 // Max pooling as a primitive: one kernel pass gives the values and the argmax indices, and
 // the gradient is scattered back through those indices (maxPool2dBackward, a scatter-add
-// into zeros whose own vjp is a gather, so higher-order gradients work). This replaces im2col(-inf padding) + max(dim) +
-// index conversion + col2im, which made four passes over the data and three temporaries.
+// into zeros whose own vjp is a gather, so higher-order gradients work). This replaces
+// im2col(-inf padding) + max(dim) + index conversion + col2im, which made four passes over
+// the data and three temporaries.
 import type { Im2colGeometry } from "../backends/backend.ts";
 import { record } from "../autograd/node.ts";
 import type { NumArray } from "../dtype.ts";

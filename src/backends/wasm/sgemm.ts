@@ -1,11 +1,13 @@
 // The kernels' wasm module, written as code with the emitter: a register-blocked MR x NR
-// micro-kernel of f32x4 accumulators, a B-panel packer and the GEMM chunk driver (here),
-// im2col/col2im (im2col.ts) and softmax (softmax.ts), which run as jobs; and elementwise ops
-// (elementwise.ts), a batched transpose and row copies (transpose.ts) and 2x2 max pooling and its gradient (maxPool.ts),
-// called directly on the calling thread. Threads (src/backends/wasm/pool.ts) claim chunks of
-// a job one by one, and every thread runs the same `chunk` export over the same shared
-// memory; `chunk` reads the job's kind (KIND_WORD) and calls the right one. A GEMM chunk is a
-// (batch, row group, column block) piece of C; a SEQ chunk runs whole sub-jobs (emitSeq).
+// micro-kernel of f32x4 accumulators and its tails, a B-panel packer and the GEMM chunk
+// driver (here), im2col/col2im (im2col.ts) and softmax (softmax.ts), which run as jobs; and
+// elementwise ops (elementwise.ts), a batched transpose and row copies (transpose.ts) and 2x2
+// max pooling and its gradient (maxPool.ts), called directly on the calling thread. Threads
+// (src/backends/wasm/pool.ts) claim chunks of a job one by one, and every thread runs the
+// same `chunk` export over the same shared memory; `chunk` reads the job's kind (KIND_WORD)
+// and calls the right one. A GEMM chunk is a (batch, row group, column block) piece of C; a
+// SEQ chunk runs whole sub-jobs (emitSeq). The same module also runs over an unshared memory
+// on the calling thread alone (runtime.ts).
 //
 // Memory layout of a GEMM (byte addresses, set up by src/backends/wasm/matmul.ts and conv.ts):
 //   A: [batch][mp][k]   element (i, p) at i*lda + p*aks bytes: row-major (lda = k*4, aks = 4)
