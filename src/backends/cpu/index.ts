@@ -11,6 +11,7 @@ import { erfKernel } from "./special.ts";
 import { maxPool2d, maxPool2dBackward } from "./pool.ts";
 import { wasmSoftmax } from "../wasm/softmaxRows.ts";
 import { wasmBinary, wasmUnary } from "../wasm/elementwiseRows.ts";
+import { wasmGatherRows } from "../wasm/gatherRows.ts";
 import { coalesce, forEachOffset, forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
 
 type ReduceKernel = (x: NumArray, outer: number, r: number, inner: number, out: NumArray) => void;
@@ -121,6 +122,7 @@ function copy(src: StridedView, dst: StridedView): void {
   const toBool = out instanceof Uint8Array && !(x instanceof Uint8Array);
   const sameType = out.constructor === x.constructor;
   if (!toBool && flatStep(dst) === 1) {
+    if (sameType && out instanceof Float32Array && wasmGatherRows(src, out, dst.offset)) return;
     gatherInto(x, src, out, dst.offset, sameType);
     return;
   }

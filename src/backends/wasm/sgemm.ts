@@ -27,7 +27,7 @@ import { I32, ModuleBuilder, V128, type FuncBuilder, type Local } from "./emitte
 import { emitCol2im, emitIm2col } from "./im2col.ts";
 import { emitSoftmax } from "./softmax.ts";
 import { emitBinary, emitUnary } from "./elementwise.ts";
-import { emitCopyRows, emitTranspose } from "./transpose.ts";
+import { emitCopyRows, emitGatherRows, emitTranspose } from "./transpose.ts";
 import { emitMaxPool2x2, emitMaxPool2x2Backward } from "./maxPool.ts";
 
 /** The tile shape the runtime uses (measured best, see docs/WASM.md). */
@@ -297,6 +297,7 @@ export function emitSgemm(o: SgemmOptions): Uint8Array {
   emitUnary(mod.func("unary", [I32, I32, I32, I32]).f);
   emitTranspose(mod.func("transpose", [I32, I32, I32, I32, I32, I32]).f);
   emitCopyRows(mod.func("copyRows", new Array(9).fill(I32)).f);
+  emitGatherRows(mod.func("gatherRows", new Array(9).fill(I32)).f);
   emitMaxPool2x2(mod.func("maxPool2x2", new Array(9).fill(I32)).f);
   emitMaxPool2x2Backward(mod.func("maxPool2x2Backward", new Array(9).fill(I32)).f);
   for (const k of kernels) emitKernel(k.f, o, k.mr);

@@ -8,6 +8,11 @@
 // convolution's [O, n*L] <-> [n, O, L] reorderings, one call instead of a copy per row.
 // Rows of four floats or more move four at a time, the last four overlapping the ones before
 // (every store stays inside its row, so rows may abut); shorter rows one float at a time.
+//
+// gatherRows(src, dst, n0, n1, n2, s0, s1, s2, len): the rows of `len` >= 4 floats at src +
+// i0*s0 + i1*s1 + i2*s2 (byte strides), i0 < n0, i1 < n1, i2 < n2 in that order, one after
+// the other at dst: .contiguous() of a permuted view (attention heads) whose last dimension
+// is contiguous, four floats at a time.
 import { I32, type FuncBuilder } from "./emitter.ts";
 
 export function emitTranspose(f: FuncBuilder): void {
@@ -54,6 +59,31 @@ export function emitCopyRows(f: FuncBuilder): void {
         f.get(s).i32(4).add().set(s);
       });
       f.end();
+    });
+  });
+}
+
+export function emitGatherRows(f: FuncBuilder): void {
+  const [src, dst, n0, n1, n2, s0, s1, s2, len] = Array.from({ length: 9 }, (_, i) => f.param(i));
+  const [i0, i1, i2, s, d, row, e, last, rowBytes] = Array.from({ length: 9 }, () => f.local(I32));
+  f.get(len).i32(4).mul().set(rowBytes);
+  f.get(rowBytes).i32(16).sub().set(last);
+  f.get(dst).set(row);
+  f.forLoop(i0, () => f.i32(0), () => f.get(n0), 1, () => {
+    f.forLoop(i1, () => f.i32(0), () => f.get(n1), 1, () => {
+      f.forLoop(i2, () => f.i32(0), () => f.get(n2), 1, () => {
+        f.get(src).get(i0).get(s0).mul().add().get(i1).get(s1).mul().add().get(i2).get(s2).mul().add().set(s);
+        f.get(row).get(last).add().set(e);
+        f.get(e).get(s).get(last).add().v128Load().v128Store();
+        f.get(row).set(d);
+        f.block().loop();
+        f.get(d).get(e).geU().brIf(1);
+        f.get(d).get(s).v128Load().v128Store();
+        f.get(d).i32(16).add().set(d);
+        f.get(s).i32(16).add().set(s);
+        f.br(0).end().end();
+        f.get(row).get(rowBytes).add().set(row);
+      });
     });
   });
 }
