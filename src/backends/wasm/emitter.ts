@@ -173,6 +173,24 @@ export class FuncBuilder {
     return this;
   }
 
+  /**
+   * Copies a row of at least four floats from byte address s to d (locals, both clobbered, as
+   * is e): its last four first, from `last` bytes in (a local), then four at a time up to
+   * them, the last of those stores possibly overlapping. Every store stays inside [d, d + last
+   * + 16), so rows may abut.
+   */
+  copyFloatRow(d: Local, s: Local, last: Local, e: Local): this {
+    this.get(d).get(last).add().set(e);
+    this.get(e).get(s).get(last).add().v128Load().v128Store();
+    this.block().loop();
+    this.get(d).get(e).geU().brIf(1);
+    this.get(d).get(s).v128Load().v128Store();
+    this.get(d).i32(16).add().set(d);
+    this.get(s).i32(16).add().set(s);
+    this.br(0).end().end();
+    return this;
+  }
+
   /** The function body as the code section wants it (size-prefixed, locals run-length encoded). */
   encode(): number[] {
     if (this.depth !== 0) throw new Error(`${this.name}: unbalanced blocks (depth ${this.depth})`);

@@ -86,6 +86,16 @@ function inputRow(f: FuncBuilder, p: Params, oy: Local, ki: Local, iy: Local): v
   f.get(oy).get(p.SH).mul().get(p.PH).sub().get(ki).get(p.DH).mul().add().set(iy);
 }
 
+/** [oyLo, oyHi): the output rows whose input row through kernel row ki (iy = oy*SH - PH + ki*DH) is inside the image (t clobbered). */
+function inImageRows(f: FuncBuilder, p: Params, ki: Local, t: Local, oyLo: Local, oyHi: Local): void {
+  f.get(p.PH).get(ki).get(p.DH).mul().sub().set(t);
+  min(f, () => f.get(p.OH), () => ceilPos(f, t, p.SH));
+  f.set(oyLo);
+  f.get(p.H).get(p.PH).add().get(ki).get(p.DH).mul().sub().set(t);
+  max(f, () => f.get(oyLo), () => min(f, () => f.get(p.OH), () => ceilPos(f, t, p.SH)));
+  f.set(oyHi);
+}
+
 /** out = plane + (iy * W + off + lo * SW) * 4: the first in-image input element of a row segment. */
 function firstInImage(f: FuncBuilder, p: Params, plane: Local, iy: Local, off: Local, lo: Local, out: Local): void {
   f.get(plane).get(iy).get(p.W).mul().get(off).add().get(lo).get(p.SW).mul().add().i32(4).mul().add().set(out);
@@ -99,21 +109,15 @@ function ceilPos(f: FuncBuilder, t: Local, d: Local): void {
 }
 
 /**
- * Copies `count` floats from byte address s to d (locals, clobbered): with unit stride four at a
- * time, the last four overlapping the ones before when count is not a multiple of four (every
- * store stays inside [d, d + count)); one at a time (source step sstep bytes) otherwise.
+ * Copies `count` floats from byte address s to d (locals, clobbered, as are count and j): with
+ * unit stride four at a time, the last four overlapping the ones before when count is not a
+ * multiple of four (every store stays inside [d, d + count)); one at a time (source step
+ * sstep bytes) otherwise.
  */
 function copyRow(f: FuncBuilder, s: Local, d: Local, count: Local, unit: Local, sstep: Local, j: Local): void {
   f.get(unit).get(count).i32(4).geS().and().if();
-  f.i32(0).set(j);
-  f.block().loop();
-  f.get(j).i32(4).add().get(count).gtS().brIf(1);
-  f.get(d).get(j).i32(4).mul().add().get(s).get(j).i32(4).mul().add().v128Load().v128Store();
-  f.get(j).i32(4).add().set(j);
-  f.br(0).end().end();
-  f.get(j).get(count).ltS().if();
-  f.get(d).get(count).i32(4).sub().i32(4).mul().add().get(s).get(count).i32(4).sub().i32(4).mul().add().v128Load().v128Store();
-  f.end();
+  f.get(count).i32(4).mul().i32(16).sub().set(count); // bytes before the last four floats
+  f.copyFloatRow(d, s, count, j);
   f.else();
   f.forLoop(j, () => f.i32(0), () => f.get(count), 1, () => {
     f.get(d).get(s).f32Load().f32Store();
@@ -139,13 +143,7 @@ export function emitIm2col(f: FuncBuilder): void {
   f.get(p.OW).i32(4).mul().set(rowBytes);
   f.get(p.SH).get(p.W).mul().i32(4).mul().set(srcStep);
   f.forLoop(ki, () => f.i32(0), () => f.get(p.KH), 1, () => {
-    // output rows [oyLo, oyHi) read input rows inside the image (iy = oy*SH - PH + ki*DH)
-    f.get(p.PH).get(ki).get(p.DH).mul().sub().set(t);
-    min(f, () => f.get(p.OH), () => ceilPos(f, t, p.SH));
-    f.set(oyLo);
-    f.get(p.H).get(p.PH).add().get(ki).get(p.DH).mul().sub().set(t);
-    max(f, () => f.get(oyLo), () => min(f, () => f.get(p.OH), () => ceilPos(f, t, p.SH)));
-    f.set(oyHi);
+    inImageRows(f, p, ki, t, oyLo, oyHi);
     f.forLoop(kj, () => f.i32(0), () => f.get(p.KW), 1, () => {
       validRange(f, p, kj, off, lo, hi, t);
       columnRow(f, p, p.DST, ci, ki, kj, b, rowDst);
@@ -168,14 +166,7 @@ export function emitIm2col(f: FuncBuilder): void {
         f.get(dp).get(rowBytes).add().i32(16).sub().v128Zero().v128Store();
         f.get(sp).set(sq);
         f.get(dp).get(lo).i32(4).mul().add().set(q);
-        f.get(q).get(n).add().set(j); // j: where the last four floats go
-        f.block().loop();
-        f.get(q).get(j).geU().brIf(1);
-        f.get(q).get(sq).v128Load().v128Store();
-        f.get(q).i32(16).add().set(q);
-        f.get(sq).i32(16).add().set(sq);
-        f.br(0).end().end();
-        f.get(j).get(sp).get(n).add().v128Load().v128Store();
+        f.copyFloatRow(q, sq, n, j);
         f.get(dp).get(rowBytes).add().set(dp);
         f.get(sp).get(srcStep).add().set(sp);
       });
@@ -217,13 +208,7 @@ export function emitCol2im(f: FuncBuilder): void {
   f.get(p.SH).get(p.W).mul().i32(4).mul().set(srcStep);
   f.get(p.OW).i32(4).mul().set(colStep);
   f.forLoop(ki, () => f.i32(0), () => f.get(p.KH), 1, () => {
-    // output rows [oyLo, oyHi) read input rows inside the image (as in im2col)
-    f.get(p.PH).get(ki).get(p.DH).mul().sub().set(t);
-    min(f, () => f.get(p.OH), () => ceilPos(f, t, p.SH));
-    f.set(oyLo);
-    f.get(p.H).get(p.PH).add().get(ki).get(p.DH).mul().sub().set(t);
-    max(f, () => f.get(oyLo), () => min(f, () => f.get(p.OH), () => ceilPos(f, t, p.SH)));
-    f.set(oyHi);
+    inImageRows(f, p, ki, t, oyLo, oyHi);
     f.forLoop(kj, () => f.i32(0), () => f.get(p.KW), 1, () => {
       validRange(f, p, kj, off, lo, hi, t);
       columnRow(f, p, p.SRC, ci, ki, kj, b, rowSrc);

@@ -17,7 +17,17 @@
 // 0 elsewhere, two input rows per window row, four windows at a time (the last OW % 4 one at
 // a time). The gradient is written as 0 + g, the sum the TypeScript scatter into zeros makes
 // (so a -0 becomes +0, bit for bit the same).
-import { F32, I32, V128, type FuncBuilder } from "./emitter.ts";
+import { F32, I32, V128, type FuncBuilder, type Local } from "./emitter.ts";
+
+/**
+ * Four windows from (oy, ox): top, the byte address of the first one's top left input
+ * (2*oy, 2*ox) in the plane at `plane`; ia, each window's top-left flat index in the plane,
+ * 2*oy*W + 2*(ox + lane) (kLanes holds 0, 2, 4, 6).
+ */
+function windowsAt(f: FuncBuilder, plane: Local, oy: Local, ox: Local, rowBytes: Local, W: Local, kLanes: Local, top: Local, ia: Local): void {
+  f.get(plane).get(oy).i32(2).mul().get(rowBytes).mul().add().get(ox).i32(8).mul().add().set(top);
+  f.get(oy).i32(2).mul().get(W).mul().get(ox).i32(2).mul().add().i32x4Splat().get(kLanes).i32x4Add().set(ia);
+}
 
 const EVEN = [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27];
 const ODD = [4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31];
@@ -33,9 +43,7 @@ export function emitMaxPool2x2(f: FuncBuilder): void {
     f.get(x).get(p).get(H).mul().get(rowBytes).mul().add().set(plane);
     f.forLoop(oy, () => f.i32(0), () => f.get(OH), 1, () => {
       f.forLoop(ox, () => f.i32(0), () => f.get(OW), 4, () => {
-        // top: input (2*oy, 2*ox); ia: its flat index in the plane, per lane 2*(ox + lane)
-        f.get(plane).get(oy).i32(2).mul().get(rowBytes).mul().add().get(ox).i32(8).mul().add().set(top);
-        f.get(oy).i32(2).mul().get(W).mul().get(ox).i32(2).mul().add().i32x4Splat().get(kLanes).i32x4Add().set(ia);
+        windowsAt(f, plane, oy, ox, rowBytes, W, kLanes, top, ia);
         f.get(top).v128Load().set(t0);
         f.get(top).v128Load(16).set(t1);
         f.get(t0).get(t1).i8x16Shuffle(EVEN).set(best);
@@ -86,9 +94,7 @@ export function emitMaxPool2x2Backward(f: FuncBuilder): void {
     f.get(out).get(p).get(H).mul().get(rowBytes).mul().add().set(plane);
     f.forLoop(oy, () => f.i32(0), () => f.get(OH), 1, () => {
       f.forLoop(ox, () => f.i32(0), () => f.get(ow4), 4, () => {
-        // top: input (2*oy, 2*ox); ia: the flat index of each window's top left, 2*oy*W + 2*(ox + lane)
-        f.get(plane).get(oy).i32(2).mul().get(rowBytes).mul().add().get(ox).i32(8).mul().add().set(top);
-        f.get(oy).i32(2).mul().get(W).mul().get(ox).i32(2).mul().add().i32x4Splat().get(kLanes).i32x4Add().set(ia);
+        windowsAt(f, plane, oy, ox, rowBytes, W, kLanes, top, ia);
         f.get(grad).get(src).add().v128Load().set(g);
         f.get(indices).get(src).add().v128Load().set(iv);
         pick(() => f.i32(0)); f.set(tl);

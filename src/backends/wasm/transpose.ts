@@ -44,14 +44,7 @@ export function emitCopyRows(f: FuncBuilder): void {
       f.get(src).get(a).get(srcA).mul().add().get(b).get(srcB).mul().add().set(s);
       f.get(dst).get(a).get(dstA).mul().add().get(b).get(dstB).mul().add().set(d);
       f.get(len).i32(4).geS().if();
-      f.get(d).get(last).add().set(e);
-      f.get(e).get(s).get(last).add().v128Load().v128Store();
-      f.block().loop();
-      f.get(d).get(e).geU().brIf(1);
-      f.get(d).get(s).v128Load().v128Store();
-      f.get(d).i32(16).add().set(d);
-      f.get(s).i32(16).add().set(s);
-      f.br(0).end().end();
+      f.copyFloatRow(d, s, last, e);
       f.else();
       f.forLoop(k, () => f.i32(0), () => f.get(len), 1, () => {
         f.get(d).get(s).f32Load().f32Store();
@@ -73,15 +66,8 @@ export function emitGatherRows(f: FuncBuilder): void {
     f.forLoop(i1, () => f.i32(0), () => f.get(n1), 1, () => {
       f.forLoop(i2, () => f.i32(0), () => f.get(n2), 1, () => {
         f.get(src).get(i0).get(s0).mul().add().get(i1).get(s1).mul().add().get(i2).get(s2).mul().add().set(s);
-        f.get(row).get(last).add().set(e);
-        f.get(e).get(s).get(last).add().v128Load().v128Store();
         f.get(row).set(d);
-        f.block().loop();
-        f.get(d).get(e).geU().brIf(1);
-        f.get(d).get(s).v128Load().v128Store();
-        f.get(d).i32(16).add().set(d);
-        f.get(s).i32(16).add().set(s);
-        f.br(0).end().end();
+        f.copyFloatRow(d, s, last, e);
         f.get(row).get(rowBytes).add().set(row);
       });
     });
