@@ -19,20 +19,25 @@ const planes = (count: number, seed: number) => mixedArray(count, seed, SPECIAL,
 const geometry = (n: number, h: number, w: number, k = 2, s = 2): Im2colGeometry =>
   ({ n, c: 1, h, w, kh: k, kw: k, sh: s, sw: s, ph: 0, pw: 0, dh: 1, dw: 1, oh: Math.floor((h - k) / s) + 1, ow: Math.floor((w - k) / s) + 1 });
 
+/** Runs the wasm function with its threshold off (it must not decline), then the TypeScript kernel with wasm off. */
+function wasmThenTypeScript(wasm: () => boolean, typescript: () => void, what: string): void {
+  setWasmThresholds({ minElementwise: 0 });
+  try {
+    assert.ok(wasm(), `${what} declined`);
+    setWasmThresholds({ minElementwise: Infinity });
+    typescript();
+  } finally {
+    setWasmThresholds({ minElementwise: 512 });
+  }
+}
+
 test("wasm 2x2 max pooling gives the TypeScript kernel's values and indices", async () => {
   await wasmReady();
   for (const [n, h, w] of [[3, 28, 28], [2, 10, 10], [4, 7, 9], [1, 2, 2], [5, 12, 30]] as const) {
     const g = geometry(n, h, w), L = g.oh * g.ow;
     const x = planes(n * h * w, n * 100 + h * 10 + w);
     const v = new Float32Array(n * L), i = new Int32Array(n * L), vTs = new Float32Array(n * L), iTs = new Int32Array(n * L);
-    setWasmThresholds({ minElementwise: 0 });
-    try {
-      assert.ok(wasmMaxPool2x2(x, g, v, i), `[${n}, ${h}, ${w}] declined`);
-      setWasmThresholds({ minElementwise: Infinity });
-      maxPool2d(x, g, vTs, iTs);
-    } finally {
-      setWasmThresholds({ minElementwise: 512 });
-    }
+    wasmThenTypeScript(() => wasmMaxPool2x2(x, g, v, i), () => maxPool2d(x, g, vTs, iTs), `[${n}, ${h}, ${w}]`);
     for (let k = 0; k < n * L; k++) {
       if (!Object.is(v[k], vTs[k]) || i[k] !== iTs[k]) assert.fail(`[${n}, ${h}, ${w}] output ${k}: ${v[k]} at ${i[k]}, TypeScript ${vTs[k]} at ${iTs[k]}`);
     }
@@ -65,14 +70,7 @@ test("wasm 2x2 max pooling's gradient equals the TypeScript scatter bit for bit"
     maxPool2d(x, g, v, idx);
     const gy = planes(n * L, n * 7 + w); // gradients with NaN, +-inf and -0 among them
     const out = new Float32Array(n * h * w).fill(7), outTs = new Float32Array(n * h * w);
-    setWasmThresholds({ minElementwise: 0 });
-    try {
-      assert.ok(wasmMaxPool2x2Backward(gy, idx, g, out), `[${n}, ${h}, ${w}] declined`);
-      setWasmThresholds({ minElementwise: Infinity });
-      maxPool2dBackward(gy, idx, g, outTs);
-    } finally {
-      setWasmThresholds({ minElementwise: 512 });
-    }
+    wasmThenTypeScript(() => wasmMaxPool2x2Backward(gy, idx, g, out), () => maxPool2dBackward(gy, idx, g, outTs), `[${n}, ${h}, ${w}]`);
     let nonzero = 0;
     for (let k = 0; k < n * h * w; k++) {
       if (!Object.is(out[k], outTs[k])) assert.fail(`[${n}, ${h}, ${w}] input ${k}: ${out[k]}, TypeScript ${outTs[k]}`);
