@@ -12,6 +12,7 @@ import { matmul as tsMatmul } from "../src/backends/cpu/matmul.ts";
 import { getNumThreads, setNumThreads, setWasmThresholds, wasmMatmul, wasmReady, wasmRuntime } from "../src/backends/wasm/index.ts";
 import { lastJobChunks, workerCount } from "../src/backends/wasm/pool.ts";
 import { getLocalRuntime } from "../src/backends/wasm/runtime.ts";
+import { emitSgemm } from "../src/backends/wasm/sgemm.ts";
 import { RuntimeError } from "../src/errors.ts";
 import { uniformArray as randomArray } from "./xorshift.ts";
 
@@ -178,6 +179,12 @@ test("work on one thread runs on the unshared memory, split work on the shared o
     assert.equal(other[0].memory.buffer.byteLength, other[1], `${threads} thread(s): the other memory is untouched`);
   }
   setWasmThresholds({ minWorkPerThread: 256 * 256 * 256 });
+});
+
+test("the module takes tile heights that halve down to its one-row tail, and names any other", () => {
+  const o = { fma: false, unroll: 1, nr: 8, shared: false, maximumPages: 16 };
+  assert.throws(() => emitSgemm({ ...o, mr: 3 }), (e: unknown) => e instanceof RangeError && /power of two, got 3/.test(e.message));
+  assert.equal(WebAssembly.validate(emitSgemm({ ...o, mr: 2 }) as BufferSource), true, "tiles of 2 and a 1-row tail");
 });
 
 test("declines what it does not handle", () => {
