@@ -40,6 +40,12 @@ export class Node {
   retained: Tensor | null = null;
   /** The vjp is user code (a custom autograd.Function), which may keep any tensor it is given. */
   userCode = false;
+  /**
+   * The op's non-tensor arguments under PyTorch's saved-attribute names without `_saved_`
+   * (`{ dim: 1, keepdim: false }`, `{ stride: [1, 1] }`): what graph pictures show and what
+   * an exporter needs to rebuild the op. Absent when the op has none.
+   */
+  attrs: Readonly<Record<string, unknown>> | null = null;
 
   constructor(name: string, inputs: readonly (Tensor | null)[], saved: readonly Tensor[], vjp: Vjp) {
     this.name = name;
@@ -110,7 +116,7 @@ function torchTypeName(d: DType): string {
  * requires grad. Every differentiable op ends with this call; it is the only place a
  * graph edge is made.
  */
-export function record(out: Tensor, name: string, inputs: readonly (Tensor | null)[], saved: readonly Tensor[], vjp: Vjp): Tensor {
+export function record(out: Tensor, name: string, inputs: readonly (Tensor | null)[], saved: readonly Tensor[], vjp: Vjp, attrs?: Readonly<Record<string, unknown>>): Tensor {
   if (!gradMode.enabled) return out;
   let any = false;
   for (let i = 0; i < inputs.length; i++) {
@@ -122,6 +128,8 @@ export function record(out: Tensor, name: string, inputs: readonly (Tensor | nul
   }
   if (!any) return out;
   out._requiresGrad = true;
-  out.gradFn = new Node(name, inputs, saved, vjp);
+  const node = new Node(name, inputs, saved, vjp);
+  if (attrs !== undefined) node.attrs = attrs;
+  out.gradFn = node;
   return out;
 }
