@@ -60,6 +60,45 @@ export function dtypeOfArray(a: Storage): DType {
   return "bool";
 }
 
+// ---- int64 storage ----------------------------------------------------------------------
+// int64 tensors keep PyTorch's exact two's-complement values in a BigInt64Array. Code that
+// needs them as numbers (indices, casts to float) reads the two 32-bit words instead of
+// converting each element through BigInt, which allocates.
+
+const TWO32 = 4294967296;
+const TWO63 = 9223372036854775808;
+
+/** The value of one element as a number: exact for |x| <= 2^53, else correctly rounded. */
+export function int64Number(words: Int32Array, i: number): number {
+  return words[2 * i + 1]! * TWO32 + (words[2 * i]! >>> 0);
+}
+
+/** Writes trunc(v) as element i; NaN, infinities and values outside int64 give INT64_MIN (x86's result, as PyTorch on CPU). */
+export function setInt64(words: Int32Array, i: number, v: number): void {
+  if (v > -2147483649 && v < 2147483648) {
+    const t = Math.trunc(v);
+    words[2 * i] = t;
+    words[2 * i + 1] = t < 0 ? -1 : 0;
+  } else if (v >= -TWO63 && v < TWO63) {
+    const t = Math.trunc(v);
+    const hi = Math.floor(t / TWO32);
+    words[2 * i] = (t - hi * TWO32) | 0;
+    words[2 * i + 1] = hi | 0;
+  } else {
+    words[2 * i] = 0;
+    words[2 * i + 1] = -2147483648;
+  }
+}
+
+/** The 32-bit words of a BigInt64Array (little-endian: low word first). */
+export const wordsOf = (a: BigInt64Array): Int32Array => new Int32Array(a.buffer, a.byteOffset, a.length * 2);
+
+/** Fills storage with v (trunc(v) for int64: the caller has checked it is an integer). */
+export function fillStorage(data: Storage, v: number): void {
+  if (data instanceof BigInt64Array) data.fill(BigInt(Math.trunc(v)));
+  else data.fill(v);
+}
+
 export const isFloating = (d: DType): d is FloatDType => d === "float32" || d === "float64";
 export const isIntegral = (d: DType): boolean => d === "int32" || d === "int64";
 
@@ -102,13 +141,17 @@ export function resultType(operands: Array<{ dtype: DType; ndim: number } | numb
     if (r === null) r = scal === "int64" ? "int64" : scal === "float64" ? getDefaultDtype() : "bool";
     else if (category(scal) > category(r)) r = scal === "float64" ? getDefaultDtype() : "int64";
   }
-  // torch-ts computes with int32 as the default integer type; int64 is storage only.
-  return r === "int64" ? "int32" : (r as DType);
+  return r as DType;
 }
 
 /** The float dtype an op with float output (div, exp, mean) computes in for input dtype d. */
 export function toFloating(d: DType): FloatDType {
   return isFloating(d) ? d : getDefaultDtype();
+}
+
+/** ATen's ScalarType names, as its error messages spell them (Float, Long, ...). */
+export function scalarTypeName(d: DType): string {
+  return { float32: "Float", float64: "Double", int32: "Int", int64: "Long", bool: "Bool" }[d];
 }
 
 /** PyTorch's names for printing: torch.float32 etc. */

@@ -1,7 +1,7 @@
 // PyTorch's tensor repr (torch/_tensor_str.py, default print options), so printed output
 // reads exactly as it does in Python: tensor([[ 1.5410, -0.2934]], requires_grad=True).
 import { getDefaultDtype, isFloating } from "./dtype.ts";
-import type { Tensor } from "./tensor.ts";
+import { nestedValues, type Tensor } from "./tensor.ts";
 
 const PRECISION = 4;
 const THRESHOLD = 1000;
@@ -97,7 +97,7 @@ export function formatTensor(t: Tensor): string {
   const prefix = "tensor(";
   const indent = prefix.length;
   const suffixes: string[] = [];
-  const defaultType = t.dtype === getDefaultDtype() || t.dtype === "int32" || t.dtype === "bool";
+  const defaultType = t.dtype === getDefaultDtype() || t.dtype === "int64" || t.dtype === "bool";
   let body: string;
   if (t.numel() === 0) {
     if (t.shape.length !== 1) suffixes.push(`size=(${t.shape.join(", ")}${t.shape.length === 1 ? "," : ""})`);
@@ -106,7 +106,8 @@ export function formatTensor(t: Tensor): string {
   } else {
     if (!defaultType) suffixes.push(`dtype=torch.${t.dtype}`);
     const summarize = t.numel() > THRESHOLD;
-    const values = t.tolist() as Nested;
+    // int64 values print exactly: bigints are formatted with String, as numbers are
+    const values = (t.dtype === "int64" ? nestedValues(t, (v) => v) : t.tolist()) as Nested;
     const f = new Formatter(summarized(values, t.shape, summarize), isFloating(t.dtype));
     body = tensorStr(values, t.shape, indent, summarize, f);
   }

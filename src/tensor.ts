@@ -4,7 +4,7 @@
 import { runBackward } from "./autograd/engine.ts";
 import { isGradEnabled } from "./autograd/gradMode.ts";
 import type { GradHook, Node } from "./autograd/node.ts";
-import { allocate, isFloating, type DType, type NumArray, type Storage } from "./dtype.ts";
+import { allocate, isFloating, setInt64, wordsOf, type DType, type Storage } from "./dtype.ts";
 import { RuntimeError, ValueError } from "./errors.ts";
 import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, parseShape } from "./layout.ts";
 import * as alloc from "./ops/alloc.ts";
@@ -63,7 +63,7 @@ export class Tensor {
   /** A 0-dim tensor holding v. */
   static scalar(v: number, dtype: DType): Tensor {
     const data = allocate(dtype, 1);
-    if (data instanceof BigInt64Array) data[0] = BigInt(v);
+    if (data instanceof BigInt64Array) setInt64(wordsOf(data), 0, v);
     else data[0] = v;
     return new Tensor(new StorageBox(data), [], [], 0, dtype);
   }
@@ -109,7 +109,7 @@ export class Tensor {
     return isFloating(this.dtype);
   }
   /** Row-major data of exactly numel elements (the storage itself when it already is that). */
-  contiguousData(): NumArray {
+  contiguousData(): Storage {
     return alloc.contiguousData(this);
   }
 
@@ -128,25 +128,19 @@ export class Tensor {
   }
 
   // ---- reading ----------------------------------------------------------------------------
+  /**
+   * The value of a one-element tensor as a number (bool: 0 or 1, as Python's int(True)). An
+   * int64 value beyond 2^53 has no exact number: it throws instead of rounding silently.
+   */
   item(): number {
     const n = this.numel();
     if (n !== 1) throw new ValueError("only one element tensors can be converted to Python scalars");
-    const v = this._box.data[this.offset];
-    return typeof v === "bigint" ? Number(v) : v;
+    return exactNumber(this._box.data[this.offset]!);
   }
+  /** Nested arrays of numbers (booleans for bool tensors); a 0-d tensor gives its value. */
   tolist(): unknown {
-    const data = this._box.data;
-    const read = (off: number): number | boolean => {
-      const v = data[off];
-      return this.dtype === "bool" ? v !== 0 : typeof v === "bigint" ? Number(v) : v;
-    };
-    const build = (d: number, off: number): unknown => {
-      if (d === this.shape.length) return read(off);
-      const out: unknown[] = new Array(this.shape[d]);
-      for (let i = 0; i < this.shape[d]; i++) out[i] = build(d + 1, off + i * this.strides[d]);
-      return out;
-    };
-    return build(0, this.offset);
+    const bool = this.dtype === "bool";
+    return nestedValues(this, (v) => (bool ? v !== 0 : exactNumber(v)));
   }
   toString(): string {
     return formatTensor(this);
@@ -380,4 +374,26 @@ export class Tensor {
     this._box.version++;
     return this;
   }
+}
+
+/** A stored value as a number, refusing int64 values that no number holds exactly (2^53 + 1; 2^60 is fine). */
+function exactNumber(v: number | bigint): number {
+  if (typeof v === "number") return v;
+  const n = Number(v);
+  if ((n > 9007199254740991 || n < -9007199254740991) && BigInt(n) !== v) {
+    throw new RuntimeError(`int64 value ${v} has no exact JavaScript number (it is beyond 2^53); read it from t.contiguousData(), a BigInt64Array`);
+  }
+  return n;
+}
+
+/** The tensor's elements as nested arrays in row-major order, each read through `read`. */
+export function nestedValues<V>(t: Tensor, read: (v: number | bigint) => V): unknown {
+  const data = t._box.data;
+  const build = (d: number, off: number): unknown => {
+    if (d === t.shape.length) return read(data[off]!);
+    const out: unknown[] = new Array(t.shape[d]);
+    for (let i = 0; i < t.shape[d]!; i++) out[i] = build(d + 1, off + i * t.strides[d]!);
+    return out;
+  };
+  return build(0, t.offset);
 }

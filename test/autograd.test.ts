@@ -182,8 +182,11 @@ test("type promotion follows torch.result_type", () => {
   assert.equal(i.div(2).dtype, "float32");
   assert.equal(f.add(torch.tensor(3, { dtype: "float64" })).dtype, "float32", "a 0-dim tensor of the same category does not promote");
   assert.equal(i.add(torch.tensor(3.5, { dtype: "float64" })).dtype, "float64", "a 0-dim tensor of a higher category does");
-  assert.equal(torch.tensor([true]).add(1).dtype, "int32");
-  assert.throws(() => i.mul_(1.5), /result type Float can't be cast to the desired output type Int/);
+  assert.equal(torch.tensor([true]).add(1).dtype, "int64");
+  assert.equal(i.dtype, "int64", "integers infer int64, PyTorch's default integer dtype");
+  assert.equal(i.add(torch.tensor([1], { dtype: "int32" })).dtype, "int64");
+  assert.equal(torch.tensor([1], { dtype: "int32" }).add(1).dtype, "int32", "a Python int does not promote an int32 tensor");
+  assert.throws(() => i.mul_(1.5), /result type Float can't be cast to the desired output type Long/);
 });
 
 test("slice/select gradients accumulate piecewise into one buffer (unbind over a sequence)", () => {

@@ -74,6 +74,6 @@ test("PyTorch's model.pt (Conv2d, BatchNorm2d, LSTM, tied and non-contiguous ten
   const want = fx.model.output as { shape: number[]; values: number[] };
   const out = model.forward(torch.tensor(inp.values, { dtype: "float32" }).reshape(inp.shape));
   assert.deepEqual(out.shape, want.shape);
-  const got = out.contiguousData();
+  const got = out.contiguousData() as Float64Array;
   want.values.forEach((v, i) => assert.ok(Math.abs(got[i] - v) <= 1e-5 * Math.max(1, Math.abs(v)), `output[${i}]: ${got[i]} vs ${v}`));
 });

@@ -35,9 +35,9 @@ test("manualSeed(0) gives PyTorch's initial weights and data bit for bit", () =>
   const net = new Net();
   const x = torch.randn(100, 10);
   const y = torch.randn(100, 1);
-  for (const [k, v] of Object.entries(net.stateDict())) assert.deepEqual(Array.from(v.contiguousData()), fx.initial[k], k);
-  assert.deepEqual(Array.from(x.contiguousData()), fx.x);
-  assert.deepEqual(Array.from(y.contiguousData()), fx.y);
+  for (const [k, v] of Object.entries(net.stateDict())) assert.deepEqual(Array.from((v.contiguousData() as Float64Array)), fx.initial[k], k);
+  assert.deepEqual(Array.from((x.contiguousData() as Float64Array)), fx.x);
+  assert.deepEqual(Array.from((y.contiguousData() as Float64Array)), fx.y);
 });
 
 test("1000 epochs from PyTorch's weights match its loss at every epoch and its final weights", () => {
@@ -58,7 +58,7 @@ test("1000 epochs from PyTorch's weights match its loss at every epoch and its f
     losses.push(loss.item());
   }
   assertClose(losses, fx.losses, 1e-5, "loss");
-  for (const [k, v] of Object.entries(net.stateDict())) assertClose(v.contiguousData(), fx.final[k], 1e-5, k);
+  for (const [k, v] of Object.entries(net.stateDict())) assertClose((v.contiguousData() as Float64Array), fx.final[k], 1e-5, k);
 });
 
 test("npm start (examples/seed.ts) prints the Python original's ten lines", () => {

@@ -93,7 +93,7 @@ test("torch.softmax over the last dim takes the wasm kernel on 1 and 2 threads a
   for (const threads of [1, 2]) {
     setNumThreads(threads);
     const got = x.softmax(-1);
-    const g = got.contiguousData(), w = want.contiguousData();
+    const g = got.contiguousData() as Float32Array, w = want.contiguousData() as Float64Array;
     for (let i = 0; i < g.length; i++) assert.ok(Math.abs(g[i]! - w[i]!) <= tolerance[i]!, `element ${i}: ${g[i]} vs ${w[i]}`);
   }
   setNumThreads(1);

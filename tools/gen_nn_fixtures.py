@@ -13,8 +13,7 @@ Files (test/fixtures/):
   nn_errors.json      PyTorch's error messages for wrong input shapes
 
 Tensors are {"shape", "dtype", "data"} (flat row-major; floats by repr, which round-trips;
-NaN/inf as strings). PyTorch's int64 index tensors are written as "int32" (torch-ts's index
-dtype) except where the tensor is an int64 buffer (num_batches_tracked), written as "int64".
+NaN/inf as strings). Integer tensors keep their dtype ("int64", PyTorch's index dtype, or "int32").
 Module cases name the layer; test/nn/module-table.ts builds the same layer in torch-ts.
 """
 import json
@@ -29,7 +28,7 @@ OUT = Path(__file__).resolve().parent.parent / "test" / "fixtures"
 torch.set_printoptions(precision=10)
 
 
-def enc(t, int64=False):
+def enc(t):
     t = t.detach()
     if t.dtype in (torch.float32, torch.float64):
         vals = []
@@ -38,7 +37,7 @@ def enc(t, int64=False):
         return {"shape": list(t.shape), "dtype": "float64" if t.dtype == torch.float64 else "float32", "data": vals}
     if t.dtype == torch.bool:
         return {"shape": list(t.shape), "dtype": "bool", "data": t.reshape(-1).tolist()}
-    return {"shape": list(t.shape), "dtype": "int64" if int64 else "int32", "data": t.reshape(-1).tolist()}
+    return {"shape": list(t.shape), "dtype": "int64" if t.dtype == torch.int64 else "int32", "data": t.reshape(-1).tolist()}
 
 
 class In:
@@ -222,7 +221,7 @@ def run_module(name, make, specs, eval_mode, seed):
         m.load_state_dict({k: cast(v, dt) for k, v in m64.state_dict().items()})
         if eval_mode:
             m.eval()
-        before = {k: enc(v, int64=not v.is_floating_point()) for k, v in m.state_dict().items()}
+        before = {k: enc(v) for k, v in m.state_dict().items()}
         xs = [cast(r, dt).clone().requires_grad_(s.grad) for r, s in zip(raw, specs)]
         out = m(*xs)
         outs = list(out) if isinstance(out, tuple) else [out]
@@ -241,7 +240,7 @@ def run_module(name, make, specs, eval_mode, seed):
             "gradOutputs": [enc(o) for o in gouts],
             "inputGrads": [enc(next(gi)) if s.grad else None for s in specs],
             "paramGrads": {n: (enc(gr) if gr is not None else None) for (n, _), gr in zip(m.named_parameters(), p_grads)},
-            "stateAfter": {k: enc(v, int64=not v.is_floating_point()) for k, v in m.state_dict().items()},
+            "stateAfter": {k: enc(v) for k, v in m.state_dict().items()},
         })
     return cases
 

@@ -11,11 +11,10 @@ It writes, into test/fixtures/:
   ops-printing.json  PyTorch's repr() of representative tensors
 
 Format (kept simple so the TypeScript side is a few lines):
-  A tensor is {"shape": [..], "dtype": "float64"|"float32"|"int32"|"bool", "data": [flat, row-major]}.
+  A tensor is {"shape": [..], "dtype": "float64"|"float32"|"int64"|"int32"|"bool", "data": [flat, row-major]}.
   Floats are written with Python's repr, which round-trips float64 exactly (float32 values are
   widened exactly to float64 first); NaN and infinities are the strings "nan", "inf", "-inf".
-  PyTorch's int64 tensors (indices, argmax) are written as "int32": torch-ts's default integer
-  and index dtype is int32 (docs/API-CONTRACT.md); every value here fits.
+  Integers are JSON numbers, or decimal strings beyond 2^53 (where JSON numbers would round).
 
 A case of ops.json:
   name         unique, "<fn>" or "<fn>/float32" for the float32 variant of a float64 case
@@ -61,8 +60,8 @@ class In:
 
     def make(self, gen, dtype_override=None):
         dtype = dtype_override if (dtype_override and self.dtype in ("float64", "float32")) else self.dtype
-        tdt = {"float64": torch.float64, "float32": torch.float32, "int32": torch.int64,
-               "bool": torch.bool}[dtype]
+        tdt = {"float64": torch.float64, "float32": torch.float32, "int64": torch.int64,
+               "int32": torch.int32, "bool": torch.bool}[dtype]
         shape = self.shape
         if self.values is not None:
             t = torch.tensor(self.values, dtype=tdt).reshape(shape)
@@ -101,11 +100,11 @@ def V(values, shape=None, dtype="float64", **kw):
 
 
 def I(*shape, high, **kw):
-    return In(shape, kind="index", dtype="int32", high=high, **kw)
+    return In(shape, kind="index", dtype="int64", high=high, **kw)
 
 
 def P(*shape, high, dim):
-    return In(shape, kind="perm", dtype="int32", high=high, dim=dim)
+    return In(shape, kind="perm", dtype="int64", high=high, dim=dim)
 
 
 def B(*shape):
@@ -295,8 +294,9 @@ case("scatter.dim0", "torch.scatter(x, 0, y, z)", [F(4, 3), P(2, 3, high=4, dim=
 case("scatter.value", "torch.scatter(x, 1, y, 2.5)", [F(3, 5), P(3, 2, high=5, dim=1)])
 case("scatterAdd", "torch.scatter_add(x, 1, y, z)", [F(3, 4), I(3, 6, high=4), F(3, 6)])
 case("scatterAdd.dim0", "torch.scatter_add(x, 0, y, z)", [F(3, 2), I(5, 2, high=3), F(5, 2)])
-case("indexSelect", "torch.index_select(x, 0, y)", [F(3, 4), V([2, 0, 2, 1], dtype="int32")])
-case("indexSelect.dim1", "torch.index_select(x, -1, y)", [F(3, 4), V([3, 3, 0], dtype="int32")])
+case("indexSelect", "torch.index_select(x, 0, y)", [F(3, 4), V([2, 0, 2, 1], dtype="int64")])
+case("indexSelect.dim1", "torch.index_select(x, -1, y)", [F(3, 4), V([3, 3, 0], dtype="int64")])
+case("indexSelect.int32", "torch.index_select(x, 0, y)", [F(3, 4), V([2, 0, 1], dtype="int32")])
 case("maskedFill", "torch.masked_fill(x, y, -1.5)", [F(2, 3), B(2, 3)])
 case("maskedFill.broadcast", "x.masked_fill(y, 0.25)", [F(2, 3), B(3)])
 case("triu", "torch.triu(x)", [F(3, 4)])
@@ -359,10 +359,43 @@ NONFINITE = [1.0, math.nan, math.inf, -math.inf, -0.0, 1e308]
 case("isnan", "torch.isnan(x)", [V(NONFINITE)], backward=False)
 case("isfinite", "torch.isfinite(x)", [V(NONFINITE)], backward=False)
 # dtype promotion (forward only where the result is integer)
-case("add.int", "torch.add(x, y)", [V([1, 2, 3], dtype="int32"), V([[4], [5]], dtype="int32")],
+case("add.int", "torch.add(x, y)", [V([1, 2, 3], dtype="int64"), V([[4], [5]], dtype="int64")],
      backward=False)
-case("add.int_float_scalar", "torch.add(x, 1.5)", [V([1, 2, 3], dtype="int32")], backward=False)
-case("mul.int_f64", "torch.mul(x, y)", [V([1, 2, 3], dtype="int32"), F(3)])
+case("add.int32", "torch.add(x, y)", [V([1, 2, 3], dtype="int32"), V([[4], [5]], dtype="int32")],
+     backward=False)
+case("add.int_float_scalar", "torch.add(x, 1.5)", [V([1, 2, 3], dtype="int64")], backward=False)
+case("mul.int_f64", "torch.mul(x, y)", [V([1, 2, 3], dtype="int64"), F(3)])
+# int64, PyTorch's default integer dtype: exact beyond 2^53, wrapping at 2^63 as PyTorch does
+BIG = [2 ** 62 + 1, -(2 ** 53) - 3, 7, -1]
+case("int64.add_int32", "torch.add(x, y)", [V([1, 2, 3], dtype="int64"), V([10, 20, 30], dtype="int32")], backward=False)
+case("int64.add_scalar", "torch.add(x, 1)", [V(BIG, dtype="int64")], backward=False)
+case("int64.add_wrap", "torch.add(x, x)", [V(BIG, dtype="int64")], backward=False)
+case("int64.sub", "torch.sub(x, y)", [V(BIG, dtype="int64"), V([3, -4, 5, 6], dtype="int64")], backward=False)
+case("int64.mul_wrap", "torch.mul(x, 3)", [V(BIG, dtype="int64")], backward=False)
+case("int64.neg_abs", "torch.abs(torch.neg(x))", [V(BIG, dtype="int64")], backward=False)
+case("int64.div", "torch.div(x, 2)", [V([7, -7, 2, 10 ** 12], dtype="int64")], backward=False)
+case("int64.mul_float", "torch.mul(x, 0.5)", [V([3, -5, 2 ** 40], dtype="int64")], backward=False)
+case("int64.pow", "torch.pow(x, 3)", [V([2, -3, 5, 2 ** 22], dtype="int64")], backward=False)
+case("int64.eq_scalar", "torch.eq(x, 2)", [V([1, 2, 3], dtype="int64")], backward=False)
+case("int64.ne_scalar", "torch.ne(x, 2)", [V([1, 2, 3], dtype="int64")], backward=False)
+case("int64.lt_big", "torch.lt(x, y)", [V([2 ** 53, 2 ** 53 + 1, -5], dtype="int64"), V([2 ** 53 + 1, 2 ** 53 + 1, -5], dtype="int64")], backward=False)
+case("int64.ge_float", "torch.ge(x, 2.5)", [V([1, 2, 3], dtype="int64")], backward=False)
+case("int64.maximum", "torch.maximum(x, y)", [V(BIG, dtype="int64"), V([0, 0, 9, -2], dtype="int64")], backward=False)
+case("int64.sum", "torch.sum(x)", [V([2147483647, 1, 2 ** 40], dtype="int64")], backward=False)
+case("int64.sum_int32", "torch.sum(x)", [V([2147483647, 1], dtype="int32")], backward=False)
+case("int64.sum_bool", "torch.sum(x, 0)", [V([[True, False], [True, True]], dtype="bool")], backward=False)
+case("int64.sum_dim", "torch.sum(x, 1)", [V([[1, 2, 3], [4, 5, 6]], dtype="int64")], backward=False)
+case("int64.prod", "torch.prod(x)", [V([3, -4, 5, 2 ** 40], dtype="int64")], backward=False)
+case("int64.cumsum", "torch.cumsum(x, 0)", [V([5, -2, 2 ** 60, 2 ** 60], dtype="int64")], backward=False)
+case("int64.max_dim", "torch.max(x, 1)", [V([[3, 9, 9], [-(2 ** 60), -1, -(2 ** 61)]], dtype="int64")], backward=False)
+case("int64.amin", "torch.amin(x, 0)", [V([[3, 9, 1], [-(2 ** 60), -1, 7]], dtype="int64")], backward=False)
+case("int64.argmax", "torch.argmax(x)", [V([3, 2 ** 60, 2 ** 60 + 1, 5], dtype="int64")], backward=False)
+case("int64.where", "torch.where(z, x, y)", [V(BIG, dtype="int64"), V([1, 2, 3, 4], dtype="int32"), V([True, False, True, False], dtype="bool")], backward=False)
+case("int64.clamp", "torch.clamp(x, -3, 5)", [V([-10, 0, 10, 2 ** 60], dtype="int64")], backward=False)
+case("int64.to_float", "x.to(torch.float64)", [V([2 ** 53 + 1, -(2 ** 62), 3], dtype="int64")], backward=False)
+case("int64.from_float", "x.to(torch.int64)", [V([2.9, -2.9, 1e18, -0.5], dtype="float64")], backward=False)
+case("int64.matmul", "torch.matmul(x, y)", [V([[1, 2], [3, 2 ** 40]], dtype="int64"), V([[5, 6], [7, 8]], dtype="int64")], backward=False)
+case("int64.gather_values", "torch.gather(x, 0, y)", [V([2 ** 60, 5, -7], dtype="int64"), V([2, 0, 0], dtype="int64")], backward=False)
 
 # ---------------------------------------------------------------------------------------------
 # Serialisation
@@ -376,7 +409,7 @@ def enc_float(v):
     return v
 
 
-TS_DTYPE = {torch.float64: "float64", torch.float32: "float32", torch.int64: "int32",
+TS_DTYPE = {torch.float64: "float64", torch.float32: "float32", torch.int64: "int64",
             torch.int32: "int32", torch.bool: "bool"}
 
 
@@ -388,8 +421,8 @@ def enc_tensor(t):
         data = [enc_float(float(v)) for v in flat]
     elif dtype == "bool":
         data = [bool(v) for v in flat]
-    else:
-        data = [int(v) for v in flat]
+    else:  # integers beyond 2^53 as decimal strings: JSON numbers would round them
+        data = [int(v) if abs(int(v)) <= 2 ** 53 else str(int(v)) for v in flat]
     return {"shape": list(t.shape), "dtype": dtype, "data": data}
 
 

@@ -26,7 +26,7 @@ def case(name, nd, shape, kernel, opts, special=None, dtype=torch.float32):
     up = torch.randn(out.shape, generator=g, dtype=dtype)
     (out * up).sum().backward()
     cases.append({"name": name, "nd": nd, "kernel": kernel, "opts": {k: v for k, v in opts.items()},
-                  "x": enc(x), "values": enc(out), "indices": enc(idx.to(torch.int32)), "upstream": enc(up), "grad": enc(x.grad)})
+                  "x": enc(x), "values": enc(out), "indices": enc(idx), "upstream": enc(up), "grad": enc(x.grad)})
 
 case("2d k2", 2, [2, 3, 6, 6], 2, {})
 case("2d k3 s2 p1", 2, [1, 2, 7, 8], 3, {"stride": 2, "padding": 1})

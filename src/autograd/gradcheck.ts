@@ -1,4 +1,5 @@
 // torch.autograd.gradcheck: analytical vjps against float64 central differences.
+import type { FloatArray } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { Tensor } from "../tensor.ts";
 import { grad } from "./grad.ts";
@@ -49,21 +50,21 @@ export function gradcheck(fn: Fn, inputs: Tensor | readonly Tensor[], opts: Grad
       (g._box.data as Float64Array)[j] = 1;
       const grads = grad(outputsOf(fn, xs)[oi], diff, { gradOutputs: [g], allowUnused: true });
       grads.forEach((gx, k) => {
-        if (gx) analytical[k][j].set(gx.contiguousData());
+        if (gx) analytical[k][j].set(gx.contiguousData() as FloatArray);
       });
     }
     // Numerical Jacobian by perturbing each input element in place (raw storage writes, so no
     // version bump; fn runs with grad mode as the caller has it, since it may differentiate).
     for (let k = 0; k < diff.length; k++) {
       const x = diff[k];
-      const data = x.contiguousData();
+      const data = x.contiguousData() as FloatArray;
       if (data !== x._box.data) return fail(`gradcheck expects contiguous inputs; input ${k} is not`);
       for (let i = 0; i < data.length; i++) {
         const orig = data[i];
         data[i] = orig + eps;
-        const plus = outputsOf(fn, xs)[oi].contiguousData().slice();
+        const plus = (outputsOf(fn, xs)[oi].contiguousData() as FloatArray).slice();
         data[i] = orig - eps;
-        const minus = outputsOf(fn, xs)[oi].contiguousData().slice();
+        const minus = (outputsOf(fn, xs)[oi].contiguousData() as FloatArray).slice();
         data[i] = orig;
         for (let j = 0; j < n; j++) {
           const num = (plus[j] - minus[j]) / (2 * eps);

@@ -43,29 +43,32 @@ export interface Backend extends NnKernels {
    */
   adamUpdate(param: NumArray, grad: NumArray, expAvg: NumArray, expAvgSq: NumArray, maxExpAvgSq: NumArray | null, h: AdamUpdate): void;
   /** out[i] = op(x[i]) over x's shape, out contiguous. */
-  unary(op: UnaryOp, x: StridedView, out: NumArray): void;
-  /** out[i] = op(a[i], b[i]); a and b are already broadcast to out's shape (stride 0 allowed). */
-  binary(op: BinaryOp, a: StridedView, b: StridedView, out: NumArray): void;
+  unary(op: UnaryOp, x: StridedView, out: Storage): void;
+  /**
+   * out[i] = op(a[i], b[i]); a and b are already broadcast to out's shape (stride 0 allowed).
+   * int64 operands come in pairs: a and b are both int64 or neither (the ops cast first).
+   */
+  binary(op: BinaryOp, a: StridedView, b: StridedView, out: Storage): void;
   /** out[i] += alpha * x[i], x read as out's shape (the fused update of add_(x, { alpha })). */
   axpy(alpha: number, x: StridedView, out: NumArray): void;
-  clamp(x: StridedView, lo: number, hi: number, out: NumArray): void;
-  /** out = cond ? a : b, all three broadcast to out's shape. */
-  where(cond: StridedView, a: StridedView, b: StridedView, out: NumArray): void;
+  clamp(x: StridedView, lo: number, hi: number, out: Storage): void;
+  /** out = cond ? a : b, all three broadcast to out's shape; a, b and out of one dtype when int64. */
+  where(cond: StridedView, a: StridedView, b: StridedView, out: Storage): void;
   /** dst[i] = src[i] over src's shape, both strided, with dtype cast (bool: non-zero is true). */
   copy(src: StridedView, dst: StridedView): void;
   /** Reduce a contiguous [outer, r, inner] block over r into out[outer * inner]. */
-  reduce(op: ReduceOp, x: NumArray, outer: number, r: number, inner: number, out: NumArray): void;
+  reduce(op: ReduceOp, x: Storage, outer: number, r: number, inner: number, out: Storage): void;
   /** First index of the max/min (NaN wins, as PyTorch) over r; values too when given. */
-  argReduce(op: "max" | "min", x: NumArray, outer: number, r: number, inner: number, indices: Int32Array, values: NumArray | null): void;
-  cumsum(x: NumArray, outer: number, r: number, inner: number, out: NumArray): void;
+  argReduce(op: "max" | "min", x: Storage, outer: number, r: number, inner: number, indices: Int32Array, values: Storage | null): void;
+  cumsum(x: Storage, outer: number, r: number, inner: number, out: Storage): void;
   /** softmax (or logSoftmax) over r of a contiguous [outer, r, inner] block, max-shifted, in float64. */
   softmax(x: NumArray, outer: number, r: number, inner: number, out: NumArray, log: boolean): void;
   /** out[b] = a[b] @ b[b] for contiguous a [batch, m, k] (or transposed when transA) and b [batch, k, n]. */
-  matmul(a: StridedView, b: StridedView, out: NumArray, batch: number, m: number, k: number, n: number): void;
-  /** gather along dim of a contiguous [outer, rIn, inner] source with index [outer, rIdx, inner]. */
-  gather(x: StridedView, index: StridedView, dim: number, out: NumArray): void;
-  /** out (contiguous, pre-filled) [dim] = src at index positions; accumulate adds instead of assigning. */
-  scatter(out: NumArray, outShape: Shape, index: StridedView, src: StridedView, dim: number, accumulate: boolean): void;
+  matmul(a: StridedView, b: StridedView, out: Storage, batch: number, m: number, k: number, n: number): void;
+  /** gather along dim of a contiguous [outer, rIn, inner] source with index [outer, rIdx, inner]; index int32 or int64. */
+  gather(x: StridedView, index: StridedView, dim: number, out: Storage): void;
+  /** out (contiguous, pre-filled) [dim] = src at index positions; accumulate adds instead of assigning; src of out's dtype. */
+  scatter(out: Storage, outShape: Shape, index: StridedView, src: StridedView, dim: number, accumulate: boolean): void;
 }
 
 /**

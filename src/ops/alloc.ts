@@ -1,5 +1,6 @@
 // Allocation helpers shared by every op: fresh outputs, scalar operands, strided views.
-import { allocate, type DType, type NumArray, type Storage } from "../dtype.ts";
+import { allocate, setInt64, wordsOf, type DType, type NumArray, type Storage } from "../dtype.ts";
+import { indexNumbers } from "../backends/cpu/int64.ts";
 import { contiguousStrides, numelOf, type Shape } from "../layout.ts";
 import type { StridedView } from "../backends/backend.ts";
 import { StorageBox, Tensor } from "../tensor.ts";
@@ -18,20 +19,32 @@ export function sv(t: Tensor, strides: readonly number[] = t.strides, shape: Sha
   return { data: t._box.data, shape, strides, offset: t.offset };
 }
 
-/** A one-element view of a JS number, broadcast with all-zero strides. */
-export function scalarView(v: number, shape: Shape): StridedView {
-  return { data: new Float64Array([v]), shape, strides: new Array<number>(shape.length).fill(0), offset: 0 };
+/**
+ * A one-element view of a JS number, broadcast with all-zero strides: a BigInt64Array when
+ * the op computes in int64 (the backend never mixes bigints with numbers), else a float64.
+ */
+export function scalarView(v: number, shape: Shape, dtype?: DType): StridedView {
+  let data: Storage;
+  if (dtype === "int64") setInt64(wordsOf((data = new BigInt64Array(1))), 0, v);
+  else data = new Float64Array([v]);
+  return { data, shape, strides: new Array<number>(shape.length).fill(0), offset: 0 };
 }
 
 /** Contiguous data of exactly numel elements: the storage itself when possible, else a copy. */
-export function contiguousData(t: Tensor): NumArray {
+export function contiguousData(t: Tensor): Storage {
   const n = t.numel();
   const d = t._box.data;
-  if (t.isContiguous() && t.offset === 0 && d.length === n) return d as NumArray;
-  if (t.isContiguous()) return (d as NumArray).subarray(t.offset, t.offset + n) as NumArray;
-  const out = allocate(t.dtype === "int64" ? "float64" : t.dtype, n) as NumArray;
+  if (t.isContiguous() && t.offset === 0 && d.length === n) return d;
+  if (t.isContiguous()) return d.subarray(t.offset, t.offset + n);
+  const out = allocate(t.dtype, n);
   backendOf().copy(sv(t), { data: out, shape: t.shape, strides: contiguousStrides(t.shape), offset: 0 });
   return out;
+}
+
+/** Contiguous values as numbers: int64 read exactly up to 2^53 (indices, labels, counts). */
+export function numberData(t: Tensor): NumArray {
+  const d = contiguousData(t);
+  return d instanceof BigInt64Array ? indexNumbers(d) : d;
 }
 
 import { cpu } from "../backends/cpu/index.ts";
@@ -44,3 +57,6 @@ export function backendOf(): Backend {
 export function setBackend(b: Backend): void {
   current = b;
 }
+
+/** contiguousData of a tensor whose op only takes floating dtypes (convolution, pooling, erf). */
+export const floatData = (t: Tensor): NumArray => contiguousData(t) as NumArray;

@@ -8,7 +8,7 @@ import { isFloating, type NumArray } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { fmtShape } from "../layout.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, contiguousData, empty } from "./alloc.ts";
+import { backendOf, floatData, empty } from "./alloc.ts";
 
 export type Pair = number | readonly number[];
 
@@ -27,14 +27,14 @@ export function pair(v: Pair, name = "argument"): [number, number] {
  */
 export function im2col(x: Tensor, g: Im2colGeometry, padValue = 0): Tensor {
   const out = empty([g.n, g.c * g.kh * g.kw, g.oh * g.ow], x.dtype);
-  backendOf().im2col(contiguousData(x), g, padValue, out._box.data as NumArray);
+  backendOf().im2col(floatData(x), g, padValue, out._box.data as NumArray);
   return record(out, "Im2ColBackward0", [x], [], (grad) => [col2im(grad, g)]);
 }
 
 /** The adjoint of im2col: columns summed back into an image [n, c, h, w]. */
 export function col2im(cols: Tensor, g: Im2colGeometry): Tensor {
   const out = empty([g.n, g.c, g.h, g.w], cols.dtype);
-  backendOf().col2im(contiguousData(cols), g, out._box.data as NumArray);
+  backendOf().col2im(floatData(cols), g, out._box.data as NumArray);
   return record(out, "Col2ImBackward0", [cols], [], (grad) => [im2col(grad, g, 0)]);
 }
 
@@ -52,7 +52,7 @@ export function convolution(x: Tensor, w2: Tensor, bias: Tensor | null, g: Im2co
   const outC = w2.shape[0]!;
   const L = g.oh * g.ow;
   const out = empty([g.n, outC, L], x.dtype);
-  backendOf().convForward(contiguousData(x), contiguousData(w2), bias ? contiguousData(bias) : null, g, outC, out._box.data as NumArray);
+  backendOf().convForward(floatData(x), floatData(w2), bias ? floatData(bias) : null, g, outC, out._box.data as NumArray);
   return record(out, "ConvolutionBackward0", [x, w2, bias], [x, w2], (grad, [xS, w2S]) => [
     x.requiresGrad ? convInputGrad(grad, w2S!, g) : null,
     w2.requiresGrad ? convWeightGrad(xS!, grad, g) : null,
@@ -63,7 +63,7 @@ export function convolution(x: Tensor, w2: Tensor, bias: Tensor | null, g: Im2co
 /** dx [n, c, h, w] of a convolution for the upstream gradient gy [n, O, L] and weight W [O, K]. */
 function convInputGrad(gy: Tensor, w2: Tensor, g: Im2colGeometry): Tensor {
   const out = empty([g.n, g.c, g.h, g.w], gy.dtype);
-  backendOf().convInputGrad(contiguousData(gy), contiguousData(w2), g, w2.shape[0]!, out._box.data as NumArray);
+  backendOf().convInputGrad(floatData(gy), floatData(w2), g, w2.shape[0]!, out._box.data as NumArray);
   // <gg, col2im(W^T gy)> = <W im2col(gg), gy>: gy's gradient is the convolution of gg, W's is convWeightGrad(gg, gy).
   return record(out, "ConvolutionBackwardInput", [gy, w2], [gy, w2], (gg, [gyS, w2S]) => [
     gy.requiresGrad ? convolution(gg, w2S!, null, g) : null,
@@ -75,7 +75,7 @@ function convInputGrad(gy: Tensor, w2: Tensor, g: Im2colGeometry): Tensor {
 function convWeightGrad(x: Tensor, gy: Tensor, g: Im2colGeometry): Tensor {
   const O = gy.shape[1]!;
   const out = empty([O, g.c * g.kh * g.kw], x.dtype);
-  backendOf().convWeightGrad(contiguousData(x), contiguousData(gy), g, O, out._box.data as NumArray);
+  backendOf().convWeightGrad(floatData(x), floatData(gy), g, O, out._box.data as NumArray);
   // <gg, sum gy im2col(x)^T> = <col2im(gg^T gy), x> = <conv(x, gg), gy>.
   return record(out, "ConvolutionBackwardWeight", [x, gy], [x, gy], (gg, [xS, gyS]) => [
     x.requiresGrad ? convInputGrad(gyS!, gg, g) : null,

@@ -1,11 +1,11 @@
 // Factory functions: torch.tensor, zeros, ones, full, arange, linspace, eye, random tensors.
-import { allocate, dtypeOfArray, getDefaultDtype, isFloating, type DType, type FloatArray, type NumArray, type Storage } from "../dtype.ts";
+import { allocate, dtypeOfArray, getDefaultDtype, isFloating, setInt64, wordsOf, type DType, type FloatArray, type NumArray, type Storage } from "../dtype.ts";
 import { RuntimeError, TorchTypeError } from "../errors.ts";
 import { numelOf, parseShape } from "../layout.ts";
 import { defaultGenerator, type Generator } from "../random/generator.ts";
 import * as sampling from "../random/sampling.ts";
 import { Tensor } from "../tensor.ts";
-import { empty, fromStorage } from "./alloc.ts";
+import { backendOf, empty, fromStorage, sv } from "./alloc.ts";
 
 export interface TensorOptions {
   dtype?: DType;
@@ -29,6 +29,13 @@ function shapeAndOpts<O extends object>(args: readonly unknown[]): [number[], O 
   return [parseShape(hasOpts ? args.slice(0, -1) : args), (hasOpts ? last : undefined) as O | undefined];
 }
 
+/**
+ * A JavaScript number stands for a Python int when int64 holds it exactly (an integer in
+ * [-2^63, 2^63)), else for a Python float: so 1e10 is int64 and 3e38 or 2.5 the default float.
+ */
+export const isInt64Value = (v: number): boolean => Number.isInteger(v) && v >= -9223372036854775808 && v < 9223372036854775808;
+
+/** PyTorch's inference for torch.tensor(data): any float -> default float, else any int -> int64, else bool. */
 function inferDtype(flat: ReadonlyArray<number | boolean | bigint>): DType {
   let sawBool = false;
   let sawFloat = false;
@@ -38,12 +45,30 @@ function inferDtype(flat: ReadonlyArray<number | boolean | bigint>): DType {
     else if (typeof v === "bigint") sawNumber = true;
     else {
       sawNumber = true;
-      if (!Number.isInteger(v)) sawFloat = true;
+      if (!isInt64Value(v)) sawFloat = true;
     }
   }
   if (sawFloat) return getDefaultDtype();
-  if (sawNumber) return "int32";
+  if (sawNumber) return "int64";
   return sawBool ? "bool" : getDefaultDtype();
+}
+
+/** Writes JavaScript values into fresh storage of any dtype (bigints exactly; numbers into int64 truncated). */
+function writeValues(out: Storage, flat: ReadonlyArray<number | boolean | bigint>): void {
+  if (out instanceof BigInt64Array) {
+    const w = wordsOf(out);
+    for (let i = 0; i < flat.length; i++) {
+      const v = flat[i]!;
+      if (typeof v === "bigint") out[i] = checkedInt64(v);
+      else setInt64(w, i, Number(v));
+    }
+  } else if (out instanceof Uint8Array) for (let i = 0; i < flat.length; i++) out[i] = flat[i] ? 1 : 0;
+  else for (let i = 0; i < flat.length; i++) out[i] = Number(flat[i]);
+}
+
+function checkedInt64(v: bigint): bigint {
+  if (v !== BigInt.asIntN(64, v)) throw new RuntimeError(`Overflow when unpacking long: ${v} does not fit in int64`);
+  return v;
 }
 
 function flattenNested(data: NestedArray): { shape: number[]; flat: Array<number | boolean | bigint> } {
@@ -78,18 +103,13 @@ export function tensor(data: NestedArray | Storage, opts?: TensorOptions): Tenso
   if (ArrayBuffer.isView(data)) {
     const src = data as Storage;
     const dtype = opts?.dtype ?? dtypeOfArray(src);
-    const out = allocate(dtype, src.length);
-    if (out instanceof BigInt64Array || src instanceof BigInt64Array) {
-      for (let i = 0; i < src.length; i++) (out as Storage)[i] = (out instanceof BigInt64Array ? BigInt(Math.trunc(Number(src[i]))) : Number(src[i])) as never;
-    } else (out as NumArray).set(src as NumArray);
-    t = fromStorage(out, [src.length], dtype);
+    t = fromStorage(allocate(dtype, src.length), [src.length], dtype);
+    backendOf().copy({ data: src, shape: [src.length], strides: [1], offset: 0 }, sv(t));
   } else {
     const { shape, flat } = flattenNested(data as NestedArray);
     const dtype = opts?.dtype ?? inferDtype(flat);
     const out = allocate(dtype, flat.length);
-    if (out instanceof BigInt64Array) for (let i = 0; i < flat.length; i++) out[i] = BigInt(flat[i] as number);
-    else if (out instanceof Uint8Array) for (let i = 0; i < flat.length; i++) out[i] = flat[i] ? 1 : 0;
-    else for (let i = 0; i < flat.length; i++) out[i] = Number(flat[i]);
+    writeValues(out, flat);
     t = fromStorage(out, shape, dtype);
   }
   if (opts?.requiresGrad && !isFloating(t.dtype)) throw new RuntimeError("Only Tensors of floating point and complex dtype can require gradients");
@@ -97,14 +117,10 @@ export function tensor(data: NestedArray | Storage, opts?: TensorOptions): Tenso
 }
 
 function filled(shape: readonly number[], value: number | boolean, opts?: TensorOptions): Tensor {
-  const dtype = opts?.dtype ?? (typeof value === "boolean" ? "bool" : Number.isInteger(value) ? "int32" : getDefaultDtype());
+  const dtype = opts?.dtype ?? (typeof value === "boolean" ? "bool" : isInt64Value(value) ? "int64" : getDefaultDtype());
   const t = empty(shape, dtype);
   const v = Number(value);
-  if (v !== 0) {
-    const d = t._box.data;
-    if (d instanceof BigInt64Array) d.fill(BigInt(v));
-    else d.fill(v);
-  }
+  if (v !== 0) t.fill_(v);
   return finish(t, opts);
 }
 
@@ -141,10 +157,15 @@ export function arange(a: number, b?: number | TensorOptions, c?: number | Tenso
   if (step === 0) throw new RuntimeError("step must be nonzero");
   if ((end - start) / step < 0) throw new RuntimeError("upper bound and larger bound inconsistent with step sign");
   const n = Math.ceil((end - start) / step);
-  const dtype = opts?.dtype ?? (nums.every(Number.isInteger) ? "int32" : getDefaultDtype());
+  const dtype = opts?.dtype ?? (nums.every(isInt64Value) ? "int64" : getDefaultDtype());
   const t = empty([n], dtype);
-  const out = t._box.data as NumArray;
-  for (let i = 0; i < n; i++) out[i] = start + i * step;
+  const out = t._box.data;
+  if (out instanceof BigInt64Array) {
+    // exact beyond 2^53 too: start + i * step in bigints when the values leave the safe range
+    const safe = Number.isSafeInteger(start) && Number.isSafeInteger(start + n * step);
+    if (safe) for (let i = 0, w = wordsOf(out); i < n; i++) setInt64(w, i, start + i * step);
+    else for (let i = 0; i < n; i++) out[i] = BigInt(start) + BigInt(i) * BigInt(Math.trunc(step));
+  } else for (let i = 0; i < n; i++) out[i] = start + i * step;
   return finish(t, opts);
 }
 
@@ -163,8 +184,8 @@ export function eye(n: number, m?: number | TensorOptions, opts?: TensorOptions)
   const cols = typeof m === "number" ? m : n;
   const o = typeof m === "object" ? m : opts;
   const t = empty([n, cols], o?.dtype ?? getDefaultDtype());
-  const out = t._box.data as NumArray;
-  for (let i = 0; i < Math.min(n, cols); i++) out[i * cols + i] = 1;
+  const out = t._box.data;
+  for (let i = 0; i < Math.min(n, cols); i++) out[i * cols + i] = out instanceof BigInt64Array ? 1n : 1;
   return finish(t, o);
 }
 
@@ -195,7 +216,7 @@ export function randnLike(x: Tensor, opts?: RandomOptions): Tensor {
 export function randint(a: number, b: number | readonly number[], c?: readonly number[] | RandomOptions, d?: RandomOptions): Tensor {
   const [low, high, size, opts] = typeof b === "number" ? [a, b, c as readonly number[], d] : [0, a, b, c as RandomOptions | undefined];
   if (low >= high) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
-  const t = empty(size, opts?.dtype ?? "int32");
+  const t = empty(size, opts?.dtype ?? "int64");
   sampling.fillRandint(opts?.generator ?? defaultGenerator, t._box.data as sampling.IntOutArray, low, high);
   return finish(t, opts);
 }
@@ -203,7 +224,7 @@ export function randint(a: number, b: number | readonly number[], c?: readonly n
 export function randperm(n: number, opts?: RandomOptions): Tensor {
   if (n < 0) throw new RuntimeError(`n must be non-negative, got${n}`);
   const perm = sampling.randperm(opts?.generator ?? defaultGenerator, n);
-  const dtype = opts?.dtype ?? "int32";
+  const dtype = opts?.dtype ?? "int64";
   const t = dtype === "int32" ? fromStorage(perm, [n], "int32") : fromStorage(perm, [n], "int32").to(dtype);
   return finish(t, opts);
 }
@@ -236,7 +257,7 @@ export function multinomial(probs: Tensor, numSamples: number, opts?: Multinomia
   if (!replacement && numSamples > cols) throw new RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement");
   const data = probs.contiguousData() as FloatArray;
   const out = sampling.multinomial(opts?.generator ?? defaultGenerator, data, rows, cols, numSamples, replacement);
-  return fromStorage(out, nd === 1 ? [numSamples] : [rows, numSamples], "int32");
+  return fromStorage(out, nd === 1 ? [numSamples] : [rows, numSamples], "int32").to("int64");
 }
 
 export const numel = (shape: readonly number[]): number => numelOf(shape);

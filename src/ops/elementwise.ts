@@ -3,7 +3,7 @@
 import type { BinaryOp, UnaryOp } from "../backends/backend.ts";
 import { gradMode } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
-import { isFloating, resultType, toFloating, type DType, type NumArray } from "../dtype.ts";
+import { isFloating, resultType, scalarTypeName, toFloating, type DType, type NumArray } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { broadcastShapes, broadcastStrides, sameShape } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
@@ -16,7 +16,7 @@ export type TensorOrScalar = Tensor | Scalar;
 
 function unary(op: UnaryOp, x: Tensor, dtype: DType): Tensor {
   const out = empty(x.shape, dtype);
-  backendOf().unary(op, sv(x), out._box.data as NumArray);
+  backendOf().unary(op, sv(x), out._box.data);
   return out;
 }
 
@@ -102,7 +102,7 @@ export function clamp(x: Tensor, min?: number | null | ClampOptions, max?: numbe
   const h = hi ?? Infinity;
   const dtype = isFloating(x.dtype) || (Number.isInteger(l) || !Number.isFinite(l)) && (Number.isInteger(h) || !Number.isFinite(h)) ? x.dtype : toFloating(x.dtype);
   const out = empty(x.shape, dtype);
-  backendOf().clamp(sv(x), l, h, out._box.data as NumArray);
+  backendOf().clamp(readAs(x, 0, x.shape, dtype), l, h, out._box.data);
   return record(out, "ClampBackward1", [x], [x], (g, [x]) => [g.mul(x.ge(l).logicalAnd(x.le(h)))]);
 }
 
@@ -124,8 +124,14 @@ function operands(x: TensorOrScalar, y: TensorOrScalar): Operands {
   return { a, b, av: a ? 0 : Number(x), bv: b ? 0 : Number(y), shape };
 }
 
-function readAs(t: Tensor | null, v: number, shape: number[]) {
-  if (t === null) return scalarView(v, shape);
+/**
+ * An operand as the kernel reads it, broadcast to `shape`, for an op computing in `compute`.
+ * int64 operands of a non-int64 computation, and non-int64 operands of an int64 one, are cast
+ * first: kernels never mix BigInt64Array with number arrays (number arrays mix freely).
+ */
+function readAs(t: Tensor | null, v: number, shape: number[], compute: DType) {
+  if (t === null) return scalarView(v, shape, compute);
+  if ((t.dtype === "int64") !== (compute === "int64")) t = t.to(compute);
   return sameShape(t.shape, shape) ? sv(t) : sv(t, broadcastStrides(t.shape, t.strides, shape), shape);
 }
 
@@ -142,19 +148,21 @@ export function binaryInPlace(op: BinaryOp | "axpy", self: Tensor, other: Tensor
   if (t !== null && (t._box === self._box || !sameShape(broadcastShapes(self.shape, t.shape), self.shape))) return false;
   const dtype = op === "div" ? toFloating(promoted(self, other)) : promoted(self, other);
   if (dtype !== self.dtype && !(isFloating(self.dtype) && isFloating(dtype))) return false;
+  if (op === "axpy" && self.dtype === "int64") return false;
   const n = self.numel();
   const data = self._box.data as NumArray;
   const out = self.offset === 0 && data.length === n ? data : (data.subarray(self.offset, self.offset + n) as NumArray);
-  const ov = readAs(t, t ? 0 : Number(other), self.shape);
+  const ov = readAs(t, t ? 0 : Number(other), self.shape, self.dtype);
   if (op === "axpy") backendOf().axpy(alpha, ov, out);
   else backendOf().binary(op, sv(self), ov, out);
   self._box.version++;
   return true;
 }
 
-function binaryKernel(op: BinaryOp, o: Operands, dtype: DType): Tensor {
+/** out = op(a, b) of dtype `dtype`, computed in `compute` (the promoted type: comparisons output bool). */
+function binaryKernel(op: BinaryOp, o: Operands, dtype: DType, compute: DType = dtype): Tensor {
   const out = empty(o.shape, dtype);
-  backendOf().binary(op, readAs(o.a, o.av, o.shape), readAs(o.b, o.bv, o.shape), out._box.data as NumArray);
+  backendOf().binary(op, readAs(o.a, o.av, o.shape, compute), readAs(o.b, o.bv, o.shape, compute), out._box.data);
   return out;
 }
 
@@ -211,7 +219,9 @@ export function div(x: TensorOrScalar, y: TensorOrScalar): Tensor {
 }
 export function pow(x: TensorOrScalar, y: TensorOrScalar): Tensor {
   const o = operands(x, y);
-  const out = binaryKernel("pow", o, promoted(x, y));
+  const dtype = promoted(x, y);
+  if (!isFloating(dtype) && o.b === null && o.bv < 0) throw new RuntimeError("Integers to negative integer powers are not allowed.");
+  const out = binaryKernel("pow", o, dtype);
   const saved = [o.a, o.b, out].filter((t): t is Tensor => t !== null);
   return record(out, "PowBackward0", [o.a, o.b], saved, (g, s) => {
     const a = o.a ? s[0] : null;
@@ -248,7 +258,7 @@ function minMaxGrads(g: Tensor, a: Tensor, b: Tensor, aWins: Tensor): Tensor[] {
 }
 
 function compare(op: BinaryOp, x: TensorOrScalar, y: TensorOrScalar): Tensor {
-  return binaryKernel(op, operands(x, y), "bool");
+  return binaryKernel(op, operands(x, y), "bool", promoted(x, y));
 }
 export const eq = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compare("eq", x, y);
 export const ne = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compare("ne", x, y);
@@ -262,7 +272,7 @@ export const logicalOr = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compa
 /** torch.where(cond, a, b): a where cond is true, else b; broadcasts all three. */
 export function where(cond: Tensor, x: TensorOrScalar, y: TensorOrScalar): Tensor {
   if (cond.dtype !== "bool") {
-    throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype === "float32" ? "Float" : cond.dtype === "float64" ? "Double" : "Int"}`);
+    throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalarTypeName(cond.dtype)}`);
   }
   const a = x instanceof Tensor ? x : null;
   const b = y instanceof Tensor ? y : null;
@@ -272,6 +282,6 @@ export function where(cond: Tensor, x: TensorOrScalar, y: TensorOrScalar): Tenso
   const dtype = promoted(x, y);
   const out = empty(shape, dtype);
   const c = sameShape(cond.shape, shape) ? sv(cond) : sv(cond, broadcastStrides(cond.shape, cond.strides, shape), shape);
-  backendOf().where(c, readAs(a, a ? 0 : Number(x), shape), readAs(b, b ? 0 : Number(y), shape), out._box.data as NumArray);
+  backendOf().where(c, readAs(a, a ? 0 : Number(x), shape, dtype), readAs(b, b ? 0 : Number(y), shape, dtype), out._box.data);
   return record(out, "WhereBackward0", [a, b], [cond], (g, [c]) => [a ? where(c, g, 0) : null, b ? where(c, 0, g) : null]);
 }

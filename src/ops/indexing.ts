@@ -5,7 +5,7 @@ import { isIntegral, type NumArray } from "../dtype.ts";
 import { IndexError, RuntimeError } from "../errors.ts";
 import { broadcastShapes, fmtShape, normalizeDim, sameShape, type Shape } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
-import { backendOf, contiguousData, empty, scalarView, sv } from "./alloc.ts";
+import { backendOf, empty, numberData, scalarView, sv } from "./alloc.ts";
 import { where } from "./elementwise.ts";
 
 function checkIndexTensor(op: string, x: Tensor, dim: number, index: Tensor): void {
@@ -24,7 +24,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normalizeDim(dim, x.shape.length);
   checkIndexTensor("gather", x, d, index);
   const out = empty(index.shape, x.dtype);
-  backendOf().gather(sv(x), sv(index), d, out._box.data as NumArray);
+  backendOf().gather(sv(x), sv(index), d, out._box.data);
   const shape = x.shape;
   return record(out, "GatherBackward0", [x], [index], (g, [idx]) => [scatterAddIntoZeros(shape, d, idx, g)]);
 }
@@ -49,9 +49,12 @@ function scatterImpl(x: Tensor, dim: number, index: Tensor, src: Tensor | number
       }
     }
   }
+  if (src instanceof Tensor && src.dtype !== x.dtype) {
+    throw new RuntimeError(`${accumulate ? "scatter_add" : "scatter"}(): Expected self.dtype to be equal to src.dtype`);
+  }
   const out = x.clone().detach();
-  const srcView = src instanceof Tensor ? sv(src, src.strides, index.shape) : scalarView(src, index.shape);
-  backendOf().scatter(out._box.data as NumArray, out.shape, sv(index), srcView, d, accumulate);
+  const srcView = src instanceof Tensor ? sv(src, src.strides, index.shape) : scalarView(src, index.shape, x.dtype);
+  backendOf().scatter(out._box.data, out.shape, sv(index), srcView, d, accumulate);
   const s = src instanceof Tensor ? src : null;
   if (accumulate) return record(out, "ScatterAddBackward0", [x, s], [index], (g, [idx]) => [g, s ? g.gather(d, idx) : null]);
   return record(out, s ? "ScatterBackward0" : "ScatterBackward1", [x, s], [index], (g, [idx]) => [g.scatter(d, idx, 0), s ? g.gather(d, idx) : null]);
@@ -64,7 +67,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   if (!isIntegral(index.dtype)) throw new IndexError(`index_select(): Expected dtype int32 or int64 for index`);
   if (index.shape.length > 1) throw new IndexError("index_select(): Index is supposed to be a vector");
   const n = index.numel();
-  const idx = contiguousData(index);
+  const idx = numberData(index);
   const size = x.shape.length === 0 ? 1 : x.shape[d];
   for (let i = 0; i < n; i++) if (idx[i] < 0 || idx[i] >= size) throw new IndexError("index out of range in self");
   const outShape = x.shape.slice();

@@ -2,14 +2,13 @@
 // autograd, self is rebased onto the new result's node (PyTorch's in-place history rewrite),
 // computed from a clone of self so the values the vjp saves are never the overwritten ones.
 import { gradMode, noGrad } from "../autograd/gradMode.ts";
-import { isFloating, promoteTypes } from "../dtype.ts";
+import { isFloating, promoteTypes, scalarTypeName } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { broadcastShapes, fmtShape, sameShape } from "../layout.ts";
 import type { Tensor } from "../tensor.ts";
 import { backendOf, sv } from "./alloc.ts";
 
 const RANK: Record<string, number> = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 4 };
-const castName = (d: string): string => ({ float32: "Float", float64: "Double", int32: "Int", int64: "Long", bool: "Bool" })[d] ?? d;
 
 /** Writes r (broadcast to self's shape) into self's storage and bumps the version counter. */
 function writeInto(self: Tensor, r: Tensor): void {
@@ -48,6 +47,6 @@ export function inplace(self: Tensor, compute: (self: Tensor) => Tensor, others:
 /** In-place results must fit self's dtype (PyTorch: "result type Float can't be cast to ... Int"). */
 function checkCast(r: Tensor, self: Tensor): void {
   if (RANK[r.dtype] > RANK[self.dtype] && !(isFloating(r.dtype) && isFloating(self.dtype)) && promoteTypes(r.dtype, self.dtype) !== self.dtype) {
-    throw new RuntimeError(`result type ${castName(r.dtype)} can't be cast to the desired output type ${castName(self.dtype)}`);
+    throw new RuntimeError(`result type ${scalarTypeName(r.dtype)} can't be cast to the desired output type ${scalarTypeName(self.dtype)}`);
   }
 }

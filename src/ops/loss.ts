@@ -2,7 +2,7 @@
 // the data and one backward op, instead of sub + mul + mean and their three backwards.
 import { noGrad } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
-import { resultType, toFloating } from "../dtype.ts";
+import { resultType, toFloating, type FloatArray } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { sameShape } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
@@ -19,8 +19,8 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction): Te
   let value: number;
   let count: number;
   if (sameShape(input.shape, target.shape)) {
-    const x = input.contiguousData();
-    const y = target.contiguousData();
+    const x = input.contiguousData() as FloatArray;
+    const y = target.contiguousData() as FloatArray;
     let s = 0;
     for (let i = 0; i < x.length; i++) {
       const d = x[i] - y[i];

@@ -7,7 +7,7 @@ import type { Im2colGeometry } from "../backends/backend.ts";
 import { record } from "../autograd/node.ts";
 import type { NumArray } from "../dtype.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, contiguousData, empty } from "./alloc.ts";
+import { backendOf, floatData, empty } from "./alloc.ts";
 
 
 /**
@@ -18,7 +18,7 @@ export function maxPool2dWithIndices(planes: Tensor, g: Im2colGeometry): { value
   const L = g.oh * g.ow;
   const values = empty([g.n, L], planes.dtype);
   const indices = empty([g.n, L], "int32");
-  backendOf().maxPool2d(contiguousData(planes), g, values._box.data as NumArray, indices._box.data as Int32Array);
+  backendOf().maxPool2d(floatData(planes), g, values._box.data as NumArray, indices._box.data as Int32Array);
   const { n, h, w } = g;
   record(values, "MaxPool2DWithIndicesBackward0", [planes], [indices], (grad, [idx]) => [
     maxPool2dBackward(grad, idx, g).view(n, 1, h, w),
@@ -29,6 +29,6 @@ export function maxPool2dWithIndices(planes: Tensor, g: Im2colGeometry): { value
 /** grad [n, oh*ow] scattered through indices [n, oh*ow] into zeros [n, h*w]; its vjp gathers. */
 function maxPool2dBackward(grad: Tensor, indices: Tensor, g: Im2colGeometry): Tensor {
   const out = empty([g.n, g.h * g.w], grad.dtype);
-  backendOf().maxPool2dBackward(contiguousData(grad), indices._box.data as Int32Array, g, out._box.data as NumArray);
+  backendOf().maxPool2dBackward(floatData(grad), indices._box.data as Int32Array, g, out._box.data as NumArray);
   return record(out, "MaxPool2DWithIndicesBackwardBackward0", [grad], [indices], (gg, [idx]) => [gg.gather(1, idx)]);
 }

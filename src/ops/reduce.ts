@@ -3,7 +3,7 @@
 import type { ReduceOp } from "../backends/backend.ts";
 import { noGrad } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
-import { isFloating, toFloating, type DType, type NumArray } from "../dtype.ts";
+import { fillStorage, isFloating, scalarTypeName, toFloating, type DType, type NumArray, type Storage } from "../dtype.ts";
 import { IndexError, RuntimeError } from "../errors.ts";
 import { normalizeDim, normalizeDims, numelOf } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
@@ -19,7 +19,7 @@ interface Plan {
   outer: number;
   r: number;
   inner: number;
-  data: NumArray;
+  data: Storage;
 }
 
 function plan(x: Tensor, dim: Dims | undefined | null, keepdim: boolean): Plan {
@@ -29,7 +29,7 @@ function plan(x: Tensor, dim: Dims | undefined | null, keepdim: boolean): Plan {
   const keptShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
   const outShape = keepdim ? keptShape.slice() : x.shape.filter((_, i) => !dims.includes(i));
   const block = dims.length === 0 || dims[dims.length - 1] - dims[0] === dims.length - 1;
-  let data: NumArray;
+  let data: Storage;
   let outer: number, r: number, inner: number;
   if (block) {
     data = contiguousData(x);
@@ -52,8 +52,8 @@ function run(op: ReduceOp, p: Plan, dtype: DType): Tensor {
   const out = empty(p.outShape, dtype);
   if (p.r === 0) {
     if (op === "max" || op === "min") throw new IndexError(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
-    (out._box.data as NumArray).fill(op === "prod" ? 1 : 0);
-  } else backendOf().reduce(op, p.data, p.outer, p.r, p.inner, out._box.data as NumArray);
+    fillStorage(out._box.data, op === "prod" ? 1 : 0);
+  } else backendOf().reduce(op, p.data, p.outer, p.r, p.inner, out._box.data);
   return out;
 }
 
@@ -62,17 +62,18 @@ function unreduce(g: Tensor, p: Plan, shape: readonly number[]): Tensor {
   return g.reshape(p.keptShape).expand(shape as number[]);
 }
 
-const accumulateType = (d: DType): DType => (isFloating(d) ? d : "int32");
+/** Sums and products of integers and bools accumulate in int64, as PyTorch's. */
+const accumulating = (x: Tensor): Tensor => (isFloating(x.dtype) || x.dtype === "int64" ? x : x.to("int64"));
 
 export function sum(x: Tensor, dim?: Dims | null, keepdim = false): Tensor {
-  const p = plan(x, dim, keepdim);
+  const p = plan(accumulating(x), dim, keepdim);
   const shape = x.shape;
-  return record(run("sum", p, accumulateType(x.dtype)), "SumBackward0", [x], [], (g) => [unreduce(g, p, shape)]);
+  return record(run("sum", p, accumulating(x).dtype), "SumBackward0", [x], [], (g) => [unreduce(g, p, shape)]);
 }
 
 export function mean(x: Tensor, dim?: Dims | null, keepdim = false): Tensor {
   if (!isFloating(x.dtype)) {
-    throw new RuntimeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype === "bool" ? "Bool" : "Int"}`);
+    throw new RuntimeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(x.dtype)}`);
   }
   const p = plan(x, dim, keepdim);
   const out = run("sum", p, x.dtype);
@@ -84,8 +85,9 @@ export function mean(x: Tensor, dim?: Dims | null, keepdim = false): Tensor {
 }
 
 export function prod(x: Tensor, dim?: number | null, keepdim = false): Tensor {
-  const p = plan(x, dim, keepdim);
-  const out = run("prod", p, accumulateType(x.dtype));
+  const xa = accumulating(x);
+  const p = plan(xa, dim, keepdim);
+  const out = run("prod", p, xa.dtype);
   const shape = x.shape;
   return record(out, "ProdBackward0", [x], [x], (g, [x]) => {
     // d prod / d x_i = product of the others; exact when x has zeros (at most one contributes).
@@ -122,8 +124,9 @@ function extremeWithIndex(op: "max" | "min", x: Tensor, dim: number, keepdim: bo
   const p = plan(x, d, keepdim);
   if (p.r === 0) throw new IndexError(`${op}(): Expected reduction dim ${dim} to have non-zero size.`);
   const values = empty(p.outShape, x.dtype);
-  const indices = empty(p.outShape, "int32");
-  backendOf().argReduce(op, p.data, p.outer, p.r, p.inner, indices._box.data as Int32Array, values._box.data as NumArray);
+  const local = empty(p.outShape, "int32");
+  backendOf().argReduce(op, p.data, p.outer, p.r, p.inner, local._box.data as Int32Array, values._box.data);
+  const indices = local.to("int64");
   const shape = x.shape;
   record(values, op === "max" ? "MaxBackward0" : "MinBackward0", [x], [indices], (g, [idx]) => {
     const gk = keepdim ? g : g.unsqueeze(d);
@@ -158,9 +161,9 @@ export const argmin = (x: Tensor, dim?: number | null, keepdim = false): Tensor 
 
 export function cumsum(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.shape.length);
-  const p = plan(x, d, true);
-  const out = empty(x.shape, accumulateType(x.dtype));
-  backendOf().cumsum(p.data, p.outer, p.r, p.inner, out._box.data as NumArray);
+  const p = plan(accumulating(x), d, true);
+  const out = empty(x.shape, accumulating(x).dtype);
+  backendOf().cumsum(p.data, p.outer, p.r, p.inner, out._box.data);
   // Reverse cumulative sum of g: total - cumsum(g) + g.
   return record(out, "CumsumBackward0", [x], [], (g) => [g.sum(d, true).sub(cumsum(g, d)).add(g)]);
 }
@@ -196,7 +199,7 @@ export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
 function softmaxForward(x: Tensor, d: number, log: boolean): Tensor {
   const p = plan(x, d, true);
   const out = empty(x.shape, x.dtype);
-  if (p.r > 0) backendOf().softmax(p.data, p.outer, p.r, p.inner, out._box.data as NumArray, log);
+  if (p.r > 0) backendOf().softmax(p.data as NumArray, p.outer, p.r, p.inner, out._box.data as NumArray, log);
   return out;
 }
 

@@ -72,8 +72,8 @@ test("scaledDotProductAttention: bool masks keep where true, float masks add, er
   // Keeping only key 2 gives exactly value row 2 for every query.
   const only2 = torch.tensor([[false, false, true, false]]);
   const out = scaledDotProductAttention(q, k, v, { attnMask: only2 });
-  const want = v.select(1, 2).contiguousData();
-  for (let i = 0; i < 2; i++) assert.deepEqual(Array.from(out.select(1, i).contiguousData()), Array.from(want));
+  const want = v.select(1, 2).contiguousData() as Float32Array;
+  for (let i = 0; i < 2; i++) assert.deepEqual(Array.from((out.select(1, i).contiguousData() as Float64Array)), Array.from(want));
   // A float mask of -inf everywhere but key 2 is the same thing.
   const fmask = torch.tensor([[-Infinity, -Infinity, 0, -Infinity]]);
   assert.deepEqual(scaledDotProductAttention(q, k, v, { attnMask: fmask }).tolist(), out.tolist());
@@ -90,7 +90,7 @@ test("scaledDotProductAttention with dropoutP drops whole attention weights and 
   const k = torch.zeros(1, 8, 2);
   const v = torch.ones(1, 8, 1);
   // Uniform weights 1/8; each kept weight becomes 1/8 / (1 - p), so out = (#kept / 8) / (1 - p).
-  const out = scaledDotProductAttention(q, k, v, { dropoutP: 0.5 }).contiguousData();
+  const out = scaledDotProductAttention(q, k, v, { dropoutP: 0.5 }).contiguousData() as Float32Array;
   let sum = 0;
   for (const o of out) {
     const kept = o * 8 * 0.5;
@@ -138,7 +138,7 @@ for (const ic of fx.inits) {
     const sd = m.stateDict();
     assert.deepEqual(Object.keys(sd), Object.keys(ic.state));
     for (const [k, want] of Object.entries(ic.state)) {
-      assert.deepEqual(Array.from(sd[k]!.contiguousData()), want.data, k);
+      assert.deepEqual(Array.from((sd[k]!.contiguousData() as Float64Array)), want.data, k);
     }
   });
 }
@@ -153,8 +153,8 @@ test("MultiheadAttention: averaged weights are the mean of the per-head weights;
   assert.deepEqual(o1.tolist(), o2.tolist());
   assert.equal(none, null);
   assert.deepEqual(perHead!.shape, [2, 3, 4, 4]);
-  assert.equal(compare(avg!, { shape: [2, 4, 4], dtype: "float32", data: Array.from(perHead!.mean(1).contiguousData()) }), null);
-  for (const s of avg!.sum(-1).contiguousData()) assert.ok(Math.abs(s - 1) < 1e-6);
+  assert.equal(compare(avg!, { shape: [2, 4, 4], dtype: "float32", data: Array.from((perHead!.mean(1).contiguousData() as Float64Array)) }), null);
+  for (const s of (avg!.sum(-1).contiguousData() as Float64Array)) assert.ok(Math.abs(s - 1) < 1e-6);
 });
 
 test("MultiheadAttention: wrong shapes fail with PyTorch's messages", () => {

@@ -40,7 +40,7 @@ test("conv2d primitive matches unfold + matmul in float32 (LeNet conv2 shapes)",
   const ref = w2.reshape(16, 150).matmul(F.unfold(x2, 5)).add(b2.view(1, 16, 1)).view(8, 16, 10, 10);
   ref.mul(u).sum().backward();
   const close = (a: torch.Tensor, r: torch.Tensor, what: string) => {
-    const ad = a.contiguousData(), rd = r.contiguousData();
+    const ad = a.contiguousData() as Float64Array, rd = r.contiguousData() as Float64Array;
     let scale = 0;
     for (let i = 0; i < rd.length; i++) scale = Math.max(scale, Math.abs(rd[i]));
     for (let i = 0; i < rd.length; i++) assert.ok(Math.abs(ad[i] - rd[i]) <= 1e-5 * scale, `${what}[${i}]: ${ad[i]} vs ${rd[i]}`);

@@ -42,8 +42,8 @@ test("dropout's gradient is the mask scaled by 1 / (1 - p)", () => {
   torch.manualSeed(7);
   const y = F.dropout(x, { p: 0.25 });
   y.sum().backward();
-  const g = x.grad!.contiguousData();
-  const v = y.contiguousData();
+  const g = x.grad!.contiguousData() as Float32Array;
+  const v = y.contiguousData() as Float32Array;
   for (let i = 0; i < g.length; i++) {
     assert.ok(g[i] === 0 || Math.abs(g[i]! - 1 / 0.75) < 1e-6);
     assert.equal(g[i], v[i]);

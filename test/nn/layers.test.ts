@@ -57,7 +57,7 @@ test("BatchNorm: PyTorch's state-dict keys, num_batches_tracked is an int64 buff
 test("maxPool2d returnIndices gives flat per-plane indices that pick the maxima", () => {
   const x = torch.randn(2, 3, 6, 5);
   const { values, indices } = F.maxPool2d(x, 2, { stride: 2, padding: 1, returnIndices: true });
-  assert.equal(indices.dtype, "int32");
+  assert.equal(indices.dtype, "int64");
   assert.deepEqual(indices.shape, values.shape);
   const picked = x.reshape(2, 3, 30).gather(2, indices.reshape(2, 3, -1)).reshape(values.shape);
   assert.deepEqual(picked.tolist(), values.tolist());

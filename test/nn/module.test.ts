@@ -68,8 +68,8 @@ test("Linear's default init reproduces PyTorch's weights under manualSeed(0)", (
   const fx = JSON.parse(readFileSync(new URL("../fixtures/random_sequence.json", import.meta.url), "utf8")).linear;
   torch.manualSeed(0);
   const fc = new nn.Linear(10, 5);
-  assert.deepEqual(Array.from(fc.weight.contiguousData()), fx.weight);
-  assert.deepEqual(Array.from(fc.bias!.contiguousData()), fx.bias);
+  assert.deepEqual(Array.from((fc.weight.contiguousData() as Float64Array)), fx.weight);
+  assert.deepEqual(Array.from((fc.bias!.contiguousData() as Float64Array)), fx.bias);
 });
 
 test("forward hooks run on every forward call and can be removed", () => {

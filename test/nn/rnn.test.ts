@@ -84,7 +84,7 @@ for (const ic of fx.inits) {
     const sd = m.stateDict();
     assert.deepEqual(Object.keys(sd), Object.keys(ic.state));
     for (const [k, want] of Object.entries(ic.state)) {
-      assert.deepEqual(Array.from(sd[k]!.contiguousData()), want.data, `${ic.module}.${k}`);
+      assert.deepEqual(Array.from((sd[k]!.contiguousData() as Float64Array)), want.data, `${ic.module}.${k}`);
     }
   });
 }
@@ -112,8 +112,8 @@ test("the last output step equals h_n of a 1-layer unidirectional LSTM; the reve
   torch.manualSeed(2);
   const m = new LSTM(3, 4, { bidirectional: true });
   const [out, [h]] = m.forward(torch.randn(5, 2, 3));
-  assert.equal(compare(out.select(0, 4).narrow(1, 0, 4), { shape: [2, 4], dtype: "float32", data: Array.from(h.select(0, 0).contiguousData()) }), null);
-  assert.equal(compare(out.select(0, 0).narrow(1, 4, 4), { shape: [2, 4], dtype: "float32", data: Array.from(h.select(0, 1).contiguousData()) }), null);
+  assert.equal(compare(out.select(0, 4).narrow(1, 0, 4), { shape: [2, 4], dtype: "float32", data: Array.from((h.select(0, 0).contiguousData() as Float64Array)) }), null);
+  assert.equal(compare(out.select(0, 0).narrow(1, 4, 4), { shape: [2, 4], dtype: "float32", data: Array.from((h.select(0, 1).contiguousData() as Float64Array)) }), null);
 });
 
 test("dropout between layers is off in eval mode and for the last layer", () => {

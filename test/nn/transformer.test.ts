@@ -85,7 +85,7 @@ for (const ic of fx.inits) {
       : new TransformerDecoderLayer(ic.args[0]!, ic.args[1]!, ic.opts);
     const sd = m.stateDict();
     assert.deepEqual(Object.keys(sd), Object.keys(ic.state));
-    for (const [k, want] of Object.entries(ic.state)) assert.deepEqual(Array.from(sd[k]!.contiguousData()), want.data, k);
+    for (const [k, want] of Object.entries(ic.state)) assert.deepEqual(Array.from((sd[k]!.contiguousData() as Float64Array)), want.data, k);
   });
 }
 

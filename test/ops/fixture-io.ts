@@ -5,9 +5,12 @@ import * as torch from "../../src/index.ts";
 
 type Tensor = torch.Tensor;
 
-export type FixtureDtype = "float64" | "float32" | "int32" | "bool";
-/** A flat value as stored: finite floats are numbers; NaN/±inf are strings (JSON has none). */
-export type StoredValue = number | boolean | "nan" | "inf" | "-inf";
+export type FixtureDtype = "float64" | "float32" | "int64" | "int32" | "bool";
+/**
+ * A flat value as stored: finite floats are numbers; NaN/±inf are strings (JSON has none);
+ * integers beyond 2^53 are decimal strings (JSON numbers would round them).
+ */
+export type StoredValue = number | boolean | string;
 
 export interface StoredTensor {
   shape: number[];
@@ -59,10 +62,11 @@ export const loadOpCases = (): OpCase[] => load<OpCase>("ops.json");
 export const loadErrorCases = (): ErrorCase[] => load<ErrorCase>("ops-errors.json");
 export const loadPrintCases = (): PrintCase[] => load<PrintCase>("ops-printing.json");
 
-export function decodeValue(v: StoredValue): number | boolean {
+export function decodeValue(v: StoredValue): number | boolean | bigint {
   if (v === "nan") return NaN;
   if (v === "inf") return Infinity;
   if (v === "-inf") return -Infinity;
+  if (typeof v === "string") return BigInt(v);
   return v;
 }
 
@@ -126,7 +130,8 @@ export function mismatch(got: Tensor, want: StoredTensor): string | null {
   for (let i = 0; i < want.data.length; i++) {
     const e = decodeValue(want.data[i]!);
     const raw = data[i]!;
-    const g = typeof raw === "bigint" ? Number(raw) : want.dtype === "bool" ? raw !== 0 : raw;
+    // int64 compares exactly: a stored number against the bigint, as a bigint
+    const g = typeof raw === "bigint" ? (typeof e === "bigint" ? raw : Number(raw)) : want.dtype === "bool" ? raw !== 0 : raw;
     let ok: boolean;
     if (tol && typeof e === "number" && typeof g === "number") {
       if (Number.isNaN(e)) ok = Number.isNaN(g);

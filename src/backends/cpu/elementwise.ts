@@ -101,8 +101,16 @@ export const scalarKernels = {
   sub: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] - s; },
   mul: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] * s; },
   div: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] / s; },
+  // ATen's pow_tensor_scalar special-cases these exponents as products, quotients and roots,
+  // evaluated in the tensor's own precision (float32: every step rounded to float32).
   pow: (a, ai, as, s, o, oi, n) => {
+    const r = o instanceof Float32Array ? Math.fround : (v: number) => v;
     if (s === 2) for (let k = 0; k < n; k++, ai += as) { const v = a[ai]; o[oi + k] = v * v; }
+    else if (s === 3) for (let k = 0; k < n; k++, ai += as) { const v = a[ai]; o[oi + k] = r(v * v) * v; }
+    else if (s === 0.5) for (let k = 0; k < n; k++, ai += as) o[oi + k] = Math.sqrt(a[ai]);
+    else if (s === -0.5) for (let k = 0; k < n; k++, ai += as) o[oi + k] = 1 / r(Math.sqrt(a[ai]));
+    else if (s === -1) for (let k = 0; k < n; k++, ai += as) o[oi + k] = 1 / a[ai];
+    else if (s === -2) for (let k = 0; k < n; k++, ai += as) { const v = a[ai]; o[oi + k] = 1 / r(v * v); }
     else for (let k = 0; k < n; k++, ai += as) o[oi + k] = Math.pow(a[ai], s);
   },
   maximum: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) { const x = a[ai]; o[oi + k] = x !== x || x > s ? x : s; } },

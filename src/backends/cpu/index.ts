@@ -13,6 +13,7 @@ import { wasmSoftmax } from "../wasm/softmaxRows.ts";
 import { wasmBinary, wasmUnary } from "../wasm/elementwiseRows.ts";
 import { wasmGatherRows } from "../wasm/gatherRows.ts";
 import { coalesce, forEachOffset, forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
+import * as int64 from "./int64.ts";
 
 type ReduceKernel = (x: NumArray, outer: number, r: number, inner: number, out: NumArray) => void;
 
@@ -106,15 +107,7 @@ function copy(src: StridedView, dst: StridedView): void {
   const s = src.data;
   const o = dst.data;
   if (s instanceof BigInt64Array || o instanceof BigInt64Array) {
-    const toBig = o instanceof BigInt64Array;
-    const fromBig = s instanceof BigInt64Array;
-    forEachRow2(src.shape, dst.strides, dst.offset, src.strides, src.offset, (di, ds, si, ss, _, n) => {
-      for (let k = 0; k < n; k++, di += ds, si += ss) {
-        const v = s[si];
-        if (toBig) (o as BigInt64Array)[di] = fromBig ? (v as bigint) : BigInt(Math.trunc(v as number));
-        else (o as NumArray)[di] = fromBig ? Number(v) : (v as number);
-      }
-    });
+    forEachRow2(src.shape, dst.strides, dst.offset, src.strides, src.offset, (di, ds, si, ss, _, n) => int64.castRow(s, si, ss, o, di, ds, n));
     return;
   }
   const x = s as NumArray;
@@ -169,15 +162,6 @@ function gatherInto(x: NumArray, src: StridedView, out: NumArray, o0: number, sa
   }
 }
 
-/** Index storage as numbers: int64 indices are converted once (they are rare: checkpoints). */
-function indexArray(index: StridedView): NumArray {
-  const d = index.data;
-  if (!(d instanceof BigInt64Array)) return d as NumArray;
-  const out = new Float64Array(d.length);
-  for (let i = 0; i < d.length; i++) out[i] = Number(d[i]);
-  return out;
-}
-
 function checkIndex(v: number, dim: number, size: number): void {
   if (v < 0 || v >= size) throw new RuntimeError(`index ${v} is out of bounds for dimension ${dim} with size ${size}`);
 }
@@ -204,7 +188,9 @@ function flatStep(v: StridedView): number {
 export const cpu: Backend = {
   name: "cpu",
   adamUpdate,
-  unary(op, x, out) {
+  unary(op, x, o) {
+    if (x.data instanceof BigInt64Array) return int64.unary(op, x, o);
+    const out = o as NumArray;
     const k = unaryKernels[op];
     const d = x.data as NumArray;
     const s = flatStep(x);
@@ -212,7 +198,9 @@ export const cpu: Backend = {
     if (s >= 0) k(d, x.offset, s, out, 0, out.length);
     else forEachRow1(x.shape, x.strides, x.offset, (xi, xs, oi, n) => k(d, xi, xs, out, oi, n));
   },
-  binary(op, a, b, out) {
+  binary(op, a, b, o) {
+    if (a.data instanceof BigInt64Array) return int64.binary(op, a, b, o);
+    const out = o as NumArray;
     if (wasmBinary(op, a, b, out)) return;
     const k = binaryKernels[op];
     const ad = a.data as NumArray;
@@ -238,7 +226,9 @@ export const cpu: Backend = {
       });
     }
   },
-  clamp(x, lo, hi, out) {
+  clamp(x, lo, hi, o) {
+    if (o instanceof BigInt64Array) return int64.clamp(x, lo, hi, o);
+    const out = o;
     const d = x.data as NumArray;
     forEachRow1(x.shape, x.strides, x.offset, (xi, xs, oi, n) => {
       for (let k = 0; k < n; k++, xi += xs) {
@@ -247,7 +237,9 @@ export const cpu: Backend = {
       }
     });
   },
-  where(cond, a, b, out) {
+  where(cond, a, b, o) {
+    if (o instanceof BigInt64Array) return int64.where(cond, a, b, o);
+    const out = o;
     const c = cond.data as NumArray;
     const ad = a.data as NumArray;
     const bd = b.data as NumArray;
@@ -257,7 +249,8 @@ export const cpu: Backend = {
   },
   copy,
   reduce(op, x, outer, r, inner, out) {
-    reduceKernels[op](x, outer, r, inner, out);
+    if (x instanceof BigInt64Array) return int64.reduce(op, x, outer, r, inner, out as BigInt64Array);
+    reduceKernels[op](x, outer, r, inner, out as NumArray);
   },
   argReduce(op, x, outer, r, inner, indices, values) {
     const isMax = op === "max";
@@ -308,6 +301,7 @@ export const cpu: Backend = {
     }
   },
   cumsum(x, outer, r, inner, out) {
+    if (x instanceof BigInt64Array) return int64.cumsum(x, outer, r, inner, out as BigInt64Array);
     const acc = new Float64Array(inner);
     for (let o = 0; o < outer; o++) {
       acc.fill(0);
@@ -315,7 +309,10 @@ export const cpu: Backend = {
       for (let i = 0; i < r; i++) for (let j = 0; j < inner; j++, p++) out[p] = acc[j] += x[p];
     }
   },
-  matmul,
+  matmul(a, b, out, batch, m, k, n) {
+    if (out instanceof BigInt64Array) return int64.matmul(a, b, out, batch, m, k, n);
+    matmul(a, b, out, batch, m, k, n);
+  },
   im2col,
   col2im,
   convForward,
@@ -328,7 +325,7 @@ export const cpu: Backend = {
     const size = x.shape[dim];
     const xd = x.data as NumArray;
     const sd = x.strides[dim];
-    const id = indexArray(index);
+    const id = int64.indexNumbers(index.data);
     // x read at the index positions with the gathered dim held at 0; the index adds v * sd.
     const xBase = x.strides.map((s, k) => (k === dim ? 0 : s));
     forEachRow2(index.shape, index.strides, index.offset, xBase, x.offset, (ii, is, xi, xs, oi, n) => {
@@ -339,12 +336,14 @@ export const cpu: Backend = {
       }
     });
   },
-  scatter(out, outShape, index, src, dim, accumulate) {
+  scatter(o, outShape, index, src, dim, accumulate) {
+    // int64 out and src run the same loop on bigints (the ops give src out's dtype).
+    const out = o as NumArray;
     const size = outShape[dim];
     const strides = contiguousStrides(outShape);
     const st = strides[dim];
     const sd = src.data as NumArray;
-    const id = indexArray(index);
+    const id = int64.indexNumbers(index.data);
     const outBase = strides.map((s, k) => (k === dim ? 0 : s));
     forEachRow3(index.shape, index.strides, index.offset, src.strides, src.offset, outBase, 0, (ii, is, si, ss, oi, os, _, n) => {
       for (let k = 0; k < n; k++, ii += is, si += ss, oi += os) {

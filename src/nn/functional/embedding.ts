@@ -3,6 +3,7 @@
 import { RuntimeError, IndexError } from "../../errors.ts";
 import { isIntegral } from "../../dtype.ts";
 import { where } from "../../ops/elementwise.ts";
+import { numberData } from "../../ops/alloc.ts";
 import type { Tensor } from "../../tensor.ts";
 
 const TYPE_NAMES: Record<string, string> = { float32: "torch.FloatTensor", float64: "torch.DoubleTensor", bool: "torch.BoolTensor" };
@@ -24,11 +25,11 @@ export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: nu
     if (pad < 0) pad += num;
   }
   const flat = input.reshape(-1);
-  const data = flat.contiguousData();
+  const data = numberData(flat);
   for (let i = 0; i < data.length; i++) {
-    if (Number(data[i]) < 0 || Number(data[i]) >= num) throw new IndexError("index out of range in self");
+    if (!(data[i]! >= 0 && data[i]! < num)) throw new IndexError("index out of range in self");
   }
-  let rows = weight.indexSelect(0, flat.to("int32"));
+  let rows = weight.indexSelect(0, flat);
   if (pad !== null && rows.requiresGrad) {
     // Same values; the detached branch cuts the gradient where the index is the padding row.
     rows = where(flat.ne(pad).unsqueeze(1), rows, rows.detach());

@@ -3,9 +3,10 @@
 // Log-probabilities come from logSoftmax / a max-shifted log-sum-exp, so logits of +-1e4
 // stay finite.
 import { IndexError, RuntimeError, ValueError } from "../../errors.ts";
-import { isFloating, isIntegral } from "../../dtype.ts";
+import { isFloating, isIntegral, scalarTypeName } from "../../dtype.ts";
 import { fmtShape } from "../../layout.ts";
 import { where } from "../../ops/elementwise.ts";
+import { numberData } from "../../ops/alloc.ts";
 import type { Tensor } from "../../tensor.ts";
 
 export type LossReduction = "none" | "mean" | "sum";
@@ -92,17 +93,17 @@ function classDimLast(x: Tensor): Tensor {
  * the weights of the non-ignored targets.
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): Tensor {
-  if (!isIntegral(target.dtype)) throw new RuntimeError(`expected scalar type Long but found ${target.dtype === "float64" ? "Double" : target.dtype === "float32" ? "Float" : target.dtype}`);
+  if (!isIntegral(target.dtype)) throw new RuntimeError(`expected scalar type Long but found ${scalarTypeName(target.dtype)}`);
   const ignore = opts.ignoreIndex ?? -100;
   const { x, t, c, targetShape } = flattenClasses(input, target, "nll_loss");
   if (opts.weight && opts.weight.numel() !== c) throw new RuntimeError(`weight tensor should be defined either for all ${c} classes or no classes but got weight tensor of shape: ${fmtShape(opts.weight.shape)}`);
-  const tv = t.contiguousData();
+  const tv = numberData(t);
   for (let i = 0; i < tv.length; i++) {
-    const v = Number(tv[i]);
+    const v = tv[i]!;
     if (v !== ignore && (v < 0 || v >= c)) throw new IndexError(`Target ${v} is out of bounds.`);
   }
   const keep = t.ne(ignore);
-  const safeT = where(keep, t, 0).to("int32");
+  const safeT = where(keep, t, 0);
   const picked = x.gather(1, safeT.unsqueeze(1)).squeeze(1);
   let w: Tensor = keep.to(x.dtype);
   if (opts.weight) w = w.mul(opts.weight.to(x.dtype).indexSelect(0, safeT));
@@ -154,7 +155,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   if (reduction === "none") smoothRed = smooth;
   else if (reduction === "sum") smoothRed = smooth.sum();
   else if (opts.weight) {
-    const safeT = where(keep, target, 0).to("int32").reshape(-1);
+    const safeT = where(keep, target, 0).reshape(-1);
     smoothRed = smooth.sum().div(opts.weight.indexSelect(0, safeT).mul(keep.reshape(-1).to(input.dtype)).sum());
   } else smoothRed = smooth.sum().div(keep.sum().to(input.dtype));
   return nll.mul(1 - eps).add(smoothRed.mul(eps / c));

@@ -5,7 +5,7 @@
 import type { Im2colGeometry } from "../../backends/backend.ts";
 import { RuntimeError } from "../../errors.ts";
 import { fmtShape } from "../../layout.ts";
-import { fromStorage } from "../../ops/alloc.ts";
+import { fromStorage, numberData } from "../../ops/alloc.ts";
 import { im2col, windowCount, type Pair } from "../../ops/conv.ts";
 import { maxPool2dWithIndices } from "../../ops/pool.ts";
 import { allocate, type NumArray } from "../../dtype.ts";
@@ -71,10 +71,11 @@ function poolGeometry(x: Tensor, kernelSize: Pair, stride: Pair | null | undefin
 
 const outShape = (q: Pooled): number[] => [...q.lead, ...(q.nd === 1 ? [q.g.ow] : [q.g.oh, q.g.ow])];
 
-function maxPool(x: Tensor, kernelSize: Pair, opts: MaxPoolOptions, nd: 1 | 2): WithIndices {
+function maxPool(x: Tensor, kernelSize: Pair, opts: MaxPoolOptions & { returnIndices?: boolean }, nd: 1 | 2): WithIndices {
   const q = poolGeometry(x, kernelSize, opts.stride, opts.padding ?? 0, opts.dilation ?? 1, opts.ceilMode ?? false, nd, `max_pool${nd}d`);
   const { values, indices } = maxPool2dWithIndices(q.planes, q.g); // [n*c, L] each
-  return { values: values.reshape(outShape(q)), indices: indices.reshape(outShape(q)) };
+  // the kernel's int32 indices become int64 (PyTorch's index dtype) only when returned
+  return { values: values.reshape(outShape(q)), indices: opts.returnIndices ? indices.reshape(outShape(q)).to("int64") : indices };
 }
 
 /** F.max_pool1d(x [n, c, l] or [c, l], kernelSize, opts); { returnIndices: true } gives { values, indices }. */
@@ -204,11 +205,11 @@ function adaptiveMax(x: Tensor, outputSize: Pair | ReadonlyArray<number | null>,
   const n = planes.shape[0];
   const index = fromStorage(idx, [1, oh * ow * win], "int32").expand(n, oh * ow * win);
   const { values, indices } = planes.gather(1, index).view(n, oh * ow, win).max(2);
-  const local = indices.contiguousData();
+  const local = numberData(indices);
   const flat = new Int32Array(local.length);
   for (let i = 0; i < local.length; i++) flat[i] = idx[(i % (oh * ow)) * win + local[i]];
   const shape = [...x.shape.slice(0, -nd), ...(nd === 1 ? [ow] : [oh, ow])];
-  return { values: values.reshape(shape), indices: fromStorage(flat, shape, "int32") };
+  return { values: values.reshape(shape), indices: fromStorage(flat, shape, "int32").to("int64") };
 }
 
 type RI = { returnIndices?: boolean };

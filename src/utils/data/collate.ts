@@ -3,8 +3,8 @@
 // Python's type → JavaScript's:
 //   Tensor               → stacked along a new dim 0 (torch.stack)
 //   NumPy array          → a typed array (Float32Array, Int32Array, ...): made a tensor, then stacked
-//   int / float          → number: a batch of integers becomes an int32 tensor (torch-ts's integer
-//                          dtype; PyTorch makes int64), any non-integer makes it float64 (as PyTorch)
+//   int / float          → number: a batch of integers becomes an int64 tensor, any non-integer
+//                          makes it float64 (as PyTorch)
 //   bool                 → boolean: a bool tensor;   Python int beyond 2^53 → bigint: int64
 //   str                  → string: kept, as a list of the batch's strings
 //   Mapping              → plain object or Map: the same keys, each collated over the batch
@@ -12,7 +12,7 @@
 //                          the same length)
 // Anything else is a TypeError naming what was found.
 import { RuntimeError, TorchTypeError } from "../../errors.ts";
-import { tensor } from "../../ops/creation.ts";
+import { isInt64Value, tensor } from "../../ops/creation.ts";
 import { stack } from "../../ops/shape.ts";
 import { Tensor } from "../../tensor.ts";
 import type { DType } from "../../dtype.ts";
@@ -108,9 +108,7 @@ function collate(batch: readonly unknown[]): unknown {
     sameKind((x) => typeof x === "number", "a number");
     const nums = batch as number[];
     // A batch of integers is integer data (labels, ids); one fractional value makes it float64.
-    // Integers beyond int32 would wrap silently, so they go to float64 too.
-    const ints = nums.every((v) => Number.isInteger(v) && v >= -2147483648 && v <= 2147483647);
-    return tensor(ints ? Int32Array.from(nums) : Float64Array.from(nums), { dtype: ints ? "int32" : "float64" });
+    return tensor(nums, { dtype: nums.every(isInt64Value) ? "int64" : "float64" });
   }
   if (typeof elem === "boolean") {
     sameKind((x) => typeof x === "boolean", "a boolean");

@@ -3,6 +3,7 @@
 // randomSplit, which draws PyTorch's exact permutation for a seeded Generator.
 import { IndexError, ValueError } from "../../errors.ts";
 import { randperm } from "../../ops/creation.ts";
+import { numberData } from "../../ops/alloc.ts";
 import { defaultGenerator, type Generator } from "../../random/generator.ts";
 import type { Tensor } from "../../tensor.ts";
 
@@ -187,7 +188,7 @@ export function randomSplit<T>(
   });
   const sum = sizes.reduce((a, b) => a + b, 0);
   if (sum !== n) throw new ValueError("Sum of input lengths does not equal the length of the input dataset!");
-  const perm = Array.from(randperm(sum, { generator: opts.generator ?? defaultGenerator }).contiguousData() as Int32Array);
+  const perm = Array.from(numberData(randperm(sum, { generator: opts.generator ?? defaultGenerator })));
   let offset = 0;
   return sizes.map((len) => {
     const part = new Subset(dataset, perm.slice(offset, offset + len));

@@ -4,6 +4,7 @@
 // next(), after whatever the DataLoader draws when it creates its iterator.
 import { TorchTypeError, ValueError } from "../../errors.ts";
 import { multinomial, randint, randperm, tensor } from "../../ops/creation.ts";
+import { numberData } from "../../ops/alloc.ts";
 import { defaultGenerator, Generator } from "../../random/generator.ts";
 import { Tensor } from "../../tensor.ts";
 
@@ -26,9 +27,9 @@ export function randomInt64Seed(generator: Generator = defaultGenerator): bigint
   return generator.random64() % (1n << 63n);
 }
 
-/** The values of an int32 index tensor as numbers. */
+/** The values of an index tensor as numbers. */
 function indices(t: Tensor): number[] {
-  return Array.from(t.contiguousData() as Int32Array);
+  return Array.from(numberData(t));
 }
 
 /** Python's repr of a bool option for error messages. */
