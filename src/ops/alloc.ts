@@ -20,13 +20,15 @@ export function sv(t: Tensor, strides: readonly number[] = t.strides, shape: Sha
 }
 
 /**
- * A one-element view of a JS number, broadcast with all-zero strides: a BigInt64Array when
- * the op computes in int64 (the backend never mixes bigints with numbers), else a float64.
+ * A one-element view of a JS number, broadcast with all-zero strides, for an op computing in
+ * `dtype`: a BigInt64Array for int64 (the backend never mixes bigints with numbers); for
+ * float32 the number rounded to float32 first, as ATen casts a Python scalar to the op's
+ * dtype (x.eq(0.1) is true where x holds 0.1 as a float32; x.mul(0.1) multiplies by 0.1f).
  */
 export function scalarView(v: number, shape: Shape, dtype?: DType): StridedView {
   let data: Storage;
   if (dtype === "int64") setInt64(wordsOf((data = new BigInt64Array(1))), 0, v);
-  else data = new Float64Array([v]);
+  else data = new Float64Array([dtype === "float32" ? Math.fround(v) : v]);
   return { data, shape, strides: new Array<number>(shape.length).fill(0), offset: 0 };
 }
 

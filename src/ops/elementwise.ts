@@ -153,7 +153,7 @@ export function binaryInPlace(op: BinaryOp | "axpy", self: Tensor, other: Tensor
   const data = self._box.data as NumArray;
   const out = self.offset === 0 && data.length === n ? data : (data.subarray(self.offset, self.offset + n) as NumArray);
   const ov = readAs(t, t ? 0 : Number(other), self.shape, self.dtype);
-  if (op === "axpy") backendOf().axpy(alpha, ov, out);
+  if (op === "axpy") backendOf().axpy(self.dtype === "float32" ? Math.fround(alpha) : alpha, ov, out);
   else backendOf().binary(op, sv(self), ov, out);
   self._box.version++;
   return true;
