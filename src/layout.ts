@@ -1,5 +1,5 @@
 // Shape and stride arithmetic: contiguity, broadcasting, dim normalisation.
-import { IndexError, RuntimeError } from "./errors.ts";
+import { IndexError, RuntimeError, TorchTypeError } from "./errors.ts";
 
 export type Shape = readonly number[];
 
@@ -80,7 +80,8 @@ export function broadcastStrides(shape: Shape, strides: readonly number[], targe
 export function normalizeDim(dim: number, ndim: number): number {
   const lo = ndim === 0 ? -1 : -ndim;
   const hi = ndim === 0 ? 0 : ndim - 1;
-  if (!Number.isInteger(dim) || dim < lo || dim > hi) {
+  if (!Number.isInteger(dim)) throw new TorchTypeError(`argument 'dim' must be an integer, but got ${typeof dim} ${String(dim)}`);
+  if (dim < lo || dim > hi) {
     throw new IndexError(`Dimension out of range (expected to be in range of [${lo}, ${hi}], but got ${dim})`);
   }
   return dim < 0 ? dim + Math.max(ndim, 1) : dim;
@@ -97,14 +98,24 @@ export function normalizeDims(dims: readonly number[], ndim: number): number[] {
   return out;
 }
 
-/** Accepts PyTorch's two spellings of a shape: variadic numbers or one array. */
-export function parseShape(args: readonly unknown[]): number[] {
+/**
+ * Accepts PyTorch's two spellings of a shape: variadic numbers or one array. Non-integers are
+ * PyTorch's TypeError naming the position; sizes may be negative here (view's -1).
+ */
+export function parseShape(args: readonly unknown[], fn = "view"): number[] {
   const raw = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
-  const shape = raw as number[];
-  for (const d of shape) {
-    if (typeof d !== "number" || !Number.isInteger(d)) throw new TypeError(`shape must be a sequence of integers, got ${String(d)}`);
+  for (let i = 0; i < raw.length; i++) {
+    const d = raw[i];
+    if (typeof d !== "number" || !Number.isInteger(d)) {
+      throw new TorchTypeError(`${fn}(): argument 'size' must be a list of integers, but found ${typeof d} ${Array.isArray(d) ? "array" : String(d)} at position ${i}`);
+    }
   }
-  return shape.slice();
+  return (raw as number[]).slice();
+}
+
+/** A shape of a tensor to create: non-negative sizes (PyTorch's "negative dimension" error). */
+export function checkSizes(shape: readonly number[]): void {
+  for (const d of shape) if (d < 0) throw new RuntimeError(`Trying to create tensor with negative dimension ${d}: ${fmtShape(shape)}`);
 }
 
 /** Resolves one -1 in a requested shape against numel, with PyTorch's error. */

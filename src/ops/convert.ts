@@ -1,6 +1,7 @@
 // Copies and casts: to(dtype), clone, contiguous, detach.
 import { record } from "../autograd/node.ts";
 import { isFloating, type DType } from "../dtype.ts";
+import { checkDtype } from "../args.ts";
 import { contiguousStrides } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
 import { backendOf, empty, sv } from "./alloc.ts";
@@ -13,6 +14,7 @@ function copyAs(x: Tensor, dtype: DType): Tensor {
 
 export function to(x: Tensor, dtype: DType): Tensor {
   if (dtype === x.dtype) return x;
+  checkDtype(dtype, "to");
   const out = copyAs(x, dtype);
   if (!isFloating(dtype)) return out;
   const from = x.dtype;

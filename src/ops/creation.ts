@@ -1,8 +1,9 @@
 // Factory functions: torch.tensor, zeros, ones, full, arange, linspace, eye, random tensors.
 import { allocate, dtypeOfArray, getDefaultDtype, isFloating, setInt64, wordsOf, type DType, type FloatArray, type NumArray, type Storage } from "../dtype.ts";
 import { RuntimeError, TorchTypeError } from "../errors.ts";
-import { numelOf, parseShape } from "../layout.ts";
-import { defaultGenerator, type Generator } from "../random/generator.ts";
+import { checkSizes, numelOf, parseShape } from "../layout.ts";
+import { checkDtype, checkInt, checkOptions, checkTensor, describe } from "../args.ts";
+import { defaultGenerator, Generator as GeneratorClass, type Generator } from "../random/generator.ts";
 import * as sampling from "../random/sampling.ts";
 import { Tensor } from "../tensor.ts";
 import { backendOf, empty, fromStorage, sv } from "./alloc.ts";
@@ -10,9 +11,25 @@ import { backendOf, empty, fromStorage, sv } from "./alloc.ts";
 export interface TensorOptions {
   dtype?: DType;
   requiresGrad?: boolean;
+  /** Only "cpu" until other devices exist. */
+  device?: "cpu";
 }
 export interface RandomOptions extends TensorOptions {
   generator?: Generator;
+}
+
+const TENSOR_KEYS = ["dtype", "requiresGrad", "device"] as const;
+const RANDOM_KEYS = [...TENSOR_KEYS, "generator"] as const;
+
+/** Validates a creation function's options object: known keys, a dtype, a generator, a device. */
+export function checkCreationOptions<O extends RandomOptions>(fn: string, opts: O | undefined, random = false): O | undefined {
+  if (opts === undefined) return opts;
+  checkOptions(fn, opts, random ? RANDOM_KEYS : TENSOR_KEYS);
+  if (opts.dtype !== undefined) checkDtype(opts.dtype, fn);
+  if (opts.requiresGrad !== undefined && typeof opts.requiresGrad !== "boolean") throw new TorchTypeError(`${fn}(): argument 'requiresGrad' must be a boolean, but got ${describe(opts.requiresGrad)}`);
+  if (opts.generator !== undefined && !(opts.generator instanceof GeneratorClass)) throw new TorchTypeError(`${fn}(): argument 'generator' must be a torch.Generator, but got ${describe(opts.generator)}`);
+  if (opts.device !== undefined && opts.device !== "cpu") throw new TorchTypeError(`${fn}(): argument 'device' must be "cpu" (the only device torch-ts has), but got ${describe(opts.device)}`);
+  return opts;
 }
 
 export type NestedArray = number | boolean | bigint | readonly NestedArray[];
@@ -22,11 +39,13 @@ function finish(t: Tensor, opts?: TensorOptions): Tensor {
   return t;
 }
 
-/** Shape and options from PyTorch's two spellings: f(2, 3, opts?) and f([2, 3], opts?). */
-function shapeAndOpts<O extends object>(args: readonly unknown[]): [number[], O | undefined] {
+/** Shape and options from PyTorch's two spellings: f(2, 3, opts?) and f([2, 3], opts?), checked. */
+function shapeAndOpts<O extends RandomOptions>(fn: string, args: readonly unknown[], random = false): [number[], O | undefined] {
   const last = args[args.length - 1];
-  const hasOpts = last !== undefined && typeof last === "object" && !Array.isArray(last);
-  return [parseShape(hasOpts ? args.slice(0, -1) : args), (hasOpts ? last : undefined) as O | undefined];
+  const hasOpts = last !== undefined && last !== null && typeof last === "object" && !Array.isArray(last);
+  const shape = parseShape(hasOpts ? args.slice(0, -1) : args, fn);
+  checkSizes(shape);
+  return [shape, checkCreationOptions(fn, (hasOpts ? last : undefined) as O | undefined, random)];
 }
 
 /**
@@ -99,6 +118,7 @@ function flattenNested(data: NestedArray): { shape: number[]; flat: Array<number
 
 /** torch.tensor(data): copies nested arrays, a typed array (1-D) or a number. */
 export function tensor(data: NestedArray | Storage, opts?: TensorOptions): Tensor {
+  checkCreationOptions("tensor", opts);
   let t: Tensor;
   if (ArrayBuffer.isView(data)) {
     const src = data as Storage;
@@ -125,35 +145,50 @@ function filled(shape: readonly number[], value: number | boolean, opts?: Tensor
 }
 
 export function zeros(...args: Array<number | readonly number[] | TensorOptions>): Tensor {
-  const [shape, opts] = shapeAndOpts<TensorOptions>(args);
+  const [shape, opts] = shapeAndOpts<TensorOptions>("zeros", args);
   return filled(shape, 0, { ...opts, dtype: opts?.dtype ?? getDefaultDtype() });
 }
 export function ones(...args: Array<number | readonly number[] | TensorOptions>): Tensor {
-  const [shape, opts] = shapeAndOpts<TensorOptions>(args);
+  const [shape, opts] = shapeAndOpts<TensorOptions>("ones", args);
   return filled(shape, 1, { ...opts, dtype: opts?.dtype ?? getDefaultDtype() });
 }
 export function emptyTensor(...args: Array<number | readonly number[] | TensorOptions>): Tensor {
-  const [shape, opts] = shapeAndOpts<TensorOptions>(args);
+  const [shape, opts] = shapeAndOpts<TensorOptions>("empty", args);
   return filled(shape, 0, { ...opts, dtype: opts?.dtype ?? getDefaultDtype() });
 }
-export function full(shape: readonly number[], value: number | boolean, opts?: TensorOptions): Tensor {
-  return filled(parseShape([shape]), value, opts);
+export function full(shape: number | readonly number[], value: number | boolean, opts?: TensorOptions): Tensor {
+  const size = parseShape([shape], "full");
+  checkSizes(size);
+  checkFillValue("full", value);
+  return filled(size, value, checkCreationOptions("full", opts));
+}
+function checkFillValue(fn: string, value: unknown): void {
+  if (typeof value !== "number" && typeof value !== "boolean") throw new TorchTypeError(`${fn}(): argument 'fill_value' must be a number or a boolean, but got ${describe(value)}`);
+}
+function likeOptions(fn: string, x: unknown, opts: TensorOptions | undefined): TensorOptions {
+  checkTensor(x, "input", fn);
+  checkCreationOptions(fn, opts);
+  return { ...opts, dtype: opts?.dtype ?? (x as Tensor).dtype };
 }
 export function zerosLike(x: Tensor, opts?: TensorOptions): Tensor {
-  return filled(x.shape, 0, { ...opts, dtype: opts?.dtype ?? x.dtype });
+  return filled(x.shape, 0, likeOptions("zeros_like", x, opts));
 }
 export function onesLike(x: Tensor, opts?: TensorOptions): Tensor {
-  return filled(x.shape, 1, { ...opts, dtype: opts?.dtype ?? x.dtype });
+  return filled(x.shape, 1, likeOptions("ones_like", x, opts));
 }
 export function fullLike(x: Tensor, value: number | boolean, opts?: TensorOptions): Tensor {
-  return filled(x.shape, value, { ...opts, dtype: opts?.dtype ?? x.dtype });
+  checkFillValue("full_like", value);
+  return filled(x.shape, value, likeOptions("full_like", x, opts));
 }
 
 /** torch.arange(end) / arange(start, end, step?): integers when every argument is one. */
 export function arange(a: number, b?: number | TensorOptions, c?: number | TensorOptions, d?: TensorOptions): Tensor {
   const nums = [a, b, c].filter((v): v is number => typeof v === "number");
-  const opts = [b, c, d].find((v): v is TensorOptions => typeof v === "object");
+  const opts = checkCreationOptions("arange", [b, c, d].find((v): v is TensorOptions => typeof v === "object" && v !== null));
+  if (typeof a !== "number") throw new TorchTypeError(`arange(): argument 'end' must be a number, but got ${describe(a)}`);
   const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : nums.length === 2 ? [nums[0], nums[1], 1] : [nums[0], nums[1], nums[2]];
+  const py = (v: number): string => (Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : String(v));
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RuntimeError(`unsupported range: ${py(start)} -> ${py(end)}`);
   if (step === 0) throw new RuntimeError("step must be nonzero");
   if ((end - start) / step < 0) throw new RuntimeError("upper bound and larger bound inconsistent with step sign");
   const n = Math.ceil((end - start) / step);
@@ -171,6 +206,8 @@ export function arange(a: number, b?: number | TensorOptions, c?: number | Tenso
 
 /** torch.linspace, computed from both ends as PyTorch's kernel does. */
 export function linspace(start: number, end: number, steps: number, opts?: TensorOptions): Tensor {
+  checkCreationOptions("linspace", opts);
+  checkInt(steps, "steps", "linspace");
   if (steps < 0) throw new RuntimeError("number of steps must be non-negative");
   const t = empty([steps], opts?.dtype ?? getDefaultDtype());
   const out = t._box.data as NumArray;
@@ -182,7 +219,11 @@ export function linspace(start: number, end: number, steps: number, opts?: Tenso
 
 export function eye(n: number, m?: number | TensorOptions, opts?: TensorOptions): Tensor {
   const cols = typeof m === "number" ? m : n;
-  const o = typeof m === "object" ? m : opts;
+  const o = checkCreationOptions("eye", typeof m === "object" ? m : opts);
+  checkInt(n, "n", "eye");
+  checkInt(cols, "m", "eye");
+  if (n < 0) throw new RuntimeError(`n must be greater or equal to 0, got ${n}`);
+  if (cols < 0) throw new RuntimeError(`m must be greater or equal to 0, got ${cols}`);
   const t = empty([n, cols], o?.dtype ?? getDefaultDtype());
   const out = t._box.data;
   for (let i = 0; i < Math.min(n, cols); i++) out[i * cols + i] = out instanceof BigInt64Array ? 1n : 1;
@@ -198,23 +239,30 @@ function floatTensor(shape: readonly number[], opts: RandomOptions | undefined, 
 }
 
 export function rand(...args: Array<number | readonly number[] | RandomOptions>): Tensor {
-  const [shape, opts] = shapeAndOpts<RandomOptions>(args);
+  const [shape, opts] = shapeAndOpts<RandomOptions>("rand", args, true);
   return floatTensor(shape, opts, (g, out) => sampling.fillUniform(g, out, 0, 1));
 }
 export function randn(...args: Array<number | readonly number[] | RandomOptions>): Tensor {
-  const [shape, opts] = shapeAndOpts<RandomOptions>(args);
+  const [shape, opts] = shapeAndOpts<RandomOptions>("randn", args, true);
   return floatTensor(shape, opts, (g, out) => sampling.fillNormal(g, out, 0, 1));
 }
 export function randLike(x: Tensor, opts?: RandomOptions): Tensor {
-  return floatTensor(x.shape, { ...opts, dtype: opts?.dtype ?? x.dtype }, (g, out) => sampling.fillUniform(g, out, 0, 1));
+  checkTensor(x, "input", "rand_like");
+  return floatTensor(x.shape, { ...checkCreationOptions("rand_like", opts, true), dtype: opts?.dtype ?? x.dtype }, (g, out) => sampling.fillUniform(g, out, 0, 1));
 }
 export function randnLike(x: Tensor, opts?: RandomOptions): Tensor {
-  return floatTensor(x.shape, { ...opts, dtype: opts?.dtype ?? x.dtype }, (g, out) => sampling.fillNormal(g, out, 0, 1));
+  checkTensor(x, "input", "randn_like");
+  return floatTensor(x.shape, { ...checkCreationOptions("randn_like", opts, true), dtype: opts?.dtype ?? x.dtype }, (g, out) => sampling.fillNormal(g, out, 0, 1));
 }
 
 /** torch.randint(high, size) or randint(low, high, size): integers in [low, high). */
 export function randint(a: number, b: number | readonly number[], c?: readonly number[] | RandomOptions, d?: RandomOptions): Tensor {
-  const [low, high, size, opts] = typeof b === "number" ? [a, b, c as readonly number[], d] : [0, a, b, c as RandomOptions | undefined];
+  const [low, high, sizeArg, opts] = typeof b === "number" ? [a, b, c as readonly number[], d] : [0, a, b, c as RandomOptions | undefined];
+  checkInt(low, "low", "randint");
+  checkInt(high, "high", "randint");
+  const size = parseShape([sizeArg], "randint");
+  checkSizes(size);
+  checkCreationOptions("randint", opts, true);
   if (low >= high) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   const t = empty(size, opts?.dtype ?? "int64");
   sampling.fillRandint(opts?.generator ?? defaultGenerator, t._box.data as sampling.IntOutArray, low, high);
@@ -222,6 +270,8 @@ export function randint(a: number, b: number | readonly number[], c?: readonly n
 }
 
 export function randperm(n: number, opts?: RandomOptions): Tensor {
+  checkInt(n, "n", "randperm");
+  checkCreationOptions("randperm", opts, true);
   if (n < 0) throw new RuntimeError(`n must be non-negative, got${n}`);
   const perm = sampling.randperm(opts?.generator ?? defaultGenerator, n);
   const dtype = opts?.dtype ?? "int64";

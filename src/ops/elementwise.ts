@@ -4,7 +4,8 @@ import type { BinaryOp, UnaryOp } from "../backends/backend.ts";
 import { gradMode } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
 import { isFloating, resultType, scalarTypeName, toFloating, type DType, type NumArray } from "../dtype.ts";
-import { RuntimeError } from "../errors.ts";
+import { RuntimeError, TorchTypeError } from "../errors.ts";
+import { checkOptions, checkTensor, checkTensorOrScalar, describe } from "../args.ts";
 import { broadcastShapes, broadcastStrides, sameShape } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
 import { backendOf, empty, scalarView, sv } from "./alloc.ts";
@@ -76,7 +77,7 @@ export function relu(x: Tensor): Tensor {
 }
 /** relu's vjp: g where y > 0, else 0, in one pass; linear in g, so its own vjp is itself. */
 function thresholdBackward(g: Tensor, y: Tensor): Tensor {
-  const out = binaryKernel("thresholdBackward", operands(g, y), g.dtype);
+  const out = binaryKernel("thresholdBackward", operands(g, y, "threshold_backward"), g.dtype);
   return record(out, "ThresholdBackwardBackward0", [g], [y], (gg, [y]) => [thresholdBackward(gg, y)]);
 }
 export function logicalNot(x: Tensor): Tensor {
@@ -116,10 +117,12 @@ interface Operands {
   shape: number[];
 }
 
-function operands(x: TensorOrScalar, y: TensorOrScalar): Operands {
+function operands(x: TensorOrScalar, y: TensorOrScalar, fn: string): Operands {
   const a = x instanceof Tensor ? x : null;
   const b = y instanceof Tensor ? y : null;
-  if (a === null && b === null) throw new TypeError("at least one operand must be a Tensor");
+  if (a === null) checkTensorOrScalar(x, "input", fn);
+  if (b === null) checkTensorOrScalar(y, "other", fn);
+  if (a === null && b === null) throw new TorchTypeError(`${fn}(): expected at least one Tensor operand, but got ${describe(x)} and ${describe(y)}`);
   const shape = a && b ? broadcastShapes(a.shape, b.shape) : (a ?? b)!.shape;
   return { a, b, av: a ? 0 : Number(x), bv: b ? 0 : Number(y), shape };
 }
@@ -181,23 +184,32 @@ export interface AlphaOptions {
   alpha?: number;
 }
 
+/** The alpha of add/sub, checked (PyTorch: a number; unknown option keys are a TypeError). */
+function alphaOf(fn: string, opts: AlphaOptions | undefined): number {
+  if (opts === undefined) return 1;
+  checkOptions(fn, opts, ["alpha"]);
+  const alpha = opts.alpha ?? 1;
+  if (typeof alpha !== "number") throw new TorchTypeError(`${fn}(): argument 'alpha' must be a number, but got ${describe(alpha)}`);
+  return alpha;
+}
+
 export function add(x: TensorOrScalar, y: TensorOrScalar, opts?: AlphaOptions): Tensor {
-  const alpha = opts?.alpha ?? 1;
+  const alpha = alphaOf("add", opts);
   if (alpha !== 1) y = y instanceof Tensor ? mul(y, alpha) : Number(y) * alpha;
-  const o = operands(x, y);
+  const o = operands(x, y, "add");
   const out = binaryKernel("add", o, promoted(x, y));
   return record(out, "AddBackward0", [o.a, o.b], [], (g) => [g, g]);
 }
 export function sub(x: TensorOrScalar, y: TensorOrScalar, opts?: AlphaOptions): Tensor {
-  const alpha = opts?.alpha ?? 1;
+  const alpha = alphaOf("sub", opts);
   if (alpha !== 1) y = y instanceof Tensor ? mul(y, alpha) : Number(y) * alpha;
-  const o = operands(x, y);
+  const o = operands(x, y, "sub");
   const dtype = promoted(x, y);
   if (dtype === "bool") throw new RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
   return record(binaryKernel("sub", o, dtype), "SubBackward0", [o.a, o.b], [], (g) => [g, g.neg()]);
 }
 export function mul(x: TensorOrScalar, y: TensorOrScalar): Tensor {
-  const o = operands(x, y);
+  const o = operands(x, y, "mul");
   const out = binaryKernel("mul", o, promoted(x, y));
   const saved = [o.a, o.b].filter((t): t is Tensor => t !== null);
   return record(out, "MulBackward0", [o.a, o.b], saved, (g, s) => {
@@ -207,7 +219,7 @@ export function mul(x: TensorOrScalar, y: TensorOrScalar): Tensor {
   });
 }
 export function div(x: TensorOrScalar, y: TensorOrScalar): Tensor {
-  const o = operands(x, y);
+  const o = operands(x, y, "div");
   const out = binaryKernel("div", o, toFloating(promoted(x, y)));
   const saved = [o.a, o.b].filter((t): t is Tensor => t !== null);
   return record(out, "DivBackward0", [o.a, o.b], saved, (g, s) => {
@@ -218,7 +230,7 @@ export function div(x: TensorOrScalar, y: TensorOrScalar): Tensor {
   });
 }
 export function pow(x: TensorOrScalar, y: TensorOrScalar): Tensor {
-  const o = operands(x, y);
+  const o = operands(x, y, "pow");
   const dtype = promoted(x, y);
   if (!isFloating(dtype) && o.b === null && o.bv < 0) throw new RuntimeError("Integers to negative integer powers are not allowed.");
   const out = binaryKernel("pow", o, dtype);
@@ -243,11 +255,11 @@ export function pow(x: TensorOrScalar, y: TensorOrScalar): Tensor {
   });
 }
 export function maximum(x: Tensor, y: Tensor): Tensor {
-  const out = binaryKernel("maximum", operands(x, y), promoted(x, y));
+  const out = binaryKernel("maximum", operands(x, y, "maximum"), promoted(x, y));
   return record(out, "MaximumBackward0", [x, y], [x, y], (g, [a, b]) => minMaxGrads(g, a, b, a.gt(b)));
 }
 export function minimum(x: Tensor, y: Tensor): Tensor {
-  const out = binaryKernel("minimum", operands(x, y), promoted(x, y));
+  const out = binaryKernel("minimum", operands(x, y, "minimum"), promoted(x, y));
   return record(out, "MinimumBackward0", [x, y], [x, y], (g, [a, b]) => minMaxGrads(g, a, b, a.lt(b)));
 }
 /** Ties split the gradient in half, as PyTorch's maximum/minimum backward. */
@@ -258,7 +270,7 @@ function minMaxGrads(g: Tensor, a: Tensor, b: Tensor, aWins: Tensor): Tensor[] {
 }
 
 function compare(op: BinaryOp, x: TensorOrScalar, y: TensorOrScalar): Tensor {
-  return binaryKernel(op, operands(x, y), "bool", promoted(x, y));
+  return binaryKernel(op, operands(x, y, op), "bool", promoted(x, y));
 }
 export const eq = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compare("eq", x, y);
 export const ne = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compare("ne", x, y);
@@ -271,6 +283,9 @@ export const logicalOr = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compa
 
 /** torch.where(cond, a, b): a where cond is true, else b; broadcasts all three. */
 export function where(cond: Tensor, x: TensorOrScalar, y: TensorOrScalar): Tensor {
+  checkTensor(cond, "condition", "where");
+  checkTensorOrScalar(x, "input", "where");
+  checkTensorOrScalar(y, "other", "where");
   if (cond.dtype !== "bool") {
     throw new RuntimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalarTypeName(cond.dtype)}`);
   }

@@ -4,6 +4,7 @@
 import { record } from "../autograd/node.ts";
 import type { NumArray } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
+import { checkTensor } from "../args.ts";
 import { broadcastShapes, fmtShape, numelOf, viewStrides } from "../layout.ts";
 import type { Tensor } from "../tensor.ts";
 import { backendOf, empty, sv } from "./alloc.ts";
@@ -28,6 +29,8 @@ function sameDtype(a: Tensor, b: Tensor): void {
 }
 
 export function mm(a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, "input", "mm");
+  checkTensor(b, "mat2", "mm");
   if (a.shape.length !== 2) throw new RuntimeError(`self must be a matrix`);
   if (b.shape.length !== 2) throw new RuntimeError(`mat2 must be a matrix`);
   if (a.shape[1] !== b.shape[0]) {
@@ -78,6 +81,8 @@ export function linear2d(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
 }
 
 export function bmm(a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, "input", "bmm");
+  checkTensor(b, "mat2", "bmm");
   if (a.shape.length !== 3) throw new RuntimeError(`batch1 must be a 3D tensor`);
   if (b.shape.length !== 3) throw new RuntimeError(`batch2 must be a 3D tensor`);
   if (a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1]) {
@@ -97,6 +102,8 @@ function asBatch3(x: Tensor, batch: readonly number[]): Tensor {
 }
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, "input", "matmul");
+  checkTensor(b, "other", "matmul");
   const da = a.shape.length;
   const db = b.shape.length;
   if (da === 0 || db === 0) throw new RuntimeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);

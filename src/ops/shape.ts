@@ -3,7 +3,8 @@ import { gradMode } from "../autograd/gradMode.ts";
 import { record, SliceGrad } from "../autograd/node.ts";
 import { promoteTypes } from "../dtype.ts";
 import { IndexError, RuntimeError } from "../errors.ts";
-import { contiguousStrides, fmtShape, inferShape, normalizeDim, numelOf, sameShape, viewStrides } from "../layout.ts";
+import { contiguousStrides, fmtShape, inferShape, normalizeDim, numelOf, parseShape, sameShape, viewStrides } from "../layout.ts";
+import { checkInt } from "../args.ts";
 import { Tensor } from "../tensor.ts";
 import { backendOf, empty, sv } from "./alloc.ts";
 
@@ -142,6 +143,9 @@ function clampIndex(v: number, size: number): number {
  */
 export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
   const d = normalizeDim(dim, x.shape.length);
+  if (start !== undefined && start !== null) checkInt(start, "start", "slice");
+  if (end !== undefined && end !== null) checkInt(end, "end", "slice");
+  checkInt(step, "step", "slice");
   if (step <= 0) throw new RuntimeError("slice step must be positive");
   const size = x.shape[d];
   const s = clampIndex(start ?? 0, size);
@@ -168,6 +172,8 @@ export function embedSlice(g: Tensor, shape: readonly number[], dim: number, sta
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   const d = normalizeDim(dim, x.shape.length);
+  checkInt(start, "start", "narrow");
+  checkInt(length, "length", "narrow");
   const size = x.shape[d];
   const s = start < 0 ? start + size : start;
   if (s < 0 || s > size) throw new IndexError(`start out of range (expected to be in range of [${-size}, ${size}], but got ${start})`);
@@ -177,6 +183,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 export function select(x: Tensor, dim: number, index: number): Tensor {
   const d = normalizeDim(dim, x.shape.length);
+  checkInt(index, "index", "select");
   const size = x.shape[d];
   if (index < -size || index >= size) {
     throw new IndexError(`select(): index ${index} out of range for tensor of size ${fmtShape(x.shape)} at dimension ${dim}`);
@@ -188,6 +195,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  checkInt(chunks, "chunks", "chunk");
   if (chunks <= 0) throw new RuntimeError("chunk expects `chunks` to be greater than 0, got: " + chunks);
   const d = normalizeDim(dim, x.shape.length);
   const size = Math.ceil(x.shape[d] / chunks);
@@ -199,12 +207,13 @@ export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 
   const total = x.shape[d];
   let sizes: number[];
   if (typeof sizeOrSizes === "number") {
+    checkInt(sizeOrSizes, "split_size", "split");
     if (sizeOrSizes <= 0 && total > 0) throw new RuntimeError(`split_size can only be 0 if dimension size is 0, but got dimension size of ${total}`);
     sizes = [];
     for (let s = 0; s < total; s += sizeOrSizes) sizes.push(Math.min(sizeOrSizes, total - s));
     if (sizes.length === 0) sizes = [0];
   } else {
-    sizes = sizeOrSizes.slice();
+    sizes = parseShape([sizeOrSizes], "split");
     const sum = sizes.reduce((p, q) => p + q, 0);
     if (sum !== total) {
       throw new RuntimeError(`split_with_sizes expects split_sizes to sum exactly to ${total} (input tensor's size at dimension ${d}), but got split_sizes=${fmtShape(sizes)}`);

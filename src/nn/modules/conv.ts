@@ -1,7 +1,7 @@
 // nn.Conv1d, nn.Conv2d, nn.ConvTranspose1d, nn.ConvTranspose2d: parameters in PyTorch's
 // layout (weight [out, in/groups, ...k] for conv, [in, out/groups, ...k] for transposed) and
 // PyTorch's initialisation (kaiming_uniform_(a=sqrt(5)), bias U(-1/sqrt(fan_in), +)).
-import type { DType } from "../../dtype.ts";
+import { bool, either, FACTORY_KWARGS, int, intOrInts, oneOf, param, parseArgs, str, type Args, type FactoryOptions } from "../../args.ts";
 import { RuntimeError, ValueError } from "../../errors.ts";
 import { emptyTensor } from "../../ops/creation.ts";
 import type { Tensor } from "../../tensor.ts";
@@ -11,7 +11,7 @@ import * as init from "../init.ts";
 import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
 
-export interface ConvModuleOptions {
+export interface ConvModuleOptions extends FactoryOptions {
   stride?: Pair;
   padding?: Pair | "same" | "valid";
   dilation?: Pair;
@@ -19,17 +19,24 @@ export interface ConvModuleOptions {
   bias?: boolean;
   /** Only "zeros" is supported. */
   paddingMode?: "zeros";
-  dtype?: DType;
 }
-export interface ConvTransposeModuleOptions {
+export interface ConvTransposeModuleOptions extends FactoryOptions {
   stride?: Pair;
   padding?: Pair;
   outputPadding?: Pair;
   groups?: number;
   bias?: boolean;
   dilation?: Pair;
-  dtype?: DType;
+  paddingMode?: "zeros";
 }
+type ConvPositional = [stride: Pair, padding: Pair | "same" | "valid", dilation: Pair, groups: number, bias: boolean, paddingMode: "zeros"];
+type ConvTransposePositional = [stride: Pair, padding: Pair, outputPadding: Pair, groups: number, bias: boolean, dilation: Pair, paddingMode: "zeros"];
+
+const size = intOrInts;
+const HEAD = [param("inChannels", int()), param("outChannels", int()), param("kernelSize", size)];
+const CONV_ARGS = [...HEAD, param("stride", size, 1), param("padding", either(oneOf(["same", "valid"]), size, "an integer, a list of integers, 'same' or 'valid'"), 0), param("dilation", size, 1), param("groups", int(), 1), param("bias", bool, true), param("paddingMode", str, "zeros")];
+const TRANSPOSE_ARGS = [...HEAD, param("stride", size, 1), param("padding", size, 0), param("outputPadding", size, 0), param("groups", int(), 1), param("bias", bool, true), param("dilation", size, 1), param("paddingMode", str, "zeros")];
+type Parsed = { inChannels: number; outChannels: number; kernelSize: Pair } & ConvModuleOptions & { outputPadding?: Pair };
 
 const fmtTuple = (a: readonly number[]): string => `(${a.join(", ")}${a.length === 1 ? "," : ""})`;
 
@@ -46,8 +53,11 @@ abstract class ConvNd extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  protected constructor(nd: number, transposed: boolean, inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvModuleOptions & { outputPadding?: Pair }) {
+  protected constructor(nd: number, transposed: boolean, args: readonly unknown[]) {
     super();
+    const name = this.constructor.name;
+    const opts = parseArgs<Parsed>(name, transposed ? TRANSPOSE_ARGS : CONV_ARGS, args, FACTORY_KWARGS);
+    const { inChannels, outChannels, kernelSize } = opts;
     const groups = opts.groups ?? 1;
     if (groups <= 0) throw new ValueError("groups must be a positive integer");
     if (inChannels % groups !== 0) throw new ValueError("in_channels must be divisible by groups");
@@ -107,8 +117,9 @@ abstract class ConvNd extends Module {
 }
 
 export class Conv1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvModuleOptions = {}) {
-    super(1, false, inChannels, outChannels, kernelSize, opts);
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: Args<ConvPositional, ConvModuleOptions>);
+  constructor(...args: unknown[]) {
+    super(1, false, args);
   }
   override forward(x: Tensor): Tensor {
     return conv1d(x, this.weight, this.bias, this.convOptions());
@@ -116,8 +127,9 @@ export class Conv1d extends ConvNd {
 }
 
 export class Conv2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvModuleOptions = {}) {
-    super(2, false, inChannels, outChannels, kernelSize, opts);
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: Args<ConvPositional, ConvModuleOptions>);
+  constructor(...args: unknown[]) {
+    super(2, false, args);
   }
   override forward(x: Tensor): Tensor {
     return conv2d(x, this.weight, this.bias, this.convOptions());
@@ -125,8 +137,9 @@ export class Conv2d extends ConvNd {
 }
 
 export class ConvTranspose1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvTransposeModuleOptions = {}) {
-    super(1, true, inChannels, outChannels, kernelSize, opts);
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: Args<ConvTransposePositional, ConvTransposeModuleOptions>);
+  constructor(...args: unknown[]) {
+    super(1, true, args);
   }
   override forward(x: Tensor): Tensor {
     return convTranspose1d(x, this.weight, this.bias, this.transposeOptions());
@@ -134,8 +147,9 @@ export class ConvTranspose1d extends ConvNd {
 }
 
 export class ConvTranspose2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvTransposeModuleOptions = {}) {
-    super(2, true, inChannels, outChannels, kernelSize, opts);
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: Args<ConvTransposePositional, ConvTransposeModuleOptions>);
+  constructor(...args: unknown[]) {
+    super(2, true, args);
   }
   override forward(x: Tensor): Tensor {
     return convTranspose2d(x, this.weight, this.bias, this.transposeOptions());

@@ -1,17 +1,29 @@
 // Dropout modules: active in training mode, the identity in eval mode.
 import type { Tensor } from "../../tensor.ts";
-import { ValueError } from "../../errors.ts";
+import { bool, inRange, param, parseArgs, type Args } from "../../args.ts";
 import * as D from "../functional/dropout.ts";
 import { Module } from "../module.ts";
+
+export interface DropoutOptions {
+  p?: number;
+  inplace?: boolean;
+}
+
+const DROPOUT_ARGS = [
+  param("p", inRange(0, 1, (p) => `dropout probability has to be between 0 and 1, but got ${p}`), 0.5),
+  param("inplace", bool, false),
+];
 
 abstract class DropoutBase extends Module {
   readonly p: number;
   readonly inplace: boolean;
-  constructor(p = 0.5, opts: { inplace?: boolean } = {}) {
+  /** nn.Dropout(p=0.5, inplace=False). */
+  constructor(...args: Args<[p: number, inplace: boolean], DropoutOptions>);
+  constructor(...args: unknown[]) {
     super();
-    if (p < 0 || p > 1) throw new ValueError(`dropout probability has to be between 0 and 1, but got ${p}`);
-    this.p = p;
-    this.inplace = opts.inplace ?? false;
+    const a = parseArgs<Required<DropoutOptions>>(this.constructor.name, DROPOUT_ARGS, args);
+    this.p = a.p;
+    this.inplace = a.inplace;
   }
   override extraRepr(): string {
     return `p=${this.p}, inplace=${this.inplace ? "True" : "False"}`;

@@ -2,16 +2,17 @@
 import { RuntimeError } from "../../errors.ts";
 import { emptyTensor } from "../../ops/creation.ts";
 import type { Tensor } from "../../tensor.ts";
-import type { DType } from "../../dtype.ts";
+import { bool, FACTORY_KWARGS, int, param, parseArgs, type Args, type FactoryOptions } from "../../args.ts";
 import * as F from "../functional.ts";
 import * as init from "../init.ts";
 import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
 
-export interface LinearOptions {
+export interface LinearOptions extends FactoryOptions {
   bias?: boolean;
-  dtype?: DType;
 }
+
+const LINEAR_ARGS = [param("inFeatures", int()), param("outFeatures", int()), param("bias", bool, true)];
 
 export class Linear extends Module {
   readonly inFeatures: number;
@@ -19,12 +20,15 @@ export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
+  /** nn.Linear(in_features, out_features, bias=True, device=None, dtype=None). */
+  constructor(inFeatures: number, outFeatures: number, ...args: Args<[bias: boolean], LinearOptions>);
+  constructor(...args: unknown[]) {
     super();
-    this.inFeatures = inFeatures;
-    this.outFeatures = outFeatures;
-    this.weight = new Parameter(emptyTensor([outFeatures, inFeatures], { dtype: opts.dtype }));
-    this.bias = opts.bias === false ? null : new Parameter(emptyTensor([outFeatures], { dtype: opts.dtype }));
+    const a = parseArgs<{ inFeatures: number; outFeatures: number; bias: boolean } & FactoryOptions>("Linear", LINEAR_ARGS, args, FACTORY_KWARGS);
+    this.inFeatures = a.inFeatures;
+    this.outFeatures = a.outFeatures;
+    this.weight = new Parameter(emptyTensor([a.outFeatures, a.inFeatures], { dtype: a.dtype }));
+    this.bias = a.bias ? new Parameter(emptyTensor([a.outFeatures], { dtype: a.dtype })) : null;
     this.resetParameters();
   }
 
