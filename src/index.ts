@@ -24,6 +24,7 @@ export {
   chunk, split, unbind, cat, stack,
 } from "./ops/shape.ts";
 export { clone, detach, contiguous } from "./ops/convert.ts";
+export { index, indexPut, indexPut_, nonzero, nonzero as argwhere, maskedSelect, type Index, type IndexItem, type SliceSpec } from "./ops/subscript.ts";
 export * as nn from "./nn/index.ts";
 export * as optim from "./optim/index.ts";
 import * as functional from "./nn/functional.ts";

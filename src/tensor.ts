@@ -5,7 +5,7 @@ import { runBackward } from "./autograd/engine.ts";
 import { isGradEnabled } from "./autograd/gradMode.ts";
 import type { GradHook, Node } from "./autograd/node.ts";
 import { allocate, isFloating, setInt64, wordsOf, type DType, type Storage } from "./dtype.ts";
-import { RuntimeError, ValueError } from "./errors.ts";
+import { RuntimeError, TorchTypeError, ValueError } from "./errors.ts";
 import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, parseShape } from "./layout.ts";
 import * as alloc from "./ops/alloc.ts";
 import * as convert from "./ops/convert.ts";
@@ -16,6 +16,7 @@ import * as idx from "./ops/indexing.ts";
 import * as linalg from "./ops/linalg.ts";
 import * as red from "./ops/reduce.ts";
 import * as shp from "./ops/shape.ts";
+import * as sub from "./ops/subscript.ts";
 import { formatTensor } from "./print.ts";
 import { defaultGenerator, type Generator } from "./random/generator.ts";
 import * as sampling from "./random/sampling.ts";
@@ -267,6 +268,21 @@ export class Tensor {
   maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor { return idx.maskedFill(this, mask, value); }
   triu(diagonal = 0): Tensor { return idx.triu(this, diagonal); }
   tril(diagonal = 0): Tensor { return idx.tril(this, diagonal); }
+  /** x[index] (Python subscript syntax as a string, or items: see ops/subscript.ts). */
+  index(index: sub.Index): Tensor { return sub.index(this, index); }
+  /** x[index] = values (accumulate: +=), in place and differentiable. */
+  indexPut_(index: sub.Index, values: Tensor | number, accumulate = false): this { sub.indexPut_(this, index, values, accumulate); return this; }
+  /** x with x[index] = values, out of place. */
+  indexPut(index: sub.Index, values: Tensor | number, accumulate = false): Tensor { return sub.indexPut(this, index, values, accumulate); }
+  nonzero(): Tensor { return sub.nonzero(this); }
+  argwhere(): Tensor { return sub.nonzero(this); }
+  maskedSelect(mask: Tensor): Tensor { return sub.maskedSelect(this, mask); }
+
+  /** Iterates over dim 0, as `for row in x` in Python. */
+  *[Symbol.iterator](): IterableIterator<Tensor> {
+    if (this.shape.length === 0) throw new TorchTypeError("iteration over a 0-d tensor");
+    for (let i = 0; i < this.shape[0]!; i++) yield shp.select(this, 0, i);
+  }
 
   // ---- views and shape --------------------------------------------------------------------
   view(...shape: ShapeArgs): Tensor { return shp.view(this, parseShape(shape)); }

@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" />
 // Global grad mode: whether ops record the graph (torch.no_grad / enable_grad).
 export const gradMode = { enabled: true };
 
@@ -19,12 +20,37 @@ function withMode<T>(enabled: boolean, fn: () => T): T {
   }
 }
 
-/** Runs fn without recording the graph (PyTorch's `with torch.no_grad():`). */
-export function noGrad<T>(fn: () => T): T {
-  return withMode(false, fn);
+/** Restores the grad mode it was made under when disposed: `using _ = torch.noGrad();`. */
+export interface GradModeGuard extends Disposable {
+  /** The same as leaving the `using` block (for code without explicit resource management). */
+  exit(): void;
 }
 
-/** Runs fn with graph recording on, also inside noGrad (PyTorch's `with torch.enable_grad():`). */
-export function enableGrad<T>(fn: () => T): T {
-  return withMode(true, fn);
+function guard(enabled: boolean): GradModeGuard {
+  const prev = gradMode.enabled;
+  gradMode.enabled = enabled;
+  let done = false;
+  const exit = (): void => {
+    if (!done) gradMode.enabled = prev;
+    done = true;
+  };
+  return { exit, [Symbol.dispose]: exit };
+}
+
+/**
+ * PyTorch's `with torch.no_grad():`. With a callback, runs it without recording the graph and
+ * returns its result; without one, turns recording off until the returned guard is disposed
+ * (`using _ = torch.noGrad();` to the end of the block).
+ */
+export function noGrad(): GradModeGuard;
+export function noGrad<T>(fn: () => T): T;
+export function noGrad<T>(fn?: () => T): T | GradModeGuard {
+  return fn === undefined ? guard(false) : withMode(false, fn);
+}
+
+/** PyTorch's `with torch.enable_grad():`, also inside noGrad; the callback and guard forms as noGrad. */
+export function enableGrad(): GradModeGuard;
+export function enableGrad<T>(fn: () => T): T;
+export function enableGrad<T>(fn?: () => T): T | GradModeGuard {
+  return fn === undefined ? guard(true) : withMode(true, fn);
 }

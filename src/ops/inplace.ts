@@ -5,8 +5,9 @@ import { gradMode, noGrad } from "../autograd/gradMode.ts";
 import { isFloating, promoteTypes, scalarTypeName } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { broadcastShapes, fmtShape, sameShape } from "../layout.ts";
-import type { Tensor } from "../tensor.ts";
-import { backendOf, sv } from "./alloc.ts";
+import { Tensor as TensorClass, type Tensor } from "../tensor.ts";
+import { Node, record } from "../autograd/node.ts";
+import { backendOf, empty, sv } from "./alloc.ts";
 
 const RANK: Record<string, number> = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 4 };
 
@@ -31,17 +32,85 @@ export function inplace(self: Tensor, compute: (self: Tensor) => Tensor, others:
   if (self.isLeaf && self.requiresGrad) {
     throw new RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.");
   }
-  if (self._base !== null && (self._base.requiresGrad || self.requiresGrad)) {
-    throw new RuntimeError(
-      "torch-ts does not rewrite the history of views: an in-place operation on a view of a tensor that takes part in autograd is not supported. Use the out-of-place op instead.",
-    );
-  }
+  if (self._base !== null) return inplaceOnView(self, self._base, compute);
   const r = compute(self.clone());
   checkCast(r, self);
   writeInto(self, r);
   self.gradFn = r.gradFn;
   self._requiresGrad = r.requiresGrad;
   return self;
+}
+
+/**
+ * An in-place op on a view of `base` while autograd records: PyTorch's CopySlices. The op runs
+ * on a clone of the view; its result is written through the view; then the base's history is
+ * rewritten to "the old base with the view's region replaced by the result", whose vjp sends
+ * the gradient outside the region to the old base and the region's gradient to the result; and
+ * the view becomes a view of the new base. The region is the view's (shape, strides, offset)
+ * in the base's storage, which must be the base's own dense layout.
+ */
+function inplaceOnView(self: Tensor, base: Tensor, compute: (self: Tensor) => Tensor): Tensor {
+  if (base.isLeaf && base.requiresGrad) {
+    throw new RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.");
+  }
+  if (!base.isContiguous()) {
+    throw new RuntimeError("an in-place operation on a view of a non-contiguous tensor cannot be recorded for autograd in torch-ts; call .contiguous() on the base first");
+  }
+  const region: Region = { shape: self.shape, strides: self.strides, offset: self.offset - base.offset, baseShape: base.shape };
+  const r = compute(self.clone());
+  checkCast(r, self);
+  // the base's history as it was, captured before the write: its node's edges stay as they are
+  const before = new TensorClass(base._box, base.shape, base.strides, base.offset, base.dtype);
+  before.gradFn = base.gradFn;
+  before._requiresGrad = base.requiresGrad;
+  writeInto(self, r);
+  const rr = r.dtype === self.dtype ? r : r.to(self.dtype);
+  base.gradFn = null;
+  base._requiresGrad = false;
+  record(base, "CopySlices", [before, rr], [], (g) => [zeroRegion(g, region), takeRegion(g, region)]);
+  if (base.gradFn !== null) {
+    self.gradFn = new Node("AsStridedBackward0", [base], [], (g) => [putRegion(g, region)]);
+    self._requiresGrad = true;
+  }
+  return self;
+}
+
+/** A view's elements inside its base: (shape, strides, offset) in the base's dense layout. */
+interface Region {
+  shape: readonly number[];
+  strides: readonly number[];
+  offset: number;
+  baseShape: readonly number[];
+}
+
+/** g (base-shaped) restricted to the region, contiguous. Linear; its vjp is putRegion. */
+function takeRegion(g: Tensor, region: Region): Tensor {
+  const src = g.contiguous();
+  const out = empty(region.shape, g.dtype);
+  backendOf().copy({ data: src._box.data, shape: region.shape, strides: region.strides, offset: src.offset + region.offset }, sv(out));
+  return record(out, "AsStridedBackward0", [g], [], (gg) => [putRegion(gg, region)]);
+}
+
+/** zeros of the base's shape with the region set to h. Linear; its vjp is takeRegion. */
+function putRegion(h: Tensor, region: Region): Tensor {
+  const out = empty(region.baseShape, h.dtype);
+  backendOf().copy(sv(h.contiguous()), { data: out._box.data, shape: region.shape, strides: region.strides, offset: region.offset });
+  return record(out, "AsStridedScatterBackward0", [h], [], (gg) => [takeRegion(gg, region)]);
+}
+
+/** g with the region zeroed. Linear and its own adjoint. */
+function zeroRegion(g: Tensor, region: Region): Tensor {
+  const out = g.contiguous().clone();
+  const zeros = empty(region.shape, g.dtype);
+  backendOf().copy(sv(zeros), { data: out._box.data, shape: region.shape, strides: region.strides, offset: out.offset + region.offset });
+  return record(noGradDetach(out), "CopySlicesBackward0", [g], [], (gg) => [zeroRegion(gg, region)]);
+}
+
+/** out without the clone's history (zeroRegion records its own node). */
+function noGradDetach(t: Tensor): Tensor {
+  t.gradFn = null;
+  t._requiresGrad = false;
+  return t;
 }
 
 /** In-place results must fit self's dtype (PyTorch: "result type Float can't be cast to ... Int"). */
