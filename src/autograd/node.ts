@@ -5,6 +5,7 @@ import { RuntimeError } from "../errors.ts";
 import type { Shape } from "../layout.ts";
 import type { Tensor } from "../tensor.ts";
 import { gradMode } from "./gradMode.ts";
+import { tracing } from "./trace.ts";
 
 /** Where an input's gradient goes: the node that produced it, a leaf that requires grad, or nowhere. */
 export type Edge = Node | Tensor | null;
@@ -114,9 +115,11 @@ function torchTypeName(d: DType): string {
 /**
  * Records `out` as the result of an op on `inputs` when grad mode is on and an input
  * requires grad. Every differentiable op ends with this call; it is the only place a
- * graph edge is made.
+ * graph edge is made. While a trace runs (src/autograd/trace.ts) it also reports the op
+ * there, whatever the grad mode.
  */
 export function record(out: Tensor, name: string, inputs: readonly (Tensor | null)[], saved: readonly Tensor[], vjp: Vjp, attrs?: Readonly<Record<string, unknown>>): Tensor {
+  if (tracing.active !== null) tracing.active.op([out], name, inputs, saved, attrs ?? null);
   if (!gradMode.enabled) return out;
   let any = false;
   for (let i = 0; i < inputs.length; i++) {

@@ -3,6 +3,7 @@
 // itself, as assigning an attribute does in PyTorch); buffers are the tensor fields named
 // through registerBuffer.
 import { noGrad } from "../autograd/gradMode.ts";
+import { tracing } from "../autograd/trace.ts";
 import type { DType } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { Tensor } from "../tensor.ts";
@@ -46,6 +47,20 @@ export class Module {
   }
 
   private callForward(impl: (...a: unknown[]) => unknown, args: unknown[]): unknown {
+    const trace = tracing.active;
+    if (trace !== null) {
+      // Ops run inside this module carry its name in the trace (graph pictures group by it).
+      trace.enterModule(this);
+      try {
+        return this.runHooked(impl, args);
+      } finally {
+        trace.exitModule();
+      }
+    }
+    return this.runHooked(impl, args);
+  }
+
+  private runHooked(impl: (...a: unknown[]) => unknown, args: unknown[]): unknown {
     if (this._preHooks.length === 0 && this._hooks.length === 0) return impl.apply(this, args);
     for (const h of this._preHooks.slice()) {
       const r = h(this, args);

@@ -28,14 +28,19 @@ export function pair(v: Pair, name = "argument"): [number, number] {
 export function im2col(x: Tensor, g: Im2colGeometry, padValue = 0): Tensor {
   const out = empty([g.n, g.c * g.kh * g.kw, g.oh * g.ow], x.dtype);
   backendOf().im2col(floatData(x), g, padValue, out._box.data as NumArray);
-  return record(out, "Im2ColBackward0", [x], [], (grad) => [col2im(grad, g)]);
+  return record(out, "Im2ColBackward0", [x], [], (grad) => [col2im(grad, g)], { ...windowAttrs(g), pad_value: padValue });
+}
+
+/** The sliding-window arguments under PyTorch's names, for the tracer. */
+export function windowAttrs(g: Im2colGeometry): Record<string, number[]> {
+  return { kernel_size: [g.kh, g.kw], dilation: [g.dh, g.dw], padding: [g.ph, g.pw], stride: [g.sh, g.sw], output_size: [g.oh, g.ow] };
 }
 
 /** The adjoint of im2col: columns summed back into an image [n, c, h, w]. */
 export function col2im(cols: Tensor, g: Im2colGeometry): Tensor {
   const out = empty([g.n, g.c, g.h, g.w], cols.dtype);
   backendOf().col2im(floatData(cols), g, out._box.data as NumArray);
-  return record(out, "Col2ImBackward0", [cols], [], (grad) => [im2col(grad, g, 0)]);
+  return record(out, "Col2ImBackward0", [cols], [], (grad) => [im2col(grad, g, 0)], windowAttrs(g));
 }
 
 /**
@@ -57,7 +62,7 @@ export function convolution(x: Tensor, w2: Tensor, bias: Tensor | null, g: Im2co
     x.requiresGrad ? convInputGrad(grad, w2S!, g) : null,
     w2.requiresGrad ? convWeightGrad(xS!, grad, g) : null,
     bias && bias.requiresGrad ? grad.sum(2).sum(0) : null,
-  ]);
+  ], { ...windowAttrs(g), groups: 1 });
 }
 
 /** dx [n, c, h, w] of a convolution for the upstream gradient gy [n, O, L] and weight W [O, K]. */

@@ -1,5 +1,6 @@
 // Copies and casts: to(dtype), clone, contiguous, detach.
 import { record } from "../autograd/node.ts";
+import { traceOnly } from "../autograd/trace.ts";
 import { isFloating, type DType } from "../dtype.ts";
 import { checkDtype } from "../args.ts";
 import { contiguousStrides } from "../layout.ts";
@@ -16,9 +17,9 @@ export function to(x: Tensor, dtype: DType): Tensor {
   if (dtype === x.dtype) return x;
   checkDtype(dtype, "to");
   const out = copyAs(x, dtype);
-  if (!isFloating(dtype)) return out;
+  if (!isFloating(dtype)) return traceOnly(out, "ToCopyBackward0", [x], { dtype });
   const from = x.dtype;
-  return record(out, "ToCopyBackward0", [x], [], (g) => [g.to(from)]);
+  return record(out, "ToCopyBackward0", [x], [], (g) => [g.to(from)], { dtype });
 }
 
 export function clone(x: Tensor): Tensor {
@@ -31,5 +32,5 @@ export function contiguous(x: Tensor): Tensor {
 
 /** A tensor sharing x's storage (and version counter) with no graph history. */
 export function detach(x: Tensor): Tensor {
-  return new Tensor(x._box, x.shape, x.strides, x.offset, x.dtype);
+  return traceOnly(new Tensor(x._box, x.shape, x.strides, x.offset, x.dtype), "detach", [x]);
 }

@@ -3,6 +3,7 @@
 import type { BinaryOp, UnaryOp } from "../backends/backend.ts";
 import { gradMode } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
+import { traceOnly, tracing } from "../autograd/trace.ts";
 import { isFloating, resultType, scalarTypeName, toFloating, type DType, type NumArray } from "../dtype.ts";
 import { RuntimeError, TorchTypeError } from "../errors.ts";
 import { checkOptions, checkTensor, checkTensorOrScalar, describe } from "../args.ts";
@@ -81,13 +82,13 @@ function thresholdBackward(g: Tensor, y: Tensor): Tensor {
   return record(out, "ThresholdBackwardBackward0", [g], [y], (gg, [y]) => [thresholdBackward(gg, y)]);
 }
 export function logicalNot(x: Tensor): Tensor {
-  return unary("logicalNot", x, "bool");
+  return traceOnly(unary("logicalNot", x, "bool"), "logicalNot", [x]);
 }
 export function isnan(x: Tensor): Tensor {
-  return unary("isnan", x, "bool");
+  return traceOnly(unary("isnan", x, "bool"), "isnan", [x]);
 }
 export function isfinite(x: Tensor): Tensor {
-  return unary("isfinite", x, "bool");
+  return traceOnly(unary("isfinite", x, "bool"), "isfinite", [x]);
 }
 
 export interface ClampOptions {
@@ -104,7 +105,7 @@ export function clamp(x: Tensor, min?: number | null | ClampOptions, max?: numbe
   const dtype = isFloating(x.dtype) || (Number.isInteger(l) || !Number.isFinite(l)) && (Number.isInteger(h) || !Number.isFinite(h)) ? x.dtype : toFloating(x.dtype);
   const out = empty(x.shape, dtype);
   backendOf().clamp(readAs(x, 0, x.shape, dtype), l, h, out._box.data);
-  return record(out, "ClampBackward1", [x], [x], (g, [x]) => [g.mul(x.ge(l).logicalAnd(x.le(h)))]);
+  return record(out, "ClampBackward1", [x], [x], (g, [x]) => [g.mul(x.ge(l).logicalAnd(x.le(h)))], { min: l, max: h });
 }
 
 // ---- binary ----------------------------------------------------------------------------
@@ -127,6 +128,11 @@ function operands(x: TensorOrScalar, y: TensorOrScalar, fn: string): Operands {
   return { a, b, av: a ? 0 : Number(x), bv: b ? 0 : Number(y), shape };
 }
 
+/** A number operand as the op's attribute (PyTorch's argument name), for the tracer. */
+function scalarAttrs(o: Operands): Record<string, number> | undefined {
+  return o.a === null ? { self: o.av } : o.b === null ? { other: o.bv } : undefined;
+}
+
 /**
  * An operand as the kernel reads it, broadcast to `shape`, for an op computing in `compute`.
  * int64 operands of a non-int64 computation, and non-int64 operands of an int64 one, are cast
@@ -147,6 +153,7 @@ function readAs(t: Tensor | null, v: number, shape: number[], compute: DType) {
 export function binaryInPlace(op: BinaryOp | "axpy", self: Tensor, other: TensorOrScalar, alpha = 1): boolean {
   const t = other instanceof Tensor ? other : null;
   if (gradMode.enabled && (self._requiresGrad || (t !== null && t._requiresGrad))) return false;
+  if (tracing.active !== null) return false; // the general path reports the write to the trace
   if (!self.isContiguous()) return false;
   if (t !== null && (t._box === self._box || !sameShape(broadcastShapes(self.shape, t.shape), self.shape))) return false;
   const dtype = op === "div" ? toFloating(promoted(self, other)) : promoted(self, other);
@@ -198,7 +205,7 @@ export function add(x: TensorOrScalar, y: TensorOrScalar, opts?: AlphaOptions): 
   if (alpha !== 1) y = y instanceof Tensor ? mul(y, alpha) : Number(y) * alpha;
   const o = operands(x, y, "add");
   const out = binaryKernel("add", o, promoted(x, y));
-  return record(out, "AddBackward0", [o.a, o.b], [], (g) => [g, g]);
+  return record(out, "AddBackward0", [o.a, o.b], [], (g) => [g, g], scalarAttrs(o));
 }
 export function sub(x: TensorOrScalar, y: TensorOrScalar, opts?: AlphaOptions): Tensor {
   const alpha = alphaOf("sub", opts);
@@ -206,7 +213,7 @@ export function sub(x: TensorOrScalar, y: TensorOrScalar, opts?: AlphaOptions): 
   const o = operands(x, y, "sub");
   const dtype = promoted(x, y);
   if (dtype === "bool") throw new RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
-  return record(binaryKernel("sub", o, dtype), "SubBackward0", [o.a, o.b], [], (g) => [g, g.neg()]);
+  return record(binaryKernel("sub", o, dtype), "SubBackward0", [o.a, o.b], [], (g) => [g, g.neg()], scalarAttrs(o));
 }
 export function mul(x: TensorOrScalar, y: TensorOrScalar): Tensor {
   const o = operands(x, y, "mul");
@@ -216,7 +223,7 @@ export function mul(x: TensorOrScalar, y: TensorOrScalar): Tensor {
     const a = o.a ? s[0] : null;
     const b = o.b ? s[o.a ? 1 : 0] : null;
     return [o.a ? g.mul(b ?? o.bv) : null, o.b ? g.mul(a ?? o.av) : null];
-  });
+  }, scalarAttrs(o));
 }
 export function div(x: TensorOrScalar, y: TensorOrScalar): Tensor {
   const o = operands(x, y, "div");
@@ -227,7 +234,7 @@ export function div(x: TensorOrScalar, y: TensorOrScalar): Tensor {
     const b = o.b ? s[o.a ? 1 : 0] : null;
     const bb = b ?? o.bv;
     return [o.a ? g.div(bb) : null, b ? g.neg().mul(a ?? asTensor(null, o.av, out.dtype)).div(b.mul(b)) : null];
-  });
+  }, scalarAttrs(o));
 }
 export function pow(x: TensorOrScalar, y: TensorOrScalar): Tensor {
   const o = operands(x, y, "pow");
@@ -252,7 +259,7 @@ export function pow(x: TensorOrScalar, y: TensorOrScalar): Tensor {
       gb = a ? where(a.eq(0).logicalAnd(b.ge(0)), 0, term) : o.av === 0 ? where(b.ge(0), 0, term) : term;
     }
     return [ga, gb];
-  });
+  }, scalarAttrs(o));
 }
 export function maximum(x: Tensor, y: Tensor): Tensor {
   const out = binaryKernel("maximum", operands(x, y, "maximum"), promoted(x, y));
@@ -270,7 +277,8 @@ function minMaxGrads(g: Tensor, a: Tensor, b: Tensor, aWins: Tensor): Tensor[] {
 }
 
 function compare(op: BinaryOp, x: TensorOrScalar, y: TensorOrScalar): Tensor {
-  return binaryKernel(op, operands(x, y, op), "bool", promoted(x, y));
+  const o = operands(x, y, op);
+  return traceOnly(binaryKernel(op, o, "bool", promoted(x, y)), op, [o.a, o.b], scalarAttrs(o));
 }
 export const eq = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compare("eq", x, y);
 export const ne = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compare("ne", x, y);
@@ -298,5 +306,6 @@ export function where(cond: Tensor, x: TensorOrScalar, y: TensorOrScalar): Tenso
   const out = empty(shape, dtype);
   const c = sameShape(cond.shape, shape) ? sv(cond) : sv(cond, broadcastStrides(cond.shape, cond.strides, shape), shape);
   backendOf().where(c, readAs(a, a ? 0 : Number(x), shape, dtype), readAs(b, b ? 0 : Number(y), shape, dtype), out._box.data);
-  return record(out, "WhereBackward0", [a, b], [cond], (g, [c]) => [a ? where(c, g, 0) : null, b ? where(c, 0, g) : null]);
+  const attrs = { ...(a ? {} : { self: Number(x) }), ...(b ? {} : { other: Number(y) }) };
+  return record(out, "WhereBackward0", [a, b], [cond], (g, [c]) => [a ? where(c, g, 0) : null, b ? where(c, 0, g) : null], attrs);
 }

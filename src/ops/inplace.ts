@@ -2,6 +2,7 @@
 // autograd, self is rebased onto the new result's node (PyTorch's in-place history rewrite),
 // computed from a clone of self so the values the vjp saves are never the overwritten ones.
 import { gradMode, noGrad } from "../autograd/gradMode.ts";
+import { traceInplace } from "../autograd/trace.ts";
 import { isFloating, promoteTypes, scalarTypeName } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { broadcastShapes, fmtShape, sameShape } from "../layout.ts";
@@ -27,6 +28,7 @@ export function inplace(self: Tensor, compute: (self: Tensor) => Tensor, others:
     const r = noGrad(() => compute(self));
     checkCast(r, self);
     writeInto(self, r);
+    traceInplace(self, r);
     return self;
   }
   if (self.isLeaf && self.requiresGrad) {
@@ -36,6 +38,7 @@ export function inplace(self: Tensor, compute: (self: Tensor) => Tensor, others:
   const r = compute(self.clone());
   checkCast(r, self);
   writeInto(self, r);
+  traceInplace(self, r);
   self.gradFn = r.gradFn;
   self._requiresGrad = r.requiresGrad;
   return self;

@@ -38,5 +38,5 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction): Te
   return record(out, "MseLossBackward0", [input, target], [input, target], (g, [x, y]) => {
     const d = x.sub(y).mul(g.mul(scale));
     return [x.requiresGrad ? d : null, y.requiresGrad ? d.neg() : null];
-  });
+  }, { reduction });
 }

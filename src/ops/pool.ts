@@ -5,9 +5,11 @@
 // the data and three temporaries.
 import type { Im2colGeometry } from "../backends/backend.ts";
 import { record } from "../autograd/node.ts";
+import { traceOnly } from "../autograd/trace.ts";
 import type { NumArray } from "../dtype.ts";
 import type { Tensor } from "../tensor.ts";
 import { backendOf, floatData, empty } from "./alloc.ts";
+import { windowAttrs } from "./conv.ts";
 
 
 /**
@@ -22,7 +24,8 @@ export function maxPool2dWithIndices(planes: Tensor, g: Im2colGeometry): { value
   const { n, h, w } = g;
   record(values, "MaxPool2DWithIndicesBackward0", [planes], [indices], (grad, [idx]) => [
     maxPool2dBackward(grad, idx, g).view(n, 1, h, w),
-  ]);
+  ], windowAttrs(g));
+  traceOnly(indices, "max_pool2d_indices", [planes], windowAttrs(g));
   return { values, indices };
 }
 

@@ -3,6 +3,7 @@
 import type { ReduceOp } from "../backends/backend.ts";
 import { noGrad } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
+import { traceOnly } from "../autograd/trace.ts";
 import { fillStorage, isFloating, scalarTypeName, toFloating, type DType, type NumArray, type Storage } from "../dtype.ts";
 import { IndexError, RuntimeError } from "../errors.ts";
 import { normalizeDim, normalizeDims, numelOf } from "../layout.ts";
@@ -68,7 +69,7 @@ const accumulating = (x: Tensor): Tensor => (isFloating(x.dtype) || x.dtype === 
 export function sum(x: Tensor, dim?: Dims | null, keepdim = false): Tensor {
   const p = plan(accumulating(x), dim, keepdim);
   const shape = x.shape;
-  return record(run("sum", p, accumulating(x).dtype), "SumBackward0", [x], [], (g) => [unreduce(g, p, shape)]);
+  return record(run("sum", p, accumulating(x).dtype), "SumBackward0", [x], [], (g) => [unreduce(g, p, shape)], { dim: p.dims, keepdim });
 }
 
 export function mean(x: Tensor, dim?: Dims | null, keepdim = false): Tensor {
@@ -81,7 +82,7 @@ export function mean(x: Tensor, dim?: Dims | null, keepdim = false): Tensor {
   const o = out._box.data as NumArray;
   for (let i = 0; i < o.length; i++) o[i] /= n;
   const shape = x.shape;
-  return record(out, "MeanBackward0", [x], [], (g) => [unreduce(g.div(n), p, shape)]);
+  return record(out, "MeanBackward0", [x], [], (g) => [unreduce(g.div(n), p, shape)], { dim: p.dims, keepdim });
 }
 
 export function prod(x: Tensor, dim?: number | null, keepdim = false): Tensor {
@@ -97,7 +98,7 @@ export function prod(x: Tensor, dim?: number | null, keepdim = false): Tensor {
     const zeros = sum(isZero, dim, true);
     const gx = where(zeros.eq(0), others.div(safe), where(zeros.eq(1).logicalAnd(isZero), others, 0));
     return [unreduce(g, p, shape).mul(gx)];
-  });
+  }, { dim: p.dims, keepdim });
 }
 
 /** amax/amin: ties share the gradient evenly, as PyTorch. */
@@ -109,7 +110,7 @@ function extreme(op: "max" | "min", x: Tensor, dim: Dims | undefined | null, kee
     const mask = x.eq(y.reshape(p.keptShape));
     const count = sum(mask, p.dims, true);
     return [unreduce(g, p, shape).mul(mask).div(count)];
-  });
+  }, { dim: p.dims, keepdim });
 }
 export const amax = (x: Tensor, dim?: Dims | null, keepdim = false): Tensor => extreme("max", x, dim, keepdim, "AmaxBackward0");
 export const amin = (x: Tensor, dim?: Dims | null, keepdim = false): Tensor => extreme("min", x, dim, keepdim, "AminBackward0");
@@ -132,7 +133,8 @@ function extremeWithIndex(op: "max" | "min", x: Tensor, dim: number, keepdim: bo
     const gk = keepdim ? g : g.unsqueeze(d);
     const ik = keepdim ? idx : idx.unsqueeze(d);
     return [empty(shape, g.dtype).scatter(d, ik, gk)];
-  });
+  }, { dim: d, keepdim });
+  traceOnly(indices, op === "max" ? "argmax" : "argmin", [x], { dim: d, keepdim });
   return { values, indices };
 }
 
@@ -165,7 +167,7 @@ export function cumsum(x: Tensor, dim: number): Tensor {
   const out = empty(x.shape, accumulating(x).dtype);
   backendOf().cumsum(p.data, p.outer, p.r, p.inner, out._box.data);
   // Reverse cumulative sum of g: total - cumsum(g) + g.
-  return record(out, "CumsumBackward0", [x], [], (g) => [g.sum(d, true).sub(cumsum(g, d)).add(g)]);
+  return record(out, "CumsumBackward0", [x], [], (g) => [g.sum(d, true).sub(cumsum(g, d)).add(g)], { dim: d });
 }
 
 export interface VarOptions {
@@ -207,12 +209,12 @@ export function softmax(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.shape.length);
   const xf = isFloating(x.dtype) ? x : x.to(toFloating(x.dtype));
   const y = softmaxForward(xf, d, false);
-  return record(y, "SoftmaxBackward0", [xf], [y], (g, [y]) => [y.mul(g.sub(g.mul(y).sum(d, true)))]);
+  return record(y, "SoftmaxBackward0", [xf], [y], (g, [y]) => [y.mul(g.sub(g.mul(y).sum(d, true)))], { dim: d });
 }
 
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.shape.length);
   const xf = isFloating(x.dtype) ? x : x.to(toFloating(x.dtype));
   const y = softmaxForward(xf, d, true);
-  return record(y, "LogSoftmaxBackward0", [xf], [y], (g, [y]) => [g.sub(y.exp().mul(g.sum(d, true)))]);
+  return record(y, "LogSoftmaxBackward0", [xf], [y], (g, [y]) => [g.sub(y.exp().mul(g.sum(d, true)))], { dim: d });
 }

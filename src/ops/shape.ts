@@ -43,7 +43,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   const inverse = new Array<number>(nd);
   p.forEach((d, i) => (inverse[d] = i));
   const out = aliasOf(x, p.map((d) => x.shape[d]), p.map((d) => x.strides[d]), x.offset);
-  return record(out, "PermuteBackward0", [x], [], (g) => [g.permute(inverse)]);
+  return record(out, "PermuteBackward0", [x], [], (g) => [g.permute(inverse)], { dims: p });
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
@@ -54,7 +54,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const strides = x.strides.slice();
   [shape[a], shape[b]] = [shape[b], shape[a]];
   [strides[a], strides[b]] = [strides[b], strides[a]];
-  return record(aliasOf(x, shape, strides, x.offset), "TransposeBackward0", [x], [], (g) => [g.transpose(a, b)]);
+  return record(aliasOf(x, shape, strides, x.offset), "TransposeBackward0", [x], [], (g) => [g.transpose(a, b)], { dim0: a, dim1: b });
 }
 
 export function t(x: Tensor): Tensor {
@@ -68,7 +68,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   const keep = x.shape.map((s, i) => !(s === 1 && (dims === null || dims.includes(i))));
   const inShape = x.shape;
   const out = aliasOf(x, x.shape.filter((_, i) => keep[i]), x.strides.filter((_, i) => keep[i]), x.offset);
-  return record(out, "SqueezeBackward0", [x], [], (g) => [g.reshape(inShape)]);
+  return record(out, "SqueezeBackward0", [x], [], (g) => [g.reshape(inShape)], { dim: keep.flatMap((k, i) => (k ? [] : [i])) });
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
@@ -77,7 +77,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   const strides = x.strides.slice();
   shape.splice(d, 0, 1);
   strides.splice(d, 0, d < x.shape.length ? x.strides[d] * x.shape[d] : 1);
-  return record(aliasOf(x, shape, strides, x.offset), "UnsqueezeBackward0", [x], [], (g) => [g.squeeze(d)]);
+  return record(aliasOf(x, shape, strides, x.offset), "UnsqueezeBackward0", [x], [], (g) => [g.squeeze(d)], { dim: d });
 }
 
 export function expand(x: Tensor, sizes: readonly number[]): Tensor {
@@ -157,7 +157,7 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
   strides[d] = x.strides[d] * step;
   const inShape = x.shape;
   const out = aliasOf(x, shape, strides, x.offset + s * x.strides[d]);
-  return record(out, "SliceBackward0", [x], [], (g) => [gradMode.enabled ? embedSlice(g, inShape, d, s, step) : new SliceGrad(g, d, s, step)]);
+  return record(out, "SliceBackward0", [x], [], (g) => [gradMode.enabled ? embedSlice(g, inShape, d, s, step) : new SliceGrad(g, d, s, step)], { dim: d, start: s, end: e, step });
 }
 
 /** zeros(shape) with g written at [start::step] along dim: the adjoint of slice. */
@@ -191,7 +191,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const i = index < 0 ? index + size : index;
   const inShape = x.shape;
   const out = aliasOf(x, x.shape.filter((_, k) => k !== d), x.strides.filter((_, k) => k !== d), x.offset + i * x.strides[d]);
-  return record(out, "SelectBackward0", [x], [], (g) => [gradMode.enabled ? embedSlice(g.unsqueeze(d), inShape, d, i, 1) : new SliceGrad(g.unsqueeze(d), d, i, 1)]);
+  return record(out, "SelectBackward0", [x], [], (g) => [gradMode.enabled ? embedSlice(g.unsqueeze(d), inShape, d, i, 1) : new SliceGrad(g.unsqueeze(d), d, i, 1)], { dim: d, index: i });
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
@@ -265,7 +265,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     backendOf().copy(sv(p), { data: out._box.data, shape: p.shape, strides, offset: offset * strides[d] });
     offset += p.shape[d];
   }
-  return record(out, "CatBackward0", parts, [], (g) => parts.map((p, i) => g.narrow(d, starts[i], p.shape[d])));
+  return record(out, "CatBackward0", parts, [], (g) => parts.map((p, i) => g.narrow(d, starts[i], p.shape[d])), { dim: d });
 }
 
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {

@@ -1,5 +1,6 @@
 // Embedding lookup: rows of the weight picked by integer indices (indexSelect, whose vjp is a
 // scatter-add into the weight's gradient).
+import { traceScope } from "../../autograd/trace.ts";
 import { RuntimeError, IndexError } from "../../errors.ts";
 import { isIntegral } from "../../dtype.ts";
 import { where } from "../../ops/elementwise.ts";
@@ -29,10 +30,14 @@ export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: nu
   for (let i = 0; i < data.length; i++) {
     if (!(data[i]! >= 0 && data[i]! < num)) throw new IndexError("index out of range in self");
   }
-  let rows = weight.indexSelect(0, flat);
-  if (pad !== null && rows.requiresGrad) {
-    // Same values; the detached branch cuts the gradient where the index is the padding row.
-    rows = where(flat.ne(pad).unsqueeze(1), rows, rows.detach());
-  }
-  return rows.view([...input.shape, weight.shape[1]]);
+  const padIdx = pad;
+  // One op for an exporter (ONNX Gather on the weight).
+  return traceScope("embedding", [input, weight], { padding_idx: padIdx }, () => {
+    let rows = weight.indexSelect(0, flat);
+    if (padIdx !== null && rows.requiresGrad) {
+      // Same values; the detached branch cuts the gradient where the index is the padding row.
+      rows = where(flat.ne(padIdx).unsqueeze(1), rows, rows.detach());
+    }
+    return rows.view([...input.shape, weight.shape[1]]);
+  }, (y) => [y]);
 }

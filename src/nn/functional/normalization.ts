@@ -1,6 +1,7 @@
 // Normalization layers as composites: statistics with mean/var, the affine part with
 // broadcasting. Running statistics are updated in place under noGrad, as PyTorch's buffers.
 import { noGrad } from "../../autograd/gradMode.ts";
+import { traceScope } from "../../autograd/trace.ts";
 import { RuntimeError, ValueError } from "../../errors.ts";
 import { fmtShape } from "../../layout.ts";
 import type { Tensor } from "../../tensor.ts";
@@ -37,27 +38,32 @@ export function batchNorm(
   check(weight, "weight");
   check(bias, "bias");
   const dims = [0, ...Array.from({ length: x.dim() - 2 }, (_, i) => i + 2)];
-  let mean: Tensor;
-  let variance: Tensor;
   if (training) {
     const count = x.numel() / c;
     if (count <= 1) throw new ValueError(`Expected more than 1 value per channel when training, got input size ${fmtShape(x.shape).replace(/^\[/, "torch.Size([").replace(/\]$/, "])")}`);
-    mean = x.mean(dims, true);
-    variance = x.var(dims, { correction: 0, keepdim: true });
+    const mean = x.mean(dims, true);
+    const variance = x.var(dims, { correction: 0, keepdim: true });
     if (runningMean || runningVar) {
       noGrad(() => {
         if (runningMean) runningMean.mul_(1 - momentum).add_(mean.detach().view(c).mul(momentum));
         if (runningVar) runningVar.mul_(1 - momentum).add_(variance.detach().view(c).mul((momentum * count) / (count - 1)));
       });
     }
+    return affine(x.sub(mean).mul(variance.add(eps).rsqrt()), weight, bias);
   } else {
     if (!runningMean || !runningVar) throw new RuntimeError("running_mean and running_var must be defined in evaluation mode");
-    mean = channelView(runningMean, x.dim());
-    variance = channelView(runningVar, x.dim());
+    // With running statistics this is one op for an exporter (ONNX BatchNormalization).
+    const [rm, rv] = [runningMean, runningVar];
+    return traceScope("batch_norm", [x, weight ?? null, bias ?? null, rm, rv], { eps, training: false }, () => {
+      return affine(x.sub(channelView(rm, x.dim())).mul(channelView(rv, x.dim()).add(eps).rsqrt()), weight, bias);
+    }, (y) => [y]);
   }
-  let y = x.sub(mean).mul(variance.add(eps).rsqrt());
-  if (weight) y = y.mul(channelView(weight, x.dim()));
-  if (bias) y = y.add(channelView(bias, x.dim()));
+}
+
+/** y * weight + bias with both per channel (dim 1). */
+function affine(y: Tensor, weight?: Tensor | null, bias?: Tensor | null): Tensor {
+  if (weight) y = y.mul(channelView(weight, y.dim()));
+  if (bias) y = y.add(channelView(bias, y.dim()));
   return y;
 }
 
@@ -80,12 +86,16 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   for (const [t, name] of [[weight, "weight"], [bias, "bias"]] as const) {
     if (t && t.shape.join() !== shape.join()) throw new RuntimeError(`Expected ${name} to be of same shape as normalized_shape, but got ${name} of shape ${fmtShape(t.shape)} and normalized_shape = ${fmtShape(shape)}`);
   }
-  const mean = x.mean(dims, true);
-  const variance = x.var(dims, { correction: 0, keepdim: true });
-  let y = x.sub(mean).mul(variance.add(opts.eps ?? 1e-5).rsqrt());
-  if (weight) y = y.mul(weight);
-  if (bias) y = y.add(bias);
-  return y;
+  const eps = opts.eps ?? 1e-5;
+  // One op for an exporter (ONNX LayerNormalization).
+  return traceScope("layer_norm", [x, weight ?? null, bias ?? null], { normalized_shape: shape, eps }, () => {
+    const mean = x.mean(dims, true);
+    const variance = x.var(dims, { correction: 0, keepdim: true });
+    let y = x.sub(mean).mul(variance.add(eps).rsqrt());
+    if (weight) y = y.mul(weight);
+    if (bias) y = y.add(bias);
+    return y;
+  }, (y) => [y]);
 }
 
 /** F.group_norm(x [N, C, ...], numGroups, weight?, bias?, { eps }). */
@@ -101,10 +111,7 @@ export function groupNorm(x: Tensor, numGroups: number, weight?: Tensor | null, 
   const grouped = x.reshape(n, numGroups, -1);
   const mean = grouped.mean(2, true);
   const variance = grouped.var(2, { correction: 0, keepdim: true });
-  let y = grouped.sub(mean).mul(variance.add(opts.eps ?? 1e-5).rsqrt()).reshape(x.shape);
-  if (weight) y = y.mul(channelView(weight, x.dim()));
-  if (bias) y = y.add(channelView(bias, x.dim()));
-  return y;
+  return affine(grouped.sub(mean).mul(variance.add(opts.eps ?? 1e-5).rsqrt()).reshape(x.shape), weight, bias);
 }
 
 /** F.rms_norm(x, normalizedShape, weight?, { eps }): x / sqrt(mean(x^2) + eps) * weight; eps defaults to the dtype's machine epsilon, as PyTorch. */
@@ -122,10 +129,7 @@ export function instanceNorm(x: Tensor, weight?: Tensor | null, bias?: Tensor | 
   const dims = Array.from({ length: x.dim() - 2 }, (_, i) => i + 2);
   const mean = x.mean(dims, true);
   const variance = x.var(dims, { correction: 0, keepdim: true });
-  let y = x.sub(mean).mul(variance.add(opts.eps ?? 1e-5).rsqrt());
-  if (weight) y = y.mul(channelView(weight, x.dim()));
-  if (bias) y = y.add(channelView(bias, x.dim()));
-  return y;
+  return affine(x.sub(mean).mul(variance.add(opts.eps ?? 1e-5).rsqrt()), weight, bias);
 }
 
 /** F.normalize(x, { p, dim, eps }): x / max(||x||_p, eps) along dim. */

@@ -9,6 +9,7 @@
 // - every parameter starts as U(-1/sqrt(hidden), 1/sqrt(hidden)), drawn in parameter order;
 // - h_n stacks (layer, direction) as layer0-forward, layer0-reverse, layer1-forward, ...;
 // - dropout (training only) is applied to every layer's output except the last one's.
+import { traceScope } from "../../autograd/trace.ts";
 import type { DType } from "../../dtype.ts";
 import { RuntimeError, ValueError } from "../../errors.ts";
 import { emptyTensor, zeros } from "../../ops/creation.ts";
@@ -188,6 +189,18 @@ abstract class RNNBase extends Module {
    * [layers * directions, batch, hidden]); returns the last layer's outputs and the final states.
    */
   protected run(input: Tensor, hidden: Tensor[]): { output: Tensor; last: Tensor[] } {
+    // One op for an exporter (ONNX RNN / GRU / LSTM per layer): inputs are the input, the
+    // initial states, then [weight_ih, weight_hh, bias_ih, bias_hh] per layer and direction.
+    const weights: Array<Tensor | null> = [];
+    for (let layer = 0; layer < this.numLayers; layer++) for (let dir = 0; dir < this.numDirections; dir++) weights.push(...this.weights(layer, dir));
+    const attrs = {
+      mode: this.mode, num_layers: this.numLayers, hidden_size: this.hiddenSize, bidirectional: this.bidirectional,
+      batch_first: this.batchFirst, dropout: this.training ? this.dropout : 0,
+    };
+    return traceScope("rnn", [input, ...hidden, ...weights], attrs, () => this.unroll(input, hidden), (r) => [r.output, ...r.last]);
+  }
+
+  private unroll(input: Tensor, hidden: Tensor[]): { output: Tensor; last: Tensor[] } {
     const x = this.batchFirst ? input.transpose(0, 1) : input; // [T, B, features]
     const steps = x.size(0);
     if (steps === 0) throw new RuntimeError("Expected sequence length to be larger than 0 in RNN");
