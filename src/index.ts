@@ -32,4 +32,5 @@ import * as functional from "./nn/functional.ts";
 export const F = functional;
 export { save, load, saveToBuffer, loadFromBuffer, type SaveOptions, type LoadOptions } from "./serialization/tensorAdapter.ts";
 export * as utils from "./utils/index.ts";
+export * as onnx from "./onnx/index.ts";
 export { getNumThreads, setNumThreads } from "./backends/wasm/index.ts";

@@ -43,8 +43,9 @@ export class Node {
   userCode = false;
   /**
    * The op's non-tensor arguments under PyTorch's saved-attribute names without `_saved_`
-   * (`{ dim: 1, keepdim: false }`, `{ stride: [1, 1] }`): what graph pictures show and what
-   * an exporter needs to rebuild the op. Absent when the op has none.
+   * (`{ dim: 1, keepdim: false }`, `{ stride: [1, 1] }`), and its tensor arguments that are
+   * not differentiable inputs (`{ index }`, `{ condition }`): what graph pictures show and
+   * what an exporter needs to rebuild the op. Absent when the op has none.
    */
   attrs: Readonly<Record<string, unknown>> | null = null;
 
@@ -98,9 +99,16 @@ export class Node {
     return saved;
   }
 
-  /** Drops the saved tensors (after a backward without retainGraph). A node that saved nothing stays usable. */
+  /**
+   * Drops the saved tensors (after a backward without retainGraph), tensor attrs included, as
+   * PyTorch frees a node's saved tensors. A node that saved nothing stays usable.
+   */
   release(): void {
     if (this.saved !== null && this.saved.length > 0) this.saved = null;
+    const a = this.attrs;
+    if (a !== null && Object.values(a).some((v) => v instanceof Object && "_box" in v)) {
+      this.attrs = Object.fromEntries(Object.entries(a).filter(([, v]) => !(v instanceof Object && "_box" in v)));
+    }
   }
 
   toString(): string {
@@ -119,7 +127,7 @@ function torchTypeName(d: DType): string {
  * there, whatever the grad mode.
  */
 export function record(out: Tensor, name: string, inputs: readonly (Tensor | null)[], saved: readonly Tensor[], vjp: Vjp, attrs?: Readonly<Record<string, unknown>>): Tensor {
-  if (tracing.active !== null) tracing.active.op([out], name, inputs, saved, attrs ?? null);
+  if (tracing.active !== null) tracing.active.op([out], name, inputs, attrs ?? null);
   if (!gradMode.enabled) return out;
   let any = false;
   for (let i = 0; i < inputs.length; i++) {

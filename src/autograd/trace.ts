@@ -28,9 +28,10 @@ export interface TraceOp {
   readonly name: string;
   /** The tensor inputs in the op's order; null where the op took a number (its value is in attrs). */
   readonly inputs: ReadonlyArray<TraceValue | null>;
-  /** Tensors the op saved for backward that are not inputs (where's condition, gather's index), resolved like inputs. */
-  readonly saved: readonly TraceValue[];
+  /** Non-tensor arguments (PyTorch's saved-attribute names). */
   readonly attrs: Readonly<Record<string, unknown>>;
+  /** Tensor arguments that are not differentiable inputs (where's condition, gather's index), resolved like inputs. */
+  readonly tensorAttrs: Readonly<Record<string, TraceValue>>;
   readonly outputs: readonly Tensor[];
   /** The storage versions of the outputs when the op ran (a later in-place write makes them stale). */
   readonly outputVersions: readonly number[];
@@ -78,15 +79,21 @@ export class Trace {
     return b.value;
   }
 
-  op(outputs: readonly Tensor[], name: string, inputs: ReadonlyArray<Tensor | null>, saved: readonly Tensor[], attrs: Readonly<Record<string, unknown>> | null): void {
+  op(outputs: readonly Tensor[], name: string, inputs: ReadonlyArray<Tensor | null>, attrs: Readonly<Record<string, unknown>> | null): void {
     // An op that hands back one of its own inputs (a no-op view) adds nothing.
     const outs = outputs.filter((o) => !inputs.includes(o));
     if (outs.length === 0) return;
+    const plain: Record<string, unknown> = {};
+    const tensorAttrs: Record<string, TraceValue> = {};
+    for (const [k, v] of Object.entries(attrs ?? {})) {
+      if (v !== null && typeof v === "object" && "_box" in v) tensorAttrs[k] = this.resolve(v as Tensor);
+      else plain[k] = v;
+    }
     const op: TraceOp = {
       name,
       inputs: inputs.map((t) => (t === null ? null : this.resolve(t))),
-      saved: saved.filter((t) => !inputs.includes(t) && !outputs.includes(t)).map((t) => this.resolve(t)),
-      attrs: attrs ?? {},
+      attrs: plain,
+      tensorAttrs,
       outputs,
       outputVersions: outputs.map((o) => o._box.version),
       scope: this.scope.slice(),
@@ -105,7 +112,7 @@ export class Trace {
       this.bindings.set(self, { value: v, version: self._box.version });
     } else {
       // The write broadcast or cast `value` into self: record it as an op of its own.
-      this.op([self], "copy_", [value], [], { shape: self.shape.slice(), dtype: self.dtype });
+      this.op([self], "copy_", [value], { dtype: self.dtype });
     }
   }
 
@@ -134,9 +141,9 @@ export function runTraced<T>(trace: Trace, fn: () => T): T {
 }
 
 /** Reports an op that makes no autograd node (comparisons, argmax, integer casts, detach). */
-export function traceOnly(out: Tensor, name: string, inputs: ReadonlyArray<Tensor | null>, attrs?: Readonly<Record<string, unknown>>, saved: readonly Tensor[] = []): Tensor {
+export function traceOnly(out: Tensor, name: string, inputs: ReadonlyArray<Tensor | null>, attrs?: Readonly<Record<string, unknown>>): Tensor {
   const t = tracing.active;
-  if (t !== null) t.op([out], name, inputs, saved, attrs ?? null);
+  if (t !== null) t.op([out], name, inputs, attrs ?? null);
   return out;
 }
 
@@ -153,6 +160,6 @@ export function traceInplace(self: Tensor, value: Tensor): void {
 export function traceScope<T>(name: string, inputs: ReadonlyArray<Tensor | null>, attrs: Readonly<Record<string, unknown>>, fn: () => T, outputsOf: (r: T) => readonly Tensor[]): T {
   const t = tracing.active;
   const r = fn();
-  if (t !== null) t.op(outputsOf(r), name, inputs, [], attrs);
+  if (t !== null) t.op(outputsOf(r), name, inputs, attrs);
   return r;
 }

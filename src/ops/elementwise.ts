@@ -306,6 +306,6 @@ export function where(cond: Tensor, x: TensorOrScalar, y: TensorOrScalar): Tenso
   const out = empty(shape, dtype);
   const c = sameShape(cond.shape, shape) ? sv(cond) : sv(cond, broadcastStrides(cond.shape, cond.strides, shape), shape);
   backendOf().where(c, readAs(a, a ? 0 : Number(x), shape, dtype), readAs(b, b ? 0 : Number(y), shape, dtype), out._box.data);
-  const attrs = { ...(a ? {} : { self: Number(x) }), ...(b ? {} : { other: Number(y) }) };
+  const attrs = { condition: cond, ...(a ? {} : { self: Number(x) }), ...(b ? {} : { other: Number(y) }) };
   return record(out, "WhereBackward0", [a, b], [cond], (g, [c]) => [a ? where(c, g, 0) : null, b ? where(c, 0, g) : null], attrs);
 }

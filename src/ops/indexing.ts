@@ -26,7 +26,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const out = empty(index.shape, x.dtype);
   backendOf().gather(sv(x), sv(index), d, out._box.data);
   const shape = x.shape;
-  return record(out, "GatherBackward0", [x], [index], (g, [idx]) => [scatterAddIntoZeros(shape, d, idx, g)], { dim: d });
+  return record(out, "GatherBackward0", [x], [index], (g, [idx]) => [scatterAddIntoZeros(shape, d, idx, g)], { dim: d, index });
 }
 
 /**
@@ -36,7 +36,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 export function scatterAddIntoZeros(shape: Shape, d: number, index: Tensor, src: Tensor): Tensor {
   const out = empty(shape, src.dtype);
   backendOf().scatter(out._box.data as NumArray, out.shape, sv(index), sv(src, src.strides, index.shape), d, true);
-  return record(out, "ScatterAddBackward0", [src], [index], (g, [idx]) => [g.gather(d, idx)], { dim: d, zeros: true });
+  return record(out, "ScatterAddBackward0", [src], [index], (g, [idx]) => [g.gather(d, idx)], { dim: d, index, zeros: true });
 }
 
 function scatterImpl(x: Tensor, dim: number, index: Tensor, src: Tensor | number, accumulate: boolean): Tensor {
@@ -56,8 +56,8 @@ function scatterImpl(x: Tensor, dim: number, index: Tensor, src: Tensor | number
   const srcView = src instanceof Tensor ? sv(src, src.strides, index.shape) : scalarView(src, index.shape, x.dtype);
   backendOf().scatter(out._box.data, out.shape, sv(index), srcView, d, accumulate);
   const s = src instanceof Tensor ? src : null;
-  if (accumulate) return record(out, "ScatterAddBackward0", [x, s], [index], (g, [idx]) => [g, s ? g.gather(d, idx) : null], { dim: d });
-  const attrs = s ? { dim: d } : { dim: d, value: src as number };
+  if (accumulate) return record(out, "ScatterAddBackward0", [x, s], [index], (g, [idx]) => [g, s ? g.gather(d, idx) : null], { dim: d, index });
+  const attrs = s ? { dim: d, index } : { dim: d, index, value: src as number };
   return record(out, s ? "ScatterBackward0" : "ScatterBackward1", [x, s], [index], (g, [idx]) => [g.scatter(d, idx, 0), s ? g.gather(d, idx) : null], attrs);
 }
 export const scatter = (x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor => scatterImpl(x, dim, index, src, false);
@@ -78,7 +78,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const full = index.reshape(viewShape).expand(outShape);
   const out = noGrad(() => gather(x, d, full));
   const shape = x.shape;
-  return record(out, "IndexSelectBackward0", [x], [full], (g, [fi]) => [scatterAddIntoZeros(shape, d, fi, g)], { dim: d });
+  return record(out, "IndexSelectBackward0", [x], [full], (g, [fi]) => [scatterAddIntoZeros(shape, d, fi, g)], { dim: d, index: full });
 }
 
 export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Tensor): Tensor {

@@ -8,12 +8,12 @@ import type * as NodePath from "node:path";
 
 /**
  * Node's modules, fetched when a path is used, so that importing torch-ts in a browser
- * bundle pulls in no node: module (there, use saveToBuffer / loadFromBuffer).
+ * bundle pulls in no node: module. `use` names what needed it, for the error elsewhere.
  */
-function builtin<T>(name: string): T {
+export function builtin<T>(name: string, use = "torch.save / torch.load with a file path (in a browser use saveToBuffer / loadFromBuffer)"): T {
   const get = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process?.getBuiltinModule;
   const m = get?.(name);
-  if (!m) throw new Error(`torch.save / torch.load with a file path need Node's ${name}; in a browser use saveToBuffer / loadFromBuffer`);
+  if (!m) throw new Error(`${use} needs Node's ${name}`);
   return m as T;
 }
 const nodeFs = new Proxy({} as typeof NodeFs, { get: (_t, k) => (builtin<typeof NodeFs>("node:fs") as unknown as Record<PropertyKey, unknown>)[k] });

@@ -1,0 +1,2 @@
+// torch.onnx
+export { onnxExport as export, type ExportOptions } from "./export.ts";
