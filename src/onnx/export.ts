@@ -172,7 +172,7 @@ function dynamicAxesOf(spec: NonNullable<ExportOptions["dynamicAxes"]>, inputNam
     else for (const [axis, s] of Object.entries(v as Record<number, string>)) m.set(Number(axis), s);
     const i = inputNames.indexOf(name);
     if (i >= 0) out.inputs[i] = m;
-    else if (outputNames === undefined || outputNames.includes(name) || /^output_\d+$/.test(name)) out.outputs.set(name, m);
+    else if (outputNames !== undefined ? outputNames.includes(name) : /^output_\d+$/.test(name)) out.outputs.set(name, m);
     else throw new ValueError(`torch.onnx.export: dynamicAxes names '${name}', which is neither an input nor an output name`);
   }
   return out;

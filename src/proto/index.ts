@@ -22,7 +22,8 @@ function encode(root: Root, name: string, message: Message): Uint8Array {
   const t = type(root, name);
   const err = t.verify(message);
   if (err) throw new Error(`${name}: ${err}`);
-  return t.encode(t.fromObject(message)).finish();
+  const b = t.encode(t.fromObject(message)).finish();
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); // a plain Uint8Array, also where protobufjs gives a Node Buffer
 }
 
 /** Encodes an onnx.* message (e.g. "onnx.ModelProto"). */
