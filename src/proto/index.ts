@@ -1,6 +1,7 @@
 // Protocol buffers through protobufjs, with the messages of the formats' own .proto files
 // (proto/: ONNX's onnx.proto, TensorBoard's event/summary/graph/... definitions), compiled by
 // tools/gen-proto.mjs into reflection modules. Field names are the .proto's (snake_case).
+import protobuf from "protobufjs/light.js";
 import type { Root, Type } from "protobufjs";
 import onnxRoot from "./onnx.generated.js";
 import tensorboardRoot from "./tensorboard.generated.js";
@@ -18,11 +19,25 @@ function type(root: Root, name: string): Type {
 /** A message as a plain object with the .proto's field names (64-bit integers as numbers). */
 export type Message = Record<string, unknown>;
 
+/** Every key must be a field of the message (fromObject would drop a misspelt one silently). */
+function checkFields(t: Type, obj: Message, where: string): void {
+  for (const [k, v] of Object.entries(obj)) {
+    const field = t.fields[k];
+    if (field === undefined) throw new Error(`${where}: ${t.name} has no field '${k}'`);
+    const sub = field.resolve().resolvedType;
+    if (!(sub instanceof protobuf.Type) || v === null || v === undefined) continue;
+    const items = field.map ? Object.values(v as object) : field.repeated ? (v as Message[]) : [v as Message];
+    for (const item of items) if (!(item instanceof Uint8Array)) checkFields(sub, item as Message, `${where}.${k}`);
+  }
+}
+
 function encode(root: Root, name: string, message: Message): Uint8Array {
   const t = type(root, name);
-  const err = t.verify(message);
+  checkFields(t, message, name);
+  const m = t.fromObject(message);
+  const err = t.verify(m);
   if (err) throw new Error(`${name}: ${err}`);
-  const b = t.encode(t.fromObject(message)).finish();
+  const b = t.encode(m).finish();
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); // a plain Uint8Array, also where protobufjs gives a Node Buffer
 }
 

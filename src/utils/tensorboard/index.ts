@@ -1,0 +1,2 @@
+// torch.utils.tensorboard
+export { SummaryWriter, type SummaryWriterOptions } from "./writer.ts";
