@@ -3,11 +3,15 @@
 //
 //   npm run example:mnist                      # both models
 //   npm run example:mnist -- --model mlp --epochs 3 --out curves.svg
+//   npm run example:mnist -- --tensorboard runs/mnist   # also log for TensorBoard
 //
 // The digits are split 8,000 / 2,000 with randomSplit and a seeded Generator (never
 // Math.random), so every run sees the same held-out digits. Training shows a progress bar
 // (cli-progress; plain lines when stdout is not a terminal), evaluates on the held-out digits
-// after each epoch, and writes the loss/accuracy curves as an SVG file.
+// after each epoch, and writes the loss/accuracy curves as an SVG file. With --tensorboard
+// it also logs the losses, the held-out accuracy, weight histograms, a few digits with their
+// predicted labels and the model's graph for TensorBoard (torch.utils.tensorboard; see
+// docs/TENSORBOARD.md).
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
@@ -199,6 +203,7 @@ export async function train(
   net: Classifier,
   data: { train: torch.utils.data.MapDataset<Tensor[]>; test: torch.utils.data.MapDataset<Tensor[]> },
   opts: { epochs: number; lr: number; batchSize: number; seed: number; augment?: number },
+  writer?: torch.utils.tensorboard.SummaryWriter,
 ): Promise<Run> {
   const optimizer = new optim.Adam(net.parameters(), { lr: opts.lr });
   const scheduler = new optim.lrScheduler.CosineAnnealingLR(optimizer, opts.epochs);
@@ -210,6 +215,7 @@ export async function train(
   });
   const run: Run = { name, steps: [], epochs: [] };
   const bar = progress(name, opts.epochs);
+  if (writer) logDigits(writer, net, data.test, 0);
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const t0 = performance.now();
     bar.start(loader.length, epoch);
@@ -232,6 +238,7 @@ export async function train(
       windowSteps++;
       if (windowSteps === 10 || step === loader.length) {
         run.steps.push({ epoch: epoch - 1 + step / loader.length, loss: windowLoss / windowSteps });
+        writer?.addScalar(`${name}/loss/train`, windowLoss / windowSteps, (epoch - 1) * loader.length + step);
         windowLoss = 0;
         windowSteps = 0;
       }
@@ -243,12 +250,32 @@ export async function train(
     const ev = evaluate(net, data.test);
     const stats = { epoch, trainLoss: epochLoss / step, testLoss: ev.loss, testAccuracy: ev.accuracy, seconds };
     run.epochs.push(stats);
+    if (writer) {
+      const globalStep = epoch * loader.length;
+      writer.addScalar(`${name}/loss/held-out`, ev.loss, globalStep);
+      writer.addScalar(`${name}/accuracy/held-out`, ev.accuracy, globalStep);
+      for (const [pname, p] of net.namedParameters()) writer.addHistogram(`${name}/${pname}`, p.detach(), epoch);
+      logDigits(writer, net, data.test, epoch);
+    }
     console.log(
       `${name} epoch ${epoch}: train loss ${stats.trainLoss.toFixed(4)} | held-out loss ${ev.loss.toFixed(4)} ` +
         `accuracy ${(100 * ev.accuracy).toFixed(2)}% | ${seconds.toFixed(1)} s (${(seen / seconds).toFixed(0)} samples/s)`,
     );
   }
   return run;
+}
+
+/** The first 16 held-out digits as one image, and the model's labels for them as text. */
+function logDigits(writer: torch.utils.tensorboard.SummaryWriter, net: Classifier, ds: torch.utils.data.MapDataset<Tensor[]>, epoch: number): void {
+  const items = Array.from({ length: 16 }, (_, i) => ds.getItem(i) as Tensor[]);
+  const images = torch.stack(items.map(([x]) => x!));
+  const labels = items.map(([, y]) => y!.item());
+  net.eval();
+  const predicted = torch.noGrad(() => net.forward(images).argmax(1)).tolist() as number[];
+  net.train();
+  const name = net.constructor.name;
+  if (epoch === 0) writer.addImages(`${name}/held-out digits`, images, 0);
+  writer.addText(`${name}/predictions`, `epoch ${epoch}: predicted ${predicted.join(" ")} (labels ${labels.join(" ")})`, epoch);
 }
 
 // ------------------------------------------------------------------ the picture
@@ -359,17 +386,24 @@ async function main(): Promise<void> {
     `mnist: ${data.train.length} training / ${data.test.length} held-out digits, loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
   const runs: Run[] = [];
-  if (which === "mlp" || which === "both") {
+  const logDir = process.argv.includes("--tensorboard") ? arg("tensorboard", "") : null;
+  const writer = logDir === null ? undefined : new torch.utils.tensorboard.SummaryWriter(logDir.startsWith("--") ? undefined : logDir || undefined);
+  if (writer) console.log(`TensorBoard logs in ${writer.getLogdir()} (tensorboard --logdir ${writer.getLogdir()})`);
+  const models: Array<[string, () => Classifier, { epochs: number; lr: number; batchSize: number; seed: number; augment?: number }]> = [
+    ["MLP", () => new MLP(), { epochs: Number(arg("epochs", "8")), lr: 1e-3, batchSize: 64, seed: 1 }],
+    ["CNN", () => new CNN(), { epochs: Number(arg("epochs", "10")), lr: 2e-3, batchSize: 64, seed: 1, augment: Number(arg("shift", "2")) }],
+  ];
+  for (const [name, make, opts] of models) {
+    if (which !== name.toLowerCase() && which !== "both") continue;
     torch.manualSeed(0);
-    const epochs = Number(arg("epochs", "8"));
-    runs.push(await train("MLP", new MLP(), data, { epochs, lr: 1e-3, batchSize: 64, seed: 1 }));
+    const net = make();
+    writer?.addGraph(net, loadDigits().images.narrow(0, 0, 1));
+    const r = await train(name, net, data, opts, writer);
+    runs.push(r);
+    const last = r.epochs[r.epochs.length - 1]!;
+    writer?.addHparams({ model: name, lr: opts.lr, batchSize: opts.batchSize, epochs: opts.epochs }, { "hparam/accuracy": last.testAccuracy, "hparam/loss": last.testLoss }, null, name);
   }
-  if (which === "cnn" || which === "both") {
-    torch.manualSeed(0);
-    const epochs = Number(arg("epochs", "10"));
-    const augment = Number(arg("shift", "2"));
-    runs.push(await train("CNN", new CNN(), data, { epochs, lr: 2e-3, batchSize: 64, seed: 1, augment }));
-  }
+  writer?.close();
   writeFileSync(out, curvesSvg(runs));
   console.log(`curves written to ${out}`);
   for (const r of runs) {
