@@ -18,7 +18,7 @@ import { pathToFileURL } from "node:url";
 import cliProgress from "cli-progress";
 import * as torch from "../src/index.ts";
 
-const { nn, optim, F } = torch;
+const { optim, F } = torch;
 const { DataLoader, TensorDataset, randomSplit } = torch.utils.data;
 type Tensor = torch.Tensor;
 
@@ -97,30 +97,9 @@ export class RandomShift extends torch.utils.data.Dataset<Tensor[]> {
 
 // ------------------------------------------------------------------ models
 
-/** 784 → 128 → ReLU → 10. */
-export class MLP extends nn.Module {
-  fc1 = new nn.Linear(784, 128);
-  fc2 = new nn.Linear(128, 10);
-  override forward(x: Tensor): Tensor {
-    return this.fc2.forward(torch.relu(this.fc1.forward(x.flatten(1))));
-  }
-}
-
-/**
- * Two 3x3 convolutions (16 and 32 channels), each followed by ReLU and 2x2 max-pooling, then
- * a 1568 → 128 → 10 classifier.
- */
-export class CNN extends nn.Module {
-  conv1 = new nn.Conv2d(1, 16, 3, { padding: 1 });
-  conv2 = new nn.Conv2d(16, 32, 3, { padding: 1 });
-  fc1 = new nn.Linear(32 * 7 * 7, 128);
-  fc2 = new nn.Linear(128, 10);
-  override forward(x: Tensor): Tensor {
-    x = F.maxPool2d(torch.relu(this.conv1.forward(x)), 2);
-    x = F.maxPool2d(torch.relu(this.conv2.forward(x)), 2);
-    return this.fc2.forward(torch.relu(this.fc1.forward(x.flatten(1))));
-  }
-}
+// MLP and CNN live in mnistModels.ts (no Node modules: the browser test bundles them).
+import { CNN, MLP } from "./mnistModels.ts";
+export { CNN, MLP };
 
 // ------------------------------------------------------------------ training
 

@@ -3,7 +3,7 @@
 // model, a Transformer encoder, a tiny GPT (embedding, causal attention, layer norm, GELU)
 // and a convolutional net with BatchNorm and Dropout (exported in eval mode).
 import * as torch from "../../src/index.ts";
-import { CNN } from "../../examples/mnist.ts";
+import { CNN } from "../../examples/mnistModels.ts";
 
 const { nn, F } = torch;
 type Tensor = torch.Tensor;
@@ -26,7 +26,8 @@ export class LeNet extends nn.Module {
   fc2 = new nn.Linear(120, 84);
   fc3 = new nn.Linear(84, 10);
   override forward(x: Tensor): Tensor {
-    x = this.pool.forward(torch.relu(this.c2.forward(this.pool.forward(torch.relu(this.c1.forward(x)))))).flatten(1);
+    const pool = (t: Tensor): Tensor => this.pool.forward(t) as Tensor;
+    x = pool(torch.relu(this.c2.forward(pool(torch.relu(this.c1.forward(x)))))).flatten(1);
     return this.fc3.forward(torch.relu(this.fc2.forward(torch.relu(this.fc1.forward(x)))));
   }
 }
