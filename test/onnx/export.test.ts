@@ -192,3 +192,21 @@ test("recurrent layers: bidirectional 2-layer GRU, relu RNN with given states, L
     want.forEach((w, k) => assert.ok(relError(got[k], w) <= 1e-5, `${m.constructor.name} output ${k}: ${relError(got[k], w)}`));
   }
 });
+
+test("grouped convolution and average pooling (im2col as a one-hot grouped convolution) export", async () => {
+  torch.manualSeed(5);
+  class Net extends torch.nn.Module {
+    grouped = new torch.nn.Conv2d(4, 6, 3, { groups: 2, padding: 1 });
+    pool = new torch.nn.AvgPool2d(2, { padding: 1, countIncludePad: false });
+    override forward(x: torch.Tensor): torch.Tensor {
+      return this.pool.forward(this.grouped.forward(x));
+    }
+  }
+  const net = new Net();
+  const bytes = torch.onnx.export(net, [torch.randn(2, 4, 7, 7)], null, { dynamicAxes: { input_0: [0] } });
+  for (const b of [2, 3]) {
+    const x = torch.randn(b, 4, 7, 7);
+    const [y] = await runOrt(bytes, { input_0: x });
+    assert.ok(relError(y, net.forward(x)) <= 1e-5, `batch ${b}: ${relError(y, net.forward(x))}`);
+  }
+});
