@@ -3,24 +3,11 @@
 // The reader cross-checks the central directory against local headers and verifies every
 // entry's CRC-32, so a corrupted archive is reported instead of yielding wrong tensors.
 
+import { makeCrc32 } from "../crc.ts";
 import { CheckpointError } from "./errors.ts";
 import { inflateRaw } from "./inflate.ts";
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+export const crc32 = makeCrc32(0xedb88320);
 
 export interface ZipEntry {
   name: string;

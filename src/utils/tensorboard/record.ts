@@ -4,22 +4,9 @@
 //
 // CRC-32C is the Castagnoli polynomial (reflected 0x82F63B78); the mask is
 // ((crc >>> 15) | (crc << 17)) + 0xa282ead8, as TensorFlow's crc32c::Mask.
+import { makeCrc32 } from "../../crc.ts";
 
-const TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-export function crc32c(data: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+export const crc32c = makeCrc32(0x82f63b78);
 
 export function maskedCrc32c(data: Uint8Array): number {
   const c = crc32c(data);
