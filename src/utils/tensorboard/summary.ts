@@ -1,6 +1,6 @@
 // Summary messages, built as PyTorch's torch/utils/tensorboard/summary.py builds them, as
 // plain objects with the field names of TensorBoard's summary.proto (encoded by src/proto).
-import { encode as encodePng } from "fast-png";
+import { fastPng } from "#deps";
 import { isFloating } from "../../dtype.ts";
 import { ValueError } from "../../errors.ts";
 import { encodeTensorboard, type Message } from "../../proto/index.ts";
@@ -156,7 +156,7 @@ export function toHWC(img: Tensor, dataformats: string): { data: Uint8Array; h: 
 
 export function image(tag: string, img: Tensor, dataformats: string): Message {
   const { data, h, w, c } = toHWC(img, dataformats);
-  const png = encodePng({ width: w, height: h, data, channels: c, depth: 8 });
+  const png = fastPng().encode({ width: w, height: h, data, channels: c, depth: 8 });
   return { value: [{ tag, image: { height: h, width: w, colorspace: c, encoded_image_string: png } }] };
 }
 
