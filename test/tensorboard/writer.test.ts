@@ -189,7 +189,7 @@ test("a file cut in the middle of a record still yields every complete record be
     const { records, trailing } = readRecords(bytes.subarray(0, cut));
     assert.equal(records.length, 5, `cut at ${cut}`);
     assert.ok(trailing > 0);
-    assert.deepEqual(decodeEvent(records[4]).summary.value[0].simple_value, 3);
+    assert.deepEqual((decodeEvent(records[4]) as any).summary.value[0].simple_value, 3);
   }
   const corrupt = bytes.slice();
   corrupt[corrupt.length - 10] ^= 1;
@@ -248,4 +248,53 @@ test("bad arguments are PyTorch's errors", () => {
   assert.throws(() => w.addImage("i", torch.rand(3, 4, 4), 0, { dataformats: "HW" }), /size of input tensor and input format are different/);
   assert.throws(() => w.addHistogram("h", torch.tensor([])), /The input has no element/);
   w.close();
+});
+
+test("histograms equal PyTorch's own make_histogram (its summary.py run by Debian's python3-torch and numpy)", (t) => {
+  if (!havePython(t, ["numpy", "torch"])) return;
+  torch.manualSeed(6);
+  const values = torch.cat([torch.randn(2000).mul(3), torch.zeros(5), torch.tensor([1e-13, -7.5])]);
+  const configs: Array<[string, "tensorflow" | number, number | null]> = [["default", "tensorflow", null], ["count30", 30, null], ["default_max100", "tensorflow", 100]];
+  const dir = newDir();
+  const w = new SummaryWriter(dir);
+  for (const [tag, bins, maxBins] of configs) w.addHistogram(tag, values, 0, bins, null, maxBins);
+  w.close();
+  const ours = new Map(readEvents(eventFiles(dir)[0]).slice(1).map((e) => [e.summary.value[0].tag, e.summary.value[0].histo]));
+  const valuesFile = join(dir, "values.json");
+  writeFileSync(valuesFile, JSON.stringify({ values: Array.from(values.contiguousData()), configs }));
+  const out = python(
+    String.raw`
+import ast, json, sys, importlib.util, os, textwrap
+import numpy as np
+base = os.path.join(importlib.util.find_spec("torch").submodule_search_locations[0], "utils", "tensorboard")
+# make_histogram from PyTorch's summary.py, as written there but for one call that numpy >= 1.24
+# rejects (a dtype= on a comparison ufunc; PyTorch later changed it the same way).
+tree = ast.parse(open(os.path.join(base, "summary.py")).read())
+fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "make_histogram")
+code = ast.unparse(fn).replace("np.greater(counts, 0, dtype=np.int32)", "np.greater(counts, 0).astype(np.int32)")
+ns = {"np": np, "HistogramProto": lambda **kw: {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in kw.items()}}
+exec(code, ns)
+# SummaryWriter.__init__'s default bins, from writer.py.
+src = open(os.path.join(base, "writer.py")).read()
+start = src.rfind("\n", 0, src.index("v = 1e-12")) + 1
+env = {}
+exec(textwrap.dedent(src[start:src.index("self.default_bins")]), env)
+default_bins = env["neg_buckets"][::-1] + [0] + env["buckets"]
+data = json.load(open(sys.argv[1]))
+values = np.array(data["values"], dtype=np.float32).astype(float)
+out = {}
+for tag, bins, max_bins in data["configs"]:
+    out[tag] = ns["make_histogram"](values, default_bins if bins == "tensorflow" else bins, max_bins)
+print(json.dumps(out))`,
+    [valuesFile],
+  );
+  const theirs = JSON.parse(out) as Record<string, Record<string, number | number[]>>;
+  for (const [tag] of configs) {
+    const o = ours.get(tag);
+    const p = theirs[tag];
+    assert.deepEqual(o.bucket_limit, p.bucket_limit, `${tag} limits`);
+    assert.deepEqual(o.bucket, p.bucket, `${tag} counts`);
+    assert.deepEqual([o.min, o.max, Number(o.num)], [p.min, p.max, p.num], tag);
+    for (const k of ["sum", "sum_squares"]) assert.ok(Math.abs(o[k] - (p[k] as number)) <= 1e-9 * Math.abs(p[k] as number), `${tag} ${k}`);
+  }
 });
