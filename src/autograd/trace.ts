@@ -126,6 +126,25 @@ export class Trace {
   }
 }
 
+/** The ops the outputs depend on, in trace order. */
+export function liveOps(outputs: readonly TraceValue[]): TraceOp[] {
+  const seen = new Set<TraceOp>();
+  const stack: TraceOp[] = [];
+  const visit = (v: TraceValue | null): void => {
+    if (v !== null && v.kind === "op" && !seen.has(v.op)) {
+      seen.add(v.op);
+      stack.push(v.op);
+    }
+  };
+  outputs.forEach(visit);
+  while (stack.length > 0) {
+    const op = stack.pop()!;
+    op.inputs.forEach(visit);
+    Object.values(op.tensorAttrs).forEach(visit);
+  }
+  return [...seen].sort((a, b) => a.index - b.index);
+}
+
 /** The active trace, if any (one at a time; tracing is not re-entrant). */
 export const tracing: { active: Trace | null } = { active: null };
 

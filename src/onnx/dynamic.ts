@@ -10,7 +10,7 @@
 // which checks that no size was baked in by the lowering itself.
 import { RuntimeError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
-import type { Trace, TraceOp, TraceValue } from "../autograd/trace.ts";
+import { liveOps, type Trace, type TraceOp, type TraceValue } from "../autograd/trace.ts";
 
 /** A size that depends on the dynamic axes: c + k * product of the symbols' sizes. */
 export interface DynExpr {
@@ -43,25 +43,6 @@ export interface Analysis {
   ops: TraceOp[];
   info: Map<TraceOp, OpInfo>;
   consts: Map<Tensor, ConstInfo>;
-}
-
-/** The ops the outputs depend on, in trace order. */
-export function liveOps(outputs: readonly TraceValue[]): TraceOp[] {
-  const seen = new Set<TraceOp>();
-  const stack: TraceOp[] = [];
-  const visit = (v: TraceValue | null): void => {
-    if (v !== null && v.kind === "op" && !seen.has(v.op)) {
-      seen.add(v.op);
-      stack.push(v.op);
-    }
-  };
-  outputs.forEach(visit);
-  while (stack.length > 0) {
-    const op = stack.pop()!;
-    op.inputs.forEach(visit);
-    Object.values(op.tensorAttrs).forEach(visit);
-  }
-  return [...seen].sort((a, b) => a.index - b.index);
 }
 
 /** The static analysis of a single run (no dynamic axes). */
