@@ -5,7 +5,7 @@ import { noGrad } from "../autograd/gradMode.ts";
 import { runTraced, Trace, type TraceValue } from "../autograd/trace.ts";
 import type { DType } from "../dtype.ts";
 import { RuntimeError, ValueError } from "../errors.ts";
-import { checkKwargs } from "../kwargs.ts";
+import { checkOptions } from "../args.ts";
 import { Module } from "../nn/module.ts";
 import { tensor as makeTensor } from "../ops/creation.ts";
 import { encodeOnnx, type Message } from "../proto/index.ts";
@@ -42,7 +42,7 @@ type Forward = (...args: Tensor[]) => unknown;
  * path, e.g. in a browser, only returns them).
  */
 export function onnxExport(model: Module | Forward, args: Tensor | readonly Tensor[], f?: string | null, opts: ExportOptions = {}): Uint8Array {
-  checkKwargs("export", opts, OPTION_KEYS);
+  checkOptions("export", opts, OPTION_KEYS);
   const opset = opts.opsetVersion ?? OPSET;
   if (opset !== OPSET) throw new ValueError(`torch.onnx.export: torch-ts exports opset_version 17 only, got ${opset}`);
   const inputs = args instanceof Tensor ? [args] : [...args];

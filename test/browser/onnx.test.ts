@@ -55,7 +55,7 @@ test("the MNIST CNN exported in the browser runs in onnxruntime-web (WASM) with 
   });
   const data = JSON.stringify({
     n: 16,
-    pixels: Array.from(pixels.contiguousData()),
+    pixels: Array.from(pixels.contiguousData() as Float32Array),
     state: Buffer.from(torch.saveToBuffer(net.stateDict())).toString("base64"),
   });
 

@@ -118,7 +118,7 @@ test("a plain function exports too, and an output that is an input gets an Ident
   const bytes = torch.onnx.export((a: torch.Tensor) => [a.exp().sum(1), a], [x], null, { outputNames: ["s", "same"] });
   const [s, same] = await runOrt(bytes, { input_0: x });
   assert.ok(relError(s, x.exp().sum(1)) <= 1e-6);
-  assert.deepEqual(Array.from(same.data as Float32Array), Array.from(x.contiguousData()));
+  assert.deepEqual(Array.from(same.data as Float32Array), Array.from(x.contiguousData() as Float32Array));
 });
 
 test("an op with no ONNX form is an error naming it, never a wrong graph", () => {

@@ -261,7 +261,7 @@ test("histograms equal PyTorch's own make_histogram (its summary.py run by Debia
   w.close();
   const ours = new Map(readEvents(eventFiles(dir)[0]).slice(1).map((e) => [e.summary.value[0].tag, e.summary.value[0].histo]));
   const valuesFile = join(dir, "values.json");
-  writeFileSync(valuesFile, JSON.stringify({ values: Array.from(values.contiguousData()), configs }));
+  writeFileSync(valuesFile, JSON.stringify({ values: Array.from(values.contiguousData() as Float32Array), configs }));
   const out = python(
     String.raw`
 import ast, json, sys, importlib.util, os, textwrap

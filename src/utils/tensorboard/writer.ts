@@ -10,7 +10,7 @@ import type * as NodeFs from "node:fs";
 import type * as NodeOs from "node:os";
 import type * as NodePath from "node:path";
 import { ValueError } from "../../errors.ts";
-import { checkKwargs } from "../../kwargs.ts";
+import { any, type Args, bool, checkOptions, nullable, num, param, parseArgs, str } from "../../args.ts";
 import type { Module } from "../../nn/module.ts";
 import { encodeTensorboard, type Message } from "../../proto/index.ts";
 import { builtin } from "../../serialization/file.ts";
@@ -104,30 +104,9 @@ export interface SummaryWriterOptions {
   filenameSuffix?: string;
 }
 
-/** Every prefix of a tuple, optionally followed by an options object (PyTorch's positional then keyword arguments). */
-type Prefixes<P extends unknown[]> = P extends [...infer I, unknown] ? Prefixes<I> | P : [];
-type Args<P extends unknown[], O> = Prefixes<P> | [...Prefixes<P>, O];
-
-/** Positional arguments after the required ones, and a trailing options object, by name. */
-function named(fn: string, args: readonly unknown[], names: readonly string[]): Record<string, unknown> {
-  const last = args[args.length - 1];
-  const isOpts = last !== null && typeof last === "object" && !Array.isArray(last) && !(last instanceof Tensor);
-  const positional = isOpts ? args.slice(0, -1) : args;
-  if (positional.length > names.length) throw new TypeError(`${fn}() takes at most ${names.length} optional positional arguments`);
-  const out: Record<string, unknown> = {};
-  positional.forEach((v, i) => (out[names[i]] = v));
-  if (isOpts) {
-    checkKwargs(fn, last as object, names);
-    for (const [k, v] of Object.entries(last as object)) {
-      if (k in out) throw new TypeError(`${fn}() got multiple values for argument '${k}'`);
-      out[k] = v;
-    }
-  }
-  return out;
-}
-
 type Step = number | null | undefined;
 type When = { globalStep?: Step; walltime?: Step };
+const WHEN = [param("globalStep", nullable(num()), null), param("walltime", nullable(num()), null)];
 
 export class SummaryWriter {
   readonly logDir: string;
@@ -138,7 +117,7 @@ export class SummaryWriter {
   private purgeStep: number | null;
 
   constructor(logDir?: string | null, opts: SummaryWriterOptions = {}) {
-    checkKwargs("SummaryWriter", opts, ["comment", "purgeStep", "maxQueue", "flushSecs", "filenameSuffix"]);
+    checkOptions("SummaryWriter", opts, ["comment", "purgeStep", "maxQueue", "flushSecs", "filenameSuffix"]);
     this.logDir = logDir || path().join("runs", `${runName()}_${os().hostname()}${opts.comment ?? ""}`);
     this.maxQueue = opts.maxQueue ?? 10;
     this.flushSecs = opts.flushSecs ?? 120;
@@ -175,14 +154,14 @@ export class SummaryWriter {
 
   /** addScalar(tag, value, globalStep?, walltime?, newStyle?, doublePrecision?), or options for any of the optional ones. */
   addScalar(tag: string, scalarValue: number | Tensor, ...args: Args<[globalStep: Step, walltime: Step, newStyle: boolean, doublePrecision: boolean], { globalStep?: Step; walltime?: Step; newStyle?: boolean; doublePrecision?: boolean }>): void {
-    const a = named("add_scalar", args, ["globalStep", "walltime", "newStyle", "doublePrecision"]);
-    this.summary(S.scalar(tag, S.scalarValue(scalarValue, "add_scalar"), a.newStyle as boolean, a.doublePrecision as boolean), a);
+    const a = parseArgs<When & { newStyle: boolean; doublePrecision: boolean }>("add_scalar", [...WHEN, param("newStyle", bool, false), param("doublePrecision", bool, false)], args);
+    this.summary(S.scalar(tag, S.scalarValue(scalarValue, "add_scalar"), a.newStyle, a.doublePrecision), a);
   }
 
   /** Several scalars on one chart: each goes to the run `<logDir>/<mainTag>_<tag>` under the tag mainTag. */
   addScalars(mainTag: string, tagScalarDict: Record<string, number | Tensor>, ...args: Args<[globalStep: Step, walltime: Step], When>): void {
-    const a = named("add_scalars", args, ["globalStep", "walltime"]);
-    const when = { globalStep: a.globalStep as Step, walltime: (a.walltime as Step) ?? Date.now() / 1000 };
+    const a = parseArgs<When>("add_scalars", WHEN, args);
+    const when = { globalStep: a.globalStep, walltime: a.walltime ?? Date.now() / 1000 };
     for (const [tag, v] of Object.entries(tagScalarDict)) {
       const dir = `${this.fileWriter().logDir}/${mainTag.replaceAll("/", "_")}_${tag}`;
       this.summary(S.scalar(mainTag, S.scalarValue(v, "add_scalars")), when, this.fileWriter(dir));
@@ -191,26 +170,26 @@ export class SummaryWriter {
 
   /** bins: "tensorflow" (TensorBoard's default buckets), a bin count, or the bin edges. */
   addHistogram(tag: string, values: Tensor, ...args: Args<[globalStep: Step, bins: "tensorflow" | number | readonly number[], walltime: Step, maxBins: number | null], When & { bins?: "tensorflow" | number | readonly number[]; maxBins?: number | null }>): void {
-    const a = named("add_histogram", args, ["globalStep", "bins", "walltime", "maxBins"]);
-    const bins = a.bins ?? "tensorflow";
+    const a = parseArgs<When & { bins: unknown; maxBins: number | null }>("add_histogram", [WHEN[0], param("bins", any, "tensorflow"), WHEN[1], param("maxBins", nullable(num()), null)], args);
+    const bins = a.bins;
     if (typeof bins === "string" && bins !== "tensorflow") throw new ValueError(`add_histogram: bins '${bins}' is not supported (use "tensorflow", a count or the edges)`);
-    this.summary(S.histogram(tag, values, bins === "tensorflow" ? S.DEFAULT_BINS : (bins as number | number[]), a.maxBins as number | null), a);
+    this.summary(S.histogram(tag, values, bins === "tensorflow" ? S.DEFAULT_BINS : (bins as number | number[]), a.maxBins), a);
   }
 
   /** One image, CHW by default (dataformats also HWC, HW, ...); float in [0, 1] or integers in 0..255. */
   addImage(tag: string, imgTensor: Tensor, ...args: Args<[globalStep: Step, walltime: Step, dataformats: string], When & { dataformats?: string }>): void {
-    const a = named("add_image", args, ["globalStep", "walltime", "dataformats"]);
-    this.summary(S.image(tag, imgTensor, (a.dataformats as string) ?? "CHW"), a);
+    const a = parseArgs<When & { dataformats: string }>("add_image", [...WHEN, param("dataformats", str, "CHW")], args);
+    this.summary(S.image(tag, imgTensor, a.dataformats), a);
   }
 
   /** A batch of images (NCHW by default), laid out on a grid as one picture. */
   addImages(tag: string, imgTensor: Tensor, ...args: Args<[globalStep: Step, walltime: Step, dataformats: string], When & { dataformats?: string }>): void {
-    const a = named("add_images", args, ["globalStep", "walltime", "dataformats"]);
-    this.summary(S.image(tag, imgTensor, (a.dataformats as string) ?? "NCHW"), a);
+    const a = parseArgs<When & { dataformats: string }>("add_images", [...WHEN, param("dataformats", str, "NCHW")], args);
+    this.summary(S.image(tag, imgTensor, a.dataformats), a);
   }
 
   addText(tag: string, textString: string, ...args: Args<[globalStep: Step, walltime: Step], When>): void {
-    const a = named("add_text", args, ["globalStep", "walltime"]);
+    const a = parseArgs<When>("add_text", WHEN, args);
     this.summary(S.text(tag, textString), a);
   }
 
@@ -226,12 +205,14 @@ export class SummaryWriter {
     if (typeof hparamDict !== "object" || hparamDict === null || typeof metricDict !== "object" || metricDict === null) {
       throw new TypeError("hparam_dict and metric_dict should be dictionary.");
     }
-    const a = named("add_hparams", args, ["hparamDomainDiscrete", "runName", "globalStep"]);
-    const [exp, ssi, sei] = S.hparams(hparamDict, metricDict, (a.hparamDomainDiscrete as Record<string, unknown[]>) ?? {});
-    const run = (a.runName as string) || String(Date.now() / 1000);
+    const a = parseArgs<{ hparamDomainDiscrete: Record<string, unknown[]> | null; runName: string | null; globalStep: Step }>(
+      "add_hparams", [param("hparamDomainDiscrete", any, null), param("runName", nullable(str), null), WHEN[0]], args,
+    );
+    const [exp, ssi, sei] = S.hparams(hparamDict, metricDict, a.hparamDomainDiscrete ?? {});
+    const run = a.runName || String(Date.now() / 1000);
     const w = new SummaryWriter(path().join(this.fileWriter().logDir, run), { maxQueue: this.maxQueue, flushSecs: this.flushSecs, filenameSuffix: this.filenameSuffix });
     try {
-      const when = { globalStep: a.globalStep as Step };
+      const when = { globalStep: a.globalStep };
       for (const s of [exp, ssi, sei]) w.summary(s, when);
       for (const [k, v] of Object.entries(metricDict)) w.addScalar(k, v, when.globalStep ?? null);
     } finally {
@@ -241,7 +222,7 @@ export class SummaryWriter {
 
   /** The graph of model.forward(...inputToModel), traced in eval mode, for the Graphs dashboard. */
   addGraph(model: Module, inputToModel?: Tensor | readonly Tensor[], ...args: Args<[verbose: boolean], { verbose?: boolean }>): void {
-    const a = named("add_graph", args, ["verbose"]);
+    const a = parseArgs<{ verbose: boolean }>("add_graph", [param("verbose", bool, false)], args);
     const inputs = inputToModel === undefined ? [] : inputToModel instanceof Tensor ? [inputToModel] : [...inputToModel];
     const graph = graphDef(model, inputs);
     if (a.verbose) console.log(JSON.stringify(graph, (_k, v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : v), 1));
