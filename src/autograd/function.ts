@@ -46,16 +46,17 @@ export class Function {
     ctx.needsInputGrad = args.map((a) => a instanceof Tensor && a.requiresGrad);
     const out = noGrad(() => this.forward(ctx, ...args));
     if (!(out instanceof Tensor)) throw new RuntimeError(`${this.name}.forward must return a Tensor`);
-    const tensorArgs = args.map((a) => (a instanceof Tensor ? a : null));
+    // edges for the tensor arguments only, as PyTorch's next_functions
+    const tensorAt = args.flatMap((a, i) => (a instanceof Tensor ? [i] : []));
     const saved = ctx._enterBackward(null);
-    const result = record(out, `${this.name}Backward`, tensorArgs, saved, (g, s) => {
+    const result = record(out, `${this.name}Backward`, tensorAt.map((i) => args[i] as Tensor), saved, (g, s) => {
       ctx._enterBackward(s);
       const r = this.backward(ctx, g);
       const grads = Array.isArray(r) ? r : [r];
       if (grads.length !== args.length) {
         throw new RuntimeError(`function ${this.name}Backward returned an incorrect number of gradients (expected ${args.length}, got ${grads.length})`);
       }
-      return grads as ReadonlyArray<Tensor | null | undefined>;
+      return tensorAt.map((i) => grads[i] as Tensor | null | undefined);
     });
     if (result.gradFn) result.gradFn.userCode = true;
     return result;

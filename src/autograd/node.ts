@@ -48,6 +48,8 @@ export class Node {
    * what an exporter needs to rebuild the op. Absent when the op has none.
    */
   attrs: Readonly<Record<string, unknown>> | null = null;
+  /** PyTorch's names of the saved tensors (`mat1`, `result`), in the order of `saved`: what graph pictures label them with. Absent when not given. */
+  savedNames: readonly string[] | null = null;
 
   constructor(name: string, inputs: readonly (Tensor | null)[], saved: readonly Tensor[], vjp: Vjp) {
     this.name = name;
@@ -99,6 +101,11 @@ export class Node {
     return saved;
   }
 
+  /** How many tensors the node saved (known after they are freed too). */
+  get numSaved(): number {
+    return this.savedVersions.length;
+  }
+
   /**
    * Drops the saved tensors (after a backward without retainGraph), tensor attrs included, as
    * PyTorch frees a node's saved tensors. A node that saved nothing stays usable.
@@ -126,7 +133,15 @@ function torchTypeName(d: DType): string {
  * graph edge is made. While a trace runs (src/autograd/trace.ts) it also reports the op
  * there, whatever the grad mode.
  */
-export function record(out: Tensor, name: string, inputs: readonly (Tensor | null)[], saved: readonly Tensor[], vjp: Vjp, attrs?: Readonly<Record<string, unknown>>): Tensor {
+export function record(
+  out: Tensor,
+  name: string,
+  inputs: readonly (Tensor | null)[],
+  saved: readonly Tensor[],
+  vjp: Vjp,
+  attrs?: Readonly<Record<string, unknown>>,
+  savedNames?: readonly string[],
+): Tensor {
   if (tracing.active !== null) tracing.active.op([out], name, inputs, attrs ?? null);
   if (!gradMode.enabled) return out;
   let any = false;
@@ -141,6 +156,7 @@ export function record(out: Tensor, name: string, inputs: readonly (Tensor | nul
   out._requiresGrad = true;
   const node = new Node(name, inputs, saved, vjp);
   if (attrs !== undefined) node.attrs = attrs;
+  if (savedNames !== undefined) node.savedNames = savedNames;
   out.gradFn = node;
   return out;
 }

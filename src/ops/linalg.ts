@@ -1,6 +1,7 @@
 // Matrix products. One primitive (batched matmul over 3-D strided views); mm, bmm and
 // matmul's 1-D and broadcast cases are views around it, so strided and broadcast operands
 // (stride 0 batch) reach the kernel without copies.
+import { gradMode } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
 import type { NumArray } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
@@ -8,6 +9,7 @@ import { checkTensor } from "../args.ts";
 import { broadcastShapes, fmtShape, numelOf, viewStrides } from "../layout.ts";
 import type { Tensor } from "../tensor.ts";
 import { backendOf, empty, sv } from "./alloc.ts";
+import { t } from "./shape.ts";
 
 const typeName = (d: string): string => ({ float32: "float", float64: "double", int32: "int", int64: "long", bool: "bool" })[d] ?? d;
 
@@ -51,8 +53,12 @@ export function mm(a: Tensor, b: Tensor): Tensor {
 }
 
 /**
- * F.linear's primitive: y = x W^T + b for x [rows, in], W [out, in], b [out]. One node
- * instead of transpose + mm + add, because the seed program is bound by per-op cost.
+ * F.linear's primitive: y = x W^T + b for x [rows, in], W [out, in], b [out]. One kernel
+ * instead of transpose + mm + add, because the seed program is bound by per-op cost. The
+ * graph it records is PyTorch's for F.linear on 2-d input: AddmmBackward0 (MmBackward0
+ * without bias) over (bias, x, W.t()), with W.t() a TBackward0 view, so graph pictures and
+ * anything walking nextFunctions see PyTorch's nodes. The weight's gradient is computed as
+ * g^T x ([out, in], contiguous) and handed through the two transposes as views.
  */
 export function linear2d(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
   const [m, k] = x.shape;
@@ -73,12 +79,34 @@ export function linear2d(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
     const bs = b.strides[0];
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) o[i * n + j] += bd[bo + j * bs];
   }
-  return record(out, b ? "AddmmBackward0" : "MmBackward0", [x, w, b], [x, w], (g, [x, w]) => [
-    x.requiresGrad ? g.mm(w) : null,
-    w.requiresGrad ? g.t().mm(x) : null,
-    b !== null && b.requiresGrad ? g.sum(0) : null,
-  ]);
+  if (!gradMode.enabled || !(x.requiresGrad || w.requiresGrad || (b !== null && b.requiresGrad))) return out;
+  // As ATen: mat1 is saved when mat2 needs a gradient and mat2 when mat1 does; each one's
+  // strides are kept when its own gradient is needed (the attributes graph pictures show).
+  const mat2 = t(w);
+  const needX = x.requiresGrad;
+  const needW = mat2.requiresGrad;
+  const saved = needX && needW ? [x, mat2] : needW ? [x] : needX ? [mat2] : [];
+  const vjp = (g: Tensor, s: readonly Tensor[]): Array<Tensor | null> => [
+    needX ? g.mm(s[needW ? 1 : 0].t()) : null,
+    needW ? g.t().mm(s[0]).t() : null,
+  ];
+  const x1 = needW ? undefined : null;
+  const x2 = needX ? undefined : null;
+  const strides1 = needX ? x.strides : [];
+  const strides2 = needW ? mat2.strides : [];
+  if (b === null) {
+    const attrs = { self: x1, self_sym_sizes: x.shape, self_sym_strides: strides1, mat2: x2, mat2_sym_sizes: mat2.shape, mat2_sym_strides: strides2 };
+    return record(out, "MmBackward0", [x, mat2], saved, vjp, attrs, needX && needW ? MM_SAVED : needW ? MM_SAVED_1 : MM_SAVED_2);
+  }
+  const attrs = { alpha: 1, beta: 1, mat1: x1, mat1_sym_sizes: x.shape, mat1_sym_strides: strides1, mat2: x2, mat2_sym_sizes: mat2.shape, mat2_sym_strides: strides2 };
+  const names = needX && needW ? ADDMM_SAVED : needW ? ADDMM_SAVED_1 : MM_SAVED_2;
+  return record(out, "AddmmBackward0", [b, x, mat2], saved, (g, s) => [b.requiresGrad ? g.sum(0) : null, ...vjp(g, s)], attrs, names);
 }
+const ADDMM_SAVED = ["mat1", "mat2"];
+const ADDMM_SAVED_1 = ["mat1"];
+const MM_SAVED = ["self", "mat2"];
+const MM_SAVED_1 = ["self"];
+const MM_SAVED_2 = ["mat2"];
 
 export function bmm(a: Tensor, b: Tensor): Tensor {
   checkTensor(a, "input", "bmm");

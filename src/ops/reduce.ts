@@ -69,7 +69,9 @@ const accumulating = (x: Tensor): Tensor => (isFloating(x.dtype) || x.dtype === 
 export function sum(x: Tensor, dim?: Dims | null, keepdim = false): Tensor {
   const p = plan(accumulating(x), dim, keepdim);
   const shape = x.shape;
-  return record(run("sum", p, accumulating(x).dtype), "SumBackward0", [x], [], (g) => [unreduce(g, p, shape)], { dim: p.dims, keepdim });
+  // PyTorch's overloads: sum() is SumBackward0, sum(dim) SumBackward1 (mean likewise)
+  const name = dim === undefined || dim === null ? "SumBackward0" : "SumBackward1";
+  return record(run("sum", p, accumulating(x).dtype), name, [x], [], (g) => [unreduce(g, p, shape)], { dim: p.dims, keepdim });
 }
 
 export function mean(x: Tensor, dim?: Dims | null, keepdim = false): Tensor {
@@ -82,7 +84,8 @@ export function mean(x: Tensor, dim?: Dims | null, keepdim = false): Tensor {
   const o = out._box.data as NumArray;
   for (let i = 0; i < o.length; i++) o[i] /= n;
   const shape = x.shape;
-  return record(out, "MeanBackward0", [x], [], (g) => [unreduce(g.div(n), p, shape)], { dim: p.dims, keepdim });
+  const name = dim === undefined || dim === null ? "MeanBackward0" : "MeanBackward1";
+  return record(out, name, [x], [], (g) => [unreduce(g.div(n), p, shape)], { dim: p.dims, keepdim });
 }
 
 export function prod(x: Tensor, dim?: number | null, keepdim = false): Tensor {

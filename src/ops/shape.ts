@@ -59,7 +59,9 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 
 export function t(x: Tensor): Tensor {
   if (x.shape.length > 2) throw new RuntimeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.shape.length}D`);
-  return x.shape.length < 2 ? x : transpose(x, 0, 1);
+  if (x.shape.length < 2) return x;
+  const out = aliasOf(x, [x.shape[1], x.shape[0]], [x.strides[1], x.strides[0]], x.offset);
+  return record(out, "TBackward0", [x], [], (g) => [g.t()]);
 }
 
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
