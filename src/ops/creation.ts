@@ -3,7 +3,9 @@ import { allocate, dtypeOfArray, getDefaultDtype, isFloating, setInt64, wordsOf,
 import { RuntimeError, TorchTypeError } from "../errors.ts";
 import { checkSizes, numelOf, parseShape } from "../layout.ts";
 import { checkDtype, checkInt, checkOptions, checkTensor, describe } from "../args.ts";
+import { fmaF32 } from "../random/fma.ts";
 import { defaultGenerator, Generator as GeneratorClass, type Generator } from "../random/generator.ts";
+import { fma } from "../random/libm/fma64.ts";
 import * as sampling from "../random/sampling.ts";
 import { Tensor } from "../tensor.ts";
 import { backendOf, empty, fromStorage, sv } from "./alloc.ts";
@@ -204,16 +206,44 @@ export function arange(a: number, b?: number | TensorOptions, c?: number | Tenso
   return finish(t, opts);
 }
 
-/** torch.linspace, computed from both ends as PyTorch's kernel does. */
+/**
+ * torch.linspace with the rounding of PyTorch's CPU kernel (AVX2 build): the first half counts
+ * up from start, the second down from end, each element start + step * i in one fused
+ * multiply-add; where the kernel runs vectorized (blocks of 2 x 8 float32 or 2 x 4 float64
+ * elements) each 8- or 4-wide block starts at such a value and its lanes add lane * step
+ * with two roundings. Integer dtypes take the plain formula.
+ */
 export function linspace(start: number, end: number, steps: number, opts?: TensorOptions): Tensor {
   checkCreationOptions("linspace", opts);
   checkInt(steps, "steps", "linspace");
   if (steps < 0) throw new RuntimeError("number of steps must be non-negative");
-  const t = empty([steps], opts?.dtype ?? getDefaultDtype());
-  const out = t._box.data as NumArray;
-  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  const dtype = opts?.dtype ?? getDefaultDtype();
+  const t = empty([steps], dtype);
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) out[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  if (dtype !== "float32" && dtype !== "float64") {
+    const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+    const vals = new Float64Array(steps);
+    for (let i = 0; i < steps; i++) vals[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+    backendOf().copy({ data: vals, shape: [steps], strides: [1], offset: 0 }, sv(t));
+    return finish(t, opts);
+  }
+  const out = t._box.data as NumArray;
+  const f32 = dtype === "float32";
+  const r = f32 ? Math.fround : (v: number) => v;
+  const fused = f32 ? fmaF32 : fma;
+  const a = r(start);
+  const b = r(end);
+  const step = steps > 1 ? r(r(b - a) / (steps - 1)) : 0;
+  const at = (i: number) => (steps === 1 ? a : i < half ? fused(step, i, a) : fused(-step, steps - 1 - i, b));
+  const lanes = f32 ? 8 : 4;
+  let i = 0;
+  for (; i + 2 * lanes <= steps; i += lanes) {
+    for (const block of [i, (i += lanes)]) {
+      const base = at(block);
+      for (let j = 0; j < lanes; j++) out[block + j] = r(base + r(j * step));
+    }
+  }
+  for (; i < steps; i++) out[i] = at(i);
   return finish(t, opts);
 }
 
