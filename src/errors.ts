@@ -14,3 +14,7 @@ export class TorchTypeError extends TypeError {
 export class NotImplementedError extends Error {
   override name = "NotImplementedError";
 }
+/** Python's AssertionError: what Captum's argument checks (assert statements) raise, mirrored by torch.interpret. */
+export class AssertionError extends Error {
+  override name = "AssertionError";
+}

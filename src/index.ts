@@ -1,7 +1,7 @@
 // The public surface: `import * as torch from "torch-ts"`.
 export { Tensor, type BackwardOptions, type RemovableHandle } from "./tensor.ts";
 export { type DType, getDefaultDtype, setDefaultDtype, promoteTypes } from "./dtype.ts";
-export { RuntimeError, IndexError, ValueError, TorchTypeError, NotImplementedError } from "./errors.ts";
+export { RuntimeError, IndexError, ValueError, TorchTypeError, NotImplementedError, AssertionError } from "./errors.ts";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/gradMode.ts";
 export * as autograd from "./autograd/index.ts";
 export { Generator, defaultGenerator, manualSeed, seed, initialSeed, getRngState, setRngState } from "./random/generator.ts";
@@ -33,4 +33,5 @@ export const F = functional;
 export { save, load, saveToBuffer, loadFromBuffer, type SaveOptions, type LoadOptions } from "./serialization/tensorAdapter.ts";
 export * as utils from "./utils/index.ts";
 export * as onnx from "./onnx/index.ts";
+export * as interpret from "./interpret/index.ts";
 export { getNumThreads, setNumThreads } from "./backends/wasm/index.ts";

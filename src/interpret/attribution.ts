@@ -1,0 +1,93 @@
+// The base classes of Captum's captum/attr/_utils/attribution.py: every method keeps its
+// forward function, says whether it has a convergence delta and whether it multiplies by
+// the inputs; gradient methods share the completeness check; layer methods keep their layer
+// and offer LayerAttribution.interpolate.
+import { interpolate as interpolateTensor, type InterpolateMode } from "../nn/functional/upsample.ts";
+import type { Module } from "../nn/module.ts";
+import { ValueError } from "../errors.ts";
+import type { Tensor } from "../tensor.ts";
+import { checkForwardFunc, checkLayer, convergenceDelta, formatExtra, formatInputs, type AdditionalForwardArgs, type Baselines, type ForwardFunc, type Inputs, type Target } from "./common.ts";
+
+export interface DeltaOptions {
+  target?: Target;
+  additionalForwardArgs?: AdditionalForwardArgs;
+}
+
+function deltaOf(f: ForwardFunc, attributions: Inputs, startPoint: Baselines, endPoint: Inputs, opts: DeltaOptions): Tensor {
+  return convergenceDelta(f, formatInputs(attributions, "attributions").tuple, startPoint, endPoint, opts.target, formatExtra(opts.additionalForwardArgs));
+}
+
+export abstract class Attribution {
+  readonly forwardFunc: ForwardFunc;
+  constructor(forwardFunc: ForwardFunc) {
+    this.forwardFunc = checkForwardFunc(new.target.name, forwardFunc);
+  }
+  /** Whether the method's result, summed, approximates f(input) - f(baseline) (so multiplied by input - baseline). */
+  get multipliesByInputs(): boolean {
+    return false;
+  }
+  hasConvergenceDelta(): boolean {
+    return false;
+  }
+  /** Gradient methods (Captum's GradientAttribution): NoiseTunnel makes their noisy inputs require grad. */
+  get isGradientMethod(): boolean {
+    return false;
+  }
+  /** The class name with a space before each capital but the first ("Integrated Gradients"). */
+  static getName(): string {
+    return this.name.replace(/(?!^)([A-Z])/g, " $1");
+  }
+}
+
+export abstract class GradientAttribution extends Attribution {
+  override get isGradientMethod(): boolean {
+    return true;
+  }
+  /**
+   * Completeness: per example, the sum of the attributions minus f(endPoint) - f(startPoint)
+   * (Captum's compute_convergence_delta).
+   */
+  computeConvergenceDelta(
+    attributions: Inputs,
+    startPoint: Baselines,
+    endPoint: Inputs,
+    opts: DeltaOptions = {},
+  ): Tensor {
+    return deltaOf(this.forwardFunc, attributions, startPoint, endPoint, opts);
+  }
+}
+
+export abstract class PerturbationAttribution extends Attribution {
+  override get multipliesByInputs(): boolean {
+    return true;
+  }
+}
+
+export abstract class LayerAttribution extends Attribution {
+  readonly layer: Module;
+  constructor(forwardFunc: ForwardFunc, layer: Module, deviceIds?: null) {
+    super(forwardFunc);
+    this.layer = checkLayer(new.target.name, layer);
+    if (deviceIds !== undefined && deviceIds !== null) throw new ValueError(`${new.target.name}: deviceIds (DataParallel replicas) are not supported: torch-ts modules run on one device`);
+  }
+
+  /** F.interpolate of a layer attribution to the input's size ("nearest" by default), e.g. to lay Grad-CAM over the image. */
+  static interpolate(layerAttribution: Tensor, interpolateDims: number | readonly number[], interpolateMode: InterpolateMode = "nearest"): Tensor {
+    return interpolateTensor(layerAttribution, { size: interpolateDims, mode: interpolateMode });
+  }
+}
+
+/** A layer method that is also a gradient method (LayerGradCam, LayerIntegratedGradients). */
+export abstract class LayerGradientAttribution extends LayerAttribution {
+  override get isGradientMethod(): boolean {
+    return true;
+  }
+  computeConvergenceDelta(
+    attributions: Inputs,
+    startPoint: Baselines,
+    endPoint: Inputs,
+    opts: DeltaOptions = {},
+  ): Tensor {
+    return deltaOf(this.forwardFunc, attributions, startPoint, endPoint, opts);
+  }
+}
