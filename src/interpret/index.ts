@@ -8,3 +8,4 @@ export { FeatureAblation, Occlusion, type FeatureAblationOptions, type Occlusion
 export { LayerActivation, LayerGradCam, LayerIntegratedGradients, type LayerActivationOptions, type LayerGradCamOptions, type LayerIntegratedGradientsOptions } from "./layer.ts";
 export { leggauss, approximationParameters, type ApproximationMethod } from "./approximation.ts";
 export type { ForwardFunc, Inputs, Attributions, Target, Baselines, Baseline, AdditionalForwardArgs } from "./common.ts";
+export * as visualization from "./visualization/index.ts";
