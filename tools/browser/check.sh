@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Manual browser check (not part of CI: it needs Chromium, which npm must not download):
 # bundles src/index.ts for the browser with esbuild, serves it on 127.0.0.1 and runs the seed
-# program, a float32 matmul, convolution and softmax (the wasm kernels against float64) and a
-# checkpoint round trip in headless Chromium
-# (Debian: apt-get install chromium). Prints what the page printed.
+# program, a float32 matmul, convolution and softmax (the wasm kernels against float64), a
+# checkpoint round trip, the graph picture (@viz-js/viz, bundled) and an attribution heat map
+# (fast-png) in headless Chromium (Debian: apt-get install chromium). Prints what the page printed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dir=$(mktemp -d)
