@@ -84,7 +84,7 @@ test("bad calls fail as Captum's assertions and PyTorch's argument checks do", (
   const sal = new interpret.Saliency(net);
   assert.throws(() => sal.attribute(x), { name: "AssertionError", message: "Target not provided when necessary, cannot take gradient with respect to multiple outputs." });
   assert.throws(() => ig.attribute(x, { target: 0, n_steps: 5 } as never), { name: "TypeError", message: "attribute() got an unexpected keyword argument 'n_steps'" });
-  assert.throws(() => sal.attribute(x, 1, { target: 2 }), { name: "TypeError", message: "attribute() got multiple values for argument 'target'" });
+  assert.throws(() => sal.attribute(x, 1, { target: 2 } as never), { name: "TypeError", message: "attribute() got multiple values for argument 'target'" });
   assert.throws(() => (sal.attribute as (...a: unknown[]) => unknown)(x, 1, true, null, 5), { name: "TypeError", message: "attribute() takes from 2 to 5 positional arguments but 6 were given" });
   assert.throws(() => ig.attribute(x, { target: 0, method: "simpson" as never }), { name: "AssertionError", message: /Approximation method must be one for the following/ });
   assert.throws(() => ig.attribute(x, { target: 0, method: "riemann_left", nSteps: 1 }), { name: "AssertionError", message: "The number of steps has to be larger than one" });
@@ -122,7 +122,7 @@ test("GradientShap takes its baseline distribution from a function too", () => {
   torch.manualSeed(9);
   const b = shap.attribute(x, { baselines: (inp: Tensor) => inp.mul(0).sum(0, true).add(dist), target: 1, nSamples: 3 });
   torch.manualSeed(9);
-  const c = shap.attribute(x, dist, 3, 0.0, 1);
+  const c = shap.attribute(x, dist, 3, 0.0, 1) as Tensor;
   same(a, b);
   same(a, c);
 });
