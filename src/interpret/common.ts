@@ -275,19 +275,9 @@ export function sumRows(x: Tensor): Tensor {
   return x.reshape(x.shape[0]!, -1).sum(1);
 }
 
-/** A number as the given tensor's dtype would store it (PyTorch casts a Python scalar to a float32 tensor's dtype). */
-export function asDtype(v: number, like: Tensor): number {
-  return like.dtype === "float32" ? Math.fround(v) : v;
-}
-
-/** b + a (x - b), with PyTorch's float32 rounding of the scalars a (and b when it is a number). */
+/** b + a (x - b): Captum's point on the straight path (a Python-float a and b are cast to x's dtype by the ops, as ATen's). */
 export function interpolatePoint(x: Tensor, b: Baseline, alpha: number): Tensor {
-  const a = asDtype(alpha, x);
-  if (typeof b === "number") {
-    const bv = asDtype(b, x);
-    return x.sub(bv).mul(a).add(bv);
-  }
-  return b.add(x.sub(b).mul(a));
+  return typeof b === "number" ? x.sub(b).mul(alpha).add(b) : b.add(x.sub(b).mul(alpha));
 }
 
 /**

@@ -10,7 +10,6 @@ import { rand } from "../ops/creation.ts";
 import { Tensor } from "../tensor.ts";
 import { GradientAttribution } from "./attribution.ts";
 import {
-  asDtype,
   computeGradients,
   convergenceDelta,
   formatBaselines,
@@ -129,13 +128,12 @@ export class InputBaselineXGradient extends GradientAttribution {
         const c = r.view([x.shape[0]!, ...x.shape.slice(1).map(() => 1)]);
         const b = baselines[i]!;
         const rest = c.neg().add(1);
-        return c.mul(x).add(typeof b === "number" ? rest.mul(asDtype(b, x)) : rest.mul(b));
+        return c.mul(x).add(rest.mul(b));
       }),
     ).map((s) => s.requiresGrad_());
     const grads = this.gradientFunc(this.forwardFunc, scaled, o.target, extra);
     const attrs = noGrad(() => (this.multiplyByInputs ? tuple.map((x, i) => {
-      const b = baselines[i]!;
-      return (typeof b === "number" ? x.sub(asDtype(b, x)) : x.sub(b)).mul(grads[i]!);
+      return x.sub(baselines[i]!).mul(grads[i]!);
     }) : grads));
     const out = formatOutput<I>(isTuple, attrs);
     if (!o.returnConvergenceDelta) return out;

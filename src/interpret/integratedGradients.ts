@@ -11,7 +11,6 @@ import type { Tensor } from "../tensor.ts";
 import { approximationParameters, SUPPORTED_METHODS, type ApproximationMethod } from "./approximation.ts";
 import { GradientAttribution } from "./attribution.ts";
 import {
-  asDtype,
   computeGradients,
   convergenceDelta,
   expandExtra,
@@ -118,9 +117,7 @@ export class IntegratedGradients extends GradientAttribution {
       grads.map((g, i) => {
         const total = g.contiguous().view(nSteps, -1).mul(w).reshape([nSteps, g.shape[0]! / nSteps, ...g.shape.slice(1)]).sum(0);
         if (!this.multiplyByInputs) return total;
-        const b = baselines[i]!;
-        const x = inputs[i]!;
-        return total.mul(typeof b === "number" ? x.sub(asDtype(b, x)) : x.sub(b));
+        return total.mul(inputs[i]!.sub(baselines[i]!));
       }),
     );
   }

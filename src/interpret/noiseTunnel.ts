@@ -144,7 +144,7 @@ export class NoiseTunnel extends Attribution {
       const s = stdevs[i]!;
       if (typeof s !== "number") throw new AssertionError(`stdevs must be type float. Given: ${typeof s}`);
       const dtype = getDefaultDtype();
-      const noise = randn([x.shape[0]! * n, ...x.shape.slice(1)], { dtype }).mul(dtype === "float32" ? Math.fround(s) : s);
+      const noise = randn([x.shape[0]! * n, ...x.shape.slice(1)], { dtype }).mul(s);
       const t = repeatInterleave(x, n).add(noise);
       return this.attributionMethod.isGradientMethod ? t.requiresGrad_() : t;
     });
