@@ -126,15 +126,11 @@ export class InputBaselineXGradient extends GradientAttribution {
     const scaled = noGrad(() =>
       tuple.map((x, i) => {
         const c = r.view([x.shape[0]!, ...x.shape.slice(1).map(() => 1)]);
-        const b = baselines[i]!;
-        const rest = c.neg().add(1);
-        return c.mul(x).add(rest.mul(b));
+        return c.mul(x).add(c.neg().add(1).mul(baselines[i]!)); // r x + (1 - r) b
       }),
     ).map((s) => s.requiresGrad_());
     const grads = this.gradientFunc(this.forwardFunc, scaled, o.target, extra);
-    const attrs = noGrad(() => (this.multiplyByInputs ? tuple.map((x, i) => {
-      return x.sub(baselines[i]!).mul(grads[i]!);
-    }) : grads));
+    const attrs = noGrad(() => (this.multiplyByInputs ? tuple.map((x, i) => x.sub(baselines[i]!).mul(grads[i]!)) : grads));
     const out = formatOutput<I>(isTuple, attrs);
     if (!o.returnConvergenceDelta) return out;
     return [out, convergenceDelta(this.forwardFunc, attrs, baselines, inputs, o.target, extra)];
