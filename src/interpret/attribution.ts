@@ -13,10 +13,6 @@ export interface DeltaOptions {
   additionalForwardArgs?: AdditionalForwardArgs;
 }
 
-function deltaOf(f: ForwardFunc, attributions: Inputs, startPoint: Baselines, endPoint: Inputs, opts: DeltaOptions): Tensor {
-  return convergenceDelta(f, formatInputs(attributions, "attributions").tuple, startPoint, endPoint, opts.target, formatExtra(opts.additionalForwardArgs));
-}
-
 export abstract class Attribution {
   readonly forwardFunc: ForwardFunc;
   constructor(forwardFunc: ForwardFunc) {
@@ -39,23 +35,30 @@ export abstract class Attribution {
   }
 }
 
-export abstract class GradientAttribution extends Attribution {
-  override get isGradientMethod(): boolean {
-    return true;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AbstractClass<T> = abstract new (...args: any[]) => T;
+
+/**
+ * Captum's GradientAttribution as a mixin, since a layer gradient method (LayerGradCam,
+ * LayerIntegratedGradients) is both a layer method and a gradient method.
+ */
+function gradientMethod<B extends AbstractClass<Attribution>>(Base: B) {
+  abstract class Gradient extends Base {
+    override get isGradientMethod(): boolean {
+      return true;
+    }
+    /**
+     * Completeness: per example, the sum of the attributions minus f(endPoint) - f(startPoint)
+     * (Captum's compute_convergence_delta).
+     */
+    computeConvergenceDelta(attributions: Inputs, startPoint: Baselines, endPoint: Inputs, opts: DeltaOptions = {}): Tensor {
+      return convergenceDelta(this.forwardFunc, formatInputs(attributions, "attributions").tuple, startPoint, endPoint, opts.target, formatExtra(opts.additionalForwardArgs));
+    }
   }
-  /**
-   * Completeness: per example, the sum of the attributions minus f(endPoint) - f(startPoint)
-   * (Captum's compute_convergence_delta).
-   */
-  computeConvergenceDelta(
-    attributions: Inputs,
-    startPoint: Baselines,
-    endPoint: Inputs,
-    opts: DeltaOptions = {},
-  ): Tensor {
-    return deltaOf(this.forwardFunc, attributions, startPoint, endPoint, opts);
-  }
+  return Gradient;
 }
+
+export abstract class GradientAttribution extends gradientMethod(Attribution) {}
 
 export abstract class PerturbationAttribution extends Attribution {
   override get multipliesByInputs(): boolean {
@@ -78,16 +81,4 @@ export abstract class LayerAttribution extends Attribution {
 }
 
 /** A layer method that is also a gradient method (LayerGradCam, LayerIntegratedGradients). */
-export abstract class LayerGradientAttribution extends LayerAttribution {
-  override get isGradientMethod(): boolean {
-    return true;
-  }
-  computeConvergenceDelta(
-    attributions: Inputs,
-    startPoint: Baselines,
-    endPoint: Inputs,
-    opts: DeltaOptions = {},
-  ): Tensor {
-    return deltaOf(this.forwardFunc, attributions, startPoint, endPoint, opts);
-  }
-}
+export abstract class LayerGradientAttribution extends gradientMethod(LayerAttribution) {}

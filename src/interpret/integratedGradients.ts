@@ -45,10 +45,16 @@ export interface IntegratedGradientsOptions {
   returnConvergenceDelta?: boolean;
 }
 
+/** captum.attr._utils.common._validate_input's checks of the steps and the rule. */
+export function validateSteps(nSteps: number, method: string): void {
+  if (!(nSteps >= 0)) throw new AssertionError(`The number of steps must be a positive integer. Given: ${nSteps}`);
+  if (!(SUPPORTED_METHODS as readonly string[]).includes(method)) throw new AssertionError(`Approximation method must be one for the following ${JSON.stringify(SUPPORTED_METHODS)}. Given ${method}`);
+}
+
 /** The gradients IG integrates: of the target's outputs with respect to the (scaled) inputs. */
 export type GradientFunc = (f: ForwardFunc, inputs: Tensor[], target: Target, extra: unknown[] | null) => Tensor[];
 
-const IG_ARGS = ["baselines", "target", "additionalForwardArgs", "nSteps", "method", "internalBatchSize", "returnConvergenceDelta"] as const;
+export const IG_ARGS = ["baselines", "target", "additionalForwardArgs", "nSteps", "method", "internalBatchSize", "returnConvergenceDelta"] as const;
 
 export class IntegratedGradients extends GradientAttribution {
   private readonly multiplyByInputs: boolean;
@@ -87,8 +93,7 @@ export class IntegratedGradients extends GradientAttribution {
     const nSteps = o.nSteps ?? 50;
     const method = o.method ?? "gausslegendre";
     validateInputs(tuple, baselines);
-    if (!(nSteps >= 0)) throw new AssertionError(`The number of steps must be a positive integer. Given: ${nSteps}`);
-    if (!SUPPORTED_METHODS.includes(method)) throw new AssertionError(`Approximation method must be one for the following ${JSON.stringify(SUPPORTED_METHODS)}. Given ${method}`);
+    validateSteps(nSteps, method);
     const extra = formatExtra(o.additionalForwardArgs);
     const attrs =
       o.internalBatchSize === undefined || o.internalBatchSize === null

@@ -8,10 +8,9 @@ import { enableGrad, noGrad } from "../autograd/gradMode.ts";
 import { AssertionError, TorchTypeError } from "../errors.ts";
 import type { Module, RemovableHandle } from "../nn/module.ts";
 import { Tensor } from "../tensor.ts";
-import { SUPPORTED_METHODS, type ApproximationMethod } from "./approximation.ts";
+import type { ApproximationMethod } from "./approximation.ts";
 import { LayerAttribution, LayerGradientAttribution } from "./attribution.ts";
 import {
-  checkLayer,
   convergenceDelta,
   formatBaselines,
   formatExtra,
@@ -28,7 +27,7 @@ import {
   type Inputs,
   type Target,
 } from "./common.ts";
-import { IntegratedGradients } from "./integratedGradients.ts";
+import { IG_ARGS, IntegratedGradients, validateSteps, type IntegratedGradientsOptions } from "./integratedGradients.ts";
 
 /** A layer's output (or input arguments) as a list of tensors, and whether it was a single tensor. */
 function asTensors(v: unknown, what: string): { list: Tensor[]; single: boolean } {
@@ -157,19 +156,12 @@ function layerGradientsAndEvals(f: ForwardFunc, layer: Module, inputs: Tensor[],
   });
 }
 
-export interface LayerIntegratedGradientsOptions {
-  baselines?: Baselines;
-  target?: Target;
-  additionalForwardArgs?: AdditionalForwardArgs;
-  nSteps?: number;
-  method?: ApproximationMethod;
-  internalBatchSize?: number | null;
-  returnConvergenceDelta?: boolean;
+export interface LayerIntegratedGradientsOptions extends IntegratedGradientsOptions {
   attributeToLayerInput?: boolean;
   gradKwargs?: GradKwargs;
 }
 
-const LIG_ARGS = ["baselines", "target", "additionalForwardArgs", "nSteps", "method", "internalBatchSize", "returnConvergenceDelta", "attributeToLayerInput", "gradKwargs"] as const;
+const LIG_ARGS = [...IG_ARGS, "attributeToLayerInput", "gradKwargs"] as const;
 
 export class LayerIntegratedGradients extends LayerGradientAttribution {
   private readonly ig: IntegratedGradients;
@@ -214,8 +206,7 @@ export class LayerIntegratedGradients extends LayerGradientAttribution {
     const nSteps = o.nSteps ?? 50;
     const method = o.method ?? "gausslegendre";
     validateInputs(inps, raw);
-    if (!(nSteps >= 0)) throw new AssertionError(`The number of steps must be a positive integer. Given: ${nSteps}`);
-    if (!SUPPORTED_METHODS.includes(method)) throw new AssertionError(`Approximation method must be one for the following ${JSON.stringify(SUPPORTED_METHODS)}. Given ${method}`);
+    validateSteps(nSteps, method);
     const baselines = tensorizeBaselines(inps, raw);
     const extra = formatExtra(o.additionalForwardArgs);
     const toInput = o.attributeToLayerInput ?? false;
