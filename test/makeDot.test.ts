@@ -181,3 +181,32 @@ test("the text drawing marks a node met twice and lists saved tensors under thei
   assert.match(text, /ExpBackward0 \(above\)/);
   assert.match(text, /· saved\[0\] \(3\) \[saved\]/);
 });
+
+test("without the optional packages installed, pipe() draws text (warning once) and toPNG() says what is missing", async () => {
+  const { spawnSync } = await import("node:child_process");
+  // a resolve hook that makes @viz-js/viz and fast-png missing, as on an install without them
+  const hook = `export async function resolve(s, c, next) { if (s === "@viz-js/viz" || s === "fast-png") throw Object.assign(new Error("Cannot find package '" + s + "'"), { code: "ERR_MODULE_NOT_FOUND" }); return next(s, c); }`;
+  const register = `import { register } from "node:module"; register("data:text/javascript,${encodeURIComponent(hook)}");`;
+  const script = `
+    import * as torch from "./src/index.ts";
+    const p = torch.randn([3], { requiresGrad: true });
+    const dot = torch.utils.makeDot(p.exp().sum(), { params: { p } });
+    const a = await dot.pipe("svg");
+    const b = await dot.pipe("svg");
+    console.log(a.startsWith("<svg") && a.includes("ExpBackward0") && a === b ? "text svg" : "graphviz svg");
+    await dot.pipe("svg", { renderer: "graphviz" }).catch((e) => console.log(e.name + ": " + e.message));
+    const fig = torch.interpret.visualization.visualizeImageAttr(torch.randn(2, 2, 1));
+    await fig.toPNG().catch((e) => console.log(e.name + ": " + e.message));`;
+  const r = spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(register)}`, "--import", "tsx", "--input-type=module", "-e", script], {
+    cwd: new URL("..", import.meta.url).pathname,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split("\n"), [
+    "text svg",
+    "RuntimeError: rendering DOT with Graphviz needs the optional package @viz-js/viz (npm install @viz-js/viz)",
+    "RuntimeError: writing PNG needs the optional package fast-png (npm install fast-png); Figure.toSVG() needs nothing",
+  ]);
+  assert.equal(r.stderr.match(/@viz-js\/viz is not installed, so graphs are drawn as text/g)?.length, 1);
+});
