@@ -45,7 +45,8 @@ export class Node {
    * The op's non-tensor arguments under PyTorch's saved-attribute names without `_saved_`
    * (`{ dim: 1, keepdim: false }`, `{ stride: [1, 1] }`), and its tensor arguments that are
    * not differentiable inputs (`{ index }`, `{ condition }`): what graph pictures show and
-   * what an exporter needs to rebuild the op. Absent when the op has none.
+   * what an exporter needs to rebuild the op. Absent when the op has none; an undefined value
+   * is left out (a saved tensor named in savedNames takes that name).
    */
   attrs: Readonly<Record<string, unknown>> | null = null;
   /** PyTorch's names of the saved tensors (`mat1`, `result`), in the order of `saved`: what graph pictures label them with. Absent when not given. */
