@@ -161,8 +161,11 @@ const LOWER: Record<string, Lower> = {
     return [c.g.op("Or", [c.g.op("And", [cond, a]), c.g.op("And", [c.g.op("Not", [cond]), b])])];
   },
 
+  // the whole-tensor overloads (sum(), mean()) and the ones over dims (sum(dim), mean(dim))
   SumBackward0: reduce("ReduceSum", true),
+  SumBackward1: reduce("ReduceSum", true),
   MeanBackward0: reduce("ReduceMean"),
+  MeanBackward1: reduce("ReduceMean"),
   ProdBackward0: reduce("ReduceProd"),
   AmaxBackward0: reduce("ReduceMax"),
   AminBackward0: reduce("ReduceMin"),
@@ -177,9 +180,10 @@ const LOWER: Record<string, Lower> = {
   LogSoftmaxBackward0: (c) => [c.g.op("LogSoftmax", [c.x(0)], { axis: int(c.num("dim")) })],
 
   BmmBackward0: (c) => [c.g.op("MatMul", [c.x(0), c.x(1)])],
-  // mm is [a, b]; F.linear's primitive without bias is [x, w, null] with w as [out, in].
-  MmBackward0: (c) => [c.op.inputs.length === 2 ? c.g.op("MatMul", [c.x(0), c.x(1)]) : c.g.op("Gemm", [c.x(0), c.x(1)], { transB: int(1) })],
-  AddmmBackward0: (c) => [c.g.op("Gemm", [c.x(0), c.x(1), c.x(2)], { transB: int(1) })],
+  // mm is [a, b]; F.linear records PyTorch's nodes: mm(x, W.t()), or addmm(bias, x, W.t())
+  MmBackward0: (c) => [c.g.op("MatMul", [c.x(0), c.x(1)])],
+  AddmmBackward0: (c) => [c.g.op("Gemm", [c.x(1), c.x(2), c.x(0)])],
+  TBackward0: (c) => [c.shape(0).length < 2 ? c.g.op("Identity", [c.x(0)]) : c.g.op("Transpose", [c.x(0)], { perm: ints([1, 0]) })],
 
   ViewBackward0: (c) => [reshapeTo(c, c.x(0), c.outShape(), c.shape(0))],
   PermuteBackward0: (c) => [c.g.op("Transpose", [c.x(0)], { perm: ints(c.nums("dims")) })],

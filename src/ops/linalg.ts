@@ -3,6 +3,7 @@
 // (stride 0 batch) reach the kernel without copies.
 import { gradMode } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
+import { tracing } from "../autograd/trace.ts";
 import type { NumArray } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { checkTensor } from "../args.ts";
@@ -79,7 +80,8 @@ export function linear2d(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
     const bs = b.strides[0];
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) o[i * n + j] += bd[bo + j * bs];
   }
-  if (!gradMode.enabled || !(x.requiresGrad || w.requiresGrad || (b !== null && b.requiresGrad))) return out;
+  // record only builds the graph (and a trace's ops) when one of them will be used
+  if (tracing.active === null && (!gradMode.enabled || !(x.requiresGrad || w.requiresGrad || (b !== null && b.requiresGrad)))) return out;
   // As ATen: mat1 is saved when mat2 needs a gradient and mat2 when mat1 does; each one's
   // strides are kept when its own gradient is needed (the attributes graph pictures show).
   const mat2 = t(w);
