@@ -12,7 +12,7 @@ import { CheckpointError, UnpicklingError } from "../src/serialization/errors.ts
 import { inflateRaw } from "../src/serialization/inflate.ts";
 import { Pickler, unpickle } from "../src/serialization/pickle.ts";
 import { readPt, writePt } from "../src/serialization/pt.ts";
-import type { RawTensor } from "../src/serialization/rawTensor.ts";
+import { type RawTensor, contiguousRaw } from "../src/serialization/rawTensor.ts";
 import { ZipArchive, writeZip } from "../src/serialization/zip.ts";
 
 const FIX = new URL("./fixtures/checkpoints/", import.meta.url);
@@ -25,8 +25,8 @@ interface Want { dtype: string; shape: number[]; values: (number | string)[]; re
 
 /** Asserts a RawTensor equals a fixture entry exactly (float32 via fround, int64 as BigInt, f16/bf16 raw bits). */
 function assertTensor(t: unknown, w: Want, where: string): asserts t is RawTensor {
-  const r = t as RawTensor;
-  assert.ok(r && ArrayBuffer.isView(r.data), `${where}: not a tensor`);
+  assert.ok(t && ArrayBuffer.isView((t as RawTensor).data), `${where}: not a tensor`);
+  const r = contiguousRaw(t as RawTensor); // strided views read in row-major order
   assert.equal(r.dtype, w.dtype, `${where}: dtype`);
   assert.deepEqual(r.shape, w.shape, `${where}: shape`);
   const got = Array.from(r.data as ArrayLike<number | bigint>);
@@ -58,15 +58,20 @@ describe(".pt written by torch.save (PyTorch " + fixtures.torch_version + ")", (
     assert.deepEqual((sd.get("lstm.weight_ih_l0") as RawTensor).shape, [20, 8]);
   });
 
-  it("materializes the non-contiguous buffer and keeps shared storages shared", () => {
+  it("keeps the non-contiguous buffer a view of its storage, and shared storages shared", () => {
     const sd = asMap(readPt(file("model.pt")));
     const w = fixtures.model.state_dict;
     assert.deepEqual(w.mix.stride, [1, 3]); // saved transposed
     assert.deepEqual(w.mix_row.storage_offset, 3);
     const mix = sd.get("mix") as RawTensor;
     const row = sd.get("mix_row") as RawTensor;
-    // mix = base.t(), mix_row = base[1]: row i of base is column i of mix.
-    for (let j = 0; j < 3; j++) assert.equal(row.data[j], mix.data[j * 3 + 1]);
+    // mix = base.t() is a strided view of base's 9-element storage, as in PyTorch...
+    assert.deepEqual([mix.strides, mix.offset, mix.data.length], [[1, 3], 0, 9]);
+    // ...and mix_row = base[1] a subarray of the same memory: row j of base is column j of mix.
+    assert.equal(row.data.buffer, mix.data.buffer);
+    for (let j = 0; j < 3; j++) assert.equal(row.data[j], mix.data[(mix.offset ?? 0) + j * mix.strides![0]! + 1 * mix.strides![1]!]);
+    (row.data as Float32Array)[2] = -7;
+    assert.equal(contiguousRaw(mix).data[2 * 3 + 1], -7);
     // out.weight and out2.weight are one storage (tied): same memory, not copies.
     const a = sd.get("out.weight") as RawTensor;
     const b = sd.get("out2.weight") as RawTensor;

@@ -5,6 +5,7 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { StridedView } from "../src/backends/backend.ts";
@@ -205,8 +206,8 @@ test("declines what it does not handle", () => {
 });
 
 test("setNumThreads / getNumThreads with PyTorch's errors", () => {
-  setNumThreads(3);
-  assert.equal(getNumThreads(), 3);
+  setNumThreads(2);
+  assert.equal(getNumThreads(), 2);
   setNumThreads(1);
   assert.equal(getNumThreads(), 1);
   assert.equal(workerCount(), 0, "shrinking stops the extra workers");
@@ -214,6 +215,24 @@ test("setNumThreads / getNumThreads with PyTorch's errors", () => {
   assert.throws(() => setNumThreads(-2), (e: unknown) => e instanceof RuntimeError && e.message === "setNumThreads expects a positive integer");
   assert.throws(() => setNumThreads(1.5), (e: unknown) => e instanceof RuntimeError && e.message === "setNumThreads expects an int, but got float");
   assert.equal(getNumThreads(), 1);
+});
+
+test("setNumThreads clamps to the machine's threads, with a warning (1000 threads on 2 cores ran 10x slower)", () => {
+  const most = Math.min(availableParallelism(), 64);
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (m: string) => void warnings.push(m);
+  try {
+    setNumThreads(1000);
+    assert.equal(getNumThreads(), most);
+    assert.deepEqual(warnings, [`UserWarning: setNumThreads(1000) asks for more threads than the ${most} this machine runs at once; using ${most}`]);
+    setNumThreads(most); // exactly the machine's threads: no warning
+    assert.equal(warnings.length, 1);
+  } finally {
+    console.warn = warn;
+    setNumThreads(1);
+  }
+  assert.equal(workerCount(), 0);
 });
 
 test("an idle worker pool does not keep the process alive", () => {

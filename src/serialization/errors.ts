@@ -15,3 +15,11 @@ export class UnpicklingError extends Error {
 export class CheckpointError extends Error {
   override name = "CheckpointError";
 }
+
+/**
+ * A load that would exceed a stated limit (`maxBytes`, the pickle's work bound, nesting
+ * depth). The file may be valid: raise the limit in the load options if you trust it.
+ */
+export class CheckpointLimitError extends CheckpointError {
+  override name = "CheckpointLimitError";
+}

@@ -2,9 +2,18 @@
 // directory, are fsync'ed, and only then renamed over the destination. rename() within one
 // file system is atomic, so a crash or a full disk leaves either the old checkpoint or the
 // complete new one, never a truncated file.
+//
+// - A symlink is written through (as PyTorch's open(path, "wb") does): the temp file goes
+//   next to the link's final target, and the rename replaces the target, not the link.
+// - A process killed mid-save (kill -9, power loss) leaves its hidden temp file behind. Temp
+//   names carry a host tag and the writer's pid, `.<name>.<host>.<pid>.<time>.<n>.tmp`; the
+//   next save to the same path removes those of this host whose writer is no longer alive,
+//   so a stale file survives at most until the next save.
+// - Errors name the checkpoint being saved (the temp file is only mentioned after it).
 
 import type * as NodeFs from "node:fs";
 import type * as NodePath from "node:path";
+import type * as NodeOs from "node:os";
 
 /**
  * Node's modules, fetched when a path is used, so that importing torch-ts in a browser
@@ -22,28 +31,123 @@ const path = (): typeof NodePath => builtin<typeof NodePath>("node:path");
 /** The fs calls used; tests inject failures through this. */
 export type FsLike = Pick<
   typeof NodeFs,
-  "openSync" | "writeSync" | "fsyncSync" | "closeSync" | "renameSync" | "unlinkSync" | "statSync" | "readFileSync"
+  | "openSync"
+  | "writeSync"
+  | "fsyncSync"
+  | "closeSync"
+  | "renameSync"
+  | "unlinkSync"
+  | "statSync"
+  | "readFileSync"
+  | "lstatSync"
+  | "readlinkSync"
+  | "readdirSync"
 >;
 
 let counter = 0;
 
-export function atomicWriteFileSync(file: string, data: Uint8Array, fs: FsLike = nodeFs): void {
-  const { basename, dirname, join, resolve } = path();
-  const target = resolve(file);
+/** Symlink hops followed before giving up, as the kernel's ELOOP limit. */
+const MAX_LINKS = 40;
+
+/** An 8-hex-digit tag of this machine's host name (temp files of other hosts are never touched). */
+function hostTag(): string {
+  const name = builtin<typeof NodeOs>("node:os").hostname();
+  let h = 0x811c9dc5; // FNV-1a
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, "0");
+}
+
+/** Follows symlinks (dangling ones included) to the file a write would replace. */
+function finalTarget(file: string, fs: FsLike): string {
+  const { dirname, resolve } = path();
+  let target = resolve(file);
+  for (let hops = 0; ; hops++) {
+    let st: NodeFs.Stats;
+    try {
+      st = fs.lstatSync(target);
+    } catch {
+      return target; // does not exist yet
+    }
+    if (!st.isSymbolicLink()) {
+      if (st.isDirectory()) throw saveError(file, `'${file}' is a directory`, "EISDIR");
+      return target;
+    }
+    if (hops >= MAX_LINKS) throw saveError(file, `too many levels of symbolic links at '${file}'`, "ELOOP");
+    target = resolve(dirname(target), String(fs.readlinkSync(target)));
+  }
+}
+
+function saveError(file: string, why: string, code?: string, cause?: unknown): Error {
+  const e = new Error(`cannot save to '${file}': ${why}`, cause === undefined ? undefined : { cause });
+  if (code) (e as NodeJS.ErrnoException).code = code;
+  return e;
+}
+
+function describeFsError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err?.code ? `${err.code}: ${err.message}` : String((e as Error)?.message ?? e);
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM"; // exists, owned by someone else
+  }
+}
+
+/** Removes temp files of earlier saves to `target` from this host whose writer has died. */
+function removeStaleTemps(target: string, fs: FsLike): void {
+  const { basename, dirname, join } = path();
   const dir = dirname(target);
-  const tmp = join(dir, `.${basename(target)}.${process.pid}.${Date.now().toString(36)}.${counter++}.tmp`);
+  const prefix = `.${basename(target)}.${hostTag()}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir) as string[];
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (!n.startsWith(prefix) || !n.endsWith(".tmp")) continue;
+    const m = /^(\d+)\.[0-9a-z]+\.\d+\.tmp$/.exec(n.slice(prefix.length));
+    if (!m || isAlive(Number(m[1]))) continue;
+    try {
+      fs.unlinkSync(join(dir, n));
+    } catch {
+      /* removed concurrently, or not ours to remove */
+    }
+  }
+}
+
+export function atomicWriteFileSync(file: string, data: Uint8Array, fs: FsLike = nodeFs): void {
+  if (typeof file !== "string" || file === "")
+    throw new TypeError(`save() needs a file path, got ${typeof file === "string" ? "an empty string" : typeof file}`);
+  const { basename, dirname, join } = path();
+  const target = finalTarget(file, fs);
+  const dir = dirname(target);
+  removeStaleTemps(target, fs);
+  const tmp = join(dir, `.${basename(target)}.${hostTag()}.${process.pid}.${Date.now().toString(36)}.${counter++}.tmp`);
   let mode = 0o644;
   try {
     mode = fs.statSync(target).mode & 0o777; // keep the permissions of the file being replaced
   } catch {
     /* new file */
   }
-  const fd = fs.openSync(tmp, "wx", mode);
+  let fd: number;
+  try {
+    fd = fs.openSync(tmp, "wx", mode);
+  } catch (e) {
+    throw saveError(file, `cannot create a temporary file in '${dir}' (${describeFsError(e)})`, (e as NodeJS.ErrnoException).code, e);
+  }
   let ok = false;
   try {
     for (let off = 0; off < data.length; ) off += fs.writeSync(fd, data, off, data.length - off);
     fs.fsyncSync(fd);
     ok = true;
+  } catch (e) {
+    throw saveError(file, `writing failed (${describeFsError(e)}); '${file}' is unchanged`, (e as NodeJS.ErrnoException).code, e);
   } finally {
     fs.closeSync(fd);
     if (!ok) {
@@ -62,7 +166,7 @@ export function atomicWriteFileSync(file: string, data: Uint8Array, fs: FsLike =
     } catch {
       /* already gone */
     }
-    throw e;
+    throw saveError(file, `renaming the temporary file over it failed (${describeFsError(e)}); '${file}' is unchanged`, (e as NodeJS.ErrnoException).code, e);
   }
   // Persist the rename itself (directory entry). Not possible on every platform (Windows).
   try {

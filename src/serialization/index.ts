@@ -9,24 +9,36 @@
 //   setTensorAdapter({ isTensor: (x) => x instanceof Tensor, toRaw: ..., fromRaw: ... })
 // Without an adapter, RawTensor records are saved and returned as they are.
 
-import { CheckpointError, SafetensorError, UnpicklingError } from "./errors.ts";
+import { CheckpointError, CheckpointLimitError, SafetensorError, UnpicklingError } from "./errors.ts";
 import { atomicWriteFileSync, readFileBytes } from "./file.ts";
+import { Budget, checkMaxBytes, defaultMaxBytes } from "./limits.ts";
 import { dictAttributes, isTuple } from "./pickle.ts";
 import { readPt, writePt } from "./pt.ts";
-import { type RawTensor, isRawTensor, widenToFloat32 } from "./rawTensor.ts";
-import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
+import { type RawTensor, type WidenedStorages, contiguousRaw, isRawTensor, widenToFloat32 } from "./rawTensor.ts";
+import { decodeSafetensors, encodeSafetensors, looksLikeSafetensors } from "./safetensors.ts";
 import { STRUCTURE_KEY, flattenTree, unflattenTree } from "./tree.ts";
 
-export { CheckpointError, SafetensorError, UnpicklingError };
+export { CheckpointError, CheckpointLimitError, SafetensorError, UnpicklingError };
 export type { RawTensor, RawDtype, RawData } from "./rawTensor.ts";
+export { contiguousRaw } from "./rawTensor.ts";
 export { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
 export { readPt, writePt } from "./pt.ts";
 export { atomicWriteFileSync } from "./file.ts";
+export { DEFAULT_MAX_BYTES_FLOOR, DEFAULT_MAX_BYTES_PER_FILE_BYTE, defaultMaxBytes } from "./limits.ts";
 
 export interface TensorAdapter {
   isTensor(x: unknown): boolean;
   toRaw(t: unknown): RawTensor;
-  fromRaw(r: RawTensor): unknown;
+  /**
+   * Makes a tensor of a loaded record. `charge(bytes, what)` must be called before any
+   * allocation that grows with the storage (a dtype widened on the way in).
+   */
+  fromRaw(r: RawTensor, charge: (bytes: number, what: string) => void): unknown;
+  /**
+   * true: fromRaw accepts strided views (RawTensor.strides) and keeps them as views. Absent:
+   * views are made dense before fromRaw sees them, charged to the load's maxBytes.
+   */
+  views?: boolean;
 }
 
 let adapter: TensorAdapter | null = null;
@@ -55,6 +67,24 @@ export interface LoadOptions {
   dicts?: "object" | "map";
   /** Convert float16 / bfloat16 tensors to float32 (exact). Default true. */
   widenHalf?: boolean;
+  /**
+   * The most bytes this load may allocate: tensor storages (inflated zip records at their
+   * declared size), widened or densified copies, and a fixed charge per decoded object and
+   * string (docs/CHECKPOINTS.md, "Limits"). Checked before each allocation; beyond it the load
+   * throws CheckpointLimitError. Default: 1 GiB, or 8 times the file's size if that is more.
+   * Infinity turns the limit off.
+   */
+  maxBytes?: number;
+}
+
+const LOAD_OPTIONS = new Set(["dicts", "widenHalf", "maxBytes"]);
+
+function checkLoadOptions(opts: LoadOptions): void {
+  if (opts === null || typeof opts !== "object") throw new TypeError(`load() options must be an object, got ${opts === null ? "null" : typeof opts}`);
+  for (const k of Object.keys(opts)) if (!LOAD_OPTIONS.has(k)) throw new TypeError(`load() got an unexpected keyword argument '${k}'`);
+  if (opts.dicts !== undefined && opts.dicts !== "object" && opts.dicts !== "map") throw new TypeError(`load(): dicts must be "object" or "map", got ${String(opts.dicts)}`);
+  if (opts.widenHalf !== undefined && typeof opts.widenHalf !== "boolean") throw new TypeError(`load(): widenHalf must be a boolean, got ${typeof opts.widenHalf}`);
+  if (opts.maxBytes !== undefined) checkMaxBytes(opts.maxBytes);
 }
 
 /** Identity-preserving toRaw: the same tensor object maps to the same RawTensor (saved once). */
@@ -72,20 +102,40 @@ function makeToRaw(): (x: unknown) => RawTensor | undefined {
   };
 }
 
-function makeFromRaw(widenHalf: boolean): (r: RawTensor) => unknown {
-  const seen = new Map<RawTensor, unknown>(); // tensors shared in the file stay shared
+/**
+ * RawTensor -> what the caller gets, once per record (tensors shared in the file stay
+ * shared). Widening and densifying are charged to the budget; a storage shared by many
+ * tensors is widened once.
+ */
+function makeFromRaw(widenHalf: boolean, budget: Budget): (r: RawTensor) => unknown {
+  const seen = new Map<RawTensor, unknown>();
+  const widened: WidenedStorages = new Map();
+  const charge = (bytes: number, what: string) => budget.charge(bytes, what);
   return (r) => {
     if (!seen.has(r)) {
-      const w = widenHalf ? widenToFloat32(r) : r;
-      seen.set(r, adapter ? adapter.fromRaw(w) : w);
+      let w = widenHalf ? widenToFloat32(r, widened, (b) => charge(b, "widening a float16/bfloat16 storage to float32")) : r;
+      if (adapter && !adapter.views) w = contiguousRaw(w, (b) => charge(b, `a dense copy of a strided view of shape [${w.shape.join(", ")}]`));
+      seen.set(r, adapter ? adapter.fromRaw(w, charge) : w);
     }
     return seen.get(r);
   };
 }
 
+const isZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+const isPickle = (b: Uint8Array) => b.length >= 2 && b[0] === 0x80 && b[1]! <= 5;
+
+/**
+ * The format of a checkpoint's bytes, in an order that cannot mistake one for another: a
+ * zip's local header magic; then a well-formed safetensors start (header length within the
+ * file, then '{'), which is checked before the pickle magic because a safetensors header of
+ * 128, 384, 640, ... bytes begins with 0x80 0x0N; then a pickle's PROTO opcode (a legacy
+ * torch.save file, which readPt explains). Anything else is handed to the safetensors
+ * decoder, whose error says what is wrong.
+ */
 export function detectFormat(bytes: Uint8Array): CheckpointFormat {
-  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return "pt";
-  if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1]! <= 5) return "pt"; // legacy pickle: readPt explains
+  if (isZip(bytes)) return "pt";
+  if (looksLikeSafetensors(bytes)) return "safetensors";
+  if (isPickle(bytes)) return "pt";
   return "safetensors";
 }
 
@@ -100,11 +150,13 @@ export function saveToBuffer(obj: unknown, opts: SaveOptions = {}): Uint8Array {
 }
 
 export function loadFromBuffer(bytes: Uint8Array, opts: LoadOptions = {}): unknown {
-  const fromRaw = makeFromRaw(opts.widenHalf ?? true);
-  if (detectFormat(bytes) === "pt") return fromPickle(readPt(bytes), opts.dicts ?? "object", fromRaw);
-  const { tensors, metadata } = decodeSafetensors(bytes);
-  const structure = metadata[STRUCTURE_KEY];
-  if (structure !== undefined) return unflattenTree(structure, tensors, fromRaw);
+  checkLoadOptions(opts);
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`loadFromBuffer expects a Uint8Array, got ${typeof bytes}`);
+  const budget = new Budget(opts.maxBytes ?? defaultMaxBytes(bytes.length));
+  const fromRaw = makeFromRaw(opts.widenHalf ?? true, budget);
+  if (detectFormat(bytes) === "pt") return fromPickle(readPt(bytes, { budget }), opts.dicts ?? "object", fromRaw);
+  const { tensors, metadata } = decodeSafetensors(bytes, { budget });
+  if (Object.hasOwn(metadata, STRUCTURE_KEY)) return unflattenTree(metadata[STRUCTURE_KEY]!, tensors, fromRaw, budget);
   const out: Record<string, unknown> = {};
   for (const [k, t] of Object.entries(tensors))
     Object.defineProperty(out, k, { value: fromRaw(t), enumerable: true, writable: true, configurable: true });
@@ -123,37 +175,68 @@ function formatForPath(path: string): CheckpointFormat {
 
 /** torch.save: writes atomically (temp file in the same directory, fsync, rename). */
 export function save(obj: unknown, path: string, opts: SaveOptions = {}): void {
+  if (typeof path !== "string" || path === "") throw new TypeError(`save() needs a file path, got ${typeof path === "string" ? "an empty string" : typeof path}`);
   const bytes = saveToBuffer(obj, { ...opts, format: opts.format ?? formatForPath(path) });
   atomicWriteFileSync(path, bytes);
 }
 
-/** torch.load: the format is detected from the contents. */
+/**
+ * torch.load: the format is detected from the contents. A checkpoint error names the file
+ * (the message starts with the path; the error keeps its class).
+ */
 export function load(path: string, opts: LoadOptions = {}): unknown {
-  return loadFromBuffer(readFileBytes(path), opts);
+  checkLoadOptions(opts);
+  if (typeof path !== "string" || path === "") throw new TypeError(`load() needs a file path, got ${typeof path === "string" ? "an empty string" : typeof path}`);
+  const bytes = readFileBytes(path);
+  try {
+    return loadFromBuffer(bytes, opts);
+  } catch (e) {
+    if (e instanceof CheckpointError || e instanceof SafetensorError || e instanceof UnpicklingError) {
+      e.message = `${path}: ${e.message}`;
+      if (typeof e.stack === "string") e.stack = `${e.name}: ${e.message}${e.stack.slice(e.stack.indexOf("\n"))}`;
+    }
+    throw e;
+  }
 }
 
-/** Pickle value model -> JS values (tuples -> arrays, dicts -> objects/Maps, tensors via adapter). */
+/**
+ * Pickle value model -> JS values (tuples -> arrays, dicts -> objects/Maps, tensors via
+ * fromRaw). Iterative: each container gets its output shell first (registered, so cycles
+ * and shared objects keep their identity, as `[[...]]` does in Python), then is filled from
+ * a work list, so nesting depth never reaches the JavaScript stack.
+ */
 function fromPickle(v: unknown, dicts: "object" | "map", fromRaw: (r: RawTensor) => unknown): unknown {
-  const seen = new Map<object, unknown>(); // memoized pickle objects keep their identity
+  const seen = new Map<object, unknown>();
+  const todo: (() => void)[] = [];
   const conv = (x: unknown): unknown => {
     if (x === null || typeof x !== "object") return x;
     if (seen.has(x)) return seen.get(x);
     let out: unknown;
     if (isRawTensor(x)) out = fromRaw(x);
     else if (x instanceof Uint8Array) out = x;
-    else if (isTuple(x) || Array.isArray(x)) out = x.map(conv);
-    else if (x instanceof Map) {
-      const simpleKeys = [...x.keys()].every((k) => typeof k === "string" || typeof k === "number");
-      if (dicts === "object" && simpleKeys) {
+    else if (isTuple(x) || Array.isArray(x)) {
+      const a = new Array<unknown>(x.length);
+      todo.push(() => {
+        for (let i = 0; i < x.length; i++) a[i] = conv(x[i]);
+      });
+      out = a;
+    } else if (x instanceof Map) {
+      let simpleKeys = dicts === "object";
+      for (const k of x.keys()) if (typeof k !== "string" && typeof k !== "number") simpleKeys = false;
+      if (simpleKeys) {
         const o: Record<string, unknown> = {};
-        for (const [k, y] of x)
-          Object.defineProperty(o, String(k), { value: conv(y), enumerable: true, writable: true, configurable: true });
-        const attrs = dictAttributes.get(x);
-        const meta = attrs?.get("_metadata");
-        if (meta !== undefined) Object.defineProperty(o, "_metadata", { value: conv(meta), enumerable: false });
+        todo.push(() => {
+          for (const [k, y] of x) Object.defineProperty(o, String(k), { value: conv(y), enumerable: true, writable: true, configurable: true });
+          const meta = dictAttributes.get(x)?.get("_metadata");
+          if (meta !== undefined) Object.defineProperty(o, "_metadata", { value: conv(meta), enumerable: false });
+        });
         out = o;
       } else {
-        out = new Map([...x].map(([k, y]) => [conv(k), conv(y)]));
+        const m = new Map<unknown, unknown>();
+        todo.push(() => {
+          for (const [k, y] of x) m.set(conv(k), conv(y));
+        });
+        out = m;
       }
     } else {
       throw new CheckpointError(`unexpected value of type ${(x as object).constructor?.name} in checkpoint`);
@@ -161,5 +244,7 @@ function fromPickle(v: unknown, dicts: "object" | "map", fromRaw: (r: RawTensor)
     seen.set(x, out);
     return out;
   };
-  return conv(v);
+  const root = conv(v);
+  while (todo.length > 0) todo.pop()!();
+  return root;
 }

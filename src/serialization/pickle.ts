@@ -9,7 +9,8 @@
 // float -> number, str -> string, bytes -> Uint8Array, list -> array, tuple -> frozen array,
 // dict / OrderedDict -> Map (keys keep their Python types and order).
 
-import { UnpicklingError } from "./errors.ts";
+import { CheckpointLimitError, UnpicklingError } from "./errors.ts";
+import { type Budget, OBJECT_BYTES, SLOT_BYTES } from "./limits.ts";
 
 /** A resolved, allow-listed global. `call` implements REDUCE on it; absent: not callable. */
 export interface PyGlobal {
@@ -26,6 +27,8 @@ export interface UnpicklerOptions {
   globals: ReadonlyMap<string, PyGlobal>;
   /** persistent_load; absent: persistent ids are refused. */
   persistentLoad?: (pid: unknown) => unknown;
+  /** Charged for every object the pickle builds (see limits.ts); absent: unlimited. */
+  budget?: Budget;
 }
 
 /** Attributes set by BUILD on an OrderedDict (a state_dict's `_metadata`). */
@@ -37,12 +40,50 @@ export function isTuple(x: unknown): x is readonly unknown[] {
   return Array.isArray(x) && Object.isFrozen(x);
 }
 
-const tuple = (items: unknown[]): readonly unknown[] => Object.freeze(items);
+/**
+ * Marks tuples whose items are all hashable (Python: usable as a dict key). Decided once,
+ * when the tuple is made from items that already exist, so the check is linear in the pickle
+ * even for a DAG of tuples that shares sub-tuples (a tree walk would be exponential). A
+ * non-enumerable property rather than a WeakSet: millions of WeakSet entries make every
+ * garbage collection slow.
+ */
+const HASHABLE = Symbol("hashable tuple");
 
-function isHashable(k: unknown): boolean {
-  if (k === null || typeof k !== "object") return true;
-  return isTuple(k) && k.every(isHashable);
+export const isHashable = (k: unknown): boolean =>
+  k === null || typeof k !== "object" || (k as { [HASHABLE]?: true })[HASHABLE] === true;
+
+/** A Python tuple: a frozen array, with its hashability recorded. */
+export function tuple(items: unknown[]): readonly unknown[] {
+  if (items.every(isHashable)) Object.defineProperty(items, HASHABLE, { value: true });
+  return Object.freeze(items);
 }
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** Little-endian two's-complement bytes -> int; linear in the length (hex parsing is). */
+function decodeLong(b: Uint8Array): number | bigint {
+  const n = b.length;
+  if (n === 0) return 0;
+  let v: bigint;
+  if (n <= 6) {
+    let x = 0;
+    for (let i = n - 1; i >= 0; i--) x = x * 256 + b[i]!;
+    if (b[n - 1]! & 0x80) x -= 2 ** (8 * n);
+    return x;
+  }
+  const hex = new Array<string>(n);
+  for (let i = 0; i < n; i++) hex[i] = HEX[b[n - 1 - i]!]!;
+  v = BigInt(`0x${hex.join("")}`);
+  if (b[n - 1]! & 0x80) v -= 1n << BigInt(8 * n);
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+
+/**
+ * REDUCE calls walk their arguments (OrderedDict copies a list of pairs, torch.Size a
+ * tuple). One argument can be shared through the memo and passed to millions of calls, so
+ * the elements all calls walk are bounded: at most the pickle's size plus this allowance.
+ */
+export const CALL_WORK_ALLOWANCE = 1 << 20;
 
 export function unpickle(bytes: Uint8Array, opts: UnpicklerOptions): unknown {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -52,9 +93,18 @@ export function unpickle(bytes: Uint8Array, opts: UnpicklerOptions): unknown {
   const memo = new Map<number, unknown>();
   const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+  const budget = opts.budget;
+  const maxWork = bytes.length + CALL_WORK_ALLOWANCE;
+  let work = 0;
   const err = (msg: string): never => {
     throw new UnpicklingError(msg);
   };
+  /** Every value pushed costs a slot; a new container or string costs what it holds. */
+  const push = (v: unknown, extra = 0) => {
+    budget?.charge(SLOT_BYTES + extra, () => `pickle value at offset ${pos}`);
+    stack.push(v);
+  };
+  const pushNew = (v: unknown) => push(v, OBJECT_BYTES);
   const need = (n: number) => {
     if (n < 0 || pos + n > bytes.length) err(`pickle data was truncated (needed ${n} bytes at offset ${pos})`);
   };
@@ -72,6 +122,7 @@ export function unpickle(bytes: Uint8Array, opts: UnpicklerOptions): unknown {
   const take = (n: number) => (need(n), (pos += n), bytes.subarray(pos - n, pos));
   const str = (n: number) => {
     const b = take(n);
+    budget?.charge(n, () => `a ${n}-byte string at offset ${pos - n}`);
     try {
       return utf8.decode(b);
     } catch {
@@ -102,19 +153,36 @@ export function unpickle(bytes: Uint8Array, opts: UnpicklerOptions): unknown {
     if (!memo.has(i)) err(`memo value ${i} not found (offset ${pos})`);
     return memo.get(i);
   };
-  const memoPut = (i: number) => memo.set(i, top());
+  const memoPut = (i: number) => {
+    budget?.charge(SLOT_BYTES, () => `memo entry at offset ${pos}`);
+    memo.set(i, top());
+  };
+  const bytesValue = (n: number) => {
+    const b = take(n);
+    budget?.charge(n + OBJECT_BYTES, () => `a ${n}-byte bytes value at offset ${pos - n}`);
+    push(b.slice());
+  };
   const resolve = (module: string, name: string) => {
     const g = opts.globals.get(`${module}.${name}`);
     if (!g) err(`Unsupported global: GLOBAL ${module}.${name} was not an allowed global by default`);
-    stack.push(g);
+    push(g);
   };
-  const toInt = (v: bigint): number | bigint => (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
   const long = (n: number) => {
     const b = take(n);
-    let v = 0n;
-    for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
-    if (n > 0 && b[n - 1]! & 0x80) v -= 1n << BigInt(8 * n);
-    return toInt(v);
+    budget?.charge(n, () => `a ${n}-byte int at offset ${pos - n}`);
+    return decodeLong(b);
+  };
+  const newTuple = (items: unknown[]) => pushNew(tuple(items));
+  /** Elements a REDUCE call walks: its arguments and the items of those that are containers. */
+  const chargeCall = (args: readonly unknown[], fn: string): number => {
+    let w = args.length;
+    for (const a of args) if (Array.isArray(a)) w += a.length;
+    work += w;
+    if (work > maxWork)
+      throw new CheckpointLimitError(
+        `pickle calls walk more than ${maxWork} elements (the pickle's ${bytes.length} bytes plus ${CALL_WORK_ALLOWANCE}), at ${fn} (offset ${pos - 1}): the same containers are passed to calls over and over`,
+      );
+    return w;
   };
   const setItems = (dict: unknown, items: unknown[]) => {
     if (!(dict instanceof Map)) err(`SETITEM(S) on a ${typeName(dict)}, expected a dict`);
@@ -146,46 +214,46 @@ export function unpickle(bytes: Uint8Array, opts: UnpicklerOptions): unknown {
         if (pos !== bytes.length) err(`${bytes.length - pos} trailing bytes after STOP`);
         return stack[0];
       }
-      case 0x28: marks.push(stack.length); break; // MARK
+      case 0x28: budget?.charge(SLOT_BYTES, "a MARK"); marks.push(stack.length); break; // MARK
       case 0x30: pop(); break; // POP
       case 0x31: popMark(); break; // POP_MARK
-      case 0x32: stack.push(top()); break; // DUP
-      case 0x4e: stack.push(null); break; // NONE
-      case 0x88: stack.push(true); break; // NEWTRUE
-      case 0x89: stack.push(false); break; // NEWFALSE
-      case 0x4a: stack.push(i32()); break; // BININT
-      case 0x4b: stack.push(u8()); break; // BININT1
-      case 0x4d: stack.push(u16()); break; // BININT2
-      case 0x8a: stack.push(long(u8())); break; // LONG1
+      case 0x32: push(top()); break; // DUP
+      case 0x4e: push(null); break; // NONE
+      case 0x88: push(true); break; // NEWTRUE
+      case 0x89: push(false); break; // NEWFALSE
+      case 0x4a: push(i32()); break; // BININT
+      case 0x4b: push(u8()); break; // BININT1
+      case 0x4d: push(u16()); break; // BININT2
+      case 0x8a: push(long(u8())); break; // LONG1
       case 0x8b: { // LONG4
         const n = i32();
         if (n < 0) err("LONG4 with negative length");
-        stack.push(long(n));
+        push(long(n));
         break;
       }
       case 0x47: { // BINFLOAT (big-endian double)
         need(8);
-        stack.push(dv.getFloat64(pos, false));
+        push(dv.getFloat64(pos, false));
         pos += 8;
         break;
       }
-      case 0x58: stack.push(str(u32())); break; // BINUNICODE
-      case 0x8c: stack.push(str(u8())); break; // SHORT_BINUNICODE
-      case 0x8d: stack.push(str(u64())); break; // BINUNICODE8
-      case 0x42: stack.push(take(u32()).slice()); break; // BINBYTES
-      case 0x43: stack.push(take(u8()).slice()); break; // SHORT_BINBYTES
-      case 0x8e: stack.push(take(u64()).slice()); break; // BINBYTES8
-      case 0x29: stack.push(tuple([])); break; // EMPTY_TUPLE
-      case 0x74: stack.push(tuple(popMark())); break; // TUPLE
-      case 0x85: stack.push(tuple([pop()])); break; // TUPLE1
-      case 0x86: { const b = pop(); const a = pop(); stack.push(tuple([a, b])); break; } // TUPLE2
-      case 0x87: { const c = pop(); const b = pop(); const a = pop(); stack.push(tuple([a, b, c])); break; } // TUPLE3
-      case 0x5d: stack.push([]); break; // EMPTY_LIST
-      case 0x6c: stack.push(popMark()); break; // LIST
+      case 0x58: push(str(u32())); break; // BINUNICODE
+      case 0x8c: push(str(u8())); break; // SHORT_BINUNICODE
+      case 0x8d: push(str(u64())); break; // BINUNICODE8
+      case 0x42: bytesValue(u32()); break; // BINBYTES
+      case 0x43: bytesValue(u8()); break; // SHORT_BINBYTES
+      case 0x8e: bytesValue(u64()); break; // BINBYTES8
+      case 0x29: newTuple([]); break; // EMPTY_TUPLE
+      case 0x74: newTuple(popMark()); break; // TUPLE
+      case 0x85: newTuple([pop()]); break; // TUPLE1
+      case 0x86: { const b = pop(); const a = pop(); newTuple([a, b]); break; } // TUPLE2
+      case 0x87: { const c = pop(); const b = pop(); const a = pop(); newTuple([a, b, c]); break; } // TUPLE3
+      case 0x5d: pushNew([]); break; // EMPTY_LIST
+      case 0x6c: pushNew(popMark()); break; // LIST
       case 0x61: { const x = pop(); appendItems(top(), [x]); break; } // APPEND
       case 0x65: { const items = popMark(); appendItems(top(), items); break; } // APPENDS
-      case 0x7d: stack.push(new Map()); break; // EMPTY_DICT
-      case 0x64: { const items = popMark(); const d = new Map(); setItems(d, items); stack.push(d); break; } // DICT
+      case 0x7d: pushNew(new Map()); break; // EMPTY_DICT
+      case 0x64: { const items = popMark(); const d = new Map(); setItems(d, items); pushNew(d); break; } // DICT
       case 0x73: { const v = pop(); const k = pop(); setItems(top(), [k, v]); break; } // SETITEM
       case 0x75: { const items = popMark(); setItems(top(), items); break; } // SETITEMS
       case 0x63: { const module = line(); const name = line(); resolve(module, name); break; } // GLOBAL
@@ -202,7 +270,10 @@ export function unpickle(bytes: Uint8Array, opts: UnpicklerOptions): unknown {
         if (!isTuple(args)) err(`REDUCE arguments must be a tuple, got ${typeName(args)}`);
         const g = fn as PyGlobal;
         if (!isGlobal(fn) || !g.call) err(`REDUCE on ${typeName(fn)}, which is not callable`);
-        stack.push(g.call!([...(args as readonly unknown[])]));
+        const w = chargeCall(args as readonly unknown[], `${g.module}.${g.name}`);
+        budget?.charge(OBJECT_BYTES + SLOT_BYTES * w, () => `the result of ${g.module}.${g.name} at offset ${pos - 1}`);
+        const out = g.call!([...(args as readonly unknown[])]);
+        push(out);
         break;
       }
       case 0x62: { // BUILD
@@ -216,14 +287,14 @@ export function unpickle(bytes: Uint8Array, opts: UnpicklerOptions): unknown {
       case 0x51: { // BINPERSID
         const pid = pop();
         if (!opts.persistentLoad) err("A load persistent id instruction was encountered, but no persistent_load function was specified");
-        stack.push(opts.persistentLoad!(pid));
+        push(opts.persistentLoad!(pid));
         break;
       }
       case 0x71: memoPut(u8()); break; // BINPUT
       case 0x72: memoPut(u32()); break; // LONG_BINPUT
       case 0x94: memoPut(memo.size); break; // MEMOIZE
-      case 0x68: stack.push(memoGet(u8())); break; // BINGET
-      case 0x6a: stack.push(memoGet(u32())); break; // LONG_BINGET
+      case 0x68: push(memoGet(u8())); break; // BINGET
+      case 0x6a: push(memoGet(u32())); break; // LONG_BINGET
       default:
         err(`unsupported pickle opcode 0x${op.toString(16).padStart(2, "0")} (${JSON.stringify(String.fromCharCode(op))}) at offset ${pos - 1}`);
     }

@@ -11,7 +11,8 @@
 // resolved; every other global is refused before anything is constructed.
 
 import { CheckpointError, UnpicklingError } from "./errors.ts";
-import { Pickler, type PyGlobal, dictAttributes, isTuple, typeName, unpickle } from "./pickle.ts";
+import { type Budget } from "./limits.ts";
+import { Pickler, type PyGlobal, dictAttributes, isHashable, isTuple, tuple, typeName, unpickle } from "./pickle.ts";
 import {
   DTYPES,
   LITTLE_ENDIAN,
@@ -22,6 +23,8 @@ import {
   checkRawTensor,
   isRawTensor,
   leBytesOf,
+  shapeNumel,
+  viewExtent,
 } from "./rawTensor.ts";
 import { ZipArchive, writeZip } from "./zip.ts";
 
@@ -45,6 +48,8 @@ const STORAGE_TYPES = new Map<string, StorageType>(
   }),
 );
 
+const STORAGE_BY_GLOBAL = new Map<StorageType, StorageType>([...STORAGE_TYPES.values()].map((t) => [t, t]));
+
 const isStorage = (x: unknown): x is Storage =>
   typeof x === "object" && x !== null && "key" in x && "data" in x && ArrayBuffer.isView((x as Storage).data);
 
@@ -59,9 +64,11 @@ function intTuple(x: unknown, what: string): number[] {
 }
 
 /**
- * torch._utils._rebuild_tensor_v2: a view (offset, size, stride) of a storage. A contiguous
- * view is returned as a subarray that shares memory with the storage (as tensors sharing a
- * storage do in PyTorch); any other layout is gathered into a new contiguous array.
+ * torch._utils._rebuild_tensor_v2: a view (offset, size, stride) of a storage, as in
+ * PyTorch: a contiguous view is a subarray sharing the storage's memory; any other layout
+ * (transposed, stride-0 expanded, overlapping) is a strided RawTensor over the whole
+ * storage. Nothing is gathered, so a tensor costs its storage, never its numel: a 4-byte
+ * storage expanded to 2^28 elements stays 4 bytes, as in PyTorch.
  */
 function rebuildTensor(storage: unknown, offsetArg: unknown, sizeArg: unknown, strideArg: unknown): RawTensor {
   if (!isStorage(storage)) throw new UnpicklingError(`_rebuild_tensor expects a storage, got ${typeName(storage)}`);
@@ -72,54 +79,26 @@ function rebuildTensor(storage: unknown, offsetArg: unknown, sizeArg: unknown, s
   if (size.length !== stride.length) throw new UnpicklingError(`${where}: ${size.length} sizes but ${stride.length} strides`);
   if (offset < 0 || size.some((s) => s < 0) || stride.some((s) => s < 0))
     throw new UnpicklingError(`${where}: negative offset, size or stride (offset ${offset}, stride [${stride.join(", ")}])`);
-  let numel = 1;
-  let last = offset; // largest element index touched
-  for (let d = 0; d < size.length; d++) {
-    numel *= size[d]!;
-    if (size[d]! > 0) last += (size[d]! - 1) * stride[d]!;
-  }
-  if (!Number.isSafeInteger(numel) || !Number.isSafeInteger(last)) throw new UnpicklingError(`${where}: size overflows`);
+  const numel = shapeNumel(size);
+  const last = viewExtent(offset, size, stride);
+  if (numel < 0 || Number.isNaN(last)) throw new UnpicklingError(`${where}: size overflows`);
   const n = storage.data.length;
-  if (numel > 0 && last >= n)
+  if (last >= n)
     throw new UnpicklingError(
       `${where} with offset ${offset} and stride [${stride.join(", ")}] reaches element ${last}, beyond the storage's ${n} elements`,
     );
   if (numel === 0 && offset > n) throw new UnpicklingError(`${where}: offset ${offset} beyond the storage's ${n} elements`);
-  let contiguous = true;
+  if (numel === 0) return { dtype: storage.dtype, shape: size, data: storage.data.subarray(offset, offset) as RawData };
+  if (isContiguousLayout(size, stride)) return { dtype: storage.dtype, shape: size, data: storage.data.subarray(offset, offset + numel) as RawData };
+  return { dtype: storage.dtype, shape: size, data: storage.data, strides: stride, offset };
+}
+
+function isContiguousLayout(size: readonly number[], stride: readonly number[]): boolean {
   for (let d = size.length - 1, expect = 1; d >= 0; d--) {
-    if (size[d] !== 1 && stride[d] !== expect) contiguous = false;
+    if (size[d] !== 1 && stride[d] !== expect) return false;
     expect *= size[d]!;
   }
-  const ctor = storage.data.constructor as new (n: number) => RawData;
-  let data: RawData;
-  if (numel === 0) data = new ctor(0);
-  else if (contiguous) data = storage.data.subarray(offset, offset + numel) as RawData;
-  else {
-    let out: RawData;
-    try {
-      out = new ctor(numel);
-    } catch {
-      throw new UnpicklingError(`${where}: cannot allocate ${numel} elements`);
-    }
-    const src = storage.data as unknown as ArrayLike<number | bigint>;
-    const dst = out as unknown as (number | bigint)[];
-    const idx = new Array<number>(size.length).fill(0);
-    let p = offset;
-    for (let i = 0; i < numel; i++) {
-      dst[i] = src[p]!;
-      // odometer increment over dims, last dim fastest
-      for (let d = size.length - 1; d >= 0; d--) {
-        if (++idx[d]! < size[d]!) {
-          p += stride[d]!;
-          break;
-        }
-        p -= (size[d]! - 1) * stride[d]!;
-        idx[d] = 0;
-      }
-    }
-    data = out;
-  }
-  return { dtype: storage.dtype, shape: size, data };
+  return true;
 }
 
 function emptyHooks(x: unknown, what: string): void {
@@ -167,7 +146,7 @@ const ALLOWED = new Map<string, PyGlobal>([
       throw new UnpicklingError("parameters with python attributes are not supported");
     return withGrad(t, rg);
   }, [4]),
-  fn("torch", "Size", ([t]) => Object.freeze(intTuple(t, "torch.Size")), [1]),
+  fn("torch", "Size", ([t]) => tuple(intTuple(t, "torch.Size")), [1]),
   [
     "collections.OrderedDict",
     {
@@ -181,6 +160,7 @@ const ALLOWED = new Map<string, PyGlobal>([
           if (!Array.isArray(args[0])) throw new UnpicklingError(`OrderedDict(${typeName(args[0])}) is not supported`);
           for (const kv of args[0]) {
             if (!Array.isArray(kv) || kv.length !== 2) throw new UnpicklingError("OrderedDict items must be pairs");
+            if (!isHashable(kv[0])) throw new UnpicklingError(`unhashable dict key of type ${typeName(kv[0])}`);
             m.set(kv[0], kv[1]);
           }
         }
@@ -195,30 +175,50 @@ const ALLOWED = new Map<string, PyGlobal>([
   ],
 ]);
 
-/** Reads a torch.save zip archive into the pickle value model, with RawTensor leaves. */
-export function readPt(bytes: Uint8Array): unknown {
-  if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1]! <= 5)
+const PICKLE_MAGIC = (b: Uint8Array) => b.length >= 2 && b[0] === 0x80 && b[1]! <= 5;
+const ZIP_MAGIC = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+
+export interface ReadPtOptions {
+  /** What the load may allocate (storages, inflated records, pickle objects); default unlimited. */
+  budget?: Budget;
+}
+
+/**
+ * Reads a torch.save zip archive into the pickle value model, with RawTensor leaves
+ * (strided views where the file's layout is not contiguous).
+ */
+export function readPt(bytes: Uint8Array, opts: ReadPtOptions = {}): unknown {
+  const budget = opts.budget;
+  if (!ZIP_MAGIC(bytes) && PICKLE_MAGIC(bytes))
     throw new CheckpointError(
       "this is a legacy (pre-1.6, non-zip) torch.save file, which is not supported; re-save it with a current PyTorch: torch.save(torch.load(f), f2)",
     );
   const zip = new ZipArchive(bytes);
-  const pkls = [...zip.entries.keys()].filter((n) => /^[^/]+\/data\.pkl$/.test(n));
-  if (pkls.length !== 1) {
-    if ([...zip.entries.keys()].some((n) => /^[^/]+\/constants\.pkl$/.test(n)))
-      throw new CheckpointError("this is a TorchScript archive (torch.jit.save); only torch.save checkpoints are supported");
-    throw new CheckpointError(`not a torch.save archive: expected one '<name>/data.pkl' record, found ${pkls.length}`);
-  }
+  const names = [...zip.entries.keys()];
+  // torch.jit.save archives hold a data.pkl too, whose globals are TorchScript classes
+  // (__torch__.*): recognise them by their code/ and constants.pkl records first.
+  if (names.some((n) => /^[^/]+\/(constants\.pkl|code\/)/.test(n)))
+    throw new CheckpointError(
+      "this is a TorchScript archive (torch.jit.save); only torch.save checkpoints are supported. " +
+        "In Python, save its weights with torch.save(torch.jit.load(f).state_dict(), f2)",
+    );
+  const pkls = names.filter((n) => /^[^/]+\/data\.pkl$/.test(n));
+  if (pkls.length !== 1) throw new CheckpointError(`not a torch.save archive: expected one '<name>/data.pkl' record, found ${pkls.length}`);
   const prefix = pkls[0]!.slice(0, -"data.pkl".length);
   let fileBigEndian = false;
   const dec = new TextDecoder();
+  const small = (name: string) => {
+    if (zip.entries.get(name)!.size > 64) throw new CheckpointError(`record '${name}' is ${zip.entries.get(name)!.size} bytes; at most 64 expected`);
+    return dec.decode(zip.read(name, budget));
+  };
   if (zip.entries.has(`${prefix}byteorder`)) {
-    const bo = dec.decode(zip.read(`${prefix}byteorder`));
+    const bo = small(`${prefix}byteorder`);
     if (bo !== "little" && bo !== "big") throw new CheckpointError(`unknown byteorder record ${JSON.stringify(bo)}`);
     fileBigEndian = bo === "big";
   }
   for (const v of [`${prefix}version`, `${prefix}.data/version`]) {
     if (!zip.entries.has(v)) continue;
-    const s = dec.decode(zip.read(v)).trim();
+    const s = small(v).trim();
     if (!/^\d+$/.test(s)) throw new CheckpointError(`malformed version record ${JSON.stringify(s)}`);
   }
 
@@ -227,7 +227,7 @@ export function readPt(bytes: Uint8Array): unknown {
     if (!isTuple(pid) || pid.length !== 5 || pid[0] !== "storage")
       throw new UnpicklingError(`unsupported persistent id ${typeName(pid)} (expected ('storage', type, key, location, numel))`);
     const [, type, key, location, numelArg] = pid;
-    const st = [...STORAGE_TYPES.values()].find((s) => s === type);
+    const st = STORAGE_BY_GLOBAL.get(type as StorageType);
     if (!st) throw new UnpicklingError(`persistent id names ${typeName(type)}, which is not a storage type`);
     if (typeof key !== "string") throw new UnpicklingError(`storage key must be a string, got ${typeName(key)}`);
     if (typeof location !== "string") throw new UnpicklingError(`storage location must be a string, got ${typeName(location)}`);
@@ -239,19 +239,25 @@ export function readPt(bytes: Uint8Array): unknown {
       return seen;
     }
     const name = `${prefix}data/${key}`;
-    if (!zip.entries.has(name)) throw new CheckpointError(`archive has no record '${name}' for storage '${key}'`);
-    const raw = zip.read(name);
+    const entry = zip.entries.get(name);
+    if (!entry) throw new CheckpointError(`archive has no record '${name}' for storage '${key}'`);
     const itemsize = DTYPES[st.dtype].itemsize;
-    if (raw.length !== numel * itemsize)
-      throw new CheckpointError(`storage '${key}' should hold ${numel} ${st.dtype} elements (${numel * itemsize} bytes) but its record has ${raw.length} bytes`);
-    const copy = raw.slice(); // own, aligned buffer, detached from the input bytes
-    if (fileBigEndian === LITTLE_ENDIAN) byteswapInPlace(copy, itemsize); // file order != host order
-    const s: Storage = { key, dtype: st.dtype, data: DTYPES[st.dtype].make(copy.buffer, 0, numel) };
+    // Checked against the directory before anything is read, inflated or copied.
+    if (numel < 0 || entry.size !== numel * itemsize)
+      throw new CheckpointError(`storage '${key}' should hold ${numel} ${st.dtype} elements (${numel * itemsize} bytes) but its record has ${entry.size} bytes`);
+    const raw = zip.read(name, budget);
+    let own: Uint8Array;
+    if (raw.buffer !== bytes.buffer && raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength) own = raw; // freshly inflated
+    else {
+      budget?.charge(raw.length, `storage '${key}' (${numel} ${st.dtype} elements)`);
+      own = raw.slice(); // own, aligned buffer, detached from the input bytes
+    }
+    if (fileBigEndian === LITTLE_ENDIAN) byteswapInPlace(own, itemsize); // file order != host order
+    const s: Storage = { key, dtype: st.dtype, data: DTYPES[st.dtype].make(own.buffer as ArrayBuffer, 0, numel) };
     storages.set(key, s);
     return s;
   };
-  const value = unpickle(zip.read(pkls[0]!), { globals: ALLOWED, persistentLoad });
-  return value;
+  return unpickle(zip.read(pkls[0]!, budget), { globals: ALLOWED, persistentLoad, budget });
 }
 
 export interface WritePtOptions {
@@ -263,17 +269,28 @@ export interface WritePtOptions {
  * Writes `obj` as a torch.save zip that torch.load (also with weights_only=True) reads.
  * Supported: RawTensor, null, boolean, number (integers as int, others as float), bigint,
  * string, arrays (-> list), Map and plain objects (-> dict). The same RawTensor object at
- * several places is saved once and loads back as one shared tensor.
+ * several places is saved once and loads back as one shared tensor; strided views keep
+ * their strides and share one storage record per `data` array.
  */
 export function writePt(obj: unknown, opts: WritePtOptions = {}): Uint8Array {
   const p = new Pickler();
   const records: { name: string; data: Uint8Array }[] = [];
   const onPath = new Set<object>();
+  // One record per storage: strided views of one `data` array share it (as in PyTorch,
+  // where an expanded tensor is saved as its small storage plus strides).
+  const storageKeys = new Map<RawData, { dtype: RawDtype; key: string }>();
+  const storageKey = (t: RawTensor): string => {
+    const seen = storageKeys.get(t.data);
+    if (seen?.dtype === t.dtype) return seen.key;
+    const key = String(records.length);
+    records.push({ name: `archive/data/${key}`, data: leBytesOf(t.data).slice() });
+    if (!seen) storageKeys.set(t.data, { dtype: t.dtype, key });
+    return key;
+  };
   const emitTensor = (t: RawTensor, path: string) => {
     checkRawTensor(t, path);
     p.memoized(t, () => {
-      const key = String(records.length);
-      records.push({ name: `archive/data/${key}`, data: leBytesOf(t.data).slice() });
+      const key = storageKey(t);
       p.global("torch._utils", "_rebuild_tensor_v2");
       p.mark();
       p.mark();
@@ -284,14 +301,17 @@ export function writePt(obj: unknown, opts: WritePtOptions = {}): Uint8Array {
       p.int(t.data.length);
       p.tupleFromMark();
       p.binpersid();
-      p.int(0); // storage offset
+      p.int(t.offset ?? 0); // storage offset
       p.mark();
       for (const s of t.shape) p.int(s);
       p.tupleFromMark();
       p.mark();
-      let stride = 1;
-      const strides = t.shape.map(() => 0);
-      for (let d = t.shape.length - 1; d >= 0; d--) (strides[d] = stride), (stride *= t.shape[d]!);
+      let strides = t.strides;
+      if (!strides) {
+        let stride = 1;
+        strides = t.shape.map(() => 0);
+        for (let d = t.shape.length - 1; d >= 0; d--) (strides[d] = stride), (stride *= t.shape[d]!);
+      }
       for (const s of strides) p.int(s);
       p.tupleFromMark();
       p.bool(t.requiresGrad === true);

@@ -1,24 +1,61 @@
 // Connects the format layer (which speaks RawTensor) to the Tensor class.
-import { fromStorage } from "../ops/alloc.ts";
-import { Tensor } from "../tensor.ts";
+//
+// Loading keeps PyTorch's storage model: every tensor over one storage of the file (tied
+// weights, a transposed buffer and a row of it, a stride-0 expand) becomes a view of one
+// StorageBox, with the file's strides and offset. So a tensor costs its storage, not its
+// numel (`t.contiguous()` is where an expand becomes numel elements), and views that share
+// memory in PyTorch share it (and the version counter) here.
+import { contiguousStrides } from "../layout.ts";
+import { StorageBox, Tensor } from "../tensor.ts";
+import type { Storage } from "../dtype.ts";
 import { Parameter } from "../nn/parameter.ts";
 import { setTensorAdapter } from "./index.ts";
-import type { RawTensor } from "./rawTensor.ts";
+import type { RawData, RawTensor } from "./rawTensor.ts";
+
+/** Loaded storage (its ArrayBuffer) -> the one StorageBox its tensors share. */
+const boxes = new WeakMap<ArrayBufferLike, StorageBox>();
+
+function storageBox(data: RawData, small: boolean, charge: (bytes: number, what: string) => void): { box: StorageBox; base: number } {
+  const bpe = data.BYTES_PER_ELEMENT;
+  const buf = data.buffer;
+  if (buf.byteLength % bpe !== 0 || data.byteOffset % bpe !== 0) {
+    // Not a whole storage of one element type (cannot come from the loaders): its own box.
+    if (small) charge(data.length * 4, "widening an int8/uint8 storage to int32");
+    return { box: new StorageBox(small ? Int32Array.from(data as Uint8Array) : (data as Storage)), base: 0 };
+  }
+  let box = boxes.get(buf);
+  if (!box) {
+    const Ctor = data.constructor as new (b: ArrayBufferLike, o: number, n: number) => RawData;
+    const whole = new Ctor(buf, 0, buf.byteLength / bpe);
+    // uint8/int8 have no torch-ts dtype: the storage widens to int32, once for all its tensors.
+    if (small) charge(whole.length * 4, "widening an int8/uint8 storage to int32");
+    box = new StorageBox(small ? Int32Array.from(whole as Uint8Array) : (whole as Storage));
+    boxes.set(buf, box);
+  }
+  return { box, base: data.byteOffset / bpe };
+}
 
 setTensorAdapter({
   isTensor: (x) => x instanceof Tensor,
   toRaw: (t): RawTensor => {
-    const x = (t as Tensor).contiguous();
+    const x = t as Tensor;
+    if (!x.isContiguous()) {
+      // A strided view is saved as its storage plus strides (.pt keeps it a view; safetensors,
+      // which has no strides, writes a dense copy).
+      return { dtype: x.dtype, shape: [...x.shape], data: x.storage as RawData, strides: [...x.strides], offset: x.offset } as RawTensor;
+    }
     const n = x.numel();
     const data = x.dtype === "int64" ? (x.storage as BigInt64Array).slice(x.offset, x.offset + n) : x.contiguousData();
     return { dtype: x.dtype, shape: [...x.shape], data } as RawTensor;
   },
-  fromRaw: (r: RawTensor) => {
-    // uint8/int8 have no torch-ts dtype: they widen to int32.
+  fromRaw: (r: RawTensor, charge) => {
     const small = r.dtype === "uint8" || r.dtype === "int8";
-    const t = fromStorage(small ? Int32Array.from(r.data as Uint8Array) : (r.data as Float32Array), r.shape, small ? "int32" : (r.dtype as Tensor["dtype"]));
+    const { box, base } = storageBox(r.data, small, charge);
+    const strides = r.strides ?? contiguousStrides(r.shape);
+    const t = new Tensor(box, r.shape.slice(), strides.slice(), base + (r.offset ?? 0), small ? "int32" : (r.dtype as Tensor["dtype"]));
     return r.requiresGrad ? new Parameter(t) : t;
   },
+  views: true,
 });
 
 export { save, load, saveToBuffer, loadFromBuffer, type SaveOptions, type LoadOptions } from "./index.ts";

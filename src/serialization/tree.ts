@@ -10,9 +10,23 @@
 // Arrays, strings, booleans, null and finite numbers are themselves.
 
 import { SafetensorError } from "./errors.ts";
+import { type Json, describeJson, parseJson } from "./json.ts";
+import type { Budget } from "./limits.ts";
 import type { RawTensor } from "./rawTensor.ts";
 
 export const STRUCTURE_KEY = "torch-ts.structure";
+
+/**
+ * Nesting of the structure JSON, both ways (save refuses deeper objects, load refuses deeper
+ * JSON). A dict or Map level takes 3 JSON levels ({"$object": [[k, v]]}), a list 1.
+ */
+export const STRUCTURE_MAX_DEPTH = 1000;
+
+/**
+ * Digits of a `$int`: Python's default int_max_str_digits, for the same reason (decimal
+ * to binary conversion is quadratic, so a 90 MB literal would take a minute).
+ */
+export const INT_MAX_STR_DIGITS = 4300;
 
 export type ToRaw = (x: unknown) => RawTensor | undefined;
 
@@ -35,13 +49,18 @@ export function flattenTree(obj: unknown, toRaw: ToRaw): { tensors: Map<string, 
   }
   const keyOf = new Map<RawTensor, string>(); // same tensor twice -> stored once
   const onPath = new Set<object>();
-  const enc = (v: unknown, path: string): unknown => {
+  const enc = (v: unknown, path: string, depth: number): unknown => {
     if (v === null || typeof v === "string" || typeof v === "boolean") return v;
     if (typeof v === "number") {
       if (Number.isNaN(v) || !Number.isFinite(v) || Object.is(v, -0)) return { $float: Object.is(v, -0) ? "-0" : String(v) };
       return v;
     }
-    if (typeof v === "bigint") return { $int: v.toString() };
+    if (typeof v === "bigint") {
+      const digits = v.toString();
+      if (digits.length - (v < 0n ? 1 : 0) > INT_MAX_STR_DIGITS)
+        throw new TypeError(`cannot save an int of ${digits.length} digits at '${path}': the limit is ${INT_MAX_STR_DIGITS} (Python's int_max_str_digits)`);
+      return { $int: digits };
+    }
     if (typeof v !== "object") throw new TypeError(`cannot save ${typeof v} at '${path}'`);
     const raw = toRaw(v);
     if (raw) {
@@ -55,49 +74,53 @@ export function flattenTree(obj: unknown, toRaw: ToRaw): { tensors: Map<string, 
       return { $tensor: key };
     }
     if (onPath.has(v)) throw new TypeError(`cannot save a circular reference at '${path}'`);
+    const inner = depth + (Array.isArray(v) ? 1 : 3);
+    if (inner >= STRUCTURE_MAX_DEPTH) // its leaves may add one more level ({"$tensor": ...})
+      throw new TypeError(`cannot save '${path}': nested deeper than the ${STRUCTURE_MAX_DEPTH} JSON levels a safetensors structure may have (use format "pt")`);
     onPath.add(v);
     const join = (k: unknown) => (path ? `${path}.${String(k)}` : String(k));
     let out: unknown;
-    if (Array.isArray(v)) out = v.map((x, i) => enc(x, join(i)));
-    else if (v instanceof Map) out = { $map: [...v.entries()].map(([k, x]) => [enc(k, path), enc(x, join(k))]) };
-    else if (isPlainObject(v)) out = { $object: Object.entries(v).map(([k, x]) => [k, enc(x, join(k))]) };
+    if (Array.isArray(v)) out = v.map((x, i) => enc(x, join(i), inner));
+    else if (v instanceof Map) out = { $map: [...v.entries()].map(([k, x]) => [enc(k, path, inner), enc(x, join(k), inner)]) };
+    else if (isPlainObject(v)) out = { $object: Object.entries(v).map(([k, x]) => [k, enc(x, join(k), inner)]) };
     else throw new TypeError(`cannot save a ${(v as object).constructor?.name ?? "object"} at '${path}': only tensors, numbers, strings, booleans, null, arrays, Maps and plain objects`);
     onPath.delete(v);
     return out;
   };
-  const structure = JSON.stringify(enc(obj, ""));
+  const structure = JSON.stringify(enc(obj, "", 0));
   return { tensors, structure };
 }
 
-/** Rebuilds the object saved by `flattenTree`; `leaf` converts each stored tensor (called once per key). */
-export function unflattenTree(structure: string, tensors: Record<string, RawTensor>, leaf: (t: RawTensor) => unknown): unknown {
-  let tree: unknown;
-  try {
-    tree = JSON.parse(structure);
-  } catch (e) {
-    throw new SafetensorError(`__metadata__['${STRUCTURE_KEY}'] is not valid JSON: ${(e as Error).message}`);
-  }
+/**
+ * Rebuilds the object saved by `flattenTree`; `leaf` converts each stored tensor (called
+ * once per key). The JSON is parsed with a bounded depth, so decoding recurses at most
+ * STRUCTURE_MAX_DEPTH levels; tensor names are looked up with Object.hasOwn.
+ */
+export function unflattenTree(structure: string, tensors: Record<string, RawTensor>, leaf: (t: RawTensor) => unknown, budget?: Budget): unknown {
+  const what = `__metadata__['${STRUCTURE_KEY}']`;
+  const tree = parseJson(structure, { maxDepth: STRUCTURE_MAX_DEPTH, what, budget });
   const converted = new Map<string, unknown>();
-  const bad = (what: string): never => {
-    throw new SafetensorError(`__metadata__['${STRUCTURE_KEY}'] is malformed: ${what}`);
+  const bad = (msg: string): never => {
+    throw new SafetensorError(`${what} is malformed: ${msg}`);
   };
-  const pairs = (x: unknown, tag: string): [unknown, unknown][] => {
+  const pairs = (x: Json | undefined, tag: string): [Json, Json][] => {
     if (!Array.isArray(x) || !x.every((p) => Array.isArray(p) && p.length === 2)) bad(`${tag} must hold [key, value] pairs`);
-    return x as [unknown, unknown][];
+    return x as [Json, Json][];
   };
-  const dec = (v: unknown): unknown => {
+  const dec = (v: Json): unknown => {
     if (v === null || typeof v !== "object") return v;
-    if (Array.isArray(v)) return v.map(dec);
-    const keys = Object.keys(v);
-    if (keys.length !== 1) bad(`untagged object with keys ${JSON.stringify(keys)}`);
-    const tag = keys[0]!;
-    const x = (v as Record<string, unknown>)[tag];
+    if (Array.isArray(v)) {
+      const out = new Array<unknown>(v.length);
+      for (let i = 0; i < v.length; i++) out[i] = dec(v[i]!);
+      return out;
+    }
+    if (v.size !== 1) bad(`untagged object with keys ${describeJson([...v.keys()].slice(0, 8))}`);
+    const [[tag, x]] = v;
     switch (tag) {
       case "$tensor": {
-        if (typeof x !== "string" || !Object.prototype.hasOwnProperty.call(tensors, x)) bad(`refers to missing tensor ${JSON.stringify(x)}`);
-        const key = x as string;
-        if (!converted.has(key)) converted.set(key, leaf(tensors[key]!));
-        return converted.get(key);
+        if (typeof x !== "string" || !Object.hasOwn(tensors, x)) return bad(`refers to missing tensor ${describeJson(x!)}`);
+        if (!converted.has(x)) converted.set(x, leaf(tensors[x]!));
+        return converted.get(x);
       }
       case "$object": {
         const o: Record<string, unknown> = {};
@@ -107,19 +130,25 @@ export function unflattenTree(structure: string, tensors: Record<string, RawTens
         }
         return o;
       }
-      case "$map":
-        return new Map(pairs(x, tag).map(([k, y]) => [dec(k), dec(y)]));
-      case "$int":
-        if (typeof x !== "string" || !/^-?\d+$/.test(x)) bad(`bad $int ${JSON.stringify(x)}`);
-        return BigInt(x as string);
+      case "$map": {
+        const m = new Map<unknown, unknown>();
+        for (const [k, y] of pairs(x, tag)) m.set(dec(k), dec(y));
+        return m;
+      }
+      case "$int": {
+        if (typeof x !== "string" || !/^-?\d+$/.test(x)) return bad(`bad $int ${describeJson(x!)}`);
+        if (x.length - (x.startsWith("-") ? 1 : 0) > INT_MAX_STR_DIGITS)
+          bad(`$int of ${x.length} characters exceeds the limit of ${INT_MAX_STR_DIGITS} digits (Python's int_max_str_digits)`);
+        return BigInt(x);
+      }
       case "$float":
         if (x === "NaN") return NaN;
         if (x === "Infinity") return Infinity;
         if (x === "-Infinity") return -Infinity;
         if (x === "-0") return -0;
-        return bad(`bad $float ${JSON.stringify(x)}`);
+        return bad(`bad $float ${describeJson(x!)}`);
       default:
-        return bad(`unknown tag ${JSON.stringify(tag)}`);
+        return bad(`unknown tag ${describeJson(tag)}`);
     }
   };
   return dec(tree);

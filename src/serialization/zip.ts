@@ -2,10 +2,15 @@
 // stored (and, on read, deflated) entries, ZIP64 end records, data descriptors (flag bit 3).
 // The reader cross-checks the central directory against local headers and verifies every
 // entry's CRC-32, so a corrupted archive is reported instead of yielding wrong tensors.
+// Entries may not overlap (each entry's data ends before the next local header; Python's
+// zipfile refuses "overlapped entries" too), so the records a load reads total at most the
+// file's size, and a deflated record is inflated only after its declared size has been
+// checked against the compressed size and charged to the load's budget.
 
 import { makeCrc32 } from "../crc.ts";
 import { CheckpointError } from "./errors.ts";
 import { inflateRaw } from "./inflate.ts";
+import type { Budget } from "./limits.ts";
 
 export const crc32 = makeCrc32(0xedb88320);
 
@@ -55,6 +60,8 @@ class Reader {
 export class ZipArchive {
   readonly entries = new Map<string, ZipEntry>();
   private readonly r: Reader;
+  /** Where each entry's region must end: the next local header, or the central directory. */
+  private readonly regionEnd = new Map<string, number>();
 
   constructor(readonly bytes: Uint8Array) {
     const r = (this.r = new Reader(bytes));
@@ -134,6 +141,8 @@ export class ZipArchive {
       p += 46 + nameLen + extraLen + commentLen;
     }
     if (p !== cdOffset + cdSize) fail(`central directory holds ${p - cdOffset} bytes of entries but declares ${cdSize}`);
+    const byOffset = [...this.entries.values()].sort((a, b) => a.localOffset - b.localOffset);
+    byOffset.forEach((e, i) => this.regionEnd.set(e.name, i + 1 < byOffset.length ? byOffset[i + 1]!.localOffset : cdOffset));
   }
 
   /** Start of the entry's data, after checking its local header against the central directory. */
@@ -161,21 +170,33 @@ export class ZipArchive {
     return e.localOffset + 30 + nameLen + extraLen;
   }
 
-  read(name: string): Uint8Array {
+  /**
+   * The entry's bytes: a view into the archive for a stored entry, a new array for a
+   * deflated one (its declared size is charged to `budget` before inflating).
+   */
+  read(name: string, budget?: Budget): Uint8Array {
     const e = this.entries.get(name);
     if (!e) throw new CheckpointError(`archive has no entry '${name}'`);
     const start = this.dataStart(e);
     this.r.need(start, e.compressedSize, `data of '${e.name}'`);
     const raw = this.bytes.subarray(start, start + e.compressedSize);
+    let end = start + e.compressedSize;
     if (e.flags & 8) {
       // Data descriptor (signature optional): CRC must match the central directory.
       const d = start + e.compressedSize;
       const q = d + 4 <= this.bytes.length && this.r.u32(d) === SIG_DESCRIPTOR ? d + 4 : d;
       this.r.need(q, 12, `data descriptor of '${e.name}'`);
       if (this.r.u32(q) !== e.crc) fail(`data descriptor CRC of '${e.name}' disagrees with the central directory`);
+      end = q + 12;
     }
+    const limit = this.regionEnd.get(e.name)!;
+    if (e.localOffset >= limit || end > limit)
+      fail(`entry '${e.name}' (bytes ${e.localOffset} to ${end}) overlaps the next entry or the central directory at byte ${limit}`);
     let out: Uint8Array;
     if (e.method === 8) {
+      if (e.size > raw.length * 1032 + 1024)
+        fail(`entry '${e.name}' declares ${e.size} bytes, impossible for ${raw.length} deflated bytes (deflate expands at most 1032:1)`);
+      budget?.charge(e.size, `inflating zip entry '${e.name}'`);
       try {
         out = inflateRaw(raw, e.size);
       } catch (err) {

@@ -100,11 +100,21 @@ export function getNumThreads(): number {
   return numThreads;
 }
 
-/** torch.setNumThreads(n): n >= 1. Extra workers start lazily on the next large job. */
+/**
+ * torch.setNumThreads(n): n >= 1. Extra workers start lazily on the next large job. More
+ * threads than the machine has only add contention and memory (1000 on 2 cores ran 10x
+ * slower with 664 MB of workers), so n is clamped to the hardware's threads (at most 64),
+ * with a warning.
+ */
 export function setNumThreads(n: number): void {
   if (typeof n !== "number" || !Number.isInteger(n)) throw new RuntimeError(`setNumThreads expects an int, but got ${typeof n === "number" ? "float" : typeof n}`);
   if (n < 1) throw new RuntimeError("setNumThreads expects a positive integer");
-  numThreads = Math.min(n, 64);
+  const most = Math.max(1, Math.min(hardwareThreads(), 64));
+  if (n > most) {
+    console.warn(`UserWarning: setNumThreads(${n}) asks for more threads than the ${most} this machine runs at once; using ${most}`);
+    n = most;
+  }
+  numThreads = n;
   while (workers.length > numThreads - 1) workers.pop()!.terminate();
 }
 

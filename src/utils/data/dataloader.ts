@@ -131,6 +131,9 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     } else if (batchSize === null && dropLast) {
       throw new ValueError("batch_size=None option disables auto-batching and is mutually exclusive with drop_last");
     }
+    // A map-style dataset's length is checked now, so a NaN / negative / fractional length
+    // is reported where the loader is made, not as an empty or endless epoch later.
+    if (this.isMap) datasetLength(dataset);
     if (this.isMap && sampler === undefined) {
       const ds = dataset as MapDatasetLike<T>;
       sampler = shuffle ? new RandomSampler(ds, { generator: this.generator }) : new SequentialSampler(ds);
@@ -149,16 +152,11 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   /** Batches per epoch (PyTorch: len(loader)); for an iterable dataset, from its `length`. */
   get length(): number {
     if (!this.isMap) {
-      const n = (this.dataset as { length?: unknown }).length;
-      if (typeof n !== "number") {
-        throw new TorchTypeError(`object of type '${Object(this.dataset).constructor?.name}' has no len()`);
-      }
+      const n = datasetLength(this.dataset);
       if (this.batchSize === null) return n;
       return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
     }
-    const s = (this.batchSampler ?? this.sampler) as { length?: unknown; constructor?: { name?: string } };
-    if (typeof s.length !== "number") throw new TorchTypeError(`object of type '${s.constructor?.name}' has no len()`);
-    return s.length;
+    return datasetLength(this.batchSampler ?? this.sampler);
   }
 
   /** What `iter(loader)` does before any sample: the index iterator, then the seed draw. */

@@ -1,7 +1,7 @@
 // torch.utils.data datasets (torch/utils/data/dataset.py): the map-style Dataset, the
 // IterableDataset (sync or async iteration), TensorDataset, Subset, ConcatDataset and
 // randomSplit, which draws PyTorch's exact permutation for a seeded Generator.
-import { IndexError, ValueError } from "../../errors.ts";
+import { IndexError, TorchTypeError, ValueError } from "../../errors.ts";
 import { randperm } from "../../ops/creation.ts";
 import { numberData } from "../../ops/alloc.ts";
 import { defaultGenerator, type Generator } from "../../random/generator.ts";
@@ -41,12 +41,19 @@ export function isMapDataset<T>(ds: unknown): ds is MapDatasetLike<T> {
   return Array.isArray(ds) || (typeof ds === "object" && ds !== null && typeof (ds as MapDataset<T>).getItem === "function");
 }
 
-/** The length of a map-style dataset (Python's len()). */
-export function datasetLength(ds: MapDatasetLike<unknown>): number {
-  const n = (ds as { length?: unknown }).length;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
-    throw new TypeError(`object of type '${ds.constructor?.name ?? typeof ds}' has no len()`);
-  }
+/**
+ * Python's len() of a dataset or sampler: its `length`, which must be a non-negative safe
+ * integer. The error says what is wrong with it, in Python's words: no length ("has no
+ * len()"), NaN / 2.5 / Infinity ("'float' object cannot be interpreted as an integer"), a
+ * negative one ("__len__() should return >= 0"), one beyond 2^53 (no index could reach it).
+ */
+export function datasetLength(ds: unknown): number {
+  const name = (ds as object | null)?.constructor?.name ?? typeof ds;
+  const n = (ds as { length?: unknown } | null)?.length;
+  if (typeof n !== "number") throw new TorchTypeError(`object of type '${name}' has no len()`);
+  if (!Number.isInteger(n)) throw new TorchTypeError(`'float' object cannot be interpreted as an integer: ${name}.length is ${n}`);
+  if (n < 0) throw new ValueError(`__len__() should return >= 0: ${name}.length is ${n}`);
+  if (!Number.isSafeInteger(n)) throw new ValueError(`cannot fit 'int' into an index-sized integer: ${name}.length is ${n}`);
   return n;
 }
 

@@ -7,6 +7,7 @@ import { multinomial, randint, randperm, tensor } from "../../ops/creation.ts";
 import { numberData } from "../../ops/alloc.ts";
 import { defaultGenerator, Generator } from "../../random/generator.ts";
 import { Tensor } from "../../tensor.ts";
+import { datasetLength } from "./dataset.ts";
 
 /** A sampler yields dataset indices (or batches of them); `length` is how many per pass. */
 export abstract class Sampler<T = number> implements Iterable<T> {
@@ -36,11 +37,7 @@ function indices(t: Tensor): number[] {
 const pyRepr = (v: unknown): string => (v === true ? "True" : v === false ? "False" : String(v));
 
 function sizedLength(src: Sized): number {
-  const n = src.length;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
-    throw new TorchTypeError(`object of type '${(src as object)?.constructor?.name ?? typeof src}' has no len()`);
-  }
-  return n;
+  return datasetLength(src);
 }
 
 /** 0, 1, ..., len(dataSource) - 1. */
@@ -205,10 +202,7 @@ export class BatchSampler extends Sampler<number[]> {
   }
 
   get length(): number {
-    const n = this.sampler.length;
-    if (typeof n !== "number") {
-      throw new TorchTypeError(`object of type '${this.sampler.constructor?.name ?? typeof this.sampler}' has no len()`);
-    }
+    const n = datasetLength(this.sampler);
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 }
