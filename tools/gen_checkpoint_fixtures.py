@@ -2,6 +2,8 @@
 """Checkpoint fixtures for test/serialization*.test.ts, made with real PyTorch.
 
     /usr/bin/python3 tools/gen_checkpoint_fixtures.py            # (re)write the fixtures
+    /usr/bin/python3 tools/gen_checkpoint_fixtures.py hostile    # only test/fixtures/checkpoints/hostile/
+    /usr/bin/python3 tools/gen_checkpoint_fixtures.py check-views FILE EXPECTED.json
     /usr/bin/python3 tools/gen_checkpoint_fixtures.py check-safetensors FILE EXPECTED.json
     /usr/bin/python3 tools/gen_checkpoint_fixtures.py check-pt FILE EXPECTED.json [floats]
 
@@ -392,11 +394,69 @@ def generate():
                             "optim": optim_json, "safetensors": st_json}), f, indent=1, allow_nan=False)
     total = sum(os.path.getsize(os.path.join(OUT, p)) for p in os.listdir(OUT))
     print("wrote fixtures to %s (%d bytes)" % (OUT, total))
+    generate_hostile()
+
+
+def view_entry(t):
+    """A tensor's layout as PyTorch keeps it: size, stride, offset, storage size, values."""
+    e = tensor_entry(t)
+    e["stride"] = list(t.stride())
+    e["storage_offset"] = t.storage_offset()
+    e["storage_numel"] = t.storage().size()
+    return e
+
+
+def generate_hostile():
+    """Small real-PyTorch files for test/serialization.hostile.test.ts (issue 22)."""
+    import torch
+    out = os.path.join(OUT, "hostile")
+    os.makedirs(out, exist_ok=True)
+    # 1. The 1.2 KB file that took 13 s and 4.2 GB when expands were gathered (PyTorch: 0 s).
+    torch.save({"w%d" % i: torch.zeros(1).expand(2 ** 28) for i in range(4)}, os.path.join(out, "expand.pt"))
+    # Overlapping and stride-0 views with distinct values, to check every element's address.
+    base = torch.arange(10, dtype=torch.float32)
+    views = {
+        "rows": base.as_strided((4, 3), (2, 1)),          # overlapping rows
+        "diag_rep": base.as_strided((3, 3), (0, 1), 2),   # stride 0 on dim 0, offset 2
+        "scalar_rep": base[7].expand(2, 3),                # stride (0, 0) at offset 7
+        "same": base.as_strided((2, 2, 2), (1, 0, 1), 1),  # mixed
+        "long": torch.tensor([5, -6], dtype=torch.int64).expand(3, 2),
+    }
+    torch.save(views, os.path.join(out, "overlap.pt"))
+    # 3. A list that contains itself: PyTorch loads it (also with weights_only=True) as [[...]].
+    cyc = []
+    cyc.append(cyc)
+    torch.save(cyc, os.path.join(out, "cyclic.pt"))
+    # 8. A TorchScript archive: its data.pkl names __torch__ classes.
+    torch.jit.save(torch.jit.script(torch.nn.Linear(2, 2)), os.path.join(out, "torchscript.pt"))
+    with open(os.path.join(out, "hostile.json"), "w") as f:
+        json.dump({"torch_version": torch.__version__, "overlap": {k: view_entry(v) for k, v in views.items()}}, f, indent=1)
+    print("wrote %s" % ", ".join(sorted(os.listdir(out))))
+
+
+def check_views(path, expected_path):
+    """A file written by torch-ts keeps views as PyTorch does: stride, offset, small storage."""
+    import torch
+    with open(expected_path) as f:
+        expected = json.load(f)
+    for loaded in (torch.load(path), torch.load(path, weights_only=True)):
+        for k, want in expected.items():
+            got = view_entry(loaded[k])
+            for field in ("dtype", "shape", "stride", "storage_offset", "storage_numel"):
+                if got[field] != want[field]:
+                    fail("%s: %s is %r, want %r" % (k, field, got[field], want[field]))
+            if not same_values(want["dtype"], normalize_expected(got)["values"], normalize_expected(want)["values"]):
+                fail("%s: values differ" % k)
+    print("OK views")
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "check-safetensors":
         check_safetensors(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == "check-views":
+        check_views(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 2 and sys.argv[1] == "hostile":
+        generate_hostile()
     elif len(sys.argv) in (4, 5) and sys.argv[1] == "check-pt":
         check_pt(sys.argv[2], sys.argv[3], sys.argv[4:] == ["floats"])
     elif len(sys.argv) == 1:

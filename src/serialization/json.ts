@@ -163,10 +163,11 @@ export function parseJson(text: string, opts: ParseJsonOptions): Json {
 
 /** A short, bounded description of a JSON value for error messages (never recursive). */
 export function describeJson(v: Json): string {
-  if (v instanceof Map) return `an object with ${v.size} keys`;
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  if (v instanceof Map) return `an object with ${plural(v.size, "key")}`;
   if (Array.isArray(v)) {
     if (v.length <= 8 && v.every((x) => x === null || typeof x !== "object")) return `[${v.map((x) => describeJson(x)).join(", ")}]`;
-    return `an array of ${v.length} items`;
+    return `an array of ${plural(v.length, "item")}`;
   }
   if (typeof v === "string") return JSON.stringify(v.length > 64 ? `${v.slice(0, 64)}...` : v);
   return String(v);

@@ -9,7 +9,7 @@ import { contiguousStrides } from "../layout.ts";
 import { StorageBox, Tensor } from "../tensor.ts";
 import type { Storage } from "../dtype.ts";
 import { Parameter } from "../nn/parameter.ts";
-import { setTensorAdapter } from "./index.ts";
+import { type TensorAdapter, setTensorAdapter } from "./index.ts";
 import type { RawData, RawTensor } from "./rawTensor.ts";
 
 /** Loaded storage (its ArrayBuffer) -> the one StorageBox its tensors share. */
@@ -35,7 +35,8 @@ function storageBox(data: RawData, small: boolean, charge: (bytes: number, what:
   return { box, base: data.byteOffset / bpe };
 }
 
-setTensorAdapter({
+/** The adapter this module installs (exported so code that swaps adapters can put it back). */
+export const tensorAdapter: TensorAdapter = {
   isTensor: (x) => x instanceof Tensor,
   toRaw: (t): RawTensor => {
     const x = t as Tensor;
@@ -56,6 +57,7 @@ setTensorAdapter({
     return r.requiresGrad ? new Parameter(t) : t;
   },
   views: true,
-});
+};
+setTensorAdapter(tensorAdapter);
 
 export { save, load, saveToBuffer, loadFromBuffer, type SaveOptions, type LoadOptions } from "./index.ts";
