@@ -95,12 +95,14 @@ export function isRawTensor(x: unknown): x is RawTensor {
 export function viewExtent(offset: number, shape: readonly number[], strides: readonly number[]): number {
   if (!Number.isSafeInteger(offset) || offset < 0 || strides.length !== shape.length) return NaN;
   let last = offset;
+  let empty = false;
   for (let d = 0; d < shape.length; d++) {
     const s = strides[d]!;
     if (!Number.isSafeInteger(s) || s < 0) return NaN;
-    if (shape[d] === 0) return -1;
-    last += (shape[d]! - 1) * s;
+    if (shape[d] === 0) empty = true;
+    else last += (shape[d]! - 1) * s;
   }
+  if (empty) return -1;
   return Number.isSafeInteger(last) ? last : NaN;
 }
 
