@@ -166,7 +166,7 @@ export function loadFromBuffer(bytes: Uint8Array, opts: LoadOptions = {}): unkno
 /** `__metadata__` of a safetensors file (empty for .pt files). */
 export function loadMetadataFromBuffer(bytes: Uint8Array): Record<string, string> {
   if (detectFormat(bytes) === "pt") return {};
-  return decodeSafetensors(bytes).metadata;
+  return decodeSafetensors(bytes, { budget: new Budget(defaultMaxBytes(bytes.length)) }).metadata;
 }
 
 function formatForPath(path: string): CheckpointFormat {

@@ -150,7 +150,10 @@ export function inflateRaw(src: Uint8Array, expectedSize: number): Uint8Array {
         const d = DBASE[ds]! + br.bits(DEXT[ds]!);
         if (d > op) throw new Error("distance reaches before the start of the output");
         if (op + len > expectedSize) throw overflow();
-        for (let k = 0; k < len; k++, op++) out[op] = out[op - d]!;
+        if (d === 1) out.fill(out[op - 1]!, op, op + len); // a run of one byte
+        else if (d >= len) out.copyWithin(op, op - d, op - d + len); // source and target apart
+        else for (let k = op; k < op + len; k++) out[k] = out[k - d]!; // overlapping: byte by byte
+        op += len;
       }
     }
   } while (!final);

@@ -24,6 +24,7 @@ export interface ParseJsonOptions {
 const WS = new Uint8Array(128);
 for (const c of " \t\n\r") WS[c.charCodeAt(0)] = 1;
 const ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+const SPECIAL = /["\\\u0000-\u001f]/g;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
 type Frame = { arr: Json[] } | { obj: JsonObject; key: string };
@@ -48,6 +49,8 @@ export function parseJson(text: string, opts: ParseJsonOptions): Json {
     let out = "";
     let start = i;
     for (;;) {
+      SPECIAL.lastIndex = i; // jump to the next quote, backslash or control character
+      i = SPECIAL.test(text) ? SPECIAL.lastIndex - 1 : n;
       if (i >= n) fail("unterminated string");
       const c = text.charCodeAt(i);
       if (c === 0x22) break;
@@ -66,9 +69,7 @@ export function parseJson(text: string, opts: ParseJsonOptions): Json {
           i += 2;
         }
         start = i;
-        continue;
       }
-      i++;
     }
     out += text.slice(start, i);
     i++;

@@ -24,7 +24,7 @@ export const DEFAULT_MAX_BYTES_PER_FILE_BYTE = 8;
  */
 export const OBJECT_BYTES = 512;
 /** Charged per reference held: an unpickler stack slot, memo entry, list element or dict item. */
-export const SLOT_BYTES = 80;
+export const SLOT_BYTES = 96;
 /** Charged per safetensors tensor on top of its data: its records, typed array and Tensor object. */
 export const TENSOR_BYTES = 2048;
 

@@ -136,9 +136,10 @@ export function unflattenTree(structure: string, tensors: Record<string, RawTens
         return m;
       }
       case "$int": {
-        if (typeof x !== "string" || !/^-?\d+$/.test(x)) return bad(`bad $int ${describeJson(x!)}`);
+        if (typeof x !== "string") return bad(`bad $int ${describeJson(x!)}`);
         if (x.length - (x.startsWith("-") ? 1 : 0) > INT_MAX_STR_DIGITS)
           bad(`$int of ${x.length} characters exceeds the limit of ${INT_MAX_STR_DIGITS} digits (Python's int_max_str_digits)`);
+        if (!/^-?\d+$/.test(x)) return bad(`bad $int ${describeJson(x)}`);
         return BigInt(x);
       }
       case "$float":
