@@ -31,6 +31,7 @@ import * as functional from "./nn/functional.ts";
 /** torch.nn.functional, also reachable as torch.nn.functional. */
 export const F = functional;
 export { save, load, saveToBuffer, loadFromBuffer, type SaveOptions, type LoadOptions } from "./serialization/tensorAdapter.ts";
+export { CheckpointError, CheckpointLimitError, SafetensorError, UnpicklingError } from "./serialization/errors.ts";
 export * as utils from "./utils/index.ts";
 export * as onnx from "./onnx/index.ts";
 export * as interpret from "./interpret/index.ts";

@@ -15,17 +15,8 @@ import { loadFromBuffer } from "../src/serialization/index.ts";
 import { readPt, writePt } from "../src/serialization/pt.ts";
 import { type RawTensor, shapeNumel, DTYPES } from "../src/serialization/rawTensor.ts";
 import { decodeSafetensors, encodeSafetensors } from "../src/serialization/safetensors.ts";
+import { mulberry32 } from "./xorshift.ts";
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = mulberry32(20240611);
 const randInt = (n: number) => Math.floor(rand() * n);
 

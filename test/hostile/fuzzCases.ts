@@ -28,6 +28,7 @@ import {
   u32,
   zeroDeflate,
 } from "./inputs.ts";
+import { mulberry32 } from "../xorshift.ts";
 
 export interface FuzzCase {
   name: string;
@@ -41,16 +42,6 @@ export interface FuzzCase {
   check?: (value: unknown) => void;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Rng {
   private readonly r: () => number;
