@@ -316,6 +316,18 @@ describe("5. valid files are not refused: sound format detection", () => {
     assert.deepEqual(refused, []);
   });
 
+  it("the one safetensors header length whose bytes spell PK\\x03\\x04 is still safetensors; no zip looks like safetensors", () => {
+    const n = 0x04034b50;
+    const head = new Uint8Array(16);
+    new DataView(head.buffer).setBigUint64(0, BigInt(n), true);
+    head[8] = 0x7b;
+    const file = new Uint8Array(8 + n); // only its first bytes matter to detection
+    file.set(head);
+    assert.deepEqual([...file.subarray(0, 4)], [0x50, 0x4b, 0x03, 0x04]);
+    assert.equal(detectFormat(file), "safetensors");
+    for (const zip of [fixture("expand.pt"), fixture("torchscript.pt"), ptArchive(pickle([OP.NONE]))]) assert.equal(detectFormat(zip), "pt");
+  });
+
   it("a real legacy (pre-1.6) pickle, a zip and garbage are told apart", () => {
     const legacy = new Uint8Array([0x80, 2, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]);
     throwsTyped(() => torch.loadFromBuffer(legacy), CheckpointError, /legacy \(pre-1\.6, non-zip\) torch\.save file/);

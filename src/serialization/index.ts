@@ -125,17 +125,18 @@ const isZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b
 const isPickle = (b: Uint8Array) => b.length >= 2 && b[0] === 0x80 && b[1]! <= 5;
 
 /**
- * The format of a checkpoint's bytes, in an order that cannot mistake one for another: a
- * zip's local header magic; then a well-formed safetensors start (header length within the
- * file, then '{'), which is checked before the pickle magic because a safetensors header of
- * 128, 384, 640, ... bytes begins with 0x80 0x0N; then a pickle's PROTO opcode (a legacy
- * torch.save file, which readPt explains). Anything else is handed to the safetensors
- * decoder, whose error says what is wrong.
+ * The format of a checkpoint's bytes, in an order that cannot mistake one for another:
+ * first a well-formed safetensors start (header length within the file, then '{' at byte 8),
+ * which no zip has (its byte 8 is the compression method, 0 or 8) and which must come before
+ * the pickle magic because a safetensors header of 128, 384, 640, ... bytes begins with
+ * 0x80 0x0N (or before the zip magic for the one header length, 67,324,752, whose low bytes
+ * spell PK\x03\x04); then a zip's local header magic; then a pickle's PROTO opcode (a
+ * legacy torch.save file, which readPt explains). Anything else is handed to the
+ * safetensors decoder, whose error says what is wrong.
  */
 export function detectFormat(bytes: Uint8Array): CheckpointFormat {
-  if (isZip(bytes)) return "pt";
   if (looksLikeSafetensors(bytes)) return "safetensors";
-  if (isPickle(bytes)) return "pt";
+  if (isZip(bytes) || isPickle(bytes)) return "pt";
   return "safetensors";
 }
 
