@@ -1,6 +1,15 @@
 // The Backend interface: every kernel an op can call. Ops and autograd never touch a
 // concrete backend; the CPU backend implements this, WASM/WebGPU backends plug in here.
-import type { NumArray, Storage } from "../dtype.ts";
+//
+// A backend is parameterized by where its data lives (docs/DEVICES.md, "Backend interface"):
+//   S  the storage a view reads (cpu: a typed array; webgpu: a GPUArray handle)
+//   D  a dense run of storage a kernel writes or reads whole (cpu: a typed array, maybe a
+//      subarray; webgpu: a GPUArray, maybe a subarray handle)
+//   I  the index output of argReduce / maxPool2d (cpu: Int32Array; webgpu: a GPUArray of
+//      int32 or int64)
+// Every kernel writes into output storage its caller allocated through the same backend
+// (`empty`), so an op never needs to know which backend it runs on.
+import type { DType, Storage } from "../dtype.ts";
 import type { Shape } from "../layout.ts";
 
 export type UnaryOp =
@@ -14,11 +23,34 @@ export type BinaryOp =
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 
 /** A strided read of storage: element (i0, i1, ...) lives at offset + sum(ik * strides[k]). */
-export interface StridedView {
-  data: Storage;
+export interface StridedView<S = Storage> {
+  data: S;
   shape: Shape;
   strides: readonly number[];
   offset: number;
+}
+
+/**
+ * An input operand: a view of the backend's storage, or a plain number given as one element
+ * of host storage read with all-zero strides (ops/alloc.ts scalarView: a Float64Array, or a
+ * BigInt64Array for int64). Every backend accepts the host form wherever it takes an input
+ * operand (the webgpu backend passes it as a kernel parameter), so `x.mul(0.5)` needs no
+ * device scalar.
+ */
+export type Operand<S> = StridedView<S> | StridedView<Float64Array | BigInt64Array>;
+
+/** Making, filling and moving a backend's storage. */
+export interface StorageKernels<D> {
+  /** New storage of n elements (cpu: zero-filled; webgpu: contents unspecified, fill first where it matters). */
+  empty(dtype: DType, n: number): D;
+  /** out[i] = value for every element (bool: value !== 0). */
+  fill(out: D, value: number): void;
+  /** New storage holding a copy of host data of that dtype (cpu: a copy of the array). */
+  upload(data: Storage, dtype: DType): D;
+  /** A host copy of the storage, once every kernel recorded so far has run (cpu: at once). */
+  read(src: D, dtype: DType): Promise<Storage>;
+  /** The host array itself where the storage is host memory, null where reading must wait (webgpu). */
+  readSync(src: D): Storage | null;
 }
 
 /** Hyper-parameters of one fused Adam/AdamW update (PyTorch's single-tensor formulas). */
@@ -35,40 +67,40 @@ export interface AdamUpdate {
   biasCorrection2Sqrt: number;
 }
 
-export interface Backend extends NnKernels {
+export interface Backend<S = Storage, D = Storage, I = Int32Array> extends NnKernels<D, I>, StorageKernels<D> {
   readonly name: string;
   /**
    * One Adam/AdamW step over contiguous arrays of one parameter, in place: the same update
    * as the optimizer's sequence of in-place tensor ops, in one pass instead of ten.
    */
-  adamUpdate(param: NumArray, grad: NumArray, expAvg: NumArray, expAvgSq: NumArray, maxExpAvgSq: NumArray | null, h: AdamUpdate): void;
+  adamUpdate(param: D, grad: D, expAvg: D, expAvgSq: D, maxExpAvgSq: D | null, h: AdamUpdate): void;
   /** out[i] = op(x[i]) over x's shape, out contiguous. */
-  unary(op: UnaryOp, x: StridedView, out: Storage): void;
+  unary(op: UnaryOp, x: StridedView<S>, out: D): void;
   /**
    * out[i] = op(a[i], b[i]); a and b are already broadcast to out's shape (stride 0 allowed).
    * int64 operands come in pairs: a and b are both int64 or neither (the ops cast first).
    */
-  binary(op: BinaryOp, a: StridedView, b: StridedView, out: Storage): void;
+  binary(op: BinaryOp, a: Operand<S>, b: Operand<S>, out: D): void;
   /** out[i] += alpha * x[i], x read as out's shape (the fused update of add_(x, { alpha })). */
-  axpy(alpha: number, x: StridedView, out: NumArray): void;
-  clamp(x: StridedView, lo: number, hi: number, out: Storage): void;
+  axpy(alpha: number, x: Operand<S>, out: D): void;
+  clamp(x: StridedView<S>, lo: number, hi: number, out: D): void;
   /** out = cond ? a : b, all three broadcast to out's shape; a, b and out of one dtype when int64. */
-  where(cond: StridedView, a: StridedView, b: StridedView, out: Storage): void;
+  where(cond: StridedView<S>, a: Operand<S>, b: Operand<S>, out: D): void;
   /** dst[i] = src[i] over src's shape, both strided, with dtype cast (bool: non-zero is true). */
-  copy(src: StridedView, dst: StridedView): void;
+  copy(src: StridedView<S>, dst: StridedView<S>): void;
   /** Reduce a contiguous [outer, r, inner] block over r into out[outer * inner]. */
-  reduce(op: ReduceOp, x: Storage, outer: number, r: number, inner: number, out: Storage): void;
+  reduce(op: ReduceOp, x: D, outer: number, r: number, inner: number, out: D): void;
   /** First index of the max/min (NaN wins, as PyTorch) over r; values too when given. */
-  argReduce(op: "max" | "min", x: Storage, outer: number, r: number, inner: number, indices: Int32Array, values: Storage | null): void;
-  cumsum(x: Storage, outer: number, r: number, inner: number, out: Storage): void;
+  argReduce(op: "max" | "min", x: D, outer: number, r: number, inner: number, indices: I, values: D | null): void;
+  cumsum(x: D, outer: number, r: number, inner: number, out: D): void;
   /** softmax (or logSoftmax) over r of a contiguous [outer, r, inner] block, max-shifted, in float64. */
-  softmax(x: NumArray, outer: number, r: number, inner: number, out: NumArray, log: boolean): void;
+  softmax(x: D, outer: number, r: number, inner: number, out: D, log: boolean): void;
   /** out[b] = a[b] @ b[b] for contiguous a [batch, m, k] (or transposed when transA) and b [batch, k, n]. */
-  matmul(a: StridedView, b: StridedView, out: Storage, batch: number, m: number, k: number, n: number): void;
+  matmul(a: StridedView<S>, b: StridedView<S>, out: D, batch: number, m: number, k: number, n: number): void;
   /** gather along dim of a contiguous [outer, rIn, inner] source with index [outer, rIdx, inner]; index int32 or int64. */
-  gather(x: StridedView, index: StridedView, dim: number, out: Storage): void;
+  gather(x: StridedView<S>, index: StridedView<S>, dim: number, out: D): void;
   /** out (contiguous, pre-filled) [dim] = src at index positions; accumulate adds instead of assigning; src of out's dtype. */
-  scatter(out: Storage, outShape: Shape, index: StridedView, src: StridedView, dim: number, accumulate: boolean): void;
+  scatter(out: D, outShape: Shape, index: StridedView<S>, src: Operand<S>, dim: number, accumulate: boolean): void;
 }
 
 /**
@@ -83,21 +115,21 @@ export interface Im2colGeometry {
 }
 
 /** Kernels of the nn layers (src/backends/cpu/conv.ts, src/backends/cpu/special.ts). */
-export interface NnKernels {
+export interface NnKernels<D = Storage, I = Int32Array> {
   /** Image [n, c, h, w] -> columns [n, c*kh*kw, oh*ow]; padding reads padValue (0, or -inf for max pooling). */
-  im2col(x: NumArray, g: Im2colGeometry, padValue: number, out: NumArray): void;
+  im2col(x: D, g: Im2colGeometry, padValue: number, out: D): void;
   /** Columns [n, c*kh*kw, oh*ow] -> image [n, c, h, w], overlapping windows summed; out is zeroed first. */
-  col2im(cols: NumArray, g: Im2colGeometry, out: NumArray): void;
+  col2im(cols: D, g: Im2colGeometry, out: D): void;
   /** Convolution (groups = 1), w [O, c*kh*kw] contiguous: out [n, O, oh*ow] = w @ im2col(x) + bias per image. */
-  convForward(x: NumArray, w: NumArray, bias: NumArray | null, g: Im2colGeometry, outChannels: number, out: NumArray): void;
+  convForward(x: D, w: D, bias: D | null, g: Im2colGeometry, outChannels: number, out: D): void;
   /** Its input gradient: out [n, c, h, w] = col2im(w^T @ gy) for gy [n, O, oh*ow] contiguous. */
-  convInputGrad(gy: NumArray, w: NumArray, g: Im2colGeometry, outChannels: number, out: NumArray): void;
+  convInputGrad(gy: D, w: D, g: Im2colGeometry, outChannels: number, out: D): void;
   /** Its weight gradient: out [O, c*kh*kw] = sum over images of gy @ im2col(x)^T. */
-  convWeightGrad(x: NumArray, gy: NumArray, g: Im2colGeometry, outChannels: number, out: NumArray): void;
+  convWeightGrad(x: D, gy: D, g: Im2colGeometry, outChannels: number, out: D): void;
   /** out[i] = erf(x[i]) over contiguous data. */
-  erf(x: NumArray, out: NumArray): void;
+  erf(x: D, out: D): void;
   /** Max pooling of contiguous [n*c, h, w] planes: each window's max and its flat h*w index (PyTorch's tie and NaN rules). */
-  maxPool2d(x: NumArray, g: Im2colGeometry, values: NumArray, indices: Int32Array): void;
+  maxPool2d(x: D, g: Im2colGeometry, values: D, indices: I): void;
   /** Its gradient: out [n*c, h*w] (zeros on entry) += gy [n*c, oh*ow] scattered through the indices (contiguous). */
-  maxPool2dBackward(gy: NumArray, indices: Int32Array, g: Im2colGeometry, out: NumArray): void;
+  maxPool2dBackward(gy: D, indices: I, g: Im2colGeometry, out: D): void;
 }

@@ -14,6 +14,7 @@ import { wasmBinary, wasmUnary } from "../wasm/elementwiseRows.ts";
 import { wasmGatherRows } from "../wasm/gatherRows.ts";
 import { coalesce, forEachOffset, forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
 import * as int64 from "./int64.ts";
+import { cpuStorage } from "./storage.ts";
 
 type ReduceKernel = (x: NumArray, outer: number, r: number, inner: number, out: NumArray) => void;
 
@@ -187,6 +188,7 @@ function flatStep(v: StridedView): number {
 
 export const cpu: Backend = {
   name: "cpu",
+  ...cpuStorage,
   adamUpdate,
   unary(op, x, o) {
     if (x.data instanceof BigInt64Array) return int64.unary(op, x, o);
@@ -215,7 +217,7 @@ export const cpu: Backend = {
     } else if (sa >= 0 && sb >= 0) k(ad, a.offset, sa, bd, b.offset, sb, out, 0, out.length);
     else forEachRow2(a.shape, a.strides, a.offset, b.strides, b.offset, (ai, as, bi, bs, oi, n) => k(ad, ai, as, bd, bi, bs, out, oi, n));
   },
-  axpy(alpha, x, out) {
+  axpy(alpha, x, out: NumArray) {
     const d = x.data as NumArray;
     const s = flatStep(x);
     if (s >= 0) {
@@ -272,7 +274,7 @@ export const cpu: Backend = {
       }
     }
   },
-  softmax(x, outer, r, inner, out, log) {
+  softmax(x: NumArray, outer, r, inner, out: NumArray, log) {
     if (!log && inner === 1 && wasmSoftmax(x, outer, r, out)) return;
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
