@@ -1,0 +1,350 @@
+// Reductions over the middle dim of a contiguous [outer, r, inner] block: sum, prod, max,
+// min, argmax/argmin (first index; NaN wins), cumsum, softmax and logSoftmax.
+//
+// Two layouts, chosen by inner:
+//   rows (inner == 1): one 256-wide workgroup per output; each invocation folds a strided
+//     slice of the row, then a tree in workgroup memory folds the 256 partial results;
+//   columns (inner > 1): one invocation per output, walking r with stride inner (neighbouring
+//     invocations read neighbouring words).
+// When there are too few outputs to fill the device and r is long, r is cut into chunks:
+// a first pass writes [outer, chunks, inner] partial results and the same kernel reduces
+// those (argmax carries each partial result's index along).
+import { RuntimeError } from "../../errors.ts";
+import type { ReduceOp } from "../backend.ts";
+import { scalarTypeName, type GPUArray, type GPUDType } from "./array.ts";
+import { grid, type WebGPURuntime } from "./runtime.ts";
+import { LIB, ParamWriter, load, paramsDecl, storageDecl, store, computeTypeOf, wgslType, type ComputeType } from "./wgsl.ts";
+
+const HEADER = (vec4s: number) => `${paramsDecl(vec4s)}\n${LIB}`;
+const MAIN_WG = `@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>)`;
+const MAIN_INV = `@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>)`;
+
+/** Identity element and combining expression of a reduction in compute type ct. */
+function fold(op: ReduceOp, ct: ComputeType): { id: string; f: (a: string, b: string) => string } {
+  const t = wgslType(ct);
+  switch (op) {
+    case "sum":
+      if (ct === "i64") return { id: "vec2<u32>(0u)", f: (a, b) => `i64_add(${a}, ${b})` };
+      if (ct === "bool") break;
+      return { id: `${t}(0)`, f: (a, b) => `(${a} + ${b})` };
+    case "prod":
+      if (ct === "i64") return { id: "vec2<u32>(1u, 0u)", f: (a, b) => `i64_mul(${a}, ${b})` };
+      if (ct === "bool") return { id: "1u", f: (a, b) => `(${a} & ${b})` };
+      return { id: `${t}(1)`, f: (a, b) => `(${a} * ${b})` };
+    case "max":
+    case "min": {
+      const gt = op === "max";
+      if (ct === "f32") return { id: gt ? "-f32_inf()" : "f32_inf()", f: (a, b) => `select(select(${b}, ${a}, ${a} ${gt ? ">" : "<"} ${b}), ${a}, is_nan(${a}))` };
+      if (ct === "i32") return { id: gt ? "i32(-2147483648)" : "2147483647", f: (a, b) => `${op}(${a}, ${b})` };
+      if (ct === "bool") return { id: gt ? "0u" : "1u", f: (a, b) => `${op}(${a}, ${b})` };
+      return {
+        id: gt ? "vec2<u32>(0u, 0x80000000u)" : "vec2<u32>(0xffffffffu, 0x7fffffffu)",
+        f: (a, b) => `select(${b}, ${a}, i64_lt(${gt ? b : a}, ${gt ? a : b}))`,
+      };
+    }
+  }
+  throw new RuntimeError(`"${op}" not implemented for '${scalarTypeName(ctDtype(ct))}' on webgpu`);
+}
+
+const ctDtype = (ct: ComputeType): GPUDType => ({ f32: "float32", i32: "int32", bool: "bool", i64: "int64" })[ct] as GPUDType;
+
+/** How many chunks to cut r into so that about `want` workers have work. */
+function chunksFor(workers: number, r: number, want: number, minChunk: number): number {
+  if (workers >= want || r <= minChunk) return 1;
+  return Math.max(1, Math.min(Math.ceil(r / minChunk), Math.ceil(want / workers)));
+}
+
+interface ReducePass {
+  x: GPUArray;
+  /** Indices of x's elements (a previous pass's argmax), or null: an element's index is its position. */
+  xIdx: GPUArray | null;
+  outer: number;
+  r: number;
+  inner: number;
+  chunks: number;
+  chunk: number;
+  out: GPUArray;
+  outIdx: GPUArray | null;
+}
+
+function reducePass(rt: WebGPURuntime, op: ReduceOp, arg: boolean, ct: ComputeType, s: ReducePass): void {
+  const rows = s.inner === 1;
+  const chunk = s.chunk;
+  const outputs = s.outer * s.chunks * s.inner;
+  const buffers: GPUBuffer[] = [s.x.buffer, s.out.buffer];
+  if (s.xIdx) buffers.push(s.xIdx.buffer);
+  if (s.outIdx) buffers.push(s.outIdx.buffer);
+  const p = new ParamWriter(12);
+  p.u32(outputs).u32(s.r).u32(s.inner).u32(s.chunks).u32(chunk).u32(s.x.offset).u32(s.out.offset);
+  p.u32(s.xIdx?.offset ?? 0).u32(s.outIdx?.offset ?? 0);
+  const key = `reduce|${op}|${arg}|${ct}|${s.x.dtype}|${s.out.dtype}|${rows}|${s.xIdx !== null}|${s.outIdx?.dtype ?? "-"}`;
+  const k = rt.kernel(key, p.vec4s, () => {
+    const { id, f } = fold(op, ct);
+    const t = wgslType(ct);
+    let b = 1;
+    const decls = [storageDecl(b++, "X", s.x.dtype, false), storageDecl(b++, "O", s.out.dtype, true)];
+    if (s.xIdx) decls.push(storageDecl(b++, "XI", "int32", false));
+    if (s.outIdx) decls.push(storageDecl(b++, "OI", s.outIdx.dtype, true));
+    const ld = (pos: string) => load("X", s.x.dtype, `pu(5u) + ${pos}`, ct);
+    const idxOf = (pos: string, i: string) => (s.xIdx ? `XI[pu(7u) + ${pos}]` : `i32(${i})`);
+    // better(a, b): a wins over b (first index on ties; NaN wins, the first NaN among NaNs).
+    const cmp = op === "max" ? ">" : "<";
+    const better =
+      ct === "f32"
+        ? `fn better(va: f32, ia: i32, vb: f32, ib: i32) -> bool {
+  let na = is_nan(va); let nb = is_nan(vb);
+  if (na || nb) { return select(na, ia < ib, na && nb); }
+  if (va != vb) { return va ${cmp} vb; }
+  return ia < ib;
+}`
+        : ct === "i64"
+          ? `fn better(va: vec2<u32>, ia: i32, vb: vec2<u32>, ib: i32) -> bool {
+  if (!i64_eq(va, vb)) { return ${op === "max" ? "i64_lt(vb, va)" : "i64_lt(va, vb)"}; }
+  return ia < ib;
+}`
+          : `fn better(va: ${t}, ia: i32, vb: ${t}, ib: i32) -> bool {
+  if (va != vb) { return va ${cmp} vb; }
+  return ia < ib;
+}`;
+    const writeOut = (v: string, idx: string, at: string) =>
+      `${store("O", s.out.dtype, `pu(6u) + ${at}`, v, ct)}${s.outIdx ? `\n    ${store("OI", s.outIdx.dtype, `pu(8u) + ${at}`, idx, "i32")}` : ""}`;
+    // Fold positions [lo, hi) step st of the row/column starting at base into (acc, ai).
+    const step = (pos: string, i: string) =>
+      arg
+        ? `{ let v = ${ld(pos)}; let vi = ${idxOf(pos, i)}; if (better(v, vi, acc, ai)) { acc = v; ai = vi; } }`
+        : `acc = ${f("acc", ld(pos))};`;
+    if (rows) {
+      return `${HEADER(p.vec4s)}
+${decls.join("\n")}
+var<workgroup> sv: array<${t}, 256>;
+var<workgroup> si: array<i32, 256>;
+${arg ? better : ""}
+${MAIN_WG} {
+  let w = wid.x + wid.y * nwg.x;
+  if (w >= pu(0u)) { return; }
+  let o = w / pu(3u);
+  let c = w % pu(3u);
+  let lo = c * pu(4u);
+  let hi = min(pu(1u), lo + pu(4u));
+  let base = o * pu(1u);
+  let tid = lid.x;
+  var acc: ${t} = ${arg ? ld("base + lo") : id};
+  var ai: i32 = ${arg ? idxOf("base + lo", "lo") : "0"};
+  for (var i = lo + tid; i < hi; i += 256u) { ${step("base + i", "i")} }
+  sv[tid] = acc;
+  si[tid] = ai;
+  workgroupBarrier();
+  for (var h = 128u; h > 0u; h = h >> 1u) {
+    if (tid < h) {
+      ${arg ? `if (better(sv[tid + h], si[tid + h], sv[tid], si[tid])) { sv[tid] = sv[tid + h]; si[tid] = si[tid + h]; }` : `sv[tid] = ${f("sv[tid]", "sv[tid + h]")};`}
+    }
+    workgroupBarrier();
+  }
+  if (tid == 0u) {
+    ${writeOut("sv[0]", "si[0]", "w")}
+  }
+}
+`;
+    }
+    return `${HEADER(p.vec4s)}
+${decls.join("\n")}
+${arg ? better : ""}
+${MAIN_INV} {
+  let w = gid.x + gid.y * nwg.x * 256u;
+  if (w >= pu(0u)) { return; }
+  let inner = pu(2u);
+  let j = w % inner;
+  let oc = w / inner;
+  let o = oc / pu(3u);
+  let c = oc % pu(3u);
+  let lo = c * pu(4u);
+  let hi = min(pu(1u), lo + pu(4u));
+  let base = o * pu(1u) * inner + j;
+  var acc: ${t} = ${arg ? ld("base + lo * inner") : id};
+  var ai: i32 = ${arg ? idxOf("base + lo * inner", "lo") : "0"};
+  for (var i = lo; i < hi; i++) { ${step("base + i * inner", "i")} }
+  ${writeOut("acc", "ai", "w")}
+}
+`;
+  });
+  const groups = rows ? outputs : Math.ceil(outputs / 256);
+  rt.dispatch(k, p.words(), buffers, grid(groups));
+}
+
+/** Reduction driver: one pass, or chunked passes until one partial result per output is left. */
+function reduceAll(rt: WebGPURuntime, op: ReduceOp, arg: boolean, x: GPUArray, outer: number, r: number, inner: number, out: GPUArray, outIdx: GPUArray | null): void {
+  if (outer * inner === 0) return;
+  if (r === 0) throw new RuntimeError(`webgpu ${op}: reduction over an empty dim (the op fills its result instead)`);
+  const ct = computeTypeOf(out.dtype);
+  let xs = x;
+  let xIdx: GPUArray | null = null;
+  let len = r;
+  for (;;) {
+    const workers = inner === 1 ? outer : outer * inner;
+    const want = inner === 1 ? chunksFor(workers, len, 256, 1024) : chunksFor(workers, len, 16384, 64);
+    // Chunks of `chunk` elements, none empty (the last one may be shorter).
+    const chunk = Math.ceil(len / want);
+    const chunks = Math.ceil(len / chunk);
+    if (chunks === 1) {
+      reducePass(rt, op, arg, ct, { x: xs, xIdx, outer, r: len, inner, chunks: 1, chunk: len, out, outIdx });
+      break;
+    }
+    const part = rt.empty(out.dtype, outer * chunks * inner);
+    const partIdx = arg ? rt.empty("int32", outer * chunks * inner) : null;
+    reducePass(rt, op, arg, ct, { x: xs, xIdx, outer, r: len, inner, chunks, chunk, out: part, outIdx: partIdx });
+    if (xs !== x) xs.block.release();
+    xIdx?.block.release();
+    xs = part;
+    xIdx = partIdx;
+    len = chunks;
+  }
+  if (xs !== x) xs.block.release();
+  xIdx?.block.release();
+}
+
+export function reduce(rt: WebGPURuntime, op: ReduceOp, x: GPUArray, outer: number, r: number, inner: number, out: GPUArray): void {
+  reduceAll(rt, op, false, x, outer, r, inner, out, null);
+}
+
+export function argReduce(rt: WebGPURuntime, op: "max" | "min", x: GPUArray, outer: number, r: number, inner: number, indices: GPUArray, values: GPUArray | null): void {
+  if (indices.dtype !== "int32" && indices.dtype !== "int64") throw new RuntimeError(`webgpu arg${op}: indices must be int32 or int64, got ${indices.dtype}`);
+  // The values are needed to fold chunks; without a values output they go to scratch.
+  const vals = values ?? rt.empty(x.dtype, outer * inner);
+  reduceAll(rt, op, true, x, outer, r, inner, vals, indices);
+  if (!values) vals.block.release();
+}
+
+export function cumsum(rt: WebGPURuntime, x: GPUArray, outer: number, r: number, inner: number, out: GPUArray): void {
+  if (outer * r * inner === 0) return;
+  const ct = computeTypeOf(out.dtype);
+  if (ct === "bool") throw new RuntimeError(`"cumsum" not implemented for 'Bool' outputs on webgpu`);
+  const { id, f } = fold("sum", ct);
+  const t = wgslType(ct);
+  const rows = inner === 1;
+  const p = new ParamWriter(8);
+  p.u32(rows ? outer : outer * inner).u32(r).u32(inner).u32(x.offset).u32(out.offset);
+  const key = `cumsum|${ct}|${x.dtype}|${out.dtype}|${rows}`;
+  const k = rt.kernel(key, p.vec4s, () => {
+    const decls = `${storageDecl(1, "X", x.dtype, false)}\n${storageDecl(2, "O", out.dtype, true)}`;
+    const ld = (pos: string) => load("X", x.dtype, `pu(3u) + ${pos}`, ct);
+    const st = (pos: string, v: string) => store("O", out.dtype, `pu(4u) + ${pos}`, v, ct);
+    if (rows) {
+      // One workgroup per row: 256 elements at a time, an inclusive scan in workgroup memory
+      // (Hillis-Steele) plus the carry of the previous blocks.
+      return `${HEADER(p.vec4s)}
+${decls}
+var<workgroup> sh: array<${t}, 256>;
+${MAIN_WG} {
+  let o = wid.x + wid.y * nwg.x;
+  if (o >= pu(0u)) { return; }
+  let r = pu(1u);
+  let base = o * r;
+  let tid = lid.x;
+  var carry: ${t} = ${id};
+  for (var b = 0u; b < r; b += 256u) {
+    var v: ${t} = ${id};
+    if (b + tid < r) { v = ${ld("base + b + tid")}; }
+    sh[tid] = v;
+    workgroupBarrier();
+    for (var h = 1u; h < 256u; h = h << 1u) {
+      var add: ${t} = ${id};
+      if (tid >= h) { add = sh[tid - h]; }
+      workgroupBarrier();
+      sh[tid] = ${f("sh[tid]", "add")};
+      workgroupBarrier();
+    }
+    if (b + tid < r) { ${st("base + b + tid", f("carry", "sh[tid]"))} }
+    carry = ${f("carry", "sh[255]")};
+    workgroupBarrier();
+  }
+}
+`;
+    }
+    return `${HEADER(p.vec4s)}
+${decls}
+${MAIN_INV} {
+  let w = gid.x + gid.y * nwg.x * 256u;
+  if (w >= pu(0u)) { return; }
+  let inner = pu(2u);
+  let j = w % inner;
+  let o = w / inner;
+  var pos = o * pu(1u) * inner + j;
+  var acc: ${t} = ${id};
+  for (var i = 0u; i < pu(1u); i++) {
+    acc = ${f("acc", ld("pos"))};
+    ${st("pos", "acc")}
+    pos += inner;
+  }
+}
+`;
+  });
+  rt.dispatch(k, p.words(), [x.buffer, out.buffer], grid(rows ? outer : Math.ceil((outer * inner) / 256)));
+}
+
+export function softmax(rt: WebGPURuntime, x: GPUArray, outer: number, r: number, inner: number, out: GPUArray, log: boolean): void {
+  if (outer * r * inner === 0) return;
+  if (x.dtype !== "float32" || out.dtype !== "float32") throw new RuntimeError(`"softmax" not implemented for '${scalarTypeName(x.dtype)}' on webgpu`);
+  const rows = inner === 1;
+  const p = new ParamWriter(8);
+  p.u32(rows ? outer : outer * inner).u32(r).u32(inner).u32(x.offset).u32(out.offset);
+  const key = `softmax|${log}|${rows}`;
+  // max (NaN sticks), then the sum of exp(x - max), then the outputs: an all -inf row is NaN, as PyTorch.
+  const write = log ? "X[pu(3u) + q] - m - ls" : "exp_f32(X[pu(3u) + q] - m) / s";
+  const k = rt.kernel(key, p.vec4s, () => {
+    const decls = `${storageDecl(1, "X", "float32", false)}\n${storageDecl(2, "O", "float32", true)}`;
+    const maxOf = (a: string, b: string) => `select(select(${b}, ${a}, ${a} > ${b}), ${a}, is_nan(${a}))`;
+    if (rows) {
+      return `${HEADER(p.vec4s)}
+${decls}
+var<workgroup> sh: array<f32, 256>;
+${MAIN_WG} {
+  let o = wid.x + wid.y * nwg.x;
+  if (o >= pu(0u)) { return; }
+  let r = pu(1u);
+  let base = o * r;
+  let tid = lid.x;
+  var m = -f32_inf();
+  for (var i = tid; i < r; i += 256u) { m = ${maxOf("m", "X[pu(3u) + base + i]")}; }
+  sh[tid] = m;
+  workgroupBarrier();
+  for (var h = 128u; h > 0u; h = h >> 1u) {
+    if (tid < h) { sh[tid] = ${maxOf("sh[tid]", "sh[tid + h]")}; }
+    workgroupBarrier();
+  }
+  m = sh[0];
+  workgroupBarrier();
+  var s = 0.0;
+  for (var i = tid; i < r; i += 256u) { s += exp_f32(X[pu(3u) + base + i] - m); }
+  sh[tid] = s;
+  workgroupBarrier();
+  for (var h = 128u; h > 0u; h = h >> 1u) {
+    if (tid < h) { sh[tid] = sh[tid] + sh[tid + h]; }
+    workgroupBarrier();
+  }
+  s = sh[0];
+  let ls = log_f32(s);
+  for (var i = tid; i < r; i += 256u) { let q = base + i; O[pu(4u) + q] = ${write}; }
+}
+`;
+    }
+    return `${HEADER(p.vec4s)}
+${decls}
+${MAIN_INV} {
+  let w = gid.x + gid.y * nwg.x * 256u;
+  if (w >= pu(0u)) { return; }
+  let inner = pu(2u);
+  let r = pu(1u);
+  let base = (w / inner) * r * inner + w % inner;
+  var m = -f32_inf();
+  for (var i = 0u; i < r; i++) { m = ${maxOf("m", "X[pu(3u) + base + i * inner]")}; }
+  var s = 0.0;
+  for (var i = 0u; i < r; i++) { s += exp_f32(X[pu(3u) + base + i * inner] - m); }
+  let ls = log_f32(s);
+  for (var i = 0u; i < r; i++) { let q = base + i * inner; O[pu(4u) + q] = ${write}; }
+}
+`;
+  });
+  rt.dispatch(k, p.words(), [x.buffer, out.buffer], grid(rows ? outer : Math.ceil((outer * inner) / 256)));
+}
