@@ -19,7 +19,7 @@ import { xorshift32 } from "./xorshift.ts";
 
 const acquired: WebGPUBackend | Error = await initWebGPU().catch((e: Error) => e);
 const skip = acquired instanceof Error ? `webgpu suite did not run: ${acquired.message}` : false;
-if (skip) console.log(`# ${skip}`);
+if (skip) console.log(skip);
 const gpu = acquired as WebGPUBackend;
 
 // ---- data ------------------------------------------------------------------------------
@@ -652,44 +652,4 @@ test("webgpu: commands are batched (one submit for many kernels) and reads see e
   assert.equal((got as Float32Array)[4095], 101);
   assert.equal(rt.stats.dispatches - before.dispatches, 100);
   assert.equal(rt.stats.submits - before.submits, 1, "100 kernels and a read: one submit");
-});
-
-test("webgpu: the caching allocator reuses buffers and holds flat memory", { skip }, async () => {
-  const rt = gpu.runtime;
-  await rt.synchronize();
-  // explicit release: the same size class comes back from the cache
-  const warm = gpu.empty("float32", 100000);
-  warm.block.release();
-  await rt.synchronize();
-  const base = rt.memory();
-  for (let i = 0; i < 200; i++) {
-    const a = gpu.empty("float32", 100000);
-    gpu.fill(a, i);
-    a.block.release();
-  }
-  await rt.synchronize();
-  const after = rt.memory();
-  assert.equal(after.created, base.created, "no buffer created: each allocation reused the released one");
-  assert.equal(after.reserved, base.reserved);
-  // no release at all: dead tensors' buffers come back through the garbage collector
-  // (FinalizationRegistry), once a collection has run and the event loop has turned
-  const start = rt.memory();
-  const reservedPerStep: number[] = [];
-  for (let step = 0; step < 60; step++) {
-    for (let i = 0; i < 10; i++) gpu.fill(gpu.empty("float32", 1 << 18), step);
-    await rt.synchronize();
-    await new Promise((r) => setImmediate(r));
-    reservedPerStep.push(rt.memory().reserved);
-  }
-  const end = rt.memory();
-  // 600 MiB went through the allocator. Memory is bounded by the allocator's collection
-  // policy (a full collection once 64 MiB more than after the last one is held) plus a step,
-  // and stops growing: the second half of the loop reserves at most one step more than the first.
-  const mib = (b: number) => b >> 20;
-  const trace = `${reservedPerStep.map(mib).join(" ")} MiB`;
-  assert.ok(Math.max(...reservedPerStep) - start.reserved <= (64 + 10 + 16) << 20, `reserved grew past the collection bound: ${trace}`);
-  assert.ok(Math.max(...reservedPerStep.slice(30)) <= Math.max(...reservedPerStep.slice(0, 30)) + (10 << 20), `not flat: ${trace}`);
-  assert.ok(end.reused - start.reused >= 400, "most allocations were served by buffers of dead tensors");
-  rt.emptyCache();
-  assert.equal(rt.memory().reserved, rt.memory().allocated);
 });

@@ -85,11 +85,8 @@ export class BufferCache {
    */
   allocate(bytes: number, ordered: boolean): Block {
     const cls = sizeClass(bytes);
+    this.maybeCollect(cls);
     let buffer = this.take(cls, ordered);
-    if (!buffer) {
-      this.maybeCollect(cls);
-      buffer = this.take(cls, ordered);
-    }
     if (buffer) this.reused++;
     else {
       buffer = this.device.createBuffer({ size: cls, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
@@ -147,10 +144,13 @@ export class BufferCache {
   }
 
   /**
-   * Before creating a buffer: if device memory grew by more than half of what was live after
-   * the last collection (at least 64 MiB), collect, so dead tensors' blocks reach the
-   * registry. Their buffers come back when the callbacks run, on the next turn of the event
-   * loop; this allocation is served fresh.
+   * On every allocation: once the bytes held by blocks exceed the low-water mark since the
+   * last collection (what was live after it) by half of that mark, and at least 64 MiB,
+   * collect, so dead tensors' blocks reach the registry. Their buffers come back when the
+   * callbacks run, on the next turn of the event loop. Checking on every allocation, not only
+   * when the cache has nothing to give, keeps the garbage between collections, and so the
+   * cache, bounded: reserved stays under live + max(64 MiB, live / 2) + what one turn of the
+   * event loop allocates.
    */
   private maybeCollect(bytes: number): void {
     if (!this.collect) return;

@@ -27,6 +27,8 @@ export interface Kernel {
   layout: GPUBindGroupLayout;
   paramVec4s: number;
   label: string;
+  /** Distinguishes kernels in bind-group cache keys. */
+  id: number;
 }
 
 export interface RuntimeStats {
@@ -49,8 +51,13 @@ export class WebGPURuntime {
   /** Dispatches per submitted batch (the flush policy's bound; a batch may end earlier). */
   maxBatch = 256;
   private readonly kernels = new Map<string, Kernel>();
+  private readonly bindGroups = new Map<string, GPUBindGroup>();
+  private readonly bufferIds = new WeakMap<GPUBuffer, number>();
+  private nextBufferId = 1;
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
+  /** The pipeline the open pass last set (set again only when it changes). */
+  private passPipeline: GPUComputePipeline | null = null;
   private dispatched = 0;
   private readonly paramBytes = new ArrayBuffer(PARAM_CAPACITY);
   private readonly paramWords = new Uint32Array(this.paramBytes);
@@ -174,8 +181,13 @@ export class WebGPURuntime {
       const errs = info.messages.filter((m) => m.type === "error");
       if (errs.length) this.deferredErrors.push(`webgpu: kernel ${key} did not compile: ${errs.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join("; ")}\n${code}`);
     });
-    const pipeline = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" }, label: key });
-    k = { pipeline, layout: pipeline.getBindGroupLayout(0), paramVec4s, label: key };
+    const layout = this.device.createBindGroupLayout({ entries: bindingsOf(code, paramVec4s), label: key });
+    const pipeline = this.device.createComputePipeline({
+      layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+      compute: { module, entryPoint: "main" },
+      label: key,
+    });
+    k = { pipeline, layout, paramVec4s, label: key, id: this.kernels.size };
     this.kernels.set(key, k);
     this.stats.pipelines++;
     return k;
@@ -192,15 +204,38 @@ export class WebGPURuntime {
     const at = this.paramUsed;
     this.paramWords.set(params, at >> 2);
     this.paramUsed += slotBytes;
-    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.paramBuffer, offset: at, size: k.paramVec4s * 16 } }];
-    for (let i = 0; i < buffers.length; i++) entries.push({ binding: i + 1, resource: { buffer: buffers[i]! } });
-    const group = this.device.createBindGroup({ layout: k.layout, entries });
     const pass = this.openPass();
-    pass.setPipeline(k.pipeline);
-    pass.setBindGroup(0, group);
+    if (this.passPipeline !== k.pipeline) {
+      pass.setPipeline(k.pipeline);
+      this.passPipeline = k.pipeline;
+    }
+    pass.setBindGroup(0, this.bindGroup(k, buffers), [at]);
     pass.dispatchWorkgroups(groups[0], groups[1] ?? 1, groups[2] ?? 1);
     this.dispatched++;
     this.stats.dispatches++;
+  }
+
+  /**
+   * The bind group of a kernel over these buffers, cached: creating one costs more than the
+   * rest of a dispatch, and a training loop's pooled buffers meet the same kernels every step.
+   * The parameters' offset is dynamic, so it is not part of the group.
+   */
+  private bindGroup(k: Kernel, buffers: readonly GPUBuffer[]): GPUBindGroup {
+    let key = `${k.id}`;
+    for (const b of buffers) {
+      let id = this.bufferIds.get(b);
+      if (id === undefined) this.bufferIds.set(b, (id = this.nextBufferId++));
+      key += `,${id}`;
+    }
+    let group = this.bindGroups.get(key);
+    if (!group) {
+      if (this.bindGroups.size >= 16384) this.bindGroups.clear();
+      const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.paramBuffer, offset: 0, size: k.paramVec4s * 16 } }];
+      for (let i = 0; i < buffers.length; i++) entries.push({ binding: i + 1, resource: { buffer: buffers[i]! } });
+      group = this.device.createBindGroup({ layout: k.layout, entries });
+      this.bindGroups.set(key, group);
+    }
+    return group;
   }
 
   private openEncoder(): GPUCommandEncoder {
@@ -219,7 +254,10 @@ export class WebGPURuntime {
   }
 
   private openPass(): GPUComputePassEncoder {
-    if (!this.pass) this.pass = this.openEncoder().beginComputePass();
+    if (!this.pass) {
+      this.pass = this.openEncoder().beginComputePass();
+      this.passPipeline = null;
+    }
     return this.pass;
   }
 
@@ -251,7 +289,22 @@ export class WebGPURuntime {
   emptyCache(): void {
     this.flush();
     this.cache.emptyCache();
+    this.bindGroups.clear(); // some name destroyed buffers
   }
+}
+
+/**
+ * The bind group layout a kernel's WGSL declares: binding 0 the parameters (uniform, dynamic
+ * offset), then storage buffers, read-only or read_write as declared.
+ */
+function bindingsOf(code: string, paramVec4s: number): GPUBindGroupLayoutEntry[] {
+  const entries: GPUBindGroupLayoutEntry[] = [
+    { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: "uniform", hasDynamicOffset: true, minBindingSize: paramVec4s * 16 } },
+  ];
+  for (const m of code.matchAll(/@group\(0\) @binding\((\d+)\) var<storage, (read_write|read)>/g)) {
+    entries.push({ binding: Number(m[1]), visibility: GPUShaderStage.COMPUTE, buffer: { type: m[2] === "read" ? "read-only-storage" : "storage" } });
+  }
+  return entries;
 }
 
 /** Workgroup counts for `groups` workgroups in a grid no side of which exceeds the limit. */
