@@ -653,3 +653,21 @@ test("webgpu: commands are batched (one submit for many kernels) and reads see e
   assert.equal(rt.stats.dispatches - before.dispatches, 100);
   assert.equal(rt.stats.submits - before.submits, 1, "100 kernels and a read: one submit");
 });
+
+test("webgpu: many short rows; more workgroups than one grid dimension holds (2-D dispatch)", { skip }, async () => {
+  const rows = 70000;
+  const data = floats(rows * 3, 161);
+  const x = gpu.upload(data, "float32");
+  await compare("sum of 70000 rows", "float32", rows, (out, g) => (g ? gpu.reduce("sum", x, rows, 3, 1, out as GPUArray) : cpu.reduce("sum", data, rows, 3, 1, out as NumArray)), TOL.sum!);
+  await compare("softmax of 70000 rows", "float32", rows * 3, (out, g) => (g ? gpu.softmax(x, rows, 3, 1, out as GPUArray, false) : cpu.softmax(data, rows, 3, 1, out as NumArray, false)), { rtol: 2e-5, atol: 1e-6 });
+  await compare("cumsum of 70000 rows", "float32", rows * 3, (out, g) => (g ? gpu.cumsum(x, rows, 3, 1, out as GPUArray) : cpu.cumsum(data, rows, 3, 1, out as NumArray)), TOL.sum!);
+  // a map kernel over 2^24 + 5 elements: 65537 workgroups of 256
+  const n = 2 ** 24 + 5;
+  const big = gpu.empty("int32", n);
+  gpu.fill(big, 7);
+  const tail = big.subarray(n - 300);
+  gpu.binary("mul", { data: tail, shape: [300], strides: [1], offset: 0 }, scalar(3, [300]), tail);
+  const got = (await read(big.subarray(n - 301))) as Int32Array;
+  assert.equal(got[0], 7);
+  assert.ok(got.subarray(1).every((v) => v === 21), "the last 300 elements were written by workgroups in the grid's second row");
+});

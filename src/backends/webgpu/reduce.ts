@@ -1,11 +1,14 @@
 // Reductions over the middle dim of a contiguous [outer, r, inner] block: sum, prod, max,
 // min, argmax/argmin (first index; NaN wins), cumsum, softmax and logSoftmax.
 //
-// Two layouts, chosen by inner:
-//   rows (inner == 1): one 256-wide workgroup per output; each invocation folds a strided
-//     slice of the row, then a tree in workgroup memory folds the 256 partial results;
-//   columns (inner > 1): one invocation per output, walking r with stride inner (neighbouring
-//     invocations read neighbouring words).
+// Two layouts:
+//   rows (inner == 1 and r >= ROW_MIN): one 256-wide workgroup per output; each invocation
+//     folds a strided slice of the row, then a tree in workgroup memory folds the 256 partial
+//     results;
+//   columns (otherwise): one invocation per output, walking r with stride inner (for inner > 1
+//     neighbouring invocations read neighbouring words). Short rows go here too: a workgroup
+//     and its barriers per output cost far more than a short serial loop (on SwiftShader,
+//     milliseconds per workgroup).
 // When there are too few outputs to fill the device and r is long, r is cut into chunks:
 // a first pass writes [outer, chunks, inner] partial results and the same kernel reduces
 // those (argmax carries each partial result's index along).
@@ -14,6 +17,9 @@ import type { ReduceOp } from "../backend.ts";
 import { scalarTypeName, type GPUArray, type GPUDType } from "./array.ts";
 import { grid, type WebGPURuntime } from "./runtime.ts";
 import { LIB, ParamWriter, load, paramsDecl, storageDecl, store, computeTypeOf, wgslType, type ComputeType } from "./wgsl.ts";
+
+/** The shortest reduced length that gets a workgroup per output. */
+const ROW_MIN = 1024;
 
 const HEADER = (vec4s: number) => `${paramsDecl(vec4s)}\n${LIB}`;
 const MAIN_WG = `@compute @workgroup_size(256)
@@ -70,7 +76,7 @@ interface ReducePass {
 }
 
 function reducePass(rt: WebGPURuntime, op: ReduceOp, arg: boolean, ct: ComputeType, s: ReducePass): void {
-  const rows = s.inner === 1;
+  const rows = s.inner === 1 && s.chunk >= ROW_MIN;
   const chunk = s.chunk;
   const outputs = s.outer * s.chunks * s.inner;
   const buffers: GPUBuffer[] = [s.x.buffer, s.out.buffer];
@@ -182,8 +188,8 @@ function reduceAll(rt: WebGPURuntime, op: ReduceOp, arg: boolean, x: GPUArray, o
   let xIdx: GPUArray | null = null;
   let len = r;
   for (;;) {
-    const workers = inner === 1 ? outer : outer * inner;
-    const want = inner === 1 ? chunksFor(workers, len, 256, 1024) : chunksFor(workers, len, 16384, 64);
+    const rows = inner === 1 && len >= ROW_MIN;
+    const want = rows ? chunksFor(outer, len, 256, ROW_MIN) : chunksFor(outer * inner, len, 16384, 64);
     // Chunks of `chunk` elements, none empty (the last one may be shorter).
     const chunk = Math.ceil(len / want);
     const chunks = Math.ceil(len / chunk);
@@ -222,7 +228,7 @@ export function cumsum(rt: WebGPURuntime, x: GPUArray, outer: number, r: number,
   if (ct === "bool") throw new RuntimeError(`"cumsum" not implemented for 'Bool' outputs on webgpu`);
   const { id, f } = fold("sum", ct);
   const t = wgslType(ct);
-  const rows = inner === 1;
+  const rows = inner === 1 && r >= ROW_MIN;
   const p = new ParamWriter(8);
   p.u32(rows ? outer : outer * inner).u32(r).u32(inner).u32(x.offset).u32(out.offset);
   const key = `cumsum|${ct}|${x.dtype}|${out.dtype}|${rows}`;
@@ -286,7 +292,7 @@ ${MAIN_INV} {
 export function softmax(rt: WebGPURuntime, x: GPUArray, outer: number, r: number, inner: number, out: GPUArray, log: boolean): void {
   if (outer * r * inner === 0) return;
   if (x.dtype !== "float32" || out.dtype !== "float32") throw new RuntimeError(`"softmax" not implemented for '${scalarTypeName(x.dtype)}' on webgpu`);
-  const rows = inner === 1;
+  const rows = inner === 1 && r >= ROW_MIN;
   const p = new ParamWriter(8);
   p.u32(rows ? outer : outer * inner).u32(r).u32(inner).u32(x.offset).u32(out.offset);
   const key = `softmax|${log}|${rows}`;
