@@ -671,3 +671,12 @@ test("webgpu: many short rows; more workgroups than one grid dimension holds (2-
   assert.equal(got[0], 7);
   assert.ok(got.subarray(1).every((v) => v === 21), "the last 300 elements were written by workgroups in the grid's second row");
 });
+
+test("webgpu: a kernel that does not compile is reported at the next read, once", { skip }, async () => {
+  const rt = gpu.runtime;
+  const k = rt.kernel("test|broken", 1, () => "@compute @workgroup_size(1) fn main() { let x: u32 = 1.5; }");
+  rt.dispatch(k, new Uint32Array(4), [], [1]);
+  const a = gpu.upload(new Float32Array([1, 2]), "float32");
+  await assert.rejects(read(a), /cannot convert value of type 'abstract-float' to type 'u32'/);
+  assertClose(await read(a), [1, 2], EXACT, "the next read succeeds");
+});

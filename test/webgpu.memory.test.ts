@@ -59,6 +59,7 @@ test("webgpu allocator: a loop that drops its tensors holds flat device memory",
   }
   const end = rt.memory();
   const trace = `${reserved.map((b) => (b / 2 ** 20).toFixed(0)).join(" ")} MiB`;
+  console.log(`${steps * 30} allocations: ${end.reused - start.reused} reused, ${end.created - start.created} buffers created (${end.created - createdHalfway} in the second half), ${end.collections - start.collections} collections requested; reserved at most ${(Math.max(...reserved) / 2 ** 20).toFixed(0)} MiB`);
   // Flat: bounded, whatever the number of steps, by the allocator's collection policy (a full
   // collection once 64 MiB more than the live low-water mark is held) plus the steps whose
   // buffers were in flight when it ran.
