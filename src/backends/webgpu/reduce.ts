@@ -26,6 +26,10 @@ const MAIN_WG = `@compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>)`;
 const MAIN_INV = `@compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>)`;
+/** The column layout's invocation w (an output, or a chunk of one), and inner (word 2). */
+const COLUMN_INVOCATION = `let w = gid.x + gid.y * nwg.x * 256u;
+  if (w >= pu(0u)) { return; }
+  let inner = pu(2u);`;
 
 /** Identity element and combining expression of a reduction in compute type ct. */
 function fold(op: ReduceOp, ct: ComputeType): { id: string; f: (a: string, b: string) => string } {
@@ -158,9 +162,7 @@ ${MAIN_WG} {
 ${decls.join("\n")}
 ${arg ? better : ""}
 ${MAIN_INV} {
-  let w = gid.x + gid.y * nwg.x * 256u;
-  if (w >= pu(0u)) { return; }
-  let inner = pu(2u);
+  ${COLUMN_INVOCATION}
   let j = w % inner;
   let oc = w / inner;
   let o = oc / pu(3u);
@@ -271,9 +273,7 @@ ${MAIN_WG} {
     return `${HEADER(p.vec4s)}
 ${decls}
 ${MAIN_INV} {
-  let w = gid.x + gid.y * nwg.x * 256u;
-  if (w >= pu(0u)) { return; }
-  let inner = pu(2u);
+  ${COLUMN_INVOCATION}
   let j = w % inner;
   let o = w / inner;
   var pos = o * pu(1u) * inner + j;
@@ -338,9 +338,7 @@ ${MAIN_WG} {
     return `${HEADER(p.vec4s)}
 ${decls}
 ${MAIN_INV} {
-  let w = gid.x + gid.y * nwg.x * 256u;
-  if (w >= pu(0u)) { return; }
-  let inner = pu(2u);
+  ${COLUMN_INVOCATION}
   let r = pu(1u);
   let base = (w / inner) * r * inner + w % inner;
   var m = -f32_inf();
