@@ -208,6 +208,9 @@ test("webgpu conformance: binary ops over broadcast shapes, scalars and dtypes",
       const sv = scalar(s, shape);
       await compare(`${op} scalar ${s}`, dt, 140, (out, g) => (g ? gpu.binary(op, x.dev, sv, out as GPUArray) : cpu.binary(op, x.host, sv, out as NumArray)), BINARY_TOL[op]);
     }
+    // a number on the left (2 - x, 2 ** x, 1 / x)
+    const left = scalar(op === "pow" ? 1.5 : 2, shape);
+    await compare(`${op} scalar on the left`, dt, 140, (out, g) => (g ? gpu.binary(op, left, y.dev, out as GPUArray) : cpu.binary(op, left, y.host, out as NumArray)), BINARY_TOL[op]);
   }
   // int32 with int32, and with host integer scalars
   const ia = pair(ints(120, 31), "int32", [10, 12], [1, 10]);
