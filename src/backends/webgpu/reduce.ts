@@ -26,6 +26,12 @@ const MAIN_WG = `@compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>)`;
 const MAIN_INV = `@compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>)`;
+/** The row layout's workgroup: its row o (of pu(0u)), the row length r and start, the invocation tid. */
+const ROW_WORKGROUP = `let o = wid.x + wid.y * nwg.x;
+  if (o >= pu(0u)) { return; }
+  let r = pu(1u);
+  let base = o * r;
+  let tid = lid.x;`;
 /** The column layout's invocation w (an output, or a chunk of one), and inner (word 2). */
 const COLUMN_INVOCATION = `let w = gid.x + gid.y * nwg.x * 256u;
   if (w >= pu(0u)) { return; }
@@ -245,11 +251,7 @@ export function cumsum(rt: WebGPURuntime, x: GPUArray, outer: number, r: number,
 ${decls}
 var<workgroup> sh: array<${t}, 256>;
 ${MAIN_WG} {
-  let o = wid.x + wid.y * nwg.x;
-  if (o >= pu(0u)) { return; }
-  let r = pu(1u);
-  let base = o * r;
-  let tid = lid.x;
+  ${ROW_WORKGROUP}
   var carry: ${t} = ${id};
   for (var b = 0u; b < r; b += 256u) {
     var v: ${t} = ${id};
@@ -306,11 +308,7 @@ export function softmax(rt: WebGPURuntime, x: GPUArray, outer: number, r: number
 ${decls}
 var<workgroup> sh: array<f32, 256>;
 ${MAIN_WG} {
-  let o = wid.x + wid.y * nwg.x;
-  if (o >= pu(0u)) { return; }
-  let r = pu(1u);
-  let base = o * r;
-  let tid = lid.x;
+  ${ROW_WORKGROUP}
   var m = -f32_inf();
   for (var i = tid; i < r; i += 256u) { m = ${maxOf("m", "X[pu(3u) + base + i]")}; }
   sh[tid] = m;
