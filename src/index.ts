@@ -11,7 +11,7 @@ export {
   type TensorOptions, type RandomOptions,
 } from "./ops/creation.ts";
 export {
-  add, sub, mul, div, pow, neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu,
+  add, sub, mul, div, pow, neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tan, tanh, sigmoid, relu,
   clamp, maximum, minimum, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, isfinite, where,
 } from "./ops/elementwise.ts";
 export {

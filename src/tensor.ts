@@ -17,6 +17,10 @@ import * as linalg from "./ops/linalg.ts";
 import * as red from "./ops/reduce.ts";
 import * as shp from "./ops/shape.ts";
 import * as sub from "./ops/subscript.ts";
+import * as rearr from "./ops/rearrange.ts";
+import * as diagOps from "./ops/diagonal.ts";
+import * as sorting from "./ops/sort.ts";
+import * as norms from "./ops/norm.ts";
 import { formatTensor } from "./print.ts";
 import { defaultGenerator, type Generator } from "./random/generator.ts";
 import * as sampling from "./random/sampling.ts";
@@ -217,6 +221,7 @@ export class Tensor {
   sign(): Tensor { return ew.sign(this); }
   sin(): Tensor { return ew.sin(this); }
   cos(): Tensor { return ew.cos(this); }
+  tan(): Tensor { return ew.tan(this); }
   tanh(): Tensor { return ew.tanh(this); }
   sigmoid(): Tensor { return ew.sigmoid(this); }
   relu(): Tensor { return ew.relu(this); }
@@ -252,6 +257,12 @@ export class Tensor {
   std(dim?: red.Dims | null, opts?: red.VarOptions): Tensor { return red.std(this, dim, opts); }
   logsumexp(dim: red.Dims, keepdim = false): Tensor { return red.logsumexp(this, dim, keepdim); }
   cumsum(dim: number): Tensor { return red.cumsum(this, dim); }
+  cumprod(dim: number): Tensor { return red.cumprod(this, dim); }
+  sort(dim = -1, descending = false): red.ValuesIndices { return sorting.sort(this, dim, descending); }
+  argsort(dim = -1, descending = false): Tensor { return sorting.argsort(this, dim, descending); }
+  topk(k: number, dim = -1, largest = true): red.ValuesIndices { return sorting.topk(this, k, dim, largest); }
+  /** torch.norm(input, p='fro', dim=None, keepdim=False). */
+  norm(p: norms.Ord = "fro", dim?: number | readonly number[] | null, keepdim = false): Tensor { return norms.norm(this, p, dim, keepdim); }
   softmax(dim: number): Tensor { return red.softmax(this, dim); }
   logSoftmax(dim: number): Tensor { return red.logSoftmax(this, dim); }
 
@@ -291,7 +302,18 @@ export class Tensor {
   reshapeAs(other: Tensor): Tensor { return shp.reshape(this, other.shape); }
   transpose(dim0: number, dim1: number): Tensor { return shp.transpose(this, dim0, dim1); }
   t(): Tensor { return shp.t(this); }
+  /** The dims reversed (x.T); a 2-D tensor's transpose. */
+  get T(): Tensor { return shp.permute(this, [...Array(this.shape.length).keys()].reverse()); }
   get mT(): Tensor { return shp.transpose(this, -2, -1); }
+  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor { return shp.movedim(this, source, destination); }
+  flip(...dims: ShapeArgs): Tensor { return rearr.flip(this, parseShape(dims, "flip")); }
+  roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor { return rearr.roll(this, shifts, dims); }
+  repeat(...sizes: ShapeArgs): Tensor { return rearr.repeat(this, parseShape(sizes, "repeat")); }
+  tile(...dims: ShapeArgs): Tensor { return rearr.tile(this, parseShape(dims, "tile")); }
+  repeatInterleave(repeats: number | Tensor, dim?: number | null): Tensor { return rearr.repeatInterleave(this, repeats, dim); }
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor { return diagOps.diagonal(this, offset, dim1, dim2); }
+  diag(diagonal = 0): Tensor { return diagOps.diag(this, diagonal); }
+  outer(other: Tensor): Tensor { return diagOps.outer(this, other); }
   permute(...dims: ShapeArgs): Tensor { return shp.permute(this, parseShape(dims)); }
   squeeze(dim?: number | readonly number[]): Tensor { return shp.squeeze(this, dim); }
   unsqueeze(dim: number): Tensor { return shp.unsqueeze(this, dim); }

@@ -140,7 +140,7 @@ const UNARY_TOL: Record<UnaryOp, Tol> = {
   neg: TOL.exact!, abs: TOL.exact!, sign: TOL.exact!, relu: TOL.exact!, logicalNot: TOL.exact!, isnan: TOL.exact!, isfinite: TOL.exact!,
   sqrt: TOL.rounding!, rsqrt: { rtol: 3e-7, atol: 0 },
   exp: TOL.transcendental!, log: TOL.transcendental!, log1p: TOL.transcendental!, expm1: TOL.transcendental!,
-  sin: TOL.transcendental!, cos: TOL.transcendental!, tanh: TOL.transcendental!, sigmoid: TOL.transcendental!,
+  sin: TOL.transcendental!, cos: TOL.transcendental!, tan: TOL.transcendental!, tanh: TOL.transcendental!, sigmoid: TOL.transcendental!,
 };
 
 const UNARY_OPS = Object.keys(UNARY_TOL) as UnaryOp[];

@@ -14,7 +14,7 @@ import type { Shape } from "../layout.ts";
 
 export type UnaryOp =
   | "neg" | "exp" | "log" | "log1p" | "expm1" | "sqrt" | "rsqrt" | "abs" | "sign"
-  | "sin" | "cos" | "tanh" | "sigmoid" | "relu" | "logicalNot" | "isnan" | "isfinite";
+  | "sin" | "cos" | "tan" | "tanh" | "sigmoid" | "relu" | "logicalNot" | "isnan" | "isfinite";
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
   | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr"
@@ -93,6 +93,24 @@ export interface Backend<S = Storage, D = Storage, I = Int32Array> extends NnKer
   /** First index of the max/min (NaN wins, as PyTorch) over r; values too when given. */
   argReduce(op: "max" | "min", x: D, outer: number, r: number, inner: number, indices: I, values: D | null): void;
   cumsum(x: D, outer: number, r: number, inner: number, out: D): void;
+  /** Cumulative product over r of a contiguous [outer, r, inner] block. */
+  cumprod(x: D, outer: number, r: number, inner: number, out: D): void;
+  /**
+   * cumprod's gradient without division (exact with zeros): out_i = P_i * S_i over each line,
+   * P_i the product of x before i, S_i = g_i + x_{i+1} * S_{i+1} (from the end).
+   */
+  cumprodBackward(x: D, g: D, outer: number, r: number, inner: number, out: D): void;
+  /**
+   * The positions that sort each line over r of a contiguous [outer, r, inner] block: stable
+   * (ties keep their order), NaN greater than every number (last ascending, first descending).
+   */
+  argsort(x: D, outer: number, r: number, inner: number, descending: boolean, out: I): void;
+  /**
+   * Singular values (descending) of `batch` dense row-major m x n float64 matrices, with the left
+   * and right singular vectors (u [batch, m, k], v [batch, n, k], k = min(m, n)) for the gradient.
+   * Host memory on every backend: the decomposition is a sequence of small dependent rotations.
+   */
+  svd(a: Float64Array, batch: number, m: number, n: number, s: Float64Array, u: Float64Array, v: Float64Array): void;
   /** softmax (or logSoftmax) over r of a contiguous [outer, r, inner] block, max-shifted, in float64. */
   softmax(x: D, outer: number, r: number, inner: number, out: D, log: boolean): void;
   /** out[b] = a[b] @ b[b] for contiguous a [batch, m, k] (or transposed when transA) and b [batch, k, n]. */

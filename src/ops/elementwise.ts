@@ -64,6 +64,11 @@ export function sin(x: Tensor): Tensor {
 export function cos(x: Tensor): Tensor {
   return record(unary("cos", x, floatOut(x)), "CosBackward0", [x], [x], (g, [x]) => [g.mul(x.sin()).neg()]);
 }
+export function tan(x: Tensor): Tensor {
+  const y = unary("tan", x, floatOut(x));
+  // d/dx tan x = 1 + tan^2 x
+  return record(y, "TanBackward0", [x], [y], (g, [y]) => [g.mul(y.mul(y).add(1))]);
+}
 export function tanh(x: Tensor): Tensor {
   const y = unary("tanh", x, floatOut(x));
   return record(y, "TanhBackward0", [x], [y], (g, [y]) => [g.mul(y.mul(y).neg().add(1))]);

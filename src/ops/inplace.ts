@@ -8,7 +8,8 @@ import { RuntimeError } from "../errors.ts";
 import { broadcastShapes, fmtShape, sameShape } from "../layout.ts";
 import { Tensor as TensorClass, type Tensor } from "../tensor.ts";
 import { Node, record } from "../autograd/node.ts";
-import { backendOf, empty, sv } from "./alloc.ts";
+import { backendOf, sv } from "./alloc.ts";
+import { putRegion, takeRegion, zeroRegion, type Region } from "./region.ts";
 
 const RANK: Record<string, number> = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 4 };
 
@@ -76,44 +77,6 @@ function inplaceOnView(self: Tensor, base: Tensor, compute: (self: Tensor) => Te
     self._requiresGrad = true;
   }
   return self;
-}
-
-/** A view's elements inside its base: (shape, strides, offset) in the base's dense layout. */
-interface Region {
-  shape: readonly number[];
-  strides: readonly number[];
-  offset: number;
-  baseShape: readonly number[];
-}
-
-/** g (base-shaped) restricted to the region, contiguous. Linear; its vjp is putRegion. */
-function takeRegion(g: Tensor, region: Region): Tensor {
-  const src = g.contiguous();
-  const out = empty(region.shape, g.dtype);
-  backendOf().copy({ data: src._box.data, shape: region.shape, strides: region.strides, offset: src.offset + region.offset }, sv(out));
-  return record(out, "AsStridedBackward0", [g], [], (gg) => [putRegion(gg, region)]);
-}
-
-/** zeros of the base's shape with the region set to h. Linear; its vjp is takeRegion. */
-function putRegion(h: Tensor, region: Region): Tensor {
-  const out = empty(region.baseShape, h.dtype);
-  backendOf().copy(sv(h.contiguous()), { data: out._box.data, shape: region.shape, strides: region.strides, offset: region.offset });
-  return record(out, "AsStridedScatterBackward0", [h], [], (gg) => [takeRegion(gg, region)]);
-}
-
-/** g with the region zeroed. Linear and its own adjoint. */
-function zeroRegion(g: Tensor, region: Region): Tensor {
-  const out = g.contiguous().clone();
-  const zeros = empty(region.shape, g.dtype);
-  backendOf().copy(sv(zeros), { data: out._box.data, shape: region.shape, strides: region.strides, offset: out.offset + region.offset });
-  return record(noGradDetach(out), "CopySlicesBackward0", [g], [], (gg) => [zeroRegion(gg, region)]);
-}
-
-/** out without the clone's history (zeroRegion records its own node). */
-function noGradDetach(t: Tensor): Tensor {
-  t.gradFn = null;
-  t._requiresGrad = false;
-  return t;
 }
 
 /** In-place results must fit self's dtype (PyTorch: "result type Float can't be cast to ... Int"). */

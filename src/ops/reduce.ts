@@ -10,6 +10,10 @@ import { normalizeDim, normalizeDims, numelOf } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
 import { backendOf, contiguousData, empty } from "./alloc.ts";
 import { where } from "./elementwise.ts";
+import { gradMode } from "../autograd/gradMode.ts";
+import { full } from "./creation.ts";
+import { triu } from "./indexing.ts";
+import { cat } from "./shape.ts";
 
 export type Dims = number | readonly number[];
 
@@ -172,6 +176,44 @@ export function cumsum(x: Tensor, dim: number): Tensor {
   // Reverse cumulative sum of g: total - cumsum(g) + g.
   return record(out, "CumsumBackward0", [x], [], (g) => [g.sum(d, true).sub(cumsum(g, d)).add(g)], { dim: d });
 }
+
+/**
+ * torch.cumprod(x, dim). Its gradient at x_i is sum over k >= i of g_k times the product of
+ * x_j (j <= k, j != i), computed without dividing by x (exact where x has zeros): by a backend
+ * pass outside createGraph, and with tensor ops (O(n^2) per line, differentiable) inside it.
+ */
+export function cumprod(x: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, x.shape.length);
+  const xa = accumulating(x);
+  const p = plan(xa, d, true);
+  const out = empty(x.shape, xa.dtype);
+  backendOf().cumprod(p.data, p.outer, p.r, p.inner, out._box.data);
+  return record(out, "CumprodBackward0", [x], [x], (g, [x]) => [gradMode.enabled ? cumprodGradGraph(x, g, d) : cumprodGrad(x, g, d)], { dim: d });
+}
+
+function cumprodGrad(x: Tensor, g: Tensor, d: number): Tensor {
+  const px = plan(x, d, true);
+  const pg = plan(g.to(x.dtype), d, true);
+  const out = empty(x.shape, x.dtype);
+  backendOf().cumprodBackward(px.data as NumArray, pg.data as NumArray, px.outer, px.r, px.inner, out._box.data as NumArray);
+  return out;
+}
+
+/** The same gradient with tensor ops: grad_i = P_i * sum_{k>=i} g_k Q_ik, Q_ik = prod_{i<j<=k} x_j. */
+function cumprodGradGraph(x: Tensor, g: Tensor, d: number): Tensor {
+  const n = x.shape[d]!;
+  const xl = x.movedim(d, -1);
+  const gl = g.movedim(d, -1);
+  const ones = xl.narrow(-1, 0, 1).mul(0).add(1);
+  const prefix = cat([ones, xl.narrow(-1, 0, n - 1)], -1).cumprod(-1); // P_i
+  // W[..., i, k] = x_k for k > i, else 1; Q = cumprod over k, kept where k >= i
+  const upper = noGrad(() => triu(onesBool(n), 1));
+  const w = where(upper, xl.unsqueeze(-2).expand([...xl.shape.slice(0, -1), n, n]), 1);
+  const q = where(noGrad(() => triu(onesBool(n), 0)), w.cumprod(-1), 0);
+  const s = q.mul(gl.unsqueeze(-2)).sum(-1);
+  return prefix.mul(s).movedim(-1, d);
+}
+const onesBool = (n: number): Tensor => full([n, n], true);
 
 export interface VarOptions {
   correction?: number;

@@ -281,3 +281,18 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   const d = normalizeDim(dim, ref.shape.length + 1);
   return cat(tensors.map((t) => t.unsqueeze(d)), d);
 }
+
+/** torch.movedim(x, source, destination): a permuted view with the source dims moved to the destinations. */
+export function movedim(x: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor {
+  const nd = x.shape.length;
+  const src = (typeof source === "number" ? [source] : source).map((d) => normalizeDim(d, nd));
+  const dst = (typeof destination === "number" ? [destination] : destination).map((d) => normalizeDim(d, nd));
+  if (src.length !== dst.length) {
+    throw new RuntimeError(`movedim: Invalid source or destination dims: source (${JSON.stringify(source)} dims) should contain the same number of dims as destination (${JSON.stringify(destination)} dims)`);
+  }
+  const order = new Array<number>(nd).fill(-1);
+  src.forEach((s, i) => (order[dst[i]!] = s));
+  const rest = [...Array(nd).keys()].filter((d) => !src.includes(d));
+  for (let i = 0, k = 0; i < nd; i++) if (order[i] === -1) order[i] = rest[k++]!;
+  return permute(x, order);
+}

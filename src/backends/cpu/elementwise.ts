@@ -18,6 +18,7 @@ export const unaryKernels = {
   sign: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) { const v = x[xi]; o[oi + k] = v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : v; } },
   sin: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.sin(x[xi]); },
   cos: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.cos(x[xi]); },
+  tan: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.tan(x[xi]); },
   tanh: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.tanh(x[xi]); },
   sigmoid: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = 1 / (1 + Math.exp(-x[xi])); },
   // ATen's relu keeps -0 and NaN: x < 0 ? 0 : x.

@@ -15,6 +15,7 @@ import { wasmGatherRows } from "../wasm/gatherRows.ts";
 import { coalesce, forEachOffset, forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
 import * as int64 from "./int64.ts";
 import { cpuStorage } from "./storage.ts";
+import { argsort, cumprod, cumprodBackward, svd } from "./scan.ts";
 
 type ReduceKernel = (x: NumArray, outer: number, r: number, inner: number, out: NumArray) => void;
 
@@ -311,6 +312,10 @@ export const cpu: Backend = {
       for (let i = 0; i < r; i++) for (let j = 0; j < inner; j++, p++) out[p] = acc[j] += x[p];
     }
   },
+  cumprod,
+  cumprodBackward,
+  argsort,
+  svd,
   matmul(a, b, out, batch, m, k, n) {
     if (out instanceof BigInt64Array) return int64.matmul(a, b, out, batch, m, k, n);
     matmul(a, b, out, batch, m, k, n);

@@ -68,6 +68,7 @@ const unaryOps = {
   sqrt: (x) => Math.sqrt(Number(x)),
   rsqrt: (x) => 1 / Math.sqrt(Number(x)),
   sin: (x) => Math.sin(Number(x)),
+  tan: (x) => Math.tan(Number(x)),
   cos: (x) => Math.cos(Number(x)),
   tanh: (x) => Math.tanh(Number(x)),
   sigmoid: (x) => 1 / (1 + Math.exp(-Number(x))),

@@ -33,6 +33,7 @@ const FLOAT_UNARY: Partial<Record<UnaryOp, string>> = {
   rsqrt: "1.0 / sqrt_f32(x)",
   sin: "sincos_f32(x).x",
   cos: "sincos_f32(x).y",
+  tan: "sincos_f32(x).x / sincos_f32(x).y",
   tanh: "tanh_f32(x)",
   sigmoid: "sigmoid_f32(x)",
 };

@@ -2,6 +2,7 @@
 // (GPUArray handles), with WGSL kernels recorded into batched command buffers (runtime.ts).
 // The device is acquired once, asynchronously (`initWebGPU()`); after that every kernel call
 // is synchronous: it records work and returns, and only reads wait (`read`).
+import { RuntimeError } from "../../errors.ts";
 import type { DType, Storage } from "../../dtype.ts";
 import { TorchTypeError } from "../../errors.ts";
 import type { Backend } from "../backend.ts";
@@ -81,6 +82,10 @@ export function createWebGPUBackend(rt: WebGPURuntime): WebGPUBackend {
     reduce: (op, x, outer, r, inner, out) => reduce(rt, op, x, outer, r, inner, out),
     argReduce: (op, x, outer, r, inner, indices, values) => argReduce(rt, op, x, outer, r, inner, indices, values),
     cumsum: (x, outer, r, inner, out) => cumsum(rt, x, outer, r, inner, out),
+    cumprod: () => notYet("cumprod"),
+    cumprodBackward: () => notYet("cumprod's gradient"),
+    argsort: () => notYet("sort"),
+    svd: () => notYet("svd"),
     softmax: (x, outer, r, inner, out, log) => softmax(rt, x, outer, r, inner, out, log),
     matmul: (a, b, out, batch, m, k, n) => matmul(rt, a, b, out, batch, m, k, n),
     gather: (x, index, dim, out) => gather(rt, x, index, dim, out),
@@ -146,3 +151,8 @@ export async function isAvailable(): Promise<boolean> {
 }
 
 export const isGPUArray = (x: unknown): x is GPUArray => x instanceof GPUArray;
+
+/** Kernels the webgpu backend does not have yet: a clear error instead of a wrong result. */
+function notYet(what: string): never {
+  throw new RuntimeError(`${what} is not on webgpu yet: move the tensor to the CPU first (t.cpu())`);
+}

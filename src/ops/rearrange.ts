@@ -1,0 +1,92 @@
+// Copies that rearrange elements: flip, roll, repeat, tile, repeatInterleave. flip is a
+// primitive (one strided copy with negative strides, its own adjoint); the rest are written
+// with views, cat, expand and indexSelect, so their gradients come from those.
+import { record } from "../autograd/node.ts";
+import { checkInt, describe } from "../args.ts";
+import { RuntimeError, TorchTypeError } from "../errors.ts";
+import { normalizeDim, normalizeDims, parseShape } from "../layout.ts";
+import { Tensor } from "../tensor.ts";
+import { backendOf, empty, numberData, sv } from "./alloc.ts";
+import { tensor } from "./creation.ts";
+import { cat } from "./shape.ts";
+
+const dimList = (dims: number | readonly number[]): readonly number[] => (typeof dims === "number" ? [dims] : dims);
+
+/** torch.flip(x, dims): a copy with the order of the given dims reversed. */
+export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
+  const ds = normalizeDims(dimList(parseShape([dims], "flip")), x.ndim);
+  const strides = x.strides.slice();
+  let offset = x.offset;
+  for (const d of ds) {
+    if (x.shape[d]! > 0) offset += (x.shape[d]! - 1) * strides[d]!;
+    strides[d] = -strides[d]!;
+  }
+  const out = empty(x.shape, x.dtype);
+  backendOf().copy({ data: x._box.data, shape: x.shape, strides, offset }, sv(out));
+  return record(out, "FlipBackward0", [x], [], (g) => [flip(g, ds)], { dims: ds });
+}
+
+/** torch.roll(x, shifts, dims): elements shifted cyclically along dims (the flattened tensor without dims). */
+export function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor {
+  const sh = parseShape([shifts], "roll");
+  if (dims === undefined || dims === null) {
+    if (sh.length !== 1) throw new RuntimeError(`roll(): shifts must be a single integer when dims is not given, got ${sh.length} shifts`);
+    return roll(x.reshape(-1), sh, 0).view(x.shape);
+  }
+  const ds = parseShape([dims], "roll");
+  if (sh.length !== ds.length) throw new RuntimeError(`shifts and dimensions must align. shifts: ${sh.length}, dims:${ds.length}`);
+  let out = x;
+  ds.forEach((dim, i) => {
+    const d = normalizeDim(dim, x.ndim);
+    const size = x.shape[d]!;
+    if (size === 0) return;
+    const s = ((sh[i]! % size) + size) % size;
+    if (s !== 0) out = cat([out.narrow(d, size - s, s), out.narrow(d, 0, size - s)], d);
+  });
+  return out === x ? x.clone() : out;
+}
+
+/** Tensor.repeat(*sizes): tiles the tensor sizes[i] times along each dim (leading new dims allowed). */
+export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
+  const reps = parseShape([sizes], "repeat");
+  if (reps.length < x.ndim) throw new RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
+  for (const r of reps) if (r < 0) throw new RuntimeError(`Trying to create tensor with negative dimension ${r}: [${reps.join(", ")}]`);
+  const shape = [...new Array<number>(reps.length - x.ndim).fill(1), ...x.shape];
+  // [r0, s0, r1, s1, ...] by broadcasting, then merged pairwise
+  const pairs: number[] = [];
+  const ones: number[] = [];
+  shape.forEach((s, i) => {
+    pairs.push(reps[i]!, s);
+    ones.push(1, s);
+  });
+  return x.reshape(ones).expand(pairs).reshape(shape.map((s, i) => s * reps[i]!));
+}
+
+/** torch.tile(x, dims): repeat, with dims padded with leading 1s to x's rank. */
+export function tile(x: Tensor, dims: readonly number[]): Tensor {
+  const d = parseShape([dims], "tile");
+  return repeat(x, [...new Array<number>(Math.max(0, x.ndim - d.length)).fill(1), ...d]);
+}
+
+/** torch.repeat_interleave(x, repeats, dim): each element (slice along dim) repeated; without dim, of the flattened x. */
+export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim?: number | null): Tensor {
+  if (dim === undefined || dim === null) return repeatInterleave(x.reshape(-1), repeats, 0);
+  const d = normalizeDim(dim, x.ndim);
+  const size = x.shape[d]!;
+  let counts: number[];
+  if (typeof repeats === "number") {
+    checkInt(repeats, "repeats", "repeat_interleave");
+    counts = new Array<number>(size).fill(repeats);
+  } else if (repeats instanceof Tensor) {
+    if (repeats.ndim > 1) throw new RuntimeError("repeats must be 0-dim or 1-dim tensor");
+    const r = Array.from(numberData(repeats));
+    counts = repeats.ndim === 0 || r.length === 1 ? new Array<number>(size).fill(r[0]!) : r;
+    if (counts.length !== size) throw new RuntimeError(`repeats must have the same size as input along dim, but got repeats.size(0) = ${counts.length} and input.size(${d}) = ${size}`);
+  } else throw new TorchTypeError(`repeat_interleave(): argument 'repeats' must be an integer or a Tensor, but got ${describe(repeats)}`);
+  if (counts.some((c) => c < 0)) throw new RuntimeError("repeats can not be negative");
+  const index: number[] = [];
+  counts.forEach((c, i) => {
+    for (let k = 0; k < c; k++) index.push(i);
+  });
+  return x.indexSelect(d, tensor(index, { dtype: "int64" }));
+}

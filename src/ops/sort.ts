@@ -1,0 +1,49 @@
+// Sorting: torch.sort, argsort, topk. One backend pass finds the order (stable, NaN greater
+// than every number, as PyTorch's); the values are a gather at those positions, so their
+// gradient is the gather's (a scatter into zeros).
+import { checkInt, checkTensor } from "../args.ts";
+import { IndexError, RuntimeError } from "../errors.ts";
+import { normalizeDim } from "../layout.ts";
+import type { Tensor } from "../tensor.ts";
+import { backendOf, contiguousData, empty } from "./alloc.ts";
+import type { ValuesIndices } from "./reduce.ts";
+
+/** int64 positions that sort x along d. */
+function order(x: Tensor, d: number, descending: boolean): Tensor {
+  const xc = x.movedim(d, -1).contiguous();
+  const r = xc.shape[xc.ndim - 1] ?? 1;
+  const positions = empty(xc.shape, "int32");
+  if (xc.numel() > 0) backendOf().argsort(contiguousData(xc), xc.numel() / r, r, 1, descending, positions._box.data as Int32Array);
+  return positions.to("int64").movedim(-1, d);
+}
+
+export interface SortOptions {
+  descending?: boolean;
+  stable?: boolean;
+}
+
+/** torch.sort(x, dim=-1, descending=False, stable=False) -> { values, indices }; ties keep their order. */
+export function sort(x: Tensor, dim = -1, descending = false): ValuesIndices {
+  checkTensor(x, "input", "sort");
+  if (x.ndim === 0) return { values: x.clone(), indices: x.mul(0).long() };
+  const d = normalizeDim(dim, x.ndim);
+  const indices = order(x, d, descending);
+  return { values: x.gather(d, indices), indices };
+}
+
+/** torch.argsort(x, dim=-1, descending=False). */
+export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
+  return sort(x, dim, descending).indices;
+}
+
+/** torch.topk(x, k, dim=-1, largest=True, sorted=True) -> { values, indices }, sorted. */
+export function topk(x: Tensor, k: number, dim = -1, largest = true): ValuesIndices {
+  checkTensor(x, "input", "topk");
+  checkInt(k, "k", "topk");
+  const d = x.ndim === 0 ? 0 : normalizeDim(dim, x.ndim);
+  const size = x.ndim === 0 ? 1 : x.shape[d]!;
+  if (k < 0 || k > size) throw (k < 0 ? new RuntimeError(`selected index k out of range`) : new IndexError("selected index k out of range"));
+  if (x.ndim === 0) return sort(x);
+  const indices = order(x, d, largest).narrow(d, 0, k).contiguous();
+  return { values: x.gather(d, indices), indices };
+}
