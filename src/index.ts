@@ -12,18 +12,25 @@ export {
 } from "./ops/creation.ts";
 export {
   add, sub, mul, div, pow, neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tan, tanh, sigmoid, relu,
-  clamp, maximum, minimum, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, isfinite, where,
+  clamp, clamp as clip, maximum, minimum, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, isfinite, where,
 } from "./ops/elementwise.ts";
 export {
-  sum, mean, prod, max, min, amax, amin, argmax, argmin, variance as var, std, logsumexp, cumsum, softmax, logSoftmax,
+  sum, mean, prod, max, min, amax, amin, argmax, argmin, variance as var, std, logsumexp, cumsum, cumprod, softmax, logSoftmax,
 } from "./ops/reduce.ts";
 export { matmul, mm, bmm } from "./ops/linalg.ts";
 export { gather, scatter, scatterAdd, indexSelect, maskedFill, triu, tril } from "./ops/indexing.ts";
 export {
   reshape, view, permute, transpose, t, squeeze, unsqueeze, expand, flatten, unflatten, narrow, select, slice,
-  chunk, split, unbind, cat, stack,
+  chunk, split, unbind, cat, stack, movedim,
 } from "./ops/shape.ts";
 export { clone, detach, contiguous } from "./ops/convert.ts";
+export { flip, roll, tile, repeatInterleave } from "./ops/rearrange.ts";
+export { diagonal, diag, outer, outer as ger } from "./ops/diagonal.ts";
+export { sort, argsort, topk } from "./ops/sort.ts";
+export { norm } from "./ops/norm.ts";
+export { einsum } from "./ops/einsum.ts";
+export * as linalg from "./linalg.ts";
+export { FloatTensor, DoubleTensor, LongTensor, IntTensor, BoolTensor } from "./ops/legacy.ts";
 export { index, indexPut, indexPut_, nonzero, nonzero as argwhere, maskedSelect, type Index, type IndexItem, type SliceSpec } from "./ops/subscript.ts";
 export * as nn from "./nn/index.ts";
 export * as optim from "./optim/index.ts";

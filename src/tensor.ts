@@ -20,6 +20,7 @@ import * as sub from "./ops/subscript.ts";
 import * as rearr from "./ops/rearrange.ts";
 import * as diagOps from "./ops/diagonal.ts";
 import * as sorting from "./ops/sort.ts";
+import type { Args } from "./args.ts";
 import * as norms from "./ops/norm.ts";
 import { formatTensor } from "./print.ts";
 import { defaultGenerator, type Generator } from "./random/generator.ts";
@@ -105,6 +106,10 @@ export class Tensor {
     return this.shape.length;
   }
   numel(): number {
+    return numelOf(this.shape);
+  }
+  /** PyTorch's alias of numel. */
+  nelement(): number {
     return numelOf(this.shape);
   }
   isContiguous(): boolean {
@@ -226,6 +231,8 @@ export class Tensor {
   sigmoid(): Tensor { return ew.sigmoid(this); }
   relu(): Tensor { return ew.relu(this); }
   clamp(min?: number | null | ew.ClampOptions, max?: number | null): Tensor { return ew.clamp(this, min, max); }
+  /** PyTorch's alias of clamp. */
+  clip(min?: number | null | ew.ClampOptions, max?: number | null): Tensor { return ew.clamp(this, min, max); }
   eq(other: TS): Tensor { return ew.eq(this, other); }
   ne(other: TS): Tensor { return ew.ne(this, other); }
   lt(other: TS): Tensor { return ew.lt(this, other); }
@@ -258,9 +265,9 @@ export class Tensor {
   logsumexp(dim: red.Dims, keepdim = false): Tensor { return red.logsumexp(this, dim, keepdim); }
   cumsum(dim: number): Tensor { return red.cumsum(this, dim); }
   cumprod(dim: number): Tensor { return red.cumprod(this, dim); }
-  sort(dim = -1, descending = false): red.ValuesIndices { return sorting.sort(this, dim, descending); }
-  argsort(dim = -1, descending = false): Tensor { return sorting.argsort(this, dim, descending); }
-  topk(k: number, dim = -1, largest = true): red.ValuesIndices { return sorting.topk(this, k, dim, largest); }
+  sort(...args: Args<[dim: number, descending: boolean], sorting.SortOptions>): red.ValuesIndices { return sorting.sort(this, ...args); }
+  argsort(...args: Args<[dim: number, descending: boolean], sorting.SortOptions>): Tensor { return sorting.argsort(this, ...args); }
+  topk(k: number, ...args: Args<[dim: number, largest: boolean, sorted: boolean], sorting.TopkOptions>): red.ValuesIndices { return sorting.topk(this, k, ...args); }
   /** torch.norm(input, p='fro', dim=None, keepdim=False). */
   norm(p: norms.Ord = "fro", dim?: number | readonly number[] | null, keepdim = false): Tensor { return norms.norm(this, p, dim, keepdim); }
   softmax(dim: number): Tensor { return red.softmax(this, dim); }
@@ -338,6 +345,15 @@ export class Tensor {
   long(): Tensor { return convert.to(this, "int64"); }
   bool(): Tensor { return convert.to(this, "bool"); }
   type(dtype: DType): Tensor { return convert.to(this, dtype); }
+  /** This tensor in other's dtype. */
+  typeAs(other: Tensor): Tensor { return convert.to(this, other.dtype); }
+
+  // ---- new tensors like this one (dtype from this unless given) --------------------------------
+  newZeros(...size: Array<number | readonly number[] | creation.TensorOptions>): Tensor { return creation.zeros(...withDtype(size, this.dtype)); }
+  newOnes(...size: Array<number | readonly number[] | creation.TensorOptions>): Tensor { return creation.ones(...withDtype(size, this.dtype)); }
+  newEmpty(...size: Array<number | readonly number[] | creation.TensorOptions>): Tensor { return creation.emptyTensor(...withDtype(size, this.dtype)); }
+  newFull(size: number | readonly number[], fillValue: number | boolean, opts?: creation.TensorOptions): Tensor { return creation.full(size, fillValue, { ...opts, dtype: opts?.dtype ?? this.dtype }); }
+  newTensor(data: creation.NestedArray | Storage, opts?: creation.TensorOptions): Tensor { return creation.tensor(data, { ...opts, dtype: opts?.dtype ?? this.dtype }); }
 
   // ---- in-place (trailing underscore, as PyTorch) -------------------------------------------
   add_(other: TS, opts?: ew.AlphaOptions): this {
@@ -368,6 +384,9 @@ export class Tensor {
   fill_(value: number | boolean): this { return this.inplace(() => Tensor.scalar(Number(value), this.dtype)); }
   copy_(src: Tensor): this { return this.inplace(() => src.to(this.dtype), src); }
   maskedFill_(mask: Tensor, value: number | boolean): this { return this.inplace((s) => idx.maskedFill(s, mask, value)); }
+  scatter_(dim: number, index: Tensor, src: Tensor | number): this { return this.inplace((s) => idx.scatter(s, dim, index, src), src instanceof Tensor ? src : undefined); }
+  scatterAdd_(dim: number, index: Tensor, src: Tensor): this { return this.inplace((s) => idx.scatterAdd(s, dim, index, src), src); }
+  clip_(min?: number | null | ew.ClampOptions, max?: number | null): this { return this.clamp_(min, max); }
   /** self += value * t1 * t2 */
   addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
     const v = opts?.value ?? 1;
@@ -389,6 +408,26 @@ export class Tensor {
   }
   normal_(mean = 0, std = 1, opts?: { generator?: Generator }): this {
     return this.randomFill((out) => sampling.fillNormal(opts?.generator ?? defaultGenerator, out, mean, std));
+  }
+  /**
+   * random_(from=0, to=None): integers from [from, to) (to given), [0, from) (one argument), or
+   * over the dtype's range (none), drawn as PyTorch's random_ draws them.
+   */
+  random_(from?: number | { generator?: Generator }, to?: number | null | { generator?: Generator }, opts?: { generator?: Generator }): this {
+    const o = (typeof from === "object" ? from : typeof to === "object" && to !== null ? to : opts) ?? {};
+    const gen = o.generator ?? defaultGenerator;
+    const lo = typeof from === "number" ? from : undefined;
+    const hi = typeof to === "number" ? to : undefined;
+    if (isGradEnabled() && this.isLeaf && this.requiresGrad) {
+      throw new RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.");
+    }
+    const buf = allocate(this.dtype, this.numel());
+    if (lo === undefined) sampling.fillRandomFull(gen, buf as sampling.AnyOutArray, this.dtype);
+    else if (hi === undefined) sampling.fillRandint(gen, buf as sampling.IntOutArray, 0, lo);
+    else sampling.fillRandint(gen, buf as sampling.IntOutArray, lo, hi);
+    alloc.backendOf().copy({ data: buf, shape: this.shape, strides: contiguousStrides(this.shape), offset: 0 }, alloc.sv(this));
+    this._box.version++;
+    return this;
   }
   bernoulli_(p: number | Tensor = 0.5, opts?: { generator?: Generator }): this {
     const probs = typeof p === "number" ? p : (p.expand(this.shape).contiguousData() as Float32Array | Float64Array);
@@ -434,4 +473,14 @@ export function nestedValues<V>(t: Tensor, read: (v: number | bigint) => V): unk
     return out;
   };
   return build(0, t.offset);
+}
+
+/** Size arguments of a new* method with `dtype` filled in unless the options give one. */
+function withDtype(args: ReadonlyArray<number | readonly number[] | creation.TensorOptions>, dtype: DType): Array<number | readonly number[] | creation.TensorOptions> {
+  const last = args[args.length - 1];
+  if (last !== undefined && typeof last === "object" && !Array.isArray(last)) {
+    const o = last as creation.TensorOptions;
+    return [...args.slice(0, -1), { ...o, dtype: o.dtype ?? dtype }];
+  }
+  return [...args, { dtype }];
 }

@@ -320,3 +320,29 @@ export function multinomial(
   return result;
 }
 
+
+// ------------------------------------------------------------------ random_ (no bounds)
+
+/**
+ * x.random_() without bounds (random_kernel / uniform_int_distribution): for int64 and float64
+ * random64() % (max + 1) with max 2^63 - 1 resp. 2^53; for the other dtypes random() % (max + 1)
+ * with max 2^24 (float32), 2^31 - 1 (int32); bool takes the draw's low bit.
+ */
+export function fillRandomFull(gen: Generator, out: AnyOutArray, dtype: "float32" | "float64" | "int32" | "int64" | "bool"): void {
+  switch (dtype) {
+    case "int64":
+      for (let i = 0; i < out.length; i++) (out as BigInt64Array)[i] = gen.random64() % (1n << 63n);
+      return;
+    case "float64":
+      for (let i = 0; i < out.length; i++) (out as Float64Array)[i] = Number(gen.random64() % ((1n << 53n) + 1n));
+      return;
+    case "float32":
+      for (let i = 0; i < out.length; i++) (out as Float32Array)[i] = gen.random() % (2 ** 24 + 1);
+      return;
+    case "int32":
+      for (let i = 0; i < out.length; i++) (out as Int32Array)[i] = gen.random() % 2 ** 31;
+      return;
+    case "bool":
+      for (let i = 0; i < out.length; i++) (out as Uint8Array)[i] = gen.random() & 1;
+  }
+}

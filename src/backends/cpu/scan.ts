@@ -48,13 +48,14 @@ export function argsort(x: Storage, outer: number, r: number, inner: number, des
   const order = new Array<number>(r);
   const vals = new Array<number | bigint>(r);
   const nan = (v: number | bigint): boolean => v !== v;
-  const ascending = (i: number, k: number): number => {
+  // -1, 0 or 1 by value, NaN above everything; ties fall back to the position (stable)
+  const byValue = (i: number, k: number): number => {
     const a = vals[i]!;
     const b = vals[k]!;
-    if (nan(a) || nan(b)) return nan(a) ? (nan(b) ? i - k : 1) : -1;
-    return a < b ? -1 : a > b ? 1 : i - k;
+    if (nan(a) || nan(b)) return nan(a) ? (nan(b) ? 0 : 1) : -1;
+    return a < b ? -1 : a > b ? 1 : 0;
   };
-  const cmp = descending ? (i: number, k: number): number => ascending(k, i) || i - k : ascending;
+  const cmp = descending ? (i: number, k: number): number => byValue(k, i) || i - k : (i: number, k: number): number => byValue(i, k) || i - k;
   for (let a = 0; a < outer; a++) {
     for (let j = 0; j < inner; j++) {
       const base = a * r * inner + j;

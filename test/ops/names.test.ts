@@ -1,0 +1,79 @@
+// The names real PyTorch programs use (issue 15) beyond the fixture table
+// (test/fixtures/ops.json has their values and gradients): random_'s draws, cumprod's second
+// derivative, the new* constructors, legacy constructors, ties in sort, and bad input.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../../src/index.ts";
+
+test("random_ draws PyTorch's values for every dtype and bound form", () => {
+  torch.manualSeed(0);
+  // torch.empty(4).random_() etc. after torch.manual_seed(0), PyTorch 1.13
+  assert.deepEqual(torch.empty(4).random_().tolist(), [8325664, 12888472, 1484222, 2214888]);
+  assert.deepEqual(torch.empty(3, { dtype: "float64" }).random_().tolist(), [4137753702977065, 8293357854226700, 5809860774058864]);
+  assert.deepEqual(Array.from(torch.empty(3, { dtype: "int64" }).random_().contiguousData() as BigInt64Array), [2691271404617651954n, 8072059273656089175n, 7226936298635050456n]);
+  assert.deepEqual(torch.empty(3, { dtype: "int32" }).random_().tolist(), [1991416408, 1171049868, 1646868794]);
+  assert.deepEqual(torch.empty(4, { dtype: "bool" }).random_().tolist(), [true, false, true, true]);
+  assert.deepEqual(torch.empty(5).random_(10).tolist(), [4, 4, 1, 9, 9]);
+  assert.deepEqual(torch.empty(5, { dtype: "int64" }).random_(-3, 4).tolist(), [-2, 1, -2, -3, 1]);
+  assert.throws(() => torch.ones(2, { requiresGrad: true }).random_(), /a leaf Variable that requires grad/);
+});
+
+test("cumprod's gradient under createGraph (tensor ops) equals the backend's and is itself differentiable, zeros included", () => {
+  const x = torch.tensor([[1.5, 0, 2, 3], [0, 2, 0, -1.5], [2, 0.5, -1, 0.25]], { dtype: "float64", requiresGrad: true });
+  const g = torch.tensor([[0.3, -1, 2, 0.5], [1, 1, -2, 0.7], [0.2, 0.1, -0.4, 1.1]], { dtype: "float64" });
+  const plain = torch.autograd.grad([x.cumprod(1).mul(g).sum()], [x])[0]!;
+  const graph = torch.autograd.grad([x.cumprod(1).mul(g).sum()], [x], { createGraph: true })[0]!;
+  const [pl, gr] = [plain.reshape(-1).tolist() as number[], graph.reshape(-1).tolist() as number[]];
+  pl.forEach((v, i) => assert.ok(Math.abs(v - gr[i]!) <= 1e-15, `${i}: ${v} vs ${gr[i]}`));
+  const y = torch.tensor([[1.5, 0.4, 2, 3], [0.9, 2, 0.3, -1.5]], { dtype: "float64", requiresGrad: true });
+  const gy = g.narrow(0, 0, 2);
+  const secondY = (t: torch.Tensor) => torch.autograd.grad([t.cumprod(1).mul(gy).sum()], [t], { createGraph: true })[0]!;
+  assert.equal(torch.autograd.gradcheck(secondY, [y], { eps: 1e-6, atol: 1e-5, rtol: 1e-3 }), true);
+});
+
+test("new* make tensors of this tensor's dtype; typeAs, nelement, clip, T", () => {
+  const x = torch.tensor([1, 2, 3], { dtype: "float64" });
+  assert.equal(x.newZeros(2, 3).dtype, "float64");
+  assert.deepEqual(x.newZeros([2]).tolist(), [0, 0]);
+  assert.deepEqual(x.newOnes(2).tolist(), [1, 1]);
+  assert.deepEqual(x.newFull([2], 7).tolist(), [7, 7]);
+  assert.equal(x.newFull([2], 7).dtype, "float64");
+  assert.equal(x.newEmpty(3, { dtype: "int64" }).dtype, "int64");
+  assert.equal(x.newTensor([1, 2]).dtype, "float64");
+  assert.equal(torch.tensor([1, 2]).typeAs(x).dtype, "float64");
+  assert.equal(torch.zeros(2, 3).nelement(), 6);
+  assert.deepEqual(torch.tensor([-2, 0.5, 3]).clip(-1, 1).tolist(), [-1, 0.5, 1]);
+  assert.deepEqual(torch.arange(6).reshape(2, 3).T.tolist(), [[0, 3], [1, 4], [2, 5]]);
+  assert.deepEqual(torch.arange(6).reshape(2, 3).T.shape, [3, 2]);
+});
+
+test("legacy typed constructors: sizes or data", () => {
+  assert.deepEqual(torch.FloatTensor(2, 3).shape, [2, 3]);
+  assert.equal(torch.FloatTensor(2, 3).dtype, "float32");
+  assert.deepEqual(torch.LongTensor([1, 2]).tolist(), [1, 2]);
+  assert.equal(torch.LongTensor([1, 2]).dtype, "int64");
+  assert.equal(torch.DoubleTensor([[1.5]]).dtype, "float64");
+  assert.deepEqual(torch.IntTensor(torch.tensor([1.7])).tolist(), [1]);
+  assert.deepEqual(torch.BoolTensor([1, 0]).tolist(), [true, false]);
+  assert.throws(() => torch.FloatTensor(2.5 as never), /FloatTensor\(\): expected sizes/);
+});
+
+test("sort is stable (PyTorch's order among ties is its algorithm's; stable=True is torch-ts's always)", () => {
+  // torch.sort(torch.tensor([2, 1, 2, 1, 2])) -> indices [1, 3, 0, 2, 4]; descending [0, 2, 4, 1, 3]
+  assert.deepEqual(torch.sort(torch.tensor([2, 1, 2, 1, 2])).indices.tolist(), [1, 3, 0, 2, 4]);
+  assert.deepEqual(torch.sort(torch.tensor([2, 1, 2, 1, 2]), -1, true).indices.tolist(), [0, 2, 4, 1, 3]);
+  assert.equal(torch.sort(torch.tensor([3, 1])).indices.dtype, "int64");
+});
+
+test("errors: topk's k, einsum's equation, norms of integers, movedim, repeat", () => {
+  assert.throws(() => torch.topk(torch.zeros(3), 4), /selected index k out of range/);
+  assert.throws(() => torch.einsum("ij,jk->ik", torch.zeros(2, 3)), /fewer operands|more operands/);
+  assert.throws(() => torch.einsum("ij->ik", torch.zeros(2, 3)), /output subscript k does not appear/);
+  assert.throws(() => torch.einsum("ii->i", torch.zeros(2, 3)), /subscript i is repeated for operand but the sizes don't match/);
+  assert.throws(() => torch.einsum("ijk", torch.zeros(2, 3)), /does not match the number of dimensions/);
+  assert.throws(() => torch.linalg.vectorNorm(torch.tensor([1, 2])), /Expected a floating point or complex tensor as input. Got Long/);
+  assert.throws(() => torch.zeros(2, 3).repeat(2), /Number of dimensions of repeat dims can not be smaller/);
+  assert.throws(() => torch.zeros(2, 3).movedim([0, 1], [0]), /movedim: Invalid source or destination dims/);
+  assert.throws(() => torch.zeros(2).diagonal(), /Dimension out of range/);
+  assert.throws(() => torch.roll(torch.zeros(3, 2), [1, 2]), /shifts must be a single integer when dims is not given/);
+});
