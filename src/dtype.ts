@@ -37,6 +37,12 @@ function primeHostAllocator(): void {
 primeHostAllocator();
 
 export function allocate(dtype: DType, n: number): Storage {
+  const a = allocateArray(dtype, n);
+  if (allocationObserver !== null) allocationObserver(a);
+  return a;
+}
+
+function allocateArray(dtype: DType, n: number): Storage {
   switch (dtype) {
     case "float32": {
       const pooled = takeFloat32(n);
@@ -50,6 +56,16 @@ export function allocate(dtype: DType, n: number): Storage {
     case "int64": return new BigInt64Array(n);
     case "bool": return new Uint8Array(n);
   }
+}
+
+let allocationObserver: ((a: Storage) => void) | null = null;
+
+/**
+ * @internal Sees every storage array `allocate` hands out (null: nobody). A DataLoader worker
+ * uses it to know which buffers it made for a batch, and so may move to the main thread.
+ */
+export function observeAllocations(f: ((a: Storage) => void) | null): void {
+  allocationObserver = f;
 }
 
 export function dtypeOfArray(a: Storage): DType {

@@ -72,8 +72,9 @@ describe("defaultCollate: JavaScript values", () => {
     const m = defaultCollate([new Map([["a", 1]]), new Map([["a", 2]])]);
     assert.ok(m instanceof Map);
     assert.deepEqual(m.get("a")!.tolist(), [1, 2]);
-    const b = defaultCollate([10n, 2n ** 60n]);
+    const b = defaultCollate([10n, 2n ** 60n + 1n]);
     assert.equal(b.dtype, "int64");
+    assert.deepEqual(Array.from(b.storage as BigInt64Array), [10n, 2n ** 60n + 1n]); // exact beyond 2^53
     const [x, y] = defaultCollate([
       [torch.ones(2), 0],
       [torch.zeros(2), 1],

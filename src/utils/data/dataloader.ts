@@ -1,4 +1,6 @@
-// torch.utils.data.DataLoader (torch/utils/data/dataloader.py, single-process semantics).
+// torch.utils.data.DataLoader (torch/utils/data/dataloader.py). With numWorkers > 0 the
+// samples are loaded in worker threads (multiWorkerIter.ts); this file is the single-thread
+// path and the options.
 //
 // `for (const batch of loader)` loads map-style datasets whose getItem is synchronous and
 // sync iterable datasets. `for await (const batch of loader)` loads everything, including
@@ -21,6 +23,8 @@ import {
   type MapDatasetLike,
 } from "./dataset.ts";
 import { BatchSampler, randomInt64Seed, RandomSampler, SequentialSampler } from "./sampler.ts";
+import { MultiWorkerIter } from "./multiWorkerIter.ts";
+import { checkOptions } from "./options.ts";
 
 export interface DataLoaderOptions<T, B> {
   /** Samples per batch (default 1); null turns batching off (each sample is yielded converted). */
@@ -37,9 +41,25 @@ export interface DataLoaderOptions<T, B> {
   collateFn?: (batch: T[]) => B;
   /** The Generator for shuffling and for the per-iterator seed draw (default: the global one). */
   generator?: TorchGenerator;
-  /** Batches kept loading ahead of the one being used, in `for await` (default 2). */
+  /**
+   * Batches kept loading ahead of the one being used, in `for await` (default 2); with
+   * workers, per worker (prefetchFactor * numWorkers batches in flight, as PyTorch).
+   */
   prefetchFactor?: number;
+  /** Worker threads that load samples and collate batches (default 0: the calling thread). Needs `for await`. */
+  numWorkers?: number;
+  /** Keep the workers (and their dataset copies) from one epoch to the next. */
+  persistentWorkers?: boolean;
+  /** Called in each worker with its id, after seeding and before loading (may be async). Must be an exported function. */
+  workerInitFn?: (workerId: number) => unknown;
+  /** Seconds to wait for a batch from the workers before a RuntimeError (default 0: forever). */
+  timeout?: number;
 }
+
+const OPTION_KEYS = [
+  "batchSize", "shuffle", "sampler", "batchSampler", "dropLast", "collateFn", "generator", "prefetchFactor",
+  "numWorkers", "persistentWorkers", "workerInitFn", "timeout",
+] as const;
 
 type AnyDataset<T> = MapDatasetLike<T> | IterableDatasetLike<T>;
 const END = Symbol("end of epoch");
@@ -85,10 +105,29 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   readonly collateFn: (batch: T[]) => B;
   readonly generator: TorchGenerator | undefined;
   readonly prefetchFactor: number;
+  readonly numWorkers: number;
+  readonly persistentWorkers: boolean;
+  readonly workerInitFn: ((workerId: number) => unknown) | undefined;
+  readonly timeout: number;
   private readonly isMap: boolean;
+  /** Persistent workers' iterator, kept across epochs (PyTorch: DataLoader._iterator). */
+  private workerIter: MultiWorkerIter<B> | null = null;
 
   constructor(dataset: AnyDataset<T>, opts: DataLoaderOptions<T, B> = {}) {
+    checkOptions("DataLoader", opts, OPTION_KEYS);
     this.dataset = dataset;
+    this.numWorkers = opts.numWorkers ?? 0;
+    if (!Number.isInteger(this.numWorkers) || this.numWorkers < 0) {
+      throw new ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.");
+    }
+    this.timeout = opts.timeout ?? 0;
+    if (typeof this.timeout !== "number" || !(this.timeout >= 0)) throw new ValueError("timeout option should be non-negative");
+    this.persistentWorkers = opts.persistentWorkers ?? false;
+    if (this.persistentWorkers && this.numWorkers === 0) throw new ValueError("persistent_workers option needs num_workers > 0");
+    this.workerInitFn = opts.workerInitFn;
+    if (this.workerInitFn !== undefined && typeof this.workerInitFn !== "function") {
+      throw new TorchTypeError(`DataLoader: workerInitFn must be a function, got ${typeof this.workerInitFn}`);
+    }
     this.isMap = isMapDataset(dataset);
     this.generator = opts.generator;
     let batchSize = opts.batchSize === undefined ? 1 : opts.batchSize;
@@ -159,11 +198,11 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     return datasetLength(this.batchSampler ?? this.sampler);
   }
 
-  /** What `iter(loader)` does before any sample: the index iterator, then the seed draw. */
-  private startEpoch(): Iterator<number | readonly number[]> | undefined {
+  /** What `iter(loader)` does before any sample: the index iterator, then the seed draw (`_base_seed`). */
+  private startEpoch(): { index: Iterator<number | readonly number[]> | undefined; baseSeed: bigint } {
     const index = this.isMap ? (this.batchSampler ?? this.sampler!)[Symbol.iterator]() : undefined;
-    randomInt64Seed(this.generator ?? defaultGenerator);
-    return index;
+    const baseSeed = randomInt64Seed(this.generator ?? defaultGenerator);
+    return { index, baseSeed };
   }
 
   private get batching(): boolean {
@@ -172,7 +211,12 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
 
   /** Synchronous iteration: map-style datasets with a synchronous getItem, or sync iterables. */
   [Symbol.iterator](): Iterator<B> {
-    const index = this.startEpoch();
+    if (this.numWorkers > 0) {
+      throw new TorchTypeError(
+        `DataLoader: with numWorkers > 0 batches arrive from worker threads: iterate with \`for await (const batch of loader)\``,
+      );
+    }
+    const { index } = this.startEpoch();
     if (!this.isMap) {
       const ds = this.dataset as Partial<Iterable<T> & AsyncIterable<T>>;
       if (typeof ds[Symbol.iterator] !== "function") {
@@ -251,12 +295,73 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
 
   /** Asynchronous iteration with prefetching; works for every kind of dataset. */
   [Symbol.asyncIterator](): AsyncIterator<B> {
-    const index = this.startEpoch();
+    if (this.numWorkers > 0) return this.workerEpoch();
+    const { index } = this.startEpoch();
     if (this.isMap) return this.asyncMap(index!);
     const ds = this.dataset as Partial<Iterable<T> & AsyncIterable<T>>;
     const it: Iterator<T> | AsyncIterator<T> =
       typeof ds[Symbol.asyncIterator] === "function" ? ds[Symbol.asyncIterator]!() : ds[Symbol.iterator]!();
     return this.asyncIterable(it);
+  }
+
+  /**
+   * An epoch loaded by worker threads. As in PyTorch, persistent workers are started by the
+   * first epoch (which draws the base seed) and reset by the later ones (which draw none).
+   */
+  private workerEpoch(): AsyncGenerator<B, void, undefined> {
+    let it = this.workerIter;
+    if (it !== null && !it.isShutdown) it.reset();
+    else {
+      const { baseSeed } = this.startEpoch();
+      it = new MultiWorkerIter<B>(
+        {
+          dataset: this.dataset,
+          kind: this.isMap ? "map" : "iterable",
+          autoCollation: this.batchSampler !== undefined || (!this.isMap && this.batchSize !== null),
+          dropLast: this.dropLast,
+          indexIterable: () => this.taskIndices(),
+          collateFn: this.collateFn,
+          workerInitFn: this.workerInitFn,
+          numWorkers: this.numWorkers,
+          prefetchFactor: this.prefetchFactor,
+          persistentWorkers: this.persistentWorkers,
+          timeout: this.timeout,
+        },
+        baseSeed,
+      );
+      if (this.persistentWorkers) this.workerIter = it;
+    }
+    return this.drain(it);
+  }
+
+  /** What each task asks a worker for: a batch of indices or an index (map), a sample count (iterable). */
+  private *taskIndices(): Generator<number | readonly number[], void, undefined> {
+    if (this.isMap) {
+      yield* (this.batchSampler ?? this.sampler!) as Iterable<number | readonly number[]>;
+      return;
+    }
+    for (;;) yield this.batchSize ?? 1; // PyTorch's _InfiniteConstantSampler
+  }
+
+  private async *drain(it: MultiWorkerIter<B>): AsyncGenerator<B, void, undefined> {
+    try {
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    } finally {
+      // An early break or an error: non-persistent workers stop now; persistent ones wait for
+      // the next epoch's reset (after a timeout or a dead worker they are already gone).
+      if (!this.persistentWorkers) await it.shutdown();
+    }
+  }
+
+  /** Stops persistent workers now (they also stop when the program ends). */
+  async shutdownWorkers(): Promise<void> {
+    const it = this.workerIter;
+    this.workerIter = null;
+    await it?.shutdown();
   }
 
   /** One map-style batch, its samples fetched concurrently; the lowest failing index wins. */

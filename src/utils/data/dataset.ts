@@ -6,6 +6,7 @@ import { randperm } from "../../ops/creation.ts";
 import { numberData } from "../../ops/alloc.ts";
 import { defaultGenerator, type Generator } from "../../random/generator.ts";
 import type { Tensor } from "../../tensor.ts";
+import { recordDefinitionSite } from "./transport.ts";
 
 /**
  * A map-style dataset: `getItem(index)` for 0 <= index < length. getItem may return a
@@ -13,6 +14,10 @@ import type { Tensor } from "../../tensor.ts";
  * (PyTorch: `__getitem__` / `__len__`.)
  */
 export abstract class Dataset<T> {
+  constructor() {
+    // DataLoader workers import the class from the module it is defined in (docs/DATA.md).
+    recordDefinitionSite(new.target);
+  }
   abstract getItem(index: number): T | Promise<T>;
   abstract get length(): number;
 }
@@ -34,6 +39,9 @@ export abstract class IterableDataset<T> {
   // A marker base class, as in PyTorch; the iterator methods are declared by subclasses (so
   // they need no \`override\`). This field only ties T to the class for type inference.
   declare readonly __sample?: T;
+  constructor() {
+    recordDefinitionSite(new.target);
+  }
 }
 export type IterableDatasetLike<T> = Iterable<T> | AsyncIterable<T>;
 

@@ -22,5 +22,8 @@ export {
 } from "./sampler.ts";
 export { defaultCollate, defaultConvert, type Collated, type NumericArray } from "./collate.ts";
 export { DataLoader, type DataLoaderOptions } from "./dataloader.ts";
+export { getWorkerInfo, type WorkerInfo } from "./workerInfo.ts";
+export { registerWorkerModule } from "./transport.ts";
+export { shardByWorker, shardByRank, rankInfo, type RankOptions, type RankInfo } from "./sharding.ts";
 // Node only, but safe to bundle: node:* modules are imported lazily, on the first pass.
 export { TextLineDataset, type TextLineDatasetOptions } from "./textLines.ts";
