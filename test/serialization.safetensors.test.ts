@@ -178,6 +178,17 @@ describe("safetensors decoder", () => {
     assert.deepEqual(t.shape, [2]);
   });
 
+  it("a header of 128 + 256k bytes (first byte 0x80, like a pickle's PROTO) is still read as safetensors", async () => {
+    const { loadFromBuffer } = await import("../src/serialization/index.ts");
+    for (const pad of [128, 384, 640]) {
+      const header = { x: { dtype: "F32", shape: [1], data_offsets: [0, 4] } };
+      const json = JSON.stringify(header);
+      const bytes = craft(header, new Uint8Array(new Float32Array([2.5]).buffer), json + " ".repeat(pad - json.length));
+      assert.equal(bytes[0], 0x80);
+      const got = loadFromBuffer(bytes) as Record<string, RawTensor>;
+      assert.deepEqual(Array.from(got.x!.data as Float32Array), [2.5]);
+    }
+  });
   it("rejects a header length beyond the file", () => {
     const b = craft(one, 8);
     new DataView(b.buffer).setBigUint64(0, 1000n, true);
