@@ -26,6 +26,16 @@ test("parseArgs reads flags and rejects bad ones with the offending value", () =
   assert.throws(() => parseArgs(["--only"]), /--only needs a value/);
 });
 
+test("parseArgs: the data section runs by default or when --only names D; --stream-gb", () => {
+  assert.equal(parseArgs([]).data, true);
+  assert.equal(parseArgs(["--only", "W1"]).data, false);
+  const d = parseArgs(["--only", "d", "--stream-gb", "0.5"]);
+  assert.deepEqual([d.only, d.data, d.streamGB], [[], true, 0.5]);
+  assert.deepEqual(parseArgs(["--only", "W3,D"]).only, ["W3"]);
+  assert.throws(() => parseArgs(["--stream-gb", "-1"]), /--stream-gb must be a positive number, got -1/);
+  assert.throws(() => parseArgs(["--only", "W9,D"]), /unknown workload\(s\) W9; choose from W0, .*, D/);
+});
+
 test("--rounds: parsed, and rounds merge into medians of medians, bests of bests, the highest peak RSS", () => {
   assert.equal(parseArgs([]).rounds, 1);
   assert.equal(parseArgs(["--rounds", "3"]).rounds, 3);

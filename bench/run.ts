@@ -8,6 +8,9 @@
 //   --mem-all           run the W2 memory check on every engine, not only torch-ts and pytorch 1t
 //   --rounds N          run every child N times, interleaved across engines; medians of the
 //                       rounds' medians (for a machine whose speed drifts; default 1)
+//   --stream-gb N       GB of shards the data section streams (default 4; quick 0.5)
+// `--only` may name D: the data-loading section (bench/lib/data.ts), which otherwise runs
+// after W0-W5 when --only is not given.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -16,6 +19,7 @@ import { ENGINES, type EngineConfig, type RunResult } from "./lib/engines.ts";
 import { parseArgs, type Options } from "./lib/args.ts";
 import { RESULT_MARKER, type ChildConfig, type ChildResult, type WorkloadId } from "./lib/protocol.ts";
 import { absoluteTable, notes, ratioTable, targetsTable } from "./lib/report.ts";
+import { dataSection } from "./lib/data.ts";
 import { mergeRounds } from "./lib/rounds.ts";
 import { REPO_ROOT } from "./lib/versions.ts";
 
@@ -113,9 +117,12 @@ function main(): void {
   const versions: Record<string, string> = {};
   for (const r of results) Object.assign(versions, r.versions ?? {});
   const m = machine();
-  const load = { start: startLoad, end: os.loadavg().map((x) => Number(x.toFixed(2))) };
   const mode = o.quick ? "quick" : "full";
-  const report = [
+  const data = o.data
+    ? dataSection({ quick: o.quick, streamGB: o.streamGB || (o.quick ? 0.5 : 4) }, (s) => process.stderr.write(s))
+    : "";
+  const load = { start: startLoad, end: os.loadavg().map((x) => Number(x.toFixed(2))) };
+  const header = [
     `## torch-ts benchmarks (${mode}), ${started.toISOString().slice(0, 16).replace("T", " ")} UTC`,
     "",
     `Machine: ${m.cpu}, ${m.cores} cores${m.avx512f ? " (AVX-512)" : ""}, ${m.memoryGB} GB, ${m.os}, Node ${m.node}.`,
@@ -123,6 +130,8 @@ function main(): void {
     ...(o.rounds > 1 ? [`Rounds: ${o.rounds} per engine and workload, interleaved; each median is the median of the rounds' medians.`] : []),
     `Load average (1, 5, 15 min) at start ${load.start.join(", ")}, at end ${load.end.join(", ")}; a load above ${m.cores} means other processes competed for the ${m.cores} cores.`,
     "",
+  ];
+  const tables = results.length === 0 ? [] : [
     "### Medians (W0 us per op, W1/W2/W4/W5 ms, W3 GFLOP/s, peak RSS MB)",
     "",
     absoluteTable(results, engines),
@@ -135,7 +144,8 @@ function main(): void {
     "### Notes",
     "",
     notes(results) || "(none)\n",
-  ].join("\n");
+  ];
+  const report = [...header, ...tables, data].join("\n");
   process.stdout.write(report);
   const dir = join(REPO_ROOT, "bench", "results");
   mkdirSync(dir, { recursive: true });
