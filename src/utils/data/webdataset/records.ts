@@ -10,7 +10,7 @@ import { IndexError, ValueError } from "../../../errors.ts";
 import type { Tensor } from "../../../tensor.ts";
 import { Dataset } from "../dataset.ts";
 import { npyElements, parseNpyHeader, type NpyHeader } from "./npy.ts";
-import { isFetched, RangeReader } from "./sources.ts";
+import { absoluteSource, isFetched, RangeReader } from "./sources.ts";
 
 /** Raw record dtypes: torch-ts's, and the small integers (read widened to int32, as .npy files are). */
 export type RecordDtype = "float32" | "float64" | "int32" | "int64" | "bool" | "uint8" | "int8" | "int16" | "uint16";
@@ -21,13 +21,15 @@ const DESCR: Record<RecordDtype, string> = {
 /** What both datasets share: a header (dtype, byte order), a record shape, the data's offset and record count. */
 abstract class RecordFile extends Dataset<Tensor> {
   declare private reader: RangeReader | undefined;
+  readonly src: string;
   constructor(
-    readonly src: string,
+    src: string,
     readonly header: NpyHeader,
     readonly recordShape: number[],
     readonly records: number,
   ) {
     super();
+    this.src = absoluteSource(src);
     Object.defineProperty(this, "reader", { value: undefined, writable: true, enumerable: false }); // reopened in each worker
   }
 

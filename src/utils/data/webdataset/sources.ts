@@ -33,6 +33,17 @@ export function isFetched(src: string): boolean {
   return /^[a-z][a-z0-9+.-]*:/i.test(src) && !/^file:/i.test(src) && !/^[a-z]:[\\/]/i.test(src);
 }
 
+/**
+ * `src` made absolute where it is written down: in a browser, a relative URL against the page
+ * (a Web Worker would resolve it against its own script); in Node paths stay as they are (a
+ * worker thread shares the process's working directory).
+ */
+export function absoluteSource(src: string): string {
+  const href = (globalThis as { location?: { href?: string } }).location?.href;
+  if (isNode || href === undefined) return src;
+  return new URL(src, href).href;
+}
+
 /** A local path from a path or a file: URL. */
 export function localPath(src: string): string {
   if (!/^file:/i.test(src)) return src;

@@ -27,7 +27,7 @@ import { checkOptions } from "../options.ts";
 import { getWorkerInfo } from "../workerInfo.ts";
 import { braceExpand } from "./braceExpand.ts";
 import { DEFAULT_DECODERS, extensionOf, type Decoders } from "./codecs.ts";
-import { byteStream } from "./sources.ts";
+import { absoluteSource, byteStream } from "./sources.ts";
 import { readTar, type TarEntry } from "./tar.ts";
 
 export type WebDatasetSample = Record<string, unknown> & {
@@ -120,7 +120,7 @@ export class WebDataset extends IterableDataset<WebDatasetSample> {
   constructor(urls: string | readonly string[], opts: WebDatasetOptions = {}) {
     super();
     checkOptions("WebDataset", opts, OPTION_KEYS);
-    this.urls = (typeof urls === "string" ? [urls] : [...urls]).flatMap(braceExpand);
+    this.urls = (typeof urls === "string" ? [urls] : [...urls]).flatMap(braceExpand).map(absoluteSource);
     if (this.urls.length === 0) throw new ValueError("WebDataset: the shard list is empty");
     this.shardShuffle = opts.shardShuffle ?? false;
     this.bufferSize = opts.shuffle ?? 0;
