@@ -233,7 +233,7 @@ describe("DataLoader workers: errors", () => {
       (e: Error) => {
         assert.ok(e instanceof torch.ValueError, `${e.name}`);
         assert.match(e.message, /^Caught ValueError in DataLoader worker 1 while fetching sample index 37 \(batch 9\): sample 37 is corrupt\n/);
-        assert.match(e.message, /Original stack \(worker 1\):\nValueError: sample 37 is corrupt\n\s+at FailAt\.getItem \(.*workerDatasets\.ts:\d+:\d+\)/);
+        assert.match(e.message, /Original stack \(worker 1\):\nValueError: sample 37 is corrupt\n\s+at FailAt\.trap \(.*workerDatasets\.ts:\d+:\d+\)\n\s+at FailAt\.getItem/);
         return true;
       },
     );

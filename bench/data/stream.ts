@@ -6,11 +6,15 @@
 //   tsx bench/data/stream.ts read <pattern> [numWorkers=0] [batchSize=8]
 //       a DataLoader over a WebDataset of the shards; checks every sample's values
 // Each prints STREAM_RESULT {json}: samples, bytes, seconds, and for `read` the peak RSS
-// (getrusage's maxrss) and the RSS at the end.
+// (getrusage's maxrss) and the RSS at the end. TORCH_TS_ENTRY=<url of a compiled index.js>
+// reads with the compiled package instead of the sources (its workers then load no TypeScript).
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import * as torch from "../../src/index.ts";
-import { DataLoader, ShardWriter, WebDataset } from "../../src/utils/data/index.ts";
+
+import type * as Torch from "../../src/index.ts";
+
+const torch = (await import(process.env.TORCH_TS_ENTRY ?? "../../src/index.ts")) as typeof Torch;
+const { DataLoader, ShardWriter, WebDataset } = torch.utils.data;
 
 const [mode, a, b, c, d] = process.argv.slice(2);
 const mb = (x: number): number => Math.round((x / 2 ** 20) * 10) / 10;
@@ -38,7 +42,7 @@ if (mode === "write") {
   let samples = 0;
   const loader = new DataLoader(new WebDataset(pattern), { batchSize, numWorkers });
   for await (const batch of loader) {
-    const bt = batch as unknown as { "x.npy": torch.Tensor; cls: torch.Tensor; __key__: string[] };
+    const bt = batch as unknown as { "x.npy": Torch.Tensor; cls: Torch.Tensor; __key__: string[] };
     const x = bt["x.npy"];
     const keys = bt.__key__.map((k) => Number(k.slice(1)));
     const firsts = x.select(1, 0).tolist() as number[];

@@ -6,9 +6,10 @@
 //   D2  streaming WebDataset shards generated here (4 GB; quick mode 0.5 GB; --stream-gb N)
 //       through a DataLoader: throughput and the reader's peak RSS, with 0 and 2 workers.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { median } from "./measure.ts";
 import { REPO_ROOT } from "./versions.ts";
 
@@ -17,8 +18,8 @@ export interface DataBenchOptions {
   streamGB: number;
 }
 
-function child(cmd: string, args: string[], marker: string, timeoutS: number): Record<string, unknown> | string {
-  const p = spawnSync(cmd, args, { cwd: REPO_ROOT, encoding: "utf8", timeout: timeoutS * 1000, maxBuffer: 16 * 2 ** 20 });
+function child(cmd: string, args: string[], marker: string, timeoutS: number, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> | string {
+  const p = spawnSync(cmd, args, { cwd: REPO_ROOT, env, encoding: "utf8", timeout: timeoutS * 1000, maxBuffer: 16 * 2 ** 20 });
   const line = p.stdout?.split("\n").find((l) => l.startsWith(marker + " "));
   if (line) return JSON.parse(line.slice(marker.length + 1)) as Record<string, unknown>;
   return (p.error?.message ?? `exit ${p.status ?? p.signal}: ${(p.stderr ?? "").trim().split("\n").slice(-3).join(" / ")}`).slice(0, 300);
@@ -93,28 +94,38 @@ function streamSection(o: DataBenchOptions, log: (s: string) => void): string {
     }
     log(`ok (${fmt(w.seconds as number)} s)\n`);
     const pattern = join(dir, `stream-{000000..${String((w.shards as number) - 1).padStart(6, "0")}}.tar`);
+    // The compiled package too: what users run, and workers that load no TypeScript loader.
+    log("[data D2] compiling the package (tsc) ... ");
+    const build = spawnSync(join(REPO_ROOT, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.build.json", "--outDir", join(dir, "dist")], { cwd: REPO_ROOT, encoding: "utf8" });
+    log(build.status === 0 ? "ok\n" : `failed: ${build.stdout.slice(0, 300)}\n`);
+    writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n'); // as the package's own: the .js files are ES modules
+    const compiled = { ...process.env, TORCH_TS_ENTRY: pathToFileURL(join(dir, "dist", "index.js")).href };
     const rows: string[] = [];
-    for (const workers of [0, 2]) {
-      log(`[data D2] reading with ${workers} workers ... `);
+    for (const [workers, what, env] of [
+      [0, "sources (tsx)", process.env],
+      [2, "sources (tsx)", process.env],
+      ...(build.status === 0 ? ([[0, "compiled", compiled], [2, "compiled", compiled]] as const) : []),
+    ] as const) {
+      log(`[data D2] reading with ${workers} workers, ${what} ... `);
       const load = os.loadavg()[0]!;
-      const r = child(process.execPath, ["--import", "tsx", "bench/data/stream.ts", "read", pattern, String(workers)], "STREAM_RESULT", 3600);
+      const r = child(process.execPath, ["--import", "tsx", "bench/data/stream.ts", "read", pattern, String(workers)], "STREAM_RESULT", 3600, env);
       if (typeof r === "string") {
         log(`failed: ${r}\n`);
-        rows.push(`| ${workers} | failed: ${r} | | | | |`);
+        rows.push(`| ${workers} | ${what} | failed: ${r} | | | | |`);
         continue;
       }
       log("ok\n");
       const mbps = (r.bytes as number) / 2 ** 20 / (r.seconds as number);
-      rows.push(`| ${workers} | ${r.samples} | ${fmt(r.seconds as number)} | ${fmt(mbps)} | **${fmt(r.peakRssMB as number)}** | ${fmt(load)} |`);
+      rows.push(`| ${workers} | ${what} | ${r.samples} | ${fmt(r.seconds as number)} | ${fmt(mbps)} | **${fmt(r.peakRssMB as number)}** | ${fmt(load)} |`);
     }
     return [
       `### D2: streaming ${fmt((w.bytes as number) / 2 ** 30, 2)} GB of WebDataset shards (${w.shards} shards of 64 MB, samples of 256 KiB: a float32 .npy and a class label; batch 8)`,
       "",
-      "| workers | samples | seconds | MB/s | peak RSS MB | load average |",
-      "| --- | --- | --- | --- | --- | --- |",
+      "| workers | torch-ts | samples | seconds | MB/s | peak RSS MB | load average |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
       ...rows,
       "",
-      "Peak RSS is the reader process's getrusage maxrss (worker threads included); each worker thread holds its own copy of the module graph (under tsx, its own TypeScript loader too).",
+      "Peak RSS is the reader process's getrusage maxrss (worker threads included). Each worker thread holds its own copy of the module graph and its own garbage-collected heap; from the sources each also runs tsx's TypeScript loader. \"compiled\": the package built by tsc into a temporary folder (the reader script itself still runs under tsx).",
       "",
     ].join("\n");
   } finally {

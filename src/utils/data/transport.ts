@@ -58,7 +58,7 @@ const declaredModules: string[] = [];
  * Records the module that defines `cls` from the current stack. Called by the Dataset and
  * IterableDataset constructors: the stack then holds `new <Class> (<module>:line:col)` for
  * each constructor in the chain, the most derived one last. Once per class (a stack costs
- * ~10-30 us). Browsers without V8's format (Firefox, Safari) name constructor frames
+ * ~45 us; ~0.45 ms under tsx, whose source maps translate it). Firefox and Safari name constructor frames
  * `Class@url:line:col`; both are read.
  */
 export function recordDefinitionSite(cls: Function): void {
@@ -134,10 +134,8 @@ export function setBuiltins(torch: object): void {
       if (typeof v === "function") {
         if (!byValue.has(v)) byValue.set(v, path);
         byPath.set(path, v);
-      } else if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === null) {
-        walk(v, path + "."); // a module namespace object
-      } else if (v !== null && typeof v === "object" && key === "F") {
-        walk(v, path + ".");
+      } else if (v !== null && typeof v === "object" && isPlain(v)) {
+        walk(v, path + "."); // a namespace (null prototype; a plain object once a bundler or CJS interop has been at it)
       }
     }
   };
