@@ -270,6 +270,14 @@ describe("DataLoader workers: errors", () => {
     assert.deepEqual(closed, ["closed 0", "closed 1", "closed 2"]);
   });
 
+  it("breaking out early drops the tasks still queued, so slow workers close their iterators too", async () => {
+    const log = join(dir, "slow-break.log");
+    writeFileSync(log, "");
+    // a batch takes 2 x 400 ms; each worker has one batch in progress and one queued at the break
+    for await (const _ of new DataLoader(new AsyncStream(100, log, 400), { batchSize: 2, numWorkers: 2 })) break;
+    assert.deepEqual(readFileSync(log, "utf8").trim().split("\n").sort(), ["closed 0", "closed 1"]);
+  });
+
   it("what cannot reach a worker says why", async () => {
     // A class defined in the main script (this test file).
     class Local extends Dataset<number> {

@@ -69,7 +69,16 @@ interface IterableFetcher {
   close(): Promise<void>;
 }
 
-function iterableFetcher(ds: object, auto: boolean, dropLast: boolean, collate: (x: unknown) => unknown): IterableFetcher {
+/** Thrown out of a task when the main thread has asked the worker to stop (the task is dropped). */
+const STOPPED = Symbol("stopped");
+
+function iterableFetcher(
+  ds: object,
+  auto: boolean,
+  dropLast: boolean,
+  collate: (x: unknown) => unknown,
+  stopRequested: () => boolean,
+): IterableFetcher {
   const src = ds as Partial<Iterable<unknown> & AsyncIterable<unknown>>;
   const it: Iterator<unknown> | AsyncIterator<unknown> =
     typeof src[Symbol.asyncIterator] === "function" ? src[Symbol.asyncIterator]!() : src[Symbol.iterator]!();
@@ -97,6 +106,7 @@ function iterableFetcher(ds: object, auto: boolean, dropLast: boolean, collate: 
       const want = index as number;
       const samples: unknown[] = [];
       while (samples.length < want) {
+        if (stopRequested()) throw STOPPED; // a slow stream stops between samples, not after the batch
         const r = await next();
         if (r.done) {
           ended = true;
@@ -128,6 +138,7 @@ export async function runWorker(port: Port): Promise<void> {
     return inbox.shift()!;
   };
 
+  const stopRequested = (): boolean => inbox.some((m) => m.type === "stop");
   const init = (await receive()) as InitMessage;
   setBuiltins(torch);
   setNumThreads(1);
@@ -141,7 +152,7 @@ export async function runWorker(port: Port): Promise<void> {
   const makeFetcher = (): void => {
     if (init.kind === "map") fetcher = mapFetcher(dataset as MapDatasetLike<unknown>, init.autoCollation, collate);
     else {
-      iterable = iterableFetcher(dataset as object, init.autoCollation, init.dropLast, collate);
+      iterable = iterableFetcher(dataset as object, init.autoCollation, init.dropLast, collate, stopRequested);
       fetcher = iterable.fetch;
     }
   };
@@ -187,7 +198,8 @@ export async function runWorker(port: Port): Promise<void> {
       }
       continue;
     }
-    if (msg.type !== "task" || iterationEnd) continue;
+    // Tasks queued before a "stop" are dropped (PyTorch's done_event): the loop was left.
+    if (msg.type !== "task" || iterationEnd || stopRequested()) continue;
     const { idx, index } = msg as TaskMessage;
     if (initError !== null) {
       port.post({ type: "error", idx, error: initError });
@@ -206,6 +218,7 @@ export async function runWorker(port: Port): Promise<void> {
       const { message, transfer } = encodeResult(got.value, fresh, buffersOf(got.samples));
       port.post({ type: "data", idx, value: message }, transfer);
     } catch (e) {
+      if (e === STOPPED) continue;
       port.post({ type: "error", idx, error: toWorkerError(e, "while sending the batch", true) });
     } finally {
       observeAllocations(null);
