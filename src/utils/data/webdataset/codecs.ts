@@ -39,7 +39,7 @@ export const DEFAULT_DECODERS: Readonly<Decoders> = {
   json, jsn: json,
   txt, text: txt, transcript: txt,
   cls: integer, cls2: integer, class: integer, count: integer, index: integer, inx: integer, id: integer,
-  npy: (d, s) => decodeNpy(d, `sample ${String(s.__key__)}`),
+  npy: (d, s) => decodeNpy(d, `sample ${String(s.__key__)}`, false), // the member's bytes become the storage
   safetensors: load, st: load, pth: load, pt: load,
 };
 

@@ -68,8 +68,12 @@ export function parseNpyHeader(bytes: Uint8Array, what = "npy"): NpyHeader & { n
   return { descr, fortranOrder: fortran === "True", shape, dataOffset, itemsize: kindOf(descr, what).kind.itemsize };
 }
 
-/** A tensor from `count` elements of .npy data (little- or big-endian) in C order. */
-export function npyElements(header: NpyHeader, data: Uint8Array, shape: number[], what = "npy"): Tensor {
+/**
+ * A tensor from .npy data (little- or big-endian) in C order. With `copy: false` a float32,
+ * float64 or int64 array in the host's byte order and aligned is a view of `data`'s memory
+ * (for bytes nothing else holds: a shard member, a range just read).
+ */
+export function npyElements(header: NpyHeader, data: Uint8Array, shape: number[], what = "npy", copy = true): Tensor {
   const { kind, le } = kindOf(header.descr, what);
   const n = shape.reduce((a, b) => a * b, 1);
   if (data.length < n * kind.itemsize) throw new ValueError(`${what}: .npy data holds ${Math.floor(data.length / kind.itemsize)} elements, the shape needs ${n}`);
@@ -78,10 +82,15 @@ export function npyElements(header: NpyHeader, data: Uint8Array, shape: number[]
   const aligned = data.byteOffset % kind.itemsize === 0;
   let storage: Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
   if (le === nativeLE && aligned && kind.dtype !== "int32" && kind.dtype !== "bool") {
-    // same layout as torch-ts's storage: one copy of the bytes
-    const bytes = new Uint8Array(n * kind.itemsize); // a copy (a Buffer's slice would be a view)
-    bytes.set(data.subarray(0, n * kind.itemsize));
-    storage = kind.dtype === "float32" ? new Float32Array(bytes.buffer) : kind.dtype === "float64" ? new Float64Array(bytes.buffer) : new BigInt64Array(bytes.buffer);
+    // same layout as torch-ts's storage: the bytes themselves, or one copy of them
+    let buf = data.buffer;
+    let at = data.byteOffset;
+    if (copy) {
+      const bytes = new Uint8Array(n * kind.itemsize); // a copy (a Buffer's slice would be a view)
+      bytes.set(data.subarray(0, n * kind.itemsize));
+      [buf, at] = [bytes.buffer, 0];
+    }
+    storage = kind.dtype === "float32" ? new Float32Array(buf, at, n) : kind.dtype === "float64" ? new Float64Array(buf, at, n) : new BigInt64Array(buf, at, n);
   } else if (kind.dtype === "int64") {
     storage = new BigInt64Array(n);
     for (let i = 0; i < n; i++) storage[i] = kind.read(view, i * 8, le) as bigint;
@@ -92,11 +101,11 @@ export function npyElements(header: NpyHeader, data: Uint8Array, shape: number[]
   return fromStorage(storage, shape, kind.dtype);
 }
 
-/** The array in a whole .npy file. */
-export function decodeNpy(bytes: Uint8Array, what = "npy"): Tensor {
+/** The array in a whole .npy file (a copy of the bytes, or with `copy: false` possibly a view: see npyElements). */
+export function decodeNpy(bytes: Uint8Array, what = "npy", copy = true): Tensor {
   const h = parseNpyHeader(bytes, what);
   if (h.needed !== undefined) throw new ValueError(`${what}: truncated .npy header`);
-  if (!h.fortranOrder) return npyElements(h, bytes.subarray(h.dataOffset), h.shape, what);
+  if (!h.fortranOrder) return npyElements(h, bytes.subarray(h.dataOffset), h.shape, what, copy);
   // Fortran order: the data is the transpose's C order
   const t = npyElements(h, bytes.subarray(h.dataOffset), [...h.shape].reverse(), what);
   return t.permute([...h.shape.keys()].reverse()).contiguous();

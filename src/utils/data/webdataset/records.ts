@@ -56,8 +56,8 @@ abstract class RecordFile extends Dataset<Tensor> {
   getItem(i: number): Tensor | Promise<Tensor> {
     const at = this.header.dataOffset + this.index(i) * this.recordBytes;
     const what = `${this.src} record ${i}`;
-    if (isFetched(this.src)) return this.rangeReader().read(at, this.recordBytes).then((b) => npyElements(this.header, b, this.recordShape, what));
-    return npyElements(this.header, this.rangeReader().readSync(at, this.recordBytes), this.recordShape, what);
+    if (isFetched(this.src)) return this.rangeReader().read(at, this.recordBytes).then((b) => npyElements(this.header, b, this.recordShape, what, false));
+    return npyElements(this.header, this.rangeReader().readSync(at, this.recordBytes), this.recordShape, what, false);
   }
 
   /** Closes the file (also done when the dataset is garbage collected). */
