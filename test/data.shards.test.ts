@@ -388,5 +388,7 @@ describe("fixed-record files read by range", () => {
     assert.deepEqual((ds.getItem(3) as torch.Tensor).tolist(), [9, 10.5]);
     assert.throws(() => new RawArrayDataset(path, { dtype: "float64", shape: [3], offset: 16 }), /holds 112 bytes after the offset, not a whole number of 24-byte records/);
     assert.throws(() => new NpyArrayDataset(path), /not a \.npy file/);
+    assert.throws(() => new RawArrayDataset(path, { dtype: "float64", endian: "big" } as never), /RawArrayDataset\(\) got an unexpected keyword argument 'endian'/);
+    assert.throws(() => new WebDataset(path, { shuffel: 10 } as never), /WebDataset\(\) got an unexpected keyword argument 'shuffel'/);
   });
 });

@@ -9,6 +9,7 @@
 import { IndexError, ValueError } from "../../../errors.ts";
 import type { Tensor } from "../../../tensor.ts";
 import { Dataset } from "../dataset.ts";
+import { checkOptions } from "../options.ts";
 import { npyElements, parseNpyHeader, type NpyHeader } from "./npy.ts";
 import { absoluteSource, isFetched, RangeReader } from "./sources.ts";
 
@@ -138,6 +139,7 @@ export interface RawArrayOptions {
 /** Headerless fixed-size records (a raw dump of an array): getItem(i) is record i as a Tensor. */
 export class RawArrayDataset extends RecordFile {
   constructor(src: string, opts: RawArrayOptions) {
+    checkOptions("RawArrayDataset", opts, ["dtype", "shape", "offset", "byteOrder", "length"]);
     const kind = DESCR[opts.dtype];
     if (kind === undefined) throw new ValueError(`RawArrayDataset: unsupported dtype ${String(opts.dtype)}`);
     const shape = opts.shape ?? [];
