@@ -24,7 +24,7 @@ import {
 } from "./dataset.ts";
 import { BatchSampler, randomInt64Seed, RandomSampler, SequentialSampler } from "./sampler.ts";
 import { MultiWorkerIter } from "./multiWorkerIter.ts";
-import { checkOptions } from "./options.ts";
+import { checkOptions } from "../../args.ts";
 
 export interface DataLoaderOptions<T, B> {
   /** Samples per batch (default 1); null turns batching off (each sample is yielded converted). */

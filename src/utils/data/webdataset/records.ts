@@ -9,7 +9,7 @@
 import { IndexError, ValueError } from "../../../errors.ts";
 import type { Tensor } from "../../../tensor.ts";
 import { Dataset } from "../dataset.ts";
-import { checkOptions } from "../options.ts";
+import { checkOptions } from "../../../args.ts";
 import { npyElements, parseNpyHeader, type NpyHeader } from "./npy.ts";
 import { absoluteSource, isFetched, RangeReader } from "./sources.ts";
 

@@ -6,7 +6,7 @@
 // Each shard is written to "<name>.partial" and renamed when complete, so a reader never sees
 // half a shard.
 import { TorchTypeError, ValueError } from "../../../errors.ts";
-import { checkOptions } from "../options.ts";
+import { checkOptions } from "../../../args.ts";
 import { DEFAULT_ENCODERS, extensionOf, type Encoder } from "./codecs.ts";
 import { nodeFs } from "./sources.ts";
 import { tarEnd, tarMember } from "./tar.ts";

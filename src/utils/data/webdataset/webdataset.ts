@@ -23,7 +23,7 @@ import { Tensor } from "../../../tensor.ts";
 import { IterableDataset } from "../dataset.ts";
 import { randomInt64Seed } from "../sampler.ts";
 import { rankInfo } from "../sharding.ts";
-import { checkOptions } from "../options.ts";
+import { checkOptions } from "../../../args.ts";
 import { getWorkerInfo } from "../workerInfo.ts";
 import { braceExpand } from "./braceExpand.ts";
 import { DEFAULT_DECODERS, extensionOf, type Decoders } from "./codecs.ts";
