@@ -4,7 +4,8 @@
 // numWorkers 2 runs module Web Workers that import the dataset's module from its URL. Its
 // batches, worker ids and random numbers must be Node's; WebDataset shards are fetched by the
 // workers; an arrow collateFn gets the error that says why. Needs Debian's chromium (.ci/run
-// installs it); elsewhere without it the test is skipped, saying so.
+// installs it); elsewhere without it the test is skipped, saying so. DEBUG_PAGE=1 prints the
+// requests and Chromium's console.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
