@@ -1,6 +1,7 @@
 // Fused optimizer updates (the foreach fast path of torch.optim): one pass per parameter.
 import type { NumArray } from "../../dtype.ts";
 import type { AdamUpdate } from "../backend.ts";
+import { wasmAdamUpdate } from "../wasm/adamUpdate.ts";
 
 /**
  * PyTorch 1.13 _single_tensor_adam(w): the stored tensors (param, exp_avg, exp_avg_sq,
@@ -8,6 +9,7 @@ import type { AdamUpdate } from "../backend.ts";
  * temporaries stay in double.
  */
 export function adamUpdate(p: NumArray, g: NumArray, m: NumArray, v: NumArray, vmax: NumArray | null, h: AdamUpdate): void {
+  if (wasmAdamUpdate(p, g, m, v, vmax, h)) return;
   const { beta1, beta2, eps, weightDecay, decoupled, maximize, stepSize, biasCorrection2Sqrt } = h;
   const keep = decoupled ? 1 - h.lr * weightDecay : 1;
   const a1 = 1 - beta1;

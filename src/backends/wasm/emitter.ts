@@ -120,6 +120,8 @@ export class FuncBuilder {
   v128Store(offset = 0): this { return this.simd(0x0b, ...this.memarg(0, offset)); }
   /** Loads one f32 and splats it over all four lanes. */
   v128Load32Splat(offset = 0): this { return this.simd(0x09, ...this.memarg(2, offset)); }
+  /** Loads one f64 and splats it over both lanes. */
+  v128Load64Splat(offset = 0): this { return this.simd(0x0a, ...this.memarg(3, offset)); }
 
   // --- SIMD arithmetic
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
@@ -142,6 +144,7 @@ export class FuncBuilder {
   v128Bitselect(): this { return this.simd(0x52); }
   /** v128.andnot: a & ~b. */
   v128AndNot(): this { return this.simd(0x4f); }
+  v128Xor(): this { return this.simd(0x51); }
   f32x4Nearest(): this { return this.simd(0x6a); }
   i32x4Shl(): this { return this.simd(0xab); }
   i32x4Add(): this { return this.simd(0xae); }
@@ -158,6 +161,16 @@ export class FuncBuilder {
   f32x4Mul(): this { return this.simd(0xe6); }
   /** Relaxed SIMD fused multiply-add a * b + c (may or may not round once). */
   f32x4RelaxedMadd(): this { return this.simd(0x105); }
+  // f64x2: IEEE double arithmetic, two lanes (the same roundings as JavaScript's numbers)
+  f64x2Sqrt(): this { return this.simd(0xef); }
+  f64x2Add(): this { return this.simd(0xf0); }
+  f64x2Sub(): this { return this.simd(0xf1); }
+  f64x2Mul(): this { return this.simd(0xf2); }
+  f64x2Div(): this { return this.simd(0xf3); }
+  /** f64x2.promote_low_f32x4: lanes 0 and 1 widened exactly. */
+  f64x2PromoteLowF32x4(): this { return this.simd(0x5f); }
+  /** f32x4.demote_f64x2_zero: both lanes rounded to nearest float32 (lanes 2, 3 zero), as a Float32Array store rounds. */
+  f32x4DemoteF64x2Zero(): this { return this.simd(0x5e); }
 
   /** `for (i = start; i < end; i += step) body()`, start/end pushed by the callbacks. */
   forLoop(i: Local, start: () => void, end: () => void, step: number, body: () => void): this {

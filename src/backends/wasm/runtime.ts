@@ -23,6 +23,7 @@ export interface SgemmExports {
   copyRows(src: number, dst: number, A: number, B: number, len: number, srcA: number, srcB: number, dstA: number, dstB: number): void;
   gatherRows(src: number, dst: number, n0: number, n1: number, n2: number, s0: number, s1: number, s2: number, len: number): void;
   maxPool2x2(x: number, values: number, indices: number, planes: number, H: number, W: number, OH: number, OW: number, lanes: number): void;
+  adam(p: number, g: number, m: number, v: number, vmax: number, bytes: number, hp: number, flags: number): void;
   maxPool2x2Backward(grad: number, indices: number, out: number, planes: number, H: number, W: number, OH: number, OW: number, lanes: number): void;
 }
 

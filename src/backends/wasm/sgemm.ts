@@ -29,6 +29,7 @@ import { emitSoftmax } from "./softmax.ts";
 import { emitBinary, emitUnary } from "./elementwise.ts";
 import { emitCopyRows, emitGatherRows, emitTranspose } from "./transpose.ts";
 import { emitMaxPool2x2, emitMaxPool2x2Backward } from "./maxPool.ts";
+import { emitAdam } from "./adam.ts";
 
 /** The tile shape the runtime uses (measured best, see docs/WASM.md). */
 export const MR = 4;
@@ -300,6 +301,7 @@ export function emitSgemm(o: SgemmOptions): Uint8Array {
   emitGatherRows(mod.func("gatherRows", new Array(9).fill(I32)).f);
   emitMaxPool2x2(mod.func("maxPool2x2", new Array(9).fill(I32)).f);
   emitMaxPool2x2Backward(mod.func("maxPool2x2Backward", new Array(9).fill(I32)).f);
+  emitAdam(mod.func("adam", new Array(8).fill(I32)).f);
   for (const k of kernels) emitKernel(k.f, o, k.mr);
   emitPackB(pack.f, o.nr);
   emitGemmChunk(gemm.f, kernels, pack.index, o.nr);

@@ -20,13 +20,17 @@ export let minSoftmaxElements = 4096;
  */
 export let minElementwise = 512;
 
+/** Below this many elements a fused Adam update stays in TypeScript (measured: docs/WASM.md). */
+export let minAdamElements = 1024;
+
 /** Overrides the wasm kernels' thresholds (tests force the wasm path on tiny sizes with 0). */
-export function setWasmThresholds(t: { minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minSoftmaxElements?: number; minElementwise?: number }): void {
+export function setWasmThresholds(t: { minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minSoftmaxElements?: number; minElementwise?: number; minAdamElements?: number }): void {
   if (t.minWork !== undefined) minWork = t.minWork;
   if (t.minMatrixWork !== undefined) minMatrixWork = t.minMatrixWork;
   if (t.minWorkPerThread !== undefined) minWorkPerThread = t.minWorkPerThread;
   if (t.minSoftmaxElements !== undefined) minSoftmaxElements = t.minSoftmaxElements;
   if (t.minElementwise !== undefined) minElementwise = t.minElementwise;
+  if (t.minAdamElements !== undefined) minAdamElements = t.minAdamElements;
 }
 
 /** x rounded up to a multiple of r (the kernels' padded sizes). */
