@@ -46,7 +46,7 @@ for (const [name, over, amsgrad] of CASES) {
             adamUpdate(s.p, start.g, s.m, s.v, amsgrad ? s.vmax : null, h);
           }
         } finally {
-          setWasmThresholds({ minAdamElements: 1024 });
+          setWasmThresholds({ minAdamElements: 256 });
         }
         return s;
       };

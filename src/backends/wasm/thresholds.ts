@@ -20,8 +20,12 @@ export let minSoftmaxElements = 4096;
  */
 export let minElementwise = 512;
 
-/** Below this many elements a fused Adam update stays in TypeScript (measured: docs/WASM.md). */
-export let minAdamElements = 1024;
+/**
+ * Below this many elements a fused Adam update stays in TypeScript. Measured, one step of a
+ * float32 parameter: 64 elements 1.1 us in TypeScript and 2.2 on wasm, 256: 3.0 and 1.9,
+ * 1024: 13.5 and 4.8, 4096: 50 and 19.
+ */
+export let minAdamElements = 256;
 
 /** Overrides the wasm kernels' thresholds (tests force the wasm path on tiny sizes with 0). */
 export function setWasmThresholds(t: { minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minSoftmaxElements?: number; minElementwise?: number; minAdamElements?: number }): void {
