@@ -74,12 +74,8 @@ export function linear2d(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
   const xs = { ...sv(x), shape: [1, m, k], strides: [0, x.strides[0], x.strides[1]] };
   const wt = { ...sv(w), shape: [1, k, n], strides: [0, w.strides[1], w.strides[0]] };
   if (k > 0) backendOf().matmul(xs, wt, o, 1, m, k, n);
-  if (b !== null) {
-    const bd = b._box.data as NumArray;
-    const bo = b.offset;
-    const bs = b.strides[0];
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) o[i * n + j] += bd[bo + j * bs];
-  }
+  // out += b, each row (in place: the elementwise kernels read an element before writing it)
+  if (b !== null) backendOf().binary("add", sv(out), sv(b, [0, b.strides[0]], [m, n]), o);
   // record only builds the graph (and a trace's ops) when one of them will be used
   if (tracing.active === null && (!gradMode.enabled || !(x.requiresGrad || w.requiresGrad || (b !== null && b.requiresGrad)))) return out;
   // As ATen: mat1 is saved when mat2 needs a gradient and mat2 when mat1 does; each one's
