@@ -7,7 +7,11 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "./lib/args.ts";
 import { measure, median } from "./lib/measure.ts";
-import { absoluteTable, ratioTable, targetsTable } from "./lib/report.ts";
+import { absoluteTable, limitTable, ratioTable, targetsTable } from "./lib/report.ts";
+import { withGcShares } from "./lib/child.ts";
+import { countWork } from "./lib/work.ts";
+import { limitValue, overLimit } from "./lib/limits.ts";
+import type { Probe } from "./lib/probe.ts";
 import { ENGINES, type RunResult } from "./lib/engines.ts";
 import { mergeRounds } from "./lib/rounds.ts";
 import { RESULT_MARKER, type ChildConfig, type ChildResult } from "./lib/protocol.ts";
@@ -133,4 +137,110 @@ test("pytorch.py reports skipped, not failed, where import torch fails", () => {
   const r = runPeer(["/usr/bin/python3", "-S", "bench/peers/pytorch.py"], tinyCfg({}));
   assert.equal(r.status, "skipped");
   assert.match(r.note ?? "", /^import torch failed: ModuleNotFoundError/);
+});
+
+// --- issue 23: what the harness records about the machine and the peers
+
+const BLAS = ["/usr/bin/python3", "bench/peers/blas.py"];
+function classifyBlas(blasInfo: string, maps: string): { kind: string; libraries: string[] } {
+  const p = spawnSync(BLAS[0]!, [BLAS[1]!, JSON.stringify({ blasInfo, maps })], { cwd: REPO_ROOT, encoding: "utf8", timeout: 30_000 });
+  assert.equal(p.status, 0, p.stderr);
+  return JSON.parse(p.stdout) as { kind: string; libraries: string[] };
+}
+const mapsLine = (path: string) => `7f5a1c000000-7f5a1c200000 r-xp 00000000 08:01 1234 ${path}`;
+
+test("blas.py: the BLAS a PyTorch process maps decides, not BLAS_INFO=generic; the reference BLAS is named as such", () => {
+  const debianOpenblas = [
+    "/usr/lib/x86_64-linux-gnu/libgomp.so.1.0.0",
+    "/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3",
+    "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so",
+  ];
+  const got = classifyBlas("generic", [...debianOpenblas, "/usr/lib/x86_64-linux-gnu/libc.so.6", "[heap]"].map(mapsLine).join("\n"));
+  assert.deepEqual(got, { kind: "openblas", libraries: debianOpenblas });
+  // Debian's libblas3: the alternatives point libblas.so.3 at the reference implementation
+  const reference = ["/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0", "/usr/lib/x86_64-linux-gnu/lapack/liblapack.so.3.11.0"];
+  assert.equal(classifyBlas("generic", reference.map(mapsLine).join("\n")).kind, "reference");
+  // a wheel with MKL linked in statically: nothing BLAS-like mapped, BLAS_INFO names it
+  assert.equal(classifyBlas("mkl", mapsLine("/usr/lib/x86_64-linux-gnu/libgomp.so.1")).kind, "mkl");
+  assert.equal(classifyBlas("generic", mapsLine("/usr/lib/x86_64-linux-gnu/libc.so.6")).kind, "unknown");
+  assert.equal(classifyBlas("generic", mapsLine("/opt/blis/lib/libblis.so.4")).kind, "blis");
+});
+
+test("pytorch.py records the BLAS it runs on, OpenBLAS's core and threading (where torch is installed)", (t) => {
+  const probe = spawnSync("/usr/bin/python3", ["-c", "import torch"], { encoding: "utf8", timeout: 60_000 });
+  if (probe.status !== 0) {
+    t.diagnostic("torch is not installed: the classification above still ran");
+    return;
+  }
+  const r = runPeer(["/usr/bin/python3", "bench/peers/pytorch.py"], tinyCfg({ threads: 1 }));
+  const kind = String(r.info?.blas);
+  if (kind === "reference" || kind === "unknown") {
+    assert.equal(r.status, "refused");
+    assert.match(r.note ?? "", /^refused: PyTorch runs on (reference|unknown) BLAS/);
+    assert.deepEqual(r.metrics, []);
+  } else {
+    assert.equal(r.status, "ok", r.note);
+    assert.equal(r.info?.threads, 1);
+    assert.ok(typeof r.metrics[0]?.gcShare === "number");
+    if (kind === "openblas") {
+      assert.match(String(r.info?.openblasConfig), /^OpenBLAS /);
+      assert.ok(["pthreads", "openmp", "sequential"].includes(String(r.info?.openblasParallel)));
+      if (r.info?.openblasParallel !== "sequential") assert.equal(r.info?.openblasThreads, 1);
+    }
+  }
+});
+
+test("GC shares: the GC time inside each metric's window over the window", () => {
+  const m = (key: string, window?: [number, number]) => ({ key, unit: "ms" as const, median: 1, best: 1, repeats: 1, inner: 1, ...(window ? { window } : {}) });
+  const gc = [{ startTime: 5, duration: 10 }, { startTime: 50, duration: 2 }, { startTime: 99, duration: 4 }];
+  const [a, b, c] = withGcShares([m("a", [0, 100]), m("b", [10, 20]), m("c")], gc);
+  assert.equal(a!.gcShare, (10 + 2 + 1) / 100);
+  assert.equal(b!.gcShare, 5 / 10);
+  assert.equal(c!.gcShare, undefined);
+  assert.equal("window" in a!, false);
+});
+
+test("countWork: a product's flop and operand bytes, an elementwise op's bytes, through torch-ts's own backend", async () => {
+  const torch = await import("../src/index.ts");
+  const { backendOf } = await import("../src/ops/alloc.ts");
+  const a = torch.randn([8, 16]), b = torch.randn([16, 4]);
+  assert.deepEqual(countWork(backendOf(), () => torch.matmul(a, b)), { flop: 2 * 8 * 16 * 4, bytes: (8 * 16 + 16 * 4 + 8 * 4) * 4 });
+  const x = torch.randn([10, 6]), bias = torch.randn([6]);
+  // the bias is broadcast over rows: read once
+  assert.deepEqual(countWork(backendOf(), () => torch.add(x, bias)), { flop: 0, bytes: (60 + 6 + 60) * 4 });
+  // the wrappers are gone afterwards
+  const before = Object.values(backendOf()).filter((f) => typeof f === "function");
+  countWork(backendOf(), () => torch.add(x, bias));
+  assert.deepEqual(Object.values(backendOf()).filter((f) => typeof f === "function"), before);
+});
+
+const PROBE: Probe = { pageFaultUs: 1, transparentHugePages: "madvise", cacheGBs: 50, dramGBs: 20, gemmGflops: { 1: 40, 2: 80 }, gemmN: 512 };
+
+test("limits: flop at the probed GEMM rate plus bytes at the cache bandwidth, in the metric's unit", () => {
+  const work = { flop: 80e6, bytes: 50e6 };
+  const step = { key: "W2 MLP step", unit: "ms" as const, median: 3, best: 3, repeats: 1, inner: 1 };
+  assert.equal(limitValue(step, work, PROBE, 1), 2 + 1);
+  assert.equal(limitValue(step, work, PROBE, 2), 1 + 1);
+  assert.equal(overLimit(step, 2), 1.5);
+  const gf = { key: "W3 n=1024", unit: "GFLOP/s" as const, median: 20, best: 20, repeats: 1, inner: 1 };
+  // 80 MFLOP in 3 ms: 26.7 GFLOP/s; 20 measured is 1.33x under it
+  assert.ok(Math.abs(limitValue(gf, work, PROBE, 1)! - 80e6 / 3e-3 / 1e9) < 1e-9);
+  assert.equal(limitValue(step, work, { ...PROBE, gemmGflops: {} }, 1), undefined);
+});
+
+test("issue 23's goals: two-thread scaling, the limit, and a refused PyTorch column", () => {
+  const step = (config: string, ms: number, status: RunResult["status"] = "ok"): RunResult => ({
+    engine: config.split(" ")[0]!, config, workload: "W2" as const, status, wallS: 1,
+    metrics: status === "ok" ? [{ key: "W2 MLP step", unit: "ms", median: ms, best: ms, repeats: 1, inner: 1 }] : [],
+    ...(config.startsWith("torch-ts") ? { work: { "W2 MLP step": { flop: 80e6, bytes: 50e6 } } } : {}),
+  });
+  const results = [step("torch-ts 1t", 6), step("torch-ts 2t", 4), step("pytorch 2t", 0, "refused")];
+  const goals = targetsTable(results, PROBE);
+  assert.match(goals, /\| W2 2 threads >= 1\.4x faster than 1 \| 1\.500x \| met \|/);
+  // limits: 3 ms on 1 thread, 2 ms on 2
+  assert.match(goals, /\| W2 within 1\.5x of its limit \(1 thread\) \| 2\.000x \| missed \|/);
+  assert.match(goals, /\| W2 within 1\.5x of its limit \(2 threads\) \| 2\.000x \| missed \|/);
+  assert.match(goals, /\| W2 time <= 2x PyTorch \(2 threads; stretch 1\.5x\) \| not measured \| — \|/);
+  assert.match(absoluteTable(results, ENGINES), /\| W2 MLP step \(ms\) \| 6\.000 \| 4\.000 \| refused \|/);
+  assert.match(limitTable(results, ENGINES, PROBE), /\| W2 MLP step \(ms\) \| 80\.00 \| 50\.00 \| 6\.000 \| 3\.000 \| 2\.000x \| 4\.000 \| 2\.000 \| 2\.000x \|/);
 });

@@ -18,7 +18,8 @@ import { join } from "node:path";
 import { ENGINES, type EngineConfig, type RunResult } from "./lib/engines.ts";
 import { parseArgs, type Options } from "./lib/args.ts";
 import { RESULT_MARKER, type ChildConfig, type ChildResult, type WorkloadId } from "./lib/protocol.ts";
-import { absoluteTable, notes, ratioTable, targetsTable } from "./lib/report.ts";
+import { absoluteTable, gcTable, limitTable, notes, probeLine, pytorchConfigTable, ratioTable, targetsTable } from "./lib/report.ts";
+import type { Probe } from "./lib/probe.ts";
 import { dataSection } from "./lib/data.ts";
 import { mergeRounds } from "./lib/rounds.ts";
 import { REPO_ROOT } from "./lib/versions.ts";
@@ -62,14 +63,35 @@ function runChild(e: EngineConfig, cfg: ChildConfig, timeoutS: number): RunResul
   return { engine: e.id, config: e.id, workload: cfg.workload, status: "failed", metrics: [], note: why.slice(0, 300), wallS };
 }
 
+/** The machine probe (bench/lib/probe.ts) in a child of its own; undefined if it failed. */
+function runProbe(): Probe | undefined {
+  const p = spawnSync(process.execPath, ["--import", "tsx", "bench/lib/probe.ts"], { cwd: REPO_ROOT, encoding: "utf8", timeout: 120_000 });
+  const line = p.stdout?.trim().split("\n").pop();
+  try {
+    return JSON.parse(line ?? "") as Probe;
+  } catch {
+    process.stderr.write(`machine probe failed: ${(p.stderr ?? "").trim().split("\n").slice(-2).join(" / ")}\n`);
+    return undefined;
+  }
+}
+
+function cpuFlags(): string[] {
+  try {
+    return /flags\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.split(" ") ?? [];
+  } catch {
+    return [];
+  }
+}
+
 function machine() {
   const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
   const model = /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? "unknown";
-  const flags = /flags\s*:\s*(.*)/.exec(cpuinfo)?.[1]?.split(" ") ?? [];
+  const family = /cpu family\s*:\s*(\d+)/.exec(cpuinfo)?.[1];
+  const modelNo = /^model\s*:\s*(\d+)/m.exec(cpuinfo)?.[1];
   return {
-    cpu: model,
+    cpu: family ? `${model} (family ${family}, model ${modelNo})` : model,
     cores: os.cpus().length,
-    avx512f: flags.includes("avx512f"),
+    avx512f: cpuFlags().includes("avx512f"),
     memoryGB: Math.round(os.totalmem() / 2 ** 30),
     os: `${os.type()} ${os.release()}`,
     node: process.version,
@@ -80,6 +102,9 @@ function main(): void {
   const o = parseArgs(process.argv.slice(2));
   let engines = o.quick ? ENGINES.filter((e) => QUICK_ENGINES.includes(e.id)) : ENGINES;
   if (o.engines) engines = ENGINES.filter((e) => o.engines!.some((p) => e.id.startsWith(p)));
+  const flags = cpuFlags();
+  const leftOut = engines.filter((e) => e.cpuFlag && !flags.includes(e.cpuFlag));
+  engines = engines.filter((e) => !leftOut.includes(e));
   if (!engines.length) throw new Error(`--engines matched none of: ${ENGINES.map((e) => e.id).join(", ")}`);
   // Workload-major: every engine runs one workload before the next workload starts, so one
   // row's numbers are taken close together in time (under similar load on a shared machine);
@@ -93,6 +118,9 @@ function main(): void {
   const started = new Date();
   // The machine may be shared: the 1-minute load average around the run says how much.
   const startLoad = os.loadavg().map((x) => Number(x.toFixed(2)));
+  process.stderr.write("machine probe ... ");
+  const probe = runProbe();
+  process.stderr.write(probe ? "done\n" : "\n");
   const byJob = new Map<string, RunResult[]>();
   jobs.forEach(([e, w, round], i) => {
     process.stderr.write(`[${i + 1}/${jobs.length}] ${e.id} ${w}${o.rounds > 1 ? ` round ${round + 1}` : ""} ... `);
@@ -129,6 +157,8 @@ function main(): void {
     `Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(", ")}.`,
     ...(o.rounds > 1 ? [`Rounds: ${o.rounds} per engine and workload, interleaved; each median is the median of the rounds' medians.`] : []),
     `Load average (1, 5, 15 min) at start ${load.start.join(", ")}, at end ${load.end.join(", ")}; a load above ${m.cores} means other processes competed for the ${m.cores} cores.`,
+    probeLine(probe),
+    ...(leftOut.length ? [`Left out: ${leftOut.map((e) => `${e.id} (this CPU has no ${e.cpuFlag})`).join(", ")}.`] : []),
     "",
   ];
   const tables = results.length === 0 ? [] : [
@@ -138,9 +168,18 @@ function main(): void {
     "### torch-ts / peer (torch-ts at the peer's thread count, its 1-thread result where that has no value; times and memory: < 1 means torch-ts is better; GFLOP/s: > 1 means torch-ts is better)",
     "",
     ratioTable(results, engines),
-    "### Issue 9's targets (torch-ts / peer as above)",
+    "### torch-ts against its limit (the unit's work at the probed GEMM rate and cache bandwidth: bench/lib/limits.ts)",
     "",
-    targetsTable(results),
+    limitTable(results, engines, probe),
+    "### Share of the timed repeats in garbage collection",
+    "",
+    gcTable(results, engines),
+    "### What PyTorch ran on",
+    "",
+    pytorchConfigTable(results),
+    "### Issue 23's goals (torch-ts / peer as above; scaling: 1-thread time / 2-thread time; limit: time / limit)",
+    "",
+    targetsTable(results, probe),
     "### Notes",
     "",
     notes(results) || "(none)\n",
@@ -151,7 +190,7 @@ function main(): void {
   mkdirSync(dir, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, "-");
   const file = join(dir, `bench-${mode}-${stamp}.json`);
-  writeFileSync(file, JSON.stringify({ started: started.toISOString(), mode, options: o, machine: m, load, versions, results }, null, 2));
+  writeFileSync(file, JSON.stringify({ started: started.toISOString(), mode, options: o, machine: m, probe, load, versions, results }, null, 2));
   writeFileSync(join(dir, `bench-${mode}-${stamp}.md`), report);
   process.stderr.write(`\nresults: ${file}\n`);
 }

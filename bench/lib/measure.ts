@@ -15,6 +15,8 @@ export interface Timing {
   minS: number;
   repeats: number;
   inner: number;
+  /** The timed repeats' span on performance.now() (ms): where the child looks for GC. */
+  window: [number, number];
 }
 
 const now = (): number => performance.now() / 1000;
@@ -30,7 +32,7 @@ export function measure(fn: () => void, cfg: Pick<ChildConfig, "repeats" | "budg
   if (cfg.oneShotS !== undefined) {
     fn();
     const first = now() - w0;
-    if (first > cfg.oneShotS) return { medianS: first, minS: first, repeats: 1, inner: 1 };
+    if (first > cfg.oneShotS) return { medianS: first, minS: first, repeats: 1, inner: 1, window: [w0 * 1000, (w0 + first) * 1000] };
   }
   let count = 0;
   let fastest = Infinity;
@@ -52,19 +54,19 @@ export function measure(fn: () => void, cfg: Pick<ChildConfig, "repeats" | "budg
     for (let i = 0; i < inner; i++) fn();
     times.push((now() - t) / inner);
   }
-  return { medianS: median(times), minS: Math.min(...times), repeats: times.length, inner };
+  return { medianS: median(times), minS: Math.min(...times), repeats: times.length, inner, window: [r0 * 1000, now() * 1000] };
 }
 
 /** A time metric in the given unit (ms or us/op). */
 export function timeMetric(key: string, unit: Exclude<Unit, "GFLOP/s">, t: Timing): Metric {
   const scale = unit === "ms" ? 1e3 : 1e6;
-  return { key, unit, median: t.medianS * scale, best: t.minS * scale, repeats: t.repeats, inner: t.inner };
+  return { key, unit, median: t.medianS * scale, best: t.minS * scale, repeats: t.repeats, inner: t.inner, window: t.window };
 }
 
 /** Square matmul throughput: 2 n^3 flops per product. */
 export function gflopsMetric(n: number, t: Timing): Metric {
   const flop = 2 * n ** 3;
-  return { key: `W3 n=${n}`, unit: "GFLOP/s", median: flop / t.medianS / 1e9, best: flop / t.minS / 1e9, repeats: t.repeats, inner: t.inner };
+  return { key: `W3 n=${n}`, unit: "GFLOP/s", median: flop / t.medianS / 1e9, best: flop / t.minS / 1e9, repeats: t.repeats, inner: t.inner, window: t.window };
 }
 
 export const rssMB = (): number => process.memoryUsage.rss() / 2 ** 20;

@@ -41,6 +41,18 @@ export interface Metric {
   inner: number;
   /** --rounds: each round's median, in run order (the spread the merged median hides). */
   roundMedians?: number[];
+  /** Share of the timed repeats' wall time spent in garbage collection (Node: perf_hooks "gc" entries; Python: gc.callbacks). */
+  gcShare?: number;
+  /** Node peers: the timed repeats' span on performance.now(), until the child turns it into gcShare. */
+  window?: [number, number];
+}
+
+/** What one unit of a metric asks of the machine, counted on torch-ts's kernels (bench/lib/work.ts). */
+export interface Work {
+  /** Floating-point operations of the matrix products and convolutions (2 per multiply-add). */
+  flop: number;
+  /** Bytes the kernels read and write: each operand read once, each result written once. */
+  bytes: number;
 }
 
 export interface MemoryCheck {
@@ -59,7 +71,8 @@ export interface MemoryCheck {
 export interface ChildResult {
   engine: string;
   workload: WorkloadId;
-  status: "ok" | "skipped" | "failed";
+  /** refused: the engine runs in a configuration whose numbers would not be its own (PyTorch on the reference BLAS). */
+  status: "ok" | "skipped" | "failed" | "refused";
   note?: string;
   metrics: Metric[];
   /** Resident set size after imports and data set-up, before the first timed unit. */
@@ -68,8 +81,10 @@ export interface ChildResult {
   peakRssMB?: number;
   memory?: MemoryCheck;
   versions?: Record<string, string>;
-  /** What the engine reported about itself (e.g. actual thread count). */
+  /** What the engine reported about itself (e.g. actual thread count, PyTorch's BLAS). */
   info?: Record<string, string | number | boolean>;
+  /** torch-ts: the work of one unit of each metric, by metric key. */
+  work?: Record<string, Work>;
 }
 
 /** The marker a child prints before its one JSON result line on stdout. */

@@ -1,7 +1,8 @@
 // --rounds N: every (engine, workload) child runs N times, the rounds interleaved across the
 // engines of a workload (engine A, B, C, then A, B, C again, ...), so a machine whose speed
 // drifts during the run (a shared VM) slows every engine's rounds alike. Each metric's
-// median is then the median of the rounds' medians, its best the best of the rounds' bests.
+// median is then the median of the rounds' medians, its best the best of the rounds' bests
+// (its GC share the median of the rounds' shares).
 import type { RunResult } from "./engines.ts";
 import { median } from "./measure.ts";
 
@@ -18,6 +19,7 @@ export function mergeRounds(rounds: RunResult[]): RunResult {
       best: higherIsBetter ? Math.max(...same.map((x) => x.best)) : Math.min(...same.map((x) => x.best)),
       repeats: same.reduce((s, x) => s + x.repeats, 0),
       roundMedians: same.map((x) => x.median),
+      ...(same.every((x) => x.gcShare !== undefined) ? { gcShare: median(same.map((x) => x.gcShare!)) } : {}),
     };
   });
   const peaks = ok.map((r) => r.peakRssMB).filter((x): x is number => x !== undefined);

@@ -2,7 +2,8 @@
 bench/lib/measure.ts (see there). Run by bench/run.ts as
     /usr/bin/python3 bench/peers/pytorch.py '<ChildConfig JSON>'
 and prints one line: BENCH_RESULT {json}."""
-import json, math, os, resource, statistics, sys, time
+import ctypes, gc, json, math, os, re, resource, statistics, sys, time
+import blas
 
 MIN_REPEAT_S = 0.02
 cfg = json.loads(sys.argv[1])
@@ -32,6 +33,26 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+# Python's cyclic garbage collector: seconds spent in it, and when (perf_counter), to give
+# each metric its share of time in GC as the Node peers do (PyTorch frees tensors by
+# reference counting, so this is usually 0).
+gc_spans, gc_started = [], [0.0]
+
+
+def on_gc(phase, _info):
+    if phase == "start":
+        gc_started[0] = time.perf_counter()
+    else:
+        gc_spans.append((gc_started[0], time.perf_counter()))
+
+
+gc.callbacks.append(on_gc)
+
+
+def gc_share(t0, t1):
+    return sum(min(b, t1) - max(a, t0) for a, b in gc_spans if b > t0 and a < t1) / max(t1 - t0, 1e-12)
+
+
 def measure(fn):
     now = time.perf_counter
     w0, count, fastest = now(), 0, math.inf
@@ -52,19 +73,20 @@ def measure(fn):
         for _ in range(inner):
             fn()
         times.append((now() - t) / inner)
-    return {"median": statistics.median(times), "min": min(times), "repeats": len(times), "inner": inner}
+    return {"median": statistics.median(times), "min": min(times), "repeats": len(times), "inner": inner,
+            "gcShare": gc_share(r0, now())}
 
 
 def time_metric(key, unit, t):
     s = 1e3 if unit == "ms" else 1e6
     return {"key": key, "unit": unit, "median": t["median"] * s, "best": t["min"] * s,
-            "repeats": t["repeats"], "inner": t["inner"]}
+            "repeats": t["repeats"], "inner": t["inner"], "gcShare": t["gcShare"]}
 
 
 def gflops_metric(n, t):
     flop = 2 * n**3
     return {"key": f"W3 n={n}", "unit": "GFLOP/s", "median": flop / t["median"] / 1e9,
-            "best": flop / t["min"] / 1e9, "repeats": t["repeats"], "inner": t["inner"]}
+            "best": flop / t["min"] / 1e9, "repeats": t["repeats"], "inner": t["inner"], "gcShare": t["gcShare"]}
 
 
 def train_step(model_loss, opt):
@@ -166,18 +188,56 @@ def w5():
     return {"metrics": [time_metric("W5 GPT step", "ms", measure(train_step(loss, opt)))]}
 
 
+OPENBLAS_PARALLEL = {0: "sequential", 1: "pthreads", 2: "openmp"}
+
+
+def blas_config(threads):
+    """What the process runs its matrix products on (blas.py), and OpenBLAS's own settings.
+    A pthreads OpenBLAS keeps its own thread count, which torch.set_num_threads does not
+    touch: it is set to `threads` here so the column runs on the threads it names."""
+    info = blas.blas_info_of(torch.__config__.show())
+    torch.mm(torch.ones(4, 4), torch.ones(4, 4))  # the BLAS is loaded by now
+    try:
+        with open("/proc/self/maps") as f:
+            libs = blas.mapped_libraries(f.read())
+    except OSError:
+        libs = []
+    out = {"blas": blas.classify(info, libs), "blasInfo": info, "blasLibraries": " ".join(libs)}
+    par = torch.__config__.parallel_info()
+    for key, pattern in (("atenParallel", r"ATen parallel backend: (\S+)"), ("ompMaxThreads", r"omp_get_max_threads\(\) : (\d+)")):
+        m = re.search(pattern, par)
+        if m:
+            out[key] = m.group(1)
+    path = next((p for p in libs if "/libopenblas" in p), None)
+    if path:
+        lib = ctypes.CDLL(path)
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        lib.openblas_get_config.restype = ctypes.c_char_p
+        parallel = OPENBLAS_PARALLEL.get(lib.openblas_get_parallel(), "?")
+        if parallel == "pthreads" and threads > 0:
+            lib.openblas_set_num_threads(threads)
+        out.update({"openblasCore": lib.openblas_get_corename().decode(), "openblasConfig": lib.openblas_get_config().decode(),
+                    "openblasParallel": parallel, "openblasThreads": lib.openblas_get_num_threads()})
+    return out
+
+
 def main():
     if cfg["threads"] > 0:
         torch.set_num_threads(cfg["threads"])
     info = {"threads": torch.get_num_threads(),
             "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE", "(unset)"),
-            "OPENBLAS_L2_SIZE": os.environ.get("OPENBLAS_L2_SIZE", "(unset)")}
-    base = {"engine": ENGINE, "workload": cfg["workload"]}
+            "OPENBLAS_L2_SIZE": os.environ.get("OPENBLAS_L2_SIZE", "(unset)"),
+            **blas_config(cfg["threads"])}
+    base = {"engine": ENGINE, "workload": cfg["workload"], "info": info}
+    if info["blas"] in ("reference", "unknown"):
+        emit({**base, "status": "refused", "metrics": [],
+              "note": f"refused: PyTorch runs on {info['blas']} BLAS (BLAS_INFO={info['blasInfo']}, libraries: {info['blasLibraries'] or 'none'})"[:300]})
+        return
     try:
         start = rss_mb()
         out = {"W0": w0, "W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5}[cfg["workload"]]()
         emit({**base, "status": "ok", "versions": {"torch": torch.__version__, "python": sys.version.split()[0]},
-              "info": info, "rssStartMB": start, "peakRssMB": peak_rss_mb(), **out})
+              "rssStartMB": start, "peakRssMB": peak_rss_mb(), **out})
     except Exception as e:  # noqa: BLE001 - reported, not hidden
         emit({**base, "status": "failed", "metrics": [], "note": f"{type(e).__name__}: {e}"[:300]})
 

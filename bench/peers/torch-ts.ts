@@ -4,8 +4,9 @@
 // yet, no nn.Conv2d yet) becomes a "failed"/"skipped" row with a note instead of a crash.
 import { runChild, Skip, type Peer } from "../lib/child.ts";
 import { gflopsMetric, measure, memoryCheck, timeMetric } from "../lib/measure.ts";
-import type { ChildConfig } from "../lib/protocol.ts";
+import type { ChildConfig, Work } from "../lib/protocol.ts";
 import { torchTsVersion } from "../lib/versions.ts";
+import { countWork } from "../lib/work.ts";
 
 interface Tensor {
   add(o: Tensor | number): Tensor;
@@ -53,6 +54,8 @@ interface TorchTs {
 }
 
 let torch: TorchTs;
+/** The backend object torch-ts's ops call (its kernels are counted through it: bench/lib/work.ts). */
+let backend: object;
 const param = (shape: number[], fanIn: number) => torch.zeros(shape).uniform_(-1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn)).requiresGrad_();
 const mlp = (layers: Module[]) => ({
   forward: (x: Tensor) => layers.reduce((h, l, i) => (i === 0 ? l.forward(h) : l.forward(torch.relu(h))), x),
@@ -85,7 +88,8 @@ function w1(cfg: ChildConfig) {
   const x = torch.randn([100, 10]), y = torch.randn([100, 1]);
   const step = trainStep(() => crit.forward(net.forward(x), y), opt);
   const run1000 = () => { for (let i = 0; i < 1000; i++) step(); };
-  return { metrics: [timeMetric("W1 seed x1000", "ms", measure(run1000, cfg))] };
+  const metrics = [timeMetric("W1 seed x1000", "ms", measure(run1000, cfg))];
+  return { metrics, work: { "W1 seed x1000": countWork(backend, run1000) } };
 }
 
 function w2(cfg: ChildConfig) {
@@ -94,11 +98,19 @@ function w2(cfg: ChildConfig) {
   const x = torch.randn([128, 784]), y = torch.randint(0, 10, [128]);
   const step = trainStep(() => torch.nn.functional.crossEntropy(net.forward(x), y), opt);
   const metrics = [timeMetric("W2 MLP step", "ms", measure(step, cfg))];
-  return { metrics, memory: cfg.memSteps > 0 ? memoryCheck(step, cfg.memSteps, cfg.memCapS) : undefined };
+  const work = { "W2 MLP step": countWork(backend, step) };
+  return { metrics, work, memory: cfg.memSteps > 0 ? memoryCheck(step, cfg.memSteps, cfg.memCapS) : undefined };
 }
 
 function w3(cfg: ChildConfig) {
-  return { metrics: cfg.matmulSizes.map((n) => { const a = torch.randn([n, n]), b = torch.randn([n, n]); return gflopsMetric(n, measure(() => torch.matmul(a, b), cfg)); }) };
+  const metrics = [], work: Record<string, Work> = {};
+  for (const n of cfg.matmulSizes) {
+    const a = torch.randn([n, n]), b = torch.randn([n, n]);
+    const m = gflopsMetric(n, measure(() => torch.matmul(a, b), cfg));
+    metrics.push(m);
+    work[m.key] = countWork(backend, () => torch.matmul(a, b));
+  }
+  return { metrics, work };
 }
 
 function w4(cfg: ChildConfig) {
@@ -110,7 +122,9 @@ function w4(cfg: ChildConfig) {
   const opt = new torch.optim.SGD(params, { lr: 0.01 });
   const x = torch.randn([64, 1, 28, 28]), y = torch.randint(0, 10, [64]);
   const forward = () => fc.forward(pool.forward(torch.relu(c2.forward(pool.forward(torch.relu(c1.forward(x)))))).flatten(1));
-  return { metrics: [timeMetric("W4 LeNet step", "ms", measure(trainStep(() => torch.nn.functional.crossEntropy(forward(), y), opt), cfg))] };
+  const step = trainStep(() => torch.nn.functional.crossEntropy(forward(), y), opt);
+  const metrics = [timeMetric("W4 LeNet step", "ms", measure(step, cfg))];
+  return { metrics, work: { "W4 LeNet step": countWork(backend, step) } };
 }
 
 function w5(cfg: ChildConfig) {
@@ -146,7 +160,9 @@ function w5(cfg: ChildConfig) {
     return torch.nn.functional.crossEntropy(ln(x, gf, bf).matmul(head), y);
   };
   const opt = new AdamW(params, { lr: 1e-3, weightDecay: 0.01 });
-  return { metrics: [timeMetric("W5 GPT step", "ms", measure(trainStep(loss, opt), cfg))] };
+  const step = trainStep(loss, opt);
+  const metrics = [timeMetric("W5 GPT step", "ms", measure(step, cfg))];
+  return { metrics, work: { "W5 GPT step": countWork(backend, step) } };
 }
 
 await runChild(async (): Promise<Peer> => {
@@ -154,6 +170,8 @@ await runChild(async (): Promise<Peer> => {
   const override = process.env.TORCH_TS_ENTRY;
   const entry = override ? new URL(override, `file://${process.cwd()}/`).href : new URL("../../src/index.ts", import.meta.url).href;
   torch = (await import(entry)) as TorchTs;
+  // the ops' backend, from the same build as the entry (src/ops/alloc.ts, or dist/ops/alloc.js)
+  backend = ((await import(new URL(`./ops/alloc${entry.slice(entry.lastIndexOf("."))}`, entry).href)) as { backendOf(): object }).backendOf();
   return {
     engine: "torch-ts",
     versions: { "torch-ts": `${torchTsVersion()} (working tree)` },
