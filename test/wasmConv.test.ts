@@ -52,7 +52,7 @@ function assertClose(got: Float32Array, want: Float64Array, mag: Float64Array, l
 
 test("wasm conv kernels: im2col and col2im equal the TypeScript kernels exactly; the three products match float64", async () => {
   await wasmReady();
-  setWasmThresholds({ minWork: 0, minMatrixWork: 0, minWorkPerThread: 1 });
+  setWasmThresholds({ minWork: 0, minMatrixWork: 0, minConvWorkPerThread: 1 });
   try {
     for (const threads of [1, 2]) {
       setNumThreads(threads);
@@ -114,7 +114,7 @@ test("wasm conv kernels: im2col and col2im equal the TypeScript kernels exactly;
       }
     }
   } finally {
-    setWasmThresholds({ minWork: 16 * 16 * 16, minMatrixWork: 16 * 16 * 16, minWorkPerThread: 256 * 256 * 256 });
+    setWasmThresholds({ minWork: 16 * 16 * 16, minMatrixWork: 16 * 16 * 16, minConvWorkPerThread: 256 * 256 * 256 });
     setNumThreads(1);
   }
 });

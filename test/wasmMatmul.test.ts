@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import type { StridedView } from "../src/backends/backend.ts";
 import { matmul as tsMatmul } from "../src/backends/cpu/matmul.ts";
 import { getNumThreads, setNumThreads, setWasmThresholds, wasmMatmul, wasmReady, wasmRuntime } from "../src/backends/wasm/index.ts";
-import { lastJobChunks, workerCount } from "../src/backends/wasm/pool.ts";
+import { SPIN_US, lastJobChunks, memoryViews, workerCount } from "../src/backends/wasm/pool.ts";
 import { getLocalRuntime } from "../src/backends/wasm/runtime.ts";
 import { emitSgemm } from "../src/backends/wasm/sgemm.ts";
 import { RuntimeError } from "../src/errors.ts";
@@ -179,7 +179,27 @@ test("work on one thread runs on the unshared memory, split work on the shared o
     const other = threads === 1 ? [threaded, sharedBefore] as const : [local, localBefore] as const;
     assert.equal(other[0].memory.buffer.byteLength, other[1], `${threads} thread(s): the other memory is untouched`);
   }
-  setWasmThresholds({ minWorkPerThread: 256 * 256 * 256 });
+  setWasmThresholds({ minWorkPerThread: 1 << 20 });
+});
+
+test("workers stop polling between jobs when this process does not get its CPUs (here: a main thread that sleeps)", () => {
+  setWasmThresholds({ minWork: 0, minMatrixWork: 0, minWorkPerThread: 0 });
+  setNumThreads(2);
+  const { ctl } = memoryViews(wasmRuntime()!);
+  const a = operand(randomArray(64 * 64, 41), 1, 64, 64, false);
+  const out = new Float32Array(64 * 64);
+  const idle = new Int32Array(new SharedArrayBuffer(4));
+  try {
+    for (let r = 0; r < 3; r++) {
+      wasmMatmul(a, a, out, 1, 64, 64, 64);
+      // 120 ms in which this process uses next to no CPU: far under the main thread's whole one
+      Atomics.wait(idle, 0, 0, 120);
+      wasmMatmul(a, a, out, 1, 64, 64, 64);
+      assert.equal(ctl[SPIN_US], 0, `round ${r}: the job after an idle stretch tells the workers to sleep between jobs`);
+    }
+  } finally {
+    setWasmThresholds({ minWorkPerThread: 1 << 20 });
+  }
 });
 
 test("the module takes tile heights that halve down to its one-row tail, and names any other", () => {

@@ -19,7 +19,7 @@ import type { Im2colGeometry } from "../backend.ts";
 import { dataBase, memoryViews, runJob, startThreads } from "./pool.ts";
 import { Q } from "./im2col.ts";
 import { writeGemm, type GemmJob } from "./matmul.ts";
-import { minWork, minWorkPerThread, roundUp } from "./thresholds.ts";
+import { minConvWorkPerThread, minWork, roundUp } from "./thresholds.ts";
 import { ensureBytes, getLocalRuntime, getRuntime, type Runtime } from "./runtime.ts";
 import { KIND, KIND_WORD, MR, NR, SEQ } from "./sgemm.ts";
 import { WASM_BINARY_OPS } from "./elementwise.ts";
@@ -72,9 +72,7 @@ function plan(work: number, columnFloatsPerImage: number, n: number, ...arrays: 
   const G = groupOf(columnFloatsPerImage, n);
   const starts: number[] = [];
   for (let b0 = 0; b0 < n; b0 += G) starts.push(b0);
-  // the GEMMs' threshold: in a LeNet step (W4, 7.5M and 15.4M multiply-adds per product)
-  // two threads measured 12.5 against 10.4 ms per step with 2M per thread
-  const threads = Math.max(1, starts.length > 1 && work >= 2 * minWorkPerThread ? Math.min(startThreads(rt), Math.floor(work / minWorkPerThread)) : 1);
+  const threads = Math.max(1, starts.length > 1 && work >= 2 * minConvWorkPerThread ? Math.min(startThreads(rt), Math.floor(work / minConvWorkPerThread)) : 1);
   // one thread: the unshared runtime (plain memcpy in and out, runtime.ts)
   return { rt: threads > 1 ? rt : getLocalRuntime()!, threads, G, starts };
 }

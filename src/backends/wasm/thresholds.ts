@@ -6,11 +6,20 @@ export let minWork = 16 * 16 * 16;
 /** Below this many multiply-adds per matrix (m*k*n) a batch of small products stays in TypeScript. */
 export let minMatrixWork = 16 * 16 * 16;
 /**
- * Below this many multiply-adds per thread a job runs on one thread: in a training step
- * (other ops between the products, the worker asleep) splitting smaller jobs lost to one
- * thread (W5 at 2 threads, same-process A/B: 96^3 62.9 ms, 256^3 54.0 ms, 1 thread 53.0 ms).
+ * Below this many multiply-adds per thread a job runs on one thread. With workers that slept
+ * between jobs, splitting small products lost to one thread in a training step (W5 at 2
+ * threads, same-process A/B: 96^3 62.9 ms, 256^3 54.0 ms, 1 thread 53.0 ms), and 256^3 kept
+ * W2's products (at most 25.7M multiply-adds) on one thread. Workers now poll between jobs
+ * while the cores are free (pool.ts), and a polling worker ran W2's and W5's products (2.1M
+ * to 25.7M multiply-adds) as fast per chunk as the calling thread: 128x256x256 took 0.42
+ * against 0.90 ms on one thread, 128x784x256 1.49 against 2.56 (medians of 40, alternating).
  */
-export let minWorkPerThread = 256 * 256 * 256;
+export let minWorkPerThread = 1 << 20;
+/**
+ * The same for a convolution's products: in a LeNet step (W4: 7.5M and 15.4M multiply-adds
+ * per product) two threads measured 12.5 against 10.4 ms per step with 2M per thread.
+ */
+export let minConvWorkPerThread = 256 * 256 * 256;
 /** Below this many elements softmax stays in TypeScript (the copies would dominate). */
 export let minSoftmaxElements = 4096;
 /**
@@ -27,14 +36,29 @@ export let minElementwise = 512;
  */
 export let minAdamElements = 256;
 
+/**
+ * How long an idle worker polls for the next job before it sleeps (microseconds). A worker
+ * woken from sleep for each product of a training step lost the step's gain: on the 2-vCPU
+ * VM the woken thread was often run on the caller's vCPU, which then waited (docs/WASM.md).
+ */
+export let workerSpinUs = 2000;
+/** Polls of the job's done count by the calling thread before it sleeps on it. */
+export let mainPolls = 100000;
+
 /** Overrides the wasm kernels' thresholds (tests force the wasm path on tiny sizes with 0). */
-export function setWasmThresholds(t: { minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minSoftmaxElements?: number; minElementwise?: number; minAdamElements?: number }): void {
+export function setWasmThresholds(t: {
+  minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minConvWorkPerThread?: number; minSoftmaxElements?: number; minElementwise?: number; minAdamElements?: number;
+  workerSpinUs?: number; mainPolls?: number;
+}): void {
   if (t.minWork !== undefined) minWork = t.minWork;
   if (t.minMatrixWork !== undefined) minMatrixWork = t.minMatrixWork;
   if (t.minWorkPerThread !== undefined) minWorkPerThread = t.minWorkPerThread;
+  if (t.minConvWorkPerThread !== undefined) minConvWorkPerThread = t.minConvWorkPerThread;
   if (t.minSoftmaxElements !== undefined) minSoftmaxElements = t.minSoftmaxElements;
   if (t.minElementwise !== undefined) minElementwise = t.minElementwise;
   if (t.minAdamElements !== undefined) minAdamElements = t.minAdamElements;
+  if (t.workerSpinUs !== undefined) workerSpinUs = t.workerSpinUs;
+  if (t.mainPolls !== undefined) mainPolls = t.mainPolls;
 }
 
 /** x rounded up to a multiple of r (the kernels' padded sizes). */
