@@ -6,10 +6,13 @@ import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import { adamUpdate } from "../src/backends/cpu/optim.ts";
 import type { AdamUpdate } from "../src/backends/backend.ts";
-import { setWasmThresholds } from "../src/backends/wasm/index.ts";
+import { setNumThreads, setWasmThresholds } from "../src/backends/wasm/index.ts";
+import { lastJobChunks } from "../src/backends/wasm/pool.ts";
 import { wasmAdamUpdate } from "../src/backends/wasm/adamUpdate.ts";
 import { mixedArray } from "./xorshift.ts";
 
+// Every job large enough is split, whatever else runs on the machine (pool.ts coresFree).
+setWasmThresholds({ checkCoresFree: false });
 const SPECIAL = [NaN, 0, -0, Infinity, -Infinity, 1e-45, -3e-39, 1e30, -1e-30];
 const values = (n: number, seed: number, scale = 1) => mixedArray(n, seed, SPECIAL, 1 / 16, (u) => (u - 0.5) * scale);
 const nonNegative = (n: number, seed: number) => values(n, seed).map(Math.abs);
@@ -31,8 +34,11 @@ const CASES: [string, Partial<AdamUpdate>, boolean][] = [
 ];
 
 for (const [name, over, amsgrad] of CASES) {
-  test(`wasm ${name}: the TypeScript kernel's bits over three steps`, () => {
-    for (const n of [5, 4103, 20000]) {
+  test(`wasm ${name}: the TypeScript kernel's bits over three steps, on one thread and split over two`, () => {
+    // one thread: 5 floats, one partial block, several blocks; two threads (split from 2^15):
+    // one partial block of the pipeline, and five blocks with a partial last one
+    for (const [n, threads] of [[5, 1], [4103, 1], [20000, 1], [33000, 2], [70001, 2]] as const) {
+      setNumThreads(threads);
       const start = { p: values(n, 1, 4), g: values(n, 2), m: values(n, 3, 0.1), v: nonNegative(n, 4), vmax: nonNegative(n, 5) };
       const run = (wasm: boolean) => {
         const s = { p: start.p.slice(), m: start.m.slice(), v: start.v.slice(), vmax: start.vmax.slice() };
@@ -51,7 +57,8 @@ for (const [name, over, amsgrad] of CASES) {
         return s;
       };
       const ts = run(false), w = run(true);
-      for (const k of ["p", "m", "v", "vmax"] as const) assertSameBits(w[k], ts[k], `${name}, n=${n}, ${k}`);
+      if (threads === 2) assert.ok(lastJobChunks().total > 1, `n=${n}: the update ran as split jobs`);
+      for (const k of ["p", "m", "v", "vmax"] as const) assertSameBits(w[k], ts[k], `${name}, n=${n}, ${threads} thread(s), ${k}`);
     }
   });
 }

@@ -15,6 +15,9 @@ import { lastJobChunks } from "../src/backends/wasm/pool.ts";
 import { windowCount } from "../src/ops/conv.ts";
 import { uniformArray as randomArray } from "./xorshift.ts";
 
+// Every job large enough is split, whatever else runs on the machine (pool.ts coresFree).
+setWasmThresholds({ checkCoresFree: false });
+
 type Geo = [n: number, c: number, h: number, w: number, kh: number, kw: number, s: [number, number], p: [number, number], d: [number, number]];
 const GEOMETRIES: Geo[] = [
   [3, 2, 9, 11, 3, 3, [1, 1], [1, 1], [1, 1]],

@@ -10,6 +10,9 @@ import { setNumThreads, setWasmThresholds, wasmReady } from "../src/backends/was
 import { wasmSoftmax } from "../src/backends/wasm/softmaxRows.ts";
 import { uniformArray as randomArray } from "./xorshift.ts";
 
+// Every job large enough is split, whatever else runs on the machine (pool.ts coresFree).
+setWasmThresholds({ checkCoresFree: false });
+
 /**
  * Softmax in float64, and per element the tolerance of a float32 computation: x - max is
  * rounded to float32 (relative 2^-24, so exp(x - max) is off by up to |x - max| * 2^-24

@@ -15,6 +15,12 @@ import { I32, V128, type FuncBuilder, type Local } from "./emitter.ts";
 export const HP = { BETA1: 0, A1: 8, BETA2: 16, A2: 24, KEEP: 32, WD: 40, STEP_SIZE: 48, BC2_SQRT: 56, EPS: 64, SIGN: 72 } as const;
 export const HP_BYTES = 80;
 export const FLAG = { COUPLED: 1, DECOUPLED: 2, AMSGRAD: 4 } as const;
+/**
+ * Word indices of an Adam job's parameters in the control block (a job of kind ADAM, split
+ * over threads): the arrays' byte addresses, the hyper-parameters' address, the flags, and
+ * BYTES per array, of which chunk c updates CHUNK_BYTES from byte c * CHUNK_BYTES.
+ */
+export const AJ = { P: 0, G: 1, M: 2, V: 3, VMAX: 4, HP: 5, FLAGS: 6, BYTES: 7, CHUNK_BYTES: 8 } as const;
 
 /** Bytes 8..15 of a vector moved to 0..7: its lanes 2 and 3 where promote_low reads. */
 const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
@@ -89,6 +95,20 @@ export function emitAdam(f: FuncBuilder): void {
   f.else();
   branches(f, on, (c, d) => loop(c, d, false));
   f.end();
+}
+
+/** adamChunk(ctl, c): chunk c of the Adam job described at ctl (AJ), through adam(). */
+export function emitAdamChunk(f: FuncBuilder, adamIndex: number): void {
+  const [ctl, c] = [f.param(0), f.param(1)];
+  const [off, len] = [f.local(I32), f.local(I32)];
+  const prm = (w: number) => f.get(ctl).i32Load(w * 4);
+  f.get(c); prm(AJ.CHUNK_BYTES); f.mul().set(off);
+  // len = min(CHUNK_BYTES, BYTES - off)
+  prm(AJ.BYTES); f.get(off).sub().set(len);
+  prm(AJ.CHUNK_BYTES); f.get(len); prm(AJ.CHUNK_BYTES); f.get(len).ltS().select().set(len);
+  for (const w of [AJ.P, AJ.G, AJ.M, AJ.V, AJ.VMAX]) { prm(w); f.get(off).add(); }
+  f.get(len); prm(AJ.HP); prm(AJ.FLAGS);
+  f.call(adamIndex);
 }
 
 /** if COUPLED: body(true, false) else if DECOUPLED: body(false, true) else body(false, false). */

@@ -16,7 +16,7 @@
 // gradient's groups accumulate into the GEMM's output, lanes summed in lane order.
 import type { NumArray } from "../../dtype.ts";
 import type { Im2colGeometry } from "../backend.ts";
-import { dataBase, memoryViews, runJob, startThreads } from "./pool.ts";
+import { coresFree, dataBase, memoryViews, runJob, startThreads } from "./pool.ts";
 import { Q } from "./im2col.ts";
 import { writeGemm, type GemmJob } from "./matmul.ts";
 import { minConvWorkPerThread, minWork, roundUp } from "./thresholds.ts";
@@ -72,7 +72,7 @@ function plan(work: number, columnFloatsPerImage: number, n: number, ...arrays: 
   const G = groupOf(columnFloatsPerImage, n);
   const starts: number[] = [];
   for (let b0 = 0; b0 < n; b0 += G) starts.push(b0);
-  const threads = Math.max(1, starts.length > 1 && work >= 2 * minConvWorkPerThread ? Math.min(startThreads(rt), Math.floor(work / minConvWorkPerThread)) : 1);
+  const threads = Math.max(1, starts.length > 1 && work >= 2 * minConvWorkPerThread && coresFree() ? Math.min(startThreads(rt), Math.floor(work / minConvWorkPerThread)) : 1);
   // one thread: the unshared runtime (plain memcpy in and out, runtime.ts)
   return { rt: threads > 1 ? rt : getLocalRuntime()!, threads, G, starts };
 }

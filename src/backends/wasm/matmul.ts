@@ -6,7 +6,7 @@
 // is unavailable. Accumulation is in float32 (as BLAS sgemm), not float64 as the TS kernel.
 import type { NumArray } from "../../dtype.ts";
 import type { StridedView } from "../backend.ts";
-import { MAX_CHUNKS, SCRATCH_BYTES, dataBase, memoryViews, runJob, startThreads } from "./pool.ts";
+import { MAX_CHUNKS, SCRATCH_BYTES, coresFree, dataBase, memoryViews, runJob, startThreads } from "./pool.ts";
 import { ensureBytes, getLocalRuntime, getRuntime, type Runtime } from "./runtime.ts";
 import { KIND, KIND_WORD, MR, NR, P } from "./sgemm.ts";
 import { minMatrixWork, minWork, minWorkPerThread, roundUp } from "./thresholds.ts";
@@ -86,7 +86,7 @@ export interface GemmJob {
 
 /** Threads a job of `work` multiply-adds uses (starting missing workers when it is worth it). */
 export function jobThreads(rt: Runtime, work: number): number {
-  const threads = work >= 2 * minWorkPerThread ? startThreads(rt) : 1;
+  const threads = work >= 2 * minWorkPerThread && coresFree() ? startThreads(rt) : 1;
   return Math.max(1, Math.min(threads, Math.floor(work / minWorkPerThread)));
 }
 

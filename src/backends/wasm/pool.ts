@@ -11,7 +11,7 @@
 // startup is lazy and asynchronous and can never deadlock a synchronous matmul.
 import { RuntimeError } from "../../errors.ts";
 import { isNode, type Runtime } from "./runtime.ts";
-import { mainPolls, workerSpinUs } from "./thresholds.ts";
+import { checkCoresFree, mainPolls, workerSpinUs } from "./thresholds.ts";
 
 export const GEN = 32;
 export const WORK = 33;
@@ -198,6 +198,16 @@ export function startThreads(rt: Runtime): number {
  * for one that the OS has descheduled.
  */
 export function runJob(rt: Runtime, total: number, shared = true): boolean {
+  startJob(rt, total, shared);
+  return finishJob(rt);
+}
+
+/**
+ * Publishes the job whose parameters are in the control block (chunks 0..total-1) and returns
+ * at once: workers that are up start on it while this thread does something else (copies the
+ * next block of data in), until finishJob. Nothing may touch the control block in between.
+ */
+export function startJob(rt: Runtime, total: number, shared = true): void {
   const { ctl } = memoryViews(rt);
   shared &&= rt.shared;
   if (total > MAX_CHUNKS) throw new RangeError(`wasm job of ${total} chunks`);
@@ -206,14 +216,20 @@ export function runJob(rt: Runtime, total: number, shared = true): boolean {
   Atomics.store(ctl, DONE, 0);
   Atomics.store(ctl, TOTAL, total);
   Atomics.store(ctl, WORK, (gen << 20) | 0);
-  if (shared && workers.length > 0) Atomics.store(ctl, SPIN_US, polling(workers.length) ? workerSpinUs : 0);
+  if (shared && workers.length > 0) Atomics.store(ctl, SPIN_US, polling() ? workerSpinUs : 0);
   if (shared) {
     Atomics.store(ctl, GEN, gen);
     if (workers.length > 0) Atomics.notify(ctl, GEN);
   }
-  const scratch = scratchAddress(0);
   mainChunks = 0;
   lastTotal = total;
+}
+
+/** Runs the started job's chunks that no worker has claimed, waits for the rest; false if a chunk failed. */
+export function finishJob(rt: Runtime): boolean {
+  const { ctl } = memoryViews(rt);
+  const total = Atomics.load(ctl, TOTAL);
+  const scratch = scratchAddress(0);
   for (;;) {
     const v = Atomics.load(ctl, WORK);
     const c = v & MAX_CHUNKS;
@@ -235,46 +251,54 @@ export function runJob(rt: Runtime, total: number, shared = true): boolean {
   return Atomics.load(ctl, ERROR) === 0;
 }
 
-// Whether workers poll between jobs. Polling pays on an idle machine (a sleeping worker is
-// woken per job, late, and on this 2-vCPU VM often on the caller's vCPU, which then stalls),
-// but where other processes want the cores it only takes CPU time from this process's own
-// main thread (the OS shares the CPU between process groups): W2 on 2 threads measured 30-43
-// against 20-21 ms per step with polling workers under a load average of 13-20, while the
-// process got 0.25 CPUs. In Node the process's CPU time tells which case holds: over each
-// WINDOW_MS of polling, a busy main thread and polling workers use (1 + workers) CPUs, and
-// one that gets less than BUSY of that (half: less than the main thread alone would use)
-// shares the cores; workers then sleep between jobs for OFF_MS before polling is tried again.
-// (A main thread that is itself idle for part of a window also reads as shared: polling
-// would gain nothing there either.)
+// Whether the cores are free for this process's workers. A worker polling between jobs pays on
+// an idle machine (one sleeping between jobs is woken per job, late, and on this 2-vCPU VM
+// often on the caller's vCPU, which then stalls), but where other processes want the cores it
+// only takes CPU time from this process's own main thread (the OS shares the CPU between
+// process groups, and favours threads that slept, so a polling worker's chunks wait longest):
+// under a load average of 13-20 a W2 step on 2 threads took 30-43 ms with polling workers
+// against 20-21 with sleeping ones and 27-41 on one thread, the process getting 0.25 CPUs.
+// Splitting a job then gains nothing either. In Node the process's CPU time tells which case
+// holds: over each WINDOW_MS between split jobs, a busy main thread alone uses a whole CPU, so
+// a process that gets less than BUSY of one shares the cores. Jobs then run on the calling
+// thread (and workers sleep between jobs) for OFF_MS, after which splitting is tried again.
+// (A main thread that is itself idle for part of a window also reads as shared: splitting
+// would gain little there either.) Browsers have no such clock and always split and poll.
 const WINDOW_MS = 50;
-const BUSY = 0.5;
+const BUSY = 0.8;
 const OFF_MS = 1000;
 let windowStart = -1;
 let windowCpu = 0;
-let pollOffUntil = 0;
+let sharedUntil = 0;
 const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
+const measurable = isNode && typeof process.cpuUsage === "function";
 
-/** Whether workers should poll between jobs now (see above); called once per split job. */
-function polling(workerThreads: number): boolean {
-  if (!isNode || typeof process.cpuUsage !== "function") return true;
+/** False while the cores are found shared with other processes (see above): jobs then run on one thread. */
+export function coresFree(): boolean {
+  return !measurable || !checkCoresFree || performance.now() >= sharedUntil;
+}
+
+/** Called once per split job: whether workers should poll between jobs now (see above). */
+function polling(): boolean {
+  if (!measurable || !checkCoresFree) return true;
   const now = performance.now();
-  if (now < pollOffUntil) return false;
+  if (now < sharedUntil) return false;
   if (windowStart < 0 || now - windowStart > 20 * WINDOW_MS) {
-    // (re)start measuring: polling was off, or there were no split jobs for a while
+    // (re)start measuring: after a shared spell, or when split jobs were rare
     windowStart = now;
     windowCpu = cpuMs();
     return true;
   }
   if (now - windowStart < WINDOW_MS) return true;
   const cpu = cpuMs();
-  const share = (cpu - windowCpu) / ((now - windowStart) * (1 + workerThreads));
+  const share = (cpu - windowCpu) / (now - windowStart);
   windowStart = now;
   windowCpu = cpu;
   if (share >= BUSY) return true;
-  pollOffUntil = now + OFF_MS;
+  sharedUntil = now + OFF_MS;
   windowStart = -1;
   return false;
 }

@@ -4,7 +4,7 @@
 // length is not a multiple of four, small inputs, and where WebAssembly SIMD is unavailable.
 import type { NumArray } from "../../dtype.ts";
 import { minSoftmaxElements } from "./thresholds.ts";
-import { dataBase, memoryViews, runJob } from "./pool.ts";
+import { coresFree, dataBase, memoryViews, runJob } from "./pool.ts";
 import { ensureBytes, getLocalRuntime, getRuntime } from "./runtime.ts";
 import { KIND, KIND_WORD } from "./sgemm.ts";
 import { S } from "./softmax.ts";
@@ -21,7 +21,7 @@ export function wasmSoftmax(x: NumArray, outer: number, r: number, out: NumArray
   const total = outer * r;
   if (total === 0 || total < minSoftmaxElements) return false;
   // split over the threads from MIN_SHARED elements (the threaded runtime), else on this thread
-  const shared = total >= MIN_SHARED;
+  const shared = total >= MIN_SHARED && coresFree();
   const rt = shared ? getRuntime() : getLocalRuntime();
   if (!rt) return false;
   const base = dataBase(rt, 1);

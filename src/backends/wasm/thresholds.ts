@@ -35,6 +35,8 @@ export let minElementwise = 512;
  * 1024: 13.5 and 4.8, 4096: 50 and 19.
  */
 export let minAdamElements = 256;
+/** From this many elements a fused Adam update is split over the threads (adamUpdate.ts): two blocks of its pipeline. */
+export let minParallelAdamElements = 32768;
 
 /**
  * How long an idle worker polls for the next job before it sleeps (microseconds). A worker
@@ -44,11 +46,16 @@ export let minAdamElements = 256;
 export let workerSpinUs = 2000;
 /** Polls of the job's done count by the calling thread before it sleeps on it. */
 export let mainPolls = 100000;
+/**
+ * Whether to watch this process's CPU time and run jobs on one thread while other processes
+ * take the cores (pool.ts coresFree); off: split whenever a job is large enough.
+ */
+export let checkCoresFree = true;
 
 /** Overrides the wasm kernels' thresholds (tests force the wasm path on tiny sizes with 0). */
 export function setWasmThresholds(t: {
-  minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minConvWorkPerThread?: number; minSoftmaxElements?: number; minElementwise?: number; minAdamElements?: number;
-  workerSpinUs?: number; mainPolls?: number;
+  minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minConvWorkPerThread?: number; minSoftmaxElements?: number; minElementwise?: number; minAdamElements?: number; minParallelAdamElements?: number;
+  workerSpinUs?: number; mainPolls?: number; checkCoresFree?: boolean;
 }): void {
   if (t.minWork !== undefined) minWork = t.minWork;
   if (t.minMatrixWork !== undefined) minMatrixWork = t.minMatrixWork;
@@ -57,8 +64,10 @@ export function setWasmThresholds(t: {
   if (t.minSoftmaxElements !== undefined) minSoftmaxElements = t.minSoftmaxElements;
   if (t.minElementwise !== undefined) minElementwise = t.minElementwise;
   if (t.minAdamElements !== undefined) minAdamElements = t.minAdamElements;
+  if (t.minParallelAdamElements !== undefined) minParallelAdamElements = t.minParallelAdamElements;
   if (t.workerSpinUs !== undefined) workerSpinUs = t.workerSpinUs;
   if (t.mainPolls !== undefined) mainPolls = t.mainPolls;
+  if (t.checkCoresFree !== undefined) checkCoresFree = t.checkCoresFree;
 }
 
 /** x rounded up to a multiple of r (the kernels' padded sizes). */
