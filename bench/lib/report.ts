@@ -154,7 +154,8 @@ const TARGETS: Target[] = [
   ...(["W2 MLP step", "W5 GPT step"] as const).map((key): Target => ({ kind: "scaling", what: `${wl(key)} 2 threads >= 1.4x faster than 1`, key, bound: 1.4 })),
   { kind: "peer", what: "W3 n=1024 GFLOP/s >= 1.3x tfjs-wasm, 1 thread", key: "W3 n=1024", peer: "tfjs-wasm 1t", threads: 1, sense: "min", bound: 1.3 },
   { kind: "peer", what: "W3 n=1024 GFLOP/s >= 1.3x tfjs-wasm, 2 threads", key: "W3 n=1024", peer: "tfjs-wasm 2t", threads: 2, sense: "min", bound: 1.3 },
-  ...(["W1 seed x1000", "W2 MLP step", "W3 n=1024", ...STEPS.slice(1)] as const).flatMap((key): Target[] => [1, 2].map((threads) => ({ kind: "limit", what: `${key.startsWith("W3") ? key : wl(key)} within 1.5x of its limit (${threads} thread${threads > 1 ? "s" : ""})`, key, threads, bound: 1.5 }))),
+  // (W0 and W1 measure per-op overhead, which the limit leaves out: their limit is in the table, not a goal)
+  ...(["W2 MLP step", "W3 n=1024", ...STEPS.slice(1)] as const).flatMap((key): Target[] => [1, 2].map((threads) => ({ kind: "limit", what: `${key.startsWith("W3") ? key : wl(key)} within 1.5x of its limit (${threads} thread${threads > 1 ? "s" : ""})`, key, threads, bound: 1.5 }))),
   { kind: "peer", what: "W1 time <= 0.5x PyTorch (2 threads)", key: "W1 seed x1000", peer: "pytorch 2t", threads: 2, sense: "max", bound: 0.5 },
   { kind: "peer", what: "W2 peak RSS <= 1.5x PyTorch (2 threads)", key: PEAK_KEY, peer: "pytorch 2t", threads: 2, sense: "max", bound: 1.5 },
 ];
