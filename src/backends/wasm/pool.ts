@@ -20,6 +20,8 @@ export const DONE = 35;
 export const ERROR = 36;
 /** How long (microseconds) an idle worker polls for the next job before it sleeps; the main thread sets it. */
 export const SPIN_US = 37;
+/** Microseconds the workers have slept in all (mod 2^32), for the main thread's CPU accounting. */
+export const SLEPT_US = 38;
 export const CTL_WORDS = 64;
 /** Bytes reserved for the control block; job data starts after it. */
 export const CTL_BYTES = 4096;
@@ -31,7 +33,7 @@ const GEN_MASK = 0xfff;
 /** Worker source, plain JavaScript for Node (eval) and browsers (blob URL) alike. */
 function workerSource(): string {
   return `"use strict";
-const GEN = ${GEN}, WORK = ${WORK}, TOTAL = ${TOTAL}, DONE = ${DONE}, ERROR = ${ERROR}, SPIN_US = ${SPIN_US};
+const GEN = ${GEN}, WORK = ${WORK}, TOTAL = ${TOTAL}, DONE = ${DONE}, ERROR = ${ERROR}, SPIN_US = ${SPIN_US}, SLEPT_US = ${SLEPT_US};
 function start(msg) {
   const { module, memory, scratch } = msg;
   const chunk = new WebAssembly.Instance(module, { env: { memory } }).exports.chunk;
@@ -56,7 +58,11 @@ function start(msg) {
     const until = performance.now() + Atomics.load(ctl, SPIN_US) / 1000;
     let i = 0;
     while (Atomics.load(ctl, GEN) === gen && ((++i & 255) !== 0 || performance.now() < until));
-    if (Atomics.load(ctl, GEN) === gen) Atomics.wait(ctl, GEN, gen);
+    if (Atomics.load(ctl, GEN) === gen) {
+      const t = performance.now();
+      Atomics.wait(ctl, GEN, gen);
+      Atomics.add(ctl, SLEPT_US, Math.round((performance.now() - t) * 1000));
+    }
     gen = Atomics.load(ctl, GEN);
     drain(gen);
   }
@@ -216,7 +222,7 @@ export function startJob(rt: Runtime, total: number, shared = true): void {
   Atomics.store(ctl, DONE, 0);
   Atomics.store(ctl, TOTAL, total);
   Atomics.store(ctl, WORK, (gen << 20) | 0);
-  if (shared && workers.length > 0) Atomics.store(ctl, SPIN_US, polling() ? workerSpinUs : 0);
+  if (shared && workers.length > 0) Atomics.store(ctl, SPIN_US, polling(ctl) ? workerSpinUs : 0);
   if (shared) {
     Atomics.store(ctl, GEN, gen);
     if (workers.length > 0) Atomics.notify(ctl, GEN);
@@ -259,16 +265,19 @@ export function finishJob(rt: Runtime): boolean {
 // under a load average of 13-20 a W2 step on 2 threads took 30-43 ms with polling workers
 // against 20-21 with sleeping ones and 27-41 on one thread, the process getting 0.25 CPUs.
 // Splitting a job then gains nothing either. In Node the process's CPU time tells which case
-// holds: over each WINDOW_MS between split jobs, a busy main thread alone uses a whole CPU, so
-// a process that gets less than BUSY of one shares the cores. Jobs then run on the calling
-// thread (and workers sleep between jobs) for OFF_MS, after which splitting is tried again.
-// (A main thread that is itself idle for part of a window also reads as shared: splitting
-// would gain little there either.) Browsers have no such clock and always split and poll.
+// holds: over each WINDOW_MS between split jobs, the main thread and every worker that was
+// not asleep (polling or computing; workers count their sleep in SLEPT_US) should each have
+// had a CPU, and a process that got less than BUSY of that shares the cores. Jobs then run
+// on the calling thread (and workers sleep between jobs) for OFF_MS, after which splitting
+// is tried again. (A main thread that is itself idle for part of a window also reads as
+// shared: splitting would gain little there either.) Browsers have no such clock and always
+// split and poll.
 const WINDOW_MS = 50;
 const BUSY = 0.8;
 const OFF_MS = 1000;
 let windowStart = -1;
 let windowCpu = 0;
+let windowSlept = 0;
 let sharedUntil = 0;
 const cpuMs = (): number => {
   const u = process.cpuUsage();
@@ -282,21 +291,26 @@ export function coresFree(): boolean {
 }
 
 /** Called once per split job: whether workers should poll between jobs now (see above). */
-function polling(): boolean {
+function polling(ctl: Int32Array): boolean {
   if (!measurable || !checkCoresFree) return true;
   const now = performance.now();
   if (now < sharedUntil) return false;
+  const slept = Atomics.load(ctl, SLEPT_US);
   if (windowStart < 0 || now - windowStart > 20 * WINDOW_MS) {
     // (re)start measuring: after a shared spell, or when split jobs were rare
     windowStart = now;
     windowCpu = cpuMs();
+    windowSlept = slept;
     return true;
   }
-  if (now - windowStart < WINDOW_MS) return true;
+  const wall = now - windowStart;
+  if (wall < WINDOW_MS) return true;
   const cpu = cpuMs();
-  const share = (cpu - windowCpu) / (now - windowStart);
+  const awake = wall * (1 + workers.length) - ((slept - windowSlept) | 0) / 1000;
+  const share = (cpu - windowCpu) / Math.max(awake, wall);
   windowStart = now;
   windowCpu = cpu;
+  windowSlept = slept;
   if (share >= BUSY) return true;
   sharedUntil = now + OFF_MS;
   windowStart = -1;
