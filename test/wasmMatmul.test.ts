@@ -181,7 +181,7 @@ test("work on one thread runs on the unshared memory, split work on the shared o
     const other = threads === 1 ? [threaded, sharedBefore] as const : [local, localBefore] as const;
     assert.equal(other[0].memory.buffer.byteLength, other[1], `${threads} thread(s): the other memory is untouched`);
   }
-  setWasmThresholds({ minWorkPerThread: 1 << 20 });
+  setWasmThresholds({ minWorkPerThread: 1 << 21 });
 });
 
 test("while this process does not get its CPUs (here: a main thread that sleeps), jobs run on one thread and workers sleep between jobs", () => {
@@ -201,7 +201,7 @@ test("while this process does not get its CPUs (here: a main thread that sleeps)
     wasmMatmul(a, a, out, 1, 64, 64, 64);
     assert.equal(lastJobChunks().total, 1, "and the next product runs on the calling thread alone");
   } finally {
-    setWasmThresholds({ minWorkPerThread: 1 << 20, checkCoresFree: false });
+    setWasmThresholds({ minWorkPerThread: 1 << 21, checkCoresFree: false });
   }
 });
 

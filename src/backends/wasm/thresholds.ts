@@ -10,11 +10,13 @@ export let minMatrixWork = 16 * 16 * 16;
  * between jobs, splitting small products lost to one thread in a training step (W5 at 2
  * threads, same-process A/B: 96^3 62.9 ms, 256^3 54.0 ms, 1 thread 53.0 ms), and 256^3 kept
  * W2's products (at most 25.7M multiply-adds) on one thread. Workers now poll between jobs
- * while the cores are free (pool.ts), and a polling worker ran W2's and W5's products (2.1M
- * to 25.7M multiply-adds) as fast per chunk as the calling thread: 128x256x256 took 0.42
- * against 0.90 ms on one thread, 128x784x256 1.49 against 2.56 (medians of 40, alternating).
+ * while the cores are free (pool.ts), and a polling worker ran W2's products as fast per
+ * chunk as the calling thread: 128x256x256 (8.4M) took 0.42 against 0.90 ms on one thread,
+ * 128x784x256 1.49 against 2.56 (medians of 40, alternating), while 1024x16x64 (1M) gained
+ * nothing (0.075 against 0.072 ms). 2^21 per thread splits W5's products (4.2M and up) and
+ * keeps W4's linear layers (3.1M, ~2% of its step) on one thread.
  */
-export let minWorkPerThread = 1 << 20;
+export let minWorkPerThread = 1 << 21;
 /**
  * The same for a convolution's products: in a LeNet step (W4: 7.5M and 15.4M multiply-adds
  * per product) two threads measured 12.5 against 10.4 ms per step with 2M per thread.
