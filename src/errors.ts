@@ -14,7 +14,11 @@ export class TorchTypeError extends TypeError {
 export class NotImplementedError extends Error {
   override name = "NotImplementedError";
 }
-/** Python's AssertionError: what Captum's argument checks (assert statements) raise, mirrored by torch.interpret. */
+/** Python's AssertionError: what some PyTorch constructors raise (`assert embed_dim % num_heads == 0`) and Captum's argument checks, mirrored by torch.interpret. */
 export class AssertionError extends Error {
   override name = "AssertionError";
+}
+/** Python's KeyError (a bad module or buffer name, a missing dictionary key). */
+export class KeyError extends Error {
+  override name = "KeyError";
 }

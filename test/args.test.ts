@@ -37,7 +37,7 @@ test("modules take PyTorch's positional forms and the options object, and build 
   assert.equal(new nn.Dropout(0.3, true).inplace, true);
   assert.throws(() => new nn.Linear(3, 2, { bais: false } as never), /Linear\(\) got an unexpected keyword argument 'bais'/);
   assert.throws(() => new nn.Conv2d(1, 2, 2.5), /Conv2d\(\): argument 'kernelSize' must be an integer/);
-  assert.throws(() => new nn.Dropout(2), { name: "ValueError", message: "dropout probability has to be between 0 and 1, but got 2" });
+  assert.throws(() => new nn.Dropout(2), { name: "ValueError", message: "dropout probability has to be between 0 and 1, but got 2.0" });
   assert.throws(() => new nn.Linear(-1, 2), /Trying to create tensor with negative dimension -1: \[2, -1\]/);
 });
 

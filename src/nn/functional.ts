@@ -1,49 +1,34 @@
-// torch.nn.functional (also exported as F): the functional forms the modules call.
-import { RuntimeError } from "../errors.ts";
-import { linear2d } from "../ops/linalg.ts";
-import { mseLoss as mseLossPrimitive } from "../ops/loss.ts";
-import type { Tensor } from "../tensor.ts";
-
-export type Reduction = "none" | "mean" | "sum";
-
-export function relu(x: Tensor): Tensor {
-  return x.relu();
-}
-
-/** y = x W^T + b, W of shape [out, in] as PyTorch. */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  if (x.dim() === 2 && weight.dim() === 2) return linear2d(x, weight, bias ?? null);
-  if (x.dim() > 2 && weight.dim() === 2) {
-    const lead = x.shape.slice(0, -1);
-    return linear2d(x.reshape(-1, x.shape[x.dim() - 1]), weight, bias ?? null).reshape([...lead, weight.shape[0]]);
-  }
-  const y = x.matmul(weight.t());
-  return bias ? y.add(bias) : y;
-}
-
-export function reduce(loss: Tensor, reduction: Reduction): Tensor {
-  switch (reduction) {
-    case "none": return loss;
-    case "mean": return loss.mean();
-    case "sum": return loss.sum();
-    default: throw new RuntimeError(`${String(reduction)} is not a valid value for reduction`);
-  }
-}
-
-export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
-  if (input.shape.join() !== target.shape.join()) {
-    console.warn(
-      `Using a target size (torch.Size([${target.shape.join(", ")}])) that is different to the input size (torch.Size([${input.shape.join(", ")}])). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.`,
-    );
-  }
-  return mseLossPrimitive(input, target, opts.reduction ?? "mean");
-}
-export * from "./functional/conv.ts";
-export * from "./functional/pooling.ts";
-export * from "./functional/normalization.ts";
-export * from "./functional/dropout.ts";
-export * from "./functional/embedding.ts";
-export * from "./functional/upsample.ts";
-export * from "./functional/activations.ts";
-export * from "./functional/losses.ts";
-export * from "./functional/attention.ts";
+// torch.nn.functional (also exported as F): PyTorch's functions, by their camelCase names.
+// The lists are explicit so that F holds exactly PyTorch's names; helpers the modules share
+// with these functions stay in the files below.
+export { linear } from "./functional/linear.ts";
+export {
+  relu, relu6, hardtanh, leakyRelu, elu, celu, selu, gelu, silu, mish, softplus, softsign, tanhshrink, hardsigmoid,
+  hardswish, logsigmoid, threshold, hardshrink, softshrink, prelu, glu, sigmoid, tanh, softmax, logSoftmax, softmin,
+  type InplaceOptions, type HardtanhOptions, type LeakyReluOptions, type AlphaOptions, type GeluApproximate,
+  type SoftplusOptions, type ThresholdOptions, type LambdOptions, type SoftmaxOptions,
+} from "./functional/activations.ts";
+export {
+  conv1d, conv2d, convTranspose1d, convTranspose2d, unfold, fold,
+  type ConvOptions, type ConvTransposeOptions, type Pair, type UnfoldOptions,
+} from "./functional/conv.ts";
+export {
+  maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d,
+  type MaxPoolOptions, type AvgPoolOptions, type WithIndices,
+} from "./functional/pooling.ts";
+export {
+  batchNorm, layerNorm, groupNorm, rmsNorm, instanceNorm, normalize,
+  type BatchNormOptions, type LayerNormOptions, type GroupNormOptions, type RMSNormOptions, type InstanceNormOptions, type NormalizeOptions,
+} from "./functional/normalization.ts";
+export { dropout, dropout1d, dropout2d, type DropoutOptions } from "./functional/dropout.ts";
+export { embedding, type EmbeddingOptions } from "./functional/embedding.ts";
+export { interpolate, pixelShuffle, pixelUnshuffle, type InterpolateMode, type InterpolateOptions } from "./functional/upsample.ts";
+export {
+  l1Loss, mseLoss, smoothL1Loss, huberLoss, nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv,
+  cosineEmbeddingLoss, marginRankingLoss, pairwiseDistance, tripletMarginLoss, softMarginLoss, hingeEmbeddingLoss, poissonNllLoss,
+  type LossReduction, type ReductionOptions, type SmoothL1LossOptions, type HuberLossOptions, type NllOptions, type CrossEntropyOptions,
+  type BinaryCrossEntropyOptions, type BinaryCrossEntropyWithLogitsOptions, type KLDivOptions, type KLDivReduction, type MarginLossOptions,
+  type PairwiseDistanceOptions, type TripletMarginLossOptions, type PoissonNllLossOptions,
+} from "./functional/losses.ts";
+export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from "./functional/attention.ts";
+export type { Reduction } from "./reduction.ts";

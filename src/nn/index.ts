@@ -14,7 +14,7 @@ export * from "./modules/embedding.ts";
 export * from "./modules/upsample.ts";
 export * from "./modules/activations.ts";
 export * from "./modules/losses.ts";
-export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNOptions, type RNNBaseOptions, type RNNCellOptions } from "./modules/rnn.ts";
+export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNOptions, type RNNBaseOptions, type LSTMOptions, type RNNCellOptions, type RNNCellOptionsWithNonlinearity } from "./modules/rnn.ts";
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from "./modules/attention.ts";
 export {
   TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, generateSquareSubsequentMask,

@@ -2,12 +2,20 @@
 // holds in its own fields, in definition order (so `fc1 = new nn.Linear(...)` registers
 // itself, as assigning an attribute does in PyTorch); buffers are the tensor fields named
 // through registerBuffer.
+//
+// Method arguments follow PyTorch's signatures (positional, then an options object) and are
+// checked with PyTorch's errors.
+import { bool, checkDtype, func, isOptions, nullable, param, parseArgs, str, type Args } from "../args.ts";
 import { noGrad } from "../autograd/gradMode.ts";
 import { tracing } from "../autograd/trace.ts";
-import type { DType } from "../dtype.ts";
-import { RuntimeError } from "../errors.ts";
+import { isFloating, type DType } from "../dtype.ts";
+import { KeyError, NotImplementedError, RuntimeError, TorchTypeError, ValueError } from "../errors.ts";
 import { Tensor } from "../tensor.ts";
+import { BackwardHook, type FullBackwardHook } from "./backwardHook.ts";
 import { Parameter } from "./parameter.ts";
+import { pyTypeName } from "./repr.ts";
+
+export type { FullBackwardHook, GradList } from "./backwardHook.ts";
 
 export type StateDict = Record<string, Tensor>;
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | void;
@@ -20,7 +28,9 @@ export interface LoadResult {
   unexpectedKeys: string[];
 }
 
-const INTERNAL = new Set(["training", "_buffers", "_nonPersistent", "_preHooks", "_hooks", "forward"]);
+const INTERNAL = new Set(["training", "_buffers", "_nonPersistent", "_preHooks", "_hooks", "_backwardHooks", "forward"]);
+
+const hookArg = (fn: string, hook: unknown): void => void func(hook, "hook", fn);
 
 export class Module {
   training = true;
@@ -28,6 +38,7 @@ export class Module {
   private _nonPersistent = new Set<string>();
   private _preHooks: ForwardPreHook[] = [];
   private _hooks: ForwardHook[] = [];
+  private _backwardHooks: FullBackwardHook[] = [];
 
   constructor() {
     // Route every forward call through the hooks. The subclass's forward is on the prototype
@@ -43,7 +54,7 @@ export class Module {
 
   /** Subclasses define forward(...inputs). */
   forward(..._args: unknown[]): unknown {
-    throw new RuntimeError(`Module [${this.constructor.name}] is missing the required "forward" function`);
+    throw new NotImplementedError(`Module [${this.constructor.name}] is missing the required "forward" function`);
   }
 
   private callForward(impl: (...a: unknown[]) => unknown, args: unknown[]): unknown {
@@ -61,26 +72,42 @@ export class Module {
   }
 
   private runHooked(impl: (...a: unknown[]) => unknown, args: unknown[]): unknown {
-    if (this._preHooks.length === 0 && this._hooks.length === 0) return impl.apply(this, args);
+    if (this._preHooks.length === 0 && this._hooks.length === 0 && this._backwardHooks.length === 0) return impl.apply(this, args);
     for (const h of this._preHooks.slice()) {
       const r = h(this, args);
       if (r !== undefined) args = Array.isArray(r) ? r : [r];
     }
+    const bw = this._backwardHooks.length > 0 ? new BackwardHook(this, this._backwardHooks.slice()) : null;
+    if (bw) args = bw.setupInputHook(args);
     let out = impl.apply(this, args);
     for (const h of this._hooks.slice()) {
       const r = h(this, args, out);
       if (r !== undefined) out = r;
     }
-    return out;
+    return bw ? bw.setupOutputHook(out) : out;
   }
 
+  /** hook(module, args) before each forward; it may return replacement args. */
   registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
+    hookArg("registerForwardPreHook", hook);
     this._preHooks.push(hook);
     return { remove: () => removeFrom(this._preHooks, hook) };
   }
+  /** hook(module, args, output) after each forward; it may return a replacement output. */
   registerForwardHook(hook: ForwardHook): RemovableHandle {
+    hookArg("registerForwardHook", hook);
     this._hooks.push(hook);
     return { remove: () => removeFrom(this._hooks, hook) };
+  }
+  /**
+   * hook(module, gradInput, gradOutput) once per backward pass through this module, with the
+   * gradients of its tensor arguments (null for other arguments and inputs without gradient)
+   * and of its tensor outputs; it may return a replacement gradInput (PyTorch's semantics).
+   */
+  registerFullBackwardHook(hook: FullBackwardHook): RemovableHandle {
+    hookArg("registerFullBackwardHook", hook);
+    this._backwardHooks.push(hook);
+    return { remove: () => removeFrom(this._backwardHooks, hook) };
   }
 
   // ---- registration -----------------------------------------------------------------------
@@ -89,23 +116,45 @@ export class Module {
     for (const k of Object.keys(this)) if (!INTERNAL.has(k)) out.push([k, (this as unknown as Record<string, unknown>)[k]]);
     return out;
   }
+  /**
+   * PyTorch's checks of a name to register: a string, no ".", not empty, and not an attribute of
+   * another kind (a method, a plain field) - `holds` says which existing values may be replaced.
+   */
+  private checkName(kind: "parameter" | "buffer" | "module", name: unknown, holds: (v: unknown) => boolean): string {
+    if (typeof name !== "string") throw new TorchTypeError(`${kind} name should be a string. Got ${pyTypeName(name)}`);
+    if (name.includes(".")) throw new KeyError(kind === "module" ? `module name can't contain ".", got: ${name}` : `${kind} name can't contain "."`);
+    if (name === "") throw new KeyError(`${kind} name can't be empty string ""`);
+    const self = this as unknown as Record<string, unknown>;
+    if (name in this && !(Object.hasOwn(this, name) && (self[name] === undefined || self[name] === null || holds(self[name])))) {
+      throw new KeyError(`attribute '${name}' already exists`);
+    }
+    return name;
+  }
+  /** register_parameter(name, param): a Parameter or null. */
   registerParameter(name: string, param: Parameter | null): void {
-    if (name.includes(".")) throw new RuntimeError(`parameter name can't contain "."`);
+    this.checkName("parameter", name, (v) => v instanceof Parameter);
     if (param !== null && !(param instanceof Parameter)) {
-      throw new TypeError(`cannot assign '${(param as object).constructor.name}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
+      throw new TorchTypeError(`cannot assign '${pyTypeName(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
     }
     (this as unknown as Record<string, unknown>)[name] = param;
   }
-  registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
-    if (name.includes(".")) throw new RuntimeError(`buffer name can't contain "."`);
-    if (tensor !== null && !(tensor instanceof Tensor)) throw new TypeError(`cannot assign '${typeof tensor}' object to buffer '${name}' (torch Tensor or None required)`);
+  /** register_buffer(name, tensor, persistent=True): a non-persistent buffer stays out of the state dict. */
+  registerBuffer(name: string, tensor: Tensor | null, ...args: Args<[persistent: boolean], { persistent?: boolean }>): void;
+  registerBuffer(name: string, tensor: Tensor | null, ...args: unknown[]): void {
+    const { persistent } = parseArgs<{ persistent: boolean }>("registerBuffer", PERSISTENT, args);
+    this.checkName("buffer", name, (v) => this._buffers.has(name) || v instanceof Tensor);
+    if (tensor !== null && !(tensor instanceof Tensor)) {
+      throw new TorchTypeError(`cannot assign '${pyTypeName(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
+    }
     (this as unknown as Record<string, unknown>)[name] = tensor;
     this._buffers.add(name);
-    if (opts.persistent === false) this._nonPersistent.add(name);
+    if (!persistent) this._nonPersistent.add(name);
     else this._nonPersistent.delete(name);
   }
+  /** add_module(name, module): a Module or null, registered as a child. */
   registerModule(name: string, module: Module | null): void {
-    if (name.includes(".")) throw new RuntimeError(`module name can't contain ".", got: ${name}`);
+    if (module !== null && !(module instanceof Module)) throw new TorchTypeError(`${pyTypeName(module)} is not a Module subclass`);
+    this.checkName("module", name, (v) => v instanceof Module);
     (this as unknown as Record<string, unknown>)[name] = module;
   }
   addModule(name: string, module: Module | null): void {
@@ -119,20 +168,28 @@ export class Module {
   *children(): Generator<Module> {
     for (const [, m] of this.namedChildren()) yield m;
   }
-  *namedModules(prefix = "", memo = new Set<Module>()): Generator<[string, Module]> {
+  /** named_modules(memo=None, prefix='', remove_duplicate=True): this module and every submodule, depth first. */
+  namedModules(...args: Args<[memo: Set<Module> | null, prefix: string, removeDuplicate: boolean], { memo?: Set<Module> | null; prefix?: string; removeDuplicate?: boolean }>): Generator<[string, Module]>;
+  namedModules(...args: unknown[]): Generator<[string, Module]> {
+    const a = parseArgs<{ memo: Set<Module> | null; prefix: string; removeDuplicate: boolean }>("namedModules", NAMED_MODULES, args);
+    return this.walk(a.memo ?? new Set<Module>(), a.prefix, a.removeDuplicate);
+  }
+  private *walk(memo: Set<Module>, prefix: string, removeDuplicate: boolean): Generator<[string, Module]> {
     if (memo.has(this)) return;
-    memo.add(this);
+    if (removeDuplicate) memo.add(this);
     yield [prefix, this];
-    for (const [k, m] of this.namedChildren()) yield* m.namedModules(prefix ? `${prefix}.${k}` : k, memo);
+    for (const [k, m] of this.namedChildren()) yield* m.walk(memo, prefix ? `${prefix}.${k}` : k, removeDuplicate);
   }
   *modules(): Generator<Module> {
-    for (const [, m] of this.namedModules()) yield m;
+    for (const [, m] of this.walk(new Set(), "", true)) yield m;
   }
-  /** Parameters in registration order; a parameter shared by two modules appears once. */
-  namedParameters(prefix = "", recurse = true): Array<[string, Parameter]> {
+  /** named_parameters(prefix='', recurse=True): in registration order; a parameter shared by two modules appears once. */
+  namedParameters(...args: Args<[prefix: string, recurse: boolean], { prefix?: string; recurse?: boolean }>): Array<[string, Parameter]>;
+  namedParameters(...args: unknown[]): Array<[string, Parameter]> {
+    const { prefix, recurse } = args.length === 0 ? NO_PREFIX : parseArgs<{ prefix: string; recurse: boolean }>("namedParameters", PREFIX_RECURSE, args);
     const out: Array<[string, Parameter]> = [];
     const seen = new Set<Parameter>();
-    const mods = recurse ? [...this.namedModules(prefix)] : [[prefix, this] as [string, Module]];
+    const mods = recurse ? [...this.walk(new Set(), prefix, true)] : [[prefix, this] as [string, Module]];
     for (const [mp, m] of mods) {
       for (const [k, v] of m.fields()) {
         if (v instanceof Parameter && !seen.has(v)) {
@@ -143,12 +200,18 @@ export class Module {
     }
     return out;
   }
-  parameters(recurse = true): Parameter[] {
+  /** parameters(recurse=True). */
+  parameters(...args: Args<[recurse: boolean], { recurse?: boolean }>): Parameter[];
+  parameters(...args: unknown[]): Parameter[] {
+    const { recurse } = args.length === 0 ? NO_PREFIX : parseArgs<{ recurse: boolean }>("parameters", RECURSE, args);
     return this.namedParameters("", recurse).map(([, p]) => p);
   }
-  namedBuffers(prefix = "", recurse = true): Array<[string, Tensor]> {
+  /** named_buffers(prefix='', recurse=True). */
+  namedBuffers(...args: Args<[prefix: string, recurse: boolean], { prefix?: string; recurse?: boolean }>): Array<[string, Tensor]>;
+  namedBuffers(...args: unknown[]): Array<[string, Tensor]> {
+    const { prefix, recurse } = args.length === 0 ? NO_PREFIX : parseArgs<{ prefix: string; recurse: boolean }>("namedBuffers", PREFIX_RECURSE, args);
     const out: Array<[string, Tensor]> = [];
-    const mods = recurse ? [...this.namedModules(prefix)] : [[prefix, this] as [string, Module]];
+    const mods = recurse ? [...this.walk(new Set(), prefix, true)] : [[prefix, this] as [string, Module]];
     for (const [mp, m] of mods) {
       for (const k of m._buffers) {
         const v = (m as unknown as Record<string, unknown>)[k];
@@ -157,10 +220,15 @@ export class Module {
     }
     return out;
   }
-  buffers(recurse = true): Tensor[] {
+  /** buffers(recurse=True). */
+  buffers(...args: Args<[recurse: boolean], { recurse?: boolean }>): Tensor[];
+  buffers(...args: unknown[]): Tensor[] {
+    const { recurse } = args.length === 0 ? NO_PREFIX : parseArgs<{ recurse: boolean }>("buffers", RECURSE, args);
     return this.namedBuffers("", recurse).map(([, b]) => b);
   }
+  /** get_submodule(target): the submodule at a dotted path ("" is this module). */
   getSubmodule(target: string): Module {
+    str(target, "target", "getSubmodule");
     let m: Module = this;
     if (target === "") return m;
     for (const part of target.split(".")) {
@@ -172,19 +240,27 @@ export class Module {
   }
 
   // ---- modes and bulk operations ----------------------------------------------------------
-  train(mode = true): this {
-    for (const m of this.modules()) m.training = mode;
+  /** train(mode=True): this module and its submodules in training (or eval) mode. */
+  train(...args: Args<[mode: boolean], { mode?: boolean }>): this;
+  train(...args: unknown[]): this {
+    const { mode } = parseArgs<{ mode: boolean }>("train", TRAIN, args);
+    for (const mod of this.modules()) mod.training = mode;
     return this;
   }
   eval(): this {
     return this.train(false);
   }
-  requiresGrad_(requiresGrad = true): this {
+  /** requires_grad_(requires_grad=True) on every parameter. */
+  requiresGrad_(...args: Args<[requiresGrad: boolean], { requiresGrad?: boolean }>): this;
+  requiresGrad_(...args: unknown[]): this {
+    const { requiresGrad } = parseArgs<{ requiresGrad: boolean }>("requiresGrad_", [param("requiresGrad", bool, true)], args);
     for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
     return this;
   }
-  zeroGrad(opts: { setToNone?: boolean } = {}): void {
-    const setToNone = opts.setToNone ?? true;
+  /** zero_grad(set_to_none=True): gradients dropped (or zeroed in place with false), as PyTorch 2's default. */
+  zeroGrad(...args: Args<[setToNone: boolean], { setToNone?: boolean }>): void;
+  zeroGrad(...args: unknown[]): void {
+    const { setToNone } = args.length === 0 ? { setToNone: true } : parseArgs<{ setToNone: boolean }>("zeroGrad", [param("setToNone", bool, true)], args);
     for (const p of this.parameters()) {
       if (p.grad === null) continue;
       if (setToNone) p.grad = null;
@@ -193,17 +269,25 @@ export class Module {
   }
   /** Calls fn on every submodule (children first) and then on this module. */
   apply(fn: (m: Module) => void): this {
+    func(fn, "fn", "apply");
     for (const c of this.children()) c.apply(fn);
     fn(this);
     return this;
   }
-  /** Casts floating-point parameters and buffers (in place, keeping their identity). */
-  to(dtype: DType): this {
+  /**
+   * to(dtype), to(tensor) (its dtype) or to({ dtype }): casts floating-point parameters and
+   * buffers in place, keeping their identity. Only floating dtypes, as PyTorch.
+   */
+  to(dtype: DType | Tensor | { dtype?: DType }): this {
+    if (arguments.length > 1) parseArgs("to", [param("dtype", (v) => v)], [...arguments]);
+    const target = dtype instanceof Tensor ? dtype.dtype : isOptions(dtype) ? parseArgs<{ dtype: DType | null }>("to", [], [dtype], [param("dtype", nullable((v, a, f) => checkDtype(v, f, a)), null)]).dtype : checkDtype(dtype, "to");
+    if (target === null) return this;
+    if (!isFloating(target)) throw new TorchTypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${target}`);
     noGrad(() => {
       for (const t of [...this.parameters(), ...this.buffers()]) {
         if (t.isFloatingPoint()) {
-          t.data = t.to(dtype);
-          if (t.grad) t.grad = t.grad.to(dtype);
+          t.data = t.to(target);
+          if (t.grad) t.grad = t.grad.to(target);
         }
       }
     });
@@ -217,24 +301,32 @@ export class Module {
   }
 
   // ---- state dict -------------------------------------------------------------------------
-  /** PyTorch's keys (`fc1.weight`, `0.bias`, `bn.running_mean`); values share storage, detached. */
-  stateDict(opts: { prefix?: string; keepVars?: boolean } = {}): StateDict {
-    const prefix = opts.prefix ?? "";
-    const sd: StateDict = {};
-    for (const [mp, m] of this.namedModules()) {
+  /**
+   * state_dict(*, destination=None, prefix='', keep_vars=False): PyTorch's keys (`fc1.weight`,
+   * `0.bias`, `bn.running_mean`); values share storage, detached unless keepVars.
+   */
+  stateDict(opts: { destination?: StateDict | null; prefix?: string; keepVars?: boolean } = {}): StateDict {
+    const o = parseArgs<{ destination: StateDict | null; prefix: string; keepVars: boolean }>("stateDict", [], arguments.length ? [opts] : [], STATE_DICT);
+    const prefix = o.prefix;
+    const sd: StateDict = o.destination ?? {};
+    for (const [mp, m] of this.walk(new Set(), "", true)) {
       const base = prefix + (mp ? `${mp}.` : "");
-      for (const [k, v] of m.fields()) if (v instanceof Parameter) sd[base + k] = opts.keepVars ? v : v.detach();
+      for (const [k, v] of m.fields()) if (v instanceof Parameter) sd[base + k] = o.keepVars ? v : v.detach();
       for (const k of m._buffers) {
         const v = (m as unknown as Record<string, unknown>)[k];
-        if (v instanceof Tensor && !m._nonPersistent.has(k)) sd[base + k] = opts.keepVars ? v : v.detach();
+        if (v instanceof Tensor && !m._nonPersistent.has(k)) sd[base + k] = o.keepVars ? v : v.detach();
       }
     }
     return sd;
   }
 
-  /** Copies a state dict into this module's parameters and buffers, with PyTorch's errors. */
-  loadStateDict(stateDict: StateDict | Map<string, Tensor>, opts: { strict?: boolean } = {}): LoadResult {
-    const strict = opts.strict ?? true;
+  /** load_state_dict(state_dict, strict=True): copies into this module's parameters and buffers, with PyTorch's errors. */
+  loadStateDict(stateDict: StateDict | Map<string, Tensor>, ...args: Args<[strict: boolean], { strict?: boolean }>): LoadResult;
+  loadStateDict(stateDict: StateDict | Map<string, Tensor>, ...args: unknown[]): LoadResult {
+    if (!(stateDict instanceof Map) && !isOptions(stateDict)) {
+      throw new TorchTypeError(`Expected state_dict to be dict-like, got <class '${pyTypeName(stateDict)}'>.`);
+    }
+    const { strict } = parseArgs<{ strict: boolean }>("loadStateDict", [param("strict", bool, true)], args);
     const given = stateDict instanceof Map ? Object.fromEntries(stateDict) : stateDict;
     const own = this.stateDict({ keepVars: true });
     const missingKeys = Object.keys(own).filter((k) => !(k in given));
@@ -280,6 +372,23 @@ export class Module {
     return this.toString();
   }
 }
+
+const PERSISTENT = [param("persistent", bool, true)];
+const TRAIN = [param<boolean>("mode", (v) => {
+  if (typeof v !== "boolean") throw new ValueError("training mode is expected to be boolean");
+  return v;
+}, true)];
+const NAMED_MODULES = [param("memo", nullable((v, arg, fn) => {
+  if (!(v instanceof Set)) throw new TorchTypeError(`${fn}(): argument '${arg}' must be a Set of modules`);
+  return v;
+}), null), param("prefix", str, ""), param("removeDuplicate", bool, true)];
+const PREFIX_RECURSE = [param("prefix", str, ""), param("recurse", bool, true)];
+const RECURSE = [param("recurse", bool, true)];
+const NO_PREFIX = { prefix: "", recurse: true };
+const STATE_DICT = [param("destination", nullable((v, arg, fn) => {
+  if (!isOptions(v)) throw new TorchTypeError(`${fn}(): argument '${arg}' must be an object`);
+  return v;
+}), null), param("prefix", str, ""), param("keepVars", bool, false)];
 
 function removeFrom<T>(list: T[], item: T): void {
   const i = list.indexOf(item);

@@ -77,7 +77,7 @@ test("Embedding zeroes its padding row and sends it no gradient", () => {
 test("conv options are validated as PyTorch does", () => {
   assert.throws(() => new nn.Conv2d(2, 3, 3, { padding: "same", stride: 2 }), /padding='same' is not supported for strided convolutions/);
   assert.throws(() => new nn.Conv2d(3, 4, 3, { groups: 2 }), /in_channels must be divisible by groups/);
-  assert.throws(() => F.conv2d(torch.randn(1, 2, 5, 5), torch.randn(3, 2, 3, 3), undefined, { padding: "full" as "same" }), /Invalid padding string 'full'/);
+  assert.throws(() => F.conv2d(torch.randn(1, 2, 5, 5), torch.randn(3, 2, 3, 3), undefined, { padding: "full" as "same" }), /Invalid padding string: 'full'/);
   assert.equal(String(new nn.Conv2d(3, 8, [3, 5], { stride: 2, padding: 1, bias: false })), "Conv2d(3, 8, kernel_size=(3, 5), stride=(2, 2), padding=(1, 1), bias=False)");
 });
 

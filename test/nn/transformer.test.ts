@@ -32,12 +32,14 @@ function build(c: ModuleCase): AnyT {
     case "TransformerDecoderLayer":
       return new TransformerDecoderLayer(c.args[0]!, c.args[1]!, opts);
     case "TransformerEncoder": {
-      const layer = new TransformerEncoderLayer(opts.dModel!, opts.nhead!, opts);
-      return new TransformerEncoder(layer, c.args[0]!, { norm: new LayerNorm(opts.dModel!) });
+      const { dModel, nhead, ...layerOpts } = opts;
+      const layer = new TransformerEncoderLayer(dModel!, nhead!, layerOpts);
+      return new TransformerEncoder(layer, c.args[0]!, { norm: new LayerNorm(dModel!) });
     }
     case "TransformerDecoder": {
-      const layer = new TransformerDecoderLayer(opts.dModel!, opts.nhead!, opts);
-      return new TransformerDecoder(layer, c.args[0]!, { norm: new LayerNorm(opts.dModel!) });
+      const { dModel, nhead, ...layerOpts } = opts;
+      const layer = new TransformerDecoderLayer(dModel!, nhead!, layerOpts);
+      return new TransformerDecoder(layer, c.args[0]!, { norm: new LayerNorm(dModel!) });
     }
     default:
       throw new Error(`unknown module ${c.module}`);

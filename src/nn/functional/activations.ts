@@ -1,32 +1,87 @@
 // Activations as composites of Tensor ops. Where PyTorch's derivative at a kink differs from
 // what the plain composition would give, `where` picks the branch so the gradient is
 // PyTorch's (e.g. hardtanh passes gradient only strictly inside (min, max)).
+//
+// Each function takes PyTorch's positional arguments, then an options object. `inplace: true`
+// writes the result into the input and returns it, as PyTorch (autograd records it as an
+// in-place op: a leaf that requires grad is refused).
+import { bool, checkDtype, checkTensor, int, nullable, num, param, parseArgs, type Args, type Checker } from "../../args.ts";
+import type { DType } from "../../dtype.ts";
 import { RuntimeError } from "../../errors.ts";
 import { where } from "../../ops/elementwise.ts";
+import { inplace as inplaceOp } from "../../ops/inplace.ts";
 import { erf } from "../../ops/special.ts";
-import type { Tensor } from "../../tensor.ts";
+import { Tensor } from "../../tensor.ts";
+import { pyFloat } from "../repr.ts";
 
 export { erf };
 
-export const relu6 = (x: Tensor): Tensor => hardtanh(x, { minVal: 0, maxVal: 6 });
+export interface InplaceOptions {
+  inplace?: boolean;
+}
+const INPLACE = [param("inplace", bool, false)];
 
-/** F.hardtanh: clamp to [minVal, maxVal]; gradient 1 strictly inside, 0 elsewhere. */
-export function hardtanh(x: Tensor, opts: { minVal?: number; maxVal?: number } = {}): Tensor {
-  const lo = opts.minVal ?? -1;
-  const hi = opts.maxVal ?? 1;
-  if (lo > hi) throw new RuntimeError("min_val cannot be greater than max_val");
-  return where(x.le(lo), lo, where(x.ge(hi), hi, x));
+/** `f(x)`, or written into x when inplace. */
+const applyTo = (x: Tensor, inplace: boolean, f: (x: Tensor) => Tensor): Tensor => (inplace ? inplaceOp(x, f) : f(x));
+
+/** The common form (input, inplace=False): the input checked, the flag read without a parse when absent. */
+function inplaceForm(fn: string, input: unknown, args: readonly unknown[]): boolean {
+  checkTensor(input, "input", fn);
+  if (args.length === 0) return false;
+  if (args.length === 1 && typeof args[0] === "boolean") return args[0];
+  return parseArgs<{ inplace: boolean }>(fn, INPLACE, args).inplace;
 }
 
-/** F.leaky_relu: x > 0 ? x : slope * x. */
-export function leakyRelu(x: Tensor, opts: { negativeSlope?: number } = {}): Tensor {
-  return where(x.gt(0), x, x.mul(opts.negativeSlope ?? 0.01));
+/** F.relu(input, inplace=False): the hot path, checked with a type test only. */
+export function relu(input: Tensor, ...args: Args<[inplace: boolean], InplaceOptions>): Tensor {
+  if (!(input instanceof Tensor)) checkTensor(input, "input", "relu");
+  if (args.length === 0) return input.relu();
+  return inplaceForm("relu", input, args) ? input.relu_() : input.relu();
 }
 
-/** F.elu: x > 0 ? x : alpha * (exp(x) - 1). */
-export function elu(x: Tensor, opts: { alpha?: number } = {}): Tensor {
-  const alpha = opts.alpha ?? 1;
-  return where(x.gt(0), x, x.exp().sub(1).mul(alpha));
+export function relu6(input: Tensor, ...args: Args<[inplace: boolean], InplaceOptions>): Tensor {
+  return applyTo(input, inplaceForm("relu6", input, args), (x) => clampTo(x, 0, 6));
+}
+
+/** Clamps to [lo, hi]; gradient 1 strictly inside, 0 elsewhere (PyTorch's hardtanh_backward). */
+const clampTo = (x: Tensor, lo: number, hi: number): Tensor => where(x.le(lo), lo, where(x.ge(hi), hi, x));
+
+export interface HardtanhOptions extends InplaceOptions {
+  minVal?: number;
+  maxVal?: number;
+}
+const HARDTANH = [param("minVal", num(), -1), param("maxVal", num(), 1), param("inplace", bool, false)];
+
+/** F.hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False). */
+export function hardtanh(input: Tensor, ...args: Args<[minVal: number, maxVal: number, inplace: boolean], HardtanhOptions>): Tensor {
+  checkTensor(input, "input", "hardtanh");
+  const a = parseArgs<Required<HardtanhOptions>>("hardtanh", HARDTANH, args);
+  if (a.minVal > a.maxVal) throw new RuntimeError("min_val cannot be greater than max_val");
+  return applyTo(input, a.inplace, (x) => clampTo(x, a.minVal, a.maxVal));
+}
+
+export interface LeakyReluOptions extends InplaceOptions {
+  negativeSlope?: number;
+}
+const LEAKY = [param("negativeSlope", num(), 0.01), param("inplace", bool, false)];
+
+/** F.leaky_relu(input, negative_slope=0.01, inplace=False): x > 0 ? x : slope * x. */
+export function leakyRelu(input: Tensor, ...args: Args<[negativeSlope: number, inplace: boolean], LeakyReluOptions>): Tensor {
+  checkTensor(input, "input", "leakyRelu");
+  const a = parseArgs<Required<LeakyReluOptions>>("leakyRelu", LEAKY, args);
+  return applyTo(input, a.inplace, (x) => where(x.gt(0), x, x.mul(a.negativeSlope)));
+}
+
+export interface AlphaOptions extends InplaceOptions {
+  alpha?: number;
+}
+const ALPHA = [param("alpha", num(), 1), param("inplace", bool, false)];
+
+/** F.elu(input, alpha=1.0, inplace=False): x > 0 ? x : alpha * (exp(x) - 1). */
+export function elu(input: Tensor, ...args: Args<[alpha: number, inplace: boolean], AlphaOptions>): Tensor {
+  checkTensor(input, "input", "elu");
+  const a = parseArgs<Required<AlphaOptions>>("elu", ALPHA, args);
+  return applyTo(input, a.inplace, (x) => where(x.gt(0), x, x.exp().sub(1).mul(a.alpha)));
 }
 
 /**
@@ -39,80 +94,153 @@ function valueWithGradOf(value: Tensor, surrogate: Tensor): Tensor {
 }
 
 /**
- * F.celu: max(0, x) + min(0, alpha * (exp(x / alpha) - 1)). PyTorch's derivative (derivatives.yaml:
- * elu_backward(..., 1.0 / alpha.toFloat())) uses c = 1 / float32(alpha): alpha * c * exp(c x).
+ * F.celu(input, alpha=1.0, inplace=False): max(0, x) + min(0, alpha * (exp(x / alpha) - 1)).
+ * PyTorch's derivative (derivatives.yaml: elu_backward(..., 1.0 / alpha.toFloat())) uses
+ * c = 1 / float32(alpha): alpha * c * exp(c x).
  */
-export function celu(x: Tensor, opts: { alpha?: number } = {}): Tensor {
-  const alpha = opts.alpha ?? 1;
+export function celu(input: Tensor, ...args: Args<[alpha: number, inplace: boolean], AlphaOptions>): Tensor {
+  checkTensor(input, "input", "celu");
+  const { alpha, inplace } = parseArgs<Required<AlphaOptions>>("celu", ALPHA, args);
   if (alpha === 0) throw new RuntimeError("ZeroDivisionError");
   const c = 1 / Math.fround(alpha);
-  const neg = valueWithGradOf(x.div(alpha).exp().sub(1).mul(alpha), x.mul(c).exp().mul(alpha));
-  return where(x.gt(0), x, neg);
+  return applyTo(input, inplace, (x) => where(x.gt(0), x, valueWithGradOf(x.div(alpha).exp().sub(1).mul(alpha), x.mul(c).exp().mul(alpha))));
 }
 
 const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
-/** F.selu: scale * elu(x, alpha) with PyTorch's constants. */
-export function selu(x: Tensor): Tensor {
-  return where(x.gt(0), x.mul(SELU_SCALE), x.exp().sub(1).mul(SELU_ALPHA * SELU_SCALE));
+/** F.selu(input, inplace=False): scale * elu(x, alpha) with PyTorch's constants. */
+export function selu(input: Tensor, ...args: Args<[inplace: boolean], InplaceOptions>): Tensor {
+  return applyTo(input, inplaceForm("selu", input, args), (x) => where(x.gt(0), x.mul(SELU_SCALE), x.exp().sub(1).mul(SELU_ALPHA * SELU_SCALE)));
 }
 
-/** F.gelu: x * Phi(x) exactly ("none", via erf) or with the tanh approximation. */
-export function gelu(x: Tensor, opts: { approximate?: "none" | "tanh" } = {}): Tensor {
-  const approximate = opts.approximate ?? "none";
+export type GeluApproximate = "none" | "tanh";
+/** GELU's `approximate`, with PyTorch's RuntimeError (checked by nn.GELU at construction too). */
+export const geluApproximate: Checker<GeluApproximate> = (v) => {
+  if (v !== "none" && v !== "tanh") throw new RuntimeError("approximate argument must be either none or tanh.");
+  return v;
+};
+const GELU_KW = [param("approximate", geluApproximate, "none")];
+
+/** F.gelu(input, *, approximate='none'): x * Phi(x) exactly (via erf) or with the tanh approximation. */
+export function gelu(input: Tensor, options?: { approximate?: GeluApproximate }): Tensor;
+export function gelu(input: Tensor, ...args: unknown[]): Tensor {
+  checkTensor(input, "input", "gelu");
+  const { approximate } = parseArgs<{ approximate: GeluApproximate }>("gelu", [], args, GELU_KW);
+  return geluOf(input, approximate);
+}
+function geluOf(x: Tensor, approximate: GeluApproximate): Tensor {
   if (approximate === "tanh") {
     const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
     return x.mul(0.5).mul(inner.tanh().add(1));
   }
-  if (approximate !== "none") throw new RuntimeError(`approximate argument must be either none or tanh.`);
   return x.mul(0.5).mul(erf(x.mul(Math.SQRT1_2)).add(1));
 }
 
-export const silu = (x: Tensor): Tensor => x.mul(x.sigmoid());
+/** F.silu(input, inplace=False): x * sigmoid(x). */
+export function silu(input: Tensor, ...args: Args<[inplace: boolean], InplaceOptions>): Tensor {
+  return applyTo(input, inplaceForm("silu", input, args), (x) => x.mul(x.sigmoid()));
+}
 
-/** F.softplus: log(1 + exp(beta x)) / beta, and x itself where beta x > threshold. */
-export function softplus(x: Tensor, opts: { beta?: number; threshold?: number } = {}): Tensor {
-  const beta = opts.beta ?? 1;
-  const threshold = opts.threshold ?? 20;
+export interface SoftplusOptions {
+  beta?: number;
+  threshold?: number;
+}
+const SOFTPLUS = [param("beta", num(), 1), param("threshold", num(), 20)];
+
+/** F.softplus(input, beta=1, threshold=20): log(1 + exp(beta x)) / beta, and x itself where beta x > threshold. */
+export function softplus(input: Tensor, ...args: Args<[beta: number, threshold: number], SoftplusOptions>): Tensor {
+  checkTensor(input, "input", "softplus");
+  const { beta, threshold } = args.length === 0 ? { beta: 1, threshold: 20 } : parseArgs<Required<SoftplusOptions>>("softplus", SOFTPLUS, args);
+  return softplusOf(input, beta, threshold);
+}
+function softplusOf(x: Tensor, beta: number, threshold: number): Tensor {
   const bx = beta === 1 ? x : x.mul(beta);
   const soft = bx.exp().log1p();
   return where(bx.gt(threshold), x, beta === 1 ? soft : soft.div(beta));
 }
 
-export const mish = (x: Tensor): Tensor => x.mul(softplus(x).tanh());
-export const softsign = (x: Tensor): Tensor => x.div(x.abs().add(1));
-export const tanhshrink = (x: Tensor): Tensor => x.sub(x.tanh());
-
-/** F.hardsigmoid: relu6(x + 3) / 6; gradient float32(1/6) strictly inside (-3, 3), as PyTorch's kernel. */
-export function hardsigmoid(x: Tensor): Tensor {
-  const inner = valueWithGradOf(x.add(3).div(6), x.mul(Math.fround(1 / 6)));
-  return where(x.le(-3), 0, where(x.ge(3), 1, inner));
+/** F.mish(input, inplace=False): x * tanh(softplus(x)). */
+export function mish(input: Tensor, ...args: Args<[inplace: boolean], InplaceOptions>): Tensor {
+  return applyTo(input, inplaceForm("mish", input, args), (x) => x.mul(softplusOf(x, 1, 20).tanh()));
 }
 
-/** F.hardswish: x * relu6(x + 3) / 6. */
-export function hardswish(x: Tensor): Tensor {
-  return where(x.le(-3), 0, where(x.ge(3), x, x.mul(x.add(3)).div(6)));
+/** The forms (input) of the activations without options. */
+function noOptions(fn: string, input: unknown, args: readonly unknown[]): void {
+  checkTensor(input, "input", fn);
+  if (args.length > 0) parseArgs(fn, [], args);
 }
 
-/** F.logsigmoid: -softplus(-x), stable for large |x|: min(x, 0) - log1p(exp(-|x|)). */
-export function logsigmoid(x: Tensor): Tensor {
-  return where(x.lt(0), x, 0).sub(x.abs().neg().exp().log1p());
+/** F.softsign(input): x / (1 + |x|). */
+export function softsign(input: Tensor): Tensor {
+  if (arguments.length > 1 || !(input instanceof Tensor)) noOptions("softsign", input, [...arguments].slice(1));
+  return input.div(input.abs().add(1));
+}
+/** F.tanhshrink(input): x - tanh(x). */
+export function tanhshrink(input: Tensor): Tensor {
+  if (arguments.length > 1 || !(input instanceof Tensor)) noOptions("tanhshrink", input, [...arguments].slice(1));
+  return input.sub(input.tanh());
 }
 
-export function threshold(x: Tensor, thresholdValue: number, value: number): Tensor {
-  return where(x.gt(thresholdValue), x, value);
-}
-export function hardshrink(x: Tensor, opts: { lambd?: number } = {}): Tensor {
-  const l = opts.lambd ?? 0.5;
-  return where(x.gt(l).logicalOr(x.lt(-l)), x, 0);
-}
-export function softshrink(x: Tensor, opts: { lambd?: number } = {}): Tensor {
-  const l = opts.lambd ?? 0.5;
-  return where(x.gt(l), x.sub(l), where(x.lt(-l), x.add(l), 0));
+/** F.hardsigmoid(input, inplace=False): relu6(x + 3) / 6; gradient float32(1/6) strictly inside (-3, 3), as PyTorch's kernel. */
+export function hardsigmoid(input: Tensor, ...args: Args<[inplace: boolean], InplaceOptions>): Tensor {
+  return applyTo(input, inplaceForm("hardsigmoid", input, args), (x) => where(x.le(-3), 0, where(x.ge(3), 1, valueWithGradOf(x.add(3).div(6), x.mul(Math.fround(1 / 6))))));
 }
 
-/** F.prelu(x [N, C, ...], weight [C] or [1]): x > 0 ? x : weight * x, weight along dim 1. */
-export function prelu(x: Tensor, weight: Tensor): Tensor {
+/** F.hardswish(input, inplace=False): x * relu6(x + 3) / 6. */
+export function hardswish(input: Tensor, ...args: Args<[inplace: boolean], InplaceOptions>): Tensor {
+  return applyTo(input, inplaceForm("hardswish", input, args), (x) => where(x.le(-3), 0, where(x.ge(3), x, x.mul(x.add(3)).div(6))));
+}
+
+/** F.logsigmoid(input): -softplus(-x), stable for large |x|: min(x, 0) - log1p(exp(-|x|)). */
+export function logsigmoid(input: Tensor): Tensor {
+  if (arguments.length > 1 || !(input instanceof Tensor)) noOptions("logsigmoid", input, [...arguments].slice(1));
+  return where(input.lt(0), input, 0).sub(input.abs().neg().exp().log1p());
+}
+
+export interface ThresholdOptions extends InplaceOptions {
+  threshold?: number;
+  value?: number;
+}
+const THRESHOLD = [param("threshold", num()), param("value", num()), param("inplace", bool, false)];
+
+/** F.threshold(input, threshold, value, inplace=False): x > threshold ? x : value. */
+export function threshold(input: Tensor, threshold: number, value: number, ...args: Args<[inplace: boolean], InplaceOptions>): Tensor;
+export function threshold(input: Tensor, ...args: unknown[]): Tensor {
+  checkTensor(input, "input", "threshold");
+  const a = parseArgs<Required<ThresholdOptions>>("threshold", THRESHOLD, args);
+  return applyTo(input, a.inplace, (x) => where(x.gt(a.threshold), x, a.value));
+}
+
+export interface LambdOptions {
+  lambd?: number;
+}
+const LAMBD = [param("lambd", num(), 0.5)];
+
+/** F.hardshrink(input, lambd=0.5): x where |x| > lambd, else 0. */
+export function hardshrink(input: Tensor, ...args: Args<[lambd: number], LambdOptions>): Tensor {
+  checkTensor(input, "input", "hardshrink");
+  const l = parseArgs<Required<LambdOptions>>("hardshrink", LAMBD, args).lambd;
+  return where(input.gt(l).logicalOr(input.lt(-l)), input, 0);
+}
+
+/** PyTorch's check of softshrink's lambda (a RuntimeError at the call). */
+export function checkSoftshrinkLambd(l: number): void {
+  if (l < 0) throw new RuntimeError(`lambda must be greater or equal to 0, but found to be ${pyFloat(l)}.`);
+}
+
+/** F.softshrink(input, lambd=0.5): x - lambd above lambd, x + lambd below -lambd, else 0. */
+export function softshrink(input: Tensor, ...args: Args<[lambd: number], LambdOptions>): Tensor {
+  checkTensor(input, "input", "softshrink");
+  const l = parseArgs<Required<LambdOptions>>("softshrink", LAMBD, args).lambd;
+  checkSoftshrinkLambd(l);
+  return where(input.gt(l), input.sub(l), where(input.lt(-l), input.add(l), 0));
+}
+
+/** F.prelu(input [N, C, ...], weight [C] or [1]): x > 0 ? x : weight * x, weight along dim 1. */
+export function prelu(input: Tensor, weight: Tensor): Tensor {
+  const x = checkTensor(input, "input", "prelu");
+  checkTensor(weight, "weight", "prelu");
+  if (arguments.length > 2) parseArgs("prelu", [], [...arguments].slice(2));
   const n = weight.numel();
   if (n !== 1) {
     const c = x.dim() >= 2 ? x.shape[1] : 1;
@@ -122,16 +250,76 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
   return where(x.gt(0), x, x.mul(w));
 }
 
-/** F.glu: a * sigmoid(b) for the two halves of dim. */
-export function glu(x: Tensor, dim = -1): Tensor {
-  const d = dim < 0 ? dim + x.dim() : dim;
-  if (x.shape[d] % 2 !== 0) throw new RuntimeError(`Halving dimension must be even, but dimension ${d} is size ${x.shape[d]}`);
-  const [a, b] = x.chunk(2, d);
+const GLU = [param("dim", int(), -1)];
+/** F.glu(input, dim=-1): a * sigmoid(b) for the two halves of dim. */
+export function glu(input: Tensor, ...args: Args<[dim: number], { dim?: number }>): Tensor {
+  checkTensor(input, "input", "glu");
+  const { dim } = parseArgs<{ dim: number }>("glu", GLU, args);
+  const d = dim < 0 ? dim + input.dim() : dim;
+  if (input.dim() === 0) throw new RuntimeError("glu does not support scalars because halving size must be even");
+  if (input.shape[d] % 2 !== 0) throw new RuntimeError(`Halving dimension must be even, but dimension ${d} is size ${input.shape[d]}`);
+  const [a, b] = input.chunk(2, d);
   return a.mul(b.sigmoid());
 }
 
-export const sigmoid = (x: Tensor): Tensor => x.sigmoid();
-export const tanh = (x: Tensor): Tensor => x.tanh();
-export const softmax = (x: Tensor, dim: number): Tensor => x.softmax(dim);
-export const logSoftmax = (x: Tensor, dim: number): Tensor => x.logSoftmax(dim);
-export const softmin = (x: Tensor, dim: number): Tensor => x.neg().softmax(dim);
+/** F.sigmoid(input). */
+export function sigmoid(input: Tensor): Tensor {
+  if (!(input instanceof Tensor) || arguments.length > 1) noOptions("sigmoid", input, [...arguments].slice(1));
+  return input.sigmoid();
+}
+/** F.tanh(input). */
+export function tanh(input: Tensor): Tensor {
+  if (!(input instanceof Tensor) || arguments.length > 1) noOptions("tanh", input, [...arguments].slice(1));
+  return input.tanh();
+}
+
+// ---- softmax family ----------------------------------------------------------------------
+
+export interface SoftmaxOptions {
+  dim?: number | null;
+  /** Python's warning stack level: accepted for PyTorch's positional order, unused. */
+  _stacklevel?: number;
+  /** The input is cast to this dtype first. */
+  dtype?: DType | null;
+}
+const SOFTMAX = [param("dim", nullable(int()), null), param("_stacklevel", int(), 3), param("dtype", nullable((v, arg, fn) => checkDtype(v, fn, arg)), null)];
+
+const implicitWarned = new Set<string>();
+/** PyTorch's legacy dim for softmax(dim=None): 0 for 0-, 1- and 3-d inputs, else 1 (with its deprecation warning). */
+export function implicitSoftmaxDim(name: string, ndim: number): number {
+  const dim = ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
+  if (!implicitWarned.has(name)) {
+    implicitWarned.add(name);
+    console.warn(`Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`);
+  }
+  return dim;
+}
+
+function softmaxForm(fn: string, input: unknown, args: readonly unknown[]): { x: Tensor; dim: number } {
+  const t = checkTensor(input, "input", fn);
+  let dim: number | null = null;
+  let dtype: DType | null = null;
+  if (args.length === 0) dim = null;
+  else if (args.length === 1 && typeof args[0] === "number" && Number.isInteger(args[0])) dim = args[0];
+  else ({ dim, dtype } = parseArgs<{ dim: number | null; dtype: DType | null }>(fn, SOFTMAX, args));
+  const x = dtype === null ? t : t.to(dtype);
+  return { x, dim: dim ?? implicitSoftmaxDim(fn, x.dim()) };
+}
+
+type SoftmaxArgs = Args<[dim: number | null, _stacklevel: number, dtype: DType | null], SoftmaxOptions>;
+
+/** F.softmax(input, dim=None, _stacklevel=3, dtype=None). */
+export function softmax(input: Tensor, ...args: SoftmaxArgs): Tensor {
+  const { x, dim } = softmaxForm("softmax", input, args);
+  return x.softmax(dim);
+}
+/** F.log_softmax(input, dim=None, _stacklevel=3, dtype=None). */
+export function logSoftmax(input: Tensor, ...args: SoftmaxArgs): Tensor {
+  const { x, dim } = softmaxForm("logSoftmax", input, args);
+  return x.logSoftmax(dim);
+}
+/** F.softmin(input, dim=None, _stacklevel=3, dtype=None): softmax(-x). */
+export function softmin(input: Tensor, ...args: SoftmaxArgs): Tensor {
+  const { x, dim } = softmaxForm("softmin", input, args);
+  return x.neg().softmax(dim);
+}

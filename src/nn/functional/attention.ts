@@ -11,6 +11,7 @@
 //   with an explicit attnMask.
 // - dropoutP is applied whenever it is > 0, as PyTorch's function does: modules pass 0 in eval mode.
 // A query row whose keys are all masked gives NaN, as PyTorch's math path does.
+import { bool, checkTensor, nullable, num, param, parseArgs, tensor, type Args } from "../../args.ts";
 import { RuntimeError } from "../../errors.ts";
 import { ones } from "../../ops/creation.ts";
 import type { Tensor } from "../../tensor.ts";
@@ -29,7 +30,16 @@ function causalMask(L: number, S: number): Tensor {
   return ones([L, S], { dtype: "bool" }).tril(0);
 }
 
-export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, opts: ScaledDotProductAttentionOptions = {}): Tensor {
+const SDPA = [param("attnMask", nullable(tensor), null), param("dropoutP", num(), 0), param("isCausal", bool, false)];
+const SDPA_KEYWORDS = [param("scale", nullable(num()), null)];
+
+/** F.scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, *, scale=None). */
+export function scaledDotProductAttention(
+  query: Tensor, key: Tensor, value: Tensor,
+  ...args: Args<[attnMask: Tensor | null | undefined, dropoutP: number, isCausal: boolean], ScaledDotProductAttentionOptions>
+): Tensor {
+  for (const [name, t] of [["query", query], ["key", key], ["value", value]] as const) checkTensor(t, name, "scaledDotProductAttention");
+  const opts = parseArgs<Required<ScaledDotProductAttentionOptions>>("scaledDotProductAttention", SDPA, args, SDPA_KEYWORDS);
   for (const [name, t] of [["query", query], ["key", key], ["value", value]] as const) {
     if (t.dim() < 2) throw new RuntimeError(`scaled_dot_product_attention: Expected ${name} to have at least 2 dimensions, but got a ${t.dim()}-D tensor`);
   }
@@ -43,9 +53,7 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
       `scaled_dot_product_attention: Expected key and value to have the same sequence length, but got key [${key.shape.join(", ")}] and value [${value.shape.join(", ")}]`,
     );
   }
-  const attnMask = opts.attnMask ?? null;
-  const isCausal = opts.isCausal ?? false;
-  const dropoutP = opts.dropoutP ?? 0;
+  const { attnMask, isCausal, dropoutP } = opts;
   if (attnMask && isCausal) throw new RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True");
   if (!(dropoutP >= 0 && dropoutP <= 1)) throw new RuntimeError(`dropout probability has to be between 0 and 1, but got ${dropoutP}`);
   const L = query.size(-2);

@@ -5,15 +5,19 @@
 //   conv:            out[n, g, o, L] = W[g, o, K] @ im2col(x)[n, g, K, L]
 //   conv-transpose:  out = col2im(W[g, K', i]^T @ x[n, g, i, HW])
 // 1-d layers run as 2-d ones over a height-1 image.
+//
+// The F.* functions take PyTorch's positional arguments, then an options object.
+import { checkTensor, int, intOrInts, nullable, param, parseArgs, tensor, type Args, type Checker } from "../../args.ts";
 import type { Im2colGeometry } from "../../backends/backend.ts";
 import { RuntimeError } from "../../errors.ts";
 import { fmtShape } from "../../layout.ts";
-import { col2im, convolution, im2col, windowCount, type Pair } from "../../ops/conv.ts";
+import { col2im, convolution, fold as foldOp, im2col, unfold as unfoldOp, windowCount, type Pair, type UnfoldOptions } from "../../ops/conv.ts";
 import type { Tensor } from "../../tensor.ts";
 
-export { unfold, fold, type Pair, type UnfoldOptions } from "../../ops/conv.ts";
+export type { Pair, UnfoldOptions };
 
 export interface ConvOptions {
+  bias?: Tensor | null;
   stride?: Pair;
   /** Zero padding per side, or PyTorch's "valid" (none) / "same" (output size = input size, stride 1). */
   padding?: Pair | "same" | "valid";
@@ -22,6 +26,7 @@ export interface ConvOptions {
 }
 
 export interface ConvTransposeOptions {
+  bias?: Tensor | null;
   stride?: Pair;
   padding?: Pair;
   outputPadding?: Pair;
@@ -85,7 +90,7 @@ function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts
     padding = new Array<number>(nd).fill(0);
     outSize = spatial.map((s, i) => windowCount(s, kernel[i], stride[i], 0, dilation[i]));
   } else if (typeof pad === "string") {
-    throw new RuntimeError(`Invalid padding string '${pad}', should be one of ['valid', 'same']`);
+    throw new RuntimeError(`Invalid padding string: '${pad}'`);
   } else {
     padding = tuple(pad, nd, "padding");
     if (padding.some((p) => p < 0)) throw new RuntimeError("negative padding is not supported");
@@ -113,14 +118,30 @@ function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts
   return batched ? out : out.squeeze(0);
 }
 
-/** F.conv1d(x [n, c, l], weight [o, c/groups, k], bias?, opts). */
-export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor {
-  return convNd(x, weight, bias, opts, 1);
+type ConvPositional = [bias: Tensor | null | undefined, stride: Pair, padding: Pair | "same" | "valid", dilation: Pair, groups: number];
+type ConvTransposePositional = [bias: Tensor | null | undefined, stride: Pair, padding: Pair, outputPadding: Pair, groups: number, dilation: Pair];
+
+/** An int, ints, or a padding string (checked by the convolution, with PyTorch's error). */
+const paddingArg: Checker<Pair | string> = (v, arg, fn) => (typeof v === "string" ? v : intOrInts(v, arg, fn));
+const BIAS = param("bias", nullable(tensor), null);
+const CONV_ARGS = [BIAS, param("stride", intOrInts, 1), param("padding", paddingArg, 0), param("dilation", intOrInts, 1), param("groups", int(), 1)];
+const TRANSPOSE_ARGS = [BIAS, param("stride", intOrInts, 1), param("padding", intOrInts, 0), param("outputPadding", intOrInts, 0), param("groups", int(), 1), param("dilation", intOrInts, 1)];
+
+function convCall(fn: string, input: unknown, weight: unknown, args: readonly unknown[], nd: 1 | 2): Tensor {
+  const x = checkTensor(input, "input", fn);
+  const w = checkTensor(weight, "weight", fn);
+  const a = parseArgs<ConvOptions & { bias: Tensor | null }>(fn, CONV_ARGS, args);
+  return convNd(x, w, a.bias, a, nd);
 }
 
-/** F.conv2d(x [n, c, h, w], weight [o, c/groups, kh, kw], bias?, opts). */
-export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor {
-  return convNd(x, weight, bias, opts, 2);
+/** F.conv1d(input [n, c, l], weight [o, c/groups, k], bias=None, stride=1, padding=0, dilation=1, groups=1). */
+export function conv1d(input: Tensor, weight: Tensor, ...args: Args<ConvPositional, ConvOptions>): Tensor {
+  return convCall("conv1d", input, weight, args, 1);
+}
+
+/** F.conv2d(input [n, c, h, w], weight [o, c/groups, kh, kw], bias=None, stride=1, padding=0, dilation=1, groups=1). */
+export function conv2d(input: Tensor, weight: Tensor, ...args: Args<ConvPositional, ConvOptions>): Tensor {
+  return convCall("conv2d", input, weight, args, 2);
 }
 
 function convTransposeNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions, nd: 1 | 2): Tensor {
@@ -166,13 +187,37 @@ function convTransposeNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefi
   return batched ? out : out.squeeze(0);
 }
 
-/** F.conv_transpose1d(x [n, i, l], weight [i, o/groups, k], bias?, opts). */
-export function convTranspose1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor {
-  return convTransposeNd(x, weight, bias, opts, 1);
+function convTransposeCall(fn: string, input: unknown, weight: unknown, args: readonly unknown[], nd: 1 | 2): Tensor {
+  const x = checkTensor(input, "input", fn);
+  const w = checkTensor(weight, "weight", fn);
+  const a = parseArgs<ConvTransposeOptions & { bias: Tensor | null }>(fn, TRANSPOSE_ARGS, args);
+  return convTransposeNd(x, w, a.bias, a, nd);
 }
 
-/** F.conv_transpose2d(x [n, i, h, w], weight [i, o/groups, kh, kw], bias?, opts). */
-export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor {
-  return convTransposeNd(x, weight, bias, opts, 2);
+/** F.conv_transpose1d(input [n, i, l], weight [i, o/groups, k], bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1). */
+export function convTranspose1d(input: Tensor, weight: Tensor, ...args: Args<ConvTransposePositional, ConvTransposeOptions>): Tensor {
+  return convTransposeCall("convTranspose1d", input, weight, args, 1);
 }
 
+/** F.conv_transpose2d(input [n, i, h, w], weight [i, o/groups, kh, kw], bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1). */
+export function convTranspose2d(input: Tensor, weight: Tensor, ...args: Args<ConvTransposePositional, ConvTransposeOptions>): Tensor {
+  return convTransposeCall("convTranspose2d", input, weight, args, 2);
+}
+
+const UNFOLD_ARGS = [param("dilation", intOrInts, 1), param("padding", intOrInts, 0), param("stride", intOrInts, 1)];
+type UnfoldPositional = [dilation: Pair, padding: Pair, stride: Pair];
+
+/** F.unfold(input [n, c, h, w], kernel_size, dilation=1, padding=0, stride=1) -> [n, c*kh*kw, L] sliding blocks. */
+export function unfold(input: Tensor, kernelSize: Pair, ...args: Args<UnfoldPositional, UnfoldOptions>): Tensor {
+  const x = checkTensor(input, "input", "unfold");
+  const k = intOrInts(kernelSize, "kernelSize", "unfold");
+  return unfoldOp(x, k, parseArgs<Required<UnfoldOptions>>("unfold", UNFOLD_ARGS, args));
+}
+
+/** F.fold(input [n, c*kh*kw, L], output_size, kernel_size, dilation=1, padding=0, stride=1) -> [n, c, h, w], overlaps summed. */
+export function fold(input: Tensor, outputSize: Pair, kernelSize: Pair, ...args: Args<UnfoldPositional, UnfoldOptions>): Tensor {
+  const x = checkTensor(input, "input", "fold");
+  const o = intOrInts(outputSize, "outputSize", "fold");
+  const k = intOrInts(kernelSize, "kernelSize", "fold");
+  return foldOp(x, o, k, parseArgs<Required<UnfoldOptions>>("fold", UNFOLD_ARGS, args));
+}

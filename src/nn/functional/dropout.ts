@@ -1,9 +1,14 @@
 // Dropout draws its mask exactly as PyTorch 1.13 on CPU does: empty_like(x).bernoulli_(1 - p),
 // then noise /= (1 - p) and x * noise, so a given seed gives PyTorch's masks and values.
-import { RuntimeError, ValueError } from "../../errors.ts";
+//
+// F.dropout(input, p=0.5, training=True, inplace=False): PyTorch's positional arguments, then
+// an options object.
+import { bool, checkTensor, inRange, param, parseArgs, type Args } from "../../args.ts";
+import { RuntimeError } from "../../errors.ts";
 import { empty } from "../../ops/alloc.ts";
 import type { Tensor } from "../../tensor.ts";
 import { fmtShape } from "../../layout.ts";
+import { pyFloat } from "../repr.ts";
 
 export interface DropoutOptions {
   p?: number;
@@ -11,8 +16,14 @@ export interface DropoutOptions {
   inplace?: boolean;
 }
 
-function checkP(p: number): void {
-  if (p < 0 || p > 1) throw new ValueError(`dropout probability has to be between 0 and 1, but got ${p}`);
+/** p in [0, 1], with PyTorch's ValueError (nn.Dropout* check it at construction with the same message). */
+export const dropoutP = inRange(0, 1, (p) => `dropout probability has to be between 0 and 1, but got ${pyFloat(p)}`);
+const DROPOUT_ARGS = [param("p", dropoutP, 0.5), param("training", bool, true), param("inplace", bool, false)];
+type DropoutPositional = [p: number, training: boolean, inplace: boolean];
+
+function dropoutArgs(fn: string, input: unknown, args: readonly unknown[]): Required<DropoutOptions> {
+  checkTensor(input, "input", fn);
+  return parseArgs<Required<DropoutOptions>>(fn, DROPOUT_ARGS, args);
 }
 
 function applyNoise(x: Tensor, noiseShape: readonly number[], p: number, inplace: boolean): Tensor {
@@ -23,26 +34,30 @@ function applyNoise(x: Tensor, noiseShape: readonly number[], p: number, inplace
   return inplace ? x.mul_(noise) : x.mul(noise);
 }
 
-/** F.dropout(x, { p = 0.5, training = true, inplace = false }). */
-export function dropout(x: Tensor, opts: DropoutOptions = {}): Tensor {
-  const p = opts.p ?? 0.5;
-  checkP(p);
-  if (!(opts.training ?? true) || p === 0 || x.numel() === 0) return x;
-  return applyNoise(x, x.shape, p, opts.inplace ?? false);
+/** F.dropout(input, p=0.5, training=True, inplace=False). */
+export function dropout(input: Tensor, ...args: Args<DropoutPositional, DropoutOptions>): Tensor {
+  const { p, training, inplace } = dropoutArgs("dropout", input, args);
+  if (!training || p === 0 || input.numel() === 0) return input;
+  return applyNoise(input, input.shape, p, inplace);
 }
 
 /** Channel-wise dropout: one draw per (sample, channel), as feature_dropout. */
-function featureDropout(x: Tensor, opts: DropoutOptions, nd: number, name: string): Tensor {
-  const p = opts.p ?? 0.5;
-  checkP(p);
+function featureDropout(x: Tensor, args: readonly unknown[], nd: number, name: string): Tensor {
+  const { p, training, inplace } = dropoutArgs(name, x, args);
   if (x.dim() !== nd + 1 && x.dim() !== nd + 2) {
     throw new RuntimeError(`${name}: Expected ${nd + 1}D or ${nd + 2}D input, but received a ${x.dim()}D input ${fmtShape(x.shape)}`);
   }
-  if (!(opts.training ?? true) || p === 0) return x;
+  if (!training || p === 0) return x;
   const batched = x.dim() === nd + 2;
   const lead = batched ? x.shape.slice(0, 2) : x.shape.slice(0, 1);
-  return applyNoise(x, [...lead, ...new Array<number>(nd).fill(1)], p, opts.inplace ?? false);
+  return applyNoise(x, [...lead, ...new Array<number>(nd).fill(1)], p, inplace);
 }
 
-export const dropout1d = (x: Tensor, opts: DropoutOptions = {}): Tensor => featureDropout(x, opts, 1, "dropout1d");
-export const dropout2d = (x: Tensor, opts: DropoutOptions = {}): Tensor => featureDropout(x, opts, 2, "dropout2d");
+/** F.dropout1d(input, p=0.5, training=True, inplace=False): one draw per (sample, channel). */
+export function dropout1d(input: Tensor, ...args: Args<DropoutPositional, DropoutOptions>): Tensor {
+  return featureDropout(input, args, 1, "dropout1d");
+}
+/** F.dropout2d(input, p=0.5, training=True, inplace=False): one draw per (sample, channel). */
+export function dropout2d(input: Tensor, ...args: Args<DropoutPositional, DropoutOptions>): Tensor {
+  return featureDropout(input, args, 2, "dropout2d");
+}

@@ -2,14 +2,21 @@
 // gradients agree to round-off), with reduction "none" | "mean" | "sum" everywhere.
 // Log-probabilities come from logSoftmax / a max-shifted log-sum-exp, so logits of +-1e4
 // stay finite.
+//
+// Every function takes PyTorch 1.13's positional arguments, including the legacy
+// size_average / reduce where PyTorch's signature has them (src/nn/reduction.ts), then an
+// options object.
+import { bool, checkTensor, int, nullable, num, param, parseArgs, tensor, type Args, type Param } from "../../args.ts";
 import { IndexError, RuntimeError, ValueError } from "../../errors.ts";
 import { isFloating, isIntegral, scalarTypeName } from "../../dtype.ts";
 import { fmtShape } from "../../layout.ts";
 import { where } from "../../ops/elementwise.ts";
 import { numberData } from "../../ops/alloc.ts";
-import type { Tensor } from "../../tensor.ts";
+import { mseLoss as mseLossPrimitive } from "../../ops/loss.ts";
+import { Tensor } from "../../tensor.ts";
+import { REDUCE, REDUCTION, reductionChecker, resolveReduction, SIZE_AVERAGE, type LegacyReductionOptions, type Reduction } from "../reduction.ts";
 
-export type LossReduction = "none" | "mean" | "sum";
+export type LossReduction = Reduction;
 
 function reduced(loss: Tensor, reduction: LossReduction | undefined): Tensor {
   switch (reduction ?? "mean") {
@@ -26,40 +33,85 @@ function warnSize(input: Tensor, target: Tensor): void {
   }
 }
 
-export interface ReductionOptions {
+export interface ReductionOptions extends LegacyReductionOptions {
   reduction?: LossReduction;
 }
+type Legacy = [sizeAverage: boolean | null, reduce: boolean | null, reduction: Reduction];
+const LEGACY = [SIZE_AVERAGE, REDUCE, REDUCTION];
 
-export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
-  warnSize(input, target);
-  return reduced(input.sub(target).abs(), opts.reduction);
+/**
+ * The arguments of a loss call: the tensors checked, the rest parsed against `params`, the
+ * legacy pair (when the signature has it) folded into `reduction`.
+ */
+function lossArgs<A>(fn: string, tensors: Record<string, unknown>, params: readonly Param[], args: readonly unknown[]): A & { reduction: Reduction } {
+  for (const name in tensors) checkTensor(tensors[name], name, fn);
+  const a = parseArgs<A & { reduction: Reduction; sizeAverage?: boolean | null; reduce?: boolean | null }>(fn, params, args);
+  if (a.sizeAverage !== undefined) a.reduction = resolveReduction(a as { sizeAverage: boolean | null; reduce: boolean | null; reduction: Reduction });
+  return a;
 }
 
-/** |d| < beta ? 0.5 d^2 / beta : |d| - 0.5 beta (beta = 0 is L1). */
-export function smoothL1Loss(input: Tensor, target: Tensor, opts: ReductionOptions & { beta?: number } = {}): Tensor {
+/** F.l1_loss(input, target, size_average=None, reduce=None, reduction='mean'): |input - target|. */
+export function l1Loss(input: Tensor, target: Tensor, ...args: Args<Legacy, ReductionOptions>): Tensor {
+  const { reduction } = lossArgs<object>("l1Loss", { input, target }, LEGACY, args);
   warnSize(input, target);
-  const beta = opts.beta ?? 1;
+  return reduced(input.sub(target).abs(), reduction);
+}
+
+/** F.mse_loss(input, target, size_average=None, reduce=None, reduction='mean'): (input - target)^2. */
+export function mseLoss(input: Tensor, target: Tensor, ...args: Args<Legacy, ReductionOptions>): Tensor {
+  if (!(input instanceof Tensor) || !(target instanceof Tensor) || args.length > 0) {
+    return mseLossOf(input, target, lossArgs<object>("mseLoss", { input, target }, LEGACY, args).reduction);
+  }
+  return mseLossOf(input, target, "mean");
+}
+/** nn.MSELoss's call, its reduction read at construction (the seed program's hot path). */
+export function mseLossOf(input: Tensor, target: Tensor, reduction: Reduction): Tensor {
+  if (!(input instanceof Tensor)) checkTensor(input, "input", "mseLoss");
+  if (!(target instanceof Tensor)) checkTensor(target, "target", "mseLoss");
+  warnSize(input, target);
+  return mseLossPrimitive(input, target, reduction);
+}
+
+export interface SmoothL1LossOptions extends ReductionOptions {
+  beta?: number;
+}
+const SMOOTH_L1 = [...LEGACY, param("beta", num(), 1)];
+
+/** F.smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mean', beta=1.0): |d| < beta ? 0.5 d^2 / beta : |d| - 0.5 beta (beta = 0 is L1). */
+export function smoothL1Loss(input: Tensor, target: Tensor, ...args: Args<[...Legacy, beta: number], SmoothL1LossOptions>): Tensor {
+  const { reduction, beta } = lossArgs<{ beta: number }>("smoothL1Loss", { input, target }, SMOOTH_L1, args);
+  warnSize(input, target);
   if (beta < 0) throw new RuntimeError("smooth_l1_loss does not support negative values for beta.");
   const d = input.sub(target);
   const a = d.abs();
-  if (beta === 0) return reduced(a, opts.reduction);
-  return reduced(where(a.lt(beta), d.mul(d).mul(0.5 / beta), a.sub(0.5 * beta)), opts.reduction);
+  if (beta === 0) return reduced(a, reduction);
+  return reduced(where(a.lt(beta), d.mul(d).mul(0.5 / beta), a.sub(0.5 * beta)), reduction);
 }
 
-/** |d| < delta ? 0.5 d^2 : delta (|d| - 0.5 delta). */
-export function huberLoss(input: Tensor, target: Tensor, opts: ReductionOptions & { delta?: number } = {}): Tensor {
+export interface HuberLossOptions {
+  reduction?: Reduction;
+  delta?: number;
+}
+const HUBER = [REDUCTION, param("delta", num(), 1)];
+
+/** F.huber_loss(input, target, reduction='mean', delta=1.0): |d| < delta ? 0.5 d^2 : delta (|d| - 0.5 delta). */
+export function huberLoss(input: Tensor, target: Tensor, ...args: Args<[reduction: Reduction, delta: number], HuberLossOptions>): Tensor {
+  const { reduction, delta } = lossArgs<{ delta: number }>("huberLoss", { input, target }, HUBER, args);
   warnSize(input, target);
-  const delta = opts.delta ?? 1;
   if (delta <= 0) throw new RuntimeError("huber_loss does not support non-positive values for delta.");
   const d = input.sub(target);
   const a = d.abs();
-  return reduced(where(a.lt(delta), d.mul(d).mul(0.5), a.sub(0.5 * delta).mul(delta)), opts.reduction);
+  return reduced(where(a.lt(delta), d.mul(d).mul(0.5), a.sub(0.5 * delta).mul(delta)), reduction);
 }
 
 export interface NllOptions extends ReductionOptions {
   weight?: Tensor | null;
   ignoreIndex?: number;
 }
+const WEIGHT = param("weight", nullable(tensor), null);
+const NLL = [WEIGHT, SIZE_AVERAGE, param("ignoreIndex", int(), -100), REDUCE, REDUCTION];
+type NllPositional = [weight: Tensor | null, sizeAverage: boolean | null, ignoreIndex: number, reduce: boolean | null, reduction: Reduction];
+type NllArgs = { weight: Tensor | null; ignoreIndex: number; reduction: Reduction };
 
 /** Class dim 1 moved last and flattened: [M, C] log-probs and [M] targets (M = N * spatial). */
 function flattenClasses(input: Tensor, target: Tensor, op: string): { x: Tensor; t: Tensor; c: number; targetShape: number[] } {
@@ -88,13 +140,17 @@ function classDimLast(x: Tensor): Tensor {
 }
 
 /**
- * F.nll_loss(logProbs [N, C, ...] or [C], target (class indices), { weight, ignoreIndex, reduction }):
+ * F.nll_loss(input (log-probabilities [N, C, ...] or [C]), target (class indices), weight=None,
+ * size_average=None, ignore_index=-100, reduce=None, reduction='mean'):
  * loss_i = -weight[t_i] * x[i, t_i] (0 where t_i == ignoreIndex); "mean" divides by the sum of
  * the weights of the non-ignored targets.
  */
-export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): Tensor {
+export function nllLoss(input: Tensor, target: Tensor, ...args: Args<NllPositional, NllOptions>): Tensor {
+  return nll(input, target, lossArgs<NllArgs>("nllLoss", { input, target }, NLL, args));
+}
+function nll(input: Tensor, target: Tensor, opts: NllArgs): Tensor {
   if (!isIntegral(target.dtype)) throw new RuntimeError(`expected scalar type Long but found ${scalarTypeName(target.dtype)}`);
-  const ignore = opts.ignoreIndex ?? -100;
+  const ignore = opts.ignoreIndex;
   const { x, t, c, targetShape } = flattenClasses(input, target, "nll_loss");
   if (opts.weight && opts.weight.numel() !== c) throw new RuntimeError(`weight tensor should be defined either for all ${c} classes or no classes but got weight tensor of shape: ${fmtShape(opts.weight.shape)}`);
   const tv = numberData(t);
@@ -108,7 +164,7 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): T
   let w: Tensor = keep.to(x.dtype);
   if (opts.weight) w = w.mul(opts.weight.to(x.dtype).indexSelect(0, safeT));
   const losses = picked.mul(w).neg();
-  const reduction = opts.reduction ?? "mean";
+  const reduction = opts.reduction;
   if (reduction === "none") return losses.reshape(targetShape);
   if (reduction === "sum") return losses.sum();
   if (reduction === "mean") return losses.sum().div(w.sum());
@@ -118,36 +174,43 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): T
 export interface CrossEntropyOptions extends NllOptions {
   labelSmoothing?: number;
 }
+/** PyTorch's check of label_smoothing (a RuntimeError at the call; nn.CrossEntropyLoss checks it at construction). */
+export function checkLabelSmoothing(eps: number): void {
+  if (eps < 0 || eps > 1) throw new RuntimeError(`label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
+}
+const CROSS_ENTROPY = [...NLL, param("labelSmoothing", num(), 0)];
 
 /**
- * F.cross_entropy(logits [N, C, ...] or [C], target, opts): target is class indices
- * (integer, [N, ...]) or class probabilities (float, same shape as logits).
+ * F.cross_entropy(input (logits [N, C, ...] or [C]), target, weight=None, size_average=None,
+ * ignore_index=-100, reduce=None, reduction='mean', label_smoothing=0.0): target is class
+ * indices (integer, [N, ...]) or class probabilities (float, same shape as the logits).
  */
-export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
-  const eps = opts.labelSmoothing ?? 0;
-  if (eps < 0 || eps > 1) throw new RuntimeError(`label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
+export function crossEntropy(input: Tensor, target: Tensor, ...args: Args<[...NllPositional, labelSmoothing: number], CrossEntropyOptions>): Tensor {
+  const opts = lossArgs<NllArgs & { labelSmoothing: number }>("crossEntropy", { input, target }, CROSS_ENTROPY, args);
+  const eps = opts.labelSmoothing;
+  checkLabelSmoothing(eps);
   const classDim = input.dim() === 1 ? 0 : 1;
   const logp = input.logSoftmax(classDim);
   const c = input.shape[classDim];
-  const reduction = opts.reduction ?? "mean";
+  const reduction = opts.reduction;
   const wView = (w: Tensor): Tensor => (input.dim() === 1 ? w : w.view([1, c, ...new Array<number>(input.dim() - 2).fill(1)]));
   if (isFloating(target.dtype)) {
     // Class probabilities.
     if (target.shape.join() !== input.shape.join()) {
       throw new RuntimeError(`Expected target size ${fmtShape(input.shape)}, got ${fmtShape(target.shape)}`);
     }
-    if (opts.ignoreIndex !== undefined && opts.ignoreIndex !== -100) throw new RuntimeError("ignore_index is not supported for floating point target");
+    if (opts.ignoreIndex !== -100) throw new RuntimeError("ignore_index is not supported for floating point target");
     let tgt = eps > 0 ? target.mul(1 - eps).add(eps / c) : target;
     if (opts.weight) tgt = tgt.mul(wView(opts.weight));
     const losses = logp.mul(tgt).sum(classDim).neg();
     if (reduction === "mean") return input.dim() === 1 ? losses : losses.sum().div(input.numel() / c);
     return reduced(losses, reduction);
   }
-  const nll = nllLoss(logp, target, { weight: opts.weight, ignoreIndex: opts.ignoreIndex, reduction });
-  if (eps === 0) return nll;
+  const nllValue = nll(logp, target, opts);
+  if (eps === 0) return nllValue;
   // PyTorch 1.13's label smoothing: (1 - eps) * nll + eps / C * smooth, with
   // smooth = -sum_c w_c logp_c per position (0 at ignored targets), reduced like nll.
-  const ignore = opts.ignoreIndex ?? -100;
+  const ignore = opts.ignoreIndex;
   const keep = target.ne(ignore);
   let smooth = (opts.weight ? logp.mul(wView(opts.weight)) : logp).sum(classDim).neg();
   smooth = where(keep, smooth, 0);
@@ -158,11 +221,21 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     const safeT = where(keep, target, 0).reshape(-1);
     smoothRed = smooth.sum().div(opts.weight.indexSelect(0, safeT).mul(keep.reshape(-1).to(input.dtype)).sum());
   } else smoothRed = smooth.sum().div(keep.sum().to(input.dtype));
-  return nll.mul(1 - eps).add(smoothRed.mul(eps / c));
+  return nllValue.mul(1 - eps).add(smoothRed.mul(eps / c));
 }
 
-/** F.binary_cross_entropy(p, y, { weight, reduction }): -w (y log p + (1 - y) log(1 - p)), logs clamped at -100 as PyTorch. */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: ReductionOptions & { weight?: Tensor | null } = {}): Tensor {
+export interface BinaryCrossEntropyOptions extends ReductionOptions {
+  weight?: Tensor | null;
+}
+type BcePositional = [weight: Tensor | null, sizeAverage: boolean | null, reduce: boolean | null, reduction: Reduction];
+const BCE = [WEIGHT, ...LEGACY];
+
+/**
+ * F.binary_cross_entropy(input (probabilities), target, weight=None, size_average=None,
+ * reduce=None, reduction='mean'): -w (y log p + (1 - y) log(1 - p)), logs clamped at -100 as PyTorch.
+ */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: Args<BcePositional, BinaryCrossEntropyOptions>): Tensor {
+  const opts = lossArgs<{ weight: Tensor | null }>("binaryCrossEntropy", { input, target }, BCE, args);
   if (input.shape.join() !== target.shape.join()) {
     throw new ValueError(`Using a target size (torch.Size([${target.shape.join(", ")}])) that is different to the input size (torch.Size([${input.shape.join(", ")}])) is deprecated. Please ensure they have the same size.`);
   }
@@ -177,13 +250,20 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: Reductio
   return reduced(loss, opts.reduction);
 }
 
+export interface BinaryCrossEntropyWithLogitsOptions extends BinaryCrossEntropyOptions {
+  posWeight?: Tensor | null;
+}
+const BCE_LOGITS = [...BCE, param("posWeight", nullable(tensor), null)];
+
 /**
- * F.binary_cross_entropy_with_logits(x, y, { weight, posWeight, reduction }), PyTorch's stable
- * form: (1 - y) x + lw (log(exp(-m) + exp(-x - m)) + m), m = max(-x, 0), lw = 1 + (pw - 1) y.
+ * F.binary_cross_entropy_with_logits(input (logits), target, weight=None, size_average=None,
+ * reduce=None, reduction='mean', pos_weight=None), PyTorch's stable form:
+ * (1 - y) x + lw (log(exp(-m) + exp(-x - m)) + m), m = max(-x, 0), lw = 1 + (pw - 1) y.
  */
 export function binaryCrossEntropyWithLogits(
-  input: Tensor, target: Tensor, opts: ReductionOptions & { weight?: Tensor | null; posWeight?: Tensor | null } = {},
+  input: Tensor, target: Tensor, ...args: Args<[...BcePositional, posWeight: Tensor | null], BinaryCrossEntropyWithLogitsOptions>
 ): Tensor {
+  const opts = lossArgs<{ weight: Tensor | null; posWeight: Tensor | null }>("binaryCrossEntropyWithLogits", { input, target }, BCE_LOGITS, args);
   if (input.shape.join() !== target.shape.join()) {
     throw new ValueError(`Target size (torch.Size([${target.shape.join(", ")}])) must be the same as input size (torch.Size([${input.shape.join(", ")}]))`);
   }
@@ -197,9 +277,18 @@ export function binaryCrossEntropyWithLogits(
   return reduced(loss, opts.reduction);
 }
 
-/** F.kl_div(input (log-probs), target, { reduction: "mean" | "batchmean" | "sum" | "none", logTarget }). */
-export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: LossReduction | "batchmean"; logTarget?: boolean } = {}): Tensor {
-  const reduction = opts.reduction ?? "mean";
+export type KLDivReduction = Reduction | "batchmean";
+export interface KLDivOptions extends LegacyReductionOptions {
+  reduction?: KLDivReduction;
+  logTarget?: boolean;
+}
+export const klDivReduction = reductionChecker<KLDivReduction>(["none", "batchmean", "sum", "mean"]);
+const KL_DIV = [SIZE_AVERAGE, REDUCE, param("reduction", klDivReduction, "mean"), param("logTarget", bool, false)];
+
+/** F.kl_div(input (log-probabilities), target, size_average=None, reduce=None, reduction='mean', log_target=False); reduction may be "batchmean". */
+export function klDiv(input: Tensor, target: Tensor, ...args: Args<[sizeAverage: boolean | null, reduce: boolean | null, reduction: KLDivReduction, logTarget: boolean], KLDivOptions>): Tensor {
+  const opts = lossArgs<{ logTarget: boolean }>("klDiv", { input, target }, KL_DIV, args);
+  const reduction = opts.reduction as KLDivReduction;
   let loss: Tensor;
   if (opts.logTarget) loss = target.exp().mul(target.sub(input));
   else {
@@ -211,9 +300,16 @@ export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: LossRed
   return reduced(loss, reduction);
 }
 
-/** F.cosine_embedding_loss(x1, x2, y (+-1), { margin }): y = 1: 1 - cos; y = -1: max(0, cos - margin). */
-export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, target: Tensor, opts: ReductionOptions & { margin?: number } = {}): Tensor {
-  const margin = opts.margin ?? 0;
+export interface MarginLossOptions extends ReductionOptions {
+  margin?: number;
+}
+type MarginPositional = [margin: number, sizeAverage: boolean | null, reduce: boolean | null, reduction: Reduction];
+const MARGIN0 = [param("margin", num(), 0), ...LEGACY];
+
+/** F.cosine_embedding_loss(input1, input2, target (+-1), margin=0, size_average=None, reduce=None, reduction='mean'): y = 1: 1 - cos; y = -1: max(0, cos - margin). */
+export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: Args<MarginPositional, MarginLossOptions>): Tensor {
+  const opts = lossArgs<{ margin: number }>("cosineEmbeddingLoss", { input1, input2, target }, MARGIN0, args);
+  const [x1, x2, margin] = [input1, input2, opts.margin];
   if (x1.shape.join() !== x2.shape.join()) {
     throw new RuntimeError(`The size of tensor a (${x1.shape.at(-1)}) must match the size of tensor b (${x2.shape.at(-1)}) at non-singleton dimension ${x1.dim() - 1}`);
   }
@@ -229,60 +325,95 @@ export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, target: Tensor, opts
   return reduced(pos.add(neg), opts.reduction);
 }
 
-/** F.margin_ranking_loss(x1, x2, y, { margin }): max(0, -y (x1 - x2) + margin). */
-export function marginRankingLoss(x1: Tensor, x2: Tensor, target: Tensor, opts: ReductionOptions & { margin?: number } = {}): Tensor {
+/** F.margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'): max(0, -y (x1 - x2) + margin). */
+export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: Args<MarginPositional, MarginLossOptions>): Tensor {
+  const opts = lossArgs<{ margin: number }>("marginRankingLoss", { input1, input2, target }, MARGIN0, args);
+  const [x1, x2] = [input1, input2];
   if (x1.dim() !== x2.dim() || x1.dim() !== target.dim()) {
     throw new RuntimeError(`margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: ${fmtShape(x1.shape)}, input2: ${fmtShape(x2.shape)}, target: ${fmtShape(target.shape)} `);
   }
-  return reduced(target.neg().mul(x1.sub(x2)).add(opts.margin ?? 0).clamp({ min: 0 }), opts.reduction);
+  return reduced(target.neg().mul(x1.sub(x2)).add(opts.margin).clamp({ min: 0 }), opts.reduction);
 }
 
-/** F.pairwise_distance(x1, x2, { p, eps, keepdim }): ||x1 - x2 + eps||_p over the last dim. */
-export function pairwiseDistance(x1: Tensor, x2: Tensor, opts: { p?: number; eps?: number; keepdim?: boolean } = {}): Tensor {
-  const p = opts.p ?? 2;
-  const d = x1.sub(x2).add(opts.eps ?? 1e-6);
+export interface PairwiseDistanceOptions {
+  p?: number;
+  eps?: number;
+  keepdim?: boolean;
+}
+const PAIRWISE = [param("p", num(), 2), param("eps", num(), 1e-6), param("keepdim", bool, false)];
+
+/** F.pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False): ||x1 - x2 + eps||_p over the last dim. */
+export function pairwiseDistance(x1: Tensor, x2: Tensor, ...args: Args<[p: number, eps: number, keepdim: boolean], PairwiseDistanceOptions>): Tensor {
+  checkTensor(x1, "x1", "pairwiseDistance");
+  checkTensor(x2, "x2", "pairwiseDistance");
+  return distance(x1, x2, parseArgs<Required<PairwiseDistanceOptions>>("pairwiseDistance", PAIRWISE, args));
+}
+function distance(x1: Tensor, x2: Tensor, opts: Required<PairwiseDistanceOptions>): Tensor {
+  const p = opts.p;
+  const d = x1.sub(x2).add(opts.eps);
   const last = Math.max(d.dim() - 1, 0);
-  const keep = opts.keepdim ?? false;
+  const keep = opts.keepdim;
   if (p === 2) return d.mul(d).sum(last, keep).sqrt();
   if (p === 1) return d.abs().sum(last, keep);
   if (p === Infinity) return d.abs().amax(last, keep);
   return d.abs().pow(p).sum(last, keep).pow(1 / p);
 }
 
-/** F.triplet_margin_loss(anchor, positive, negative, { margin, p, eps, swap }). */
+export interface TripletMarginLossOptions extends ReductionOptions {
+  margin?: number;
+  p?: number;
+  eps?: number;
+  swap?: boolean;
+}
+const TRIPLET = [param("margin", num(), 1), param("p", num(), 2), param("eps", num(), 1e-6), param("swap", bool, false), ...LEGACY];
+
+/** F.triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None, reduce=None, reduction='mean'). */
 export function tripletMarginLoss(
   anchor: Tensor, positive: Tensor, negative: Tensor,
-  opts: ReductionOptions & { margin?: number; p?: number; eps?: number; swap?: boolean } = {},
+  ...args: Args<[margin: number, p: number, eps: number, swap: boolean, ...Legacy], TripletMarginLossOptions>
 ): Tensor {
+  const opts = lossArgs<{ margin: number; p: number; eps: number; swap: boolean }>("tripletMarginLoss", { anchor, positive, negative }, TRIPLET, args);
   const ad = anchor.dim();
   if (positive.dim() !== ad || negative.dim() !== ad) {
     throw new RuntimeError(`The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor ${ad}D, positive ${positive.dim()}D, and negative ${negative.dim()}D inputs`);
   }
-  const po = { p: opts.p ?? 2, eps: opts.eps ?? 1e-6 };
-  const dPos = pairwiseDistance(anchor, positive, po);
-  let dNeg = pairwiseDistance(anchor, negative, po);
-  if (opts.swap) dNeg = dNeg.minimum(pairwiseDistance(positive, negative, po));
-  return reduced(dPos.sub(dNeg).add(opts.margin ?? 1).clamp({ min: 0 }), opts.reduction);
+  const po = { p: opts.p, eps: opts.eps, keepdim: false };
+  const dPos = distance(anchor, positive, po);
+  let dNeg = distance(anchor, negative, po);
+  if (opts.swap) dNeg = dNeg.minimum(distance(positive, negative, po));
+  return reduced(dPos.sub(dNeg).add(opts.margin).clamp({ min: 0 }), opts.reduction);
 }
 
-/** F.soft_margin_loss: log(1 + exp(-y x)). */
-export function softMarginLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+/** F.soft_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'): log(1 + exp(-y x)). */
+export function softMarginLoss(input: Tensor, target: Tensor, ...args: Args<Legacy, ReductionOptions>): Tensor {
+  const opts = lossArgs<object>("softMarginLoss", { input, target }, LEGACY, args);
   return reduced(target.neg().mul(input).exp().log1p(), opts.reduction);
 }
 
-/** F.hinge_embedding_loss: y = 1: x; y = -1: max(0, margin - x). */
-export function hingeEmbeddingLoss(input: Tensor, target: Tensor, opts: ReductionOptions & { margin?: number } = {}): Tensor {
-  const margin = opts.margin ?? 1;
+/** F.hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean'): y = 1: x; y = -1: max(0, margin - x). */
+export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...args: Args<MarginPositional, MarginLossOptions>): Tensor {
+  const opts = lossArgs<{ margin: number }>("hingeEmbeddingLoss", { input, target }, [param("margin", num(), 1), ...LEGACY], args);
+  const margin = opts.margin;
   const marginClamp = input.neg().add(margin).clamp({ min: 0 });
   const outputMargin = where(target.ne(1), marginClamp, 0);
   const outputSelf = where(target.ne(-1), input, 0);
   return reduced(outputMargin.add(outputSelf), opts.reduction);
 }
 
-/** F.poisson_nll_loss(input, target, { logInput, full, eps }). */
-export function poissonNllLoss(input: Tensor, target: Tensor, opts: ReductionOptions & { logInput?: boolean; full?: boolean; eps?: number } = {}): Tensor {
-  const logInput = opts.logInput ?? true;
-  let loss = logInput ? input.exp().sub(target.mul(input)) : input.sub(target.mul(input.add(opts.eps ?? 1e-8).log()));
+export interface PoissonNllLossOptions extends ReductionOptions {
+  logInput?: boolean;
+  full?: boolean;
+  eps?: number;
+}
+const POISSON = [param("logInput", bool, true), param("full", bool, false), SIZE_AVERAGE, param("eps", num(), 1e-8), REDUCE, REDUCTION];
+
+/** F.poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction='mean'). */
+export function poissonNllLoss(
+  input: Tensor, target: Tensor,
+  ...args: Args<[logInput: boolean, full: boolean, sizeAverage: boolean | null, eps: number, reduce: boolean | null, reduction: Reduction], PoissonNllLossOptions>
+): Tensor {
+  const opts = lossArgs<{ logInput: boolean; full: boolean; eps: number }>("poissonNllLoss", { input, target }, POISSON, args);
+  let loss = opts.logInput ? input.exp().sub(target.mul(input)) : input.sub(target.mul(input.add(opts.eps).log()));
   if (opts.full) {
     // Stirling term, only where target > 1.
     const safe = where(target.gt(1), target, 2);

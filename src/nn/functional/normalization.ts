@@ -1,5 +1,8 @@
 // Normalization layers as composites: statistics with mean/var, the affine part with
 // broadcasting. Running statistics are updated in place under noGrad, as PyTorch's buffers.
+//
+// Each F.* function takes PyTorch's positional arguments, then an options object.
+import { bool, checkTensor, int, intOrInts, nullable, num, param, parseArgs, tensor, type Args } from "../../args.ts";
 import { noGrad } from "../../autograd/gradMode.ts";
 import { traceScope } from "../../autograd/trace.ts";
 import { RuntimeError, ValueError } from "../../errors.ts";
@@ -7,27 +10,33 @@ import { fmtShape } from "../../layout.ts";
 import type { Tensor } from "../../tensor.ts";
 
 export interface BatchNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
   training?: boolean;
-  /** null: cumulative moving average (the caller passes 1/numBatchesTracked instead). */
+  /** nn.BatchNorm's momentum=None (cumulative average) passes 1 / numBatchesTracked here. */
   momentum?: number;
   eps?: number;
 }
+const OPT_TENSOR = nullable(tensor);
+const BATCH_NORM = [param("weight", OPT_TENSOR, null), param("bias", OPT_TENSOR, null), param("training", bool, false), param("momentum", num(), 0.1), param("eps", num(), 1e-5)];
 
 /** [1, C, 1, ...] for broadcasting a per-channel vector over [N, C, ...]. */
 const channelView = (v: Tensor, ndim: number): Tensor => v.view([1, v.numel(), ...new Array<number>(Math.max(0, ndim - 2)).fill(1)]);
 
 /**
- * F.batch_norm(x [N, C, ...], runningMean, runningVar, weight?, bias?, { training, momentum, eps }).
- * Training normalizes with the batch's biased variance and moves the running stats towards the
- * batch's mean and unbiased variance: running = (1 - momentum) * running + momentum * batch.
+ * F.batch_norm(input [N, C, ...], running_mean, running_var, weight=None, bias=None,
+ * training=False, momentum=0.1, eps=1e-5). Training normalizes with the batch's biased
+ * variance and moves the running stats towards the batch's mean and unbiased variance:
+ * running = (1 - momentum) * running + momentum * batch.
  */
 export function batchNorm(
-  x: Tensor, runningMean: Tensor | null | undefined, runningVar: Tensor | null | undefined,
-  weight?: Tensor | null, bias?: Tensor | null, opts: BatchNormOptions = {},
+  input: Tensor, runningMean: Tensor | null | undefined, runningVar: Tensor | null | undefined,
+  ...args: Args<[weight: Tensor | null | undefined, bias: Tensor | null | undefined, training: boolean, momentum: number, eps: number], BatchNormOptions>
 ): Tensor {
-  const training = opts.training ?? false;
-  const momentum = opts.momentum ?? 0.1;
-  const eps = opts.eps ?? 1e-5;
+  const x = checkTensor(input, "input", "batchNorm");
+  if (runningMean != null) checkTensor(runningMean, "runningMean", "batchNorm");
+  if (runningVar != null) checkTensor(runningVar, "runningVar", "batchNorm");
+  const { weight, bias, training, momentum, eps } = parseArgs<Required<BatchNormOptions>>("batchNorm", BATCH_NORM, args);
   if (x.dim() < 2) throw new ValueError(`Expected 2D or higher input (got ${x.dim()}D input)`);
   const c = x.shape[1];
   const check = (t: Tensor | null | undefined, name: string): void => {
@@ -79,14 +88,25 @@ function checkNormalizedShape(x: Tensor, normalizedShape: readonly number[], wha
 
 const asShape = (s: number | readonly number[]): number[] => (typeof s === "number" ? [s] : [...s]);
 
-/** F.layer_norm(x, normalizedShape, weight?, bias?, { eps }) over the last normalizedShape.length dims. */
-export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, bias?: Tensor | null, opts: { eps?: number } = {}): Tensor {
-  const shape = asShape(normalizedShape);
+export interface LayerNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  eps?: number;
+}
+const LAYER_NORM = [param("weight", OPT_TENSOR, null), param("bias", OPT_TENSOR, null), param("eps", num(), 1e-5)];
+type AffinePositional = [weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number];
+
+/** F.layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5) over the last normalized_shape.length dims. */
+export function layerNorm(input: Tensor, normalizedShape: number | readonly number[], ...args: Args<AffinePositional, LayerNormOptions>): Tensor {
+  const x = checkTensor(input, "input", "layerNorm");
+  const shape = asShape(intOrInts(normalizedShape, "normalizedShape", "layerNorm"));
+  const opts = parseArgs<Required<LayerNormOptions>>("layerNorm", LAYER_NORM, args);
+  const { weight, bias } = opts;
   const dims = checkNormalizedShape(x, shape, "layer_norm");
   for (const [t, name] of [[weight, "weight"], [bias, "bias"]] as const) {
     if (t && t.shape.join() !== shape.join()) throw new RuntimeError(`Expected ${name} to be of same shape as normalized_shape, but got ${name} of shape ${fmtShape(t.shape)} and normalized_shape = ${fmtShape(shape)}`);
   }
-  const eps = opts.eps ?? 1e-5;
+  const eps = opts.eps;
   // One op for an exporter (ONNX LayerNormalization).
   return traceScope("layer_norm", [x, weight ?? null, bias ?? null], { normalized_shape: shape, eps }, () => {
     const mean = x.mean(dims, true);
@@ -98,8 +118,14 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   }, (y) => [y]);
 }
 
-/** F.group_norm(x [N, C, ...], numGroups, weight?, bias?, { eps }). */
-export function groupNorm(x: Tensor, numGroups: number, weight?: Tensor | null, bias?: Tensor | null, opts: { eps?: number } = {}): Tensor {
+export type GroupNormOptions = LayerNormOptions;
+
+/** F.group_norm(input [N, C, ...], num_groups, weight=None, bias=None, eps=1e-5). */
+export function groupNorm(input: Tensor, numGroups: number, ...args: Args<AffinePositional, GroupNormOptions>): Tensor {
+  const x = checkTensor(input, "input", "groupNorm");
+  int()(numGroups, "numGroups", "groupNorm");
+  const opts = parseArgs<Required<GroupNormOptions>>("groupNorm", LAYER_NORM, args);
+  const { weight, bias } = opts;
   if (x.dim() < 2) throw new RuntimeError(`Expected at least 2 dimensions for input tensor but received ${x.dim()}`);
   const [n, c] = x.shape;
   if (c % numGroups !== 0) {
@@ -111,31 +137,87 @@ export function groupNorm(x: Tensor, numGroups: number, weight?: Tensor | null, 
   const grouped = x.reshape(n, numGroups, -1);
   const mean = grouped.mean(2, true);
   const variance = grouped.var(2, { correction: 0, keepdim: true });
-  return affine(grouped.sub(mean).mul(variance.add(opts.eps ?? 1e-5).rsqrt()).reshape(x.shape), weight, bias);
+  return affine(grouped.sub(mean).mul(variance.add(opts.eps).rsqrt()).reshape(x.shape), weight, bias);
 }
 
-/** F.rms_norm(x, normalizedShape, weight?, { eps }): x / sqrt(mean(x^2) + eps) * weight; eps defaults to the dtype's machine epsilon, as PyTorch. */
-export function rmsNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, opts: { eps?: number | null } = {}): Tensor {
-  const shape = asShape(normalizedShape);
+export interface RMSNormOptions {
+  weight?: Tensor | null;
+  /** Defaults to the dtype's machine epsilon. */
+  eps?: number | null;
+}
+const RMS_NORM = [param("weight", OPT_TENSOR, null), param("eps", nullable(num()), null)];
+
+/** F.rms_norm(input, normalized_shape, weight=None, eps=None) (PyTorch 2.4): x / sqrt(mean(x^2) + eps) * weight; eps defaults to the dtype's machine epsilon. */
+export function rmsNorm(input: Tensor, normalizedShape: number | readonly number[], ...args: Args<[weight: Tensor | null | undefined, eps: number | null], RMSNormOptions>): Tensor {
+  const x = checkTensor(input, "input", "rmsNorm");
+  const shape = asShape(intOrInts(normalizedShape, "normalizedShape", "rmsNorm"));
+  const { weight, eps: e } = parseArgs<Required<RMSNormOptions>>("rmsNorm", RMS_NORM, args);
   const dims = checkNormalizedShape(x, shape, "rms_norm");
-  const eps = opts.eps ?? (x.dtype === "float64" ? 2.220446049250313e-16 : 1.1920928955078125e-7);
+  const eps = e ?? (x.dtype === "float64" ? 2.220446049250313e-16 : 1.1920928955078125e-7);
   const y = x.mul(x.mul(x).mean(dims, true).add(eps).rsqrt());
   return weight ? y.mul(weight) : y;
 }
 
-/** F.instance_norm without running stats: batch norm per (sample, channel). */
-export function instanceNorm(x: Tensor, weight?: Tensor | null, bias?: Tensor | null, opts: { eps?: number } = {}): Tensor {
+export interface InstanceNormOptions {
+  runningMean?: Tensor | null;
+  runningVar?: Tensor | null;
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  useInputStats?: boolean;
+  momentum?: number;
+  eps?: number;
+}
+const INSTANCE_NORM = [
+  param("runningMean", OPT_TENSOR, null), param("runningVar", OPT_TENSOR, null), param("weight", OPT_TENSOR, null), param("bias", OPT_TENSOR, null),
+  param("useInputStats", bool, true), param("momentum", num(), 0.1), param("eps", num(), 1e-5),
+];
+
+/**
+ * F.instance_norm(input [N, C, ...], running_mean=None, running_var=None, weight=None, bias=None,
+ * use_input_stats=True, momentum=0.1, eps=1e-5): batch norm per (sample, channel), as ATen's
+ * instance_norm (a batch norm over [1, N*C, ...]); running stats, when given, move towards the
+ * batch average of the per-instance statistics.
+ */
+export function instanceNorm(
+  input: Tensor,
+  ...args: Args<[runningMean: Tensor | null | undefined, runningVar: Tensor | null | undefined, weight: Tensor | null | undefined, bias: Tensor | null | undefined, useInputStats: boolean, momentum: number, eps: number], InstanceNormOptions>
+): Tensor {
+  const x = checkTensor(input, "input", "instanceNorm");
+  const a = parseArgs<Required<InstanceNormOptions>>("instanceNorm", INSTANCE_NORM, args);
   if (x.dim() < 3) throw new ValueError(`Expected 3D or higher input (got ${x.dim()}D input)`);
-  const dims = Array.from({ length: x.dim() - 2 }, (_, i) => i + 2);
-  const mean = x.mean(dims, true);
-  const variance = x.var(dims, { correction: 0, keepdim: true });
-  return affine(x.sub(mean).mul(variance.add(opts.eps ?? 1e-5).rsqrt()), weight, bias);
+  const [n, c] = x.shape;
+  if (a.useInputStats && x.numel() / (n * c) <= 1) {
+    throw new ValueError(`Expected more than 1 spatial element when training, got input size torch.Size([${x.shape.join(", ")}])`);
+  }
+  if (!a.useInputStats && (a.runningMean === null || a.runningVar === null)) {
+    throw new RuntimeError("Expected running_mean and running_var to be defined when use_input_stats is false");
+  }
+  // The running stats repeated per sample, as ATen's instance_norm does.
+  const repeat = (t: Tensor | null): Tensor | null => (t === null ? null : t.detach().unsqueeze(0).expand(n, c).reshape(n * c).clone());
+  const rm = repeat(a.runningMean);
+  const rv = repeat(a.runningVar);
+  const flat = x.reshape(1, n * c, ...x.shape.slice(2));
+  const y = batchNorm(flat, rm, rv, null, null, a.useInputStats, a.momentum, a.eps).reshape(x.shape);
+  if (a.useInputStats) {
+    noGrad(() => {
+      if (a.runningMean && rm) a.runningMean.copy_(rm.view(n, c).mean(0));
+      if (a.runningVar && rv) a.runningVar.copy_(rv.view(n, c).mean(0));
+    });
+  }
+  return affine(y, a.weight, a.bias);
 }
 
-/** F.normalize(x, { p, dim, eps }): x / max(||x||_p, eps) along dim. */
-export function normalize(x: Tensor, opts: { p?: number; dim?: number; eps?: number } = {}): Tensor {
-  const p = opts.p ?? 2;
-  const dim = opts.dim ?? 1;
-  const norm = p === 2 ? x.mul(x).sum(dim, true).sqrt() : x.abs().pow(p).sum(dim, true).pow(1 / p);
-  return x.div(norm.clamp({ min: opts.eps ?? 1e-12 }));
+export interface NormalizeOptions {
+  p?: number;
+  dim?: number;
+  eps?: number;
+}
+const NORMALIZE = [param("p", num(), 2), param("dim", int(), 1), param("eps", num(), 1e-12)];
+
+/** F.normalize(input, p=2.0, dim=1, eps=1e-12): x / max(||x||_p, eps) along dim. */
+export function normalize(input: Tensor, ...args: Args<[p: number, dim: number, eps: number], NormalizeOptions>): Tensor {
+  const x = checkTensor(input, "input", "normalize");
+  const { p, dim, eps } = parseArgs<Required<NormalizeOptions>>("normalize", NORMALIZE, args);
+  const norm = p === 2 ? x.mul(x).sum(dim, true).sqrt() : p === Infinity ? x.abs().amax(dim, true) : x.abs().pow(p).sum(dim, true).pow(1 / p);
+  return x.div(norm.clamp({ min: eps }));
 }

@@ -2,6 +2,11 @@
 // indices, gradient scattered back through the indices); average pooling reduces im2col's
 // window axis; adaptive average pooling is two averaging matrices (it is separable); adaptive max pooling
 // gathers each (variable-size) window. 1-d layers run as 2-d ones over a height-1 image.
+//
+// The F.* functions take PyTorch's positional arguments (F.maxPool2d(x, 2, 1): stride 1), then
+// an options object; the arguments are checked as PyTorch checks them, with its messages
+// (checkPoolArgs, which the pooling modules also call at construction).
+import { bool, checkTensor, int, intOrInts, nullable, param, parseArgs, type Args, type ArgsWithOptions, type Checker } from "../../args.ts";
 import type { Im2colGeometry } from "../../backends/backend.ts";
 import { RuntimeError } from "../../errors.ts";
 import { fmtShape } from "../../layout.ts";
@@ -10,14 +15,15 @@ import { im2col, windowCount, type Pair } from "../../ops/conv.ts";
 import { maxPool2dWithIndices } from "../../ops/pool.ts";
 import { allocate, type NumArray } from "../../dtype.ts";
 import type { Tensor } from "../../tensor.ts";
-import { tuple } from "./conv.ts";
 
 export interface MaxPoolOptions {
-  /** Defaults to kernelSize. */
+  /** Defaults to kernelSize (null or [] too). */
   stride?: Pair | null;
   padding?: Pair;
   dilation?: Pair;
   ceilMode?: boolean;
+  /** Return { values, indices }. */
+  returnIndices?: boolean;
 }
 export interface AvgPoolOptions {
   stride?: Pair | null;
@@ -42,18 +48,75 @@ interface Pooled {
   nd: 1 | 2;
 }
 
-function poolGeometry(x: Tensor, kernelSize: Pair, stride: Pair | null | undefined, padding: Pair, dilation: Pair, ceilMode: boolean, nd: 1 | 2, op: string): Pooled {
-  if (x.dim() !== nd + 1 && x.dim() !== nd + 2) {
-    throw new RuntimeError(`${op}: Expected ${nd + 1}D or ${nd + 2}D (batch mode) tensor with optional 0 dim batch size for input, but got: ${fmtShape(x.shape)}`);
+export type PoolOp = "max_pool1d" | "max_pool2d" | "avg_pool1d" | "avg_pool2d";
+
+/** Pooling arguments as nd-tuples: kernel, stride (kernel when absent), padding, dilation. */
+export interface PoolArgs {
+  k: number[];
+  s: number[];
+  p: number[];
+  d: number[];
+}
+
+/**
+ * PyTorch 1.13's checks of pooling arguments, in its order and words: 2-d pooling (and 1-d
+ * pooling that runs as 2-d, which max_pool1d does only with indices) names (kH, kW) pairs;
+ * plain max_pool1d has its own messages.
+ */
+export function checkPoolArgs(op: PoolOp, kernelSize: Pair, stride: Pair | null | undefined, padding: Pair, dilation: Pair, withIndices = false): PoolArgs {
+  const nd = op.endsWith("1d") ? 1 : 2;
+  const own1d = op === "max_pool1d" && !withIndices;
+  // PyTorch's words for a wrong length, per argument: [plain max_pool1d, 2-d pooling]
+  const words: Record<string, [string, string]> = {
+    kernel_size: ["an int, list of ints or tuple of ints", "either be a single int"],
+    stride: ["None, an int, list of ints, or tuple of ints", "either be omitted, a single int"],
+    padding: ["an int, list of ints, or tuple of ints", op === "max_pool2d" ? "be either be a single int" : "either be a single int"],
+    dilation: ["an int, list of ints or tuple of ints", "be either a single int"],
+  };
+  const size = (v: Pair, name: string): number[] => {
+    const a = typeof v === "number" ? [v] : [...v];
+    if (a.length === 1) return new Array<number>(nd).fill(a[0]);
+    if (a.length === nd) return a;
+    if (own1d) throw new RuntimeError(`max_pool1d() ${name} must be ${words[name][0]} of size 1 but got size ${a.length}`);
+    if (nd === 1) throw new RuntimeError(`${op}() argument '${name}' should contain one int (got ${a.length})`);
+    throw new RuntimeError(`${op}: ${name} must ${words[name][1]}, or a tuple of two ints`);
+  };
+  const k = size(kernelSize, "kernel_size");
+  const noStride = stride === undefined || stride === null || (Array.isArray(stride) && stride.length === 0);
+  const s = noStride ? k : size(stride, "stride");
+  const p = size(padding, "padding");
+  const d = size(dilation, "dilation");
+  if (own1d) {
+    const [k0, s0, p0, d0] = [k[0], s[0], p[0], d[0]];
+    if (k0 <= 0) throw new RuntimeError(`max_pool1d() kernel_size must be greater than zero, but got ${k0}`);
+    if (s0 <= 0) throw new RuntimeError(`max_pool1d() stride must be greater than zero, but got ${s0}`);
+    if (p0 < 0) throw new RuntimeError(`max_pool1d() padding must be non-negative, but got ${p0}`);
+    if (p0 > Math.floor(k0 / 2)) throw new RuntimeError(`max_pool1d() padding should be at most half of kernel size, but got padding=${p0} and kernel_size=${k0}`);
+    if (d0 <= 0) throw new RuntimeError(`max_pool1d() dilation must be greater than zero, but got ${d0}`);
+    return { k, s, p, d };
   }
-  const k = tuple(kernelSize, nd, "kernel_size");
-  const s = stride === undefined || stride === null || (Array.isArray(stride) && stride.length === 0) ? k : tuple(stride, nd, "stride");
-  const p = tuple(padding, nd, "padding");
-  const d = tuple(dilation, nd, "dilation");
+  // (kH, kW) as the 2-d kernels see them: a 1-d pool is a height-1 one.
+  const hw = (a: number[], one: number): [number, number] => (nd === 1 ? [one, a[0]] : [a[0], a[1]]);
+  const [kh, kw] = hw(k, 1);
+  const [sh, sw] = hw(s, 1);
+  const [dh, dw] = hw(d, 1);
+  if (s.includes(0)) throw new RuntimeError("stride should not be zero");
+  if (kh <= 0 || kw <= 0) throw new RuntimeError(`kernel size should be greater than zero, but got kH: ${kh} kW: ${kw}`);
+  if (sh <= 0 || sw <= 0) throw new RuntimeError(`stride should be greater than zero, but got dH: ${sh} dW: ${sw}`);
+  if (dh <= 0 || dw <= 0) throw new RuntimeError(`dilation should be greater than zero, but got dilationH: ${dh} dilationW: ${dw}`);
   for (let i = 0; i < nd; i++) {
+    if (p[i] < 0) throw new RuntimeError(`pad must be non-negative, but got pad: ${p[i]}`);
     // PyTorch 1.13's rule and message (later versions use the dilated kernel size).
     if (p[i] > Math.floor(k[i] / 2)) throw new RuntimeError(`pad should be at most half of kernel size, but got pad=${p[i]} and kernel_size=${k[i]}`);
   }
+  return { k, s, p, d };
+}
+
+function poolGeometry(x: Tensor, a: PoolArgs, ceilMode: boolean, nd: 1 | 2, op: string): Pooled {
+  if (x.dim() !== nd + 1 && x.dim() !== nd + 2) {
+    throw new RuntimeError(`${op}: Expected ${nd + 1}D or ${nd + 2}D (batch mode) tensor with optional 0 dim batch size for input, but got: ${fmtShape(x.shape)}`);
+  }
+  const { k, s, p, d } = a;
   const spatial = x.shape.slice(-nd);
   const out = spatial.map((sz, i) => windowCount(sz, k[i], s[i], p[i], d[i], ceilMode));
   if (out.some((o) => o < 1)) {
@@ -71,26 +134,38 @@ function poolGeometry(x: Tensor, kernelSize: Pair, stride: Pair | null | undefin
 
 const outShape = (q: Pooled): number[] => [...q.lead, ...(q.nd === 1 ? [q.g.ow] : [q.g.oh, q.g.ow])];
 
-function maxPool(x: Tensor, kernelSize: Pair, opts: MaxPoolOptions & { returnIndices?: boolean }, nd: 1 | 2): WithIndices {
-  const q = poolGeometry(x, kernelSize, opts.stride, opts.padding ?? 0, opts.dilation ?? 1, opts.ceilMode ?? false, nd, `max_pool${nd}d`);
+/** stride: null, [] or absent mean "the kernel size". */
+const strideArg: Checker<Pair | null> = nullable(intOrInts);
+const MAX_POOL = [param("stride", strideArg, null), param("padding", intOrInts, 0), param("dilation", intOrInts, 1), param("ceilMode", bool, false), param("returnIndices", bool, false)];
+type MaxPoolPositional = [stride: Pair | null, padding: Pair, dilation: Pair, ceilMode: boolean];
+/** The call forms of max pooling: returnIndices true (positional or in the options) gives { values, indices }. */
+type MaxPoolTensorArgs = Args<[...MaxPoolPositional, returnIndices: false], MaxPoolOptions & { returnIndices?: false }>;
+type MaxPoolIndicesArgs = [...MaxPoolPositional, returnIndices: true] | ArgsWithOptions<MaxPoolPositional, MaxPoolOptions & { returnIndices: true }>;
+
+/** The max pooling call with its arguments unparsed (nn.MaxPool* pass theirs as PyTorch's positional list). */
+export function maxPoolCall(input: unknown, kernelSize: unknown, args: readonly unknown[], nd: 1 | 2): Tensor | WithIndices {
+  const op = nd === 1 ? "max_pool1d" : "max_pool2d";
+  const fn = nd === 1 ? "maxPool1d" : "maxPool2d";
+  const x = checkTensor(input, "input", fn);
+  const k = intOrInts(kernelSize, "kernelSize", fn);
+  const o = parseArgs<Required<MaxPoolOptions>>(fn, MAX_POOL, args);
+  const q = poolGeometry(x, checkPoolArgs(op, k, o.stride, o.padding, o.dilation, o.returnIndices), o.ceilMode, nd, op);
   const { values, indices } = maxPool2dWithIndices(q.planes, q.g); // [n*c, L] each
   // the kernel's int32 indices become int64 (PyTorch's index dtype) only when returned
-  return { values: values.reshape(outShape(q)), indices: opts.returnIndices ? indices.reshape(outShape(q)).to("int64") : indices };
+  return o.returnIndices ? { values: values.reshape(outShape(q)), indices: indices.reshape(outShape(q)).to("int64") } : values.reshape(outShape(q));
 }
 
-/** F.max_pool1d(x [n, c, l] or [c, l], kernelSize, opts); { returnIndices: true } gives { values, indices }. */
-export function maxPool1d(x: Tensor, kernelSize: Pair, opts: MaxPoolOptions & { returnIndices: true }): WithIndices;
-export function maxPool1d(x: Tensor, kernelSize: Pair, opts?: MaxPoolOptions & { returnIndices?: false }): Tensor;
-export function maxPool1d(x: Tensor, kernelSize: Pair, opts: MaxPoolOptions & { returnIndices?: boolean } = {}): Tensor | WithIndices {
-  const r = maxPool(x, kernelSize, opts, 1);
-  return opts.returnIndices ? r : r.values;
+/** F.max_pool1d(input [n, c, l] or [c, l], kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False). */
+export function maxPool1d(input: Tensor, kernelSize: Pair, ...args: MaxPoolTensorArgs): Tensor;
+export function maxPool1d(input: Tensor, kernelSize: Pair, ...args: MaxPoolIndicesArgs): WithIndices;
+export function maxPool1d(input: Tensor, kernelSize: Pair, ...args: unknown[]): Tensor | WithIndices {
+  return maxPoolCall(input, kernelSize, args, 1);
 }
-/** F.max_pool2d(x [n, c, h, w] or [c, h, w], kernelSize, { stride, padding, dilation, ceilMode, returnIndices }). */
-export function maxPool2d(x: Tensor, kernelSize: Pair, opts: MaxPoolOptions & { returnIndices: true }): WithIndices;
-export function maxPool2d(x: Tensor, kernelSize: Pair, opts?: MaxPoolOptions & { returnIndices?: false }): Tensor;
-export function maxPool2d(x: Tensor, kernelSize: Pair, opts: MaxPoolOptions & { returnIndices?: boolean } = {}): Tensor | WithIndices {
-  const r = maxPool(x, kernelSize, opts, 2);
-  return opts.returnIndices ? r : r.values;
+/** F.max_pool2d(input [n, c, h, w] or [c, h, w], kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False). */
+export function maxPool2d(input: Tensor, kernelSize: Pair, ...args: MaxPoolTensorArgs): Tensor;
+export function maxPool2d(input: Tensor, kernelSize: Pair, ...args: MaxPoolIndicesArgs): WithIndices;
+export function maxPool2d(input: Tensor, kernelSize: Pair, ...args: unknown[]): Tensor | WithIndices {
+  return maxPoolCall(input, kernelSize, args, 2);
 }
 
 /** Per-window divisor of average pooling, PyTorch's rule (windows clipped to the padded input, then to the input unless countIncludePad). */
@@ -115,21 +190,36 @@ function avgDivisors(q: Pooled, countIncludePad: boolean, dtype: Tensor["dtype"]
   return fromStorage(d, [g.oh * g.ow], dtype);
 }
 
-function avgPool(x: Tensor, kernelSize: Pair, opts: AvgPoolOptions, nd: 1 | 2): Tensor {
-  const q = poolGeometry(x, kernelSize, opts.stride, opts.padding ?? 0, 1, opts.ceilMode ?? false, nd, `avg_pool${nd}d`);
+/** avg_pool2d's divisor_override: an int, not zero (PyTorch's RuntimeError at the call; nn.AvgPool2d checks it at construction). */
+export const divisorOverrideArg: Checker<number | null> = (v, arg, fn) => {
+  const d = nullable(int())(v, arg, fn);
+  if (d === 0) throw new RuntimeError("divisor must be not zero");
+  return d;
+};
+const AVG_POOL_1D = [param("stride", strideArg, null), param("padding", intOrInts, 0), param("ceilMode", bool, false), param("countIncludePad", bool, true)];
+const AVG_POOL_2D = [...AVG_POOL_1D, param("divisorOverride", divisorOverrideArg, null)];
+type AvgPoolPositional = [stride: Pair | null, padding: Pair, ceilMode: boolean, countIncludePad: boolean];
+
+function avgPool(input: unknown, kernelSize: unknown, args: readonly unknown[], nd: 1 | 2): Tensor {
+  const op = nd === 1 ? "avg_pool1d" : "avg_pool2d";
+  const fn = nd === 1 ? "avgPool1d" : "avgPool2d";
+  const x = checkTensor(input, "input", fn);
+  const k = intOrInts(kernelSize, "kernelSize", fn);
+  const o = parseArgs<Required<AvgPoolOptions>>(fn, nd === 1 ? AVG_POOL_1D : AVG_POOL_2D, args);
+  const q = poolGeometry(x, checkPoolArgs(op, k, o.stride, o.padding, 1), o.ceilMode, nd, op);
   const sums = im2col(q.planes, q.g, 0).sum(1); // [n*c, L]
-  const div = opts.divisorOverride;
-  if (div !== undefined && div !== null && div === 0) throw new RuntimeError("divisor must be not zero");
-  const out = div ? sums.div(div) : sums.div(avgDivisors(q, opts.countIncludePad ?? true, x.dtype));
+  const div = o.divisorOverride ?? null;
+  const out = div !== null ? sums.div(div) : sums.div(avgDivisors(q, o.countIncludePad, x.dtype));
   return out.reshape(outShape(q));
 }
 
-export function avgPool1d(x: Tensor, kernelSize: Pair, opts: Omit<AvgPoolOptions, "divisorOverride"> = {}): Tensor {
-  return avgPool(x, kernelSize, opts, 1);
+/** F.avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True). */
+export function avgPool1d(input: Tensor, kernelSize: Pair, ...args: Args<AvgPoolPositional, Omit<AvgPoolOptions, "divisorOverride">>): Tensor {
+  return avgPool(input, kernelSize, args, 1);
 }
-/** F.avg_pool2d(x, kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride }). */
-export function avgPool2d(x: Tensor, kernelSize: Pair, opts: AvgPoolOptions = {}): Tensor {
-  return avgPool(x, kernelSize, opts, 2);
+/** F.avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None). */
+export function avgPool2d(input: Tensor, kernelSize: Pair, ...args: Args<[...AvgPoolPositional, divisorOverride: number | null], AvgPoolOptions>): Tensor {
+  return avgPool(input, kernelSize, args, 2);
 }
 
 // ---- adaptive pooling -------------------------------------------------------------------
@@ -139,6 +229,31 @@ function adaptiveWindows(inSize: number, outSize: number): Array<[number, number
   const w: Array<[number, number]> = [];
   for (let i = 0; i < outSize; i++) w.push([Math.floor((i * inSize) / outSize), Math.ceil(((i + 1) * inSize) / outSize)]);
   return w;
+}
+
+export type OutputSize = number | ReadonlyArray<number | null>;
+
+/** An adaptive pool's output_size: an int, or a list of ints and nulls (null keeps that input size). */
+export const outputSizeArg: Checker<OutputSize> = (v, arg, fn) => {
+  if (Array.isArray(v)) return v.map((e: unknown) => (e === null ? null : int()(e, arg, fn)));
+  return int()(v, arg, fn);
+};
+
+/** PyTorch's checks of output_size (its length for the layer, no negative element). */
+export function checkOutputSize(outputSize: OutputSize, nd: 1 | 2, op: string): void {
+  const raw = typeof outputSize === "number" ? new Array<number | null>(nd).fill(outputSize) : [...outputSize];
+  if (nd === 1 && raw.length !== 1) throw new RuntimeError(`${op}() argument 'output_size' should contain one int (got ${raw.length})`);
+  if (nd === 2 && raw.length !== 1 && raw.length !== 2) throw new RuntimeError(`${op}: output_size must be 2`);
+  if (raw.some((o) => o !== null && o < 0)) {
+    throw new RuntimeError(`${op}: elements of output_size must be greater than or equal to 0 but received {${raw.map((o) => o ?? "None").join(", ")}}`);
+  }
+}
+
+function adaptiveArgs(fn: string, op: string, input: unknown, outputSize: unknown, nd: 1 | 2): { x: Tensor; o: OutputSize } {
+  const x = checkTensor(input, "input", fn);
+  const o = outputSizeArg(outputSize, "outputSize", fn);
+  checkOutputSize(o, nd, op);
+  return { x, o };
 }
 
 function adaptiveSizes(x: Tensor, outputSize: Pair | ReadonlyArray<number | null>, nd: 1 | 2, op: string): number[] {
@@ -164,13 +279,18 @@ function averagingMatrix(inSize: number, outSize: number, dtype: Tensor["dtype"]
   return fromStorage(m, [outSize, inSize], dtype);
 }
 
-export function adaptiveAvgPool1d(x: Tensor, outputSize: number | readonly number[]): Tensor {
-  const [ow] = adaptiveSizes(x, outputSize, 1, "adaptive_avg_pool1d");
+/** F.adaptive_avg_pool1d(input, output_size). */
+export function adaptiveAvgPool1d(input: Tensor, outputSize: number | readonly number[]): Tensor {
+  const { x, o } = adaptiveArgs("adaptiveAvgPool1d", "adaptive_avg_pool1d", input, outputSize, 1);
+  if (arguments.length > 2) parseArgs("adaptiveAvgPool1d", [], [...arguments].slice(2));
+  const [ow] = adaptiveSizes(x, o as Pair, 1, "adaptive_avg_pool1d");
   return x.matmul(averagingMatrix(x.shape[x.dim() - 1], ow, x.dtype).t());
 }
-/** F.adaptive_avg_pool2d(x, outputSize): outputSize a number, [h, w], or [h, null] to keep a size. */
-export function adaptiveAvgPool2d(x: Tensor, outputSize: number | ReadonlyArray<number | null>): Tensor {
-  const [oh, ow] = adaptiveSizes(x, outputSize as Pair, 2, "adaptive_avg_pool2d");
+/** F.adaptive_avg_pool2d(input, output_size): a number, [h, w], or [h, null] to keep a size. */
+export function adaptiveAvgPool2d(input: Tensor, outputSize: OutputSize): Tensor {
+  const { x, o } = adaptiveArgs("adaptiveAvgPool2d", "adaptive_avg_pool2d", input, outputSize, 2);
+  if (arguments.length > 2) parseArgs("adaptiveAvgPool2d", [], [...arguments].slice(2));
+  const [oh, ow] = adaptiveSizes(x, o as Pair, 2, "adaptive_avg_pool2d");
   const [h, w] = x.shape.slice(-2);
   return averagingMatrix(h, oh, x.dtype).matmul(x).matmul(averagingMatrix(w, ow, x.dtype).t());
 }
@@ -212,17 +332,26 @@ function adaptiveMax(x: Tensor, outputSize: Pair | ReadonlyArray<number | null>,
   return { values: values.reshape(shape), indices: fromStorage(flat, shape, "int32").to("int64") };
 }
 
-type RI = { returnIndices?: boolean };
-export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly number[], opts: { returnIndices: true }): WithIndices;
-export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly number[], opts?: { returnIndices?: false }): Tensor;
-export function adaptiveMaxPool1d(x: Tensor, outputSize: number | readonly number[], opts: RI = {}): Tensor | WithIndices {
-  const r = adaptiveMax(x, outputSize, 1);
-  return opts.returnIndices ? r : r.values;
+const RETURN_INDICES = [param("returnIndices", bool, false)];
+type AdaptiveTensorArgs = [] | [returnIndices: false] | [options: { returnIndices?: false }];
+type AdaptiveIndicesArgs = [returnIndices: true] | [options: { returnIndices: true }];
+
+function adaptiveMaxCall(input: unknown, outputSize: unknown, args: readonly unknown[], nd: 1 | 2): Tensor | WithIndices {
+  const fn = `adaptiveMaxPool${nd}d`;
+  const { x, o } = adaptiveArgs(fn, `adaptive_max_pool${nd}d`, input, outputSize, nd);
+  const r = adaptiveMax(x, o as Pair, nd);
+  return parseArgs<{ returnIndices: boolean }>(fn, RETURN_INDICES, args).returnIndices ? r : r.values;
 }
-/** F.adaptive_max_pool2d(x, outputSize, { returnIndices }). */
-export function adaptiveMaxPool2d(x: Tensor, outputSize: number | ReadonlyArray<number | null>, opts: { returnIndices: true }): WithIndices;
-export function adaptiveMaxPool2d(x: Tensor, outputSize: number | ReadonlyArray<number | null>, opts?: { returnIndices?: false }): Tensor;
-export function adaptiveMaxPool2d(x: Tensor, outputSize: number | ReadonlyArray<number | null>, opts: RI = {}): Tensor | WithIndices {
-  const r = adaptiveMax(x, outputSize as Pair, 2);
-  return opts.returnIndices ? r : r.values;
+
+/** F.adaptive_max_pool1d(input, output_size, return_indices=False). */
+export function adaptiveMaxPool1d(input: Tensor, outputSize: number | readonly number[], ...args: AdaptiveTensorArgs): Tensor;
+export function adaptiveMaxPool1d(input: Tensor, outputSize: number | readonly number[], ...args: AdaptiveIndicesArgs): WithIndices;
+export function adaptiveMaxPool1d(input: Tensor, outputSize: number | readonly number[], ...args: unknown[]): Tensor | WithIndices {
+  return adaptiveMaxCall(input, outputSize, args, 1);
+}
+/** F.adaptive_max_pool2d(input, output_size, return_indices=False). */
+export function adaptiveMaxPool2d(input: Tensor, outputSize: OutputSize, ...args: AdaptiveTensorArgs): Tensor;
+export function adaptiveMaxPool2d(input: Tensor, outputSize: OutputSize, ...args: AdaptiveIndicesArgs): WithIndices;
+export function adaptiveMaxPool2d(input: Tensor, outputSize: OutputSize, ...args: unknown[]): Tensor | WithIndices {
+  return adaptiveMaxCall(input, outputSize, args, 2);
 }

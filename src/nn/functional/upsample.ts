@@ -1,7 +1,11 @@
 // F.interpolate (nearest, linear, bilinear), pixel shuffle. Nearest is an indexSelect per
 // spatial dim with PyTorch's source-index rule; (bi)linear is separable, so it is one [out, in]
 // interpolation matrix per spatial dim applied with matmul (its vjp is the transpose).
-import { RuntimeError, ValueError } from "../../errors.ts";
+//
+// F.interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor,
+// antialias) takes PyTorch's positional arguments, then an options object.
+import { bool, checkTensor, int, intOrInts, nullable, numOrNums, param, parseArgs, str, type Args } from "../../args.ts";
+import { NotImplementedError, RuntimeError, ValueError } from "../../errors.ts";
 import { allocate, type NumArray } from "../../dtype.ts";
 import { fmtShape } from "../../layout.ts";
 import { fromStorage } from "../../ops/alloc.ts";
@@ -15,6 +19,31 @@ export interface InterpolateOptions {
   mode?: InterpolateMode;
   alignCorners?: boolean | null;
   recomputeScaleFactor?: boolean | null;
+  /** Only false: anti-aliased downsampling is not implemented. */
+  antialias?: boolean;
+}
+type InterpolatePositional = [size: number | readonly number[] | null, scaleFactor: number | readonly number[] | null, mode: InterpolateMode, alignCorners: boolean | null, recomputeScaleFactor: boolean | null, antialias: boolean];
+
+export const INTERPOLATE_ARGS = [
+  param("size", nullable(intOrInts), null), param("scaleFactor", nullable(numOrNums), null), param("mode", str, "nearest"),
+  param("alignCorners", nullable(bool), null), param("recomputeScaleFactor", nullable(bool), null),
+];
+const ANTIALIAS = param("antialias", bool, false);
+/** Modes PyTorch has that torch-ts does not implement. */
+const OTHER_MODES = ["bicubic", "trilinear", "area", "nearest-exact"];
+
+/**
+ * The checks of F.interpolate that do not need the input, in PyTorch's order and words (nn.Upsample
+ * makes them at construction). A mode PyTorch does not know fails at the call in PyTorch; here too.
+ */
+export function checkInterpolateArgs(o: Required<Omit<InterpolateOptions, "antialias">>): void {
+  if (OTHER_MODES.includes(o.mode)) throw new NotImplementedError(`interpolate: mode '${o.mode}' is not implemented in torch-ts (it implements nearest | linear | bilinear)`);
+  if (o.mode === "nearest" && o.alignCorners !== null) {
+    throw new ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear");
+  }
+  if (o.size !== null && o.scaleFactor !== null) throw new ValueError("only one of size or scale_factor should be defined");
+  if (o.size === null && o.scaleFactor === null) throw new ValueError("either size or scale_factor should be defined");
+  if (o.recomputeScaleFactor && o.size !== null) throw new ValueError("recompute_scale_factor is not meaningful with an explicit size.");
 }
 
 const f32 = Math.fround;
@@ -50,20 +79,28 @@ function linearMatrix(inSize: number, outSize: number, alignCorners: boolean, sc
   return fromStorage(m, [outSize, inSize], dtype);
 }
 
-/** F.interpolate(x [N, C, ...spatial], { size | scaleFactor, mode, alignCorners }). */
-export function interpolate(x: Tensor, opts: InterpolateOptions = {}): Tensor {
-  const mode = opts.mode ?? "nearest";
+/**
+ * F.interpolate(input [N, C, ...spatial], size=None, scale_factor=None, mode='nearest',
+ * align_corners=None, recompute_scale_factor=None, antialias=False).
+ */
+export function interpolate(input: Tensor, ...args: Args<InterpolatePositional, InterpolateOptions>): Tensor {
+  const x = checkTensor(input, "input", "interpolate");
+  const opts = parseArgs<Required<InterpolateOptions>>("interpolate", [...INTERPOLATE_ARGS, ANTIALIAS], args);
+  checkInterpolateArgs(opts);
+  const { size, scaleFactor, mode } = opts;
   const nd = x.dim() - 2;
-  if (nd < 1 || nd > 2) throw new RuntimeError(`Input Error: Only 3D and 4D input Tensors supported (got ${x.dim()}D) for the modes: nearest | linear | bilinear (got ${mode})`);
-  if (mode === "linear" && nd !== 1) throw new RuntimeError(`Got ${x.dim()}D input, but linear mode needs 3D input`);
-  if (mode === "bilinear" && nd !== 2) throw new RuntimeError(`Got ${x.dim()}D input, but bilinear mode needs 4D input`);
-  if (mode !== "nearest" && mode !== "linear" && mode !== "bilinear") throw new RuntimeError(`NotImplementedError: interpolate mode '${String(mode)}'`);
-  const align = opts.alignCorners ?? null;
-  if (mode === "nearest" && align !== null) throw new ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear");
-  const { size, scaleFactor } = opts;
-  if ((size === undefined || size === null) === (scaleFactor === undefined || scaleFactor === null)) {
-    throw new ValueError(size ? "only one of size or scale_factor should be defined" : "either size or scale_factor should be defined");
+  if (opts.antialias) {
+    if (mode === "bilinear" && nd === 2) throw new NotImplementedError("interpolate: antialias=true is not implemented in torch-ts");
+    throw new ValueError("Anti-alias option is only supported for bilinear and bicubic modes");
   }
+  if (mode !== "nearest" && mode !== "linear" && mode !== "bilinear") {
+    // not a mode PyTorch knows: its error, word for word
+    throw new NotImplementedError(`Input Error: Only 3D, 4D and 5D input Tensors supported (got ${x.dim()}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ${mode})`);
+  }
+  if (nd < 1 || nd > 2) throw new NotImplementedError(`Input Error: torch-ts interpolates 3D and 4D input Tensors (got ${x.dim()}D) for the modes: nearest | linear | bilinear (got ${mode})`);
+  if (mode === "linear" && nd !== 1) throw new NotImplementedError(`Got ${x.dim()}D input, but linear mode needs 3D input`);
+  if (mode === "bilinear" && nd !== 2) throw new NotImplementedError(`Got ${x.dim()}D input, but bilinear mode needs 4D input`);
+  const align = opts.alignCorners;
   const spatial = x.shape.slice(2);
   let outSize: number[];
   let scales: Array<number | null>;
@@ -90,9 +127,11 @@ export function interpolate(x: Tensor, opts: InterpolateOptions = {}): Tensor {
   return y;
 }
 
-/** F.pixel_shuffle: [*, C*r*r, H, W] -> [*, C, H*r, W*r]. */
-export function pixelShuffle(x: Tensor, upscaleFactor: number): Tensor {
-  const r = upscaleFactor;
+/** F.pixel_shuffle(input, upscale_factor): [*, C*r*r, H, W] -> [*, C, H*r, W*r]. */
+export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
+  const x = checkTensor(input, "input", "pixelShuffle");
+  const r = int()(upscaleFactor, "upscaleFactor", "pixelShuffle");
+  if (arguments.length > 2) parseArgs("pixelShuffle", [], [...arguments].slice(2));
   if (x.dim() < 3) throw new RuntimeError(`pixel_shuffle expects input to have at least 3 dimensions, but got input with ${x.dim()} dimension(s)`);
   const [c, h, w] = x.shape.slice(-3);
   if (c % (r * r) !== 0) throw new RuntimeError(`pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=${c} is not divisible by ${r * r}`);
@@ -103,9 +142,11 @@ export function pixelShuffle(x: Tensor, upscaleFactor: number): Tensor {
   return x.reshape([...lead, oc, r, r, h, w]).permute(perm).reshape([...lead, oc, h * r, w * r]);
 }
 
-/** F.pixel_unshuffle: [*, C, H*r, W*r] -> [*, C*r*r, H, W]. */
-export function pixelUnshuffle(x: Tensor, downscaleFactor: number): Tensor {
-  const r = downscaleFactor;
+/** F.pixel_unshuffle(input, downscale_factor): [*, C, H*r, W*r] -> [*, C*r*r, H, W]. */
+export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor {
+  const x = checkTensor(input, "input", "pixelUnshuffle");
+  const r = int()(downscaleFactor, "downscaleFactor", "pixelUnshuffle");
+  if (arguments.length > 2) parseArgs("pixelUnshuffle", [], [...arguments].slice(2));
   if (x.dim() < 3) throw new RuntimeError(`pixel_unshuffle expects input to have at least 3 dimensions, but got input with ${x.dim()} dimension(s)`);
   const [c, h, w] = x.shape.slice(-3);
   if (h % r !== 0) throw new RuntimeError(`pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)=${h} is not divisible by ${r}`);

@@ -1,214 +1,338 @@
-// Activation modules: each holds its options and calls its functional form.
-import { getDefaultDtype, type DType } from "../../dtype.ts";
+// Activation modules: each reads PyTorch's constructor arguments (positional, then an options
+// object), checks them at construction, and calls its functional form.
+import { bool, checkTensor, FACTORY_KWARGS, int, nullable, num, param, parseArgs, type Args, type FactoryOptions, type Param } from "../../args.ts";
+import { AssertionError } from "../../errors.ts";
+import { getDefaultDtype } from "../../dtype.ts";
 import { full } from "../../ops/creation.ts";
 import type { Tensor } from "../../tensor.ts";
 import * as A from "../functional/activations.ts";
 import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
+import { pyFloat, pyNum } from "../repr.ts";
 
-const inplaceRepr = (inplace: boolean): string => (inplace ? "inplace=True" : "");
+const INPLACE = [param("inplace", bool, false)];
+const inplaceSuffix = (inplace: boolean): string => (inplace ? ", inplace=True" : "");
 
-export class ReLU extends Module {
-  constructor(readonly inplace = false) {
+/** Modules whose only argument is `inplace` (ReLU, ReLU6, SELU, SiLU, Mish, Hardswish, Hardsigmoid). */
+abstract class InplaceActivation extends Module {
+  readonly inplace: boolean;
+  constructor(...args: Args<[inplace: boolean], A.InplaceOptions>);
+  constructor(...args: unknown[]) {
     super();
-  }
-  override forward(x: Tensor): Tensor {
-    return x.relu();
+    this.inplace = parseArgs<{ inplace: boolean }>(this.constructor.name, INPLACE, args).inplace;
   }
   override extraRepr(): string {
-    return inplaceRepr(this.inplace);
+    return this.inplace ? "inplace=True" : "";
   }
 }
-export class ReLU6 extends Module {
-  override forward(x: Tensor): Tensor {
-    return A.relu6(x);
+
+/** Modules without arguments. */
+abstract class PlainActivation extends Module {
+  constructor() {
+    super();
+    if (arguments.length > 0) parseArgs(this.constructor.name, [], [...arguments]);
   }
 }
+
+export class ReLU extends InplaceActivation {
+  override forward(input: Tensor): Tensor {
+    return A.relu(input, this.inplace);
+  }
+}
+export class ReLU6 extends InplaceActivation {
+  override forward(input: Tensor): Tensor {
+    return A.relu6(input, this.inplace);
+  }
+}
+export class SELU extends InplaceActivation {
+  override forward(input: Tensor): Tensor {
+    return A.selu(input, this.inplace);
+  }
+}
+export class SiLU extends InplaceActivation {
+  override forward(input: Tensor): Tensor {
+    return A.silu(input, this.inplace);
+  }
+}
+export class Mish extends InplaceActivation {
+  override forward(input: Tensor): Tensor {
+    return A.mish(input, this.inplace);
+  }
+}
+/** nn.Hardswish(inplace=False); PyTorch's repr does not show inplace. */
+export class Hardswish extends InplaceActivation {
+  override forward(input: Tensor): Tensor {
+    return A.hardswish(input, this.inplace);
+  }
+  override extraRepr(): string {
+    return "";
+  }
+}
+/** nn.Hardsigmoid(inplace=False); PyTorch's repr does not show inplace. */
+export class Hardsigmoid extends InplaceActivation {
+  override forward(input: Tensor): Tensor {
+    return A.hardsigmoid(input, this.inplace);
+  }
+  override extraRepr(): string {
+    return "";
+  }
+}
+
+const LEAKY = [param("negativeSlope", num(), 0.01), param("inplace", bool, false)];
+/** nn.LeakyReLU(negative_slope=0.01, inplace=False). */
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) {
+  readonly negativeSlope: number;
+  readonly inplace: boolean;
+  constructor(...args: Args<[negativeSlope: number, inplace: boolean], A.LeakyReluOptions>);
+  constructor(...args: unknown[]) {
     super();
+    ({ negativeSlope: this.negativeSlope, inplace: this.inplace } = parseArgs<Required<A.LeakyReluOptions>>("LeakyReLU", LEAKY, args));
   }
-  override forward(x: Tensor): Tensor {
-    return A.leakyRelu(x, { negativeSlope: this.negativeSlope });
+  override forward(input: Tensor): Tensor {
+    return A.leakyRelu(input, this.negativeSlope, this.inplace);
   }
   override extraRepr(): string {
-    return `negative_slope=${this.negativeSlope}`;
+    return `negative_slope=${pyFloat(this.negativeSlope)}${inplaceSuffix(this.inplace)}`;
   }
 }
-export class ELU extends Module {
-  constructor(readonly alpha = 1.0) {
+
+const ALPHA = [param("alpha", num(), 1), param("inplace", bool, false)];
+abstract class AlphaActivation extends Module {
+  readonly alpha: number;
+  readonly inplace: boolean;
+  constructor(...args: Args<[alpha: number, inplace: boolean], A.AlphaOptions>);
+  constructor(...args: unknown[]) {
     super();
-  }
-  override forward(x: Tensor): Tensor {
-    return A.elu(x, { alpha: this.alpha });
+    ({ alpha: this.alpha, inplace: this.inplace } = parseArgs<Required<A.AlphaOptions>>(this.constructor.name, ALPHA, args));
   }
   override extraRepr(): string {
-    return `alpha=${this.alpha}`;
+    return `alpha=${pyFloat(this.alpha)}${inplaceSuffix(this.inplace)}`;
   }
 }
-export class CELU extends Module {
-  constructor(readonly alpha = 1.0) {
-    super();
-  }
-  override forward(x: Tensor): Tensor {
-    return A.celu(x, { alpha: this.alpha });
+/** nn.ELU(alpha=1.0, inplace=False). */
+export class ELU extends AlphaActivation {
+  override forward(input: Tensor): Tensor {
+    return A.elu(input, this.alpha, this.inplace);
   }
 }
-export class SELU extends Module {
-  override forward(x: Tensor): Tensor {
-    return A.selu(x);
+/** nn.CELU(alpha=1.0, inplace=False). */
+export class CELU extends AlphaActivation {
+  override forward(input: Tensor): Tensor {
+    return A.celu(input, this.alpha, this.inplace);
   }
 }
+
+/** nn.GELU(approximate='none'). */
 export class GELU extends Module {
-  constructor(readonly approximate: "none" | "tanh" = "none") {
+  readonly approximate: A.GeluApproximate;
+  constructor(...args: Args<[approximate: A.GeluApproximate], { approximate?: A.GeluApproximate }>);
+  constructor(...args: unknown[]) {
     super();
+    this.approximate = parseArgs<{ approximate: A.GeluApproximate }>("GELU", [param("approximate", A.geluApproximate, "none")], args).approximate;
   }
-  override forward(x: Tensor): Tensor {
-    return A.gelu(x, { approximate: this.approximate });
+  override forward(input: Tensor): Tensor {
+    return A.gelu(input, { approximate: this.approximate });
   }
   override extraRepr(): string {
     return `approximate='${this.approximate}'`;
   }
 }
-export class SiLU extends Module {
-  override forward(x: Tensor): Tensor {
-    return A.silu(x);
-  }
-}
-export class Mish extends Module {
-  override forward(x: Tensor): Tensor {
-    return A.mish(x);
-  }
-}
+
+const SOFTPLUS = [param("beta", num(), 1), param("threshold", num(), 20)];
+/** nn.Softplus(beta=1, threshold=20). */
 export class Softplus extends Module {
-  constructor(readonly beta = 1, readonly threshold = 20) {
+  readonly beta: number;
+  readonly threshold: number;
+  constructor(...args: Args<[beta: number, threshold: number], A.SoftplusOptions>);
+  constructor(...args: unknown[]) {
     super();
+    ({ beta: this.beta, threshold: this.threshold } = parseArgs<Required<A.SoftplusOptions>>("Softplus", SOFTPLUS, args));
   }
-  override forward(x: Tensor): Tensor {
-    return A.softplus(x, { beta: this.beta, threshold: this.threshold });
+  override forward(input: Tensor): Tensor {
+    return A.softplus(input, this.beta, this.threshold);
   }
   override extraRepr(): string {
-    return `beta=${this.beta}, threshold=${this.threshold}`;
-  }
-}
-export class Softsign extends Module {
-  override forward(x: Tensor): Tensor {
-    return A.softsign(x);
-  }
-}
-export class Tanhshrink extends Module {
-  override forward(x: Tensor): Tensor {
-    return A.tanhshrink(x);
-  }
-}
-export class Hardtanh extends Module {
-  constructor(readonly minVal = -1, readonly maxVal = 1) {
-    super();
-  }
-  override forward(x: Tensor): Tensor {
-    return A.hardtanh(x, { minVal: this.minVal, maxVal: this.maxVal });
-  }
-  override extraRepr(): string {
-    return `min_val=${this.minVal}, max_val=${this.maxVal}`;
-  }
-}
-export class Hardswish extends Module {
-  override forward(x: Tensor): Tensor {
-    return A.hardswish(x);
-  }
-}
-export class Hardsigmoid extends Module {
-  override forward(x: Tensor): Tensor {
-    return A.hardsigmoid(x);
-  }
-}
-export class Hardshrink extends Module {
-  constructor(readonly lambd = 0.5) {
-    super();
-  }
-  override forward(x: Tensor): Tensor {
-    return A.hardshrink(x, { lambd: this.lambd });
-  }
-}
-export class Softshrink extends Module {
-  constructor(readonly lambd = 0.5) {
-    super();
-  }
-  override forward(x: Tensor): Tensor {
-    return A.softshrink(x, { lambd: this.lambd });
-  }
-}
-export class Threshold extends Module {
-  constructor(readonly threshold: number, readonly value: number) {
-    super();
-  }
-  override forward(x: Tensor): Tensor {
-    return A.threshold(x, this.threshold, this.value);
-  }
-}
-export class LogSigmoid extends Module {
-  override forward(x: Tensor): Tensor {
-    return A.logsigmoid(x);
-  }
-}
-export class Tanh extends Module {
-  override forward(x: Tensor): Tensor {
-    return x.tanh();
-  }
-}
-export class Sigmoid extends Module {
-  override forward(x: Tensor): Tensor {
-    return x.sigmoid();
-  }
-}
-export class GLU extends Module {
-  constructor(readonly dim = -1) {
-    super();
-  }
-  override forward(x: Tensor): Tensor {
-    return A.glu(x, this.dim);
-  }
-}
-export class Softmax extends Module {
-  constructor(readonly dim: number) {
-    super();
-  }
-  override forward(x: Tensor): Tensor {
-    return x.softmax(this.dim);
-  }
-  override extraRepr(): string {
-    return `dim=${this.dim}`;
-  }
-}
-export class LogSoftmax extends Module {
-  constructor(readonly dim: number) {
-    super();
-  }
-  override forward(x: Tensor): Tensor {
-    return x.logSoftmax(this.dim);
-  }
-  override extraRepr(): string {
-    return `dim=${this.dim}`;
-  }
-}
-export class Softmin extends Module {
-  constructor(readonly dim: number) {
-    super();
-  }
-  override forward(x: Tensor): Tensor {
-    return A.softmin(x, this.dim);
+    return `beta=${pyNum(this.beta)}, threshold=${pyNum(this.threshold)}`;
   }
 }
 
-/** nn.PReLU(numParameters = 1, { init = 0.25 }): a learnable negative slope per channel. */
-export class PReLU extends Module {
-  weight: Parameter;
-  constructor(readonly numParameters = 1, opts: { init?: number; dtype?: DType } = {}) {
+export interface HardtanhModuleOptions extends A.HardtanhOptions {
+  /** Deprecated spelling of minVal (PyTorch warns). */
+  minValue?: number | null;
+  /** Deprecated spelling of maxVal (PyTorch warns). */
+  maxValue?: number | null;
+}
+const HARDTANH: Param[] = [
+  param("minVal", num(), -1), param("maxVal", num(), 1), param("inplace", bool, false),
+  param("minValue", nullable(num()), null), param("maxValue", nullable(num()), null),
+];
+/** nn.Hardtanh(min_val=-1.0, max_val=1.0, inplace=False, min_value=None, max_value=None). */
+export class Hardtanh extends Module {
+  readonly minVal: number;
+  readonly maxVal: number;
+  readonly inplace: boolean;
+  constructor(...args: Args<[minVal: number, maxVal: number, inplace: boolean, minValue: number | null, maxValue: number | null], HardtanhModuleOptions>);
+  constructor(...args: unknown[]) {
     super();
-    this.weight = new Parameter(full([numParameters], opts.init ?? 0.25, { dtype: opts.dtype ?? getDefaultDtype() }));
+    const a = parseArgs<Required<HardtanhModuleOptions>>("Hardtanh", HARDTANH, args);
+    for (const [old, now] of [["min_value", "min_val"], ["max_value", "max_val"]] as const) {
+      if (a[old === "min_value" ? "minValue" : "maxValue"] !== null) console.warn(`keyword argument ${old} is deprecated and rename to ${now}`);
+    }
+    this.minVal = a.minValue ?? a.minVal;
+    this.maxVal = a.maxValue ?? a.maxVal;
+    this.inplace = a.inplace;
+    // PyTorch: assert self.max_val > self.min_val
+    if (!(this.maxVal > this.minVal)) throw new AssertionError(`max_val (${pyFloat(this.maxVal)}) must be greater than min_val (${pyFloat(this.minVal)})`);
   }
-  override forward(x: Tensor): Tensor {
-    return A.prelu(x, this.weight);
+  override forward(input: Tensor): Tensor {
+    return A.hardtanh(input, this.minVal, this.maxVal, this.inplace);
+  }
+  override extraRepr(): string {
+    return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}${inplaceSuffix(this.inplace)}`;
+  }
+}
+
+const LAMBD = [param("lambd", num(), 0.5)];
+/** nn.Hardshrink(lambd=0.5). */
+export class Hardshrink extends Module {
+  readonly lambd: number;
+  constructor(...args: Args<[lambd: number], A.LambdOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    this.lambd = parseArgs<{ lambd: number }>("Hardshrink", LAMBD, args).lambd;
+  }
+  override forward(input: Tensor): Tensor {
+    return A.hardshrink(input, this.lambd);
+  }
+  override extraRepr(): string {
+    return pyFloat(this.lambd);
+  }
+}
+/** nn.Softshrink(lambd=0.5); PyTorch rejects lambd < 0 at the call, torch-ts at construction (same message). */
+export class Softshrink extends Module {
+  readonly lambd: number;
+  constructor(...args: Args<[lambd: number], A.LambdOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    this.lambd = parseArgs<{ lambd: number }>("Softshrink", LAMBD, args).lambd;
+    A.checkSoftshrinkLambd(this.lambd);
+  }
+  override forward(input: Tensor): Tensor {
+    return A.softshrink(input, this.lambd);
+  }
+  override extraRepr(): string {
+    return pyFloat(this.lambd);
+  }
+}
+
+const THRESHOLD = [param("threshold", num()), param("value", num()), param("inplace", bool, false)];
+/** nn.Threshold(threshold, value, inplace=False). */
+export class Threshold extends Module {
+  readonly threshold: number;
+  readonly value: number;
+  readonly inplace: boolean;
+  constructor(threshold: number, value: number, ...args: Args<[inplace: boolean], A.InplaceOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    ({ threshold: this.threshold, value: this.value, inplace: this.inplace } = parseArgs<Required<A.ThresholdOptions>>("Threshold", THRESHOLD, args));
+  }
+  override forward(input: Tensor): Tensor {
+    return A.threshold(input, this.threshold, this.value, this.inplace);
+  }
+  override extraRepr(): string {
+    return `threshold=${pyFloat(this.threshold)}, value=${pyFloat(this.value)}${inplaceSuffix(this.inplace)}`;
+  }
+}
+
+export class Softsign extends PlainActivation {
+  override forward(input: Tensor): Tensor {
+    return A.softsign(input);
+  }
+}
+export class Tanhshrink extends PlainActivation {
+  override forward(input: Tensor): Tensor {
+    return A.tanhshrink(input);
+  }
+}
+export class LogSigmoid extends PlainActivation {
+  override forward(input: Tensor): Tensor {
+    return A.logsigmoid(input);
+  }
+}
+export class Tanh extends PlainActivation {
+  override forward(input: Tensor): Tensor {
+    return checkTensor(input, "input", "tanh").tanh();
+  }
+}
+export class Sigmoid extends PlainActivation {
+  override forward(input: Tensor): Tensor {
+    return checkTensor(input, "input", "sigmoid").sigmoid();
+  }
+}
+
+/** nn.GLU(dim=-1). */
+export class GLU extends Module {
+  readonly dim: number;
+  constructor(...args: Args<[dim: number], { dim?: number }>);
+  constructor(...args: unknown[]) {
+    super();
+    this.dim = parseArgs<{ dim: number }>("GLU", [param("dim", int(), -1)], args).dim;
+  }
+  override forward(input: Tensor): Tensor {
+    return A.glu(input, this.dim);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+const DIM = [param("dim", nullable(int()), null)];
+/** Softmax, LogSoftmax, Softmin: dim=None picks PyTorch's legacy dim (with its warning) at the call. */
+abstract class SoftmaxLike extends Module {
+  readonly dim: number | null;
+  constructor(...args: Args<[dim: number | null], { dim?: number | null }>);
+  constructor(...args: unknown[]) {
+    super();
+    this.dim = parseArgs<{ dim: number | null }>(this.constructor.name, DIM, args).dim;
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim ?? "None"}`;
+  }
+}
+export class Softmax extends SoftmaxLike {
+  override forward(input: Tensor): Tensor {
+    return this.dim === null ? A.softmax(input) : A.softmax(input, this.dim);
+  }
+}
+export class LogSoftmax extends SoftmaxLike {
+  override forward(input: Tensor): Tensor {
+    return this.dim === null ? A.logSoftmax(input) : A.logSoftmax(input, this.dim);
+  }
+}
+export class Softmin extends SoftmaxLike {
+  override forward(input: Tensor): Tensor {
+    return this.dim === null ? A.softmin(input) : A.softmin(input, this.dim);
+  }
+}
+
+export interface PReLUOptions extends FactoryOptions {
+  numParameters?: number;
+  init?: number;
+}
+const PRELU = [param("numParameters", int(), 1), param("init", num(), 0.25)];
+/** nn.PReLU(num_parameters=1, init=0.25, device=None, dtype=None): a learnable negative slope per channel. */
+export class PReLU extends Module {
+  readonly numParameters: number;
+  weight: Parameter;
+  constructor(...args: Args<[numParameters: number, init: number], PReLUOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    const a = parseArgs<Required<Omit<PReLUOptions, keyof FactoryOptions>> & FactoryOptions>("PReLU", PRELU, args, FACTORY_KWARGS);
+    this.numParameters = a.numParameters;
+    this.weight = new Parameter(full([a.numParameters], a.init, { dtype: a.dtype ?? getDefaultDtype() }));
+  }
+  override forward(input: Tensor): Tensor {
+    return A.prelu(input, this.weight);
   }
   override extraRepr(): string {
     return `num_parameters=${this.numParameters}`;

@@ -1,13 +1,34 @@
 // Containers: Sequential, ModuleList, ModuleDict. Children live in fields named "0", "1", ...
-// (or the dict's keys), so state_dict keys are PyTorch's ("0.weight").
-import { IndexError, RuntimeError } from "../../errors.ts";
+// (or the dict's keys), so state_dict keys are PyTorch's ("0.weight"). What is not a module is
+// PyTorch's TypeError ("int is not a Module subclass").
+import { int, isOptions } from "../../args.ts";
+import { IndexError, KeyError, TorchTypeError } from "../../errors.ts";
 import { Module } from "../module.ts";
+import { pyTypeName } from "../repr.ts";
 
-function normIndex(i: number, n: number, what: string): number {
+function normIndex(i: number, n: number): number {
+  int()(i, "idx", "index");
   if (i < -n || i >= n) throw new IndexError(`index ${i} is out of range`);
-  void what;
   return i < 0 ? i + n : i;
 }
+
+/** The entries of a dict-like argument (a plain object or a Map of modules, or [key, module] pairs). */
+function dictEntries(owner: string, v: unknown): Array<[string, unknown]> {
+  if (v instanceof Map) return [...v.entries()].map(([k, m]) => [k as string, m]);
+  if (isOptions(v)) return Object.entries(v);
+  if (v !== null && typeof v === "object" && Symbol.iterator in v) {
+    return [...(v as Iterable<unknown>)].map((pair, i) => {
+      if (!Array.isArray(pair) || pair.length !== 2) {
+        throw new TorchTypeError(`${owner} update sequence element #${i} should be Iterable; is ${pyTypeName(pair)}`);
+      }
+      return [pair[0] as string, pair[1]];
+    });
+  }
+  throw new TorchTypeError(`${owner}.update should be called with an iterable of key/value pairs, but got ${pyTypeName(v)}`);
+}
+
+/** A plain object whose values are all modules: the dict itself, not an options object. */
+const isModuleDict = (v: unknown): boolean => isOptions(v) && Object.values(v).every((m) => m instanceof Module);
 
 abstract class IndexedModules extends Module {
   protected list(): Module[] {
@@ -16,12 +37,17 @@ abstract class IndexedModules extends Module {
   get length(): number {
     return this.list().length;
   }
-  get(i: number): Module {
+  get(idx: number): Module {
     const l = this.list();
-    return l[normIndex(i, l.length, this.constructor.name)];
+    return l[normIndex(idx, l.length)];
   }
   [Symbol.iterator](): Iterator<Module> {
     return this.list()[Symbol.iterator]();
+  }
+  /** append(module). */
+  append(module: Module): this {
+    this.registerModule(String(this.length), module);
+    return this;
   }
   protected reindex(mods: Module[]): void {
     for (const [k] of [...this.namedChildren()]) delete (this as unknown as Record<string, unknown>)[k];
@@ -29,60 +55,88 @@ abstract class IndexedModules extends Module {
   }
 }
 
+/**
+ * nn.Sequential(*modules) or nn.Sequential(dict) (a Map or a plain object of named modules, as
+ * PyTorch's OrderedDict): forward feeds each module's output to the next.
+ */
 export class Sequential extends IndexedModules {
-  constructor(...modules: Module[]) {
+  constructor(...modules: Module[]);
+  constructor(modules: Map<string, Module> | Record<string, Module>);
+  constructor(...args: unknown[]) {
     super();
-    modules.forEach((m, i) => this.registerModule(String(i), m));
+    if (args.length === 1 && (args[0] instanceof Map || isModuleDict(args[0]))) {
+      for (const [k, m] of dictEntries("Sequential", args[0])) this.registerModule(k, m as Module);
+    } else args.forEach((m, i) => this.registerModule(String(i), m as Module));
   }
-  append(m: Module): this {
-    this.registerModule(String(this.length), m);
-    return this;
-  }
-  override forward(x: unknown): unknown {
+  override forward(input: unknown): unknown {
+    let x = input;
     for (const m of this.list()) x = m.forward(x);
     return x;
   }
 }
 
+/** nn.ModuleList(modules=None): an indexable list of registered modules. */
 export class ModuleList extends IndexedModules {
-  constructor(modules: Iterable<Module> = []) {
+  constructor(modules?: Iterable<Module> | null | { modules?: Iterable<Module> | null });
+  constructor(...args: unknown[]) {
     super();
-    [...modules].forEach((m, i) => this.registerModule(String(i), m));
+    if (args.length > 1) throw new TorchTypeError(`ModuleList() takes from 0 to 1 positional arguments but ${args.length} were given`);
+    let modules = args[0];
+    if (isOptions(modules)) {
+      for (const k of Object.keys(modules)) if (k !== "modules") throw new TorchTypeError(`ModuleList() got an unexpected keyword argument '${k}'`);
+      modules = modules.modules;
+    }
+    if (modules !== undefined && modules !== null) this.extend(modules as Iterable<Module>);
   }
-  append(m: Module): this {
-    this.registerModule(String(this.length), m);
+  /** extend(modules): appends every module of an iterable. */
+  extend(modules: Iterable<Module>): this {
+    if (modules === null || typeof modules !== "object" || !(Symbol.iterator in modules)) {
+      throw new TorchTypeError(`ModuleList.extend should be called with an iterable, but got ${pyTypeName(modules)}`);
+    }
+    for (const m of [...modules]) this.append(m);
     return this;
   }
-  extend(ms: Iterable<Module>): this {
-    for (const m of ms) this.append(m);
-    return this;
-  }
-  insert(index: number, m: Module): void {
+  /** insert(index, module): before position index (negative counts from the end). */
+  insert(index: number, module: Module): void {
+    int()(index, "index", "insert");
+    if (!(module instanceof Module)) throw new TorchTypeError(`${pyTypeName(module)} is not a Module subclass`);
     const l = this.list();
-    l.splice(index < 0 ? index + l.length : index, 0, m);
+    l.splice(index < 0 ? Math.max(0, index + l.length) : index, 0, module);
     this.reindex(l);
-  }
-  override forward(): never {
-    throw new RuntimeError("ModuleList is not callable: iterate over it and call its modules");
   }
 }
 
+/** nn.ModuleDict(modules=None): registered modules by name (a plain object, a Map, or [name, module] pairs). */
 export class ModuleDict extends Module {
-  constructor(modules: Record<string, Module> | Iterable<[string, Module]> = {}) {
+  constructor(modules?: Record<string, Module> | Map<string, Module> | Iterable<[string, Module]> | null | { modules?: Record<string, Module> | Map<string, Module> | Iterable<[string, Module]> | null });
+  constructor(...args: unknown[]) {
     super();
-    const entries = Symbol.iterator in Object(modules) ? [...(modules as Iterable<[string, Module]>)] : Object.entries(modules);
-    for (const [k, m] of entries) this.registerModule(k, m);
+    if (args.length > 1) throw new TorchTypeError(`ModuleDict() takes from 0 to 1 positional arguments but ${args.length} were given`);
+    let modules = args[0];
+    // { modules: ... } is the keyword form, unless its value is a module (then "modules" is a name)
+    if (isOptions(modules) && !isModuleDict(modules) && Object.keys(modules).join() === "modules") modules = modules.modules;
+    if (modules !== undefined && modules !== null) this.update(modules as Record<string, Module>);
+  }
+  /** update(modules): adds (or replaces) the named modules. */
+  update(modules: Record<string, Module> | Map<string, Module> | Iterable<[string, Module]>): void {
+    for (const [k, m] of dictEntries("ModuleDict", modules)) this.registerModule(k, m as Module);
   }
   get(key: string): Module {
-    const m = (this as unknown as Record<string, unknown>)[key];
-    if (!(m instanceof Module)) throw new RuntimeError(`KeyError: '${key}'`);
+    const m = Object.hasOwn(this, key) ? (this as unknown as Record<string, unknown>)[key] : undefined;
+    if (!(m instanceof Module)) throw new KeyError(`'${key}'`);
     return m;
   }
-  set(key: string, m: Module): void {
-    this.registerModule(key, m);
+  set(key: string, module: Module): void {
+    this.registerModule(key, module);
   }
   has(key: string): boolean {
-    return (this as unknown as Record<string, unknown>)[key] instanceof Module;
+    return Object.hasOwn(this, key) && (this as unknown as Record<string, unknown>)[key] instanceof Module;
+  }
+  /** pop(key): removes and returns the module. */
+  pop(key: string): Module {
+    const m = this.get(key);
+    delete (this as unknown as Record<string, unknown>)[key];
+    return m;
   }
   keys(): string[] {
     return [...this.namedChildren()].map(([k]) => k);
@@ -95,8 +149,5 @@ export class ModuleDict extends Module {
   }
   get length(): number {
     return this.keys().length;
-  }
-  override forward(): never {
-    throw new RuntimeError("ModuleDict is not callable: index it and call its modules");
   }
 }

@@ -1,8 +1,8 @@
 // nn.Conv1d, nn.Conv2d, nn.ConvTranspose1d, nn.ConvTranspose2d: parameters in PyTorch's
 // layout (weight [out, in/groups, ...k] for conv, [in, out/groups, ...k] for transposed) and
 // PyTorch's initialisation (kaiming_uniform_(a=sqrt(5)), bias U(-1/sqrt(fan_in), +)).
-import { bool, either, FACTORY_KWARGS, int, intOrInts, oneOf, param, parseArgs, str, type Args, type FactoryOptions } from "../../args.ts";
-import { RuntimeError, ValueError } from "../../errors.ts";
+import { bool, FACTORY_KWARGS, int, intOrInts, param, parseArgs, str, type Args, type Checker, type FactoryOptions } from "../../args.ts";
+import { NotImplementedError, RuntimeError, ValueError } from "../../errors.ts";
 import { emptyTensor } from "../../ops/creation.ts";
 import type { Tensor } from "../../tensor.ts";
 import { conv1d, conv2d, convTranspose1d, convTranspose2d, tuple } from "../functional/conv.ts";
@@ -17,8 +17,8 @@ export interface ConvModuleOptions extends FactoryOptions {
   dilation?: Pair;
   groups?: number;
   bias?: boolean;
-  /** Only "zeros" is supported. */
-  paddingMode?: "zeros";
+  /** Only "zeros" is implemented ("reflect", "replicate" and "circular" need F.pad). */
+  paddingMode?: PaddingMode;
 }
 export interface ConvTransposeModuleOptions extends FactoryOptions {
   stride?: Pair;
@@ -27,14 +27,17 @@ export interface ConvTransposeModuleOptions extends FactoryOptions {
   groups?: number;
   bias?: boolean;
   dilation?: Pair;
-  paddingMode?: "zeros";
+  paddingMode?: PaddingMode;
 }
-type ConvPositional = [stride: Pair, padding: Pair | "same" | "valid", dilation: Pair, groups: number, bias: boolean, paddingMode: "zeros"];
-type ConvTransposePositional = [stride: Pair, padding: Pair, outputPadding: Pair, groups: number, bias: boolean, dilation: Pair, paddingMode: "zeros"];
+export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
+type ConvPositional = [stride: Pair, padding: Pair | "same" | "valid", dilation: Pair, groups: number, bias: boolean, paddingMode: PaddingMode];
+type ConvTransposePositional = [stride: Pair, padding: Pair, outputPadding: Pair, groups: number, bias: boolean, dilation: Pair, paddingMode: PaddingMode];
 
 const size = intOrInts;
+/** An int, ints, or a padding string (checked below, with PyTorch's ValueError). */
+const paddingArg: Checker<Pair | string> = (v, arg, fn) => (typeof v === "string" ? v : intOrInts(v, arg, fn));
 const HEAD = [param("inChannels", int()), param("outChannels", int()), param("kernelSize", size)];
-const CONV_ARGS = [...HEAD, param("stride", size, 1), param("padding", either(oneOf(["same", "valid"]), size, "an integer, a list of integers, 'same' or 'valid'"), 0), param("dilation", size, 1), param("groups", int(), 1), param("bias", bool, true), param("paddingMode", str, "zeros")];
+const CONV_ARGS = [...HEAD, param("stride", size, 1), param("padding", paddingArg, 0), param("dilation", size, 1), param("groups", int(), 1), param("bias", bool, true), param("paddingMode", str, "zeros")];
 const TRANSPOSE_ARGS = [...HEAD, param("stride", size, 1), param("padding", size, 0), param("outputPadding", size, 0), param("groups", int(), 1), param("bias", bool, true), param("dilation", size, 1), param("paddingMode", str, "zeros")];
 type Parsed = { inChannels: number; outChannels: number; kernelSize: Pair } & ConvModuleOptions & { outputPadding?: Pair };
 
@@ -63,7 +66,10 @@ abstract class ConvNd extends Module {
     if (inChannels % groups !== 0) throw new ValueError("in_channels must be divisible by groups");
     if (outChannels % groups !== 0) throw new ValueError("out_channels must be divisible by groups");
     const pm = opts.paddingMode ?? "zeros";
-    if (pm !== "zeros") throw new ValueError(`padding_mode must be 'zeros' (the only mode torch-ts implements), but got padding_mode='${String(pm)}'`);
+    if (!["zeros", "reflect", "replicate", "circular"].includes(pm)) {
+      throw new ValueError(`padding_mode must be one of {'replicate', 'reflect', 'zeros', 'circular'}, but got padding_mode='${pm}'`);
+    }
+    if (pm !== "zeros") throw new NotImplementedError(`padding_mode='${pm}' is not implemented in torch-ts (it needs F.pad); use padding_mode='zeros'`);
     this.inChannels = inChannels;
     this.outChannels = outChannels;
     this.kernelSize = tuple(kernelSize, nd, "kernel_size");
@@ -71,7 +77,7 @@ abstract class ConvNd extends Module {
     this.dilation = tuple(opts.dilation ?? 1, nd, "dilation");
     const padding = opts.padding ?? 0;
     if (typeof padding === "string") {
-      if (padding !== "same" && padding !== "valid") throw new ValueError(`Invalid padding string '${String(padding)}', should be one of ['valid', 'same']`);
+      if (padding !== "same" && padding !== "valid") throw new ValueError(`Invalid padding string '${String(padding)}', should be one of {'same', 'valid'}`);
       if (padding === "same" && this.stride.some((s) => s !== 1)) throw new ValueError("padding='same' is not supported for strided convolutions");
       this.padding = padding;
     } else this.padding = tuple(padding, nd, "padding");

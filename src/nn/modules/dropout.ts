@@ -1,8 +1,9 @@
 // Dropout modules: active in training mode, the identity in eval mode.
 import type { Tensor } from "../../tensor.ts";
-import { bool, inRange, param, parseArgs, type Args } from "../../args.ts";
+import { bool, param, parseArgs, type Args } from "../../args.ts";
 import * as D from "../functional/dropout.ts";
 import { Module } from "../module.ts";
+import { pyBool, pyFloat } from "../repr.ts";
 
 export interface DropoutOptions {
   p?: number;
@@ -10,7 +11,7 @@ export interface DropoutOptions {
 }
 
 const DROPOUT_ARGS = [
-  param("p", inRange(0, 1, (p) => `dropout probability has to be between 0 and 1, but got ${p}`), 0.5),
+  param("p", D.dropoutP, 0.5),
   param("inplace", bool, false),
 ];
 
@@ -26,22 +27,22 @@ abstract class DropoutBase extends Module {
     this.inplace = a.inplace;
   }
   override extraRepr(): string {
-    return `p=${this.p}, inplace=${this.inplace ? "True" : "False"}`;
+    return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`;
   }
 }
 
 export class Dropout extends DropoutBase {
   override forward(x: Tensor): Tensor {
-    return D.dropout(x, { p: this.p, training: this.training, inplace: this.inplace });
+    return D.dropout(x, this.p, this.training, this.inplace);
   }
 }
 export class Dropout1d extends DropoutBase {
   override forward(x: Tensor): Tensor {
-    return D.dropout1d(x, { p: this.p, training: this.training, inplace: this.inplace });
+    return D.dropout1d(x, this.p, this.training, this.inplace);
   }
 }
 export class Dropout2d extends DropoutBase {
   override forward(x: Tensor): Tensor {
-    return D.dropout2d(x, { p: this.p, training: this.training, inplace: this.inplace });
+    return D.dropout2d(x, this.p, this.training, this.inplace);
   }
 }

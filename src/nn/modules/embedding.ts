@@ -1,38 +1,50 @@
 // nn.Embedding: a [numEmbeddings, embeddingDim] table initialised N(0, 1), padding row zeroed.
-import type { DType } from "../../dtype.ts";
+import { bool, FACTORY_KWARGS, int, nullable, param, parseArgs, tensor, type Args, type FactoryOptions } from "../../args.ts";
 import { noGrad } from "../../autograd/gradMode.ts";
-import { RuntimeError } from "../../errors.ts";
+import { AssertionError } from "../../errors.ts";
 import { emptyTensor } from "../../ops/creation.ts";
 import type { Tensor } from "../../tensor.ts";
-import { embedding } from "../functional/embedding.ts";
+import { embedding, EMBEDDING_OPTIONS, normalizePaddingIdx, type EmbeddingOptions as FunctionalEmbeddingOptions } from "../functional/embedding.ts";
 import * as init from "../init.ts";
 import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
+import { pyFloat } from "../repr.ts";
 
-export interface EmbeddingOptions {
-  paddingIdx?: number | null;
-  dtype?: DType;
-  /** An initial weight [numEmbeddings, embeddingDim] (used as is, as PyTorch's _weight). */
-  weight?: Tensor;
+export interface EmbeddingOptions extends FunctionalEmbeddingOptions, FactoryOptions {
+  /** An initial weight [numEmbeddings, embeddingDim], used as is (PyTorch's _weight). */
+  weight?: Tensor | null;
 }
+type EmbeddingPositional = [paddingIdx: number | null, maxNorm: number | null, normType: number, scaleGradByFreq: boolean, sparse: boolean, weight: Tensor | null];
+
+const EMBEDDING_ARGS = [param("numEmbeddings", int({ min: 0 })), param("embeddingDim", int({ min: 0 })), ...EMBEDDING_OPTIONS, param("weight", nullable(tensor), null)];
 
 export class Embedding extends Module {
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
   readonly paddingIdx: number | null;
+  readonly maxNorm: number | null;
+  readonly normType: number;
+  readonly scaleGradByFreq: boolean;
+  readonly sparse: boolean;
   weight: Parameter;
 
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, opts: EmbeddingOptions = {}) {
+  /** nn.Embedding(num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False, _weight=None, device=None, dtype=None). */
+  constructor(numEmbeddings: number, embeddingDim: number, ...args: Args<EmbeddingPositional, EmbeddingOptions>);
+  constructor(...args: unknown[]) {
     super();
-    let pad = opts.paddingIdx ?? null;
-    if (pad !== null) {
-      if (pad >= numEmbeddings || pad < -numEmbeddings) throw new RuntimeError("Padding_idx must be within num_embeddings");
-      if (pad < 0) pad += numEmbeddings;
-    }
-    this.paddingIdx = pad;
-    if (opts.weight) {
-      if (opts.weight.shape.join() !== [numEmbeddings, embeddingDim].join()) throw new RuntimeError("Shape of weight does not match num_embeddings and embedding_dim");
-      this.weight = new Parameter(opts.weight.detach());
+    const a = parseArgs<Required<EmbeddingOptions> & { numEmbeddings: number; embeddingDim: number }>("Embedding", EMBEDDING_ARGS, args, FACTORY_KWARGS);
+    this.numEmbeddings = a.numEmbeddings;
+    this.embeddingDim = a.embeddingDim;
+    this.paddingIdx = normalizePaddingIdx(a.paddingIdx, a.numEmbeddings);
+    this.maxNorm = a.maxNorm;
+    this.normType = a.normType;
+    this.scaleGradByFreq = a.scaleGradByFreq;
+    this.sparse = a.sparse;
+    if (a.weight !== null) {
+      if (a.weight.shape.join() !== [a.numEmbeddings, a.embeddingDim].join()) throw new AssertionError("Shape of weight does not match num_embeddings and embedding_dim");
+      this.weight = new Parameter(a.weight.detach());
     } else {
-      this.weight = new Parameter(emptyTensor([numEmbeddings, embeddingDim], { dtype: opts.dtype }));
+      this.weight = new Parameter(emptyTensor([a.numEmbeddings, a.embeddingDim], { dtype: a.dtype }));
       this.resetParameters();
     }
   }
@@ -42,20 +54,32 @@ export class Embedding extends Module {
     if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).fill_(0));
   }
 
-  /** nn.Embedding.from_pretrained(embeddings, { freeze = true, paddingIdx }). */
-  static fromPretrained(embeddings: Tensor, opts: { freeze?: boolean; paddingIdx?: number | null } = {}): Embedding {
-    if (embeddings.dim() !== 2) throw new RuntimeError("Embeddings parameter is expected to be 2-dimensional");
-    const [n, d] = embeddings.shape;
-    const e = new Embedding(n, d, { weight: embeddings, paddingIdx: opts.paddingIdx });
-    e.weight.requiresGrad_(!(opts.freeze ?? true));
+  /**
+   * nn.Embedding.from_pretrained(embeddings, freeze=True, padding_idx=None, max_norm=None,
+   * norm_type=2.0, scale_grad_by_freq=False, sparse=False).
+   */
+  static fromPretrained(embeddings: Tensor, ...args: Args<[freeze: boolean, ...EmbeddingPositional extends [...infer P, unknown] ? P : never], FunctionalEmbeddingOptions & { freeze?: boolean }>): Embedding;
+  static fromPretrained(embeddings: Tensor, ...args: unknown[]): Embedding {
+    const a = parseArgs<Required<FunctionalEmbeddingOptions> & { freeze: boolean; embeddings: Tensor }>("Embedding.fromPretrained", FROM_PRETRAINED, [embeddings, ...args]);
+    if (a.embeddings.dim() !== 2) throw new AssertionError("Embeddings parameter is expected to be 2-dimensional");
+    const [n, d] = a.embeddings.shape;
+    const e = new Embedding(n, d, { weight: a.embeddings, paddingIdx: a.paddingIdx, maxNorm: a.maxNorm, normType: a.normType, scaleGradByFreq: a.scaleGradByFreq, sparse: a.sparse });
+    e.weight.requiresGrad_(!a.freeze);
     return e;
   }
 
   override forward(input: Tensor): Tensor {
-    return embedding(input, this.weight, { paddingIdx: this.paddingIdx });
+    return embedding(input, this.weight, this.paddingIdx, this.maxNorm, this.normType, this.scaleGradByFreq, this.sparse);
   }
 
   override extraRepr(): string {
-    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : ""}`;
+    let s = `${this.numEmbeddings}, ${this.embeddingDim}`;
+    if (this.paddingIdx !== null) s += `, padding_idx=${this.paddingIdx}`;
+    if (this.maxNorm !== null) s += `, max_norm=${pyFloat(this.maxNorm)}`;
+    if (this.normType !== 2) s += `, norm_type=${pyFloat(this.normType)}`;
+    if (this.scaleGradByFreq) s += ", scale_grad_by_freq=True";
+    if (this.sparse) s += ", sparse=True";
+    return s;
   }
 }
+const FROM_PRETRAINED = [param("embeddings", tensor), param("freeze", bool, true), ...EMBEDDING_OPTIONS];

@@ -1,12 +1,13 @@
 // nn.Linear, nn.Identity, nn.Flatten, nn.Unflatten.
-import { RuntimeError } from "../../errors.ts";
+import { RuntimeError, TorchTypeError } from "../../errors.ts";
 import { emptyTensor } from "../../ops/creation.ts";
-import type { Tensor } from "../../tensor.ts";
-import { bool, FACTORY_KWARGS, int, param, parseArgs, type Args, type FactoryOptions } from "../../args.ts";
-import * as F from "../functional.ts";
+import { Tensor } from "../../tensor.ts";
+import { bool, checkTensor, FACTORY_KWARGS, int, param, parseArgs, type Args, type Checker, type FactoryOptions } from "../../args.ts";
+import { linear } from "../functional/linear.ts";
 import * as init from "../init.ts";
 import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
+import { pyTuple, pyTypeName } from "../repr.ts";
 
 export interface LinearOptions extends FactoryOptions {
   bias?: boolean;
@@ -43,11 +44,12 @@ export class Linear extends Module {
   }
 
   override forward(x: Tensor): Tensor {
+    if (!(x instanceof Tensor)) checkTensor(x, "input", "linear");
     if (x.shape[x.shape.length - 1] !== this.inFeatures) {
       const rows = x.shape.length > 1 ? x.numel() / x.shape[x.shape.length - 1] : 1;
       throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${rows}x${x.shape[x.shape.length - 1]} and ${this.inFeatures}x${this.outFeatures})`);
     }
-    return F.linear(x, this.weight, this.bias);
+    return linear(x, this.weight, this.bias);
   }
 
   override extraRepr(): string {
@@ -55,32 +57,71 @@ export class Linear extends Module {
   }
 }
 
+/** PyTorch's Linear subclass for nn.MultiheadAttention's out_proj (a name quantization keys on; the same layer). */
+export class NonDynamicallyQuantizableLinear extends Linear {}
+
+/** nn.Identity(*args, **kwargs): takes any arguments and ignores them, as PyTorch. */
 export class Identity extends Module {
-  override forward(x: Tensor): Tensor {
-    return x;
+  constructor(...args: unknown[]) {
+    super();
+    void args;
+  }
+  override forward(input: Tensor): Tensor {
+    return input;
   }
 }
 
+export interface FlattenOptions {
+  startDim?: number;
+  endDim?: number;
+}
+const FLATTEN = [param("startDim", int(), 1), param("endDim", int(), -1)];
+
+/** nn.Flatten(start_dim=1, end_dim=-1). */
 export class Flatten extends Module {
-  constructor(readonly startDim = 1, readonly endDim = -1) {
+  readonly startDim: number;
+  readonly endDim: number;
+  constructor(...args: Args<[startDim: number, endDim: number], FlattenOptions>);
+  constructor(...args: unknown[]) {
     super();
+    ({ startDim: this.startDim, endDim: this.endDim } = parseArgs<Required<FlattenOptions>>("Flatten", FLATTEN, args));
   }
-  override forward(x: Tensor): Tensor {
-    return x.flatten(this.startDim, this.endDim);
+  override forward(input: Tensor): Tensor {
+    return checkTensor(input, "input", "flatten").flatten(this.startDim, this.endDim);
   }
   override extraRepr(): string {
     return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
   }
 }
 
+/** unflattened_size: a list of ints, with PyTorch's TypeErrors. */
+const unflattenedSize: Checker<number[]> = (v) => {
+  if (!Array.isArray(v)) throw new TorchTypeError(`unflattened_size must be a tuple of ints, but found type ${pyTypeName(v)}`);
+  v.forEach((e: unknown, i) => {
+    if (typeof e !== "number" || !Number.isInteger(e)) throw new TorchTypeError(`unflattened_size must be tuple of ints, but found element of type ${pyTypeName(e)} at pos ${i}`);
+  });
+  return [...(v as number[])];
+};
+
+export interface UnflattenOptions {
+  dim?: number;
+  unflattenedSize?: readonly number[];
+}
+const UNFLATTEN = [param("dim", int()), param("unflattenedSize", unflattenedSize)];
+
+/** nn.Unflatten(dim, unflattened_size). */
 export class Unflatten extends Module {
-  constructor(readonly dim: number, readonly unflattenedSize: number[]) {
+  readonly dim: number;
+  readonly unflattenedSize: number[];
+  constructor(dim: number, unflattenedSize: readonly number[]);
+  constructor(...args: unknown[]) {
     super();
+    ({ dim: this.dim, unflattenedSize: this.unflattenedSize } = parseArgs<{ dim: number; unflattenedSize: number[] }>("Unflatten", UNFLATTEN, args));
   }
-  override forward(x: Tensor): Tensor {
-    return x.unflatten(this.dim, this.unflattenedSize);
+  override forward(input: Tensor): Tensor {
+    return checkTensor(input, "input", "unflatten").unflatten(this.dim, this.unflattenedSize);
   }
   override extraRepr(): string {
-    return `dim=${this.dim}, unflattened_size=(${this.unflattenedSize.join(", ")})`;
+    return `dim=${this.dim}, unflattened_size=${pyTuple(this.unflattenedSize)}`;
   }
 }

@@ -1,169 +1,253 @@
-// Loss modules: hold the options of their functional forms. Class weights and pos_weight are
-// buffers named as PyTorch's (`weight`, `pos_weight`), so they appear in the state dict.
+// Loss modules: PyTorch 1.13's constructor arguments in its positional order, including the
+// legacy size_average / reduce where PyTorch has them (folded into `reduction` with PyTorch's
+// deprecation warning, src/nn/reduction.ts), then an options object. Class weights and
+// pos_weight are buffers named as PyTorch's (`weight`, `pos_weight`), so they appear in the
+// state dict.
+import { bool, int, nullable, num, param, parseArgs, tensor, type Args, type Param } from "../../args.ts";
 import type { Tensor } from "../../tensor.ts";
-import * as F from "../functional.ts";
 import * as L from "../functional/losses.ts";
 import { Module } from "../module.ts";
+import { REDUCE, REDUCTION, resolveReduction, SIZE_AVERAGE, type LegacyReductionOptions, type Reduction } from "../reduction.ts";
 
-type R = L.LossReduction;
+type Legacy = [sizeAverage: boolean | null, reduce: boolean | null, reduction: Reduction];
+const LEGACY = [SIZE_AVERAGE, REDUCE, REDUCTION];
+const WEIGHT = param("weight", nullable(tensor), null);
 
+/** Reads a loss's arguments; the legacy pair, when given, decides the reduction. */
+function lossArgs<A>(self: Module, params: readonly Param[], args: readonly unknown[]): A & { reduction: Reduction } {
+  const a = parseArgs<A & { reduction: Reduction; sizeAverage?: boolean | null; reduce?: boolean | null }>(self.constructor.name, params, args);
+  if (a.sizeAverage !== undefined) a.reduction = resolveReduction(a as { sizeAverage: boolean | null; reduce: boolean | null; reduction: Reduction });
+  return a;
+}
+
+export type LossOptions = L.ReductionOptions;
+
+/** Losses with (size_average, reduce, reduction): L1Loss, MSELoss, SoftMarginLoss. */
 abstract class Loss extends Module {
-  readonly reduction: R;
-  constructor(opts: { reduction?: R } = {}) {
+  readonly reduction: Reduction;
+  constructor(...args: Args<Legacy, LossOptions>);
+  constructor(...args: unknown[]) {
     super();
-    this.reduction = opts.reduction ?? "mean";
+    this.reduction = lossArgs<object>(this, LEGACY, args).reduction;
   }
 }
 
-abstract class WeightedLoss extends Loss {
-  declare weight: Tensor | null;
-  constructor(opts: { reduction?: R; weight?: Tensor | null } = {}) {
-    super(opts);
-    this.registerBuffer("weight", opts.weight ?? null);
-  }
-}
-
+/** nn.L1Loss(size_average=None, reduce=None, reduction='mean'). */
 export class L1Loss extends Loss {
   override forward(input: Tensor, target: Tensor): Tensor {
     return L.l1Loss(input, target, { reduction: this.reduction });
   }
 }
+/** nn.MSELoss(size_average=None, reduce=None, reduction='mean'). */
 export class MSELoss extends Loss {
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.mseLoss(input, target, { reduction: this.reduction });
+    return L.mseLossOf(input, target, this.reduction);
   }
 }
-export class SmoothL1Loss extends Loss {
-  readonly beta: number;
-  constructor(opts: { reduction?: R; beta?: number } = {}) {
-    super(opts);
-    this.beta = opts.beta ?? 1;
-  }
-  override forward(input: Tensor, target: Tensor): Tensor {
-    return L.smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta });
-  }
-}
-export class HuberLoss extends Loss {
-  readonly delta: number;
-  constructor(opts: { reduction?: R; delta?: number } = {}) {
-    super(opts);
-    this.delta = opts.delta ?? 1;
-  }
-  override forward(input: Tensor, target: Tensor): Tensor {
-    return L.huberLoss(input, target, { reduction: this.reduction, delta: this.delta });
-  }
-}
-export class NLLLoss extends WeightedLoss {
-  readonly ignoreIndex: number;
-  constructor(opts: { reduction?: R; weight?: Tensor | null; ignoreIndex?: number } = {}) {
-    super(opts);
-    this.ignoreIndex = opts.ignoreIndex ?? -100;
-  }
-  override forward(input: Tensor, target: Tensor): Tensor {
-    return L.nllLoss(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction });
-  }
-}
-export class CrossEntropyLoss extends WeightedLoss {
-  readonly ignoreIndex: number;
-  readonly labelSmoothing: number;
-  constructor(opts: { reduction?: R; weight?: Tensor | null; ignoreIndex?: number; labelSmoothing?: number } = {}) {
-    super(opts);
-    this.ignoreIndex = opts.ignoreIndex ?? -100;
-    this.labelSmoothing = opts.labelSmoothing ?? 0;
-  }
-  override forward(input: Tensor, target: Tensor): Tensor {
-    return L.crossEntropy(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction, labelSmoothing: this.labelSmoothing });
-  }
-}
-export class BCELoss extends WeightedLoss {
-  override forward(input: Tensor, target: Tensor): Tensor {
-    return L.binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
-  }
-}
-export class BCEWithLogitsLoss extends WeightedLoss {
-  declare pos_weight: Tensor | null;
-  constructor(opts: { reduction?: R; weight?: Tensor | null; posWeight?: Tensor | null } = {}) {
-    super(opts);
-    this.registerBuffer("pos_weight", opts.posWeight ?? null);
-  }
-  override forward(input: Tensor, target: Tensor): Tensor {
-    return L.binaryCrossEntropyWithLogits(input, target, { weight: this.weight, posWeight: this.pos_weight, reduction: this.reduction });
-  }
-}
-export class KLDivLoss extends Module {
-  readonly reduction: R | "batchmean";
-  readonly logTarget: boolean;
-  constructor(opts: { reduction?: R | "batchmean"; logTarget?: boolean } = {}) {
-    super();
-    this.reduction = opts.reduction ?? "mean";
-    this.logTarget = opts.logTarget ?? false;
-  }
-  override forward(input: Tensor, target: Tensor): Tensor {
-    return L.klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
-  }
-}
-export class CosineEmbeddingLoss extends Loss {
-  readonly margin: number;
-  constructor(opts: { reduction?: R; margin?: number } = {}) {
-    super(opts);
-    this.margin = opts.margin ?? 0;
-  }
-  override forward(x1: Tensor, x2: Tensor, target: Tensor): Tensor {
-    return L.cosineEmbeddingLoss(x1, x2, target, { margin: this.margin, reduction: this.reduction });
-  }
-}
-export class MarginRankingLoss extends Loss {
-  readonly margin: number;
-  constructor(opts: { reduction?: R; margin?: number } = {}) {
-    super(opts);
-    this.margin = opts.margin ?? 0;
-  }
-  override forward(x1: Tensor, x2: Tensor, target: Tensor): Tensor {
-    return L.marginRankingLoss(x1, x2, target, { margin: this.margin, reduction: this.reduction });
-  }
-}
-export class TripletMarginLoss extends Loss {
-  readonly margin: number;
-  readonly p: number;
-  readonly eps: number;
-  readonly swap: boolean;
-  constructor(opts: { reduction?: R; margin?: number; p?: number; eps?: number; swap?: boolean } = {}) {
-    super(opts);
-    this.margin = opts.margin ?? 1;
-    this.p = opts.p ?? 2;
-    this.eps = opts.eps ?? 1e-6;
-    this.swap = opts.swap ?? false;
-  }
-  override forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
-    return L.tripletMarginLoss(anchor, positive, negative, { margin: this.margin, p: this.p, eps: this.eps, swap: this.swap, reduction: this.reduction });
-  }
-}
+/** nn.SoftMarginLoss(size_average=None, reduce=None, reduction='mean'). */
 export class SoftMarginLoss extends Loss {
   override forward(input: Tensor, target: Tensor): Tensor {
     return L.softMarginLoss(input, target, { reduction: this.reduction });
   }
 }
-export class HingeEmbeddingLoss extends Loss {
+
+/** nn.SmoothL1Loss(size_average=None, reduce=None, reduction='mean', beta=1.0). */
+export class SmoothL1Loss extends Module {
+  readonly reduction: Reduction;
+  readonly beta: number;
+  constructor(...args: Args<[...Legacy, beta: number], L.SmoothL1LossOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    ({ reduction: this.reduction, beta: this.beta } = lossArgs<{ beta: number }>(this, [...LEGACY, param("beta", num(), 1)], args));
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return L.smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta });
+  }
+}
+
+/** nn.HuberLoss(reduction='mean', delta=1.0). */
+export class HuberLoss extends Module {
+  readonly reduction: Reduction;
+  readonly delta: number;
+  constructor(...args: Args<[reduction: Reduction, delta: number], L.HuberLossOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    ({ reduction: this.reduction, delta: this.delta } = lossArgs<{ delta: number }>(this, [REDUCTION, param("delta", num(), 1)], args));
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return L.huberLoss(input, target, { reduction: this.reduction, delta: this.delta });
+  }
+}
+
+type NllPositional = [weight: Tensor | null, sizeAverage: boolean | null, ignoreIndex: number, reduce: boolean | null, reduction: Reduction];
+const NLL = [WEIGHT, SIZE_AVERAGE, param("ignoreIndex", int(), -100), REDUCE, REDUCTION];
+
+/** nn.NLLLoss(weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean'). */
+export class NLLLoss extends Module {
+  declare weight: Tensor | null;
+  readonly reduction: Reduction;
+  readonly ignoreIndex: number;
+  constructor(...args: Args<NllPositional, L.NllOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    const a = lossArgs<{ weight: Tensor | null; ignoreIndex: number }>(this, NLL, args);
+    this.registerBuffer("weight", a.weight);
+    this.reduction = a.reduction;
+    this.ignoreIndex = a.ignoreIndex;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return L.nllLoss(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction });
+  }
+}
+
+/** nn.CrossEntropyLoss(weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean', label_smoothing=0.0). */
+export class CrossEntropyLoss extends Module {
+  declare weight: Tensor | null;
+  readonly reduction: Reduction;
+  readonly ignoreIndex: number;
+  readonly labelSmoothing: number;
+  constructor(...args: Args<[...NllPositional, labelSmoothing: number], L.CrossEntropyOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    const a = lossArgs<{ weight: Tensor | null; ignoreIndex: number; labelSmoothing: number }>(this, [...NLL, param("labelSmoothing", num(), 0)], args);
+    L.checkLabelSmoothing(a.labelSmoothing);
+    this.registerBuffer("weight", a.weight);
+    this.reduction = a.reduction;
+    this.ignoreIndex = a.ignoreIndex;
+    this.labelSmoothing = a.labelSmoothing;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return L.crossEntropy(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction, labelSmoothing: this.labelSmoothing });
+  }
+}
+
+type BcePositional = [weight: Tensor | null, sizeAverage: boolean | null, reduce: boolean | null, reduction: Reduction];
+const BCE = [WEIGHT, ...LEGACY];
+
+/** nn.BCELoss(weight=None, size_average=None, reduce=None, reduction='mean'). */
+export class BCELoss extends Module {
+  declare weight: Tensor | null;
+  readonly reduction: Reduction;
+  constructor(...args: Args<BcePositional, L.BinaryCrossEntropyOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    const a = lossArgs<{ weight: Tensor | null }>(this, BCE, args);
+    this.registerBuffer("weight", a.weight);
+    this.reduction = a.reduction;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return L.binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
+  }
+}
+
+/** nn.BCEWithLogitsLoss(weight=None, size_average=None, reduce=None, reduction='mean', pos_weight=None). */
+export class BCEWithLogitsLoss extends Module {
+  declare weight: Tensor | null;
+  declare pos_weight: Tensor | null;
+  readonly reduction: Reduction;
+  constructor(...args: Args<[...BcePositional, posWeight: Tensor | null], L.BinaryCrossEntropyWithLogitsOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    const a = lossArgs<{ weight: Tensor | null; posWeight: Tensor | null }>(this, [...BCE, param("posWeight", nullable(tensor), null)], args);
+    this.registerBuffer("weight", a.weight);
+    this.registerBuffer("pos_weight", a.posWeight);
+    this.reduction = a.reduction;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return L.binaryCrossEntropyWithLogits(input, target, { weight: this.weight, posWeight: this.pos_weight, reduction: this.reduction });
+  }
+}
+
+/** nn.KLDivLoss(size_average=None, reduce=None, reduction='mean', log_target=False); reduction may be "batchmean". */
+export class KLDivLoss extends Module {
+  readonly reduction: L.KLDivReduction;
+  readonly logTarget: boolean;
+  constructor(...args: Args<[sizeAverage: boolean | null, reduce: boolean | null, reduction: L.KLDivReduction, logTarget: boolean], L.KLDivOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    const params = [SIZE_AVERAGE, REDUCE, param("reduction", L.klDivReduction, "mean"), param("logTarget", bool, false)];
+    ({ reduction: this.reduction, logTarget: this.logTarget } = lossArgs<{ logTarget: boolean }>(this, params, args));
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return L.klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
+  }
+}
+
+type MarginPositional = [margin: number, sizeAverage: boolean | null, reduce: boolean | null, reduction: Reduction];
+
+/** Losses with (margin, size_average, reduce, reduction). */
+abstract class MarginLoss extends Module {
+  readonly reduction: Reduction;
   readonly margin: number;
-  constructor(opts: { reduction?: R; margin?: number } = {}) {
-    super(opts);
-    this.margin = opts.margin ?? 1;
+  constructor(defaultMargin: number, args: readonly unknown[]) {
+    super();
+    ({ reduction: this.reduction, margin: this.margin } = lossArgs<{ margin: number }>(this, [param("margin", num(), defaultMargin), ...LEGACY], args));
+  }
+}
+/** nn.CosineEmbeddingLoss(margin=0.0, size_average=None, reduce=None, reduction='mean'). */
+export class CosineEmbeddingLoss extends MarginLoss {
+  constructor(...args: Args<MarginPositional, L.MarginLossOptions>);
+  constructor(...args: unknown[]) {
+    super(0, args);
+  }
+  override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
+    return L.cosineEmbeddingLoss(input1, input2, target, { margin: this.margin, reduction: this.reduction });
+  }
+}
+/** nn.MarginRankingLoss(margin=0.0, size_average=None, reduce=None, reduction='mean'). */
+export class MarginRankingLoss extends MarginLoss {
+  constructor(...args: Args<MarginPositional, L.MarginLossOptions>);
+  constructor(...args: unknown[]) {
+    super(0, args);
+  }
+  override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
+    return L.marginRankingLoss(input1, input2, target, { margin: this.margin, reduction: this.reduction });
+  }
+}
+/** nn.HingeEmbeddingLoss(margin=1.0, size_average=None, reduce=None, reduction='mean'). */
+export class HingeEmbeddingLoss extends MarginLoss {
+  constructor(...args: Args<MarginPositional, L.MarginLossOptions>);
+  constructor(...args: unknown[]) {
+    super(1, args);
   }
   override forward(input: Tensor, target: Tensor): Tensor {
     return L.hingeEmbeddingLoss(input, target, { margin: this.margin, reduction: this.reduction });
   }
 }
-export class PoissonNLLLoss extends Loss {
+
+/** nn.TripletMarginLoss(margin=1.0, p=2.0, eps=1e-6, swap=False, size_average=None, reduce=None, reduction='mean'). */
+export class TripletMarginLoss extends Module {
+  readonly reduction: Reduction;
+  readonly margin: number;
+  readonly p: number;
+  readonly eps: number;
+  readonly swap: boolean;
+  constructor(...args: Args<[margin: number, p: number, eps: number, swap: boolean, ...Legacy], L.TripletMarginLossOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    const params = [param("margin", num(), 1), param("p", num(), 2), param("eps", num(), 1e-6), param("swap", bool, false), ...LEGACY];
+    ({ reduction: this.reduction, margin: this.margin, p: this.p, eps: this.eps, swap: this.swap } = lossArgs<Required<L.TripletMarginLossOptions>>(this, params, args));
+  }
+  override forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
+    return L.tripletMarginLoss(anchor, positive, negative, { margin: this.margin, p: this.p, eps: this.eps, swap: this.swap, reduction: this.reduction });
+  }
+}
+
+/** nn.PoissonNLLLoss(log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction='mean'). */
+export class PoissonNLLLoss extends Module {
+  readonly reduction: Reduction;
   readonly logInput: boolean;
   readonly full: boolean;
   readonly eps: number;
-  constructor(opts: { reduction?: R; logInput?: boolean; full?: boolean; eps?: number } = {}) {
-    super(opts);
-    this.logInput = opts.logInput ?? true;
-    this.full = opts.full ?? false;
-    this.eps = opts.eps ?? 1e-8;
+  constructor(...args: Args<[logInput: boolean, full: boolean, sizeAverage: boolean | null, eps: number, reduce: boolean | null, reduction: Reduction], L.PoissonNllLossOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    const params = [param("logInput", bool, true), param("full", bool, false), SIZE_AVERAGE, param("eps", num(), 1e-8), REDUCE, REDUCTION];
+    ({ reduction: this.reduction, logInput: this.logInput, full: this.full, eps: this.eps } = lossArgs<Required<L.PoissonNllLossOptions>>(this, params, args));
   }
   override forward(input: Tensor, target: Tensor): Tensor {
     return L.poissonNllLoss(input, target, { logInput: this.logInput, full: this.full, eps: this.eps, reduction: this.reduction });
   }
 }
+
+export type { LegacyReductionOptions };

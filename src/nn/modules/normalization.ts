@@ -1,6 +1,6 @@
 // Normalization modules. BatchNorm keeps PyTorch's state: weight, bias, running_mean,
 // running_var and num_batches_tracked (an int64 buffer), with PyTorch's state-dict keys.
-import type { DType } from "../../dtype.ts";
+import { bool, checkTensor, FACTORY_KWARGS, int, intOrInts, nullable, num, param, parseArgs, type Args, type FactoryOptions } from "../../args.ts";
 import { ValueError } from "../../errors.ts";
 import { noGrad } from "../../autograd/gradMode.ts";
 import { ones, tensor, zeros } from "../../ops/creation.ts";
@@ -8,15 +8,20 @@ import type { Tensor } from "../../tensor.ts";
 import * as N from "../functional/normalization.ts";
 import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
+import { pyBool, pyFloat, pyTuple } from "../repr.ts";
 
-export interface BatchNormOptions {
+export interface BatchNormOptions extends FactoryOptions {
+  numFeatures?: number;
   eps?: number;
   /** null: cumulative moving average over all batches seen. */
   momentum?: number | null;
   affine?: boolean;
   trackRunningStats?: boolean;
-  dtype?: DType;
 }
+const BATCH_NORM = [
+  param("numFeatures", int()), param("eps", num(), 1e-5), param("momentum", nullable(num()), 0.1),
+  param("affine", bool, true), param("trackRunningStats", bool, true),
+];
 
 abstract class BatchNormBase extends Module {
   readonly numFeatures: number;
@@ -30,14 +35,18 @@ abstract class BatchNormBase extends Module {
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
 
-  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+  /** nn.BatchNorm1d/2d(num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None). */
+  constructor(numFeatures: number, ...args: Args<[eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean], BatchNormOptions>);
+  constructor(...args: unknown[]) {
     super();
+    const a = parseArgs<Required<BatchNormOptions>>(this.constructor.name, BATCH_NORM, args, FACTORY_KWARGS);
+    const numFeatures = a.numFeatures;
     this.numFeatures = numFeatures;
-    this.eps = opts.eps ?? 1e-5;
-    this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
-    this.affine = opts.affine ?? true;
-    this.trackRunningStats = opts.trackRunningStats ?? true;
-    const dtype = opts.dtype;
+    this.eps = a.eps;
+    this.momentum = a.momentum;
+    this.affine = a.affine;
+    this.trackRunningStats = a.trackRunningStats;
+    const dtype = a.dtype;
     this.weight = this.affine ? new Parameter(ones([numFeatures], { dtype })) : null;
     this.bias = this.affine ? new Parameter(zeros([numFeatures], { dtype })) : null;
     if (this.trackRunningStats) {
@@ -72,7 +81,8 @@ abstract class BatchNormBase extends Module {
 
   protected abstract checkInputDim(x: Tensor): void;
 
-  override forward(x: Tensor): Tensor {
+  override forward(input: Tensor): Tensor {
+    const x = checkTensor(input, "input", this.constructor.name);
     this.checkInputDim(x);
     let factor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats && this.num_batches_tracked) {
@@ -85,14 +95,12 @@ abstract class BatchNormBase extends Module {
     }
     const bnTraining = this.training || (this.running_mean === null && this.running_var === null);
     const useStats = !this.training || this.trackRunningStats;
-    return N.batchNorm(x, useStats ? this.running_mean : null, useStats ? this.running_var : null, this.weight, this.bias, {
-      training: bnTraining, momentum: factor, eps: this.eps,
-    });
+    return N.batchNorm(x, useStats ? this.running_mean : null, useStats ? this.running_var : null, this.weight, this.bias, bnTraining, factor, this.eps);
   }
 
   override extraRepr(): string {
-    const m = this.momentum === null ? "None" : String(this.momentum);
-    return `${this.numFeatures}, eps=${this.eps}, momentum=${m}, affine=${this.affine ? "True" : "False"}, track_running_stats=${this.trackRunningStats ? "True" : "False"}`;
+    const m = this.momentum === null ? "None" : pyFloat(this.momentum);
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${m}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
   }
 }
 
@@ -109,65 +117,103 @@ export class BatchNorm2d extends BatchNormBase {
 
 const shapeOf = (s: number | readonly number[]): number[] => (typeof s === "number" ? [s] : [...s]);
 
+export interface LayerNormOptions extends FactoryOptions {
+  normalizedShape?: number | readonly number[];
+  eps?: number;
+  elementwiseAffine?: boolean;
+  /** PyTorch 2.1's bias (after elementwise_affine). */
+  bias?: boolean;
+}
+const LAYER_NORM = [param("normalizedShape", intOrInts), param("eps", num(), 1e-5), param("elementwiseAffine", bool, true), param("bias", bool, true)];
+
+/** nn.LayerNorm(normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None, dtype=None). */
 export class LayerNorm extends Module {
   readonly normalizedShape: number[];
   readonly eps: number;
   readonly elementwiseAffine: boolean;
   weight: Parameter | null;
   bias: Parameter | null;
-  constructor(normalizedShape: number | readonly number[], opts: { eps?: number; elementwiseAffine?: boolean; bias?: boolean; dtype?: DType } = {}) {
+  constructor(normalizedShape: number | readonly number[], ...args: Args<[eps: number, elementwiseAffine: boolean, bias: boolean], LayerNormOptions>);
+  constructor(...args: unknown[]) {
     super();
-    this.normalizedShape = shapeOf(normalizedShape);
-    this.eps = opts.eps ?? 1e-5;
-    this.elementwiseAffine = opts.elementwiseAffine ?? true;
-    this.weight = this.elementwiseAffine ? new Parameter(ones(this.normalizedShape, { dtype: opts.dtype })) : null;
-    this.bias = this.elementwiseAffine && opts.bias !== false ? new Parameter(zeros(this.normalizedShape, { dtype: opts.dtype })) : null;
+    const a = parseArgs<Required<LayerNormOptions>>("LayerNorm", LAYER_NORM, args, FACTORY_KWARGS);
+    this.normalizedShape = shapeOf(a.normalizedShape);
+    this.eps = a.eps;
+    this.elementwiseAffine = a.elementwiseAffine;
+    this.weight = this.elementwiseAffine ? new Parameter(ones(this.normalizedShape, { dtype: a.dtype })) : null;
+    this.bias = this.elementwiseAffine && a.bias ? new Parameter(zeros(this.normalizedShape, { dtype: a.dtype })) : null;
   }
-  override forward(x: Tensor): Tensor {
-    return N.layerNorm(x, this.normalizedShape, this.weight, this.bias, { eps: this.eps });
+  override forward(input: Tensor): Tensor {
+    return N.layerNorm(input, this.normalizedShape, this.weight, this.bias, this.eps);
   }
   override extraRepr(): string {
-    return `(${this.normalizedShape.join(", ")}${this.normalizedShape.length === 1 ? "," : ""}), eps=${this.eps}, elementwise_affine=${this.elementwiseAffine ? "True" : "False"}`;
+    return `${pyTuple(this.normalizedShape)}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
   }
 }
 
+export interface GroupNormOptions extends FactoryOptions {
+  numGroups?: number;
+  numChannels?: number;
+  eps?: number;
+  affine?: boolean;
+}
+const GROUP_NORM = [param("numGroups", int()), param("numChannels", int()), param("eps", num(), 1e-5), param("affine", bool, true)];
+
+/** nn.GroupNorm(num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None). */
 export class GroupNorm extends Module {
+  readonly numGroups: number;
+  readonly numChannels: number;
   readonly eps: number;
   readonly affine: boolean;
   weight: Parameter | null;
   bias: Parameter | null;
-  constructor(readonly numGroups: number, readonly numChannels: number, opts: { eps?: number; affine?: boolean; dtype?: DType } = {}) {
+  constructor(numGroups: number, numChannels: number, ...args: Args<[eps: number, affine: boolean], GroupNormOptions>);
+  constructor(...args: unknown[]) {
     super();
-    if (numChannels % numGroups !== 0) throw new ValueError("num_channels must be divisible by num_groups");
-    this.eps = opts.eps ?? 1e-5;
-    this.affine = opts.affine ?? true;
-    this.weight = this.affine ? new Parameter(ones([numChannels], { dtype: opts.dtype })) : null;
-    this.bias = this.affine ? new Parameter(zeros([numChannels], { dtype: opts.dtype })) : null;
+    const a = parseArgs<Required<GroupNormOptions>>("GroupNorm", GROUP_NORM, args, FACTORY_KWARGS);
+    if (a.numChannels % a.numGroups !== 0) throw new ValueError("num_channels must be divisible by num_groups");
+    this.numGroups = a.numGroups;
+    this.numChannels = a.numChannels;
+    this.eps = a.eps;
+    this.affine = a.affine;
+    this.weight = this.affine ? new Parameter(ones([a.numChannels], { dtype: a.dtype })) : null;
+    this.bias = this.affine ? new Parameter(zeros([a.numChannels], { dtype: a.dtype })) : null;
   }
-  override forward(x: Tensor): Tensor {
-    return N.groupNorm(x, this.numGroups, this.weight, this.bias, { eps: this.eps });
+  override forward(input: Tensor): Tensor {
+    return N.groupNorm(input, this.numGroups, this.weight, this.bias, this.eps);
   }
   override extraRepr(): string {
-    return `${this.numGroups}, ${this.numChannels}, eps=${this.eps}, affine=${this.affine ? "True" : "False"}`;
+    return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.eps)}, affine=${pyBool(this.affine)}`;
   }
 }
 
+export interface RMSNormOptions extends FactoryOptions {
+  normalizedShape?: number | readonly number[];
+  /** null: the input dtype's machine epsilon. */
+  eps?: number | null;
+  elementwiseAffine?: boolean;
+}
+const RMS_NORM = [param("normalizedShape", intOrInts), param("eps", nullable(num()), null), param("elementwiseAffine", bool, true)];
+
+/** nn.RMSNorm(normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None) (PyTorch 2.4). */
 export class RMSNorm extends Module {
   readonly normalizedShape: number[];
   readonly eps: number | null;
   readonly elementwiseAffine: boolean;
   weight: Parameter | null;
-  constructor(normalizedShape: number | readonly number[], opts: { eps?: number | null; elementwiseAffine?: boolean; dtype?: DType } = {}) {
+  constructor(normalizedShape: number | readonly number[], ...args: Args<[eps: number | null, elementwiseAffine: boolean], RMSNormOptions>);
+  constructor(...args: unknown[]) {
     super();
-    this.normalizedShape = shapeOf(normalizedShape);
-    this.eps = opts.eps ?? null;
-    this.elementwiseAffine = opts.elementwiseAffine ?? true;
-    this.weight = this.elementwiseAffine ? new Parameter(ones(this.normalizedShape, { dtype: opts.dtype })) : null;
+    const a = parseArgs<Required<RMSNormOptions>>("RMSNorm", RMS_NORM, args, FACTORY_KWARGS);
+    this.normalizedShape = shapeOf(a.normalizedShape);
+    this.eps = a.eps;
+    this.elementwiseAffine = a.elementwiseAffine;
+    this.weight = this.elementwiseAffine ? new Parameter(ones(this.normalizedShape, { dtype: a.dtype })) : null;
   }
-  override forward(x: Tensor): Tensor {
-    return N.rmsNorm(x, this.normalizedShape, this.weight, { eps: this.eps });
+  override forward(input: Tensor): Tensor {
+    return N.rmsNorm(input, this.normalizedShape, this.weight, this.eps);
   }
   override extraRepr(): string {
-    return `(${this.normalizedShape.join(", ")}${this.normalizedShape.length === 1 ? "," : ""}), eps=${this.eps ?? "None"}, elementwise_affine=${this.elementwiseAffine ? "True" : "False"}`;
+    return `${pyTuple(this.normalizedShape)}, eps=${this.eps === null ? "None" : pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
   }
 }

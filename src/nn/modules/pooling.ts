@@ -1,88 +1,186 @@
-// Pooling modules: hold the options of their functional forms (src/nn/functional/pooling.ts).
+// Pooling modules: PyTorch's constructor arguments (nn.MaxPool2d(2, 1): stride 1), checked at
+// construction with the messages PyTorch gives at the first call, then the functional forms
+// (src/nn/functional/pooling.ts).
+import { bool, intOrInts, nullable, param, parseArgs, type Args } from "../../args.ts";
 import type { Tensor } from "../../tensor.ts";
 import type { Pair } from "../../ops/conv.ts";
 import * as P from "../functional/pooling.ts";
 import { Module } from "../module.ts";
+import { pyBool, pyTuple, pyValue } from "../repr.ts";
 
-const show = (v: Pair | null | undefined): string => (v === null || v === undefined ? "None" : typeof v === "number" ? String(v) : `(${v.join(", ")})`);
-
-export interface MaxPoolModuleOptions extends P.MaxPoolOptions {
+export interface MaxPoolModuleOptions {
+  kernelSize?: Pair;
+  /** Defaults to kernelSize. */
+  stride?: Pair | null;
+  padding?: Pair;
+  dilation?: Pair;
+  /** forward gives { values, indices }. */
   returnIndices?: boolean;
+  ceilMode?: boolean;
 }
+const MAX_POOL = [
+  param("kernelSize", intOrInts), param("stride", nullable(intOrInts), null), param("padding", intOrInts, 0),
+  param("dilation", intOrInts, 1), param("returnIndices", bool, false), param("ceilMode", bool, false),
+];
+type MaxPoolPositional = [stride: Pair | null, padding: Pair, dilation: Pair, returnIndices: boolean, ceilMode: boolean];
 
 abstract class MaxPoolNd extends Module {
+  readonly kernelSize: Pair;
   readonly stride: Pair;
-  constructor(readonly kernelSize: Pair, readonly opts: MaxPoolModuleOptions = {}) {
+  readonly padding: Pair;
+  readonly dilation: Pair;
+  readonly returnIndices: boolean;
+  readonly ceilMode: boolean;
+  /** nn.MaxPool1d/2d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False). */
+  constructor(kernelSize: Pair, ...args: Args<MaxPoolPositional, MaxPoolModuleOptions>);
+  constructor(...args: unknown[]) {
     super();
-    this.stride = opts.stride ?? kernelSize;
+    const nd = this.nd();
+    const a = parseArgs<Required<MaxPoolModuleOptions>>(this.constructor.name, MAX_POOL, args);
+    P.checkPoolArgs(nd === 1 ? "max_pool1d" : "max_pool2d", a.kernelSize, a.stride, a.padding, a.dilation, a.returnIndices);
+    this.kernelSize = a.kernelSize;
+    this.stride = a.stride ?? a.kernelSize;
+    this.padding = a.padding;
+    this.dilation = a.dilation;
+    this.returnIndices = a.returnIndices;
+    this.ceilMode = a.ceilMode;
+  }
+  protected abstract nd(): 1 | 2;
+  override forward(input: Tensor): Tensor | P.WithIndices {
+    const args = [this.stride, this.padding, this.dilation, this.ceilMode, this.returnIndices];
+    return P.maxPoolCall(input, this.kernelSize, args, this.nd());
   }
   override extraRepr(): string {
-    const o = this.opts;
-    return `kernel_size=${show(this.kernelSize)}, stride=${show(this.stride)}, padding=${show(o.padding ?? 0)}, dilation=${show(o.dilation ?? 1)}, ceil_mode=${o.ceilMode ? "True" : "False"}`;
+    return `kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, padding=${pyValue(this.padding)}, dilation=${pyValue(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
   }
 }
 
 /** nn.MaxPool1d; with returnIndices the forward gives { values, indices }. */
 export class MaxPool1d extends MaxPoolNd {
-  override forward(x: Tensor): Tensor | P.WithIndices {
-    return this.opts.returnIndices ? P.maxPool1d(x, this.kernelSize, { ...this.opts, returnIndices: true }) : P.maxPool1d(x, this.kernelSize, { ...this.opts, returnIndices: false });
+  protected nd(): 1 {
+    return 1;
   }
 }
+/** nn.MaxPool2d; with returnIndices the forward gives { values, indices }. */
 export class MaxPool2d extends MaxPoolNd {
-  override forward(x: Tensor): Tensor | P.WithIndices {
-    return this.opts.returnIndices ? P.maxPool2d(x, this.kernelSize, { ...this.opts, returnIndices: true }) : P.maxPool2d(x, this.kernelSize, { ...this.opts, returnIndices: false });
+  protected nd(): 2 {
+    return 2;
   }
 }
+
+export interface AvgPoolModuleOptions extends P.AvgPoolOptions {
+  kernelSize?: Pair;
+}
+const AVG_POOL_1D = [param("kernelSize", intOrInts), param("stride", nullable(intOrInts), null), param("padding", intOrInts, 0), param("ceilMode", bool, false), param("countIncludePad", bool, true)];
+const AVG_POOL_2D = [...AVG_POOL_1D, param("divisorOverride", P.divisorOverrideArg, null)];
+type AvgPoolPositional = [stride: Pair | null, padding: Pair, ceilMode: boolean, countIncludePad: boolean];
 
 abstract class AvgPoolNd extends Module {
+  readonly kernelSize: Pair;
   readonly stride: Pair;
-  constructor(readonly kernelSize: Pair, readonly opts: P.AvgPoolOptions = {}) {
+  readonly padding: Pair;
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+  readonly divisorOverride: number | null;
+  constructor(nd: 1 | 2, args: readonly unknown[]) {
     super();
-    this.stride = opts.stride ?? kernelSize;
+    const a = parseArgs<Required<AvgPoolModuleOptions>>(this.constructor.name, nd === 1 ? AVG_POOL_1D : AVG_POOL_2D, args);
+    const { k, s, p } = P.checkPoolArgs(nd === 1 ? "avg_pool1d" : "avg_pool2d", a.kernelSize, a.stride, a.padding, 1);
+    // nn.AvgPool1d keeps its sizes as 1-tuples (_single), nn.AvgPool2d as given.
+    this.kernelSize = nd === 1 ? k : a.kernelSize;
+    this.stride = nd === 1 ? s : a.stride ?? a.kernelSize;
+    this.padding = nd === 1 ? p : a.padding;
+    this.ceilMode = a.ceilMode;
+    this.countIncludePad = a.countIncludePad;
+    this.divisorOverride = a.divisorOverride ?? null;
   }
   override extraRepr(): string {
-    return `kernel_size=${show(this.kernelSize)}, stride=${show(this.stride)}, padding=${show(this.opts.padding ?? 0)}`;
+    const show = (v: Pair) => (typeof v === "number" ? String(v) : pyTuple(v));
+    return `kernel_size=${show(this.kernelSize)}, stride=${show(this.stride)}, padding=${show(this.padding)}`;
   }
 }
+/** nn.AvgPool1d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True). */
 export class AvgPool1d extends AvgPoolNd {
-  override forward(x: Tensor): Tensor {
-    return P.avgPool1d(x, this.kernelSize, this.opts);
+  constructor(kernelSize: Pair, ...args: Args<AvgPoolPositional, Omit<AvgPoolModuleOptions, "divisorOverride">>);
+  constructor(...args: unknown[]) {
+    super(1, args);
+  }
+  override forward(input: Tensor): Tensor {
+    return P.avgPool1d(input, this.kernelSize, this.stride, this.padding, this.ceilMode, this.countIncludePad);
   }
 }
+/** nn.AvgPool2d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None). */
 export class AvgPool2d extends AvgPoolNd {
-  override forward(x: Tensor): Tensor {
-    return P.avgPool2d(x, this.kernelSize, this.opts);
+  constructor(kernelSize: Pair, ...args: Args<[...AvgPoolPositional, divisorOverride: number | null], AvgPoolModuleOptions>);
+  constructor(...args: unknown[]) {
+    super(2, args);
+  }
+  override forward(input: Tensor): Tensor {
+    return P.avgPool2d(input, this.kernelSize, this.stride, this.padding, this.ceilMode, this.countIncludePad, this.divisorOverride);
   }
 }
 
-type OutSize = number | ReadonlyArray<number | null>;
+export interface AdaptivePoolOptions {
+  outputSize?: P.OutputSize;
+}
+export interface AdaptiveMaxPoolOptions extends AdaptivePoolOptions {
+  returnIndices?: boolean;
+}
+const ADAPTIVE = [param("outputSize", P.outputSizeArg)];
+const ADAPTIVE_MAX = [...ADAPTIVE, param("returnIndices", bool, false)];
+
 abstract class AdaptivePool extends Module {
-  constructor(readonly outputSize: OutSize, readonly opts: { returnIndices?: boolean } = {}) {
+  readonly outputSize: P.OutputSize;
+  readonly returnIndices: boolean;
+  constructor(nd: 1 | 2, max: boolean, args: readonly unknown[]) {
     super();
+    const a = parseArgs<Required<AdaptiveMaxPoolOptions>>(this.constructor.name, max ? ADAPTIVE_MAX : ADAPTIVE, args);
+    P.checkOutputSize(a.outputSize, nd, `adaptive_${max ? "max" : "avg"}_pool${nd}d`);
+    this.outputSize = a.outputSize;
+    this.returnIndices = a.returnIndices ?? false;
   }
   override extraRepr(): string {
-    const o = this.outputSize;
-    return `output_size=${typeof o === "number" ? o : `(${o.map((v) => v ?? "None").join(", ")})`}`;
+    return `output_size=${pyValue(this.outputSize)}`;
   }
 }
+/** nn.AdaptiveAvgPool1d(output_size). */
 export class AdaptiveAvgPool1d extends AdaptivePool {
-  override forward(x: Tensor): Tensor {
-    return P.adaptiveAvgPool1d(x, this.outputSize as number);
+  constructor(...args: Args<[outputSize: number], AdaptivePoolOptions>);
+  constructor(...args: unknown[]) {
+    super(1, false, args);
+  }
+  override forward(input: Tensor): Tensor {
+    return P.adaptiveAvgPool1d(input, this.outputSize as number);
   }
 }
+/** nn.AdaptiveAvgPool2d(output_size): an int, [h, w], or [h, null] to keep a size. */
 export class AdaptiveAvgPool2d extends AdaptivePool {
-  override forward(x: Tensor): Tensor {
-    return P.adaptiveAvgPool2d(x, this.outputSize);
+  constructor(...args: Args<[outputSize: P.OutputSize], AdaptivePoolOptions>);
+  constructor(...args: unknown[]) {
+    super(2, false, args);
+  }
+  override forward(input: Tensor): Tensor {
+    return P.adaptiveAvgPool2d(input, this.outputSize);
   }
 }
+/** nn.AdaptiveMaxPool1d(output_size, return_indices=False). */
 export class AdaptiveMaxPool1d extends AdaptivePool {
-  override forward(x: Tensor): Tensor | P.WithIndices {
+  constructor(...args: Args<[outputSize: number, returnIndices: boolean], AdaptiveMaxPoolOptions>);
+  constructor(...args: unknown[]) {
+    super(1, true, args);
+  }
+  override forward(input: Tensor): Tensor | P.WithIndices {
     const o = this.outputSize as number;
-    return this.opts.returnIndices ? P.adaptiveMaxPool1d(x, o, { returnIndices: true }) : P.adaptiveMaxPool1d(x, o);
+    return this.returnIndices ? P.adaptiveMaxPool1d(input, o, true) : P.adaptiveMaxPool1d(input, o);
   }
 }
+/** nn.AdaptiveMaxPool2d(output_size, return_indices=False). */
 export class AdaptiveMaxPool2d extends AdaptivePool {
-  override forward(x: Tensor): Tensor | P.WithIndices {
-    return this.opts.returnIndices ? P.adaptiveMaxPool2d(x, this.outputSize, { returnIndices: true }) : P.adaptiveMaxPool2d(x, this.outputSize);
+  constructor(...args: Args<[outputSize: P.OutputSize, returnIndices: boolean], AdaptiveMaxPoolOptions>);
+  constructor(...args: unknown[]) {
+    super(2, true, args);
+  }
+  override forward(input: Tensor): Tensor | P.WithIndices {
+    return this.returnIndices ? P.adaptiveMaxPool2d(input, this.outputSize, true) : P.adaptiveMaxPool2d(input, this.outputSize);
   }
 }

@@ -6,10 +6,13 @@
 //   registered layer by layer, forward direction before reverse, in that order of four;
 // - gate order along dim 0 of the weights: LSTM (i, f, g, o), GRU (r, z, n);
 // - the GRU's candidate is tanh(W_in x + b_in + r * (W_hn h + b_hn)): b_hn stays inside r * (...);
+// - LSTM with projections (proj_size > 0) adds weight_hr_l{k}... [proj, hidden] after the biases:
+//   h_t = W_hr (o * tanh(c_t)), so h is [.., proj] and c stays [.., hidden];
 // - every parameter starts as U(-1/sqrt(hidden), 1/sqrt(hidden)), drawn in parameter order;
 // - h_n stacks (layer, direction) as layer0-forward, layer0-reverse, layer1-forward, ...;
 // - dropout (training only) is applied to every layer's output except the last one's.
 import { traceScope } from "../../autograd/trace.ts";
+import { bool, checkTensor, FACTORY_KWARGS, int, num, param, parseArgs, str, type Args, type FactoryOptions, type Param } from "../../args.ts";
 import type { DType } from "../../dtype.ts";
 import { RuntimeError, ValueError } from "../../errors.ts";
 import { emptyTensor, zeros } from "../../ops/creation.ts";
@@ -19,6 +22,7 @@ import * as F from "../functional.ts";
 import * as init from "../init.ts";
 import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
+import { pyFloat } from "../repr.ts";
 
 type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
 export type Nonlinearity = "tanh" | "relu";
@@ -29,14 +33,12 @@ const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 
 /** A Python tuple / list as PyTorch prints it in messages. */
 const tuple = (s: readonly number[]): string => `(${s.join(", ")}${s.length === 1 ? "," : ""})`;
 const list = (s: readonly number[]): string => `[${s.join(", ")}]`;
-const pyBool = (b: boolean): string => (b ? "True" : "False");
-const pyFloat = (x: number): string => (Number.isInteger(x) ? x.toFixed(1) : String(x));
 
 /**
  * One time step of a cell. `xProj` is x W_ih^T + b_ih (computed for all steps at once by the
  * layers), `state` is [h] or [h, c]; returns the new state in the same form.
  */
-function cellStep(mode: Mode, xProj: Tensor, state: Tensor[], wHh: Tensor, bHh: Tensor | null): Tensor[] {
+function cellStep(mode: Mode, xProj: Tensor, state: Tensor[], wHh: Tensor, bHh: Tensor | null, wHr: Tensor | null = null): Tensor[] {
   const h = state[0];
   const hProj = F.linear(h, wHh, bHh);
   switch (mode) {
@@ -47,7 +49,8 @@ function cellStep(mode: Mode, xProj: Tensor, state: Tensor[], wHh: Tensor, bHh: 
     case "LSTM": {
       const [i, f, g, o] = xProj.add(hProj).chunk(4, -1);
       const c = f.sigmoid().mul(state[1]).add(i.sigmoid().mul(g.tanh()));
-      return [o.sigmoid().mul(c.tanh()), c];
+      const hNew = o.sigmoid().mul(c.tanh());
+      return [wHr ? F.linear(hNew, wHr) : hNew, c];
     }
     case "GRU": {
       const [xr, xz, xn] = xProj.chunk(3, -1);
@@ -71,17 +74,44 @@ function dropoutNoise(shape: number[], p: number, dtype: DType): Tensor {
   return emptyTensor(shape, { dtype }).bernoulli_(1 - p).div_(1 - p);
 }
 
-export interface RNNBaseOptions {
+export interface RNNBaseOptions extends FactoryOptions {
+  inputSize?: number;
+  hiddenSize?: number;
   numLayers?: number;
   bias?: boolean;
   batchFirst?: boolean;
   /** Dropout on the outputs of every layer but the last, in training mode. */
   dropout?: number;
   bidirectional?: boolean;
-  dtype?: DType;
 }
 export interface RNNOptions extends RNNBaseOptions {
   nonlinearity?: Nonlinearity;
+}
+export interface LSTMOptions extends RNNBaseOptions {
+  /** > 0: LSTM with projections of size projSize (h is projected by weight_hr). */
+  projSize?: number;
+}
+type RNNPositional = [numLayers: number, bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean];
+
+/** Any number that is not a boolean (PyTorch's check of dropout). */
+const dropoutArg = (v: unknown, arg: string, fn: string): number => {
+  if (typeof v !== "number" || !(v >= 0 && v <= 1)) {
+    if (typeof v === "number" || typeof v === "boolean") throw new ValueError("dropout should be a number in range [0, 1] representing the probability of an element being zeroed");
+    return num()(v, arg, fn);
+  }
+  return v;
+};
+/** RNNBase's parameters after `mode`; proj_size's default is "not given" (RNN and GRU refuse it, given or not). */
+const RNN_ARGS: Param[] = [
+  param("inputSize", int()), param("hiddenSize", int()), param("numLayers", int(), 1), param("bias", bool, true),
+  param("batchFirst", bool, false), param("dropout", dropoutArg, 0), param("bidirectional", bool, false), param<number | undefined>("projSize", int(), undefined),
+];
+type RNNArgs = Required<Omit<LSTMOptions, "projSize" | keyof FactoryOptions>> & FactoryOptions & { projSize: number | undefined };
+
+function parseRNN(name: string, args: readonly unknown[], extra: readonly Param[] = []): RNNArgs & { nonlinearity?: string } {
+  const a = parseArgs<RNNArgs & { nonlinearity?: string }>(name, RNN_ARGS, args, [...extra, ...FACTORY_KWARGS]);
+  if (name !== "LSTM" && a.projSize !== undefined) throw new ValueError("proj_size argument is only supported for LSTM, not RNN or GRU");
+  return a;
 }
 
 abstract class RNNBase extends Module {
@@ -96,44 +126,52 @@ abstract class RNNBase extends Module {
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly bidirectional: boolean;
+  /** LSTM only: > 0 projects h to this size. */
+  readonly projSize: number;
 
-  constructor(mode: Mode, inputSize: number, hiddenSize: number, opts: RNNBaseOptions) {
+  constructor(mode: Mode, a: RNNArgs) {
     super();
+    const { inputSize, hiddenSize } = a;
     this.mode = mode;
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
-    this.numLayers = opts.numLayers ?? 1;
-    this.bias = opts.bias ?? true;
-    this.batchFirst = opts.batchFirst ?? false;
-    this.dropout = opts.dropout ?? 0;
-    this.bidirectional = opts.bidirectional ?? false;
-    if (typeof this.dropout !== "number" || !(this.dropout >= 0 && this.dropout <= 1)) {
-      throw new ValueError("dropout should be a number in range [0, 1] representing the probability of an element being zeroed");
-    }
-    if (!Number.isInteger(hiddenSize) || hiddenSize <= 0) throw new ValueError("hidden_size must be greater than zero");
-    if (!Number.isInteger(this.numLayers) || this.numLayers <= 0) throw new ValueError("num_layers must be greater than zero");
+    this.numLayers = a.numLayers;
+    this.bias = a.bias;
+    this.batchFirst = a.batchFirst;
+    this.dropout = a.dropout;
+    this.bidirectional = a.bidirectional;
+    this.projSize = a.projSize ?? 0;
+    if (hiddenSize <= 0) throw new ValueError("hidden_size must be greater than zero");
+    if (this.numLayers <= 0) throw new ValueError("num_layers must be greater than zero");
     if (this.dropout > 0 && this.numLayers === 1) {
       console.warn(
-        `dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${this.dropout} and num_layers=${this.numLayers}`,
+        `dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${pyFloat(this.dropout)} and num_layers=${this.numLayers}`,
       );
     }
+    if (this.projSize < 0) throw new ValueError("proj_size should be a positive integer or zero to disable projections");
+    if (this.projSize >= hiddenSize) throw new ValueError("proj_size has to be smaller than hidden_size");
     const gateSize = GATES[mode] * hiddenSize;
     const dirs = this.numDirections;
+    const realHidden = this.projSize > 0 ? this.projSize : hiddenSize;
     for (let layer = 0; layer < this.numLayers; layer++) {
       for (let dir = 0; dir < dirs; dir++) {
-        const layerInput = layer === 0 ? inputSize : hiddenSize * dirs;
+        const layerInput = layer === 0 ? inputSize : realHidden * dirs;
         const sfx = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
-        const p = (...shape: number[]) => new Parameter(emptyTensor(shape, { dtype: opts.dtype }));
+        const p = (...shape: number[]) => new Parameter(emptyTensor(shape, { dtype: a.dtype }));
         this.registerParameter(`weight_ih${sfx}`, p(gateSize, layerInput));
-        this.registerParameter(`weight_hh${sfx}`, p(gateSize, hiddenSize));
+        this.registerParameter(`weight_hh${sfx}`, p(gateSize, realHidden));
         if (this.bias) {
           this.registerParameter(`bias_ih${sfx}`, p(gateSize));
           this.registerParameter(`bias_hh${sfx}`, p(gateSize));
         }
+        if (this.projSize > 0) this.registerParameter(`weight_hr${sfx}`, p(this.projSize, hiddenSize));
       }
     }
     this.resetParameters();
   }
+
+  /** Kept for PyTorch programs: cuDNN's weight compaction, a no-op here (the weights are always used as they are). */
+  flattenParameters(): void {}
 
   get numDirections(): number {
     return this.bidirectional ? 2 : 1;
@@ -145,11 +183,11 @@ abstract class RNNBase extends Module {
     for (const w of this.parameters()) init.uniform_(w, -stdv, stdv);
   }
 
-  /** [weight_ih, weight_hh, bias_ih | null, bias_hh | null] of one layer and direction. */
-  protected weights(layer: number, dir: number): [Parameter, Parameter, Parameter | null, Parameter | null] {
+  /** [weight_ih, weight_hh, bias_ih | null, bias_hh | null, weight_hr | null] of one layer and direction. */
+  protected weights(layer: number, dir: number): [Parameter, Parameter, Parameter | null, Parameter | null, Parameter | null] {
     const sfx = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
     const self = this as unknown as Record<string, Parameter | undefined>;
-    return [self[`weight_ih${sfx}`]!, self[`weight_hh${sfx}`]!, self[`bias_ih${sfx}`] ?? null, self[`bias_hh${sfx}`] ?? null];
+    return [self[`weight_ih${sfx}`]!, self[`weight_hh${sfx}`]!, self[`bias_ih${sfx}`] ?? null, self[`bias_hh${sfx}`] ?? null, self[`weight_hr${sfx}`] ?? null];
   }
 
   protected get typeName(): string {
@@ -158,6 +196,7 @@ abstract class RNNBase extends Module {
 
   /** Checks the input's rank; returns whether it is batched (3-D). */
   protected checkRank(input: Tensor): boolean {
+    checkTensor(input, "input", this.typeName);
     if (input.dim() !== 2 && input.dim() !== 3) {
       throw new ValueError(`${this.typeName}: Expected input to be 2-D or 3-D but received ${input.dim()}-D tensor`);
     }
@@ -170,8 +209,8 @@ abstract class RNNBase extends Module {
       throw new RuntimeError(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${input.size(-1)}`);
     }
     const batch = input.size(this.batchFirst ? 0 : 1);
-    const expected = [this.numLayers * this.numDirections, batch, this.hiddenSize];
     hidden.forEach((h, k) => {
+      const expected = [this.numLayers * this.numDirections, batch, k === 0 ? this.stateSize : this.hiddenSize];
       if (h.shape.join() !== expected.join()) {
         const what = hidden.length === 1 ? "hidden" : `hidden[${k}]`;
         throw new RuntimeError(`Expected ${what} size ${tuple(expected)}, got ${list(h.shape)}`);
@@ -179,9 +218,14 @@ abstract class RNNBase extends Module {
     });
   }
 
-  protected zeroState(input: Tensor): Tensor {
+  /** The size of h: projSize with projections, else hiddenSize (c is always hiddenSize). */
+  protected get stateSize(): number {
+    return this.projSize > 0 ? this.projSize : this.hiddenSize;
+  }
+
+  protected zeroState(input: Tensor, size = this.hiddenSize): Tensor {
     const batch = input.size(this.batchFirst ? 0 : 1);
-    return zeros([this.numLayers * this.numDirections, batch, this.hiddenSize], { dtype: input.dtype });
+    return zeros([this.numLayers * this.numDirections, batch, size], { dtype: input.dtype });
   }
 
   /**
@@ -214,12 +258,12 @@ abstract class RNNBase extends Module {
     for (let layer = 0; layer < this.numLayers; layer++) {
       const outs: Tensor[][] = [];
       for (let dir = 0; dir < dirs; dir++) {
-        const [wIh, wHh, bIh, bHh] = this.weights(layer, dir);
+        const [wIh, wHh, bIh, bHh, wHr] = this.weights(layer, dir);
         let state = hidden.map((h) => h.select(0, layer * dirs + dir));
         const hs: Tensor[] = new Array<Tensor>(steps);
         for (let s = 0; s < steps; s++) {
           const t = dir === 0 ? s : steps - 1 - s;
-          state = cellStep(this.mode, F.linear(xs[t], wIh, bIh), state, wHh, bHh);
+          state = cellStep(this.mode, F.linear(xs[t], wIh, bIh), state, wHh, bHh, wHr);
           hs[t] = state[0];
         }
         outs.push(hs);
@@ -237,6 +281,7 @@ abstract class RNNBase extends Module {
 
   override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
+    if (this.projSize !== 0) s += `, proj_size=${this.projSize}`;
     if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
     if (!this.bias) s += `, bias=False`;
     if (this.batchFirst) s += `, batch_first=True`;
@@ -250,6 +295,7 @@ abstract class SingleStateRNN extends RNNBase {
   /** input [T, B, in] ([B, T, in] with batchFirst) or unbatched [T, in]; hx [L*D, B, H] or [L*D, H]. */
   override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor] {
     const batched = this.checkRank(input);
+    if (hx !== undefined && hx !== null) checkTensor(hx, "hx", this.typeName);
     if (!batched) {
       input = input.unsqueeze(this.batchFirst ? 0 : 1);
       if (hx) {
@@ -267,36 +313,49 @@ abstract class SingleStateRNN extends RNNBase {
   }
 }
 
-/** Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh) (or relu). */
+/**
+ * Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh) (or relu).
+ * nn.RNN(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+ * bidirectional=False, *, nonlinearity='tanh', device=None, dtype=None). As PyTorch 1.13, the
+ * repr does not show the nonlinearity.
+ */
 export class RNN extends SingleStateRNN {
   readonly nonlinearity: Nonlinearity;
-  constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
-    const nl = opts.nonlinearity ?? "tanh";
+  constructor(inputSize: number, hiddenSize: number, ...args: Args<RNNPositional, RNNOptions>);
+  constructor(...args: unknown[]) {
+    const a = parseRNN("RNN", args, [param("nonlinearity", str, "tanh")]);
+    const nl = a.nonlinearity;
     if (nl !== "tanh" && nl !== "relu") throw new ValueError(`Unknown nonlinearity '${String(nl)}'`);
-    super(nl === "tanh" ? "RNN_TANH" : "RNN_RELU", inputSize, hiddenSize, opts);
+    super(nl === "tanh" ? "RNN_TANH" : "RNN_RELU", a);
     this.nonlinearity = nl;
   }
-  override extraRepr(): string {
-    const s = super.extraRepr();
-    return this.nonlinearity === "tanh" ? s : `${s}, nonlinearity='${this.nonlinearity}'`;
-  }
 }
 
-/** GRU with PyTorch's gate order (r, z, n). */
+/** GRU with PyTorch's gate order (r, z, n); nn.GRU(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0, bidirectional=False). */
 export class GRU extends SingleStateRNN {
-  constructor(inputSize: number, hiddenSize: number, opts: RNNBaseOptions = {}) {
-    super("GRU", inputSize, hiddenSize, opts);
+  constructor(inputSize: number, hiddenSize: number, ...args: Args<RNNPositional, RNNBaseOptions>);
+  constructor(...args: unknown[]) {
+    super("GRU", parseRNN("GRU", args));
   }
 }
 
-/** LSTM with PyTorch's gate order (i, f, g, o). forward returns [output, [h_n, c_n]]. */
+/**
+ * LSTM with PyTorch's gate order (i, f, g, o); forward returns [output, [h_n, c_n]].
+ * nn.LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+ * bidirectional=False, proj_size=0).
+ */
 export class LSTM extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, opts: RNNBaseOptions = {}) {
-    super("LSTM", inputSize, hiddenSize, opts);
+  constructor(inputSize: number, hiddenSize: number, ...args: Args<[...RNNPositional, projSize: number], LSTMOptions>);
+  constructor(...args: unknown[]) {
+    super("LSTM", parseRNN("LSTM", args));
   }
 
   override forward(input: Tensor, hx?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
     const batched = this.checkRank(input);
+    if (hx !== undefined && hx !== null && (!Array.isArray(hx) || hx.length !== 2)) {
+      throw new RuntimeError(`LSTM: Expected hx to be a pair of tensors [h_0, c_0], but got ${Array.isArray(hx) ? `${hx.length} values` : typeof hx}`);
+    }
+    if (hx) hx.forEach((t, k) => checkTensor(t, `hx[${k}]`, "LSTM"));
     let state: Tensor[] | null = hx ? [hx[0], hx[1]] : null;
     if (!batched) {
       input = input.unsqueeze(this.batchFirst ? 0 : 1);
@@ -309,7 +368,7 @@ export class LSTM extends RNNBase {
     } else if (state && (state[0].dim() !== 3 || state[1].dim() !== 3)) {
       throw new RuntimeError(`For batched 3-D input, hx and cx should also be 3-D but got (${state[0].dim()}-D, ${state[1].dim()}-D) tensors`);
     }
-    state ??= [this.zeroState(input), this.zeroState(input)];
+    state ??= [this.zeroState(input, this.stateSize), this.zeroState(input)];
     this.checkArgs(input, state);
     const { output, last } = this.run(input, state);
     if (!batched) return [output.squeeze(this.batchFirst ? 0 : 1), [last[0].squeeze(1), last[1].squeeze(1)]];
@@ -319,10 +378,13 @@ export class LSTM extends RNNBase {
 
 // ---- cells ------------------------------------------------------------------------------------
 
-export interface RNNCellOptions {
+export interface RNNCellOptions extends FactoryOptions {
+  inputSize?: number;
+  hiddenSize?: number;
   bias?: boolean;
-  dtype?: DType;
 }
+const CELL_ARGS = [param("inputSize", int()), param("hiddenSize", int()), param("bias", bool, true)];
+type CellArgs = Required<Omit<RNNCellOptions, keyof FactoryOptions>> & FactoryOptions;
 
 abstract class RNNCellBase extends Module {
   readonly inputSize: number;
@@ -333,13 +395,17 @@ abstract class RNNCellBase extends Module {
   bias_ih: Parameter | null;
   bias_hh: Parameter | null;
 
-  constructor(protected readonly mode: Mode, inputSize: number, hiddenSize: number, opts: RNNCellOptions) {
+  protected readonly mode: Mode;
+
+  constructor(mode: Mode, a: CellArgs) {
     super();
+    const { inputSize, hiddenSize } = a;
+    this.mode = mode;
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
-    this.bias = opts.bias ?? true;
+    this.bias = a.bias;
     const g = GATES[mode] * hiddenSize;
-    const p = (...shape: number[]) => new Parameter(emptyTensor(shape, { dtype: opts.dtype }));
+    const p = (...shape: number[]) => new Parameter(emptyTensor(shape, { dtype: a.dtype }));
     this.weight_ih = p(g, inputSize);
     this.weight_hh = p(g, hiddenSize);
     this.bias_ih = this.bias ? p(g) : null;
@@ -354,6 +420,8 @@ abstract class RNNCellBase extends Module {
 
   /** Checks rank and sizes; returns the batched input, the batched states and whether it was batched. */
   protected prepare(input: Tensor, state: Tensor[] | null, nStates: number): { x: Tensor; states: Tensor[]; batched: boolean } {
+    checkTensor(input, "input", this.constructor.name);
+    state?.forEach((s, k) => checkTensor(s, nStates === 1 ? "hx" : `hx[${k}]`, this.constructor.name));
     if (input.dim() !== 1 && input.dim() !== 2) {
       throw new ValueError(`${this.constructor.name}: Expected input to be 1-D or 2-D but received ${input.dim()}-D tensor`);
     }
@@ -394,13 +462,19 @@ abstract class RNNCellBase extends Module {
 export interface RNNCellOptionsWithNonlinearity extends RNNCellOptions {
   nonlinearity?: Nonlinearity;
 }
+const RNN_CELL_ARGS = [...CELL_ARGS, param("nonlinearity", str, "tanh")];
 
-/** h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu). */
+/**
+ * h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu).
+ * nn.RNNCell(input_size, hidden_size, bias=True, nonlinearity='tanh', device=None, dtype=None).
+ */
 export class RNNCell extends RNNCellBase {
-  constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptionsWithNonlinearity = {}) {
-    const nl = opts.nonlinearity ?? "tanh";
-    if (nl !== "tanh" && nl !== "relu") throw new ValueError(`Unknown nonlinearity: ${String(nl)}`);
-    super(nl === "tanh" ? "RNN_TANH" : "RNN_RELU", inputSize, hiddenSize, opts);
+  constructor(inputSize: number, hiddenSize: number, ...args: Args<[bias: boolean, nonlinearity: Nonlinearity], RNNCellOptionsWithNonlinearity>);
+  constructor(...args: unknown[]) {
+    const a = parseArgs<CellArgs & { nonlinearity: string }>("RNNCell", RNN_CELL_ARGS, args, FACTORY_KWARGS);
+    // PyTorch raises this at the first call; here at construction, in the same words.
+    if (a.nonlinearity !== "tanh" && a.nonlinearity !== "relu") throw new RuntimeError(`Unknown nonlinearity: ${a.nonlinearity}`);
+    super(a.nonlinearity === "tanh" ? "RNN_TANH" : "RNN_RELU", a);
   }
   get nonlinearity(): Nonlinearity {
     return this.mode === "RNN_RELU" ? "relu" : "tanh";
@@ -412,22 +486,25 @@ export class RNNCell extends RNNCellBase {
   }
 }
 
-/** One LSTM step; forward returns [h', c']. */
+/** One LSTM step; forward returns [h', c']. nn.LSTMCell(input_size, hidden_size, bias=True, device=None, dtype=None). */
 export class LSTMCell extends RNNCellBase {
-  constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
-    super("LSTM", inputSize, hiddenSize, opts);
+  constructor(inputSize: number, hiddenSize: number, ...args: Args<[bias: boolean], RNNCellOptions>);
+  constructor(...args: unknown[]) {
+    super("LSTM", parseArgs<CellArgs>("LSTMCell", CELL_ARGS, args, FACTORY_KWARGS));
   }
   override forward(input: Tensor, hx?: readonly [Tensor, Tensor] | null): [Tensor, Tensor] {
+    if (hx !== undefined && hx !== null && (!Array.isArray(hx) || hx.length !== 2)) throw new RuntimeError("LSTMCell: Expected hx to be a pair of tensors [h_0, c_0]");
     const { x, states, batched } = this.prepare(input, hx ? [hx[0], hx[1]] : null, 2);
     const [h, c] = this.step(x, states);
     return batched ? [h, c] : [h.squeeze(0), c.squeeze(0)];
   }
 }
 
-/** One GRU step; forward returns h'. */
+/** One GRU step; forward returns h'. nn.GRUCell(input_size, hidden_size, bias=True, device=None, dtype=None). */
 export class GRUCell extends RNNCellBase {
-  constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
-    super("GRU", inputSize, hiddenSize, opts);
+  constructor(inputSize: number, hiddenSize: number, ...args: Args<[bias: boolean], RNNCellOptions>);
+  constructor(...args: unknown[]) {
+    super("GRU", parseArgs<CellArgs>("GRUCell", CELL_ARGS, args, FACTORY_KWARGS));
   }
   override forward(input: Tensor, hx?: Tensor | null): Tensor {
     const { x, states, batched } = this.prepare(input, hx ? [hx] : null, 1);

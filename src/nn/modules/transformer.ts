@@ -8,11 +8,13 @@
 // - Masks are nn.MultiheadAttention's (bool True = not allowed; float added).
 // - TransformerEncoder/Decoder hold numLayers deep copies of the layer they are given, so all layers
 //   start with the same values (as PyTorch's copy.deepcopy) but do not share parameters.
+import { bool, checkTensor, FACTORY_KWARGS, instanceOf, int, nullable, num, param, parseArgs, tensor, type Args, type Checker, type FactoryOptions } from "../../args.ts";
 import type { DType } from "../../dtype.ts";
-import { RuntimeError } from "../../errors.ts";
+import { RuntimeError, TorchTypeError } from "../../errors.ts";
 import { ones, zeros } from "../../ops/creation.ts";
 import { Tensor } from "../../tensor.ts";
-import * as F from "../functional.ts";
+import { gelu, relu } from "../functional/activations.ts";
+import { dropoutP } from "../functional/dropout.ts";
 import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
 import { ModuleList } from "./container.ts";
@@ -21,28 +23,45 @@ import { Linear } from "./linear.ts";
 import { LayerNorm } from "./normalization.ts";
 import { MultiheadAttention } from "./attention.ts";
 
-export type TransformerActivation = "relu" | "gelu" | ((x: Tensor) => Tensor);
+/** "relu", "gelu", a function of a tensor, or a module (then it is a child, as in PyTorch). */
+export type TransformerActivation = "relu" | "gelu" | ((x: Tensor) => Tensor) | Module;
 
-export interface TransformerLayerOptions {
+export interface TransformerLayerOptions extends FactoryOptions {
+  dModel?: number;
+  nhead?: number;
   dimFeedforward?: number;
   dropout?: number;
   activation?: TransformerActivation;
   layerNormEps?: number;
   batchFirst?: boolean;
   normFirst?: boolean;
+  /** PyTorch 2.1's bias (after norm_first). */
   bias?: boolean;
-  dtype?: DType;
 }
+type LayerPositional = [dimFeedforward: number, dropout: number, activation: TransformerActivation, layerNormEps: number, batchFirst: boolean, normFirst: boolean, bias: boolean];
 
-function activationFn(a: TransformerActivation): (x: Tensor) => Tensor {
-  if (typeof a === "function") return a;
-  if (a === "relu") return F.relu;
-  if (a === "gelu") return (x) => F.gelu(x);
-  throw new RuntimeError(`activation should be relu/gelu, not ${String(a)}`);
+const activationArg: Checker<TransformerActivation> = (v, arg, fn) => {
+  if (typeof v === "function" || v instanceof Module) return v as TransformerActivation;
+  if (typeof v !== "string") throw new TorchTypeError(`${fn}(): argument '${arg}' must be "relu", "gelu", a function or a Module, but got ${typeof v}`);
+  if (v !== "relu" && v !== "gelu") throw new RuntimeError(`activation should be relu/gelu, not ${v}`);
+  return v;
+};
+const LAYER_ARGS = [
+  param("dModel", int()), param("nhead", int()), param("dimFeedforward", int(), 2048), param("dropout", dropoutP, 0.1),
+  param("activation", activationArg, "relu"), param("layerNormEps", num(), 1e-5), param("batchFirst", bool, false),
+  param("normFirst", bool, false), param("bias", bool, true),
+];
+type LayerArgs = Required<Omit<TransformerLayerOptions, keyof FactoryOptions>> & FactoryOptions;
+
+/** A string names F.relu / F.gelu (PyTorch's _get_activation_fn); functions and modules are kept as given. */
+function activationOf(a: TransformerActivation): ((x: Tensor) => Tensor) | Module {
+  return a === "relu" ? (x) => relu(x) : a === "gelu" ? (x) => gelu(x) : a;
 }
+const applyActivation = (a: ((x: Tensor) => Tensor) | Module, x: Tensor): Tensor => (a instanceof Module ? (a.forward(x) as Tensor) : a(x));
 
 /** A float [sz, sz] mask with -inf above the diagonal and 0 elsewhere (nn.Transformer's helper). */
 export function generateSquareSubsequentMask(sz: number, opts: { dtype?: DType } = {}): Tensor {
+  int({ min: 0 })(sz, "sz", "generateSquareSubsequentMask");
   return zeros([sz, sz], { dtype: opts.dtype }).maskedFill(ones([sz, sz], { dtype: "bool" }).triu(1), -Infinity);
 }
 
@@ -50,10 +69,12 @@ export interface TransformerEncoderLayerForwardOptions {
   srcMask?: Tensor | null;
   srcKeyPaddingMask?: Tensor | null;
 }
+const MASK = nullable(tensor);
+const ENCODER_LAYER_FORWARD = [param("srcMask", MASK, null), param("srcKeyPaddingMask", MASK, null)];
+type EncoderLayerForwardPositional = [srcMask: Tensor | null | undefined, srcKeyPaddingMask: Tensor | null | undefined];
 
 export class TransformerEncoderLayer extends Module {
   readonly normFirst: boolean;
-  readonly activation: (x: Tensor) => Tensor;
   self_attn: MultiheadAttention;
   linear1: Linear;
   dropout: Dropout;
@@ -62,30 +83,37 @@ export class TransformerEncoderLayer extends Module {
   norm2: LayerNorm;
   dropout1: Dropout;
   dropout2: Dropout;
+  /** Last, as PyTorch assigns it: a module given as the activation is a child after dropout2. */
+  activation: ((x: Tensor) => Tensor) | Module;
 
-  constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
+  /**
+   * nn.TransformerEncoderLayer(d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=relu,
+   * layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True, device=None, dtype=None).
+   */
+  constructor(dModel: number, nhead: number, ...args: Args<LayerPositional, TransformerLayerOptions>);
+  constructor(...args: unknown[]) {
     super();
-    const p = opts.dropout ?? 0.1;
-    const ff = opts.dimFeedforward ?? 2048;
-    const eps = opts.layerNormEps ?? 1e-5;
-    const bias = opts.bias ?? true;
-    this.normFirst = opts.normFirst ?? false;
-    this.activation = activationFn(opts.activation ?? "relu");
+    const a = parseArgs<LayerArgs>("TransformerEncoderLayer", LAYER_ARGS, args, FACTORY_KWARGS);
+    const { dModel, nhead, bias, dtype } = a;
+    const [p, ff, eps] = [a.dropout, a.dimFeedforward, a.layerNormEps];
+    this.normFirst = a.normFirst;
     // Constructed in PyTorch's order, so the random initialisation draws match.
-    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst: opts.batchFirst, dtype: opts.dtype });
-    this.linear1 = new Linear(dModel, ff, { bias, dtype: opts.dtype });
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst: a.batchFirst, dtype });
+    this.linear1 = new Linear(dModel, ff, { bias, dtype });
     this.dropout = new Dropout(p);
-    this.linear2 = new Linear(ff, dModel, { bias, dtype: opts.dtype });
-    this.norm1 = new LayerNorm(dModel, { eps, dtype: opts.dtype });
-    this.norm2 = new LayerNorm(dModel, { eps, dtype: opts.dtype });
+    this.linear2 = new Linear(ff, dModel, { bias, dtype });
+    this.norm1 = new LayerNorm(dModel, { eps, dtype });
+    this.norm2 = new LayerNorm(dModel, { eps, dtype });
     this.dropout1 = new Dropout(p);
     this.dropout2 = new Dropout(p);
+    this.activation = activationOf(a.activation);
   }
 
-  /** src [S, N, E] ([N, S, E] with batchFirst, or unbatched [S, E]). */
-  override forward(src: Tensor, opts: TransformerEncoderLayerForwardOptions = {}): Tensor {
-    const mask = opts.srcMask ?? null;
-    const kpm = opts.srcKeyPaddingMask ?? null;
+  /** forward(src, src_mask=None, src_key_padding_mask=None): src [S, N, E] ([N, S, E] with batchFirst, or unbatched [S, E]). */
+  override forward(src: Tensor, ...args: Args<EncoderLayerForwardPositional, TransformerEncoderLayerForwardOptions>): Tensor;
+  override forward(src: Tensor, ...args: unknown[]): Tensor {
+    checkTensor(src, "src", "TransformerEncoderLayer.forward");
+    const { srcMask: mask, srcKeyPaddingMask: kpm } = parseArgs<Required<TransformerEncoderLayerForwardOptions>>("TransformerEncoderLayer.forward", ENCODER_LAYER_FORWARD, args);
     let x = src;
     if (this.normFirst) {
       x = x.add(this.saBlock(this.norm1.forward(x), mask, kpm));
@@ -103,7 +131,7 @@ export class TransformerEncoderLayer extends Module {
   }
 
   private ffBlock(x: Tensor): Tensor {
-    return this.dropout2.forward(this.linear2.forward(this.dropout.forward(this.activation(this.linear1.forward(x)))));
+    return this.dropout2.forward(this.linear2.forward(this.dropout.forward(applyActivation(this.activation, this.linear1.forward(x)))));
   }
 }
 
@@ -113,10 +141,11 @@ export interface TransformerDecoderLayerForwardOptions {
   tgtKeyPaddingMask?: Tensor | null;
   memoryKeyPaddingMask?: Tensor | null;
 }
+const DECODER_FORWARD = [param("tgtMask", MASK, null), param("memoryMask", MASK, null), param("tgtKeyPaddingMask", MASK, null), param("memoryKeyPaddingMask", MASK, null)];
+type DecoderForwardPositional = [tgtMask: Tensor | null | undefined, memoryMask: Tensor | null | undefined, tgtKeyPaddingMask: Tensor | null | undefined, memoryKeyPaddingMask: Tensor | null | undefined];
 
 export class TransformerDecoderLayer extends Module {
   readonly normFirst: boolean;
-  readonly activation: (x: Tensor) => Tensor;
   self_attn: MultiheadAttention;
   multihead_attn: MultiheadAttention;
   linear1: Linear;
@@ -128,18 +157,22 @@ export class TransformerDecoderLayer extends Module {
   dropout1: Dropout;
   dropout2: Dropout;
   dropout3: Dropout;
+  /** Last, as PyTorch assigns it: a module given as the activation is a child after dropout3. */
+  activation: ((x: Tensor) => Tensor) | Module;
 
-  constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
+  /**
+   * nn.TransformerDecoderLayer(d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=relu,
+   * layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True, device=None, dtype=None).
+   */
+  constructor(dModel: number, nhead: number, ...args: Args<LayerPositional, TransformerLayerOptions>);
+  constructor(...args: unknown[]) {
     super();
-    const p = opts.dropout ?? 0.1;
-    const ff = opts.dimFeedforward ?? 2048;
-    const eps = opts.layerNormEps ?? 1e-5;
-    const bias = opts.bias ?? true;
-    const dtype = opts.dtype;
-    this.normFirst = opts.normFirst ?? false;
-    this.activation = activationFn(opts.activation ?? "relu");
-    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst: opts.batchFirst, dtype });
-    this.multihead_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst: opts.batchFirst, dtype });
+    const a = parseArgs<LayerArgs>("TransformerDecoderLayer", LAYER_ARGS, args, FACTORY_KWARGS);
+    const { dModel, nhead, bias, dtype } = a;
+    const [p, ff, eps] = [a.dropout, a.dimFeedforward, a.layerNormEps];
+    this.normFirst = a.normFirst;
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst: a.batchFirst, dtype });
+    this.multihead_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst: a.batchFirst, dtype });
     this.linear1 = new Linear(dModel, ff, { bias, dtype });
     this.dropout = new Dropout(p);
     this.linear2 = new Linear(ff, dModel, { bias, dtype });
@@ -149,14 +182,19 @@ export class TransformerDecoderLayer extends Module {
     this.dropout1 = new Dropout(p);
     this.dropout2 = new Dropout(p);
     this.dropout3 = new Dropout(p);
+    this.activation = activationOf(a.activation);
   }
 
-  /** tgt [T, N, E], memory [S, N, E] (batch first with batchFirst; unbatched without N). */
-  override forward(tgt: Tensor, memory: Tensor, opts: TransformerDecoderLayerForwardOptions = {}): Tensor {
-    const tgtMask = opts.tgtMask ?? null;
-    const tgtKpm = opts.tgtKeyPaddingMask ?? null;
-    const memMask = opts.memoryMask ?? null;
-    const memKpm = opts.memoryKeyPaddingMask ?? null;
+  /**
+   * forward(tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
+   * memory_key_padding_mask=None): tgt [T, N, E], memory [S, N, E] (batch first with batchFirst; unbatched without N).
+   */
+  override forward(tgt: Tensor, memory: Tensor, ...args: Args<DecoderForwardPositional, TransformerDecoderLayerForwardOptions>): Tensor;
+  override forward(tgt: Tensor, memory: Tensor, ...args: unknown[]): Tensor {
+    checkTensor(tgt, "tgt", "TransformerDecoderLayer.forward");
+    checkTensor(memory, "memory", "TransformerDecoderLayer.forward");
+    const o = parseArgs<Required<TransformerDecoderLayerForwardOptions>>("TransformerDecoderLayer.forward", DECODER_FORWARD, args);
+    const [tgtMask, tgtKpm, memMask, memKpm] = [o.tgtMask, o.tgtKeyPaddingMask, o.memoryMask, o.memoryKeyPaddingMask];
     let x = tgt;
     if (this.normFirst) {
       x = x.add(this.saBlock(this.norm1.forward(x), tgtMask, tgtKpm));
@@ -181,7 +219,7 @@ export class TransformerDecoderLayer extends Module {
   }
 
   private ffBlock(x: Tensor): Tensor {
-    return this.dropout3.forward(this.linear2.forward(this.dropout.forward(this.activation(this.linear1.forward(x)))));
+    return this.dropout3.forward(this.linear2.forward(this.dropout.forward(applyActivation(this.activation, this.linear1.forward(x)))));
   }
 }
 
@@ -189,29 +227,56 @@ export interface TransformerStackOptions {
   /** Applied to the last layer's output (e.g. a LayerNorm). */
   norm?: Module | null;
 }
+export interface TransformerEncoderOptions extends TransformerStackOptions {
+  encoderLayer?: TransformerEncoderLayer;
+  numLayers?: number;
+  /** PyTorch's nested-tensor fast path for padded batches: accepted, no effect (torch-ts has no nested tensors). */
+  enableNestedTensor?: boolean;
+  /** PyTorch's check of the mask for that fast path: accepted, no effect. */
+  maskCheck?: boolean;
+}
+export interface TransformerDecoderOptions extends TransformerStackOptions {
+  decoderLayer?: TransformerDecoderLayer;
+  numLayers?: number;
+}
+const NORM = param("norm", nullable(instanceOf(Module, "a Module")), null);
+const ENCODER_ARGS = [
+  param("encoderLayer", instanceOf(TransformerEncoderLayer, "a TransformerEncoderLayer")), param("numLayers", int({ min: 0 })), NORM,
+  param("enableNestedTensor", bool, true), param("maskCheck", bool, true),
+];
+const DECODER_ARGS = [param("decoderLayer", instanceOf(TransformerDecoderLayer, "a TransformerDecoderLayer")), param("numLayers", int({ min: 0 })), NORM];
 
 export interface TransformerEncoderForwardOptions {
   mask?: Tensor | null;
   srcKeyPaddingMask?: Tensor | null;
 }
+const ENCODER_FORWARD = [param("mask", MASK, null), param("srcKeyPaddingMask", MASK, null)];
 
 export class TransformerEncoder extends Module {
   layers: ModuleList;
   readonly numLayers: number;
   norm: Module | null;
+  readonly enableNestedTensor: boolean;
+  readonly maskCheck: boolean;
 
-  constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, opts: TransformerStackOptions = {}) {
+  /** nn.TransformerEncoder(encoder_layer, num_layers, norm=None, enable_nested_tensor=True, mask_check=True): numLayers deep copies of the layer. */
+  constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, ...args: Args<[norm: Module | null, enableNestedTensor: boolean, maskCheck: boolean], TransformerEncoderOptions>);
+  constructor(...args: unknown[]) {
     super();
-    this.layers = new ModuleList(Array.from({ length: numLayers }, () => deepCopyModule(encoderLayer)));
-    this.numLayers = numLayers;
-    this.norm = opts.norm ?? null;
+    const a = parseArgs<Required<TransformerEncoderOptions>>("TransformerEncoder", ENCODER_ARGS, args);
+    this.layers = new ModuleList(Array.from({ length: a.numLayers }, () => deepCopyModule(a.encoderLayer)));
+    this.numLayers = a.numLayers;
+    this.norm = a.norm;
+    this.enableNestedTensor = a.enableNestedTensor;
+    this.maskCheck = a.maskCheck;
   }
 
-  override forward(src: Tensor, opts: TransformerEncoderForwardOptions = {}): Tensor {
+  /** forward(src, mask=None, src_key_padding_mask=None). */
+  override forward(src: Tensor, ...args: Args<[mask: Tensor | null | undefined, srcKeyPaddingMask: Tensor | null | undefined], TransformerEncoderForwardOptions>): Tensor;
+  override forward(src: Tensor, ...args: unknown[]): Tensor {
+    const o = parseArgs<Required<TransformerEncoderForwardOptions>>("TransformerEncoder.forward", ENCODER_FORWARD, args);
     let x = src;
-    for (const layer of this.layers) {
-      x = (layer as TransformerEncoderLayer).forward(x, { srcMask: opts.mask, srcKeyPaddingMask: opts.srcKeyPaddingMask });
-    }
+    for (const layer of this.layers) x = (layer as TransformerEncoderLayer).forward(x, o.mask, o.srcKeyPaddingMask);
     return this.norm ? (this.norm.forward(x) as Tensor) : x;
   }
 }
@@ -221,16 +286,22 @@ export class TransformerDecoder extends Module {
   readonly numLayers: number;
   norm: Module | null;
 
-  constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, opts: TransformerStackOptions = {}) {
+  /** nn.TransformerDecoder(decoder_layer, num_layers, norm=None): numLayers deep copies of the layer. */
+  constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, ...args: Args<[norm: Module | null], TransformerDecoderOptions>);
+  constructor(...args: unknown[]) {
     super();
-    this.layers = new ModuleList(Array.from({ length: numLayers }, () => deepCopyModule(decoderLayer)));
-    this.numLayers = numLayers;
-    this.norm = opts.norm ?? null;
+    const a = parseArgs<Required<TransformerDecoderOptions>>("TransformerDecoder", DECODER_ARGS, args);
+    this.layers = new ModuleList(Array.from({ length: a.numLayers }, () => deepCopyModule(a.decoderLayer)));
+    this.numLayers = a.numLayers;
+    this.norm = a.norm;
   }
 
-  override forward(tgt: Tensor, memory: Tensor, opts: TransformerDecoderLayerForwardOptions = {}): Tensor {
+  /** forward(tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None, memory_key_padding_mask=None). */
+  override forward(tgt: Tensor, memory: Tensor, ...args: Args<DecoderForwardPositional, TransformerDecoderLayerForwardOptions>): Tensor;
+  override forward(tgt: Tensor, memory: Tensor, ...args: unknown[]): Tensor {
+    const o = parseArgs<Required<TransformerDecoderLayerForwardOptions>>("TransformerDecoder.forward", DECODER_FORWARD, args);
     let x = tgt;
-    for (const layer of this.layers) x = (layer as TransformerDecoderLayer).forward(x, memory, opts);
+    for (const layer of this.layers) x = (layer as TransformerDecoderLayer).forward(x, memory, o.tgtMask, o.memoryMask, o.tgtKeyPaddingMask, o.memoryKeyPaddingMask);
     return this.norm ? (this.norm.forward(x) as Tensor) : x;
   }
 }

@@ -1,54 +1,87 @@
 // nn.Upsample (and its fixed-mode aliases), nn.PixelShuffle, nn.PixelUnshuffle.
+import { int, nullable, intOrInts, numOrNums, param, parseArgs, type Args } from "../../args.ts";
 import type { Tensor } from "../../tensor.ts";
 import * as U from "../functional/upsample.ts";
 import { Module } from "../module.ts";
+import { pyFloats, pyValue } from "../repr.ts";
 
+type Size = number | readonly number[] | null;
+type UpsamplePositional = [size: Size, scaleFactor: Size, mode: U.InterpolateMode, alignCorners: boolean | null, recomputeScaleFactor: boolean | null];
+export type UpsampleOptions = Omit<U.InterpolateOptions, "antialias">;
+
+/** nn.Upsample(size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None). */
 export class Upsample extends Module {
-  constructor(readonly opts: U.InterpolateOptions = {}) {
+  readonly size: Size;
+  readonly scaleFactor: Size;
+  readonly mode: U.InterpolateMode;
+  readonly alignCorners: boolean | null;
+  readonly recomputeScaleFactor: boolean | null;
+  constructor(...args: Args<UpsamplePositional, UpsampleOptions>);
+  constructor(...args: unknown[]) {
     super();
+    const a = parseArgs<Required<UpsampleOptions>>(this.constructor.name, U.INTERPOLATE_ARGS, args);
+    U.checkInterpolateArgs(a);
+    this.size = a.size;
+    this.scaleFactor = a.scaleFactor;
+    this.mode = a.mode;
+    this.alignCorners = a.alignCorners;
+    this.recomputeScaleFactor = a.recomputeScaleFactor;
   }
-  override forward(x: Tensor): Tensor {
-    return U.interpolate(x, this.opts);
+  override forward(input: Tensor): Tensor {
+    return U.interpolate(input, this.size, this.scaleFactor, this.mode, this.alignCorners, this.recomputeScaleFactor);
   }
   override extraRepr(): string {
-    const o = this.opts;
-    const show = (v: number | readonly number[] | null | undefined) => (v === undefined || v === null ? null : typeof v === "number" ? String(v) : `(${v.join(", ")})`);
-    const parts: string[] = [];
-    if (show(o.scaleFactor) !== null) parts.push(`scale_factor=${show(o.scaleFactor)}`);
-    else parts.push(`size=${show(o.size)}`);
-    parts.push(`mode='${o.mode ?? "nearest"}'`);
-    return parts.join(", ");
+    // PyTorch 1.13 keeps scale_factor as float(s) and prints the mode unquoted.
+    const what = this.scaleFactor !== null ? `scale_factor=${pyFloats(this.scaleFactor)}` : `size=${pyValue(this.size)}`;
+    return `${what}, mode=${this.mode}`;
   }
 }
 
+const FIXED_MODE = [param("size", nullable(intOrInts), null), param("scaleFactor", nullable(numOrNums), null)];
+type FixedModeOptions = Pick<UpsampleOptions, "size" | "scaleFactor">;
+
+/** nn.UpsamplingNearest2d(size=None, scale_factor=None): Upsample with mode 'nearest'. */
 export class UpsamplingNearest2d extends Upsample {
-  constructor(opts: { size?: number | readonly number[]; scaleFactor?: number | readonly number[] } = {}) {
-    super({ ...opts, mode: "nearest" });
+  constructor(...args: Args<[size: Size, scaleFactor: Size], FixedModeOptions>);
+  constructor(...args: unknown[]) {
+    const a = parseArgs<Required<FixedModeOptions>>("UpsamplingNearest2d", FIXED_MODE, args);
+    super(a.size, a.scaleFactor, "nearest");
   }
 }
+/** nn.UpsamplingBilinear2d(size=None, scale_factor=None): Upsample with mode 'bilinear', align_corners=True. */
 export class UpsamplingBilinear2d extends Upsample {
-  constructor(opts: { size?: number | readonly number[]; scaleFactor?: number | readonly number[] } = {}) {
-    super({ ...opts, mode: "bilinear", alignCorners: true });
+  constructor(...args: Args<[size: Size, scaleFactor: Size], FixedModeOptions>);
+  constructor(...args: unknown[]) {
+    const a = parseArgs<Required<FixedModeOptions>>("UpsamplingBilinear2d", FIXED_MODE, args);
+    super(a.size, a.scaleFactor, "bilinear", true);
   }
 }
 
+/** nn.PixelShuffle(upscale_factor). */
 export class PixelShuffle extends Module {
-  constructor(readonly upscaleFactor: number) {
+  readonly upscaleFactor: number;
+  constructor(...args: Args<[upscaleFactor: number], { upscaleFactor?: number }>);
+  constructor(...args: unknown[]) {
     super();
+    this.upscaleFactor = parseArgs<{ upscaleFactor: number }>("PixelShuffle", [param("upscaleFactor", int())], args).upscaleFactor;
   }
-  override forward(x: Tensor): Tensor {
-    return U.pixelShuffle(x, this.upscaleFactor);
+  override forward(input: Tensor): Tensor {
+    return U.pixelShuffle(input, this.upscaleFactor);
   }
   override extraRepr(): string {
     return `upscale_factor=${this.upscaleFactor}`;
   }
 }
+/** nn.PixelUnshuffle(downscale_factor). */
 export class PixelUnshuffle extends Module {
-  constructor(readonly downscaleFactor: number) {
+  readonly downscaleFactor: number;
+  constructor(...args: Args<[downscaleFactor: number], { downscaleFactor?: number }>);
+  constructor(...args: unknown[]) {
     super();
+    this.downscaleFactor = parseArgs<{ downscaleFactor: number }>("PixelUnshuffle", [param("downscaleFactor", int())], args).downscaleFactor;
   }
-  override forward(x: Tensor): Tensor {
-    return U.pixelUnshuffle(x, this.downscaleFactor);
+  override forward(input: Tensor): Tensor {
+    return U.pixelUnshuffle(input, this.downscaleFactor);
   }
   override extraRepr(): string {
     return `downscale_factor=${this.downscaleFactor}`;
