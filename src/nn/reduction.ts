@@ -1,15 +1,15 @@
 // Loss reductions, as PyTorch's torch/nn/_reduction.py: `reduction` is "none" | "mean" | "sum",
 // and the legacy pair (size_average, reduce), when either is given, overrides it with a
 // deprecation warning. Both are read once, when the loss (module or function call) is set up.
-import { bool, nullable, param, type Checker, type Param } from "../args.ts";
+import { bool, nullable, param, str, type Checker, type Param } from "../args.ts";
 import { ValueError } from "../errors.ts";
 
 export type Reduction = "none" | "mean" | "sum";
 
-/** PyTorch's ValueError for an unknown reduction ("avg is not a valid value for reduction"). */
+/** A string (TypeError otherwise), then PyTorch's ValueError for an unknown one ("avg is not a valid value for reduction"). */
 export function reductionChecker<R extends string>(valid: readonly R[]): Checker<R> {
-  return (v) => {
-    if (typeof v !== "string" || !(valid as readonly string[]).includes(v)) throw new ValueError(`${String(v)} is not a valid value for reduction`);
+  return (v, arg, fn) => {
+    if (!(valid as readonly string[]).includes(str(v, arg, fn))) throw new ValueError(`${String(v)} is not a valid value for reduction`);
     return v as R;
   };
 }

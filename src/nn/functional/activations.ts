@@ -5,14 +5,13 @@
 // Each function takes PyTorch's positional arguments, then an options object. `inplace: true`
 // writes the result into the input and returns it, as PyTorch (autograd records it as an
 // in-place op: a leaf that requires grad is refused).
-import { bool, checkDtype, checkTensor, int, nullable, num, param, parseArgs, type Args, type Checker } from "../../args.ts";
+import { bool, checkDtype, checkTensor, int, nullable, num, param, parseArgs, str, type Args, type Checker } from "../../args.ts";
 import type { DType } from "../../dtype.ts";
 import { RuntimeError } from "../../errors.ts";
 import { where } from "../../ops/elementwise.ts";
 import { inplace as inplaceOp } from "../../ops/inplace.ts";
 import { erf } from "../../ops/special.ts";
 import { Tensor } from "../../tensor.ts";
-import { pyFloat } from "../repr.ts";
 
 export { erf };
 
@@ -115,7 +114,8 @@ export function selu(input: Tensor, ...args: Args<[inplace: boolean], InplaceOpt
 
 export type GeluApproximate = "none" | "tanh";
 /** GELU's `approximate`, with PyTorch's RuntimeError (checked by nn.GELU at construction too). */
-export const geluApproximate: Checker<GeluApproximate> = (v) => {
+export const geluApproximate: Checker<GeluApproximate> = (v, arg, fn) => {
+  str(v, arg, fn);
   if (v !== "none" && v !== "tanh") throw new RuntimeError("approximate argument must be either none or tanh.");
   return v;
 };
@@ -225,7 +225,7 @@ export function hardshrink(input: Tensor, ...args: Args<[lambd: number], LambdOp
 
 /** PyTorch's check of softshrink's lambda (a RuntimeError at the call). */
 export function checkSoftshrinkLambd(l: number): void {
-  if (l < 0) throw new RuntimeError(`lambda must be greater or equal to 0, but found to be ${pyFloat(l)}.`);
+  if (l < 0) throw new RuntimeError(`lambda must be greater or equal to 0, but found to be ${l}.`);
 }
 
 /** F.softshrink(input, lambd=0.5): x - lambd above lambd, x + lambd below -lambd, else 0. */

@@ -30,6 +30,24 @@ function dictEntries(owner: string, v: unknown): Array<[string, unknown]> {
 /** A plain object whose values are all modules: the dict itself, not an options object. */
 const isModuleDict = (v: unknown): boolean => isOptions(v) && Object.values(v).every((m) => m instanceof Module);
 
+/**
+ * The `modules` argument of ModuleList / ModuleDict: positional, or `{ modules }` (an object
+ * literal whose `modules` is not itself a module), or both forms with PyTorch's TypeErrors.
+ */
+function modulesArg(name: string, args: readonly unknown[]): unknown {
+  let n = args.length;
+  while (n > 0 && args[n - 1] === undefined) n--;
+  const last = args[n - 1];
+  // an object literal is ModuleDict's dict when its values are modules; ModuleList takes none
+  const isOpts = n > 0 && isOptions(last) && (name === "ModuleList" || (!isModuleDict(last) && (n === 2 || ("modules" in last && !(last.modules instanceof Module)))));
+  const opts = isOpts ? (last as Record<string, unknown>) : null;
+  const positional = args.slice(0, opts ? n - 1 : n);
+  if (positional.length > 1) throw new TorchTypeError(`${name}() takes from 0 to 1 positional arguments but ${positional.length} were given`);
+  for (const k of Object.keys(opts ?? {})) if (k !== "modules") throw new TorchTypeError(`${name}() got an unexpected keyword argument '${k}'`);
+  if (opts && "modules" in opts && positional.length) throw new TorchTypeError(`${name}() got multiple values for argument 'modules'`);
+  return opts && "modules" in opts ? opts.modules : positional[0];
+}
+
 abstract class IndexedModules extends Module {
   protected list(): Module[] {
     return [...this.children()];
@@ -80,12 +98,7 @@ export class ModuleList extends IndexedModules {
   constructor(modules?: Iterable<Module> | null | { modules?: Iterable<Module> | null });
   constructor(...args: unknown[]) {
     super();
-    if (args.length > 1) throw new TorchTypeError(`ModuleList() takes from 0 to 1 positional arguments but ${args.length} were given`);
-    let modules = args[0];
-    if (isOptions(modules)) {
-      for (const k of Object.keys(modules)) if (k !== "modules") throw new TorchTypeError(`ModuleList() got an unexpected keyword argument '${k}'`);
-      modules = modules.modules;
-    }
+    const modules = modulesArg("ModuleList", args);
     if (modules !== undefined && modules !== null) this.extend(modules as Iterable<Module>);
   }
   /** extend(modules): appends every module of an iterable. */
@@ -111,10 +124,7 @@ export class ModuleDict extends Module {
   constructor(modules?: Record<string, Module> | Map<string, Module> | Iterable<[string, Module]> | null | { modules?: Record<string, Module> | Map<string, Module> | Iterable<[string, Module]> | null });
   constructor(...args: unknown[]) {
     super();
-    if (args.length > 1) throw new TorchTypeError(`ModuleDict() takes from 0 to 1 positional arguments but ${args.length} were given`);
-    let modules = args[0];
-    // { modules: ... } is the keyword form, unless its value is a module (then "modules" is a name)
-    if (isOptions(modules) && !isModuleDict(modules) && Object.keys(modules).join() === "modules") modules = modules.modules;
+    const modules = modulesArg("ModuleDict", args);
     if (modules !== undefined && modules !== null) this.update(modules as Record<string, Module>);
   }
   /** update(modules): adds (or replaces) the named modules. */
