@@ -207,6 +207,10 @@ mcase("TripletMarginLoss.swap_p1", lambda: nn.TripletMarginLoss(margin=2.0, p=1,
 mcase("SoftMarginLoss", lambda: nn.SoftMarginLoss(), [In("randn", 3, 4), In("sign", 3, 4)])
 mcase("HingeEmbeddingLoss", lambda: nn.HingeEmbeddingLoss(margin=0.5), [In("randn", 3, 4), In("sign", 3, 4)])
 mcase("PoissonNLLLoss.full", lambda: nn.PoissonNLLLoss(full=True), [In("randn", 3, 4), In("pos", 3, 4, grad=False, scale=2)])
+# ---- embedding options: max_norm renormalizes the looked-up rows in place (stateAfter), scale_grad_by_freq
+mcase("Embedding.max_norm", lambda: nn.Embedding(6, 3, max_norm=0.6), [In("index", 4, 3, high=6)])
+mcase("Embedding.max_norm_p1_padding_scale_grad", lambda: nn.Embedding(6, 3, 1, 0.9, 1.0, True), [In("index", 4, 3, high=6, ignore=1)])
+mcase("Embedding.scale_grad_by_freq", lambda: nn.Embedding(5, 2, scale_grad_by_freq=True), [In("index", 3, 4, high=5)])
 
 
 def run_module(name, make, specs, eval_mode, seed):
@@ -312,6 +316,19 @@ fcase("klDiv.logTarget", lambda x, y: F.kl_div(x, y, reduction="mean", log_targe
 fcase("cosineEmbeddingLoss", lambda a, b: F.cosine_embedding_loss(a, b, torch.tensor([1.0, -1.0, -1.0]), margin=-0.5), [In("randn", 3, 4), In("randn", 3, 4)])
 fcase("marginRankingLoss", lambda a, b: F.margin_ranking_loss(a, b, torch.tensor([1.0, -1.0, 1.0, -1.0]), margin=0.1), [In("randn", 4), In("randn", 4)])
 fcase("tripletMarginLoss", lambda a, p, n: F.triplet_margin_loss(a, p, n, margin=3.0, p=3), [In("randn", 3, 4), In("randn", 3, 4), In("randn", 3, 4)])
+
+
+def instance_norm_stats(x, w, b, use_input_stats):
+    """F.instance_norm with running stats: the output, then the running mean and var after the call."""
+    rm = torch.tensor([-0.5, 0.0, 0.5], dtype=torch.float64)
+    rv = torch.tensor([0.5, 1.0, 1.5], dtype=torch.float64)
+    y = F.instance_norm(x, rm, rv, w, b, use_input_stats, 0.3, 1e-3)
+    return torch.cat([y.reshape(-1), rm, rv])
+
+
+fcase("instanceNorm.running_train", lambda x, w, b: instance_norm_stats(x, w, b, True), [In("randn", 2, 3, 4), In("randn", 3), In("randn", 3)], gradcheck=False)
+fcase("instanceNorm.running_eval", lambda x, w, b: instance_norm_stats(x, w, b, False), [In("randn", 2, 3, 4), In("randn", 3), In("randn", 3)])
+fcase("embedding.max_norm_scale_grad", lambda w: F.embedding(torch.tensor([[0, 2, 1], [2, 3, 0]]), w.clone(), None, 1.0, 2.0, True), [In("randn", 4, 3)], gradcheck=False)
 
 
 def run_func(name, fn, specs, check, seed):

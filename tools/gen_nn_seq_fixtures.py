@@ -208,6 +208,23 @@ def rnn_cases():
                 lambda c=ccls[mod], k=kw: c(4, 5, **k), inputs, grad, {},
                 run_lstm_cell if mod == "LSTMCell" else run_cell, dtype=dt, seed=len(cases)))
 
+    # LSTM with projections (proj_size): h is [.., proj], c is [.., hidden], weight_hr per layer.
+    for name, kw, opts, ishape, states in [
+        ("lstm_proj", {"proj_size": 3}, {"projSize": 3}, (3, 2, 4), ((1, 2, 3), (1, 2, 5))),
+        ("lstm_proj_2layer_bidir_batchfirst", {"proj_size": 2, "num_layers": 2, "bidirectional": True, "batch_first": True},
+         {"projSize": 2, "numLayers": 2, "bidirectional": True, "batchFirst": True}, (2, 3, 4), None),
+    ]:
+        for dt in ["float64", "float32"]:
+            inputs = {"input": randn(*ishape)}
+            grad = ["input"]
+            if states is not None:
+                inputs["h0"] = randn(*states[0])
+                inputs["c0"] = randn(*states[1])
+                grad += ["h0", "c0"]
+            cases.append(module_case(
+                name if dt == "float64" else f"{name}/float32", "LSTM", [4, 5], opts,
+                lambda k=kw: nn.LSTM(4, 5, **k), inputs, grad, {}, run_lstm, dtype=dt, seed=len(cases)))
+
     # Initialisation: U(-1/sqrt(hidden), 1/sqrt(hidden)) drawn in parameter order after manual_seed.
     inits = []
     for name, ctor in [
@@ -217,6 +234,7 @@ def rnn_cases():
         ("LSTMCell", lambda: nn.LSTMCell(3, 4)),
         ("GRUCell", lambda: nn.GRUCell(3, 4)),
         ("RNNCell", lambda: nn.RNNCell(3, 4)),
+        ("LSTM_proj", lambda: nn.LSTM(3, 4, num_layers=2, proj_size=2)),
     ]:
         torch.manual_seed(7)
         m = ctor()
@@ -332,14 +350,37 @@ def mha_cases():
         {"query": randn(2, 4, 8), "keyPaddingMask": kpm}, ["query"],
         {"keyPaddingMask": True, "needWeights": True, "averageAttnWeights": True, "selfAttention": True},
         run(True), train=True, seed=290, forward_seed=99))
+    # add_bias_kv (a learned key/value position) and add_zero_attn (a zero one), masks padded for them.
+    for name, opts, kw, inputs, self_attn in [
+        ("bias_kv_zero_attn_kpm_causal", {"addBiasKv": True, "addZeroAttn": True, "batchFirst": True},
+         {"add_bias_kv": True, "add_zero_attn": True, "batch_first": True},
+         {"query": randn(2, 4, 8), "keyPaddingMask": kpm, "attnMask": causal_bool(4)}, True),
+        ("cross_bias_kv_mask3d", {"addBiasKv": True}, {"add_bias_kv": True},
+         {"query": randn(3, 2, 8), "key": randn(4, 2, 8), "value": randn(4, 2, 8),
+          "attnMask": lambda: torch.randn(2 * 2, 3, 4, dtype=torch.float64)}, False),
+        ("zero_attn_unbatched", {"addZeroAttn": True}, {"add_zero_attn": True},
+         {"query": randn(4, 8), "attnMask": randn(4, 4)}, True),
+    ]:
+        for dt in ["float64", "float32"]:
+            grad = [k for k in ("query", "key", "value") if k in inputs]
+            call = {k: True for k in ("keyPaddingMask", "attnMask") if k in inputs}
+            call.update({"needWeights": True, "averageAttnWeights": True, "selfAttention": self_attn})
+            cases.append(module_case(
+                name if dt == "float64" else f"{name}/float32", "MultiheadAttention", [8, 2], opts,
+                lambda k=kw: nn.MultiheadAttention(8, 2, **k), inputs, grad, call, run(self_attn),
+                dtype=dt, seed=300 + len(cases)))
     torch.manual_seed(3)
     m = nn.MultiheadAttention(6, 3)
     torch.manual_seed(3)
     m2 = nn.MultiheadAttention(6, 3, kdim=4, vdim=5)
+    torch.manual_seed(3)
+    m3 = nn.MultiheadAttention(6, 3, add_bias_kv=True)
     inits = [{"module": "MultiheadAttention", "args": [6, 3], "opts": {}, "seed": 3,
               "state": {k: st(v) for k, v in m.state_dict().items()}},
              {"module": "MultiheadAttention", "args": [6, 3], "opts": {"kdim": 4, "vdim": 5}, "seed": 3,
-              "state": {k: st(v) for k, v in m2.state_dict().items()}}]
+              "state": {k: st(v) for k, v in m2.state_dict().items()}},
+             {"module": "MultiheadAttention", "args": [6, 3], "opts": {"addBiasKv": True}, "seed": 3,
+              "state": {k: st(v) for k, v in m3.state_dict().items()}}]
     return cases, inits
 
 

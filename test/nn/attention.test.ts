@@ -120,7 +120,8 @@ function runMha(m: MultiheadAttention, ins: Record<string, Tensor>, c: ModuleCas
 test("the MHA fixture covers key padding + causal masks, per-head weights, kdim/vdim, no bias, unbatched", () => {
   const names = new Set(fx.cases.map((c) => c.name));
   for (const n of ["self_batchfirst_kpm_causal", "self_batchfirst_kpm_causal/float32", "self_seqfirst_weights_per_head",
-    "float_mask_no_weights", "cross_kdim_vdim", "cross_nobias_mask3d", "unbatched", "self_dropout_train"]) {
+    "float_mask_no_weights", "cross_kdim_vdim", "cross_nobias_mask3d", "unbatched", "self_dropout_train",
+    "bias_kv_zero_attn_kpm_causal", "cross_bias_kv_mask3d/float32", "zero_attn_unbatched"]) {
     assert.ok(names.has(n), n);
   }
 });

@@ -6,6 +6,14 @@ const { F } = torch;
 type T = torch.Tensor;
 const idx = (v: number[] | number[][]) => torch.tensor(v, { dtype: "int32" });
 
+/** F.instanceNorm with running stats: the output, then the running mean and var after the call. */
+function instanceNormStats(x: T, w: T, b: T, useInputStats: boolean): T {
+  const rm = torch.tensor([-0.5, 0.0, 0.5], { dtype: "float64" });
+  const rv = torch.tensor([0.5, 1.0, 1.5], { dtype: "float64" });
+  const y = F.instanceNorm(x, rm, rv, w, b, useInputStats, 0.3, 1e-3);
+  return torch.cat([y.reshape(-1), rm, rv]);
+}
+
 export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
   conv1d: (x, w, b) => F.conv1d(x, w, b, { stride: 2, padding: 1, dilation: 2 }),
   conv2d: (x, w, b) => F.conv2d(x, w, b, { stride: [1, 2], padding: 1 }),
@@ -64,4 +72,7 @@ export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
   cosineEmbeddingLoss: (a, b) => F.cosineEmbeddingLoss(a, b, torch.tensor([1.0, -1.0, -1.0], { dtype: "float64" }), { margin: -0.5 }),
   marginRankingLoss: (a, b) => F.marginRankingLoss(a, b, torch.tensor([1.0, -1.0, 1.0, -1.0], { dtype: "float64" }), { margin: 0.1 }),
   tripletMarginLoss: (a, p, n) => F.tripletMarginLoss(a, p, n, { margin: 3.0, p: 3 }),
+  "instanceNorm.running_train": (x, w, b) => instanceNormStats(x, w, b, true),
+  "instanceNorm.running_eval": (x, w, b) => instanceNormStats(x, w, b, false),
+  "embedding.max_norm_scale_grad": (w) => F.embedding(idx([[0, 2, 1], [2, 3, 0]]), w.clone(), null, 1.0, 2.0, true),
 };

@@ -114,4 +114,8 @@ export const MODULE_TABLE: Record<string, () => M> = {
   SoftMarginLoss: () => new nn.SoftMarginLoss(),
   HingeEmbeddingLoss: () => new nn.HingeEmbeddingLoss({ margin: 0.5 }),
   "PoissonNLLLoss.full": () => new nn.PoissonNLLLoss({ full: true }),
+
+  "Embedding.max_norm": () => new nn.Embedding(6, 3, { maxNorm: 0.6 }),
+  "Embedding.max_norm_p1_padding_scale_grad": () => new nn.Embedding(6, 3, 1, 0.9, 1.0, true),
+  "Embedding.scale_grad_by_freq": () => new nn.Embedding(5, 2, { scaleGradByFreq: true }),
 };

@@ -40,7 +40,7 @@ function run(m: AnyRnn, ins: Record<string, Tensor>, c: ModuleCase & { forwardSe
 const required = [
   "rnn_tanh", "rnn_relu_2layer_bidir_batchfirst/float32", "lstm_2layer_bidir_batchfirst", "lstm_2layer_bidir_batchfirst/float32",
   "gru_2layer_bidir_batchfirst", "gru_2layer_bidir_batchfirst/float32", "lstmcell", "grucell", "rnncell_tanh",
-  "lstm_dropout_train", "gru_bidir_dropout_train",
+  "lstm_dropout_train", "gru_bidir_dropout_train", "lstm_proj", "lstm_proj_2layer_bidir_batchfirst/float32",
 ];
 test("the RNN fixture has the cases the issue asks for", () => {
   const names = new Set(fx.cases.map((c) => c.name));
@@ -80,6 +80,7 @@ for (const ic of fx.inits) {
       : ic.module === "RNN" ? new RNN(3, 4, { bias: false })
       : ic.module === "LSTMCell" ? new LSTMCell(3, 4)
       : ic.module === "GRUCell" ? new GRUCell(3, 4)
+      : ic.module === "LSTM_proj" ? new LSTM(3, 4, 2, { projSize: 2 })
       : new RNNCell(3, 4);
     const sd = m.stateDict();
     assert.deepEqual(Object.keys(sd), Object.keys(ic.state));
