@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../../src/index.ts";
 
-const { nn } = torch;
+const { nn, F } = torch;
 type T = torch.Tensor;
 
 const expectError = (f: () => unknown, name: string, message: string | RegExp): void =>
@@ -219,4 +219,35 @@ test("flattenParameters is a documented no-op on the recurrent layers", () => {
     assert.equal(m.flattenParameters(), undefined);
     assert.deepEqual(m.forward(x)[0].tolist(), before);
   }
+});
+
+test("the calls of pytorch/examples type-check and build what they build in PyTorch", () => {
+  const [nz, ngf, ntoken, ninp, nhead, nhid, nlayers] = [100, 8, 50, 16, 2, 32, 2];
+  const dcgan = new nn.Sequential(
+    new nn.ConvTranspose2d(nz, ngf * 8, 4, 1, 0, 0, 1, false),
+    new nn.BatchNorm2d(ngf * 8),
+    new nn.ReLU(true),
+    new nn.ConvTranspose2d(ngf * 8, 3, 4, 2, 1, 0, 1, false),
+    new nn.Tanh(),
+  );
+  assert.equal(String(dcgan.get(0)), "ConvTranspose2d(100, 64, kernel_size=(4, 4), stride=(1, 1), bias=False)");
+  const disc = new nn.Sequential(new nn.Conv2d(3, ngf, 4, 2, 1, 1, 1, false), new nn.LeakyReLU(0.2, true), new nn.Dropout2d(0.25));
+  assert.equal(String(disc.get(1)), "LeakyReLU(negative_slope=0.2, inplace=True)");
+  const mnist = [new nn.Conv2d(1, 32, 3, 1), new nn.Conv2d(32, 64, 3, 1), new nn.Dropout(0.25), new nn.Linear(9216, 128), new nn.MaxPool2d(2, 1)];
+  assert.deepEqual(mnist.map(String), [
+    "Conv2d(1, 32, kernel_size=(3, 3), stride=(1, 1))", "Conv2d(32, 64, kernel_size=(3, 3), stride=(1, 1))",
+    "Dropout(p=0.25, inplace=False)", "Linear(in_features=9216, out_features=128, bias=True)",
+    "MaxPool2d(kernel_size=2, stride=1, padding=0, dilation=1, ceil_mode=False)",
+  ]);
+  const rnn = new nn.LSTM(ninp, nhid, nlayers, { dropout: 0.2 });
+  assert.equal(rnn.numLayers, 2);
+  const encoderLayers = new nn.TransformerEncoderLayer(ninp, nhead, nhid, 0.2);
+  const encoder = new nn.TransformerEncoder(encoderLayers, nlayers);
+  assert.equal(encoder.layers.length, 2);
+  assert.equal((encoder.layers.get(0) as torch.nn.TransformerEncoderLayer).linear1.outFeatures, nhid);
+  const emb = new nn.Embedding(ntoken, ninp);
+  const x = emb.forward(torch.tensor([[1, 2, 3]]));
+  const h = F.dropout(x, 0.2, true);
+  assert.deepEqual(F.logSoftmax(h, -1).shape, [1, 3, ninp]);
+  assert.equal(new nn.Linear(3, 2, false).bias, null);
 });
