@@ -1,6 +1,6 @@
 // Activation modules: each reads PyTorch's constructor arguments (positional, then an options
 // object), checks them at construction, and calls its functional form.
-import { bool, checkTensor, FACTORY_KWARGS, int, nullable, num, param, parseArgs, type Args, type FactoryOptions, type Param } from "../../args.ts";
+import { bool, FACTORY_KWARGS, int, nullable, num, param, parseArgs, type Args, type FactoryOptions, type Param } from "../../args.ts";
 import { AssertionError } from "../../errors.ts";
 import { getDefaultDtype } from "../../dtype.ts";
 import { full } from "../../ops/creation.ts";
@@ -13,66 +13,63 @@ import { pyFloat, pyNum } from "../repr.ts";
 const INPLACE = [param("inplace", bool, false)];
 const inplaceSuffix = (inplace: boolean): string => (inplace ? ", inplace=True" : "");
 
-/** Modules whose only argument is `inplace` (ReLU, ReLU6, SELU, SiLU, Mish, Hardswish, Hardsigmoid). */
+/**
+ * Modules whose only argument is `inplace` (ReLU, ReLU6, SELU, SiLU, Mish, Hardswish,
+ * Hardsigmoid): each names its functional form in `static fn`.
+ */
 abstract class InplaceActivation extends Module {
+  static fn: (input: Tensor, inplace: boolean) => Tensor;
   readonly inplace: boolean;
   constructor(...args: Args<[inplace: boolean], A.InplaceOptions>);
   constructor(...args: unknown[]) {
     super();
     this.inplace = parseArgs<{ inplace: boolean }>(this.constructor.name, INPLACE, args).inplace;
   }
+  override forward(input: Tensor): Tensor {
+    return (this.constructor as typeof InplaceActivation).fn(input, this.inplace);
+  }
   override extraRepr(): string {
     return this.inplace ? "inplace=True" : "";
   }
 }
 
-/** Modules without arguments. */
+/** Modules without arguments (Softsign, Tanhshrink, LogSigmoid, Tanh, Sigmoid). */
 abstract class PlainActivation extends Module {
+  static fn: (input: Tensor) => Tensor;
   constructor() {
     super();
     if (arguments.length > 0) parseArgs(this.constructor.name, [], [...arguments]);
   }
+  override forward(input: Tensor): Tensor {
+    return (this.constructor as typeof PlainActivation).fn(input);
+  }
 }
 
 export class ReLU extends InplaceActivation {
-  override forward(input: Tensor): Tensor {
-    return A.relu(input, this.inplace);
-  }
+  static override fn = A.relu;
 }
 export class ReLU6 extends InplaceActivation {
-  override forward(input: Tensor): Tensor {
-    return A.relu6(input, this.inplace);
-  }
+  static override fn = A.relu6;
 }
 export class SELU extends InplaceActivation {
-  override forward(input: Tensor): Tensor {
-    return A.selu(input, this.inplace);
-  }
+  static override fn = A.selu;
 }
 export class SiLU extends InplaceActivation {
-  override forward(input: Tensor): Tensor {
-    return A.silu(input, this.inplace);
-  }
+  static override fn = A.silu;
 }
 export class Mish extends InplaceActivation {
-  override forward(input: Tensor): Tensor {
-    return A.mish(input, this.inplace);
-  }
+  static override fn = A.mish;
 }
 /** nn.Hardswish(inplace=False); PyTorch's repr does not show inplace. */
 export class Hardswish extends InplaceActivation {
-  override forward(input: Tensor): Tensor {
-    return A.hardswish(input, this.inplace);
-  }
+  static override fn = A.hardswish;
   override extraRepr(): string {
     return "";
   }
 }
 /** nn.Hardsigmoid(inplace=False); PyTorch's repr does not show inplace. */
 export class Hardsigmoid extends InplaceActivation {
-  override forward(input: Tensor): Tensor {
-    return A.hardsigmoid(input, this.inplace);
-  }
+  static override fn = A.hardsigmoid;
   override extraRepr(): string {
     return "";
   }
@@ -245,29 +242,19 @@ export class Threshold extends Module {
 }
 
 export class Softsign extends PlainActivation {
-  override forward(input: Tensor): Tensor {
-    return A.softsign(input);
-  }
+  static override fn = A.softsign;
 }
 export class Tanhshrink extends PlainActivation {
-  override forward(input: Tensor): Tensor {
-    return A.tanhshrink(input);
-  }
+  static override fn = A.tanhshrink;
 }
 export class LogSigmoid extends PlainActivation {
-  override forward(input: Tensor): Tensor {
-    return A.logsigmoid(input);
-  }
+  static override fn = A.logsigmoid;
 }
 export class Tanh extends PlainActivation {
-  override forward(input: Tensor): Tensor {
-    return checkTensor(input, "input", "tanh").tanh();
-  }
+  static override fn = A.tanh;
 }
 export class Sigmoid extends PlainActivation {
-  override forward(input: Tensor): Tensor {
-    return checkTensor(input, "input", "sigmoid").sigmoid();
-  }
+  static override fn = A.sigmoid;
 }
 
 /** nn.GLU(dim=-1). */
