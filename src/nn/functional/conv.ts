@@ -42,6 +42,29 @@ export function tuple(v: Pair, nd: number, name: string): number[] {
   return a;
 }
 
+/**
+ * PyTorch's checks of convolution arguments (as nd-tuples; null: not given), with its messages,
+ * which name 1-d sizes as the 2-d kernels see them (height 1). nn.Conv* call it at construction.
+ */
+export function checkConvArgs(nd: number, transposed: boolean, kernel: readonly number[], stride: readonly number[], padding: readonly number[] | null, dilation: readonly number[], outputPadding: readonly number[] | null = null): void {
+  const hw = (a: readonly number[]): number[] => (nd === 1 ? [1, a[0]] : [...a]);
+  if (stride.some((v) => v <= 0)) throw new RuntimeError("non-positive stride is not supported");
+  if (padding?.some((v) => v < 0)) throw new RuntimeError("negative padding is not supported");
+  if (outputPadding?.some((v) => v < 0)) throw new RuntimeError("negative output_padding is not supported");
+  if (dilation.some((v) => v <= 0)) {
+    const [h, w] = hw(dilation);
+    throw new RuntimeError(transposed ? `dilation should be greater than zero, but got dilation_height: ${h}, dilation_width: ${w}` : `dilation should be greater than zero, but got [${h}, ${w}]`);
+  }
+  if (kernel.some((v) => v <= 0)) {
+    const [h, w] = hw(kernel);
+    throw new RuntimeError(`kernel size should be greater than zero, but got kernel_height: ${h} kernel_width: ${w}`);
+  }
+  if (outputPadding?.some((p, i) => p >= stride[i] && p >= dilation[i])) {
+    const [o, s, d] = [hw(outputPadding).map((v, i) => (nd === 1 && i === 0 ? 0 : v)), hw(stride), hw(dilation)];
+    throw new RuntimeError(`output padding must be smaller than either stride or dilation, but got output_padding_height: ${o[0]} output_padding_width: ${o[1]} stride_height: ${s[0]} stride_width: ${s[1]} dilation_height: ${d[0]} dilation_width: ${d[1]}`);
+  }
+}
+
 function checkInputDims(x: Tensor, nd: number, op: string): boolean {
   if (x.dim() !== nd + 1 && x.dim() !== nd + 2) {
     throw new RuntimeError(`Expected ${nd + 1}D (unbatched) or ${nd + 2}D (batched) input to ${op}, but got input of size: ${fmtShape(x.shape)}`);
@@ -77,6 +100,7 @@ function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts
   const dilation = tuple(opts.dilation ?? 1, nd, "dilation");
   const spatial = xb.shape.slice(2);
   const kernel = weight.shape.slice(2);
+  checkConvArgs(nd, false, kernel, stride, typeof opts.padding === "string" ? null : tuple(opts.padding ?? 0, nd, "padding"), dilation);
   let padding: number[];
   let outSize: number[];
   const pad = opts.padding ?? 0;
@@ -163,11 +187,7 @@ function convTransposeNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefi
   const padding = tuple(opts.padding ?? 0, nd, "padding");
   const outPad = tuple(opts.outputPadding ?? 0, nd, "output_padding");
   const dilation = tuple(opts.dilation ?? 1, nd, "dilation");
-  outPad.forEach((p, i) => {
-    if (p >= stride[i] && p >= dilation[i]) {
-      throw new RuntimeError(`output padding must be smaller than either stride or dilation, but got output_padding_height: ${outPad[0]} output_padding_width: ${outPad[nd - 1]} stride_height: ${stride[0]} stride_width: ${stride[nd - 1]} dilation_height: ${dilation[0]} dilation_width: ${dilation[nd - 1]}`);
-    }
-  });
+  checkConvArgs(nd, true, weight.shape.slice(2), stride, padding, dilation, outPad);
   const spatial = xb.shape.slice(2);
   const kernel = weight.shape.slice(2);
   const outSize = spatial.map((s, i) => (s - 1) * stride[i] - 2 * padding[i] + dilation[i] * (kernel[i] - 1) + outPad[i] + 1);

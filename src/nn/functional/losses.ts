@@ -72,6 +72,14 @@ export function mseLossOf(input: Tensor, target: Tensor, reduction: Reduction): 
   return mseLossPrimitive(input, target, reduction);
 }
 
+/** PyTorch's checks of smooth_l1_loss's beta and huber_loss's delta (nn.SmoothL1Loss and nn.HuberLoss make them at construction). */
+export function checkBeta(beta: number): void {
+  if (beta < 0) throw new RuntimeError("smooth_l1_loss does not support negative values for beta.");
+}
+export function checkDelta(delta: number): void {
+  if (delta <= 0) throw new RuntimeError("huber_loss does not support non-positive values for delta.");
+}
+
 export interface SmoothL1LossOptions extends ReductionOptions {
   beta?: number;
 }
@@ -81,7 +89,7 @@ const SMOOTH_L1 = [...LEGACY, param("beta", num(), 1)];
 export function smoothL1Loss(input: Tensor, target: Tensor, ...args: Args<[...Legacy, beta: number], SmoothL1LossOptions>): Tensor {
   const { reduction, beta } = lossArgs<{ beta: number }>("smoothL1Loss", { input, target }, SMOOTH_L1, args);
   warnSize(input, target);
-  if (beta < 0) throw new RuntimeError("smooth_l1_loss does not support negative values for beta.");
+  checkBeta(beta);
   const d = input.sub(target);
   const a = d.abs();
   if (beta === 0) return reduced(a, reduction);
@@ -98,7 +106,7 @@ const HUBER = [REDUCTION, param("delta", num(), 1)];
 export function huberLoss(input: Tensor, target: Tensor, ...args: Args<[reduction: Reduction, delta: number], HuberLossOptions>): Tensor {
   const { reduction, delta } = lossArgs<{ delta: number }>("huberLoss", { input, target }, HUBER, args);
   warnSize(input, target);
-  if (delta <= 0) throw new RuntimeError("huber_loss does not support non-positive values for delta.");
+  checkDelta(delta);
   const d = input.sub(target);
   const a = d.abs();
   return reduced(where(a.lt(delta), d.mul(d).mul(0.5), a.sub(0.5 * delta).mul(delta)), reduction);

@@ -243,7 +243,7 @@ export const outputSizeArg: Checker<OutputSize> = (v, arg, fn) => {
 export function checkOutputSize(outputSize: OutputSize, nd: 1 | 2, op: string): void {
   const raw = typeof outputSize === "number" ? new Array<number | null>(nd).fill(outputSize) : [...outputSize];
   if (nd === 1 && raw.length !== 1) throw new RuntimeError(`${op}() argument 'output_size' should contain one int (got ${raw.length})`);
-  if (nd === 2 && raw.length !== 1 && raw.length !== 2) throw new RuntimeError(`${op}: output_size must be 2`);
+  if (nd === 2 && raw.length !== 1 && raw.length !== 2) throw new RuntimeError(op.includes("max") ? `${op}(): internal error: output_size.size() must be 2` : `${op}: output_size must be 2`);
   if (raw.some((o) => o !== null && o < 0)) {
     throw new RuntimeError(`${op}: elements of output_size must be greater than or equal to 0 but received {${raw.map((o) => o ?? "None").join(", ")}}`);
   }

@@ -5,7 +5,7 @@ import { bool, FACTORY_KWARGS, int, intOrInts, param, parseArgs, str, type Args,
 import { NotImplementedError, RuntimeError, ValueError } from "../../errors.ts";
 import { emptyTensor } from "../../ops/creation.ts";
 import type { Tensor } from "../../tensor.ts";
-import { conv1d, conv2d, convTranspose1d, convTranspose2d, tuple } from "../functional/conv.ts";
+import { checkConvArgs, conv1d, conv2d, convTranspose1d, convTranspose2d, tuple } from "../functional/conv.ts";
 import type { Pair } from "../../ops/conv.ts";
 import * as init from "../init.ts";
 import { Module } from "../module.ts";
@@ -82,6 +82,8 @@ abstract class ConvNd extends Module {
       this.padding = padding;
     } else this.padding = tuple(padding, nd, "padding");
     this.outputPadding = tuple(opts.outputPadding ?? 0, nd, "output_padding");
+    // PyTorch checks these at the first call; here at construction, in its words
+    checkConvArgs(nd, transposed, this.kernelSize, this.stride, typeof this.padding === "string" ? null : this.padding, this.dilation, transposed ? this.outputPadding : null);
     this.groups = groups;
     this.transposed = transposed;
     const wShape = transposed ? [inChannels, outChannels / groups, ...this.kernelSize] : [outChannels, inChannels / groups, ...this.kernelSize];

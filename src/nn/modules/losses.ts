@@ -59,6 +59,7 @@ export class SmoothL1Loss extends Module {
   constructor(...args: unknown[]) {
     super();
     ({ reduction: this.reduction, beta: this.beta } = lossArgs<{ beta: number }>(this, [...LEGACY, param("beta", num(), 1)], args));
+    L.checkBeta(this.beta);
   }
   override forward(input: Tensor, target: Tensor): Tensor {
     return L.smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta });
@@ -73,6 +74,7 @@ export class HuberLoss extends Module {
   constructor(...args: unknown[]) {
     super();
     ({ reduction: this.reduction, delta: this.delta } = lossArgs<{ delta: number }>(this, [REDUCTION, param("delta", num(), 1)], args));
+    L.checkDelta(this.delta);
   }
   override forward(input: Tensor, target: Tensor): Tensor {
     return L.huberLoss(input, target, { reduction: this.reduction, delta: this.delta });
