@@ -444,5 +444,5 @@ for name, args, kwargs, shape in ERRORS:
         "python": fmt_call(name, args, kwargs),
     })
 
-OUT.write_text(json.dumps({"torch": torch.__version__, "cases": cases, "errors": errors}, indent=1) + "\n")
+OUT.write_text(json.dumps({"torch": torch.__version__, "cases": cases, "errors": errors}, separators=(",", ":")) + "\n")
 print(f"wrote {OUT} ({len(cases)} calls, {len(errors)} errors)")
