@@ -1,7 +1,7 @@
 // The public surface: `import * as torch from "torch-ts"`.
 export { Tensor, type BackwardOptions, type RemovableHandle } from "./tensor.ts";
 export { type DType, getDefaultDtype, setDefaultDtype, promoteTypes } from "./dtype.ts";
-export { RuntimeError, IndexError, ValueError, TorchTypeError, NotImplementedError, AssertionError } from "./errors.ts";
+export { RuntimeError, IndexError, ValueError, TorchTypeError, NotImplementedError, AssertionError, KeyError } from "./errors.ts";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/gradMode.ts";
 export * as autograd from "./autograd/index.ts";
 export { Generator, defaultGenerator, manualSeed, seed, initialSeed, getRngState, setRngState } from "./random/generator.ts";
@@ -32,6 +32,7 @@ export { einsum } from "./ops/einsum.ts";
 export * as linalg from "./linalg.ts";
 export { FloatTensor, DoubleTensor, LongTensor, IntTensor, BoolTensor } from "./ops/legacy.ts";
 export { index, indexPut, indexPut_, nonzero, nonzero as argwhere, maskedSelect, type Index, type IndexItem, type SliceSpec } from "./ops/subscript.ts";
+export { erf } from "./ops/special.ts";
 export * as nn from "./nn/index.ts";
 export * as optim from "./optim/index.ts";
 import * as functional from "./nn/functional.ts";
