@@ -13,7 +13,6 @@ import { inplace as inplaceOp } from "../../ops/inplace.ts";
 import { erf } from "../../ops/special.ts";
 import { Tensor } from "../../tensor.ts";
 
-
 export interface InplaceOptions {
   inplace?: boolean;
 }
