@@ -23,6 +23,7 @@ export function lowerRnn(c: OpCtx): string[] {
   const H = c.num("hidden_size");
   const D = c.attr("bidirectional") ? 2 : 1;
   const batchFirst = c.attr("batch_first") as boolean;
+  if (c.num("proj_size") > 0) throw new RuntimeError("torch.onnx.export: an LSTM with projections (proj_size > 0) has no ONNX form (ONNX's LSTM has no projection weight)");
   if (c.num("dropout") > 0 && layers > 1) throw new RuntimeError("torch.onnx.export: a recurrent layer with dropout between layers in training mode has no ONNX form; export in eval mode");
   const g = c.g;
   const gates = m.order.length;

@@ -191,6 +191,8 @@ test("recurrent layers: bidirectional 2-layer GRU, relu RNN with given states, L
     const got = await runOrt(bytes, feeds);
     want.forEach((w, k) => assert.ok(relError(got[k], w) <= 1e-5, `${m.constructor.name} output ${k}: ${relError(got[k], w)}`));
   }
+  // ONNX's LSTM has no projection weight: refused, not exported without it.
+  assert.throws(() => torch.onnx.export(new torch.nn.LSTM(4, 5, { projSize: 3 }), [torch.randn(6, 2, 4)]), /proj_size > 0\) has no ONNX form/);
 });
 
 test("grouped convolution and average pooling (im2col as a one-hot grouped convolution) export", async () => {

@@ -236,10 +236,10 @@ abstract class RNNBase extends Module {
     // One op for an exporter (ONNX RNN / GRU / LSTM per layer): inputs are the input, the
     // initial states, then [weight_ih, weight_hh, bias_ih, bias_hh] per layer and direction.
     const weights: Array<Tensor | null> = [];
-    for (let layer = 0; layer < this.numLayers; layer++) for (let dir = 0; dir < this.numDirections; dir++) weights.push(...this.weights(layer, dir));
+    for (let layer = 0; layer < this.numLayers; layer++) for (let dir = 0; dir < this.numDirections; dir++) weights.push(...this.weights(layer, dir).slice(0, 4));
     const attrs = {
       mode: this.mode, num_layers: this.numLayers, hidden_size: this.hiddenSize, bidirectional: this.bidirectional,
-      batch_first: this.batchFirst, dropout: this.training ? this.dropout : 0,
+      batch_first: this.batchFirst, dropout: this.training ? this.dropout : 0, proj_size: this.projSize,
     };
     return traceScope("rnn", [input, ...hidden, ...weights], attrs, () => this.unroll(input, hidden), (r) => [r.output, ...r.last]);
   }
