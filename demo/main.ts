@@ -1,7 +1,8 @@
 // The demo page: starts the training worker, draws its loss/accuracy as they come, turns what
 // is drawn on the pad into a 28 x 28 digit and shows the worker's prediction and saliency maps.
 // URL parameters: steps (training steps, default 500), batch (64), lr (0.002), eval (held-out
-// accuracy every this many steps, 50). The page's state is `window.demo` (the browser test
+// accuracy every this many steps, 50), threads (torch.setNumThreads in the worker; default:
+// the browser's hardwareConcurrency). The page's state is `window.demo` (the browser test
 // reads it).
 import { toMnist } from "./preprocess.ts";
 import type { Environment, FromWorker, ToWorker, TrainOptions } from "./protocol.ts";
@@ -23,7 +24,7 @@ const state: DemoState = { phase: "loading", env: null, losses: [], evals: [], t
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-function options(): TrainOptions {
+function options(): TrainOptions & { threads: number | null } {
   const q = new URLSearchParams(location.search);
   const num = (name: string, fallback: number, integer: boolean): number => {
     const s = q.get(name);
@@ -32,7 +33,8 @@ function options(): TrainOptions {
     if (!(v > 0) || (integer && !Number.isInteger(v))) throw new Error(`URL parameter ${name}=${s}: expected a positive ${integer ? "integer" : "number"}`);
     return v;
   };
-  return { steps: num("steps", 500, true), batchSize: num("batch", 64, true), lr: num("lr", 0.002, false), evalEvery: num("eval", 50, true) };
+  const threads = q.get("threads") === null ? null : num("threads", 1, true);
+  return { steps: num("steps", 500, true), batchSize: num("batch", 64, true), lr: num("lr", 0.002, false), evalEvery: num("eval", 50, true), threads };
 }
 
 function fail(message: string): void {
@@ -73,7 +75,8 @@ function drawChart(total: number): void {
     g.fillText(`${100 - 20 * i}%`, m.l + w + 4, y + 4);
   }
   g.textAlign = "center";
-  for (let i = 0; i <= 4; i++) g.fillText(String(Math.round((steps * i) / 4)), sx((steps * i) / 4), H - m.b + 14);
+  const tick = [1, 2, 5].flatMap((k) => [1, 10, 100, 1000, 10000].map((p) => k * p)).sort((a, b) => a - b).find((d) => steps / d <= 6)!;
+  for (let s = 0; s <= steps; s += tick) g.fillText(String(s), sx(s), H - m.b + 14);
   g.fillText("step", m.l + w / 2, H - 2);
   g.strokeStyle = "#888";
   g.strokeRect(m.l, m.t, w, h);
@@ -91,11 +94,12 @@ function drawChart(total: number): void {
   line(state.evals.map((e) => [sx(e.step), sa(e.accuracy)]), "#d62728", 2);
   g.fillStyle = "#d62728";
   for (const e of state.evals) g.fillRect(sx(e.step) - 2, sa(e.accuracy) - 2, 4, 4);
-  g.textAlign = "left";
+  // the legend, mid-right: the loss starts high on the left, the accuracy stays high
+  g.textAlign = "right";
   g.fillStyle = "#1f77b4";
-  g.fillText("training loss", m.l + 8, m.t + 14);
+  g.fillText("training loss (moving average)", m.l + w - 8, m.t + h / 2 - 6);
   g.fillStyle = "#d62728";
-  g.fillText("held-out accuracy", m.l + 8, m.t + 28);
+  g.fillText("held-out accuracy", m.l + w - 8, m.t + h / 2 + 8);
 }
 
 let chartQueued = false;
@@ -227,10 +231,10 @@ function showPrediction(p: Prediction): void {
 
 // ------------------------------------------------------------------ the worker
 
-const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-const send = (m: ToWorker) => worker.postMessage(m);
 let opts: TrainOptions;
 let target = 0;
+let worker: Worker;
+const send = (m: ToWorker) => worker.postMessage(m);
 
 function describe(env: Environment): string {
   const wasm = env.wasm
@@ -249,7 +253,7 @@ function startTraining(steps: number): void {
   send({ type: "train", options: { ...opts, steps } });
 }
 
-worker.onmessage = (e: MessageEvent<FromWorker>) => {
+function onMessage(e: MessageEvent<FromWorker>): void {
   const m = e.data;
   switch (m.type) {
     case "ready":
@@ -270,7 +274,8 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       state.phase = "trained";
       state.trainSeconds = m.seconds;
       const e = state.evals[state.evals.length - 1];
-      $("status").textContent = `trained ${m.steps} steps (the last ${opts.steps} in ${m.seconds.toFixed(1)} s)` +
+      const time = m.steps === opts.steps ? `in ${m.seconds.toFixed(1)} s` : `(the last ${opts.steps} in ${m.seconds.toFixed(1)} s)`;
+      $("status").textContent = `trained ${m.steps} steps of ${opts.batchSize} digits ${time}` +
         (e ? `: held-out accuracy ${(100 * e.accuracy).toFixed(1)}%, loss ${e.loss.toFixed(3)}` : "");
       ($("more") as HTMLButtonElement).disabled = false;
       requestPrediction(); // the drawing, with the trained weights
@@ -283,14 +288,18 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       fail(m.message);
       break;
   }
-};
-worker.onerror = (e) => fail(`worker: ${e.message}`);
-$("more").addEventListener("click", () => startTraining(opts.steps));
+}
 
+$("more").addEventListener("click", () => startTraining(opts.steps));
 try {
-  opts = options();
+  const { threads, ...training } = options();
+  opts = training;
   drawChart(opts.steps);
+  const url = new URL("./worker.js", import.meta.url);
+  if (threads !== null) url.searchParams.set("threads", String(threads));
+  worker = new Worker(url, { type: "module" });
+  worker.onmessage = onMessage;
+  worker.onerror = (e) => fail(`worker: ${e.message}`);
 } catch (e) {
   fail((e as Error).message);
-  worker.terminate();
 }

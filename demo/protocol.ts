@@ -40,6 +40,8 @@ export type FromWorker =
       saliency: Float32Array;
       /** Integrated Gradients from a black image, 784 signed values, and its convergence delta. */
       integratedGradients: Float32Array;
+      /** The attributions' sum, which Integrated Gradients makes F(x) - F(black) up to `delta`. */
+      attributionSum: number;
       delta: number;
       ms: number;
     }

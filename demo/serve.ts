@@ -51,7 +51,7 @@ Builds the browser demo into demo/dist/ and serves it, cross-origin isolated.
   --no-build   serve demo/dist/ as it is
   -h, --help   this text
 
-Page URL parameters: ?steps=500&batch=64&lr=0.002&eval=50`;
+Page URL parameters: ?steps=500&batch=64&lr=0.002&eval=50&threads=N (default: all the browser offers)`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

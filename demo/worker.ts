@@ -48,6 +48,9 @@ async function setup() {
     return r.arrayBuffer();
   }), wasmReady()]);
   const digits = decodeDigits(new Uint8Array(bytes));
+  // ?threads=N on the worker's URL (the page passes its own parameter on): torch.setNumThreads
+  const threads = new URL(self.location.href).searchParams.get("threads");
+  if (threads !== null) torch.setNumThreads(Number(threads));
   const rt = wasmRuntime();
   const adapter = await webgpuAdapter();
   const env: Environment = {
@@ -132,6 +135,7 @@ function predict(s: State, id: number, pixels: Float32Array): void {
     predicted,
     saliency: flat(saliency),
     integratedGradients: flat(ig),
+    attributionSum: Number(ig.sum().item()),
     delta: Number(delta.item()),
     ms: performance.now() - t0,
   };

@@ -46,16 +46,19 @@ export class Browser {
     });
   }
 
-  /** Starts headless Chromium on about:blank with a fresh profile. */
-  static launch(args: string[] = []): Browser {
+  /**
+   * Starts headless Chromium on about:blank with a fresh profile; `webgpu`: with SwiftShader's
+   * WebGPU adapter (a CPU implementation of Vulkan that Debian's chromium ships) instead of no GPU.
+   */
+  static launch(opts: { webgpu?: boolean } = {}): Browser {
     const profile = mkdtempSync(join(tmpdir(), "torch-ts-chromium-"));
     const debug = Boolean(process.env.DEBUG_PAGE);
     const proc = spawn(
       CHROMIUM,
       [
         ...(debug ? ["--enable-logging=stderr", "--v=0"] : []),
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--remote-debugging-pipe", `--user-data-dir=${profile}`, ...args, "about:blank",
+        "--headless=new", "--no-sandbox", ...(opts.webgpu ? ["--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader"] : ["--disable-gpu"]), "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--remote-debugging-pipe", `--user-data-dir=${profile}`, "about:blank",
       ],
       { detached: true, stdio: ["ignore", debug ? "inherit" : "ignore", debug ? "inherit" : "ignore", "pipe", "pipe"] },
     );

@@ -16,7 +16,7 @@ import { serveDemo } from "../../demo/serve.ts";
 import { Browser } from "./cdp.ts";
 import { haveChromium } from "./chromium.ts";
 
-const STEPS = 150;
+const STEPS = 100;
 const SHOTS = join(import.meta.dirname, "../../test-output/demo");
 
 /** Strokes in the pad's 280 x 280 pixels. */
@@ -53,14 +53,14 @@ test("the demo trains the CNN in a worker and predicts digits drawn on its pad, 
     await buildDemo(dir);
     const served = await serveDemo(dir, { port: 0 });
     server = served.server;
-    browser = Browser.launch();
+    browser = Browser.launch({ webgpu: true });
     browser.onEvent((method, params) => {
       if (method === "Runtime.exceptionThrown") errors.push(params.exceptionDetails.exception?.description ?? params.exceptionDetails.text);
       if (method === "Runtime.consoleAPICalled" && params.type === "error") errors.push(params.args.map((a: any) => a.value ?? a.description).join(" "));
     });
     const page = await browser.newPage();
     await page.send("Runtime.enable");
-    await page.send("Emulation.setDeviceMetricsOverride", { width: 1150, height: 820, deviceScaleFactor: 1, mobile: false });
+    await page.send("Emulation.setDeviceMetricsOverride", { width: 1280, height: 800, deviceScaleFactor: 1, mobile: false });
     await page.send("Page.navigate", { url: `${served.url}?steps=${STEPS}&eval=50` });
     const state = () => page.evaluate<DemoState>("globalThis.demo");
     const describe = async () => JSON.stringify({ ...(await state().catch(() => null)), losses: undefined, errors });
@@ -70,6 +70,10 @@ test("the demo trains the CNN in a worker and predicts digits drawn on its pad, 
     assert.equal(trained.error, null);
     const env = trained.env!;
     t.diagnostic(`trained ${STEPS} steps in ${trained.trainSeconds!.toFixed(1)} s: ${JSON.stringify(env)}`);
+    // Chromium runs with SwiftShader's WebGPU adapter: the page sees it, and says that it trains on the CPU.
+    assert.equal(env.device, "cpu");
+    assert.match(env.webgpu.adapter ?? "", /swiftshader/i);
+    assert.match(env.webgpu.note, /^not used: /);
     assert.equal(env.crossOriginIsolated, true, "COOP/COEP headers make the page cross-origin isolated");
     assert.deepEqual(env.wasm && { shared: env.wasm.shared }, { shared: true }, "the wasm kernels get shared memory (threads)");
     assert.equal(env.threads, await page.evaluate<number>("navigator.hardwareConcurrency"));
@@ -77,7 +81,7 @@ test("the demo trains the CNN in a worker and predicts digits drawn on its pad, 
     const first = mean(trained.losses.slice(0, 10));
     const last = mean(trained.losses.slice(-10));
     assert.ok(last < 0.5 * first, `the training loss fell: ${first.toFixed(3)} over the first 10 steps, ${last.toFixed(3)} over the last 10`);
-    assert.deepEqual(trained.evals.map((e) => e.step), [50, 100, 150]);
+    assert.deepEqual(trained.evals.map((e) => e.step), [50, 100]);
     const accuracy = trained.evals[trained.evals.length - 1]!.accuracy;
     assert.ok(accuracy > 0.85, `held-out accuracy ${accuracy}`);
 
@@ -94,7 +98,8 @@ test("the demo trains the CNN in a worker and predicts digits drawn on its pad, 
       const probs = p.probabilities.map((q) => q.toFixed(3)).join(" ");
       assert.equal(p.predicted, digit, `drew a ${digit}, the page predicted ${p.predicted} (probabilities ${probs})`);
       assert.ok(Math.abs(p.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-4, probs);
-      assert.ok(Number.isFinite(p.delta), `Integrated Gradients' convergence delta ${p.delta}`);
+      // Integrated Gradients' completeness: the attributions add up to F(x) - F(black) up to delta.
+      assert.ok(Math.abs(p.delta) < 0.05 * Math.abs(p.attributionSum), `convergence delta ${p.delta}, attributions' sum ${p.attributionSum}`);
       // The maps were painted: the saliency canvas is no longer blank.
       const painted = await page.evaluate<number>(
         `(() => { const d = document.getElementById("saliency").getContext("2d").getImageData(0, 0, 28, 28).data; let n = 0; for (let i = 3; i < d.length; i += 4) n += d[i] > 0 ? 1 : 0; return n; })()`,
