@@ -3,7 +3,8 @@
 // seed-graph.svg (the seed program's first loss, torch.utils.makeDot), and from
 // examples/explain.ts with a fixed 300 training steps (no time cap, so the pictures do not
 // depend on the machine's speed): cnn-graph.svg, digits.png, tokens.html, and tokens.png when
-// Chromium is installed (a screenshot of tokens.html).
+// Chromium is installed (a screenshot of tokens.html). docs/img/demo.png is not made here: it
+// is the screenshot test/browser/demo.test.ts writes to test-output/demo/digit-7.png.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
