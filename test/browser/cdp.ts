@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { CHROMIUM } from "./chromium.ts";
+import { CHROMIUM, headlessArgs } from "./chromium.ts";
 
 type Params = Record<string, unknown>;
 interface Message {
@@ -46,22 +46,14 @@ export class Browser {
     });
   }
 
-  /**
-   * Starts headless Chromium on about:blank with a fresh profile; `webgpu`: with SwiftShader's
-   * WebGPU adapter (a CPU implementation of Vulkan that Debian's chromium ships) instead of no GPU.
-   */
+  /** Starts headless Chromium (chromium.ts headlessArgs) on about:blank with a fresh profile. */
   static launch(opts: { webgpu?: boolean } = {}): Browser {
     const profile = mkdtempSync(join(tmpdir(), "torch-ts-chromium-"));
     const debug = Boolean(process.env.DEBUG_PAGE);
-    const proc = spawn(
-      CHROMIUM,
-      [
-        ...(debug ? ["--enable-logging=stderr", "--v=0"] : []),
-        "--headless=new", "--no-sandbox", ...(opts.webgpu ? ["--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader"] : ["--disable-gpu"]), "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--remote-debugging-pipe", `--user-data-dir=${profile}`, "about:blank",
-      ],
-      { detached: true, stdio: ["ignore", debug ? "inherit" : "ignore", debug ? "inherit" : "ignore", "pipe", "pipe"] },
-    );
+    const proc = spawn(CHROMIUM, [...headlessArgs(profile, opts), "--remote-debugging-pipe", "about:blank"], {
+      detached: true,
+      stdio: ["ignore", debug ? "inherit" : "ignore", debug ? "inherit" : "ignore", "pipe", "pipe"],
+    });
     return new Browser(proc, profile);
   }
 
@@ -75,12 +67,20 @@ export class Browser {
     } else for (const l of this.listeners) l(msg);
   }
 
-  /** One protocol command (on a page's session when `sessionId` is given). */
+  /** One protocol command (on a page's session when `sessionId` is given); rejects when no answer comes within 30 s. */
   send(method: string, params: Params = {}, sessionId?: string): Promise<any> {
     if (this.exited) return Promise.reject(this.exited);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, method });
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${method}: no answer from Chromium within 30 s`));
+      }, 30_000);
+      const done = <T>(f: (v: T) => void) => (v: T) => {
+        clearTimeout(timer);
+        f(v);
+      };
+      this.pending.set(id, { resolve: done(resolve), reject: done(reject), method });
       (this.proc.stdio[3] as Writable).write(`${JSON.stringify({ id, method, params, sessionId })}\0`);
     });
   }

@@ -12,6 +12,19 @@ import type { TestContext } from "node:test";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
+/**
+ * Chromium's flags for a test: headless, no first-run or background traffic, its own profile;
+ * `webgpu`: SwiftShader's WebGPU adapter (a CPU implementation of Vulkan that Debian's
+ * chromium ships) instead of no GPU. DEBUG_PAGE=1 adds its log on stderr.
+ */
+export function headlessArgs(profile: string, opts: { webgpu?: boolean } = {}): string[] {
+  return [
+    ...(process.env.DEBUG_PAGE ? ["--enable-logging=stderr", "--v=0"] : []),
+    "--headless=new", "--no-sandbox", ...(opts.webgpu ? ["--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader"] : ["--disable-gpu"]),
+    "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", `--user-data-dir=${profile}`,
+  ];
+}
+
 /** Whether the test can run; otherwise skips it (or throws in CI). */
 export function haveChromium(t: TestContext): boolean {
   if (existsSync(CHROMIUM)) return true;
@@ -42,11 +55,7 @@ export async function runPage(route: Route): Promise<Record<string, any>> {
   const profile = mkdtempSync(join(tmpdir(), "torch-ts-chromium-"));
   const chromium = spawn(
     CHROMIUM,
-    [
-      ...(process.env.DEBUG_PAGE ? ["--enable-logging=stderr", "--v=0"] : []),
-      "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", `--user-data-dir=${profile}`, `http://127.0.0.1:${port}/`,
-    ],
+    [...headlessArgs(profile), `http://127.0.0.1:${port}/`],
     { detached: true, stdio: process.env.DEBUG_PAGE ? "inherit" : "ignore" },
   );
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -42,7 +42,7 @@ function densify(points: [number, number][], step = 8): [number, number][] {
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-test("the demo trains the CNN in a worker and predicts digits drawn on its pad, in Chromium", { timeout: 120_000 }, async (t) => {
+test("the demo trains the CNN in a worker and predicts digits drawn on its pad, in Chromium", { timeout: 240_000 }, async (t) => {
   if (!haveChromium(t)) return;
   const t0 = performance.now();
   const dir = mkdtempSync(join(tmpdir(), "torch-ts-demo-"));
@@ -64,7 +64,7 @@ test("the demo trains the CNN in a worker and predicts digits drawn on its pad, 
     await page.send("Page.navigate", { url: `${served.url}?steps=${STEPS}&eval=50` });
     const state = () => page.evaluate<DemoState>("globalThis.demo");
     const describe = async () => JSON.stringify({ ...(await state().catch(() => null)), losses: undefined, errors });
-    await page.waitFor(`globalThis.demo && (demo.phase === "trained" || demo.phase === "error")`, 90_000, describe);
+    await page.waitFor(`globalThis.demo && (demo.phase === "trained" || demo.phase === "error")`, 120_000, describe);
     const trained = await state();
     const trainedAt = performance.now();
     assert.equal(trained.error, null);
