@@ -16,8 +16,16 @@ const TYPES: Record<string, string> = {
   ".bin": "application/octet-stream",
 };
 
-/** Serves the files of `dir` (GET and HEAD only) on `host:port` (0: any free port). */
-export async function serveDemo(dir: string, opts: { host?: string; port?: number } = {}): Promise<{ server: Server; url: string }> {
+/**
+ * Serves the files of `dir` (GET and HEAD only) on `host:port` (0: any free port), with the
+ * cross-origin isolation headers unless `isolated` is false.
+ */
+export async function serveDemo(dir: string, opts: { host?: string; port?: number; isolated?: boolean } = {}): Promise<{ server: Server; url: string }> {
+  const isolation = opts.isolated === false ? {} : {
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-embedder-policy": "require-corp",
+    "cross-origin-resource-policy": "same-origin",
+  };
   const root = normalize(dir);
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
@@ -26,9 +34,7 @@ export async function serveDemo(dir: string, opts: { host?: string; port?: numbe
     if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) return void res.writeHead(404).end("not found");
     res.writeHead(200, {
       "content-type": TYPES[extname(file)] ?? "application/octet-stream",
-      "cross-origin-opener-policy": "same-origin",
-      "cross-origin-embedder-policy": "require-corp",
-      "cross-origin-resource-policy": "same-origin",
+      ...isolation,
       "cache-control": "no-cache",
     });
     res.end(req.method === "HEAD" ? undefined : readFileSync(file));

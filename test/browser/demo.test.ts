@@ -2,8 +2,9 @@
 // built and served cross-origin isolated on loopback, trains the MNIST CNN in its Web Worker
 // for a bounded number of steps (?steps=), and the loss must fall; then digits are drawn on
 // the pad with mouse drags (strokes of a 0, a 1 and a 7) and each must be predicted as drawn,
-// with its saliency maps. Screenshots go to test-output/demo/ (ignored by git). Needs Debian's
-// chromium (.ci/run installs it); elsewhere without it the test is skipped, saying so.
+// with its saliency maps. Served without COOP/COEP the page runs on one thread and says so.
+// Screenshots go to test-output/demo/ (ignored by git). Needs Debian's chromium (.ci/run
+// installs it); elsewhere without it the test is skipped, saying so.
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
@@ -46,13 +47,13 @@ test("the demo trains the CNN in a worker and predicts digits drawn on its pad, 
   if (!haveChromium(t)) return;
   const t0 = performance.now();
   const dir = mkdtempSync(join(tmpdir(), "torch-ts-demo-"));
-  let server: Server | undefined;
+  const servers: Server[] = [];
   let browser: Browser | undefined;
   const errors: string[] = [];
   try {
     await buildDemo(dir);
     const served = await serveDemo(dir, { port: 0 });
-    server = served.server;
+    servers.push(served.server);
     browser = Browser.launch({ webgpu: true });
     browser.onEvent((method, params) => {
       if (method === "Runtime.exceptionThrown") errors.push(params.exceptionDetails.exception?.description ?? params.exceptionDetails.text);
@@ -106,12 +107,28 @@ test("the demo trains the CNN in a worker and predicts digits drawn on its pad, 
       );
       assert.equal(painted, 784);
     }
+
+    // Served without COOP/COEP the page is not cross-origin isolated: no shared memory, one
+    // thread, and it says so; it still trains.
+    const plain = await serveDemo(dir, { port: 0, isolated: false });
+    servers.push(plain.server);
+    await page.send("Page.navigate", { url: `${plain.url}?steps=2&eval=2` });
+    await page.waitFor(`globalThis.demo && (demo.phase === "trained" || demo.phase === "error")`, 60_000, describe);
+    const single = await state();
+    assert.equal(single.error, null);
+    assert.deepEqual(
+      [single.env!.crossOriginIsolated, single.env!.wasm?.shared, single.env!.threads, single.losses.length, single.evals.length],
+      [false, false, 1, 2, 1],
+    );
+    assert.match(await page.evaluate<string>(`document.getElementById("env").textContent`), /on 1 thread \(the page is not cross-origin isolated: no shared memory\)/);
     assert.deepEqual(errors, []);
     t.diagnostic(`screenshots in ${SHOTS}; drawing and predicting took ${((performance.now() - trainedAt) / 1000).toFixed(1)} s, the whole test ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   } finally {
     await browser?.close();
-    if (server) await new Promise<void>((r) => server!.close(() => r()));
-    server?.closeAllConnections();
+    for (const server of servers) {
+      server.close();
+      server.closeAllConnections();
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 });
