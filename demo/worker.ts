@@ -3,6 +3,8 @@
 // The wasm kernels split their work over nested workers when the page is cross-origin
 // isolated (shared memory), as docs/WASM.md describes.
 import * as torch from "../src/index.ts";
+// Internal: the public API has no "are the wasm kernels compiled, over shared memory?" query;
+// the demo awaits the compile (browsers compile asynchronously) and reports the answer.
 import { wasmReady, wasmRuntime } from "../src/backends/wasm/index.ts";
 import { CNN } from "../examples/mnistModels.ts";
 import { DIGITS_FILE, PIXELS, decodeDigits, type DigitSet } from "./digits.ts";
