@@ -32,3 +32,5 @@ export {
 } from "./functional/losses.ts";
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from "./functional/attention.ts";
 export type { Reduction } from "./reduction.ts";
+export { pad, type PadMode, type PadOptions } from "./functional/padding.ts";
+export { cosineSimilarity, type CosineSimilarityOptions } from "./functional/distance.ts";

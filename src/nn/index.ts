@@ -12,6 +12,8 @@ export * from "./modules/normalization.ts";
 export * from "./modules/dropout.ts";
 export * from "./modules/embedding.ts";
 export * from "./modules/upsample.ts";
+export * from "./modules/padding.ts";
+export * from "./modules/distance.ts";
 export * from "./modules/activations.ts";
 export * from "./modules/losses.ts";
 export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNOptions, type RNNBaseOptions, type LSTMOptions, type RNNCellOptions, type RNNCellOptionsWithNonlinearity } from "./modules/rnn.ts";

@@ -1,0 +1,34 @@
+// F.cosine_similarity as PyTorch 1.13's ATen computes it (Distance.cpp): each input divided by its
+// own norm first (more accurate than dividing <x1, x2> by ||x1||·||x2||), the squared norms
+// clamped to eps² without recording (NoGradGuard), so a zero vector gets the finite gradient
+// x2/(||x2|| eps) that PyTorch gives rather than no gradient at all.
+import { checkTensor, int, num, param, parseArgs, type Args } from "../../args.ts";
+import { noGrad } from "../../autograd/gradMode.ts";
+import { isFloating, resultType, scalarTypeName } from "../../dtype.ts";
+import { RuntimeError } from "../../errors.ts";
+import { broadcastShapes, normalizeDim } from "../../layout.ts";
+import type { Tensor } from "../../tensor.ts";
+
+export interface CosineSimilarityOptions {
+  dim?: number;
+  eps?: number;
+}
+const COSINE = [param("dim", int(), 1), param("eps", num(), 1e-8)];
+
+/** F.cosine_similarity(x1, x2, dim=1, eps=1e-8): the cosine of the angle between x1 and x2 along dim (broadcast). */
+export function cosineSimilarity(x1: Tensor, x2: Tensor, ...args: Args<[dim: number, eps: number], CosineSimilarityOptions>): Tensor {
+  checkTensor(x1, "x1", "cosineSimilarity");
+  checkTensor(x2, "x2", "cosineSimilarity");
+  const { dim, eps } = parseArgs<Required<CosineSimilarityOptions>>("cosineSimilarity", COSINE, args);
+  const dtype = resultType([x1, x2].map((t) => ({ dtype: t.dtype, ndim: t.dim() })));
+  if (!isFloating(dtype)) throw new RuntimeError(`expected common dtype to be floating point, yet common dtype is ${scalarTypeName(dtype)}`);
+  const shape = broadcastShapes(x1.shape, x2.shape);
+  const d = normalizeDim(dim, shape.length);
+  const unit = (x: Tensor): Tensor => {
+    const t = x.to(dtype).expand(shape);
+    const squared = t.pow(2).sum(d, true);
+    noGrad(() => squared.clamp_({ min: eps * eps }));
+    return t.div(squared.sqrt());
+  };
+  return unit(x1).mul(unit(x2)).sum(d);
+}

@@ -1,0 +1,50 @@
+// The torch-ts call of every functional case of tools/gen_nn_names_fixtures.py (same names, same
+// constants); inputs arrive in the fixture's order.
+import * as torch from "../../src/index.ts";
+
+const { F } = torch;
+type T = torch.Tensor;
+
+export const NAMES_TABLE: Record<string, (...xs: T[]) => T> = {
+  "pad.constant": (x) => F.pad(x, [1, 2]),
+  "pad.constant_value_crop": (x) => F.pad(x, [1, -1, 2, 0], { value: 1.5 }),
+  "pad.constant_crop_only": (x) => F.pad(x, [-1, -2]),
+  "pad.constant_3pairs": (x) => F.pad(x, [0, 1, 2, 1, 1, 0], "constant", -2.0),
+  "pad.constant_transposed": (x) => F.pad(x, [2, 1, 0, 1]),
+  "pad.constant_int64": (x) => F.pad(x, [1, 2], { value: 2.7 }),
+  "pad.constant_bool": (x) => F.pad(x, [1, 0, 0, 1], { value: 0.5 }),
+  "pad.reflect1d": (x) => F.pad(x, [2, 3], "reflect"),
+  "pad.reflect1d_unbatched": (x) => F.pad(x, [4, 1], { mode: "reflect" }),
+  "pad.reflect1d_crop": (x) => F.pad(x, [-1, 2], "reflect"),
+  "pad.reflect1d_crop_far": (x) => F.pad(x, [-2, 3], "reflect"),
+  "pad.reflect1d_transposed": (x) => F.pad(x, [1, 2], "reflect"),
+  "pad.reflect2d": (x) => F.pad(x, [1, 2, 3, 0], "reflect"),
+  "pad.reflect2d_unbatched": (x) => F.pad(x, [3, 3, 1, 1], "reflect"),
+  "pad.reflect3d": (x) => F.pad(x, [1, 2, 2, 1, 1, 1], "reflect"),
+  "pad.replicate1d": (x) => F.pad(x, [3, 2], "replicate"),
+  "pad.replicate1d_crop": (x) => F.pad(x, [3, -2], "replicate"),
+  "pad.replicate2d": (x) => F.pad(x, [2, 1, 0, 3], "replicate"),
+  "pad.replicate2d_unbatched_transposed": (x) => F.pad(x, [1, 1, 2, 2], "replicate"),
+  "pad.replicate3d": (x) => F.pad(x, [1, 0, 0, 2, 1, 1], "replicate"),
+  "pad.circular1d": (x) => F.pad(x, [2, 3], "circular"),
+  "pad.circular1d_whole": (x) => F.pad(x, [4, 4], "circular"),
+  "pad.circular1d_crop": (x) => F.pad(x, [-1, 2], "circular"),
+  "pad.circular2d": (x) => F.pad(x, [1, 2, 3, 1], "circular"),
+  "pad.circular2d_crop_transposed": (x) => F.pad(x, [2, -1, -1, 1], "circular"),
+  "pad.circular3d": (x) => F.pad(x, [1, 1, 0, 2, 1, 0], "circular"),
+  "pad.circular_int64": (x) => F.pad(x, [1, 2], "circular"),
+  cosineSimilarity: (a, b) => F.cosineSimilarity(a, b),
+  "cosineSimilarity.dim_eps": (a, b) => F.cosineSimilarity(a, b, 0, 1e-3),
+  "cosineSimilarity.broadcast_lastdim": (a, b) => F.cosineSimilarity(a, b, { dim: -1 }),
+  "cosineSimilarity.zero_row": (a, b) => F.cosineSimilarity(a, b),
+  "cosineSimilarity.transposed": (a, b) => F.cosineSimilarity(a, b, 1),
+  "cosineSimilarity.vectors": (a, b) => F.cosineSimilarity(a, b, 0),
+  pairwiseDistance: (a, b) => F.pairwiseDistance(a, b),
+  "pairwiseDistance.p1_keepdim": (a, b) => F.pairwiseDistance(a, b, { p: 1, eps: 1e-6, keepdim: true }),
+  "pairwiseDistance.p3_broadcast": (a, b) => F.pairwiseDistance(a, b, { p: 3, eps: 0 }),
+  "pairwiseDistance.pinf": (a, b) => F.pairwiseDistance(a, b, { p: Infinity }),
+  "pairwiseDistance.transposed": (a, b) => F.pairwiseDistance(a, b),
+  normalize: (x) => F.normalize(x),
+  "normalize.p1_dim0": (x) => F.normalize(x, { p: 1, dim: 0 }),
+  "normalize.p3_eps_transposed": (x) => F.normalize(x, { p: 3, dim: -1, eps: 0.5 }),
+};

@@ -1,0 +1,186 @@
+#!/usr/bin/python3
+"""Writes test/fixtures/nn_names.json, which test/nn/names.test.ts compares torch-ts against:
+F.pad (constant, reflect, replicate, circular), the padding layers, F.cosine_similarity,
+F.pairwise_distance, F.normalize, nn.CosineSimilarity, nn.PairwiseDistance, InstanceNorm1d/2d
+and the convolutions' padding modes (issue 15).
+
+Run with Debian's PyTorch 1.13:  /usr/bin/python3 tools/gen_nn_names_fixtures.py
+
+Contents:
+  functional  fcase()s (tools/fixtures_common.py): float64 and float32 values, gradients,
+              non-contiguous inputs; the torch-ts call of each is in test/nn/names-table.ts
+  modules     module cases: the constructor call as written (args, opts), PyTorch's repr, the
+              state dict, an input, the output and the gradients of sum(out * gradOutput)
+              with respect to the input and every parameter, and the buffers after forward
+  errors      PyTorch's exception type and message for bad calls
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from fixtures_common import enc, error_case, fcase, write
+
+g = torch.Generator().manual_seed(15)
+
+
+def rn(*shape):
+    return torch.randn(*shape, generator=g, dtype=torch.float64)
+
+
+def T(t):
+    """A leaf passed to the function transposed (non-contiguous)."""
+    return (t, True, "transpose")
+
+
+FUNCS = []
+F_ = lambda name, fn, inputs, gradcheck=True: FUNCS.extend(fcase(name, fn, inputs, gradcheck))
+
+# F.pad: pad pairs from the last dim backwards; negative values crop.
+F_("pad.constant", lambda x: F.pad(x, (1, 2)), [rn(2, 3, 4)])
+F_("pad.constant_value_crop", lambda x: F.pad(x, (1, -1, 2, 0), value=1.5), [rn(2, 3, 4)])
+F_("pad.constant_crop_only", lambda x: F.pad(x, (-1, -2)), [rn(2, 3, 4)])
+F_("pad.constant_3pairs", lambda x: F.pad(x, (0, 1, 2, 1, 1, 0), "constant", -2.0), [rn(2, 2, 3)])
+F_("pad.constant_transposed", lambda x: F.pad(x, (2, 1, 0, 1)), [T(rn(2, 5, 3))])
+F_("pad.constant_int64", lambda x: F.pad(x, (1, 2), value=2.7), [torch.tensor([[3, -1], [0, 5]])])
+F_("pad.constant_bool", lambda x: F.pad(x, (1, 0, 0, 1), value=0.5), [torch.tensor([[True, False]])])
+F_("pad.reflect1d", lambda x: F.pad(x, (2, 3), "reflect"), [rn(2, 3, 5)])
+F_("pad.reflect1d_unbatched", lambda x: F.pad(x, (4, 1), mode="reflect"), [rn(3, 5)])
+F_("pad.reflect1d_crop", lambda x: F.pad(x, (-1, 2), "reflect"), [rn(2, 2, 4)])
+F_("pad.reflect1d_crop_far", lambda x: F.pad(x, (-2, 3), "reflect"), [rn(1, 2, 4)])
+F_("pad.reflect1d_transposed", lambda x: F.pad(x, (1, 2), "reflect"), [T(rn(2, 5, 3))])
+F_("pad.reflect2d", lambda x: F.pad(x, (1, 2, 3, 0), "reflect"), [rn(2, 2, 4, 5)])
+F_("pad.reflect2d_unbatched", lambda x: F.pad(x, (3, 3, 1, 1), "reflect"), [rn(2, 4, 5)])
+F_("pad.reflect3d", lambda x: F.pad(x, (1, 2, 2, 1, 1, 1), "reflect"), [rn(1, 2, 3, 4, 3)])
+F_("pad.replicate1d", lambda x: F.pad(x, (3, 2), "replicate"), [rn(2, 3, 4)])
+F_("pad.replicate1d_crop", lambda x: F.pad(x, (3, -2), "replicate"), [rn(1, 3, 4)])
+F_("pad.replicate2d", lambda x: F.pad(x, (2, 1, 0, 3), "replicate"), [rn(2, 2, 3, 4)])
+F_("pad.replicate2d_unbatched_transposed", lambda x: F.pad(x, (1, 1, 2, 2), "replicate"), [T(rn(2, 4, 3))])
+F_("pad.replicate3d", lambda x: F.pad(x, (1, 0, 0, 2, 1, 1), "replicate"), [rn(2, 1, 2, 3, 2)])
+F_("pad.circular1d", lambda x: F.pad(x, (2, 3), "circular"), [rn(2, 3, 5)])
+F_("pad.circular1d_whole", lambda x: F.pad(x, (4, 4), "circular"), [rn(1, 2, 4)])
+F_("pad.circular1d_crop", lambda x: F.pad(x, (-1, 2), "circular"), [rn(1, 3, 4)])
+F_("pad.circular2d", lambda x: F.pad(x, (1, 2, 3, 1), "circular"), [rn(1, 2, 4, 5)])
+F_("pad.circular2d_crop_transposed", lambda x: F.pad(x, (2, -1, -1, 1), "circular"), [T(rn(2, 1, 4, 3))])
+F_("pad.circular3d", lambda x: F.pad(x, (1, 1, 0, 2, 1, 0), "circular"), [rn(1, 1, 2, 3, 4)])
+F_("pad.circular_int64", lambda x: F.pad(x, (1, 2), "circular"), [torch.arange(6).view(1, 2, 3)])
+
+# Distances.
+F_("cosineSimilarity", lambda a, b: F.cosine_similarity(a, b), [rn(4, 5), rn(4, 5)])
+F_("cosineSimilarity.dim_eps", lambda a, b: F.cosine_similarity(a, b, 0, 1e-3), [rn(3, 4), rn(3, 4) * 0.01])
+F_("cosineSimilarity.broadcast_lastdim", lambda a, b: F.cosine_similarity(a, b, dim=-1), [rn(3, 1, 4), rn(1, 5, 4)])
+F_("cosineSimilarity.zero_row", lambda a, b: F.cosine_similarity(a, b),
+   [torch.cat([torch.zeros(1, 3, dtype=torch.float64), rn(2, 3)]), rn(3, 3)], gradcheck=False)
+F_("cosineSimilarity.transposed", lambda a, b: F.cosine_similarity(a, b, 1), [T(rn(6, 3)), rn(3, 6)])
+F_("cosineSimilarity.vectors", lambda a, b: F.cosine_similarity(a, b, 0), [rn(7), rn(7)])
+F_("pairwiseDistance", lambda a, b: F.pairwise_distance(a, b), [rn(4, 5), rn(4, 5)])
+F_("pairwiseDistance.p1_keepdim", lambda a, b: F.pairwise_distance(a, b, 1, 1e-6, True), [rn(3, 4), rn(3, 4)])
+F_("pairwiseDistance.p3_broadcast", lambda a, b: F.pairwise_distance(a, b, p=3.0, eps=0.0), [rn(3, 4), rn(4)])
+F_("pairwiseDistance.pinf", lambda a, b: F.pairwise_distance(a, b, float("inf")), [rn(3, 4), rn(3, 4)])
+F_("pairwiseDistance.transposed", lambda a, b: F.pairwise_distance(a, b), [T(rn(5, 2)), rn(2, 5)])
+F_("normalize", lambda x: F.normalize(x), [rn(3, 4)])
+F_("normalize.p1_dim0", lambda x: F.normalize(x, 1.0, 0), [rn(3, 4)])
+F_("normalize.p3_eps_transposed", lambda x: F.normalize(x, p=3, dim=-1, eps=0.5), [T(rn(4, 3) * 0.3)])
+
+
+# ---------------------------------------------------------------------------------------------
+# Modules: the constructor as written, its repr, and a forward/backward.
+
+MODULES = []
+
+
+def mcase(name, cls, args, opts, build, x, train=True, extra_inputs=()):
+    """build() makes the PyTorch module from the same arguments; x the input (float64)."""
+    for dtype in (torch.float64, torch.float32):
+        torch.manual_seed(0)
+        m = build().to(dtype)
+        m.train(train)
+        for p in m.parameters():  # non-trivial affine parameters
+            with torch.no_grad():
+                p.copy_(torch.randn(p.shape, generator=torch.Generator().manual_seed(7), dtype=torch.float64))
+        state = {k: enc(v) for k, v in m.state_dict().items()}
+        xs = [t.to(dtype).clone().requires_grad_() for t in (x, *extra_inputs)]
+        y = m(*xs)
+        go = torch.randn(y.shape, generator=torch.Generator().manual_seed(3), dtype=torch.float64).to(dtype)
+        params = list(m.named_parameters())
+        grads = torch.autograd.grad([y], xs + [p for _, p in params], [go], allow_unused=True)
+        MODULES.append({
+            "name": name if dtype == torch.float64 else f"{name}/float32",
+            "module": cls, "args": args, "opts": opts, "repr": repr(m), "train": train, "dtype": str(dtype)[6:],
+            "state": state,
+            "inputs": [enc(t) for t in xs],
+            "output": enc(y), "gradOutput": enc(go),
+            "inputGrads": [enc(gr) for gr in grads[:len(xs)]],
+            "paramGrads": {k: enc(gr) for (k, _), gr in zip(params, grads[len(xs):])},
+            "stateAfter": {k: enc(v) for k, v in m.state_dict().items()},
+        })
+
+
+mcase("ReflectionPad1d.int", "ReflectionPad1d", [2], {}, lambda: nn.ReflectionPad1d(2), rn(2, 3, 4))
+mcase("ReflectionPad1d.tuple", "ReflectionPad1d", [[3, 1]], {}, lambda: nn.ReflectionPad1d((3, 1)), rn(3, 5))
+mcase("ReflectionPad2d", "ReflectionPad2d", [], {"padding": [1, 0, 2, 3]}, lambda: nn.ReflectionPad2d(padding=(1, 0, 2, 3)), rn(1, 2, 4, 4))
+mcase("ReflectionPad3d", "ReflectionPad3d", [1], {}, lambda: nn.ReflectionPad3d(1), rn(1, 1, 2, 3, 2))
+mcase("ReplicationPad1d", "ReplicationPad1d", [[0, 3]], {}, lambda: nn.ReplicationPad1d((0, 3)), rn(2, 2, 3))
+mcase("ReplicationPad2d", "ReplicationPad2d", [2], {}, lambda: nn.ReplicationPad2d(2), rn(1, 2, 3, 3))
+mcase("ReplicationPad3d", "ReplicationPad3d", [[1, 0, 0, 1, 2, 0]], {}, lambda: nn.ReplicationPad3d((1, 0, 0, 1, 2, 0)), rn(1, 2, 2, 2, 2))
+mcase("ZeroPad2d", "ZeroPad2d", [[1, 1, 2, 0]], {}, lambda: nn.ZeroPad2d((1, 1, 2, 0)), rn(2, 3, 3))
+mcase("ConstantPad1d", "ConstantPad1d", [2, 3.5], {}, lambda: nn.ConstantPad1d(2, 3.5), rn(2, 4))
+mcase("ConstantPad2d", "ConstantPad2d", [[1, 0, 2, 0]], {"value": -1}, lambda: nn.ConstantPad2d((1, 0, 2, 0), value=-1), rn(1, 2, 2))
+mcase("ConstantPad3d", "ConstantPad3d", [1, 0.5], {}, lambda: nn.ConstantPad3d(1, 0.5), rn(1, 2, 1, 2))
+mcase("CosineSimilarity", "CosineSimilarity", [], {}, lambda: nn.CosineSimilarity(), rn(3, 4), extra_inputs=[rn(3, 4)])
+mcase("CosineSimilarity.args", "CosineSimilarity", [0, 1e-6], {}, lambda: nn.CosineSimilarity(0, 1e-6), rn(3, 4), extra_inputs=[rn(3, 4)])
+mcase("PairwiseDistance", "PairwiseDistance", [], {}, lambda: nn.PairwiseDistance(), rn(3, 4), extra_inputs=[rn(3, 4)])
+mcase("PairwiseDistance.args", "PairwiseDistance", [1], {"eps": 1e-3, "keepdim": True}, lambda: nn.PairwiseDistance(1, eps=1e-3, keepdim=True), rn(3, 4), extra_inputs=[rn(3, 4)])
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors (type and message).
+
+x3, x4, x5 = torch.randn(2, 3, 4), torch.randn(2, 3, 4, 5), torch.randn(1, 2, 3, 4, 5)
+ERRORS = [
+    error_case("pad.odd", lambda: F.pad(x3, (1,))),
+    error_case("pad.too_long", lambda: F.pad(x3, (1,) * 8)),
+    error_case("pad.mode", lambda: F.pad(x3, (1, 1), "foo")),
+    error_case("pad.value_with_reflect", lambda: F.pad(x3, (1, 1), "reflect", 2.0)),
+    error_case("pad.reflect_dims", lambda: F.pad(x4, (1, 1), "reflect")),
+    error_case("pad.reflect_1d_input", lambda: F.pad(torch.randn(4), (1, 1), "reflect")),
+    error_case("pad.replicate_dims", lambda: F.pad(x3, (1, 1, 1, 1, 1, 1), "replicate")),
+    error_case("pad.reflect1d_size", lambda: F.pad(x3, (4, 3), "reflect")),
+    error_case("pad.reflect2d_size_h", lambda: F.pad(x4, (1, 1, 4, 1), "reflect")),
+    error_case("pad.reflect2d_size_w", lambda: F.pad(x4, (5, 1, 4, 1), "reflect")),
+    error_case("pad.reflect3d_size", lambda: F.pad(x5, (1, 1, 1, 1, 3, 1), "reflect")),
+    error_case("pad.reflect1d_small", lambda: F.pad(x3, (-2, -2), "reflect")),
+    error_case("pad.reflect2d_small", lambda: F.pad(x4, (-3, -2, -2, -2), "reflect")),
+    error_case("pad.reflect3d_small", lambda: F.pad(x5, (-3, -2, -2, -2, -2, -1), "reflect")),
+    error_case("pad.reflect1d_empty", lambda: F.pad(torch.randn(2, 0, 4), (1, 1), "reflect")),
+    error_case("pad.reflect2d_empty_double", lambda: F.pad(torch.randn(2, 0, 3, 3, dtype=torch.float64), (1, 1, 1, 1), "reflect")),
+    error_case("pad.reflect3d_empty", lambda: F.pad(torch.randn(0, 3, 3, 3), (1, 1, 1, 1, 1, 1), "reflect")),
+    error_case("pad.reflect_int", lambda: F.pad(torch.ones(1, 2, 4, dtype=torch.long), (1, 1), "reflect")),
+    error_case("pad.reflect3d_int", lambda: F.pad(torch.ones(1, 2, 4, 4, 4, dtype=torch.long), (1,) * 6, "reflect")),
+    error_case("pad.replicate_bool", lambda: F.pad(torch.ones(1, 2, 4, dtype=torch.bool), (1, 1), "replicate")),
+    error_case("pad.replicate1d_small", lambda: F.pad(x3, (-2, -2), "replicate")),
+    error_case("pad.replicate2d_small", lambda: F.pad(x4, (-3, -2, -2, -2), "replicate")),
+    error_case("pad.replicate3d_small", lambda: F.pad(x5, (-3, -2, -2, -2, -2, -1), "replicate")),
+    error_case("pad.replicate2d_negative", lambda: F.pad(x4, (-3, -3, 1, 1), "replicate")),
+    error_case("pad.replicate_empty", lambda: F.pad(torch.randn(0, 2), (1, 1), "replicate")),
+    error_case("pad.replicate2d_empty", lambda: F.pad(torch.randn(1, 2, 3, 0), (1, 1, 1, 1), "replicate")),
+    error_case("pad.circular_unbatched", lambda: F.pad(torch.randn(3, 4), (2, 3), "circular")),
+    error_case("pad.circular_pairs", lambda: F.pad(x4, (1,) * 6, "circular")),
+    error_case("pad.circular_wrap", lambda: F.pad(x3, (5, 3), "circular")),
+    error_case("pad.circular_wrap_2d", lambda: F.pad(x4, (1, 1, 5, 1), "circular")),
+    error_case("pad.circular_empty", lambda: F.pad(x3, (-3, -3), "circular")),
+    error_case("pad.constant_narrow", lambda: F.pad(x4, (1, -6))),
+    error_case("pad.constant_narrow_start", lambda: F.pad(x4, (-6, 1))),
+    error_case("pad.constant_narrow_twice", lambda: F.pad(x3, (-3, -2))),
+    error_case("pad.constant_negative_size", lambda: F.pad(x4, (-5, 0, 0, 1))),
+    error_case("cosineSimilarity.int", lambda: F.cosine_similarity(torch.arange(3), torch.arange(3), dim=0)),
+    error_case("cosineSimilarity.broadcast", lambda: F.cosine_similarity(torch.randn(3, 4), torch.randn(3, 5))),
+    error_case("cosineSimilarity.dim", lambda: F.cosine_similarity(torch.randn(3, 4), torch.randn(3, 4), dim=2)),
+]
+
+
+def main():
+    write("nn_names.json", {"functional": FUNCS, "modules": MODULES, "errors": ERRORS})
+
+
+if __name__ == "__main__":
+    main()
