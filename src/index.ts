@@ -18,6 +18,7 @@ export {
   sum, mean, prod, max, min, amax, amin, argmax, argmin, variance as var, std, logsumexp, cumsum, cumprod, softmax, logSoftmax,
 } from "./ops/reduce.ts";
 export { matmul, mm, bmm } from "./ops/linalg.ts";
+export { erfinv } from "./ops/special.ts";
 export { gather, scatter, scatterAdd, indexSelect, maskedFill, triu, tril } from "./ops/indexing.ts";
 export {
   reshape, view, permute, transpose, t, squeeze, unsqueeze, expand, flatten, unflatten, narrow, select, slice,

@@ -16,6 +16,7 @@ import * as idx from "./ops/indexing.ts";
 import * as linalg from "./ops/linalg.ts";
 import * as red from "./ops/reduce.ts";
 import * as shp from "./ops/shape.ts";
+import * as special from "./ops/special.ts";
 import * as sub from "./ops/subscript.ts";
 import * as rearr from "./ops/rearrange.ts";
 import * as diagOps from "./ops/diagonal.ts";
@@ -222,6 +223,7 @@ export class Tensor {
   expm1(): Tensor { return ew.expm1(this); }
   sqrt(): Tensor { return ew.sqrt(this); }
   rsqrt(): Tensor { return ew.rsqrt(this); }
+  erfinv(): Tensor { return special.erfinv(this); }
   abs(): Tensor { return ew.abs(this); }
   sign(): Tensor { return ew.sign(this); }
   sin(): Tensor { return ew.sin(this); }
@@ -378,6 +380,7 @@ export class Tensor {
   neg_(): this { return this.inplace((s) => ew.neg(s)); }
   exp_(): this { return this.inplace((s) => ew.exp(s)); }
   sqrt_(): this { return this.inplace((s) => ew.sqrt(s)); }
+  erfinv_(): this { return this.inplace((s) => special.erfinv(s)); }
   relu_(): this { return this.inplace((s) => ew.relu(s)); }
   clamp_(min?: number | null | ew.ClampOptions, max?: number | null): this { return this.inplace((s) => ew.clamp(s, min, max)); }
   zero_(): this { return this.fill_(0); }

@@ -247,7 +247,7 @@ test("webgpu conformance: binary ops over broadcast shapes, scalars and dtypes",
   assertClose(await read(devSelf), hostSelf, TOL.rounding!, "in-place mul");
 });
 
-test("webgpu conformance: where, clamp, axpy, fill, erf", { skip }, async () => {
+test("webgpu conformance: where, clamp, axpy, fill, erf, erfinv", { skip }, async () => {
   const shape = [6, 9];
   const cond = pair(bools(9, 41), "bool", shape, [0, 1]);
   const a = pair(floats(54, 42), "float32", shape, [1, 6]);
@@ -306,6 +306,14 @@ test("webgpu conformance: where, clamp, axpy, fill, erf", { skip }, async () => 
   const ed = gpu.empty("float32", 4000);
   gpu.erf(gpu.upload(ex, "float32"), ed);
   assertClose(await read(ed), eh, { rtol: 2e-6, atol: 3e-7 }, "erf");
+
+  // erfinv on [-0.99, 0.99] and the special values: the Newton steps scale erf_f32's error by 1/erf'(x) (~60 at 0.99).
+  const yx = Float32Array.from([...floats(3000, 55, -0.99, 0.99, 0), 0, -0, 1, -1, 1.5, NaN]);
+  const yh = new Float32Array(yx.length);
+  cpu.erfinv(yx, yh);
+  const yd = gpu.empty("float32", yx.length);
+  gpu.erfinv(gpu.upload(yx, "float32"), yd);
+  assertClose(await read(yd), yh, { rtol: 3e-5, atol: 1e-6 }, "erfinv");
 });
 
 test("webgpu conformance: copy with dtype casts between layouts", { skip }, async () => {

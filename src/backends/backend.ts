@@ -146,6 +146,8 @@ export interface NnKernels<D = Storage, I = Int32Array> {
   convWeightGrad(x: D, gy: D, g: Im2colGeometry, outChannels: number, out: D): void;
   /** out[i] = erf(x[i]) over contiguous data. */
   erf(x: D, out: D): void;
+  /** out[i] = erfinv(x[i]) over contiguous data (PyTorch's rational approximation + two Newton steps). */
+  erfinv(x: D, out: D): void;
   /** Max pooling of contiguous [n*c, h, w] planes: each window's max and its flat h*w index (PyTorch's tie and NaN rules). */
   maxPool2d(x: D, g: Im2colGeometry, values: D, indices: I): void;
   /** Its gradient: out [n*c, h*w] (zeros on entry) += gy [n*c, oh*ow] scattered through the indices (contiguous). */

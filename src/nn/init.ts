@@ -1,7 +1,10 @@
 // torch.nn.init: in-place initialisers that draw from the generator in PyTorch's order.
+import { checkTensor, describe, num, param, parseArgs, type Args, type Checker } from "../args.ts";
 import { noGrad } from "../autograd/gradMode.ts";
-import { RuntimeError, ValueError } from "../errors.ts";
-import type { Generator } from "../random/generator.ts";
+import { RuntimeError, TorchTypeError, ValueError } from "../errors.ts";
+import { empty, fromStorage } from "../ops/alloc.ts";
+import { Generator } from "../random/generator.ts";
+import { erf } from "../random/libm/erf.ts";
 import type { Tensor } from "../tensor.ts";
 
 export type Nonlinearity =
@@ -85,4 +88,115 @@ export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
 }
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
   return normal_(t, 0, kaimingStd(t, opts), opts);
+}
+
+export interface TruncNormalOptions extends GenOpts {
+  mean?: number;
+  std?: number;
+  a?: number;
+  b?: number;
+}
+const TRUNC_NORMAL = [param("mean", num(), 0), param("std", num(), 1), param("a", num(), -2), param("b", num(), 2)];
+const generatorArg: Checker<Generator> = (v, arg, fn) => {
+  if (!(v instanceof Generator)) throw new TorchTypeError(`${fn}(): argument '${arg}' must be a torch.Generator, but got ${describe(v)}`);
+  return v;
+};
+const GENERATOR = [param<Generator | undefined>("generator", generatorArg, undefined)];
+
+/** The standard normal CDF with C's erf, as Python's math.erf computes it. */
+const normCdf = (x: number): number => (1 + erf(x / Math.SQRT2)) / 2;
+
+/**
+ * nn.init.trunc_normal_(tensor, mean=0., std=1., a=-2., b=2.) (and PyTorch 2's `generator`):
+ * PyTorch 1.13's inverse-CDF method with its random stream: uniform_(2 cdf(a) - 1, 2 cdf(b) - 1),
+ * erfinv_, mul_(std sqrt(2)), add_(mean), clamp_(a, b), so a seed gives PyTorch's values.
+ */
+export function truncNormal_(tensor: Tensor, ...args: Args<[mean: number, std: number, a: number, b: number], TruncNormalOptions>): Tensor {
+  checkTensor(tensor, "tensor", "truncNormal_");
+  const o = parseArgs<Required<Omit<TruncNormalOptions, "generator">> & GenOpts>("truncNormal_", TRUNC_NORMAL, args, GENERATOR);
+  const { mean, std, a, b } = o;
+  if (mean < a - 2 * std || mean > b + 2 * std) {
+    console.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.");
+  }
+  const l = normCdf((a - mean) / std);
+  const u = normCdf((b - mean) / std);
+  return noGrad(() => tensor.uniform_(2 * l - 1, 2 * u - 1, { generator: o.generator }).erfinv_().mul_(std * Math.SQRT2).add_(mean).clamp_(a, b));
+}
+
+export interface OrthogonalOptions extends GenOpts {
+  gain?: number;
+}
+
+/**
+ * nn.init.orthogonal_(tensor, gain=1): PyTorch's draw (a [rows, cols] normal_ in the tensor's
+ * dtype, transposed when rows < cols) and its QR with the signs fixed by R's diagonal, so Q is
+ * the unique factor with a positive diagonal in R: PyTorch's Q up to LAPACK's rounding (the
+ * factorization runs here in float64 by Householder reflections).
+ */
+export function orthogonal_(tensor: Tensor, ...args: Args<[gain: number], OrthogonalOptions>): Tensor {
+  checkTensor(tensor, "tensor", "orthogonal_");
+  const { gain, generator } = parseArgs<Required<Omit<OrthogonalOptions, "generator">> & GenOpts>("orthogonal_", [param("gain", num(), 1)], args, GENERATOR);
+  if (tensor.dim() < 2) throw new ValueError("Only tensors with 2 or more dimensions are supported");
+  if (tensor.numel() === 0) return tensor;
+  const rows = tensor.shape[0]!;
+  const cols = tensor.numel() / rows;
+  const flat = empty([rows, cols], tensor.dtype).normal_(0, 1, { generator });
+  const tall = rows < cols ? flat.t() : flat;
+  const [m, n] = tall.shape as [number, number];
+  const q = householderQ(Float64Array.from(tall.contiguousData() as Float32Array | Float64Array, Number), m, n);
+  let qt = fromStorage(q, [m, n], "float64");
+  if (rows < cols) qt = qt.t();
+  return noGrad(() => tensor.copy_(qt.reshape(tensor.shape)).mul_(gain));
+}
+
+/**
+ * The Q of A = QR (A m x n row-major, m >= n, reduced: Q m x n) with R's diagonal made
+ * positive (each column of Q times the sign of its R_kk; a zero R_kk keeps sign 0 as
+ * torch.sign does), computed with Householder reflections in float64.
+ */
+function householderQ(a: Float64Array, m: number, n: number): Float64Array {
+  const diag = new Float64Array(n);
+  const vs: Float64Array[] = [];
+  for (let k = 0; k < n; k++) {
+    let norm = 0;
+    for (let i = k; i < m; i++) norm += a[i * n + k]! * a[i * n + k]!;
+    norm = Math.sqrt(norm);
+    const x0 = a[k * n + k]!;
+    const alpha = x0 > 0 ? -norm : norm; // R_kk
+    const v = new Float64Array(m - k);
+    for (let i = k; i < m; i++) v[i - k] = a[i * n + k]!;
+    v[0] = x0 - alpha;
+    let vv = 0;
+    for (let i = 0; i < v.length; i++) vv += v[i]! * v[i]!;
+    diag[k] = alpha;
+    vs.push(v);
+    if (vv === 0) continue; // the column is already zero below the diagonal
+    // A[k:, k:] -= 2 v (v^T A[k:, k:]) / (v^T v)
+    for (let j = k; j < n; j++) {
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += v[i - k]! * a[i * n + j]!;
+      const s = (2 * dot) / vv;
+      for (let i = k; i < m; i++) a[i * n + j] -= s * v[i - k]!;
+    }
+  }
+  // Q = H_0 H_1 ... H_{n-1} applied to the first n columns of the identity, last reflector first.
+  const q = new Float64Array(m * n);
+  for (let j = 0; j < n; j++) q[j * n + j] = 1;
+  for (let k = n - 1; k >= 0; k--) {
+    const v = vs[k]!;
+    let vv = 0;
+    for (let i = 0; i < v.length; i++) vv += v[i]! * v[i]!;
+    if (vv === 0) continue;
+    for (let j = 0; j < n; j++) {
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += v[i - k]! * q[i * n + j]!;
+      const s = (2 * dot) / vv;
+      for (let i = k; i < m; i++) q[i * n + j] -= s * v[i - k]!;
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    const sign = Math.sign(diag[j]!);
+    for (let i = 0; i < m; i++) q[i * n + j] *= sign;
+  }
+  return q;
 }

@@ -7,7 +7,7 @@ import { binaryKernels, scalarKernels, unaryKernels } from "./elementwise.ts";
 import { matmul } from "./matmul.ts";
 import { adamUpdate } from "./optim.ts";
 import { col2im, convForward, convInputGrad, convWeightGrad, im2col } from "./conv.ts";
-import { erfKernel } from "./special.ts";
+import { erfinvKernel, erfKernel } from "./special.ts";
 import { maxPool2d, maxPool2dBackward } from "./pool.ts";
 import { wasmSoftmax } from "../wasm/softmaxRows.ts";
 import { wasmBinary, wasmUnary } from "../wasm/elementwiseRows.ts";
@@ -326,6 +326,7 @@ export const cpu: Backend = {
   convInputGrad,
   convWeightGrad,
   erf: erfKernel,
+  erfinv: erfinvKernel,
   maxPool2d,
   maxPool2dBackward,
   gather(x, index, dim, out) {

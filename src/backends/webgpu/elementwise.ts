@@ -220,6 +220,11 @@ export function erf(rt: WebGPURuntime, x: GPUArray, out: GPUArray): void {
   runMap(rt, { op: "erf", shape: [x.length], inputs: [{ name: "x", view: dense(x, [x.length]), ct: "f32" }], out: dense(out, [x.length]), outCt: "f32", expr: "erf_f32(x)" });
 }
 
+export function erfinv(rt: WebGPURuntime, x: GPUArray, out: GPUArray): void {
+  if (x.dtype !== "float32") notImplemented("erfinv", computeTypeOf(x.dtype));
+  runMap(rt, { op: "erfinv", shape: [x.length], inputs: [{ name: "x", view: dense(x, [x.length]), ct: "f32" }], out: dense(out, [x.length]), outCt: "f32", expr: "erfinv_f32(x)" });
+}
+
 /** A dense array read as a contiguous view of shape (its offset is part of the array). */
 export function dense(arr: GPUArray, shape: Shape): StridedView<GPUArray> {
   return { data: arr, shape, strides: contiguousStrides(shape), offset: 0 };

@@ -96,6 +96,7 @@ export function createWebGPUBackend(rt: WebGPURuntime): WebGPUBackend {
     convInputGrad: (gy, w, g, O, out) => convInputGrad(rt, gy, w, g, O, out),
     convWeightGrad: (x, gy, g, O, out) => convWeightGrad(rt, x, gy, g, O, out),
     erf: (x, out) => ew.erf(rt, x, out),
+    erfinv: (x, out) => ew.erfinv(rt, x, out),
     maxPool2d: (x, g, values, indices) => maxPool2d(rt, x, g, values, indices),
     maxPool2dBackward: (gy, indices, g, out) => maxPool2dBackward(rt, gy, indices, g, out),
   } satisfies WebGPUBackend;

@@ -321,4 +321,24 @@ fn erf_f32(x: f32) -> f32 {
   }
   return select(r, -r, x < 0.0);
 }
+/** erfinv as the CPU kernel computes it in f32 (backends/cpu/special.ts): rational start, two Newton steps on erf_f32. */
+fn erfinv_f32(y: f32) -> f32 {
+  let ya = abs(y);
+  if (is_nan(y) || ya > 1.0) { return f32_nan(); }
+  if (ya == 1.0) { return select(f32_inf(), -f32_inf(), y < 0.0); }
+  var x: f32;
+  if (ya <= 0.7) {
+    let z = y * y;
+    let num = fma(fma(fma(-0.140543331, z, 0.914624893), z, -1.645349621), z, 0.886226899);
+    let dem = fma(fma(fma(fma(0.012229801, z, -0.329097515), z, 1.442710462), z, -2.118377725), z, 1.0);
+    x = y * num / dem;
+  } else {
+    let z = sqrt(-log((1.0 - ya) / 2.0));
+    let num = fma(fma(fma(1.641345311, z, 3.429567803), z, -1.624906493), z, -1.970840454);
+    let dem = fma(fma(1.6370678, z, 3.5438892), z, 1.0);
+    x = select(num, -num, y < 0.0) / dem;
+  }
+  for (var step = 0; step < 2; step++) { x = x - (erf_f32(x) - y) / (1.1283791670955126 * exp(-x * x)); }
+  return x;
+}
 `;
