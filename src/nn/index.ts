@@ -22,3 +22,4 @@ export {
   TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, generateSquareSubsequentMask,
   type TransformerLayerOptions, type TransformerActivation,
 } from "./modules/transformer.ts";
+export { Transformer, type TransformerOptions, type TransformerForwardOptions } from "./modules/transformerModel.ts";

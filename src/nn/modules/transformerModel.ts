@@ -1,0 +1,137 @@
+// nn.Transformer: the encoder-decoder model of "Attention Is All You Need" as PyTorch 1.13 builds
+// it (torch/nn/modules/transformer.py): a TransformerEncoder of numEncoderLayers copies of one
+// TransformerEncoderLayer with a final LayerNorm, the same for the decoder, then xavier_uniform_
+// on every parameter with more than one dim, in parameter order. Built in PyTorch's order, so
+// torch.manualSeed gives PyTorch's initial weights; state-dict keys are PyTorch's
+// (encoder.layers.0.self_attn.in_proj_weight, ..., decoder.norm.bias).
+import { any, bool, checkTensor, FACTORY_KWARGS, int, nullable, num, param, parseArgs, tensor, type Args, type FactoryOptions } from "../../args.ts";
+import { RuntimeError } from "../../errors.ts";
+import type { Tensor } from "../../tensor.ts";
+import * as init from "../init.ts";
+import { Module } from "../module.ts";
+import { LayerNorm } from "./normalization.ts";
+import {
+  generateSquareSubsequentMask, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer,
+  type TransformerActivation,
+} from "./transformer.ts";
+
+export interface TransformerOptions extends FactoryOptions {
+  dModel?: number;
+  nhead?: number;
+  numEncoderLayers?: number;
+  numDecoderLayers?: number;
+  dimFeedforward?: number;
+  dropout?: number;
+  activation?: TransformerActivation;
+  /** A module used as the encoder instead of the default stack (called as encoder.forward(src, { mask, srcKeyPaddingMask })). */
+  customEncoder?: Module | null;
+  /** A module used as the decoder (called as decoder.forward(tgt, memory, { tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask })). */
+  customDecoder?: Module | null;
+  layerNormEps?: number;
+  batchFirst?: boolean;
+  normFirst?: boolean;
+}
+type TransformerPositional = [
+  dModel: number, nhead: number, numEncoderLayers: number, numDecoderLayers: number, dimFeedforward: number, dropout: number,
+  activation: TransformerActivation, customEncoder: Module | null, customDecoder: Module | null, layerNormEps: number,
+  batchFirst: boolean, normFirst: boolean,
+];
+const MODULE = nullable(any);
+const TRANSFORMER_ARGS = [
+  param("dModel", int({ min: 1 }), 512), param("nhead", int({ min: 1 }), 8), param("numEncoderLayers", int({ min: 0 }), 6),
+  param("numDecoderLayers", int({ min: 0 }), 6), param("dimFeedforward", int({ min: 1 }), 2048), param("dropout", num(), 0.1),
+  param("activation", any, "relu"), param("customEncoder", MODULE, null), param("customDecoder", MODULE, null),
+  param("layerNormEps", num(), 1e-5), param("batchFirst", bool, false), param("normFirst", bool, false),
+];
+type Parsed = Required<Omit<TransformerOptions, keyof FactoryOptions>> & FactoryOptions;
+
+export interface TransformerForwardOptions {
+  srcMask?: Tensor | null;
+  tgtMask?: Tensor | null;
+  memoryMask?: Tensor | null;
+  srcKeyPaddingMask?: Tensor | null;
+  tgtKeyPaddingMask?: Tensor | null;
+  memoryKeyPaddingMask?: Tensor | null;
+}
+type ForwardPositional = [
+  srcMask: Tensor | null | undefined, tgtMask: Tensor | null | undefined, memoryMask: Tensor | null | undefined,
+  srcKeyPaddingMask: Tensor | null | undefined, tgtKeyPaddingMask: Tensor | null | undefined, memoryKeyPaddingMask: Tensor | null | undefined,
+];
+const MASK = nullable(tensor);
+const FORWARD_ARGS = ["srcMask", "tgtMask", "memoryMask", "srcKeyPaddingMask", "tgtKeyPaddingMask", "memoryKeyPaddingMask"].map((k) => param(k, MASK, null));
+
+/** Something with a forward method, as PyTorch calls custom_encoder/custom_decoder. */
+type Forward = { forward: (...a: unknown[]) => unknown };
+
+export class Transformer extends Module {
+  encoder: Module;
+  decoder: Module;
+  readonly dModel: number;
+  readonly nhead: number;
+  readonly batchFirst: boolean;
+
+  /**
+   * nn.Transformer(d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6,
+   * dim_feedforward=2048, dropout=0.1, activation=relu, custom_encoder=None, custom_decoder=None,
+   * layer_norm_eps=1e-5, batch_first=False, norm_first=False, device=None, dtype=None).
+   */
+  constructor(...args: Args<TransformerPositional, TransformerOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    const a = parseArgs<Parsed>("Transformer", TRANSFORMER_ARGS, args, FACTORY_KWARGS);
+    const layer = { dimFeedforward: a.dimFeedforward, dropout: a.dropout, activation: a.activation, layerNormEps: a.layerNormEps, batchFirst: a.batchFirst, normFirst: a.normFirst, dtype: a.dtype };
+    if (a.customEncoder !== null) this.encoder = a.customEncoder;
+    else {
+      const encoderLayer = new TransformerEncoderLayer(a.dModel, a.nhead, layer);
+      const encoderNorm = new LayerNorm(a.dModel, { eps: a.layerNormEps, dtype: a.dtype });
+      this.encoder = new TransformerEncoder(encoderLayer, a.numEncoderLayers, { norm: encoderNorm });
+    }
+    if (a.customDecoder !== null) this.decoder = a.customDecoder;
+    else {
+      const decoderLayer = new TransformerDecoderLayer(a.dModel, a.nhead, layer);
+      const decoderNorm = new LayerNorm(a.dModel, { eps: a.layerNormEps, dtype: a.dtype });
+      this.decoder = new TransformerDecoder(decoderLayer, a.numDecoderLayers, { norm: decoderNorm });
+    }
+    this.resetParameters();
+    this.dModel = a.dModel;
+    this.nhead = a.nhead;
+    this.batchFirst = a.batchFirst;
+  }
+
+  /** Transformer._reset_parameters: xavier_uniform_ on every parameter with more than one dim, in order. */
+  resetParameters(): void {
+    for (const p of this.parameters()) if (p.dim() > 1) init.xavierUniform_(p);
+  }
+
+  /**
+   * forward(src, tgt, src_mask=None, tgt_mask=None, memory_mask=None, src_key_padding_mask=None,
+   * tgt_key_padding_mask=None, memory_key_padding_mask=None): src [S, N, E], tgt [T, N, E]
+   * ([N, S, E] and [N, T, E] with batchFirst; unbatched [S, E], [T, E]) -> [T, N, E]. Masks are
+   * MultiheadAttention's (bool true = may not attend; float masks are added).
+   */
+  override forward(src: Tensor, tgt: Tensor, ...args: Args<ForwardPositional, TransformerForwardOptions>): Tensor;
+  override forward(src: Tensor, tgt: Tensor, ...args: unknown[]): Tensor {
+    checkTensor(src, "src", "Transformer.forward");
+    checkTensor(tgt, "tgt", "Transformer.forward");
+    const o = parseArgs<Required<TransformerForwardOptions>>("Transformer.forward", FORWARD_ARGS, args);
+    const batched = src.dim() === 3;
+    const b = this.batchFirst ? 0 : 1;
+    if (batched && src.shape[b] !== tgt.shape[b]) throw new RuntimeError("the batch number of src and tgt must be equal");
+    if (src.shape[src.dim() - 1] !== this.dModel || tgt.shape[tgt.dim() - 1] !== this.dModel) {
+      throw new RuntimeError("the feature number of src and tgt must be equal to d_model");
+    }
+    const memory = (this.encoder as unknown as Forward).forward(src, { mask: o.srcMask, srcKeyPaddingMask: o.srcKeyPaddingMask }) as Tensor;
+    return (this.decoder as unknown as Forward).forward(tgt, memory, {
+      tgtMask: o.tgtMask, memoryMask: o.memoryMask, tgtKeyPaddingMask: o.tgtKeyPaddingMask, memoryKeyPaddingMask: o.memoryKeyPaddingMask,
+    }) as Tensor;
+  }
+
+  /** nn.Transformer.generate_square_subsequent_mask(sz): float [sz, sz], -inf above the diagonal, 0 elsewhere. */
+  static generateSquareSubsequentMask(sz: number): Tensor {
+    return generateSquareSubsequentMask(sz);
+  }
+  /** The same mask, called on an instance (PyTorch's staticmethod is reachable both ways). */
+  generateSquareSubsequentMask(sz: number): Tensor {
+    return generateSquareSubsequentMask(sz);
+  }
+}
