@@ -1,3 +1,4 @@
 // torch.nn.utils
 export { clipGradNorm_, clipGradValue_ } from "../optim/clipGrad.ts";
 export { parametersToVector, vectorToParameters } from "./paramVector.ts";
+export * as rnn from "./utils/rnn.ts";

@@ -23,6 +23,7 @@ import * as init from "../init.ts";
 import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
 import { pyFloat } from "../repr.ts";
+import { PackedSequence } from "../utils/rnn.ts";
 
 type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
 export type Nonlinearity = "tanh" | "relu";
@@ -72,6 +73,45 @@ function cellStep(mode: Mode, xProj: Tensor, state: Tensor[], wHh: Tensor, bHh: 
 function dropoutNoise(shape: number[], p: number, dtype: DType): Tensor {
   if (p === 1) return zeros(shape, { dtype });
   return emptyTensor(shape, { dtype }).bernoulli_(1 - p).div_(1 - p);
+}
+
+type Step = (x: Tensor, state: Tensor[]) => Tensor[];
+
+/**
+ * One direction of one layer over a packed batch, forward in time (ATen's PackedLayer): at each
+ * step the batch shrinks to the sequences still running; the states of those that ended are set
+ * aside, and the final state of every sequence is its state at its own last step.
+ */
+function packedForward(batchSizes: readonly number[], xs: readonly Tensor[], init: Tensor[], step: Step): { outputs: Tensor[]; final: Tensor[] } {
+  let state = init;
+  let running = batchSizes[0]!;
+  const ended: Tensor[][] = init.map(() => []);
+  const outputs = xs.map((x, t) => {
+    const b = batchSizes[t]!;
+    if (b < running) {
+      state.forEach((s, k) => ended[k]!.push(s.narrow(0, b, running - b)));
+      state = state.map((s) => s.narrow(0, 0, b));
+    }
+    running = b;
+    state = step(x, state);
+    return state[0]!;
+  });
+  return { outputs, final: state.map((s, k) => (ended[k]!.length ? cat([s, ...ended[k]!.reverse()], 0) : s)) };
+}
+
+/** The same backwards in time (ATen's ReversedPackedLayer): sequences join the batch at their last step, from their initial state. */
+function packedReverse(batchSizes: readonly number[], xs: readonly Tensor[], init: Tensor[], step: Step): { outputs: Tensor[]; final: Tensor[] } {
+  let running = batchSizes[batchSizes.length - 1]!;
+  let state = init.map((h) => h.narrow(0, 0, running));
+  const outputs = new Array<Tensor>(xs.length);
+  for (let t = xs.length - 1; t >= 0; t--) {
+    const b = batchSizes[t]!;
+    if (b > running) state = state.map((s, k) => cat([s, init[k]!.narrow(0, running, b - running)], 0));
+    running = b;
+    state = step(xs[t]!, state);
+    outputs[t] = state[0]!;
+  }
+  return { outputs, final: state };
 }
 
 export interface RNNBaseOptions extends FactoryOptions {
@@ -279,6 +319,65 @@ abstract class RNNBase extends Module {
     return { output: this.batchFirst ? output.transpose(0, 1) : output, last: last.map((l) => stack(l, 0)) };
   }
 
+  /**
+   * PyTorch's forward on a PackedSequence, up to the layers: the initial states permuted to the
+   * sorted batch order (zeros when none are given), then check_forward_args on the packed data.
+   */
+  protected packedStates(input: PackedSequence, hx: Tensor[] | null, sizes: number[]): Tensor[] {
+    const maxBatch = Number(input.batchSizes.contiguousData()[0]);
+    const dirs = this.numLayers * this.numDirections;
+    const states = hx === null
+      ? sizes.map((n) => zeros([dirs, maxBatch, n], { dtype: input.data.dtype }))
+      : input.sortedIndices === null ? hx : hx.map((h) => h.indexSelect(1, input.sortedIndices!));
+    const data = input.data;
+    if (data.dim() !== 2) throw new RuntimeError(`input must have 2 dimensions, got ${data.dim()}`);
+    if (this.inputSize !== data.size(-1)) throw new RuntimeError(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${data.size(-1)}`);
+    states.forEach((h, k) => {
+      const expected = [dirs, maxBatch, sizes[k]!];
+      if (h.shape.join() !== expected.join()) {
+        throw new RuntimeError(`Expected ${states.length === 1 ? "hidden" : `hidden[${k}]`} size ${tuple(expected)}, got ${list(h.shape)}`);
+      }
+    });
+    return states;
+  }
+
+  /**
+   * The stack on a packed batch (ATen's packed layers): per step the running sequences' rows of
+   * the packed data; between layers, dropout masks drawn over the whole packed output. Returns
+   * the output's packed data and the final states in sorted order.
+   */
+  protected runPacked(input: PackedSequence, hidden: Tensor[]): { data: Tensor; last: Tensor[] } {
+    const batchSizes = Array.from(input.batchSizes.contiguousData(), Number);
+    const offsets: number[] = [];
+    batchSizes.reduce((o, b) => (offsets.push(o), o + b), 0);
+    const dirs = this.numDirections;
+    const last: Tensor[][] = hidden.map(() => []);
+    let xs = batchSizes.map((b, t) => input.data.narrow(0, offsets[t]!, b));
+    for (let layer = 0; layer < this.numLayers; layer++) {
+      const outs: Tensor[][] = [];
+      for (let dir = 0; dir < dirs; dir++) {
+        const [wIh, wHh, bIh, bHh, ...projection] = this.weights(layer, dir);
+        const step: Step = (x, state) => cellStep(this.mode, F.linear(x, wIh, bIh), state, wHh, bHh, ...projection);
+        const init = hidden.map((h) => h.select(0, layer * dirs + dir));
+        const { outputs, final } = (dir === 0 ? packedForward : packedReverse)(batchSizes, xs, init, step);
+        outs.push(outputs);
+        final.forEach((f, k) => last[k]!.push(f));
+      }
+      xs = dirs === 2 ? outs[0]!.map((f, t) => cat([f, outs[1]![t]!], 1)) : outs[0]!;
+      if (this.dropout > 0 && this.training && layer < this.numLayers - 1) {
+        const total = offsets[offsets.length - 1]! + batchSizes[batchSizes.length - 1]!;
+        const noise = dropoutNoise([total, xs[0]!.shape[1]!], this.dropout, xs[0]!.dtype);
+        xs = xs.map((h, t) => h.mul(noise.narrow(0, offsets[t]!, batchSizes[t]!)));
+      }
+    }
+    return { data: cat(xs, 0), last: last.map((l) => stack(l, 0)) };
+  }
+
+  /** The final states back in the caller's batch order (PyTorch's permute_hidden with unsorted_indices). */
+  protected unsortStates(input: PackedSequence, states: Tensor[]): Tensor[] {
+    return input.unsortedIndices === null ? states : states.map((h) => h.indexSelect(1, input.unsortedIndices!));
+  }
+
   override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
     if (this.projSize !== 0) s += `, proj_size=${this.projSize}`;
@@ -292,8 +391,17 @@ abstract class RNNBase extends Module {
 }
 
 abstract class SingleStateRNN extends RNNBase {
-  /** input [T, B, in] ([B, T, in] with batchFirst) or unbatched [T, in]; hx [L*D, B, H] or [L*D, H]. */
-  override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor] {
+  /**
+   * input [T, B, in] ([B, T, in] with batchFirst) or unbatched [T, in]; hx [L*D, B, H] or [L*D, H].
+   * A PackedSequence input gives a PackedSequence output and each sequence's state at its last step.
+   */
+  override forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
+  override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
+  override forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor] {
+    if (input instanceof PackedSequence) {
+      const { data, last } = this.runPacked(input, this.packedStates(input, hx ? [hx] : null, [this.hiddenSize]));
+      return [new PackedSequence(data, input.batchSizes, input.sortedIndices, input.unsortedIndices), this.unsortStates(input, last)[0]!];
+    }
     const batched = this.checkRank(input);
     if (hx !== undefined && hx !== null) checkTensor(hx, "hx", this.typeName);
     if (!batched) {
@@ -350,7 +458,15 @@ export class LSTM extends RNNBase {
     super("LSTM", parseRNN("LSTM", args));
   }
 
-  override forward(input: Tensor, hx?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
+  /** A PackedSequence input gives a PackedSequence output and each sequence's (h, c) at its last step. */
+  override forward(input: PackedSequence, hx?: readonly [Tensor, Tensor] | null): [PackedSequence, [Tensor, Tensor]];
+  override forward(input: Tensor, hx?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
+  override forward(input: Tensor | PackedSequence, hx?: readonly [Tensor, Tensor] | null): [Tensor | PackedSequence, [Tensor, Tensor]] {
+    if (input instanceof PackedSequence) {
+      const { data, last } = this.runPacked(input, this.packedStates(input, hx ? [hx[0], hx[1]] : null, [this.hiddenSize, this.hiddenSize]));
+      const [h, c] = this.unsortStates(input, last) as [Tensor, Tensor];
+      return [new PackedSequence(data, input.batchSizes, input.sortedIndices, input.unsortedIndices), [h, c]];
+    }
     const batched = this.checkRank(input);
     if (hx !== undefined && hx !== null && (!Array.isArray(hx) || hx.length !== 2)) {
       throw new RuntimeError(`LSTM: Expected hx to be a pair of tensors [h_0, c_0], but got ${Array.isArray(hx) ? `${hx.length} values` : typeof hx}`);
