@@ -17,36 +17,13 @@ A functional case (fcase) is:
   gradcheck    whether torch-ts must pass a float64 gradcheck here (PyTorch's passes: asserted)
 """
 import json
-import math
 from pathlib import Path
 
 import torch
 
+from gen_op_fixtures import enc_tensor as enc
+
 OUT_DIR = Path(__file__).resolve().parent.parent / "test" / "fixtures"
-TS_DTYPE = {torch.float64: "float64", torch.float32: "float32", torch.int64: "int64",
-            torch.int32: "int32", torch.bool: "bool"}
-DT = {"float64": torch.float64, "float32": torch.float32, "int64": torch.int64, "bool": torch.bool}
-
-
-def enc_float(v):
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
-
-
-def enc(t):
-    t = t.detach()
-    dtype = TS_DTYPE[t.dtype]
-    flat = t.contiguous().reshape(-1).tolist()
-    if dtype.startswith("float"):
-        data = [enc_float(float(v)) for v in flat]
-    elif dtype == "bool":
-        data = [bool(v) for v in flat]
-    else:
-        data = [int(v) if abs(int(v)) <= 2 ** 53 else str(int(v)) for v in flat]
-    return {"shape": list(t.shape), "dtype": dtype, "data": data}
 
 
 def outputs_of(r):
