@@ -2,7 +2,7 @@
 """Writes test/fixtures/nn_names.json, which test/nn/names.test.ts compares torch-ts against:
 F.pad (constant, reflect, replicate, circular), the padding layers, F.cosine_similarity,
 F.pairwise_distance, F.normalize, nn.CosineSimilarity, nn.PairwiseDistance, InstanceNorm1d/2d
-and the convolutions' padding modes (issue 15).
+(running statistics in "stateAfter") and the convolutions' padding modes (issue 15).
 
 Run with Debian's PyTorch 1.13:  /usr/bin/python3 tools/gen_nn_names_fixtures.py
 
@@ -81,6 +81,14 @@ F_("normalize", lambda x: F.normalize(x), [rn(3, 4)])
 F_("normalize.p1_dim0", lambda x: F.normalize(x, 1.0, 0), [rn(3, 4)])
 F_("normalize.p3_eps_transposed", lambda x: F.normalize(x, p=3, dim=-1, eps=0.5), [T(rn(4, 3) * 0.3)])
 
+# F.instance_norm: per (sample, channel) statistics; running stats (not leaves) used or moved.
+NG = lambda t: (t, False, None)
+F_("instanceNorm.affine_transposed", lambda x, w, b: F.instance_norm(x, None, None, w, b, True, 0.1, 1e-3), [T(rn(2, 5, 3)), rn(3), rn(3)])
+F_("instanceNorm.running_eval", lambda x, rm, rv, w: F.instance_norm(x, rm, rv, w, use_input_stats=False),
+   [rn(2, 3, 2, 2), NG(rn(3)), NG(rn(3).abs() + 0.5), rn(3)])
+F_("instanceNorm.running_train", lambda x, rm, rv: (F.instance_norm(x, rm, rv, momentum=0.3), rm.clone(), rv.clone()),
+   [rn(4, 2, 3), NG(rn(2)), NG(rn(2).abs() + 0.5)], gradcheck=False)
+
 
 # ---------------------------------------------------------------------------------------------
 # Modules: the constructor as written, its repr, and a forward/backward.
@@ -88,8 +96,9 @@ F_("normalize.p3_eps_transposed", lambda x: F.normalize(x, p=3, dim=-1, eps=0.5)
 MODULES = []
 
 
-def mcase(name, cls, args, opts, build, x, train=True, extra_inputs=()):
-    """build() makes the PyTorch module from the same arguments; x the input (float64)."""
+def mcase(name, cls, args, opts, build, x, train=True, extra_inputs=(), buffers=None):
+    """build() makes the PyTorch module from the same arguments; x the input (float64); buffers:
+    values to give named buffers before the forward (running statistics)."""
     for dtype in (torch.float64, torch.float32):
         torch.manual_seed(0)
         m = build().to(dtype)
@@ -97,6 +106,9 @@ def mcase(name, cls, args, opts, build, x, train=True, extra_inputs=()):
         for p in m.parameters():  # non-trivial affine parameters
             with torch.no_grad():
                 p.copy_(torch.randn(p.shape, generator=torch.Generator().manual_seed(7), dtype=torch.float64))
+        for k, v in (buffers or {}).items():
+            with torch.no_grad():
+                m.get_buffer(k).copy_(v)
         state = {k: enc(v) for k, v in m.state_dict().items()}
         xs = [t.to(dtype).clone().requires_grad_() for t in (x, *extra_inputs)]
         y = m(*xs)
@@ -130,6 +142,28 @@ mcase("CosineSimilarity", "CosineSimilarity", [], {}, lambda: nn.CosineSimilarit
 mcase("CosineSimilarity.args", "CosineSimilarity", [0, 1e-6], {}, lambda: nn.CosineSimilarity(0, 1e-6), rn(3, 4), extra_inputs=[rn(3, 4)])
 mcase("PairwiseDistance", "PairwiseDistance", [], {}, lambda: nn.PairwiseDistance(), rn(3, 4), extra_inputs=[rn(3, 4)])
 mcase("PairwiseDistance.args", "PairwiseDistance", [1], {"eps": 1e-3, "keepdim": True}, lambda: nn.PairwiseDistance(1, eps=1e-3, keepdim=True), rn(3, 4), extra_inputs=[rn(3, 4)])
+
+# InstanceNorm: per-sample statistics; running stats updated in training, used in eval.
+STATS = {"running_mean": torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64), "running_var": torch.tensor([1.5, 0.25, 4.0], dtype=torch.float64)}
+mcase("InstanceNorm1d", "InstanceNorm1d", [3], {}, lambda: nn.InstanceNorm1d(3), rn(2, 3, 5))
+mcase("InstanceNorm1d.affine_unbatched", "InstanceNorm1d", [3], {"affine": True}, lambda: nn.InstanceNorm1d(3, affine=True), rn(3, 6))
+mcase("InstanceNorm1d.track_train", "InstanceNorm1d", [3, 1e-3, 0.2, True, True], {}, lambda: nn.InstanceNorm1d(3, 1e-3, 0.2, True, True), rn(4, 3, 5),
+      buffers=STATS)
+mcase("InstanceNorm2d.track_eval", "InstanceNorm2d", [3], {"trackRunningStats": True, "affine": True}, lambda: nn.InstanceNorm2d(3, affine=True, track_running_stats=True),
+      rn(2, 3, 4, 4), train=False, buffers=STATS)
+mcase("InstanceNorm2d.track_train_unbatched", "InstanceNorm2d", [3], {"momentum": 0.5, "trackRunningStats": True},
+      lambda: nn.InstanceNorm2d(3, momentum=0.5, track_running_stats=True), rn(3, 2, 5), buffers=STATS)
+mcase("InstanceNorm2d.eps", "InstanceNorm2d", [2], {"eps": 0.1}, lambda: nn.InstanceNorm2d(2, eps=0.1), rn(2, 2, 3, 3) * 0.1)
+
+# Convolutions with padding_mode: F.pad with the mode, then the convolution with no padding.
+mcase("Conv1d.reflect", "Conv1d", [2, 3, 3], {"padding": 1, "paddingMode": "reflect"}, lambda: nn.Conv1d(2, 3, 3, padding=1, padding_mode="reflect"), rn(2, 2, 6))
+mcase("Conv1d.same_even_reflect", "Conv1d", [2, 3, 4, 1, "same", 1, 1, True, "reflect"], {}, lambda: nn.Conv1d(2, 3, 4, 1, "same", 1, 1, True, "reflect"), rn(2, 7))
+mcase("Conv2d.circular", "Conv2d", [2, 3, 3], {"stride": 2, "padding": [1, 2], "paddingMode": "circular"},
+      lambda: nn.Conv2d(2, 3, 3, stride=2, padding=(1, 2), padding_mode="circular"), rn(1, 2, 5, 6))
+mcase("Conv2d.same_replicate_dilated_groups", "Conv2d", [2, 4, 3], {"padding": "same", "dilation": 2, "groups": 2, "paddingMode": "replicate", "bias": False},
+      lambda: nn.Conv2d(2, 4, 3, padding="same", dilation=2, groups=2, padding_mode="replicate", bias=False), rn(2, 2, 5, 5))
+mcase("Conv2d.reflect_unbatched", "Conv2d", [1, 2, [2, 3]], {"padding": [1, 1], "paddingMode": "reflect"},
+      lambda: nn.Conv2d(1, 2, (2, 3), padding=(1, 1), padding_mode="reflect"), rn(1, 4, 4))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -175,6 +209,12 @@ ERRORS = [
     error_case("cosineSimilarity.int", lambda: F.cosine_similarity(torch.arange(3), torch.arange(3), dim=0)),
     error_case("cosineSimilarity.broadcast", lambda: F.cosine_similarity(torch.randn(3, 4), torch.randn(3, 5))),
     error_case("cosineSimilarity.dim", lambda: F.cosine_similarity(torch.randn(3, 4), torch.randn(3, 4), dim=2)),
+    error_case("InstanceNorm1d.dims", lambda: nn.InstanceNorm1d(3)(torch.randn(2, 3, 4, 5))),
+    error_case("InstanceNorm2d.dims", lambda: nn.InstanceNorm2d(3)(torch.randn(3, 4))),
+    error_case("InstanceNorm1d.features", lambda: nn.InstanceNorm1d(3, affine=True)(torch.randn(2, 4, 5))),
+    error_case("InstanceNorm1d.one_element", lambda: nn.InstanceNorm1d(3)(torch.randn(2, 3, 1))),
+    error_case("ConvTranspose2d.padding_mode", lambda: nn.ConvTranspose2d(1, 1, 3, padding_mode="reflect")),
+    error_case("Conv1d.reflect_too_wide", lambda: nn.Conv1d(1, 1, 3, padding=4, padding_mode="reflect")(torch.randn(1, 1, 4))),
 ]
 
 

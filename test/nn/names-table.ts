@@ -5,7 +5,7 @@ import * as torch from "../../src/index.ts";
 const { F } = torch;
 type T = torch.Tensor;
 
-export const NAMES_TABLE: Record<string, (...xs: T[]) => T> = {
+export const NAMES_TABLE: Record<string, (...xs: T[]) => T | T[]> = {
   "pad.constant": (x) => F.pad(x, [1, 2]),
   "pad.constant_value_crop": (x) => F.pad(x, [1, -1, 2, 0], { value: 1.5 }),
   "pad.constant_crop_only": (x) => F.pad(x, [-1, -2]),
@@ -47,4 +47,7 @@ export const NAMES_TABLE: Record<string, (...xs: T[]) => T> = {
   normalize: (x) => F.normalize(x),
   "normalize.p1_dim0": (x) => F.normalize(x, { p: 1, dim: 0 }),
   "normalize.p3_eps_transposed": (x) => F.normalize(x, { p: 3, dim: -1, eps: 0.5 }),
+  "instanceNorm.affine_transposed": (x, w, b) => F.instanceNorm(x, null, null, w, b, true, 0.1, 1e-3),
+  "instanceNorm.running_eval": (x, rm, rv, w) => F.instanceNorm(x, rm, rv, w, { useInputStats: false }),
+  "instanceNorm.running_train": (x, rm, rv) => [F.instanceNorm(x, rm, rv, { momentum: 0.3 }), rm!.clone(), rv!.clone()],
 };

@@ -109,6 +109,12 @@ const ERROR_CALLS: Record<string, () => unknown> = {
   "cosineSimilarity.int": () => F.cosineSimilarity(torch.arange(3), torch.arange(3), 0),
   "cosineSimilarity.broadcast": () => F.cosineSimilarity(torch.randn(3, 4), torch.randn(3, 5)),
   "cosineSimilarity.dim": () => F.cosineSimilarity(torch.randn(3, 4), torch.randn(3, 4), { dim: 2 }),
+  "InstanceNorm1d.dims": () => new nn.InstanceNorm1d(3).forward(x4),
+  "InstanceNorm2d.dims": () => new nn.InstanceNorm2d(3).forward(torch.randn(3, 4)),
+  "InstanceNorm1d.features": () => new nn.InstanceNorm1d(3, { affine: true }).forward(torch.randn(2, 4, 5)),
+  "InstanceNorm1d.one_element": () => new nn.InstanceNorm1d(3).forward(torch.randn(2, 3, 1)),
+  "ConvTranspose2d.padding_mode": () => new nn.ConvTranspose2d(1, 1, 3, { paddingMode: "reflect" as "zeros" }),
+  "Conv1d.reflect_too_wide": () => new nn.Conv1d(1, 1, 3, { padding: 4, paddingMode: "reflect" }).forward(torch.randn(1, 1, 4)),
 };
 
 test("every error fixture has a torch-ts call", () => {
@@ -140,4 +146,35 @@ test("a padding layer with a list of the wrong length fails at forward with F.pa
   const m = new nn.ReflectionPad1d([1, 2, 3]);
   assert.equal(String(m), "ReflectionPad1d((1, 2, 3))");
   assert.throws(() => m.forward(x3), /Padding length must be divisible by 2/);
+});
+
+test("InstanceNorm and the convolutions' padding modes pass a float64 gradcheck (input and parameters)", () => {
+  const cases: Array<[torch.nn.Module, number[]]> = [
+    [new nn.InstanceNorm1d(3, { affine: true }), [2, 3, 4]],
+    [new nn.InstanceNorm2d(2, 1e-3, 0.1, true, true), [2, 2, 3, 3]],
+    [new nn.Conv1d(2, 3, 4, 1, "same", 1, 1, true, "reflect"), [2, 2, 6]],
+    [new nn.Conv2d(2, 2, 3, { stride: 2, padding: [1, 2], paddingMode: "circular" }), [1, 2, 4, 5]],
+    [new nn.Conv2d(2, 2, 2, { padding: 1, paddingMode: "replicate" }), [1, 2, 3, 3]],
+  ];
+  for (const [m, shape] of cases) {
+    m.double();
+    // gradcheck perturbs the parameters' storage in place, which the module reads on every call.
+    const x = torch.randn(shape, { dtype: "float64", requiresGrad: true });
+    assert.equal(torch.autograd.gradcheck((xi) => (m.forward as (x: Tensor) => Tensor)(xi!), [x, ...m.parameters()]), true, String(m));
+  }
+});
+
+test("InstanceNorm and Conv padding_mode: positional and keyword forms agree; bad arguments are TypeErrors", () => {
+  assert.equal(String(new nn.InstanceNorm2d(4, 1e-3, 0.2, true, true)), String(new nn.InstanceNorm2d(4, { eps: 1e-3, momentum: 0.2, affine: true, trackRunningStats: true })));
+  assert.equal(String(new nn.InstanceNorm1d(4, 1e-3, 0.2, true, true)), "InstanceNorm1d(4, eps=0.001, momentum=0.2, affine=True, track_running_stats=True)");
+  assert.deepEqual(Object.keys(new nn.InstanceNorm1d(3).stateDict()), []);
+  assert.deepEqual(Object.keys(new nn.InstanceNorm1d(3, { affine: true, trackRunningStats: true }).stateDict()), ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"]);
+  assert.equal(new nn.InstanceNorm1d(3, { affine: true, dtype: "float64" }).weight!.dtype, "float64");
+  assert.throws(() => new nn.InstanceNorm1d(3, { trackRunningStat: true } as never), /InstanceNorm1d\(\) got an unexpected keyword argument 'trackRunningStat'/);
+  assert.throws(() => new nn.InstanceNorm2d(2.5), /argument 'numFeatures' must be an integer|argument 'num_features'/);
+  assert.throws(() => new nn.InstanceNorm2d(2, "1e-5" as never), /argument 'eps' must be/);
+  assert.throws(() => F.instanceNorm(x3, { use_input_stats: false } as never), /unexpected keyword argument 'use_input_stats'/);
+  assert.throws(() => F.instanceNorm(x3, null, null, null, null, false), /Expected running_mean and running_var to be defined when use_input_stats is false/);
+  assert.equal(String(new nn.Conv2d(1, 2, 3, 1, 1, 1, 1, false, "circular")), "Conv2d(1, 2, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), bias=False, padding_mode=circular)");
+  assert.throws(() => new nn.Conv2d(1, 1, 3, { paddingMode: 0 } as never), /argument 'paddingMode' must be a string/);
 });

@@ -1,11 +1,15 @@
 // nn.Conv1d, nn.Conv2d, nn.ConvTranspose1d, nn.ConvTranspose2d: parameters in PyTorch's
 // layout (weight [out, in/groups, ...k] for conv, [in, out/groups, ...k] for transposed) and
 // PyTorch's initialisation (kaiming_uniform_(a=sqrt(5)), bias U(-1/sqrt(fan_in), +)).
+// padding_mode "reflect" / "replicate" / "circular" pads the input with F.pad (the padding
+// reversed and repeated twice, as PyTorch's _reversed_padding_repeated_twice; "same" split as
+// total // 2 on the left) and convolves with no padding; transposed convolutions take "zeros" only.
 import { bool, FACTORY_KWARGS, int, intOrInts, param, parseArgs, str, type Args, type Checker, type FactoryOptions } from "../../args.ts";
-import { NotImplementedError, RuntimeError, ValueError } from "../../errors.ts";
+import { RuntimeError, ValueError } from "../../errors.ts";
 import { emptyTensor } from "../../ops/creation.ts";
 import type { Tensor } from "../../tensor.ts";
 import { checkConvArgs, conv1d, conv2d, convTranspose1d, convTranspose2d, tuple } from "../functional/conv.ts";
+import { padWith } from "../functional/padding.ts";
 import type { Pair } from "../../ops/conv.ts";
 import * as init from "../init.ts";
 import { Module } from "../module.ts";
@@ -17,9 +21,9 @@ export interface ConvModuleOptions extends FactoryOptions {
   dilation?: Pair;
   groups?: number;
   bias?: boolean;
-  /** Only "zeros" is implemented ("reflect", "replicate" and "circular" need F.pad). */
   paddingMode?: PaddingMode;
 }
+export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
 export interface ConvTransposeModuleOptions extends FactoryOptions {
   stride?: Pair;
   padding?: Pair;
@@ -29,17 +33,17 @@ export interface ConvTransposeModuleOptions extends FactoryOptions {
   dilation?: Pair;
   paddingMode?: PaddingMode;
 }
-export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
 type ConvPositional = [stride: Pair, padding: Pair | "same" | "valid", dilation: Pair, groups: number, bias: boolean, paddingMode: PaddingMode];
-type ConvTransposePositional = [stride: Pair, padding: Pair, outputPadding: Pair, groups: number, bias: boolean, dilation: Pair, paddingMode: PaddingMode];
+type ConvTransposePositional = [stride: Pair, padding: Pair, outputPadding: Pair, groups: number, bias: boolean, dilation: Pair, paddingMode: "zeros"];
 
 const size = intOrInts;
 /** An int, ints, or a padding string (checked below, with PyTorch's ValueError). */
 const paddingArg: Checker<Pair | string> = (v, arg, fn) => (typeof v === "string" ? v : intOrInts(v, arg, fn));
 const HEAD = [param("inChannels", int()), param("outChannels", int()), param("kernelSize", size)];
 const CONV_ARGS = [...HEAD, param("stride", size, 1), param("padding", paddingArg, 0), param("dilation", size, 1), param("groups", int(), 1), param("bias", bool, true), param("paddingMode", str, "zeros")];
+const PADDING_MODES: readonly string[] = ["zeros", "reflect", "replicate", "circular"];
 const TRANSPOSE_ARGS = [...HEAD, param("stride", size, 1), param("padding", size, 0), param("outputPadding", size, 0), param("groups", int(), 1), param("bias", bool, true), param("dilation", size, 1), param("paddingMode", str, "zeros")];
-type Parsed = { inChannels: number; outChannels: number; kernelSize: Pair } & ConvModuleOptions & { outputPadding?: Pair };
+type Parsed = { inChannels: number; outChannels: number; kernelSize: Pair; paddingMode?: string } & Omit<ConvModuleOptions, "paddingMode"> & { outputPadding?: Pair };
 
 const fmtTuple = (a: readonly number[]): string => `(${a.join(", ")}${a.length === 1 ? "," : ""})`;
 
@@ -53,6 +57,7 @@ abstract class ConvNd extends Module {
   readonly groups: number;
   readonly outputPadding: number[];
   readonly transposed: boolean;
+  readonly paddingMode: PaddingMode;
   weight: Parameter;
   bias: Parameter | null;
 
@@ -60,16 +65,13 @@ abstract class ConvNd extends Module {
     super();
     const name = this.constructor.name;
     const opts = parseArgs<Parsed>(name, transposed ? TRANSPOSE_ARGS : CONV_ARGS, args, FACTORY_KWARGS);
+    const pm = opts.paddingMode ?? "zeros";
+    if (transposed && pm !== "zeros") throw new ValueError(`Only "zeros" padding mode is supported for ${name}`);
     const { inChannels, outChannels, kernelSize } = opts;
     const groups = opts.groups ?? 1;
     if (groups <= 0) throw new ValueError("groups must be a positive integer");
     if (inChannels % groups !== 0) throw new ValueError("in_channels must be divisible by groups");
     if (outChannels % groups !== 0) throw new ValueError("out_channels must be divisible by groups");
-    const pm = opts.paddingMode ?? "zeros";
-    if (!["zeros", "reflect", "replicate", "circular"].includes(pm)) {
-      throw new ValueError(`padding_mode must be one of {'replicate', 'reflect', 'zeros', 'circular'}, but got padding_mode='${pm}'`);
-    }
-    if (pm !== "zeros") throw new NotImplementedError(`padding_mode='${pm}' is not implemented in torch-ts (it needs F.pad); use padding_mode='zeros'`);
     this.inChannels = inChannels;
     this.outChannels = outChannels;
     this.kernelSize = tuple(kernelSize, nd, "kernel_size");
@@ -81,6 +83,9 @@ abstract class ConvNd extends Module {
       if (padding === "same" && this.stride.some((s) => s !== 1)) throw new ValueError("padding='same' is not supported for strided convolutions");
       this.padding = padding;
     } else this.padding = tuple(padding, nd, "padding");
+    // PyTorch prints its set {'zeros', 'reflect', 'replicate', 'circular'} in hash order: here the order of the repr fixture.
+    if (!PADDING_MODES.includes(pm)) throw new ValueError(`padding_mode must be one of {'replicate', 'reflect', 'zeros', 'circular'}, but got padding_mode='${pm}'`);
+    this.paddingMode = pm as PaddingMode;
     this.outputPadding = tuple(opts.outputPadding ?? 0, nd, "output_padding");
     // PyTorch checks these at the first call; here at construction, in its words
     checkConvArgs(nd, transposed, this.kernelSize, this.stride, typeof this.padding === "string" ? null : this.padding, this.dilation, transposed ? this.outputPadding : null);
@@ -112,11 +117,24 @@ abstract class ConvNd extends Module {
     if (this.outputPadding.some((p) => p !== 0)) s += `, output_padding=${fmtTuple(this.outputPadding)}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ", bias=False";
+    if (this.paddingMode !== "zeros") s += `, padding_mode=${this.paddingMode}`;
     return s;
   }
 
-  protected convOptions() {
-    return { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
+  /** The input padded by padding_mode (unchanged for "zeros") and the convolution options that go with it. */
+  protected convInput(x: Tensor): [Tensor, { stride: number[]; padding: number[] | "same" | "valid"; dilation: number[]; groups: number }] {
+    const opts = { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
+    if (this.paddingMode === "zeros") return [x, opts];
+    const perDim = this.kernelSize.map((k, i): [number, number] => {
+      const p = this.padding;
+      if (p === "valid") return [0, 0];
+      if (p === "same") {
+        const total = this.dilation[i]! * (k - 1);
+        return [Math.floor(total / 2), total - Math.floor(total / 2)];
+      }
+      return [p[i]!, p[i]!];
+    });
+    return [padWith(x, perDim.reverse().flat(), this.paddingMode, null), { ...opts, padding: this.kernelSize.map(() => 0) }];
   }
   protected transposeOptions() {
     if (typeof this.padding === "string") throw new RuntimeError("Only 'zeros' padding mode is supported for ConvTranspose");
@@ -130,7 +148,8 @@ export class Conv1d extends ConvNd {
     super(1, false, args);
   }
   override forward(x: Tensor): Tensor {
-    return conv1d(x, this.weight, this.bias, this.convOptions());
+    const [input, opts] = this.convInput(x);
+    return conv1d(input, this.weight, this.bias, opts);
   }
 }
 
@@ -140,7 +159,8 @@ export class Conv2d extends ConvNd {
     super(2, false, args);
   }
   override forward(x: Tensor): Tensor {
-    return conv2d(x, this.weight, this.bias, this.convOptions());
+    const [input, opts] = this.convInput(x);
+    return conv2d(input, this.weight, this.bias, opts);
   }
 }
 

@@ -217,3 +217,63 @@ export class RMSNorm extends Module {
     return `${pyTuple(this.normalizedShape)}, eps=${this.eps === null ? "None" : pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
   }
 }
+
+// InstanceNorm1d / InstanceNorm2d (torch/nn/modules/instancenorm.py): normalization per sample and
+// channel over the spatial dims, through F.instanceNorm, with BatchNorm's state (_NormBase) and
+// PyTorch's defaults affine=False, track_running_stats=False. Training (or no tracked stats)
+// normalizes with the input's own statistics and moves the running stats; eval with tracked stats
+// normalizes with them. num_batches_tracked is not advanced, as in PyTorch.
+export interface InstanceNormOptions extends FactoryOptions {
+  numFeatures?: number;
+  eps?: number;
+  momentum?: number;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+}
+type InstanceNormPositional = [eps: number, momentum: number, affine: boolean, trackRunningStats: boolean];
+const INSTANCE_NORM = [
+  param("numFeatures", int()), param("eps", num(), 1e-5), param("momentum", num(), 0.1), param("affine", bool, false), param("trackRunningStats", bool, false),
+];
+
+abstract class InstanceNormBase extends BatchNormBase {
+  /** InstanceNorm{1,2}d(num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False, device=None, dtype=None). */
+  constructor(numFeatures: number, ...args: Args<InstanceNormPositional, InstanceNormOptions>);
+  constructor(...args: unknown[]) {
+    const { numFeatures, dtype, ...a } = parseArgs<Required<Omit<InstanceNormOptions, keyof FactoryOptions>> & FactoryOptions>(new.target.name, INSTANCE_NORM, args, FACTORY_KWARGS);
+    super(numFeatures, { ...a, ...(dtype !== undefined ? { dtype } : {}) });
+  }
+
+  /** The dims of an unbatched input (C, L) or (C, H, W). */
+  protected abstract readonly noBatchDim: number;
+
+  override forward(input: Tensor): Tensor {
+    const x = checkTensor(input, "input", this.constructor.name);
+    this.checkInputDim(x);
+    const unbatched = x.dim() === this.noBatchDim;
+    const y = N.instanceNorm(unbatched ? x.unsqueeze(0) : x, {
+      runningMean: this.running_mean, runningVar: this.running_var, weight: this.weight, bias: this.bias,
+      useInputStats: this.training || !this.trackRunningStats, momentum: this.momentum ?? 0.1, eps: this.eps,
+    });
+    return unbatched ? y.squeeze(0) : y;
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${pyFloat(this.momentum ?? 0.1)}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
+  }
+}
+
+/** Instance normalization of [N, C, L] or unbatched [C, L] inputs. */
+export class InstanceNorm1d extends InstanceNormBase {
+  protected readonly noBatchDim = 2;
+  protected checkInputDim(x: Tensor): void {
+    if (x.dim() !== 2 && x.dim() !== 3) throw new ValueError(`expected 2D or 3D input (got ${x.dim()}D input)`);
+  }
+}
+
+/** Instance normalization of [N, C, H, W] or unbatched [C, H, W] inputs. */
+export class InstanceNorm2d extends InstanceNormBase {
+  protected readonly noBatchDim = 3;
+  protected checkInputDim(x: Tensor): void {
+    if (x.dim() !== 3 && x.dim() !== 4) throw new ValueError(`expected 3D or 4D input (got ${x.dim()}D input)`);
+  }
+}
