@@ -59,7 +59,7 @@ def enc_value(v):
 
 def st(t):
     t = t.detach()
-    dtype = {torch.float64: "float64", torch.float32: "float32", torch.bool: "bool"}[t.dtype]
+    dtype = {torch.float64: "float64", torch.float32: "float32", torch.bool: "bool", torch.int64: "int64"}[t.dtype]
     return {"shape": list(t.shape), "dtype": dtype,
             "data": [enc_value(v) for v in t.reshape(-1).tolist()]}
 

@@ -2,15 +2,19 @@
 """Writes test/fixtures/nn_transformer_model.json for test/nn/transformerModel.test.ts: nn.Transformer
 (the whole encoder-decoder model) in PyTorch 1.13, in the module-case format of
 gen_nn_seq_fixtures.py (state dict, inputs, outputs, gradients w.r.t. inputs and every
-parameter), plus its initial state dict after torch.manual_seed and its repr.
+parameter), plus its initial state dict after torch.manual_seed and its repr; and "wordLM":
+pytorch/examples' word language model TransformerModel (an nn.Transformer subclass), see word_lm().
 
 Run with Debian's PyTorch 1.13:  /usr/bin/python3 tools/gen_transformer_fixtures.py
 """
+import math
+
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 from fixtures_common import enc, error_case, write
-from gen_nn_seq_fixtures import module_case, randn
+from gen_nn_seq_fixtures import DT, module_case, randn
 
 S, T, N, E = 5, 4, 2, 8
 
@@ -77,8 +81,94 @@ ERRORS = [
 MASK = {"mask": enc(nn.Transformer.generate_square_subsequent_mask(4))}
 
 
+# pytorch/examples' word_language_model/model.py (its TransformerModel and PositionalEncoding, as
+# written there, max_len shortened to 64): an nn.Transformer subclass whose decoder is replaced by
+# a Linear, run seq-first with the float causal mask log(tril(ones)) and training-mode dropout.
+class PositionalEncoding(nn.Module):
+    def __init__(self, d_model, dropout=0.1, max_len=64):
+        super(PositionalEncoding, self).__init__()
+        self.dropout = nn.Dropout(p=dropout)
+        pe = torch.zeros(max_len, d_model)
+        position = torch.arange(0, max_len, dtype=torch.float).unsqueeze(1)
+        div_term = torch.exp(torch.arange(0, d_model, 2).float() * (-math.log(10000.0) / d_model))
+        pe[:, 0::2] = torch.sin(position * div_term)
+        pe[:, 1::2] = torch.cos(position * div_term)
+        pe = pe.unsqueeze(0).transpose(0, 1)
+        self.register_buffer('pe', pe)
+
+    def forward(self, x):
+        x = x + self.pe[:x.size(0), :]
+        return self.dropout(x)
+
+
+class TransformerModel(nn.Transformer):
+    def __init__(self, ntoken, ninp, nhead, nhid, nlayers, dropout=0.5):
+        super(TransformerModel, self).__init__(d_model=ninp, nhead=nhead, dim_feedforward=nhid, num_encoder_layers=nlayers)
+        self.model_type = 'Transformer'
+        self.src_mask = None
+        self.pos_encoder = PositionalEncoding(ninp, dropout)
+        self.input_emb = nn.Embedding(ntoken, ninp)
+        self.ninp = ninp
+        self.decoder = nn.Linear(ninp, ntoken)
+        self.init_weights()
+
+    def _generate_square_subsequent_mask(self, sz):
+        return torch.log(torch.tril(torch.ones(sz, sz)))
+
+    def init_weights(self):
+        initrange = 0.1
+        nn.init.uniform_(self.input_emb.weight, -initrange, initrange)
+        nn.init.zeros_(self.decoder.bias)
+        nn.init.uniform_(self.decoder.weight, -initrange, initrange)
+
+    def forward(self, src, has_mask=True):
+        if has_mask:
+            if self.src_mask is None or self.src_mask.size(0) != len(src):
+                self.src_mask = self._generate_square_subsequent_mask(len(src))
+        else:
+            self.src_mask = None
+        src = self.input_emb(src) * math.sqrt(self.ninp)
+        src = self.pos_encoder(src)
+        output = self.encoder(src, mask=self.src_mask)
+        output = self.decoder(output)
+        return F.log_softmax(output, dim=-1)
+
+
+def word_lm():
+    """The model after manual_seed (state dict, generator position), then for float64 and float32:
+    a training-mode forward with dropout after manual_seed(11) (module case: log-probs, gradients
+    of every parameter), its NLL loss against the next tokens, and an eval-mode forward."""
+    ntoken, ninp, nhead, nhid, nlayers, dropout = 20, 8, 2, 16, 2, 0.2
+    torch.manual_seed(1111)
+    m = TransformerModel(ntoken, ninp, nhead, nhid, nlayers, dropout)
+    after = torch.rand(3)
+    out = {"args": [ntoken, ninp, nhead, nhid, nlayers, dropout], "seed": 1111,
+           "init": {k: enc(v) for k, v in m.state_dict().items()}, "after": enc(after), "repr": repr(m), "cases": []}
+    g = torch.Generator().manual_seed(5)
+    data = torch.randint(0, ntoken, (6, 3), generator=g)
+    src, target = data[:-1], data[1:].reshape(-1)
+
+    def run(mm, ins):
+        return [mm(ins["src"])]
+
+    for dtype in ("float64", "float32"):
+        case = module_case("word_lm_train" if dtype == "float64" else "word_lm_train/float32", "TransformerModel",
+                           out["args"], {}, lambda: TransformerModel(ntoken, ninp, nhead, nhid, nlayers, dropout),
+                           {"src": src}, [], {}, run, dtype=dtype, train=True, seed=1111, forward_seed=11)
+        torch.manual_seed(1111)
+        mm = TransformerModel(ntoken, ninp, nhead, nhid, nlayers, dropout).to(DT[dtype])
+        torch.manual_seed(11)
+        loss = F.nll_loss(mm(src).view(-1, ntoken), target)
+        mm.eval()
+        with torch.no_grad():
+            ev = mm(src)
+        case.update({"target": enc(target), "loss": enc(loss.detach()), "eval": enc(ev)})
+        out["cases"].append(case)
+    return out
+
+
 def main():
-    write("nn_transformer_model.json", {"cases": CASES, "inits": INITS, "errors": ERRORS, **MASK})
+    write("nn_transformer_model.json", {"cases": CASES, "inits": INITS, "errors": ERRORS, **MASK, "wordLM": word_lm()})
 
 
 if __name__ == "__main__":

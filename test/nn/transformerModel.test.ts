@@ -85,3 +85,90 @@ test("nn.Transformer takes custom encoder and decoder modules, and positional ma
   const t: Tensor = a;
   assert.deepEqual(t.shape, [4, 2, 8]);
 });
+
+// pytorch/examples' word_language_model TransformerModel, written as a PyTorch user ports it:
+// an nn.Transformer subclass whose decoder is replaced by a Linear (tools/gen_transformer_fixtures.py).
+class PositionalEncoding extends nn.Module {
+  dropout: torch.nn.Dropout;
+  declare pe: Tensor;
+  constructor(dModel: number, dropout = 0.1, maxLen = 64) {
+    super();
+    this.dropout = new nn.Dropout(dropout);
+    const position = torch.arange(0, maxLen, { dtype: "float32" }).unsqueeze(1);
+    const divTerm = torch.arange(0, dModel, 2).float().mul(-Math.log(10000.0) / dModel).exp();
+    const angle = position.mul(divTerm);
+    // pe[:, 0::2] = sin, pe[:, 1::2] = cos: interleaved by stacking on a last dim.
+    const pe = torch.stack([angle.sin(), angle.cos()], -1).reshape(maxLen, dModel);
+    this.registerBuffer("pe", pe.unsqueeze(0).transpose(0, 1));
+  }
+  override forward(x: Tensor): Tensor {
+    return this.dropout.forward(x.add(this.pe.narrow(0, 0, x.shape[0]!)));
+  }
+}
+
+class TransformerModel extends nn.Transformer {
+  src_mask: Tensor | null = null;
+  pos_encoder: PositionalEncoding;
+  input_emb: torch.nn.Embedding;
+  ninp: number;
+  constructor(ntoken: number, ninp: number, nhead: number, nhid: number, nlayers: number, dropout = 0.5) {
+    super({ dModel: ninp, nhead, dimFeedforward: nhid, numEncoderLayers: nlayers });
+    this.pos_encoder = new PositionalEncoding(ninp, dropout);
+    this.input_emb = new nn.Embedding(ntoken, ninp);
+    this.ninp = ninp;
+    this.decoder = new nn.Linear(ninp, ntoken);
+    this.initWeights();
+  }
+  initWeights(): void {
+    const initrange = 0.1;
+    nn.init.uniform_(this.input_emb.weight, -initrange, initrange);
+    nn.init.zeros_((this.decoder as torch.nn.Linear).bias!);
+    nn.init.uniform_((this.decoder as torch.nn.Linear).weight, -initrange, initrange);
+  }
+  // TypeScript checks an override against nn.Transformer.forward(src, tgt, ...masks) (Python does
+  // not): the second parameter must also accept a Tensor, and further arguments must be accepted.
+  override forward(src: Tensor, hasMask: boolean | Tensor = true, ..._unused: unknown[]): Tensor {
+    if (hasMask !== false) {
+      if (this.src_mask === null || this.src_mask.shape[0] !== src.shape[0]) this.src_mask = torch.ones(src.shape[0]!, src.shape[0]!).tril().log();
+    } else this.src_mask = null;
+    let x = this.input_emb.forward(src).mul(Math.sqrt(this.ninp));
+    x = this.pos_encoder.forward(x);
+    const output = (this.encoder as torch.nn.TransformerEncoder).forward(x, { mask: this.src_mask });
+    return torch.F.logSoftmax((this.decoder as torch.nn.Linear).forward(output), -1);
+  }
+}
+
+interface WordLMCase extends Case {
+  target: StoredTensor;
+  loss: StoredTensor;
+  eval: StoredTensor;
+}
+const lm = fx as unknown as { wordLM: { args: [number, number, number, number, number, number]; seed: number; init: Record<string, StoredTensor>; after: StoredTensor; repr: string; cases: WordLMCase[] } };
+
+test("word_language_model's TransformerModel after manualSeed: PyTorch's state-dict keys, initial values, repr and generator position", () => {
+  const w = lm.wordLM;
+  torch.manualSeed(w.seed);
+  const m = new TransformerModel(...w.args);
+  assert.deepEqual(torch.rand(3).tolist(), w.after.data, "generator position after construction");
+  const sd = m.stateDict();
+  assert.deepEqual(Object.keys(sd), Object.keys(w.init));
+  for (const [k, want] of Object.entries(w.init)) assert.equal(mismatch(sd[k]!, want), null, k);
+  assert.equal(String(m), w.repr);
+});
+
+for (const c of lm.wordLM.cases) {
+  test(`word_language_model's TransformerModel ${c.name}: training forward with dropout, gradients, NLL loss and eval forward match PyTorch`, () => {
+    const m = checkModuleCase(c, () => new TransformerModel(...lm.wordLM.args), (mm, ins) => {
+      torch.manualSeed(c.forwardSeed!);
+      return [mm.forward(ins.src!)];
+    });
+    // The training loss as the example computes it, after the same seed.
+    torch.manualSeed(c.forwardSeed!);
+    const src = makeTensor(c.inputs.src!);
+    const loss = torch.F.nllLoss(m.forward(src).view(-1, lm.wordLM.args[0]), makeTensor(c.target));
+    assert.equal(mismatch(loss, c.loss), null, "loss");
+    m.eval();
+    const ev = torch.noGrad(() => m.forward(src));
+    assert.equal(mismatch(ev, c.eval), null, "eval forward");
+  });
+}
