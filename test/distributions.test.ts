@@ -7,13 +7,13 @@ import * as torch from "../src/index.ts";
 import { makeTensor, mismatch, type StoredTensor } from "./ops/fixture-io.ts";
 import { assertThrowsCase, loadJson, type ErrorCase } from "./nn/names-io.ts";
 
-const { Normal, Categorical, Bernoulli, Distribution } = torch.distributions;
+const { Normal, Categorical, Bernoulli, Uniform, Distribution, klDivergence, registerKl } = torch.distributions;
 type Tensor = torch.Tensor;
 type Dist = torch.distributions.Distribution & { probs?: Tensor; logits?: Tensor };
 
 interface Case {
   name: string;
-  cls: "Normal" | "Categorical" | "Bernoulli";
+  cls: "Normal" | "Categorical" | "Bernoulli" | "Uniform";
   ctor: { args: Array<string | number>; opts: Record<string, string | number | boolean>; params: Record<string, StoredTensor> };
   props: Record<string, StoredTensor | string | number[]>;
   logProb?: { value: StoredTensor; out: StoredTensor; gradOutput: StoredTensor; grads: Record<string, StoredTensor | null>; entropyGrads: Record<string, StoredTensor | null> };
@@ -36,7 +36,7 @@ const fx = loadJson<{
   reinforce: ReinforceCase[];
 }>("distributions.json");
 
-const CLASSES = { Normal, Categorical, Bernoulli } as unknown as Record<string, new (...a: unknown[]) => Dist>;
+const CLASSES = { Normal, Categorical, Bernoulli, Uniform } as unknown as Record<string, new (...a: unknown[]) => Dist>;
 
 function build(c: Case): { d: Dist; params: Record<string, Tensor> } {
   const params: Record<string, Tensor> = {};
@@ -51,14 +51,15 @@ function build(c: Case): { d: Dist; params: Record<string, Tensor> } {
 const ok = (got: Tensor, want: StoredTensor, what: string): void => assert.equal(mismatch(got, want), null, what);
 
 for (const c of fx.cases) {
-  test(`${c.name}: repr, shapes, moments, entropy${c.cls !== "Normal" ? ", probs/logits, enumerateSupport" : ""} match PyTorch`, () => {
+  const discrete = c.cls === "Categorical" || c.cls === "Bernoulli";
+  test(`${c.name}: repr, shapes, moments, entropy${discrete ? ", probs/logits, enumerateSupport" : ""} match PyTorch`, () => {
     const { d } = build(c);
     assert.equal(String(d), c.props.repr);
     assert.deepEqual(d.batchShape, c.props.batchShape);
     assert.deepEqual(d.eventShape, c.props.eventShape);
     for (const p of ["mean", "mode", "variance", "stddev"] as const) ok(d[p], c.props[p] as StoredTensor, p);
     ok(d.entropy(), c.props.entropy as StoredTensor, "entropy");
-    if (c.cls !== "Normal") {
+    if (discrete) {
       ok(d.probs!, c.props.probs as StoredTensor, "probs");
       ok(d.logits!, c.props.logits as StoredTensor, "logits");
       ok(d.enumerateSupport(), c.props.enumerateSupport as StoredTensor, "enumerateSupport");
@@ -112,6 +113,7 @@ test("expand: batch shape, repr, draws and logProb of the expanded distribution 
     Normal: new Normal(torch.tensor([0, 1], { dtype: "float32" }), torch.tensor([1, 2], { dtype: "float32" })).expand([4, 2]),
     Categorical: new Categorical(torch.tensor([0.2, 0.3, 0.5])).expand([2, 3]),
     Bernoulli: new Bernoulli({ logits: torch.tensor(0.3) }).expand([2, 3]),
+    Uniform: new Uniform(torch.tensor([0, 1], { dtype: "float32" }), torch.tensor([2, 1.5])).expand([4, 2]),
   };
   for (const e of fx.expand) {
     const d = made[e.cls]!;
@@ -141,6 +143,11 @@ const ERROR_CALLS: Record<string, () => unknown> = {
   "Bernoulli.probs_number": () => new Bernoulli(1.5),
   "Bernoulli.value": () => new Bernoulli(x2).logProb(torch.tensor([0.5, 1])),
   "Normal.value_not_tensor": () => new Normal(0, 1).logProb(1 as unknown as Tensor),
+  "Uniform.low_high": () => new Uniform(torch.tensor([0, 1], { dtype: "float32" }), torch.tensor([1, 1], { dtype: "float32" })),
+  "Uniform.low_high_numbers": () => new Uniform(2, -1),
+  "Uniform.value": () => new Uniform(0, 1).logProb(torch.tensor([1.5])),
+  "Uniform.value_tensor_bounds": () => new Uniform(torch.tensor([0, 1], { dtype: "float32" }), torch.tensor([2, 1.5])).cdf(torch.tensor([1, 0.5])),
+  "kl.not_registered": () => klDivergence(new Categorical(torch.tensor([0.5, 0.5])), new Normal(0, 1)),
   "Normal.value_broadcast": () => new Normal(torch.zeros(3), torch.ones(3)).logProb(torch.zeros(2)),
 };
 test("every distribution error fixture has a torch-ts call", () => {
@@ -220,3 +227,69 @@ for (const r of fx.reinforce) {
     if (r.logStd) ok(logStd, r.logStd, "final log_std");
   });
 }
+
+interface KlCase {
+  name: string;
+  p: { cls: string; args?: Array<string | number>; opts?: Record<string, string | number> };
+  q: { cls: string; args?: Array<string | number>; opts?: Record<string, string | number> };
+  params: Record<string, StoredTensor>;
+  out: StoredTensor;
+  gradOutput: StoredTensor;
+  grads: Record<string, StoredTensor | null>;
+}
+const klCases = (fx as unknown as { kl: KlCase[] }).kl;
+
+for (const c of klCases) {
+  test(`klDivergence ${c.name} (p.q) and its gradients match PyTorch`, () => {
+    const params: Record<string, Tensor> = {};
+    for (const [k, s] of Object.entries(c.params)) params[k] = makeTensor(s, s.dtype.startsWith("float"));
+    const resolve = (v: string | number): unknown => (typeof v === "string" ? params[v] : v);
+    const make = (spec: KlCase["p"]): Dist => {
+      const args = (spec.args ?? []).map(resolve);
+      const opts = Object.fromEntries(Object.entries(spec.opts ?? {}).map(([k, v]) => [k, resolve(v)]));
+      return Object.keys(opts).length ? new CLASSES[spec.cls]!(...args, opts) : new CLASSES[spec.cls]!(...args);
+    };
+    const out = klDivergence(make(c.p), make(c.q));
+    ok(out, c.out, "kl");
+    const names = Object.keys(c.grads);
+    if (names.length && out.requiresGrad) {
+      const gs = torch.autograd.grad([out], names.map((k) => params[k]!), { gradOutputs: [makeTensor(c.gradOutput)], allowUnused: true });
+      names.forEach((k, i) => c.grads[k] && ok(gs[i]!, c.grads[k]!, `d kl / d ${k}`));
+    } else names.forEach((k) => assert.equal(c.grads[k], null, `PyTorch has no gradient for ${k}`));
+  });
+}
+
+test("klDivergence: float64 gradcheck of every registered pair", () => {
+  const f64 = (...v: number[]): Tensor => torch.tensor(v, { dtype: "float64", requiresGrad: true });
+  const checks: Array<[Tensor[], (...t: Tensor[]) => Tensor]> = [
+    [[f64(0.3, -1), f64(0.7, 1.2), f64(0.1, 0.4), f64(1.5, 0.6)], (m1, s1, m2, s2) => klDivergence(new Normal(m1!, s1!), new Normal(m2!, s2!))],
+    [[f64(0.2, 0.5, 0.3), f64(0.4, -1, 0.3)], (p, l) => klDivergence(new Categorical(p!), new Categorical({ logits: l! }))],
+    [[f64(-0.5, 2), f64(0.3, 0.8)], (l, p) => klDivergence(new Bernoulli({ logits: l! }), new Bernoulli(p!))],
+    [[f64(0, -1), f64(1, 2), f64(-0.5, -1.5), f64(2, 3)], (a1, b1, a2, b2) => klDivergence(new Uniform(a1!, b1!), new Uniform(a2!, b2!))],
+    [[f64(0, -1), f64(1, 2), f64(0.3, 0.1), f64(0.8, 1.5)], (a, b, m, s) => klDivergence(new Uniform(a!, b!), new Normal(m!, s!))],
+  ];
+  for (const [inputs, fn] of checks) assert.equal(torch.autograd.gradcheck(fn, inputs), true);
+});
+
+test("registerKl: a subclass uses its parent's KL until it registers its own; bad registrations are TypeErrors", () => {
+  class MyNormal extends Normal {}
+  const p = new MyNormal(0, 1);
+  const q = new Normal(1, 2);
+  assert.equal(klDivergence(p, q).item(), klDivergence(new Normal(0, 1), q).item());
+  registerKl(MyNormal, Normal, () => torch.tensor(42));
+  assert.equal(klDivergence(p, q).item(), 42);
+  assert.notEqual(klDivergence(new Normal(0, 1), q).item(), 42);
+  assert.throws(() => registerKl(Object as never, Normal, () => torch.tensor(0)), /Expected type_p to be a Distribution subclass/);
+  assert.throws(() => klDivergence(new Normal(0, 1), {} as never), /argument 'q' must be a Distribution/);
+  assert.equal(torch.distributions.kl.klDivergence, klDivergence);
+});
+
+test("Uniform: argument forms, support, and TypeErrors", () => {
+  assert.equal(String(new Uniform({ low: 0, high: 2 })), "Uniform(low: 0.0, high: 2.0)");
+  assert.equal(String(new Uniform(0, 2).support), "Interval(lower_bound=0.0, upper_bound=2.0)");
+  assert.equal(new Uniform(0, 1).hasRsample, true);
+  assert.doesNotThrow(() => new Uniform(1, 0, false));
+  assert.throws(() => new Uniform(0, 1, { hihg: 2 } as never), /Uniform\(\) got an unexpected keyword argument 'hihg'/);
+  assert.throws(() => new Uniform("0" as never, 1), /argument 'low' must be a Tensor or a number/);
+  assert.throws(() => new Uniform(0, 1).enumerateSupport(), torch.NotImplementedError);
+});

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Writes test/fixtures/distributions.json for test/distributions.test.ts: torch.distributions'
-Normal, Categorical and Bernoulli in PyTorch 1.13 (values, gradients, random draws after
-torch.manual_seed, validation errors) and a REINFORCE training run.
+Normal, Categorical, Bernoulli and Uniform in PyTorch 1.13 (values, gradients, random draws after
+torch.manual_seed, validation errors), kl_divergence for the registered pairs among them, and a
+REINFORCE training run.
 
 Run with Debian's PyTorch 1.13:  /usr/bin/python3 tools/gen_distributions_fixtures.py
 
@@ -14,11 +15,12 @@ cases: one distribution built from named parameter tensors ("params"; the torch-
 """
 import torch
 import torch.nn as nn
-from torch.distributions import Bernoulli, Categorical, Normal
+from torch.distributions import Bernoulli, Categorical, Normal, Uniform, kl_divergence
 
 from fixtures_common import enc, error_case, write
 
-D = {"Normal": Normal, "Categorical": Categorical, "Bernoulli": Bernoulli}
+D = {"Normal": Normal, "Categorical": Categorical, "Bernoulli": Bernoulli, "Uniform": Uniform}
+CONTINUOUS = ("Normal", "Uniform")
 g = torch.Generator().manual_seed(21)
 
 
@@ -46,7 +48,7 @@ def case(name, cls, ctor, value=None, draws=(), extra=None):
         v = getattr(d, p)
         v = v() if callable(v) else v
         props[p] = enc(v)
-    if cls != "Normal":
+    if cls not in CONTINUOUS:
         props["enumerateSupport"] = enc(d.enumerate_support())
         props["enumerateSupportNoExpand"] = enc(d.enumerate_support(False))
         props["probs"] = enc(d.probs)
@@ -65,7 +67,7 @@ def case(name, cls, ctor, value=None, draws=(), extra=None):
         out["logProb"] = {"value": enc(value), "out": enc(lp), "gradOutput": enc(go),
                           "grads": {k: enc(x) if x is not None else None for k, x in zip(wrt, gs)},
                           "entropyGrads": {k: enc(x) if x is not None else None for k, x in zip(wrt, ge)}}
-        if cls == "Normal":
+        if cls in CONTINUOUS:
             u = torch.rand(value.shape, generator=g, dtype=value.dtype)
             out["cdf"] = enc(d.cdf(value))
             out["icdf"] = {"value": enc(u), "out": enc(d.icdf(u))}
@@ -76,7 +78,7 @@ def case(name, cls, ctor, value=None, draws=(), extra=None):
         s = d.sample(shape)
         after = torch.rand(3, dtype=torch.float64)
         entry = {"seed": seed, "shape": list(shape), "sample": enc(s), "after": enc(after)}
-        if cls == "Normal":
+        if cls in CONTINUOUS:
             torch.manual_seed(seed)
             r = d.rsample(shape)
             go = torch.randn(r.shape, generator=torch.Generator().manual_seed(4), dtype=torch.float64).to(r.dtype)
@@ -113,12 +115,25 @@ case("Bernoulli.number", "Bernoulli", {"args": [0.3]}, value=torch.tensor([1.0, 
 case("Normal.no_validation", "Normal", {"args": ["loc", "scale"], "opts": {"validateArgs": False},
                                         "params": {"loc": rn(2), "scale": torch.tensor([1.0, -1.0], dtype=torch.float64)}})
 
+# Uniform (after the cases above, which draw their parameters from g first).
+for dt in (torch.float64, torch.float32):
+    s = "" if dt == torch.float64 else "/float32"
+    low = rn(3, dtype=dt)
+    case(f"Uniform.vector{s}", "Uniform", {"args": ["low", "high"], "params": {"low": low, "high": low + ru(3, dtype=dt) + 0.5}},
+         value=low + 0.3, draws=[(0, []), (1, [4]), (7, [2, 5])])
+case("Uniform.batch2d_broadcast", "Uniform", {"opts": {"low": "low", "high": "high"}, "params": {"low": rn(2, 1) - 2, "high": ru(3) + 0.1}},
+     value=torch.tensor([[-1.0, 0.0, 0.05], [0.0, -0.5, 0.01]], dtype=torch.float64), draws=[(3, [6])])
+case("Uniform.scalar_numbers", "Uniform", {"args": [-1.0, 2.0]}, value=torch.tensor([-1.0, 0.5, 1.999]), draws=[(5, []), (5, [20])])
+case("Uniform.outside_no_validation", "Uniform", {"args": ["low", "high"], "opts": {"validateArgs": False}, "params": {"low": torch.zeros(3, dtype=torch.float64), "high": torch.ones(3, dtype=torch.float64)}},
+     value=torch.tensor([-0.5, 1.0, 1.5], dtype=torch.float64))
+
 # expand: shapes and values of an expanded distribution.
 EXPAND = []
 for cls, make in [("Normal", lambda: Normal(torch.tensor([0.0, 1.0]), torch.tensor([1.0, 2.0]))),
                   ("Categorical", lambda: Categorical(torch.tensor([0.2, 0.3, 0.5]))),
-                  ("Bernoulli", lambda: Bernoulli(logits=torch.tensor(0.3)))]:
-    e = make().expand([4, 2] if cls == "Normal" else [2, 3])
+                  ("Bernoulli", lambda: Bernoulli(logits=torch.tensor(0.3))),
+                  ("Uniform", lambda: Uniform(torch.tensor([0.0, 1.0]), torch.tensor([2.0, 1.5])))]:
+    e = make().expand([4, 2] if cls in CONTINUOUS else [2, 3])
     torch.manual_seed(13)
     EXPAND.append({"cls": cls, "batchShape": list(e.batch_shape), "repr": repr(e), "sample": enc(e.sample([2])),
                    "logProb": enc(e.log_prob(torch.ones(e.batch_shape)))})
@@ -141,6 +156,11 @@ ERRORS = [
     error_case("Bernoulli.probs_number", lambda: Bernoulli(1.5)),
     error_case("Bernoulli.value", lambda: Bernoulli(x3).log_prob(torch.tensor([0.5, 1.0]))),
     error_case("Normal.value_not_tensor", lambda: Normal(0.0, 1.0).log_prob(1.0)),
+    error_case("Uniform.low_high", lambda: Uniform(torch.tensor([0.0, 1.0]), torch.tensor([1.0, 1.0]))),
+    error_case("Uniform.low_high_numbers", lambda: Uniform(2.0, -1.0)),
+    error_case("Uniform.value", lambda: Uniform(0.0, 1.0).log_prob(torch.tensor([1.5]))),
+    error_case("Uniform.value_tensor_bounds", lambda: Uniform(torch.tensor([0.0, 1.0]), torch.tensor([2.0, 1.5])).cdf(torch.tensor([1.0, 0.5]))),
+    error_case("kl.not_registered", lambda: kl_divergence(Categorical(torch.tensor([0.5, 0.5])), Normal(0.0, 1.0))),
     error_case("Normal.value_broadcast", lambda: Normal(torch.zeros(3), torch.ones(3)).log_prob(torch.zeros(2))),
 ]
 
@@ -183,8 +203,48 @@ for kind in ("categorical", "gaussian", "bernoulli"):
                       **({"logStd": enc(log_std)} if kind == "gaussian" else {})})
 
 
+# kl_divergence for the registered pairs: the value and its gradients w.r.t. every float
+# parameter of p and q, including PyTorch's inf/0 cases (q has no mass where p has, p has none).
+KL = []
+
+
+def kl_case(name, p, q, params):
+    """p, q: (class name, {"args": [...], "opts": {...}}) naming tensors in params (float ones require grad)."""
+    ps = {k: v.clone().requires_grad_(v.is_floating_point()) for k, v in params.items()}
+    resolve = lambda a: ps[a] if isinstance(a, str) else a
+    make = lambda spec: D[spec[0]](*[resolve(a) for a in spec[1].get("args", [])], **{k: resolve(v) for k, v in spec[1].get("opts", {}).items()})
+    out = kl_divergence(make(p), make(q))
+    go = torch.randn(out.shape, generator=torch.Generator().manual_seed(6), dtype=torch.float64).to(out.dtype)
+    wrt = [k for k, v in ps.items() if v.requires_grad]
+    gs = torch.autograd.grad([out], [ps[k] for k in wrt], [go], allow_unused=True) if out.requires_grad else [None] * len(wrt)
+    KL.append({"name": name, "p": {"cls": p[0], **p[1]}, "q": {"cls": q[0], **q[1]}, "params": {k: enc(v) for k, v in params.items()},
+               "out": enc(out), "gradOutput": enc(go), "grads": {k: enc(x) if x is not None else None for k, x in zip(wrt, gs)}})
+
+
+for dt in (torch.float64, torch.float32):
+    s = "" if dt == torch.float64 else "/float32"
+    kl_case(f"Normal.Normal{s}", ("Normal", {"args": ["m1", "s1"]}), ("Normal", {"args": ["m2", "s2"]}),
+            {"m1": rn(2, 3, dtype=dt), "s1": ru(2, 3, dtype=dt) + 0.2, "m2": rn(3, dtype=dt), "s2": ru(3, dtype=dt) + 0.5})
+    kl_case(f"Categorical.Categorical{s}", ("Categorical", {"args": ["p1"]}), ("Categorical", {"opts": {"logits": "l2"}}),
+            {"p1": ru(3, 4, dtype=dt) + 0.1, "l2": rn(3, 4, dtype=dt)})
+    kl_case(f"Bernoulli.Bernoulli{s}", ("Bernoulli", {"opts": {"logits": "l1"}}), ("Bernoulli", {"args": ["p2"]}),
+            {"l1": rn(4, dtype=dt), "p2": ru(4, dtype=dt) * 0.8 + 0.1})
+    kl_case(f"Uniform.Uniform{s}", ("Uniform", {"args": ["a1", "b1"]}), ("Uniform", {"args": ["a2", "b2"]}),
+            {"a1": torch.tensor([0.0, 0.5, -1.0, 0.0], dtype=dt), "b1": torch.tensor([1.0, 1.0, 2.0, 3.0], dtype=dt),
+             "a2": torch.tensor([-0.5, 0.6, -1.5, 0.0], dtype=dt), "b2": torch.tensor([2.0, 3.0, 1.0, 3.0], dtype=dt)})
+    a = rn(3, dtype=dt) - 1
+    kl_case(f"Uniform.Normal{s}", ("Uniform", {"args": ["a", "b"]}), ("Normal", {"args": ["m", "sd"]}),
+            {"a": a, "b": a + ru(3, dtype=dt) + 0.5, "m": rn(3, dtype=dt), "sd": ru(3, dtype=dt) + 0.5})
+kl_case("Categorical.zeros", ("Categorical", {"args": ["p1"]}), ("Categorical", {"args": ["p2"]}),
+        {"p1": torch.tensor([[0.5, 0.5, 0.0], [0.2, 0.3, 0.5]], dtype=torch.float64), "p2": torch.tensor([[0.3, 0.3, 0.4], [0.5, 0.5, 0.0]], dtype=torch.float64)})
+kl_case("Bernoulli.zeros_ones", ("Bernoulli", {"args": ["p1"]}), ("Bernoulli", {"args": ["p2"]}),
+        {"p1": torch.tensor([0.0, 1.0, 0.3, 0.3, 0.0, 1.0], dtype=torch.float64), "p2": torch.tensor([0.4, 0.4, 0.0, 1.0, 0.0, 1.0], dtype=torch.float64)})
+kl_case("Normal.Uniform", ("Normal", {"args": ["m", "sd"]}), ("Uniform", {"args": [-1.0, 1.0]}), {"m": rn(2), "sd": ru(2) + 0.5})
+kl_case("Normal.numbers", ("Normal", {"args": [0.5, 2.0]}), ("Normal", {"args": [0.0, 1.0]}), {})
+
+
 def main():
-    write("distributions.json", {"cases": CASES, "expand": EXPAND, "errors": ERRORS, "reinforce": REINFORCE})
+    write("distributions.json", {"cases": CASES, "expand": EXPAND, "errors": ERRORS, "reinforce": REINFORCE, "kl": KL})
 
 
 if __name__ == "__main__":

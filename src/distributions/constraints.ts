@@ -4,6 +4,7 @@
 import { ValueError } from "../errors.ts";
 import { pyFloat } from "../nn/repr.ts";
 import type { Tensor } from "../tensor.ts";
+import { pyFormat } from "./utils.ts";
 
 /** all() over the last dim of a bool tensor. */
 export const allLast = (t: Tensor): Tensor => t.logicalNot().sum(-1).eq(0);
@@ -42,17 +43,33 @@ export class GreaterThan extends Constraint {
   }
 }
 
+/** [lower, upper]; the bounds may be tensors (Uniform's support), printed as Python formats them. */
 export class Interval extends Constraint {
-  constructor(readonly lowerBound: number, readonly upperBound: number) {
+  constructor(readonly lowerBound: number | Tensor, readonly upperBound: number | Tensor) {
     super();
   }
   check(value: Tensor): Tensor {
     return value.ge(this.lowerBound).logicalAnd(value.le(this.upperBound));
   }
   override toString(): string {
-    return `Interval(lower_bound=${pyFloat(this.lowerBound)}, upper_bound=${pyFloat(this.upperBound)})`;
+    const fmt = (b: number | Tensor): string => (typeof b === "number" ? pyFloat(b) : pyFormat(b));
+    return `Interval(lower_bound=${fmt(this.lowerBound)}, upper_bound=${fmt(this.upperBound)})`;
   }
 }
+
+/**
+ * A constraint that depends on the other parameters (Uniform's low and high): never checked
+ * when the distribution validates its parameters, as PyTorch's constraints.dependent.
+ */
+export class Dependent extends Constraint {
+  check(): Tensor {
+    throw new ValueError("Cannot determine validity of dependent constraint");
+  }
+  override toString(): string {
+    return "Dependent()";
+  }
+}
+export const dependent = new Dependent();
 
 export class IntegerInterval extends Constraint {
   constructor(readonly lowerBound: number, readonly upperBound: number) {

@@ -6,7 +6,7 @@ import { noGrad } from "../autograd/gradMode.ts";
 import { NotImplementedError, TorchTypeError, ValueError } from "../errors.ts";
 import { pyTuple } from "../nn/repr.ts";
 import { Tensor } from "../tensor.ts";
-import type { Constraint } from "./constraints.ts";
+import { Dependent, type Constraint } from "./constraints.ts";
 import { pyFormat, pySize } from "./utils.ts";
 
 /** A sample shape: a list of non-negative integers (PyTorch's torch.Size or tuple). */
@@ -55,7 +55,7 @@ export abstract class Distribution {
     if (!this.validateArgs) return;
     for (const [name, constraint] of Object.entries(this.argConstraints)) {
       const value = this.param(name);
-      if (value === undefined) continue;
+      if (value === undefined || constraint instanceof Dependent) continue;
       if (!allTrue(constraint.check(value))) {
         throw new ValueError(
           `Expected parameter ${name} (Tensor of shape ${pyTuple(value.shape)}) of distribution ${String(this)} ` +
