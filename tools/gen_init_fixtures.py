@@ -74,8 +74,20 @@ for dtype in (torch.float32, torch.float64):
               {"args": [], "opts": {"gain": nn.init.calculate_gain("relu")}})
     init_case(f"orthogonal_.big/{d}", lambda t, _: nn.init.orthogonal_(t), (40, 24), dtype, 11, {"args": [], "opts": {}})
 
+# eye_ and dirac_: no draws (the generator stays where the seed put it).
+for dtype in (torch.float32, torch.float64):
+    d = str(dtype)[6:]
+    init_case(f"eye_.wide/{d}", lambda t, _: nn.init.eye_(t), (3, 5), dtype, 0, {"args": [], "opts": {}})
+    init_case(f"eye_.tall/{d}", lambda t, _: nn.init.eye_(t), (4, 2), dtype, 0, {"args": [], "opts": {}})
+    init_case(f"dirac_.conv1d/{d}", lambda t, _: nn.init.dirac_(t), (3, 2, 3), dtype, 0, {"args": [], "opts": {}})
+    init_case(f"dirac_.conv2d_groups/{d}", lambda t, _: nn.init.dirac_(t, 2), (6, 2, 3, 4), dtype, 0, {"args": [2], "opts": {}})
+    init_case(f"dirac_.conv3d/{d}", lambda t, _: nn.init.dirac_(t, groups=1), (2, 3, 3, 2, 3), dtype, 0, {"args": [], "opts": {"groups": 1}})
+
 ERRORS = [
     error_case("orthogonal_.1d", lambda: nn.init.orthogonal_(torch.empty(3))),
+    error_case("eye_.3d", lambda: nn.init.eye_(torch.empty(2, 2, 2))),
+    error_case("dirac_.2d", lambda: nn.init.dirac_(torch.empty(2, 2))),
+    error_case("dirac_.groups", lambda: nn.init.dirac_(torch.empty(5, 2, 3), 2)),
 ]
 
 

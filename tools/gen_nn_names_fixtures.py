@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes test/fixtures/nn_names.json, which test/nn/names.test.ts compares torch-ts against:
 F.pad (constant, reflect, replicate, circular), the padding layers, F.cosine_similarity,
-F.pairwise_distance, F.normalize, nn.CosineSimilarity, nn.PairwiseDistance, InstanceNorm1d/2d
+F.pairwise_distance, F.normalize, F.one_hot, nn.CosineSimilarity, nn.PairwiseDistance, InstanceNorm1d/2d
 (running statistics in "stateAfter") and the convolutions' padding modes (issue 15).
 
 Run with Debian's PyTorch 1.13:  /usr/bin/python3 tools/gen_nn_names_fixtures.py
@@ -80,6 +80,12 @@ F_("pairwiseDistance.transposed", lambda a, b: F.pairwise_distance(a, b), [T(rn(
 F_("normalize", lambda x: F.normalize(x), [rn(3, 4)])
 F_("normalize.p1_dim0", lambda x: F.normalize(x, 1.0, 0), [rn(3, 4)])
 F_("normalize.p3_eps_transposed", lambda x: F.normalize(x, p=3, dim=-1, eps=0.5), [T(rn(4, 3) * 0.3)])
+
+# F.one_hot: int64 indices to int64 one-hot rows.
+F_("oneHot", lambda x: F.one_hot(x), [torch.tensor([[0, 2], [1, 3]])])
+F_("oneHot.num_classes", lambda x: F.one_hot(x, 5), [torch.tensor([4, 0, 1])])
+F_("oneHot.scalar", lambda x: F.one_hot(x, num_classes=3), [torch.tensor(2)])
+F_("oneHot.empty", lambda x: F.one_hot(x, 3), [torch.zeros(2, 0, dtype=torch.long)])
 
 # F.instance_norm: per (sample, channel) statistics; running stats (not leaves) used or moved.
 NG = lambda t: (t, False, None)
@@ -209,6 +215,11 @@ ERRORS = [
     error_case("cosineSimilarity.int", lambda: F.cosine_similarity(torch.arange(3), torch.arange(3), dim=0)),
     error_case("cosineSimilarity.broadcast", lambda: F.cosine_similarity(torch.randn(3, 4), torch.randn(3, 5))),
     error_case("cosineSimilarity.dim", lambda: F.cosine_similarity(torch.randn(3, 4), torch.randn(3, 4), dim=2)),
+    error_case("oneHot.float", lambda: F.one_hot(torch.tensor([0.0, 1.0]))),
+    error_case("oneHot.int32", lambda: F.one_hot(torch.tensor([0, 1], dtype=torch.int32))),
+    error_case("oneHot.negative", lambda: F.one_hot(torch.tensor([0, -1]))),
+    error_case("oneHot.too_small", lambda: F.one_hot(torch.tensor([0, 3]), 3)),
+    error_case("oneHot.empty_infer", lambda: F.one_hot(torch.zeros(0, dtype=torch.long))),
     error_case("InstanceNorm1d.dims", lambda: nn.InstanceNorm1d(3)(torch.randn(2, 3, 4, 5))),
     error_case("InstanceNorm2d.dims", lambda: nn.InstanceNorm2d(3)(torch.randn(3, 4))),
     error_case("InstanceNorm1d.features", lambda: nn.InstanceNorm1d(3, affine=True)(torch.randn(2, 4, 5))),

@@ -34,3 +34,4 @@ export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from
 export type { Reduction } from "./reduction.ts";
 export { pad, type PadMode, type PadOptions } from "./functional/padding.ts";
 export { cosineSimilarity, type CosineSimilarityOptions } from "./functional/distance.ts";
+export { oneHot } from "./functional/oneHot.ts";

@@ -1,8 +1,9 @@
 // torch.nn.init: in-place initialisers that draw from the generator in PyTorch's order.
-import { checkTensor, describe, num, param, parseArgs, type Args, type Checker } from "../args.ts";
+import { checkTensor, describe, int, num, param, parseArgs, type Args, type Checker } from "../args.ts";
 import { noGrad } from "../autograd/gradMode.ts";
 import { RuntimeError, TorchTypeError, ValueError } from "../errors.ts";
 import { empty, fromStorage } from "../ops/alloc.ts";
+import { eye } from "../ops/creation.ts";
 import { Generator } from "../random/generator.ts";
 import { erf } from "../random/libm/erf.ts";
 import type { Tensor } from "../tensor.ts";
@@ -199,4 +200,37 @@ function householderQ(a: Float64Array, m: number, n: number): Float64Array {
     for (let i = 0; i < m; i++) q[i * n + j] *= sign;
   }
   return q;
+}
+
+/** nn.init.eye_(tensor): the identity matrix of the 2-d tensor's shape (ones on the main diagonal). */
+export function eye_(tensor: Tensor): Tensor {
+  checkTensor(tensor, "tensor", "eye_");
+  if (tensor.dim() !== 2) throw new ValueError("Only tensors with 2 dimensions are supported");
+  const [rows, cols] = tensor.shape as [number, number];
+  return noGrad(() => tensor.copy_(eye(rows, cols, { dtype: tensor.dtype })));
+}
+
+/**
+ * nn.init.dirac_(tensor, groups=1): a 3-, 4- or 5-d convolution weight that passes its inputs
+ * through: within each of the groups, out channel d reads in channel d at the kernel's centre
+ * (size // 2 in each spatial dim), for d < min(out channels per group, in channels); zeros elsewhere.
+ */
+export function dirac_(tensor: Tensor, ...args: Args<[groups: number], { groups?: number }>): Tensor {
+  checkTensor(tensor, "tensor", "dirac_");
+  const { groups } = parseArgs<{ groups: number }>("dirac_", [param("groups", int(), 1)], args);
+  const dims = tensor.dim();
+  if (dims < 3 || dims > 5) throw new ValueError("Only tensors with 3, 4, or 5 dimensions are supported");
+  const [out, inCh] = tensor.shape as [number, number];
+  if (out % groups !== 0) throw new ValueError("dim 0 must be divisible by groups");
+  const perGroup = out / groups;
+  const centre = tensor.shape.slice(2).map((s) => Math.floor(s / 2));
+  return noGrad(() => {
+    tensor.zero_();
+    for (let g = 0; g < groups; g++) {
+      for (let d = 0; d < Math.min(perGroup, inCh); d++) {
+        centre.reduce((t, c) => t.select(0, c), tensor.select(0, g * perGroup + d).select(0, d)).fill_(1);
+      }
+    }
+    return tensor;
+  });
 }

@@ -63,7 +63,8 @@ for (const s of fx.streams) {
 
 function runInit(c: InitCase, t: torch.Tensor, extra: Record<string, unknown> = {}): void {
   const opts = { ...c.call.opts, ...extra };
-  const fn = c.name.startsWith("truncNormal_") ? nn.init.truncNormal_ : nn.init.orthogonal_;
+  const inits = { truncNormal_: nn.init.truncNormal_, orthogonal_: nn.init.orthogonal_, eye_: nn.init.eye_, dirac_: nn.init.dirac_ };
+  const fn = inits[c.name.split(".")[0] as keyof typeof inits];
   (fn as (t: torch.Tensor, ...a: unknown[]) => torch.Tensor)(t, ...c.call.args, ...(Object.keys(opts).length ? [opts] : []));
 }
 
@@ -77,6 +78,8 @@ for (const c of fx.inits) {
     if (c.name.startsWith("truncNormal_")) {
       // The uniform draws are PyTorch's exactly; erfinv is (see above) to the last bit or within an ulp or two.
       want.forEach((w, i) => assert.ok(ulps(Number(got[i]), w, c.dtype) <= (c.dtype === "float32" ? 2 : 8), `[${i}] ${got[i]} vs ${w}`));
+    } else if (!c.name.startsWith("orthogonal_")) {
+      assert.deepEqual(Array.from(got, Number), want, "eye_ / dirac_ values");
     } else {
       // QR in float64 here, LAPACK in the tensor's dtype there: Q agrees to the latter's rounding.
       const tol = c.dtype === "float32" ? 1e-6 : 1e-13;
@@ -126,8 +129,14 @@ test("truncNormal_ values stay in [a, b] and warn when the mean is far outside",
   assert.deepEqual(warnings, ["mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect."]);
 });
 
-test("init errors: PyTorch's for a 1-d orthogonal_, TypeErrors for bad arguments", () => {
+test("init errors: PyTorch's for a 1-d orthogonal_, eye_ and dirac_ shapes, TypeErrors for bad arguments", () => {
   assertThrowsCase(fx.errors, "orthogonal_.1d", () => nn.init.orthogonal_(torch.empty(3)));
+  assertThrowsCase(fx.errors, "eye_.3d", () => nn.init.eye_(torch.empty(2, 2, 2)));
+  assertThrowsCase(fx.errors, "dirac_.2d", () => nn.init.dirac_(torch.empty(2, 2)));
+  assertThrowsCase(fx.errors, "dirac_.groups", () => nn.init.dirac_(torch.empty(5, 2, 3), 2));
+  assert.throws(() => nn.init.dirac_(torch.empty(2, 2, 3), { group: 1 } as never), /dirac_\(\) got an unexpected keyword argument 'group'/);
+  assert.throws(() => nn.init.dirac_(torch.empty(2, 2, 3), 1.5), /argument 'groups' must be an integer/);
+  assert.throws(() => nn.init.eye_(null as never), /argument 'tensor' must be a Tensor/);
   assert.throws(() => nn.init.truncNormal_(torch.empty(3), { sdt: 1 } as never), /truncNormal_\(\) got an unexpected keyword argument 'sdt'/);
   assert.throws(() => nn.init.truncNormal_(torch.empty(3), "0" as never), /argument 'mean' must be a number/);
   assert.throws(() => nn.init.orthogonal_(torch.empty(3, 3), { generator: 5 } as never), /argument 'generator' must be a torch.Generator, but got number 5/);
@@ -155,4 +164,14 @@ test("the C library's erf and erff, which erfinv's Newton steps call, are glibc'
     assert.equal(exactWithoutExp, withoutExp, `${name}: every |x| < 1.25 or >= 6 identical`);
     assert.ok(exact / libm[name].length >= 0.99, `${name}: ${exact}/${libm[name].length} identical`);
   }
+});
+
+test("a dirac_-initialised convolution passes its input through (per group), as PyTorch documents", () => {
+  const conv = new nn.Conv2d(4, 4, 3, { padding: 1, bias: false, groups: 2 });
+  nn.init.dirac_(conv.weight, 2);
+  const x = torch.randn(1, 4, 5, 5);
+  assert.deepEqual(conv.forward(x).tolist(), x.tolist());
+  const t = torch.empty(2, 3);
+  assert.equal(nn.init.eye_(t), t, "eye_ returns the tensor it filled");
+  assert.equal(nn.init.dirac_(conv.weight), conv.weight, "dirac_ returns the tensor it filled");
 });

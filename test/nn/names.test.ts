@@ -109,6 +109,11 @@ const ERROR_CALLS: Record<string, () => unknown> = {
   "cosineSimilarity.int": () => F.cosineSimilarity(torch.arange(3), torch.arange(3), 0),
   "cosineSimilarity.broadcast": () => F.cosineSimilarity(torch.randn(3, 4), torch.randn(3, 5)),
   "cosineSimilarity.dim": () => F.cosineSimilarity(torch.randn(3, 4), torch.randn(3, 4), { dim: 2 }),
+  "oneHot.float": () => F.oneHot(torch.tensor([0, 1], { dtype: "float32" })),
+  "oneHot.int32": () => F.oneHot(torch.tensor([0, 1], { dtype: "int32" })),
+  "oneHot.negative": () => F.oneHot(torch.tensor([0, -1])),
+  "oneHot.too_small": () => F.oneHot(torch.tensor([0, 3]), 3),
+  "oneHot.empty_infer": () => F.oneHot(torch.zeros([0], { dtype: "int64" })),
   "InstanceNorm1d.dims": () => new nn.InstanceNorm1d(3).forward(x4),
   "InstanceNorm2d.dims": () => new nn.InstanceNorm2d(3).forward(torch.randn(3, 4)),
   "InstanceNorm1d.features": () => new nn.InstanceNorm1d(3, { affine: true }).forward(torch.randn(2, 4, 5)),
@@ -140,6 +145,9 @@ test("F.pad and the padding layers reject wrong argument types with TypeError", 
   assert.throws(() => new nn.CosineSimilarity(1.5), /argument 'dim' must be an integer/);
   assert.throws(() => new nn.PairwiseDistance({ p: 2, keepDim: true } as never), /unexpected keyword argument 'keepDim'/);
   assert.throws(() => F.cosineSimilarity(x3, [1, 2] as never), /argument 'x2' must be a Tensor/);
+  assert.throws(() => F.oneHot(torch.tensor([1]), { num_classes: 3 } as never), /oneHot\(\) got an unexpected keyword argument 'num_classes'/);
+  assert.throws(() => F.oneHot(torch.tensor([1]), 2.5), /argument 'numClasses' must be an integer/);
+  assert.throws(() => F.oneHot([1, 2] as never), /argument 'tensor' must be a Tensor/);
 });
 
 test("a padding layer with a list of the wrong length fails at forward with F.pad's error, as PyTorch", () => {
