@@ -8,6 +8,10 @@ export class IndexError extends Error {
 export class ValueError extends Error {
   override name = "ValueError";
 }
+/** Python's AttributeError (a missing key of nn.ParameterDict, which PyTorch looks up as an attribute). */
+export class AttributeError extends Error {
+  override name = "AttributeError";
+}
 export class TorchTypeError extends TypeError {
   override name = "TypeError";
 }

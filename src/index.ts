@@ -46,3 +46,4 @@ export * as onnx from "./onnx/index.ts";
 export * as interpret from "./interpret/index.ts";
 export * as distributions from "./distributions/index.ts";
 export { getNumThreads, setNumThreads } from "./backends/wasm/index.ts";
+export { AttributeError } from "./errors.ts";

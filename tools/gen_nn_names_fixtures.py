@@ -229,8 +229,52 @@ ERRORS = [
 ]
 
 
+# nn.ParameterList / nn.ParameterDict inside a model: built after manual_seed(0) (the same
+# randn draws in torch-ts), its repr and state dict, a forward and every parameter's gradient.
+class ParamNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ps = nn.ParameterList([nn.Parameter(torch.randn(3, 3)) for _ in range(2)])
+        self.ps.append(torch.randn(3))
+        self.d = nn.ParameterDict({"w": nn.Parameter(torch.randn(3)), "b": torch.randn(1)})
+
+    def forward(self, x):
+        for i in range(2):
+            x = x @ self.ps[i]
+        return (x + self.ps[-1]) * self.d["w"] + self.d["b"]
+
+
+def containers():
+    torch.manual_seed(0)
+    m = ParamNet()
+    x = rn(2, 3).float()
+    y = m(x)
+    go = torch.randn(y.shape, generator=torch.Generator().manual_seed(3))
+    names = [k for k, _ in m.named_parameters()]
+    grads = torch.autograd.grad([y], [p for _, p in m.named_parameters()], [go])
+    pl = nn.ParameterList([nn.Parameter(torch.zeros(2, 3)), nn.Parameter(torch.zeros(4, dtype=torch.float64))])
+    pd = nn.ParameterDict([("z", nn.Parameter(torch.zeros(2))), ("a", nn.Parameter(torch.zeros(1, 2, dtype=torch.float64)))])
+    return {"repr": repr(m), "state": {k: enc(v) for k, v in m.state_dict().items()}, "input": enc(x), "output": enc(y),
+            "gradOutput": enc(go), "grads": {k: enc(g) for k, g in zip(names, grads)},
+            "reprs": {"list": repr(pl), "listOne": repr(nn.ParameterList([nn.Parameter(torch.zeros(()))])), "empty": repr(nn.ParameterList()),
+                      "dictPairs": repr(pd), "dictSorted": repr(nn.ParameterDict({"z": nn.Parameter(torch.zeros(2)), "a": nn.Parameter(torch.zeros(1))}))}}
+
+
+pl2 = nn.ParameterList([nn.Parameter(torch.zeros(2))])
+pd2 = nn.ParameterDict({"w": nn.Parameter(torch.zeros(2))})
+ERRORS += [
+    error_case("ParameterList.index", lambda: pl2[5]),
+    error_case("ParameterList.call", lambda: pl2(1)),
+    error_case("ParameterList.extend_tensor", lambda: pl2.extend(torch.zeros(2))),
+    error_case("ParameterList.extend_int", lambda: pl2.extend(3)),
+    error_case("ParameterDict.missing", lambda: pd2["zz"]),
+    error_case("ParameterDict.key_type", lambda: pd2.__setitem__(3, torch.zeros(1))),
+    error_case("ParameterDict.call", lambda: pd2(1)),
+]
+
+
 def main():
-    write("nn_names.json", {"functional": FUNCS, "modules": MODULES, "errors": ERRORS})
+    write("nn_names.json", {"functional": FUNCS, "modules": MODULES, "errors": ERRORS, "containers": containers()})
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ export { Module, type StateDict, type ForwardHook, type ForwardPreHook, type Loa
 export { Parameter } from "./parameter.ts";
 export { Linear, Identity, Flatten, Unflatten, type LinearOptions } from "./modules/linear.ts";
 export { Sequential, ModuleList, ModuleDict } from "./modules/container.ts";
+export { ParameterList, ParameterDict, type ParameterDictInit } from "./modules/parameterContainers.ts";
 export * as functional from "./functional.ts";
 export * as init from "./init.ts";
 export * as utils from "./utils.ts";

@@ -363,7 +363,7 @@ export class Module {
   toString(): string {
     const children = [...this.namedChildren()];
     const extra = this.extraRepr();
-    if (children.length === 0) return `${this.constructor.name}(${extra})`;
+    if (children.length === 0 && !extra.includes("\n")) return `${this.constructor.name}(${extra})`;
     const lines = extra ? extra.split("\n") : [];
     for (const [k, m] of children) lines.push(`(${k}): ${String(m).split("\n").join("\n  ")}`);
     return `${this.constructor.name}(\n  ${lines.join("\n  ")}\n)`;

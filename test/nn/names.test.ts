@@ -26,7 +26,16 @@ interface ModuleCase {
   paramGrads: Record<string, StoredTensor>;
   stateAfter: Record<string, StoredTensor>;
 }
-const fx = loadJson<{ functional: FCase[]; modules: ModuleCase[]; errors: ErrorCase[] }>("nn_names.json");
+interface ContainersCase {
+  repr: string;
+  state: Record<string, StoredTensor>;
+  input: StoredTensor;
+  output: StoredTensor;
+  gradOutput: StoredTensor;
+  grads: Record<string, StoredTensor>;
+  reprs: Record<"list" | "listOne" | "empty" | "dictPairs" | "dictSorted", string>;
+}
+const fx = loadJson<{ functional: FCase[]; modules: ModuleCase[]; errors: ErrorCase[]; containers: ContainersCase }>("nn_names.json");
 
 test("every functional fixture has a torch-ts call, and every call a fixture", () => {
   const names = new Set(fx.functional.map((c) => c.name.replace(/\/float32$/, "")));
@@ -70,6 +79,8 @@ for (const c of fx.modules) {
 const x3 = torch.randn(2, 3, 4);
 const x4 = torch.randn(2, 3, 4, 5);
 const x5 = torch.randn(1, 2, 3, 4, 5);
+const PL2 = new nn.ParameterList([new nn.Parameter(torch.zeros(2))]);
+const PD2 = new nn.ParameterDict({ w: new nn.Parameter(torch.zeros(2)) });
 const ERROR_CALLS: Record<string, () => unknown> = {
   "pad.odd": () => F.pad(x3, [1]),
   "pad.too_long": () => F.pad(x3, new Array(8).fill(1)),
@@ -114,6 +125,13 @@ const ERROR_CALLS: Record<string, () => unknown> = {
   "oneHot.negative": () => F.oneHot(torch.tensor([0, -1])),
   "oneHot.too_small": () => F.oneHot(torch.tensor([0, 3]), 3),
   "oneHot.empty_infer": () => F.oneHot(torch.zeros([0], { dtype: "int64" })),
+  "ParameterList.index": () => PL2.get(5),
+  "ParameterList.call": () => PL2.forward(),
+  "ParameterList.extend_tensor": () => PL2.extend(torch.zeros(2) as never),
+  "ParameterList.extend_int": () => PL2.extend(3 as never),
+  "ParameterDict.missing": () => PD2.get("zz"),
+  "ParameterDict.key_type": () => PD2.set(3 as never, torch.zeros(1)),
+  "ParameterDict.call": () => PD2.forward(),
   "InstanceNorm1d.dims": () => new nn.InstanceNorm1d(3).forward(x4),
   "InstanceNorm2d.dims": () => new nn.InstanceNorm2d(3).forward(torch.randn(3, 4)),
   "InstanceNorm1d.features": () => new nn.InstanceNorm1d(3, { affine: true }).forward(torch.randn(2, 4, 5)),
@@ -185,4 +203,77 @@ test("InstanceNorm and Conv padding_mode: positional and keyword forms agree; ba
   assert.throws(() => F.instanceNorm(x3, null, null, null, null, false), /Expected running_mean and running_var to be defined when use_input_stats is false/);
   assert.equal(String(new nn.Conv2d(1, 2, 3, 1, 1, 1, 1, false, "circular")), "Conv2d(1, 2, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), bias=False, padding_mode=circular)");
   assert.throws(() => new nn.Conv2d(1, 1, 3, { paddingMode: 0 } as never), /argument 'paddingMode' must be a string/);
+});
+
+// The model of tools/gen_nn_names_fixtures.py's containers(), as a user ports it.
+class ParamNet extends nn.Module {
+  ps: torch.nn.ParameterList;
+  d: torch.nn.ParameterDict;
+  constructor() {
+    super();
+    this.ps = new nn.ParameterList([0, 1].map(() => new nn.Parameter(torch.randn(3, 3))));
+    this.ps.append(torch.randn(3));
+    this.d = new nn.ParameterDict({ w: new nn.Parameter(torch.randn(3)), b: torch.randn(1) });
+  }
+  override forward(x: Tensor): Tensor {
+    for (let i = 0; i < 2; i++) x = x.matmul(this.ps.get(i));
+    return x.add(this.ps.get(-1)).mul(this.d.get("w")).add(this.d.get("b"));
+  }
+}
+
+test("nn.ParameterList / nn.ParameterDict in a model: PyTorch's repr, state dict (keys, order, values after manualSeed), forward and gradients", () => {
+  const c = fx.containers;
+  torch.manualSeed(0);
+  const m = new ParamNet();
+  assert.equal(String(m), c.repr);
+  const sd = m.stateDict();
+  assert.deepEqual(Object.keys(sd), Object.keys(c.state));
+  for (const [k, v] of Object.entries(c.state)) assert.equal(mismatch(sd[k]!, v), null, k);
+  const y = m.forward(makeTensor(c.input));
+  assert.equal(mismatch(y, c.output), null, "output");
+  const named = m.namedParameters();
+  assert.deepEqual(named.map(([k]) => k), Object.keys(c.grads));
+  const grads = torch.autograd.grad([y], named.map(([, p]) => p), { gradOutputs: [makeTensor(c.gradOutput)] });
+  named.forEach(([k], i) => assert.equal(mismatch(grads[i]!, c.grads[k]!), null, `grad of ${k}`));
+});
+
+test("nn.ParameterList / nn.ParameterDict: reprs, order, list and dict operations as PyTorch's", () => {
+  const r = fx.containers.reprs;
+  const z = (shape: number[], dtype: "float32" | "float64" = "float32") => new nn.Parameter(torch.zeros(shape, { dtype }));
+  assert.equal(String(new nn.ParameterList([z([2, 3]), z([4], "float64")])), r.list);
+  assert.equal(String(new nn.ParameterList([z([])])), r.listOne);
+  assert.equal(String(new nn.ParameterList()), r.empty);
+  assert.equal(String(new nn.ParameterDict([["z", z([2])], ["a", z([1, 2], "float64")]])), r.dictPairs);
+  assert.equal(String(new nn.ParameterDict(new Map([["z", z([2])], ["a", z([1, 2], "float64")]]))), r.dictPairs, "a Map keeps its order");
+  assert.equal(String(new nn.ParameterDict({ z: z([2]), a: z([1]) })), r.dictSorted, "a plain object is sorted, as PyTorch sorts a dict");
+
+  const pl = new nn.ParameterList();
+  const t = torch.ones(2);
+  pl.append(t).extend([torch.zeros(3)]);
+  assert.equal(pl.length, 2);
+  assert.ok(pl.get(0) instanceof nn.Parameter && pl.get(0).requiresGrad, "a tensor is wrapped in a Parameter");
+  pl.get(0).data.fill_(5);
+  assert.deepEqual(t.tolist(), [5, 5], "the Parameter shares the tensor's storage");
+  assert.equal(pl.get(-1), pl.get(1));
+  pl.set(-1, torch.ones(4));
+  assert.deepEqual([...pl].map((p) => p.shape[0]), [2, 4]);
+  assert.equal(pl.parameters().length, 2);
+
+  const pd = new nn.ParameterDict();
+  pd.set("b", torch.ones(1));
+  pd.set("a", torch.ones(2));
+  pd.set("b", torch.ones(3));
+  assert.deepEqual(pd.keys(), ["b", "a"], "insertion order; re-setting keeps the place");
+  assert.deepEqual([...pd], ["b", "a"]);
+  assert.equal(pd.get("b").shape[0], 3);
+  assert.equal(pd.has("a"), true);
+  assert.equal(pd.pop("a").shape[0], 2);
+  assert.deepEqual(Object.keys(pd.stateDict()), ["b"]);
+  pd.update(new nn.ParameterDict({ c: torch.ones(1) }));
+  assert.deepEqual(pd.items().map(([k]) => k), ["b", "c"]);
+  pd.clear();
+  assert.equal(pd.length, 0);
+  assert.deepEqual(pd.parameters(), []);
+  assert.throws(() => pd.set("x", [1, 2] as never), /argument 'value' must be a Tensor or a Parameter/);
+  assert.throws(() => pl.get(0.5), /ParameterList indices must be integers/);
 });
