@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Writes test/fixtures/nn_names.json, which test/nn/names.test.ts compares torch-ts against:
 F.pad (constant, reflect, replicate, circular), the padding layers, F.cosine_similarity,
-F.pairwise_distance, F.normalize, F.one_hot, nn.CosineSimilarity, nn.PairwiseDistance, InstanceNorm1d/2d
+F.pairwise_distance, F.normalize, F.one_hot, F.bilinear, nn.Bilinear, nn.Unfold, nn.Fold,
+nn.ParameterList, nn.ParameterDict, nn.CosineSimilarity, nn.PairwiseDistance, InstanceNorm1d/2d
 (running statistics in "stateAfter") and the convolutions' padding modes (issue 15).
 
 Run with Debian's PyTorch 1.13:  /usr/bin/python3 tools/gen_nn_names_fixtures.py
@@ -87,6 +88,10 @@ F_("oneHot.num_classes", lambda x: F.one_hot(x, 5), [torch.tensor([4, 0, 1])])
 F_("oneHot.scalar", lambda x: F.one_hot(x, num_classes=3), [torch.tensor(2)])
 F_("oneHot.empty", lambda x: F.one_hot(x, 3), [torch.zeros(2, 0, dtype=torch.long)])
 
+# F.bilinear: x1^T A x2 + b over the last dims.
+F_("bilinear", lambda a, b, w, bias: F.bilinear(a, b, w, bias), [rn(4, 3), rn(4, 2), rn(5, 3, 2), rn(5)])
+F_("bilinear.batched_nobias_transposed", lambda a, b, w: F.bilinear(a, b, w), [rn(2, 4, 3), T(rn(2, 2, 4)), rn(3, 3, 2)])
+
 # F.instance_norm: per (sample, channel) statistics; running stats (not leaves) used or moved.
 NG = lambda t: (t, False, None)
 F_("instanceNorm.affine_transposed", lambda x, w, b: F.instance_norm(x, None, None, w, b, True, 0.1, 1e-3), [T(rn(2, 5, 3)), rn(3), rn(3)])
@@ -161,6 +166,15 @@ mcase("InstanceNorm2d.track_train_unbatched", "InstanceNorm2d", [3], {"momentum"
       lambda: nn.InstanceNorm2d(3, momentum=0.5, track_running_stats=True), rn(3, 2, 5), buffers=STATS)
 mcase("InstanceNorm2d.eps", "InstanceNorm2d", [2], {"eps": 0.1}, lambda: nn.InstanceNorm2d(2, eps=0.1), rn(2, 2, 3, 3) * 0.1)
 
+# Bilinear, Unfold, Fold: the call as written, positionally and by name.
+mcase("Bilinear", "Bilinear", [3, 2, 4], {}, lambda: nn.Bilinear(3, 2, 4), rn(5, 3), extra_inputs=[rn(5, 2)])
+mcase("Bilinear.nobias_batched", "Bilinear", [3, 2, 4], {"bias": False}, lambda: nn.Bilinear(3, 2, 4, bias=False), rn(2, 3, 3), extra_inputs=[rn(2, 3, 2)])
+mcase("Unfold", "Unfold", [[2, 3]], {"padding": 1, "stride": 2}, lambda: nn.Unfold((2, 3), padding=1, stride=2), rn(2, 3, 5, 6))
+mcase("Unfold.positional", "Unfold", [2, 2, 0, 1], {}, lambda: nn.Unfold(2, 2, 0, 1), rn(1, 2, 5, 5))
+mcase("Fold", "Fold", [[4, 5], 2], {}, lambda: nn.Fold((4, 5), 2), rn(2, 12, 12))
+mcase("Fold.stride_padding_unbatched", "Fold", [[5, 5], [2, 2]], {"dilation": 1, "padding": [1, 0], "stride": 2},
+      lambda: nn.Fold((5, 5), (2, 2), dilation=1, padding=(1, 0), stride=2), rn(8, 6))
+
 # Convolutions with padding_mode: F.pad with the mode, then the convolution with no padding.
 mcase("Conv1d.reflect", "Conv1d", [2, 3, 3], {"padding": 1, "paddingMode": "reflect"}, lambda: nn.Conv1d(2, 3, 3, padding=1, padding_mode="reflect"), rn(2, 2, 6))
 mcase("Conv1d.same_even_reflect", "Conv1d", [2, 3, 4, 1, "same", 1, 1, True, "reflect"], {}, lambda: nn.Conv1d(2, 3, 4, 1, "same", 1, 1, True, "reflect"), rn(2, 7))
@@ -215,6 +229,11 @@ ERRORS = [
     error_case("cosineSimilarity.int", lambda: F.cosine_similarity(torch.arange(3), torch.arange(3), dim=0)),
     error_case("cosineSimilarity.broadcast", lambda: F.cosine_similarity(torch.randn(3, 4), torch.randn(3, 5))),
     error_case("cosineSimilarity.dim", lambda: F.cosine_similarity(torch.randn(3, 4), torch.randn(3, 4), dim=2)),
+    error_case("bilinear.dims", lambda: F.bilinear(torch.randn(2, 3), torch.randn(2, 2, 2), torch.randn(4, 3, 2))),
+    error_case("bilinear.batch", lambda: F.bilinear(torch.randn(2, 3), torch.randn(3, 2), torch.randn(4, 3, 2))),
+    error_case("bilinear.in1", lambda: F.bilinear(torch.randn(2, 4), torch.randn(2, 2), torch.randn(4, 3, 2))),
+    error_case("bilinear.in2", lambda: F.bilinear(torch.randn(2, 3), torch.randn(2, 5), torch.randn(4, 3, 2))),
+    error_case("bilinear.bias", lambda: F.bilinear(torch.randn(2, 3), torch.randn(2, 2), torch.randn(4, 3, 2), torch.randn(3))),
     error_case("oneHot.float", lambda: F.one_hot(torch.tensor([0.0, 1.0]))),
     error_case("oneHot.int32", lambda: F.one_hot(torch.tensor([0, 1], dtype=torch.int32))),
     error_case("oneHot.negative", lambda: F.one_hot(torch.tensor([0, -1]))),
@@ -273,8 +292,15 @@ ERRORS += [
 ]
 
 
+def inits():
+    """Initial state dicts after manual_seed: PyTorch's draw order."""
+    torch.manual_seed(0)
+    m = nn.Bilinear(3, 2, 4)
+    return [{"module": "Bilinear", "args": [3, 2, 4], "seed": 0, "state": {k: enc(v) for k, v in m.state_dict().items()}, "after": enc(torch.rand(3))}]
+
+
 def main():
-    write("nn_names.json", {"functional": FUNCS, "modules": MODULES, "errors": ERRORS, "containers": containers()})
+    write("nn_names.json", {"functional": FUNCS, "modules": MODULES, "errors": ERRORS, "containers": containers(), "inits": inits()})
 
 
 if __name__ == "__main__":

@@ -35,3 +35,4 @@ export type { Reduction } from "./reduction.ts";
 export { pad, type PadMode, type PadOptions } from "./functional/padding.ts";
 export { cosineSimilarity, type CosineSimilarityOptions } from "./functional/distance.ts";
 export { oneHot } from "./functional/oneHot.ts";
+export { bilinear } from "./functional/bilinear.ts";

@@ -4,6 +4,8 @@ export { Parameter } from "./parameter.ts";
 export { Linear, Identity, Flatten, Unflatten, type LinearOptions } from "./modules/linear.ts";
 export { Sequential, ModuleList, ModuleDict } from "./modules/container.ts";
 export { ParameterList, ParameterDict, type ParameterDictInit } from "./modules/parameterContainers.ts";
+export { Bilinear, type BilinearOptions } from "./modules/bilinear.ts";
+export { Unfold, Fold, type UnfoldModuleOptions } from "./modules/fold.ts";
 export * as functional from "./functional.ts";
 export * as init from "./init.ts";
 export * as utils from "./utils.ts";

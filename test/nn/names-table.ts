@@ -47,6 +47,8 @@ export const NAMES_TABLE: Record<string, (...xs: T[]) => T | T[]> = {
   normalize: (x) => F.normalize(x),
   "normalize.p1_dim0": (x) => F.normalize(x, { p: 1, dim: 0 }),
   "normalize.p3_eps_transposed": (x) => F.normalize(x, { p: 3, dim: -1, eps: 0.5 }),
+  bilinear: (a, b, w, bias) => F.bilinear(a, b, w, bias),
+  "bilinear.batched_nobias_transposed": (a, b, w) => F.bilinear(a, b, w),
   oneHot: (x) => F.oneHot(x),
   "oneHot.num_classes": (x) => F.oneHot(x, 5),
   "oneHot.scalar": (x) => F.oneHot(x, { numClasses: 3 }),

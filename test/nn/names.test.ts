@@ -35,7 +35,14 @@ interface ContainersCase {
   grads: Record<string, StoredTensor>;
   reprs: Record<"list" | "listOne" | "empty" | "dictPairs" | "dictSorted", string>;
 }
-const fx = loadJson<{ functional: FCase[]; modules: ModuleCase[]; errors: ErrorCase[]; containers: ContainersCase }>("nn_names.json");
+interface InitCase {
+  module: string;
+  args: number[];
+  seed: number;
+  state: Record<string, StoredTensor>;
+  after: StoredTensor;
+}
+const fx = loadJson<{ functional: FCase[]; modules: ModuleCase[]; errors: ErrorCase[]; containers: ContainersCase; inits: InitCase[] }>("nn_names.json");
 
 test("every functional fixture has a torch-ts call, and every call a fixture", () => {
   const names = new Set(fx.functional.map((c) => c.name.replace(/\/float32$/, "")));
@@ -120,6 +127,11 @@ const ERROR_CALLS: Record<string, () => unknown> = {
   "cosineSimilarity.int": () => F.cosineSimilarity(torch.arange(3), torch.arange(3), 0),
   "cosineSimilarity.broadcast": () => F.cosineSimilarity(torch.randn(3, 4), torch.randn(3, 5)),
   "cosineSimilarity.dim": () => F.cosineSimilarity(torch.randn(3, 4), torch.randn(3, 4), { dim: 2 }),
+  "bilinear.dims": () => F.bilinear(torch.randn(2, 3), torch.randn(2, 2, 2), torch.randn(4, 3, 2)),
+  "bilinear.batch": () => F.bilinear(torch.randn(2, 3), torch.randn(3, 2), torch.randn(4, 3, 2)),
+  "bilinear.in1": () => F.bilinear(torch.randn(2, 4), torch.randn(2, 2), torch.randn(4, 3, 2)),
+  "bilinear.in2": () => F.bilinear(torch.randn(2, 3), torch.randn(2, 5), torch.randn(4, 3, 2)),
+  "bilinear.bias": () => F.bilinear(torch.randn(2, 3), torch.randn(2, 2), torch.randn(4, 3, 2), torch.randn(3)),
   "oneHot.float": () => F.oneHot(torch.tensor([0, 1], { dtype: "float32" })),
   "oneHot.int32": () => F.oneHot(torch.tensor([0, 1], { dtype: "int32" })),
   "oneHot.negative": () => F.oneHot(torch.tensor([0, -1])),
@@ -276,4 +288,31 @@ test("nn.ParameterList / nn.ParameterDict: reprs, order, list and dict operation
   assert.deepEqual(pd.parameters(), []);
   assert.throws(() => pd.set("x", [1, 2] as never), /argument 'value' must be a Tensor or a Parameter/);
   assert.throws(() => pl.get(0.5), /ParameterList indices must be integers/);
+});
+
+for (const ic of fx.inits) {
+  test(`nn.${ic.module}(${ic.args.join(", ")}) after manualSeed(${ic.seed}): PyTorch's initial parameters and generator position`, () => {
+    torch.manualSeed(ic.seed);
+    const m = buildModule({ module: ic.module, args: ic.args, opts: {} });
+    assert.deepEqual(torch.rand(3).tolist(), ic.after.data, "generator position after construction");
+    const sd = m.stateDict();
+    assert.deepEqual(Object.keys(sd), Object.keys(ic.state));
+    for (const [k, v] of Object.entries(ic.state)) assert.equal(mismatch(sd[k]!, v), null, k);
+  });
+}
+
+test("Bilinear, Unfold, Fold: float64 gradcheck, and TypeErrors for bad arguments", () => {
+  const m = new nn.Bilinear(3, 2, 2, { dtype: "float64" });
+  const a = torch.randn([4, 3], { dtype: "float64", requiresGrad: true });
+  const b = torch.randn([4, 2], { dtype: "float64", requiresGrad: true });
+  assert.equal(torch.autograd.gradcheck((x, y) => m.forward(x!, y!), [a, b, ...m.parameters()]), true);
+  const u = new nn.Unfold([2, 2], { padding: 1, stride: 2 });
+  assert.equal(torch.autograd.gradcheck((x) => u.forward(x!), [torch.randn([1, 2, 3, 4], { dtype: "float64", requiresGrad: true })]), true);
+  const f = new nn.Fold([3, 4], 2);
+  assert.equal(torch.autograd.gradcheck((x) => f.forward(x!), [torch.randn([1, 8, 6], { dtype: "float64", requiresGrad: true })]), true);
+  assert.throws(() => new (nn.Bilinear as unknown as new (...a: number[]) => unknown)(3, 2), /missing 1 required positional argument: 'outFeatures'/);
+  assert.throws(() => new nn.Bilinear(3, 2, 4, { bais: false } as never), /Bilinear\(\) got an unexpected keyword argument 'bais'/);
+  assert.throws(() => new nn.Unfold(2.5), /argument 'kernelSize' must be an integer/);
+  assert.throws(() => new nn.Fold([4, 4], 2, { strides: 1 } as never), /Fold\(\) got an unexpected keyword argument 'strides'/);
+  assert.throws(() => F.bilinear(a, b, [1] as never), /argument 'weight' must be a Tensor/);
 });
