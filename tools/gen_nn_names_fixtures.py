@@ -147,7 +147,7 @@ mcase("ReplicationPad2d", "ReplicationPad2d", [2], {}, lambda: nn.ReplicationPad
 mcase("ReplicationPad3d", "ReplicationPad3d", [[1, 0, 0, 1, 2, 0]], {}, lambda: nn.ReplicationPad3d((1, 0, 0, 1, 2, 0)), rn(1, 2, 2, 2, 2))
 mcase("ZeroPad2d", "ZeroPad2d", [[1, 1, 2, 0]], {}, lambda: nn.ZeroPad2d((1, 1, 2, 0)), rn(2, 3, 3))
 mcase("ConstantPad1d", "ConstantPad1d", [2, 3.5], {}, lambda: nn.ConstantPad1d(2, 3.5), rn(2, 4))
-mcase("ConstantPad2d", "ConstantPad2d", [[1, 0, 2, 0]], {"value": -1}, lambda: nn.ConstantPad2d((1, 0, 2, 0), value=-1), rn(1, 2, 2))
+mcase("ConstantPad2d", "ConstantPad2d", [[1, 0, 2, 0]], {"value": -1.0}, lambda: nn.ConstantPad2d((1, 0, 2, 0), value=-1.0), rn(1, 2, 2))
 mcase("ConstantPad3d", "ConstantPad3d", [1, 0.5], {}, lambda: nn.ConstantPad3d(1, 0.5), rn(1, 2, 1, 2))
 mcase("CosineSimilarity", "CosineSimilarity", [], {}, lambda: nn.CosineSimilarity(), rn(3, 4), extra_inputs=[rn(3, 4)])
 mcase("CosineSimilarity.args", "CosineSimilarity", [0, 1e-6], {}, lambda: nn.CosineSimilarity(0, 1e-6), rn(3, 4), extra_inputs=[rn(3, 4)])

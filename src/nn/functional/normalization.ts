@@ -192,19 +192,20 @@ export function instanceNorm(
   if (!a.useInputStats && (a.runningMean === null || a.runningVar === null)) {
     throw new RuntimeError("Expected running_mean and running_var to be defined when use_input_stats is false");
   }
-  // The running stats repeated per sample, as ATen's instance_norm does.
-  const repeat = (t: Tensor | null): Tensor | null => (t === null ? null : t.detach().unsqueeze(0).expand(n, c).reshape(n * c).clone());
-  const rm = repeat(a.runningMean);
-  const rv = repeat(a.runningVar);
+  // The per-channel tensors repeated per sample, as ATen's instance_norm does (so batch_norm's
+  // size checks give PyTorch's messages: "weight should contain 8 elements not 6").
+  const repeat = (t: Tensor | null): Tensor | null => (t === null ? null : t.unsqueeze(0).expand([n, ...t.shape]).reshape(-1));
+  const rm = a.runningMean && repeat(a.runningMean.detach())!.clone();
+  const rv = a.runningVar && repeat(a.runningVar.detach())!.clone();
   const flat = x.reshape(1, n * c, ...x.shape.slice(2));
-  const y = batchNorm(flat, rm, rv, null, null, a.useInputStats, a.momentum, a.eps).reshape(x.shape);
+  const y = batchNorm(flat, rm, rv, repeat(a.weight), repeat(a.bias), a.useInputStats, a.momentum, a.eps).reshape(x.shape);
   if (a.useInputStats) {
     noGrad(() => {
       if (a.runningMean && rm) a.runningMean.copy_(rm.view(n, c).mean(0));
       if (a.runningVar && rv) a.runningVar.copy_(rv.view(n, c).mean(0));
     });
   }
-  return affine(y, a.weight, a.bias);
+  return y;
 }
 
 export interface NormalizeOptions {

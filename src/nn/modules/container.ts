@@ -13,7 +13,7 @@ function normIndex(i: number, n: number): number {
 }
 
 /** The entries of a dict-like argument (a plain object or a Map of modules, or [key, module] pairs). */
-function dictEntries(owner: string, v: unknown): Array<[string, unknown]> {
+export function dictEntries(owner: string, v: unknown): Array<[string, unknown]> {
   if (v instanceof Map) return [...v.entries()].map(([k, m]) => [k as string, m]);
   if (isOptions(v)) return Object.entries(v);
   if (v !== null && typeof v === "object" && Symbol.iterator in v) {
@@ -27,25 +27,34 @@ function dictEntries(owner: string, v: unknown): Array<[string, unknown]> {
   throw new TorchTypeError(`${owner}.update should be called with an iterable of key/value pairs, but got ${pyTypeName(v)}`);
 }
 
+/** How a container reads its one argument: its name, whether it is a list, what its entries are. */
+export interface ContainerArg {
+  argName: string;
+  isList: boolean;
+  isEntry: (v: unknown) => boolean;
+}
+const MODULES: Omit<ContainerArg, "isList"> = { argName: "modules", isEntry: (m) => m instanceof Module };
 /** A plain object whose values are all modules: the dict itself, not an options object. */
-const isModuleDict = (v: unknown): boolean => isOptions(v) && Object.values(v).every((m) => m instanceof Module);
+const isModuleDict = (v: unknown): boolean => isOptions(v) && Object.values(v).every(MODULES.isEntry);
 
 /**
- * The `modules` argument of ModuleList / ModuleDict: positional, or `{ modules }` (an object
- * literal whose `modules` is not itself a module), or both forms with PyTorch's TypeErrors.
+ * The one argument of ModuleList / ModuleDict (`modules`) and ParameterList / ParameterDict
+ * (`values` / `parameters`): positional, or `{ modules }` (an object literal whose `modules` is
+ * not itself an entry), or both forms with PyTorch's TypeErrors. An object literal whose values
+ * are all entries is a dict's dict, not an options object; a list takes none.
  */
-function modulesArg(name: string, args: readonly unknown[]): unknown {
+export function containerArg(name: string, args: readonly unknown[], spec: ContainerArg): unknown {
+  const { argName, isList, isEntry } = spec;
   let n = args.length;
   while (n > 0 && args[n - 1] === undefined) n--;
   const last = args[n - 1];
-  // an object literal is ModuleDict's dict when its values are modules; ModuleList takes none
-  const isOpts = n > 0 && isOptions(last) && (name === "ModuleList" || (!isModuleDict(last) && (n === 2 || ("modules" in last && !(last.modules instanceof Module)))));
+  const isOpts = n > 0 && isOptions(last) && (isList || (!(Object.values(last).every(isEntry)) && (n === 2 || (argName in last && !isEntry(last[argName])))));
   const opts = isOpts ? (last as Record<string, unknown>) : null;
   const positional = args.slice(0, opts ? n - 1 : n);
   if (positional.length > 1) throw new TorchTypeError(`${name}() takes from 0 to 1 positional arguments but ${positional.length} were given`);
-  for (const k of Object.keys(opts ?? {})) if (k !== "modules") throw new TorchTypeError(`${name}() got an unexpected keyword argument '${k}'`);
-  if (opts && "modules" in opts && positional.length) throw new TorchTypeError(`${name}() got multiple values for argument 'modules'`);
-  return opts && "modules" in opts ? opts.modules : positional[0];
+  for (const k of Object.keys(opts ?? {})) if (k !== argName) throw new TorchTypeError(`${name}() got an unexpected keyword argument '${k}'`);
+  if (opts && argName in opts && positional.length) throw new TorchTypeError(`${name}() got multiple values for argument '${argName}'`);
+  return opts && argName in opts ? opts[argName] : positional[0];
 }
 
 abstract class IndexedModules extends Module {
@@ -98,7 +107,7 @@ export class ModuleList extends IndexedModules {
   constructor(modules?: Iterable<Module> | null | { modules?: Iterable<Module> | null });
   constructor(...args: unknown[]) {
     super();
-    const modules = modulesArg("ModuleList", args);
+    const modules = containerArg("ModuleList", args, { ...MODULES, isList: true });
     if (modules !== undefined && modules !== null) this.extend(modules as Iterable<Module>);
   }
   /** extend(modules): appends every module of an iterable. */
@@ -124,7 +133,7 @@ export class ModuleDict extends Module {
   constructor(modules?: Record<string, Module> | Map<string, Module> | Iterable<[string, Module]> | null | { modules?: Record<string, Module> | Map<string, Module> | Iterable<[string, Module]> | null });
   constructor(...args: unknown[]) {
     super();
-    const modules = modulesArg("ModuleDict", args);
+    const modules = containerArg("ModuleDict", args, { ...MODULES, isList: false });
     if (modules !== undefined && modules !== null) this.update(modules as Record<string, Module>);
   }
   /** update(modules): adds (or replaces) the named modules. */

@@ -6,7 +6,7 @@ import { intOrInts, num, param, parseArgs, type Args } from "../../args.ts";
 import type { Tensor } from "../../tensor.ts";
 import { padWith, type PadMode } from "../functional/padding.ts";
 import { Module } from "../module.ts";
-import { pyNum, pyTuple } from "../repr.ts";
+import { pyFloat, pyTuple } from "../repr.ts";
 
 const PADDING = param("padding", intOrInts);
 const VALUE = param("value", num());
@@ -37,7 +37,7 @@ abstract class PadNd extends Module {
   }
 
   override extraRepr(): string {
-    return this.takesValue ? `padding=${pyTuple(this.padding)}, value=${pyNum(this.value!)}` : pyTuple(this.padding);
+    return this.takesValue ? `padding=${pyTuple(this.padding)}, value=${pyFloat(this.value!)}` : pyTuple(this.padding);
   }
 }
 

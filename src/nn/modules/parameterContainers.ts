@@ -1,13 +1,17 @@
 // nn.ParameterList and nn.ParameterDict (torch/nn/modules/container.py, 1.13): parameters held
 // in fields named "0", "1", ... or by the dict's keys, so they register as the module's own
 // parameters with PyTorch's state-dict keys ("0", "weight"). A Tensor that is not a Parameter is
-// wrapped in one (sharing its storage), as PyTorch does. Neither is callable.
-import { describe } from "../../args.ts";
+// wrapped in one (sharing its storage), as PyTorch does. Neither is callable. PyTorch 1.13 also
+// stores other objects in them ("Object of type: int"); torch-ts takes tensors only (TypeError).
+import { describe, isOptions } from "../../args.ts";
 import { AttributeError, IndexError, RuntimeError, TorchTypeError } from "../../errors.ts";
 import { Tensor } from "../../tensor.ts";
 import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
 import { pyTypeName } from "../repr.ts";
+import { containerArg } from "./container.ts";
+
+const isTensor = (v: unknown): boolean => v instanceof Tensor;
 
 const asParameter = (v: Tensor): Parameter => (v instanceof Parameter ? v : new Parameter(v));
 const field = (m: Module, key: string): unknown => (m as unknown as Record<string, unknown>)[key];
@@ -26,9 +30,11 @@ export class ParameterList extends Module {
   #size = 0;
 
   /** nn.ParameterList(values=None): parameters (or tensors, wrapped) in order. */
-  constructor(values: Iterable<Tensor> | null = null) {
+  constructor(values?: Iterable<Tensor> | null | { values?: Iterable<Tensor> | null });
+  constructor(...args: unknown[]) {
     super();
-    if (values !== null) this.extend(values);
+    const values = containerArg("ParameterList", args, { argName: "values", isList: true, isEntry: isTensor });
+    if (values !== undefined && values !== null) this.extend(values as Iterable<Tensor>);
   }
 
   get length(): number {
@@ -83,9 +89,11 @@ export class ParameterDict extends Module {
    * nn.ParameterDict(parameters=None): from a Map, another ParameterDict or [key, value] pairs in
    * their order, or from a plain object in sorted key order (PyTorch sorts a plain dict).
    */
-  constructor(parameters: ParameterDictInit | null = null) {
+  constructor(parameters?: ParameterDictInit | null | { parameters?: ParameterDictInit | null });
+  constructor(...args: unknown[]) {
     super();
-    if (parameters !== null) this.update(parameters);
+    const parameters = containerArg("ParameterDict", args, { argName: "parameters", isList: false, isEntry: isTensor });
+    if (parameters !== undefined && parameters !== null) this.update(parameters as ParameterDictInit);
   }
 
   private static checkKey(key: unknown): string {
@@ -144,9 +152,13 @@ export class ParameterDict extends Module {
     let entries: Array<[string, Tensor]>;
     if (parameters instanceof ParameterDict) entries = parameters.items();
     else if (parameters instanceof Map) entries = [...parameters];
-    else if (typeof (parameters as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function") entries = [...(parameters as Iterable<[string, Tensor]>)];
-    else if (typeof parameters === "object" && parameters !== null) entries = Object.entries(parameters).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    else throw new TorchTypeError(`ParameterDict.update should be called with an iterable of key/value pairs, but got ${pyTypeName(parameters)}`);
+    else if (isOptions(parameters)) entries = Object.entries(parameters as Record<string, Tensor>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    else if (parameters !== null && typeof parameters === "object" && Symbol.iterator in parameters) {
+      entries = [...(parameters as Iterable<unknown>)].map((pair, i) => {
+        if (!Array.isArray(pair) || pair.length !== 2) throw new TorchTypeError(`ParameterDict update sequence element #${i} should be Iterable; is${pyTypeName(pair)}`);
+        return pair as [string, Tensor];
+      });
+    } else throw new TorchTypeError(`ParametersDict.update should be called with an iterable of key/value pairs, but got ${pyTypeName(parameters)}`);
     for (const [k, v] of entries) this.set(k, v);
   }
   override forward(): never {

@@ -40,7 +40,7 @@ export interface TransformerLayerOptions extends FactoryOptions {
 }
 type LayerPositional = [dimFeedforward: number, dropout: number, activation: TransformerActivation, layerNormEps: number, batchFirst: boolean, normFirst: boolean, bias: boolean];
 
-const activationArg: Checker<TransformerActivation> = (v, arg, fn) => {
+export const activationArg: Checker<TransformerActivation> = (v, arg, fn) => {
   if (typeof v === "function" || v instanceof Module) return v as TransformerActivation;
   if (typeof v !== "string") throw new TorchTypeError(`${fn}(): argument '${arg}' must be "relu", "gelu", a function or a Module, but got ${typeof v}`);
   if (v !== "relu" && v !== "gelu") throw new RuntimeError(`activation should be relu/gelu, not ${v}`);

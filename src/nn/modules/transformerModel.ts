@@ -4,14 +4,14 @@
 // on every parameter with more than one dim, in parameter order. Built in PyTorch's order, so
 // torch.manualSeed gives PyTorch's initial weights; state-dict keys are PyTorch's
 // (encoder.layers.0.self_attn.in_proj_weight, ..., decoder.norm.bias).
-import { any, bool, checkTensor, FACTORY_KWARGS, int, nullable, num, param, parseArgs, tensor, type Args, type FactoryOptions } from "../../args.ts";
+import { bool, checkTensor, instanceOf, FACTORY_KWARGS, int, nullable, num, param, parseArgs, tensor, type Args, type FactoryOptions } from "../../args.ts";
 import { RuntimeError } from "../../errors.ts";
 import type { Tensor } from "../../tensor.ts";
 import * as init from "../init.ts";
 import { Module } from "../module.ts";
 import { LayerNorm } from "./normalization.ts";
 import {
-  generateSquareSubsequentMask, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer,
+  activationArg, generateSquareSubsequentMask, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer,
   type TransformerActivation,
 } from "./transformer.ts";
 
@@ -36,11 +36,12 @@ type TransformerPositional = [
   activation: TransformerActivation, customEncoder: Module | null, customDecoder: Module | null, layerNormEps: number,
   batchFirst: boolean, normFirst: boolean,
 ];
-const MODULE = nullable(any);
+/** custom_encoder / custom_decoder: a module (PyTorch calls it), or null. */
+const MODULE = nullable(instanceOf(Module, "a Module"));
 const TRANSFORMER_ARGS = [
   param("dModel", int({ min: 1 }), 512), param("nhead", int({ min: 1 }), 8), param("numEncoderLayers", int({ min: 0 }), 6),
   param("numDecoderLayers", int({ min: 0 }), 6), param("dimFeedforward", int({ min: 1 }), 2048), param("dropout", num(), 0.1),
-  param("activation", any, "relu"), param("customEncoder", MODULE, null), param("customDecoder", MODULE, null),
+  param("activation", activationArg, "relu"), param("customEncoder", MODULE, null), param("customDecoder", MODULE, null),
   param("layerNormEps", num(), 1e-5), param("batchFirst", bool, false), param("normFirst", bool, false),
 ];
 type Parsed = Required<Omit<TransformerOptions, keyof FactoryOptions>> & FactoryOptions;
