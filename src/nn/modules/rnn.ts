@@ -463,7 +463,7 @@ export class LSTM extends RNNBase {
   override forward(input: Tensor, hx?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
   override forward(input: Tensor | PackedSequence, hx?: readonly [Tensor, Tensor] | null): [Tensor | PackedSequence, [Tensor, Tensor]] {
     if (input instanceof PackedSequence) {
-      const { data, last } = this.runPacked(input, this.packedStates(input, hx ? [hx[0], hx[1]] : null, [this.hiddenSize, this.hiddenSize]));
+      const { data, last } = this.runPacked(input, this.packedStates(input, hx ? [hx[0], hx[1]] : null, [this.projSize > 0 ? this.projSize : this.hiddenSize, this.hiddenSize]));
       const [h, c] = this.unsortStates(input, last) as [Tensor, Tensor];
       return [new PackedSequence(data, input.batchSizes, input.sortedIndices, input.unsortedIndices), [h, c]];
     }
