@@ -35,11 +35,11 @@ export type Args<P extends readonly unknown[], O> = P extends readonly []
   ? [options?: O]
   : [...P, options?: O] | Args<P extends readonly [...infer H, unknown] ? H : [], O>;
 
-/** A plain object literal: the options object (arrays, tensors, Maps are positional values). */
+/** A plain object literal: the options object (arrays, tensors, Maps, iterables are positional values). */
 export function isOptions(v: unknown): v is Record<string, unknown> {
   if (typeof v !== "object" || v === null) return false;
   const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
+  return (proto === Object.prototype || proto === null) && !(Symbol.iterator in v);
 }
 
 /**
@@ -62,7 +62,7 @@ export function parseArgs<R>(fn: string, positional: readonly Param[], args: rea
   const all = keywordOnly.length === 0 ? positional : [...positional, ...keywordOnly];
   if (opts !== null) {
     for (const key of Object.keys(opts)) {
-      if (!all.some((p) => p.name === key)) throw new TorchTypeError(`${fn}() got an unexpected keyword argument '${key}'`);
+      if (!all.some((p) => p.name === key)) throw unexpectedKeyword(fn, key, all.map((p) => p.name));
     }
   }
   for (let i = 0; i < all.length; i++) {
@@ -85,9 +85,19 @@ export function parseArgs<R>(fn: string, positional: readonly Param[], args: rea
 export function checkOptions(fn: string, opts: unknown, keys: readonly string[]): void {
   if (opts === undefined || opts === null) return;
   if (!isOptions(opts)) throw new TorchTypeError(`${fn}(): expected an options object, but got ${describe(opts)}`);
-  for (const k of Object.keys(opts)) {
-    if (!keys.includes(k)) throw new TorchTypeError(`${fn}() got an unexpected keyword argument '${k}'`);
+  for (const k in opts) {
+    if (!keys.includes(k)) throw unexpectedKeyword(fn, k, keys);
   }
+}
+
+/**
+ * PyTorch's "got an unexpected keyword argument", naming the camelCase spelling when the key
+ * is a snake_case one (`weight_decay` for `weightDecay`), the usual slip of a port.
+ */
+export function unexpectedKeyword(fn: string, key: string, known: readonly string[]): TorchTypeError {
+  const camel = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  const hint = camel !== key && known.includes(camel) ? ` (torch-ts spells it '${camel}')` : "";
+  return new TorchTypeError(`${fn}() got an unexpected keyword argument '${key}'${hint}`);
 }
 
 // ---- describing values in messages -----------------------------------------------------

@@ -10,8 +10,9 @@
 // Like PyTorch, creating an iterator draws one int64 (`_base_seed`) from the loader's
 // generator (or the default one) before the sampler draws anything, so a seeded loader
 // yields PyTorch's batches and leaves the generator in PyTorch's state.
-import { RuntimeError, TorchTypeError, ValueError } from "../../errors.ts";
-import { defaultGenerator, type Generator as TorchGenerator } from "../../random/generator.ts";
+import { NotImplementedError, RuntimeError, TorchTypeError, ValueError } from "../../errors.ts";
+import { defaultGenerator, Generator as GeneratorClass, type Generator as TorchGenerator } from "../../random/generator.ts";
+import { any, bool, describe, int, nullable, param, parseArgs, str, type Args, type Checker } from "../../args.ts";
 import { type Collated, defaultCollate, defaultConvert } from "./collate.ts";
 import {
   datasetLength,
@@ -39,6 +40,73 @@ export interface DataLoaderOptions<T, B> {
   generator?: TorchGenerator;
   /** Batches kept loading ahead of the one being used, in `for await` (default 2). */
   prefetchFactor?: number;
+  /** Worker threads: only 0 (samples load in the calling thread) in this version. */
+  numWorkers?: number;
+  /** Pinned (page-locked) memory for CUDA copies: torch-ts has no CUDA, so it changes nothing (as in PyTorch without CUDA). */
+  pinMemory?: boolean;
+  pinMemoryDevice?: string;
+  /** Seconds to wait for a worker's batch; with no workers nothing is waited for (as PyTorch with num_workers=0). */
+  timeout?: number;
+  /** Called in each worker; with no workers it is never called (as PyTorch with num_workers=0). */
+  workerInitFn?: ((workerId: number) => unknown) | null;
+  /** Only null: there are no worker processes to start. */
+  multiprocessingContext?: null;
+  /** Only false: there are no workers to keep. */
+  persistentWorkers?: boolean;
+}
+
+const fail = (arg: string, expected: string, v: unknown): TorchTypeError =>
+  new TorchTypeError(`DataLoader(): argument '${arg}' must be ${expected}, but got ${describe(v)}`);
+const iterable: Checker<Iterable<unknown> | null> = (v, arg) => {
+  if (v === null || (typeof v === "object" && Symbol.iterator in v)) return v as Iterable<unknown> | null;
+  throw fail(arg, "an iterable (a Sampler or an array)", v);
+};
+const fnOrNull: Checker<((...a: never[]) => unknown) | null> = (v, arg) => {
+  if (v === null || typeof v === "function") return v as ((...a: never[]) => unknown) | null;
+  throw fail(arg, "a function", v);
+};
+const generator: Checker<TorchGenerator | null> = (v, arg) => {
+  if (v === null || v instanceof GeneratorClass) return v as TorchGenerator | null;
+  throw fail(arg, "a torch.Generator", v);
+};
+
+// DataLoader(dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0, collate_fn=None,
+//            pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None, multiprocessing_context=None,
+//            generator=None, *, prefetch_factor=2, persistent_workers=False, pin_memory_device='')
+// batch_size and prefetch_factor take any value here: their checks below give PyTorch's ValueErrors.
+const POSITIONAL = [
+  param("batchSize", any, 1), param("shuffle", nullable(bool), null), param("sampler", iterable, null),
+  param("batchSampler", iterable, null), param("numWorkers", int(), 0), param("collateFn", fnOrNull, null),
+  param("pinMemory", bool, false), param("dropLast", bool, false), param("timeout", any, 0),
+  param("workerInitFn", fnOrNull, null), param("multiprocessingContext", any, null), param("generator", generator, null),
+];
+const KEYWORD = [param("prefetchFactor", any, 2), param("persistentWorkers", bool, false), param("pinMemoryDevice", str, "")];
+
+/** PyTorch's positional parameters of DataLoader after the dataset, labelled for TypeScript. */
+type DataLoaderPositional<T, B> = [
+  batchSize: number | null, shuffle: boolean | null, sampler: Iterable<number> | null, batchSampler: Iterable<readonly number[]> | null,
+  numWorkers: number, collateFn: ((batch: T[]) => B) | null, pinMemory: boolean, dropLast: boolean, timeout: number,
+  workerInitFn: ((workerId: number) => unknown) | null, multiprocessingContext: null, generator: TorchGenerator | null,
+];
+
+/** The constructor's arguments, read and checked: PyTorch's defaults filled in, null as undefined. */
+function loaderArgs<T, B>(args: readonly unknown[]): DataLoaderOptions<T, B> {
+  const a = parseArgs<Record<string, unknown>>("DataLoader", POSITIONAL, args, KEYWORD);
+  if (a.numWorkers !== 0) {
+    if ((a.numWorkers as number) < 0) throw new ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.");
+    throw new NotImplementedError(
+      `DataLoader(numWorkers=${a.numWorkers}): worker threads are not in this version of torch-ts; use numWorkers: 0 ` +
+        "(samples load in the calling thread; `for await` keeps prefetchFactor batches loading)",
+    );
+  }
+  if (typeof a.timeout !== "number" || !(a.timeout >= 0)) throw new ValueError("timeout option should be non-negative");
+  if (a.multiprocessingContext !== null) {
+    throw new ValueError(`multiprocessing_context can only be used with multi-process loading (num_workers > 0), but got num_workers=${a.numWorkers}`);
+  }
+  if (a.persistentWorkers) throw new ValueError("persistent_workers option needs num_workers > 0");
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(a)) out[k] = v === null && k !== "batchSize" ? undefined : v;
+  return out as DataLoaderOptions<T, B>;
 }
 
 type AnyDataset<T> = MapDatasetLike<T> | IterableDatasetLike<T>;
@@ -87,7 +155,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   readonly prefetchFactor: number;
   private readonly isMap: boolean;
 
-  constructor(dataset: AnyDataset<T>, opts: DataLoaderOptions<T, B> = {}) {
+  constructor(dataset: AnyDataset<T>, ...args: Args<DataLoaderPositional<T, B>, DataLoaderOptions<T, B>>) {
+    const opts = loaderArgs<T, B>(args);
     this.dataset = dataset;
     this.isMap = isMapDataset(dataset);
     this.generator = opts.generator;
@@ -123,7 +192,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     }
     if (sampler !== undefined && shuffle) throw new ValueError("sampler option is mutually exclusive with shuffle");
     if (batchSampler !== undefined) {
-      if ((opts.batchSize !== undefined && opts.batchSize !== 1) || shuffle || sampler !== undefined || dropLast) {
+      if (opts.batchSize !== 1 || shuffle || sampler !== undefined || dropLast) {
         throw new ValueError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last");
       }
       batchSize = null;
