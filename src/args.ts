@@ -10,7 +10,15 @@
 // each; ops on the hot path call the small `check*` functions directly instead of a parse.
 import { DTYPES, type DType } from "./dtype.ts";
 import { TorchTypeError, ValueError } from "./errors.ts";
-import { Tensor } from "./tensor.ts";
+import type { Tensor } from "./tensor.ts";
+
+// args.ts imports no module that imports it back (tensor.ts's ops import this file): the
+// Tensor class is registered by tensor.ts once defined, so importing args.ts first is safe.
+let TensorClass: abstract new (...args: never[]) => Tensor;
+/** Called once by tensor.ts with the Tensor class. */
+export function registerTensorClass(c: abstract new (...args: never[]) => Tensor): void {
+  TensorClass = c;
+}
 
 /** Validates one argument and returns its normalized value; throws naming `arg` of `fn`. */
 export type Checker<T> = (v: unknown, arg: string, fn: string) => T;
@@ -217,12 +225,12 @@ export function inRange(lo: number, hi: number, message: (v: number) => string):
 /** A Tensor (PyTorch: "argument 'input' (position 1) must be Tensor, not NoneType"). */
 export const tensor: Checker<Tensor> = (v, arg, fn) => checkTensor(v, arg, fn);
 export function checkTensor(v: unknown, arg: string, fn: string): Tensor {
-  if (!(v instanceof Tensor)) throw typeError(fn, arg, "a Tensor", v);
+  if (!(v instanceof TensorClass)) throw typeError(fn, arg, "a Tensor", v);
   return v;
 }
 /** A Tensor or a JavaScript number or boolean (PyTorch's Tensor-or-Scalar operands). */
 export function checkTensorOrScalar(v: unknown, arg: string, fn: string): Tensor | number | boolean {
-  if (v instanceof Tensor || typeof v === "number" || typeof v === "boolean") return v;
+  if (v instanceof TensorClass || typeof v === "number" || typeof v === "boolean") return v as Tensor | number | boolean;
   throw typeError(fn, arg, "a Tensor or a number", v);
 }
 

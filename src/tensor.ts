@@ -20,7 +20,7 @@ import * as sub from "./ops/subscript.ts";
 import * as rearr from "./ops/rearrange.ts";
 import * as diagOps from "./ops/diagonal.ts";
 import * as sorting from "./ops/sort.ts";
-import type { Args } from "./args.ts";
+import { registerTensorClass, type Args } from "./args.ts";
 import * as norms from "./ops/norm.ts";
 import { formatTensor } from "./print.ts";
 import { defaultGenerator, type Generator } from "./random/generator.ts";
@@ -484,3 +484,5 @@ function withDtype(args: ReadonlyArray<number | readonly number[] | creation.Ten
   }
   return [...args, { dtype }];
 }
+
+registerTensorClass(Tensor);
