@@ -201,6 +201,28 @@ export function either<A, B>(a: Checker<A>, b: Checker<B>, expected: string): Ch
   };
 }
 
+/** An instance of `cls` (a Module, a Generator), named `expected` in the message. */
+export function instanceOf<T>(cls: abstract new (...args: never) => T, expected: string): Checker<T> {
+  return (v, arg, fn) => {
+    if (!(v instanceof cls)) throw typeError(fn, arg, expected, v);
+    return v;
+  };
+}
+
+/** A function (a hook, an activation). */
+export const func: Checker<(...args: never[]) => unknown> = (v, arg, fn) => {
+  if (typeof v !== "function") throw typeError(fn, arg, "a function", v);
+  return v as (...args: never[]) => unknown;
+};
+
+/** A number or a list of numbers, kept as given (scale_factor=2 or [2, 1.5]). */
+export const numOrNums: Checker<number | number[]> = (v, arg, fn) => {
+  const isNum = (x: unknown): x is number => typeof x === "number" && !Number.isNaN(x);
+  if (isNum(v)) return v;
+  if (Array.isArray(v) && v.every(isNum)) return [...v];
+  throw typeError(fn, arg, "a number or a list of numbers", v);
+};
+
 /** Any value accepted as is (a module, a callable: checked where it is used). */
 export const any: Checker<unknown> = (v) => v;
 

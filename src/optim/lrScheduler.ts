@@ -14,7 +14,7 @@
 import { TorchTypeError, ValueError } from "../errors.ts";
 import { Optimizer, camelToSnake, snakeToCamel } from "./optimizer.ts";
 import { Tensor } from "./core.ts";
-import { bool, describe, int, nullable, param, parseArgs, str, type Args, type Checker, type Param } from "../args.ts";
+import { bool, describe, func, int, nullable, numOrNums as numbers, param, parseArgs, str, type Args, type Checker, type Param } from "../args.ts";
 import { number } from "./validate.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -253,18 +253,9 @@ function schedulerArgs<R>(fn: string, own: readonly Param[], args: readonly unkn
 }
 const fail = (fn: string, arg: string, expected: string, v: unknown): TorchTypeError =>
   new TorchTypeError(`${fn}(): argument '${arg}' must be ${expected}, but got ${describe(v)}`);
-/** A number, or one per parameter group. */
-const numbers: Checker<number | number[]> = (v, arg, fn) => {
-  if (typeof v === "number" || (Array.isArray(v) && v.every((x) => typeof x === "number"))) return v as number | number[];
-  throw fail(fn, arg, "a number or a list of numbers", v);
-};
 const intList: Checker<number[]> = (v, arg, fn) => {
   if (Array.isArray(v) && v.every((x) => Number.isInteger(x))) return v as number[];
   throw fail(fn, arg, "a list of integers", v);
-};
-const func: Checker<(x: number) => number> = (v, arg, fn) => {
-  if (typeof v !== "function") throw fail(fn, arg, "a function", v);
-  return v as (x: number) => number;
 };
 /** A function, or one per parameter group. */
 const lambdas: Checker<LrLambda | LrLambda[]> = (v, arg, fn) => {

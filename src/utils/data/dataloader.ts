@@ -12,7 +12,7 @@
 // yields PyTorch's batches and leaves the generator in PyTorch's state.
 import { NotImplementedError, RuntimeError, TorchTypeError, ValueError } from "../../errors.ts";
 import { defaultGenerator, Generator as GeneratorClass, type Generator as TorchGenerator } from "../../random/generator.ts";
-import { any, bool, describe, int, nullable, param, parseArgs, str, type Args, type Checker } from "../../args.ts";
+import { any, bool, describe, func, instanceOf, int, nullable, param, parseArgs, str, type Args, type Checker } from "../../args.ts";
 import { type Collated, defaultCollate, defaultConvert } from "./collate.ts";
 import {
   datasetLength,
@@ -61,14 +61,8 @@ const iterable: Checker<Iterable<unknown> | null> = (v, arg) => {
   if (v === null || (typeof v === "object" && Symbol.iterator in v)) return v as Iterable<unknown> | null;
   throw fail(arg, "an iterable (a Sampler or an array)", v);
 };
-const fnOrNull: Checker<((...a: never[]) => unknown) | null> = (v, arg) => {
-  if (v === null || typeof v === "function") return v as ((...a: never[]) => unknown) | null;
-  throw fail(arg, "a function", v);
-};
-const generator: Checker<TorchGenerator | null> = (v, arg) => {
-  if (v === null || v instanceof GeneratorClass) return v as TorchGenerator | null;
-  throw fail(arg, "a torch.Generator", v);
-};
+const fnOrNull = nullable(func);
+const generator = nullable(instanceOf(GeneratorClass, "a torch.Generator"));
 
 // DataLoader(dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0, collate_fn=None,
 //            pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None, multiprocessing_context=None,

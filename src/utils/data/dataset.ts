@@ -6,7 +6,7 @@ import { randperm } from "../../ops/creation.ts";
 import { numberData } from "../../ops/alloc.ts";
 import { defaultGenerator, Generator } from "../../random/generator.ts";
 import type { Tensor } from "../../tensor.ts";
-import { checkTensor, describe, param, parseArgs, type Args, type Checker } from "../../args.ts";
+import { checkTensor, describe, instanceOf, param, parseArgs, type Args, type Checker } from "../../args.ts";
 
 /**
  * A map-style dataset: `getItem(index)` for 0 <= index < length. getItem may return a
@@ -175,12 +175,8 @@ const numberList: Checker<number[]> = (v, arg, fn) => {
   if (!Array.isArray(v) || !v.every((x) => typeof x === "number")) throw new TorchTypeError(`${fn}(): argument '${arg}' must be a list of numbers, but got ${describe(v)}`);
   return v as number[];
 };
-const generatorArg: Checker<Generator> = (v, arg, fn) => {
-  if (!(v instanceof Generator)) throw new TorchTypeError(`${fn}(): argument '${arg}' must be a torch.Generator, but got ${describe(v)}`);
-  return v;
-};
 // random_split(dataset, lengths, generator=default_generator)
-const SPLIT_ARGS = [param("lengths", numberList), param("generator", generatorArg, defaultGenerator)];
+const SPLIT_ARGS = [param("lengths", numberList), param("generator", instanceOf(Generator, "a torch.Generator"), defaultGenerator)];
 
 /** A list of integer indices (PyTorch's Sequence[int]). */
 export const indexList: Checker<number[]> = (v, arg, fn) => {

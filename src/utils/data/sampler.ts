@@ -3,7 +3,7 @@
 // lazy (generator functions), like Python's: a sampler's first draw happens at the first
 // next(), after whatever the DataLoader draws when it creates its iterator.
 import { TorchTypeError, ValueError } from "../../errors.ts";
-import { any, describe, param, parseArgs, type Args, type Checker } from "../../args.ts";
+import { any, describe, instanceOf, nullable, param, parseArgs, type Args, type Checker } from "../../args.ts";
 import { multinomial, randint, randperm, tensor } from "../../ops/creation.ts";
 import { numberData } from "../../ops/alloc.ts";
 import { defaultGenerator, Generator } from "../../random/generator.ts";
@@ -41,13 +41,8 @@ function sizedLength(src: Sized): number {
   return datasetLength(src);
 }
 
-/** A torch.Generator or null (PyTorch's generator=None). */
-const generatorArg: Checker<Generator | undefined> = (v, arg, fn) => {
-  if (v === null) return undefined;
-  if (!(v instanceof Generator)) throw new TorchTypeError(`${fn}(): argument '${arg}' must be a torch.Generator, but got ${describe(v)}`);
-  return v;
-};
-const GENERATOR = param("generator", generatorArg, undefined);
+/** generator=None: a torch.Generator or null (read as undefined: the default generator). */
+const GENERATOR = param<Generator | null | undefined>("generator", nullable(instanceOf(Generator, "a torch.Generator")), undefined);
 
 /** 0, 1, ..., len(dataSource) - 1. */
 export class SequentialSampler extends Sampler<number> {
@@ -92,7 +87,7 @@ export class RandomSampler extends Sampler<number> {
     const opts = parseArgs<{ replacement: boolean; numSamples: number | null; generator: Generator | undefined }>("RandomSampler", RANDOM_ARGS, args);
     this.replacement = opts.replacement;
     this._numSamples = opts.numSamples ?? undefined;
-    this.generator = opts.generator;
+    this.generator = opts.generator ?? undefined;
     if (typeof this.replacement !== "boolean") {
       throw new TorchTypeError(`replacement should be a boolean value, but got replacement=${pyRepr(this.replacement)}`);
     }
@@ -134,7 +129,7 @@ export class SubsetRandomSampler extends Sampler<number> {
     super();
     const a = parseArgs<{ indices: number[]; generator: Generator | undefined }>("SubsetRandomSampler", [param("indices", indexList), GENERATOR], args);
     this.indices = a.indices;
-    this.generator = a.generator;
+    this.generator = a.generator ?? undefined;
   }
   *[Symbol.iterator](): Iterator<number> {
     for (const i of indices(randperm(this.indices.length, { generator: this.generator ?? defaultGenerator }))) {
@@ -184,7 +179,7 @@ export class WeightedRandomSampler extends Sampler<number> {
       throw new ValueError(`weights should be a 1d sequence but given weights have shape (${w.shape.join(", ")}${w.dim() === 1 ? "," : ""})`);
     }
     this.weights = w;
-    this.generator = opts.generator;
+    this.generator = opts.generator ?? undefined;
   }
 
   *[Symbol.iterator](): Iterator<number> {
