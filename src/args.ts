@@ -66,15 +66,19 @@ export function parseArgs<R>(fn: string, positional: readonly Param[], args: rea
     const range = required === positional.length ? `${positional.length}` : `from ${required} to ${positional.length}`;
     throw new TorchTypeError(`${fn}() takes ${range} positional arguments but ${n} were given`);
   }
-  const out: Record<string, unknown> = {};
-  const all = keywordOnly.length === 0 ? positional : [...positional, ...keywordOnly];
+  const np = positional.length;
+  const total = np + keywordOnly.length;
+  const at = (i: number): Param => (i < np ? positional[i]! : keywordOnly[i - np]!);
   if (opts !== null) {
-    for (const key of Object.keys(opts)) {
-      if (!all.some((p) => p.name === key)) throw unexpectedKeyword(fn, key, all.map((p) => p.name));
+    for (const key in opts) {
+      let known = false;
+      for (let i = 0; i < total && !known; i++) known = at(i).name === key;
+      if (!known) throw unexpectedKeyword(fn, key, [...positional, ...keywordOnly].map((p) => p.name));
     }
   }
-  for (let i = 0; i < all.length; i++) {
-    const p = all[i]!;
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < total; i++) {
+    const p = at(i);
     let v = i < n ? args[i] : undefined;
     const named = opts !== null && Object.hasOwn(opts, p.name) ? opts[p.name] : undefined;
     if (named !== undefined) {
@@ -151,9 +155,18 @@ export function num(opts: { nan?: boolean } = {}): Checker<number> {
   };
 }
 
-export const bool: Checker<boolean> = (v, arg, fn) => {
+export const bool: Checker<boolean> = (v, arg, fn) => checkBool(v, arg, fn);
+/** A boolean (the hot-path form of `bool`, for keepdim and friends). */
+export function checkBool(v: unknown, arg: string, fn: string): boolean {
   if (typeof v !== "boolean") throw typeError(fn, arg, "a boolean", v);
   return v;
+}
+
+/** A dim or a list of dims (reductions' dim: int, list of ints, or null for all); range-checked by the op. */
+export const dims: Checker<number | number[] | null> = (v, arg, fn) => {
+  if (v === null || (typeof v === "number" && Number.isInteger(v))) return v;
+  if (Array.isArray(v) && v.every((d) => Number.isInteger(d))) return v as number[];
+  throw typeError(fn, arg, "an integer or a list of integers", v);
 };
 
 export const str: Checker<string> = (v, arg, fn) => {

@@ -27,6 +27,8 @@ import { defaultGenerator, type Generator } from "./random/generator.ts";
 import * as sampling from "./random/sampling.ts";
 
 type TS = Tensor | number | boolean;
+/** An op's implementation signature (its arguments read at run time), for methods passing theirs on unchanged. */
+type Loose<R> = (x: Tensor, ...args: unknown[]) => R;
 type ShapeArgs = Array<number | readonly number[]>;
 
 /** Storage shared by a tensor and its views, with the version counter in-place ops bump. */
@@ -247,31 +249,50 @@ export class Tensor {
   where(condition: Tensor, other: TS): Tensor { return ew.where(condition, this, other); }
 
   // ---- reductions -------------------------------------------------------------------------
-  sum(dim?: red.Dims | null, keepdim = false): Tensor { return red.sum(this, dim, keepdim); }
-  mean(dim?: red.Dims | null, keepdim = false): Tensor { return red.mean(this, dim, keepdim); }
-  prod(dim?: number | null, keepdim = false): Tensor { return red.prod(this, dim, keepdim); }
+  // Methods with PyTorch's several forms declare them as overloads and pass their arguments on
+  // as they came (no rest array on the hot path); the op reads the forms (src/args.ts).
+  sum(...args: Args<[dim: red.Dims | null, keepdim: boolean], red.ReduceOptions>): Tensor;
+  sum(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.sum as Loose<Tensor>)(this, dim, keepdim, opts); }
+  mean(...args: Args<[dim: red.Dims | null, keepdim: boolean], red.ReduceOptions>): Tensor;
+  mean(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.mean as Loose<Tensor>)(this, dim, keepdim, opts); }
+  prod(...args: Args<[dim: number | null, keepdim: boolean], red.ReduceOptions & { dim?: number | null }>): Tensor;
+  prod(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.prod as Loose<Tensor>)(this, dim, keepdim, opts); }
   max(): Tensor;
-  max(dim: number, keepdim?: boolean): red.ValuesIndices;
-  max(dim?: number, keepdim = false): Tensor | red.ValuesIndices { return dim === undefined ? red.max(this) : red.max(this, dim, keepdim); }
+  /** The elementwise maximum (torch.max(input, other)). */
+  max(other: Tensor): Tensor;
+  max(...args: red.DimKeepdimArgs): red.ValuesIndices;
+  max(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor | red.ValuesIndices { return (red.max as Loose<Tensor | red.ValuesIndices>)(this, dim, keepdim, opts); }
   min(): Tensor;
-  min(dim: number, keepdim?: boolean): red.ValuesIndices;
-  min(dim?: number, keepdim = false): Tensor | red.ValuesIndices { return dim === undefined ? red.min(this) : red.min(this, dim, keepdim); }
-  amax(dim?: red.Dims | null, keepdim = false): Tensor { return red.amax(this, dim, keepdim); }
-  amin(dim?: red.Dims | null, keepdim = false): Tensor { return red.amin(this, dim, keepdim); }
-  argmax(dim?: number | null, keepdim = false): Tensor { return red.argmax(this, dim, keepdim); }
-  argmin(dim?: number | null, keepdim = false): Tensor { return red.argmin(this, dim, keepdim); }
-  var(dim?: red.Dims | null, opts?: red.VarOptions): Tensor { return red.variance(this, dim, opts); }
-  std(dim?: red.Dims | null, opts?: red.VarOptions): Tensor { return red.std(this, dim, opts); }
-  logsumexp(dim: red.Dims, keepdim = false): Tensor { return red.logsumexp(this, dim, keepdim); }
-  cumsum(dim: number): Tensor { return red.cumsum(this, dim); }
-  cumprod(dim: number): Tensor { return red.cumprod(this, dim); }
+  /** The elementwise minimum (torch.min(input, other)). */
+  min(other: Tensor): Tensor;
+  min(...args: red.DimKeepdimArgs): red.ValuesIndices;
+  min(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor | red.ValuesIndices { return (red.min as Loose<Tensor | red.ValuesIndices>)(this, dim, keepdim, opts); }
+  amax(...args: Args<[dim: red.Dims | null, keepdim: boolean], red.DimOptions>): Tensor;
+  amax(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.amax as Loose<Tensor>)(this, dim, keepdim, opts); }
+  amin(...args: Args<[dim: red.Dims | null, keepdim: boolean], red.DimOptions>): Tensor;
+  amin(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.amin as Loose<Tensor>)(this, dim, keepdim, opts); }
+  argmax(...args: Args<[dim: number | null, keepdim: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor;
+  argmax(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.argmax as Loose<Tensor>)(this, dim, keepdim, opts); }
+  argmin(...args: Args<[dim: number | null, keepdim: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor;
+  argmin(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.argmin as Loose<Tensor>)(this, dim, keepdim, opts); }
+  /** var(dim, unbiased, keepdim) / var(dim, { correction, keepdim }) / var(unbiased), as PyTorch's overloads. */
+  var(...args: red.VarArgs): Tensor { return red.variance(this, ...args); }
+  std(...args: red.VarArgs): Tensor { return red.std(this, ...args); }
+  logsumexp(...args: [dim: red.Dims, ...rest: Args<[keepdim: boolean], { keepdim?: boolean }>] | [options: { dim: red.Dims; keepdim?: boolean }]): Tensor;
+  logsumexp(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.logsumexp as Loose<Tensor>)(this, dim, keepdim, opts); }
+  cumsum(...args: red.CumulativeArgs): Tensor;
+  cumsum(dim?: unknown, opts?: unknown): Tensor { return (red.cumsum as Loose<Tensor>)(this, dim, opts); }
+  cumprod(...args: red.CumulativeArgs): Tensor;
+  cumprod(dim?: unknown, opts?: unknown): Tensor { return (red.cumprod as Loose<Tensor>)(this, dim, opts); }
   sort(...args: Args<[dim: number, descending: boolean], sorting.SortOptions>): red.ValuesIndices { return sorting.sort(this, ...args); }
   argsort(...args: Args<[dim: number, descending: boolean], sorting.SortOptions>): Tensor { return sorting.argsort(this, ...args); }
   topk(k: number, ...args: Args<[dim: number, largest: boolean, sorted: boolean], sorting.TopkOptions>): red.ValuesIndices { return sorting.topk(this, k, ...args); }
   /** torch.norm(input, p='fro', dim=None, keepdim=False). */
   norm(p: norms.Ord = "fro", dim?: number | readonly number[] | null, keepdim = false): Tensor { return norms.norm(this, p, dim, keepdim); }
-  softmax(dim: number): Tensor { return red.softmax(this, dim); }
-  logSoftmax(dim: number): Tensor { return red.logSoftmax(this, dim); }
+  softmax(...args: red.SoftmaxArgs): Tensor;
+  softmax(dim?: unknown, dtype?: unknown, opts?: unknown): Tensor { return (red.softmax as Loose<Tensor>)(this, dim, dtype, opts); }
+  logSoftmax(...args: red.SoftmaxArgs): Tensor;
+  logSoftmax(dim?: unknown, dtype?: unknown, opts?: unknown): Tensor { return (red.logSoftmax as Loose<Tensor>)(this, dim, dtype, opts); }
 
   // ---- linear algebra ---------------------------------------------------------------------
   matmul(other: Tensor): Tensor { return linalg.matmul(this, other); }
@@ -322,18 +343,23 @@ export class Tensor {
   diag(diagonal = 0): Tensor { return diagOps.diag(this, diagonal); }
   outer(other: Tensor): Tensor { return diagOps.outer(this, other); }
   permute(...dims: ShapeArgs): Tensor { return shp.permute(this, parseShape(dims)); }
-  squeeze(dim?: number | readonly number[]): Tensor { return shp.squeeze(this, dim); }
+  squeeze(...args: Args<[dim: number | readonly number[] | null], { dim?: number | readonly number[] | null }>): Tensor;
+  squeeze(dim?: unknown, opts?: unknown): Tensor { return (shp.squeeze as Loose<Tensor>)(this, dim, opts); }
   unsqueeze(dim: number): Tensor { return shp.unsqueeze(this, dim); }
   expand(...sizes: ShapeArgs): Tensor { return shp.expand(this, parseShape(sizes)); }
   expandAs(other: Tensor): Tensor { return shp.expand(this, other.shape); }
-  flatten(startDim = 0, endDim = -1): Tensor { return shp.flatten(this, startDim, endDim); }
+  flatten(...args: Args<[startDim: number, endDim: number], shp.FlattenOptions>): Tensor;
+  flatten(startDim?: unknown, endDim?: unknown, opts?: unknown): Tensor { return (shp.flatten as Loose<Tensor>)(this, startDim, endDim, opts); }
   unflatten(dim: number, sizes: readonly number[]): Tensor { return shp.unflatten(this, dim, sizes); }
   narrow(dim: number, start: number, length: number): Tensor { return shp.narrow(this, dim, start, length); }
   select(dim: number, index: number): Tensor { return shp.select(this, dim, index); }
   slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor { return shp.slice(this, dim, start, end, step); }
-  chunk(chunks: number, dim = 0): Tensor[] { return shp.chunk(this, chunks, dim); }
-  split(sizeOrSizes: number | readonly number[], dim = 0): Tensor[] { return shp.split(this, sizeOrSizes, dim); }
-  unbind(dim = 0): Tensor[] { return shp.unbind(this, dim); }
+  chunk(chunks: number, ...args: Args<[dim: number], { dim?: number }>): Tensor[];
+  chunk(chunks: number, dim?: unknown, opts?: unknown): Tensor[] { return (shp.chunk as Loose<Tensor[]>)(this, chunks, dim, opts); }
+  split(splitSizeOrSections: number | readonly number[], ...args: Args<[dim: number], { dim?: number }>): Tensor[];
+  split(splitSizeOrSections: number | readonly number[], dim?: unknown, opts?: unknown): Tensor[] { return (shp.split as Loose<Tensor[]>)(this, splitSizeOrSections, dim, opts); }
+  unbind(...args: Args<[dim: number], { dim?: number }>): Tensor[];
+  unbind(dim?: unknown, opts?: unknown): Tensor[] { return (shp.unbind as Loose<Tensor[]>)(this, dim, opts); }
   contiguous(): Tensor { return convert.contiguous(this); }
   clone(): Tensor { return convert.clone(this); }
 
