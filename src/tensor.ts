@@ -11,6 +11,7 @@ import * as alloc from "./ops/alloc.ts";
 import * as convert from "./ops/convert.ts";
 import * as creation from "./ops/creation.ts";
 import * as ew from "./ops/elementwise.ts";
+import type { TensorOrScalar } from "./ops/elementwise.ts";
 import { inplace } from "./ops/inplace.ts";
 import * as idx from "./ops/indexing.ts";
 import * as linalg from "./ops/linalg.ts";
@@ -26,10 +27,12 @@ import { formatTensor } from "./print.ts";
 import { defaultGenerator, type Generator } from "./random/generator.ts";
 import * as sampling from "./random/sampling.ts";
 
-type TS = Tensor | number | boolean;
 /** An op's implementation signature (its arguments read at run time), for methods passing theirs on unchanged. */
 type Loose<R> = (x: Tensor, ...args: unknown[]) => R;
-type ShapeArgs = Array<number | readonly number[]>;
+/** What tolist() returns: nested arrays of numbers or booleans, or one value (a 0-d tensor). */
+export type NestedList = number | boolean | NestedList[];
+/** Sizes as PyTorch takes them: varargs (`view(2, 3)`) or one list (`view([2, 3])`). */
+export type ShapeArgs = Array<number | readonly number[]>;
 
 /** Storage shared by a tensor and its views, with the version counter in-place ops bump. */
 export class StorageBox {
@@ -149,10 +152,14 @@ export class Tensor {
     if (n !== 1) throw new ValueError("only one element tensors can be converted to Python scalars");
     return exactNumber(this._box.data[this.offset]!);
   }
-  /** Nested arrays of numbers (booleans for bool tensors); a 0-d tensor gives its value. */
-  tolist(): unknown {
+  /**
+   * Nested arrays of numbers (booleans for bool tensors); a 0-d tensor gives its value. The
+   * rank is not part of a tensor's type: name the shape you know, `x.tolist<number[][]>()`
+   * (all values flat: `x.reshape(-1).tolist<number[]>()`).
+   */
+  tolist<T extends NestedList = NestedList>(): T {
     const bool = this.dtype === "bool";
-    return nestedValues(this, (v) => (bool ? v !== 0 : exactNumber(v)));
+    return nestedValues(this, (v) => (bool ? v !== 0 : exactNumber(v))) as T;
   }
   toString(): string {
     return formatTensor(this);
@@ -210,11 +217,11 @@ export class Tensor {
   }
 
   // ---- elementwise ------------------------------------------------------------------------
-  add(other: TS, opts?: ew.AlphaOptions): Tensor { return ew.add(this, other, opts); }
-  sub(other: TS, opts?: ew.AlphaOptions): Tensor { return ew.sub(this, other, opts); }
-  mul(other: TS): Tensor { return ew.mul(this, other); }
-  div(other: TS): Tensor { return ew.div(this, other); }
-  pow(exponent: TS): Tensor { return ew.pow(this, exponent); }
+  add(other: TensorOrScalar, opts?: ew.AlphaOptions): Tensor { return ew.add(this, other, opts); }
+  sub(other: TensorOrScalar, opts?: ew.AlphaOptions): Tensor { return ew.sub(this, other, opts); }
+  mul(other: TensorOrScalar): Tensor { return ew.mul(this, other); }
+  div(other: TensorOrScalar): Tensor { return ew.div(this, other); }
+  pow(exponent: TensorOrScalar): Tensor { return ew.pow(this, exponent); }
   maximum(other: Tensor): Tensor { return ew.maximum(this, other); }
   minimum(other: Tensor): Tensor { return ew.minimum(this, other); }
   neg(): Tensor { return ew.neg(this); }
@@ -235,18 +242,18 @@ export class Tensor {
   clamp(min?: number | null | ew.ClampOptions, max?: number | null): Tensor { return ew.clamp(this, min, max); }
   /** PyTorch's alias of clamp. */
   clip(min?: number | null | ew.ClampOptions, max?: number | null): Tensor { return ew.clamp(this, min, max); }
-  eq(other: TS): Tensor { return ew.eq(this, other); }
-  ne(other: TS): Tensor { return ew.ne(this, other); }
-  lt(other: TS): Tensor { return ew.lt(this, other); }
-  le(other: TS): Tensor { return ew.le(this, other); }
-  gt(other: TS): Tensor { return ew.gt(this, other); }
-  ge(other: TS): Tensor { return ew.ge(this, other); }
-  logicalAnd(other: TS): Tensor { return ew.logicalAnd(this, other); }
-  logicalOr(other: TS): Tensor { return ew.logicalOr(this, other); }
+  eq(other: TensorOrScalar): Tensor { return ew.eq(this, other); }
+  ne(other: TensorOrScalar): Tensor { return ew.ne(this, other); }
+  lt(other: TensorOrScalar): Tensor { return ew.lt(this, other); }
+  le(other: TensorOrScalar): Tensor { return ew.le(this, other); }
+  gt(other: TensorOrScalar): Tensor { return ew.gt(this, other); }
+  ge(other: TensorOrScalar): Tensor { return ew.ge(this, other); }
+  logicalAnd(other: TensorOrScalar): Tensor { return ew.logicalAnd(this, other); }
+  logicalOr(other: TensorOrScalar): Tensor { return ew.logicalOr(this, other); }
   logicalNot(): Tensor { return ew.logicalNot(this); }
   isnan(): Tensor { return ew.isnan(this); }
   isfinite(): Tensor { return ew.isfinite(this); }
-  where(condition: Tensor, other: TS): Tensor { return ew.where(condition, this, other); }
+  where(condition: Tensor, other: TensorOrScalar): Tensor { return ew.where(condition, this, other); }
 
   // ---- reductions -------------------------------------------------------------------------
   // Methods with PyTorch's several forms declare them as overloads and pass their arguments on
@@ -382,25 +389,25 @@ export class Tensor {
   newTensor(data: creation.NestedArray | Storage, opts?: creation.TensorOptions): Tensor { return creation.tensor(data, { ...opts, dtype: opts?.dtype ?? this.dtype }); }
 
   // ---- in-place (trailing underscore, as PyTorch) -------------------------------------------
-  add_(other: TS, opts?: ew.AlphaOptions): this {
+  add_(other: TensorOrScalar, opts?: ew.AlphaOptions): this {
     const alpha = opts?.alpha ?? 1;
     if (alpha === 1 ? ew.binaryInPlace("add", this, other) : other instanceof Tensor && ew.binaryInPlace("axpy", this, other, alpha)) return this;
     return this.inplace((s) => ew.add(s, other, opts), other);
   }
-  sub_(other: TS, opts?: ew.AlphaOptions): this {
+  sub_(other: TensorOrScalar, opts?: ew.AlphaOptions): this {
     const alpha = opts?.alpha ?? 1;
     if (alpha === 1 ? ew.binaryInPlace("sub", this, other) : other instanceof Tensor && ew.binaryInPlace("axpy", this, other, -alpha)) return this;
     return this.inplace((s) => ew.sub(s, other, opts), other);
   }
-  mul_(other: TS): this {
+  mul_(other: TensorOrScalar): this {
     if (ew.binaryInPlace("mul", this, other)) return this;
     return this.inplace((s) => ew.mul(s, other), other);
   }
-  div_(other: TS): this {
+  div_(other: TensorOrScalar): this {
     if (ew.binaryInPlace("div", this, other)) return this;
     return this.inplace((s) => ew.div(s, other), other);
   }
-  pow_(exponent: TS): this { return this.inplace((s) => ew.pow(s, exponent), exponent); }
+  pow_(exponent: TensorOrScalar): this { return this.inplace((s) => ew.pow(s, exponent), exponent); }
   neg_(): this { return this.inplace((s) => ew.neg(s)); }
   exp_(): this { return this.inplace((s) => ew.exp(s)); }
   sqrt_(): this { return this.inplace((s) => ew.sqrt(s)); }
@@ -426,7 +433,7 @@ export class Tensor {
     return this.inplace((s) => s.add(t1.div(t2), { alpha: v }), t1, t2);
   }
   /** self += weight * (end - self) */
-  lerp_(end: Tensor, weight: TS): this {
+  lerp_(end: Tensor, weight: TensorOrScalar): this {
     return this.inplace((s) => s.add(end.sub(s).mul(weight)), end, weight);
   }
   uniform_(from = 0, to = 1, opts?: { generator?: Generator }): this {
@@ -460,7 +467,7 @@ export class Tensor {
     return this.randomFill((out) => sampling.fillBernoulli(opts?.generator ?? defaultGenerator, out, probs));
   }
 
-  private inplace(compute: (self: Tensor) => Tensor, ...others: Array<TS | undefined>): this {
+  private inplace(compute: (self: Tensor) => Tensor, ...others: Array<TensorOrScalar | undefined>): this {
     inplace(this, compute, others.filter((o): o is Tensor => o instanceof Tensor));
     return this;
   }

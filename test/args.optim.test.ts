@@ -91,7 +91,7 @@ test("lr schedulers: positional and options forms give PyTorch's learning rates;
   [0.1, 0.08681980515339464, 0.05500000000000001, 0.023180194846605363, 0.01].forEach((w, i) => assert.ok(Math.abs(cos[i]! - w) < 1e-15, `${cos[i]} vs ${w}`));
   assert.deepEqual(lrs((o) => new lrScheduler.LambdaLR(o, (e: number) => 1 / (e + 1)), 3), [0.1, 0.05, 0.1 / 3]);
   typeError(() => new lrScheduler.StepLR(new optim.SGD([torch.zeros(1)], 0.1), { step_size: 2 } as never), /^StepLR\(\) got an unexpected keyword argument 'step_size' \(torch-ts spells it 'stepSize'\)$/);
-  typeError(() => new (lrScheduler.StepLR as new (o: unknown) => unknown)(new optim.SGD([torch.zeros(1)], 0.1)), /^StepLR\(\) missing 1 required positional argument: 'stepSize'$/);
+  typeError(() => new (lrScheduler.StepLR as unknown as new (o: unknown) => unknown)(new optim.SGD([torch.zeros(1)], 0.1)), /^StepLR\(\) missing 1 required positional argument: 'stepSize'$/);
   typeError(() => new lrScheduler.StepLR(new optim.SGD([torch.zeros(1)], 0.1), 2.5), /^StepLR\(\): argument 'stepSize' must be an integer, but got number 2.5$/);
   typeError(() => new lrScheduler.LambdaLR(new optim.SGD([torch.zeros(1)], 0.1), 5 as never), /^LambdaLR\(\): argument 'lrLambda' must be a function or a list of functions, but got number 5$/);
   const plateau = new lrScheduler.ReduceLROnPlateau(new optim.SGD([torch.zeros(1)], 0.1), "max", 0.5, 2);

@@ -103,10 +103,10 @@ const positional = (weightDecay: number): Param[] => [
 const ADAM = { positional: positional(0), keyword: [FOREACH, MAXIMIZE, CAPTURABLE, DIFFERENTIABLE, FUSED] };
 const ADAMW = { positional: positional(1e-2), keyword: [MAXIMIZE, FOREACH, CAPTURABLE] };
 
-type AdamArgs<F> = Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], AdamOptions & F>;
+export type AdamArgs<F> = Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], AdamOptions & F>;
 
 /** Adam and AdamW differ only in how weight decay enters the update, and its default. */
-abstract class AdamFamily extends Optimizer<AdamOptions> {
+export abstract class AdamFamily extends Optimizer<AdamOptions> {
   /** AdamW's decoupled decay p <- p (1 - lr wd), instead of Adam's g <- g + wd p. */
   protected abstract readonly decoupled: boolean;
 

@@ -18,8 +18,8 @@ import { bool, describe, func, int, nullable, numOrNums as numbers, param, parse
 import { number } from "./validate.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyOptimizer = Optimizer<any>;
-type Group = Record<string, unknown> & { lr: number };
+export type AnyOptimizer = Optimizer<any>;
+export type Group = Record<string, unknown> & { lr: number };
 export type SchedulerStateDict = Record<string, unknown>;
 
 const warned = new Set<string>();
@@ -281,7 +281,7 @@ export interface LambdaOptions extends EpochOptions {
   lrLambda?: LrLambda | LrLambda[];
 }
 const LAMBDA = [param("lrLambda", lambdas)];
-type LambdaArgs = [lrLambda: LrLambda | LrLambda[], ...rest: Args<[lastEpoch: number, verbose: boolean], EpochOptions>] | [options: LambdaOptions & { lrLambda: LrLambda | LrLambda[] }];
+export type LambdaArgs = [lrLambda: LrLambda | LrLambda[], ...rest: Args<[lastEpoch: number, verbose: boolean], EpochOptions>] | [options: LambdaOptions & { lrLambda: LrLambda | LrLambda[] }];
 
 /** lr = initial lr * lrLambda(epoch). */
 export class LambdaLR extends LRScheduler {
@@ -784,7 +784,7 @@ export interface OneCycleLROptions extends EpochOptions {
   threePhase?: boolean;
 }
 
-interface Phase {
+export interface Phase {
   endStep: number;
   startLr: string;
   endLr: string;

@@ -77,7 +77,7 @@ const POSITIONAL = [
 const KEYWORD = [param("prefetchFactor", any, 2), param("persistentWorkers", bool, false), param("pinMemoryDevice", str, "")];
 
 /** PyTorch's positional parameters of DataLoader after the dataset, labelled for TypeScript. */
-type DataLoaderPositional<T, B> = [
+export type DataLoaderPositional<T, B> = [
   batchSize: number | null, shuffle: boolean | null, sampler: Iterable<number> | null, batchSampler: Iterable<readonly number[]> | null,
   numWorkers: number, collateFn: ((batch: T[]) => B) | null, pinMemory: boolean, dropLast: boolean, timeout: number,
   workerInitFn: ((workerId: number) => unknown) | null, multiprocessingContext: null, generator: TorchGenerator | null,
@@ -103,7 +103,7 @@ function loaderArgs<T, B>(args: readonly unknown[]): DataLoaderOptions<T, B> {
   return out as DataLoaderOptions<T, B>;
 }
 
-type AnyDataset<T> = MapDatasetLike<T> | IterableDatasetLike<T>;
+export type AnyDataset<T> = MapDatasetLike<T> | IterableDatasetLike<T>;
 const END = Symbol("end of epoch");
 
 function isThenable(x: unknown): x is PromiseLike<unknown> {
@@ -137,8 +137,9 @@ function annotate(err: unknown, where: string, batch: number): Error {
   return err;
 }
 
-export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
-  readonly dataset: AnyDataset<T>;
+/** T: a sample; B: a batch; D: the dataset's own type (`loader.dataset.length` for a map-style one). */
+export class DataLoader<T = unknown, B = Collated<T>, D extends AnyDataset<T> = AnyDataset<T>> implements Iterable<B>, AsyncIterable<B> {
+  readonly dataset: D;
   readonly batchSize: number | null;
   readonly dropLast: boolean;
   /** The index sampler (map-style datasets); undefined for iterable datasets. */
@@ -149,7 +150,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   readonly prefetchFactor: number;
   private readonly isMap: boolean;
 
-  constructor(dataset: AnyDataset<T>, ...args: Args<DataLoaderPositional<T, B>, DataLoaderOptions<T, B>>) {
+  constructor(dataset: D & AnyDataset<T>, ...args: Args<DataLoaderPositional<T, B>, DataLoaderOptions<T, B>>) {
     const opts = loaderArgs<T, B>(args);
     this.dataset = dataset;
     this.isMap = isMapDataset(dataset);

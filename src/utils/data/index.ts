@@ -21,6 +21,6 @@ export {
   type Sized,
 } from "./sampler.ts";
 export { defaultCollate, defaultConvert, type Collated, type NumericArray } from "./collate.ts";
-export { DataLoader, type DataLoaderOptions } from "./dataloader.ts";
+export { DataLoader, type DataLoaderOptions, type AnyDataset, type DataLoaderPositional } from "./dataloader.ts";
 // Node only, but safe to bundle: node:* modules are imported lazily, on the first pass.
 export { TextLineDataset, type TextLineDatasetOptions } from "./textLines.ts";
