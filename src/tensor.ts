@@ -21,7 +21,7 @@ import * as sub from "./ops/subscript.ts";
 import * as rearr from "./ops/rearrange.ts";
 import * as diagOps from "./ops/diagonal.ts";
 import * as sorting from "./ops/sort.ts";
-import { registerTensorClass, type Args } from "./args.ts";
+import { bool, checkBool, nullable, param, parseArgs, registerTensorClass, tensor as tensorArg, type Args } from "./args.ts";
 import * as norms from "./ops/norm.ts";
 import { formatTensor } from "./print.ts";
 import { defaultGenerator, type Generator } from "./random/generator.ts";
@@ -29,6 +29,9 @@ import * as sampling from "./random/sampling.ts";
 
 /** An op's implementation signature (its arguments read at run time), for methods passing theirs on unchanged. */
 type Loose<R> = (x: Tensor, ...args: unknown[]) => R;
+// backward(gradient=None, retain_graph=None, create_graph=False)
+const BACKWARD = [param("gradient", nullable(tensorArg), null), param("retainGraph", nullable(bool), null), param("createGraph", bool, false)];
+
 /** What tolist() returns: nested arrays of numbers or booleans, or one value (a 0-d tensor). */
 export type NestedList = number | boolean | NestedList[];
 /** Sizes as PyTorch takes them: varargs (`view(2, 3)`) or one list (`view([2, 3])`). */
@@ -169,8 +172,11 @@ export class Tensor {
   }
 
   // ---- autograd ---------------------------------------------------------------------------
-  backward(gradient?: Tensor | null, opts: BackwardOptions = {}): void {
-    let g = gradient ?? null;
+  /** backward(gradient=None, retain_graph=None, create_graph=False), positional or as options. */
+  backward(...args: Args<[gradient: Tensor | null | undefined, retainGraph: boolean | null, createGraph: boolean], BackwardOptions & { gradient?: Tensor | null }>): void {
+    type Parsed = { gradient?: Tensor | null; retainGraph?: boolean | null; createGraph?: boolean };
+    const opts: Parsed = args.length === 0 ? {} : parseArgs<Parsed>("backward", BACKWARD, args);
+    let g = opts.gradient ?? null;
     if (g === null) {
       if (this.numel() !== 1) throw new RuntimeError("grad can be implicitly created only for scalar outputs");
       g = creation.onesLike(this);
@@ -189,6 +195,7 @@ export class Tensor {
     return this;
   }
   requiresGrad_(requiresGrad = true): this {
+    checkBool(requiresGrad, "requires_grad", "requires_grad_");
     if (!this.isLeaf) {
       throw new RuntimeError(
         requiresGrad ? "you can only change requires_grad flags of leaf variables." : "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
@@ -239,9 +246,9 @@ export class Tensor {
   tanh(): Tensor { return ew.tanh(this); }
   sigmoid(): Tensor { return ew.sigmoid(this); }
   relu(): Tensor { return ew.relu(this); }
-  clamp(min?: number | null | ew.ClampOptions, max?: number | null): Tensor { return ew.clamp(this, min, max); }
+  clamp(...args: ew.ClampArgs): Tensor { return ew.clamp(this, ...args); }
   /** PyTorch's alias of clamp. */
-  clip(min?: number | null | ew.ClampOptions, max?: number | null): Tensor { return ew.clamp(this, min, max); }
+  clip(...args: ew.ClampArgs): Tensor { return ew.clamp(this, ...args); }
   eq(other: TensorOrScalar): Tensor { return ew.eq(this, other); }
   ne(other: TensorOrScalar): Tensor { return ew.ne(this, other); }
   lt(other: TensorOrScalar): Tensor { return ew.lt(this, other); }
@@ -295,7 +302,7 @@ export class Tensor {
   argsort(...args: Args<[dim: number, descending: boolean], sorting.SortOptions>): Tensor { return sorting.argsort(this, ...args); }
   topk(k: number, ...args: Args<[dim: number, largest: boolean, sorted: boolean], sorting.TopkOptions>): red.ValuesIndices { return sorting.topk(this, k, ...args); }
   /** torch.norm(input, p='fro', dim=None, keepdim=False). */
-  norm(p: norms.Ord = "fro", dim?: number | readonly number[] | null, keepdim = false): Tensor { return norms.norm(this, p, dim, keepdim); }
+  norm(...args: norms.NormArgs<norms.Ord, norms.LegacyNormOptions>): Tensor { return norms.norm(this, ...args); }
   softmax(...args: red.SoftmaxArgs): Tensor;
   softmax(dim?: unknown, dtype?: unknown, opts?: unknown): Tensor { return (red.softmax as Loose<Tensor>)(this, dim, dtype, opts); }
   logSoftmax(...args: red.SoftmaxArgs): Tensor;
@@ -312,8 +319,8 @@ export class Tensor {
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return idx.scatterAdd(this, dim, index, src); }
   indexSelect(dim: number, index: Tensor): Tensor { return idx.indexSelect(this, dim, index); }
   maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor { return idx.maskedFill(this, mask, value); }
-  triu(diagonal = 0): Tensor { return idx.triu(this, diagonal); }
-  tril(diagonal = 0): Tensor { return idx.tril(this, diagonal); }
+  triu(...args: Args<[diagonal: number], { diagonal?: number }>): Tensor { return idx.triu(this, ...args); }
+  tril(...args: Args<[diagonal: number], { diagonal?: number }>): Tensor { return idx.tril(this, ...args); }
   /** x[index] (Python subscript syntax as a string, or items: see ops/subscript.ts). */
   index(index: sub.Index): Tensor { return sub.index(this, index); }
   /** x[index] = values (accumulate: +=), in place and differentiable. */
@@ -335,7 +342,8 @@ export class Tensor {
   reshape(...shape: ShapeArgs): Tensor { return shp.reshape(this, parseShape(shape)); }
   viewAs(other: Tensor): Tensor { return shp.view(this, other.shape); }
   reshapeAs(other: Tensor): Tensor { return shp.reshape(this, other.shape); }
-  transpose(dim0: number, dim1: number): Tensor { return shp.transpose(this, dim0, dim1); }
+  transpose(...args: shp.TransposeArgs): Tensor;
+  transpose(dim0?: unknown, dim1?: unknown, opts?: unknown): Tensor { return (shp.transpose as Loose<Tensor>)(this, dim0, dim1, opts); }
   t(): Tensor { return shp.t(this); }
   /** The dims reversed (x.T); a 2-D tensor's transpose. */
   get T(): Tensor { return shp.permute(this, [...Array(this.shape.length).keys()].reverse()); }
@@ -352,7 +360,8 @@ export class Tensor {
   permute(...dims: ShapeArgs): Tensor { return shp.permute(this, parseShape(dims)); }
   squeeze(...args: Args<[dim: number | readonly number[] | null], { dim?: number | readonly number[] | null }>): Tensor;
   squeeze(dim?: unknown, opts?: unknown): Tensor { return (shp.squeeze as Loose<Tensor>)(this, dim, opts); }
-  unsqueeze(dim: number): Tensor { return shp.unsqueeze(this, dim); }
+  unsqueeze(...args: [dim: number] | [options: { dim: number }]): Tensor;
+  unsqueeze(dim?: unknown, opts?: unknown): Tensor { return (shp.unsqueeze as Loose<Tensor>)(this, dim, opts); }
   expand(...sizes: ShapeArgs): Tensor { return shp.expand(this, parseShape(sizes)); }
   expandAs(other: Tensor): Tensor { return shp.expand(this, other.shape); }
   flatten(...args: Args<[startDim: number, endDim: number], shp.FlattenOptions>): Tensor;
@@ -412,14 +421,14 @@ export class Tensor {
   exp_(): this { return this.inplace((s) => ew.exp(s)); }
   sqrt_(): this { return this.inplace((s) => ew.sqrt(s)); }
   relu_(): this { return this.inplace((s) => ew.relu(s)); }
-  clamp_(min?: number | null | ew.ClampOptions, max?: number | null): this { return this.inplace((s) => ew.clamp(s, min, max)); }
+  clamp_(...args: ew.ClampArgs): this { return this.inplace((s) => ew.clamp(s, ...args)); }
   zero_(): this { return this.fill_(0); }
   fill_(value: number | boolean): this { return this.inplace(() => Tensor.scalar(Number(value), this.dtype)); }
   copy_(src: Tensor): this { return this.inplace(() => src.to(this.dtype), src); }
-  maskedFill_(mask: Tensor, value: number | boolean): this { return this.inplace((s) => idx.maskedFill(s, mask, value)); }
+  maskedFill_(mask: Tensor, value: number | boolean | Tensor): this { return this.inplace((s) => idx.maskedFill(s, mask, value)); }
   scatter_(dim: number, index: Tensor, src: Tensor | number): this { return this.inplace((s) => idx.scatter(s, dim, index, src), src instanceof Tensor ? src : undefined); }
   scatterAdd_(dim: number, index: Tensor, src: Tensor): this { return this.inplace((s) => idx.scatterAdd(s, dim, index, src), src); }
-  clip_(min?: number | null | ew.ClampOptions, max?: number | null): this { return this.clamp_(min, max); }
+  clip_(...args: ew.ClampArgs): this { return this.clamp_(...args); }
   /** self += value * t1 * t2 */
   addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
     const v = opts?.value ?? 1;

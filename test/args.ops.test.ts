@@ -107,3 +107,59 @@ test("shape ops: flatten/squeeze/chunk/split/unbind/cat/stack options, list argu
   typeError(() => torch.permute(x, [0, "a"] as never), /^permute\(\): argument 'dims' must be a list of integers, but found string a at position 1/);
   typeError(() => x.transpose(0.5, 1), /argument 'dim' must be an integer, but got number 0.5/);
 });
+
+test("tril/triu, clamp, maskedFill: PyTorch's keywords as options, nothing silently dropped", () => {
+  const y = torch.tensor([[1, -2, 3], [4, 5, -6]], { dtype: "float64" });
+  assert.deepEqual(y.tril({ diagonal: -1 }).tolist(), [[0, 0, 0], [4, 0, 0]]);
+  assert.deepEqual(torch.triu(y, 1).tolist(), [[0, -2, 3], [0, 0, -6]]);
+  assert.deepEqual(y.clamp({ min: 0, max: 4 }).tolist(), [[1, 0, 3], [4, 4, 0]]);
+  assert.deepEqual(y.clamp(0, 4).tolist(), [[1, 0, 3], [4, 4, 0]]);
+  assert.deepEqual(torch.clamp(y, null, 0).tolist(), [[0, -2, 0], [0, 0, -6]]);
+  assert.deepEqual(y.clip(-1, { max: 2 }).tolist(), [[1, -1, 2], [2, 2, -1]]);
+  typeError(() => y.tril(0.5), /^tril\(\): argument 'diagonal' must be an integer, but got number 0.5$/);
+  typeError(() => y.triu({ k: 1 } as never), /^triu\(\) got an unexpected keyword argument 'k'$/);
+  typeError(() => y.clamp({ min: 0, mx: 1 } as never), /^clamp\(\) got an unexpected keyword argument 'mx'$/);
+  typeError(() => y.clamp("a" as never), /^clamp\(\): argument 'min' must be a number, but got string "a"$/);
+  typeError(() => y.maskedFill(y.gt(0), "a" as never), /^masked_fill\(\): argument 'value' must be a Tensor or a number, but got string "a"$/);
+});
+
+test("transpose/unsqueeze take their keywords; extra arguments are TypeErrors, not dropped", () => {
+  assert.deepEqual(x.transpose({ dim0: 0, dim1: 1 }).tolist(), [[1, 4], [2, 5], [3, 6]]);
+  assert.deepEqual(torch.transpose(x, 0, { dim1: 1 }).shape, [3, 2]);
+  assert.deepEqual(x.unsqueeze({ dim: 1 }).shape, [2, 1, 3]);
+  typeError(() => (x.transpose as (...a: unknown[]) => unknown)(0, 1, { x: 1 }), /^transpose\(\) got an unexpected keyword argument 'x'$/);
+  typeError(() => (x.unsqueeze as (...a: unknown[]) => unknown)(0, 1), /^unsqueeze\(\) takes 1 positional arguments but 2 were given$/);
+});
+
+test("norms: (ord, dim, keepdim) positionally or as options, keyword-only dtype", () => {
+  const y = torch.tensor([[1, -2, 3], [4, 5, -6]], { dtype: "float64" });
+  assert.deepEqual(y.norm(1, 1).tolist(), [6, 15]);
+  assert.deepEqual(y.norm({ p: 1, dim: 1 }).tolist(), [6, 15]);
+  assert.deepEqual(torch.norm(y, 2, 1, { keepdim: true }).tolist(), [[Math.sqrt(14)], [Math.sqrt(77)]]);
+  assert.deepEqual(torch.linalg.vectorNorm(y, Infinity, { dim: 1 }).tolist(), [3, 6]);
+  assert.equal(torch.linalg.matrixNorm(y, { ord: 1 }).item(), 9);
+  assert.deepEqual(torch.linalg.norm(y, { dim: 1 }).tolist(), [Math.sqrt(14), Math.sqrt(77)]);
+  assert.equal(torch.linalg.vectorNorm(torch.tensor([3, 4]), { dtype: "float64" }).item(), 5);
+  typeError(() => y.norm({ ord: 1 } as never), /^norm\(\) got an unexpected keyword argument 'ord'$/);
+  typeError(() => y.norm("x" as never), /^norm\(\): argument 'p' must be a number, "fro" or "nuc", but got string "x"$/);
+  typeError(() => torch.linalg.vectorNorm(y, "fro" as never), /^linalg.vector_norm\(\): argument 'ord' must be a number, but got string "fro"$/);
+  typeError(() => torch.linalg.matrixNorm(y, "fro", 1 as never), /^linalg.matrix_norm\(\): argument 'dim' must be a list of 2 integers, but got number 1$/);
+});
+
+test("random functions and autograd methods check their arguments", () => {
+  torch.manualSeed(0);
+  assert.deepEqual(torch.multinomial(torch.tensor([0.2, 0.3, 0.5], { dtype: "float64" }), 4, true).tolist(), [2, 2, 1, 2]); // PyTorch 1.13
+  torch.manualSeed(0);
+  assert.deepEqual(torch.multinomial(torch.tensor([0.2, 0.3, 0.5], { dtype: "float64" }), 4, { replacement: true }).tolist(), [2, 2, 1, 2]);
+  const g = new torch.Generator().manualSeed(3);
+  assert.deepEqual(torch.bernoulli(torch.full([6], 0.5, { dtype: "float64" }), { generator: g }).tolist(), [1, 1, 0, 1, 0, 0]); // PyTorch 1.13
+  typeError(() => torch.bernoulli(torch.full([2], 0.5), { generator: 3 } as never), /^bernoulli\(\): argument 'generator' must be a torch.Generator, but got number 3$/);
+  typeError(() => torch.bernoulli(torch.full([2], 0.5), { dtype: "float64" } as never), /^bernoulli\(\) got an unexpected keyword argument 'dtype'$/);
+  typeError(() => torch.multinomial(torch.ones(2), 1, "yes" as never), /^multinomial\(\): argument 'replacement' must be a boolean/);
+  const w = torch.tensor([1, 2], { dtype: "float64", requiresGrad: true });
+  w.mul(w).sum().backward(null, { retainGraph: true });
+  assert.deepEqual(w.grad!.tolist(), [2, 4]);
+  typeError(() => w.sum().backward(1 as never), /^backward\(\): argument 'gradient' must be a Tensor, but got number 1$/);
+  typeError(() => w.sum().backward({ retain_graph: true } as never), /unexpected keyword argument 'retain_graph' \(torch-ts spells it 'retainGraph'\)/);
+  typeError(() => torch.zeros(1).requiresGrad_("a" as never), /^requires_grad_\(\): argument 'requires_grad' must be a boolean, but got string "a"$/);
+});

@@ -3,6 +3,7 @@ import { noGrad } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
 import { isIntegral, type NumArray } from "../dtype.ts";
 import { IndexError, RuntimeError } from "../errors.ts";
+import { checkInt, checkTensor, checkTensorOrScalar, int, param, parseArgs, type Args } from "../args.ts";
 import { broadcastShapes, fmtShape, normalizeDim, sameShape, type Shape } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
 import { backendOf, empty, numberData, scalarView, sv } from "./alloc.ts";
@@ -82,6 +83,8 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 }
 
 export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Tensor): Tensor {
+  checkTensor(mask, "mask", "masked_fill");
+  checkTensorOrScalar(value, "value", "masked_fill");
   if (mask.dtype !== "bool") throw new RuntimeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
   if (!sameShape(broadcastShapes(x.shape, mask.shape), x.shape)) {
     throw new RuntimeError(`The size of tensor a (${x.shape.at(-1)}) must match the size of tensor b (${mask.shape.at(-1)}) at non-singleton dimension ${x.shape.length - 1}`);
@@ -102,5 +105,15 @@ function triangle(x: Tensor, k: number, upper: boolean): Tensor {
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) m[i * cols + j] = (upper ? j - i >= k : j - i <= k) ? 1 : 0;
   return where(mask, x, Tensor.scalar(0, x.dtype));
 }
-export const triu = (x: Tensor, k = 0): Tensor => triangle(x, k, true);
-export const tril = (x: Tensor, k = 0): Tensor => triangle(x, k, false);
+const TRIANGLE = [param("diagonal", int(), 0)];
+/** The diagonal of triu/tril, positional or as { diagonal }. */
+function diagonalArg(fn: string, x: Tensor, args: readonly unknown[]): number {
+  checkTensor(x, "input", fn);
+  if (args.length === 0) return 0;
+  if (args.length === 1 && typeof args[0] === "number") return checkInt(args[0], "diagonal", fn);
+  return parseArgs<{ diagonal: number }>(fn, TRIANGLE, args).diagonal;
+}
+/** torch.triu(input, diagonal=0). */
+export const triu = (x: Tensor, ...args: Args<[diagonal: number], { diagonal?: number }>): Tensor => triangle(x, diagonalArg("triu", x, args), true);
+/** torch.tril(input, diagonal=0). */
+export const tril = (x: Tensor, ...args: Args<[diagonal: number], { diagonal?: number }>): Tensor => triangle(x, diagonalArg("tril", x, args), false);

@@ -54,11 +54,16 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 }
 
 /** torch.transpose(input, dim0, dim1). */
-export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+const TRANSPOSE = [param("dim0", int()), param("dim1", int())];
+/** transpose(dim0, dim1), with PyTorch's keywords as options. */
+export type TransposeArgs = [dim0: number, dim1: number] | [dim0: number, options: { dim1: number }] | [options: { dim0: number; dim1: number }];
+export function transpose(x: Tensor, ...args: TransposeArgs): Tensor;
+export function transpose(x: Tensor, dim0?: unknown, dim1?: unknown, opts?: unknown): Tensor {
   checkTensor(x, "input", "transpose");
+  if (typeof dim0 !== "number" || typeof dim1 !== "number" || opts !== undefined) ({ dim0, dim1 } = parseArgs<{ dim0: number; dim1: number }>("transpose", TRANSPOSE, [dim0, dim1, opts]));
   const nd = x.shape.length;
-  const a = normalizeDim(dim0, nd);
-  const b = normalizeDim(dim1, nd);
+  const a = normalizeDim(dim0 as number, nd);
+  const b = normalizeDim(dim1 as number, nd);
   const shape = x.shape.slice();
   const strides = x.strides.slice();
   [shape[a], shape[b]] = [shape[b], shape[a]];
@@ -90,9 +95,12 @@ export function squeeze(x: Tensor, dimArg?: unknown, opts?: unknown): Tensor {
 }
 
 /** torch.unsqueeze(input, dim). */
-export function unsqueeze(x: Tensor, dim: number): Tensor {
+const UNSQUEEZE = [param("dim", int())];
+export function unsqueeze(x: Tensor, ...args: [dim: number] | [options: { dim: number }]): Tensor;
+export function unsqueeze(x: Tensor, dim?: unknown, opts?: unknown): Tensor {
   checkTensor(x, "input", "unsqueeze");
-  const d = normalizeDim(dim, x.shape.length + 1);
+  if (typeof dim !== "number" || opts !== undefined) ({ dim } = parseArgs<{ dim: number }>("unsqueeze", UNSQUEEZE, [dim, opts]));
+  const d = normalizeDim(dim as number, x.shape.length + 1);
   const shape = x.shape.slice();
   const strides = x.strides.slice();
   shape.splice(d, 0, 1);
