@@ -15,7 +15,7 @@ export {
 export {
   add, sub, mul, div, pow, neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tan, tanh, sigmoid, relu,
   clamp, clamp as clip, maximum, minimum, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, isfinite, where,
-  type Scalar, type TensorOrScalar, type AlphaOptions, type ClampOptions,
+  type Scalar, type TensorOrScalar, type AlphaOptions, type ClampOptions, type ClampArgs,
 } from "./ops/elementwise.ts";
 export {
   sum, mean, prod, max, min, amax, amin, argmax, argmin, variance as var, std, logsumexp, cumsum, cumprod, softmax, logSoftmax,
@@ -23,10 +23,10 @@ export {
   type CumulativeOptions, type CumulativeArgs, type SoftmaxOptions, type SoftmaxArgs,
 } from "./ops/reduce.ts";
 export { matmul, mm, bmm } from "./ops/linalg.ts";
-export { gather, scatter, scatterAdd, indexSelect, maskedFill, triu, tril } from "./ops/indexing.ts";
+export { gather, scatter, scatterAdd, indexSelect, maskedFill, triu, tril, type ScatterOptions } from "./ops/indexing.ts";
 export {
   reshape, view, permute, transpose, t, squeeze, unsqueeze, expand, flatten, unflatten, narrow, select, slice,
-  chunk, split, unbind, cat, stack, movedim, type FlattenOptions,
+  chunk, split, unbind, cat, stack, movedim, type FlattenOptions, type TransposeArgs,
 } from "./ops/shape.ts";
 export { clone, detach, contiguous } from "./ops/convert.ts";
 export { flip, roll, tile, repeatInterleave } from "./ops/rearrange.ts";

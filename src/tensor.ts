@@ -315,7 +315,7 @@ export class Tensor {
 
   // ---- indexing ---------------------------------------------------------------------------
   gather(dim: number, index: Tensor): Tensor { return idx.gather(this, dim, index); }
-  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor { return idx.scatter(this, dim, index, src); }
+  scatter(dim: number, index: Tensor, src: Tensor | number, opts?: idx.ScatterOptions): Tensor { return idx.scatter(this, dim, index, src, opts); }
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return idx.scatterAdd(this, dim, index, src); }
   indexSelect(dim: number, index: Tensor): Tensor { return idx.indexSelect(this, dim, index); }
   maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor { return idx.maskedFill(this, mask, value); }
@@ -426,7 +426,7 @@ export class Tensor {
   fill_(value: number | boolean): this { return this.inplace(() => Tensor.scalar(Number(value), this.dtype)); }
   copy_(src: Tensor): this { return this.inplace(() => src.to(this.dtype), src); }
   maskedFill_(mask: Tensor, value: number | boolean | Tensor): this { return this.inplace((s) => idx.maskedFill(s, mask, value)); }
-  scatter_(dim: number, index: Tensor, src: Tensor | number): this { return this.inplace((s) => idx.scatter(s, dim, index, src), src instanceof Tensor ? src : undefined); }
+  scatter_(dim: number, index: Tensor, src: Tensor | number, opts?: idx.ScatterOptions): this { return this.inplace((s) => idx.scatter(s, dim, index, src, opts), src instanceof Tensor ? src : undefined); }
   scatterAdd_(dim: number, index: Tensor, src: Tensor): this { return this.inplace((s) => idx.scatterAdd(s, dim, index, src), src); }
   clip_(...args: ew.ClampArgs): this { return this.clamp_(...args); }
   /** self += value * t1 * t2 */

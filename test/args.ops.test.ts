@@ -163,3 +163,16 @@ test("random functions and autograd methods check their arguments", () => {
   typeError(() => w.sum().backward({ retain_graph: true } as never), /unexpected keyword argument 'retain_graph' \(torch-ts spells it 'retainGraph'\)/);
   typeError(() => torch.zeros(1).requiresGrad_("a" as never), /^requires_grad_\(\): argument 'requires_grad' must be a boolean, but got string "a"$/);
 });
+
+test("scatter's reduce keyword is honoured, not dropped; index arguments must be tensors", () => {
+  const idx = torch.tensor([1, 1]);
+  const five = () => torch.full([3], 5, { dtype: "float32" });
+  assert.deepEqual(five().scatter_(0, idx, 1, { reduce: "add" }).tolist(), [5, 7, 5]); // PyTorch 1.13
+  assert.deepEqual(five().scatter(0, idx, torch.tensor([2, 3], { dtype: "float32" }), { reduce: "add" }).tolist(), [5, 10, 5]);
+  assert.deepEqual(five().scatter(0, torch.tensor([2]), 1).tolist(), [5, 5, 1]);
+  assert.throws(() => five().scatter(0, idx, 1, { reduce: "max" } as never), { name: "RuntimeError", message: "reduce argument must be either add or multiply." });
+  assert.throws(() => five().scatter(0, idx, 1, { reduce: "multiply" }), { name: "NotImplementedError" });
+  typeError(() => five().scatter(0, idx, 1, { reduction: "add" } as never), /^scatter\(\) got an unexpected keyword argument 'reduction'$/);
+  typeError(() => x.gather(1, [[0]] as never), /^gather\(\): argument 'index' must be a Tensor, but got an array$/);
+  typeError(() => x.indexSelect(0, [1] as never), /^index_select\(\): argument 'index' must be a Tensor, but got an array$/);
+});

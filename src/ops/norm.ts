@@ -27,7 +27,8 @@ function floatInput(fn: string, x: Tensor, dtype?: DType): Tensor {
 }
 
 // ---- arguments: PyTorch's positional order (ord, dim, keepdim), then options (keyword-only dtype) --
-type DimArg = number | readonly number[] | null;
+/** The dims a norm reduces: one, a list, or null for all. */
+export type DimArg = number | readonly number[] | null;
 /** The keywords of torch.linalg's norms (ord, dim, keepdim, and the keyword-only dtype the input is cast to). */
 export interface NormOptions<O = Ord> {
   ord?: O | null;

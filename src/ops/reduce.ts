@@ -54,6 +54,15 @@ function keywordArgs(fn: string, dim: unknown, keepdim: unknown, opts: unknown, 
 }
 /** True when a call uses the options form. */
 const keywordForm = (a: unknown, b: unknown, c: unknown): boolean => c !== undefined || isOptions(a) || isOptions(b);
+/** sum/mean: (dim, keepdim, *, dtype) read, then `of` computes the reduction. */
+function dimReduction(fn: string, of: (x: Tensor, dim: Dims | null | undefined, keepdim: boolean) => Tensor, x: Tensor, dim: unknown, keepdim: unknown, opts: unknown): Tensor {
+  checkTensor(x, "input", fn);
+  if (keywordForm(dim, keepdim, opts)) {
+    const a = keywordArgs(fn, dim, keepdim, opts);
+    return inDtype(x, a.dtype, (x) => of(x, a.dim, a.keepdim));
+  }
+  return of(x, dim as Dims | null | undefined, keepdimOf(keepdim, fn));
+}
 
 interface Plan {
   dims: number[];
@@ -114,12 +123,7 @@ const accumulating = (x: Tensor): Tensor => (isFloating(x.dtype) || x.dtype === 
 /** torch.sum(input, dim=None, keepdim=False, *, dtype=None). */
 export function sum(x: Tensor, ...args: Args<[dim: Dims | null, keepdim: boolean], ReduceOptions>): Tensor;
 export function sum(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor {
-  checkTensor(x, "input", "sum");
-  if (keywordForm(dim, keepdim, opts)) {
-    const a = keywordArgs("sum", dim, keepdim, opts);
-    return inDtype(x, a.dtype, (x) => sumOf(x, a.dim, a.keepdim));
-  }
-  return sumOf(x, dim as Dims | null | undefined, keepdimOf(keepdim, "sum"));
+  return dimReduction("sum", sumOf, x, dim, keepdim, opts);
 }
 function sumOf(x: Tensor, dim: Dims | null | undefined, keepdim: boolean): Tensor {
   const p = plan(accumulating(x), dim, keepdim);
@@ -132,12 +136,7 @@ function sumOf(x: Tensor, dim: Dims | null | undefined, keepdim: boolean): Tenso
 /** torch.mean(input, dim=None, keepdim=False, *, dtype=None). */
 export function mean(x: Tensor, ...args: Args<[dim: Dims | null, keepdim: boolean], ReduceOptions>): Tensor;
 export function mean(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor {
-  checkTensor(x, "input", "mean");
-  if (keywordForm(dim, keepdim, opts)) {
-    const a = keywordArgs("mean", dim, keepdim, opts);
-    return inDtype(x, a.dtype, (x) => meanOf(x, a.dim, a.keepdim));
-  }
-  return meanOf(x, dim as Dims | null | undefined, keepdimOf(keepdim, "mean"));
+  return dimReduction("mean", meanOf, x, dim, keepdim, opts);
 }
 function meanOf(x: Tensor, dim: Dims | null | undefined, keepdim: boolean): Tensor {
   if (!isFloating(x.dtype)) {
