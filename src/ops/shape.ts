@@ -59,16 +59,22 @@ const TRANSPOSE = [param("dim0", int()), param("dim1", int())];
 export type TransposeArgs = [dim0: number, dim1: number] | [dim0: number, options: { dim1: number }] | [options: { dim0: number; dim1: number }];
 export function transpose(x: Tensor, ...args: TransposeArgs): Tensor;
 export function transpose(x: Tensor, dim0?: unknown, dim1?: unknown, opts?: unknown): Tensor {
+  // the keyword forms are read apart, so that the positional one stays small enough to inline
+  if (typeof dim0 !== "number" || typeof dim1 !== "number" || opts !== undefined) return transposeKeywords(x, dim0, dim1, opts);
   checkTensor(x, "input", "transpose");
-  if (typeof dim0 !== "number" || typeof dim1 !== "number" || opts !== undefined) ({ dim0, dim1 } = parseArgs<{ dim0: number; dim1: number }>("transpose", TRANSPOSE, [dim0, dim1, opts]));
   const nd = x.shape.length;
-  const a = normalizeDim(dim0 as number, nd);
-  const b = normalizeDim(dim1 as number, nd);
+  const a = normalizeDim(dim0, nd);
+  const b = normalizeDim(dim1, nd);
   const shape = x.shape.slice();
   const strides = x.strides.slice();
   [shape[a], shape[b]] = [shape[b], shape[a]];
   [strides[a], strides[b]] = [strides[b], strides[a]];
   return record(aliasOf(x, shape, strides, x.offset), "TransposeBackward0", [x], [], (g) => [g.transpose(a, b)], { dim0: a, dim1: b });
+}
+
+function transposeKeywords(x: Tensor, dim0: unknown, dim1: unknown, opts: unknown): Tensor {
+  const a = parseArgs<{ dim0: number; dim1: number }>("transpose", TRANSPOSE, [dim0, dim1, opts]);
+  return transpose(x, a.dim0, a.dim1);
 }
 
 export function t(x: Tensor): Tensor {
