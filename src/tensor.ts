@@ -4,7 +4,9 @@
 import { runBackward } from "./autograd/engine.ts";
 import { isGradEnabled } from "./autograd/gradMode.ts";
 import type { GradHook, Node } from "./autograd/node.ts";
-import { allocate, isFloating, setInt64, wordsOf, type DType, type Storage } from "./dtype.ts";
+import type { GPUArray } from "./backends/webgpu/array.ts";
+import { CPU, type Device, type DeviceLike } from "./device.ts";
+import { allocate, DTYPES, isFloating, setInt64, wordsOf, type DType, type Storage } from "./dtype.ts";
 import { RuntimeError, TorchTypeError, ValueError } from "./errors.ts";
 import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, parseShape } from "./layout.ts";
 import * as alloc from "./ops/alloc.ts";
@@ -24,10 +26,19 @@ import * as sampling from "./random/sampling.ts";
 type TS = Tensor | number | boolean;
 type ShapeArgs = Array<number | readonly number[]>;
 
-/** Storage shared by a tensor and its views, with the version counter in-place ops bump. */
+/** What a StorageBox holds: a typed array on the CPU, a GPUArray handle on webgpu. */
+export type TensorData = Storage | GPUArray;
+
+/**
+ * Storage shared by a tensor and its views, with the version counter in-place ops bump and
+ * the device the storage lives on (one of the canonical Device objects, compared by reference).
+ */
 export class StorageBox {
   version = 0;
-  constructor(public data: Storage) {}
+  constructor(
+    public data: TensorData,
+    readonly device: Device = CPU,
+  ) {}
 }
 
 export interface BackwardOptions {
@@ -70,8 +81,10 @@ export class Tensor {
   }
 
   // ---- metadata ---------------------------------------------------------------------------
+  /** The host storage of a CPU tensor (a device tensor's is read with `await t.dataAsync()`). */
   get storage(): Storage {
-    return this._box.data;
+    if (this._box.device !== CPU) throw alloc.asyncReadError(this, "storage", "await t.dataAsync()");
+    return this._box.data as Storage;
   }
   get requiresGrad(): boolean {
     return this._requiresGrad;
@@ -85,8 +98,9 @@ export class Tensor {
   get ndim(): number {
     return this.shape.length;
   }
-  get device(): string {
-    return "cpu";
+  /** Where the storage lives: torch.device("cpu") or torch.device("webgpu:0"). */
+  get device(): Device {
+    return this._box.device;
   }
   /** The version counter shared with every view of the same storage. */
   get version(): number {
@@ -109,9 +123,12 @@ export class Tensor {
   isFloatingPoint(): boolean {
     return isFloating(this.dtype);
   }
-  /** Row-major data of exactly numel elements (the storage itself when it already is that). */
+  /**
+   * Row-major host data of exactly numel elements (the storage itself when it already is
+   * that). CPU tensors only: a device tensor's values come from `await t.dataAsync()`.
+   */
   contiguousData(): Storage {
-    return alloc.contiguousData(this);
+    return alloc.hostData(this);
   }
 
   /** The same data without autograd history (PyTorch's `.data`). */
@@ -136,12 +153,39 @@ export class Tensor {
   item(): number {
     const n = this.numel();
     if (n !== 1) throw new ValueError("only one element tensors can be converted to Python scalars");
-    return exactNumber(this._box.data[this.offset]!);
+    if (this._box.device !== CPU) throw alloc.asyncReadError(this, "item()", "await t.itemAsync()");
+    return exactNumber((this._box.data as Storage)[this.offset]!);
   }
   /** Nested arrays of numbers (booleans for bool tensors); a 0-d tensor gives its value. */
   tolist(): unknown {
+    if (this._box.device !== CPU) throw alloc.asyncReadError(this, "tolist()", "await t.tolistAsync()");
     const bool = this.dtype === "bool";
     return nestedValues(this, (v) => (bool ? v !== 0 : exactNumber(v)));
+  }
+  /**
+   * item() on any device: resolves once the device has computed the value (at once on the
+   * CPU). Reading waits for every kernel recorded before it; a loop that reads a value every
+   * N steps waits once per N steps.
+   */
+  async itemAsync(): Promise<number> {
+    if (this.numel() !== 1) throw new ValueError("only one element tensors can be converted to Python scalars");
+    return (await this.cpuAsync()).item();
+  }
+  /** tolist() on any device (see itemAsync). */
+  async tolistAsync(): Promise<unknown> {
+    return (await this.cpuAsync()).tolist();
+  }
+  /** contiguousData() on any device: a host copy for a device tensor (see itemAsync). */
+  async dataAsync(): Promise<Storage> {
+    return (await this.cpuAsync()).contiguousData();
+  }
+  /** This tensor on the CPU: itself there; a device tensor raises, naming cpuAsync (reading waits). */
+  cpu(): Tensor {
+    return convert.to(this, { device: CPU, dtype: this.dtype, copy: false });
+  }
+  /** This tensor on the CPU, read back from its device when it is on one (differentiable). */
+  cpuAsync(): Promise<Tensor> {
+    return convert.toAsync(this, { device: CPU, dtype: this.dtype, copy: false });
   }
   toString(): string {
     return formatTensor(this);
@@ -309,13 +353,37 @@ export class Tensor {
   clone(): Tensor { return convert.clone(this); }
 
   // ---- conversion -------------------------------------------------------------------------
-  to(dtype: DType): Tensor { return convert.to(this, dtype); }
-  float(): Tensor { return convert.to(this, "float32"); }
-  double(): Tensor { return convert.to(this, "float64"); }
-  int(): Tensor { return convert.to(this, "int32"); }
-  long(): Tensor { return convert.to(this, "int64"); }
-  bool(): Tensor { return convert.to(this, "bool"); }
-  type(dtype: DType): Tensor { return convert.to(this, dtype); }
+  /**
+   * PyTorch's forms: to(dtype), to(device), to(device, dtype), to(other), to({ device, dtype }),
+   * each with options { copy, nonBlocking }. Moving from a device to the CPU reads values:
+   * that is toAsync (or cpuAsync); this one raises naming it.
+   */
+  to(dtype: DType, opts?: convert.ToOptions): Tensor;
+  to(device: DeviceLike, dtype?: DType, opts?: convert.ToOptions): Tensor;
+  to(device: DeviceLike, opts?: convert.ToOptions): Tensor;
+  to(other: Tensor, opts?: convert.ToOptions): Tensor;
+  to(opts: convert.ToOptions): Tensor;
+  to(...args: unknown[]): Tensor {
+    const a = args[0];
+    // the internal casts (x.to("int64")) skip the parse
+    if (args.length === 1 && typeof a === "string" && (DTYPES as readonly string[]).includes(a)) return convert.castTo(this, a as DType);
+    return convert.to(this, convert.parseTo(this, args));
+  }
+  /** to() in any direction, waiting for values that come back from a device. */
+  toAsync(dtype: DType, opts?: convert.ToOptions): Promise<Tensor>;
+  toAsync(device: DeviceLike, dtype?: DType, opts?: convert.ToOptions): Promise<Tensor>;
+  toAsync(device: DeviceLike, opts?: convert.ToOptions): Promise<Tensor>;
+  toAsync(other: Tensor, opts?: convert.ToOptions): Promise<Tensor>;
+  toAsync(opts: convert.ToOptions): Promise<Tensor>;
+  toAsync(...args: unknown[]): Promise<Tensor> {
+    return convert.toAsync(this, convert.parseTo(this, args, "toAsync"));
+  }
+  float(): Tensor { return convert.castTo(this, "float32"); }
+  double(): Tensor { return convert.castTo(this, "float64"); }
+  int(): Tensor { return convert.castTo(this, "int32"); }
+  long(): Tensor { return convert.castTo(this, "int64"); }
+  bool(): Tensor { return convert.castTo(this, "bool"); }
+  type(dtype: DType): Tensor { return convert.castTo(this, dtype); }
 
   // ---- in-place (trailing underscore, as PyTorch) -------------------------------------------
   add_(other: TS, opts?: ew.AlphaOptions): this {
@@ -344,7 +412,8 @@ export class Tensor {
   clamp_(min?: number | null | ew.ClampOptions, max?: number | null): this { return this.inplace((s) => ew.clamp(s, min, max)); }
   zero_(): this { return this.fill_(0); }
   fill_(value: number | boolean): this { return this.inplace(() => Tensor.scalar(Number(value), this.dtype)); }
-  copy_(src: Tensor): this { return this.inplace(() => src.to(this.dtype), src); }
+  /** Copies src's values (broadcast, cast) into this tensor; from the CPU to a device is an upload. */
+  copy_(src: Tensor): this { return this.inplace(() => src.to(this._box.device, this.dtype), src); }
   maskedFill_(mask: Tensor, value: number | boolean): this { return this.inplace((s) => idx.maskedFill(s, mask, value)); }
   /** self += value * t1 * t2 */
   addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
@@ -369,7 +438,7 @@ export class Tensor {
     return this.randomFill((out) => sampling.fillNormal(opts?.generator ?? defaultGenerator, out, mean, std));
   }
   bernoulli_(p: number | Tensor = 0.5, opts?: { generator?: Generator }): this {
-    const probs = typeof p === "number" ? p : (p.expand(this.shape).contiguousData() as Float32Array | Float64Array);
+    const probs = typeof p === "number" ? p : (alloc.hostData(p.expand(this.shape), "bernoulli_(p)", "bernoulli_(await p.cpuAsync())") as Float32Array | Float64Array);
     return this.randomFill((out) => sampling.fillBernoulli(opts?.generator ?? defaultGenerator, out, probs));
   }
 
@@ -378,7 +447,10 @@ export class Tensor {
     return this;
   }
 
-  /** Random in-place fills draw into a contiguous buffer, then write it into this view. */
+  /**
+   * Random in-place fills draw into a contiguous host buffer with the CPU generator, then
+   * write it into this view (uploaded first on a device: the same values on every device).
+   */
   private randomFill(fill: (out: Float32Array | Float64Array) => void): this {
     if (isGradEnabled() && this.isLeaf && this.requiresGrad) {
       throw new RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.");
@@ -386,7 +458,8 @@ export class Tensor {
     if (!isFloating(this.dtype)) throw new RuntimeError(`random fills of dtype ${this.dtype} are not supported; use torch.randint`);
     const buf = allocate(this.dtype, this.numel()) as Float32Array | Float64Array;
     fill(buf);
-    alloc.backendOf().copy({ data: buf, shape: this.shape, strides: contiguousStrides(this.shape), offset: 0 }, alloc.sv(this));
+    const src = alloc.fromHost(buf, this.shape, this.dtype, this._box.device);
+    alloc.backendOf(this).copy(alloc.sv(src), alloc.sv(this));
     this._box.version++;
     return this;
   }
@@ -404,7 +477,8 @@ function exactNumber(v: number | bigint): number {
 
 /** The tensor's elements as nested arrays in row-major order, each read through `read`. */
 export function nestedValues<V>(t: Tensor, read: (v: number | bigint) => V): unknown {
-  const data = t._box.data;
+  if (t._box.device !== CPU) throw alloc.asyncReadError(t, "tolist()", "await t.tolistAsync()");
+  const data = t._box.data as Storage;
   const build = (d: number, off: number): unknown => {
     if (d === t.shape.length) return read(data[off]!);
     const out: unknown[] = new Array(t.shape[d]);

@@ -8,7 +8,8 @@ import { RuntimeError } from "../errors.ts";
 import { broadcastShapes, fmtShape, sameShape } from "../layout.ts";
 import { Tensor as TensorClass, type Tensor } from "../tensor.ts";
 import { Node, record } from "../autograd/node.ts";
-import { backendOf, empty, sv } from "./alloc.ts";
+import { CPU } from "../device.ts";
+import { backendOf, empty, fromHost, hostData, sv, zeros } from "./alloc.ts";
 
 const RANK: Record<string, number> = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 4 };
 
@@ -17,8 +18,14 @@ function writeInto(self: Tensor, r: Tensor): void {
   if (!sameShape(broadcastShapes(self.shape, r.shape), self.shape)) {
     throw new RuntimeError(`output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(broadcastShapes(self.shape, r.shape))}`);
   }
+  if (r._box.device !== self._box.device) {
+    // fill_ and copy_ of CPU values into a device tensor: upload them first (the other way
+    // round would read device values synchronously: ops/convert.ts raises before this)
+    if (r._box.device !== CPU) throw new RuntimeError(`in-place write of a ${r._box.device} result into a ${self._box.device} tensor`);
+    r = fromHost(hostData(r.contiguous()), r.shape, r.dtype, self._box.device);
+  }
   const src = sameShape(r.shape, self.shape) ? r : r.expand(self.shape);
-  backendOf().copy(sv(src), sv(self));
+  backendOf(self).copy(sv(src), sv(self));
   self._box.version++;
 }
 
@@ -89,23 +96,23 @@ interface Region {
 /** g (base-shaped) restricted to the region, contiguous. Linear; its vjp is putRegion. */
 function takeRegion(g: Tensor, region: Region): Tensor {
   const src = g.contiguous();
-  const out = empty(region.shape, g.dtype);
-  backendOf().copy({ data: src._box.data, shape: region.shape, strides: region.strides, offset: src.offset + region.offset }, sv(out));
+  const out = empty(region.shape, g.dtype, g._box.device);
+  backendOf(g).copy({ data: src._box.data, shape: region.shape, strides: region.strides, offset: src.offset + region.offset }, sv(out));
   return record(out, "AsStridedBackward0", [g], [], (gg) => [putRegion(gg, region)]);
 }
 
 /** zeros of the base's shape with the region set to h. Linear; its vjp is takeRegion. */
 function putRegion(h: Tensor, region: Region): Tensor {
-  const out = empty(region.baseShape, h.dtype);
-  backendOf().copy(sv(h.contiguous()), { data: out._box.data, shape: region.shape, strides: region.strides, offset: region.offset });
+  const out = zeros(region.baseShape, h.dtype, h._box.device);
+  backendOf(h).copy(sv(h.contiguous()), { data: out._box.data, shape: region.shape, strides: region.strides, offset: region.offset });
   return record(out, "AsStridedScatterBackward0", [h], [], (gg) => [takeRegion(gg, region)]);
 }
 
 /** g with the region zeroed. Linear and its own adjoint. */
 function zeroRegion(g: Tensor, region: Region): Tensor {
   const out = g.contiguous().clone();
-  const zeros = empty(region.shape, g.dtype);
-  backendOf().copy(sv(zeros), { data: out._box.data, shape: region.shape, strides: region.strides, offset: out.offset + region.offset });
+  const z = zeros(region.shape, g.dtype, g._box.device);
+  backendOf(g).copy(sv(z), { data: out._box.data, shape: region.shape, strides: region.strides, offset: out.offset + region.offset });
   return record(noGradDetach(out), "CopySlicesBackward0", [g], [], (gg) => [zeroRegion(gg, region)]);
 }
 

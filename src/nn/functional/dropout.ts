@@ -1,7 +1,7 @@
 // Dropout draws its mask exactly as PyTorch 1.13 on CPU does: empty_like(x).bernoulli_(1 - p),
 // then noise /= (1 - p) and x * noise, so a given seed gives PyTorch's masks and values.
 import { RuntimeError, ValueError } from "../../errors.ts";
-import { empty } from "../../ops/alloc.ts";
+import { zeros } from "../../ops/alloc.ts";
 import type { Tensor } from "../../tensor.ts";
 import { fmtShape } from "../../layout.ts";
 
@@ -16,7 +16,7 @@ function checkP(p: number): void {
 }
 
 function applyNoise(x: Tensor, noiseShape: readonly number[], p: number, inplace: boolean): Tensor {
-  const noise = empty(noiseShape, x.dtype);
+  const noise = zeros(noiseShape, x.dtype, x.device);
   if (p === 1) return inplace ? x.mul_(noise) : x.mul(noise);
   noise.bernoulli_(1 - p);
   noise.div_(1 - p);
