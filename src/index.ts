@@ -1,5 +1,8 @@
 // The public surface: `import * as torch from "torch-ts"`.
 export { Tensor, type BackwardOptions, type RemovableHandle } from "./tensor.ts";
+export { device, Device, type DeviceLike, type DeviceType } from "./device.ts";
+export * as webgpu from "./webgpu.ts";
+export * as accelerator from "./accelerator.ts";
 export { type DType, getDefaultDtype, setDefaultDtype, promoteTypes } from "./dtype.ts";
 export { RuntimeError, IndexError, ValueError, TorchTypeError, NotImplementedError, AssertionError } from "./errors.ts";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/gradMode.ts";
@@ -30,7 +33,7 @@ export * as optim from "./optim/index.ts";
 import * as functional from "./nn/functional.ts";
 /** torch.nn.functional, also reachable as torch.nn.functional. */
 export const F = functional;
-export { save, load, saveToBuffer, loadFromBuffer, type SaveOptions, type LoadOptions } from "./serialization/tensorAdapter.ts";
+export { save, load, saveToBuffer, loadFromBuffer, saveAsync, saveToBufferAsync, type SaveOptions, type LoadOptions } from "./serialization/tensorAdapter.ts";
 export { CheckpointError, CheckpointLimitError, SafetensorError, UnpicklingError } from "./serialization/errors.ts";
 export * as utils from "./utils/index.ts";
 export * as onnx from "./onnx/index.ts";

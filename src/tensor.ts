@@ -190,6 +190,14 @@ export class Tensor {
   toString(): string {
     return formatTensor(this);
   }
+  /** The repr with the values, on any device (read back first from a device; see itemAsync). */
+  async toStringAsync(): Promise<string> {
+    if (this._box.device === CPU) return formatTensor(this);
+    const host = await this.cpuAsync();
+    host.gradFn = this.gradFn;
+    host._requiresGrad = this._requiresGrad;
+    return formatTensor(host, this._box.device);
+  }
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }

@@ -2,7 +2,9 @@
 // holds in its own fields, in definition order (so `fc1 = new nn.Linear(...)` registers
 // itself, as assigning an attribute does in PyTorch); buffers are the tensor fields named
 // through registerBuffer.
-import { noGrad } from "../autograd/gradMode.ts";
+import { isGradEnabled, noGrad, setGradEnabled } from "../autograd/gradMode.ts";
+import { CPU, type DeviceLike } from "../device.ts";
+import { parseToArgs } from "../ops/convert.ts";
 import { tracing } from "../autograd/trace.ts";
 import type { DType } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
@@ -197,17 +199,55 @@ export class Module {
     fn(this);
     return this;
   }
-  /** Casts floating-point parameters and buffers (in place, keeping their identity). */
-  to(dtype: DType): this {
+  /**
+   * Moves parameters and buffers (and gradients) to a device and/or casts the floating-point
+   * ones to a dtype, in place: each keeps its identity (optimizers built before still hold
+   * them). PyTorch's forms: to(device), to(dtype), to(device, dtype), to(tensor),
+   * to({ device, dtype }). Coming back from a device to the CPU reads values: that is
+   * toAsync, which this one names when it meets a device tensor.
+   */
+  to(dtype: DType): this;
+  to(device: DeviceLike, dtype?: DType): this;
+  to(tensor: Tensor): this;
+  to(opts: { device?: DeviceLike; dtype?: DType }): this;
+  to(...args: unknown[]): this {
+    const { device, dtype } = parseToArgs(args, "Module.to");
     noGrad(() => {
-      for (const t of [...this.parameters(), ...this.buffers()]) {
-        if (t.isFloatingPoint()) {
-          t.data = t.to(dtype);
-          if (t.grad) t.grad = t.grad.to(dtype);
-        }
+      for (const t of this.movable()) {
+        const d = t.isFloatingPoint() && dtype !== null ? dtype : t.dtype;
+        const dev = device ?? t.device;
+        t.data = t.to(dev, d);
+        if (t.grad) t.grad = t.grad.to(dev, d);
       }
     });
     return this;
+  }
+  /** to() in any direction, reading device values back when they come to the CPU. */
+  async toAsync(...args: Parameters<Module["to"]>): Promise<this> {
+    const { device, dtype } = parseToArgs(args, "Module.toAsync");
+    const prev = isGradEnabled();
+    for (const t of this.movable()) {
+      const d = t.isFloatingPoint() && dtype !== null ? dtype : t.dtype;
+      const dev = device ?? t.device;
+      const data = await t.detach().toAsync(dev, d);
+      const grad = t.grad ? await t.grad.detach().toAsync(dev, d) : null;
+      setGradEnabled(false);
+      try {
+        t.data = data;
+        if (grad) t.grad = grad;
+      } finally {
+        setGradEnabled(prev);
+      }
+    }
+    return this;
+  }
+  /** Parameters and buffers, each once (a shared parameter moves once). */
+  private movable(): Tensor[] {
+    return [...new Set([...this.parameters(), ...this.buffers()])];
+  }
+  /** to("cpu"): raises naming toAsync when a parameter is on a device. */
+  cpu(): this {
+    return this.to(CPU);
   }
   float(): this {
     return this.to("float32");

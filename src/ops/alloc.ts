@@ -7,6 +7,7 @@ import type { Backend, StridedView } from "../backends/backend.ts";
 import type { GPUArray } from "../backends/webgpu/array.ts";
 import { CPU, type Device } from "../device.ts";
 import { RuntimeError } from "../errors.ts";
+import { noteDeviceStorage } from "../storagePool.ts";
 import { contiguousStrides, numelOf, type Shape } from "../layout.ts";
 import { StorageBox, Tensor, type TensorData } from "../tensor.ts";
 
@@ -59,7 +60,12 @@ export function checkSameDevice(d: Device, tensors: ReadonlyArray<Tensor | null 
  * elsewhere (every kernel writes its whole output; use `zeros` where zeros matter).
  */
 export function empty(shape: Shape, dtype: DType, device: Device): Tensor {
-  const data = device === CPU ? cpu.empty(dtype, numelOf(shape)) : deviceBackend(device).empty(dtype, numelOf(shape));
+  let data: TensorData;
+  if (device === CPU) data = cpu.empty(dtype, numelOf(shape));
+  else {
+    data = deviceBackend(device).empty(dtype, numelOf(shape));
+    noteDeviceStorage(data as GPUArray);
+  }
   return new Tensor(new StorageBox(data, device), shape.slice(), contiguousStrides(shape), 0, dtype);
 }
 
@@ -113,6 +119,7 @@ export function dense(t: Tensor): TensorData {
   }
   const b = backendOf(t);
   const out = b.empty(t.dtype, n);
+  if (t._box.device !== CPU) noteDeviceStorage(out as GPUArray);
   b.copy(sv(t), { data: out, shape: t.shape, strides: contiguousStrides(t.shape), offset: 0 });
   return out;
 }

@@ -48,7 +48,14 @@ const isDtype = (v: unknown): v is DType => typeof v === "string" && (DTYPES as 
  * PyTorch's forms of Tensor.to: to(dtype), to(device), to(device, dtype), to(other) (other's
  * device and dtype), each with an optional trailing options object, or to({ device, dtype }).
  */
+/** x's target for to()'s arguments (its own device and dtype where they name none). */
 export function parseTo(x: Tensor, args: readonly unknown[], fn = "to"): ToTarget {
+  const r = parseToArgs(args, fn);
+  return { device: r.device ?? x._box.device, dtype: r.dtype ?? x.dtype, copy: r.copy };
+}
+
+/** The device and dtype to()'s arguments name (null: not named), for tensors and modules. */
+export function parseToArgs(args: readonly unknown[], fn = "to"): { device: Device | null; dtype: DType | null; copy: boolean } {
   let n = args.length;
   while (n > 0 && args[n - 1] === undefined) n--;
   const last = n > 0 ? args[n - 1] : undefined;
@@ -85,7 +92,7 @@ export function parseTo(x: Tensor, args: readonly unknown[], fn = "to"): ToTarge
   }
   if (opts?.copy !== undefined && typeof opts.copy !== "boolean") throw new TorchTypeError(`${fn}(): argument 'copy' must be a boolean, but got ${describe(opts.copy)}`);
   if (opts?.nonBlocking !== undefined && typeof opts.nonBlocking !== "boolean") throw new TorchTypeError(`${fn}(): argument 'nonBlocking' must be a boolean, but got ${describe(opts.nonBlocking)}`);
-  return { device: device ?? x._box.device, dtype: dtype ?? x.dtype, copy: opts?.copy ?? false };
+  return { device, dtype, copy: opts?.copy ?? false };
 }
 
 /**

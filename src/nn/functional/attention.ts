@@ -11,6 +11,7 @@
 //   with an explicit attnMask.
 // - dropoutP is applied whenever it is > 0, as PyTorch's function does: modules pass 0 in eval mode.
 // A query row whose keys are all masked gives NaN, as PyTorch's math path does.
+import type { Device } from "../../device.ts";
 import { RuntimeError } from "../../errors.ts";
 import { ones } from "../../ops/creation.ts";
 import type { Tensor } from "../../tensor.ts";
@@ -25,8 +26,8 @@ export interface ScaledDotProductAttentionOptions {
 }
 
 /** A [L, S] bool mask that is true on and below the diagonal. */
-function causalMask(L: number, S: number): Tensor {
-  return ones([L, S], { dtype: "bool" }).tril(0);
+function causalMask(L: number, S: number, device: Device): Tensor {
+  return ones([L, S], { dtype: "bool", device }).tril(0);
 }
 
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, opts: ScaledDotProductAttentionOptions = {}): Tensor {
@@ -52,7 +53,7 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   const S = key.size(-2);
   const scale = opts.scale ?? 1 / Math.sqrt(query.size(-1));
   let scores = query.matmul(key.transpose(-2, -1)).mul(scale);
-  if (isCausal) scores = scores.maskedFill(causalMask(L, S).logicalNot(), -Infinity);
+  if (isCausal) scores = scores.maskedFill(causalMask(L, S, query.device).logicalNot(), -Infinity);
   if (attnMask) {
     if (attnMask.dtype === "bool") scores = scores.maskedFill(attnMask.logicalNot(), -Infinity);
     else scores = scores.add(attnMask);

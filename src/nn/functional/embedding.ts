@@ -4,7 +4,7 @@ import { traceScope } from "../../autograd/trace.ts";
 import { RuntimeError, IndexError } from "../../errors.ts";
 import { isIntegral } from "../../dtype.ts";
 import { where } from "../../ops/elementwise.ts";
-import { numberData } from "../../ops/alloc.ts";
+import { numberData, onHost } from "../../ops/alloc.ts";
 import type { Tensor } from "../../tensor.ts";
 
 const TYPE_NAMES: Record<string, string> = { float32: "torch.FloatTensor", float64: "torch.DoubleTensor", bool: "torch.BoolTensor" };
@@ -26,9 +26,12 @@ export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: nu
     if (pad < 0) pad += num;
   }
   const flat = input.reshape(-1);
-  const data = numberData(flat);
-  for (let i = 0; i < data.length; i++) {
-    if (!(data[i]! >= 0 && data[i]! < num)) throw new IndexError("index out of range in self");
+  // Device indices are checked by the gather kernel, which reports at the next read.
+  if (onHost(flat)) {
+    const data = numberData(flat);
+    for (let i = 0; i < data.length; i++) {
+      if (!(data[i]! >= 0 && data[i]! < num)) throw new IndexError("index out of range in self");
+    }
   }
   const padIdx = pad;
   // One op for an exporter (ONNX Gather on the weight).

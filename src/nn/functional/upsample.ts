@@ -4,7 +4,8 @@
 import { RuntimeError, ValueError } from "../../errors.ts";
 import { allocate, type NumArray } from "../../dtype.ts";
 import { fmtShape } from "../../layout.ts";
-import { fromStorage } from "../../ops/alloc.ts";
+import type { Device } from "../../device.ts";
+import { fromHost } from "../../ops/alloc.ts";
 import type { Tensor } from "../../tensor.ts";
 
 export type InterpolateMode = "nearest" | "linear" | "bilinear";
@@ -20,7 +21,7 @@ export interface InterpolateOptions {
 const f32 = Math.fround;
 
 /** PyTorch's nearest source index: min(floor(dst * scale), in - 1), scale computed in float. */
-function nearestIndices(inSize: number, outSize: number, scale: number | null): Tensor {
+function nearestIndices(inSize: number, outSize: number, scale: number | null, device: Device): Tensor {
   const idx = new Int32Array(outSize);
   const s = scale !== null ? f32(1 / scale) : f32(f32(inSize) / f32(outSize));
   for (let o = 0; o < outSize; o++) {
@@ -28,11 +29,11 @@ function nearestIndices(inSize: number, outSize: number, scale: number | null): 
     else if (outSize === 2 * inSize) idx[o] = o >> 1;
     else idx[o] = Math.min(Math.floor(f32(f32(o) * s)), inSize - 1);
   }
-  return fromStorage(idx, [outSize], "int32");
+  return fromHost(idx, [outSize], "int32", device);
 }
 
 /** [out, in] matrix of linear interpolation weights (PyTorch's area_pixel source index). */
-function linearMatrix(inSize: number, outSize: number, alignCorners: boolean, scale: number | null, dtype: Tensor["dtype"]): Tensor {
+function linearMatrix(inSize: number, outSize: number, alignCorners: boolean, scale: number | null, dtype: Tensor["dtype"], device: Device): Tensor {
   const m = allocate(dtype, outSize * inSize) as NumArray;
   const round = dtype === "float32" ? f32 : (v: number) => v;
   let ratio: number;
@@ -47,7 +48,7 @@ function linearMatrix(inSize: number, outSize: number, alignCorners: boolean, sc
     m[o * inSize + i0] += l0;
     m[o * inSize + i1] += l1;
   }
-  return fromStorage(m, [outSize, inSize], dtype);
+  return fromHost(m, [outSize, inSize], dtype, device);
 }
 
 /** F.interpolate(x [N, C, ...spatial], { size | scaleFactor, mode, alignCorners }). */
@@ -80,9 +81,9 @@ export function interpolate(x: Tensor, opts: InterpolateOptions = {}): Tensor {
   let y = x;
   for (let i = 0; i < nd; i++) {
     const dim = 2 + i;
-    if (mode === "nearest") y = y.indexSelect(dim, nearestIndices(spatial[i], outSize[i], scales[i]));
+    if (mode === "nearest") y = y.indexSelect(dim, nearestIndices(spatial[i], outSize[i], scales[i], x.device));
     else {
-      const m = linearMatrix(spatial[i], outSize[i], align ?? false, scales[i], x.dtype);
+      const m = linearMatrix(spatial[i], outSize[i], align ?? false, scales[i], x.dtype, x.device);
       // Contract dim `dim` with m: move it last, multiply by m^T, move it back.
       y = y.transpose(dim, -1).matmul(m.t()).transpose(dim, -1);
     }

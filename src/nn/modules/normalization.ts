@@ -3,6 +3,7 @@
 import type { DType } from "../../dtype.ts";
 import { ValueError } from "../../errors.ts";
 import { noGrad } from "../../autograd/gradMode.ts";
+import { asyncReadError, onHost } from "../../ops/alloc.ts";
 import { ones, tensor, zeros } from "../../ops/creation.ts";
 import type { Tensor } from "../../tensor.ts";
 import * as N from "../functional/normalization.ts";
@@ -76,12 +77,18 @@ abstract class BatchNormBase extends Module {
     this.checkInputDim(x);
     let factor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats && this.num_batches_tracked) {
-      // num_batches_tracked += 1 (an int64 buffer: written in its storage directly).
+      // num_batches_tracked += 1 (an int64 buffer: written in its storage directly on the CPU).
       const nbt = this.num_batches_tracked;
-      const data = nbt._box.data as BigInt64Array;
-      data[nbt.offset] += 1n;
-      nbt._box.version++;
-      if (this.momentum === null) factor = 1 / Number(data[nbt.offset]);
+      if (onHost(nbt)) {
+        const data = nbt._box.data as BigInt64Array;
+        data[nbt.offset] += 1n;
+        nbt._box.version++;
+        if (this.momentum === null) factor = 1 / Number(data[nbt.offset]);
+      } else {
+        // the cumulative average's factor is 1 / count, a value on the device
+        if (this.momentum === null) throw asyncReadError(nbt, "batch norm with momentum=None (a cumulative average)", "a momentum, or this module on the CPU (the factor 1/num_batches_tracked would be read from the device every step)");
+        noGrad(() => nbt.add_(1));
+      }
     }
     const bnTraining = this.training || (this.running_mean === null && this.running_var === null);
     const useStats = !this.training || this.trackRunningStats;

@@ -10,6 +10,7 @@
 // - h_n stacks (layer, direction) as layer0-forward, layer0-reverse, layer1-forward, ...;
 // - dropout (training only) is applied to every layer's output except the last one's.
 import { traceScope } from "../../autograd/trace.ts";
+import type { Device } from "../../device.ts";
 import type { DType } from "../../dtype.ts";
 import { RuntimeError, ValueError } from "../../errors.ts";
 import { emptyTensor, zeros } from "../../ops/creation.ts";
@@ -66,9 +67,9 @@ function cellStep(mode: Mode, xProj: Tensor, state: Tensor[], wHh: Tensor, bHh: 
  * (bernoulli_(1 - p) over the whole tensor, then / (1 - p)), so a seeded run matches PyTorch. It is
  * applied step by step; the noise needs no gradient, so slicing it costs nothing in backward.
  */
-function dropoutNoise(shape: number[], p: number, dtype: DType): Tensor {
-  if (p === 1) return zeros(shape, { dtype });
-  return emptyTensor(shape, { dtype }).bernoulli_(1 - p).div_(1 - p);
+function dropoutNoise(shape: number[], p: number, dtype: DType, device: Device): Tensor {
+  if (p === 1) return zeros(shape, { dtype, device });
+  return emptyTensor(shape, { dtype, device }).bernoulli_(1 - p).div_(1 - p);
 }
 
 export interface RNNBaseOptions {
@@ -181,7 +182,7 @@ abstract class RNNBase extends Module {
 
   protected zeroState(input: Tensor): Tensor {
     const batch = input.size(this.batchFirst ? 0 : 1);
-    return zeros([this.numLayers * this.numDirections, batch, this.hiddenSize], { dtype: input.dtype });
+    return zeros([this.numLayers * this.numDirections, batch, this.hiddenSize], { dtype: input.dtype, device: input.device });
   }
 
   /**
@@ -227,7 +228,7 @@ abstract class RNNBase extends Module {
       }
       xs = dirs === 2 ? outs[0].map((f, t) => cat([f, outs[1][t]], 1)) : outs[0];
       if (this.dropout > 0 && this.training && layer < this.numLayers - 1) {
-        const noise = dropoutNoise([steps, ...xs[0].shape], this.dropout, xs[0].dtype);
+        const noise = dropoutNoise([steps, ...xs[0].shape], this.dropout, xs[0].dtype, xs[0].device);
         xs = xs.map((h, t) => h.mul(noise.select(0, t)));
       }
     }
@@ -364,7 +365,7 @@ abstract class RNNCellBase extends Module {
     }
     let states: Tensor[];
     if (state === null) {
-      states = Array.from({ length: nStates }, () => zeros([x.size(0), this.hiddenSize], { dtype: x.dtype }));
+      states = Array.from({ length: nStates }, () => zeros([x.size(0), this.hiddenSize], { dtype: x.dtype, device: x.device }));
     } else {
       states = state.map((s, k) => {
         if (s.dim() !== (batched ? 2 : 1)) {

@@ -8,6 +8,7 @@
 // - Masks are nn.MultiheadAttention's (bool True = not allowed; float added).
 // - TransformerEncoder/Decoder hold numLayers deep copies of the layer they are given, so all layers
 //   start with the same values (as PyTorch's copy.deepcopy) but do not share parameters.
+import type { DeviceLike } from "../../device.ts";
 import type { DType } from "../../dtype.ts";
 import { RuntimeError } from "../../errors.ts";
 import { ones, zeros } from "../../ops/creation.ts";
@@ -42,8 +43,8 @@ function activationFn(a: TransformerActivation): (x: Tensor) => Tensor {
 }
 
 /** A float [sz, sz] mask with -inf above the diagonal and 0 elsewhere (nn.Transformer's helper). */
-export function generateSquareSubsequentMask(sz: number, opts: { dtype?: DType } = {}): Tensor {
-  return zeros([sz, sz], { dtype: opts.dtype }).maskedFill(ones([sz, sz], { dtype: "bool" }).triu(1), -Infinity);
+export function generateSquareSubsequentMask(sz: number, opts: { dtype?: DType; device?: DeviceLike } = {}): Tensor {
+  return zeros([sz, sz], { dtype: opts.dtype, device: opts.device }).maskedFill(ones([sz, sz], { dtype: "bool", device: opts.device }).triu(1), -Infinity);
 }
 
 export interface TransformerEncoderLayerForwardOptions {
