@@ -223,7 +223,11 @@ export class Module {
     return this;
   }
   /** to() in any direction, reading device values back when they come to the CPU. */
-  async toAsync(...args: Parameters<Module["to"]>): Promise<this> {
+  toAsync(dtype: DType): Promise<this>;
+  toAsync(device: DeviceLike, dtype?: DType): Promise<this>;
+  toAsync(tensor: Tensor): Promise<this>;
+  toAsync(opts: { device?: DeviceLike; dtype?: DType }): Promise<this>;
+  async toAsync(...args: unknown[]): Promise<this> {
     const { device, dtype } = parseToArgs(args, "Module.toAsync");
     const prev = isGradEnabled();
     for (const t of this.movable()) {

@@ -296,11 +296,11 @@ export function randn(...args: Array<number | readonly number[] | RandomOptions>
 }
 export function randLike(x: Tensor, opts?: RandomOptions): Tensor {
   checkTensor(x, "input", "rand_like");
-  return floatTensor(x.shape, { ...checkCreationOptions("rand_like", opts, true), dtype: opts?.dtype ?? x.dtype }, (g, out) => sampling.fillUniform(g, out, 0, 1));
+  return floatTensor(x.shape, { ...checkCreationOptions("rand_like", opts, true), dtype: opts?.dtype ?? x.dtype, device: opts?.device ?? x._box.device }, (g, out) => sampling.fillUniform(g, out, 0, 1));
 }
 export function randnLike(x: Tensor, opts?: RandomOptions): Tensor {
   checkTensor(x, "input", "randn_like");
-  return floatTensor(x.shape, { ...checkCreationOptions("randn_like", opts, true), dtype: opts?.dtype ?? x.dtype }, (g, out) => sampling.fillNormal(g, out, 0, 1));
+  return floatTensor(x.shape, { ...checkCreationOptions("randn_like", opts, true), dtype: opts?.dtype ?? x.dtype, device: opts?.device ?? x._box.device }, (g, out) => sampling.fillNormal(g, out, 0, 1));
 }
 
 /** torch.randint(high, size) or randint(low, high, size): integers in [low, high). */
