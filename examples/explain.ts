@@ -45,7 +45,7 @@ export async function trainCnn(opts: { steps?: number; seconds?: number; seed?: 
     }
   }
   const trainSeconds = (performance.now() - t0) / 1000;
-  return { net, data, steps: done, seconds: trainSeconds, accuracy: evaluate(net, data.test).accuracy };
+  return { net, data, steps: done, seconds: trainSeconds, accuracy: (await evaluate(net, data.test)).accuracy };
 }
 
 /** The first held-out digit of each class 0..count-1: images [count, 1, 28, 28] and labels. */
@@ -180,7 +180,7 @@ async function main(): Promise<void> {
     data = splitDigits(42);
     net = new CNN();
     net.loadStateDict(torch.load(weights) as Record<string, Tensor>);
-    console.log(`loaded ${weights}: held-out accuracy ${(100 * evaluate(net, data.test).accuracy).toFixed(2)}% (--retrain to train again)`);
+    console.log(`loaded ${weights}: held-out accuracy ${(100 * (await evaluate(net, data.test)).accuracy).toFixed(2)}% (--retrain to train again)`);
   } else {
     const r = await trainCnn({ steps, seconds });
     ({ net, data } = r);

@@ -4,6 +4,7 @@
 //   npm run example:mnist                      # both models
 //   npm run example:mnist -- --model mlp --epochs 3 --out curves.svg
 //   npm run example:mnist -- --tensorboard runs/mnist   # also log for TensorBoard
+//   npm run example:mnist -- --device webgpu   # train on the GPU (docs/DEVICES.md)
 //
 // The digits are split 8,000 / 2,000 with randomSplit and a seeded Generator (never
 // Math.random), so every run sees the same held-out digits. Training shows a progress bar
@@ -119,22 +120,27 @@ export interface Run {
   epochs: EpochStats[];
 }
 
-/** Loss and accuracy on a dataset, without building a graph. */
-export function evaluate(net: Classifier, ds: torch.utils.data.MapDataset<Tensor[]>) {
+/**
+ * Loss and accuracy on a dataset, without building a graph, on the device the model's
+ * parameters are on. The sums stay on that device; two values are read back at the end.
+ */
+export async function evaluate(net: Classifier, ds: torch.utils.data.MapDataset<Tensor[]>) {
+  const device = net.parameters()[0]!.device;
   net.eval();
-  let lossSum = 0;
-  let correct = 0;
+  let lossSum = torch.zeros([], { device });
+  let correct = torch.zeros([], { dtype: "int64", device });
   let n = 0;
   torch.noGrad(() => {
     for (const [x, y] of new DataLoader(ds, { batchSize: 500 })) {
-      const logits = net.forward(x!);
-      lossSum += F.crossEntropy(logits, y!).item() * y!.shape[0]!;
-      correct += logits.argmax(1).eq(y!).sum().item();
+      const [xd, yd] = [x!.to(device), y!.to(device)];
+      const logits = net.forward(xd);
+      lossSum = lossSum.add(F.crossEntropy(logits, yd, { reduction: "sum" }));
+      correct = correct.add(logits.argmax(1).eq(yd).sum());
       n += y!.shape[0]!;
     }
   });
   net.train();
-  return { loss: lossSum / n, accuracy: correct / n };
+  return { loss: (await lossSum.itemAsync()) / n, accuracy: (await correct.itemAsync()) / n };
 }
 
 interface Progress {
@@ -184,6 +190,7 @@ export async function train(
   opts: { epochs: number; lr: number; batchSize: number; seed: number; augment?: number },
   writer?: torch.utils.tensorboard.SummaryWriter,
 ): Promise<Run> {
+  const device = net.parameters()[0]!.device;
   const optimizer = new optim.Adam(net.parameters(), { lr: opts.lr });
   const scheduler = new optim.lrScheduler.CosineAnnealingLR(optimizer, opts.epochs);
   const trainSet = opts.augment ? new RandomShift(data.train, opts.augment, new torch.Generator().manualSeed(opts.seed + 1)) : data.train;
@@ -194,7 +201,7 @@ export async function train(
   });
   const run: Run = { name, steps: [], epochs: [] };
   const bar = progress(name, opts.epochs);
-  if (writer) logDigits(writer, net, data.test, 0);
+  if (writer) await logDigits(writer, net, data.test, 0);
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const t0 = performance.now();
     bar.start(loader.length, epoch);
@@ -205,11 +212,11 @@ export async function train(
     let step = 0;
     // for await: the loader prefetches the next batches while this one trains.
     for await (const [x, y] of loader) {
-      const loss = F.crossEntropy(net.forward(x!), y!);
+      const loss = F.crossEntropy(net.forward(x!.to(device)), y!.to(device));
       optimizer.zeroGrad();
       loss.backward();
       optimizer.step();
-      const l = loss.item();
+      const l = await loss.itemAsync();
       seen += y!.shape[0]!;
       step++;
       epochLoss += l;
@@ -226,15 +233,15 @@ export async function train(
     bar.stop();
     scheduler.step();
     const seconds = (performance.now() - t0) / 1000;
-    const ev = evaluate(net, data.test);
+    const ev = await evaluate(net, data.test);
     const stats = { epoch, trainLoss: epochLoss / step, testLoss: ev.loss, testAccuracy: ev.accuracy, seconds };
     run.epochs.push(stats);
     if (writer) {
       const globalStep = epoch * loader.length;
       writer.addScalar(`${name}/loss/held-out`, ev.loss, globalStep);
       writer.addScalar(`${name}/accuracy/held-out`, ev.accuracy, globalStep);
-      for (const [pname, p] of net.namedParameters()) writer.addHistogram(`${name}/${pname}`, p.detach(), epoch);
-      logDigits(writer, net, data.test, epoch);
+      for (const [pname, p] of net.namedParameters()) writer.addHistogram(`${name}/${pname}`, await p.detach().cpuAsync(), epoch);
+      await logDigits(writer, net, data.test, epoch);
     }
     console.log(
       `${name} epoch ${epoch}: train loss ${stats.trainLoss.toFixed(4)} | held-out loss ${ev.loss.toFixed(4)} ` +
@@ -245,12 +252,12 @@ export async function train(
 }
 
 /** The first 16 held-out digits as one image, and the model's labels for them as text. */
-function logDigits(writer: torch.utils.tensorboard.SummaryWriter, net: Classifier, ds: torch.utils.data.MapDataset<Tensor[]>, epoch: number): void {
+async function logDigits(writer: torch.utils.tensorboard.SummaryWriter, net: Classifier, ds: torch.utils.data.MapDataset<Tensor[]>, epoch: number): Promise<void> {
   const items = Array.from({ length: 16 }, (_, i) => ds.getItem(i) as Tensor[]);
   const images = torch.stack(items.map(([x]) => x!));
   const labels = items.map(([, y]) => y!.item());
   net.eval();
-  const predicted = torch.noGrad(() => net.forward(images).argmax(1)).tolist() as number[];
+  const predicted = (await torch.noGrad(() => net.forward(images.to(net.parameters()[0]!.device)).argmax(1)).tolistAsync()) as number[];
   net.train();
   const name = net.constructor.name;
   if (epoch === 0) writer.addImages(`${name}/held-out digits`, images, 0);
@@ -358,6 +365,8 @@ function arg(name: string, fallback: string): string {
 
 async function main(): Promise<void> {
   const which = arg("model", "both");
+  const device = torch.device(arg("device", "cpu"));
+  if (device.type === "webgpu") await torch.webgpu.init();
   const out = arg("out", "mnist-curves.svg");
   const t0 = performance.now();
   const data = splitDigits(42);
@@ -377,6 +386,7 @@ async function main(): Promise<void> {
     torch.manualSeed(0);
     const net = make();
     writer?.addGraph(net, loadDigits().images.narrow(0, 0, 1));
+    net.to(device);
     const r = await train(name, net, data, opts, writer);
     runs.push(r);
     const last = r.epochs[r.epochs.length - 1]!;

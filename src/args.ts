@@ -8,6 +8,7 @@
 // too many positional arguments, a value given twice, a missing required one, or a value of
 // the wrong kind, naming the argument. The checkers below validate and normalize one value
 // each; ops on the hot path call the small `check*` functions directly instead of a parse.
+import { canonicalDevice, Device, type DeviceLike } from "./device.ts";
 import { DTYPES, type DType } from "./dtype.ts";
 import { TorchTypeError, ValueError } from "./errors.ts";
 import type { Tensor } from "./tensor.ts";
@@ -274,16 +275,21 @@ export function checkTensorOrScalar(v: unknown, arg: string, fn: string): Tensor
   throw typeError(fn, arg, "a Tensor or a number", v);
 }
 
-/** A device: "cpu" (the only one until torch.device grows others). */
-export const device: Checker<"cpu"> = (v, arg, fn) => {
-  if (v !== "cpu") throw new TorchTypeError(`${fn}(): argument '${arg}' must be a device ("cpu"), but got ${describe(v)}`);
-  return v;
-};
+/**
+ * A device: a torch.device or its string ("cpu", "webgpu", "webgpu:0"), as the canonical
+ * Device tensors carry. Not a string or Device: TypeError; an unknown device type: PyTorch's
+ * RuntimeError ("Expected one of cpu, webgpu device type at start of device string").
+ */
+export const device: Checker<Device> = (v, arg, fn) => checkDevice(v, arg, fn);
+export function checkDevice(v: unknown, arg: string, fn: string): Device {
+  if (!(v instanceof Device) && typeof v !== "string") throw typeError(fn, arg, 'a torch.device or a device string ("cpu", "webgpu")', v);
+  return canonicalDevice(v);
+}
 
 /** PyTorch's factory_kwargs of modules with parameters: keyword-only device and dtype. */
 export const FACTORY_KWARGS: readonly Param[] = [param("device", device, undefined), param("dtype", dtype, undefined)];
 export interface FactoryOptions {
-  device?: "cpu";
+  device?: DeviceLike;
   dtype?: DType;
 }
 

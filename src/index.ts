@@ -1,7 +1,11 @@
 // The public surface: `import * as torch from "torch-ts"`.
-export { Tensor, type BackwardOptions, type RemovableHandle, type ShapeArgs, type StorageBox, type NestedList } from "./tensor.ts";
+export { Tensor, type BackwardOptions, type RemovableHandle, type ShapeArgs, type StorageBox, type NestedList, type TensorData } from "./tensor.ts";
+export type { ToOptions } from "./ops/convert.ts";
 export type { Shape } from "./layout.ts";
 export type { Args, Param, Checker, FactoryOptions } from "./args.ts";
+export { device, Device, type DeviceLike, type DeviceType } from "./device.ts";
+export * as webgpu from "./webgpu.ts";
+export * as accelerator from "./accelerator.ts";
 export { type DType, type FloatDType, type Storage, type NumArray, type FloatArray, getDefaultDtype, setDefaultDtype, promoteTypes } from "./dtype.ts";
 export { RuntimeError, IndexError, ValueError, TorchTypeError, NotImplementedError, AssertionError, KeyError } from "./errors.ts";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, type GradModeGuard } from "./autograd/gradMode.ts";
@@ -44,7 +48,7 @@ export * as optim from "./optim/index.ts";
 import * as functional from "./nn/functional.ts";
 /** torch.nn.functional, also reachable as torch.nn.functional. */
 export const F = functional;
-export { save, load, saveToBuffer, loadFromBuffer, type SaveOptions, type LoadOptions, type CheckpointFormat } from "./serialization/tensorAdapter.ts";
+export { save, load, saveToBuffer, loadFromBuffer, saveAsync, saveToBufferAsync, type SaveOptions, type LoadOptions, type CheckpointFormat } from "./serialization/tensorAdapter.ts";
 export { CheckpointError, CheckpointLimitError, SafetensorError, UnpicklingError } from "./serialization/errors.ts";
 export * as utils from "./utils/index.ts";
 export * as onnx from "./onnx/index.ts";

@@ -1,6 +1,7 @@
 // PyTorch's tensor repr (torch/_tensor_str.py, default print options), so printed output
 // reads exactly as it does in Python: tensor([[ 1.5410, -0.2934]], requires_grad=True).
 import { getDefaultDtype, isFloating } from "./dtype.ts";
+import { CPU, type Device } from "./device.ts";
 import { nestedValues, type Tensor } from "./tensor.ts";
 
 const PRECISION = 4;
@@ -93,13 +94,23 @@ function tensorStr(t: Nested, shape: readonly number[], indent: number, summariz
   return "[" + slices.join("," + "\n".repeat(shape.length - 1) + " ".repeat(indent + 1)) + "]";
 }
 
-export function formatTensor(t: Tensor): string {
+/**
+ * The repr of a tensor. A device tensor's values cannot be read synchronously: its repr says
+ * where it is and how to read it, without waiting; `await t.toStringAsync()` prints the
+ * values (formatTensor of the host copy, naming the device).
+ */
+export function formatTensor(t: Tensor, device: Device = t.device): string {
   const prefix = "tensor(";
   const indent = prefix.length;
   const suffixes: string[] = [];
   const defaultType = t.dtype === getDefaultDtype() || t.dtype === "int64" || t.dtype === "bool";
   let body: string;
-  if (t.numel() === 0) {
+  if (device !== CPU) suffixes.push(`device='${device}'`);
+  if (t.device !== CPU) {
+    body = `<${t.numel()} values on ${t.device}: print(await t.toStringAsync()) or read await t.tolistAsync()>`;
+    suffixes.push(`size=(${t.shape.join(", ")}${t.shape.length === 1 ? "," : ""})`);
+    if (!defaultType) suffixes.push(`dtype=torch.${t.dtype}`);
+  } else if (t.numel() === 0) {
     if (t.shape.length !== 1) suffixes.push(`size=(${t.shape.join(", ")}${t.shape.length === 1 ? "," : ""})`);
     if (t.dtype !== getDefaultDtype()) suffixes.push(`dtype=torch.${t.dtype}`);
     body = "[]";

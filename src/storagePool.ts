@@ -10,17 +10,27 @@
 // 64 bytes are recorded: V8 keeps typed arrays up to that size on its own heap, where they are
 // cheap, while a larger one costs a calloc and external-memory accounting (~0.3 us: pooling
 // the small tensors too took the seed program W1 from 39 to 29 ms per 1000 steps).
+//
+// Device storage (webgpu) of every dtype is recorded too, and what did not escape is released
+// to the device's caching allocator at once (`block.release()`), instead of when the garbage
+// collector finds its tensor dead, which needs a turn of the event loop (docs/DEVICES.md).
+
+/** A device storage handle: its block goes back to the device allocator on release. */
+export interface DeviceStorage {
+  readonly block: { release(): void };
+}
 
 /** Smaller arrays are neither recorded nor pooled. */
 export const MIN_ELEMENTS = 17;
 
 let recorded: Float32Array[] | null = null;
+let recordedDevice: DeviceStorage[] = [];
 let escaped: Set<unknown> | null = null;
 /** Free arrays by length; replaced (not merged) at each release, so it never outgrows one backward's temporaries. */
 let free = new Map<number, Float32Array[]>();
 
-/** Arrays handed out again and arrays released, since the start (tests and diagnostics). */
-export const storagePoolStats = { reused: 0, released: 0 };
+/** Arrays handed out again and arrays released, and device blocks released, since the start (tests and diagnostics). */
+export const storagePoolStats = { reused: 0, released: 0, deviceReleased: 0 };
 
 /** A zeroed float32 array of n elements from the pool, or undefined. */
 export function takeFloat32(n: number): Float32Array | undefined {
@@ -39,6 +49,11 @@ export function noteFloat32(a: Float32Array): void {
   if (recorded !== null && a.length >= MIN_ELEMENTS) recorded.push(a);
 }
 
+/** Called for every fresh device storage: recorded while a backward pass records. */
+export function noteDeviceStorage(s: DeviceStorage): void {
+  if (recorded !== null) recordedDevice.push(s);
+}
+
 /** Starts recording; false (and nothing changes) when a backward pass is already recording. */
 export function startRecording(): boolean {
   if (recorded !== null) return false;
@@ -49,7 +64,11 @@ export function startRecording(): boolean {
 
 /** Marks storage that outlives the backward pass (a .grad, a hook's argument or result, a returned gradient). */
 export function markEscaped(storage: unknown): void {
-  if (escaped !== null) escaped.add(storage);
+  if (escaped === null) return;
+  escaped.add(storage);
+  // device storage escapes by block: any handle on the block keeps it
+  const block = (storage as Partial<DeviceStorage>).block;
+  if (block !== undefined) escaped.add(block);
 }
 
 /**
@@ -57,10 +76,16 @@ export function markEscaped(storage: unknown): void {
  * reuse; without it (an error, or user code that may have kept any tensor) nothing is reused.
  */
 export function finishRecording(release: boolean): void {
-  const list = recorded, esc = escaped;
+  const list = recorded, esc = escaped, dev = recordedDevice;
   recorded = null;
   escaped = null;
+  recordedDevice = [];
   if (!release || list === null || esc === null) return;
+  for (const s of dev) {
+    if (esc.has(s.block)) continue;
+    s.block.release();
+    storagePoolStats.deviceReleased++;
+  }
   const next = new Map<number, Float32Array[]>();
   for (const a of list) {
     if (esc.has(a)) continue;

@@ -4,7 +4,9 @@
 import { runBackward } from "./autograd/engine.ts";
 import { isGradEnabled } from "./autograd/gradMode.ts";
 import type { GradHook, Node } from "./autograd/node.ts";
-import { allocate, isFloating, setInt64, wordsOf, type DType, type Storage } from "./dtype.ts";
+import type { GPUArray } from "./backends/webgpu/array.ts";
+import { CPU, type Device, type DeviceLike } from "./device.ts";
+import { allocate, DTYPES, isFloating, setInt64, wordsOf, type DType, type Storage } from "./dtype.ts";
 import { RuntimeError, TorchTypeError, ValueError } from "./errors.ts";
 import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, parseShape } from "./layout.ts";
 import * as alloc from "./ops/alloc.ts";
@@ -38,10 +40,19 @@ export type NestedList = number | boolean | NestedList[];
 /** Sizes as PyTorch takes them: varargs (`view(2, 3)`) or one list (`view([2, 3])`). */
 export type ShapeArgs = Array<number | readonly number[]>;
 
-/** Storage shared by a tensor and its views, with the version counter in-place ops bump. */
+/** What a StorageBox holds: a typed array on the CPU, a GPUArray handle on webgpu. */
+export type TensorData = Storage | GPUArray;
+
+/**
+ * Storage shared by a tensor and its views, with the version counter in-place ops bump and
+ * the device the storage lives on (one of the canonical Device objects, compared by reference).
+ */
 export class StorageBox {
   version = 0;
-  constructor(public data: Storage) {}
+  constructor(
+    public data: TensorData,
+    readonly device: Device = CPU,
+  ) {}
 }
 
 export interface BackwardOptions {
@@ -84,8 +95,10 @@ export class Tensor {
   }
 
   // ---- metadata ---------------------------------------------------------------------------
+  /** The host storage of a CPU tensor (a device tensor's is read with `await t.dataAsync()`). */
   get storage(): Storage {
-    return this._box.data;
+    if (this._box.device !== CPU) throw alloc.asyncReadError(this, "storage", "await t.dataAsync()");
+    return this._box.data as Storage;
   }
   get requiresGrad(): boolean {
     return this._requiresGrad;
@@ -99,8 +112,9 @@ export class Tensor {
   get ndim(): number {
     return this.shape.length;
   }
-  get device(): string {
-    return "cpu";
+  /** Where the storage lives: torch.device("cpu") or torch.device("webgpu:0"). */
+  get device(): Device {
+    return this._box.device;
   }
   /** The version counter shared with every view of the same storage. */
   get version(): number {
@@ -127,9 +141,12 @@ export class Tensor {
   isFloatingPoint(): boolean {
     return isFloating(this.dtype);
   }
-  /** Row-major data of exactly numel elements (the storage itself when it already is that). */
+  /**
+   * Row-major host data of exactly numel elements (the storage itself when it already is
+   * that). CPU tensors only: a device tensor's values come from `await t.dataAsync()`.
+   */
   contiguousData(): Storage {
-    return alloc.contiguousData(this);
+    return alloc.hostData(this);
   }
 
   /** The same data without autograd history (PyTorch's `.data`). */
@@ -154,7 +171,8 @@ export class Tensor {
   item(): number {
     const n = this.numel();
     if (n !== 1) throw new ValueError("only one element tensors can be converted to Python scalars");
-    return exactNumber(this._box.data[this.offset]!);
+    if (this._box.device !== CPU) throw alloc.asyncReadError(this, "item()", "await t.itemAsync()");
+    return exactNumber((this._box.data as Storage)[this.offset]!);
   }
   /**
    * Nested arrays of numbers (booleans for bool tensors); a 0-d tensor gives its value. The
@@ -162,11 +180,45 @@ export class Tensor {
    * (all values flat: `x.reshape(-1).tolist<number[]>()`).
    */
   tolist<T extends NestedList = NestedList>(): T {
+    if (this._box.device !== CPU) throw alloc.asyncReadError(this, "tolist()", "await t.tolistAsync()");
     const bool = this.dtype === "bool";
     return nestedValues(this, (v) => (bool ? v !== 0 : exactNumber(v))) as T;
   }
+  /**
+   * item() on any device: resolves once the device has computed the value (at once on the
+   * CPU). Reading waits for every kernel recorded before it; a loop that reads a value every
+   * N steps waits once per N steps.
+   */
+  async itemAsync(): Promise<number> {
+    if (this.numel() !== 1) throw new ValueError("only one element tensors can be converted to Python scalars");
+    return (await this.cpuAsync()).item();
+  }
+  /** tolist() on any device (see itemAsync). */
+  async tolistAsync(): Promise<unknown> {
+    return (await this.cpuAsync()).tolist();
+  }
+  /** contiguousData() on any device: a host copy for a device tensor (see itemAsync). */
+  async dataAsync(): Promise<Storage> {
+    return (await this.cpuAsync()).contiguousData();
+  }
+  /** This tensor on the CPU: itself there; a device tensor raises, naming cpuAsync (reading waits). */
+  cpu(): Tensor {
+    return convert.to(this, { device: CPU, dtype: this.dtype, copy: false });
+  }
+  /** This tensor on the CPU, read back from its device when it is on one (differentiable). */
+  cpuAsync(): Promise<Tensor> {
+    return convert.toAsync(this, { device: CPU, dtype: this.dtype, copy: false });
+  }
   toString(): string {
     return formatTensor(this);
+  }
+  /** The repr with the values, on any device (read back first from a device; see itemAsync). */
+  async toStringAsync(): Promise<string> {
+    if (this._box.device === CPU) return formatTensor(this);
+    const host = await this.cpuAsync();
+    host.gradFn = this.gradFn;
+    host._requiresGrad = this._requiresGrad;
+    return formatTensor(host, this._box.device);
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
@@ -382,22 +434,46 @@ export class Tensor {
   clone(): Tensor { return convert.clone(this); }
 
   // ---- conversion -------------------------------------------------------------------------
-  to(dtype: DType): Tensor { return convert.to(this, dtype); }
-  float(): Tensor { return convert.to(this, "float32"); }
-  double(): Tensor { return convert.to(this, "float64"); }
-  int(): Tensor { return convert.to(this, "int32"); }
-  long(): Tensor { return convert.to(this, "int64"); }
-  bool(): Tensor { return convert.to(this, "bool"); }
-  type(dtype: DType): Tensor { return convert.to(this, dtype); }
+  /**
+   * PyTorch's forms: to(dtype), to(device), to(device, dtype), to(other), to({ device, dtype }),
+   * each with options { copy, nonBlocking }. Moving from a device to the CPU reads values:
+   * that is toAsync (or cpuAsync); this one raises naming it.
+   */
+  to(dtype: DType, opts?: convert.ToOptions): Tensor;
+  to(device: DeviceLike, dtype?: DType, opts?: convert.ToOptions): Tensor;
+  to(device: DeviceLike, opts?: convert.ToOptions): Tensor;
+  to(other: Tensor, opts?: convert.ToOptions): Tensor;
+  to(opts: convert.ToOptions): Tensor;
+  to(...args: unknown[]): Tensor {
+    const a = args[0];
+    // the internal casts (x.to("int64")) skip the parse
+    if (args.length === 1 && typeof a === "string" && (DTYPES as readonly string[]).includes(a)) return convert.castTo(this, a as DType);
+    return convert.to(this, convert.parseTo(this, args));
+  }
+  /** to() in any direction, waiting for values that come back from a device. */
+  toAsync(dtype: DType, opts?: convert.ToOptions): Promise<Tensor>;
+  toAsync(device: DeviceLike, dtype?: DType, opts?: convert.ToOptions): Promise<Tensor>;
+  toAsync(device: DeviceLike, opts?: convert.ToOptions): Promise<Tensor>;
+  toAsync(other: Tensor, opts?: convert.ToOptions): Promise<Tensor>;
+  toAsync(opts: convert.ToOptions): Promise<Tensor>;
+  toAsync(...args: unknown[]): Promise<Tensor> {
+    return convert.toAsync(this, convert.parseTo(this, args, "toAsync"));
+  }
+  float(): Tensor { return convert.castTo(this, "float32"); }
+  double(): Tensor { return convert.castTo(this, "float64"); }
+  int(): Tensor { return convert.castTo(this, "int32"); }
+  long(): Tensor { return convert.castTo(this, "int64"); }
+  bool(): Tensor { return convert.castTo(this, "bool"); }
+  type(dtype: DType): Tensor { return convert.castTo(this, dtype); }
   /** This tensor in other's dtype. */
-  typeAs(other: Tensor): Tensor { return convert.to(this, other.dtype); }
+  typeAs(other: Tensor): Tensor { return convert.castTo(this, other.dtype); }
 
-  // ---- new tensors like this one (dtype from this unless given) --------------------------------
-  newZeros(...size: Array<number | readonly number[] | creation.TensorOptions>): Tensor { return creation.zeros(...withDtype(size, this.dtype)); }
-  newOnes(...size: Array<number | readonly number[] | creation.TensorOptions>): Tensor { return creation.ones(...withDtype(size, this.dtype)); }
-  newEmpty(...size: Array<number | readonly number[] | creation.TensorOptions>): Tensor { return creation.emptyTensor(...withDtype(size, this.dtype)); }
-  newFull(size: number | readonly number[], fillValue: number | boolean, opts?: creation.TensorOptions): Tensor { return creation.full(size, fillValue, { ...opts, dtype: opts?.dtype ?? this.dtype }); }
-  newTensor(data: creation.NestedArray | Storage, opts?: creation.TensorOptions): Tensor { return creation.tensor(data, { ...opts, dtype: opts?.dtype ?? this.dtype }); }
+  // ---- new tensors like this one (dtype and device from this unless given) --------------------------------
+  newZeros(...size: Array<number | readonly number[] | creation.TensorOptions>): Tensor { return creation.zeros(...withDtype(size, this.dtype, this._box.device)); }
+  newOnes(...size: Array<number | readonly number[] | creation.TensorOptions>): Tensor { return creation.ones(...withDtype(size, this.dtype, this._box.device)); }
+  newEmpty(...size: Array<number | readonly number[] | creation.TensorOptions>): Tensor { return creation.emptyTensor(...withDtype(size, this.dtype, this._box.device)); }
+  newFull(size: number | readonly number[], fillValue: number | boolean, opts?: creation.TensorOptions): Tensor { return creation.full(size, fillValue, { ...opts, dtype: opts?.dtype ?? this.dtype, device: opts?.device ?? this._box.device }); }
+  newTensor(data: creation.NestedArray | Storage, opts?: creation.TensorOptions): Tensor { return creation.tensor(data, { ...opts, dtype: opts?.dtype ?? this.dtype, device: opts?.device ?? this._box.device }); }
 
   // ---- in-place (trailing underscore, as PyTorch) -------------------------------------------
   add_(other: TensorOrScalar, opts?: ew.AlphaOptions): this {
@@ -427,7 +503,8 @@ export class Tensor {
   clamp_(...args: ew.ClampArgs): this { return this.inplace((s) => ew.clamp(s, ...args)); }
   zero_(): this { return this.fill_(0); }
   fill_(value: number | boolean): this { return this.inplace(() => Tensor.scalar(Number(value), this.dtype)); }
-  copy_(src: Tensor): this { return this.inplace(() => src.to(this.dtype), src); }
+  /** Copies src's values (broadcast, cast) into this tensor; from the CPU to a device is an upload. */
+  copy_(src: Tensor): this { return this.inplace(() => src.to(this._box.device, this.dtype), src); }
   maskedFill_(mask: Tensor, value: number | boolean | Tensor): this { return this.inplace((s) => idx.maskedFill(s, mask, value)); }
   scatter_(dim: number, index: Tensor, src: Tensor | number, opts?: idx.ScatterOptions): this { return this.inplace((s) => idx.scatter(s, dim, index, src, opts), src instanceof Tensor ? src : undefined); }
   scatterAdd_(dim: number, index: Tensor, src: Tensor): this { return this.inplace((s) => idx.scatterAdd(s, dim, index, src), src); }
@@ -470,12 +547,13 @@ export class Tensor {
     if (lo === undefined) sampling.fillRandomFull(gen, buf as sampling.AnyOutArray, this.dtype);
     else if (hi === undefined) sampling.fillRandint(gen, buf as sampling.IntOutArray, 0, lo);
     else sampling.fillRandint(gen, buf as sampling.IntOutArray, lo, hi);
-    alloc.backendOf().copy({ data: buf, shape: this.shape, strides: contiguousStrides(this.shape), offset: 0 }, alloc.sv(this));
+    const src = alloc.fromHost(buf, this.shape, this.dtype, this._box.device);
+    alloc.backendOf(this).copy(alloc.sv(src), alloc.sv(this));
     this._box.version++;
     return this;
   }
   bernoulli_(p: number | Tensor = 0.5, opts?: { generator?: Generator }): this {
-    const probs = typeof p === "number" ? p : (p.expand(this.shape).contiguousData() as Float32Array | Float64Array);
+    const probs = typeof p === "number" ? p : (alloc.hostData(p.expand(this.shape), "bernoulli_(p)", "bernoulli_(await p.cpuAsync())") as Float32Array | Float64Array);
     return this.randomFill((out) => sampling.fillBernoulli(opts?.generator ?? defaultGenerator, out, probs));
   }
 
@@ -484,7 +562,10 @@ export class Tensor {
     return this;
   }
 
-  /** Random in-place fills draw into a contiguous buffer, then write it into this view. */
+  /**
+   * Random in-place fills draw into a contiguous host buffer with the CPU generator, then
+   * write it into this view (uploaded first on a device: the same values on every device).
+   */
   private randomFill(fill: (out: Float32Array | Float64Array) => void): this {
     if (isGradEnabled() && this.isLeaf && this.requiresGrad) {
       throw new RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.");
@@ -492,7 +573,8 @@ export class Tensor {
     if (!isFloating(this.dtype)) throw new RuntimeError(`random fills of dtype ${this.dtype} are not supported; use torch.randint`);
     const buf = allocate(this.dtype, this.numel()) as Float32Array | Float64Array;
     fill(buf);
-    alloc.backendOf().copy({ data: buf, shape: this.shape, strides: contiguousStrides(this.shape), offset: 0 }, alloc.sv(this));
+    const src = alloc.fromHost(buf, this.shape, this.dtype, this._box.device);
+    alloc.backendOf(this).copy(alloc.sv(src), alloc.sv(this));
     this._box.version++;
     return this;
   }
@@ -510,7 +592,8 @@ function exactNumber(v: number | bigint): number {
 
 /** The tensor's elements as nested arrays in row-major order, each read through `read`. */
 export function nestedValues<V>(t: Tensor, read: (v: number | bigint) => V): unknown {
-  const data = t._box.data;
+  if (t._box.device !== CPU) throw alloc.asyncReadError(t, "tolist()", "await t.tolistAsync()");
+  const data = t._box.data as Storage;
   const build = (d: number, off: number): unknown => {
     if (d === t.shape.length) return read(data[off]!);
     const out: unknown[] = new Array(t.shape[d]);
@@ -521,13 +604,13 @@ export function nestedValues<V>(t: Tensor, read: (v: number | bigint) => V): unk
 }
 
 /** Size arguments of a new* method with `dtype` filled in unless the options give one. */
-function withDtype(args: ReadonlyArray<number | readonly number[] | creation.TensorOptions>, dtype: DType): Array<number | readonly number[] | creation.TensorOptions> {
+function withDtype(args: ReadonlyArray<number | readonly number[] | creation.TensorOptions>, dtype: DType, device: Device): Array<number | readonly number[] | creation.TensorOptions> {
   const last = args[args.length - 1];
   if (last !== undefined && typeof last === "object" && !Array.isArray(last)) {
     const o = last as creation.TensorOptions;
-    return [...args.slice(0, -1), { ...o, dtype: o.dtype ?? dtype }];
+    return [...args.slice(0, -1), { ...o, dtype: o.dtype ?? dtype, device: o.device ?? device }];
   }
-  return [...args, { dtype }];
+  return [...args, { dtype, device }];
 }
 
 registerTensorClass(Tensor);

@@ -57,13 +57,16 @@ test("core ops reject what PyTorch rejects, naming the argument (the issue's bad
     [() => torch.zeros(2, { dtype: "float16" } as never), "TypeError", /zeros\(\): argument 'dtype' must be a dtype/],
     [() => torch.zeros(2, { dtype: "nonsense" } as never), "TypeError", /must be a dtype/],
     [() => torch.zeros(2, { dtyp: "float32" } as never), "TypeError", /zeros\(\) got an unexpected keyword argument 'dtyp'/],
-    [() => torch.zeros(2).to("nonsense" as never), "TypeError", /to\(\): argument 'dtype' must be a dtype/],
+    // a string that is no dtype is read as a device string, as PyTorch reads it
+    [() => torch.zeros(2).to("nonsense" as never), "RuntimeError", /Expected one of cpu, webgpu device type at start of device string: nonsense/],
+    [() => torch.zeros(2).to(5 as never), "TypeError", /to\(\): argument 'device' must be a torch.device or a string, or argument 'dtype' a dtype, but got number 5/],
     [() => torch.zeros(2, 2).mm([[1]] as never), "TypeError", /mm\(\): argument 'mat2' must be a Tensor, but got an array/],
     [() => torch.full([2], "a" as never), "TypeError", /full\(\): argument 'fill_value' must be a number or a boolean/],
     [() => torch.zeros(6).view(2, 1.5), "TypeError", /argument 'size' must be a list of integers/],
     [() => torch.zeros(6).chunk(1.5), "TypeError", /chunk\(\): argument 'chunks' must be an integer/],
     [() => torch.ones(2).add(1, { alpa: 2 } as never), "TypeError", /add\(\) got an unexpected keyword argument 'alpa'/],
-    [() => torch.zeros(2, { device: "cuda" } as never), "TypeError", /argument 'device' must be/],
+    [() => torch.zeros(2, { device: 0 } as never), "TypeError", /argument 'device' must be/],
+    [() => torch.zeros(2, { device: "cuda" }), "RuntimeError", /Expected one of cpu, webgpu device type at start of device string: cuda/],
   ];
   for (const [f, name, msg] of cases) assert.throws(f, (e: Error) => e.name === name && msg.test(e.message), String(msg));
 });

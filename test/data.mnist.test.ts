@@ -51,7 +51,7 @@ describe("MLP on a fixed slice of the mnist digits", () => {
     assert.ok(Math.abs(losses[0]! - Math.log(10)) < 0.3, `first loss ${losses[0]}`);
     const last10 = losses.slice(-10).reduce((a, b) => a + b, 0) / 10;
     assert.ok(last10 < 0.6, `mean of the last 10 losses ${last10}`);
-    const heldOut = evaluate(net, new Subset(test, Array.from({ length: 500 }, (_, i) => i)));
+    const heldOut = await evaluate(net, new Subset(test, Array.from({ length: 500 }, (_, i) => i)));
     assert.ok(heldOut.loss < 0.8, `held-out loss ${heldOut.loss}`);
   });
 });

@@ -1,60 +1,14 @@
 // nn.utils.clipGradNorm_ / clipGradValue_ against PyTorch 1.13, and the non-finite guard.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import * as torch from "../src/index.ts";
 import type { Tensor } from "../src/index.ts";
 import * as optimModule from "../src/optim/index.ts";
-import { clipGradNorm_, clipGradValue_ } from "../src/optim/clipGrad.ts";
-
-type Dtype = "float32" | "float64";
-interface Case {
-  kind: "norm" | "value";
-  dtype: Dtype;
-  maxNorm?: number;
-  normType?: number | "inf";
-  totalNorm?: number;
-  clipValue?: number;
-  grads: number[][];
-}
-const fx: { grads: number[][][] | number[][]; shapes: number[][]; cases: Case[]; errors: Record<string, string> } = JSON.parse(
-  readFileSync(new URL("./fixtures/optim_clipgrad.json", import.meta.url), "utf8"),
-);
-
-function paramsWithGrads(dtype: Dtype): Tensor[] {
-  return fx.shapes.map((shape, i) => {
-    const p = torch.zeros(shape, { dtype, requiresGrad: true });
-    p.grad = torch.tensor(fx.grads[i] as number[][], { dtype });
-    return p;
-  });
-}
-
-function assertClose(got: ArrayLike<number>, expected: number[], rtol: number, what: string): void {
-  assert.equal(got.length, expected.length, what);
-  for (let i = 0; i < expected.length; i++) {
-    if (!(Math.abs(got[i]! - expected[i]!) <= rtol * (Math.abs(expected[i]!) + 1e-6))) {
-      assert.fail(`${what}[${i}]: got ${got[i]}, PyTorch ${expected[i]}`);
-    }
-  }
-}
+import { clipGradNorm_ } from "../src/optim/clipGrad.ts";
+import { assertCloseAbs as assertClose, checkClipGradCase, clipCases, clipErrors, clipLabel } from "./optim-check.ts";
 
 describe("clipGradNorm_ and clipGradValue_ match PyTorch", () => {
-  for (const c of fx.cases) {
-    const label = c.kind === "norm" ? `norm ${c.normType} max ${c.maxNorm} ${c.dtype}` : `value ${c.clipValue} ${c.dtype}`;
-    test(label, () => {
-      const rtol = c.dtype === "float64" ? 1e-10 : 1e-5;
-      const ps = paramsWithGrads(c.dtype);
-      if (c.kind === "norm") {
-        const normType = c.normType === "inf" ? Infinity : c.normType!;
-        const total = clipGradNorm_(ps, c.maxNorm!, { normType });
-        assert.equal(total.dtype, c.dtype);
-        assertClose([total.item()], [c.totalNorm!], rtol, "total norm");
-      } else {
-        clipGradValue_(ps, c.clipValue!);
-      }
-      ps.forEach((p, i) => assertClose(p.grad!.contiguousData() as Float64Array, c.grads[i]!, rtol, `grad ${i}`));
-    });
-  }
+  for (const c of clipCases) test(clipLabel(c), () => checkClipGradCase(c, "cpu"));
 
   test("a single tensor is accepted, and no gradients give a zero norm", () => {
     const p = torch.zeros([3], { dtype: "float64", requiresGrad: true });
@@ -72,7 +26,7 @@ describe("non-finite gradients", () => {
       const p = torch.zeros([3], { requiresGrad: true });
       p.grad = torch.tensor([1.0, NaN, 2.0]);
       // PyTorch's message, with the option spelled as in this API
-      const expected = fx.errors[key]!.replace("`error_if_nonfinite=False`", "`errorIfNonfinite: false`");
+      const expected = clipErrors[key]!.replace("`error_if_nonfinite=False`", "`errorIfNonfinite: false`");
       assert.throws(() => clipGradNorm_([p], 1.0, { normType, errorIfNonfinite: true }), { name: "RuntimeError", message: expected });
       const g = Array.from(p.grad.contiguousData() as Float32Array);
       assert.equal(g[0], 1);

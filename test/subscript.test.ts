@@ -6,52 +6,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as torch from "../src/index.ts";
+import { checkIndexCase, indexCases, indexForms } from "./subscript-check.ts";
 
-type Stored = { shape: number[]; dtype: string; data: Array<number | boolean> };
-type RawItem = number | boolean | null | string | { slice: Array<number | null> } | { t: unknown[]; dtype: string };
-type Case = { kind: "read" | "write"; name: string; str: string | null; items: RawItem[]; out: Stored; up: Stored; gradX: Stored; v?: Stored; gradV?: Stored; gradFn?: string };
-const fx = JSON.parse(readFileSync(new URL("./fixtures/indexing.json", import.meta.url), "utf8")) as { x: Stored; maskFull: Stored; cases: Case[] };
-
-const make = (s: Stored, requiresGrad = false): torch.Tensor => torch.tensor(s.data as number[], { dtype: s.dtype as torch.DType }).reshape(s.shape).requiresGrad_(requiresGrad);
-const close = (got: torch.Tensor, want: Stored, what: string): void => {
-  assert.deepEqual(got.shape, want.shape, `${what} shape`);
-  const g = got.reshape(-1).tolist() as number[];
-  want.data.forEach((w, i) => assert.ok(Math.abs(g[i]! - (w as number)) <= 1e-12, `${what}[${i}]: ${g[i]} vs ${w}`));
-};
-function item(r: RawItem): torch.IndexItem {
-  if (r === "mask_full") return make(fx.maskFull);
-  if (r !== null && typeof r === "object" && "slice" in r) return { start: r.slice[0], stop: r.slice[1], step: r.slice[2] };
-  if (r !== null && typeof r === "object" && "t" in r) return torch.tensor(r.t as number[], { dtype: r.dtype as torch.DType });
-  return r;
-}
-const forms = (c: Case): Array<[string, torch.Index]> => {
-  const out: Array<[string, torch.Index]> = [["items", c.items.map(item)]];
-  if (c.str !== null) out.push([`"${c.str}"`, c.str]);
-  return out;
-};
-
-for (const c of fx.cases) {
-  for (const [how, index] of forms(c)) {
-    if (c.kind === "read") {
-      test(`x[${c.name}] (${how}) matches PyTorch's values and gradient`, () => {
-        const x = make(fx.x, true);
-        const out = x.index(index);
-        close(out, c.out, "value");
-        out.mul(make(c.up)).sum().backward();
-        close(x.grad!, c.gradX, "grad x");
-      });
-    } else {
-      test(`y[${c.name}] = v (${how}) matches PyTorch's values and gradients (${c.gradFn})`, () => {
-        const x = make(fx.x, true);
-        const v = make(c.v!, true);
-        const y = x.mul(1);
-        y.indexPut_(index, v.mul(1));
-        close(y, c.out, "value");
-        y.mul(make(c.up)).sum().backward();
-        close(x.grad!, c.gradX, "grad x");
-        close(v.grad!, c.gradV!, "grad v");
-      });
-    }
+for (const c of indexCases) {
+  for (const [how, index] of indexForms(c)) {
+    const name = c.kind === "read" ? `x[${c.name}] (${how}) matches PyTorch's values and gradient` : `y[${c.name}] = v (${how}) matches PyTorch's values and gradients (${c.gradFn})`;
+    test(name, () => checkIndexCase(c, index, "cpu"));
   }
 }
 

@@ -5,7 +5,7 @@ import { sameShape, type Shape } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
 import { gradMode } from "./gradMode.ts";
 import { Node, SliceGrad, type Edge } from "./node.ts";
-import { empty } from "../ops/alloc.ts";
+import { zeros } from "../ops/alloc.ts";
 import type { DType } from "../dtype.ts";
 import { finishRecording, markEscaped, startRecording } from "../storagePool.ts";
 
@@ -56,7 +56,7 @@ class GradSums<K> {
     const prev = this.map.get(key);
     if (g instanceof SliceGrad) {
       let buf = prev;
-      if (buf === undefined) buf = empty(shape, dtype);
+      if (buf === undefined) buf = zeros(shape, dtype, g.grad._box.device);
       else if (!this.owned.has(buf)) buf = buf.clone();
       this.owned.add(buf);
       this.map.set(key, buf);

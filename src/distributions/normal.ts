@@ -86,7 +86,7 @@ export class Normal extends Distribution {
 
   override rsample(sampleShape: readonly number[] = []): Tensor {
     const shape = this.extendedShape(sampleShape);
-    const eps = empty(shape, this.loc.dtype).normal_();
+    const eps = empty(shape, this.loc.dtype, this.loc._box.device).normal_();
     return this.loc.add(eps.mul(this.scale));
   }
 
@@ -112,5 +112,5 @@ export class Normal extends Distribution {
 
 /** torch.normal(mean, std) on CPU: normal_(0, 1) into a fresh tensor of the broadcast shape, then mul_(std).add_(mean). */
 function normalTensor(mean: Tensor, std: Tensor): Tensor {
-  return empty(mean.shape, mean.dtype).normal_(0, 1).mul_(std).add_(mean);
+  return empty(mean.shape, mean.dtype, mean._box.device).normal_(0, 1).mul_(std).add_(mean);
 }

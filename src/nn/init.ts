@@ -141,7 +141,7 @@ export function orthogonal_(tensor: Tensor, ...args: Args<[gain: number], Orthog
   if (tensor.numel() === 0) return tensor;
   const rows = tensor.shape[0]!;
   const cols = tensor.numel() / rows;
-  const flat = empty([rows, cols], tensor.dtype).normal_(0, 1, { generator });
+  const flat = empty([rows, cols], tensor.dtype, tensor._box.device).normal_(0, 1, { generator });
   const tall = rows < cols ? flat.t() : flat;
   const [m, n] = tall.shape as [number, number];
   const q = householderQ(Float64Array.from(tall.contiguousData() as Float32Array | Float64Array, Number), m, n);

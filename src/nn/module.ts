@@ -6,7 +6,9 @@
 // Method arguments follow PyTorch's signatures (positional, then an options object) and are
 // checked with PyTorch's errors.
 import { bool, checkDtype, func, isOptions, nullable, param, parseArgs, str, type Args } from "../args.ts";
-import { noGrad } from "../autograd/gradMode.ts";
+import { isGradEnabled, noGrad, setGradEnabled } from "../autograd/gradMode.ts";
+import { CPU, type DeviceLike } from "../device.ts";
+import { parseToArgs } from "../ops/convert.ts";
 import { tracing } from "../autograd/trace.ts";
 import { isFloating, type DType } from "../dtype.ts";
 import { KeyError, NotImplementedError, RuntimeError, TorchTypeError, ValueError } from "../errors.ts";
@@ -275,23 +277,61 @@ export class Module {
     return this;
   }
   /**
-   * to(dtype), to(tensor) (its dtype) or to({ dtype }): casts floating-point parameters and
-   * buffers in place, keeping their identity. Only floating dtypes, as PyTorch.
+   * Moves parameters and buffers (and gradients) to a device and/or casts the floating-point
+   * ones to a dtype, in place: each keeps its identity (optimizers built before still hold
+   * them). PyTorch's forms: to(device), to(dtype), to(device, dtype), to(tensor),
+   * to({ device, dtype }). Coming back from a device to the CPU reads values: that is
+   * toAsync, which this one names when it meets a device tensor.
    */
-  to(dtype: DType | Tensor | { dtype?: DType }): this {
-    if (arguments.length > 1) parseArgs("to", [param("dtype", (v) => v)], [...arguments]);
-    const target = dtype instanceof Tensor ? dtype.dtype : isOptions(dtype) ? parseArgs<{ dtype: DType | null }>("to", [], [dtype], [param("dtype", nullable((v, a, f) => checkDtype(v, f, a)), null)]).dtype : checkDtype(dtype, "to");
-    if (target === null) return this;
-    if (!isFloating(target)) throw new TorchTypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${target}`);
+  to(dtype: DType): this;
+  to(device: DeviceLike, dtype?: DType): this;
+  to(tensor: Tensor): this;
+  to(opts: { device?: DeviceLike; dtype?: DType }): this;
+  to(...args: unknown[]): this {
+    const { device, dtype } = parseToArgs(args, "Module.to");
+    // Only floating dtypes, as PyTorch (integer parameters and buffers keep theirs anyway).
+    if (dtype !== null && !isFloating(dtype)) throw new TorchTypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${dtype}`);
     noGrad(() => {
-      for (const t of [...this.parameters(), ...this.buffers()]) {
-        if (t.isFloatingPoint()) {
-          t.data = t.to(target);
-          if (t.grad) t.grad = t.grad.to(target);
-        }
+      for (const t of this.movable()) {
+        const d = t.isFloatingPoint() && dtype !== null ? dtype : t.dtype;
+        const dev = device ?? t.device;
+        t.data = t.to(dev, d);
+        if (t.grad) t.grad = t.grad.to(dev, d);
       }
     });
     return this;
+  }
+  /** to() in any direction, reading device values back when they come to the CPU. */
+  toAsync(dtype: DType): Promise<this>;
+  toAsync(device: DeviceLike, dtype?: DType): Promise<this>;
+  toAsync(tensor: Tensor): Promise<this>;
+  toAsync(opts: { device?: DeviceLike; dtype?: DType }): Promise<this>;
+  async toAsync(...args: unknown[]): Promise<this> {
+    const { device, dtype } = parseToArgs(args, "Module.toAsync");
+    if (dtype !== null && !isFloating(dtype)) throw new TorchTypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${dtype}`);
+    const prev = isGradEnabled();
+    for (const t of this.movable()) {
+      const d = t.isFloatingPoint() && dtype !== null ? dtype : t.dtype;
+      const dev = device ?? t.device;
+      const data = await t.detach().toAsync(dev, d);
+      const grad = t.grad ? await t.grad.detach().toAsync(dev, d) : null;
+      setGradEnabled(false);
+      try {
+        t.data = data;
+        if (grad) t.grad = grad;
+      } finally {
+        setGradEnabled(prev);
+      }
+    }
+    return this;
+  }
+  /** Parameters and buffers, each once (a shared parameter moves once). */
+  private movable(): Tensor[] {
+    return [...new Set([...this.parameters(), ...this.buffers()])];
+  }
+  /** to("cpu"): raises naming toAsync when a parameter is on a device. */
+  cpu(): this {
+    return this.to(CPU);
   }
   float(): this {
     return this.to("float32");

@@ -4,11 +4,11 @@
 // differentiable to any order without a backward of its own.
 import type { Im2colGeometry } from "../backends/backend.ts";
 import { record } from "../autograd/node.ts";
-import { isFloating, type NumArray } from "../dtype.ts";
+import { isFloating } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { fmtShape } from "../layout.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, floatData, empty } from "./alloc.ts";
+import { backendOf, dense, empty } from "./alloc.ts";
 
 export type Pair = number | readonly number[];
 
@@ -26,8 +26,8 @@ export function pair(v: Pair, name = "argument"): [number, number] {
  * position never wins a max, and its gradient is dropped by col2im either way).
  */
 export function im2col(x: Tensor, g: Im2colGeometry, padValue = 0): Tensor {
-  const out = empty([g.n, g.c * g.kh * g.kw, g.oh * g.ow], x.dtype);
-  backendOf().im2col(floatData(x), g, padValue, out._box.data as NumArray);
+  const out = empty([g.n, g.c * g.kh * g.kw, g.oh * g.ow], x.dtype, x._box.device);
+  backendOf(x).im2col(dense(x), g, padValue, out._box.data);
   return record(out, "Im2ColBackward0", [x], [], (grad) => [col2im(grad, g)], { ...windowAttrs(g), pad_value: padValue });
 }
 
@@ -38,8 +38,8 @@ export function windowAttrs(g: Im2colGeometry): Record<string, number[]> {
 
 /** The adjoint of im2col: columns summed back into an image [n, c, h, w]. */
 export function col2im(cols: Tensor, g: Im2colGeometry): Tensor {
-  const out = empty([g.n, g.c, g.h, g.w], cols.dtype);
-  backendOf().col2im(floatData(cols), g, out._box.data as NumArray);
+  const out = empty([g.n, g.c, g.h, g.w], cols.dtype, cols._box.device);
+  backendOf(cols).col2im(dense(cols), g, out._box.data);
   return record(out, "Col2ImBackward0", [cols], [], (grad) => [im2col(grad, g, 0)], windowAttrs(g));
 }
 
@@ -56,8 +56,9 @@ export function col2im(cols: Tensor, g: Im2colGeometry): Tensor {
 export function convolution(x: Tensor, w2: Tensor, bias: Tensor | null, g: Im2colGeometry): Tensor {
   const outC = w2.shape[0]!;
   const L = g.oh * g.ow;
-  const out = empty([g.n, outC, L], x.dtype);
-  backendOf().convForward(floatData(x), floatData(w2), bias ? floatData(bias) : null, g, outC, out._box.data as NumArray);
+  const backend = backendOf(x, w2, bias);
+  const out = empty([g.n, outC, L], x.dtype, x._box.device);
+  backend.convForward(dense(x), dense(w2), bias ? dense(bias) : null, g, outC, out._box.data);
   return record(out, "ConvolutionBackward0", [x, w2, bias], [x, w2], (grad, [xS, w2S]) => [
     x.requiresGrad ? convInputGrad(grad, w2S!, g) : null,
     w2.requiresGrad ? convWeightGrad(xS!, grad, g) : null,
@@ -67,8 +68,8 @@ export function convolution(x: Tensor, w2: Tensor, bias: Tensor | null, g: Im2co
 
 /** dx [n, c, h, w] of a convolution for the upstream gradient gy [n, O, L] and weight W [O, K]. */
 function convInputGrad(gy: Tensor, w2: Tensor, g: Im2colGeometry): Tensor {
-  const out = empty([g.n, g.c, g.h, g.w], gy.dtype);
-  backendOf().convInputGrad(floatData(gy), floatData(w2), g, w2.shape[0]!, out._box.data as NumArray);
+  const out = empty([g.n, g.c, g.h, g.w], gy.dtype, gy._box.device);
+  backendOf(gy, w2).convInputGrad(dense(gy), dense(w2), g, w2.shape[0]!, out._box.data);
   // <gg, col2im(W^T gy)> = <W im2col(gg), gy>: gy's gradient is the convolution of gg, W's is convWeightGrad(gg, gy).
   return record(out, "ConvolutionBackwardInput", [gy, w2], [gy, w2], (gg, [gyS, w2S]) => [
     gy.requiresGrad ? convolution(gg, w2S!, null, g) : null,
@@ -79,8 +80,8 @@ function convInputGrad(gy: Tensor, w2: Tensor, g: Im2colGeometry): Tensor {
 /** dW [O, K] of a convolution of x [n, c, h, w] for the upstream gradient gy [n, O, L]. */
 function convWeightGrad(x: Tensor, gy: Tensor, g: Im2colGeometry): Tensor {
   const O = gy.shape[1]!;
-  const out = empty([O, g.c * g.kh * g.kw], x.dtype);
-  backendOf().convWeightGrad(floatData(x), floatData(gy), g, O, out._box.data as NumArray);
+  const out = empty([O, g.c * g.kh * g.kw], x.dtype, x._box.device);
+  backendOf(x, gy).convWeightGrad(dense(x), dense(gy), g, O, out._box.data);
   // <gg, sum gy im2col(x)^T> = <col2im(gg^T gy), x> = <conv(x, gg), gy>.
   return record(out, "ConvolutionBackwardWeight", [x, gy], [x, gy], (gg, [xS, gyS]) => [
     x.requiresGrad ? convInputGrad(gyS!, gg, g) : null,

@@ -2,19 +2,21 @@
 import { allocate, dtypeOfArray, getDefaultDtype, isFloating, setInt64, wordsOf, type DType, type FloatArray, type NumArray, type Storage } from "../dtype.ts";
 import { RuntimeError, TorchTypeError } from "../errors.ts";
 import { checkSizes, numelOf, parseShape } from "../layout.ts";
-import { bool, checkDtype, checkInt, checkOptions, checkTensor, describe, param, parseArgs, type Args, type Checker } from "../args.ts";
+import { bool, checkDevice, checkDtype, checkInt, checkOptions, checkTensor, describe, param, parseArgs, type Args, type Checker } from "../args.ts";
 import { fmaF32 } from "../random/fma.ts";
 import { defaultGenerator, Generator as GeneratorClass, type Generator } from "../random/generator.ts";
 import { fma } from "../random/libm/fma64.ts";
 import * as sampling from "../random/sampling.ts";
 import { Tensor } from "../tensor.ts";
-import { backendOf, empty, fromStorage, sv } from "./alloc.ts";
+import { canonicalDevice, CPU, type Device, type DeviceLike } from "../device.ts";
+import { cpu } from "../backends/cpu/index.ts";
+import { deviceBackend, empty, fromHost, fromStorage, hostData } from "./alloc.ts";
 
 export interface TensorOptions {
   dtype?: DType;
   requiresGrad?: boolean;
-  /** Only "cpu" until other devices exist. */
-  device?: "cpu";
+  /** Where the tensor lives: "cpu" (default), "webgpu", or a torch.device. */
+  device?: DeviceLike;
 }
 export interface RandomOptions extends TensorOptions {
   generator?: Generator;
@@ -35,9 +37,12 @@ export function checkCreationOptions<O extends RandomOptions>(fn: string, opts: 
   if (opts.dtype !== undefined) checkDtype(opts.dtype, fn);
   if (opts.requiresGrad !== undefined && typeof opts.requiresGrad !== "boolean") throw new TorchTypeError(`${fn}(): argument 'requiresGrad' must be a boolean, but got ${describe(opts.requiresGrad)}`);
   checkGenerator(opts.generator, fn);
-  if (opts.device !== undefined && opts.device !== "cpu") throw new TorchTypeError(`${fn}(): argument 'device' must be "cpu" (the only device torch-ts has), but got ${describe(opts.device)}`);
+  if (opts.device !== undefined) checkDevice(opts.device, "device", fn);
   return opts;
 }
+
+/** The device an options object names (CPU when it names none). */
+export const deviceOf = (opts: { device?: DeviceLike } | undefined): Device => (opts?.device === undefined ? CPU : canonicalDevice(opts.device));
 
 export type NestedArray = number | boolean | bigint | readonly NestedArray[];
 
@@ -130,8 +135,9 @@ export function tensor(data: NestedArray | Storage, opts?: TensorOptions): Tenso
   if (ArrayBuffer.isView(data)) {
     const src = data as Storage;
     const dtype = opts?.dtype ?? dtypeOfArray(src);
-    t = fromStorage(allocate(dtype, src.length), [src.length], dtype);
-    backendOf().copy({ data: src, shape: [src.length], strides: [1], offset: 0 }, sv(t));
+    const out = allocate(dtype, src.length);
+    cpu.copy({ data: src, shape: [src.length], strides: [1], offset: 0 }, { data: out, shape: [src.length], strides: [1], offset: 0 });
+    t = fromStorage(out, [src.length], dtype);
   } else {
     const { shape, flat } = flattenNested(data as NestedArray);
     const dtype = opts?.dtype ?? inferDtype(flat);
@@ -140,14 +146,21 @@ export function tensor(data: NestedArray | Storage, opts?: TensorOptions): Tenso
     t = fromStorage(out, shape, dtype);
   }
   if (opts?.requiresGrad && !isFloating(t.dtype)) throw new RuntimeError("Only Tensors of floating point and complex dtype can require gradients");
-  return finish(t, opts);
+  return finish(onDevice(t, opts), opts);
+}
+
+/** A host-built tensor moved to the options' device (an upload; nothing to do on the CPU). */
+function onDevice(t: Tensor, opts: { device?: DeviceLike } | undefined): Tensor {
+  const device = deviceOf(opts);
+  return device === CPU ? t : fromHost(t._box.data as Storage, t.shape, t.dtype, device);
 }
 
 function filled(shape: readonly number[], value: number | boolean, opts?: TensorOptions): Tensor {
   const dtype = opts?.dtype ?? (typeof value === "boolean" ? "bool" : isInt64Value(value) ? "int64" : getDefaultDtype());
-  const t = empty(shape, dtype);
+  const device = deviceOf(opts);
+  const t = empty(shape, dtype, device);
   const v = Number(value);
-  if (v !== 0) t.fill_(v);
+  if (v !== 0 || device !== CPU) deviceBackend(device).fill(t._box.data, v);
   return finish(t, opts);
 }
 
@@ -172,10 +185,11 @@ export function full(shape: number | readonly number[], value: number | boolean,
 function checkFillValue(fn: string, value: unknown): void {
   if (typeof value !== "number" && typeof value !== "boolean") throw new TorchTypeError(`${fn}(): argument 'fill_value' must be a number or a boolean, but got ${describe(value)}`);
 }
+/** *_like: the input's dtype and device unless the options name others. */
 function likeOptions(fn: string, x: unknown, opts: TensorOptions | undefined): TensorOptions {
   checkTensor(x, "input", fn);
   checkCreationOptions(fn, opts);
-  return { ...opts, dtype: opts?.dtype ?? (x as Tensor).dtype };
+  return { ...opts, dtype: opts?.dtype ?? (x as Tensor).dtype, device: opts?.device ?? (x as Tensor)._box.device };
 }
 export function zerosLike(x: Tensor, opts?: TensorOptions): Tensor {
   return filled(x.shape, 0, likeOptions("zeros_like", x, opts));
@@ -200,15 +214,15 @@ export function arange(a: number, b?: number | TensorOptions, c?: number | Tenso
   if ((end - start) / step < 0) throw new RuntimeError("upper bound and larger bound inconsistent with step sign");
   const n = Math.ceil((end - start) / step);
   const dtype = opts?.dtype ?? (nums.every(isInt64Value) ? "int64" : getDefaultDtype());
-  const t = empty([n], dtype);
-  const out = t._box.data;
+  const t = empty([n], dtype, CPU);
+  const out = t._box.data as Storage;
   if (out instanceof BigInt64Array) {
     // exact beyond 2^53 too: start + i * step in bigints when the values leave the safe range
     const safe = Number.isSafeInteger(start) && Number.isSafeInteger(start + n * step);
     if (safe) for (let i = 0, w = wordsOf(out); i < n; i++) setInt64(w, i, start + i * step);
     else for (let i = 0; i < n; i++) out[i] = BigInt(start) + BigInt(i) * BigInt(Math.trunc(step));
   } else for (let i = 0; i < n; i++) out[i] = start + i * step;
-  return finish(t, opts);
+  return finish(onDevice(t, opts), opts);
 }
 
 /**
@@ -223,14 +237,14 @@ export function linspace(start: number, end: number, steps: number, opts?: Tenso
   checkInt(steps, "steps", "linspace");
   if (steps < 0) throw new RuntimeError("number of steps must be non-negative");
   const dtype = opts?.dtype ?? getDefaultDtype();
-  const t = empty([steps], dtype);
+  const t = empty([steps], dtype, CPU);
   const half = Math.floor(steps / 2);
   if (dtype !== "float32" && dtype !== "float64") {
     const step = steps > 1 ? (end - start) / (steps - 1) : 0;
     const vals = new Float64Array(steps);
     for (let i = 0; i < steps; i++) vals[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
-    backendOf().copy({ data: vals, shape: [steps], strides: [1], offset: 0 }, sv(t));
-    return finish(t, opts);
+    cpu.copy({ data: vals, shape: [steps], strides: [1], offset: 0 }, { data: t._box.data as Storage, shape: [steps], strides: [1], offset: 0 });
+    return finish(onDevice(t, opts), opts);
   }
   const out = t._box.data as NumArray;
   const f32 = dtype === "float32";
@@ -249,7 +263,7 @@ export function linspace(start: number, end: number, steps: number, opts?: Tenso
     }
   }
   for (; i < steps; i++) out[i] = at(i);
-  return finish(t, opts);
+  return finish(onDevice(t, opts), opts);
 }
 
 export function eye(n: number, m?: number | TensorOptions, opts?: TensorOptions): Tensor {
@@ -259,18 +273,22 @@ export function eye(n: number, m?: number | TensorOptions, opts?: TensorOptions)
   checkInt(cols, "m", "eye");
   if (n < 0) throw new RuntimeError(`n must be greater or equal to 0, got ${n}`);
   if (cols < 0) throw new RuntimeError(`m must be greater or equal to 0, got ${cols}`);
-  const t = empty([n, cols], o?.dtype ?? getDefaultDtype());
-  const out = t._box.data;
+  const t = empty([n, cols], o?.dtype ?? getDefaultDtype(), CPU);
+  const out = t._box.data as Storage;
   for (let i = 0; i < Math.min(n, cols); i++) out[i * cols + i] = out instanceof BigInt64Array ? 1n : 1;
-  return finish(t, o);
+  return finish(onDevice(t, o), o);
 }
 
+/**
+ * Random tensors are drawn on the CPU with the generator and uploaded, so under
+ * torch.manualSeed(s) a tensor made on any device holds the values the CPU call gives.
+ */
 function floatTensor(shape: readonly number[], opts: RandomOptions | undefined, fill: (g: Generator, out: FloatArray) => void): Tensor {
   const dtype = opts?.dtype ?? getDefaultDtype();
   if (!isFloating(dtype)) throw new RuntimeError(`"check_uniform_bounds" not implemented for '${dtype}'`);
-  const t = empty(shape, dtype);
+  const t = empty(shape, dtype, CPU);
   fill(opts?.generator ?? defaultGenerator, t._box.data as FloatArray);
-  return finish(t, opts);
+  return finish(onDevice(t, opts), opts);
 }
 
 export function rand(...args: Array<number | readonly number[] | RandomOptions>): Tensor {
@@ -283,11 +301,11 @@ export function randn(...args: Array<number | readonly number[] | RandomOptions>
 }
 export function randLike(x: Tensor, opts?: RandomOptions): Tensor {
   checkTensor(x, "input", "rand_like");
-  return floatTensor(x.shape, { ...checkCreationOptions("rand_like", opts, true), dtype: opts?.dtype ?? x.dtype }, (g, out) => sampling.fillUniform(g, out, 0, 1));
+  return floatTensor(x.shape, { ...checkCreationOptions("rand_like", opts, true), dtype: opts?.dtype ?? x.dtype, device: opts?.device ?? x._box.device }, (g, out) => sampling.fillUniform(g, out, 0, 1));
 }
 export function randnLike(x: Tensor, opts?: RandomOptions): Tensor {
   checkTensor(x, "input", "randn_like");
-  return floatTensor(x.shape, { ...checkCreationOptions("randn_like", opts, true), dtype: opts?.dtype ?? x.dtype }, (g, out) => sampling.fillNormal(g, out, 0, 1));
+  return floatTensor(x.shape, { ...checkCreationOptions("randn_like", opts, true), dtype: opts?.dtype ?? x.dtype, device: opts?.device ?? x._box.device }, (g, out) => sampling.fillNormal(g, out, 0, 1));
 }
 
 /** torch.randint(high, size) or randint(low, high, size): integers in [low, high). */
@@ -299,9 +317,9 @@ export function randint(a: number, b: number | readonly number[], c?: readonly n
   checkSizes(size);
   checkCreationOptions("randint", opts, true);
   if (low >= high) throw new RuntimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
-  const t = empty(size, opts?.dtype ?? "int64");
+  const t = empty(size, opts?.dtype ?? "int64", CPU);
   sampling.fillRandint(opts?.generator ?? defaultGenerator, t._box.data as sampling.IntOutArray, low, high);
-  return finish(t, opts);
+  return finish(onDevice(t, opts), opts);
 }
 
 export function randperm(n: number, opts?: RandomOptions): Tensor {
@@ -311,7 +329,7 @@ export function randperm(n: number, opts?: RandomOptions): Tensor {
   const perm = sampling.randperm(opts?.generator ?? defaultGenerator, n);
   const dtype = opts?.dtype ?? "int64";
   const t = dtype === "int32" ? fromStorage(perm, [n], "int32") : fromStorage(perm, [n], "int32").to(dtype);
-  return finish(t, opts);
+  return finish(onDevice(t, opts), opts);
 }
 
 /** torch.bernoulli(p): 1 with probability p per element. */
@@ -320,11 +338,11 @@ export function bernoulli(p: Tensor, opts?: { generator?: Generator | null }): T
   checkOptions("bernoulli", opts, ["generator"]);
   checkGenerator(opts?.generator, "bernoulli");
   if (!isFloating(p.dtype)) throw new RuntimeError(`"bernoulli_tensor_cpu_p_" not implemented for '${p.dtype}'`);
-  const probs = p.contiguousData() as FloatArray;
+  const probs = hostData(p, "bernoulli(p)", "torch.bernoulli(await p.cpuAsync()) (the probabilities are read on the host)") as FloatArray;
   for (let i = 0; i < probs.length; i++) {
     if (!(probs[i] >= 0 && probs[i] <= 1)) throw new RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.");
   }
-  const t = empty(p.shape, p.dtype);
+  const t = empty(p.shape, p.dtype, CPU);
   sampling.fillBernoulli(opts?.generator ?? defaultGenerator, t._box.data as FloatArray, probs);
   return t;
 }
@@ -353,7 +371,7 @@ export function multinomial(probs: Tensor, numSamples: number, ...args: Args<[re
   const replacement = opts.replacement;
   if (numSamples <= 0) throw new RuntimeError("cannot sample n_sample <= 0 samples");
   if (!replacement && numSamples > cols) throw new RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement");
-  const data = probs.contiguousData() as FloatArray;
+  const data = hostData(probs, "multinomial()", "torch.multinomial(await probs.cpuAsync(), ...) (the probabilities are read on the host)") as FloatArray;
   const out = sampling.multinomial(opts.generator ?? defaultGenerator, data, rows, cols, numSamples, replacement);
   return fromStorage(out, nd === 1 ? [numSamples] : [rows, numSamples], "int32").to("int64");
 }

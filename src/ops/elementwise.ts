@@ -1,15 +1,16 @@
 // Elementwise primitives. Broadcasting happens here once (zero-stride reads); the engine
 // sums gradients back to each input's shape, so no vjp below ever unbroadcasts.
-import type { BinaryOp, UnaryOp } from "../backends/backend.ts";
+import type { BinaryOp, StridedView, UnaryOp } from "../backends/backend.ts";
 import { gradMode } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
 import { traceOnly, tracing } from "../autograd/trace.ts";
-import { isFloating, resultType, scalarTypeName, toFloating, type DType, type NumArray } from "../dtype.ts";
+import { isFloating, resultType, scalarTypeName, toFloating, type DType, type Storage } from "../dtype.ts";
 import { RuntimeError, TorchTypeError } from "../errors.ts";
 import { checkOptions, checkTensor, checkTensorOrScalar, describe, nullable, num, param, parseArgs, type Args } from "../args.ts";
+import { CPU, type Device } from "../device.ts";
 import { broadcastShapes, broadcastStrides, sameShape } from "../layout.ts";
-import { Tensor } from "../tensor.ts";
-import { backendOf, empty, scalarView, sv } from "./alloc.ts";
+import { Tensor, type TensorData } from "../tensor.ts";
+import { backendOf, deviceBackend, empty, mixedDevices, scalarView, sv } from "./alloc.ts";
 
 export type Scalar = number | boolean;
 export type TensorOrScalar = Tensor | Scalar;
@@ -17,8 +18,8 @@ export type TensorOrScalar = Tensor | Scalar;
 // ---- unary -----------------------------------------------------------------------------
 
 function unary(op: UnaryOp, x: Tensor, dtype: DType): Tensor {
-  const out = empty(x.shape, dtype);
-  backendOf().unary(op, sv(x), out._box.data);
+  const out = empty(x.shape, dtype, x._box.device);
+  backendOf(x).unary(op, sv(x), out._box.data);
   return out;
 }
 
@@ -112,8 +113,8 @@ export function clamp(x: Tensor, ...args: ClampArgs): Tensor {
   const l = (lo as number | null | undefined) ?? -Infinity;
   const h = (hi as number | null | undefined) ?? Infinity;
   const dtype = isFloating(x.dtype) || (Number.isInteger(l) || !Number.isFinite(l)) && (Number.isInteger(h) || !Number.isFinite(h)) ? x.dtype : toFloating(x.dtype);
-  const out = empty(x.shape, dtype);
-  backendOf().clamp(readAs(x, 0, x.shape, dtype), l, h, out._box.data);
+  const out = empty(x.shape, dtype, x._box.device);
+  backendOf(x).clamp(readAs(x, 0, x.shape, dtype, x._box.device) as StridedView<TensorData>, l, h, out._box.data);
   return record(out, "ClampBackward1", [x], [x], (g, [x]) => [g.mul(x.ge(l).logicalAnd(x.le(h)))], { min: l, max: h });
 }
 
@@ -125,6 +126,8 @@ interface Operands {
   av: number;
   bv: number;
   shape: number[];
+  /** Where the op runs: the tensors' device (a 0-dim CPU tensor goes along as a number). */
+  device: Device;
 }
 
 function operands(x: TensorOrScalar, y: TensorOrScalar, fn: string): Operands {
@@ -134,8 +137,27 @@ function operands(x: TensorOrScalar, y: TensorOrScalar, fn: string): Operands {
   if (b === null) checkTensorOrScalar(y, "other", fn);
   if (a === null && b === null) throw new TorchTypeError(`${fn}(): expected at least one Tensor operand, but got ${describe(x)} and ${describe(y)}`);
   const shape = a && b ? broadcastShapes(a.shape, b.shape) : (a ?? b)!.shape;
-  return { a, b, av: a ? 0 : Number(x), bv: b ? 0 : Number(y), shape };
+  const device = a && b ? (a._box.device === b._box.device ? a._box.device : opDevice([a, b])) : (a ?? b)!._box.device;
+  return { a, b, av: a ? 0 : Number(x), bv: b ? 0 : Number(y), shape, device };
 }
+
+/**
+ * The device of an op over tensors on different devices: PyTorch lets a 0-dim CPU tensor
+ * meet a tensor on any device (it is read as a number, as `x.mul(0.5)` reads 0.5); any other
+ * mix is PyTorch's "Expected all tensors to be on the same device" error.
+ */
+function opDevice(ts: ReadonlyArray<Tensor | null>): Device {
+  let d: Device | null = null;
+  for (const t of ts) {
+    if (t === null || (t._box.device === CPU && t.shape.length === 0)) continue;
+    if (d === null) d = t._box.device;
+    else if (t._box.device !== d) throw mixedDevices(d, t._box.device);
+  }
+  return d ?? CPU;
+}
+
+/** The value of a 0-dim CPU tensor as a number (bool: 0 or 1; int64 rounded beyond 2^53). */
+const hostScalar = (t: Tensor): number => Number((t._box.data as Storage)[t.offset]!);
 
 /** A number operand as the op's attribute (PyTorch's argument name), for the tracer. */
 function scalarAttrs(o: Operands): Record<string, number> | undefined {
@@ -147,8 +169,9 @@ function scalarAttrs(o: Operands): Record<string, number> | undefined {
  * int64 operands of a non-int64 computation, and non-int64 operands of an int64 one, are cast
  * first: kernels never mix BigInt64Array with number arrays (number arrays mix freely).
  */
-function readAs(t: Tensor | null, v: number, shape: number[], compute: DType) {
+function readAs(t: Tensor | null, v: number, shape: number[], compute: DType, device: Device) {
   if (t === null) return scalarView(v, shape, compute);
+  if (t._box.device !== device) return scalarView(hostScalar(t), shape, compute);
   if ((t.dtype === "int64") !== (compute === "int64")) t = t.to(compute);
   return sameShape(t.shape, shape) ? sv(t) : sv(t, broadcastStrides(t.shape, t.strides, shape), shape);
 }
@@ -164,24 +187,24 @@ export function binaryInPlace(op: BinaryOp | "axpy", self: Tensor, other: Tensor
   if (gradMode.enabled && (self._requiresGrad || (t !== null && t._requiresGrad))) return false;
   if (tracing.active !== null) return false; // the general path reports the write to the trace
   if (!self.isContiguous()) return false;
-  if (t !== null && (t._box === self._box || !sameShape(broadcastShapes(self.shape, t.shape), self.shape))) return false;
+  if (t !== null && (t._box === self._box || t._box.device !== self._box.device || !sameShape(broadcastShapes(self.shape, t.shape), self.shape))) return false;
   const dtype = op === "div" ? toFloating(promoted(self, other)) : promoted(self, other);
   if (dtype !== self.dtype && !(isFloating(self.dtype) && isFloating(dtype))) return false;
   if (op === "axpy" && self.dtype === "int64") return false;
   const n = self.numel();
-  const data = self._box.data as NumArray;
-  const out = self.offset === 0 && data.length === n ? data : (data.subarray(self.offset, self.offset + n) as NumArray);
-  const ov = readAs(t, t ? 0 : Number(other), self.shape, self.dtype);
-  if (op === "axpy") backendOf().axpy(self.dtype === "float32" ? Math.fround(alpha) : alpha, ov, out);
-  else backendOf().binary(op, sv(self), ov, out);
+  const data = self._box.data;
+  const out = self.offset === 0 && data.length === n ? data : data.subarray(self.offset, self.offset + n);
+  const ov = readAs(t, t ? 0 : Number(other), self.shape, self.dtype, self._box.device);
+  if (op === "axpy") backendOf(self).axpy(self.dtype === "float32" ? Math.fround(alpha) : alpha, ov, out);
+  else backendOf(self).binary(op, sv(self), ov, out);
   self._box.version++;
   return true;
 }
 
 /** out = op(a, b) of dtype `dtype`, computed in `compute` (the promoted type: comparisons output bool). */
 function binaryKernel(op: BinaryOp, o: Operands, dtype: DType, compute: DType = dtype): Tensor {
-  const out = empty(o.shape, dtype);
-  backendOf().binary(op, readAs(o.a, o.av, o.shape, compute), readAs(o.b, o.bv, o.shape, compute), out._box.data);
+  const out = empty(o.shape, dtype, o.device);
+  deviceBackend(o.device).binary(op, readAs(o.a, o.av, o.shape, compute, o.device), readAs(o.b, o.bv, o.shape, compute, o.device), out._box.data);
   return out;
 }
 
@@ -312,9 +335,12 @@ export function where(cond: Tensor, x: TensorOrScalar, y: TensorOrScalar): Tenso
   if (a) shape = broadcastShapes(shape, a.shape);
   if (b) shape = broadcastShapes(shape, b.shape);
   const dtype = promoted(x, y);
-  const out = empty(shape, dtype);
-  const c = sameShape(cond.shape, shape) ? sv(cond) : sv(cond, broadcastStrides(cond.shape, cond.strides, shape), shape);
-  backendOf().where(c, readAs(a, a ? 0 : Number(x), shape, dtype), readAs(b, b ? 0 : Number(y), shape, dtype), out._box.data);
+  const device = cond._box.device === (a ?? cond)._box.device && cond._box.device === (b ?? cond)._box.device ? cond._box.device : opDevice([cond, a, b]);
+  // a 0-dim CPU condition on another device's op is uploaded (the kernel reads it as a view)
+  const cv = cond._box.device === device ? cond : cond.to(device);
+  const out = empty(shape, dtype, device);
+  const c = sameShape(cv.shape, shape) ? sv(cv) : sv(cv, broadcastStrides(cv.shape, cv.strides, shape), shape);
+  deviceBackend(device).where(c, readAs(a, a ? 0 : Number(x), shape, dtype, device), readAs(b, b ? 0 : Number(y), shape, dtype, device), out._box.data);
   const attrs = { condition: cond, ...(a ? {} : { self: Number(x) }), ...(b ? {} : { other: Number(y) }) };
   return record(out, "WhereBackward0", [a, b], [cond], (g, [c]) => [a ? where(c, g, 0) : null, b ? where(c, 0, g) : null], attrs);
 }

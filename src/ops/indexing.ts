@@ -1,12 +1,13 @@
 // Index-driven ops: gather, scatter(Add), indexSelect, maskedFill, triu/tril.
 import { noGrad } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
+import { CPU } from "../device.ts";
 import { isIntegral, type NumArray } from "../dtype.ts";
 import { IndexError, NotImplementedError, RuntimeError } from "../errors.ts";
 import { checkInt, checkOptions, checkTensor, checkTensorOrScalar, int, param, parseArgs, type Args } from "../args.ts";
 import { broadcastShapes, fmtShape, normalizeDim, sameShape, type Shape } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
-import { backendOf, empty, numberData, scalarView, sv } from "./alloc.ts";
+import { backendOf, empty, fromHost, numberData, scalarView, sv, zeros } from "./alloc.ts";
 import { where } from "./elementwise.ts";
 
 function checkIndexTensor(op: string, x: Tensor, dim: number, index: Tensor): void {
@@ -25,8 +26,8 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor(index, "index", "gather");
   const d = normalizeDim(dim, x.shape.length);
   checkIndexTensor("gather", x, d, index);
-  const out = empty(index.shape, x.dtype);
-  backendOf().gather(sv(x), sv(index), d, out._box.data);
+  const out = empty(index.shape, x.dtype, x._box.device);
+  backendOf(x, index).gather(sv(x), sv(index), d, out._box.data);
   const shape = x.shape;
   return record(out, "GatherBackward0", [x], [index], (g, [idx]) => [scatterAddIntoZeros(shape, d, idx, g)], { dim: d, index });
 }
@@ -36,8 +37,8 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
  * index_select and max pooling. Its own vjp is a gather of the upstream gradient.
  */
 export function scatterAddIntoZeros(shape: Shape, d: number, index: Tensor, src: Tensor): Tensor {
-  const out = empty(shape, src.dtype);
-  backendOf().scatter(out._box.data as NumArray, out.shape, sv(index), sv(src, src.strides, index.shape), d, true);
+  const out = zeros(shape, src.dtype, src._box.device);
+  backendOf(src, index).scatter(out._box.data, out.shape, sv(index), sv(src, src.strides, index.shape), d, true);
   return record(out, "ScatterAddBackward0", [src], [index], (g, [idx]) => [g.gather(d, idx)], { dim: d, index, zeros: true });
 }
 
@@ -55,9 +56,10 @@ function scatterImpl(x: Tensor, dim: number, index: Tensor, src: Tensor | number
   if (src instanceof Tensor && src.dtype !== x.dtype) {
     throw new RuntimeError(`${accumulate ? "scatter_add" : "scatter"}(): Expected self.dtype to be equal to src.dtype`);
   }
+  const backend = backendOf(x, index, src instanceof Tensor ? src : null);
   const out = x.clone().detach();
   const srcView = src instanceof Tensor ? sv(src, src.strides, index.shape) : scalarView(src, index.shape, x.dtype);
-  backendOf().scatter(out._box.data, out.shape, sv(index), srcView, d, accumulate);
+  backend.scatter(out._box.data, out.shape, sv(index), srcView, d, accumulate);
   const s = src instanceof Tensor ? src : null;
   if (accumulate) return record(out, "ScatterAddBackward0", [x, s], [index], (g, [idx]) => [g, s ? g.gather(d, idx) : null], { dim: d, index });
   const attrs = s ? { dim: d, index } : { dim: d, index, value: src as number };
@@ -87,9 +89,12 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   if (!isIntegral(index.dtype)) throw new IndexError(`index_select(): Expected dtype int32 or int64 for index`);
   if (index.shape.length > 1) throw new IndexError("index_select(): Index is supposed to be a vector");
   const n = index.numel();
-  const idx = numberData(index);
   const size = x.shape.length === 0 ? 1 : x.shape[d];
-  for (let i = 0; i < n; i++) if (idx[i] < 0 || idx[i] >= size) throw new IndexError("index out of range in self");
+  // On a device the gather kernel checks the range and reports at the next read (as CUDA's device asserts).
+  if (index._box.device === CPU) {
+    const idx = numberData(index);
+    for (let i = 0; i < n; i++) if (idx[i] < 0 || idx[i] >= size) throw new IndexError("index out of range in self");
+  }
   const outShape = x.shape.slice();
   if (outShape.length) outShape[d] = n;
   // An index broadcast along the other dims turns the select into a gather.
@@ -118,10 +123,9 @@ function triangle(x: Tensor, k: number, upper: boolean): Tensor {
   if (x.shape.length < 2) throw new RuntimeError(`${upper ? "triu" : "tril"}: input tensor must have at least 2 dimensions`);
   const rows = x.shape[x.shape.length - 2];
   const cols = x.shape[x.shape.length - 1];
-  const mask = empty([rows, cols], "bool");
-  const m = mask._box.data as Uint8Array;
+  const m = new Uint8Array(rows * cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) m[i * cols + j] = (upper ? j - i >= k : j - i <= k) ? 1 : 0;
-  return where(mask, x, Tensor.scalar(0, x.dtype));
+  return where(fromHost(m, [rows, cols], "bool", x._box.device), x, Tensor.scalar(0, x.dtype));
 }
 const TRIANGLE = [param("diagonal", int(), 0)];
 /** The diagonal of triu/tril, positional or as { diagonal }. */

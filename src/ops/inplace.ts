@@ -8,7 +8,8 @@ import { RuntimeError } from "../errors.ts";
 import { broadcastShapes, fmtShape, sameShape } from "../layout.ts";
 import { Tensor as TensorClass, type Tensor } from "../tensor.ts";
 import { Node, record } from "../autograd/node.ts";
-import { backendOf, sv } from "./alloc.ts";
+import { CPU } from "../device.ts";
+import { backendOf, empty, fromHost, hostData, sv, zeros } from "./alloc.ts";
 import { putRegion, takeRegion, zeroRegion, type Region } from "./region.ts";
 
 const RANK: Record<string, number> = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 4 };
@@ -18,8 +19,14 @@ function writeInto(self: Tensor, r: Tensor): void {
   if (!sameShape(broadcastShapes(self.shape, r.shape), self.shape)) {
     throw new RuntimeError(`output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(broadcastShapes(self.shape, r.shape))}`);
   }
+  if (r._box.device !== self._box.device) {
+    // fill_ and copy_ of CPU values into a device tensor: upload them first (the other way
+    // round would read device values synchronously: ops/convert.ts raises before this)
+    if (r._box.device !== CPU) throw new RuntimeError(`in-place write of a ${r._box.device} result into a ${self._box.device} tensor`);
+    r = fromHost(hostData(r.contiguous()), r.shape, r.dtype, self._box.device);
+  }
   const src = sameShape(r.shape, self.shape) ? r : r.expand(self.shape);
-  backendOf().copy(sv(src), sv(self));
+  backendOf(self).copy(sv(src), sv(self));
   self._box.version++;
 }
 

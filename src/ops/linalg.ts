@@ -4,7 +4,6 @@
 import { gradMode } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
 import { tracing } from "../autograd/trace.ts";
-import type { NumArray } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { checkTensor } from "../args.ts";
 import { broadcastShapes, fmtShape, numelOf, viewStrides } from "../layout.ts";
@@ -18,9 +17,10 @@ const typeName = (d: string): string => ({ float32: "float", float64: "double", 
 function bmmCore(a: Tensor, b: Tensor): Tensor {
   const [batch, m, k] = a.shape;
   const n = b.shape[2];
-  const out = empty([batch, m, n], a.dtype);
-  if (k === 0) (out._box.data as NumArray).fill(0);
-  else backendOf().matmul(sv(a), sv(b), out._box.data as NumArray, batch, m, k, n);
+  const backend = backendOf(a, b);
+  const out = empty([batch, m, n], a.dtype, a._box.device);
+  if (k === 0) backend.fill(out._box.data, 0);
+  else backend.matmul(sv(a), sv(b), out._box.data, batch, m, k, n);
   return record(out, "BmmBackward0", [a, b], [a, b], (g, [a, b]) => [
     a.requiresGrad ? g.bmm(b.transpose(1, 2)) : null,
     b.requiresGrad ? a.transpose(1, 2).bmm(g) : null,
@@ -42,11 +42,12 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   sameDtype(a, b);
   const [m, k] = a.shape;
   const n = b.shape[1];
-  const out = empty([m, n], a.dtype);
+  const backend = backendOf(a, b);
+  const out = empty([m, n], a.dtype, a._box.device);
   const as3 = { ...sv(a), shape: [1, m, k], strides: [0, a.strides[0], a.strides[1]] };
   const bs3 = { ...sv(b), shape: [1, k, n], strides: [0, b.strides[0], b.strides[1]] };
-  if (k === 0) (out._box.data as NumArray).fill(0);
-  else backendOf().matmul(as3, bs3, out._box.data as NumArray, 1, m, k, n);
+  if (k === 0) backend.fill(out._box.data, 0);
+  else backend.matmul(as3, bs3, out._box.data, 1, m, k, n);
   return record(out, "MmBackward0", [a, b], [a, b], (g, [a, b]) => [
     a.requiresGrad ? g.mm(b.t()) : null,
     b.requiresGrad ? a.t().mm(g) : null,
@@ -69,13 +70,15 @@ export function linear2d(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
     throw new RuntimeError(`linear: bias of shape [${b.shape.join(", ")}] does not match the ${n} output features`);
   }
   sameDtype(x, w);
-  const out = empty([m, n], x.dtype);
-  const o = out._box.data as NumArray;
+  const backend = backendOf(x, w, b);
+  const out = empty([m, n], x.dtype, x._box.device);
+  const o = out._box.data;
   const xs = { ...sv(x), shape: [1, m, k], strides: [0, x.strides[0], x.strides[1]] };
   const wt = { ...sv(w), shape: [1, k, n], strides: [0, w.strides[1], w.strides[0]] };
-  if (k > 0) backendOf().matmul(xs, wt, o, 1, m, k, n);
+  if (k > 0) backend.matmul(xs, wt, o, 1, m, k, n);
+  else backend.fill(o, 0); // a device's empty is not zeroed
   // out += b, each row (in place: the elementwise kernels read an element before writing it)
-  if (b !== null) backendOf().binary("add", sv(out), sv(b, [0, b.strides[0]], [m, n]), o);
+  if (b !== null) backend.binary("add", sv(out), sv(b, [0, b.strides[0]], [m, n]), o);
   // record only builds the graph (and a trace's ops) when one of them will be used
   if (tracing.active === null && (!gradMode.enabled || !(x.requiresGrad || w.requiresGrad || (b !== null && b.requiresGrad)))) return out;
   // As ATen: mat1 is saved when mat2 needs a gradient and mat2 when mat1 does; each one's

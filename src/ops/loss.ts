@@ -5,6 +5,7 @@ import { record } from "../autograd/node.ts";
 import { resultType, toFloating, type FloatArray } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { sameShape } from "../layout.ts";
+import { CPU } from "../device.ts";
 import { Tensor } from "../tensor.ts";
 
 export type Reduction = "none" | "mean" | "sum";
@@ -16,6 +17,12 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction): Te
     return d.mul(d);
   }
   const dtype = toFloating(resultType([input, target].map((t) => ({ dtype: t.dtype, ndim: t.dim() }))));
+  if (input.device !== CPU || target.device !== CPU) {
+    // on a device the loss stays there: the same node over the composite's value
+    const sq = noGrad(() => input.sub(target).pow(2));
+    const v = noGrad(() => (reduction === "mean" ? sq.mean() : sq.sum()).to(dtype));
+    return mseRecord(v, input, target, reduction, sq.numel());
+  }
   let value: number;
   let count: number;
   if (sameShape(input.shape, target.shape)) {
@@ -33,7 +40,10 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction): Te
     value = sq.sum().item();
     count = sq.numel();
   }
-  const out = Tensor.scalar(reduction === "mean" ? value / count : value, dtype);
+  return mseRecord(Tensor.scalar(reduction === "mean" ? value / count : value, dtype), input, target, reduction, count);
+}
+
+function mseRecord(out: Tensor, input: Tensor, target: Tensor, reduction: Reduction, count: number): Tensor {
   const scale = reduction === "mean" ? 2 / count : 2;
   return record(out, "MseLossBackward0", [input, target], [input, target], (g, [x, y]) => {
     const d = x.sub(y).mul(g.mul(scale));

@@ -9,7 +9,7 @@ import { isFloating, type DType } from "../dtype.ts";
 import { RuntimeError, TorchTypeError } from "../errors.ts";
 import { normalizeDims } from "../layout.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, empty, floatData } from "./alloc.ts";
+import { asyncReadError, backendOf, fromHost, hostData, onHost } from "./alloc.ts";
 import { where } from "./elementwise.ts";
 
 export type Ord = number | "fro" | "nuc";
@@ -118,17 +118,17 @@ export function svdvals(a: Tensor): Tensor {
   const k = Math.min(m, n);
   const lead = af.shape.slice(0, -2);
   const batch = lead.reduce((p, q) => p * q, 1);
-  const data = floatData(af.to("float64").contiguous()) as Float64Array;
+  // The decomposition runs on the host on every backend (Backend.svd): device values are read asynchronously.
+  if (!onHost(af)) throw asyncReadError(af, "linalg.svdvals()", "torch.linalg.svdvals(await A.cpuAsync())");
+  const data = hostData(af.to("float64"), "linalg.svdvals()", "torch.linalg.svdvals(await A.cpuAsync())") as Float64Array;
   const s = new Float64Array(batch * k);
   const u = new Float64Array(batch * m * k);
   const v = new Float64Array(batch * n * k);
-  if (batch * k > 0) backendOf().svd(data, batch, m, n, s, u, v);
-  const out = empty([...lead, k], af.dtype);
-  (out._box.data as Float64Array | Float32Array).set(s);
-  const U = empty([...lead, m, k], af.dtype);
-  (U._box.data as Float64Array | Float32Array).set(u);
-  const V = empty([...lead, n, k], af.dtype);
-  (V._box.data as Float64Array | Float32Array).set(v);
+  if (batch * k > 0) backendOf(af).svd(data, batch, m, n, s, u, v);
+  const inDtype = (x: Float64Array) => (af.dtype === "float64" ? x : Float32Array.from(x));
+  const out = fromHost(inDtype(s), [...lead, k], af.dtype, af._box.device);
+  const U = fromHost(inDtype(u), [...lead, m, k], af.dtype, af._box.device);
+  const V = fromHost(inDtype(v), [...lead, n, k], af.dtype, af._box.device);
   // d sigma_i = u_i^T dA v_i (distinct singular values): grad A = U diag(g) V^T
   return record(out, "LinalgSvdBackward0", [af], [U, V], (g, [U, V]) => [U.mul(g.unsqueeze(-2)).matmul(V.mT)]);
 }

@@ -6,9 +6,8 @@
 import type { Im2colGeometry } from "../backends/backend.ts";
 import { record } from "../autograd/node.ts";
 import { traceOnly } from "../autograd/trace.ts";
-import type { NumArray } from "../dtype.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, floatData, empty } from "./alloc.ts";
+import { backendOf, dense, empty, zeros } from "./alloc.ts";
 import { windowAttrs } from "./conv.ts";
 
 
@@ -18,9 +17,9 @@ import { windowAttrs } from "./conv.ts";
  */
 export function maxPool2dWithIndices(planes: Tensor, g: Im2colGeometry): { values: Tensor; indices: Tensor } {
   const L = g.oh * g.ow;
-  const values = empty([g.n, L], planes.dtype);
-  const indices = empty([g.n, L], "int32");
-  backendOf().maxPool2d(floatData(planes), g, values._box.data as NumArray, indices._box.data as Int32Array);
+  const values = empty([g.n, L], planes.dtype, planes._box.device);
+  const indices = empty([g.n, L], "int32", planes._box.device);
+  backendOf(planes).maxPool2d(dense(planes), g, values._box.data, indices._box.data);
   const { n, h, w } = g;
   record(values, "MaxPool2DWithIndicesBackward0", [planes], [indices], (grad, [idx]) => [
     maxPool2dBackward(grad, idx, g).view(n, 1, h, w),
@@ -31,7 +30,7 @@ export function maxPool2dWithIndices(planes: Tensor, g: Im2colGeometry): { value
 
 /** grad [n, oh*ow] scattered through indices [n, oh*ow] into zeros [n, h*w]; its vjp gathers. */
 function maxPool2dBackward(grad: Tensor, indices: Tensor, g: Im2colGeometry): Tensor {
-  const out = empty([g.n, g.h * g.w], grad.dtype);
-  backendOf().maxPool2dBackward(floatData(grad), indices._box.data as Int32Array, g, out._box.data as NumArray);
+  const out = zeros([g.n, g.h * g.w], grad.dtype, grad._box.device);
+  backendOf(grad, indices).maxPool2dBackward(dense(grad), dense(indices), g, out._box.data);
   return record(out, "MaxPool2DWithIndicesBackwardBackward0", [grad], [indices], (gg, [idx]) => [gg.gather(1, idx)]);
 }

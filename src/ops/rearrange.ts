@@ -21,8 +21,8 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
     if (x.shape[d]! > 0) offset += (x.shape[d]! - 1) * strides[d]!;
     strides[d] = -strides[d]!;
   }
-  const out = empty(x.shape, x.dtype);
-  backendOf().copy({ data: x._box.data, shape: x.shape, strides, offset }, sv(out));
+  const out = empty(x.shape, x.dtype, x._box.device);
+  backendOf(x).copy({ data: x._box.data, shape: x.shape, strides, offset }, sv(out));
   return record(out, "FlipBackward0", [x], [], (g) => [flip(g, ds)], { dims: ds });
 }
 
@@ -79,7 +79,7 @@ export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim?: numb
     counts = new Array<number>(size).fill(repeats);
   } else if (repeats instanceof Tensor) {
     if (repeats.ndim > 1) throw new RuntimeError("repeats must be 0-dim or 1-dim tensor");
-    const r = Array.from(numberData(repeats));
+    const r = Array.from(numberData(repeats, "repeat_interleave(repeats)", "repeatInterleave(x, await repeats.cpuAsync()) (the output size depends on the repeats)"));
     counts = repeats.ndim === 0 || r.length === 1 ? new Array<number>(size).fill(r[0]!) : r;
     if (counts.length !== size) throw new RuntimeError(`repeats must have the same size as input along dim, but got repeats.size(0) = ${counts.length} and input.size(${d}) = ${size}`);
   } else throw new TorchTypeError(`repeat_interleave(): argument 'repeats' must be an integer or a Tensor, but got ${describe(repeats)}`);
@@ -88,5 +88,5 @@ export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim?: numb
   counts.forEach((c, i) => {
     for (let k = 0; k < c; k++) index.push(i);
   });
-  return x.indexSelect(d, tensor(index, { dtype: "int64" }));
+  return x.indexSelect(d, tensor(index, { dtype: "int64", device: x.device }));
 }

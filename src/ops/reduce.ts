@@ -8,8 +8,8 @@ import { fillStorage, isFloating, scalarTypeName, toFloating, type DType, type N
 import { IndexError, RuntimeError, TorchTypeError } from "../errors.ts";
 import { bool, checkBool, checkDtype, checkInt, checkTensor, describe, dims as dimsArg, dtype as dtypeArg, int, isOptions, nullable, num, param, parseArgs, type Args } from "../args.ts";
 import { normalizeDim, normalizeDims, numelOf } from "../layout.ts";
-import { Tensor } from "../tensor.ts";
-import { backendOf, contiguousData, empty } from "./alloc.ts";
+import { Tensor, type TensorData } from "../tensor.ts";
+import { backendOf, dense, empty, scalarView, zeros } from "./alloc.ts";
 import { maximum, minimum, where } from "./elementwise.ts";
 import { gradMode } from "../autograd/gradMode.ts";
 import { full } from "./creation.ts";
@@ -71,7 +71,9 @@ interface Plan {
   outer: number;
   r: number;
   inner: number;
-  data: Storage;
+  data: TensorData;
+  /** The reduced tensor (its device and backend). */
+  x: Tensor;
 }
 
 function plan(x: Tensor, dim: Dims | undefined | null, keepdim: boolean): Plan {
@@ -84,10 +86,10 @@ function plan(x: Tensor, dim: Dims | undefined | null, keepdim: boolean): Plan {
   const keptShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
   const outShape = keepdim ? keptShape.slice() : x.shape.filter((_, i) => !dims.includes(i));
   const block = dims.length === 0 || dims[dims.length - 1] - dims[0] === dims.length - 1;
-  let data: Storage;
+  let data: TensorData;
   let outer: number, r: number, inner: number;
   if (block) {
-    data = contiguousData(x);
+    data = dense(x);
     const d0 = dims.length ? dims[0] : nd;
     const d1 = dims.length ? dims[dims.length - 1] : nd - 1;
     outer = numelOf(x.shape.slice(0, d0));
@@ -95,20 +97,20 @@ function plan(x: Tensor, dim: Dims | undefined | null, keepdim: boolean): Plan {
     inner = numelOf(x.shape.slice(d1 + 1));
   } else {
     const kept = [...Array(nd).keys()].filter((i) => !dims.includes(i));
-    data = contiguousData(x.permute([...kept, ...dims]));
+    data = dense(x.permute([...kept, ...dims]));
     outer = numelOf(kept.map((i) => x.shape[i]));
     r = numelOf(dims.map((i) => x.shape[i]));
     inner = 1;
   }
-  return { dims, keptShape, outShape, outer, r, inner, data };
+  return { dims, keptShape, outShape, outer, r, inner, data, x };
 }
 
 function run(op: ReduceOp, p: Plan, dtype: DType): Tensor {
-  const out = empty(p.outShape, dtype);
+  const out = empty(p.outShape, dtype, p.x._box.device);
   if (p.r === 0) {
     if (op === "max" || op === "min") throw new IndexError(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
-    fillStorage(out._box.data, op === "prod" ? 1 : 0);
-  } else backendOf().reduce(op, p.data, p.outer, p.r, p.inner, out._box.data);
+    backendOf(p.x).fill(out._box.data, op === "prod" ? 1 : 0);
+  } else backendOf(p.x).reduce(op, p.data, p.outer, p.r, p.inner, out._box.data);
   return out;
 }
 
@@ -145,8 +147,9 @@ function meanOf(x: Tensor, dim: Dims | null | undefined, keepdim: boolean): Tens
   const p = plan(x, dim, keepdim);
   const out = run("sum", p, x.dtype);
   const n = p.r;
-  const o = out._box.data as NumArray;
-  for (let i = 0; i < o.length; i++) o[i] /= n;
+  // out /= n in place (a float32 sum divided by n in double on the CPU, as before; the kernel's own division elsewhere)
+  const o = out._box.data;
+  backendOf(out).binary("div", { data: o, shape: [o.length], strides: [1], offset: 0 }, scalarView(n, [o.length]), o);
   const shape = x.shape;
   const name = dim === undefined || dim === null ? "MeanBackward0" : "MeanBackward1";
   return record(out, name, [x], [], (g) => [unreduce(g.div(n), p, shape)], { dim: p.dims, keepdim });
@@ -215,15 +218,15 @@ function extremeWithIndex(op: "max" | "min", x: Tensor, dim: number, keepdim: bo
   const d = normalizeDim(dim, x.shape.length);
   const p = plan(x, d, keepdim);
   if (p.r === 0) throw new IndexError(`${op}(): Expected reduction dim ${dim} to have non-zero size.`);
-  const values = empty(p.outShape, x.dtype);
-  const local = empty(p.outShape, "int32");
-  backendOf().argReduce(op, p.data, p.outer, p.r, p.inner, local._box.data as Int32Array, values._box.data);
+  const values = empty(p.outShape, x.dtype, x._box.device);
+  const local = empty(p.outShape, "int32", x._box.device);
+  backendOf(x).argReduce(op, p.data, p.outer, p.r, p.inner, local._box.data, values._box.data);
   const indices = local.to("int64");
   const shape = x.shape;
   record(values, op === "max" ? "MaxBackward0" : "MinBackward0", [x], [indices], (g, [idx]) => {
     const gk = keepdim ? g : g.unsqueeze(d);
     const ik = keepdim ? idx : idx.unsqueeze(d);
-    return [empty(shape, g.dtype).scatter(d, ik, gk)];
+    return [zeros(shape, g.dtype, g._box.device).scatter(d, ik, gk)];
   }, { dim: d, keepdim });
   traceOnly(indices, op === "max" ? "argmax" : "argmin", [x], { dim: d, keepdim });
   return { values, indices };
@@ -302,8 +305,8 @@ export function cumsum(input: Tensor, dimArg?: unknown, opts?: unknown): Tensor 
 function cumsumOf(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.shape.length);
   const p = plan(accumulating(x), d, true);
-  const out = empty(x.shape, accumulating(x).dtype);
-  backendOf().cumsum(p.data, p.outer, p.r, p.inner, out._box.data);
+  const out = empty(x.shape, accumulating(x).dtype, x._box.device);
+  backendOf(x).cumsum(p.data, p.outer, p.r, p.inner, out._box.data);
   // Reverse cumulative sum of g: total - cumsum(g) + g.
   return record(out, "CumsumBackward0", [x], [], (g) => [g.sum(d, true).sub(g.cumsum(d)).add(g)], { dim: d });
 }
@@ -322,16 +325,16 @@ function cumprodOf(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.shape.length);
   const xa = accumulating(x);
   const p = plan(xa, d, true);
-  const out = empty(x.shape, xa.dtype);
-  backendOf().cumprod(p.data, p.outer, p.r, p.inner, out._box.data);
+  const out = empty(x.shape, xa.dtype, x._box.device);
+  backendOf(x).cumprod(p.data, p.outer, p.r, p.inner, out._box.data);
   return record(out, "CumprodBackward0", [x], [x], (g, [x]) => [gradMode.enabled ? cumprodGradGraph(x, g, d) : cumprodGrad(x, g, d)], { dim: d });
 }
 
 function cumprodGrad(x: Tensor, g: Tensor, d: number): Tensor {
   const px = plan(x, d, true);
   const pg = plan(g.to(x.dtype), d, true);
-  const out = empty(x.shape, x.dtype);
-  backendOf().cumprodBackward(px.data as NumArray, pg.data as NumArray, px.outer, px.r, px.inner, out._box.data as NumArray);
+  const out = empty(x.shape, x.dtype, x._box.device);
+  backendOf(x).cumprodBackward(px.data as NumArray, pg.data as NumArray, px.outer, px.r, px.inner, out._box.data as NumArray);
   return out;
 }
 
@@ -343,13 +346,13 @@ function cumprodGradGraph(x: Tensor, g: Tensor, d: number): Tensor {
   const ones = xl.narrow(-1, 0, 1).mul(0).add(1);
   const prefix = cat([ones, xl.narrow(-1, 0, n - 1)], -1).cumprod(-1); // P_i
   // W[..., i, k] = x_k for k > i, else 1; Q = cumprod over k, kept where k >= i
-  const upper = noGrad(() => triu(onesBool(n), 1));
+  const upper = noGrad(() => triu(onesBool(n, x), 1));
   const w = where(upper, xl.unsqueeze(-2).expand([...xl.shape.slice(0, -1), n, n]), 1);
-  const q = where(noGrad(() => triu(onesBool(n), 0)), w.cumprod(-1), 0);
+  const q = where(noGrad(() => triu(onesBool(n, x), 0)), w.cumprod(-1), 0);
   const s = q.mul(gl.unsqueeze(-2)).sum(-1);
   return prefix.mul(s).movedim(-1, d);
 }
-const onesBool = (n: number): Tensor => full([n, n], true);
+const onesBool = (n: number, like: Tensor): Tensor => full([n, n], true, { device: like.device });
 
 export interface VarOptions {
   dim?: Dims | null;
@@ -417,8 +420,8 @@ export function logsumexp(x: Tensor, dimArg?: unknown, keepdimArg?: unknown, opt
 /** Softmax and logSoftmax forward: one backend pass over a contiguous [outer, r, inner] block. */
 function softmaxForward(x: Tensor, d: number, log: boolean): Tensor {
   const p = plan(x, d, true);
-  const out = empty(x.shape, x.dtype);
-  if (p.r > 0) backendOf().softmax(p.data as NumArray, p.outer, p.r, p.inner, out._box.data as NumArray, log);
+  const out = empty(x.shape, x.dtype, x._box.device);
+  if (p.r > 0) backendOf(x).softmax(p.data, p.outer, p.r, p.inner, out._box.data, log);
   return out;
 }
 

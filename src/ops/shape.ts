@@ -7,7 +7,7 @@ import { checkIntList, contiguousStrides, fmtShape, inferShape, normalizeDim, nu
 import { checkInt, checkTensor, describe, int, isOptions, nullable, param, parseArgs, dims as dimsArg, type Args } from "../args.ts";
 import { TorchTypeError } from "../errors.ts";
 import { Tensor } from "../tensor.ts";
-import { backendOf, empty, sv } from "./alloc.ts";
+import { backendOf, checkSameDevice, empty, sv, zeros } from "./alloc.ts";
 
 /** A tensor over x's storage with another layout. */
 function aliasOf(x: Tensor, shape: number[], strides: number[], offset: number): Tensor {
@@ -211,10 +211,10 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
 
 /** zeros(shape) with g written at [start::step] along dim: the adjoint of slice. */
 export function embedSlice(g: Tensor, shape: readonly number[], dim: number, start: number, step: number): Tensor {
-  const out = empty(shape, g.dtype);
+  const out = zeros(shape, g.dtype, g._box.device);
   const strides = contiguousStrides(shape);
   const dst = { data: out._box.data, shape: g.shape, strides: strides.map((s, i) => (i === dim ? s * step : s)), offset: start * strides[dim] };
-  backendOf().copy(sv(g), dst);
+  backendOf(g).copy(sv(g), dst);
   const len = g.shape[dim];
   return record(out, "SliceBackwardBackward0", [g], [], (gg) => [gg.slice(dim, start, start + (len - 1) * step + 1, step)]);
 }
@@ -340,13 +340,15 @@ export function cat(list: readonly Tensor[], dimArg?: unknown, opts?: unknown): 
   });
   const shape = ref.shape.slice();
   shape[d] = total;
-  const out = empty(shape, dtype);
+  checkSameDevice(ref._box.device, parts);
+  const backend = backendOf(ref);
+  const out = empty(shape, dtype, ref._box.device);
   const strides = contiguousStrides(shape);
   let offset = 0;
   const starts: number[] = [];
   for (const p of parts) {
     starts.push(offset);
-    backendOf().copy(sv(p), { data: out._box.data, shape: p.shape, strides, offset: offset * strides[d] });
+    backend.copy(sv(p), { data: out._box.data, shape: p.shape, strides, offset: offset * strides[d] });
     offset += p.shape[d];
   }
   return record(out, "CatBackward0", parts, [], (g) => parts.map((p, i) => g.narrow(d, starts[i], p.shape[d])), { dim: d });

@@ -5,15 +5,15 @@ import { bool, checkInt, checkTensor, int, param, parseArgs, type Args } from ".
 import { IndexError, RuntimeError } from "../errors.ts";
 import { normalizeDim } from "../layout.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, contiguousData, empty } from "./alloc.ts";
+import { backendOf, dense, empty } from "./alloc.ts";
 import type { ValuesIndices } from "./reduce.ts";
 
 /** int64 positions that sort x along d. */
 function order(x: Tensor, d: number, descending: boolean): Tensor {
   const xc = x.movedim(d, -1).contiguous();
   const r = xc.shape[xc.ndim - 1] ?? 1;
-  const positions = empty(xc.shape, "int32");
-  if (xc.numel() > 0) backendOf().argsort(contiguousData(xc), xc.numel() / r, r, 1, descending, positions._box.data as Int32Array);
+  const positions = empty(xc.shape, "int32", xc._box.device);
+  if (xc.numel() > 0) backendOf(xc).argsort(dense(xc), xc.numel() / r, r, 1, descending, positions._box.data as Int32Array);
   return positions.to("int64").movedim(-1, d);
 }
 

@@ -13,7 +13,8 @@ import { IndexError } from "../errors.ts";
 import { broadcastShapes, contiguousStrides, fmtShape } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
 import { tensor, arange } from "./creation.ts";
-import { numberData } from "./alloc.ts";
+import { CPU, type Device } from "../device.ts";
+import { asyncReadError, numberData } from "./alloc.ts";
 import { inplace } from "./inplace.ts";
 
 export interface SliceSpec {
@@ -150,6 +151,7 @@ function basicPass(x: Tensor, items: Item[]): { view: Tensor; advanced: Advanced
               throw new IndexError(`The shape of the mask ${fmtShape(mask.shape)} at index ${j} does not match the shape of the indexed tensor ${fmtShape(v.shape)} at index ${dim + j}`);
             }
           }
+          if (mask.device !== CPU) throw asyncReadError(mask, "indexing with a bool mask", "x.index(await mask.cpuAsync()) (the mask's true positions decide the result's size, so they are read on the host)");
           const nz = nonzero(mask);
           for (let j = 0; j < k; j++) advanced.push({ dim: dim + j, index: nz.select(1, j) });
           dim += k;
@@ -168,7 +170,7 @@ function basicPass(x: Tensor, items: Item[]): { view: Tensor; advanced: Advanced
  * The advanced part: broadcast index tensors B, and for the result element at (b, rest) the flat
  * offset into the contiguous layout of `shape`. Also where the B dims go (adjacent: in place).
  */
-function flatPositions(shape: readonly number[], advanced: Advanced[]): { positions: Tensor; outShape: number[]; perm: number[] } {
+function flatPositions(shape: readonly number[], advanced: Advanced[], device: Device): { positions: Tensor; outShape: number[]; perm: number[] } {
   const dims = advanced.map((a) => a.dim);
   let b: number[] = [];
   for (const a of advanced) b = broadcastShapes(b, a.index.shape);
@@ -178,12 +180,17 @@ function flatPositions(shape: readonly number[], advanced: Advanced[]): { positi
   let pos: Tensor | null = null;
   for (const a of advanced) {
     const size = shape[a.dim]!;
-    const vals = numberData(a.index);
-    for (let i = 0; i < vals.length; i++) {
-      const v = vals[i]!;
-      if (v < -size || v >= size) throw new IndexError(`index ${v} is out of bounds for dimension ${a.dim} with size ${size}`);
+    // Host indices are checked here; device indices by the gather/scatter kernel, which
+    // reports at the next read (negative ones wrap first, as here).
+    if (a.index.device === CPU) {
+      const vals = numberData(a.index);
+      for (let i = 0; i < vals.length; i++) {
+        const v = vals[i]!;
+        if (v < -size || v >= size) throw new IndexError(`index ${v} is out of bounds for dimension ${a.dim} with size ${size}`);
+      }
     }
-    const idx = a.index.to("int64");
+    // PyTorch takes CPU indices for a tensor on a device: they are uploaded
+    const idx = a.index.to(device, "int64");
     const wrapped = idx.add(idx.lt(0).long().mul(size)).mul(strides[a.dim]!).expand(b);
     pos = pos === null ? wrapped : pos.add(wrapped);
   }
@@ -191,7 +198,7 @@ function flatPositions(shape: readonly number[], advanced: Advanced[]): { positi
   rest.forEach((d, k) => {
     const view = new Array<number>(b.length + rest.length).fill(1);
     view[b.length + k] = shape[d]!;
-    p = p.add(arange(shape[d]!).mul(strides[d]!).reshape(view));
+    p = p.add(arange(shape[d]!, { device }).mul(strides[d]!).reshape(view));
   });
   // p is laid out [B..., rest...]; PyTorch puts B where the first advanced dim was when the
   // advanced dims are adjacent, else first.
@@ -208,7 +215,7 @@ function flatPositions(shape: readonly number[], advanced: Advanced[]): { positi
 export function index(x: Tensor, idx: Index): Tensor {
   const { view, advanced } = basicPass(x, parseIndex(idx));
   if (advanced.length === 0) return view === x ? x.view(x.shape) : view;
-  const { positions, perm } = flatPositions(view.shape, advanced);
+  const { positions, perm } = flatPositions(view.shape, advanced, x.device);
   const flat = view.contiguous().reshape(-1);
   const picked = flat.gather(0, positions.reshape(-1)).reshape(positions.shape);
   return picked.permute(perm);
@@ -230,8 +237,10 @@ export function indexPut(x: Tensor, idx: Index, value: Tensor | number, accumula
     return out;
   }
   if (view !== x) throw new IndexError("internal: indexPut with basic and advanced items goes through indexPut_ on the view");
-  const { positions, perm, outShape } = flatPositions(x.shape, advanced);
-  const v = (value instanceof Tensor ? value.to(x.dtype) : Tensor.scalar(value, x.dtype)).expand(outShape);
+  const { positions, perm, outShape } = flatPositions(x.shape, advanced, x.device);
+  const given = value instanceof Tensor ? value : Tensor.scalar(value, x.dtype);
+  // a 0-dim CPU value goes with a device tensor, as in PyTorch (uploaded)
+  const v = (given.device !== x.device && given.dim() === 0 ? given.to(x.device, x.dtype) : given.to(x.dtype)).expand(outShape);
   // undo perm: values laid out as positions [B..., rest...]
   const inverse = perm.map((_, i) => perm.indexOf(i));
   const src = v.permute(inverse).contiguous().reshape(-1);
@@ -257,9 +266,12 @@ export function indexPut_(x: Tensor, idx: Index, value: Tensor | number, accumul
   return x;
 }
 
-/** torch.nonzero(x): the int64 coordinates [n, ndim] of the non-zero elements, row-major. */
+/**
+ * torch.nonzero(x): the int64 coordinates [n, ndim] of the non-zero elements, row-major. The
+ * result's size depends on the values, so a device tensor is read first: (await x.cpuAsync()).nonzero().
+ */
 export function nonzero(x: Tensor): Tensor {
-  const data = numberData(x.contiguous());
+  const data = numberData(x.contiguous(), "nonzero()", "(await x.cpuAsync()).nonzero() (the result's size depends on the values)");
   const nd = x.ndim;
   const strides = contiguousStrides(x.shape);
   const coords: number[] = [];
@@ -278,6 +290,7 @@ export function nonzero(x: Tensor): Tensor {
 /** torch.masked_select(x, mask): the elements where the (broadcast) mask is true, as a 1-D copy. */
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   if (mask.dtype !== "bool") throw new IndexError(`masked_select: expected BoolTensor for mask`);
+  if (mask.device !== CPU) throw asyncReadError(mask, "maskedSelect()", "x.maskedSelect(await mask.cpuAsync()) (the mask decides the result's size, so it is read on the host)");
   const shape = broadcastShapes(x.shape, mask.shape);
   return index(x.expand(shape), mask.expand(shape));
 }

@@ -4,7 +4,6 @@
 //   m <- beta1 * m + (1 - beta1) * g;  v <- beta2 * v + (1 - beta2) * g * g
 //   vmax <- max(vmax, v) (amsgrad);  denom = sqrt(v or vmax) / sqrt(1 - beta2^t) + eps
 //   p <- p - lr / (1 - beta1^t) * m / denom
-import type { FloatArray } from "../dtype.ts";
 import * as torch from "./core.ts";
 import type { Tensor } from "./core.ts";
 import { Optimizer, paramsWithGrad, type Closure, type ParamGroup, type Params } from "./optimizer.ts";
@@ -13,7 +12,7 @@ import {
   CAPTURABLE, checkBetas, checkEps, checkLr, checkWeightDecay, DIFFERENTIABLE, FOREACH, FUSED, MAXIMIZE, number, optimizerArgs, pair,
   type CudaFlags, type DifferentiableFlag, type ForeachFlag,
 } from "./validate.ts";
-import { backendOf } from "../ops/alloc.ts";
+import { backendOf, dense as denseData } from "../ops/alloc.ts";
 
 export interface AdamOptions {
   lr?: number;
@@ -40,8 +39,8 @@ function fusedUpdate(
 ): boolean {
   const n = param.numel();
   if (!param.isFloatingPoint() || !dense(param.dtype, n, [param, grad, expAvg, expAvgSq, maxSq])) return false;
-  const data = (t: Tensor) => t.contiguousData() as FloatArray;
-  backendOf().adamUpdate(data(param), data(grad), data(expAvg), data(expAvgSq), maxSq ? data(maxSq) : null, {
+  const data = denseData;
+  backendOf(param, grad, expAvg).adamUpdate(data(param), data(grad), data(expAvg), data(expAvgSq), maxSq ? data(maxSq) : null, {
     ...o,
     stepSize: o.lr / (1 - o.beta1 ** o.step),
     biasCorrection2Sqrt: Math.sqrt(1 - o.beta2 ** o.step),

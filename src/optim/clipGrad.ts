@@ -68,6 +68,12 @@ export function clipGradNorm_(
     } else {
       totalNorm = vectorNorm(torch.stack(grads.map((g) => vectorNorm(g.detach(), normType))), normType);
     }
+    if (errorIfNonfinite && totalNorm.device.type !== "cpu") {
+      throw new RuntimeError(
+        `clipGradNorm_(): errorIfNonfinite reads the total norm, which is on ${totalNorm.device} (read asynchronously): ` +
+          "call it without errorIfNonfinite and check the returned norm: Number.isFinite(await norm.itemAsync())",
+      );
+    }
     if (errorIfNonfinite && !Number.isFinite(totalNorm.item())) {
       throw new RuntimeError(
         `The total norm of order ${pyFloat(normType)} for gradients from \`parameters\` is non-finite, so it cannot ` +

@@ -208,7 +208,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 
   private gatherFlatGrad(): Tensor {
     const views = this.params.map((p) =>
-      p.grad === null || p.grad === undefined ? torch.zeros([p.numel()], { dtype: p.dtype }) : p.grad.reshape(-1),
+      p.grad === null || p.grad === undefined ? torch.zeros([p.numel()], { dtype: p.dtype, device: p.device }) : p.grad.reshape(-1),
     );
     return torch.cat(views, 0);
   }
@@ -242,6 +242,10 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   /** Runs up to maxIter L-BFGS iterations; `closure` must clear the gradients, compute the loss, call backward and return it. */
   step<L extends Tensor | number>(closure?: Closure<L>): L | undefined {
     if (closure === undefined) throw new RuntimeError("LBFGS requires a closure: optimizer.step(closure)");
+    const onDevice = this.params.find((p) => p.device.type !== "cpu");
+    if (onDevice) {
+      throw new RuntimeError(`LBFGS is not available for parameters on ${onDevice.device} yet: it reads the loss and directional derivatives on the host at every iteration (keep the model on the CPU)`);
+    }
     const userClosure = closure;
     const evalLoss = (): number => toNumber(torch.enableGrad(() => userClosure()));
     return torch.noGrad(() => {

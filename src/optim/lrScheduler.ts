@@ -11,7 +11,7 @@
 // - `stateDict()` holds PyTorch's keys (`base_lrs`, `last_epoch`, `_step_count`, `T_max`,
 //   ...) so it maps 1:1 to torch's `scheduler.state_dict()`; functions (lambdas, scale and
 //   anneal functions) are not stored, as PyTorch stores none for plain functions.
-import { TorchTypeError, ValueError } from "../errors.ts";
+import { RuntimeError, TorchTypeError, ValueError } from "../errors.ts";
 import { Optimizer, camelToSnake, snakeToCamel } from "./optimizer.ts";
 import { Tensor } from "./core.ts";
 import { bool, describe, func, int, nullable, numOrNums as numbers, param, parseArgs, str, type Args, type Checker, type Param } from "../args.ts";
@@ -1147,6 +1147,9 @@ export class ReduceLROnPlateau {
   /** Records the epoch's metric (a number or a one-element tensor) and reduces the lr on a plateau. */
   step(metrics: number | Tensor, epoch?: number): void {
     if (typeof metrics !== "number" && !(metrics instanceof Tensor)) throw fail("ReduceLROnPlateau.step", "metrics", "a number or a one-element Tensor", metrics);
+    if (typeof metrics !== "number" && metrics.device.type !== "cpu") {
+      throw new RuntimeError(`ReduceLROnPlateau.step(): the metric is on ${metrics.device}, whose values are read asynchronously: pass a number, scheduler.step(await metric.itemAsync())`);
+    }
     const current = typeof metrics === "number" ? metrics : metrics.item();
     if (epoch === undefined) epoch = this.lastEpoch + 1;
     else warnOnce(EPOCH_DEPRECATION_WARNING);

@@ -67,14 +67,14 @@ function typeName(v: unknown): string {
   return typeof v;
 }
 
-/** Deep copy of one state value; floating tensors take the parameter's dtype (PyTorch's `cast`). */
+/** Deep copy of one state value on the parameter's device; floating tensors take its dtype (PyTorch's `cast`). */
 function castState(param: Tensor, value: unknown, key?: string): unknown {
   if (value instanceof torch.Tensor) {
     // `step` keeps its own dtype in PyTorch; ours is a number, so a tensor step becomes one.
     if (key === "step" || key === "mu_product") return value.numel() === 1 ? value.item() : value.clone();
     const floating = value.dtype === "float32" || value.dtype === "float64";
     const isParamFloating = param.dtype === "float32" || param.dtype === "float64";
-    return floating && isParamFloating ? value.to(param.dtype).clone() : value.clone();
+    return (floating && isParamFloating ? value.to(param.device, param.dtype) : value.to(param.device)).clone();
   }
   if (Array.isArray(value)) return value.map((v) => castState(param, v));
   if (value !== null && typeof value === "object") {

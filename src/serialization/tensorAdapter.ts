@@ -5,11 +5,13 @@
 // StorageBox, with the file's strides and offset. So a tensor costs its storage, not its
 // numel (`t.contiguous()` is where an expand becomes numel elements), and views that share
 // memory in PyTorch share it (and the version counter) here.
+import { CPU } from "../device.ts";
+import { RuntimeError } from "../errors.ts";
 import { contiguousStrides } from "../layout.ts";
 import { StorageBox, Tensor } from "../tensor.ts";
 import type { Storage } from "../dtype.ts";
 import { Parameter } from "../nn/parameter.ts";
-import { type TensorAdapter, setTensorAdapter } from "./index.ts";
+import { type SaveOptions, type TensorAdapter, save, saveToBuffer, setTensorAdapter } from "./index.ts";
 import type { RawData, RawTensor } from "./rawTensor.ts";
 
 /** Loaded storage (its ArrayBuffer) -> the one StorageBox its tensors share. */
@@ -39,7 +41,12 @@ function storageBox(data: RawData, small: boolean, charge: (bytes: number, what:
 export const tensorAdapter: TensorAdapter = {
   isTensor: (x) => x instanceof Tensor,
   toRaw: (t): RawTensor => {
-    const x = t as Tensor;
+    let x = t as Tensor;
+    if (x.device !== CPU) {
+      const host = hostCopies?.get(x);
+      if (host === undefined) throw new RuntimeError(`torch.save(): a tensor to save is on ${x.device}, whose values are read asynchronously: use await torch.saveAsync(obj, path) (or saveToBufferAsync)`);
+      x = host;
+    }
     if (!x.isContiguous()) {
       // A strided view is saved as its storage plus strides (.pt keeps it a view; safetensors,
       // which has no strides, writes a dense copy).
@@ -59,5 +66,42 @@ export const tensorAdapter: TensorAdapter = {
   views: true,
 };
 setTensorAdapter(tensorAdapter);
+
+/** Host copies of the device tensors of the object being saved by saveAsync (null otherwise). */
+let hostCopies: Map<Tensor, Tensor> | null = null;
+
+/** Every device tensor reachable through objects, arrays and Maps (each once). */
+function deviceTensors(obj: unknown, out = new Set<Tensor>(), seen = new Set<unknown>()): Set<Tensor> {
+  if (obj === null || typeof obj !== "object" || seen.has(obj)) return out;
+  seen.add(obj);
+  if (obj instanceof Tensor) {
+    if (obj.device !== CPU) out.add(obj);
+  } else if (obj instanceof Map) {
+    for (const v of obj.values()) deviceTensors(v, out, seen);
+  } else if (Array.isArray(obj)) for (const v of obj) deviceTensors(v, out, seen);
+  else if (!ArrayBuffer.isView(obj)) for (const v of Object.values(obj)) deviceTensors(v, out, seen);
+  return out;
+}
+
+/** Runs a synchronous save with the object's device tensors read back first. */
+async function withHostCopies<T>(obj: unknown, write: () => T): Promise<T> {
+  const ts = [...deviceTensors(obj)];
+  const copies = await Promise.all(ts.map((t) => t.detach().cpuAsync()));
+  hostCopies = new Map(ts.map((t, i) => [t, copies[i]!]));
+  try {
+    return write();
+  } finally {
+    hostCopies = null;
+  }
+}
+
+/** torch.save of objects holding tensors on any device: device tensors are read back (asynchronously) and saved as CPU tensors, as PyTorch saves CUDA ones with their values. */
+export function saveAsync(obj: unknown, path: string, opts: SaveOptions = {}): Promise<void> {
+  return withHostCopies(obj, () => save(obj, path, opts));
+}
+/** saveToBuffer of objects holding tensors on any device (see saveAsync). */
+export function saveToBufferAsync(obj: unknown, opts: SaveOptions = {}): Promise<Uint8Array> {
+  return withHostCopies(obj, () => saveToBuffer(obj, opts));
+}
 
 export { save, load, saveToBuffer, loadFromBuffer, type SaveOptions, type LoadOptions, type CheckpointFormat } from "./index.ts";

@@ -6,23 +6,10 @@ import assert from "node:assert/strict";
 import * as torch from "../../src/index.ts";
 import { scaledDotProductAttention } from "../../src/nn/functional/attention.ts";
 import { MultiheadAttention } from "../../src/nn/modules/attention.ts";
-import {
-  assertThrowsLike, checkModuleCase, compare, loadFixture, makeTensor, type ModuleCase, type StoredTensor,
-} from "./seq-fixture-io.ts";
+import { assertThrowsLike, compare, loadFixture, makeTensor, type StoredTensor } from "./seq-fixture-io.ts";
+import { checkMhaCase, checkSdpaCase, type SdpaCase, type SeededCase } from "./seq-cases.ts";
 
 type Tensor = torch.Tensor;
-interface SdpaCase {
-  name: string;
-  q: StoredTensor;
-  k: StoredTensor;
-  v: StoredTensor;
-  attnMask: StoredTensor | null;
-  isCausal: boolean;
-  scale: number | null;
-  output: StoredTensor;
-  gradOutput: StoredTensor;
-  grads: StoredTensor[];
-}
 interface InitCase {
   module: string;
   args: number[];
@@ -30,27 +17,11 @@ interface InitCase {
   seed: number;
   state: Record<string, StoredTensor>;
 }
-type MhaCase = ModuleCase & { forwardSeed: number | null };
+type MhaCase = SeededCase;
 const fx = loadFixture<{ sdpa: SdpaCase[]; cases: MhaCase[]; inits: InitCase[] }>("nn_seq_attention.json");
 
 for (const c of fx.sdpa) {
-  test(`scaledDotProductAttention ${c.name} matches PyTorch 2's math (forward and q/k/v gradients)`, () => {
-    const [q, k, v] = [c.q, c.k, c.v].map((s) => makeTensor(s, true));
-    const out = scaledDotProductAttention(q!, k!, v!, {
-      attnMask: c.attnMask ? makeTensor(c.attnMask) : null,
-      isCausal: c.isCausal,
-      scale: c.scale,
-    });
-    const errors: string[] = [];
-    const d = compare(out, c.output);
-    if (d) errors.push(`output: ${d}`);
-    const grads = torch.autograd.grad(out, [q!, k!, v!], { gradOutputs: [makeTensor(c.gradOutput)] });
-    grads.forEach((g, i) => {
-      const e = compare(g!, c.grads[i]!);
-      if (e) errors.push(`grad ${"qkv"[i]}: ${e}`);
-    });
-    assert.deepEqual(errors, []);
-  });
+  test(`scaledDotProductAttention ${c.name} matches PyTorch 2's math (forward and q/k/v gradients)`, () => checkSdpaCase(c));
 }
 
 test("gradcheck (float64) of scaledDotProductAttention with a float mask, a bool mask and isCausal", () => {
@@ -101,22 +72,6 @@ test("scaledDotProductAttention with dropoutP drops whole attention weights and 
   assert.ok(frac > 0.4 && frac < 0.6, `kept fraction ${frac}`);
 });
 
-function buildMha(c: ModuleCase): MultiheadAttention {
-  return new MultiheadAttention(c.args[0]!, c.args[1]!, c.opts);
-}
-function runMha(m: MultiheadAttention, ins: Record<string, Tensor>, c: ModuleCase): Array<Tensor | null> {
-  const call = c.call as { needWeights: boolean; averageAttnWeights: boolean; selfAttention: boolean };
-  const q = ins.query!;
-  const self = call.selfAttention;
-  if ((c as MhaCase).forwardSeed !== null) torch.manualSeed((c as MhaCase).forwardSeed!);
-  return m.forward(q, self ? q : ins.key!, self ? q : ins.value!, {
-    keyPaddingMask: ins.keyPaddingMask,
-    attnMask: ins.attnMask,
-    needWeights: call.needWeights,
-    averageAttnWeights: call.averageAttnWeights,
-  });
-}
-
 test("the MHA fixture covers key padding + causal masks, per-head weights, kdim/vdim, no bias, unbatched", () => {
   const names = new Set(fx.cases.map((c) => c.name));
   for (const n of ["self_batchfirst_kpm_causal", "self_batchfirst_kpm_causal/float32", "self_seqfirst_weights_per_head",
@@ -128,7 +83,7 @@ test("the MHA fixture covers key padding + causal masks, per-head weights, kdim/
 
 for (const c of fx.cases) {
   test(`MultiheadAttention ${c.name} matches PyTorch (output, weights, input and parameter gradients)`, () => {
-    checkModuleCase(c, buildMha, runMha);
+    return checkMhaCase(c);
   });
 }
 

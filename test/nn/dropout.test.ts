@@ -3,29 +3,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../../src/index.ts";
-import { load, makeTensor, mismatch, type Stored } from "./fixture-io.ts";
-
-interface DropoutCase {
-  name: string;
-  fn: "dropout" | "dropout1d" | "dropout2d" | "module";
-  p: number;
-  seed: number;
-  input: Stored;
-  output: Stored;
-}
+import { checkDropoutCase, loadDropoutCases } from "./maxpool-dropout-check.ts";
 
 const { F, nn } = torch;
 
-for (const c of load<DropoutCase>("nn_dropout.json")) {
-  test(`${c.name}: same seed, same mask as PyTorch (p=${c.p}, ${c.input.dtype})`, () => {
-    const x = makeTensor(c.input);
-    torch.manualSeed(c.seed);
-    const y = c.fn === "dropout" ? F.dropout(x, { p: c.p, training: true })
-      : c.fn === "dropout1d" ? F.dropout1d(x, { p: c.p, training: true })
-      : c.fn === "dropout2d" ? F.dropout2d(x, { p: c.p, training: true })
-      : (new nn.Dropout(c.p).forward(x) as torch.Tensor);
-    assert.equal(mismatch(y, c.output, 0), null);
-  });
+for (const c of loadDropoutCases()) {
+  test(`${c.name}: same seed, same mask as PyTorch (p=${c.p}, ${c.input.dtype})`, () => checkDropoutCase(c, "cpu"));
 }
 
 test("Dropout is the identity in eval mode and with p = 0; p = 1 zeroes everything", () => {

@@ -4,12 +4,13 @@ import * as torch from "../../src/index.ts";
 
 const { F } = torch;
 type T = torch.Tensor;
-const idx = (v: number[] | number[][]) => torch.tensor(v, { dtype: "int32" });
+/** Integer constants on the device of the tensor they go with (as a PyTorch program makes them). */
+const idx = (v: number[] | number[][], like: T) => torch.tensor(v, { dtype: "int32", device: like.device });
 
 /** F.instanceNorm with running stats: the output, then the running mean and var after the call. */
 function instanceNormStats(x: T, w: T, b: T, useInputStats: boolean): T {
-  const rm = torch.tensor([-0.5, 0.0, 0.5], { dtype: "float64" });
-  const rv = torch.tensor([0.5, 1.0, 1.5], { dtype: "float64" });
+  const rm = torch.tensor([-0.5, 0.0, 0.5], { dtype: x.dtype, device: x.device });
+  const rv = torch.tensor([0.5, 1.0, 1.5], { dtype: x.dtype, device: x.device });
   const y = F.instanceNorm(x, rm, rv, w, b, useInputStats, 0.3, 1e-3);
   return torch.cat([y.reshape(-1), rm, rv]);
 }
@@ -34,7 +35,7 @@ export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
   groupNorm: (x, w, b) => F.groupNorm(x, 2, w, b),
   instanceNorm: (x) => F.instanceNorm(x),
   normalize: (x) => F.normalize(x, { p: 2, dim: 1 }),
-  "embedding.padding": (w) => F.embedding(idx([[0, 2, 1], [2, 3, 0]]), w, { paddingIdx: 2 }),
+  "embedding.padding": (w) => F.embedding(idx([[0, 2, 1], [2, 3, 0]], w), w, { paddingIdx: 2 }),
   "interpolate.bilinear": (x) => F.interpolate(x, { size: [3, 5], mode: "bilinear", alignCorners: false }),
   "interpolate.nearest": (x) => F.interpolate(x, { scaleFactor: [1.5, 2.5], mode: "nearest" }),
   pixelShuffle: (x) => F.pixelShuffle(x, 2),
@@ -57,10 +58,10 @@ export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
   glu: (x) => F.glu(x, 0),
   softmax: (x) => F.softmax(x, 1),
   logSoftmax: (x) => F.logSoftmax(x, 0),
-  crossEntropy: (x) => F.crossEntropy(x, idx([1, 0, 3]), { labelSmoothing: 0.1 }),
-  "crossEntropy.weight": (x, w) => F.crossEntropy(x, idx([1, 0, 3]), { weight: w.abs().add(0.1) }),
+  crossEntropy: (x) => F.crossEntropy(x, idx([1, 0, 3], x), { labelSmoothing: 0.1 }),
+  "crossEntropy.weight": (x, w) => F.crossEntropy(x, idx([1, 0, 3], x), { weight: w.abs().add(0.1) }),
   "crossEntropy.probs": (x, t) => F.crossEntropy(x, t),
-  nllLoss: (x) => F.nllLoss(x, idx([[1, 0], [2, 2]]), { ignoreIndex: 0 }),
+  nllLoss: (x) => F.nllLoss(x, idx([[1, 0], [2, 2]], x), { ignoreIndex: 0 }),
   l1Loss: (x, y) => F.l1Loss(x, y),
   mseLoss: (x, y) => F.mseLoss(x, y, { reduction: "sum" }),
   smoothL1Loss: (x, y) => F.smoothL1Loss(x, y, { beta: 0.8 }),
@@ -69,10 +70,10 @@ export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
   binaryCrossEntropyWithLogits: (x, y, pw) => F.binaryCrossEntropyWithLogits(x, y, { posWeight: pw }),
   klDiv: (x, y) => F.klDiv(x, y, { reduction: "batchmean" }),
   "klDiv.logTarget": (x, y) => F.klDiv(x, y, { reduction: "mean", logTarget: true }),
-  cosineEmbeddingLoss: (a, b) => F.cosineEmbeddingLoss(a, b, torch.tensor([1.0, -1.0, -1.0], { dtype: "float64" }), { margin: -0.5 }),
-  marginRankingLoss: (a, b) => F.marginRankingLoss(a, b, torch.tensor([1.0, -1.0, 1.0, -1.0], { dtype: "float64" }), { margin: 0.1 }),
+  cosineEmbeddingLoss: (a, b) => F.cosineEmbeddingLoss(a, b, torch.tensor([1.0, -1.0, -1.0], { dtype: a.dtype, device: a.device }), { margin: -0.5 }),
+  marginRankingLoss: (a, b) => F.marginRankingLoss(a, b, torch.tensor([1.0, -1.0, 1.0, -1.0], { dtype: a.dtype, device: a.device }), { margin: 0.1 }),
   tripletMarginLoss: (a, p, n) => F.tripletMarginLoss(a, p, n, { margin: 3.0, p: 3 }),
   "instanceNorm.running_train": (x, w, b) => instanceNormStats(x, w, b, true),
   "instanceNorm.running_eval": (x, w, b) => instanceNormStats(x, w, b, false),
-  "embedding.max_norm_scale_grad": (w) => F.embedding(idx([[0, 2, 1], [2, 3, 0]]), w.clone(), null, 1.0, 2.0, true),
+  "embedding.max_norm_scale_grad": (w) => F.embedding(idx([[0, 2, 1], [2, 3, 0]], w), w.clone(), null, 1.0, 2.0, true),
 };

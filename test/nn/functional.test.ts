@@ -4,20 +4,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../../src/index.ts";
-import { load, makeTensor, mismatch, type Stored, type StoredInput } from "./fixture-io.ts";
+import { makeTensor } from "./fixture-io.ts";
+import { checkFunctionalCase, loadFunctionalCases } from "./functional-check.ts";
 import { FUNCTIONAL_TABLE } from "./functional-table.ts";
 
 type Tensor = torch.Tensor;
-interface FunctionalCase {
-  name: string;
-  inputs: StoredInput[];
-  output: Stored;
-  gradOutput: Stored;
-  grads: Array<Stored | null>;
-  gradcheck: boolean;
-}
-
-const cases = load<FunctionalCase>("nn_functional.json");
+const cases = loadFunctionalCases();
 
 test("every functional fixture has a torch-ts call, and every call a fixture", () => {
   const names = new Set(cases.map((c) => c.name));
@@ -27,17 +19,7 @@ test("every functional fixture has a torch-ts call, and every call a fixture", (
 
 for (const c of cases) {
   const fn = FUNCTIONAL_TABLE[c.name]!;
-  test(`F.${c.name} matches PyTorch (float64)`, () => {
-    const xs = c.inputs.map((s) => makeTensor(s, s.requiresGrad));
-    const y = fn(...xs);
-    assert.equal(mismatch(y, c.output), null, "output");
-    y.backward(makeTensor(c.gradOutput));
-    c.grads.forEach((g, i) => {
-      if (g === null) return;
-      assert.ok(xs[i]!.grad, `input ${i} has no gradient`);
-      assert.equal(mismatch(xs[i]!.grad!, g), null, `grad of input ${i}`);
-    });
-  });
+  test(`F.${c.name} matches PyTorch (float64)`, () => checkFunctionalCase(c, "cpu"));
   if (c.gradcheck) {
     test(`gradcheck F.${c.name}`, () => {
       const xs = c.inputs.map((s) => makeTensor(s, s.requiresGrad));

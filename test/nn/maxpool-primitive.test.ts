@@ -5,32 +5,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../../src/index.ts";
-import { load, makeTensor, type Stored } from "./fixture-io.ts";
+import { checkMaxPoolCase, loadMaxPoolCases } from "./maxpool-dropout-check.ts";
 
-type Case = { name: string; nd: 1 | 2; kernel: number | number[]; opts: { stride?: number | number[]; padding?: number; dilation?: number; ceil_mode?: boolean }; x: Stored; values: Stored; indices: Stored; upstream: Stored; grad: Stored };
 const F = torch.F;
 
-const same = (got: torch.Tensor, want: Stored, what: string) => {
-  assert.deepEqual(got.shape, want.shape, `${what} shape`);
-  const w = makeTensor(want).to("float64").contiguousData() as Float64Array;
-  const g = got.to("float64").contiguousData() as Float64Array;
-  for (let i = 0; i < w.length; i++) {
-    if (Number.isNaN(w[i])) assert.ok(Number.isNaN(g[i]), `${what}[${i}] should be NaN`);
-    else assert.ok(Math.abs(g[i] - w[i]) <= 1e-6 * Math.max(1, Math.abs(w[i])), `${what}[${i}]: ${g[i]} vs ${w[i]}`);
-  }
-};
-
-for (const c of load<Case>("nn_maxpool_primitive.json")) {
-  test(`maxPool${c.nd}d ${c.name} matches PyTorch (values, indices, grad)`, () => {
-    const x = makeTensor(c.x, true);
-    const opts = { stride: c.opts.stride, padding: c.opts.padding, dilation: c.opts.dilation, ceilMode: c.opts.ceil_mode, returnIndices: true as const };
-    const r = c.nd === 2 ? F.maxPool2d(x, c.kernel, opts) : F.maxPool1d(x, c.kernel, opts);
-    same(r.values, c.values, "values");
-    assert.equal(r.indices.dtype, "int64");
-    same(r.indices, c.indices, "indices");
-    r.values.mul(makeTensor(c.upstream)).sum().backward();
-    same(x.grad!, c.grad, "grad");
-  });
+for (const c of loadMaxPoolCases()) {
+  test(`maxPool${c.nd}d ${c.name} matches PyTorch (values, indices, grad)`, () => checkMaxPoolCase(c, "cpu"));
 }
 
 test("maxPool2d float64 gradcheck and gradgradcheck (distinct values)", () => {

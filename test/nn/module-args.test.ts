@@ -65,8 +65,11 @@ test("Module methods check their arguments as PyTorch does", () => {
   assert.equal(m.train(false).training, false);
   assert.equal(m.train({ mode: true }).training, true);
   expectError(() => m.to("int64"), "TypeError", "nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.int64");
-  expectError(() => m.to("float16" as never), "TypeError", /to\(\): argument 'dtype' must be a dtype/);
-  expectError(() => m.to("cpu" as never), "TypeError", /to\(\): argument 'dtype' must be a dtype/);
+  // a string that is not a dtype is a device string, as in PyTorch (m.to("float16") parses it as a device)
+  expectError(() => m.to("float16" as never), "RuntimeError", "Expected one of cpu, webgpu device type at start of device string: float16");
+  expectError(() => m.to(3 as never), "TypeError", /Module\.to\(\): argument 'device' must be a torch\.device or a string, or argument 'dtype' a dtype, but got number 3/);
+  assert.equal(m.to("cpu"), m, "to(device) keeps the module");
+  assert.equal(m.weight.device.type, "cpu");
   assert.equal(m.to({ dtype: "float64" }).weight.dtype, "float64");
   assert.equal(m.to(torch.zeros(1)).weight.dtype, "float32", "to(tensor) takes its dtype");
   expectError(() => m.registerBuffer(3 as never, null), "TypeError", "buffer name should be a string. Got int");

@@ -5,9 +5,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../../src/index.ts";
 import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell } from "../../src/nn/modules/rnn.ts";
-import {
-  assertThrowsLike, checkModuleCase, compare, loadFixture, makeTensor, type ModuleCase, type StoredTensor,
-} from "./seq-fixture-io.ts";
+import { assertThrowsLike, compare, loadFixture, makeTensor, type ModuleCase, type StoredTensor } from "./seq-fixture-io.ts";
+import { checkRnnCase } from "./seq-cases.ts";
 
 type Tensor = torch.Tensor;
 interface InitCase {
@@ -16,26 +15,6 @@ interface InitCase {
   state: Record<string, StoredTensor>;
 }
 const fx = loadFixture<{ cases: (ModuleCase & { forwardSeed: number | null })[]; inits: InitCase[] }>("nn_seq_rnn.json");
-
-const CLASSES = { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell } as const;
-type AnyRnn = RNN | LSTM | GRU | RNNCell | LSTMCell | GRUCell;
-
-function build(c: ModuleCase): AnyRnn {
-  const Cls = CLASSES[c.module as keyof typeof CLASSES] as unknown as new (i: number, h: number, o: object) => AnyRnn;
-  return new Cls(c.args[0]!, c.args[1]!, c.opts);
-}
-
-/** The outputs in PyTorch's order: LSTM -> output, h_n, c_n; LSTMCell -> h, c; others -> as returned. */
-function run(m: AnyRnn, ins: Record<string, Tensor>, c: ModuleCase & { forwardSeed?: number | null }): Tensor[] {
-  if (c.forwardSeed !== null && c.forwardSeed !== undefined) torch.manualSeed(c.forwardSeed);
-  if (m instanceof LSTM) {
-    const [out, [h, cc]] = m.forward(ins.input!, ins.h0 ? [ins.h0, ins.c0!] : undefined);
-    return [out, h, cc];
-  }
-  if (m instanceof LSTMCell) return m.forward(ins.input!, ins.h0 ? [ins.h0, ins.c0!] : undefined);
-  if (m instanceof RNN || m instanceof GRU) return m.forward(ins.input!, ins.hx);
-  return [m.forward(ins.input!, ins.hx)];
-}
 
 const required = [
   "rnn_tanh", "rnn_relu_2layer_bidir_batchfirst/float32", "lstm_2layer_bidir_batchfirst", "lstm_2layer_bidir_batchfirst/float32",
@@ -49,7 +28,7 @@ test("the RNN fixture has the cases the issue asks for", () => {
 
 for (const c of fx.cases) {
   test(`${c.name}: ${c.module}(${c.args.join(", ")}, ${JSON.stringify(c.opts)}) matches PyTorch`, () => {
-    checkModuleCase(c, build, run);
+    return checkRnnCase(c);
   });
 }
 

@@ -85,8 +85,8 @@ test("nn.utils.rnn rejects what it cannot read: lengths beyond the padded time s
 
 type Recurrent = torch.nn.RNN | torch.nn.LSTM | torch.nn.GRU;
 for (const c of fx.modules) {
-  test(`nn.${c.module} ${c.name} on a PackedSequence matches PyTorch (packed output data, final states, input, state and parameter gradients)`, () => {
-    checkModuleCase<Recurrent>(c, (cc) => new (nn as unknown as Record<string, new (...a: unknown[]) => Recurrent>)[cc.module]!(...cc.args, cc.opts), (m, ins, cc) => {
+  test(`nn.${c.module} ${c.name} on a PackedSequence matches PyTorch (packed output data, final states, input, state and parameter gradients)`, async () => {
+    await checkModuleCase<Recurrent>(c, (cc) => new (nn as unknown as Record<string, new (...a: unknown[]) => Recurrent>)[cc.module]!(...cc.args, cc.opts), (m, ins, cc) => {
       const pc = cc as PackedCase;
       const packed = R.packPaddedSequence(ins.input!, pc.call.lengths, { batchFirst: m.batchFirst, enforceSorted: false });
       if (pc.forwardSeed !== null) torch.manualSeed(pc.forwardSeed);

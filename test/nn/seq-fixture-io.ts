@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as torch from "../../src/index.ts";
+import { runDtype, toDevice, toHost, type DeviceName } from "../devices.ts";
 import { decodeValue, makeTensor, type StoredTensor } from "../ops/fixture-io.ts";
 
 type Tensor = torch.Tensor;
@@ -37,8 +38,8 @@ export const SEQ_TOL = {
   float32: { rel: 1e-4, abs: 1e-6 },
 } as const;
 
-/** Describes how got differs from want (null when within tolerance). */
-export function compare(got: Tensor, want: StoredTensor): string | null {
+/** Describes how got differs from want (null when within tolerance; demoted: a float64 case run in float32 on a device). */
+export function compare(got: Tensor, want: StoredTensor, demoted = false): string | null {
   if (got.shape.join() !== want.shape.join()) return `shape: expected [${want.shape.join(", ")}], got [${got.shape.join(", ")}]`;
   if (got.dtype !== want.dtype) return `dtype: expected ${want.dtype}, got ${got.dtype}`;
   const data = got.contiguousData();
@@ -46,7 +47,7 @@ export function compare(got: Tensor, want: StoredTensor): string | null {
     const bad = want.data.findIndex((v, i) => v !== (data[i] !== 0));
     return bad < 0 ? null : `[${bad}] differs`;
   }
-  const tol = SEQ_TOL[want.dtype as "float64" | "float32"];
+  const tol = SEQ_TOL[demoted ? "float32" : (want.dtype as "float64" | "float32")];
   const bad: string[] = [];
   let count = 0;
   let worst = 0;
@@ -69,24 +70,28 @@ export function compare(got: Tensor, want: StoredTensor): string | null {
   return count === 0 ? null : `${count}/${want.data.length} values differ (worst rel ${worst.toExponential(2)}): ${bad.join("; ")}`;
 }
 
-/** The case's inputs as tensors; those named in c.grad require grad. */
-export function caseInputs(c: ModuleCase): Record<string, Tensor> {
+/** The case's inputs as tensors on `device`; those named in c.grad require grad. */
+export function caseInputs(c: ModuleCase, device: DeviceName = "cpu"): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
-  for (const [k, s] of Object.entries(c.inputs)) out[k] = makeTensor(s, c.grad.includes(k));
+  for (const [k, s] of Object.entries(c.inputs)) out[k] = toDevice(makeTensor(s, c.grad.includes(k)), device);
   return out;
 }
 
 /**
- * Builds the module (float32 parameters, cast to float64 for float64 cases), loads PyTorch's state
- * dict, runs `run` and compares outputs and gradients. Returns the module for extra checks.
+ * Builds the module (float32 parameters, cast to float64 for float64 cases; float32 on webgpu),
+ * moves it to `device`, loads PyTorch's state dict, runs `run` and compares outputs and
+ * gradients. Returns the module for extra checks.
  */
-export function checkModuleCase<M extends torch.nn.Module>(
+export async function checkModuleCase<M extends torch.nn.Module>(
   c: ModuleCase,
   build: (c: ModuleCase) => M,
   run: (m: M, inputs: Record<string, Tensor>, c: ModuleCase) => Array<Tensor | null>,
-): M {
+  device: DeviceName = "cpu",
+): Promise<M> {
   const m = build(c);
-  if (c.dtype === "float64") m.double();
+  m.to(device, runDtype(c.dtype, device));
+  const demoted = device !== "cpu" && c.dtype === "float64";
+  const same = async (t: Tensor, want: StoredTensor) => compare(await toHost(t, want.dtype), want, demoted);
   const state: Record<string, Tensor> = {};
   for (const [k, s] of Object.entries(c.state)) state[k] = makeTensor(s);
   m.loadStateDict(state);
@@ -94,41 +99,43 @@ export function checkModuleCase<M extends torch.nn.Module>(
   const params = m.namedParameters();
   assert.deepEqual(params.map(([k]) => k).sort(), Object.keys(c.grads.params).sort(), `${c.name}: parameter names`);
 
-  const inputs = caseInputs(c);
+  const inputs = caseInputs(c, device);
   const outs = run(m, inputs, c);
   const errors: string[] = [];
   assert.equal(outs.length, c.outputs.length, `${c.name}: number of outputs`);
   const diffOuts: Tensor[] = [];
   const gradOutputs: Tensor[] = [];
-  outs.forEach((o, i) => {
+  for (let i = 0; i < outs.length; i++) {
+    const o = outs[i] ?? null;
     const want = c.outputs[i];
     if (want === null || o === null) {
       if (want !== o) errors.push(`output ${i}: expected ${want === null ? "null" : "a tensor"}, got ${o === null ? "null" : "a tensor"}`);
-      return;
+      continue;
     }
-    const d = compare(o, want);
+    const d = await same(o, want!);
     if (d) errors.push(`output ${i}: ${d}`);
     diffOuts.push(o);
-    gradOutputs.push(makeTensor(c.gradOutputs[i]!));
-  });
+    gradOutputs.push(toDevice(makeTensor(c.gradOutputs[i]!), device));
+  }
   const wrt: Array<[string, Tensor, StoredTensor | null]> = [
     ...c.grad.map((k): [string, Tensor, StoredTensor | null] => [`input ${k}`, inputs[k]!, c.grads.inputs[k]!]),
     ...params.map(([k, p]): [string, Tensor, StoredTensor | null] => [`param ${k}`, p, c.grads.params[k]!]),
   ];
   const grads = torch.autograd.grad(diffOuts, wrt.map(([, t]) => t), { gradOutputs, allowUnused: true });
-  wrt.forEach(([name, , want], i) => {
+  for (let i = 0; i < wrt.length; i++) {
+    const [name, , want] = wrt[i]!;
     const g = grads[i];
     if (want === null) {
-      if (g && g.abs().max().item() !== 0) errors.push(`grad of ${name}: PyTorch has none, torch-ts has a nonzero one`);
-      return;
+      if (g && (await g.abs().max().itemAsync()) !== 0) errors.push(`grad of ${name}: PyTorch has none, torch-ts has a nonzero one`);
+      continue;
     }
     if (!g) {
       errors.push(`grad of ${name}: missing`);
-      return;
+      continue;
     }
-    const d = compare(g, want);
+    const d = await same(g, want);
     if (d) errors.push(`grad of ${name}: ${d}`);
-  });
+  }
   assert.deepEqual(errors, [], `${c.name}:\n  ${errors.join("\n  ")}`);
   return m;
 }

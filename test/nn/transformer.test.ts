@@ -9,10 +9,11 @@ import {
   TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer, deepCopyModule,
   generateSquareSubsequentMask, type TransformerLayerOptions,
 } from "../../src/nn/modules/transformer.ts";
-import { assertThrowsLike, checkModuleCase, loadFixture, type ModuleCase, type StoredTensor } from "./seq-fixture-io.ts";
+import { assertThrowsLike, loadFixture, type StoredTensor } from "./seq-fixture-io.ts";
+import { checkTransformerCase, type SeededCase } from "./seq-cases.ts";
 
 type Tensor = torch.Tensor;
-type Case = ModuleCase & { forwardSeed: number | null };
+type Case = SeededCase;
 interface InitCase {
   module: string;
   args: number[];
@@ -21,43 +22,6 @@ interface InitCase {
   state: Record<string, StoredTensor>;
 }
 const fx = loadFixture<{ cases: Case[]; inits: InitCase[] }>("nn_seq_transformer.json");
-
-type AnyT = TransformerEncoderLayer | TransformerDecoderLayer | TransformerEncoder | TransformerDecoder;
-
-function build(c: ModuleCase): AnyT {
-  const opts = c.opts as TransformerLayerOptions & { dModel?: number; nhead?: number };
-  switch (c.module) {
-    case "TransformerEncoderLayer":
-      return new TransformerEncoderLayer(c.args[0]!, c.args[1]!, opts);
-    case "TransformerDecoderLayer":
-      return new TransformerDecoderLayer(c.args[0]!, c.args[1]!, opts);
-    case "TransformerEncoder": {
-      const { dModel, nhead, ...layerOpts } = opts;
-      const layer = new TransformerEncoderLayer(dModel!, nhead!, layerOpts);
-      return new TransformerEncoder(layer, c.args[0]!, { norm: new LayerNorm(dModel!) });
-    }
-    case "TransformerDecoder": {
-      const { dModel, nhead, ...layerOpts } = opts;
-      const layer = new TransformerDecoderLayer(dModel!, nhead!, layerOpts);
-      return new TransformerDecoder(layer, c.args[0]!, { norm: new LayerNorm(dModel!) });
-    }
-    default:
-      throw new Error(`unknown module ${c.module}`);
-  }
-}
-
-function run(m: AnyT, ins: Record<string, Tensor>, c: ModuleCase): Tensor[] {
-  const seed = (c as Case).forwardSeed;
-  if (seed !== null) torch.manualSeed(seed);
-  if (m instanceof TransformerEncoderLayer) return [m.forward(ins.src!, { srcMask: ins.srcMask, srcKeyPaddingMask: ins.srcKeyPaddingMask })];
-  if (m instanceof TransformerEncoder) return [m.forward(ins.src!, { mask: ins.mask, srcKeyPaddingMask: ins.srcKeyPaddingMask })];
-  return [m.forward(ins.tgt!, ins.memory!, {
-    tgtMask: ins.tgtMask,
-    memoryMask: ins.memoryMask,
-    tgtKeyPaddingMask: ins.tgtKeyPaddingMask,
-    memoryKeyPaddingMask: ins.memoryKeyPaddingMask,
-  })];
-}
 
 test("the transformer fixture covers normFirst true/false x relu/gelu, both stacks and training-mode dropout", () => {
   const names = new Set(fx.cases.map((c) => c.name));
@@ -75,7 +39,7 @@ test("the transformer fixture covers normFirst true/false x relu/gelu, both stac
 
 for (const c of fx.cases) {
   test(`${c.module} ${c.name} matches PyTorch (output, input and parameter gradients)`, () => {
-    checkModuleCase(c, build, run);
+    return checkTransformerCase(c);
   });
 }
 

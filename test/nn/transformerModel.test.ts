@@ -24,8 +24,8 @@ const MASKS = ["srcMask", "tgtMask", "memoryMask", "srcKeyPaddingMask", "tgtKeyP
 const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 for (const c of fx.cases) {
-  test(`nn.Transformer ${c.name} matches PyTorch (output, input and parameter gradients)`, () => {
-    checkModuleCase(c, (cc) => new nn.Transformer(...(cc.args as [number, number]), cc.opts as torch.nn.TransformerOptions), (m, ins, cc) => {
+  test(`nn.Transformer ${c.name} matches PyTorch (output, input and parameter gradients)`, async () => {
+    await checkModuleCase(c, (cc) => new nn.Transformer(...(cc.args as [number, number]), cc.opts as torch.nn.TransformerOptions), (m, ins, cc) => {
       if ((cc as Case).forwardSeed !== null) torch.manualSeed((cc as Case).forwardSeed!);
       const opts = Object.fromEntries(MASKS.filter((k) => ins[snake(k)]).map((k) => [k, ins[snake(k)]!]));
       return [m.forward(ins.src!, ins.tgt!, opts)];
@@ -157,8 +157,8 @@ test("word_language_model's TransformerModel after manualSeed: PyTorch's state-d
 });
 
 for (const c of lm.wordLM.cases) {
-  test(`word_language_model's TransformerModel ${c.name}: training forward with dropout, gradients, NLL loss and eval forward match PyTorch`, () => {
-    const m = checkModuleCase(c, () => new TransformerModel(...lm.wordLM.args), (mm, ins) => {
+  test(`word_language_model's TransformerModel ${c.name}: training forward with dropout, gradients, NLL loss and eval forward match PyTorch`, async () => {
+    const m = await checkModuleCase(c, () => new TransformerModel(...lm.wordLM.args), (mm, ins) => {
       torch.manualSeed(c.forwardSeed!);
       return [mm.forward(ins.src!)];
     });

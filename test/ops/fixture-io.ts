@@ -2,6 +2,7 @@
 // torch-ts tensors against them. See the generator's docstring for the JSON format.
 import { readFileSync } from "node:fs";
 import * as torch from "../../src/index.ts";
+import { toDevice, type DeviceName } from "../devices.ts";
 
 type Tensor = torch.Tensor;
 
@@ -92,9 +93,9 @@ export function makeTensor(s: StoredTensor, requiresGrad = false): Tensor {
   return t;
 }
 
-/** Leaves (what gradients are taken with respect to) and the arguments passed to the op. */
-export function makeInputs(c: OpCase): { leaves: Tensor[]; args: Tensor[] } {
-  const leaves = c.inputs.map((s) => makeTensor(s, s.requiresGrad));
+/** Leaves (what gradients are taken with respect to) and the arguments passed to the op, on `device`. */
+export function makeInputs(c: OpCase, device: DeviceName = "cpu"): { leaves: Tensor[]; args: Tensor[] } {
+  const leaves = c.inputs.map((s) => toDevice(makeTensor(s, s.requiresGrad), device));
   const args = leaves.map((leaf, i) => (c.inputs[i]!.view === "transpose" ? leaf.transpose(-2, -1) : leaf));
   return { leaves, args };
 }
@@ -114,7 +115,7 @@ export const TOL: Record<"float64" | "float32", Tolerance> = {
  * bool tensors; NaN must match NaN and infinities must match exactly). Returns a description
  * of the first mismatches, or null when they agree.
  */
-export function mismatch(got: Tensor, want: StoredTensor): string | null {
+export function mismatch(got: Tensor, want: StoredTensor, tolerance?: Tolerance): string | null {
   if (JSON.stringify(got.shape) !== JSON.stringify(want.shape)) {
     return `shape: expected [${want.shape.join(", ")}], got [${got.shape.join(", ")}]`;
   }
@@ -124,7 +125,7 @@ export function mismatch(got: Tensor, want: StoredTensor): string | null {
     return `contiguousData() has ${data.length} elements, expected ${want.data.length}`;
   }
   const isFloat = want.dtype === "float64" || want.dtype === "float32";
-  const tol = isFloat ? TOL[want.dtype as "float64" | "float32"] : null;
+  const tol = isFloat ? (tolerance ?? TOL[want.dtype as "float64" | "float32"]) : null;
   const bad: string[] = [];
   let count = 0;
   for (let i = 0; i < want.data.length; i++) {

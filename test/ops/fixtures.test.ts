@@ -5,7 +5,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../../src/index.ts";
 import { OP_TABLE } from "./op-table.ts";
-import { loadOpCases, makeInputs, makeTensor, mismatch, resultList, type OpCase } from "./fixture-io.ts";
+import { loadOpCases } from "./fixture-io.ts";
+import { checkOpCase } from "./fixture-check.ts";
 
 const cases = loadOpCases();
 
@@ -34,46 +35,6 @@ test("the fixture covers every op of the issue, with float32 variants and second
   }
 });
 
-function check(c: OpCase): void {
-  const call = OP_TABLE[c.fn];
-  assert.ok(call, `no torch-ts call for ${c.fn}`);
-  const { leaves, args } = makeInputs(c);
-  const outs = resultList(call(...args));
-  const errors: string[] = [];
-  assert.equal(outs.length, c.outputs.length, `${c.name}: number of outputs`);
-  outs.forEach((o, i) => {
-    const m = mismatch(o, c.outputs[i]!);
-    if (m) errors.push(`output ${i}: ${m}`);
-  });
-  if (c.gradOutputs && c.grads) {
-    const diffOuts: torch.Tensor[] = [];
-    const gradOutputs: torch.Tensor[] = [];
-    c.gradOutputs.forEach((g, i) => {
-      if (g === null) return;
-      diffOuts.push(outs[i]!);
-      gradOutputs.push(makeTensor(g));
-    });
-    const wrtIdx = c.inputs.flatMap((s, i) => (s.requiresGrad ? [i] : []));
-    const grads = torch.autograd.grad(
-      diffOuts,
-      wrtIdx.map((i) => leaves[i]!),
-      { gradOutputs },
-    );
-    assert.equal(grads.length, wrtIdx.length, `${c.name}: number of gradients`);
-    wrtIdx.forEach((inputIdx, k) => {
-      const want = c.grads![inputIdx]!;
-      const got = grads[k];
-      if (!got) {
-        errors.push(`grad of input ${inputIdx}: expected a tensor, got ${String(got)}`);
-        return;
-      }
-      const m = mismatch(got, want);
-      if (m) errors.push(`grad of input ${inputIdx}: ${m}`);
-    });
-  }
-  assert.deepEqual(errors, [], `${c.name} (PyTorch: ${c.expr}):\n  ${errors.join("\n  ")}`);
-}
-
 for (const c of cases) {
-  test(`${c.name}: ${c.expr}`, () => check(c));
+  test(`${c.name}: ${c.expr}`, () => checkOpCase(c, "cpu"));
 }

@@ -22,7 +22,7 @@ export function sizeClass(bytes: number): number {
   return Math.ceil(bytes / step) * step;
 }
 
-interface Freed {
+export interface Freed {
   buffer: GPUBuffer;
   bytes: number;
 }

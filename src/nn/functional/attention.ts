@@ -12,6 +12,7 @@
 // - dropoutP is applied whenever it is > 0, as PyTorch's function does: modules pass 0 in eval mode.
 // A query row whose keys are all masked gives NaN, as PyTorch's math path does.
 import { bool, checkTensor, nullable, num, param, parseArgs, tensor, type Args } from "../../args.ts";
+import type { Device } from "../../device.ts";
 import { RuntimeError } from "../../errors.ts";
 import { ones } from "../../ops/creation.ts";
 import type { Tensor } from "../../tensor.ts";
@@ -26,8 +27,8 @@ export interface ScaledDotProductAttentionOptions {
 }
 
 /** A [L, S] bool mask that is true on and below the diagonal. */
-function causalMask(L: number, S: number): Tensor {
-  return ones([L, S], { dtype: "bool" }).tril(0);
+function causalMask(L: number, S: number, device: Device): Tensor {
+  return ones([L, S], { dtype: "bool", device }).tril(0);
 }
 
 const SDPA = [param("attnMask", nullable(tensor), null), param("dropoutP", num(), 0), param("isCausal", bool, false)];
@@ -60,7 +61,7 @@ export function scaledDotProductAttention(
   const S = key.size(-2);
   const scale = opts.scale ?? 1 / Math.sqrt(query.size(-1));
   let scores = query.matmul(key.transpose(-2, -1)).mul(scale);
-  if (isCausal) scores = scores.maskedFill(causalMask(L, S).logicalNot(), -Infinity);
+  if (isCausal) scores = scores.maskedFill(causalMask(L, S, query.device).logicalNot(), -Infinity);
   if (attnMask) {
     if (attnMask.dtype === "bool") scores = scores.maskedFill(attnMask.logicalNot(), -Infinity);
     else scores = scores.add(attnMask);

@@ -5,7 +5,7 @@
 // an options object.
 import { bool, checkTensor, inRange, param, parseArgs, type Args } from "../../args.ts";
 import { RuntimeError } from "../../errors.ts";
-import { empty } from "../../ops/alloc.ts";
+import { zeros } from "../../ops/alloc.ts";
 import type { Tensor } from "../../tensor.ts";
 import { fmtShape } from "../../layout.ts";
 import { pyFloat } from "../repr.ts";
@@ -27,7 +27,7 @@ function dropoutArgs(fn: string, input: unknown, args: readonly unknown[]): Requ
 }
 
 function applyNoise(x: Tensor, noiseShape: readonly number[], p: number, inplace: boolean): Tensor {
-  const noise = empty(noiseShape, x.dtype);
+  const noise = zeros(noiseShape, x.dtype, x.device);
   if (p === 1) return inplace ? x.mul_(noise) : x.mul(noise);
   noise.bernoulli_(1 - p);
   noise.div_(1 - p);

@@ -6,7 +6,7 @@ import { noGrad } from "../../autograd/gradMode.ts";
 import { AssertionError, IndexError, NotImplementedError, RuntimeError } from "../../errors.ts";
 import { isIntegral } from "../../dtype.ts";
 import { where } from "../../ops/elementwise.ts";
-import { fromStorage, numberData } from "../../ops/alloc.ts";
+import { fromStorage, numberData, onHost } from "../../ops/alloc.ts";
 import { allocate, type NumArray } from "../../dtype.ts";
 import type { Tensor } from "../../tensor.ts";
 
@@ -72,9 +72,16 @@ export function embedding(input: Tensor, weight: Tensor, ...args: Args<Embedding
   const num = weight.shape[0];
   const pad = normalizePaddingIdx(a.paddingIdx, num);
   const flat = input.reshape(-1);
-  const data = numberData(flat);
-  for (let i = 0; i < data.length; i++) {
-    if (!(data[i]! >= 0 && data[i]! < num)) throw new IndexError("index out of range in self");
+  // Device indices are checked by the gather kernel, which reports at the next read.
+  let data: ArrayLike<number> = [];
+  if (onHost(flat)) {
+    data = numberData(flat);
+    for (let i = 0; i < data.length; i++) {
+      if (!(data[i]! >= 0 && data[i]! < num)) throw new IndexError("index out of range in self");
+    }
+  } else if (a.maxNorm !== null || a.scaleGradByFreq) {
+    // Both read the indices on the host, which a device tensor gives only asynchronously.
+    throw new NotImplementedError(`embedding(): maxNorm and scaleGradByFreq need the indices on the CPU, but they are on ${flat.device}`);
   }
   if (a.maxNorm !== null) renorm(weight, data, a.maxNorm, a.normType);
   // One op for an exporter (ONNX Gather on the weight).

@@ -11,7 +11,7 @@ import { IndexError, RuntimeError, ValueError } from "../../errors.ts";
 import { isFloating, isIntegral, scalarTypeName } from "../../dtype.ts";
 import { fmtShape } from "../../layout.ts";
 import { where } from "../../ops/elementwise.ts";
-import { numberData } from "../../ops/alloc.ts";
+import { numberData, onHost } from "../../ops/alloc.ts";
 import { mseLoss as mseLossPrimitive } from "../../ops/loss.ts";
 import { Tensor } from "../../tensor.ts";
 import { REDUCE, REDUCTION, reductionChecker, resolveReduction, SIZE_AVERAGE, type LegacyReductionOptions, type Reduction } from "../reduction.ts";
@@ -161,10 +161,13 @@ function nll(input: Tensor, target: Tensor, opts: NllArgs): Tensor {
   const ignore = opts.ignoreIndex;
   const { x, t, c, targetShape } = flattenClasses(input, target, "nll_loss");
   if (opts.weight && opts.weight.numel() !== c) throw new RuntimeError(`weight tensor should be defined either for all ${c} classes or no classes but got weight tensor of shape: ${fmtShape(opts.weight.shape)}`);
-  const tv = numberData(t);
-  for (let i = 0; i < tv.length; i++) {
-    const v = tv[i]!;
-    if (v !== ignore && (v < 0 || v >= c)) throw new IndexError(`Target ${v} is out of bounds.`);
+  // On a device the gather below checks the targets and reports at the next read (CUDA asserts on the device too).
+  if (onHost(t)) {
+    const tv = numberData(t);
+    for (let i = 0; i < tv.length; i++) {
+      const v = tv[i]!;
+      if (v !== ignore && (v < 0 || v >= c)) throw new IndexError(`Target ${v} is out of bounds.`);
+    }
   }
   const keep = t.ne(ignore);
   const safeT = where(keep, t, 0);
@@ -247,9 +250,12 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: Args<
   if (input.shape.join() !== target.shape.join()) {
     throw new ValueError(`Using a target size (torch.Size([${target.shape.join(", ")}])) that is different to the input size (torch.Size([${input.shape.join(", ")}])) is deprecated. Please ensure they have the same size.`);
   }
-  const data = input.contiguousData();
-  for (let i = 0; i < data.length; i++) {
-    if (!(data[i] >= 0 && data[i] <= 1)) throw new RuntimeError("all elements of input should be between 0 and 1");
+  // The range is checked on the host only: on a device a value outside [0, 1] gives NaN (docs/DEVICES.md).
+  if (onHost(input)) {
+    const data = input.contiguousData();
+    for (let i = 0; i < data.length; i++) {
+      if (!(data[i] >= 0 && data[i] <= 1)) throw new RuntimeError("all elements of input should be between 0 and 1");
+    }
   }
   const logP = input.log().clamp({ min: -100 });
   const log1mP = input.neg().log1p().clamp({ min: -100 });

@@ -10,7 +10,7 @@ import { bool, checkTensor, int, intOrInts, nullable, param, parseArgs, type Arg
 import type { Im2colGeometry } from "../../backends/backend.ts";
 import { RuntimeError } from "../../errors.ts";
 import { fmtShape } from "../../layout.ts";
-import { fromStorage, numberData } from "../../ops/alloc.ts";
+import { fromHost } from "../../ops/alloc.ts";
 import { im2col, windowCount, type Pair } from "../../ops/conv.ts";
 import { maxPool2dWithIndices } from "../../ops/pool.ts";
 import { allocate, type NumArray } from "../../dtype.ts";
@@ -187,7 +187,7 @@ function avgDivisors(q: Pooled, countIncludePad: boolean, dtype: Tensor["dtype"]
       d[oy * g.ow + ox] = countIncludePad ? pool : (he - hs) * (we - ws);
     }
   }
-  return fromStorage(d, [g.oh * g.ow], dtype);
+  return fromHost(d, [g.oh * g.ow], dtype, q.planes.device);
 }
 
 /** avg_pool2d's divisor_override: an int, not zero (PyTorch's RuntimeError at the call; nn.AvgPool2d checks it at construction). */
@@ -271,12 +271,13 @@ function adaptiveSizes(x: Tensor, outputSize: Pair | ReadonlyArray<number | null
 }
 
 /** [out, in] matrix averaging each adaptive window. */
-function averagingMatrix(inSize: number, outSize: number, dtype: Tensor["dtype"]): Tensor {
+function averagingMatrix(inSize: number, outSize: number, like: Tensor): Tensor {
+  const dtype = like.dtype;
   const m = allocate(dtype, outSize * inSize) as NumArray;
   adaptiveWindows(inSize, outSize).forEach(([s, e], i) => {
     for (let j = s; j < e; j++) m[i * inSize + j] = 1 / (e - s);
   });
-  return fromStorage(m, [outSize, inSize], dtype);
+  return fromHost(m, [outSize, inSize], dtype, like.device);
 }
 
 /** F.adaptive_avg_pool1d(input, output_size). */
@@ -284,7 +285,7 @@ export function adaptiveAvgPool1d(input: Tensor, outputSize: number | readonly n
   const { x, o } = adaptiveArgs("adaptiveAvgPool1d", "adaptive_avg_pool1d", input, outputSize, 1);
   if (arguments.length > 2) parseArgs("adaptiveAvgPool1d", [], [...arguments].slice(2));
   const [ow] = adaptiveSizes(x, o as Pair, 1, "adaptive_avg_pool1d");
-  return x.matmul(averagingMatrix(x.shape[x.dim() - 1], ow, x.dtype).t());
+  return x.matmul(averagingMatrix(x.shape[x.dim() - 1], ow, x).t());
 }
 /** F.adaptive_avg_pool2d(input, output_size): a number, [h, w], or [h, null] to keep a size. */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: OutputSize): Tensor {
@@ -292,7 +293,7 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: OutputSize): Tensor
   if (arguments.length > 2) parseArgs("adaptiveAvgPool2d", [], [...arguments].slice(2));
   const [oh, ow] = adaptiveSizes(x, o as Pair, 2, "adaptive_avg_pool2d");
   const [h, w] = x.shape.slice(-2);
-  return averagingMatrix(h, oh, x.dtype).matmul(x).matmul(averagingMatrix(w, ow, x.dtype).t());
+  return averagingMatrix(h, oh, x).matmul(x).matmul(averagingMatrix(w, ow, x).t());
 }
 
 function adaptiveMax(x: Tensor, outputSize: Pair | ReadonlyArray<number | null>, nd: 1 | 2): WithIndices {
@@ -323,13 +324,12 @@ function adaptiveMax(x: Tensor, outputSize: Pair | ReadonlyArray<number | null>,
   }
   const planes = x.reshape(-1, h * w);
   const n = planes.shape[0];
-  const index = fromStorage(idx, [1, oh * ow * win], "int32").expand(n, oh * ow * win);
-  const { values, indices } = planes.gather(1, index).view(n, oh * ow, win).max(2);
-  const local = numberData(indices);
-  const flat = new Int32Array(local.length);
-  for (let i = 0; i < local.length; i++) flat[i] = idx[(i % (oh * ow)) * win + local[i]];
+  const table = fromHost(idx, [1, oh * ow, win], "int32", x.device);
+  const { values, indices } = planes.gather(1, table.view(1, oh * ow * win).expand(n, oh * ow * win)).view(n, oh * ow, win).max(2);
+  // each window's argmax mapped back to its position in the plane: a gather from the table
+  const flat = table.expand(n, oh * ow, win).gather(2, indices.unsqueeze(2)).squeeze(2);
   const shape = [...x.shape.slice(0, -nd), ...(nd === 1 ? [ow] : [oh, ow])];
-  return { values: values.reshape(shape), indices: fromStorage(flat, shape, "int32").to("int64") };
+  return { values: values.reshape(shape), indices: flat.reshape(shape).to("int64") };
 }
 
 const RETURN_INDICES = [param("returnIndices", bool, false)];

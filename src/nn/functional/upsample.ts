@@ -8,7 +8,8 @@ import { bool, checkTensor, int, intOrInts, nullable, numOrNums, param, parseArg
 import { NotImplementedError, RuntimeError, ValueError } from "../../errors.ts";
 import { allocate, type NumArray } from "../../dtype.ts";
 import { fmtShape } from "../../layout.ts";
-import { fromStorage } from "../../ops/alloc.ts";
+import type { Device } from "../../device.ts";
+import { fromHost } from "../../ops/alloc.ts";
 import type { Tensor } from "../../tensor.ts";
 
 export type InterpolateMode = "nearest" | "linear" | "bilinear";
@@ -49,7 +50,7 @@ export function checkInterpolateArgs(o: Required<Omit<InterpolateOptions, "antia
 const f32 = Math.fround;
 
 /** PyTorch's nearest source index: min(floor(dst * scale), in - 1), scale computed in float. */
-function nearestIndices(inSize: number, outSize: number, scale: number | null): Tensor {
+function nearestIndices(inSize: number, outSize: number, scale: number | null, device: Device): Tensor {
   const idx = new Int32Array(outSize);
   const s = scale !== null ? f32(1 / scale) : f32(f32(inSize) / f32(outSize));
   for (let o = 0; o < outSize; o++) {
@@ -57,11 +58,11 @@ function nearestIndices(inSize: number, outSize: number, scale: number | null): 
     else if (outSize === 2 * inSize) idx[o] = o >> 1;
     else idx[o] = Math.min(Math.floor(f32(f32(o) * s)), inSize - 1);
   }
-  return fromStorage(idx, [outSize], "int32");
+  return fromHost(idx, [outSize], "int32", device);
 }
 
 /** [out, in] matrix of linear interpolation weights (PyTorch's area_pixel source index). */
-function linearMatrix(inSize: number, outSize: number, alignCorners: boolean, scale: number | null, dtype: Tensor["dtype"]): Tensor {
+function linearMatrix(inSize: number, outSize: number, alignCorners: boolean, scale: number | null, dtype: Tensor["dtype"], device: Device): Tensor {
   const m = allocate(dtype, outSize * inSize) as NumArray;
   const round = dtype === "float32" ? f32 : (v: number) => v;
   let ratio: number;
@@ -76,7 +77,7 @@ function linearMatrix(inSize: number, outSize: number, alignCorners: boolean, sc
     m[o * inSize + i0] += l0;
     m[o * inSize + i1] += l1;
   }
-  return fromStorage(m, [outSize, inSize], dtype);
+  return fromHost(m, [outSize, inSize], dtype, device);
 }
 
 /**
@@ -117,9 +118,9 @@ export function interpolate(input: Tensor, ...args: Args<InterpolatePositional, 
   let y = x;
   for (let i = 0; i < nd; i++) {
     const dim = 2 + i;
-    if (mode === "nearest") y = y.indexSelect(dim, nearestIndices(spatial[i], outSize[i], scales[i]));
+    if (mode === "nearest") y = y.indexSelect(dim, nearestIndices(spatial[i], outSize[i], scales[i], x.device));
     else {
-      const m = linearMatrix(spatial[i], outSize[i], align ?? false, scales[i], x.dtype);
+      const m = linearMatrix(spatial[i], outSize[i], align ?? false, scales[i], x.dtype, x.device);
       // Contract dim `dim` with m: move it last, multiply by m^T, move it back.
       y = y.transpose(dim, -1).matmul(m.t()).transpose(dim, -1);
     }

@@ -316,7 +316,7 @@ export class PReLU extends Module {
     super();
     const a = parseArgs<Required<Omit<PReLUOptions, keyof FactoryOptions>> & FactoryOptions>("PReLU", PRELU, args, FACTORY_KWARGS);
     this.numParameters = a.numParameters;
-    this.weight = new Parameter(full([a.numParameters], a.init, { dtype: a.dtype ?? getDefaultDtype() }));
+    this.weight = new Parameter(full([a.numParameters], a.init, { dtype: a.dtype ?? getDefaultDtype(), device: a.device }));
   }
   override forward(input: Tensor): Tensor {
     return A.prelu(input, this.weight);

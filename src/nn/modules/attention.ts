@@ -59,7 +59,7 @@ type ForwardPositional = [keyPaddingMask: Tensor | null | undefined, needWeights
 const FORWARD_ARGS = [param("keyPaddingMask", nullable(tensor), null), param("needWeights", bool, true), param("attnMask", nullable(tensor), null), param("averageAttnWeights", bool, true)];
 
 /** A mask with `n` more positions along its last dim, not masked (False, or 0 added). */
-const padMask = (m: Tensor, n: number): Tensor => (n === 0 ? m : cat([m, zeros([...m.shape.slice(0, -1), n], { dtype: m.dtype })], m.dim() - 1));
+const padMask = (m: Tensor, n: number): Tensor => (n === 0 ? m : cat([m, zeros([...m.shape.slice(0, -1), n], { dtype: m.dtype, device: m.device })], m.dim() - 1));
 
 const torchSize = (s: readonly number[]): string => `torch.Size([${s.join(", ")}])`;
 const tuple = (s: readonly number[]): string => `(${s.join(", ")})`;
@@ -104,7 +104,7 @@ export class MultiheadAttention extends Module {
     this.addZeroAttn = opts.addZeroAttn;
     this.headDim = Math.floor(embedDim / numHeads);
     if (this.headDim * numHeads !== embedDim) throw new AssertionError("embed_dim must be divisible by num_heads");
-    const p = (...shape: number[]) => new Parameter(emptyTensor(shape, { dtype: opts.dtype }));
+    const p = (...shape: number[]) => new Parameter(emptyTensor(shape, { dtype: opts.dtype, device: opts.device }));
     if (this.qkvSameEmbedDim) {
       this.in_proj_weight = p(3 * embedDim, embedDim);
     } else {
@@ -222,8 +222,8 @@ export class MultiheadAttention extends Module {
     let k = heads(kp);
     let v = heads(vp);
     if (this.addZeroAttn) {
-      k = cat([k, zeros([N, H, 1, hd], { dtype: k.dtype })], 2);
-      v = cat([v, zeros([N, H, 1, hd], { dtype: v.dtype })], 2);
+      k = cat([k, zeros([N, H, 1, hd], { dtype: k.dtype, device: k.device })], 2);
+      v = cat([v, zeros([N, H, 1, hd], { dtype: v.dtype, device: v.device })], 2);
     }
 
     let scores = q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(hd)); // [N, H, L, S]

@@ -29,8 +29,8 @@ export class Bilinear extends Module {
     this.in1Features = a.in1Features;
     this.in2Features = a.in2Features;
     this.outFeatures = a.outFeatures;
-    this.weight = new Parameter(emptyTensor([a.outFeatures, a.in1Features, a.in2Features], { dtype: a.dtype }));
-    this.bias = a.bias ? new Parameter(emptyTensor([a.outFeatures], { dtype: a.dtype })) : null;
+    this.weight = new Parameter(emptyTensor([a.outFeatures, a.in1Features, a.in2Features], { dtype: a.dtype, device: a.device }));
+    this.bias = a.bias ? new Parameter(emptyTensor([a.outFeatures], { dtype: a.dtype, device: a.device })) : null;
     this.resetParameters();
   }
 

@@ -92,8 +92,8 @@ abstract class ConvNd extends Module {
     this.groups = groups;
     this.transposed = transposed;
     const wShape = transposed ? [inChannels, outChannels / groups, ...this.kernelSize] : [outChannels, inChannels / groups, ...this.kernelSize];
-    this.weight = new Parameter(emptyTensor(wShape, { dtype: opts.dtype }));
-    this.bias = opts.bias === false ? null : new Parameter(emptyTensor([outChannels], { dtype: opts.dtype }));
+    this.weight = new Parameter(emptyTensor(wShape, { dtype: opts.dtype, device: opts.device }));
+    this.bias = opts.bias === false ? null : new Parameter(emptyTensor([outChannels], { dtype: opts.dtype, device: opts.device }));
     this.resetParameters();
   }
 

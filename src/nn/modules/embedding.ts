@@ -44,7 +44,7 @@ export class Embedding extends Module {
       if (a.weight.shape.join() !== [a.numEmbeddings, a.embeddingDim].join()) throw new AssertionError("Shape of weight does not match num_embeddings and embedding_dim");
       this.weight = new Parameter(a.weight.detach());
     } else {
-      this.weight = new Parameter(emptyTensor([a.numEmbeddings, a.embeddingDim], { dtype: a.dtype }));
+      this.weight = new Parameter(emptyTensor([a.numEmbeddings, a.embeddingDim], { dtype: a.dtype, device: a.device }));
       this.resetParameters();
     }
   }

@@ -28,8 +28,8 @@ export class Linear extends Module {
     const a = parseArgs<{ inFeatures: number; outFeatures: number; bias: boolean } & FactoryOptions>("Linear", LINEAR_ARGS, args, FACTORY_KWARGS);
     this.inFeatures = a.inFeatures;
     this.outFeatures = a.outFeatures;
-    this.weight = new Parameter(emptyTensor([a.outFeatures, a.inFeatures], { dtype: a.dtype }));
-    this.bias = a.bias ? new Parameter(emptyTensor([a.outFeatures], { dtype: a.dtype })) : null;
+    this.weight = new Parameter(emptyTensor([a.outFeatures, a.inFeatures], { dtype: a.dtype, device: a.device }));
+    this.bias = a.bias ? new Parameter(emptyTensor([a.outFeatures], { dtype: a.dtype, device: a.device })) : null;
     this.resetParameters();
   }
 

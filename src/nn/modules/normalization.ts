@@ -3,6 +3,7 @@
 import { bool, checkTensor, FACTORY_KWARGS, int, intOrInts, nullable, num, param, parseArgs, type Args, type FactoryOptions } from "../../args.ts";
 import { ValueError } from "../../errors.ts";
 import { noGrad } from "../../autograd/gradMode.ts";
+import { asyncReadError, onHost } from "../../ops/alloc.ts";
 import { ones, tensor, zeros } from "../../ops/creation.ts";
 import type { Tensor } from "../../tensor.ts";
 import * as N from "../functional/normalization.ts";
@@ -47,12 +48,12 @@ abstract class BatchNormBase extends Module {
     this.affine = a.affine;
     this.trackRunningStats = a.trackRunningStats;
     const dtype = a.dtype;
-    this.weight = this.affine ? new Parameter(ones([numFeatures], { dtype })) : null;
-    this.bias = this.affine ? new Parameter(zeros([numFeatures], { dtype })) : null;
+    this.weight = this.affine ? new Parameter(ones([numFeatures], { dtype, device: a.device })) : null;
+    this.bias = this.affine ? new Parameter(zeros([numFeatures], { dtype, device: a.device })) : null;
     if (this.trackRunningStats) {
-      this.registerBuffer("running_mean", zeros([numFeatures], { dtype }));
-      this.registerBuffer("running_var", ones([numFeatures], { dtype }));
-      this.registerBuffer("num_batches_tracked", tensor(0, { dtype: "int64" }));
+      this.registerBuffer("running_mean", zeros([numFeatures], { dtype, device: a.device }));
+      this.registerBuffer("running_var", ones([numFeatures], { dtype, device: a.device }));
+      this.registerBuffer("num_batches_tracked", tensor(0, { dtype: "int64", device: a.device }));
     } else {
       this.registerBuffer("running_mean", null);
       this.registerBuffer("running_var", null);
@@ -86,12 +87,18 @@ abstract class BatchNormBase extends Module {
     this.checkInputDim(x);
     let factor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats && this.num_batches_tracked) {
-      // num_batches_tracked += 1 (an int64 buffer: written in its storage directly).
+      // num_batches_tracked += 1 (an int64 buffer: written in its storage directly on the CPU).
       const nbt = this.num_batches_tracked;
-      const data = nbt._box.data as BigInt64Array;
-      data[nbt.offset] += 1n;
-      nbt._box.version++;
-      if (this.momentum === null) factor = 1 / Number(data[nbt.offset]);
+      if (onHost(nbt)) {
+        const data = nbt._box.data as BigInt64Array;
+        data[nbt.offset] += 1n;
+        nbt._box.version++;
+        if (this.momentum === null) factor = 1 / Number(data[nbt.offset]);
+      } else {
+        // the cumulative average's factor is 1 / count, a value on the device
+        if (this.momentum === null) throw asyncReadError(nbt, "batch norm with momentum=None (a cumulative average)", "a momentum, or this module on the CPU (the factor 1/num_batches_tracked would be read from the device every step)");
+        noGrad(() => nbt.add_(1));
+      }
     }
     const bnTraining = this.training || (this.running_mean === null && this.running_var === null);
     const useStats = !this.training || this.trackRunningStats;
@@ -140,8 +147,8 @@ export class LayerNorm extends Module {
     this.normalizedShape = shapeOf(a.normalizedShape);
     this.eps = a.eps;
     this.elementwiseAffine = a.elementwiseAffine;
-    this.weight = this.elementwiseAffine ? new Parameter(ones(this.normalizedShape, { dtype: a.dtype })) : null;
-    this.bias = this.elementwiseAffine && a.bias ? new Parameter(zeros(this.normalizedShape, { dtype: a.dtype })) : null;
+    this.weight = this.elementwiseAffine ? new Parameter(ones(this.normalizedShape, { dtype: a.dtype, device: a.device })) : null;
+    this.bias = this.elementwiseAffine && a.bias ? new Parameter(zeros(this.normalizedShape, { dtype: a.dtype, device: a.device })) : null;
   }
   override forward(input: Tensor): Tensor {
     return N.layerNorm(input, this.normalizedShape, this.weight, this.bias, this.eps);
@@ -176,8 +183,8 @@ export class GroupNorm extends Module {
     this.numChannels = a.numChannels;
     this.eps = a.eps;
     this.affine = a.affine;
-    this.weight = this.affine ? new Parameter(ones([a.numChannels], { dtype: a.dtype })) : null;
-    this.bias = this.affine ? new Parameter(zeros([a.numChannels], { dtype: a.dtype })) : null;
+    this.weight = this.affine ? new Parameter(ones([a.numChannels], { dtype: a.dtype, device: a.device })) : null;
+    this.bias = this.affine ? new Parameter(zeros([a.numChannels], { dtype: a.dtype, device: a.device })) : null;
   }
   override forward(input: Tensor): Tensor {
     return N.groupNorm(input, this.numGroups, this.weight, this.bias, this.eps);
@@ -208,7 +215,7 @@ export class RMSNorm extends Module {
     this.normalizedShape = shapeOf(a.normalizedShape);
     this.eps = a.eps;
     this.elementwiseAffine = a.elementwiseAffine;
-    this.weight = this.elementwiseAffine ? new Parameter(ones(this.normalizedShape, { dtype: a.dtype })) : null;
+    this.weight = this.elementwiseAffine ? new Parameter(ones(this.normalizedShape, { dtype: a.dtype, device: a.device })) : null;
   }
   override forward(input: Tensor): Tensor {
     return N.rmsNorm(input, this.normalizedShape, this.weight, this.eps);

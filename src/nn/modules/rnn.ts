@@ -13,6 +13,7 @@
 // - dropout (training only) is applied to every layer's output except the last one's.
 import { traceScope } from "../../autograd/trace.ts";
 import { bool, checkTensor, FACTORY_KWARGS, int, num, param, parseArgs, str, type Args, type FactoryOptions, type Param } from "../../args.ts";
+import type { Device } from "../../device.ts";
 import type { DType } from "../../dtype.ts";
 import { RuntimeError, ValueError } from "../../errors.ts";
 import { emptyTensor, zeros } from "../../ops/creation.ts";
@@ -70,9 +71,9 @@ function cellStep(mode: Mode, xProj: Tensor, state: Tensor[], wHh: Tensor, bHh: 
  * (bernoulli_(1 - p) over the whole tensor, then / (1 - p)), so a seeded run matches PyTorch. It is
  * applied step by step; the noise needs no gradient, so slicing it costs nothing in backward.
  */
-function dropoutNoise(shape: number[], p: number, dtype: DType): Tensor {
-  if (p === 1) return zeros(shape, { dtype });
-  return emptyTensor(shape, { dtype }).bernoulli_(1 - p).div_(1 - p);
+function dropoutNoise(shape: number[], p: number, dtype: DType, device: Device): Tensor {
+  if (p === 1) return zeros(shape, { dtype, device });
+  return emptyTensor(shape, { dtype, device }).bernoulli_(1 - p).div_(1 - p);
 }
 
 type Step = (x: Tensor, state: Tensor[]) => Tensor[];
@@ -197,7 +198,7 @@ abstract class RNNBase extends Module {
       for (let dir = 0; dir < dirs; dir++) {
         const layerInput = layer === 0 ? inputSize : realHidden * dirs;
         const sfx = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
-        const p = (...shape: number[]) => new Parameter(emptyTensor(shape, { dtype: a.dtype }));
+        const p = (...shape: number[]) => new Parameter(emptyTensor(shape, { dtype: a.dtype, device: a.device }));
         this.registerParameter(`weight_ih${sfx}`, p(gateSize, layerInput));
         this.registerParameter(`weight_hh${sfx}`, p(gateSize, realHidden));
         if (this.bias) {
@@ -265,7 +266,7 @@ abstract class RNNBase extends Module {
 
   protected zeroState(input: Tensor, size = this.hiddenSize): Tensor {
     const batch = input.size(this.batchFirst ? 0 : 1);
-    return zeros([this.numLayers * this.numDirections, batch, size], { dtype: input.dtype });
+    return zeros([this.numLayers * this.numDirections, batch, size], { dtype: input.dtype, device: input.device });
   }
 
   /**
@@ -311,7 +312,7 @@ abstract class RNNBase extends Module {
       }
       xs = dirs === 2 ? outs[0].map((f, t) => cat([f, outs[1][t]], 1)) : outs[0];
       if (this.dropout > 0 && this.training && layer < this.numLayers - 1) {
-        const noise = dropoutNoise([steps, ...xs[0].shape], this.dropout, xs[0].dtype);
+        const noise = dropoutNoise([steps, ...xs[0].shape], this.dropout, xs[0].dtype, xs[0].device);
         xs = xs.map((h, t) => h.mul(noise.select(0, t)));
       }
     }
@@ -327,7 +328,7 @@ abstract class RNNBase extends Module {
     const maxBatch = Number(input.batchSizes.contiguousData()[0]);
     const dirs = this.numLayers * this.numDirections;
     const states = hx === null
-      ? sizes.map((n) => zeros([dirs, maxBatch, n], { dtype: input.data.dtype }))
+      ? sizes.map((n) => zeros([dirs, maxBatch, n], { dtype: input.data.dtype, device: input.data.device }))
       : input.sortedIndices === null ? hx : hx.map((h) => h.indexSelect(1, input.sortedIndices!));
     const data = input.data;
     if (data.dim() !== 2) throw new RuntimeError(`input must have 2 dimensions, got ${data.dim()}`);
@@ -366,7 +367,7 @@ abstract class RNNBase extends Module {
       xs = dirs === 2 ? outs[0]!.map((f, t) => cat([f, outs[1]![t]!], 1)) : outs[0]!;
       if (this.dropout > 0 && this.training && layer < this.numLayers - 1) {
         const total = offsets[offsets.length - 1]! + batchSizes[batchSizes.length - 1]!;
-        const noise = dropoutNoise([total, xs[0]!.shape[1]!], this.dropout, xs[0]!.dtype);
+        const noise = dropoutNoise([total, xs[0]!.shape[1]!], this.dropout, xs[0]!.dtype, xs[0]!.device);
         xs = xs.map((h, t) => h.mul(noise.narrow(0, offsets[t]!, batchSizes[t]!)));
       }
     }
@@ -521,7 +522,7 @@ abstract class RNNCellBase extends Module {
     this.hiddenSize = hiddenSize;
     this.bias = a.bias;
     const g = GATES[mode] * hiddenSize;
-    const p = (...shape: number[]) => new Parameter(emptyTensor(shape, { dtype: a.dtype }));
+    const p = (...shape: number[]) => new Parameter(emptyTensor(shape, { dtype: a.dtype, device: a.device }));
     this.weight_ih = p(g, inputSize);
     this.weight_hh = p(g, hiddenSize);
     this.bias_ih = this.bias ? p(g) : null;
@@ -548,7 +549,7 @@ abstract class RNNCellBase extends Module {
     }
     let states: Tensor[];
     if (state === null) {
-      states = Array.from({ length: nStates }, () => zeros([x.size(0), this.hiddenSize], { dtype: x.dtype }));
+      states = Array.from({ length: nStates }, () => zeros([x.size(0), this.hiddenSize], { dtype: x.dtype, device: x.device }));
     } else {
       states = state.map((s, k) => {
         if (s.dim() !== (batched ? 2 : 1)) {

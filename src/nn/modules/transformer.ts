@@ -9,6 +9,7 @@
 // - TransformerEncoder/Decoder hold numLayers deep copies of the layer they are given, so all layers
 //   start with the same values (as PyTorch's copy.deepcopy) but do not share parameters.
 import { bool, checkTensor, FACTORY_KWARGS, instanceOf, int, nullable, num, param, parseArgs, tensor, type Args, type Checker, type FactoryOptions } from "../../args.ts";
+import type { DeviceLike } from "../../device.ts";
 import type { DType } from "../../dtype.ts";
 import { RuntimeError, TorchTypeError } from "../../errors.ts";
 import { ones, zeros } from "../../ops/creation.ts";
@@ -60,9 +61,9 @@ function activationOf(a: TransformerActivation): ((x: Tensor) => Tensor) | Modul
 const applyActivation = (a: ((x: Tensor) => Tensor) | Module, x: Tensor): Tensor => (a instanceof Module ? (a.forward(x) as Tensor) : a(x));
 
 /** A float [sz, sz] mask with -inf above the diagonal and 0 elsewhere (nn.Transformer's helper). */
-export function generateSquareSubsequentMask(sz: number, opts: { dtype?: DType } = {}): Tensor {
+export function generateSquareSubsequentMask(sz: number, opts: { dtype?: DType; device?: DeviceLike } = {}): Tensor {
   int({ min: 0 })(sz, "sz", "generateSquareSubsequentMask");
-  return zeros([sz, sz], { dtype: opts.dtype }).maskedFill(ones([sz, sz], { dtype: "bool" }).triu(1), -Infinity);
+  return zeros([sz, sz], { dtype: opts.dtype, device: opts.device }).maskedFill(ones([sz, sz], { dtype: "bool", device: opts.device }).triu(1), -Infinity);
 }
 
 export interface TransformerEncoderLayerForwardOptions {
@@ -94,16 +95,16 @@ export class TransformerEncoderLayer extends Module {
   constructor(...args: unknown[]) {
     super();
     const a = parseArgs<LayerArgs>("TransformerEncoderLayer", LAYER_ARGS, args, FACTORY_KWARGS);
-    const { dModel, nhead, bias, dtype } = a;
+    const { dModel, nhead, bias, dtype, device } = a;
     const [p, ff, eps] = [a.dropout, a.dimFeedforward, a.layerNormEps];
     this.normFirst = a.normFirst;
     // Constructed in PyTorch's order, so the random initialisation draws match.
-    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst: a.batchFirst, dtype });
-    this.linear1 = new Linear(dModel, ff, { bias, dtype });
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst: a.batchFirst, dtype, device });
+    this.linear1 = new Linear(dModel, ff, { bias, dtype, device });
     this.dropout = new Dropout(p);
-    this.linear2 = new Linear(ff, dModel, { bias, dtype });
-    this.norm1 = new LayerNorm(dModel, { eps, dtype });
-    this.norm2 = new LayerNorm(dModel, { eps, dtype });
+    this.linear2 = new Linear(ff, dModel, { bias, dtype, device });
+    this.norm1 = new LayerNorm(dModel, { eps, dtype, device });
+    this.norm2 = new LayerNorm(dModel, { eps, dtype, device });
     this.dropout1 = new Dropout(p);
     this.dropout2 = new Dropout(p);
     this.activation = activationOf(a.activation);
@@ -168,17 +169,17 @@ export class TransformerDecoderLayer extends Module {
   constructor(...args: unknown[]) {
     super();
     const a = parseArgs<LayerArgs>("TransformerDecoderLayer", LAYER_ARGS, args, FACTORY_KWARGS);
-    const { dModel, nhead, bias, dtype } = a;
+    const { dModel, nhead, bias, dtype, device } = a;
     const [p, ff, eps] = [a.dropout, a.dimFeedforward, a.layerNormEps];
     this.normFirst = a.normFirst;
-    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst: a.batchFirst, dtype });
-    this.multihead_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst: a.batchFirst, dtype });
-    this.linear1 = new Linear(dModel, ff, { bias, dtype });
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst: a.batchFirst, dtype, device });
+    this.multihead_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst: a.batchFirst, dtype, device });
+    this.linear1 = new Linear(dModel, ff, { bias, dtype, device });
     this.dropout = new Dropout(p);
-    this.linear2 = new Linear(ff, dModel, { bias, dtype });
-    this.norm1 = new LayerNorm(dModel, { eps, dtype });
-    this.norm2 = new LayerNorm(dModel, { eps, dtype });
-    this.norm3 = new LayerNorm(dModel, { eps, dtype });
+    this.linear2 = new Linear(ff, dModel, { bias, dtype, device });
+    this.norm1 = new LayerNorm(dModel, { eps, dtype, device });
+    this.norm2 = new LayerNorm(dModel, { eps, dtype, device });
+    this.norm3 = new LayerNorm(dModel, { eps, dtype, device });
     this.dropout1 = new Dropout(p);
     this.dropout2 = new Dropout(p);
     this.dropout3 = new Dropout(p);

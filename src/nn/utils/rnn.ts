@@ -12,6 +12,8 @@ import { IndexError, RuntimeError, TorchTypeError, ValueError } from "../../erro
 import { arange, full, tensor } from "../../ops/creation.ts";
 import { cat, stack } from "../../ops/shape.ts";
 import { Tensor } from "../../tensor.ts";
+import type { DeviceLike } from "../../device.ts";
+import type { DType } from "../../dtype.ts";
 
 /** The int64 values of a 1-d index tensor as numbers. */
 const ints = (t: Tensor): number[] => Array.from(t.contiguousData(), Number);
@@ -42,8 +44,12 @@ export class PackedSequence {
   }
 
   /** A PackedSequence with data converted (the index tensors are kept). */
-  to(dtype: Parameters<Tensor["to"]>[0]): PackedSequence {
-    const data = this.data.to(dtype);
+  /** Tensor.to's forms (dtype, device, both, options) applied to the packed data. */
+  to(dtype: DType): PackedSequence;
+  to(device: DeviceLike, dtype?: DType): PackedSequence;
+  to(opts: { device?: DeviceLike; dtype?: DType }): PackedSequence;
+  to(...args: unknown[]): PackedSequence {
+    const data = (this.data.to as (...a: unknown[]) => Tensor).apply(this.data, args);
     return data === this.data ? this : new PackedSequence(data, this.batchSizes, this.sortedIndices, this.unsortedIndices);
   }
   double(): PackedSequence {

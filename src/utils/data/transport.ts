@@ -20,6 +20,8 @@
 // copied) only when the worker allocated it while producing this batch, it is not the storage
 // of a sample the dataset returned (the dataset may hold on to its samples), and the array
 // spans its whole buffer; anything else is copied. See encodeResult.
+import { CPU } from "../../device.ts";
+import { RuntimeError } from "../../errors.ts";
 import { Tensor, StorageBox } from "../../tensor.ts";
 import { Generator } from "../../random/generator.ts";
 import type { DType, Storage } from "../../dtype.ts";
@@ -222,10 +224,13 @@ export function encode(value: unknown, opts: EncodeOptions = {}): unknown {
       return node;
     }
     if (v instanceof Tensor) {
+      // Worker threads share host memory only: a device tensor's values are not readable here.
+      if (v._box.device !== CPU) throw new RuntimeError(`DataLoader workers: a tensor on ${v._box.device} cannot cross threads; datasets return CPU tensors (move batches in the main loop)`);
       let box = boxes.get(v._box);
       if (box === undefined) {
-        opts.onStorage?.(v._box.data, v);
-        box = { data: v._box.data };
+        const data = v._box.data as Storage;
+        opts.onStorage?.(data, v);
+        box = { data };
         boxes.set(v._box, box);
       }
       const node: Node = { [TAG]: "T", dtype: v.dtype, shape: v.shape, strides: v.strides, offset: v.offset, box };
@@ -461,7 +466,9 @@ const MIN_TRANSFER_BYTES = 1024;
 export function buffersOf(value: unknown, out = new Set<ArrayBufferLike>(), seen = new Set<object>()): Set<ArrayBufferLike> {
   if (value === null || typeof value !== "object" || seen.has(value)) return out;
   seen.add(value);
-  if (value instanceof Tensor) out.add(value._box.data.buffer);
+  if (value instanceof Tensor) {
+    if (value._box.device === CPU) out.add((value._box.data as Storage).buffer);
+  }
   else if (ArrayBuffer.isView(value)) out.add(value.buffer);
   else if (Array.isArray(value)) for (const x of value) buffersOf(x, out, seen);
   else if (value instanceof Map) for (const x of value.values()) buffersOf(x, out, seen);

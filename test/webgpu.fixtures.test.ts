@@ -1,0 +1,88 @@
+// The fixture suites (real PyTorch's values) on webgpu: every op, layer and optimizer case the
+// CPU suites run, through the same check functions, in one process so each kernel variant
+// compiles once (SwiftShader's JIT takes tens of milliseconds per kernel).
+//
+// Tolerances: each suite's own float32 tolerance, the one its CPU float32 cases meet (ops:
+// rel 1e-5 + abs 1e-6 per element; layers and functional forms: 1e-4 norm-wise; sequence
+// models: rel 1e-4 + abs 1e-6; optimizers: rel 1e-4 over 20 steps; clipping: rel 1e-5;
+// dropout masks and indexing: float32 rounding). WGSL has no float64, so a float64 case runs
+// in float32 ("demoted": inputs cast on the CPU, then uploaded) against the same float32
+// tolerance; a case that cannot be demoted or uses what webgpu does not have is listed in
+// NOT_ON_WEBGPU with the reason, and where webgpu raises an error for it, the test asserts
+// that error.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { webgpuSkipReason, type DeviceName } from "./devices.ts";
+import { checkOpCase } from "./ops/fixture-check.ts";
+import { loadOpCases, TOL } from "./ops/fixture-io.ts";
+import { checkFunctionalCase, loadFunctionalCases } from "./nn/functional-check.ts";
+import { checkLayerCase, loadModuleCases } from "./nn/module-check.ts";
+import { checkDropoutCase, checkMaxPoolCase, loadDropoutCases, loadMaxPoolCases } from "./nn/maxpool-dropout-check.ts";
+import { checkMhaCase, checkRnnCase, checkSdpaCase, checkTransformerCase, loadSeqCases } from "./nn/seq-cases.ts";
+import { checkIndexCase, indexCases, indexForms } from "./subscript-check.ts";
+import { checkClipGradCase, checkOptimizerCase, checkSaveResume, clipCases, clipLabel, fx as optimFx, SAVE_RESUME_CASES } from "./optim-check.ts";
+
+const skipReason = await webgpuSkipReason();
+const W: DeviceName = "webgpu";
+
+/** Cases that do not run on webgpu, why, and the error webgpu raises for them (asserted) if any. */
+const NOT_ON_WEBGPU: Record<string, { reason: string; error?: RegExp }> = {
+  "ops sign.at_zero": { reason: "float64 only: its input 1e-300 is 0 in float32" },
+  "ops isfinite": { reason: "float64 only: its input 1e308 is inf in float32" },
+  "ops int64.from_float": { reason: "float64 only: its input 1e18 has no exact float32" },
+  "ops int64.to_float": { reason: "its result is float64", error: /Cannot convert a WebGPU Tensor to float64 dtype/ },
+  "ops int64.pow": { reason: "pow of int64 has no webgpu kernel", error: /"pow" not implemented for 'Long' on webgpu/ },
+  "ops int64.matmul": { reason: "matmul of int64 has no webgpu kernel", error: /"bmm" not implemented for 'Long' on webgpu/ },
+  "layer BatchNorm2d.cumulative float64": { reason: "momentum=None divides by num_batches_tracked, a device value", error: /momentum=None \(a cumulative average\)/ },
+  "layer BatchNorm2d.cumulative float32": { reason: "momentum=None divides by num_batches_tracked, a device value", error: /momentum=None \(a cumulative average\)/ },
+};
+// main's host-only ops and options (no webgpu kernel yet): each raises naming the way to the CPU.
+for (const name of ["sort", "sort/float32", "sort.descending", "sort.nan", "sort.nan_desc", "sort.int", "argsort", "topk", "topk/float32", "topk.smallest"]) {
+  NOT_ON_WEBGPU[`ops ${name}`] = { reason: "sort has no webgpu kernel yet", error: /sort is not on webgpu yet: move the tensor to the CPU first/ };
+}
+for (const name of ["cumprod", "cumprod/float32", "cumprod.zeros", "cumprod.dim0", "cumprod.int"]) {
+  NOT_ON_WEBGPU[`ops ${name}`] = { reason: "cumprod has no webgpu kernel yet", error: /cumprod is not on webgpu yet: move the tensor to the CPU first/ };
+}
+for (const name of ["svdvals", "svdvals.wide", "matrixNorm.nuc", "matrixNorm.2", "matrixNorm.neg2"]) {
+  NOT_ON_WEBGPU[`ops ${name}`] = { reason: "the SVD runs on the host (Backend.svd)", error: /linalg\.svdvals\(\): the tensor is on webgpu:0, whose values are read asynchronously/ };
+}
+NOT_ON_WEBGPU["ops repeatInterleave.tensor"] = { reason: "the output size depends on the repeats' values", error: /repeat_interleave\(repeats\): the tensor is on webgpu:0, whose values are read asynchronously/ };
+const EMBEDDING_HOST = { reason: "maxNorm and scaleGradByFreq read the indices on the host", error: /embedding\(\): maxNorm and scaleGradByFreq need the indices on the CPU, but they are on webgpu:0/ };
+NOT_ON_WEBGPU["F embedding.max_norm_scale_grad"] = EMBEDDING_HOST;
+for (const name of ["Embedding.max_norm", "Embedding.max_norm_p1_padding_scale_grad", "Embedding.scale_grad_by_freq"]) {
+  for (const dtype of ["float64", "float32"]) NOT_ON_WEBGPU[`layer ${name} ${dtype}`] = EMBEDDING_HOST;
+}
+for (const c of optimFx.cases) {
+  if (c.optimizer === "LBFGS") NOT_ON_WEBGPU[`optim ${c.name}`] = { reason: "LBFGS reads values on the host every iteration", error: /LBFGS is not available for parameters on webgpu:0 yet/ };
+}
+
+function run(key: string, title: string, check: () => Promise<void>): void {
+  const no = NOT_ON_WEBGPU[key];
+  if (skipReason) test(`webgpu ${title}`, { skip: skipReason }, () => {});
+  else if (!no) test(`webgpu ${title}`, check);
+  else if (no.error) {
+    const error = no.error;
+    test(`webgpu ${title}: raises (${no.reason})`, () => assert.rejects(check, error));
+  }
+  else test(`webgpu ${title}`, { skip: `not on webgpu: ${no.reason}` }, () => {});
+}
+
+for (const c of loadOpCases()) run(`ops ${c.name}`, `ops ${c.name}: ${c.expr}`, () => checkOpCase(c, W, TOL.float32));
+for (const c of indexCases) {
+  for (const [how, index] of indexForms(c)) run(`index ${c.name}`, `index ${c.kind} ${c.name} (${how})`, () => checkIndexCase(c, index, W));
+}
+for (const c of loadFunctionalCases()) run(`F ${c.name}`, `F.${c.name}`, () => checkFunctionalCase(c, W));
+for (const c of loadModuleCases()) run(`layer ${c.name} ${c.dtype}`, `layer ${c.name} (${c.dtype})`, () => checkLayerCase(c, W));
+for (const c of loadMaxPoolCases()) run(`maxpool ${c.name}`, `maxPool${c.nd}d ${c.name}`, () => checkMaxPoolCase(c, W));
+for (const c of loadDropoutCases()) run(`dropout ${c.name}`, `dropout ${c.name}`, () => checkDropoutCase(c, W));
+const seq = loadSeqCases();
+for (const c of seq.rnn) run(`rnn ${c.name}`, `${c.module} ${c.name}`, () => checkRnnCase(c, W));
+for (const c of seq.sdpa) run(`sdpa ${c.name}`, `scaledDotProductAttention ${c.name}`, () => checkSdpaCase(c, W));
+for (const c of seq.mha) run(`mha ${c.name}`, `MultiheadAttention ${c.name}`, () => checkMhaCase(c, W));
+for (const c of seq.transformer) run(`transformer ${c.name}`, `${c.module} ${c.name}`, () => checkTransformerCase(c, W));
+for (const c of optimFx.cases) run(`optim ${c.name}`, `optim ${c.name}`, () => checkOptimizerCase(c, W));
+for (const name of SAVE_RESUME_CASES) {
+  const c = optimFx.cases.find((k) => k.name === name)!;
+  run(`optim ${c.name}`, `optim ${name}: 10 steps + state dicts + 10 steps == 20 steps`, () => checkSaveResume(c, W));
+}
+for (const c of clipCases) run(`clip ${clipLabel(c)}`, `clipGrad ${clipLabel(c)}`, () => checkClipGradCase(c, W));
