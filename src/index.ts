@@ -42,4 +42,5 @@ export { CheckpointError, CheckpointLimitError, SafetensorError, UnpicklingError
 export * as utils from "./utils/index.ts";
 export * as onnx from "./onnx/index.ts";
 export * as interpret from "./interpret/index.ts";
+export * as distributed from "./distributed/index.ts";
 export { getNumThreads, setNumThreads } from "./backends/wasm/index.ts";
