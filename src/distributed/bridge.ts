@@ -26,16 +26,39 @@ function nodeBuiltin<T>(name: string): T {
   return m as T;
 }
 
-/** The worker's entry: the built .js next to this file, or the .ts source run through tsx. */
+/**
+ * Starts the worker through a small bootstrap: it loads the entry (the built .js next to this
+ * file, or the .ts source through tsx, whose loader hooks do not reach worker threads by
+ * themselves), and if loading or anything later throws, it posts the error and marks the
+ * thread dead in shared memory, so a main thread blocked in Atomics.wait wakes up and raises
+ * it instead of waiting forever.
+ */
 function spawnWorker(wt: typeof WT, data: unknown, transfer: WT.TransferListItem[]): WT.Worker {
   const fromSource = import.meta.url.endsWith(".ts");
-  const entry = new URL(`./wire/commWorker.${fromSource ? "ts" : "js"}`, import.meta.url);
-  if (!fromSource) return new wt.Worker(entry, { workerData: data, transferList: transfer });
-  // Under tsx the main thread's loader hooks do not reach worker threads: register tsx there first.
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
+  const entry = new URL(`./wire/commWorker.${fromSource ? "ts" : "js"}`, import.meta.url).href;
+  const tsx = fromSource ? import.meta.resolve("tsx/esm/api") : null;
+  const boot = `
+const { workerData } = require("node:worker_threads");
+let dead = false;
+const die = (e) => {
+  if (dead) return;
+  dead = true;
+  try { workerData.port.postMessage({ id: -1, ok: false, error: { name: "RuntimeError", message: String((e && e.stack) || e) } }); } catch {}
+  const s = new Int32Array(workerData.signal);
+  Atomics.store(s, 1, ${DEAD});
+  Atomics.add(s, 0, 1);
+  Atomics.notify(s, 0);
+};
+process.on("uncaughtException", (e) => { die(e); process.exit(1); });
+process.on("unhandledRejection", (e) => { die(e); process.exit(1); });
+(${JSON.stringify(tsx)} ? import(${JSON.stringify(tsx)}).then((m) => m.register()) : Promise.resolve())
+  .then(() => import(${JSON.stringify(entry)})).catch(die);
+`;
   return new wt.Worker(boot, { eval: true, workerData: data, transferList: transfer });
 }
+
+/** Word 1 of the shared signal: the communication thread died (its error was posted as answer -1). */
+const DEAD = 2;
 
 export class CommThread {
   private readonly wt: typeof WT;
@@ -49,7 +72,7 @@ export class CommThread {
 
   constructor() {
     this.wt = nodeBuiltin<typeof WT>("node:worker_threads");
-    const signal = new SharedArrayBuffer(4);
+    const signal = new SharedArrayBuffer(8);
     this.counter = new Int32Array(signal);
     const { port1, port2 } = new this.wt.MessageChannel();
     this.port = port1;
@@ -67,6 +90,14 @@ export class CommThread {
   }
 
   private dispatch(r: Reply): void {
+    if (r.id === -1) {
+      this.exited = `the communication thread failed: ${r.error!.message}`;
+      for (const [id, cb] of this.callbacks) {
+        this.callbacks.delete(id);
+        cb({ id, ok: false, error: { name: "RuntimeError", message: this.exited } });
+      }
+      return;
+    }
     const cb = this.callbacks.get(r.id);
     if (cb) {
       this.callbacks.delete(r.id);
@@ -110,11 +141,12 @@ export class CommThread {
       const seen = Atomics.load(this.counter, 0);
       const again = this.poll(id);
       if (again || handled()) return again;
-      // Wake up now and then: a worker that died never notifies.
-      Atomics.wait(this.counter, 0, seen, 1000);
-      if (this.exited && !this.replies.has(id)) {
+      Atomics.wait(this.counter, 0, seen);
+      if (Atomics.load(this.counter, 1) === DEAD) {
         this.drain();
-        if (!this.replies.has(id)) throw new RuntimeError(this.exited);
+        const late = this.replies.get(id);
+        if (late) return late;
+        throw new RuntimeError(this.exited ?? "the communication thread died");
       }
     }
   }

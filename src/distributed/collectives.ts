@@ -277,6 +277,8 @@ export function gather(tensor: Tensor, gatherList?: Tensor[], dst?: number, grou
 export function gather(tensor: Tensor, gatherList: Tensor[] | undefined, opts: Omit<GatherOpts, "gatherList"> & Sync): void;
 export function gather(tensor: Tensor, gatherList: Tensor[] | undefined, opts: Omit<GatherOpts, "gatherList"> & Async): Work;
 export function gather(tensor: Tensor, opts?: GatherOpts & Sync): void;
+export function gather(tensor: Tensor, gatherList: Tensor[] | undefined, dst: number, opts: GroupOpts & Sync): void;
+export function gather(tensor: Tensor, gatherList: Tensor[] | undefined, dst: number, opts: GroupOpts & Async): Work;
 export function gather(...args: unknown[]): Work | void {
   const a = bindArgs("gather", ["tensor", "gatherList", "dst", "group", "asyncOp"], args);
   const t = checkTensor("gather", "tensor", a.tensor);
@@ -309,6 +311,8 @@ export function scatter(tensor: Tensor, scatterList?: Tensor[], src?: number, gr
 export function scatter(tensor: Tensor, scatterList: Tensor[] | undefined, opts: Omit<ScatterOpts, "scatterList"> & Sync): void;
 export function scatter(tensor: Tensor, scatterList: Tensor[] | undefined, opts: Omit<ScatterOpts, "scatterList"> & Async): Work;
 export function scatter(tensor: Tensor, opts?: ScatterOpts & Sync): void;
+export function scatter(tensor: Tensor, scatterList: Tensor[] | undefined, src: number, opts: GroupOpts & Sync): void;
+export function scatter(tensor: Tensor, scatterList: Tensor[] | undefined, src: number, opts: GroupOpts & Async): Work;
 export function scatter(...args: unknown[]): Work | void {
   const a = bindArgs("scatter", ["tensor", "scatterList", "src", "group", "asyncOp"], args);
   const t = checkTensor("scatter", "tensor", a.tensor);

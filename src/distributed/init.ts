@@ -126,11 +126,16 @@ function rendezvous(url: string, rank: number, worldSize: number, timeoutMs: num
   throw new RuntimeError(`No rendezvous handler for ${scheme}:// (torch-ts has env:// and tcp://)`);
 }
 
-/** PyTorch's _create_c10d_store. */
+/**
+ * PyTorch's _create_c10d_store, except that the store does not count workers in ("init/"):
+ * the process group's rendezvous waits for every rank itself and, when one never comes,
+ * says which.
+ */
 function createStore(host: string, port: number, rank: number, worldSize: number, timeoutMs: number): TCPStore {
   if (!(port >= 0 && port < 65536 && Number.isInteger(port))) throw new ValueError(`port must have value from 0 to 65535 but was ${port}.`);
-  if (useAgentStore()) return new TCPStore(host, port, worldSize, false, timeoutMs);
-  return new TCPStore(host, port, { worldSize, isMaster: rank === 0, timeout: timeoutMs, multiTenant: true });
+  const opts = { worldSize, timeout: timeoutMs, waitForWorkers: false };
+  if (useAgentStore()) return new TCPStore(host, port, opts);
+  return new TCPStore(host, port, { ...opts, isMaster: rank === 0, multiTenant: true });
 }
 
 /** Leaves the job (group omitted: the whole default group, closing its connections and store). */

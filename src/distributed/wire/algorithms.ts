@@ -42,7 +42,6 @@ class Forwarder {
     const piece = this.region.subarray(from, upTo);
     this.run.send(this.to, this.tag, piece).then(() => {
       this.flushedBytes += piece.length;
-      if (process.env.DDEBUG) console.error("flush", this.tag, this.flushedBytes, this.region.length);
       if (this.flushedBytes === this.region.length) this.flushed.resolve();
     }, (e: Error) => this.flushed.reject(e));
   }

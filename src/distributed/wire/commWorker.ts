@@ -80,7 +80,7 @@ async function handle(req: Request): Promise<unknown> {
       const prefix = req.prefix;
       const rendezvous = {
         set: (k: string, v: string) => client.set(prefix + k, v),
-        get: (k: string, timeoutMs: number) => withTimeout(client, timeoutMs, () => client.get(prefix + k)),
+        get: (k: string, timeoutMs: number) => client.get(prefix + k, timeoutMs),
         check: (keys: string[]) => client.check(keys.map((k) => prefix + k)),
       };
       let engine: Engine | null = null;
@@ -150,24 +150,12 @@ async function storeOp(c: StoreClient, method: StoreMethod, args: unknown[]): Pr
     case "add": return Number(await c.add(args[0] as Uint8Array, BigInt(args[1] as number)));
     case "compareSet": return c.compareSet(args[0] as Uint8Array, args[1] as Uint8Array, args[2] as Uint8Array);
     case "check": return c.check(args[0] as Uint8Array[]);
-    case "wait": return withTimeout(c, args[1] as number | null, () => c.wait(args[0] as Uint8Array[]));
+    case "wait": return c.wait(args[0] as Uint8Array[], (args[1] as number | null) ?? c.timeoutMs);
     case "numKeys": return Number(await c.numKeys());
     case "deleteKey": return c.deleteKey(args[0] as Uint8Array);
     case "setTimeout":
       c.timeoutMs = args[0] as number;
       return null;
-  }
-}
-
-/** Runs fn with the client's timeout temporarily set (c10d's wait(keys, timeout)). */
-async function withTimeout<T>(c: StoreClient, timeoutMs: number | null, fn: () => Promise<T>): Promise<T> {
-  if (timeoutMs === null) return fn();
-  const before = c.timeoutMs;
-  c.timeoutMs = timeoutMs;
-  try {
-    return await fn();
-  } finally {
-    c.timeoutMs = before;
   }
 }
 

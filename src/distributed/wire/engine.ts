@@ -104,6 +104,12 @@ export class Run {
     this.fail(new CollectiveError(msg), true);
   }
 
+  /** Whether the collective is now waiting for something from member i. */
+  waitsOn(i: number): boolean {
+    for (const k of this.waitingFor.keys()) if (k.endsWith(`\0${i}`)) return true;
+    return false;
+  }
+
   /** Fails the collective here; with `tell`, every other member learns it through ABORT. */
   fail(e: Error, tell: boolean): void {
     if (this.failed) return;
@@ -124,7 +130,13 @@ export class Run {
     return Promise.race([p, this.failure.promise]);
   }
 
-  private async waitOn<T>(i: number, what: string, p: Promise<T>): Promise<T> {
+  /**
+   * Waits for something from member i. A peer's bytes are all delivered before its connection
+   * is reported closed, so if i is gone and `ready()` is false, it will never come.
+   */
+  private async waitOn<T>(i: number, what: string, p: Promise<T>, ready: () => boolean): Promise<T> {
+    const gone = this.engine.lost.get(this.rankOf(i));
+    if (gone !== undefined && !ready()) this.fail(new CollectiveError(`[Rank ${this.engine.rank}] ${this.where()} failed: ${gone}`), false);
     const k = `${what}\0${i}`;
     this.waitingFor.set(k, (this.waitingFor.get(k) ?? 0) + 1);
     try {
@@ -142,7 +154,10 @@ export class Run {
 
   /** Waits for member i's description and compares it with this rank's. */
   async checkDesc(i: number): Promise<void> {
-    const theirs = JSON.parse(dec.decode(await this.waitOn(i, "the start of the collective", this.engine.inbox.control(this.key(i, "d"))))) as OpDesc;
+    const key = this.key(i, "d");
+    const inbox = this.engine.inbox;
+    const ready = inbox.hasControl(key);
+    const theirs = JSON.parse(dec.decode(await this.waitOn(i, "the start of the collective", inbox.control(key), () => ready))) as OpDesc;
     const why = mismatch(this.desc, this.engine.rank, theirs, this.rankOf(i));
     if (why !== null) {
       this.fail(new CollectiveError(`[Rank ${this.engine.rank}] ${this.where()}: the ranks disagree: ${why}`), true);
@@ -171,14 +186,16 @@ export class Run {
   /** Registers the Expect for message `tag` from member i. */
   expect(i: number, tag: number, e: Expect): Promise<void> {
     this.engine.inbox.expect(this.key(i, tag), e);
-    return this.waitOn(i, "data", e.done.promise);
+    return this.waitOn(i, "data", e.done.promise, () => e.received === e.total);
   }
 
   sendAck(i: number): void {
     this.post(i, KIND.ACK, 0);
   }
   awaitAck(i: number): Promise<Uint8Array> {
-    return this.waitOn(i, "the end of the collective", this.engine.inbox.control(this.key(i, "a")));
+    const key = this.key(i, "a");
+    const ready = this.engine.inbox.hasControl(key);
+    return this.waitOn(i, "the end of the collective", this.engine.inbox.control(key), () => ready);
   }
 
   /** Every member tells every other that its part succeeded (rooted collectives end with this). */
@@ -291,9 +308,13 @@ export class Engine implements FrameHandler {
       : `the connection to ${peer?.describe() ?? `rank ${rank}`} was lost (${reason}): that process may have died`;
     this.lost.set(rank, why);
     for (const g of this.groups.values()) {
-      if (!g.info.ranks.includes(rank)) continue;
+      const i = g.info.ranks.indexOf(rank);
+      if (i < 0) continue;
       if (!graceful) g.broken ??= why;
-      g.active?.fail(new CollectiveError(`[Rank ${this.rank}] ${g.active.where()} failed: ${why}`), false);
+      // A collective that already has everything it needed from that rank may still finish
+      // (a barrier the rank left right after); one still waiting for it fails now, and so
+      // does any later wait for it (Run.waitOn) or send to it.
+      if (g.active?.waitsOn(i)) g.active.fail(new CollectiveError(`[Rank ${this.rank}] ${g.active.where()} failed: ${why}`), false);
     }
     for (const r of this.posted.filter((p) => p.src === rank)) {
       this.posted.splice(this.posted.indexOf(r), 1);

@@ -164,6 +164,10 @@ export class Inbox {
     return e;
   }
 
+  hasControl(key: string): boolean {
+    return (this.controls.get(key)?.length ?? 0) > 0;
+  }
+
   /** A control payload for key: now if it already came, else when it comes. */
   control(key: string): Promise<Uint8Array> {
     const q = this.controls.get(key);

@@ -118,12 +118,12 @@ export class StoreClient {
     return this.run(q, (r) => r.vector());
   }
   /** GET waits for the key first (c10d's doGet), up to the store's timeout. */
-  get(key: string | Uint8Array): Promise<Uint8Array> {
-    return this.getRaw(userKey(key));
+  get(key: string | Uint8Array, timeoutMs = this.timeoutMs): Promise<Uint8Array> {
+    return this.getRaw(userKey(key), timeoutMs);
   }
-  private async getRaw(k: Uint8Array): Promise<Uint8Array> {
-    await this.waitRaw([k], this.timeoutMs);
-    return this.run(new Writer().u8(QUERY.GET).vector(k).done(), (r) => r.vector());
+  private async getRaw(k: Uint8Array, timeoutMs = this.timeoutMs): Promise<Uint8Array> {
+    await this.waitRaw([k], timeoutMs);
+    return this.run(new Writer().u8(QUERY.GET).vector(k).done(), (r) => r.vector(), timeoutMs);
   }
   add(key: string | Uint8Array, delta: bigint): Promise<bigint> {
     return this.addRaw(userKey(key), delta);
