@@ -79,3 +79,21 @@ export async function runJob(script: string, o: JobOptions): Promise<RankRun[]> 
 export function describeRun(r: RankRun): string {
   return `rank ${r.rank}: exit ${r.code ?? r.signal} after ${r.ms.toFixed(0)} ms\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-3000)}`;
 }
+
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+export const PYTHON = "/usr/bin/python3";
+let torchPython: boolean | null = null;
+
+/**
+ * Whether Debian's python3-torch is installed (the interop tests run against it). CI installs
+ * it (.ci/run), so there its absence is a failure, not a reason to skip.
+ */
+export function hasPythonTorch(): boolean {
+  if (torchPython === null) {
+    torchPython = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import torch.distributed"], { timeout: 60_000 }).status === 0;
+    if (!torchPython && process.env.CI) throw new Error("CI needs python3-torch for the interop tests (.ci/run installs it)");
+  }
+  return torchPython;
+}

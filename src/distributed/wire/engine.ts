@@ -171,6 +171,13 @@ export class Run {
     return this.guard(this.post(i, KIND.DATA, tag, bytes));
   }
 
+  /** The error of a send that failed: the connection to member i is gone. */
+  private sendFailed(i: number, e: Error): CollectiveError {
+    const r = this.rankOf(i);
+    const why = this.engine.lost.get(r) ?? `the connection to ${this.engine.describeRank(r)} was lost (${e.message}): that process may have died`;
+    return new CollectiveError(`[Rank ${this.engine.rank}] ${this.where()} failed: ${why}`);
+  }
+
   private post(i: number, kind: number, tag: number, bytes?: Uint8Array): Promise<void> {
     const peer = this.engine.mesh.peers[this.rankOf(i)];
     if (!peer?.alive) {
@@ -178,9 +185,11 @@ export class Run {
       this.fail(e, false);
       return Promise.reject(e);
     }
-    const p = peer.send(kind, this.group.info.id, this.seq, tag, bytes);
-    p.catch(() => {});
-    return p;
+    return peer.send(kind, this.group.info.id, this.seq, tag, bytes).catch((e: Error) => {
+      const err = this.sendFailed(i, e);
+      this.fail(err, false);
+      throw err;
+    });
   }
 
   /** Registers the Expect for message `tag` from member i. */

@@ -4,6 +4,7 @@
 // connects to every lower rank, which checks the token in the handshake. Anything that does
 // not hand over the token (a port scanner, random bytes) is dropped without disturbing the job.
 import { randomBytes } from "node:crypto";
+import { writeSync } from "node:fs";
 import net from "node:net";
 import {
   HANDSHAKE_BYTES, HEADER_BYTES, KIND, MAX_CONTROL_PAYLOAD, MAX_FRAME_PAYLOAD, decodeHandshake, decodeHeader, encodeHandshake,
@@ -160,8 +161,9 @@ function readExactly(s: net.Socket, n: number, timeoutMs: number): Promise<Uint8
       got += d.length;
       if (got < n) return;
       const all = Buffer.concat(parts);
-      if (all.length > n) s.unshift(all.subarray(n));
       finish(null, all.subarray(0, n));
+      // after finish (paused, listener off), so unshift does not re-emit into onData
+      if (all.length > n) s.unshift(all.subarray(n));
     };
     const onClose = (): void => finish(new Error("connection closed during the handshake"));
     const timer = setTimeout(() => finish(new Error(`no handshake within ${seconds(timeoutMs)}`)), timeoutMs);
@@ -191,7 +193,13 @@ export class Mesh {
   private warn(msg: string): void {
     if (this.warned.has(msg)) return;
     this.warned.add(msg);
-    process.emitWarning(`torch.distributed rank ${this.rank}: ${msg}`);
+    // Straight to fd 2: a worker thread's console goes through the main thread, which may be
+    // blocked in a collective (or exit before it flushes).
+    try {
+      writeSync(2, `[W torch.distributed rank ${this.rank}] ${msg}\n`);
+    } catch {
+      /* no stderr */
+    }
   }
 
   /**
