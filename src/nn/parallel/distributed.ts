@@ -106,10 +106,12 @@ class Reducer {
   private expectHooks = false;
   private ready = new Set<Tensor>();
   private nextBucket = 0;
-  private finalizing = false;
   private unused: Parameter[] = [];
   /** Milliseconds the last backward waited for all-reduces after computing every gradient. */
   lastWaitMs = 0;
+  /** Buckets launched while backward was still computing gradients, in the last backward. */
+  private early = 0;
+  lastOverlap = { buckets: 0, launchedDuringBackward: 0 };
 
   constructor(private readonly group: ProcessGroup, params: Parameter[], capBytes: number, private readonly findUnused: boolean) {
     this.params = params;
@@ -135,7 +137,7 @@ class Reducer {
     this.expectHooks = true;
     this.ready.clear();
     this.nextBucket = 0;
-    this.finalizing = false;
+    this.early = 0;
     for (const b of this.buckets) {
       b.pending = b.params.length;
       b.work = null;
@@ -213,6 +215,7 @@ class Reducer {
   private launchReady(): void {
     while (this.nextBucket < this.buckets.length && this.buckets[this.nextBucket].pending === 0) {
       const b = this.buckets[this.nextBucket++];
+      if (this.ready.size < this.params.length) this.early++;
       b.work = _sharedCollective("allReduce", this.group, b.buffer, b.numel * elementSize(b.dtype), b.dtype, [b.numel], { redop: ReduceOp.SUM });
     }
   }
@@ -223,6 +226,7 @@ class Reducer {
     const t0 = performance.now();
     for (const b of this.buckets) b.work!.wait();
     this.lastWaitMs = performance.now() - t0;
+    this.lastOverlap = { buckets: this.buckets.length, launchedDuringBackward: this.early };
     // Parameters unused on every rank keep their .grad untouched (PyTorch's global unused map).
     let globallyUnused = new Set<Tensor>();
     if (this.findUnused) globallyUnused = this.globallyUnused();
@@ -388,6 +392,11 @@ export class DistributedDataParallel extends Module {
   /** @internal milliseconds the last backward waited for its all-reduces after its last gradient (bench). */
   get _lastWaitMs(): number {
     return this.#reducer.lastWaitMs;
+  }
+
+  /** @internal how many buckets the last backward had, and how many it launched before its last gradient. */
+  get _lastOverlap(): { buckets: number; launchedDuringBackward: number } {
+    return this.#reducer.lastOverlap;
   }
 
   override extraRepr(): string {

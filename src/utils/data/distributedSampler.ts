@@ -52,7 +52,8 @@ export class DistributedSampler extends Sampler<number> {
   /** Indices per rank and pass (PyTorch's num_samples). */
   get numSamples(): number {
     const n = datasetLength(this.dataset);
-    if (this.dropLast && n % this.numReplicas !== 0) return Math.ceil((n - this.numReplicas) / this.numReplicas);
+    // (Python's math.ceil(-0.5) is 0, not -0)
+    if (this.dropLast && n % this.numReplicas !== 0) return Math.ceil((n - this.numReplicas) / this.numReplicas) || 0;
     return Math.ceil(n / this.numReplicas);
   }
 

@@ -1,0 +1,118 @@
+// torch-ts-run gives its workers torchrun's environment, prefixes their lines, stops the job
+// when one fails and reports that rank's error; torchrun --no_python runs a torch-ts worker
+// (rendezvous through torchrun's own TCPStore).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { UsageError, parseLaunchArgs } from "../../src/distributed/launch/launcher.ts";
+import { PYTHON, WORKERS, freePort, hasPythonTorch } from "./spawn.ts";
+
+const CLI = new URL("../../src/distributed/launch/cli.ts", import.meta.url).pathname;
+const WORKER = new URL("launched.ts", WORKERS).pathname;
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+function run(file: string, args: string[], timeoutMs: number): Promise<Exit> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const env = { ...process.env };
+    delete env.OMP_NUM_THREADS; // the launchers set it
+    const c = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"], env });
+    let stdout = "", stderr = "";
+    c.stdout.on("data", (d) => (stdout += d));
+    c.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => c.kill("SIGKILL"), timeoutMs);
+    c.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: performance.now() - t0 });
+    });
+  });
+}
+
+interface Reported {
+  env: Record<string, string | null>;
+  sum: number;
+  launched: boolean;
+  threads: number;
+}
+function results(stdout: string): Map<string, Reported> {
+  const out = new Map<string, Reported>();
+  for (const line of stdout.split("\n")) {
+    const m = /^(\[default\d\]:)?RESULT (.*)$/.exec(line);
+    if (m) {
+      const r = JSON.parse(m[2]) as Reported;
+      out.set(`${m[1] ?? ""}${r.env.RANK}`, r);
+    }
+  }
+  return out;
+}
+
+const launcher = (args: string[], timeoutMs = 120_000): Promise<Exit> => run(process.execPath, ["--import", "tsx", CLI, ...args], timeoutMs);
+
+test("torch-ts-run: torchrun's environment, per-rank prefixes, one job over its TCPStore", async () => {
+  const port = await freePort();
+  const r = await launcher(["--nproc-per-node", "2", `--master_port=${port}`, WORKER]);
+  assert.equal(r.code, 0, r.stderr);
+  const res = results(r.stdout);
+  assert.deepEqual([...res.keys()].sort(), ["[default0]:0", "[default1]:1"]);
+  for (const [k, v] of res) {
+    const rank = k.slice(-1);
+    assert.deepEqual(v.env, {
+      RANK: rank, LOCAL_RANK: rank, WORLD_SIZE: "2", LOCAL_WORLD_SIZE: "2", GROUP_RANK: "0", ROLE_RANK: rank, ROLE_NAME: "default",
+      MASTER_ADDR: "127.0.0.1", MASTER_PORT: String(port), TORCHELASTIC_RESTART_COUNT: "0", TORCHELASTIC_MAX_RESTARTS: "0",
+      TORCHELASTIC_RUN_ID: "none", TORCHELASTIC_USE_AGENT_STORE: "True", OMP_NUM_THREADS: "1",
+    });
+    assert.equal(v.sum, 1);
+    assert.equal(v.launched, true);
+    assert.equal(v.threads, 1, "OMP_NUM_THREADS=1 sets torch.getNumThreads()");
+  }
+});
+
+test("torch-ts-run: a failing worker stops the job; the launcher exits 1 with that rank's error", async () => {
+  const r = await launcher(["--nproc-per-node", "3", "--standalone", WORKER, "--fail-rank", "1"]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /\[default1\]:Error: rank 1 fails on purpose/);
+  assert.match(r.stderr, /Root Cause \(first observed failure\):\n\[0\]:\n  time {6}: \S+\n  host {6}: \S+\n  rank {6}: 1 \(local_rank: 1\)\n  exitcode {2}: 1 \(pid: \d+\)/);
+  assert.match(r.stderr, /traceback : last lines of its stderr:\n(.*\n)*.*Error: rank 1 fails on purpose/);
+  assert.ok(r.ms < 60_000);
+});
+
+test("torch-ts-run --max-restarts: the job is restarted as a whole, with the next attempt's count", async () => {
+  const r = await launcher(["--nproc-per-node", "2", "--standalone", "--max-restarts", "1", WORKER, "--fail-rank", "0", "--first-attempt-only"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /rank 0 failed; restarting all workers \(1\/1\)/);
+  const res = results(r.stdout);
+  assert.equal(res.size, 2);
+  for (const v of res.values()) assert.equal(v.env.TORCHELASTIC_RESTART_COUNT, "1");
+});
+
+test("torch-ts-run argument parsing: torchrun's spellings, and usage errors", () => {
+  const o = parseLaunchArgs(["--nproc_per_node=4", "--nnodes", "2", "--node-rank", "1", "--master-addr", "10.0.0.1", "train.ts", "--lr", "3"]);
+  assert.deepEqual([o.nprocPerNode, o.nnodes, o.nodeRank, o.masterAddr, o.masterPort, o.script, o.args], [4, 2, 1, "10.0.0.1", 29500, "train.ts", ["--lr", "3"]]);
+  assert.equal(parseLaunchArgs(["--no_python", "python3", "x.py"]).noNode, true);
+  assert.throws(() => parseLaunchArgs(["--nproc-per-node", "0", "x.ts"]), UsageError);
+  assert.throws(() => parseLaunchArgs(["--nnodes", "1:4", "x.ts"]), /elastic/);
+  assert.throws(() => parseLaunchArgs(["--frobnicate", "x.ts"]), /unknown option --frobnicate/);
+  assert.throws(() => parseLaunchArgs(["--nproc-per-node", "2"]), /script to run is missing/);
+  assert.throws(() => parseLaunchArgs(["--nnodes", "2", "--node-rank", "2", "x.ts"]), /must be below/);
+});
+
+test("torchrun --no_python launches torch-ts workers, which rendezvous through torchrun's TCPStore", { skip: !hasPythonTorch() && "python3-torch is not installed" }, async () => {
+  const port = await freePort();
+  // Debian's torchrun on Python 3.11 needs --redirects/--tee given explicitly (else AttributeError in its log setup).
+  const r = await run(PYTHON, ["-m", "torch.distributed.run", "--no_python", "--nproc_per_node", "2", "--redirects", "9:0", "--tee", "9:0",
+    "--master_port", String(port), process.execPath, "--import", "tsx", WORKER], 120_000);
+  assert.equal(r.code, 0, r.stderr);
+  const res = results(r.stdout);
+  assert.equal(res.size, 2, r.stdout);
+  for (const v of res.values()) {
+    assert.equal(v.sum, 1);
+    assert.equal(v.env.TORCHELASTIC_USE_AGENT_STORE, "True");
+    assert.equal(v.env.MASTER_PORT, String(port));
+  }
+});
