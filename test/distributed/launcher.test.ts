@@ -116,3 +116,27 @@ test("torchrun --no_python launches torch-ts workers, which rendezvous through t
     assert.equal(v.env.MASTER_PORT, String(port));
   }
 });
+
+test("the built package: bin torch-ts-run and torch.distributed under plain node (no tsx)", async () => {
+  const root = new URL("../../", import.meta.url);
+  const cli = new URL("dist/distributed/launch/cli.js", root).pathname;
+  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(`${tmpdir()}/torch-ts-dist-`);
+  try {
+    const script = `${dir}/job.mjs`;
+    writeFileSync(script, `import * as torch from ${JSON.stringify(new URL("dist/index.js", root).href)};
+const dist = torch.distributed;
+dist.initProcessGroup("gloo", { timeout: 30000 });
+const t = torch.tensor([dist.getRank() + 1], { dtype: "float32" });
+dist.allReduce(t);
+console.log("sum " + t.item());
+dist.destroyProcessGroup();
+`);
+    const r = await run(process.execPath, [cli, "--nproc-per-node", "2", "--standalone", script], 120_000);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split("\n").sort(), ["[default0]:sum 3", "[default1]:sum 3"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
