@@ -8,6 +8,8 @@
 //   --mem-all           run the W2 memory check on every engine, not only torch-ts and pytorch 1t
 //   --rounds N          run every child N times, interleaved across engines; medians of the
 //                       rounds' medians (for a machine whose speed drifts; default 1)
+//   --distributed       torch.distributed instead: all-reduce bandwidth against PyTorch's gloo
+//                       and DDP scaling of W4 on 2 processes (bench/distributed/run.ts)
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -18,6 +20,7 @@ import { RESULT_MARKER, type ChildConfig, type ChildResult, type WorkloadId } fr
 import { absoluteTable, notes, ratioTable, targetsTable } from "./lib/report.ts";
 import { mergeRounds } from "./lib/rounds.ts";
 import { REPO_ROOT } from "./lib/versions.ts";
+import { runDistributedBench } from "./distributed/run.ts";
 
 /** Engine configs quick mode keeps: one per peer, at 2 threads where the peer has threads. */
 const QUICK_ENGINES = ["torch-ts 1t", "torch-ts 2t", "pytorch 2t", "tfjs-wasm 2t", "tfjs-cpu", "js-pytorch"];
@@ -74,6 +77,13 @@ function machine() {
 
 function main(): void {
   const o = parseArgs(process.argv.slice(2));
+  if (o.distributed) {
+    runDistributedBench(o).catch((e: unknown) => {
+      process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(2);
+    });
+    return;
+  }
   let engines = o.quick ? ENGINES.filter((e) => QUICK_ENGINES.includes(e.id)) : ENGINES;
   if (o.engines) engines = ENGINES.filter((e) => o.engines!.some((p) => e.id.startsWith(p)));
   if (!engines.length) throw new Error(`--engines matched none of: ${ENGINES.map((e) => e.id).join(", ")}`);

@@ -12,10 +12,12 @@ export interface Options {
   memAll: boolean;
   /** Interleaved rounds per (engine, workload) (bench/lib/rounds.ts). */
   rounds: number;
+  /** Run torch.distributed's benchmarks (bench/distributed/run.ts) instead of W0-W5. */
+  distributed: boolean;
 }
 
 export function parseArgs(argv: string[]): Options {
-  const o: Options = { only: [...WORKLOADS], engines: null, repeats: 0, quick: false, memSteps: -1, memAll: false, rounds: 1 };
+  const o: Options = { only: [...WORKLOADS], engines: null, repeats: 0, quick: false, memSteps: -1, memAll: false, rounds: 1, distributed: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = (): string => {
@@ -33,6 +35,7 @@ export function parseArgs(argv: string[]): Options {
     else if (a === "--mem-steps") o.memSteps = Number(next());
     else if (a === "--mem-all") o.memAll = true;
     else if (a === "--rounds") o.rounds = Number(next());
+    else if (a === "--distributed") o.distributed = true;
     else throw new Error(`unknown flag ${a} (see the comment at the top of bench/run.ts)`);
   }
   if (!(o.repeats >= 0) || !Number.isInteger(o.repeats)) throw new Error(`--repeats must be a positive integer, got ${o.repeats}`);

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
 import { KIND, decodeHeader, encodeHeader, mismatch, type Header, type OpDesc } from "../../src/distributed/wire/frames.ts";
-import { Peer, type FrameHandler } from "../../src/distributed/wire/mesh.ts";
+import { Peer, ReadRoute, type FrameHandler } from "../../src/distributed/wire/mesh.ts";
 
 test("frame headers round-trip; anything else is refused", () => {
   const h = encodeHeader(KIND.DATA, 3, 70000, 5, 123456);
@@ -26,7 +26,7 @@ test("descriptions of one collective: what differs is named with both ranks' val
   assert.equal(mismatch(d({ op: "broadcast", root: 0 }), 0, d({ op: "broadcast", root: 1 }), 1), "rank 1 passed root 1, rank 0 passed root 0");
 });
 
-/** A Peer on one end of a loopback connection; the test writes raw bytes into the other end. */
+/** A Peer reading a loopback connection it opened; the test writes raw bytes into the other end. */
 async function peerPair(): Promise<{ peer: Peer; raw: net.Socket; events: string[]; closed: Promise<string> }> {
   const events: string[] = [];
   let onClosed!: (why: string) => void;
@@ -39,10 +39,12 @@ async function peerPair(): Promise<{ peer: Peer; raw: net.Socket; events: string
   const server = net.createServer();
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const accepted = new Promise<net.Socket>((r) => server.once("connection", r));
-  const raw = net.connect((server.address() as net.AddressInfo).port, "127.0.0.1");
-  const s = await accepted;
+  const route = new ReadRoute();
+  const reader = net.connect({ port: (server.address() as net.AddressInfo).port, host: "127.0.0.1", onread: route.onread });
+  const raw = await accepted;
   server.close();
-  return { peer: new Peer(1, s, "test", handler), raw, events, closed };
+  // (its writing connection does not matter here: the reader stands in for it)
+  return { peer: new Peer(1, reader, route, null, reader, "test", handler), raw, events, closed };
 }
 
 test("a connection that sends frames, then garbage: frames delivered, then closed as a protocol error", async () => {

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { RED, RED_NAMES, divide, reduceInto, unsupportedReduction, type RedCode, type WireDType } from "../../src/distributed/wire/reduce.ts";
-import { Expect, deferred, reduceIntoRegion } from "../../src/distributed/wire/inbox.ts";
+import { Expect, copyInto, reduceIntoRegion } from "../../src/distributed/wire/inbox.ts";
 import { xorshift32 } from "../xorshift.ts";
 
 /** Uniform numbers in [0, 1) from xorshift32. */
@@ -117,14 +117,25 @@ test("a reduction streamed in random, misaligned pieces equals the whole one", (
   }
 });
 
-test("an Expect holds pieces until the region it writes has been sent, and refuses extra bytes", async () => {
+test("an Expect writes a region only below what has been sent from it, and refuses extra bytes", async () => {
   const dst = new Uint8Array(4);
-  const sent = deferred();
-  const e = new Expect(4, (p, o) => dst.set(p, o), undefined, sent.promise);
-  e.write(Uint8Array.of(1, 2));
-  e.write(Uint8Array.of(3, 4));
+  const waiters: Array<[number, () => void]> = [];
+  const mark = { value: 1, reach: (upTo: number) => new Promise<void>((r) => waiters.push([upTo, r])) };
+  const advance = (v: number): void => {
+    mark.value = v;
+    for (const [u, r] of waiters) if (u <= v) r();
+  };
+  const e = new Expect(4, copyInto(dst), undefined, mark);
+  assert.equal(e.direct(4)?.length, 1, "only the byte already sent may be read straight into the region");
+  const scratch = Uint8Array.of(1, 2, 3, 4);
+  e.write(scratch.subarray(0, 2));
+  e.write(scratch.subarray(2, 4));
+  scratch.fill(9); // the reader reuses its memory: held pieces were copied
   assert.deepEqual([...dst], [0, 0, 0, 0]);
-  sent.resolve();
+  advance(2);
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual([...dst], [1, 2, 0, 0]);
+  advance(4);
   await e.done.promise;
   assert.deepEqual([...dst], [1, 2, 3, 4]);
   const small = new Expect(2, () => {});

@@ -8,7 +8,7 @@
 // and reduce are chains. Every step is pipelined: a rank forwards a piece of the step it is
 // receiving as soon as that piece has arrived and been reduced (pieces of CHUNK_BYTES), so
 // the steps overlap and a large tensor costs about one pass over the network.
-import { Expect, copyInto, deferred, reduceIntoRegion } from "./inbox.ts";
+import { Expect, copyInto, deferred, reduceIntoRegion, type Watermark } from "./inbox.ts";
 import { ELEMENT_SIZE, RED, divide, reduceInto, type RedCode, type WireDType } from "./reduce.ts";
 import type { Run } from "./engine.ts";
 
@@ -17,11 +17,15 @@ export const CHUNK_BYTES = 256 << 10;
 
 const mod = (x: number, n: number): number => ((x % n) + n) % n;
 
-/** Sends a region to one member as one message, in pieces as they become ready. */
-class Forwarder {
+/**
+ * Sends a region to one member as one message, in pieces of at most CHUNK_BYTES as they
+ * become ready; its watermark says how much has been handed to the kernel (in order).
+ */
+class Forwarder implements Watermark {
   private sent = 0;
-  private flushedBytes = 0;
+  value = 0;
   readonly flushed = deferred();
+  private waiters: Array<{ upTo: number; resolve: () => void }> = [];
 
   constructor(
     private readonly run: Run,
@@ -36,14 +40,22 @@ class Forwarder {
 
   advance(upTo: number): void {
     if (upTo <= this.sent) return;
-    const from = this.sent;
-    this.sent = upTo;
-    this.prepare?.(from, upTo);
-    const piece = this.region.subarray(from, upTo);
-    this.run.send(this.to, this.tag, piece).then(() => {
-      this.flushedBytes += piece.length;
-      if (this.flushedBytes === this.region.length) this.flushed.resolve();
-    }, (e: Error) => this.flushed.reject(e));
+    this.prepare?.(this.sent, upTo);
+    while (this.sent < upTo) {
+      const end = Math.min(upTo, this.sent + CHUNK_BYTES);
+      const piece = this.region.subarray(this.sent, end);
+      this.sent = end;
+      this.run.send(this.to, this.tag, piece).then(() => {
+        this.value += piece.length;
+        this.waiters = this.waiters.filter((w) => (w.upTo <= this.value ? (w.resolve(), false) : true));
+        if (this.value === this.region.length) this.flushed.resolve();
+      }, (e: Error) => this.flushed.reject(e));
+    }
+  }
+
+  reach(upTo: number): Promise<void> {
+    if (upTo <= this.value) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ upTo, resolve }));
   }
 
   /** An Expect's progress: forward whole chunks, and everything once complete. */
@@ -128,9 +140,10 @@ export async function allReduce(run: Run, buf: Uint8Array, dtype: WireDType, op:
   for (let k = 0; k < steps; k++) {
     const region = seg[recvSeg(k)];
     const apply = k < n - 1 ? reduceIntoRegion(dtype, op, region) : copyInto(region);
-    // The all-gather's step t overwrites the segment reduce-scatter step t sent: not before that left.
-    const after = k >= n - 1 ? fwd[k - n + 1].flushed.promise : undefined;
-    waits.push(run.expect(left, k, new Expect(region.length, apply, fwd[k + 1]?.progress, after)));
+    // The all-gather's step t overwrites the segment reduce-scatter step t sends: each byte only
+    // once it has left (the Expect holds what comes early).
+    const guard = k >= n - 1 ? fwd[k - n + 1] : undefined;
+    waits.push(run.expect(left, k, new Expect(region.length, apply, fwd[k + 1]?.progress, guard)));
   }
   fwd[0].advance(seg[sendSeg(0)].length);
   for (const f of fwd) waits.push(f.flushed.promise);

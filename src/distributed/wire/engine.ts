@@ -10,7 +10,7 @@
 //     ranks waited for. Both leave the group unusable (its ranks no longer agree on where
 //     they are), so later collectives fail at once instead of waiting again.
 import { KIND, type Header, type OpDesc, describe, mismatch } from "./frames.ts";
-import { Deferred, Expect, Inbox, deferred } from "./inbox.ts";
+import { Deferred, Expect, Inbox, copyInto, deferred } from "./inbox.ts";
 import type { FrameHandler, Mesh, PayloadSink } from "./mesh.ts";
 import { seconds } from "./sockets.ts";
 
@@ -393,7 +393,7 @@ export class Engine implements FrameHandler {
       ));
       return;
     }
-    const e = new Expect(r.bytes.length, (p, o) => r.bytes.set(p, o));
+    const e = new Expect(r.bytes.length, copyInto(r.bytes));
     this.inbox.expect(key, e);
     e.done.promise.then(() => r.done.resolve(from), (err: Error) => r.done.reject(new CollectiveError(`[Rank ${this.rank}] recv from rank ${from}: ${err.message}`)));
   }

@@ -1,8 +1,8 @@
 // Where arriving bytes go. A message (one peer's DATA for one step of one collective) is
 // taken by an Expect that the collective registered; bytes that arrive before their Expect
-// (a faster peer already in the next step or the next collective) wait in the Inbox and are
-// replayed on registration. Node hands each read its own buffer, so waiting pieces are kept
-// by reference, not copied.
+// (a faster peer already in the next step or the next collective) wait in the Inbox (copied:
+// the reader reuses its memory) and are replayed on registration. A message copied as it is
+// can be read by the socket straight into its destination (Expect.direct).
 import type { PayloadSink } from "./mesh.ts";
 import { ELEMENT_SIZE, reduceInto, type RedCode, type WireDType } from "./reduce.ts";
 
@@ -22,8 +22,21 @@ export function deferred<T = void>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-/** Applies a piece that belongs at byte `offset` of the message. */
-export type Apply = (piece: Uint8Array, offset: number) => void;
+/**
+ * Applies a piece that belongs at byte `offset` of the message. A plain copy names its
+ * `target`, so the bytes can be read straight into it instead.
+ */
+export type Apply = ((piece: Uint8Array, offset: number) => void) & { target?: Uint8Array; pendingBytes?: () => number };
+
+/**
+ * How far a region has been sent (bytes from its start, handed to the kernel in order): a
+ * message that overwrites the region may only write below it.
+ */
+export interface Watermark {
+  readonly value: number;
+  /** Resolves once value >= upTo. */
+  reach(upTo: number): Promise<void>;
+}
 
 /** One expected message of `total` bytes. */
 export class Expect implements PayloadSink {
@@ -32,29 +45,21 @@ export class Expect implements PayloadSink {
   /** Bytes fully applied (a reduction holds back a partial element). */
   applied = 0;
   readonly done = deferred();
-  private held: Array<[Uint8Array, number]> | null = null;
+  /** Pieces waiting for the watermark (copies: the reader reuses its memory). */
+  private held: Array<[Uint8Array, number]> = [];
   /** Set when the bytes cannot be trusted any more (more than expected). */
   overflow: string | null = null;
 
   /**
-   * `after`: pieces are held until it resolves (the region is still being sent from).
-   * `onProgress(applied)`: called after each piece.
+   * `guard`: bytes at or above its value are held until it passes them (the region is still
+   * being sent from). `onProgress(applied)`: called after each piece.
    */
   constructor(
     readonly total: number,
-    private readonly apply: Apply & { pendingBytes?: () => number },
+    private readonly apply: Apply,
     private readonly onProgress?: (applied: number) => void,
-    after?: Promise<void>,
+    private readonly guard?: Watermark,
   ) {
-    if (after) {
-      this.held = [];
-      after.then(() => {
-        const held = this.held!;
-        this.held = null;
-        for (const [p, o] of held) this.take(p, o);
-        this.check();
-      }, () => {});
-    }
     this.check();
   }
 
@@ -66,11 +71,43 @@ export class Expect implements PayloadSink {
       this.done.reject(new Error(this.overflow));
       return;
     }
-    if (this.held) this.held.push([piece, offset]);
-    else {
-      this.take(piece, offset);
-      this.check();
+    if (this.held.length || (this.guard && this.received > this.guard.value)) {
+      this.held.push([piece.slice(), offset]);
+      if (this.held.length === 1) this.drainLater();
+      return;
     }
+    this.take(piece, offset);
+    this.check();
+  }
+
+  /** Applies held pieces as the watermark passes them. */
+  private drainLater(): void {
+    const [p, o] = this.held[0];
+    this.guard!.reach(o + p.length).then(() => {
+      while (this.held.length && this.held[0][1] + this.held[0][0].length <= this.guard!.value) {
+        const [piece, offset] = this.held.shift()!;
+        this.take(piece, offset);
+      }
+      if (this.held.length) this.drainLater();
+      this.check();
+    }, () => {});
+  }
+
+  /** The target memory for the next up to `max` bytes, when they may be read into it directly. */
+  direct(max: number): Uint8Array | null {
+    const target = this.apply.target;
+    if (this.held.length || !target || this.overflow) return null;
+    const limit = this.guard ? this.guard.value : this.total;
+    const n = Math.min(max, limit - this.received, this.total - this.received);
+    return n > 0 ? target.subarray(this.received, this.received + n) : null;
+  }
+
+  /** n bytes were read straight into the memory direct() returned. */
+  commit(n: number): void {
+    this.received += n;
+    this.applied = this.received;
+    this.onProgress?.(this.applied);
+    this.check();
   }
 
   private take(piece: Uint8Array, offset: number): void {
@@ -80,16 +117,16 @@ export class Expect implements PayloadSink {
   }
 
   private check(): void {
-    if (this.held === null && this.applied === this.total && this.received === this.total) this.done.resolve();
+    if (this.held.length === 0 && this.applied === this.total && this.received === this.total) this.done.resolve();
   }
 }
 
 export function copyInto(dst: Uint8Array): Apply {
-  return (piece, offset) => dst.set(piece, offset);
+  return Object.assign((piece: Uint8Array, offset: number) => dst.set(piece, offset), { target: dst });
 }
 
 /** Reduces pieces into dst element by element; pieces may split elements and be misaligned. */
-export function reduceIntoRegion(dtype: WireDType, op: RedCode, dst: Uint8Array): Apply & { pendingBytes(): number } {
+export function reduceIntoRegion(dtype: WireDType, op: RedCode, dst: Uint8Array): Apply {
   const es = ELEMENT_SIZE[dtype];
   const carry = new Uint8Array(8);
   let carryLen = 0;
@@ -144,9 +181,16 @@ export class Inbox {
           if (e.received >= e.total) this.expects.delete(key);
           return;
         }
+        // the reader reuses its memory: keep a copy
         const list = this.early.get(key);
-        if (list) list.push(p);
-        else this.early.set(key, [p]);
+        if (list) list.push(p.slice());
+        else this.early.set(key, [p.slice()]);
+      },
+      direct: (max) => this.expects.get(key)?.direct(max) ?? null,
+      commit: (n) => {
+        const e = this.expects.get(key)!;
+        e.commit(n);
+        if (e.received >= e.total) this.expects.delete(key);
       },
     };
   }

@@ -107,15 +107,13 @@ class Reducer {
   private ready = new Set<Tensor>();
   private nextBucket = 0;
   private unused: Parameter[] = [];
-  /** Milliseconds the last backward waited for all-reduces after computing every gradient. */
-  lastWaitMs = 0;
   /** Buckets launched while backward was still computing gradients, in the last backward. */
   private early = 0;
   lastOverlap = { buckets: 0, launchedDuringBackward: 0 };
 
-  constructor(private readonly group: ProcessGroup, params: Parameter[], capBytes: number, private readonly findUnused: boolean) {
+  constructor(private readonly group: ProcessGroup, params: Parameter[], firstBytes: number, capBytes: number, private readonly findUnused: boolean) {
     this.params = params;
-    const assignment = computeBucketAssignmentBySize(params, [DEFAULT_FIRST_BUCKET_BYTES, capBytes]).reverse();
+    const assignment = computeBucketAssignmentBySize(params, [firstBytes, capBytes]).reverse();
     this.buckets = assignment.map((indices) => {
       const ps = indices.map((i) => params[i]);
       const offsets: number[] = [];
@@ -223,9 +221,7 @@ class Reducer {
   /** End of backward: wait for the all-reduces and write the averages into the gradients. */
   private finalize(): void {
     if (this.nextBucket < this.buckets.length) return; // a parameter got no gradient: the next forward reports it
-    const t0 = performance.now();
     for (const b of this.buckets) b.work!.wait();
-    this.lastWaitMs = performance.now() - t0;
     this.lastOverlap = { buckets: this.buckets.length, launchedDuringBackward: this.early };
     // Parameters unused on every rank keep their .grad untouched (PyTorch's global unused map).
     let globallyUnused = new Set<Tensor>();
@@ -265,6 +261,12 @@ class Reducer {
  * as PyTorch's.
  */
 export class DistributedDataParallel extends Module {
+  /**
+   * The size limit of the bucket holding the first-defined parameters (whose gradients come
+   * last in backward): PyTorch's dist._DEFAULT_FIRST_BUCKET_BYTES, 1 MiB. Set it before
+   * constructing to split a small model into several buckets.
+   */
+  static firstBucketBytes = DEFAULT_FIRST_BUCKET_BYTES;
   module: Module;
   readonly broadcastBuffers: boolean;
   readonly findUnusedParameters: boolean;
@@ -299,7 +301,7 @@ export class DistributedDataParallel extends Module {
     this.verifyParamShapes(params);
     // Every rank starts from rank 0's weights and buffers.
     this.broadcastCoalesced([...this.module.parameters(), ...this.module.buffers()]);
-    this.#reducer = new Reducer(g, params, this.bucketBytesCap, this.findUnusedParameters);
+    this.#reducer = new Reducer(g, params, DistributedDataParallel.firstBucketBytes, this.bucketBytesCap, this.findUnusedParameters);
   }
 
   /** PyTorch's _verify_param_shape_across_processes: the same parameters, in the same shapes, on every rank. */
@@ -387,11 +389,6 @@ export class DistributedDataParallel extends Module {
   bucketNames(): string[][] {
     const names = new Map<Tensor, string>(this.module.namedParameters().map(([n, p]) => [p, n]));
     return this.#reducer.buckets.map((b) => b.params.map((p) => names.get(p)!));
-  }
-
-  /** @internal milliseconds the last backward waited for its all-reduces after its last gradient (bench). */
-  get _lastWaitMs(): number {
-    return this.#reducer.lastWaitMs;
   }
 
   /** @internal how many buckets the last backward had, and how many it launched before its last gradient. */
