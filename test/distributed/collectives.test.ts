@@ -3,7 +3,7 @@
 // (workers/collectives.ts); and one all-reduce of 64M elements.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { describeRun, runJob } from "./spawn.ts";
+import { describeJob, runJob } from "./spawn.ts";
 
 interface Result {
   rank: number;
@@ -14,9 +14,9 @@ interface Result {
 async function collectives(world: number, args: string[] = []): Promise<void> {
   const runs = await runJob("collectives.ts", { world, args, timeoutMs: 240_000 });
   for (const r of runs) {
-    assert.equal(r.code, 0, describeRun(r));
+    assert.equal(r.code, 0, describeJob(runs));
     const res = r.result as Result;
-    assert.deepEqual(res.failures, [], describeRun(r));
+    assert.deepEqual(res.failures, [], describeJob(runs));
     assert.ok(res.checks > 100, `rank ${r.rank} ran ${res.checks} checks`);
   }
 }
@@ -28,7 +28,7 @@ test("4 ranks: every collective, op and dtype, 1 to 20 000 elements, subgroups",
 test("2 ranks: all-reduce of 64M float32 elements", async () => {
   const runs = await runJob("big.ts", { world: 2, timeoutMs: 240_000 });
   for (const r of runs) {
-    assert.equal(r.code, 0, describeRun(r));
-    assert.deepEqual({ bad: (r.result as { bad: number }).bad }, { bad: 0 }, describeRun(r));
+    assert.equal(r.code, 0, describeJob(runs));
+    assert.deepEqual({ bad: (r.result as { bad: number }).bad }, { bad: 0 }, describeJob(runs));
   }
 });

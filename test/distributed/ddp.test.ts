@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as torch from "../../src/index.ts";
 import { computeBucketAssignmentBySize } from "../../src/nn/parallel/buckets.ts";
-import { describeRun, freePort, runJob } from "./spawn.ts";
+import { describeJob, freePort, runJob } from "./spawn.ts";
 
 interface TrainOut {
   same: boolean;
@@ -19,7 +19,7 @@ interface TrainOut {
 
 async function train(kind: "mlp" | "cnn", world: number): Promise<TrainOut[]> {
   const runs = await runJob("ddp.ts", { world, args: [kind], timeoutMs: 300_000 });
-  for (const r of runs) assert.equal(r.code, 0, describeRun(r));
+  for (const r of runs) assert.equal(r.code, 0, describeJob(runs));
   const outs = runs.map((r) => r.result as TrainOut);
   for (const o of outs) assert.equal(o.same, true, "every rank ends with the same weights");
   const o = outs[0];
@@ -40,7 +40,7 @@ test("MNIST CNN on 4 processes = one process on the concatenated batch", () => t
 test("noSync: gradients accumulated locally, all-reduced by the next synced backward", async () => {
   const runs = await runJob("ddp.ts", { world: 2, args: ["nosync"], timeoutMs: 120_000 });
   for (const r of runs) {
-    assert.equal(r.code, 0, describeRun(r));
+    assert.equal(r.code, 0, describeJob(runs));
     const o = r.result as { same: boolean; maxDiff: number };
     assert.equal(o.same, true);
     assert.ok(o.maxDiff < 1e-6, `max |diff| ${o.maxDiff}`);
@@ -50,7 +50,7 @@ test("noSync: gradients accumulated locally, all-reduced by the next synced back
 test("findUnusedParameters: unused parameters keep .grad null; without it, PyTorch's error at the next forward", async () => {
   const runs = await runJob("ddp.ts", { world: 2, args: ["unused"], timeoutMs: 120_000 });
   for (const r of runs) {
-    assert.equal(r.code, 0, describeRun(r));
+    assert.equal(r.code, 0, describeJob(runs));
     const o = r.result as { fc3Grad: boolean; fc1Grad: boolean; error: string };
     assert.equal(o.fc3Grad, true);
     assert.equal(o.fc1Grad, true);
@@ -62,7 +62,7 @@ test("findUnusedParameters: unused parameters keep .grad null; without it, PyTor
 test("broadcastBuffers: each forward starts from rank 0's BatchNorm statistics", async () => {
   const runs = await runJob("ddp.ts", { world: 2, args: ["buffers"], timeoutMs: 120_000 });
   for (const r of runs) {
-    assert.equal(r.code, 0, describeRun(r));
+    assert.equal(r.code, 0, describeJob(runs));
     const o = r.result as { bufferDiff: number; ranksDifferedAfterFirst: boolean };
     assert.equal(o.ranksDifferedAfterFirst, true, "local batches move local statistics apart");
     assert.ok(o.bufferDiff < 1e-6, `running mean vs rank 0's updated with the local batch: ${o.bufferDiff}`);

@@ -75,6 +75,11 @@ export async function runJob(script: string, o: JobOptions): Promise<RankRun[]> 
   }
 }
 
+/** Every rank's exit and the end of its output (for a failing assertion about any of them). */
+export function describeJob(runs: RankRun[]): string {
+  return runs.map(describeRun).join("\n");
+}
+
 /** A failing assertion's message: the rank's exit and the end of its output. */
 export function describeRun(r: RankRun): string {
   return `rank ${r.rank}: exit ${r.code ?? r.signal} after ${r.ms.toFixed(0)} ms\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-3000)}`;

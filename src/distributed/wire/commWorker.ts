@@ -83,13 +83,9 @@ async function handle(req: Request): Promise<unknown> {
         get: (k: string, timeoutMs: number) => client.get(prefix + k, timeoutMs),
         check: (keys: string[]) => client.check(keys.map((k) => prefix + k)),
       };
-      let engine: Engine | null = null;
-      const mesh = await Mesh.create(req.rank, req.size, host, rendezvous, req.timeoutMs, {
-        dataSink: (f, h) => engine!.dataSink(f, h),
-        control: (f, h, p) => engine!.control(f, h, p),
-        peerClosed: (r, why, g) => engine!.peerClosed(r, why, g),
-      });
-      engine = new Engine(mesh, req.rank);
+      const engine = new Engine(req.rank);
+      const mesh = await Mesh.create(req.rank, req.size, host, rendezvous, req.timeoutMs, engine);
+      engine.mesh = mesh;
       pg = { mesh, engine };
       return null;
     }

@@ -85,7 +85,7 @@ export class Run {
     if (ms > 0) this.timer = setTimeout(() => this.timeout(), ms);
     for (const r of this.group.info.ranks) {
       const why = this.engine.lost.get(r);
-      if (why !== undefined && r !== this.engine.rank) this.fail(new CollectiveError(`${this.where()} cannot run: ${why}`), false);
+      if (why !== undefined && r !== this.engine.rank) this.fail(new CollectiveError(`[Rank ${this.engine.rank}] ${this.where()} cannot run: ${why}`), false);
     }
   }
 
@@ -247,10 +247,23 @@ export class Engine implements FrameHandler {
   /** P2P data frames to throw away (a recv refused the message): key from:seq. */
   private discard = new Set<string>();
 
-  constructor(readonly mesh: Mesh, readonly rank: number) {}
+  /**
+   * The engine exists before its mesh: frames may arrive while the mesh is still being set up
+   * (a faster rank already sending); they wait in the inbox.
+   */
+  private meshRef: Mesh | null = null;
+  constructor(readonly rank: number) {}
+
+  get mesh(): Mesh {
+    if (!this.meshRef) throw new CollectiveError("the process group's connections are not set up yet");
+    return this.meshRef;
+  }
+  set mesh(m: Mesh) {
+    this.meshRef = m;
+  }
 
   describeRank(r: number): string {
-    return this.mesh.peers[r]?.describe() ?? `rank ${r}`;
+    return this.meshRef?.peers[r]?.describe() ?? `rank ${r}`;
   }
 
   addGroup(info: GroupInfo): void {
@@ -266,7 +279,7 @@ export class Engine implements FrameHandler {
       const run = new Run(this, g, seq, desc);
       g.active = run;
       try {
-        if (g.broken) throw new CollectiveError(`${run.where()} cannot run: the process group is unusable after an earlier error: ${g.broken}`);
+        if (g.broken) throw new CollectiveError(`[Rank ${this.rank}] ${run.where()} cannot run: the process group is unusable after an earlier error: ${g.broken}`);
         const early = this.earlyAborts.get(`${groupId}:${seq}`);
         if (early) throw new CollectiveError(early);
         run.start();
@@ -311,7 +324,7 @@ export class Engine implements FrameHandler {
   }
 
   peerClosed(rank: number, reason: string, graceful: boolean): void {
-    const peer = this.mesh.peers[rank];
+    const peer = this.meshRef?.peers[rank];
     const why = graceful
       ? `rank ${rank} has left the process group (destroyProcessGroup)`
       : `the connection to ${peer?.describe() ?? `rank ${rank}`} was lost (${reason}): that process may have died`;

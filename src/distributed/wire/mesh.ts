@@ -301,16 +301,10 @@ const STRANGER_TIMEOUT_MS = 10_000;
 
 export class Mesh {
   readonly peers: (Peer | null)[];
-  private handler: FrameHandler | null = null;
   private warned = new Set<string>();
 
   private constructor(readonly rank: number, readonly size: number, private readonly server: net.Server | null) {
     this.peers = new Array(size).fill(null);
-  }
-
-  /** Frames are delivered to the handler once it is set (the rendezvous exchanges none). */
-  setHandler(h: FrameHandler): void {
-    this.handler = h;
   }
 
   private warn(msg: string): void {
@@ -351,7 +345,6 @@ export class Mesh {
       server.on("error", () => {});
     }
     const mesh = new Mesh(rank, size, server);
-    mesh.handler = handler;
     server?.on("connection", (s: net.Socket) => {
       const from = `${s.remoteAddress}:${s.remotePort}`;
       readExactly(s, HANDSHAKE_BYTES, STRANGER_TIMEOUT_MS).then((b) => {
@@ -423,19 +416,12 @@ export class Mesh {
     }
     for (const r of others) {
       const rd = readers.get(r)!;
-      mesh.peers[r] = new Peer(r, rd.socket, rd.route, rd.leftover(), writers.get(r)!, rd.address, mesh.dispatch);
+      mesh.peers[r] = new Peer(r, rd.socket, rd.route, rd.leftover(), writers.get(r)!, rd.address, handler);
     }
     // No more peers will come: stop listening (strangers get refused by the kernel from now on).
     server?.close();
     return mesh;
   }
-
-  /** Forwards to the current handler (peers are created before the handler may change). */
-  private readonly dispatch: FrameHandler = {
-    dataSink: (from, h) => this.handler!.dataSink(from, h),
-    control: (from, h, p) => this.handler!.control(from, h, p),
-    peerClosed: (r, why, graceful) => this.handler!.peerClosed(r, why, graceful),
-  };
 
   peer(rank: number): Peer {
     return this.peers[rank]!;
