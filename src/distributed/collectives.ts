@@ -94,6 +94,22 @@ function listLength(fn: string, what: string, list: Tensor[], g: ProcessGroup): 
   if (list.length !== g.size()) throw new RuntimeError(`${fn}: ${what} has ${list.length} tensors, the group has ${g.size()} ranks`);
 }
 
+/**
+ * gather's gather_list / scatter's scatter_list: required on the root (one tensor like t per
+ * rank), refused elsewhere, with PyTorch's messages. null off the root.
+ */
+function rootList(fn: string, name: string, rootName: string, v: unknown, t: Tensor, g: ProcessGroup, isRoot: boolean): Tensor[] | null {
+  if (!isRoot) {
+    if (Array.isArray(v) && v.length) throw new ValueError(`Argument \`\`${name}\`\` must NOT be specified on non-${rootName} ranks.`);
+    return null;
+  }
+  if (v === undefined || v === null) throw new ValueError(`Argument \`\`${name}\`\` must be specified on ${rootName} rank.`);
+  const list = checkTensorList(fn, name, v);
+  listLength(fn, name, list, g);
+  sameAs(fn, `${name} entry`, t, list);
+  return list;
+}
+
 type Async = { asyncOp: true };
 type Sync = { asyncOp?: false };
 interface GroupOpts { group?: Group }
@@ -287,19 +303,11 @@ export function gather(...args: unknown[]): Work | void {
   if (!g) return nothing(asyncOp);
   const root = rootOf("gather", "dst", g, a.dst, 0);
   const me = g.rank(), S = bytesOf(t);
-  if (me === root) {
-    if (a.gatherList === undefined || a.gatherList === null) throw new ValueError("Argument ``gather_list`` must be specified on destination rank.");
-    const list = checkTensorList("gather", "gather_list", a.gatherList);
-    listLength("gather", "gather_list", list, g);
-    sameAs("gather", "gather_list entry", t, list);
-    const w = issue({
-      op: "gather", group: g, like: t, bytes: S * g.size(), root, outputs: list,
-      fill: (b) => stageIn(t, b, me * S), finish: (b) => list.forEach((o, i) => stageOut(b, i * S, o)),
-    }, asyncOp);
-    return asyncOp ? w : undefined;
-  }
-  if (Array.isArray(a.gatherList) && a.gatherList.length) throw new ValueError("Argument ``gather_list`` must NOT be specified on non-destination ranks.");
-  const w = issue({ op: "gather", group: g, like: t, bytes: S, root, outputs: [], fill: (b) => stageIn(t, b, 0), finish: () => {} }, asyncOp);
+  const list = rootList("gather", "gather_list", "destination", a.gatherList, t, g, me === root);
+  const w = issue(list ? {
+    op: "gather", group: g, like: t, bytes: S * g.size(), root, outputs: list,
+    fill: (b) => stageIn(t, b, me * S), finish: (b) => list.forEach((o, i) => stageOut(b, i * S, o)),
+  } : { op: "gather", group: g, like: t, bytes: S, root, outputs: [], fill: (b) => stageIn(t, b, 0), finish: () => {} }, asyncOp);
   return asyncOp ? w : undefined;
 }
 
@@ -321,19 +329,11 @@ export function scatter(...args: unknown[]): Work | void {
   if (!g) return nothing(asyncOp);
   const root = rootOf("scatter", "src", g, a.src, 0);
   const me = g.rank(), S = bytesOf(t);
-  if (me === root) {
-    if (a.scatterList === undefined || a.scatterList === null) throw new ValueError("Argument ``scatter_list`` must be specified on source rank.");
-    const list = checkTensorList("scatter", "scatter_list", a.scatterList);
-    listLength("scatter", "scatter_list", list, g);
-    sameAs("scatter", "scatter_list entry", t, list);
-    const w = issue({
-      op: "scatter", group: g, like: t, bytes: S * g.size(), root, outputs: [t],
-      fill: (b) => list.forEach((s, i) => stageIn(s, b, i * S)), finish: (b) => stageOut(b, me * S, t),
-    }, asyncOp);
-    return asyncOp ? w : undefined;
-  }
-  if (Array.isArray(a.scatterList) && a.scatterList.length) throw new ValueError("Argument ``scatter_list`` must NOT be specified on non-source ranks.");
-  const w = issue({ op: "scatter", group: g, like: t, bytes: S, root, outputs: [t], fill: () => {}, finish: (b) => stageOut(b, 0, t) }, asyncOp);
+  const list = rootList("scatter", "scatter_list", "source", a.scatterList, t, g, me === root);
+  const w = issue(list ? {
+    op: "scatter", group: g, like: t, bytes: S * g.size(), root, outputs: [t],
+    fill: (b) => list.forEach((x, i) => stageIn(x, b, i * S)), finish: (b) => stageOut(b, me * S, t),
+  } : { op: "scatter", group: g, like: t, bytes: S, root, outputs: [t], fill: () => {}, finish: (b) => stageOut(b, 0, t) }, asyncOp);
   return asyncOp ? w : undefined;
 }
 

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { RED, RED_NAMES, divide, reduceInto, unsupportedReduction, type RedCode, type WireDType } from "../../src/distributed/wire/reduce.ts";
 import { Expect, copyInto, reduceIntoRegion } from "../../src/distributed/wire/inbox.ts";
 import { xorshift32 } from "../xorshift.ts";
+import { combine } from "./reference.ts";
 
 /** Uniform numbers in [0, 1) from xorshift32. */
 class Rng {
@@ -33,28 +34,6 @@ function sample(dtype: WireDType, n: number, rng: Rng): Float32Array | Float64Ar
   }
 }
 
-function expected(dtype: WireDType, op: RedCode, a: number | bigint, b: number | bigint): number | bigint {
-  if (dtype === "int64") {
-    const x = a as bigint, y = b as bigint;
-    const r = op === RED.SUM || op === RED.AVG ? x + y : op === RED.PRODUCT ? x * y : op === RED.MIN ? (y < x ? y : x)
-      : op === RED.MAX ? (y > x ? y : x) : op === RED.BAND ? x & y : op === RED.BOR ? x | y : x ^ y;
-    return BigInt.asIntN(64, r);
-  }
-  const x = a as number, y = b as number;
-  if (dtype === "bool") {
-    if (op === RED.BXOR) return (x ? 1 : 0) ^ (y ? 1 : 0);
-    return op === RED.PRODUCT || op === RED.MIN || op === RED.BAND ? (x && y ? 1 : 0) : x || y ? 1 : 0;
-  }
-  const float = dtype !== "int32";
-  let r: number;
-  if (op === RED.SUM || op === RED.AVG) r = x + y;
-  else if (op === RED.PRODUCT) r = float ? x * y : Math.imul(x, y);
-  else if (op === RED.MIN) r = y < x || y !== y ? y : x;
-  else if (op === RED.MAX) r = y > x || y !== y ? y : x;
-  else r = op === RED.BAND ? x & y : op === RED.BOR ? x | y : x ^ y;
-  return dtype === "float32" ? Math.fround(r) : dtype === "int32" ? r | 0 : r;
-}
-
 test("reduceInto: every dtype and op, element by element (int64 across the 32-bit carry, NaN wins MIN/MAX)", () => {
   const rng = new Rng(7);
   for (const dtype of ["float32", "float64", "int32", "int64", "bool"] as WireDType[]) {
@@ -65,7 +44,10 @@ test("reduceInto: every dtype and op, element by element (int64 across the 32-bi
         (a as BigInt64Array)[0] = 0xffffffffn; (b as BigInt64Array)[0] = 1n; // carry into the high word
         (a as BigInt64Array)[1] = -1n; (b as BigInt64Array)[1] = -0x100000000n;
       }
-      const want = Array.from(a as ArrayLike<number | bigint>, (v, i) => expected(dtype, op, v, (b as ArrayLike<number | bigint>)[i]));
+      const want = Array.from(a as ArrayLike<number | bigint>, (v, i) => {
+        const r = combine(dtype, op, v, (b as ArrayLike<number | bigint>)[i]);
+        return typeof r === "boolean" ? Number(r) : r;
+      });
       reduceInto(dtype, op, bytesOf(a), bytesOf(b), a.length);
       const got = Array.from(a as ArrayLike<number | bigint>);
       for (let i = 0; i < got.length; i++) {

@@ -111,6 +111,8 @@ function reduceInt64(op: RedCode, acc: Uint8Array, src: Uint8Array, n: number): 
     return;
   }
   const a = new Int32Array(acc.buffer, acc.byteOffset, 2 * n), b = new Int32Array(src.buffer, src.byteOffset, 2 * n);
+  // bitwise ops act on the two halves as on any int32 words
+  if (op === RED.BAND || op === RED.BOR || op === RED.BXOR) return reduceInt32(op, a, b);
   const m = 2 * n;
   switch (op) {
     case RED.SUM:
@@ -135,15 +137,6 @@ function reduceInt64(op: RedCode, acc: Uint8Array, src: Uint8Array, n: number): 
       }
       return;
     }
-    case RED.BAND:
-      for (let i = 0; i < m; i++) a[i] &= b[i];
-      return;
-    case RED.BOR:
-      for (let i = 0; i < m; i++) a[i] |= b[i];
-      return;
-    case RED.BXOR:
-      for (let i = 0; i < m; i++) a[i] ^= b[i];
-      return;
   }
 }
 

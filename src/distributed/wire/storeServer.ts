@@ -84,10 +84,7 @@ export class StoreServer {
     switch (qt) {
       case QUERY.SET: {
         const key = keyString(r.vector()), value = r.vector();
-        const old = this.data.get(key);
-        this.data.set(key, value);
-        this.wakeWaiters(key);
-        this.notifyWatchers(key, old === undefined ? WATCH_RESPONSE.KEY_CREATED : WATCH_RESPONSE.KEY_UPDATED, old, value);
+        this.store(key, value);
         return;
       }
       case QUERY.COMPARE_SET: {
@@ -96,20 +93,12 @@ export class StoreServer {
         if (cur === undefined) {
           // PyTorch 1.13: a missing key is created only when the expected value is empty;
           // otherwise the expected value is echoed back ("lying" to the caller, as its comment says).
-          if (expected.length === 0) {
-            this.data.set(key, desired);
-            this.wakeWaiters(key);
-            this.notifyWatchers(key, WATCH_RESPONSE.KEY_CREATED, expected, desired);
-            this.send(conn, new Writer().vector(desired));
-          } else this.send(conn, new Writer().vector(expected));
+          if (expected.length === 0) this.store(key, desired);
+          this.send(conn, new Writer().vector(expected.length === 0 ? desired : expected));
           return;
         }
-        if (equalBytes(cur, expected)) {
-          this.data.set(key, desired);
-          this.wakeWaiters(key);
-          this.notifyWatchers(key, WATCH_RESPONSE.KEY_UPDATED, cur, desired);
-          this.send(conn, new Writer().vector(desired));
-        } else this.send(conn, new Writer().vector(cur));
+        if (equalBytes(cur, expected)) this.store(key, desired);
+        this.send(conn, new Writer().vector(this.data.get(key)!));
         return;
       }
       case QUERY.GET: {
@@ -128,11 +117,8 @@ export class StoreServer {
           if (prev === null) throw new ProtocolError("ADD on a value that is not an integer");
           value = BigInt.asIntN(64, prev + delta);
         }
-        const text = keyBytes(value.toString());
-        this.data.set(key, text);
         this.send(conn, new Writer().i64(value));
-        this.wakeWaiters(key);
-        this.notifyWatchers(key, old === undefined ? WATCH_RESPONSE.KEY_CREATED : WATCH_RESPONSE.KEY_UPDATED, old, text);
+        this.store(key, keyBytes(value.toString()));
         return;
       }
       case QUERY.CHECK: {
@@ -174,6 +160,14 @@ export class StoreServer {
       default:
         throw new ProtocolError(`unexpected query type ${qt}`);
     }
+  }
+
+  /** Stores a value, wakes the clients waiting for the key and tells those watching it. */
+  private store(key: string, value: Uint8Array): void {
+    const old = this.data.get(key);
+    this.data.set(key, value);
+    this.wakeWaiters(key);
+    this.notifyWatchers(key, old === undefined ? WATCH_RESPONSE.KEY_CREATED : WATCH_RESPONSE.KEY_UPDATED, old, value);
   }
 
   private keyList(r: Reader): string[] {

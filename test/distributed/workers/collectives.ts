@@ -5,6 +5,7 @@
 import * as torch from "../../../src/index.ts";
 import type { DType } from "../../../src/dtype.ts";
 import type { Group, ReduceOp as Op } from "../../../src/distributed/index.ts";
+import { combine, type Scalar } from "../reference.ts";
 
 const dist = torch.distributed;
 const { ReduceOp } = dist;
@@ -58,31 +59,13 @@ function read(t: torch.Tensor): Array<number | bigint | boolean> {
   });
 }
 
-type V = number | bigint | boolean;
-function combine(dtype: DType, op: Op, a: V, b: V): V {
-  if (dtype === "bool") {
-    const x = a as boolean, y = b as boolean;
-    if (op === ReduceOp.BXOR) return x !== y;
-    return op === ReduceOp.PRODUCT || op === ReduceOp.MIN || op === ReduceOp.BAND ? x && y : x || y;
-  }
-  if (dtype === "int64") {
-    const x = a as bigint, y = b as bigint;
-    const r = op === ReduceOp.SUM || op === ReduceOp.AVG ? x + y : op === ReduceOp.PRODUCT ? x * y : op === ReduceOp.MIN ? (x < y ? x : y)
-      : op === ReduceOp.MAX ? (x > y ? x : y) : op === ReduceOp.BAND ? x & y : op === ReduceOp.BOR ? x | y : x ^ y;
-    return BigInt.asIntN(64, r);
-  }
-  const x = a as number, y = b as number;
-  const r = op === ReduceOp.SUM || op === ReduceOp.AVG ? x + y : op === ReduceOp.PRODUCT ? x * y : op === ReduceOp.MIN ? Math.min(x, y)
-    : op === ReduceOp.MAX ? Math.max(x, y) : op === ReduceOp.BAND ? x & y : op === ReduceOp.BOR ? x | y : x ^ y;
-  return dtype === "int32" ? r | 0 : dtype === "float32" ? Math.fround(r) : r;
-}
-
+type V = Scalar;
 /** The reduction of the ranks' inputs, element by element, as the collective must compute it. */
 function reduced(dtype: DType, op: Op, ranks: number[], n: number, forProduct: boolean): V[] {
   const parts = ranks.map((r) => values(dtype, r, n, forProduct));
   return parts[0].map((first, i) => {
     let acc = first;
-    for (let k = 1; k < parts.length; k++) acc = combine(dtype, op, acc, parts[k][i]);
+    for (let k = 1; k < parts.length; k++) acc = combine(dtype, op.value, acc, parts[k][i]);
     if (op === ReduceOp.AVG) {
       if (dtype === "int64") acc = (acc as bigint) / BigInt(ranks.length);
       else if (dtype === "int32") acc = Math.trunc((acc as number) / ranks.length);
