@@ -100,7 +100,7 @@ export async function runDistributedBench(o: DistributedBenchOptions): Promise<v
     { name: "1 process, 2 threads", world: 0, args: [steps, 2, "single", 25, 0] },
     { name: "2 processes x 1 thread, no communication", world: 2, args: [steps, 1, "local", 25, 0] },
     { name: "2 processes x 1 thread, DDP (PyTorch's buckets: 1)", world: 2, args: [steps, 1, "ddp", 25, 0] },
-    { name: "2 processes x 1 thread, DDP (0.05 MB buckets)", world: 2, args: [steps, 1, "ddp", 0.05, 0.05] },
+    { name: "2 processes x 1 thread, DDP (5 KB buckets)", world: 2, args: [steps, 1, "ddp", 0.005, 0.005] },
   ];
   const ddp = new Map<string, Array<Record<string, number>>>();
   for (let r = 0; r < rounds; r++) {

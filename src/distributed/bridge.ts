@@ -77,8 +77,9 @@ export class CommThread {
     const { port1, port2 } = new this.wt.MessageChannel();
     this.port = port1;
     this.worker = spawnWorker(this.wt, { port: port2, signal }, [port2]);
+    // Neither keeps the process alive: a script ends when its main thread is done (a pending
+    // getFuture() refs the port until its answer is in).
     this.worker.unref();
-    this.port.unref();
     this.port.on("message", (r: Reply) => this.dispatch(r));
     this.port.unref();
     this.worker.on("error", (e) => {

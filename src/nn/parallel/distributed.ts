@@ -395,10 +395,6 @@ export class DistributedDataParallel extends Module {
   get _lastOverlap(): { buckets: number; launchedDuringBackward: number } {
     return this.#reducer.lastOverlap;
   }
-
-  override extraRepr(): string {
-    return "";
-  }
 }
 
 export { DistributedDataParallel as DDP };
