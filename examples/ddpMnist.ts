@@ -5,6 +5,7 @@
 //   npx torch-ts-run --nproc-per-node 4 examples/ddpMnist.ts --epochs 3
 //   torchrun --no_python --nproc_per_node 2 --redirects 9:0 --tee 9:0 npx tsx examples/ddpMnist.ts
 //   ... --checkpoint ckpt.pt            # save after every epoch; start from it when it exists
+//   ... --max-steps 20                  # at most 20 steps per epoch (a quick check of a set-up)
 //
 // Each rank reads its own share of the 8,000 training digits (DistributedSampler, reshuffled
 // every epoch with setEpoch), computes gradients on it, and DDP averages them during backward,
@@ -39,6 +40,7 @@ function main(): void {
   const epochs = Number(arg("epochs", "2"));
   const batchSize = Number(arg("batch-size", "32")); // per rank
   const checkpoint = arg("checkpoint", "");
+  const maxSteps = Number(arg("max-steps", "Infinity"));
 
   const { train, test } = splitDigits(42);
   torch.manualSeed(0); // DDP broadcasts rank 0's weights anyway; this makes runs repeatable
@@ -72,6 +74,7 @@ function main(): void {
       lossSum += loss.item();
       seen += x!.shape[0]!;
       if (++steps % 50 === 0) log(`epoch ${epoch + 1} step ${steps}: loss ${(lossSum / steps).toFixed(4)}`);
+      if (steps >= maxSteps) break;
     }
     const secs = (performance.now() - t0) / 1000;
 

@@ -117,6 +117,29 @@ test("torchrun --no_python launches torch-ts workers, which rendezvous through t
   }
 });
 
+test("torchrun --no_python runs examples/ddpMnist.ts: DDP training and the checkpoint written on rank 0", { skip: !hasPythonTorch() && "python3-torch is not installed" }, async () => {
+  const { mkdtempSync, rmSync, existsSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(`${tmpdir()}/torch-ts-ddp-`);
+  try {
+    const ckpt = `${dir}/mnist.pt`;
+    const example = new URL("../../examples/ddpMnist.ts", import.meta.url).pathname;
+    const r = await run(PYTHON, ["-m", "torch.distributed.run", "--no_python", "--nproc_per_node", "2", "--redirects", "9:0", "--tee", "9:0",
+      "--master_port", String(await freePort()), process.execPath, "--import", "tsx", example, "--epochs", "1", "--max-steps", "5", "--checkpoint", ckpt], 300_000);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /2 processes, 4000 training digits each per epoch, batch 32 per rank \(64 in all\)/);
+    assert.match(r.stdout, /epoch 1: train loss \d+\.\d+, held-out accuracy \d+\.\d+% \(2000 digits\)/);
+    assert.match(r.stdout, /checkpoint written to /);
+    assert.ok(existsSync(ckpt));
+    const { load } = await import("../../src/index.ts");
+    const saved = load(ckpt) as { epoch: number; model: Record<string, unknown> };
+    assert.equal(saved.epoch, 1);
+    assert.deepEqual(Object.keys(saved.model).sort(), ["conv1.bias", "conv1.weight", "conv2.bias", "conv2.weight", "fc1.bias", "fc1.weight", "fc2.bias", "fc2.weight"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("the built package: bin torch-ts-run and torch.distributed under plain node (no tsx)", async () => {
   const root = new URL("../../", import.meta.url);
   const cli = new URL("dist/distributed/launch/cli.js", root).pathname;
