@@ -87,12 +87,13 @@ print(json.dumps(out))
   }
 });
 
-test("our TCPStore as a client of PyTorch's server (with worldSize: both count themselves in)", { skip: !hasPythonTorch() && "python3-torch is not installed" }, async () => {
-  const port = await freePort();
+test("our TCPStore as a client of PyTorch's server", { skip: !hasPythonTorch() && "python3-torch is not installed" }, async () => {
+  // The server picks its own port (0) and prints it: no window for another process to take it.
   const py = `
 import datetime, json
 import torch.distributed as dist
-s = dist.TCPStore("127.0.0.1", ${port}, 2, True, datetime.timedelta(seconds=30))
+s = dist.TCPStore("127.0.0.1", 0, 2, True, datetime.timedelta(seconds=30), wait_for_workers=False)
+print(s.port, flush=True)
 s.set("fromPy", "from python")
 s.wait(["fromTs"])
 print(json.dumps({"fromTs": s.get("fromTs").decode(), "n": s.add("n", 0), "cas": s.get("cas").decode()}), flush=True)
@@ -100,11 +101,18 @@ s.wait(["done"])
 `;
   const child = spawn(PYTHON, ["-c", py], { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "", stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stderr += d));
   const exited = new Promise((r) => child.on("close", r));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      const nl = stdout.indexOf("\n");
+      if (nl >= 0 && !Number.isNaN(Number(stdout.slice(0, nl)))) resolve(Number(stdout.slice(0, nl)));
+    });
+    child.on("close", () => reject(new Error(`python exited: ${stderr}`)));
+  });
   try {
-    // connect retries until the Python server listens; waitForWorkers counts this client in
+    // with worldSize, this client counts itself in under "init/", as PyTorch's clients do
     const store = new TCPStore("127.0.0.1", port, 2, false, 30_000);
     assert.equal(text(store.get("fromPy")), "from python");
     assert.equal(store.add("n", 3), 3);
@@ -114,13 +122,14 @@ s.wait(["done"])
     assert.equal(store.check(["nope"]), false);
     assert.throws(() => store.wait(["never"], 200), /Socket Timeout/);
     store.set("fromTs", Uint8Array.of(104, 105));
-    assert.equal(store.numKeys() >= 4, true);
+    // fromPy, init/, n, cas, fromTs
+    assert.equal(store.numKeys(), 5);
     assert.equal(store.deleteKey("n"), true);
     store.set("done", "1");
     await exited;
     store.close();
     assert.equal(child.exitCode, 0, stderr);
-    assert.deepEqual(JSON.parse(stdout), { fromTs: "hi", n: 7, cas: "a" });
+    assert.deepEqual(JSON.parse(stdout.split("\n")[1]), { fromTs: "hi", n: 7, cas: "a" });
   } finally {
     child.kill("SIGKILL");
   }
