@@ -136,7 +136,7 @@ export class Run {
    */
   private async waitOn<T>(i: number, what: string, p: Promise<T>, ready: () => boolean): Promise<T> {
     const gone = this.engine.lost.get(this.rankOf(i));
-    if (gone !== undefined && !ready()) this.fail(new CollectiveError(`[Rank ${this.engine.rank}] ${this.where()} failed: ${gone}`), false);
+    if (gone !== undefined && !ready()) this.fail(new CollectiveError(`[Rank ${this.engine.rank}] ${this.where()} failed: ${this.group.broken ?? gone}`), true);
     const k = `${what}\0${i}`;
     this.waitingFor.set(k, (this.waitingFor.get(k) ?? 0) + 1);
     try {
@@ -335,8 +335,10 @@ export class Engine implements FrameHandler {
       if (!graceful) g.broken ??= why;
       // A collective that already has everything it needed from that rank may still finish
       // (a barrier the rank left right after); one still waiting for it fails now, and so
-      // does any later wait for it (Run.waitOn) or send to it.
-      if (g.active?.waitsOn(i)) g.active.fail(new CollectiveError(`[Rank ${this.rank}] ${g.active.where()} failed: ${why}`), false);
+      // does any later wait for it (Run.waitOn) or send to it. The error names the first rank
+      // the group lost (the root cause, when one loss leads to others) and goes to the other
+      // members too, which may be waiting for this rank.
+      if (g.active?.waitsOn(i)) g.active.fail(new CollectiveError(`[Rank ${this.rank}] ${g.active.where()} failed: ${g.broken ?? why}`), true);
     }
     for (const r of this.posted.filter((p) => p.src === rank)) {
       this.posted.splice(this.posted.indexOf(r), 1);
