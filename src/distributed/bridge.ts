@@ -14,7 +14,7 @@
 // Node only (browsers do not let the main thread Atomics.wait); the builtins are fetched when
 // first used, so importing torch-ts in a browser bundle pulls none of them in.
 import type * as WT from "node:worker_threads";
-import { RuntimeError } from "../errors.ts";
+import { RuntimeError, TorchTypeError } from "../errors.ts";
 import type { Reply, Request } from "./wire/messages.ts";
 
 type DistributedRequest = Request extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never;
@@ -172,7 +172,7 @@ export class CommThread {
 export function unwrap(r: Reply): unknown {
   if (r.ok) return r.value;
   const e = r.error!;
-  throw e.name === "TypeError" ? new TypeError(e.message) : new RuntimeError(e.message);
+  throw e.name === "TypeError" ? new TorchTypeError(e.message) : new RuntimeError(e.message);
 }
 
 let thread: CommThread | null = null;

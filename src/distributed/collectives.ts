@@ -6,7 +6,8 @@
 // the collective finishes changes nothing.
 import { RuntimeError, ValueError } from "../errors.ts";
 import type { Tensor } from "../tensor.ts";
-import { bindArgs, checkBool, checkInt, checkTensor, checkTensorList, typeName } from "./args.ts";
+import { any, bool, int, nullable, param, parseArgs, tensor } from "../args.ts";
+import { instance, tensorList } from "./args.ts";
 import { acquireShared, commThread, releaseShared } from "./bridge.ts";
 import { NON_GROUP_MEMBER, ProcessGroup, groupRank, resolveGroup, type Group } from "./processGroup.ts";
 import { ReduceOp } from "./reduceOp.ts";
@@ -60,21 +61,22 @@ function memberGroup(group: unknown): ProcessGroup | null {
   return g === NON_GROUP_MEMBER ? null : g;
 }
 
-function checkOp(fn: string, v: unknown, t: Tensor): ReduceOp {
-  if (v === undefined) v = ReduceOp.SUM;
-  if (!(v instanceof ReduceOp)) throw new TypeError(`${fn}(): argument 'op' must be ReduceOp, not ${typeName(v)}`);
-  const why = unsupportedReduction(t.dtype, v.value);
+// The parameters every collective shares (PyTorch's group=None, async_op=False).
+const TENSOR = param("tensor", tensor);
+const OP = param("op", instance(ReduceOp, "ReduceOp"), ReduceOp.SUM);
+const GROUP = param("group", any, undefined);
+const ASYNC = param("asyncOp", bool, false);
+const rank = (name: string, ...dflt: [] | [number]) => param(name, int({ min: 0 }), ...dflt);
+
+/** The reduce op, when the tensor's dtype has it. */
+function checkReduction(op: ReduceOp, t: Tensor): ReduceOp {
+  const why = unsupportedReduction(t.dtype, op.value);
   if (why) throw new RuntimeError(why);
-  return v;
+  return op;
 }
 
-function asyncFlag(fn: string, v: unknown): boolean {
-  return v === undefined ? false : checkBool(fn, "asyncOp", v);
-}
-
-function rootOf(fn: string, name: string, g: ProcessGroup, v: unknown, dflt?: number): number {
-  const r = v === undefined && dflt !== undefined ? dflt : checkInt(fn, name, v);
-  if (r < 0) throw new ValueError(`${fn}: invalid ${name} rank ${r}`);
+/** A global rank's index in the group. */
+function rootOf(fn: string, name: string, g: ProcessGroup, r: number): number {
   return groupRank(g, r, `${fn} ${name}`);
 }
 
@@ -95,16 +97,15 @@ function listLength(fn: string, what: string, list: Tensor[], g: ProcessGroup): 
 }
 
 /**
- * gather's gather_list / scatter's scatter_list: required on the root (one tensor like t per
+ * gather's gatherList / scatter's scatterList: required on the root (one tensor like t per
  * rank), refused elsewhere, with PyTorch's messages. null off the root.
  */
-function rootList(fn: string, name: string, rootName: string, v: unknown, t: Tensor, g: ProcessGroup, isRoot: boolean): Tensor[] | null {
+function rootList(fn: string, name: string, rootName: string, list: Tensor[] | null, t: Tensor, g: ProcessGroup, isRoot: boolean): Tensor[] | null {
   if (!isRoot) {
-    if (Array.isArray(v) && v.length) throw new ValueError(`Argument \`\`${name}\`\` must NOT be specified on non-${rootName} ranks.`);
+    if (list?.length) throw new ValueError(`Argument \`\`${name}\`\` must NOT be specified on non-${rootName} ranks.`);
     return null;
   }
-  if (v === undefined || v === null) throw new ValueError(`Argument \`\`${name}\`\` must be specified on ${rootName} rank.`);
-  const list = checkTensorList(fn, name, v);
+  if (list === null) throw new ValueError(`Argument \`\`${name}\`\` must be specified on ${rootName} rank.`);
   listLength(fn, name, list, g);
   sameAs(fn, `${name} entry`, t, list);
   return list;
@@ -124,11 +125,9 @@ export function allReduce(tensor: Tensor, opts?: ReduceOpts & Sync): void;
 export function allReduce(tensor: Tensor, op?: ReduceOp, opts?: GroupOpts & Sync): void;
 export function allReduce(tensor: Tensor, op?: ReduceOp, group?: Group, asyncOp?: boolean): void;
 export function allReduce(...args: unknown[]): Work | void {
-  const a = bindArgs("all_reduce", ["tensor", "op", "group", "asyncOp"], args);
-  const t = checkTensor("all_reduce", "tensor", a.tensor);
-  const op = checkOp("all_reduce", a.op, t);
-  const asyncOp = asyncFlag("all_reduce", a.asyncOp);
-  const g = memberGroup(a.group);
+  const { tensor: t, op: o, group, asyncOp } = parseArgs<{ tensor: Tensor; op: ReduceOp; group: unknown; asyncOp: boolean }>("all_reduce", [TENSOR, OP, GROUP, ASYNC], args);
+  const op = checkReduction(o, t);
+  const g = memberGroup(group);
   if (!g) return nothing(asyncOp);
   const w = issue({
     op: "allReduce", group: g, like: t, bytes: bytesOf(t), redop: op, outputs: [t],
@@ -146,12 +145,10 @@ export function broadcast(tensor: Tensor, src: number, group?: Group, asyncOp?: 
 export function broadcast(tensor: Tensor, opts: { src: number } & GroupOpts & Sync): void;
 export function broadcast(tensor: Tensor, opts: { src: number } & GroupOpts & Async): Work;
 export function broadcast(...args: unknown[]): Work | void {
-  const a = bindArgs("broadcast", ["tensor", "src", "group", "asyncOp"], args);
-  const t = checkTensor("broadcast", "tensor", a.tensor);
-  const asyncOp = asyncFlag("broadcast", a.asyncOp);
-  const g = memberGroup(a.group);
+  const { tensor: t, src, group, asyncOp } = parseArgs<{ tensor: Tensor; src: number; group: unknown; asyncOp: boolean }>("broadcast", [TENSOR, rank("src"), GROUP, ASYNC], args);
+  const g = memberGroup(group);
   if (!g) return nothing(asyncOp);
-  const root = rootOf("broadcast", "src", g, a.src);
+  const root = rootOf("broadcast", "src", g, src);
   const isRoot = root === g.rank();
   const w = issue({
     op: "broadcast", group: g, like: t, bytes: bytesOf(t), root, outputs: [t],
@@ -171,13 +168,12 @@ export function reduce(tensor: Tensor, dst: number, op?: ReduceOp, group?: Group
 export function reduce(tensor: Tensor, opts: { dst: number } & ReduceOpts & Sync): void;
 export function reduce(tensor: Tensor, opts: { dst: number } & ReduceOpts & Async): Work;
 export function reduce(...args: unknown[]): Work | void {
-  const a = bindArgs("reduce", ["tensor", "dst", "op", "group", "asyncOp"], args);
-  const t = checkTensor("reduce", "tensor", a.tensor);
-  const op = checkOp("reduce", a.op, t);
-  const asyncOp = asyncFlag("reduce", a.asyncOp);
-  const g = memberGroup(a.group);
+  const { tensor: t, dst, op: o, group, asyncOp } = parseArgs<{ tensor: Tensor; dst: number; op: ReduceOp; group: unknown; asyncOp: boolean }>(
+    "reduce", [TENSOR, rank("dst"), OP, GROUP, ASYNC], args);
+  const op = checkReduction(o, t);
+  const g = memberGroup(group);
   if (!g) return nothing(asyncOp);
-  const root = rootOf("reduce", "dst", g, a.dst);
+  const root = rootOf("reduce", "dst", g, dst);
   const isRoot = root === g.rank();
   const w = issue({
     op: "reduce", group: g, like: t, bytes: bytesOf(t), redop: op, root, outputs: [t],
@@ -193,14 +189,12 @@ export function allGather(tensorList: Tensor[], tensor: Tensor, group: Group | u
 export function allGather(tensorList: Tensor[], tensor: Tensor, opts?: GroupOpts & Sync): void;
 export function allGather(tensorList: Tensor[], tensor: Tensor, group?: Group, asyncOp?: boolean): void;
 export function allGather(...args: unknown[]): Work | void {
-  const a = bindArgs("all_gather", ["tensorList", "tensor", "group", "asyncOp"], args);
-  const list = checkTensorList("all_gather", "tensor_list", a.tensorList);
-  const t = checkTensor("all_gather", "tensor", a.tensor);
-  const asyncOp = asyncFlag("all_gather", a.asyncOp);
-  const g = memberGroup(a.group);
+  const { tensorList: list, tensor: t, group, asyncOp } = parseArgs<{ tensorList: Tensor[]; tensor: Tensor; group: unknown; asyncOp: boolean }>(
+    "all_gather", [param("tensorList", tensorList), TENSOR, GROUP, ASYNC], args);
+  const g = memberGroup(group);
   if (!g) return nothing(asyncOp);
-  listLength("all_gather", "tensor_list", list, g);
-  sameAs("all_gather", "tensor_list entry", t, list);
+  listLength("all_gather", "tensorList", list, g);
+  sameAs("all_gather", "tensorList entry", t, list);
   const S = bytesOf(t), me = g.rank();
   const w = issue({
     op: "allGather", group: g, like: t, bytes: S * g.size(), piece: S, outputs: list,
@@ -216,11 +210,9 @@ export function allGatherIntoTensor(outputTensor: Tensor, inputTensor: Tensor, o
 export function allGatherIntoTensor(outputTensor: Tensor, inputTensor: Tensor, group?: Group, asyncOp?: boolean): void;
 export function allGatherIntoTensor(...args: unknown[]): Work | void {
   const fn = "all_gather_into_tensor";
-  const a = bindArgs(fn, ["outputTensor", "inputTensor", "group", "asyncOp"], args);
-  const out = checkTensor(fn, "output_tensor", a.outputTensor);
-  const input = checkTensor(fn, "input_tensor", a.inputTensor);
-  const asyncOp = asyncFlag(fn, a.asyncOp);
-  const g = memberGroup(a.group);
+  const { outputTensor: out, inputTensor: input, group, asyncOp } = parseArgs<{ outputTensor: Tensor; inputTensor: Tensor; group: unknown; asyncOp: boolean }>(
+    fn, [param("outputTensor", tensor), param("inputTensor", tensor), GROUP, ASYNC], args);
+  const g = memberGroup(group);
   if (!g) return nothing(asyncOp);
   if (out.dtype !== input.dtype) throw new RuntimeError(`${fn}: output tensor is ${out.dtype}, input tensor ${input.dtype}`);
   if (out.numel() !== input.numel() * g.size()) throw new ValueError(`${fn}: output tensor size must be equal to world_size times input tensor size (${out.numel()} vs ${g.size()} x ${input.numel()})`);
@@ -241,15 +233,13 @@ export function reduceScatter(output: Tensor, inputList: Tensor[], opts?: Reduce
 export function reduceScatter(output: Tensor, inputList: Tensor[], op?: ReduceOp, opts?: GroupOpts & Sync): void;
 export function reduceScatter(output: Tensor, inputList: Tensor[], op?: ReduceOp, group?: Group, asyncOp?: boolean): void;
 export function reduceScatter(...args: unknown[]): Work | void {
-  const a = bindArgs("reduce_scatter", ["output", "inputList", "op", "group", "asyncOp"], args);
-  const out = checkTensor("reduce_scatter", "output", a.output);
-  const list = checkTensorList("reduce_scatter", "input_list", a.inputList);
-  const op = checkOp("reduce_scatter", a.op, out);
-  const asyncOp = asyncFlag("reduce_scatter", a.asyncOp);
-  const g = memberGroup(a.group);
+  const { output: out, inputList: list, op: o, group, asyncOp } = parseArgs<{ output: Tensor; inputList: Tensor[]; op: ReduceOp; group: unknown; asyncOp: boolean }>(
+    "reduce_scatter", [param("output", tensor), param("inputList", tensorList), OP, GROUP, ASYNC], args);
+  const op = checkReduction(o, out);
+  const g = memberGroup(group);
   if (!g) return nothing(asyncOp);
-  listLength("reduce_scatter", "input_list", list, g);
-  sameAs("reduce_scatter", "input_list entry", out, list);
+  listLength("reduce_scatter", "inputList", list, g);
+  sameAs("reduce_scatter", "inputList entry", out, list);
   const S = bytesOf(out), me = g.rank();
   const w = issue({
     op: "reduceScatter", group: g, like: out, bytes: S * g.size(), piece: S, redop: op, outputs: [out],
@@ -267,12 +257,10 @@ export function reduceScatterTensor(output: Tensor, input: Tensor, op?: ReduceOp
 export function reduceScatterTensor(output: Tensor, input: Tensor, op?: ReduceOp, group?: Group, asyncOp?: boolean): void;
 export function reduceScatterTensor(...args: unknown[]): Work | void {
   const fn = "reduce_scatter_tensor";
-  const a = bindArgs(fn, ["output", "input", "op", "group", "asyncOp"], args);
-  const out = checkTensor(fn, "output", a.output);
-  const input = checkTensor(fn, "input", a.input);
-  const op = checkOp(fn, a.op, out);
-  const asyncOp = asyncFlag(fn, a.asyncOp);
-  const g = memberGroup(a.group);
+  const { output: out, input, op: o, group, asyncOp } = parseArgs<{ output: Tensor; input: Tensor; op: ReduceOp; group: unknown; asyncOp: boolean }>(
+    fn, [param("output", tensor), param("input", tensor), OP, GROUP, ASYNC], args);
+  const op = checkReduction(o, out);
+  const g = memberGroup(group);
   if (!g) return nothing(asyncOp);
   if (out.dtype !== input.dtype) throw new RuntimeError(`${fn}: output tensor is ${out.dtype}, input tensor ${input.dtype}`);
   if (input.numel() !== out.numel() * g.size()) throw new ValueError(`${fn}: input tensor must be the same size as output size times world size (${input.numel()} vs ${g.size()} x ${out.numel()})`);
@@ -296,14 +284,13 @@ export function gather(tensor: Tensor, opts?: GatherOpts & Sync): void;
 export function gather(tensor: Tensor, gatherList: Tensor[] | undefined, dst: number, opts: GroupOpts & Sync): void;
 export function gather(tensor: Tensor, gatherList: Tensor[] | undefined, dst: number, opts: GroupOpts & Async): Work;
 export function gather(...args: unknown[]): Work | void {
-  const a = bindArgs("gather", ["tensor", "gatherList", "dst", "group", "asyncOp"], args);
-  const t = checkTensor("gather", "tensor", a.tensor);
-  const asyncOp = asyncFlag("gather", a.asyncOp);
-  const g = memberGroup(a.group);
+  const { tensor: t, gatherList, dst, group, asyncOp } = parseArgs<{ tensor: Tensor; gatherList: Tensor[] | null; dst: number; group: unknown; asyncOp: boolean }>(
+    "gather", [TENSOR, param("gatherList", nullable(tensorList), null), rank("dst", 0), GROUP, ASYNC], args);
+  const g = memberGroup(group);
   if (!g) return nothing(asyncOp);
-  const root = rootOf("gather", "dst", g, a.dst, 0);
+  const root = rootOf("gather", "dst", g, dst);
   const me = g.rank(), S = bytesOf(t);
-  const list = rootList("gather", "gather_list", "destination", a.gatherList, t, g, me === root);
+  const list = rootList("gather", "gatherList", "destination", gatherList, t, g, me === root);
   const w = issue(list ? {
     op: "gather", group: g, like: t, bytes: S * g.size(), root, outputs: list,
     fill: (b) => stageIn(t, b, me * S), finish: (b) => list.forEach((o, i) => stageOut(b, i * S, o)),
@@ -322,14 +309,13 @@ export function scatter(tensor: Tensor, opts?: ScatterOpts & Sync): void;
 export function scatter(tensor: Tensor, scatterList: Tensor[] | undefined, src: number, opts: GroupOpts & Sync): void;
 export function scatter(tensor: Tensor, scatterList: Tensor[] | undefined, src: number, opts: GroupOpts & Async): Work;
 export function scatter(...args: unknown[]): Work | void {
-  const a = bindArgs("scatter", ["tensor", "scatterList", "src", "group", "asyncOp"], args);
-  const t = checkTensor("scatter", "tensor", a.tensor);
-  const asyncOp = asyncFlag("scatter", a.asyncOp);
-  const g = memberGroup(a.group);
+  const { tensor: t, scatterList, src, group, asyncOp } = parseArgs<{ tensor: Tensor; scatterList: Tensor[] | null; src: number; group: unknown; asyncOp: boolean }>(
+    "scatter", [TENSOR, param("scatterList", nullable(tensorList), null), rank("src", 0), GROUP, ASYNC], args);
+  const g = memberGroup(group);
   if (!g) return nothing(asyncOp);
-  const root = rootOf("scatter", "src", g, a.src, 0);
+  const root = rootOf("scatter", "src", g, src);
   const me = g.rank(), S = bytesOf(t);
-  const list = rootList("scatter", "scatter_list", "source", a.scatterList, t, g, me === root);
+  const list = rootList("scatter", "scatterList", "source", scatterList, t, g, me === root);
   const w = issue(list ? {
     op: "scatter", group: g, like: t, bytes: S * g.size(), root, outputs: [t],
     fill: (b) => list.forEach((x, i) => stageIn(x, b, i * S)), finish: (b) => stageOut(b, me * S, t),
@@ -344,9 +330,8 @@ export function barrier(group: Group | undefined, asyncOp: true): Work;
 export function barrier(group?: Group, asyncOp?: boolean): void;
 export function barrier(opts?: GroupOpts & Sync & { deviceIds?: number[] }): void;
 export function barrier(...args: unknown[]): Work | void {
-  const a = bindArgs("barrier", ["group", "asyncOp", "deviceIds"], args);
-  const asyncOp = asyncFlag("barrier", a.asyncOp);
-  const g = memberGroup(a.group);
+  const { group, asyncOp } = parseArgs<{ group: unknown; asyncOp: boolean }>("barrier", [GROUP, ASYNC, param("deviceIds", any, undefined)], args);
+  const g = memberGroup(group);
   if (!g) return nothing(asyncOp);
   const w = issue({ op: "barrier", group: g, like: null, bytes: 0, outputs: [], fill: () => {}, finish: () => {} }, asyncOp);
   return asyncOp ? w : undefined;
@@ -356,18 +341,19 @@ export function barrier(...args: unknown[]): Work | void {
 interface P2POpts extends GroupOpts { tag?: number }
 
 function p2p(fn: string, send: boolean, args: unknown[]): Work {
-  const a = bindArgs(fn, ["tensor", send ? "dst" : "src", "group", "tag"], args);
-  const t = checkTensor(fn, "tensor", a.tensor);
+  const peerName = send ? "dst" : "src";
+  // send's dst is required; recv's src may be null (any rank)
+  const a = parseArgs<Record<string, unknown> & { tensor: Tensor; group: unknown; tag: number }>(
+    fn, [TENSOR, send ? rank("dst") : param("src", nullable(int({ min: 0 })), null), GROUP, param("tag", int(), 0)], args);
+  const t = a.tensor, tag = a.tag;
   const g = memberGroup(a.group);
   if (!g) return new Work(null, 0, [], () => {});
-  const tag = a.tag === undefined ? 0 : checkInt(fn, "tag", a.tag);
-  const peerArg = send ? a.dst : a.src;
   let peer = -1;
-  if (peerArg !== undefined && peerArg !== null) {
-    peer = checkInt(fn, send ? "dst" : "src", peerArg);
-    groupRank(g, peer, `${fn} ${send ? "dst" : "src"}`);
+  if (a[peerName] !== null) {
+    peer = a[peerName] as number;
+    groupRank(g, peer, `${fn} ${peerName}`);
     if (peer === g._globalRank) throw new ValueError(`Invalid ${send ? "destination" : "source"} rank: should not be the same as the rank of the current process.`);
-  } else if (send) throw new TypeError(`${fn}() missing required argument 'dst'`);
+  }
   return issue({
     op: send ? "send" : "recv", group: g, like: t, bytes: bytesOf(t), peer, tag, outputs: send ? [] : [t],
     fill: (b) => send && stageIn(t, b, 0), finish: (b) => !send && stageOut(b, 0, t),

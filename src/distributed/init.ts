@@ -6,8 +6,9 @@
 // rendezvous, torch-ts-run) the agent hosts the TCPStore and every worker is a client of it,
 // under the prefix /worker/attempt_<restart count>; otherwise rank 0 hosts it.
 import type * as NodeOs from "node:os";
-import { RuntimeError, TorchTypeError, ValueError } from "../errors.ts";
-import { bindArgs, checkInt, checkString, checkTimeout, typeName } from "./args.ts";
+import { RuntimeError, ValueError } from "../errors.ts";
+import { any, int, nullable, param, parseArgs, str, typeError, type Checker } from "../args.ts";
+import { instance, timeoutMs as timeout } from "./args.ts";
 import { commThread } from "./bridge.ts";
 import { NON_GROUP_MEMBER, ProcessGroup, getState, requireWorld, resolveGroup, setState, type Group } from "./processGroup.ts";
 import { PrefixStore, Store, TCPStore, resolveStore } from "./store.ts";
@@ -30,7 +31,10 @@ export interface InitProcessGroupOptions {
   groupName?: string;
 }
 
-const INIT_ARGS = ["backend", "initMethod", "timeout", "worldSize", "rank", "store", "groupName"] as const;
+const INIT_ARGS = [
+  param("backend", str, "gloo"), param("initMethod", nullable(str), null), param("timeout", timeout, DEFAULT_PG_TIMEOUT_MS),
+  param("worldSize", int(), -1), param("rank", int(), -1), param("store", nullable(instance(Store, "Store")), null), param("groupName", str, ""),
+];
 
 /**
  * Joins this process to the job: `initProcessGroup("gloo")` under torchrun / torch-ts-run /
@@ -43,27 +47,25 @@ export function initProcessGroup(
   backend?: string, initMethod?: string, timeout?: number, worldSize?: number, rank?: number, store?: Store, groupName?: string,
 ): void;
 export function initProcessGroup(...args: unknown[]): void {
-  const a = bindArgs("init_process_group", INIT_ARGS, args);
+  const a = parseArgs<{ backend: string; initMethod: string | null; timeout: number; worldSize: number; rank: number; store: Store | null }>(
+    "init_process_group", INIT_ARGS, args);
   if (getState()) throw new RuntimeError("trying to initialize the default process group twice!");
-  const backend = a.backend === undefined ? "gloo" : checkString("init_process_group", "backend", a.backend).toLowerCase();
+  const backend = a.backend.toLowerCase();
   if (backend !== "gloo" && backend !== "cpu:gloo") {
     throw new RuntimeError(`torch-ts's process group runs CPU tensors over TCP (the part of PyTorch's "gloo" backend); backend '${a.backend}' is not available`);
   }
-  const timeoutMs = a.timeout === undefined ? DEFAULT_PG_TIMEOUT_MS : checkTimeout("init_process_group", a.timeout);
-  let rank = a.rank === undefined ? -1 : checkInt("init_process_group", "rank", a.rank);
-  let worldSize = a.worldSize === undefined ? -1 : checkInt("init_process_group", "worldSize", a.worldSize);
-  if (a.groupName !== undefined) checkString("init_process_group", "groupName", a.groupName);
+  const timeoutMs = a.timeout;
+  let { rank, worldSize } = a;
 
   let store: Store;
   let owned: TCPStore | null = null;
-  if (a.store !== undefined) {
-    if (!(a.store instanceof Store)) throw new TorchTypeError(`init_process_group(): argument 'store' must be Store, not ${typeName(a.store)}`);
-    if (a.initMethod !== undefined) throw new ValueError("Cannot specify both init_method and store.");
+  if (a.store !== null) {
+    if (a.initMethod !== null) throw new ValueError("Cannot specify both init_method and store.");
     if (worldSize <= 0) throw new ValueError("world_size must be positive if using store");
     if (rank < 0) throw new ValueError("rank must be non-negative if using store");
     store = a.store;
   } else {
-    const url = a.initMethod === undefined ? "env://" : checkString("init_process_group", "initMethod", a.initMethod);
+    const url = a.initMethod ?? "env://";
     ({ store: owned, rank, worldSize } = rendezvous(url, rank, worldSize, timeoutMs));
     store = useAgentStore() ? new PrefixStore(`/worker/attempt_${env().TORCHELASTIC_RESTART_COUNT ?? "0"}`, owned) : owned;
   }
@@ -189,24 +191,31 @@ export function getBackend(group?: Group): string {
 export function newGroup(ranks?: number[], timeout?: number, backend?: string): Group;
 export function newGroup(opts: { ranks?: number[]; timeout?: number; backend?: string }): Group;
 export function newGroup(...args: unknown[]): Group {
-  const a = bindArgs("new_group", ["ranks", "timeout", "backend", "pgOptions"], args);
+  const a = parseArgs<{ ranks: number[] | null; timeout: number | null; backend: string | null }>("new_group", [
+    param("ranks", nullable(ints), null), param("timeout", nullable(timeout), null), param("backend", nullable(str), null), param("pgOptions", any, undefined),
+  ], args);
   const s = requireWorld();
   const size = s.world.size();
   let ranks: number[];
-  if (a.ranks === undefined || a.ranks === null) ranks = [...s.world._ranks];
+  if (a.ranks === null) ranks = [...s.world._ranks];
   else {
-    if (!Array.isArray(a.ranks) || !a.ranks.every((r) => Number.isInteger(r))) throw new TorchTypeError(`new_group(): argument 'ranks' must be a list of int, not ${typeName(a.ranks)}`);
-    ranks = [...new Set(a.ranks as number[])].sort((x, y) => x - y);
+    ranks = [...new Set(a.ranks)].sort((x, y) => x - y);
     for (const r of ranks) if (r < 0 || r >= size) throw new RuntimeError(`The new group's rank should be within the the world_size set by init_process_group`);
   }
-  const timeoutMs = a.timeout === undefined ? s.world._timeoutMs : checkTimeout("new_group", a.timeout);
-  if (a.backend !== undefined && String(a.backend).toLowerCase() !== "gloo") throw new RuntimeError(`backend '${a.backend}' is not available (torch-ts has gloo's CPU collectives)`);
+  const timeoutMs = a.timeout ?? s.world._timeoutMs;
+  if (a.backend !== null && a.backend.toLowerCase() !== "gloo") throw new RuntimeError(`backend '${a.backend}' is not available (torch-ts has gloo's CPU collectives)`);
   const id = ++s.groups;
   const me = s.world._globalRank;
   if (!ranks.includes(me)) return NON_GROUP_MEMBER;
   commThread().call({ t: "group.new", group: { id, ranks, timeoutMs } });
   return new ProcessGroup(id, ranks, me, timeoutMs);
 }
+
+/** A list of integers (ranks). */
+const ints: Checker<number[]> = (v, arg, fn) => {
+  if (!Array.isArray(v) || !v.every((r) => Number.isInteger(r))) throw typeError(fn, arg, "a list of integers", v);
+  return v as number[];
+};
 
 /** PyTorch's GroupMember: WORLD is the default group once initialized. */
 export const GroupMember = {

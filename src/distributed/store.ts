@@ -3,8 +3,9 @@
 // share one store either way round; its sockets live on the communication thread and every
 // call blocks until answered, as in PyTorch. Keys are text; values text or bytes; get returns
 // bytes. Timeouts are milliseconds.
+import { bool, checkInt, describe, int, nullable, param, parseArgs, str, typeError } from "../args.ts";
 import { RuntimeError, TorchTypeError } from "../errors.ts";
-import { bindArgs, checkBool, checkInt, checkString, checkTimeout, typeName } from "./args.ts";
+import { instance, timeoutMs } from "./args.ts";
 import { commThread } from "./bridge.ts";
 import type { StoreMethod } from "./wire/messages.ts";
 import { DEFAULT_PORT, toBytes } from "./wire/storeProtocol.ts";
@@ -14,15 +15,24 @@ export const DEFAULT_STORE_TIMEOUT_MS = 300_000;
 
 type Value = string | Uint8Array;
 
+function checkKey(fn: string, key: unknown): Uint8Array {
+  return toBytes(str(key, "key", fn));
+}
+
 function checkValue(fn: string, name: string, v: unknown): Uint8Array {
-  if (typeof v !== "string" && !(v instanceof Uint8Array)) throw new TorchTypeError(`${fn}(): argument '${name}' must be str or bytes, not ${typeName(v)}`);
+  if (typeof v !== "string" && !(v instanceof Uint8Array)) throw typeError(fn, name, "a string or a Uint8Array", v);
   return toBytes(v);
 }
 
 function checkKeys(fn: string, keys: unknown): string[] {
-  if (!Array.isArray(keys) || !keys.every((k) => typeof k === "string")) throw new TorchTypeError(`${fn}(): argument 'keys' must be a list of str, not ${typeName(keys)}`);
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === "string")) throw typeError(fn, "keys", "a list of strings", keys);
   return keys;
 }
+
+const TCPSTORE_ARGS = [
+  param("hostName", str), param("port", int({ min: 0, max: 65535 }), DEFAULT_PORT), param("worldSize", nullable(int({ min: 1 })), null),
+  param("isMaster", bool, false), param("timeout", timeoutMs, DEFAULT_STORE_TIMEOUT_MS), param("waitForWorkers", bool, true), param("multiTenant", bool, false),
+];
 
 /** The interface of c10d::Store. */
 export abstract class Store {
@@ -63,19 +73,14 @@ export class TCPStore extends Store {
   constructor(hostName: string, port: number, opts: { worldSize?: number | null; isMaster?: boolean; timeout?: number; waitForWorkers?: boolean; multiTenant?: boolean });
   constructor(...args: unknown[]) {
     super();
-    const a = bindArgs("TCPStore", ["hostName", "port", "worldSize", "isMaster", "timeout", "waitForWorkers", "multiTenant"], args);
-    this.host = checkString("TCPStore", "hostName", a.hostName);
-    const port = a.port === undefined ? DEFAULT_PORT : checkInt("TCPStore", "port", a.port);
-    if (port < 0 || port > 65535) throw new RuntimeError(`port must have value from 0 to 65535 but was ${port}.`);
-    const worldSize = a.worldSize === undefined || a.worldSize === null ? null : checkInt("TCPStore", "worldSize", a.worldSize);
-    const isMaster = a.isMaster === undefined ? false : checkBool("TCPStore", "isMaster", a.isMaster);
-    this._timeout = a.timeout === undefined ? DEFAULT_STORE_TIMEOUT_MS : checkTimeout("TCPStore", a.timeout);
-    const waitWorkers = a.waitForWorkers === undefined ? true : checkBool("TCPStore", "waitForWorkers", a.waitForWorkers);
-    const multiTenant = a.multiTenant === undefined ? false : checkBool("TCPStore", "multiTenant", a.multiTenant);
+    const a = parseArgs<{ hostName: string; port: number; worldSize: number | null; isMaster: boolean; timeout: number; waitForWorkers: boolean; multiTenant: boolean }>(
+      "TCPStore", TCPSTORE_ARGS, args);
+    this.host = a.hostName;
+    this._timeout = a.timeout;
     this._id = nextStoreId++;
     this.port = commThread().call({
-      t: "store.open", storeId: this._id, host: this.host, port, isServer: isMaster, numWorkers: worldSize,
-      waitWorkers, timeoutMs: this._timeout, multiTenant,
+      t: "store.open", storeId: this._id, host: this.host, port: a.port, isServer: a.isMaster, numWorkers: a.worldSize,
+      waitWorkers: a.waitForWorkers, timeoutMs: this._timeout, multiTenant: a.multiTenant,
     }) as number;
   }
 
@@ -85,21 +90,21 @@ export class TCPStore extends Store {
   }
 
   set(key: string, value: Value): void {
-    this.op("set", [toBytes(checkString("set", "key", key)), checkValue("set", "value", value)]);
+    this.op("set", [checkKey("set", key), checkValue("set", "value", value)]);
   }
   get(key: string): Uint8Array {
-    return this.op("get", [toBytes(checkString("get", "key", key))]) as Uint8Array;
+    return this.op("get", [checkKey("get", key)]) as Uint8Array;
   }
   add(key: string, amount: number): number {
-    return this.op("add", [toBytes(checkString("add", "key", key)), checkInt("add", "amount", amount)]) as number;
+    return this.op("add", [checkKey("add", key), checkInt(amount, "amount", "add")]) as number;
   }
   compareSet(key: string, expected: Value, desired: Value): Uint8Array {
     return this.op("compareSet", [
-      toBytes(checkString("compare_set", "key", key)), checkValue("compare_set", "expected_value", expected), checkValue("compare_set", "desired_value", desired),
+      checkKey("compare_set", key), checkValue("compare_set", "expected_value", expected), checkValue("compare_set", "desired_value", desired),
     ]) as Uint8Array;
   }
   wait(keys: string[], timeout?: number): void {
-    const t = timeout === undefined ? null : checkTimeout("wait", timeout);
+    const t = timeout === undefined ? null : timeoutMs(timeout, "timeout", "wait");
     this.op("wait", [checkKeys("wait", keys).map(toBytes), t]);
   }
   check(keys: string[]): boolean {
@@ -109,10 +114,10 @@ export class TCPStore extends Store {
     return this.op("numKeys", []) as number;
   }
   deleteKey(key: string): boolean {
-    return this.op("deleteKey", [toBytes(checkString("delete_key", "key", key))]) as boolean;
+    return this.op("deleteKey", [checkKey("delete_key", key)]) as boolean;
   }
   setTimeout(timeout: number): void {
-    this._timeout = checkTimeout("set_timeout", timeout);
+    this._timeout = timeoutMs(timeout, "timeout", "set_timeout");
     this.op("setTimeout", [this._timeout]);
   }
   get timeout(): number {
@@ -131,8 +136,8 @@ export class TCPStore extends Store {
 export class PrefixStore extends Store {
   constructor(readonly prefix: string, readonly underlyingStore: Store) {
     super();
-    checkString("PrefixStore", "prefix", prefix);
-    if (!(underlyingStore instanceof Store)) throw new TorchTypeError(`PrefixStore(): argument 'store' must be Store, not ${typeName(underlyingStore)}`);
+    str(prefix, "prefix", "PrefixStore");
+    instance(Store, "Store")(underlyingStore, "store", "PrefixStore");
   }
   private k(key: string): string {
     return `${this.prefix}/${key}`;
@@ -177,6 +182,6 @@ export function resolveStore(store: Store): { tcp: TCPStore; prefix: string } {
     prefix = `${s.prefix}/${prefix}`;
     s = s.underlyingStore;
   }
-  if (!(s instanceof TCPStore)) throw new TorchTypeError(`a process group needs a TCPStore (or a PrefixStore over one), got ${typeName(s)}`);
+  if (!(s instanceof TCPStore)) throw new TorchTypeError(`a process group needs a TCPStore (or a PrefixStore over one), got ${describe(s)}`);
   return { tcp: s, prefix };
 }

@@ -57,18 +57,24 @@ test("a group of one: every collective, Work, arguments and errors", async () =>
     dist.allReduce(t, ReduceOp.SUM, sub as torch.distributed.ProcessGroup);
 
     // PyTorch's kinds of error, with what was wrong
-    assert.throws(() => dist.allReduce(t, "sum" as never), /argument 'op' must be ReduceOp, not str/);
-    assert.throws(() => dist.allReduce([1, 2] as never), /argument 'tensor' must be Tensor, not list/);
+    assert.throws(() => dist.allReduce(t, "sum" as never), /all_reduce\(\): argument 'op' must be a ReduceOp, but got string "sum"/);
+    assert.throws(() => dist.allReduce([1, 2] as never), /all_reduce\(\): argument 'tensor' must be a Tensor, but got an array/);
     assert.throws(() => dist.allReduce(t, { asyncop: true } as never), /unexpected keyword argument 'asyncop'/);
     assert.throws(() => dist.allReduce(t, ReduceOp.BAND), /Cannot use ReduceOp\.BAND with float32 tensors/);
     assert.throws(() => dist.allReduce(torch.ones(2, { dtype: "bool" }), ReduceOp.AVG), /Cannot use ReduceOp\.AVG with bool tensors/);
     assert.throws(() => dist.broadcast(t, 3), /The global rank 3 is not part of the group/);
-    assert.throws(() => dist.allGather([torch.zeros(3), torch.zeros(3)], t), /tensor_list has 2 tensors, the group has 1 ranks/);
-    assert.throws(() => dist.allGather([torch.zeros(4)], t), /tensor_list entry 0 is float32 \[4\], expected 3 elements of float32/);
+    assert.throws(() => dist.allGather([torch.zeros(3), torch.zeros(3)], t), /tensorList has 2 tensors, the group has 1 ranks/);
+    assert.throws(() => dist.allGather([torch.zeros(4)], t), /tensorList entry 0 is float32 \[4\], expected 3 elements of float32/);
     assert.throws(() => dist.allGatherIntoTensor(torch.zeros(4), t), /output tensor size must be equal to world_size times input tensor size/);
     assert.throws(() => dist.reduceScatterTensor(torch.zeros(2), t), /input tensor must be the same size as output size times world size/);
-    assert.throws(() => dist.gather(t), /Argument ``gather_list`` must be specified on destination rank/);
-    assert.throws(() => dist.scatter(t), /Argument ``scatter_list`` must be specified on source rank/);
+    assert.throws(() => dist.gather(t), /Argument ``gatherList`` must be specified on destination rank/);
+    assert.throws(() => dist.scatter(t), /Argument ``scatterList`` must be specified on source rank/);
+    assert.throws(() => dist.broadcast(t, 0, { src: 0 } as never), /broadcast\(\) got multiple values for argument 'src'/);
+    assert.throws(() => (dist.broadcast as unknown as (x: unknown) => void)(t), /broadcast\(\) missing 1 required positional argument: 'src'/);
+    assert.throws(() => dist.broadcast(t, -1), /broadcast\(\): argument 'src' must be at least 0, but got -1/);
+    assert.throws(() => dist.reduce(t, 0, ReduceOp.SUM, undefined, "yes" as never), /reduce\(\): argument 'asyncOp' must be a boolean, but got string "yes"/);
+    assert.throws(() => (dist.allReduce as unknown as (...a: unknown[]) => void)(t, ReduceOp.SUM, undefined, false, 1), /all_reduce\(\) takes from 1 to 4 positional arguments but 5 were given/);
+    assert.throws(() => dist.newGroup([0, 0.5]), /new_group\(\): argument 'ranks' must be a list of integers, but got an array/);
     assert.throws(() => dist.send(t, 0), /Invalid destination rank: should not be the same as the rank of the current process/);
     assert.throws(() => dist.newGroup([0, 5]), /rank should be within the the world_size/);
   } finally {

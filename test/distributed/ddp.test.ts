@@ -84,7 +84,8 @@ test("DDP on a group of one process: arguments checked, gradients left as comput
   assert.throws(() => new nn.parallel.DistributedDataParallel(new nn.Linear(2, 2)), /Default process group has not been initialized/);
   dist.initProcessGroup({ initMethod: `tcp://127.0.0.1:${await freePort()}`, rank: 0, worldSize: 1, timeout: 10_000 });
   try {
-    assert.throws(() => new nn.parallel.DistributedDataParallel({} as torch.nn.Module), /argument 'module' must be Module/);
+    assert.throws(() => new nn.parallel.DistributedDataParallel(torch.ones(2) as never), /argument 'module' must be a Module, but got a Tensor/);
+    assert.throws(() => new nn.parallel.DistributedDataParallel({} as never), /missing 1 required positional argument: 'module'/);
     assert.throws(() => new nn.parallel.DistributedDataParallel(new nn.Linear(2, 2), { bucketCapMB: 1 } as never), /unexpected keyword argument 'bucketCapMB'/);
     assert.throws(() => new nn.parallel.DistributedDataParallel(new nn.Linear(2, 2), { deviceIds: [0] }), /device_ids/);
     assert.throws(() => new nn.parallel.DistributedDataParallel(new nn.Linear(2, 2).requiresGrad_(false)), /doesn't have any parameter that requires a gradient/);

@@ -39,5 +39,6 @@ test("DistributedSampler: positional arguments, a DataLoader, and PyTorch's erro
   assert.deepEqual(batches, [[2, 5], [8, 1]]);
   assert.throws(() => new DistributedSampler(ds, { numReplicas: 2, rank: 2 }), /Invalid rank 2, rank should be in the interval \[0, 1\]/);
   assert.throws(() => new DistributedSampler(ds, { numReplicas: 2, rank: 0, shufle: true } as never), /unexpected keyword argument 'shufle'/);
+  assert.throws(() => new DistributedSampler(ds, 2, 0, "yes" as never), /DistributedSampler\(\): argument 'shuffle' must be a boolean, but got string "yes"/);
   assert.throws(() => new DistributedSampler(ds), /Default process group has not been initialized/);
 });

@@ -40,7 +40,10 @@ test("TCPStore: set/get/add/compareSet/check/wait/numKeys/deleteKey on a server 
     p.set("k", "v");
     assert.equal(text(store.get("x/job/k")), "v", "PrefixStore keys are prefix/key, nested outside in");
     assert.equal(text(p.get("k")), "v");
-    assert.throws(() => store.set(1 as unknown as string, "v"), TypeError);
+    assert.throws(() => store.set(1 as unknown as string, "v"), /set\(\): argument 'key' must be a string, but got number 1/);
+    assert.throws(() => store.set("k", 2 as never), /set\(\): argument 'value' must be a string or a Uint8Array, but got number 2/);
+    assert.throws(() => store.wait(["k"], -1), /wait\(\): argument 'timeout' must be a positive number of milliseconds, but got number -1/);
+    assert.throws(() => new TCPStore("127.0.0.1", 70000), /TCPStore\(\): argument 'port' must be at most 65535, but got 70000/);
     assert.throws(() => new TCPStore("127.0.0.1", 0, { isMaster: true, bogus: 1 } as never), /unexpected keyword argument 'bogus'/);
   } finally {
     store.close();

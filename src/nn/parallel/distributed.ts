@@ -17,7 +17,8 @@ import type { DType } from "../../dtype.ts";
 import { RuntimeError, ValueError } from "../../errors.ts";
 import { Tensor, StorageBox } from "../../tensor.ts";
 import { contiguousStrides } from "../../layout.ts";
-import { bindArgs, checkBool, typeName } from "../../distributed/args.ts";
+import { any, bool, num, param, parseArgs } from "../../args.ts";
+import { instance } from "../../distributed/args.ts";
 import { _sharedCollective } from "../../distributed/collectives.ts";
 import { NON_GROUP_MEMBER, ProcessGroup, resolveGroup } from "../../distributed/processGroup.ts";
 import { ReduceOp } from "../../distributed/reduceOp.ts";
@@ -43,10 +44,14 @@ export interface DistributedDataParallelOptions {
   staticGraph?: boolean;
 }
 
+// PyTorch's parameters in its order. deviceIds/outputDevice/dim place a module on GPUs;
+// checkReduction, gradientAsBucketView and staticGraph tune PyTorch's reducer and change no
+// result: they are accepted for the same call to work, and have no effect here.
 const DDP_ARGS = [
-  "module", "deviceIds", "outputDevice", "dim", "broadcastBuffers", "processGroup", "bucketCapMb", "findUnusedParameters",
-  "checkReduction", "gradientAsBucketView", "staticGraph",
-] as const;
+  param("module", instance(Module, "Module")), param("deviceIds", any, null), param("outputDevice", any, null), param("dim", any, 0),
+  param("broadcastBuffers", bool, true), param("processGroup", any, undefined), param("bucketCapMb", num(), 25), param("findUnusedParameters", bool, false),
+  param("checkReduction", any, false), param("gradientAsBucketView", any, false), param("staticGraph", any, false),
+];
 
 interface Bucket {
   dtype: DType;
@@ -279,17 +284,16 @@ export class DistributedDataParallel extends Module {
   constructor(module: Module, deviceIds?: number[] | null, outputDevice?: number | string | null, dim?: number, broadcastBuffers?: boolean, processGroup?: ProcessGroup, bucketCapMb?: number, findUnusedParameters?: boolean, checkReduction?: boolean, gradientAsBucketView?: boolean, staticGraph?: boolean);
   constructor(...args: unknown[]) {
     super();
-    const a = bindArgs("DistributedDataParallel", DDP_ARGS, args);
-    if (!(a.module instanceof Module)) throw new TypeError(`DistributedDataParallel(): argument 'module' must be Module, not ${typeName(a.module)}`);
+    const a = parseArgs<{ module: Module; deviceIds: unknown; broadcastBuffers: boolean; processGroup: unknown; bucketCapMb: number; findUnusedParameters: boolean }>(
+      "DistributedDataParallel", DDP_ARGS, args);
     this.module = a.module;
-    if (a.deviceIds !== undefined && a.deviceIds !== null) {
+    if (a.deviceIds !== null) {
       throw new ValueError("DistributedDataParallel device_ids and output_device arguments only work with single-device/multiple-device GPU modules or CPU modules, but got device_ids [" + String(a.deviceIds) + "] for a CPU module.");
     }
-    this.broadcastBuffers = a.broadcastBuffers === undefined ? true : checkBool("DistributedDataParallel", "broadcastBuffers", a.broadcastBuffers);
-    this.findUnusedParameters = a.findUnusedParameters === undefined ? false : checkBool("DistributedDataParallel", "findUnusedParameters", a.findUnusedParameters);
-    const capMb = a.bucketCapMb === undefined ? 25 : Number(a.bucketCapMb);
-    if (!(capMb > 0)) throw new ValueError(`bucket_cap_mb must be positive, got ${String(a.bucketCapMb)}`);
-    this.bucketBytesCap = Math.floor(capMb * 1024 * 1024);
+    this.broadcastBuffers = a.broadcastBuffers;
+    this.findUnusedParameters = a.findUnusedParameters;
+    if (!(a.bucketCapMb > 0)) throw new ValueError(`bucket_cap_mb must be positive, got ${a.bucketCapMb}`);
+    this.bucketBytesCap = Math.floor(a.bucketCapMb * 1024 * 1024);
     const g = resolveGroup(a.processGroup);
     if (g === NON_GROUP_MEMBER) throw new RuntimeError("DistributedDataParallel: this rank is not a member of the process group");
     this.#group = g;

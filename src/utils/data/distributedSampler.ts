@@ -3,11 +3,11 @@
 // randperm from a Generator seeded with seed + epoch (so call setEpoch each epoch), pads the
 // permutation to a multiple of the number of replicas by repeating its head (or drops the
 // tail with dropLast), and takes every numReplicas-th index from its rank on.
-import { ValueError } from "../../errors.ts";
+import { TorchTypeError, ValueError } from "../../errors.ts";
 import { getRank, getWorldSize } from "../../distributed/init.ts";
 import { randperm } from "../../ops/creation.ts";
 import { Generator } from "../../random/generator.ts";
-import { bindArgs, checkBool, checkInt } from "../../distributed/args.ts";
+import { bool, checkInt, int, nullable, param, parseArgs } from "../../args.ts";
 import { Sampler, type Sized } from "./sampler.ts";
 
 export interface DistributedSamplerOptions {
@@ -22,9 +22,13 @@ export interface DistributedSamplerOptions {
 
 function datasetLength(d: Sized): number {
   const n = d.length;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 0) throw new TypeError(`object of type '${(d as object)?.constructor?.name ?? typeof d}' has no len()`);
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 0) throw new TorchTypeError(`object of type '${(d as object)?.constructor?.name ?? typeof d}' has no len()`);
   return n;
 }
+
+const SAMPLER_ARGS = [
+  param("numReplicas", nullable(int()), null), param("rank", nullable(int()), null), param("shuffle", bool, true), param("seed", int(), 0), param("dropLast", bool, false),
+];
 
 export class DistributedSampler extends Sampler<number> {
   readonly numReplicas: number;
@@ -38,15 +42,15 @@ export class DistributedSampler extends Sampler<number> {
   constructor(dataset: Sized, numReplicas?: number | null, rank?: number | null, shuffle?: boolean, seed?: number, dropLast?: boolean);
   constructor(readonly dataset: Sized, ...rest: unknown[]) {
     super();
-    const a = bindArgs("DistributedSampler", ["numReplicas", "rank", "shuffle", "seed", "dropLast"], rest);
-    this.numReplicas = a.numReplicas === undefined || a.numReplicas === null ? getWorldSize() : checkInt("DistributedSampler", "numReplicas", a.numReplicas);
-    this.rank = a.rank === undefined || a.rank === null ? getRank() : checkInt("DistributedSampler", "rank", a.rank);
+    const a = parseArgs<{ numReplicas: number | null; rank: number | null; shuffle: boolean; seed: number; dropLast: boolean }>("DistributedSampler", SAMPLER_ARGS, rest);
+    this.numReplicas = a.numReplicas ?? getWorldSize();
+    this.rank = a.rank ?? getRank();
     if (this.rank >= this.numReplicas || this.rank < 0) {
       throw new ValueError(`Invalid rank ${this.rank}, rank should be in the interval [0, ${this.numReplicas - 1}]`);
     }
-    this.shuffle = a.shuffle === undefined ? true : checkBool("DistributedSampler", "shuffle", a.shuffle);
-    this.seed = a.seed === undefined ? 0 : checkInt("DistributedSampler", "seed", a.seed);
-    this.dropLast = a.dropLast === undefined ? false : checkBool("DistributedSampler", "dropLast", a.dropLast);
+    this.shuffle = a.shuffle;
+    this.seed = a.seed;
+    this.dropLast = a.dropLast;
   }
 
   /** Indices per rank and pass (PyTorch's num_samples). */
@@ -67,7 +71,7 @@ export class DistributedSampler extends Sampler<number> {
 
   /** Makes the next pass shuffle differently (the same on every rank). */
   setEpoch(epoch: number): void {
-    this.epoch = checkInt("set_epoch", "epoch", epoch);
+    this.epoch = checkInt(epoch, "epoch", "set_epoch");
   }
 
   *[Symbol.iterator](): Iterator<number> {
