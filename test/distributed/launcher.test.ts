@@ -82,6 +82,19 @@ test("torch-ts-run: a failing worker stops the job; the launcher exits 1 with th
   assert.ok(r.ms < 60_000);
 });
 
+test("torch-ts-run: a worker killed in the middle of an all-reduce stops the job; exit 1, the signal reported", async () => {
+  const r = await launcher(["--nproc-per-node", "2", "--standalone", "--term-timeout", "3", WORKER, "--kill-rank", "1"]);
+  assert.equal(r.code, 1, r.stderr);
+  // Rank 1's death is in the report, as the root cause or, when rank 0's own error (the
+  // lost connection) reached the launcher first, as another failure.
+  assert.match(r.stderr, /  rank {6}: 1 \(local_rank: 1\)\n  exitcode {2}: -9 \(pid: \d+\)\n  signal_name: SIGKILL/);
+  if (/rank {6}: 0 \(local_rank: 0\)/.test(r.stderr)) {
+    assert.match(r.stderr, /\[default0\]:RuntimeError: \[Rank 0\] allReduce \(group 0, collective #1\) (failed|cannot run): .*the connection to rank 1 \(127\.0\.0\.1:\d+\) was lost/);
+  }
+  assert.equal(results(r.stdout).size, 0, "no rank finished the job");
+  assert.ok(r.ms < 60_000, `${r.ms} ms`);
+});
+
 test("torch-ts-run --max-restarts: the job is restarted as a whole, with the next attempt's count", async () => {
   const r = await launcher(["--nproc-per-node", "2", "--standalone", "--max-restarts", "1", WORKER, "--fail-rank", "0", "--first-attempt-only"]);
   assert.equal(r.code, 0, r.stderr);
@@ -115,6 +128,20 @@ test("torchrun --no_python launches torch-ts workers, which rendezvous through t
     assert.equal(v.env.TORCHELASTIC_USE_AGENT_STORE, "True");
     assert.equal(v.env.MASTER_PORT, String(port));
   }
+});
+
+test("torchrun --no_python: a torch-ts worker killed in the middle of an all-reduce; torchrun stops the job and exits non-zero", { skip: !hasPythonTorch() && "python3-torch is not installed" }, async () => {
+  const r = await run(PYTHON, ["-m", "torch.distributed.run", "--no_python", "--nproc_per_node", "2", "--redirects", "9:0", "--tee", "9:0",
+    "--monitor_interval", "1", "--master_port", String(await freePort()), process.execPath, "--import", "tsx", WORKER, "--kill-rank", "1"], 120_000);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /ChildFailedError/);
+  // torchrun lists every worker that failed before it stopped the job: rank 1 (killed) and
+  // usually rank 0, whose all-reduce failed naming rank 1 (its stderr passes through).
+  assert.match(r.stderr, /  rank {6}: 1 \(local_rank: 1\)\n  exitcode {2}: -9 \(pid: \d+\)/);
+  if (/rank {6}: 0 \(local_rank: 0\)\n  exitcode {2}: 1 /.test(r.stderr)) {
+    assert.match(r.stderr, /RuntimeError: \[Rank 0\] allReduce \(group 0, collective #1\) (failed|cannot run): .*the connection to rank 1 \(127\.0\.0\.1:\d+\) was lost/);
+  }
+  assert.equal(results(r.stdout).size, 0, "no rank finished the job");
 });
 
 test("torchrun --no_python runs examples/ddpMnist.ts: DDP training and the checkpoint written on rank 0", { skip: !hasPythonTorch() && "python3-torch is not installed" }, async () => {

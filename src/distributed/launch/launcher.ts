@@ -218,6 +218,8 @@ async function runAttempt(
   let root: Failure | null = null;
   const others: Failure[] = [];
   let stopping = false;
+  /** Workers the launcher sent SIGTERM. */
+  const stopped = new Set<ChildProcess>();
   let killTimer: NodeJS.Timeout | null = null;
   const exits: Promise<void>[] = [];
   for (let local = 0; local < o.nprocPerNode; local++) {
@@ -239,10 +241,12 @@ async function runAttempt(
     children.push(c);
     exits.push(new Promise<void>((res) => {
       const done = (code: number | null, signal: NodeJS.Signals | null): void => {
-        if ((code === 0 && !signal) || (stopping && signal)) return res();
+        // A worker the launcher stopped did not fail; one that died on its own did, even
+        // after another's failure began stopping the job (its 'close' may come second).
+        if ((code === 0 && !signal) || stopped.has(c)) return res();
         const f: Failure = { rank, localRank: local, exitcode: code, signal, pid: c.pid ?? -1, time: new Date(), tail };
         if (!root) root = f;
-        else if (!stopping) others.push(f);
+        else others.push(f);
         stop();
         res();
       };
@@ -258,7 +262,12 @@ async function runAttempt(
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
+    for (const c of children) {
+      if (c.exitCode === null && c.signalCode === null) {
+        stopped.add(c);
+        c.kill("SIGTERM");
+      }
+    }
     killTimer = setTimeout(() => {
       for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
     }, o.termTimeout * 1000);
