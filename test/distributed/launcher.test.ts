@@ -22,11 +22,18 @@ function run(file: string, args: string[], timeoutMs: number): Promise<Exit> {
   return new Promise((resolve) => {
     const env = { ...process.env };
     delete env.OMP_NUM_THREADS; // the launchers set it
-    const c = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"], env });
+    // Its own process group, so a launcher killed at the deadline takes its workers with it.
+    const c = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"], env, detached: true });
     let stdout = "", stderr = "";
     c.stdout.on("data", (d) => (stdout += d));
     c.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => c.kill("SIGKILL"), timeoutMs);
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-c.pid!, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }, timeoutMs);
     c.on("close", (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr, ms: performance.now() - t0 });
