@@ -215,8 +215,7 @@ async function runAttempt(
   const cmd = workerCommand(o);
   const children: ChildProcess[] = [];
   const tails: string[][] = [];
-  let root: Failure | null = null;
-  const others: Failure[] = [];
+  const failures: Failure[] = [];
   let stopping = false;
   /** Workers the launcher sent SIGTERM. */
   const stopped = new Set<ChildProcess>();
@@ -240,22 +239,29 @@ async function runAttempt(
     prefixLines(c.stderr!, err, prefix, tail);
     children.push(c);
     exits.push(new Promise<void>((res) => {
-      const done = (code: number | null, signal: NodeJS.Signals | null): void => {
-        // A worker the launcher stopped did not fail; one that died on its own did, even
-        // after another's failure began stopping the job (its 'close' may come second).
-        if ((code === 0 && !signal) || stopped.has(c)) return res();
-        const f: Failure = { rank, localRank: local, exitcode: code, signal, pid: c.pid ?? -1, time: new Date(), tail };
-        if (!root) root = f;
-        else others.push(f);
+      let judged = false;
+      // Judged at 'exit', in the order the workers died (the first one is the root cause;
+      // 'close' waits for its output to drain, which a long stack trace delays); the report
+      // is written after every 'close', when each tail is complete.
+      const judge = (code: number | null, signal: NodeJS.Signals | null): void => {
+        if (judged) return;
+        judged = true;
+        // A worker the launcher stopped did not fail; one that ended on its own did, even
+        // when the launcher's SIGTERM found it already dead.
+        if ((code === 0 && !signal) || (signal !== null && stopped.has(c))) return;
+        failures.push({ rank, localRank: local, exitcode: code, signal, pid: c.pid ?? -1, time: new Date(), tail });
         stop();
-        res();
       };
       c.on("error", (e) => {
         tail.push(`could not start ${cmd.file}: ${e.message}`);
-        done(127, null);
+        judge(127, null);
+        res();
       });
-      // 'close' (not 'exit') so the last lines of its output have been read.
-      c.on("close", done);
+      c.on("exit", judge);
+      c.on("close", (code, signal) => {
+        judge(code, signal);
+        res();
+      });
     }));
   }
   track(children);
@@ -274,5 +280,5 @@ async function runAttempt(
   };
   await Promise.all(exits);
   if (killTimer) clearTimeout(killTimer);
-  return root ? { root, others } : null;
+  return failures.length ? { root: failures[0]!, others: failures.slice(1) } : null;
 }
