@@ -108,7 +108,8 @@ export function describe(v: unknown): string {
   return name && name !== "Object" ? `a ${name}` : "an object";
 }
 
-function typeError(fn: string, arg: string, expected: string, v: unknown): TorchTypeError {
+/** PyTorch's TypeError for an argument of the wrong kind. */
+export function typeError(fn: string, arg: string, expected: string, v: unknown): TorchTypeError {
   return new TorchTypeError(`${fn}(): argument '${arg}' must be ${expected}, but got ${describe(v)}`);
 }
 

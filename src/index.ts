@@ -45,5 +45,6 @@ export * as utils from "./utils/index.ts";
 export * as onnx from "./onnx/index.ts";
 export * as interpret from "./interpret/index.ts";
 export * as distributions from "./distributions/index.ts";
+export * as distributed from "./distributed/index.ts";
 export { getNumThreads, setNumThreads } from "./backends/wasm/index.ts";
 export { AttributeError } from "./errors.ts";

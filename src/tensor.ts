@@ -3,7 +3,7 @@
 // can never disagree.
 import { runBackward } from "./autograd/engine.ts";
 import { isGradEnabled } from "./autograd/gradMode.ts";
-import type { GradHook, Node } from "./autograd/node.ts";
+import type { GradHook, Node, PostAccumulateGradHook } from "./autograd/node.ts";
 import { allocate, isFloating, setInt64, wordsOf, type DType, type Storage } from "./dtype.ts";
 import { RuntimeError, TorchTypeError, ValueError } from "./errors.ts";
 import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, parseShape } from "./layout.ts";
@@ -56,6 +56,8 @@ export class Tensor {
   gradFn: Node | null = null;
   /** Hooks of a leaf (non-leaf hooks live on their node). */
   _hooks: GradHook[] | null = null;
+  /** A leaf's hooks run after its .grad received a backward pass's whole gradient. */
+  _postAccumulateHooks: PostAccumulateGradHook[] | null = null;
   /** The tensor whose storage this view aliases, or null when it owns its storage. */
   _base: Tensor | null = null;
 
@@ -193,6 +195,22 @@ export class Tensor {
   retainGrad(): void {
     if (!this.requiresGrad) throw new RuntimeError("can't retain_grad on Tensor that has requires_grad=False");
     if (this.gradFn) this.gradFn.retained = this;
+  }
+  /**
+   * hook(this) runs once this leaf's .grad has been accumulated in a backward pass, while
+   * the pass goes on with the rest of the graph (PyTorch's register_post_accumulate_grad_hook).
+   */
+  registerPostAccumulateGradHook(hook: PostAccumulateGradHook): RemovableHandle {
+    if (!this.requiresGrad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
+    if (!this.isLeaf) throw new RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors");
+    const list = (this._postAccumulateHooks ??= []);
+    list.push(hook);
+    return {
+      remove: () => {
+        const i = list.indexOf(hook);
+        if (i >= 0) list.splice(i, 1);
+      },
+    };
   }
   registerHook(hook: GradHook): RemovableHandle {
     if (!this.requiresGrad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");

@@ -24,6 +24,8 @@ export class SliceGrad {
 export type Vjp = (grad: Tensor, saved: readonly Tensor[]) => ReadonlyArray<Tensor | SliceGrad | null | undefined>;
 
 export type GradHook = (grad: Tensor) => Tensor | void;
+/** Runs after a leaf's .grad has received its whole gradient of a backward pass. */
+export type PostAccumulateGradHook = (param: Tensor) => void;
 
 export class Node {
   /** PyTorch's class name of the backward function, e.g. "MulBackward0". */

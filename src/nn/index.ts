@@ -9,6 +9,7 @@ export { Unfold, Fold, type UnfoldModuleOptions } from "./modules/fold.ts";
 export * as functional from "./functional.ts";
 export * as init from "./init.ts";
 export * as utils from "./utils.ts";
+export * as parallel from "./parallel/index.ts";
 export * from "./modules/conv.ts";
 export * from "./modules/pooling.ts";
 export * from "./modules/normalization.ts";

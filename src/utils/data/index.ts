@@ -20,6 +20,7 @@ export {
   type RandomSamplerOptions,
   type Sized,
 } from "./sampler.ts";
+export { DistributedSampler, type DistributedSamplerOptions } from "./distributedSampler.ts";
 export { defaultCollate, defaultConvert, type Collated, type NumericArray } from "./collate.ts";
 export { DataLoader, type DataLoaderOptions } from "./dataloader.ts";
 export { getWorkerInfo, type WorkerInfo } from "./workerInfo.ts";
