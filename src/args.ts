@@ -10,7 +10,15 @@
 // each; ops on the hot path call the small `check*` functions directly instead of a parse.
 import { DTYPES, type DType } from "./dtype.ts";
 import { TorchTypeError, ValueError } from "./errors.ts";
-import { Tensor } from "./tensor.ts";
+import type { Tensor } from "./tensor.ts";
+
+// args.ts imports no module that imports it back (tensor.ts's ops import this file): the
+// Tensor class is registered by tensor.ts once defined, so importing args.ts first is safe.
+let TensorClass: abstract new (...args: never[]) => Tensor;
+/** Called once by tensor.ts with the Tensor class. */
+export function registerTensorClass(c: abstract new (...args: never[]) => Tensor): void {
+  TensorClass = c;
+}
 
 /** Validates one argument and returns its normalized value; throws naming `arg` of `fn`. */
 export type Checker<T> = (v: unknown, arg: string, fn: string) => T;
@@ -40,11 +48,11 @@ export type ArgsWithOptions<P extends readonly unknown[], O> = P extends readonl
   ? [options: O]
   : [...P, options: O] | ArgsWithOptions<P extends readonly [...infer H, unknown] ? H : [], O>;
 
-/** A plain object literal: the options object (arrays, tensors, Maps are positional values). */
+/** A plain object literal: the options object (arrays, tensors, Maps, iterables are positional values). */
 export function isOptions(v: unknown): v is Record<string, unknown> {
   if (typeof v !== "object" || v === null) return false;
   const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
+  return (proto === Object.prototype || proto === null) && !(Symbol.iterator in v);
 }
 
 /**
@@ -63,15 +71,19 @@ export function parseArgs<R>(fn: string, positional: readonly Param[], args: rea
     const range = required === positional.length ? `${positional.length}` : `from ${required} to ${positional.length}`;
     throw new TorchTypeError(`${fn}() takes ${range} positional arguments but ${n} were given`);
   }
-  const out: Record<string, unknown> = {};
-  const all = keywordOnly.length === 0 ? positional : [...positional, ...keywordOnly];
+  const np = positional.length;
+  const total = np + keywordOnly.length;
+  const at = (i: number): Param => (i < np ? positional[i]! : keywordOnly[i - np]!);
   if (opts !== null) {
-    for (const key of Object.keys(opts)) {
-      if (!all.some((p) => p.name === key)) throw new TorchTypeError(`${fn}() got an unexpected keyword argument '${key}'`);
+    for (const key in opts) {
+      let known = false;
+      for (let i = 0; i < total && !known; i++) known = at(i).name === key;
+      if (!known) throw unexpectedKeyword(fn, key, [...positional, ...keywordOnly].map((p) => p.name));
     }
   }
-  for (let i = 0; i < all.length; i++) {
-    const p = all[i]!;
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < total; i++) {
+    const p = at(i);
     let v = i < n ? args[i] : undefined;
     const named = opts !== null && Object.hasOwn(opts, p.name) ? opts[p.name] : undefined;
     if (named !== undefined) {
@@ -90,9 +102,19 @@ export function parseArgs<R>(fn: string, positional: readonly Param[], args: rea
 export function checkOptions(fn: string, opts: unknown, keys: readonly string[]): void {
   if (opts === undefined || opts === null) return;
   if (!isOptions(opts)) throw new TorchTypeError(`${fn}(): expected an options object, but got ${describe(opts)}`);
-  for (const k of Object.keys(opts)) {
-    if (!keys.includes(k)) throw new TorchTypeError(`${fn}() got an unexpected keyword argument '${k}'`);
+  for (const k in opts) {
+    if (!keys.includes(k)) throw unexpectedKeyword(fn, k, keys);
   }
+}
+
+/**
+ * PyTorch's "got an unexpected keyword argument", naming the camelCase spelling when the key
+ * is a snake_case one (`weight_decay` for `weightDecay`), the usual slip of a port.
+ */
+export function unexpectedKeyword(fn: string, key: string, known: readonly string[]): TorchTypeError {
+  const camel = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  const hint = camel !== key && known.includes(camel) ? ` (torch-ts spells it '${camel}')` : "";
+  return new TorchTypeError(`${fn}() got an unexpected keyword argument '${key}'${hint}`);
 }
 
 // ---- describing values in messages -----------------------------------------------------
@@ -139,9 +161,18 @@ export function num(opts: { nan?: boolean } = {}): Checker<number> {
   };
 }
 
-export const bool: Checker<boolean> = (v, arg, fn) => {
+export const bool: Checker<boolean> = (v, arg, fn) => checkBool(v, arg, fn);
+/** A boolean (the hot-path form of `bool`, for keepdim and friends). */
+export function checkBool(v: unknown, arg: string, fn: string): boolean {
   if (typeof v !== "boolean") throw typeError(fn, arg, "a boolean", v);
   return v;
+}
+
+/** A dim or a list of dims (reductions' dim: int, list of ints, or null for all); range-checked by the op. */
+export const dims: Checker<number | number[] | null> = (v, arg, fn) => {
+  if (v === null || (typeof v === "number" && Number.isInteger(v))) return v;
+  if (Array.isArray(v) && v.every((d) => Number.isInteger(d))) return v as number[];
+  throw typeError(fn, arg, "an integer or a list of integers", v);
 };
 
 export const str: Checker<string> = (v, arg, fn) => {
@@ -235,12 +266,12 @@ export function inRange(lo: number, hi: number, message: (v: number) => string):
 /** A Tensor (PyTorch: "argument 'input' (position 1) must be Tensor, not NoneType"). */
 export const tensor: Checker<Tensor> = (v, arg, fn) => checkTensor(v, arg, fn);
 export function checkTensor(v: unknown, arg: string, fn: string): Tensor {
-  if (!(v instanceof Tensor)) throw typeError(fn, arg, "a Tensor", v);
+  if (!(v instanceof TensorClass)) throw typeError(fn, arg, "a Tensor", v);
   return v;
 }
 /** A Tensor or a JavaScript number or boolean (PyTorch's Tensor-or-Scalar operands). */
 export function checkTensorOrScalar(v: unknown, arg: string, fn: string): Tensor | number | boolean {
-  if (v instanceof Tensor || typeof v === "number" || typeof v === "boolean") return v;
+  if (v instanceof TensorClass || typeof v === "number" || typeof v === "boolean") return v as Tensor | number | boolean;
   throw typeError(fn, arg, "a Tensor or a number", v);
 }
 

@@ -1,33 +1,38 @@
 // The public surface: `import * as torch from "torch-ts"`.
-export { Tensor, type BackwardOptions, type RemovableHandle } from "./tensor.ts";
-export { type DType, getDefaultDtype, setDefaultDtype, promoteTypes } from "./dtype.ts";
+export { Tensor, type BackwardOptions, type RemovableHandle, type ShapeArgs, type StorageBox, type NestedList } from "./tensor.ts";
+export type { Shape } from "./layout.ts";
+export type { Args, Param, Checker, FactoryOptions } from "./args.ts";
+export { type DType, type FloatDType, type Storage, type NumArray, type FloatArray, getDefaultDtype, setDefaultDtype, promoteTypes } from "./dtype.ts";
 export { RuntimeError, IndexError, ValueError, TorchTypeError, NotImplementedError, AssertionError, KeyError } from "./errors.ts";
-export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/gradMode.ts";
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled, type GradModeGuard } from "./autograd/gradMode.ts";
 export * as autograd from "./autograd/index.ts";
 export { Generator, defaultGenerator, manualSeed, seed, initialSeed, getRngState, setRngState } from "./random/generator.ts";
 export {
   tensor, zeros, ones, full, emptyTensor as empty, zerosLike, onesLike, fullLike, arange, linspace, eye,
   rand, randn, randLike, randnLike, randint, randperm, bernoulli, multinomial,
-  type TensorOptions, type RandomOptions,
+  type TensorOptions, type RandomOptions, type NestedArray, type MultinomialOptions,
 } from "./ops/creation.ts";
 export {
   add, sub, mul, div, pow, neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tan, tanh, sigmoid, relu,
   clamp, clamp as clip, maximum, minimum, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, isfinite, where,
+  type Scalar, type TensorOrScalar, type AlphaOptions, type ClampOptions, type ClampArgs,
 } from "./ops/elementwise.ts";
 export {
   sum, mean, prod, max, min, amax, amin, argmax, argmin, variance as var, std, logsumexp, cumsum, cumprod, softmax, logSoftmax,
+  type Dims, type ValuesIndices, type ReduceOptions, type DimOptions, type DimKeepdimArgs, type VarOptions, type VarArgs,
+  type CumulativeOptions, type CumulativeArgs, type SoftmaxOptions, type SoftmaxArgs,
 } from "./ops/reduce.ts";
 export { matmul, mm, bmm } from "./ops/linalg.ts";
 export { erfinv } from "./ops/special.ts";
-export { gather, scatter, scatterAdd, indexSelect, maskedFill, triu, tril } from "./ops/indexing.ts";
+export { gather, scatter, scatterAdd, indexSelect, maskedFill, triu, tril, type ScatterOptions } from "./ops/indexing.ts";
 export {
   reshape, view, permute, transpose, t, squeeze, unsqueeze, expand, flatten, unflatten, narrow, select, slice,
-  chunk, split, unbind, cat, stack, movedim,
+  chunk, split, unbind, cat, stack, movedim, type FlattenOptions, type TransposeArgs,
 } from "./ops/shape.ts";
 export { clone, detach, contiguous } from "./ops/convert.ts";
 export { flip, roll, tile, repeatInterleave } from "./ops/rearrange.ts";
 export { diagonal, diag, outer, outer as ger } from "./ops/diagonal.ts";
-export { sort, argsort, topk } from "./ops/sort.ts";
+export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/sort.ts";
 export { norm } from "./ops/norm.ts";
 export { einsum } from "./ops/einsum.ts";
 export * as linalg from "./linalg.ts";
@@ -39,7 +44,7 @@ export * as optim from "./optim/index.ts";
 import * as functional from "./nn/functional.ts";
 /** torch.nn.functional, also reachable as torch.nn.functional. */
 export const F = functional;
-export { save, load, saveToBuffer, loadFromBuffer, type SaveOptions, type LoadOptions } from "./serialization/tensorAdapter.ts";
+export { save, load, saveToBuffer, loadFromBuffer, type SaveOptions, type LoadOptions, type CheckpointFormat } from "./serialization/tensorAdapter.ts";
 export { CheckpointError, CheckpointLimitError, SafetensorError, UnpicklingError } from "./serialization/errors.ts";
 export * as utils from "./utils/index.ts";
 export * as onnx from "./onnx/index.ts";

@@ -113,6 +113,18 @@ export function parseShape(args: readonly unknown[], fn = "view"): number[] {
   return (raw as number[]).slice();
 }
 
+/** A list of integers given as one argument (torch.reshape(x, shape)): checked in place, not copied. */
+export function checkIntList(v: unknown, fn: string, arg = "size"): readonly number[] {
+  if (!Array.isArray(v)) throw new TorchTypeError(`${fn}(): argument '${arg}' must be a list of integers, but got ${typeof v} ${String(v)}`);
+  for (let i = 0; i < v.length; i++) {
+    const d = v[i];
+    if (typeof d !== "number" || !Number.isInteger(d)) {
+      throw new TorchTypeError(`${fn}(): argument '${arg}' must be a list of integers, but found ${typeof d} ${Array.isArray(d) ? "array" : String(d)} at position ${i}`);
+    }
+  }
+  return v as readonly number[];
+}
+
 /** A shape of a tensor to create: non-negative sizes (PyTorch's "negative dimension" error). */
 export function checkSizes(shape: readonly number[]): void {
   for (const d of shape) if (d < 0) throw new RuntimeError(`Trying to create tensor with negative dimension ${d}: ${fmtShape(shape)}`);

@@ -11,6 +11,7 @@ import * as alloc from "./ops/alloc.ts";
 import * as convert from "./ops/convert.ts";
 import * as creation from "./ops/creation.ts";
 import * as ew from "./ops/elementwise.ts";
+import type { TensorOrScalar } from "./ops/elementwise.ts";
 import { inplace } from "./ops/inplace.ts";
 import * as idx from "./ops/indexing.ts";
 import * as linalg from "./ops/linalg.ts";
@@ -21,14 +22,21 @@ import * as sub from "./ops/subscript.ts";
 import * as rearr from "./ops/rearrange.ts";
 import * as diagOps from "./ops/diagonal.ts";
 import * as sorting from "./ops/sort.ts";
-import type { Args } from "./args.ts";
+import { bool, checkBool, nullable, param, parseArgs, registerTensorClass, tensor as tensorArg, type Args } from "./args.ts";
 import * as norms from "./ops/norm.ts";
 import { formatTensor } from "./print.ts";
 import { defaultGenerator, type Generator } from "./random/generator.ts";
 import * as sampling from "./random/sampling.ts";
 
-type TS = Tensor | number | boolean;
-type ShapeArgs = Array<number | readonly number[]>;
+/** An op's implementation signature (its arguments read at run time), for methods passing theirs on unchanged. */
+type Loose<R> = (x: Tensor, ...args: unknown[]) => R;
+// backward(gradient=None, retain_graph=None, create_graph=False)
+const BACKWARD = [param("gradient", nullable(tensorArg), null), param("retainGraph", nullable(bool), null), param("createGraph", bool, false)];
+
+/** What tolist() returns: nested arrays of numbers or booleans, or one value (a 0-d tensor). */
+export type NestedList = number | boolean | NestedList[];
+/** Sizes as PyTorch takes them: varargs (`view(2, 3)`) or one list (`view([2, 3])`). */
+export type ShapeArgs = Array<number | readonly number[]>;
 
 /** Storage shared by a tensor and its views, with the version counter in-place ops bump. */
 export class StorageBox {
@@ -150,10 +158,14 @@ export class Tensor {
     if (n !== 1) throw new ValueError("only one element tensors can be converted to Python scalars");
     return exactNumber(this._box.data[this.offset]!);
   }
-  /** Nested arrays of numbers (booleans for bool tensors); a 0-d tensor gives its value. */
-  tolist(): unknown {
+  /**
+   * Nested arrays of numbers (booleans for bool tensors); a 0-d tensor gives its value. The
+   * rank is not part of a tensor's type: name the shape you know, `x.tolist<number[][]>()`
+   * (all values flat: `x.reshape(-1).tolist<number[]>()`).
+   */
+  tolist<T extends NestedList = NestedList>(): T {
     const bool = this.dtype === "bool";
-    return nestedValues(this, (v) => (bool ? v !== 0 : exactNumber(v)));
+    return nestedValues(this, (v) => (bool ? v !== 0 : exactNumber(v))) as T;
   }
   toString(): string {
     return formatTensor(this);
@@ -163,8 +175,11 @@ export class Tensor {
   }
 
   // ---- autograd ---------------------------------------------------------------------------
-  backward(gradient?: Tensor | null, opts: BackwardOptions = {}): void {
-    let g = gradient ?? null;
+  /** backward(gradient=None, retain_graph=None, create_graph=False), positional or as options. */
+  backward(...args: Args<[gradient: Tensor | null | undefined, retainGraph: boolean | null, createGraph: boolean], BackwardOptions & { gradient?: Tensor | null }>): void {
+    type Parsed = { gradient?: Tensor | null; retainGraph?: boolean | null; createGraph?: boolean };
+    const opts: Parsed = args.length === 0 ? {} : parseArgs<Parsed>("backward", BACKWARD, args);
+    let g = opts.gradient ?? null;
     if (g === null) {
       if (this.numel() !== 1) throw new RuntimeError("grad can be implicitly created only for scalar outputs");
       g = creation.onesLike(this);
@@ -183,6 +198,7 @@ export class Tensor {
     return this;
   }
   requiresGrad_(requiresGrad = true): this {
+    checkBool(requiresGrad, "requires_grad", "requires_grad_");
     if (!this.isLeaf) {
       throw new RuntimeError(
         requiresGrad ? "you can only change requires_grad flags of leaf variables." : "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
@@ -227,11 +243,11 @@ export class Tensor {
   }
 
   // ---- elementwise ------------------------------------------------------------------------
-  add(other: TS, opts?: ew.AlphaOptions): Tensor { return ew.add(this, other, opts); }
-  sub(other: TS, opts?: ew.AlphaOptions): Tensor { return ew.sub(this, other, opts); }
-  mul(other: TS): Tensor { return ew.mul(this, other); }
-  div(other: TS): Tensor { return ew.div(this, other); }
-  pow(exponent: TS): Tensor { return ew.pow(this, exponent); }
+  add(other: TensorOrScalar, opts?: ew.AlphaOptions): Tensor { return ew.add(this, other, opts); }
+  sub(other: TensorOrScalar, opts?: ew.AlphaOptions): Tensor { return ew.sub(this, other, opts); }
+  mul(other: TensorOrScalar): Tensor { return ew.mul(this, other); }
+  div(other: TensorOrScalar): Tensor { return ew.div(this, other); }
+  pow(exponent: TensorOrScalar): Tensor { return ew.pow(this, exponent); }
   maximum(other: Tensor): Tensor { return ew.maximum(this, other); }
   minimum(other: Tensor): Tensor { return ew.minimum(this, other); }
   neg(): Tensor { return ew.neg(this); }
@@ -250,48 +266,67 @@ export class Tensor {
   tanh(): Tensor { return ew.tanh(this); }
   sigmoid(): Tensor { return ew.sigmoid(this); }
   relu(): Tensor { return ew.relu(this); }
-  clamp(min?: number | null | ew.ClampOptions, max?: number | null): Tensor { return ew.clamp(this, min, max); }
+  clamp(...args: ew.ClampArgs): Tensor { return ew.clamp(this, ...args); }
   /** PyTorch's alias of clamp. */
-  clip(min?: number | null | ew.ClampOptions, max?: number | null): Tensor { return ew.clamp(this, min, max); }
-  eq(other: TS): Tensor { return ew.eq(this, other); }
-  ne(other: TS): Tensor { return ew.ne(this, other); }
-  lt(other: TS): Tensor { return ew.lt(this, other); }
-  le(other: TS): Tensor { return ew.le(this, other); }
-  gt(other: TS): Tensor { return ew.gt(this, other); }
-  ge(other: TS): Tensor { return ew.ge(this, other); }
-  logicalAnd(other: TS): Tensor { return ew.logicalAnd(this, other); }
-  logicalOr(other: TS): Tensor { return ew.logicalOr(this, other); }
+  clip(...args: ew.ClampArgs): Tensor { return ew.clamp(this, ...args); }
+  eq(other: TensorOrScalar): Tensor { return ew.eq(this, other); }
+  ne(other: TensorOrScalar): Tensor { return ew.ne(this, other); }
+  lt(other: TensorOrScalar): Tensor { return ew.lt(this, other); }
+  le(other: TensorOrScalar): Tensor { return ew.le(this, other); }
+  gt(other: TensorOrScalar): Tensor { return ew.gt(this, other); }
+  ge(other: TensorOrScalar): Tensor { return ew.ge(this, other); }
+  logicalAnd(other: TensorOrScalar): Tensor { return ew.logicalAnd(this, other); }
+  logicalOr(other: TensorOrScalar): Tensor { return ew.logicalOr(this, other); }
   logicalNot(): Tensor { return ew.logicalNot(this); }
   isnan(): Tensor { return ew.isnan(this); }
   isfinite(): Tensor { return ew.isfinite(this); }
-  where(condition: Tensor, other: TS): Tensor { return ew.where(condition, this, other); }
+  where(condition: Tensor, other: TensorOrScalar): Tensor { return ew.where(condition, this, other); }
 
   // ---- reductions -------------------------------------------------------------------------
-  sum(dim?: red.Dims | null, keepdim = false): Tensor { return red.sum(this, dim, keepdim); }
-  mean(dim?: red.Dims | null, keepdim = false): Tensor { return red.mean(this, dim, keepdim); }
-  prod(dim?: number | null, keepdim = false): Tensor { return red.prod(this, dim, keepdim); }
+  // Methods with PyTorch's several forms declare them as overloads and pass their arguments on
+  // as they came (no rest array on the hot path); the op reads the forms (src/args.ts).
+  sum(...args: Args<[dim: red.Dims | null, keepdim: boolean], red.ReduceOptions>): Tensor;
+  sum(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.sum as Loose<Tensor>)(this, dim, keepdim, opts); }
+  mean(...args: Args<[dim: red.Dims | null, keepdim: boolean], red.ReduceOptions>): Tensor;
+  mean(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.mean as Loose<Tensor>)(this, dim, keepdim, opts); }
+  prod(...args: Args<[dim: number | null, keepdim: boolean], red.ReduceOptions & { dim?: number | null }>): Tensor;
+  prod(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.prod as Loose<Tensor>)(this, dim, keepdim, opts); }
   max(): Tensor;
-  max(dim: number, keepdim?: boolean): red.ValuesIndices;
-  max(dim?: number, keepdim = false): Tensor | red.ValuesIndices { return dim === undefined ? red.max(this) : red.max(this, dim, keepdim); }
+  /** The elementwise maximum (torch.max(input, other)). */
+  max(other: Tensor): Tensor;
+  max(...args: red.DimKeepdimArgs): red.ValuesIndices;
+  max(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor | red.ValuesIndices { return (red.max as Loose<Tensor | red.ValuesIndices>)(this, dim, keepdim, opts); }
   min(): Tensor;
-  min(dim: number, keepdim?: boolean): red.ValuesIndices;
-  min(dim?: number, keepdim = false): Tensor | red.ValuesIndices { return dim === undefined ? red.min(this) : red.min(this, dim, keepdim); }
-  amax(dim?: red.Dims | null, keepdim = false): Tensor { return red.amax(this, dim, keepdim); }
-  amin(dim?: red.Dims | null, keepdim = false): Tensor { return red.amin(this, dim, keepdim); }
-  argmax(dim?: number | null, keepdim = false): Tensor { return red.argmax(this, dim, keepdim); }
-  argmin(dim?: number | null, keepdim = false): Tensor { return red.argmin(this, dim, keepdim); }
-  var(dim?: red.Dims | null, opts?: red.VarOptions): Tensor { return red.variance(this, dim, opts); }
-  std(dim?: red.Dims | null, opts?: red.VarOptions): Tensor { return red.std(this, dim, opts); }
-  logsumexp(dim: red.Dims, keepdim = false): Tensor { return red.logsumexp(this, dim, keepdim); }
-  cumsum(dim: number): Tensor { return red.cumsum(this, dim); }
-  cumprod(dim: number): Tensor { return red.cumprod(this, dim); }
+  /** The elementwise minimum (torch.min(input, other)). */
+  min(other: Tensor): Tensor;
+  min(...args: red.DimKeepdimArgs): red.ValuesIndices;
+  min(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor | red.ValuesIndices { return (red.min as Loose<Tensor | red.ValuesIndices>)(this, dim, keepdim, opts); }
+  amax(...args: Args<[dim: red.Dims | null, keepdim: boolean], red.DimOptions>): Tensor;
+  amax(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.amax as Loose<Tensor>)(this, dim, keepdim, opts); }
+  amin(...args: Args<[dim: red.Dims | null, keepdim: boolean], red.DimOptions>): Tensor;
+  amin(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.amin as Loose<Tensor>)(this, dim, keepdim, opts); }
+  argmax(...args: Args<[dim: number | null, keepdim: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor;
+  argmax(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.argmax as Loose<Tensor>)(this, dim, keepdim, opts); }
+  argmin(...args: Args<[dim: number | null, keepdim: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor;
+  argmin(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.argmin as Loose<Tensor>)(this, dim, keepdim, opts); }
+  /** var(dim, unbiased, keepdim) / var(dim, { correction, keepdim }) / var(unbiased), as PyTorch's overloads. */
+  var(...args: red.VarArgs): Tensor { return red.variance(this, ...args); }
+  std(...args: red.VarArgs): Tensor { return red.std(this, ...args); }
+  logsumexp(...args: [dim: red.Dims, ...rest: Args<[keepdim: boolean], { keepdim?: boolean }>] | [options: { dim: red.Dims; keepdim?: boolean }]): Tensor;
+  logsumexp(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.logsumexp as Loose<Tensor>)(this, dim, keepdim, opts); }
+  cumsum(...args: red.CumulativeArgs): Tensor;
+  cumsum(dim?: unknown, opts?: unknown): Tensor { return (red.cumsum as Loose<Tensor>)(this, dim, opts); }
+  cumprod(...args: red.CumulativeArgs): Tensor;
+  cumprod(dim?: unknown, opts?: unknown): Tensor { return (red.cumprod as Loose<Tensor>)(this, dim, opts); }
   sort(...args: Args<[dim: number, descending: boolean], sorting.SortOptions>): red.ValuesIndices { return sorting.sort(this, ...args); }
   argsort(...args: Args<[dim: number, descending: boolean], sorting.SortOptions>): Tensor { return sorting.argsort(this, ...args); }
   topk(k: number, ...args: Args<[dim: number, largest: boolean, sorted: boolean], sorting.TopkOptions>): red.ValuesIndices { return sorting.topk(this, k, ...args); }
   /** torch.norm(input, p='fro', dim=None, keepdim=False). */
-  norm(p: norms.Ord = "fro", dim?: number | readonly number[] | null, keepdim = false): Tensor { return norms.norm(this, p, dim, keepdim); }
-  softmax(dim: number): Tensor { return red.softmax(this, dim); }
-  logSoftmax(dim: number): Tensor { return red.logSoftmax(this, dim); }
+  norm(...args: norms.NormArgs<norms.Ord, norms.LegacyNormOptions>): Tensor { return norms.norm(this, ...args); }
+  softmax(...args: red.SoftmaxArgs): Tensor;
+  softmax(dim?: unknown, dtype?: unknown, opts?: unknown): Tensor { return (red.softmax as Loose<Tensor>)(this, dim, dtype, opts); }
+  logSoftmax(...args: red.SoftmaxArgs): Tensor;
+  logSoftmax(dim?: unknown, dtype?: unknown, opts?: unknown): Tensor { return (red.logSoftmax as Loose<Tensor>)(this, dim, dtype, opts); }
 
   // ---- linear algebra ---------------------------------------------------------------------
   matmul(other: Tensor): Tensor { return linalg.matmul(this, other); }
@@ -300,12 +335,12 @@ export class Tensor {
 
   // ---- indexing ---------------------------------------------------------------------------
   gather(dim: number, index: Tensor): Tensor { return idx.gather(this, dim, index); }
-  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor { return idx.scatter(this, dim, index, src); }
+  scatter(dim: number, index: Tensor, src: Tensor | number, opts?: idx.ScatterOptions): Tensor { return idx.scatter(this, dim, index, src, opts); }
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return idx.scatterAdd(this, dim, index, src); }
   indexSelect(dim: number, index: Tensor): Tensor { return idx.indexSelect(this, dim, index); }
   maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor { return idx.maskedFill(this, mask, value); }
-  triu(diagonal = 0): Tensor { return idx.triu(this, diagonal); }
-  tril(diagonal = 0): Tensor { return idx.tril(this, diagonal); }
+  triu(...args: Args<[diagonal: number], { diagonal?: number }>): Tensor { return idx.triu(this, ...args); }
+  tril(...args: Args<[diagonal: number], { diagonal?: number }>): Tensor { return idx.tril(this, ...args); }
   /** x[index] (Python subscript syntax as a string, or items: see ops/subscript.ts). */
   index(index: sub.Index): Tensor { return sub.index(this, index); }
   /** x[index] = values (accumulate: +=), in place and differentiable. */
@@ -327,7 +362,8 @@ export class Tensor {
   reshape(...shape: ShapeArgs): Tensor { return shp.reshape(this, parseShape(shape)); }
   viewAs(other: Tensor): Tensor { return shp.view(this, other.shape); }
   reshapeAs(other: Tensor): Tensor { return shp.reshape(this, other.shape); }
-  transpose(dim0: number, dim1: number): Tensor { return shp.transpose(this, dim0, dim1); }
+  transpose(...args: shp.TransposeArgs): Tensor;
+  transpose(dim0?: unknown, dim1?: unknown, opts?: unknown): Tensor { return (shp.transpose as Loose<Tensor>)(this, dim0, dim1, opts); }
   t(): Tensor { return shp.t(this); }
   /** The dims reversed (x.T); a 2-D tensor's transpose. */
   get T(): Tensor { return shp.permute(this, [...Array(this.shape.length).keys()].reverse()); }
@@ -342,18 +378,24 @@ export class Tensor {
   diag(diagonal = 0): Tensor { return diagOps.diag(this, diagonal); }
   outer(other: Tensor): Tensor { return diagOps.outer(this, other); }
   permute(...dims: ShapeArgs): Tensor { return shp.permute(this, parseShape(dims)); }
-  squeeze(dim?: number | readonly number[]): Tensor { return shp.squeeze(this, dim); }
-  unsqueeze(dim: number): Tensor { return shp.unsqueeze(this, dim); }
+  squeeze(...args: Args<[dim: number | readonly number[] | null], { dim?: number | readonly number[] | null }>): Tensor;
+  squeeze(dim?: unknown, opts?: unknown): Tensor { return (shp.squeeze as Loose<Tensor>)(this, dim, opts); }
+  unsqueeze(...args: [dim: number] | [options: { dim: number }]): Tensor;
+  unsqueeze(dim?: unknown, opts?: unknown): Tensor { return (shp.unsqueeze as Loose<Tensor>)(this, dim, opts); }
   expand(...sizes: ShapeArgs): Tensor { return shp.expand(this, parseShape(sizes)); }
   expandAs(other: Tensor): Tensor { return shp.expand(this, other.shape); }
-  flatten(startDim = 0, endDim = -1): Tensor { return shp.flatten(this, startDim, endDim); }
+  flatten(...args: Args<[startDim: number, endDim: number], shp.FlattenOptions>): Tensor;
+  flatten(startDim?: unknown, endDim?: unknown, opts?: unknown): Tensor { return (shp.flatten as Loose<Tensor>)(this, startDim, endDim, opts); }
   unflatten(dim: number, sizes: readonly number[]): Tensor { return shp.unflatten(this, dim, sizes); }
   narrow(dim: number, start: number, length: number): Tensor { return shp.narrow(this, dim, start, length); }
   select(dim: number, index: number): Tensor { return shp.select(this, dim, index); }
   slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor { return shp.slice(this, dim, start, end, step); }
-  chunk(chunks: number, dim = 0): Tensor[] { return shp.chunk(this, chunks, dim); }
-  split(sizeOrSizes: number | readonly number[], dim = 0): Tensor[] { return shp.split(this, sizeOrSizes, dim); }
-  unbind(dim = 0): Tensor[] { return shp.unbind(this, dim); }
+  chunk(chunks: number, ...args: Args<[dim: number], { dim?: number }>): Tensor[];
+  chunk(chunks: number, dim?: unknown, opts?: unknown): Tensor[] { return (shp.chunk as Loose<Tensor[]>)(this, chunks, dim, opts); }
+  split(splitSizeOrSections: number | readonly number[], ...args: Args<[dim: number], { dim?: number }>): Tensor[];
+  split(splitSizeOrSections: number | readonly number[], dim?: unknown, opts?: unknown): Tensor[] { return (shp.split as Loose<Tensor[]>)(this, splitSizeOrSections, dim, opts); }
+  unbind(...args: Args<[dim: number], { dim?: number }>): Tensor[];
+  unbind(dim?: unknown, opts?: unknown): Tensor[] { return (shp.unbind as Loose<Tensor[]>)(this, dim, opts); }
   contiguous(): Tensor { return convert.contiguous(this); }
   clone(): Tensor { return convert.clone(this); }
 
@@ -376,38 +418,38 @@ export class Tensor {
   newTensor(data: creation.NestedArray | Storage, opts?: creation.TensorOptions): Tensor { return creation.tensor(data, { ...opts, dtype: opts?.dtype ?? this.dtype }); }
 
   // ---- in-place (trailing underscore, as PyTorch) -------------------------------------------
-  add_(other: TS, opts?: ew.AlphaOptions): this {
+  add_(other: TensorOrScalar, opts?: ew.AlphaOptions): this {
     const alpha = opts?.alpha ?? 1;
     if (alpha === 1 ? ew.binaryInPlace("add", this, other) : other instanceof Tensor && ew.binaryInPlace("axpy", this, other, alpha)) return this;
     return this.inplace((s) => ew.add(s, other, opts), other);
   }
-  sub_(other: TS, opts?: ew.AlphaOptions): this {
+  sub_(other: TensorOrScalar, opts?: ew.AlphaOptions): this {
     const alpha = opts?.alpha ?? 1;
     if (alpha === 1 ? ew.binaryInPlace("sub", this, other) : other instanceof Tensor && ew.binaryInPlace("axpy", this, other, -alpha)) return this;
     return this.inplace((s) => ew.sub(s, other, opts), other);
   }
-  mul_(other: TS): this {
+  mul_(other: TensorOrScalar): this {
     if (ew.binaryInPlace("mul", this, other)) return this;
     return this.inplace((s) => ew.mul(s, other), other);
   }
-  div_(other: TS): this {
+  div_(other: TensorOrScalar): this {
     if (ew.binaryInPlace("div", this, other)) return this;
     return this.inplace((s) => ew.div(s, other), other);
   }
-  pow_(exponent: TS): this { return this.inplace((s) => ew.pow(s, exponent), exponent); }
+  pow_(exponent: TensorOrScalar): this { return this.inplace((s) => ew.pow(s, exponent), exponent); }
   neg_(): this { return this.inplace((s) => ew.neg(s)); }
   exp_(): this { return this.inplace((s) => ew.exp(s)); }
   sqrt_(): this { return this.inplace((s) => ew.sqrt(s)); }
   erfinv_(): this { return this.inplace((s) => special.erfinv(s)); }
   relu_(): this { return this.inplace((s) => ew.relu(s)); }
-  clamp_(min?: number | null | ew.ClampOptions, max?: number | null): this { return this.inplace((s) => ew.clamp(s, min, max)); }
+  clamp_(...args: ew.ClampArgs): this { return this.inplace((s) => ew.clamp(s, ...args)); }
   zero_(): this { return this.fill_(0); }
   fill_(value: number | boolean): this { return this.inplace(() => Tensor.scalar(Number(value), this.dtype)); }
   copy_(src: Tensor): this { return this.inplace(() => src.to(this.dtype), src); }
-  maskedFill_(mask: Tensor, value: number | boolean): this { return this.inplace((s) => idx.maskedFill(s, mask, value)); }
-  scatter_(dim: number, index: Tensor, src: Tensor | number): this { return this.inplace((s) => idx.scatter(s, dim, index, src), src instanceof Tensor ? src : undefined); }
+  maskedFill_(mask: Tensor, value: number | boolean | Tensor): this { return this.inplace((s) => idx.maskedFill(s, mask, value)); }
+  scatter_(dim: number, index: Tensor, src: Tensor | number, opts?: idx.ScatterOptions): this { return this.inplace((s) => idx.scatter(s, dim, index, src, opts), src instanceof Tensor ? src : undefined); }
   scatterAdd_(dim: number, index: Tensor, src: Tensor): this { return this.inplace((s) => idx.scatterAdd(s, dim, index, src), src); }
-  clip_(min?: number | null | ew.ClampOptions, max?: number | null): this { return this.clamp_(min, max); }
+  clip_(...args: ew.ClampArgs): this { return this.clamp_(...args); }
   /** self += value * t1 * t2 */
   addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {
     const v = opts?.value ?? 1;
@@ -421,7 +463,7 @@ export class Tensor {
     return this.inplace((s) => s.add(t1.div(t2), { alpha: v }), t1, t2);
   }
   /** self += weight * (end - self) */
-  lerp_(end: Tensor, weight: TS): this {
+  lerp_(end: Tensor, weight: TensorOrScalar): this {
     return this.inplace((s) => s.add(end.sub(s).mul(weight)), end, weight);
   }
   uniform_(from = 0, to = 1, opts?: { generator?: Generator }): this {
@@ -455,7 +497,7 @@ export class Tensor {
     return this.randomFill((out) => sampling.fillBernoulli(opts?.generator ?? defaultGenerator, out, probs));
   }
 
-  private inplace(compute: (self: Tensor) => Tensor, ...others: Array<TS | undefined>): this {
+  private inplace(compute: (self: Tensor) => Tensor, ...others: Array<TensorOrScalar | undefined>): this {
     inplace(this, compute, others.filter((o): o is Tensor => o instanceof Tensor));
     return this;
   }
@@ -505,3 +547,5 @@ function withDtype(args: ReadonlyArray<number | readonly number[] | creation.Ten
   }
   return [...args, { dtype }];
 }
+
+registerTensorClass(Tensor);

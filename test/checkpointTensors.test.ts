@@ -18,7 +18,7 @@ test("torch.load reads PyTorch's model.pt into Tensors with PyTorch's values, dt
     assert.ok(t instanceof torch.Tensor, k);
     assert.equal(t.dtype, w.dtype, k);
     assert.deepEqual(t.shape, w.shape, k);
-    const flat = [t.tolist()].flat(Infinity);
+    const flat = t.reshape(-1).tolist<number[]>();
     assert.deepEqual(flat, w.values.map(Number), k);
   }
 });

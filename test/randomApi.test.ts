@@ -8,7 +8,7 @@ import * as torch from "../src/index.ts";
 const load = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), "utf8"));
 type Case = { fn: string; seed: number | string; dtype?: torch.DType; size: number; values: number[]; [k: string]: unknown };
 const seedOf = (c: Case) => BigInt(c.seed);
-const flat = (t: torch.Tensor) => [t.tolist()].flat(Infinity) as number[];
+const flat = (t: torch.Tensor) => t.reshape(-1).tolist<number[]>();
 test("rand, randn, uniform_, normal_ through the API", () => {
   for (const c of [...load("random_uniform"), ...load("random_normal")] as Case[]) {
     torch.manualSeed(seedOf(c));

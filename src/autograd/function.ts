@@ -26,7 +26,7 @@ export class FunctionCtx {
   }
 }
 
-type GradList = Tensor | null | undefined | ReadonlyArray<Tensor | null | undefined>;
+export type GradList = Tensor | null | undefined | ReadonlyArray<Tensor | null | undefined>;
 
 /**
  * Subclass with static forward(ctx, ...args) and backward(ctx, ...grads), then call

@@ -12,9 +12,10 @@ export interface GradcheckOptions {
   raiseException?: boolean;
 }
 
-type Fn = (...inputs: Tensor[]) => Tensor | Tensor[];
+/** The function gradcheck differentiates: tensors in, a tensor or a list of them out. */
+export type GradcheckFn = (...inputs: Tensor[]) => Tensor | Tensor[];
 
-function outputsOf(fn: Fn, inputs: Tensor[]): Tensor[] {
+function outputsOf(fn: GradcheckFn, inputs: Tensor[]): Tensor[] {
   const r = fn(...inputs);
   return Array.isArray(r) ? r : [r];
 }
@@ -23,7 +24,7 @@ function outputsOf(fn: Fn, inputs: Tensor[]): Tensor[] {
  * Compares, for every differentiable output element and input element, the Jacobian entry
  * from backward with (f(x + eps) - f(x - eps)) / 2eps, under |a - n| <= atol + rtol * |n|.
  */
-export function gradcheck(fn: Fn, inputs: Tensor | readonly Tensor[], opts: GradcheckOptions = {}): boolean {
+export function gradcheck(fn: GradcheckFn, inputs: Tensor | readonly Tensor[], opts: GradcheckOptions = {}): boolean {
   const eps = opts.eps ?? 1e-6;
   const atol = opts.atol ?? 1e-5;
   const rtol = opts.rtol ?? 1e-3;

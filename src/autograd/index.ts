@@ -1,6 +1,6 @@
 // torch.autograd
 export { grad, backward, type GradOptions } from "./grad.ts";
-export { gradcheck, type GradcheckOptions } from "./gradcheck.ts";
-export { Function, FunctionCtx } from "./function.ts";
-export { Node } from "./node.ts";
+export { gradcheck, type GradcheckOptions, type GradcheckFn } from "./gradcheck.ts";
+export { Function, FunctionCtx, type GradList } from "./function.ts";
+export { Node, SliceGrad, type Edge, type Vjp, type GradHook } from "./node.ts";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./gradMode.ts";

@@ -5,6 +5,6 @@ export { Normal, type NormalOptions } from "./normal.ts";
 export { Categorical, type CategoricalOptions } from "./categorical.ts";
 export { Bernoulli, type BernoulliOptions } from "./bernoulli.ts";
 export { Uniform, type UniformOptions } from "./uniform.ts";
-export { klDivergence, registerKl } from "./kl.ts";
+export { klDivergence, registerKl, type DistributionClass, type KlFn } from "./kl.ts";
 export * as kl from "./kl.ts";
 export * as constraints from "./constraints.ts";

@@ -16,8 +16,8 @@ import { Normal } from "./normal.ts";
 import { Uniform } from "./uniform.ts";
 
 /** A Distribution class (its constructor), as Python's type_p / type_q. */
-type DistributionClass<T extends Distribution = Distribution> = { readonly prototype: T };
-type KlFn<P extends Distribution, Q extends Distribution> = (p: P, q: Q) => Tensor;
+export type DistributionClass<T extends Distribution = Distribution> = { readonly prototype: T };
+export type KlFn<P extends Distribution, Q extends Distribution> = (p: P, q: Q) => Tensor;
 
 const REGISTRY = new Map<DistributionClass, Map<DistributionClass, KlFn<Distribution, Distribution>>>();
 

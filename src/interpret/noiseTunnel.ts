@@ -44,19 +44,20 @@ export interface NoiseTunnelOptions {
 /** What NoiseTunnel passes on to the wrapped method: target, baselines, additionalForwardArgs, ... */
 export type NoiseTunnelMethodOptions = Record<string, unknown>;
 
-interface Attributes {
+/** An attribution method NoiseTunnel can wrap (one with attribute(inputs, options)). */
+export interface AttributesInputs {
   attribute(inputs: Inputs, opts: Record<string, unknown>): unknown;
 }
 
 const NT_ARGS = ["ntType", "ntSamples", "ntSamplesBatchSize", "stdevs", "drawBaselineFromDistrib"] as const;
 
 export class NoiseTunnel extends Attribution {
-  readonly attributionMethod: Attribution & Attributes;
+  readonly attributionMethod: Attribution & AttributesInputs;
 
   constructor(attributionMethod: Attribution) {
     if (!(attributionMethod instanceof Attribution)) throw new TorchTypeError("NoiseTunnel: attribution_method must be an attribution method (Saliency, IntegratedGradients, ...)");
     super(attributionMethod.forwardFunc);
-    this.attributionMethod = attributionMethod as Attribution & Attributes;
+    this.attributionMethod = attributionMethod as Attribution & AttributesInputs;
   }
 
   override get multipliesByInputs(): boolean {

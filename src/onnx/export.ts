@@ -34,7 +34,7 @@ const OPTION_KEYS = ["inputNames", "outputNames", "dynamicAxes", "opsetVersion",
 const OPSET = 17;
 const IR_VERSION = 8;
 
-type Forward = (...args: Tensor[]) => unknown;
+export type Forward = (...args: Tensor[]) => unknown;
 
 /**
  * torch.onnx.export(model, args, f, options): traces `model.forward(...args)` (in eval mode,

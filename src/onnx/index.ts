@@ -1,2 +1,2 @@
 // torch.onnx
-export { onnxExport as export, type ExportOptions } from "./export.ts";
+export { onnxExport as export, type ExportOptions, type Forward } from "./export.ts";

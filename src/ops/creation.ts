@@ -2,7 +2,7 @@
 import { allocate, dtypeOfArray, getDefaultDtype, isFloating, setInt64, wordsOf, type DType, type FloatArray, type NumArray, type Storage } from "../dtype.ts";
 import { RuntimeError, TorchTypeError } from "../errors.ts";
 import { checkSizes, numelOf, parseShape } from "../layout.ts";
-import { checkDtype, checkInt, checkOptions, checkTensor, describe } from "../args.ts";
+import { bool, checkDtype, checkInt, checkOptions, checkTensor, describe, param, parseArgs, type Args, type Checker } from "../args.ts";
 import { fmaF32 } from "../random/fma.ts";
 import { defaultGenerator, Generator as GeneratorClass, type Generator } from "../random/generator.ts";
 import { fma } from "../random/libm/fma64.ts";
@@ -23,13 +23,18 @@ export interface RandomOptions extends TensorOptions {
 const TENSOR_KEYS = ["dtype", "requiresGrad", "device"] as const;
 const RANDOM_KEYS = [...TENSOR_KEYS, "generator"] as const;
 
+/** A torch.Generator, or undefined/null for the default one. */
+function checkGenerator(g: unknown, fn: string): void {
+  if (g !== undefined && g !== null && !(g instanceof GeneratorClass)) throw new TorchTypeError(`${fn}(): argument 'generator' must be a torch.Generator, but got ${describe(g)}`);
+}
+
 /** Validates a creation function's options object: known keys, a dtype, a generator, a device. */
 export function checkCreationOptions<O extends RandomOptions>(fn: string, opts: O | undefined, random = false): O | undefined {
   if (opts === undefined) return opts;
   checkOptions(fn, opts, random ? RANDOM_KEYS : TENSOR_KEYS);
   if (opts.dtype !== undefined) checkDtype(opts.dtype, fn);
   if (opts.requiresGrad !== undefined && typeof opts.requiresGrad !== "boolean") throw new TorchTypeError(`${fn}(): argument 'requiresGrad' must be a boolean, but got ${describe(opts.requiresGrad)}`);
-  if (opts.generator !== undefined && !(opts.generator instanceof GeneratorClass)) throw new TorchTypeError(`${fn}(): argument 'generator' must be a torch.Generator, but got ${describe(opts.generator)}`);
+  checkGenerator(opts.generator, fn);
   if (opts.device !== undefined && opts.device !== "cpu") throw new TorchTypeError(`${fn}(): argument 'device' must be "cpu" (the only device torch-ts has), but got ${describe(opts.device)}`);
   return opts;
 }
@@ -310,7 +315,10 @@ export function randperm(n: number, opts?: RandomOptions): Tensor {
 }
 
 /** torch.bernoulli(p): 1 with probability p per element. */
-export function bernoulli(p: Tensor, opts?: RandomOptions): Tensor {
+export function bernoulli(p: Tensor, opts?: { generator?: Generator | null }): Tensor {
+  checkTensor(p, "input", "bernoulli");
+  checkOptions("bernoulli", opts, ["generator"]);
+  checkGenerator(opts?.generator, "bernoulli");
   if (!isFloating(p.dtype)) throw new RuntimeError(`"bernoulli_tensor_cpu_p_" not implemented for '${p.dtype}'`);
   const probs = p.contiguousData() as FloatArray;
   for (let i = 0; i < probs.length; i++) {
@@ -323,20 +331,30 @@ export function bernoulli(p: Tensor, opts?: RandomOptions): Tensor {
 
 export interface MultinomialOptions {
   replacement?: boolean;
-  generator?: Generator;
+  generator?: Generator | null;
 }
-/** torch.multinomial(probs [n] or [rows, n], numSamples): sampled indices per row. */
-export function multinomial(probs: Tensor, numSamples: number, opts?: MultinomialOptions): Tensor {
+const generatorArg: Checker<Generator | null> = (v, arg, fn) => {
+  checkGenerator(v, fn);
+  return (v ?? null) as Generator | null;
+};
+// multinomial(input, num_samples, replacement=False, *, generator=None)
+const MULTINOMIAL = [param("replacement", bool, false)];
+const MULTINOMIAL_KEYWORD = [param("generator", generatorArg, null)];
+/** torch.multinomial(probs [n] or [rows, n], numSamples, replacement=false): sampled indices per row. */
+export function multinomial(probs: Tensor, numSamples: number, ...args: Args<[replacement: boolean], MultinomialOptions>): Tensor {
+  checkTensor(probs, "input", "multinomial");
+  checkInt(numSamples, "num_samples", "multinomial");
+  const opts = parseArgs<{ replacement: boolean; generator: Generator | null }>("multinomial", MULTINOMIAL, args, MULTINOMIAL_KEYWORD);
   const nd = probs.shape.length;
   if (nd !== 1 && nd !== 2) throw new RuntimeError(`prob_dist must be 1 or 2 dim`);
   if (!isFloating(probs.dtype)) throw new RuntimeError(`multinomial only supports floating-point dtypes for input, got: ${probs.dtype}`);
   const rows = nd === 1 ? 1 : probs.shape[0];
   const cols = probs.shape[nd - 1];
-  const replacement = opts?.replacement ?? false;
+  const replacement = opts.replacement;
   if (numSamples <= 0) throw new RuntimeError("cannot sample n_sample <= 0 samples");
   if (!replacement && numSamples > cols) throw new RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement");
   const data = probs.contiguousData() as FloatArray;
-  const out = sampling.multinomial(opts?.generator ?? defaultGenerator, data, rows, cols, numSamples, replacement);
+  const out = sampling.multinomial(opts.generator ?? defaultGenerator, data, rows, cols, numSamples, replacement);
   return fromStorage(out, nd === 1 ? [numSamples] : [rows, numSamples], "int32").to("int64");
 }
 

@@ -6,7 +6,7 @@ import { record } from "../autograd/node.ts";
 import { traceOnly, tracing } from "../autograd/trace.ts";
 import { isFloating, resultType, scalarTypeName, toFloating, type DType, type NumArray } from "../dtype.ts";
 import { RuntimeError, TorchTypeError } from "../errors.ts";
-import { checkOptions, checkTensor, checkTensorOrScalar, describe } from "../args.ts";
+import { checkOptions, checkTensor, checkTensorOrScalar, describe, nullable, num, param, parseArgs, type Args } from "../args.ts";
 import { broadcastShapes, broadcastStrides, sameShape } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
 import { backendOf, empty, scalarView, sv } from "./alloc.ts";
@@ -100,13 +100,17 @@ export interface ClampOptions {
   min?: number | null;
   max?: number | null;
 }
-export function clamp(x: Tensor, min?: number | null | ClampOptions, max?: number | null): Tensor {
-  let lo = min;
-  let hi = max;
-  if (lo !== null && typeof lo === "object") ({ min: lo, max: hi } = lo);
+const CLAMP = [param("min", nullable(num({ nan: true })), null), param("max", nullable(num({ nan: true })), null)];
+const bound = (v: unknown): boolean => v === undefined || v === null || typeof v === "number";
+/** clamp(input, min=None, max=None): numbers (or null), positional or as { min, max }. */
+export type ClampArgs = Args<[min: number | null, max: number | null], ClampOptions>;
+export function clamp(x: Tensor, ...args: ClampArgs): Tensor {
+  checkTensor(x, "input", "clamp");
+  let [lo, hi] = args as unknown[];
+  if (args.length > 2 || !bound(lo) || !bound(hi)) ({ min: lo, max: hi } = parseArgs<{ min: number | null; max: number | null }>("clamp", CLAMP, args));
   if ((lo === null || lo === undefined) && (hi === null || hi === undefined)) throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
-  const l = lo ?? -Infinity;
-  const h = hi ?? Infinity;
+  const l = (lo as number | null | undefined) ?? -Infinity;
+  const h = (hi as number | null | undefined) ?? Infinity;
   const dtype = isFloating(x.dtype) || (Number.isInteger(l) || !Number.isFinite(l)) && (Number.isInteger(h) || !Number.isFinite(h)) ? x.dtype : toFloating(x.dtype);
   const out = empty(x.shape, dtype);
   backendOf().clamp(readAs(x, 0, x.shape, dtype), l, h, out._box.data);

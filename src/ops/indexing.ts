@@ -2,7 +2,8 @@
 import { noGrad } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
 import { isIntegral, type NumArray } from "../dtype.ts";
-import { IndexError, RuntimeError } from "../errors.ts";
+import { IndexError, NotImplementedError, RuntimeError } from "../errors.ts";
+import { checkInt, checkOptions, checkTensor, checkTensorOrScalar, int, param, parseArgs, type Args } from "../args.ts";
 import { broadcastShapes, fmtShape, normalizeDim, sameShape, type Shape } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
 import { backendOf, empty, numberData, scalarView, sv } from "./alloc.ts";
@@ -21,6 +22,7 @@ function checkIndexTensor(op: string, x: Tensor, dim: number, index: Tensor): vo
 }
 
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkTensor(index, "index", "gather");
   const d = normalizeDim(dim, x.shape.length);
   checkIndexTensor("gather", x, d, index);
   const out = empty(index.shape, x.dtype);
@@ -40,6 +42,7 @@ export function scatterAddIntoZeros(shape: Shape, d: number, index: Tensor, src:
 }
 
 function scatterImpl(x: Tensor, dim: number, index: Tensor, src: Tensor | number, accumulate: boolean): Tensor {
+  checkTensor(index, "index", accumulate ? "scatter_add" : "scatter");
   const d = normalizeDim(dim, x.shape.length);
   checkIndexTensor(accumulate ? "scatter_add" : "scatter", x, d, index);
   if (src instanceof Tensor) {
@@ -60,10 +63,26 @@ function scatterImpl(x: Tensor, dim: number, index: Tensor, src: Tensor | number
   const attrs = s ? { dim: d, index } : { dim: d, index, value: src as number };
   return record(out, s ? "ScatterBackward0" : "ScatterBackward1", [x, s], [index], (g, [idx]) => [g.scatter(d, idx, 0), s ? g.gather(d, idx) : null], attrs);
 }
-export const scatter = (x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor => scatterImpl(x, dim, index, src, false);
+/** scatter's keyword: reduce='add' accumulates into the input (PyTorch's scatter_(dim, index, src, reduce='add')). */
+export interface ScatterOptions {
+  reduce?: "add" | "multiply";
+}
+/** torch.scatter(input, dim, index, src|value, *, reduce=None). */
+export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts?: ScatterOptions): Tensor {
+  checkTensor(x, "input", "scatter");
+  checkTensor(index, "index", "scatter");
+  checkTensorOrScalar(src, "src", "scatter");
+  checkOptions("scatter", opts, ["reduce"]);
+  const reduce = opts?.reduce;
+  if (reduce === undefined) return scatterImpl(x, dim, index, src, false);
+  if (reduce === "add") return scatterImpl(x, dim, index, src, true);
+  if (reduce === "multiply") throw new NotImplementedError("scatter(reduce='multiply') is not in torch-ts (reduce='add' is)");
+  throw new RuntimeError("reduce argument must be either add or multiply.");
+}
 export const scatterAdd = (x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor => scatterImpl(x, dim, index, src, true);
 
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkTensor(index, "index", "index_select");
   const d = normalizeDim(dim, x.shape.length);
   if (!isIntegral(index.dtype)) throw new IndexError(`index_select(): Expected dtype int32 or int64 for index`);
   if (index.shape.length > 1) throw new IndexError("index_select(): Index is supposed to be a vector");
@@ -82,6 +101,8 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 }
 
 export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Tensor): Tensor {
+  checkTensor(mask, "mask", "masked_fill");
+  checkTensorOrScalar(value, "value", "masked_fill");
   if (mask.dtype !== "bool") throw new RuntimeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
   if (!sameShape(broadcastShapes(x.shape, mask.shape), x.shape)) {
     throw new RuntimeError(`The size of tensor a (${x.shape.at(-1)}) must match the size of tensor b (${mask.shape.at(-1)}) at non-singleton dimension ${x.shape.length - 1}`);
@@ -102,5 +123,15 @@ function triangle(x: Tensor, k: number, upper: boolean): Tensor {
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) m[i * cols + j] = (upper ? j - i >= k : j - i <= k) ? 1 : 0;
   return where(mask, x, Tensor.scalar(0, x.dtype));
 }
-export const triu = (x: Tensor, k = 0): Tensor => triangle(x, k, true);
-export const tril = (x: Tensor, k = 0): Tensor => triangle(x, k, false);
+const TRIANGLE = [param("diagonal", int(), 0)];
+/** The diagonal of triu/tril, positional or as { diagonal }. */
+function diagonalArg(fn: string, x: Tensor, args: readonly unknown[]): number {
+  checkTensor(x, "input", fn);
+  if (args.length === 0) return 0;
+  if (args.length === 1 && typeof args[0] === "number") return checkInt(args[0], "diagonal", fn);
+  return parseArgs<{ diagonal: number }>(fn, TRIANGLE, args).diagonal;
+}
+/** torch.triu(input, diagonal=0). */
+export const triu = (x: Tensor, ...args: Args<[diagonal: number], { diagonal?: number }>): Tensor => triangle(x, diagonalArg("triu", x, args), true);
+/** torch.tril(input, diagonal=0). */
+export const tril = (x: Tensor, ...args: Args<[diagonal: number], { diagonal?: number }>): Tensor => triangle(x, diagonalArg("tril", x, args), false);

@@ -4,7 +4,7 @@
 // from the singular values (svdvals: a backend Jacobi SVD, gradient U diag(g) V^T).
 import { noGrad } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
-import { checkDtype, checkTensor, describe } from "../args.ts";
+import { bool, checkDtype, checkTensor, describe, dims as dimsArg, dtype as dtypeArg, nullable, num, param, parseArgs, type Args, type Checker } from "../args.ts";
 import { isFloating, type DType } from "../dtype.ts";
 import { RuntimeError, TorchTypeError } from "../errors.ts";
 import { normalizeDims } from "../layout.ts";
@@ -26,15 +26,55 @@ function floatInput(fn: string, x: Tensor, dtype?: DType): Tensor {
   return x;
 }
 
-export interface VectorNormOptions {
+// ---- arguments: PyTorch's positional order (ord, dim, keepdim), then options (keyword-only dtype) --
+/** The dims a norm reduces: one, a list, or null for all. */
+export type DimArg = number | readonly number[] | null;
+/** The keywords of torch.linalg's norms (ord, dim, keepdim, and the keyword-only dtype the input is cast to). */
+export interface NormOptions<O = Ord> {
+  ord?: O | null;
+  dim?: DimArg;
   keepdim?: boolean;
   dtype?: DType;
 }
+/** torch.norm's keywords: its order is named p. */
+export interface LegacyNormOptions {
+  p?: Ord;
+  dim?: DimArg;
+  keepdim?: boolean;
+  dtype?: DType;
+}
+export type VectorNormOptions = NormOptions<number>;
+/** The call forms of a norm: any prefix of (ord, dim, keepdim), then the options. */
+export type NormArgs<O = Ord, Opts = NormOptions<O>> = Args<[ord: O | null, dim: DimArg, keepdim: boolean], Opts>;
+const ordArg: Checker<Ord> = (v, arg, fn) => {
+  if ((typeof v === "number" && !Number.isNaN(v)) || v === "fro" || v === "nuc") return v;
+  throw new TorchTypeError(`${fn}(): argument '${arg}' must be a number, "fro" or "nuc", but got ${describe(v)}`);
+};
+const DTYPE = [param("dtype", dtypeArg, undefined)];
+const normParams = (ord: string, check: Checker<unknown>, dflt: unknown, dim: Checker<unknown> = dimsArg, dimDefault: unknown = null) => [
+  param(ord, nullable(check), dflt), param("dim", nullable(dim), dimDefault), param("keepdim", bool, false),
+];
+const twoDims: Checker<number[]> = (v, arg, fn) => {
+  if (Array.isArray(v) && v.length === 2 && v.every((d) => Number.isInteger(d))) return v as number[];
+  throw new TorchTypeError(`${fn}(): argument '${arg}' must be a list of 2 integers, but got ${describe(v)}`);
+};
+const VECTOR = normParams("ord", num(), 2);
+const MATRIX = normParams("ord", ordArg, "fro", twoDims, [-2, -1]);
+const LINALG = normParams("ord", ordArg, null);
+const LEGACY = normParams("p", ordArg, "fro");
+interface Parsed<O> { ord: O | null; dim: DimArg; keepdim: boolean; dtype?: DType }
+function normArgs<O>(fn: string, sig: ReturnType<typeof normParams>, args: readonly unknown[]): Parsed<O> {
+  const a = parseArgs<Parsed<O> & { p?: O | null }>(fn, sig, args, DTYPE);
+  return sig === LEGACY ? { ord: a.p ?? null, dim: a.dim, keepdim: a.keepdim, dtype: a.dtype } : a;
+}
 
-/** torch.linalg.vector_norm(x, ord=2, dim=None, keepdim=False, dtype=None). */
-export function vectorNorm(x: Tensor, ord: number = 2, dim?: number | readonly number[] | null, keepdim = false, opts: { dtype?: DType } = {}): Tensor {
-  const xf = floatInput("linalg.vector_norm", x, opts.dtype);
-  if (typeof ord !== "number" || Number.isNaN(ord)) throw new TorchTypeError(`linalg.vector_norm(): argument 'ord' must be a number, but got ${describe(ord)}`);
+/** torch.linalg.vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None). */
+export function vectorNorm(x: Tensor, ...args: NormArgs<number>): Tensor {
+  const a = normArgs<number>("linalg.vector_norm", VECTOR, args);
+  return vectorNormOf(x, a.ord ?? 2, a.dim, a.keepdim, a.dtype);
+}
+function vectorNormOf(x: Tensor, ord: number, dim: DimArg | undefined, keepdim: boolean, dtype?: DType): Tensor {
+  const xf = floatInput("linalg.vector_norm", x, dtype);
   const dims = dimsOf(xf, dim);
   const r = noGrad(() => {
     const a = xf.abs();
@@ -100,13 +140,17 @@ function matrixDims(a: Tensor, dim: readonly number[]): [Tensor, number[]] {
   return [a.movedim(dims, [-2, -1]), dims];
 }
 
-/** torch.linalg.matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False). */
-export function matrixNorm(a: Tensor, ord: Ord = "fro", dim: readonly number[] = [-2, -1], keepdim = false, opts: { dtype?: DType } = {}): Tensor {
-  const af = floatInput("linalg.matrix_norm", a, opts.dtype);
+/** torch.linalg.matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None). */
+export function matrixNorm(a: Tensor, ...args: NormArgs<Ord, NormOptions & { dim?: readonly number[] }>): Tensor {
+  const p = normArgs<Ord>("linalg.matrix_norm", MATRIX, args);
+  return matrixNormOf(a, p.ord ?? "fro", (p.dim ?? [-2, -1]) as readonly number[], p.keepdim, p.dtype);
+}
+function matrixNormOf(a: Tensor, ord: Ord, dim: readonly number[], keepdim: boolean, dtype?: DType): Tensor {
+  const af = floatInput("linalg.matrix_norm", a, dtype);
   if (af.ndim < 2) throw new RuntimeError(`linalg.matrix_norm: The input tensor A must have at least 2 dimensions.`);
   const [m, dims] = matrixDims(af, dim);
   let r: Tensor;
-  if (ord === "fro") return vectorNorm(af, 2, dims, keepdim);
+  if (ord === "fro") return vectorNormOf(af, 2, dims, keepdim);
   if (ord === "nuc") r = svdvals(m).sum(-1);
   else if (ord === 2 || ord === -2) r = ord === 2 ? svdvals(m).amax(-1) : svdvals(m).amin(-1);
   else if (ord === 1 || ord === -1) r = ord === 1 ? m.abs().sum(-2).amax(-1) : m.abs().sum(-2).amin(-1);
@@ -115,22 +159,28 @@ export function matrixNorm(a: Tensor, ord: Ord = "fro", dim: readonly number[] =
   return keepdim ? unsqueezeAll(r, dims) : r;
 }
 
-/** torch.linalg.norm(A, ord=None, dim=None, keepdim=False): vector or matrix norm by ord/dim. */
-export function linalgNorm(a: Tensor, ord?: Ord | null, dim?: number | readonly number[] | null, keepdim = false, opts: { dtype?: DType } = {}): Tensor {
+/** torch.linalg.norm(A, ord=None, dim=None, keepdim=False, *, dtype=None): vector or matrix norm by ord/dim. */
+export function linalgNorm(a: Tensor, ...args: NormArgs): Tensor {
+  const p = normArgs<Ord>("linalg.norm", LINALG, args);
+  return linalgNormOf(a, p.ord, p.dim, p.keepdim, p.dtype);
+}
+function linalgNormOf(a: Tensor, ord: Ord | null, dim: DimArg, keepdim: boolean, dtype?: DType): Tensor {
   const dims = dim === undefined || dim === null ? null : typeof dim === "number" ? [dim] : [...dim];
   if (ord === undefined || ord === null) {
-    if (dims !== null && dims.length === 2) return matrixNorm(a, "fro", dims, keepdim, opts);
-    return vectorNorm(a, 2, dims, keepdim, opts);
+    if (dims !== null && dims.length === 2) return matrixNormOf(a, "fro", dims, keepdim, dtype);
+    return vectorNormOf(a, 2, dims, keepdim, dtype);
   }
   if (dims === null && a.ndim !== 1 && a.ndim !== 2) throw new RuntimeError(`linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got ${a.ndim}D.`);
   const d = dims ?? (a.ndim === 2 ? [-2, -1] : [-1]);
-  if (d.length === 2) return matrixNorm(a, ord, d, keepdim, opts);
+  if (d.length === 2) return matrixNormOf(a, ord, d, keepdim, dtype);
   if (typeof ord !== "number") throw new RuntimeError(`linalg.vector_norm: ord must be a number for a vector norm, got '${ord}'`);
-  return vectorNorm(a, ord, d, keepdim, opts);
+  return vectorNormOf(a, ord, d, keepdim, dtype);
 }
 
 /** torch.norm(input, p='fro', dim=None, keepdim=False, dtype=None): the legacy spelling. */
-export function norm(x: Tensor, p: Ord = "fro", dim?: number | readonly number[] | null, keepdim = false, opts: { dtype?: DType } = {}): Tensor {
-  if (p === "nuc") return matrixNorm(x, "nuc", dim === undefined || dim === null ? [-2, -1] : typeof dim === "number" ? [dim] : dim, keepdim, opts);
-  return vectorNorm(x, p === "fro" ? 2 : p, dim, keepdim, opts);
+export function norm(x: Tensor, ...args: NormArgs<Ord, LegacyNormOptions>): Tensor {
+  const { ord, dim, keepdim, dtype } = normArgs<Ord>("norm", LEGACY, args);
+  const p = ord ?? "fro";
+  if (p === "nuc") return matrixNormOf(x, "nuc", dim === null ? [-2, -1] : typeof dim === "number" ? [dim] : dim, keepdim, dtype);
+  return vectorNormOf(x, p === "fro" ? 2 : p, dim, keepdim, dtype);
 }

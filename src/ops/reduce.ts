@@ -5,17 +5,64 @@ import { noGrad } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
 import { traceOnly } from "../autograd/trace.ts";
 import { fillStorage, isFloating, scalarTypeName, toFloating, type DType, type NumArray, type Storage } from "../dtype.ts";
-import { IndexError, RuntimeError } from "../errors.ts";
+import { IndexError, RuntimeError, TorchTypeError } from "../errors.ts";
+import { bool, checkBool, checkDtype, checkInt, checkTensor, describe, dims as dimsArg, dtype as dtypeArg, int, isOptions, nullable, num, param, parseArgs, type Args } from "../args.ts";
 import { normalizeDim, normalizeDims, numelOf } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
 import { backendOf, contiguousData, empty } from "./alloc.ts";
-import { where } from "./elementwise.ts";
+import { maximum, minimum, where } from "./elementwise.ts";
 import { gradMode } from "../autograd/gradMode.ts";
 import { full } from "./creation.ts";
 import { triu } from "./indexing.ts";
 import { cat } from "./shape.ts";
 
 export type Dims = number | readonly number[];
+
+// ---- arguments: PyTorch's positional order, then one options object ----------------------
+// The positional forms (x.sum(1, true)) take a fast path of typeof checks; an options object
+// anywhere sends the call through parseArgs.
+
+/** Options of sum, mean, prod: PyTorch's keywords dim, keepdim and (keyword-only) dtype, the input cast to it first. */
+export interface ReduceOptions {
+  dim?: Dims | null;
+  keepdim?: boolean;
+  dtype?: DType;
+}
+/** Options of reductions without dtype (amax, amin, argmax, argmin, logsumexp). */
+export interface DimOptions {
+  dim?: Dims | null;
+  keepdim?: boolean;
+}
+/** Options of cumsum and cumprod: the dtype the input is cast to first. */
+export interface CumulativeOptions {
+  dim?: number;
+  dtype?: DType;
+}
+/** Options of softmax and logSoftmax. */
+export interface SoftmaxOptions {
+  dim?: number;
+  dtype?: DType;
+}
+const DIM_KEEPDIM = [param("dim", dimsArg, null), param("keepdim", bool, false)];
+const DTYPE = [param("dtype", dtypeArg, undefined)];
+const keepdimOf = (v: unknown, fn: string): boolean => (v === undefined ? false : checkBool(v, "keepdim", fn));
+/** An op computed in `dtype` when one is given: PyTorch casts the input first and returns that dtype. */
+const inDtype = (x: Tensor, dtype: DType | undefined, op: (x: Tensor) => Tensor): Tensor => (dtype === undefined ? op(x) : op(x.to(dtype)).to(dtype));
+/** The options form of (dim, keepdim, *, dtype), parsed: the slow path. */
+function keywordArgs(fn: string, dim: unknown, keepdim: unknown, opts: unknown, keywords: typeof DTYPE = DTYPE): { dim: Dims | null; keepdim: boolean; dtype?: DType } {
+  return parseArgs(fn, DIM_KEEPDIM, [dim, keepdim, opts], keywords);
+}
+/** True when a call uses the options form. */
+const keywordForm = (a: unknown, b: unknown, c: unknown): boolean => c !== undefined || isOptions(a) || isOptions(b);
+/** sum/mean: (dim, keepdim, *, dtype) read, then `of` computes the reduction. */
+function dimReduction(fn: string, of: (x: Tensor, dim: Dims | null | undefined, keepdim: boolean) => Tensor, x: Tensor, dim: unknown, keepdim: unknown, opts: unknown): Tensor {
+  checkTensor(x, "input", fn);
+  if (keywordForm(dim, keepdim, opts)) {
+    const a = keywordArgs(fn, dim, keepdim, opts);
+    return inDtype(x, a.dtype, (x) => of(x, a.dim, a.keepdim));
+  }
+  return of(x, dim as Dims | null | undefined, keepdimOf(keepdim, fn));
+}
 
 interface Plan {
   dims: number[];
@@ -29,6 +76,9 @@ interface Plan {
 
 function plan(x: Tensor, dim: Dims | undefined | null, keepdim: boolean): Plan {
   const nd = x.shape.length;
+  if (dim !== undefined && dim !== null && typeof dim !== "number" && !Array.isArray(dim)) {
+    throw new TorchTypeError(`argument 'dim' must be an integer or a list of integers, but got ${describe(dim)}`);
+  }
   const all = dim === undefined || dim === null || (Array.isArray(dim) && dim.length === 0);
   const dims = all ? [...Array(nd).keys()] : normalizeDims(typeof dim === "number" ? [dim] : (dim as number[]), nd).sort((p, q) => p - q);
   const keptShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
@@ -70,7 +120,12 @@ function unreduce(g: Tensor, p: Plan, shape: readonly number[]): Tensor {
 /** Sums and products of integers and bools accumulate in int64, as PyTorch's. */
 const accumulating = (x: Tensor): Tensor => (isFloating(x.dtype) || x.dtype === "int64" ? x : x.to("int64"));
 
-export function sum(x: Tensor, dim?: Dims | null, keepdim = false): Tensor {
+/** torch.sum(input, dim=None, keepdim=False, *, dtype=None). */
+export function sum(x: Tensor, ...args: Args<[dim: Dims | null, keepdim: boolean], ReduceOptions>): Tensor;
+export function sum(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor {
+  return dimReduction("sum", sumOf, x, dim, keepdim, opts);
+}
+function sumOf(x: Tensor, dim: Dims | null | undefined, keepdim: boolean): Tensor {
   const p = plan(accumulating(x), dim, keepdim);
   const shape = x.shape;
   // PyTorch's overloads: sum() is SumBackward0, sum(dim) SumBackward1 (mean likewise)
@@ -78,7 +133,12 @@ export function sum(x: Tensor, dim?: Dims | null, keepdim = false): Tensor {
   return record(run("sum", p, accumulating(x).dtype), name, [x], [], (g) => [unreduce(g, p, shape)], { dim: p.dims, keepdim });
 }
 
-export function mean(x: Tensor, dim?: Dims | null, keepdim = false): Tensor {
+/** torch.mean(input, dim=None, keepdim=False, *, dtype=None). */
+export function mean(x: Tensor, ...args: Args<[dim: Dims | null, keepdim: boolean], ReduceOptions>): Tensor;
+export function mean(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor {
+  return dimReduction("mean", meanOf, x, dim, keepdim, opts);
+}
+function meanOf(x: Tensor, dim: Dims | null | undefined, keepdim: boolean): Tensor {
   if (!isFloating(x.dtype)) {
     throw new RuntimeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(x.dtype)}`);
   }
@@ -92,7 +152,19 @@ export function mean(x: Tensor, dim?: Dims | null, keepdim = false): Tensor {
   return record(out, name, [x], [], (g) => [unreduce(g.div(n), p, shape)], { dim: p.dims, keepdim });
 }
 
-export function prod(x: Tensor, dim?: number | null, keepdim = false): Tensor {
+/** torch.prod(input, dim=None, keepdim=False, *, dtype=None): one dim or all. */
+export function prod(x: Tensor, ...args: Args<[dim: number | null, keepdim: boolean], ReduceOptions & { dim?: number | null }>): Tensor;
+export function prod(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor {
+  checkTensor(x, "input", "prod");
+  if (keywordForm(dim, keepdim, opts)) {
+    const a = keywordArgs("prod", dim, keepdim, opts);
+    if (Array.isArray(a.dim)) throw new TorchTypeError(`prod(): argument 'dim' must be an integer, but got an array`);
+    return inDtype(x, a.dtype, (x) => prodOf(x, a.dim as number | null, a.keepdim));
+  }
+  if (dim !== undefined && dim !== null) checkInt(dim, "dim", "prod");
+  return prodOf(x, dim as number | null | undefined, keepdimOf(keepdim, "prod"));
+}
+function prodOf(x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
   const xa = accumulating(x);
   const p = plan(xa, dim, keepdim);
   const out = run("prod", p, xa.dtype);
@@ -101,8 +173,8 @@ export function prod(x: Tensor, dim?: number | null, keepdim = false): Tensor {
     // d prod / d x_i = product of the others; exact when x has zeros (at most one contributes).
     const isZero = x.eq(0);
     const safe = where(isZero, 1, x);
-    const others = prod(safe, dim, true);
-    const zeros = sum(isZero, dim, true);
+    const others = prodOf(safe, dim, true);
+    const zeros = sumOf(isZero, dim, true);
     const gx = where(zeros.eq(0), others.div(safe), where(zeros.eq(1).logicalAnd(isZero), others, 0));
     return [unreduce(g, p, shape).mul(gx)];
   }, { dim: p.dims, keepdim });
@@ -119,8 +191,20 @@ function extreme(op: "max" | "min", x: Tensor, dim: Dims | undefined | null, kee
     return [unreduce(g, p, shape).mul(mask).div(count)];
   }, { dim: p.dims, keepdim });
 }
-export const amax = (x: Tensor, dim?: Dims | null, keepdim = false): Tensor => extreme("max", x, dim, keepdim, "AmaxBackward0");
-export const amin = (x: Tensor, dim?: Dims | null, keepdim = false): Tensor => extreme("min", x, dim, keepdim, "AminBackward0");
+/** torch.amax(input, dim=(), keepdim=False): the max over dims (all by default), ties sharing the gradient. */
+export function amax(x: Tensor, ...args: Args<[dim: Dims | null, keepdim: boolean], DimOptions>): Tensor;
+export function amax(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor {
+  checkTensor(x, "input", "amax");
+  if (keywordForm(dim, keepdim, opts)) ({ dim, keepdim } = keywordArgs("amax", dim, keepdim, opts, []));
+  return extreme("max", x, dim as Dims | null | undefined, keepdimOf(keepdim, "amax"), "AmaxBackward0");
+}
+/** torch.amin(input, dim=(), keepdim=False). */
+export function amin(x: Tensor, ...args: Args<[dim: Dims | null, keepdim: boolean], DimOptions>): Tensor;
+export function amin(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor {
+  checkTensor(x, "input", "amin");
+  if (keywordForm(dim, keepdim, opts)) ({ dim, keepdim } = keywordArgs("amin", dim, keepdim, opts, []));
+  return extreme("min", x, dim as Dims | null | undefined, keepdimOf(keepdim, "amin"), "AminBackward0");
+}
 
 export interface ValuesIndices {
   values: Tensor;
@@ -145,15 +229,31 @@ function extremeWithIndex(op: "max" | "min", x: Tensor, dim: number, keepdim: bo
   return { values, indices };
 }
 
+/** The dim forms of max/min: (dim, keepdim=False), dim required. */
+export type DimKeepdimArgs = [dim: number, ...rest: Args<[keepdim: boolean], { keepdim?: boolean }>] | [options: { dim: number; keepdim?: boolean }];
+const DIM_REQUIRED = [param("dim", int()), param("keepdim", bool, false)];
+
+/** max(input) / max(input, dim, keepdim=False) / max(input, other) as PyTorch's three overloads. */
+function maxOrMin(op: "max" | "min", x: Tensor, dim: unknown, keepdim: unknown, opts: unknown): Tensor | ValuesIndices {
+  checkTensor(x, "input", op);
+  if (dim === undefined && keepdim === undefined && opts === undefined) return extreme(op, x, null, false, op === "max" ? "MaxBackward1" : "MinBackward1");
+  if (dim instanceof Tensor && keepdim === undefined && opts === undefined) return op === "max" ? maximum(x, dim) : minimum(x, dim);
+  if (keywordForm(dim, keepdim, opts)) ({ dim, keepdim } = parseArgs<{ dim: number; keepdim: boolean }>(op, DIM_REQUIRED, [dim, keepdim, opts]));
+  return extremeWithIndex(op, x, checkInt(dim, "dim", op), keepdimOf(keepdim, op));
+}
 export function max(x: Tensor): Tensor;
-export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
-export function max(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
-  return dim === undefined ? extreme("max", x, null, false, "MaxBackward1") : extremeWithIndex("max", x, dim, keepdim);
+/** torch.max(input, other): the elementwise maximum. */
+export function max(x: Tensor, other: Tensor): Tensor;
+export function max(x: Tensor, ...args: DimKeepdimArgs): ValuesIndices;
+export function max(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor | ValuesIndices {
+  return maxOrMin("max", x, dim, keepdim, opts);
 }
 export function min(x: Tensor): Tensor;
-export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
-export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
-  return dim === undefined ? extreme("min", x, null, false, "MinBackward1") : extremeWithIndex("min", x, dim, keepdim);
+/** torch.min(input, other): the elementwise minimum. */
+export function min(x: Tensor, other: Tensor): Tensor;
+export function min(x: Tensor, ...args: DimKeepdimArgs): ValuesIndices;
+export function min(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor | ValuesIndices {
+  return maxOrMin("min", x, dim, keepdim, opts);
 }
 
 function argExtreme(op: "max" | "min", x: Tensor, dim: number | undefined | null, keepdim: boolean): Tensor {
@@ -165,16 +265,47 @@ function argExtreme(op: "max" | "min", x: Tensor, dim: number | undefined | null
   }
   return extremeWithIndex(op, x, dim, keepdim).indices;
 }
-export const argmax = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argExtreme("max", x, dim, keepdim);
-export const argmin = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argExtreme("min", x, dim, keepdim);
+const ARG_DIM = [param("dim", nullable(int()), null), param("keepdim", bool, false)];
+function argArgs(op: "max" | "min", x: Tensor, dim: unknown, keepdim: unknown, opts: unknown): Tensor {
+  const fn = `arg${op}`;
+  checkTensor(x, "input", fn);
+  if (keywordForm(dim, keepdim, opts)) ({ dim, keepdim } = parseArgs<{ dim: number | null; keepdim: boolean }>(fn, ARG_DIM, [dim, keepdim, opts]));
+  else if (dim !== undefined && dim !== null) checkInt(dim, "dim", fn);
+  return argExtreme(op, x, dim as number | null | undefined, keepdimOf(keepdim, fn));
+}
+/** torch.argmax(input, dim=None, keepdim=False). */
+export function argmax(x: Tensor, ...args: Args<[dim: number | null, keepdim: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor;
+export function argmax(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor {
+  return argArgs("max", x, dim, keepdim, opts);
+}
+/** torch.argmin(input, dim=None, keepdim=False). */
+export function argmin(x: Tensor, ...args: Args<[dim: number | null, keepdim: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor;
+export function argmin(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor {
+  return argArgs("min", x, dim, keepdim, opts);
+}
 
-export function cumsum(x: Tensor, dim: number): Tensor {
+/** The (dim, *, dtype) of cumsum/cumprod: dim required, the input cast to dtype first. */
+export type CumulativeArgs = [dim: number, options?: { dtype?: DType }] | [options: CumulativeOptions & { dim: number }];
+const DIM_ONLY = [param("dim", int())];
+function cumulativeArgs(fn: string, x: Tensor, dim: unknown, opts: unknown): { dim: number; dtype?: DType } {
+  checkTensor(x, "input", fn);
+  if (opts === undefined && dim !== undefined && !isOptions(dim)) return { dim: checkInt(dim, "dim", fn) };
+  return parseArgs<{ dim: number; dtype?: DType }>(fn, DIM_ONLY, [dim, opts], DTYPE);
+}
+
+/** torch.cumsum(input, dim, *, dtype=None). */
+export function cumsum(x: Tensor, ...args: CumulativeArgs): Tensor;
+export function cumsum(input: Tensor, dimArg?: unknown, opts?: unknown): Tensor {
+  const { dim, dtype } = cumulativeArgs("cumsum", input, dimArg, opts);
+  return inDtype(input, dtype, (x) => cumsumOf(x, dim));
+}
+function cumsumOf(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.shape.length);
   const p = plan(accumulating(x), d, true);
   const out = empty(x.shape, accumulating(x).dtype);
   backendOf().cumsum(p.data, p.outer, p.r, p.inner, out._box.data);
   // Reverse cumulative sum of g: total - cumsum(g) + g.
-  return record(out, "CumsumBackward0", [x], [], (g) => [g.sum(d, true).sub(cumsum(g, d)).add(g)], { dim: d });
+  return record(out, "CumsumBackward0", [x], [], (g) => [g.sum(d, true).sub(g.cumsum(d)).add(g)], { dim: d });
 }
 
 /**
@@ -182,7 +313,12 @@ export function cumsum(x: Tensor, dim: number): Tensor {
  * x_j (j <= k, j != i), computed without dividing by x (exact where x has zeros): by a backend
  * pass outside createGraph, and with tensor ops (O(n^2) per line, differentiable) inside it.
  */
-export function cumprod(x: Tensor, dim: number): Tensor {
+export function cumprod(x: Tensor, ...args: CumulativeArgs): Tensor;
+export function cumprod(input: Tensor, dimArg?: unknown, opts?: unknown): Tensor {
+  const { dim, dtype } = cumulativeArgs("cumprod", input, dimArg, opts);
+  return inDtype(input, dtype, (x) => cumprodOf(x, dim));
+}
+function cumprodOf(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.shape.length);
   const xa = accumulating(x);
   const p = plan(xa, d, true);
@@ -216,23 +352,59 @@ function cumprodGradGraph(x: Tensor, g: Tensor, d: number): Tensor {
 const onesBool = (n: number): Tensor => full([n, n], true);
 
 export interface VarOptions {
-  correction?: number;
+  dim?: Dims | null;
   unbiased?: boolean;
+  /** keyword-only: the divisor is N - correction (PyTorch's correction; unbiased is correction 1) */
+  correction?: number;
   keepdim?: boolean;
 }
-export function variance(x: Tensor, dim?: Dims | null, opts: VarOptions = {}): Tensor {
+/**
+ * PyTorch 1.13's overloads of var and std: (input, dim, unbiased, keepdim=False), (input, dim=None,
+ * *, correction=1, keepdim=False) and (input, unbiased): x.var(false) is the population variance
+ * of all elements, x.var(1, false, true) over dim 1 with keepdim.
+ */
+export type VarArgs = Args<[dim: Dims | null, unbiased: boolean, keepdim: boolean], VarOptions> | [unbiased: boolean];
+const VAR_ARGS = [param("dim", dimsArg, null), param("unbiased", bool, true), param("keepdim", bool, false)];
+const CORRECTION = [param("correction", num(), undefined)];
+
+function varArgs(fn: string, args: readonly unknown[]): { dim: Dims | null; correction: number; keepdim: boolean } {
+  if (typeof args[0] === "boolean" && args.length === 1) return { dim: null, correction: args[0] ? 1 : 0, keepdim: false };
+  const a = parseArgs<{ dim: Dims | null; unbiased: boolean; keepdim: boolean; correction?: number }>(fn, VAR_ARGS, args, CORRECTION);
+  const last = args[args.length - 1];
+  if (a.correction !== undefined && isOptions(last) && Object.hasOwn(last, "unbiased") && last.unbiased !== undefined) {
+    throw new TorchTypeError(`${fn}(): takes either 'unbiased' or 'correction', not both`);
+  }
+  if (a.correction !== undefined && args.length > 1 && typeof args[1] === "boolean") {
+    throw new TorchTypeError(`${fn}(): takes either 'unbiased' or 'correction', not both`);
+  }
+  return { dim: a.dim, correction: a.correction ?? (a.unbiased ? 1 : 0), keepdim: a.keepdim };
+}
+
+/** torch.var (see VarArgs for its forms). */
+export function variance(x: Tensor, ...args: VarArgs): Tensor {
+  checkTensor(x, "input", "var");
+  const { dim, correction, keepdim } = varArgs("var", args);
+  return varianceOf(x, dim, correction, keepdim);
+}
+function varianceOf(x: Tensor, dim: Dims | null, correction: number, keepdim: boolean): Tensor {
   if (!isFloating(x.dtype)) throw new RuntimeError(`std and var only support floating point and complex dtypes`);
-  const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
-  const keepdim = opts.keepdim ?? false;
   const p = plan(x, dim, keepdim);
   const centered = x.sub(x.mean(p.dims, true));
   return centered.mul(centered).sum(p.dims, keepdim).div(Math.max(0, p.r - correction));
 }
-export function std(x: Tensor, dim?: Dims | null, opts: VarOptions = {}): Tensor {
-  return variance(x, dim, opts).sqrt();
+/** torch.std (the forms of var). */
+export function std(x: Tensor, ...args: VarArgs): Tensor {
+  checkTensor(x, "input", "std");
+  const { dim, correction, keepdim } = varArgs("std", args);
+  return varianceOf(x, dim, correction, keepdim).sqrt();
 }
 
-export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
+const LOGSUMEXP = [param("dim", dimsArg), param("keepdim", bool, false)];
+/** torch.logsumexp(input, dim, keepdim=False). */
+export function logsumexp(x: Tensor, ...args: [dim: Dims, ...rest: Args<[keepdim: boolean], { keepdim?: boolean }>] | [options: { dim: Dims; keepdim?: boolean }]): Tensor;
+export function logsumexp(x: Tensor, dimArg?: unknown, keepdimArg?: unknown, opts?: unknown): Tensor {
+  checkTensor(x, "input", "logsumexp");
+  const { dim, keepdim } = parseArgs<{ dim: Dims; keepdim: boolean }>("logsumexp", LOGSUMEXP, [dimArg, keepdimArg, opts]);
   const xf = isFloating(x.dtype) ? x : x.to(toFloating(x.dtype));
   const m = noGrad(() => {
     const a = amax(xf, dim, true);
@@ -250,16 +422,31 @@ function softmaxForward(x: Tensor, d: number, log: boolean): Tensor {
   return out;
 }
 
-export function softmax(x: Tensor, dim: number): Tensor {
-  const d = normalizeDim(dim, x.shape.length);
+/** softmax(input, dim, dtype=None): dim required; dtype (positional or keyword) casts the input first. */
+export type SoftmaxArgs = [dim: number, ...rest: Args<[dtype: DType | null], { dtype?: DType | null }>] | [options: SoftmaxOptions & { dim: number }];
+const SOFTMAX_ARGS = [param("dim", int()), param("dtype", nullable(dtypeArg), null)];
+/** The input of softmax/logSoftmax in its compute dtype, and the normalized dim. */
+function softmaxInput(fn: string, x: Tensor, dim: unknown, dtype: unknown, opts: unknown): [Tensor, number] {
+  checkTensor(x, "input", fn);
+  if (keywordForm(dim, dtype, opts) || dim === undefined) ({ dim, dtype } = parseArgs<{ dim: number; dtype: DType | null }>(fn, SOFTMAX_ARGS, [dim, dtype, opts]));
+  else if (dtype !== undefined && dtype !== null) checkDtype(dtype, fn);
+  if (dtype !== undefined && dtype !== null) x = x.to(dtype as DType);
   const xf = isFloating(x.dtype) ? x : x.to(toFloating(x.dtype));
+  return [xf, normalizeDim(dim as number, xf.shape.length)];
+}
+
+/** torch.softmax(input, dim, dtype=None). */
+export function softmax(x: Tensor, ...args: SoftmaxArgs): Tensor;
+export function softmax(input: Tensor, dim?: unknown, dtype?: unknown, opts?: unknown): Tensor {
+  const [xf, d] = softmaxInput("softmax", input, dim, dtype, opts);
   const y = softmaxForward(xf, d, false);
   return record(y, "SoftmaxBackward0", [xf], [y], (g, [y]) => [y.mul(g.sub(g.mul(y).sum(d, true)))], { dim: d });
 }
 
-export function logSoftmax(x: Tensor, dim: number): Tensor {
-  const d = normalizeDim(dim, x.shape.length);
-  const xf = isFloating(x.dtype) ? x : x.to(toFloating(x.dtype));
+/** torch.log_softmax(input, dim, dtype=None). */
+export function logSoftmax(x: Tensor, ...args: SoftmaxArgs): Tensor;
+export function logSoftmax(input: Tensor, dim?: unknown, dtype?: unknown, opts?: unknown): Tensor {
+  const [xf, d] = softmaxInput("log_softmax", input, dim, dtype, opts);
   const y = softmaxForward(xf, d, true);
   return record(y, "LogSoftmaxBackward0", [xf], [y], (g, [y]) => [g.sub(y.exp().mul(g.sum(d, true)))], { dim: d });
 }

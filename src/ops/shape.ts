@@ -3,8 +3,9 @@ import { gradMode } from "../autograd/gradMode.ts";
 import { record, SliceGrad } from "../autograd/node.ts";
 import { promoteTypes } from "../dtype.ts";
 import { IndexError, RuntimeError } from "../errors.ts";
-import { contiguousStrides, fmtShape, inferShape, normalizeDim, numelOf, parseShape, sameShape, viewStrides } from "../layout.ts";
-import { checkInt } from "../args.ts";
+import { checkIntList, contiguousStrides, fmtShape, inferShape, normalizeDim, numelOf, parseShape, sameShape, viewStrides } from "../layout.ts";
+import { checkInt, checkTensor, describe, int, isOptions, nullable, param, parseArgs, dims as dimsArg, type Args } from "../args.ts";
+import { TorchTypeError } from "../errors.ts";
 import { Tensor } from "../tensor.ts";
 import { backendOf, empty, sv } from "./alloc.ts";
 
@@ -16,7 +17,8 @@ function aliasOf(x: Tensor, shape: number[], strides: number[], offset: number):
 }
 
 export function view(x: Tensor, shape: readonly number[]): Tensor {
-  const target = inferShape(shape, x.numel());
+  checkTensor(x, "input", "view");
+  const target = inferShape(checkIntList(shape, "view"), x.numel());
   const strides = viewStrides(x.shape, x.strides, target);
   if (strides === null) {
     throw new RuntimeError(
@@ -27,13 +29,18 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
   return record(aliasOf(x, target, strides, x.offset), "ViewBackward0", [x], [], (g) => [g.reshape(inShape)]);
 }
 
+/** torch.reshape(input, shape). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  const target = inferShape(shape, x.numel());
+  checkTensor(x, "input", "reshape");
+  const target = inferShape(checkIntList(shape, "reshape"), x.numel());
   if (viewStrides(x.shape, x.strides, target) !== null) return view(x, target);
   return view(x.contiguous(), target);
 }
 
+/** torch.permute(input, dims). */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  checkTensor(x, "input", "permute");
+  checkIntList(dims, "permute", "dims");
   const nd = x.shape.length;
   if (dims.length !== nd) {
     throw new RuntimeError(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${nd} is not equal to len(dims) = ${dims.length}`);
@@ -46,7 +53,15 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   return record(out, "PermuteBackward0", [x], [], (g) => [g.permute(inverse)], { dims: p });
 }
 
-export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+/** torch.transpose(input, dim0, dim1). */
+const TRANSPOSE = [param("dim0", int()), param("dim1", int())];
+/** transpose(dim0, dim1), with PyTorch's keywords as options. */
+export type TransposeArgs = [dim0: number, dim1: number] | [dim0: number, options: { dim1: number }] | [options: { dim0: number; dim1: number }];
+export function transpose(x: Tensor, ...args: TransposeArgs): Tensor;
+export function transpose(x: Tensor, dim0?: unknown, dim1?: unknown, opts?: unknown): Tensor {
+  // the keyword forms are read apart, so that the positional one stays small enough to inline
+  if (typeof dim0 !== "number" || typeof dim1 !== "number" || opts !== undefined) return transposeKeywords(x, dim0, dim1, opts);
+  checkTensor(x, "input", "transpose");
   const nd = x.shape.length;
   const a = normalizeDim(dim0, nd);
   const b = normalizeDim(dim1, nd);
@@ -57,14 +72,26 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   return record(aliasOf(x, shape, strides, x.offset), "TransposeBackward0", [x], [], (g) => [g.transpose(a, b)], { dim0: a, dim1: b });
 }
 
+function transposeKeywords(x: Tensor, dim0: unknown, dim1: unknown, opts: unknown): Tensor {
+  const a = parseArgs<{ dim0: number; dim1: number }>("transpose", TRANSPOSE, [dim0, dim1, opts]);
+  return transpose(x, a.dim0, a.dim1);
+}
+
 export function t(x: Tensor): Tensor {
+  checkTensor(x, "input", "t");
   if (x.shape.length > 2) throw new RuntimeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.shape.length}D`);
   if (x.shape.length < 2) return x;
   const out = aliasOf(x, [x.shape[1], x.shape[0]], [x.strides[1], x.strides[0]], x.offset);
   return record(out, "TBackward0", [x], [], (g) => [g.t()]);
 }
 
-export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
+const SQUEEZE = [param("dim", dimsArg, null)];
+/** torch.squeeze(input, dim=None): the size-1 dims, or those of dim (an int or a list) that have size 1. */
+export function squeeze(x: Tensor, ...args: Args<[dim: number | readonly number[] | null], { dim?: number | readonly number[] | null }>): Tensor;
+export function squeeze(x: Tensor, dimArg?: unknown, opts?: unknown): Tensor {
+  checkTensor(x, "input", "squeeze");
+  const dim = opts !== undefined || isOptions(dimArg) ? parseArgs<{ dim: number | number[] | null }>("squeeze", SQUEEZE, [dimArg, opts]).dim ?? undefined : (dimArg as number | number[] | null | undefined) ?? undefined;
+  if (dim !== undefined && typeof dim !== "number" && !Array.isArray(dim)) throw new TorchTypeError(`squeeze(): argument 'dim' must be an integer or a list of integers, but got ${describe(dim)}`);
   const nd = x.shape.length;
   const dims = dim === undefined ? null : (typeof dim === "number" ? [dim] : dim).map((d) => normalizeDim(d, nd));
   const keep = x.shape.map((s, i) => !(s === 1 && (dims === null || dims.includes(i))));
@@ -73,8 +100,13 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   return record(out, "SqueezeBackward0", [x], [], (g) => [g.reshape(inShape)], { dim: keep.flatMap((k, i) => (k ? [] : [i])) });
 }
 
-export function unsqueeze(x: Tensor, dim: number): Tensor {
-  const d = normalizeDim(dim, x.shape.length + 1);
+/** torch.unsqueeze(input, dim). */
+const UNSQUEEZE = [param("dim", int())];
+export function unsqueeze(x: Tensor, ...args: [dim: number] | [options: { dim: number }]): Tensor;
+export function unsqueeze(x: Tensor, dim?: unknown, opts?: unknown): Tensor {
+  checkTensor(x, "input", "unsqueeze");
+  if (typeof dim !== "number" || opts !== undefined) ({ dim } = parseArgs<{ dim: number }>("unsqueeze", UNSQUEEZE, [dim, opts]));
+  const d = normalizeDim(dim as number, x.shape.length + 1);
   const shape = x.shape.slice();
   const strides = x.strides.slice();
   shape.splice(d, 0, 1);
@@ -83,7 +115,8 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 }
 
 export function expand(x: Tensor, sizes: readonly number[]): Tensor {
-  const nd = sizes.length;
+  checkTensor(x, "input", "expand");
+  const nd = checkIntList(sizes, "expand").length;
   if (nd < x.shape.length) {
     throw new RuntimeError(`expand(torch.FloatTensor{${fmtShape(x.shape)}}, size=${fmtShape(sizes)}): the number of sizes provided (${nd}) must be greater or equal to the number of dimensions in the tensor (${x.shape.length})`);
   }
@@ -116,18 +149,32 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   return record(aliasOf(x, shape, strides, x.offset), "ExpandBackward0", [x], [], (g) => [g]);
 }
 
-export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+export interface FlattenOptions {
+  startDim?: number;
+  endDim?: number;
+}
+const FLATTEN = [param("startDim", int(), 0), param("endDim", int(), -1)];
+/** torch.flatten(input, start_dim=0, end_dim=-1). */
+export function flatten(x: Tensor, ...args: Args<[startDim: number, endDim: number], FlattenOptions>): Tensor;
+export function flatten(x: Tensor, startDim?: unknown, endDim?: unknown, opts?: unknown): Tensor {
+  checkTensor(x, "input", "flatten");
+  if (opts !== undefined || isOptions(startDim) || isOptions(endDim)) ({ startDim, endDim } = parseArgs<Required<FlattenOptions>>("flatten", FLATTEN, [startDim, endDim, opts]));
+  const start = startDim === undefined ? 0 : checkInt(startDim, "start_dim", "flatten");
+  const end = endDim === undefined ? -1 : checkInt(endDim, "end_dim", "flatten");
   if (x.shape.length === 0) return x.reshape([1]);
-  const s = normalizeDim(startDim, x.shape.length);
-  const e = normalizeDim(endDim, x.shape.length);
+  const s = normalizeDim(start, x.shape.length);
+  const e = normalizeDim(end, x.shape.length);
   if (s > e) throw new RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim");
   if (s === e) return x;
   return x.reshape([...x.shape.slice(0, s), numelOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]);
 }
 
+/** torch.unflatten(input, dim, sizes). */
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  checkTensor(x, "input", "unflatten");
   const d = normalizeDim(dim, x.shape.length);
-  const resolved = inferShape(sizes, x.shape[d]);
+  if (!Array.isArray(sizes)) throw new TorchTypeError(`unflatten(): argument 'sizes' must be a list of integers, but got ${describe(sizes)}`);
+  const resolved = inferShape(parseShape([sizes], "unflatten"), x.shape[d]);
   if (numelOf(resolved) !== x.shape[d]) {
     throw new RuntimeError(`unflatten: Provided sizes ${fmtShape(sizes)} don't multiply up to the size of dim ${dim} (${x.shape[d]}) in the input tensor`);
   }
@@ -172,7 +219,9 @@ export function embedSlice(g: Tensor, shape: readonly number[], dim: number, sta
   return record(out, "SliceBackwardBackward0", [g], [], (gg) => [gg.slice(dim, start, start + (len - 1) * step + 1, step)]);
 }
 
+/** torch.narrow(input, dim, start, length). */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  checkTensor(x, "input", "narrow");
   const d = normalizeDim(dim, x.shape.length);
   checkInt(start, "start", "narrow");
   checkInt(length, "length", "narrow");
@@ -183,7 +232,9 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   return slice(x, d, s, s + length);
 }
 
+/** torch.select(input, dim, index). */
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  checkTensor(x, "input", "select");
   const d = normalizeDim(dim, x.shape.length);
   checkInt(index, "index", "select");
   const size = x.shape[d];
@@ -196,16 +247,30 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   return record(out, "SelectBackward0", [x], [], (g) => [gradMode.enabled ? embedSlice(g.unsqueeze(d), inShape, d, i, 1) : new SliceGrad(g.unsqueeze(d), d, i, 1)], { dim: d, index: i });
 }
 
-export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+const DIM0 = [param("dim", int(), 0)];
+/** A trailing (dim=0) of split/chunk/unbind/cat/stack, positional or { dim }. */
+function dimOf(fn: string, dim: unknown, opts: unknown): number {
+  if (opts !== undefined || isOptions(dim)) return parseArgs<{ dim: number }>(fn, DIM0, [dim, opts]).dim;
+  return dim === undefined ? 0 : checkInt(dim, "dim", fn);
+}
+
+/** torch.chunk(input, chunks, dim=0). */
+export function chunk(x: Tensor, chunks: number, ...args: Args<[dim: number], { dim?: number }>): Tensor[];
+export function chunk(x: Tensor, chunks: number, dimArg?: unknown, opts?: unknown): Tensor[] {
+  checkTensor(x, "input", "chunk");
   checkInt(chunks, "chunks", "chunk");
+  const dim = dimOf("chunk", dimArg, opts);
   if (chunks <= 0) throw new RuntimeError("chunk expects `chunks` to be greater than 0, got: " + chunks);
   const d = normalizeDim(dim, x.shape.length);
   const size = Math.ceil(x.shape[d] / chunks);
   return split(x, Math.max(size, 1), d);
 }
 
-export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 0): Tensor[] {
-  const d = normalizeDim(dim, x.shape.length);
+/** torch.split(tensor, split_size_or_sections, dim=0). */
+export function split(x: Tensor, sizeOrSizes: number | readonly number[], ...args: Args<[dim: number], { dim?: number }>): Tensor[];
+export function split(x: Tensor, sizeOrSizes: number | readonly number[], dimArg?: unknown, opts?: unknown): Tensor[] {
+  checkTensor(x, "tensor", "split");
+  const d = normalizeDim(dimOf("split", dimArg, opts), x.shape.length);
   const total = x.shape[d];
   let sizes: number[];
   if (typeof sizeOrSizes === "number") {
@@ -215,6 +280,7 @@ export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 
     for (let s = 0; s < total; s += sizeOrSizes) sizes.push(Math.min(sizeOrSizes, total - s));
     if (sizes.length === 0) sizes = [0];
   } else {
+    if (!Array.isArray(sizeOrSizes)) throw new TorchTypeError(`split(): argument 'split_size_or_sections' must be an integer or a list of integers, but got ${describe(sizeOrSizes)}`);
     sizes = parseShape([sizeOrSizes], "split");
     const sum = sizes.reduce((p, q) => p + q, 0);
     if (sum !== total) {
@@ -230,12 +296,28 @@ export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 
   return out;
 }
 
-export function unbind(x: Tensor, dim = 0): Tensor[] {
-  const d = normalizeDim(dim, x.shape.length);
+/** torch.unbind(input, dim=0). */
+export function unbind(x: Tensor, ...args: Args<[dim: number], { dim?: number }>): Tensor[];
+export function unbind(x: Tensor, dimArg?: unknown, opts?: unknown): Tensor[] {
+  checkTensor(x, "input", "unbind");
+  const d = normalizeDim(dimOf("unbind", dimArg, opts), x.shape.length);
   return Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i));
 }
 
-export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+/** A list of Tensors (PyTorch: "expected Tensor as element 1 in argument 0, but got int"). */
+function checkTensorList(fn: string, tensors: unknown): readonly Tensor[] {
+  if (!Array.isArray(tensors)) throw new TorchTypeError(`${fn}(): argument 'tensors' must be a list of Tensors, but got ${describe(tensors)}`);
+  for (let i = 0; i < tensors.length; i++) {
+    if (!(tensors[i] instanceof Tensor)) throw new TorchTypeError(`${fn}(): expected Tensor as element ${i} in argument 0, but got ${describe(tensors[i])}`);
+  }
+  return tensors as readonly Tensor[];
+}
+
+/** torch.cat(tensors, dim=0). */
+export function cat(tensors: readonly Tensor[], ...args: Args<[dim: number], { dim?: number }>): Tensor;
+export function cat(list: readonly Tensor[], dimArg?: unknown, opts?: unknown): Tensor {
+  const tensors = checkTensorList("cat", list);
+  const dim = dimOf("cat", dimArg, opts);
   if (tensors.length === 0) throw new RuntimeError("torch.cat(): expected a non-empty list of Tensors");
   // Legacy rule kept by PyTorch: 1-D empty tensors are skipped.
   const parts = tensors.filter((t) => !(t.shape.length === 1 && t.shape[0] === 0));
@@ -270,7 +352,11 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   return record(out, "CatBackward0", parts, [], (g) => parts.map((p, i) => g.narrow(d, starts[i], p.shape[d])), { dim: d });
 }
 
-export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+/** torch.stack(tensors, dim=0). */
+export function stack(tensors: readonly Tensor[], ...args: Args<[dim: number], { dim?: number }>): Tensor;
+export function stack(list: readonly Tensor[], dimArg?: unknown, opts?: unknown): Tensor {
+  const tensors = checkTensorList("stack", list);
+  const dim = dimOf("stack", dimArg, opts);
   if (tensors.length === 0) throw new RuntimeError("stack expects a non-empty TensorList");
   const ref = tensors[0];
   tensors.forEach((t, i) => {
@@ -284,6 +370,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 
 /** torch.movedim(x, source, destination): a permuted view with the source dims moved to the destinations. */
 export function movedim(x: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor {
+  checkTensor(x, "input", "movedim");
   const nd = x.shape.length;
   const src = (typeof source === "number" ? [source] : source).map((d) => normalizeDim(d, nd));
   const dst = (typeof destination === "number" ? [destination] : destination).map((d) => normalizeDim(d, nd));

@@ -6,7 +6,8 @@ import * as torch from "./core.ts";
 import type { Tensor } from "./core.ts";
 import { ValueError } from "../errors.ts";
 import { Optimizer, paramsWithGrad, type Closure, type Params } from "./optimizer.ts";
-import { checkEps, checkLr, checkWeightDecay } from "./validate.ts";
+import { param, type Args } from "../args.ts";
+import { checkEps, checkLr, checkWeightDecay, FOREACH, MAXIMIZE, number, optimizerArgs, type ForeachFlag } from "./validate.ts";
 
 export interface AdadeltaOptions {
   lr?: number;
@@ -16,14 +17,18 @@ export interface AdadeltaOptions {
   maximize?: boolean;
 }
 
+// Adadelta(params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, maximize=False)
+const POSITIONAL = [param("lr", number, 1.0), param("rho", number, 0.9), param("eps", number, 1e-6), param("weightDecay", number, 0), FOREACH];
+
 export class Adadelta extends Optimizer<AdadeltaOptions> {
-  constructor(params: Params<AdadeltaOptions>, options: AdadeltaOptions = {}) {
-    const { lr = 1.0, rho = 0.9, eps = 1e-6, weightDecay = 0, maximize = false } = options;
+  constructor(params: Params<AdadeltaOptions>, ...args: Args<[lr: number, rho: number, eps: number, weightDecay: number, foreach: boolean | null], AdadeltaOptions & ForeachFlag>) {
+    const { options, specs } = optimizerArgs<AdadeltaOptions>("Adadelta", POSITIONAL, [MAXIMIZE], args);
+    const { lr, rho, eps, weightDecay, maximize } = options;
     checkLr(lr);
     if (!(0 <= rho && rho <= 1)) throw new ValueError(`Invalid rho value: ${rho}`);
     checkEps(eps);
     checkWeightDecay(weightDecay);
-    super(params, { lr, rho, eps, weightDecay, maximize });
+    super(params, { lr, rho, eps, weightDecay, maximize }, specs);
   }
 
   step<L extends Tensor | number>(closure?: Closure<L>): L | undefined {

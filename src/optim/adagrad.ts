@@ -6,7 +6,8 @@
 import * as torch from "./core.ts";
 import type { Tensor } from "./core.ts";
 import { Optimizer, paramsWithGrad, type Closure, type Params } from "./optimizer.ts";
-import { checkEps, checkLr, checkNonNegative, checkWeightDecay } from "./validate.ts";
+import { param, type Args } from "../args.ts";
+import { checkEps, checkLr, checkNonNegative, checkWeightDecay, FOREACH, MAXIMIZE, number, optimizerArgs, type ForeachFlag } from "./validate.ts";
 
 export interface AdagradOptions {
   lr?: number;
@@ -17,15 +18,25 @@ export interface AdagradOptions {
   maximize?: boolean;
 }
 
+// Adagrad(params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10, foreach=None, *, maximize=False)
+const POSITIONAL = [
+  param("lr", number, 1e-2), param("lrDecay", number, 0), param("weightDecay", number, 0), param("initialAccumulatorValue", number, 0),
+  param("eps", number, 1e-10), FOREACH,
+];
+
 export class Adagrad extends Optimizer<AdagradOptions> {
-  constructor(params: Params<AdagradOptions>, options: AdagradOptions = {}) {
-    const { lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10, maximize = false } = options;
+  constructor(
+    params: Params<AdagradOptions>,
+    ...args: Args<[lr: number, lrDecay: number, weightDecay: number, initialAccumulatorValue: number, eps: number, foreach: boolean | null], AdagradOptions & ForeachFlag>
+  ) {
+    const { options, specs } = optimizerArgs<AdagradOptions>("Adagrad", POSITIONAL, [MAXIMIZE], args);
+    const { lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize } = options;
     checkLr(lr);
     checkNonNegative("lr_decay", lrDecay);
     checkWeightDecay(weightDecay);
     checkNonNegative("initial_accumulator_value", initialAccumulatorValue);
     checkEps(eps);
-    super(params, { lr, lrDecay, eps, weightDecay, initialAccumulatorValue, maximize });
+    super(params, { lr, lrDecay, eps, weightDecay, initialAccumulatorValue, maximize }, specs);
     for (const group of this.paramGroups) for (const p of group.params) this.initState(p, group.initialAccumulatorValue);
   }
 

@@ -8,7 +8,11 @@ import type { FloatArray } from "../dtype.ts";
 import * as torch from "./core.ts";
 import type { Tensor } from "./core.ts";
 import { Optimizer, paramsWithGrad, type Closure, type ParamGroup, type Params } from "./optimizer.ts";
-import { checkBetas, checkEps, checkLr, checkWeightDecay } from "./validate.ts";
+import { bool, param, type Args, type Param } from "../args.ts";
+import {
+  CAPTURABLE, checkBetas, checkEps, checkLr, checkWeightDecay, DIFFERENTIABLE, FOREACH, FUSED, MAXIMIZE, number, optimizerArgs, pair,
+  type CudaFlags, type DifferentiableFlag, type ForeachFlag,
+} from "./validate.ts";
 import { backendOf } from "../ops/alloc.ts";
 
 export interface AdamOptions {
@@ -90,18 +94,30 @@ function adamStep(
   }
 }
 
+// Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *, foreach=None, maximize=False,
+//      capturable=False, differentiable=False, fused=False); AdamW: weight_decay=1e-2, *, maximize, foreach, capturable
+const positional = (weightDecay: number): Param[] => [
+  param("lr", number, 1e-3), param("betas", pair, [0.9, 0.999]), param("eps", number, 1e-8),
+  param("weightDecay", number, weightDecay), param("amsgrad", bool, false),
+];
+const ADAM = { positional: positional(0), keyword: [FOREACH, MAXIMIZE, CAPTURABLE, DIFFERENTIABLE, FUSED] };
+const ADAMW = { positional: positional(1e-2), keyword: [MAXIMIZE, FOREACH, CAPTURABLE] };
+
+export type AdamArgs<F> = Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], AdamOptions & F>;
+
 /** Adam and AdamW differ only in how weight decay enters the update, and its default. */
-abstract class AdamFamily extends Optimizer<AdamOptions> {
+export abstract class AdamFamily extends Optimizer<AdamOptions> {
   /** AdamW's decoupled decay p <- p (1 - lr wd), instead of Adam's g <- g + wd p. */
   protected abstract readonly decoupled: boolean;
 
-  constructor(params: Params<AdamOptions>, options: AdamOptions, defaultWeightDecay: number) {
-    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = defaultWeightDecay, amsgrad = false, maximize = false } = options;
+  constructor(params: Params<AdamOptions>, args: readonly unknown[], fn: string, sig: { positional: Param[]; keyword: Param[] }) {
+    const { options, specs } = optimizerArgs<AdamOptions>(fn, sig.positional, sig.keyword, args);
+    const { lr, betas, eps, weightDecay, amsgrad, maximize } = options;
     checkLr(lr);
     checkEps(eps);
     checkBetas(betas);
     checkWeightDecay(weightDecay);
-    super(params, { lr, betas, eps, weightDecay, amsgrad, maximize });
+    super(params, { lr, betas, eps, weightDecay, amsgrad, maximize }, specs);
   }
 
   step<L extends Tensor | number>(closure?: Closure<L>): L | undefined {
@@ -115,15 +131,15 @@ abstract class AdamFamily extends Optimizer<AdamOptions> {
 
 export class Adam extends AdamFamily {
   protected readonly decoupled = false;
-  constructor(params: Params<AdamOptions>, options: AdamOptions = {}) {
-    super(params, options, 0);
+  constructor(params: Params<AdamOptions>, ...args: AdamArgs<ForeachFlag & DifferentiableFlag & CudaFlags>) {
+    super(params, args, "Adam", ADAM);
   }
 }
 
 /** Adam with decoupled weight decay (Loshchilov & Hutter); weightDecay defaults to 1e-2. */
 export class AdamW extends AdamFamily {
   protected readonly decoupled = true;
-  constructor(params: Params<AdamOptions>, options: AdamOptions = {}) {
-    super(params, options, 1e-2);
+  constructor(params: Params<AdamOptions>, ...args: AdamArgs<ForeachFlag & { capturable?: boolean }>) {
+    super(params, args, "AdamW", ADAMW);
   }
 }

@@ -4,7 +4,8 @@
 import * as torch from "./core.ts";
 import type { Tensor } from "./core.ts";
 import { Optimizer, paramsWithGrad, type Closure, type Params } from "./optimizer.ts";
-import { checkBetas, checkEps, checkLr, checkWeightDecay } from "./validate.ts";
+import { param, type Args } from "../args.ts";
+import { checkBetas, checkEps, checkLr, checkWeightDecay, FOREACH, MAXIMIZE, number, optimizerArgs, pair, type ForeachFlag } from "./validate.ts";
 
 export interface AdamaxOptions {
   lr?: number;
@@ -14,14 +15,18 @@ export interface AdamaxOptions {
   maximize?: boolean;
 }
 
+// Adamax(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *, maximize=False)
+const POSITIONAL = [param("lr", number, 2e-3), param("betas", pair, [0.9, 0.999]), param("eps", number, 1e-8), param("weightDecay", number, 0), FOREACH];
+
 export class Adamax extends Optimizer<AdamaxOptions> {
-  constructor(params: Params<AdamaxOptions>, options: AdamaxOptions = {}) {
-    const { lr = 2e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, maximize = false } = options;
+  constructor(params: Params<AdamaxOptions>, ...args: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, foreach: boolean | null], AdamaxOptions & ForeachFlag>) {
+    const { options, specs } = optimizerArgs<AdamaxOptions>("Adamax", POSITIONAL, [MAXIMIZE], args);
+    const { lr, betas, eps, weightDecay, maximize } = options;
     checkLr(lr);
     checkEps(eps);
     checkBetas(betas);
     checkWeightDecay(weightDecay);
-    super(params, { lr, betas, eps, weightDecay, maximize });
+    super(params, { lr, betas, eps, weightDecay, maximize }, specs);
   }
 
   step<L extends Tensor | number>(closure?: Closure<L>): L | undefined {

@@ -7,9 +7,12 @@
 // total raises before any gradient is touched, so a bad step can be skipped.
 import * as torch from "./core.ts";
 import type { Tensor } from "./core.ts";
-import { RuntimeError } from "../errors.ts";
+import { RuntimeError, TorchTypeError } from "../errors.ts";
+import { bool, describe, param, parseArgs, type Args } from "../args.ts";
+import { number } from "./validate.ts";
 
 export interface ClipGradNormOptions {
+  maxNorm?: number;
   /** 2 (default), Infinity, or any p > 0 */
   normType?: number;
   /** throw when the total norm is NaN or infinite (default false: scale anyway, as PyTorch) */
@@ -24,9 +27,17 @@ function pyFloat(x: number): string {
   return Number.isInteger(x) ? x.toFixed(1) : String(x);
 }
 
-function asList(parameters: Tensor | Iterable<Tensor>): Tensor[] {
-  return parameters instanceof torch.Tensor ? [parameters] : [...parameters];
+function asList(parameters: Tensor | Iterable<Tensor>, fn: string): Tensor[] {
+  if (parameters instanceof torch.Tensor) return [parameters];
+  const list = parameters !== null && typeof parameters === "object" && Symbol.iterator in parameters ? [...parameters] : null;
+  if (list === null || list.some((p) => !(p instanceof torch.Tensor))) {
+    throw new TorchTypeError(`${fn}(): argument 'parameters' must be a Tensor or an iterable of Tensors, but got ${list === null ? describe(parameters) : "an iterable holding a non-Tensor"}`);
+  }
+  return list;
 }
+
+// clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False)
+const NORM_ARGS = [param("maxNorm", number), param("normType", number, 2), param("errorIfNonfinite", bool, false)];
 
 /** The p-norm of all elements of g (PyTorch's torch.norm(g, p)). */
 function vectorNorm(g: Tensor, p: number): Tensor {
@@ -42,12 +53,10 @@ function vectorNorm(g: Tensor, p: number): Tensor {
  */
 export function clipGradNorm_(
   parameters: Tensor | Iterable<Tensor>,
-  maxNorm: number,
-  options: ClipGradNormOptions = {},
+  ...args: [maxNorm: number, ...rest: Args<[normType: number, errorIfNonfinite: boolean], ClipGradNormOptions>] | [options: ClipGradNormOptions & { maxNorm: number }]
 ): Tensor {
-  const normType = options.normType ?? 2;
-  const errorIfNonfinite = options.errorIfNonfinite ?? false;
-  const grads = asList(parameters)
+  const { maxNorm, normType, errorIfNonfinite } = parseArgs<Required<ClipGradNormOptions>>("clip_grad_norm_", NORM_ARGS, args);
+  const grads = asList(parameters, "clip_grad_norm_")
     .map((p) => p.grad)
     .filter((g): g is Tensor => g !== null && g !== undefined);
   if (grads.length === 0) return torch.tensor(0);
@@ -75,9 +84,11 @@ export function clipGradNorm_(
 }
 
 /** Clamps every gradient of `parameters` in place to [-clipValue, clipValue]. */
-export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
+export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, ...args: [clipValue: number] | [options: { clipValue: number }]): void {
+  const { clipValue } = parseArgs<{ clipValue: number }>("clip_grad_value_", [param("clipValue", number)], args);
+  const list = asList(parameters, "clip_grad_value_");
   torch.noGrad(() => {
-    for (const p of asList(parameters)) {
+    for (const p of list) {
       if (p.grad !== null && p.grad !== undefined) p.grad.clamp_({ min: -clipValue, max: clipValue });
     }
   });

@@ -13,12 +13,14 @@ import * as torch from "./core.ts";
 import type { Tensor } from "./core.ts";
 import { RuntimeError, ValueError } from "../errors.ts";
 import { Optimizer, type Closure, type ParamState, type Params } from "./optimizer.ts";
+import { int, nullable, param, str, type Args } from "../args.ts";
+import { number, optimizerArgs } from "./validate.ts";
 
 export interface LBFGSOptions {
   lr?: number;
   maxIter?: number;
   /** default maxIter * 5 / 4 (rounded down) */
-  maxEval?: number;
+  maxEval?: number | null;
   toleranceGrad?: number;
   toleranceChange?: number;
   historySize?: number;
@@ -175,17 +177,26 @@ function strongWolfe(
   return [bracketF[lowPos]!, bracketG[lowPos]!, bracket[lowPos]!, lsFuncEvals];
 }
 
+// LBFGS(params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9, history_size=100, line_search_fn=None)
+const POSITIONAL = [
+  param("lr", number, 1), param("maxIter", int(), 20), param("maxEval", nullable(int()), null),
+  param("toleranceGrad", number, 1e-7), param("toleranceChange", number, 1e-9), param("historySize", int(), 100),
+  param("lineSearchFn", nullable(str), null),
+];
+
 export class LBFGS extends Optimizer<LBFGSOptions> {
   private readonly params: Tensor[];
   private numelCache: number | null = null;
 
-  constructor(params: Params<LBFGSOptions>, options: LBFGSOptions = {}) {
-    const {
-      lr = 1, maxIter = 20, toleranceGrad = 1e-7, toleranceChange = 1e-9, historySize = 100, lineSearchFn = null,
-    } = options;
+  constructor(
+    params: Params<LBFGSOptions>,
+    ...args: Args<[lr: number, maxIter: number, maxEval: number | null, toleranceGrad: number, toleranceChange: number, historySize: number, lineSearchFn: "strong_wolfe" | null], LBFGSOptions>
+  ) {
+    const { options, specs } = optimizerArgs<LBFGSOptions>("LBFGS", POSITIONAL, [], args);
+    const { lr, maxIter, toleranceGrad, toleranceChange, historySize, lineSearchFn } = options;
     const maxEval = options.maxEval ?? Math.floor((maxIter * 5) / 4);
     if (lineSearchFn !== null && lineSearchFn !== "strong_wolfe") throw new RuntimeError("only 'strong_wolfe' is supported");
-    super(params, { lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, lineSearchFn });
+    super(params, { lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, lineSearchFn }, specs);
     if (this.paramGroups.length !== 1) throw new ValueError("LBFGS doesn't support per-parameter options (parameter groups)");
     this.params = this.paramGroups[0]!.params;
   }
@@ -235,7 +246,8 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     const evalLoss = (): number => toNumber(torch.enableGrad(() => userClosure()));
     return torch.noGrad(() => {
       const group = this.paramGroups[0]!;
-      const { lr, maxIter, maxEval, toleranceGrad, toleranceChange, lineSearchFn, historySize } = group;
+      const { lr, maxIter, toleranceGrad, toleranceChange, lineSearchFn, historySize } = group;
+      const maxEval = group.maxEval ?? Math.floor((maxIter * 5) / 4);
       // LBFGS has only global state, registered under the first parameter (as PyTorch)
       const state = this.stateOf(this.params[0]!);
       state.func_evals ??= 0;

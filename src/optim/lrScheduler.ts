@@ -13,11 +13,13 @@
 //   anneal functions) are not stored, as PyTorch stores none for plain functions.
 import { TorchTypeError, ValueError } from "../errors.ts";
 import { Optimizer, camelToSnake, snakeToCamel } from "./optimizer.ts";
-import type { Tensor } from "./core.ts";
+import { Tensor } from "./core.ts";
+import { bool, describe, func, int, nullable, numOrNums as numbers, param, parseArgs, str, type Args, type Checker, type Param } from "../args.ts";
+import { number } from "./validate.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyOptimizer = Optimizer<any>;
-type Group = Record<string, unknown> & { lr: number };
+export type AnyOptimizer = Optimizer<any>;
+export type Group = Record<string, unknown> & { lr: number };
 export type SchedulerStateDict = Record<string, unknown>;
 
 const warned = new Set<string>();
@@ -242,6 +244,29 @@ export interface EpochOptions {
   verbose?: boolean;
 }
 
+// ---- arguments: PyTorch's positional order (optimizer, ..., last_epoch=-1, verbose=False), then one options object
+
+const EPOCH: Param[] = [param("lastEpoch", int(), -1), param("verbose", bool, false)];
+/** The arguments after the optimizer, read against the scheduler's own parameters and last_epoch, verbose. */
+function schedulerArgs<R>(fn: string, own: readonly Param[], args: readonly unknown[], epoch = true): Required<R> {
+  return parseArgs<Required<R>>(fn, epoch ? [...own, ...EPOCH] : own, args);
+}
+const fail = (fn: string, arg: string, expected: string, v: unknown): TorchTypeError =>
+  new TorchTypeError(`${fn}(): argument '${arg}' must be ${expected}, but got ${describe(v)}`);
+const intList: Checker<number[]> = (v, arg, fn) => {
+  if (Array.isArray(v) && v.every((x) => Number.isInteger(x))) return v as number[];
+  throw fail(fn, arg, "a list of integers", v);
+};
+/** A function, or one per parameter group. */
+const lambdas: Checker<LrLambda | LrLambda[]> = (v, arg, fn) => {
+  if (typeof v === "function" || (Array.isArray(v) && v.every((x) => typeof x === "function"))) return v as LrLambda | LrLambda[];
+  throw fail(fn, arg, "a function or a list of functions", v);
+};
+const schedulerList: Checker<LRScheduler[]> = (v, arg, fn) => {
+  if (Array.isArray(v) && v.every((x) => x instanceof LRScheduler)) return v as LRScheduler[];
+  throw fail(fn, arg, "a list of schedulers", v);
+};
+
 export type LrLambda = (epoch: number) => number;
 
 function formatLambdas(optimizer: AnyOptimizer, lrLambda: LrLambda | LrLambda[]): LrLambda[] {
@@ -252,13 +277,21 @@ function formatLambdas(optimizer: AnyOptimizer, lrLambda: LrLambda | LrLambda[])
   return [...lrLambda];
 }
 
+export interface LambdaOptions extends EpochOptions {
+  lrLambda?: LrLambda | LrLambda[];
+}
+const LAMBDA = [param("lrLambda", lambdas)];
+export type LambdaArgs = [lrLambda: LrLambda | LrLambda[], ...rest: Args<[lastEpoch: number, verbose: boolean], EpochOptions>] | [options: LambdaOptions & { lrLambda: LrLambda | LrLambda[] }];
+
 /** lr = initial lr * lrLambda(epoch). */
 export class LambdaLR extends LRScheduler {
   lrLambdas: LrLambda[];
-  constructor(optimizer: AnyOptimizer, lrLambda: LrLambda | LrLambda[], options: EpochOptions = {}) {
+  /** LambdaLR(optimizer, lr_lambda, last_epoch=-1, verbose=False) */
+  constructor(optimizer: AnyOptimizer, ...args: LambdaArgs) {
     super(optimizer);
-    this.lrLambdas = formatLambdas(optimizer, lrLambda);
-    this.init(options.lastEpoch, options.verbose);
+    const a = schedulerArgs<LambdaOptions>("LambdaLR", LAMBDA, args);
+    this.lrLambdas = formatLambdas(optimizer, a.lrLambda);
+    this.init(a.lastEpoch, a.verbose);
   }
   getLr(): number[] {
     this.warnIfCalledOutsideStep();
@@ -273,10 +306,12 @@ export class LambdaLR extends LRScheduler {
 /** lr = previous lr * lrLambda(epoch), from the second epoch on. */
 export class MultiplicativeLR extends LRScheduler {
   lrLambdas: LrLambda[];
-  constructor(optimizer: AnyOptimizer, lrLambda: LrLambda | LrLambda[], options: EpochOptions = {}) {
+  /** MultiplicativeLR(optimizer, lr_lambda, last_epoch=-1, verbose=False) */
+  constructor(optimizer: AnyOptimizer, ...args: LambdaArgs) {
     super(optimizer);
-    this.lrLambdas = formatLambdas(optimizer, lrLambda);
-    this.init(options.lastEpoch, options.verbose);
+    const a = schedulerArgs<LambdaOptions>("MultiplicativeLR", LAMBDA, args);
+    this.lrLambdas = formatLambdas(optimizer, a.lrLambda);
+    this.init(a.lastEpoch, a.verbose);
   }
   getLr(): number[] {
     this.warnIfCalledOutsideStep();
@@ -288,15 +323,25 @@ export class MultiplicativeLR extends LRScheduler {
   }
 }
 
+export interface StepLROptions extends EpochOptions {
+  stepSize?: number;
+  gamma?: number;
+}
+
 /** Multiplies the lr by gamma every stepSize epochs. */
 export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
-  constructor(optimizer: AnyOptimizer, stepSize: number, options: { gamma?: number } & EpochOptions = {}) {
+  /** StepLR(optimizer, step_size, gamma=0.1, last_epoch=-1, verbose=False) */
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args: [stepSize: number, ...rest: Args<[gamma: number, lastEpoch: number, verbose: boolean], StepLROptions>] | [options: StepLROptions & { stepSize: number }]
+  ) {
     super(optimizer);
-    this.stepSize = stepSize;
-    this.gamma = options.gamma ?? 0.1;
-    this.init(options.lastEpoch, options.verbose);
+    const a = schedulerArgs<StepLROptions>("StepLR", [param("stepSize", int()), param("gamma", number, 0.1)], args);
+    this.stepSize = a.stepSize;
+    this.gamma = a.gamma;
+    this.init(a.lastEpoch, a.verbose);
   }
   getLr(): number[] {
     this.warnIfCalledOutsideStep();
@@ -311,17 +356,27 @@ export class StepLR extends LRScheduler {
   }
 }
 
+export interface MultiStepLROptions extends EpochOptions {
+  milestones?: number[];
+  gamma?: number;
+}
+
 /** Multiplies the lr by gamma at each milestone (a milestone listed twice multiplies twice). */
 export class MultiStepLR extends LRScheduler {
   /** milestone -> how many times it was listed (PyTorch's Counter) */
   milestones: Map<number, number>;
   gamma: number;
-  constructor(optimizer: AnyOptimizer, milestones: number[], options: { gamma?: number } & EpochOptions = {}) {
+  /** MultiStepLR(optimizer, milestones, gamma=0.1, last_epoch=-1, verbose=False) */
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args: [milestones: number[], ...rest: Args<[gamma: number, lastEpoch: number, verbose: boolean], MultiStepLROptions>] | [options: MultiStepLROptions & { milestones: number[] }]
+  ) {
     super(optimizer);
+    const a = schedulerArgs<MultiStepLROptions>("MultiStepLR", [param("milestones", intList), param("gamma", number, 0.1)], args);
     this.milestones = new Map();
-    for (const m of milestones) this.milestones.set(m, (this.milestones.get(m) ?? 0) + 1);
-    this.gamma = options.gamma ?? 0.1;
-    this.init(options.lastEpoch, options.verbose);
+    for (const m of a.milestones) this.milestones.set(m, (this.milestones.get(m) ?? 0) + 1);
+    this.gamma = a.gamma;
+    this.init(a.lastEpoch, a.verbose);
   }
   getLr(): number[] {
     this.warnIfCalledOutsideStep();
@@ -346,17 +401,23 @@ export class MultiStepLR extends LRScheduler {
   }
 }
 
+export interface ConstantLROptions extends EpochOptions {
+  factor?: number;
+  totalIters?: number;
+}
+
 /** Multiplies the lr by `factor` until epoch totalIters. */
 export class ConstantLR extends LRScheduler {
   factor: number;
   totalIters: number;
-  constructor(optimizer: AnyOptimizer, options: { factor?: number; totalIters?: number } & EpochOptions = {}) {
+  /** ConstantLR(optimizer, factor=1/3, total_iters=5, last_epoch=-1, verbose=False) */
+  constructor(optimizer: AnyOptimizer, ...args: Args<[factor: number, totalIters: number, lastEpoch: number, verbose: boolean], ConstantLROptions>) {
     super(optimizer);
-    const factor = options.factor ?? 1 / 3;
-    if (factor > 1 || factor < 0) throw new ValueError("Constant multiplicative factor expected to be between 0 and 1.");
-    this.factor = factor;
-    this.totalIters = options.totalIters ?? 5;
-    this.init(options.lastEpoch, options.verbose);
+    const a = schedulerArgs<ConstantLROptions>("ConstantLR", [param("factor", number, 1 / 3), param("totalIters", int(), 5)], args);
+    if (a.factor > 1 || a.factor < 0) throw new ValueError("Constant multiplicative factor expected to be between 0 and 1.");
+    this.factor = a.factor;
+    this.totalIters = a.totalIters;
+    this.init(a.lastEpoch, a.verbose);
   }
   getLr(): number[] {
     this.warnIfCalledOutsideStep();
@@ -373,24 +434,28 @@ export class ConstantLR extends LRScheduler {
   }
 }
 
+export interface LinearLROptions extends EpochOptions {
+  startFactor?: number;
+  endFactor?: number;
+  totalIters?: number;
+}
+
 /** Moves the lr factor linearly from startFactor to endFactor over totalIters epochs. */
 export class LinearLR extends LRScheduler {
   startFactor: number;
   endFactor: number;
   totalIters: number;
-  constructor(
-    optimizer: AnyOptimizer,
-    options: { startFactor?: number; endFactor?: number; totalIters?: number } & EpochOptions = {},
-  ) {
+  /** LinearLR(optimizer, start_factor=1/3, end_factor=1.0, total_iters=5, last_epoch=-1, verbose=False) */
+  constructor(optimizer: AnyOptimizer, ...args: Args<[startFactor: number, endFactor: number, totalIters: number, lastEpoch: number, verbose: boolean], LinearLROptions>) {
     super(optimizer);
-    const startFactor = options.startFactor ?? 1 / 3;
-    const endFactor = options.endFactor ?? 1.0;
+    const a = schedulerArgs<LinearLROptions>("LinearLR", [param("startFactor", number, 1 / 3), param("endFactor", number, 1.0), param("totalIters", int(), 5)], args);
+    const { startFactor, endFactor } = a;
     if (startFactor > 1 || startFactor < 0) throw new ValueError("Starting multiplicative factor expected to be between 0 and 1.");
     if (endFactor > 1 || endFactor < 0) throw new ValueError("Ending multiplicative factor expected to be between 0 and 1.");
     this.startFactor = startFactor;
     this.endFactor = endFactor;
-    this.totalIters = options.totalIters ?? 5;
-    this.init(options.lastEpoch, options.verbose);
+    this.totalIters = a.totalIters;
+    this.init(a.lastEpoch, a.verbose);
   }
   getLr(): number[] {
     this.warnIfCalledOutsideStep();
@@ -408,13 +473,22 @@ export class LinearLR extends LRScheduler {
   }
 }
 
+export interface ExponentialLROptions extends EpochOptions {
+  gamma?: number;
+}
+
 /** Multiplies the lr by gamma every epoch. */
 export class ExponentialLR extends LRScheduler {
   gamma: number;
-  constructor(optimizer: AnyOptimizer, gamma: number, options: EpochOptions = {}) {
+  /** ExponentialLR(optimizer, gamma, last_epoch=-1, verbose=False) */
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args: [gamma: number, ...rest: Args<[lastEpoch: number, verbose: boolean], ExponentialLROptions>] | [options: ExponentialLROptions & { gamma: number }]
+  ) {
     super(optimizer);
-    this.gamma = gamma;
-    this.init(options.lastEpoch, options.verbose);
+    const a = schedulerArgs<ExponentialLROptions>("ExponentialLR", [param("gamma", number)], args);
+    this.gamma = a.gamma;
+    this.init(a.lastEpoch, a.verbose);
   }
   getLr(): number[] {
     this.warnIfCalledOutsideStep();
@@ -429,15 +503,22 @@ export class ExponentialLR extends LRScheduler {
   }
 }
 
+export interface PolynomialLROptions extends EpochOptions {
+  totalIters?: number;
+  power?: number;
+}
+
 /** Decays the lr polynomially to zero over totalIters epochs. */
 export class PolynomialLR extends LRScheduler {
   totalIters: number;
   power: number;
-  constructor(optimizer: AnyOptimizer, options: { totalIters?: number; power?: number } & EpochOptions = {}) {
+  /** PolynomialLR(optimizer, total_iters=5, power=1.0, last_epoch=-1, verbose=False) */
+  constructor(optimizer: AnyOptimizer, ...args: Args<[totalIters: number, power: number, lastEpoch: number, verbose: boolean], PolynomialLROptions>) {
     super(optimizer);
-    this.totalIters = options.totalIters ?? 5;
-    this.power = options.power ?? 1.0;
-    this.init(options.lastEpoch, options.verbose);
+    const a = schedulerArgs<PolynomialLROptions>("PolynomialLR", [param("totalIters", int(), 5), param("power", number, 1.0)], args);
+    this.totalIters = a.totalIters;
+    this.power = a.power;
+    this.init(a.lastEpoch, a.verbose);
   }
   getLr(): number[] {
     this.warnIfCalledOutsideStep();
@@ -454,15 +535,25 @@ export class PolynomialLR extends LRScheduler {
   }
 }
 
+export interface CosineAnnealingLROptions extends EpochOptions {
+  TMax?: number;
+  etaMin?: number;
+}
+
 /** Cosine annealing from the initial lr to etaMin over TMax epochs (SGDR without restarts). */
 export class CosineAnnealingLR extends LRScheduler {
   TMax: number;
   etaMin: number;
-  constructor(optimizer: AnyOptimizer, TMax: number, options: { etaMin?: number } & EpochOptions = {}) {
+  /** CosineAnnealingLR(optimizer, T_max, eta_min=0, last_epoch=-1, verbose=False) */
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args: [TMax: number, ...rest: Args<[etaMin: number, lastEpoch: number, verbose: boolean], CosineAnnealingLROptions>] | [options: CosineAnnealingLROptions & { TMax: number }]
+  ) {
     super(optimizer);
-    this.TMax = TMax;
-    this.etaMin = options.etaMin ?? 0;
-    this.init(options.lastEpoch, options.verbose);
+    const a = schedulerArgs<CosineAnnealingLROptions>("CosineAnnealingLR", [param("TMax", number), param("etaMin", number, 0)], args);
+    this.TMax = a.TMax;
+    this.etaMin = a.etaMin;
+    this.init(a.lastEpoch, a.verbose);
   }
   getLr(): number[] {
     this.warnIfCalledOutsideStep();
@@ -487,6 +578,12 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 }
 
+export interface CosineAnnealingWarmRestartsOptions extends EpochOptions {
+  T0?: number;
+  TMult?: number;
+  etaMin?: number;
+}
+
 /** Cosine annealing with warm restarts (SGDR): period T0, then T0 * TMult, ... */
 export class CosineAnnealingWarmRestarts extends LRScheduler {
   T0: number;
@@ -494,17 +591,22 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   TMult: number;
   etaMin: number;
   TCur: number;
-  constructor(optimizer: AnyOptimizer, T0: number, options: { TMult?: number; etaMin?: number } & EpochOptions = {}) {
+  /** CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0, last_epoch=-1, verbose=False) */
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args: [T0: number, ...rest: Args<[TMult: number, etaMin: number, lastEpoch: number, verbose: boolean], CosineAnnealingWarmRestartsOptions>] | [options: CosineAnnealingWarmRestartsOptions & { T0: number }]
+  ) {
     super(optimizer);
-    const TMult = options.TMult ?? 1;
+    const a = schedulerArgs<CosineAnnealingWarmRestartsOptions>("CosineAnnealingWarmRestarts", [param("T0", number), param("TMult", number, 1), param("etaMin", number, 0)], args);
+    const { T0, TMult } = a;
     if (T0 <= 0 || !Number.isInteger(T0)) throw new ValueError(`Expected positive integer T_0, but got ${T0}`);
     if (TMult < 1 || !Number.isInteger(TMult)) throw new ValueError(`Expected integer T_mult >= 1, but got ${TMult}`);
     this.T0 = T0;
     this.Ti = T0;
     this.TMult = TMult;
-    this.etaMin = options.etaMin ?? 0;
-    this.TCur = options.lastEpoch ?? -1;
-    this.init(options.lastEpoch, options.verbose);
+    this.etaMin = a.etaMin;
+    this.TCur = a.lastEpoch;
+    this.init(a.lastEpoch, a.verbose);
   }
   getLr(): number[] {
     this.warnIfCalledOutsideStep();
@@ -555,17 +657,25 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
 }
 
 export interface CyclicLROptions extends EpochOptions {
+  baseLr?: number | number[];
+  maxLr?: number | number[];
   stepSizeUp?: number;
-  stepSizeDown?: number;
+  stepSizeDown?: number | null;
   mode?: "triangular" | "triangular2" | "exp_range";
   gamma?: number;
   /** a custom scale function replaces `mode` */
-  scaleFn?: (x: number) => number;
+  scaleFn?: ((x: number) => number) | null;
   scaleMode?: "cycle" | "iterations";
   cycleMomentum?: boolean;
   baseMomentum?: number | number[];
   maxMomentum?: number | number[];
 }
+
+const CYCLIC = [
+  param("baseLr", numbers), param("maxLr", numbers), param("stepSizeUp", number, 2000), param("stepSizeDown", nullable(number), null),
+  param("mode", str, "triangular"), param("gamma", number, 1.0), param("scaleFn", nullable(func), null), param("scaleMode", str, "cycle"),
+  param("cycleMomentum", bool, true), param("baseMomentum", numbers, 0.8), param("maxMomentum", numbers, 0.9),
+];
 
 /** Cyclical learning rates (Smith 2017) between baseLr and maxLr; momentum cycles inversely. */
 export class CyclicLR extends LRScheduler {
@@ -580,33 +690,43 @@ export class CyclicLR extends LRScheduler {
   baseMomentums: number[] = [];
   maxMomentums: number[] = [];
 
-  constructor(optimizer: AnyOptimizer, baseLr: number | number[], maxLr: number | number[], options: CyclicLROptions = {}) {
+  /**
+   * CyclicLR(optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode='triangular', gamma=1.0,
+   * scale_fn=None, scale_mode='cycle', cycle_momentum=True, base_momentum=0.8, max_momentum=0.9, last_epoch=-1, verbose=False)
+   */
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args:
+      | [baseLr: number | number[], maxLr: number | number[], ...rest: Args<[stepSizeUp: number, stepSizeDown: number | null, mode: CyclicLROptions["mode"], gamma: number, scaleFn: ((x: number) => number) | null, scaleMode: CyclicLROptions["scaleMode"], cycleMomentum: boolean, baseMomentum: number | number[], maxMomentum: number | number[], lastEpoch: number, verbose: boolean], CyclicLROptions>]
+      | [options: CyclicLROptions & { baseLr: number | number[]; maxLr: number | number[] }]
+  ) {
     super(optimizer);
-    const lastEpoch = options.lastEpoch ?? -1;
+    const options = schedulerArgs<CyclicLROptions>("CyclicLR", CYCLIC, args);
+    const { baseLr, maxLr, lastEpoch } = options;
     const baseLrs = formatParam("baseLr", optimizer, baseLr);
     if (lastEpoch === -1) baseLrs.forEach((lr, i) => ((optimizer.paramGroups[i] as Group).lr = lr));
     this.maxLrs = formatParam("maxLr", optimizer, maxLr);
-    const up = options.stepSizeUp ?? 2000;
+    const up = options.stepSizeUp;
     const down = options.stepSizeDown ?? up;
     this.totalSize = up + down;
     this.stepRatio = up / this.totalSize;
-    const mode = options.mode ?? "triangular";
-    if (!["triangular", "triangular2", "exp_range"].includes(mode) && options.scaleFn === undefined) {
+    const mode = options.mode;
+    if (!["triangular", "triangular2", "exp_range"].includes(mode) && options.scaleFn === null) {
       throw new ValueError("mode is invalid and scaleFn is undefined");
     }
     this.mode = mode;
-    this.gamma = options.gamma ?? 1.0;
-    this.scaleFnCustom = options.scaleFn ?? null;
-    this.scaleMode = options.scaleFn === undefined ? (mode === "exp_range" ? "iterations" : "cycle") : (options.scaleMode ?? "cycle");
-    this.cycleMomentum = options.cycleMomentum ?? true;
+    this.gamma = options.gamma;
+    this.scaleFnCustom = options.scaleFn;
+    this.scaleMode = options.scaleFn === null ? (mode === "exp_range" ? "iterations" : "cycle") : options.scaleMode;
+    this.cycleMomentum = options.cycleMomentum;
     if (this.cycleMomentum) {
       if (!("momentum" in optimizer.defaults)) {
         throw new ValueError("optimizer must support momentum with `cycleMomentum` option enabled");
       }
-      const baseMomentums = formatParam("baseMomentum", optimizer, options.baseMomentum ?? 0.8);
+      const baseMomentums = formatParam("baseMomentum", optimizer, options.baseMomentum);
       if (lastEpoch === -1) baseMomentums.forEach((m, i) => ((optimizer.paramGroups[i] as Group).momentum = m));
       this.baseMomentums = (optimizer.paramGroups as Group[]).map((g) => g.momentum as number);
-      this.maxMomentums = formatParam("maxMomentum", optimizer, options.maxMomentum ?? 0.9);
+      this.maxMomentums = formatParam("maxMomentum", optimizer, options.maxMomentum);
     }
     this.init(lastEpoch, options.verbose);
     this.baseLrs = baseLrs;
@@ -650,9 +770,10 @@ export class CyclicLR extends LRScheduler {
 }
 
 export interface OneCycleLROptions extends EpochOptions {
-  totalSteps?: number;
-  epochs?: number;
-  stepsPerEpoch?: number;
+  maxLr?: number | number[];
+  totalSteps?: number | null;
+  epochs?: number | null;
+  stepsPerEpoch?: number | null;
   pctStart?: number;
   annealStrategy?: "cos" | "linear";
   cycleMomentum?: boolean;
@@ -663,13 +784,20 @@ export interface OneCycleLROptions extends EpochOptions {
   threePhase?: boolean;
 }
 
-interface Phase {
+export interface Phase {
   endStep: number;
   startLr: string;
   endLr: string;
   startMomentum: string;
   endMomentum: string;
 }
+
+const ONE_CYCLE = [
+  param("maxLr", numbers), param("totalSteps", nullable(number), null), param("epochs", nullable(number), null),
+  param("stepsPerEpoch", nullable(number), null), param("pctStart", number, 0.3), param("annealStrategy", str, "cos"),
+  param("cycleMomentum", bool, true), param("baseMomentum", numbers, 0.85), param("maxMomentum", numbers, 0.95),
+  param("divFactor", number, 25.0), param("finalDivFactor", number, 1e4), param("threePhase", bool, false),
+];
 
 /** The 1cycle policy (Smith & Topin): warm up to maxLr, then anneal far below the initial lr. */
 export class OneCycleLR extends LRScheduler {
@@ -679,27 +807,37 @@ export class OneCycleLR extends LRScheduler {
   cycleMomentum: boolean;
   useBeta1 = false;
 
-  constructor(optimizer: AnyOptimizer, maxLr: number | number[], options: OneCycleLROptions = {}) {
+  /**
+   * OneCycleLR(optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3, anneal_strategy='cos',
+   * cycle_momentum=True, base_momentum=0.85, max_momentum=0.95, div_factor=25.0, final_div_factor=1e4, three_phase=False,
+   * last_epoch=-1, verbose=False)
+   */
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args:
+      | [maxLr: number | number[], ...rest: Args<[totalSteps: number | null, epochs: number | null, stepsPerEpoch: number | null, pctStart: number, annealStrategy: "cos" | "linear", cycleMomentum: boolean, baseMomentum: number | number[], maxMomentum: number | number[], divFactor: number, finalDivFactor: number, threePhase: boolean, lastEpoch: number, verbose: boolean], OneCycleLROptions>]
+      | [options: OneCycleLROptions & { maxLr: number | number[] }]
+  ) {
     super(optimizer);
-    const { totalSteps, epochs, stepsPerEpoch } = options;
-    const lastEpoch = options.lastEpoch ?? -1;
-    if (totalSteps === undefined && epochs === undefined && stepsPerEpoch === undefined) {
+    const options = schedulerArgs<OneCycleLROptions>("OneCycleLR", ONE_CYCLE, args);
+    const { maxLr, totalSteps, epochs, stepsPerEpoch, lastEpoch } = options;
+    if (totalSteps === null && epochs === null && stepsPerEpoch === null) {
       throw new ValueError("You must define either totalSteps OR (epochs AND stepsPerEpoch)");
-    } else if (totalSteps !== undefined) {
+    } else if (totalSteps !== null) {
       if (totalSteps <= 0 || !Number.isInteger(totalSteps)) {
         throw new ValueError(`Expected positive integer total_steps, but got ${totalSteps}`);
       }
       this.totalSteps = totalSteps;
     } else {
-      if (epochs === undefined || epochs <= 0 || !Number.isInteger(epochs)) {
+      if (epochs === null || epochs <= 0 || !Number.isInteger(epochs)) {
         throw new ValueError(`Expected positive integer epochs, but got ${epochs}`);
       }
-      if (stepsPerEpoch === undefined || stepsPerEpoch <= 0 || !Number.isInteger(stepsPerEpoch)) {
+      if (stepsPerEpoch === null || stepsPerEpoch <= 0 || !Number.isInteger(stepsPerEpoch)) {
         throw new ValueError(`Expected positive integer steps_per_epoch, but got ${stepsPerEpoch}`);
       }
       this.totalSteps = epochs * stepsPerEpoch;
     }
-    const pct = options.pctStart ?? 0.3;
+    const pct = options.pctStart;
     const n = this.totalSteps;
     this.schedulePhases = options.threePhase
       ? [
@@ -712,14 +850,13 @@ export class OneCycleLR extends LRScheduler {
           { endStep: n - 1, startLr: "maxLr", endLr: "minLr", startMomentum: "baseMomentum", endMomentum: "maxMomentum" },
         ];
     if (pct < 0 || pct > 1) throw new ValueError(`Expected float between 0 and 1 pct_start, but got ${pct}`);
-    const anneal = options.annealStrategy ?? "cos";
+    const anneal = options.annealStrategy;
     if (anneal !== "cos" && anneal !== "linear") {
       throw new ValueError(`anneal_strategy must by one of 'cos' or 'linear', instead got ${String(anneal)}`);
     }
     this.annealStrategy = anneal;
     const maxLrs = formatParam("maxLr", optimizer, maxLr);
-    const divFactor = options.divFactor ?? 25;
-    const finalDivFactor = options.finalDivFactor ?? 1e4;
+    const { divFactor, finalDivFactor } = options;
     const groups = optimizer.paramGroups as Group[];
     if (lastEpoch === -1) {
       groups.forEach((g, i) => {
@@ -728,14 +865,14 @@ export class OneCycleLR extends LRScheduler {
         g.minLr = (g.initialLr as number) / finalDivFactor;
       });
     }
-    this.cycleMomentum = options.cycleMomentum ?? true;
+    this.cycleMomentum = options.cycleMomentum;
     if (this.cycleMomentum) {
       if (!("momentum" in optimizer.defaults) && !("betas" in optimizer.defaults)) {
         throw new ValueError("optimizer must support momentum with `cycleMomentum` option enabled");
       }
       this.useBeta1 = "betas" in optimizer.defaults;
-      const maxMomentums = formatParam("maxMomentum", optimizer, options.maxMomentum ?? 0.95);
-      const baseMomentums = formatParam("baseMomentum", optimizer, options.baseMomentum ?? 0.85);
+      const maxMomentums = formatParam("maxMomentum", optimizer, options.maxMomentum);
+      const baseMomentums = formatParam("baseMomentum", optimizer, options.baseMomentum);
       if (lastEpoch === -1) {
         groups.forEach((g, i) => {
           if (this.useBeta1) g.betas = [maxMomentums[i]!, ...(g.betas as number[]).slice(1)];
@@ -810,13 +947,26 @@ export class OneCycleLR extends LRScheduler {
   }
 }
 
+export interface SequentialLROptions extends EpochOptions {
+  schedulers?: LRScheduler[];
+  milestones?: number[];
+}
+
 /** Runs schedulers one after another, switching at the milestones. */
 export class SequentialLR extends LRScheduler {
   _schedulers: LRScheduler[];
   _milestones: number[];
 
-  constructor(optimizer: AnyOptimizer, schedulers: LRScheduler[], milestones: number[], options: EpochOptions = {}) {
+  /** SequentialLR(optimizer, schedulers, milestones, last_epoch=-1, verbose=False) */
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args:
+      | [schedulers: LRScheduler[], milestones: number[], ...rest: Args<[lastEpoch: number, verbose: boolean], SequentialLROptions>]
+      | [schedulers: LRScheduler[], options: SequentialLROptions & { milestones: number[] }]
+      | [options: SequentialLROptions & { schedulers: LRScheduler[]; milestones: number[] }]
+  ) {
     super(optimizer);
+    const { schedulers, milestones, lastEpoch } = schedulerArgs<SequentialLROptions>("SequentialLR", [param("schedulers", schedulerList), param("milestones", intList)], args);
     schedulers.forEach((s, i) => {
       if (s.optimizer !== optimizer) {
         throw new ValueError(
@@ -833,7 +983,7 @@ export class SequentialLR extends LRScheduler {
     }
     this._schedulers = schedulers;
     this._milestones = milestones;
-    this.lastEpoch = (options.lastEpoch ?? -1) + 1;
+    this.lastEpoch = lastEpoch + 1;
     for (const g of this.groups) g.lr = g.initialLr as number;
     // undo the first step each scheduler took at construction, then redo the first one's
     for (const s of schedulers) s.lastEpoch -= 1;
@@ -879,7 +1029,9 @@ export class SequentialLR extends LRScheduler {
 export class ChainedScheduler extends LRScheduler {
   _schedulers: LRScheduler[];
 
-  constructor(schedulers: LRScheduler[]) {
+  /** ChainedScheduler(schedulers) */
+  constructor(...args: [schedulers: LRScheduler[]] | [options: { schedulers: LRScheduler[] }]) {
+    const { schedulers } = schedulerArgs<{ schedulers: LRScheduler[] }>("ChainedScheduler", [param("schedulers", schedulerList)], args, false);
     if (schedulers.length === 0) throw new ValueError("ChainedScheduler expects at least one scheduler");
     super(schedulers[0]!.optimizer);
     for (let i = 1; i < schedulers.length; i++) {
@@ -927,6 +1079,12 @@ export interface ReduceLROnPlateauOptions {
   verbose?: boolean;
 }
 
+const PLATEAU = [
+  param("mode", str, "min"), param("factor", number, 0.1), param("patience", int(), 10), param("threshold", number, 1e-4),
+  param("thresholdMode", str, "rel"), param("cooldown", int(), 0), param("minLr", numbers, 0), param("eps", number, 1e-8),
+  param("verbose", bool, false),
+];
+
 /** Reduces the lr by `factor` when a metric has stopped improving for `patience` epochs. */
 export class ReduceLROnPlateau {
   optimizer: AnyOptimizer;
@@ -946,13 +1104,21 @@ export class ReduceLROnPlateau {
   lastEpoch = 0;
   _lastLr: number[] = [];
 
-  constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
-    const factor = options.factor ?? 0.1;
+  /**
+   * ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=1e-4, threshold_mode='rel', cooldown=0,
+   * min_lr=0, eps=1e-8, verbose=False)
+   */
+  constructor(
+    optimizer: AnyOptimizer,
+    ...args: Args<[mode: "min" | "max", factor: number, patience: number, threshold: number, thresholdMode: "rel" | "abs", cooldown: number, minLr: number | number[], eps: number, verbose: boolean], ReduceLROnPlateauOptions>
+  ) {
+    const options = schedulerArgs<ReduceLROnPlateauOptions>("ReduceLROnPlateau", PLATEAU, args, false);
+    const factor = options.factor;
     if (factor >= 1.0) throw new ValueError("Factor should be < 1.0.");
     this.factor = factor;
     if (!(optimizer instanceof Optimizer)) throw new TorchTypeError(`${typeName(optimizer)} is not an Optimizer`);
     this.optimizer = optimizer;
-    const minLr = options.minLr ?? 0;
+    const minLr = options.minLr;
     if (Array.isArray(minLr)) {
       if (minLr.length !== optimizer.paramGroups.length) {
         throw new ValueError(`expected ${optimizer.paramGroups.length} min_lrs, got ${minLr.length}`);
@@ -961,13 +1127,13 @@ export class ReduceLROnPlateau {
     } else {
       this.minLrs = optimizer.paramGroups.map(() => minLr);
     }
-    this.patience = options.patience ?? 10;
-    this.verbose = options.verbose ?? false;
-    this.cooldown = options.cooldown ?? 0;
-    this.mode = options.mode ?? "min";
-    this.threshold = options.threshold ?? 1e-4;
-    this.thresholdMode = options.thresholdMode ?? "rel";
-    this.eps = options.eps ?? 1e-8;
+    this.patience = options.patience;
+    this.verbose = options.verbose;
+    this.cooldown = options.cooldown;
+    this.mode = options.mode;
+    this.threshold = options.threshold;
+    this.thresholdMode = options.thresholdMode;
+    this.eps = options.eps;
     this.initIsBetter();
     this.reset();
   }
@@ -980,6 +1146,7 @@ export class ReduceLROnPlateau {
 
   /** Records the epoch's metric (a number or a one-element tensor) and reduces the lr on a plateau. */
   step(metrics: number | Tensor, epoch?: number): void {
+    if (typeof metrics !== "number" && !(metrics instanceof Tensor)) throw fail("ReduceLROnPlateau.step", "metrics", "a number or a one-element Tensor", metrics);
     const current = typeof metrics === "number" ? metrics : metrics.item();
     if (epoch === undefined) epoch = this.lastEpoch + 1;
     else warnOnce(EPOCH_DEPRECATION_WARNING);

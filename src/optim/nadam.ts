@@ -8,7 +8,8 @@
 import * as torch from "./core.ts";
 import type { Tensor } from "./core.ts";
 import { Optimizer, paramsWithGrad, type Closure, type Params } from "./optimizer.ts";
-import { checkBetas, checkEps, checkLr, checkNonNegative, checkWeightDecay } from "./validate.ts";
+import { param, type Args } from "../args.ts";
+import { checkBetas, checkEps, checkLr, checkNonNegative, checkWeightDecay, FOREACH, number, optimizerArgs, pair, type ForeachFlag } from "./validate.ts";
 
 export interface NAdamOptions {
   lr?: number;
@@ -18,15 +19,22 @@ export interface NAdamOptions {
   momentumDecay?: number;
 }
 
+// NAdam(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3, foreach=None)
+const POSITIONAL = [
+  param("lr", number, 2e-3), param("betas", pair, [0.9, 0.999]), param("eps", number, 1e-8), param("weightDecay", number, 0),
+  param("momentumDecay", number, 4e-3), FOREACH,
+];
+
 export class NAdam extends Optimizer<NAdamOptions> {
-  constructor(params: Params<NAdamOptions>, options: NAdamOptions = {}) {
-    const { lr = 2e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, momentumDecay = 4e-3 } = options;
+  constructor(params: Params<NAdamOptions>, ...args: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, momentumDecay: number, foreach: boolean | null], NAdamOptions & ForeachFlag>) {
+    const { options, specs } = optimizerArgs<NAdamOptions>("NAdam", POSITIONAL, [], args);
+    const { lr, betas, eps, weightDecay, momentumDecay } = options;
     checkLr(lr);
     checkEps(eps);
     checkBetas(betas);
     checkWeightDecay(weightDecay);
     checkNonNegative("momentum_decay", momentumDecay);
-    super(params, { lr, betas, eps, weightDecay, momentumDecay });
+    super(params, { lr, betas, eps, weightDecay, momentumDecay }, specs);
   }
 
   step<L extends Tensor | number>(closure?: Closure<L>): L | undefined {

@@ -14,6 +14,7 @@
 import * as torch from "./core.ts";
 import type { Tensor } from "./core.ts";
 import { TorchTypeError, ValueError } from "../errors.ts";
+import type { Param } from "../args.ts";
 
 /** A closure re-evaluates the model and returns the loss (LBFGS needs one). */
 export type Closure<L = Tensor | number> = () => L;
@@ -34,6 +35,9 @@ export interface OptimizerStateDict {
   state: Record<number, Record<string, unknown>>;
   param_groups: Array<Record<string, unknown> & { params: number[] }>;
 }
+
+/** Group keys the learning-rate schedulers read (PyTorch's initial_lr, max_lr, ...). */
+const SCHEDULER_KEYS = ["initialLr", "maxLr", "minLr", "maxMomentum", "baseMomentum"];
 
 /** Marks an option the user must give (PyTorch's `required`, e.g. SGD's lr). */
 export const required: unique symbol = Symbol("required parameter");
@@ -101,8 +105,12 @@ export abstract class Optimizer<O extends { lr?: number } = { lr: number }> {
   /** Counts `step()` calls once a learning-rate scheduler is attached (PyTorch's `_step_count`). */
   _stepCount = 0;
 
-  constructor(params: Params<O>, defaults: Record<string, unknown>) {
+  /** The options' checkers, applied to the options a parameter group gives. */
+  private readonly optionSpecs: readonly Param[];
+
+  constructor(params: Params<O>, defaults: Record<string, unknown>, optionSpecs: readonly Param[] = []) {
     this.defaults = defaults;
+    this.optionSpecs = optionSpecs;
     if (params instanceof torch.Tensor) {
       throw new TorchTypeError(
         "params argument given to the optimizer should be an iterable of Tensors or dicts, but got " +
@@ -128,6 +136,7 @@ export abstract class Optimizer<O extends { lr?: number } = { lr: number }> {
       throw new TorchTypeError("param group must be a dict");
     }
     const group: Record<string, unknown> = { ...paramGroup };
+    this.checkGroupOptions(group);
     const ps = paramGroup.params;
     if (ps instanceof torch.Tensor) group.params = [ps];
     else if (ps instanceof Set) {
@@ -166,6 +175,27 @@ export abstract class Optimizer<O extends { lr?: number } = { lr: number }> {
     for (const g of this.paramGroups) for (const p of g.params) seen.add(p);
     if (params.some((p) => seen.has(p))) throw new ValueError("some parameters appear in more than one parameter group");
     this.paramGroups.push(group as ParamGroup<O>);
+  }
+
+  /**
+   * A group's options are checked as the constructor's. Keys that are no option are kept, as
+   * PyTorch keeps them (programs store their own data in groups), except a key PyTorch would
+   * read that torch-ts spells otherwise (`weight_decay` for `weightDecay`): it would be ignored.
+   */
+  private checkGroupOptions(group: Record<string, unknown>): void {
+    const fn = `${this.constructor.name}.addParamGroup`;
+    for (const key of Object.keys(group)) {
+      if (key === "params") continue;
+      const spec = this.optionSpecs.find((p) => p.name === key);
+      if (spec !== undefined) {
+        if (group[key] !== undefined) group[key] = spec.check(group[key], key, fn);
+        continue;
+      }
+      const camel = snakeToCamel(key);
+      if (camel !== key && (camel in this.defaults || SCHEDULER_KEYS.includes(camel))) {
+        throw new TorchTypeError(`${fn}(): param group key '${key}' is spelled '${camel}' in torch-ts (as '${key}' it would be ignored)`);
+      }
+    }
   }
 
   /** The state entry of one parameter, created empty on first use (PyTorch's defaultdict). */

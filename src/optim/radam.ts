@@ -5,7 +5,8 @@
 import * as torch from "./core.ts";
 import type { Tensor } from "./core.ts";
 import { Optimizer, paramsWithGrad, type Closure, type Params } from "./optimizer.ts";
-import { checkBetas, checkEps, checkLr, checkWeightDecay } from "./validate.ts";
+import { param, type Args } from "../args.ts";
+import { checkBetas, checkEps, checkLr, checkWeightDecay, FOREACH, number, optimizerArgs, pair, type ForeachFlag } from "./validate.ts";
 
 export interface RAdamOptions {
   lr?: number;
@@ -14,14 +15,18 @@ export interface RAdamOptions {
   weightDecay?: number;
 }
 
+// RAdam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None)
+const POSITIONAL = [param("lr", number, 1e-3), param("betas", pair, [0.9, 0.999]), param("eps", number, 1e-8), param("weightDecay", number, 0), FOREACH];
+
 export class RAdam extends Optimizer<RAdamOptions> {
-  constructor(params: Params<RAdamOptions>, options: RAdamOptions = {}) {
-    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 } = options;
+  constructor(params: Params<RAdamOptions>, ...args: Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, foreach: boolean | null], RAdamOptions & ForeachFlag>) {
+    const { options, specs } = optimizerArgs<RAdamOptions>("RAdam", POSITIONAL, [], args);
+    const { lr, betas, eps, weightDecay } = options;
     checkLr(lr);
     checkEps(eps);
     checkBetas(betas);
     checkWeightDecay(weightDecay);
-    super(params, { lr, betas, eps, weightDecay });
+    super(params, { lr, betas, eps, weightDecay }, specs);
   }
 
   step<L extends Tensor | number>(closure?: Closure<L>): L | undefined {

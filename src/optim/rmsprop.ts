@@ -7,7 +7,8 @@
 import * as torch from "./core.ts";
 import type { Tensor } from "./core.ts";
 import { Optimizer, paramsWithGrad, type Closure, type Params } from "./optimizer.ts";
-import { checkEps, checkLr, checkNonNegative, checkWeightDecay } from "./validate.ts";
+import { bool, param, type Args } from "../args.ts";
+import { checkEps, checkLr, checkNonNegative, checkWeightDecay, DIFFERENTIABLE, FOREACH, MAXIMIZE, number, optimizerArgs, type DifferentiableFlag, type ForeachFlag } from "./validate.ts";
 
 export interface RMSpropOptions {
   lr?: number;
@@ -19,15 +20,25 @@ export interface RMSpropOptions {
   maximize?: boolean;
 }
 
+// RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False, foreach=None, maximize=False, differentiable=False)
+const POSITIONAL = [
+  param("lr", number, 1e-2), param("alpha", number, 0.99), param("eps", number, 1e-8), param("weightDecay", number, 0),
+  param("momentum", number, 0), param("centered", bool, false), FOREACH, MAXIMIZE, DIFFERENTIABLE,
+];
+
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: Params<RMSpropOptions>, options: RMSpropOptions = {}) {
-    const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, maximize = false } = options;
+  constructor(
+    params: Params<RMSpropOptions>,
+    ...args: Args<[lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean, foreach: boolean | null, maximize: boolean, differentiable: boolean], RMSpropOptions & ForeachFlag & DifferentiableFlag>
+  ) {
+    const { options, specs } = optimizerArgs<RMSpropOptions>("RMSprop", POSITIONAL, [], args);
+    const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = options;
     checkLr(lr);
     checkEps(eps);
     checkNonNegative("momentum", momentum);
     checkWeightDecay(weightDecay);
     checkNonNegative("alpha", alpha);
-    super(params, { lr, momentum, alpha, eps, centered, weightDecay, maximize });
+    super(params, { lr, momentum, alpha, eps, centered, weightDecay, maximize }, specs);
   }
 
   step<L extends Tensor | number>(closure?: Closure<L>): L | undefined {

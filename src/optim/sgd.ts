@@ -9,7 +9,9 @@
 import * as torch from "./core.ts";
 import type { Tensor } from "./core.ts";
 import { ValueError } from "../errors.ts";
+import { bool, param, type Args } from "../args.ts";
 import { Optimizer, paramsWithGrad, required, type Closure, type Params } from "./optimizer.ts";
+import { DIFFERENTIABLE, FOREACH, MAXIMIZE, number, optimizerArgs, type DifferentiableFlag, type ForeachFlag } from "./validate.ts";
 
 export interface SGDOptions {
   /** learning rate (required, here or in every parameter group) */
@@ -21,16 +23,25 @@ export interface SGDOptions {
   maximize?: boolean;
 }
 
+// SGD(params, lr=required, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False, foreach=None, differentiable=False)
+const POSITIONAL = [
+  param<number | typeof required>("lr", number, required), param("momentum", number, 0), param("dampening", number, 0),
+  param("weightDecay", number, 0), param("nesterov", bool, false),
+];
+const KEYWORD = [MAXIMIZE, FOREACH, DIFFERENTIABLE];
+
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: Params<SGDOptions>, options: SGDOptions = {}) {
-    const { lr, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false } = options;
-    if (lr !== undefined && lr < 0) throw new ValueError(`Invalid learning rate: ${lr}`);
+  constructor(params: Params<SGDOptions>, ...args: Args<[lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean], SGDOptions & ForeachFlag & DifferentiableFlag>) {
+    const { options, specs } = optimizerArgs<SGDOptions>("SGD", POSITIONAL, KEYWORD, args);
+    const { momentum, dampening, weightDecay, nesterov, maximize } = options;
+    const lr = options.lr as number | typeof required;
+    if (lr !== required && lr < 0) throw new ValueError(`Invalid learning rate: ${lr}`);
     if (momentum < 0) throw new ValueError(`Invalid momentum value: ${momentum}`);
     if (weightDecay < 0) throw new ValueError(`Invalid weight_decay value: ${weightDecay}`);
     if (nesterov && (momentum <= 0 || dampening !== 0)) {
       throw new ValueError("Nesterov momentum requires a momentum and zero dampening");
     }
-    super(params, { lr: lr ?? required, momentum, dampening, weightDecay, nesterov, maximize });
+    super(params, { lr, momentum, dampening, weightDecay, nesterov, maximize }, specs);
   }
 
   step<L extends Tensor | number>(closure?: Closure<L>): L | undefined {

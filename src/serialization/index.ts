@@ -10,6 +10,8 @@
 // Without an adapter, RawTensor records are saved and returned as they are.
 
 import { CheckpointError, CheckpointLimitError, SafetensorError, UnpicklingError } from "./errors.ts";
+import { TorchTypeError, ValueError } from "../errors.ts";
+import { checkOptions, describe } from "../args.ts";
 import { atomicWriteFileSync, readFileBytes } from "./file.ts";
 import { Budget, checkMaxBytes, defaultMaxBytes } from "./limits.ts";
 import { dictAttributes, isTuple } from "./pickle.ts";
@@ -75,16 +77,48 @@ export interface LoadOptions {
    * Infinity turns the limit off.
    */
   maxBytes?: number;
+  /**
+   * PyTorch's map_location: where the loaded tensors go. "cpu" (where they are loaded) is the
+   * one value accepted; anything else is a TypeError rather than a location silently ignored.
+   */
+  mapLocation?: "cpu" | null;
+  /**
+   * PyTorch's weights_only. torch-ts's unpickler never runs code: it always loads what
+   * weights_only=True loads (tensors, containers, numbers, strings), whichever the value.
+   */
+  weightsOnly?: boolean;
 }
 
-const LOAD_OPTIONS = new Set(["dicts", "widenHalf", "maxBytes"]);
+const LOAD_OPTIONS = ["dicts", "widenHalf", "maxBytes", "mapLocation", "weightsOnly"];
+const SAVE_OPTIONS = ["format", "metadata"];
 
 function checkLoadOptions(opts: LoadOptions): void {
-  if (opts === null || typeof opts !== "object") throw new TypeError(`load() options must be an object, got ${opts === null ? "null" : typeof opts}`);
-  for (const k of Object.keys(opts)) if (!LOAD_OPTIONS.has(k)) throw new TypeError(`load() got an unexpected keyword argument '${k}'`);
-  if (opts.dicts !== undefined && opts.dicts !== "object" && opts.dicts !== "map") throw new TypeError(`load(): dicts must be "object" or "map", got ${String(opts.dicts)}`);
-  if (opts.widenHalf !== undefined && typeof opts.widenHalf !== "boolean") throw new TypeError(`load(): widenHalf must be a boolean, got ${typeof opts.widenHalf}`);
+  checkOptions("load", opts, LOAD_OPTIONS);
+  if (opts.dicts !== undefined && opts.dicts !== "object" && opts.dicts !== "map") throw new TorchTypeError(`load(): dicts must be "object" or "map", got ${String(opts.dicts)}`);
+  if (opts.widenHalf !== undefined && typeof opts.widenHalf !== "boolean") throw new TorchTypeError(`load(): widenHalf must be a boolean, got ${typeof opts.widenHalf}`);
   if (opts.maxBytes !== undefined) checkMaxBytes(opts.maxBytes);
+  if (opts.mapLocation !== undefined && opts.mapLocation !== null && opts.mapLocation !== "cpu") {
+    throw new TorchTypeError(`load(): argument 'mapLocation' must be "cpu" (where torch-ts loads tensors) or null, but got ${describe(opts.mapLocation)}`);
+  }
+  if (opts.weightsOnly !== undefined && typeof opts.weightsOnly !== "boolean") throw new TorchTypeError(`load(): argument 'weightsOnly' must be a boolean, but got ${describe(opts.weightsOnly)}`);
+}
+
+function checkSaveOptions(opts: SaveOptions): void {
+  checkOptions("save", opts, SAVE_OPTIONS);
+  if (opts.format !== undefined && opts.format !== "pt" && opts.format !== "safetensors") {
+    throw new ValueError(`save(): format must be "pt" or "safetensors", but got ${describe(opts.format)}`);
+  }
+  if (opts.metadata !== undefined && (typeof opts.metadata !== "object" || opts.metadata === null || Object.values(opts.metadata).some((v) => typeof v !== "string"))) {
+    throw new TorchTypeError(`save(): argument 'metadata' must be an object of strings, but got ${describe(opts.metadata)}`);
+  }
+}
+
+/** load(f, map_location=None, ...): the map location may come second, as in PyTorch (`torch.load(path, "cpu")`). */
+function loadOptions(arg: LoadOptions | "cpu" | null | undefined): LoadOptions {
+  if (arg === undefined) return {};
+  const opts = typeof arg === "string" || arg === null ? { mapLocation: arg } : arg;
+  checkLoadOptions(opts);
+  return opts;
 }
 
 /** Identity-preserving toRaw: the same tensor object maps to the same RawTensor (saved once). */
@@ -141,6 +175,7 @@ export function detectFormat(bytes: Uint8Array): CheckpointFormat {
 }
 
 export function saveToBuffer(obj: unknown, opts: SaveOptions = {}): Uint8Array {
+  checkSaveOptions(opts);
   const toRaw = makeToRaw();
   if ((opts.format ?? "safetensors") === "pt") return writePt(obj, { toRaw });
   const { tensors, structure } = flattenTree(obj, toRaw);
@@ -150,9 +185,14 @@ export function saveToBuffer(obj: unknown, opts: SaveOptions = {}): Uint8Array {
   return encodeSafetensors(tensors, metadata);
 }
 
-export function loadFromBuffer(bytes: Uint8Array, opts: LoadOptions = {}): unknown {
-  checkLoadOptions(opts);
+/** torch.load from bytes; T is what the caller knows the checkpoint holds (unchecked, as any load). */
+export function loadFromBuffer<T = unknown>(bytes: Uint8Array, optsOrMapLocation?: LoadOptions | "cpu" | null): T {
+  const opts = loadOptions(optsOrMapLocation);
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`loadFromBuffer expects a Uint8Array, got ${typeof bytes}`);
+  return loadBytes(bytes, opts) as T;
+}
+
+function loadBytes(bytes: Uint8Array, opts: LoadOptions): unknown {
   const budget = new Budget(opts.maxBytes ?? defaultMaxBytes(bytes.length));
   const fromRaw = makeFromRaw(opts.widenHalf ?? true, budget);
   if (detectFormat(bytes) === "pt") return fromPickle(readPt(bytes, { budget }), opts.dicts ?? "object", fromRaw);
@@ -176,21 +216,24 @@ function formatForPath(path: string): CheckpointFormat {
 
 /** torch.save: writes atomically (temp file in the same directory, fsync, rename). */
 export function save(obj: unknown, path: string, opts: SaveOptions = {}): void {
+  checkSaveOptions(opts);
   if (typeof path !== "string" || path === "") throw new TypeError(`save() needs a file path, got ${typeof path === "string" ? "an empty string" : typeof path}`);
   const bytes = saveToBuffer(obj, { ...opts, format: opts.format ?? formatForPath(path) });
   atomicWriteFileSync(path, bytes);
 }
 
 /**
- * torch.load: the format is detected from the contents. A checkpoint error names the file
- * (the message starts with the path; the error keeps its class).
+ * torch.load(f, map_location=None, *, weights_only=False): the format is detected from the
+ * contents. A checkpoint error names the file (the message starts with the path; the error
+ * keeps its class). T is what the caller knows the file holds (not checked, as in PyTorch):
+ * `torch.load<Record<string, torch.Tensor>>("model.pt")`.
  */
-export function load(path: string, opts: LoadOptions = {}): unknown {
-  checkLoadOptions(opts);
+export function load<T = unknown>(path: string, optsOrMapLocation?: LoadOptions | "cpu" | null): T {
+  const opts = loadOptions(optsOrMapLocation);
   if (typeof path !== "string" || path === "") throw new TypeError(`load() needs a file path, got ${typeof path === "string" ? "an empty string" : typeof path}`);
   const bytes = readFileBytes(path);
   try {
-    return loadFromBuffer(bytes, opts);
+    return loadBytes(bytes, opts) as T;
   } catch (e) {
     if (e instanceof CheckpointError || e instanceof SafetensorError || e instanceof UnpicklingError) {
       e.message = `${path}: ${e.message}`;

@@ -60,4 +60,4 @@ export const tensorAdapter: TensorAdapter = {
 };
 setTensorAdapter(tensorAdapter);
 
-export { save, load, saveToBuffer, loadFromBuffer, type SaveOptions, type LoadOptions } from "./index.ts";
+export { save, load, saveToBuffer, loadFromBuffer, type SaveOptions, type LoadOptions, type CheckpointFormat } from "./index.ts";

@@ -13,7 +13,8 @@
 // generator (or the default one) before the sampler draws anything, so a seeded loader
 // yields PyTorch's batches and leaves the generator in PyTorch's state.
 import { RuntimeError, TorchTypeError, ValueError } from "../../errors.ts";
-import { defaultGenerator, type Generator as TorchGenerator } from "../../random/generator.ts";
+import { defaultGenerator, Generator as GeneratorClass, type Generator as TorchGenerator } from "../../random/generator.ts";
+import { any, bool, describe, func, instanceOf, int, nullable, param, parseArgs, str, type Args, type Checker } from "../../args.ts";
 import { type Collated, defaultCollate, defaultConvert } from "./collate.ts";
 import {
   datasetLength,
@@ -24,7 +25,6 @@ import {
 } from "./dataset.ts";
 import { BatchSampler, randomInt64Seed, RandomSampler, SequentialSampler } from "./sampler.ts";
 import { MultiWorkerIter } from "./multiWorkerIter.ts";
-import { checkOptions } from "../../args.ts";
 
 export interface DataLoaderOptions<T, B> {
   /** Samples per batch (default 1); null turns batching off (each sample is yielded converted). */
@@ -48,20 +48,62 @@ export interface DataLoaderOptions<T, B> {
   prefetchFactor?: number;
   /** Worker threads that load samples and collate batches (default 0: the calling thread). Needs `for await`. */
   numWorkers?: number;
-  /** Keep the workers (and their dataset copies) from one epoch to the next. */
-  persistentWorkers?: boolean;
-  /** Called in each worker with its id, after seeding and before loading (may be async). Must be an exported function. */
-  workerInitFn?: (workerId: number) => unknown;
+  /** Pinned (page-locked) memory for CUDA copies: torch-ts has no CUDA, so it changes nothing (as in PyTorch without CUDA). */
+  pinMemory?: boolean;
+  pinMemoryDevice?: string;
   /** Seconds to wait for a batch from the workers before a RuntimeError (default 0: forever). */
   timeout?: number;
+  /** Called in each worker with its id, after seeding and before loading (may be async). Must be an exported function. */
+  workerInitFn?: ((workerId: number) => unknown) | null;
+  /** Only null: workers are threads, started one way. */
+  multiprocessingContext?: null;
+  /** Keep the workers (and their dataset copies) from one epoch to the next. */
+  persistentWorkers?: boolean;
 }
 
-const OPTION_KEYS = [
-  "batchSize", "shuffle", "sampler", "batchSampler", "dropLast", "collateFn", "generator", "prefetchFactor",
-  "numWorkers", "persistentWorkers", "workerInitFn", "timeout",
-] as const;
+const fail = (arg: string, expected: string, v: unknown): TorchTypeError =>
+  new TorchTypeError(`DataLoader(): argument '${arg}' must be ${expected}, but got ${describe(v)}`);
+const iterable: Checker<Iterable<unknown> | null> = (v, arg) => {
+  if (v === null || (typeof v === "object" && Symbol.iterator in v)) return v as Iterable<unknown> | null;
+  throw fail(arg, "an iterable (a Sampler or an array)", v);
+};
+const fnOrNull = nullable(func);
+const generator = nullable(instanceOf(GeneratorClass, "a torch.Generator"));
 
-type AnyDataset<T> = MapDatasetLike<T> | IterableDatasetLike<T>;
+// DataLoader(dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0, collate_fn=None,
+//            pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None, multiprocessing_context=None,
+//            generator=None, *, prefetch_factor=2, persistent_workers=False, pin_memory_device='')
+// batch_size and prefetch_factor take any value here: their checks below give PyTorch's ValueErrors.
+const POSITIONAL = [
+  param("batchSize", any, 1), param("shuffle", nullable(bool), null), param("sampler", iterable, null),
+  param("batchSampler", iterable, null), param("numWorkers", int(), 0), param("collateFn", fnOrNull, null),
+  param("pinMemory", bool, false), param("dropLast", bool, false), param("timeout", any, 0),
+  param("workerInitFn", fnOrNull, null), param("multiprocessingContext", any, null), param("generator", generator, null),
+];
+const KEYWORD = [param("prefetchFactor", any, 2), param("persistentWorkers", bool, false), param("pinMemoryDevice", str, "")];
+
+/** PyTorch's positional parameters of DataLoader after the dataset, labelled for TypeScript. */
+export type DataLoaderPositional<T, B> = [
+  batchSize: number | null, shuffle: boolean | null, sampler: Iterable<number> | null, batchSampler: Iterable<readonly number[]> | null,
+  numWorkers: number, collateFn: ((batch: T[]) => B) | null, pinMemory: boolean, dropLast: boolean, timeout: number,
+  workerInitFn: ((workerId: number) => unknown) | null, multiprocessingContext: null, generator: TorchGenerator | null,
+];
+
+/** The constructor's arguments, read and checked: PyTorch's defaults filled in, null as undefined. */
+function loaderArgs<T, B>(args: readonly unknown[]): DataLoaderOptions<T, B> {
+  const a = parseArgs<Record<string, unknown>>("DataLoader", POSITIONAL, args, KEYWORD);
+  if ((a.numWorkers as number) < 0) throw new ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.");
+  if (typeof a.timeout !== "number" || !(a.timeout >= 0)) throw new ValueError("timeout option should be non-negative");
+  if (a.multiprocessingContext !== null) {
+    if (a.numWorkers === 0) throw new ValueError(`multiprocessing_context can only be used with multi-process loading (num_workers > 0), but got num_workers=${a.numWorkers}`);
+    throw new ValueError("multiprocessing_context: torch-ts's workers are threads, started one way; leave it null");
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(a)) out[k] = v === null && k !== "batchSize" ? undefined : v;
+  return out as DataLoaderOptions<T, B>;
+}
+
+export type AnyDataset<T> = MapDatasetLike<T> | IterableDatasetLike<T>;
 const END = Symbol("end of epoch");
 
 function isThenable(x: unknown): x is PromiseLike<unknown> {
@@ -95,8 +137,9 @@ function annotate(err: unknown, where: string, batch: number): Error {
   return err;
 }
 
-export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
-  readonly dataset: AnyDataset<T>;
+/** T: a sample; B: a batch; D: the dataset's own type (`loader.dataset.length` for a map-style one). */
+export class DataLoader<T = unknown, B = Collated<T>, D extends AnyDataset<T> = AnyDataset<T>> implements Iterable<B>, AsyncIterable<B> {
+  readonly dataset: D;
   readonly batchSize: number | null;
   readonly dropLast: boolean;
   /** The index sampler (map-style datasets); undefined for iterable datasets. */
@@ -113,8 +156,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   /** Persistent workers' iterator, kept across epochs (PyTorch: DataLoader._iterator). */
   private workerIter: MultiWorkerIter<B> | null = null;
 
-  constructor(dataset: AnyDataset<T>, opts: DataLoaderOptions<T, B> = {}) {
-    checkOptions("DataLoader", opts, OPTION_KEYS);
+  constructor(dataset: D & AnyDataset<T>, ...args: Args<DataLoaderPositional<T, B>, DataLoaderOptions<T, B>>) {
+    const opts = loaderArgs<T, B>(args);
     this.dataset = dataset;
     this.numWorkers = opts.numWorkers ?? 0;
     if (!Number.isInteger(this.numWorkers) || this.numWorkers < 0) {
@@ -124,7 +167,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     if (typeof this.timeout !== "number" || !(this.timeout >= 0)) throw new ValueError("timeout option should be non-negative");
     this.persistentWorkers = opts.persistentWorkers ?? false;
     if (this.persistentWorkers && this.numWorkers === 0) throw new ValueError("persistent_workers option needs num_workers > 0");
-    this.workerInitFn = opts.workerInitFn;
+    this.workerInitFn = opts.workerInitFn ?? undefined;
     if (this.workerInitFn !== undefined && typeof this.workerInitFn !== "function") {
       throw new TorchTypeError(`DataLoader: workerInitFn must be a function, got ${typeof this.workerInitFn}`);
     }
@@ -162,7 +205,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     }
     if (sampler !== undefined && shuffle) throw new ValueError("sampler option is mutually exclusive with shuffle");
     if (batchSampler !== undefined) {
-      if ((opts.batchSize !== undefined && opts.batchSize !== 1) || shuffle || sampler !== undefined || dropLast) {
+      if (opts.batchSize !== 1 || shuffle || sampler !== undefined || dropLast) {
         throw new ValueError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last");
       }
       batchSize = null;

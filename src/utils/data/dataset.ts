@@ -4,9 +4,10 @@
 import { IndexError, TorchTypeError, ValueError } from "../../errors.ts";
 import { randperm } from "../../ops/creation.ts";
 import { numberData } from "../../ops/alloc.ts";
-import { defaultGenerator, type Generator } from "../../random/generator.ts";
+import { defaultGenerator, Generator } from "../../random/generator.ts";
 import type { Tensor } from "../../tensor.ts";
 import { recordDefinitionSite } from "./transport.ts";
+import { checkTensor, describe, instanceOf, param, parseArgs, type Args, type Checker } from "../../args.ts";
 
 /**
  * A map-style dataset: `getItem(index)` for 0 <= index < length. getItem may return a
@@ -90,6 +91,7 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> {
   constructor(...tensors: T) {
     super();
     if (tensors.length === 0) throw new ValueError("TensorDataset needs at least one tensor");
+    tensors.forEach((t, i) => checkTensor(t, `tensors[${i}]`, "TensorDataset"));
     const n = tensors[0]!.dim() === 0 ? -1 : tensors[0]!.shape[0]!;
     tensors.forEach((t, i) => {
       if (t.dim() === 0) throw new IndexError(`TensorDataset: tensor ${i} is 0-d and has no rows to index`);
@@ -110,11 +112,14 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T> {
 
 /** The samples of `dataset` at `indices`, in that order. */
 export class Subset<T> extends Dataset<T> {
+  readonly indices: readonly number[];
   constructor(
     readonly dataset: MapDatasetLike<T>,
-    readonly indices: readonly number[],
+    indices: readonly number[],
   ) {
     super();
+    if (!isMapDataset(dataset)) throw new TorchTypeError(`Subset(): argument 'dataset' must be a map-style dataset (getItem and length, or an array), but got ${describe(dataset)}`);
+    this.indices = indexList(indices, "indices", "Subset");
   }
   getItem(index: number): T | Promise<T> {
     const i = normalizeIndex(index, this.indices.length, "Subset");
@@ -132,6 +137,9 @@ export class ConcatDataset<T> extends Dataset<T> {
   readonly cumulativeSizes: number[];
   constructor(datasets: Iterable<MapDatasetLike<T>>) {
     super();
+    if (datasets === null || typeof datasets !== "object" || !(Symbol.iterator in datasets)) {
+      throw new TorchTypeError(`ConcatDataset(): argument 'datasets' must be an iterable of datasets, but got ${describe(datasets)}`);
+    }
     this.datasets = [...datasets];
     if (this.datasets.length === 0) throw new ValueError("datasets should not be an empty iterable");
     let s = 0;
@@ -171,6 +179,22 @@ function isClose(a: number, b: number): boolean {
   return a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
 }
 
+const numberList: Checker<number[]> = (v, arg, fn) => {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "number")) throw new TorchTypeError(`${fn}(): argument '${arg}' must be a list of numbers, but got ${describe(v)}`);
+  return v as number[];
+};
+// random_split(dataset, lengths, generator=default_generator)
+const SPLIT_ARGS = [param("lengths", numberList), param("generator", instanceOf(Generator, "a torch.Generator"), defaultGenerator)];
+
+/** A list of integer indices (PyTorch's Sequence[int]). */
+export const indexList: Checker<number[]> = (v, arg, fn) => {
+  const list = v !== null && typeof v === "object" && Symbol.iterator in v ? [...(v as Iterable<unknown>)] : null;
+  if (list === null || !list.every((i) => Number.isInteger(i))) {
+    throw new TorchTypeError(`${fn}(): argument '${arg}' must be a sequence of integers, but got ${list === null ? describe(v) : "a sequence holding a non-integer"}`);
+  }
+  return list as number[];
+};
+
 /**
  * Splits a dataset into non-overlapping Subsets (PyTorch: random_split). `lengths` are sizes
  * summing to the dataset's length, or fractions summing to 1: then each split gets
@@ -179,9 +203,9 @@ function isClose(a: number, b: number): boolean {
  */
 export function randomSplit<T>(
   dataset: MapDatasetLike<T>,
-  lengths: readonly number[],
-  opts: { generator?: Generator } = {},
+  ...args: [lengths: readonly number[], ...rest: Args<[generator: Generator], { generator?: Generator }>] | [options: { lengths: readonly number[]; generator?: Generator }]
 ): Subset<T>[] {
+  const { lengths, generator } = parseArgs<{ lengths: number[]; generator: Generator }>("random_split", SPLIT_ARGS, args);
   const n = datasetLength(dataset);
   let sizes = [...lengths];
   const total = sizes.reduce((a, b) => a + b, 0);
@@ -203,7 +227,7 @@ export function randomSplit<T>(
   });
   const sum = sizes.reduce((a, b) => a + b, 0);
   if (sum !== n) throw new ValueError("Sum of input lengths does not equal the length of the input dataset!");
-  const perm = Array.from(numberData(randperm(sum, { generator: opts.generator ?? defaultGenerator })));
+  const perm = Array.from(numberData(randperm(sum, { generator })));
   let offset = 0;
   return sizes.map((len) => {
     const part = new Subset(dataset, perm.slice(offset, offset + len));

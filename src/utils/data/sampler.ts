@@ -3,11 +3,12 @@
 // lazy (generator functions), like Python's: a sampler's first draw happens at the first
 // next(), after whatever the DataLoader draws when it creates its iterator.
 import { TorchTypeError, ValueError } from "../../errors.ts";
+import { any, describe, instanceOf, nullable, param, parseArgs, type Args, type Checker } from "../../args.ts";
 import { multinomial, randint, randperm, tensor } from "../../ops/creation.ts";
 import { numberData } from "../../ops/alloc.ts";
 import { defaultGenerator, Generator } from "../../random/generator.ts";
 import { Tensor } from "../../tensor.ts";
-import { datasetLength } from "./dataset.ts";
+import { datasetLength, indexList } from "./dataset.ts";
 
 /** A sampler yields dataset indices (or batches of them); `length` is how many per pass. */
 export abstract class Sampler<T = number> implements Iterable<T> {
@@ -40,6 +41,9 @@ function sizedLength(src: Sized): number {
   return datasetLength(src);
 }
 
+/** generator=None: a torch.Generator or null (read as undefined: the default generator). */
+const GENERATOR = param<Generator | null | undefined>("generator", nullable(instanceOf(Generator, "a torch.Generator")), undefined);
+
 /** 0, 1, ..., len(dataSource) - 1. */
 export class SequentialSampler extends Sampler<number> {
   constructor(readonly dataSource: Sized) {
@@ -57,9 +61,12 @@ export class SequentialSampler extends Sampler<number> {
 export interface RandomSamplerOptions {
   replacement?: boolean;
   /** How many indices per pass (default: the dataset's length). */
-  numSamples?: number;
-  generator?: Generator;
+  numSamples?: number | null;
+  generator?: Generator | null;
 }
+// RandomSampler(data_source, replacement=False, num_samples=None, generator=None); the values are checked
+// below with PyTorch's messages.
+const RANDOM_ARGS = [param("replacement", any, false), param("numSamples", any, null), GENERATOR];
 
 /**
  * Random indices: without replacement, randperm(n) passes (numSamples // n whole ones, then
@@ -74,12 +81,13 @@ export class RandomSampler extends Sampler<number> {
 
   constructor(
     readonly dataSource: Sized,
-    opts: RandomSamplerOptions = {},
+    ...args: Args<[replacement: boolean, numSamples: number | null, generator: Generator | null], RandomSamplerOptions>
   ) {
     super();
-    this.replacement = opts.replacement ?? false;
-    this._numSamples = opts.numSamples;
-    this.generator = opts.generator;
+    const opts = parseArgs<{ replacement: boolean; numSamples: number | null; generator: Generator | undefined }>("RandomSampler", RANDOM_ARGS, args);
+    this.replacement = opts.replacement;
+    this._numSamples = opts.numSamples ?? undefined;
+    this.generator = opts.generator ?? undefined;
     if (typeof this.replacement !== "boolean") {
       throw new TorchTypeError(`replacement should be a boolean value, but got replacement=${pyRepr(this.replacement)}`);
     }
@@ -114,14 +122,17 @@ export class RandomSampler extends Sampler<number> {
 
 /** The given indices in a random order (randperm(len(indices)) each pass). */
 export class SubsetRandomSampler extends Sampler<number> {
-  constructor(
-    readonly indices: readonly number[],
-    readonly opts: { generator?: Generator } = {},
-  ) {
+  readonly indices: readonly number[];
+  readonly generator: Generator | undefined;
+  /** SubsetRandomSampler(indices, generator=None) */
+  constructor(...args: [indices: readonly number[], ...rest: Args<[generator: Generator | null], { generator?: Generator | null }>] | [options: { indices: readonly number[]; generator?: Generator | null }]) {
     super();
+    const a = parseArgs<{ indices: number[]; generator: Generator | undefined }>("SubsetRandomSampler", [param("indices", indexList), GENERATOR], args);
+    this.indices = a.indices;
+    this.generator = a.generator ?? undefined;
   }
   *[Symbol.iterator](): Iterator<number> {
-    for (const i of indices(randperm(this.indices.length, { generator: this.opts.generator ?? defaultGenerator }))) {
+    for (const i of indices(randperm(this.indices.length, { generator: this.generator ?? defaultGenerator }))) {
       yield this.indices[i]!;
     }
   }
@@ -136,28 +147,39 @@ export class SubsetRandomSampler extends Sampler<number> {
  */
 export class WeightedRandomSampler extends Sampler<number> {
   readonly weights: Tensor;
+  readonly numSamples: number;
   readonly replacement: boolean;
   readonly generator: Generator | undefined;
 
+  /** WeightedRandomSampler(weights, num_samples, replacement=True, generator=None) */
   constructor(
-    weights: readonly number[] | Float64Array | Float32Array | Tensor,
-    readonly numSamples: number,
-    opts: { replacement?: boolean; generator?: Generator } = {},
+    ...args:
+      | [weights: readonly number[] | Float64Array | Float32Array | Tensor, numSamples: number, ...rest: Args<[replacement: boolean, generator: Generator | null], { replacement?: boolean; generator?: Generator | null }>]
+      | [weights: readonly number[] | Float64Array | Float32Array | Tensor, options: { numSamples: number; replacement?: boolean; generator?: Generator | null }]
+      | [options: { weights: readonly number[] | Float64Array | Float32Array | Tensor; numSamples: number; replacement?: boolean; generator?: Generator | null }]
   ) {
     super();
+    const opts = parseArgs<{ weights: readonly number[] | Float64Array | Float32Array | Tensor; numSamples: number; replacement: boolean; generator: Generator | undefined }>(
+      "WeightedRandomSampler", [param("weights", any), param("numSamples", any), param("replacement", any, true), GENERATOR], args,
+    );
+    const { weights, numSamples } = opts;
     if (typeof numSamples !== "number" || !Number.isInteger(numSamples) || numSamples <= 0) {
       throw new ValueError(`num_samples should be a positive integer value, but got num_samples=${pyRepr(numSamples)}`);
     }
-    this.replacement = opts.replacement ?? true;
+    this.numSamples = numSamples;
+    this.replacement = opts.replacement;
     if (typeof this.replacement !== "boolean") {
       throw new ValueError(`replacement should be a boolean value, but got replacement=${pyRepr(this.replacement)}`);
+    }
+    if (!(weights instanceof Tensor) && !(weights !== null && typeof weights === "object" && Symbol.iterator in weights)) {
+      throw new TorchTypeError(`WeightedRandomSampler(): argument 'weights' must be a sequence of numbers or a Tensor, but got ${describe(weights)}`);
     }
     const w = weights instanceof Tensor ? weights.to("float64") : tensor(Array.from(weights), { dtype: "float64" });
     if (w.dim() !== 1) {
       throw new ValueError(`weights should be a 1d sequence but given weights have shape (${w.shape.join(", ")}${w.dim() === 1 ? "," : ""})`);
     }
     this.weights = w;
-    this.generator = opts.generator;
+    this.generator = opts.generator ?? undefined;
   }
 
   *[Symbol.iterator](): Iterator<number> {
@@ -173,14 +195,30 @@ export class WeightedRandomSampler extends Sampler<number> {
   }
 }
 
+const samplerArg: Checker<Iterable<number>> = (v, arg, fn) => {
+  if (v !== null && typeof v === "object" && Symbol.iterator in v) return v as Iterable<number>;
+  throw new TorchTypeError(`${fn}(): argument '${arg}' must be a Sampler or an iterable of indices, but got ${describe(v)}`);
+};
+
 /** Groups another sampler's indices into lists of batchSize (the last may be short). */
 export class BatchSampler extends Sampler<number[]> {
+  readonly sampler: Iterable<number> & { readonly length?: number };
+  readonly batchSize: number;
+  readonly dropLast: boolean;
+  /** BatchSampler(sampler, batch_size, drop_last); batch_size and drop_last may be given by name. */
   constructor(
-    readonly sampler: Iterable<number> & { readonly length?: number },
-    readonly batchSize: number,
-    readonly dropLast: boolean,
+    ...args:
+      | [sampler: Iterable<number> & { readonly length?: number }, batchSize: number, dropLast: boolean]
+      | [sampler: Iterable<number> & { readonly length?: number }, batchSize: number, options: { dropLast: boolean }]
+      | [sampler: Iterable<number> & { readonly length?: number }, options: { batchSize: number; dropLast: boolean }]
+      | [options: { sampler: Iterable<number> & { readonly length?: number }; batchSize: number; dropLast: boolean }]
   ) {
     super();
+    const a = parseArgs<BatchSampler>("BatchSampler", [param("sampler", samplerArg), param("batchSize", any), param("dropLast", any)], args);
+    const { batchSize, dropLast } = a;
+    this.sampler = a.sampler;
+    this.batchSize = batchSize;
+    this.dropLast = dropLast;
     if (typeof batchSize !== "number" || !Number.isInteger(batchSize) || batchSize <= 0) {
       throw new ValueError(`batch_size should be a positive integer value, but got batch_size=${pyRepr(batchSize)}`);
     }

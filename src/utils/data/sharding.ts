@@ -39,7 +39,7 @@ export function rankInfo(opts: RankOptions = {}): RankInfo {
   return { rank, worldSize };
 }
 
-type Source<T> = readonly T[] | Iterable<T> | AsyncIterable<T>;
+export type Source<T> = readonly T[] | Iterable<T> | AsyncIterable<T>;
 
 function every<T>(items: Source<T>, start: number, step: number): unknown {
   if (step === 1 && start === 0) return items;

@@ -6,6 +6,7 @@
 import type * as FsModule from "node:fs";
 import type * as ReadlineModule from "node:readline";
 import { IterableDataset } from "./dataset.ts";
+import { checkOptions } from "../../args.ts";
 
 /** import() that bundlers leave alone (they only follow string literals). */
 const importNode = (specifier: string): Promise<unknown> => import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
@@ -31,6 +32,7 @@ export class TextLineDataset<T = string> extends IterableDataset<T> {
     readonly opts: TextLineDatasetOptions<T> = {},
   ) {
     super();
+    checkOptions("TextLineDataset", opts, ["transform", "skipEmpty", "skipLines", "encoding"]);
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {

@@ -1,2 +1,3 @@
 // torch.utils.tensorboard
-export { SummaryWriter, type SummaryWriterOptions } from "./writer.ts";
+export { SummaryWriter, type SummaryWriterOptions, type Step, type When } from "./writer.ts";
+export type { HParamValue } from "./summary.ts";

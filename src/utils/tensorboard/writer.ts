@@ -104,8 +104,9 @@ export interface SummaryWriterOptions {
   filenameSuffix?: string;
 }
 
-type Step = number | null | undefined;
-type When = { globalStep?: Step; walltime?: Step };
+/** A global step or wall time: null/undefined for "not given". */
+export type Step = number | null | undefined;
+export type When = { globalStep?: Step; walltime?: Step };
 const WHEN = [param("globalStep", nullable(num()), null), param("walltime", nullable(num()), null)];
 
 export class SummaryWriter {

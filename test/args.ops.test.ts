@@ -1,0 +1,178 @@
+// torch.* functions and Tensor methods in PyTorch's call forms: the positional prefix, the one
+// trailing options object (PyTorch's keywords, keyword-only dtype/correction included), the
+// overloads (max(other), var(unbiased)), and a TypeError naming the argument for anything else.
+// Expected values are PyTorch 1.13's for the same calls (small enough to state inline).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.ts";
+
+const x = torch.tensor([[1, 2, 3], [4, 5, 6]], { dtype: "float64" });
+const typeError = (f: () => unknown, msg: RegExp) => assert.throws(f, (e: Error) => e.name === "TypeError" && msg.test(e.message), String(msg));
+
+test("sum/mean/prod: (dim, keepdim), the options object, keyword-only dtype giving that dtype", () => {
+  assert.deepEqual(x.sum(1, true).tolist(), [[6], [15]]);
+  assert.deepEqual(x.sum({ dim: 1 }).tolist(), [6, 15]);
+  assert.deepEqual(x.sum(1, { keepdim: true }).tolist(), [[6], [15]]);
+  assert.deepEqual(torch.sum(x, [0, 1], { keepdim: true }).tolist(), [[21]]);
+  assert.deepEqual(x.sum(null, true).shape, [1, 1]);
+  const s32 = x.sum({ dtype: "int32" });
+  assert.equal(s32.dtype, "int32"); // PyTorch: sum(dtype=torch.int32) is int32, not the int64 accumulator
+  assert.equal(s32.item(), 21);
+  assert.equal(torch.tensor([1, 2]).mean({ dtype: "float32" }).item(), 1.5);
+  assert.deepEqual(x.prod({ dim: 1 }).tolist(), [6, 120]);
+  assert.equal(x.prod(0, { dtype: "int32" }).dtype, "int32");
+  typeError(() => x.sum(1, { dtyp: "int32" } as never), /^sum\(\) got an unexpected keyword argument 'dtyp'/);
+  typeError(() => x.sum(1.5), /argument 'dim' must be an integer/);
+  typeError(() => x.sum("a" as never), /argument 'dim' must be an integer or a list of integers, but got string "a"/);
+  typeError(() => x.sum(1, 1 as never), /^sum\(\): argument 'keepdim' must be a boolean, but got number 1/);
+  typeError(() => x.prod([0] as never), /^prod\(\): argument 'dim' must be an integer/);
+  typeError(() => torch.sum(1 as never), /^sum\(\): argument 'input' must be a Tensor, but got number 1/);
+  typeError(() => x.mean(0, false, { dim: 1 } as never), /^mean\(\) got multiple values for argument 'dim'/);
+});
+
+test("max/min: all, (dim, keepdim), options, and the elementwise max(other) overload", () => {
+  assert.equal(x.max().item(), 6);
+  const m = x.max(1);
+  assert.deepEqual([m.values.tolist(), m.indices.tolist()], [[3, 6], [2, 2]]);
+  const k = x.min({ dim: 0, keepdim: true });
+  assert.deepEqual([k.values.tolist(), k.indices.tolist()], [[[1, 2, 3]], [[0, 0, 0]]]);
+  assert.deepEqual(x.max(1, { keepdim: true }).values.tolist(), [[3], [6]]);
+  assert.deepEqual(torch.max(x, torch.full([2, 3], 3.5, { dtype: "float64" })).tolist(), [[3.5, 3.5, 3.5], [4, 5, 6]]);
+  assert.deepEqual(x.min(torch.full([3], 2, { dtype: "float64" })).tolist(), [[1, 2, 2], [2, 2, 2]]);
+  assert.deepEqual(x.argmax({ dim: 0 }).tolist(), [1, 1, 1]);
+  assert.deepEqual(x.argmin(1, true).tolist(), [[0], [0]]);
+  typeError(() => x.max(1.5), /^max\(\): argument 'dim' must be an integer, but got number 1.5/);
+  typeError(() => x.max({ keepdim: true } as never), /^max\(\) missing 1 required positional argument: 'dim'/);
+  typeError(() => x.argmax({ dims: 0 } as never), /^argmax\(\) got an unexpected keyword argument 'dims'/);
+  typeError(() => x.amax(0, { keepdims: true } as never), /^amax\(\) got an unexpected keyword argument 'keepdims'/);
+  assert.deepEqual(x.amax({ dim: [0, 1], keepdim: true }).tolist(), [[6]]);
+});
+
+test("var/std: PyTorch 1.13's three overloads (dim, unbiased, keepdim), (dim, *, correction), (unbiased)", () => {
+  assert.equal(x.var(false).item(), 17.5 / 6); // population variance of 1..6
+  assert.equal(x.var().item(), 3.5);
+  assert.deepEqual(x.var(1, false, true).tolist(), [[2 / 3], [2 / 3]]);
+  assert.deepEqual(x.var(1, { correction: 0 }).tolist(), [2 / 3, 2 / 3]);
+  assert.deepEqual(x.var({ dim: 0, unbiased: false }).tolist(), [2.25, 2.25, 2.25]);
+  assert.deepEqual(torch.std(x, { dim: 0 }).tolist(), [Math.sqrt(4.5), Math.sqrt(4.5), Math.sqrt(4.5)]);
+  typeError(() => x.var(1, true, { correction: 0 } as never), /^var\(\): takes either 'unbiased' or 'correction', not both/);
+  typeError(() => x.std({ unbiased: false, correction: 0 }), /^std\(\): takes either 'unbiased' or 'correction', not both/);
+  typeError(() => x.var(1, { ddof: 0 } as never), /^var\(\) got an unexpected keyword argument 'ddof'/);
+});
+
+test("logsumexp, cumsum/cumprod (dim required, keyword-only dtype), softmax/logSoftmax (dim, dtype)", () => {
+  assert.deepEqual(x.logsumexp(1).tolist(), [3.4076059644443806, 6.407605964444381]);
+  assert.deepEqual(x.logsumexp({ dim: 1, keepdim: true }).shape, [2, 1]);
+  typeError(() => (x.logsumexp as () => unknown)(), /^logsumexp\(\) missing 1 required positional argument: 'dim'/);
+  assert.deepEqual(x.cumsum({ dim: 0 }).tolist(), [[1, 2, 3], [5, 7, 9]]);
+  const c = x.cumsum(1, { dtype: "int32" });
+  assert.deepEqual([c.dtype, c.tolist()], ["int32", [[1, 3, 6], [4, 9, 15]]]);
+  assert.deepEqual(torch.cumprod(x, 1).tolist(), [[1, 2, 6], [4, 20, 120]]);
+  typeError(() => (x.cumsum as () => unknown)(), /^cumsum\(\) missing 1 required positional argument: 'dim'/);
+  typeError(() => x.cumprod(0, { dytpe: "int32" } as never), /^cumprod\(\) got an unexpected keyword argument 'dytpe'/);
+  const close = (got: unknown, want: number[]) => (got as number[][]).forEach((row) => row.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) < 1e-15, `${v} vs ${want[i]}`)));
+  const sm = x.softmax(1, "float32");
+  assert.equal(sm.dtype, "float32");
+  const viaOptions = x.softmax({ dim: 1, dtype: "float32" });
+  assert.deepEqual(viaOptions.tolist(), sm.tolist());
+  close(x.softmax(1).tolist(), [0.09003057317038045, 0.2447284710547976, 0.6652409557748218]);
+  assert.equal(torch.tensor([1, 2]).softmax(0, { dtype: "float64" }).dtype, "float64");
+  close(x.logSoftmax({ dim: 1 }).tolist(), [-2.4076059644443806, -1.4076059644443804, -0.4076059644443804]);
+  typeError(() => x.softmax(1, "bad" as never), /^softmax\(\): argument 'dtype' must be a dtype/);
+  typeError(() => x.softmax({ dtype: "float32" } as never), /^softmax\(\) missing 1 required positional argument: 'dim'/);
+});
+
+test("shape ops: flatten/squeeze/chunk/split/unbind/cat/stack options, list arguments checked element by element", () => {
+  const z = torch.arange(24).reshape(2, 3, 4);
+  assert.deepEqual(z.flatten({ startDim: 1 }).shape, [2, 12]);
+  assert.deepEqual(z.flatten(0, { endDim: 1 }).shape, [6, 4]);
+  assert.deepEqual(torch.flatten(z, 1, 2).shape, [2, 12]);
+  assert.deepEqual(torch.zeros(2, 1, 1, 4).squeeze({ dim: 1 }).shape, [2, 1, 4]);
+  assert.deepEqual(torch.zeros(2, 1, 1, 4).squeeze([1, 2]).shape, [2, 4]);
+  assert.deepEqual(z.chunk(2, { dim: 2 }).map((t) => t.shape), [[2, 3, 2], [2, 3, 2]]);
+  assert.deepEqual(z.split([1, 2], { dim: 1 }).map((t) => t.shape), [[2, 1, 4], [2, 2, 4]]);
+  assert.deepEqual(torch.unbind(z, { dim: 1 }).map((t) => t.tolist()), [0, 1, 2].map((i) => z.select(1, i).tolist()));
+  assert.deepEqual(torch.cat([x, x], { dim: 1 }).tolist(), [[1, 2, 3, 1, 2, 3], [4, 5, 6, 4, 5, 6]]);
+  assert.deepEqual(torch.stack([x, x], 1).shape, [2, 2, 3]);
+  typeError(() => z.flatten(0.5), /^flatten\(\): argument 'start_dim' must be an integer, but got number 0.5/);
+  typeError(() => z.flatten({ start_dim: 1 } as never), /^flatten\(\) got an unexpected keyword argument 'start_dim'/);
+  typeError(() => z.squeeze("a" as never), /^squeeze\(\): argument 'dim' must be an integer or a list of integers/);
+  typeError(() => z.chunk(2, { axis: 1 } as never), /^chunk\(\) got an unexpected keyword argument 'axis'/);
+  typeError(() => z.split("a" as never), /^split\(\): argument 'split_size_or_sections' must be an integer or a list of integers, but got string "a"/);
+  typeError(() => torch.cat([x, 1 as never]), /^cat\(\): expected Tensor as element 1 in argument 0, but got number 1/);
+  typeError(() => torch.cat(x as never), /^cat\(\): argument 'tensors' must be a list of Tensors, but got a Tensor/);
+  typeError(() => torch.stack([x], { dim: 0, out: x } as never), /^stack\(\) got an unexpected keyword argument 'out'/);
+  typeError(() => torch.reshape(x, [1.5] as never), /^reshape\(\): argument 'size' must be a list of integers, but found number 1.5 at position 0/);
+  typeError(() => torch.reshape(x, 6 as never), /^reshape\(\): argument 'size' must be a list of integers, but got number 6/);
+  typeError(() => torch.permute(x, [0, "a"] as never), /^permute\(\): argument 'dims' must be a list of integers, but found string a at position 1/);
+  typeError(() => x.transpose(0.5, 1), /argument 'dim' must be an integer, but got number 0.5/);
+});
+
+test("tril/triu, clamp, maskedFill: PyTorch's keywords as options, nothing silently dropped", () => {
+  const y = torch.tensor([[1, -2, 3], [4, 5, -6]], { dtype: "float64" });
+  assert.deepEqual(y.tril({ diagonal: -1 }).tolist(), [[0, 0, 0], [4, 0, 0]]);
+  assert.deepEqual(torch.triu(y, 1).tolist(), [[0, -2, 3], [0, 0, -6]]);
+  assert.deepEqual(y.clamp({ min: 0, max: 4 }).tolist(), [[1, 0, 3], [4, 4, 0]]);
+  assert.deepEqual(y.clamp(0, 4).tolist(), [[1, 0, 3], [4, 4, 0]]);
+  assert.deepEqual(torch.clamp(y, null, 0).tolist(), [[0, -2, 0], [0, 0, -6]]);
+  assert.deepEqual(y.clip(-1, { max: 2 }).tolist(), [[1, -1, 2], [2, 2, -1]]);
+  typeError(() => y.tril(0.5), /^tril\(\): argument 'diagonal' must be an integer, but got number 0.5$/);
+  typeError(() => y.triu({ k: 1 } as never), /^triu\(\) got an unexpected keyword argument 'k'$/);
+  typeError(() => y.clamp({ min: 0, mx: 1 } as never), /^clamp\(\) got an unexpected keyword argument 'mx'$/);
+  typeError(() => y.clamp("a" as never), /^clamp\(\): argument 'min' must be a number, but got string "a"$/);
+  typeError(() => y.maskedFill(y.gt(0), "a" as never), /^masked_fill\(\): argument 'value' must be a Tensor or a number, but got string "a"$/);
+});
+
+test("transpose/unsqueeze take their keywords; extra arguments are TypeErrors, not dropped", () => {
+  assert.deepEqual(x.transpose({ dim0: 0, dim1: 1 }).tolist(), [[1, 4], [2, 5], [3, 6]]);
+  assert.deepEqual(torch.transpose(x, 0, { dim1: 1 }).shape, [3, 2]);
+  assert.deepEqual(x.unsqueeze({ dim: 1 }).shape, [2, 1, 3]);
+  typeError(() => (x.transpose as (...a: unknown[]) => unknown)(0, 1, { x: 1 }), /^transpose\(\) got an unexpected keyword argument 'x'$/);
+  typeError(() => (x.unsqueeze as (...a: unknown[]) => unknown)(0, 1), /^unsqueeze\(\) takes 1 positional arguments but 2 were given$/);
+});
+
+test("norms: (ord, dim, keepdim) positionally or as options, keyword-only dtype", () => {
+  const y = torch.tensor([[1, -2, 3], [4, 5, -6]], { dtype: "float64" });
+  assert.deepEqual(y.norm(1, 1).tolist(), [6, 15]);
+  assert.deepEqual(y.norm({ p: 1, dim: 1 }).tolist(), [6, 15]);
+  assert.deepEqual(torch.norm(y, 2, 1, { keepdim: true }).tolist(), [[Math.sqrt(14)], [Math.sqrt(77)]]);
+  assert.deepEqual(torch.linalg.vectorNorm(y, Infinity, { dim: 1 }).tolist(), [3, 6]);
+  assert.equal(torch.linalg.matrixNorm(y, { ord: 1 }).item(), 9);
+  assert.deepEqual(torch.linalg.norm(y, { dim: 1 }).tolist(), [Math.sqrt(14), Math.sqrt(77)]);
+  assert.equal(torch.linalg.vectorNorm(torch.tensor([3, 4]), { dtype: "float64" }).item(), 5);
+  typeError(() => y.norm({ ord: 1 } as never), /^norm\(\) got an unexpected keyword argument 'ord'$/);
+  typeError(() => y.norm("x" as never), /^norm\(\): argument 'p' must be a number, "fro" or "nuc", but got string "x"$/);
+  typeError(() => torch.linalg.vectorNorm(y, "fro" as never), /^linalg.vector_norm\(\): argument 'ord' must be a number, but got string "fro"$/);
+  typeError(() => torch.linalg.matrixNorm(y, "fro", 1 as never), /^linalg.matrix_norm\(\): argument 'dim' must be a list of 2 integers, but got number 1$/);
+});
+
+test("random functions and autograd methods check their arguments", () => {
+  torch.manualSeed(0);
+  assert.deepEqual(torch.multinomial(torch.tensor([0.2, 0.3, 0.5], { dtype: "float64" }), 4, true).tolist(), [2, 2, 1, 2]); // PyTorch 1.13
+  torch.manualSeed(0);
+  assert.deepEqual(torch.multinomial(torch.tensor([0.2, 0.3, 0.5], { dtype: "float64" }), 4, { replacement: true }).tolist(), [2, 2, 1, 2]);
+  const g = new torch.Generator().manualSeed(3);
+  assert.deepEqual(torch.bernoulli(torch.full([6], 0.5, { dtype: "float64" }), { generator: g }).tolist(), [1, 1, 0, 1, 0, 0]); // PyTorch 1.13
+  typeError(() => torch.bernoulli(torch.full([2], 0.5), { generator: 3 } as never), /^bernoulli\(\): argument 'generator' must be a torch.Generator, but got number 3$/);
+  typeError(() => torch.bernoulli(torch.full([2], 0.5), { dtype: "float64" } as never), /^bernoulli\(\) got an unexpected keyword argument 'dtype'$/);
+  typeError(() => torch.multinomial(torch.ones(2), 1, "yes" as never), /^multinomial\(\): argument 'replacement' must be a boolean/);
+  const w = torch.tensor([1, 2], { dtype: "float64", requiresGrad: true });
+  w.mul(w).sum().backward(null, { retainGraph: true });
+  assert.deepEqual(w.grad!.tolist(), [2, 4]);
+  typeError(() => w.sum().backward(1 as never), /^backward\(\): argument 'gradient' must be a Tensor, but got number 1$/);
+  typeError(() => w.sum().backward({ retain_graph: true } as never), /unexpected keyword argument 'retain_graph' \(torch-ts spells it 'retainGraph'\)/);
+  typeError(() => torch.zeros(1).requiresGrad_("a" as never), /^requires_grad_\(\): argument 'requires_grad' must be a boolean, but got string "a"$/);
+});
+
+test("scatter's reduce keyword is honoured, not dropped; index arguments must be tensors", () => {
+  const idx = torch.tensor([1, 1]);
+  const five = () => torch.full([3], 5, { dtype: "float32" });
+  assert.deepEqual(five().scatter_(0, idx, 1, { reduce: "add" }).tolist(), [5, 7, 5]); // PyTorch 1.13
+  assert.deepEqual(five().scatter(0, idx, torch.tensor([2, 3], { dtype: "float32" }), { reduce: "add" }).tolist(), [5, 10, 5]);
+  assert.deepEqual(five().scatter(0, torch.tensor([2]), 1).tolist(), [5, 5, 1]);
+  assert.throws(() => five().scatter(0, idx, 1, { reduce: "max" } as never), { name: "RuntimeError", message: "reduce argument must be either add or multiply." });
+  assert.throws(() => five().scatter(0, idx, 1, { reduce: "multiply" }), { name: "NotImplementedError" });
+  typeError(() => five().scatter(0, idx, 1, { reduction: "add" } as never), /^scatter\(\) got an unexpected keyword argument 'reduction'$/);
+  typeError(() => x.gather(1, [[0]] as never), /^gather\(\): argument 'index' must be a Tensor, but got an array$/);
+  typeError(() => x.indexSelect(0, [1] as never), /^index_select\(\): argument 'index' must be a Tensor, but got an array$/);
+});
