@@ -111,10 +111,10 @@ function rootList(fn: string, name: string, rootName: string, list: Tensor[] | n
   return list;
 }
 
-type Async = { asyncOp: true };
-type Sync = { asyncOp?: false };
-interface GroupOpts { group?: Group }
-interface ReduceOpts extends GroupOpts { op?: ReduceOp }
+export type Async = { asyncOp: true };
+export type Sync = { asyncOp?: false };
+export interface GroupOpts { group?: Group }
+export interface ReduceOpts extends GroupOpts { op?: ReduceOp }
 
 // ---- all_reduce ---------------------------------------------------------------------------
 /** Reduces the tensor across the group; every rank ends with the result (in place). */
@@ -273,7 +273,7 @@ export function reduceScatterTensor(...args: unknown[]): Work | void {
 }
 
 // ---- gather / scatter ---------------------------------------------------------------------
-interface GatherOpts extends GroupOpts { gatherList?: Tensor[]; dst?: number }
+export interface GatherOpts extends GroupOpts { gatherList?: Tensor[]; dst?: number }
 /** dst's gatherList[i] receives rank i's tensor. */
 export function gather(tensor: Tensor, opts: GatherOpts & Async): Work;
 export function gather(tensor: Tensor, gatherList: Tensor[] | undefined, dst: number | undefined, group: Group | undefined, asyncOp: true): Work;
@@ -298,7 +298,7 @@ export function gather(...args: unknown[]): Work | void {
   return asyncOp ? w : undefined;
 }
 
-interface ScatterOpts extends GroupOpts { scatterList?: Tensor[]; src?: number }
+export interface ScatterOpts extends GroupOpts { scatterList?: Tensor[]; src?: number }
 /** Rank i's tensor receives src's scatterList[i]. */
 export function scatter(tensor: Tensor, opts: ScatterOpts & Async): Work;
 export function scatter(tensor: Tensor, scatterList: Tensor[] | undefined, src: number | undefined, group: Group | undefined, asyncOp: true): Work;
@@ -338,7 +338,7 @@ export function barrier(...args: unknown[]): Work | void {
 }
 
 // ---- point to point -----------------------------------------------------------------------
-interface P2POpts extends GroupOpts { tag?: number }
+export interface P2POpts extends GroupOpts { tag?: number }
 
 function p2p(fn: string, send: boolean, args: unknown[]): Work {
   const peerName = send ? "dst" : "src";

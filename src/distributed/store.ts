@@ -13,7 +13,7 @@ import { DEFAULT_PORT, toBytes } from "./wire/storeProtocol.ts";
 /** PyTorch's Store::kDefaultTimeout: 300 s. */
 export const DEFAULT_STORE_TIMEOUT_MS = 300_000;
 
-type Value = string | Uint8Array;
+export type Value = string | Uint8Array;
 
 function checkKey(fn: string, key: unknown): Uint8Array {
   return toBytes(str(key, "key", fn));
