@@ -11,7 +11,10 @@ export interface Flag {
   help: string;
 }
 
-type Values<F extends Record<string, Flag>> = { [K in keyof F]: F[K]["type"] extends "boolean" ? boolean : string };
+/** A flag's value: its type, or undefined when it has no default and was not given. */
+type Values<F extends Record<string, Flag>> = {
+  [K in keyof F]: (F[K]["type"] extends "boolean" ? boolean : string) | (F[K] extends { default: string | boolean } ? never : undefined);
+};
 
 /** The usage text: the header, then one line per flag with its default. */
 export function usage(header: string, flags: Record<string, Flag>): string {
