@@ -63,7 +63,7 @@ test("a bounded run learns (loss per digit from ~784 ln 2 down) and writes the P
     assert.deepEqual([recon.width, recon.height], [8 * 30 + 2, 2 * 30 + 2]);
     const sample = decode(readFileSync(join(out, "vae-sample-2.png")));
     assert.deepEqual([sample.width, sample.height], [242, 242]);
-    const mean = sample.data.reduce((s: number, v: number) => s + v, 0) / sample.data.length;
+    const mean = Array.from(sample.data as Uint8Array).reduce((s, v) => s + v, 0) / sample.data.length;
     assert.ok(mean > 5 && mean < 100, `mean pixel ${mean}`); // dark digits on black, not blank, not gray
 
     const bad = runExample("vae", ["--epoch", "1"]);
