@@ -97,6 +97,8 @@ export interface Progress {
   start(total: number, title: string): void;
   /** `done` of `total`; `info` is the text after the bar (loss, speed, ...). */
   update(done: number, info: string): void;
+  /** A line printed above the bar, which goes on where it was. */
+  note(message: string): void;
   stop(): void;
 }
 
@@ -110,9 +112,21 @@ export function progress(unit: string): Progress {
       { format: `{title} |{bar}| {value}/{total} ${unit} | {info} | eta {eta_formatted}`, hideCursor: true },
       cliProgress.Presets.shades_classic,
     );
+    let last = { total: 0, title: "", done: 0, info: "" };
     return {
-      start: (total, title) => bar.start(total, 0, { title, info: "" }),
-      update: (done, info) => bar.update(done, { info }),
+      start: (total, title) => {
+        last = { total, title, done: 0, info: "" };
+        bar.start(total, 0, { title, info: "" });
+      },
+      update: (done, info) => {
+        last = { ...last, done, info };
+        bar.update(done, { info });
+      },
+      note: (message) => {
+        bar.stop();
+        console.log(message);
+        bar.start(last.total, last.done, { title: last.title, info: last.info });
+      },
       stop: () => bar.stop(),
     };
   }
@@ -130,6 +144,7 @@ export function progress(unit: string): Progress {
       nextMark += Math.ceil(total / 4);
       console.log(`${title} ${done}/${total} ${unit} | ${info}`);
     },
+    note: (message) => console.log(message),
     stop: () => {},
   };
 }
