@@ -70,7 +70,7 @@ export function numberFlag(name: string, value: string, zero = false): number {
 }
 
 /** A flag's value out of a list of choices. */
-export function choiceFlag<C extends string>(name: string, value: string, choices: readonly C[]): C {
+export function choiceFlag<const C extends string>(name: string, value: string, choices: readonly C[]): C {
   if (!(choices as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${choices.join(", ")}, got '${value}'`);
   return value as C;
 }
