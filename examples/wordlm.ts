@@ -8,9 +8,9 @@
 // The corpus is shipped in examples/data/wordlm/ (chapters 1-6 of Moby Dick, lower-cased and
 // split into words and punctuation, one paragraph a line, as WikiText-2's files; made by
 // tools/gen_wordlm_fixture.py). The TransformerModel is the 1.13-era one, built from
-// nn.TransformerEncoder (later versions of the example subclass nn.Transformer). The first
-// epoch's batch losses equal PyTorch's (the same program, tools/gen_wordlm_fixture.py) to 1e-5
-// relative: test/wordlmExample.test.ts. Writes out/wordlm-loss.svg and out/wordlm-sample.txt
+// nn.TransformerEncoder (later versions of the example subclass nn.Transformer). With --dtype
+// float64 the first epoch's batch losses equal PyTorch's (the same program,
+// tools/gen_wordlm_fixture.py) to 1e-5 relative: test/wordlmExample.test.ts. Writes out/wordlm-loss.svg and out/wordlm-sample.txt
 // (generate.py's sampling at the end).
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
