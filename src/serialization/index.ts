@@ -25,6 +25,7 @@ export type { RawTensor, RawDtype, RawData } from "./rawTensor.ts";
 export { contiguousRaw } from "./rawTensor.ts";
 export { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
 export { readPt, writePt } from "./pt.ts";
+/** @internal */
 export { atomicWriteFileSync } from "./file.ts";
 export { DEFAULT_MAX_BYTES_FLOOR, DEFAULT_MAX_BYTES_PER_FILE_BYTE, defaultMaxBytes } from "./limits.ts";
 

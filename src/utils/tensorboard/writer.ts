@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" preserve="true" />
 // torch.utils.tensorboard.SummaryWriter: events files that TensorBoard reads, written as
 // PyTorch's writer (with TensorBoard's EventFileWriter) writes them. Node only (files).
 //
