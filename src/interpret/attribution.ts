@@ -14,6 +14,7 @@ export interface DeltaOptions {
 }
 
 export abstract class Attribution {
+  /** The model (or function) whose outputs are attributed. */
   readonly forwardFunc: ForwardFunc;
   constructor(forwardFunc: ForwardFunc) {
     this.forwardFunc = checkForwardFunc(new.target.name, forwardFunc);
@@ -22,6 +23,7 @@ export abstract class Attribution {
   get multipliesByInputs(): boolean {
     return false;
   }
+  /** Whether `attribute` can return a convergence delta (`returnConvergenceDelta`), as Captum's `has_convergence_delta`. */
   hasConvergenceDelta(): boolean {
     return false;
   }

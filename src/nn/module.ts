@@ -33,6 +33,7 @@ const INTERNAL = new Set(["training", "_buffers", "_nonPersistent", "_preHooks",
 const hookArg = (fn: string, hook: unknown): void => void func(hook, "hook", fn);
 
 export class Module {
+  /** Training mode (dropout active, batch norm updating its statistics); set by `train()` / `eval()`. */
   training = true;
   private _buffers = new Set<string>();
   private _nonPersistent = new Set<string>();
@@ -360,6 +361,7 @@ export class Module {
   extraRepr(): string {
     return "";
   }
+  /** PyTorch's module repr: the class name with `extraRepr()`, then each child module, indented. */
   toString(): string {
     const children = [...this.namedChildren()];
     const extra = this.extraRepr();

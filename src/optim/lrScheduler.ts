@@ -72,9 +72,13 @@ type StepCounted = ((...args: unknown[]) => unknown) & { _withCounter?: boolean 
 
 /** Base class of the epoch-driven schedulers (PyTorch's _LRScheduler). */
 export abstract class LRScheduler {
+  /** The optimizer whose groups' `lr` this scheduler sets. */
   optimizer: AnyOptimizer;
+  /** Each group's `initialLr`: the rates the schedule starts from. */
   baseLrs: number[] = [];
+  /** The number of `step()` calls so far (PyTorch's `last_epoch`; -1 before the first). */
   lastEpoch = -1;
+  /** Print each change of a learning rate (PyTorch's `verbose`). */
   verbose = false;
   _stepCount = 0;
   _getLrCalledWithinStep = false;

@@ -99,6 +99,7 @@ function copyPlain(value: unknown): unknown {
 export abstract class Optimizer<O extends { lr?: number } = { lr: number }> {
   /** Default options, used where a parameter group does not give its own. */
   readonly defaults: Record<string, unknown>;
+  /** The parameter groups: each has its `params` and its own options (filled from `defaults`). */
   paramGroups: ParamGroup<O>[] = [];
   /** Per-parameter state, keyed by the parameter tensor. */
   state: Map<Tensor, ParamState> = new Map();
