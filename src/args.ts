@@ -284,7 +284,9 @@ export const device: Checker<"cpu"> = (v, arg, fn) => {
 /** PyTorch's factory_kwargs of modules with parameters: keyword-only device and dtype. */
 export const FACTORY_KWARGS: readonly Param[] = [param("device", device, undefined), param("dtype", dtype, undefined)];
 export interface FactoryOptions {
+  /** The device the parameters and buffers are created on; PyTorch's default is the current default device ("cpu"). */
   device?: "cpu";
+  /** The floating dtype of the parameters and buffers; PyTorch's default is `torch.getDefaultDtype()` (float32). */
   dtype?: DType;
 }
 

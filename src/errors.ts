@@ -24,5 +24,6 @@ export class AssertionError extends Error {
 }
 /** Python's KeyError (a bad module or buffer name, a missing dictionary key). */
 export class KeyError extends Error {
+  /** Python's exception name, "KeyError". */
   override name = "KeyError";
 }

@@ -17,6 +17,7 @@ import type { Tensor } from "../../tensor.ts";
 export type { Pair, UnfoldOptions };
 
 export interface ConvOptions {
+  /** The [out_channels] bias added to each output channel; PyTorch's default null (none). */
   bias?: Tensor | null;
   stride?: Pair;
   /** Zero padding per side, or PyTorch's "valid" (none) / "same" (output size = input size, stride 1). */
@@ -26,6 +27,7 @@ export interface ConvOptions {
 }
 
 export interface ConvTransposeOptions {
+  /** The [out_channels] bias added to each output channel; PyTorch's default null (none). */
   bias?: Tensor | null;
   stride?: Pair;
   padding?: Pair;

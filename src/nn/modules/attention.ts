@@ -23,7 +23,7 @@ import { linear } from "../functional/linear.ts";
 import * as init from "../init.ts";
 import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
-import { NonDynamicallyQuantizableLinear } from "./linear.ts";
+import { NonDynamicallyQuantizableLinear, type Linear } from "./linear.ts";
 
 export interface MultiheadAttentionOptions extends FactoryOptions {
   embedDim?: number;
@@ -74,14 +74,22 @@ export class MultiheadAttention extends Module {
   readonly batchFirst: boolean;
   readonly addZeroAttn: boolean;
   // Declaration order = registration order = PyTorch's state-dict order.
+  /** `[3 * embedDim, embedDim]`: W_q, W_k, W_v stacked, when kdim and vdim equal embedDim; else null. */
   in_proj_weight: Parameter | null = null;
+  /** `[embedDim, embedDim]`: W_q, when kdim or vdim differs from embedDim; else null. */
   q_proj_weight: Parameter | null = null;
+  /** `[embedDim, kdim]`: W_k, when kdim or vdim differs from embedDim; else null. */
   k_proj_weight: Parameter | null = null;
+  /** `[embedDim, vdim]`: W_v, when kdim or vdim differs from embedDim; else null. */
   v_proj_weight: Parameter | null = null;
+  /** `[3 * embedDim]`: b_q, b_k, b_v stacked, when bias is true; else null. */
   in_proj_bias: Parameter | null = null;
+  /** `[1, 1, embedDim]`: a learned key appended to the keys, when addBiasKv is true; else null. */
   bias_k: Parameter | null = null;
+  /** `[1, 1, embedDim]`: a learned value appended to the values, when addBiasKv is true; else null. */
   bias_v: Parameter | null = null;
-  out_proj: NonDynamicallyQuantizableLinear;
+  /** The output projection embedDim -> embedDim (PyTorch's NonDynamicallyQuantizableLinear, a Linear). */
+  out_proj: Linear;
 
   /**
    * nn.MultiheadAttention(embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False,

@@ -23,6 +23,7 @@ export interface ConvModuleOptions extends FactoryOptions {
   bias?: boolean;
   paddingMode?: PaddingMode;
 }
+/** A convolution's padding_mode: what the padding holds; PyTorch's default "zeros". */
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
 export interface ConvTransposeModuleOptions extends FactoryOptions {
   stride?: Pair;

@@ -71,6 +71,7 @@ export class Identity extends Module {
   }
 }
 
+/** The options of `nn.Flatten`. */
 export interface FlattenOptions {
   startDim?: number;
   endDim?: number;
