@@ -230,14 +230,12 @@ export class Module {
   /** get_submodule(target): the submodule at a dotted path ("" is this module). */
   getSubmodule(target: string): Module {
     str(target, "target", "getSubmodule");
-    let m: Module = this;
-    if (target === "") return m;
-    for (const part of target.split(".")) {
+    if (target === "") return this;
+    return target.split(".").reduce<Module>((m, part) => {
       const next = (m as unknown as Record<string, unknown>)[part];
       if (!(next instanceof Module)) throw new RuntimeError(`${m.constructor.name} has no attribute \`${part}\``);
-      m = next;
-    }
-    return m;
+      return next;
+    }, this);
   }
 
   // ---- modes and bulk operations ----------------------------------------------------------
@@ -279,8 +277,9 @@ export class Module {
    * to(dtype), to(tensor) (its dtype) or to({ dtype }): casts floating-point parameters and
    * buffers in place, keeping their identity. Only floating dtypes, as PyTorch.
    */
-  to(dtype: DType | Tensor | { dtype?: DType }): this {
-    if (arguments.length > 1) parseArgs("to", [param("dtype", (v) => v)], [...arguments]);
+  to(dtype: DType | Tensor | { dtype?: DType }): this;
+  to(dtype: DType | Tensor | { dtype?: DType }, ...extra: unknown[]): this {
+    if (extra.length > 0) parseArgs("to", [param("dtype", (v) => v)], [dtype, ...extra]);
     const target = dtype instanceof Tensor ? dtype.dtype : isOptions(dtype) ? parseArgs<{ dtype: DType | null }>("to", [], [dtype], [param("dtype", nullable((v, a, f) => checkDtype(v, f, a)), null)]).dtype : checkDtype(dtype, "to");
     if (target === null) return this;
     if (!isFloating(target)) throw new TorchTypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${target}`);

@@ -112,8 +112,10 @@ export function celu(input: Tensor, ...args: Args<[alpha: number, inplace: boole
   return applyTo(input, inplace, (x) => where(x.gt(0), x, valueWithGradOf(x.div(alpha).exp().sub(1).mul(alpha), x.mul(c).exp().mul(alpha))));
 }
 
-const SELU_ALPHA = 1.6732632423543772848170429916717;
-const SELU_SCALE = 1.0507009873554804934193349852946;
+// PyTorch's SELU_ALPHA 1.6732632423543772848170429916717 and SELU_SCALE
+// 1.0507009873554804934193349852946 (Activation.cpp), written as the doubles they parse to.
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
 /** F.selu(input, inplace=False): scale * elu(x, alpha) with PyTorch's constants. */
 export function selu(input: Tensor, ...args: Args<[inplace: boolean], InplaceOptions>): Tensor {
   return applyTo(input, inplaceForm("selu", input, args), (x) => where(x.gt(0), x.mul(SELU_SCALE), x.exp().sub(1).mul(SELU_ALPHA * SELU_SCALE)));
@@ -182,13 +184,15 @@ function noOptions(fn: string, input: unknown, args: readonly unknown[]): void {
 }
 
 /** F.softsign(input): x / (1 + |x|). */
-export function softsign(input: Tensor): Tensor {
-  if (arguments.length > 1 || !(input instanceof Tensor)) noOptions("softsign", input, [...arguments].slice(1));
+export function softsign(input: Tensor): Tensor;
+export function softsign(input: Tensor, ...extra: unknown[]): Tensor {
+  if (extra.length > 0 || !(input instanceof Tensor)) noOptions("softsign", input, extra);
   return input.div(input.abs().add(1));
 }
 /** F.tanhshrink(input): x - tanh(x). */
-export function tanhshrink(input: Tensor): Tensor {
-  if (arguments.length > 1 || !(input instanceof Tensor)) noOptions("tanhshrink", input, [...arguments].slice(1));
+export function tanhshrink(input: Tensor): Tensor;
+export function tanhshrink(input: Tensor, ...extra: unknown[]): Tensor {
+  if (extra.length > 0 || !(input instanceof Tensor)) noOptions("tanhshrink", input, extra);
   return input.sub(input.tanh());
 }
 
@@ -203,8 +207,9 @@ export function hardswish(input: Tensor, ...args: Args<[inplace: boolean], Inpla
 }
 
 /** F.logsigmoid(input): -softplus(-x), stable for large |x|: min(x, 0) - log1p(exp(-|x|)). */
-export function logsigmoid(input: Tensor): Tensor {
-  if (arguments.length > 1 || !(input instanceof Tensor)) noOptions("logsigmoid", input, [...arguments].slice(1));
+export function logsigmoid(input: Tensor): Tensor;
+export function logsigmoid(input: Tensor, ...extra: unknown[]): Tensor {
+  if (extra.length > 0 || !(input instanceof Tensor)) noOptions("logsigmoid", input, extra);
   return where(input.lt(0), input, 0).sub(input.abs().neg().exp().log1p());
 }
 
@@ -253,10 +258,11 @@ export function softshrink(input: Tensor, ...args: Args<[lambd: number], LambdOp
 }
 
 /** F.prelu(input [N, C, ...], weight [C] or [1]): x > 0 ? x : weight * x, weight along dim 1. */
-export function prelu(input: Tensor, weight: Tensor): Tensor {
+export function prelu(input: Tensor, weight: Tensor): Tensor;
+export function prelu(input: Tensor, weight: Tensor, ...extra: unknown[]): Tensor {
   const x = checkTensor(input, "input", "prelu");
   checkTensor(weight, "weight", "prelu");
-  if (arguments.length > 2) parseArgs("prelu", [], [...arguments].slice(2));
+  if (extra.length > 0) parseArgs("prelu", [], extra);
   const n = weight.numel();
   if (n !== 1) {
     const c = x.dim() >= 2 ? x.shape[1] : 1;
@@ -279,13 +285,15 @@ export function glu(input: Tensor, ...args: Args<[dim: number], { dim?: number }
 }
 
 /** F.sigmoid(input). */
-export function sigmoid(input: Tensor): Tensor {
-  if (!(input instanceof Tensor) || arguments.length > 1) noOptions("sigmoid", input, [...arguments].slice(1));
+export function sigmoid(input: Tensor): Tensor;
+export function sigmoid(input: Tensor, ...extra: unknown[]): Tensor {
+  if (!(input instanceof Tensor) || extra.length > 0) noOptions("sigmoid", input, extra);
   return input.sigmoid();
 }
 /** F.tanh(input). */
-export function tanh(input: Tensor): Tensor {
-  if (!(input instanceof Tensor) || arguments.length > 1) noOptions("tanh", input, [...arguments].slice(1));
+export function tanh(input: Tensor): Tensor;
+export function tanh(input: Tensor, ...extra: unknown[]): Tensor {
+  if (!(input instanceof Tensor) || extra.length > 0) noOptions("tanh", input, extra);
   return input.tanh();
 }
 

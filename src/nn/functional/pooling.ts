@@ -293,16 +293,18 @@ function averagingMatrix(inSize: number, outSize: number, dtype: Tensor["dtype"]
 }
 
 /** F.adaptive_avg_pool1d(input, output_size). */
-export function adaptiveAvgPool1d(input: Tensor, outputSize: number | readonly number[]): Tensor {
+export function adaptiveAvgPool1d(input: Tensor, outputSize: number | readonly number[]): Tensor;
+export function adaptiveAvgPool1d(input: Tensor, outputSize: number | readonly number[], ...extra: unknown[]): Tensor {
   const { x, o } = adaptiveArgs("adaptiveAvgPool1d", "adaptive_avg_pool1d", input, outputSize, 1);
-  if (arguments.length > 2) parseArgs("adaptiveAvgPool1d", [], [...arguments].slice(2));
+  if (extra.length > 0) parseArgs("adaptiveAvgPool1d", [], extra);
   const [ow] = adaptiveSizes(x, o as Pair, 1, "adaptive_avg_pool1d");
   return x.matmul(averagingMatrix(x.shape[x.dim() - 1], ow, x.dtype).t());
 }
 /** F.adaptive_avg_pool2d(input, output_size): a number, [h, w], or [h, null] to keep a size. */
-export function adaptiveAvgPool2d(input: Tensor, outputSize: OutputSize): Tensor {
+export function adaptiveAvgPool2d(input: Tensor, outputSize: OutputSize): Tensor;
+export function adaptiveAvgPool2d(input: Tensor, outputSize: OutputSize, ...extra: unknown[]): Tensor {
   const { x, o } = adaptiveArgs("adaptiveAvgPool2d", "adaptive_avg_pool2d", input, outputSize, 2);
-  if (arguments.length > 2) parseArgs("adaptiveAvgPool2d", [], [...arguments].slice(2));
+  if (extra.length > 0) parseArgs("adaptiveAvgPool2d", [], extra);
   const [oh, ow] = adaptiveSizes(x, o as Pair, 2, "adaptive_avg_pool2d");
   const [h, w] = x.shape.slice(-2);
   return averagingMatrix(h, oh, x.dtype).matmul(x).matmul(averagingMatrix(w, ow, x.dtype).t());

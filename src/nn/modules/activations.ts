@@ -36,9 +36,10 @@ abstract class InplaceActivation extends Module {
 /** Modules without arguments (Softsign, Tanhshrink, LogSigmoid, Tanh, Sigmoid). */
 abstract class PlainActivation extends Module {
   protected static fn: (input: Tensor) => Tensor;
-  constructor() {
+  constructor();
+  constructor(...args: unknown[]) {
     super();
-    if (arguments.length > 0) parseArgs(this.constructor.name, [], [...arguments]);
+    if (args.length > 0) parseArgs(this.constructor.name, [], args);
   }
   override forward(input: Tensor): Tensor {
     return (this.constructor as typeof PlainActivation).fn(input);
