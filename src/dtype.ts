@@ -1,5 +1,6 @@
 // dtypes, their storage arrays, and PyTorch's type-promotion rules.
 import { noteFloat32, takeFloat32 } from "./storagePool.ts";
+/** A tensor's element type, by PyTorch's name: `torch.float32` is "float32". */
 export type DType = "float32" | "float64" | "int32" | "int64" | "bool";
 export type FloatDType = "float32" | "float64";
 

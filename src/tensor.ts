@@ -44,11 +44,16 @@ export class StorageBox {
   constructor(public data: Storage) {}
 }
 
+/** The keyword arguments of `backward` (and `autograd.backward`). */
 export interface BackwardOptions {
+  /** Keep the graph's saved tensors so that backward can run through it again; PyTorch's default: createGraph. */
   retainGraph?: boolean;
+  /** Record the backward pass itself, for higher-order gradients; PyTorch's default false. */
   createGraph?: boolean;
 }
+/** What registering a hook returns: `remove()` unregisters it (PyTorch's `torch.utils.hooks.RemovableHandle`). */
 export interface RemovableHandle {
+  /** Unregisters the hook. */
   remove(): void;
 }
 
@@ -56,7 +61,9 @@ export class Tensor {
   _box: StorageBox;
   // Fixed for a tensor's life except through `set data` (PyTorch's `param.data = ...`).
   readonly shape: number[];
+  /** The step in storage elements along each dimension (PyTorch's `stride()`). */
   readonly strides: number[];
+  /** The index of the first element in the storage (PyTorch's `storage_offset()`). */
   readonly offset: number;
   readonly dtype: DType;
   _requiresGrad = false;
@@ -89,6 +96,7 @@ export class Tensor {
   get storage(): Storage {
     return this._box.data;
   }
+  /** Whether autograd records operations on this tensor; setting it on a leaf is `requiresGrad_`. */
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
@@ -167,6 +175,7 @@ export class Tensor {
     const bool = this.dtype === "bool";
     return nestedValues(this, (v) => (bool ? v !== 0 : exactNumber(v))) as T;
   }
+  /** The tensor as PyTorch prints it: `tensor([[1., 2.], ...])`, with the dtype and grad_fn when PyTorch shows them. */
   toString(): string {
     return formatTensor(this);
   }
@@ -367,6 +376,7 @@ export class Tensor {
   t(): Tensor { return shp.t(this); }
   /** The dims reversed (x.T); a 2-D tensor's transpose. */
   get T(): Tensor { return shp.permute(this, [...Array(this.shape.length).keys()].reverse()); }
+  /** The last two dims transposed (a batch of matrices transposed). */
   get mT(): Tensor { return shp.transpose(this, -2, -1); }
   movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor { return shp.movedim(this, source, destination); }
   flip(...dims: ShapeArgs): Tensor { return rearr.flip(this, parseShape(dims, "flip")); }
@@ -389,6 +399,7 @@ export class Tensor {
   unflatten(dim: number, sizes: readonly number[]): Tensor { return shp.unflatten(this, dim, sizes); }
   narrow(dim: number, start: number, length: number): Tensor { return shp.narrow(this, dim, start, length); }
   select(dim: number, index: number): Tensor { return shp.select(this, dim, index); }
+  /** The view `x[..., start:end:step]` along `dim` (ATen's slice); null start or end: that end of the dim. */
   slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor { return shp.slice(this, dim, start, end, step); }
   chunk(chunks: number, ...args: Args<[dim: number], { dim?: number }>): Tensor[];
   chunk(chunks: number, dim?: unknown, opts?: unknown): Tensor[] { return (shp.chunk as Loose<Tensor[]>)(this, chunks, dim, opts); }

@@ -8,10 +8,14 @@ import { Generator } from "../random/generator.ts";
 import { erf } from "../random/libm/erf.ts";
 import type { Tensor } from "../tensor.ts";
 
+/** The nonlinearities `calculateGain` knows, by PyTorch's names. */
 export type Nonlinearity =
   | "linear" | "conv1d" | "conv2d" | "conv3d" | "conv_transpose1d" | "conv_transpose2d" | "conv_transpose3d"
   | "sigmoid" | "tanh" | "relu" | "leaky_relu" | "selu";
-type GenOpts = { generator?: Generator };
+type GenOpts = {
+  /** The generator the values are drawn from; PyTorch's default the global one. */
+  generator?: Generator;
+};
 
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
   switch (nonlinearity) {
@@ -69,9 +73,13 @@ export function xavierNormal_(t: Tensor, opts: { gain?: number } & GenOpts = {})
   return normal_(t, 0, std, opts);
 }
 
+/** The options of `kaimingUniform_` and `kaimingNormal_`. */
 export interface KaimingOptions extends GenOpts {
+  /** The negative slope of the rectifier after this layer (leaky_relu only); PyTorch's default 0. */
   a?: number;
+  /** "fan_in" keeps the variance of the forward pass, "fan_out" of the backward pass; PyTorch's default "fan_in". */
   mode?: "fan_in" | "fan_out";
+  /** The nonlinearity the gain is computed for; PyTorch's default "leaky_relu". */
   nonlinearity?: Nonlinearity;
 }
 function kaimingStd(t: Tensor, opts: KaimingOptions): number {

@@ -10,7 +10,7 @@ import { noGrad } from "../autograd/gradMode.ts";
 import { tracing } from "../autograd/trace.ts";
 import { isFloating, type DType } from "../dtype.ts";
 import { KeyError, NotImplementedError, RuntimeError, TorchTypeError, ValueError } from "../errors.ts";
-import { Tensor } from "../tensor.ts";
+import { Tensor, type RemovableHandle } from "../tensor.ts";
 import { BackwardHook, type FullBackwardHook } from "./backwardHook.ts";
 import { Parameter } from "./parameter.ts";
 import { pyTypeName } from "./repr.ts";
@@ -20,11 +20,12 @@ export type { FullBackwardHook, GradList } from "./backwardHook.ts";
 export type StateDict = Record<string, Tensor>;
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | void;
 export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
-export interface RemovableHandle {
-  remove(): void;
-}
+export type { RemovableHandle };
+/** What `loadStateDict` returns (PyTorch's `_IncompatibleKeys`); with strict (the default) both are empty or it throws. */
 export interface LoadResult {
+  /** The module's keys the state dict did not have. */
   missingKeys: string[];
+  /** The state dict's keys the module does not have. */
   unexpectedKeys: string[];
 }
 

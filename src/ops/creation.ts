@@ -10,13 +10,18 @@ import * as sampling from "../random/sampling.ts";
 import { Tensor } from "../tensor.ts";
 import { backendOf, empty, fromStorage, sv } from "./alloc.ts";
 
+/** The keyword arguments of the tensor creation functions (`zeros`, `ones`, `full`, `arange`, ...). */
 export interface TensorOptions {
+  /** The element type; PyTorch's default `torch.getDefaultDtype()` (float32) for floating values, int64 for integer ones (`arange`, `randint`, ...). */
   dtype?: DType;
+  /** Record operations on the new tensor for autograd (a floating dtype only); PyTorch's default false. */
   requiresGrad?: boolean;
   /** Only "cpu" until other devices exist. */
   device?: "cpu";
 }
+/** The keyword arguments of the random creation functions (`rand`, `randn`, `randint`, ...). */
 export interface RandomOptions extends TensorOptions {
+  /** The generator the values are drawn from; PyTorch's default the global one (`torch.manualSeed`). */
   generator?: Generator;
 }
 

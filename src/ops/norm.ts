@@ -12,6 +12,7 @@ import type { Tensor } from "../tensor.ts";
 import { backendOf, empty, floatData } from "./alloc.ts";
 import { where } from "./elementwise.ts";
 
+/** The `ord` of a norm: a number (Infinity and -Infinity too), or for matrices "fro" (Frobenius) or "nuc" (nuclear). */
 export type Ord = number | "fro" | "nuc";
 
 function dimsOf(x: Tensor, dim: number | readonly number[] | null | undefined): number[] {

@@ -16,6 +16,7 @@ function aliasOf(x: Tensor, shape: number[], strides: number[], offset: number):
   return t;
 }
 
+/** `x.view(shape)`: the same storage seen with a new shape (one dim may be -1); a RuntimeError when the strides do not allow it. */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor(x, "input", "view");
   const target = inferShape(checkIntList(shape, "view"), x.numel());
@@ -114,6 +115,7 @@ export function unsqueeze(x: Tensor, dim?: unknown, opts?: unknown): Tensor {
   return record(aliasOf(x, shape, strides, x.offset), "UnsqueezeBackward0", [x], [], (g) => [g.squeeze(d)], { dim: d });
 }
 
+/** `x.expand(sizes)`: a view with size-1 dims repeated (stride 0) and new leading dims; -1 keeps a size. */
 export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   checkTensor(x, "input", "expand");
   const nd = checkIntList(sizes, "expand").length;

@@ -53,6 +53,7 @@ export function setTensorAdapter(a: TensorAdapter | null): void {
 
 export type CheckpointFormat = "safetensors" | "pt";
 
+/** The options of `save` and `saveToBuffer`. */
 export interface SaveOptions {
   /** Default: from the file extension (.pt/.pth/.bin/.tar -> "pt"), otherwise "safetensors". */
   format?: CheckpointFormat;
@@ -60,6 +61,7 @@ export interface SaveOptions {
   metadata?: Record<string, string>;
 }
 
+/** The options of `load` and `loadFromBuffer`. */
 export interface LoadOptions {
   /**
    * How Python dicts from `.pt` files come back: "object" (default) gives plain objects when

@@ -16,6 +16,7 @@ import type { Tensor } from "../../tensor.ts";
 
 export type { Pair, UnfoldOptions };
 
+/** The options of `F.conv1d` and `F.conv2d`. */
 export interface ConvOptions {
   /** The [out_channels] bias added to each output channel; PyTorch's default null (none). */
   bias?: Tensor | null;
@@ -26,6 +27,7 @@ export interface ConvOptions {
   groups?: number;
 }
 
+/** The options of `F.convTranspose1d` and `F.convTranspose2d`. */
 export interface ConvTransposeOptions {
   /** The [out_channels] bias added to each output channel; PyTorch's default null (none). */
   bias?: Tensor | null;

@@ -16,6 +16,7 @@ import { mseLoss as mseLossPrimitive } from "../../ops/loss.ts";
 import { Tensor } from "../../tensor.ts";
 import { REDUCE, REDUCTION, reductionChecker, resolveReduction, SIZE_AVERAGE, type LegacyReductionOptions, type Reduction } from "../reduction.ts";
 
+/** A loss's reduction: "none", "mean" or "sum". */
 export type LossReduction = Reduction;
 
 function reduced(loss: Tensor, reduction: LossReduction | undefined): Tensor {
@@ -115,8 +116,11 @@ export function huberLoss(input: Tensor, target: Tensor, ...args: Args<[reductio
   return reduced(where(a.lt(delta), d.mul(d).mul(0.5), a.sub(0.5 * delta).mul(delta)), reduction);
 }
 
+/** The options of `F.nllLoss` (`nn.NLLLoss`). */
 export interface NllOptions extends ReductionOptions {
+  /** A [C] rescaling weight per class; PyTorch's default null (all ones). */
   weight?: Tensor | null;
+  /** A target value that is ignored and does not count in the mean; PyTorch's default -100. */
   ignoreIndex?: number;
 }
 const WEIGHT = param("weight", nullable(tensor), null);

@@ -9,6 +9,7 @@ import { RuntimeError, ValueError } from "../../errors.ts";
 import { fmtShape } from "../../layout.ts";
 import type { Tensor } from "../../tensor.ts";
 
+/** The options of `F.batchNorm`. */
 export interface BatchNormOptions {
   weight?: Tensor | null;
   bias?: Tensor | null;

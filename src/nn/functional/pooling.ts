@@ -42,7 +42,9 @@ export interface AvgPoolOptions {
   /** A divisor used instead of the window size (2-d only); PyTorch's default null. */
   divisorOverride?: number | null;
 }
+/** The result of a max pooling with returnIndices: the pooled values and where each came from. */
 export interface WithIndices {
+  /** The pooled tensor. */
   values: Tensor;
   /** Flat index of the max in each input plane (h * W + w), as PyTorch's return_indices. */
   indices: Tensor;

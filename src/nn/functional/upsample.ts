@@ -11,8 +11,10 @@ import { fmtShape } from "../../layout.ts";
 import { fromStorage } from "../../ops/alloc.ts";
 import type { Tensor } from "../../tensor.ts";
 
+/** The interpolation algorithms torch-ts implements: "nearest" (PyTorch's default), "linear" (3-D input) and "bilinear" (4-D input). */
 export type InterpolateMode = "nearest" | "linear" | "bilinear";
 
+/** The options of `F.interpolate` (and, without antialias, of `nn.Upsample`). */
 export interface InterpolateOptions {
   size?: number | readonly number[] | null;
   scaleFactor?: number | readonly number[] | null;

@@ -25,6 +25,7 @@ import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
 import { NonDynamicallyQuantizableLinear, type Linear } from "./linear.ts";
 
+/** The options of `nn.MultiheadAttention`. */
 export interface MultiheadAttentionOptions extends FactoryOptions {
   embedDim?: number;
   numHeads?: number;
@@ -47,10 +48,13 @@ const MHA_ARGS = [
   param("batchFirst", bool, false),
 ];
 
+/** The options of `nn.MultiheadAttention`'s forward. */
 export interface MultiheadAttentionForwardOptions {
+  /** [N, S] (or [S] unbatched): true (bool) or added (float) where a key is padding to ignore; PyTorch's default null. */
   keyPaddingMask?: Tensor | null;
   /** Return the attention weights (default true). */
   needWeights?: boolean;
+  /** [L, S] or [N * numHeads, L, S]: true (bool) where attention is not allowed, or added to the scores (float); PyTorch's default null. */
   attnMask?: Tensor | null;
   /** Average the returned weights over the heads ([N, L, S]) or not ([N, H, L, S]); default true. */
   averageAttnWeights?: boolean;
@@ -69,6 +73,7 @@ export class MultiheadAttention extends Module {
   readonly kdim: number;
   readonly vdim: number;
   readonly numHeads: number;
+  /** embedDim / numHeads. */
   readonly headDim: number;
   readonly dropout: number;
   readonly batchFirst: boolean;
@@ -130,10 +135,12 @@ export class MultiheadAttention extends Module {
     this.resetParameters();
   }
 
+  /** Whether kdim and vdim equal embedDim (one packed in_proj_weight; PyTorch's `_qkv_same_embed_dim`). */
   get qkvSameEmbedDim(): boolean {
     return this.kdim === this.embedDim && this.vdim === this.embedDim;
   }
 
+  /** PyTorch's initialisation: the projections xavier_uniform_, the biases zero, bias_k and bias_v xavier_normal_. */
   resetParameters(): void {
     if (this.in_proj_weight) init.xavierUniform_(this.in_proj_weight);
     else for (const w of [this.q_proj_weight, this.k_proj_weight, this.v_proj_weight]) init.xavierUniform_(w!);
