@@ -16,6 +16,7 @@ export class ValueError extends Error {
 }
 /** Python's AttributeError (a missing key of nn.ParameterDict, which PyTorch looks up as an attribute). */
 export class AttributeError extends Error {
+  /** Python's exception name, "AttributeError". */
   override name = "AttributeError";
 }
 /** Python's TypeError (a JavaScript TypeError too): an argument of the wrong type, an unknown option, a call form PyTorch has not. */

@@ -68,7 +68,7 @@ function mlpLoss(params: Tensor[], dtype: Dtype): Tensor {
   return h.matmul(w2.t()).add(b2).sub(y).pow(2).mean();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an optimizer of any options type (Optimizer<O> is invariant in O)
 type AnyOptimizer = optim.Optimizer<any>;
 type Scheduler = optim.lrScheduler.LRScheduler;
 

@@ -37,7 +37,7 @@ export abstract class Attribution {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any constructor parameters: a class taking a Module is not one taking unknown[]
 type AbstractClass<T> = abstract new (...args: any[]) => T;
 
 /**

@@ -17,8 +17,11 @@ import { pyTypeName } from "./repr.ts";
 
 export type { FullBackwardHook, GradList } from "./backwardHook.ts";
 
+/** A module's parameters and persistent buffers by dotted name ("fc1.weight"), as PyTorch's state_dict. */
 export type StateDict = Record<string, Tensor>;
+/** hook(module, args) before forward: return replacement args (a non-array is the one argument), or nothing to keep them. */
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | void;
+/** hook(module, args, output) after forward: return a replacement output, or undefined to keep it. */
 export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
 export type { RemovableHandle };
 /** What `loadStateDict` returns (PyTorch's `_IncompatibleKeys`); with strict (the default) both are empty or it throws. */

@@ -15,6 +15,7 @@ import {
 } from "./validate.ts";
 import { backendOf } from "../ops/alloc.ts";
 
+/** The options of `optim.Adam` (and of each of its parameter groups). */
 export interface AdamOptions {
   lr?: number;
   betas?: [number, number];

@@ -17,9 +17,12 @@ import { Tensor } from "./core.ts";
 import { bool, describe, func, int, nullable, numOrNums as numbers, param, parseArgs, str, type Args, type Checker, type Param } from "../args.ts";
 import { number } from "./validate.ts";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** An optimizer of any options type, as the schedulers take it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an optimizer of any options type (Optimizer<O> is invariant in O)
 export type AnyOptimizer = Optimizer<any>;
+/** A parameter group as the schedulers read and write it: its options, with `lr`. */
 export type Group = Record<string, unknown> & { lr: number };
+/** A scheduler's stateDict: its fields by PyTorch's names (the optimizer excluded), as `loadStateDict` takes it back. */
 export type SchedulerStateDict = Record<string, unknown>;
 
 const warned = new Set<string>();
@@ -243,8 +246,11 @@ function formatParam(name: string, optimizer: AnyOptimizer, param: number | read
   return optimizer.paramGroups.map(() => param as number);
 }
 
+/** The keyword arguments every epoch-based scheduler takes. */
 export interface EpochOptions {
+  /** The index of the last epoch when resuming; PyTorch's default -1 (start: the optimizer's lr becomes initial_lr). */
   lastEpoch?: number;
+  /** Print a message at each update (deprecated in PyTorch); PyTorch's default false. */
   verbose?: boolean;
 }
 
@@ -271,6 +277,7 @@ const schedulerList: Checker<LRScheduler[]> = (v, arg, fn) => {
   throw fail(fn, arg, "a list of schedulers", v);
 };
 
+/** A function of the epoch giving a learning-rate factor (LambdaLR) or a per-epoch multiplier (MultiplicativeLR). */
 export type LrLambda = (epoch: number) => number;
 
 function formatLambdas(optimizer: AnyOptimizer, lrLambda: LrLambda | LrLambda[]): LrLambda[] {
@@ -660,6 +667,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   }
 }
 
+/** The options of `CyclicLR`. */
 export interface CyclicLROptions extends EpochOptions {
   baseLr?: number | number[];
   maxLr?: number | number[];
@@ -773,6 +781,7 @@ export class CyclicLR extends LRScheduler {
   }
 }
 
+/** The options of `OneCycleLR`. */
 export interface OneCycleLROptions extends EpochOptions {
   maxLr?: number | number[];
   totalSteps?: number | null;
@@ -1071,6 +1080,7 @@ export class ChainedScheduler extends LRScheduler {
   }
 }
 
+/** The options of `ReduceLROnPlateau`. */
 export interface ReduceLROnPlateauOptions {
   mode?: "min" | "max";
   factor?: number;

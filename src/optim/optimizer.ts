@@ -31,8 +31,11 @@ export type ParamGroup<O> = Required<O> & { params: Tensor[]; lr: number; [key: 
 /** One parameter's state: PyTorch's entry names. */
 export type ParamState = Record<string, unknown>;
 
+/** An optimizer's stateDict, PyTorch's layout: parameters by their index across the groups. */
 export interface OptimizerStateDict {
+  /** Each parameter's state (momentum buffers, step counts, ...) by parameter index. */
   state: Record<number, Record<string, unknown>>;
+  /** The groups' options by PyTorch's names, with their parameters as indices. */
   param_groups: Array<Record<string, unknown> & { params: number[] }>;
 }
 

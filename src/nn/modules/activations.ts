@@ -315,6 +315,7 @@ const PRELU = [param("numParameters", int(), 1), param("init", num(), 0.25)];
 /** nn.PReLU(num_parameters=1, init=0.25, device=None, dtype=None): a learnable negative slope per channel. */
 export class PReLU extends Module {
   readonly numParameters: number;
+  /** [numParameters] learnable slopes, initialised to init. */
   weight: Parameter;
   constructor(...args: Args<[numParameters: number, init: number], PReLUOptions>);
   constructor(...args: unknown[]) {
