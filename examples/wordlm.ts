@@ -256,7 +256,6 @@ export function run(args: Args, onEpoch: (r: EpochResult) => void = () => {}) {
 
   // Build the model
   const ntokens = corpus.dictionary.length;
-  const isTransformer = args.model === "Transformer";
   const model = args.model === "Transformer"
     ? new TransformerModel(ntokens, args.emsize, args.nhead, args.nhid, args.nlayers, args.dropout)
     : new RNNModel(args.model, ntokens, args.emsize, args.nhid, args.nlayers, args.dropout, args.tied);

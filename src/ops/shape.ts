@@ -4,7 +4,7 @@ import { record, SliceGrad } from "../autograd/node.ts";
 import { promoteTypes } from "../dtype.ts";
 import { IndexError, RuntimeError } from "../errors.ts";
 import { checkIntList, contiguousStrides, fmtShape, inferShape, normalizeDim, numelOf, parseShape, sameShape, viewStrides } from "../layout.ts";
-import { checkInt, checkTensor, describe, int, isOptions, nullable, param, parseArgs, dims as dimsArg, type Args } from "../args.ts";
+import { checkInt, checkTensor, describe, int, isOptions, param, parseArgs, dims as dimsArg, type Args } from "../args.ts";
 import { TorchTypeError } from "../errors.ts";
 import { Tensor } from "../tensor.ts";
 import { backendOf, empty, sv } from "./alloc.ts";

@@ -84,7 +84,7 @@ test("torch-ts-run: a failing worker stops the job; the launcher exits 1 with th
   const r = await launcher(["--nproc-per-node", "3", "--standalone", WORKER, "--fail-rank", "1"]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /\[default1\]:Error: rank 1 fails on purpose/);
-  assert.match(r.stderr, /Root Cause \(first observed failure\):\n\[0\]:\n  time {6}: \S+\n  host {6}: \S+\n  rank {6}: 1 \(local_rank: 1\)\n  exitcode {2}: 1 \(pid: \d+\)/);
+  assert.match(r.stderr, /Root Cause \(first observed failure\):\n\[0\]:\n {2}time {6}: \S+\n {2}host {6}: \S+\n {2}rank {6}: 1 \(local_rank: 1\)\n {2}exitcode {2}: 1 \(pid: \d+\)/);
   assert.match(r.stderr, /traceback : last lines of its stderr:\n(.*\n)*.*Error: rank 1 fails on purpose/);
   assert.ok(r.ms < 60_000);
 });
@@ -94,7 +94,7 @@ test("torch-ts-run: a worker killed in the middle of an all-reduce stops the job
   assert.equal(r.code, 1, r.stderr);
   // Rank 1's death is in the report, as the root cause or, when rank 0's own error (the
   // lost connection) reached the launcher first, as another failure.
-  assert.match(r.stderr, /  rank {6}: 1 \(local_rank: 1\)\n  exitcode {2}: -9 \(pid: \d+\)\n  signal_name: SIGKILL/);
+  assert.match(r.stderr, / {2}rank {6}: 1 \(local_rank: 1\)\n {2}exitcode {2}: -9 \(pid: \d+\)\n {2}signal_name: SIGKILL/);
   if (/rank {6}: 0 \(local_rank: 0\)/.test(r.stderr)) {
     assert.match(r.stderr, /\[default0\]:RuntimeError: \[Rank 0\] allReduce \(group 0, collective #1\) (failed|cannot run): .*the connection to rank 1 \(127\.0\.0\.1:\d+\) was lost/);
   }
@@ -144,8 +144,8 @@ test("torchrun --no_python: a torch-ts worker killed in the middle of an all-red
   assert.match(r.stderr, /ChildFailedError/);
   // torchrun lists every worker that failed before it stopped the job: rank 1 (killed) and
   // usually rank 0, whose all-reduce failed naming rank 1 (its stderr passes through).
-  assert.match(r.stderr, /  rank {6}: 1 \(local_rank: 1\)\n  exitcode {2}: -9 \(pid: \d+\)/);
-  if (/rank {6}: 0 \(local_rank: 0\)\n  exitcode {2}: 1 /.test(r.stderr)) {
+  assert.match(r.stderr, / {2}rank {6}: 1 \(local_rank: 1\)\n {2}exitcode {2}: -9 \(pid: \d+\)/);
+  if (/rank {6}: 0 \(local_rank: 0\)\n {2}exitcode {2}: 1 /.test(r.stderr)) {
     assert.match(r.stderr, /RuntimeError: \[Rank 0\] allReduce \(group 0, collective #1\) (failed|cannot run): .*the connection to rank 1 \(127\.0\.0\.1:\d+\) was lost/);
   }
   assert.equal(results(r.stdout).size, 0, "no rank finished the job");

@@ -85,10 +85,10 @@ export class StoreClient {
       return new Promise<T>((resolve, reject) => {
         const timer = timeoutMs > 0
           ? setTimeout(() => {
-            this.pending = null;
-            s.destroy(); // the late answer must not reach the next query
-            reject(new StoreTimeout(`Socket Timeout: no answer from the TCPStore at ${this.where()} within ${seconds(timeoutMs)}${what}`));
-          }, timeoutMs)
+              this.pending = null;
+              s.destroy(); // the late answer must not reach the next query
+              reject(new StoreTimeout(`Socket Timeout: no answer from the TCPStore at ${this.where()} within ${seconds(timeoutMs)}${what}`));
+            }, timeoutMs)
           : null;
         this.pending = {
           parse,
