@@ -22,6 +22,10 @@ import torch.optim.lr_scheduler
 import torch.utils.data
 import torch.autograd
 import torch.onnx
+import torch.distributions
+import torch.distributed
+import torch.distributions.constraints
+import torch.nn.parallel
 
 NAMESPACES = {
     "torch": torch,
@@ -35,6 +39,9 @@ NAMESPACES = {
     "torch.utils.data": torch.utils.data,
     "torch.autograd": torch.autograd,
     "torch.onnx": torch.onnx,
+    "torch.distributions": torch.distributions,
+    "torch.distributed": torch.distributed,
+    "torch.nn.parallel": torch.nn.parallel,
 }
 # Classes whose methods are mirrored although their namespace is not walked for classes.
 CLASSES = {"torch.Tensor": torch.Tensor, "torch.Generator": torch.Generator}
@@ -91,6 +98,10 @@ for ns_name, ns in NAMESPACES.items():
             add_class(qual, obj)
         elif callable(obj):
             api[qual] = params(obj)
+# Constraints are instances of private classes (constraints.real is a _Real): their names.
+for name in public(dir(torch.distributions.constraints)):
+    if isinstance(getattr(torch.distributions.constraints, name), torch.distributions.constraints.Constraint):
+        api[f"torch.distributions.constraints.{name}"] = []
 for qual, cls in CLASSES.items():
     add_class(qual, cls, inherited=True)
 # The schedulers' base class, public as LRScheduler from PyTorch 2.0 (_LRScheduler in 1.13).

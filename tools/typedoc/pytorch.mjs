@@ -24,6 +24,7 @@ const NAMESPACES = [
   ["nn.init", "torch.nn.init"],
   ["nn.utils.rnn", "torch.nn.utils.rnn"],
   ["nn.utils", "torch.nn.utils"],
+  ["nn.parallel", "torch.nn.parallel"],
   ["nn", "torch.nn"],
   ["optim.lrScheduler", "torch.optim.lr_scheduler"],
   ["optim", "torch.optim"],
@@ -31,6 +32,9 @@ const NAMESPACES = [
   ["utils.tensorboard", "torch.utils.tensorboard.writer"],
   ["autograd", "torch.autograd"],
   ["onnx", "torch.onnx"],
+  ["distributions.constraints", "torch.distributions.constraints"],
+  ["distributions", "torch.distributions"],
+  ["distributed", "torch.distributed"],
   ["", "torch"],
 ];
 /** Where members a class inherits are documented in PyTorch. */
@@ -40,6 +44,7 @@ const BASES = {
   "torch.optim.lr_scheduler": "torch.optim.lr_scheduler.LRScheduler",
   "torch": "torch.Tensor",
   "torch.nn.Parameter": "torch.Tensor",
+  "torch.distributions": "torch.distributions.Distribution",
 };
 
 export const snake = (name) => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").toLowerCase();
@@ -56,6 +61,8 @@ export function pageOf(q) {
   if (ns === "torch.nn.init") return `${DOCS}nn.init.html#${q}`;
   if (ns === "torch.utils.data") return `${DOCS}data.html#${q}`;
   if (ns === "torch.onnx") return `${DOCS}onnx.html#${q}`;
+  if (ns.startsWith("torch.distributions")) return `${DOCS}distributions.html#${q}`;
+  if (ns === "torch.distributed") return `${DOCS}distributed.html#${q}`;
   if (ns.startsWith("torch.utils.tensorboard")) return `${DOCS}tensorboard.html#${q}`;
   return `${DOCS}generated/${q}.html`;
 }
