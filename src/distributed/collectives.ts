@@ -111,10 +111,26 @@ function rootList(fn: string, name: string, rootName: string, list: Tensor[] | n
   return list;
 }
 
-export type Async = { asyncOp: true };
-export type Sync = { asyncOp?: false };
-export interface GroupOpts { group?: Group }
-export interface ReduceOpts extends GroupOpts { op?: ReduceOp }
+/** The asynchronous form of a collective: it returns a {@link Work} to wait on. */
+export type Async = {
+  /** Returns a Work instead of waiting (PyTorch's `async_op=True`). */
+  asyncOp: true;
+};
+/** The synchronous form of a collective (PyTorch's default): it returns when the tensors hold the result. */
+export type Sync = {
+  /** False or absent: wait for the result (PyTorch's default). */
+  asyncOp?: false;
+};
+/** The process group option of every collective. */
+export interface GroupOpts {
+  /** The group to work on (default the world group of initProcessGroup). */
+  group?: Group;
+}
+/** Options of the reducing collectives: the group and the reduction. */
+export interface ReduceOpts extends GroupOpts {
+  /** How the ranks' tensors combine (default ReduceOp.SUM). */
+  op?: ReduceOp;
+}
 
 // ---- all_reduce ---------------------------------------------------------------------------
 /** Reduces the tensor across the group; every rank ends with the result (in place). */
@@ -273,7 +289,13 @@ export function reduceScatterTensor(...args: unknown[]): Work | void {
 }
 
 // ---- gather / scatter ---------------------------------------------------------------------
-export interface GatherOpts extends GroupOpts { gatherList?: Tensor[]; dst?: number }
+/** Options of gather. */
+export interface GatherOpts extends GroupOpts {
+  /** On dst only: one tensor per rank, receiving that rank's tensor (absent on the other ranks). */
+  gatherList?: Tensor[];
+  /** The rank that gathers (default 0). */
+  dst?: number;
+}
 /** dst's gatherList[i] receives rank i's tensor. */
 export function gather(tensor: Tensor, opts: GatherOpts & Async): Work;
 export function gather(tensor: Tensor, gatherList: Tensor[] | undefined, dst: number | undefined, group: Group | undefined, asyncOp: true): Work;
@@ -298,7 +320,13 @@ export function gather(...args: unknown[]): Work | void {
   return asyncOp ? w : undefined;
 }
 
-export interface ScatterOpts extends GroupOpts { scatterList?: Tensor[]; src?: number }
+/** Options of scatter. */
+export interface ScatterOpts extends GroupOpts {
+  /** On src only: one tensor per rank, sent to that rank (absent on the other ranks). */
+  scatterList?: Tensor[];
+  /** The rank that scatters (default 0). */
+  src?: number;
+}
 /** Rank i's tensor receives src's scatterList[i]. */
 export function scatter(tensor: Tensor, opts: ScatterOpts & Async): Work;
 export function scatter(tensor: Tensor, scatterList: Tensor[] | undefined, src: number | undefined, group: Group | undefined, asyncOp: true): Work;
@@ -338,7 +366,11 @@ export function barrier(...args: unknown[]): Work | void {
 }
 
 // ---- point to point -----------------------------------------------------------------------
-export interface P2POpts extends GroupOpts { tag?: number }
+/** Options of send, recv, isend and irecv. */
+export interface P2POpts extends GroupOpts {
+  /** Matches a send with the recv of the same tag (default 0). */
+  tag?: number;
+}
 
 function p2p(fn: string, send: boolean, args: unknown[]): Work {
   const peerName = send ? "dst" : "src";

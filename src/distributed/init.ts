@@ -20,14 +20,21 @@ function env(): Record<string, string | undefined> {
   return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 }
 
+/** Options of initProcessGroup: PyTorch's keywords; rank and worldSize default to the RANK and WORLD_SIZE environment variables. */
 export interface InitProcessGroupOptions {
+  /** The backend (default "gloo", the only one torch-ts speaks). */
   backend?: string;
+  /** The rendezvous URL ("env://", the default, or "tcp://host:port"); exclusive with store. */
   initMethod?: string;
   /** Milliseconds for rendezvous and for each collective. */
   timeout?: number;
+  /** The number of processes (default -1: from WORLD_SIZE). */
   worldSize?: number;
+  /** This process's rank (default -1: from RANK). */
   rank?: number;
+  /** A store for rendezvous instead of initMethod. */
   store?: Store;
+  /** The group's name (default ""). */
   groupName?: string;
 }
 

@@ -28,6 +28,7 @@ export class ProcessGroup {
   name(): string {
     return "gloo";
   }
+  /** "ProcessGroup(gloo, ranks=[...])". */
   toString(): string {
     return `ProcessGroup(gloo, ranks=[${this._ranks.join(", ")}])`;
   }
@@ -36,6 +37,7 @@ export class ProcessGroup {
 /** What newGroup returns on ranks outside the new group (PyTorch's GroupMember.NON_GROUP_MEMBER). */
 export const NON_GROUP_MEMBER: unique symbol = Symbol("NON_GROUP_MEMBER");
 
+/** A process group as the collectives take it: a ProcessGroup, or NON_GROUP_MEMBER on ranks outside it. */
 export type Group = ProcessGroup | typeof NON_GROUP_MEMBER;
 
 export interface State {

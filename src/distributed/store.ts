@@ -13,6 +13,7 @@ import { DEFAULT_PORT, toBytes } from "./wire/storeProtocol.ts";
 /** PyTorch's Store::kDefaultTimeout: 300 s. */
 export const DEFAULT_STORE_TIMEOUT_MS = 300_000;
 
+/** A value set in a store: a string (stored as its UTF-8 bytes) or bytes. */
 export type Value = string | Uint8Array;
 
 function checkKey(fn: string, key: unknown): Uint8Array {
@@ -134,7 +135,12 @@ export class TCPStore extends Store {
 
 /** c10d's PrefixStore: every key becomes `${prefix}/${key}` in the underlying store. */
 export class PrefixStore extends Store {
-  constructor(readonly prefix: string, readonly underlyingStore: Store) {
+  constructor(
+    /** Prepended (with "/") to every key. */
+    readonly prefix: string,
+    /** The store the prefixed keys live in. */
+    readonly underlyingStore: Store,
+  ) {
     super();
     str(prefix, "prefix", "PrefixStore");
     instance(Store, "Store")(underlyingStore, "store", "PrefixStore");

@@ -44,6 +44,7 @@ export function checkCreationOptions<O extends RandomOptions>(fn: string, opts: 
   return opts;
 }
 
+/** The data of torch.tensor: a number, boolean or bigint, or nested arrays of them with a regular shape. */
 export type NestedArray = number | boolean | bigint | readonly NestedArray[];
 
 function finish(t: Tensor, opts?: TensorOptions): Tensor {
@@ -334,6 +335,7 @@ export function bernoulli(p: Tensor, opts?: { generator?: Generator | null }): T
   return t;
 }
 
+/** Options of multinomial: drawing with replacement (default false) and the generator (default the global one). */
 export interface MultinomialOptions {
   replacement?: boolean;
   generator?: Generator | null;

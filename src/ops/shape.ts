@@ -151,6 +151,7 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   return record(aliasOf(x, shape, strides, x.offset), "ExpandBackward0", [x], [], (g) => [g]);
 }
 
+/** Options of flatten: the first and last dimensions flattened (defaults 0 and -1). */
 export interface FlattenOptions {
   startDim?: number;
   endDim?: number;

@@ -45,6 +45,9 @@ const BASES = {
   "torch": "torch.Tensor",
   "torch.nn.Parameter": "torch.Tensor",
   "torch.distributions": "torch.distributions.Distribution",
+  "torch.distributed.TCPStore": "torch.distributed.Store",
+  "torch.distributed.PrefixStore": "torch.distributed.Store",
+  "torch.nn.parallel": "torch.nn.Module",
 };
 
 export const snake = (name) => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").toLowerCase();

@@ -9,8 +9,9 @@
 export type WireDType = "float32" | "float64" | "int32" | "int64" | "bool";
 
 /** torch.distributed.ReduceOp's values (c10d's enum order). */
-export const RED = { SUM: 0, AVG: 1, PRODUCT: 2, MIN: 3, MAX: 4, BAND: 5, BOR: 6, BXOR: 7 } as const;
-export type RedCode = (typeof RED)[keyof typeof RED];
+export const RED = { SUM: 0, AVG: 1, PRODUCT: 2, MIN: 3, MAX: 4, BAND: 5, BOR: 6, BXOR: 7 } as const satisfies Record<string, RedCode>;
+/** A ReduceOp's code on the wire: SUM 0, AVG 1, PRODUCT 2, MIN 3, MAX 4, BAND 5, BOR 6, BXOR 7. */
+export type RedCode = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
 export const RED_NAMES = ["SUM", "AVG", "PRODUCT", "MIN", "MAX", "BAND", "BOR", "BXOR"] as const;
 
 export const ELEMENT_SIZE: Record<WireDType, number> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1 };
