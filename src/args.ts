@@ -23,8 +23,11 @@ export function registerTensorClass(c: abstract new (...args: never[]) => Tensor
 /** Validates one argument and returns its normalized value; throws naming `arg` of `fn`. */
 export type Checker<T> = (v: unknown, arg: string, fn: string) => T;
 
+/** One parameter of a PyTorch signature, as parseArgs matches arguments to it. */
 export interface Param<T = unknown> {
+  /** The parameter's name in camelCase (the options key and the name in error messages). */
   readonly name: string;
+  /** Validates and normalizes the argument. */
   readonly check: Checker<T>;
   /** Absent: the argument is required. */
   readonly default?: T;
@@ -283,6 +286,7 @@ export const device: Checker<"cpu"> = (v, arg, fn) => {
 
 /** PyTorch's factory_kwargs of modules with parameters: keyword-only device and dtype. */
 export const FACTORY_KWARGS: readonly Param[] = [param("device", device, undefined), param("dtype", dtype, undefined)];
+/** PyTorch's factory keywords of a module's constructor: where and in which dtype its parameters are made. */
 export interface FactoryOptions {
   /** The device the parameters and buffers are created on; PyTorch's default is the current default device ("cpu"). */
   device?: "cpu";

@@ -40,8 +40,12 @@ export type ShapeArgs = Array<number | readonly number[]>;
 
 /** Storage shared by a tensor and its views, with the version counter in-place ops bump. */
 export class StorageBox {
+  /** Bumped by every in-place op; autograd compares it with the version a node saved. */
   version = 0;
-  constructor(public data: Storage) {}
+  constructor(
+    /** The elements, in the dtype's typed array. */
+    public data: Storage,
+  ) {}
 }
 
 /** The keyword arguments of `backward` (and `autograd.backward`). */

@@ -232,8 +232,11 @@ export function runForward(f: ForwardFunc, inputs: readonly unknown[], target: T
   return selectTargets(out, target);
 }
 
+/** Captum's gradient keywords, passed on to autograd.grad. */
 export interface GradKwargs {
+  /** Keeps the graph after the gradient is taken (autograd.grad's retainGraph). */
   retainGraph?: boolean;
+  /** Records the gradient's computation, for higher-order gradients (default false). */
   createGraph?: boolean;
 }
 

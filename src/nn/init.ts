@@ -99,10 +99,15 @@ export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
   return normal_(t, 0, kaimingStd(t, opts), opts);
 }
 
+/** Options of nn.init.truncNormal_: the normal's mean and std, the bounds [a, b] and the generator. */
 export interface TruncNormalOptions extends GenOpts {
+  /** The mean of the normal (default 0). */
   mean?: number;
+  /** The standard deviation of the normal (default 1). */
   std?: number;
+  /** The lower bound of the values (default -2). */
   a?: number;
+  /** The upper bound of the values (default 2). */
   b?: number;
 }
 const TRUNC_NORMAL = [param("mean", num(), 0), param("std", num(), 1), param("a", num(), -2), param("b", num(), 2)];
@@ -132,7 +137,9 @@ export function truncNormal_(tensor: Tensor, ...args: Args<[mean: number, std: n
   return noGrad(() => tensor.uniform_(2 * l - 1, 2 * u - 1, { generator: o.generator }).erfinv_().mul_(std * Math.SQRT2).add_(mean).clamp_(a, b));
 }
 
+/** Options of nn.init.orthogonal_: the scale and the generator. */
 export interface OrthogonalOptions extends GenOpts {
+  /** The factor Q is multiplied by (default 1). */
   gain?: number;
 }
 

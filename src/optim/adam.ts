@@ -104,6 +104,7 @@ const positional = (weightDecay: number): Param[] => [
 const ADAM = { positional: positional(0), keyword: [FOREACH, MAXIMIZE, CAPTURABLE, DIFFERENTIABLE, FUSED] };
 const ADAMW = { positional: positional(1e-2), keyword: [MAXIMIZE, FOREACH, CAPTURABLE] };
 
+/** The arguments of Adam and AdamW after `params`: PyTorch's positional order (lr, betas, eps, weightDecay, amsgrad), then the options object with the optimizer's flags F. */
 export type AdamArgs<F> = Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], AdamOptions & F>;
 
 /** Adam and AdamW differ only in how weight decay enters the update, and its default. */

@@ -289,9 +289,11 @@ function formatLambdas(optimizer: AnyOptimizer, lrLambda: LrLambda | LrLambda[])
 }
 
 export interface LambdaOptions extends EpochOptions {
+  /** The factor of the base lr as a function of the epoch: one for all groups or one per group. */
   lrLambda?: LrLambda | LrLambda[];
 }
 const LAMBDA = [param("lrLambda", lambdas)];
+/** The arguments of LambdaLR and MultiplicativeLR after the optimizer: lrLambda then PyTorch's positional order, or one options object with lrLambda. */
 export type LambdaArgs = [lrLambda: LrLambda | LrLambda[], ...rest: Args<[lastEpoch: number, verbose: boolean], EpochOptions>] | [options: LambdaOptions & { lrLambda: LrLambda | LrLambda[] }];
 
 /** lr = initial lr * lrLambda(epoch). */
@@ -547,6 +549,7 @@ export class PolynomialLR extends LRScheduler {
 }
 
 export interface CosineAnnealingLROptions extends EpochOptions {
+  /** The number of steps of the half cosine period from the base lr to etaMin. */
   TMax?: number;
   etaMin?: number;
 }
@@ -590,7 +593,9 @@ export class CosineAnnealingLR extends LRScheduler {
 }
 
 export interface CosineAnnealingWarmRestartsOptions extends EpochOptions {
+  /** The number of steps before the first restart. */
   T0?: number;
+  /** The factor each period grows by after a restart (an integer >= 1; default 1). */
   TMult?: number;
   etaMin?: number;
 }
@@ -797,11 +802,17 @@ export interface OneCycleLROptions extends EpochOptions {
   threePhase?: boolean;
 }
 
+/** One phase of OneCycleLR's schedule (PyTorch's _schedule_phases): where it ends and the param group keys it anneals between. */
 export interface Phase {
+  /** The last step of the phase. */
   endStep: number;
+  /** The param group key of the lr at the phase's start. */
   startLr: string;
+  /** The param group key of the lr at the phase's end. */
   endLr: string;
+  /** The param group key of the momentum at the phase's start. */
   startMomentum: string;
+  /** The param group key of the momentum at the phase's end. */
   endMomentum: string;
 }
 

@@ -51,6 +51,7 @@ export function setTensorAdapter(a: TensorAdapter | null): void {
   adapter = a;
 }
 
+/** A checkpoint's file format: safetensors, or PyTorch's zip format of torch.save. */
 export type CheckpointFormat = "safetensors" | "pt";
 
 /** The options of `save` and `saveToBuffer`. */

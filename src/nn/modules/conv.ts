@@ -27,6 +27,7 @@ export interface ConvModuleOptions extends FactoryOptions {
   groups?: number;
   /** A learnable bias per output channel; PyTorch's default true. */
   bias?: boolean;
+  /** How the input is padded: "zeros" (PyTorch's default), "reflect", "replicate" or "circular". */
   paddingMode?: PaddingMode;
 }
 /** A convolution's padding_mode: what the padding holds; PyTorch's default "zeros". */

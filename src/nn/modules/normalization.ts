@@ -257,11 +257,17 @@ export class RMSNorm extends Module {
 // PyTorch's defaults affine=False, track_running_stats=False. Training (or no tracked stats)
 // normalizes with the input's own statistics and moves the running stats; eval with tracked stats
 // normalizes with them. num_batches_tracked is not advanced, as in PyTorch.
+/** Options of nn.InstanceNorm1d/2d/3d: PyTorch's keywords and the factory keywords. */
 export interface InstanceNormOptions extends FactoryOptions {
+  /** The number of channels C. */
   numFeatures?: number;
+  /** Added to the variance (default 1e-5). */
   eps?: number;
+  /** The running statistics' update factor (default 0.1). */
   momentum?: number;
+  /** Learns a per-channel weight and bias (default false). */
   affine?: boolean;
+  /** Keeps running mean and variance, used in eval mode (default false). */
   trackRunningStats?: boolean;
 }
 type InstanceNormPositional = [eps: number, momentum: number, affine: boolean, trackRunningStats: boolean];

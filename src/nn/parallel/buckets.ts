@@ -4,8 +4,11 @@
 /** The first bucket is kept small so the last gradients of backward do not wait on a big one (dist._DEFAULT_FIRST_BUCKET_BYTES). */
 export const DEFAULT_FIRST_BUCKET_BYTES = 1024 * 1024;
 
+/** What computeBucketAssignmentBySize needs of a tensor: its element count and dtype. */
 export interface Sized {
+  /** The number of elements. */
   numel(): number;
+  /** The dtype's name, which gives the element's size in bytes. */
   dtype: string;
 }
 

@@ -28,6 +28,7 @@ import { Module } from "../module.ts";
 import type { Parameter } from "../parameter.ts";
 import { DEFAULT_FIRST_BUCKET_BYTES, computeBucketAssignmentBySize } from "./buckets.ts";
 
+/** Options of nn.parallel.DistributedDataParallel: PyTorch's keywords; deviceIds, outputDevice, dim, checkReduction, gradientAsBucketView and staticGraph are accepted and have no effect on the CPU. */
 export interface DistributedDataParallelOptions {
   deviceIds?: number[] | null;
   outputDevice?: number | string | null;
@@ -275,6 +276,7 @@ export class DistributedDataParallel extends Module {
   module: Module;
   readonly broadcastBuffers: boolean;
   readonly findUnusedParameters: boolean;
+  /** The gradient bucket size in bytes (bucketCapMb MiB). */
   readonly bucketBytesCap: number;
   readonly #group: ProcessGroup;
   readonly #reducer: Reducer;

@@ -10,6 +10,7 @@ import { Generator } from "../../random/generator.ts";
 import { bool, checkInt, int, nullable, param, parseArgs } from "../../args.ts";
 import { Sampler, type Sized } from "./sampler.ts";
 
+/** Options of DistributedSampler: PyTorch's keywords (shuffle true, seed 0 and dropLast false by default). */
 export interface DistributedSamplerOptions {
   /** Default: the world size of the default process group. */
   numReplicas?: number;
@@ -36,6 +37,7 @@ export class DistributedSampler extends Sampler<number> {
   readonly shuffle: boolean;
   readonly seed: number;
   readonly dropLast: boolean;
+  /** The epoch the shuffle is seeded with (seed + epoch), set by setEpoch. */
   epoch = 0;
 
   constructor(dataset: Sized, opts?: DistributedSamplerOptions);
@@ -61,10 +63,12 @@ export class DistributedSampler extends Sampler<number> {
     return Math.ceil(n / this.numReplicas);
   }
 
+  /** The number of indices over all replicas (the dataset padded or cut to a multiple of numReplicas). */
   get totalSize(): number {
     return this.numSamples * this.numReplicas;
   }
 
+  /** The number of indices this replica draws. */
   get length(): number {
     return this.numSamples;
   }
@@ -74,6 +78,7 @@ export class DistributedSampler extends Sampler<number> {
     this.epoch = checkInt(epoch, "epoch", "set_epoch");
   }
 
+  /** This replica's indices: every numReplicas-th of the (shuffled) padded or cut index list, from rank. */
   *[Symbol.iterator](): Iterator<number> {
     const n = datasetLength(this.dataset);
     let indices: number[];
