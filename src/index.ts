@@ -1,7 +1,7 @@
 // The public surface: `import * as torch from "torch-ts"`.
 export { Tensor, type BackwardOptions, type RemovableHandle, type ShapeArgs, type StorageBox, type NestedList } from "./tensor.ts";
 export type { Shape } from "./layout.ts";
-export type { Args, Param, Checker, FactoryOptions } from "./args.ts";
+export type { Args, ArgsWithOptions, Param, Checker, FactoryOptions } from "./args.ts";
 export { type DType, type FloatDType, type Storage, type NumArray, type FloatArray, getDefaultDtype, setDefaultDtype, promoteTypes } from "./dtype.ts";
 export { RuntimeError, IndexError, ValueError, TorchTypeError, NotImplementedError, AssertionError, KeyError } from "./errors.ts";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled, type GradModeGuard } from "./autograd/gradMode.ts";

@@ -34,4 +34,4 @@ export { braceExpand } from "./webdataset/braceExpand.ts";
 export { decodeNpy, encodeNpy, type NpyHeader } from "./webdataset/npy.ts";
 export type { Decoder, Decoders, Encoder } from "./webdataset/codecs.ts";
 // Node only, but safe to bundle: node:* modules are imported lazily, on the first pass.
-export { TextLineDataset, type TextLineDatasetOptions } from "./textLines.ts";
+export { TextLineDataset, type TextLineDatasetOptions, type TextEncodingName } from "./textLines.ts";
