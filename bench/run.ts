@@ -11,6 +11,8 @@
 //   --stream-gb N       GB of shards the data section streams (default 4; quick 0.5)
 // `--only` may name D: the data-loading section (bench/lib/data.ts), which otherwise runs
 // after W0-W5 when --only is not given.
+//   --distributed       torch.distributed instead: all-reduce bandwidth against PyTorch's gloo
+//                       and DDP scaling of W4 on 2 processes (bench/distributed/run.ts)
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -23,6 +25,7 @@ import type { Probe } from "./lib/probe.ts";
 import { dataSection } from "./lib/data.ts";
 import { mergeRounds } from "./lib/rounds.ts";
 import { REPO_ROOT } from "./lib/versions.ts";
+import { runDistributedBench } from "./distributed/run.ts";
 
 /** Engine configs quick mode keeps: one per peer, at 2 threads where the peer has threads. */
 const QUICK_ENGINES = ["torch-ts 1t", "torch-ts 2t", "pytorch 2t", "tfjs-wasm 2t", "tfjs-cpu", "js-pytorch"];
@@ -100,6 +103,13 @@ function machine() {
 
 function main(): void {
   const o = parseArgs(process.argv.slice(2));
+  if (o.distributed) {
+    runDistributedBench(o).catch((e: unknown) => {
+      process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(2);
+    });
+    return;
+  }
   let engines = o.quick ? ENGINES.filter((e) => QUICK_ENGINES.includes(e.id)) : ENGINES;
   if (o.engines) engines = ENGINES.filter((e) => o.engines!.some((p) => e.id.startsWith(p)));
   const flags = cpuFlags();

@@ -32,17 +32,17 @@ export type FromWorker =
   | { type: "eval"; step: number; loss: number; accuracy: number }
   | { type: "done"; steps: number; seconds: number }
   | {
-      type: "prediction";
-      id: number;
-      probabilities: number[];
-      predicted: number;
-      /** |d logit / d pixel| of the predicted class, 784 values. */
-      saliency: Float32Array;
-      /** Integrated Gradients from a black image, 784 signed values, and its convergence delta. */
-      integratedGradients: Float32Array;
-      /** The attributions' sum, which Integrated Gradients makes F(x) - F(black) up to `delta`. */
-      attributionSum: number;
-      delta: number;
-      ms: number;
-    }
+    type: "prediction";
+    id: number;
+    probabilities: number[];
+    predicted: number;
+    /** |d logit / d pixel| of the predicted class, 784 values. */
+    saliency: Float32Array;
+    /** Integrated Gradients from a black image, 784 signed values, and its convergence delta. */
+    integratedGradients: Float32Array;
+    /** The attributions' sum, which Integrated Gradients makes F(x) - F(black) up to `delta`. */
+    attributionSum: number;
+    delta: number;
+    ms: number;
+  }
   | { type: "error"; message: string };

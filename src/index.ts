@@ -2,7 +2,7 @@
 export { Tensor, type BackwardOptions, type RemovableHandle, type ShapeArgs, type StorageBox, type NestedList, type TensorData } from "./tensor.ts";
 export type { ToOptions } from "./ops/convert.ts";
 export type { Shape } from "./layout.ts";
-export type { Args, Param, Checker, FactoryOptions } from "./args.ts";
+export type { Args, ArgsWithOptions, Param, Checker, FactoryOptions } from "./args.ts";
 export { device, Device, type DeviceLike, type DeviceType } from "./device.ts";
 export * as webgpu from "./webgpu.ts";
 export * as accelerator from "./accelerator.ts";
@@ -54,5 +54,6 @@ export * as utils from "./utils/index.ts";
 export * as onnx from "./onnx/index.ts";
 export * as interpret from "./interpret/index.ts";
 export * as distributions from "./distributions/index.ts";
+export * as distributed from "./distributed/index.ts";
 export { getNumThreads, setNumThreads } from "./backends/wasm/index.ts";
 export { AttributeError } from "./errors.ts";

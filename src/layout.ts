@@ -1,6 +1,7 @@
 // Shape and stride arithmetic: contiguity, broadcasting, dim normalisation.
 import { IndexError, RuntimeError, TorchTypeError } from "./errors.ts";
 
+/** A tensor's shape: the size of each dimension. */
 export type Shape = readonly number[];
 
 export function numelOf(shape: Shape): number {

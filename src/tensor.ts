@@ -3,7 +3,7 @@
 // can never disagree.
 import { runBackward } from "./autograd/engine.ts";
 import { isGradEnabled } from "./autograd/gradMode.ts";
-import type { GradHook, Node } from "./autograd/node.ts";
+import type { GradHook, Node, PostAccumulateGradHook } from "./autograd/node.ts";
 import type { GPUArray } from "./backends/webgpu/array.ts";
 import { CPU, type Device, type DeviceLike } from "./device.ts";
 import { allocate, DTYPES, isFloating, setInt64, wordsOf, type DType, type Storage } from "./dtype.ts";
@@ -48,18 +48,26 @@ export type TensorData = Storage | GPUArray;
  * the device the storage lives on (one of the canonical Device objects, compared by reference).
  */
 export class StorageBox {
+  /** Bumped by every in-place op; autograd compares it with the version a node saved. */
   version = 0;
   constructor(
+    /** The elements: the dtype's typed array on the CPU, a device buffer elsewhere. */
     public data: TensorData,
+    /** Where the elements live. */
     readonly device: Device = CPU,
   ) {}
 }
 
+/** The keyword arguments of `backward` (and `autograd.backward`). */
 export interface BackwardOptions {
+  /** Keep the graph's saved tensors so that backward can run through it again; PyTorch's default: createGraph. */
   retainGraph?: boolean;
+  /** Record the backward pass itself, for higher-order gradients; PyTorch's default false. */
   createGraph?: boolean;
 }
+/** What registering a hook returns: `remove()` unregisters it (PyTorch's `torch.utils.hooks.RemovableHandle`). */
 export interface RemovableHandle {
+  /** Unregisters the hook. */
   remove(): void;
 }
 
@@ -67,7 +75,9 @@ export class Tensor {
   _box: StorageBox;
   // Fixed for a tensor's life except through `set data` (PyTorch's `param.data = ...`).
   readonly shape: number[];
+  /** The step in storage elements along each dimension (PyTorch's `stride()`). */
   readonly strides: number[];
+  /** The index of the first element in the storage (PyTorch's `storage_offset()`). */
   readonly offset: number;
   readonly dtype: DType;
   _requiresGrad = false;
@@ -75,6 +85,8 @@ export class Tensor {
   gradFn: Node | null = null;
   /** Hooks of a leaf (non-leaf hooks live on their node). */
   _hooks: GradHook[] | null = null;
+  /** A leaf's hooks run after its .grad received a backward pass's whole gradient. */
+  _postAccumulateHooks: PostAccumulateGradHook[] | null = null;
   /** The tensor whose storage this view aliases, or null when it owns its storage. */
   _base: Tensor | null = null;
 
@@ -100,6 +112,7 @@ export class Tensor {
     if (this._box.device !== CPU) throw alloc.asyncReadError(this, "storage", "await t.dataAsync()");
     return this._box.data as Storage;
   }
+  /** Whether autograd records operations on this tensor; setting it on a leaf is `requiresGrad_`. */
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
@@ -209,6 +222,7 @@ export class Tensor {
   cpuAsync(): Promise<Tensor> {
     return convert.toAsync(this, { device: CPU, dtype: this.dtype, copy: false });
   }
+  /** The tensor as PyTorch prints it: `tensor([[1., 2.], ...])`, with the dtype and grad_fn when PyTorch shows them. */
   toString(): string {
     return formatTensor(this);
   }
@@ -261,6 +275,22 @@ export class Tensor {
   retainGrad(): void {
     if (!this.requiresGrad) throw new RuntimeError("can't retain_grad on Tensor that has requires_grad=False");
     if (this.gradFn) this.gradFn.retained = this;
+  }
+  /**
+   * hook(this) runs once this leaf's .grad has been accumulated in a backward pass, while
+   * the pass goes on with the rest of the graph (PyTorch's register_post_accumulate_grad_hook).
+   */
+  registerPostAccumulateGradHook(hook: PostAccumulateGradHook): RemovableHandle {
+    if (!this.requiresGrad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
+    if (!this.isLeaf) throw new RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors");
+    const list = (this._postAccumulateHooks ??= []);
+    list.push(hook);
+    return {
+      remove: () => {
+        const i = list.indexOf(hook);
+        if (i >= 0) list.splice(i, 1);
+      },
+    };
   }
   registerHook(hook: GradHook): RemovableHandle {
     if (!this.requiresGrad) throw new RuntimeError("cannot register a hook on a tensor that doesn't require gradient");
@@ -401,6 +431,7 @@ export class Tensor {
   t(): Tensor { return shp.t(this); }
   /** The dims reversed (x.T); a 2-D tensor's transpose. */
   get T(): Tensor { return shp.permute(this, [...Array(this.shape.length).keys()].reverse()); }
+  /** The last two dims transposed (a batch of matrices transposed). */
   get mT(): Tensor { return shp.transpose(this, -2, -1); }
   movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor { return shp.movedim(this, source, destination); }
   flip(...dims: ShapeArgs): Tensor { return rearr.flip(this, parseShape(dims, "flip")); }
@@ -423,6 +454,7 @@ export class Tensor {
   unflatten(dim: number, sizes: readonly number[]): Tensor { return shp.unflatten(this, dim, sizes); }
   narrow(dim: number, start: number, length: number): Tensor { return shp.narrow(this, dim, start, length); }
   select(dim: number, index: number): Tensor { return shp.select(this, dim, index); }
+  /** The view `x[..., start:end:step]` along `dim` (ATen's slice); null start or end: that end of the dim. */
   slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor { return shp.slice(this, dim, start, end, step); }
   chunk(chunks: number, ...args: Args<[dim: number], { dim?: number }>): Tensor[];
   chunk(chunks: number, dim?: unknown, opts?: unknown): Tensor[] { return (shp.chunk as Loose<Tensor[]>)(this, chunks, dim, opts); }

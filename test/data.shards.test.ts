@@ -30,7 +30,21 @@ import {
 
 const FIX = new URL("./fixtures/data/tar/", import.meta.url);
 const fixture = (name: string): string => new URL(name, FIX).pathname;
-const expected = JSON.parse(readFileSync(fixture("expected.json"), "utf8")) as Record<string, any>;
+/** tools/gen_tar_fixtures.py's record of what Python wrote: the members of each tar, the tensors' values (int64 as strings). */
+interface TarListing {
+  members: { name: string; size: number; head: string }[];
+}
+interface Expected {
+  "pax.tar": TarListing;
+  "gnu.tar": TarListing;
+  "ustar.tar": TarListing;
+  "tensors.tar": {
+    f32: unknown; i64: string[]; u8: unknown; fort: unknown; be: unknown;
+    safetensors: Record<"w" | "n", unknown>; pth: Record<"x" | "k", unknown>;
+  };
+  "rows.npy": number[][];
+}
+const expected = JSON.parse(readFileSync(fixture("expected.json"), "utf8")) as Expected;
 const dir = mkdtempSync(join(tmpdir(), "torch-ts-shards-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -50,7 +64,7 @@ async function all<T>(src: AsyncIterable<T>): Promise<T[]> {
 const hex = (b: Uint8Array): string => Buffer.from(b.subarray(0, 16)).toString("hex");
 
 describe("tar files made by Python's tarfile", () => {
-  for (const name of ["pax.tar", "gnu.tar", "ustar.tar"]) {
+  for (const name of ["pax.tar", "gnu.tar", "ustar.tar"] as const) {
     it(`${name}: every regular file, its name, size and bytes (directories and links skipped)`, async () => {
       for (const chunk of [1, 511, 4096, 1 << 20]) {
         const got = await entries(readFileSync(fixture(name)), chunk);

@@ -39,8 +39,10 @@ function unexportedTypes(): Map<string, string> {
   const missing = new Map<string, string>(); // type name -> the file declaring it
   const visit = (node: ts.Node): void => {
     if (ts.isBlock(node)) return; // bodies are not the public surface
-    if ((ts.isPropertyDeclaration(node) || ts.isMethodDeclaration(node) || ts.isGetAccessor(node)) &&
+    if ((ts.isPropertyDeclaration(node) || ts.isMethodDeclaration(node) || ts.isGetAccessor(node) || ts.isParameterPropertyDeclaration(node, node.parent)) &&
       (ts.getCombinedModifierFlags(node) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected) || ts.isPrivateIdentifier(node.name))) return;
+    // @internal members are stripped from the published declarations (tsconfig.build.json)
+    if (ts.getJSDocTags(node).some((t) => t.tagName.text === "internal")) return;
     if (ts.isTypeReferenceNode(node)) {
       const name = ts.isQualifiedName(node.typeName) ? node.typeName.right : node.typeName;
       const s = checker.getSymbolAtLocation(name);

@@ -20,7 +20,7 @@ import {
   setTensorAdapter,
 } from "../src/serialization/index.ts";
 import { OBJECT_BYTES, SLOT_BYTES } from "../src/serialization/limits.ts";
-import { readPt, writePt } from "../src/serialization/pt.ts";
+import { readPt } from "../src/serialization/pt.ts";
 import { decodeSafetensors, encodeSafetensors } from "../src/serialization/safetensors.ts";
 import { INT_MAX_STR_DIGITS, STRUCTURE_KEY } from "../src/serialization/tree.ts";
 import { ZipArchive } from "../src/serialization/zip.ts";

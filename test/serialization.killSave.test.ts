@@ -53,9 +53,15 @@ async function killMidSave(start: number, skip: number): Promise<{ saved: number
   let saved = -1;
   let saving = -1;
   let out = "";
+  const scan = (): void => {
+    for (const m of out.matchAll(/(saving|saved) (\d+)\n/g)) {
+      if (m[1] === "saved") saved = Number(m[2]);
+      else saving = Number(m[2]);
+    }
+  };
   child.stdout!.on("data", (b: Buffer) => {
     out += b.toString();
-    for (const m of out.matchAll(/(saving|saved) (\d+)\n/g)) m[1] === "saved" ? (saved = Number(m[2])) : (saving = Number(m[2]));
+    scan();
   });
   const exited = new Promise<void>((r) => child.on("exit", () => r()));
   const deadline = Date.now() + 60_000;
@@ -72,7 +78,7 @@ async function killMidSave(start: number, skip: number): Promise<{ saved: number
   if (!hadTemp) child.kill("SIGKILL");
   await exited;
   assert.equal(child.signalCode, "SIGKILL");
-  for (const m of out.matchAll(/(saving|saved) (\d+)\n/g)) m[1] === "saved" ? (saved = Number(m[2])) : (saving = Number(m[2]));
+  scan();
   return { saved, saving, hadTemp };
 }
 

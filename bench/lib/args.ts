@@ -16,10 +16,12 @@ export interface Options {
   data: boolean;
   /** GB of shards D2 streams (0 = the mode's default: 4, quick 0.5). */
   streamGB: number;
+  /** Run torch.distributed's benchmarks (bench/distributed/run.ts) instead of W0-W5. */
+  distributed: boolean;
 }
 
 export function parseArgs(argv: string[]): Options {
-  const o: Options = { only: [...WORKLOADS], engines: null, repeats: 0, quick: false, memSteps: -1, memAll: false, rounds: 1, data: true, streamGB: 0 };
+  const o: Options = { only: [...WORKLOADS], engines: null, repeats: 0, quick: false, memSteps: -1, memAll: false, rounds: 1, data: true, streamGB: 0, distributed: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = (): string => {
@@ -40,6 +42,7 @@ export function parseArgs(argv: string[]): Options {
     else if (a === "--mem-all") o.memAll = true;
     else if (a === "--rounds") o.rounds = Number(next());
     else if (a === "--stream-gb") o.streamGB = Number(next());
+    else if (a === "--distributed") o.distributed = true;
     else throw new Error(`unknown flag ${a} (see the comment at the top of bench/run.ts)`);
   }
   if (!(o.repeats >= 0) || !Number.isInteger(o.repeats)) throw new Error(`--repeats must be a positive integer, got ${o.repeats}`);

@@ -4,8 +4,8 @@ import { RuntimeError } from "../errors.ts";
 import { sameShape, type Shape } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
 import { gradMode } from "./gradMode.ts";
-import { Node, SliceGrad, type Edge } from "./node.ts";
-import { zeros } from "../ops/alloc.ts";
+import { Node, SliceGrad, type Edge, type PostAccumulateGradHook } from "./node.ts";
+import { empty, zeros } from "../ops/alloc.ts";
 import type { DType } from "../dtype.ts";
 import { finishRecording, markEscaped, startRecording } from "../storagePool.ts";
 
@@ -86,13 +86,38 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   const recording = !opts.createGraph && startRecording();
   if (recording) safeToRelease = true;
   let release = false;
+  const callbacks: Array<() => void> = [];
+  finalCallbacks.push(callbacks);
   try {
     const result = backwardPass(roots, rootGrads, opts);
+    for (let i = 0; i < callbacks.length; i++) callbacks[i]();
     release = recording && safeToRelease;
     return result;
   } finally {
+    finalCallbacks.pop();
     if (recording) finishRecording(release);
   }
+}
+
+/** Callbacks to run when the current backward pass (the innermost) has finished. */
+const finalCallbacks: Array<Array<() => void>> = [];
+
+/**
+ * Runs cb once the backward pass now running has accumulated every gradient, before it
+ * returns (PyTorch's Variable._execution_engine.queue_callback; DDP waits for its gradient
+ * all-reduces here). cb must not keep tensors it creates: the pass may recycle them.
+ */
+export function queueCallback(cb: () => void): void {
+  const top = finalCallbacks[finalCallbacks.length - 1];
+  if (!top) throw new RuntimeError("Final callbacks can only be installed during backward pass.");
+  top.push(cb);
+}
+
+/** Post-accumulate-grad hooks that create no tensor outliving them (the storage pool stays on). */
+const poolSafeHooks = new WeakSet<PostAccumulateGradHook>();
+export function markPoolSafe(hook: PostAccumulateGradHook): PostAccumulateGradHook {
+  poolSafeHooks.add(hook);
+  return hook;
 }
 
 /** False once the recording pass (or one nested in it) met user code: a custom backward or a hook may keep any tensor it makes. */
@@ -120,8 +145,11 @@ function backwardPass(roots: readonly Tensor[], rootGrads: readonly Tensor[], op
     } else leafGrads.set(root, accumulate(leafGrads.get(root), g));
   });
 
-  // Dependency counts: how many edges from nodes of this graph point at each node.
+  // Dependency counts: how many edges from nodes of this graph point at each node, and at
+  // each leaf (a leaf's gradient is complete, and accumulated at once, when its count is 0:
+  // PyTorch's AccumulateGrad runs as soon as its inputs are ready).
   const deps = new Map<Node, number>();
+  const leafDeps = new Map<Tensor, number>();
   const stack: Node[] = [];
   for (const n of start) {
     if (!deps.has(n)) {
@@ -140,7 +168,7 @@ function backwardPass(roots: readonly Tensor[], rootGrads: readonly Tensor[], op
           deps.set(e, 1);
           stack.push(e);
         } else deps.set(e, d + 1);
-      }
+      } else if (e !== null) leafDeps.set(e, (leafDeps.get(e) ?? 0) + 1);
     }
   }
 
@@ -177,6 +205,17 @@ function backwardPass(roots: readonly Tensor[], rootGrads: readonly Tensor[], op
     for (const n of deps.keys()) if (reaches(n)) needed.add(n);
   }
   const captured = new Map<Edge, Tensor>();
+  // Storage the caller or another leaf already holds must not become a leaf's .grad.
+  const handed = new Set(rootGrads.map((g) => g._box));
+  /** One fewer edge pending into leaf; accumulates it when that was the last (not for autograd.grad). */
+  const leafEdgeDone = (leaf: Tensor): void => {
+    const d = leafDeps.get(leaf)! - 1;
+    leafDeps.set(leaf, d);
+    if (d === 0 && !inputs) {
+      const g = leafSums.take(leaf);
+      if (g !== undefined) finishLeaf(leaf, g, opts.createGraph, handed);
+    }
+  };
 
   const prevMode = gradMode.enabled;
   gradMode.enabled = opts.createGraph;
@@ -209,9 +248,12 @@ function backwardPass(roots: readonly Tensor[], rootGrads: readonly Tensor[], op
           deps.set(e, d);
           if (d === 0) {
             if (nodeGrads.has(e)) ready.push(e);
-            else releaseBranch(e, deps, nodeGrads, ready);
+            else releaseBranch(e, deps, nodeGrads, ready, leafEdgeDone);
           }
-        } else if (gi !== null && gi !== undefined) leafSums.add(e, gi, node.inputShapes[i], node.inputDtypes[i]);
+        } else {
+          if (gi !== null && gi !== undefined) leafSums.add(e, gi, node.inputShapes[i], node.inputDtypes[i]);
+          leafEdgeDone(e);
+        }
       }
     }
   } finally {
@@ -222,19 +264,31 @@ function backwardPass(roots: readonly Tensor[], rootGrads: readonly Tensor[], op
     for (const [leaf, g] of leafGrads) captured.set(leaf, escape(runLeafHooks(leaf, g)));
     return inputs.map((t) => captured.get(t.gradFn ?? t) ?? null);
   }
-  // Storage the caller or another leaf already holds must not become a leaf's .grad.
-  const handed = new Set(rootGrads.map((g) => g._box));
-  for (const [leaf, g0] of leafGrads) accumulateLeaf(leaf, runLeafHooks(leaf, g0), opts.createGraph, handed);
+  // Leaves whose gradient did not complete in the loop: roots that are leaves.
+  for (const [leaf, g0] of leafGrads) finishLeaf(leaf, g0, opts.createGraph, handed);
   return null;
 }
 
+/** A leaf's total gradient: its hooks, then AccumulateGrad, then its post-accumulate hooks. */
+function finishLeaf(leaf: Tensor, g: Tensor, createGraph: boolean, handed: Set<unknown>): void {
+  accumulateLeaf(leaf, runLeafHooks(leaf, g), createGraph, handed);
+  const post = leaf._postAccumulateHooks;
+  if (post) {
+    for (const h of post) {
+      if (!poolSafeHooks.has(h)) safeToRelease = false;
+      h(leaf);
+    }
+  }
+}
+
 /** A node whose every consumer produced no gradient: its own inputs get none either. */
-function releaseBranch(start: Node, deps: Map<Node, number>, grads: Map<Node, Tensor>, ready: Node[]): void {
+function releaseBranch(start: Node, deps: Map<Node, number>, grads: Map<Node, Tensor>, ready: Node[], leafDone: (t: Tensor) => void): void {
   const stack = [start];
   while (stack.length) {
     const n = stack.pop()!;
     for (const e of n.next) {
-      if (e instanceof Node) {
+      if (e instanceof Tensor) leafDone(e);
+      else if (e instanceof Node) {
         const d = deps.get(e)! - 1;
         deps.set(e, d);
         if (d === 0) {

@@ -26,6 +26,7 @@ export class FunctionCtx {
   }
 }
 
+/** What autograd.Function's backward returns: one gradient per forward input (or one tensor for one input); null or undefined where no gradient flows. */
 export type GradList = Tensor | null | undefined | ReadonlyArray<Tensor | null | undefined>;
 
 /**

@@ -1,4 +1,4 @@
-/// <reference lib="esnext.disposable" />
+/// <reference lib="esnext.disposable" preserve="true" />
 // Global grad mode: whether ops record the graph (torch.no_grad / enable_grad).
 export const gradMode = { enabled: true };
 

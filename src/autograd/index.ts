@@ -2,5 +2,5 @@
 export { grad, backward, type GradOptions } from "./grad.ts";
 export { gradcheck, type GradcheckOptions, type GradcheckFn } from "./gradcheck.ts";
 export { Function, FunctionCtx, type GradList } from "./function.ts";
-export { Node, SliceGrad, type Edge, type Vjp, type GradHook } from "./node.ts";
+export { Node, SliceGrad, type Edge, type Vjp, type GradHook, type PostAccumulateGradHook } from "./node.ts";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./gradMode.ts";

@@ -17,13 +17,25 @@ export type Edge = Node | Tensor | null;
  * the engine accumulates the pieces into one buffer in place.
  */
 export class SliceGrad {
-  constructor(readonly grad: Tensor, readonly dim: number, readonly start: number, readonly step: number) {}
+  constructor(
+    /** The gradient of the slice. */
+    readonly grad: Tensor,
+    /** The dimension the slice was taken along. */
+    readonly dim: number,
+    /** The input's index of the slice's first position along dim. */
+    readonly start: number,
+    /** The stride between the slice's positions along dim. */
+    readonly step: number,
+  ) {}
 }
 
 /** Gradient per input (null or undefined: no gradient flows to that input). */
 export type Vjp = (grad: Tensor, saved: readonly Tensor[]) => ReadonlyArray<Tensor | SliceGrad | null | undefined>;
 
+/** A tensor hook (Tensor.registerHook): sees the gradient and may return a replacement for it. */
 export type GradHook = (grad: Tensor) => Tensor | void;
+/** Runs after a leaf's .grad has received its whole gradient of a backward pass. */
+export type PostAccumulateGradHook = (param: Tensor) => void;
 
 export class Node {
   /** PyTorch's class name of the backward function, e.g. "MulBackward0". */

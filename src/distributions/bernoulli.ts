@@ -12,9 +12,13 @@ import { Distribution } from "./distribution.ts";
 import { tensorOrNumber, VALIDATE_ARGS } from "./normal.ts";
 import { broadcastAll, logitsToProbs, probsToLogits } from "./utils.ts";
 
+/** Options of Bernoulli: exactly one of probs and logits, and validateArgs. */
 export interface BernoulliOptions {
+  /** The probability of 1 (in [0, 1]). */
   probs?: Tensor | number | null;
+  /** The log-odds of 1. */
   logits?: Tensor | number | null;
+  /** Checks the parameters (and later values) against their constraints; `null` or absent follows Distribution.setDefaultValidateArgs. */
   validateArgs?: boolean | null;
 }
 const BERNOULLI_ARGS = [param("probs", nullable(tensorOrNumber), null), param("logits", nullable(tensorOrNumber), null), VALIDATE_ARGS];

@@ -13,9 +13,13 @@ import { Distribution } from "./distribution.ts";
 import { VALIDATE_ARGS } from "./normal.ts";
 import { finfo, logitsToProbs, probsToLogits } from "./utils.ts";
 
+/** Options of Categorical: exactly one of probs and logits (the last dim indexes the categories), and validateArgs. */
 export interface CategoricalOptions {
+  /** Nonnegative weights of the categories (normalized to sum to 1 over the last dim). */
   probs?: Tensor | null;
+  /** Unnormalized log-probabilities of the categories. */
   logits?: Tensor | null;
+  /** Checks the parameters (and later values) against their constraints; `null` or absent follows Distribution.setDefaultValidateArgs. */
   validateArgs?: boolean | null;
 }
 const CATEGORICAL_ARGS = [param("probs", nullable(tensorArg), null), param("logits", nullable(tensorArg), null), VALIDATE_ARGS];

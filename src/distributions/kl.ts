@@ -16,7 +16,11 @@ import { Normal } from "./normal.ts";
 import { Uniform } from "./uniform.ts";
 
 /** A Distribution class (its constructor), as Python's type_p / type_q. */
-export type DistributionClass<T extends Distribution = Distribution> = { readonly prototype: T };
+export type DistributionClass<T extends Distribution = Distribution> = {
+  /** What instances inherit from: instances are T. */
+  readonly prototype: T;
+};
+/** A function computing KL(p || q) for a pair of distributions, batched like them. */
 export type KlFn<P extends Distribution, Q extends Distribution> = (p: P, q: Q) => Tensor;
 
 const REGISTRY = new Map<DistributionClass, Map<DistributionClass, KlFn<Distribution, Distribution>>>();

@@ -20,9 +20,13 @@ export const tensorOrNumber: Checker<Tensor | number> = (v, arg, fn) => {
 };
 export const VALIDATE_ARGS = param("validateArgs", nullable(bool), null);
 
+/** Options of Normal: the mean and standard deviation, and validateArgs. */
 export interface NormalOptions {
+  /** The mean. */
   loc?: Tensor | number;
+  /** The standard deviation (positive). */
   scale?: Tensor | number;
+  /** Checks the parameters (and later values) against their constraints; `null` or absent follows Distribution.setDefaultValidateArgs. */
   validateArgs?: boolean | null;
 }
 const NORMAL_ARGS = [param("loc", tensorOrNumber), param("scale", tensorOrNumber), VALIDATE_ARGS];

@@ -12,9 +12,13 @@ import { Distribution } from "./distribution.ts";
 import { tensorOrNumber, VALIDATE_ARGS } from "./normal.ts";
 import { broadcastAll } from "./utils.ts";
 
+/** Options of Uniform: the bounds of [low, high), and validateArgs. */
 export interface UniformOptions {
+  /** The lower bound (included). */
   low?: Tensor | number;
+  /** The upper bound (excluded). */
   high?: Tensor | number;
+  /** Checks the parameters (and later values) against their constraints; `null` or absent follows Distribution.setDefaultValidateArgs. */
   validateArgs?: boolean | null;
 }
 const UNIFORM_ARGS = [param("low", tensorOrNumber), param("high", tensorOrNumber), VALIDATE_ARGS];

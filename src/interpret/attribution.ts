@@ -14,6 +14,7 @@ export interface DeltaOptions {
 }
 
 export abstract class Attribution {
+  /** The model (or function) whose outputs are attributed. */
   readonly forwardFunc: ForwardFunc;
   constructor(forwardFunc: ForwardFunc) {
     this.forwardFunc = checkForwardFunc(new.target.name, forwardFunc);
@@ -22,6 +23,7 @@ export abstract class Attribution {
   get multipliesByInputs(): boolean {
     return false;
   }
+  /** Whether `attribute` can return a convergence delta (`returnConvergenceDelta`), as Captum's `has_convergence_delta`. */
   hasConvergenceDelta(): boolean {
     return false;
   }
@@ -35,7 +37,7 @@ export abstract class Attribution {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any constructor parameters: a class taking a Module is not one taking unknown[]
 type AbstractClass<T> = abstract new (...args: any[]) => T;
 
 /**

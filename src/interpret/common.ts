@@ -11,7 +11,7 @@ import { cat, stack } from "../ops/shape.ts";
 import { Tensor } from "../tensor.ts";
 
 /** A model (its forward is called) or any function of the inputs returning a Tensor. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any parameter list: a function of Tensors is not one of unknown[]
 export type ForwardFunc = Module | ((...args: any[]) => unknown);
 
 /** One input tensor, or several (Captum's tuple of inputs) whose first dimensions are the examples. */
@@ -232,8 +232,11 @@ export function runForward(f: ForwardFunc, inputs: readonly unknown[], target: T
   return selectTargets(out, target);
 }
 
+/** Captum's gradient keywords, passed on to autograd.grad. */
 export interface GradKwargs {
+  /** Keeps the graph after the gradient is taken (autograd.grad's retainGraph). */
   retainGraph?: boolean;
+  /** Records the gradient's computation, for higher-order gradients (default false). */
   createGraph?: boolean;
 }
 

@@ -92,10 +92,15 @@ export class GradientShap extends GradientAttribution {
   gradientFunc = computeGradients;
 }
 
+/** Options of InputBaselineXGradient.attribute (Captum's keywords). */
 export interface InputBaselineXGradientOptions {
+  /** The reference inputs the attribution is relative to (default zeros). */
   baselines?: Baselines;
+  /** The output index attributed, per example or for all (needed when the output has more than one number per example). */
   target?: Target;
+  /** Extra arguments passed to the forward function after the inputs. */
   additionalForwardArgs?: AdditionalForwardArgs;
+  /** Also returns the convergence delta per example (default false). */
   returnConvergenceDelta?: boolean;
 }
 

@@ -46,6 +46,7 @@ export type NoiseTunnelMethodOptions = Record<string, unknown>;
 
 /** An attribution method NoiseTunnel can wrap (one with attribute(inputs, options)). */
 export interface AttributesInputs {
+  /** Attributions of `inputs` with the method's options. */
   attribute(inputs: Inputs, opts: Record<string, unknown>): unknown;
 }
 

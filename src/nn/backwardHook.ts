@@ -15,6 +15,7 @@ import { detach } from "../ops/convert.ts";
 import { Tensor } from "../tensor.ts";
 import type { Module } from "./module.ts";
 
+/** The gradients of a module's tensor inputs or outputs, in order; null where there is none. */
 export type GradList = Array<Tensor | null>;
 /** hook(module, gradInput, gradOutput): return a replacement gradInput (same length), or nothing. */
 export type FullBackwardHook = (module: Module, gradInput: GradList, gradOutput: GradList) => GradList | readonly (Tensor | null)[] | void;

@@ -14,7 +14,8 @@ export {
 } from "./functional/conv.ts";
 export {
   maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d,
-  type MaxPoolOptions, type AvgPoolOptions, type WithIndices,
+  type MaxPoolOptions, type AvgPoolOptions, type WithIndices, type OutputSize,
+  type AdaptiveTensorArgs, type AdaptiveIndicesArgs,
 } from "./functional/pooling.ts";
 export {
   batchNorm, layerNorm, groupNorm, rmsNorm, instanceNorm, normalize,

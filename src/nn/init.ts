@@ -8,10 +8,14 @@ import { Generator } from "../random/generator.ts";
 import { erf } from "../random/libm/erf.ts";
 import type { Tensor } from "../tensor.ts";
 
+/** The nonlinearities `calculateGain` knows, by PyTorch's names. */
 export type Nonlinearity =
   | "linear" | "conv1d" | "conv2d" | "conv3d" | "conv_transpose1d" | "conv_transpose2d" | "conv_transpose3d"
   | "sigmoid" | "tanh" | "relu" | "leaky_relu" | "selu";
-type GenOpts = { generator?: Generator };
+type GenOpts = {
+  /** The generator the values are drawn from; PyTorch's default the global one. */
+  generator?: Generator;
+};
 
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
   switch (nonlinearity) {
@@ -69,9 +73,13 @@ export function xavierNormal_(t: Tensor, opts: { gain?: number } & GenOpts = {})
   return normal_(t, 0, std, opts);
 }
 
+/** The options of `kaimingUniform_` and `kaimingNormal_`. */
 export interface KaimingOptions extends GenOpts {
+  /** The negative slope of the rectifier after this layer (leaky_relu only); PyTorch's default 0. */
   a?: number;
+  /** "fan_in" keeps the variance of the forward pass, "fan_out" of the backward pass; PyTorch's default "fan_in". */
   mode?: "fan_in" | "fan_out";
+  /** The nonlinearity the gain is computed for; PyTorch's default "leaky_relu". */
   nonlinearity?: Nonlinearity;
 }
 function kaimingStd(t: Tensor, opts: KaimingOptions): number {
@@ -91,10 +99,15 @@ export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
   return normal_(t, 0, kaimingStd(t, opts), opts);
 }
 
+/** Options of nn.init.truncNormal_: the normal's mean and std, the bounds [a, b] and the generator. */
 export interface TruncNormalOptions extends GenOpts {
+  /** The mean of the normal (default 0). */
   mean?: number;
+  /** The standard deviation of the normal (default 1). */
   std?: number;
+  /** The lower bound of the values (default -2). */
   a?: number;
+  /** The upper bound of the values (default 2). */
   b?: number;
 }
 const TRUNC_NORMAL = [param("mean", num(), 0), param("std", num(), 1), param("a", num(), -2), param("b", num(), 2)];
@@ -124,7 +137,9 @@ export function truncNormal_(tensor: Tensor, ...args: Args<[mean: number, std: n
   return noGrad(() => tensor.uniform_(2 * l - 1, 2 * u - 1, { generator: o.generator }).erfinv_().mul_(std * Math.SQRT2).add_(mean).clamp_(a, b));
 }
 
+/** Options of nn.init.orthogonal_: the scale and the generator. */
 export interface OrthogonalOptions extends GenOpts {
+  /** The factor Q is multiplied by (default 1). */
   gain?: number;
 }
 

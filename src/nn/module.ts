@@ -12,21 +12,25 @@ import { parseToArgs } from "../ops/convert.ts";
 import { tracing } from "../autograd/trace.ts";
 import { isFloating, type DType } from "../dtype.ts";
 import { KeyError, NotImplementedError, RuntimeError, TorchTypeError, ValueError } from "../errors.ts";
-import { Tensor } from "../tensor.ts";
+import { Tensor, type RemovableHandle } from "../tensor.ts";
 import { BackwardHook, type FullBackwardHook } from "./backwardHook.ts";
 import { Parameter } from "./parameter.ts";
 import { pyTypeName } from "./repr.ts";
 
 export type { FullBackwardHook, GradList } from "./backwardHook.ts";
 
+/** A module's parameters and persistent buffers by dotted name ("fc1.weight"), as PyTorch's state_dict. */
 export type StateDict = Record<string, Tensor>;
+/** hook(module, args) before forward: return replacement args (a non-array is the one argument), or nothing to keep them. */
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | void;
+/** hook(module, args, output) after forward: return a replacement output, or undefined to keep it. */
 export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
-export interface RemovableHandle {
-  remove(): void;
-}
+export type { RemovableHandle };
+/** What `loadStateDict` returns (PyTorch's `_IncompatibleKeys`); with strict (the default) both are empty or it throws. */
 export interface LoadResult {
+  /** The module's keys the state dict did not have. */
   missingKeys: string[];
+  /** The state dict's keys the module does not have. */
   unexpectedKeys: string[];
 }
 
@@ -35,6 +39,7 @@ const INTERNAL = new Set(["training", "_buffers", "_nonPersistent", "_preHooks",
 const hookArg = (fn: string, hook: unknown): void => void func(hook, "hook", fn);
 
 export class Module {
+  /** Training mode (dropout active, batch norm updating its statistics); set by `train()` / `eval()`. */
   training = true;
   private _buffers = new Set<string>();
   private _nonPersistent = new Set<string>();
@@ -231,14 +236,12 @@ export class Module {
   /** get_submodule(target): the submodule at a dotted path ("" is this module). */
   getSubmodule(target: string): Module {
     str(target, "target", "getSubmodule");
-    let m: Module = this;
-    if (target === "") return m;
-    for (const part of target.split(".")) {
+    if (target === "") return this;
+    return target.split(".").reduce<Module>((m, part) => {
       const next = (m as unknown as Record<string, unknown>)[part];
       if (!(next instanceof Module)) throw new RuntimeError(`${m.constructor.name} has no attribute \`${part}\``);
-      m = next;
-    }
-    return m;
+      return next;
+    }, this);
   }
 
   // ---- modes and bulk operations ----------------------------------------------------------
@@ -400,6 +403,7 @@ export class Module {
   extraRepr(): string {
     return "";
   }
+  /** PyTorch's module repr: the class name with `extraRepr()`, then each child module, indented. */
   toString(): string {
     const children = [...this.namedChildren()];
     const extra = this.extraRepr();

@@ -4,6 +4,7 @@
 import { bool, nullable, param, str, type Checker, type Param } from "../args.ts";
 import { ValueError } from "../errors.ts";
 
+/** A loss's reduction: "none" (the pointwise losses), "mean" or "sum". */
 export type Reduction = "none" | "mean" | "sum";
 
 /** A string (TypeError otherwise), then PyTorch's ValueError for an unknown one ("avg is not a valid value for reduction"). */

@@ -34,6 +34,7 @@ const OPTION_KEYS = ["inputNames", "outputNames", "dynamicAxes", "opsetVersion",
 const OPSET = 17;
 const IR_VERSION = 8;
 
+/** A function exported in place of a module: tensors in, a tensor or a nested structure of tensors out. */
 export type Forward = (...args: Tensor[]) => unknown;
 
 /**

@@ -10,6 +10,7 @@ import { fmtShape } from "../layout.ts";
 import type { Tensor } from "../tensor.ts";
 import { backendOf, dense, empty } from "./alloc.ts";
 
+/** A size argument given as one int for every spatial dimension or one per dimension (PyTorch's `_pair`/`_single` inputs: 3 or [3, 2]). */
 export type Pair = number | readonly number[];
 
 /** A 2-tuple argument (kernel_size=3 or [3, 2]) as [h, w]. */
@@ -99,6 +100,7 @@ export function windowCount(size: number, k: number, s: number, p: number, d: nu
   return out;
 }
 
+/** The options of `F.unfold` and `F.fold`. */
 export interface UnfoldOptions {
   dilation?: Pair;
   padding?: Pair;

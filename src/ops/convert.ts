@@ -147,6 +147,7 @@ export function clone(x: Tensor): Tensor {
   return record(copyAs(x, x.dtype), "CloneBackward0", [x], [], (g) => [g]);
 }
 
+/** `x.contiguous()`: x itself when its elements are in row-major order in storage, else a contiguous copy. */
 export function contiguous(x: Tensor): Tensor {
   return x.isContiguous() ? x : clone(x);
 }

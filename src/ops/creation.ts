@@ -12,13 +12,18 @@ import { canonicalDevice, CPU, type Device, type DeviceLike } from "../device.ts
 import { cpu } from "../backends/cpu/index.ts";
 import { deviceBackend, empty, fromHost, fromStorage, hostData } from "./alloc.ts";
 
+/** The keyword arguments of the tensor creation functions (`zeros`, `ones`, `full`, `arange`, ...). */
 export interface TensorOptions {
+  /** The element type; PyTorch's default `torch.getDefaultDtype()` (float32) for floating values, int64 for integer ones (`arange`, `randint`, ...). */
   dtype?: DType;
+  /** Record operations on the new tensor for autograd (a floating dtype only); PyTorch's default false. */
   requiresGrad?: boolean;
   /** Where the tensor lives: "cpu" (default), "webgpu", or a torch.device. */
   device?: DeviceLike;
 }
+/** The keyword arguments of the random creation functions (`rand`, `randn`, `randint`, ...). */
 export interface RandomOptions extends TensorOptions {
+  /** The generator the values are drawn from; PyTorch's default the global one (`torch.manualSeed`). */
   generator?: Generator;
 }
 
@@ -44,6 +49,7 @@ export function checkCreationOptions<O extends RandomOptions>(fn: string, opts: 
 /** The device an options object names (CPU when it names none). */
 export const deviceOf = (opts: { device?: DeviceLike } | undefined): Device => (opts?.device === undefined ? CPU : canonicalDevice(opts.device));
 
+/** The data of torch.tensor: a number, boolean or bigint, or nested arrays of them with a regular shape. */
 export type NestedArray = number | boolean | bigint | readonly NestedArray[];
 
 function finish(t: Tensor, opts?: TensorOptions): Tensor {
@@ -347,6 +353,7 @@ export function bernoulli(p: Tensor, opts?: { generator?: Generator | null }): T
   return t;
 }
 
+/** Options of multinomial: drawing with replacement (default false) and the generator (default the global one). */
 export interface MultinomialOptions {
   replacement?: boolean;
   generator?: Generator | null;

@@ -12,7 +12,9 @@ import { broadcastShapes, broadcastStrides, sameShape } from "../layout.ts";
 import { Tensor, type TensorData } from "../tensor.ts";
 import { backendOf, deviceBackend, empty, mixedDevices, scalarView, sv } from "./alloc.ts";
 
+/** A number or boolean operand, promoted like PyTorch's Python scalars. */
 export type Scalar = number | boolean;
+/** An operand of a binary op: a tensor or a scalar. */
 export type TensorOrScalar = Tensor | Scalar;
 
 // ---- unary -----------------------------------------------------------------------------
@@ -97,6 +99,7 @@ export function isfinite(x: Tensor): Tensor {
   return traceOnly(unary("isfinite", x, "bool"), "isfinite", [x]);
 }
 
+/** Options of clamp: the bounds, each `null` or absent for none (at least one is required). */
 export interface ClampOptions {
   min?: number | null;
   max?: number | null;
@@ -219,7 +222,9 @@ function asTensor(t: Tensor | null, v: number, like: DType): Tensor {
   return t ?? Tensor.scalar(v, isFloating(like) ? like : "float32");
 }
 
+/** Options of add and sub: the multiplier of the other operand. */
 export interface AlphaOptions {
+  /** The multiplier of `other` (default 1): `input + alpha * other`. */
   alpha?: number;
 }
 

@@ -67,6 +67,7 @@ function scatterImpl(x: Tensor, dim: number, index: Tensor, src: Tensor | number
 }
 /** scatter's keyword: reduce='add' accumulates into the input (PyTorch's scatter_(dim, index, src, reduce='add')). */
 export interface ScatterOptions {
+  /** How each value combines with the one it lands on; absent replaces it. */
   reduce?: "add" | "multiply";
 }
 /** torch.scatter(input, dim, index, src|value, *, reduce=None). */

@@ -12,6 +12,7 @@ import type { Tensor } from "../tensor.ts";
 import { asyncReadError, backendOf, fromHost, hostData, onHost } from "./alloc.ts";
 import { where } from "./elementwise.ts";
 
+/** The `ord` of a norm: a number (Infinity and -Infinity too), or for matrices "fro" (Frobenius) or "nuc" (nuclear). */
 export type Ord = number | "fro" | "nuc";
 
 function dimsOf(x: Tensor, dim: number | readonly number[] | null | undefined): number[] {
@@ -31,18 +32,27 @@ function floatInput(fn: string, x: Tensor, dtype?: DType): Tensor {
 export type DimArg = number | readonly number[] | null;
 /** The keywords of torch.linalg's norms (ord, dim, keepdim, and the keyword-only dtype the input is cast to). */
 export interface NormOptions<O = Ord> {
+  /** The order of the norm; absent or `null` is the 2-norm (Frobenius for matrices). */
   ord?: O | null;
+  /** The dimension(s) the norm is taken over; absent is all of them. */
   dim?: DimArg;
+  /** Keeps each reduced dimension with size 1 (default false). */
   keepdim?: boolean;
+  /** The dtype the input is cast to first, and the result's dtype. */
   dtype?: DType;
 }
 /** torch.norm's keywords: its order is named p. */
 export interface LegacyNormOptions {
+  /** The order of the norm (default "fro"). */
   p?: Ord;
+  /** The dimension(s) the norm is taken over; absent is all of them. */
   dim?: DimArg;
+  /** Keeps each reduced dimension with size 1 (default false). */
   keepdim?: boolean;
+  /** The dtype the input is cast to first, and the result's dtype. */
   dtype?: DType;
 }
+/** Options of linalg.vectorNorm: a numeric order (default 2), the dimension(s), keepdim and dtype. */
 export type VectorNormOptions = NormOptions<number>;
 /** The call forms of a norm: any prefix of (ord, dim, keepdim), then the options. */
 export type NormArgs<O = Ord, Opts = NormOptions<O>> = Args<[ord: O | null, dim: DimArg, keepdim: boolean], Opts>;

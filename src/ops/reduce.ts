@@ -16,6 +16,7 @@ import { full } from "./creation.ts";
 import { triu } from "./indexing.ts";
 import { cat } from "./shape.ts";
 
+/** One dimension or several (negative counts from the end). */
 export type Dims = number | readonly number[];
 
 // ---- arguments: PyTorch's positional order, then one options object ----------------------
@@ -24,23 +25,32 @@ export type Dims = number | readonly number[];
 
 /** Options of sum, mean, prod: PyTorch's keywords dim, keepdim and (keyword-only) dtype, the input cast to it first. */
 export interface ReduceOptions {
+  /** The dimension(s) to reduce; `null` or absent reduces all (PyTorch's default). */
   dim?: Dims | null;
+  /** Keeps each reduced dimension with size 1 (default false). */
   keepdim?: boolean;
+  /** The dtype the input is cast to before reducing, and the result's dtype. */
   dtype?: DType;
 }
 /** Options of reductions without dtype (amax, amin, argmax, argmin, logsumexp). */
 export interface DimOptions {
+  /** The dimension(s) to reduce; `null` or absent reduces all (PyTorch's default). */
   dim?: Dims | null;
+  /** Keeps each reduced dimension with size 1 (default false). */
   keepdim?: boolean;
 }
 /** Options of cumsum and cumprod: the dtype the input is cast to first. */
 export interface CumulativeOptions {
+  /** The dimension to accumulate along (required, as in PyTorch). */
   dim?: number;
+  /** The dtype the input is cast to first, and the result's dtype. */
   dtype?: DType;
 }
 /** Options of softmax and logSoftmax. */
 export interface SoftmaxOptions {
+  /** The dimension the probabilities sum to one along. */
   dim?: number;
+  /** The dtype the input is cast to first, and the result's dtype. */
   dtype?: DType;
 }
 const DIM_KEEPDIM = [param("dim", dimsArg, null), param("keepdim", bool, false)];
@@ -209,8 +219,11 @@ export function amin(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown
   return extreme("min", x, dim as Dims | null | undefined, keepdimOf(keepdim, "amin"), "AminBackward0");
 }
 
+/** The result of max, min, sort, topk, kthvalue, median and mode along a dimension: the values and their indices (the default integer dtype). */
 export interface ValuesIndices {
+  /** The selected values. */
   values: Tensor;
+  /** Where each value is along the dimension. */
   indices: Tensor;
 }
 
@@ -354,6 +367,7 @@ function cumprodGradGraph(x: Tensor, g: Tensor, d: number): Tensor {
 }
 const onesBool = (n: number, like: Tensor): Tensor => full([n, n], true, { device: like.device });
 
+/** Options of var, std, varMean and stdMean: the dimensions, the divisor (`unbiased` or `correction`, default N - 1) and keepdim. */
 export interface VarOptions {
   dim?: Dims | null;
   unbiased?: boolean;

@@ -4,7 +4,7 @@ import { record, SliceGrad } from "../autograd/node.ts";
 import { promoteTypes } from "../dtype.ts";
 import { IndexError, RuntimeError } from "../errors.ts";
 import { checkIntList, contiguousStrides, fmtShape, inferShape, normalizeDim, numelOf, parseShape, sameShape, viewStrides } from "../layout.ts";
-import { checkInt, checkTensor, describe, int, isOptions, nullable, param, parseArgs, dims as dimsArg, type Args } from "../args.ts";
+import { checkInt, checkTensor, describe, int, isOptions, param, parseArgs, dims as dimsArg, type Args } from "../args.ts";
 import { TorchTypeError } from "../errors.ts";
 import { Tensor } from "../tensor.ts";
 import { backendOf, checkSameDevice, empty, sv, zeros } from "./alloc.ts";
@@ -16,6 +16,7 @@ function aliasOf(x: Tensor, shape: number[], strides: number[], offset: number):
   return t;
 }
 
+/** `x.view(shape)`: the same storage seen with a new shape (one dim may be -1); a RuntimeError when the strides do not allow it. */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor(x, "input", "view");
   const target = inferShape(checkIntList(shape, "view"), x.numel());
@@ -114,6 +115,7 @@ export function unsqueeze(x: Tensor, dim?: unknown, opts?: unknown): Tensor {
   return record(aliasOf(x, shape, strides, x.offset), "UnsqueezeBackward0", [x], [], (g) => [g.squeeze(d)], { dim: d });
 }
 
+/** `x.expand(sizes)`: a view with size-1 dims repeated (stride 0) and new leading dims; -1 keeps a size. */
 export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   checkTensor(x, "input", "expand");
   const nd = checkIntList(sizes, "expand").length;
@@ -149,6 +151,7 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   return record(aliasOf(x, shape, strides, x.offset), "ExpandBackward0", [x], [], (g) => [g]);
 }
 
+/** Options of flatten: the first and last dimensions flattened (defaults 0 and -1). */
 export interface FlattenOptions {
   startDim?: number;
   endDim?: number;

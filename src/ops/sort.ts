@@ -17,6 +17,7 @@ function order(x: Tensor, d: number, descending: boolean): Tensor {
   return positions.to("int64").movedim(-1, d);
 }
 
+/** Options of sort and argsort: the dimension (default -1), the order (default ascending) and PyTorch's `stable`. */
 export interface SortOptions {
   dim?: number;
   descending?: boolean;
@@ -43,6 +44,7 @@ export function argsort(x: Tensor, ...args: Args<[dim: number, descending: boole
   return sort(x, dim, descending).indices;
 }
 
+/** Options of topk: the dimension (default -1), largest (default true) and PyTorch's `sorted`. */
 export interface TopkOptions {
   dim?: number;
   largest?: boolean;

@@ -17,12 +17,18 @@ import { CPU, type Device } from "../device.ts";
 import { asyncReadError, numberData } from "./alloc.ts";
 import { inplace } from "./inplace.ts";
 
+/** Python's slice `start:stop:step` as an object (`{ start: 1, step: 2 }` is `1::2`). */
 export interface SliceSpec {
+  /** The first index (negative counts from the end); null or absent: the beginning. */
   start?: number | null;
+  /** The index one past the last (negative counts from the end); null or absent: the end. */
   stop?: number | null;
+  /** The stride, greater than zero (as PyTorch); null or absent: 1. */
   step?: number | null;
 }
+/** One item of a subscript: an int, a slice (a `SliceSpec` or a string like "1:-1"), null (None, a new axis), "..." (Ellipsis), an integer or bool tensor, or a nested list of ints. */
 export type IndexItem = number | boolean | null | string | SliceSpec | Tensor | readonly unknown[];
+/** A subscript, as Python's `x[...]`: one item, a list of items, or the whole subscript as a string ("1:, ::2"). */
 export type Index = string | IndexItem | readonly IndexItem[];
 
 type Item =

@@ -9,6 +9,7 @@ import { Optimizer, paramsWithGrad, type Closure, type Params } from "./optimize
 import { param, type Args } from "../args.ts";
 import { checkEps, checkLr, checkWeightDecay, FOREACH, MAXIMIZE, number, optimizerArgs, type ForeachFlag } from "./validate.ts";
 
+/** The options of `optim.Adadelta` (and of each of its parameter groups). */
 export interface AdadeltaOptions {
   lr?: number;
   rho?: number;

@@ -14,6 +14,7 @@ import {
 } from "./validate.ts";
 import { backendOf, dense as denseData } from "../ops/alloc.ts";
 
+/** The options of `optim.Adam` (and of each of its parameter groups). */
 export interface AdamOptions {
   lr?: number;
   betas?: [number, number];
@@ -102,6 +103,7 @@ const positional = (weightDecay: number): Param[] => [
 const ADAM = { positional: positional(0), keyword: [FOREACH, MAXIMIZE, CAPTURABLE, DIFFERENTIABLE, FUSED] };
 const ADAMW = { positional: positional(1e-2), keyword: [MAXIMIZE, FOREACH, CAPTURABLE] };
 
+/** The arguments of Adam and AdamW after `params`: PyTorch's positional order (lr, betas, eps, weightDecay, amsgrad), then the options object with the optimizer's flags F. */
 export type AdamArgs<F> = Args<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], AdamOptions & F>;
 
 /** Adam and AdamW differ only in how weight decay enters the update, and its default. */

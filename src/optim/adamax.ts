@@ -7,6 +7,7 @@ import { Optimizer, paramsWithGrad, type Closure, type Params } from "./optimize
 import { param, type Args } from "../args.ts";
 import { checkBetas, checkEps, checkLr, checkWeightDecay, FOREACH, MAXIMIZE, number, optimizerArgs, pair, type ForeachFlag } from "./validate.ts";
 
+/** The options of `optim.Adamax` (and of each of its parameter groups). */
 export interface AdamaxOptions {
   lr?: number;
   betas?: [number, number];

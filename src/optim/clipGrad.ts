@@ -11,7 +11,9 @@ import { RuntimeError, TorchTypeError } from "../errors.ts";
 import { bool, describe, param, parseArgs, type Args } from "../args.ts";
 import { number } from "./validate.ts";
 
+/** Options of clipGradNorm_: PyTorch's maxNorm, normType and errorIfNonfinite. */
 export interface ClipGradNormOptions {
+  /** The largest total norm the gradients are scaled down to. */
   maxNorm?: number;
   /** 2 (default), Infinity, or any p > 0 */
   normType?: number;

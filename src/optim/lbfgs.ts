@@ -16,6 +16,7 @@ import { Optimizer, type Closure, type ParamState, type Params } from "./optimiz
 import { int, nullable, param, str, type Args } from "../args.ts";
 import { number, optimizerArgs } from "./validate.ts";
 
+/** The options of `optim.LBFGS` (and of each of its parameter groups). */
 export interface LBFGSOptions {
   lr?: number;
   maxIter?: number;

@@ -17,9 +17,12 @@ import { Tensor } from "./core.ts";
 import { bool, describe, func, int, nullable, numOrNums as numbers, param, parseArgs, str, type Args, type Checker, type Param } from "../args.ts";
 import { number } from "./validate.ts";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** An optimizer of any options type, as the schedulers take it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an optimizer of any options type (Optimizer<O> is invariant in O)
 export type AnyOptimizer = Optimizer<any>;
+/** A parameter group as the schedulers read and write it: its options, with `lr`. */
 export type Group = Record<string, unknown> & { lr: number };
+/** A scheduler's stateDict: its fields by PyTorch's names (the optimizer excluded), as `loadStateDict` takes it back. */
 export type SchedulerStateDict = Record<string, unknown>;
 
 const warned = new Set<string>();
@@ -72,9 +75,13 @@ type StepCounted = ((...args: unknown[]) => unknown) & { _withCounter?: boolean 
 
 /** Base class of the epoch-driven schedulers (PyTorch's _LRScheduler). */
 export abstract class LRScheduler {
+  /** The optimizer whose groups' `lr` this scheduler sets. */
   optimizer: AnyOptimizer;
+  /** Each group's `initialLr`: the rates the schedule starts from. */
   baseLrs: number[] = [];
+  /** The number of `step()` calls so far (PyTorch's `last_epoch`; -1 before the first). */
   lastEpoch = -1;
+  /** Print each change of a learning rate (PyTorch's `verbose`). */
   verbose = false;
   _stepCount = 0;
   _getLrCalledWithinStep = false;
@@ -239,8 +246,11 @@ function formatParam(name: string, optimizer: AnyOptimizer, param: number | read
   return optimizer.paramGroups.map(() => param as number);
 }
 
+/** The keyword arguments every epoch-based scheduler takes. */
 export interface EpochOptions {
+  /** The index of the last epoch when resuming; PyTorch's default -1 (start: the optimizer's lr becomes initial_lr). */
   lastEpoch?: number;
+  /** Print a message at each update (deprecated in PyTorch); PyTorch's default false. */
   verbose?: boolean;
 }
 
@@ -267,6 +277,7 @@ const schedulerList: Checker<LRScheduler[]> = (v, arg, fn) => {
   throw fail(fn, arg, "a list of schedulers", v);
 };
 
+/** A function of the epoch giving a learning-rate factor (LambdaLR) or a per-epoch multiplier (MultiplicativeLR). */
 export type LrLambda = (epoch: number) => number;
 
 function formatLambdas(optimizer: AnyOptimizer, lrLambda: LrLambda | LrLambda[]): LrLambda[] {
@@ -278,9 +289,11 @@ function formatLambdas(optimizer: AnyOptimizer, lrLambda: LrLambda | LrLambda[])
 }
 
 export interface LambdaOptions extends EpochOptions {
+  /** The factor of the base lr as a function of the epoch: one for all groups or one per group. */
   lrLambda?: LrLambda | LrLambda[];
 }
 const LAMBDA = [param("lrLambda", lambdas)];
+/** The arguments of LambdaLR and MultiplicativeLR after the optimizer: lrLambda then PyTorch's positional order, or one options object with lrLambda. */
 export type LambdaArgs = [lrLambda: LrLambda | LrLambda[], ...rest: Args<[lastEpoch: number, verbose: boolean], EpochOptions>] | [options: LambdaOptions & { lrLambda: LrLambda | LrLambda[] }];
 
 /** lr = initial lr * lrLambda(epoch). */
@@ -536,6 +549,7 @@ export class PolynomialLR extends LRScheduler {
 }
 
 export interface CosineAnnealingLROptions extends EpochOptions {
+  /** The number of steps of the half cosine period from the base lr to etaMin. */
   TMax?: number;
   etaMin?: number;
 }
@@ -579,7 +593,9 @@ export class CosineAnnealingLR extends LRScheduler {
 }
 
 export interface CosineAnnealingWarmRestartsOptions extends EpochOptions {
+  /** The number of steps before the first restart. */
   T0?: number;
+  /** The factor each period grows by after a restart (an integer >= 1; default 1). */
   TMult?: number;
   etaMin?: number;
 }
@@ -656,6 +672,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   }
 }
 
+/** The options of `CyclicLR`. */
 export interface CyclicLROptions extends EpochOptions {
   baseLr?: number | number[];
   maxLr?: number | number[];
@@ -769,6 +786,7 @@ export class CyclicLR extends LRScheduler {
   }
 }
 
+/** The options of `OneCycleLR`. */
 export interface OneCycleLROptions extends EpochOptions {
   maxLr?: number | number[];
   totalSteps?: number | null;
@@ -784,11 +802,17 @@ export interface OneCycleLROptions extends EpochOptions {
   threePhase?: boolean;
 }
 
+/** One phase of OneCycleLR's schedule (PyTorch's _schedule_phases): where it ends and the param group keys it anneals between. */
 export interface Phase {
+  /** The last step of the phase. */
   endStep: number;
+  /** The param group key of the lr at the phase's start. */
   startLr: string;
+  /** The param group key of the lr at the phase's end. */
   endLr: string;
+  /** The param group key of the momentum at the phase's start. */
   startMomentum: string;
+  /** The param group key of the momentum at the phase's end. */
   endMomentum: string;
 }
 
@@ -1067,6 +1091,7 @@ export class ChainedScheduler extends LRScheduler {
   }
 }
 
+/** The options of `ReduceLROnPlateau`. */
 export interface ReduceLROnPlateauOptions {
   mode?: "min" | "max";
   factor?: number;

@@ -11,6 +11,7 @@ import { Optimizer, paramsWithGrad, type Closure, type Params } from "./optimize
 import { param, type Args } from "../args.ts";
 import { checkBetas, checkEps, checkLr, checkNonNegative, checkWeightDecay, FOREACH, number, optimizerArgs, pair, type ForeachFlag } from "./validate.ts";
 
+/** The options of `optim.NAdam` (and of each of its parameter groups). */
 export interface NAdamOptions {
   lr?: number;
   betas?: [number, number];

@@ -31,8 +31,11 @@ export type ParamGroup<O> = Required<O> & { params: Tensor[]; lr: number; [key: 
 /** One parameter's state: PyTorch's entry names. */
 export type ParamState = Record<string, unknown>;
 
+/** An optimizer's stateDict, PyTorch's layout: parameters by their index across the groups. */
 export interface OptimizerStateDict {
+  /** Each parameter's state (momentum buffers, step counts, ...) by parameter index. */
   state: Record<number, Record<string, unknown>>;
+  /** The groups' options by PyTorch's names, with their parameters as indices. */
   param_groups: Array<Record<string, unknown> & { params: number[] }>;
 }
 
@@ -99,6 +102,7 @@ function copyPlain(value: unknown): unknown {
 export abstract class Optimizer<O extends { lr?: number } = { lr: number }> {
   /** Default options, used where a parameter group does not give its own. */
   readonly defaults: Record<string, unknown>;
+  /** The parameter groups: each has its `params` and its own options (filled from `defaults`). */
   paramGroups: ParamGroup<O>[] = [];
   /** Per-parameter state, keyed by the parameter tensor. */
   state: Map<Tensor, ParamState> = new Map();

@@ -8,6 +8,7 @@ import { Optimizer, paramsWithGrad, type Closure, type Params } from "./optimize
 import { param, type Args } from "../args.ts";
 import { checkBetas, checkEps, checkLr, checkWeightDecay, FOREACH, number, optimizerArgs, pair, type ForeachFlag } from "./validate.ts";
 
+/** The options of `optim.RAdam` (and of each of its parameter groups). */
 export interface RAdamOptions {
   lr?: number;
   betas?: [number, number];

@@ -10,6 +10,7 @@ import { Optimizer, paramsWithGrad, type Closure, type Params } from "./optimize
 import { bool, param, type Args } from "../args.ts";
 import { checkEps, checkLr, checkNonNegative, checkWeightDecay, DIFFERENTIABLE, FOREACH, MAXIMIZE, number, optimizerArgs, type DifferentiableFlag, type ForeachFlag } from "./validate.ts";
 
+/** The options of `optim.RMSprop` (and of each of its parameter groups). */
 export interface RMSpropOptions {
   lr?: number;
   alpha?: number;

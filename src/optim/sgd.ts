@@ -13,6 +13,7 @@ import { bool, param, type Args } from "../args.ts";
 import { Optimizer, paramsWithGrad, required, type Closure, type Params } from "./optimizer.ts";
 import { DIFFERENTIABLE, FOREACH, MAXIMIZE, number, optimizerArgs, type DifferentiableFlag, type ForeachFlag } from "./validate.ts";
 
+/** The options of `optim.SGD` (and of each of its parameter groups). */
 export interface SGDOptions {
   /** learning rate (required, here or in every parameter group) */
   lr?: number;

@@ -30,15 +30,19 @@ export const FUSED: Param = param("fused", bool, false);
 const FLAGS = new Set(["foreach", "capturable", "differentiable", "fused"]);
 /** PyTorch's multi-tensor kernels (the same update): accepted with any value. */
 export interface ForeachFlag {
+  /** PyTorch's choice of its multi-tensor kernels; accepted with any value (the update is the same). */
   foreach?: boolean | null;
 }
 /** Accepted as false only: torch-ts's steps are not recorded by autograd. */
 export interface DifferentiableFlag {
+  /** Accepted as false only (PyTorch's default). */
   differentiable?: boolean;
 }
 /** CUDA graphs and fused CUDA kernels: accepted as false only. */
 export interface CudaFlags {
+  /** Accepted as false only (PyTorch's default). */
   capturable?: boolean;
+  /** Accepted as false only (PyTorch's default). */
   fused?: boolean;
 }
 

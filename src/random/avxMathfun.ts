@@ -17,7 +17,7 @@ const bitsI = new Int32Array(bitsF.buffer);
 const ONE = 1;
 const HALF = 0.5;
 const MIN_NORM_POS = 1.1754943508222875e-38; // 0x00800000
-const SQRTHF = f(0.707106781186547524);
+const SQRTHF = f(0.7071067811865476); // cephes_SQRTHF 0.707106781186547524, as the double it parses to
 const LOG_P = [
   7.0376836292e-2, -1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1,
   -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1,
@@ -27,7 +27,7 @@ const LOG_Q2 = f(0.693359375);
 
 const MINUS_DP1 = f(-0.78515625);
 const MINUS_DP2 = f(-2.4187564849853515625e-4);
-const MINUS_DP3 = f(-3.77489497744594108e-8);
+const MINUS_DP3 = f(-3.774894977445941e-8); // minus_cephes_DP3 -3.77489497744594108e-8, as the double it parses to
 const SIN_P0 = f(-1.9515295891e-4);
 const SIN_P1 = f(8.3321608736e-3);
 const SIN_P2 = f(-1.6666654611e-1);

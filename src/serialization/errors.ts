@@ -3,16 +3,19 @@
 
 /** A safetensors file that breaks the format (named like the reference library's error). */
 export class SafetensorError extends Error {
+  /** The error's name, "SafetensorError". */
   override name = "SafetensorError";
 }
 
 /** A pickle that cannot be read, or that asks for a global outside the allow-list. */
 export class UnpicklingError extends Error {
+  /** Python's exception name, "UnpicklingError". */
   override name = "UnpicklingError";
 }
 
 /** A broken or unsupported checkpoint container (zip archive, .pt layout). */
 export class CheckpointError extends Error {
+  /** The error's name, "CheckpointError". */
   override name = "CheckpointError";
 }
 
@@ -21,5 +24,6 @@ export class CheckpointError extends Error {
  * depth). The file may be valid: raise the limit in the load options if you trust it.
  */
 export class CheckpointLimitError extends CheckpointError {
+  /** The error's name, "CheckpointLimitError". */
   override name = "CheckpointLimitError";
 }

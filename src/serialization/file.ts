@@ -16,6 +16,7 @@ import type * as NodePath from "node:path";
 import type * as NodeOs from "node:os";
 
 /**
+ * @internal
  * Node's modules, fetched when a path is used, so that importing torch-ts in a browser
  * bundle pulls in no node: module. `use` names what needed it, for the error elsewhere.
  */
@@ -28,7 +29,7 @@ export function builtin<T>(name: string, use = "torch.save / torch.load with a f
 const nodeFs = new Proxy({} as typeof NodeFs, { get: (_t, k) => (builtin<typeof NodeFs>("node:fs") as unknown as Record<PropertyKey, unknown>)[k] });
 const path = (): typeof NodePath => builtin<typeof NodePath>("node:path");
 
-/** The fs calls used; tests inject failures through this. */
+/** @internal The fs calls used; tests inject failures through this (Node's types: kept out of the published declarations). */
 export type FsLike = Pick<
   typeof NodeFs,
   | "openSync"
@@ -121,6 +122,7 @@ function removeStaleTemps(target: string, fs: FsLike): void {
   }
 }
 
+/** @internal Writes `data` to `file` atomically (temp file, fsync, rename); `fs` is for tests. */
 export function atomicWriteFileSync(file: string, data: Uint8Array, fs: FsLike = nodeFs): void {
   if (typeof file !== "string" || file === "")
     throw new TypeError(`save() needs a file path, got ${typeof file === "string" ? "an empty string" : typeof file}`);
@@ -181,6 +183,7 @@ export function atomicWriteFileSync(file: string, data: Uint8Array, fs: FsLike =
   }
 }
 
+/** @internal The bytes of a file; `fs` is for tests. */
 export function readFileBytes(path: string, fs: FsLike = nodeFs): Uint8Array {
   const b = fs.readFileSync(path);
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);

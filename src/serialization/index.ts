@@ -25,6 +25,7 @@ export type { RawTensor, RawDtype, RawData } from "./rawTensor.ts";
 export { contiguousRaw } from "./rawTensor.ts";
 export { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
 export { readPt, writePt } from "./pt.ts";
+/** @internal */
 export { atomicWriteFileSync } from "./file.ts";
 export { DEFAULT_MAX_BYTES_FLOOR, DEFAULT_MAX_BYTES_PER_FILE_BYTE, defaultMaxBytes } from "./limits.ts";
 
@@ -50,8 +51,10 @@ export function setTensorAdapter(a: TensorAdapter | null): void {
   adapter = a;
 }
 
+/** A checkpoint's file format: safetensors, or PyTorch's zip format of torch.save. */
 export type CheckpointFormat = "safetensors" | "pt";
 
+/** The options of `save` and `saveToBuffer`. */
 export interface SaveOptions {
   /** Default: from the file extension (.pt/.pth/.bin/.tar -> "pt"), otherwise "safetensors". */
   format?: CheckpointFormat;
@@ -59,6 +62,7 @@ export interface SaveOptions {
   metadata?: Record<string, string>;
 }
 
+/** The options of `load` and `loadFromBuffer`. */
 export interface LoadOptions {
   /**
    * How Python dicts from `.pt` files come back: "object" (default) gives plain objects when

@@ -24,6 +24,7 @@ export interface ParseJsonOptions {
 const WS = new Uint8Array(128);
 for (const c of " \t\n\r") WS[c.charCodeAt(0)] = 1;
 const ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+// eslint-disable-next-line no-control-regex -- JSON escapes exactly these: the quote, the backslash and U+0000-U+001F
 const SPECIAL = /["\\\u0000-\u001f]/g;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
@@ -113,13 +114,17 @@ export function parseJson(text: string, opts: ParseJsonOptions): Json {
       i++;
       ws();
       if (c === "{") {
-        if (text[i] === "}") (i++, (v = new Map()));
-        else {
+        if (text[i] === "}") {
+          i++;
+          v = new Map();
+        } else {
           stack.push({ obj: new Map(), key: key() });
           continue;
         }
-      } else if (text[i] === "]") (i++, (v = []));
-      else {
+      } else if (text[i] === "]") {
+        i++;
+        v = [];
+      } else {
         stack.push({ arr: [] });
         continue;
       }

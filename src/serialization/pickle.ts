@@ -34,8 +34,6 @@ export interface UnpicklerOptions {
 /** Attributes set by BUILD on an OrderedDict (a state_dict's `_metadata`). */
 export const dictAttributes = new WeakMap<Map<unknown, unknown>, Map<unknown, unknown>>();
 
-const MARK = Symbol("mark");
-
 export function isTuple(x: unknown): x is readonly unknown[] {
   return Array.isArray(x) && Object.isFrozen(x);
 }
@@ -401,14 +399,20 @@ export class Pickler {
     const idx = this.memo.get(obj);
     if (idx !== undefined) {
       if (idx < 256) this.bytes(0x68, idx);
-      else this.bytes(0x6a), this.u32(idx);
+      else {
+        this.bytes(0x6a);
+        this.u32(idx);
+      }
       return;
     }
     emit();
     const i = this.memo.size;
     this.memo.set(obj, i);
     if (i < 256) this.bytes(0x71, i);
-    else this.bytes(0x72), this.u32(i);
+    else {
+      this.bytes(0x72);
+      this.u32(i);
+    }
   }
 
   emptyList(): void { this.bytes(0x5d); }

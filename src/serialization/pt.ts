@@ -310,7 +310,10 @@ export function writePt(obj: unknown, opts: WritePtOptions = {}): Uint8Array {
       if (!strides) {
         let stride = 1;
         strides = t.shape.map(() => 0);
-        for (let d = t.shape.length - 1; d >= 0; d--) (strides[d] = stride), (stride *= t.shape[d]!);
+        for (let d = t.shape.length - 1; d >= 0; d--) {
+          strides[d] = stride;
+          stride *= t.shape[d]!;
+        }
       }
       for (const s of strides) p.int(s);
       p.tupleFromMark();

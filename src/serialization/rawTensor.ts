@@ -247,6 +247,9 @@ export function widenToFloat32(t: RawTensor, storages?: WidenedStorages, charge?
   }
   const r: RawTensor = { dtype: "float32", shape: t.shape.slice(), data: out };
   if (t.requiresGrad !== undefined) r.requiresGrad = t.requiresGrad;
-  if (t.strides !== undefined) (r.strides = t.strides.slice()), (r.offset = t.offset ?? 0);
+  if (t.strides !== undefined) {
+    r.strides = t.strides.slice();
+    r.offset = t.offset ?? 0;
+  }
   return r;
 }

@@ -5,16 +5,25 @@
 // for line, up to the node identifiers (which torchviz takes from Python's id()).
 import { renderDot, type RenderOptions } from "./renderDot.ts";
 
+/** Graphviz attributes of a node, an edge or the graph, by name. */
 export type Attrs = Record<string, string>;
 
+/** A node of a Digraph. */
 export interface DotNode {
+  /** The node's identifier in the DOT source. */
   id: string;
+  /** The node's label (absent: Graphviz shows the identifier). */
   label: string | undefined;
+  /** The node's attributes. */
   attrs: Attrs;
 }
+/** An edge of a Digraph, from tail to head. */
 export interface DotEdge {
+  /** The identifier of the node the edge starts at. */
   tail: string;
+  /** The identifier of the node the edge points to. */
   head: string;
+  /** The edge's attributes. */
   attrs: Attrs;
 }
 

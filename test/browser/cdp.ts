@@ -9,19 +9,24 @@ import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { CHROMIUM, headlessArgs } from "./chromium.ts";
 
+/** A command's parameters, result or an event's parameters: JSON whose fields each method documents. */
 type Params = Record<string, unknown>;
+/** Runtime.RemoteObject: a value of the page (`value` when returned by value). */
+export interface RemoteObject { value?: unknown; description?: string }
+/** Runtime.ExceptionDetails: an exception thrown in the page. */
+export interface ExceptionDetails { text: string; exception?: RemoteObject }
 interface Message {
   id?: number;
   method?: string;
-  params?: any;
-  result?: any;
+  params?: Params;
+  result?: Params;
   error?: { message: string };
   sessionId?: string;
 }
 
 export class Browser {
   private nextId = 1;
-  private pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void; method: string }>();
+  private pending = new Map<number, { resolve: (v: Params) => void; reject: (e: Error) => void; method: string }>();
   private listeners: Array<(m: Message) => void> = [];
   private exited: Error | null = null;
 
@@ -63,12 +68,12 @@ export class Browser {
       if (!p) return;
       this.pending.delete(msg.id);
       if (msg.error) p.reject(new Error(`${p.method}: ${msg.error.message}`));
-      else p.resolve(msg.result);
+      else p.resolve(msg.result ?? {});
     } else for (const l of this.listeners) l(msg);
   }
 
   /** One protocol command (on a page's session when `sessionId` is given); rejects when no answer comes within 30 s. */
-  send(method: string, params: Params = {}, sessionId?: string): Promise<any> {
+  send(method: string, params: Params = {}, sessionId?: string): Promise<Params> {
     if (this.exited) return Promise.reject(this.exited);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -86,8 +91,8 @@ export class Browser {
   }
 
   /** Calls `f` with every event (method, params, sessionId). */
-  onEvent(f: (method: string, params: any, sessionId?: string) => void): void {
-    this.listeners.push((m) => m.method && f(m.method, m.params, m.sessionId));
+  onEvent(f: (method: string, params: Params, sessionId?: string) => void): void {
+    this.listeners.push((m) => m.method && f(m.method, m.params ?? {}, m.sessionId));
   }
 
   /** Opens a new tab and returns its session. */
@@ -118,13 +123,13 @@ export class Page {
     readonly sessionId: string,
   ) {}
 
-  send(method: string, params: Params = {}): Promise<any> {
+  send(method: string, params: Params = {}): Promise<Params> {
     return this.browser.send(method, params, this.sessionId);
   }
 
   /** The value of a JavaScript expression in the page (awaited when it is a promise); page exceptions are thrown. */
   async evaluate<T = unknown>(expression: string): Promise<T> {
-    const r = await this.send("Runtime.evaluate", { expression, returnByValue: true, awaitPromise: true });
+    const r = await this.send("Runtime.evaluate", { expression, returnByValue: true, awaitPromise: true }) as { result: RemoteObject; exceptionDetails?: ExceptionDetails };
     if (r.exceptionDetails) throw new Error(`in the page: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
     return r.result.value as T;
   }

@@ -37,9 +37,9 @@ export function haveChromium(t: TestContext): boolean {
 export type Route = (url: string, res: ServerResponse, req: IncomingMessage) => boolean | Promise<boolean>;
 
 /** Serves `route` on 127.0.0.1, opens "/" in headless Chromium, and returns what the page POSTs to /result (within 240 s). */
-export async function runPage(route: Route): Promise<Record<string, any>> {
-  let resolveResult!: (v: Record<string, any>) => void;
-  const result = new Promise<Record<string, any>>((r) => (resolveResult = r));
+export async function runPage<T extends { error?: string }>(route: Route): Promise<T> {
+  let resolveResult!: (v: T) => void;
+  const result = new Promise<T>((r) => (resolveResult = r));
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://x").pathname;
     if (process.env.DEBUG_PAGE) console.error(req.method, url);
@@ -47,7 +47,7 @@ export async function runPage(route: Route): Promise<Record<string, any>> {
       let body = "";
       for await (const c of req) body += c;
       res.end("ok");
-      resolveResult(JSON.parse(body));
+      resolveResult(JSON.parse(body) as T);
     } else if (!(await route(url, res, req))) res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

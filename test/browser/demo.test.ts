@@ -14,7 +14,7 @@ import { test } from "node:test";
 import { buildDemo } from "../../demo/build.ts";
 import type { DemoState } from "../../demo/main.ts";
 import { serveDemo } from "../../demo/serve.ts";
-import { Browser } from "./cdp.ts";
+import { Browser, type ExceptionDetails, type RemoteObject } from "./cdp.ts";
 import { haveChromium } from "./chromium.ts";
 
 const STEPS = 100;
@@ -55,9 +55,10 @@ test("the demo trains the CNN in a worker and predicts digits drawn on its pad, 
     const served = await serveDemo(dir, { port: 0 });
     servers.push(served.server);
     browser = Browser.launch({ webgpu: true });
-    browser.onEvent((method, params) => {
+    browser.onEvent((method, event) => {
+      const params = event as { exceptionDetails: ExceptionDetails; type: string; args: RemoteObject[] };
       if (method === "Runtime.exceptionThrown") errors.push(params.exceptionDetails.exception?.description ?? params.exceptionDetails.text);
-      if (method === "Runtime.consoleAPICalled" && params.type === "error") errors.push(params.args.map((a: any) => a.value ?? a.description).join(" "));
+      if (method === "Runtime.consoleAPICalled" && params.type === "error") errors.push(params.args.map((a) => a.value ?? a.description).join(" "));
     });
     const page = await browser.newPage();
     await page.send("Runtime.enable");

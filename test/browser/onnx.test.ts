@@ -51,7 +51,8 @@ test("the MNIST CNN exported in the browser runs in onnxruntime-web (WASM) with 
     state: Buffer.from(torch.saveToBuffer(net.stateDict())).toString("base64"),
   });
 
-  const r = await runPage((url, res) => {
+  type Batch = { dims: number[]; ort: number[]; torch: number[]; relError: number };
+  const r = await runPage<{ error?: string } & Record<`batch${number}`, Batch>>((url, res) => {
     if (url === "/") return send(res, "text/html", `<!doctype html><script type="module" src="/page.js"></script>`);
     if (url === "/page.js") return send(res, "text/javascript", page.outputFiles[0].contents);
     if (url === "/data") return send(res, "application/json", data);

@@ -32,7 +32,7 @@ test("DataLoader workers run as module Web Workers in Chromium and give Node's b
     // protobufjs and fast-png (behind "#deps"), bundled once, as a dev server pre-bundles dependencies
     const deps = await build({ entryPoints: [join(ROOT, "lib", "deps.browser.js")], bundle: true, format: "esm", platform: "browser", write: false, logLevel: "silent" });
     const js = (code: string): string => code.replace(/from "#deps"/g, 'from "/@deps.js"');
-    const r = await runPage(async (url, res) => {
+    const r = await runPage<{ error?: string; squares: unknown; keys: string[]; arrow: string }>(async (url, res) => {
       if (url === "/") return send(res, "text/html", `<!doctype html><script type="module" src="/test/browser/workersPage.ts"></script>`);
       if (url === "/@deps.js") return send(res, "text/javascript", deps.outputFiles[0]!.contents);
       const file = url.startsWith("/shards/") ? join(shards, url.slice("/shards/".length)) : normalize(join(ROOT, url));

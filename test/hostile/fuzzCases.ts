@@ -221,10 +221,6 @@ function issueCases(): (() => FuzzCase)[] {
 
 // ------------------------------------------------------------- random pickle programs
 
-const ALLOWED_GLOBALS: [string, string][] = [
-  ["collections", "OrderedDict"], ["torch._utils", "_rebuild_tensor_v2"], ["torch._utils", "_rebuild_tensor"],
-  ["torch._utils", "_rebuild_parameter"], ["torch", "FloatStorage"], ["torch", "LongStorage"], ["torch", "Size"],
-];
 const REFUSED_GLOBALS: [string, string][] = [["builtins", "eval"], ["posix", "system"], ["__torch__.foo", "Bar"], ["torch", "load"], ["builtins", "getattr"]];
 
 /**
@@ -292,8 +288,10 @@ function pickleProgram(rng: Rng): Uint8Array {
       else if (op === OP.DUP) stack.push(top()!);
       else stack.pop();
     } else if (r < 16 && n >= 2) {
-      if (top(1) === "l" && rng.chance(0.5)) (out.push(OP.APPEND), stack.pop());
-      else {
+      if (top(1) === "l" && rng.chance(0.5)) {
+        out.push(OP.APPEND);
+        stack.pop();
+      } else {
         out.push(OP.TUPLE2);
         const a = stack.pop(), b = stack.pop();
         stack.push(a === "h" && b === "h" ? "h" : "u");

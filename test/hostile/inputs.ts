@@ -221,7 +221,11 @@ class BitWriter {
   }
   private bit(b: number): void {
     this.acc |= b << this.n;
-    if (++this.n === 8) (this.out.push(this.acc), (this.acc = 0), (this.n = 0));
+    if (++this.n === 8) {
+      this.out.push(this.acc);
+      this.acc = 0;
+      this.n = 0;
+    }
   }
   /** The bytes written, the last one zero-padded. */
   finish(): Uint8Array {

@@ -63,22 +63,50 @@ function toPlain(type: protobuf.Type, bytes: Uint8Array): Record<string, unknown
   return fix(o) as Record<string, unknown>;
 }
 
+// Decoded messages, typed by the fields the tests read. The types say what a field holds when it
+// is there (protobuf leaves default values out, so e.g. step 0 is absent: step is optional).
+export interface PlainHisto {
+  min: number; max: number; num: number; sum: number; sum_squares: number; bucket_limit: number[]; bucket: number[];
+}
+export interface PlainTensor {
+  dtype: string; tensor_shape: { dim: Array<{ size: string }> }; string_val: string[]; double_val: number[];
+}
+export interface PlainValue {
+  tag: string;
+  simple_value: number;
+  histo: PlainHisto;
+  image: { height: number; width: number; colorspace: number; encoded_image_string: string };
+  tensor: PlainTensor;
+  metadata: { plugin_data: { plugin_name: string; content: unknown } };
+}
+export interface PlainNode {
+  name: string; op: string; input?: string[];
+  attr: Record<string, { s: string; list: { shape: Array<{ dim: Array<{ size: string }> }> } }>;
+}
+export interface PlainEvent {
+  wall_time: number;
+  step?: string;
+  file_version: string;
+  summary: { value: PlainValue[] };
+  graph_def: { node: PlainNode[]; versions: unknown };
+}
+
 /** Decodes an Event, and inside it the graph_def and the plugin contents the writer nests as bytes. */
-export function decodeEvent(bytes: Uint8Array): Record<string, unknown> {
+export function decodeEvent(bytes: Uint8Array): PlainEvent {
   const r = tensorboardProtos();
   const ev = toPlain(r.lookupType("tensorboard.Event"), bytes);
   if (typeof ev.graph_def === "string") ev.graph_def = toPlain(r.lookupType("tensorboard.GraphDef"), Buffer.from(ev.graph_def, "base64"));
-  const values = (ev.summary as { value?: Array<Record<string, any>> } | undefined)?.value ?? [];
+  const values = (ev.summary as { value?: Array<Partial<PlainValue>> } | undefined)?.value ?? [];
   for (const v of values) {
     const pd = v.metadata?.plugin_data;
-    if (pd?.content === undefined) continue;
+    if (pd === undefined || typeof pd.content !== "string") continue;
     const t = pd.plugin_name === "hparams" ? "tensorboard.hparams.HParamsPluginData" : pd.plugin_name === "text" ? "tensorboard.TextPluginData" : null;
     if (t !== null) pd.content = toPlain(r.lookupType(t), Buffer.from(pd.content, "base64"));
   }
-  return ev;
+  return ev as unknown as PlainEvent;
 }
 
-export function readEvents(file: string): Array<Record<string, any>> {
+export function readEvents(file: string): PlainEvent[] {
   const { records, trailing } = readRecords(new Uint8Array(readFileSync(file)));
   if (trailing !== 0) throw new Error(`${file}: ${trailing} bytes of a cut-off record`);
   return records.map(decodeEvent);

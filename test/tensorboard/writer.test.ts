@@ -14,7 +14,7 @@ import { DEFAULT_BINS } from "../../src/utils/tensorboard/summary.ts";
 import { crc32c } from "../../src/utils/tensorboard/record.ts";
 import { havePython, python } from "../onnx/helpers.ts";
 import { LeNet } from "../onnx/models.ts";
-import { decodeEvent, maskedCrc, PYTHON_DECODER, readEvents, readRecords } from "./reader.ts";
+import { decodeEvent, maskedCrc, PYTHON_DECODER, readEvents, readRecords, type PlainNode, type PlainValue } from "./reader.ts";
 
 const { SummaryWriter } = torch.utils.tensorboard;
 const root = mkdtempSync(join(tmpdir(), "torch-ts-tb-"));
@@ -73,7 +73,7 @@ test("scalars, histograms, images, text, hparams and the graph decode with Tenso
   w.close();
 
   const events = readEvents(eventFiles(dir).find((f) => !f.includes("run_"))!);
-  const byTag = new Map<string, Array<Record<string, any>>>();
+  const byTag = new Map<string, Array<PlainValue & { step?: string; wall_time: number }>>();
   for (const e of events.slice(1)) for (const v of e.summary.value) byTag.set(v.tag, [...(byTag.get(v.tag) ?? []), { ...v, step: e.step, wall_time: e.wall_time }]);
   assert.deepEqual(byTag.get("loss")!.map((v) => [v.step, v.simple_value]), [[undefined, f32(1)], ["1", f32(0.5)], ["2", f32(1 / 3)]]);
   assert.deepEqual(byTag.get("lr")![0].wall_time, 1700000000.5);
@@ -83,8 +83,8 @@ test("scalars, histograms, images, text, hparams and the graph decode with Tenso
   const hist = byTag.get("weights")![0].histo;
   assert.equal(hist.num, 7);
   assert.deepEqual([hist.min, hist.max, hist.sum, hist.sum_squares], [-2, 3, 3.75, 4 + 0.25 + 0.0625 + 18]);
-  assert.equal(hist.bucket.reduce((p: number, q: number) => p + q, 0), 7);
-  assert.ok(hist.bucket_limit.every((l: number) => DEFAULT_BINS.includes(l)));
+  assert.equal(hist.bucket.reduce((p, q) => p + q, 0), 7);
+  assert.ok(hist.bucket_limit.every((l) => DEFAULT_BINS.includes(l)));
   const hist10 = byTag.get("weights10")![0].histo;
   assert.deepEqual(hist10.bucket_limit, [-2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5, 3]);
   assert.deepEqual(hist10.bucket, [0, 1, 0, 0, 1, 3, 0, 0, 0, 0, 2]);
@@ -145,19 +145,19 @@ test("addGraph: a GraphDef whose every input names a node, scoped by module, wit
   const ev = readEvents(eventFiles(dir)[0])[1];
   const g = ev.graph_def;
   assert.deepEqual(g.versions, { producer: 22 });
-  const names = new Set(g.node.map((n: any) => n.name));
+  const names = new Set(g.node.map((n: PlainNode) => n.name));
   for (const n of g.node) for (const i of n.input ?? []) assert.ok(names.has(i), `${n.name} reads ${i}`);
-  const shape = (n: any): number[] => n.attr._output_shapes.list.shape[0].dim.map((d: any) => Number(d.size));
-  const input = g.node.find((n: any) => n.name === "input/input.1");
+  const shape = (n: PlainNode): number[] => n.attr._output_shapes.list.shape[0].dim.map((d) => Number(d.size));
+  const input = g.node.find((n: PlainNode) => n.name === "input/input.1")!;
   assert.deepEqual([input.op, shape(input)], ["IO Node", [2, 1, 28, 28]]);
-  const output = g.node.find((n: any) => n.name === "output/output.1");
+  const output = g.node.find((n: PlainNode) => n.name === "output/output.1")!;
   assert.deepEqual([output.op, shape(output)], ["IO Node", [2, 10]]);
-  const conv = g.node.filter((n: any) => n.op === "aten::convolution");
-  assert.deepEqual(conv.map((n: any) => n.name.split("/").slice(0, 2).join("/")), ["LeNet/Conv2d[c1]", "LeNet/Conv2d[c2]"]);
-  assert.ok(conv[0].input.includes("LeNet/Conv2d[c1]/bias"));
+  const conv = g.node.filter((n: PlainNode) => n.op === "aten::convolution");
+  assert.deepEqual(conv.map((n: PlainNode) => n.name.split("/").slice(0, 2).join("/")), ["LeNet/Conv2d[c1]", "LeNet/Conv2d[c2]"]);
+  assert.ok(conv[0].input!.includes("LeNet/Conv2d[c1]/bias"));
   assert.match(Buffer.from(conv[0].attr.attr.s, "base64").toString(), /padding : \[2,2\]/);
-  assert.deepEqual(g.node.filter((n: any) => n.op === "aten::max_pool2d_with_indices").length, 2);
-  assert.deepEqual(g.node.filter((n: any) => n.op === "aten::addmm").map((n: any) => n.name.split("/")[1]), ["Linear[fc1]", "Linear[fc2]", "Linear[fc3]"]);
+  assert.deepEqual(g.node.filter((n: PlainNode) => n.op === "aten::max_pool2d_with_indices").length, 2);
+  assert.deepEqual(g.node.filter((n: PlainNode) => n.op === "aten::addmm").map((n: PlainNode) => n.name.split("/")[1]), ["Linear[fc1]", "Linear[fc2]", "Linear[fc3]"]);
 });
 
 test("Python's protobuf (protoc-compiled TensorBoard .proto files) decodes every file identically", (t) => {
@@ -189,7 +189,7 @@ test("a file cut in the middle of a record still yields every complete record be
     const { records, trailing } = readRecords(bytes.subarray(0, cut));
     assert.equal(records.length, 5, `cut at ${cut}`);
     assert.ok(trailing > 0);
-    assert.deepEqual((decodeEvent(records[4]) as any).summary.value[0].simple_value, 3);
+    assert.deepEqual(decodeEvent(records[4]).summary.value[0].simple_value, 3);
   }
   const corrupt = bytes.slice();
   corrupt[corrupt.length - 10] ^= 1;
@@ -290,11 +290,11 @@ print(json.dumps(out))`,
   );
   const theirs = JSON.parse(out) as Record<string, Record<string, number | number[]>>;
   for (const [tag] of configs) {
-    const o = ours.get(tag);
+    const o = ours.get(tag)!;
     const p = theirs[tag];
     assert.deepEqual(o.bucket_limit, p.bucket_limit, `${tag} limits`);
     assert.deepEqual(o.bucket, p.bucket, `${tag} counts`);
     assert.deepEqual([o.min, o.max, Number(o.num)], [p.min, p.max, p.num], tag);
-    for (const k of ["sum", "sum_squares"]) assert.ok(Math.abs(o[k] - (p[k] as number)) <= 1e-9 * Math.abs(p[k] as number), `${tag} ${k}`);
+    for (const k of ["sum", "sum_squares"] as const) assert.ok(Math.abs(o[k] - (p[k] as number)) <= 1e-9 * Math.abs(p[k] as number), `${tag} ${k}`);
   }
 });

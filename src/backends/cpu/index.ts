@@ -1,7 +1,7 @@
 // The CPU backend in plain TypeScript: the reference every other backend is tested against.
 import type { NumArray } from "../../dtype.ts";
 import { RuntimeError } from "../../errors.ts";
-import { contiguousStrides, numelOf, type Shape } from "../../layout.ts";
+import { contiguousStrides } from "../../layout.ts";
 import type { Backend, ReduceOp, StridedView } from "../backend.ts";
 import { binaryKernels, scalarKernels, unaryKernels } from "./elementwise.ts";
 import { matmul } from "./matmul.ts";
@@ -12,7 +12,7 @@ import { maxPool2d, maxPool2dBackward } from "./pool.ts";
 import { wasmSoftmax } from "../wasm/softmaxRows.ts";
 import { wasmBinary, wasmUnary } from "../wasm/elementwiseRows.ts";
 import { wasmGatherRows } from "../wasm/gatherRows.ts";
-import { coalesce, forEachOffset, forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
+import { coalesce, forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
 import * as int64 from "./int64.ts";
 import { cpuStorage } from "./storage.ts";
 import { argsort, cumprod, cumprodBackward, svd } from "./scan.ts";

@@ -103,11 +103,18 @@ function hardwareThreads(): number {
   return nav?.hardwareConcurrency ?? 1;
 }
 
-let numThreads = 0; // 0: not set yet, defaults to the hardware's threads
+let numThreads = 0; // 0: not set yet, defaults to OMP_NUM_THREADS or the hardware's threads
+
+/** OMP_NUM_THREADS, which PyTorch's default thread count follows too (torchrun sets it to 1 per worker). */
+function envThreads(): number | null {
+  const v = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.OMP_NUM_THREADS;
+  const n = Number(v);
+  return v !== undefined && Number.isInteger(n) && n > 0 ? n : null;
+}
 
 /** torch.getNumThreads(): threads the heavy kernels split their work over. */
 export function getNumThreads(): number {
-  if (numThreads === 0) numThreads = Math.max(1, Math.min(hardwareThreads(), 64));
+  if (numThreads === 0) numThreads = Math.max(1, Math.min(envThreads() ?? hardwareThreads(), 64));
   return numThreads;
 }
 

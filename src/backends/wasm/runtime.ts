@@ -28,7 +28,9 @@ export interface SgemmExports {
 }
 
 export interface Runtime {
+  /** @internal (WebAssembly's types are DOM-only: kept out of the published declarations) */
   module: WebAssembly.Module;
+  /** @internal */
   memory: WebAssembly.Memory;
   exports: SgemmExports;
   shared: boolean;

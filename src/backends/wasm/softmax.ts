@@ -10,7 +10,7 @@ import { F32, I32, V128, type FuncBuilder } from "./emitter.ts";
 /** Word indices of a softmax job's parameters in the control block. */
 export const S = { SRC: 0, DST: 1, R: 2, ROWS: 3, ROWS_PER_CHUNK: 4 } as const;
 
-const LOG2E = 1.44269504088896341;
+const LOG2E = 1.4426950408889634; // Cephes' LOG2EF 1.44269504088896341, as the double it parses to
 const C1 = 0.693359375;
 const C2 = -2.12194440e-4;
 const POLY = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];

@@ -4,6 +4,7 @@
 // bytes=True: index floor(x * 256) clipped to [0, 255], channel = floor(lut * 255).
 import { ValueError } from "../../errors.ts";
 
+/** A color: red, green and blue, each 0 to 255. */
 export type Rgb = [number, number, number];
 
 // ColorBrewer's 9-class sequential schemes, as matplotlib's _cm.py writes them (its decimals,

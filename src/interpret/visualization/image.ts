@@ -270,7 +270,10 @@ export function visualizeImageAttr(attr: ImageArray, ...rest: unknown[]): Figure
     }
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of mean) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+    for (const v of mean) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
     const gray = getColormap("gray");
     grey = Uint8Array.from(mean, (v) => colorAt(gray, hi > lo ? (v - lo) / (hi - lo) : 0)![0]);
   }

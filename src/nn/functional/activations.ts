@@ -13,7 +13,9 @@ import { inplace as inplaceOp } from "../../ops/inplace.ts";
 import { erf } from "../../ops/special.ts";
 import { Tensor } from "../../tensor.ts";
 
+/** The options of the activations whose only keyword is `inplace`. */
 export interface InplaceOptions {
+  /** Write the result into the input and return it; PyTorch's default false. */
   inplace?: boolean;
 }
 const INPLACE = [param("inplace", bool, false)];
@@ -43,8 +45,11 @@ export function relu6(input: Tensor, ...args: Args<[inplace: boolean], InplaceOp
 /** Clamps to [lo, hi]; gradient 1 strictly inside, 0 elsewhere (PyTorch's hardtanh_backward). */
 const clampTo = (x: Tensor, lo: number, hi: number): Tensor => where(x.le(lo), lo, where(x.ge(hi), hi, x));
 
+/** The options of `F.hardtanh` (`nn.Hardtanh`). */
 export interface HardtanhOptions extends InplaceOptions {
+  /** The lower end of the linear region; PyTorch's default -1. */
   minVal?: number;
+  /** The upper end of the linear region; PyTorch's default 1. */
   maxVal?: number;
 }
 const HARDTANH = [param("minVal", num(), -1), param("maxVal", num(), 1), param("inplace", bool, false)];
@@ -57,7 +62,9 @@ export function hardtanh(input: Tensor, ...args: Args<[minVal: number, maxVal: n
   return applyTo(input, a.inplace, (x) => clampTo(x, a.minVal, a.maxVal));
 }
 
+/** The options of `F.leakyRelu` (`nn.LeakyReLU`). */
 export interface LeakyReluOptions extends InplaceOptions {
+  /** The slope for negative inputs; PyTorch's default 0.01. */
   negativeSlope?: number;
 }
 const LEAKY = [param("negativeSlope", num(), 0.01), param("inplace", bool, false)];
@@ -69,7 +76,9 @@ export function leakyRelu(input: Tensor, ...args: Args<[negativeSlope: number, i
   return applyTo(input, a.inplace, (x) => where(x.gt(0), x, x.mul(a.negativeSlope)));
 }
 
+/** The options of `F.elu` and `F.celu` (`nn.ELU`, `nn.CELU`). */
 export interface AlphaOptions extends InplaceOptions {
+  /** The scale of the negative part, alpha * (exp(x) - 1) (exp(x / alpha) for celu); PyTorch's default 1. */
   alpha?: number;
 }
 const ALPHA = [param("alpha", num(), 1), param("inplace", bool, false)];
@@ -103,13 +112,16 @@ export function celu(input: Tensor, ...args: Args<[alpha: number, inplace: boole
   return applyTo(input, inplace, (x) => where(x.gt(0), x, valueWithGradOf(x.div(alpha).exp().sub(1).mul(alpha), x.mul(c).exp().mul(alpha))));
 }
 
-const SELU_ALPHA = 1.6732632423543772848170429916717;
-const SELU_SCALE = 1.0507009873554804934193349852946;
+// PyTorch's SELU_ALPHA 1.6732632423543772848170429916717 and SELU_SCALE
+// 1.0507009873554804934193349852946 (Activation.cpp), written as the doubles they parse to.
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
 /** F.selu(input, inplace=False): scale * elu(x, alpha) with PyTorch's constants. */
 export function selu(input: Tensor, ...args: Args<[inplace: boolean], InplaceOptions>): Tensor {
   return applyTo(input, inplaceForm("selu", input, args), (x) => where(x.gt(0), x.mul(SELU_SCALE), x.exp().sub(1).mul(SELU_ALPHA * SELU_SCALE)));
 }
 
+/** GELU's `approximate`: "none" (exact, via erf; PyTorch's default) or "tanh" (the tanh approximation). */
 export type GeluApproximate = "none" | "tanh";
 /** GELU's `approximate`, with PyTorch's RuntimeError (checked by nn.GELU at construction too). */
 export const geluApproximate: Checker<GeluApproximate> = (v, arg, fn) => {
@@ -139,8 +151,11 @@ export function silu(input: Tensor, ...args: Args<[inplace: boolean], InplaceOpt
   return applyTo(input, inplaceForm("silu", input, args), (x) => x.mul(x.sigmoid()));
 }
 
+/** The options of `F.softplus` (`nn.Softplus`). */
 export interface SoftplusOptions {
+  /** The sharpness: log(1 + exp(beta x)) / beta; PyTorch's default 1. */
   beta?: number;
+  /** Above this value of beta x the result is x itself (linear); PyTorch's default 20. */
   threshold?: number;
 }
 const SOFTPLUS = [param("beta", num(), 1), param("threshold", num(), 20)];
@@ -169,13 +184,15 @@ function noOptions(fn: string, input: unknown, args: readonly unknown[]): void {
 }
 
 /** F.softsign(input): x / (1 + |x|). */
-export function softsign(input: Tensor): Tensor {
-  if (arguments.length > 1 || !(input instanceof Tensor)) noOptions("softsign", input, [...arguments].slice(1));
+export function softsign(input: Tensor): Tensor;
+export function softsign(input: Tensor, ...extra: unknown[]): Tensor {
+  if (extra.length > 0 || !(input instanceof Tensor)) noOptions("softsign", input, extra);
   return input.div(input.abs().add(1));
 }
 /** F.tanhshrink(input): x - tanh(x). */
-export function tanhshrink(input: Tensor): Tensor {
-  if (arguments.length > 1 || !(input instanceof Tensor)) noOptions("tanhshrink", input, [...arguments].slice(1));
+export function tanhshrink(input: Tensor): Tensor;
+export function tanhshrink(input: Tensor, ...extra: unknown[]): Tensor {
+  if (extra.length > 0 || !(input instanceof Tensor)) noOptions("tanhshrink", input, extra);
   return input.sub(input.tanh());
 }
 
@@ -190,13 +207,17 @@ export function hardswish(input: Tensor, ...args: Args<[inplace: boolean], Inpla
 }
 
 /** F.logsigmoid(input): -softplus(-x), stable for large |x|: min(x, 0) - log1p(exp(-|x|)). */
-export function logsigmoid(input: Tensor): Tensor {
-  if (arguments.length > 1 || !(input instanceof Tensor)) noOptions("logsigmoid", input, [...arguments].slice(1));
+export function logsigmoid(input: Tensor): Tensor;
+export function logsigmoid(input: Tensor, ...extra: unknown[]): Tensor {
+  if (extra.length > 0 || !(input instanceof Tensor)) noOptions("logsigmoid", input, extra);
   return where(input.lt(0), input, 0).sub(input.abs().neg().exp().log1p());
 }
 
+/** The options of `F.threshold` (`nn.Threshold`). */
 export interface ThresholdOptions extends InplaceOptions {
+  /** Inputs at or below it are replaced; required. */
   threshold?: number;
+  /** The replacement for inputs at or below `threshold`; required. */
   value?: number;
 }
 const THRESHOLD = [param("threshold", num()), param("value", num()), param("inplace", bool, false)];
@@ -209,7 +230,9 @@ export function threshold(input: Tensor, ...args: unknown[]): Tensor {
   return applyTo(input, a.inplace, (x) => where(x.gt(a.threshold), x, a.value));
 }
 
+/** The options of `F.hardshrink` and `F.softshrink` (`nn.Hardshrink`, `nn.Softshrink`). */
 export interface LambdOptions {
+  /** The half-width of the zeroed band [-lambd, lambd]; PyTorch's default 0.5. */
   lambd?: number;
 }
 const LAMBD = [param("lambd", num(), 0.5)];
@@ -235,10 +258,11 @@ export function softshrink(input: Tensor, ...args: Args<[lambd: number], LambdOp
 }
 
 /** F.prelu(input [N, C, ...], weight [C] or [1]): x > 0 ? x : weight * x, weight along dim 1. */
-export function prelu(input: Tensor, weight: Tensor): Tensor {
+export function prelu(input: Tensor, weight: Tensor): Tensor;
+export function prelu(input: Tensor, weight: Tensor, ...extra: unknown[]): Tensor {
   const x = checkTensor(input, "input", "prelu");
   checkTensor(weight, "weight", "prelu");
-  if (arguments.length > 2) parseArgs("prelu", [], [...arguments].slice(2));
+  if (extra.length > 0) parseArgs("prelu", [], extra);
   const n = weight.numel();
   if (n !== 1) {
     const c = x.dim() >= 2 ? x.shape[1] : 1;
@@ -261,19 +285,23 @@ export function glu(input: Tensor, ...args: Args<[dim: number], { dim?: number }
 }
 
 /** F.sigmoid(input). */
-export function sigmoid(input: Tensor): Tensor {
-  if (!(input instanceof Tensor) || arguments.length > 1) noOptions("sigmoid", input, [...arguments].slice(1));
+export function sigmoid(input: Tensor): Tensor;
+export function sigmoid(input: Tensor, ...extra: unknown[]): Tensor {
+  if (!(input instanceof Tensor) || extra.length > 0) noOptions("sigmoid", input, extra);
   return input.sigmoid();
 }
 /** F.tanh(input). */
-export function tanh(input: Tensor): Tensor {
-  if (!(input instanceof Tensor) || arguments.length > 1) noOptions("tanh", input, [...arguments].slice(1));
+export function tanh(input: Tensor): Tensor;
+export function tanh(input: Tensor, ...extra: unknown[]): Tensor {
+  if (!(input instanceof Tensor) || extra.length > 0) noOptions("tanh", input, extra);
   return input.tanh();
 }
 
 // ---- softmax family ----------------------------------------------------------------------
 
+/** The options of `F.softmax`, `F.softmin` and `F.logSoftmax`. */
 export interface SoftmaxOptions {
+  /** The dimension normalized over; PyTorch's default null (a legacy choice by the input's dimensionality, with a deprecation warning). */
   dim?: number | null;
   /** Python's warning stack level: accepted for PyTorch's positional order, unused. */
   _stacklevel?: number;

@@ -18,9 +18,13 @@ import { ones } from "../../ops/creation.ts";
 import type { Tensor } from "../../tensor.ts";
 import { dropout } from "./dropout.ts";
 
+/** The options of `F.scaledDotProductAttention`. */
 export interface ScaledDotProductAttentionOptions {
+  /** Broadcasts to [..., L, S]: a bool mask keeps the positions where it is true, a float mask is added to the scores; PyTorch's default null. */
   attnMask?: Tensor | null;
+  /** The dropout probability on the attention weights; PyTorch's default 0. */
   dropoutP?: number;
+  /** Apply a causal mask (query i attends to keys up to i); PyTorch's default false. */
   isCausal?: boolean;
   /** Defaults to 1 / sqrt(query.size(-1)). */
   scale?: number | null;

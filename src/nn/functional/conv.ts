@@ -16,7 +16,9 @@ import type { Tensor } from "../../tensor.ts";
 
 export type { Pair, UnfoldOptions };
 
+/** The options of `F.conv1d` and `F.conv2d`. */
 export interface ConvOptions {
+  /** The [out_channels] bias added to each output channel; PyTorch's default null (none). */
   bias?: Tensor | null;
   stride?: Pair;
   /** Zero padding per side, or PyTorch's "valid" (none) / "same" (output size = input size, stride 1). */
@@ -25,7 +27,9 @@ export interface ConvOptions {
   groups?: number;
 }
 
+/** The options of `F.convTranspose1d` and `F.convTranspose2d`. */
 export interface ConvTransposeOptions {
+  /** The [out_channels] bias added to each output channel; PyTorch's default null (none). */
   bias?: Tensor | null;
   stride?: Pair;
   padding?: Pair;

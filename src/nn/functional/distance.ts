@@ -9,6 +9,7 @@ import { RuntimeError } from "../../errors.ts";
 import { broadcastShapes, normalizeDim } from "../../layout.ts";
 import type { Tensor } from "../../tensor.ts";
 
+/** Options of F.cosineSimilarity: the dimension (default 1) and the eps that bounds each norm from below (default 1e-8). */
 export interface CosineSimilarityOptions {
   dim?: number;
   eps?: number;

@@ -10,6 +10,7 @@ import type { Tensor } from "../../tensor.ts";
 import { fmtShape } from "../../layout.ts";
 import { pyFloat } from "../repr.ts";
 
+/** The options of `F.dropout`, `F.dropout1d` and `F.dropout2d`. */
 export interface DropoutOptions {
   p?: number;
   training?: boolean;

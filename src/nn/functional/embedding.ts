@@ -12,6 +12,7 @@ import type { Tensor } from "../../tensor.ts";
 
 const TYPE_NAMES: Record<string, string> = { float32: "torch.FloatTensor", float64: "torch.DoubleTensor", bool: "torch.BoolTensor" };
 
+/** The options of `F.embedding` (and of `nn.Embedding`'s constructor). */
 export interface EmbeddingOptions {
   /** This row gets no gradient (and nn.Embedding initialises it to zeros); negative counts from the end. */
   paddingIdx?: number | null;

@@ -7,7 +7,8 @@ import { Tensor } from "../../tensor.ts";
 const BIAS = [param("bias", nullable(tensor), null)];
 
 /** F.linear(input, weight, bias=None) (or `{ bias }`). */
-export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null | { bias?: Tensor | null }): Tensor {
+export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null | { bias?: Tensor | null }): Tensor;
+export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null | { bias?: Tensor | null }, ...extra: unknown[]): Tensor {
   if (!(input instanceof Tensor)) checkTensor(input, "input", "linear");
   if (!(weight instanceof Tensor)) checkTensor(weight, "weight", "linear");
   let b: Tensor | null;
@@ -15,7 +16,7 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null | { b
   else if (bias instanceof Tensor) b = bias;
   else if (isOptions(bias)) b = parseArgs<{ bias: Tensor | null }>("linear", BIAS, [bias]).bias;
   else b = checkTensor(bias, "bias", "linear");
-  if (arguments.length > 3) parseArgs("linear", BIAS, [...arguments].slice(2));
+  if (extra.length > 0) parseArgs("linear", BIAS, [bias, ...extra]);
   const x = input;
   if (x.dim() === 2 && weight.dim() === 2) return linear2d(x, weight, b);
   if (x.dim() > 2 && weight.dim() === 2) {

@@ -16,6 +16,7 @@ import { mseLoss as mseLossPrimitive } from "../../ops/loss.ts";
 import { Tensor } from "../../tensor.ts";
 import { REDUCE, REDUCTION, reductionChecker, resolveReduction, SIZE_AVERAGE, type LegacyReductionOptions, type Reduction } from "../reduction.ts";
 
+/** A loss's reduction: "none", "mean" or "sum". */
 export type LossReduction = Reduction;
 
 function reduced(loss: Tensor, reduction: LossReduction | undefined): Tensor {
@@ -33,7 +34,9 @@ function warnSize(input: Tensor, target: Tensor): void {
   }
 }
 
+/** The options of the losses whose only keywords are the reduction (and its deprecated legacy pair). */
 export interface ReductionOptions extends LegacyReductionOptions {
+  /** How the pointwise losses are reduced: "none", "mean" or "sum"; PyTorch's default "mean". */
   reduction?: LossReduction;
 }
 type Legacy = [sizeAverage: boolean | null, reduce: boolean | null, reduction: Reduction];
@@ -96,6 +99,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, ...args: Args<[...Le
   return reduced(where(a.lt(beta), d.mul(d).mul(0.5 / beta), a.sub(0.5 * beta)), reduction);
 }
 
+/** The options of `F.huberLoss` (`nn.HuberLoss`). */
 export interface HuberLossOptions {
   reduction?: Reduction;
   delta?: number;
@@ -112,8 +116,11 @@ export function huberLoss(input: Tensor, target: Tensor, ...args: Args<[reductio
   return reduced(where(a.lt(delta), d.mul(d).mul(0.5), a.sub(0.5 * delta).mul(delta)), reduction);
 }
 
+/** The options of `F.nllLoss` (`nn.NLLLoss`). */
 export interface NllOptions extends ReductionOptions {
+  /** A [C] rescaling weight per class; PyTorch's default null (all ones). */
   weight?: Tensor | null;
+  /** A target value that is ignored and does not count in the mean; PyTorch's default -100. */
   ignoreIndex?: number;
 }
 const WEIGHT = param("weight", nullable(tensor), null);
@@ -291,9 +298,12 @@ export function binaryCrossEntropyWithLogits(
   return reduced(loss, opts.reduction);
 }
 
+/** `F.klDiv`'s reduction: PyTorch's "none", "mean", "sum", or "batchmean" (the sum divided by the batch size, the true KL divergence). */
 export type KLDivReduction = Reduction | "batchmean";
 export interface KLDivOptions extends LegacyReductionOptions {
+  /** How the pointwise losses are reduced; PyTorch's default "mean" (over all elements; "batchmean" gives the KL divergence). */
   reduction?: KLDivReduction;
+  /** The target is given as log-probabilities; PyTorch's default false. */
   logTarget?: boolean;
 }
 export const klDivReduction = reductionChecker<KLDivReduction>(["none", "batchmean", "sum", "mean"]);
@@ -315,6 +325,7 @@ export function klDiv(input: Tensor, target: Tensor, ...args: Args<[sizeAverage:
 }
 
 export interface MarginLossOptions extends ReductionOptions {
+  /** The margin of the loss; PyTorch's default 0 (cosine embedding, margin ranking) or 1 (hinge embedding). */
   margin?: number;
 }
 type MarginPositional = [margin: number, sizeAverage: boolean | null, reduce: boolean | null, reduction: Reduction];
@@ -349,6 +360,7 @@ export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor
   return reduced(target.neg().mul(x1.sub(x2)).add(opts.margin).clamp({ min: 0 }), opts.reduction);
 }
 
+/** The options of `F.pairwiseDistance` (`nn.PairwiseDistance`). */
 export interface PairwiseDistanceOptions {
   p?: number;
   eps?: number;

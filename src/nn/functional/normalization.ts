@@ -9,6 +9,7 @@ import { RuntimeError, ValueError } from "../../errors.ts";
 import { fmtShape } from "../../layout.ts";
 import type { Tensor } from "../../tensor.ts";
 
+/** The options of `F.batchNorm`. */
 export interface BatchNormOptions {
   weight?: Tensor | null;
   bias?: Tensor | null;
@@ -88,6 +89,7 @@ function checkNormalizedShape(x: Tensor, normalizedShape: readonly number[], wha
 
 const asShape = (s: number | readonly number[]): number[] => (typeof s === "number" ? [s] : [...s]);
 
+/** The options of `F.layerNorm` (and, as `GroupNormOptions`, of `F.groupNorm`). */
 export interface LayerNormOptions {
   weight?: Tensor | null;
   bias?: Tensor | null;
@@ -118,6 +120,7 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
   }, (y) => [y]);
 }
 
+/** The options of `F.groupNorm`: weight, bias (per channel) and eps, as `F.layerNorm`'s. */
 export type GroupNormOptions = LayerNormOptions;
 
 /** F.group_norm(input [N, C, ...], num_groups, weight=None, bias=None, eps=1e-5). */
@@ -140,7 +143,9 @@ export function groupNorm(input: Tensor, numGroups: number, ...args: Args<Affine
   return affine(grouped.sub(mean).mul(variance.add(opts.eps).rsqrt()).reshape(x.shape), weight, bias);
 }
 
+/** The options of `F.rmsNorm`. */
 export interface RMSNormOptions {
+  /** The elementwise scale, of shape normalized_shape; PyTorch's default null (no scale). */
   weight?: Tensor | null;
   /** Defaults to the dtype's machine epsilon. */
   eps?: number | null;
@@ -158,6 +163,7 @@ export function rmsNorm(input: Tensor, normalizedShape: number | readonly number
   return weight ? y.mul(weight) : y;
 }
 
+/** The options of `F.instanceNorm`. */
 export interface InstanceNormOptions {
   runningMean?: Tensor | null;
   runningVar?: Tensor | null;
@@ -208,6 +214,7 @@ export function instanceNorm(
   return y;
 }
 
+/** The options of `F.normalize`. */
 export interface NormalizeOptions {
   p?: number;
   dim?: number;

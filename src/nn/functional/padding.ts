@@ -21,7 +21,9 @@ import { full, tensor } from "../../ops/creation.ts";
 import { cat } from "../../ops/shape.ts";
 import type { Tensor } from "../../tensor.ts";
 
+/** How F.pad fills: a constant, the mirror image without the edge, the edge repeated, or wrapping around. */
 export type PadMode = "constant" | "reflect" | "replicate" | "circular";
+/** Options of F.pad: the mode (default "constant") and the constant's value. */
 export interface PadOptions {
   mode?: PadMode;
   /** The fill value of "constant" mode (default 0); other modes take none (or 0). */

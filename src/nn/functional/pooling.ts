@@ -16,23 +16,35 @@ import { maxPool2dWithIndices } from "../../ops/pool.ts";
 import { allocate, type NumArray } from "../../dtype.ts";
 import type { Tensor } from "../../tensor.ts";
 
+/** The options of `F.maxPool1d` and `F.maxPool2d`. */
 export interface MaxPoolOptions {
   /** Defaults to kernelSize (null or [] too). */
   stride?: Pair | null;
+  /** Implicit negative-infinity padding on both sides, at most half the kernel size; PyTorch's default 0. */
   padding?: Pair;
+  /** The spacing between kernel elements; PyTorch's default 1. */
   dilation?: Pair;
+  /** Use ceil instead of floor for the output size (a last window may start in the right padding); PyTorch's default false. */
   ceilMode?: boolean;
   /** Return { values, indices }. */
   returnIndices?: boolean;
 }
+/** The options of `F.avgPool1d` and `F.avgPool2d`. */
 export interface AvgPoolOptions {
+  /** The window step; PyTorch's default null (the kernel size; [] too). */
   stride?: Pair | null;
+  /** Implicit zero padding on both sides, at most half the kernel size; PyTorch's default 0. */
   padding?: Pair;
+  /** Use ceil instead of floor for the output size; PyTorch's default false. */
   ceilMode?: boolean;
+  /** Count the zero padding in the averaging divisor; PyTorch's default true. */
   countIncludePad?: boolean;
+  /** A divisor used instead of the window size (2-d only); PyTorch's default null. */
   divisorOverride?: number | null;
 }
+/** The result of a max pooling with returnIndices: the pooled values and where each came from. */
 export interface WithIndices {
+  /** The pooled tensor. */
   values: Tensor;
   /** Flat index of the max in each input plane (h * W + w), as PyTorch's return_indices. */
   indices: Tensor;
@@ -138,9 +150,11 @@ const outShape = (q: Pooled): number[] => [...q.lead, ...(q.nd === 1 ? [q.g.ow] 
 const strideArg: Checker<Pair | null> = nullable(intOrInts);
 const MAX_POOL = [param("stride", strideArg, null), param("padding", intOrInts, 0), param("dilation", intOrInts, 1), param("ceilMode", bool, false), param("returnIndices", bool, false)];
 type MaxPoolPositional = [stride: Pair | null, padding: Pair, dilation: Pair, ceilMode: boolean];
-/** The call forms of max pooling: returnIndices true (positional or in the options) gives { values, indices }. */
+/**
+ * The call forms of max pooling: returnIndices true (positional or in the options) gives { values, indices }.
+ * Those forms are written out in the overloads, not named, so that the API reference shows them.
+ */
 type MaxPoolTensorArgs = Args<[...MaxPoolPositional, returnIndices: false], MaxPoolOptions & { returnIndices?: false }>;
-type MaxPoolIndicesArgs = [...MaxPoolPositional, returnIndices: true] | ArgsWithOptions<MaxPoolPositional, MaxPoolOptions & { returnIndices: true }>;
 
 /** The max pooling call with its arguments unparsed (nn.MaxPool* pass theirs as PyTorch's positional list). */
 export function maxPoolCall(input: unknown, kernelSize: unknown, args: readonly unknown[], nd: 1 | 2): Tensor | WithIndices {
@@ -157,13 +171,13 @@ export function maxPoolCall(input: unknown, kernelSize: unknown, args: readonly 
 
 /** F.max_pool1d(input [n, c, l] or [c, l], kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False). */
 export function maxPool1d(input: Tensor, kernelSize: Pair, ...args: MaxPoolTensorArgs): Tensor;
-export function maxPool1d(input: Tensor, kernelSize: Pair, ...args: MaxPoolIndicesArgs): WithIndices;
+export function maxPool1d(input: Tensor, kernelSize: Pair, ...args: [...MaxPoolPositional, returnIndices: true] | ArgsWithOptions<MaxPoolPositional, MaxPoolOptions & { returnIndices: true }>): WithIndices;
 export function maxPool1d(input: Tensor, kernelSize: Pair, ...args: unknown[]): Tensor | WithIndices {
   return maxPoolCall(input, kernelSize, args, 1);
 }
 /** F.max_pool2d(input [n, c, h, w] or [c, h, w], kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False). */
 export function maxPool2d(input: Tensor, kernelSize: Pair, ...args: MaxPoolTensorArgs): Tensor;
-export function maxPool2d(input: Tensor, kernelSize: Pair, ...args: MaxPoolIndicesArgs): WithIndices;
+export function maxPool2d(input: Tensor, kernelSize: Pair, ...args: [...MaxPoolPositional, returnIndices: true] | ArgsWithOptions<MaxPoolPositional, MaxPoolOptions & { returnIndices: true }>): WithIndices;
 export function maxPool2d(input: Tensor, kernelSize: Pair, ...args: unknown[]): Tensor | WithIndices {
   return maxPoolCall(input, kernelSize, args, 2);
 }
@@ -231,6 +245,7 @@ function adaptiveWindows(inSize: number, outSize: number): Array<[number, number
   return w;
 }
 
+/** An adaptive pool's output_size: an int, or one int or null per pooled dimension (null keeps that input size). */
 export type OutputSize = number | ReadonlyArray<number | null>;
 
 /** An adaptive pool's output_size: an int, or a list of ints and nulls (null keeps that input size). */
@@ -281,16 +296,18 @@ function averagingMatrix(inSize: number, outSize: number, like: Tensor): Tensor 
 }
 
 /** F.adaptive_avg_pool1d(input, output_size). */
-export function adaptiveAvgPool1d(input: Tensor, outputSize: number | readonly number[]): Tensor {
+export function adaptiveAvgPool1d(input: Tensor, outputSize: number | readonly number[]): Tensor;
+export function adaptiveAvgPool1d(input: Tensor, outputSize: number | readonly number[], ...extra: unknown[]): Tensor {
   const { x, o } = adaptiveArgs("adaptiveAvgPool1d", "adaptive_avg_pool1d", input, outputSize, 1);
-  if (arguments.length > 2) parseArgs("adaptiveAvgPool1d", [], [...arguments].slice(2));
+  if (extra.length > 0) parseArgs("adaptiveAvgPool1d", [], extra);
   const [ow] = adaptiveSizes(x, o as Pair, 1, "adaptive_avg_pool1d");
   return x.matmul(averagingMatrix(x.shape[x.dim() - 1], ow, x).t());
 }
 /** F.adaptive_avg_pool2d(input, output_size): a number, [h, w], or [h, null] to keep a size. */
-export function adaptiveAvgPool2d(input: Tensor, outputSize: OutputSize): Tensor {
+export function adaptiveAvgPool2d(input: Tensor, outputSize: OutputSize): Tensor;
+export function adaptiveAvgPool2d(input: Tensor, outputSize: OutputSize, ...extra: unknown[]): Tensor {
   const { x, o } = adaptiveArgs("adaptiveAvgPool2d", "adaptive_avg_pool2d", input, outputSize, 2);
-  if (arguments.length > 2) parseArgs("adaptiveAvgPool2d", [], [...arguments].slice(2));
+  if (extra.length > 0) parseArgs("adaptiveAvgPool2d", [], extra);
   const [oh, ow] = adaptiveSizes(x, o as Pair, 2, "adaptive_avg_pool2d");
   const [h, w] = x.shape.slice(-2);
   return averagingMatrix(h, oh, x).matmul(x).matmul(averagingMatrix(w, ow, x).t());
@@ -333,8 +350,10 @@ function adaptiveMax(x: Tensor, outputSize: Pair | ReadonlyArray<number | null>,
 }
 
 const RETURN_INDICES = [param("returnIndices", bool, false)];
-type AdaptiveTensorArgs = [] | [returnIndices: false] | [options: { returnIndices?: false }];
-type AdaptiveIndicesArgs = [returnIndices: true] | [options: { returnIndices: true }];
+/** The arguments after output_size of adaptive max pooling that return the pooled tensor (returnIndices absent or false). */
+export type AdaptiveTensorArgs = [] | [returnIndices: false] | [options: { returnIndices?: false }];
+/** The arguments after output_size of adaptive max pooling with returnIndices true: the result is { values, indices }. */
+export type AdaptiveIndicesArgs = [returnIndices: true] | [options: { returnIndices: true }];
 
 function adaptiveMaxCall(input: unknown, outputSize: unknown, args: readonly unknown[], nd: 1 | 2): Tensor | WithIndices {
   const fn = `adaptiveMaxPool${nd}d`;

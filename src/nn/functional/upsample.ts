@@ -12,8 +12,10 @@ import type { Device } from "../../device.ts";
 import { fromHost } from "../../ops/alloc.ts";
 import type { Tensor } from "../../tensor.ts";
 
+/** The interpolation algorithms torch-ts implements: "nearest" (PyTorch's default), "linear" (3-D input) and "bilinear" (4-D input). */
 export type InterpolateMode = "nearest" | "linear" | "bilinear";
 
+/** The options of `F.interpolate` (and, without antialias, of `nn.Upsample`). */
 export interface InterpolateOptions {
   size?: number | readonly number[] | null;
   scaleFactor?: number | readonly number[] | null;
@@ -129,10 +131,11 @@ export function interpolate(input: Tensor, ...args: Args<InterpolatePositional, 
 }
 
 /** F.pixel_shuffle(input, upscale_factor): [*, C*r*r, H, W] -> [*, C, H*r, W*r]. */
-export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
+export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor;
+export function pixelShuffle(input: Tensor, upscaleFactor: number, ...extra: unknown[]): Tensor {
   const x = checkTensor(input, "input", "pixelShuffle");
   const r = int()(upscaleFactor, "upscaleFactor", "pixelShuffle");
-  if (arguments.length > 2) parseArgs("pixelShuffle", [], [...arguments].slice(2));
+  if (extra.length > 0) parseArgs("pixelShuffle", [], extra);
   if (x.dim() < 3) throw new RuntimeError(`pixel_shuffle expects input to have at least 3 dimensions, but got input with ${x.dim()} dimension(s)`);
   const [c, h, w] = x.shape.slice(-3);
   if (c % (r * r) !== 0) throw new RuntimeError(`pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=${c} is not divisible by ${r * r}`);
@@ -144,10 +147,11 @@ export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
 }
 
 /** F.pixel_unshuffle(input, downscale_factor): [*, C, H*r, W*r] -> [*, C*r*r, H, W]. */
-export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor {
+export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor;
+export function pixelUnshuffle(input: Tensor, downscaleFactor: number, ...extra: unknown[]): Tensor {
   const x = checkTensor(input, "input", "pixelUnshuffle");
   const r = int()(downscaleFactor, "downscaleFactor", "pixelUnshuffle");
-  if (arguments.length > 2) parseArgs("pixelUnshuffle", [], [...arguments].slice(2));
+  if (extra.length > 0) parseArgs("pixelUnshuffle", [], extra);
   if (x.dim() < 3) throw new RuntimeError(`pixel_unshuffle expects input to have at least 3 dimensions, but got input with ${x.dim()} dimension(s)`);
   const [c, h, w] = x.shape.slice(-3);
   if (h % r !== 0) throw new RuntimeError(`pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)=${h} is not divisible by ${r}`);

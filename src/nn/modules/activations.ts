@@ -18,7 +18,7 @@ const inplaceSuffix = (inplace: boolean): string => (inplace ? ", inplace=True" 
  * Hardsigmoid): each names its functional form in `static fn`.
  */
 abstract class InplaceActivation extends Module {
-  static fn: (input: Tensor, inplace: boolean) => Tensor;
+  protected static fn: (input: Tensor, inplace: boolean) => Tensor;
   readonly inplace: boolean;
   constructor(...args: Args<[inplace: boolean], A.InplaceOptions>);
   constructor(...args: unknown[]) {
@@ -35,10 +35,11 @@ abstract class InplaceActivation extends Module {
 
 /** Modules without arguments (Softsign, Tanhshrink, LogSigmoid, Tanh, Sigmoid). */
 abstract class PlainActivation extends Module {
-  static fn: (input: Tensor) => Tensor;
-  constructor() {
+  protected static fn: (input: Tensor) => Tensor;
+  constructor();
+  constructor(...args: unknown[]) {
     super();
-    if (arguments.length > 0) parseArgs(this.constructor.name, [], [...arguments]);
+    if (args.length > 0) parseArgs(this.constructor.name, [], args);
   }
   override forward(input: Tensor): Tensor {
     return (this.constructor as typeof PlainActivation).fn(input);
@@ -46,30 +47,30 @@ abstract class PlainActivation extends Module {
 }
 
 export class ReLU extends InplaceActivation {
-  static override fn = A.relu;
+  protected static override fn = A.relu;
 }
 export class ReLU6 extends InplaceActivation {
-  static override fn = A.relu6;
+  protected static override fn = A.relu6;
 }
 export class SELU extends InplaceActivation {
-  static override fn = A.selu;
+  protected static override fn = A.selu;
 }
 export class SiLU extends InplaceActivation {
-  static override fn = A.silu;
+  protected static override fn = A.silu;
 }
 export class Mish extends InplaceActivation {
-  static override fn = A.mish;
+  protected static override fn = A.mish;
 }
 /** nn.Hardswish(inplace=False); PyTorch's repr does not show inplace. */
 export class Hardswish extends InplaceActivation {
-  static override fn = A.hardswish;
+  protected static override fn = A.hardswish;
   override extraRepr(): string {
     return "";
   }
 }
 /** nn.Hardsigmoid(inplace=False); PyTorch's repr does not show inplace. */
 export class Hardsigmoid extends InplaceActivation {
-  static override fn = A.hardsigmoid;
+  protected static override fn = A.hardsigmoid;
   override extraRepr(): string {
     return "";
   }
@@ -153,6 +154,7 @@ export class Softplus extends Module {
   }
 }
 
+/** The options of `nn.Hardtanh`: `F.hardtanh`'s, and the deprecated spellings PyTorch still accepts. */
 export interface HardtanhModuleOptions extends A.HardtanhOptions {
   /** Deprecated spelling of minVal (PyTorch warns). */
   minValue?: number | null;
@@ -242,19 +244,19 @@ export class Threshold extends Module {
 }
 
 export class Softsign extends PlainActivation {
-  static override fn = A.softsign;
+  protected static override fn = A.softsign;
 }
 export class Tanhshrink extends PlainActivation {
-  static override fn = A.tanhshrink;
+  protected static override fn = A.tanhshrink;
 }
 export class LogSigmoid extends PlainActivation {
-  static override fn = A.logsigmoid;
+  protected static override fn = A.logsigmoid;
 }
 export class Tanh extends PlainActivation {
-  static override fn = A.tanh;
+  protected static override fn = A.tanh;
 }
 export class Sigmoid extends PlainActivation {
-  static override fn = A.sigmoid;
+  protected static override fn = A.sigmoid;
 }
 
 /** nn.GLU(dim=-1). */
@@ -302,14 +304,18 @@ export class Softmin extends SoftmaxLike {
   }
 }
 
+/** The options of `nn.PReLU`. */
 export interface PReLUOptions extends FactoryOptions {
+  /** The number of learnable slopes: 1, or the number of input channels; PyTorch's default 1. */
   numParameters?: number;
+  /** The initial value of the slopes; PyTorch's default 0.25. */
   init?: number;
 }
 const PRELU = [param("numParameters", int(), 1), param("init", num(), 0.25)];
 /** nn.PReLU(num_parameters=1, init=0.25, device=None, dtype=None): a learnable negative slope per channel. */
 export class PReLU extends Module {
   readonly numParameters: number;
+  /** [numParameters] learnable slopes, initialised to init. */
   weight: Parameter;
   constructor(...args: Args<[numParameters: number, init: number], PReLUOptions>);
   constructor(...args: unknown[]) {

@@ -23,8 +23,9 @@ import { linear } from "../functional/linear.ts";
 import * as init from "../init.ts";
 import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
-import { NonDynamicallyQuantizableLinear } from "./linear.ts";
+import { NonDynamicallyQuantizableLinear, type Linear } from "./linear.ts";
 
+/** The options of `nn.MultiheadAttention`. */
 export interface MultiheadAttentionOptions extends FactoryOptions {
   embedDim?: number;
   numHeads?: number;
@@ -47,10 +48,13 @@ const MHA_ARGS = [
   param("batchFirst", bool, false),
 ];
 
+/** The options of `nn.MultiheadAttention`'s forward. */
 export interface MultiheadAttentionForwardOptions {
+  /** [N, S] (or [S] unbatched): true (bool) or added (float) where a key is padding to ignore; PyTorch's default null. */
   keyPaddingMask?: Tensor | null;
   /** Return the attention weights (default true). */
   needWeights?: boolean;
+  /** [L, S] or [N * numHeads, L, S]: true (bool) where attention is not allowed, or added to the scores (float); PyTorch's default null. */
   attnMask?: Tensor | null;
   /** Average the returned weights over the heads ([N, L, S]) or not ([N, H, L, S]); default true. */
   averageAttnWeights?: boolean;
@@ -69,19 +73,28 @@ export class MultiheadAttention extends Module {
   readonly kdim: number;
   readonly vdim: number;
   readonly numHeads: number;
+  /** embedDim / numHeads. */
   readonly headDim: number;
   readonly dropout: number;
   readonly batchFirst: boolean;
   readonly addZeroAttn: boolean;
   // Declaration order = registration order = PyTorch's state-dict order.
+  /** `[3 * embedDim, embedDim]`: W_q, W_k, W_v stacked, when kdim and vdim equal embedDim; else null. */
   in_proj_weight: Parameter | null = null;
+  /** `[embedDim, embedDim]`: W_q, when kdim or vdim differs from embedDim; else null. */
   q_proj_weight: Parameter | null = null;
+  /** `[embedDim, kdim]`: W_k, when kdim or vdim differs from embedDim; else null. */
   k_proj_weight: Parameter | null = null;
+  /** `[embedDim, vdim]`: W_v, when kdim or vdim differs from embedDim; else null. */
   v_proj_weight: Parameter | null = null;
+  /** `[3 * embedDim]`: b_q, b_k, b_v stacked, when bias is true; else null. */
   in_proj_bias: Parameter | null = null;
+  /** `[1, 1, embedDim]`: a learned key appended to the keys, when addBiasKv is true; else null. */
   bias_k: Parameter | null = null;
+  /** `[1, 1, embedDim]`: a learned value appended to the values, when addBiasKv is true; else null. */
   bias_v: Parameter | null = null;
-  out_proj: NonDynamicallyQuantizableLinear;
+  /** The output projection embedDim -> embedDim (PyTorch's NonDynamicallyQuantizableLinear, a Linear). */
+  out_proj: Linear;
 
   /**
    * nn.MultiheadAttention(embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False,
@@ -122,10 +135,12 @@ export class MultiheadAttention extends Module {
     this.resetParameters();
   }
 
+  /** Whether kdim and vdim equal embedDim (one packed in_proj_weight; PyTorch's `_qkv_same_embed_dim`). */
   get qkvSameEmbedDim(): boolean {
     return this.kdim === this.embedDim && this.vdim === this.embedDim;
   }
 
+  /** PyTorch's initialisation: the projections xavier_uniform_, the biases zero, bias_k and bias_v xavier_normal_. */
   resetParameters(): void {
     if (this.in_proj_weight) init.xavierUniform_(this.in_proj_weight);
     else for (const w of [this.q_proj_weight, this.k_proj_weight, this.v_proj_weight]) init.xavierUniform_(w!);

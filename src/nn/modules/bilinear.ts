@@ -9,6 +9,7 @@ import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
 import { pyBool } from "../repr.ts";
 
+/** Options of nn.Bilinear: the bias (default true) and the factory keywords. */
 export interface BilinearOptions extends FactoryOptions {
   bias?: boolean;
 }
@@ -18,6 +19,7 @@ export class Bilinear extends Module {
   readonly in1Features: number;
   readonly in2Features: number;
   readonly outFeatures: number;
+  /** The weight, `[outFeatures, in1Features, in2Features]`. */
   weight: Parameter;
   bias: Parameter | null;
 

@@ -61,13 +61,16 @@ abstract class IndexedModules extends Module {
   protected list(): Module[] {
     return [...this.children()];
   }
+  /** The number of modules (Python's `len(m)`). */
   get length(): number {
     return this.list().length;
   }
+  /** The module at `idx` (Python's `m[idx]`); negative counts from the end; an IndexError out of range. */
   get(idx: number): Module {
     const l = this.list();
     return l[normIndex(idx, l.length)];
   }
+  /** The modules in order (`for (const m of seq)`). */
   [Symbol.iterator](): Iterator<Module> {
     return this.list()[Symbol.iterator]();
   }
@@ -140,14 +143,17 @@ export class ModuleDict extends Module {
   update(modules: Record<string, Module> | Map<string, Module> | Iterable<[string, Module]>): void {
     for (const [k, m] of dictEntries("ModuleDict", modules)) this.registerModule(k, m as Module);
   }
+  /** The module named `key` (Python's `d[key]`); a KeyError when there is none. */
   get(key: string): Module {
     const m = Object.hasOwn(this, key) ? (this as unknown as Record<string, unknown>)[key] : undefined;
     if (!(m instanceof Module)) throw new KeyError(`'${key}'`);
     return m;
   }
+  /** Adds or replaces the module named `key` (Python's `d[key] = module`). */
   set(key: string, module: Module): void {
     this.registerModule(key, module);
   }
+  /** Whether there is a module named `key` (Python's `key in d`). */
   has(key: string): boolean {
     return Object.hasOwn(this, key) && (this as unknown as Record<string, unknown>)[key] instanceof Module;
   }
@@ -166,6 +172,7 @@ export class ModuleDict extends Module {
   items(): Array<[string, Module]> {
     return [...this.namedChildren()];
   }
+  /** The number of modules (Python's `len(d)`). */
   get length(): number {
     return this.keys().length;
   }

@@ -15,22 +15,38 @@ import * as init from "../init.ts";
 import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
 
+/** The options of `nn.Conv1d` and `nn.Conv2d`. */
 export interface ConvModuleOptions extends FactoryOptions {
+  /** The step of the kernel over the input; PyTorch's default 1. */
   stride?: Pair;
+  /** Zero padding per side, or "valid" (none) / "same" (output size = input size, stride 1); PyTorch's default 0. */
   padding?: Pair | "same" | "valid";
+  /** The spacing between kernel elements; PyTorch's default 1. */
   dilation?: Pair;
+  /** The number of blocked connections from input to output channels (divides both); PyTorch's default 1. */
   groups?: number;
+  /** A learnable bias per output channel; PyTorch's default true. */
   bias?: boolean;
+  /** How the input is padded: "zeros" (PyTorch's default), "reflect", "replicate" or "circular". */
   paddingMode?: PaddingMode;
 }
+/** A convolution's padding_mode: what the padding holds; PyTorch's default "zeros". */
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
+/** The options of `nn.ConvTranspose1d` and `nn.ConvTranspose2d`. */
 export interface ConvTransposeModuleOptions extends FactoryOptions {
+  /** The step of the kernel over the output; PyTorch's default 1. */
   stride?: Pair;
+  /** dilation * (kernel_size - 1) - padding zero padding is added to both sides of the input; PyTorch's default 0. */
   padding?: Pair;
+  /** Extra size added to one side of the output (smaller than stride or dilation); PyTorch's default 0. */
   outputPadding?: Pair;
+  /** The number of blocked connections from input to output channels (divides both); PyTorch's default 1. */
   groups?: number;
+  /** A learnable bias per output channel; PyTorch's default true. */
   bias?: boolean;
+  /** The spacing between kernel elements; PyTorch's default 1. */
   dilation?: Pair;
+  /** Only "zeros", as in PyTorch's transposed convolutions. */
   paddingMode?: PaddingMode;
 }
 type ConvPositional = [stride: Pair, padding: Pair | "same" | "valid", dilation: Pair, groups: number, bias: boolean, paddingMode: PaddingMode];
@@ -55,9 +71,13 @@ abstract class ConvNd extends Module {
   readonly padding: number[] | "same" | "valid";
   readonly dilation: number[];
   readonly groups: number;
+  /** The output padding of a transposed convolution (zeros for a convolution). */
   readonly outputPadding: number[];
+  /** Whether this is a transposed convolution. */
   readonly transposed: boolean;
+  /** What the padding holds ("zeros", "reflect", "replicate", "circular"). */
   readonly paddingMode: PaddingMode;
+  /** The kernels: [outChannels, inChannels / groups, ...kernelSize], or [inChannels, outChannels / groups, ...kernelSize] when transposed. */
   weight: Parameter;
   bias: Parameter | null;
 
@@ -97,6 +117,7 @@ abstract class ConvNd extends Module {
     this.resetParameters();
   }
 
+  /** PyTorch's initialisation: weight ~ kaiming_uniform_(a=sqrt(5)), bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
   resetParameters(): void {
     init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
     if (this.bias) {

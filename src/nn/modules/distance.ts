@@ -23,9 +23,13 @@ export class CosineSimilarity extends Module {
   }
 }
 
+/** Options of nn.PairwiseDistance: PyTorch's p, eps and keepdim. */
 export interface PairwiseDistanceModuleOptions {
+  /** The norm degree (default 2). */
   p?: number;
+  /** Added to the difference, against division by zero (default 1e-6). */
   eps?: number;
+  /** Keeps the reduced last dimension with size 1 (default false). */
   keepdim?: boolean;
 }
 const PAIRWISE = [param("p", num(), 2), param("eps", num(), 1e-6), param("keepdim", bool, false)];

@@ -5,6 +5,7 @@ import * as D from "../functional/dropout.ts";
 import { Module } from "../module.ts";
 import { pyBool, pyFloat } from "../repr.ts";
 
+/** The options of the dropout modules. */
 export interface DropoutOptions {
   p?: number;
   inplace?: boolean;

@@ -26,6 +26,7 @@ export class Embedding extends Module {
   readonly normType: number;
   readonly scaleGradByFreq: boolean;
   readonly sparse: boolean;
+  /** `[numEmbeddings, embeddingDim]`: the given weight, or ~ N(0, 1) with the paddingIdx row zero. */
   weight: Parameter;
 
   /** nn.Embedding(num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False, _weight=None, device=None, dtype=None). */

@@ -8,9 +8,13 @@ import type { Tensor } from "../../tensor.ts";
 import { Module } from "../module.ts";
 import { pyValue } from "../repr.ts";
 
+/** Options of nn.Unfold: PyTorch's dilation, padding and stride, each an int or a pair. */
 export interface UnfoldModuleOptions {
+  /** The spacing of the kernel's elements (default 1). */
   dilation?: Pair;
+  /** Zeros added on both sides of each spatial dimension (default 0). */
   padding?: Pair;
+  /** The step of the sliding blocks (default 1). */
   stride?: Pair;
 }
 type Positional = [dilation: Pair, padding: Pair, stride: Pair];

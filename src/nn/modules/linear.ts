@@ -9,7 +9,9 @@ import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
 import { pyTuple, pyTypeName } from "../repr.ts";
 
+/** The options of `nn.Linear`. */
 export interface LinearOptions extends FactoryOptions {
+  /** A learnable bias; PyTorch's default true. */
   bias?: boolean;
 }
 
@@ -18,6 +20,7 @@ const LINEAR_ARGS = [param("inFeatures", int()), param("outFeatures", int()), pa
 export class Linear extends Module {
   readonly inFeatures: number;
   readonly outFeatures: number;
+  /** [outFeatures, inFeatures], ~ U(-1/sqrt(inFeatures), 1/sqrt(inFeatures)) as PyTorch initialises it. */
   weight: Parameter;
   bias: Parameter | null;
 
@@ -71,6 +74,7 @@ export class Identity extends Module {
   }
 }
 
+/** The options of `nn.Flatten`. */
 export interface FlattenOptions {
   startDim?: number;
   endDim?: number;

@@ -20,6 +20,7 @@ function lossArgs<A>(self: Module, params: readonly Param[], args: readonly unkn
   return a;
 }
 
+/** The options of `nn.L1Loss`, `nn.MSELoss` and `nn.SoftMarginLoss`: the reduction and its deprecated legacy pair. */
 export type LossOptions = L.ReductionOptions;
 
 /** Losses with (size_average, reduce, reduction): L1Loss, MSELoss, SoftMarginLoss. */

@@ -11,12 +11,17 @@ import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
 import { pyBool, pyFloat, pyTuple } from "../repr.ts";
 
+/** The options of `nn.BatchNorm1d` and `nn.BatchNorm2d`. */
 export interface BatchNormOptions extends FactoryOptions {
+  /** C, the number of channels (dim 1 of the input); required. */
   numFeatures?: number;
+  /** Added to the variance for numerical stability; PyTorch's default 1e-5. */
   eps?: number;
   /** null: cumulative moving average over all batches seen. */
   momentum?: number | null;
+  /** Learnable per-channel weight and bias; PyTorch's default true. */
   affine?: boolean;
+  /** Keep running_mean and running_var (used in eval mode); false normalizes with batch statistics in both modes. PyTorch's default true. */
   trackRunningStats?: boolean;
 }
 const BATCH_NORM = [
@@ -30,10 +35,15 @@ abstract class BatchNormBase extends Module {
   readonly momentum: number | null;
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
+  /** [numFeatures] scale, initialised to ones, when affine; else null. */
   weight: Parameter | null;
+  /** [numFeatures] shift, initialised to zeros, when affine; else null. */
   bias: Parameter | null;
+  /** Buffer: [numFeatures] running mean, when trackRunningStats; else null. */
   declare running_mean: Tensor | null;
+  /** Buffer: [numFeatures] running (unbiased) variance, when trackRunningStats; else null. */
   declare running_var: Tensor | null;
+  /** Buffer: the int64 count of training batches seen, when trackRunningStats; else null. */
   declare num_batches_tracked: Tensor | null;
 
   /** nn.BatchNorm1d/2d(num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None). */
@@ -61,16 +71,20 @@ abstract class BatchNormBase extends Module {
     }
   }
 
+  /** The `running_mean` buffer. */
   get runningMean(): Tensor | null {
     return this.running_mean;
   }
+  /** The `running_var` buffer. */
   get runningVar(): Tensor | null {
     return this.running_var;
   }
+  /** The `num_batches_tracked` buffer. */
   get numBatchesTracked(): Tensor | null {
     return this.num_batches_tracked;
   }
 
+  /** Resets running_mean to 0, running_var to 1 and num_batches_tracked to 0 (nothing without trackRunningStats). */
   resetRunningStats(): void {
     if (!this.trackRunningStats) return;
     noGrad(() => {
@@ -124,9 +138,13 @@ export class BatchNorm2d extends BatchNormBase {
 
 const shapeOf = (s: number | readonly number[]): number[] => (typeof s === "number" ? [s] : [...s]);
 
+/** The options of `nn.LayerNorm`. */
 export interface LayerNormOptions extends FactoryOptions {
+  /** The trailing shape normalized over (an int for the last dimension); required. */
   normalizedShape?: number | readonly number[];
+  /** Added to the variance for numerical stability; PyTorch's default 1e-5. */
   eps?: number;
+  /** A learnable weight (ones) and bias (zeros) of shape normalizedShape; PyTorch's default true. */
   elementwiseAffine?: boolean;
   /** PyTorch 2.1's bias (after elementwise_affine). */
   bias?: boolean;
@@ -138,7 +156,9 @@ export class LayerNorm extends Module {
   readonly normalizedShape: number[];
   readonly eps: number;
   readonly elementwiseAffine: boolean;
+  /** The normalizedShape scale, initialised to ones, when elementwiseAffine; else null. */
   weight: Parameter | null;
+  /** The normalizedShape shift, initialised to zeros, when elementwiseAffine and bias; else null. */
   bias: Parameter | null;
   constructor(normalizedShape: number | readonly number[], ...args: Args<[eps: number, elementwiseAffine: boolean, bias: boolean], LayerNormOptions>);
   constructor(...args: unknown[]) {
@@ -158,10 +178,15 @@ export class LayerNorm extends Module {
   }
 }
 
+/** The options of `nn.GroupNorm`. */
 export interface GroupNormOptions extends FactoryOptions {
+  /** The number of groups the channels are split into; required, divides numChannels. */
   numGroups?: number;
+  /** C, the number of channels (dim 1 of the input); required. */
   numChannels?: number;
+  /** Added to the variance for numerical stability; PyTorch's default 1e-5. */
   eps?: number;
+  /** A learnable per-channel weight (ones) and bias (zeros); PyTorch's default true. */
   affine?: boolean;
 }
 const GROUP_NORM = [param("numGroups", int()), param("numChannels", int()), param("eps", num(), 1e-5), param("affine", bool, true)];
@@ -172,7 +197,9 @@ export class GroupNorm extends Module {
   readonly numChannels: number;
   readonly eps: number;
   readonly affine: boolean;
+  /** [numChannels] scale, initialised to ones, when affine; else null. */
   weight: Parameter | null;
+  /** [numChannels] shift, initialised to zeros, when affine; else null. */
   bias: Parameter | null;
   constructor(numGroups: number, numChannels: number, ...args: Args<[eps: number, affine: boolean], GroupNormOptions>);
   constructor(...args: unknown[]) {
@@ -194,19 +221,26 @@ export class GroupNorm extends Module {
   }
 }
 
+/** The options of `nn.RMSNorm`. */
 export interface RMSNormOptions extends FactoryOptions {
+  /** The trailing shape normalized over (an int for the last dimension); required. */
   normalizedShape?: number | readonly number[];
   /** null: the input dtype's machine epsilon. */
   eps?: number | null;
+  /** A learnable weight (ones) of shape normalizedShape; PyTorch's default true. */
   elementwiseAffine?: boolean;
 }
 const RMS_NORM = [param("normalizedShape", intOrInts), param("eps", nullable(num()), null), param("elementwiseAffine", bool, true)];
 
 /** nn.RMSNorm(normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None) (PyTorch 2.4). */
 export class RMSNorm extends Module {
+  /** The trailing shape normalized over. */
   readonly normalizedShape: number[];
+  /** Added to the mean square; null uses the input dtype's machine epsilon. */
   readonly eps: number | null;
+  /** Whether there is a learnable weight. */
   readonly elementwiseAffine: boolean;
+  /** The normalizedShape scale, initialised to ones, when elementwiseAffine; else null. */
   weight: Parameter | null;
   constructor(normalizedShape: number | readonly number[], ...args: Args<[eps: number | null, elementwiseAffine: boolean], RMSNormOptions>);
   constructor(...args: unknown[]) {
@@ -230,11 +264,17 @@ export class RMSNorm extends Module {
 // PyTorch's defaults affine=False, track_running_stats=False. Training (or no tracked stats)
 // normalizes with the input's own statistics and moves the running stats; eval with tracked stats
 // normalizes with them. num_batches_tracked is not advanced, as in PyTorch.
+/** Options of nn.InstanceNorm1d/2d/3d: PyTorch's keywords and the factory keywords. */
 export interface InstanceNormOptions extends FactoryOptions {
+  /** The number of channels C. */
   numFeatures?: number;
+  /** Added to the variance (default 1e-5). */
   eps?: number;
+  /** The running statistics' update factor (default 0.1). */
   momentum?: number;
+  /** Learns a per-channel weight and bias (default false). */
   affine?: boolean;
+  /** Keeps running mean and variance, used in eval mode (default false). */
   trackRunningStats?: boolean;
 }
 type InstanceNormPositional = [eps: number, momentum: number, affine: boolean, trackRunningStats: boolean];

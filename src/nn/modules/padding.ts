@@ -11,7 +11,8 @@ import { pyFloat, pyTuple } from "../repr.ts";
 const PADDING = param("padding", intOrInts);
 const VALUE = param("value", num());
 
-type Padding = number | number[];
+/** The padding of a padding layer: one size for every side, or (left, right, top, bottom, front, back) sizes, last dimension first. */
+export type Padding = number | number[];
 type PadArgs = Args<[padding: Padding], { padding?: Padding }>;
 type ConstantPadArgs = Args<[padding: Padding, value: number], { padding?: Padding; value?: number }>;
 

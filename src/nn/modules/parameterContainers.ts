@@ -37,6 +37,7 @@ export class ParameterList extends Module {
     if (values !== undefined && values !== null) this.extend(values as Iterable<Tensor>);
   }
 
+  /** len(pl): the number of parameters. */
   get length(): number {
     return this.#size;
   }
@@ -66,6 +67,7 @@ export class ParameterList extends Module {
     for (const v of values) this.append(v);
     return this;
   }
+  /** iter(pl): the parameters in order. */
   [Symbol.iterator](): Iterator<Parameter> {
     return Array.from({ length: this.#size }, (_, i) => field(this, String(i)) as Parameter)[Symbol.iterator]();
   }
@@ -102,6 +104,7 @@ export class ParameterDict extends Module {
     }
     return key;
   }
+  /** len(pd): the number of parameters. */
   get length(): number {
     return this.#keys.length;
   }
@@ -118,6 +121,7 @@ export class ParameterDict extends Module {
     if (!this.#keys.includes(k)) this.#keys.push(k);
     this.registerParameter(k, p);
   }
+  /** key in pd. */
   has(key: string): boolean {
     return this.#keys.includes(key);
   }
@@ -145,6 +149,7 @@ export class ParameterDict extends Module {
   items(): Array<[string, Parameter]> {
     return this.#keys.map((k) => [k, field(this, k) as Parameter]);
   }
+  /** iter(pd): the keys in insertion order. */
   [Symbol.iterator](): Iterator<string> {
     return this.keys()[Symbol.iterator]();
   }
@@ -169,4 +174,5 @@ export class ParameterDict extends Module {
   }
 }
 
+/** What a ParameterDict is built or updated from: name-tensor pairs in any of these forms (tensors become Parameters). */
 export type ParameterDictInit = Record<string, Tensor> | Map<string, Tensor> | ParameterDict | Iterable<[string, Tensor]>;

@@ -8,14 +8,19 @@ import * as P from "../functional/pooling.ts";
 import { Module } from "../module.ts";
 import { pyBool, pyTuple, pyValue } from "../repr.ts";
 
+/** The options of `nn.MaxPool1d` and `nn.MaxPool2d` (PyTorch's constructor order: returnIndices before ceilMode). */
 export interface MaxPoolModuleOptions {
+  /** The size of the window; required. */
   kernelSize?: Pair;
   /** Defaults to kernelSize. */
   stride?: Pair | null;
+  /** Implicit negative-infinity padding on both sides, at most half the kernel size; PyTorch's default 0. */
   padding?: Pair;
+  /** The spacing between kernel elements; PyTorch's default 1. */
   dilation?: Pair;
-  /** forward gives { values, indices }. */
+  /** forward gives { values, indices }; PyTorch's default false. */
   returnIndices?: boolean;
+  /** Use ceil instead of floor for the output size; PyTorch's default false. */
   ceilMode?: boolean;
 }
 const MAX_POOL = [
@@ -68,7 +73,9 @@ export class MaxPool2d extends MaxPoolNd {
   }
 }
 
+/** The options of `nn.AvgPool1d` and `nn.AvgPool2d`. */
 export interface AvgPoolModuleOptions extends P.AvgPoolOptions {
+  /** The size of the window; required. */
   kernelSize?: Pair;
 }
 const AVG_POOL_1D = [param("kernelSize", intOrInts), param("stride", nullable(intOrInts), null), param("padding", intOrInts, 0), param("ceilMode", bool, false), param("countIncludePad", bool, true)];
@@ -81,6 +88,7 @@ abstract class AvgPoolNd extends Module {
   readonly padding: Pair;
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
+  /** The divisor used instead of the window size, or null (always null for AvgPool1d, which has no such argument). */
   readonly divisorOverride: number | null;
   constructor(nd: 1 | 2, args: readonly unknown[]) {
     super();
@@ -120,10 +128,14 @@ export class AvgPool2d extends AvgPoolNd {
   }
 }
 
+/** The options of `nn.AdaptiveAvgPool1d` and `nn.AdaptiveAvgPool2d`. */
 export interface AdaptivePoolOptions {
+  /** The target output size: an int, or one int or null per pooled dimension (null keeps that input size); required. */
   outputSize?: P.OutputSize;
 }
+/** The options of `nn.AdaptiveMaxPool1d` and `nn.AdaptiveMaxPool2d`. */
 export interface AdaptiveMaxPoolOptions extends AdaptivePoolOptions {
+  /** forward gives { values, indices }; PyTorch's default false. */
   returnIndices?: boolean;
 }
 const ADAPTIVE = [param("outputSize", P.outputSizeArg)];
@@ -131,6 +143,7 @@ const ADAPTIVE_MAX = [...ADAPTIVE, param("returnIndices", bool, false)];
 
 abstract class AdaptivePool extends Module {
   readonly outputSize: P.OutputSize;
+  /** forward gives { values, indices } (always false for average pooling, which has no such argument). */
   readonly returnIndices: boolean;
   constructor(nd: 1 | 2, max: boolean, args: readonly unknown[]) {
     super();

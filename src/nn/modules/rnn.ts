@@ -27,6 +27,7 @@ import { pyFloat } from "../repr.ts";
 import { PackedSequence } from "../utils/rnn.ts";
 
 type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
+/** The nonlinearity of nn.RNN and nn.RNNCell: "tanh" (PyTorch's default) or "relu". */
 export type Nonlinearity = "tanh" | "relu";
 
 /** Gate rows per hidden unit in weight_ih / weight_hh. */
@@ -115,19 +116,29 @@ function packedReverse(batchSizes: readonly number[], xs: readonly Tensor[], ini
   return { outputs, final: state };
 }
 
+/** The options nn.RNN, nn.LSTM and nn.GRU share. */
 export interface RNNBaseOptions extends FactoryOptions {
+  /** The number of features of the input x; required. */
   inputSize?: number;
+  /** The number of features of the hidden state h; required. */
   hiddenSize?: number;
+  /** The number of stacked recurrent layers; PyTorch's default 1. */
   numLayers?: number;
+  /** The layers have the biases b_ih and b_hh; PyTorch's default true. */
   bias?: boolean;
+  /** The input and output are [batch, seq, feature] instead of [seq, batch, feature] (h and c are not affected); PyTorch's default false. */
   batchFirst?: boolean;
   /** Dropout on the outputs of every layer but the last, in training mode. */
   dropout?: number;
+  /** Run a second, reversed direction and concatenate the outputs; PyTorch's default false. */
   bidirectional?: boolean;
 }
+/** The options of `nn.RNN`. */
 export interface RNNOptions extends RNNBaseOptions {
+  /** The nonlinearity, "tanh" or "relu"; PyTorch's default "tanh". */
   nonlinearity?: Nonlinearity;
 }
+/** The options of `nn.LSTM`. */
 export interface LSTMOptions extends RNNBaseOptions {
   /** > 0: LSTM with projections of size projSize (h is projected by weight_hr). */
   projSize?: number;
@@ -159,13 +170,21 @@ abstract class RNNBase extends Module {
   // The per-layer parameters are registered by name (weight_ih_l0, bias_hh_l1_reverse, ...).
   [param: `weight_${string}`]: Parameter | undefined;
   [param: `bias_${string}`]: Parameter | undefined;
+  /** PyTorch's mode string: "RNN_TANH", "RNN_RELU", "LSTM" or "GRU". */
   readonly mode: Mode;
+  /** The number of features of the input. */
   readonly inputSize: number;
+  /** The number of features of the hidden state. */
   readonly hiddenSize: number;
+  /** The number of stacked layers. */
   readonly numLayers: number;
+  /** Whether the layers have the biases b_ih and b_hh. */
   readonly bias: boolean;
+  /** Whether the input and output are [batch, seq, feature]. */
   readonly batchFirst: boolean;
+  /** The dropout probability between layers (training mode only). */
   readonly dropout: number;
+  /** Whether there is a reversed direction. */
   readonly bidirectional: boolean;
   /** LSTM only: > 0 projects h to this size. */
   readonly projSize: number;
@@ -214,6 +233,7 @@ abstract class RNNBase extends Module {
   /** Kept for PyTorch programs: cuDNN's weight compaction, a no-op here (the weights are always used as they are). */
   flattenParameters(): void {}
 
+  /** 2 when bidirectional, else 1. */
   get numDirections(): number {
     return this.bidirectional ? 2 : 1;
   }
@@ -429,6 +449,7 @@ abstract class SingleStateRNN extends RNNBase {
  * repr does not show the nonlinearity.
  */
 export class RNN extends SingleStateRNN {
+  /** "tanh" or "relu". */
   readonly nonlinearity: Nonlinearity;
   constructor(inputSize: number, hiddenSize: number, ...args: Args<RNNPositional, RNNOptions>);
   constructor(...args: unknown[]) {
@@ -495,9 +516,13 @@ export class LSTM extends RNNBase {
 
 // ---- cells ------------------------------------------------------------------------------------
 
+/** The options of `nn.LSTMCell` and `nn.GRUCell` (and, with the nonlinearity, `nn.RNNCell`). */
 export interface RNNCellOptions extends FactoryOptions {
+  /** The number of features of the input x; required. */
   inputSize?: number;
+  /** The number of features of the hidden state h; required. */
   hiddenSize?: number;
+  /** The cell has the biases b_ih and b_hh; PyTorch's default true. */
   bias?: boolean;
 }
 const CELL_ARGS = [param("inputSize", int()), param("hiddenSize", int()), param("bias", bool, true)];
@@ -507,9 +532,13 @@ abstract class RNNCellBase extends Module {
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly bias: boolean;
+  /** `[gates * hiddenSize, inputSize]`: the input-hidden weights, gates stacked (1 for RNN, 4 for LSTM, 3 for GRU). */
   weight_ih: Parameter;
+  /** `[gates * hiddenSize, hiddenSize]`: the hidden-hidden weights, gates stacked. */
   weight_hh: Parameter;
+  /** `[gates * hiddenSize]`: the input-hidden bias, when bias; else null. */
   bias_ih: Parameter | null;
+  /** `[gates * hiddenSize]`: the hidden-hidden bias, when bias; else null. */
   bias_hh: Parameter | null;
 
   protected readonly mode: Mode;
@@ -530,6 +559,7 @@ abstract class RNNCellBase extends Module {
     this.resetParameters();
   }
 
+  /** Every parameter ~ U(-1/sqrt(hidden), 1/sqrt(hidden)), as PyTorch. */
   resetParameters(): void {
     const stdv = this.hiddenSize > 0 ? 1 / Math.sqrt(this.hiddenSize) : 0;
     for (const w of this.parameters()) init.uniform_(w, -stdv, stdv);
@@ -576,7 +606,9 @@ abstract class RNNCellBase extends Module {
   }
 }
 
+/** The options of `nn.RNNCell`. */
 export interface RNNCellOptionsWithNonlinearity extends RNNCellOptions {
+  /** The nonlinearity, "tanh" or "relu"; PyTorch's default "tanh". */
   nonlinearity?: Nonlinearity;
 }
 const RNN_CELL_ARGS = [...CELL_ARGS, param("nonlinearity", str, "tanh")];

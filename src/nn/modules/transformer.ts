@@ -27,14 +27,23 @@ import { MultiheadAttention } from "./attention.ts";
 /** "relu", "gelu", a function of a tensor, or a module (then it is a child, as in PyTorch). */
 export type TransformerActivation = "relu" | "gelu" | ((x: Tensor) => Tensor) | Module;
 
+/** The options of `nn.TransformerEncoderLayer` and `nn.TransformerDecoderLayer`. */
 export interface TransformerLayerOptions extends FactoryOptions {
+  /** The number of expected features of the input (the embedding size); required. */
   dModel?: number;
+  /** The number of attention heads (divides dModel); required. */
   nhead?: number;
+  /** The hidden size of the feedforward block; PyTorch's default 2048. */
   dimFeedforward?: number;
+  /** The dropout probability; PyTorch's default 0.1. */
   dropout?: number;
+  /** The feedforward block's activation; PyTorch's default "relu". */
   activation?: TransformerActivation;
+  /** The eps of the LayerNorms; PyTorch's default 1e-5. */
   layerNormEps?: number;
+  /** The inputs and outputs are [batch, seq, feature] instead of [seq, batch, feature]; PyTorch's default false. */
   batchFirst?: boolean;
+  /** LayerNorm before each block (pre-norm) instead of after (post-norm); PyTorch's default false. */
   normFirst?: boolean;
   /** PyTorch 2.1's bias (after norm_first). */
   bias?: boolean;
@@ -66,8 +75,11 @@ export function generateSquareSubsequentMask(sz: number, opts: { dtype?: DType; 
   return zeros([sz, sz], { dtype: opts.dtype, device: opts.device }).maskedFill(ones([sz, sz], { dtype: "bool", device: opts.device }).triu(1), -Infinity);
 }
 
+/** The options of `nn.TransformerEncoderLayer`'s forward. */
 export interface TransformerEncoderLayerForwardOptions {
+  /** The [S, S] (or [N * nhead, S, S]) attention mask: bool true or -inf where attention is not allowed; PyTorch's default null. */
   srcMask?: Tensor | null;
+  /** The [N, S] mask of padded source positions (bool true or -inf: ignored); PyTorch's default null. */
   srcKeyPaddingMask?: Tensor | null;
 }
 const MASK = nullable(tensor);
@@ -76,13 +88,20 @@ type EncoderLayerForwardPositional = [srcMask: Tensor | null | undefined, srcKey
 
 export class TransformerEncoderLayer extends Module {
   readonly normFirst: boolean;
+  /** The self-attention block's MultiheadAttention. */
   self_attn: MultiheadAttention;
+  /** The feedforward block's first projection, dModel -> dimFeedforward. */
   linear1: Linear;
   dropout: Dropout;
+  /** The feedforward block's second projection, dimFeedforward -> dModel. */
   linear2: Linear;
+  /** The LayerNorm of the self-attention block. */
   norm1: LayerNorm;
+  /** The LayerNorm of the feedforward block. */
   norm2: LayerNorm;
+  /** The dropout on the self-attention block's output. */
   dropout1: Dropout;
+  /** The dropout on the feedforward block's output. */
   dropout2: Dropout;
   /** Last, as PyTorch assigns it: a module given as the activation is a child after dropout2. */
   activation: ((x: Tensor) => Tensor) | Module;
@@ -136,10 +155,15 @@ export class TransformerEncoderLayer extends Module {
   }
 }
 
+/** The options of `nn.TransformerDecoderLayer`'s and `nn.TransformerDecoder`'s forward. */
 export interface TransformerDecoderLayerForwardOptions {
+  /** The [T, T] (or [N * nhead, T, T]) self-attention mask: bool true or -inf where attention is not allowed; PyTorch's default null. */
   tgtMask?: Tensor | null;
+  /** The [T, S] (or [N * nhead, T, S]) mask of the attention to the memory; PyTorch's default null. */
   memoryMask?: Tensor | null;
+  /** The [N, T] mask of padded target positions; PyTorch's default null. */
   tgtKeyPaddingMask?: Tensor | null;
+  /** The [N, S] mask of padded memory positions; PyTorch's default null. */
   memoryKeyPaddingMask?: Tensor | null;
 }
 const DECODER_FORWARD = [param("tgtMask", MASK, null), param("memoryMask", MASK, null), param("tgtKeyPaddingMask", MASK, null), param("memoryKeyPaddingMask", MASK, null)];
@@ -147,16 +171,26 @@ type DecoderForwardPositional = [tgtMask: Tensor | null | undefined, memoryMask:
 
 export class TransformerDecoderLayer extends Module {
   readonly normFirst: boolean;
+  /** The self-attention block's MultiheadAttention (over the target). */
   self_attn: MultiheadAttention;
+  /** The cross-attention block's MultiheadAttention (target queries, memory keys and values). */
   multihead_attn: MultiheadAttention;
+  /** The feedforward block's first projection, dModel -> dimFeedforward. */
   linear1: Linear;
   dropout: Dropout;
+  /** The feedforward block's second projection, dimFeedforward -> dModel. */
   linear2: Linear;
+  /** The LayerNorm of the self-attention block. */
   norm1: LayerNorm;
+  /** The LayerNorm of the cross-attention block. */
   norm2: LayerNorm;
+  /** The LayerNorm of the feedforward block. */
   norm3: LayerNorm;
+  /** The dropout on the self-attention block's output. */
   dropout1: Dropout;
+  /** The dropout on the cross-attention block's output. */
   dropout2: Dropout;
+  /** The dropout on the feedforward block's output. */
   dropout3: Dropout;
   /** Last, as PyTorch assigns it: a module given as the activation is a child after dropout3. */
   activation: ((x: Tensor) => Tensor) | Module;
@@ -224,20 +258,27 @@ export class TransformerDecoderLayer extends Module {
   }
 }
 
+/** The options nn.TransformerEncoder and nn.TransformerDecoder share. */
 export interface TransformerStackOptions {
   /** Applied to the last layer's output (e.g. a LayerNorm). */
   norm?: Module | null;
 }
+/** The options of `nn.TransformerEncoder`. */
 export interface TransformerEncoderOptions extends TransformerStackOptions {
+  /** The layer that is deep-copied numLayers times; required. */
   encoderLayer?: TransformerEncoderLayer;
+  /** The number of layers; required. */
   numLayers?: number;
   /** PyTorch's nested-tensor fast path for padded batches: accepted, no effect (torch-ts has no nested tensors). */
   enableNestedTensor?: boolean;
   /** PyTorch's check of the mask for that fast path: accepted, no effect. */
   maskCheck?: boolean;
 }
+/** The options of `nn.TransformerDecoder`. */
 export interface TransformerDecoderOptions extends TransformerStackOptions {
+  /** The layer that is deep-copied numLayers times; required. */
   decoderLayer?: TransformerDecoderLayer;
+  /** The number of layers; required. */
   numLayers?: number;
 }
 const NORM = param("norm", nullable(instanceOf(Module, "a Module")), null);
@@ -247,13 +288,17 @@ const ENCODER_ARGS = [
 ];
 const DECODER_ARGS = [param("decoderLayer", instanceOf(TransformerDecoderLayer, "a TransformerDecoderLayer")), param("numLayers", int({ min: 0 })), NORM];
 
+/** The options of `nn.TransformerEncoder`'s forward. */
 export interface TransformerEncoderForwardOptions {
+  /** The [S, S] (or [N * nhead, S, S]) attention mask passed to every layer; PyTorch's default null. */
   mask?: Tensor | null;
+  /** The [N, S] mask of padded source positions; PyTorch's default null. */
   srcKeyPaddingMask?: Tensor | null;
 }
 const ENCODER_FORWARD = [param("mask", MASK, null), param("srcKeyPaddingMask", MASK, null)];
 
 export class TransformerEncoder extends Module {
+  /** The numLayers copies of the encoder layer. */
   layers: ModuleList;
   readonly numLayers: number;
   norm: Module | null;
@@ -283,6 +328,7 @@ export class TransformerEncoder extends Module {
 }
 
 export class TransformerDecoder extends Module {
+  /** The numLayers copies of the decoder layer. */
   layers: ModuleList;
   readonly numLayers: number;
   norm: Module | null;

@@ -15,6 +15,7 @@ import {
   type TransformerActivation,
 } from "./transformer.ts";
 
+/** Options of nn.Transformer: PyTorch's keywords (dModel 512, nhead 8, 6 encoder and 6 decoder layers, dimFeedforward 2048, dropout 0.1, "relu") and the factory keywords. */
 export interface TransformerOptions extends FactoryOptions {
   dModel?: number;
   nhead?: number;
@@ -46,12 +47,19 @@ const TRANSFORMER_ARGS = [
 ];
 type Parsed = Required<Omit<TransformerOptions, keyof FactoryOptions>> & FactoryOptions;
 
+/** The masks of nn.Transformer's forward, each optional (`null` or absent: none). */
 export interface TransformerForwardOptions {
+  /** The encoder's attention mask, `[S, S]` (boolean: true is masked; float: added). */
   srcMask?: Tensor | null;
+  /** The decoder's self-attention mask, `[T, T]` (e.g. generateSquareSubsequentMask(T)). */
   tgtMask?: Tensor | null;
+  /** The decoder's attention mask over the encoder's output, `[T, S]`. */
   memoryMask?: Tensor | null;
+  /** Which source positions are padding, `[N, S]` (true: ignored). */
   srcKeyPaddingMask?: Tensor | null;
+  /** Which target positions are padding, `[N, T]` (true: ignored). */
   tgtKeyPaddingMask?: Tensor | null;
+  /** Which encoder output positions are padding, `[N, S]` (true: ignored). */
   memoryKeyPaddingMask?: Tensor | null;
 }
 type ForwardPositional = [
@@ -65,7 +73,9 @@ const FORWARD_ARGS = ["srcMask", "tgtMask", "memoryMask", "srcKeyPaddingMask", "
 type Forward = { forward: (...a: unknown[]) => unknown };
 
 export class Transformer extends Module {
+  /** The encoder: a TransformerEncoder with a final LayerNorm, or customEncoder. */
   encoder: Module;
+  /** The decoder: a TransformerDecoder with a final LayerNorm, or customDecoder. */
   decoder: Module;
   readonly dModel: number;
   readonly nhead: number;

@@ -5,16 +5,21 @@ import * as U from "../functional/upsample.ts";
 import { Module } from "../module.ts";
 import { pyFloats, pyValue } from "../repr.ts";
 
-type Size = number | readonly number[] | null;
-type UpsamplePositional = [size: Size, scaleFactor: Size, mode: U.InterpolateMode, alignCorners: boolean | null, recomputeScaleFactor: boolean | null];
+type UpsamplePositional = [size: number | readonly number[] | null, scaleFactor: number | readonly number[] | null, mode: U.InterpolateMode, alignCorners: boolean | null, recomputeScaleFactor: boolean | null];
+/** The options of `nn.Upsample`: `F.interpolate`'s, without antialias. */
 export type UpsampleOptions = Omit<U.InterpolateOptions, "antialias">;
 
 /** nn.Upsample(size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None). */
 export class Upsample extends Module {
-  readonly size: Size;
-  readonly scaleFactor: Size;
+  /** The output spatial size, or null when scaleFactor is given. */
+  readonly size: number | readonly number[] | null;
+  /** The multiplier of the spatial size, or null when size is given. */
+  readonly scaleFactor: number | readonly number[] | null;
+  /** The interpolation algorithm ("nearest" unless given). */
   readonly mode: U.InterpolateMode;
+  /** For the linear modes: align the corner pixels' centers; null (PyTorch's default) means false. */
   readonly alignCorners: boolean | null;
+  /** Compute the interpolation from the output size computed from scaleFactor, not from scaleFactor itself; null (PyTorch's default) means false. */
   readonly recomputeScaleFactor: boolean | null;
   constructor(...args: Args<UpsamplePositional, UpsampleOptions>);
   constructor(...args: unknown[]) {
@@ -38,21 +43,22 @@ export class Upsample extends Module {
 }
 
 const FIXED_MODE = [param("size", nullable(intOrInts), null), param("scaleFactor", nullable(numOrNums), null)];
-type FixedModeOptions = Pick<UpsampleOptions, "size" | "scaleFactor">;
+/** The options of `nn.UpsamplingNearest2d` and `nn.UpsamplingBilinear2d`: one of size and scaleFactor. */
+export type UpsamplingOptions = Pick<UpsampleOptions, "size" | "scaleFactor">;
 
 /** nn.UpsamplingNearest2d(size=None, scale_factor=None): Upsample with mode 'nearest'. */
 export class UpsamplingNearest2d extends Upsample {
-  constructor(...args: Args<[size: Size, scaleFactor: Size], FixedModeOptions>);
+  constructor(...args: Args<[size: number | readonly number[] | null, scaleFactor: number | readonly number[] | null], UpsamplingOptions>);
   constructor(...args: unknown[]) {
-    const a = parseArgs<Required<FixedModeOptions>>("UpsamplingNearest2d", FIXED_MODE, args);
+    const a = parseArgs<Required<UpsamplingOptions>>("UpsamplingNearest2d", FIXED_MODE, args);
     super(a.size, a.scaleFactor, "nearest");
   }
 }
 /** nn.UpsamplingBilinear2d(size=None, scale_factor=None): Upsample with mode 'bilinear', align_corners=True. */
 export class UpsamplingBilinear2d extends Upsample {
-  constructor(...args: Args<[size: Size, scaleFactor: Size], FixedModeOptions>);
+  constructor(...args: Args<[size: number | readonly number[] | null, scaleFactor: number | readonly number[] | null], UpsamplingOptions>);
   constructor(...args: unknown[]) {
-    const a = parseArgs<Required<FixedModeOptions>>("UpsamplingBilinear2d", FIXED_MODE, args);
+    const a = parseArgs<Required<UpsamplingOptions>>("UpsamplingBilinear2d", FIXED_MODE, args);
     super(a.size, a.scaleFactor, "bilinear", true);
   }
 }

@@ -73,6 +73,7 @@ export class PackedSequence {
     yield this.unsortedIndices;
   }
 
+  /** The sequence as PyTorch prints it: PackedSequence(data=..., batch_sizes=..., ...). */
   toString(): string {
     const s = (t: Tensor | null): string => (t === null ? "None" : String(t));
     return `PackedSequence(data=${s(this.data)}, batch_sizes=${s(this.batchSizes)}, sorted_indices=${s(this.sortedIndices)}, unsorted_indices=${s(this.unsortedIndices)})`;
@@ -86,6 +87,7 @@ const lengthsArg: Checker<Tensor> = (v, arg, fn) => {
   throw new TorchTypeError(`${fn}(): argument '${arg}' must be a Tensor or a list of numbers, but got ${describe(v)}`);
 };
 
+/** Options of packPaddedSequence: PyTorch's batchFirst (default false) and enforceSorted (default true). */
 export interface PackPaddedSequenceOptions {
   batchFirst?: boolean;
   enforceSorted?: boolean;
@@ -147,6 +149,7 @@ function packPadded(input: Tensor, lengthsT: Tensor, batchFirst: boolean): [Tens
   return [steps.length === 1 ? steps[0]! : cat(steps, 0), tensor(batchSizes, { dtype: "int64" })];
 }
 
+/** Options of padPackedSequence: PyTorch's batchFirst (default false), paddingValue (default 0) and totalLength (default the longest sequence). */
 export interface PadPackedSequenceOptions {
   batchFirst?: boolean;
   paddingValue?: number;
@@ -193,6 +196,7 @@ export function padPackedSequence(sequence: PackedSequence, ...args: Args<[batch
   return [padded, lengthsT];
 }
 
+/** Options of padSequence: PyTorch's batchFirst (default false) and paddingValue (default 0). */
 export interface PadSequenceOptions {
   batchFirst?: boolean;
   paddingValue?: number;

@@ -103,6 +103,7 @@ function loaderArgs<T, B>(args: readonly unknown[]): DataLoaderOptions<T, B> {
   return out as DataLoaderOptions<T, B>;
 }
 
+/** What a DataLoader loads from: a map-style dataset (length and index) or an iterable one. */
 export type AnyDataset<T> = MapDatasetLike<T> | IterableDatasetLike<T>;
 const END = Symbol("end of epoch");
 

@@ -19,13 +19,17 @@ export abstract class Dataset<T> {
     // DataLoader workers import the class from the module it is defined in (docs/DATA.md).
     recordDefinitionSite(new.target);
   }
+  /** The sample at `index` (PyTorch's `__getitem__`). */
   abstract getItem(index: number): T | Promise<T>;
+  /** The number of samples (PyTorch's `__len__`). */
   abstract get length(): number;
 }
 
 /** Anything with getItem and length is a map-style dataset; so is a plain array. */
 export interface MapDataset<T> {
+  /** The sample at `index`. */
   getItem(index: number): T | Promise<T>;
+  /** The number of samples. */
   readonly length: number;
 }
 export type MapDatasetLike<T> = MapDataset<T> | readonly T[];

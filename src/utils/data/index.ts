@@ -20,6 +20,7 @@ export {
   type RandomSamplerOptions,
   type Sized,
 } from "./sampler.ts";
+export { DistributedSampler, type DistributedSamplerOptions } from "./distributedSampler.ts";
 export { defaultCollate, defaultConvert, type Collated, type NumericArray } from "./collate.ts";
 export { DataLoader, type DataLoaderOptions, type AnyDataset, type DataLoaderPositional } from "./dataloader.ts";
 export { getWorkerInfo, type WorkerInfo } from "./workerInfo.ts";
@@ -33,4 +34,4 @@ export { braceExpand } from "./webdataset/braceExpand.ts";
 export { decodeNpy, encodeNpy, type NpyHeader } from "./webdataset/npy.ts";
 export type { Decoder, Decoders, Encoder } from "./webdataset/codecs.ts";
 // Node only, but safe to bundle: node:* modules are imported lazily, on the first pass.
-export { TextLineDataset, type TextLineDatasetOptions } from "./textLines.ts";
+export { TextLineDataset, type TextLineDatasetOptions, type TextEncodingName } from "./textLines.ts";

@@ -39,6 +39,7 @@ export function rankInfo(opts: RankOptions = {}): RankInfo {
   return { rank, worldSize };
 }
 
+/** What shardByWorker and shardByRank take: an array, an iterable or an async iterable of items. */
 export type Source<T> = readonly T[] | Iterable<T> | AsyncIterable<T>;
 
 function every<T>(items: Source<T>, start: number, step: number): unknown {

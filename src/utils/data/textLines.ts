@@ -18,8 +18,13 @@ export interface TextLineDatasetOptions<T> {
   skipEmpty?: boolean;
   /** Lines to skip at the start, e.g. 1 for a CSV header (default 0). */
   skipLines?: number;
-  encoding?: BufferEncoding;
+  /** The file's text encoding (default "utf8"). */
+  encoding?: TextEncodingName;
 }
+
+/** The text encodings Node's fs reads (its BufferEncoding, spelled out so that the published types need no @types/node). */
+export type TextEncodingName =
+  | "ascii" | "utf8" | "utf-8" | "utf16le" | "utf-16le" | "ucs2" | "ucs-2" | "base64" | "base64url" | "latin1" | "binary" | "hex";
 
 /**
  * The lines of a file as an async IterableDataset: each `for await` pass opens the file and

@@ -53,7 +53,11 @@ type Node =
 
 // ---- where classes live ---------------------------------------------------------------------
 
-const definitionSites = new WeakMap<Function, string>();
+/** A function or a class: what crosses to a worker by reference (its name and module). */
+type FunctionOrClass = ((...args: never[]) => unknown) | (abstract new (...args: never[]) => unknown);
+const isFunctionOrClass = (v: unknown): v is FunctionOrClass => typeof v === "function";
+
+const definitionSites = new WeakMap<FunctionOrClass, string>();
 const declaredModules: string[] = [];
 
 /**
@@ -63,7 +67,7 @@ const declaredModules: string[] = [];
  * ~45 us; ~0.45 ms under tsx, whose source maps translate it). Firefox and Safari name constructor frames
  * `Class@url:line:col`; both are read.
  */
-export function recordDefinitionSite(cls: Function): void {
+export function recordDefinitionSite(cls: FunctionOrClass): void {
   if (definitionSites.has(cls) || !cls.name) return;
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 64;
@@ -95,7 +99,7 @@ function toModuleUrl(loc: string): string {
 }
 
 /** The recorded module of a class (its own, else none: a subclass's module is not its parent's). */
-export function definitionSite(cls: Function): string | undefined {
+export function definitionSite(cls: FunctionOrClass): string | undefined {
   return definitionSites.get(cls);
 }
 
@@ -160,7 +164,7 @@ function describe(path: string): string {
   return path === "" ? "the value" : `'${path}'`;
 }
 
-function refOf(fn: Function, path: string): Ref {
+function refOf(fn: FunctionOrClass, path: string): Ref {
   const src = Function.prototype.toString.call(fn);
   const builtin = builtins?.byValue.get(fn);
   if (builtin !== undefined) return { name: fn.name, src, builtin };
@@ -218,7 +222,7 @@ export function encode(value: unknown, opts: EncodeOptions = {}): unknown {
     const o = v as object;
     const done = memo.get(o);
     if (done !== undefined) return done;
-    if (typeof v === "function") {
+    if (isFunctionOrClass(v)) {
       const node = { [TAG]: "F", ref: refOf(v, path) };
       memo.set(o, node);
       return node;
@@ -281,7 +285,7 @@ export function encode(value: unknown, opts: EncodeOptions = {}): unknown {
       return out;
     }
     const ctor = (o as { constructor?: unknown }).constructor;
-    if (typeof ctor !== "function" || Object.getPrototypeOf(o) !== ctor.prototype) {
+    if (!isFunctionOrClass(ctor) || Object.getPrototypeOf(o) !== ctor.prototype) {
       throw new TransportError(`${describe(path)} is an object whose prototype is not its constructor's, which cannot be sent to a worker thread`);
     }
     const fields: Record<string, unknown> = {};
@@ -320,8 +324,8 @@ const refKey = (r: Ref): string => `${r.builtin ?? ""}|${r.module ?? ""}|${r.nam
  * table `decode` needs. `candidates`: modules searched by export name for refs that carry no
  * module. A ref that cannot be found is a TypeError that says what to do.
  */
-export async function resolveRefs(value: unknown, candidates: readonly string[]): Promise<Map<string, Function>> {
-  const table = new Map<string, Function>();
+export async function resolveRefs(value: unknown, candidates: readonly string[]): Promise<Map<string, FunctionOrClass>> {
+  const table = new Map<string, FunctionOrClass>();
   const refs = collectRefs(value, []);
   if (refs.length === 0) return table;
   if (refs.some((r) => r.builtin !== undefined)) await loadBuiltins();
@@ -333,11 +337,11 @@ export async function resolveRefs(value: unknown, candidates: readonly string[])
   return table;
 }
 
-async function resolveRef(r: Ref, candidates: readonly string[]): Promise<Function> {
+async function resolveRef(r: Ref, candidates: readonly string[]): Promise<FunctionOrClass> {
   const what = (/^class\b/.test(r.src) ? `class ${r.name}` : `function ${r.name}`) + (r.at ? ` (${r.at})` : "");
   if (r.builtin !== undefined) {
     const v = builtins!.byPath.get(r.builtin);
-    if (typeof v !== "function") throw new TransportError(`torch-ts has no ${r.builtin} in this thread (${what})`);
+    if (!isFunctionOrClass(v)) throw new TransportError(`torch-ts has no ${r.builtin} in this thread (${what})`);
     return v;
   }
   const tried: string[] = [];
@@ -351,7 +355,7 @@ async function resolveRef(r: Ref, candidates: readonly string[]): Promise<Functi
     }
     tried.push(url);
     const v = ns[r.name];
-    if (typeof v === "function") {
+    if (isFunctionOrClass(v)) {
       if (Function.prototype.toString.call(v) === r.src) return v;
       differs.push(url);
     }
@@ -376,10 +380,10 @@ async function resolveRef(r: Ref, candidates: readonly string[]): Promise<Functi
 }
 
 /** Rebuilds what `encode` made, with the functions `resolveRefs` found. */
-export function decode(value: unknown, table: Map<string, Function> = new Map()): unknown {
+export function decode(value: unknown, table: Map<string, FunctionOrClass> = new Map()): unknown {
   const memo = new Map<object, unknown>();
   const boxes = new Map<object, StorageBox>();
-  const fn = (r: Ref): Function => {
+  const fn = (r: Ref): FunctionOrClass => {
     const f = table.get(refKey(r));
     if (f === undefined) throw new TransportError(`internal: ${r.name} was not resolved before decoding`);
     return f;

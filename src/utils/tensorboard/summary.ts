@@ -171,6 +171,7 @@ export function text(tag: string, s: string): Message {
   };
 }
 
+/** A hyperparameter's value in addHparams: a number, string, boolean or one-element tensor. */
 export type HParamValue = number | string | boolean | Tensor;
 
 /** The three summaries of the hparams plugin (experiment, session start, session end), as PyTorch's hparams(). */

@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" preserve="true" />
 // torch.utils.tensorboard.SummaryWriter: events files that TensorBoard reads, written as
 // PyTorch's writer (with TensorBoard's EventFileWriter) writes them. Node only (files).
 //
@@ -106,7 +107,13 @@ export interface SummaryWriterOptions {
 
 /** A global step or wall time: null/undefined for "not given". */
 export type Step = number | null | undefined;
-export type When = { globalStep?: Step; walltime?: Step };
+/** The step and time options of the add* methods. */
+export type When = {
+  /** The training step the value belongs to (default none). */
+  globalStep?: Step;
+  /** Seconds since the epoch the event records (default now). */
+  walltime?: Step;
+};
 const WHEN = [param("globalStep", nullable(num()), null), param("walltime", nullable(num()), null)];
 
 export class SummaryWriter {

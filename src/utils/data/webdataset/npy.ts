@@ -11,10 +11,13 @@ import type { Tensor } from "../../../tensor.ts";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
+/** The header of a .npy file. */
 export interface NpyHeader {
   /** NumPy's dtype string, e.g. "<f4". */
   descr: string;
+  /** Whether the data is in column-major order. */
   fortranOrder: boolean;
+  /** The array's shape. */
   shape: number[];
   /** Byte offset of the array data. */
   dataOffset: number;

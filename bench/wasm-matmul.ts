@@ -1,8 +1,8 @@
 // GFLOP/s of wasmMatmul on square float32 products, 1 and 2 threads:
-//   node --import tsx src/backends/wasm/bench.ts [sizes, default 64,128,256,512,1024]
+//   node --import tsx bench/wasm-matmul.ts [sizes, default 64,128,256,512,1024]
 // Compare with tfjs-wasm in the same sitting: npm run bench -- --only W3
-import { setNumThreads, wasmMatmul } from "./index.ts";
-import type { StridedView } from "../backend.ts";
+import { setNumThreads, wasmMatmul } from "../src/backends/wasm/index.ts";
+import type { StridedView } from "../src/backends/backend.ts";
 
 const sizes = (process.argv[2] ?? "64,128,256,512,1024").split(",").map(Number);
 

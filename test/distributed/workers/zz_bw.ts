@@ -1,0 +1,10 @@
+import * as torch from "../../../src/index.ts";
+const dist = torch.distributed;
+dist.initProcessGroup("gloo", { timeout: 60000 });
+const mb = Number(process.argv[2] ?? 16), n = Number(process.argv[3] ?? 30);
+const x = torch.ones([mb << 18]);
+dist.allReduce(x);
+const t0 = performance.now();
+for (let i = 0; i < n; i++) dist.allReduce(x);
+if (dist.getRank() === 0) console.log("ms per op", ((performance.now() - t0) / n).toFixed(1));
+dist.destroyProcessGroup();
