@@ -7,7 +7,7 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
   {
     ignores: [
-      "node_modules/", "dist/", "docs/api/", "src/proto/*.generated.*",
+      "node_modules/", "dist/", "**/dist/", "docs/api/", "out/", "test-output/", "src/proto/*.generated.*",
       "bench/results/", "explain-out/", ".whl/", ".gl/",
     ],
   },

@@ -100,6 +100,7 @@ print(s.port, flush=True)
 s.set("fromPy", "from python")
 s.wait(["fromTs"])
 print(json.dumps({"fromTs": s.get("fromTs").decode(), "n": s.add("n", 0), "cas": s.get("cas").decode()}), flush=True)
+s.set("pyRead", "1")
 s.wait(["done"])
 `;
   const child = spawn(PYTHON, ["-c", py], { stdio: ["ignore", "pipe", "pipe"] });
@@ -124,9 +125,12 @@ s.wait(["done"])
     assert.equal(store.check(["fromPy", "n"]), true);
     assert.equal(store.check(["nope"]), false);
     assert.throws(() => store.wait(["never"], 200), /Socket Timeout/);
+    // fromPy, init/, n, cas (counted before fromTs wakes Python, which then adds pyRead)
+    assert.equal(store.numKeys(), 4);
     store.set("fromTs", Uint8Array.of(104, 105));
-    // fromPy, init/, n, cas, fromTs
-    assert.equal(store.numKeys(), 5);
+    store.wait(["pyRead"]); // Python has read "n": deleting it now cannot race its add
+    // fromPy, init/, n, cas, fromTs, pyRead
+    assert.equal(store.numKeys(), 6);
     assert.equal(store.deleteKey("n"), true);
     store.set("done", "1");
     await exited;
