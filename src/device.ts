@@ -4,11 +4,14 @@
 // below, so "same device" is a reference comparison on the per-op path.
 import { RuntimeError, TorchTypeError } from "./errors.ts";
 
+/** The kinds of device torch-ts has: the CPU and a WebGPU adapter. */
 export type DeviceType = "cpu" | "webgpu";
 const TYPES: readonly string[] = ["cpu", "webgpu"];
 
+/** torch.device: a device type and an optional index (`torch.device("webgpu:0")`). */
 export class Device {
   constructor(
+    /** "cpu" or "webgpu". */
     readonly type: DeviceType,
     /** null for "cpu" and a bare "webgpu" (PyTorch: the current device of that type). */
     readonly index: number | null,
@@ -21,6 +24,7 @@ export class Device {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.index === null ? `device(type='${this.type}')` : `device(type='${this.type}', index=${this.index})`;
   }
+  /** JSON as its string form ("webgpu:0"). */
   toJSON(): string {
     return this.toString();
   }

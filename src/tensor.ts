@@ -8,7 +8,7 @@ import type { GPUArray } from "./backends/webgpu/array.ts";
 import { CPU, type Device, type DeviceLike } from "./device.ts";
 import { allocate, DTYPES, isFloating, setInt64, wordsOf, type DType, type Storage } from "./dtype.ts";
 import { RuntimeError, TorchTypeError, ValueError } from "./errors.ts";
-import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, parseShape } from "./layout.ts";
+import { isContiguousLayout, normalizeDim, numelOf, parseShape } from "./layout.ts";
 import * as alloc from "./ops/alloc.ts";
 import * as convert from "./ops/convert.ts";
 import * as creation from "./ops/creation.ts";

@@ -2,7 +2,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.ts";
-import type { Tensor } from "../src/index.ts";
 import * as optimModule from "../src/optim/index.ts";
 import { clipGradNorm_ } from "../src/optim/clipGrad.ts";
 import { assertCloseAbs as assertClose, checkClipGradCase, clipCases, clipErrors, clipLabel } from "./optim-check.ts";

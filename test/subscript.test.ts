@@ -4,7 +4,6 @@
 // subscript string and as an array of items where JavaScript allows both.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import * as torch from "../src/index.ts";
 import { checkIndexCase, indexCases, indexForms } from "./subscript-check.ts";
 

@@ -5,7 +5,7 @@ import { sameShape, type Shape } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
 import { gradMode } from "./gradMode.ts";
 import { Node, SliceGrad, type Edge, type PostAccumulateGradHook } from "./node.ts";
-import { empty, zeros } from "../ops/alloc.ts";
+import { zeros } from "../ops/alloc.ts";
 import type { DType } from "../dtype.ts";
 import { finishRecording, markEscaped, startRecording } from "../storagePool.ts";
 

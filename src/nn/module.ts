@@ -5,7 +5,7 @@
 //
 // Method arguments follow PyTorch's signatures (positional, then an options object) and are
 // checked with PyTorch's errors.
-import { bool, checkDtype, func, isOptions, nullable, param, parseArgs, str, type Args } from "../args.ts";
+import { bool, func, isOptions, nullable, param, parseArgs, str, type Args } from "../args.ts";
 import { isGradEnabled, noGrad, setGradEnabled } from "../autograd/gradMode.ts";
 import { CPU, type DeviceLike } from "../device.ts";
 import { parseToArgs } from "../ops/convert.ts";

@@ -26,8 +26,11 @@ export function castTo(x: Tensor, dtype: DType): Tensor {
   return record(out, "ToCopyBackward0", [x], [], (g) => [g.to(from)], { dtype });
 }
 
+/** Tensor.to's options: where and in which dtype the result lives. */
 export interface ToOptions {
+  /** The target device ("cpu", "webgpu", a torch.device); default: the tensor's own. */
   device?: Device | string;
+  /** The target dtype; default: the tensor's own. */
   dtype?: DType;
   /** Always return a new tensor, even when nothing changes (PyTorch's copy=True). */
   copy?: boolean;

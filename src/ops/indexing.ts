@@ -2,7 +2,7 @@
 import { noGrad } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
 import { CPU } from "../device.ts";
-import { isIntegral, type NumArray } from "../dtype.ts";
+import { isIntegral } from "../dtype.ts";
 import { IndexError, NotImplementedError, RuntimeError } from "../errors.ts";
 import { checkInt, checkOptions, checkTensor, checkTensorOrScalar, int, param, parseArgs, type Args } from "../args.ts";
 import { broadcastShapes, fmtShape, normalizeDim, sameShape, type Shape } from "../layout.ts";

@@ -9,7 +9,7 @@ import { broadcastShapes, fmtShape, sameShape } from "../layout.ts";
 import { Tensor as TensorClass, type Tensor } from "../tensor.ts";
 import { Node, record } from "../autograd/node.ts";
 import { CPU } from "../device.ts";
-import { backendOf, empty, fromHost, hostData, sv, zeros } from "./alloc.ts";
+import { backendOf, fromHost, hostData, sv } from "./alloc.ts";
 import { putRegion, takeRegion, zeroRegion, type Region } from "./region.ts";
 
 const RANK: Record<string, number> = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 4 };

@@ -4,7 +4,7 @@ import type { ReduceOp } from "../backends/backend.ts";
 import { noGrad } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
 import { traceOnly } from "../autograd/trace.ts";
-import { fillStorage, isFloating, scalarTypeName, toFloating, type DType, type NumArray, type Storage } from "../dtype.ts";
+import { isFloating, scalarTypeName, toFloating, type DType, type NumArray } from "../dtype.ts";
 import { IndexError, RuntimeError, TorchTypeError } from "../errors.ts";
 import { bool, checkBool, checkDtype, checkInt, checkTensor, describe, dims as dimsArg, dtype as dtypeArg, int, isOptions, nullable, num, param, parseArgs, type Args } from "../args.ts";
 import { normalizeDim, normalizeDims, numelOf } from "../layout.ts";

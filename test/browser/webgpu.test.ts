@@ -12,6 +12,14 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { build } from "esbuild";
 
+/** What the page posts back. */
+interface PageResult {
+  error?: string;
+  device: string;
+  adapter: string;
+  paramDevices: string[];
+  losses: number[];
+}
 const CHROMIUM = "/usr/bin/chromium";
 const STEPS = 100;
 
@@ -30,8 +38,8 @@ test("the seed program's loop trains on webgpu in headless Chromium with PyTorch
     write: false,
     logLevel: "silent",
   });
-  let resolveResult!: (v: Record<string, any>) => void;
-  const result = new Promise<Record<string, any>>((r) => (resolveResult = r));
+  let resolveResult!: (v: PageResult) => void;
+  const result = new Promise<PageResult>((r) => (resolveResult = r));
   const server = createServer((req, res) => {
     const url = req.url ?? "/";
     const send = (type: string, body: string | Uint8Array) => {

@@ -6,10 +6,9 @@ import assert from "node:assert/strict";
 import * as torch from "../../src/index.ts";
 import { scaledDotProductAttention } from "../../src/nn/functional/attention.ts";
 import { MultiheadAttention } from "../../src/nn/modules/attention.ts";
-import { assertThrowsLike, compare, loadFixture, makeTensor, type StoredTensor } from "./seq-fixture-io.ts";
+import { assertThrowsLike, compare, loadFixture, type StoredTensor } from "./seq-fixture-io.ts";
 import { checkMhaCase, checkSdpaCase, type SdpaCase, type SeededCase } from "./seq-cases.ts";
 
-type Tensor = torch.Tensor;
 interface InitCase {
   module: string;
   args: number[];

@@ -8,7 +8,6 @@ import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell } from "../../src/nn/modules
 import { assertThrowsLike, compare, loadFixture, makeTensor, type ModuleCase, type StoredTensor } from "./seq-fixture-io.ts";
 import { checkRnnCase } from "./seq-cases.ts";
 
-type Tensor = torch.Tensor;
 interface InitCase {
   module: string;
   seed: number;

@@ -4,7 +4,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../../src/index.ts";
-import { LayerNorm } from "../../src/nn/modules/normalization.ts";
 import {
   TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer, deepCopyModule,
   generateSquareSubsequentMask, type TransformerLayerOptions,
@@ -12,7 +11,6 @@ import {
 import { assertThrowsLike, loadFixture, type StoredTensor } from "./seq-fixture-io.ts";
 import { checkTransformerCase, type SeededCase } from "./seq-cases.ts";
 
-type Tensor = torch.Tensor;
 type Case = SeededCase;
 interface InitCase {
   module: string;

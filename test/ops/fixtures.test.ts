@@ -3,7 +3,6 @@
 // float64 must agree to rel 1e-10 / abs 1e-12, float32 to rel 1e-5 / abs 1e-6.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as torch from "../../src/index.ts";
 import { OP_TABLE } from "./op-table.ts";
 import { loadOpCases } from "./fixture-io.ts";
 import { checkOpCase } from "./fixture-check.ts";

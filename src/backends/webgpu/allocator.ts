@@ -22,28 +22,38 @@ export function sizeClass(bytes: number): number {
   return Math.ceil(bytes / step) * step;
 }
 
+/** A buffer handed back to the cache. */
 export interface Freed {
+  /** The buffer. */
   buffer: GPUBuffer;
+  /** Its size class in bytes. */
   bytes: number;
 }
 
+/** torch.webgpu.memoryStats(): the caching allocator's counters (PyTorch's torch.cuda.memory_stats, simplified). */
 export interface MemoryStats {
   /** Bytes in buffers that live blocks hold (size-class bytes). */
   allocated: number;
   /** allocated + buffers cached for reuse + buffers waiting for their batch to be submitted. */
   reserved: number;
+  /** The most bytes allocated at once since start. */
   peakAllocated: number;
   /** Buffers created on the device / served from the cache, since start. */
   created: number;
+  /** Buffers served from the cache instead of created. */
   reused: number;
   /** Full collections the allocator asked for (Node only). */
   collections: number;
 }
 
+/** One device buffer owned by a tensor's storage; its buffer returns to the cache when the block dies. */
 export class Block {
+  /** Whether the buffer was handed back (release()). */
   released = false;
   constructor(
+    /** The GPUBuffer. */
     readonly buffer: GPUBuffer,
+    /** Its size class in bytes. */
     readonly bytes: number,
     private readonly owner: BufferCache,
   ) {}
@@ -56,6 +66,7 @@ export class Block {
   }
 }
 
+/** The caching allocator: device buffers by size class, reused when their tensors die. */
 export class BufferCache {
   private readonly pool = new Map<number, GPUBuffer[]>();
   /** Freed while a batch was open: reusable once that batch is submitted. */
@@ -70,6 +81,7 @@ export class BufferCache {
   private collections = 0;
   /** The fewest bytes allocated since the last requested collection (what was live after it). */
   private liveAfterCollect = 0;
+  /** Whether commands are being recorded into a batch not yet submitted (uploads may not reuse its freed buffers). */
   batchOpen = false;
 
   constructor(
@@ -114,6 +126,7 @@ export class BufferCache {
     return f!.buffer;
   }
 
+  /** Stops counting a released block as allocated. */
   unregister(block: Block): void {
     this.registry.unregister(block);
   }
@@ -168,6 +181,7 @@ export class BufferCache {
     this.cachedBytes = 0;
   }
 
+  /** The counters now. */
   stats(): MemoryStats {
     return {
       allocated: this.allocatedBytes,

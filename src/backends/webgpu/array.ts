@@ -14,6 +14,7 @@
 import type { DType } from "../../dtype.ts";
 import type { Block } from "./allocator.ts";
 
+/** The dtypes a WebGPU buffer holds (float64 has no WGSL type). */
 export type GPUDType = "float32" | "int32" | "bool" | "int64";
 
 /** Bytes per element on the device. */
@@ -23,15 +24,20 @@ export const deviceBytes = (d: GPUDType): number => (d === "int64" ? 8 : 4);
 export const scalarTypeName = (d: DType): string =>
   ({ float32: "Float", float64: "Double", int32: "Int", int64: "Long", bool: "Bool" })[d];
 
+/** A device tensor's storage: a range of elements of one dtype in a pooled GPU buffer. */
 export class GPUArray {
   constructor(
+    /** The allocator's block that owns the buffer. */
     readonly block: Block,
+    /** The elements' dtype. */
     readonly dtype: GPUDType,
     /** First element, in elements of dtype. */
     readonly offset: number,
+    /** Number of elements. */
     readonly length: number,
   ) {}
 
+  /** The GPUBuffer holding the elements. */
   get buffer(): GPUBuffer {
     return this.block.buffer;
   }
