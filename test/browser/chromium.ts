@@ -36,8 +36,11 @@ export function haveChromium(t: TestContext): boolean {
 /** Answers one request; false: not found (404). */
 export type Route = (url: string, res: ServerResponse, req: IncomingMessage) => boolean | Promise<boolean>;
 
-/** Serves `route` on 127.0.0.1, opens "/" in headless Chromium, and returns what the page POSTs to /result (within 240 s). */
-export async function runPage<T extends { error?: string }>(route: Route): Promise<T> {
+/**
+ * Serves `route` on 127.0.0.1, opens "/" in headless Chromium (with SwiftShader's WebGPU
+ * adapter when `webgpu`), and returns what the page POSTs to /result (within 240 s).
+ */
+export async function runPage<T extends { error?: string }>(route: Route, opts: { webgpu?: boolean } = {}): Promise<T> {
   let resolveResult!: (v: T) => void;
   const result = new Promise<T>((r) => (resolveResult = r));
   const server = createServer(async (req, res) => {
@@ -55,7 +58,7 @@ export async function runPage<T extends { error?: string }>(route: Route): Promi
   const profile = mkdtempSync(join(tmpdir(), "torch-ts-chromium-"));
   const chromium = spawn(
     CHROMIUM,
-    [...headlessArgs(profile), `http://127.0.0.1:${port}/`],
+    [...headlessArgs(profile, opts), `http://127.0.0.1:${port}/`],
     { detached: true, stdio: process.env.DEBUG_PAGE ? "inherit" : "ignore" },
   );
   let timer: ReturnType<typeof setTimeout> | undefined;
