@@ -81,4 +81,4 @@ function backend(fn: string): WebGPUBackend {
 
 // The storage handle a webgpu tensor holds (StorageBox.data) and what it names, for typing code that meets one.
 export type { GPUArray, GPUDType } from "./backends/webgpu/array.ts";
-export type { Block, BufferCache, Freed, MemoryStats } from "./backends/webgpu/allocator.ts";
+export type { MemoryStats } from "./backends/webgpu/allocator.ts";

@@ -22,7 +22,7 @@ export function sizeClass(bytes: number): number {
   return Math.ceil(bytes / step) * step;
 }
 
-/** A buffer handed back to the cache. */
+/** @internal A buffer handed back to the cache. */
 export interface Freed {
   /** The buffer. */
   buffer: GPUBuffer;
@@ -46,7 +46,7 @@ export interface MemoryStats {
   collections: number;
 }
 
-/** One device buffer owned by a tensor's storage; its buffer returns to the cache when the block dies. */
+/** @internal One device buffer owned by a tensor's storage; its buffer returns to the cache when the block dies. */
 export class Block {
   /** Whether the buffer was handed back (release()). */
   released = false;
@@ -66,7 +66,7 @@ export class Block {
   }
 }
 
-/** The caching allocator: device buffers by size class, reused when their tensors die. */
+/** @internal The caching allocator: device buffers by size class, reused when their tensors die. */
 export class BufferCache {
   private readonly pool = new Map<number, GPUBuffer[]>();
   /** Freed while a batch was open: reusable once that batch is submitted. */

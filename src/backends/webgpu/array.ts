@@ -12,7 +12,6 @@
 //            so transfers are plain copies
 // float64 has no device type (WGSL has no f64) and is refused where storage is made.
 import type { DType } from "../../dtype.ts";
-import type { Block } from "./allocator.ts";
 
 /** The dtypes a WebGPU buffer holds (float64 has no WGSL type). */
 export type GPUDType = "float32" | "int32" | "bool" | "int64";
@@ -26,18 +25,24 @@ export const scalarTypeName = (d: DType): string =>
 
 /** A device tensor's storage: a range of elements of one dtype in a pooled GPU buffer. */
 export class GPUArray {
-  constructor(
-    /** The allocator's block that owns the buffer. */
-    readonly block: Block,
-    /** The elements' dtype. */
-    readonly dtype: GPUDType,
-    /** First element, in elements of dtype. */
-    readonly offset: number,
-    /** Number of elements. */
-    readonly length: number,
-  ) {}
+  /** @internal The allocator's block that owns the buffer (its type names WebGPU's, absent from the published declarations). */
+  readonly block: import("./allocator.ts").Block;
+  /** The elements' dtype. */
+  readonly dtype: GPUDType;
+  /** First element, in elements of dtype. */
+  readonly offset: number;
+  /** Number of elements. */
+  readonly length: number;
 
-  /** The GPUBuffer holding the elements. */
+  /** @internal Made by the runtime's allocation only. */
+  constructor(block: import("./allocator.ts").Block, dtype: GPUDType, offset: number, length: number) {
+    this.block = block;
+    this.dtype = dtype;
+    this.offset = offset;
+    this.length = length;
+  }
+
+  /** @internal The GPUBuffer holding the elements. */
   get buffer(): GPUBuffer {
     return this.block.buffer;
   }
