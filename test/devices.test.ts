@@ -369,3 +369,15 @@ gpuTest("the backward pass hands its dead device temporaries back at once; memor
   assert.match(torch.webgpu.getDeviceName(), /\S/);
   assert.equal(torch.webgpu.deviceCount(), 1);
 });
+
+gpuTest("torch.distributed refuses webgpu tensors at the one place collectives copy storage, naming cpuAsync", async () => {
+  const { stageIn, stageOut } = await import("../src/distributed/staging.ts");
+  const t = torch.ones(4).to("webgpu");
+  const shared = new SharedArrayBuffer(16);
+  for (const f of [() => stageIn(t, shared, 0), () => stageOut(shared, 0, t)]) {
+    assert.throws(f, (e: Error) => e.name === "RuntimeError" && /tensors on webgpu(:0)? are not staged yet; move them with \.cpuAsync\(\) first/.test(e.message));
+  }
+  // a CPU tensor goes through: its elements land in the shared memory
+  stageIn(torch.tensor([1, 2, 3, 4], { dtype: "float32" }), shared, 0);
+  assert.deepEqual(Array.from(new Float32Array(shared)), [1, 2, 3, 4]);
+});
