@@ -14,11 +14,12 @@ import { allocate, type DType, type NumArray, type Storage } from "../src/dtype.
 import { contiguousStrides } from "../src/layout.ts";
 import type { BinaryOp, Im2colGeometry, Operand, ReduceOp, StridedView, UnaryOp } from "../src/backends/backend.ts";
 import { cpu } from "../src/backends/cpu/index.ts";
+import { webgpuUnavailable } from "./devices.ts";
 import { initWebGPU, type GPUArray, type WebGPUBackend } from "../src/backends/webgpu/index.ts";
 import { xorshift32 } from "./xorshift.ts";
 
 const acquired: WebGPUBackend | Error = await initWebGPU().catch((e: Error) => e);
-const skip = acquired instanceof Error ? `webgpu suite did not run: ${acquired.message}` : false;
+const skip = acquired instanceof Error ? webgpuUnavailable(acquired) : false;
 if (skip) console.log(skip);
 const gpu = acquired as WebGPUBackend;
 

@@ -5,10 +5,11 @@
 // The last test runs the same at the Tensor level: a training loop (autograd, Adam) on webgpu.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { webgpuUnavailable } from "./devices.ts";
 import { initWebGPU, type WebGPUBackend } from "../src/backends/webgpu/index.ts";
 
 const acquired: WebGPUBackend | Error = await initWebGPU().catch((e: Error) => e);
-const skip = acquired instanceof Error ? `webgpu suite did not run: ${acquired.message}` : false;
+const skip = acquired instanceof Error ? webgpuUnavailable(acquired) : false;
 if (skip) console.log(skip);
 const gpu = acquired as WebGPUBackend;
 
