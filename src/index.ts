@@ -14,7 +14,7 @@ export { Generator, defaultGenerator, manualSeed, seed, initialSeed, getRngState
 export {
   tensor, zeros, ones, full, emptyTensor as empty, zerosLike, onesLike, fullLike, arange, linspace, eye,
   rand, randn, randLike, randnLike, randint, randperm, bernoulli, multinomial,
-  type TensorOptions, type RandomOptions, type NestedArray, type MultinomialOptions,
+  type TensorOptions, type RandomOptions, type NestedArray, type MultinomialOptions, type ArangeOptions, type LinspaceOptions,
 } from "./ops/creation.ts";
 export {
   add, sub, mul, div, pow, neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tan, tanh, sigmoid, relu,
@@ -34,8 +34,8 @@ export {
   chunk, split, unbind, cat, stack, movedim, type FlattenOptions, type TransposeArgs,
 } from "./ops/shape.ts";
 export { clone, detach, contiguous } from "./ops/convert.ts";
-export { flip, roll, tile, repeatInterleave } from "./ops/rearrange.ts";
-export { diagonal, diag, outer, outer as ger } from "./ops/diagonal.ts";
+export { flip, roll, tile, repeatInterleave, type RollOptions } from "./ops/rearrange.ts";
+export { diagonal, diag, outer, outer as ger, type DiagonalOptions } from "./ops/diagonal.ts";
 export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/sort.ts";
 export { norm } from "./ops/norm.ts";
 export { einsum } from "./ops/einsum.ts";

@@ -24,7 +24,7 @@ import * as sub from "./ops/subscript.ts";
 import * as rearr from "./ops/rearrange.ts";
 import * as diagOps from "./ops/diagonal.ts";
 import * as sorting from "./ops/sort.ts";
-import { bool, checkBool, nullable, param, parseArgs, registerTensorClass, tensor as tensorArg, type Args } from "./args.ts";
+import { bool, checkBool, isOptions, nullable, param, parseArgs, registerTensorClass, tensor as tensorArg, type Args } from "./args.ts";
 import * as norms from "./ops/norm.ts";
 import { formatTensor } from "./print.ts";
 import { defaultGenerator, type Generator } from "./random/generator.ts";
@@ -434,13 +434,17 @@ export class Tensor {
   /** The last two dims transposed (a batch of matrices transposed). */
   get mT(): Tensor { return shp.transpose(this, -2, -1); }
   movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor { return shp.movedim(this, source, destination); }
-  flip(...dims: ShapeArgs): Tensor { return rearr.flip(this, parseShape(dims, "flip")); }
-  roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor { return rearr.roll(this, shifts, dims); }
+  flip(...dims: ShapeArgs | [options: { dims: number | readonly number[] }]): Tensor {
+    return rearr.flip(this, dims.length === 1 && isOptions(dims[0]) ? dims[0] : parseShape(dims, "flip"));
+  }
+  roll(shifts: number | readonly number[], dims?: number | readonly number[] | null | rearr.RollOptions): Tensor;
+  roll(options: rearr.RollOptions & { shifts: number | readonly number[] }): Tensor;
+  roll(shifts: unknown, dims?: unknown, opts?: unknown): Tensor { return (rearr.roll as Loose<Tensor>)(this, shifts, dims, opts); }
   repeat(...sizes: ShapeArgs): Tensor { return rearr.repeat(this, parseShape(sizes, "repeat")); }
   tile(...dims: ShapeArgs): Tensor { return rearr.tile(this, parseShape(dims, "tile")); }
   repeatInterleave(repeats: number | Tensor, dim?: number | null): Tensor { return rearr.repeatInterleave(this, repeats, dim); }
-  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor { return diagOps.diagonal(this, offset, dim1, dim2); }
-  diag(diagonal = 0): Tensor { return diagOps.diag(this, diagonal); }
+  diagonal(...args: Args<[offset: number, dim1: number, dim2: number], diagOps.DiagonalOptions>): Tensor { return diagOps.diagonal(this, ...args); }
+  diag(...args: Args<[diagonal: number], { diagonal?: number }>): Tensor { return diagOps.diag(this, ...args); }
   outer(other: Tensor): Tensor { return diagOps.outer(this, other); }
   permute(...dims: ShapeArgs): Tensor { return shp.permute(this, parseShape(dims)); }
   squeeze(...args: Args<[dim: number | readonly number[] | null], { dim?: number | readonly number[] | null }>): Tensor;

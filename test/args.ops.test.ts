@@ -176,3 +176,42 @@ test("scatter's reduce keyword is honoured, not dropped; index arguments must be
   typeError(() => x.gather(1, [[0]] as never), /^gather\(\): argument 'index' must be a Tensor, but got an array$/);
   typeError(() => x.indexSelect(0, [1] as never), /^index_select\(\): argument 'index' must be a Tensor, but got an array$/);
 });
+
+test("range creation by keyword: arange's start/end/step and linspace's steps, beside the tensor options", () => {
+  assert.deepEqual(torch.arange(0, 10, { step: 3 }).tolist(), [0, 3, 6, 9]);
+  assert.deepEqual(torch.arange({ end: 3 }).tolist(), [0, 1, 2]);
+  assert.deepEqual(torch.arange(1, { end: 4, dtype: "float64" }).tolist(), [1, 2, 3]);
+  assert.equal(torch.arange({ start: 1, end: 2, step: 0.5 }).dtype, "float32"); // a float step: the default float dtype
+  assert.equal(torch.arange(0, 4, { step: 2 }).dtype, "int64");
+  typeError(() => torch.arange(5, { step: 2 } as never), /^arange\(\) missing 1 required positional argument: 'end'/); // PyTorch: no signature matches
+  typeError(() => torch.arange(0, 5, 1, { step: 2 } as never), /^arange\(\) got multiple values for argument 'step'/);
+  typeError(() => torch.arange(0, 5, { stop: 2 } as never), /^arange\(\) got an unexpected keyword argument 'stop'/);
+  typeError(() => torch.arange("5" as never), /^arange\(\): argument 'end' must be a number, but got string "5"/);
+  assert.deepEqual(torch.linspace(0, 1, { steps: 5 }).tolist(), [0, 0.25, 0.5, 0.75, 1]);
+  assert.deepEqual(torch.linspace({ start: -1, end: 1, steps: 3, dtype: "float64" }).tolist(), [-1, 0, 1]);
+  typeError(() => torch.linspace(0, 1, { steps: 2.5 } as never), /^linspace\(\): argument 'steps' must be an integer, but got number 2.5/);
+  typeError(() => torch.linspace(0, 1 as never), /^linspace\(\) missing 1 required positional argument: 'steps'/);
+});
+
+test("diag/diagonal/flip/roll by keyword, as torch.diag(x, diagonal=1) and x.roll(1, dims=0)", () => {
+  const v = torch.tensor([1, 2]);
+  assert.deepEqual(torch.diag(v, { diagonal: 1 }).tolist(), [[0, 1, 0], [0, 0, 2], [0, 0, 0]]);
+  assert.deepEqual(v.diag({ diagonal: -1 }).tolist(), [[0, 0, 0], [1, 0, 0], [0, 2, 0]]);
+  typeError(() => v.diag({ offset: 1 } as never), /^diag\(\) got an unexpected keyword argument 'offset'/);
+  const b = torch.arange(8).reshape(2, 2, 2);
+  assert.deepEqual(b.diagonal({ dim1: -2, dim2: -1 }).tolist(), [[0, 3], [4, 7]]);
+  assert.deepEqual(torch.diagonal(b, 0, { dim1: 1, dim2: 2 }).tolist(), [[0, 3], [4, 7]]);
+  assert.deepEqual(b.diagonal(1, 0, 2).tolist(), [[1], [3]]);
+  typeError(() => b.diagonal({ dim: 1 } as never), /^diagonal\(\) got an unexpected keyword argument 'dim'/);
+  const m = torch.tensor([[1, 2, 3], [4, 5, 6]]);
+  assert.deepEqual(torch.flip(m, { dims: [0, 1] }).tolist(), [[6, 5, 4], [3, 2, 1]]);
+  assert.deepEqual(m.flip({ dims: 1 }).tolist(), [[3, 2, 1], [6, 5, 4]]);
+  assert.deepEqual(m.flip(0).tolist(), [[4, 5, 6], [1, 2, 3]]);
+  typeError(() => m.flip({ dim: 1 } as never), /^flip\(\) got an unexpected keyword argument 'dim'/);
+  assert.deepEqual(torch.roll(m, { shifts: 1, dims: 1 }).tolist(), [[3, 1, 2], [6, 4, 5]]);
+  assert.deepEqual(m.roll(1, { dims: 0 }).tolist(), [[4, 5, 6], [1, 2, 3]]);
+  assert.deepEqual(m.roll({ shifts: [1, -1], dims: [0, 1] }).tolist(), [[5, 6, 4], [2, 3, 1]]);
+  assert.deepEqual(m.roll(1).tolist(), [[6, 1, 2], [3, 4, 5]]);
+  typeError(() => m.roll({ dims: 0 } as never), /^roll\(\) missing 1 required positional argument: 'shifts'/);
+  typeError(() => (m.roll as (...a: unknown[]) => unknown).call(m, 1, 0, { dims: 1 }), /^roll\(\) got multiple values for argument 'dims'/);
+});

@@ -17,6 +17,17 @@ describe("clipGradNorm_ and clipGradValue_ match PyTorch", () => {
     assert.equal(total.item(), 5);
     assertClose(p.grad.contiguousData() as Float64Array, [3 / (5 + 1e-6), 4 / (5 + 1e-6)], 1e-12, "clipped");
   });
+
+  test("normType as the string Python's float() reads: norm_type='inf' is the max norm; 'fro' is PyTorch's ValueError", () => {
+    const p = torch.zeros([2], { dtype: "float64", requiresGrad: true });
+    p.grad = torch.tensor([3, -4], { dtype: "float64" });
+    assert.equal(clipGradNorm_([p], 1, "inf").item(), 4); // PyTorch 1.13: tensor(4.), grad [0.75, -1.0]
+    assertClose(p.grad.contiguousData() as Float64Array, [3 / (4 + 1e-6), -4 / (4 + 1e-6)], 1e-12, "clipped");
+    p.grad = torch.tensor([3, -4], { dtype: "float64" });
+    assert.equal(clipGradNorm_([p], 10, { normType: " 1 " }).item(), 7);
+    assert.throws(() => clipGradNorm_([p], 1, "fro"), { name: "ValueError", message: "could not convert string to float: 'fro'" });
+    assert.throws(() => clipGradNorm_([p], 1, [2] as never), { name: "TypeError", message: /^clip_grad_norm_\(\): argument 'normType' must be a number, but got an array/ });
+  });
 });
 
 describe("non-finite gradients", () => {

@@ -2,7 +2,7 @@
 import { allocate, dtypeOfArray, getDefaultDtype, isFloating, setInt64, wordsOf, type DType, type FloatArray, type NumArray, type Storage } from "../dtype.ts";
 import { RuntimeError, TorchTypeError } from "../errors.ts";
 import { checkSizes, numelOf, parseShape } from "../layout.ts";
-import { bool, checkDevice, checkDtype, checkInt, checkOptions, checkTensor, describe, param, parseArgs, type Args, type Checker } from "../args.ts";
+import { bool, checkDevice, checkDtype, checkInt, checkOptions, checkTensor, describe, int, isOptions, num, param, parseArgs, typeError, type Args, type Checker } from "../args.ts";
 import { fmaF32 } from "../random/fma.ts";
 import { defaultGenerator, Generator as GeneratorClass, type Generator } from "../random/generator.ts";
 import { fma } from "../random/libm/fma64.ts";
@@ -208,18 +208,68 @@ export function fullLike(x: Tensor, value: number | boolean, opts?: TensorOption
   return filled(x.shape, value, likeOptions("full_like", x, opts));
 }
 
-/** torch.arange(end) / arange(start, end, step?): integers when every argument is one. */
-export function arange(a: number, b?: number | TensorOptions, c?: number | TensorOptions, d?: TensorOptions): Tensor {
-  const nums = [a, b, c].filter((v): v is number => typeof v === "number");
-  const opts = checkCreationOptions("arange", [b, c, d].find((v): v is TensorOptions => typeof v === "object" && v !== null));
-  if (typeof a !== "number") throw new TorchTypeError(`arange(): argument 'end' must be a number, but got ${describe(a)}`);
-  const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : nums.length === 2 ? [nums[0], nums[1], 1] : [nums[0], nums[1], nums[2]];
+/** arange's and linspace's range given by keyword (`torch.arange(0, 10, step=2)`), beside the tensor options. */
+export interface ArangeOptions extends TensorOptions {
+  /** The first value; PyTorch's default 0. */
+  start?: number;
+  /** The bound the values stop before. */
+  end?: number;
+  /** The gap between values; PyTorch's default 1. */
+  step?: number;
+}
+/** linspace's arguments by keyword (`torch.linspace(0, 1, steps=5)`), beside the tensor options. */
+export interface LinspaceOptions extends TensorOptions {
+  /** The first value. */
+  start?: number;
+  /** The last value. */
+  end?: number;
+  /** How many values, start and end included. */
+  steps?: number;
+}
+
+/**
+ * Splits the keyword arguments `names` out of a creation function's options object: the named
+ * ones (undefined when none is given) and the tensor options left.
+ */
+function splitKeywords<O extends object>(opts: O | undefined, names: readonly string[]): [Record<string, unknown> | undefined, TensorOptions | undefined] {
+  if (opts === undefined || !names.some((k) => k in opts)) return [undefined, opts];
+  const kw: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(opts)) (names.includes(k) ? kw : rest)[k] = v;
+  return [kw, rest as TensorOptions];
+}
+
+const RANGE = [param("start", num({ nan: true }), 0), param("end", num({ nan: true })), param("step", num({ nan: true }), 1)];
+
+/**
+ * torch.arange(end) / arange(start, end, step?), each also by keyword
+ * (`arange(0, 10, { step: 2 })`, `arange({ end: 5 })`): integers when every argument is one.
+ */
+export function arange(end: number, opts?: ArangeOptions): Tensor;
+export function arange(start: number, end: number, opts?: ArangeOptions): Tensor;
+export function arange(start: number, end: number, step: number, opts?: ArangeOptions): Tensor;
+export function arange(opts: ArangeOptions & { end: number }): Tensor;
+export function arange(...args: unknown[]): Tensor {
+  while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
+  const last = args[args.length - 1];
+  const [kw, tensorOpts] = splitKeywords(isOptions(last) ? (args.pop() as ArangeOptions) : undefined, ["start", "end", "step"]);
+  const opts = checkCreationOptions("arange", tensorOpts);
+  let start: number, end: number, step: number;
+  if (kw) ({ start, end, step } = parseArgs<{ start: number; end: number; step: number }>("arange", RANGE, [...args, kw]));
+  else {
+    if (args.length === 0 || args.length > 3) throw new TorchTypeError(`arange() takes from 1 to 3 positional arguments but ${args.length} were given`);
+    args.forEach((v, i) => {
+      if (typeof v !== "number") throw typeError("arange", args.length === 1 ? "end" : RANGE[i]!.name, "a number", v);
+    });
+    const nums = args as number[];
+    [start, end, step] = nums.length === 1 ? [0, nums[0]!, 1] : [nums[0]!, nums[1]!, nums[2] ?? 1];
+  }
   const py = (v: number): string => (Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : String(v));
   if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RuntimeError(`unsupported range: ${py(start)} -> ${py(end)}`);
   if (step === 0) throw new RuntimeError("step must be nonzero");
   if ((end - start) / step < 0) throw new RuntimeError("upper bound and larger bound inconsistent with step sign");
   const n = Math.ceil((end - start) / step);
-  const dtype = opts?.dtype ?? (nums.every(isInt64Value) ? "int64" : getDefaultDtype());
+  const dtype = opts?.dtype ?? ([start, end, step].every(isInt64Value) ? "int64" : getDefaultDtype());
   const t = empty([n], dtype, CPU);
   const out = t._box.data as Storage;
   if (out instanceof BigInt64Array) {
@@ -231,6 +281,8 @@ export function arange(a: number, b?: number | TensorOptions, c?: number | Tenso
   return finish(onDevice(t, opts), opts);
 }
 
+const LINSPACE = [param("start", num({ nan: true })), param("end", num({ nan: true })), param("steps", int())];
+
 /**
  * torch.linspace with the rounding of PyTorch's CPU kernel (AVX2 build): the first half counts
  * up from start, the second down from end, each element start + step * i in one fused
@@ -238,9 +290,16 @@ export function arange(a: number, b?: number | TensorOptions, c?: number | Tenso
  * elements) each 8- or 4-wide block starts at such a value and its lanes add lane * step
  * with two roundings. Integer dtypes take the plain formula.
  */
-export function linspace(start: number, end: number, steps: number, opts?: TensorOptions): Tensor {
-  checkCreationOptions("linspace", opts);
-  checkInt(steps, "steps", "linspace");
+export function linspace(start: number, end: number, steps: number, opts?: LinspaceOptions): Tensor;
+export function linspace(start: number, end: number, opts: LinspaceOptions & { steps: number }): Tensor;
+export function linspace(start: number, opts: LinspaceOptions & { end: number; steps: number }): Tensor;
+export function linspace(opts: LinspaceOptions & { start: number; end: number; steps: number }): Tensor;
+export function linspace(...args: unknown[]): Tensor {
+  while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
+  const last = args[args.length - 1];
+  const [kw, tensorOpts] = splitKeywords(isOptions(last) ? (args.pop() as LinspaceOptions) : undefined, ["start", "end", "steps"]);
+  const opts = checkCreationOptions("linspace", tensorOpts);
+  const { start, end, steps } = parseArgs<{ start: number; end: number; steps: number }>("linspace", LINSPACE, [...args, kw ?? {}]);
   if (steps < 0) throw new RuntimeError("number of steps must be non-negative");
   const dtype = opts?.dtype ?? getDefaultDtype();
   const t = empty([steps], dtype, CPU);

@@ -2,7 +2,7 @@
 // torch.diag (1-D -> the matrix with it on a diagonal; 2-D -> a copy of a diagonal) and
 // torch.outer. The diagonal's gradient writes into zeros through the same geometry (region.ts).
 import { record } from "../autograd/node.ts";
-import { checkInt, checkTensor } from "../args.ts";
+import { checkInt, checkTensor, int, param, parseArgs, type Args } from "../args.ts";
 import { RuntimeError } from "../errors.ts";
 import { contiguousStrides, normalizeDim } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
@@ -18,8 +18,26 @@ function diagonalGeometry(shape: readonly number[], strides: readonly number[], 
   return { shape: [...keep.map((i) => shape[i]!), len], strides: [...keep.map((i) => strides[i]!), strides[d1]! + strides[d2]!], offset: start };
 }
 
-/** torch.diagonal(x, offset=0, dim1=0, dim2=1): a view, the diagonal last. */
-export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+/** diagonal's arguments by keyword (`x.diagonal(dim1=-2, dim2=-1)`). */
+export interface DiagonalOptions {
+  /** Which diagonal: 0 the main one, > 0 above it, < 0 below; PyTorch's default 0. */
+  offset?: number;
+  /** The first of the two dims the diagonal runs along; PyTorch's default 0. */
+  dim1?: number;
+  /** The second of the two dims; PyTorch's default 1. */
+  dim2?: number;
+}
+const DIAGONAL = [param("offset", int(), 0), param("dim1", int(), 0), param("dim2", int(), 1)];
+/**
+ * torch.diagonal(x, offset=0, dim1=0, dim2=1), each also by keyword
+ * (`diagonal(x, { dim1: -2, dim2: -1 })`): a view, the diagonal last.
+ */
+export function diagonal(x: Tensor, ...args: Args<[offset: number, dim1: number, dim2: number], DiagonalOptions>): Tensor;
+export function diagonal(x: Tensor, ...args: unknown[]): Tensor {
+  checkTensor(x, "input", "diagonal");
+  const [a = 0, b = 0, c = 1] = args;
+  const simple = args.length <= 3 && typeof a === "number" && typeof b === "number" && typeof c === "number";
+  const { offset, dim1, dim2 } = simple ? { offset: a, dim1: b, dim2: c } : parseArgs<Required<DiagonalOptions>>("diagonal", DIAGONAL, args);
   checkInt(offset, "offset", "diagonal");
   const d1 = normalizeDim(dim1, x.ndim);
   const d2 = normalizeDim(dim2, x.ndim);
@@ -32,10 +50,15 @@ export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
   return record(out, "DiagonalBackward0", [x], [], (grad) => [putRegion(grad, region)], { offset, dim1: d1, dim2: d2 });
 }
 
-/** torch.diag(x, diagonal=0): a 1-D x on a diagonal of a square matrix, or a 2-D x's diagonal (a copy). */
-export function diag(x: Tensor, k = 0): Tensor {
+const DIAG = [param("diagonal", int(), 0)];
+/**
+ * torch.diag(x, diagonal=0), diagonal also by keyword: a 1-D x on a diagonal of a square
+ * matrix, or a 2-D x's diagonal (a copy).
+ */
+export function diag(x: Tensor, ...args: Args<[diagonal: number], { diagonal?: number }>): Tensor;
+export function diag(x: Tensor, kArg: unknown = 0, opts?: unknown): Tensor {
   checkTensor(x, "input", "diag");
-  checkInt(k, "diagonal", "diag");
+  const k = typeof kArg === "number" && opts === undefined ? checkInt(kArg, "diagonal", "diag") : parseArgs<{ diagonal: number }>("diag", DIAG, [kArg, opts]).diagonal;
   if (x.ndim === 2) return diagonal(x, k, 0, 1).clone();
   if (x.ndim !== 1) throw new RuntimeError("diag(): Supports 1D or 2D tensors. Got " + x.ndim + "D");
   const n = x.shape[0]! + Math.abs(k);

@@ -2,7 +2,7 @@
 // primitive (one strided copy with negative strides, its own adjoint); the rest are written
 // with views, cat, expand and indexSelect, so their gradients come from those.
 import { record } from "../autograd/node.ts";
-import { checkInt, describe } from "../args.ts";
+import { checkInt, describe, intOrInts, isOptions, nullable, param, parseArgs } from "../args.ts";
 import { RuntimeError, TorchTypeError } from "../errors.ts";
 import { normalizeDim, normalizeDims, parseShape } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
@@ -12,9 +12,11 @@ import { cat } from "./shape.ts";
 
 const dimList = (dims: number | readonly number[]): readonly number[] => (typeof dims === "number" ? [dims] : dims);
 
-/** torch.flip(x, dims): a copy with the order of the given dims reversed. */
-export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
-  const ds = normalizeDims(dimList(parseShape([dims], "flip")), x.ndim);
+const FLIP = [param("dims", intOrInts)];
+/** torch.flip(x, dims), dims also by keyword (`flip(x, { dims: [0] })`): a copy with the order of the given dims reversed. */
+export function flip(x: Tensor, dims: number | readonly number[] | { dims: number | readonly number[] }): Tensor {
+  if (isOptions(dims)) ({ dims } = parseArgs<{ dims: number | number[] }>("flip", FLIP, [dims]));
+  const ds = normalizeDims(dimList(parseShape([dims as number | readonly number[]], "flip")), x.ndim);
   const strides = x.strides.slice();
   let offset = x.offset;
   for (const d of ds) {
@@ -26,8 +28,26 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
   return record(out, "FlipBackward0", [x], [], (g) => [flip(g, ds)], { dims: ds });
 }
 
-/** torch.roll(x, shifts, dims): elements shifted cyclically along dims (the flattened tensor without dims). */
-export function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor {
+/** roll's arguments by keyword (`x.roll(1, dims=0)`). */
+export interface RollOptions {
+  /** How far each dim rolls (one per dim; a single one without dims). */
+  shifts?: number | readonly number[];
+  /** The dims rolled; PyTorch's default None rolls the flattened tensor. */
+  dims?: number | readonly number[] | null;
+}
+const ROLL = [param("shifts", intOrInts), param("dims", nullable(intOrInts), null)];
+/**
+ * torch.roll(x, shifts, dims=None), each also by keyword (`roll(x, { shifts: 1, dims: 0 })`):
+ * elements shifted cyclically along dims (the flattened tensor without dims).
+ */
+export function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[] | null | RollOptions): Tensor;
+export function roll(x: Tensor, options: RollOptions & { shifts: number | readonly number[] }): Tensor;
+export function roll(x: Tensor, shiftsArg: unknown, dimsArg?: unknown, opts?: unknown): Tensor {
+  let shifts = shiftsArg as number | readonly number[];
+  let dims = dimsArg as number | readonly number[] | null | undefined;
+  if (isOptions(shiftsArg) || isOptions(dimsArg) || opts !== undefined) {
+    ({ shifts, dims } = parseArgs<{ shifts: number | number[]; dims: number | number[] | null }>("roll", ROLL, [shiftsArg, dimsArg, opts]));
+  }
   const sh = parseShape([shifts], "roll");
   if (dims === undefined || dims === null) {
     if (sh.length !== 1) throw new RuntimeError(`roll(): shifts must be a single integer when dims is not given, got ${sh.length} shifts`);

@@ -7,7 +7,7 @@
 // total raises before any gradient is touched, so a bad step can be skipped.
 import * as torch from "./core.ts";
 import type { Tensor } from "./core.ts";
-import { RuntimeError, TorchTypeError } from "../errors.ts";
+import { RuntimeError, TorchTypeError, ValueError } from "../errors.ts";
 import { bool, describe, param, parseArgs, type Args } from "../args.ts";
 import { number } from "./validate.ts";
 
@@ -15,8 +15,8 @@ import { number } from "./validate.ts";
 export interface ClipGradNormOptions {
   /** The largest total norm the gradients are scaled down to. */
   maxNorm?: number;
-  /** 2 (default), Infinity, or any p > 0 */
-  normType?: number;
+  /** 2 (default), Infinity, or any p > 0; also a string Python's float() reads ("inf", as PyTorch's `norm_type='inf'`) */
+  normType?: number | string;
   /** throw when the total norm is NaN or infinite (default false: scale anyway, as PyTorch) */
   errorIfNonfinite?: boolean;
 }
@@ -29,6 +29,17 @@ function pyFloat(x: number): string {
   return Number.isInteger(x) ? x.toFixed(1) : String(x);
 }
 
+/** A number, or a string as Python's float() reads it (PyTorch takes norm_type = float(norm_type)). */
+function pyFloatArg(v: unknown, arg: string, fn: string): number {
+  if (typeof v === "number") return v;
+  if (typeof v !== "string") return number(v, arg, fn);
+  const t = v.trim().toLowerCase().replace(/_/g, "");
+  const special = /^([+-]?)(inf|infinity|nan)$/.exec(t);
+  if (special) return special[2] === "nan" ? NaN : special[1] === "-" ? -Infinity : Infinity;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) return Number(t);
+  throw new ValueError(`could not convert string to float: '${v}'`);
+}
+
 function asList(parameters: Tensor | Iterable<Tensor>, fn: string): Tensor[] {
   if (parameters instanceof torch.Tensor) return [parameters];
   const list = parameters !== null && typeof parameters === "object" && Symbol.iterator in parameters ? [...parameters] : null;
@@ -39,7 +50,7 @@ function asList(parameters: Tensor | Iterable<Tensor>, fn: string): Tensor[] {
 }
 
 // clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False)
-const NORM_ARGS = [param("maxNorm", number), param("normType", number, 2), param("errorIfNonfinite", bool, false)];
+const NORM_ARGS = [param("maxNorm", number), param("normType", pyFloatArg, 2), param("errorIfNonfinite", bool, false)];
 
 /** The p-norm of all elements of g (PyTorch's torch.norm(g, p)). */
 function vectorNorm(g: Tensor, p: number): Tensor {
@@ -55,9 +66,9 @@ function vectorNorm(g: Tensor, p: number): Tensor {
  */
 export function clipGradNorm_(
   parameters: Tensor | Iterable<Tensor>,
-  ...args: [maxNorm: number, ...rest: Args<[normType: number, errorIfNonfinite: boolean], ClipGradNormOptions>] | [options: ClipGradNormOptions & { maxNorm: number }]
+  ...args: [maxNorm: number, ...rest: Args<[normType: number | string, errorIfNonfinite: boolean], ClipGradNormOptions>] | [options: ClipGradNormOptions & { maxNorm: number }]
 ): Tensor {
-  const { maxNorm, normType, errorIfNonfinite } = parseArgs<Required<ClipGradNormOptions>>("clip_grad_norm_", NORM_ARGS, args);
+  const { maxNorm, normType, errorIfNonfinite } = parseArgs<{ maxNorm: number; normType: number; errorIfNonfinite: boolean }>("clip_grad_norm_", NORM_ARGS, args);
   const grads = asList(parameters, "clip_grad_norm_")
     .map((p) => p.grad)
     .filter((g): g is Tensor => g !== null && g !== undefined);
