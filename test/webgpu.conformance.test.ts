@@ -462,6 +462,45 @@ test("webgpu conformance: cumsum, softmax, logSoftmax", { skip }, async () => {
   }
 });
 
+test("webgpu conformance: cumprod and its gradient, over rows, columns and long lines", { skip }, async () => {
+  for (const [outer, r, inner] of [[3, 1500, 1], [2, 40, 5], [7, 1, 1], [1, 257, 1]] as const) {
+    const n = outer * r * inner;
+    // factors near 1 keep long products finite; zeros and specials test the propagation
+    const data = floats(n, 121 + r, 0.9, 1.1, 0.01);
+    const x = gpu.upload(data, "float32");
+    await compare(`cumprod [${outer}, ${r}, ${inner}]`, "float32", n, (out, g) => (g ? gpu.cumprod(x, outer, r, inner, out as GPUArray) : cpu.cumprod(data, outer, r, inner, out as NumArray)), { rtol: 2e-6 * Math.sqrt(r), atol: 1e-6 });
+    const gd = floats(n, 122 + r);
+    const go = gpu.upload(gd, "float32");
+    const finite = floats(n, 123 + r, 0.9, 1.1);
+    const xf = gpu.upload(finite, "float32");
+    await compare(`cumprod's gradient [${outer}, ${r}, ${inner}]`, "float32", n, (out, g) => (g ? gpu.cumprodBackward(xf, go, outer, r, inner, out as GPUArray) : cpu.cumprodBackward(finite, gd, outer, r, inner, out as NumArray)), { rtol: 1e-5, atol: 1e-5 * r });
+    const id = ints(n, 124 + r, -2, 3);
+    await compare(`cumprod int32 [${outer}, ${r}, ${inner}]`, "int32", n, (out, g) => (g ? gpu.cumprod(gpu.upload(id, "int32"), outer, r, inner, out as GPUArray) : cpu.cumprod(id, outer, r, inner, out as NumArray)), EXACT);
+  }
+  const big = hostData("int64", 60, 125) as BigInt64Array;
+  await compare("cumprod int64 (wrapping as two's complement)", "int64", 60, (out, g) => (g ? gpu.cumprod(gpu.upload(big, "int64"), 6, 10, 1, out as GPUArray) : cpu.cumprod(big, 6, 10, 1, out as unknown as NumArray)), EXACT);
+});
+
+test("webgpu conformance: argsort is the CPU's stable order, ties, NaN and infinities included, every dtype", { skip }, async () => {
+  const shapes = [[1, 1, 1], [3, 5, 1], [2, 7, 3], [4, 64, 1], [1, 1000, 1], [5, 33, 2], [200, 9, 1]] as const;
+  for (const [outer, r, inner] of shapes) {
+    const n = outer * r * inner;
+    for (const descending of [false, true]) {
+      const cases: Array<[string, DType, Storage]> = [
+        ["float32 with specials", "float32", floats(n, 131 + r, -3, 3, 0.2)],
+        // few distinct values: long runs of ties, whose order must stay the input order
+        ["float32 ties", "float32", Float32Array.from(ints(n, 132 + r, -2, 2))],
+        ["int32", "int32", ints(n, 133 + r, -5, 5)],
+        ["int64", "int64", hostData("int64", n, 134 + r)],
+        ["bool", "bool", bools(n, 135 + r)],
+      ];
+      for (const [what, dtype, data] of cases) {
+        await compare(`argsort ${what} [${outer}, ${r}, ${inner}] descending=${descending}`, "int32", n, (out, g) => (g ? gpu.argsort(gpu.upload(data, dtype), outer, r, inner, descending, out as GPUArray) : cpu.argsort(data, outer, r, inner, descending, out as Int32Array)), EXACT);
+      }
+    }
+  }
+});
+
 test("webgpu conformance: matmul with strided, transposed and broadcast operands", { skip }, async () => {
   const cases: Array<[number, number, number, number]> = [[1, 1, 1, 1], [1, 3, 17, 9], [2, 65, 130, 67], [3, 64, 64, 64], [1, 1, 300, 1], [4, 7, 1, 5], [1, 129, 33, 2]];
   for (const [batch, m, k, n] of cases) {

@@ -33,13 +33,6 @@ const NOT_ON_WEBGPU: Record<string, { reason: string; error: RegExp }> = {
   "layer BatchNorm2d.cumulative float64": { reason: "momentum=None divides by num_batches_tracked, a device value", error: /momentum=None \(a cumulative average\)/ },
   "layer BatchNorm2d.cumulative float32": { reason: "momentum=None divides by num_batches_tracked, a device value", error: /momentum=None \(a cumulative average\)/ },
 };
-// main's host-only ops and options (no webgpu kernel yet): each raises naming the way to the CPU.
-for (const name of ["sort", "sort/float32", "sort.descending", "sort.nan", "sort.nan_desc", "sort.int", "argsort", "topk", "topk/float32", "topk.smallest"]) {
-  NOT_ON_WEBGPU[`ops ${name}`] = { reason: "sort has no webgpu kernel yet", error: /sort is not on webgpu yet: move the tensor to the CPU first/ };
-}
-for (const name of ["cumprod", "cumprod/float32", "cumprod.zeros", "cumprod.dim0", "cumprod.int"]) {
-  NOT_ON_WEBGPU[`ops ${name}`] = { reason: "cumprod has no webgpu kernel yet", error: /cumprod is not on webgpu yet: move the tensor to the CPU first/ };
-}
 for (const name of ["svdvals", "svdvals.wide", "matrixNorm.nuc", "matrixNorm.2", "matrixNorm.neg2"]) {
   NOT_ON_WEBGPU[`ops ${name}`] = { reason: "the SVD runs on the host (Backend.svd)", error: /linalg\.svdvals\(\): the tensor is on webgpu:0, whose values are read asynchronously/ };
 }

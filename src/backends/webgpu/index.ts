@@ -13,7 +13,8 @@ import { acquireDevice } from "./gpu.ts";
 import { gather, scatter } from "./indexing.ts";
 import { adamUpdate } from "./optim.ts";
 import { maxPool2d, maxPool2dBackward } from "./pool.ts";
-import { argReduce, cumsum, reduce, softmax } from "./reduce.ts";
+import { argReduce, cumprodBackward, cumulative, reduce, softmax } from "./reduce.ts";
+import { argsort } from "./sort.ts";
 import { WebGPURuntime } from "./runtime.ts";
 
 export { GPUArray } from "./array.ts";
@@ -81,10 +82,10 @@ export function createWebGPUBackend(rt: WebGPURuntime): WebGPUBackend {
     copy: (src, dst) => ew.copy(rt, src, dst),
     reduce: (op, x, outer, r, inner, out) => reduce(rt, op, x, outer, r, inner, out),
     argReduce: (op, x, outer, r, inner, indices, values) => argReduce(rt, op, x, outer, r, inner, indices, values),
-    cumsum: (x, outer, r, inner, out) => cumsum(rt, x, outer, r, inner, out),
-    cumprod: () => notYet("cumprod"),
-    cumprodBackward: () => notYet("cumprod's gradient"),
-    argsort: () => notYet("sort"),
+    cumsum: (x, outer, r, inner, out) => cumulative(rt, "sum", x, outer, r, inner, out),
+    cumprod: (x, outer, r, inner, out) => cumulative(rt, "prod", x, outer, r, inner, out),
+    cumprodBackward: (x, g, outer, r, inner, out) => cumprodBackward(rt, x, g, outer, r, inner, out),
+    argsort: (x, outer, r, inner, descending, out) => argsort(rt, x, outer, r, inner, descending, out),
     svd: () => notYet("svd"),
     softmax: (x, outer, r, inner, out, log) => softmax(rt, x, outer, r, inner, out, log),
     matmul: (a, b, out, batch, m, k, n) => matmul(rt, a, b, out, batch, m, k, n),

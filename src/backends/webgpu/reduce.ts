@@ -1,5 +1,6 @@
 // Reductions over the middle dim of a contiguous [outer, r, inner] block: sum, prod, max,
-// min, argmax/argmin (first index; NaN wins), cumsum, softmax and logSoftmax.
+// min, argmax/argmin (first index; NaN wins), cumsum/cumprod (and cumprod's gradient), softmax
+// and logSoftmax.
 //
 // Two layouts:
 //   rows (inner == 1 and r >= ROW_MIN): one 256-wide workgroup per output; each invocation
@@ -230,16 +231,17 @@ export function argReduce(rt: WebGPURuntime, op: "max" | "min", x: GPUArray, out
   if (!values) vals.block.release();
 }
 
-export function cumsum(rt: WebGPURuntime, x: GPUArray, outer: number, r: number, inner: number, out: GPUArray): void {
+/** cumsum or cumprod over r: an inclusive scan in the output's compute type. */
+export function cumulative(rt: WebGPURuntime, op: "sum" | "prod", x: GPUArray, outer: number, r: number, inner: number, out: GPUArray): void {
   if (outer * r * inner === 0) return;
   const ct = computeTypeOf(out.dtype);
-  if (ct === "bool") throw new RuntimeError(`"cumsum" not implemented for 'Bool' outputs on webgpu`);
-  const { id, f } = fold("sum", ct);
+  if (ct === "bool") throw new RuntimeError(`"cum${op}" not implemented for 'Bool' outputs on webgpu`);
+  const { id, f } = fold(op, ct);
   const t = wgslType(ct);
   const rows = inner === 1 && r >= ROW_MIN;
   const p = new ParamWriter(8);
   p.u32(rows ? outer : outer * inner).u32(r).u32(inner).u32(x.offset).u32(out.offset);
-  const key = `cumsum|${ct}|${x.dtype}|${out.dtype}|${rows}`;
+  const key = `cum${op}|${ct}|${x.dtype}|${out.dtype}|${rows}`;
   const k = rt.kernel(key, p.vec4s, () => {
     const decls = `${storageDecl(1, "X", x.dtype, false)}\n${storageDecl(2, "O", out.dtype, true)}`;
     const ld = (pos: string) => load("X", x.dtype, `pu(3u) + ${pos}`, ct);
@@ -289,6 +291,40 @@ ${MAIN_INV} {
 `;
   });
   rt.dispatch(k, p.words(), [x.buffer, out.buffer], grid(rows ? outer : Math.ceil((outer * inner) / 256)));
+}
+
+/**
+ * cumprod's gradient without division (the CPU's formula): per line, S_i = g_i + x_{i+1} S_{i+1}
+ * from the end, then out_i = (x_0 ... x_{i-1}) S_i; one invocation per line.
+ */
+export function cumprodBackward(rt: WebGPURuntime, x: GPUArray, g: GPUArray, outer: number, r: number, inner: number, out: GPUArray): void {
+  if (outer * r * inner === 0) return;
+  if (x.dtype !== "float32" || g.dtype !== "float32" || out.dtype !== "float32") throw new RuntimeError(`cumprod's gradient is not implemented for '${scalarTypeName(x.dtype)}' on webgpu`);
+  const p = new ParamWriter(8);
+  p.u32(outer * inner).u32(r).u32(inner).u32(x.offset).u32(g.offset).u32(out.offset);
+  const k = rt.kernel("cumprodBackward", p.vec4s, () => `${HEADER(p.vec4s)}
+${storageDecl(1, "X", "float32", false)}
+${storageDecl(2, "G", "float32", false)}
+${storageDecl(3, "O", "float32", true)}
+${MAIN_INV} {
+  ${COLUMN_INVOCATION}
+  let r = pu(1u);
+  let base = (w / inner) * r * inner + w % inner;
+  var s: f32 = 0.0;
+  for (var i = r; i > 0u; i--) {
+    let pos = base + (i - 1u) * inner;
+    if (i < r) { s = G[pu(4u) + pos] + X[pu(3u) + pos + inner] * s; } else { s = G[pu(4u) + pos]; }
+    O[pu(5u) + pos] = s;
+  }
+  var prefix: f32 = 1.0;
+  for (var i = 0u; i < r; i++) {
+    let pos = base + i * inner;
+    O[pu(5u) + pos] = prefix * O[pu(5u) + pos];
+    prefix = prefix * X[pu(3u) + pos];
+  }
+}
+`);
+  rt.dispatch(k, p.words(), [x.buffer, g.buffer, out.buffer], grid(Math.ceil((outer * inner) / 256)));
 }
 
 export function softmax(rt: WebGPURuntime, x: GPUArray, outer: number, r: number, inner: number, out: GPUArray, log: boolean): void {
