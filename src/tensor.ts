@@ -24,7 +24,7 @@ import * as sub from "./ops/subscript.ts";
 import * as rearr from "./ops/rearrange.ts";
 import * as diagOps from "./ops/diagonal.ts";
 import * as sorting from "./ops/sort.ts";
-import { bool, checkBool, isOptions, nullable, param, parseArgs, registerTensorClass, tensor as tensorArg, type Args } from "./args.ts";
+import { bool, checkBool, describe, isOptions, nullable, param, parseArgs, registerTensorClass, tensor as tensorArg, type Args } from "./args.ts";
 import * as norms from "./ops/norm.ts";
 import { formatTensor } from "./print.ts";
 import { defaultGenerator, type Generator } from "./random/generator.ts";
@@ -566,6 +566,11 @@ export class Tensor {
   }
   normal_(mean = 0, std = 1, opts?: { generator?: Generator }): this {
     return this.randomFill((out) => sampling.fillNormal(opts?.generator ?? defaultGenerator, out, mean, std));
+  }
+  /** exponential_(lambd=1): samples of Exp(lambd), drawn as PyTorch's CPU kernel draws them. */
+  exponential_(lambd = 1, opts?: { generator?: Generator }): this {
+    if (typeof lambd !== "number") throw new TorchTypeError(`exponential_(): argument 'lambd' must be a number, but got ${describe(lambd)}`);
+    return this.randomFill((out) => sampling.fillExponential(opts?.generator ?? defaultGenerator, out, lambd));
   }
   /**
    * random_(from=0, to=None): integers from [from, to) (to given), [0, from) (one argument), or

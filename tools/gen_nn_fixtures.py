@@ -365,6 +365,15 @@ def dropout_cases():
         ("dropout", (4, 5), 0.3, torch.float32), ("dropout", (3, 7), 0.5, torch.float64),
         ("dropout", (1000,), 0.2, torch.float32), ("dropout2d", (2, 3, 2, 2), 0.5, torch.float32),
         ("dropout1d", (2, 4, 3), 0.25, torch.float64), ("module", (5, 6), 0.4, torch.float32),
+        ("dropout2d", (3, 4, 5), 0.5, torch.float32),  # 3-D: 1.13 reads it as (N, C, L)
+        ("dropout3d", (2, 3, 2, 2, 2), 0.4, torch.float32), ("dropout3d", (3, 2, 2, 2), 0.5, torch.float64),
+        ("alpha_dropout", (4, 6), 0.3, torch.float32), ("alpha_dropout", (50,), 0.5, torch.float64),
+        ("alpha_dropout", (3, 3), 1.0, torch.float32),
+        ("feature_alpha_dropout", (2, 3, 4), 0.5, torch.float32), ("feature_alpha_dropout", (3, 5), 0.2, torch.float64),
+        ("AlphaDropout", (5, 4), 0.25, torch.float32), ("Dropout3d", (1, 4, 2, 2, 1), 0.5, torch.float32),
+        ("FeatureAlphaDropout", (2, 4, 3, 3), 0.3, torch.float32),
+        ("gumbel_softmax", (4, 5), 1.0, torch.float32), ("gumbel_softmax.hard", (3, 6), 0.5, torch.float64),
+        ("exponential_", (7, 3), 1.5, torch.float32), ("exponential_", (11,), 0.25, torch.float64),
     ]):
         g = torch.Generator().manual_seed(100 + i)
         x = torch.randn(shape, generator=g, dtype=torch.float64).to(dt)
@@ -376,6 +385,20 @@ def dropout_cases():
             y = F.dropout2d(x, p=p, training=True)
         elif fn == "dropout1d":
             y = F.dropout1d(x, p=p, training=True)
+        elif fn == "dropout3d":
+            y = F.dropout3d(x, p=p, training=True)
+        elif fn == "alpha_dropout":
+            y = F.alpha_dropout(x, p=p, training=True)
+        elif fn == "feature_alpha_dropout":
+            y = F.feature_alpha_dropout(x, p=p, training=True)
+        elif fn in ("AlphaDropout", "Dropout3d", "FeatureAlphaDropout"):
+            y = getattr(nn, fn)(p)(x)
+        elif fn == "gumbel_softmax":  # p is tau
+            y = F.gumbel_softmax(x, tau=p)
+        elif fn == "gumbel_softmax.hard":
+            y = F.gumbel_softmax(x, tau=p, hard=True)
+        elif fn == "exponential_":  # p is lambd
+            y = x.clone().exponential_(p)
         else:
             y = nn.Dropout(p)(x)
         out.append({"name": f"{fn}.{i}", "fn": fn, "p": p, "seed": seed, "input": enc(x), "output": enc(y)})

@@ -4,7 +4,7 @@
 export { linear } from "./functional/linear.ts";
 export {
   relu, relu6, hardtanh, leakyRelu, elu, celu, selu, gelu, silu, mish, softplus, softsign, tanhshrink, hardsigmoid,
-  hardswish, logsigmoid, threshold, hardshrink, softshrink, prelu, glu, sigmoid, tanh, softmax, logSoftmax, softmin,
+  hardswish, logsigmoid, threshold, hardshrink, softshrink, prelu, glu, sigmoid, tanh, softmax, logSoftmax, softmin, gumbelSoftmax, type GumbelSoftmaxOptions,
   type InplaceOptions, type HardtanhOptions, type LeakyReluOptions, type AlphaOptions, type GeluApproximate,
   type SoftplusOptions, type ThresholdOptions, type LambdOptions, type SoftmaxOptions,
 } from "./functional/activations.ts";
@@ -21,7 +21,7 @@ export {
   batchNorm, layerNorm, groupNorm, rmsNorm, instanceNorm, normalize,
   type BatchNormOptions, type LayerNormOptions, type GroupNormOptions, type RMSNormOptions, type InstanceNormOptions, type NormalizeOptions,
 } from "./functional/normalization.ts";
-export { dropout, dropout1d, dropout2d, type DropoutOptions } from "./functional/dropout.ts";
+export { dropout, dropout1d, dropout2d, dropout3d, alphaDropout, featureAlphaDropout, type DropoutOptions } from "./functional/dropout.ts";
 export { embedding, type EmbeddingOptions } from "./functional/embedding.ts";
 export { interpolate, pixelShuffle, pixelUnshuffle, type InterpolateMode, type InterpolateOptions } from "./functional/upsample.ts";
 export {

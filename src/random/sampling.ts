@@ -232,7 +232,7 @@ export function fillBernoulli(gen: Generator, out: AnyOutArray, p: number | Floa
 
 /** exponential_(lambd) (generic CPU kernel): -1/lambda * log(1 - u), u a double uniform. */
 export function fillExponential(gen: Generator, out: FloatArray, lambd = 1): void {
-  if (!(lambd > 0)) throw new RuntimeError(`exponential_ expects lambda > 0.0, but found lambda=${lambd}`);
+  if (!(lambd >= 0)) throw new RuntimeError(`exponential_ expects lambda >= 0.0, but found lambda=${lambd}`);
   for (let i = 0; i < out.length; i++) out[i] = (-1.0 / lambd) * libm.log(1.0 - gen.uniformDouble());
 }
 

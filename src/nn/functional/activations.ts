@@ -344,6 +344,36 @@ export function logSoftmax(input: Tensor, ...args: SoftmaxArgs): Tensor {
   const { x, dim } = softmaxForm("logSoftmax", input, args);
   return x.logSoftmax(dim);
 }
+/** The keyword arguments of F.gumbelSoftmax. */
+export interface GumbelSoftmaxOptions {
+  /** The temperature; PyTorch's default 1. */
+  tau?: number;
+  /** One-hot samples whose gradient is the soft sample's (straight-through); default false. */
+  hard?: boolean;
+  /** Unused, kept for PyTorch's signature (default 1e-10). */
+  eps?: number;
+  /** The dim the categories run along; default -1. */
+  dim?: number;
+}
+const GUMBEL = [param("tau", num(), 1), param("hard", bool, false), param("eps", num(), 1e-10), param("dim", int(), -1)];
+
+/**
+ * F.gumbelSoftmax(logits, tau=1, hard=False, eps=1e-10, dim=-1): samples from the Gumbel-softmax
+ * distribution, drawn as PyTorch 1.13 draws them (gumbels = -log(Exp(1)) from the generator's
+ * exponential_), so a seed gives PyTorch's samples.
+ */
+export function gumbelSoftmax(logits: Tensor, ...args: Args<[tau: number, hard: boolean, eps: number, dim: number], GumbelSoftmaxOptions>): Tensor {
+  checkTensor(logits, "logits", "gumbel_softmax");
+  const { tau, hard, dim } = parseArgs<Required<GumbelSoftmaxOptions>>("gumbel_softmax", GUMBEL, args);
+  const gumbels = logits.newZeros(logits.shape).exponential_().log().neg();
+  const ySoft = logits.add(gumbels).div(tau).softmax(dim);
+  if (!hard) return ySoft;
+  const index = ySoft.max(dim, true).indices;
+  const yHard = logits.newZeros(logits.shape).scatter(dim, index, 1);
+  // straight-through: the one-hot value, the soft sample's gradient
+  return yHard.sub(ySoft.detach()).add(ySoft);
+}
+
 /** F.softmin(input, dim=None, _stacklevel=3, dtype=None): softmax(-x). */
 export function softmin(input: Tensor, ...args: SoftmaxArgs): Tensor {
   const { x, dim } = softmaxForm("softmin", input, args);

@@ -47,3 +47,21 @@ export class Dropout2d extends DropoutBase {
     return D.dropout2d(x, this.p, this.training, this.inplace);
   }
 }
+/** nn.Dropout3d: channel-wise dropout of (N, C, D, H, W) or (C, D, H, W) inputs. */
+export class Dropout3d extends DropoutBase {
+  override forward(x: Tensor): Tensor {
+    return D.dropout3d(x, this.p, this.training, this.inplace);
+  }
+}
+/** nn.AlphaDropout: dropout for SELU networks, keeping their activations' mean and variance. */
+export class AlphaDropout extends DropoutBase {
+  override forward(x: Tensor): Tensor {
+    return D.alphaDropout(x, this.p, this.training, this.inplace);
+  }
+}
+/** nn.FeatureAlphaDropout: alpha dropout of whole channels. */
+export class FeatureAlphaDropout extends DropoutBase {
+  override forward(x: Tensor): Tensor {
+    return D.featureAlphaDropout(x, this.p, this.training, this.inplace);
+  }
+}
