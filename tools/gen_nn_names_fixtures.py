@@ -186,6 +186,13 @@ mcase("Conv2d.reflect_unbatched", "Conv2d", [1, 2, [2, 3]], {"padding": [1, 1], 
       lambda: nn.Conv2d(1, 2, (2, 3), padding=(1, 1), padding_mode="reflect"), rn(1, 4, 4))
 
 
+# LocalResponseNorm (AlexNet): the 3-D and the 4-D-and-up paths of F.local_response_norm.
+F_("localResponseNorm.3d", lambda x: F.local_response_norm(x, 3, alpha=0.1, beta=0.5, k=2.0), [rn(2, 5, 4)])
+F_("localResponseNorm.4d_even", lambda x: F.local_response_norm(x, 2), [T(rn(2, 3, 4, 3))])
+F_("localResponseNorm.5d", lambda x: F.local_response_norm(x, 4, 0.5, 1.5, 0.5), [rn(1, 6, 2, 3, 2)])
+mcase("LocalResponseNorm", "LocalResponseNorm", [3], {}, lambda: nn.LocalResponseNorm(3), rn(2, 5, 3, 3))
+mcase("LocalResponseNorm.args", "LocalResponseNorm", [2, 1e-2], {"beta": 0.5, "k": 1.5}, lambda: nn.LocalResponseNorm(2, 1e-2, beta=0.5, k=1.5), rn(3, 4, 5))
+
 # ---------------------------------------------------------------------------------------------
 # Errors (type and message).
 

@@ -18,8 +18,8 @@ export {
   type AdaptiveTensorArgs, type AdaptiveIndicesArgs,
 } from "./functional/pooling.ts";
 export {
-  batchNorm, layerNorm, groupNorm, rmsNorm, instanceNorm, normalize,
-  type BatchNormOptions, type LayerNormOptions, type GroupNormOptions, type RMSNormOptions, type InstanceNormOptions, type NormalizeOptions,
+  batchNorm, layerNorm, groupNorm, rmsNorm, instanceNorm, normalize, localResponseNorm,
+  type LocalResponseNormOptions, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions, type RMSNormOptions, type InstanceNormOptions, type NormalizeOptions,
 } from "./functional/normalization.ts";
 export { dropout, dropout1d, dropout2d, dropout3d, alphaDropout, featureAlphaDropout, type DropoutOptions } from "./functional/dropout.ts";
 export { embedding, type EmbeddingOptions } from "./functional/embedding.ts";

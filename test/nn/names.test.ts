@@ -316,3 +316,11 @@ test("Bilinear, Unfold, Fold: float64 gradcheck, and TypeErrors for bad argument
   assert.throws(() => new nn.Fold([4, 4], 2, { strides: 1 } as never), /Fold\(\) got an unexpected keyword argument 'strides'/);
   assert.throws(() => F.bilinear(a, b, [1] as never), /argument 'weight' must be a Tensor/);
 });
+
+test("localResponseNorm: PyTorch's ValueError below 3 dims, an empty input returned as is, size checked", () => {
+  assert.throws(() => F.localResponseNorm(torch.randn(3, 4), 2), { name: "ValueError", message: "Expected 3D or higher dimensionality input (got 2 dimensions)" });
+  const empty = torch.zeros(0, 3, 2);
+  assert.equal(F.localResponseNorm(empty, 2), empty);
+  assert.throws(() => new nn.LocalResponseNorm(0), { name: "ValueError", message: /argument 'size' must be at least 1, but got 0/ });
+  assert.throws(() => new nn.LocalResponseNorm(2, { gamma: 1 } as never), { name: "TypeError", message: /^LocalResponseNorm\(\) got an unexpected keyword argument 'gamma'/ });
+});

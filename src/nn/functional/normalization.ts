@@ -8,6 +8,8 @@ import { traceScope } from "../../autograd/trace.ts";
 import { RuntimeError, ValueError } from "../../errors.ts";
 import { fmtShape } from "../../layout.ts";
 import type { Tensor } from "../../tensor.ts";
+import { pad } from "./padding.ts";
+import { avgPool2d } from "./pooling.ts";
 
 /** The options of `F.batchNorm`. */
 export interface BatchNormOptions {
@@ -228,4 +230,35 @@ export function normalize(input: Tensor, ...args: Args<[p: number, dim: number, 
   const { p, dim, eps } = parseArgs<Required<NormalizeOptions>>("normalize", NORMALIZE, args);
   const norm = p === 2 ? x.mul(x).sum(dim, true).sqrt() : p === Infinity ? x.abs().amax(dim, true) : x.abs().pow(p).sum(dim, true).pow(1 / p);
   return x.div(norm.clamp({ min: eps }));
+}
+
+/** The options of `F.localResponseNorm` and `nn.LocalResponseNorm`. */
+export interface LocalResponseNormOptions {
+  /** How many neighbouring channels are summed over; required. */
+  size?: number;
+  /** The scale of the sum; PyTorch's default 1e-4. */
+  alpha?: number;
+  /** The exponent; PyTorch's default 0.75. */
+  beta?: number;
+  /** The additive constant; PyTorch's default 1. */
+  k?: number;
+}
+export const LOCAL_RESPONSE_NORM = [param("size", int({ min: 1 })), param("alpha", num(), 1e-4), param("beta", num(), 0.75), param("k", num(), 1)];
+
+/**
+ * F.local_response_norm(input [N, C, ...], size, alpha=1e-4, beta=0.75, k=1.0), PyTorch's
+ * composite: x / (k + alpha * mean of x^2 over `size` neighbouring channels)^beta, the window
+ * zero-padded by size // 2 before and (size - 1) // 2 after each channel.
+ */
+export function localResponseNorm(input: Tensor, ...args: Args<[size: number, alpha: number, beta: number, k: number], LocalResponseNormOptions>): Tensor {
+  const x = checkTensor(input, "input", "local_response_norm");
+  const { size, alpha, beta, k } = parseArgs<Required<LocalResponseNormOptions>>("local_response_norm", LOCAL_RESPONSE_NORM, args);
+  if (x.dim() < 3) throw new ValueError(`Expected 3D or higher dimensionality input (got ${x.dim()} dimensions)`);
+  if (x.numel() === 0) return x;
+  // [N, 1, C, rest]: the channel window is a (size, 1) average over the padded channel axis
+  // (PyTorch pools 4-D and up with avg_pool3d's (size, 1, 1) kernel: the same sums)
+  const [n, c] = x.shape as [number, number];
+  const sq = x.mul(x).reshape(n, 1, c, -1);
+  const div = avgPool2d(pad(sq, [0, 0, Math.floor(size / 2), Math.floor((size - 1) / 2)]), [size, 1], { stride: 1 }).reshape(x.shape);
+  return x.div(div.mul(alpha).add(k).pow(beta));
 }

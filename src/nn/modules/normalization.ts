@@ -324,3 +324,26 @@ export class InstanceNorm2d extends InstanceNormBase {
     if (x.dim() !== 3 && x.dim() !== 4) throw new ValueError(`expected 3D or 4D input (got ${x.dim()}D input)`);
   }
 }
+
+/** nn.LocalResponseNorm(size, alpha=1e-4, beta=0.75, k=1.0): normalization over neighbouring channels (AlexNet). */
+export class LocalResponseNorm extends Module {
+  readonly size: number;
+  readonly alpha: number;
+  readonly beta: number;
+  readonly k: number;
+  constructor(size: number, ...args: Args<[alpha: number, beta: number, k: number], N.LocalResponseNormOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    const a = parseArgs<Required<N.LocalResponseNormOptions>>("LocalResponseNorm", N.LOCAL_RESPONSE_NORM, args);
+    this.size = a.size;
+    this.alpha = a.alpha;
+    this.beta = a.beta;
+    this.k = a.k;
+  }
+  override forward(input: Tensor): Tensor {
+    return N.localResponseNorm(input, this.size, this.alpha, this.beta, this.k);
+  }
+  override extraRepr(): string {
+    return `${this.size}, alpha=${pyFloat(this.alpha)}, beta=${pyFloat(this.beta)}, k=${pyFloat(this.k)}`;
+  }
+}
