@@ -22,6 +22,7 @@ import * as shp from "./ops/shape.ts";
 import * as special from "./ops/special.ts";
 import * as sub from "./ops/subscript.ts";
 import * as rearr from "./ops/rearrange.ts";
+import * as windows from "./ops/windows.ts";
 import * as diagOps from "./ops/diagonal.ts";
 import * as sorting from "./ops/sort.ts";
 import { bool, checkBool, describe, isOptions, nullable, param, parseArgs, registerTensorClass, tensor as tensorArg, type Args } from "./args.ts";
@@ -32,6 +33,8 @@ import * as sampling from "./random/sampling.ts";
 
 /** An op's implementation signature (its arguments read at run time), for methods passing theirs on unchanged. */
 type Loose<R> = (x: Tensor, ...args: unknown[]) => R;
+/** PyTorch's element sizes (bool is one byte there, whatever our storage). */
+const ELEMENT_BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1 };
 // backward(gradient=None, retain_graph=None, create_graph=False)
 const BACKWARD = [param("gradient", nullable(tensorArg), null), param("retainGraph", nullable(bool), null), param("createGraph", bool, false)];
 
@@ -140,6 +143,32 @@ export class Tensor {
   }
   dim(): number {
     return this.shape.length;
+  }
+  /** PyTorch's alias of dim. */
+  ndimension(): number {
+    return this.shape.length;
+  }
+  /** The step in elements between neighbours along each dim (or along `dim`). */
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number | number[] {
+    return dim === undefined ? this.strides.slice() : this.strides[normalizeDim(dim, this.shape.length)]!;
+  }
+  /** Where the tensor's first element sits in its storage, in elements. */
+  storageOffset(): number {
+    return this.offset;
+  }
+  /** Bytes per element of the dtype (PyTorch's: bool is 1 byte). */
+  elementSize(): number {
+    return ELEMENT_BYTES[this.dtype];
+  }
+  /** Bytes of the elements (numel * elementSize()). */
+  get nbytes(): number {
+    return this.numel() * ELEMENT_BYTES[this.dtype];
+  }
+  /** Bytes per element (PyTorch's Tensor.itemsize). */
+  get itemsize(): number {
+    return ELEMENT_BYTES[this.dtype];
   }
   numel(): number {
     return numelOf(this.shape);
@@ -446,6 +475,8 @@ export class Tensor {
   diagonal(...args: Args<[offset: number, dim1: number, dim2: number], diagOps.DiagonalOptions>): Tensor { return diagOps.diagonal(this, ...args); }
   diag(...args: Args<[diagonal: number], { diagonal?: number }>): Tensor { return diagOps.diag(this, ...args); }
   outer(other: Tensor): Tensor { return diagOps.outer(this, other); }
+  /** unfold(dimension, size, step): every window of `size` elements along `dimension`, `step` apart, as a new last dim (a view). */
+  unfold(dimension: number, size: number, step: number): Tensor { return windows.unfold(this, dimension, size, step); }
   permute(...dims: ShapeArgs): Tensor { return shp.permute(this, parseShape(dims)); }
   squeeze(...args: Args<[dim: number | readonly number[] | null], { dim?: number | readonly number[] | null }>): Tensor;
   squeeze(dim?: unknown, opts?: unknown): Tensor { return (shp.squeeze as Loose<Tensor>)(this, dim, opts); }

@@ -77,3 +77,31 @@ test("errors: topk's k, einsum's equation, norms of integers, movedim, repeat", 
   assert.throws(() => torch.zeros(2).diagonal(), /Dimension out of range/);
   assert.throws(() => torch.roll(torch.zeros(3, 2), [1, 2]), /shifts must be a single integer when dims is not given/);
 });
+
+test("Tensor.unfold: a view of the windows; PyTorch's errors for a window too large, a zero step, a bad dim", () => {
+  const x = torch.arange(7, { dtype: "float64" });
+  const w = x.unfold(0, 3, 2);
+  assert.deepEqual(w.shape, [3, 3]);
+  assert.deepEqual(w.stride(), [2, 1]);
+  x.mul_(10); // the windows see writes into the tensor they view
+  assert.deepEqual(w.tolist(), [[0, 10, 20], [20, 30, 40], [40, 50, 60]]);
+  assert.throws(() => x.unfold(0, 8, 1), { name: "RuntimeError", message: "maximum size for tensor at dimension 0 is 7 but size is 8" });
+  assert.throws(() => x.unfold(0, 2, 0), { name: "RuntimeError", message: "step is 0 but must be > 0" });
+  assert.throws(() => x.unfold(1, 2, 1), { name: "IndexError", message: /Dimension out of range \(expected to be in range of \[-1, 0\], but got 1\)/ });
+  assert.throws(() => x.unfold(0, 1.5, 1), { name: "TypeError", message: /unfold\(\): argument 'size' must be an integer/ });
+  assert.deepEqual(torch.tensor(3).unfold(0, 1, 1).shape, [1]);
+});
+
+test("layout queries as PyTorch names them: stride(), stride(dim), storageOffset(), elementSize(), nbytes, itemsize, ndimension()", () => {
+  const x = torch.zeros([2, 3, 4], { dtype: "float64" });
+  const v = x.transpose(0, 2).narrow(1, 1, 2); // PyTorch: stride (1, 4, 12), storage_offset 4
+  assert.deepEqual(v.stride(), [1, 4, 12]);
+  assert.equal(v.stride(-1), 12);
+  assert.equal(v.storageOffset(), 4);
+  assert.equal(v.ndimension(), 3);
+  assert.equal(v.elementSize(), 8);
+  assert.equal(v.nbytes, 4 * 2 * 2 * 8);
+  assert.equal(torch.ones(3, { dtype: "bool" }).itemsize, 1);
+  assert.equal(torch.ones(3, { dtype: "int32" }).nbytes, 12);
+  assert.throws(() => v.stride(3), { name: "IndexError", message: /Dimension out of range/ });
+});
