@@ -193,6 +193,20 @@ F_("localResponseNorm.5d", lambda x: F.local_response_norm(x, 4, 0.5, 1.5, 0.5),
 mcase("LocalResponseNorm", "LocalResponseNorm", [3], {}, lambda: nn.LocalResponseNorm(3), rn(2, 5, 3, 3))
 mcase("LocalResponseNorm.args", "LocalResponseNorm", [2, 1e-2], {"beta": 0.5, "k": 1.5}, lambda: nn.LocalResponseNorm(2, 1e-2, beta=0.5, k=1.5), rn(3, 4, 5))
 
+# 3-d layers: Conv3d (torch-ts: depth windows as channels of one conv2d), BatchNorm3d, InstanceNorm3d.
+mcase("Conv3d", "Conv3d", [2, 3, 2], {}, lambda: nn.Conv3d(2, 3, 2), rn(2, 2, 3, 4, 3))
+mcase("Conv3d.strided_padded_dilated_groups", "Conv3d", [4, 2, [2, 3, 2]], {"stride": [2, 1, 2], "padding": [1, 0, 1], "dilation": [2, 1, 1], "groups": 2},
+      lambda: nn.Conv3d(4, 2, (2, 3, 2), stride=(2, 1, 2), padding=(1, 0, 1), dilation=(2, 1, 1), groups=2), rn(1, 4, 5, 4, 5))
+mcase("Conv3d.same_dilated_nobias", "Conv3d", [2, 2, [2, 3, 3]], {"padding": "same", "dilation": [2, 1, 2], "bias": False},
+      lambda: nn.Conv3d(2, 2, (2, 3, 3), padding="same", dilation=(2, 1, 2), bias=False), rn(1, 2, 4, 5, 5))
+mcase("Conv3d.reflect_unbatched", "Conv3d", [1, 2, 3], {"padding": 1, "paddingMode": "reflect"},
+      lambda: nn.Conv3d(1, 2, 3, padding=1, padding_mode="reflect"), rn(1, 3, 4, 4))
+mcase("BatchNorm3d", "BatchNorm3d", [3], {}, lambda: nn.BatchNorm3d(3), rn(2, 3, 2, 2, 3))
+mcase("InstanceNorm3d.affine", "InstanceNorm3d", [2], {"affine": True}, lambda: nn.InstanceNorm3d(2, affine=True), rn(2, 2, 2, 3, 2))
+mcase("InstanceNorm3d.unbatched", "InstanceNorm3d", [2], {}, lambda: nn.InstanceNorm3d(2), rn(2, 3, 2, 2))
+F_("conv3d", lambda x, w, b: F.conv3d(x, w, b, stride=(1, 2, 1), padding=1), [rn(1, 2, 3, 4, 3), rn(3, 2, 2, 2, 2), rn(3)])
+F_("conv3d.valid_transposed", lambda x, w: F.conv3d(x, w, None, 1, "valid"), [T(rn(2, 2, 3, 3, 2)), rn(2, 2, 1, 2, 2)])
+
 # ---------------------------------------------------------------------------------------------
 # Errors (type and message).
 

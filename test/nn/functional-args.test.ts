@@ -72,6 +72,7 @@ const ENTRIES: Record<string, Entry> = {
   rmsNorm: { head: () => [f64(3, 5, 4), [4]], args: [["weight", f64(4)], ["eps", 1e-3]] },
   instanceNorm: { head: () => [f64(2, 3, 5)], args: [["runningMean", f64(3)], ["runningVar", pos(3)], ["weight", f64(3)], ["bias", f64(3)], ["useInputStats", false], ["momentum", 0.3], ["eps", 1e-3]] },
   normalize: { head: () => [f64(3, 4)], args: [["p", 3], ["dim", 0], ["eps", 0.5]] },
+  conv3d: { head: () => [f64(1, 2, 3, 4, 3), f64(3, 2, 2, 2, 2)], args: [["bias", f64(3)], ["stride", [1, 2, 1]], ["padding", 1], ["dilation", 1], ["groups", 1]] },
   localResponseNorm: { head: () => [f64(2, 5, 3), 3], args: [["alpha", 0.1], ["beta", 0.5], ["k", 2]] },
   dropout: { head: () => [f64(3, 4)], args: [["p", 0.3], ["training", true], ["inplace", true]], seeded: true },
   dropout1d: { head: () => [f64(3, 4, 5)], args: [["p", 0.3], ["training", true], ["inplace", true]], seeded: true },

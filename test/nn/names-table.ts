@@ -50,6 +50,8 @@ export const NAMES_TABLE: Record<string, (...xs: T[]) => T | T[]> = {
   "localResponseNorm.3d": (x) => F.localResponseNorm(x, 3, { alpha: 0.1, beta: 0.5, k: 2 }),
   "localResponseNorm.4d_even": (x) => F.localResponseNorm(x, 2),
   "localResponseNorm.5d": (x) => F.localResponseNorm(x, 4, 0.5, 1.5, 0.5),
+  conv3d: (x, w, b) => F.conv3d(x, w, b, { stride: [1, 2, 1], padding: 1 }),
+  "conv3d.valid_transposed": (x, w) => F.conv3d(x, w, null, 1, "valid"),
   bilinear: (a, b, w, bias) => F.bilinear(a, b, w, bias),
   "bilinear.batched_nobias_transposed": (a, b, w) => F.bilinear(a, b, w),
   oneHot: (x) => F.oneHot(x),

@@ -13,6 +13,7 @@ import { RuntimeError } from "../../errors.ts";
 import { fmtShape } from "../../layout.ts";
 import { col2im, convolution, fold as foldOp, im2col, unfold as unfoldOp, windowCount, type Pair, type UnfoldOptions } from "../../ops/conv.ts";
 import type { Tensor } from "../../tensor.ts";
+import { padWith } from "./padding.ts";
 
 export type { Pair, UnfoldOptions };
 
@@ -76,6 +77,23 @@ function checkInputDims(x: Tensor, nd: number, op: string): boolean {
   return x.dim() === nd + 2;
 }
 
+/** PyTorch's checks of a convolution's batched input against its weight, bias and groups. */
+function checkConvOperands(xb: Tensor, weight: Tensor, bias: Tensor | null | undefined, groups: number): void {
+  const [outC, cPerGroup] = weight.shape as [number, number];
+  const inC = xb.shape[1];
+  if (groups <= 0) throw new RuntimeError("non-positive groups is not supported");
+  if (outC % groups !== 0) throw new RuntimeError(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${fmtShape(weight.shape)} instead`);
+  if (inC !== cPerGroup * groups) {
+    throw new RuntimeError(`Given groups=${groups}, weight of size ${fmtShape(weight.shape)}, expected input${fmtShape(xb.shape)} to have ${cPerGroup * groups} channels, but got ${inC} channels instead`);
+  }
+  if (bias && (bias.dim() !== 1 || bias.shape[0] !== outC)) {
+    throw new RuntimeError(`Given weight of size ${fmtShape(weight.shape)}, expected bias to be 1-dimensional with ${outC} elements, but got bias of size ${fmtShape(bias.shape)} instead`);
+  }
+  if (xb.dtype !== weight.dtype) {
+    throw new RuntimeError(`Input type (${xb.dtype}) and weight type (${weight.dtype}) should be the same`);
+  }
+}
+
 /** [n, c, ...spatial] with a height-1 axis added for 1-d layers. */
 const as2d = (t: Tensor, nd: number): Tensor => (nd === 1 ? t.unsqueeze(2) : t);
 
@@ -89,17 +107,7 @@ function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts
   const groups = opts.groups ?? 1;
   const [outC, cPerGroup] = weight.shape;
   const inC = xb.shape[1];
-  if (groups <= 0) throw new RuntimeError("non-positive groups is not supported");
-  if (outC % groups !== 0) throw new RuntimeError(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${fmtShape(weight.shape)} instead`);
-  if (inC !== cPerGroup * groups) {
-    throw new RuntimeError(`Given groups=${groups}, weight of size ${fmtShape(weight.shape)}, expected input${fmtShape(xb.shape)} to have ${cPerGroup * groups} channels, but got ${inC} channels instead`);
-  }
-  if (bias && (bias.dim() !== 1 || bias.shape[0] !== outC)) {
-    throw new RuntimeError(`Given weight of size ${fmtShape(weight.shape)}, expected bias to be 1-dimensional with ${outC} elements, but got bias of size ${fmtShape(bias.shape)} instead`);
-  }
-  if (x.dtype !== weight.dtype) {
-    throw new RuntimeError(`Input type (${x.dtype}) and weight type (${weight.dtype}) should be the same`);
-  }
+  checkConvOperands(xb, weight, bias, groups);
   const stride = tuple(opts.stride ?? 1, nd, "stride");
   const dilation = tuple(opts.dilation ?? 1, nd, "dilation");
   const spatial = xb.shape.slice(2);
@@ -170,6 +178,59 @@ export function conv1d(input: Tensor, weight: Tensor, ...args: Args<ConvPosition
 /** F.conv2d(input [n, c, h, w], weight [o, c/groups, kh, kw], bias=None, stride=1, padding=0, dilation=1, groups=1). */
 export function conv2d(input: Tensor, weight: Tensor, ...args: Args<ConvPositional, ConvOptions>): Tensor {
   return convCall("conv2d", input, weight, args, 2);
+}
+
+/**
+ * F.conv3d(input [n, c, d, h, w], weight [o, c/groups, kd, kh, kw], bias=None, stride=1,
+ * padding=0, dilation=1, groups=1), as 2-d convolutions: the depth windows (a view, Tensor.unfold)
+ * put each output depth's kd input slices side by side as channels, (c, kd) in the order of
+ * weight.reshape(o, c/groups * kd, kh, kw), and one conv2d over n * outDepth images does the rest.
+ */
+export function conv3d(input: Tensor, weight: Tensor, ...args: Args<ConvPositional, ConvOptions>): Tensor {
+  const x = checkTensor(input, "input", "conv3d");
+  const w = checkTensor(weight, "weight", "conv3d");
+  const opts = parseArgs<ConvOptions & { bias: Tensor | null }>("conv3d", CONV_ARGS, args);
+  const batched = checkInputDims(x, 3, "conv3d");
+  if (w.dim() !== 5) throw new RuntimeError(`weight should have at least three dimensions, but got weight of size ${fmtShape(w.shape)}`);
+  const xb = batched ? x : x.unsqueeze(0);
+  const groups = opts.groups ?? 1;
+  checkConvOperands(xb, w, opts.bias, groups);
+  const stride = tuple(opts.stride ?? 1, 3, "stride");
+  const dilation = tuple(opts.dilation ?? 1, 3, "dilation");
+  const kernel = w.shape.slice(2);
+  const pad = opts.padding ?? 0;
+  if (typeof pad === "string" && pad !== "same" && pad !== "valid") throw new RuntimeError(`Invalid padding string: '${pad}'`);
+  checkConvArgs(3, false, kernel, stride, typeof pad === "string" ? null : tuple(pad, 3, "padding"), dilation);
+  // depth padding [before, after] on the input; height and width padding go to conv2d
+  let depthPad: [number, number];
+  let planePad: number[] | "same";
+  if (pad === "same") {
+    if (stride.some((v) => v !== 1)) throw new RuntimeError("padding='same' is not supported for strided convolutions");
+    const total = dilation[0]! * (kernel[0]! - 1);
+    depthPad = [Math.floor(total / 2), total - Math.floor(total / 2)];
+    planePad = "same";
+  } else {
+    const p = pad === "valid" ? [0, 0, 0] : tuple(pad, 3, "padding");
+    depthPad = [p[0]!, p[0]!];
+    planePad = [p[1]!, p[2]!];
+  }
+  const padded = xb.shape.slice(2).map((v, i) => v + (i === 0 ? depthPad[0] + depthPad[1] : planePad === "same" ? 0 : 2 * planePad[i - 1]!));
+  const effective = kernel.map((k, i) => dilation[i]! * (k - 1) + 1);
+  if (pad !== "same" && effective.some((k, i) => k > padded[i]!)) {
+    throw new RuntimeError(`Calculated padded input size per channel: (${padded.join(" x ")}). Kernel size: (${effective.join(" x ")}). Kernel size can't be greater than actual input size`);
+  }
+  const xp = depthPad[0] + depthPad[1] > 0 ? padWith(xb, [0, 0, 0, 0, depthPad[0], depthPad[1]], "constant", 0) : xb;
+  const [n, c, , h, wd] = xp.shape as [number, number, number, number, number];
+  const kd = kernel[0]!;
+  // [n, c, outD, h, w, effective depth], then every dilation-th tap: [.., kd]
+  let win = xp.unfold(2, effective[0]!, stride[0]!);
+  if (dilation[0]! > 1) win = win.unfold(5, 1, dilation[0]!).squeeze(6);
+  const outD = win.shape[2]!;
+  const images = win.permute(0, 2, 1, 5, 3, 4).reshape(n * outD, c * kd, h, wd);
+  const [outC, cPerGroup] = w.shape as [number, number];
+  const y = conv2d(images, w.reshape(outC, cPerGroup * kd, kernel[1]!, kernel[2]!), opts.bias ?? null, { stride: stride.slice(1), padding: planePad, dilation: dilation.slice(1), groups });
+  const out = y.view(n, outD, outC, y.shape[2]!, y.shape[3]!).permute(0, 2, 1, 3, 4).contiguous();
+  return batched ? out : out.squeeze(0);
 }
 
 function convTransposeNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions, nd: 1 | 2): Tensor {

@@ -1,4 +1,4 @@
-// nn.Conv1d, nn.Conv2d, nn.ConvTranspose1d, nn.ConvTranspose2d: parameters in PyTorch's
+// nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose1d, nn.ConvTranspose2d: parameters in PyTorch's
 // layout (weight [out, in/groups, ...k] for conv, [in, out/groups, ...k] for transposed) and
 // PyTorch's initialisation (kaiming_uniform_(a=sqrt(5)), bias U(-1/sqrt(fan_in), +)).
 // padding_mode "reflect" / "replicate" / "circular" pads the input with F.pad (the padding
@@ -8,7 +8,7 @@ import { bool, FACTORY_KWARGS, int, intOrInts, param, parseArgs, str, type Args,
 import { RuntimeError, ValueError } from "../../errors.ts";
 import { emptyTensor } from "../../ops/creation.ts";
 import type { Tensor } from "../../tensor.ts";
-import { checkConvArgs, conv1d, conv2d, convTranspose1d, convTranspose2d, tuple } from "../functional/conv.ts";
+import { checkConvArgs, conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, tuple } from "../functional/conv.ts";
 import { padWith } from "../functional/padding.ts";
 import type { Pair } from "../../ops/conv.ts";
 import * as init from "../init.ts";
@@ -182,6 +182,18 @@ export class Conv2d extends ConvNd {
   override forward(x: Tensor): Tensor {
     const [input, opts] = this.convInput(x);
     return conv2d(input, this.weight, this.bias, opts);
+  }
+}
+
+/** nn.Conv3d: over [n, c, d, h, w] (or unbatched [c, d, h, w]) inputs. */
+export class Conv3d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: Args<ConvPositional, ConvModuleOptions>);
+  constructor(...args: unknown[]) {
+    super(3, false, args);
+  }
+  override forward(x: Tensor): Tensor {
+    const [input, opts] = this.convInput(x);
+    return conv3d(input, this.weight, this.bias, opts);
   }
 }
 

@@ -136,6 +136,13 @@ export class BatchNorm2d extends BatchNormBase {
   }
 }
 
+/** nn.BatchNorm3d: over [n, c, d, h, w] inputs. */
+export class BatchNorm3d extends BatchNormBase {
+  protected checkInputDim(x: Tensor): void {
+    if (x.dim() !== 5) throw new ValueError(`expected 5D input (got ${x.dim()}D input)`);
+  }
+}
+
 const shapeOf = (s: number | readonly number[]): number[] => (typeof s === "number" ? [s] : [...s]);
 
 /** The options of `nn.LayerNorm`. */
@@ -322,6 +329,14 @@ export class InstanceNorm2d extends InstanceNormBase {
   protected readonly noBatchDim = 3;
   protected checkInputDim(x: Tensor): void {
     if (x.dim() !== 3 && x.dim() !== 4) throw new ValueError(`expected 3D or 4D input (got ${x.dim()}D input)`);
+  }
+}
+
+/** nn.InstanceNorm3d: over [n, c, d, h, w] or unbatched [c, d, h, w] inputs. */
+export class InstanceNorm3d extends InstanceNormBase {
+  protected readonly noBatchDim = 4;
+  protected checkInputDim(x: Tensor): void {
+    if (x.dim() !== 4 && x.dim() !== 5) throw new ValueError(`expected 4D or 5D input (got ${x.dim()}D input)`);
   }
 }
 
