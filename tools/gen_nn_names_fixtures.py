@@ -204,6 +204,22 @@ mcase("Conv3d.reflect_unbatched", "Conv3d", [1, 2, 3], {"padding": 1, "paddingMo
 mcase("BatchNorm3d", "BatchNorm3d", [3], {}, lambda: nn.BatchNorm3d(3), rn(2, 3, 2, 2, 3))
 mcase("InstanceNorm3d.affine", "InstanceNorm3d", [2], {"affine": True}, lambda: nn.InstanceNorm3d(2, affine=True), rn(2, 2, 2, 3, 2))
 mcase("InstanceNorm3d.unbatched", "InstanceNorm3d", [2], {}, lambda: nn.InstanceNorm3d(2), rn(2, 3, 2, 2))
+# 3-d pooling (torch-ts: 2-d pooling of each depth slice, then the depth windows)
+mcase("MaxPool3d", "MaxPool3d", [2], {}, lambda: nn.MaxPool3d(2), rn(2, 2, 4, 4, 5))
+mcase("MaxPool3d.strided_padded_dilated_ceil", "MaxPool3d", [[3, 2, 3]], {"stride": [2, 1, 2], "padding": [1, 0, 1], "dilation": [1, 2, 1], "ceilMode": True},
+      lambda: nn.MaxPool3d((3, 2, 3), stride=(2, 1, 2), padding=(1, 0, 1), dilation=(1, 2, 1), ceil_mode=True), rn(1, 2, 6, 5, 6))
+mcase("MaxPool3d.unbatched", "MaxPool3d", [2, 1], {}, lambda: nn.MaxPool3d(2, 1), rn(2, 3, 3, 3))
+mcase("AvgPool3d", "AvgPool3d", [2], {}, lambda: nn.AvgPool3d(2), rn(2, 2, 4, 4, 5))
+mcase("AvgPool3d.padded_ceil_exclude", "AvgPool3d", [3, 2, 1], {"ceilMode": True, "countIncludePad": False},
+      lambda: nn.AvgPool3d(3, 2, 1, ceil_mode=True, count_include_pad=False), rn(1, 2, 5, 6, 4))
+mcase("AvgPool3d.padded_include_divisor", "AvgPool3d", [[2, 3, 2]], {"stride": 1, "padding": [1, 1, 0], "divisorOverride": 5},
+      lambda: nn.AvgPool3d((2, 3, 2), stride=1, padding=(1, 1, 0), divisor_override=5), rn(2, 3, 3, 4, 3))
+mcase("AvgPool3d.padded_include_unbatched", "AvgPool3d", [3], {"stride": 2, "padding": 1}, lambda: nn.AvgPool3d(3, stride=2, padding=1), rn(2, 5, 4, 5))
+mcase("AdaptiveAvgPool3d", "AdaptiveAvgPool3d", [[2, 3, None]], {}, lambda: nn.AdaptiveAvgPool3d((2, 3, None)), rn(2, 2, 5, 7, 3))
+mcase("AdaptiveAvgPool3d.int_unbatched", "AdaptiveAvgPool3d", [2], {}, lambda: nn.AdaptiveAvgPool3d(2), rn(3, 3, 4, 5))
+F_("maxPool3d.indices", lambda x: F.max_pool3d(x, (2, 3, 2), stride=(1, 2, 2), padding=(1, 1, 0), return_indices=True)[1].double() + F.max_pool3d(x, (2, 3, 2), stride=(1, 2, 2), padding=(1, 1, 0)) * 0, [rn(1, 2, 4, 5, 4)], gradcheck=False)
+F_("avgPool3d", lambda x: F.avg_pool3d(x, 2, stride=(1, 2, 1), padding=1, ceil_mode=True), [T(rn(1, 2, 3, 4, 5))])
+F_("adaptiveAvgPool3d", lambda x: F.adaptive_avg_pool3d(x, (1, 2, 3)), [rn(2, 1, 3, 5, 4)])
 F_("conv3d", lambda x, w, b: F.conv3d(x, w, b, stride=(1, 2, 1), padding=1), [rn(1, 2, 3, 4, 3), rn(3, 2, 2, 2, 2), rn(3)])
 F_("conv3d.valid_transposed", lambda x, w: F.conv3d(x, w, None, 1, "valid"), [T(rn(2, 2, 3, 3, 2)), rn(2, 2, 1, 2, 2)])
 

@@ -17,6 +17,7 @@ export {
   type MaxPoolOptions, type AvgPoolOptions, type WithIndices, type OutputSize,
   type AdaptiveTensorArgs, type AdaptiveIndicesArgs,
 } from "./functional/pooling.ts";
+export { maxPool3d, avgPool3d, adaptiveAvgPool3d, type AvgPool3dOptions } from "./functional/pooling3d.ts";
 export {
   batchNorm, layerNorm, groupNorm, rmsNorm, instanceNorm, normalize, localResponseNorm,
   type LocalResponseNormOptions, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions, type RMSNormOptions, type InstanceNormOptions, type NormalizeOptions,

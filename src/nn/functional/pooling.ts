@@ -271,7 +271,8 @@ function adaptiveArgs(fn: string, op: string, input: unknown, outputSize: unknow
   return { x, o };
 }
 
-function adaptiveSizes(x: Tensor, outputSize: Pair | ReadonlyArray<number | null>, nd: 1 | 2, op: string): number[] {
+/** An adaptive pool's output sizes for x (null: the input's size), with PyTorch's checks of x. */
+export function adaptiveSizes(x: Tensor, outputSize: Pair | ReadonlyArray<number | null>, nd: 1 | 2 | 3, op: string): number[] {
   if (x.dim() !== nd + 1 && x.dim() !== nd + 2) {
     throw new RuntimeError(`${op}(): Expected ${nd + 1}D or ${nd + 2}D tensor, but got ${fmtShape(x.shape)}`);
   }
@@ -280,13 +281,13 @@ function adaptiveSizes(x: Tensor, outputSize: Pair | ReadonlyArray<number | null
   }
   const spatial = x.shape.slice(-nd);
   const raw = typeof outputSize === "number" ? new Array<number | null>(nd).fill(outputSize) : [...outputSize];
-  if (raw.length === 1 && nd === 2) raw.push(raw[0]);
+  if (raw.length === 1) while (raw.length < nd) raw.push(raw[0]);
   if (raw.length !== nd) throw new RuntimeError(`${op}: output_size must be ${nd}`);
   return raw.map((o, i) => o ?? spatial[i]);
 }
 
 /** [out, in] matrix averaging each adaptive window. */
-function averagingMatrix(inSize: number, outSize: number, like: Tensor): Tensor {
+export function averagingMatrix(inSize: number, outSize: number, like: Tensor): Tensor {
   const dtype = like.dtype;
   const m = allocate(dtype, outSize * inSize) as NumArray;
   adaptiveWindows(inSize, outSize).forEach(([s, e], i) => {

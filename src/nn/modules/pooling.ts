@@ -5,6 +5,7 @@ import { bool, intOrInts, nullable, param, parseArgs, type Args } from "../../ar
 import type { Tensor } from "../../tensor.ts";
 import type { Pair } from "../../ops/conv.ts";
 import * as P from "../functional/pooling.ts";
+import * as P3 from "../functional/pooling3d.ts";
 import { Module } from "../module.ts";
 import { pyBool, pyTuple, pyValue } from "../repr.ts";
 
@@ -42,7 +43,8 @@ abstract class MaxPoolNd extends Module {
     super();
     const nd = this.nd();
     const a = parseArgs<Required<MaxPoolModuleOptions>>(this.constructor.name, MAX_POOL, args);
-    P.checkPoolArgs(nd === 1 ? "max_pool1d" : "max_pool2d", a.kernelSize, a.stride, a.padding, a.dilation, a.returnIndices);
+    if (nd === 3) P3.checkPool3dArgs("max_pool3d", a.kernelSize, a.stride, a.padding, a.dilation);
+    else P.checkPoolArgs(nd === 1 ? "max_pool1d" : "max_pool2d", a.kernelSize, a.stride, a.padding, a.dilation, a.returnIndices);
     this.kernelSize = a.kernelSize;
     this.stride = a.stride ?? a.kernelSize;
     this.padding = a.padding;
@@ -50,10 +52,12 @@ abstract class MaxPoolNd extends Module {
     this.returnIndices = a.returnIndices;
     this.ceilMode = a.ceilMode;
   }
-  protected abstract nd(): 1 | 2;
+  protected abstract nd(): 1 | 2 | 3;
   override forward(input: Tensor): Tensor | P.WithIndices {
     const args = [this.stride, this.padding, this.dilation, this.ceilMode, this.returnIndices];
-    return P.maxPoolCall(input, this.kernelSize, args, this.nd());
+    const nd = this.nd();
+    if (nd === 3) return (P3.maxPool3d as (x: Tensor, k: Pair, ...a: unknown[]) => Tensor | P.WithIndices)(input, this.kernelSize, ...args);
+    return P.maxPoolCall(input, this.kernelSize, args, nd);
   }
   override extraRepr(): string {
     return `kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, padding=${pyValue(this.padding)}, dilation=${pyValue(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
@@ -70,6 +74,13 @@ export class MaxPool1d extends MaxPoolNd {
 export class MaxPool2d extends MaxPoolNd {
   protected nd(): 2 {
     return 2;
+  }
+}
+
+/** nn.MaxPool3d over [n, c, d, h, w] or [c, d, h, w]; with returnIndices the forward gives { values, indices }. */
+export class MaxPool3d extends MaxPoolNd {
+  protected nd(): 3 {
+    return 3;
   }
 }
 
@@ -90,10 +101,10 @@ abstract class AvgPoolNd extends Module {
   readonly countIncludePad: boolean;
   /** The divisor used instead of the window size, or null (always null for AvgPool1d, which has no such argument). */
   readonly divisorOverride: number | null;
-  constructor(nd: 1 | 2, args: readonly unknown[]) {
+  constructor(nd: 1 | 2 | 3, args: readonly unknown[]) {
     super();
     const a = parseArgs<Required<AvgPoolModuleOptions>>(this.constructor.name, nd === 1 ? AVG_POOL_1D : AVG_POOL_2D, args);
-    const { k, s, p } = P.checkPoolArgs(nd === 1 ? "avg_pool1d" : "avg_pool2d", a.kernelSize, a.stride, a.padding, 1);
+    const { k, s, p } = nd === 3 ? P3.checkPool3dArgs("avg_pool3d", a.kernelSize, a.stride, a.padding, 1) : P.checkPoolArgs(nd === 1 ? "avg_pool1d" : "avg_pool2d", a.kernelSize, a.stride, a.padding, 1);
     // nn.AvgPool1d keeps its sizes as 1-tuples (_single), nn.AvgPool2d as given.
     this.kernelSize = nd === 1 ? k : a.kernelSize;
     this.stride = nd === 1 ? s : a.stride ?? a.kernelSize;
@@ -128,6 +139,17 @@ export class AvgPool2d extends AvgPoolNd {
   }
 }
 
+/** nn.AvgPool3d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None). */
+export class AvgPool3d extends AvgPoolNd {
+  constructor(kernelSize: Pair, ...args: Args<[...AvgPoolPositional, divisorOverride: number | null], AvgPoolModuleOptions>);
+  constructor(...args: unknown[]) {
+    super(3, args);
+  }
+  override forward(input: Tensor): Tensor {
+    return P3.avgPool3d(input, this.kernelSize, this.stride, this.padding, this.ceilMode, this.countIncludePad, this.divisorOverride);
+  }
+}
+
 /** The options of `nn.AdaptiveAvgPool1d` and `nn.AdaptiveAvgPool2d`. */
 export interface AdaptivePoolOptions {
   /** The target output size: an int, or one int or null per pooled dimension (null keeps that input size); required. */
@@ -145,10 +167,10 @@ abstract class AdaptivePool extends Module {
   readonly outputSize: P.OutputSize;
   /** forward gives { values, indices } (always false for average pooling, which has no such argument). */
   readonly returnIndices: boolean;
-  constructor(nd: 1 | 2, max: boolean, args: readonly unknown[]) {
+  constructor(nd: 1 | 2 | 3, max: boolean, args: readonly unknown[]) {
     super();
     const a = parseArgs<Required<AdaptiveMaxPoolOptions>>(this.constructor.name, max ? ADAPTIVE_MAX : ADAPTIVE, args);
-    P.checkOutputSize(a.outputSize, nd, `adaptive_${max ? "max" : "avg"}_pool${nd}d`);
+    if (nd !== 3) P.checkOutputSize(a.outputSize, nd, `adaptive_${max ? "max" : "avg"}_pool${nd}d`);
     this.outputSize = a.outputSize;
     this.returnIndices = a.returnIndices ?? false;
   }
@@ -195,5 +217,15 @@ export class AdaptiveMaxPool2d extends AdaptivePool {
   }
   override forward(input: Tensor): Tensor | P.WithIndices {
     return this.returnIndices ? P.adaptiveMaxPool2d(input, this.outputSize, true) : P.adaptiveMaxPool2d(input, this.outputSize);
+  }
+}
+/** nn.AdaptiveAvgPool3d(output_size): an int, or [d, h, w] with null keeping a size. */
+export class AdaptiveAvgPool3d extends AdaptivePool {
+  constructor(...args: Args<[outputSize: P.OutputSize], AdaptivePoolOptions>);
+  constructor(...args: unknown[]) {
+    super(3, false, args);
+  }
+  override forward(input: Tensor): Tensor {
+    return P3.adaptiveAvgPool3d(input, this.outputSize);
   }
 }
