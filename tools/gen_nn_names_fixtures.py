@@ -220,6 +220,11 @@ mcase("AdaptiveAvgPool3d.int_unbatched", "AdaptiveAvgPool3d", [2], {}, lambda: n
 F_("maxPool3d.indices", lambda x: F.max_pool3d(x, (2, 3, 2), stride=(1, 2, 2), padding=(1, 1, 0), return_indices=True)[1].double() + F.max_pool3d(x, (2, 3, 2), stride=(1, 2, 2), padding=(1, 1, 0)) * 0, [rn(1, 2, 4, 5, 4)], gradcheck=False)
 F_("avgPool3d", lambda x: F.avg_pool3d(x, 2, stride=(1, 2, 1), padding=1, ceil_mode=True), [T(rn(1, 2, 3, 4, 5))])
 F_("adaptiveAvgPool3d", lambda x: F.adaptive_avg_pool3d(x, (1, 2, 3)), [rn(2, 1, 3, 5, 4)])
+mcase("ConvTranspose3d", "ConvTranspose3d", [2, 3, 2], {}, lambda: nn.ConvTranspose3d(2, 3, 2), rn(2, 2, 2, 3, 2))
+mcase("ConvTranspose3d.strided_padded_outpad_groups_dilated", "ConvTranspose3d", [4, 2, [3, 2, 2]], {"stride": [2, 1, 2], "padding": [1, 0, 1], "outputPadding": [1, 0, 1], "groups": 2, "dilation": [1, 2, 1]},
+      lambda: nn.ConvTranspose3d(4, 2, (3, 2, 2), stride=(2, 1, 2), padding=(1, 0, 1), output_padding=(1, 0, 1), groups=2, dilation=(1, 2, 1)), rn(1, 4, 3, 3, 2))
+mcase("ConvTranspose3d.unbatched_nobias", "ConvTranspose3d", [1, 2, 3], {"stride": 2, "padding": 1, "bias": False}, lambda: nn.ConvTranspose3d(1, 2, 3, stride=2, padding=1, bias=False), rn(1, 2, 2, 3))
+F_("convTranspose3d", lambda x, w, b: F.conv_transpose3d(x, w, b, stride=(2, 1, 1), padding=(0, 1, 0), output_padding=(1, 0, 0)), [rn(1, 2, 2, 3, 2), rn(2, 3, 2, 3, 2), rn(3)])
 F_("conv3d", lambda x, w, b: F.conv3d(x, w, b, stride=(1, 2, 1), padding=1), [rn(1, 2, 3, 4, 3), rn(3, 2, 2, 2, 2), rn(3)])
 F_("conv3d.valid_transposed", lambda x, w: F.conv3d(x, w, None, 1, "valid"), [T(rn(2, 2, 3, 3, 2)), rn(2, 2, 1, 2, 2)])
 

@@ -9,7 +9,7 @@ export {
   type SoftplusOptions, type ThresholdOptions, type LambdOptions, type SoftmaxOptions,
 } from "./functional/activations.ts";
 export {
-  conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, unfold, fold,
+  conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, unfold, fold,
   type ConvOptions, type ConvTransposeOptions, type Pair, type UnfoldOptions,
 } from "./functional/conv.ts";
 export {

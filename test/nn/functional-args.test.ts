@@ -75,6 +75,7 @@ const ENTRIES: Record<string, Entry> = {
   maxPool3d: { head: () => [f64(1, 2, 4, 5, 4), 2], args: [["stride", [1, 2, 2]], ["padding", 1], ["dilation", 1], ["ceilMode", true], ["returnIndices", true]] },
   avgPool3d: { head: () => [f64(1, 2, 4, 5, 4), 3], args: [["stride", 2], ["padding", 1], ["ceilMode", true], ["countIncludePad", false], ["divisorOverride", 2]] },
   adaptiveAvgPool3d: { head: () => [f64(1, 2, 4, 5, 4), [2, null, 3]], args: [] },
+  convTranspose3d: { head: () => [f64(1, 2, 2, 3, 2), f64(2, 3, 2, 2, 2)], args: [["bias", f64(3)], ["stride", [2, 1, 1]], ["padding", [0, 1, 0]], ["outputPadding", [1, 0, 0]], ["groups", 1], ["dilation", 1]] },
   conv3d: { head: () => [f64(1, 2, 3, 4, 3), f64(3, 2, 2, 2, 2)], args: [["bias", f64(3)], ["stride", [1, 2, 1]], ["padding", 1], ["dilation", 1], ["groups", 1]] },
   localResponseNorm: { head: () => [f64(2, 5, 3), 3], args: [["alpha", 0.1], ["beta", 0.5], ["k", 2]] },
   dropout: { head: () => [f64(3, 4)], args: [["p", 0.3], ["training", true], ["inplace", true]], seeded: true },

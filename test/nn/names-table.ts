@@ -53,6 +53,7 @@ export const NAMES_TABLE: Record<string, (...xs: T[]) => T | T[]> = {
   "maxPool3d.indices": (x) => F.maxPool3d(x, [2, 3, 2], [1, 2, 2], [1, 1, 0], 1, false, true).indices.double().add(F.maxPool3d(x, [2, 3, 2], { stride: [1, 2, 2], padding: [1, 1, 0] }).mul(0)),
   avgPool3d: (x) => F.avgPool3d(x, 2, [1, 2, 1], 1, true),
   adaptiveAvgPool3d: (x) => F.adaptiveAvgPool3d(x, [1, 2, 3]),
+  convTranspose3d: (x, w, b) => F.convTranspose3d(x, w, b, [2, 1, 1], [0, 1, 0], [1, 0, 0]),
   conv3d: (x, w, b) => F.conv3d(x, w, b, { stride: [1, 2, 1], padding: 1 }),
   "conv3d.valid_transposed": (x, w) => F.conv3d(x, w, null, 1, "valid"),
   bilinear: (a, b, w, bias) => F.bilinear(a, b, w, bias),

@@ -14,6 +14,8 @@ import { fmtShape } from "../../layout.ts";
 import { col2im, convolution, fold as foldOp, im2col, unfold as unfoldOp, windowCount, type Pair, type UnfoldOptions } from "../../ops/conv.ts";
 import type { Tensor } from "../../tensor.ts";
 import { padWith } from "./padding.ts";
+import { allocate, type NumArray } from "../../dtype.ts";
+import { fromHost } from "../../ops/alloc.ts";
 
 export type { Pair, UnfoldOptions };
 
@@ -269,6 +271,58 @@ function convTransposeNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefi
   let out = col2im(cols, g);
   if (bias) out = out.add(bias.view(1, outC, 1, 1));
   out = out.view([n, outC, ...outSize]);
+  return batched ? out : out.squeeze(0);
+}
+
+/**
+ * F.conv_transpose3d(input [n, c, d, h, w], weight [c, o/groups, kd, kh, kw], bias=None,
+ * stride=1, padding=0, output_padding=0, groups=1, dilation=1), as 2-d transposed convolutions:
+ * one over every input depth slice with the kd taps as extra output channels, then a [d * kd,
+ * outD] 0/1 matrix adds each tap's plane into output depth i * stride - padding + k * dilation.
+ */
+export function convTranspose3d(input: Tensor, weight: Tensor, ...args: Args<ConvTransposePositional, ConvTransposeOptions>): Tensor {
+  const x = checkTensor(input, "input", "conv_transpose3d");
+  const w = checkTensor(weight, "weight", "conv_transpose3d");
+  const opts = parseArgs<ConvTransposeOptions & { bias: Tensor | null }>("conv_transpose3d", TRANSPOSE_ARGS, args);
+  const batched = checkInputDims(x, 3, "conv_transpose3d");
+  if (w.dim() !== 5) throw new RuntimeError(`weight should have at least three dimensions, but got weight of size ${fmtShape(w.shape)}`);
+  const xb = batched ? x : x.unsqueeze(0);
+  const groups = opts.groups ?? 1;
+  const [inC, outPerGroup, kd, kh, kw] = w.shape as [number, number, number, number, number];
+  const outC = outPerGroup * groups;
+  if (xb.shape[1] !== inC) {
+    throw new RuntimeError(`Given transposed=1, weight of size ${fmtShape(w.shape)}, expected input${fmtShape(xb.shape)} to have ${inC} channels, but got ${xb.shape[1]} channels instead`);
+  }
+  if (inC % groups !== 0) throw new RuntimeError(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${fmtShape(w.shape)} instead`);
+  const bias = opts.bias ?? null;
+  if (bias && (bias.dim() !== 1 || bias.shape[0] !== outC)) {
+    throw new RuntimeError(`Given transposed=1, weight of size ${fmtShape(w.shape)}, expected bias to be 1-dimensional with ${outC} elements, but got bias of size ${fmtShape(bias.shape)} instead`);
+  }
+  const stride = tuple(opts.stride ?? 1, 3, "stride");
+  const padding = tuple(opts.padding ?? 0, 3, "padding");
+  const outPad = tuple(opts.outputPadding ?? 0, 3, "output_padding");
+  const dilation = tuple(opts.dilation ?? 1, 3, "dilation");
+  checkConvArgs(3, true, [kd, kh, kw], stride, padding, dilation, outPad);
+  const [n, , D, H, W] = xb.shape as [number, number, number, number, number];
+  const outD = (D - 1) * stride[0]! - 2 * padding[0]! + dilation[0]! * (kd - 1) + outPad[0]! + 1;
+  if (outD <= 0) throw new RuntimeError(`Given input size per channel: (${[D, H, W].join(" x ")}). Calculated output size per channel: (${outD} x ...). Output size is too small`);
+  // every depth slice through a 2-d transposed convolution whose output channels are (group, tap, channel)
+  const planes = xb.permute(0, 2, 1, 3, 4).reshape(n * D, inC, H, W);
+  const w2 = w.permute(0, 2, 1, 3, 4).reshape(inC, kd * outPerGroup, kh, kw);
+  const y = convTranspose2d(planes, w2, null, { stride: stride.slice(1), padding: padding.slice(1), outputPadding: outPad.slice(1), groups, dilation: dilation.slice(1) });
+  const [oh, ow] = [y.shape[2]!, y.shape[3]!];
+  // [(D, kd), outD]: which output depth each (input depth, tap) plane adds into
+  const m = allocate(x.dtype, D * kd * outD) as NumArray;
+  for (let i = 0; i < D; i++) {
+    for (let k = 0; k < kd; k++) {
+      const t = i * stride[0]! - padding[0]! + k * dilation[0]!;
+      if (t >= 0 && t < outD) m[(i * kd + k) * outD + t] = 1;
+    }
+  }
+  const depth = fromHost(m, [D * kd, outD], x.dtype, x.device);
+  let out = y.view(n, D, groups, kd, outPerGroup, oh, ow).permute(0, 2, 4, 5, 6, 1, 3).reshape(n, outC, oh, ow, D * kd).matmul(depth).movedim(-1, 2);
+  if (bias) out = out.add(bias.view(1, outC, 1, 1, 1));
+  out = out.contiguous();
   return batched ? out : out.squeeze(0);
 }
 

@@ -1,4 +1,4 @@
-// nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose1d, nn.ConvTranspose2d: parameters in PyTorch's
+// nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d: parameters in PyTorch's
 // layout (weight [out, in/groups, ...k] for conv, [in, out/groups, ...k] for transposed) and
 // PyTorch's initialisation (kaiming_uniform_(a=sqrt(5)), bias U(-1/sqrt(fan_in), +)).
 // padding_mode "reflect" / "replicate" / "circular" pads the input with F.pad (the padding
@@ -8,7 +8,7 @@ import { bool, FACTORY_KWARGS, int, intOrInts, param, parseArgs, str, type Args,
 import { RuntimeError, ValueError } from "../../errors.ts";
 import { emptyTensor } from "../../ops/creation.ts";
 import type { Tensor } from "../../tensor.ts";
-import { checkConvArgs, conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, tuple } from "../functional/conv.ts";
+import { checkConvArgs, conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, tuple } from "../functional/conv.ts";
 import { padWith } from "../functional/padding.ts";
 import type { Pair } from "../../ops/conv.ts";
 import * as init from "../init.ts";
@@ -214,5 +214,16 @@ export class ConvTranspose2d extends ConvNd {
   }
   override forward(x: Tensor): Tensor {
     return convTranspose2d(x, this.weight, this.bias, this.transposeOptions());
+  }
+}
+
+/** nn.ConvTranspose3d: over [n, c, d, h, w] (or unbatched [c, d, h, w]) inputs. */
+export class ConvTranspose3d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, ...args: Args<ConvTransposePositional, ConvTransposeModuleOptions>);
+  constructor(...args: unknown[]) {
+    super(3, true, args);
+  }
+  override forward(x: Tensor): Tensor {
+    return convTranspose3d(x, this.weight, this.bias, this.transposeOptions());
   }
 }
