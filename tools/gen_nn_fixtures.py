@@ -374,6 +374,7 @@ def dropout_cases():
         ("FeatureAlphaDropout", (2, 4, 3, 3), 0.3, torch.float32),
         ("gumbel_softmax", (4, 5), 1.0, torch.float32), ("gumbel_softmax.hard", (3, 6), 0.5, torch.float64),
         ("exponential_", (7, 3), 1.5, torch.float32), ("exponential_", (11,), 0.25, torch.float64),
+        ("rrelu", (6, 5), 0.1, torch.float32), ("rrelu", (40,), 0.2, torch.float64), ("RReLU", (3, 7), 0.125, torch.float32),
     ]):
         g = torch.Generator().manual_seed(100 + i)
         x = torch.randn(shape, generator=g, dtype=torch.float64).to(dt)
@@ -397,6 +398,10 @@ def dropout_cases():
             y = F.gumbel_softmax(x, tau=p)
         elif fn == "gumbel_softmax.hard":
             y = F.gumbel_softmax(x, tau=p, hard=True)
+        elif fn == "rrelu":  # p is lower, upper 0.4
+            y = F.rrelu(x, p, 0.4, training=True)
+        elif fn == "RReLU":  # default bounds, training mode
+            y = nn.RReLU()(x)
         elif fn == "exponential_":  # p is lambd
             y = x.clone().exponential_(p)
         else:

@@ -192,6 +192,8 @@ C("Conv3d", 2, 4, (1, 2, 3), stride=(2, 1, 1), padding=(0, 1, 1), dilation=2, gr
 C("Conv3d", 1, 1, 2, 1, "valid")
 C("ConvTranspose3d", 2, 4, 3)
 C("ConvTranspose3d", 4, 2, (1, 2, 3), (2, 1, 1), 1, (1, 0, 0), 2, False, 2)
+C("RReLU")
+C("RReLU", 0.1, 0.3, True)
 C("MaxPool3d", 2)
 C("MaxPool3d", (2, 3, 2), (1, 2, 1), 1, 2, True, True)
 C("AvgPool3d", 3, stride=2, padding=1, ceil_mode=True, count_include_pad=False, divisor_override=2)

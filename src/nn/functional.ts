@@ -4,7 +4,7 @@
 export { linear } from "./functional/linear.ts";
 export {
   relu, relu6, hardtanh, leakyRelu, elu, celu, selu, gelu, silu, mish, softplus, softsign, tanhshrink, hardsigmoid,
-  hardswish, logsigmoid, threshold, hardshrink, softshrink, prelu, glu, sigmoid, tanh, softmax, logSoftmax, softmin, gumbelSoftmax, type GumbelSoftmaxOptions,
+  hardswish, logsigmoid, threshold, hardshrink, softshrink, prelu, glu, sigmoid, tanh, softmax, logSoftmax, softmin, gumbelSoftmax, rrelu, type RReluOptions, type GumbelSoftmaxOptions,
   type InplaceOptions, type HardtanhOptions, type LeakyReluOptions, type AlphaOptions, type GeluApproximate,
   type SoftplusOptions, type ThresholdOptions, type LambdOptions, type SoftmaxOptions,
 } from "./functional/activations.ts";

@@ -62,3 +62,20 @@ test("exponential_: lambda 0 gives inf and a negative one is PyTorch's error", (
   assert.throws(() => torch.ones(3).exponential_(-1), { name: "RuntimeError", message: "exponential_ expects lambda >= 0.0, but found lambda=-1" });
   assert.throws(() => torch.ones(3).exponential_("2" as never), { name: "TypeError", message: /argument 'lambd' must be a number/ });
 });
+
+test("rrelu: the mean slope outside training, the drawn slopes as its gradient, PyTorch's error for integers", () => {
+  const x = torch.tensor([[-2, 3], [0.5, -1]], { dtype: "float64" });
+  assert.deepEqual(F.rrelu(x, 0.1, 0.3).tolist(), [[-2 * 0.2, 3], [0.5, -1 * 0.2]]);
+  const m = new nn.RReLU(0.1, 0.3);
+  m.eval();
+  assert.deepEqual(m.forward(x).tolist(), F.leakyRelu(x, 0.2).tolist());
+  const leaf = x.clone().requiresGrad_();
+  torch.manualSeed(5);
+  const y = F.rrelu(leaf, 0.1, 0.3, true);
+  y.sum().backward();
+  const slopes = (leaf.grad!.tolist() as number[][]).flat();
+  assert.deepEqual([slopes[1], slopes[2]], [1, 1]);
+  for (const s of [slopes[0]!, slopes[3]!]) assert.ok(s >= 0.1 && s < 0.3, `slope ${s}`);
+  assert.deepEqual((y.tolist() as number[][]).flat(), [-2 * slopes[0]!, 3, 0.5, -1 * slopes[3]!]);
+  assert.throws(() => F.rrelu(torch.tensor([1, -2]), { training: true }), { name: "RuntimeError", message: `"rrelu_with_noise_out_cpu" not implemented for 'Long'` });
+});

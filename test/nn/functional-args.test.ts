@@ -84,6 +84,7 @@ const ENTRIES: Record<string, Entry> = {
   dropout3d: { head: () => [f64(2, 3, 4, 5, 2)], args: [["p", 0.3], ["training", true], ["inplace", true]], seeded: true },
   alphaDropout: { head: () => [f64(3, 4)], args: [["p", 0.3], ["training", true], ["inplace", true]], seeded: true },
   featureAlphaDropout: { head: () => [f64(3, 4, 5)], args: [["p", 0.3], ["training", true], ["inplace", true]], seeded: true },
+  rrelu: { head: () => [f64(3, 4)], args: [["lower", 0.1], ["upper", 0.3], ["training", true], ["inplace", true]], seeded: true },
   gumbelSoftmax: { head: () => [f64(3, 4)], args: [["tau", 0.5], ["hard", true], ["eps", 1e-8], ["dim", 0]], seeded: true },
   embedding: { head: () => [long([[0, 2, 1], [2, 3, 0]]), f64(5, 3)], args: [["paddingIdx", 1], ["maxNorm", 0.8], ["normType", 3], ["scaleGradByFreq", true], ["sparse", false]] },
   interpolate: { head: () => [f64(2, 3, 4, 5)], args: [["size", null], ["scaleFactor", [1.5, 2]], ["mode", "bilinear"], ["alignCorners", true], ["recomputeScaleFactor", true], ["antialias", false]] },

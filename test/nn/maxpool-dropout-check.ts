@@ -36,8 +36,8 @@ export async function checkMaxPoolCase(c: MaxPoolCase, device: DeviceName = "cpu
 
 export interface DropoutCase {
   name: string;
-  /** the function, the module ("module" is nn.Dropout) or the sampler; p is tau for gumbel_softmax and lambd for exponential_ */
-  fn: "dropout" | "dropout1d" | "dropout2d" | "dropout3d" | "alpha_dropout" | "feature_alpha_dropout" | "module" | "AlphaDropout" | "Dropout3d" | "FeatureAlphaDropout" | "gumbel_softmax" | "gumbel_softmax.hard" | "exponential_";
+  /** the function, the module ("module" is nn.Dropout) or the sampler; p is tau for gumbel_softmax, lambd for exponential_ and lower for rrelu (upper 0.4) */
+  fn: "dropout" | "dropout1d" | "dropout2d" | "dropout3d" | "alpha_dropout" | "feature_alpha_dropout" | "module" | "AlphaDropout" | "Dropout3d" | "FeatureAlphaDropout" | "gumbel_softmax" | "gumbel_softmax.hard" | "exponential_" | "rrelu" | "RReLU";
   p: number;
   seed: number;
   input: Stored;
@@ -62,6 +62,8 @@ export async function checkDropoutCase(c: DropoutCase, device: DeviceName = "cpu
     gumbel_softmax: () => F.gumbelSoftmax(x, { tau: c.p }),
     "gumbel_softmax.hard": () => F.gumbelSoftmax(x, c.p, true),
     exponential_: () => x.clone().exponential_(c.p),
+    rrelu: () => F.rrelu(x, c.p, 0.4, true),
+    RReLU: () => new nn.RReLU().forward(x) as torch.Tensor,
   };
   const y = run[c.fn]();
   const exact = device === "cpu" && !c.fn.startsWith("gumbel");

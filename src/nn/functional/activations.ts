@@ -6,7 +6,9 @@
 // writes the result into the input and returns it, as PyTorch (autograd records it as an
 // in-place op: a leaf that requires grad is refused).
 import { bool, checkDtype, checkTensor, int, nullable, num, param, parseArgs, str, type Args, type Checker } from "../../args.ts";
-import type { DType } from "../../dtype.ts";
+import { allocate, scalarTypeName, type DType, type NumArray } from "../../dtype.ts";
+import { fromHost, hostData } from "../../ops/alloc.ts";
+import { defaultGenerator } from "../../random/generator.ts";
 import { RuntimeError } from "../../errors.ts";
 import { where } from "../../ops/elementwise.ts";
 import { inplace as inplaceOp } from "../../ops/inplace.ts";
@@ -74,6 +76,39 @@ export function leakyRelu(input: Tensor, ...args: Args<[negativeSlope: number, i
   checkTensor(input, "input", "leakyRelu");
   const a = parseArgs<Required<LeakyReluOptions>>("leakyRelu", LEAKY, args);
   return applyTo(input, a.inplace, (x) => where(x.gt(0), x, x.mul(a.negativeSlope)));
+}
+
+/** The options of `F.rrelu` (`nn.RReLU`: lower, upper, inplace). */
+export interface RReluOptions extends InplaceOptions {
+  /** The lower bound of the random negative slope; PyTorch's default 1/8. */
+  lower?: number;
+  /** The upper bound; PyTorch's default 1/3. */
+  upper?: number;
+  /** Draw the slopes (training) or use their mean (lower + upper) / 2; F.rrelu's default false. */
+  training?: boolean;
+}
+export const RRELU = [param("lower", num(), 1 / 8), param("upper", num(), 1 / 3), param("training", bool, false), param("inplace", bool, false)];
+
+/**
+ * F.rrelu(input, lower=1/8, upper=1/3, training=False, inplace=False): x for x > 0, else x * a
+ * with a ~ U(lower, upper) per element in training (drawn as PyTorch's CPU kernel draws them: one
+ * double uniform per non-positive element, in order), a = (lower + upper) / 2 otherwise. The
+ * gradient is the slopes (x * noise).
+ */
+export function rrelu(input: Tensor, ...args: Args<[lower: number, upper: number, training: boolean, inplace: boolean], RReluOptions>): Tensor {
+  checkTensor(input, "input", "rrelu");
+  const a = parseArgs<Required<RReluOptions>>("rrelu", RRELU, args);
+  if (!a.training) return leakyRelu(input, (a.lower + a.upper) / 2, a.inplace);
+  if (input.dtype !== "float32" && input.dtype !== "float64") throw new RuntimeError(`"rrelu_with_noise_out_cpu" not implemented for '${scalarTypeName(input.dtype)}'`);
+  const x = hostData(input, "rrelu(training=True)", "rrelu on the CPU: await x.cpuAsync()");
+  const noise = allocate(input.dtype, x.length) as NumArray;
+  const gen = defaultGenerator;
+  // the bounds in the op's math type (float for float32), the draw in double
+  const r = input.dtype === "float32" ? Math.fround : (v: number) => v;
+  const [lo, hi] = [r(a.lower), r(a.upper)];
+  for (let i = 0; i < x.length; i++) noise[i] = (x[i] as number) <= 0 ? (hi - lo) * gen.uniformDouble() + lo : 1;
+  const slopes = fromHost(noise, input.shape, input.dtype, input.device);
+  return applyTo(input, a.inplace, (v) => v.mul(slopes));
 }
 
 /** The options of `F.elu` and `F.celu` (`nn.ELU`, `nn.CELU`). */

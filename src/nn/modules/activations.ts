@@ -94,6 +94,25 @@ export class LeakyReLU extends Module {
   }
 }
 
+/** nn.RReLU(lower=1/8, upper=1/3, inplace=False): random negative slopes in training, their mean in eval. */
+export class RReLU extends Module {
+  readonly lower: number;
+  readonly upper: number;
+  readonly inplace: boolean;
+  constructor(...args: Args<[lower: number, upper: number, inplace: boolean], Omit<A.RReluOptions, "training">>);
+  constructor(...args: unknown[]) {
+    super();
+    ({ lower: this.lower, upper: this.upper, inplace: this.inplace } = parseArgs<Required<A.RReluOptions>>("RReLU", RRELU_MODULE, args));
+  }
+  override forward(input: Tensor): Tensor {
+    return A.rrelu(input, this.lower, this.upper, this.training, this.inplace);
+  }
+  override extraRepr(): string {
+    return `lower=${pyFloat(this.lower)}, upper=${pyFloat(this.upper)}${inplaceSuffix(this.inplace)}`;
+  }
+}
+const RRELU_MODULE = A.RRELU.filter((p) => p.name !== "training");
+
 const ALPHA = [param("alpha", num(), 1), param("inplace", bool, false)];
 abstract class AlphaActivation extends Module {
   readonly alpha: number;
