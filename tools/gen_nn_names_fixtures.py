@@ -225,6 +225,11 @@ mcase("ConvTranspose3d.strided_padded_outpad_groups_dilated", "ConvTranspose3d",
       lambda: nn.ConvTranspose3d(4, 2, (3, 2, 2), stride=(2, 1, 2), padding=(1, 0, 1), output_padding=(1, 0, 1), groups=2, dilation=(1, 2, 1)), rn(1, 4, 3, 3, 2))
 mcase("ConvTranspose3d.unbatched_nobias", "ConvTranspose3d", [1, 2, 3], {"stride": 2, "padding": 1, "bias": False}, lambda: nn.ConvTranspose3d(1, 2, 3, stride=2, padding=1, bias=False), rn(1, 2, 2, 3))
 F_("convTranspose3d", lambda x, w, b: F.conv_transpose3d(x, w, b, stride=(2, 1, 1), padding=(0, 1, 0), output_padding=(1, 0, 0)), [rn(1, 2, 2, 3, 2), rn(2, 3, 2, 3, 2), rn(3)])
+# EmbeddingBag: bags from offsets (an empty one) or rows, sum with per-sample weights, max, padding_idx
+F_("embeddingBag.mean_offsets", lambda w: F.embedding_bag(torch.tensor([1, 2, 4, 5, 4, 3, 2, 9]), w, torch.tensor([0, 3, 3, 5])), [rn(10, 3)])
+F_("embeddingBag.sum_weights_2d", lambda w, p: F.embedding_bag(torch.tensor([[0, 2, 1], [2, 3, 0]]), w, mode="sum", per_sample_weights=p), [rn(4, 3), rn(2, 3)])
+F_("embeddingBag.max_last_offset_padding", lambda w: F.embedding_bag(torch.tensor([1, 0, 4, 1, 3, 1]), w, torch.tensor([0, 2, 2, 6]), mode="max", include_last_offset=True, padding_idx=1), [rn(5, 2)])
+F_("embeddingBag.mean_padding_2d", lambda w: F.embedding_bag(torch.tensor([[1, 1], [0, 2]]), w, padding_idx=1), [rn(3, 4)])
 F_("conv3d", lambda x, w, b: F.conv3d(x, w, b, stride=(1, 2, 1), padding=1), [rn(1, 2, 3, 4, 3), rn(3, 2, 2, 2, 2), rn(3)])
 F_("conv3d.valid_transposed", lambda x, w: F.conv3d(x, w, None, 1, "valid"), [T(rn(2, 2, 3, 3, 2)), rn(2, 2, 1, 2, 2)])
 

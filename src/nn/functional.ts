@@ -24,6 +24,7 @@ export {
 } from "./functional/normalization.ts";
 export { dropout, dropout1d, dropout2d, dropout3d, alphaDropout, featureAlphaDropout, type DropoutOptions } from "./functional/dropout.ts";
 export { embedding, type EmbeddingOptions } from "./functional/embedding.ts";
+export { embeddingBag, type EmbeddingBagOptions } from "./functional/embeddingBag.ts";
 export { interpolate, pixelShuffle, pixelUnshuffle, type InterpolateMode, type InterpolateOptions } from "./functional/upsample.ts";
 export {
   l1Loss, mseLoss, smoothL1Loss, huberLoss, nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv,

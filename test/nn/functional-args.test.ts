@@ -84,6 +84,7 @@ const ENTRIES: Record<string, Entry> = {
   dropout3d: { head: () => [f64(2, 3, 4, 5, 2)], args: [["p", 0.3], ["training", true], ["inplace", true]], seeded: true },
   alphaDropout: { head: () => [f64(3, 4)], args: [["p", 0.3], ["training", true], ["inplace", true]], seeded: true },
   featureAlphaDropout: { head: () => [f64(3, 4, 5)], args: [["p", 0.3], ["training", true], ["inplace", true]], seeded: true },
+  embeddingBag: { head: () => [long([1, 2, 0, 3]), f64(5, 3)], args: [["offsets", long([0, 2])], ["maxNorm", 0.8], ["normType", 3], ["scaleGradByFreq", true], ["mode", "sum"], ["sparse", false], ["perSampleWeights", f64(4)], ["includeLastOffset", false], ["paddingIdx", 0]] },
   rrelu: { head: () => [f64(3, 4)], args: [["lower", 0.1], ["upper", 0.3], ["training", true], ["inplace", true]], seeded: true },
   gumbelSoftmax: { head: () => [f64(3, 4)], args: [["tau", 0.5], ["hard", true], ["eps", 1e-8], ["dim", 0]], seeded: true },
   embedding: { head: () => [long([[0, 2, 1], [2, 3, 0]]), f64(5, 3)], args: [["paddingIdx", 1], ["maxNorm", 0.8], ["normType", 3], ["scaleGradByFreq", true], ["sparse", false]] },

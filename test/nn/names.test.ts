@@ -324,3 +324,18 @@ test("localResponseNorm: PyTorch's ValueError below 3 dims, an empty input retur
   assert.throws(() => new nn.LocalResponseNorm(0), { name: "ValueError", message: /argument 'size' must be at least 1, but got 0/ });
   assert.throws(() => new nn.LocalResponseNorm(2, { gamma: 1 } as never), { name: "TypeError", message: /^LocalResponseNorm\(\) got an unexpected keyword argument 'gamma'/ });
 });
+
+test("nn.EmbeddingBag: its forward is F.embeddingBag with its weight and settings; PyTorch's errors for bad bags", () => {
+  torch.manualSeed(0);
+  const bag = new nn.EmbeddingBag(10, 3, { mode: "sum" });
+  const input = torch.tensor([1, 2, 4, 5, 4, 3, 2, 9]);
+  const offsets = torch.tensor([0, 4]);
+  assert.deepEqual(bag.forward(input, offsets).tolist(), F.embeddingBag(input, bag.weight, offsets, { mode: "sum" }).tolist());
+  const w = torch.randn(5, 3);
+  assert.throws(() => F.embeddingBag(torch.tensor([[1, 2]]), w, torch.tensor([0])), { name: "ValueError", message: /^if input is 2D, then offsets has to be None/ });
+  assert.throws(() => F.embeddingBag(torch.tensor([1, 2]), w), { name: "ValueError", message: "offsets has to be a 1D Tensor but got None" });
+  assert.throws(() => F.embeddingBag(torch.tensor([1, 2]), w, torch.tensor([1])), { name: "RuntimeError", message: /^offsets\[0\] has to be 0, i\.e\., the first sequence in the mini-batch has to start from position 0\. However, got 1/ });
+  assert.throws(() => F.embeddingBag(torch.tensor([1, 2]), w, torch.tensor([0]), { perSampleWeights: torch.ones(2) }), { name: "NotImplementedError", message: /only supported for mode='sum' \(got mode='mean'\)/ });
+  assert.throws(() => F.embeddingBag(torch.tensor([1, 2]), w, torch.tensor([0]), { mode: "foo" as never }), { name: "ValueError", message: "mode has to be one of sum, mean or max" });
+  assert.throws(() => F.embeddingBag(torch.tensor([1, 7]), w, torch.tensor([0])), { name: "IndexError", message: "index out of range in self" });
+});

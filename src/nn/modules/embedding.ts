@@ -5,6 +5,7 @@ import { AssertionError } from "../../errors.ts";
 import { emptyTensor } from "../../ops/creation.ts";
 import type { Tensor } from "../../tensor.ts";
 import { embedding, EMBEDDING_OPTIONS, normalizePaddingIdx, type EmbeddingOptions as FunctionalEmbeddingOptions } from "../functional/embedding.ts";
+import { EMBEDDING_BAG, embeddingBag } from "../functional/embeddingBag.ts";
 import * as init from "../init.ts";
 import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
@@ -84,3 +85,80 @@ export class Embedding extends Module {
   }
 }
 const FROM_PRETRAINED = [param("embeddings", tensor), param("freeze", bool, true), ...EMBEDDING_OPTIONS];
+
+/** nn.EmbeddingBag's constructor options. */
+export interface EmbeddingBagModuleOptions extends FactoryOptions {
+  /** Looked-up rows are first renormalized in place to this norm at most. */
+  maxNorm?: number | null;
+  /** The p of the norm for maxNorm; PyTorch's default 2. */
+  normType?: number;
+  /** Scale each row's gradient by the inverse of its index's frequency in the input. */
+  scaleGradByFreq?: boolean;
+  /** "sum", "mean" (PyTorch's default) or "max". */
+  mode?: "sum" | "mean" | "max";
+  /** Sparse gradients: torch-ts has no sparse tensors, so only false is accepted. */
+  sparse?: boolean;
+  /** An initial weight [numEmbeddings, embeddingDim], used as is (PyTorch's _weight). */
+  weight?: Tensor | null;
+  /** offsets has one more entry, the end of the last bag. */
+  includeLastOffset?: boolean;
+  /** Entries equal to this index are left out of their bag; its row starts at zero. */
+  paddingIdx?: number | null;
+}
+const EMBEDDING_BAG_ARGS = [
+  param("numEmbeddings", int({ min: 0 })), param("embeddingDim", int({ min: 0 })),
+  ...EMBEDDING_BAG.filter((p) => ["maxNorm", "normType", "scaleGradByFreq", "mode", "sparse"].includes(p.name)),
+  param("weight", nullable(tensor), null), param("includeLastOffset", bool, false), param("paddingIdx", nullable(int()), null),
+];
+
+/** nn.EmbeddingBag(num_embeddings, embedding_dim, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, mode='mean', sparse=False, _weight=None, include_last_offset=False, padding_idx=None, device=None, dtype=None). */
+export class EmbeddingBag extends Module {
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  readonly maxNorm: number | null;
+  readonly normType: number;
+  readonly scaleGradByFreq: boolean;
+  readonly mode: "sum" | "mean" | "max";
+  readonly sparse: boolean;
+  readonly includeLastOffset: boolean;
+  readonly paddingIdx: number | null;
+  /** `[numEmbeddings, embeddingDim]`: the given weight, or ~ N(0, 1) with the paddingIdx row zero. */
+  weight: Parameter;
+  constructor(numEmbeddings: number, embeddingDim: number, ...args: Args<[maxNorm: number | null, normType: number, scaleGradByFreq: boolean, mode: "sum" | "mean" | "max", sparse: boolean, weight: Tensor | null, includeLastOffset: boolean, paddingIdx: number | null], EmbeddingBagModuleOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    const a = parseArgs<Required<EmbeddingBagModuleOptions> & { numEmbeddings: number; embeddingDim: number }>("EmbeddingBag", EMBEDDING_BAG_ARGS, args, FACTORY_KWARGS);
+    this.numEmbeddings = a.numEmbeddings;
+    this.embeddingDim = a.embeddingDim;
+    this.maxNorm = a.maxNorm;
+    this.normType = a.normType;
+    this.scaleGradByFreq = a.scaleGradByFreq;
+    this.mode = a.mode;
+    this.sparse = a.sparse;
+    this.includeLastOffset = a.includeLastOffset;
+    this.paddingIdx = normalizePaddingIdx(a.paddingIdx, a.numEmbeddings);
+    if (a.weight !== null) {
+      if (a.weight.shape.join() !== [a.numEmbeddings, a.embeddingDim].join()) throw new AssertionError("Shape of weight does not match num_embeddings and embedding_dim");
+      this.weight = new Parameter(a.weight.detach());
+    } else {
+      this.weight = new Parameter(emptyTensor([a.numEmbeddings, a.embeddingDim], { dtype: a.dtype, device: a.device }));
+      init.normal_(this.weight);
+      if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).fill_(0));
+    }
+  }
+
+  /** forward(input, offsets=None, per_sample_weights=None). */
+  override forward(input: Tensor, offsets: Tensor | null = null, perSampleWeights: Tensor | null = null): Tensor {
+    return embeddingBag(input, this.weight, offsets, this.maxNorm, this.normType, this.scaleGradByFreq, this.mode, this.sparse, perSampleWeights, this.includeLastOffset, this.paddingIdx);
+  }
+
+  override extraRepr(): string {
+    let s = `${this.numEmbeddings}, ${this.embeddingDim}`;
+    if (this.maxNorm !== null) s += `, max_norm=${pyFloat(this.maxNorm)}`;
+    if (this.normType !== 2) s += `, norm_type=${pyFloat(this.normType)}`;
+    if (this.scaleGradByFreq) s += ", scale_grad_by_freq=True";
+    s += `, mode=${this.mode}`;
+    if (this.paddingIdx !== null) s += `, padding_idx=${this.paddingIdx}`;
+    return s;
+  }
+}
