@@ -3,7 +3,8 @@
 // (rendezvous through torchrun's own TCPStore).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { UsageError, parseLaunchArgs } from "../../src/distributed/launch/launcher.ts";
 import { PYTHON, WORKERS, freePort, hasPythonTorch } from "./spawn.ts";
 
@@ -152,7 +153,7 @@ test("torchrun --no_python: a torch-ts worker killed in the middle of an all-red
 });
 
 test("torchrun --no_python runs examples/ddpMnist.ts: DDP training and the checkpoint written on rank 0", { skip: !hasPythonTorch() && "python3-torch is not installed" }, async () => {
-  const { mkdtempSync, rmSync, existsSync } = await import("node:fs");
+  const { mkdtempSync, rmSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const dir = mkdtempSync(`${tmpdir()}/torch-ts-ddp-`);
   try {
@@ -177,6 +178,11 @@ test("torchrun --no_python runs examples/ddpMnist.ts: DDP training and the check
 test("the built package: bin torch-ts-run and torch.distributed under plain node (no tsx)", async () => {
   const root = new URL("../../", import.meta.url);
   const cli = new URL("dist/distributed/launch/cli.js", root).pathname;
+  // npm install's prepare builds dist/; a checkout without it (a worktree) builds it here
+  if (!existsSync(cli)) {
+    const built = spawnSync("npm", ["run", "build"], { cwd: root.pathname, encoding: "utf8", timeout: 300_000 });
+    assert.equal(built.status, 0, `npm run build: ${built.stderr}`);
+  }
   const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const dir = mkdtempSync(`${tmpdir()}/torch-ts-dist-`);
