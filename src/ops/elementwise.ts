@@ -287,14 +287,18 @@ export function div(x: TensorOrScalar, y: TensorOrScalar, opts?: DivOptions): Te
  * div with rounding_mode "trunc" or "floor": integer operands stay integers (exact, BigInt for
  * int64); float quotients are rounded as ATen's div_trunc / div_floor. Its gradient is zero.
  */
-function divRounded(x: TensorOrScalar, y: TensorOrScalar, mode: unknown): Tensor {
+export function divRounded(x: TensorOrScalar, y: TensorOrScalar, mode: unknown, fn: "div" | "floor_divide" = "div"): Tensor {
   if (mode !== "trunc" && mode !== "floor") throw new RuntimeError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
   const o = operands(x, y, "div");
   const dtype = promoted(x, y);
   if (dtype === "bool") throw new RuntimeError(`"div_${mode}_cpu" not implemented for 'Bool'`);
   checkIntegerDivisor(o, dtype);
   const out = binaryKernel(mode === "floor" ? "divFloor" : "divTrunc", o, dtype);
-  return record(out, "DivBackward2", [o.a, o.b], [], (g) => [o.a ? g.mul(0) : null, o.b ? g.mul(0) : null], { ...scalarAttrs(o), rounding_mode: mode });
+  // PyTorch: div's gradient is zero; floor_divide has none ("derivative ... is not implemented")
+  return record(out, fn === "div" ? "DivBackward2" : "FloorDivideBackward0", [o.a, o.b], [], (g) => {
+    if (fn !== "div") throw new RuntimeError(`derivative for aten::${fn} is not implemented`);
+    return [o.a ? g.mul(0) : null, o.b ? g.mul(0) : null];
+  }, { ...scalarAttrs(o), rounding_mode: mode });
 }
 
 /**

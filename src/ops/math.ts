@@ -12,7 +12,7 @@ import { checkOptions, checkTensor, describe } from "../args.ts";
 import { Tensor } from "../tensor.ts";
 import type { BinaryOp, UnaryOp } from "../backends/backend.ts";
 import {
-  binaryKernel, checkIntegerDivisor, div, floatOut, operands, promoted, scalarAttrs, unary, where,
+  binaryKernel, checkIntegerDivisor, div, divRounded, floatOut, operands, promoted, scalarAttrs, unary, where,
   type Operands, type TensorOrScalar,
 } from "./elementwise.ts";
 
@@ -166,9 +166,6 @@ export function nanToNum(x: Tensor, nan?: number | NanToNumOptions, posinf?: num
 
 // ---- binary ---------------------------------------------------------------------------------
 
-/** The operand as a tensor for a vjp (scalars become constants of the result's dtype). */
-const operandTensor = (t: Tensor | null, v: number, like: Tensor): Tensor => t ?? Tensor.scalar(v, like.dtype);
-
 /** A float-valued binary kernel over two tensors (PyTorch takes no Python number `other` here). */
 function floatBinary(op: BinaryOp, x: Tensor, y: Tensor, fn: string): { o: Operands; out: Tensor } {
   checkTensor(x, "input", fn);
@@ -223,16 +220,16 @@ export function fmod(x: Tensor, y: TensorOrScalar): Tensor {
 /** torch.remainder: Python's %, with the divisor's sign (remainder(-3, 2) = 1); either operand may be a number. */
 export function remainder(x: TensorOrScalar, y: TensorOrScalar): Tensor {
   const { o, out } = divisionOp("remainder", x, y, "remainder", "remainder_cpu");
-  // d/dy = -floor(x / y)
-  return record(out, "RemainderBackward0", [o.a, o.b], o.b ? [o.b] : [], (g, [b]) => [
-    o.a ? g : null,
-    o.b ? g.neg().mul(div(operandTensor(o.a, o.av, b!), b!, { roundingMode: "floor" })) : null,
-  ], scalarAttrs(o));
+  // d/dy = -floor(x / y); PyTorch has no derivative for remainder(Scalar, Tensor)
+  return record(out, "RemainderBackward0", [o.a, o.b], o.a && o.b ? [o.a, o.b] : [], (g, [a, b]) => {
+    if (o.a === null) throw new RuntimeError("derivative for aten::remainder is not implemented");
+    return [g, o.b ? g.neg().mul(div(a!, b!, { roundingMode: "floor" })) : null];
+  }, scalarAttrs(o));
 }
 
-/** torch.floor_divide: div(input, other, { roundingMode: "floor" }) (integers stay integers). */
+/** torch.floor_divide: div(input, other, { roundingMode: "floor" }) (integers stay integers); not differentiable, as in PyTorch. */
 export function floorDivide(x: TensorOrScalar, y: TensorOrScalar): Tensor {
-  return div(x, y, { roundingMode: "floor" });
+  return divRounded(x, y, "floor", "floor_divide");
 }
 
 function nanMinMax(op: "fmax" | "fmin", x: Tensor, y: Tensor): Tensor {
