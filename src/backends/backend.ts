@@ -18,7 +18,7 @@ export type UnaryOp =
   /** Rounding: integer dtypes pass through unchanged; round is half to even (C's nearbyint). */
   | "floor" | "ceil" | "round" | "trunc"
   | "log2" | "log10" | "exp2" | "sinh" | "cosh" | "asin" | "acos" | "atan" | "asinh" | "acosh" | "atanh" | "erfc"
-  /** The sign bit (bool output): true for negative numbers and -0. */
+  /** The sign bit (bool output): true for negative numbers, -0 and a NaN with its sign bit set. */
   | "signbit";
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"

@@ -109,3 +109,12 @@ test("integer division by zero is refused for tensor and number divisors, on eve
   // integer 0, so the float zero is a float tensor here)
   assert.deepEqual(values(torch.floorDivide(torch.tensor([5, 0], { dtype: "int64" }), torch.tensor([0], { dtype: "float32" }))), [Infinity, NaN]);
 });
+
+test("signbit sees the sign of a NaN (PyTorch: signbit(-nan) is true), in float32 and float64", () => {
+  for (const Arr of [Float64Array, Float32Array]) {
+    const data = new Arr([NaN, NaN, -0, 0]);
+    const bits = new Uint8Array(data.buffer);
+    bits[Arr.BYTES_PER_ELEMENT - 1]! |= 0x80; // the first NaN's sign bit (little-endian)
+    assert.deepEqual(torch.signbit(torch.tensor(data)).tolist(), [true, false, true, false]);
+  }
+});

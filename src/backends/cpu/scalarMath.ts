@@ -7,8 +7,17 @@ export function roundHalfEven(x: number): number {
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-/** The sign bit: true for negative numbers and -0 (a NaN reads as positive: JS numbers do not show its sign). */
-export const signbit = (x: number): boolean => x < 0 || (x === 0 && 1 / x < 0);
+// A NaN's sign shows only in its bits: written to a scratch double, read back as the high word
+// (little-endian, as every platform Node and browsers run on).
+const scratch = new Float64Array(1);
+const scratchHigh = new Int32Array(scratch.buffer, 4, 1);
+function nanSign(x: number): boolean {
+  scratch[0] = x;
+  return scratchHigh[0]! < 0;
+}
+
+/** The sign bit: true for negative numbers, -0 and NaNs with the sign bit set (PyTorch's -nan). */
+export const signbit = (x: number): boolean => x < 0 || (x === 0 && 1 / x < 0) || (x !== x && nanSign(x));
 
 /** Python's %: fmod moved into the divisor's sign (ATen's remainder). */
 export function remainder(a: number, b: number): number {

@@ -278,13 +278,8 @@ fn pow_f32(a: f32, b: f32) -> f32 {
 }
 /** The sign bit (set for -0 and negative values). */
 fn signbit_f32(x: f32) -> bool { return (bitcast<u32>(x) >> 31u) == 1u; }
-/** log2 with IEEE's results outside its domain. */
-fn log2_f32(x: f32) -> f32 {
-  if (is_nan(x) || x < 0.0) { return f32_nan(); }
-  if (x == 0.0) { return -f32_inf(); }
-  if (is_inf(x)) { return x; }
-  return log2(x);
-}
+/** log2 with IEEE's results outside its domain (those of log: NaN, -inf at 0, inf). */
+fn log2_f32(x: f32) -> f32 { return select(log2(x), log_f32(x), !(x > 0.0) || is_inf(x)); }
 /** sinh: from expm1 below 1 (no cancellation), e^(|x|/2) squared above (overflows only with the result). */
 fn sinh_f32(x: f32) -> f32 {
   if (is_nan(x)) { return x; }
