@@ -375,6 +375,19 @@ test("webgpu conformance: int64 arithmetic, comparisons, sums and index reads", 
     gpu.binary(op, v(da), v(db), out);
     assertClose(await read(out), BigInt64Array.from(A, (a, i) => f(a, B[i]!)), EXACT, `int64 ${op}`);
   }
+  // division (long division over two words) and fmax/fmin, against the CPU's BigInt arithmetic:
+  // divisors as large as the dividends, and small ones of both signs (quotients of 60 bits)
+  const small = BigInt64Array.from({ length: 64 }, (_, i) => BigInt((i % 7) + 1) * (i % 2 ? -1n : 1n));
+  for (const [name, divisor] of [["large", B], ["small", small]] as const) {
+    const dd = gpu.upload(divisor, "int64");
+    for (const op of ["fmod", "remainder", "divFloor", "divTrunc", "fmax", "fmin"] as BinaryOp[]) {
+      const out = gpu.empty("int64", 64);
+      gpu.binary(op, v(da), v(dd), out);
+      const want = new BigInt64Array(64);
+      cpu.binary(op, { data: A, shape: [64], strides: [1], offset: 0 }, { data: divisor, shape: [64], strides: [1], offset: 0 }, want);
+      assertClose(await read(out), want, EXACT, `int64 ${op} by ${name} divisors`);
+    }
+  }
   const cmp: Array<[BinaryOp, (a: bigint, b: bigint) => boolean]> = [["eq", (a, b) => a === b], ["ne", (a, b) => a !== b], ["lt", (a, b) => a < b], ["le", (a, b) => a <= b], ["gt", (a, b) => a > b], ["ge", (a, b) => a >= b]];
   for (const [op, f] of cmp) {
     const out = gpu.empty("bool", 64);
