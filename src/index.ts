@@ -19,8 +19,14 @@ export {
 export {
   add, sub, mul, div, pow, neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tan, tanh, sigmoid, relu,
   clamp, clamp as clip, maximum, minimum, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, isfinite, where,
-  type Scalar, type TensorOrScalar, type AlphaOptions, type ClampOptions, type ClampArgs,
+  type Scalar, type TensorOrScalar, type AlphaOptions, type ClampOptions, type ClampArgs, type DivOptions,
 } from "./ops/elementwise.ts";
+export {
+  floor, ceil, round, trunc, trunc as fix, frac, log2, log10, exp2, sinh, cosh, asin, asin as arcsin, acos, acos as arccos,
+  atan, atan as arctan, asinh, asinh as arcsinh, acosh, acosh as arccosh, atanh, atanh as arctanh, erfc, square, reciprocal,
+  isinf, isposinf, isneginf, signbit, nanToNum, atan2, atan2 as arctan2, hypot, copysign, fmod, remainder, floorDivide,
+  fmax, fmin, logaddexp, logaddexp2, xlogy, type RoundOptions, type NanToNumOptions,
+} from "./ops/math.ts";
 export {
   sum, mean, prod, max, min, amax, amin, argmax, argmin, variance as var, std, logsumexp, cumsum, cumprod, softmax, logSoftmax,
   type Dims, type ValuesIndices, type ReduceOptions, type DimOptions, type DimKeepdimArgs, type VarOptions, type VarArgs,

@@ -13,6 +13,7 @@ import * as alloc from "./ops/alloc.ts";
 import * as convert from "./ops/convert.ts";
 import * as creation from "./ops/creation.ts";
 import * as ew from "./ops/elementwise.ts";
+import * as math from "./ops/math.ts";
 import type { TensorOrScalar } from "./ops/elementwise.ts";
 import { inplace } from "./ops/inplace.ts";
 import * as idx from "./ops/indexing.ts";
@@ -339,7 +340,7 @@ export class Tensor {
   add(other: TensorOrScalar, opts?: ew.AlphaOptions): Tensor { return ew.add(this, other, opts); }
   sub(other: TensorOrScalar, opts?: ew.AlphaOptions): Tensor { return ew.sub(this, other, opts); }
   mul(other: TensorOrScalar): Tensor { return ew.mul(this, other); }
-  div(other: TensorOrScalar): Tensor { return ew.div(this, other); }
+  div(other: TensorOrScalar, opts?: ew.DivOptions): Tensor { return ew.div(this, other, opts); }
   pow(exponent: TensorOrScalar): Tensor { return ew.pow(this, exponent); }
   maximum(other: Tensor): Tensor { return ew.maximum(this, other); }
   minimum(other: Tensor): Tensor { return ew.minimum(this, other); }
@@ -374,6 +375,57 @@ export class Tensor {
   isnan(): Tensor { return ew.isnan(this); }
   isfinite(): Tensor { return ew.isfinite(this); }
   where(condition: Tensor, other: TensorOrScalar): Tensor { return ew.where(condition, this, other); }
+  floor(): Tensor { return math.floor(this); }
+  ceil(): Tensor { return math.ceil(this); }
+  round(opts?: math.RoundOptions): Tensor { return math.round(this, opts); }
+  trunc(): Tensor { return math.trunc(this); }
+  /** PyTorch's alias of trunc. */
+  fix(): Tensor { return math.trunc(this); }
+  frac(): Tensor { return math.frac(this); }
+  log2(): Tensor { return math.log2(this); }
+  log10(): Tensor { return math.log10(this); }
+  exp2(): Tensor { return math.exp2(this); }
+  sinh(): Tensor { return math.sinh(this); }
+  cosh(): Tensor { return math.cosh(this); }
+  asin(): Tensor { return math.asin(this); }
+  /** PyTorch's alias of asin. */
+  arcsin(): Tensor { return math.asin(this); }
+  acos(): Tensor { return math.acos(this); }
+  /** PyTorch's alias of acos. */
+  arccos(): Tensor { return math.acos(this); }
+  atan(): Tensor { return math.atan(this); }
+  /** PyTorch's alias of atan. */
+  arctan(): Tensor { return math.atan(this); }
+  asinh(): Tensor { return math.asinh(this); }
+  /** PyTorch's alias of asinh. */
+  arcsinh(): Tensor { return math.asinh(this); }
+  acosh(): Tensor { return math.acosh(this); }
+  /** PyTorch's alias of acosh. */
+  arccosh(): Tensor { return math.acosh(this); }
+  atanh(): Tensor { return math.atanh(this); }
+  /** PyTorch's alias of atanh. */
+  arctanh(): Tensor { return math.atanh(this); }
+  erfc(): Tensor { return math.erfc(this); }
+  square(): Tensor { return math.square(this); }
+  reciprocal(): Tensor { return math.reciprocal(this); }
+  isinf(): Tensor { return math.isinf(this); }
+  isposinf(): Tensor { return math.isposinf(this); }
+  isneginf(): Tensor { return math.isneginf(this); }
+  signbit(): Tensor { return math.signbit(this); }
+  nanToNum(nan?: number | math.NanToNumOptions, posinf?: number | null, neginf?: number | null): Tensor { return math.nanToNum(this, nan, posinf, neginf); }
+  atan2(other: Tensor): Tensor { return math.atan2(this, other); }
+  /** PyTorch's alias of atan2. */
+  arctan2(other: Tensor): Tensor { return math.atan2(this, other); }
+  hypot(other: Tensor): Tensor { return math.hypot(this, other); }
+  copysign(other: TensorOrScalar): Tensor { return math.copysign(this, other); }
+  fmod(other: TensorOrScalar): Tensor { return math.fmod(this, other); }
+  remainder(other: TensorOrScalar): Tensor { return math.remainder(this, other); }
+  floorDivide(other: TensorOrScalar): Tensor { return math.floorDivide(this, other); }
+  fmax(other: Tensor): Tensor { return math.fmax(this, other); }
+  fmin(other: Tensor): Tensor { return math.fmin(this, other); }
+  logaddexp(other: Tensor): Tensor { return math.logaddexp(this, other); }
+  logaddexp2(other: Tensor): Tensor { return math.logaddexp2(this, other); }
+  xlogy(other: TensorOrScalar): Tensor { return math.xlogy(this, other); }
 
   // ---- reductions -------------------------------------------------------------------------
   // Methods with PyTorch's several forms declare them as overloads and pass their arguments on
@@ -567,6 +619,35 @@ export class Tensor {
   sqrt_(): this { return this.inplace((s) => ew.sqrt(s)); }
   erfinv_(): this { return this.inplace((s) => special.erfinv(s)); }
   relu_(): this { return this.inplace((s) => ew.relu(s)); }
+  floor_(): this { return this.inplace((s) => math.floor(s)); }
+  ceil_(): this { return this.inplace((s) => math.ceil(s)); }
+  round_(opts?: math.RoundOptions): this { return this.inplace((s) => math.round(s, opts)); }
+  trunc_(): this { return this.inplace((s) => math.trunc(s)); }
+  /** PyTorch's alias of trunc_. */
+  fix_(): this { return this.trunc_(); }
+  frac_(): this { return this.inplace((s) => math.frac(s)); }
+  log2_(): this { return this.inplace((s) => math.log2(s)); }
+  log10_(): this { return this.inplace((s) => math.log10(s)); }
+  exp2_(): this { return this.inplace((s) => math.exp2(s)); }
+  sinh_(): this { return this.inplace((s) => math.sinh(s)); }
+  cosh_(): this { return this.inplace((s) => math.cosh(s)); }
+  asin_(): this { return this.inplace((s) => math.asin(s)); }
+  acos_(): this { return this.inplace((s) => math.acos(s)); }
+  atan_(): this { return this.inplace((s) => math.atan(s)); }
+  asinh_(): this { return this.inplace((s) => math.asinh(s)); }
+  acosh_(): this { return this.inplace((s) => math.acosh(s)); }
+  atanh_(): this { return this.inplace((s) => math.atanh(s)); }
+  erfc_(): this { return this.inplace((s) => math.erfc(s)); }
+  square_(): this { return this.inplace((s) => math.square(s)); }
+  reciprocal_(): this { return this.inplace((s) => math.reciprocal(s)); }
+  nanToNum_(nan?: number | math.NanToNumOptions, posinf?: number | null, neginf?: number | null): this { return this.inplace((s) => math.nanToNum(s, nan, posinf, neginf)); }
+  atan2_(other: Tensor): this { return this.inplace((s) => math.atan2(s, other), other); }
+  hypot_(other: Tensor): this { return this.inplace((s) => math.hypot(s, other), other); }
+  copysign_(other: TensorOrScalar): this { return this.inplace((s) => math.copysign(s, other), other); }
+  fmod_(other: TensorOrScalar): this { return this.inplace((s) => math.fmod(s, other), other); }
+  remainder_(other: TensorOrScalar): this { return this.inplace((s) => math.remainder(s, other), other); }
+  floorDivide_(other: TensorOrScalar): this { return this.inplace((s) => math.floorDivide(s, other), other); }
+  xlogy_(other: TensorOrScalar): this { return this.inplace((s) => math.xlogy(s, other), other); }
   clamp_(...args: ew.ClampArgs): this { return this.inplace((s) => ew.clamp(s, ...args)); }
   zero_(): this { return this.fill_(0); }
   fill_(value: number | boolean): this { return this.inplace(() => Tensor.scalar(Number(value), this.dtype)); }

@@ -142,7 +142,15 @@ const UNARY_TOL: Record<UnaryOp, Tol> = {
   sqrt: TOL.rounding!, rsqrt: { rtol: 3e-7, atol: 0 },
   exp: TOL.transcendental!, log: TOL.transcendental!, log1p: TOL.transcendental!, expm1: TOL.transcendental!,
   sin: TOL.transcendental!, cos: TOL.transcendental!, tan: TOL.transcendental!, tanh: TOL.transcendental!, sigmoid: TOL.transcendental!,
+  floor: TOL.exact!, ceil: TOL.exact!, round: TOL.exact!, trunc: TOL.exact!, signbit: TOL.exact!,
+  log2: TOL.transcendental!, log10: TOL.transcendental!, exp2: TOL.transcendental!, sinh: TOL.transcendental!, cosh: TOL.transcendental!,
+  asin: TOL.transcendental!, acos: TOL.transcendental!, atan: TOL.transcendental!,
+  asinh: TOL.transcendental!, acosh: TOL.transcendental!, atanh: TOL.transcendental!,
+  // Numerical Recipes' erfcc (1.2e-7) with exp(-x^2 + p) evaluated in float32
+  erfc: { rtol: 2e-5, atol: 1e-6 },
 };
+const ROUNDING_OPS: UnaryOp[] = ["floor", "ceil", "round", "trunc"];
+const BOOL_UNARY: UnaryOp[] = ["logicalNot", "isnan", "isfinite", "signbit"];
 
 const UNARY_OPS = Object.keys(UNARY_TOL) as UnaryOp[];
 
@@ -150,9 +158,13 @@ const BINARY_TOL: Record<BinaryOp, Tol> = {
   add: TOL.rounding!, sub: TOL.rounding!, mul: TOL.rounding!, div: TOL.rounding!, pow: TOL.pow!,
   maximum: TOL.exact!, minimum: TOL.exact!, eq: TOL.exact!, ne: TOL.exact!, lt: TOL.exact!, le: TOL.exact!, gt: TOL.exact!, ge: TOL.exact!,
   logicalAnd: TOL.exact!, logicalOr: TOL.exact!, thresholdBackward: TOL.exact!,
+  atan2: TOL.transcendental!, hypot: { rtol: 3e-7, atol: 0 }, copysign: TOL.exact!,
+  fmod: TOL.exact!, remainder: TOL.rounding!, divFloor: TOL.exact!, divTrunc: TOL.exact!, fmax: TOL.exact!, fmin: TOL.exact!,
 };
+const FLOAT_BINARY: BinaryOp[] = ["div", "atan2", "hypot", "copysign"];
+const INT_DIVISION: BinaryOp[] = ["fmod", "remainder", "divFloor", "divTrunc"];
 const BINARY_OPS = Object.keys(BINARY_TOL) as BinaryOp[];
-const outDtypeOf = (op: BinaryOp, d: DType): DType => (["eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr"].includes(op) ? "bool" : op === "div" ? "float32" : d);
+const outDtypeOf = (op: BinaryOp, d: DType): DType => (["eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr"].includes(op) ? "bool" : FLOAT_BINARY.includes(op) ? "float32" : d);
 
 // ---- the suite -------------------------------------------------------------------------
 
@@ -171,7 +183,7 @@ test("webgpu conformance: unary ops over float32 layouts, specials included", { 
     for (const [name, x] of shapes) {
       if (op === "logicalNot" && name === "specials") continue;
       const n = x.host.shape.reduce((a, b) => a * b, 1);
-      const dt: DType = op === "logicalNot" || op === "isnan" || op === "isfinite" ? "bool" : "float32";
+      const dt: DType = BOOL_UNARY.includes(op) ? "bool" : "float32";
       await compare(`${op} ${name}`, dt, n, (out, g) => (g ? gpu.unary(op, x.dev, out as GPUArray) : cpu.unary(op, x.host, out as NumArray)), UNARY_TOL[op]);
     }
   }
@@ -180,7 +192,7 @@ test("webgpu conformance: unary ops over float32 layouts, specials included", { 
 test("webgpu conformance: unary ops on int32 and bool inputs", { skip }, async () => {
   const x = pair(ints(300, 7), "int32", [15, 20], [1, 15]);
   for (const op of UNARY_OPS) {
-    const dt: DType = ["neg", "abs", "sign", "relu"].includes(op) ? "int32" : ["logicalNot", "isnan", "isfinite"].includes(op) ? "bool" : "float32";
+    const dt: DType = ["neg", "abs", "sign", "relu", ...ROUNDING_OPS].includes(op) ? "int32" : BOOL_UNARY.includes(op) ? "bool" : "float32";
     await compare(`${op} int32`, dt, 300, (out, g) => (g ? gpu.unary(op, x.dev, out as GPUArray) : cpu.unary(op, x.host, out as NumArray)), UNARY_TOL[op]);
   }
   const b = pair(bools(50, 8), "bool", [50]);
@@ -216,13 +228,15 @@ test("webgpu conformance: binary ops over broadcast shapes, scalars and dtypes",
   // int32 with int32, and with host integer scalars
   const ia = pair(ints(120, 31), "int32", [10, 12], [1, 10]);
   const ib = pair(Int32Array.from(ints(120, 32, -5, 6), (v) => v), "int32", [10, 12]);
+  // integer divisors are never zero (the op refuses them on the CPU; WGSL defines x / 0 as x)
+  const nonzero = pair(Int32Array.from(ints(120, 32, -5, 6), (v) => (v === 0 ? 3 : v)), "int32", [10, 12]);
   for (const op of BINARY_OPS) {
     if (op === "div") continue;
-    const ipb = op === "pow" ? pair(ints(120, 33, 0, 6), "int32", [10, 12]) : ib;
+    const ipb = op === "pow" ? pair(ints(120, 33, 0, 6), "int32", [10, 12]) : INT_DIVISION.includes(op) ? nonzero : ib;
     const dt = outDtypeOf(op, "int32");
-    await compare(`${op} int32`, dt, 120, (out, g) => (g ? gpu.binary(op, ia.dev, ipb.dev, out as GPUArray) : cpu.binary(op, ia.host, ipb.host, out as NumArray)), EXACT);
+    await compare(`${op} int32`, dt, 120, (out, g) => (g ? gpu.binary(op, ia.dev, ipb.dev, out as GPUArray) : cpu.binary(op, ia.host, ipb.host, out as NumArray)), FLOAT_BINARY.includes(op) ? BINARY_TOL[op] : EXACT);
     const sv = scalar(op === "pow" ? 3 : -4, [10, 12]);
-    await compare(`${op} int32 scalar`, dt, 120, (out, g) => (g ? gpu.binary(op, ia.dev, sv, out as GPUArray) : cpu.binary(op, ia.host, sv, out as NumArray)), EXACT);
+    await compare(`${op} int32 scalar`, dt, 120, (out, g) => (g ? gpu.binary(op, ia.dev, sv, out as GPUArray) : cpu.binary(op, ia.host, sv, out as NumArray)), FLOAT_BINARY.includes(op) ? BINARY_TOL[op] : EXACT);
   }
   // mixed dtypes: float32 with int32 (out float32), comparisons of int32 with a fractional scalar, bool logic
   const fx = pair(floats(120, 34), "float32", [10, 12]);
@@ -360,6 +374,19 @@ test("webgpu conformance: int64 arithmetic, comparisons, sums and index reads", 
     const out = gpu.empty("int64", 64);
     gpu.binary(op, v(da), v(db), out);
     assertClose(await read(out), BigInt64Array.from(A, (a, i) => f(a, B[i]!)), EXACT, `int64 ${op}`);
+  }
+  // division (long division over two words) and fmax/fmin, against the CPU's BigInt arithmetic:
+  // divisors as large as the dividends, and small ones of both signs (quotients of 60 bits)
+  const small = BigInt64Array.from({ length: 64 }, (_, i) => BigInt((i % 7) + 1) * (i % 2 ? -1n : 1n));
+  for (const [name, divisor] of [["large", B], ["small", small]] as const) {
+    const dd = gpu.upload(divisor, "int64");
+    for (const op of ["fmod", "remainder", "divFloor", "divTrunc", "fmax", "fmin"] as BinaryOp[]) {
+      const out = gpu.empty("int64", 64);
+      gpu.binary(op, v(da), v(dd), out);
+      const want = new BigInt64Array(64);
+      cpu.binary(op, { data: A, shape: [64], strides: [1], offset: 0 }, { data: divisor, shape: [64], strides: [1], offset: 0 }, want);
+      assertClose(await read(out), want, EXACT, `int64 ${op} by ${name} divisors`);
+    }
   }
   const cmp: Array<[BinaryOp, (a: bigint, b: bigint) => boolean]> = [["eq", (a, b) => a === b], ["ne", (a, b) => a !== b], ["lt", (a, b) => a < b], ["le", (a, b) => a <= b], ["gt", (a, b) => a > b], ["ge", (a, b) => a >= b]];
   for (const [op, f] of cmp) {

@@ -212,6 +212,100 @@ case("where", "torch.where(x, y, z)", [B(2, 3), F(2, 3), F(3)])
 case("where.broadcast_cond", "torch.where(x, y, z)", [B(3), F(2, 1), F(1, 3)])
 case("where.scalar_other", "torch.where(x, y, 0.0)", [B(2, 3), F(2, 3)])
 
+# elementwise math (src/ops/math.ts): special values, integer dtypes, negative operands
+SPECIAL = [-2.5, -1.5, -0.5, -0.0, 0.0, 0.5, 1.5, 2.5, 3.7, -3.2, 1e300, float("nan"), float("inf"), float("-inf")]
+SPECIAL32 = [-2.5, -1.5, -0.5, -0.0, 0.0, 0.5, 1.5, 2.5, 3.7, -3.2, 1e30, float("nan"), float("inf"), float("-inf")]
+case("floor", "torch.floor(x)", [F(3, 4)], f32=True)
+case("floor.special", "torch.floor(x)", [V(SPECIAL32)], gradcheck=False, f32=True)
+case("floor.int", "torch.floor(x)", [V([3, -4, 2 ** 60], dtype="int64")], backward=False)
+case("ceil", "torch.ceil(x)", [F(3, 4)], f32=True)
+case("ceil.special", "torch.ceil(x)", [V(SPECIAL32)], gradcheck=False, f32=True)
+case("ceil.int32", "torch.ceil(x)", [V([3, -4, 7], dtype="int32")], backward=False)
+case("round", "torch.round(x)", [F(3, 4)], f32=True)
+case("round.halves", "torch.round(x)", [V(SPECIAL32 + [0.49999999999999994, 4503599627370497.0])], gradcheck=False, f32=True)
+case("round.int", "torch.round(x)", [V([3, -4, 2 ** 60 + 1], dtype="int64")], backward=False)
+case("round.decimals", "torch.round(x, decimals=2)", [V([1.2345, -1.2355, 0.125, 2.675, 100.0])], gradcheck=False, f32=True)
+case("round.decimals_neg", "torch.round(x, decimals=-2)", [V([1234.5, -1250.0, 1350.0, 49.0])], gradcheck=False, f32=True)
+case("trunc", "torch.trunc(x)", [F(3, 4)], f32=True)
+case("trunc.special", "torch.trunc(x)", [V(SPECIAL32)], gradcheck=False, f32=True)
+case("fix", "torch.fix(x)", [V([-2.7, 2.7, -0.2])], gradcheck=False)
+case("frac", "torch.frac(x)", [F(3, 4)], f32=True)
+case("frac.special", "torch.frac(x)", [V(SPECIAL32)], gradcheck=False)
+case("log2", "torch.log2(x)", [F(3, 4, kind="pos")], f32=True)
+case("log2.special", "torch.log2(x)", [V([0.0, -1.0, 1.0, 8.0, float("inf"), float("nan")])], gradcheck=False, f32=True)
+case("log2.int", "torch.log2(x)", [V([1, 2, 1024], dtype="int64")], backward=False)
+case("log10", "torch.log10(x)", [F(3, 4, kind="pos")], f32=True)
+case("exp2", "torch.exp2(x)", [F(3, 4)], f32=True)
+case("exp2.int", "torch.exp2(x)", [V([0, 3, -2], dtype="int32")], backward=False)
+case("sinh", "torch.sinh(x)", [F(3, 4)], f32=True)
+case("sinh.small", "torch.sinh(x)", [V([1e-8, -3e-5, 0.01, 20.0])], f32=True)
+case("cosh", "torch.cosh(x)", [F(3, 4)], f32=True)
+case("asin", "torch.asin(x)", [V([-0.9, -0.5, 0.0, 0.3, 0.75, 0.99])], f32=True)
+case("asin.domain", "torch.asin(x)", [V([-1.0, 1.0, 1.5, float("nan")])], backward=False, f32=True)
+case("arcsin", "torch.arcsin(x)", [V([0.25, -0.5])])
+case("acos", "torch.acos(x)", [V([-0.9, -0.5, 0.0, 0.3, 0.75, 0.99])], f32=True)
+case("atan", "torch.atan(x)", [F(3, 4)], f32=True)
+case("atan.large", "torch.atan(x)", [V([1e10, -1e-10, float("inf"), float("-inf"), 2.5, -0.45])], gradcheck=False, f32=True)
+case("asinh", "torch.asinh(x)", [F(3, 4)], f32=True)
+case("acosh", "torch.acosh(x)", [V([1.5, 2.0, 10.0, 1e5])], f32=True)
+case("atanh", "torch.atanh(x)", [V([-0.9, -0.5, 0.0, 0.3, 0.75, 0.99])], f32=True)
+case("atanh.domain", "torch.atanh(x)", [V([-1.0, 1.0, 1.5])], backward=False)
+case("erfc", "torch.erfc(x)", [F(3, 4)], f32=True)
+case("erfc.tail", "torch.erfc(x)", [V([-6.0, -2.0, 0.4, 1.2, 2.4, 2.6, 4.0, 9.0, 27.0, 30.0])], gradcheck=False, f32=True)
+case("square", "torch.square(x)", [F(3, 4)], f32=True)
+case("square.int32", "torch.square(x)", [V([3, -4], dtype="int32")], backward=False)
+case("square.bool", "torch.square(x)", [V([True, False], dtype="bool")], backward=False)
+case("reciprocal", "torch.reciprocal(x)", [F(3, 4, kind="pos")], f32=True)
+case("reciprocal.int", "torch.reciprocal(x)", [V([2, -4, 0], dtype="int64")], backward=False)
+case("isinf", "torch.isinf(x)", [V(SPECIAL)], backward=False, f32=True)
+case("isinf.int", "torch.isinf(x)", [V([1, 2], dtype="int64")], backward=False)
+case("isposinf", "torch.isposinf(x)", [V(SPECIAL)], backward=False, f32=True)
+case("isneginf", "torch.isneginf(x)", [V(SPECIAL)], backward=False, f32=True)
+case("signbit", "torch.signbit(x)", [V(SPECIAL)], backward=False, f32=True)
+case("signbit.int", "torch.signbit(x)", [V([-3, 0, 2 ** 60], dtype="int64")], backward=False)
+case("nanToNum", "torch.nan_to_num(x)", [V([1.5, float("nan"), float("inf"), float("-inf"), -2.0])], f32=True)
+case("nanToNum.values", "torch.nan_to_num(x, nan=0.5, posinf=9.0, neginf=-9.0)", [V([1.5, float("nan"), float("inf"), float("-inf")])], f32=True)
+case("nanToNum.int", "torch.nan_to_num(x)", [V([1, -2], dtype="int64")], backward=False)
+case("atan2", "torch.atan2(x, y)", [F(2, 3), F(3)], f32=True)
+case("atan2.special", "torch.atan2(x, y)", [V([0.0, -0.0, 0.0, -0.0, 1.0, float("inf"), -1.0]), V([0.0, 0.0, -0.0, -0.0, float("inf"), float("inf"), 0.0])], backward=False, f32=True)
+case("atan2.int", "torch.atan2(x, y)", [V([1, -2, 3], dtype="int64"), V([2, 2, -1], dtype="int32")], backward=False)
+case("arctan2", "torch.arctan2(x, y)", [F(3), F(3)])
+case("hypot", "torch.hypot(x, y)", [F(2, 3), F(2, 1)], f32=True)
+case("hypot.large", "torch.hypot(x, y)", [V([1e200, 3.0, float("inf")]), V([1e200, 4.0, float("nan")])], backward=False, f32=True)
+case("copysign", "torch.copysign(x, y)", [F(2, 3), F(3)], f32=True)
+case("copysign.zeros", "torch.copysign(x, y)", [V([1.0, 2.0, -3.0, 0.0]), V([-0.0, 0.0, 1.0, -1.0])], gradcheck=False)
+case("copysign.scalar", "torch.copysign(x, -2)", [F(3)])
+case("copysign.int", "torch.copysign(x, y)", [V([1, -2, 3], dtype="int64"), V([-1, 1, 0], dtype="int64")], backward=False)
+case("fmod", "torch.fmod(x, y)", [F(2, 3), V([1.5, -0.7, 2.2])], f32=True)
+case("fmod.negative", "torch.fmod(x, y)", [V([-7.5, 7.5, -7.5, 7.5, -4.0, 5.0, float("inf")]), V([2.0, -2.0, -2.0, 2.0, 2.0, float("inf"), 2.0])], gradcheck=False, f32=True)
+case("fmod.scalar", "torch.fmod(x, -1.5)", [F(2, 3)])
+case("fmod.int", "torch.fmod(x, y)", [V([-7, 7, -7, 7, 2 ** 62 + 5], dtype="int64"), V([3, -3, -3, 3, 7], dtype="int64")], backward=False)
+case("fmod.int32", "torch.fmod(x, 3)", [V([-7, 7, -6], dtype="int32")], backward=False)
+case("remainder", "torch.remainder(x, y)", [F(2, 3), V([1.5, -0.7, 2.2])], f32=True)
+case("remainder.negative", "torch.remainder(x, y)", [V([-7.5, 7.5, -7.5, 7.5, -4.0, 5.0, -5.0]), V([2.0, -2.0, -2.0, 2.0, 2.0, float("inf"), float("inf")])], gradcheck=False, f32=True)
+case("remainder.scalar_self", "torch.remainder(5.5, x)", [V([2.0, -2.0, 1.5])], backward=False)
+case("remainder.int", "torch.remainder(x, y)", [V([-7, 7, -7, 7, -(2 ** 62) - 5], dtype="int64"), V([3, -3, -3, 3, 7], dtype="int64")], backward=False)
+case("remainder.int32", "torch.remainder(x, -3)", [V([-7, 7, -6], dtype="int32")], backward=False)
+case("floorDivide", "torch.floor_divide(x, y)", [V([-7.5, 7.5, -7.0, 7.0, 1.0, -1.0]), V([2.0, -2.0, 0.1, 0.0, 0.0, 3.0])], backward=False, f32=True)
+case("floorDivide.int", "torch.floor_divide(x, y)", [V([-7, 7, -7, 7, 6, -(2 ** 62) - 1], dtype="int64"), V([2, -2, -2, 2, 3, 2], dtype="int64")], backward=False)
+case("floorDivide.int32", "torch.floor_divide(x, 2)", [V([-7, 7, -8], dtype="int32")], backward=False)
+case("div.floor", "torch.div(x, y, rounding_mode='floor')", [F(2, 3), V([0.7, -1.3, 2.0])], gradcheck=False, f32=True)
+case("div.trunc", "torch.div(x, y, rounding_mode='trunc')", [F(2, 3), V([0.7, -1.3, 2.0])], gradcheck=False, f32=True)
+case("div.trunc_int", "torch.div(x, y, rounding_mode='trunc')", [V([-7, 7, 2 ** 62 + 3], dtype="int64"), V([2, -2, 3], dtype="int64")], backward=False)
+case("fmax", "torch.fmax(x, y)", [F(2, 3), F(3)], f32=True)
+case("fmax.nan", "torch.fmax(x, y)", [V([1.0, float("nan"), float("nan"), 2.0, 3.0]), V([float("nan"), 2.0, float("nan"), 2.0, -1.0])], gradcheck=False, f32=True)
+case("fmax.int", "torch.fmax(x, y)", [V([1, -2, 2 ** 60], dtype="int64"), V([0, 5, 2 ** 60 + 1], dtype="int64")], backward=False)
+case("fmin", "torch.fmin(x, y)", [F(2, 1), F(2, 3)], f32=True)
+case("fmin.nan", "torch.fmin(x, y)", [V([1.0, float("nan"), float("nan"), 2.0, 3.0]), V([float("nan"), 2.0, float("nan"), 2.0, -1.0])], gradcheck=False, f32=True)
+case("logaddexp", "torch.logaddexp(x, y)", [F(2, 3), F(3)], f32=True)
+case("logaddexp.extreme", "torch.logaddexp(x, y)", [V([1000.0, -1000.0, float("inf"), float("-inf"), 0.0, 5.0]), V([1000.0, -1001.0, float("inf"), float("-inf"), float("-inf"), 5.0])], gradcheck=False)
+case("logaddexp2", "torch.logaddexp2(x, y)", [F(2, 3), F(3)], f32=True)
+case("logaddexp2.extreme", "torch.logaddexp2(x, y)", [V([1000.0, -1000.0, float("-inf"), 3.0]), V([1000.0, -1001.0, float("-inf"), 3.0])], gradcheck=False)
+case("xlogy", "torch.xlogy(x, y)", [F(2, 3), F(3, kind="pos")], f32=True)
+case("xlogy.zeros", "torch.xlogy(x, y)", [V([0.0, 0.0, 0.0, 2.0, 1.0]), V([0.0, float("nan"), 3.0, 0.0, float("inf")])], backward=False, f32=True)
+case("xlogy.scalar", "torch.xlogy(2, x)", [F(3, kind="pos")])
+case("xlogy.int", "torch.xlogy(x, y)", [V([0, 2, 3], dtype="int64"), V([0, 3, 1], dtype="int32")], backward=False)
+
 # reductions
 case("sum", "torch.sum(x)", [F(2, 3, 4)], f32=True)
 case("sum.dim", "torch.sum(x, 1)", [F(2, 3, 4)])
@@ -639,6 +733,16 @@ ERRORS = [
     ("inplace.saved_modified", _inplace_saved,
      ["one of the variables needed for gradient computation has been modified by an inplace "
       "operation", "is at version 1; expected version 0 instead"]),
+    ("fmod.int_zero", lambda: torch.fmod(torch.tensor([3, 4]), torch.tensor([1, 0])), ["ZeroDivisionError"]),
+    ("remainder.int_zero", lambda: torch.remainder(torch.tensor([3]), 0), ["ZeroDivisionError"]),
+    ("floorDivide.int_zero", lambda: torch.floor_divide(torch.tensor([3], dtype=torch.int32), 0), ["ZeroDivisionError"]),
+    ("floor.bool", lambda: torch.floor(torch.tensor([True])), ['"floor_vml_cpu" not implemented for \'Bool\'']),
+    ("round.decimals_int", lambda: torch.round(torch.tensor([3]), decimals=1), ['"round_cpu" not implemented for \'Long\'']),
+    ("frac.int", lambda: torch.frac(torch.tensor([3])), ['"frac_cpu" not implemented for \'Long\'']),
+    ("fmod.bool", lambda: torch.fmod(torch.tensor([True]), torch.tensor([True])), ['"fmod_cpu" not implemented for \'Bool\'']),
+    ("hypot.int", lambda: torch.hypot(torch.tensor([1]), torch.tensor([2])), ['"hypot_cpu" not implemented for \'Long\'']),
+    ("logaddexp.int", lambda: torch.logaddexp(torch.tensor([1]), torch.tensor([2])), ['"logaddexp_cpu" not implemented for \'Long\'']),
+    ("atan2.scalar_other", lambda: torch.atan2(torch.tensor([1.0]), 2), ["atan2(): argument 'other' (position 2) must be Tensor"]),
     ("inplace.leaf_requires_grad", lambda: torch.randn(3, requires_grad=True).add_(1),
      ["a leaf Variable that requires grad is being used in an in-place operation."]),
 ]

@@ -14,12 +14,24 @@ import type { Shape } from "../layout.ts";
 
 export type UnaryOp =
   | "neg" | "exp" | "log" | "log1p" | "expm1" | "sqrt" | "rsqrt" | "abs" | "sign"
-  | "sin" | "cos" | "tan" | "tanh" | "sigmoid" | "relu" | "logicalNot" | "isnan" | "isfinite";
+  | "sin" | "cos" | "tan" | "tanh" | "sigmoid" | "relu" | "logicalNot" | "isnan" | "isfinite"
+  /** Rounding: integer dtypes pass through unchanged; round is half to even (C's nearbyint). */
+  | "floor" | "ceil" | "round" | "trunc"
+  | "log2" | "log10" | "exp2" | "sinh" | "cosh" | "asin" | "acos" | "atan" | "asinh" | "acosh" | "atanh" | "erfc"
+  /** The sign bit (bool output): true for negative numbers, -0 and a NaN with its sign bit set. */
+  | "signbit";
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
   | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr"
   /** a where b > 0, else 0: relu's backward in one pass (ATen's threshold_backward). */
-  | "thresholdBackward";
+  | "thresholdBackward"
+  | "atan2" | "hypot" | "copysign"
+  /** C's fmod (the sign of a) and Python's % (the sign of b); integer divisors are non-zero (the op checks). */
+  | "fmod" | "remainder"
+  /** a / b rounded toward -inf (PyTorch's div_floor) and toward 0 (div_trunc); exact for integers. */
+  | "divFloor" | "divTrunc"
+  /** max/min ignoring a NaN operand (NaN only where both are). */
+  | "fmax" | "fmin";
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 
 /** A strided read of storage: element (i0, i1, ...) lives at offset + sum(ik * strides[k]). */

@@ -128,6 +128,18 @@ const LOWER: Record<string, Lower> = {
   TanhBackward0: unary("Tanh"),
   SigmoidBackward0: unary("Sigmoid"),
   ReluBackward0: unary("Relu"),
+  FloorBackward0: unary("Floor"),
+  CeilBackward0: unary("Ceil"),
+  // ONNX's Round is half to even, as torch.round
+  RoundBackward0: unary("Round"),
+  SinhBackward0: unary("Sinh"),
+  CoshBackward0: unary("Cosh"),
+  AsinBackward0: unary("Asin"),
+  AcosBackward0: unary("Acos"),
+  AtanBackward0: unary("Atan"),
+  AsinhBackward0: unary("Asinh"),
+  AcoshBackward0: unary("Acosh"),
+  AtanhBackward0: unary("Atanh"),
   ErfBackward0: unary("Erf"),
   ClampBackward1: (c) => {
     const t = c.outDtype();

@@ -19,14 +19,14 @@ export type TensorOrScalar = Tensor | Scalar;
 
 // ---- unary -----------------------------------------------------------------------------
 
-function unary(op: UnaryOp, x: Tensor, dtype: DType): Tensor {
+export function unary(op: UnaryOp, x: Tensor, dtype: DType): Tensor {
   const out = empty(x.shape, dtype, x._box.device);
   backendOf(x).unary(op, sv(x), out._box.data);
   return out;
 }
 
 /** Float-valued unary ops compute integer inputs in the default float dtype, as PyTorch. */
-const floatOut = (x: Tensor): DType => toFloating(x.dtype);
+export const floatOut = (x: Tensor): DType => toFloating(x.dtype);
 
 export function neg(x: Tensor): Tensor {
   if (x.dtype === "bool") throw new RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
@@ -123,7 +123,7 @@ export function clamp(x: Tensor, ...args: ClampArgs): Tensor {
 
 // ---- binary ----------------------------------------------------------------------------
 
-interface Operands {
+export interface Operands {
   a: Tensor | null;
   b: Tensor | null;
   av: number;
@@ -133,7 +133,7 @@ interface Operands {
   device: Device;
 }
 
-function operands(x: TensorOrScalar, y: TensorOrScalar, fn: string): Operands {
+export function operands(x: TensorOrScalar, y: TensorOrScalar, fn: string): Operands {
   const a = x instanceof Tensor ? x : null;
   const b = y instanceof Tensor ? y : null;
   if (a === null) checkTensorOrScalar(x, "input", fn);
@@ -163,7 +163,7 @@ function opDevice(ts: ReadonlyArray<Tensor | null>): Device {
 const hostScalar = (t: Tensor): number => Number((t._box.data as Storage)[t.offset]!);
 
 /** A number operand as the op's attribute (PyTorch's argument name), for the tracer. */
-function scalarAttrs(o: Operands): Record<string, number> | undefined {
+export function scalarAttrs(o: Operands): Record<string, number> | undefined {
   return o.a === null ? { self: o.av } : o.b === null ? { other: o.bv } : undefined;
 }
 
@@ -205,14 +205,14 @@ export function binaryInPlace(op: BinaryOp | "axpy", self: Tensor, other: Tensor
 }
 
 /** out = op(a, b) of dtype `dtype`, computed in `compute` (the promoted type: comparisons output bool). */
-function binaryKernel(op: BinaryOp, o: Operands, dtype: DType, compute: DType = dtype): Tensor {
+export function binaryKernel(op: BinaryOp, o: Operands, dtype: DType, compute: DType = dtype): Tensor {
   const out = empty(o.shape, dtype, o.device);
   deviceBackend(o.device).binary(op, readAs(o.a, o.av, o.shape, compute, o.device), readAs(o.b, o.bv, o.shape, compute, o.device), out._box.data);
   return out;
 }
 
 const operandType = (v: TensorOrScalar) => (v instanceof Tensor ? { dtype: v.dtype, ndim: v.shape.length } : v);
-function promoted(x: TensorOrScalar, y: TensorOrScalar): DType {
+export function promoted(x: TensorOrScalar, y: TensorOrScalar): DType {
   if (x instanceof Tensor && y instanceof Tensor && x.dtype === y.dtype) return x.dtype;
   return resultType([operandType(x), operandType(y)]);
 }
@@ -262,7 +262,17 @@ export function mul(x: TensorOrScalar, y: TensorOrScalar): Tensor {
     return [o.a ? g.mul(b ?? o.bv) : null, o.b ? g.mul(a ?? o.av) : null];
   }, scalarAttrs(o));
 }
-export function div(x: TensorOrScalar, y: TensorOrScalar): Tensor {
+/** Options of div: how the quotient is rounded (PyTorch's rounding_mode; absent or null: not at all). */
+export interface DivOptions {
+  roundingMode?: "trunc" | "floor" | null;
+}
+
+export function div(x: TensorOrScalar, y: TensorOrScalar, opts?: DivOptions): Tensor {
+  if (opts !== undefined) {
+    checkOptions("div", opts, ["roundingMode"]);
+    const mode = opts.roundingMode ?? null;
+    if (mode !== null) return divRounded(x, y, mode);
+  }
   const o = operands(x, y, "div");
   const out = binaryKernel("div", o, toFloating(promoted(x, y)));
   const saved = [o.a, o.b].filter((t): t is Tensor => t !== null);
@@ -273,6 +283,34 @@ export function div(x: TensorOrScalar, y: TensorOrScalar): Tensor {
     return [o.a ? g.div(bb) : null, b ? g.neg().mul(a ?? asTensor(null, o.av, out.dtype)).div(b.mul(b)) : null];
   }, scalarAttrs(o));
 }
+/**
+ * div with rounding_mode "trunc" or "floor": integer operands stay integers (exact, BigInt for
+ * int64); float quotients are rounded as ATen's div_trunc / div_floor. Its gradient is zero.
+ */
+export function divRounded(x: TensorOrScalar, y: TensorOrScalar, mode: unknown, fn: "div" | "floor_divide" = "div"): Tensor {
+  if (mode !== "trunc" && mode !== "floor") throw new RuntimeError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
+  const o = operands(x, y, "div");
+  const dtype = promoted(x, y);
+  if (dtype === "bool") throw new RuntimeError(`"div_${mode}_cpu" not implemented for 'Bool'`);
+  checkIntegerDivisor(o, dtype);
+  const out = binaryKernel(mode === "floor" ? "divFloor" : "divTrunc", o, dtype);
+  // PyTorch: div's gradient is zero; floor_divide has none ("derivative ... is not implemented")
+  return record(out, fn === "div" ? "DivBackward2" : "FloorDivideBackward0", [o.a, o.b], [], (g) => {
+    if (fn !== "div") throw new RuntimeError(`derivative for aten::${fn} is not implemented`);
+    return [o.a ? g.mul(0) : null, o.b ? g.mul(0) : null];
+  }, { ...scalarAttrs(o), rounding_mode: mode });
+}
+
+/**
+ * Integer division by zero is PyTorch's RuntimeError "ZeroDivisionError" on the CPU. The divisor
+ * is read where it is host memory; on webgpu (as on CUDA) it is not checked: WGSL defines x / 0
+ * as x and x % 0 as 0.
+ */
+export function checkIntegerDivisor(o: Operands, dtype: DType): void {
+  if (isFloating(dtype)) return;
+  if (o.b === null ? o.bv === 0 : o.b._box.device === CPU && (o.b.eq(0)._box.data as Uint8Array).includes(1)) throw new RuntimeError("ZeroDivisionError");
+}
+
 export function pow(x: TensorOrScalar, y: TensorOrScalar): Tensor {
   const o = operands(x, y, "pow");
   const dtype = promoted(x, y);

@@ -121,6 +121,19 @@ test("a plain function exports too, and an output that is an input gets an Ident
   assert.deepEqual(Array.from(same.data as Float32Array), Array.from(x.contiguousData() as Float32Array));
 });
 
+test("rounding, hyperbolic and inverse trigonometric functions export as ONNX's own ops", async () => {
+  const x = torch.rand(3, 5).mul(0.98);
+  const f = (a: torch.Tensor) => [
+    a.mul(7).sub(3).floor(), a.mul(7).sub(3).ceil(), a.mul(4).round(), a.sinh(), a.cosh(),
+    a.asin(), a.acos(), a.mul(5).atan(), a.mul(3).asinh(), a.add(1.25).acosh(), a.atanh(),
+  ];
+  const bytes = torch.onnx.export(f, [x], null);
+  const got = await runOrt(bytes, { input_0: x });
+  const want = f(x);
+  assert.equal(got.length, want.length);
+  want.forEach((w, k) => assert.ok(relError(got[k]!, w) <= 1e-6, `output ${k}: relative error ${relError(got[k]!, w)}`));
+});
+
 test("an op with no ONNX form is an error naming it, never a wrong graph", () => {
   const up = (x: torch.Tensor) => torch.F.convTranspose2d(x, torch.randn(2, 3, 3, 3));
   assert.throws(() => torch.onnx.export(up, [torch.randn(1, 2, 4, 4)]), (e: Error) => e.name === "RuntimeError" && /'Col2ImBackward0' has no ONNX lowering at opset 17/.test(e.message));

@@ -50,6 +50,16 @@ const THUNKS: Record<string, () => unknown> = {
     y.sum().backward();
   },
   "inplace.leaf_requires_grad": () => f64([3], true).add_(1),
+  "fmod.int_zero": () => torch.fmod(torch.tensor([3, 4], { dtype: "int64" }), torch.tensor([1, 0], { dtype: "int64" })),
+  "remainder.int_zero": () => torch.remainder(torch.tensor([3], { dtype: "int64" }), 0),
+  "floorDivide.int_zero": () => torch.floorDivide(torch.tensor([3], { dtype: "int32" }), 0),
+  "floor.bool": () => torch.floor(torch.tensor([true])),
+  "round.decimals_int": () => torch.round(torch.tensor([3], { dtype: "int64" }), { decimals: 1 }),
+  "frac.int": () => torch.frac(torch.tensor([3], { dtype: "int64" })),
+  "fmod.bool": () => torch.fmod(torch.tensor([true]), torch.tensor([true])),
+  "hypot.int": () => torch.hypot(torch.tensor([1], { dtype: "int64" }), torch.tensor([2], { dtype: "int64" })),
+  "logaddexp.int": () => torch.logaddexp(torch.tensor([1], { dtype: "int64" }), torch.tensor([2], { dtype: "int64" })),
+  "atan2.scalar_other": () => torch.atan2(torch.tensor([1.0]), 2 as unknown as torch.Tensor),
 };
 
 const cases = loadErrorCases();

@@ -2,6 +2,8 @@
 // literal so V8 keeps every loop monomorphic (a shared loop over a callback would not inline).
 import type { NumArray } from "../../dtype.ts";
 import type { BinaryOp, UnaryOp } from "../backend.ts";
+import { copysign, divFloor, divFloorInt, fmax, fmin, remainder, roundHalfEven, signbit } from "./scalarMath.ts";
+import { erfc } from "./special.ts";
 
 export type UnaryKernel = (x: NumArray, xi: number, xs: number, o: NumArray, oi: number, n: number) => void;
 export type BinaryKernel = (a: NumArray, ai: number, as: number, b: NumArray, bi: number, bs: number, o: NumArray, oi: number, n: number) => void;
@@ -29,6 +31,23 @@ export const unaryKernels = {
   logicalNot: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = x[xi] ? 0 : 1; },
   isnan: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = x[xi] !== x[xi] ? 1 : 0; },
   isfinite: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Number.isFinite(x[xi]) ? 1 : 0; },
+  floor: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.floor(x[xi]); },
+  ceil: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.ceil(x[xi]); },
+  round: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = roundHalfEven(x[xi]); },
+  trunc: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.trunc(x[xi]); },
+  log2: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.log2(x[xi]); },
+  log10: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.log10(x[xi]); },
+  exp2: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = 2 ** x[xi]; },
+  sinh: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.sinh(x[xi]); },
+  cosh: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.cosh(x[xi]); },
+  asin: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.asin(x[xi]); },
+  acos: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.acos(x[xi]); },
+  atan: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.atan(x[xi]); },
+  asinh: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.asinh(x[xi]); },
+  acosh: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.acosh(x[xi]); },
+  atanh: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.atanh(x[xi]); },
+  erfc: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = erfc(x[xi]); },
+  signbit: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = signbit(x[xi]) ? 1 : 0; },
 } satisfies Record<UnaryOp, UnaryKernel>;
 
 export const binaryKernels = {
@@ -53,6 +72,19 @@ export const binaryKernels = {
     if (as === 1 && bs === 1 && zeroWhereNegative(b, bi, a, ai, o, oi, n, true)) return;
     for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = b[bi] <= 0 ? 0 : a[ai];
   },
+  atan2: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = Math.atan2(a[ai], b[bi]); },
+  hypot: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = Math.hypot(a[ai], b[bi]); },
+  copysign: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = copysign(a[ai], b[bi]); },
+  fmod: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai] % b[bi]; },
+  remainder: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = remainder(a[ai], b[bi]); },
+  // an integer output (int32 or bool storage) takes the integer formula
+  divFloor: (a, ai, as, b, bi, bs, o, oi, n) => {
+    const f = o instanceof Float32Array || o instanceof Float64Array ? divFloor : divFloorInt;
+    for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = f(a[ai], b[bi]);
+  },
+  divTrunc: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = Math.trunc(a[ai] / b[bi]); },
+  fmax: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = fmax(a[ai], b[bi]); },
+  fmin: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = fmin(a[ai], b[bi]); },
 } satisfies Record<BinaryOp, BinaryKernel>;
 
 /**
@@ -125,4 +157,16 @@ export const scalarKernels = {
   logicalAnd: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] && s ? 1 : 0; },
   logicalOr: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] || s ? 1 : 0; },
   thresholdBackward: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = s <= 0 ? 0 : a[ai]; },
+  atan2: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = Math.atan2(a[ai], s); },
+  hypot: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = Math.hypot(a[ai], s); },
+  copysign: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = copysign(a[ai], s); },
+  fmod: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] % s; },
+  remainder: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = remainder(a[ai], s); },
+  divFloor: (a, ai, as, s, o, oi, n) => {
+    const f = o instanceof Float32Array || o instanceof Float64Array ? divFloor : divFloorInt;
+    for (let k = 0; k < n; k++, ai += as) o[oi + k] = f(a[ai], s);
+  },
+  divTrunc: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = Math.trunc(a[ai] / s); },
+  fmax: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = fmax(a[ai], s); },
+  fmin: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = fmin(a[ai], s); },
 } satisfies Record<BinaryOp, ScalarKernel>;

@@ -9,6 +9,7 @@
 // of int64 input (exp, div, ...) read their bigint operands through Number and write numbers.
 import type { BinaryOp, ReduceOp, StridedView, UnaryOp } from "../backend.ts";
 import { setInt64, wordsOf, type NumArray, type Storage } from "../../dtype.ts";
+import { erfc } from "./special.ts";
 import { forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
 
 /** An index operand's storage as numbers (int64 converted exactly; indices beyond 2^53 fail the bounds checks anyway). */
@@ -72,6 +73,23 @@ const unaryOps = {
   cos: (x) => Math.cos(Number(x)),
   tanh: (x) => Math.tanh(Number(x)),
   sigmoid: (x) => 1 / (1 + Math.exp(-Number(x))),
+  floor: (x) => x,
+  ceil: (x) => x,
+  round: (x) => x,
+  trunc: (x) => x,
+  log2: (x) => Math.log2(Number(x)),
+  log10: (x) => Math.log10(Number(x)),
+  exp2: (x) => 2 ** Number(x),
+  sinh: (x) => Math.sinh(Number(x)),
+  cosh: (x) => Math.cosh(Number(x)),
+  asin: (x) => Math.asin(Number(x)),
+  acos: (x) => Math.acos(Number(x)),
+  atan: (x) => Math.atan(Number(x)),
+  asinh: (x) => Math.asinh(Number(x)),
+  acosh: (x) => Math.acosh(Number(x)),
+  atanh: (x) => Math.atanh(Number(x)),
+  erfc: (x) => erfc(Number(x)),
+  signbit: (x) => b01(x < 0n),
 } satisfies Record<UnaryOp, (x: bigint) => Num>;
 
 /**
@@ -108,6 +126,18 @@ const binaryOps = {
   logicalAnd: (a, b) => b01(a !== 0n && b !== 0n),
   logicalOr: (a, b) => b01(a !== 0n || b !== 0n),
   thresholdBackward: (a, b) => (b <= 0n ? 0n : a),
+  // float-valued ops compute int64 operands as floats (the op casts them first); these are
+  // here for the table's completeness
+  atan2: (a, b) => Math.atan2(Number(a), Number(b)),
+  hypot: (a, b) => Math.hypot(Number(a), Number(b)),
+  copysign: (a, b) => (b < 0n ? -1 : 1) * Math.abs(Number(a)),
+  // integer division: the op has refused a zero divisor
+  fmod: (a, b) => a % b,
+  remainder: (a, b) => { const m = a % b; return m !== 0n && m < 0n !== b < 0n ? m + b : m; },
+  divFloor: (a, b) => { const q = a / b; return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q; },
+  divTrunc: (a, b) => a / b,
+  fmax: (a, b) => (a > b ? a : b),
+  fmin: (a, b) => (a < b ? a : b),
 } satisfies Record<BinaryOp, (a: bigint, b: bigint) => Num>;
 
 export function unary(op: UnaryOp, x: StridedView, out: Storage): void {

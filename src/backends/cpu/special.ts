@@ -42,6 +42,14 @@ export function erf(x: number): number {
   return x < 0 ? -r : r;
 }
 
+/**
+ * erfc(x): 1 - erf(x) below 2.5, where the subtraction costs under 2^-40 relative (erfc(2.5) is
+ * 4e-4), the continued fraction above (it underflows to 0 beyond 27.3).
+ */
+export function erfc(x: number): number {
+  return x < 2.5 ? 1 - erf(x) : x > 27.3 ? 0 : erfcFraction(x);
+}
+
 export function erfKernel(x: NumArray, out: NumArray): void {
   for (let i = 0; i < x.length; i++) out[i] = erf(x[i]);
 }

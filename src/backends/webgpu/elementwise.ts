@@ -36,7 +36,22 @@ const FLOAT_UNARY: Partial<Record<UnaryOp, string>> = {
   tan: "sincos_f32(x).x / sincos_f32(x).y",
   tanh: "tanh_f32(x)",
   sigmoid: "sigmoid_f32(x)",
+  log2: "log2_f32(x)",
+  log10: "log2_f32(x) * 0.3010299956639812",
+  exp2: "select(exp2(x), x, is_nan(x))",
+  sinh: "sinh_f32(x)",
+  cosh: "cosh_f32(x)",
+  asin: "asin_f32(x)",
+  acos: "acos_f32(x)",
+  atan: "atan_f32(x)",
+  asinh: "asinh_f32(x)",
+  acosh: "acosh_f32(x)",
+  atanh: "atanh_f32(x)",
+  erfc: "erfc_f32(x)",
 };
+
+/** floor/ceil/round/trunc: integers unchanged; WGSL's round is half to even, as nearbyint. */
+const rounding = (f: string): Table => ({ f32: `select(${f}(x), x, !is_finite(x))`, i32: "x", i64: "x" });
 
 const UNARY: Partial<Record<UnaryOp, Table>> = {
   neg: { f32: "-x", i32: "-x", i64: "i64_neg(x)" },
@@ -50,6 +65,10 @@ const UNARY: Partial<Record<UnaryOp, Table>> = {
   },
   // ATen's relu keeps -0 and NaN: x < 0 ? 0 : x.
   relu: { f32: "select(x, 0.0, x < 0.0)", i32: "max(x, 0)", i64: "select(x, vec2<u32>(0u), i64_is_neg(x))", bool: "x" },
+  floor: rounding("floor"),
+  ceil: rounding("ceil"),
+  round: rounding("round"),
+  trunc: rounding("trunc"),
 };
 
 export function unary(rt: WebGPURuntime, op: UnaryOp, x: StridedView<GPUArray>, out: GPUArray): void {
@@ -57,10 +76,11 @@ export function unary(rt: WebGPURuntime, op: UnaryOp, x: StridedView<GPUArray>, 
   let ct: ComputeType;
   let expr: string;
   let loadCt: ComputeType;
-  if (op === "logicalNot" || op === "isnan" || op === "isfinite") {
+  if (op === "logicalNot" || op === "isnan" || op === "isfinite" || op === "signbit") {
     loadCt = inCt;
     ct = "bool";
     if (op === "logicalNot") expr = asBool(`!${truthy("x", inCt)}`);
+    else if (op === "signbit") expr = inCt === "f32" ? asBool("signbit_f32(x)") : inCt === "i32" ? asBool("x < 0") : inCt === "i64" ? asBool("i64_is_neg(x)") : "0u";
     else if (inCt !== "f32") expr = op === "isnan" ? "0u" : "1u";
     else expr = asBool(op === "isnan" ? "is_nan(x)" : "is_finite(x)");
   } else if (FLOAT_UNARY[op]) {
@@ -83,6 +103,16 @@ const ARITH: Partial<Record<BinaryOp, Table>> = {
   // NaN propagates through maximum/minimum, as in PyTorch.
   maximum: { f32: "select(select(b, a, a > b), a, is_nan(a))", i32: "max(a, b)", i64: "select(b, a, i64_lt(b, a))", bool: "max(a, b)" },
   minimum: { f32: "select(select(b, a, a < b), a, is_nan(a))", i32: "min(a, b)", i64: "select(b, a, i64_lt(a, b))", bool: "min(a, b)" },
+  atan2: { f32: "atan2_f32(a, b)" },
+  hypot: { f32: "hypot_f32(a, b)" },
+  copysign: { f32: "select(abs(a), -abs(a), signbit_f32(b))" },
+  // integer division by zero is not checked on the device (see ops/elementwise.ts)
+  fmod: { f32: "fmod_f32(a, b)", i32: "a % b", i64: "i64_divmod(a, b).zw" },
+  remainder: { f32: "remainder_f32(a, b)", i32: "remainder_i32(a, b)", i64: "i64_remainder(a, b)" },
+  divFloor: { f32: "div_floor_f32(a, b)", i32: "div_floor_i32(a, b)", i64: "i64_div_floor(a, b)" },
+  divTrunc: { f32: "trunc(div_f32(a, b))", i32: "a / b", i64: "i64_divmod(a, b).xy" },
+  fmax: { f32: "fmax_f32(a, b)", i32: "max(a, b)", i64: "select(a, b, i64_lt(a, b))", bool: "max(a, b)" },
+  fmin: { f32: "fmin_f32(a, b)", i32: "min(a, b)", i64: "select(a, b, i64_lt(b, a))", bool: "min(a, b)" },
 };
 
 const COMPARE: Partial<Record<BinaryOp, [string, string]>> = {

@@ -276,6 +276,164 @@ fn pow_f32(a: f32, b: f32) -> f32 {
   }
   return select(r, -r, a < 0.0 && odd);
 }
+/** The sign bit (set for -0 and negative values). */
+fn signbit_f32(x: f32) -> bool { return (bitcast<u32>(x) >> 31u) == 1u; }
+/** log2 with IEEE's results outside its domain (those of log: NaN, -inf at 0, inf). */
+fn log2_f32(x: f32) -> f32 { return select(log2(x), log_f32(x), !(x > 0.0) || is_inf(x)); }
+/** sinh: from expm1 below 1 (no cancellation), e^(|x|/2) squared above (overflows only with the result). */
+fn sinh_f32(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  let a = abs(x);
+  var r: f32;
+  if (a < 1.0) {
+    let e = expm1_f32(a);
+    r = 0.5 * (e + e / (e + 1.0));
+  } else {
+    let e = exp(min(0.5 * a, 89.0));
+    r = (0.5 * e) * e - 0.5 / (e * e);
+  }
+  return select(r, -r, x < 0.0);
+}
+fn cosh_f32(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  let e = exp(min(0.5 * abs(x), 89.0));
+  return (0.5 * e) * e + 0.5 / (e * e);
+}
+/** Cephes atanf: reduced to [0, tan(pi/8)] by pi/4 and pi/2 offsets, then an odd polynomial. */
+fn atan_f32(x: f32) -> f32 {
+  var a = abs(x);
+  var y = 0.0;
+  if (a > 2.414213562373095) { y = 1.5707963267948966; a = -1.0 / a; }
+  else if (a > 0.4142135623730950) { y = 0.7853981633974483; a = (a - 1.0) / (a + 1.0); }
+  let z = a * a;
+  y = y + (((8.05374449538e-2 * z - 1.38776856032e-1) * z + 1.99777106478e-1) * z - 3.33329491539e-1) * z * a + a;
+  return select(y, -y, x < 0.0);
+}
+/** asin and acos through atan: (1 - x)(1 + x) keeps 1 - x^2 exact near +-1; NaN outside [-1, 1]. */
+fn asin_f32(x: f32) -> f32 { return atan_f32(x / sqrt_f32((1.0 - x) * (1.0 + x))); }
+fn acos_f32(x: f32) -> f32 { return 2.0 * atan_f32(sqrt_f32((1.0 - x) / (1.0 + x))); }
+/** C's atan2: the quadrant from the signs, the special cases of zeros and infinities. */
+fn atan2_f32(a: f32, b: f32) -> f32 {
+  if (is_nan(a) || is_nan(b)) { return f32_nan(); }
+  var r: f32;
+  if (is_inf(a) && is_inf(b)) {
+    r = select(0.7853981633974483, 2.356194490192345, b < 0.0);
+  } else if (a == 0.0) {
+    r = select(0.0, 3.141592653589793, signbit_f32(b));
+  } else if (b == 0.0) {
+    r = 1.5707963267948966;
+  } else {
+    r = atan_f32(abs(a / b));
+    if (b < 0.0) { r = 3.141592653589793 - r; }
+  }
+  return select(r, -r, signbit_f32(a));
+}
+fn asinh_f32(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  let a = abs(x);
+  var r: f32;
+  if (a > 4096.0) { r = log_f32(a) + 0.6931471805599453; }
+  else { r = log1p_f32(a + a * a / (1.0 + sqrt(1.0 + a * a))); }
+  return select(r, -r, x < 0.0);
+}
+fn acosh_f32(x: f32) -> f32 {
+  if (is_nan(x) || x < 1.0) { return f32_nan(); }
+  if (x > 4096.0) { return log_f32(x) + 0.6931471805599453; }
+  let t = x - 1.0;
+  return log1p_f32(t + sqrt(2.0 * t + t * t));
+}
+fn atanh_f32(x: f32) -> f32 {
+  let a = abs(x);
+  let r = 0.5 * log1p_f32(2.0 * a / (1.0 - a));
+  return select(r, -r, x < 0.0);
+}
+/** erfc: 1 - erf below 0.5 (erfc is above 0.47 there), Numerical Recipes' erfcc (relative error 1.2e-7) above. */
+fn erfc_f32(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  if (x < 0.5) { return 1.0 - erf_f32(x); }
+  let t = 1.0 / (1.0 + 0.5 * x);
+  let p = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  return t * exp(-x * x + p);
+}
+/** C's hypot: +inf if either is infinite (even with a NaN), else max * sqrt(1 + (min/max)^2). */
+fn hypot_f32(a: f32, b: f32) -> f32 {
+  if (is_inf(a) || is_inf(b)) { return f32_inf(); }
+  if (is_nan(a) || is_nan(b)) { return f32_nan(); }
+  let m = max(abs(a), abs(b));
+  if (m == 0.0) { return 0.0; }
+  let q = min(abs(a), abs(b)) / m;
+  return m * sqrt(1.0 + q * q);
+}
+/** IEEE a / b, b = 0 included (WGSL leaves division by zero to the implementation). */
+fn div_f32(a: f32, b: f32) -> f32 {
+  if (b != 0.0) { return a / b; }
+  if (a == 0.0 || is_nan(a)) { return f32_nan(); }
+  return select(f32_inf(), -f32_inf(), signbit_f32(a) != signbit_f32(b));
+}
+/** C's fmod, exactly: |b| times a power of two is subtracted while it fits (each step exact). */
+fn fmod_f32(a: f32, b: f32) -> f32 {
+  if (is_nan(a) || is_nan(b) || is_inf(a) || b == 0.0) { return f32_nan(); }
+  let d = abs(b);
+  var r = abs(a);
+  if (is_inf(b) || r < d) { return a; }
+  for (var i = 0; i < 300 && r >= d; i++) {
+    var m = ldexp(d, frexp(r).exp - frexp(d).exp);
+    if (m > r) { m = 0.5 * m; }
+    r = r - m;
+  }
+  return select(r, -r, signbit_f32(a));
+}
+/** Python's %: fmod moved into the divisor's sign. */
+fn remainder_f32(a: f32, b: f32) -> f32 {
+  let m = fmod_f32(a, b);
+  return select(m, m + b, m != 0.0 && (m < 0.0) != (b < 0.0));
+}
+/** ATen's div_floor_floating. */
+fn div_floor_f32(a: f32, b: f32) -> f32 {
+  if (b == 0.0) { return div_f32(a, b); }
+  let m = fmod_f32(a, b);
+  var d = (a - m) / b;
+  if (m != 0.0 && (b < 0.0) != (m < 0.0)) { d = d - 1.0; }
+  if (d == 0.0) { return select(0.0, -0.0, signbit_f32(a) != signbit_f32(b)); }
+  var f = floor(d);
+  if (d - f > 0.5) { f = f + 1.0; }
+  return f;
+}
+/** Integer division rounded down and Python's % (b != 0: the op refuses a zero divisor on the CPU). */
+fn div_floor_i32(a: i32, b: i32) -> i32 { return select(a / b, a / b - 1, a % b != 0 && (a < 0) != (b < 0)); }
+fn remainder_i32(a: i32, b: i32) -> i32 { let m = a % b; return select(m, m + b, m != 0 && (m < 0) != (b < 0)); }
+/** max/min ignoring one NaN operand; ties give a, as C's fmax/fmin on x86. */
+fn fmax_f32(a: f32, b: f32) -> f32 { if (is_nan(a)) { return b; } if (is_nan(b)) { return a; } return select(a, b, a < b); }
+fn fmin_f32(a: f32, b: f32) -> f32 { if (is_nan(a)) { return b; } if (is_nan(b)) { return a; } return select(a, b, b < a); }
+/** Unsigned 64-bit long division, one bit per step: (quotient, remainder) as vec4 (q.x, q.y, r.x, r.y); d != 0. */
+fn u64_divmod(n: vec2<u32>, d: vec2<u32>) -> vec4<u32> {
+  var q = vec2<u32>(0u);
+  var r = vec2<u32>(0u);
+  for (var i = 63; i >= 0; i--) {
+    let s = u32(i) & 31u;
+    r = vec2<u32>((r.x << 1u) | select((n.x >> s) & 1u, (n.y >> s) & 1u, i >= 32), (r.y << 1u) | (r.x >> 31u));
+    if (r.y > d.y || (r.y == d.y && r.x >= d.x)) {
+      r = i64_sub(r, d);
+      if (i >= 32) { q.y = q.y | (1u << s); } else { q.x = q.x | (1u << s); }
+    }
+  }
+  return vec4<u32>(q, r);
+}
+/** Signed division truncated toward zero: (quotient, C's remainder with a's sign). */
+fn i64_divmod(a: vec2<u32>, b: vec2<u32>) -> vec4<u32> {
+  let na = i64_is_neg(a);
+  let nb = i64_is_neg(b);
+  let qr = u64_divmod(select(a, i64_neg(a), na), select(b, i64_neg(b), nb));
+  return vec4<u32>(select(qr.xy, i64_neg(qr.xy), na != nb), select(qr.zw, i64_neg(qr.zw), na));
+}
+fn i64_remainder(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
+  let r = i64_divmod(a, b).zw;
+  return select(r, i64_add(r, b), any(r != vec2<u32>(0u)) && i64_is_neg(r) != i64_is_neg(b));
+}
+fn i64_div_floor(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
+  let qr = i64_divmod(a, b);
+  return select(qr.xy, i64_sub(qr.xy, vec2<u32>(1u, 0u)), any(qr.zw != vec2<u32>(0u)) && i64_is_neg(a) != i64_is_neg(b));
+}
 /** Integer power (wrapping, as int32 arithmetic); negative exponents give 1, -1 or 0 (truncated 1/a^|b|). */
 fn pow_i32(a: i32, b: i32) -> i32 {
   if (b < 0) {
