@@ -96,6 +96,19 @@ function checkConvOperands(xb: Tensor, weight: Tensor, bias: Tensor | null | und
   }
 }
 
+/** PyTorch's checks of a transposed convolution's batched input against its weight ([in, out/groups, ...k]), bias and groups. */
+function checkConvTransposeOperands(xb: Tensor, weight: Tensor, bias: Tensor | null | undefined, groups: number): void {
+  const [inC, outPerGroup] = weight.shape as [number, number];
+  const outC = outPerGroup * groups;
+  if (xb.shape[1] !== inC) {
+    throw new RuntimeError(`Given transposed=1, weight of size ${fmtShape(weight.shape)}, expected input${fmtShape(xb.shape)} to have ${inC} channels, but got ${xb.shape[1]} channels instead`);
+  }
+  if (inC % groups !== 0) throw new RuntimeError(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${fmtShape(weight.shape)} instead`);
+  if (bias && (bias.dim() !== 1 || bias.shape[0] !== outC)) {
+    throw new RuntimeError(`Given transposed=1, weight of size ${fmtShape(weight.shape)}, expected bias to be 1-dimensional with ${outC} elements, but got bias of size ${fmtShape(bias.shape)} instead`);
+  }
+}
+
 /** [n, c, ...spatial] with a height-1 axis added for 1-d layers. */
 const as2d = (t: Tensor, nd: number): Tensor => (nd === 1 ? t.unsqueeze(2) : t);
 
@@ -243,13 +256,7 @@ function convTransposeNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefi
   const groups = opts.groups ?? 1;
   const [inC, outPerGroup] = weight.shape;
   const outC = outPerGroup * groups;
-  if (xb.shape[1] !== inC) {
-    throw new RuntimeError(`Given transposed=1, weight of size ${fmtShape(weight.shape)}, expected input${fmtShape(xb.shape)} to have ${inC} channels, but got ${xb.shape[1]} channels instead`);
-  }
-  if (inC % groups !== 0) throw new RuntimeError(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${fmtShape(weight.shape)} instead`);
-  if (bias && (bias.dim() !== 1 || bias.shape[0] !== outC)) {
-    throw new RuntimeError(`Given transposed=1, weight of size ${fmtShape(weight.shape)}, expected bias to be 1-dimensional with ${outC} elements, but got bias of size ${fmtShape(bias.shape)} instead`);
-  }
+  checkConvTransposeOperands(xb, weight, bias, groups);
   const stride = tuple(opts.stride ?? 1, nd, "stride");
   const padding = tuple(opts.padding ?? 0, nd, "padding");
   const outPad = tuple(opts.outputPadding ?? 0, nd, "output_padding");
@@ -290,14 +297,8 @@ export function convTranspose3d(input: Tensor, weight: Tensor, ...args: Args<Con
   const groups = opts.groups ?? 1;
   const [inC, outPerGroup, kd, kh, kw] = w.shape as [number, number, number, number, number];
   const outC = outPerGroup * groups;
-  if (xb.shape[1] !== inC) {
-    throw new RuntimeError(`Given transposed=1, weight of size ${fmtShape(w.shape)}, expected input${fmtShape(xb.shape)} to have ${inC} channels, but got ${xb.shape[1]} channels instead`);
-  }
-  if (inC % groups !== 0) throw new RuntimeError(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${fmtShape(w.shape)} instead`);
   const bias = opts.bias ?? null;
-  if (bias && (bias.dim() !== 1 || bias.shape[0] !== outC)) {
-    throw new RuntimeError(`Given transposed=1, weight of size ${fmtShape(w.shape)}, expected bias to be 1-dimensional with ${outC} elements, but got bias of size ${fmtShape(bias.shape)} instead`);
-  }
+  checkConvTransposeOperands(xb, w, bias, groups);
   const stride = tuple(opts.stride ?? 1, 3, "stride");
   const padding = tuple(opts.padding ?? 0, 3, "padding");
   const outPad = tuple(opts.outputPadding ?? 0, 3, "output_padding");
