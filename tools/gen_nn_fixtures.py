@@ -380,18 +380,8 @@ def dropout_cases():
         x = torch.randn(shape, generator=g, dtype=torch.float64).to(dt)
         seed = 1234 + i
         torch.manual_seed(seed)
-        if fn == "dropout":
-            y = F.dropout(x, p=p, training=True)
-        elif fn == "dropout2d":
-            y = F.dropout2d(x, p=p, training=True)
-        elif fn == "dropout1d":
-            y = F.dropout1d(x, p=p, training=True)
-        elif fn == "dropout3d":
-            y = F.dropout3d(x, p=p, training=True)
-        elif fn == "alpha_dropout":
-            y = F.alpha_dropout(x, p=p, training=True)
-        elif fn == "feature_alpha_dropout":
-            y = F.feature_alpha_dropout(x, p=p, training=True)
+        if fn in ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"):
+            y = getattr(F, fn)(x, p=p, training=True)
         elif fn in ("AlphaDropout", "Dropout3d", "FeatureAlphaDropout"):
             y = getattr(nn, fn)(p)(x)
         elif fn == "gumbel_softmax":  # p is tau
