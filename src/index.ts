@@ -27,6 +27,9 @@ export {
   type CumulativeOptions, type CumulativeArgs, type SoftmaxOptions, type SoftmaxArgs,
 } from "./ops/reduce.ts";
 export { matmul, mm, bmm } from "./ops/linalg.ts";
+export { mv, dot, addmm, addmv, addbmm, baddbmm, type BetaAlphaOptions } from "./ops/blas.ts";
+export { addcmul, addcdiv, lerp, type ValueOptions } from "./ops/ternary.ts";
+export { all, any, isclose, allclose, equal, type TruthOptions, type TruthArgs, type IscloseOptions, type IscloseArgs } from "./ops/logical.ts";
 export { erfinv } from "./ops/special.ts";
 export { gather, scatter, scatterAdd, indexSelect, maskedFill, triu, tril, type ScatterOptions } from "./ops/indexing.ts";
 export {

@@ -24,6 +24,9 @@ import * as sub from "./ops/subscript.ts";
 import * as rearr from "./ops/rearrange.ts";
 import * as diagOps from "./ops/diagonal.ts";
 import * as sorting from "./ops/sort.ts";
+import * as logical from "./ops/logical.ts";
+import * as blas from "./ops/blas.ts";
+import * as ternary from "./ops/ternary.ts";
 import { bool, checkBool, isOptions, nullable, param, parseArgs, registerTensorClass, tensor as tensorArg, type Args } from "./args.ts";
 import * as norms from "./ops/norm.ts";
 import { formatTensor } from "./print.ts";
@@ -345,6 +348,16 @@ export class Tensor {
   isnan(): Tensor { return ew.isnan(this); }
   isfinite(): Tensor { return ew.isfinite(this); }
   where(condition: Tensor, other: TensorOrScalar): Tensor { return ew.where(condition, this, other); }
+  /** torch.all: whether every element (along dim) is nonzero, a bool tensor. */
+  all(...args: logical.TruthArgs): Tensor { return logical.all(this, ...args); }
+  /** torch.any: whether some element (along dim) is nonzero, a bool tensor. */
+  any(...args: logical.TruthArgs): Tensor { return logical.any(this, ...args); }
+  isclose(other: Tensor, ...args: logical.IscloseArgs): Tensor { return logical.isclose(this, other, ...args); }
+  allclose(other: Tensor, ...args: logical.IscloseArgs): boolean { return logical.allclose(this, other, ...args); }
+  equal(other: Tensor): boolean { return logical.equal(this, other); }
+  addcmul(tensor1: Tensor, tensor2: Tensor, opts?: ternary.ValueOptions): Tensor { return ternary.addcmul(this, tensor1, tensor2, opts); }
+  addcdiv(tensor1: Tensor, tensor2: Tensor, opts?: ternary.ValueOptions): Tensor { return ternary.addcdiv(this, tensor1, tensor2, opts); }
+  lerp(end: Tensor, weight: Tensor | number): Tensor { return ternary.lerp(this, end, weight); }
 
   // ---- reductions -------------------------------------------------------------------------
   // Methods with PyTorch's several forms declare them as overloads and pass their arguments on
@@ -396,6 +409,12 @@ export class Tensor {
   matmul(other: Tensor): Tensor { return linalg.matmul(this, other); }
   mm(other: Tensor): Tensor { return linalg.mm(this, other); }
   bmm(other: Tensor): Tensor { return linalg.bmm(this, other); }
+  mv(vec: Tensor): Tensor { return blas.mv(this, vec); }
+  dot(other: Tensor): Tensor { return blas.dot(this, other); }
+  addmm(mat1: Tensor, mat2: Tensor, opts?: blas.BetaAlphaOptions): Tensor { return blas.addmm(this, mat1, mat2, opts); }
+  addmv(mat: Tensor, vec: Tensor, opts?: blas.BetaAlphaOptions): Tensor { return blas.addmv(this, mat, vec, opts); }
+  addbmm(batch1: Tensor, batch2: Tensor, opts?: blas.BetaAlphaOptions): Tensor { return blas.addbmm(this, batch1, batch2, opts); }
+  baddbmm(batch1: Tensor, batch2: Tensor, opts?: blas.BetaAlphaOptions): Tensor { return blas.baddbmm(this, batch1, batch2, opts); }
 
   // ---- indexing ---------------------------------------------------------------------------
   gather(dim: number, index: Tensor): Tensor { return idx.gather(this, dim, index); }

@@ -215,3 +215,54 @@ test("diag/diagonal/flip/roll by keyword, as torch.diag(x, diagonal=1) and x.rol
   typeError(() => m.roll({ dims: 0 } as never), /^roll\(\) missing 1 required positional argument: 'shifts'/);
   typeError(() => (m.roll as (...a: unknown[]) => unknown).call(m, 1, 0, { dims: 1 }), /^roll\(\) got multiple values for argument 'dims'/);
 });
+
+test("all/any: whole tensor, (dim, keepdim), options; bool results; keepdim needs dim (PyTorch 1.13's overloads)", () => {
+  const m = torch.tensor([[1, 0], [1, 1]]);
+  assert.deepEqual(torch.all(m, 1, true).tolist(), [[false], [true]]);
+  assert.deepEqual(m.all({ dim: 1, keepdim: true }).tolist(), [[false], [true]]);
+  assert.deepEqual(torch.any(m, { dim: 0 }).tolist(), [true, true]);
+  assert.equal(m.all().dtype, "bool");
+  assert.equal(m.all().item(), 0);
+  assert.equal(torch.tensor(0).all(0).item(), 0);
+  assert.deepEqual(torch.tensor(2.0).any({ dim: -1, keepdim: true }).shape, []);
+  typeError(() => torch.all(m, { keepdim: true }), /^all\(\) missing 1 required positional argument: 'dim'/);
+  typeError(() => m.any([0, 1] as never), /^any\(\): argument 'dim' must be an integer, but got an array/);
+  typeError(() => m.all(0, { keepdims: true } as never), /^all\(\) got an unexpected keyword argument 'keepdims'/);
+  typeError(() => torch.any(1 as never), /^any\(\): argument 'input' must be a Tensor/);
+});
+
+test("isclose/allclose (rtol, atol, equalNan positional or keywords) and equal answer as PyTorch 1.13", () => {
+  const a = torch.tensor([1, 2, NaN], { dtype: "float64" });
+  const b = torch.tensor([1 + 1e-9, 2, NaN], { dtype: "float64" });
+  // PyTorch: False True False False
+  assert.equal(torch.allclose(a, b), false);
+  assert.equal(torch.allclose(a, b, { equalNan: true }), true);
+  assert.equal(torch.allclose(a, b, 0, 0, true), false);
+  assert.equal(a.allclose(b, { atol: 0, rtol: 0, equalNan: true }), false);
+  assert.deepEqual(a.isclose(b, 1e-5, 1e-8, true).tolist(), [true, true, true]);
+  // PyTorch: True False False True (values compared after promotion; NaN is not equal to itself)
+  assert.equal(torch.equal(torch.tensor([1, 2]), torch.tensor([1, 2], { dtype: "float32" })), true);
+  assert.equal(torch.equal(torch.tensor([1, 2], { dtype: "float32" }), torch.tensor([[1, 2]], { dtype: "float32" })), false);
+  assert.equal(a.equal(a), false);
+  assert.equal(b.narrow(0, 0, 2).equal(torch.tensor([1 + 1e-9, 2], { dtype: "float64" })), true);
+  typeError(() => torch.isclose(a, b, { equal_nan: true } as never), /^isclose\(\) got an unexpected keyword argument 'equal_nan' \(torch-ts spells it 'equalNan'\)/);
+  typeError(() => torch.allclose(a, b, "1e-5" as never), /^allclose\(\): argument 'rtol' must be a number, but got string "1e-5"/);
+  typeError(() => torch.equal(a, 1 as never), /^equal\(\): argument 'other' must be a Tensor, but got number 1/);
+});
+
+test("addmm/addmv/addbmm/baddbmm take beta and alpha as keywords only; addcmul/addcdiv take value; lerp a number or tensor weight", () => {
+  const eye = torch.eye(2);
+  // PyTorch: torch.addmm(ones(2, 2), eye(2), eye(2), beta=2, alpha=3) == [[5, 2], [2, 5]]
+  assert.deepEqual(torch.addmm(torch.ones(2, 2), eye, eye, { beta: 2, alpha: 3 }).tolist(), [[5, 2], [2, 5]]);
+  assert.deepEqual(torch.ones(2).addmv(eye, torch.tensor([1, 2], { dtype: "float32" }), { alpha: 2 }).tolist(), [3, 5]);
+  assert.deepEqual(torch.addcmul(torch.ones(2), torch.ones(2), torch.full([2], 3), { value: 2 }).tolist(), [7, 7]);
+  assert.deepEqual(torch.ones(2).addcdiv(torch.ones(2), torch.full([2], 4), { value: 2 }).tolist(), [1.5, 1.5]);
+  assert.deepEqual(torch.zeros(2).lerp(torch.full([2], 4, { dtype: "float32" }), torch.tensor([0.25, 1], { dtype: "float32" })).tolist(), [1, 4]);
+  typeError(() => torch.addmm(torch.ones(2, 2), eye, eye, { gamma: 2 } as never), /^addmm\(\) got an unexpected keyword argument 'gamma'/);
+  typeError(() => torch.baddbmm(torch.ones(1, 2, 2), eye.unsqueeze(0), eye.unsqueeze(0), 2 as never), /^baddbmm\(\) takes 3 positional arguments but 4 were given/);
+  typeError(() => torch.addcmul(torch.ones(2), torch.ones(2), torch.ones(2), 2 as never), /^addcmul\(\) takes 3 positional arguments but 4 were given/);
+  typeError(() => torch.addcdiv(torch.ones(2), torch.ones(2), torch.ones(2), { value: "2" } as never), /^addcdiv\(\): argument 'value' must be a number, but got string "2"/);
+  typeError(() => torch.lerp(torch.ones(2), torch.ones(2), "0.5" as never), /^lerp\(\): argument 'weight' must be a Tensor or a number/);
+  typeError(() => torch.mv(eye, [1, 2] as never), /^mv\(\): argument 'vec' must be a Tensor, but got an array/);
+  typeError(() => torch.dot(null as never, eye), /^dot\(\): argument 'input' must be a Tensor, but got null/);
+});

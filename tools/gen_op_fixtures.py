@@ -426,6 +426,55 @@ case("einsum.broadcast", "torch.einsum('...i,...i->...', x, y)", [F(2, 1, 3), F(
 case("einsum.sum", "torch.einsum('ijk->', x)", [F(2, 3, 2)])
 case("T", "x.T", [F(2, 3, 4)])
 case("clip", "torch.clip(x, -0.5, 0.5)", [V([[-1.0, -0.2, 0.3], [0.7, 0.1, -0.6]])])
+# Composite ops (issue: functions written with existing ops): truth reductions, closeness
+TRUTH = [[1.0, 0.0, -2.0, math.nan], [0.5, 3.0, 1.0, -1.0], [0.0, 0.0, 0.0, 0.0]]
+case("all", "torch.all(x)", [V(TRUTH)], backward=False)
+case("all.true", "torch.all(x)", [V([[1.5, -2.0], [math.nan, math.inf]])], backward=False)
+case("all.dim", "torch.all(x, 1)", [V(TRUTH)], backward=False)
+case("all.dim_keepdim", "x.all(0, keepdim=True)", [V(TRUTH, view=T)], backward=False)
+case("all.int", "torch.all(x, -1)", [V([[3, 0, 1], [2, 2, 7]], dtype="int64")], backward=False)
+case("all.bool", "x.all(1)", [V([[True, False], [True, True]], dtype="bool")], backward=False)
+case("all.empty", "torch.all(x)", [V([], shape=[0])], backward=False)
+case("any", "torch.any(x)", [V(TRUTH)], backward=False)
+case("any.false", "torch.any(x)", [V([[0.0, -0.0], [0.0, 0.0]])], backward=False)
+case("any.dim", "torch.any(x, 1)", [V(TRUTH)], backward=False)
+case("any.dim_keepdim", "x.any(0, keepdim=True)", [V(TRUTH, view=T)], backward=False)
+case("any.int", "torch.any(x, 0)", [V([[0, 0, 1], [0, 2, 0]], dtype="int64")], backward=False)
+case("any.empty", "torch.any(x)", [V([], shape=[0])], backward=False)
+CLOSE_A = [1.0, 1.0, 1.0, math.inf, math.inf, math.nan, 0.0, 1e-9, 100.0, -5.0]
+CLOSE_B = [1.0 + 1e-6, 1.0 + 2e-5, 1.0 - 9e-6, math.inf, -math.inf, math.nan, 1e-8, 0.0, 100.001, -5.00004]
+case("isclose", "torch.isclose(x, y)", [V(CLOSE_A), V(CLOSE_B)], backward=False)
+case("isclose.tolerances", "torch.isclose(x, y, rtol=1e-3, atol=1e-6, equal_nan=True)", [V(CLOSE_A), V(CLOSE_B)], backward=False)
+case("isclose.positional", "torch.isclose(x, y, 0.0, 0.0, True)", [V(CLOSE_A), V(CLOSE_B)], backward=False)
+case("isclose.broadcast", "x.isclose(y, atol=0.5)", [F(3, 4, view=T), F(3)], backward=False)
+case("isclose.int", "torch.isclose(x, y)", [V([1, 2, 3, 10 ** 6], dtype="int64"), V([1, 3, 3, 10 ** 6 + 10], dtype="int64")], backward=False)
+case("isclose.int_rtol", "torch.isclose(x, y, rtol=0.01)", [V([1, 2, 3, 10 ** 6], dtype="int64"), V([1, 3, 3, 10 ** 6 + 10], dtype="int64")], backward=False)
+case("isclose.bool", "torch.isclose(x, y)", [V([True, False, True], dtype="bool"), V([True, True, False], dtype="bool")], backward=False)
+# BLAS-style products and three-operand pointwise ops (gradients from their parts)
+case("mv", "torch.mv(x, y)", [F(3, 4), F(4)], f32=True)
+case("mv.noncontig", "x.mv(y)", [F(4, 3, view=T), F(4)])
+case("dot", "torch.dot(x, y)", [F(5), F(5)], f32=True)
+case("dot.method", "x.dot(y)", [F(4), F(4)])
+case("dot.int", "torch.dot(x, y)", [V([1, -2, 3], dtype="int64"), V([4, 5, 6], dtype="int64")], backward=False)
+case("addmm", "torch.addmm(x, y, z)", [F(2, 4), F(2, 3), F(3, 4)], f32=True)
+case("addmm.beta_alpha", "torch.addmm(x, y, z, beta=0.5, alpha=-2)", [F(4), F(3, 2, view=T), F(3, 4)], f32=True)
+case("addmm.beta0_nan", "torch.addmm(x, y, z, beta=0)", [V([[math.nan, 1.0], [math.inf, 2.0]]), F(2, 3), F(3, 2)], gradcheck=False)
+case("addmm.method", "x.addmm(y, z, alpha=3)", [F(1, 4), F(2, 3), F(3, 4)])
+case("addmv", "torch.addmv(x, y, z)", [F(3), F(3, 4), F(4)], f32=True)
+case("addmv.beta_alpha", "torch.addmv(x, y, z, beta=2, alpha=0.5)", [F(1), F(4, 3, view=T), F(4)])
+case("addmv.method", "x.addmv(y, z, beta=0)", [F(3), F(3, 2), F(2)])
+case("baddbmm", "torch.baddbmm(x, y, z)", [F(2, 3, 4), F(2, 3, 5), F(2, 5, 4)], f32=True)
+case("baddbmm.beta_alpha", "x.baddbmm(y, z, beta=-1, alpha=0.25)", [F(3, 4), F(2, 3, 5), F(2, 5, 4)])
+case("addbmm", "torch.addbmm(x, y, z)", [F(3, 4), F(2, 3, 5), F(2, 5, 4)], f32=True)
+case("addbmm.beta_alpha", "x.addbmm(y, z, beta=0.5, alpha=2)", [F(4), F(3, 3, 2), F(3, 2, 4)])
+case("addcmul", "torch.addcmul(x, y, z)", [F(2, 3), F(2, 3), F(3)], f32=True)
+case("addcmul.value", "x.addcmul(y, z, value=-0.5)", [F(3, 2, view=T), F(1, 3), F(2, 1)])
+case("addcmul.int", "torch.addcmul(x, y, z, value=2)", [V([1, 2, 3], dtype="int64"), V([4, 5, 6], dtype="int64"), V([-1, 0, 2], dtype="int64")], backward=False)
+case("addcdiv", "torch.addcdiv(x, y, z)", [F(2, 3), F(2, 3), F(3, kind="pos")], f32=True)
+case("addcdiv.value", "x.addcdiv(y, z, value=2.5)", [F(3, 2, view=T), F(3), F(2, 1, kind="pos")])
+case("lerp", "torch.lerp(x, y, 0.3)", [F(2, 3), F(2, 3)], f32=True)
+case("lerp.tensor_weight", "torch.lerp(x, y, z)", [F(2, 3), F(3), F(2, 1)], f32=True)
+case("lerp.method", "x.lerp(y, 0.75)", [F(3, 2, view=T), F(3)])
 
 # dtype promotion (forward only where the result is integer)
 case("add.int", "torch.add(x, y)", [V([1, 2, 3], dtype="int64"), V([[4], [5]], dtype="int64")],
@@ -634,6 +683,54 @@ ERRORS = [
       "operation", "is at version 1; expected version 0 instead"]),
     ("inplace.leaf_requires_grad", lambda: torch.randn(3, requires_grad=True).add_(1),
      ["a leaf Variable that requires grad is being used in an in-place operation."]),
+    # composite ops
+    ("isclose.dtype", lambda: torch.isclose(torch.randn(2), torch.randn(2, dtype=torch.float64)),
+     ["Float did not match Double"]),
+    ("isclose.negative_rtol", lambda: torch.isclose(torch.randn(2), torch.randn(2), rtol=-1),
+     ["rtol must be greater than or equal to zero, but got -1"]),
+    ("allclose.negative_atol", lambda: torch.allclose(torch.randn(2), torch.randn(2), atol=-0.5),
+     ["atol must be greater than or equal to zero, but got -0.5"]),
+    ("isclose.shape_mismatch", lambda: torch.isclose(torch.randn(2, 3), torch.randn(4)),
+     ["The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"]),
+    ("addmm.shape_mismatch", lambda: torch.addmm(torch.randn(4), torch.randn(2, 3), torch.randn(4, 4)),
+     ["mat1 and mat2 shapes cannot be multiplied (2x3 and 4x4)"]),
+    ("addmm.input_shape", lambda: torch.addmm(torch.randn(3, 4), torch.randn(2, 3), torch.randn(3, 4)),
+     ["The expanded size of the tensor (2) must match the existing size (3) at non-singleton dimension 0",
+      "Target sizes: [2, 4]", "Tensor sizes: [3, 4]"]),
+    ("addmm.not_matrix", lambda: torch.addmm(torch.randn(4), torch.randn(3), torch.randn(3, 4)),
+     ["mat1 must be a matrix, got 1-D tensor"]),
+    ("addmm.dtype", lambda: torch.addmm(torch.randn(2, 4), torch.randn(2, 3), torch.randn(3, 4, dtype=torch.float64)),
+     ["self and mat2 must have the same dtype"]),
+    ("mv.shape_mismatch", lambda: torch.mv(torch.randn(2, 3), torch.randn(4)),
+     ["size mismatch, got 2, 2x3,4"]),
+    ("mv.not_vector", lambda: torch.mv(torch.randn(2, 3), torch.randn(3, 1)),
+     ["vector + matrix @ vector expected, got 1, 2, 2"]),
+    ("addmv.shape_mismatch", lambda: torch.addmv(torch.randn(3), torch.randn(2, 3), torch.randn(3)),
+     ["size mismatch, got 3, 2x3,3"]),
+    ("dot.not_1d", lambda: torch.dot(torch.randn(2, 3), torch.randn(3)),
+     ["1D tensors expected, but got 2D and 1D tensors"]),
+    ("dot.size", lambda: torch.dot(torch.randn(3), torch.randn(4)),
+     ["inconsistent tensor size, expected tensor [3] and src [4] to have the same number of "
+      "elements, but got 3 and 4 elements respectively"]),
+    ("dot.dtype", lambda: torch.dot(torch.randn(3), torch.randn(3, dtype=torch.float64)),
+     ["dot : expected both vectors to have same dtype, but found Float and Double"]),
+    ("baddbmm.input_shape", lambda: torch.baddbmm(torch.randn(2, 3, 5), torch.randn(2, 3, 4), torch.randn(2, 4, 4)),
+     ["The expanded size of the tensor (4) must match the existing size (5) at non-singleton dimension 2",
+      "Target sizes: [2, 3, 4]", "Tensor sizes: [2, 3, 5]"]),
+    ("baddbmm.batches", lambda: torch.baddbmm(torch.randn(2, 3, 4), torch.randn(2, 3, 4), torch.randn(3, 4, 4)),
+     ["Expected size for first two dimensions of batch2 tensor to be: [2, 4] but got: [3, 4]."]),
+    ("addbmm.sizes", lambda: torch.addbmm(torch.randn(3, 4), torch.randn(2, 3, 4), torch.randn(2, 5, 4)),
+     ["Incompatible matrix sizes for bmm (3x4 and 5x4)"]),
+    ("addcmul.shape_mismatch", lambda: torch.addcmul(torch.randn(2), torch.randn(3), torch.randn(2)),
+     ["The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0"]),
+    ("addcdiv.integer", lambda: torch.addcdiv(torch.tensor([1]), torch.tensor([1]), torch.tensor([2])),
+     ["Integer division with addcdiv is no longer supported"]),
+    ("lerp.end_dtype", lambda: torch.lerp(torch.randn(2), torch.randn(2, dtype=torch.float64), 0.5),
+     ["expected dtype float for `end` but got dtype double"]),
+    ("lerp.weight_dtype", lambda: torch.lerp(torch.randn(2), torch.randn(2), torch.randn(2, dtype=torch.float64)),
+     ["expected dtype float for `weight` but got dtype double"]),
+    ("lerp.integer", lambda: torch.lerp(torch.tensor([1]), torch.tensor([2]), 0.5),
+     ["not implemented for 'Long'"]),
 ]
 
 

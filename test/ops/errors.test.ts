@@ -50,6 +50,28 @@ const THUNKS: Record<string, () => unknown> = {
     y.sum().backward();
   },
   "inplace.leaf_requires_grad": () => f64([3], true).add_(1),
+  "isclose.dtype": () => torch.isclose(r(2), f64([2])),
+  "isclose.negative_rtol": () => torch.isclose(r(2), r(2), { rtol: -1 }),
+  "allclose.negative_atol": () => torch.allclose(r(2), r(2), { atol: -0.5 }),
+  "isclose.shape_mismatch": () => torch.isclose(r(2, 3), r(4)),
+  "addmm.shape_mismatch": () => torch.addmm(r(4), r(2, 3), r(4, 4)),
+  "addmm.input_shape": () => torch.addmm(r(3, 4), r(2, 3), r(3, 4)),
+  "addmm.not_matrix": () => torch.addmm(r(4), r(3), r(3, 4)),
+  "addmm.dtype": () => torch.addmm(r(2, 4), r(2, 3), f64([3, 4])),
+  "mv.shape_mismatch": () => torch.mv(r(2, 3), r(4)),
+  "mv.not_vector": () => torch.mv(r(2, 3), r(3, 1)),
+  "addmv.shape_mismatch": () => torch.addmv(r(3), r(2, 3), r(3)),
+  "dot.not_1d": () => torch.dot(r(2, 3), r(3)),
+  "dot.size": () => torch.dot(r(3), r(4)),
+  "dot.dtype": () => torch.dot(r(3), f64([3])),
+  "baddbmm.input_shape": () => torch.baddbmm(r(2, 3, 5), r(2, 3, 4), r(2, 4, 4)),
+  "baddbmm.batches": () => torch.baddbmm(r(2, 3, 4), r(2, 3, 4), r(3, 4, 4)),
+  "addbmm.sizes": () => torch.addbmm(r(3, 4), r(2, 3, 4), r(2, 5, 4)),
+  "addcmul.shape_mismatch": () => torch.addcmul(r(2), r(3), r(2)),
+  "addcdiv.integer": () => torch.addcdiv(torch.tensor([1]), torch.tensor([1]), torch.tensor([2])),
+  "lerp.end_dtype": () => torch.lerp(r(2), f64([2]), 0.5),
+  "lerp.weight_dtype": () => torch.lerp(r(2), r(2), f64([2])),
+  "lerp.integer": () => torch.lerp(torch.tensor([1]), torch.tensor([2]), 0.5),
 };
 
 const cases = loadErrorCases();
