@@ -29,6 +29,9 @@ export {
 export { matmul, mm, bmm } from "./ops/linalg.ts";
 export { mv, dot, addmm, addmv, addbmm, baddbmm, type BetaAlphaOptions } from "./ops/blas.ts";
 export { addcmul, addcdiv, lerp, type ValueOptions } from "./ops/ternary.ts";
+export {
+  atleast1d, atleast2d, atleast3d, hstack, vstack, dstack, columnStack, broadcastTo, broadcastTensors, meshgrid, type MeshgridOptions,
+} from "./ops/join.ts";
 export { all, any, isclose, allclose, equal, type TruthOptions, type TruthArgs, type IscloseOptions, type IscloseArgs } from "./ops/logical.ts";
 export { erfinv } from "./ops/special.ts";
 export { gather, scatter, scatterAdd, indexSelect, maskedFill, triu, tril, type ScatterOptions } from "./ops/indexing.ts";

@@ -27,6 +27,7 @@ import * as sorting from "./ops/sort.ts";
 import * as logical from "./ops/logical.ts";
 import * as blas from "./ops/blas.ts";
 import * as ternary from "./ops/ternary.ts";
+import * as join from "./ops/join.ts";
 import { bool, checkBool, isOptions, nullable, param, parseArgs, registerTensorClass, tensor as tensorArg, type Args } from "./args.ts";
 import * as norms from "./ops/norm.ts";
 import { formatTensor } from "./print.ts";
@@ -453,6 +454,8 @@ export class Tensor {
   /** The last two dims transposed (a batch of matrices transposed). */
   get mT(): Tensor { return shp.transpose(this, -2, -1); }
   movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor { return shp.movedim(this, source, destination); }
+  /** torch.broadcast_to: this tensor expanded to `shape` (a view). */
+  broadcastTo(shape: readonly number[]): Tensor { return join.broadcastTo(this, shape); }
   flip(...dims: ShapeArgs | [options: { dims: number | readonly number[] }]): Tensor {
     return rearr.flip(this, dims.length === 1 && isOptions(dims[0]) ? dims[0] : parseShape(dims, "flip"));
   }

@@ -266,3 +266,25 @@ test("addmm/addmv/addbmm/baddbmm take beta and alpha as keywords only; addcmul/a
   typeError(() => torch.mv(eye, [1, 2] as never), /^mv\(\): argument 'vec' must be a Tensor, but got an array/);
   typeError(() => torch.dot(null as never, eye), /^dot\(\): argument 'input' must be a Tensor, but got null/);
 });
+
+test("atleast*d (one tensor, several, or a list), the stacks (a list), broadcastTo, broadcastTensors, meshgrid(…, { indexing })", () => {
+  const s = torch.tensor(2.0);
+  assert.deepEqual((torch.atleast1d(s) as torch.Tensor).shape, [1]);
+  const several = torch.atleast2d(s, torch.ones(3));
+  assert.deepEqual(several.map((t) => t.shape), [[1, 1], [1, 3]]);
+  assert.deepEqual(torch.atleast3d([torch.ones(2, 3)]).map((t) => t.shape), [[2, 3, 1]]); // a list gives a list, as PyTorch's tuple
+  assert.deepEqual(torch.hstack([torch.ones(2), s]).tolist(), [1, 1, 2]);
+  assert.deepEqual(torch.zeros(3, 1).broadcastTo([2, 3, 4]).shape, [2, 3, 4]);
+  const [a, b] = torch.broadcastTensors(torch.ones(2, 1), torch.zeros(3));
+  assert.deepEqual([a!.shape, b!.shape], [[2, 3], [2, 3]]);
+  const [gx, gy] = torch.meshgrid([torch.tensor([1, 2]), torch.tensor([3, 4, 5])], { indexing: "xy" });
+  assert.deepEqual(gx!.tolist(), [[1, 2], [1, 2], [1, 2]]);
+  assert.deepEqual(gy!.tolist(), [[3, 3], [4, 4], [5, 5]]);
+  typeError(() => torch.hstack(torch.ones(2) as never), /^hstack\(\): argument 'tensors' must be a list of Tensors, but got a Tensor/);
+  typeError(() => torch.vstack([torch.ones(2), 3] as never), /^vstack\(\): expected Tensor as element 1 in argument 0, but got number 3/);
+  typeError(() => torch.atleast1d(s, 1 as never), /^atleast_1d\(\): expected Tensor as element 1 in argument 0, but got number 1/);
+  typeError(() => torch.meshgrid(s, { index: "xy" } as never), /^meshgrid\(\) got an unexpected keyword argument 'index'/);
+  typeError(() => torch.broadcastTo(s, 3 as never), /^broadcast_to\(\): argument 'size' must be a list of integers/);
+  // PyTorch: RuntimeError torch.meshgrid: indexing must be one of "xy" or "ij", but received: yx
+  assert.throws(() => torch.meshgrid(s, { indexing: "yx" as never }), { name: "RuntimeError", message: 'torch.meshgrid: indexing must be one of "xy" or "ij", but received: yx' });
+});

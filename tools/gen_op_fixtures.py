@@ -475,6 +475,30 @@ case("addcdiv.value", "x.addcdiv(y, z, value=2.5)", [F(3, 2, view=T), F(3), F(2,
 case("lerp", "torch.lerp(x, y, 0.3)", [F(2, 3), F(2, 3)], f32=True)
 case("lerp.tensor_weight", "torch.lerp(x, y, z)", [F(2, 3), F(3), F(2, 1)], f32=True)
 case("lerp.method", "x.lerp(y, 0.75)", [F(3, 2, view=T), F(3)])
+# joins by rank and broadcasting helpers (views and cat)
+case("atleast1d", "torch.atleast_1d(x)", [V(1.5)])
+case("atleast1d.several", "torch.atleast_1d(x, y)", [V(2.0), F(3)])
+case("atleast2d", "torch.atleast_2d(x)", [F(3)])
+case("atleast2d.list", "torch.atleast_2d([x, y, z])", [V(-1.0), F(2), F(2, 3)])
+case("atleast3d", "torch.atleast_3d([x, y, z, w])", [V(0.5), F(2), F(2, 3), F(1, 2, 2)])
+case("atleast3d.matrix", "torch.atleast_3d(x)", [F(3, 2, view=T)])
+case("hstack", "torch.hstack([x, y, z])", [F(2), F(3), V(1.25)], f32=True)
+case("hstack.matrices", "torch.hstack((x, y))", [F(3, 2, view=T), F(2, 4)])
+case("hstack.int", "torch.hstack([x, y])", [V([[1], [2]], dtype="int64"), V([[3, 4], [5, 6]], dtype="int64")], backward=False)
+case("vstack", "torch.vstack([x, y, z])", [F(3), F(2, 3), F(1, 3)], f32=True)
+case("vstack.noncontig", "torch.vstack([x, y])", [F(3, 2, view=T), F(3)])
+case("dstack", "torch.dstack([x, y])", [F(2, 3), F(2, 3, 2)], f32=True)
+case("dstack.vectors", "torch.dstack([x, y, z])", [F(3), F(3), F(3)])
+case("columnStack", "torch.column_stack([x, y, z])", [F(3), F(3, 2), F(3)], f32=True)
+case("columnStack.noncontig", "torch.column_stack([x, y])", [F(2, 3, view=T), F(3)])
+case("broadcastTo", "torch.broadcast_to(x, (2, 3, 4))", [F(3, 1)], f32=True)
+case("broadcastTo.method", "x.broadcast_to((4, -1))", [F(3, 1, view=T)])
+case("broadcastTensors", "torch.broadcast_tensors(x, y, z)", [F(2, 1, 3), F(4, 1), V(0.5)], f32=True)
+case("broadcastTensors.int", "torch.broadcast_tensors(x, y)", [V([1, 2, 3], dtype="int64"), V([[4], [5]], dtype="int64")], backward=False)
+case("meshgrid", "torch.meshgrid(x, y, indexing='ij')", [F(2), F(3)], f32=True)
+case("meshgrid.xy", "torch.meshgrid(x, y, z, indexing='xy')", [F(2), F(3), F(4)])
+case("meshgrid.list_xy", "torch.meshgrid([x, y], indexing='xy')", [F(3), V(1.5)])
+case("meshgrid.default", "torch.meshgrid(x, y, z)", [F(2), V(0.5), F(2)])
 
 # dtype promotion (forward only where the result is integer)
 case("add.int", "torch.add(x, y)", [V([1, 2, 3], dtype="int64"), V([[4], [5]], dtype="int64")],
@@ -731,6 +755,21 @@ ERRORS = [
      ["expected dtype float for `weight` but got dtype double"]),
     ("lerp.integer", lambda: torch.lerp(torch.tensor([1]), torch.tensor([2]), 0.5),
      ["not implemented for 'Long'"]),
+    ("hstack.empty", lambda: torch.hstack([]), ["hstack expects a non-empty TensorList"]),
+    ("vstack.shapes", lambda: torch.vstack([torch.randn(2), torch.randn(3)]),
+     ["Sizes of tensors must match except in dimension 0. Expected size 2 but got size 3 for "
+      "tensor number 1 in the list."]),
+    ("columnStack.empty", lambda: torch.column_stack([]), ["column_stack expects a non-empty TensorList"]),
+    ("broadcastTo.shape", lambda: torch.broadcast_to(torch.randn(3), (2, 4)),
+     ["The expanded size of the tensor (4) must match the existing size (3) at non-singleton dimension 1",
+      "Target sizes: [2, 4]", "Tensor sizes: [3]"]),
+    ("broadcastTensors.shapes", lambda: torch.broadcast_tensors(torch.randn(2, 3), torch.randn(4)),
+     ["The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"]),
+    ("meshgrid.2d", lambda: torch.meshgrid(torch.randn(2, 2), indexing="ij"),
+     ["torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got"]),
+    ("meshgrid.dtype", lambda: torch.meshgrid(torch.randn(2), torch.randn(2, dtype=torch.float64), indexing="ij"),
+     ["meshgrid expects all tensors to have the same dtype"]),
+    ("meshgrid.empty", lambda: torch.meshgrid(), ["meshgrid expects a non-empty TensorList"]),
 ]
 
 

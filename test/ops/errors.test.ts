@@ -72,6 +72,14 @@ const THUNKS: Record<string, () => unknown> = {
   "lerp.end_dtype": () => torch.lerp(r(2), f64([2]), 0.5),
   "lerp.weight_dtype": () => torch.lerp(r(2), r(2), f64([2])),
   "lerp.integer": () => torch.lerp(torch.tensor([1]), torch.tensor([2]), 0.5),
+  "hstack.empty": () => torch.hstack([]),
+  "vstack.shapes": () => torch.vstack([r(2), r(3)]),
+  "columnStack.empty": () => torch.columnStack([]),
+  "broadcastTo.shape": () => torch.broadcastTo(r(3), [2, 4]),
+  "broadcastTensors.shapes": () => torch.broadcastTensors(r(2, 3), r(4)),
+  "meshgrid.2d": () => torch.meshgrid(r(2, 2), { indexing: "ij" }),
+  "meshgrid.dtype": () => torch.meshgrid(r(2), f64([2]), { indexing: "ij" }),
+  "meshgrid.empty": () => torch.meshgrid(),
 };
 
 const cases = loadErrorCases();
