@@ -32,7 +32,10 @@ export { addcmul, addcdiv, lerp, type ValueOptions } from "./ops/ternary.ts";
 export {
   atleast1d, atleast2d, atleast3d, hstack, vstack, dstack, columnStack, broadcastTo, broadcastTensors, meshgrid, type MeshgridOptions,
 } from "./ops/join.ts";
-export { all, any, isclose, allclose, equal, type TruthOptions, type TruthArgs, type IscloseOptions, type IscloseArgs } from "./ops/logical.ts";
+export { indexAdd, indexCopy, indexFill, takeAlongDim, type IndexAddOptions } from "./ops/indexDim.ts";
+export { trace, tensordot, kron, cross, cdist, type TensordotDims, type CdistOptions } from "./ops/products.ts";
+export { logspace, triuIndices, trilIndices, type LogspaceOptions, type TriangleIndicesOptions } from "./ops/ranges.ts";
+export { all, any, countNonzero, isclose, allclose, equal, type TruthOptions, type TruthArgs, type IscloseOptions, type IscloseArgs } from "./ops/logical.ts";
 export { erfinv } from "./ops/special.ts";
 export { gather, scatter, scatterAdd, indexSelect, maskedFill, triu, tril, type ScatterOptions } from "./ops/indexing.ts";
 export {
@@ -40,8 +43,8 @@ export {
   chunk, split, unbind, cat, stack, movedim, type FlattenOptions, type TransposeArgs,
 } from "./ops/shape.ts";
 export { clone, detach, contiguous } from "./ops/convert.ts";
-export { flip, roll, tile, repeatInterleave, type RollOptions } from "./ops/rearrange.ts";
-export { diagonal, diag, outer, outer as ger, type DiagonalOptions } from "./ops/diagonal.ts";
+export { flip, roll, tile, repeatInterleave, rot90, type RollOptions } from "./ops/rearrange.ts";
+export { diagonal, diag, diagEmbed, outer, outer as ger, type DiagonalOptions } from "./ops/diagonal.ts";
 export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/sort.ts";
 export { norm } from "./ops/norm.ts";
 export { einsum } from "./ops/einsum.ts";

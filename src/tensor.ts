@@ -28,6 +28,8 @@ import * as logical from "./ops/logical.ts";
 import * as blas from "./ops/blas.ts";
 import * as ternary from "./ops/ternary.ts";
 import * as join from "./ops/join.ts";
+import * as indexDim from "./ops/indexDim.ts";
+import * as products from "./ops/products.ts";
 import { bool, checkBool, isOptions, nullable, param, parseArgs, registerTensorClass, tensor as tensorArg, type Args } from "./args.ts";
 import * as norms from "./ops/norm.ts";
 import { formatTensor } from "./print.ts";
@@ -423,6 +425,10 @@ export class Tensor {
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return idx.scatterAdd(this, dim, index, src); }
   indexSelect(dim: number, index: Tensor): Tensor { return idx.indexSelect(this, dim, index); }
   maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor { return idx.maskedFill(this, mask, value); }
+  indexAdd(dim: number, index: Tensor, source: Tensor, opts?: indexDim.IndexAddOptions): Tensor { return indexDim.indexAdd(this, dim, index, source, opts); }
+  indexCopy(dim: number, index: Tensor, source: Tensor): Tensor { return indexDim.indexCopy(this, dim, index, source); }
+  indexFill(dim: number, index: Tensor, value: number | boolean | Tensor): Tensor { return indexDim.indexFill(this, dim, index, value); }
+  takeAlongDim(indices: Tensor, dim?: number | null | { dim?: number | null }, opts?: { dim?: number | null }): Tensor { return indexDim.takeAlongDim(this, indices, dim, opts); }
   triu(...args: Args<[diagonal: number], { diagonal?: number }>): Tensor { return idx.triu(this, ...args); }
   tril(...args: Args<[diagonal: number], { diagonal?: number }>): Tensor { return idx.tril(this, ...args); }
   /** x[index] (Python subscript syntax as a string, or items: see ops/subscript.ts). */
@@ -468,6 +474,12 @@ export class Tensor {
   diagonal(...args: Args<[offset: number, dim1: number, dim2: number], diagOps.DiagonalOptions>): Tensor { return diagOps.diagonal(this, ...args); }
   diag(...args: Args<[diagonal: number], { diagonal?: number }>): Tensor { return diagOps.diag(this, ...args); }
   outer(other: Tensor): Tensor { return diagOps.outer(this, other); }
+  diagEmbed(...args: Args<[offset: number, dim1: number, dim2: number], diagOps.DiagonalOptions>): Tensor { return diagOps.diagEmbed(this, ...args); }
+  rot90(...args: Args<[k: number, dims: readonly number[]], { k?: number; dims?: readonly number[] }>): Tensor { return rearr.rot90(this, ...args); }
+  trace(): Tensor { return products.trace(this); }
+  kron(other: Tensor): Tensor { return products.kron(this, other); }
+  cross(other: Tensor, ...args: Args<[dim: number | null], { dim?: number | null }>): Tensor { return products.cross(this, other, ...args); }
+  countNonzero(...args: Args<[dim: red.Dims | null], { dim?: red.Dims | null }>): Tensor { return logical.countNonzero(this, ...args); }
   permute(...dims: ShapeArgs): Tensor { return shp.permute(this, parseShape(dims)); }
   squeeze(...args: Args<[dim: number | readonly number[] | null], { dim?: number | readonly number[] | null }>): Tensor;
   squeeze(dim?: unknown, opts?: unknown): Tensor { return (shp.squeeze as Loose<Tensor>)(this, dim, opts); }
@@ -566,6 +578,9 @@ export class Tensor {
   maskedFill_(mask: Tensor, value: number | boolean | Tensor): this { return this.inplace((s) => idx.maskedFill(s, mask, value)); }
   scatter_(dim: number, index: Tensor, src: Tensor | number, opts?: idx.ScatterOptions): this { return this.inplace((s) => idx.scatter(s, dim, index, src, opts), src instanceof Tensor ? src : undefined); }
   scatterAdd_(dim: number, index: Tensor, src: Tensor): this { return this.inplace((s) => idx.scatterAdd(s, dim, index, src), src); }
+  indexAdd_(dim: number, index: Tensor, source: Tensor, opts?: indexDim.IndexAddOptions): this { return this.inplace((s) => indexDim.indexAdd(s, dim, index, source, opts), source); }
+  indexCopy_(dim: number, index: Tensor, source: Tensor): this { return this.inplace((s) => indexDim.indexCopy(s, dim, index, source), source); }
+  indexFill_(dim: number, index: Tensor, value: number | boolean | Tensor): this { return this.inplace((s) => indexDim.indexFill(s, dim, index, value), value instanceof Tensor ? value : undefined); }
   clip_(...args: ew.ClampArgs): this { return this.clamp_(...args); }
   /** self += value * t1 * t2 */
   addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {

@@ -288,3 +288,31 @@ test("atleast*d (one tensor, several, or a list), the stacks (a list), broadcast
   // PyTorch: RuntimeError torch.meshgrid: indexing must be one of "xy" or "ij", but received: yx
   assert.throws(() => torch.meshgrid(s, { indexing: "yx" as never }), { name: "RuntimeError", message: 'torch.meshgrid: indexing must be one of "xy" or "ij", but received: yx' });
 });
+
+test("index_* along a dim (torch.*, methods, in-place forms with version bumps), takeAlongDim, tensordot/cross/cdist/rot90/diagEmbed keywords, triuIndices/logspace options", () => {
+  const x = torch.zeros(3, 2);
+  const v0 = x.version;
+  assert.equal(x.indexAdd_(0, torch.tensor([0, 2, 0]), torch.ones(3, 2), { alpha: 2 }), x);
+  assert.deepEqual(x.tolist(), [[4, 4], [0, 0], [2, 2]]);
+  x.indexCopy_(1, torch.tensor([1]), torch.full([3, 1], 7, { dtype: "float32" }));
+  x.indexFill_(0, torch.tensor([-1]), -1);
+  assert.deepEqual(x.tolist(), [[4, 7], [0, 7], [-1, -1]]);
+  assert.equal(x.version, v0 + 3);
+  const leaf = torch.ones([2, 2], { requiresGrad: true });
+  assert.throws(() => leaf.indexFill_(0, torch.tensor([0]), 0), /a leaf Variable that requires grad is being used in an in-place operation/);
+  assert.deepEqual(torch.takeAlongDim(torch.tensor([[10, 30, 20]]), torch.tensor([[1]]), { dim: 1 }).tolist(), [[30]]);
+  typeError(() => torch.indexAdd(x, 0, torch.tensor([0]), torch.ones(1, 2), 2 as never), /^index_add\(\) takes 4 positional arguments but 5 were given/);
+  typeError(() => torch.indexAdd(x, 0, torch.tensor([0]), torch.ones(1, 2), { value: 2 } as never), /^index_add\(\) got an unexpected keyword argument 'value'/);
+  typeError(() => x.indexFill(0.5, torch.tensor([0]), 1), /^index_fill\(\): argument 'dim' must be an integer, but got number 0.5/);
+  typeError(() => torch.takeAlongDim(x, torch.tensor([[0]]), { axis: 0 } as never), /^take_along_dim\(\) got an unexpected keyword argument 'axis'/);
+  typeError(() => torch.tensordot(x, x, { dims: "2" } as never), /^tensordot\(\): argument 'dims' must be an integer or a pair of lists of integers/);
+  typeError(() => torch.cdist(x, x, { p: 2, mode: 1 } as never), /^cdist\(\) got an unexpected keyword argument 'mode'/);
+  typeError(() => torch.rot90(x, 1.5), /^rot90\(\): argument 'k' must be an integer, but got number 1.5/);
+  typeError(() => torch.diagEmbed(x, { dim3: 0 } as never), /^diag_embed\(\) got an unexpected keyword argument 'dim3'/);
+  typeError(() => torch.triuIndices(3, 3, { requiresGrad: true } as never), /^triu_indices\(\) got an unexpected keyword argument 'requiresGrad'/);
+  typeError(() => torch.logspace(0, 1, 2.5), /^logspace\(\): argument 'steps' must be an integer, but got number 2.5/);
+  assert.deepEqual(torch.triuIndices(2, 2, { offset: 1 }).tolist(), [[0], [1]]);
+  assert.deepEqual(torch.logspace(0, 2, 3, 2, { dtype: "float64" }).tolist(), [1, 2, 4]);
+  assert.deepEqual(torch.countNonzero(torch.tensor([[0, 1], [2, 3]]), 0).tolist(), [1, 2]);
+  assert.deepEqual(torch.cdist(torch.tensor([[0, 0]], { dtype: "float32" }), torch.tensor([[3, 4]], { dtype: "float32" }), { computeMode: "donot_use_mm_for_euclid_dist" }).tolist(), [[5]]);
+});

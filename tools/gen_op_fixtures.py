@@ -499,6 +499,53 @@ case("meshgrid", "torch.meshgrid(x, y, indexing='ij')", [F(2), F(3)], f32=True)
 case("meshgrid.xy", "torch.meshgrid(x, y, z, indexing='xy')", [F(2), F(3), F(4)])
 case("meshgrid.list_xy", "torch.meshgrid([x, y], indexing='xy')", [F(3), V(1.5)])
 case("meshgrid.default", "torch.meshgrid(x, y, z)", [F(2), V(0.5), F(2)])
+# index_* along a dim, take_along_dim, products, distances, rotations, diagonals, ranges
+case("trace", "torch.trace(x)", [F(3, 4)], f32=True)
+case("trace.method", "x.trace()", [F(4, 3, view=T)])
+case("trace.int", "torch.trace(x)", [V([[1, 2], [3, 4]], dtype="int64")], backward=False)
+case("takeAlongDim", "torch.take_along_dim(x, y, 1)", [F(3, 4), I(3, 2, high=4)], f32=True)
+case("takeAlongDim.flat", "torch.take_along_dim(x, y)", [F(3, 4), I(5, high=12)])
+case("takeAlongDim.broadcast", "x.take_along_dim(y, dim=0)", [F(4, 3, view=T), I(2, 1, high=3)])
+case("indexAdd", "torch.index_add(x, 0, y, z)", [F(4, 3), V([0, 2, 0], dtype="int64"), F(3, 3)], f32=True)
+case("indexAdd.alpha", "x.index_add(1, y, z, alpha=-2.5)", [F(4, 3, view=T), V([3, 1], dtype="int64"), F(3, 2)])
+case("indexAdd.int", "torch.index_add(x, 0, y, z, alpha=2)", [V([1, 2, 3], dtype="int64"), V([2, 2], dtype="int64"), V([10, 20], dtype="int64")], backward=False)
+case("indexCopy", "torch.index_copy(x, 0, y, z)", [F(4, 3), V([3, 0], dtype="int64"), F(2, 3)], f32=True)
+case("indexCopy.dim1", "x.index_copy(1, y, z)", [F(3, 4, view=T), V([2, 0, 1], dtype="int64"), F(4, 3)])
+case("indexFill", "torch.index_fill(x, 1, y, -1.5)", [F(3, 4), V([0, 2], dtype="int64")], f32=True)
+case("indexFill.negative", "x.index_fill(0, y, 2.0)", [F(4, 3, view=T), V([-1, 0], dtype="int64")])
+case("indexFill.tensor_value", "torch.index_fill(x, 0, y, z)", [F(3, 2), V([1], dtype="int64"), F()])
+case("countNonzero", "torch.count_nonzero(x)", [V(TRUTH)], backward=False)
+case("countNonzero.dims", "torch.count_nonzero(x, (0, 1))", [V([[[0.0, 1.0], [2.0, 0.0]], [[0.0, 0.0], [math.nan, 3.0]]])], backward=False)
+case("countNonzero.dim", "x.count_nonzero(dim=1)", [V([[0, 1, 2], [0, 0, 5]], dtype="int64")], backward=False)
+case("tensordot", "torch.tensordot(x, y)", [F(2, 3, 4), F(3, 4, 5)], f32=True)
+case("tensordot.int_dims", "torch.tensordot(x, y, 1)", [F(2, 3), F(4, 3, view=T)])
+case("tensordot.lists", "torch.tensordot(x, y, dims=([1, 0], [0, 2]))", [F(3, 2, 4), F(2, 5, 3)])
+case("tensordot.zero", "torch.tensordot(x, y, 0)", [F(2), F(3)])
+case("kron", "torch.kron(x, y)", [F(2, 3), F(2, 2)], f32=True)
+case("kron.ranks", "torch.kron(x, y)", [F(3), F(2, 2)])
+case("kron.int", "x.kron(y)", [V([[1, 2], [3, 4]], dtype="int64"), V([1, -1], dtype="int64")], backward=False)
+case("cross", "torch.cross(x, y, dim=1)", [F(2, 3), F(2, 3)], f32=True)
+case("cross.default_dim", "torch.cross(x, y)", [F(3, 4), F(4, 3, view=T)])
+case("cross.broadcast", "x.cross(y, -1)", [F(3, 1, view=T), F(2, 3)])
+case("cdist", "torch.cdist(x, y)", [F(3, 4), F(5, 4)], f32=True)
+case("cdist.p1", "torch.cdist(x, y, p=1)", [F(2, 3, 4), F(2, 2, 4)])
+case("cdist.pinf", "torch.cdist(x, y, float('inf'))", [F(3, 2), F(4, 2)])
+case("cdist.p3_batch", "torch.cdist(x, y, 3.0)", [F(2, 3, 2), F(1, 4, 2)])
+case("rot90", "torch.rot90(x)", [F(2, 3)], f32=True)
+case("rot90.k2", "torch.rot90(x, 2, [1, 2])", [F(2, 3, 4)])
+case("rot90.neg", "x.rot90(-1, [0, 1])", [F(3, 2, view=T)])
+case("rot90.k3", "torch.rot90(x, k=3, dims=[2, 0])", [F(2, 3, 4)])
+case("diagEmbed", "torch.diag_embed(x)", [F(2, 3)], f32=True)
+case("diagEmbed.offset", "torch.diag_embed(x, 1)", [F(3)])
+case("diagEmbed.dims", "x.diag_embed(offset=-2, dim1=0, dim2=2)", [F(3, 2, view=T)])
+case("diagEmbed.swapped", "torch.diag_embed(x, 1, -1, -2)", [F(2, 3)])
+case("logspace", "torch.logspace(-2, 2, 7)", [], backward=False)
+case("logspace.base", "torch.logspace(0, 3, 4, base=2, dtype=torch.float64)", [], backward=False)
+case("logspace.one", "torch.logspace(2, 5, 1)", [], backward=False)
+case("triuIndices", "torch.triu_indices(3, 4, 1)", [], backward=False)
+case("triuIndices.neg", "torch.triu_indices(4, 3, -1)", [], backward=False)
+case("trilIndices", "torch.tril_indices(3, 3)", [], backward=False)
+case("trilIndices.int32", "torch.tril_indices(4, 5, 2, dtype=torch.int32)", [], backward=False)
 
 # dtype promotion (forward only where the result is integer)
 case("add.int", "torch.add(x, y)", [V([1, 2, 3], dtype="int64"), V([[4], [5]], dtype="int64")],
@@ -770,6 +817,45 @@ ERRORS = [
     ("meshgrid.dtype", lambda: torch.meshgrid(torch.randn(2), torch.randn(2, dtype=torch.float64), indexing="ij"),
      ["meshgrid expects all tensors to have the same dtype"]),
     ("meshgrid.empty", lambda: torch.meshgrid(), ["meshgrid expects a non-empty TensorList"]),
+    ("trace.not_matrix", lambda: torch.trace(torch.randn(3)), ["trace: expected a matrix, but got tensor with dim 1"]),
+    ("takeAlongDim.ndim", lambda: torch.take_along_dim(torch.randn(2, 3), torch.zeros(2, dtype=torch.long), 1),
+     ["input and indices should have the same number of dimensions, but got 2 dimensions for input, "
+      "and 1 dimensions for indices"]),
+    ("takeAlongDim.dtype", lambda: torch.take_along_dim(torch.randn(2, 3), torch.zeros(2, 1), 1),
+     ["dtype of indices should be Long but got Float"]),
+    ("indexAdd.count", lambda: torch.index_add(torch.randn(3, 4), 0, torch.tensor([0, 1, 2]), torch.randn(2, 4)),
+     ["Number of indices (3) should be equal to source.size(dim): (2), for dim: 0"]),
+    ("indexAdd.range", lambda: torch.index_add(torch.randn(3, 4), 0, torch.tensor([0, 3]), torch.randn(2, 4)),
+     ["index out of range in self"]),
+    ("indexAdd.dtype", lambda: torch.index_add(torch.randn(3, 4), 0, torch.tensor([0, 1]), torch.randn(2, 4, dtype=torch.float64)),
+     ["self (Float) and source (Double) must have the same scalar type"]),
+    ("indexCopy.count", lambda: torch.index_copy(torch.randn(3, 4), 0, torch.tensor([0, 1, 2]), torch.randn(2, 4)),
+     ["Number of indices (3) should be equal to source.size(dim) (2)"]),
+    ("indexFill.range", lambda: torch.index_fill(torch.randn(3, 4), 0, torch.tensor([0, 5]), 1.0),
+     ["index 5 is out of bounds for dimension 0 with size 3"]),
+    ("indexFill.index_dtype", lambda: torch.index_fill(torch.randn(3, 4), 0, torch.tensor([0, 1.0]), 1.0),
+     ["Expected dtype int64 for index"]),
+    ("tensordot.sizes", lambda: torch.tensordot(torch.randn(2, 3), torch.randn(4, 5), dims=1),
+     ["contracted dimensions need to match, but first has size 3 in dim -1 and second has size 4 in dim 0"]),
+    ("tensordot.lists", lambda: torch.tensordot(torch.randn(2, 3), torch.randn(3, 5), dims=([1, 0], [0])),
+     ["both dimension lists should have same length"]),
+    ("cross.no_size_3", lambda: torch.cross(torch.randn(2, 4), torch.randn(2, 4)), ["no dimension of size 3 in input"]),
+    ("cross.dim_size", lambda: torch.cross(torch.randn(3, 4), torch.randn(3, 4), dim=1),
+     ["inputs dimension 1 must have length 3. Got 4 and 4"]),
+    ("cdist.columns", lambda: torch.cdist(torch.randn(2, 3), torch.randn(4, 5)),
+     ["X1 and X2 must have the same number of columns. X1: 3 X2: 5"]),
+    ("cdist.negative_p", lambda: torch.cdist(torch.randn(2, 3), torch.randn(4, 3), p=-1),
+     ["cdist only supports non-negative p values"]),
+    ("cdist.integer", lambda: torch.cdist(torch.ones(2, 3, dtype=torch.long), torch.ones(4, 3, dtype=torch.long)),
+     ["cdist only supports floating-point dtypes, X1 got: Long"]),
+    ("cdist.1d", lambda: torch.cdist(torch.randn(3), torch.randn(3)), ["cdist only supports at least 2D tensors, X1 got: 1D"]),
+    ("rot90.same_dims", lambda: torch.rot90(torch.randn(2, 3), 1, [0, 0]),
+     ["expected rotation dims to be different, but got dim0 = 0 and dim1 = 0"]),
+    ("rot90.1d", lambda: torch.rot90(torch.randn(3), 1, [0, 1]), ["expected total dims >= 2, but got total dims = 1"]),
+    ("rot90.three_dims", lambda: torch.rot90(torch.randn(2, 3), 1, [0, 1, 2]),
+     ["expected total rotation dims == 2, but got dims = 3"]),
+    ("diagEmbed.same_dims", lambda: torch.diag_embed(torch.randn(3), 0, 0, 0), ["diagonal dimensions cannot be identical 0, 0"]),
+    ("triuIndices.negative_row", lambda: torch.triu_indices(-1, 3), ["row must be non-negative, got-1"]),
 ]
 
 

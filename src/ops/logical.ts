@@ -4,7 +4,8 @@
 import { noGrad } from "../autograd/gradMode.ts";
 import { getDefaultDtype, isFloating, scalarTypeName } from "../dtype.ts";
 import { RuntimeError, TorchTypeError } from "../errors.ts";
-import { bool, checkTensor, int, num, param, parseArgs, type Args } from "../args.ts";
+import { bool, checkTensor, dims as dimsArg, int, num, param, parseArgs, type Args } from "../args.ts";
+import type { Dims } from "./reduce.ts";
 import { sameShape } from "../layout.ts";
 import type { Tensor } from "../tensor.ts";
 import { asyncReadError, onHost } from "./alloc.ts";
@@ -27,12 +28,22 @@ function truth(fn: "all" | "any", x: Tensor, args: readonly unknown[]): Tensor {
   const { dim, keepdim } = parseArgs<{ dim?: number; keepdim?: boolean }>(fn, TRUTH_ARGS, args);
   if (dim === undefined && keepdim !== undefined) throw new TorchTypeError(`${fn}() missing 1 required positional argument: 'dim'`);
   return noGrad(() => {
-    // NaN is nonzero (true), as PyTorch's; said with isnan, as a device's NaN != 0 may be false
-    const nonzero = x.dtype === "bool" ? x : isFloating(x.dtype) ? x.ne(0).logicalOr(x.isnan()) : x.ne(0);
+    const nonzero = nonzeroMask(x);
     const counted = fn === "all" ? nonzero.logicalNot() : nonzero;
     const n = counted.sum(dim ?? null, keepdim ?? false);
     return fn === "all" ? n.eq(0) : n.gt(0);
   });
+}
+
+/** Where x is nonzero: NaN counts (as PyTorch's), said with isnan, as a device's NaN != 0 may be false. */
+const nonzeroMask = (x: Tensor): Tensor => (x.dtype === "bool" ? x : isFloating(x.dtype) ? x.ne(0).logicalOr(x.isnan()) : x.ne(0));
+
+const COUNT_ARGS = [param("dim", dimsArg, null)];
+/** torch.count_nonzero(input, dim=None): the number of nonzero elements (over dim: an int or a list), int64. */
+export function countNonzero(x: Tensor, ...args: Args<[dim: Dims | null], { dim?: Dims | null }>): Tensor {
+  checkTensor(x, "input", "count_nonzero");
+  const { dim } = parseArgs<{ dim: Dims | null }>("count_nonzero", COUNT_ARGS, args);
+  return noGrad(() => nonzeroMask(x).sum(dim));
 }
 
 /** torch.all(input) / torch.all(input, dim, keepdim=False): whether every element is nonzero; bool. */
