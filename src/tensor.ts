@@ -30,6 +30,7 @@ import * as ternary from "./ops/ternary.ts";
 import * as join from "./ops/join.ts";
 import * as indexDim from "./ops/indexDim.ts";
 import * as products from "./ops/products.ts";
+import * as order from "./ops/order.ts";
 import { bool, checkBool, isOptions, nullable, param, parseArgs, registerTensorClass, tensor as tensorArg, type Args } from "./args.ts";
 import * as norms from "./ops/norm.ts";
 import { formatTensor } from "./print.ts";
@@ -401,6 +402,14 @@ export class Tensor {
   sort(...args: Args<[dim: number, descending: boolean], sorting.SortOptions>): red.ValuesIndices { return sorting.sort(this, ...args); }
   argsort(...args: Args<[dim: number, descending: boolean], sorting.SortOptions>): Tensor { return sorting.argsort(this, ...args); }
   topk(k: number, ...args: Args<[dim: number, largest: boolean, sorted: boolean], sorting.TopkOptions>): red.ValuesIndices { return sorting.topk(this, k, ...args); }
+  median(): Tensor;
+  median(...args: [dim: number, ...rest: Args<[keepdim: boolean], { keepdim?: boolean }>] | [options: order.MedianOptions & { dim: number }]): red.ValuesIndices;
+  median(...args: unknown[]): Tensor | red.ValuesIndices { return (order.median as Loose<Tensor | red.ValuesIndices>)(this, ...args); }
+  nanmedian(): Tensor;
+  nanmedian(...args: [dim: number, ...rest: Args<[keepdim: boolean], { keepdim?: boolean }>] | [options: order.MedianOptions & { dim: number }]): red.ValuesIndices;
+  nanmedian(...args: unknown[]): Tensor | red.ValuesIndices { return (order.nanmedian as Loose<Tensor | red.ValuesIndices>)(this, ...args); }
+  kthvalue(k: number, ...args: Args<[dim: number, keepdim: boolean], order.MedianOptions>): red.ValuesIndices { return order.kthvalue(this, k, ...args); }
+  msort(): Tensor { return order.msort(this); }
   /** torch.norm(input, p='fro', dim=None, keepdim=False). */
   norm(...args: norms.NormArgs<norms.Ord, norms.LegacyNormOptions>): Tensor { return norms.norm(this, ...args); }
   softmax(...args: red.SoftmaxArgs): Tensor;

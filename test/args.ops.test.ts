@@ -316,3 +316,19 @@ test("index_* along a dim (torch.*, methods, in-place forms with version bumps),
   assert.deepEqual(torch.countNonzero(torch.tensor([[0, 1], [2, 3]]), 0).tolist(), [1, 2]);
   assert.deepEqual(torch.cdist(torch.tensor([[0, 0]], { dtype: "float32" }), torch.tensor([[3, 4]], { dtype: "float32" }), { computeMode: "donot_use_mm_for_euclid_dist" }).tolist(), [[5]]);
 });
+
+test("median/nanmedian: all (a tensor) or (dim, keepdim) ({ values, indices }); kthvalue(k, dim, keepdim); a line of NaNs has a NaN nanmedian", () => {
+  const m = torch.tensor([[3, 1, 2], [NaN, NaN, NaN]], { dtype: "float64" });
+  assert.ok(Number.isNaN(m.median().item()));
+  assert.equal(m.nanmedian().item(), 2);
+  const r = m.nanmedian(1, true);
+  assert.deepEqual(r.values.shape, [2, 1]);
+  assert.equal(r.values.index("0, 0").item(), 2);
+  assert.ok(Number.isNaN(r.values.index("1, 0").item()));
+  assert.deepEqual(torch.median(m.narrow(0, 0, 1), { dim: 1 }).indices.tolist(), [2]);
+  assert.deepEqual(m.narrow(0, 0, 1).kthvalue(3, { dim: 1, keepdim: true }).values.tolist(), [[3]]);
+  assert.ok(Number.isNaN(torch.median(torch.tensor([], { dtype: "float32" })).item())); // PyTorch: tensor(nan)
+  typeError(() => m.median({ keepdim: true } as never), /^median\(\) missing 1 required positional argument: 'dim'/);
+  typeError(() => m.median(0, { keepdims: true } as never), /^median\(\) got an unexpected keyword argument 'keepdims'/);
+  typeError(() => m.kthvalue(1.5), /^kthvalue\(\): argument 'k' must be an integer, but got number 1.5/);
+});

@@ -546,6 +546,24 @@ case("triuIndices", "torch.triu_indices(3, 4, 1)", [], backward=False)
 case("triuIndices.neg", "torch.triu_indices(4, 3, -1)", [], backward=False)
 case("trilIndices", "torch.tril_indices(3, 3)", [], backward=False)
 case("trilIndices.int32", "torch.tril_indices(4, 5, 2, dtype=torch.int32)", [], backward=False)
+# order statistics from the sort (inputs without ties: PyTorch's index among ties is its selection algorithm's)
+case("median", "torch.median(x)", [F(3, 4)], f32=True)
+case("median.even", "x.median()", [F(2, 3, view=T)])
+case("median.ties", "torch.median(x)", [V([[1.0, 2.0, 2.0], [3.0, 2.0, 0.5]])], gradcheck=False)
+case("median.nan", "torch.median(x)", [V([1.0, math.nan, 0.5, 2.0, math.nan])], gradcheck=False)
+case("median.dim", "torch.median(x, 1)", [F(3, 4)], f32=True)
+case("median.dim_keepdim", "x.median(0, keepdim=True)", [F(4, 3, view=T)])
+case("median.dim_nan", "torch.median(x, 1)", [V([[1.0, math.nan, 0.5], [2.0, -1.0, 3.0], [math.nan, 4.0, math.nan]])], gradcheck=False)
+case("median.int", "torch.median(x, 0)", [V([[5, -2], [1, 9], [3, 4]], dtype="int64")], backward=False)
+case("nanmedian", "torch.nanmedian(x)", [V([1.0, math.nan, 0.5, 2.0, math.nan, -3.0])], gradcheck=False)
+# (a line of NaNs only: its value NaN, its index whichever NaN PyTorch's selection leaves there, so not compared)
+case("nanmedian.dim", "torch.nanmedian(x, 1)", [V([[1.0, math.nan, 0.5, 4.0], [2.0, -1.0, 3.0, 0.25], [math.nan, 4.0, math.nan, math.nan]])], gradcheck=False)
+case("nanmedian.plain", "x.nanmedian(0)", [F(5, 2)])
+case("kthvalue", "torch.kthvalue(x, 2, 1)", [F(3, 5)], f32=True)
+case("kthvalue.default_dim", "x.kthvalue(4)", [F(4, 2, view=T)])
+case("kthvalue.keepdim", "torch.kthvalue(x, 1, 0, True)", [F(3, 2)])
+case("msort", "torch.msort(x)", [F(4, 3)], f32=True)
+case("msort.method", "x.msort()", [F(3, 4, view=T)])
 
 # dtype promotion (forward only where the result is integer)
 case("add.int", "torch.add(x, y)", [V([1, 2, 3], dtype="int64"), V([[4], [5]], dtype="int64")],
@@ -856,6 +874,7 @@ ERRORS = [
      ["expected total rotation dims == 2, but got dims = 3"]),
     ("diagEmbed.same_dims", lambda: torch.diag_embed(torch.randn(3), 0, 0, 0), ["diagonal dimensions cannot be identical 0, 0"]),
     ("triuIndices.negative_row", lambda: torch.triu_indices(-1, 3), ["row must be non-negative, got-1"]),
+    ("kthvalue.range", lambda: torch.randn(2, 4).kthvalue(5, 1), ["kthvalue(): selected number k out of range for dimension 1"]),
 ]
 
 

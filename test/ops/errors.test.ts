@@ -102,6 +102,7 @@ const THUNKS: Record<string, () => unknown> = {
   "rot90.three_dims": () => torch.rot90(r(2, 3), 1, [0, 1, 2]),
   "diagEmbed.same_dims": () => torch.diagEmbed(r(3), 0, 0, 0),
   "triuIndices.negative_row": () => torch.triuIndices(-1, 3),
+  "kthvalue.range": () => r(2, 4).kthvalue(5, 1),
 };
 
 const cases = loadErrorCases();
