@@ -46,7 +46,7 @@ export { clone, detach, contiguous } from "./ops/convert.ts";
 export { flip, roll, tile, repeatInterleave, rot90, type RollOptions } from "./ops/rearrange.ts";
 export { diagonal, diag, diagEmbed, outer, outer as ger, type DiagonalOptions } from "./ops/diagonal.ts";
 export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/sort.ts";
-export { median, nanmedian, kthvalue, msort, type MedianOptions } from "./ops/order.ts";
+export { median, nanmedian, kthvalue, msort, quantile, nanquantile, type MedianOptions, type QuantileOptions, type QuantileInterpolation } from "./ops/order.ts";
 export { norm } from "./ops/norm.ts";
 export { einsum } from "./ops/einsum.ts";
 export * as linalg from "./linalg.ts";

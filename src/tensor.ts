@@ -410,6 +410,8 @@ export class Tensor {
   nanmedian(...args: unknown[]): Tensor | red.ValuesIndices { return (order.nanmedian as Loose<Tensor | red.ValuesIndices>)(this, ...args); }
   kthvalue(k: number, ...args: Args<[dim: number, keepdim: boolean], order.MedianOptions>): red.ValuesIndices { return order.kthvalue(this, k, ...args); }
   msort(): Tensor { return order.msort(this); }
+  quantile(q: Tensor | number, ...args: Args<[dim: number | null, keepdim: boolean], order.QuantileOptions>): Tensor { return order.quantile(this, q, ...args); }
+  nanquantile(q: Tensor | number, ...args: Args<[dim: number | null, keepdim: boolean], order.QuantileOptions>): Tensor { return order.nanquantile(this, q, ...args); }
   /** torch.norm(input, p='fro', dim=None, keepdim=False). */
   norm(...args: norms.NormArgs<norms.Ord, norms.LegacyNormOptions>): Tensor { return norms.norm(this, ...args); }
   softmax(...args: red.SoftmaxArgs): Tensor;

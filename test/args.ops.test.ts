@@ -332,3 +332,15 @@ test("median/nanmedian: all (a tensor) or (dim, keepdim) ({ values, indices }); 
   typeError(() => m.median(0, { keepdims: true } as never), /^median\(\) got an unexpected keyword argument 'keepdims'/);
   typeError(() => m.kthvalue(1.5), /^kthvalue\(\): argument 'k' must be an integer, but got number 1.5/);
 });
+
+test("quantile/nanquantile: q a number or a 1-D tensor, (dim, keepdim) positional or keywords, keyword-only interpolation", () => {
+  const v = torch.tensor([0, 1, 2, 3], { dtype: "float32" });
+  // PyTorch: torch.quantile(tensor([0., 1, 2, 3]), tensor([0.5, 0.125, 0.375]), interpolation='nearest') == [2., 0., 1.]
+  assert.deepEqual(torch.quantile(v, torch.tensor([0.5, 0.125, 0.375], { dtype: "float32" }), { interpolation: "nearest" }).tolist(), [2, 0, 1]);
+  assert.equal(v.quantile(0.5).item(), 1.5);
+  assert.deepEqual(v.reshape(2, 2).quantile(1, 1, true).tolist(), [[1], [3]]);
+  assert.deepEqual(v.reshape(2, 2).nanquantile(0, { dim: 0 }).tolist(), [0, 1]);
+  typeError(() => v.quantile(0.5, 0, { method: "linear" } as never), /^quantile\(\) got an unexpected keyword argument 'method'/);
+  typeError(() => v.quantile("0.5" as never), /^quantile\(\): argument 'q' must be a Tensor or a number/);
+  typeError(() => v.nanquantile(0.5, 0.5 as never), /^nanquantile\(\): argument 'dim' must be an integer/);
+});

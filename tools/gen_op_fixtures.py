@@ -564,6 +564,17 @@ case("kthvalue.default_dim", "x.kthvalue(4)", [F(4, 2, view=T)])
 case("kthvalue.keepdim", "torch.kthvalue(x, 1, 0, True)", [F(3, 2)])
 case("msort", "torch.msort(x)", [F(4, 3)], f32=True)
 case("msort.method", "x.msort()", [F(3, 4, view=T)])
+case("quantile", "torch.quantile(x, 0.3)", [F(3, 4)], f32=True)
+case("quantile.dim", "torch.quantile(x, 0.75, 1)", [F(3, 5)], f32=True)
+case("quantile.tensor_q", "x.quantile(y, dim=0, keepdim=True)", [F(4, 3, view=T), V([0.0, 0.25, 0.9, 1.0], grad=False)], gradcheck=False)
+case("quantile.keepdim_all", "torch.quantile(x, 0.5, keepdim=True)", [F(2, 3)])
+case("quantile.lower", "torch.quantile(x, y, 1, interpolation='lower')", [F(2, 5), V([0.1, 0.5, 0.7], grad=False)], gradcheck=False)
+case("quantile.higher", "torch.quantile(x, y, 1, interpolation='higher')", [F(2, 5), V([0.1, 0.5, 0.7], grad=False)], gradcheck=False)
+case("quantile.nearest", "torch.quantile(x, y, interpolation='nearest')", [V([0.0, 1.0, 2.0, 3.0, 4.5]), V([0.125, 0.375, 0.5, 0.625, 0.875], grad=False)], gradcheck=False)
+case("quantile.midpoint", "torch.quantile(x, 0.4, 0, interpolation='midpoint')", [F(5, 2)])
+case("quantile.nan", "torch.quantile(x, 0.5, 1)", [V([[1.0, math.nan, 3.0], [2.0, 0.5, 1.0]])], gradcheck=False)
+case("nanquantile", "torch.nanquantile(x, 0.5, 1)", [V([[1.0, math.nan, 3.0, 0.5], [2.0, 0.5, 1.0, -1.0], [math.nan, math.nan, math.nan, math.nan]])], gradcheck=False)
+case("nanquantile.tensor_q", "x.nanquantile(y)", [V([4.0, math.nan, -1.0, 2.5, math.nan, 0.0]), V([0.2, 0.5, 1.0], grad=False)], gradcheck=False)
 
 # dtype promotion (forward only where the result is integer)
 case("add.int", "torch.add(x, y)", [V([1, 2, 3], dtype="int64"), V([[4], [5]], dtype="int64")],
@@ -875,6 +886,14 @@ ERRORS = [
     ("diagEmbed.same_dims", lambda: torch.diag_embed(torch.randn(3), 0, 0, 0), ["diagonal dimensions cannot be identical 0, 0"]),
     ("triuIndices.negative_row", lambda: torch.triu_indices(-1, 3), ["row must be non-negative, got-1"]),
     ("kthvalue.range", lambda: torch.randn(2, 4).kthvalue(5, 1), ["kthvalue(): selected number k out of range for dimension 1"]),
+    ("quantile.q_range", lambda: torch.quantile(torch.randn(3, 4), 1.5), ["quantile() q must be in the range [0, 1] but got 1.5"]),
+    ("quantile.q_values", lambda: torch.quantile(torch.randn(3, 4), torch.tensor([0.5, -1.0])), ["quantile() q values must be in the range [0, 1]"]),
+    ("quantile.q_dtype", lambda: torch.quantile(torch.randn(3, 4), torch.tensor([0.5], dtype=torch.float64)),
+     ["quantile() q tensor must be same dtype as the input tensor"]),
+    ("quantile.q_2d", lambda: torch.quantile(torch.randn(3, 4), torch.tensor([[0.5]])), ["quantile() q must be a scalar or 1D tensor"]),
+    ("quantile.integer", lambda: torch.quantile(torch.tensor([1, 2]), 0.5), ["quantile() input tensor must be either float or double dtype"]),
+    ("quantile.interpolation", lambda: torch.quantile(torch.randn(3, 4), 0.5, interpolation="foo"),
+     ["quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, but got foo"]),
 ]
 
 

@@ -1,4 +1,5 @@
-// Order statistics from the stable sort (sort.ts): median, nanmedian, kthvalue, msort. The
+// Order statistics from the stable sort (sort.ts): median, nanmedian, kthvalue, msort,
+// quantile, nanquantile. The
 // chosen element of each line is found in the sorted order, and its value is a gather from
 // the input at its index, so the gradient reaches that element (PyTorch's
 // value_selecting_reduction_backward); the whole-tensor median shares it among the elements
@@ -7,9 +8,10 @@ import { noGrad } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
 import { isFloating } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
-import { bool, checkInt, checkTensor, int, param, parseArgs, type Args } from "../args.ts";
+import { bool, checkInt, checkTensor, checkTensorOrScalar, int, nullable, param, parseArgs, str, type Args } from "../args.ts";
 import { normalizeDim } from "../layout.ts";
-import type { Tensor } from "../tensor.ts";
+import { Tensor } from "../tensor.ts";
+import { numberData, onHost } from "./alloc.ts";
 import { full } from "./creation.ts";
 import { where } from "./elementwise.ts";
 import type { ValuesIndices } from "./reduce.ts";
@@ -103,4 +105,83 @@ export function kthvalue(x: Tensor, k: number, ...args: Args<[dim: number, keepd
 export function msort(x: Tensor): Tensor {
   checkTensor(x, "input", "msort");
   return sort(x, 0).values;
+}
+
+/** quantile's interpolation between the two order statistics around the rank. */
+export type QuantileInterpolation = "linear" | "lower" | "higher" | "midpoint" | "nearest";
+/** Options of quantile/nanquantile. */
+export interface QuantileOptions {
+  dim?: number | null;
+  keepdim?: boolean;
+  /** keyword-only: how a rank between two order statistics is read (default "linear"). */
+  interpolation?: QuantileInterpolation;
+}
+const QUANTILE = [param("dim", nullable(int()), null), param("keepdim", bool, false)];
+const INTERPOLATION = [param("interpolation", str, "linear")];
+
+/**
+ * ATen's quantile: the sorted line's rank q * (n - 1) (n the non-NaN count for nanquantile; a
+ * line with a NaN has quantile NaN), rounded per `interpolation` (ranks are >= 0, so a
+ * truncation is the floor; "nearest" rounds half to even, as ATen's round) or interpolated.
+ */
+function quantileOf(fn: "quantile" | "nanquantile", x: Tensor, qArg: Tensor | number, args: readonly unknown[]): Tensor {
+  checkTensor(x, "input", fn);
+  checkTensorOrScalar(qArg, "q", fn);
+  const { dim, keepdim, interpolation } = parseArgs<{ dim: number | null; keepdim: boolean; interpolation: string }>(fn, QUANTILE, args, INTERPOLATION);
+  if (!isFloating(x.dtype)) throw new RuntimeError(`${fn}() input tensor must be either float or double dtype`);
+  if (!["linear", "lower", "higher", "midpoint", "nearest"].includes(interpolation)) {
+    throw new RuntimeError(`${fn}() interpolation must be one of linear, lower, higher, midpoint or nearest, but got ${interpolation}`);
+  }
+  let q: Tensor;
+  if (qArg instanceof Tensor) {
+    if (qArg.ndim > 1) throw new RuntimeError(`${fn}() q must be a scalar or 1D tensor`);
+    if (qArg.dtype !== x.dtype) throw new RuntimeError(`${fn}() q tensor must be same dtype as the input tensor`);
+    if (onHost(qArg) && !numberData(qArg).every((v) => v >= 0 && v <= 1)) throw new RuntimeError(`${fn}() q values must be in the range [0, 1]`);
+    q = qArg;
+  } else {
+    if (typeof qArg !== "number" || !(qArg >= 0 && qArg <= 1)) throw new RuntimeError(`${fn}() q must be in the range [0, 1] but got ${String(qArg)}`);
+    q = full([], qArg, { dtype: x.dtype, device: x.device });
+  }
+  if (x.numel() === 0) throw new RuntimeError(`${fn}() input tensor must be non-empty`);
+  const d = dim === null ? -1 : normalizeDim(dim, Math.max(x.ndim, 1));
+  const lines = (dim === null ? x.reshape([-1]) : x.ndim === 0 ? x.reshape([1]) : x.movedim(d, -1));
+  const n = lines.shape[lines.ndim - 1]!;
+  const batch = lines.shape.slice(0, -1);
+  const qs = q.ndim === 1 ? q.reshape([q.numel(), ...batch.map(() => 1), 1]) : q.reshape([...batch.map(() => 1), 1]);
+  let sorted = sort(lines, -1).values;
+  if (q.ndim === 1) sorted = sorted.unsqueeze(0).expand([q.numel(), ...sorted.shape]);
+  const ranks = noGrad(() => {
+    const nan = sorted.isnan();
+    if (fn === "quantile") return where(nan.any(-1, { keepdim: true }), n - 1, qs.mul(n - 1));
+    const r = qs.mul(nan.logicalNot().sum(-1, true).sub(1));
+    return where(r.lt(0), 0, r);
+  });
+  const below = noGrad(() => {
+    const f = ranks.to("int64");
+    if (interpolation === "higher") return f.add(ranks.gt(f).to("int64"));
+    if (interpolation !== "nearest") return f;
+    const frac = ranks.sub(f);
+    const odd = f.sub(f.div(2).to("int64").mul(2)).ne(0);
+    return f.add(frac.gt(0.5).logicalOr(frac.eq(0.5).logicalAnd(odd)).to("int64"));
+  });
+  let out = sorted.gather(-1, below);
+  if (interpolation === "linear" || interpolation === "midpoint") {
+    const above = noGrad(() => below.add(ranks.gt(below).to("int64")));
+    const weight = interpolation === "midpoint" ? 0.5 : noGrad(() => ranks.sub(below));
+    out = out.lerp(sorted.gather(-1, above), weight);
+  }
+  out = out.squeeze(-1); // [Q?, ...batch]
+  if (!keepdim) return out;
+  const lead = q.ndim === 1 ? [q.numel()] : [];
+  if (dim === null) return out.reshape([...lead, ...x.shape.map(() => 1)]);
+  return x.ndim === 0 ? out : out.unsqueeze(lead.length + d);
+}
+
+/** torch.quantile(input, q, dim=None, keepdim=False, *, interpolation='linear'): q a number or a 1-D tensor (its dim first in the result). */
+export function quantile(x: Tensor, q: Tensor | number, ...args: Args<[dim: number | null, keepdim: boolean], QuantileOptions>): Tensor {
+  return quantileOf("quantile", x, q, args);
+}
+/** torch.nanquantile: quantile of the non-NaN values (NaN where a line has none). */
+export function nanquantile(x: Tensor, q: Tensor | number, ...args: Args<[dim: number | null, keepdim: boolean], QuantileOptions>): Tensor {
+  return quantileOf("nanquantile", x, q, args);
 }

@@ -103,6 +103,12 @@ const THUNKS: Record<string, () => unknown> = {
   "diagEmbed.same_dims": () => torch.diagEmbed(r(3), 0, 0, 0),
   "triuIndices.negative_row": () => torch.triuIndices(-1, 3),
   "kthvalue.range": () => r(2, 4).kthvalue(5, 1),
+  "quantile.q_range": () => torch.quantile(r(3, 4), 1.5),
+  "quantile.q_values": () => torch.quantile(r(3, 4), torch.tensor([0.5, -1], { dtype: "float32" })),
+  "quantile.q_dtype": () => torch.quantile(r(3, 4), f64([1]).mul(0).add(0.5)),
+  "quantile.q_2d": () => torch.quantile(r(3, 4), torch.tensor([[0.5]], { dtype: "float32" })),
+  "quantile.integer": () => torch.quantile(torch.tensor([1, 2]), 0.5),
+  "quantile.interpolation": () => torch.quantile(r(3, 4), 0.5, { interpolation: "foo" as never }),
 };
 
 const cases = loadErrorCases();
