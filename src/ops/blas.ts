@@ -17,7 +17,13 @@ export interface BetaAlphaOptions {
   alpha?: number;
 }
 const BETA_ALPHA = [param("beta", num(), 1), param("alpha", num(), 1)];
-const betaAlpha = (fn: string, opts: unknown): Required<BetaAlphaOptions> => parseKeywords(fn, 3, opts, BETA_ALPHA);
+/** The three operands of addmm and its kin checked as Tensors (named as PyTorch names them), then beta and alpha read. */
+function operands(fn: string, input: Tensor, a: [Tensor, string], b: [Tensor, string], opts: unknown): Required<BetaAlphaOptions> {
+  checkTensor(input, "input", fn);
+  checkTensor(a[0], a[1], fn);
+  checkTensor(b[0], b[1], fn);
+  return parseKeywords(fn, 3, opts, BETA_ALPHA);
+}
 
 /**
  * beta * input + alpha * product, input broadcast to the product's shape (PyTorch's expand
@@ -59,10 +65,7 @@ export function dot(x: Tensor, y: Tensor): Tensor {
 
 /** torch.addmm(input, mat1, mat2, *, beta=1, alpha=1): beta * input + alpha * (mat1 @ mat2), input broadcast to [n, p]. */
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, opts?: BetaAlphaOptions): Tensor {
-  checkTensor(input, "input", "addmm");
-  const k = betaAlpha("addmm", opts);
-  checkTensor(mat1, "mat1", "addmm");
-  checkTensor(mat2, "mat2", "addmm");
+  const k = operands("addmm", input, [mat1, "mat1"], [mat2, "mat2"], opts);
   if (mat1.ndim !== 2) throw new RuntimeError(`mat1 must be a matrix, got ${mat1.ndim}-D tensor`);
   if (mat2.ndim !== 2) throw new RuntimeError(`mat2 must be a matrix, got ${mat2.ndim}-D tensor`);
   if (mat1.dtype !== mat2.dtype || input.dtype !== mat1.dtype) throw new RuntimeError(`self and mat2 must have the same dtype`);
@@ -71,10 +74,7 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, opts?: BetaAlph
 
 /** torch.addmv(input, mat, vec, *, beta=1, alpha=1): beta * input + alpha * (mat @ vec). */
 export function addmv(input: Tensor, mat: Tensor, vec: Tensor, opts?: BetaAlphaOptions): Tensor {
-  checkTensor(input, "input", "addmv");
-  const k = betaAlpha("addmv", opts);
-  checkTensor(mat, "mat", "addmv");
-  checkTensor(vec, "vec", "addmv");
+  const k = operands("addmv", input, [mat, "mat"], [vec, "vec"], opts);
   if (mat.ndim !== 2 || vec.ndim !== 1 || input.ndim > 1) throw new RuntimeError(`vector + matrix @ vector expected, got ${input.ndim}, ${mat.ndim}, ${vec.ndim}`);
   if (mat.shape[1] !== vec.shape[0] || (input.ndim === 1 && input.shape[0] !== mat.shape[0] && input.shape[0] !== 1)) {
     throw new RuntimeError(`size mismatch, got ${input.ndim === 1 ? input.shape[0] : 1}, ${mat.shape[0]}x${mat.shape[1]},${vec.shape[0]}`);
@@ -91,10 +91,7 @@ function checkBatches(fn: string, b1: Tensor, b2: Tensor): void {
 
 /** torch.baddbmm(input, batch1, batch2, *, beta=1, alpha=1): beta * input + alpha * bmm(batch1, batch2), per batch. */
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts?: BetaAlphaOptions): Tensor {
-  checkTensor(input, "input", "baddbmm");
-  const k = betaAlpha("baddbmm", opts);
-  checkTensor(batch1, "batch1", "baddbmm");
-  checkTensor(batch2, "batch2", "baddbmm");
+  const k = operands("baddbmm", input, [batch1, "batch1"], [batch2, "batch2"], opts);
   checkBatches("baddbmm", batch1, batch2);
   sameDtype("baddbmm", input, batch1);
   return combine(input, bmm(batch1, batch2), k);
@@ -102,10 +99,7 @@ export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts?: Be
 
 /** torch.addbmm(input, batch1, batch2, *, beta=1, alpha=1): beta * input + alpha * the sum over the batch of batch1[i] @ batch2[i]. */
 export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts?: BetaAlphaOptions): Tensor {
-  checkTensor(input, "input", "addbmm");
-  const k = betaAlpha("addbmm", opts);
-  checkTensor(batch1, "batch1", "addbmm");
-  checkTensor(batch2, "batch2", "addbmm");
+  const k = operands("addbmm", input, [batch1, "batch1"], [batch2, "batch2"], opts);
   checkBatches("addbmm", batch1, batch2);
   if (batch1.shape[0] !== batch2.shape[0]) {
     throw new RuntimeError(`batch1 and batch2 must have same number of batches, got ${batch1.shape[0]} and ${batch2.shape[0]}`);

@@ -44,6 +44,15 @@ function checkSource(fn: string, x: Tensor, d: number, index: Tensor, source: Te
   }
 }
 
+/** The input, dim and index of an index_* op checked; the normalized dim and the input's size along it. */
+function along(fn: string, x: Tensor, dim: number, index: Tensor): [number, number] {
+  checkTensor(x, "input", fn);
+  checkInt(dim, "dim", fn);
+  checkTensor(index, "index", fn);
+  const d = normalizeDim(dim, x.ndim);
+  return [d, x.ndim === 0 ? 1 : x.shape[d]!];
+}
+
 /** Keyword of indexAdd. */
 export interface IndexAddOptions {
   /** The source's multiplier (default 1). */
@@ -53,13 +62,9 @@ const ALPHA = [param("alpha", num(), 1)];
 
 /** torch.index_add(input, dim, index, source, *, alpha=1): input with alpha * source[i] added along dim at index[i] (repeated indices accumulate). */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, opts?: IndexAddOptions): Tensor {
-  checkTensor(x, "input", "index_add");
-  checkInt(dim, "dim", "index_add");
-  checkTensor(index, "index", "index_add");
+  const [d, size] = along("index_add", x, dim, index);
   checkTensor(source, "source", "index_add");
   const { alpha } = parseKeywords<Required<IndexAddOptions>>("index_add", 4, opts, ALPHA);
-  const d = normalizeDim(dim, x.ndim);
-  const size = x.ndim === 0 ? 1 : x.shape[d]!;
   checkIndexVector("index_add_", index, size, false, () => new IndexError("index out of range in self"));
   checkSource("index_add_", x, d, index, source, `index_add_(): Number of indices (${index.numel()}) should be equal to source.size(dim): (${source.ndim === 0 ? 1 : source.shape[d]}), for dim: ${d}`);
   const a = isIntegral(x.dtype) ? Math.trunc(alpha) : alpha;
@@ -68,12 +73,8 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
 
 /** torch.index_copy(input, dim, index, source): input with source[i] written along dim at index[i] (int64 index, as PyTorch). */
 export function indexCopy(x: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
-  checkTensor(x, "input", "index_copy");
-  checkInt(dim, "dim", "index_copy");
-  checkTensor(index, "index", "index_copy");
+  const [d, size] = along("index_copy", x, dim, index);
   checkTensor(source, "source", "index_copy");
-  const d = normalizeDim(dim, x.ndim);
-  const size = x.ndim === 0 ? 1 : x.shape[d]!;
   checkIndexVector("index_copy_", index, size, true, (i) => new IndexError(`index_copy_(): index ${i} is out of bounds for dimension ${d} with size ${size}`));
   checkSource("index_copy_", x, d, index, source, `index_copy_(): Number of indices (${index.numel()}) should be equal to source.size(dim) (${source.ndim === 0 ? 1 : source.shape[d]})`);
   return scatter(x, d, alongDim(index, source.shape, d), source);
@@ -81,12 +82,8 @@ export function indexCopy(x: Tensor, dim: number, index: Tensor, source: Tensor)
 
 /** torch.index_fill(input, dim, index, value): input with value written at index along dim; value a number or a 0-d tensor (int64 index, as PyTorch). */
 export function indexFill(x: Tensor, dim: number, index: Tensor, value: number | boolean | Tensor): Tensor {
-  checkTensor(x, "input", "index_fill");
-  checkInt(dim, "dim", "index_fill");
-  checkTensor(index, "index", "index_fill");
+  const [d, size] = along("index_fill", x, dim, index);
   checkTensorOrScalar(value, "value", "index_fill");
-  const d = normalizeDim(dim, x.ndim);
-  const size = x.ndim === 0 ? 1 : x.shape[d]!;
   checkIndexVector("index_fill_", index, size, true, (i) => new IndexError(`index ${i} is out of bounds for dimension ${d} with size ${size}`), true);
   if (value instanceof Tensor && value.ndim !== 0) {
     throw new RuntimeError(`index_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);

@@ -18,14 +18,19 @@ export interface ValueOptions {
   value?: number;
 }
 const VALUE = [param("value", num(), 1)];
+/** addcmul/addcdiv's operands checked (Tensors, broadcasting in PyTorch's order) and value read. */
+function operands(fn: string, input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: unknown): number {
+  checkTensor(input, "input", fn);
+  checkTensor(tensor1, "tensor1", fn);
+  checkTensor(tensor2, "tensor2", fn);
+  const { value } = parseKeywords<Required<ValueOptions>>(fn, 3, opts, VALUE);
+  checkBroadcast(input, tensor1, tensor2);
+  return value;
+}
 
 /** torch.addcmul(input, tensor1, tensor2, *, value=1): input + value * tensor1 * tensor2. */
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts?: ValueOptions): Tensor {
-  checkTensor(input, "input", "addcmul");
-  checkTensor(tensor1, "tensor1", "addcmul");
-  checkTensor(tensor2, "tensor2", "addcmul");
-  const { value } = parseKeywords<Required<ValueOptions>>("addcmul", 3, opts, VALUE);
-  checkBroadcast(input, tensor1, tensor2);
+  const value = operands("addcmul", input, tensor1, tensor2, opts);
   const prod = tensor1.mul(tensor2);
   // an integer result takes value as an integer (PyTorch casts it to the result's type)
   const v = isIntegral(prod.dtype) && isIntegral(input.dtype) ? Math.trunc(value) : value;
@@ -34,11 +39,7 @@ export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts?: 
 
 /** torch.addcdiv(input, tensor1, tensor2, *, value=1): input + value * tensor1 / tensor2 (integer tensor1 and tensor2 are refused, as PyTorch). */
 export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts?: ValueOptions): Tensor {
-  checkTensor(input, "input", "addcdiv");
-  checkTensor(tensor1, "tensor1", "addcdiv");
-  checkTensor(tensor2, "tensor2", "addcdiv");
-  const { value } = parseKeywords<Required<ValueOptions>>("addcdiv", 3, opts, VALUE);
-  checkBroadcast(input, tensor1, tensor2);
+  const value = operands("addcdiv", input, tensor1, tensor2, opts);
   if (isIntegral(tensor1.dtype) && isIntegral(tensor2.dtype)) {
     throw new RuntimeError(
       "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true division of tensor1 and tensor2. " +
