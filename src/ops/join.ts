@@ -81,6 +81,7 @@ export function broadcastTensors(...tensors: Tensor[]): Tensor[] {
 
 /** meshgrid's keyword: "ij" (matrix indexing, PyTorch 1.13's default) or "xy" (the first two dims swapped). */
 export interface MeshgridOptions {
+  /** "ij" (the default in PyTorch 1.13, with a warning there when not given) or "xy". */
   indexing?: "ij" | "xy";
 }
 const INDEXING = [param("indexing", str, "ij")];

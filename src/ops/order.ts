@@ -43,7 +43,9 @@ function medianPosition(x: Tensor, d: number, ignoreNan: boolean): Tensor {
 
 /** Options of median/nanmedian over a dim. */
 export interface MedianOptions {
+  /** The dimension whose lines are reduced (required by median/nanmedian's per-dim form; kthvalue's default -1). */
   dim?: number;
+  /** Keeps the reduced dimension with size 1 (default false). */
   keepdim?: boolean;
 }
 const MEDIAN_DIM = [param("dim", int()), param("keepdim", bool, false)];
@@ -111,7 +113,9 @@ export function msort(x: Tensor): Tensor {
 export type QuantileInterpolation = "linear" | "lower" | "higher" | "midpoint" | "nearest";
 /** Options of quantile/nanquantile. */
 export interface QuantileOptions {
+  /** The dimension whose lines are reduced; null (the default) reduces the flattened input. */
   dim?: number | null;
+  /** Keeps the reduced dimension(s) with size 1 (default false). */
   keepdim?: boolean;
   /** keyword-only: how a rank between two order statistics is read (default "linear"). */
   interpolation?: QuantileInterpolation;

@@ -108,6 +108,7 @@ export function cross(a: Tensor, b: Tensor, ...args: Args<[dim: number | null], 
 
 /** Keywords of cdist: the norm's order p and PyTorch's computeMode (accepted; the distances are always computed directly). */
 export interface CdistOptions {
+  /** The order of the norm (default 2); any p >= 0, Infinity included. */
   p?: number;
   /** PyTorch's choice of a matrix-product formula for p = 2; torch-ts computes every p directly, as "donot_use_mm_for_euclid_dist". */
   computeMode?: "use_mm_for_euclid_dist_if_necessary" | "use_mm_for_euclid_dist" | "donot_use_mm_for_euclid_dist";

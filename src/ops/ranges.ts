@@ -51,7 +51,9 @@ export function logspace(...argsIn: unknown[]): Tensor {
 export interface TriangleIndicesOptions {
   /** The diagonal offset (default 0): above it (triu) or below it (tril), counted as in triu/tril. */
   offset?: number;
+  /** The indices' dtype; PyTorch's default int64. */
   dtype?: DType;
+  /** Where the indices are made: "cpu" (default) or "webgpu". */
   device?: TensorOptions["device"];
 }
 const TRI = [param("row", int()), param("col", int()), param("offset", int(), 0)];
