@@ -102,6 +102,16 @@ export function parseArgs<R>(fn: string, positional: readonly Param[], args: rea
   return out as R;
 }
 
+/**
+ * The keyword-only arguments of a function taking `nPositional` required positional ones and
+ * then only the options object: anything else in that place is PyTorch's "takes N positional
+ * arguments but N+1 were given".
+ */
+export function parseKeywords<R>(fn: string, nPositional: number, opts: unknown, keywordOnly: readonly Param[]): R {
+  if (opts !== undefined && !isOptions(opts)) throw new TorchTypeError(`${fn}() takes ${nPositional} positional arguments but ${nPositional + 1} were given`);
+  return parseArgs<R>(fn, [], [opts], keywordOnly);
+}
+
 /** Rejects keys of an options object that `fn` does not take (for functions with a fixed signature). */
 export function checkOptions(fn: string, opts: unknown, keys: readonly string[]): void {
   if (opts === undefined || opts === null) return;

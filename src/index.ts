@@ -33,6 +33,15 @@ export {
   type CumulativeOptions, type CumulativeArgs, type SoftmaxOptions, type SoftmaxArgs,
 } from "./ops/reduce.ts";
 export { matmul, mm, bmm } from "./ops/linalg.ts";
+export { mv, dot, addmm, addmv, addbmm, baddbmm, type BetaAlphaOptions } from "./ops/blas.ts";
+export { addcmul, addcdiv, lerp, type ValueOptions } from "./ops/ternary.ts";
+export {
+  atleast1d, atleast2d, atleast3d, hstack, vstack, dstack, columnStack, broadcastTo, broadcastTensors, meshgrid, type MeshgridOptions,
+} from "./ops/join.ts";
+export { indexAdd, indexCopy, indexFill, takeAlongDim, type IndexAddOptions } from "./ops/indexDim.ts";
+export { trace, tensordot, kron, cross, cdist, type TensordotDims, type CdistOptions } from "./ops/products.ts";
+export { logspace, triuIndices, trilIndices, type LogspaceOptions, type TriangleIndicesOptions } from "./ops/ranges.ts";
+export { all, any, countNonzero, isclose, allclose, equal, type TruthOptions, type TruthArgs, type IscloseOptions, type IscloseArgs } from "./ops/logical.ts";
 export { erfinv } from "./ops/special.ts";
 export { gather, scatter, scatterAdd, indexSelect, maskedFill, triu, tril, type ScatterOptions } from "./ops/indexing.ts";
 export {
@@ -40,9 +49,10 @@ export {
   chunk, split, unbind, cat, stack, movedim, type FlattenOptions, type TransposeArgs,
 } from "./ops/shape.ts";
 export { clone, detach, contiguous } from "./ops/convert.ts";
-export { flip, roll, tile, repeatInterleave, type RollOptions } from "./ops/rearrange.ts";
-export { diagonal, diag, outer, outer as ger, type DiagonalOptions } from "./ops/diagonal.ts";
+export { flip, roll, tile, repeatInterleave, rot90, type RollOptions } from "./ops/rearrange.ts";
+export { diagonal, diag, diagEmbed, outer, outer as ger, type DiagonalOptions } from "./ops/diagonal.ts";
 export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/sort.ts";
+export { median, nanmedian, kthvalue, msort, quantile, nanquantile, type MedianOptions, type QuantileOptions, type QuantileInterpolation } from "./ops/order.ts";
 export { norm } from "./ops/norm.ts";
 export { einsum } from "./ops/einsum.ts";
 export * as linalg from "./linalg.ts";

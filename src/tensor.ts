@@ -27,6 +27,13 @@ import * as windows from "./ops/windows.ts";
 import * as diagOps from "./ops/diagonal.ts";
 import * as sorting from "./ops/sort.ts";
 import { bool, checkBool, describe, isOptions, nullable, param, parseArgs, registerTensorClass, tensor as tensorArg, type Args } from "./args.ts";
+import * as logical from "./ops/logical.ts";
+import * as blas from "./ops/blas.ts";
+import * as ternary from "./ops/ternary.ts";
+import * as join from "./ops/join.ts";
+import * as indexDim from "./ops/indexDim.ts";
+import * as products from "./ops/products.ts";
+import * as order from "./ops/order.ts";
 import * as norms from "./ops/norm.ts";
 import { formatTensor } from "./print.ts";
 import { defaultGenerator, type Generator } from "./random/generator.ts";
@@ -426,6 +433,16 @@ export class Tensor {
   logaddexp(other: Tensor): Tensor { return math.logaddexp(this, other); }
   logaddexp2(other: Tensor): Tensor { return math.logaddexp2(this, other); }
   xlogy(other: TensorOrScalar): Tensor { return math.xlogy(this, other); }
+  /** torch.all: whether every element (along dim) is nonzero, a bool tensor. */
+  all(...args: logical.TruthArgs): Tensor { return logical.all(this, ...args); }
+  /** torch.any: whether some element (along dim) is nonzero, a bool tensor. */
+  any(...args: logical.TruthArgs): Tensor { return logical.any(this, ...args); }
+  isclose(other: Tensor, ...args: logical.IscloseArgs): Tensor { return logical.isclose(this, other, ...args); }
+  allclose(other: Tensor, ...args: logical.IscloseArgs): boolean { return logical.allclose(this, other, ...args); }
+  equal(other: Tensor): boolean { return logical.equal(this, other); }
+  addcmul(tensor1: Tensor, tensor2: Tensor, opts?: ternary.ValueOptions): Tensor { return ternary.addcmul(this, tensor1, tensor2, opts); }
+  addcdiv(tensor1: Tensor, tensor2: Tensor, opts?: ternary.ValueOptions): Tensor { return ternary.addcdiv(this, tensor1, tensor2, opts); }
+  lerp(end: Tensor, weight: Tensor | number): Tensor { return ternary.lerp(this, end, weight); }
 
   // ---- reductions -------------------------------------------------------------------------
   // Methods with PyTorch's several forms declare them as overloads and pass their arguments on
@@ -466,6 +483,16 @@ export class Tensor {
   sort(...args: Args<[dim: number, descending: boolean], sorting.SortOptions>): red.ValuesIndices { return sorting.sort(this, ...args); }
   argsort(...args: Args<[dim: number, descending: boolean], sorting.SortOptions>): Tensor { return sorting.argsort(this, ...args); }
   topk(k: number, ...args: Args<[dim: number, largest: boolean, sorted: boolean], sorting.TopkOptions>): red.ValuesIndices { return sorting.topk(this, k, ...args); }
+  median(): Tensor;
+  median(...args: [dim: number, ...rest: Args<[keepdim: boolean], { keepdim?: boolean }>] | [options: order.MedianOptions & { dim: number }]): red.ValuesIndices;
+  median(...args: unknown[]): Tensor | red.ValuesIndices { return (order.median as Loose<Tensor | red.ValuesIndices>)(this, ...args); }
+  nanmedian(): Tensor;
+  nanmedian(...args: [dim: number, ...rest: Args<[keepdim: boolean], { keepdim?: boolean }>] | [options: order.MedianOptions & { dim: number }]): red.ValuesIndices;
+  nanmedian(...args: unknown[]): Tensor | red.ValuesIndices { return (order.nanmedian as Loose<Tensor | red.ValuesIndices>)(this, ...args); }
+  kthvalue(k: number, ...args: Args<[dim: number, keepdim: boolean], order.MedianOptions>): red.ValuesIndices { return order.kthvalue(this, k, ...args); }
+  msort(): Tensor { return order.msort(this); }
+  quantile(q: Tensor | number, ...args: Args<[dim: number | null, keepdim: boolean], order.QuantileOptions>): Tensor { return order.quantile(this, q, ...args); }
+  nanquantile(q: Tensor | number, ...args: Args<[dim: number | null, keepdim: boolean], order.QuantileOptions>): Tensor { return order.nanquantile(this, q, ...args); }
   /** torch.norm(input, p='fro', dim=None, keepdim=False). */
   norm(...args: norms.NormArgs<norms.Ord, norms.LegacyNormOptions>): Tensor { return norms.norm(this, ...args); }
   softmax(...args: red.SoftmaxArgs): Tensor;
@@ -477,6 +504,12 @@ export class Tensor {
   matmul(other: Tensor): Tensor { return linalg.matmul(this, other); }
   mm(other: Tensor): Tensor { return linalg.mm(this, other); }
   bmm(other: Tensor): Tensor { return linalg.bmm(this, other); }
+  mv(vec: Tensor): Tensor { return blas.mv(this, vec); }
+  dot(other: Tensor): Tensor { return blas.dot(this, other); }
+  addmm(mat1: Tensor, mat2: Tensor, opts?: blas.BetaAlphaOptions): Tensor { return blas.addmm(this, mat1, mat2, opts); }
+  addmv(mat: Tensor, vec: Tensor, opts?: blas.BetaAlphaOptions): Tensor { return blas.addmv(this, mat, vec, opts); }
+  addbmm(batch1: Tensor, batch2: Tensor, opts?: blas.BetaAlphaOptions): Tensor { return blas.addbmm(this, batch1, batch2, opts); }
+  baddbmm(batch1: Tensor, batch2: Tensor, opts?: blas.BetaAlphaOptions): Tensor { return blas.baddbmm(this, batch1, batch2, opts); }
 
   // ---- indexing ---------------------------------------------------------------------------
   gather(dim: number, index: Tensor): Tensor { return idx.gather(this, dim, index); }
@@ -484,6 +517,10 @@ export class Tensor {
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return idx.scatterAdd(this, dim, index, src); }
   indexSelect(dim: number, index: Tensor): Tensor { return idx.indexSelect(this, dim, index); }
   maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor { return idx.maskedFill(this, mask, value); }
+  indexAdd(dim: number, index: Tensor, source: Tensor, opts?: indexDim.IndexAddOptions): Tensor { return indexDim.indexAdd(this, dim, index, source, opts); }
+  indexCopy(dim: number, index: Tensor, source: Tensor): Tensor { return indexDim.indexCopy(this, dim, index, source); }
+  indexFill(dim: number, index: Tensor, value: number | boolean | Tensor): Tensor { return indexDim.indexFill(this, dim, index, value); }
+  takeAlongDim(indices: Tensor, dim?: number | null | { dim?: number | null }, opts?: { dim?: number | null }): Tensor { return indexDim.takeAlongDim(this, indices, dim, opts); }
   triu(...args: Args<[diagonal: number], { diagonal?: number }>): Tensor { return idx.triu(this, ...args); }
   tril(...args: Args<[diagonal: number], { diagonal?: number }>): Tensor { return idx.tril(this, ...args); }
   /** x[index] (Python subscript syntax as a string, or items: see ops/subscript.ts). */
@@ -515,6 +552,8 @@ export class Tensor {
   /** The last two dims transposed (a batch of matrices transposed). */
   get mT(): Tensor { return shp.transpose(this, -2, -1); }
   movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor { return shp.movedim(this, source, destination); }
+  /** torch.broadcast_to: this tensor expanded to `shape` (a view). */
+  broadcastTo(shape: readonly number[]): Tensor { return join.broadcastTo(this, shape); }
   flip(...dims: ShapeArgs | [options: { dims: number | readonly number[] }]): Tensor {
     return rearr.flip(this, dims.length === 1 && isOptions(dims[0]) ? dims[0] : parseShape(dims, "flip"));
   }
@@ -529,6 +568,12 @@ export class Tensor {
   outer(other: Tensor): Tensor { return diagOps.outer(this, other); }
   /** unfold(dimension, size, step): every window of `size` elements along `dimension`, `step` apart, as a new last dim (a view). */
   unfold(dimension: number, size: number, step: number): Tensor { return windows.unfold(this, dimension, size, step); }
+  diagEmbed(...args: Args<[offset: number, dim1: number, dim2: number], diagOps.DiagonalOptions>): Tensor { return diagOps.diagEmbed(this, ...args); }
+  rot90(...args: Args<[k: number, dims: readonly number[]], { k?: number; dims?: readonly number[] }>): Tensor { return rearr.rot90(this, ...args); }
+  trace(): Tensor { return products.trace(this); }
+  kron(other: Tensor): Tensor { return products.kron(this, other); }
+  cross(other: Tensor, ...args: Args<[dim: number | null], { dim?: number | null }>): Tensor { return products.cross(this, other, ...args); }
+  countNonzero(...args: Args<[dim: red.Dims | null], { dim?: red.Dims | null }>): Tensor { return logical.countNonzero(this, ...args); }
   permute(...dims: ShapeArgs): Tensor { return shp.permute(this, parseShape(dims)); }
   squeeze(...args: Args<[dim: number | readonly number[] | null], { dim?: number | readonly number[] | null }>): Tensor;
   squeeze(dim?: unknown, opts?: unknown): Tensor { return (shp.squeeze as Loose<Tensor>)(this, dim, opts); }
@@ -656,6 +701,9 @@ export class Tensor {
   maskedFill_(mask: Tensor, value: number | boolean | Tensor): this { return this.inplace((s) => idx.maskedFill(s, mask, value)); }
   scatter_(dim: number, index: Tensor, src: Tensor | number, opts?: idx.ScatterOptions): this { return this.inplace((s) => idx.scatter(s, dim, index, src, opts), src instanceof Tensor ? src : undefined); }
   scatterAdd_(dim: number, index: Tensor, src: Tensor): this { return this.inplace((s) => idx.scatterAdd(s, dim, index, src), src); }
+  indexAdd_(dim: number, index: Tensor, source: Tensor, opts?: indexDim.IndexAddOptions): this { return this.inplace((s) => indexDim.indexAdd(s, dim, index, source, opts), source); }
+  indexCopy_(dim: number, index: Tensor, source: Tensor): this { return this.inplace((s) => indexDim.indexCopy(s, dim, index, source), source); }
+  indexFill_(dim: number, index: Tensor, value: number | boolean | Tensor): this { return this.inplace((s) => indexDim.indexFill(s, dim, index, value), value instanceof Tensor ? value : undefined); }
   clip_(...args: ew.ClampArgs): this { return this.clamp_(...args); }
   /** self += value * t1 * t2 */
   addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this {

@@ -215,3 +215,132 @@ test("diag/diagonal/flip/roll by keyword, as torch.diag(x, diagonal=1) and x.rol
   typeError(() => m.roll({ dims: 0 } as never), /^roll\(\) missing 1 required positional argument: 'shifts'/);
   typeError(() => (m.roll as (...a: unknown[]) => unknown).call(m, 1, 0, { dims: 1 }), /^roll\(\) got multiple values for argument 'dims'/);
 });
+
+test("all/any: whole tensor, (dim, keepdim), options; bool results; keepdim needs dim (PyTorch 1.13's overloads)", () => {
+  const m = torch.tensor([[1, 0], [1, 1]]);
+  assert.deepEqual(torch.all(m, 1, true).tolist(), [[false], [true]]);
+  assert.deepEqual(m.all({ dim: 1, keepdim: true }).tolist(), [[false], [true]]);
+  assert.deepEqual(torch.any(m, { dim: 0 }).tolist(), [true, true]);
+  assert.equal(m.all().dtype, "bool");
+  assert.equal(m.all().item(), 0);
+  assert.equal(torch.tensor(0).all(0).item(), 0);
+  assert.deepEqual(torch.tensor(2.0).any({ dim: -1, keepdim: true }).shape, []);
+  typeError(() => torch.all(m, { keepdim: true }), /^all\(\) missing 1 required positional argument: 'dim'/);
+  typeError(() => m.any([0, 1] as never), /^any\(\): argument 'dim' must be an integer, but got an array/);
+  typeError(() => m.all(0, { keepdims: true } as never), /^all\(\) got an unexpected keyword argument 'keepdims'/);
+  typeError(() => torch.any(1 as never), /^any\(\): argument 'input' must be a Tensor/);
+});
+
+test("isclose/allclose (rtol, atol, equalNan positional or keywords) and equal answer as PyTorch 1.13", () => {
+  const a = torch.tensor([1, 2, NaN], { dtype: "float64" });
+  const b = torch.tensor([1 + 1e-9, 2, NaN], { dtype: "float64" });
+  // PyTorch: False True False False
+  assert.equal(torch.allclose(a, b), false);
+  assert.equal(torch.allclose(a, b, { equalNan: true }), true);
+  assert.equal(torch.allclose(a, b, 0, 0, true), false);
+  assert.equal(a.allclose(b, { atol: 0, rtol: 0, equalNan: true }), false);
+  assert.deepEqual(a.isclose(b, 1e-5, 1e-8, true).tolist(), [true, true, true]);
+  // PyTorch: True False False True (values compared after promotion; NaN is not equal to itself)
+  assert.equal(torch.equal(torch.tensor([1, 2]), torch.tensor([1, 2], { dtype: "float32" })), true);
+  assert.equal(torch.equal(torch.tensor([1, 2], { dtype: "float32" }), torch.tensor([[1, 2]], { dtype: "float32" })), false);
+  assert.equal(a.equal(a), false);
+  assert.equal(b.narrow(0, 0, 2).equal(torch.tensor([1 + 1e-9, 2], { dtype: "float64" })), true);
+  typeError(() => torch.isclose(a, b, { equal_nan: true } as never), /^isclose\(\) got an unexpected keyword argument 'equal_nan' \(torch-ts spells it 'equalNan'\)/);
+  typeError(() => torch.allclose(a, b, "1e-5" as never), /^allclose\(\): argument 'rtol' must be a number, but got string "1e-5"/);
+  typeError(() => torch.equal(a, 1 as never), /^equal\(\): argument 'other' must be a Tensor, but got number 1/);
+});
+
+test("addmm/addmv/addbmm/baddbmm take beta and alpha as keywords only; addcmul/addcdiv take value; lerp a number or tensor weight", () => {
+  const eye = torch.eye(2);
+  // PyTorch: torch.addmm(ones(2, 2), eye(2), eye(2), beta=2, alpha=3) == [[5, 2], [2, 5]]
+  assert.deepEqual(torch.addmm(torch.ones(2, 2), eye, eye, { beta: 2, alpha: 3 }).tolist(), [[5, 2], [2, 5]]);
+  assert.deepEqual(torch.ones(2).addmv(eye, torch.tensor([1, 2], { dtype: "float32" }), { alpha: 2 }).tolist(), [3, 5]);
+  assert.deepEqual(torch.addcmul(torch.ones(2), torch.ones(2), torch.full([2], 3), { value: 2 }).tolist(), [7, 7]);
+  assert.deepEqual(torch.ones(2).addcdiv(torch.ones(2), torch.full([2], 4), { value: 2 }).tolist(), [1.5, 1.5]);
+  assert.deepEqual(torch.zeros(2).lerp(torch.full([2], 4, { dtype: "float32" }), torch.tensor([0.25, 1], { dtype: "float32" })).tolist(), [1, 4]);
+  typeError(() => torch.addmm(torch.ones(2, 2), eye, eye, { gamma: 2 } as never), /^addmm\(\) got an unexpected keyword argument 'gamma'/);
+  typeError(() => torch.baddbmm(torch.ones(1, 2, 2), eye.unsqueeze(0), eye.unsqueeze(0), 2 as never), /^baddbmm\(\) takes 3 positional arguments but 4 were given/);
+  typeError(() => torch.addcmul(torch.ones(2), torch.ones(2), torch.ones(2), 2 as never), /^addcmul\(\) takes 3 positional arguments but 4 were given/);
+  typeError(() => torch.addcdiv(torch.ones(2), torch.ones(2), torch.ones(2), { value: "2" } as never), /^addcdiv\(\): argument 'value' must be a number, but got string "2"/);
+  typeError(() => torch.lerp(torch.ones(2), torch.ones(2), "0.5" as never), /^lerp\(\): argument 'weight' must be a Tensor or a number/);
+  typeError(() => torch.mv(eye, [1, 2] as never), /^mv\(\): argument 'vec' must be a Tensor, but got an array/);
+  typeError(() => torch.dot(null as never, eye), /^dot\(\): argument 'input' must be a Tensor, but got null/);
+});
+
+test("atleast*d (one tensor, several, or a list), the stacks (a list), broadcastTo, broadcastTensors, meshgrid(…, { indexing })", () => {
+  const s = torch.tensor(2.0);
+  assert.deepEqual((torch.atleast1d(s) as torch.Tensor).shape, [1]);
+  const several = torch.atleast2d(s, torch.ones(3));
+  assert.deepEqual(several.map((t) => t.shape), [[1, 1], [1, 3]]);
+  assert.deepEqual(torch.atleast3d([torch.ones(2, 3)]).map((t) => t.shape), [[2, 3, 1]]); // a list gives a list, as PyTorch's tuple
+  assert.deepEqual(torch.hstack([torch.ones(2), s]).tolist(), [1, 1, 2]);
+  assert.deepEqual(torch.zeros(3, 1).broadcastTo([2, 3, 4]).shape, [2, 3, 4]);
+  const [a, b] = torch.broadcastTensors(torch.ones(2, 1), torch.zeros(3));
+  assert.deepEqual([a!.shape, b!.shape], [[2, 3], [2, 3]]);
+  const [gx, gy] = torch.meshgrid([torch.tensor([1, 2]), torch.tensor([3, 4, 5])], { indexing: "xy" });
+  assert.deepEqual(gx!.tolist(), [[1, 2], [1, 2], [1, 2]]);
+  assert.deepEqual(gy!.tolist(), [[3, 3], [4, 4], [5, 5]]);
+  typeError(() => torch.hstack(torch.ones(2) as never), /^hstack\(\): argument 'tensors' must be a list of Tensors, but got a Tensor/);
+  typeError(() => torch.vstack([torch.ones(2), 3] as never), /^vstack\(\): expected Tensor as element 1 in argument 0, but got number 3/);
+  typeError(() => torch.atleast1d(s, 1 as never), /^atleast_1d\(\): expected Tensor as element 1 in argument 0, but got number 1/);
+  typeError(() => torch.meshgrid(s, { index: "xy" } as never), /^meshgrid\(\) got an unexpected keyword argument 'index'/);
+  typeError(() => torch.broadcastTo(s, 3 as never), /^broadcast_to\(\): argument 'size' must be a list of integers/);
+  // PyTorch: RuntimeError torch.meshgrid: indexing must be one of "xy" or "ij", but received: yx
+  assert.throws(() => torch.meshgrid(s, { indexing: "yx" as never }), { name: "RuntimeError", message: 'torch.meshgrid: indexing must be one of "xy" or "ij", but received: yx' });
+});
+
+test("index_* along a dim (torch.*, methods, in-place forms with version bumps), takeAlongDim, tensordot/cross/cdist/rot90/diagEmbed keywords, triuIndices/logspace options", () => {
+  const x = torch.zeros(3, 2);
+  const v0 = x.version;
+  assert.equal(x.indexAdd_(0, torch.tensor([0, 2, 0]), torch.ones(3, 2), { alpha: 2 }), x);
+  assert.deepEqual(x.tolist(), [[4, 4], [0, 0], [2, 2]]);
+  x.indexCopy_(1, torch.tensor([1]), torch.full([3, 1], 7, { dtype: "float32" }));
+  x.indexFill_(0, torch.tensor([-1]), -1);
+  assert.deepEqual(x.tolist(), [[4, 7], [0, 7], [-1, -1]]);
+  assert.equal(x.version, v0 + 3);
+  const leaf = torch.ones([2, 2], { requiresGrad: true });
+  assert.throws(() => leaf.indexFill_(0, torch.tensor([0]), 0), /a leaf Variable that requires grad is being used in an in-place operation/);
+  assert.deepEqual(torch.takeAlongDim(torch.tensor([[10, 30, 20]]), torch.tensor([[1]]), { dim: 1 }).tolist(), [[30]]);
+  typeError(() => torch.indexAdd(x, 0, torch.tensor([0]), torch.ones(1, 2), 2 as never), /^index_add\(\) takes 4 positional arguments but 5 were given/);
+  typeError(() => torch.indexAdd(x, 0, torch.tensor([0]), torch.ones(1, 2), { value: 2 } as never), /^index_add\(\) got an unexpected keyword argument 'value'/);
+  typeError(() => x.indexFill(0.5, torch.tensor([0]), 1), /^index_fill\(\): argument 'dim' must be an integer, but got number 0.5/);
+  typeError(() => torch.takeAlongDim(x, torch.tensor([[0]]), { axis: 0 } as never), /^take_along_dim\(\) got an unexpected keyword argument 'axis'/);
+  typeError(() => torch.tensordot(x, x, { dims: "2" } as never), /^tensordot\(\): argument 'dims' must be an integer or a pair of lists of integers/);
+  typeError(() => torch.cdist(x, x, { p: 2, mode: 1 } as never), /^cdist\(\) got an unexpected keyword argument 'mode'/);
+  typeError(() => torch.rot90(x, 1.5), /^rot90\(\): argument 'k' must be an integer, but got number 1.5/);
+  typeError(() => torch.diagEmbed(x, { dim3: 0 } as never), /^diag_embed\(\) got an unexpected keyword argument 'dim3'/);
+  typeError(() => torch.triuIndices(3, 3, { requiresGrad: true } as never), /^triu_indices\(\) got an unexpected keyword argument 'requiresGrad'/);
+  typeError(() => torch.logspace(0, 1, 2.5), /^logspace\(\): argument 'steps' must be an integer, but got number 2.5/);
+  assert.deepEqual(torch.triuIndices(2, 2, { offset: 1 }).tolist(), [[0], [1]]);
+  assert.deepEqual(torch.logspace(0, 2, 3, 2, { dtype: "float64" }).tolist(), [1, 2, 4]);
+  assert.deepEqual(torch.countNonzero(torch.tensor([[0, 1], [2, 3]]), 0).tolist(), [1, 2]);
+  assert.deepEqual(torch.cdist(torch.tensor([[0, 0]], { dtype: "float32" }), torch.tensor([[3, 4]], { dtype: "float32" }), { computeMode: "donot_use_mm_for_euclid_dist" }).tolist(), [[5]]);
+});
+
+test("median/nanmedian: all (a tensor) or (dim, keepdim) ({ values, indices }); kthvalue(k, dim, keepdim); a line of NaNs has a NaN nanmedian", () => {
+  const m = torch.tensor([[3, 1, 2], [NaN, NaN, NaN]], { dtype: "float64" });
+  assert.ok(Number.isNaN(m.median().item()));
+  assert.equal(m.nanmedian().item(), 2);
+  const r = m.nanmedian(1, true);
+  assert.deepEqual(r.values.shape, [2, 1]);
+  assert.equal(r.values.index("0, 0").item(), 2);
+  assert.ok(Number.isNaN(r.values.index("1, 0").item()));
+  assert.deepEqual(torch.median(m.narrow(0, 0, 1), { dim: 1 }).indices.tolist(), [2]);
+  assert.deepEqual(m.narrow(0, 0, 1).kthvalue(3, { dim: 1, keepdim: true }).values.tolist(), [[3]]);
+  assert.ok(Number.isNaN(torch.median(torch.tensor([], { dtype: "float32" })).item())); // PyTorch: tensor(nan)
+  typeError(() => m.median({ keepdim: true } as never), /^median\(\) missing 1 required positional argument: 'dim'/);
+  typeError(() => m.median(0, { keepdims: true } as never), /^median\(\) got an unexpected keyword argument 'keepdims'/);
+  typeError(() => m.kthvalue(1.5), /^kthvalue\(\): argument 'k' must be an integer, but got number 1.5/);
+});
+
+test("quantile/nanquantile: q a number or a 1-D tensor, (dim, keepdim) positional or keywords, keyword-only interpolation", () => {
+  const v = torch.tensor([0, 1, 2, 3], { dtype: "float32" });
+  // PyTorch: torch.quantile(tensor([0., 1, 2, 3]), tensor([0.5, 0.125, 0.375]), interpolation='nearest') == [2., 0., 1.]
+  assert.deepEqual(torch.quantile(v, torch.tensor([0.5, 0.125, 0.375], { dtype: "float32" }), { interpolation: "nearest" }).tolist(), [2, 0, 1]);
+  assert.equal(v.quantile(0.5).item(), 1.5);
+  assert.deepEqual(v.reshape(2, 2).quantile(1, 1, true).tolist(), [[1], [3]]);
+  assert.deepEqual(v.reshape(2, 2).nanquantile(0, { dim: 0 }).tolist(), [0, 1]);
+  typeError(() => v.quantile(0.5, 0, { method: "linear" } as never), /^quantile\(\) got an unexpected keyword argument 'method'/);
+  typeError(() => v.quantile("0.5" as never), /^quantile\(\): argument 'q' must be a Tensor or a number/);
+  typeError(() => v.nanquantile(0.5, 0.5 as never), /^nanquantile\(\): argument 'dim' must be an integer/);
+});

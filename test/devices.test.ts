@@ -162,6 +162,10 @@ gpuTest("synchronous readers of a webgpu tensor throw naming the async form; the
   assert.throws(() => g.storage, m("storage", "await t.dataAsync()"));
   assert.throws(() => g.cpu(), /to\("cpu"\): the tensor is on webgpu:0, whose values are read asynchronously: use await t\.toAsync\("cpu"\) \(or await t\.cpuAsync\(\)\)/);
   assert.throws(() => g.to("cpu"), /await t\.toAsync\("cpu"\)/);
+  // allclose and equal answer a boolean: their errors name the tensor-valued async form
+  assert.throws(() => torch.allclose(g, g), m("allclose()", "await torch.isclose(input, other).all().itemAsync()"));
+  assert.throws(() => g.equal(g), m("equal()", "await torch.eq(input, other).all().itemAsync() (and the shapes equal)"));
+  assert.equal(await torch.isclose(g, g.add(1e-9)).all().itemAsync(), 1);
   assert.equal(await g.sum().itemAsync(), 10);
   assert.deepEqual(await g.t().tolistAsync(), [[1, 3], [2, 4]]);
   assert.deepEqual(Array.from((await g.dataAsync()) as Float32Array), [1, 2, 3, 4]);

@@ -30,6 +30,8 @@ const NOT_ON_WEBGPU: Record<string, { reason: string; error: RegExp }> = {
   "ops int64.to_float": { reason: "its result is float64", error: /Cannot convert a WebGPU Tensor to float64 dtype/ },
   "ops int64.pow": { reason: "pow of int64 has no webgpu kernel", error: /"pow" not implemented for 'Long' on webgpu/ },
   "ops int64.matmul": { reason: "matmul of int64 has no webgpu kernel", error: /"bmm" not implemented for 'Long' on webgpu/ },
+  "ops dot.int": { reason: "a matrix product of int64 has no webgpu kernel", error: /"bmm" not implemented for 'Long' on webgpu/ },
+  "ops indexAdd.int": { reason: "scatter-add of int64 has no webgpu kernel", error: /"scatter_add" not implemented for 'Long' on webgpu/ },
   "layer BatchNorm2d.cumulative float64": { reason: "momentum=None divides by num_batches_tracked, a device value", error: /momentum=None \(a cumulative average\)/ },
   "layer BatchNorm2d.cumulative float32": { reason: "momentum=None divides by num_batches_tracked, a device value", error: /momentum=None \(a cumulative average\)/ },
 };

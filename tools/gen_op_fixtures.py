@@ -527,6 +527,155 @@ case("einsum.broadcast", "torch.einsum('...i,...i->...', x, y)", [F(2, 1, 3), F(
 case("einsum.sum", "torch.einsum('ijk->', x)", [F(2, 3, 2)])
 case("T", "x.T", [F(2, 3, 4)])
 case("clip", "torch.clip(x, -0.5, 0.5)", [V([[-1.0, -0.2, 0.3], [0.7, 0.1, -0.6]])])
+# Composite ops (issue: functions written with existing ops): truth reductions, closeness
+TRUTH = [[1.0, 0.0, -2.0, math.nan], [0.5, 3.0, 1.0, -1.0], [0.0, 0.0, 0.0, 0.0]]
+case("all", "torch.all(x)", [V(TRUTH)], backward=False)
+case("all.true", "torch.all(x)", [V([[1.5, -2.0], [math.nan, math.inf]])], backward=False)
+case("all.dim", "torch.all(x, 1)", [V(TRUTH)], backward=False)
+case("all.dim_keepdim", "x.all(0, keepdim=True)", [V(TRUTH, view=T)], backward=False)
+case("all.int", "torch.all(x, -1)", [V([[3, 0, 1], [2, 2, 7]], dtype="int64")], backward=False)
+case("all.bool", "x.all(1)", [V([[True, False], [True, True]], dtype="bool")], backward=False)
+case("all.empty", "torch.all(x)", [V([], shape=[0])], backward=False)
+case("any", "torch.any(x)", [V(TRUTH)], backward=False)
+case("any.false", "torch.any(x)", [V([[0.0, -0.0], [0.0, 0.0]])], backward=False)
+case("any.dim", "torch.any(x, 1)", [V(TRUTH)], backward=False)
+case("any.dim_keepdim", "x.any(0, keepdim=True)", [V(TRUTH, view=T)], backward=False)
+case("any.int", "torch.any(x, 0)", [V([[0, 0, 1], [0, 2, 0]], dtype="int64")], backward=False)
+case("any.empty", "torch.any(x)", [V([], shape=[0])], backward=False)
+CLOSE_A = [1.0, 1.0, 1.0, math.inf, math.inf, math.nan, 0.0, 1e-9, 100.0, -5.0]
+CLOSE_B = [1.0 + 1e-6, 1.0 + 2e-5, 1.0 - 9e-6, math.inf, -math.inf, math.nan, 1e-8, 0.0, 100.001, -5.00004]
+case("isclose", "torch.isclose(x, y)", [V(CLOSE_A), V(CLOSE_B)], backward=False)
+case("isclose.tolerances", "torch.isclose(x, y, rtol=1e-3, atol=1e-6, equal_nan=True)", [V(CLOSE_A), V(CLOSE_B)], backward=False)
+case("isclose.positional", "torch.isclose(x, y, 0.0, 0.0, True)", [V(CLOSE_A), V(CLOSE_B)], backward=False)
+case("isclose.broadcast", "x.isclose(y, atol=0.5)", [F(3, 4, view=T), F(3)], backward=False)
+case("isclose.int", "torch.isclose(x, y)", [V([1, 2, 3, 10 ** 6], dtype="int64"), V([1, 3, 3, 10 ** 6 + 10], dtype="int64")], backward=False)
+case("isclose.int_rtol", "torch.isclose(x, y, rtol=0.01)", [V([1, 2, 3, 10 ** 6], dtype="int64"), V([1, 3, 3, 10 ** 6 + 10], dtype="int64")], backward=False)
+case("isclose.bool", "torch.isclose(x, y)", [V([True, False, True], dtype="bool"), V([True, True, False], dtype="bool")], backward=False)
+# BLAS-style products and three-operand pointwise ops (gradients from their parts)
+case("mv", "torch.mv(x, y)", [F(3, 4), F(4)], f32=True)
+case("mv.noncontig", "x.mv(y)", [F(4, 3, view=T), F(4)])
+case("dot", "torch.dot(x, y)", [F(5), F(5)], f32=True)
+case("dot.method", "x.dot(y)", [F(4), F(4)])
+case("dot.int", "torch.dot(x, y)", [V([1, -2, 3], dtype="int64"), V([4, 5, 6], dtype="int64")], backward=False)
+case("addmm", "torch.addmm(x, y, z)", [F(2, 4), F(2, 3), F(3, 4)], f32=True)
+case("addmm.beta_alpha", "torch.addmm(x, y, z, beta=0.5, alpha=-2)", [F(4), F(3, 2, view=T), F(3, 4)], f32=True)
+case("addmm.beta0_nan", "torch.addmm(x, y, z, beta=0)", [V([[math.nan, 1.0], [math.inf, 2.0]]), F(2, 3), F(3, 2)], gradcheck=False)
+case("addmm.method", "x.addmm(y, z, alpha=3)", [F(1, 4), F(2, 3), F(3, 4)])
+case("addmv", "torch.addmv(x, y, z)", [F(3), F(3, 4), F(4)], f32=True)
+case("addmv.beta_alpha", "torch.addmv(x, y, z, beta=2, alpha=0.5)", [F(1), F(4, 3, view=T), F(4)])
+case("addmv.method", "x.addmv(y, z, beta=0)", [F(3), F(3, 2), F(2)])
+case("baddbmm", "torch.baddbmm(x, y, z)", [F(2, 3, 4), F(2, 3, 5), F(2, 5, 4)], f32=True)
+case("baddbmm.beta_alpha", "x.baddbmm(y, z, beta=-1, alpha=0.25)", [F(3, 4), F(2, 3, 5), F(2, 5, 4)])
+case("addbmm", "torch.addbmm(x, y, z)", [F(3, 4), F(2, 3, 5), F(2, 5, 4)], f32=True)
+case("addbmm.beta_alpha", "x.addbmm(y, z, beta=0.5, alpha=2)", [F(4), F(3, 3, 2), F(3, 2, 4)])
+case("addcmul", "torch.addcmul(x, y, z)", [F(2, 3), F(2, 3), F(3)], f32=True)
+case("addcmul.value", "x.addcmul(y, z, value=-0.5)", [F(3, 2, view=T), F(1, 3), F(2, 1)])
+case("addcmul.int", "torch.addcmul(x, y, z, value=2)", [V([1, 2, 3], dtype="int64"), V([4, 5, 6], dtype="int64"), V([-1, 0, 2], dtype="int64")], backward=False)
+case("addcdiv", "torch.addcdiv(x, y, z)", [F(2, 3), F(2, 3), F(3, kind="pos")], f32=True)
+case("addcdiv.value", "x.addcdiv(y, z, value=2.5)", [F(3, 2, view=T), F(3), F(2, 1, kind="pos")])
+case("lerp", "torch.lerp(x, y, 0.3)", [F(2, 3), F(2, 3)], f32=True)
+case("lerp.tensor_weight", "torch.lerp(x, y, z)", [F(2, 3), F(3), F(2, 1)], f32=True)
+case("lerp.method", "x.lerp(y, 0.75)", [F(3, 2, view=T), F(3)])
+# joins by rank and broadcasting helpers (views and cat)
+case("atleast1d", "torch.atleast_1d(x)", [V(1.5)])
+case("atleast1d.several", "torch.atleast_1d(x, y)", [V(2.0), F(3)])
+case("atleast2d", "torch.atleast_2d(x)", [F(3)])
+case("atleast2d.list", "torch.atleast_2d([x, y, z])", [V(-1.0), F(2), F(2, 3)])
+case("atleast3d", "torch.atleast_3d([x, y, z, w])", [V(0.5), F(2), F(2, 3), F(1, 2, 2)])
+case("atleast3d.matrix", "torch.atleast_3d(x)", [F(3, 2, view=T)])
+case("hstack", "torch.hstack([x, y, z])", [F(2), F(3), V(1.25)], f32=True)
+case("hstack.matrices", "torch.hstack((x, y))", [F(3, 2, view=T), F(2, 4)])
+case("hstack.int", "torch.hstack([x, y])", [V([[1], [2]], dtype="int64"), V([[3, 4], [5, 6]], dtype="int64")], backward=False)
+case("vstack", "torch.vstack([x, y, z])", [F(3), F(2, 3), F(1, 3)], f32=True)
+case("vstack.noncontig", "torch.vstack([x, y])", [F(3, 2, view=T), F(3)])
+case("dstack", "torch.dstack([x, y])", [F(2, 3), F(2, 3, 2)], f32=True)
+case("dstack.vectors", "torch.dstack([x, y, z])", [F(3), F(3), F(3)])
+case("columnStack", "torch.column_stack([x, y, z])", [F(3), F(3, 2), F(3)], f32=True)
+case("columnStack.noncontig", "torch.column_stack([x, y])", [F(2, 3, view=T), F(3)])
+case("broadcastTo", "torch.broadcast_to(x, (2, 3, 4))", [F(3, 1)], f32=True)
+case("broadcastTo.method", "x.broadcast_to((4, -1))", [F(3, 1, view=T)])
+case("broadcastTensors", "torch.broadcast_tensors(x, y, z)", [F(2, 1, 3), F(4, 1), V(0.5)], f32=True)
+case("broadcastTensors.int", "torch.broadcast_tensors(x, y)", [V([1, 2, 3], dtype="int64"), V([[4], [5]], dtype="int64")], backward=False)
+case("meshgrid", "torch.meshgrid(x, y, indexing='ij')", [F(2), F(3)], f32=True)
+case("meshgrid.xy", "torch.meshgrid(x, y, z, indexing='xy')", [F(2), F(3), F(4)])
+case("meshgrid.list_xy", "torch.meshgrid([x, y], indexing='xy')", [F(3), V(1.5)])
+case("meshgrid.default", "torch.meshgrid(x, y, z)", [F(2), V(0.5), F(2)])
+# index_* along a dim, take_along_dim, products, distances, rotations, diagonals, ranges
+case("trace", "torch.trace(x)", [F(3, 4)], f32=True)
+case("trace.method", "x.trace()", [F(4, 3, view=T)])
+case("trace.int", "torch.trace(x)", [V([[1, 2], [3, 4]], dtype="int64")], backward=False)
+case("takeAlongDim", "torch.take_along_dim(x, y, 1)", [F(3, 4), I(3, 2, high=4)], f32=True)
+case("takeAlongDim.flat", "torch.take_along_dim(x, y)", [F(3, 4), I(5, high=12)])
+case("takeAlongDim.broadcast", "x.take_along_dim(y, dim=0)", [F(4, 3, view=T), I(2, 1, high=3)])
+case("indexAdd", "torch.index_add(x, 0, y, z)", [F(4, 3), V([0, 2, 0], dtype="int64"), F(3, 3)], f32=True)
+case("indexAdd.alpha", "x.index_add(1, y, z, alpha=-2.5)", [F(4, 3, view=T), V([3, 1], dtype="int64"), F(3, 2)])
+case("indexAdd.int", "torch.index_add(x, 0, y, z, alpha=2)", [V([1, 2, 3], dtype="int64"), V([2, 2], dtype="int64"), V([10, 20], dtype="int64")], backward=False)
+case("indexCopy", "torch.index_copy(x, 0, y, z)", [F(4, 3), V([3, 0], dtype="int64"), F(2, 3)], f32=True)
+case("indexCopy.dim1", "x.index_copy(1, y, z)", [F(3, 4, view=T), V([2, 0, 1], dtype="int64"), F(4, 3)])
+case("indexFill", "torch.index_fill(x, 1, y, -1.5)", [F(3, 4), V([0, 2], dtype="int64")], f32=True)
+case("indexFill.negative", "x.index_fill(0, y, 2.0)", [F(4, 3, view=T), V([-1, 0], dtype="int64")])
+case("indexFill.tensor_value", "torch.index_fill(x, 0, y, z)", [F(3, 2), V([1], dtype="int64"), F()])
+case("countNonzero", "torch.count_nonzero(x)", [V(TRUTH)], backward=False)
+case("countNonzero.dims", "torch.count_nonzero(x, (0, 1))", [V([[[0.0, 1.0], [2.0, 0.0]], [[0.0, 0.0], [math.nan, 3.0]]])], backward=False)
+case("countNonzero.dim", "x.count_nonzero(dim=1)", [V([[0, 1, 2], [0, 0, 5]], dtype="int64")], backward=False)
+case("tensordot", "torch.tensordot(x, y)", [F(2, 3, 4), F(3, 4, 5)], f32=True)
+case("tensordot.int_dims", "torch.tensordot(x, y, 1)", [F(2, 3), F(4, 3, view=T)])
+case("tensordot.lists", "torch.tensordot(x, y, dims=([1, 0], [0, 2]))", [F(3, 2, 4), F(2, 5, 3)])
+case("tensordot.zero", "torch.tensordot(x, y, 0)", [F(2), F(3)])
+case("kron", "torch.kron(x, y)", [F(2, 3), F(2, 2)], f32=True)
+case("kron.ranks", "torch.kron(x, y)", [F(3), F(2, 2)])
+case("kron.int", "x.kron(y)", [V([[1, 2], [3, 4]], dtype="int64"), V([1, -1], dtype="int64")], backward=False)
+case("cross", "torch.cross(x, y, dim=1)", [F(2, 3), F(2, 3)], f32=True)
+case("cross.default_dim", "torch.cross(x, y)", [F(3, 4), F(4, 3, view=T)])
+case("cross.broadcast", "x.cross(y, -1)", [F(3, 1, view=T), F(2, 3)])
+case("cdist", "torch.cdist(x, y)", [F(3, 4), F(5, 4)], f32=True)
+case("cdist.p1", "torch.cdist(x, y, p=1)", [F(2, 3, 4), F(2, 2, 4)])
+case("cdist.pinf", "torch.cdist(x, y, float('inf'))", [F(3, 2), F(4, 2)])
+case("cdist.p3_batch", "torch.cdist(x, y, 3.0)", [F(2, 3, 2), F(1, 4, 2)])
+case("rot90", "torch.rot90(x)", [F(2, 3)], f32=True)
+case("rot90.k2", "torch.rot90(x, 2, [1, 2])", [F(2, 3, 4)])
+case("rot90.neg", "x.rot90(-1, [0, 1])", [F(3, 2, view=T)])
+case("rot90.k3", "torch.rot90(x, k=3, dims=[2, 0])", [F(2, 3, 4)])
+case("diagEmbed", "torch.diag_embed(x)", [F(2, 3)], f32=True)
+case("diagEmbed.offset", "torch.diag_embed(x, 1)", [F(3)])
+case("diagEmbed.dims", "x.diag_embed(offset=-2, dim1=0, dim2=2)", [F(3, 2, view=T)])
+case("diagEmbed.swapped", "torch.diag_embed(x, 1, -1, -2)", [F(2, 3)])
+case("logspace", "torch.logspace(-2, 2, 7)", [], backward=False)
+case("logspace.base", "torch.logspace(0, 3, 4, base=2, dtype=torch.float64)", [], backward=False)
+case("logspace.one", "torch.logspace(2, 5, 1)", [], backward=False)
+case("triuIndices", "torch.triu_indices(3, 4, 1)", [], backward=False)
+case("triuIndices.neg", "torch.triu_indices(4, 3, -1)", [], backward=False)
+case("trilIndices", "torch.tril_indices(3, 3)", [], backward=False)
+case("trilIndices.int32", "torch.tril_indices(4, 5, 2, dtype=torch.int32)", [], backward=False)
+# order statistics from the sort (inputs without ties: PyTorch's index among ties is its selection algorithm's)
+case("median", "torch.median(x)", [F(3, 4)], f32=True)
+case("median.even", "x.median()", [F(2, 3, view=T)])
+case("median.ties", "torch.median(x)", [V([[1.0, 2.0, 2.0], [3.0, 2.0, 0.5]])], gradcheck=False)
+case("median.nan", "torch.median(x)", [V([1.0, math.nan, 0.5, 2.0, math.nan])], gradcheck=False)
+case("median.dim", "torch.median(x, 1)", [F(3, 4)], f32=True)
+case("median.dim_keepdim", "x.median(0, keepdim=True)", [F(4, 3, view=T)])
+case("median.dim_nan", "torch.median(x, 1)", [V([[1.0, math.nan, 0.5], [2.0, -1.0, 3.0], [math.nan, 4.0, math.nan]])], gradcheck=False)
+case("median.int", "torch.median(x, 0)", [V([[5, -2], [1, 9], [3, 4]], dtype="int64")], backward=False)
+case("nanmedian", "torch.nanmedian(x)", [V([1.0, math.nan, 0.5, 2.0, math.nan, -3.0])], gradcheck=False)
+# (a line of NaNs only: its value NaN, its index whichever NaN PyTorch's selection leaves there, so not compared)
+case("nanmedian.dim", "torch.nanmedian(x, 1)", [V([[1.0, math.nan, 0.5, 4.0], [2.0, -1.0, 3.0, 0.25], [math.nan, 4.0, math.nan, math.nan]])], gradcheck=False)
+case("nanmedian.plain", "x.nanmedian(0)", [F(5, 2)])
+case("kthvalue", "torch.kthvalue(x, 2, 1)", [F(3, 5)], f32=True)
+case("kthvalue.default_dim", "x.kthvalue(4)", [F(4, 2, view=T)])
+case("kthvalue.keepdim", "torch.kthvalue(x, 1, 0, True)", [F(3, 2)])
+case("msort", "torch.msort(x)", [F(4, 3)], f32=True)
+case("msort.method", "x.msort()", [F(3, 4, view=T)])
+case("quantile", "torch.quantile(x, 0.3)", [F(3, 4)], f32=True)
+case("quantile.dim", "torch.quantile(x, 0.75, 1)", [F(3, 5)], f32=True)
+case("quantile.tensor_q", "x.quantile(y, dim=0, keepdim=True)", [F(4, 3, view=T), V([0.0, 0.25, 0.9, 1.0], grad=False)], gradcheck=False)
+case("quantile.keepdim_all", "torch.quantile(x, 0.5, keepdim=True)", [F(2, 3)])
+case("quantile.lower", "torch.quantile(x, y, 1, interpolation='lower')", [F(2, 5), V([0.1, 0.5, 0.7], grad=False)], gradcheck=False)
+case("quantile.higher", "torch.quantile(x, y, 1, interpolation='higher')", [F(2, 5), V([0.1, 0.5, 0.7], grad=False)], gradcheck=False)
+case("quantile.nearest", "torch.quantile(x, y, interpolation='nearest')", [V([0.0, 1.0, 2.0, 3.0, 4.5]), V([0.125, 0.375, 0.5, 0.625, 0.875], grad=False)], gradcheck=False)
+case("quantile.midpoint", "torch.quantile(x, 0.4, 0, interpolation='midpoint')", [F(5, 2)])
+case("quantile.nan", "torch.quantile(x, 0.5, 1)", [V([[1.0, math.nan, 3.0], [2.0, 0.5, 1.0]])], gradcheck=False)
+case("nanquantile", "torch.nanquantile(x, 0.5, 1)", [V([[1.0, math.nan, 3.0, 0.5], [2.0, 0.5, 1.0, -1.0], [math.nan, math.nan, math.nan, math.nan]])], gradcheck=False)
+case("nanquantile.tensor_q", "x.nanquantile(y)", [V([4.0, math.nan, -1.0, 2.5, math.nan, 0.0]), V([0.2, 0.5, 1.0], grad=False)], gradcheck=False)
 
 # dtype promotion (forward only where the result is integer)
 case("add.int", "torch.add(x, y)", [V([1, 2, 3], dtype="int64"), V([[4], [5]], dtype="int64")],
@@ -745,6 +894,117 @@ ERRORS = [
     ("atan2.scalar_other", lambda: torch.atan2(torch.tensor([1.0]), 2), ["atan2(): argument 'other' (position 2) must be Tensor"]),
     ("inplace.leaf_requires_grad", lambda: torch.randn(3, requires_grad=True).add_(1),
      ["a leaf Variable that requires grad is being used in an in-place operation."]),
+    # composite ops
+    ("isclose.dtype", lambda: torch.isclose(torch.randn(2), torch.randn(2, dtype=torch.float64)),
+     ["Float did not match Double"]),
+    ("isclose.negative_rtol", lambda: torch.isclose(torch.randn(2), torch.randn(2), rtol=-1),
+     ["rtol must be greater than or equal to zero, but got -1"]),
+    ("allclose.negative_atol", lambda: torch.allclose(torch.randn(2), torch.randn(2), atol=-0.5),
+     ["atol must be greater than or equal to zero, but got -0.5"]),
+    ("isclose.shape_mismatch", lambda: torch.isclose(torch.randn(2, 3), torch.randn(4)),
+     ["The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"]),
+    ("addmm.shape_mismatch", lambda: torch.addmm(torch.randn(4), torch.randn(2, 3), torch.randn(4, 4)),
+     ["mat1 and mat2 shapes cannot be multiplied (2x3 and 4x4)"]),
+    ("addmm.input_shape", lambda: torch.addmm(torch.randn(3, 4), torch.randn(2, 3), torch.randn(3, 4)),
+     ["The expanded size of the tensor (2) must match the existing size (3) at non-singleton dimension 0",
+      "Target sizes: [2, 4]", "Tensor sizes: [3, 4]"]),
+    ("addmm.not_matrix", lambda: torch.addmm(torch.randn(4), torch.randn(3), torch.randn(3, 4)),
+     ["mat1 must be a matrix, got 1-D tensor"]),
+    ("addmm.dtype", lambda: torch.addmm(torch.randn(2, 4), torch.randn(2, 3), torch.randn(3, 4, dtype=torch.float64)),
+     ["self and mat2 must have the same dtype"]),
+    ("mv.shape_mismatch", lambda: torch.mv(torch.randn(2, 3), torch.randn(4)),
+     ["size mismatch, got 2, 2x3,4"]),
+    ("mv.not_vector", lambda: torch.mv(torch.randn(2, 3), torch.randn(3, 1)),
+     ["vector + matrix @ vector expected, got 1, 2, 2"]),
+    ("addmv.shape_mismatch", lambda: torch.addmv(torch.randn(3), torch.randn(2, 3), torch.randn(3)),
+     ["size mismatch, got 3, 2x3,3"]),
+    ("dot.not_1d", lambda: torch.dot(torch.randn(2, 3), torch.randn(3)),
+     ["1D tensors expected, but got 2D and 1D tensors"]),
+    ("dot.size", lambda: torch.dot(torch.randn(3), torch.randn(4)),
+     ["inconsistent tensor size, expected tensor [3] and src [4] to have the same number of "
+      "elements, but got 3 and 4 elements respectively"]),
+    ("dot.dtype", lambda: torch.dot(torch.randn(3), torch.randn(3, dtype=torch.float64)),
+     ["dot : expected both vectors to have same dtype, but found Float and Double"]),
+    ("baddbmm.input_shape", lambda: torch.baddbmm(torch.randn(2, 3, 5), torch.randn(2, 3, 4), torch.randn(2, 4, 4)),
+     ["The expanded size of the tensor (4) must match the existing size (5) at non-singleton dimension 2",
+      "Target sizes: [2, 3, 4]", "Tensor sizes: [2, 3, 5]"]),
+    ("baddbmm.batches", lambda: torch.baddbmm(torch.randn(2, 3, 4), torch.randn(2, 3, 4), torch.randn(3, 4, 4)),
+     ["Expected size for first two dimensions of batch2 tensor to be: [2, 4] but got: [3, 4]."]),
+    ("addbmm.sizes", lambda: torch.addbmm(torch.randn(3, 4), torch.randn(2, 3, 4), torch.randn(2, 5, 4)),
+     ["Incompatible matrix sizes for bmm (3x4 and 5x4)"]),
+    ("addcmul.shape_mismatch", lambda: torch.addcmul(torch.randn(2), torch.randn(3), torch.randn(2)),
+     ["The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0"]),
+    ("addcdiv.integer", lambda: torch.addcdiv(torch.tensor([1]), torch.tensor([1]), torch.tensor([2])),
+     ["Integer division with addcdiv is no longer supported"]),
+    ("lerp.end_dtype", lambda: torch.lerp(torch.randn(2), torch.randn(2, dtype=torch.float64), 0.5),
+     ["expected dtype float for `end` but got dtype double"]),
+    ("lerp.weight_dtype", lambda: torch.lerp(torch.randn(2), torch.randn(2), torch.randn(2, dtype=torch.float64)),
+     ["expected dtype float for `weight` but got dtype double"]),
+    ("lerp.integer", lambda: torch.lerp(torch.tensor([1]), torch.tensor([2]), 0.5),
+     ["not implemented for 'Long'"]),
+    ("hstack.empty", lambda: torch.hstack([]), ["hstack expects a non-empty TensorList"]),
+    ("vstack.shapes", lambda: torch.vstack([torch.randn(2), torch.randn(3)]),
+     ["Sizes of tensors must match except in dimension 0. Expected size 2 but got size 3 for "
+      "tensor number 1 in the list."]),
+    ("columnStack.empty", lambda: torch.column_stack([]), ["column_stack expects a non-empty TensorList"]),
+    ("broadcastTo.shape", lambda: torch.broadcast_to(torch.randn(3), (2, 4)),
+     ["The expanded size of the tensor (4) must match the existing size (3) at non-singleton dimension 1",
+      "Target sizes: [2, 4]", "Tensor sizes: [3]"]),
+    ("broadcastTensors.shapes", lambda: torch.broadcast_tensors(torch.randn(2, 3), torch.randn(4)),
+     ["The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"]),
+    ("meshgrid.2d", lambda: torch.meshgrid(torch.randn(2, 2), indexing="ij"),
+     ["torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got"]),
+    ("meshgrid.dtype", lambda: torch.meshgrid(torch.randn(2), torch.randn(2, dtype=torch.float64), indexing="ij"),
+     ["meshgrid expects all tensors to have the same dtype"]),
+    ("meshgrid.empty", lambda: torch.meshgrid(), ["meshgrid expects a non-empty TensorList"]),
+    ("trace.not_matrix", lambda: torch.trace(torch.randn(3)), ["trace: expected a matrix, but got tensor with dim 1"]),
+    ("takeAlongDim.ndim", lambda: torch.take_along_dim(torch.randn(2, 3), torch.zeros(2, dtype=torch.long), 1),
+     ["input and indices should have the same number of dimensions, but got 2 dimensions for input, "
+      "and 1 dimensions for indices"]),
+    ("takeAlongDim.dtype", lambda: torch.take_along_dim(torch.randn(2, 3), torch.zeros(2, 1), 1),
+     ["dtype of indices should be Long but got Float"]),
+    ("indexAdd.count", lambda: torch.index_add(torch.randn(3, 4), 0, torch.tensor([0, 1, 2]), torch.randn(2, 4)),
+     ["Number of indices (3) should be equal to source.size(dim): (2), for dim: 0"]),
+    ("indexAdd.range", lambda: torch.index_add(torch.randn(3, 4), 0, torch.tensor([0, 3]), torch.randn(2, 4)),
+     ["index out of range in self"]),
+    ("indexAdd.dtype", lambda: torch.index_add(torch.randn(3, 4), 0, torch.tensor([0, 1]), torch.randn(2, 4, dtype=torch.float64)),
+     ["self (Float) and source (Double) must have the same scalar type"]),
+    ("indexCopy.count", lambda: torch.index_copy(torch.randn(3, 4), 0, torch.tensor([0, 1, 2]), torch.randn(2, 4)),
+     ["Number of indices (3) should be equal to source.size(dim) (2)"]),
+    ("indexFill.range", lambda: torch.index_fill(torch.randn(3, 4), 0, torch.tensor([0, 5]), 1.0),
+     ["index 5 is out of bounds for dimension 0 with size 3"]),
+    ("indexFill.index_dtype", lambda: torch.index_fill(torch.randn(3, 4), 0, torch.tensor([0, 1.0]), 1.0),
+     ["Expected dtype int64 for index"]),
+    ("tensordot.sizes", lambda: torch.tensordot(torch.randn(2, 3), torch.randn(4, 5), dims=1),
+     ["contracted dimensions need to match, but first has size 3 in dim -1 and second has size 4 in dim 0"]),
+    ("tensordot.lists", lambda: torch.tensordot(torch.randn(2, 3), torch.randn(3, 5), dims=([1, 0], [0])),
+     ["both dimension lists should have same length"]),
+    ("cross.no_size_3", lambda: torch.cross(torch.randn(2, 4), torch.randn(2, 4)), ["no dimension of size 3 in input"]),
+    ("cross.dim_size", lambda: torch.cross(torch.randn(3, 4), torch.randn(3, 4), dim=1),
+     ["inputs dimension 1 must have length 3. Got 4 and 4"]),
+    ("cdist.columns", lambda: torch.cdist(torch.randn(2, 3), torch.randn(4, 5)),
+     ["X1 and X2 must have the same number of columns. X1: 3 X2: 5"]),
+    ("cdist.negative_p", lambda: torch.cdist(torch.randn(2, 3), torch.randn(4, 3), p=-1),
+     ["cdist only supports non-negative p values"]),
+    ("cdist.integer", lambda: torch.cdist(torch.ones(2, 3, dtype=torch.long), torch.ones(4, 3, dtype=torch.long)),
+     ["cdist only supports floating-point dtypes, X1 got: Long"]),
+    ("cdist.1d", lambda: torch.cdist(torch.randn(3), torch.randn(3)), ["cdist only supports at least 2D tensors, X1 got: 1D"]),
+    ("rot90.same_dims", lambda: torch.rot90(torch.randn(2, 3), 1, [0, 0]),
+     ["expected rotation dims to be different, but got dim0 = 0 and dim1 = 0"]),
+    ("rot90.1d", lambda: torch.rot90(torch.randn(3), 1, [0, 1]), ["expected total dims >= 2, but got total dims = 1"]),
+    ("rot90.three_dims", lambda: torch.rot90(torch.randn(2, 3), 1, [0, 1, 2]),
+     ["expected total rotation dims == 2, but got dims = 3"]),
+    ("diagEmbed.same_dims", lambda: torch.diag_embed(torch.randn(3), 0, 0, 0), ["diagonal dimensions cannot be identical 0, 0"]),
+    ("triuIndices.negative_row", lambda: torch.triu_indices(-1, 3), ["row must be non-negative, got-1"]),
+    ("kthvalue.range", lambda: torch.randn(2, 4).kthvalue(5, 1), ["kthvalue(): selected number k out of range for dimension 1"]),
+    ("quantile.q_range", lambda: torch.quantile(torch.randn(3, 4), 1.5), ["quantile() q must be in the range [0, 1] but got 1.5"]),
+    ("quantile.q_values", lambda: torch.quantile(torch.randn(3, 4), torch.tensor([0.5, -1.0])), ["quantile() q values must be in the range [0, 1]"]),
+    ("quantile.q_dtype", lambda: torch.quantile(torch.randn(3, 4), torch.tensor([0.5], dtype=torch.float64)),
+     ["quantile() q tensor must be same dtype as the input tensor"]),
+    ("quantile.q_2d", lambda: torch.quantile(torch.randn(3, 4), torch.tensor([[0.5]])), ["quantile() q must be a scalar or 1D tensor"]),
+    ("quantile.integer", lambda: torch.quantile(torch.tensor([1, 2]), 0.5), ["quantile() input tensor must be either float or double dtype"]),
+    ("quantile.interpolation", lambda: torch.quantile(torch.randn(3, 4), 0.5, interpolation="foo"),
+     ["quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, but got foo"]),
 ]
 
 

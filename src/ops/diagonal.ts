@@ -66,6 +66,28 @@ export function diag(x: Tensor, kArg: unknown = 0, opts?: unknown): Tensor {
   return putRegion(x, { ...diagonalGeometry(shape, contiguousStrides(shape), k, 0, 1), baseShape: shape });
 }
 
+const DIAG_EMBED = [param("offset", int(), 0), param("dim1", int(), -2), param("dim2", int(), -1)];
+/**
+ * torch.diag_embed(input, offset=0, dim1=-2, dim2=-1): zeros with input's last dim written on
+ * the `offset` diagonal of the two new dims dim1 and dim2 (counted in the result's ndim + 1
+ * dims); the other dims are input's batch dims. Its gradient reads that diagonal back.
+ */
+export function diagEmbed(x: Tensor, ...args: Args<[offset: number, dim1: number, dim2: number], DiagonalOptions>): Tensor {
+  checkTensor(x, "input", "diag_embed");
+  const { offset, dim1, dim2 } = parseArgs<Required<DiagonalOptions>>("diag_embed", DIAG_EMBED, args);
+  const nd = x.ndim + 1;
+  const d1 = normalizeDim(dim1, nd);
+  const d2 = normalizeDim(dim2, nd);
+  if (d1 === d2) throw new RuntimeError(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  const v = x.ndim === 0 ? x.reshape([1]) : x;
+  const n = v.shape[v.ndim - 1]! + Math.abs(offset);
+  const batch = v.shape.slice(0, -1);
+  const shape: number[] = [];
+  for (let i = 0, b = 0; i < nd; i++) shape.push(i === d1 || i === d2 ? n : batch[b++]!);
+  // the diagonal geometry lists the other dims in order, then the diagonal: input's own layout
+  return putRegion(v, { ...diagonalGeometry(shape, contiguousStrides(shape), offset, d1, d2), baseShape: shape });
+}
+
 /** torch.outer(a, b): a[i] * b[j] for 1-D a and b. */
 export function outer(a: Tensor, b: Tensor): Tensor {
   checkTensor(a, "input", "outer");

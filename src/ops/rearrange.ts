@@ -2,7 +2,7 @@
 // primitive (one strided copy with negative strides, its own adjoint); the rest are written
 // with views, cat, expand and indexSelect, so their gradients come from those.
 import { record } from "../autograd/node.ts";
-import { checkInt, describe, intOrInts, isOptions, nullable, param, parseArgs } from "../args.ts";
+import { checkInt, checkTensor, describe, int, intOrInts, isOptions, nullable, param, parseArgs, type Args } from "../args.ts";
 import { RuntimeError, TorchTypeError } from "../errors.ts";
 import { normalizeDim, normalizeDims, parseShape } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
@@ -109,4 +109,29 @@ export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim?: numb
     for (let k = 0; k < c; k++) index.push(i);
   });
   return x.indexSelect(d, tensor(index, { dtype: "int64", device: x.device }));
+}
+
+const ROT90 = [param("k", int(), 1), param("dims", intOrInts, [0, 1])];
+/**
+ * torch.rot90(input, k=1, dims=[0, 1]): rotated by 90 degrees k times in the plane of dims,
+ * from the first dim's direction towards the second's (k may be negative): flips and a transpose.
+ */
+export function rot90(x: Tensor, ...args: Args<[k: number, dims: readonly number[]], { k?: number; dims?: readonly number[] }>): Tensor {
+  checkTensor(x, "input", "rot90");
+  const { k, dims } = parseArgs<{ k: number; dims: number | number[] }>("rot90", ROT90, args);
+  const ds = dimList(dims);
+  if (ds.length !== 2) throw new RuntimeError(`expected total rotation dims == 2, but got dims = ${ds.length}`);
+  if (x.ndim < 2) throw new RuntimeError(`expected total dims >= 2, but got total dims = ${x.ndim}`);
+  const [d0, d1] = [normalizeDim(ds[0]!, x.ndim), normalizeDim(ds[1]!, x.ndim)];
+  if (d0 === d1) throw new RuntimeError(`expected rotation dims to be different, but got dim0 = ${d0} and dim1 = ${d1}`);
+  switch (((k % 4) + 4) % 4) {
+    case 1:
+      return flip(x, [d1]).transpose(d0, d1);
+    case 2:
+      return flip(x, [d0, d1]);
+    case 3:
+      return flip(x, [d0]).transpose(d0, d1);
+    default:
+      return x.clone();
+  }
 }

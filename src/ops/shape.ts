@@ -308,7 +308,7 @@ export function unbind(x: Tensor, dimArg?: unknown, opts?: unknown): Tensor[] {
 }
 
 /** A list of Tensors (PyTorch: "expected Tensor as element 1 in argument 0, but got int"). */
-function checkTensorList(fn: string, tensors: unknown): readonly Tensor[] {
+export function checkTensorList(fn: string, tensors: unknown): readonly Tensor[] {
   if (!Array.isArray(tensors)) throw new TorchTypeError(`${fn}(): argument 'tensors' must be a list of Tensors, but got ${describe(tensors)}`);
   for (let i = 0; i < tensors.length; i++) {
     if (!(tensors[i] instanceof Tensor)) throw new TorchTypeError(`${fn}(): expected Tensor as element ${i} in argument 0, but got ${describe(tensors[i])}`);
