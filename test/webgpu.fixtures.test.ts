@@ -44,6 +44,9 @@ NOT_ON_WEBGPU["F embedding.max_norm_scale_grad"] = EMBEDDING_HOST;
 for (const name of ["Embedding.max_norm", "Embedding.max_norm_p1_padding_scale_grad", "Embedding.scale_grad_by_freq"]) {
   for (const dtype of ["float64", "float32"]) NOT_ON_WEBGPU[`layer ${name} ${dtype}`] = EMBEDDING_HOST;
 }
+for (const c of loadDropoutCases()) {
+  if (c.fn === "rrelu" || c.fn === "RReLU") NOT_ON_WEBGPU[`dropout ${c.name}`] = { reason: "rrelu draws a slope only for the non-positive elements, which it reads on the host", error: /rrelu\(training=True\): the tensor is on webgpu:0, whose values are read asynchronously: use F\.rrelu\(await x\.cpuAsync\(\), \.\.\.\)/ };
+}
 for (const c of optimFx.cases) {
   if (c.optimizer === "LBFGS") NOT_ON_WEBGPU[`optim ${c.name}`] = { reason: "LBFGS reads values on the host every iteration", error: /LBFGS is not available for parameters on webgpu:0 yet/ };
 }

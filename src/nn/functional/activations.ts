@@ -100,7 +100,8 @@ export function rrelu(input: Tensor, ...args: Args<[lower: number, upper: number
   const a = parseArgs<Required<RReluOptions>>("rrelu", RRELU, args);
   if (!a.training) return leakyRelu(input, (a.lower + a.upper) / 2, a.inplace);
   if (input.dtype !== "float32" && input.dtype !== "float64") throw new RuntimeError(`"rrelu_with_noise_out_cpu" not implemented for '${scalarTypeName(input.dtype)}'`);
-  const x = hostData(input, "rrelu(training=True)", "rrelu on the CPU: await x.cpuAsync()");
+  // PyTorch draws a slope only for the non-positive elements: their positions come from the host
+  const x = hostData(input, "rrelu(training=True)", "F.rrelu(await x.cpuAsync(), ...)");
   const noise = allocate(input.dtype, x.length) as NumArray;
   const gen = defaultGenerator;
   // the bounds in the op's math type (float for float32), the draw in double
