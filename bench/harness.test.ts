@@ -132,6 +132,19 @@ test("tfjs-wasm runs 2 threads under Node through the shim", () => {
   assert.equal(r.metrics[0]?.key, "W3 n=64");
 });
 
+test("the torch-ts peer runs every workload on 1 and 2 threads, its kernels' work counted", () => {
+  // a broken peer shows up here, not as a "failed" row of the next benchmark run
+  const torchTs = (id: string) => ENGINES.find((e) => e.id === id)!.command;
+  for (const workload of ["W0", "W1", "W2", "W3", "W4", "W5"] as const) {
+    const r = runPeer(torchTs("torch-ts 1t"), tinyCfg({ workload, threads: 1 }));
+    assert.equal(r.status, "ok", `${workload}: ${r.note}`);
+    assert.ok(r.metrics.length > 0 && r.metrics.every((m) => m.median > 0), `${workload}: ${JSON.stringify(r.metrics)}`);
+  }
+  const two = runPeer(torchTs("torch-ts 2t"), tinyCfg({ workload: "W2", threads: 2 }));
+  assert.equal(two.status, "ok", two.note);
+  assert.ok((two.work?.["W2 MLP step"]?.flop ?? 0) > 0, "W2's matmul FLOPs were counted through the backend");
+});
+
 test("pytorch.py reports skipped, not failed, where import torch fails", () => {
   // -S drops site-packages, so Debian's torch is out of reach: the same path as a machine without it.
   const r = runPeer(["/usr/bin/python3", "-S", "bench/peers/pytorch.py"], tinyCfg({}));

@@ -171,7 +171,8 @@ await runChild(async (): Promise<Peer> => {
   const entry = override ? new URL(override, `file://${process.cwd()}/`).href : new URL("../../src/index.ts", import.meta.url).href;
   torch = (await import(entry)) as TorchTs;
   // the ops' backend, from the same build as the entry (src/ops/alloc.ts, or dist/ops/alloc.js)
-  backend = ((await import(new URL(`./ops/alloc${entry.slice(entry.lastIndexOf("."))}`, entry).href)) as { backendOf(): object }).backendOf();
+  // (the backend of a CPU tensor: backendOf takes the operands since devices landed)
+  backend = ((await import(new URL(`./ops/alloc${entry.slice(entry.lastIndexOf("."))}`, entry).href)) as { backendOf(t: Tensor): object }).backendOf(torch.zeros([1]));
   return {
     engine: "torch-ts",
     versions: { "torch-ts": `${torchTsVersion()} (working tree)` },
