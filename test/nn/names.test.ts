@@ -338,4 +338,6 @@ test("nn.EmbeddingBag: its forward is F.embeddingBag with its weight and setting
   assert.throws(() => F.embeddingBag(torch.tensor([1, 2]), w, torch.tensor([0]), { perSampleWeights: torch.ones(2) }), { name: "NotImplementedError", message: /only supported for mode='sum' \(got mode='mean'\)/ });
   assert.throws(() => F.embeddingBag(torch.tensor([1, 2]), w, torch.tensor([0]), { mode: "foo" as never }), { name: "ValueError", message: "mode has to be one of sum, mean or max" });
   assert.throws(() => F.embeddingBag(torch.tensor([1, 7]), w, torch.tensor([0])), { name: "IndexError", message: "index out of range in self" });
+  assert.throws(() => F.embeddingBag(torch.tensor([1.5, 2]), w, torch.tensor([0])), { name: "RuntimeError", message: "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got torch.FloatTensor instead (while checking arguments for embedding_bag)" });
+  assert.throws(() => F.embeddingBag(torch.tensor([[[1]]]), w), { name: "ValueError", message: "input has to be 1D or 2D Tensor, but got Tensor of dimension 3" });
 });

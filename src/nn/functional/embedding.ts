@@ -37,6 +37,13 @@ export const EMBEDDING_OPTIONS = [
   param("scaleGradByFreq", bool, false), param("sparse", sparseArg, false),
 ];
 
+/** Indices must be int64 or int32, with PyTorch's message naming the op (`fn`) that checks them. */
+export function checkIndices(input: Tensor, fn: string): void {
+  if (!isIntegral(input.dtype)) {
+    throw new RuntimeError(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${TYPE_NAMES[input.dtype] ?? input.dtype} instead (while checking arguments for ${fn})`);
+  }
+}
+
 /** PyTorch's padding_idx rule: within [-num, num), negative counted from the end; null stays null. */
 export function normalizePaddingIdx(pad: number | null, num: number): number | null {
   if (pad === null) return null;
@@ -66,9 +73,7 @@ export function embedding(input: Tensor, weight: Tensor, ...args: Args<Embedding
   checkTensor(input, "input", "embedding");
   checkTensor(weight, "weight", "embedding");
   const a = parseArgs<Required<EmbeddingOptions>>("embedding", EMBEDDING_OPTIONS, args);
-  if (!isIntegral(input.dtype)) {
-    throw new RuntimeError(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${TYPE_NAMES[input.dtype] ?? input.dtype} instead (while checking arguments for embedding)`);
-  }
+  checkIndices(input, "embedding");
   if (weight.dim() !== 2) throw new RuntimeError("'weight' must be 2-D");
   const num = weight.shape[0];
   const pad = normalizePaddingIdx(a.paddingIdx, num);

@@ -5,12 +5,11 @@
 // the host, gathers them, and padding_idx entries and the table's padding are masked out
 // (empty bags give zeros, as PyTorch).
 import { bool, checkTensor, int, nullable, param, parseArgs, str, tensor, type Args, type Checker } from "../../args.ts";
-import { isIntegral } from "../../dtype.ts";
 import { NotImplementedError, RuntimeError, ValueError } from "../../errors.ts";
 import { fromHost, numberData } from "../../ops/alloc.ts";
 import { where } from "../../ops/elementwise.ts";
 import type { Tensor } from "../../tensor.ts";
-import { EMBEDDING_OPTIONS, embedding, normalizePaddingIdx } from "./embedding.ts";
+import { checkIndices, EMBEDDING_OPTIONS, embedding, normalizePaddingIdx } from "./embedding.ts";
 
 /** The options of `F.embeddingBag` (and of `nn.EmbeddingBag`'s forward and constructor). */
 export interface EmbeddingBagOptions {
@@ -52,7 +51,7 @@ export function embeddingBag(input: Tensor, weight: Tensor, ...args: Args<Embedd
   checkTensor(input, "input", "embedding_bag");
   checkTensor(weight, "weight", "embedding_bag");
   const a = parseArgs<Required<EmbeddingBagOptions>>("embedding_bag", EMBEDDING_BAG, args);
-  if (!isIntegral(input.dtype)) throw new RuntimeError(`expected input to be of type Long or Int, but got ${input.dtype}`);
+  checkIndices(input, "embedding_bag");
   if (weight.dim() !== 2) throw new ValueError(`weight has to be a 2D Tensor, but got Tensor of dimension ${weight.dim()}`);
   const psw = a.perSampleWeights;
   if (psw !== null && a.mode !== "sum") {
