@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "./lib/args.ts";
 import { measure, median } from "./lib/measure.ts";
-import { absoluteTable, limitTable, ratioTable, targetsTable } from "./lib/report.ts";
+import { absoluteTable, gcTable, limitTable, probeLine, ratioTable, targetsTable } from "./lib/report.ts";
 import { withGcShares } from "./lib/child.ts";
 import { countWork } from "./lib/work.ts";
 import { limitValue, overLimit } from "./lib/limits.ts";
@@ -47,7 +47,7 @@ test("--rounds: parsed, and rounds merge into medians of medians, bests of bests
   const round = (ms: number, best: number, gflops: number, rss: number, status: RunResult["status"] = "ok"): RunResult => ({
     engine: "torch-ts", config: "torch-ts 1t", workload: "W3", status, wallS: 1, peakRssMB: rss,
     metrics: [
-      { key: "W4 LeNet step", unit: "ms", median: ms, best, repeats: 7, inner: 1 },
+      { key: "W4 LeNet step", unit: "ms", median: ms, best, repeats: 7, inner: 1, cpuCores: ms / 10 },
       { key: "W3 n=1024", unit: "GFLOP/s", median: gflops, best: gflops + 1, repeats: 7, inner: 1 },
     ],
   });
@@ -57,6 +57,8 @@ test("--rounds: parsed, and rounds merge into medians of medians, bests of bests
   assert.equal(merged.metrics[0]!.best, 7);
   assert.equal(merged.metrics[0]!.repeats, 21);
   assert.deepEqual(merged.metrics[0]!.roundMedians, [10, 30, 20]);
+  assert.equal(merged.metrics[0]!.cpuCores, 2, "CPU use: the median of the rounds'");
+  assert.equal(merged.metrics[1]!.cpuCores, undefined, "no CPU use recorded, none merged");
   assert.equal(merged.metrics[1]!.median, 45);
   assert.equal(merged.metrics[1]!.best, 51);
   assert.equal(merged.peakRssMB, 120);
@@ -195,12 +197,33 @@ test("pytorch.py records the BLAS it runs on, OpenBLAS's core and threading (whe
     assert.equal(r.status, "ok", r.note);
     assert.equal(r.info?.threads, 1);
     assert.ok(typeof r.metrics[0]?.gcShare === "number");
+    assert.ok(typeof r.metrics[0]?.cpuCores === "number" && r.metrics[0].cpuCores >= 0);
     if (kind === "openblas") {
       assert.match(String(r.info?.openblasConfig), /^OpenBLAS /);
       assert.ok(["pthreads", "openmp", "sequential"].includes(String(r.info?.openblasParallel)));
       if (r.info?.openblasParallel !== "sequential") assert.equal(r.info?.openblasThreads, 1);
     }
   }
+});
+
+test("CPU use: measure() records the process's CPU seconds per wall second; the GC table prints it beside the GC share", () => {
+  let x = 0;
+  const t = measure(() => { for (let i = 0; i < 1e5; i++) x += i; }, { repeats: 3, budgetS: 0.2, warmupS: 0.01 });
+  assert.ok(x > 0);
+  assert.ok(Number.isFinite(t.cpuCores) && t.cpuCores! >= 0, `cpuCores ${t.cpuCores}`);
+  const results: RunResult[] = [{
+    engine: "torch-ts", config: "torch-ts 1t", workload: "W5", status: "ok", wallS: 1,
+    metrics: [{ key: "W5 GPT step", unit: "ms", median: 60, best: 50, repeats: 5, inner: 1, gcShare: 0.04, cpuCores: 1.375 }],
+  }];
+  assert.match(gcTable(results, ENGINES.filter((e) => e.id === "torch-ts 1t")), /\| W5 GPT step \| 4\.0% · 1\.38 cores \|/);
+});
+
+test("the probe line reports the CPU's steadiness and warns when its speed moved", () => {
+  const steady = probeLine({ ...PROBE, steadiness: { minMs: 10, medianMs: 10.5, p90Ms: 11, seconds: 3 } });
+  assert.match(steady, /Steadiness: a fixed 10\.00 ms scalar loop took 10\.50 ms median and 11\.00 ms at the 90th percentile over 3\.000 s \(1\.100x its best\)\./);
+  const moving = probeLine({ ...PROBE, steadiness: { minMs: 10, medianMs: 17, p90Ms: 22, seconds: 3 } });
+  assert.match(moving, /\(2\.200x its best: the machine's speed moved during the probe, so compare engines only within a round\)/);
+  assert.doesNotMatch(probeLine(PROBE), /Steadiness/);
 });
 
 test("GC shares: the GC time inside each metric's window over the window", () => {

@@ -17,7 +17,15 @@ export interface Timing {
   inner: number;
   /** The timed repeats' span on performance.now() (ms): where the child looks for GC. */
   window: [number, number];
+  /** CPU seconds of every thread of the process per wall second over the timed repeats. */
+  cpuCores?: number;
 }
+
+/** The process's CPU seconds so far, every thread counted. */
+const cpuS = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 const now = (): number => performance.now() / 1000;
 
@@ -48,25 +56,27 @@ export function measure(fn: () => void, cfg: Pick<ChildConfig, "repeats" | "budg
   }
   const inner = Math.max(1, Math.ceil(MIN_REPEAT_S / Math.max(fastest, 1e-9)));
   const times: number[] = [];
+  const c0 = cpuS();
   const r0 = now();
   while (times.length < cfg.repeats && (times.length === 0 || now() - r0 < cfg.budgetS)) {
     const t = now();
     for (let i = 0; i < inner; i++) fn();
     times.push((now() - t) / inner);
   }
-  return { medianS: median(times), minS: Math.min(...times), repeats: times.length, inner, window: [r0 * 1000, now() * 1000] };
+  const r1 = now();
+  return { medianS: median(times), minS: Math.min(...times), repeats: times.length, inner, window: [r0 * 1000, r1 * 1000], cpuCores: (cpuS() - c0) / Math.max(r1 - r0, 1e-9) };
 }
 
 /** A time metric in the given unit (ms or us/op). */
 export function timeMetric(key: string, unit: Exclude<Unit, "GFLOP/s">, t: Timing): Metric {
   const scale = unit === "ms" ? 1e3 : 1e6;
-  return { key, unit, median: t.medianS * scale, best: t.minS * scale, repeats: t.repeats, inner: t.inner, window: t.window };
+  return { key, unit, median: t.medianS * scale, best: t.minS * scale, repeats: t.repeats, inner: t.inner, window: t.window, cpuCores: t.cpuCores };
 }
 
 /** Square matmul throughput: 2 n^3 flops per product. */
 export function gflopsMetric(n: number, t: Timing): Metric {
   const flop = 2 * n ** 3;
-  return { key: `W3 n=${n}`, unit: "GFLOP/s", median: flop / t.medianS / 1e9, best: flop / t.minS / 1e9, repeats: t.repeats, inner: t.inner, window: t.window };
+  return { key: `W3 n=${n}`, unit: "GFLOP/s", median: flop / t.medianS / 1e9, best: flop / t.minS / 1e9, repeats: t.repeats, inner: t.inner, window: t.window, cpuCores: t.cpuCores };
 }
 
 export const rssMB = (): number => process.memoryUsage.rss() / 2 ** 20;

@@ -1,8 +1,9 @@
 // What the machine gives at the start of a run (bench/run.ts runs this in a child of its own
 // and records the result): the cost of a first touch of a fresh page, memory bandwidth at a
 // cache-resident and at a DRAM-sized working set, and torch-ts's wasm GEMM kernel on operands
-// already in its memory at 1 and 2 threads. Page faults and bandwidth both moved results
-// between runs on the shared VM; the GEMM rate and the bandwidth give each workload's limit.
+// already in its memory at 1 and 2 threads, and how steady the CPU's speed is over a few
+// seconds. Page faults and bandwidth both moved results between runs on the shared VM; the
+// GEMM rate and the bandwidth give each workload's limit.
 //   node --import tsx bench/lib/probe.ts      prints one JSON line
 import { readFileSync } from "node:fs";
 import { median } from "./measure.ts";
@@ -21,6 +22,12 @@ export interface Probe {
   /** The wasm GEMM kernel, n = GEMM_N square, operands resident: GFLOP/s by thread count. */
   gemmGflops: Record<string, number>;
   gemmN: number;
+  /**
+   * The same fixed scalar loop (no memory traffic, one thread) timed back to back for a few
+   * seconds: on this shared VM a loop's time moved between 10 and 23 ms within seconds
+   * (2026-12-02), which no ratio of medians survives unless the engines' rounds interleave.
+   */
+  steadiness?: { minMs: number; medianMs: number; p90Ms: number; seconds: number };
 }
 
 const GEMM_N = 512;
@@ -77,6 +84,28 @@ async function gemmGflops(): Promise<Record<string, number>> {
   return { 1: rate(times[1]!), 2: rate(times[2]!) };
 }
 
+/** Times of one fixed scalar loop, back to back for `seconds`. */
+function steadiness(seconds: number): NonNullable<Probe["steadiness"]> {
+  const a = new Float64Array(4096).fill(1.0001);
+  const loop = (): number => {
+    let x = 0;
+    for (let r = 0; r < 500; r++) for (let i = 0; i < 4096; i++) x += a[i]! * a[(i * 7) & 4095]!;
+    return x;
+  };
+  loop();
+  const times: number[] = [];
+  const t0 = now();
+  let sink = 0;
+  while (now() - t0 < seconds * 1000) {
+    const t = now();
+    sink += loop();
+    times.push(now() - t);
+  }
+  if (sink === 0) throw new Error("unreachable: the loop's sum is positive");
+  times.sort((x, y) => x - y);
+  return { minMs: times[0]!, medianMs: median(times), p90Ms: times[Math.floor(times.length * 0.9)]!, seconds: (now() - t0) / 1000 };
+}
+
 export async function probe(): Promise<Probe> {
   let thp = "unknown";
   try {
@@ -89,6 +118,7 @@ export async function probe(): Promise<Probe> {
     dramGBs: copyGBs(256 * 2 ** 20, 5),
     gemmGflops: await gemmGflops(),
     gemmN: GEMM_N,
+    steadiness: steadiness(3),
   };
 }
 

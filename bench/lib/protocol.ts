@@ -43,6 +43,13 @@ export interface Metric {
   roundMedians?: number[];
   /** Share of the timed repeats' wall time spent in garbage collection (Node: perf_hooks "gc" entries; Python: gc.callbacks). */
   gcShare?: number;
+  /**
+   * The process's CPU time over the timed repeats' wall time, every thread counted (Node:
+   * process.cpuUsage; Python: time.process_time): above the engine's own thread count where
+   * the runtime's background threads (V8's concurrent marking, sweeping and compilers) take
+   * a core's share, which a second compute thread then has to share.
+   */
+  cpuCores?: number;
   /** Node peers: the timed repeats' span on performance.now(), until the child turns it into gcShare. */
   window?: [number, number];
 }

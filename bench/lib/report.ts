@@ -51,15 +51,19 @@ export function absoluteTable(results: RunResult[], engines: EngineConfig[]): st
 
 const pct = (x: number) => `${(100 * x).toFixed(x < 0.1 ? 1 : 0)}%`;
 
-/** Each metric's share of its timed repeats spent in garbage collection, per engine config. */
+/**
+ * Each metric's share of its timed repeats spent in garbage collection, and the cores the
+ * process kept busy meanwhile (CPU time of all its threads per wall second), per engine config.
+ */
 export function gcTable(results: RunResult[], engines: EngineConfig[]): string {
-  const cols = engines.filter((e) => results.some((r) => r.config === e.id && r.metrics.some((m) => m.gcShare !== undefined)));
+  const cols = engines.filter((e) => results.some((r) => r.config === e.id && r.metrics.some((m) => m.gcShare != null || m.cpuCores != null)));
   if (!cols.length) return "(no GC accounting)\n";
   const keys = rowKeys(results).filter((k) => k !== PEAK_KEY);
   const head = `| metric | ${cols.map((c) => c.id).join(" | ")} |\n|---|${cols.map(() => "---:").join("|")}|\n`;
   return head + keys.map((k) => `| ${k} | ${cols.map((c) => {
-    const g = lookup(results, c.id, k)?.gcShare;
-    return g === undefined ? "—" : pct(g);
+    const m = lookup(results, c.id, k);
+    const parts = [m?.gcShare != null ? pct(m.gcShare) : "—", ...(m?.cpuCores != null ? [`${m.cpuCores.toFixed(2)} cores`] : [])];
+    return m ? parts.join(" · ") : "—";
   }).join(" | ")} |`).join("\n") + "\n";
 }
 
@@ -97,7 +101,9 @@ export function pytorchConfigTable(results: RunResult[]): string {
 export function probeLine(p: Probe | undefined): string {
   if (!p) return "Machine probe: not run.";
   const g = Object.entries(p.gemmGflops).map(([t, x]) => `${fmt(x)} GFLOP/s on ${t} thread${t === "1" ? "" : "s"}`).join(", ");
-  return `Machine probe at start: first touch of a fresh page ${fmt(p.pageFaultUs)} us per 4 KiB (transparent huge pages: ${p.transparentHugePages}); copy bandwidth ${fmt(p.cacheGBs)} GB/s on 4 MiB buffers (cache), ${fmt(p.dramGBs)} GB/s on 256 MiB (DRAM); torch-ts's wasm GEMM kernel (n = ${p.gemmN}, operands resident) ${g}.`;
+  const s = p.steadiness;
+  const steady = s ? ` Steadiness: a fixed ${fmt(s.minMs)} ms scalar loop took ${fmt(s.medianMs)} ms median and ${fmt(s.p90Ms)} ms at the 90th percentile over ${fmt(s.seconds)} s (${fmt(s.p90Ms / s.minMs)}x its best${s.p90Ms / s.minMs > 1.2 ? ": the machine's speed moved during the probe, so compare engines only within a round" : ""}).` : "";
+  return `Machine probe at start: first touch of a fresh page ${fmt(p.pageFaultUs)} us per 4 KiB (transparent huge pages: ${p.transparentHugePages}); copy bandwidth ${fmt(p.cacheGBs)} GB/s on 4 MiB buffers (cache), ${fmt(p.dramGBs)} GB/s on 256 MiB (DRAM); torch-ts's wasm GEMM kernel (n = ${p.gemmN}, operands resident) ${g}.${steady}`;
 }
 
 /**

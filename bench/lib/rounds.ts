@@ -2,7 +2,7 @@
 // engines of a workload (engine A, B, C, then A, B, C again, ...), so a machine whose speed
 // drifts during the run (a shared VM) slows every engine's rounds alike. Each metric's
 // median is then the median of the rounds' medians, its best the best of the rounds' bests
-// (its GC share the median of the rounds' shares).
+// (its GC share and CPU use the medians of the rounds' values).
 import type { RunResult } from "./engines.ts";
 import { median } from "./measure.ts";
 
@@ -20,6 +20,7 @@ export function mergeRounds(rounds: RunResult[]): RunResult {
       repeats: same.reduce((s, x) => s + x.repeats, 0),
       roundMedians: same.map((x) => x.median),
       ...(same.every((x) => x.gcShare !== undefined) ? { gcShare: median(same.map((x) => x.gcShare!)) } : {}),
+      ...(same.every((x) => x.cpuCores != null) ? { cpuCores: median(same.map((x) => x.cpuCores!)) } : {}),
     };
   });
   const peaks = ok.map((r) => r.peakRssMB).filter((x): x is number => x !== undefined);

@@ -67,26 +67,29 @@ def measure(fn):
     while warm():
         t = now(); fn(); fastest = min(fastest, now() - t); count += 1
     inner = max(1, math.ceil(MIN_REPEAT_S / max(fastest, 1e-9)))
-    times, r0 = [], now()
+    times, c0, r0 = [], time.process_time(), now()
     while len(times) < cfg["repeats"] and (not times or now() - r0 < cfg["budgetS"]):
         t = now()
         for _ in range(inner):
             fn()
         times.append((now() - t) / inner)
+    r1 = now()
+    # CPU seconds of every thread of the process per wall second (torch-ts's measure() too)
     return {"median": statistics.median(times), "min": min(times), "repeats": len(times), "inner": inner,
-            "gcShare": gc_share(r0, now())}
+            "gcShare": gc_share(r0, r1), "cpuCores": (time.process_time() - c0) / max(r1 - r0, 1e-9)}
 
 
 def time_metric(key, unit, t):
     s = 1e3 if unit == "ms" else 1e6
     return {"key": key, "unit": unit, "median": t["median"] * s, "best": t["min"] * s,
-            "repeats": t["repeats"], "inner": t["inner"], "gcShare": t["gcShare"]}
+            "repeats": t["repeats"], "inner": t["inner"], "gcShare": t.get("gcShare"), "cpuCores": t.get("cpuCores")}
 
 
 def gflops_metric(n, t):
     flop = 2 * n**3
     return {"key": f"W3 n={n}", "unit": "GFLOP/s", "median": flop / t["median"] / 1e9,
-            "best": flop / t["min"] / 1e9, "repeats": t["repeats"], "inner": t["inner"], "gcShare": t["gcShare"]}
+            "best": flop / t["min"] / 1e9, "repeats": t["repeats"], "inner": t["inner"], "gcShare": t.get("gcShare"),
+            "cpuCores": t.get("cpuCores")}
 
 
 def train_step(model_loss, opt):
