@@ -72,10 +72,12 @@ export function checkConvArgs(nd: number, transposed: boolean, kernel: readonly 
   }
 }
 
-function checkInputDims(x: Tensor, nd: number, op: string): boolean {
+/** PyTorch's checks of an nd-convolution's input and weight ranks; whether the input is batched. */
+function checkInputDims(x: Tensor, weight: Tensor, nd: number, op: string): boolean {
   if (x.dim() !== nd + 1 && x.dim() !== nd + 2) {
     throw new RuntimeError(`Expected ${nd + 1}D (unbatched) or ${nd + 2}D (batched) input to ${op}, but got input of size: ${fmtShape(x.shape)}`);
   }
+  if (weight.dim() !== nd + 2) throw new RuntimeError(`weight should have at least three dimensions, but got weight of size ${fmtShape(weight.shape)}`);
   return x.dim() === nd + 2;
 }
 
@@ -114,10 +116,7 @@ const as2d = (t: Tensor, nd: number): Tensor => (nd === 1 ? t.unsqueeze(2) : t);
 
 function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions, nd: 1 | 2): Tensor {
   const op = `conv${nd}d`;
-  const batched = checkInputDims(x, nd, op);
-  if (weight.dim() !== nd + 2) {
-    throw new RuntimeError(`weight should have at least three dimensions, but got weight of size ${fmtShape(weight.shape)}`);
-  }
+  const batched = checkInputDims(x, weight, nd, op);
   const xb = batched ? x : x.unsqueeze(0);
   const groups = opts.groups ?? 1;
   const [outC, cPerGroup] = weight.shape;
@@ -205,8 +204,7 @@ export function conv3d(input: Tensor, weight: Tensor, ...args: Args<ConvPosition
   const x = checkTensor(input, "input", "conv3d");
   const w = checkTensor(weight, "weight", "conv3d");
   const opts = parseArgs<ConvOptions & { bias: Tensor | null }>("conv3d", CONV_ARGS, args);
-  const batched = checkInputDims(x, 3, "conv3d");
-  if (w.dim() !== 5) throw new RuntimeError(`weight should have at least three dimensions, but got weight of size ${fmtShape(w.shape)}`);
+  const batched = checkInputDims(x, w, 3, "conv3d");
   const xb = batched ? x : x.unsqueeze(0);
   const groups = opts.groups ?? 1;
   checkConvOperands(xb, w, opts.bias, groups);
@@ -250,8 +248,7 @@ export function conv3d(input: Tensor, weight: Tensor, ...args: Args<ConvPosition
 
 function convTransposeNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions, nd: 1 | 2): Tensor {
   const op = `conv_transpose${nd}d`;
-  const batched = checkInputDims(x, nd, op);
-  if (weight.dim() !== nd + 2) throw new RuntimeError(`weight should have at least three dimensions, but got weight of size ${fmtShape(weight.shape)}`);
+  const batched = checkInputDims(x, weight, nd, op);
   const xb = batched ? x : x.unsqueeze(0);
   const groups = opts.groups ?? 1;
   const [inC, outPerGroup] = weight.shape;
@@ -291,8 +288,7 @@ export function convTranspose3d(input: Tensor, weight: Tensor, ...args: Args<Con
   const x = checkTensor(input, "input", "conv_transpose3d");
   const w = checkTensor(weight, "weight", "conv_transpose3d");
   const opts = parseArgs<ConvTransposeOptions & { bias: Tensor | null }>("conv_transpose3d", TRANSPOSE_ARGS, args);
-  const batched = checkInputDims(x, 3, "conv_transpose3d");
-  if (w.dim() !== 5) throw new RuntimeError(`weight should have at least three dimensions, but got weight of size ${fmtShape(w.shape)}`);
+  const batched = checkInputDims(x, w, 3, "conv_transpose3d");
   const xb = batched ? x : x.unsqueeze(0);
   const groups = opts.groups ?? 1;
   const [inC, outPerGroup, kd, kh, kw] = w.shape as [number, number, number, number, number];
