@@ -40,16 +40,21 @@ function primeHostAllocator(): void {
 }
 primeHostAllocator();
 
-export function allocate(dtype: DType, n: number): Storage {
-  const a = allocateArray(dtype, n);
+/**
+ * Storage of n elements: zero-filled, or with `zeroed` false possibly holding a dead
+ * tensor's values (a float32 array from the storage pool), for a caller that writes every
+ * element before anything reads it.
+ */
+export function allocate(dtype: DType, n: number, zeroed = true): Storage {
+  const a = allocateArray(dtype, n, zeroed);
   if (allocationObserver !== null) allocationObserver(a);
   return a;
 }
 
-function allocateArray(dtype: DType, n: number): Storage {
+function allocateArray(dtype: DType, n: number, zeroed: boolean): Storage {
   switch (dtype) {
     case "float32": {
-      const pooled = takeFloat32(n);
+      const pooled = takeFloat32(n, zeroed);
       if (pooled !== undefined) return pooled;
       const a = new Float32Array(n);
       noteFloat32(a);

@@ -32,13 +32,16 @@ let free = new Map<number, Float32Array[]>();
 /** Arrays handed out again and arrays released, and device blocks released, since the start (tests and diagnostics). */
 export const storagePoolStats = { reused: 0, released: 0, deviceReleased: 0 };
 
-/** A zeroed float32 array of n elements from the pool, or undefined. */
-export function takeFloat32(n: number): Float32Array | undefined {
+/**
+ * A float32 array of n elements from the pool, or undefined: zero-filled, or with `zeroed`
+ * false as it was left (a dead tensor's values) for a caller that writes every element.
+ */
+export function takeFloat32(n: number, zeroed = true): Float32Array | undefined {
   if (n < MIN_ELEMENTS) return undefined;
   const list = free.get(n);
   const a = list?.pop();
   if (a === undefined) return undefined;
-  a.fill(0);
+  if (zeroed) a.fill(0);
   storagePoolStats.reused++;
   if (recorded !== null) recorded.push(a);
   return a;

@@ -53,6 +53,13 @@ test("the pool hands out released arrays zero-filled, keeps escaped ones, and re
   const a = takeFloat32(n);
   assert.equal(a, dead, "the dead array is reused");
   assert.ok(a!.every((v) => v === 0), "reused arrays are zeroed");
+  // for a caller that writes every element, a reused array is handed out as it was left
+  assert.ok(startRecording());
+  noteFloat32(a!.fill(3));
+  finishRecording(true);
+  const b = takeFloat32(n, false);
+  assert.equal(b, dead);
+  assert.ok(b!.every((v) => v === 3), "not zero-filled when the caller asks so");
   assert.equal(takeFloat32(n), undefined, "the escaped array is not in the pool");
   assert.equal(takeFloat32(8), undefined, "small arrays are not pooled");
   assert.ok(kept.every((v) => v === 7));
@@ -126,4 +133,36 @@ test("what a hook or a custom backward keeps is never reused", () => {
   h.registerHook((g) => { stash.push(g.add(1)); });
   h.pow(2).sum().backward();
   steps();
+});
+
+test("kernels whose results take unzeroed pooled storage write every element", () => {
+  // The pool is filled with NaN-poisoned arrays of every size below; each op's result must
+  // equal the one computed into fresh (zeroed) storage, so no element was left unwritten.
+  const sizes = [64 * 64, 64, 64 * 32, 4 * 16 * 16];
+  const poison = () => {
+    clearStoragePool();
+    assert.ok(startRecording());
+    for (const n of sizes) for (let i = 0; i < 4; i++) noteFloat32(new Float32Array(n).fill(NaN));
+    finishRecording(true);
+  };
+  torch.manualSeed(3);
+  const a = torch.randn([64, 64]), b = torch.randn([64, 64]), row = torch.randn([64]), c = torch.randn([64, 32]);
+  const ops: Array<[string, () => Tensor]> = [
+    ["mul", () => a.mul(b)], ["add row", () => a.add(row)], ["sub scalar", () => a.sub(0.5)], ["neg", () => a.neg()],
+    ["exp", () => a.exp()], ["relu", () => a.relu()], ["matmul", () => a.matmul(c)], ["mm transposed", () => a.t().mm(b)],
+    ["bmm", () => a.reshape(4, 16, 64).bmm(b.reshape(4, 64, 16))], ["linear", () => torch.nn.functional.linear(a, c.t(), torch.ones([32]))],
+    ["sum(0)", () => a.sum(0)], ["mean(-1)", () => a.mean(-1)], ["amax", () => a.amax(1)],
+    ["softmax", () => a.softmax(-1)], ["logSoftmax", () => a.logSoftmax(0)], ["contiguous", () => a.t().contiguous()],
+    ["to float64 and back", () => a.double().float()], ["clamp", () => a.clamp(-0.5, 0.5)], ["where", () => torch.where(a.gt(0), a, b)],
+  ];
+  for (const [name, f] of ops) {
+    clearStoragePool();
+    const want = copy(f());
+    poison();
+    const reused = storagePoolStats.reused;
+    const got = f();
+    assert.ok(storagePoolStats.reused > reused, `${name}: its result took a pooled array`);
+    assertBits(got, want, name);
+  }
+  clearStoragePool();
 });

@@ -1,6 +1,6 @@
 // Allocation helpers shared by every op: the backend of the operands' device, fresh outputs,
 // scalar operands, strided views, and the host reads that only the CPU allows.
-import { setInt64, wordsOf, type DType, type NumArray, type Storage } from "../dtype.ts";
+import { allocate, setInt64, wordsOf, type DType, type NumArray, type Storage } from "../dtype.ts";
 import { indexNumbers } from "../backends/cpu/int64.ts";
 import { cpu } from "../backends/cpu/index.ts";
 import type { Backend, StridedView } from "../backends/backend.ts";
@@ -67,6 +67,16 @@ export function empty(shape: Shape, dtype: DType, device: Device): Tensor {
     noteDeviceStorage(data as GPUArray);
   }
   return new Tensor(new StorageBox(data, device), shape.slice(), contiguousStrides(shape), 0, dtype);
+}
+
+/**
+ * empty() for a kernel's result that the kernel writes whole before anything reads it: on
+ * the CPU a float32 array from the storage pool is handed out as it is, not zero-filled
+ * first (the fill was a memset of every pooled output, ~5% of a W5 step).
+ */
+export function output(shape: Shape, dtype: DType, device: Device): Tensor {
+  if (device !== CPU) return empty(shape, dtype, device);
+  return new Tensor(new StorageBox(allocate(dtype, numelOf(shape), false), CPU), shape.slice(), contiguousStrides(shape), 0, dtype);
 }
 
 /** A new contiguous tensor of zeros on `device` (for kernels documented "zeros on entry"). */

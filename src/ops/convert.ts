@@ -8,10 +8,10 @@ import { RuntimeError, TorchTypeError } from "../errors.ts";
 import { checkDtype, checkOptions, describe, isOptions } from "../args.ts";
 import { contiguousStrides } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
-import { asyncReadError, backendOf, dense, empty, fromHost, fromStorage, hostData, sv } from "./alloc.ts";
+import { asyncReadError, backendOf, dense, fromHost, fromStorage, hostData, output, sv } from "./alloc.ts";
 
 function copyAs(x: Tensor, dtype: DType): Tensor {
-  const out = empty(x.shape, dtype, x._box.device);
+  const out = output(x.shape, dtype, x._box.device);
   backendOf(x).copy(sv(x), { data: out._box.data, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 });
   return out;
 }

@@ -10,7 +10,7 @@ import { checkOptions, checkTensor, checkTensorOrScalar, describe, nullable, num
 import { CPU, type Device } from "../device.ts";
 import { broadcastShapes, broadcastStrides, sameShape } from "../layout.ts";
 import { Tensor, type TensorData } from "../tensor.ts";
-import { backendOf, deviceBackend, empty, mixedDevices, scalarView, sv } from "./alloc.ts";
+import { backendOf, deviceBackend, empty, mixedDevices, output, scalarView, sv } from "./alloc.ts";
 
 /** A number or boolean operand, promoted like PyTorch's Python scalars. */
 export type Scalar = number | boolean;
@@ -20,7 +20,7 @@ export type TensorOrScalar = Tensor | Scalar;
 // ---- unary -----------------------------------------------------------------------------
 
 export function unary(op: UnaryOp, x: Tensor, dtype: DType): Tensor {
-  const out = empty(x.shape, dtype, x._box.device);
+  const out = output(x.shape, dtype, x._box.device);
   backendOf(x).unary(op, sv(x), out._box.data);
   return out;
 }
@@ -206,7 +206,7 @@ export function binaryInPlace(op: BinaryOp | "axpy", self: Tensor, other: Tensor
 
 /** out = op(a, b) of dtype `dtype`, computed in `compute` (the promoted type: comparisons output bool). */
 export function binaryKernel(op: BinaryOp, o: Operands, dtype: DType, compute: DType = dtype): Tensor {
-  const out = empty(o.shape, dtype, o.device);
+  const out = output(o.shape, dtype, o.device);
   deviceBackend(o.device).binary(op, readAs(o.a, o.av, o.shape, compute, o.device), readAs(o.b, o.bv, o.shape, compute, o.device), out._box.data);
   return out;
 }

@@ -8,7 +8,7 @@ import { RuntimeError } from "../errors.ts";
 import { checkTensor } from "../args.ts";
 import { broadcastShapes, fmtShape, numelOf, viewStrides } from "../layout.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, empty, sv } from "./alloc.ts";
+import { backendOf, output, sv } from "./alloc.ts";
 import { t } from "./shape.ts";
 
 const typeName = (d: string): string => ({ float32: "float", float64: "double", int32: "int", int64: "long", bool: "bool" })[d] ?? d;
@@ -18,7 +18,7 @@ function bmmCore(a: Tensor, b: Tensor): Tensor {
   const [batch, m, k] = a.shape;
   const n = b.shape[2];
   const backend = backendOf(a, b);
-  const out = empty([batch, m, n], a.dtype, a._box.device);
+  const out = output([batch, m, n], a.dtype, a._box.device);
   if (k === 0) backend.fill(out._box.data, 0);
   else backend.matmul(sv(a), sv(b), out._box.data, batch, m, k, n);
   return record(out, "BmmBackward0", [a, b], [a, b], (g, [a, b]) => [
@@ -43,7 +43,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   const [m, k] = a.shape;
   const n = b.shape[1];
   const backend = backendOf(a, b);
-  const out = empty([m, n], a.dtype, a._box.device);
+  const out = output([m, n], a.dtype, a._box.device);
   const as3 = { ...sv(a), shape: [1, m, k], strides: [0, a.strides[0], a.strides[1]] };
   const bs3 = { ...sv(b), shape: [1, k, n], strides: [0, b.strides[0], b.strides[1]] };
   if (k === 0) backend.fill(out._box.data, 0);
@@ -71,7 +71,7 @@ export function linear2d(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
   }
   sameDtype(x, w);
   const backend = backendOf(x, w, b);
-  const out = empty([m, n], x.dtype, x._box.device);
+  const out = output([m, n], x.dtype, x._box.device);
   const o = out._box.data;
   const xs = { ...sv(x), shape: [1, m, k], strides: [0, x.strides[0], x.strides[1]] };
   const wt = { ...sv(w), shape: [1, k, n], strides: [0, w.strides[1], w.strides[0]] };

@@ -9,7 +9,7 @@ import { IndexError, RuntimeError, TorchTypeError } from "../errors.ts";
 import { bool, checkBool, checkDtype, checkInt, checkTensor, describe, dims as dimsArg, dtype as dtypeArg, int, isOptions, nullable, num, param, parseArgs, type Args } from "../args.ts";
 import { normalizeDim, normalizeDims, numelOf } from "../layout.ts";
 import { Tensor, type TensorData } from "../tensor.ts";
-import { backendOf, dense, empty, scalarView, zeros } from "./alloc.ts";
+import { backendOf, dense, empty, output, scalarView, zeros } from "./alloc.ts";
 import { maximum, minimum, where } from "./elementwise.ts";
 import { gradMode } from "../autograd/gradMode.ts";
 import { full } from "./creation.ts";
@@ -116,7 +116,7 @@ function plan(x: Tensor, dim: Dims | undefined | null, keepdim: boolean): Plan {
 }
 
 function run(op: ReduceOp, p: Plan, dtype: DType): Tensor {
-  const out = empty(p.outShape, dtype, p.x._box.device);
+  const out = output(p.outShape, dtype, p.x._box.device);
   if (p.r === 0) {
     if (op === "max" || op === "min") throw new IndexError(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
     backendOf(p.x).fill(out._box.data, op === "prod" ? 1 : 0);
@@ -434,7 +434,7 @@ export function logsumexp(x: Tensor, dimArg?: unknown, keepdimArg?: unknown, opt
 /** Softmax and logSoftmax forward: one backend pass over a contiguous [outer, r, inner] block. */
 function softmaxForward(x: Tensor, d: number, log: boolean): Tensor {
   const p = plan(x, d, true);
-  const out = empty(x.shape, x.dtype, x._box.device);
+  const out = output(x.shape, x.dtype, x._box.device);
   if (p.r > 0) backendOf(x).softmax(p.data, p.outer, p.r, p.inner, out._box.data, log);
   return out;
 }
