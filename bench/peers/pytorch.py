@@ -197,7 +197,10 @@ OPENBLAS_PARALLEL = {0: "sequential", 1: "pthreads", 2: "openmp"}
 def blas_config(threads):
     """What the process runs its matrix products on (blas.py), and OpenBLAS's own settings.
     A pthreads OpenBLAS keeps its own thread count, which torch.set_num_threads does not
-    touch: it is set to `threads` here so the column runs on the threads it names."""
+    touch: it is set to `threads` here so the column runs on the threads it names. An OpenMP
+    OpenBLAS follows omp_get_max_threads() (which torch.set_num_threads sets) at its first
+    threaded call, and until then reports the count it started with: it is set too, so the
+    count recorded is the one the products run on."""
     info = blas.blas_info_of(torch.__config__.show())
     torch.mm(torch.ones(4, 4), torch.ones(4, 4))  # the BLAS is loaded by now
     try:
@@ -217,7 +220,7 @@ def blas_config(threads):
         lib.openblas_get_corename.restype = ctypes.c_char_p
         lib.openblas_get_config.restype = ctypes.c_char_p
         parallel = OPENBLAS_PARALLEL.get(lib.openblas_get_parallel(), "?")
-        if parallel == "pthreads" and threads > 0:
+        if parallel in ("pthreads", "openmp") and threads > 0:
             lib.openblas_set_num_threads(threads)
         out.update({"openblasCore": lib.openblas_get_corename().decode(), "openblasConfig": lib.openblas_get_config().decode(),
                     "openblasParallel": parallel, "openblasThreads": lib.openblas_get_num_threads()})
