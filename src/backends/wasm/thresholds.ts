@@ -18,10 +18,14 @@ export let minMatrixWork = 16 * 16 * 16;
  */
 export let minWorkPerThread = 1 << 21;
 /**
- * The same for a convolution's products: in a LeNet step (W4: 7.5M and 15.4M multiply-adds
- * per product) two threads measured 12.5 against 10.4 ms per step with 2M per thread.
+ * The same for a convolution's products (W4, a LeNet step: 7.5M and 15.4M multiply-adds per
+ * product). With workers that slept between jobs two threads had measured 12.5 against 10.4
+ * ms per step at 2M per thread, so convolutions stayed on one thread (16M). With polling
+ * workers the split pays: 2t W4 steps 9.69, 9.99, 10.16 ms at 2M per thread against 10.98,
+ * 11.10, 10.97 unsplit (1t 10.94-11.11; medians of 200 steps, processes alternated, Xeon
+ * with AVX-512, 2026-12-02).
  */
-export let minConvWorkPerThread = 256 * 256 * 256;
+export let minConvWorkPerThread = 1 << 21;
 /** Below this many elements softmax stays in TypeScript (the copies would dominate). */
 export let minSoftmaxElements = 4096;
 /**
