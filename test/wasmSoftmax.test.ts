@@ -1,8 +1,9 @@
-// The wasm softmax (src/backends/wasm/softmax.ts): against softmax computed in float64 on
-// random rows of several lengths and scales (within float32 rounding), and on the special
-// rows PyTorch defines: -inf and -1e9 (masked) positions give exactly 0, a NaN or an inf
-// makes the whole row NaN, an all -inf row is NaN. Also through torch.softmax on 1 and 2
-// threads, and its declines.
+// The wasm softmax and log-softmax (src/backends/wasm/softmax.ts): against both computed in
+// float64 on random rows of several lengths (multiples of four and not) and scales (within
+// float32 rounding), and on the special rows PyTorch defines: -inf and -1e9 (masked)
+// positions give exactly 0 (log-softmax: -inf, and about -1e9), a NaN or an inf makes the
+// whole row NaN, an all -inf row is NaN. Also through torch.softmax and torch.logSoftmax on 1
+// and 2 threads (rows split between threads at odd lengths too), and its declines.
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import * as torch from "../src/index.ts";
@@ -38,9 +39,35 @@ function reference(x: Float32Array, rows: number, r: number): Float64Array {
 }
 let tolerance = new Float64Array(0);
 
-test("wasm softmax matches float64 softmax within float32 rounding", async () => {
+/**
+ * Log-softmax in float64, and per element the tolerance of the float32 computation (x - max)
+ * - log(sum): x - max rounded (half an ulp of it), log of a float32 sum of exps that is off by
+ * up to (r/4 + 4) * 2^-24 relative (an absolute error of that in the log), the logf itself
+ * (an ulp of log(sum)), and the last subtraction's rounding (half an ulp of the result).
+ */
+function logReference(x: Float32Array, rows: number, r: number): Float64Array {
+  const out = new Float64Array(x.length);
+  tolerance = new Float64Array(x.length);
+  for (let o = 0; o < rows; o++) {
+    let m = -Infinity;
+    for (let i = 0; i < r; i++) m = Math.max(m, x[o * r + i]!);
+    let s = 0;
+    for (let i = 0; i < r; i++) s += Math.exp(x[o * r + i]! - m);
+    const ls = Math.log(s);
+    for (let i = 0; i < r; i++) {
+      const d = x[o * r + i]! - m;
+      out[o * r + i] = d - ls;
+      tolerance[o * r + i] = 2 ** -24 * (Math.abs(d) + 2 * ls + r / 4 + 4 + Math.abs(d - ls));
+    }
+  }
+  return out;
+}
+
+const SHAPES = [[1, 4], [37, 64], [16, 68], [300, 8], [3, 1024], [5, 1], [9, 2], [40, 3], [33, 65], [7, 1027], [64, 10]] as const;
+
+test("wasm softmax matches float64 softmax within float32 rounding, at any row length", async () => {
   await wasmReady();
-  for (const [rows, r] of [[1, 4], [37, 64], [16, 68], [300, 8], [3, 1024]] as const) {
+  for (const [rows, r] of SHAPES) {
     for (const scale of [1, 10, 60]) {
       const x = randomArray(rows * r, rows * 31 + r + scale, scale);
       const got = new Float32Array(x.length);
@@ -52,6 +79,23 @@ test("wasm softmax matches float64 softmax within float32 rounding", async () =>
         // values below ~e^-87 of the row's max are flushed to 0 (float32 subnormals)
         const tol = tolerance[i]!;
         if (!(Math.abs(got[i]! - want[i]!) <= tol)) assert.fail(`[${rows}x${r}, scale ${scale}] element ${i}: ${got[i]} vs ${want[i]}`);
+      }
+    }
+  }
+});
+
+test("wasm log-softmax matches float64 log-softmax within float32 rounding, at any row length", async () => {
+  await wasmReady();
+  for (const [rows, r] of SHAPES) {
+    for (const scale of [1, 10, 60]) {
+      const x = randomArray(rows * r, rows * 17 + r + scale, scale);
+      const got = new Float32Array(x.length);
+      setWasmThresholds({ minSoftmaxElements: 0 });
+      assert.ok(wasmSoftmax(x, rows, r, got, true), "declined");
+      setWasmThresholds({ minSoftmaxElements: 4096 });
+      const want = logReference(x, rows, r);
+      for (let i = 0; i < x.length; i++) {
+        if (!(Math.abs(got[i]! - want[i]!) <= tolerance[i]!)) assert.fail(`[${rows}x${r}, scale ${scale}] element ${i}: ${got[i]} vs ${want[i]}`);
       }
     }
   }
@@ -87,6 +131,34 @@ test("wasm softmax on masked and non-finite rows", async () => {
   assert.ok(Math.abs(r4[3]! - Math.exp(-86) / (5 + Math.exp(-86))) <= 1e-6 * Math.exp(-86) / 5);
 });
 
+test("wasm log-softmax on masked and non-finite rows, rows of 7 (a partial last vector)", async () => {
+  await wasmReady();
+  const rows = [
+    [1, 2, -Infinity, 3, -1e9, 0.5, -Infinity],
+    [1, 2, 3, 4, 5, 6, NaN],
+    [-Infinity, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity],
+    [1, 2, 3, 4, 5, 6, Infinity],
+    [0, -200, -90, -86, 0, 0, 0],
+  ];
+  const x = Float32Array.from(rows.flat());
+  const got = new Float32Array(x.length);
+  setWasmThresholds({ minSoftmaxElements: 0 });
+  try {
+    assert.ok(wasmSoftmax(x, rows.length, 7, got, true));
+  } finally {
+    setWasmThresholds({ minSoftmaxElements: 4096 });
+  }
+  const row = (i: number) => Array.from(got.subarray(i * 7, i * 7 + 7));
+  const want0 = logReference(x.subarray(0, 7), 1, 7);
+  row(0).forEach((v, i) => {
+    if (x[i] === -Infinity) assert.equal(v, -Infinity, `masked position ${i}`);
+    else assert.ok(Math.abs(v - want0[i]!) <= tolerance[i]!, `position ${i}: ${v} vs ${want0[i]}`);
+  });
+  for (const i of [1, 2, 3]) assert.ok(row(i).every(Number.isNaN), `row ${i} should be all NaN: ${row(i)}`);
+  const want4 = logReference(x.subarray(28, 35), 1, 7);
+  row(4).forEach((v, i) => assert.ok(Math.abs(v - want4[i]!) <= tolerance[i]!, `row 4, position ${i}: ${v} vs ${want4[i]}`));
+});
+
 test("torch.softmax over the last dim takes the wasm kernel on 1 and 2 threads and agrees with the float64 path", async () => {
   await wasmReady();
   torch.manualSeed(11);
@@ -102,9 +174,27 @@ test("torch.softmax over the last dim takes the wasm kernel on 1 and 2 threads a
   setNumThreads(1);
 });
 
-test("wasm softmax declines float64, rows of odd length and small inputs", async () => {
+test("torch.logSoftmax and softmax over rows of 65 take the wasm kernel on 1 and 2 threads (rows split between them) and agree with float64", async () => {
+  await wasmReady();
+  torch.manualSeed(12);
+  // 4099 rows of 65: over 2^18 elements, so the job is shared, and chunks end mid-vector
+  const x = torch.randn([4099, 65]).mul(4);
+  const xs = x.contiguousData() as Float32Array;
+  for (const log of [false, true]) {
+    const want = log ? logReference(xs, 4099, 65) : reference(xs, 4099, 65);
+    for (const threads of [1, 2]) {
+      setNumThreads(threads);
+      const g = (log ? x.logSoftmax(-1) : x.softmax(-1)).contiguousData() as Float32Array;
+      for (let i = 0; i < g.length; i++) if (!(Math.abs(g[i]! - want[i]!) <= tolerance[i]!)) assert.fail(`${log ? "log" : ""}softmax, ${threads} threads, element ${i}: ${g[i]} vs ${want[i]}`);
+    }
+  }
+  setNumThreads(1);
+});
+
+test("wasm softmax declines float64 and small inputs", async () => {
   await wasmReady();
   assert.equal(wasmSoftmax(new Float64Array(8192), 128, 64, new Float64Array(8192)), false);
-  assert.equal(wasmSoftmax(new Float32Array(65 * 100), 100, 65, new Float32Array(65 * 100)), false);
+  assert.equal(wasmSoftmax(new Float64Array(8192), 128, 64, new Float64Array(8192), true), false);
   assert.equal(wasmSoftmax(new Float32Array(64), 1, 64, new Float32Array(64)), false);
+  assert.equal(wasmSoftmax(new Float32Array(65 * 100), 100, 65, new Float32Array(65 * 100)), true, "rows of any length are taken");
 });

@@ -276,7 +276,7 @@ export const cpu: Backend = {
     }
   },
   softmax(x: NumArray, outer, r, inner, out: NumArray, log) {
-    if (!log && inner === 1 && wasmSoftmax(x, outer, r, out)) return;
+    if (inner === 1 && wasmSoftmax(x, outer, r, out, log)) return;
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
         const base = o * r * inner + j;

@@ -88,6 +88,7 @@ export class FuncBuilder {
   divU(): this { return this.op(0x6e); }
   remU(): this { return this.op(0x70); }
   shl(): this { return this.op(0x74); }
+  shrU(): this { return this.op(0x76); }
   ltS(): this { return this.op(0x48); }
   gtS(): this { return this.op(0x4a); }
   leS(): this { return this.op(0x4c); }
@@ -126,7 +127,17 @@ export class FuncBuilder {
   // --- SIMD arithmetic
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
   f32Add(): this { return this.op(0x92); }
+  f32Sub(): this { return this.op(0x93); }
+  f32Mul(): this { return this.op(0x94); }
   f32Div(): this { return this.op(0x95); }
+  f32Lt(): this { return this.op(0x5d); }
+  f32Eq(): this { return this.op(0x5b); }
+  f32ConvertI32S(): this { return this.op(0xb2); }
+  i32ReinterpretF32(): this { return this.op(0xbc); }
+  f32ReinterpretI32(): this { return this.op(0xbe); }
+  /** v128.const of four i32 lanes. */
+  v128ConstI32(lanes: readonly [number, number, number, number]): this { return this.simd(0x0c, ...new Uint8Array(new Int32Array(lanes).buffer)); }
+  i32x4LtS(): this { return this.simd(0x39); }
   /** f32.max: NaN if either operand is NaN. */
   f32Max(): this { return this.op(0x97); }
   i32x4Splat(): this { return this.simd(0x11); }

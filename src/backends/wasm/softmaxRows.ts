@@ -1,7 +1,7 @@
-// wasmSoftmax: softmax over the last dimension of float32 data on the wasm kernel of
-// softmax.ts (the rows are copied in, split into chunks over the threads, and copied out).
-// It declines (returns false, so the TypeScript kernel runs) for other dtypes, rows whose
-// length is not a multiple of four, small inputs, and where WebAssembly SIMD is unavailable.
+// wasmSoftmax: softmax or log-softmax over the last dimension of float32 data on the wasm
+// kernel of softmax.ts (the rows are copied in, split into chunks over the threads, and
+// copied out). It declines (returns false, so the TypeScript kernel runs) for other dtypes,
+// small inputs, and where WebAssembly SIMD is unavailable.
 import type { NumArray } from "../../dtype.ts";
 import { minSoftmaxElements } from "./thresholds.ts";
 import { coresFree, dataBase, memoryViews, runJob } from "./pool.ts";
@@ -15,9 +15,9 @@ const MIN_SHARED = 1 << 18;
 /** Rows per chunk: about 16 KiB of data, so threads share a job in several pieces. */
 const CHUNK_FLOATS = 4096;
 
-/** out[o, :] = softmax(x[o, :]) for `outer` contiguous rows of r floats. */
-export function wasmSoftmax(x: NumArray, outer: number, r: number, out: NumArray): boolean {
-  if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || r % 4 !== 0) return false;
+/** out[o, :] = softmax(x[o, :]) (log: log-softmax) for `outer` contiguous rows of r floats. */
+export function wasmSoftmax(x: NumArray, outer: number, r: number, out: NumArray, log = false): boolean {
+  if (!(x instanceof Float32Array) || !(out instanceof Float32Array)) return false;
   const total = outer * r;
   if (total === 0 || total < minSoftmaxElements) return false;
   // split over the threads from MIN_SHARED elements (the threaded runtime), else on this thread
@@ -25,12 +25,13 @@ export function wasmSoftmax(x: NumArray, outer: number, r: number, out: NumArray
   const rt = shared ? getRuntime() : getLocalRuntime();
   if (!rt) return false;
   const base = dataBase(rt, 1);
-  const end = base + total * 8;
+  // a row's last vector is read whole: up to 12 bytes past the last row of the output
+  const end = base + total * 8 + 16;
   if (!ensureBytes(rt, end)) return false;
   const { mem, ctl } = memoryViews(rt);
   mem.set(x.subarray(0, total), base / 4);
   const rowsPerChunk = Math.max(1, Math.floor(CHUNK_FLOATS / r));
-  ctl[S.SRC] = base; ctl[S.DST] = base + total * 4; ctl[S.R] = r; ctl[S.ROWS] = outer; ctl[S.ROWS_PER_CHUNK] = rowsPerChunk;
+  ctl[S.SRC] = base; ctl[S.DST] = base + total * 4; ctl[S.R] = r; ctl[S.ROWS] = outer; ctl[S.ROWS_PER_CHUNK] = rowsPerChunk; ctl[S.LOG] = log ? 1 : 0;
   ctl[KIND_WORD] = KIND.SOFTMAX;
   if (!runJob(rt, Math.ceil(outer / rowsPerChunk), shared)) return false;
   out.set(mem.subarray((base + total * 4) / 4, (base + total * 8) / 4));
