@@ -2,8 +2,9 @@
 // kernels' results, on every layout the wasm path takes (contiguous, a row repeated over rows,
 // a value per row broadcast along it, a scalar, on either side, from offsets into larger
 // buffers) with special values (NaN, +-0, +-inf, subnormals, ties for maximum/minimum) among
-// random ones; the declines (layouts, dtypes, small sizes) leave the output untouched; and
-// torch's ops on large float32 tensors take the path and give the float64 result rounded.
+// random ones, in one block and in several; the declines (layouts, dtypes, small sizes)
+// leave the output untouched; and torch's ops on large float32 tensors take the path and give
+// the float64 result rounded.
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import * as torch from "../src/index.ts";
@@ -56,6 +57,11 @@ const LAYOUTS: [number[], number[], number[]][] = [
   [[16, 4, 64, 64], [16384, 4096, 64, 1], [0, 0, 64, 1]], // an attention mask over batch and heads
   [[16, 4, 64, 64], [16384, 4096, 64, 1], [256, 64, 1, 0]], // a value per row of 4-d data
   [[2, 3, 20], [60, 20, 1], [0, 0, 0]],
+  // several blocks of the copy-in, op, copy-out pipeline (16384 floats), the last one partial
+  [[40003], [1], [1]],
+  [[40003], [0], [1]],
+  [[1000, 68], [68, 1], [1, 0]],
+  [[1000, 68], [0, 1], [68, 1]],
 ];
 
 test("wasm binary ops give the TypeScript kernels' bits on every layout they take", async () => {
@@ -75,7 +81,7 @@ test("wasm binary ops give the TypeScript kernels' bits on every layout they tak
 
 test("wasm unary ops give the TypeScript kernels' bits", async () => {
   await wasmReady();
-  for (const n of [1, 6, 4096, 5001]) {
+  for (const n of [1, 6, 4096, 5001, 40003]) {
     const xd = values(n + 2, n);
     for (const op of WASM_UNARY_OPS) {
       const x = view(xd, [n], [1], 2);

@@ -1,6 +1,7 @@
 // wasmBinary / wasmUnary: the CPU backend's float32 elementwise kernels on the wasm functions
 // of elementwise.ts. The operands are copied into the wasm memory (memcpy), the op runs four
-// lanes at a time on the calling thread, and the result is copied out; even with the copies
+// lanes at a time on the calling thread, and the result is copied out, block by block; even
+// with the copies
 // this is ~4x faster than V8's scalar loop (which converts every float32 to float64 and back).
 // Results are bit-identical to the TypeScript kernels. They decline (return false) for other
 // dtypes and ops, small outputs, and layouts that do not reduce to rows of a multiple of four
@@ -12,6 +13,14 @@ import { WASM_BINARY_OPS, WASM_UNARY_OPS, type WasmBinaryOp, type WasmUnaryOp } 
 import { minElementwise, roundUp } from "./thresholds.ts";
 import { dataBase, memoryViews } from "./pool.ts";
 import { ensureBytes, getLocalRuntime } from "./runtime.ts";
+
+/**
+ * Floats of result per block: a block's operands and result (3 x 64 KiB) stay in L2 from
+ * their copy in to the copy out. Whole arrays went through three separate passes, and at
+ * W5's 1 MiB attention operands the copies ran from L3 and memory: a multiply of two
+ * [16, 4, 64, 64] took 400-480 us.
+ */
+const BLOCK_FLOATS = 16384;
 
 const binaryCode = new Map<BinaryOp, number>(WASM_BINARY_OPS.map((op: WasmBinaryOp, i) => [op, i]));
 const unaryCode = new Map<UnaryOp, number>(WASM_UNARY_OPS.map((op: WasmUnaryOp, i) => [op, i]));
@@ -72,18 +81,38 @@ export function wasmBinary(op: BinaryOp, a: StridedView, b: StridedView, out: Nu
   if (!ad || !bd) return false;
   const rt = getLocalRuntime();
   if (!rt) return false;
-  // One row of a 1-d op is padded to four floats: the tail lanes read and write slack that
-  // is never copied out.
+  // In blocks of rows (of floats, for a 1-d op) of about BLOCK_FLOATS: an operand that
+  // repeats over the rows (a row, a scalar) is copied in once; the others' rows and the
+  // result go in and out block by block. A 1-d op's last block is padded to four floats: the
+  // tail lanes read and write slack that is never copied out.
   const rowFloats = roundUp(cols, 4);
+  const blockRows = two ? Math.max(1, Math.min(rows, Math.floor(BLOCK_FLOATS / rowFloats))) : 1;
+  const outFloats = two ? blockRows * rowFloats : Math.min(rowFloats, BLOCK_FLOATS);
+  const slot = (o: Operand) => (o.rowStep === 0 ? o.floats : two ? blockRows * o.rowStep : outFloats);
   const aAt = dataBase(rt, 1);
-  const bAt = aAt + roundUp(A.floats + 4, 4) * 4;
-  const oAt = bAt + roundUp(B.floats + 4, 4) * 4;
-  if (!ensureBytes(rt, oAt + rows * rowFloats * 4)) return false;
+  const bAt = aAt + roundUp(slot(A) + 4, 4) * 4;
+  const oAt = bAt + roundUp(slot(B) + 4, 4) * 4;
+  if (!ensureBytes(rt, oAt + outFloats * 4)) return false;
   const { mem } = memoryViews(rt);
-  mem.set(ad, aAt / 4);
-  mem.set(bd, bAt / 4);
-  rt.exports.binary(code, aAt, A.rowStep * 4, A.splat, bAt, B.rowStep * 4, B.splat, oAt, rows, rowFloats * 4);
-  out.set(mem.subarray(oAt / 4, oAt / 4 + n));
+  if (A.rowStep === 0) mem.set(ad, aAt / 4);
+  if (B.rowStep === 0) mem.set(bd, bAt / 4);
+  if (two) {
+    for (let r0 = 0; r0 < rows; r0 += blockRows) {
+      const nr = Math.min(blockRows, rows - r0);
+      if (A.rowStep !== 0) mem.set(ad.subarray(r0 * A.rowStep, (r0 + nr) * A.rowStep), aAt / 4);
+      if (B.rowStep !== 0) mem.set(bd.subarray(r0 * B.rowStep, (r0 + nr) * B.rowStep), bAt / 4);
+      rt.exports.binary(code, aAt, A.rowStep * 4, A.splat, bAt, B.rowStep * 4, B.splat, oAt, nr, rowFloats * 4);
+      out.set(mem.subarray(oAt / 4, oAt / 4 + nr * cols), r0 * cols);
+    }
+    return true;
+  }
+  for (let s = 0; s < n; s += BLOCK_FLOATS) {
+    const e = Math.min(n, s + BLOCK_FLOATS);
+    if (A.rowStep !== 0) mem.set(ad.subarray(s, e), aAt / 4);
+    if (B.rowStep !== 0) mem.set(bd.subarray(s, e), bAt / 4);
+    rt.exports.binary(code, aAt, 0, A.splat, bAt, 0, B.splat, oAt, 1, roundUp(e - s, 4) * 4);
+    out.set(mem.subarray(oAt / 4, oAt / 4 + e - s), s);
+  }
   return true;
 }
 
@@ -95,13 +124,18 @@ export function wasmUnary(op: UnaryOp, x: StridedView, xStep: number, out: NumAr
   if (code === undefined) return false;
   const rt = getLocalRuntime();
   if (!rt) return false;
-  const bytes = roundUp(n, 4) * 4;
+  // in blocks of BLOCK_FLOATS, as wasmBinary
+  const blockBytes = Math.min(roundUp(n, 4), BLOCK_FLOATS) * 4;
   const xAt = dataBase(rt, 1);
-  const oAt = xAt + bytes;
-  if (!ensureBytes(rt, oAt + bytes)) return false;
+  const oAt = xAt + blockBytes;
+  if (!ensureBytes(rt, oAt + blockBytes)) return false;
   const { mem } = memoryViews(rt);
-  mem.set(x.data.subarray(x.offset, x.offset + n), xAt / 4);
-  rt.exports.unary(code, xAt, oAt, bytes);
-  out.set(mem.subarray(oAt / 4, oAt / 4 + n));
+  const xd = x.data;
+  for (let s = 0; s < n; s += BLOCK_FLOATS) {
+    const e = Math.min(n, s + BLOCK_FLOATS);
+    mem.set(xd.subarray(x.offset + s, x.offset + e), xAt / 4);
+    rt.exports.unary(code, xAt, oAt, roundUp(e - s, 4) * 4);
+    out.set(mem.subarray(oAt / 4, oAt / 4 + e - s), s);
+  }
   return true;
 }
