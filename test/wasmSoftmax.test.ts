@@ -14,6 +14,15 @@ import { uniformArray as randomArray } from "./xorshift.ts";
 // Every job large enough is split, whatever else runs on the machine (pool.ts coresFree).
 setWasmThresholds({ checkCoresFree: false });
 
+/** The max of row o and the float64 sum of exp(x - max) over it. */
+function rowStats(x: Float32Array, o: number, r: number): [number, number] {
+  let m = -Infinity;
+  for (let i = 0; i < r; i++) m = Math.max(m, x[o * r + i]!);
+  let s = 0;
+  for (let i = 0; i < r; i++) s += Math.exp(x[o * r + i]! - m);
+  return [m, s];
+}
+
 /**
  * Softmax in float64, and per element the tolerance of a float32 computation: x - max is
  * rounded to float32 (relative 2^-24, so exp(x - max) is off by up to |x - max| * 2^-24
@@ -26,10 +35,7 @@ function reference(x: Float32Array, rows: number, r: number): Float64Array {
   const out = new Float64Array(x.length);
   tolerance = new Float64Array(x.length);
   for (let o = 0; o < rows; o++) {
-    let m = -Infinity;
-    for (let i = 0; i < r; i++) m = Math.max(m, x[o * r + i]!);
-    let s = 0;
-    for (let i = 0; i < r; i++) s += Math.exp(x[o * r + i]! - m);
+    const [m, s] = rowStats(x, o, r);
     for (let i = 0; i < r; i++) {
       out[o * r + i] = Math.exp(x[o * r + i]! - m) / s;
       tolerance[o * r + i] = (2 ** -24 * (r / 4 + 2) + 3.6e-7 + 2 ** -24 * Math.abs(x[o * r + i]! - m)) * out[o * r + i]! + 1.7e-38; // e^-87: below it the kernel flushes to 0
@@ -49,10 +55,7 @@ function logReference(x: Float32Array, rows: number, r: number): Float64Array {
   const out = new Float64Array(x.length);
   tolerance = new Float64Array(x.length);
   for (let o = 0; o < rows; o++) {
-    let m = -Infinity;
-    for (let i = 0; i < r; i++) m = Math.max(m, x[o * r + i]!);
-    let s = 0;
-    for (let i = 0; i < r; i++) s += Math.exp(x[o * r + i]! - m);
+    const [m, s] = rowStats(x, o, r);
     const ls = Math.log(s);
     for (let i = 0; i < r; i++) {
       const d = x[o * r + i]! - m;
@@ -65,41 +68,26 @@ function logReference(x: Float32Array, rows: number, r: number): Float64Array {
 
 const SHAPES = [[1, 4], [37, 64], [16, 68], [300, 8], [3, 1024], [5, 1], [9, 2], [40, 3], [33, 65], [7, 1027], [64, 10]] as const;
 
-test("wasm softmax matches float64 softmax within float32 rounding, at any row length", async () => {
-  await wasmReady();
-  for (const [rows, r] of SHAPES) {
-    for (const scale of [1, 10, 60]) {
-      const x = randomArray(rows * r, rows * 31 + r + scale, scale);
-      const got = new Float32Array(x.length);
-      setWasmThresholds({ minSoftmaxElements: 0 });
-      assert.ok(wasmSoftmax(x, rows, r, got), "declined");
-      setWasmThresholds({ minSoftmaxElements: 4096 });
-      const want = reference(x, rows, r);
-      for (let i = 0; i < x.length; i++) {
-        // values below ~e^-87 of the row's max are flushed to 0 (float32 subnormals)
-        const tol = tolerance[i]!;
-        if (!(Math.abs(got[i]! - want[i]!) <= tol)) assert.fail(`[${rows}x${r}, scale ${scale}] element ${i}: ${got[i]} vs ${want[i]}`);
+for (const log of [false, true]) {
+  const what = log ? "log-softmax" : "softmax";
+  test(`wasm ${what} matches float64 ${what} within float32 rounding, at any row length`, async () => {
+    await wasmReady();
+    for (const [rows, r] of SHAPES) {
+      for (const scale of [1, 10, 60]) {
+        const x = randomArray(rows * r, rows * (log ? 17 : 31) + r + scale, scale);
+        const got = new Float32Array(x.length);
+        setWasmThresholds({ minSoftmaxElements: 0 });
+        assert.ok(wasmSoftmax(x, rows, r, got, log), "declined");
+        setWasmThresholds({ minSoftmaxElements: 4096 });
+        // softmax: values below ~e^-87 of the row's max are flushed to 0 (float32 subnormals)
+        const want = log ? logReference(x, rows, r) : reference(x, rows, r);
+        for (let i = 0; i < x.length; i++) {
+          if (!(Math.abs(got[i]! - want[i]!) <= tolerance[i]!)) assert.fail(`${what} [${rows}x${r}, scale ${scale}] element ${i}: ${got[i]} vs ${want[i]}`);
+        }
       }
     }
-  }
-});
-
-test("wasm log-softmax matches float64 log-softmax within float32 rounding, at any row length", async () => {
-  await wasmReady();
-  for (const [rows, r] of SHAPES) {
-    for (const scale of [1, 10, 60]) {
-      const x = randomArray(rows * r, rows * 17 + r + scale, scale);
-      const got = new Float32Array(x.length);
-      setWasmThresholds({ minSoftmaxElements: 0 });
-      assert.ok(wasmSoftmax(x, rows, r, got, true), "declined");
-      setWasmThresholds({ minSoftmaxElements: 4096 });
-      const want = logReference(x, rows, r);
-      for (let i = 0; i < x.length; i++) {
-        if (!(Math.abs(got[i]! - want[i]!) <= tolerance[i]!)) assert.fail(`[${rows}x${r}, scale ${scale}] element ${i}: ${got[i]} vs ${want[i]}`);
-      }
-    }
-  }
-});
+  });
+}
 
 test("wasm softmax on masked and non-finite rows", async () => {
   await wasmReady();
