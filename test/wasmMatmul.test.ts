@@ -4,7 +4,7 @@
 // wasm), plus its declines, the thread-count API and process exit with an idle pool.
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -135,6 +135,31 @@ test("a large threaded product stays correct over repeated jobs", () => {
     if (chunks.main < chunks.total) workerRan++;
   }
   assert.ok(workerRan > 0, "the worker took chunks of some job");
+});
+
+test("on Linux under Node a worker runs 10 nice levels below the main thread, which keeps its own", async (t) => {
+  if (process.platform !== "linux") {
+    t.diagnostic(`${process.platform}: threads have no nice value of their own here, and the worker does not set one`);
+    return;
+  }
+  assert.ok(workerCount() >= 1, "the tests above started a worker");
+  /** Nice values of this process's threads: field 19 of /proc/self/task/<tid>/stat (after the command in parentheses). */
+  const niceByThread = () => new Map(readdirSync("/proc/self/task").map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    return [Number(tid), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16])] as const;
+  }));
+  // 10 above the process's own, at most 19 (the lowest priority; a process already there
+  // has all its threads there); the worker sets it when it starts, which the pool does not
+  // wait for
+  let nice = niceByThread();
+  const base = nice.get(process.pid)!, want = Math.min(19, base + 10);
+  const atWant = () => [...nice.values()].filter((v) => v === want).length - (base === want ? nice.size - workerCount() : 0);
+  for (let i = 0; i < 100 && atWant() < workerCount(); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    nice = niceByThread();
+  }
+  assert.equal(nice.get(process.pid), base, "the main thread keeps its nice value");
+  assert.equal(atWant(), workerCount(), `one thread at nice ${want} per worker, the main thread at ${base}: ${JSON.stringify([...nice])}`);
 });
 
 test("a job below the per-thread threshold runs on the calling thread alone, even with a worker up", () => {
