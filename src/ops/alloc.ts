@@ -71,8 +71,8 @@ export function empty(shape: Shape, dtype: DType, device: Device): Tensor {
 
 /**
  * empty() for a kernel's result that the kernel writes whole before anything reads it: on
- * the CPU a float32 array from the storage pool is handed out as it is, not zero-filled
- * first (the fill was a memset of every pooled output, ~5% of a W5 step).
+ * the CPU a float32 array from the storage pool is handed out as it is, and a fresh one is
+ * not zeroed under Node (dtype.ts allocate): the memsets were ~5% of a W5 step.
  */
 export function output(shape: Shape, dtype: DType, device: Device): Tensor {
   if (device !== CPU) return empty(shape, dtype, device);
