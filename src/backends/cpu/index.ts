@@ -12,6 +12,7 @@ import { maxPool2d, maxPool2dBackward } from "./pool.ts";
 import { wasmSoftmax } from "../wasm/softmaxRows.ts";
 import { wasmBinary, wasmUnary } from "../wasm/elementwiseRows.ts";
 import { wasmGatherRows } from "../wasm/gatherRows.ts";
+import { wasmSum } from "../wasm/sumRows.ts";
 import { coalesce, forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
 import * as int64 from "./int64.ts";
 import { cpuStorage } from "./storage.ts";
@@ -253,6 +254,7 @@ export const cpu: Backend = {
   copy,
   reduce(op, x, outer, r, inner, out) {
     if (x instanceof BigInt64Array) return int64.reduce(op, x, outer, r, inner, out as BigInt64Array);
+    if (op === "sum" && wasmSum(x, outer, r, inner, out as NumArray)) return;
     reduceKernels[op](x, outer, r, inner, out as NumArray);
   },
   argReduce(op, x, outer, r, inner, indices, values) {

@@ -27,6 +27,7 @@ import { I32, ModuleBuilder, V128, type FuncBuilder, type Local } from "./emitte
 import { emitCol2im, emitIm2col } from "./im2col.ts";
 import { emitSoftmax } from "./softmax.ts";
 import { emitBinary, emitUnary } from "./elementwise.ts";
+import { emitSumColumns, emitSumRows } from "./sum.ts";
 import { emitCopyRows, emitGatherRows, emitTranspose } from "./transpose.ts";
 import { emitMaxPool2x2, emitMaxPool2x2Backward } from "./maxPool.ts";
 import { emitAdam, emitAdamChunk } from "./adam.ts";
@@ -296,6 +297,8 @@ export function emitSgemm(o: SgemmOptions): Uint8Array {
   const seq = mod.func("seq", [I32, I32, I32]);
   emitBinary(mod.func("binary", [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]).f);
   emitUnary(mod.func("unary", [I32, I32, I32, I32]).f);
+  emitSumRows(mod.func("sumRows", [I32, I32, I32, I32]).f);
+  emitSumColumns(mod.func("sumColumns", [I32, I32, I32, I32, I32]).f);
   emitTranspose(mod.func("transpose", [I32, I32, I32, I32, I32, I32]).f);
   emitCopyRows(mod.func("copyRows", new Array(9).fill(I32)).f);
   emitGatherRows(mod.func("gatherRows", new Array(9).fill(I32)).f);
