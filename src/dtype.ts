@@ -41,11 +41,6 @@ function primeHostAllocator(): void {
 primeHostAllocator();
 
 /**
- * Storage of n elements: zero-filled, or with `zeroed` false possibly holding a dead
- * tensor's values (a float32 array from the storage pool), for a caller that writes every
- * element before anything reads it.
- */
-/**
  * Node's uninitialized allocation (`Buffer.allocUnsafeSlow`: malloc without the memset that
  * a typed array's calloc does, its own ArrayBuffer, never one of Node's shared pool slabs),
  * for fresh storage that the caller writes whole; null in browsers, which have none. On a W5
@@ -56,6 +51,11 @@ const unsafeBytes = nodeBuffer?.allocUnsafeSlow?.bind(nodeBuffer) ?? null;
 /** Floats above which a typed array is allocated as usual (Node's Buffer limit is 4 GiB or less). */
 const MAX_UNSAFE = 1 << 29;
 
+/**
+ * Storage of n elements: zero-filled, or with `zeroed` false (float32, for a caller that
+ * writes every element before anything reads it) not zeroed: a pooled array holding a dead
+ * tensor's values, or fresh uninitialized memory under Node.
+ */
 export function allocate(dtype: DType, n: number, zeroed = true): Storage {
   const a = allocateArray(dtype, n, zeroed);
   if (allocationObserver !== null) allocationObserver(a);

@@ -66,7 +66,7 @@ export function empty(shape: Shape, dtype: DType, device: Device): Tensor {
     data = deviceBackend(device).empty(dtype, numelOf(shape));
     noteDeviceStorage(data as GPUArray);
   }
-  return new Tensor(new StorageBox(data, device), shape.slice(), contiguousStrides(shape), 0, dtype);
+  return fromStorage(data, shape, dtype, device);
 }
 
 /**
@@ -76,7 +76,7 @@ export function empty(shape: Shape, dtype: DType, device: Device): Tensor {
  */
 export function output(shape: Shape, dtype: DType, device: Device): Tensor {
   if (device !== CPU) return empty(shape, dtype, device);
-  return new Tensor(new StorageBox(allocate(dtype, numelOf(shape), false), CPU), shape.slice(), contiguousStrides(shape), 0, dtype);
+  return fromStorage(allocate(dtype, numelOf(shape), false), shape, dtype);
 }
 
 /** A new contiguous tensor of zeros on `device` (for kernels documented "zeros on entry"). */

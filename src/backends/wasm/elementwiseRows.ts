@@ -1,8 +1,8 @@
 // wasmBinary / wasmUnary: the CPU backend's float32 elementwise kernels on the wasm functions
 // of elementwise.ts. The operands are copied into the wasm memory (memcpy), the op runs four
 // lanes at a time on the calling thread, and the result is copied out, block by block; even
-// with the copies
-// this is ~4x faster than V8's scalar loop (which converts every float32 to float64 and back).
+// with the copies this is ~4x faster than V8's scalar loop (which converts every float32 to
+// float64 and back).
 // Results are bit-identical to the TypeScript kernels. They decline (return false) for other
 // dtypes and ops, small outputs, and layouts that do not reduce to rows of a multiple of four
 // floats with each operand a full, row-repeated, column-broadcast or scalar block.

@@ -165,11 +165,8 @@ export class FuncBuilder {
   f32x4Sqrt(): this { return this.simd(0xe3); }
   f32x4Sub(): this { return this.simd(0xe5); }
   f32x4Div(): this { return this.simd(0xe7); }
-  /** f32x4.max: lane-wise, NaN if either lane is NaN. */
-  f32x4Max(): this { return this.simd(0xe9); }
   /** f32x4.pmax: b < a ? a : b lane-wise (one maxps on x86; a NaN in b is kept, one in a is not). */
   f32x4Pmax(): this { return this.simd(0xeb); }
-  i32x4TruncSatF32x4S(): this { return this.simd(0xf8); }
   f32x4Add(): this { return this.simd(0xe4); }
   f32x4Mul(): this { return this.simd(0xe6); }
   /** Relaxed SIMD fused multiply-add a * b + c (may or may not round once). */

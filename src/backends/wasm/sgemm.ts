@@ -298,7 +298,7 @@ export function emitSgemm(o: SgemmOptions): Uint8Array {
   emitBinary(mod.func("binary", [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]).f);
   emitUnary(mod.func("unary", [I32, I32, I32, I32]).f);
   emitSumRows(mod.func("sumRows", [I32, I32, I32, I32]).f);
-  emitSumColumns(mod.func("sumColumns", [I32, I32, I32, I32, I32]).f);
+  emitSumColumns(mod.func("sumColumns", [I32, I32, I32, I32]).f);
   emitTranspose(mod.func("transpose", [I32, I32, I32, I32, I32, I32]).f);
   emitCopyRows(mod.func("copyRows", new Array(9).fill(I32)).f);
   emitGatherRows(mod.func("gatherRows", new Array(9).fill(I32)).f);

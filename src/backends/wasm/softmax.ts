@@ -1,15 +1,16 @@
 // Softmax and log-softmax over contiguous rows as a wasm chunk function: four lanes at a time,
 // with exp as Cephes' expf (range reduction by ln 2 in two parts, a degree-5 polynomial, the
 // power of two built in the exponent bits; within 2 ulp of the true value on [-87, 0]). Each
-// row: its max (NaN if any element is NaN), then e = exp(x - max) summed in four float32
-// lanes, and either e stored and scaled by 1 / sum (softmax, as ATen's vectorised softmax
-// does) or x - max - log(sum) (log-softmax, ATen's order; the log is Cephes' logf on the
-// scalar sum, within 1 ulp). Arguments below -87 (masked positions, -inf) give exactly 0
-// instead of a float32 subnormal; a row whose max is -inf or +inf gives NaN, as in PyTorch.
-// Rows are packed (R floats each, any R): the last R % 4 floats of a row are read as one
-// vector whose lanes past the row are masked (-inf: they add nothing to the max or the sum)
-// and written one float at a time, so no store reaches the next row (which another thread
-// may be writing). Reads run up to 12 bytes past the last row: the caller leaves that room.
+// row: its max (a NaN element may be passed over there, but its exp makes the sum, and so every
+// result, NaN), then e = exp(x - max) summed in four float32 lanes, and either e stored and
+// scaled by 1 / sum (softmax, as ATen's vectorised softmax does) or x - max - log(sum)
+// (log-softmax, ATen's order; the log is Cephes' logf on the scalar sum, within 1 ulp).
+// Arguments below -87 (masked positions, -inf) give exactly 0 instead of a float32 subnormal; a
+// row whose max is -inf or +inf gives NaN, as in PyTorch. Rows are packed (R floats each, any
+// R): the last R % 4 floats of a row are read as one vector whose lanes past the row are masked
+// (-inf: they add nothing to the max or the sum) and written one float at a time, so no store
+// reaches the next row (which another thread may be writing). Reads run up to 12 bytes past the
+// last row: the caller leaves that room.
 import { F32, I32, V128, type FuncBuilder, type Local } from "./emitter.ts";
 
 /** Word indices of a softmax job's parameters in the control block (LOG: 1 for log-softmax). */

@@ -7,9 +7,8 @@
 // of 8; rowBytes a multiple of 16). Eight rows at a time: their vectors are interleaved in
 // pairs, so that one float64x2 accumulator carries two rows, and the four accumulators are
 // independent chains of adds.
-// sumColumns(x, o, outer, rows, rowBytes): for each of `outer` blocks of `rows` rows of
-// rowBytes (a multiple of 16), o[block][j] = the sum of column j down the block's rows.
-// Eight columns at a time (four float64x2 accumulators), then a last four.
+// sumColumns(x, o, rows, rowBytes): o[j] = the sum of column j down `rows` rows of rowBytes
+// (a multiple of 16). Eight columns at a time (four float64x2 accumulators), then a last four.
 import { I32, V128, type FuncBuilder, type Local } from "./emitter.ts";
 
 /** Lanes 0, 1 of a and 0, 1 of b interleaved: a0 b0 a1 b1. */
@@ -21,7 +20,7 @@ const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 /** Lanes 0, 1 of a and lanes 0, 1 of b: two demoted halves as one f32x4. */
 const JOIN = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 
-/** acc += the float64 of lanes 0, 1 of v; then of lanes 2, 3 when `high`. */
+/** acc += the float64 of lanes 0, 1 of v (addLow), of lanes 2, 3 (addHigh). */
 function addLow(f: FuncBuilder, acc: Local, v: Local): void {
   f.get(acc).get(v).f64x2PromoteLowF32x4().f64x2Add().set(acc);
 }
@@ -65,39 +64,35 @@ export function emitSumRows(f: FuncBuilder): void {
 }
 
 export function emitSumColumns(f: FuncBuilder): void {
-  const [x, o, outer, rows, rowBytes] = Array.from({ length: 5 }, (_, i) => f.param(i));
-  const [b, c, i, p, base, out, c8] = Array.from({ length: 7 }, () => f.local(I32));
+  const [x, o, rows, rowBytes] = Array.from({ length: 4 }, (_, i) => f.param(i));
+  const [c, i, p, c8] = Array.from({ length: 4 }, () => f.local(I32));
   const acc = Array.from({ length: 4 }, () => f.local(V128));
   const [v0, v1] = [f.local(V128), f.local(V128)];
   // c8: the byte offset after the last whole group of eight columns
   f.get(rowBytes).i32(-32).and().set(c8);
-  f.forLoop(b, () => f.i32(0), () => f.get(outer), 1, () => {
-    f.get(x).get(b).get(rows).mul().get(rowBytes).mul().add().set(base);
-    f.get(o).get(b).get(rowBytes).mul().add().set(out);
-    f.forLoop(c, () => f.i32(0), () => f.get(c8), 32, () => {
-      for (const a of acc) f.v128Zero().set(a);
-      f.get(base).get(c).add().set(p);
-      f.forLoop(i, () => f.i32(0), () => f.get(rows), 1, () => {
-        f.get(p).v128Load().set(v0);
-        f.get(p).v128Load(16).set(v1);
-        addLow(f, acc[0]!, v0); addHigh(f, acc[1]!, v0);
-        addLow(f, acc[2]!, v1); addHigh(f, acc[3]!, v1);
-        f.get(p).get(rowBytes).add().set(p);
-      });
-      storeJoined(f, () => { f.get(out).get(c).add(); }, acc[0]!, acc[1]!);
-      storeJoined(f, () => { f.get(out).get(c).add().i32(16).add(); }, acc[2]!, acc[3]!);
-    });
-    // a last group of four columns
-    f.get(c8).get(rowBytes).ltS().if();
-    f.v128Zero().set(acc[0]!);
-    f.v128Zero().set(acc[1]!);
-    f.get(base).get(c8).add().set(p);
+  f.forLoop(c, () => f.i32(0), () => f.get(c8), 32, () => {
+    for (const a of acc) f.v128Zero().set(a);
+    f.get(x).get(c).add().set(p);
     f.forLoop(i, () => f.i32(0), () => f.get(rows), 1, () => {
       f.get(p).v128Load().set(v0);
+      f.get(p).v128Load(16).set(v1);
       addLow(f, acc[0]!, v0); addHigh(f, acc[1]!, v0);
+      addLow(f, acc[2]!, v1); addHigh(f, acc[3]!, v1);
       f.get(p).get(rowBytes).add().set(p);
     });
-    storeJoined(f, () => { f.get(out).get(c8).add(); }, acc[0]!, acc[1]!);
-    f.end();
+    storeJoined(f, () => { f.get(o).get(c).add(); }, acc[0]!, acc[1]!);
+    storeJoined(f, () => { f.get(o).get(c).add().i32(16).add(); }, acc[2]!, acc[3]!);
   });
+  // a last group of four columns
+  f.get(c8).get(rowBytes).ltS().if();
+  f.v128Zero().set(acc[0]!);
+  f.v128Zero().set(acc[1]!);
+  f.get(x).get(c8).add().set(p);
+  f.forLoop(i, () => f.i32(0), () => f.get(rows), 1, () => {
+    f.get(p).v128Load().set(v0);
+    addLow(f, acc[0]!, v0); addHigh(f, acc[1]!, v0);
+    f.get(p).get(rowBytes).add().set(p);
+  });
+  storeJoined(f, () => { f.get(o).get(c8).add(); }, acc[0]!, acc[1]!);
+  f.end();
 }

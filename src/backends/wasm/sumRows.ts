@@ -42,7 +42,7 @@ export function wasmSum(x: NumArray, outer: number, r: number, inner: number, ou
   const { mem } = memoryViews(rt);
   for (let b = 0; b < outer; b++) {
     mem.set(x.subarray(b * r * inner, (b + 1) * r * inner), X / 4);
-    rt.exports.sumColumns(X, O, 1, r, inner * 4);
+    rt.exports.sumColumns(X, O, r, inner * 4);
     out.set(mem.subarray(O / 4, O / 4 + inner), b * inner);
   }
   return true;
