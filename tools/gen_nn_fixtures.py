@@ -425,6 +425,15 @@ ERRORS = [
     ("dropout.p", lambda: F.dropout(torch.randn(3), p=1.5)),
     ("pixelShuffle.channels", lambda: F.pixel_shuffle(torch.randn(1, 6, 2, 2), 2)),
     ("prelu.channels", lambda: nn.PReLU(3)(torch.randn(2, 4, 5))),
+    # a weight of the wrong rank: too few dimensions, or another convolution's (ATen then
+    # checks the stride against the weight's dimensions)
+    ("conv1d.weight_2d", lambda: F.conv1d(torch.randn(1, 2, 5), torch.randn(3, 2))),
+    ("conv2d.weight_3d", lambda: F.conv2d(torch.randn(1, 2, 5, 5), torch.randn(3, 2, 3))),
+    ("conv2d.weight_5d_stride", lambda: F.conv2d(torch.randn(1, 2, 5, 5), torch.randn(3, 2, 3, 3, 3), stride=2)),
+    ("conv3d.weight_4d", lambda: F.conv3d(torch.randn(1, 2, 5, 5, 5), torch.randn(3, 2, 3, 3))),
+    ("convTranspose1d.weight_2d", lambda: F.conv_transpose1d(torch.randn(1, 2, 5), torch.randn(2, 3))),
+    ("convTranspose2d.weight_3d", lambda: F.conv_transpose2d(torch.randn(1, 2, 5, 5), torch.randn(2, 3, 3), stride=(2, 1))),
+    ("convTranspose3d.weight_4d", lambda: F.conv_transpose3d(torch.randn(1, 2, 5, 5, 5), torch.randn(2, 3, 3, 3))),
 ]
 
 

@@ -38,6 +38,13 @@ const CALLS: Record<string, () => unknown> = {
   "dropout.p": () => F.dropout(r(3), { p: 1.5 }),
   "pixelShuffle.channels": () => F.pixelShuffle(r(1, 6, 2, 2), 2),
   "prelu.channels": () => new nn.PReLU(3).forward(r(2, 4, 5)),
+  "conv1d.weight_2d": () => F.conv1d(r(1, 2, 5), r(3, 2)),
+  "conv2d.weight_3d": () => F.conv2d(r(1, 2, 5, 5), r(3, 2, 3)),
+  "conv2d.weight_5d_stride": () => F.conv2d(r(1, 2, 5, 5), r(3, 2, 3, 3, 3), null, 2),
+  "conv3d.weight_4d": () => F.conv3d(r(1, 2, 5, 5, 5), r(3, 2, 3, 3)),
+  "convTranspose1d.weight_2d": () => F.convTranspose1d(r(1, 2, 5), r(2, 3)),
+  "convTranspose2d.weight_3d": () => F.convTranspose2d(r(1, 2, 5, 5), r(2, 3, 3), { stride: [2, 1] }),
+  "convTranspose3d.weight_4d": () => F.convTranspose3d(r(1, 2, 5, 5, 5), r(2, 3, 3, 3)),
 };
 
 const cases = load<ErrorCase>("nn_errors.json");

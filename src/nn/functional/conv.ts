@@ -72,12 +72,20 @@ export function checkConvArgs(nd: number, transposed: boolean, kernel: readonly 
   }
 }
 
-/** PyTorch's checks of an nd-convolution's input and weight ranks; whether the input is batched. */
-function checkInputDims(x: Tensor, weight: Tensor, nd: number, op: string): boolean {
+/**
+ * PyTorch's checks of an nd-convolution's input and weight ranks; whether the input is batched.
+ * ATen takes the convolution's dimensions from the weight, so a weight of another rank fails
+ * its check of the stride (as the functional parsed it, nd values) against them.
+ */
+function checkInputDims(x: Tensor, weight: Tensor, nd: number, op: string, stride: Pair | undefined): boolean {
   if (x.dim() !== nd + 1 && x.dim() !== nd + 2) {
     throw new RuntimeError(`Expected ${nd + 1}D (unbatched) or ${nd + 2}D (batched) input to ${op}, but got input of size: ${fmtShape(x.shape)}`);
   }
-  if (weight.dim() !== nd + 2) throw new RuntimeError(`weight should have at least three dimensions, but got weight of size ${fmtShape(weight.shape)}`);
+  if (weight.dim() < 3) throw new RuntimeError("weight should have at least three dimensions");
+  if (weight.dim() !== nd + 2) {
+    const given = tuple(stride ?? 1, nd, "stride");
+    throw new RuntimeError(`expected stride to be a single integer value or a list of ${weight.dim() - 2} values to match the convolution dimensions, but got stride=[${given.join(", ")}]`);
+  }
   return x.dim() === nd + 2;
 }
 
@@ -116,7 +124,7 @@ const as2d = (t: Tensor, nd: number): Tensor => (nd === 1 ? t.unsqueeze(2) : t);
 
 function convNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions, nd: 1 | 2): Tensor {
   const op = `conv${nd}d`;
-  const batched = checkInputDims(x, weight, nd, op);
+  const batched = checkInputDims(x, weight, nd, op, opts.stride);
   const xb = batched ? x : x.unsqueeze(0);
   const groups = opts.groups ?? 1;
   const [outC, cPerGroup] = weight.shape;
@@ -204,7 +212,7 @@ export function conv3d(input: Tensor, weight: Tensor, ...args: Args<ConvPosition
   const x = checkTensor(input, "input", "conv3d");
   const w = checkTensor(weight, "weight", "conv3d");
   const opts = parseArgs<ConvOptions & { bias: Tensor | null }>("conv3d", CONV_ARGS, args);
-  const batched = checkInputDims(x, w, 3, "conv3d");
+  const batched = checkInputDims(x, w, 3, "conv3d", opts.stride);
   const xb = batched ? x : x.unsqueeze(0);
   const groups = opts.groups ?? 1;
   checkConvOperands(xb, w, opts.bias, groups);
@@ -248,7 +256,7 @@ export function conv3d(input: Tensor, weight: Tensor, ...args: Args<ConvPosition
 
 function convTransposeNd(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions, nd: 1 | 2): Tensor {
   const op = `conv_transpose${nd}d`;
-  const batched = checkInputDims(x, weight, nd, op);
+  const batched = checkInputDims(x, weight, nd, op, opts.stride);
   const xb = batched ? x : x.unsqueeze(0);
   const groups = opts.groups ?? 1;
   const [inC, outPerGroup] = weight.shape;
@@ -288,7 +296,7 @@ export function convTranspose3d(input: Tensor, weight: Tensor, ...args: Args<Con
   const x = checkTensor(input, "input", "conv_transpose3d");
   const w = checkTensor(weight, "weight", "conv_transpose3d");
   const opts = parseArgs<ConvTransposeOptions & { bias: Tensor | null }>("conv_transpose3d", TRANSPOSE_ARGS, args);
-  const batched = checkInputDims(x, w, 3, "conv_transpose3d");
+  const batched = checkInputDims(x, w, 3, "conv_transpose3d", opts.stride);
   const xb = batched ? x : x.unsqueeze(0);
   const groups = opts.groups ?? 1;
   const [inC, outPerGroup, kd, kh, kw] = w.shape as [number, number, number, number, number];
