@@ -13,7 +13,7 @@ import { matmul as tsMatmul } from "../src/backends/cpu/matmul.ts";
 import { getNumThreads, setNumThreads, setWasmThresholds, wasmMatmul, wasmReady, wasmRuntime } from "../src/backends/wasm/index.ts";
 import { SPIN_US, lastJobChunks, memoryViews, workerCount } from "../src/backends/wasm/pool.ts";
 import { getLocalRuntime } from "../src/backends/wasm/runtime.ts";
-import { emitSgemm } from "../src/backends/wasm/sgemm.ts";
+import { emitSgemm, relaxedSimdProbe } from "../src/backends/wasm/sgemm.ts";
 import { RuntimeError } from "../src/errors.ts";
 import { uniformArray as randomArray } from "./xorshift.ts";
 
@@ -207,6 +207,33 @@ test("work on one thread runs on the unshared memory, split work on the shared o
     assert.equal(other[0].memory.buffer.byteLength, other[1], `${threads} thread(s): the other memory is untouched`);
   }
   setWasmThresholds({ minWorkPerThread: 1 << 21 });
+});
+
+test("under Node the products fuse multiply and add (relaxed SIMD, its flag on only while the module compiles)", () => {
+  const [major, minor] = process.versions.v8.split(".").map(Number) as [number, number];
+  const shipped = major > 11 || (major === 11 && minor >= 4); // V8 11.4 validates relaxed SIMD by default
+  assert.equal(wasmRuntime()!.fma && getLocalRuntime()!.fma, true, "both runtimes were compiled with f32x4.relaxed_madd");
+  assert.equal(WebAssembly.validate(relaxedSimdProbe() as BufferSource), shipped, "the engine validates relaxed SIMD as it did before");
+  // Every C = -1 * 1 + (1 + 2^-12)^2. Fused: 2^-11 + 2^-24 exactly. Unfused, the square rounds
+  // (a tie, to even) to 1 + 2^-11 first: 2^-11. V8 fuses where the CPU has an FMA instruction.
+  const cpuFma = process.arch === "arm64" || (process.arch === "x64" && /^flags\s*:.*\bfma\b/m.test(readFileSync("/proc/cpuinfo", "utf8")));
+  const want = cpuFma ? 2 ** -11 + 2 ** -24 : 2 ** -11;
+  const m = 64, n = 8, e = 1 + 2 ** -12;
+  const a = new Float32Array(m * 2), b = new Float32Array(2 * n);
+  for (let i = 0; i < m; i++) a.set([-1, e], 2 * i);
+  b.fill(1, 0, n).fill(e, n);
+  setWasmThresholds({ minWork: 0, minMatrixWork: 0, minWorkPerThread: 1 });
+  try {
+    for (const threads of [1, 2]) {
+      setNumThreads(threads);
+      const got = new Float32Array(m * n);
+      assert.equal(wasmMatmul(operand(a, 1, m, 2, false), operand(b, 1, 2, n, false), got, 1, m, 2, n), true);
+      if (threads === 2) assert.equal(lastJobChunks().total > 1, true, "the product was split over the workers");
+      for (let i = 0; i < m * n; i++) if (got[i] !== want) assert.fail(`${threads} thread(s): C[${i}] = ${got[i]}, want ${want}`);
+    }
+  } finally {
+    setWasmThresholds({ minWorkPerThread: 1 << 21 });
+  }
 });
 
 test("while this process does not get its CPUs (here: a main thread that sleeps), jobs run on one thread and workers sleep between jobs", () => {
