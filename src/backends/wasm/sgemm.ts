@@ -30,7 +30,7 @@ import { emitBinary, emitUnary } from "./elementwise.ts";
 import { emitSumColumns, emitSumRows } from "./sum.ts";
 import { emitCopyRows, emitGatherRows, emitTranspose } from "./transpose.ts";
 import { emitMaxPool2x2, emitMaxPool2x2Backward } from "./maxPool.ts";
-import { emitAdam, emitAdamChunk } from "./adam.ts";
+import { emitAdam } from "./adam.ts";
 
 /** The tile shape the runtime uses (measured best, see docs/WASM.md). */
 export const MR = 4;
@@ -44,7 +44,7 @@ export const P = {
 } as const;
 /** Control-block word naming the kind of the job (every job kind shares the `chunk` export). */
 export const KIND_WORD = 31;
-export const KIND = { GEMM: 0, IM2COL: 1, COL2IM: 2, SOFTMAX: 3, SEQ: 4, ADAM: 5 } as const;
+export const KIND = { GEMM: 0, IM2COL: 1, COL2IM: 2, SOFTMAX: 3, SEQ: 4 } as const;
 /**
  * Words of a SEQ job (a job whose chunk c runs whole sub-jobs one after the other, e.g. a
  * group of images' im2col and then its GEMM): DESC, the byte address of the descriptors, and
@@ -304,10 +304,7 @@ export function emitSgemm(o: SgemmOptions): Uint8Array {
   emitGatherRows(mod.func("gatherRows", new Array(9).fill(I32)).f);
   emitMaxPool2x2(mod.func("maxPool2x2", new Array(9).fill(I32)).f);
   emitMaxPool2x2Backward(mod.func("maxPool2x2Backward", new Array(9).fill(I32)).f);
-  const adam = mod.func("adam", new Array(8).fill(I32));
-  emitAdam(adam.f);
-  const adamChunk = mod.func("adamChunk", [I32, I32]);
-  emitAdamChunk(adamChunk.f, adam.index);
+  emitAdam(mod.func("adam", new Array(8).fill(I32)).f);
   for (const k of kernels) emitKernel(k.f, o, k.mr);
   emitPackB(pack.f, o.nr);
   emitGemmChunk(gemm.f, kernels, pack.index, o.nr);
@@ -331,11 +328,7 @@ export function emitSgemm(o: SgemmOptions): Uint8Array {
   f.get(kind).i32(KIND.SEQ).eq().if();
   f.get(ctl).get(c).get(scratch).call(seq.index);
   f.else();
-  f.get(kind).i32(KIND.ADAM).eq().if();
-  f.get(ctl).get(c).call(adamChunk.index);
-  f.else();
   f.get(ctl).get(c).get(scratch).call(gemm.index);
-  f.end();
   f.end();
   f.end();
   f.end();

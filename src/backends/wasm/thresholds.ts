@@ -41,8 +41,6 @@ export let minElementwise = 512;
  * 1024: 13.5 and 4.8, 4096: 50 and 19.
  */
 export let minAdamElements = 256;
-/** From this many elements a fused Adam update is split over the threads (adamUpdate.ts): two blocks of its pipeline. */
-export let minParallelAdamElements = 32768;
 
 /**
  * How long an idle worker polls for the next job before it sleeps (microseconds). A worker
@@ -60,7 +58,7 @@ export let checkCoresFree = true;
 
 /** Overrides the wasm kernels' thresholds (tests force the wasm path on tiny sizes with 0). */
 export function setWasmThresholds(t: {
-  minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minConvWorkPerThread?: number; minSoftmaxElements?: number; minElementwise?: number; minAdamElements?: number; minParallelAdamElements?: number;
+  minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minConvWorkPerThread?: number; minSoftmaxElements?: number; minElementwise?: number; minAdamElements?: number;
   workerSpinUs?: number; mainPolls?: number; checkCoresFree?: boolean;
 }): void {
   if (t.minWork !== undefined) minWork = t.minWork;
@@ -70,7 +68,6 @@ export function setWasmThresholds(t: {
   if (t.minSoftmaxElements !== undefined) minSoftmaxElements = t.minSoftmaxElements;
   if (t.minElementwise !== undefined) minElementwise = t.minElementwise;
   if (t.minAdamElements !== undefined) minAdamElements = t.minAdamElements;
-  if (t.minParallelAdamElements !== undefined) minParallelAdamElements = t.minParallelAdamElements;
   if (t.workerSpinUs !== undefined) workerSpinUs = t.workerSpinUs;
   if (t.mainPolls !== undefined) mainPolls = t.mainPolls;
   if (t.checkCoresFree !== undefined) checkCoresFree = t.checkCoresFree;
