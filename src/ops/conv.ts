@@ -8,7 +8,7 @@ import { isFloating } from "../dtype.ts";
 import { RuntimeError } from "../errors.ts";
 import { fmtShape } from "../layout.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, dense, empty } from "./alloc.ts";
+import { backendOf, dense, empty, output } from "./alloc.ts";
 
 /** A size argument given as one int for every spatial dimension or one per dimension (PyTorch's `_pair`/`_single` inputs: 3 or [3, 2]). */
 export type Pair = number | readonly number[];
@@ -58,7 +58,7 @@ export function convolution(x: Tensor, w2: Tensor, bias: Tensor | null, g: Im2co
   const outC = w2.shape[0]!;
   const L = g.oh * g.ow;
   const backend = backendOf(x, w2, bias);
-  const out = empty([g.n, outC, L], x.dtype, x._box.device);
+  const out = output([g.n, outC, L], x.dtype, x._box.device);
   backend.convForward(dense(x), dense(w2), bias ? dense(bias) : null, g, outC, out._box.data);
   return record(out, "ConvolutionBackward0", [x, w2, bias], [x, w2], (grad, [xS, w2S]) => [
     x.requiresGrad ? convInputGrad(grad, w2S!, g) : null,
@@ -69,7 +69,7 @@ export function convolution(x: Tensor, w2: Tensor, bias: Tensor | null, g: Im2co
 
 /** dx [n, c, h, w] of a convolution for the upstream gradient gy [n, O, L] and weight W [O, K]. */
 function convInputGrad(gy: Tensor, w2: Tensor, g: Im2colGeometry): Tensor {
-  const out = empty([g.n, g.c, g.h, g.w], gy.dtype, gy._box.device);
+  const out = output([g.n, g.c, g.h, g.w], gy.dtype, gy._box.device);
   backendOf(gy, w2).convInputGrad(dense(gy), dense(w2), g, w2.shape[0]!, out._box.data);
   // <gg, col2im(W^T gy)> = <W im2col(gg), gy>: gy's gradient is the convolution of gg, W's is convWeightGrad(gg, gy).
   return record(out, "ConvolutionBackwardInput", [gy, w2], [gy, w2], (gg, [gyS, w2S]) => [
@@ -81,7 +81,7 @@ function convInputGrad(gy: Tensor, w2: Tensor, g: Im2colGeometry): Tensor {
 /** dW [O, K] of a convolution of x [n, c, h, w] for the upstream gradient gy [n, O, L]. */
 function convWeightGrad(x: Tensor, gy: Tensor, g: Im2colGeometry): Tensor {
   const O = gy.shape[1]!;
-  const out = empty([O, g.c * g.kh * g.kw], x.dtype, x._box.device);
+  const out = output([O, g.c * g.kh * g.kw], x.dtype, x._box.device);
   backendOf(x, gy).convWeightGrad(dense(x), dense(gy), g, O, out._box.data);
   // <gg, sum gy im2col(x)^T> = <col2im(gg^T gy), x> = <conv(x, gg), gy>.
   return record(out, "ConvolutionBackwardWeight", [x, gy], [x, gy], (gg, [xS, gyS]) => [

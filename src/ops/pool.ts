@@ -7,7 +7,7 @@ import type { Im2colGeometry } from "../backends/backend.ts";
 import { record } from "../autograd/node.ts";
 import { traceOnly } from "../autograd/trace.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, dense, empty, zeros } from "./alloc.ts";
+import { backendOf, dense, output, zeros } from "./alloc.ts";
 import { windowAttrs } from "./conv.ts";
 
 
@@ -17,8 +17,8 @@ import { windowAttrs } from "./conv.ts";
  */
 export function maxPool2dWithIndices(planes: Tensor, g: Im2colGeometry): { values: Tensor; indices: Tensor } {
   const L = g.oh * g.ow;
-  const values = empty([g.n, L], planes.dtype, planes._box.device);
-  const indices = empty([g.n, L], "int32", planes._box.device);
+  const values = output([g.n, L], planes.dtype, planes._box.device);
+  const indices = output([g.n, L], "int32", planes._box.device);
   backendOf(planes).maxPool2d(dense(planes), g, values._box.data, indices._box.data);
   const { n, h, w } = g;
   record(values, "MaxPool2DWithIndicesBackward0", [planes], [indices], (grad, [idx]) => [
