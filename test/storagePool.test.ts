@@ -138,7 +138,8 @@ test("what a hook or a custom backward keeps is never reused", () => {
 test("kernels whose results take unzeroed pooled storage write every element", () => {
   // The pool is filled with NaN-poisoned arrays of every size below; each op's result must
   // equal the one computed into fresh (zeroed) storage, so no element was left unwritten.
-  // (conv: [2, 4, 64] out, [2, 3, 8, 8] input gradient, [4, 27] weight gradient; max pool values [8, 16])
+  // (conv: [2, 4, 64] out, [2, 3, 8, 8] input gradient, [4, 27] weight gradient; max pool values
+  // [8, 16] and its input gradient [8, 64], as [2, 4, 8, 8] in the sizes already listed)
   const sizes = [64 * 64, 64, 64 * 32, 4 * 16 * 16, 512, 384, 108, 128];
   const poison = () => {
     clearStoragePool();
@@ -148,7 +149,7 @@ test("kernels whose results take unzeroed pooled storage write every element", (
   };
   torch.manualSeed(3);
   const a = torch.randn([64, 64]), b = torch.randn([64, 64]), row = torch.randn([64]), c = torch.randn([64, 32]);
-  const x = torch.randn([2, 3, 8, 8]), w = torch.randn([4, 3, 3, 3]), bias = torch.randn([4]), gy = torch.randn([2, 4, 8, 8]);
+  const x = torch.randn([2, 3, 8, 8]), w = torch.randn([4, 3, 3, 3]), bias = torch.randn([4]), gy = torch.randn([2, 4, 8, 8]), gp = torch.randn([2, 4, 4, 4]);
   const F = torch.nn.functional;
   const convGrads = () => {
     const xr = x.clone().requiresGrad_(), wr = w.clone().requiresGrad_();
@@ -163,6 +164,8 @@ test("kernels whose results take unzeroed pooled storage write every element", (
     ["softmax", () => a.softmax(-1)], ["logSoftmax", () => a.logSoftmax(0)], ["contiguous", () => a.t().contiguous()],
     ["to float64 and back", () => a.double().float()], ["clamp", () => a.clamp(-0.5, 0.5)], ["where", () => torch.where(a.gt(0), a, b)],
     ["conv2d", () => F.conv2d(x, w, bias, 1, 1)], ["conv2d input and weight gradients", convGrads], ["maxPool2d", () => F.maxPool2d(gy, 2)],
+    ["maxPool2d input gradient", () => { const r = gy.clone().requiresGrad_(); return torch.autograd.grad(F.maxPool2d(r, 2), [r], { gradOutputs: gp })[0]!; }],
+    ["maxPool2d 3x3 stride 2 input gradient (TypeScript)", () => { const r = gy.clone().requiresGrad_(); return torch.autograd.grad(F.maxPool2d(r, 3, 2, 1), [r], { gradOutputs: gp })[0]!; }],
   ];
   for (const [name, f] of ops) {
     clearStoragePool();

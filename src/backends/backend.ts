@@ -162,6 +162,6 @@ export interface NnKernels<D = Storage, I = Int32Array> {
   erfinv(x: D, out: D): void;
   /** Max pooling of contiguous [n*c, h, w] planes: each window's max and its flat h*w index (PyTorch's tie and NaN rules). */
   maxPool2d(x: D, g: Im2colGeometry, values: D, indices: I): void;
-  /** Its gradient: out [n*c, h*w] (zeros on entry) += gy [n*c, oh*ow] scattered through the indices (contiguous). */
+  /** Its gradient: out [n*c, h*w] = gy [n*c, oh*ow] scattered through the indices (contiguous), zeros elsewhere: every element written. */
   maxPool2dBackward(gy: D, indices: I, g: Im2colGeometry, out: D): void;
 }

@@ -7,7 +7,7 @@ import type { Im2colGeometry } from "../backends/backend.ts";
 import { record } from "../autograd/node.ts";
 import { traceOnly } from "../autograd/trace.ts";
 import type { Tensor } from "../tensor.ts";
-import { backendOf, dense, output, zeros } from "./alloc.ts";
+import { backendOf, dense, output } from "./alloc.ts";
 import { windowAttrs } from "./conv.ts";
 
 
@@ -30,7 +30,7 @@ export function maxPool2dWithIndices(planes: Tensor, g: Im2colGeometry): { value
 
 /** grad [n, oh*ow] scattered through indices [n, oh*ow] into zeros [n, h*w]; its vjp gathers. */
 function maxPool2dBackward(grad: Tensor, indices: Tensor, g: Im2colGeometry): Tensor {
-  const out = zeros([g.n, g.h * g.w], grad.dtype, grad._box.device);
+  const out = output([g.n, g.h * g.w], grad.dtype, grad._box.device);
   backendOf(grad, indices).maxPool2dBackward(dense(grad), dense(indices), g, out._box.data);
   return record(out, "MaxPool2DWithIndicesBackwardBackward0", [grad], [indices], (gg, [idx]) => [gg.gather(1, idx)]);
 }

@@ -9,10 +9,11 @@ import { wasmMaxPool2x2, wasmMaxPool2x2Backward } from "../wasm/maxPoolPlanes.ts
 
 /**
  * The gradient: each window's gradient added to the element its index names, windows in
- * order (overlapping windows that share a winner sum into it), into out zeroed by the caller.
+ * order (overlapping windows that share a winner sum into it), into out zeroed first.
  */
 export function maxPool2dBackward(gy: NumArray, indices: Int32Array, g: Im2colGeometry, out: NumArray): void {
   if (wasmMaxPool2x2Backward(gy, indices, g, out)) return;
+  out.fill(0);
   const plane = g.h * g.w, L = g.oh * g.ow;
   for (let p = 0, o = 0; p < g.n; p++) {
     const base = p * plane;
