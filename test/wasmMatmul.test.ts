@@ -236,6 +236,29 @@ test("under Node the products fuse multiply and add (relaxed SIMD, its flag on o
   }
 });
 
+test("a worker that slept while the calling thread worked alone does not read as cores shared with other processes", () => {
+  setWasmThresholds({ minWork: 0, minMatrixWork: 0, minWorkPerThread: 0, checkCoresFree: true });
+  setNumThreads(2);
+  const { ctl } = memoryViews(wasmRuntime()!);
+  const a = operand(randomArray(64 * 64, 43), 1, 64, 64, false);
+  const out = new Float32Array(64 * 64);
+  const busy = (ms: number) => { for (const end = performance.now() + ms; performance.now() < end;); };
+  try {
+    wasmMatmul(a, a, out, 1, 64, 64, 64);
+    // the calling thread computes alone for 120 ms (the worker polls, then sleeps): the window
+    // ending at the next job lacks the worker's sleep, which it adds to SLEPT_US on waking
+    busy(120);
+    wasmMatmul(a, a, out, 1, 64, 64, 64);
+    assert.ok(lastJobChunks().total > 1, "the job after working alone is split");
+    busy(60);
+    wasmMatmul(a, a, out, 1, 64, 64, 64);
+    assert.ok(lastJobChunks().total > 1, "and so is the next one, its window holding the sleep");
+    assert.notEqual(ctl[SPIN_US], 0, "workers poll between jobs");
+  } finally {
+    setWasmThresholds({ minWorkPerThread: 1 << 21, checkCoresFree: false });
+  }
+});
+
 test("while this process does not get its CPUs (here: a main thread that sleeps), jobs run on one thread and workers sleep between jobs", () => {
   setWasmThresholds({ minWork: 0, minMatrixWork: 0, minWorkPerThread: 0, checkCoresFree: true });
   setNumThreads(2);
@@ -246,10 +269,14 @@ test("while this process does not get its CPUs (here: a main thread that sleeps)
   try {
     wasmMatmul(a, a, out, 1, 64, 64, 64);
     assert.ok(lastJobChunks().total > 1, "split while the process had its CPU");
-    // 120 ms in which this process uses next to no CPU: far under the main thread's whole one
+    // twice 120 ms in which this process uses next to no CPU: far under the main thread's
+    // whole one (two windows in a row)
     Atomics.wait(idle, 0, 0, 120);
     wasmMatmul(a, a, out, 1, 64, 64, 64);
-    assert.equal(ctl[SPIN_US], 0, "the job after the idle stretch tells the workers to sleep between jobs");
+    assert.ok(lastJobChunks().total > 1, "one such window is not enough");
+    Atomics.wait(idle, 0, 0, 120);
+    wasmMatmul(a, a, out, 1, 64, 64, 64);
+    assert.equal(ctl[SPIN_US], 0, "the job after the second idle stretch tells the workers to sleep between jobs");
     wasmMatmul(a, a, out, 1, 64, 64, 64);
     assert.equal(lastJobChunks().total, 1, "and the next product runs on the calling thread alone");
   } finally {

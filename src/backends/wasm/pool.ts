@@ -10,7 +10,7 @@
 // Workers that are still starting simply do not take part: nothing ever waits for them, so
 // startup is lazy and asynchronous and can never deadlock a synchronous matmul.
 import { RuntimeError } from "../../errors.ts";
-import { isNode, type Runtime } from "./runtime.ts";
+import { getRuntime, isNode, type Runtime } from "./runtime.ts";
 import { checkCoresFree, mainPolls, workerSpinUs } from "./thresholds.ts";
 
 export const GEN = 32;
@@ -22,6 +22,11 @@ export const ERROR = 36;
 export const SPIN_US = 37;
 /** Microseconds the workers have slept in all (mod 2^32), for the main thread's CPU accounting. */
 export const SLEPT_US = 38;
+/**
+ * Words of a bit mask: bit tid - 1 (tid 1..64 over two words) set while worker tid takes jobs.
+ * Only those count as awake in the CPU accounting below.
+ */
+export const UP = 39;
 export const CTL_WORDS = 64;
 /** Bytes reserved for the control block; job data starts after it. */
 export const CTL_BYTES = 4096;
@@ -45,7 +50,7 @@ const WORKER_NICE = 10;
 /** Worker source, plain JavaScript for Node (eval) and browsers (blob URL) alike. */
 function workerSource(): string {
   return `"use strict";
-const GEN = ${GEN}, WORK = ${WORK}, TOTAL = ${TOTAL}, DONE = ${DONE}, ERROR = ${ERROR}, SPIN_US = ${SPIN_US}, SLEPT_US = ${SLEPT_US};
+const GEN = ${GEN}, WORK = ${WORK}, TOTAL = ${TOTAL}, DONE = ${DONE}, ERROR = ${ERROR}, SPIN_US = ${SPIN_US}, SLEPT_US = ${SLEPT_US}, UP = ${UP};
 function start(msg) {
   lowerPriority();
   const { module, memory, scratch } = msg;
@@ -63,6 +68,7 @@ function start(msg) {
       Atomics.notify(ctl, DONE);
     }
   };
+  Atomics.or(ctl, UP + ((msg.tid - 1) >> 5), 1 << ((msg.tid - 1) & 31));
   let gen = Atomics.load(ctl, GEN);
   drain(gen);
   // Between jobs the worker polls for the next one for up to SPIN_US (the clock read every 256
@@ -156,7 +162,12 @@ export function setNumThreads(n: number): void {
     n = most;
   }
   numThreads = n;
-  while (workers.length > numThreads - 1) workers.pop()!.terminate();
+  while (workers.length > numThreads - 1) {
+    const tid = workers.length;
+    workers.pop()!.terminate();
+    const rt = getRuntime();
+    if (rt?.shared) Atomics.and(memoryViews(rt).ctl, UP + ((tid - 1) >> 5), ~(1 << ((tid - 1) & 31)));
+  }
 }
 
 /** Views of the memory, rebuilt only when it grew (a grown memory has a new buffer object). */
@@ -195,7 +206,7 @@ export function dataBase(rt: Runtime, threads: number): number {
 }
 
 function spawn(rt: Runtime, tid: number, scratch: number): WorkerHandle | null {
-  const msg = { module: rt.module, memory: rt.memory, scratch };
+  const msg = { module: rt.module, memory: rt.memory, scratch, tid };
   if (isNode) {
     const wt = nodeWorkerThreads;
     if (!wt || !wt.isMainThread) return null;
@@ -210,7 +221,6 @@ function spawn(rt: Runtime, tid: number, scratch: number): WorkerHandle | null {
   const url = URL.createObjectURL(new Blob([workerSource()], { type: "text/javascript" }));
   const w = new W(url);
   w.postMessage(msg);
-  void tid;
   return w;
 }
 
@@ -297,7 +307,11 @@ export function finishJob(rt: Runtime): boolean {
 // Splitting a job then gains nothing either. In Node the process's CPU time tells which case
 // holds: over each WINDOW_MS between split jobs, the main thread and every worker that was
 // not asleep (polling or computing; workers count their sleep in SLEPT_US) should each have
-// had a CPU, and a process that got less than BUSY of that shares the cores. Jobs then run
+// had a CPU, and a process that got less than BUSY of that in LOW_WINDOWS windows in a row
+// shares the cores. (One low window is not enough: a worker adds its sleep to SLEPT_US when
+// it wakes, so a sleep between two jobs is counted in the window after the one it fell in,
+// which read as shared: at the start of W3, 0.53-0.67 and then 1.7-1.96 with the sleep
+// counted, and every product of the next second ran on one thread.) Jobs then run
 // on the calling thread (and workers sleep between jobs) for OFF_MS, after which splitting
 // is tried again. (A main thread that is itself idle for part of a window also reads as
 // shared: splitting would gain little there either.) Browsers have no such clock and always
@@ -305,15 +319,26 @@ export function finishJob(rt: Runtime): boolean {
 const WINDOW_MS = 50;
 const BUSY = 0.8;
 const OFF_MS = 1000;
+const LOW_WINDOWS = 2;
 let windowStart = -1;
 let windowCpu = 0;
 let windowSlept = 0;
+let windowUp = 0;
+/** Consecutive windows below BUSY so far. */
+let lowWindows = 0;
 let sharedUntil = 0;
 const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
 const measurable = isNode && typeof process.cpuUsage === "function";
+
+/** Workers 1..workers.length whose UP bit is set. */
+function workersUp(ctl: Int32Array): number {
+  let up = 0;
+  for (let tid = 1; tid <= workers.length; tid++) up += (Atomics.load(ctl, UP + ((tid - 1) >> 5)) >>> ((tid - 1) & 31)) & 1;
+  return up;
+}
 
 /** False while the cores are found shared with other processes (see above): jobs then run on one thread. */
 export function coresFree(): boolean {
@@ -326,22 +351,31 @@ function polling(ctl: Int32Array): boolean {
   const now = performance.now();
   if (now < sharedUntil) return false;
   const slept = Atomics.load(ctl, SLEPT_US);
-  if (windowStart < 0 || now - windowStart > 20 * WINDOW_MS) {
-    // (re)start measuring: after a shared spell, or when split jobs were rare
+  // a worker counts from when it takes jobs: one still starting (a new thread, its instance of
+  // the module) used no CPU for this process's jobs, and read as cores shared with others
+  const up = workersUp(ctl);
+  if (windowStart < 0 || now - windowStart > 20 * WINDOW_MS || up !== windowUp) {
+    // (re)start measuring: after a shared spell, when split jobs were rare, or a worker came up
     windowStart = now;
     windowCpu = cpuMs();
     windowSlept = slept;
+    windowUp = up;
     return true;
   }
   const wall = now - windowStart;
   if (wall < WINDOW_MS) return true;
   const cpu = cpuMs();
-  const awake = wall * (1 + workers.length) - ((slept - windowSlept) | 0) / 1000;
+  const awake = wall * (1 + up) - ((slept - windowSlept) | 0) / 1000;
   const share = (cpu - windowCpu) / Math.max(awake, wall);
   windowStart = now;
   windowCpu = cpu;
   windowSlept = slept;
-  if (share >= BUSY) return true;
+  if (share >= BUSY) {
+    lowWindows = 0;
+    return true;
+  }
+  if (++lowWindows < LOW_WINDOWS) return true;
+  lowWindows = 0;
   sharedUntil = now + OFF_MS;
   windowStart = -1;
   return false;
