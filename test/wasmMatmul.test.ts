@@ -337,6 +337,30 @@ test("setNumThreads clamps to the machine's threads, with a warning (1000 thread
   assert.equal(workerCount(), 0);
 });
 
+test("a compile with relaxed SIMD that fails (the process-wide flag turned off under it) is redone without, and the kernels run", () => {
+  const index = fileURLToPath(new URL("../src/backends/wasm/index.ts", import.meta.url));
+  const runtime = fileURLToPath(new URL("../src/backends/wasm/runtime.ts", import.meta.url));
+  const script = `
+    // the first module compiled throws, as a relaxed-SIMD module does once the flag is off
+    const Module = WebAssembly.Module;
+    let calls = 0;
+    WebAssembly.Module = function (bytes) { if (calls++ === 0) throw new WebAssembly.CompileError("relaxed SIMD is off"); return new Module(bytes); };
+    const { setNumThreads, wasmMatmul } = await import(${JSON.stringify(index)});
+    const { getRuntime, getLocalRuntime } = await import(${JSON.stringify(runtime)});
+    setNumThreads(2);
+    const n = 256, a = new Float32Array(n * n).fill(1);
+    const v = { data: a, shape: [1, n, n], strides: [0, n, 1], offset: 0 };
+    const out = new Float32Array(n * n);
+    const ran = wasmMatmul(v, v, out, 1, n, n, n);
+    console.log(ran, getRuntime().fma, getLocalRuntime().fma, calls, out[0], out[n * n - 1]);
+  `;
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 30000 });
+  assert.equal(r.error, undefined, `child failed: ${r.error}`);
+  assert.equal(r.status, 0, r.stderr);
+  // one failed compile, then the shared and the unshared module without relaxed SIMD
+  assert.equal(r.stdout.trim(), "true false false 3 256 256");
+});
+
 test("an idle worker pool does not keep the process alive", () => {
   const index = fileURLToPath(new URL("../src/backends/wasm/index.ts", import.meta.url));
   const script = `

@@ -65,10 +65,10 @@ function sharedMemoryWorks(): boolean {
 
 export const UNROLL = 1;
 
-/** The module's bytes over a shared memory (where threads work) or an unshared one. */
-function moduleBytes(wantShared: boolean): { bytes: Uint8Array; shared: boolean; fma: boolean } | null {
+/** The module's bytes over a shared memory (where threads work) or an unshared one; `fma` false: never relaxed SIMD. */
+function moduleBytes(wantShared: boolean, fmaIfValid = true): { bytes: Uint8Array; shared: boolean; fma: boolean } | null {
   if (typeof WebAssembly !== "object" || !validate(simdProbe())) return null;
-  const fma = validate(relaxedSimdProbe());
+  const fma = fmaIfValid && validate(relaxedSimdProbe());
   const shared = wantShared && sharedMemoryWorks();
   return { bytes: emitSgemm({ fma, unroll: UNROLL, mr: MR, nr: NR, shared, maximumPages: MAX_PAGES }), shared, fma };
 }
@@ -112,23 +112,39 @@ function compileSync(): void {
   withRelaxedSimd(compileBoth);
 }
 
+/**
+ * Both runtimes, with relaxed SIMD where it validates. Should a compile with it still fail (the
+ * flag is process-wide: a worker thread of this process that compiles its own runtime at the
+ * same moment may turn it off between our probe and our compile), both are compiled without.
+ */
 function compileBoth(): void {
   try {
-    const m = moduleBytes(true);
-    if (!m) {
-      failed = true;
-      return;
-    }
-    runtime = instantiate(new WebAssembly.Module(m.bytes as BufferSource), m.shared, m.fma);
-    if (!m.shared) local = runtime;
-    else {
-      const u = moduleBytes(false)!;
-      local = instantiate(new WebAssembly.Module(u.bytes as BufferSource), false, u.fma);
-    }
+    compileRuntimes(true);
   } catch {
-    failed = true;
-    runtime = local = null;
+    try {
+      compileRuntimes(false);
+    } catch {
+      failed = true;
+      runtime = local = null;
+    }
   }
+}
+
+function compileRuntimes(fmaIfValid: boolean): void {
+  runtime = local = null;
+  const m = moduleBytes(true, fmaIfValid);
+  if (!m) {
+    failed = true;
+    return;
+  }
+  const shared = instantiate(new WebAssembly.Module(m.bytes as BufferSource), m.shared, m.fma);
+  let unshared = shared;
+  if (m.shared) {
+    const u = moduleBytes(false, m.fma)!;
+    unshared = instantiate(new WebAssembly.Module(u.bytes as BufferSource), false, u.fma);
+  }
+  runtime = shared;
+  local = unshared;
 }
 
 /** The threaded runtime, or null where WebAssembly SIMD is unavailable (or still compiling in a browser). */
