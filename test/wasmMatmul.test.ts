@@ -4,7 +4,7 @@
 // wasm), plus its declines, the thread-count API and process exit with an idle pool.
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -255,6 +255,36 @@ test("a worker that slept while the calling thread worked alone does not read as
     assert.ok(lastJobChunks().total > 1, "and so is the next one, its window holding the sleep");
     assert.notEqual(ctl[SPIN_US], 0, "workers poll between jobs");
   } finally {
+    setWasmThresholds({ minWorkPerThread: 1 << 21, checkCoresFree: false });
+  }
+});
+
+test("while threads of this process keep the calling thread from its CPU, workers sleep between jobs, which still split", async () => {
+  setWasmThresholds({ minWork: 0, minMatrixWork: 0, minWorkPerThread: 0, checkCoresFree: true });
+  setNumThreads(2);
+  const { ctl } = memoryViews(wasmRuntime()!);
+  const a = operand(randomArray(64 * 64, 47), 1, 64, 64, false);
+  const out = new Float32Array(64 * 64);
+  const busy = (ms: number) => { for (const end = performance.now() + ms; performance.now() < end;); };
+  // three spinning threads per core, in this process: their CPU time is the process's (the CPU-share
+  // check sees a busy process), but the calling thread now waits for a CPU
+  const { Worker } = await import("node:worker_threads");
+  const hogs = Array.from({ length: 3 * availableParallelism() }, () => new Worker("for (;;);", { eval: true }));
+  try {
+    await new Promise((r) => setTimeout(r, 100));
+    const spins: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      busy(60);
+      wasmMatmul(a, a, out, 1, 64, 64, 64);
+      assert.ok(lastJobChunks().total > 1, `job ${i} is split`);
+      spins.push(ctl[SPIN_US]!);
+    }
+    const linux = existsSync("/proc/thread-self/schedstat");
+    // Linux: from the second window on (the first starts the measurement) workers sleep at once
+    if (linux) assert.ok(spins.slice(2).every((s) => s === 0), `workers told to sleep between jobs: ${spins.join(", ")}`);
+    else assert.ok(spins.every((s) => s > 0), "without a run delay to read, workers poll");
+  } finally {
+    await Promise.all(hogs.map((h) => h.terminate()));
     setWasmThresholds({ minWorkPerThread: 1 << 21, checkCoresFree: false });
   }
 });
