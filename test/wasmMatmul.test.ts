@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import type { StridedView } from "../src/backends/backend.ts";
 import { matmul as tsMatmul } from "../src/backends/cpu/matmul.ts";
 import { getNumThreads, setNumThreads, setWasmThresholds, wasmMatmul, wasmReady, wasmRuntime } from "../src/backends/wasm/index.ts";
-import { SPIN_US, lastJobChunks, memoryViews, workerCount } from "../src/backends/wasm/pool.ts";
+import { SPIN_US, lastJobChunks, memoryViews, resetCoresCheck, workerCount } from "../src/backends/wasm/pool.ts";
 import { getLocalRuntime } from "../src/backends/wasm/runtime.ts";
 import { emitSgemm, relaxedSimdProbe } from "../src/backends/wasm/sgemm.ts";
 import { RuntimeError } from "../src/errors.ts";
@@ -236,36 +236,44 @@ test("under Node the products fuse multiply and add (relaxed SIMD, its flag on o
   }
 });
 
-test("a worker that slept while the calling thread worked alone does not read as cores shared with other processes", () => {
-  setWasmThresholds({ minWork: 0, minMatrixWork: 0, minWorkPerThread: 0, checkCoresFree: true });
+/**
+ * The CPU-sharing check on and fresh (pool.ts coresFree; the run-delay part only with
+ * `maxRunDelay`), two threads, and a 64x64 product that splits whenever it may.
+ */
+function coresCheck(seed: number, maxRunDelay = Infinity): { ctl: Int32Array; product: () => void } {
+  resetCoresCheck();
+  setWasmThresholds({ minWork: 0, minMatrixWork: 0, minWorkPerThread: 0, checkCoresFree: true, maxRunDelay });
   setNumThreads(2);
-  const { ctl } = memoryViews(wasmRuntime()!);
-  const a = operand(randomArray(64 * 64, 43), 1, 64, 64, false);
+  const a = operand(randomArray(64 * 64, seed), 1, 64, 64, false);
   const out = new Float32Array(64 * 64);
-  const busy = (ms: number) => { for (const end = performance.now() + ms; performance.now() < end;); };
+  return { ctl: memoryViews(wasmRuntime()!).ctl, product: () => assert.equal(wasmMatmul(a, a, out, 1, 64, 64, 64), true) };
+}
+
+/** Keeps the calling thread on its CPU for ms milliseconds. */
+function busy(ms: number): void {
+  for (const end = performance.now() + ms; performance.now() < end;);
+}
+
+test("a worker that slept while the calling thread worked alone does not read as cores shared with other processes", () => {
+  const { ctl, product } = coresCheck(43);
   try {
-    wasmMatmul(a, a, out, 1, 64, 64, 64);
+    product();
     // the calling thread computes alone for 120 ms (the worker polls, then sleeps): the window
     // ending at the next job lacks the worker's sleep, which it adds to SLEPT_US on waking
     busy(120);
-    wasmMatmul(a, a, out, 1, 64, 64, 64);
+    product();
     assert.ok(lastJobChunks().total > 1, "the job after working alone is split");
     busy(60);
-    wasmMatmul(a, a, out, 1, 64, 64, 64);
+    product();
     assert.ok(lastJobChunks().total > 1, "and so is the next one, its window holding the sleep");
     assert.notEqual(ctl[SPIN_US], 0, "workers poll between jobs");
   } finally {
-    setWasmThresholds({ minWorkPerThread: 1 << 21, checkCoresFree: false });
+    setWasmThresholds({ minWorkPerThread: 1 << 21, checkCoresFree: false, maxRunDelay: 0.1 });
   }
 });
 
 test("while threads of this process keep the calling thread from its CPU, workers sleep between jobs, which still split", async () => {
-  setWasmThresholds({ minWork: 0, minMatrixWork: 0, minWorkPerThread: 0, checkCoresFree: true });
-  setNumThreads(2);
-  const { ctl } = memoryViews(wasmRuntime()!);
-  const a = operand(randomArray(64 * 64, 47), 1, 64, 64, false);
-  const out = new Float32Array(64 * 64);
-  const busy = (ms: number) => { for (const end = performance.now() + ms; performance.now() < end;); };
+  const { ctl, product } = coresCheck(47, 0.1);
   // three spinning threads per core, in this process: their CPU time is the process's (the CPU-share
   // check sees a busy process), but the calling thread now waits for a CPU
   const { Worker } = await import("node:worker_threads");
@@ -275,7 +283,7 @@ test("while threads of this process keep the calling thread from its CPU, worker
     const spins: number[] = [];
     for (let i = 0; i < 5; i++) {
       busy(60);
-      wasmMatmul(a, a, out, 1, 64, 64, 64);
+      product();
       assert.ok(lastJobChunks().total > 1, `job ${i} is split`);
       spins.push(ctl[SPIN_US]!);
     }
@@ -285,32 +293,28 @@ test("while threads of this process keep the calling thread from its CPU, worker
     else assert.ok(spins.every((s) => s > 0), "without a run delay to read, workers poll");
   } finally {
     await Promise.all(hogs.map((h) => h.terminate()));
-    setWasmThresholds({ minWorkPerThread: 1 << 21, checkCoresFree: false });
+    setWasmThresholds({ minWorkPerThread: 1 << 21, checkCoresFree: false, maxRunDelay: 0.1 });
   }
 });
 
 test("while this process does not get its CPUs (here: a main thread that sleeps), jobs run on one thread and workers sleep between jobs", () => {
-  setWasmThresholds({ minWork: 0, minMatrixWork: 0, minWorkPerThread: 0, checkCoresFree: true });
-  setNumThreads(2);
-  const { ctl } = memoryViews(wasmRuntime()!);
-  const a = operand(randomArray(64 * 64, 41), 1, 64, 64, false);
-  const out = new Float32Array(64 * 64);
+  const { ctl, product } = coresCheck(41);
   const idle = new Int32Array(new SharedArrayBuffer(4));
   try {
-    wasmMatmul(a, a, out, 1, 64, 64, 64);
+    product();
     assert.ok(lastJobChunks().total > 1, "split while the process had its CPU");
     // twice 120 ms in which this process uses next to no CPU: far under the main thread's
     // whole one (two windows in a row)
     Atomics.wait(idle, 0, 0, 120);
-    wasmMatmul(a, a, out, 1, 64, 64, 64);
+    product();
     assert.ok(lastJobChunks().total > 1, "one such window is not enough");
     Atomics.wait(idle, 0, 0, 120);
-    wasmMatmul(a, a, out, 1, 64, 64, 64);
+    product();
     assert.equal(ctl[SPIN_US], 0, "the job after the second idle stretch tells the workers to sleep between jobs");
-    wasmMatmul(a, a, out, 1, 64, 64, 64);
+    product();
     assert.equal(lastJobChunks().total, 1, "and the next product runs on the calling thread alone");
   } finally {
-    setWasmThresholds({ minWorkPerThread: 1 << 21, checkCoresFree: false });
+    setWasmThresholds({ minWorkPerThread: 1 << 21, checkCoresFree: false, maxRunDelay: 0.1 });
   }
 });
 

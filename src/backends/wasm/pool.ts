@@ -11,7 +11,7 @@
 // startup is lazy and asynchronous and can never deadlock a synchronous matmul.
 import { RuntimeError } from "../../errors.ts";
 import { getRuntime, isNode, type Runtime } from "./runtime.ts";
-import { checkCoresFree, mainPolls, workerSpinUs } from "./thresholds.ts";
+import { checkCoresFree, mainPolls, maxRunDelay, workerSpinUs } from "./thresholds.ts";
 
 export const GEN = 32;
 export const WORK = 33;
@@ -327,14 +327,13 @@ export function finishJob(rt: Runtime): boolean {
 // 7.47-7.98). On Linux the main thread's run delay tells them apart (the time it was
 // runnable but not running, /proc/thread-self/schedstat): per 50 ms window, W5 median 0.14
 // (10th percentile 0.04), W2 0.005 and W4 0.006 (90th percentile 0.06 and 0.09). After a
-// window in which the main thread waited for a CPU more than MAX_RUN_DELAY of the time,
+// window in which the main thread waited for a CPU more than maxRunDelay of the time,
 // workers sleep between the jobs of the next one (jobs still split). Four alternated pairs of
 // processes without and with it: W5 48.9, 47.5, 50.5, 48.7 against 45.5, 47.0, 48.1, 47.5 ms;
 // W2 4.04-4.31 against 3.97-4.39, W4 7.46-7.93 against 7.36-7.81. (Also leaving the next 100
 // ms unsplit did not help W5 further and cost W2 and W4 3-8%.)
 const WINDOW_MS = 50;
 const BUSY = 0.8;
-const MAX_RUN_DELAY = 0.1;
 const OFF_MS = 1000;
 const LOW_WINDOWS = 2;
 let windowStart = -1;
@@ -373,6 +372,14 @@ function workersUp(ctl: Int32Array): number {
   return up;
 }
 
+/** Forgets what the check has measured (tests: each starts from a process that has its CPUs). */
+export function resetCoresCheck(): void {
+  windowStart = -1;
+  sharedUntil = 0;
+  lowWindows = 0;
+  calm = true;
+}
+
 /** False while the cores are found shared with other processes (see above): jobs then run on one thread. */
 export function coresFree(): boolean {
   return !measurable || !checkCoresFree || performance.now() >= sharedUntil;
@@ -408,7 +415,7 @@ function polling(ctl: Int32Array): boolean {
   windowCpu = cpu;
   windowSlept = slept;
   windowDelay = delay;
-  calm = waited <= MAX_RUN_DELAY;
+  calm = waited <= maxRunDelay;
   if (share >= BUSY) {
     lowWindows = 0;
     return calm;

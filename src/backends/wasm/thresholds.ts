@@ -55,11 +55,16 @@ export let mainPolls = 100000;
  * take the cores (pool.ts coresFree); off: split whenever a job is large enough.
  */
 export let checkCoresFree = true;
+/**
+ * The share of a window the calling thread may wait for a CPU (Linux run delay) before workers
+ * sleep between the jobs of the next window (pool.ts: V8's collector threads want the core).
+ */
+export let maxRunDelay = 0.1;
 
 /** Overrides the wasm kernels' thresholds (tests force the wasm path on tiny sizes with 0). */
 export function setWasmThresholds(t: {
   minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minConvWorkPerThread?: number; minSoftmaxElements?: number; minElementwise?: number; minAdamElements?: number;
-  workerSpinUs?: number; mainPolls?: number; checkCoresFree?: boolean;
+  workerSpinUs?: number; mainPolls?: number; checkCoresFree?: boolean; maxRunDelay?: number;
 }): void {
   if (t.minWork !== undefined) minWork = t.minWork;
   if (t.minMatrixWork !== undefined) minMatrixWork = t.minMatrixWork;
@@ -71,6 +76,7 @@ export function setWasmThresholds(t: {
   if (t.workerSpinUs !== undefined) workerSpinUs = t.workerSpinUs;
   if (t.mainPolls !== undefined) mainPolls = t.mainPolls;
   if (t.checkCoresFree !== undefined) checkCoresFree = t.checkCoresFree;
+  if (t.maxRunDelay !== undefined) maxRunDelay = t.maxRunDelay;
 }
 
 /** x rounded up to a multiple of r (the kernels' padded sizes). */
