@@ -96,6 +96,50 @@ test("higher-order gradients through createGraph: d2/dx2 of x^3 and a gradient p
   assert.ok(w.grad !== null && w.grad.abs().sum().item() > 0);
 });
 
+test("autograd.grad takes PyTorch's positional order (grad_outputs, retain_graph, create_graph, only_inputs, allow_unused) or options", () => {
+  const x = f64([1, 2]);
+  const y = x.mul(x);
+  const v = torch.tensor([1, 10], { dtype: "float64" });
+  // grad_outputs third, as torch.autograd.grad(y, [x], v)
+  const [a] = torch.autograd.grad(y, [x], v, true);
+  assert.deepEqual(a!.tolist(), [2, 40]);
+  const [b] = torch.autograd.grad([y], [x], [v], true, false, true, false);
+  assert.deepEqual(b!.tolist(), [2, 40]);
+  const [c] = torch.autograd.grad(y, [x], v, { retainGraph: true });
+  assert.deepEqual(c!.tolist(), [2, 40]);
+  // create_graph positionally: the gradient has a graph of its own
+  const [d] = torch.autograd.grad(y, [x], v, null, true);
+  assert.ok(d!.requiresGrad);
+  const [dd] = torch.autograd.grad(d!.sum(), [x]);
+  assert.deepEqual(dd!.tolist(), [2, 20]);
+  // allow_unused fifth
+  const z = f64([3]);
+  assert.deepEqual(torch.autograd.grad(x.sum(), [x, z], null, null, false, true, true).map((g) => g?.tolist() ?? null), [[1, 1], null]);
+  // PyTorch's errors for plain-JavaScript callers
+  const call = torch.autograd.grad as (...a: unknown[]) => unknown;
+  assert.throws(() => call(x.sum(), [x], null, null, false, true, false, false, 1), (e: unknown) => e instanceof TypeError && /grad\(\) takes from 2 to 8 positional arguments but 9 were given/.test((e as Error).message));
+  assert.throws(() => call(x.sum(), [x], { retain_graph: true }), (e: unknown) => e instanceof TypeError && /unexpected keyword argument 'retain_graph'/.test((e as Error).message));
+  assert.throws(() => call(x.sum(), [x], null, "yes"), (e: unknown) => e instanceof TypeError && /retainGraph/.test((e as Error).message));
+  assert.throws(() => call(x.sum(), [x], null, { createGraph: true }, true), (e: unknown) => e instanceof TypeError);
+});
+
+test("autograd.grad with isGradsBatched: one vector-Jacobian product per row of the grad outputs, stacked (PyTorch's is_grads_batched)", () => {
+  // y = [x0 * x1, x0 + 2 x1]: the Jacobian's rows through the identity as batched grad outputs
+  const x = f64([3, 5]);
+  const y = torch.stack([x.select(0, 0).mul(x.select(0, 1)), x.select(0, 0).add(x.select(0, 1).mul(2))]);
+  const eye = torch.eye(2, { dtype: "float64" });
+  const [jac] = torch.autograd.grad(y, [x], eye, { isGradsBatched: true, retainGraph: true });
+  assert.deepEqual(jac!.tolist(), [[5, 3], [1, 2]]);
+  // the graph survives a batched call only with retainGraph, as an unbatched one
+  const [again] = torch.autograd.grad(y, [x], eye, null, false, true, false, true);
+  assert.deepEqual(again!.tolist(), [[5, 3], [1, 2]]);
+  assert.throws(() => torch.autograd.grad(y, [x], eye.select(0, 0)), /Trying to backward through the graph a second time/);
+  const z = x.mul(x);
+  assert.throws(() => torch.autograd.grad(z, [x], torch.ones([2], { dtype: "float64" }), { isGradsBatched: true }), /needs a batch dimension/);
+  const [empty] = torch.autograd.grad(x.mul(x), [x], torch.zeros([0, 2], { dtype: "float64" }), { isGradsBatched: true });
+  assert.deepEqual(empty!.shape, [0, 2]);
+});
+
 test("autograd.grad: allowUnused, non-leaf inputs, and no .grad side effects", () => {
   const x = f64([1, 2]);
   const z = f64([3]);

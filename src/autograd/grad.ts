@@ -1,15 +1,34 @@
 // torch.autograd.grad and torch.autograd.backward.
+import { any, bool, nullable, param, parseArgs, type Args } from "../args.ts";
 import { RuntimeError } from "../errors.ts";
 import { onesLike } from "../ops/creation.ts";
+import { stack } from "../ops/shape.ts";
 import type { Tensor } from "../tensor.ts";
 import { runBackward } from "./engine.ts";
 
 export interface GradOptions {
   gradOutputs?: Tensor | ReadonlyArray<Tensor | null> | null;
-  retainGraph?: boolean;
+  retainGraph?: boolean | null;
   createGraph?: boolean;
+  /** Deprecated in PyTorch and ignored, as there (false warns). */
+  onlyInputs?: boolean;
   allowUnused?: boolean;
+  /** Each grad output has a leading batch dimension: one vector-Jacobian product per row, stacked. */
+  isGradsBatched?: boolean;
 }
+
+// grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+//      allow_unused=False, is_grads_batched=False)
+const GRAD_ARGS = [
+  param("outputs", any),
+  param("inputs", any),
+  param("gradOutputs", any, null),
+  param("retainGraph", nullable(bool), null),
+  param("createGraph", bool, false),
+  param("onlyInputs", bool, true),
+  param("allowUnused", bool, false),
+  param("isGradsBatched", bool, false),
+];
 
 function rootGrads(outputs: readonly Tensor[], given: GradOptions["gradOutputs"]): Tensor[] {
   const list = given === undefined || given === null ? [] : Array.isArray(given) ? given : [given as Tensor];
@@ -27,24 +46,43 @@ function rootGrads(outputs: readonly Tensor[], given: GradOptions["gradOutputs"]
 }
 
 /** Gradients of outputs with respect to inputs, without touching any .grad. */
-export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], opts: GradOptions = {}): Array<Tensor | null> {
+export function grad(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  ...args: Args<[gradOutputs: GradOptions["gradOutputs"], retainGraph: boolean | null, createGraph: boolean, onlyInputs: boolean, allowUnused: boolean, isGradsBatched: boolean], GradOptions>
+): Array<Tensor | null> {
+  const opts = parseArgs<Required<GradOptions> & { outputs: Tensor | readonly Tensor[]; inputs: Tensor | readonly Tensor[] }>("grad", GRAD_ARGS, [outputs, inputs, ...args]);
+  if (!opts.onlyInputs) console.warn("UserWarning: only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient for other parts of the graph, please use torch.autograd.backward.");
   const outs = Array.isArray(outputs) ? (outputs as Tensor[]) : [outputs as Tensor];
   const ins = Array.isArray(inputs) ? (inputs as Tensor[]) : [inputs as Tensor];
   ins.forEach((t, i) => {
     if (!t.requiresGrad) throw new RuntimeError(`One of the differentiated Tensors does not require grad (input ${i})`);
   });
   const createGraph = opts.createGraph ?? false;
-  const result = runBackward(outs, rootGrads(outs, opts.gradOutputs), {
-    retainGraph: opts.retainGraph ?? createGraph,
-    createGraph,
-    inputs: ins,
-  })!;
-  result.forEach((g, i) => {
-    if (g === null && !opts.allowUnused) {
-      throw new RuntimeError(`One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior. (input ${i})`);
-    }
+  const retainGraph = opts.retainGraph ?? createGraph;
+  const run = (gradOutputs: GradOptions["gradOutputs"], retain: boolean) => {
+    const result = runBackward(outs, rootGrads(outs, gradOutputs), { retainGraph: retain, createGraph, inputs: ins })!;
+    result.forEach((g, i) => {
+      if (g === null && !opts.allowUnused) {
+        throw new RuntimeError(`One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior. (input ${i})`);
+      }
+    });
+    return result;
+  };
+  if (!opts.isGradsBatched) return run(opts.gradOutputs, retainGraph);
+  // one backward per row of the grad outputs (PyTorch vmaps it; the results are the same)
+  const given = opts.gradOutputs === null ? [] : Array.isArray(opts.gradOutputs) ? (opts.gradOutputs as Array<Tensor | null>) : [opts.gradOutputs as Tensor];
+  const batched = outs.map((o, i) => {
+    const g = given[i] ?? null;
+    if (g === null) throw new RuntimeError("torch.autograd.grad with is_grads_batched=True needs a grad_output for every output");
+    if (g.dim() !== o.dim() + 1) throw new RuntimeError(`is_grads_batched=True: grad_output[${i}] of shape [${g.shape.join(", ")}] needs a batch dimension before output[${i}]'s [${o.shape.join(", ")}]`);
+    return g;
   });
-  return result;
+  const rows = batched.length > 0 ? batched[0]!.shape[0]! : 0;
+  if (batched.some((g) => g.shape[0] !== rows)) throw new RuntimeError("is_grads_batched=True: every grad_output needs the same batch size");
+  const per = Array.from({ length: rows }, (_, b) => run(batched.map((g) => g.select(0, b)), b < rows - 1 || retainGraph));
+  if (rows === 0) return ins.map((t) => t.newZeros([0, ...t.shape]));
+  return ins.map((_, i) => (per[0]![i] === null ? null : stack(per.map((r) => r[i]!))));
 }
 
 /** torch.autograd.backward(tensors, gradTensors): accumulate into the leaves' .grad. */
