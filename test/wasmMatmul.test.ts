@@ -395,6 +395,26 @@ test("a compile with relaxed SIMD that fails (the process-wide flag turned off u
   assert.equal(r.stdout.trim(), "true false false 3 256 256");
 });
 
+test("where V8's flags cannot be set (setFlagsFromString throws), the kernels compile without relaxed SIMD and run", () => {
+  const index = fileURLToPath(new URL("../src/backends/wasm/index.ts", import.meta.url));
+  const runtime = fileURLToPath(new URL("../src/backends/wasm/runtime.ts", import.meta.url));
+  const script = `
+    const v8 = process.getBuiltinModule("node:v8");
+    v8.setFlagsFromString = () => { throw new Error("flags are frozen"); };
+    const { wasmMatmul } = await import(${JSON.stringify(index)});
+    const { getRuntime } = await import(${JSON.stringify(runtime)});
+    const n = 128, a = new Float32Array(n * n).fill(1);
+    const v = { data: a, shape: [1, n, n], strides: [0, n, 1], offset: 0 };
+    const out = new Float32Array(n * n);
+    console.log(wasmMatmul(v, v, out, 1, n, n, n), getRuntime().fma, out[0]);
+  `;
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 30000 });
+  assert.equal(r.error, undefined, `child failed: ${r.error}`);
+  assert.equal(r.status, 0, r.stderr);
+  const shipped = WebAssembly.validate(relaxedSimdProbe() as BufferSource); // an engine with relaxed SIMD on needs no flag
+  assert.equal(r.stdout.trim(), `true ${shipped} 128`);
+});
+
 test("an idle worker pool does not keep the process alive", () => {
   const index = fileURLToPath(new URL("../src/backends/wasm/index.ts", import.meta.url));
   const script = `

@@ -95,15 +95,32 @@ let pending: Promise<void> | null = null;
  * itself, or whose flag does not make the probe validate, is left untouched.
  */
 function withRelaxedSimd(compile: () => void): void {
-  type V8 = { setFlagsFromString(flags: string): void };
-  const getBuiltin = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
-  const v8 = validate(relaxedSimdProbe()) || !getBuiltin ? null : (getBuiltin("node:v8") as V8 | undefined);
-  if (!v8) return compile();
-  v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
+  const setFlags = validate(relaxedSimdProbe()) ? null : v8SetFlags();
+  if (setFlags === null || !setFlags("--experimental-wasm-relaxed-simd")) return compile();
   try {
     compile();
   } finally {
-    v8.setFlagsFromString("--no-experimental-wasm-relaxed-simd");
+    setFlags("--no-experimental-wasm-relaxed-simd");
+  }
+}
+
+/** node:v8's setFlagsFromString as a call that reports failure (false) instead of throwing; null where there is none. */
+function v8SetFlags(): ((flags: string) => boolean) | null {
+  try {
+    const getBuiltin = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+    const v8 = getBuiltin?.("node:v8") as { setFlagsFromString?: (flags: string) => void } | undefined;
+    const set = v8?.setFlagsFromString;
+    if (typeof set !== "function") return null;
+    return (flags) => {
+      try {
+        set.call(v8, flags);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+  } catch {
+    return null;
   }
 }
 
