@@ -283,6 +283,20 @@ export function checkTensor(v: unknown, arg: string, fn: string): Tensor {
   if (!(v instanceof TensorClass)) throw typeError(fn, arg, "a Tensor", v);
   return v;
 }
+/** A Tensor or a list of Tensors, as a list (torch.autograd's `outputs`, `inputs`: "tensors or a sequence of them"). */
+export const tensorOrTensors: Checker<Tensor[]> = (v, arg, fn) => {
+  if (v instanceof TensorClass) return [v];
+  if (Array.isArray(v) && v.every((t) => t instanceof TensorClass)) return v as Tensor[];
+  throw typeError(fn, arg, "a Tensor or a list of Tensors", v);
+};
+/** Like tensorOrTensors, with null for "none" (the list itself, or any element of it). */
+export const optionalTensors: Checker<Array<Tensor | null>> = (v, arg, fn) => {
+  if (v === null) return [];
+  if (v instanceof TensorClass) return [v];
+  if (Array.isArray(v) && v.every((t) => t === null || t instanceof TensorClass)) return v as Array<Tensor | null>;
+  throw typeError(fn, arg, "a Tensor, a list of Tensors (or nulls), or null", v);
+};
+
 /** A Tensor or a JavaScript number or boolean (PyTorch's Tensor-or-Scalar operands). */
 export function checkTensorOrScalar(v: unknown, arg: string, fn: string): Tensor | number | boolean {
   if (v instanceof TensorClass || typeof v === "number" || typeof v === "boolean") return v as Tensor | number | boolean;

@@ -121,6 +121,10 @@ test("autograd.grad takes PyTorch's positional order (grad_outputs, retain_graph
   assert.throws(() => call(x.sum(), [x], { retain_graph: true }), (e: unknown) => e instanceof TypeError && /unexpected keyword argument 'retain_graph'/.test((e as Error).message));
   assert.throws(() => call(x.sum(), [x], null, "yes"), (e: unknown) => e instanceof TypeError && /retainGraph/.test((e as Error).message));
   assert.throws(() => call(x.sum(), [x], null, { createGraph: true }, true), (e: unknown) => e instanceof TypeError);
+  assert.throws(() => call("y", [x]), (e: unknown) => e instanceof TypeError && /argument 'outputs' must be a Tensor or a list of Tensors, but got string/.test((e as Error).message));
+  assert.throws(() => call(x.sum(), [x, 3]), (e: unknown) => e instanceof TypeError && /argument 'inputs'/.test((e as Error).message));
+  assert.throws(() => call(y, [x], 5), (e: unknown) => e instanceof TypeError && /argument 'gradOutputs' must be a Tensor, a list of Tensors \(or nulls\), or null/.test((e as Error).message));
+  assert.throws(() => (torch.autograd.backward as (...a: unknown[]) => unknown)(x.sum(), 5), (e: unknown) => e instanceof TypeError && /argument 'gradTensors'/.test((e as Error).message));
 });
 
 test("autograd.grad with isGradsBatched: one vector-Jacobian product per row of the grad outputs, stacked (PyTorch's is_grads_batched)", () => {

@@ -1,5 +1,5 @@
 // torch.autograd.grad and torch.autograd.backward.
-import { any, bool, nullable, param, parseArgs, type Args } from "../args.ts";
+import { bool, nullable, optionalTensors, param, parseArgs, tensorOrTensors, type Args } from "../args.ts";
 import { RuntimeError } from "../errors.ts";
 import { onesLike } from "../ops/creation.ts";
 import { stack } from "../ops/shape.ts";
@@ -20,9 +20,9 @@ export interface GradOptions {
 // grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
 //      allow_unused=False, is_grads_batched=False)
 const GRAD_ARGS = [
-  param("outputs", any),
-  param("inputs", any),
-  param("gradOutputs", any, null),
+  param("outputs", tensorOrTensors),
+  param("inputs", tensorOrTensors),
+  param("gradOutputs", optionalTensors, []),
   param("retainGraph", nullable(bool), null),
   param("createGraph", bool, false),
   param("onlyInputs", bool, true),
@@ -30,8 +30,8 @@ const GRAD_ARGS = [
   param("isGradsBatched", bool, false),
 ];
 
-function rootGrads(outputs: readonly Tensor[], given: GradOptions["gradOutputs"]): Tensor[] {
-  const list = given === undefined || given === null ? [] : Array.isArray(given) ? given : [given as Tensor];
+/** The root gradient of each output: the one given (its shape checked), else ones for a scalar output. */
+function rootGrads(outputs: readonly Tensor[], list: ReadonlyArray<Tensor | null>): Tensor[] {
   return outputs.map((o, i) => {
     const g = list[i] ?? null;
     if (g !== null) {
@@ -51,16 +51,15 @@ export function grad(
   inputs: Tensor | readonly Tensor[],
   ...args: Args<[gradOutputs: GradOptions["gradOutputs"], retainGraph: boolean | null, createGraph: boolean, onlyInputs: boolean, allowUnused: boolean, isGradsBatched: boolean], GradOptions>
 ): Array<Tensor | null> {
-  const opts = parseArgs<Required<GradOptions> & { outputs: Tensor | readonly Tensor[]; inputs: Tensor | readonly Tensor[] }>("grad", GRAD_ARGS, [outputs, inputs, ...args]);
+  type Parsed = Required<Omit<GradOptions, "gradOutputs">> & { outputs: Tensor[]; inputs: Tensor[]; gradOutputs: Array<Tensor | null> };
+  const opts = parseArgs<Parsed>("grad", GRAD_ARGS, [outputs, inputs, ...args]);
   if (!opts.onlyInputs) console.warn("UserWarning: only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient for other parts of the graph, please use torch.autograd.backward.");
-  const outs = Array.isArray(outputs) ? (outputs as Tensor[]) : [outputs as Tensor];
-  const ins = Array.isArray(inputs) ? (inputs as Tensor[]) : [inputs as Tensor];
+  const { outputs: outs, inputs: ins, createGraph } = opts;
   ins.forEach((t, i) => {
     if (!t.requiresGrad) throw new RuntimeError(`One of the differentiated Tensors does not require grad (input ${i})`);
   });
-  const createGraph = opts.createGraph ?? false;
   const retainGraph = opts.retainGraph ?? createGraph;
-  const run = (gradOutputs: GradOptions["gradOutputs"], retain: boolean) => {
+  const run = (gradOutputs: ReadonlyArray<Tensor | null>, retain: boolean) => {
     const result = runBackward(outs, rootGrads(outs, gradOutputs), { retainGraph: retain, createGraph, inputs: ins })!;
     result.forEach((g, i) => {
       if (g === null && !opts.allowUnused) {
@@ -71,17 +70,16 @@ export function grad(
   };
   if (!opts.isGradsBatched) return run(opts.gradOutputs, retainGraph);
   // one backward per row of the grad outputs (PyTorch vmaps it; the results are the same)
-  const given = opts.gradOutputs === null ? [] : Array.isArray(opts.gradOutputs) ? (opts.gradOutputs as Array<Tensor | null>) : [opts.gradOutputs as Tensor];
   const batched = outs.map((o, i) => {
-    const g = given[i] ?? null;
+    const g = opts.gradOutputs[i] ?? null;
     if (g === null) throw new RuntimeError("torch.autograd.grad with is_grads_batched=True needs a grad_output for every output");
     if (g.dim() !== o.dim() + 1) throw new RuntimeError(`is_grads_batched=True: grad_output[${i}] of shape [${g.shape.join(", ")}] needs a batch dimension before output[${i}]'s [${o.shape.join(", ")}]`);
     return g;
   });
   const rows = batched.length > 0 ? batched[0]!.shape[0]! : 0;
   if (batched.some((g) => g.shape[0] !== rows)) throw new RuntimeError("is_grads_batched=True: every grad_output needs the same batch size");
-  const per = Array.from({ length: rows }, (_, b) => run(batched.map((g) => g.select(0, b)), b < rows - 1 || retainGraph));
   if (rows === 0) return ins.map((t) => t.newZeros([0, ...t.shape]));
+  const per = Array.from({ length: rows }, (_, b) => run(batched.map((g) => g.select(0, b)), b < rows - 1 || retainGraph));
   return ins.map((_, i) => (per[0]![i] === null ? null : stack(per.map((r) => r[i]!))));
 }
 
@@ -89,5 +87,5 @@ export function grad(
 export function backward(tensors: Tensor | readonly Tensor[], gradTensors?: GradOptions["gradOutputs"], opts: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
   const outs = Array.isArray(tensors) ? (tensors as Tensor[]) : [tensors as Tensor];
   const createGraph = opts.createGraph ?? false;
-  runBackward(outs, rootGrads(outs, gradTensors), { retainGraph: opts.retainGraph ?? createGraph, createGraph });
+  runBackward(outs, rootGrads(outs, optionalTensors(gradTensors ?? null, "gradTensors", "backward")), { retainGraph: opts.retainGraph ?? createGraph, createGraph });
 }
