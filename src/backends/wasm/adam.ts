@@ -20,10 +20,6 @@ import { I32, V128, type FuncBuilder, type Local } from "./emitter.ts";
 export const HP = { BETA1: 0, A1: 4, BETA2: 8, A2: 12, KEEP: 16, WD: 20, NEG_STEP_SIZE: 24, BC2_SQRT: 28, EPS: 32, SIGN: 36 } as const;
 export const HP_BYTES = 48;
 export const FLAG = { COUPLED: 1, DECOUPLED: 2, AMSGRAD: 4 } as const;
-/** Bytes 8..15 of a vector moved to 0..7: its lanes 2 and 3 where promote_low reads. */
-const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
-/** Lanes 0, 1 of a and lanes 0, 1 of b: two demoted halves as one f32x4. */
-const JOIN = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 
 export function emitAdam(f: FuncBuilder): void {
   const [p, g, m, v, vmax, bytes, hp, flags] = Array.from({ length: 8 }, (_, i) => f.param(i));
@@ -38,11 +34,11 @@ export function emitAdam(f: FuncBuilder): void {
   })) as Record<keyof typeof HP, ReturnType<typeof V>>;
 
   const lo = (x: Local) => f.get(x).f64x2PromoteLowF32x4();
-  const hi = (x: Local) => f.get(x).get(x).i8x16Shuffle(HIGH_HALF).f64x2PromoteLowF32x4();
+  const hi = (x: Local) => f.promoteHighOf(x);
   /** Pushes the f32x4 of a * b + c per lane: the exact product plus c in double, rounded once to float32. */
   const fma = (a: Local, b: Local, c: Local) => {
     for (const half of [lo, hi]) { half(a); half(b); f.f64x2Mul(); half(c); f.f64x2Add(); f.f32x4DemoteF64x2Zero(); }
-    f.i8x16Shuffle(JOIN);
+    f.joinDemoted();
   };
   const loop = (coupled: boolean, decoupled: boolean, amsgrad: boolean) =>
     f.forLoop(j, () => f.i32(0), () => f.get(bytes), 16, () => {

@@ -40,6 +40,11 @@ export function sleb(n: number, out: number[] = []): number[] {
 export type Local = number & { readonly __local: unique symbol };
 
 /** One function body under construction: typed locals plus a flat instruction stream. */
+/** Bytes 8..15 of a vector moved to 0..7: its lanes 2 and 3 where promote_low reads. */
+const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+/** Lanes 0, 1 of a and lanes 0, 1 of b. */
+const JOIN_LOWS = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+
 export class FuncBuilder {
   readonly code: number[] = [];
   private readonly localTypes: ValType[] = [];
@@ -179,6 +184,10 @@ export class FuncBuilder {
   f64x2Div(): this { return this.simd(0xf3); }
   /** f64x2.promote_low_f32x4: lanes 0 and 1 widened exactly. */
   f64x2PromoteLowF32x4(): this { return this.simd(0x5f); }
+  /** Pushes the float64x2 of lanes 2, 3 of the f32x4 in `x` (lanes 0, 1: get(x).f64x2PromoteLowF32x4()). */
+  promoteHighOf(x: Local): this { return this.get(x).get(x).i8x16Shuffle(HIGH_HALF).f64x2PromoteLowF32x4(); }
+  /** Joins two demoted f32x4 on the stack (lanes 0, 1 of each) into one: a0 a1 b0 b1. */
+  joinDemoted(): this { return this.i8x16Shuffle(JOIN_LOWS); }
   /** f32x4.demote_f64x2_zero: both lanes rounded to nearest float32 (lanes 2, 3 zero), as a Float32Array store rounds. */
   f32x4DemoteF64x2Zero(): this { return this.simd(0x5e); }
 

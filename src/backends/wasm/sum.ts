@@ -15,22 +15,18 @@ import { I32, V128, type FuncBuilder, type Local } from "./emitter.ts";
 const LOW_PAIRS = [0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23];
 /** Lanes 2, 3 of a and 2, 3 of b interleaved: a2 b2 a3 b3. */
 const HIGH_PAIRS = [8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31];
-/** Bytes 8..15 moved to 0..7: lanes 2 and 3 where promote_low reads. */
-const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
-/** Lanes 0, 1 of a and lanes 0, 1 of b: two demoted halves as one f32x4. */
-const JOIN = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 
 /** acc += the float64 of lanes 0, 1 of v (addLow), of lanes 2, 3 (addHigh). */
 function addLow(f: FuncBuilder, acc: Local, v: Local): void {
   f.get(acc).get(v).f64x2PromoteLowF32x4().f64x2Add().set(acc);
 }
 function addHigh(f: FuncBuilder, acc: Local, v: Local): void {
-  f.get(acc).get(v).get(v).i8x16Shuffle(HIGH_HALF).f64x2PromoteLowF32x4().f64x2Add().set(acc);
+  f.get(acc).promoteHighOf(v).f64x2Add().set(acc);
 }
 /** Stores at address `at` the four float32 roundings of accumulators a (lanes 0, 1) and b. */
 function storeJoined(f: FuncBuilder, at: () => void, a: Local, b: Local): void {
   at();
-  f.get(a).f32x4DemoteF64x2Zero().get(b).f32x4DemoteF64x2Zero().i8x16Shuffle(JOIN).v128Store();
+  f.get(a).f32x4DemoteF64x2Zero().get(b).f32x4DemoteF64x2Zero().joinDemoted().v128Store();
 }
 
 export function emitSumRows(f: FuncBuilder): void {
