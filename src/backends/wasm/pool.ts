@@ -113,11 +113,14 @@ interface NodeWorkerThreads {
 
 let nodeWorkerThreads: NodeWorkerThreads | null = null;
 let nodeOs: { availableParallelism?: () => number; cpus(): unknown[] } | null = null;
+/** node:fs, for the run delay of the CPU check (Linux; Node >= 20.16 only). */
+let nodeFs: { readFileSync(p: string, enc: "utf8"): string } | null = null;
 if (isNode) {
   const getBuiltin = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
   if (getBuiltin) {
     nodeWorkerThreads = getBuiltin("node:worker_threads") as NodeWorkerThreads;
     nodeOs = getBuiltin("node:os") as typeof nodeOs;
+    nodeFs = getBuiltin("node:fs") as typeof nodeFs;
   } else {
     // Node < 20.16: the builtins load asynchronously; until then the pool runs one thread.
     const spec = ["node:worker_threads", "node:os"];
@@ -351,8 +354,7 @@ const cpuMs = (): number => {
   return (u.user + u.system) / 1000;
 };
 const measurable = isNode && typeof process.cpuUsage === "function";
-const nodeFs = isNode ? ((process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.("node:fs") as { readFileSync(p: string, enc: "utf8"): string } | undefined) : undefined;
-let schedstat = nodeFs !== undefined && process.platform === "linux";
+let schedstat = nodeFs !== null && process.platform === "linux";
 /** The calling thread's run delay so far (ms; Linux), or 0 where it cannot be read. */
 function runDelayMs(): number {
   if (!schedstat) return 0;
