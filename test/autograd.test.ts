@@ -140,6 +140,9 @@ test("autograd.grad with isGradsBatched: one vector-Jacobian product per row of 
   assert.throws(() => torch.autograd.grad(y, [x], eye.select(0, 0)), /Trying to backward through the graph a second time/);
   const z = x.mul(x);
   assert.throws(() => torch.autograd.grad(z, [x], torch.ones([2], { dtype: "float64" }), { isGradsBatched: true }), /needs a batch dimension/);
+  assert.throws(() => torch.autograd.grad(z, [x], null, { isGradsBatched: true }), /needs a grad_output for every output/);
+  const w = x.mul(3);
+  assert.throws(() => torch.autograd.grad([z, w], [x], [eye, torch.ones([3, 2], { dtype: "float64" })], { isGradsBatched: true }), /the same batch size/);
   const [empty] = torch.autograd.grad(x.mul(x), [x], torch.zeros([0, 2], { dtype: "float64" }), { isGradsBatched: true });
   assert.deepEqual(empty!.shape, [0, 2]);
 });
