@@ -1,14 +1,16 @@
 // Elementwise primitives. Broadcasting happens here once (zero-stride reads); the engine
-// sums gradients back to each input's shape, so no vjp below ever unbroadcasts.
+// sums gradients back to each input's shape, so no vjp below needs to unbroadcast (sub and div
+// do, to negate after the sum).
 import type { BinaryOp, StridedView, UnaryOp } from "../backends/backend.ts";
 import { gradMode } from "../autograd/gradMode.ts";
+import { sumToShape } from "../autograd/engine.ts";
 import { record } from "../autograd/node.ts";
 import { traceOnly, tracing } from "../autograd/trace.ts";
 import { isFloating, resultType, scalarTypeName, toFloating, type DType, type Storage } from "../dtype.ts";
 import { RuntimeError, TorchTypeError } from "../errors.ts";
 import { checkOptions, checkTensor, checkTensorOrScalar, describe, nullable, num, param, parseArgs, type Args } from "../args.ts";
 import { CPU, type Device } from "../device.ts";
-import { broadcastShapes, broadcastStrides, sameShape } from "../layout.ts";
+import { broadcastShapes, broadcastStrides, sameShape, type Shape } from "../layout.ts";
 import { Tensor, type TensorData } from "../tensor.ts";
 import { backendOf, deviceBackend, empty, mixedDevices, output, scalarView, sv } from "./alloc.ts";
 
@@ -222,6 +224,13 @@ function asTensor(t: Tensor | null, v: number, like: DType): Tensor {
   return t ?? Tensor.scalar(v, isFloating(like) ? like : "float32");
 }
 
+/**
+ * -g summed back to `shape`: the negation after the broadcast sum, which gives the same
+ * numbers (rounding to nearest is symmetric, so the sum of negated terms is the negated sum)
+ * and negates the small sum instead of every element of g.
+ */
+const negSummed = (g: Tensor, shape: Shape): Tensor => sumToShape(g, shape).neg();
+
 /** Options of add and sub: the multiplier of the other operand. */
 export interface AlphaOptions {
   /** The multiplier of `other` (default 1): `input + alpha * other`. */
@@ -250,7 +259,8 @@ export function sub(x: TensorOrScalar, y: TensorOrScalar, opts?: AlphaOptions): 
   const o = operands(x, y, "sub");
   const dtype = promoted(x, y);
   if (dtype === "bool") throw new RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
-  return record(binaryKernel("sub", o, dtype), "SubBackward0", [o.a, o.b], [], (g) => [g, g.neg()], scalarAttrs(o));
+  const bShape = o.b?.shape;
+  return record(binaryKernel("sub", o, dtype), "SubBackward0", [o.a, o.b], [], (g) => [g, bShape ? negSummed(g, bShape) : null], scalarAttrs(o));
 }
 export function mul(x: TensorOrScalar, y: TensorOrScalar): Tensor {
   const o = operands(x, y, "mul");
@@ -279,8 +289,8 @@ export function div(x: TensorOrScalar, y: TensorOrScalar, opts?: DivOptions): Te
   return record(out, "DivBackward0", [o.a, o.b], saved, (g, s) => {
     const a = o.a ? s[0] : null;
     const b = o.b ? s[o.a ? 1 : 0] : null;
-    const bb = b ?? o.bv;
-    return [o.a ? g.div(bb) : null, b ? g.neg().mul(a ?? asTensor(null, o.av, out.dtype)).div(b.mul(b)) : null];
+    // PyTorch's div_tensor_other_backward: -grad * ((self / other) / other)
+    return [o.a ? g.div(b ?? o.bv) : null, b ? negSummed(g.mul((a ?? asTensor(null, o.av, out.dtype)).div(b).div(b)), b.shape) : null];
   }, scalarAttrs(o));
 }
 /**
