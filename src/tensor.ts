@@ -1,7 +1,7 @@
 // Tensor: a strided view of shared storage plus autograd fields. Every method delegates to
 // the one function that defines the op (src/ops/), so a method and its `torch.*` function
 // can never disagree.
-import { runBackward } from "./autograd/engine.ts";
+import { backwardInto } from "./autograd/grad.ts";
 import { isGradEnabled } from "./autograd/gradMode.ts";
 import type { GradHook, Node, PostAccumulateGradHook } from "./autograd/node.ts";
 import type { GPUArray } from "./backends/webgpu/array.ts";
@@ -26,7 +26,7 @@ import * as rearr from "./ops/rearrange.ts";
 import * as windows from "./ops/windows.ts";
 import * as diagOps from "./ops/diagonal.ts";
 import * as sorting from "./ops/sort.ts";
-import { bool, checkBool, describe, isOptions, nullable, param, parseArgs, registerTensorClass, tensor as tensorArg, type Args } from "./args.ts";
+import { bool, checkBool, describe, isOptions, nullable, param, parseArgs, registerTensorClass, tensor as tensorArg, tensorOrTensors, type Args } from "./args.ts";
 import * as logical from "./ops/logical.ts";
 import * as blas from "./ops/blas.ts";
 import * as ternary from "./ops/ternary.ts";
@@ -43,8 +43,8 @@ import * as sampling from "./random/sampling.ts";
 type Loose<R> = (x: Tensor, ...args: unknown[]) => R;
 /** PyTorch's element sizes (bool is one byte there, whatever our storage). */
 const ELEMENT_BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1 };
-// backward(gradient=None, retain_graph=None, create_graph=False)
-const BACKWARD = [param("gradient", nullable(tensorArg), null), param("retainGraph", nullable(bool), null), param("createGraph", bool, false)];
+// backward(gradient=None, retain_graph=None, create_graph=False, inputs=None)
+const BACKWARD = [param("gradient", nullable(tensorArg), null), param("retainGraph", nullable(bool), null), param("createGraph", bool, false), param("inputs", nullable(tensorOrTensors), null)];
 
 /** What tolist() returns: nested arrays of numbers or booleans, or one value (a 0-d tensor). */
 export type NestedList = number | boolean | NestedList[];
@@ -75,6 +75,8 @@ export interface BackwardOptions {
   retainGraph?: boolean;
   /** Record the backward pass itself, for higher-order gradients; PyTorch's default false. */
   createGraph?: boolean;
+  /** Accumulate into these tensors' .grad only, not every leaf's (a non-leaf one retains its grad from then on). */
+  inputs?: Tensor | readonly Tensor[] | null;
 }
 /** What registering a hook returns: `remove()` unregisters it (PyTorch's `torch.utils.hooks.RemovableHandle`). */
 export interface RemovableHandle {
@@ -276,18 +278,11 @@ export class Tensor {
   }
 
   // ---- autograd ---------------------------------------------------------------------------
-  /** backward(gradient=None, retain_graph=None, create_graph=False), positional or as options. */
-  backward(...args: Args<[gradient: Tensor | null | undefined, retainGraph: boolean | null, createGraph: boolean], BackwardOptions & { gradient?: Tensor | null }>): void {
-    type Parsed = { gradient?: Tensor | null; retainGraph?: boolean | null; createGraph?: boolean };
-    const opts: Parsed = args.length === 0 ? {} : parseArgs<Parsed>("backward", BACKWARD, args);
-    let g = opts.gradient ?? null;
-    if (g === null) {
-      if (this.numel() !== 1) throw new RuntimeError("grad can be implicitly created only for scalar outputs");
-      g = creation.onesLike(this);
-    } else if (g.shape.join() !== this.shape.join()) {
-      throw new RuntimeError(`Mismatch in shape: grad_output[0] has a shape of [${g.shape.join(", ")}] and output[0] has a shape of [${this.shape.join(", ")}].`);
-    }
-    runBackward([this], [g], { retainGraph: opts.retainGraph ?? opts.createGraph ?? false, createGraph: opts.createGraph ?? false });
+  /** backward(gradient=None, retain_graph=None, create_graph=False, inputs=None), positional or as options. */
+  backward(...args: Args<[gradient: Tensor | null | undefined, retainGraph: boolean | null, createGraph: boolean, inputs: Tensor | readonly Tensor[] | null], BackwardOptions & { gradient?: Tensor | null }>): void {
+    type Parsed = { gradient: Tensor | null; retainGraph: boolean | null; createGraph: boolean; inputs: Tensor[] | null };
+    const o = parseArgs<Parsed>("backward", BACKWARD, args);
+    backwardInto([this], [o.gradient], o.retainGraph, o.createGraph, o.inputs);
   }
   detach(): Tensor {
     return convert.detach(this);

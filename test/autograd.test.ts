@@ -159,6 +159,44 @@ test("autograd.grad: allowUnused, non-leaf inputs, and no .grad side effects", (
   assert.throws(() => torch.autograd.grad(x.sum(), [z]), /appears to not have been used in the graph/);
 });
 
+test("backward(inputs=...): only those tensors' .grad, a non-leaf one retaining its grad from then on (values from PyTorch 1.13)", () => {
+  const w = f64([1, 2]), b = f64([3]);
+  const h = w.mul(2);
+  const seen: number[][] = [];
+  h.registerHook((g) => { seen.push(g.tolist() as number[]); });
+  const y = h.mul(b).sum();
+  y.backward({ inputs: [w, h], retainGraph: true });
+  assert.deepEqual([w.grad!.tolist(), b.grad, h.grad!.tolist(), seen], [[6, 6], null, [3, 3], [[3, 3]]]);
+  y.backward({ inputs: [h], retainGraph: true });
+  assert.deepEqual([h.grad!.tolist(), w.grad!.tolist(), b.grad], [[6, 6], [6, 6], null]);
+  // h retains its grad: a plain backward now accumulates into it, and into every leaf
+  y.backward(null, true);
+  assert.deepEqual([h.grad!.tolist(), w.grad!.tolist(), b.grad!.tolist()], [[9, 9], [12, 12], [6]]);
+  // positional (gradient, retain_graph, create_graph, inputs), one tensor for the list
+  y.backward(null, true, false, w);
+  assert.deepEqual([w.grad!.tolist(), b.grad!.tolist()], [[18, 18], [6]]);
+  // torch.autograd.backward(tensors, grad_tensors, retain_graph, create_graph, grad_variables, inputs)
+  torch.autograd.backward([y], null, true, false, null, [b]);
+  torch.autograd.backward(y, { inputs: b, retainGraph: true });
+  assert.deepEqual([b.grad!.tolist(), w.grad!.tolist()], [[18], [18, 18]]);
+  // an unused input: no error, no grad; a leaf root; createGraph keeps the sum differentiable
+  const u = f64([5]);
+  y.backward({ inputs: [u], retainGraph: true });
+  assert.equal(u.grad, null);
+  const r = f64([1, 2]);
+  r.backward(torch.tensor([1, 5], { dtype: "float64" }), { inputs: [r] });
+  assert.deepEqual(r.grad!.tolist(), [1, 5]);
+  const v = f64([1, 2]);
+  v.mul(v).sum().backward({ inputs: [v], createGraph: true });
+  assert.deepEqual([v.grad!.tolist(), v.grad!.requiresGrad], [[2, 4], true]);
+  // PyTorch's errors
+  assert.throws(() => y.backward({ inputs: [], retainGraph: true }), /^RuntimeError: 'inputs' argument to backward\(\) cannot be empty\.$/);
+  assert.throws(() => y.backward({ inputs: [torch.tensor([1])], retainGraph: true }), /can't retain_grad on Tensor that has requires_grad=False/);
+  assert.throws(() => torch.autograd.backward(y, { inputs: [w, 3 as never] }), (e: unknown) => e instanceof TypeError && /argument 'inputs'/.test((e as Error).message));
+  assert.throws(() => torch.autograd.backward(y, torch.tensor(1, { dtype: "float64" }), { gradVariables: torch.tensor(1, { dtype: "float64" }) }), /'grad_tensors' and 'grad_variables' \(deprecated\) arguments both passed to backward\(\)/);
+  assert.throws(() => (y.backward as (...a: unknown[]) => void)(null, true, false, null, 1), /backward\(\) takes from 0 to 4 positional arguments but 5 were given/);
+});
+
 test("in-place on a non-leaf rewrites its history (PyTorch semantics); saved values are checked", () => {
   const x = f64([1, 2]);
   const y = x.mul(2);

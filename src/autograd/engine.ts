@@ -14,6 +14,12 @@ export interface EngineOptions {
   createGraph: boolean;
   /** autograd.grad: capture gradients of these tensors instead of accumulating into leaves. */
   inputs?: readonly Tensor[];
+  /**
+   * backward(inputs=...): the leaves among `inputs` get their gradient accumulated into .grad
+   * (the non-leaf ones through retainGrad, which the caller sets), every other leaf none, and
+   * nothing is returned.
+   */
+  accumulateInputs?: boolean;
 }
 
 /** Sums a broadcast gradient back to the shape of the input it flows to: the one place this happens. */
@@ -211,7 +217,7 @@ function backwardPass(roots: readonly Tensor[], rootGrads: readonly Tensor[], op
   const leafEdgeDone = (leaf: Tensor): void => {
     const d = leafDeps.get(leaf)! - 1;
     leafDeps.set(leaf, d);
-    if (d === 0 && !inputs) {
+    if (d === 0 && (!inputs || (opts.accumulateInputs && wanted!.has(leaf)))) {
       const g = leafSums.take(leaf);
       if (g !== undefined) finishLeaf(leaf, g, opts.createGraph, handed);
     }
@@ -230,7 +236,7 @@ function backwardPass(roots: readonly Tensor[], rootGrads: readonly Tensor[], op
         const t = node.retained;
         t.grad = escape(t.grad === null ? g.detach() : t.grad.add(g.detach()));
       }
-      if (wanted?.has(node)) captured.set(node, escape(g));
+      if (wanted?.has(node) && !opts.accumulateInputs) captured.set(node, escape(g));
       const run = needed === null || needed.has(node);
       const grads = run ? node.vjp(g, node.savedTensors()) : [];
       if (run && !opts.retainGraph) node.release();
@@ -260,6 +266,11 @@ function backwardPass(roots: readonly Tensor[], rootGrads: readonly Tensor[], op
     gradMode.enabled = prevMode;
   }
 
+  if (inputs && opts.accumulateInputs) {
+    // wanted leaves left: roots that are leaves (no edge led to them)
+    for (const [leaf, g0] of leafGrads) if (wanted!.has(leaf)) finishLeaf(leaf, g0, opts.createGraph, handed);
+    return null;
+  }
   if (inputs) {
     for (const [leaf, g] of leafGrads) captured.set(leaf, escape(runLeafHooks(leaf, g)));
     return inputs.map((t) => captured.get(t.gradFn ?? t) ?? null);

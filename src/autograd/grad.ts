@@ -83,9 +83,57 @@ export function grad(
   return ins.map((_, i) => (per[0]![i] === null ? null : stack(per.map((r) => r[i]!))));
 }
 
-/** torch.autograd.backward(tensors, gradTensors): accumulate into the leaves' .grad. */
-export function backward(tensors: Tensor | readonly Tensor[], gradTensors?: GradOptions["gradOutputs"], opts: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
-  const outs = Array.isArray(tensors) ? (tensors as Tensor[]) : [tensors as Tensor];
-  const createGraph = opts.createGraph ?? false;
-  runBackward(outs, rootGrads(outs, optionalTensors(gradTensors ?? null, "gradTensors", "backward")), { retainGraph: opts.retainGraph ?? createGraph, createGraph });
+/** Options of torch.autograd.backward (PyTorch's keyword arguments, camelCase). */
+export interface BackwardArgs {
+  /** The gradient of each tensor (null: ones, for a scalar tensor). */
+  gradTensors?: Tensor | ReadonlyArray<Tensor | null> | null;
+  /** Keep the graph for another backward; PyTorch's default: createGraph. */
+  retainGraph?: boolean | null;
+  /** Record the backward pass itself, for higher-order gradients. */
+  createGraph?: boolean;
+  /** Deprecated in PyTorch: gradTensors by its old name. */
+  gradVariables?: Tensor | ReadonlyArray<Tensor | null> | null;
+  /** Accumulate gradients into these tensors' .grad only (PyTorch: `inputs`); a non-leaf one retains its grad from then on. */
+  inputs?: Tensor | readonly Tensor[] | null;
+}
+
+// backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None)
+const BACKWARD_ARGS = [
+  param("tensors", tensorOrTensors),
+  param("gradTensors", nullable(optionalTensors), null),
+  param("retainGraph", nullable(bool), null),
+  param("createGraph", bool, false),
+  param("gradVariables", nullable(optionalTensors), null),
+  param("inputs", nullable(tensorOrTensors), null),
+];
+
+/**
+ * The backward pass of Tensor.backward and autograd.backward: gradients of `outs` (seeded
+ * with `grads`, checked) accumulated into every leaf's .grad, or with `inputs` into theirs only.
+ */
+export function backwardInto(outs: readonly Tensor[], grads: ReadonlyArray<Tensor | null>, retainGraph: boolean | null, createGraph: boolean, inputs: readonly Tensor[] | null): void {
+  const seeds = rootGrads(outs, grads);
+  if (inputs !== null) {
+    if (inputs.length === 0) throw new RuntimeError("'inputs' argument to backward() cannot be empty.");
+    // as PyTorch's engine: each input retains its grad (a no-op on a leaf; an error without requires_grad)
+    for (const t of inputs) t.retainGrad();
+  }
+  const retain = retainGraph ?? createGraph;
+  runBackward(outs, seeds, inputs === null ? { retainGraph: retain, createGraph } : { retainGraph: retain, createGraph, inputs, accumulateInputs: true });
+}
+
+/** torch.autograd.backward: accumulates gradients of `tensors` into the leaves' .grad (PyTorch's positional order, or options). */
+export function backward(
+  tensors: Tensor | readonly Tensor[],
+  ...args: Args<[gradTensors: BackwardArgs["gradTensors"], retainGraph: boolean | null, createGraph: boolean, gradVariables: BackwardArgs["gradVariables"], inputs: BackwardArgs["inputs"]], BackwardArgs>
+): void {
+  type Parsed = { tensors: Tensor[]; gradTensors: Array<Tensor | null> | null; retainGraph: boolean | null; createGraph: boolean; gradVariables: Array<Tensor | null> | null; inputs: Tensor[] | null };
+  const o = parseArgs<Parsed>("backward", BACKWARD_ARGS, [tensors, ...args]);
+  let grads = o.gradTensors;
+  if (o.gradVariables !== null) {
+    if (grads !== null) throw new RuntimeError("'grad_tensors' and 'grad_variables' (deprecated) arguments both passed to backward(). Please only use 'grad_tensors'.");
+    console.warn("UserWarning: 'grad_variables' is deprecated. Use 'grad_tensors' instead.");
+    grads = o.gradVariables;
+  }
+  backwardInto(o.tensors, grads ?? [], o.retainGraph, o.createGraph, o.inputs);
 }

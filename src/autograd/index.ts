@@ -1,5 +1,5 @@
 // torch.autograd
-export { grad, backward, type GradOptions } from "./grad.ts";
+export { grad, backward, type GradOptions, type BackwardArgs } from "./grad.ts";
 export { gradcheck, type GradcheckOptions, type GradcheckFn } from "./gradcheck.ts";
 export { Function, FunctionCtx, type GradList } from "./function.ts";
 export { Node, SliceGrad, type Edge, type Vjp, type GradHook, type PostAccumulateGradHook } from "./node.ts";

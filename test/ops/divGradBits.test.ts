@@ -56,14 +56,14 @@ test("a broadcast divisor's or subtrahend's gradient is the negated sum, exactly
   }
   // and the gradient still has a graph of its own where one is asked for (double backward)
   const a = torch.tensor([1.5, -2, 3], { dtype: "float64", requiresGrad: true }), b = torch.tensor([2], { dtype: "float64", requiresGrad: true });
-  const [gb] = torch.autograd.grad(torch.div(a, b).sum(), [b], undefined, undefined, true);
-  assert.deepEqual([...dense(gb!)], [-2.5 / 4]);
+  const [gb] = torch.autograd.grad(torch.div(a, b).sum(), [b], { createGraph: true });
+  assert.deepEqual([...(dense(gb!) as Float64Array)], [-2.5 / 4]);
   const [gbb] = torch.autograd.grad(gb!, [b]);
-  assert.deepEqual([...dense(gbb!)], [2 * 2.5 / 8]); // d/db of -sum(a) / b^2
+  assert.deepEqual([...(dense(gbb!) as Float64Array)], [2 * 2.5 / 8]); // d/db of -sum(a) / b^2
 });
 
 function assertExactly(got: Tensor, want: Tensor, what: string): void {
   assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  const g = dense(got), w = dense(want);
+  const g = dense(got) as Float32Array | Float64Array, w = dense(want) as Float32Array | Float64Array;
   for (let i = 0; i < w.length; i++) if (!Object.is(g[i], w[i])) assert.fail(`${what}: [${i}] ${g[i]} vs ${w[i]}`);
 }
