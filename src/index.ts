@@ -13,22 +13,23 @@ export * as autograd from "./autograd/index.ts";
 export { Generator, defaultGenerator, manualSeed, seed, initialSeed, getRngState, setRngState } from "./random/generator.ts";
 export {
   tensor, zeros, ones, full, emptyTensor as empty, zerosLike, onesLike, fullLike, arange, linspace, eye,
-  rand, randn, randLike, randnLike, randint, randperm, bernoulli, multinomial,
+  rand, randn, randLike, randnLike, randint, randperm, bernoulli, multinomial, normal, emptyLike, asTensor,
   type TensorOptions, type RandomOptions, type NestedArray, type MultinomialOptions, type ArangeOptions, type LinspaceOptions,
 } from "./ops/creation.ts";
 export {
-  add, sub, mul, div, pow, neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tan, tanh, sigmoid, relu,
-  clamp, clamp as clip, maximum, minimum, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, isfinite, where,
+  add, sub, mul, div, div as trueDivide, pow, neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tan, tanh, sigmoid, relu,
+  clamp, clamp as clip, clampMin, clampMax, maximum, minimum, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, isfinite, where,
   type Scalar, type TensorOrScalar, type AlphaOptions, type ClampOptions, type ClampArgs, type DivOptions,
 } from "./ops/elementwise.ts";
 export {
   floor, ceil, round, trunc, trunc as fix, frac, log2, log10, exp2, sinh, cosh, asin, asin as arcsin, acos, acos as arccos,
   atan, atan as arctan, asinh, asinh as arcsinh, acosh, acosh as arccosh, atanh, atanh as arctanh, erfc, square, reciprocal,
   isinf, isposinf, isneginf, signbit, nanToNum, atan2, atan2 as arctan2, hypot, copysign, fmod, remainder, floorDivide,
-  fmax, fmin, logaddexp, logaddexp2, xlogy, type RoundOptions, type NanToNumOptions,
+  fmax, fmin, logaddexp, logaddexp2, xlogy, logit, type RoundOptions, type NanToNumOptions,
 } from "./ops/math.ts";
 export {
   sum, mean, prod, max, min, amax, amin, argmax, argmin, variance as var, std, logsumexp, cumsum, cumprod, softmax, logSoftmax,
+  nansum, nanmean, varMean, stdMean, aminmax, cummax, cummin, type MinMax,
   type Dims, type ValuesIndices, type ReduceOptions, type DimOptions, type DimKeepdimArgs, type VarOptions, type VarArgs,
   type CumulativeOptions, type CumulativeArgs, type SoftmaxOptions, type SoftmaxArgs,
 } from "./ops/reduce.ts";
@@ -39,17 +40,21 @@ export {
   atleast1d, atleast2d, atleast3d, hstack, vstack, dstack, columnStack, broadcastTo, broadcastTensors, meshgrid, type MeshgridOptions,
 } from "./ops/join.ts";
 export { indexAdd, indexCopy, indexFill, takeAlongDim, type IndexAddOptions } from "./ops/indexDim.ts";
-export { trace, tensordot, kron, cross, cdist, type TensordotDims, type CdistOptions } from "./ops/products.ts";
+export { trace, tensordot, kron, cross, cdist, inner, dist, type TensordotDims, type CdistOptions } from "./ops/products.ts";
 export { logspace, triuIndices, trilIndices, type LogspaceOptions, type TriangleIndicesOptions } from "./ops/ranges.ts";
 export { all, any, countNonzero, isclose, allclose, equal, type TruthOptions, type TruthArgs, type IscloseOptions, type IscloseArgs } from "./ops/logical.ts";
 export { erfinv } from "./ops/special.ts";
-export { gather, scatter, scatterAdd, indexSelect, maskedFill, triu, tril, type ScatterOptions } from "./ops/indexing.ts";
+export { gather, scatter, scatterAdd, indexSelect, maskedFill, triu, tril, take, type ScatterOptions } from "./ops/indexing.ts";
 export {
   reshape, view, permute, transpose, t, squeeze, unsqueeze, expand, flatten, unflatten, narrow, select, slice,
-  chunk, split, unbind, cat, stack, movedim, type FlattenOptions, type TransposeArgs,
+  chunk, split, unbind, cat, stack, movedim, movedim as moveaxis, transpose as swapaxes, transpose as swapdims,
+  tensorSplit, hsplit, vsplit, dsplit, type FlattenOptions, type TransposeArgs,
 } from "./ops/shape.ts";
 export { clone, detach, contiguous } from "./ops/convert.ts";
-export { flip, roll, tile, repeatInterleave, rot90, type RollOptions } from "./ops/rearrange.ts";
+export { flip, flipud, fliplr, roll, tile, repeatInterleave, rot90, type RollOptions } from "./ops/rearrange.ts";
+export { diff, type DiffOptions } from "./ops/differences.ts";
+export { unique, bincount, histc, searchsorted, bucketize, type UniqueOptions, type BincountOptions, type HistcOptions, type SearchsortedOptions } from "./ops/counting.ts";
+export { isTensor, numel, isFloatingPoint, resultType, canCast } from "./ops/introspection.ts";
 export { diagonal, diag, diagEmbed, outer, outer as ger, type DiagonalOptions } from "./ops/diagonal.ts";
 export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/sort.ts";
 export { median, nanmedian, kthvalue, msort, quantile, nanquantile, type MedianOptions, type QuantileOptions, type QuantileInterpolation } from "./ops/order.ts";
@@ -62,6 +67,8 @@ export { erf } from "./ops/special.ts";
 export * as nn from "./nn/index.ts";
 export * as optim from "./optim/index.ts";
 import * as functional from "./nn/functional.ts";
+/** torch.cosine_similarity: torch.nn.functional.cosine_similarity. */
+export { cosineSimilarity } from "./nn/functional.ts";
 /** torch.nn.functional, also reachable as torch.nn.functional. */
 export const F = functional;
 export { save, load, saveToBuffer, loadFromBuffer, saveAsync, saveToBufferAsync, type SaveOptions, type LoadOptions, type CheckpointFormat } from "./serialization/tensorAdapter.ts";

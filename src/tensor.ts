@@ -35,6 +35,8 @@ import * as indexDim from "./ops/indexDim.ts";
 import * as products from "./ops/products.ts";
 import * as order from "./ops/order.ts";
 import * as norms from "./ops/norm.ts";
+import * as counting from "./ops/counting.ts";
+import * as differences from "./ops/differences.ts";
 import { formatTensor } from "./print.ts";
 import { defaultGenerator, type Generator } from "./random/generator.ts";
 import * as sampling from "./random/sampling.ts";
@@ -363,6 +365,12 @@ export class Tensor {
   sigmoid(): Tensor { return ew.sigmoid(this); }
   relu(): Tensor { return ew.relu(this); }
   clamp(...args: ew.ClampArgs): Tensor { return ew.clamp(this, ...args); }
+  clampMin(min: number): Tensor { return ew.clampMin(this, min); }
+  clampMax(max: number): Tensor { return ew.clampMax(this, max); }
+  /** log(x / (1 - x)), x clamped to [eps, 1 - eps] when eps is given. */
+  logit(eps: number | null = null): Tensor { return math.logit(this, eps); }
+  /** The same as div (PyTorch's true_divide). */
+  trueDivide(other: TensorOrScalar): Tensor { return ew.div(this, other); }
   /** PyTorch's alias of clamp. */
   clip(...args: ew.ClampArgs): Tensor { return ew.clamp(this, ...args); }
   eq(other: TensorOrScalar): Tensor { return ew.eq(this, other); }
@@ -469,6 +477,13 @@ export class Tensor {
   /** var(dim, unbiased, keepdim) / var(dim, { correction, keepdim }) / var(unbiased), as PyTorch's overloads. */
   var(...args: red.VarArgs): Tensor { return red.variance(this, ...args); }
   std(...args: red.VarArgs): Tensor { return red.std(this, ...args); }
+  nansum(...args: Args<[dim: red.Dims | null, keepdim: boolean], red.ReduceOptions>): Tensor;
+  nansum(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.nansum as Loose<Tensor>)(this, dim, keepdim, opts); }
+  nanmean(...args: Args<[dim: red.Dims | null, keepdim: boolean], red.ReduceOptions>): Tensor;
+  nanmean(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.nanmean as Loose<Tensor>)(this, dim, keepdim, opts); }
+  aminmax(opts?: { dim?: number | null; keepdim?: boolean }): red.MinMax { return red.aminmax(this, opts); }
+  cummax(...args: [dim: number] | [options: { dim: number }]): red.ValuesIndices { return red.cummax(this, ...args); }
+  cummin(...args: [dim: number] | [options: { dim: number }]): red.ValuesIndices { return red.cummin(this, ...args); }
   logsumexp(...args: [dim: red.Dims, ...rest: Args<[keepdim: boolean], { keepdim?: boolean }>] | [options: { dim: red.Dims; keepdim?: boolean }]): Tensor;
   logsumexp(dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor { return (red.logsumexp as Loose<Tensor>)(this, dim, keepdim, opts); }
   cumsum(...args: red.CumulativeArgs): Tensor;
@@ -511,6 +526,11 @@ export class Tensor {
   scatter(dim: number, index: Tensor, src: Tensor | number, opts?: idx.ScatterOptions): Tensor { return idx.scatter(this, dim, index, src, opts); }
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return idx.scatterAdd(this, dim, index, src); }
   indexSelect(dim: number, index: Tensor): Tensor { return idx.indexSelect(this, dim, index); }
+  /** The elements of the flattened tensor at `index` (torch.take). */
+  take(index: Tensor): Tensor { return idx.take(this, index); }
+  unique(...args: Args<[sorted: boolean, returnInverse: boolean, returnCounts: boolean, dim: number | null], counting.UniqueOptions>): Tensor | Tensor[] { return counting.unique(this, ...args); }
+  bincount(...args: Args<[weights: Tensor | null, minlength: number], counting.BincountOptions>): Tensor { return counting.bincount(this, ...args); }
+  histc(...args: Args<[bins: number, min: number, max: number], counting.HistcOptions>): Tensor { return counting.histc(this, ...args); }
   maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor { return idx.maskedFill(this, mask, value); }
   indexAdd(dim: number, index: Tensor, source: Tensor, opts?: indexDim.IndexAddOptions): Tensor { return indexDim.indexAdd(this, dim, index, source, opts); }
   indexCopy(dim: number, index: Tensor, source: Tensor): Tensor { return indexDim.indexCopy(this, dim, index, source); }
@@ -547,6 +567,16 @@ export class Tensor {
   /** The last two dims transposed (a batch of matrices transposed). */
   get mT(): Tensor { return shp.transpose(this, -2, -1); }
   movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor { return shp.movedim(this, source, destination); }
+  moveaxis(source: number | readonly number[], destination: number | readonly number[]): Tensor { return shp.movedim(this, source, destination); }
+  swapaxes(...args: shp.TransposeArgs): Tensor { return (shp.transpose as Loose<Tensor>)(this, ...args); }
+  swapdims(...args: shp.TransposeArgs): Tensor { return (shp.transpose as Loose<Tensor>)(this, ...args); }
+  flipud(): Tensor { return rearr.flipud(this); }
+  fliplr(): Tensor { return rearr.fliplr(this); }
+  diff(...args: Args<[n: number, dim: number, prepend: Tensor | null, append: Tensor | null], differences.DiffOptions>): Tensor { return differences.diff(this, ...args); }
+  tensorSplit(sections: number | readonly number[] | Tensor, ...args: Args<[dim: number], { dim?: number }>): Tensor[] { return shp.tensorSplit(this, sections, ...args); }
+  hsplit(sections: number | readonly number[] | Tensor): Tensor[] { return shp.hsplit(this, sections); }
+  vsplit(sections: number | readonly number[] | Tensor): Tensor[] { return shp.vsplit(this, sections); }
+  dsplit(sections: number | readonly number[] | Tensor): Tensor[] { return shp.dsplit(this, sections); }
   /** torch.broadcast_to: this tensor expanded to `shape` (a view). */
   broadcastTo(shape: readonly number[]): Tensor { return join.broadcastTo(this, shape); }
   flip(...dims: ShapeArgs | [options: { dims: number | readonly number[] }]): Tensor {
@@ -568,6 +598,8 @@ export class Tensor {
   trace(): Tensor { return products.trace(this); }
   kron(other: Tensor): Tensor { return products.kron(this, other); }
   cross(other: Tensor, ...args: Args<[dim: number | null], { dim?: number | null }>): Tensor { return products.cross(this, other, ...args); }
+  inner(other: Tensor): Tensor { return products.inner(this, other); }
+  dist(other: Tensor, p = 2): Tensor { return products.dist(this, other, p); }
   countNonzero(...args: Args<[dim: red.Dims | null], { dim?: red.Dims | null }>): Tensor { return logical.countNonzero(this, ...args); }
   permute(...dims: ShapeArgs): Tensor { return shp.permute(this, parseShape(dims)); }
   squeeze(...args: Args<[dim: number | readonly number[] | null], { dim?: number | readonly number[] | null }>): Tensor;

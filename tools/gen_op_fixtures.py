@@ -130,8 +130,14 @@ def grad_penalty(x, w):
     return (gx * gx).sum()
 
 
+def seeded(f):
+    """f() right after torch.manual_seed(0): random ops give the same draws in torch-ts."""
+    torch.manual_seed(0)
+    return f()
+
+
 EVAL_GLOBALS = {"torch": torch, "d_tanh": d_tanh, "d_sigmoid": d_sigmoid,
-                "grad_penalty": grad_penalty}
+                "grad_penalty": grad_penalty, "seeded": seeded, "math": math}
 ARG_NAMES = ["x", "y", "z", "w"]
 
 # ---------------------------------------------------------------------------------------------
@@ -716,6 +722,80 @@ case("int64.from_float", "x.to(torch.int64)", [V([2.9, -2.9, 1e18, -0.5], dtype=
 case("int64.matmul", "torch.matmul(x, y)", [V([[1, 2], [3, 2 ** 40]], dtype="int64"), V([[5, 6], [7, 8]], dtype="int64")], backward=False)
 case("int64.gather_values", "torch.gather(x, 0, y)", [V([2 ** 60, 5, -7], dtype="int64"), V([2, 0, 0], dtype="int64")], backward=False)
 
+# more names real programs call: counting and searching (no derivative), differences, NaN-aware
+# and paired reductions, running extremes, take, logit, inner, dist, splits, aliases, normal
+case("unique", "torch.unique(x)", [V([3, 1, 2, 1, 5, 3], dtype="int64")], backward=False)
+case("unique.inverse_counts", "torch.unique(x, return_inverse=True, return_counts=True)", [V([[2.5, -1.0, 2.5], [0.0, -1.0, 7.0]])], backward=False, f32=True)
+case("unique.dim0", "torch.unique(x, dim=0, return_inverse=True, return_counts=True)", [V([[1, 2], [0, 5], [1, 2], [0, 4]], dtype="int64")], backward=False)
+case("unique.dim1", "torch.unique(x, dim=1)", [V([[1.0, 2.0, 1.0], [3.0, 4.0, 3.0]])], backward=False)
+case("unique.bool", "torch.unique(x, return_counts=True)", [V([True, False, True], dtype="bool")], backward=False)
+case("unique.method", "x.unique(sorted=True, return_inverse=True)", [V([4, 4, 1, -2], dtype="int32")], backward=False)
+case("bincount", "torch.bincount(x)", [V([0, 1, 1, 3, 1], dtype="int64")], backward=False)
+case("bincount.weights", "torch.bincount(x, weights=y)", [V([0, 1, 1, 3], dtype="int64"), V([0.5, 1.0, 2.0, 1.25])], backward=False)
+case("bincount.weights_f32", "torch.bincount(x, y)", [V([2, 0, 2], dtype="int64"), V([0.1, 0.2, 0.3], dtype="float32")], backward=False)
+case("bincount.minlength", "x.bincount(minlength=6)", [V([1, 2], dtype="int32")], backward=False)
+case("histc", "torch.histc(x, bins=4, min=0, max=3)", [V([1.0, 2.0, 1.0, 2.5, 7.0, -1.0, 3.0, 0.0])], backward=False)
+case("histc.data_range", "torch.histc(x, bins=5)", [F(20)], backward=False, f32=True)
+case("histc.method", "x.histc(10, 0, 1)", [V([0.1, 0.2, 0.3, 0.7, 0.9, 1.0], dtype="float32")], backward=False)
+case("searchsorted", "torch.searchsorted(x, y)", [V([1.0, 3.0, 5.0, 7.0, 9.0]), V([[3.0, 6.0, 9.0], [0.0, 10.0, 5.0]])], backward=False)
+case("searchsorted.right", "torch.searchsorted(x, y, right=True)", [V([1.0, 3.0, 5.0, 7.0, 9.0]), V([[3.0, 6.0, 9.0], [0.0, 10.0, 5.0]])], backward=False)
+case("searchsorted.side_2d", "torch.searchsorted(x, y, side='right')", [V([[1, 3, 5], [2, 4, 6]], dtype="int64"), V([[3, 6, 9], [3, 6, 9]], dtype="int64")], backward=False)
+case("searchsorted.sorter", "torch.searchsorted(x, y, sorter=z)", [V([5.0, 1.0, 3.0]), V([2.0, 4.0, 6.0]), V([1, 2, 0], dtype="int64")], backward=False)
+case("searchsorted.int32", "torch.searchsorted(x, y, out_int32=True)", [V([1.0, 2.0]), V([1.5, 2.0])], backward=False)
+case("bucketize", "torch.bucketize(x, y)", [V([[3, 6, 9], [3, 6, 9]], dtype="int64"), V([1, 3, 5, 7, 9], dtype="int64")], backward=False)
+case("bucketize.right", "torch.bucketize(x, y, right=True)", [V([1.0, 5.0, 6.5]), V([1.0, 3.0, 5.0])], backward=False)
+case("diff", "torch.diff(x)", [F(5)], f32=True)
+case("diff.n2_dim0", "torch.diff(x, n=2, dim=0)", [F(4, 3)])
+case("diff.prepend_append", "torch.diff(x, dim=1, prepend=y, append=z)", [F(2, 3), F(2, 1), F(2, 2)])
+case("diff.bool", "torch.diff(x)", [V([True, False, False, True], dtype="bool")], backward=False)
+case("diff.int", "x.diff()", [V([1, 3, 6, 10], dtype="int64")], backward=False)
+case("nansum", "torch.nansum(x)", [V([1.0, math.nan, 2.5, math.nan])], gradcheck=False)
+case("nansum.dim", "torch.nansum(x, 1, keepdim=True)", [F(3, 4)], f32=True)
+case("nansum.int", "torch.nansum(x)", [V([1, 2, 3], dtype="int64")], backward=False)
+case("nanmean", "torch.nanmean(x, 1)", [V([[1.0, math.nan, 3.0], [math.nan, math.nan, 2.0], [math.nan, math.nan, math.nan]])], gradcheck=False)
+case("nanmean.plain", "x.nanmean()", [F(3, 4)], f32=True)
+case("var_mean", "torch.var_mean(x, 1)", [F(3, 4)], f32=True)
+case("var_mean.unbiased_false", "torch.var_mean(x, unbiased=False)", [F(2, 3)])
+case("std_mean", "torch.std_mean(x, [0, 1], keepdim=True)", [F(2, 3, 2)])
+case("std_mean.correction", "torch.std_mean(x, 0, correction=0)", [F(4, 2)])
+case("aminmax", "torch.aminmax(x)", [F(3, 4)], backward=False, f32=True)
+case("aminmax.dim", "torch.aminmax(x, dim=1, keepdim=True)", [F(3, 4)], backward=False)
+case("aminmax.int", "x.aminmax(dim=0)", [V([[3, -1], [2, 8]], dtype="int64")], backward=False)
+case("cummax", "torch.cummax(x, 0)", [V([1.0, 3.0, 2.0, 3.0, 0.5, 4.0])], gradcheck=False)
+case("cummax.dim", "torch.cummax(x, 1)", [F(3, 5)], f32=True)
+case("cummax.nan", "torch.cummax(x, 0)", [V([1.0, math.nan, 2.0, 5.0])], gradcheck=False)
+case("cummin", "x.cummin(-1)", [F(2, 6)])
+case("cummin.int", "torch.cummin(x, 1)", [V([[3, 1, 1], [0, 5, -2]], dtype="int64")], backward=False)
+case("take", "torch.take(x, y)", [F(2, 3), V([[0, -1], [5, 2], [2, 2]], dtype="int64")], f32=True)
+case("logit", "torch.logit(x)", [V([0.2, 0.45, 0.7, 0.93])], f32=True)
+case("logit.eps", "x.logit(0.1)", [V([0.05, 0.3, 0.5, 0.96, 0.7])])
+case("clamp_min", "torch.clamp_min(x, 0.2)", [F(2, 3)], f32=True)
+case("clamp_max", "x.clamp_max(-0.1)", [F(2, 3)])
+case("inner", "torch.inner(x, y)", [F(2, 3), F(4, 3)], f32=True)
+case("inner.vec", "x.inner(y)", [F(3), F(3)])
+case("inner.scalar", "torch.inner(x, y)", [F(), F(2, 2)])
+case("dist", "torch.dist(x, y)", [F(2, 3), F(3)], f32=True)
+case("dist.p1", "x.dist(y, 1)", [F(4), F(4)])
+case("dist.pinf", "torch.dist(x, y, math.inf)", [F(4), F(4)])
+case("dist.p3", "torch.dist(x, y, 3)", [F(2, 2), F(2, 2)])
+case("tensor_split", "torch.tensor_split(x, 3)", [F(7, 2)])
+case("tensor_split.indices", "torch.tensor_split(x, [1, 5, 10], dim=1)", [F(2, 7)])
+case("tensor_split.tensor", "x.tensor_split(y, 0)", [F(5, 2), V([1, 3], dtype="int64")])
+case("hsplit", "torch.hsplit(x, 3)", [F(2, 6)])
+case("hsplit.vector", "torch.hsplit(x, [1, 4])", [F(6)])
+case("vsplit", "x.vsplit([1])", [F(3, 2)])
+case("dsplit", "torch.dsplit(x, 2)", [F(1, 2, 4)])
+case("flipud", "torch.flipud(x)", [F(3, 2)])
+case("fliplr", "x.fliplr()", [F(2, 3, 2)])
+case("moveaxis", "torch.moveaxis(x, 0, -1)", [F(2, 3, 4)])
+case("swapaxes", "x.swapaxes(0, 2)", [F(2, 3, 4)])
+case("swapdims", "torch.swapdims(x, 1, 0)", [F(2, 3)])
+case("true_divide", "torch.true_divide(x, y)", [F(2, 3), F(3, kind="pos")])
+case("normal.tensor_tensor", "seeded(lambda: torch.normal(x, y))", [F(2, 3), F(3, kind="pos")], gradcheck=False, f32=True)
+case("normal.tensor_float", "seeded(lambda: torch.normal(x, 0.5))", [F(20)], gradcheck=False, f32=True)
+case("normal.float_tensor", "seeded(lambda: torch.normal(2.0, x))", [F(3, kind="pos")], gradcheck=False, f32=True)
+case("normal.size", "seeded(lambda: torch.normal(2.0, 3.0, size=(4, 5)))", [], backward=False)
+
 # ---------------------------------------------------------------------------------------------
 # Serialisation
 
@@ -768,7 +848,7 @@ def run_case(c):
         leaves.append(leaf)
         args.append(leaf.transpose(-2, -1) if spec.view == "transpose" else leaf)
     env = dict(zip(ARG_NAMES, args))
-    outs = as_list(eval(c["expr"], EVAL_GLOBALS, env))
+    outs = as_list(eval(c["expr"], {**EVAL_GLOBALS, **env}))
     result = {"name": name, "fn": c["fn"], "expr": c["expr"], "inputs": inputs_json,
               "outputs": [enc_tensor(o) for o in outs]}
     if c["backward"]:
@@ -1005,6 +1085,46 @@ ERRORS = [
     ("quantile.integer", lambda: torch.quantile(torch.tensor([1, 2]), 0.5), ["quantile() input tensor must be either float or double dtype"]),
     ("quantile.interpolation", lambda: torch.quantile(torch.randn(3, 4), 0.5, interpolation="foo"),
      ["quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, but got foo"]),
+    ("unique.backward", lambda: torch.unique(torch.tensor([1.0, 2.0], requires_grad=True)).sum().backward(), ["the derivative for '_unique2' is not implemented."]),
+    ("unique_dim.backward", lambda: torch.unique(torch.tensor([[1.0, 2.0]], requires_grad=True), dim=0).sum().backward(),
+     ["the derivative for 'unique_dim' is not implemented."]),
+    ("bincount.float", lambda: torch.bincount(torch.tensor([1.0])), ['"bincount_cpu" not implemented for \'Float\'']),
+    ("bincount.negative", lambda: torch.bincount(torch.tensor([1, -1])), ["bincount only supports 1-d non-negative integral inputs."]),
+    ("bincount.2d", lambda: torch.bincount(torch.tensor([[1]])), ["bincount only supports 1-d non-negative integral inputs."]),
+    ("bincount.weights_length", lambda: torch.bincount(torch.tensor([1, 2]), torch.tensor([1.0])), ["weights should be 1-d and have the same length as input"]),
+    ("bincount.minlength", lambda: torch.bincount(torch.tensor([1]), minlength=-1), ["minlength should be >= 0"]),
+    ("histc.int", lambda: torch.histc(torch.tensor([1, 2]), bins=2), ['"histogram_cpu" not implemented for \'Long\'']),
+    ("histc.bins", lambda: torch.histc(torch.tensor([1.0, 2.0]), bins=0), ["torch.histogram(): bins must be > 0, but got 0 for dimension 0"]),
+    ("histc.range", lambda: torch.histc(torch.tensor([1.0, 2.0]), bins=2, min=3, max=1), ["torch.histc: max must be larger than min"]),
+    ("histc.not_finite", lambda: torch.histc(torch.tensor([1.0, math.inf]), bins=2), ["torch.histc: range of [1, inf] is not finite"]),
+    ("searchsorted.shapes", lambda: torch.searchsorted(torch.tensor([[1.0, 2.0]]), torch.tensor([1.0])),
+     ["boundaries tensor should be 1 dimension or the first N-1 dimensions of boundaries tensor and input value tensor must match, but we got boundaries tensor [1, 2] and input value tensor [1]"]),
+    ("searchsorted.side", lambda: torch.searchsorted(torch.tensor([1.0, 2.0]), torch.tensor([1.0]), side="middle"),
+     ["torch.searchsorted(): side can only be 'left' or 'right' but got middle"]),
+    ("searchsorted.opposites", lambda: torch.searchsorted(torch.tensor([1.0, 2.0]), torch.tensor([1.0]), side="left", right=True),
+     ["torch.searchsorted(): side and right can't be set to opposites, got side of left while right was True"]),
+    ("searchsorted.0d", lambda: torch.searchsorted(torch.tensor(1.0), torch.tensor([1.0])),
+     ["torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 dimension"]),
+    ("bucketize.2d", lambda: torch.bucketize(torch.tensor([1.0]), torch.tensor([[1.0]])), ["boundaries tensor must be 1 dimension, but got dim(2)"]),
+    ("diff.0d", lambda: torch.diff(torch.tensor(1.0)), ["diff expects input to be at least one-dimensional"]),
+    ("nanmean.int", lambda: torch.nanmean(torch.tensor([1, 2])), ["nanmean(): expected input to have floating point dtype but got Long"]),
+    ("aminmax.empty", lambda: torch.aminmax(torch.tensor([])), ["aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity."]),
+    ("aminmax.empty_dim", lambda: torch.aminmax(torch.zeros(2, 0), dim=1), ["aminmax: Expected reduction dim 1 to have non-zero size."]),
+    ("aminmax.backward", lambda: torch.aminmax(torch.tensor([1.0, 2.0], requires_grad=True)).min.backward(), ["derivative for aten::aminmax is not implemented"]),
+    ("take.range", lambda: torch.take(torch.zeros(6), torch.tensor([6])), ["out of range: tried to access index 6 on a tensor of 6 elements."]),
+    ("take.negative_range", lambda: torch.take(torch.zeros(6), torch.tensor([-7])), ["out of range: tried to access index -7 on a tensor of 6 elements."]),
+    ("take.index_dtype", lambda: torch.take(torch.zeros(6), torch.tensor([1], dtype=torch.int32)), ["take(): Expected a long tensor for index, but got Int"]),
+    ("inner.shapes", lambda: torch.inner(torch.zeros(2, 3), torch.zeros(4)), ["inner() the last dimension must match on both input tensors but got shapes [2, 3] and [4]"]),
+    ("tensor_split.zero", lambda: torch.tensor_split(torch.zeros(3), 0), ["number of sections must be larger than 0, got 0"]),
+    ("vsplit.1d", lambda: torch.vsplit(torch.zeros(4), 2), ["torch.vsplit requires a tensor with at least 2 dimension, but got a tensor with 1 dimensions!"]),
+    ("hsplit.indivisible", lambda: torch.hsplit(torch.zeros(5, 5), 2),
+     ["torch.hsplit attempted to split along dimension 1, but the size of the dimension 5 is not divisible by the split_size 2!"]),
+    ("dsplit.2d", lambda: torch.dsplit(torch.zeros(2, 2), 2), ["torch.dsplit requires a tensor with at least 3 dimension, but got a tensor with 2 dimensions!"]),
+    ("flipud.0d", lambda: torch.flipud(torch.tensor(1.0)), ["Input must be >= 1-d."]),
+    ("fliplr.1d", lambda: torch.fliplr(torch.zeros(3)), ["Input must be >= 2-d."]),
+    ("normal.std_negative", lambda: torch.normal(torch.zeros(2), -1.0), ["normal expects std >= 0.0, but found std -1"]),
+    ("normal.std_tensor_negative", lambda: torch.normal(torch.zeros(2), torch.tensor([1.0, -1.0])), ["normal expects all elements of std >= 0.0"]),
+    ("normal.shapes", lambda: torch.normal(torch.zeros(2), torch.ones(3)), ["The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0"]),
 ]
 
 

@@ -1,13 +1,15 @@
 // Factory functions: torch.tensor, zeros, ones, full, arange, linspace, eye, random tensors.
 import { allocate, dtypeOfArray, getDefaultDtype, isFloating, setInt64, wordsOf, type DType, type FloatArray, type NumArray, type Storage } from "../dtype.ts";
 import { RuntimeError, TorchTypeError } from "../errors.ts";
-import { checkSizes, numelOf, parseShape } from "../layout.ts";
+import { broadcastShapes, checkSizes, numelOf, parseShape } from "../layout.ts";
 import { bool, checkDevice, checkDtype, checkInt, checkOptions, checkTensor, describe, int, isOptions, num, param, parseArgs, typeError, type Args, type Checker } from "../args.ts";
 import { fmaF32 } from "../random/fma.ts";
 import { defaultGenerator, Generator as GeneratorClass, type Generator } from "../random/generator.ts";
 import { fma } from "../random/libm/fma64.ts";
 import * as sampling from "../random/sampling.ts";
 import { Tensor } from "../tensor.ts";
+import { noGrad } from "../autograd/gradMode.ts";
+import { record } from "../autograd/node.ts";
 import { canonicalDevice, CPU, type Device, type DeviceLike } from "../device.ts";
 import { cpu } from "../backends/cpu/index.ts";
 import { deviceBackend, empty, fromHost, fromStorage, hostData } from "./alloc.ts";
@@ -206,6 +208,83 @@ export function onesLike(x: Tensor, opts?: TensorOptions): Tensor {
 export function fullLike(x: Tensor, value: number | boolean, opts?: TensorOptions): Tensor {
   checkFillValue("full_like", value);
   return filled(x.shape, value, likeOptions("full_like", x, opts));
+}
+
+/** torch.empty_like(input, *, dtype, device, requires_grad): the input's shape (its dtype and device unless named); torch-ts's fresh storage is zero-filled. */
+export function emptyLike(x: Tensor, opts?: TensorOptions): Tensor {
+  return filled(x.shape, 0, likeOptions("empty_like", x, opts));
+}
+
+/**
+ * torch.as_tensor(data, dtype=None, device=None): a tensor that shares `data` where it can: a
+ * tensor already of that dtype and device is returned as it is (else converted), a typed array
+ * of the dtype becomes the storage of a CPU tensor without a copy; anything else is copied as
+ * by torch.tensor.
+ */
+export function asTensor(data: Tensor | NestedArray | Storage, opts?: { dtype?: DType; device?: DeviceLike }): Tensor {
+  if (opts !== undefined) {
+    checkOptions("as_tensor", opts, ["dtype", "device"]);
+    if (opts.dtype !== undefined) checkDtype(opts.dtype, "as_tensor");
+    if (opts.device !== undefined) checkDevice(opts.device, "device", "as_tensor");
+  }
+  if (data instanceof Tensor) {
+    const dtype = opts?.dtype ?? data.dtype, device = opts?.device === undefined ? data._box.device : canonicalDevice(opts.device);
+    return dtype === data.dtype && device === data._box.device ? data : data.to({ dtype, device });
+  }
+  if (ArrayBuffer.isView(data) && (opts?.dtype === undefined || opts.dtype === dtypeOfArray(data as Storage)) && deviceOf(opts) === CPU) {
+    const a = data as Storage;
+    return fromStorage(a, [a.length], dtypeOfArray(a));
+  }
+  return tensor(data as NestedArray | Storage, opts);
+}
+
+/**
+ * torch.normal, PyTorch's four forms: normal(mean: Tensor, std: Tensor | number = 1) and
+ * normal(mean: number, std: Tensor), drawn elementwise (the broadcast shape; mean's dtype, or
+ * std's), and normal(mean: number, std: number, size, options) a new tensor. Drawn as ATen
+ * does, so a seed gives PyTorch's numbers: N(0, std) plus mean, or N(0, 1) times std plus mean.
+ * Their gradient with respect to mean and std is zero, as PyTorch's (the draw is not
+ * reparameterized).
+ */
+export function normal(mean: Tensor, std?: Tensor | number, opts?: { generator?: Generator }): Tensor;
+export function normal(mean: number, std: Tensor, opts?: { generator?: Generator }): Tensor;
+export function normal(mean: number, std: number, size: readonly number[], opts?: RandomOptions): Tensor;
+export function normal(mean: Tensor | number, std: Tensor | number = 1, sizeOrOpts?: readonly number[] | { generator?: Generator }, opts?: RandomOptions): Tensor {
+  if (!(mean instanceof Tensor) && !(std instanceof Tensor)) {
+    num()(mean, "mean", "normal");
+    num()(std, "std", "normal");
+    if (!Array.isArray(sizeOrOpts)) throw new TorchTypeError("normal() received an invalid combination of arguments - got (number, number), but expected (Tensor mean, Tensor std), (Tensor mean, number std), (number mean, Tensor std) or (number mean, number std, size)");
+    const size = parseShape([sizeOrOpts], "normal");
+    checkSizes(size);
+    if (!(std >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
+    const o = checkCreationOptions("normal", opts, true);
+    const t = emptyTensor(size, { dtype: o?.dtype, device: o?.device }).normal_(mean, std, { generator: o?.generator ?? defaultGenerator });
+    return finish(t, o);
+  }
+  const o = sizeOrOpts as { generator?: Generator } | undefined;
+  if (o !== undefined) checkOptions("normal", o, ["generator"]);
+  checkGenerator(o?.generator, "normal");
+  const generator = o?.generator ?? defaultGenerator;
+  if (!(std instanceof Tensor)) {
+    // (Tensor mean, float std): N(0, std), then + mean
+    num()(std, "std", "normal");
+    if (!(std >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
+    const m = mean as Tensor;
+    const out = noGrad(() => emptyLike(m).normal_(0, std, { generator }).add_(m));
+    return record(out, "NormalBackward1", [m], [], (g) => [g.mul(0)]);
+  }
+  checkTensor(std, "std", "normal");
+  // (checked where the values can be read synchronously: on the CPU; a device's draws are as PyTorch's)
+  if (std._box.device === CPU && std.numel() > 0 && !noGrad(() => std.min().ge(0).item())) throw new RuntimeError("normal expects all elements of std >= 0.0");
+  if (!(mean instanceof Tensor)) {
+    // (float mean, Tensor std): N(0, 1) * std + mean
+    num()(mean, "mean", "normal");
+    const out = noGrad(() => emptyLike(std).normal_(0, 1, { generator }).mul_(std).add_(mean));
+    return record(out, "NormalBackward2", [std], [], (g) => [g.mul(0)]);
+  }
+  const shape = broadcastShapes(mean.shape, std.shape);
+  const out = noGrad(() => emptyTensor(shape, { dtype: mean.dtype, device: mean._box.device }).normal_(0, 1, { generator }).mul_(std).add_(mean));
+  return record(out, "NormalBackward3", [mean, std], [], (g) => [g.mul(0), g.mul(0)]);
 }
 
 /** arange's and linspace's range given by keyword (`torch.arange(0, 10, step=2)`), beside the tensor options. */

@@ -123,6 +123,19 @@ export function clamp(x: Tensor, ...args: ClampArgs): Tensor {
   return record(out, "ClampBackward1", [x], [x], (g, [x]) => [g.mul(x.ge(l).logicalAnd(x.le(h)))], { min: l, max: h });
 }
 
+/** torch.clamp_min(input, min): clamp with a lower bound only. */
+export function clampMin(x: Tensor, min: number): Tensor {
+  checkTensor(x, "input", "clamp_min");
+  num()(min, "min", "clamp_min");
+  return clamp(x, min, null);
+}
+/** torch.clamp_max(input, max): clamp with an upper bound only. */
+export function clampMax(x: Tensor, max: number): Tensor {
+  checkTensor(x, "input", "clamp_max");
+  num()(max, "max", "clamp_max");
+  return clamp(x, null, max);
+}
+
 // ---- binary ----------------------------------------------------------------------------
 
 export interface Operands {

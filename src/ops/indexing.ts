@@ -2,7 +2,7 @@
 import { noGrad } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
 import { CPU } from "../device.ts";
-import { isIntegral } from "../dtype.ts";
+import { isIntegral, scalarTypeName } from "../dtype.ts";
 import { IndexError, NotImplementedError, RuntimeError } from "../errors.ts";
 import { checkInt, checkOptions, checkTensor, checkTensorOrScalar, int, param, parseArgs, type Args } from "../args.ts";
 import { broadcastShapes, fmtShape, normalizeDim, sameShape, type Shape } from "../layout.ts";
@@ -70,6 +70,26 @@ export interface ScatterOptions {
   /** How each value combines with the one it lands on; absent replaces it. */
   reduce?: "add" | "multiply";
 }
+/**
+ * torch.take(input, index): the elements of the flattened input at `index` (int64, any shape,
+ * negative counting from the end), in index's shape. The gradient is summed into those places.
+ */
+export function take(x: Tensor, index: Tensor): Tensor {
+  checkTensor(x, "input", "take");
+  checkTensor(index, "index", "take");
+  if (index.dtype !== "int64") throw new RuntimeError(`take(): Expected a long tensor for index, but got ${scalarTypeName(index.dtype)}`);
+  const n = x.numel();
+  // On a device the gather checks the range and reports at the next read (as index_select).
+  if (index._box.device === CPU) {
+    const at = numberData(index);
+    for (let i = 0; i < at.length; i++) {
+      if (at[i]! >= n || at[i]! < -n) throw new IndexError(`out of range: tried to access index ${at[i]} on a tensor of ${n} elements.`);
+    }
+  }
+  const flat = index.reshape(-1);
+  return indexSelect(x.reshape(-1), 0, where(flat.lt(0), flat.add(n), flat)).reshape(index.shape);
+}
+
 /** torch.scatter(input, dim, index, src|value, *, reduce=None). */
 export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts?: ScatterOptions): Tensor {
   checkTensor(x, "input", "scatter");

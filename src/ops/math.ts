@@ -114,6 +114,17 @@ export function reciprocal(x: Tensor): Tensor {
 // ---- tests of the value (bool outputs, not differentiable) --------------------------------
 
 /** torch.isinf: true at +inf and -inf. */
+/**
+ * torch.logit(input, eps=None): log(x / (1 - x)), the input first clamped to [eps, 1 - eps]
+ * when eps is given (the gradient then zero outside it, as PyTorch's).
+ */
+export function logit(x: Tensor, eps: number | null = null): Tensor {
+  checkTensor(x, "input", "logit");
+  if (eps !== null && typeof eps !== "number") throw new TorchTypeError(`logit(): argument 'eps' must be a number or null, but got ${describe(eps)}`);
+  const xf = isFloating(x.dtype) ? x : x.to(toFloating(x.dtype));
+  const z = eps === null ? xf : xf.clamp(eps, 1 - eps);
+  return z.div(z.neg().add(1)).log();
+}
 export function isinf(x: Tensor): Tensor {
   checkTensor(x, "input", "isinf");
   return isFloating(x.dtype) ? x.abs().eq(Infinity) : x.ne(x);

@@ -17,6 +17,25 @@ export function trace(x: Tensor): Tensor {
   return x.diagonal().sum();
 }
 
+/** torch.inner(input, other): the sum over the last dimension of both (a product when either is 0-dim). */
+export function inner(a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, "input", "inner");
+  checkTensor(b, "other", "inner");
+  if (a.ndim === 0 || b.ndim === 0) return a.mul(b);
+  if (a.shape[a.ndim - 1] !== b.shape[b.ndim - 1]) {
+    throw new RuntimeError(`inner() the last dimension must match on both input tensors but got shapes [${a.shape.join(", ")}] and [${b.shape.join(", ")}]`);
+  }
+  return tensordot(a, b, [[-1], [-1]]);
+}
+
+/** torch.dist(input, other, p=2): the p-norm of input - other (broadcast), as one number. */
+export function dist(a: Tensor, b: Tensor, p = 2): Tensor {
+  checkTensor(a, "input", "dist");
+  checkTensor(b, "other", "dist");
+  num()(p, "p", "dist");
+  return vectorNorm(a.sub(b), p);
+}
+
 /** tensordot's dims: a count of trailing/leading dims, or the two lists of contracted dims. */
 export type TensordotDims = number | readonly [number | readonly number[], number | readonly number[]];
 const TENSORDOT = [param("dims", (v: unknown, arg: string, fn: string) => {

@@ -28,6 +28,17 @@ export function flip(x: Tensor, dims: number | readonly number[] | { dims: numbe
   return record(out, "FlipBackward0", [x], [], (g) => [flip(g, ds)], { dims: ds });
 }
 
+/** torch.flipud(input): flip along dim 0 (at least 1-D). */
+export function flipud(x: Tensor): Tensor {
+  if (x.ndim < 1) throw new RuntimeError("Input must be >= 1-d.");
+  return flip(x, [0]);
+}
+/** torch.fliplr(input): flip along dim 1 (at least 2-D). */
+export function fliplr(x: Tensor): Tensor {
+  if (x.ndim < 2) throw new RuntimeError("Input must be >= 2-d.");
+  return flip(x, [1]);
+}
+
 /** roll's arguments by keyword (`x.roll(1, dims=0)`). */
 export interface RollOptions {
   /** How far each dim rolls (one per dim; a single one without dims). */

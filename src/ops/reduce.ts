@@ -9,7 +9,8 @@ import { IndexError, RuntimeError, TorchTypeError } from "../errors.ts";
 import { bool, checkBool, checkDtype, checkInt, checkTensor, describe, dims as dimsArg, dtype as dtypeArg, int, isOptions, nullable, num, param, parseArgs, type Args } from "../args.ts";
 import { normalizeDim, normalizeDims, numelOf } from "../layout.ts";
 import { Tensor, type TensorData } from "../tensor.ts";
-import { backendOf, dense, empty, output, scalarView, zeros } from "./alloc.ts";
+import { asyncReadError, backendOf, dense, empty, fromHost, output, scalarView, zeros } from "./alloc.ts";
+import { CPU } from "../device.ts";
 import { maximum, minimum, where } from "./elementwise.ts";
 import { gradMode } from "../autograd/gradMode.ts";
 import { full } from "./creation.ts";
@@ -165,6 +166,34 @@ function meanOf(x: Tensor, dim: Dims | null | undefined, keepdim: boolean): Tens
   return record(out, name, [x], [], (g) => [unreduce(g.div(n), p, shape)], { dim: p.dims, keepdim });
 }
 
+/**
+ * nansum's sum, NaN read as zero; its gradient is g times (x is not NaN), as PyTorch's (so a
+ * NaN gradient, as nanmean's over an all-NaN row, stays NaN there).
+ */
+function nansumOf(x: Tensor, dim: Dims | null | undefined, keepdim: boolean): Tensor {
+  if (!isFloating(x.dtype)) return sumOf(x, dim, keepdim);
+  const p = plan(x, dim, keepdim);
+  const out = noGrad(() => sumOf(where(x.isnan(), 0, x), dim, keepdim));
+  const shape = x.shape;
+  return record(out, "NansumBackward0", [x], [x], (g, [x]) => [unreduce(g, p, shape).mul(x.isnan().logicalNot())], { dim: p.dims, keepdim });
+}
+
+/** torch.nansum(input, dim=None, keepdim=False, *, dtype=None): the sum with NaN counted as zero. */
+export function nansum(x: Tensor, ...args: Args<[dim: Dims | null, keepdim: boolean], ReduceOptions>): Tensor;
+export function nansum(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor {
+  return dimReduction("nansum", nansumOf, x, dim, keepdim, opts);
+}
+
+/** torch.nanmean(input, dim=None, keepdim=False, *, dtype=None): the mean of the elements that are not NaN. */
+export function nanmean(x: Tensor, ...args: Args<[dim: Dims | null, keepdim: boolean], ReduceOptions>): Tensor;
+export function nanmean(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor {
+  return dimReduction("nanmean", (x, d, k) => {
+    if (!isFloating(x.dtype)) throw new RuntimeError(`nanmean(): expected input to have floating point dtype but got ${scalarTypeName(x.dtype)}`);
+    // PyTorch's: nansum / the count of non-NaN elements
+    return nansumOf(x, d, k).div(sumOf(x.isnan().logicalNot(), d, k));
+  }, x, dim, keepdim, opts);
+}
+
 /** torch.prod(input, dim=None, keepdim=False, *, dtype=None): one dim or all. */
 export function prod(x: Tensor, ...args: Args<[dim: number | null, keepdim: boolean], ReduceOptions & { dim?: number | null }>): Tensor;
 export function prod(x: Tensor, dim?: unknown, keepdim?: unknown, opts?: unknown): Tensor {
@@ -243,6 +272,78 @@ function extremeWithIndex(op: "max" | "min", x: Tensor, dim: number, keepdim: bo
   }, { dim: d, keepdim });
   traceOnly(indices, op === "max" ? "argmax" : "argmin", [x], { dim: d, keepdim });
   return { values, indices };
+}
+
+/** The result of torch.aminmax: the minimum and the maximum. */
+export interface MinMax {
+  /** The minimum (over dim, or of all elements). */
+  min: Tensor;
+  /** The maximum (over dim, or of all elements). */
+  max: Tensor;
+}
+const AMINMAX = [param("dim", nullable(int()), null), param("keepdim", bool, false)];
+
+/**
+ * torch.aminmax(input, *, dim=None, keepdim=False): min and max in one call. As in PyTorch
+ * 1.13 they have no derivative: a backward through them fails.
+ */
+export function aminmax(x: Tensor, opts?: { dim?: number | null; keepdim?: boolean }): MinMax {
+  checkTensor(x, "input", "aminmax");
+  const { dim, keepdim } = parseArgs<{ dim: number | null; keepdim: boolean }>("aminmax", [], opts === undefined ? [] : [opts], AMINMAX);
+  if (dim === null && x.numel() === 0) throw new RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.");
+  if (dim !== null && x.ndim > 0 && x.shape[normalizeDim(dim, x.ndim)] === 0) throw new IndexError(`aminmax: Expected reduction dim ${dim} to have non-zero size.`);
+  const one = (op: "min" | "max"): Tensor => {
+    const t = noGrad(() => (dim === null ? extreme(op, x, null, keepdim, "") : extreme(op, x, x.ndim === 0 ? null : dim, keepdim, "")));
+    return record(t, "NotImplemented", [x], [], () => { throw new RuntimeError("derivative for aten::aminmax is not implemented"); });
+  };
+  return { min: one("min"), max: one("max") };
+}
+
+/**
+ * torch.cummax / torch.cummin(input, dim): the running maximum (minimum) and where it was
+ * taken, as ATen's loop: a NaN is taken and then kept, and a value equal to the running one
+ * takes its place (the later index). The gradient goes to those indices.
+ */
+function cumExtreme(op: "max" | "min", x: Tensor, dim: unknown, opts: unknown): ValuesIndices {
+  const fn = `cum${op}`;
+  checkTensor(x, "input", fn);
+  const d0 = opts === undefined && !isOptions(dim) ? checkInt(dim, "dim", fn) : parseArgs<{ dim: number }>(fn, DIM_ONLY, [dim, opts]).dim;
+  const d = normalizeDim(d0, Math.max(1, x.ndim));
+  const xs = x.ndim === 0 ? x.reshape(1) : x;
+  if (x._box.device !== CPU) throw asyncReadError(x, `${fn}()`, `torch.${fn}(await x.cpuAsync(), dim)`);
+  const p = plan(xs, d, true);
+  const src = p.data as unknown as ArrayLike<number | bigint>;
+  const values = empty(xs.shape, x.dtype, x._box.device);
+  const idx = new BigInt64Array(xs.numel());
+  const vals = values._box.data as unknown as Array<number | bigint>;
+  const later = op === "max" ? (a: number | bigint, b: number | bigint) => a >= b : (a: number | bigint, b: number | bigint) => a <= b;
+  for (let o = 0; o < p.outer; o++) {
+    for (let i = 0; i < p.inner; i++) {
+      const base = o * p.r * p.inner + i;
+      let best = src[base]!, at = 0;
+      for (let k = 0; k < p.r; k++) {
+        const e = src[base + k * p.inner]!;
+        if (e !== e || (best === best && later(e, best))) { best = e; at = k; }
+        vals[base + k * p.inner] = best;
+        idx[base + k * p.inner] = BigInt(at);
+      }
+    }
+  }
+  const indices = fromHost(idx, xs.shape.slice(), "int64", x._box.device);
+  const shape = x.shape;
+  const out = x.ndim === 0 ? { values: values.reshape([]), indices: indices.reshape([]) } : { values, indices };
+  record(out.values, op === "max" ? "CummaxBackward0" : "CumminBackward0", [x], [out.indices], (g, [ix]) => [zeros(shape, g.dtype, g._box.device).scatterAdd(x.ndim === 0 ? 0 : d, ix, g)], { dim: d });
+  return out;
+}
+/** torch.cummax(input, dim) -> { values, indices }. */
+export function cummax(x: Tensor, ...args: [dim: number] | [options: { dim: number }]): ValuesIndices;
+export function cummax(x: Tensor, dim?: unknown, opts?: unknown): ValuesIndices {
+  return cumExtreme("max", x, dim, opts);
+}
+/** torch.cummin(input, dim) -> { values, indices }. */
+export function cummin(x: Tensor, ...args: [dim: number] | [options: { dim: number }]): ValuesIndices;
+export function cummin(x: Tensor, dim?: unknown, opts?: unknown): ValuesIndices {
+  return cumExtreme("min", x, dim, opts);
 }
 
 /** The dim forms of max/min: (dim, keepdim=False), dim required. */
@@ -414,6 +515,19 @@ export function std(x: Tensor, ...args: VarArgs): Tensor {
   checkTensor(x, "input", "std");
   const { dim, correction, keepdim } = varArgs("std", args);
   return varianceOf(x, dim, correction, keepdim).sqrt();
+}
+
+/** torch.var_mean (the forms of var): [variance, mean] over the same dims. */
+export function varMean(x: Tensor, ...args: VarArgs): [Tensor, Tensor] {
+  checkTensor(x, "input", "var_mean");
+  const { dim, correction, keepdim } = varArgs("var_mean", args);
+  return [varianceOf(x, dim, correction, keepdim), meanOf(x, dim, keepdim)];
+}
+/** torch.std_mean (the forms of var): [standard deviation, mean] over the same dims. */
+export function stdMean(x: Tensor, ...args: VarArgs): [Tensor, Tensor] {
+  checkTensor(x, "input", "std_mean");
+  const { dim, correction, keepdim } = varArgs("std_mean", args);
+  return [varianceOf(x, dim, correction, keepdim).sqrt(), meanOf(x, dim, keepdim)];
 }
 
 const LOGSUMEXP = [param("dim", dimsArg), param("keepdim", bool, false)];

@@ -7,6 +7,7 @@ import { checkIntList, contiguousStrides, fmtShape, inferShape, normalizeDim, nu
 import { checkInt, checkTensor, describe, int, isOptions, param, parseArgs, dims as dimsArg, type Args } from "../args.ts";
 import { TorchTypeError } from "../errors.ts";
 import { Tensor } from "../tensor.ts";
+import { CPU } from "../device.ts";
 import { backendOf, checkSameDevice, empty, sv, zeros } from "./alloc.ts";
 
 /** A tensor over x's storage with another layout. */
@@ -268,6 +269,67 @@ export function chunk(x: Tensor, chunks: number, dimArg?: unknown, opts?: unknow
   const size = Math.ceil(x.shape[d] / chunks);
   return split(x, Math.max(size, 1), d);
 }
+
+/**
+ * torch.tensor_split(input, indices_or_sections, dim=0): views. A number n makes n parts, the
+ * first size % n of them one longer; a list (or a 1-D int tensor) gives the split indices,
+ * clamped to the dimension; a 0-dim int tensor is a number of sections.
+ */
+export function tensorSplit(x: Tensor, sections: number | readonly number[] | Tensor, ...args: Args<[dim: number], { dim?: number }>): Tensor[];
+export function tensorSplit(x: Tensor, sections: number | readonly number[] | Tensor, dimArg?: unknown, opts?: unknown): Tensor[] {
+  checkTensor(x, "input", "tensor_split");
+  if (x.ndim === 0) throw new RuntimeError(`tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims`);
+  const d = normalizeDim(dimOf("tensor_split", dimArg, opts), x.ndim);
+  return splitAt(x, d, sectionsOrIndices(sections, "tensor_split"));
+}
+
+/** A number of sections, or split indices, from tensor_split's and the h/v/dsplit's argument. */
+function sectionsOrIndices(v: number | readonly number[] | Tensor, fn: string): number | number[] {
+  if (v instanceof Tensor) {
+    if (v.dtype !== "int64") throw new RuntimeError(`${fn} expected tensor_indices_or_sections to have Long dtype, but got ${v.dtype === "int32" ? "Int" : v.dtype}`);
+    if (v.ndim > 1) throw new RuntimeError(`${fn} expected tensor_indices_or_sections to be a zero-dimensional or one-dimensional tensor, but got a tensor with ${v.ndim} dims`);
+    if (v._box.device !== CPU) throw new RuntimeError(`${fn} expected tensor_indices_or_sections to be on cpu, but it's on ${v._box.device}`);
+    const list = v.tolist() as number | number[];
+    return list;
+  }
+  if (typeof v === "number") return checkInt(v, "sections", fn);
+  return checkIntList(v, fn, "indices").slice();
+}
+
+function splitAt(x: Tensor, d: number, at: number | number[]): Tensor[] {
+  const size = x.shape[d]!;
+  const bounds: number[] = [0];
+  if (typeof at === "number") {
+    if (at <= 0) throw new RuntimeError(`number of sections must be larger than 0, got ${at}`);
+    const base = Math.floor(size / at), extra = size % at;
+    for (let i = 0; i < at; i++) bounds.push(bounds[i]! + base + (i < extra ? 1 : 0));
+  } else {
+    for (const i of at) bounds.push(Math.min(size, Math.max(bounds[bounds.length - 1]!, i < 0 ? i + size : i)));
+    bounds.push(size);
+  }
+  const out: Tensor[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) out.push(narrow(x, d, bounds[i]!, bounds[i + 1]! - bounds[i]!));
+  return out;
+}
+
+/** torch.hsplit / vsplit / dsplit: tensor_split along dim 1 (dim 0 for 1-D), 0 or 2; a number must divide the size. */
+function directionalSplit(fn: "hsplit" | "vsplit" | "dsplit", x: Tensor, sections: number | readonly number[] | Tensor): Tensor[] {
+  checkTensor(x, "input", fn);
+  const need = fn === "hsplit" ? 1 : fn === "vsplit" ? 2 : 3;
+  if (x.ndim < need) throw new RuntimeError(`torch.${fn} requires a tensor with at least ${need} dimension, but got a tensor with ${x.ndim} dimensions!`);
+  const d = fn === "hsplit" ? (x.ndim === 1 ? 0 : 1) : fn === "vsplit" ? 0 : 2;
+  const at = sectionsOrIndices(sections, fn);
+  if (typeof at === "number" && (at === 0 || x.shape[d]! % at !== 0)) {
+    throw new RuntimeError(`torch.${fn} attempted to split along dimension ${d}, but the size of the dimension ${x.shape[d]} is not divisible by the split_size ${at}!`);
+  }
+  return splitAt(x, d, at);
+}
+/** torch.hsplit(input, indices_or_sections): columns (dim 1; dim 0 of a 1-D tensor). */
+export const hsplit = (x: Tensor, sections: number | readonly number[] | Tensor): Tensor[] => directionalSplit("hsplit", x, sections);
+/** torch.vsplit(input, indices_or_sections): rows (dim 0) of a tensor of at least 2 dims. */
+export const vsplit = (x: Tensor, sections: number | readonly number[] | Tensor): Tensor[] => directionalSplit("vsplit", x, sections);
+/** torch.dsplit(input, indices_or_sections): depth (dim 2) of a tensor of at least 3 dims. */
+export const dsplit = (x: Tensor, sections: number | readonly number[] | Tensor): Tensor[] => directionalSplit("dsplit", x, sections);
 
 /** torch.split(tensor, split_size_or_sections, dim=0). */
 export function split(x: Tensor, sizeOrSizes: number | readonly number[], ...args: Args<[dim: number], { dim?: number }>): Tensor[];

@@ -105,3 +105,67 @@ test("layout queries as PyTorch names them: stride(), stride(dim), storageOffset
   assert.equal(torch.ones(3, { dtype: "int32" }).nbytes, 12);
   assert.throws(() => v.stride(3), { name: "IndexError", message: /Dimension out of range/ });
 });
+
+// The forms test/fixtures/ops.json's cases do not reach (values from PyTorch 1.13, printed).
+test("searchsorted and bucketize take a number (a 0-dim result), compare by value across dtypes, and put NaN last", () => {
+  const s = torch.tensor([1, 3, 5, 7, 9], { dtype: "float32" });
+  const four = torch.searchsorted(s, 4);
+  assert.deepEqual([four.shape, four.item(), four.dtype], [[], 2, "int64"]);
+  assert.equal(torch.bucketize(5, torch.tensor([1, 3, 5]), { right: true }).item(), 3);
+  // an int64 sequence and float values: torch.searchsorted(tensor([1, 2, 3]), tensor([1.5, 2.5])) == [1, 2]
+  assert.deepEqual(torch.searchsorted(torch.tensor([1, 2, 3]), torch.tensor([1.5, 2.5], { dtype: "float32" })).tolist(), [1, 2]);
+  assert.deepEqual(torch.searchsorted(s, torch.tensor([NaN, -1], { dtype: "float32" })).tolist(), [5, 0]);
+});
+
+test("unique: sorted=false gives the sorted values too (PyTorch's CPU order is unspecified); each NaN is its own value, after the numbers", () => {
+  assert.deepEqual((torch.unique(torch.tensor([3, 1, 2, 1, 5, 3]), false) as torch.Tensor).tolist(), [1, 2, 3, 5]);
+  const [u, inv, counts] = torch.unique(torch.tensor([3, NaN, 1, NaN, 1], { dtype: "float32" }), { returnInverse: true, returnCounts: true }) as torch.Tensor[];
+  assert.deepEqual([u!.tolist(), inv!.tolist(), counts!.tolist()], [[1, 3, NaN, NaN], [1, 2, 0, 3, 0], [2, 1, 1, 1]]);
+  const zeroDim = torch.unique(torch.tensor(5, { dtype: "float32" }), { returnInverse: true }) as torch.Tensor[];
+  assert.deepEqual([zeroDim[0]!.shape, zeroDim[1]!.shape, zeroDim[1]!.item()], [[1], [], 0]);
+  assert.deepEqual((torch.unique(torch.zeros([0]), { returnCounts: true }) as torch.Tensor[]).map((t) => t.shape), [[0], [0]]);
+});
+
+test("normal(mean, std, size): options, generator and requiresGrad; the tensor forms' gradient is zero (not reparameterized), as PyTorch's", () => {
+  const g = new torch.Generator().manualSeed(0);
+  const t = torch.normal(2, 3, [3], { generator: g, dtype: "float64", requiresGrad: true });
+  assert.equal(t.dtype, "float64");
+  assert.equal(t.requiresGrad && t.isLeaf, true);
+  torch.manualSeed(0);
+  assert.deepEqual(torch.normal(2, 3, [3]).tolist().map((v) => Math.round(v * 1e4) / 1e4), [6.623, 1.1197, -4.5364]);
+  const mean = torch.tensor([0, 1], { dtype: "float32", requiresGrad: true }), std = torch.tensor([1, 2], { dtype: "float32", requiresGrad: true });
+  const y = torch.normal(mean, std);
+  assert.equal(y.gradFn?.name, "NormalBackward3");
+  y.sum().backward();
+  assert.deepEqual([mean.grad!.tolist(), std.grad!.tolist()], [[0, 0], [0, 0]]);
+  assert.equal(torch.normal(1, std).gradFn?.name, "NormalBackward2");
+  assert.throws(() => torch.normal(0, 1 as never), { name: "TypeError", message: /normal\(\) received an invalid combination of arguments/ });
+});
+
+test("asTensor shares where PyTorch's as_tensor does; emptyLike, isTensor, numel, isFloatingPoint, resultType, canCast", () => {
+  const a = new Float32Array([1, 2, 3]);
+  const t = torch.asTensor(a);
+  a[0] = 7;
+  assert.equal(t.tolist()[0], 7); // no copy
+  const x = torch.ones([2], { dtype: "float64" });
+  assert.equal(torch.asTensor(x), x);
+  assert.equal(torch.asTensor(x, { dtype: "float32" }).dtype, "float32");
+  assert.deepEqual(torch.asTensor([[1, 2]], { dtype: "float64" }).shape, [1, 2]);
+  const e = torch.emptyLike(x, { dtype: "int32" });
+  assert.deepEqual([e.shape, e.dtype], [[2], "int32"]);
+  assert.deepEqual([torch.isTensor(x), torch.isTensor([1]), torch.numel(torch.zeros([2, 3])), torch.isFloatingPoint(x), torch.isFloatingPoint(torch.tensor([1]))], [true, false, 6, true, false]);
+  assert.equal(torch.resultType(torch.tensor([1]), 1.5), "float32");
+  assert.equal(torch.resultType(torch.tensor([1], { dtype: "float64" }), torch.tensor([1], { dtype: "float32" })), "float64");
+  assert.deepEqual([torch.canCast("float64", "float32"), torch.canCast("float32", "int32"), torch.canCast("int64", "bool"), torch.canCast("bool", "int32")], [true, false, false, true]);
+  assert.throws(() => torch.canCast("double" as never, "float32"), { name: "TypeError", message: /can_cast\(\): argument 'from_' must be a dtype/ });
+});
+
+test("clampMin of integers by a fraction gives floats; dist with p = 0 counts differences; tensorSplit takes negative indices; histc over a constant input", () => {
+  assert.deepEqual(torch.clampMin(torch.tensor([1, -2]), 0.5).tolist(), [1, 0.5]);
+  assert.equal(torch.dist(torch.tensor([1, 2], { dtype: "float32" }), torch.tensor([4, 2], { dtype: "float32" }), 0).item(), 1);
+  assert.deepEqual(torch.tensorSplit(torch.arange(6), [-2]).map((p) => p.tolist()), [[0, 1, 2, 3], [4, 5]]);
+  assert.deepEqual(torch.histc(torch.tensor([1, 1, 1], { dtype: "float32" }), { bins: 4 }).tolist(), [0, 0, 3, 0]);
+  const c = torch.cummax(torch.tensor(3, { dtype: "float32" }), 0);
+  assert.deepEqual([c.values.shape, c.indices.item()], [[], 0]);
+  assert.equal(torch.diff(torch.tensor([1, 2], { dtype: "float32" }), { n: 5 }).numel(), 0);
+});
