@@ -132,7 +132,7 @@ test("normal(mean, std, size): options, generator and requiresGrad; the tensor f
   assert.equal(t.dtype, "float64");
   assert.equal(t.requiresGrad && t.isLeaf, true);
   torch.manualSeed(0);
-  assert.deepEqual(torch.normal(2, 3, [3]).tolist().map((v) => Math.round(v * 1e4) / 1e4), [6.623, 1.1197, -4.5364]);
+  assert.deepEqual((torch.normal(2, 3, [3]).tolist() as number[]).map((v) => Math.round(v * 1e4) / 1e4), [6.623, 1.1197, -4.5364]);
   const mean = torch.tensor([0, 1], { dtype: "float32", requiresGrad: true }), std = torch.tensor([1, 2], { dtype: "float32", requiresGrad: true });
   const y = torch.normal(mean, std);
   assert.equal(y.gradFn?.name, "NormalBackward3");
@@ -146,7 +146,7 @@ test("asTensor shares where PyTorch's as_tensor does; emptyLike, isTensor, numel
   const a = new Float32Array([1, 2, 3]);
   const t = torch.asTensor(a);
   a[0] = 7;
-  assert.equal(t.tolist()[0], 7); // no copy
+  assert.equal((t.tolist() as number[])[0], 7); // no copy
   const x = torch.ones([2], { dtype: "float64" });
   assert.equal(torch.asTensor(x), x);
   assert.equal(torch.asTensor(x, { dtype: "float32" }).dtype, "float32");
