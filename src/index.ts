@@ -8,7 +8,7 @@ export * as webgpu from "./webgpu.ts";
 export * as accelerator from "./accelerator.ts";
 export { type DType, type FloatDType, type Storage, type NumArray, type FloatArray, getDefaultDtype, setDefaultDtype, promoteTypes } from "./dtype.ts";
 export { RuntimeError, IndexError, ValueError, TorchTypeError, NotImplementedError, AssertionError, KeyError } from "./errors.ts";
-export { noGrad, enableGrad, isGradEnabled, setGradEnabled, type GradModeGuard } from "./autograd/gradMode.ts";
+export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled, type GradModeGuard } from "./autograd/gradMode.ts";
 export * as autograd from "./autograd/index.ts";
 export { Generator, defaultGenerator, manualSeed, seed, initialSeed, getRngState, setRngState } from "./random/generator.ts";
 export {
@@ -17,8 +17,9 @@ export {
   type TensorOptions, type RandomOptions, type NestedArray, type MultinomialOptions, type ArangeOptions, type LinspaceOptions,
 } from "./ops/creation.ts";
 export {
-  add, sub, mul, div, div as trueDivide, pow, neg, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tan, tanh, sigmoid, relu,
-  clamp, clamp as clip, clampMin, clampMax, maximum, minimum, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, isfinite, where,
+  add, sub, mul, div, div as trueDivide, div as divide, sub as subtract, mul as multiply, pow, neg, neg as negative, exp, log, log1p, expm1, sqrt, rsqrt, abs, sign, sin, cos, tan, tanh, sigmoid, relu,
+  clamp, clamp as clip, clampMin, clampMax, maximum, minimum, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, logicalXor, isnan, isfinite, where,
+  ne as notEqual, gt as greater, ge as greaterEqual, lt as less, le as lessEqual, abs as absolute,
   type Scalar, type TensorOrScalar, type AlphaOptions, type ClampOptions, type ClampArgs, type DivOptions,
 } from "./ops/elementwise.ts";
 export {

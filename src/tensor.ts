@@ -26,7 +26,7 @@ import * as rearr from "./ops/rearrange.ts";
 import * as windows from "./ops/windows.ts";
 import * as diagOps from "./ops/diagonal.ts";
 import * as sorting from "./ops/sort.ts";
-import { bool, checkBool, describe, isOptions, nullable, param, parseArgs, registerTensorClass, tensor as tensorArg, tensorOrTensors, type Args } from "./args.ts";
+import { bool, checkBool, checkTensor, describe, isOptions, nullable, num, param, parseArgs, registerTensorClass, tensor as tensorArg, tensorOrTensors, type Args } from "./args.ts";
 import * as logical from "./ops/logical.ts";
 import * as blas from "./ops/blas.ts";
 import * as ternary from "./ops/ternary.ts";
@@ -195,6 +195,40 @@ export class Tensor {
   isFloatingPoint(): boolean {
     return isFloating(this.dtype);
   }
+  /** Whether the dtype is signed (every torch-ts dtype but bool). */
+  isSigned(): boolean {
+    return this.dtype !== "bool";
+  }
+  /** Whether the dtype is complex: never in torch-ts, which has no complex dtypes. */
+  isComplex(): boolean {
+    return false;
+  }
+  /** Whether other has the same shape. */
+  isSameSize(other: Tensor): boolean {
+    return checkTensor(other, "other", "is_same_size").shape.join() === this.shape.join();
+  }
+  /** The one element as a boolean (PyTorch's is_nonzero; an error for more or fewer elements). */
+  isNonzero(): boolean {
+    if (this.numel() === 0) throw new RuntimeError("Boolean value of Tensor with no values is ambiguous");
+    if (this.numel() > 1) throw new RuntimeError("Boolean value of Tensor with more than one value is ambiguous");
+    return Number(this.item()) !== 0;
+  }
+  /** True on the CPU (PyTorch's is_cpu). */
+  get isCpu(): boolean {
+    return this._box.device === CPU;
+  }
+  /** False: torch-ts has no CUDA device (its GPU device is webgpu). */
+  get isCuda(): boolean {
+    return false;
+  }
+  /** The device index: -1 on the CPU, as PyTorch's get_device. */
+  getDevice(): number {
+    return this._box.device === CPU ? -1 : (this._box.device.index ?? 0);
+  }
+  /** Whether a non-leaf's .grad is kept by backward (retainGrad was called); leaves keep theirs anyway, as PyTorch reports false for them. */
+  get retainsGrad(): boolean {
+    return this.gradFn !== null && this.gradFn.retained === this;
+  }
   /**
    * Row-major host data of exactly numel elements (the storage itself when it already is
    * that). CPU tensors only: a device tensor's values come from `await t.dataAsync()`.
@@ -345,6 +379,11 @@ export class Tensor {
   sub(other: TensorOrScalar, opts?: ew.AlphaOptions): Tensor { return ew.sub(this, other, opts); }
   mul(other: TensorOrScalar): Tensor { return ew.mul(this, other); }
   div(other: TensorOrScalar, opts?: ew.DivOptions): Tensor { return ew.div(this, other, opts); }
+  /** PyTorch's aliases of sub, mul, div, neg. */
+  subtract(other: TensorOrScalar, opts?: ew.AlphaOptions): Tensor { return ew.sub(this, other, opts); }
+  multiply(other: TensorOrScalar): Tensor { return ew.mul(this, other); }
+  divide(other: TensorOrScalar, opts?: ew.DivOptions): Tensor { return ew.div(this, other, opts); }
+  negative(): Tensor { return ew.neg(this); }
   pow(exponent: TensorOrScalar): Tensor { return ew.pow(this, exponent); }
   maximum(other: Tensor): Tensor { return ew.maximum(this, other); }
   minimum(other: Tensor): Tensor { return ew.minimum(this, other); }
@@ -357,6 +396,10 @@ export class Tensor {
   rsqrt(): Tensor { return ew.rsqrt(this); }
   erfinv(): Tensor { return special.erfinv(this); }
   abs(): Tensor { return ew.abs(this); }
+  /** PyTorch's alias of abs. */
+  absolute(): Tensor { return ew.abs(this); }
+  /** The same values (PyTorch's positive: the tensor itself). */
+  positive(): Tensor { return this; }
   sign(): Tensor { return ew.sign(this); }
   sin(): Tensor { return ew.sin(this); }
   cos(): Tensor { return ew.cos(this); }
@@ -374,6 +417,12 @@ export class Tensor {
   /** PyTorch's alias of clamp. */
   clip(...args: ew.ClampArgs): Tensor { return ew.clamp(this, ...args); }
   eq(other: TensorOrScalar): Tensor { return ew.eq(this, other); }
+  /** PyTorch's aliases of ne, gt, ge, lt, le. */
+  notEqual(other: TensorOrScalar): Tensor { return ew.ne(this, other); }
+  greater(other: TensorOrScalar): Tensor { return ew.gt(this, other); }
+  greaterEqual(other: TensorOrScalar): Tensor { return ew.ge(this, other); }
+  less(other: TensorOrScalar): Tensor { return ew.lt(this, other); }
+  lessEqual(other: TensorOrScalar): Tensor { return ew.le(this, other); }
   ne(other: TensorOrScalar): Tensor { return ew.ne(this, other); }
   lt(other: TensorOrScalar): Tensor { return ew.lt(this, other); }
   le(other: TensorOrScalar): Tensor { return ew.le(this, other); }
@@ -382,6 +431,7 @@ export class Tensor {
   logicalAnd(other: TensorOrScalar): Tensor { return ew.logicalAnd(this, other); }
   logicalOr(other: TensorOrScalar): Tensor { return ew.logicalOr(this, other); }
   logicalNot(): Tensor { return ew.logicalNot(this); }
+  logicalXor(other: TensorOrScalar): Tensor { return ew.logicalXor(this, other); }
   isnan(): Tensor { return ew.isnan(this); }
   isfinite(): Tensor { return ew.isfinite(this); }
   where(condition: Tensor, other: TensorOrScalar): Tensor { return ew.where(condition, this, other); }
@@ -557,6 +607,13 @@ export class Tensor {
   // ---- views and shape --------------------------------------------------------------------
   view(...shape: ShapeArgs): Tensor { return shp.view(this, parseShape(shape)); }
   reshape(...shape: ShapeArgs): Tensor { return shp.reshape(this, parseShape(shape)); }
+  /** The elements as one dimension (a view when it can be, as reshape(-1)). */
+  ravel(): Tensor { return shp.reshape(this, [-1]); }
+  /** split with a list of sizes (PyTorch's split_with_sizes). */
+  splitWithSizes(sizes: readonly number[], ...args: Args<[dim: number], { dim?: number }>): Tensor[] {
+    if (!Array.isArray(sizes)) throw new TorchTypeError(`split_with_sizes(): argument 'split_sizes' must be a list of integers, but got ${describe(sizes)}`);
+    return (shp.split as Loose<Tensor[]>)(this, sizes, ...args);
+  }
   viewAs(other: Tensor): Tensor { return shp.view(this, other.shape); }
   reshapeAs(other: Tensor): Tensor { return shp.reshape(this, other.shape); }
   transpose(...args: shp.TransposeArgs): Tensor;
@@ -591,6 +648,8 @@ export class Tensor {
   diagonal(...args: Args<[offset: number, dim1: number, dim2: number], diagOps.DiagonalOptions>): Tensor { return diagOps.diagonal(this, ...args); }
   diag(...args: Args<[diagonal: number], { diagonal?: number }>): Tensor { return diagOps.diag(this, ...args); }
   outer(other: Tensor): Tensor { return diagOps.outer(this, other); }
+  /** PyTorch's alias of outer. */
+  ger(other: Tensor): Tensor { return diagOps.outer(this, other); }
   /** unfold(dimension, size, step): every window of `size` elements along `dimension`, `step` apart, as a new last dim (a view). */
   unfold(dimension: number, size: number, step: number): Tensor { return windows.unfold(this, dimension, size, step); }
   diagEmbed(...args: Args<[offset: number, dim1: number, dim2: number], diagOps.DiagonalOptions>): Tensor { return diagOps.diagEmbed(this, ...args); }
@@ -723,6 +782,74 @@ export class Tensor {
   clamp_(...args: ew.ClampArgs): this { return this.inplace((s) => ew.clamp(s, ...args)); }
   zero_(): this { return this.fill_(0); }
   fill_(value: number | boolean): this { return this.inplace(() => Tensor.scalar(Number(value), this.dtype)); }
+  abs_(): this { return this.inplace((s) => ew.abs(s)); }
+  absolute_(): this { return this.inplace((s) => ew.abs(s)); }
+  negative_(): this { return this.inplace((s) => ew.neg(s)); }
+  sign_(): this { return this.inplace((s) => ew.sign(s)); }
+  sin_(): this { return this.inplace((s) => ew.sin(s)); }
+  cos_(): this { return this.inplace((s) => ew.cos(s)); }
+  tan_(): this { return this.inplace((s) => ew.tan(s)); }
+  tanh_(): this { return this.inplace((s) => ew.tanh(s)); }
+  sigmoid_(): this { return this.inplace((s) => ew.sigmoid(s)); }
+  log_(): this { return this.inplace((s) => ew.log(s)); }
+  log1p_(): this { return this.inplace((s) => ew.log1p(s)); }
+  expm1_(): this { return this.inplace((s) => ew.expm1(s)); }
+  rsqrt_(): this { return this.inplace((s) => ew.rsqrt(s)); }
+  erf_(): this { return this.inplace((s) => special.erf(s)); }
+  logit_(eps: number | null = null): this { return this.inplace((s) => math.logit(s, eps)); }
+  clampMin_(min: number): this { return this.inplace((s) => ew.clampMin(s, min)); }
+  clampMax_(max: number): this { return this.inplace((s) => ew.clampMax(s, max)); }
+  arcsin_(): this { return this.inplace((s) => math.asin(s)); }
+  arccos_(): this { return this.inplace((s) => math.acos(s)); }
+  arctan_(): this { return this.inplace((s) => math.atan(s)); }
+  arcsinh_(): this { return this.inplace((s) => math.asinh(s)); }
+  arccosh_(): this { return this.inplace((s) => math.acosh(s)); }
+  arctanh_(): this { return this.inplace((s) => math.atanh(s)); }
+  arctan2_(other: Tensor): this { return this.inplace((s) => math.atan2(s, other), other); }
+  eq_(other: TensorOrScalar): this { return this.inplace((s) => ew.eq(s, other), other); }
+  ne_(other: TensorOrScalar): this { return this.inplace((s) => ew.ne(s, other), other); }
+  lt_(other: TensorOrScalar): this { return this.inplace((s) => ew.lt(s, other), other); }
+  le_(other: TensorOrScalar): this { return this.inplace((s) => ew.le(s, other), other); }
+  gt_(other: TensorOrScalar): this { return this.inplace((s) => ew.gt(s, other), other); }
+  ge_(other: TensorOrScalar): this { return this.inplace((s) => ew.ge(s, other), other); }
+  logicalNot_(): this { return this.inplace((s) => ew.logicalNot(s)); }
+  logicalAnd_(other: TensorOrScalar): this { return this.inplace((s) => ew.logicalAnd(s, other), other); }
+  logicalOr_(other: TensorOrScalar): this { return this.inplace((s) => ew.logicalOr(s, other), other); }
+  logicalXor_(other: TensorOrScalar): this { return this.inplace((s) => ew.logicalXor(s, other), other); }
+  subtract_(other: TensorOrScalar, opts?: ew.AlphaOptions): this { return this.sub_(other, opts); }
+  multiply_(other: TensorOrScalar): this { return this.mul_(other); }
+  divide_(other: TensorOrScalar): this { return this.div_(other); }
+  trueDivide_(other: TensorOrScalar): this { return this.div_(other); }
+  tril_(...args: Args<[diagonal: number], { diagonal?: number }>): this { return this.inplace((s) => idx.tril(s, ...args)); }
+  triu_(...args: Args<[diagonal: number], { diagonal?: number }>): this { return this.inplace((s) => idx.triu(s, ...args)); }
+  cumsum_(...args: red.CumulativeArgs): this { return this.inplace((s) => red.cumsum(s, ...args)); }
+  cumprod_(...args: red.CumulativeArgs): this { return this.inplace((s) => red.cumprod(s, ...args)); }
+  addmm_(mat1: Tensor, mat2: Tensor, opts?: blas.BetaAlphaOptions): this { return this.inplace((s) => blas.addmm(s, mat1, mat2, opts), mat1, mat2); }
+  addmv_(mat: Tensor, vec: Tensor, opts?: blas.BetaAlphaOptions): this { return this.inplace((s) => blas.addmv(s, mat, vec, opts), mat, vec); }
+  addbmm_(batch1: Tensor, batch2: Tensor, opts?: blas.BetaAlphaOptions): this { return this.inplace((s) => blas.addbmm(s, batch1, batch2, opts), batch1, batch2); }
+  baddbmm_(batch1: Tensor, batch2: Tensor, opts?: blas.BetaAlphaOptions): this { return this.inplace((s) => blas.baddbmm(s, batch1, batch2, opts), batch1, batch2); }
+  /**
+   * Fills the main diagonal (of a 2-D tensor, or of every dimension alike) with `fillValue`;
+   * with `wrap`, a tall matrix's diagonal restarts every ncols + 1 rows, as NumPy's and PyTorch's.
+   */
+  fillDiagonal_(fillValue: number, wrap = false): this {
+    num()(fillValue, "fill_value", "fill_diagonal_");
+    checkBool(wrap, "wrap", "fill_diagonal_");
+    if (this.ndim < 2) throw new RuntimeError("dimensions must larger than 1");
+    if (this.ndim > 2 && this.shape.some((d) => d !== this.shape[0])) throw new RuntimeError("all dimensions of input must be of equal length");
+    const mask = new Uint8Array(this.numel());
+    if (this.ndim === 2) {
+      const [rows, cols] = this.shape as [number, number];
+      // with wrap, a tall matrix's diagonal starts again after a gap row: row r, column r mod (cols + 1)
+      for (let r = 0; r < (wrap ? rows : Math.min(rows, cols)); r++) if (r % (cols + 1) < cols) mask[r * cols + (r % (cols + 1))] = 1;
+    } else {
+      // element (i, i, ..., i) sits at i times the sum of the row-major strides
+      const step = (this.numel() - 1) / (this.shape[0]! - 1 || 1);
+      for (let i = 0; i < this.shape[0]!; i++) mask[i * step] = 1;
+    }
+    const m = alloc.fromHost(mask, this.shape.slice(), "bool", this._box.device);
+    return this.inplace((s) => ew.where(m, fillValue, s));
+  }
   /** Copies src's values (broadcast, cast) into this tensor; from the CPU to a device is an upload. */
   copy_(src: Tensor): this { return this.inplace(() => src.to(this._box.device, this.dtype), src); }
   maskedFill_(mask: Tensor, value: number | boolean | Tensor): this { return this.inplace((s) => idx.maskedFill(s, mask, value)); }

@@ -1,5 +1,6 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 // Global grad mode: whether ops record the graph (torch.no_grad / enable_grad).
+import { TorchTypeError } from "../errors.ts";
 export const gradMode = { enabled: true };
 
 export function isGradEnabled(): boolean {
@@ -45,6 +46,23 @@ function guard(enabled: boolean): GradModeGuard {
 export function noGrad(): GradModeGuard;
 export function noGrad<T>(fn: () => T): T;
 export function noGrad<T>(fn?: () => T): T | GradModeGuard {
+  return fn === undefined ? guard(false) : withMode(false, fn);
+}
+
+/**
+ * PyTorch's `with torch.inference_mode(mode=True):` for the computing part: with mode true, no
+ * graph is recorded, as in noGrad (the callback and guard forms as noGrad); with mode false,
+ * nothing changes. PyTorch also marks the tensors made inside as inference tensors, which
+ * autograd refuses later; torch-ts's are ordinary tensors.
+ */
+export function inferenceMode(mode?: boolean): GradModeGuard;
+export function inferenceMode<T>(fn: () => T): T;
+export function inferenceMode<T>(mode: boolean, fn: () => T): T;
+export function inferenceMode<T>(a?: boolean | (() => T), b?: () => T): T | GradModeGuard {
+  const mode = typeof a === "boolean" ? a : true;
+  const fn = typeof a === "function" ? a : b;
+  if (typeof a !== "boolean" && a !== undefined && typeof a !== "function") throw new TorchTypeError(`inference_mode(): argument 'mode' must be a boolean, but got ${typeof a}`);
+  if (!mode) return fn === undefined ? guard(gradMode.enabled) : fn();
   return fn === undefined ? guard(false) : withMode(false, fn);
 }
 

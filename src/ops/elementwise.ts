@@ -386,6 +386,15 @@ export const gt = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compare("gt"
 export const ge = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compare("ge", x, y);
 export const logicalAnd = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compare("logicalAnd", x, y);
 export const logicalOr = (x: TensorOrScalar, y: TensorOrScalar): Tensor => compare("logicalOr", x, y);
+/** torch.logical_xor(input, other): true where exactly one of the two is nonzero. */
+export function logicalXor(x: TensorOrScalar, y: TensorOrScalar): Tensor {
+  checkTensorOrScalar(x, "input", "logical_xor");
+  checkTensorOrScalar(y, "other", "logical_xor");
+  const truth = (v: TensorOrScalar): TensorOrScalar => (v instanceof Tensor ? (v.dtype === "bool" ? v : ne(v, 0)) : Number(v) !== 0);
+  const a = truth(x), b = truth(y);
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new TorchTypeError(`logical_xor(): expected at least one Tensor operand, but got ${describe(x)} and ${describe(y)}`);
+  return compare("ne", a, b);
+}
 
 /** torch.where(cond, a, b): a where cond is true, else b; broadcasts all three. */
 export function where(cond: Tensor, x: TensorOrScalar, y: TensorOrScalar): Tensor {

@@ -169,3 +169,69 @@ test("clampMin of integers by a fraction gives floats; dist with p = 0 counts di
   assert.deepEqual([c.values.shape, c.indices.item()], [[], 0]);
   assert.equal(torch.diff(torch.tensor([1, 2], { dtype: "float32" }), { n: 5 }).numel(), 0);
 });
+
+test("in-place forms give the out-of-place values, and aliases are the same ops (PyTorch's names for both)", () => {
+  const x = () => torch.tensor([[0.25, -0.5], [0.75, 0.1]], { dtype: "float64" });
+  const pairs: Array<[string, (t: torch.Tensor) => torch.Tensor, (t: torch.Tensor) => torch.Tensor]> = [
+    ["abs_", (t) => t.abs_(), (t) => t.abs()], ["absolute_", (t) => t.absolute_(), (t) => t.absolute()], ["negative_", (t) => t.negative_(), (t) => t.negative()],
+    ["sign_", (t) => t.sign_(), (t) => t.sign()], ["sin_", (t) => t.sin_(), (t) => t.sin()], ["cos_", (t) => t.cos_(), (t) => t.cos()], ["tan_", (t) => t.tan_(), (t) => t.tan()],
+    ["tanh_", (t) => t.tanh_(), (t) => t.tanh()], ["sigmoid_", (t) => t.sigmoid_(), (t) => t.sigmoid()], ["log_", (t) => t.abs_().log_(), (t) => t.abs().log()],
+    ["log1p_", (t) => t.log1p_(), (t) => t.log1p()], ["expm1_", (t) => t.expm1_(), (t) => t.expm1()], ["rsqrt_", (t) => t.abs_().rsqrt_(), (t) => t.abs().rsqrt()],
+    ["erf_", (t) => t.erf_(), (t) => torch.erf(t)], ["logit_", (t) => t.abs_().logit_(0.2), (t) => t.abs().logit(0.2)], ["clampMin_", (t) => t.clampMin_(0), (t) => t.clampMin(0)],
+    ["clampMax_", (t) => t.clampMax_(0.2), (t) => t.clampMax(0.2)], ["arcsin_", (t) => t.arcsin_(), (t) => t.asin()], ["arctan_", (t) => t.arctan_(), (t) => t.atan()],
+    ["arctan2_", (t) => t.arctan2_(x().add(1)), (t) => t.atan2(x().add(1))], ["tril_", (t) => t.tril_(), (t) => t.tril()], ["triu_", (t) => t.triu_(1), (t) => t.triu(1)],
+    ["cumsum_", (t) => t.cumsum_(1), (t) => t.cumsum(1)], ["cumprod_", (t) => t.cumprod_(0), (t) => t.cumprod(0)], ["lt_", (t) => t.lt_(0.2), (t) => t.lt(0.2).double()],
+    ["logicalXor_", (t) => t.logicalXor_(x().gt(0)), (t) => t.logicalXor(x().gt(0)).double()], ["subtract_", (t) => t.subtract_(1, { alpha: 2 }), (t) => t.subtract(1, { alpha: 2 })],
+    ["multiply_", (t) => t.multiply_(3), (t) => t.multiply(3)], ["divide_", (t) => t.divide_(4), (t) => t.divide(4)], ["trueDivide_", (t) => t.trueDivide_(4), (t) => t.trueDivide(4)],
+    ["addmm_", (t) => t.addmm_(x(), x(), { beta: 0.5 }), (t) => t.addmm(x(), x(), { beta: 0.5 })], ["ravel", (t) => t.t().ravel(), (t) => t.t().contiguous().reshape(-1)],
+    ["ger", (t) => t.reshape(-1).ger(t.reshape(-1)), (t) => t.reshape(-1).outer(t.reshape(-1))], ["greaterEqual", (t) => t.greaterEqual(0.1), (t) => t.ge(0.1)],
+    ["notEqual", (t) => t.notEqual(0.1), (t) => t.ne(0.1)], ["positive", (t) => t.positive(), (t) => t],
+  ];
+  for (const [name, inPlace, plain] of pairs) {
+    const a = x();
+    const r = inPlace(a);
+    assert.deepEqual(r.tolist(), plain(x()).tolist(), name);
+    if (name.endsWith("_")) assert.equal(r, a, `${name} returns this`);
+  }
+  assert.equal(torch.divide, torch.div);
+  assert.equal(torch.subtract, torch.sub);
+  assert.equal(torch.greater, torch.gt);
+  // eq_ writes 1/0 in self's dtype
+  const e = torch.tensor([1, 5], { dtype: "float32" }).eq_(torch.tensor([1, 2], { dtype: "float32" }));
+  assert.deepEqual([e.tolist(), e.dtype], [[1, 0], "float32"]);
+  // in-place on a leaf that requires grad is refused, as for every in-place op
+  assert.throws(() => torch.ones([2], { requiresGrad: true }).sin_(), /a leaf Variable that requires grad is being used in an in-place operation/);
+  // and through autograd an in-place op's gradient is the op's: d/dx sum(sin_(x * 1)) = cos x
+  const w = torch.tensor([0.3, -1.2], { dtype: "float64", requiresGrad: true });
+  w.mul(1).sin_().sum().backward();
+  assert.deepEqual(w.grad!.tolist(), [Math.cos(0.3), Math.cos(-1.2)]);
+});
+
+test("fillDiagonal_, logicalXor, inferenceMode and the tensor queries, as PyTorch 1.13", () => {
+  const fill = (rows: number, cols: number, wrap: boolean) => torch.zeros([rows, cols]).fillDiagonal_(7, wrap).tolist();
+  assert.deepEqual(fill(5, 3, true), [[7, 0, 0], [0, 7, 0], [0, 0, 7], [0, 0, 0], [7, 0, 0]]);
+  assert.deepEqual(fill(5, 3, false), [[7, 0, 0], [0, 7, 0], [0, 0, 7], [0, 0, 0], [0, 0, 0]]);
+  assert.deepEqual(fill(7, 3, true), [[7, 0, 0], [0, 7, 0], [0, 0, 7], [0, 0, 0], [7, 0, 0], [0, 7, 0], [0, 0, 7]]);
+  assert.deepEqual(fill(2, 4, false), [[7, 0, 0, 0], [0, 7, 0, 0]]);
+  assert.deepEqual(torch.zeros([2, 2, 2]).fillDiagonal_(3).tolist(), [[[3, 0], [0, 0]], [[0, 0], [0, 3]]]);
+  assert.throws(() => torch.zeros([3]).fillDiagonal_(1), { name: "RuntimeError", message: "dimensions must larger than 1" });
+  assert.throws(() => torch.zeros([2, 3, 2]).fillDiagonal_(1), { name: "RuntimeError", message: "all dimensions of input must be of equal length" });
+  assert.deepEqual(torch.logicalXor(torch.tensor([true, false, true]), torch.tensor([true, true, false])).tolist(), [false, true, true]);
+  assert.deepEqual(torch.logicalXor(torch.tensor([0, 2, 0], { dtype: "float32" }), torch.tensor([1, 0, 0])).tolist(), [true, true, false]);
+  assert.deepEqual(torch.tensor([0, 3]).logicalXor(torch.tensor(1)).tolist(), [true, false]);
+  const x = torch.tensor([1, 2], { dtype: "float32", requiresGrad: true });
+  const y = x.mul(2);
+  assert.deepEqual([x.retainsGrad, y.retainsGrad], [false, false]);
+  y.retainGrad();
+  assert.equal(y.retainsGrad, true);
+  {
+    using _ = torch.inferenceMode();
+    assert.equal(x.mul(2).requiresGrad, false);
+  }
+  assert.equal(torch.inferenceMode(false, () => x.mul(2).requiresGrad), true);
+  assert.equal(torch.inferenceMode(() => x.mul(2).requiresGrad), false);
+  assert.deepEqual([torch.zeros([1]).getDevice(), torch.tensor(true).isSigned(), torch.tensor(1).isSigned(), torch.tensor([0.5]).isNonzero(), x.isCpu, x.isCuda, x.isComplex(), x.isSameSize(y)], [-1, false, true, true, true, false, false, true]);
+  assert.throws(() => torch.tensor([]).isNonzero(), { name: "RuntimeError", message: "Boolean value of Tensor with no values is ambiguous" });
+  assert.throws(() => torch.tensor([1, 2]).isNonzero(), { name: "RuntimeError", message: "Boolean value of Tensor with more than one value is ambiguous" });
+  assert.deepEqual(torch.arange(5).splitWithSizes([2, 3]).map((p) => p.tolist()), [[0, 1], [2, 3, 4]]);
+});
