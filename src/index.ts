@@ -6,6 +6,9 @@ export type { Args, ArgsWithOptions, Param, Checker, FactoryOptions } from "./ar
 export { device, Device, type DeviceLike, type DeviceType } from "./device.ts";
 export * as webgpu from "./webgpu.ts";
 export * as accelerator from "./accelerator.ts";
+export * as cuda from "./cuda.ts";
+export * as backends from "./torchBackends.ts";
+export { compile, type CompileOptions } from "./compile.ts";
 export { type DType, type FloatDType, type Storage, type NumArray, type FloatArray, getDefaultDtype, setDefaultDtype, promoteTypes } from "./dtype.ts";
 export { RuntimeError, IndexError, ValueError, TorchTypeError, NotImplementedError, AssertionError, KeyError } from "./errors.ts";
 export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled, type GradModeGuard } from "./autograd/gradMode.ts";

@@ -235,3 +235,18 @@ test("fillDiagonal_, logicalXor, inferenceMode and the tensor queries, as PyTorc
   assert.throws(() => torch.tensor([1, 2]).isNonzero(), { name: "RuntimeError", message: "Boolean value of Tensor with more than one value is ambiguous" });
   assert.deepEqual(torch.arange(5).splitWithSizes([2, 3]).map((p) => p.tolist()), [[0, 1], [2, 3, 4]]);
 });
+
+test("torch.cuda, torch.backends and torch.compile answer as a PyTorch without CUDA (values from Debian's CPU-only PyTorch 1.13)", () => {
+  assert.deepEqual([torch.cuda.isAvailable(), torch.cuda.deviceCount(), torch.cuda.isInitialized()], [false, 0, false]);
+  torch.cuda.manualSeed(1);
+  torch.cuda.manualSeedAll(1);
+  torch.cuda.emptyCache();
+  for (const f of [() => torch.cuda.synchronize(), () => torch.cuda.currentDevice(), () => torch.cuda.getDeviceName(0)]) {
+    assert.throws(f, { name: "AssertionError", message: "Torch not compiled with CUDA enabled" });
+  }
+  assert.deepEqual([torch.backends.mps.isAvailable(), torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark, torch.backends.cudnn.enabled], [false, false, false, true]);
+  const f = (x: torch.Tensor) => x.mul(2);
+  assert.equal(torch.compile(f, { mode: "reduce-overhead" }), f);
+  assert.throws(() => torch.compile(3 as never), { name: "TypeError", message: /compile\(\): argument 'model' must be a Module or a function/ });
+  assert.throws(() => torch.compile(f, { fullgraf: true } as never), { name: "TypeError", message: /fullgraf/ });
+});
