@@ -29,11 +29,11 @@ export {
   floor, ceil, round, trunc, trunc as fix, frac, log2, log10, exp2, sinh, cosh, asin, asin as arcsin, acos, acos as arccos,
   atan, atan as arctan, asinh, asinh as arcsinh, acosh, acosh as arccosh, atanh, atanh as arctanh, erfc, square, reciprocal,
   isinf, isposinf, isneginf, signbit, nanToNum, atan2, atan2 as arctan2, hypot, copysign, fmod, remainder, floorDivide,
-  fmax, fmin, logaddexp, logaddexp2, xlogy, logit, type RoundOptions, type NanToNumOptions,
+  fmax, fmin, logaddexp, logaddexp2, xlogy, logit, sinc, deg2rad, rad2deg, heaviside, type RoundOptions, type NanToNumOptions,
 } from "./ops/math.ts";
 export {
   sum, mean, prod, max, min, amax, amin, argmax, argmin, variance as var, std, logsumexp, cumsum, cumprod, softmax, logSoftmax,
-  nansum, nanmean, varMean, stdMean, aminmax, cummax, cummin, type MinMax,
+  nansum, nanmean, varMean, stdMean, aminmax, cummax, cummin, logcumsumexp, type MinMax,
   type Dims, type ValuesIndices, type ReduceOptions, type DimOptions, type DimKeepdimArgs, type VarOptions, type VarArgs,
   type CumulativeOptions, type CumulativeArgs, type SoftmaxOptions, type SoftmaxArgs,
 } from "./ops/reduce.ts";
@@ -41,7 +41,7 @@ export { matmul, mm, bmm } from "./ops/linalg.ts";
 export { mv, dot, addmm, addmv, addbmm, baddbmm, type BetaAlphaOptions } from "./ops/blas.ts";
 export { addcmul, addcdiv, lerp, type ValueOptions } from "./ops/ternary.ts";
 export {
-  atleast1d, atleast2d, atleast3d, hstack, vstack, dstack, columnStack, broadcastTo, broadcastTensors, meshgrid, type MeshgridOptions,
+  atleast1d, atleast2d, atleast3d, hstack, vstack, dstack, columnStack, broadcastTo, broadcastTensors, meshgrid, blockDiag, cartesianProd, combinations, type MeshgridOptions,
 } from "./ops/join.ts";
 export { indexAdd, indexCopy, indexFill, takeAlongDim, type IndexAddOptions } from "./ops/indexDim.ts";
 export { trace, tensordot, kron, cross, cdist, inner, dist, type TensordotDims, type CdistOptions } from "./ops/products.ts";
@@ -57,11 +57,12 @@ export {
 export { clone, detach, contiguous } from "./ops/convert.ts";
 export { flip, flipud, fliplr, roll, tile, repeatInterleave, rot90, type RollOptions } from "./ops/rearrange.ts";
 export { diff, type DiffOptions } from "./ops/differences.ts";
-export { unique, bincount, histc, searchsorted, bucketize, type UniqueOptions, type BincountOptions, type HistcOptions, type SearchsortedOptions } from "./ops/counting.ts";
+export { cov, corrcoef, type CovOptions } from "./ops/covariance.ts";
+export { unique, uniqueConsecutive, bincount, histc, searchsorted, bucketize, type UniqueOptions, type UniqueConsecutiveOptions, type BincountOptions, type HistcOptions, type SearchsortedOptions } from "./ops/counting.ts";
 export { isTensor, numel, isFloatingPoint, resultType, canCast } from "./ops/introspection.ts";
 export { diagonal, diag, diagEmbed, outer, outer as ger, type DiagonalOptions } from "./ops/diagonal.ts";
 export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/sort.ts";
-export { median, nanmedian, kthvalue, msort, quantile, nanquantile, type MedianOptions, type QuantileOptions, type QuantileInterpolation } from "./ops/order.ts";
+export { median, nanmedian, kthvalue, mode, msort, quantile, nanquantile, type MedianOptions, type QuantileOptions, type QuantileInterpolation } from "./ops/order.ts";
 export { norm } from "./ops/norm.ts";
 export { einsum } from "./ops/einsum.ts";
 export * as linalg from "./linalg.ts";

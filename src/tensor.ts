@@ -37,6 +37,7 @@ import * as order from "./ops/order.ts";
 import * as norms from "./ops/norm.ts";
 import * as counting from "./ops/counting.ts";
 import * as differences from "./ops/differences.ts";
+import * as covariance from "./ops/covariance.ts";
 import { formatTensor } from "./print.ts";
 import { defaultGenerator, type Generator } from "./random/generator.ts";
 import * as sampling from "./random/sampling.ts";
@@ -412,6 +413,10 @@ export class Tensor {
   clampMax(max: number): Tensor { return ew.clampMax(this, max); }
   /** log(x / (1 - x)), x clamped to [eps, 1 - eps] when eps is given. */
   logit(eps: number | null = null): Tensor { return math.logit(this, eps); }
+  sinc(): Tensor { return math.sinc(this); }
+  deg2rad(): Tensor { return math.deg2rad(this); }
+  rad2deg(): Tensor { return math.rad2deg(this); }
+  heaviside(values: Tensor): Tensor { return math.heaviside(this, values); }
   /** The same as div (PyTorch's true_divide). */
   trueDivide(other: TensorOrScalar): Tensor { return ew.div(this, other); }
   /** PyTorch's alias of clamp. */
@@ -550,6 +555,10 @@ export class Tensor {
   nanmedian(...args: [dim: number, ...rest: Args<[keepdim: boolean], { keepdim?: boolean }>] | [options: order.MedianOptions & { dim: number }]): red.ValuesIndices;
   nanmedian(...args: unknown[]): Tensor | red.ValuesIndices { return (order.nanmedian as Loose<Tensor | red.ValuesIndices>)(this, ...args); }
   kthvalue(k: number, ...args: Args<[dim: number, keepdim: boolean], order.MedianOptions>): red.ValuesIndices { return order.kthvalue(this, k, ...args); }
+  mode(...args: Args<[dim: number, keepdim: boolean], order.MedianOptions>): red.ValuesIndices { return order.mode(this, ...args); }
+  logcumsumexp(dim: number): Tensor { return red.logcumsumexp(this, dim); }
+  cov(opts?: covariance.CovOptions): Tensor { return covariance.cov(this, opts); }
+  corrcoef(): Tensor { return covariance.corrcoef(this); }
   msort(): Tensor { return order.msort(this); }
   quantile(q: Tensor | number, ...args: Args<[dim: number | null, keepdim: boolean], order.QuantileOptions>): Tensor { return order.quantile(this, q, ...args); }
   nanquantile(q: Tensor | number, ...args: Args<[dim: number | null, keepdim: boolean], order.QuantileOptions>): Tensor { return order.nanquantile(this, q, ...args); }
@@ -581,6 +590,11 @@ export class Tensor {
   unique(...args: Args<[sorted: boolean, returnInverse: boolean, returnCounts: boolean, dim: number | null], counting.UniqueOptions>): Tensor | Tensor[] { return counting.unique(this, ...args); }
   bincount(...args: Args<[weights: Tensor | null, minlength: number], counting.BincountOptions>): Tensor { return counting.bincount(this, ...args); }
   histc(...args: Args<[bins: number, min: number, max: number], counting.HistcOptions>): Tensor { return counting.histc(this, ...args); }
+  uniqueConsecutive(...args: Args<[returnInverse: boolean, returnCounts: boolean, dim: number | null], counting.UniqueConsecutiveOptions>): Tensor | Tensor[] { return counting.uniqueConsecutive(this, ...args); }
+  /** Draws from the categorical distributions in this tensor's rows (torch.multinomial). */
+  multinomial(numSamples: number, ...args: Args<[replacement: boolean], creation.MultinomialOptions>): Tensor { return creation.multinomial(this, numSamples, ...args); }
+  /** 1 with probability given by each element, else 0 (torch.bernoulli). */
+  bernoulli(opts?: { generator?: Generator | null }): Tensor { return creation.bernoulli(this, opts); }
   maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor { return idx.maskedFill(this, mask, value); }
   indexAdd(dim: number, index: Tensor, source: Tensor, opts?: indexDim.IndexAddOptions): Tensor { return indexDim.indexAdd(this, dim, index, source, opts); }
   indexCopy(dim: number, index: Tensor, source: Tensor): Tensor { return indexDim.indexCopy(this, dim, index, source); }

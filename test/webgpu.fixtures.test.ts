@@ -56,6 +56,12 @@ for (const name of ["searchsorted", "searchsorted.right", "searchsorted.side_2d"
 for (const name of ["cummax", "cummax.dim", "cummax.dim/float32", "cummax.nan", "cummin", "cummin.int"]) {
   NOT_ON_WEBGPU[`ops ${name}`] = { reason: "the running extreme is taken on the host", error: /cum(max|min)\(\): the tensor is on webgpu:0, whose values are read asynchronously/ };
 }
+for (const name of ["mode", "mode.dim_ties", "mode.distinct_keepdim", "mode.distinct_keepdim/float32"]) {
+  NOT_ON_WEBGPU[`ops ${name}`] = { reason: "the values are counted on the host", error: /mode\(\): the tensor is on webgpu:0, whose values are read asynchronously/ };
+}
+for (const name of ["unique_consecutive", "unique_consecutive.dim0", "unique_consecutive.plain", "unique_consecutive.plain/float32"]) {
+  NOT_ON_WEBGPU[`ops ${name}`] = { reason: "the output size depends on the values", error: /uniqueConsecutive\(\): the tensor is on webgpu:0, whose values are read asynchronously/ };
+}
 NOT_ON_WEBGPU["ops tensor_split.tensor"] = { reason: "PyTorch too wants the sections tensor on the CPU", error: /tensor_split expected tensor_indices_or_sections to be on cpu, but it's on webgpu:0/ };
 const EMBEDDING_HOST = { reason: "maxNorm and scaleGradByFreq read the indices on the host", error: /embedding\(\): maxNorm and scaleGradByFreq need the indices on the CPU, but they are on webgpu:0/ };
 NOT_ON_WEBGPU["F embedding.max_norm_scale_grad"] = EMBEDDING_HOST;

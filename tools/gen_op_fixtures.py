@@ -795,6 +795,34 @@ case("normal.tensor_tensor", "seeded(lambda: torch.normal(x, y))", [F(2, 3), F(3
 case("normal.tensor_float", "seeded(lambda: torch.normal(x, 0.5))", [F(20)], gradcheck=False, f32=True)
 case("normal.float_tensor", "seeded(lambda: torch.normal(2.0, x))", [F(3, kind="pos")], gradcheck=False, f32=True)
 case("normal.size", "seeded(lambda: torch.normal(2.0, 3.0, size=(4, 5)))", [], backward=False)
+case("mode", "torch.mode(x)", [V([3, 1, 3, 1, 2], dtype="int64")], backward=False)
+case("mode.dim_ties", "torch.mode(x, 1)", [V([[1.0, 2.0, 2.0, 5.0], [4.0, 4.0, 1.0, 1.0]])], gradcheck=False)
+case("mode.distinct_keepdim", "x.mode(0, keepdim=True)", [F(3, 4)], f32=True)
+case("logcumsumexp", "torch.logcumsumexp(x, 1)", [F(2, 5)], f32=True)
+case("logcumsumexp.neg_inf", "x.logcumsumexp(0)", [V([0.0, -math.inf, 1.0, 2.0])], gradcheck=False)
+case("sinc", "torch.sinc(x)", [V([0.0, 0.5, -1.5, 2.3])], f32=True)
+case("deg2rad", "torch.deg2rad(x)", [F(3)], f32=True)
+case("deg2rad.int", "x.deg2rad()", [V([180, 90, -45], dtype="int64")], backward=False)
+case("rad2deg", "torch.rad2deg(x)", [F(3)])
+case("heaviside", "torch.heaviside(x, y)", [V([-1.5, 0.0, 2.0]), V([0.5])], backward=False)
+case("heaviside.int", "x.heaviside(y)", [V([-1, 0, 2], dtype="int64"), V(7, dtype="int64")], backward=False)
+case("cov", "torch.cov(x)", [F(3, 5)], f32=True)
+case("cov.correction0", "torch.cov(x, correction=0)", [F(2, 4)])
+case("cov.weights", "torch.cov(x, fweights=y, aweights=z)", [F(2, 4), V([1, 2, 1, 3], dtype="int64"), V([0.5, 1.0, 2.0, 1.5])])
+case("cov.fweights", "x.cov(fweights=y)", [F(3, 4), V([2, 1, 1, 3], dtype="int64")])
+case("cov.vector", "torch.cov(x)", [F(6)])
+case("corrcoef", "torch.corrcoef(x)", [F(3, 5)], f32=True)
+case("corrcoef.method", "x.corrcoef()", [F(2, 6)])
+case("block_diag", "torch.block_diag(x, y, z, w)", [F(1, 2), F(), F(2), F(2, 1)])
+case("block_diag.int", "torch.block_diag(x, y)", [V([[1, 2], [3, 4]], dtype="int64"), V([5], dtype="int64")], backward=False)
+case("cartesian_prod", "torch.cartesian_prod(x, y)", [F(2), F(3)])
+case("cartesian_prod.three", "torch.cartesian_prod(x, y, z)", [V([1, 2], dtype="int64"), V([3], dtype="int64"), V([4, 5], dtype="int64")], backward=False)
+case("combinations", "torch.combinations(x)", [F(4)])
+case("combinations.r3_replacement", "torch.combinations(x, r=3, with_replacement=True)", [F(3)])
+case("combinations.too_many", "torch.combinations(x, 3)", [V([1, 2], dtype="int64")], backward=False)
+case("unique_consecutive", "torch.unique_consecutive(x, return_inverse=True, return_counts=True)", [V([1, 1, 2, 2, 3, 1, 1, 2], dtype="int64")], backward=False)
+case("unique_consecutive.dim0", "x.unique_consecutive(dim=0, return_counts=True)", [V([[1.0, 1.0], [1.0, 1.0], [2.0, 3.0]])], backward=False)
+case("unique_consecutive.plain", "torch.unique_consecutive(x)", [V([0.5, 0.5, -1.0, 0.5])], backward=False, f32=True)
 
 # ---------------------------------------------------------------------------------------------
 # Serialisation
@@ -1125,6 +1153,19 @@ ERRORS = [
     ("normal.std_negative", lambda: torch.normal(torch.zeros(2), -1.0), ["normal expects std >= 0.0, but found std -1"]),
     ("normal.std_tensor_negative", lambda: torch.normal(torch.zeros(2), torch.tensor([1.0, -1.0])), ["normal expects all elements of std >= 0.0"]),
     ("normal.shapes", lambda: torch.normal(torch.zeros(2), torch.ones(3)), ["The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0"]),
+    ("mode.empty", lambda: torch.mode(torch.zeros(2, 0), 1), ["Expected reduction dim 1 to have non-zero size."]),
+    ("logcumsumexp.int", lambda: torch.logcumsumexp(torch.tensor([1, 2]), 0), ["not implemented for 'Long'"]),
+    ("heaviside.dtypes", lambda: torch.heaviside(torch.tensor([1.0]), torch.tensor([1])), ["heaviside is not yet implemented for tensors with different dtypes."]),
+    ("heaviside.backward", lambda: torch.heaviside(torch.tensor([1.0], requires_grad=True), torch.tensor([0.5])).sum().backward(), ["derivative for aten::heaviside is not implemented"]),
+    ("cov.3d", lambda: torch.cov(torch.zeros(2, 2, 2)), ["cov(): expected input to have two or fewer dimensions but got an input with 3 dimensions"]),
+    ("cov.fweights_numel", lambda: torch.cov(torch.zeros(2, 3), fweights=torch.tensor([1, 2])),
+     ["cov(): expected fweights to have the same numel as there are observations in the input but got 2 != 3"]),
+    ("cov.fweights_float", lambda: torch.cov(torch.zeros(2, 3), fweights=torch.tensor([1.0, 2.0, 1.0])), ["cov(): expected fweights to have integral dtype"]),
+    ("block_diag.3d", lambda: torch.block_diag(torch.zeros(1, 1, 1)), ["torch.block_diag: Input tensors must have 2 or fewer dimensions. Input 0 has 3 dimensions"]),
+    ("combinations.2d", lambda: torch.combinations(torch.zeros(2, 2)), ["Expect a 1D vector, but got shape [2, 2]"]),
+    ("cartesian_prod.2d", lambda: torch.cartesian_prod(torch.zeros(2), torch.zeros(2, 2)), ["Expect a 1D vector, but got shape [2, 2]"]),
+    ("unique_consecutive.backward", lambda: torch.unique_consecutive(torch.tensor([1.0, 2.0], requires_grad=True)).sum().backward(),
+     ["the derivative for 'unique_consecutive' is not implemented."]),
 ]
 
 

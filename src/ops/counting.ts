@@ -47,10 +47,54 @@ export function unique(x: Tensor, ...args: Args<[sorted: boolean, returnInverse:
   return out;
 }
 
+/** Options of torch.unique_consecutive. */
+export interface UniqueConsecutiveOptions {
+  /** Also return, for each element (or slice along dim), the index of its run. */
+  returnInverse?: boolean;
+  /** Also return each run's length. */
+  returnCounts?: boolean;
+  /** Runs of equal slices along this dimension instead of equal elements of the flattened input. */
+  dim?: number | null;
+}
+const UNIQUE_CONSECUTIVE = [param("returnInverse", bool, false), param("returnCounts", bool, false), param("dim", nullable(int()), null)];
+
+/**
+ * torch.unique_consecutive(input, return_inverse=False, return_counts=False, dim=None): each run
+ * of equal consecutive values (or slices along dim) kept once, in order; with returnInverse or
+ * returnCounts an array [output, inverse?, counts?].
+ */
+export function uniqueConsecutive(x: Tensor, ...args: Args<[returnInverse: boolean, returnCounts: boolean, dim: number | null], UniqueConsecutiveOptions>): Tensor | Tensor[] {
+  checkTensor(x, "input", "unique_consecutive");
+  const o = parseArgs<Required<UniqueConsecutiveOptions>>("unique_consecutive", UNIQUE_CONSECUTIVE, args);
+  const d = o.dim === null ? null : normalizeDim(o.dim, Math.max(1, x.ndim));
+  const lines = d === null ? x.reshape([-1]) : x.movedim(d, 0);
+  const size = lines.shape[0] ?? 1;
+  const data = readHost(lines, "uniqueConsecutive") as ArrayLike<Cell>;
+  const len = size === 0 ? 0 : data.length / size;
+  const same = (a: number, b: number): boolean => {
+    for (let j = 0; j < len; j++) if (!(data[a * len + j] === data[b * len + j])) return false;
+    return true;
+  };
+  const keep: number[] = [], counts: number[] = [], inverse = new Array<number>(size);
+  for (let i = 0; i < size; i++) {
+    if (i === 0 || !same(i, i - 1)) { keep.push(i); counts.push(0); }
+    counts[counts.length - 1]!++;
+    inverse[i] = keep.length - 1;
+  }
+  const picked = noGrad(() => lines.indexSelect(0, int64(keep, [keep.length], x)));
+  const values = d === null ? picked : picked.movedim(0, d).contiguous();
+  record(values, "UniqueConsecutiveBackward0", [x], [], () => { throw new NotImplementedError("the derivative for 'unique_consecutive' is not implemented."); });
+  if (!o.returnInverse && !o.returnCounts) return values;
+  const out = [values];
+  if (o.returnInverse) out.push(int64(inverse, d === null ? x.shape.slice() : [size], x));
+  if (o.returnCounts) out.push(int64(counts, [counts.length], x));
+  return out;
+}
+
 interface Uniques { values: Tensor; inverse: Tensor; counts: Tensor }
 
 const int64 = (v: number[], shape: number[], x: Tensor): Tensor => fromHost(BigInt64Array.from(v, BigInt), shape, "int64", x._box.device);
-const readHost = (x: Tensor): Storage => hostData(x.contiguous(), "unique()", "(await x.cpuAsync()).unique() (the result's size depends on the values)");
+const readHost = (x: Tensor, fn = "unique"): Storage => hostData(x.contiguous(), `${fn}()`, `(await x.cpuAsync()).${fn}() (the result's size depends on the values)`);
 
 function uniqueElements(x: Tensor): Uniques {
   const data = readHost(x) as ArrayLike<Cell>;

@@ -2,10 +2,12 @@
 // dstack, columnStack, broadcastTo, broadcastTensors, meshgrid. Gradients come from the parts
 // (reshape, expand, cat).
 import { RuntimeError, TorchTypeError } from "../errors.ts";
-import { checkTensor, describe, isOptions, param, parseArgs, str } from "../args.ts";
+import { bool, checkBool, checkInt, checkTensor, describe, int, isOptions, param, parseArgs, str } from "../args.ts";
 import { broadcastShapes, checkIntList, type Shape } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
-import { cat, checkTensorList, expand } from "./shape.ts";
+import { cat, checkTensorList, expand, stack } from "./shape.ts";
+import { promoteTypes } from "../dtype.ts";
+import { tensor, zeros } from "./creation.ts";
 
 /** The tensors of atleast*d: one tensor, several, or one list; whether the answer is one tensor. */
 function tensorArgs(fn: string, args: readonly unknown[]): [readonly Tensor[], boolean] {
@@ -108,4 +110,64 @@ export function meshgrid(...args: [...tensors: Tensor[], options: MeshgridOption
   const grids = ts.map((t, k) => expand(t.reshape(sizes.map((s, j) => (j === k ? s : 1))), sizes));
   if (swap) [grids[0], grids[1]] = [grids[1]!, grids[0]!];
   return grids;
+}
+
+/**
+ * torch.block_diag(*tensors): the tensors (0-, 1- or 2-D) as blocks along the diagonal of a
+ * zero matrix (a 0-D tensor is a 1x1 block, a 1-D one a row), in their promoted dtype; each
+ * block a row of [zeros, block, zeros] and the rows stacked, so the gradient is the blocks'.
+ */
+export function blockDiag(...tensors: Tensor[]): Tensor {
+  const list = checkTensorList("block_diag", tensors);
+  list.forEach((t, i) => {
+    if (t.ndim > 2) throw new RuntimeError(`torch.block_diag: Input tensors must have 2 or fewer dimensions. Input ${i} has ${t.ndim} dimensions`);
+  });
+  if (list.length === 0) return zeros([1, 0]);
+  const blocks = list.map((t) => (t.ndim === 0 ? t.reshape([1, 1]) : t.ndim === 1 ? t.reshape([1, -1]) : t));
+  const dtype = blocks.reduce((d, b) => promoteTypes(d, b.dtype), blocks[0]!.dtype);
+  const cols = blocks.reduce((c, b) => c + b.shape[1]!, 0);
+  let left = 0;
+  const rows = blocks.map((b) => {
+    const [r, c] = b.shape as [number, number];
+    const row = cat([b.newZeros([r, left], { dtype }), b.to(dtype), b.newZeros([r, cols - left - c], { dtype })], 1);
+    left += c;
+    return row;
+  });
+  return cat(rows, 0);
+}
+
+/** torch.cartesian_prod(*tensors): every combination of the 1-D tensors' elements, one per row (one tensor: itself). */
+export function cartesianProd(...tensors: Tensor[]): Tensor {
+  const list = checkTensorList("cartesian_prod", tensors);
+  list.forEach((t) => {
+    if (t.ndim !== 1) throw new RuntimeError(`Expect a 1D vector, but got shape [${t.shape.join(", ")}]`);
+  });
+  if (list.length === 1) return list[0]!;
+  return stack(meshgrid([...list], { indexing: "ij" }).map((g) => g.reshape([-1])), 1);
+}
+
+/**
+ * torch.combinations(input, r=2, with_replacement=False): the r-length combinations of a 1-D
+ * tensor's elements, in itertools' order, one per row (a gather: the gradient is summed back).
+ */
+export function combinations(x: Tensor, r?: number, withReplacement?: boolean): Tensor;
+export function combinations(x: Tensor, opts: { r?: number; withReplacement?: boolean }): Tensor;
+export function combinations(x: Tensor, rArg: number | { r?: number; withReplacement?: boolean } = 2, wArg = false): Tensor {
+  checkTensor(x, "input", "combinations");
+  const { r, withReplacement } = isOptions(rArg)
+    ? parseArgs<{ r: number; withReplacement: boolean }>("combinations", [], [rArg], [param("r", int(), 2), param("withReplacement", bool, false)])
+    : { r: checkInt(rArg, "r", "combinations"), withReplacement: checkBool(wArg, "with_replacement", "combinations") };
+  if (x.ndim !== 1) throw new RuntimeError(`Expect a 1D vector, but got shape [${x.shape.join(", ")}]`);
+  if (r < 0) throw new RuntimeError(`Expect a non-negative number, but got ${r}`);
+  if (r === 0) return x.newZeros([0]);
+  const n = x.shape[0]!;
+  const rows: number[] = [];
+  const pick = new Array<number>(r);
+  const walk = (k: number, from: number): void => {
+    if (k === r) { rows.push(...pick); return; }
+    for (let i = from; i < n; i++) { pick[k] = i; walk(k + 1, withReplacement ? i : i + 1); }
+  };
+  walk(0, 0);
+  const idx = tensor(rows, { dtype: "int64", device: x._box.device });
+  return x.indexSelect(0, idx).reshape([rows.length / r, r]);
 }

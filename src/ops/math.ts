@@ -4,6 +4,7 @@
 // (backends' UnaryOp/BinaryOp) where no composite of existing ops gives PyTorch's value to
 // float64 round-off, else a composite whose gradient autograd derives (frac, square, isinf,
 // logaddexp, xlogy, nanToNum). Gradients are PyTorch's formulas (tools/autograd/derivatives.yaml).
+import { noGrad } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
 import { traceOnly } from "../autograd/trace.ts";
 import { isFloating, scalarTypeName, toFloating, type DType } from "../dtype.ts";
@@ -124,6 +125,33 @@ export function logit(x: Tensor, eps: number | null = null): Tensor {
   const xf = isFloating(x.dtype) ? x : x.to(toFloating(x.dtype));
   const z = eps === null ? xf : xf.clamp(eps, 1 - eps);
   return z.div(z.neg().add(1)).log();
+}
+/** torch.sinc(input): sin(pi x) / (pi x), 1 at 0 (its gradient 0 there, as PyTorch's). */
+export function sinc(x: Tensor): Tensor {
+  checkTensor(x, "input", "sinc");
+  const xf = isFloating(x.dtype) ? x : x.to(toFloating(x.dtype));
+  const zero = xf.eq(0);
+  // the quotient on a nonzero stand-in where x is 0, so no 0/0 reaches the gradient
+  const px = where(zero, 1, xf).mul(Math.PI);
+  return where(zero, 1, px.sin().div(px));
+}
+/** torch.deg2rad(input): degrees to radians (x * pi / 180). */
+export function deg2rad(x: Tensor): Tensor {
+  checkTensor(x, "input", "deg2rad");
+  return (isFloating(x.dtype) ? x : x.to(toFloating(x.dtype))).mul(Math.PI / 180);
+}
+/** torch.rad2deg(input): radians to degrees (x * 180 / pi). */
+export function rad2deg(x: Tensor): Tensor {
+  checkTensor(x, "input", "rad2deg");
+  return (isFloating(x.dtype) ? x : x.to(toFloating(x.dtype))).mul(180 / Math.PI);
+}
+/** torch.heaviside(input, values): 0 below zero, 1 above, `values` at zero; no derivative, as in PyTorch. */
+export function heaviside(x: Tensor, values: Tensor): Tensor {
+  checkTensor(x, "input", "heaviside");
+  checkTensor(values, "values", "heaviside");
+  if (x.dtype !== values.dtype) throw new RuntimeError("heaviside is not yet implemented for tensors with different dtypes.");
+  const out = noGrad(() => where(x.eq(0), values, x.gt(0).to(x.dtype)));
+  return record(out, "HeavisideBackward0", [x, values], [], () => { throw new RuntimeError("derivative for aten::heaviside is not implemented"); });
 }
 export function isinf(x: Tensor): Tensor {
   checkTensor(x, "input", "isinf");

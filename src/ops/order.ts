@@ -7,11 +7,11 @@
 import { noGrad } from "../autograd/gradMode.ts";
 import { record } from "../autograd/node.ts";
 import { isFloating } from "../dtype.ts";
-import { RuntimeError } from "../errors.ts";
+import { IndexError, RuntimeError } from "../errors.ts";
 import { bool, checkInt, checkTensor, checkTensorOrScalar, int, nullable, param, parseArgs, str, type Args } from "../args.ts";
 import { normalizeDim } from "../layout.ts";
 import { Tensor } from "../tensor.ts";
-import { numberData, onHost } from "./alloc.ts";
+import { asyncReadError, dense, fromHost, numberData, onHost } from "./alloc.ts";
 import { full } from "./creation.ts";
 import { where } from "./elementwise.ts";
 import type { ValuesIndices } from "./reduce.ts";
@@ -100,6 +100,47 @@ export function kthvalue(x: Tensor, k: number, ...args: Args<[dim: number, keepd
   if (k < 1 || k > x1.shape[d]!) throw new RuntimeError(`kthvalue(): selected number k out of range for dimension ${x.ndim === 0 ? 0 : d}`);
   const pos = full(x1.shape.map((s, i) => (i === d ? 1 : s)), k - 1, { dtype: "int64", device: x.device });
   const r = pick(x1, d, pos, keepdim && x.ndim > 0);
+  return x.ndim === 0 ? { values: r.values.reshape([]), indices: r.indices.reshape([]) } : r;
+}
+
+/**
+ * torch.mode(input, dim=-1, keepdim=False): the most frequent value of each line and an index
+ * of it, as PyTorch's CPU kernel: among equally frequent values the smallest, and its last
+ * position in the line (NaNs are never equal, so each counts once). Its gradient goes to that
+ * position (a gather).
+ */
+export function mode(x: Tensor, ...args: Args<[dim: number, keepdim: boolean], MedianOptions>): ValuesIndices {
+  checkTensor(x, "input", "mode");
+  const { dim, keepdim } = parseArgs<Required<MedianOptions>>("mode", KTH, args);
+  const x1 = x.ndim === 0 ? x.reshape([1]) : x;
+  const d = normalizeDim(dim, x1.ndim);
+  if (x1.shape[d] === 0) throw new IndexError(`mode(): Expected reduction dim ${d} to have non-zero size.`);
+  if (!onHost(x)) throw asyncReadError(x, "mode()", "torch.mode(await x.cpuAsync(), dim)");
+  const lines = noGrad(() => x1.movedim(d, -1).contiguous());
+  const n = lines.shape[lines.ndim - 1]!;
+  const v = dense(lines) as unknown as ArrayLike<number | bigint>;
+  const at = new BigInt64Array(v.length / n);
+  const order = new Array<number>(n);
+  for (let l = 0; l < at.length; l++) {
+    const base = l * n;
+    for (let i = 0; i < n; i++) order[i] = i;
+    // ascending, NaN last, equal values by position (so a run's last element is its last position)
+    order.sort((a, b) => {
+      const p = v[base + a]!, q = v[base + b]!;
+      return p < q ? -1 : p > q ? 1 : p === q ? a - b : p !== p ? (q !== q ? a - b : 1) : -1;
+    });
+    let best = 0, bestAt = order[0]!;
+    for (let i = 0; i < n;) {
+      let j = i + 1;
+      while (j < n && v[base + order[j]!] === v[base + order[i]!]) j++;
+      if (j - i > best) { best = j - i; bestAt = order[j - 1]!; }
+      i = j;
+    }
+    at[l] = BigInt(bestAt);
+  }
+  const idx = fromHost(at, [...lines.shape.slice(0, -1), 1], "int64", x._box.device).movedim(-1, d);
+  const values = x1.gather(d, idx);
+  const r = keepdim && x.ndim > 0 ? { values, indices: idx } : { values: values.squeeze(d), indices: idx.squeeze(d) };
   return x.ndim === 0 ? { values: r.values.reshape([]), indices: r.indices.reshape([]) } : r;
 }
 

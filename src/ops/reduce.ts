@@ -426,6 +426,24 @@ function cumsumOf(x: Tensor, dim: number): Tensor {
 }
 
 /**
+ * torch.logcumsumexp(input, dim): log(cumsum(exp(x))) along dim, computed as
+ * max + log(cumsum(exp(x - max))) with the line's max (0 for a line of -inf), so large values
+ * do not overflow; the gradient comes from those ops.
+ */
+export function logcumsumexp(x: Tensor, dim: number): Tensor {
+  checkTensor(x, "input", "logcumsumexp");
+  checkInt(dim, "dim", "logcumsumexp");
+  if (!isFloating(x.dtype)) throw new RuntimeError(`"logcumsumexp_out_cpu" not implemented for '${scalarTypeName(x.dtype)}'`);
+  if (x.ndim === 0) return x.clone();
+  const d = normalizeDim(dim, x.ndim);
+  const m = noGrad(() => {
+    const a = x.amax(d, true);
+    return where(a.isfinite(), a, 0);
+  });
+  return cumsumOf(x.sub(m).exp(), d).log().add(m);
+}
+
+/**
  * torch.cumprod(x, dim). Its gradient at x_i is sum over k >= i of g_k times the product of
  * x_j (j <= k, j != i), computed without dividing by x (exact where x has zeros): by a backend
  * pass outside createGraph, and with tensor ops (O(n^2) per line, differentiable) inside it.

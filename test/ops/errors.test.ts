@@ -153,6 +153,17 @@ const THUNKS: Record<string, () => unknown> = {
   "normal.std_negative": () => torch.normal(torch.zeros(2), -1),
   "normal.std_tensor_negative": () => torch.normal(torch.zeros(2), torch.tensor([1, -1], { dtype: "float32" })),
   "normal.shapes": () => torch.normal(torch.zeros(2), torch.ones(3)),
+  "mode.empty": () => torch.mode(torch.zeros(2, 0), 1),
+  "logcumsumexp.int": () => torch.logcumsumexp(torch.tensor([1, 2]), 0),
+  "heaviside.dtypes": () => torch.heaviside(torch.tensor([1], { dtype: "float32" }), torch.tensor([1])),
+  "heaviside.backward": () => torch.heaviside(torch.tensor([1], { dtype: "float32", requiresGrad: true }), torch.tensor([0.5], { dtype: "float32" })).sum().backward(),
+  "cov.3d": () => torch.cov(torch.zeros(2, 2, 2)),
+  "cov.fweights_numel": () => torch.cov(torch.zeros(2, 3), { fweights: torch.tensor([1, 2]) }),
+  "cov.fweights_float": () => torch.cov(torch.zeros(2, 3), { fweights: torch.tensor([1, 2, 1], { dtype: "float32" }) }),
+  "block_diag.3d": () => torch.blockDiag(torch.zeros(1, 1, 1)),
+  "combinations.2d": () => torch.combinations(torch.zeros(2, 2)),
+  "cartesian_prod.2d": () => torch.cartesianProd(torch.zeros(2), torch.zeros(2, 2)),
+  "unique_consecutive.backward": () => (torch.uniqueConsecutive(torch.tensor([1, 2], { dtype: "float32", requiresGrad: true })) as torch.Tensor).sum().backward(),
 };
 
 const cases = loadErrorCases();

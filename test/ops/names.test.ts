@@ -250,3 +250,16 @@ test("torch.cuda, torch.backends and torch.compile answer as a PyTorch without C
   assert.throws(() => torch.compile(3 as never), { name: "TypeError", message: /compile\(\): argument 'model' must be a Module or a function/ });
   assert.throws(() => torch.compile(f, { fullgraf: true } as never), { name: "TypeError", message: /fullgraf/ });
 });
+
+test("Tensor.multinomial and Tensor.bernoulli draw what torch.multinomial and torch.bernoulli draw", () => {
+  const probs = torch.tensor([[0.1, 0.6, 0.3], [0.5, 0.25, 0.25]], { dtype: "float32" });
+  torch.manualSeed(3);
+  const a = torch.multinomial(probs, 4, true);
+  torch.manualSeed(3);
+  assert.deepEqual(probs.multinomial(4, true).tolist(), a.tolist());
+  const p = torch.full([10], 0.5);
+  torch.manualSeed(4);
+  const b = torch.bernoulli(p);
+  torch.manualSeed(4);
+  assert.deepEqual(p.bernoulli().tolist(), b.tolist());
+});
