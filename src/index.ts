@@ -9,6 +9,7 @@ export * as accelerator from "./accelerator.ts";
 export * as cuda from "./cuda.ts";
 export * as backends from "./torchBackends.ts";
 export { compile, type CompileOptions } from "./compile.ts";
+export { setPrintoptions, type PrintOptions } from "./print.ts";
 export { type DType, type FloatDType, type Storage, type NumArray, type FloatArray, getDefaultDtype, setDefaultDtype, promoteTypes } from "./dtype.ts";
 export { RuntimeError, IndexError, ValueError, TorchTypeError, NotImplementedError, AssertionError, KeyError } from "./errors.ts";
 export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled, type GradModeGuard } from "./autograd/gradMode.ts";

@@ -1215,15 +1215,33 @@ PRINTS = [
     ("summarized_2d", torch.arange(1200, dtype=torch.float32).reshape(40, 30), None),
     ("summarized_int", torch.arange(1500), None),
     ("grad_fn_mul", torch.tensor([1.0, -2.0], requires_grad=True), "mul2"),
+    # under torch.set_printoptions (reset to the defaults after each)
+    ("opts_precision2", torch.tensor([[0.123456, -12.5], [3.0, 1e-3]]), None, {"precision": 2}),
+    ("opts_short_profile", torch.arange(2000, dtype=torch.float32) * 0.5, None, {"profile": "short"}),
+    ("opts_full_profile", torch.arange(1200, dtype=torch.float32), None, {"profile": "full", "linewidth": 120}),
+    ("opts_threshold_edgeitems", torch.arange(30).reshape(5, 6), None, {"threshold": 10, "edgeitems": 1}),
+    ("opts_sci_on", torch.tensor([1.5, 250.0, -3.25]), None, {"sci_mode": True}),
+    ("opts_sci_off", torch.tensor([1e-6, 1.0, 123456789.0]), None, {"sci_mode": False}),
+    ("opts_sci_on_zeros", torch.zeros(3), None, {"sci_mode": True}),
+    ("opts_linewidth", torch.arange(20, dtype=torch.float32) / 3, None, {"linewidth": 40, "precision": 3}),
 ]
+
+
+def camel_key(k):
+    head, *rest = k.split("_")
+    return head + "".join(p.capitalize() for p in rest)
 
 
 def run_prints():
     out = []
-    for name, t, after in PRINTS:
+    for name, t, after, *opts in PRINTS:
         shown = t * 2 if after == "mul2" else t
         j = enc_tensor(t)
+        if opts:
+            torch.set_printoptions(**opts[0])
+            j["printOptions"] = {camel_key(k): v for k, v in opts[0].items()}
         j.update({"name": name, "requiresGrad": t.requires_grad, "repr": repr(shown)})
+        torch.set_printoptions(profile="default", sci_mode=None)
         if after:
             j["after"] = after
         out.append(j)

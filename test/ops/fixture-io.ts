@@ -48,6 +48,8 @@ export interface PrintCase extends StoredTensor {
   requiresGrad: boolean;
   repr: string;
   after?: "mul2";
+  /** torch.set_printoptions keywords in effect for this repr (camelCase), reset to the defaults after. */
+  printOptions?: Record<string, number | string | boolean>;
 }
 
 function load<T>(file: string): T[] {

@@ -5,15 +5,39 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
+import * as torch from "../../src/index.ts";
 import { loadPrintCases, makeTensor } from "./fixture-io.ts";
 
 for (const c of loadPrintCases()) {
-  test(`repr ${c.name}`, () => {
+  test(`repr ${c.name}${c.printOptions ? ` under setPrintoptions(${JSON.stringify(c.printOptions)})` : ""}`, () => {
     let t = makeTensor(c, c.requiresGrad);
     if (c.after === "mul2") t = t.mul(2);
-    assert.equal(t.toString(), c.repr);
+    if (c.printOptions) torch.setPrintoptions(c.printOptions);
+    try {
+      assert.equal(t.toString(), c.repr);
+    } finally {
+      torch.setPrintoptions({ profile: "default", sciMode: null });
+    }
   });
 }
+
+test("setPrintoptions keeps what a call leaves out, except sciMode; a positional call; an unknown profile changes nothing, as PyTorch's", () => {
+  const x = torch.tensor([0.123456, 2.5], { dtype: "float32" });
+  try {
+    torch.setPrintoptions({ precision: 2, sciMode: true });
+    torch.setPrintoptions({ linewidth: 100 });
+    assert.equal(x.toString(), "tensor([0.12, 2.50])");
+    torch.setPrintoptions(6);
+    assert.equal(x.toString(), "tensor([0.123456, 2.500000])");
+    torch.setPrintoptions({ profile: "nonesuch" });
+    assert.equal(x.toString(), "tensor([0.123456, 2.500000])");
+    assert.throws(() => torch.setPrintoptions({ precision: -1 }), { name: "ValueError", message: /precision/ });
+    assert.throws(() => torch.setPrintoptions({ sci_mode: true } as never), { name: "TypeError", message: /sci_mode/ });
+  } finally {
+    torch.setPrintoptions({ profile: "default", sciMode: null });
+  }
+  assert.equal(x.toString(), "tensor([0.1235, 2.5000])");
+});
 
 test("console.log prints the repr", () => {
   const c = loadPrintCases().find((p) => p.name === "float_row_requires_grad")!;
