@@ -48,7 +48,7 @@ export { indexAdd, indexCopy, indexFill, takeAlongDim, type IndexAddOptions } fr
 export { trace, tensordot, kron, cross, cdist, inner, dist, type TensordotDims, type CdistOptions } from "./ops/products.ts";
 export { logspace, triuIndices, trilIndices, type LogspaceOptions, type TriangleIndicesOptions } from "./ops/ranges.ts";
 export { all, any, countNonzero, isclose, allclose, equal, type TruthOptions, type TruthArgs, type IscloseOptions, type IscloseArgs } from "./ops/logical.ts";
-export { erfinv } from "./ops/special.ts";
+export { erfinv, lgamma, digamma, polygamma } from "./ops/special.ts";
 export { gather, scatter, scatterAdd, indexSelect, maskedFill, triu, tril, take, type ScatterOptions } from "./ops/indexing.ts";
 export {
   reshape, view, permute, transpose, t, squeeze, unsqueeze, expand, flatten, unflatten, narrow, select, slice,

@@ -414,6 +414,12 @@ export class Tensor {
   /** log(x / (1 - x)), x clamped to [eps, 1 - eps] when eps is given. */
   logit(eps: number | null = null): Tensor { return math.logit(this, eps); }
   sinc(): Tensor { return math.sinc(this); }
+  lgamma(): Tensor { return special.lgamma(this); }
+  digamma(): Tensor { return special.digamma(this); }
+  polygamma(n: number): Tensor { return special.polygamma(n, this); }
+  lgamma_(): this { return this.inplace((s) => special.lgamma(s)); }
+  digamma_(): this { return this.inplace((s) => special.digamma(s)); }
+  polygamma_(n: number): this { return this.inplace((s) => special.polygamma(n, s)); }
   deg2rad(): Tensor { return math.deg2rad(this); }
   rad2deg(): Tensor { return math.rad2deg(this); }
   heaviside(values: Tensor): Tensor { return math.heaviside(this, values); }

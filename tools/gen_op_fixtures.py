@@ -823,6 +823,16 @@ case("combinations.too_many", "torch.combinations(x, 3)", [V([1, 2], dtype="int6
 case("unique_consecutive", "torch.unique_consecutive(x, return_inverse=True, return_counts=True)", [V([1, 1, 2, 2, 3, 1, 1, 2], dtype="int64")], backward=False)
 case("unique_consecutive.dim0", "x.unique_consecutive(dim=0, return_counts=True)", [V([[1.0, 1.0], [1.0, 1.0], [2.0, 3.0]])], backward=False)
 case("unique_consecutive.plain", "torch.unique_consecutive(x)", [V([0.5, 0.5, -1.0, 0.5])], backward=False, f32=True)
+case("lgamma", "torch.lgamma(x)", [V([-2.5, -0.5, 0.3, 1.0, 2.0, 3.7, 10.5, 150.0])], f32=True)
+case("lgamma.poles", "torch.lgamma(x)", [V([0.0, -1.0, -3.0, math.inf, -math.inf, math.nan, 1e-300, -1e6 + 0.25])], backward=False)
+case("lgamma.method", "x.lgamma()", [F(2, 3, kind="pos")])
+case("digamma", "torch.digamma(x)", [V([-2.5, -0.5, 0.3, 1.0, 1.4616, 10.0, 37.5, 1e5])], f32=True)
+case("digamma.poles", "torch.digamma(x)", [V([0.0, -0.0, -2.0, math.inf, math.nan])], backward=False)
+case("polygamma.n0", "torch.polygamma(0, x)", [F(4, kind="pos")])
+case("polygamma.n1", "torch.polygamma(1, x)", [V([0.3, 1.5, 4.0, -1.5, 25.0])], f32=True)
+case("polygamma.n2", "torch.polygamma(2, x)", [V([0.3, 1.5, 4.0, 12.0])])
+case("polygamma.n3_method", "x.polygamma(3)", [F(3, kind="pos")], f32=True)
+case("polygamma.n4_negative_x", "torch.polygamma(4, x)", [V([-1.5, -0.25, 2.0])], backward=False)
 
 # ---------------------------------------------------------------------------------------------
 # Serialisation
@@ -1164,6 +1174,7 @@ ERRORS = [
     ("block_diag.3d", lambda: torch.block_diag(torch.zeros(1, 1, 1)), ["torch.block_diag: Input tensors must have 2 or fewer dimensions. Input 0 has 3 dimensions"]),
     ("combinations.2d", lambda: torch.combinations(torch.zeros(2, 2)), ["Expect a 1D vector, but got shape [2, 2]"]),
     ("cartesian_prod.2d", lambda: torch.cartesian_prod(torch.zeros(2), torch.zeros(2, 2)), ["Expect a 1D vector, but got shape [2, 2]"]),
+    ("polygamma.negative_n", lambda: torch.polygamma(-1, torch.tensor([1.0])), ["polygamma(n, x) does not support negative n."]),
     ("unique_consecutive.backward", lambda: torch.unique_consecutive(torch.tensor([1.0, 2.0], requires_grad=True)).sum().backward(),
      ["the derivative for 'unique_consecutive' is not implemented."]),
 ]

@@ -160,6 +160,12 @@ export interface NnKernels<D = Storage, I = Int32Array> {
   erf(x: D, out: D): void;
   /** out[i] = erfinv(x[i]) over contiguous data (PyTorch's rational approximation + two Newton steps). */
   erfinv(x: D, out: D): void;
+  /** out[i] = log |Gamma(x[i])| over contiguous data. */
+  lgamma(x: D, out: D): void;
+  /** out[i] = digamma(x[i]) over contiguous data (ATen's calc_digamma). */
+  digamma(x: D, out: D): void;
+  /** out[i] = polygamma(n, x[i]) over contiguous data, n >= 0 (ATen's). */
+  polygamma(n: number, x: D, out: D): void;
   /** Max pooling of contiguous [n*c, h, w] planes: each window's max and its flat h*w index (PyTorch's tie and NaN rules). */
   maxPool2d(x: D, g: Im2colGeometry, values: D, indices: I): void;
   /** Its gradient: out [n*c, h*w] = gy [n*c, oh*ow] scattered through the indices (contiguous), zeros elsewhere: every element written. */

@@ -8,6 +8,7 @@ import { matmul } from "./matmul.ts";
 import { adamUpdate } from "./optim.ts";
 import { col2im, convForward, convInputGrad, convWeightGrad, im2col } from "./conv.ts";
 import { erfinvKernel, erfKernel } from "./special.ts";
+import { digammaKernel, lgammaKernel, polygammaKernel } from "./gamma.ts";
 import { maxPool2d, maxPool2dBackward } from "./pool.ts";
 import { wasmSoftmax } from "../wasm/softmaxRows.ts";
 import { wasmBinary, wasmUnary } from "../wasm/elementwiseRows.ts";
@@ -329,6 +330,9 @@ export const cpu: Backend = {
   convWeightGrad,
   erf: erfKernel,
   erfinv: erfinvKernel,
+  lgamma: lgammaKernel,
+  digamma: digammaKernel,
+  polygamma: polygammaKernel,
   maxPool2d,
   maxPool2dBackward,
   gather(x, index, dim, out) {

@@ -255,6 +255,11 @@ export function erfinv(rt: WebGPURuntime, x: GPUArray, out: GPUArray): void {
   runMap(rt, { op: "erfinv", shape: [x.length], inputs: [{ name: "x", view: dense(x, [x.length]), ct: "f32" }], out: dense(out, [x.length]), outCt: "f32", expr: "erfinv_f32(x)" });
 }
 
+/** The gamma family (lgamma, digamma, polygamma) has no WGSL kernel yet: PyTorch's error for a missing kernel. */
+export function noKernel(op: string, x: GPUArray): never {
+  notImplemented(op, computeTypeOf(x.dtype));
+}
+
 /** A dense array read as a contiguous view of shape (its offset is part of the array). */
 export function dense(arr: GPUArray, shape: Shape): StridedView<GPUArray> {
   return { data: arr, shape, strides: contiguousStrides(shape), offset: 0 };

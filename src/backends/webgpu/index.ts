@@ -98,6 +98,9 @@ export function createWebGPUBackend(rt: WebGPURuntime): WebGPUBackend {
     convWeightGrad: (x, gy, g, O, out) => convWeightGrad(rt, x, gy, g, O, out),
     erf: (x, out) => ew.erf(rt, x, out),
     erfinv: (x, out) => ew.erfinv(rt, x, out),
+    lgamma: (x) => ew.noKernel("lgamma", x),
+    digamma: (x) => ew.noKernel("digamma", x),
+    polygamma: (_n, x) => ew.noKernel("polygamma", x),
     maxPool2d: (x, g, values, indices) => maxPool2d(rt, x, g, values, indices),
     maxPool2dBackward: (gy, indices, g, out) => maxPool2dBackward(rt, gy, indices, g, out),
   } satisfies WebGPUBackend;
