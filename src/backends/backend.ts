@@ -25,6 +25,11 @@ export type BinaryOp =
   | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr"
   /** a where b > 0, else 0: relu's backward in one pass (ATen's threshold_backward). */
   | "thresholdBackward"
+  /**
+   * a * (1 - b * b): tanh's backward from its output b in one pass, rounded as ATen's float32
+   * kernel (1 - b * b fused into one rounding, then the product).
+   */
+  | "tanhBackward"
   | "atan2" | "hypot" | "copysign"
   /** C's fmod (the sign of a) and Python's % (the sign of b); integer divisors are non-zero (the op checks). */
   | "fmod" | "remainder"

@@ -76,11 +76,17 @@ export function tan(x: Tensor): Tensor {
 }
 export function tanh(x: Tensor): Tensor {
   const y = unary("tanh", x, floatOut(x));
-  return record(y, "TanhBackward0", [x], [y], (g, [y]) => [g.mul(y.mul(y).neg().add(1))]);
+  return record(y, "TanhBackward0", [x], [y], (g, [y]) => [tanhBackward(g, y)]);
 }
 export function sigmoid(x: Tensor): Tensor {
   const y = unary("sigmoid", x, floatOut(x));
-  return record(y, "SigmoidBackward0", [x], [y], (g, [y]) => [g.mul(y.mul(y.neg().add(1)))]);
+  // ATen's sigmoid_backward: (grad * (1 - y)) * y, in that order
+  return record(y, "SigmoidBackward0", [x], [y], (g, [y]) => [g.mul(y.neg().add(1)).mul(y)]);
+}
+/** tanh's input gradient from its output y, one pass (ATen's tanh_backward); differentiable in both, as TanhBackwardBackward0. */
+function tanhBackward(g: Tensor, y: Tensor): Tensor {
+  const out = binaryKernel("tanhBackward", operands(g, y, "tanh_backward"), g.dtype);
+  return record(out, "TanhBackwardBackward0", [g, y], [g, y], (gg, [g, y]) => [tanhBackward(gg, y), gg.mul(g).mul(y).mul(-2)]);
 }
 export function relu(x: Tensor): Tensor {
   const y = unary("relu", x, x.dtype);

@@ -72,6 +72,12 @@ export const binaryKernels = {
     if (as === 1 && bs === 1 && zeroWhereNegative(b, bi, a, ai, o, oi, n, true)) return;
     for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = b[bi] <= 0 ? 0 : a[ai];
   },
+  // ATen's tanh_backward: a * (1 - b * b), the compiler fusing 1 - b * b (one rounding: b * b is
+  // exact in double for float32 b); a float64 1 - b * b rounds the product first (no fma in JS)
+  tanhBackward: (a, ai, as, b, bi, bs, o, oi, n) => {
+    const r = o instanceof Float32Array ? Math.fround : (v: number) => v;
+    for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai] * r(1 - b[bi] * b[bi]);
+  },
   atan2: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = Math.atan2(a[ai], b[bi]); },
   hypot: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = Math.hypot(a[ai], b[bi]); },
   copysign: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = copysign(a[ai], b[bi]); },
@@ -157,6 +163,10 @@ export const scalarKernels = {
   logicalAnd: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] && s ? 1 : 0; },
   logicalOr: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] || s ? 1 : 0; },
   thresholdBackward: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = s <= 0 ? 0 : a[ai]; },
+  tanhBackward: (a, ai, as, s, o, oi, n) => {
+    const t = o instanceof Float32Array ? Math.fround(1 - s * s) : 1 - s * s;
+    for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] * t;
+  },
   atan2: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = Math.atan2(a[ai], s); },
   hypot: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = Math.hypot(a[ai], s); },
   copysign: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = copysign(a[ai], s); },

@@ -128,6 +128,7 @@ const binaryOps = {
   thresholdBackward: (a, b) => (b <= 0n ? 0n : a),
   // float-valued ops compute int64 operands as floats (the op casts them first); these are
   // here for the table's completeness
+  tanhBackward: (a, b) => Number(a) * (1 - Number(b) * Number(b)),
   atan2: (a, b) => Math.atan2(Number(a), Number(b)),
   hypot: (a, b) => Math.hypot(Number(a), Number(b)),
   copysign: (a, b) => (b < 0n ? -1 : 1) * Math.abs(Number(a)),

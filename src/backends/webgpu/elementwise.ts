@@ -103,6 +103,8 @@ const ARITH: Partial<Record<BinaryOp, Table>> = {
   // NaN propagates through maximum/minimum, as in PyTorch.
   maximum: { f32: "select(select(b, a, a > b), a, is_nan(a))", i32: "max(a, b)", i64: "select(b, a, i64_lt(b, a))", bool: "max(a, b)" },
   minimum: { f32: "select(select(b, a, a < b), a, is_nan(a))", i32: "min(a, b)", i64: "select(b, a, i64_lt(a, b))", bool: "min(a, b)" },
+  // ATen's float32 tanh_backward: 1 - b * b fused into one rounding, then the product
+  tanhBackward: { f32: "a * fma(-b, b, 1.0)" },
   atan2: { f32: "atan2_f32(a, b)" },
   hypot: { f32: "hypot_f32(a, b)" },
   copysign: { f32: "select(abs(a), -abs(a), signbit_f32(b))" },
