@@ -50,3 +50,34 @@ function mseRecord(out: Tensor, input: Tensor, target: Tensor, reduction: Reduct
     return [x.requiresGrad ? d : null, y.requiresGrad ? d.neg() : null];
   }, { reduction });
 }
+
+/**
+ * Binary cross-entropy as PyTorch 1.13 computes it: the loss
+ * w * ((t - 1) max(log(1 - x), -100) - t max(log x, -100)), reduced; its input gradient
+ * g (x - t) / max((1 - x) x, 1e-12) and its target gradient (log(1 - x) - log x) g, each times
+ * w and divided by the element count for "mean" (the float32 gradients equal PyTorch's bits:
+ * test/ops/gradBits.test.ts). So an input of exactly 0 or 1 (a saturated sigmoid) gives
+ * PyTorch's finite gradient, not the NaN that differentiating the clamped logs would.
+ * `weight` (broadcast to the input) takes no gradient, as in PyTorch.
+ */
+export function binaryCrossEntropy(x: Tensor, t: Tensor, weight: Tensor | null, reduction: Reduction): Tensor {
+  const n = x.numel();
+  const reduce = (v: Tensor): Tensor => (reduction === "mean" ? v.mean() : reduction === "sum" ? v.sum() : v);
+  const out = noGrad(() => {
+    let l = t.sub(1).mul(x.neg().add(1).log().clampMin(-100)).sub(t.mul(x.log().clampMin(-100)));
+    if (weight !== null) l = l.mul(weight);
+    return reduce(l);
+  });
+  return record(out, "BinaryCrossEntropyBackward0", [x, t], [x, t], (g, [x, t]) => {
+    const scaled = (d: Tensor): Tensor => {
+      let r = weight === null ? d : d.mul(weight);
+      if (reduction === "mean") r = r.div(n);
+      return r;
+    };
+    const ge = reduction === "none" ? g : g.expand(x.shape);
+    return [
+      x.requiresGrad ? scaled(ge.mul(x.sub(t)).div(x.neg().add(1).mul(x).clampMin(1e-12))) : null,
+      t.requiresGrad ? scaled(x.neg().add(1).log().sub(x.log()).mul(ge)) : null,
+    ];
+  }, { reduction });
+}

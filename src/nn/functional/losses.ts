@@ -12,7 +12,7 @@ import { isFloating, isIntegral, scalarTypeName } from "../../dtype.ts";
 import { fmtShape } from "../../layout.ts";
 import { where } from "../../ops/elementwise.ts";
 import { numberData, onHost } from "../../ops/alloc.ts";
-import { mseLoss as mseLossPrimitive } from "../../ops/loss.ts";
+import { binaryCrossEntropy as bcePrimitive, mseLoss as mseLossPrimitive } from "../../ops/loss.ts";
 import { Tensor } from "../../tensor.ts";
 import { REDUCE, REDUCTION, reductionChecker, resolveReduction, SIZE_AVERAGE, type LegacyReductionOptions, type Reduction } from "../reduction.ts";
 
@@ -264,11 +264,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: Args<
       if (!(data[i] >= 0 && data[i] <= 1)) throw new RuntimeError("all elements of input should be between 0 and 1");
     }
   }
-  const logP = input.log().clamp({ min: -100 });
-  const log1mP = input.neg().log1p().clamp({ min: -100 });
-  let loss = target.mul(logP).add(target.neg().add(1).mul(log1mP)).neg();
-  if (opts.weight) loss = loss.mul(opts.weight);
-  return reduced(loss, opts.reduction);
+  if (opts.reduction !== "none" && opts.reduction !== "mean" && opts.reduction !== "sum") throw new ValueError(`${String(opts.reduction)} is not a valid value for reduction`);
+  return bcePrimitive(input, target, opts.weight ?? null, opts.reduction);
 }
 
 export interface BinaryCrossEntropyWithLogitsOptions extends BinaryCrossEntropyOptions {
