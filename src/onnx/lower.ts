@@ -141,6 +141,27 @@ const LOWER: Record<string, Lower> = {
   AcoshBackward0: unary("Acosh"),
   AtanhBackward0: unary("Atanh"),
   ErfBackward0: unary("Erf"),
+  // the activations recorded as one node each (nn/functional/activations.ts), as PyTorch's exporter writes them
+  EluBackward0: (c) => {
+    const [alpha, scale, inputScale] = [c.num("alpha"), c.num("scale"), c.num("input_scale")];
+    const x = c.xAs(0, c.outDtype());
+    if (scale === 1 && inputScale === 1) return [c.g.op("Elu", [x], { alpha: float(alpha) })];
+    if (inputScale === 1) return [c.g.op("Selu", [x], { alpha: float(alpha), gamma: float(scale) })];
+    throw new RuntimeError(`torch.onnx.export: elu with input_scale ${inputScale} has no ONNX lowering`);
+  },
+  CeluBackward0: (c) => [c.g.op("Celu", [c.xAs(0, c.outDtype())], { alpha: float(c.num("alpha")) })],
+  SoftplusBackward0: (c) => {
+    // ONNX's Softplus has no threshold: x itself where beta * x > threshold, as PyTorch computes
+    const t = c.outDtype();
+    const [beta, threshold] = [c.num("beta"), c.num("threshold")];
+    const x = c.xAs(0, t);
+    const bx = beta === 1 ? x : c.g.op("Mul", [x, c.g.scalar(beta, t)]);
+    const soft = beta === 1 ? c.g.op("Softplus", [bx]) : c.g.op("Div", [c.g.op("Softplus", [bx]), c.g.scalar(beta, t)]);
+    return [c.g.op("Where", [c.g.op("Greater", [bx, c.g.scalar(threshold, t)]), x, soft])];
+  },
+  HardsigmoidBackward0: (c) => [c.g.op("HardSigmoid", [c.xAs(0, c.outDtype())], { alpha: float(1 / 6), beta: float(0.5) })],
+  HardswishBackward0: unary("HardSwish"),
+  LogSigmoidBackward0: (c) => [c.g.op("Log", [c.g.op("Sigmoid", [c.xAs(0, c.outDtype())])])],
   ClampBackward1: (c) => {
     const t = c.outDtype();
     const lo = c.num("min");

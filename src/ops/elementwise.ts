@@ -367,17 +367,20 @@ export function pow(x: TensorOrScalar, y: TensorOrScalar): Tensor {
 }
 export function maximum(x: Tensor, y: Tensor): Tensor {
   const out = binaryKernel("maximum", operands(x, y, "maximum"), promoted(x, y));
-  return record(out, "MaximumBackward0", [x, y], [x, y], (g, [a, b]) => minMaxGrads(g, a, b, a.gt(b)));
+  return record(out, "MaximumBackward0", [x, y], [x, y], (g, [a, b]) => minMaxGrads(g, a, b, a.lt(b), a.gt(b)));
 }
 export function minimum(x: Tensor, y: Tensor): Tensor {
   const out = binaryKernel("minimum", operands(x, y, "minimum"), promoted(x, y));
-  return record(out, "MinimumBackward0", [x, y], [x, y], (g, [a, b]) => minMaxGrads(g, a, b, a.lt(b)));
+  return record(out, "MinimumBackward0", [x, y], [x, y], (g, [a, b]) => minMaxGrads(g, a, b, a.gt(b), a.lt(b)));
 }
-/** Ties split the gradient in half, as PyTorch's maximum/minimum backward. */
-function minMaxGrads(g: Tensor, a: Tensor, b: Tensor, aWins: Tensor): Tensor[] {
-  const tie = a.eq(b);
-  const half = g.div(2);
-  return [where(tie, half, where(aWins, g, 0)), where(tie, half, where(aWins, 0, g))];
+/**
+ * PyTorch's maximum/minimum backward: where(a == b, g / 2, g), zeroed for a where b wins and for
+ * b where a wins. Ties split the gradient in half; a NaN on either side wins nothing and loses
+ * nothing, so both operands get the whole gradient there.
+ */
+function minMaxGrads(g: Tensor, a: Tensor, b: Tensor, bWins: Tensor, aWins: Tensor): Tensor[] {
+  const shared = where(a.eq(b), g.div(2), g);
+  return [where(bWins, 0, shared), where(aWins, 0, shared)];
 }
 
 function compare(op: BinaryOp, x: TensorOrScalar, y: TensorOrScalar): Tensor {

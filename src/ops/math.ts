@@ -117,14 +117,22 @@ export function reciprocal(x: Tensor): Tensor {
 /** torch.isinf: true at +inf and -inf. */
 /**
  * torch.logit(input, eps=None): log(x / (1 - x)), the input first clamped to [eps, 1 - eps]
- * when eps is given (the gradient then zero outside it, as PyTorch's).
+ * when eps is given.
  */
 export function logit(x: Tensor, eps: number | null = null): Tensor {
   checkTensor(x, "input", "logit");
   if (eps !== null && typeof eps !== "number") throw new TorchTypeError(`logit(): argument 'eps' must be a number or null, but got ${describe(eps)}`);
   const xf = isFloating(x.dtype) ? x : x.to(toFloating(x.dtype));
-  const z = eps === null ? xf : xf.clamp(eps, 1 - eps);
-  return z.div(z.neg().add(1)).log();
+  const out = noGrad(() => {
+    const z = eps === null ? xf : xf.clamp(eps, 1 - eps);
+    return z.div(z.neg().add(1)).log();
+  });
+  // ATen's logit_backward: g / (x (1 - x)) inside the range (±inf at 0 and 1), outside it NaN
+  // without eps and 0 with it
+  return record(out, "LogitBackward0", [xf], [xf], (g, [x]) => {
+    const [lo, hi, outside] = eps === null ? [0, 1, NaN] : [eps, 1 - eps, 0];
+    return [where(x.lt(lo).logicalOr(x.gt(hi)), outside, g.div(x.mul(x.neg().add(1))))];
+  }, eps === null ? undefined : { eps });
 }
 /** torch.sinc(input): sin(pi x) / (pi x), 1 at 0 (its gradient 0 there, as PyTorch's). */
 export function sinc(x: Tensor): Tensor {

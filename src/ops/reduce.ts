@@ -228,9 +228,16 @@ function extreme(op: "max" | "min", x: Tensor, dim: Dims | undefined | null, kee
   const out = run(op, p, x.dtype);
   const shape = x.shape;
   return record(out, name, [x], [x, out], (g, [x, y]) => {
-    const mask = x.eq(y.reshape(p.keptShape));
-    const count = sum(mask, p.dims, true);
-    return [unreduce(g, p, shape).mul(mask).div(count)];
+    const yk = y.reshape(p.keptShape);
+    if (name.startsWith("Amax") || name.startsWith("Amin")) {
+      // PyTorch's scale_grad_by_count: (g / count) * (x == y), so a NaN result gives NaN everywhere
+      const mask = x.eq(yk);
+      return [unreduce(g, p, shape).div(sum(mask, p.dims, true)).mul(mask)];
+    }
+    // max() / min() over everything: PyTorch's evenly_distribute_backward, to the elements equal
+    // to the result (to the NaNs when it is NaN) split evenly, and exactly 0 elsewhere
+    const mask = isFloating(x.dtype) ? where(yk.isnan(), x.isnan(), x.eq(yk)) : x.eq(yk);
+    return [where(mask, unreduce(g, p, shape).div(sum(mask, p.dims, true)), 0)];
   }, { dim: p.dims, keepdim });
 }
 /** torch.amax(input, dim=(), keepdim=False): the max over dims (all by default), ties sharing the gradient. */

@@ -31,6 +31,17 @@ const CASES: Case[] = [
   { name: "transformer_encoder", make: () => new M.Encoder(), inputs: (b) => torch.randn(b, 6, 32), outputs: 1 },
   { name: "tiny_gpt", make: () => new M.TinyGPT(), inputs: (b) => torch.randint(0, 65, [b, 16]), outputs: 1 },
   { name: "batchnorm_dropout_eval", make: () => M.trainedBnNet(), inputs: (b) => torch.randn(b, 3, 8, 8), outputs: 1 },
+  {
+    // the activations torch-ts records as one node each (their ONNX ops: Elu, Selu, Celu, Softplus, HardSwish, HardSigmoid, Log(Sigmoid))
+    name: "activations",
+    make: () => {
+      const { nn } = torch;
+      return new nn.Sequential(new nn.Linear(6, 8), new nn.ELU(0.7), new nn.Linear(8, 8), new nn.SELU(), new nn.CELU(1.3), new nn.Softplus(2, 5),
+        new nn.Hardswish(), new nn.Linear(8, 4), new nn.Hardsigmoid(), new nn.LogSigmoid(), new nn.Softplus());
+    },
+    inputs: (b) => torch.randn(b, 6).mul(3),
+    outputs: 1,
+  },
 ];
 
 for (const c of CASES) {

@@ -17,7 +17,8 @@ export const unaryKernels = {
   sqrt: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.sqrt(x[xi]); },
   rsqrt: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = 1 / Math.sqrt(x[xi]); },
   abs: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.abs(x[xi]); },
-  sign: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) { const v = x[xi]; o[oi + k] = v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : v; } },
+  // ATen's (0 < x) - (x < 0): +0 for 0, -0 and NaN
+  sign: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) { const v = x[xi]; o[oi + k] = v > 0 ? 1 : v < 0 ? -1 : 0; } },
   sin: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.sin(x[xi]); },
   cos: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.cos(x[xi]); },
   tan: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.tan(x[xi]); },

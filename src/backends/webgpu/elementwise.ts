@@ -56,9 +56,9 @@ const rounding = (f: string): Table => ({ f32: `select(${f}(x), x, !is_finite(x)
 const UNARY: Partial<Record<UnaryOp, Table>> = {
   neg: { f32: "-x", i32: "-x", i64: "i64_neg(x)" },
   abs: { f32: "abs(x)", i32: "abs(x)", i64: "select(x, i64_neg(x), i64_is_neg(x))", bool: "x" },
-  // NaN stays NaN; -0 and 0 give 0.
+  // ATen's (0 < x) - (x < 0): 0 for -0, 0 and NaN.
   sign: {
-    f32: "select(select(select(0.0, -1.0, x < 0.0), 1.0, x > 0.0), x, is_nan(x))",
+    f32: "select(select(0.0, -1.0, x < 0.0), 1.0, x > 0.0)",
     i32: "sign(x)",
     i64: "select(select(vec2<u32>(0u), vec2<u32>(1u, 0u), any(x != vec2<u32>(0u))), vec2<u32>(0xffffffffu), i64_is_neg(x))",
     bool: "x",

@@ -11,6 +11,8 @@ import { fromHost, hostData } from "../../ops/alloc.ts";
 import { defaultGenerator } from "../../random/generator.ts";
 import { RuntimeError } from "../../errors.ts";
 import { where } from "../../ops/elementwise.ts";
+import { noGrad } from "../../autograd/gradMode.ts";
+import { record } from "../../autograd/node.ts";
 import { inplace as inplaceOp } from "../../ops/inplace.ts";
 import { erf } from "../../ops/special.ts";
 import { Tensor } from "../../tensor.ts";
@@ -123,17 +125,27 @@ const ALPHA = [param("alpha", num(), 1), param("inplace", bool, false)];
 export function elu(input: Tensor, ...args: Args<[alpha: number, inplace: boolean], AlphaOptions>): Tensor {
   checkTensor(input, "input", "elu");
   const a = parseArgs<Required<AlphaOptions>>("elu", ALPHA, args);
-  return applyTo(input, a.inplace, (x) => where(x.gt(0), x, x.exp().sub(1).mul(a.alpha)));
+  return applyTo(input, a.inplace, (x) => eluFamily(x, a.alpha, 1, 1, null, "EluBackward0"));
 }
 
 /**
- * `value` in the forward pass, `surrogate`'s gradient in the backward pass (surrogate minus
- * its detached self is exactly 0). Used where PyTorch's derivative formula rounds a constant
- * to float32 even for float64 tensors, so our gradients agree with PyTorch's to round-off.
+ * ATen's ELU kernel for elu, selu and celu: x <= 0 ? (exp(x * inputScale) - 1) * alpha * scale
+ * : x * scale, and its elu_backward: x <= 0 ? g * inputScale * alpha * scale * exp(x * inputScale)
+ * : g * scale (a NaN input takes the second branch: gradient scale, as PyTorch's). The exponential
+ * only ever sees x <= 0 (0 elsewhere), so a large input (exp overflowing) gives the gradient
+ * `scale`, not 0 * inf. `gradInputScale` is the backward's own constant where PyTorch's formula
+ * rounds it differently (celu: 1 / float32(alpha)).
  */
-function valueWithGradOf(value: Tensor, surrogate: Tensor): Tensor {
-  return surrogate.sub(surrogate.detach()).add(value.detach());
+function eluFamily(x: Tensor, alpha: number, scale: number, inputScale: number, gradInputScale: number | null, name: string): Tensor {
+  const f = x.dtype === "float32" ? Math.fround : (v: number) => v;
+  const negcoef = f(f(alpha) * f(scale));
+  const neg = x.le(0);
+  const expOf = (x: Tensor, s: number): Tensor => where(neg, x, 0).mul(s).exp();
+  const out = noGrad(() => where(neg, expOf(x, inputScale).sub(1).mul(negcoef), x.mul(scale)));
+  const gis = gradInputScale ?? inputScale;
+  return record(out, name, [x], [x], (g, [x]) => [where(x.le(0), g.mul(gis).mul(negcoef).mul(where(x.le(0), x, 0).mul(gis).exp()), g.mul(scale))], { alpha, scale, input_scale: inputScale });
 }
+
 
 /**
  * F.celu(input, alpha=1.0, inplace=False): max(0, x) + min(0, alpha * (exp(x / alpha) - 1)).
@@ -144,8 +156,7 @@ export function celu(input: Tensor, ...args: Args<[alpha: number, inplace: boole
   checkTensor(input, "input", "celu");
   const { alpha, inplace } = parseArgs<Required<AlphaOptions>>("celu", ALPHA, args);
   if (alpha === 0) throw new RuntimeError("ZeroDivisionError");
-  const c = 1 / Math.fround(alpha);
-  return applyTo(input, inplace, (x) => where(x.gt(0), x, valueWithGradOf(x.div(alpha).exp().sub(1).mul(alpha), x.mul(c).exp().mul(alpha))));
+  return applyTo(input, inplace, (x) => eluFamily(x, alpha, 1, 1 / alpha, 1 / Math.fround(alpha), "CeluBackward0"));
 }
 
 // PyTorch's SELU_ALPHA 1.6732632423543772848170429916717 and SELU_SCALE
@@ -154,7 +165,7 @@ const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
 /** F.selu(input, inplace=False): scale * elu(x, alpha) with PyTorch's constants. */
 export function selu(input: Tensor, ...args: Args<[inplace: boolean], InplaceOptions>): Tensor {
-  return applyTo(input, inplaceForm("selu", input, args), (x) => where(x.gt(0), x.mul(SELU_SCALE), x.exp().sub(1).mul(SELU_ALPHA * SELU_SCALE)));
+  return applyTo(input, inplaceForm("selu", input, args), (x) => eluFamily(x, SELU_ALPHA, SELU_SCALE, 1, null, "EluBackward0"));
 }
 
 /** GELU's `approximate`: "none" (exact, via erf; PyTorch's default) or "tanh" (the tanh approximation). */
@@ -202,10 +213,24 @@ export function softplus(input: Tensor, ...args: Args<[beta: number, threshold: 
   const { beta, threshold } = args.length === 0 ? { beta: 1, threshold: 20 } : parseArgs<Required<SoftplusOptions>>("softplus", SOFTPLUS, args);
   return softplusOf(input, beta, threshold);
 }
+/**
+ * ATen's softplus: (x * beta) > threshold ? x : log1p(exp(x * beta)) / beta, and its
+ * softplus_backward: z = exp(x * beta); (x * beta) > threshold ? g : g * z / (z + 1). The
+ * exponential sees the linear region's inputs as 0, so they get gradient g, not g * inf / inf.
+ */
 function softplusOf(x: Tensor, beta: number, threshold: number): Tensor {
-  const bx = beta === 1 ? x : x.mul(beta);
-  const soft = bx.exp().log1p();
-  return where(bx.gt(threshold), x, beta === 1 ? soft : soft.div(beta));
+  const linear = (x: Tensor): Tensor => (beta === 1 ? x : x.mul(beta)).gt(threshold);
+  const safeExp = (x: Tensor, lin: Tensor): Tensor => where(lin, 0, beta === 1 ? x : x.mul(beta)).exp();
+  const out = noGrad(() => {
+    const lin = linear(x);
+    const soft = safeExp(x, lin).log1p();
+    return where(lin, x, beta === 1 ? soft : soft.div(beta));
+  });
+  return record(out, "SoftplusBackward0", [x], [x], (g, [x]) => {
+    const lin = linear(x);
+    const z = safeExp(x, lin);
+    return [where(lin, g, g.mul(z).div(z.add(1)))];
+  }, { beta, threshold });
 }
 
 /** F.mish(input, inplace=False): x * tanh(softplus(x)). */
@@ -234,19 +259,36 @@ export function tanhshrink(input: Tensor, ...extra: unknown[]): Tensor {
 
 /** F.hardsigmoid(input, inplace=False): relu6(x + 3) / 6; gradient float32(1/6) strictly inside (-3, 3), as PyTorch's kernel. */
 export function hardsigmoid(input: Tensor, ...args: Args<[inplace: boolean], InplaceOptions>): Tensor {
-  return applyTo(input, inplaceForm("hardsigmoid", input, args), (x) => where(x.le(-3), 0, where(x.ge(3), 1, valueWithGradOf(x.add(3).div(6), x.mul(Math.fround(1 / 6))))));
+  return applyTo(input, inplaceForm("hardsigmoid", input, args), (x) => {
+    // ATen's: min(max(x + 3, 0), 6) / 6; gradient g / 6 strictly inside (-3, 3) (its constant
+    // float32(1 / 6) for both dtypes), else 0 (a NaN input too)
+    const out = noGrad(() => x.add(3).clamp(0, 6).div(6));
+    return record(out, "HardsigmoidBackward0", [x], [x], (g, [x]) => [where(x.gt(-3).logicalAnd(x.lt(3)), g.mul(Math.fround(1 / 6)), 0)]);
+  });
 }
 
 /** F.hardswish(input, inplace=False): x * relu6(x + 3) / 6. */
 export function hardswish(input: Tensor, ...args: Args<[inplace: boolean], InplaceOptions>): Tensor {
-  return applyTo(input, inplaceForm("hardswish", input, args), (x) => where(x.le(-3), 0, where(x.ge(3), x, x.mul(x.add(3)).div(6))));
+  return applyTo(input, inplaceForm("hardswish", input, args), (x) => {
+    // ATen's: x * min(max(x + 3, 0), 6) / 6 (so -inf gives NaN); gradient 0 below -3,
+    // g * (x / 3 + 0.5) up to 3 inclusive, g above (and for NaN)
+    const out = noGrad(() => x.mul(x.add(3).clamp(0, 6)).div(6));
+    return record(out, "HardswishBackward0", [x], [x], (g, [x]) => [where(x.lt(-3), 0, where(x.le(3), g.mul(x.div(3).add(0.5)), g))]);
+  });
 }
 
 /** F.logsigmoid(input): -softplus(-x), stable for large |x|: min(x, 0) - log1p(exp(-|x|)). */
 export function logsigmoid(input: Tensor): Tensor;
 export function logsigmoid(input: Tensor, ...extra: unknown[]): Tensor {
   if (extra.length > 0 || !(input instanceof Tensor)) noOptions("logsigmoid", input, extra);
-  return where(input.lt(0), input, 0).sub(input.abs().neg().exp().log1p());
+  const out = noGrad(() => where(input.lt(0), input, 0).sub(input.abs().neg().exp().log1p()));
+  // ATen's log_sigmoid_backward: g * (max_deriv - sign * z / (1 + z)), z = exp(-|x|), with
+  // max_deriv 1 and sign 1 for x < 0, else 0 and -1 (so the gradient at 0 is g / 2)
+  return record(out, "LogSigmoidBackward0", [input], [input], (g, [x]) => {
+    const negative = x.lt(0);
+    const z = x.abs().neg().exp();
+    return [g.mul(where(negative, 1, 0).sub(where(negative, 1, -1).mul(z.div(z.add(1)))))];
+  });
 }
 
 /** The options of `F.threshold` (`nn.Threshold`). */

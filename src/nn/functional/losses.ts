@@ -96,7 +96,10 @@ export function smoothL1Loss(input: Tensor, target: Tensor, ...args: Args<[...Le
   const d = input.sub(target);
   const a = d.abs();
   if (beta === 0) return reduced(a, reduction);
-  return reduced(where(a.lt(beta), d.mul(d).mul(0.5 / beta), a.sub(0.5 * beta)), reduction);
+  // PyTorch's branches: the quadratic one also for a NaN d, and it sees d only where taken, so
+  // an infinite d gets the gradient ±1, not 0 * inf
+  const inner = a.lt(beta).logicalOr(d.isnan()), dq = where(inner, d, 0);
+  return reduced(where(inner, dq.mul(dq).mul(0.5 / beta), a.sub(0.5 * beta)), reduction);
 }
 
 /** The options of `F.huberLoss` (`nn.HuberLoss`). */
@@ -113,7 +116,8 @@ export function huberLoss(input: Tensor, target: Tensor, ...args: Args<[reductio
   checkDelta(delta);
   const d = input.sub(target);
   const a = d.abs();
-  return reduced(where(a.lt(delta), d.mul(d).mul(0.5), a.sub(0.5 * delta).mul(delta)), reduction);
+  const inner = a.lt(delta).logicalOr(d.isnan()), dq = where(inner, d, 0);
+  return reduced(where(inner, dq.mul(dq).mul(0.5), a.sub(0.5 * delta).mul(delta)), reduction);
 }
 
 /** The options of `F.nllLoss` (`nn.NLLLoss`). */
