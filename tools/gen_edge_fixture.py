@@ -6,7 +6,9 @@ simpler ops most often differs from PyTorch's own backward formula).
 Run with Debian's PyTorch 1.13: /usr/bin/python3 tools/gen_edge_fixture.py
 Writes test/fixtures/edge_values.json: the input vector (the same for every op), and per op
 and dtype (float64, float32) the output and the gradient of sum(output * 1) with respect to the
-input. Non-finite numbers as "nan", "inf", "-inf".
+input; then reductions and normalizations over flat vectors ("op@vector": all zeros, constant,
+one spike, large values), where a zero variance or norm meets a square root. Non-finite numbers
+as "nan", "inf", "-inf".
 """
 import json
 import math
@@ -50,6 +52,19 @@ OPS = {
 }
 
 
+# reductions and normalizations over flat inputs (zero variance, a zero vector, one spike)
+VECTORS = {"zeros": [0.0] * 6, "const": [2.0] * 6, "onehot": [0.0, 0.0, 5.0, 0.0, 0.0, 0.0], "big": [1e4, -1e4, 3e4, 0.0, 1.0, 2.0]}
+FLAT_OPS = {
+    "norm": "x.norm()", "norm1": "x.norm(p=1)", "norminf": "x.norm(p=float('inf'))", "std": "x.std()", "var": "x.var()",
+    "std_mean": "torch.std_mean(x)[0]", "normalize": "F.normalize(x.reshape(1, -1))",
+    "cos_sim": "F.cosine_similarity(x.reshape(1, -1), torch.arange(6, dtype=x.dtype).reshape(1, -1))",
+    "softmax": "torch.softmax(x, 0)", "log_softmax": "torch.log_softmax(x, 0)", "logsumexp": "torch.logsumexp(x, 0)",
+    "sqrt": "x.sqrt()", "pow_half": "x.pow(0.5)", "layer_norm": "F.layer_norm(x, x.shape)", "prod": "x.prod()",
+    "batch_norm": "F.batch_norm(x.reshape(6, 1), None, None, training=True)", "group_norm": "F.group_norm(x.reshape(1, 6, 1), 2)",
+    "instance_norm": "F.instance_norm(x.reshape(1, 1, 6))", "median": "x.median()", "max": "x.max()", "amax": "x.amax()",
+}
+
+
 def enc(t):
     return [("nan" if math.isnan(v) else "inf" if v == math.inf else "-inf" if v == -math.inf else v) for v in t.detach().reshape(-1).tolist()]
 
@@ -62,7 +77,14 @@ def main():
             y = eval(expr, {"torch": torch, "F": F, "x": x})
             (gx,) = torch.autograd.grad(y, [x], torch.ones_like(y))
             cases[f"{name}/{dt}"] = {"expr": expr, "y": enc(y), "grad": enc(gx)}
-    OUT.write_text(json.dumps({"torch": torch.__version__, "x": enc(torch.tensor(SPECIALS, dtype=torch.float64)), "cases": cases}) + "\n")
+        for vname, v in VECTORS.items():
+            for name, expr in FLAT_OPS.items():
+                x = torch.tensor(v, dtype=getattr(torch, dt), requires_grad=True)
+                y = eval(expr, {"torch": torch, "F": F, "x": x})
+                (gx,) = torch.autograd.grad(y, [x], torch.ones_like(y))
+                cases[f"{name}@{vname}/{dt}"] = {"expr": expr, "y": enc(y), "grad": enc(gx)}
+    OUT.write_text(json.dumps({"torch": torch.__version__, "x": enc(torch.tensor(SPECIALS, dtype=torch.float64)), "vectors": VECTORS,
+                               "cases": cases}) + "\n")
     print(f"wrote {len(cases)} cases to {OUT}")
 
 

@@ -539,7 +539,15 @@ function varianceOf(x: Tensor, dim: Dims | null, correction: number, keepdim: bo
 export function std(x: Tensor, ...args: VarArgs): Tensor {
   checkTensor(x, "input", "std");
   const { dim, correction, keepdim } = varArgs("std", args);
-  return varianceOf(x, dim, correction, keepdim).sqrt();
+  return sqrtOfVariance(varianceOf(x, dim, correction, keepdim));
+}
+/**
+ * The square root of a variance with PyTorch's std_backward: g / (2 std), and 0 where std is 0
+ * (a constant input), where sqrt's own gradient would be g / 0 and the variance's 0 * inf = NaN.
+ */
+function sqrtOfVariance(v: Tensor): Tensor {
+  const out = noGrad(() => v.sqrt());
+  return record(out, "StdBackward0", [v], [out], (g, [r]) => [where(r.eq(0), 0, g.div(r.mul(2)))]);
 }
 
 /** torch.var_mean (the forms of var): [variance, mean] over the same dims. */
@@ -552,7 +560,7 @@ export function varMean(x: Tensor, ...args: VarArgs): [Tensor, Tensor] {
 export function stdMean(x: Tensor, ...args: VarArgs): [Tensor, Tensor] {
   checkTensor(x, "input", "std_mean");
   const { dim, correction, keepdim } = varArgs("std_mean", args);
-  return [varianceOf(x, dim, correction, keepdim).sqrt(), meanOf(x, dim, keepdim)];
+  return [sqrtOfVariance(varianceOf(x, dim, correction, keepdim)), meanOf(x, dim, keepdim)];
 }
 
 const LOGSUMEXP = [param("dim", dimsArg), param("keepdim", bool, false)];

@@ -3,7 +3,9 @@
 // infinite in PyTorch it must be the same here (an overflowing exponential in a branch `where`
 // does not take gave 0 * inf = NaN gradients: elu, selu, celu, softplus and mish at x >= 89 in
 // float32; logsigmoid's gradient at 0 was 0 instead of 1/2; sign(NaN) was NaN, PyTorch's is 0;
-// max() over a NaN gave NaN gradients everywhere instead of 1 at the NaN). Finite values agree to
+// max() over a NaN gave NaN gradients everywhere instead of 1 at the NaN). Then reductions and
+// normalizations over flat vectors (std of a constant input and F.normalize of a zero vector had
+// NaN gradients; PyTorch's are 0 and 1 / eps). Finite values agree to
 // a few float32 / float64 roundings (relative 1e-4 / 1e-9 of max(1, |value|)).
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
@@ -12,7 +14,7 @@ import * as torch from "../../src/index.ts";
 
 type T = torch.Tensor;
 type Cell = number | "nan" | "inf" | "-inf";
-const fx = JSON.parse(readFileSync(new URL("../fixtures/edge_values.json", import.meta.url), "utf8")) as { x: Cell[]; cases: Record<string, { expr: string; y: Cell[]; grad: Cell[] }> };
+const fx = JSON.parse(readFileSync(new URL("../fixtures/edge_values.json", import.meta.url), "utf8")) as { x: Cell[]; vectors: Record<string, number[]>; cases: Record<string, { expr: string; y: Cell[]; grad: Cell[] }> };
 const dec = (v: Cell): number => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : v);
 const { F } = torch;
 
@@ -42,26 +44,42 @@ const OPS: Record<string, (x: T) => T> = {
   layer_norm: (x) => F.layerNorm(x, x.shape), dist: (x) => torch.dist(x, x.flip(0)), cdist: (x) => torch.cdist(x.reshape(1, -1, 1), x.reshape(1, -1, 1)),
 };
 
+/** The torch-ts form of each flat-vector case ("op@vector"). */
+const FLAT: Record<string, (x: T) => T> = {
+  norm: (x) => x.norm(), norm1: (x) => x.norm(1), norminf: (x) => x.norm(Infinity), std: (x) => x.std(), var: (x) => x.var(),
+  std_mean: (x) => torch.stdMean(x)[0], normalize: (x) => F.normalize(x.reshape(1, -1)),
+  cos_sim: (x) => F.cosineSimilarity(x.reshape(1, -1), torch.arange(6, { dtype: x.dtype }).reshape(1, -1)),
+  softmax: (x) => torch.softmax(x, 0), log_softmax: (x) => torch.logSoftmax(x, 0), logsumexp: (x) => torch.logsumexp(x, 0),
+  sqrt: (x) => x.sqrt(), pow_half: (x) => x.pow(0.5), layer_norm: (x) => F.layerNorm(x, x.shape), prod: (x) => x.prod(),
+  batch_norm: (x) => F.batchNorm(x.reshape(6, 1), null, null, { training: true }), group_norm: (x) => F.groupNorm(x.reshape(1, 6, 1), 2),
+  instance_norm: (x) => F.instanceNorm(x.reshape(1, 1, 6)), median: (x) => x.median(), max: (x) => x.max(), amax: (x) => x.amax(),
+};
+
 const kind = (v: number): string => (Number.isNaN(v) ? "NaN" : v === Infinity ? "+inf" : v === -Infinity ? "-inf" : "finite");
 
 test("every fixture case has a torch-ts form and every form a case", () => {
-  const names = new Set(Object.keys(fx.cases).map((k) => k.split("/")[0]!));
+  const keys = Object.keys(fx.cases).map((k) => k.split("/")[0]!);
+  const names = new Set(keys.filter((k) => !k.includes("@"))), flat = new Set(keys.filter((k) => k.includes("@")).map((k) => k.split("@")[0]!));
   assert.deepEqual([...names].filter((n) => !(n in OPS)), []);
   assert.deepEqual(Object.keys(OPS).filter((n) => !names.has(n)), []);
+  assert.deepEqual([...flat].filter((n) => !(n in FLAT)), []);
+  assert.deepEqual(Object.keys(FLAT).filter((n) => !flat.has(n)), []);
 });
 
 for (const [key, c] of Object.entries(fx.cases)) {
-  const [name, dtype] = key.split("/") as [string, "float32" | "float64"];
-  test(`${key}: ${c.expr} and its gradient at NaN, ±inf, ±0, 1e±30`, () => {
-    const x = torch.tensor(fx.x.map(dec), { dtype, requiresGrad: true });
-    const y = OPS[name]!(x);
+  const [op, dtype] = key.split("/") as [string, "float32" | "float64"];
+  const [name, vector] = op.split("@") as [string, string | undefined];
+  const input = vector === undefined ? fx.x.map(dec) : fx.vectors[vector]!;
+  test(`${key}: ${c.expr} and its gradient at ${vector === undefined ? "NaN, ±inf, ±0, 1e±30" : `[${input.join(", ")}]`}`, () => {
+    const x = torch.tensor(input, { dtype, requiresGrad: true });
+    const y = (vector === undefined ? OPS : FLAT)[name]!(x);
     y.backward(torch.onesLike(y));
     const tol = dtype === "float32" ? 1e-4 : 1e-9;
     for (const [what, got, want] of [["value", y.detach().reshape(-1).tolist() as number[], c.y], ["gradient", x.grad!.reshape(-1).tolist() as number[], c.grad]] as const) {
       want.map(dec).forEach((w, i) => {
         const g = got[i]!;
         const ok = kind(g) === kind(w) && (kind(w) !== "finite" || Math.abs(g - w) <= tol * Math.max(1, Math.abs(w)));
-        assert.ok(ok, `${what} [${i}] at x = ${dec(fx.x[i]!)}: ${g}, PyTorch ${w}`);
+        assert.ok(ok, `${what} [${i}]: ${g}, PyTorch ${w}`);
       });
     }
   });

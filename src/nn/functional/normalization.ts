@@ -8,6 +8,7 @@ import { traceScope } from "../../autograd/trace.ts";
 import { RuntimeError, ValueError } from "../../errors.ts";
 import { fmtShape } from "../../layout.ts";
 import type { Tensor } from "../../tensor.ts";
+import { vectorNorm } from "../../ops/norm.ts";
 import { pad } from "./padding.ts";
 import { avgPool2d } from "./pooling.ts";
 
@@ -228,8 +229,9 @@ const NORMALIZE = [param("p", num(), 2), param("dim", int(), 1), param("eps", nu
 export function normalize(input: Tensor, ...args: Args<[p: number, dim: number, eps: number], NormalizeOptions>): Tensor {
   const x = checkTensor(input, "input", "normalize");
   const { p, dim, eps } = parseArgs<Required<NormalizeOptions>>("normalize", NORMALIZE, args);
-  const norm = p === 2 ? x.mul(x).sum(dim, true).sqrt() : p === Infinity ? x.abs().amax(dim, true) : x.abs().pow(p).sum(dim, true).pow(1 / p);
-  return x.div(norm.clamp({ min: eps }));
+  // PyTorch's: input / norm(input, p, dim, keepdim=True).clamp_min(eps), the norm's own backward
+  // (0 at a zero vector) so a zero row gets gradient 1 / eps, not NaN
+  return x.div(vectorNorm(x, p, dim, true).clamp({ min: eps }));
 }
 
 /** The options of `F.localResponseNorm` and `nn.LocalResponseNorm`. */
