@@ -803,8 +803,8 @@ export class Tensor {
   zero_(): this { return this.fill_(0); }
   fill_(value: number | boolean): this { return this.inplace(() => Tensor.scalar(Number(value), this.dtype)); }
   abs_(): this { return this.inplace((s) => ew.abs(s)); }
-  absolute_(): this { return this.inplace((s) => ew.abs(s)); }
-  negative_(): this { return this.inplace((s) => ew.neg(s)); }
+  absolute_(): this { return this.abs_(); }
+  negative_(): this { return this.neg_(); }
   sign_(): this { return this.inplace((s) => ew.sign(s)); }
   sin_(): this { return this.inplace((s) => ew.sin(s)); }
   cos_(): this { return this.inplace((s) => ew.cos(s)); }
@@ -819,13 +819,14 @@ export class Tensor {
   logit_(eps: number | null = null): this { return this.inplace((s) => math.logit(s, eps)); }
   clampMin_(min: number): this { return this.inplace((s) => ew.clampMin(s, min)); }
   clampMax_(max: number): this { return this.inplace((s) => ew.clampMax(s, max)); }
-  arcsin_(): this { return this.inplace((s) => math.asin(s)); }
-  arccos_(): this { return this.inplace((s) => math.acos(s)); }
-  arctan_(): this { return this.inplace((s) => math.atan(s)); }
-  arcsinh_(): this { return this.inplace((s) => math.asinh(s)); }
-  arccosh_(): this { return this.inplace((s) => math.acosh(s)); }
-  arctanh_(): this { return this.inplace((s) => math.atanh(s)); }
-  arctan2_(other: Tensor): this { return this.inplace((s) => math.atan2(s, other), other); }
+  /** PyTorch's aliases of asin_, acos_, atan_, asinh_, acosh_, atanh_, atan2_. */
+  arcsin_(): this { return this.asin_(); }
+  arccos_(): this { return this.acos_(); }
+  arctan_(): this { return this.atan_(); }
+  arcsinh_(): this { return this.asinh_(); }
+  arccosh_(): this { return this.acosh_(); }
+  arctanh_(): this { return this.atanh_(); }
+  arctan2_(other: Tensor): this { return this.atan2_(other); }
   eq_(other: TensorOrScalar): this { return this.inplace((s) => ew.eq(s, other), other); }
   ne_(other: TensorOrScalar): this { return this.inplace((s) => ew.ne(s, other), other); }
   lt_(other: TensorOrScalar): this { return this.inplace((s) => ew.lt(s, other), other); }
