@@ -211,6 +211,8 @@ mcase("PoissonNLLLoss.full", lambda: nn.PoissonNLLLoss(full=True), [In("randn", 
 mcase("Embedding.max_norm", lambda: nn.Embedding(6, 3, max_norm=0.6), [In("index", 4, 3, high=6)])
 mcase("Embedding.max_norm_p1_padding_scale_grad", lambda: nn.Embedding(6, 3, 1, 0.9, 1.0, True), [In("index", 4, 3, high=6, ignore=1)])
 mcase("Embedding.scale_grad_by_freq", lambda: nn.Embedding(5, 2, scale_grad_by_freq=True), [In("index", 3, 4, high=5)])
+mcase("GaussianNLLLoss", lambda: nn.GaussianNLLLoss(full=True, reduction="none"), [In("randn", 3, 4), In("randn", 3, 4, grad=False), In("pos", 3, 4)])
+mcase("MultiLabelSoftMarginLoss", lambda: nn.MultiLabelSoftMarginLoss(weight=torch.tensor([0.5, 1.0, 2.0, 1.5]), reduction="sum"), [In("randn", 3, 4, scale=2), In("prob", 3, 4, grad=False)])
 
 
 def run_module(name, make, specs, eval_mode, seed):
@@ -329,6 +331,11 @@ def instance_norm_stats(x, w, b, use_input_stats):
 fcase("instanceNorm.running_train", lambda x, w, b: instance_norm_stats(x, w, b, True), [In("randn", 2, 3, 4), In("randn", 3), In("randn", 3)], gradcheck=False)
 fcase("instanceNorm.running_eval", lambda x, w, b: instance_norm_stats(x, w, b, False), [In("randn", 2, 3, 4), In("randn", 3), In("randn", 3)])
 fcase("embedding.max_norm_scale_grad", lambda w: F.embedding(torch.tensor([[0, 2, 1], [2, 3, 0]]), w.clone(), None, 1.0, 2.0, True), [In("randn", 4, 3)], gradcheck=False)
+fcase("gaussianNllLoss", lambda x, t, v: F.gaussian_nll_loss(x, t, v), [In("randn", 3, 4), In("randn", 3, 4), In("pos", 3, 4)])
+fcase("gaussianNllLoss.homoscedastic_full_sum", lambda x, t, v: F.gaussian_nll_loss(x, t, v, full=True, reduction="sum"), [In("randn", 3, 4), In("randn", 3, 4, grad=False), In("pos", 3)])
+fcase("gaussianNllLoss.var_last_1_eps", lambda x, t, v: F.gaussian_nll_loss(x, t, v * 1e-3, eps=5e-4), [In("randn", 2, 3), In("randn", 2, 3, grad=False), In("pos", 2, 1)], gradcheck=False)
+fcase("multilabelSoftMarginLoss", lambda x, y: F.multilabel_soft_margin_loss(x, y), [In("randn", 3, 4, scale=2), In("prob", 3, 4, grad=False)])
+fcase("multilabelSoftMarginLoss.weight_none", lambda x, y, w: F.multilabel_soft_margin_loss(x, y, weight=w, reduction="none"), [In("randn", 3, 5, scale=2), In("prob", 3, 5), In("pos", 5, grad=False)])
 
 
 def run_func(name, fn, specs, check, seed):

@@ -96,7 +96,8 @@ def params_of(name):
     sig = inspect.signature(getattr(nn, name).__init__)
     out = []
     for p in list(sig.parameters.values())[1:]:
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or p.name in KEYWORD_ONLY:
+        # keyword-only parameters (GaussianNLLLoss's) are never positional
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY) or p.name in KEYWORD_ONLY:
             continue
         out.append((p.name, p.default))
     return out
@@ -302,6 +303,10 @@ C("HingeEmbeddingLoss", 2.0, None, None, "none")
 C("PoissonNLLLoss")
 C("PoissonNLLLoss", False, True, None, 1e-6, None, "sum")
 C("PoissonNLLLoss", log_input=False, eps=1e-4)
+C("GaussianNLLLoss")
+C("GaussianNLLLoss", full=True, eps=1e-3, reduction="sum")
+C("MultiLabelSoftMarginLoss")
+C("MultiLabelSoftMarginLoss", torch.ones(3), None, None, "sum")
 # ---- recurrent
 C("RNN", 3, 4)
 C("RNN", 3, 4, 2, False, True, 0.5, True)

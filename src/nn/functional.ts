@@ -28,8 +28,8 @@ export { embeddingBag, type EmbeddingBagOptions } from "./functional/embeddingBa
 export { interpolate, pixelShuffle, pixelUnshuffle, type InterpolateMode, type InterpolateOptions } from "./functional/upsample.ts";
 export {
   l1Loss, mseLoss, smoothL1Loss, huberLoss, nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv,
-  cosineEmbeddingLoss, marginRankingLoss, pairwiseDistance, tripletMarginLoss, softMarginLoss, hingeEmbeddingLoss, poissonNllLoss,
-  type LossReduction, type ReductionOptions, type SmoothL1LossOptions, type HuberLossOptions, type NllOptions, type CrossEntropyOptions,
+  cosineEmbeddingLoss, marginRankingLoss, pairwiseDistance, tripletMarginLoss, softMarginLoss, hingeEmbeddingLoss, poissonNllLoss, gaussianNllLoss, multilabelSoftMarginLoss,
+  type LossReduction, type ReductionOptions, type GaussianNllLossOptions, type SmoothL1LossOptions, type HuberLossOptions, type NllOptions, type CrossEntropyOptions,
   type BinaryCrossEntropyOptions, type BinaryCrossEntropyWithLogitsOptions, type KLDivOptions, type KLDivReduction, type MarginLossOptions,
   type PairwiseDistanceOptions, type TripletMarginLossOptions, type PoissonNllLossOptions,
 } from "./functional/losses.ts";

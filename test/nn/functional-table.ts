@@ -76,4 +76,9 @@ export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
   "instanceNorm.running_train": (x, w, b) => instanceNormStats(x, w, b, true),
   "instanceNorm.running_eval": (x, w, b) => instanceNormStats(x, w, b, false),
   "embedding.max_norm_scale_grad": (w) => F.embedding(idx([[0, 2, 1], [2, 3, 0]], w), w.clone(), null, 1.0, 2.0, true),
+  gaussianNllLoss: (x, t, v) => F.gaussianNllLoss(x, t, v),
+  "gaussianNllLoss.homoscedastic_full_sum": (x, t, v) => F.gaussianNllLoss(x, t, v, { full: true, reduction: "sum" }),
+  "gaussianNllLoss.var_last_1_eps": (x, t, v) => F.gaussianNllLoss(x, t, v.mul(1e-3), { eps: 5e-4 }),
+  multilabelSoftMarginLoss: (x, y) => F.multilabelSoftMarginLoss(x, y),
+  "multilabelSoftMarginLoss.weight_none": (x, y, w) => F.multilabelSoftMarginLoss(x, y, { weight: w, reduction: "none" }),
 };

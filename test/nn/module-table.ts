@@ -114,6 +114,8 @@ export const MODULE_TABLE: Record<string, () => M> = {
   SoftMarginLoss: () => new nn.SoftMarginLoss(),
   HingeEmbeddingLoss: () => new nn.HingeEmbeddingLoss({ margin: 0.5 }),
   "PoissonNLLLoss.full": () => new nn.PoissonNLLLoss({ full: true }),
+  GaussianNLLLoss: () => new nn.GaussianNLLLoss({ full: true, reduction: "none" }),
+  MultiLabelSoftMarginLoss: () => new nn.MultiLabelSoftMarginLoss({ weight: ones(4), reduction: "sum" }),
 
   "Embedding.max_norm": () => new nn.Embedding(6, 3, { maxNorm: 0.6 }),
   "Embedding.max_norm_p1_padding_scale_grad": () => new nn.Embedding(6, 3, 1, 0.9, 1.0, true),

@@ -11,6 +11,8 @@ import { IndexError, RuntimeError, ValueError } from "../../errors.ts";
 import { isFloating, isIntegral, scalarTypeName } from "../../dtype.ts";
 import { fmtShape } from "../../layout.ts";
 import { where } from "../../ops/elementwise.ts";
+import { noGrad } from "../../autograd/gradMode.ts";
+import { logsigmoid } from "./activations.ts";
 import { numberData, onHost } from "../../ops/alloc.ts";
 import { binaryCrossEntropy as bcePrimitive, mseLoss as mseLossPrimitive } from "../../ops/loss.ts";
 import { Tensor } from "../../tensor.ts";
@@ -448,4 +450,59 @@ export function poissonNllLoss(
     loss = loss.add(where(target.gt(1), stirling, 0));
   }
   return reduced(loss, opts.reduction);
+}
+
+/** The options of `F.gaussianNllLoss` (`nn.GaussianNLLLoss`). */
+export interface GaussianNllLossOptions extends ReductionOptions {
+  /** Add the constant 0.5 log(2 pi); PyTorch's default false. */
+  full?: boolean;
+  /** The variance is clamped to at least eps (without changing its gradient); PyTorch's default 1e-6. */
+  eps?: number;
+}
+const GAUSSIAN = [param("full", bool, false), param("eps", num(), 1e-6), REDUCTION];
+
+/**
+ * F.gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction='mean'): the negative
+ * log-likelihood of target under N(input, var), 0.5 (log var + (input - target)^2 / var). var has
+ * input's shape, or its shape without the last dim (or with it 1): one variance per row. The
+ * variance is clamped to eps in place under no_grad, as PyTorch does, so its gradient is that of
+ * the unclamped expression at the clamped value.
+ */
+export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, ...args: Args<[full: boolean, eps: number, reduction: Reduction], GaussianNllLossOptions>): Tensor {
+  const opts = lossArgs<{ full: boolean; eps: number }>("gaussianNllLoss", { input, target, var: variance }, GAUSSIAN, args);
+  let v = variance;
+  if (v.shape.join() !== input.shape.join()) {
+    const lead = input.shape.slice(0, -1).join();
+    if (lead === v.shape.join()) v = v.unsqueeze(-1);
+    else if (!(lead === v.shape.slice(0, -1).join() && v.shape[v.ndim - 1] === 1)) throw new ValueError("var is of incorrect size");
+  }
+  const reduction = opts.reduction;
+  if (reduction !== "none" && reduction !== "mean" && reduction !== "sum") throw new ValueError(`${String(reduction)} is not valid`);
+  // (read on the host only: on a device a negative variance gives NaN)
+  if (onHost(v) && noGrad(() => v.lt(0).any().item())) throw new ValueError("var has negative entry/entries");
+  v = v.clone();
+  noGrad(() => v.clamp_({ min: opts.eps }));
+  let loss = v.log().add(input.sub(target).pow(2).div(v)).mul(0.5);
+  if (opts.full) loss = loss.add(0.5 * Math.log(2 * Math.PI));
+  return reduced(loss, reduction);
+}
+
+type MultiLabelPositional = [weight: Tensor | null, sizeAverage: boolean | null, reduce: boolean | null, reduction: Reduction];
+
+/**
+ * F.multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
+ * reduction='mean'): per sample, the mean over classes of
+ * -(y log sigmoid(x) + (1 - y) log sigmoid(-x)), optionally weighted per class; then reduced.
+ */
+export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, ...args: Args<MultiLabelPositional, BinaryCrossEntropyOptions>): Tensor {
+  const opts = lossArgs<{ weight: Tensor | null }>("multilabelSoftMarginLoss", { input, target }, BCE, args);
+  let loss = target.mul(logsigmoid(input)).add(target.neg().add(1).mul(logsigmoid(input.neg()))).neg();
+  if (opts.weight) loss = loss.mul(opts.weight);
+  const classDim = input.ndim - 1;
+  loss = loss.sum(classDim).div(input.shape[classDim]!);
+  const reduction = opts.reduction;
+  if (reduction === "none") return loss;
+  if (reduction === "mean") return loss.mean();
+  if (reduction === "sum") return loss.sum();
+  throw new ValueError(`${String(reduction)} is not valid`);
 }

@@ -253,4 +253,36 @@ export class PoissonNLLLoss extends Module {
   }
 }
 
+/** nn.GaussianNLLLoss(*, full=False, eps=1e-6, reduction='mean'): forward(input, target, var). */
+export class GaussianNLLLoss extends Module {
+  readonly full: boolean;
+  readonly eps: number;
+  readonly reduction: Reduction;
+  constructor(options?: L.GaussianNllLossOptions);
+  constructor(...args: unknown[]) {
+    super();
+    ({ full: this.full, eps: this.eps, reduction: this.reduction } = parseArgs<{ full: boolean; eps: number; reduction: Reduction }>(
+      "GaussianNLLLoss", [], args, [param("full", bool, false), param("eps", num(), 1e-6), REDUCTION]));
+  }
+  override forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
+    return L.gaussianNllLoss(input, target, variance, { full: this.full, eps: this.eps, reduction: this.reduction });
+  }
+}
+
+/** nn.MultiLabelSoftMarginLoss(weight=None, size_average=None, reduce=None, reduction='mean'). */
+export class MultiLabelSoftMarginLoss extends Module {
+  declare weight: Tensor | null;
+  readonly reduction: Reduction;
+  constructor(...args: Args<BcePositional, L.BinaryCrossEntropyOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    const a = lossArgs<{ weight: Tensor | null }>(this, BCE, args);
+    this.registerBuffer("weight", a.weight);
+    this.reduction = a.reduction;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return L.multilabelSoftMarginLoss(input, target, { weight: this.weight, reduction: this.reduction });
+  }
+}
+
 export type { LegacyReductionOptions };
