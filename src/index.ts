@@ -73,8 +73,8 @@ export { erf } from "./ops/special.ts";
 export * as nn from "./nn/index.ts";
 export * as optim from "./optim/index.ts";
 import * as functional from "./nn/functional.ts";
-/** torch.cosine_similarity: torch.nn.functional.cosine_similarity. */
-export { cosineSimilarity } from "./nn/functional.ts";
+/** torch.cosine_similarity and torch.pdist: the torch.nn.functional functions. */
+export { cosineSimilarity, pdist } from "./nn/functional.ts";
 /** torch.nn.functional, also reachable as torch.nn.functional. */
 export const F = functional;
 export { save, load, saveToBuffer, loadFromBuffer, saveAsync, saveToBufferAsync, type SaveOptions, type LoadOptions, type CheckpointFormat } from "./serialization/tensorAdapter.ts";

@@ -336,6 +336,10 @@ fcase("gaussianNllLoss.homoscedastic_full_sum", lambda x, t, v: F.gaussian_nll_l
 fcase("gaussianNllLoss.var_last_1_eps", lambda x, t, v: F.gaussian_nll_loss(x, t, v * 1e-3, eps=5e-4), [In("randn", 2, 3), In("randn", 2, 3, grad=False), In("pos", 2, 1)], gradcheck=False)
 fcase("multilabelSoftMarginLoss", lambda x, y: F.multilabel_soft_margin_loss(x, y), [In("randn", 3, 4, scale=2), In("prob", 3, 4, grad=False)])
 fcase("multilabelSoftMarginLoss.weight_none", lambda x, y, w: F.multilabel_soft_margin_loss(x, y, weight=w, reduction="none"), [In("randn", 3, 5, scale=2), In("prob", 3, 5), In("pos", 5, grad=False)])
+fcase("pdist", lambda x: F.pdist(x), [In("randn", 5, 3)])
+fcase("pdist.p1", lambda x: F.pdist(x, p=1), [In("randn", 4, 3)])
+fcase("pdist.p3", lambda x: F.pdist(x, 3), [In("randn", 4, 2)])
+fcase("pdist.pinf", lambda x: F.pdist(x, float("inf")), [In("randn", 3, 4)])
 
 
 def run_func(name, fn, specs, check, seed):

@@ -36,6 +36,6 @@ export {
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from "./functional/attention.ts";
 export type { Reduction } from "./reduction.ts";
 export { pad, type PadMode, type PadOptions } from "./functional/padding.ts";
-export { cosineSimilarity, type CosineSimilarityOptions } from "./functional/distance.ts";
+export { cosineSimilarity, pdist, type CosineSimilarityOptions, type PdistOptions } from "./functional/distance.ts";
 export { oneHot } from "./functional/oneHot.ts";
 export { bilinear } from "./functional/bilinear.ts";

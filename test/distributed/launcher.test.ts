@@ -97,7 +97,8 @@ test("torch-ts-run: a worker killed in the middle of an all-reduce stops the job
   // lost connection) reached the launcher first, as another failure.
   assert.match(r.stderr, / {2}rank {6}: 1 \(local_rank: 1\)\n {2}exitcode {2}: -9 \(pid: \d+\)\n {2}signal_name: SIGKILL/);
   if (/rank {6}: 0 \(local_rank: 0\)/.test(r.stderr)) {
-    assert.match(r.stderr, /\[default0\]:RuntimeError: \[Rank 0\] allReduce \(group 0, collective #1\) (failed|cannot run): .*the connection to rank 1 \(127\.0\.0\.1:\d+\) was lost/);
+    // the big all-reduce (#1), or the next one (#2) when a loaded machine let the big one finish before the kill landed
+    assert.match(r.stderr, /\[default0\]:RuntimeError: \[Rank 0\] allReduce \(group 0, collective #[12]\) (failed|cannot run): .*the connection to rank 1 \(127\.0\.0\.1:\d+\) was lost/);
   }
   assert.equal(results(r.stdout).size, 0, "no rank finished the job");
   assert.ok(r.ms < 60_000, `${r.ms} ms`);
@@ -147,7 +148,8 @@ test("torchrun --no_python: a torch-ts worker killed in the middle of an all-red
   // usually rank 0, whose all-reduce failed naming rank 1 (its stderr passes through).
   assert.match(r.stderr, / {2}rank {6}: 1 \(local_rank: 1\)\n {2}exitcode {2}: -9 \(pid: \d+\)/);
   if (/rank {6}: 0 \(local_rank: 0\)\n {2}exitcode {2}: 1 /.test(r.stderr)) {
-    assert.match(r.stderr, /RuntimeError: \[Rank 0\] allReduce \(group 0, collective #1\) (failed|cannot run): .*the connection to rank 1 \(127\.0\.0\.1:\d+\) was lost/);
+    // (#2 when a loaded machine let the big all-reduce finish before the kill landed)
+    assert.match(r.stderr, /RuntimeError: \[Rank 0\] allReduce \(group 0, collective #[12]\) (failed|cannot run): .*the connection to rank 1 \(127\.0\.0\.1:\d+\) was lost/);
   }
   assert.equal(results(r.stdout).size, 0, "no rank finished the job");
 });

@@ -111,6 +111,7 @@ const ENTRIES: Record<string, Entry> = {
   multilabelSoftMarginLoss: { head: () => [f64(3, 4), pos(3, 4).mul(0.8)], args: [["weight", pos(4)], ["sizeAverage", null], ["reduce", null], ["reduction", "sum"]] },
   pad: { head: () => [f64(2, 3, 5), [1, 2]], args: [["mode", "reflect"], ["value", null]] },
   cosineSimilarity: { head: () => [f64(3, 4), f64(3, 4)], args: [["dim", 0], ["eps", 1e-3]] },
+  pdist: { head: () => [f64(4, 3)], args: [["p", 3]] },
   oneHot: { head: () => [long([[0, 2], [1, 3]])], args: [["numClasses", 6]] },
   bilinear: { head: () => [f64(4, 3), f64(4, 2), f64(5, 3, 2)], args: [["bias", f64(5)]] },
   scaledDotProductAttention: { head: () => [f64(2, 3, 4), f64(2, 5, 4), f64(2, 5, 2)], args: [["attnMask", f64(3, 5)], ["dropoutP", 0], ["isCausal", false]], keywords: { scale: 0.3 } },

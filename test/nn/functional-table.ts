@@ -81,4 +81,8 @@ export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
   "gaussianNllLoss.var_last_1_eps": (x, t, v) => F.gaussianNllLoss(x, t, v.mul(1e-3), { eps: 5e-4 }),
   multilabelSoftMarginLoss: (x, y) => F.multilabelSoftMarginLoss(x, y),
   "multilabelSoftMarginLoss.weight_none": (x, y, w) => F.multilabelSoftMarginLoss(x, y, { weight: w, reduction: "none" }),
+  pdist: (x) => F.pdist(x),
+  "pdist.p1": (x) => F.pdist(x, { p: 1 }),
+  "pdist.p3": (x) => F.pdist(x, 3),
+  "pdist.pinf": (x) => torch.pdist(x, Infinity),
 };

@@ -163,6 +163,9 @@ const THUNKS: Record<string, () => unknown> = {
   "block_diag.3d": () => torch.blockDiag(torch.zeros(1, 1, 1)),
   "combinations.2d": () => torch.combinations(torch.zeros(2, 2)),
   "cartesian_prod.2d": () => torch.cartesianProd(torch.zeros(2), torch.zeros(2, 2)),
+  "pdist.1d": () => torch.pdist(torch.zeros(3)),
+  "pdist.negative_p": () => torch.pdist(torch.zeros(2, 2), -1),
+  "pdist.int": () => torch.pdist(torch.zeros([2, 2], { dtype: "int64" })),
   "polygamma.negative_n": () => torch.polygamma(-1, torch.tensor([1], { dtype: "float32" })),
   "unique_consecutive.backward": () => (torch.uniqueConsecutive(torch.tensor([1, 2], { dtype: "float32", requiresGrad: true })) as torch.Tensor).sum().backward(),
 };
