@@ -20,15 +20,21 @@ test("a rank killed in the middle of an all-reduce: the others fail within secon
   const runs = await runJob("faults.ts", { world: 3, args: ["kill"], env: { TEST_TIMEOUT_MS: "20000" }, timeoutMs: 120_000 });
   const killed = runs.find((r) => r.rank === 2)!;
   assert.equal(killed.signal, "SIGKILL", describeRun(killed));
+  const named: number[] = [];
   for (const r of runs.filter((x) => x.rank !== 2)) {
     assert.equal(r.code, 3, describeRun(r));
     const o = out(r);
     assert.equal(o.errors.length, 1, describeRun(r));
-    // "failed: ..." when it was running; "cannot run: ..." when the rank was gone before it started
-    assert.match(o.errors[0], /^RuntimeError: \[Rank \d\] allReduce \(group 0, collective #1\) (failed|cannot run): .*the connection to rank 2 \(127\.0\.0\.1:\d+\) was lost/);
+    // "failed: ..." when it was running; "cannot run: ..." when the rank was gone before it started.
+    // A survivor names the connection it lost first: rank 2's, or that of the other survivor when
+    // that one failed (and exited) on rank 2's loss before this one noticed it directly.
+    const m = /^RuntimeError: \[Rank \d\] allReduce \(group 0, collective #1\) (failed|cannot run): .*the connection to rank (\d) \(127\.0\.0\.1:\d+\) was lost/.exec(o.errors[0]!);
+    assert.ok(m !== null && Number(m[2]) !== r.rank, `rank ${r.rank}: ${o.errors[0]}`);
+    named.push(Number(m![2]));
     // well within the 20 s timeout: the broken connection is noticed, not waited out
     assert.ok(o.opMs! < 10_000, `rank ${r.rank} took ${o.opMs} ms to notice`);
   }
+  assert.ok(named.includes(2), `no survivor named the killed rank 2: ${named.join(", ")}`);
 });
 
 test("a rank that never joins: every rank that did fails after the timeout, naming it", async () => {

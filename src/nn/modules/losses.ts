@@ -127,8 +127,8 @@ export class CrossEntropyLoss extends Module {
 type BcePositional = [weight: Tensor | null, sizeAverage: boolean | null, reduce: boolean | null, reduction: Reduction];
 const BCE = [WEIGHT, ...LEGACY];
 
-/** nn.BCELoss(weight=None, size_average=None, reduce=None, reduction='mean'). */
-export class BCELoss extends Module {
+/** Losses with (weight=None, size_average=None, reduce=None, reduction='mean'), the weight a buffer (PyTorch's _WeightedLoss). */
+abstract class WeightedLoss extends Module {
   declare weight: Tensor | null;
   readonly reduction: Reduction;
   constructor(...args: Args<BcePositional, L.BinaryCrossEntropyOptions>);
@@ -138,6 +138,10 @@ export class BCELoss extends Module {
     this.registerBuffer("weight", a.weight);
     this.reduction = a.reduction;
   }
+}
+
+/** nn.BCELoss(weight=None, size_average=None, reduce=None, reduction='mean'). */
+export class BCELoss extends WeightedLoss {
   override forward(input: Tensor, target: Tensor): Tensor {
     return L.binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
   }
@@ -270,16 +274,7 @@ export class GaussianNLLLoss extends Module {
 }
 
 /** nn.MultiLabelSoftMarginLoss(weight=None, size_average=None, reduce=None, reduction='mean'). */
-export class MultiLabelSoftMarginLoss extends Module {
-  declare weight: Tensor | null;
-  readonly reduction: Reduction;
-  constructor(...args: Args<BcePositional, L.BinaryCrossEntropyOptions>);
-  constructor(...args: unknown[]) {
-    super();
-    const a = lossArgs<{ weight: Tensor | null }>(this, BCE, args);
-    this.registerBuffer("weight", a.weight);
-    this.reduction = a.reduction;
-  }
+export class MultiLabelSoftMarginLoss extends WeightedLoss {
   override forward(input: Tensor, target: Tensor): Tensor {
     return L.multilabelSoftMarginLoss(input, target, { weight: this.weight, reduction: this.reduction });
   }
