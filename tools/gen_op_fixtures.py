@@ -833,6 +833,16 @@ case("polygamma.n1", "torch.polygamma(1, x)", [V([0.3, 1.5, 4.0, -1.5, 25.0])], 
 case("polygamma.n2", "torch.polygamma(2, x)", [V([0.3, 1.5, 4.0, 12.0])])
 case("polygamma.n3_method", "x.polygamma(3)", [F(3, kind="pos")], f32=True)
 case("polygamma.n4_negative_x", "torch.polygamma(4, x)", [V([-1.5, -0.25, 2.0])], backward=False)
+# reductions over dims that are not adjacent (reduced in stages, no permuted copy)
+case("sum.dims_nonadjacent", "torch.sum(x, [0, 2, 3])", [F(3, 4, 5, 6)], f32=True)
+case("sum.dims_size1", "torch.sum(x, [1, 3])", [F(2, 1, 3, 1)], f32=True)
+case("sum.dims_size1_between", "torch.sum(x, [0, 2])", [F(3, 1, 4, 2)], f32=True)
+case("sum.dims_empty_kept", "torch.sum(x, [0, 2])", [F(2, 0, 3)])
+case("sum.dims_noncontig", "torch.sum(x, [0, 2])", [F(5, 4, 3, view=T)], f32=True)
+case("mean.dims_nonadjacent", "torch.mean(x, [0, 2, 4], keepdim=True)", [F(2, 3, 2, 3, 2)], f32=True)
+case("amin.dims_nonadjacent_nan", "torch.amin(x, [0, 2])", [V([[[1.0, 2.0], [3.0, -4.0], [5.0, 0.5]], [[-1.0, math.nan], [7.0, 8.0], [-9.0, 2.5]]])], gradcheck=False, f32=True)
+case("amax.dims_nonadjacent", "torch.amax(x, [1, 3])", [F(2, 3, 4, 5)], f32=True)
+case("int64.sum_dims_nonadjacent", "torch.sum(x, [0, 2])", [V([[[1, -2], [3, 4]], [[5, 6], [-7, 8]], [[9, 10], [11, 2**40]]], dtype="int64")], backward=False)
 
 # ---------------------------------------------------------------------------------------------
 # Serialisation

@@ -82,7 +82,10 @@ interface Plan {
   outer: number;
   r: number;
   inner: number;
-  data: TensorData;
+  /** x as a contiguous [outer, r, inner] block: x's own storage, or (reduced dims that are not adjacent) a permuted copy made on first read. */
+  readonly data: TensorData;
+  /** Whether the reduced dims are adjacent in x (then `data` is x's storage, no copy). */
+  block: boolean;
   /** The reduced tensor (its device and backend). */
   x: Tensor;
 }
@@ -97,23 +100,22 @@ function plan(x: Tensor, dim: Dims | undefined | null, keepdim: boolean): Plan {
   const keptShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
   const outShape = keepdim ? keptShape.slice() : x.shape.filter((_, i) => !dims.includes(i));
   const block = dims.length === 0 || dims[dims.length - 1] - dims[0] === dims.length - 1;
-  let data: TensorData;
-  let outer: number, r: number, inner: number;
   if (block) {
-    data = dense(x);
     const d0 = dims.length ? dims[0] : nd;
     const d1 = dims.length ? dims[dims.length - 1] : nd - 1;
-    outer = numelOf(x.shape.slice(0, d0));
-    r = numelOf(x.shape.slice(d0, d1 + 1));
-    inner = numelOf(x.shape.slice(d1 + 1));
-  } else {
-    const kept = [...Array(nd).keys()].filter((i) => !dims.includes(i));
-    data = dense(x.permute([...kept, ...dims]));
-    outer = numelOf(kept.map((i) => x.shape[i]));
-    r = numelOf(dims.map((i) => x.shape[i]));
-    inner = 1;
+    const outer = numelOf(x.shape.slice(0, d0)), r = numelOf(x.shape.slice(d0, d1 + 1)), inner = numelOf(x.shape.slice(d1 + 1));
+    return { dims, keptShape, outShape, outer, r, inner, data: dense(x), block, x };
   }
-  return { dims, keptShape, outShape, outer, r, inner, data, x };
+  const kept = [...Array(nd).keys()].filter((i) => !dims.includes(i));
+  let data: TensorData | undefined;
+  return {
+    dims, keptShape, outShape, block, x, inner: 1,
+    outer: numelOf(kept.map((i) => x.shape[i])),
+    r: numelOf(dims.map((i) => x.shape[i])),
+    get data() {
+      return (data ??= dense(x.permute([...kept, ...dims])));
+    },
+  };
 }
 
 function run(op: ReduceOp, p: Plan, dtype: DType): Tensor {
@@ -121,8 +123,46 @@ function run(op: ReduceOp, p: Plan, dtype: DType): Tensor {
   if (p.r === 0) {
     if (op === "max" || op === "min") throw new IndexError(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
     backendOf(p.x).fill(out._box.data, op === "prod" ? 1 : 0);
-  } else backendOf(p.x).reduce(op, p.data, p.outer, p.r, p.inner, out._box.data);
+  } else if (p.block) backendOf(p.x).reduce(op, p.data, p.outer, p.r, p.inner, out._box.data);
+  else reduceInStages(op, p, out);
   return out;
+}
+
+/**
+ * Reduced dims that are not adjacent ([N, C, H, W] over 0, 2, 3), without the permuted copy:
+ * x's dims merged into runs of kept and of reduced ones, then the last reduced run reduced as
+ * an [outer, r, inner] block of the previous stage's result, until none is left (the last
+ * stage writes `out`). Sums and products round once per stage (a float32 sum over N and H*W
+ * is a sum over N of float32 sums over H*W, as PyTorch's kernels also add partial sums); max
+ * and min are exact and keep NaN, which propagates through every stage.
+ */
+function reduceInStages(op: ReduceOp, p: Plan, out: Tensor): void {
+  const { x } = p;
+  const runs: { size: number; reduced: boolean }[] = [];
+  x.shape.forEach((size, d) => {
+    if (size === 1) return;
+    const reduced = p.dims.includes(d), last = runs[runs.length - 1];
+    if (last && last.reduced === reduced) last.size *= size;
+    else runs.push({ size, reduced });
+  });
+  // every reduced dim of size 1: one stage with r = 1 (a copy)
+  if (!runs.some((q) => q.reduced)) runs.push({ size: 1, reduced: true });
+  const backend = backendOf(x);
+  let data = dense(x);
+  for (;;) {
+    let j = runs.length - 1;
+    while (!runs[j]!.reduced) j--;
+    const sizes = runs.map((q) => q.size);
+    const outer = numelOf(sizes.slice(0, j)), r = sizes[j]!, inner = numelOf(sizes.slice(j + 1));
+    // the run leaves; kept runs that now touch become one
+    runs.splice(j, 1);
+    if (j > 0 && j < runs.length && !runs[j - 1]!.reduced && !runs[j]!.reduced) runs.splice(j - 1, 2, { size: runs[j - 1]!.size * runs[j]!.size, reduced: false });
+    const done = !runs.some((q) => q.reduced);
+    const next = done ? out._box.data : output([outer * inner], out.dtype, x._box.device)._box.data;
+    backend.reduce(op, data, outer, r, inner, next);
+    if (done) return;
+    data = next;
+  }
 }
 
 /** Expands a reduced gradient back over the reduced dims. */

@@ -85,6 +85,8 @@ export function nest(flat: unknown[], shape: number[]): unknown {
 
 /** A fresh leaf tensor holding the stored values (built from nested arrays, as users do). */
 export function makeTensor(s: StoredTensor, requiresGrad = false): Tensor {
+  // nested arrays cannot spell a shape with a zero before its last dim ([2, 0, 3] reads as [2, 0])
+  if (s.data.length === 0) return torch.zeros(s.shape, { dtype: s.dtype, requiresGrad });
   const nested = nest(s.data.map(decodeValue), s.shape);
   // torch.tensor's first parameter type is the library's; nested arrays of numbers/booleans
   // or a bare number are what it documents accepting.
