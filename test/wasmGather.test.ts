@@ -77,6 +77,8 @@ test("wasm row gather declines short or strided rows, deep or negative views, wi
       ["negative stride", { data: x, shape: [4, 8], strides: [-8, 1], offset: 24 }],
       ["span over twice the view", { data: x, shape: [2, 8], strides: [100, 1], offset: 0 }],
       ["float64", { data: new Float64Array(64), shape: [8, 8], strides: [8, 1], offset: 0 }],
+      // one memcpy per row in TypeScript beats three passes from this length on
+      ["rows of 256", { data: x, shape: [2, 4, 256], strides: [256, 512, 1], offset: 0 }],
     ];
     for (const [what, v] of declines) assert.equal(wasmGatherRows(v, out, 0), false, what);
     setWasmThresholds({ minElementwise: 512 });

@@ -4,11 +4,13 @@
 // spans is copied in, its rows are gathered four floats at a time, and the result copied out.
 // V8's scalar loop takes ~2.4 ns per element on rows of 16 floats (W5's heads). It declines
 // (returns false) for other dtypes, small views, rows under four floats or not contiguous,
-// more than four dimensions after merging, negative strides, and views that span more than
-// twice their size (a small slice of a big tensor: copying its span in would not pay).
+// rows of maxGatherRow floats or more (the TypeScript copy moves each row with one memcpy,
+// one pass where this takes three), more than four dimensions after merging, negative
+// strides, and views that span more than twice their size (a small slice of a big tensor:
+// copying its span in would not pay).
 import type { StridedView } from "../backend.ts";
 import { coalesce } from "../cpu/strided.ts";
-import { minElementwise } from "./thresholds.ts";
+import { maxGatherRow, minElementwise } from "./thresholds.ts";
 import { dataBase, memoryViews } from "./pool.ts";
 import { ensureBytes, getLocalRuntime } from "./runtime.ts";
 
@@ -19,7 +21,7 @@ export function wasmGatherRows(src: StridedView, out: Float32Array, o0: number):
   const { shape, strides } = coalesce(src.shape, [src.strides]);
   const st = strides[0]!;
   const nd = shape.length;
-  if (nd < 2 || nd > 4 || st[nd - 1] !== 1 || shape[nd - 1]! < 4) return false;
+  if (nd < 2 || nd > 4 || st[nd - 1] !== 1 || shape[nd - 1]! < 4 || shape[nd - 1]! >= maxGatherRow) return false;
   let n = 1, span = 1;
   for (let d = 0; d < nd; d++) {
     if (st[d]! < 0) return false;

@@ -36,6 +36,16 @@ export let minSoftmaxElements = 4096;
 export let minElementwise = 512;
 
 /**
+ * From this many floats per row, .contiguous() of a view copies row by row in TypeScript (one
+ * memcpy per row) instead of on wasm (copy the span in, gather, copy out). Measured (medians
+ * of 7x200, Xeon with AVX-512, 2026-12-02), wasm against TypeScript: rows of 784 (a [64, 6,
+ * 784] permuted) 0.27 against 0.11 ms, 512 ([8, 64, 512]) 0.20-0.32 against 0.09-0.10, 256
+ * ([16, 8, 256]) 0.014 both, 128 ([4, 32, 128]) 0.014 against 0.016-0.017, 100 ([64, 16,
+ * 100]) 0.043-0.051 against 0.043-0.047; shorter rows lose more in TypeScript (per-row calls).
+ */
+export let maxGatherRow = 256;
+
+/**
  * Below this many elements a fused Adam update stays in TypeScript. Measured, one step of a
  * float32 parameter: 64 elements 1.1 us in TypeScript and 2.2 on wasm, 256: 3.0 and 1.9,
  * 1024: 13.5 and 4.8, 4096: 50 and 19.
@@ -63,7 +73,7 @@ export let maxRunDelay = 0.1;
 
 /** Overrides the wasm kernels' thresholds (tests force the wasm path on tiny sizes with 0). */
 export function setWasmThresholds(t: {
-  minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minConvWorkPerThread?: number; minSoftmaxElements?: number; minElementwise?: number; minAdamElements?: number;
+  minWork?: number; minMatrixWork?: number; minWorkPerThread?: number; minConvWorkPerThread?: number; minSoftmaxElements?: number; minElementwise?: number; maxGatherRow?: number; minAdamElements?: number;
   workerSpinUs?: number; mainPolls?: number; checkCoresFree?: boolean; maxRunDelay?: number;
 }): void {
   if (t.minWork !== undefined) minWork = t.minWork;
@@ -72,6 +82,7 @@ export function setWasmThresholds(t: {
   if (t.minConvWorkPerThread !== undefined) minConvWorkPerThread = t.minConvWorkPerThread;
   if (t.minSoftmaxElements !== undefined) minSoftmaxElements = t.minSoftmaxElements;
   if (t.minElementwise !== undefined) minElementwise = t.minElementwise;
+  if (t.maxGatherRow !== undefined) maxGatherRow = t.maxGatherRow;
   if (t.minAdamElements !== undefined) minAdamElements = t.minAdamElements;
   if (t.workerSpinUs !== undefined) workerSpinUs = t.workerSpinUs;
   if (t.mainPolls !== undefined) mainPolls = t.mainPolls;
