@@ -486,6 +486,12 @@ test("webgpu conformance: cumsum, softmax, logSoftmax", { skip }, async () => {
     const x = gpu.upload(data, "float32");
     for (const log of [false, true]) {
       await compare(`${log ? "logSoftmax" : "softmax"} [${outer}, ${r}, ${inner}]`, "float32", n, (out, g) => (g ? gpu.softmax(x, outer, r, inner, out as GPUArray, log) : cpu.softmax(data, outer, r, inner, out as NumArray, log)), { rtol: 2e-5, atol: 1e-6 });
+      // their gradient from the (CPU) output and an upstream gradient: rows of 3000 take the workgroup layout
+      const y = new Float32Array(n);
+      cpu.softmax(data, outer, r, inner, y, log);
+      const gy = floats(n, 104 + r, -2, 2);
+      const [yd, gd] = [gpu.upload(y, "float32"), gpu.upload(gy, "float32")];
+      await compare(`${log ? "logSoftmax" : "softmax"} gradient [${outer}, ${r}, ${inner}]`, "float32", n, (out, g) => (g ? gpu.softmaxBackward(yd, gd, outer, r, inner, out as GPUArray, log) : cpu.softmaxBackward(y, gy, outer, r, inner, out as NumArray, log)), { rtol: 2e-5, atol: 2e-6 * Math.sqrt(r) });
     }
   }
 });

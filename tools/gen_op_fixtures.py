@@ -843,6 +843,11 @@ case("mean.dims_nonadjacent", "torch.mean(x, [0, 2, 4], keepdim=True)", [F(2, 3,
 case("amin.dims_nonadjacent_nan", "torch.amin(x, [0, 2])", [V([[[1.0, 2.0], [3.0, -4.0], [5.0, 0.5]], [[-1.0, math.nan], [7.0, 8.0], [-9.0, 2.5]]])], gradcheck=False, f32=True)
 case("amax.dims_nonadjacent", "torch.amax(x, [1, 3])", [F(2, 3, 4, 5)], f32=True)
 case("int64.sum_dims_nonadjacent", "torch.sum(x, [0, 2])", [V([[[1, -2], [3, 4]], [[5, 6], [-7, 8]], [[9, 10], [11, 2**40]]], dtype="int64")], backward=False)
+# softmax's gradient as one node (ATen's _softmax_backward_data) and its own derivatives
+case("softmax.double_backward", "torch.autograd.grad(torch.softmax(x, 1), x, y, create_graph=True)[0]", [F(3, 5), F(3, 5)], f32=True)
+case("softmax.double_backward_dim0", "torch.autograd.grad(torch.softmax(x, 0), x, y, create_graph=True)[0]", [F(4, 3), F(4, 3)])
+case("logSoftmax.double_backward", "torch.autograd.grad(torch.log_softmax(x, 1), x, y, create_graph=True)[0]", [F(3, 5), F(3, 5)], f32=True)
+case("logSoftmax.double_backward_inner", "torch.autograd.grad(torch.log_softmax(x, 1), x, y, create_graph=True)[0]", [F(2, 3, 4), F(2, 3, 4)])
 
 # ---------------------------------------------------------------------------------------------
 # Serialisation

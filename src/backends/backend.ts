@@ -130,6 +130,12 @@ export interface Backend<S = Storage, D = Storage, I = Int32Array> extends NnKer
   svd(a: Float64Array, batch: number, m: number, n: number, s: Float64Array, u: Float64Array, v: Float64Array): void;
   /** softmax (or logSoftmax) over r of a contiguous [outer, r, inner] block, max-shifted, in float64. */
   softmax(x: D, outer: number, r: number, inner: number, out: D, log: boolean): void;
+  /**
+   * Its input gradient from its output y and the upstream gradient g, both contiguous [outer, r,
+   * inner] (ATen's _softmax_backward_data): softmax (g - sum(g * y)) * y, logSoftmax
+   * g - exp(y) * sum(g), the sums over r rounded to the dtype once, as ATen's.
+   */
+  softmaxBackward(y: D, g: D, outer: number, r: number, inner: number, out: D, log: boolean): void;
   /** out[b] = a[b] @ b[b] for contiguous a [batch, m, k] (or transposed when transA) and b [batch, k, n]. */
   matmul(a: StridedView<S>, b: StridedView<S>, out: D, batch: number, m: number, k: number, n: number): void;
   /** gather along dim of a contiguous [outer, rIn, inner] source with index [outer, rIdx, inner]; index int32 or int64. */

@@ -644,7 +644,7 @@ export function softmax(x: Tensor, ...args: SoftmaxArgs): Tensor;
 export function softmax(input: Tensor, dim?: unknown, dtype?: unknown, opts?: unknown): Tensor {
   const [xf, d] = softmaxInput("softmax", input, dim, dtype, opts);
   const y = softmaxForward(xf, d, false);
-  return record(y, "SoftmaxBackward0", [xf], [y], (g, [y]) => [y.mul(g.sub(g.mul(y).sum(d, true)))], { dim: d });
+  return record(y, "SoftmaxBackward0", [xf], [y], (g, [y]) => [softmaxBackwardData(g, y!, d, false)], { dim: d });
 }
 
 /** torch.log_softmax(input, dim, dtype=None). */
@@ -652,5 +652,24 @@ export function logSoftmax(x: Tensor, ...args: SoftmaxArgs): Tensor;
 export function logSoftmax(input: Tensor, dim?: unknown, dtype?: unknown, opts?: unknown): Tensor {
   const [xf, d] = softmaxInput("log_softmax", input, dim, dtype, opts);
   const y = softmaxForward(xf, d, true);
-  return record(y, "LogSoftmaxBackward0", [xf], [y], (g, [y]) => [g.sub(y.exp().mul(g.sum(d, true)))], { dim: d });
+  return record(y, "LogSoftmaxBackward0", [xf], [y], (g, [y]) => [softmaxBackwardData(g, y!, d, true)], { dim: d });
+}
+
+/**
+ * softmax's (log: logSoftmax's) input gradient from its output y and the upstream gradient g
+ * in one backend pass (ATen's _softmax_backward_data): (g - sum(g * y)) * y, or
+ * g - exp(y) * sum(g). Its own derivatives are PyTorch's (derivatives.yaml): in g the same
+ * function of the new upstream gradient v (log: v - sum(v * exp(y))), in y softmax_double_backward
+ * g v - sum(y g) v - g sum(y v) (log: -sum(g) exp(y) v).
+ */
+function softmaxBackwardData(g: Tensor, y: Tensor, d: number, log: boolean): Tensor {
+  const gy = g.dtype === y.dtype ? g : g.to(y.dtype);
+  const pg = plan(gy, d, true), py = plan(y, d, true);
+  const out = output(y.shape, y.dtype, y._box.device);
+  if (py.r > 0) backendOf(gy, y).softmaxBackward(py.data, pg.data, py.outer, py.r, py.inner, out._box.data, log);
+  const name = log ? "LogSoftmaxBackwardDataBackward0" : "SoftmaxBackwardDataBackward0";
+  return record(out, name, [gy, y], [gy, y], (v, [g, y]) => log
+    ? [v.sub(v.mul(y!.exp()).sum(d, true)), g!.sum(d, true).neg().mul(y!.exp()).mul(v)]
+    : [softmaxBackwardData(v, y!, d, false), g!.mul(v).sub(y!.mul(g!).sum(d, true).mul(v)).sub(g!.mul(y!.mul(v).sum(d, true)))],
+  { dim: d }, ["grad_output", "output"]);
 }

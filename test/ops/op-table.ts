@@ -422,6 +422,11 @@ export const OP_TABLE: Record<string, OpFn> = {
   "amin.dims_nonadjacent_nan": (x) => torch.amin(x!, [0, 2]),
   "amax.dims_nonadjacent": (x) => torch.amax(x!, [1, 3]),
   "int64.sum_dims_nonadjacent": (x) => torch.sum(x!, [0, 2]),
+  // softmax's gradient as one node and its own derivatives (second order)
+  "softmax.double_backward": (x, u) => torch.autograd.grad([torch.softmax(x!, 1)], [x!], { gradOutputs: [u!], createGraph: true })[0]!,
+  "softmax.double_backward_dim0": (x, u) => torch.autograd.grad([torch.softmax(x!, 0)], [x!], { gradOutputs: [u!], createGraph: true })[0]!,
+  "logSoftmax.double_backward": (x, u) => torch.autograd.grad([torch.logSoftmax(x!, 1)], [x!], { gradOutputs: [u!], createGraph: true })[0]!,
+  "logSoftmax.double_backward_inner": (x, u) => torch.autograd.grad([torch.logSoftmax(x!, 1)], [x!], { gradOutputs: [u!], createGraph: true })[0]!,
   argmax: (x) => torch.argmax(x!),
   "argmax.dim": (x) => torch.argmax(x!, 1),
   "argmax.dim_keepdim": (x) => torch.argmax(x!, -1, true),

@@ -10,7 +10,7 @@ import { col2im, convForward, convInputGrad, convWeightGrad, im2col } from "./co
 import { erfinvKernel, erfKernel } from "./special.ts";
 import { digammaKernel, lgammaKernel, polygammaKernel } from "./gamma.ts";
 import { maxPool2d, maxPool2dBackward } from "./pool.ts";
-import { wasmSoftmax } from "../wasm/softmaxRows.ts";
+import { wasmSoftmax, wasmSoftmaxBackward } from "../wasm/softmaxRows.ts";
 import { wasmBinary, wasmUnary } from "../wasm/elementwiseRows.ts";
 import { wasmGatherRows } from "../wasm/gatherRows.ts";
 import { wasmSum } from "../wasm/sumRows.ts";
@@ -302,6 +302,31 @@ export const cpu: Backend = {
             out[p] = e;
           }
           for (let i = 0, p = base; i < r; i++, p += inner) out[p] /= s;
+        }
+      }
+    }
+  },
+  softmaxBackward(y: NumArray, g: NumArray, outer, r, inner, out: NumArray, log) {
+    if (inner === 1 && wasmSoftmaxBackward(y, g, outer, r, out, log)) return;
+    // float32: every step rounded to float32 as ATen's float kernel rounds it (the sum kept in
+    // double, then rounded once); float64: the arithmetic's own rounding
+    const f32 = out instanceof Float32Array;
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        const base = o * r * inner + j, end = base + r * inner;
+        let s = 0;
+        if (log) {
+          for (let p = base; p < end; p += inner) s += g[p]!;
+          if (f32) {
+            s = Math.fround(s);
+            for (let p = base; p < end; p += inner) out[p] = g[p]! - Math.fround(Math.fround(Math.exp(y[p]!)) * s);
+          } else for (let p = base; p < end; p += inner) out[p] = g[p]! - Math.exp(y[p]!) * s;
+        } else {
+          for (let p = base; p < end; p += inner) s += g[p]! * y[p]!;
+          if (f32) {
+            s = Math.fround(s);
+            for (let p = base; p < end; p += inner) out[p] = Math.fround(g[p]! - s) * y[p]!;
+          } else for (let p = base; p < end; p += inner) out[p] = (g[p]! - s) * y[p]!;
         }
       }
     }

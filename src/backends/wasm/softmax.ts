@@ -14,7 +14,7 @@
 import { F32, I32, V128, type FuncBuilder, type Local } from "./emitter.ts";
 
 /** Word indices of a softmax job's parameters in the control block (LOG: 1 for log-softmax). */
-export const S = { SRC: 0, DST: 1, R: 2, ROWS: 3, ROWS_PER_CHUNK: 4, LOG: 5 } as const;
+export const S = { SRC: 0, DST: 1, R: 2, ROWS: 3, ROWS_PER_CHUNK: 4, LOG: 5, BACKWARD: 6, GRAD: 7 } as const;
 
 const LOG2E = 1.4426950408889634; // Cephes' LOG2EF 1.44269504088896341, as the double it parses to
 const C1 = 0.693359375;
@@ -62,7 +62,7 @@ export function emitSoftmax(f: FuncBuilder): void {
   const [ctl, c] = [f.param(0), f.param(1)];
   const i32 = () => f.local(I32);
   const v128 = () => f.local(V128);
-  const [src, dst, R, row, rowEnd, s, d, j, rowBytes, full, rem, log] = Array.from({ length: 12 }, i32);
+  const [src, dst, R, row, rowEnd, s, d, j, rowBytes, full, rem, log, backward, grad, sg] = Array.from({ length: 15 }, i32);
   const [vmax, vsum, t, n, r, p, e, vk, tail, kLog2e, kC1, kC2, kUnder, kOne, kMagic, kNegInf, mask] = Array.from({ length: 17 }, v128);
   const kPoly = POLY.map(() => v128());
   const [m, sum] = [f.local(F32), f.local(F32)];
@@ -77,6 +77,8 @@ export function emitSoftmax(f: FuncBuilder): void {
   prm(S.DST); f.set(dst);
   prm(S.R); f.set(R);
   prm(S.LOG); f.set(log);
+  prm(S.BACKWARD); f.set(backward);
+  prm(S.GRAD); f.set(grad);
   f.get(R).i32(4).mul().set(rowBytes);
   // the whole vectors of a row (bytes), and the floats left after them
   f.get(R).i32(-4).and().i32(4).mul().set(full);
@@ -122,9 +124,46 @@ export function emitSoftmax(f: FuncBuilder): void {
     f.get(t).get(kUnder).f32x4Lt().v128AndNot().set(e);
   };
 
+  /** The lanes of v the row's last partial vector holds, 0 in the others (they add nothing to a sum). */
+  const maskTail = (v: Local) => { f.get(v).v128Zero().get(mask).v128Bitselect(); };
+  /** Pushes the horizontal sum of v, lanes (0 + 1) + (2 + 3). */
+  const laneSum = (v: Local) => {
+    f.get(v).f32x4ExtractLane(0).get(v).f32x4ExtractLane(1).f32Add();
+    f.get(v).f32x4ExtractLane(2).get(v).f32x4ExtractLane(3).f32Add().f32Add();
+  };
+
   f.forLoop(row, () => f.get(row), () => f.get(rowEnd), 1, () => {
     f.get(src).get(row).get(rowBytes).mul().add().set(s);
     f.get(dst).get(row).get(rowBytes).mul().add().set(d);
+    f.get(backward).if();
+    // the gradient (src holds y, grad g): sum = sum(g * y) (log: sum(g)) in four float32 lanes,
+    // then (g - sum) * y (log: g - exp(y) * sum), ATen's _softmax_backward_data
+    f.get(grad).get(row).get(rowBytes).mul().add().set(sg);
+    f.v128Zero().set(vsum);
+    /** t = the term of the sum at byte offset `at` (a local) of the row. */
+    const term = (at: Local) => {
+      f.get(sg).get(at).add().v128Load().set(t);
+      f.get(log).eqz().if();
+      f.get(t).get(s).get(at).add().v128Load().f32x4Mul().set(t);
+      f.end();
+    };
+    overRow(() => { term(j); f.get(vsum).get(t).f32x4Add().set(vsum); });
+    atTail(() => { term(full); maskTail(t); f.set(t); f.get(vsum).get(t).f32x4Add().set(vsum); });
+    laneSum(vsum); f.set(sum);
+    f.get(sum).f32x4Splat().set(vk);
+    /** tail = the result for the vector at byte offset `at` of the row. */
+    const result = (at: Local) => {
+      f.get(log).if();
+      f.get(s).get(at).add().v128Load().set(t);
+      exp();
+      f.get(sg).get(at).add().v128Load().get(e).get(vk).f32x4Mul().f32x4Sub().set(tail);
+      f.else();
+      f.get(sg).get(at).add().v128Load().get(vk).f32x4Sub().get(s).get(at).add().v128Load().f32x4Mul().set(tail);
+      f.end();
+    };
+    overRow(() => { result(j); f.get(d).get(j).add().get(tail).v128Store(); });
+    atTail(() => { result(full); storeTail(tail); });
+    f.else();
     // max, by pmax (one instruction, where wasm's NaN-propagating max is ~8 on x86): a NaN
     // may be dropped here, but it makes its own exp and so the sum, and every result, NaN
     f.get(kNegInf).set(vmax);
@@ -164,6 +203,7 @@ export function emitSoftmax(f: FuncBuilder): void {
     f.f32(1).get(sum).f32Div().f32x4Splat().set(vk);
     overRow(() => { f.get(d).get(j).add().get(d).get(j).add().v128Load().get(vk).f32x4Mul().v128Store(); });
     atTail(() => { f.get(d).get(full).add().v128Load().get(vk).f32x4Mul().set(tail); storeTail(tail); });
+    f.end();
     f.end();
   });
 }

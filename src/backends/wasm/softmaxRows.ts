@@ -1,6 +1,7 @@
 // wasmSoftmax: softmax or log-softmax over the last dimension of float32 data on the wasm
 // kernel of softmax.ts (the rows are copied in, split into chunks over the threads, and
-// copied out). It declines (returns false, so the TypeScript kernel runs) for other dtypes,
+// copied out); wasmSoftmaxBackward: their input gradient from the output and the upstream
+// gradient, on the same kernel. It declines (returns false, so the TypeScript kernel runs) for other dtypes,
 // small inputs, and where WebAssembly SIMD is unavailable.
 import type { NumArray } from "../../dtype.ts";
 import { minSoftmaxElements } from "./thresholds.ts";
@@ -32,8 +33,35 @@ export function wasmSoftmax(x: NumArray, outer: number, r: number, out: NumArray
   mem.set(x.subarray(0, total), base / 4);
   const rowsPerChunk = Math.max(1, Math.floor(CHUNK_FLOATS / r));
   ctl[S.SRC] = base; ctl[S.DST] = base + total * 4; ctl[S.R] = r; ctl[S.ROWS] = outer; ctl[S.ROWS_PER_CHUNK] = rowsPerChunk; ctl[S.LOG] = log ? 1 : 0;
+  ctl[S.BACKWARD] = 0;
   ctl[KIND_WORD] = KIND.SOFTMAX;
   if (!runJob(rt, Math.ceil(outer / rowsPerChunk), shared)) return false;
   out.set(mem.subarray((base + total * 4) / 4, (base + total * 8) / 4));
+  return true;
+}
+
+/**
+ * out[o, :] = the input gradient of softmax (log: log-softmax) for `outer` contiguous rows of r
+ * floats of its output y and upstream gradient g: (g - sum(g * y)) * y (log: g - exp(y) * sum(g)).
+ */
+export function wasmSoftmaxBackward(y: NumArray, g: NumArray, outer: number, r: number, out: NumArray, log: boolean): boolean {
+  if (!(y instanceof Float32Array) || !(g instanceof Float32Array) || !(out instanceof Float32Array)) return false;
+  const total = outer * r;
+  if (total === 0 || total < minSoftmaxElements) return false;
+  const shared = total >= MIN_SHARED && coresFree();
+  const rt = shared ? getRuntime() : getLocalRuntime();
+  if (!rt) return false;
+  // y, g, out one after the other; a row's last vector is read whole: up to 12 bytes past g's and out's last rows
+  const base = dataBase(rt, 1), G = base + total * 4, OUT = G + total * 4;
+  if (!ensureBytes(rt, OUT + total * 4 + 16)) return false;
+  const { mem, ctl } = memoryViews(rt);
+  mem.set(y.subarray(0, total), base / 4);
+  mem.set(g.subarray(0, total), G / 4);
+  const rowsPerChunk = Math.max(1, Math.floor(CHUNK_FLOATS / r));
+  ctl[S.SRC] = base; ctl[S.DST] = OUT; ctl[S.R] = r; ctl[S.ROWS] = outer; ctl[S.ROWS_PER_CHUNK] = rowsPerChunk; ctl[S.LOG] = log ? 1 : 0;
+  ctl[S.BACKWARD] = 1; ctl[S.GRAD] = G;
+  ctl[KIND_WORD] = KIND.SOFTMAX;
+  if (!runJob(rt, Math.ceil(outer / rowsPerChunk), shared)) return false;
+  out.set(mem.subarray(OUT / 4, OUT / 4 + total));
   return true;
 }

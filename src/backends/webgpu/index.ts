@@ -13,7 +13,7 @@ import { acquireDevice } from "./gpu.ts";
 import { gather, scatter } from "./indexing.ts";
 import { adamUpdate } from "./optim.ts";
 import { maxPool2d, maxPool2dBackward } from "./pool.ts";
-import { argReduce, cumprodBackward, cumulative, reduce, softmax } from "./reduce.ts";
+import { argReduce, cumprodBackward, cumulative, reduce, softmax, softmaxBackward } from "./reduce.ts";
 import { argsort } from "./sort.ts";
 import { WebGPURuntime } from "./runtime.ts";
 
@@ -88,6 +88,7 @@ export function createWebGPUBackend(rt: WebGPURuntime): WebGPUBackend {
     argsort: (x, outer, r, inner, descending, out) => argsort(rt, x, outer, r, inner, descending, out),
     svd: () => notYet("svd"),
     softmax: (x, outer, r, inner, out, log) => softmax(rt, x, outer, r, inner, out, log),
+    softmaxBackward: (y, g, outer, r, inner, out, log) => softmaxBackward(rt, y, g, outer, r, inner, out, log),
     matmul: (a, b, out, batch, m, k, n) => matmul(rt, a, b, out, batch, m, k, n),
     gather: (x, index, dim, out) => gather(rt, x, index, dim, out),
     scatter: (out, outShape, index, src, dim, accumulate) => scatter(rt, out, outShape, index, src, dim, accumulate),

@@ -386,3 +386,53 @@ ${MAIN_INV} {
   });
   rt.dispatch(k, p.words(), [x.buffer, out.buffer], grid(rows ? outer : Math.ceil((outer * inner) / 256)));
 }
+
+/**
+ * softmax's (log: logSoftmax's) input gradient from its output Y and upstream gradient G (ATen's
+ * _softmax_backward_data), the same two layouts as softmax: the row's sum of G * Y (log: of G),
+ * then (G - sum) * Y (log: G - exp(Y) * sum).
+ */
+export function softmaxBackward(rt: WebGPURuntime, y: GPUArray, g: GPUArray, outer: number, r: number, inner: number, out: GPUArray, log: boolean): void {
+  if (outer * r * inner === 0) return;
+  if (y.dtype !== "float32" || g.dtype !== "float32" || out.dtype !== "float32") throw new RuntimeError(`"softmax_backward_data" not implemented for '${scalarTypeName(y.dtype)}' on webgpu`);
+  const rows = inner === 1 && r >= ROW_MIN;
+  const p = new ParamWriter(8);
+  p.u32(rows ? outer : outer * inner).u32(r).u32(inner).u32(y.offset).u32(g.offset).u32(out.offset);
+  const key = `softmaxBackward|${log}|${rows}`;
+  const term = (q: string) => (log ? `G[pu(4u) + ${q}]` : `G[pu(4u) + ${q}] * Y[pu(3u) + ${q}]`);
+  const write = (q: string) => (log ? `G[pu(4u) + ${q}] - exp_f32(Y[pu(3u) + ${q}]) * s` : `(G[pu(4u) + ${q}] - s) * Y[pu(3u) + ${q}]`);
+  const k = rt.kernel(key, p.vec4s, () => {
+    const decls = `${storageDecl(1, "Y", "float32", false)}\n${storageDecl(2, "G", "float32", false)}\n${storageDecl(3, "O", "float32", true)}`;
+    if (rows) {
+      return `${HEADER(p.vec4s)}
+${decls}
+var<workgroup> sh: array<f32, 256>;
+${MAIN_WG} {
+  ${ROW_WORKGROUP}
+  var s = 0.0;
+  for (var i = tid; i < r; i += 256u) { let q = base + i; s += ${term("q")}; }
+  sh[tid] = s;
+  workgroupBarrier();
+  for (var h = 128u; h > 0u; h = h >> 1u) {
+    if (tid < h) { sh[tid] = sh[tid] + sh[tid + h]; }
+    workgroupBarrier();
+  }
+  s = sh[0];
+  for (var i = tid; i < r; i += 256u) { let q = base + i; O[pu(5u) + q] = ${write("q")}; }
+}
+`;
+    }
+    return `${HEADER(p.vec4s)}
+${decls}
+${MAIN_INV} {
+  ${COLUMN_INVOCATION}
+  let r = pu(1u);
+  let base = (w / inner) * r * inner + w % inner;
+  var s = 0.0;
+  for (var i = 0u; i < r; i++) { let q = base + i * inner; s += ${term("q")}; }
+  for (var i = 0u; i < r; i++) { let q = base + i * inner; O[pu(5u) + q] = ${write("q")}; }
+}
+`;
+  });
+  rt.dispatch(k, p.words(), [y.buffer, g.buffer, out.buffer], grid(rows ? outer : Math.ceil((outer * inner) / 256)));
+}
