@@ -58,6 +58,7 @@ export {
 export { clone, detach, contiguous } from "./ops/convert.ts";
 export { flip, flipud, fliplr, roll, tile, repeatInterleave, rot90, type RollOptions } from "./ops/rearrange.ts";
 export { diff, type DiffOptions } from "./ops/differences.ts";
+export { bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, bitwiseLeftShift, bitwiseRightShift } from "./ops/bitwise.ts";
 export { cov, corrcoef, type CovOptions } from "./ops/covariance.ts";
 export { unique, uniqueConsecutive, bincount, histc, searchsorted, bucketize, type UniqueOptions, type UniqueConsecutiveOptions, type BincountOptions, type HistcOptions, type SearchsortedOptions } from "./ops/counting.ts";
 export { isTensor, numel, isFloatingPoint, resultType, canCast } from "./ops/introspection.ts";

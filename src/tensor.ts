@@ -38,6 +38,7 @@ import * as norms from "./ops/norm.ts";
 import * as counting from "./ops/counting.ts";
 import * as differences from "./ops/differences.ts";
 import * as covariance from "./ops/covariance.ts";
+import * as bitwise from "./ops/bitwise.ts";
 import { formatTensor } from "./print.ts";
 import { defaultGenerator, type Generator } from "./random/generator.ts";
 import * as sampling from "./random/sampling.ts";
@@ -443,6 +444,13 @@ export class Tensor {
   logicalOr(other: TensorOrScalar): Tensor { return ew.logicalOr(this, other); }
   logicalNot(): Tensor { return ew.logicalNot(this); }
   logicalXor(other: TensorOrScalar): Tensor { return ew.logicalXor(this, other); }
+  /** Python's x & y, x | y, x ^ y, ~x, x << y, x >> y on integer and bool tensors. */
+  bitwiseAnd(other: TensorOrScalar): Tensor { return bitwise.bitwiseAnd(this, other); }
+  bitwiseOr(other: TensorOrScalar): Tensor { return bitwise.bitwiseOr(this, other); }
+  bitwiseXor(other: TensorOrScalar): Tensor { return bitwise.bitwiseXor(this, other); }
+  bitwiseNot(): Tensor { return bitwise.bitwiseNot(this); }
+  bitwiseLeftShift(other: TensorOrScalar): Tensor { return bitwise.bitwiseLeftShift(this, other); }
+  bitwiseRightShift(other: TensorOrScalar): Tensor { return bitwise.bitwiseRightShift(this, other); }
   isnan(): Tensor { return ew.isnan(this); }
   isfinite(): Tensor { return ew.isfinite(this); }
   where(condition: Tensor, other: TensorOrScalar): Tensor { return ew.where(condition, this, other); }
@@ -837,6 +845,12 @@ export class Tensor {
   logicalAnd_(other: TensorOrScalar): this { return this.inplace((s) => ew.logicalAnd(s, other), other); }
   logicalOr_(other: TensorOrScalar): this { return this.inplace((s) => ew.logicalOr(s, other), other); }
   logicalXor_(other: TensorOrScalar): this { return this.inplace((s) => ew.logicalXor(s, other), other); }
+  bitwiseAnd_(other: TensorOrScalar): this { return this.inplace((s) => bitwise.bitwiseAnd(s, other), other); }
+  bitwiseOr_(other: TensorOrScalar): this { return this.inplace((s) => bitwise.bitwiseOr(s, other), other); }
+  bitwiseXor_(other: TensorOrScalar): this { return this.inplace((s) => bitwise.bitwiseXor(s, other), other); }
+  bitwiseNot_(): this { return this.inplace((s) => bitwise.bitwiseNot(s)); }
+  bitwiseLeftShift_(other: TensorOrScalar): this { return this.inplace((s) => bitwise.bitwiseLeftShift(s, other), other); }
+  bitwiseRightShift_(other: TensorOrScalar): this { return this.inplace((s) => bitwise.bitwiseRightShift(s, other), other); }
   subtract_(other: TensorOrScalar, opts?: ew.AlphaOptions): this { return this.sub_(other, opts); }
   multiply_(other: TensorOrScalar): this { return this.mul_(other); }
   divide_(other: TensorOrScalar): this { return this.div_(other); }

@@ -137,7 +137,8 @@ const TOL: Record<string, Tol> = {
   matmul: { rtol: 1e-5, atol: 2e-5 },
 };
 
-const UNARY_TOL: Record<UnaryOp, Tol> = {
+// (the bitwise ops, on integers and bool only, have a test of their own)
+const UNARY_TOL: Record<Exclude<UnaryOp, "bitwiseNot">, Tol> = {
   neg: TOL.exact!, abs: TOL.exact!, sign: TOL.exact!, relu: TOL.exact!, logicalNot: TOL.exact!, isnan: TOL.exact!, isfinite: TOL.exact!,
   sqrt: TOL.rounding!, rsqrt: { rtol: 3e-7, atol: 0 },
   exp: TOL.transcendental!, log: TOL.transcendental!, log1p: TOL.transcendental!, expm1: TOL.transcendental!,
@@ -152,9 +153,10 @@ const UNARY_TOL: Record<UnaryOp, Tol> = {
 const ROUNDING_OPS: UnaryOp[] = ["floor", "ceil", "round", "trunc"];
 const BOOL_UNARY: UnaryOp[] = ["logicalNot", "isnan", "isfinite", "signbit"];
 
-const UNARY_OPS = Object.keys(UNARY_TOL) as UnaryOp[];
+const UNARY_OPS = Object.keys(UNARY_TOL) as (keyof typeof UNARY_TOL)[];
 
-const BINARY_TOL: Record<BinaryOp, Tol> = {
+type BitwiseOp = "bitwiseAnd" | "bitwiseOr" | "bitwiseXor" | "bitwiseLeftShift" | "bitwiseRightShift";
+const BINARY_TOL: Record<Exclude<BinaryOp, BitwiseOp>, Tol> = {
   add: TOL.rounding!, sub: TOL.rounding!, mul: TOL.rounding!, div: TOL.rounding!, pow: TOL.pow!,
   maximum: TOL.exact!, minimum: TOL.exact!, eq: TOL.exact!, ne: TOL.exact!, lt: TOL.exact!, le: TOL.exact!, gt: TOL.exact!, ge: TOL.exact!,
   logicalAnd: TOL.exact!, logicalOr: TOL.exact!, thresholdBackward: TOL.exact!, tanhBackward: TOL.rounding!,
@@ -163,7 +165,7 @@ const BINARY_TOL: Record<BinaryOp, Tol> = {
 };
 const FLOAT_BINARY: BinaryOp[] = ["div", "atan2", "hypot", "copysign"];
 const INT_DIVISION: BinaryOp[] = ["fmod", "remainder", "divFloor", "divTrunc"];
-const BINARY_OPS = Object.keys(BINARY_TOL) as BinaryOp[];
+const BINARY_OPS = Object.keys(BINARY_TOL) as (keyof typeof BINARY_TOL)[];
 const outDtypeOf = (op: BinaryOp, d: DType): DType => (["eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr"].includes(op) ? "bool" : FLOAT_BINARY.includes(op) ? "float32" : d);
 
 // ---- the suite -------------------------------------------------------------------------
@@ -241,7 +243,7 @@ test("webgpu conformance: binary ops over broadcast shapes, scalars and dtypes",
   }
   // mixed dtypes: float32 with int32 (out float32), comparisons of int32 with a fractional scalar, bool logic
   const fx = pair(floats(120, 34), "float32", [10, 12]);
-  for (const op of ["add", "mul", "sub", "maximum", "lt", "eq", "div"] as BinaryOp[]) {
+  for (const op of ["add", "mul", "sub", "maximum", "lt", "eq", "div"] as const) {
     await compare(`${op} float32 x int32`, outDtypeOf(op, "float32"), 120, (out, g) => (g ? gpu.binary(op, fx.dev, ia.dev, out as GPUArray) : cpu.binary(op, fx.host, ia.host, out as NumArray)), BINARY_TOL[op]);
   }
   for (const op of ["lt", "ge", "eq"] as BinaryOp[]) {
@@ -359,6 +361,40 @@ test("webgpu conformance: copy with dtype casts between layouts", { skip }, asyn
   const df = gpu.empty("float32", 7);
   gpu.copy({ data: gpu.upload(big, "int64"), shape: [7], strides: [1], offset: 0 }, { data: df, shape: [7], strides: [1], offset: 0 });
   assertClose(await read(df), hf, { rtol: 1.2e-7, atol: 0 }, "int64 -> float32 of large values");
+});
+
+test("webgpu conformance: bitwise ops on int32, int64 and bool, shift counts past the width and negative", { skip }, async () => {
+  const BITWISE: BitwiseOp[] = ["bitwiseAnd", "bitwiseOr", "bitwiseXor", "bitwiseLeftShift", "bitwiseRightShift"];
+  // counts -70..70: negative ones and ones past 32 and 64 (taken mod the width)
+  const ia = pair(ints(120, 81, -1000000, 1000000), "int32", [10, 12], [1, 10]);
+  const counts = pair(Int32Array.from(ints(120, 82, -70, 71)), "int32", [10, 12]);
+  for (const op of BITWISE) {
+    await compare(`${op} int32`, "int32", 120, (out, g) => (g ? gpu.binary(op, ia.dev, counts.dev, out as GPUArray) : cpu.binary(op, ia.host, counts.host, out as NumArray)), EXACT);
+    const sv = scalar(op.endsWith("Shift") ? 35 : -12345, [10, 12]);
+    await compare(`${op} int32 scalar`, "int32", 120, (out, g) => (g ? gpu.binary(op, ia.dev, sv, out as GPUArray) : cpu.binary(op, ia.host, sv, out as NumArray)), EXACT);
+  }
+  await compare("bitwiseNot int32", "int32", 120, (out, g) => (g ? gpu.unary("bitwiseNot", ia.dev, out as GPUArray) : cpu.unary("bitwiseNot", ia.host, out as NumArray)), EXACT);
+  const ba = pair(bools(60, 83), "bool", [60]);
+  const bb = pair(bools(60, 84), "bool", [60]);
+  for (const op of ["bitwiseAnd", "bitwiseOr", "bitwiseXor"] as BitwiseOp[]) {
+    await compare(`${op} bool`, "bool", 60, (out, g) => (g ? gpu.binary(op, ba.dev, bb.dev, out as GPUArray) : cpu.binary(op, ba.host, bb.host, out as NumArray)), EXACT);
+  }
+  await compare("bitwiseNot bool", "bool", 60, (out, g) => (g ? gpu.unary("bitwiseNot", ba.dev, out as GPUArray) : cpu.unary("bitwiseNot", ba.host, out as NumArray)), EXACT);
+  const u = rng(85);
+  const A = BigInt64Array.from({ length: 64 }, () => BigInt.asIntN(64, BigInt(Math.floor((u() - 0.5) * 2 ** 52)) * BigInt(1 + Math.floor(u() * 5000))));
+  const C = BigInt64Array.from({ length: 64 }, (_, i) => BigInt(i * 2 - 60)); // -60 .. 66
+  const v = (d: BigInt64Array): StridedView<BigInt64Array> => ({ data: d, shape: [64], strides: [1], offset: 0 });
+  const dv = (d: BigInt64Array): StridedView<GPUArray> => ({ data: gpu.upload(d, "int64"), shape: [64], strides: [1], offset: 0 });
+  for (const op of BITWISE) {
+    const out = gpu.empty("int64", 64), want = new BigInt64Array(64);
+    cpu.binary(op, v(A), v(C), want);
+    gpu.binary(op, dv(A), dv(C), out);
+    assertClose(await read(out), want, EXACT, `int64 ${op}`);
+  }
+  const out = gpu.empty("int64", 64), want = new BigInt64Array(64);
+  cpu.unary("bitwiseNot", v(A), want);
+  gpu.unary("bitwiseNot", dv(A), out);
+  assertClose(await read(out), want, EXACT, "int64 bitwiseNot");
 });
 
 test("webgpu conformance: int64 arithmetic, comparisons, sums and index reads", { skip }, async () => {

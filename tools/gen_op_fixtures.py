@@ -848,6 +848,27 @@ case("softmax.double_backward", "torch.autograd.grad(torch.softmax(x, 1), x, y, 
 case("softmax.double_backward_dim0", "torch.autograd.grad(torch.softmax(x, 0), x, y, create_graph=True)[0]", [F(4, 3), F(4, 3)])
 case("logSoftmax.double_backward", "torch.autograd.grad(torch.log_softmax(x, 1), x, y, create_graph=True)[0]", [F(3, 5), F(3, 5)], f32=True)
 case("logSoftmax.double_backward_inner", "torch.autograd.grad(torch.log_softmax(x, 1), x, y, create_graph=True)[0]", [F(2, 3, 4), F(2, 3, 4)])
+# bitwise ops (integers and bool; shift counts past the width and negative taken mod the width)
+INT32S = [5, -5, 1, -1, 7, 2**31 - 1, -2**31, 12345, 0, -77]
+INT64S = [5, -5, 1, -1, 7, -2**62, 2**63 - 1, -2**63, 123456789012345, 0]
+case("bitwiseAnd.int64", "torch.bitwise_and(x, y)", [V(INT64S, dtype="int64"), V([3, -1, 0, 2**40 + 1, -8, 6, -2**63, 255, -2, 9], dtype="int64")], backward=False)
+case("bitwiseOr.int32_broadcast", "torch.bitwise_or(x, y)", [V([INT32S[:5], INT32S[5:]], dtype="int32"), V([[1], [-16]], dtype="int32")], backward=False)
+case("bitwiseXor.int64_scalar", "torch.bitwise_xor(x, -6)", [V(INT64S, dtype="int64")], backward=False)
+case("bitwiseXor.bool", "torch.bitwise_xor(x, y)", [V([True, False, True, False], dtype="bool"), V([True, True, False, False], dtype="bool")], backward=False)
+case("bitwiseAnd.bool_int", "torch.bitwise_and(x, y)", [V([True, False, True], dtype="bool"), V([3, 3, 2], dtype="int64")], backward=False)
+case("bitwiseOr.int32_int64", "torch.bitwise_or(x, y)", [V([1, -2, 4], dtype="int32"), V([2**40, 1, -8], dtype="int64")], backward=False)
+case("bitwiseOr.scalar_wraps", "torch.bitwise_or(x, 2**40 + 3)", [V([1, 8, -16], dtype="int32")], backward=False)
+case("bitwiseAnd.scalar_left", "torch.bitwise_and(12, x)", [V([10, 7, -1], dtype="int64")], backward=False)
+case("bitwiseNot.int32", "torch.bitwise_not(x)", [V(INT32S, dtype="int32")], backward=False)
+case("bitwiseNot.int64", "torch.bitwise_not(x)", [V(INT64S, dtype="int64")], backward=False)
+case("bitwiseNot.bool", "torch.bitwise_not(x)", [V([True, False], dtype="bool")], backward=False)
+case("bitwiseLeftShift.int32", "torch.bitwise_left_shift(x, y)", [V(INT32S, dtype="int32"), V([0, 1, 31, 32, -1, 33, 1, 40, 5, -33], dtype="int32")], backward=False)
+case("bitwiseRightShift.int32", "torch.bitwise_right_shift(x, y)", [V(INT32S, dtype="int32"), V([0, 1, 31, 32, -1, 33, 1, 40, 5, -33], dtype="int32")], backward=False)
+case("bitwiseLeftShift.int64", "torch.bitwise_left_shift(x, y)", [V(INT64S, dtype="int64"), V([0, 1, 63, 64, -1, 65, 1, 70, 40, -65], dtype="int64")], backward=False)
+case("bitwiseRightShift.int64", "torch.bitwise_right_shift(x, y)", [V(INT64S, dtype="int64"), V([0, 1, 63, 64, -1, 65, 1, 70, 40, -65], dtype="int64")], backward=False)
+case("bitwiseLeftShift.scalar_count", "torch.bitwise_left_shift(x, 40)", [V(INT32S, dtype="int32")], backward=False)
+case("bitwiseRightShift.scalar_left", "torch.bitwise_right_shift(-1024, x)", [V([0, 3, 10, 63, 64, -1], dtype="int64")], backward=False)
+case("bitwiseLeftShift.int32_by_int64", "torch.bitwise_left_shift(x, y)", [V([1, -3, 5], dtype="int32"), V([33, 2, 62], dtype="int64")], backward=False)
 
 # ---------------------------------------------------------------------------------------------
 # Serialisation
@@ -1193,6 +1214,14 @@ ERRORS = [
     ("pdist.negative_p", lambda: torch.pdist(torch.zeros(2, 2), p=-1), ["pdist only supports non-negative p values"]),
     ("pdist.int", lambda: torch.pdist(torch.zeros(2, 2, dtype=torch.long)), ["pdist only supports floating-point dtypes"]),
     ("polygamma.negative_n", lambda: torch.polygamma(-1, torch.tensor([1.0])), ["polygamma(n, x) does not support negative n."]),
+    ("bitwise_and.float", lambda: torch.bitwise_and(torch.zeros(2), torch.zeros(2)), ['"bitwise_and_cpu" not implemented for \'Float\'']),
+    ("bitwise_or.double_scalar", lambda: torch.bitwise_or(torch.tensor([1]), 2.5), ['"bitwise_or_cpu" not implemented for \'Float\'']),
+    ("bitwise_xor.double", lambda: torch.bitwise_xor(torch.zeros(2, dtype=torch.float64), torch.tensor([1, 2])), ['"bitwise_xor_cpu" not implemented for \'Double\'']),
+    ("bitwise_not.float", lambda: torch.bitwise_not(torch.zeros(2)), ['"bitwise_not_cpu" not implemented for \'Float\'']),
+    ("bitwise_left_shift.bool", lambda: torch.bitwise_left_shift(torch.tensor([True]), torch.tensor([True])), ['"lshift_cpu" not implemented for \'Bool\'']),
+    ("bitwise_right_shift.float", lambda: torch.bitwise_right_shift(torch.zeros(2), 1), ['"rshift_cpu" not implemented for \'Float\'']),
+    ("bitwise_and.shape_mismatch", lambda: torch.bitwise_and(torch.tensor([1, 2]), torch.tensor([1, 2, 3])),
+     ["The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0"]),
     ("unique_consecutive.backward", lambda: torch.unique_consecutive(torch.tensor([1.0, 2.0], requires_grad=True)).sum().backward(),
      ["the derivative for 'unique_consecutive' is not implemented."]),
 ]

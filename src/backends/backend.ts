@@ -19,7 +19,9 @@ export type UnaryOp =
   | "floor" | "ceil" | "round" | "trunc"
   | "log2" | "log10" | "exp2" | "sinh" | "cosh" | "asin" | "acos" | "atan" | "asinh" | "acosh" | "atanh" | "erfc"
   /** The sign bit (bool output): true for negative numbers, -0 and a NaN with its sign bit set. */
-  | "signbit";
+  | "signbit"
+  /** ~x on integers, not x on bool (ops refuse floats). */
+  | "bitwiseNot";
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
   | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr"
@@ -36,7 +38,13 @@ export type BinaryOp =
   /** a / b rounded toward -inf (PyTorch's div_floor) and toward 0 (div_trunc); exact for integers. */
   | "divFloor" | "divTrunc"
   /** max/min ignoring a NaN operand (NaN only where both are). */
-  | "fmax" | "fmin";
+  | "fmax" | "fmin"
+  /**
+   * On integers and bool (ops refuse floats). Shifts take the count modulo the width (32 for
+   * int32, 64 for int64), as PyTorch's CPU kernels do (x86's shift instructions); the right
+   * shift is arithmetic.
+   */
+  | "bitwiseAnd" | "bitwiseOr" | "bitwiseXor" | "bitwiseLeftShift" | "bitwiseRightShift";
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 
 /** A strided read of storage: element (i0, i1, ...) lives at offset + sum(ik * strides[k]). */

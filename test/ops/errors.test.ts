@@ -167,6 +167,13 @@ const THUNKS: Record<string, () => unknown> = {
   "pdist.negative_p": () => torch.pdist(torch.zeros(2, 2), -1),
   "pdist.int": () => torch.pdist(torch.zeros([2, 2], { dtype: "int64" })),
   "polygamma.negative_n": () => torch.polygamma(-1, torch.tensor([1], { dtype: "float32" })),
+  "bitwise_and.float": () => torch.bitwiseAnd(torch.zeros(2), torch.zeros(2)),
+  "bitwise_or.double_scalar": () => torch.bitwiseOr(torch.tensor([1]), 2.5),
+  "bitwise_xor.double": () => torch.bitwiseXor(torch.zeros([2], { dtype: "float64" }), torch.tensor([1, 2])),
+  "bitwise_not.float": () => torch.bitwiseNot(torch.zeros(2)),
+  "bitwise_left_shift.bool": () => torch.bitwiseLeftShift(torch.tensor([true]), torch.tensor([true])),
+  "bitwise_right_shift.float": () => torch.bitwiseRightShift(torch.zeros(2), 1),
+  "bitwise_and.shape_mismatch": () => torch.bitwiseAnd(torch.tensor([1, 2]), torch.tensor([1, 2, 3])),
   "unique_consecutive.backward": () => (torch.uniqueConsecutive(torch.tensor([1, 2], { dtype: "float32", requiresGrad: true })) as torch.Tensor).sum().backward(),
 };
 

@@ -49,6 +49,11 @@ export const unaryKernels = {
   atanh: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.atanh(x[xi]); },
   erfc: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = erfc(x[xi]); },
   signbit: (x, xi, xs, o, oi, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = signbit(x[xi]) ? 1 : 0; },
+  // int32 storage: ~x; bool (Uint8Array): not x
+  bitwiseNot: (x, xi, xs, o, oi, n) => {
+    if (o instanceof Uint8Array) for (let k = 0; k < n; k++, xi += xs) o[oi + k] = x[xi] ? 0 : 1;
+    else for (let k = 0; k < n; k++, xi += xs) o[oi + k] = ~x[xi];
+  },
 } satisfies Record<UnaryOp, UnaryKernel>;
 
 export const binaryKernels = {
@@ -92,6 +97,12 @@ export const binaryKernels = {
   divTrunc: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = Math.trunc(a[ai] / b[bi]); },
   fmax: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = fmax(a[ai], b[bi]); },
   fmin: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = fmin(a[ai], b[bi]); },
+  // int32 and bool operands (JavaScript's int32 operators; a shift takes its count mod 32, as x86 and so PyTorch)
+  bitwiseAnd: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai] & b[bi]; },
+  bitwiseOr: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai] | b[bi]; },
+  bitwiseXor: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai] ^ b[bi]; },
+  bitwiseLeftShift: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai] << b[bi]; },
+  bitwiseRightShift: (a, ai, as, b, bi, bs, o, oi, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai] >> b[bi]; },
 } satisfies Record<BinaryOp, BinaryKernel>;
 
 /**
@@ -180,4 +191,9 @@ export const scalarKernels = {
   divTrunc: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = Math.trunc(a[ai] / s); },
   fmax: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = fmax(a[ai], s); },
   fmin: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = fmin(a[ai], s); },
+  bitwiseAnd: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] & s; },
+  bitwiseOr: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] | s; },
+  bitwiseXor: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] ^ s; },
+  bitwiseLeftShift: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] << s; },
+  bitwiseRightShift: (a, ai, as, s, o, oi, n) => { for (let k = 0; k < n; k++, ai += as) o[oi + k] = a[ai] >> s; },
 } satisfies Record<BinaryOp, ScalarKernel>;

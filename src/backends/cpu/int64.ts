@@ -90,6 +90,7 @@ const unaryOps = {
   atanh: (x) => Math.atanh(Number(x)),
   erfc: (x) => erfc(Number(x)),
   signbit: (x) => b01(x < 0n),
+  bitwiseNot: (x) => ~x,
 } satisfies Record<UnaryOp, (x: bigint) => Num>;
 
 /**
@@ -139,6 +140,12 @@ const binaryOps = {
   divTrunc: (a, b) => a / b,
   fmax: (a, b) => (a > b ? a : b),
   fmin: (a, b) => (a < b ? a : b),
+  bitwiseAnd: (a, b) => a & b,
+  bitwiseOr: (a, b) => a | b,
+  bitwiseXor: (a, b) => a ^ b,
+  // the count mod 64, as x86 and so PyTorch
+  bitwiseLeftShift: (a, b) => BigInt.asIntN(64, a << (b & 63n)),
+  bitwiseRightShift: (a, b) => a >> (b & 63n),
 } satisfies Record<BinaryOp, (a: bigint, b: bigint) => Num>;
 
 export function unary(op: UnaryOp, x: StridedView, out: Storage): void {

@@ -8,7 +8,7 @@ import type { BinaryOp, Operand, StridedView, UnaryOp } from "../backend.ts";
 import { scalarTypeName, type GPUArray, type GPUDType } from "./array.ts";
 import { hostScalar, isHost, runMap, type MapInput } from "./map.ts";
 import type { WebGPURuntime } from "./runtime.ts";
-import { computeTypeOf, type ComputeType } from "./wgsl.ts";
+import { clampI32, computeTypeOf, type ComputeType } from "./wgsl.ts";
 
 const ctName: Record<ComputeType, GPUDType> = { f32: "float32", i32: "int32", bool: "bool", i64: "int64" };
 
@@ -65,6 +65,7 @@ const UNARY: Partial<Record<UnaryOp, Table>> = {
   },
   // ATen's relu keeps -0 and NaN: x < 0 ? 0 : x.
   relu: { f32: "select(x, 0.0, x < 0.0)", i32: "max(x, 0)", i64: "select(x, vec2<u32>(0u), i64_is_neg(x))", bool: "x" },
+  bitwiseNot: { i32: "~x", i64: "~x", bool: "1u - x" },
   floor: rounding("floor"),
   ceil: rounding("ceil"),
   round: rounding("round"),
@@ -115,6 +116,12 @@ const ARITH: Partial<Record<BinaryOp, Table>> = {
   divTrunc: { f32: "trunc(div_f32(a, b))", i32: "a / b", i64: "i64_divmod(a, b).xy" },
   fmax: { f32: "fmax_f32(a, b)", i32: "max(a, b)", i64: "select(a, b, i64_lt(a, b))", bool: "max(a, b)" },
   fmin: { f32: "fmin_f32(a, b)", i32: "min(a, b)", i64: "select(a, b, i64_lt(b, a))", bool: "min(a, b)" },
+  // integers and bool (the ops refuse floats); shift counts mod the width, as PyTorch's CPU
+  bitwiseAnd: { i32: "a & b", i64: "a & b", bool: "a & b" },
+  bitwiseOr: { i32: "a | b", i64: "a | b", bool: "a | b" },
+  bitwiseXor: { i32: "a ^ b", i64: "a ^ b", bool: "a ^ b" },
+  bitwiseLeftShift: { i32: "a << (bitcast<u32>(b) & 31u)", i64: "i64_shl(a, b)" },
+  bitwiseRightShift: { i32: "a >> (bitcast<u32>(b) & 31u)", i64: "i64_sar(a, b)" },
 };
 
 const COMPARE: Partial<Record<BinaryOp, [string, string]>> = {
@@ -195,9 +202,10 @@ export function where(rt: WebGPURuntime, cond: StridedView<GPUArray>, a: Operand
   });
 }
 
-/** A clamp bound as a value of ct: infinite bounds become the type's extremes for integers. */
+/** A clamp bound as a value of ct: bounds past an integer type's range (infinite ones too) become its extremes. */
 function bound(v: number, ct: ComputeType): number | bigint {
   if (ct === "i64" && !Number.isFinite(v)) return v > 0 ? (1n << 63n) - 1n : -(1n << 63n);
+  if (ct === "i32") return clampI32(v);
   return v;
 }
 

@@ -96,13 +96,17 @@ export class ParamWriter {
     this.u[this.length++] = Number(b >> 32n);
     return this;
   }
-  /** A value of compute type ct (bool: non-zero is 1). */
+  /**
+   * A value of compute type ct (bool: non-zero is 1). An integer past int32's range wraps, as
+   * storing it in the CPU's Int32Array and PyTorch's cast to int32 do (2^40 + 3 is 3);
+   * infinities and NaN, which have no int32, clamp (NaN is 0).
+   */
   value(v: number | bigint, ct: ComputeType): this {
     if (ct === "i64") return this.i64(v);
     const n = Number(v);
     if (ct === "f32") return this.f32(n);
     if (ct === "bool") return this.u32(n !== 0 ? 1 : 0);
-    return this.i32(clampI32(n));
+    return this.i32(Number.isFinite(n) ? Math.trunc(n) | 0 : clampI32(n));
   }
   /** The words written so far. */
   words(): Uint32Array {
@@ -148,6 +152,20 @@ fn i64_lt(a: vec2<u32>, b: vec2<u32>) -> bool {
 }
 fn i64_eq(a: vec2<u32>, b: vec2<u32>) -> bool { return a.x == b.x && a.y == b.y; }
 fn i64_is_neg(a: vec2<u32>) -> bool { return bitcast<i32>(a.y) < 0; }
+/** a << (b mod 64) and a >> (b mod 64) (arithmetic), the count's low word read: PyTorch's CPU (x86) semantics. */
+fn i64_shl(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
+  let c = b.x & 63u;
+  if (c == 0u) { return a; }
+  if (c < 32u) { return vec2<u32>(a.x << c, (a.y << c) | (a.x >> (32u - c))); }
+  return vec2<u32>(0u, a.x << (c - 32u));
+}
+fn i64_sar(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
+  let c = b.x & 63u;
+  let hi = bitcast<i32>(a.y);
+  if (c == 0u) { return a; }
+  if (c < 32u) { return vec2<u32>((a.x >> c) | (a.y << (32u - c)), bitcast<u32>(hi >> c)); }
+  return vec2<u32>(bitcast<u32>(hi >> (c - 32u)), bitcast<u32>(hi >> 31u));
+}
 fn i64_from_i32(v: i32) -> vec2<u32> { return vec2<u32>(bitcast<u32>(v), select(0u, 0xffffffffu, v < 0)); }
 /** The full 64-bit product of two u32 (16-bit limbs). */
 fn u32_mul_wide(a: u32, b: u32) -> vec2<u32> {
