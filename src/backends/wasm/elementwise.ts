@@ -3,7 +3,9 @@
 // whose f32x4 instruction gives the very bits the TypeScript kernel stores are here: +, -, *,
 // / and sqrt are correctly rounded in both (a float64 result rounded to float32 equals the
 // float32 result for these), neg/abs are sign-bit operations, and the comparisons keep the
-// TypeScript kernels' NaN and signed-zero rules. So the wasm path needs no tolerance.
+// TypeScript kernels' NaN and signed-zero rules; exp and sigmoid compute Math.exp's double
+// in two f64x2 halves (expF64.ts: fdlibm's operations in fdlibm's order) and round it as the
+// TypeScript kernel's store does. So the wasm path needs no tolerance.
 //
 // binary(op, a, aRow, aSplat, b, bRow, bSplat, o, rows, rowBytes): for each of `rows` rows,
 // o[row] = op(A, B) over rowBytes / 4 floats (a multiple of four), where A is the row at
@@ -11,9 +13,11 @@
 // likewise. Strides of 0 give a row or a scalar repeated over every row.
 // unary(op, x, o, bytes): o = op(x) over bytes / 4 floats (a multiple of four).
 import { I32, V128, type FuncBuilder, type Local } from "./emitter.ts";
+import { expRoutine, type Exp } from "./expF64.ts";
 
 type BinaryBody = (f: FuncBuilder, a: Local, b: Local, t: Local) => void;
-type UnaryBody = (f: FuncBuilder, x: Local) => void;
+/** exp: the f64x2 exp routine (its constants loaded before the loop), for the ops built on it. */
+type UnaryBody = (f: FuncBuilder, x: Local, exp: Exp) => void;
 
 /** Each body pushes op(a, b) on the stack (t: a scratch v128 local). */
 const binaryBodies = {
@@ -34,7 +38,22 @@ const unaryBodies = {
   sqrt: (f, x) => { f.get(x).f32x4Sqrt(); },
   // x < 0 ? 0 : x (keeps -0 and NaN)
   relu: (f, x) => { f.get(x).get(x).v128Zero().f32x4Lt().v128AndNot(); },
+  // Math.exp(x) rounded to float32
+  exp: (f, x, exp) => { inDoubles(f, x, exp.x, () => exp.emit()); },
+  // 1 / (1 + Math.exp(-x)) in double, rounded to float32
+  sigmoid: (f, x, exp) => { inDoubles(f, x, exp.x, () => { f.get(exp.x).f64x2Neg().set(exp.x); f.f64x2Const(1).f64x2Const(1); exp.emit(); f.f64x2Add().f64x2Div(); }); },
 } satisfies Record<string, UnaryBody>;
+
+/** Pushes the f32x4 of body() (which leaves an f64x2) run on each half of x widened to doubles (in d), rounded back. */
+function inDoubles(f: FuncBuilder, x: Local, d: Local, body: () => void): void {
+  f.get(x).f64x2PromoteLowF32x4().set(d);
+  body();
+  f.f32x4DemoteF64x2Zero();
+  f.promoteHighOf(x).set(d);
+  body();
+  f.f32x4DemoteF64x2Zero();
+  f.joinDemoted();
+}
 
 export type WasmBinaryOp = keyof typeof binaryBodies;
 export type WasmUnaryOp = keyof typeof unaryBodies;
@@ -89,12 +108,14 @@ export function emitUnary(f: FuncBuilder): void {
   const [op, x, o, bytes] = Array.from({ length: 4 }, (_, i) => f.param(i));
   const j = f.local(I32);
   const v = f.local(V128);
+  const exp = expRoutine(f);
+  exp.init();
   switchOn(f, op, WASM_UNARY_OPS.length, (i) => {
     const body = unaryBodies[WASM_UNARY_OPS[i]!] as UnaryBody;
     f.forLoop(j, () => f.i32(0), () => f.get(bytes), 16, () => {
       f.get(x).get(j).add().v128Load().set(v);
       f.get(o).get(j).add();
-      body(f, v);
+      body(f, v, exp);
       f.v128Store();
     });
   });

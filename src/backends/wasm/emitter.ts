@@ -190,6 +190,19 @@ export class FuncBuilder {
   joinDemoted(): this { return this.i8x16Shuffle(JOIN_LOWS); }
   /** f32x4.demote_f64x2_zero: both lanes rounded to nearest float32 (lanes 2, 3 zero), as a Float32Array store rounds. */
   f32x4DemoteF64x2Zero(): this { return this.simd(0x5e); }
+  /** Both lanes the double v (a v128.const). */
+  f64x2Const(v: number): this { return this.simd(0x0c, ...new Uint8Array(new Float64Array([v, v]).buffer)); }
+  f64x2Abs(): this { return this.simd(0xec); }
+  f64x2Neg(): this { return this.simd(0xed); }
+  f64x2Lt(): this { return this.simd(0x49); }
+  f64x2Ne(): this { return this.simd(0x48); }
+  /** f64x2.trunc: toward zero, as C's (int) of a double in range. */
+  f64x2Trunc(): this { return this.simd(0x7a); }
+  /** i32x4.trunc_sat_f64x2_s_zero: lanes 0, 1 as i32 (toward zero), lanes 2, 3 zero. */
+  i32x4TruncSatF64x2SZero(): this { return this.simd(0xfc); }
+  i64x2ExtendLowI32x4S(): this { return this.simd(0xc7); }
+  i64x2Add(): this { return this.simd(0xce); }
+  i64x2Shl(): this { return this.simd(0xcb); }
 
   /** `for (i = start; i < end; i += step) body()`, start/end pushed by the callbacks. */
   forLoop(i: Local, start: () => void, end: () => void, step: number, body: () => void): this {
