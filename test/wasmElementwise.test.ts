@@ -98,11 +98,12 @@ function around(v: number): number[] {
   return out;
 }
 
-test("wasm exp and sigmoid give Math.exp's bits (fdlibm in f64x2) over all of float32's ranges", async () => {
+test("wasm exp, sigmoid and tanh give Math.exp's and Math.tanh's bits (fdlibm in f64x2) over all of float32's ranges", async () => {
   await wasmReady();
   // every 65537th bit pattern (all signs, exponents, NaNs), dense random arguments where the
   // results are neither 0 nor infinity, and the edges of fdlibm's branches and of the kernel's
-  // thresholds (|x| = 2^-28, 0.5 ln2, 1.5 ln2; -110, -104 (float32's last subnormal), 88.7, 709)
+  // thresholds (|x| = 2^-28, 0.5 ln2, 1.5 ln2; -110, -104 (float32's last subnormal), 88.7, 709;
+  // tanh's 1 and 22, and where its expm1 argument 2|x| crosses 0.5 ln2, 1.5 ln2, 20 ln2 and 56 ln2)
   const bits = Uint32Array.from({ length: 65536 }, (_, i) => (i * 65537 + 12345) >>> 0);
   const sampled = new Float32Array(bits.buffer);
   let s = 7;
@@ -110,9 +111,9 @@ test("wasm exp and sigmoid give Math.exp's bits (fdlibm in f64x2) over all of fl
     s = (s * 1103515245 + 12345) >>> 0;
     return (s / 2 ** 32) * 840 - 120;
   });
-  const edges = Float32Array.from([2 ** -28, 0.5 * Math.LN2, 1.5 * Math.LN2, 110, 104, 103.97, 88.72, 709, 100].flatMap((v) => [...around(v), ...around(-v)]));
+  const edges = Float32Array.from([2 ** -28, 0.5 * Math.LN2, 1.5 * Math.LN2, 110, 104, 103.97, 88.72, 709, 100, 1, 22, 0.25 * Math.LN2, 0.75 * Math.LN2, 10 * Math.LN2, 28 * Math.LN2].flatMap((v) => [...around(v), ...around(-v)]));
   for (const [name, xd] of [["sampled bit patterns", sampled], ["dense [-120, 720]", dense], ["edges", edges]] as const) {
-    for (const op of ["exp", "sigmoid"] as UnaryOp[]) {
+    for (const op of ["exp", "sigmoid", "tanh"] as UnaryOp[]) {
       const x = view(xd, [xd.length], [1]);
       const [ts, wasm] = both((out) => cpu.unary(op, x, out), (out) => wasmUnary(op, x, 1, out), xd.length);
       assertSameBits(wasm, ts, `${op} ${name}`);
@@ -135,7 +136,7 @@ test("wasm elementwise declines what it does not run, leaving the output untouch
       ["float64", () => wasmBinary("add", view(new Float64Array(64) as unknown as Float32Array, [64], [1]), view(f, [64], [1]), out)],
       ["a JS number float32 cannot hold", () => wasmBinary("mul", view(f, [64], [1]), view(new Float64Array([0.1]) as unknown as Float32Array, [64], [0]), out)],
       ["strided unary", () => wasmUnary("neg", view(f, [64], [2]), -1, out)],
-      ["unary without a wasm kernel", () => wasmUnary("tanh" as UnaryOp, view(f, [64], [1]), 1, out)],
+      ["unary without a wasm kernel", () => wasmUnary("log" as UnaryOp, view(f, [64], [1]), 1, out)],
     ];
     for (const [what, run] of declines) {
       assert.equal(run(), false, what);
@@ -178,6 +179,7 @@ test("torch ops on large float32 tensors run on wasm and give the float64 result
     ["sqrt(|x|)", x.abs().sqrt(), (i, j) => Math.sqrt(Math.abs(xs[i * 64 + j]!))],
     ["exp(x)", x.exp(), (i, j) => Math.exp(xs[i * 64 + j]!)],
     ["sigmoid(x)", x.sigmoid(), (i, j) => 1 / (1 + Math.exp(-xs[i * 64 + j]!))],
+    ["tanh(x)", x.tanh(), (i, j) => Math.tanh(xs[i * 64 + j]!)],
   ];
   for (const [what, t, f] of checks) {
     const got = t.contiguousData() as Float32Array;

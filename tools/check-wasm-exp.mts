@@ -1,14 +1,15 @@
-// Exhaustive check of the wasm float32 exp and sigmoid (src/backends/wasm/expF64.ts) against
-// the TypeScript kernels' Math.exp: every one of the 2^32 float32 bit patterns, compared bit
-// for bit (NaN against NaN). About 50 s per op on one core; the unit tests
-// (test/wasmElementwise.test.ts) check a sample. Run: npx tsx tools/check-wasm-exp.mts [exp|sigmoid] [stride]
+// Exhaustive check of the wasm float32 exp, sigmoid and tanh (src/backends/wasm/expF64.ts,
+// tanhF64.ts) against the TypeScript kernels' Math.exp and Math.tanh: every one of the 2^32
+// float32 bit patterns, compared bit for bit (NaN against NaN). 50-70 s per op on one core;
+// the unit tests (test/wasmElementwise.test.ts) check a sample.
+// Run: npx tsx tools/check-wasm-exp.mts [exp|sigmoid|tanh] [stride]
 import { wasmReady } from "../src/backends/wasm/index.ts";
 import { wasmUnary } from "../src/backends/wasm/elementwiseRows.ts";
 
 await wasmReady();
-const op = (process.argv[2] ?? "exp") as "exp" | "sigmoid";
+const op = (process.argv[2] ?? "exp") as "exp" | "sigmoid" | "tanh";
 const stride = Number(process.argv[3] ?? 1);
-const ref = op === "exp" ? (v: number) => Math.exp(v) : (v: number) => 1 / (1 + Math.exp(-v));
+const ref = op === "exp" ? (v: number) => Math.exp(v) : op === "tanh" ? (v: number) => Math.tanh(v) : (v: number) => 1 / (1 + Math.exp(-v));
 const N = 1 << 20;
 const u = new Uint32Array(N), x = new Float32Array(u.buffer), out = new Float32Array(N), want = new Float32Array(N);
 const wu = new Uint32Array(want.buffer), ou = new Uint32Array(out.buffer);

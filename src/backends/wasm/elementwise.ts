@@ -14,10 +14,11 @@
 // unary(op, x, o, bytes): o = op(x) over bytes / 4 floats (a multiple of four).
 import { I32, V128, type FuncBuilder, type Local } from "./emitter.ts";
 import { expRoutine, type Exp } from "./expF64.ts";
+import { tanhRoutine, type Tanh } from "./tanhF64.ts";
 
 type BinaryBody = (f: FuncBuilder, a: Local, b: Local, t: Local) => void;
-/** exp: the f64x2 exp routine (its constants loaded before the loop), for the ops built on it. */
-type UnaryBody = (f: FuncBuilder, x: Local, exp: Exp) => void;
+/** The f64x2 exp and tanh routines (their constants loaded before the loop), for the ops built on them. */
+type UnaryBody = (f: FuncBuilder, x: Local, fns: { exp: Exp; tanh: Tanh }) => void;
 
 /** Each body pushes op(a, b) on the stack (t: a scratch v128 local). */
 const binaryBodies = {
@@ -39,9 +40,11 @@ const unaryBodies = {
   // x < 0 ? 0 : x (keeps -0 and NaN)
   relu: (f, x) => { f.get(x).get(x).v128Zero().f32x4Lt().v128AndNot(); },
   // Math.exp(x) rounded to float32
-  exp: (f, x, exp) => { inDoubles(f, x, exp.x, () => exp.emit()); },
+  exp: (f, x, { exp }) => { inDoubles(f, x, exp.x, () => exp.emit()); },
   // 1 / (1 + Math.exp(-x)) in double, rounded to float32
-  sigmoid: (f, x, exp) => { inDoubles(f, x, exp.x, () => { f.get(exp.x).f64x2Neg().set(exp.x); f.f64x2Const(1).f64x2Const(1); exp.emit(); f.f64x2Add().f64x2Div(); }); },
+  sigmoid: (f, x, { exp }) => { inDoubles(f, x, exp.x, () => { f.get(exp.x).f64x2Neg().set(exp.x); f.f64x2Const(1).f64x2Const(1); exp.emit(); f.f64x2Add().f64x2Div(); }); },
+  // Math.tanh(x) rounded to float32
+  tanh: (f, x, { tanh }) => { inDoubles(f, x, tanh.x, () => tanh.emit()); },
 } satisfies Record<string, UnaryBody>;
 
 /** Pushes the f32x4 of body() (which leaves an f64x2) run on each half of x widened to doubles (in d), rounded back. */
@@ -108,14 +111,15 @@ export function emitUnary(f: FuncBuilder): void {
   const [op, x, o, bytes] = Array.from({ length: 4 }, (_, i) => f.param(i));
   const j = f.local(I32);
   const v = f.local(V128);
-  const exp = expRoutine(f);
-  exp.init();
+  const fns = { exp: expRoutine(f), tanh: tanhRoutine(f) };
+  fns.exp.init();
+  fns.tanh.init();
   switchOn(f, op, WASM_UNARY_OPS.length, (i) => {
     const body = unaryBodies[WASM_UNARY_OPS[i]!] as UnaryBody;
     f.forLoop(j, () => f.i32(0), () => f.get(bytes), 16, () => {
       f.get(x).get(j).add().v128Load().set(v);
       f.get(o).get(j).add();
-      body(f, v, exp);
+      body(f, v, fns);
       f.v128Store();
     });
   });

@@ -195,6 +195,9 @@ export class FuncBuilder {
   f64x2Abs(): this { return this.simd(0xec); }
   f64x2Neg(): this { return this.simd(0xed); }
   f64x2Lt(): this { return this.simd(0x49); }
+  f64x2Le(): this { return this.simd(0x4b); }
+  f64x2Eq(): this { return this.simd(0x47); }
+  i64x2Neg(): this { return this.simd(0xc1); }
   f64x2Ne(): this { return this.simd(0x48); }
   /** f64x2.trunc: toward zero, as C's (int) of a double in range. */
   f64x2Trunc(): this { return this.simd(0x7a); }
