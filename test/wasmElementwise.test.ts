@@ -121,6 +121,16 @@ test("wasm exp, sigmoid and tanh give Math.exp's and Math.tanh's bits (fdlibm in
   }
 });
 
+test("wasm tanh backward gives the TypeScript kernel's bits on tanh outputs with full mantissas", async () => {
+  await wasmReady();
+  let s = 11;
+  const rand = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) * 8 - 4;
+  const g = Float32Array.from({ length: 20000 }, rand), y = Float32Array.from({ length: 20000 }, () => Math.tanh(rand()));
+  y.set([1, -1, 0, -0, NaN, Infinity, 0.99999994, -0.99999994], 0);
+  const [ts, wasm] = both((out) => cpu.binary("tanhBackward", view(g, [20000], [1]), view(y, [20000], [1]), out), (out) => wasmBinary("tanhBackward", view(g, [20000], [1]), view(y, [20000], [1]), out), 20000);
+  assertSameBits(wasm, ts, "tanhBackward");
+});
+
 test("wasm elementwise declines what it does not run, leaving the output untouched", async () => {
   await wasmReady();
   setWasmThresholds({ minElementwise: 0 });

@@ -31,6 +31,13 @@ const binaryBodies = {
   minimum: (f, a, b, t) => { f.get(a).get(a).f32x4Ne().get(a).get(b).f32x4Lt().v128Or().set(t); f.get(a).get(b).get(t).v128Bitselect(); },
   // b <= 0 ? 0 : a (a NaN in b keeps a)
   thresholdBackward: (f, a, b) => { f.get(a).get(b).v128Zero().f32x4Le().v128AndNot(); },
+  // a * fround(1 - b * b): 1 - b * b in double (b * b exact), rounded to float32, then the float32 product
+  tanhBackward: (f, a, b, t) => {
+    f.f64x2Const(1).get(b).f64x2PromoteLowF32x4().get(b).f64x2PromoteLowF32x4().f64x2Mul().f64x2Sub().f32x4DemoteF64x2Zero();
+    f.f64x2Const(1).promoteHighOf(b).promoteHighOf(b).f64x2Mul().f64x2Sub().f32x4DemoteF64x2Zero();
+    f.joinDemoted().set(t);
+    f.get(a).get(t).f32x4Mul();
+  },
 } satisfies Record<string, BinaryBody>;
 
 const unaryBodies = {
