@@ -1,7 +1,9 @@
-// Special functions: erf (GELU's, evaluated in float64) and erfinv (PyTorch's kernel).
+// Special functions: erf (GELU's), erfc and erfinv (PyTorch's kernel).
 //
-// erf is computed with two classical expansions, chosen by |x| so that each converges fast
-// and without cancellation (accurate to a few ulp in float64):
+// The erf kernel is glibc's erf (random/libm/erf.ts: fdlibm's rational approximations, what
+// PyTorch's double kernels call through std::erf), twice as fast as the expansions below,
+// which remain for erfc and give erf accurate to a few ulp in float64 from two classical
+// expansions, chosen by |x| so that each converges fast and without cancellation:
 //   |x| < 2.5:  erf(x)  = 2/sqrt(pi) * exp(-x^2) * sum_n x (2x^2)^n / (1*3*...*(2n+1))
 //               (all terms positive, so no cancellation);
 //   |x| >= 2.5: erfc(x) = exp(-x^2)/sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...))))
@@ -33,7 +35,8 @@ function erfcFraction(x: number): number {
   return (ONE_OVER_SQRT_PI * Math.exp(-x * x)) / f;
 }
 
-export function erf(x: number): number {
+/** erf by the expansions above (erfc's 1 - erf below 2.5). */
+function erf(x: number): number {
   if (x !== x) return NaN;
   const a = Math.abs(x);
   if (a < 2.5) return x === 0 ? x : x < 0 ? -erfSeries(a) : erfSeries(a);
@@ -50,8 +53,9 @@ export function erfc(x: number): number {
   return x < 2.5 ? 1 - erf(x) : x > 27.3 ? 0 : erfcFraction(x);
 }
 
+/** out = erf(x) elementwise, glibc's double erf (float32 outputs round it). */
 export function erfKernel(x: NumArray, out: NumArray): void {
-  for (let i = 0; i < x.length; i++) out[i] = erf(x[i]);
+  for (let i = 0; i < x.length; i++) out[i] = libmErf(x[i]!);
 }
 
 // erfinv as PyTorch 1.13's scalar CPU kernel computes it (calc_erfinv in ATen's Math.h): a

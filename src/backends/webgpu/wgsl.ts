@@ -471,8 +471,8 @@ fn pow_i32(a: i32, b: i32) -> i32 {
   return r;
 }
 /**
- * erf as the CPU kernel computes it (backends/cpu/special.ts), in f32: the positive series
- * below 2.5, Laplace's continued fraction for erfc up to 6, +-1 beyond.
+ * erf in f32 by the expansions of the CPU's erfc (backends/cpu/special.ts): the positive
+ * series below 2.5, Laplace's continued fraction for erfc up to 6, +-1 beyond.
  */
 fn erf_f32(x: f32) -> f32 {
   if (is_nan(x)) { return x; }
