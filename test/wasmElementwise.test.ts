@@ -190,6 +190,9 @@ test("torch ops on large float32 tensors run on wasm and give the float64 result
     ["exp(x)", x.exp(), (i, j) => Math.exp(xs[i * 64 + j]!)],
     ["sigmoid(x)", x.sigmoid(), (i, j) => 1 / (1 + Math.exp(-xs[i * 64 + j]!))],
     ["tanh(x)", x.tanh(), (i, j) => Math.tanh(xs[i * 64 + j]!)],
+    ["x ** 2 (the wasm multiply)", x.pow(2), (i, j) => xs[i * 64 + j]! * xs[i * 64 + j]!],
+    ["x.T ** 2 (strided: TypeScript)", x.t().pow(2).t(), (i, j) => xs[i * 64 + j]! * xs[i * 64 + j]!],
+    ["x ** 3", x.pow(3), (i, j) => Math.fround(xs[i * 64 + j]! * xs[i * 64 + j]!) * xs[i * 64 + j]!],
   ];
   for (const [what, t, f] of checks) {
     const got = t.contiguousData() as Float32Array;

@@ -207,6 +207,8 @@ export const cpu: Backend = {
     if (a.data instanceof BigInt64Array) return int64.binary(op, a, b, o);
     const out = o as NumArray;
     if (wasmBinary(op, a, b, out)) return;
+    // x ** 2 is x * x (the TypeScript kernel's own special case): the wasm multiply's bits
+    if (op === "pow" && flatStep(b) === 0 && b.data[b.offset] === 2 && wasmBinary("mul", a, a, out)) return;
     const k = binaryKernels[op];
     const ad = a.data as NumArray;
     const bd = b.data as NumArray;
