@@ -46,6 +46,13 @@ const unaryBodies = {
   sqrt: (f, x) => { f.get(x).f32x4Sqrt(); },
   // x < 0 ? 0 : x (keeps -0 and NaN)
   relu: (f, x) => { f.get(x).get(x).v128Zero().f32x4Lt().v128AndNot(); },
+  // a float32's floor, ceil, trunc and nearest-even are float32s: exact in both
+  floor: (f, x) => { f.get(x).f32x4Floor(); },
+  ceil: (f, x) => { f.get(x).f32x4Ceil(); },
+  trunc: (f, x) => { f.get(x).f32x4Trunc(); },
+  round: (f, x) => { f.get(x).f32x4Nearest(); },
+  // 1 / Math.sqrt(x) in double, rounded to float32
+  rsqrt: (f, x, { exp }) => { inDoubles(f, x, exp.x, () => { f.f64x2Const(1).get(exp.x).f64x2Sqrt().f64x2Div(); }); },
   // Math.exp(x) rounded to float32
   exp: (f, x, { exp }) => { inDoubles(f, x, exp.x, () => exp.emit()); },
   // 1 / (1 + Math.exp(-x)) in double, rounded to float32

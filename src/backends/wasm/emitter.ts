@@ -162,6 +162,9 @@ export class FuncBuilder {
   v128AndNot(): this { return this.simd(0x4f); }
   v128Xor(): this { return this.simd(0x51); }
   f32x4Nearest(): this { return this.simd(0x6a); }
+  f32x4Ceil(): this { return this.simd(0x67); }
+  f32x4Floor(): this { return this.simd(0x68); }
+  f32x4Trunc(): this { return this.simd(0x69); }
   i32x4Shl(): this { return this.simd(0xab); }
   i32x4Add(): this { return this.simd(0xae); }
   i32x4Eq(): this { return this.simd(0x37); }
