@@ -344,3 +344,13 @@ test("quantile/nanquantile: q a number or a 1-D tensor, (dim, keepdim) positiona
   typeError(() => v.quantile("0.5" as never), /^quantile\(\): argument 'q' must be a Tensor or a number/);
   typeError(() => v.nanquantile(0.5, 0.5 as never), /^nanquantile\(\): argument 'dim' must be an integer/);
 });
+
+test("bitwise ops: a plain-JavaScript caller's wrong argument is a TypeError naming it", () => {
+  const i = torch.tensor([6, 3]);
+  assert.deepEqual(torch.bitwiseAnd(12, i).tolist(), [4, 0]);
+  typeError(() => torch.bitwiseAnd("a" as never, i), /^bitwise_and\(\): argument 'input' must be a Tensor or a number, but got string "a"/);
+  typeError(() => i.bitwiseOr([1] as never), /^bitwise_or\(\): argument 'other' must be a Tensor or a number/);
+  typeError(() => torch.bitwiseXor(1, 2), /^bitwise_xor\(\): expected at least one Tensor operand, but got number 1 and number 2/);
+  typeError(() => torch.bitwiseLeftShift(i, null as never), /^bitwise_left_shift\(\): argument 'other' must be a Tensor or a number, but got null/);
+  typeError(() => torch.bitwiseNot(5 as never), /^bitwise_not\(\): argument 'input' must be a Tensor, but got number 5/);
+});
