@@ -11,17 +11,9 @@
 // double (fdlibm's k < -1021 and k == 1024 branches never run). NaN gives NaN, +-inf give inf
 // and 0.
 import { V128, type FuncBuilder, type Local } from "./emitter.ts";
+import { constantPool, HALF_LN2_UP, INV_LN2, LN2_HI, LN2_LO, THREE_HALVES_LN2, TWO_M28 } from "./f64Lanes.ts";
 
-const LN2_HI = 6.93147180369123816490e-01;
-const LN2_LO = 1.90821492927058770002e-10;
-const INV_LN2 = 1.44269504088896338700e+00;
 const P = [1.66666666666666019037e-01, -2.77777777770155933842e-03, 6.61375632143793436117e-05, -1.65339022054652515390e-06, 4.13813679705723846039e-08];
-/** The doubles whose high words are fdlibm's thresholds on |x| (low words 0): |x| > 0.5 ln2 is hx > 0x3fd62e42. */
-const fromHigh = (hi: number) => new Float64Array(new Uint32Array([0, hi]).buffer)[0]!;
-const HALF_LN2_UP = fromHigh(0x3fd62e43);
-const THREE_HALVES_LN2 = fromHigh(0x3ff0a2b2);
-const TWO_M28 = fromHigh(0x3e300000);
-
 const SIGN = -0;
 
 /**
@@ -39,18 +31,7 @@ export interface Exp {
 export function expRoutine(f: FuncBuilder): Exp {
   const v = () => f.local(V128);
   const [x, ax, sgn, k, hi, lo, xr, t, c, m, r] = Array.from({ length: 11 }, v);
-  const values = [SIGN, 0.5, 1, 2, INV_LN2, LN2_HI, LN2_LO, ...P, HALF_LN2_UP, THREE_HALVES_LN2, TWO_M28, -110, 709, Infinity, 0];
-  // keyed by Object.is identity (-0, the sign bit alone, and 0 are two constants)
-  const key = (c: number) => (Object.is(c, -0) ? "-0" : String(c));
-  const consts = new Map(values.map((c) => [key(c), { c, local: v() }]));
-  const K = (c: number) => f.get(consts.get(key(c))!.local);
-  const bias = v();
-  const init = () => {
-    for (const { c, local } of consts.values()) f.f64x2Const(c).set(local);
-    f.v128ConstI32([1023, 0, 1023, 0]).set(bias);
-  };
-  /** Pushes a where mask, else b. */
-  const choose = (a: () => void, b: () => void, mask: Local) => { a(); b(); f.get(mask).v128Bitselect(); };
+  const { K, bias, init, choose } = constantPool(f, [SIGN, 0.5, 1, 2, INV_LN2, LN2_HI, LN2_LO, ...P, HALF_LN2_UP, THREE_HALVES_LN2, TWO_M28, -110, 709, Infinity, 0]);
   /** Pushes the constant c with x's sign (c's own sign bit clear). */
   const signed = (c: number) => { K(c); f.get(sgn).v128Or(); };
   const emit = () => {

@@ -10,16 +10,9 @@
 // 1.5 ln2, then -2 or -3: exp(u) - 1 directly). The thresholds past 56 ln2 and 709 and the
 // |u| < 2^-54 shortcut are beyond these ranges.
 import { V128, type FuncBuilder, type Local } from "./emitter.ts";
+import { constantPool, HALF_LN2_UP, INV_LN2, LN2_HI, LN2_LO, THREE_HALVES_LN2, TWO_M28 } from "./f64Lanes.ts";
 
-const LN2_HI = 6.93147180369123816490e-01;
-const LN2_LO = 1.90821492927058770002e-10;
-const INV_LN2 = 1.44269504088896338700e+00;
 const Q = [-3.33333333333331316428e-02, 1.58730158725481460165e-03, -7.93650757867487942473e-05, 4.00821782732936239552e-06, -2.01099218183624371326e-07];
-const fromHigh = (hi: number) => new Float64Array(new Uint32Array([0, hi]).buffer)[0]!;
-/** |u| > 0.5 ln2 is fdlibm's hx > 0x3fd62e42; |u| < 1.5 ln2 its hx < 0x3ff0a2b2. */
-const HALF_LN2_UP = fromHigh(0x3fd62e43);
-const THREE_HALVES_LN2 = fromHigh(0x3ff0a2b2);
-const TWO_M28 = 2 ** -28;
 
 export interface Tanh {
   /** The input (two doubles), kept. */
@@ -33,17 +26,7 @@ export interface Tanh {
 export function tanhRoutine(f: FuncBuilder): Tanh {
   const v = () => f.local(V128);
   const [x, a, big, u, sgn, k, hi, lo, xr, c, hfx, hxs, r1, t, e, m, r, ki] = Array.from({ length: 18 }, v);
-  const values = [-0, 0, 0.5, 1, 2, 3, 6, -1, 20, 56, 22, INV_LN2, LN2_HI, LN2_LO, ...Q, HALF_LN2_UP, THREE_HALVES_LN2, TWO_M28];
-  const key = (c: number) => (Object.is(c, -0) ? "-0" : String(c));
-  const consts = new Map(values.map((c) => [key(c), { c, local: v() }]));
-  const K = (c: number) => f.get(consts.get(key(c))!.local);
-  const bias = v();
-  const init = () => {
-    for (const { c, local } of consts.values()) f.f64x2Const(c).set(local);
-    f.v128ConstI32([1023, 0, 1023, 0]).set(bias);
-  };
-  /** Pushes a where mask, else b. */
-  const choose = (p: () => void, q: () => void, mask: Local) => { p(); q(); f.get(mask).v128Bitselect(); };
+  const { K, bias, init, choose } = constantPool(f, [-0, 0, 0.5, 1, 2, 3, 6, -1, 20, 56, 22, INV_LN2, LN2_HI, LN2_LO, ...Q, HALF_LN2_UP, THREE_HALVES_LN2, TWO_M28]);
   /** Pushes 2^(sign * k) for the integral doubles in k: exponent bits (1023 +- k) << 52. */
   const pow2 = (negate: boolean) => {
     f.get(ki);

@@ -33,6 +33,20 @@ const ROW_WORKGROUP = `let o = wid.x + wid.y * nwg.x;
   let r = pu(1u);
   let base = o * r;
   let tid = lid.x;`;
+/**
+ * The row layout's fold of every invocation's value of v through the workgroup array sh (256
+ * f32) with combine(a, b), left in v in every invocation; the barrier after the read lets the
+ * caller reuse sh.
+ */
+const workgroupFold = (v: string, combine: (a: string, b: string) => string) => `sh[tid] = ${v};
+  workgroupBarrier();
+  for (var h = 128u; h > 0u; h = h >> 1u) {
+    if (tid < h) { sh[tid] = ${combine("sh[tid]", "sh[tid + h]")}; }
+    workgroupBarrier();
+  }
+  ${v} = sh[0];
+  workgroupBarrier();`;
+const plus = (a: string, b: string) => `${a} + ${b}`;
 /** The column layout's invocation w (an output, or a chunk of one), and inner (word 2). */
 const COLUMN_INVOCATION = `let w = gid.x + gid.y * nwg.x * 256u;
   if (w >= pu(0u)) { return; }
@@ -347,23 +361,10 @@ ${MAIN_WG} {
   ${ROW_WORKGROUP}
   var m = -f32_inf();
   for (var i = tid; i < r; i += 256u) { m = ${maxOf("m", "X[pu(3u) + base + i]")}; }
-  sh[tid] = m;
-  workgroupBarrier();
-  for (var h = 128u; h > 0u; h = h >> 1u) {
-    if (tid < h) { sh[tid] = ${maxOf("sh[tid]", "sh[tid + h]")}; }
-    workgroupBarrier();
-  }
-  m = sh[0];
-  workgroupBarrier();
+  ${workgroupFold("m", maxOf)}
   var s = 0.0;
   for (var i = tid; i < r; i += 256u) { s += exp_f32(X[pu(3u) + base + i] - m); }
-  sh[tid] = s;
-  workgroupBarrier();
-  for (var h = 128u; h > 0u; h = h >> 1u) {
-    if (tid < h) { sh[tid] = sh[tid] + sh[tid + h]; }
-    workgroupBarrier();
-  }
-  s = sh[0];
+  ${workgroupFold("s", plus)}
   let ls = log_f32(s);
   for (var i = tid; i < r; i += 256u) { let q = base + i; O[pu(4u) + q] = ${write}; }
 }
@@ -411,13 +412,7 @@ ${MAIN_WG} {
   ${ROW_WORKGROUP}
   var s = 0.0;
   for (var i = tid; i < r; i += 256u) { let q = base + i; s += ${term("q")}; }
-  sh[tid] = s;
-  workgroupBarrier();
-  for (var h = 128u; h > 0u; h = h >> 1u) {
-    if (tid < h) { sh[tid] = sh[tid] + sh[tid + h]; }
-    workgroupBarrier();
-  }
-  s = sh[0];
+  ${workgroupFold("s", plus)}
   for (var i = tid; i < r; i += 256u) { let q = base + i; O[pu(5u) + q] = ${write("q")}; }
 }
 `;
