@@ -47,6 +47,25 @@ const workgroupFold = (v: string, combine: (a: string, b: string) => string) => 
   ${v} = sh[0];
   workgroupBarrier();`;
 const plus = (a: string, b: string) => `${a} + ${b}`;
+/** A column-layout kernel (an invocation per line of r elements, inner apart, from base) around `body`. */
+const columnKernel = (vec4s: number, decls: string, body: string) => `${HEADER(vec4s)}
+${decls}
+${MAIN_INV} {
+  ${COLUMN_INVOCATION}
+  let r = pu(1u);
+  let base = (w / inner) * r * inner + w % inner;
+${body}
+}
+`;
+/** A row-layout kernel (a workgroup per row, sh for workgroupFold) around `body`. */
+const rowKernel = (vec4s: number, decls: string, body: string) => `${HEADER(vec4s)}
+${decls}
+var<workgroup> sh: array<f32, 256>;
+${MAIN_WG} {
+  ${ROW_WORKGROUP}
+${body}
+}
+`;
 /** The column layout's invocation w (an output, or a chunk of one), and inner (word 2). */
 const COLUMN_INVOCATION = `let w = gid.x + gid.y * nwg.x * 256u;
   if (w >= pu(0u)) { return; }
@@ -354,36 +373,21 @@ export function softmax(rt: WebGPURuntime, x: GPUArray, outer: number, r: number
     const decls = `${storageDecl(1, "X", "float32", false)}\n${storageDecl(2, "O", "float32", true)}`;
     const maxOf = (a: string, b: string) => `select(select(${b}, ${a}, ${a} > ${b}), ${a}, is_nan(${a}))`;
     if (rows) {
-      return `${HEADER(p.vec4s)}
-${decls}
-var<workgroup> sh: array<f32, 256>;
-${MAIN_WG} {
-  ${ROW_WORKGROUP}
-  var m = -f32_inf();
+      return rowKernel(p.vec4s, decls, `  var m = -f32_inf();
   for (var i = tid; i < r; i += 256u) { m = ${maxOf("m", "X[pu(3u) + base + i]")}; }
   ${workgroupFold("m", maxOf)}
   var s = 0.0;
   for (var i = tid; i < r; i += 256u) { s += exp_f32(X[pu(3u) + base + i] - m); }
   ${workgroupFold("s", plus)}
   let ls = log_f32(s);
-  for (var i = tid; i < r; i += 256u) { let q = base + i; O[pu(4u) + q] = ${write}; }
-}
-`;
+  for (var i = tid; i < r; i += 256u) { let q = base + i; O[pu(4u) + q] = ${write}; }`);
     }
-    return `${HEADER(p.vec4s)}
-${decls}
-${MAIN_INV} {
-  ${COLUMN_INVOCATION}
-  let r = pu(1u);
-  let base = (w / inner) * r * inner + w % inner;
-  var m = -f32_inf();
+    return columnKernel(p.vec4s, decls, `  var m = -f32_inf();
   for (var i = 0u; i < r; i++) { m = ${maxOf("m", "X[pu(3u) + base + i * inner]")}; }
   var s = 0.0;
   for (var i = 0u; i < r; i++) { s += exp_f32(X[pu(3u) + base + i * inner] - m); }
   let ls = log_f32(s);
-  for (var i = 0u; i < r; i++) { let q = base + i * inner; O[pu(4u) + q] = ${write}; }
-}
-`;
+  for (var i = 0u; i < r; i++) { let q = base + i * inner; O[pu(4u) + q] = ${write}; }`);
   });
   rt.dispatch(k, p.words(), [x.buffer, out.buffer], grid(rows ? outer : Math.ceil((outer * inner) / 256)));
 }
@@ -405,29 +409,14 @@ export function softmaxBackward(rt: WebGPURuntime, y: GPUArray, g: GPUArray, out
   const k = rt.kernel(key, p.vec4s, () => {
     const decls = `${storageDecl(1, "Y", "float32", false)}\n${storageDecl(2, "G", "float32", false)}\n${storageDecl(3, "O", "float32", true)}`;
     if (rows) {
-      return `${HEADER(p.vec4s)}
-${decls}
-var<workgroup> sh: array<f32, 256>;
-${MAIN_WG} {
-  ${ROW_WORKGROUP}
-  var s = 0.0;
+      return rowKernel(p.vec4s, decls, `  var s = 0.0;
   for (var i = tid; i < r; i += 256u) { let q = base + i; s += ${term("q")}; }
   ${workgroupFold("s", plus)}
-  for (var i = tid; i < r; i += 256u) { let q = base + i; O[pu(5u) + q] = ${write("q")}; }
-}
-`;
+  for (var i = tid; i < r; i += 256u) { let q = base + i; O[pu(5u) + q] = ${write("q")}; }`);
     }
-    return `${HEADER(p.vec4s)}
-${decls}
-${MAIN_INV} {
-  ${COLUMN_INVOCATION}
-  let r = pu(1u);
-  let base = (w / inner) * r * inner + w % inner;
-  var s = 0.0;
+    return columnKernel(p.vec4s, decls, `  var s = 0.0;
   for (var i = 0u; i < r; i++) { let q = base + i * inner; s += ${term("q")}; }
-  for (var i = 0u; i < r; i++) { let q = base + i * inner; O[pu(5u) + q] = ${write("q")}; }
-}
-`;
+  for (var i = 0u; i < r; i++) { let q = base + i * inner; O[pu(5u) + q] = ${write("q")}; }`);
   });
   rt.dispatch(k, p.words(), [y.buffer, g.buffer, out.buffer], grid(rows ? outer : Math.ceil((outer * inner) / 256)));
 }
