@@ -12,7 +12,7 @@ import { cpu } from "../src/backends/cpu/index.ts";
 import type { BinaryOp, StridedView, UnaryOp } from "../src/backends/backend.ts";
 import { setWasmThresholds, wasmReady } from "../src/backends/wasm/index.ts";
 import { WASM_BINARY_OPS, WASM_UNARY_OPS } from "../src/backends/wasm/elementwise.ts";
-import { wasmBinary, wasmUnary } from "../src/backends/wasm/elementwiseRows.ts";
+import { wasmAxpy, wasmBinary, wasmUnary } from "../src/backends/wasm/elementwiseRows.ts";
 import { mixedArray } from "./xorshift.ts";
 
 const SPECIAL = [NaN, 0, -0, Infinity, -Infinity, 1e-45, -3e-39, 1, -1, 2.5, -2.5];
@@ -89,6 +89,31 @@ test("wasm unary ops give the TypeScript kernels' bits", async () => {
       assertSameBits(wasm, ts, `${op} n=${n}`);
     }
   }
+});
+
+test("wasm axpy (add_ with alpha: the optimizers' steps) gives the TypeScript kernel's bits", async () => {
+  await wasmReady();
+  // float32 alphas (as the op passes them) and a double one; products that overflow, cancel
+  // the addend exactly, and sums that round at float32's and at float64's precision
+  const alphas = [Math.fround(-0.01), -1, 1, 0.5, Math.fround(1e-3 / 3), 3e38, -0, 1 / 3];
+  for (const n of [1, 6, 4096, 5001, 40003]) {
+    const xd = values(n + 2, 3 * n + 1), od = values(n, 5 * n + 2);
+    for (const alpha of alphas) {
+      const x = view(xd, [n], [1], 2);
+      const [ts, wasm] = both((out) => { out.set(od); cpu.axpy(alpha, x, out); }, (out) => { out.set(od); return wasmAxpy(alpha, x, 1, out); }, n);
+      assertSameBits(wasm, ts, `axpy alpha=${alpha} n=${n}`);
+    }
+  }
+  // declines: a strided x, a float64 output
+  const x = view(values(64, 1), [32], [2]), out = new Float32Array(32).fill(7);
+  setWasmThresholds({ minElementwise: 0 });
+  try {
+    assert.equal(wasmAxpy(2, x, 2, out), false);
+    assert.equal(wasmAxpy(2, view(values(32, 1), [32], [1]), 1, new Float64Array(32)), false);
+  } finally {
+    setWasmThresholds({ minElementwise: 512 });
+  }
+  assert.deepEqual([...out], new Array(32).fill(7));
 });
 
 /** The float32 neighbours (and the value) of v: the boundaries of exp's argument reductions and thresholds. */

@@ -11,7 +11,7 @@ import { erfinvKernel, erfKernel } from "./special.ts";
 import { digammaKernel, lgammaKernel, polygammaKernel } from "./gamma.ts";
 import { maxPool2d, maxPool2dBackward } from "./pool.ts";
 import { wasmSoftmax, wasmSoftmaxBackward } from "../wasm/softmaxRows.ts";
-import { wasmBinary, wasmUnary } from "../wasm/elementwiseRows.ts";
+import { wasmAxpy, wasmBinary, wasmUnary } from "../wasm/elementwiseRows.ts";
 import { wasmGatherRows } from "../wasm/gatherRows.ts";
 import { wasmSum } from "../wasm/sumRows.ts";
 import { coalesce, forEachRow1, forEachRow2, forEachRow3 } from "./strided.ts";
@@ -225,6 +225,7 @@ export const cpu: Backend = {
   axpy(alpha, x, out: NumArray) {
     const d = x.data as NumArray;
     const s = flatStep(x);
+    if (wasmAxpy(alpha, x, s, out)) return;
     if (s >= 0) {
       for (let i = 0, xi = x.offset; i < out.length; i++, xi += s) out[i] += alpha * d[xi];
     } else {

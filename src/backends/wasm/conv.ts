@@ -8,8 +8,9 @@
 //   forward      out[n, O, L]  = W[O, K] @ cols[K, n*L]           (reordered to NCHW in wasm: copyRows)
 //   input grad   dx[n, c, h, w] = col2im(W^T[K, O] @ g[O, n*L])   (W^T read through strides;
 //                                                                  col2im writes the group's planes)
-//   weight grad  dW[O, K]      = (sum over groups of cols[K, G*L] @ g^T[G*L, O])^T, the groups
-//                                adding into one product (per lane when parallel)
+//   weight grad  dW[O, K]      = (sum over images of cols_b[K, L] @ g_b^T[L, O])^T, one GEMM
+//                                per image (g_b^T packed from g as stored), all adding into
+//                                one product (per lane when parallel)
 // No column matrix crosses the JS/wasm boundary. Each function returns false without touching
 // `out` when it declines (not float32, too small to pay for the copies, no WebAssembly SIMD),
 // and the caller runs the TypeScript path. Accumulation is in float32 (as BLAS); the weight
@@ -97,14 +98,14 @@ function slots(p: Plan, floats: number): number {
 }
 
 /**
- * Runs every group's steps (steps(i, slot): group i's sub-jobs in order, writing into buffer
- * copy `slot`). With one slot per lane, one SEQ job whose chunk l (a lane) runs groups l,
+ * Runs every group's steps (steps(i, slot): group i's sub-jobs in order, at most `perGroup`,
+ * writing into buffer copy `slot`). With one slot per lane, one SEQ job whose chunk l (a lane) runs groups l,
  * l + lanes, ... through buffer copy l on one thread, lanes in parallel: each buffer is reused
  * by one thread (a buffer per group, as before, measured the same speed with up to 8x the
  * memory). Otherwise group after group, each sub-job a job of its own split over the threads.
  * False if a chunk failed.
  */
-function runGroups(p: Plan, nslots: number, blocks: number, desc: number, steps: (i: number, slot: number) => Step[]): boolean {
+function runGroups(p: Plan, nslots: number, perGroup: number, blocks: number, desc: number, steps: (i: number, slot: number) => Step[]): boolean {
   const { ctl } = memoryViews(p.rt);
   const groups = p.starts.length;
   if (nslots === 1) {
@@ -117,18 +118,16 @@ function runGroups(p: Plan, nslots: number, blocks: number, desc: number, steps:
     return true;
   }
   const { words } = memoryViews(p.rt);
-  const lanes = nslots, perLane = Math.ceil(groups / lanes), stepsPerChunk = perLane * STEPS;
+  const lanes = nslots, perLane = Math.ceil(groups / lanes), stepsPerChunk = perLane * perGroup;
   for (let lane = 0; lane < lanes; lane++) {
     for (let j = 0; j < perLane; j++) {
       const i = lane + j * lanes;
-      const at = desc / 4 + (lane * stepsPerChunk + j * STEPS) * 2;
-      if (i >= groups) {
-        // a lane with one group fewer: steps of no chunks
-        for (let k = 0; k < STEPS; k++) { words[at + 2 * k] = blocks; words[at + 2 * k + 1] = 0; }
-        continue;
-      }
+      const at = desc / 4 + (lane * stepsPerChunk + j * perGroup) * 2;
+      // a lane with one group fewer, or a group with fewer steps: steps of no chunks
+      for (let k = 0; k < perGroup; k++) { words[at + 2 * k] = blocks; words[at + 2 * k + 1] = 0; }
+      if (i >= groups) continue;
       steps(i, lane).forEach((step, k) => {
-        const block = blocks + (i * STEPS + k) * BLOCK_WORDS * 4;
+        const block = blocks + (i * perGroup + k) * BLOCK_WORDS * 4;
         words[at + 2 * k] = block;
         words[at + 2 * k + 1] = step(block / 4, 1);
       });
@@ -140,11 +139,9 @@ function runGroups(p: Plan, nslots: number, blocks: number, desc: number, steps:
   return runJob(p.rt, lanes, true);
 }
 
-/** Sub-jobs per group (im2col then GEMM, or GEMM then col2im). */
-const STEPS = 2;
-/** Sizes of a SEQ job's control blocks and descriptors (lanes padded to whole groups), in floats (for regions()). */
-const blockFloats = (groups: number) => groups * STEPS * BLOCK_WORDS;
-const descFloats = (groups: number) => 2 * groups * STEPS * 2;
+/** Sizes of a SEQ job's control blocks and descriptors (lanes padded to whole groups) for `perGroup` sub-jobs a group, in floats (for regions()). */
+const blockFloats = (groups: number, perGroup: number) => groups * perGroup * BLOCK_WORDS;
+const descFloats = (groups: number, perGroup: number) => 2 * groups * perGroup * 2;
 
 /** out[n, O, L] = W[O, K] @ im2col(x)[n, K, L] + bias[O] (x: contiguous image, w: contiguous [O, K]). */
 export function wasmConvForward(x: NumArray, w: NumArray, bias: NumArray | null, g: Im2colGeometry, O: number, out: NumArray): boolean {
@@ -153,13 +150,13 @@ export function wasmConvForward(x: NumArray, w: NumArray, bias: NumArray | null,
   if (!p) return false;
   const groups = p.starts.length, np = roundUp(p.G * L, NR), mp = roundUp(O, MR), planes = g.c * g.h * g.w;
   const n1 = slots(p, K * np);
-  const [X, WM, BIAS, COLS, C, OUT, BLOCKS, DESC, end] = regions(dataBase(p.rt, p.threads), image, mp * K, mp, n1 * K * np, groups * mp * np, g.n * O * L, blockFloats(groups), descFloats(groups));
+  const [X, WM, BIAS, COLS, C, OUT, BLOCKS, DESC, end] = regions(dataBase(p.rt, p.threads), image, mp * K, mp, n1 * K * np, groups * mp * np, g.n * O * L, blockFloats(groups, 2), descFloats(groups, 2));
   if (!ensureBytes(p.rt, end!)) return false;
   const { mem, words } = memoryViews(p.rt);
   mem.set(x.subarray(0, image), X! / 4);
   mem.set(w.subarray(0, O * K), WM! / 4);
   if (bias) mem.set(bias.subarray(0, O), BIAS! / 4);
-  const ok = runGroups(p, n1, BLOCKS!, DESC!, (i, slot) => {
+  const ok = runGroups(p, n1, 2, BLOCKS!, DESC!, (i, slot) => {
     const b0 = p.starts[i]!, n = Math.min(p.G, g.n - b0);
     const cols = COLS! + slot * K * np * 4;
     const job: GemmJob = { A: WM!, B: cols, C: C! + i * mp * np * 4, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: O, k: K, n: n * L, lda: K * 4, aks: 4, ldb: np * 4, ldc: np * 4 };
@@ -190,7 +187,7 @@ export function wasmConvInputGrad(gy: NumArray, w: NumArray, g: Im2colGeometry, 
   // W^T is W as stored, read by the kernel with row step 4 bytes and k step K * 4 (its padding
   // rows K..mk read past W's rows, into the next region: they only feed padding rows of C).
   const n1 = slots(p, mk * np);
-  const [WT, GYIN, GY, DC, DX, BLOCKS, DESC, end] = regions(dataBase(p.rt, p.threads), O * K + mk, g.n * O * L, groups * O * np, n1 * mk * np, image, blockFloats(groups), descFloats(groups));
+  const [WT, GYIN, GY, DC, DX, BLOCKS, DESC, end] = regions(dataBase(p.rt, p.threads), O * K + mk, g.n * O * L, groups * O * np, n1 * mk * np, image, blockFloats(groups, 2), descFloats(groups, 2));
   if (!ensureBytes(p.rt, end!)) return false;
   const { mem, words } = memoryViews(p.rt);
   mem.set(w.subarray(0, O * K), WT! / 4);
@@ -200,7 +197,7 @@ export function wasmConvInputGrad(gy: NumArray, w: NumArray, g: Im2colGeometry, 
     const n = Math.min(p.G, g.n - b0);
     p.rt.exports.copyRows(GYIN! + b0 * O * L * 4, GY! + i * O * np * 4, O, n, L, L * 4, O * L * 4, np * 4, L * 4);
   });
-  const ok = runGroups(p, n1, BLOCKS!, DESC!, (i, slot) => {
+  const ok = runGroups(p, n1, 2, BLOCKS!, DESC!, (i, slot) => {
     const b0 = p.starts[i]!, n = Math.min(p.G, g.n - b0);
     const dc = DC! + slot * mk * np * 4;
     const job: GemmJob = { A: WT!, B: GY! + i * O * np * 4, C: dc, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: O, n: n * L, lda: 4, aks: K * 4, ldb: np * 4, ldc: np * 4 };
@@ -220,24 +217,27 @@ export function wasmConvWeightGrad(x: NumArray, gy: NumArray, g: Im2colGeometry,
   const p = plan(O * K * g.n * L, K * L, g.n, x, gy, out);
   if (!p) return false;
   const groups = p.starts.length, mk = roundUp(K, MR), no = roundUp(O, NR), ld = p.G * L, planes = g.c * g.h * g.w;
-  const n1 = slots(p, mk * ld);
-  const [X, GY, COLS, GT, C, BLOCKS, DESC, end] = regions(dataBase(p.rt, p.threads), image, g.n * O * L, n1 * mk * ld, g.n * L * no, n1 * mk * no, blockFloats(groups), descFloats(groups));
+  const n1 = slots(p, mk * ld), perGroup = 1 + p.G;
+  // gy as it is stored, and NR rows of slack after it: image b's g^T is read from its [O, L]
+  // block as a transposed B (the packing does the transpose), whose last panel reads up to
+  // NR - 1 rows past the block (they feed padding columns of the product only)
+  const [X, GY, COLS, C, BLOCKS, DESC, end] = regions(dataBase(p.rt, p.threads), image, (g.n * O + NR) * L, n1 * mk * ld, n1 * mk * no, blockFloats(groups, perGroup), descFloats(groups, perGroup));
   if (!ensureBytes(p.rt, end!)) return false;
   const { mem, words } = memoryViews(p.rt);
   mem.set(x.subarray(0, image), X! / 4);
   mem.set(gy.subarray(0, g.n * O * L), GY! / 4);
-  // g^T [n*L, O] (rows of `no` floats): image b's [O, L] block transposed into rows b*L ..
-  p.rt.exports.transpose(GY!, GT!, g.n, O, L, no);
-  const ok = runGroups(p, n1, BLOCKS!, DESC!, (i, slot) => {
+  const ok = runGroups(p, n1, perGroup, BLOCKS!, DESC!, (i, slot) => {
     const b0 = p.starts[i]!, n = Math.min(p.G, g.n - b0);
     const cols = COLS! + slot * mk * ld * 4;
-    // every group of a slot adds into the slot's [K, O] product (the first one writes it): one
-    // long k-sum over the slot's images, as a single GEMM over them would make
-    const job: GemmJob = { A: cols, B: GT! + b0 * L * no * 4, C: C! + slot * mk * no * 4, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: n * L, n: O, lda: ld * 4, aks: 4, ldb: no * 4, ldc: no * 4, accumulate: i >= n1 };
-    return [
-      (at) => writePlanes(words, at, KIND.IM2COL, X! + b0 * planes * 4, cols, ld, { ...g, n }),
-      (at, threads) => writeGemm(words, at, threads, job),
-    ];
+    const steps: Step[] = [(at) => writePlanes(words, at, KIND.IM2COL, X! + b0 * planes * 4, cols, ld, { ...g, n })];
+    // one product per image, each adding into the slot's [K, O] product (the slot's first
+    // image writes it): one long k-sum over the slot's images in order, as a single GEMM over
+    // them would make
+    for (let j = 0; j < n; j++) {
+      const job: GemmJob = { A: cols + j * L * 4, B: GY! + (b0 + j) * O * L * 4, C: C! + slot * mk * no * 4, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: L, n: O, lda: ld * 4, aks: 4, ldb: 4, bjs: L * 4, ldc: no * 4, accumulate: i >= n1 || j > 0 };
+      steps.push((at, threads) => writeGemm(words, at, threads, job));
+    }
+    return steps;
   });
   if (!ok) return false;
   // the slots' products (one, or one per lane) summed in slot order, transposed into [O, K]

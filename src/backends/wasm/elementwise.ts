@@ -12,6 +12,9 @@
 // a + row * aRow (aSplat = 0) or the float there broadcast along the row (aSplat = 1), and B
 // likewise. Strides of 0 give a row or a scalar repeated over every row.
 // unary(op, x, o, bytes): o = op(x) over bytes / 4 floats (a multiple of four).
+// axpy(x, o, bytes, alphaAt): o += alpha * x over bytes / 4 floats, alpha the float64 at
+// alphaAt: in doubles (the product, then the sum, each rounded as JavaScript's numbers
+// round), rounded to float32 once, as the TypeScript kernel's `out[i] += alpha * x[i]`.
 import { I32, V128, type FuncBuilder, type Local } from "./emitter.ts";
 import { expRoutine, type Exp } from "./expF64.ts";
 import { tanhRoutine, type Tanh } from "./tanhF64.ts";
@@ -136,5 +139,20 @@ export function emitUnary(f: FuncBuilder): void {
       body(f, v, fns);
       f.v128Store();
     });
+  });
+}
+
+export function emitAxpy(f: FuncBuilder): void {
+  const [x, o, bytes, alphaAt] = Array.from({ length: 4 }, (_, i) => f.param(i));
+  const j = f.local(I32);
+  const [vx, vo, alpha] = [f.local(V128), f.local(V128), f.local(V128)];
+  f.get(alphaAt).v128Load64Splat().set(alpha);
+  f.forLoop(j, () => f.i32(0), () => f.get(bytes), 16, () => {
+    f.get(x).get(j).add().v128Load().set(vx);
+    f.get(o).get(j).add().v128Load().set(vo);
+    f.get(o).get(j).add();
+    f.get(vo).f64x2PromoteLowF32x4().get(vx).f64x2PromoteLowF32x4().get(alpha).f64x2Mul().f64x2Add().f32x4DemoteF64x2Zero();
+    f.promoteHighOf(vo).promoteHighOf(vx).get(alpha).f64x2Mul().f64x2Add().f32x4DemoteF64x2Zero();
+    f.joinDemoted().v128Store();
   });
 }

@@ -1,4 +1,4 @@
-// wasmBinary / wasmUnary: the CPU backend's float32 elementwise kernels on the wasm functions
+// wasmBinary / wasmUnary / wasmAxpy: the CPU backend's float32 elementwise kernels on the wasm functions
 // of elementwise.ts. The operands are copied into the wasm memory (memcpy), the op runs four
 // lanes at a time on the calling thread, and the result is copied out, block by block; even
 // with the copies this is ~4x faster than V8's scalar loop (which converts every float32 to
@@ -135,6 +135,29 @@ export function wasmUnary(op: UnaryOp, x: StridedView, xStep: number, out: NumAr
     const e = Math.min(n, s + BLOCK_FLOATS);
     mem.set(xd.subarray(x.offset + s, x.offset + e), xAt / 4);
     rt.exports.unary(code, xAt, oAt, roundUp(e - s, 4) * 4);
+    out.set(mem.subarray(oAt / 4, oAt / 4 + e - s), s);
+  }
+  return true;
+}
+
+/** out += alpha * x for x contiguous (the optimizers' add_(g, alpha=...)); false when declined. */
+export function wasmAxpy(alpha: number, x: StridedView, xStep: number, out: NumArray): boolean {
+  const n = out.length;
+  if (n === 0 || n < minElementwise || xStep !== 1 || !(out instanceof Float32Array) || !(x.data instanceof Float32Array)) return false;
+  const rt = getLocalRuntime();
+  if (!rt) return false;
+  // in blocks of BLOCK_FLOATS, as wasmBinary; alpha as a float64 before them
+  const blockBytes = Math.min(roundUp(n, 4), BLOCK_FLOATS) * 4;
+  const alphaAt = dataBase(rt, 1), xAt = alphaAt + 16, oAt = xAt + blockBytes;
+  if (!ensureBytes(rt, oAt + blockBytes)) return false;
+  const { mem } = memoryViews(rt);
+  new Float64Array(mem.buffer, alphaAt, 1)[0] = alpha;
+  const xd = x.data;
+  for (let s = 0; s < n; s += BLOCK_FLOATS) {
+    const e = Math.min(n, s + BLOCK_FLOATS);
+    mem.set(xd.subarray(x.offset + s, x.offset + e), xAt / 4);
+    mem.set(out.subarray(s, e), oAt / 4);
+    rt.exports.axpy(xAt, oAt, roundUp(e - s, 4) * 4, alphaAt);
     out.set(mem.subarray(oAt / 4, oAt / 4 + e - s), s);
   }
   return true;

@@ -1,6 +1,6 @@
 // wasmGatherRows: .contiguous() (the CPU backend's copy into a contiguous float32 destination)
 // of a view whose last dimension is contiguous, such as attention heads transposed
-// [B, T, H, d] <-> [B, H, T, d], on the wasm gatherRows of transpose.ts: the storage the view
+// [B, T, H, d] <-> [B, H, T, d], on the wasm gatherRows of rowCopies.ts: the storage the view
 // spans is copied in, its rows are gathered four floats at a time, and the result copied out.
 // V8's scalar loop takes ~2.4 ns per element on rows of 16 floats (W5's heads). It declines
 // (returns false) for other dtypes, small views, rows under four floats or not contiguous,

@@ -19,9 +19,9 @@ export interface SgemmExports {
   packB(src: number, ldb: number, bjs: number, dst: number, kc: number, panels: number): void;
   binary(op: number, a: number, aRow: number, aSplat: number, b: number, bRow: number, bSplat: number, o: number, rows: number, rowBytes: number): void;
   unary(op: number, x: number, o: number, bytes: number): void;
+  axpy(x: number, o: number, bytes: number, alphaAt: number): void;
   sumRows(x: number, o: number, rows: number, rowBytes: number): void;
   sumColumns(x: number, o: number, rows: number, rowBytes: number): void;
-  transpose(src: number, dst: number, batch: number, R: number, C: number, ld: number): void;
   copyRows(src: number, dst: number, A: number, B: number, len: number, srcA: number, srcB: number, dstA: number, dstB: number): void;
   gatherRows(src: number, dst: number, n0: number, n1: number, n2: number, s0: number, s1: number, s2: number, len: number): void;
   maxPool2x2(x: number, values: number, indices: number, planes: number, H: number, W: number, OH: number, OW: number, lanes: number): void;

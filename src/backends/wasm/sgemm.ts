@@ -1,7 +1,7 @@
 // The kernels' wasm module, written as code with the emitter: a register-blocked MR x NR
 // micro-kernel of f32x4 accumulators and its tails, a B-panel packer and the GEMM chunk
 // driver (here), im2col/col2im (im2col.ts) and softmax (softmax.ts), which run as jobs; and
-// elementwise ops (elementwise.ts), a batched transpose and row copies (transpose.ts) and 2x2
+// elementwise ops (elementwise.ts), row copies and gathers (rowCopies.ts) and 2x2
 // max pooling and its gradient (maxPool.ts), called directly on the calling thread. Threads
 // (src/backends/wasm/pool.ts) claim chunks of a job one by one, and every thread runs the
 // same `chunk` export over the same shared memory; `chunk` reads the job's kind (KIND_WORD)
@@ -26,9 +26,9 @@
 import { I32, ModuleBuilder, V128, type FuncBuilder, type Local } from "./emitter.ts";
 import { emitCol2im, emitIm2col } from "./im2col.ts";
 import { emitSoftmax } from "./softmax.ts";
-import { emitBinary, emitUnary } from "./elementwise.ts";
+import { emitAxpy, emitBinary, emitUnary } from "./elementwise.ts";
 import { emitSumColumns, emitSumRows } from "./sum.ts";
-import { emitCopyRows, emitGatherRows, emitTranspose } from "./transpose.ts";
+import { emitCopyRows, emitGatherRows } from "./rowCopies.ts";
 import { emitMaxPool2x2, emitMaxPool2x2Backward } from "./maxPool.ts";
 import { emitAdam } from "./adam.ts";
 
@@ -297,9 +297,9 @@ export function emitSgemm(o: SgemmOptions): Uint8Array {
   const seq = mod.func("seq", [I32, I32, I32]);
   emitBinary(mod.func("binary", [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]).f);
   emitUnary(mod.func("unary", [I32, I32, I32, I32]).f);
+  emitAxpy(mod.func("axpy", [I32, I32, I32, I32]).f);
   emitSumRows(mod.func("sumRows", [I32, I32, I32, I32]).f);
   emitSumColumns(mod.func("sumColumns", [I32, I32, I32, I32]).f);
-  emitTranspose(mod.func("transpose", [I32, I32, I32, I32, I32, I32]).f);
   emitCopyRows(mod.func("copyRows", new Array(9).fill(I32)).f);
   emitGatherRows(mod.func("gatherRows", new Array(9).fill(I32)).f);
   emitMaxPool2x2(mod.func("maxPool2x2", new Array(9).fill(I32)).f);
