@@ -2,7 +2,8 @@
 // weight the forward pass is im2col itself and the input gradient is col2im itself, so those
 // must equal the TypeScript kernels bit for bit (same float32 sums in the same order); with
 // random weights all three products are checked against the TypeScript path in float64,
-// within float32 summation error. Geometries cover padding, stride, dilation, rectangular
+// within float32 summation error, and the forward bias as the sum without it plus it, rounded
+// once. Geometries cover padding, stride, dilation, rectangular
 // kernels, several chunks per thread, batches split into groups of images, and 1 and 2
 // threads.
 import { strict as assert } from "node:assert";
@@ -97,10 +98,16 @@ test("wasm conv kernels: im2col and col2im equal the TypeScript kernels exactly;
           convForward(f64(x), f64(w), f64(bias), g, O, ref);
           convForward(abs64(x), abs64(w), abs64(bias), g, O, mag);
           assertClose(out, ref, mag, K + 1, `${what}, O=${O}: forward with bias`);
+          const withBias = out.slice();
           assert.ok(wasmConvForward(x, w, null, g, O, out));
           convForward(f64(x), f64(w), null, g, O, ref);
           convForward(abs64(x), abs64(w), null, g, O, mag);
           assertClose(out, ref, mag, K, `${what}, O=${O}: forward`);
+          // the bias rides in the product as its last term: the float32 sum, then + bias, rounded
+          for (let i = 0; i < out.length; i++) {
+            const want = Math.fround(out[i]! + bias[Math.floor(i / L) % O]!);
+            if (!Object.is(withBias[i], want)) assert.fail(`${what}, O=${O}: forward with bias [${i}] = ${withBias[i]}, want ${want} (the sum without it, plus it)`);
+          }
 
           const dx = new Float32Array(image), dxRef = new Float64Array(image), dxMag = new Float64Array(image);
           assert.ok(wasmConvInputGrad(gy, w, g, O, dx));

@@ -5,7 +5,8 @@
 // group's im2col and GEMM jobs split over the threads; otherwise each product is one SEQ job
 // (sgemm.ts) whose chunk is a lane (every 2*threads-th group, each group's im2col then GEMM,
 // through the lane's own buffer) on one thread, lanes in parallel:
-//   forward      out[n, O, L]  = W[O, K] @ cols[K, n*L]           (reordered to NCHW in wasm: copyRows)
+//   forward      out[n, O, L]  = [W | bias][O, K+1] @ [cols; 1][K+1, n*L]  (a GEMM per image into
+//                                NCHW when L is whole panels, else per group, reordered by copyRows)
 //   input grad   dx[n, c, h, w] = col2im(W^T[K, O] @ g[O, n*L])   (W^T read through strides;
 //                                                                  col2im writes the group's planes)
 //   weight grad  dW[O, K]      = (sum over images of cols_b[K, L] @ g_b^T[L, O])^T, one GEMM
@@ -23,9 +24,6 @@ import { writeGemm, type GemmJob } from "./matmul.ts";
 import { minConvWorkPerThread, minWork, roundUp } from "./thresholds.ts";
 import { ensureBytes, getLocalRuntime, getRuntime, type Runtime } from "./runtime.ts";
 import { KIND, KIND_WORD, MR, NR, SEQ } from "./sgemm.ts";
-import { WASM_BINARY_OPS } from "./elementwise.ts";
-
-const ADD = WASM_BINARY_OPS.indexOf("add");
 
 /** Words per sub-job control block (KIND_WORD is its last). */
 const BLOCK_WORDS = 32;
@@ -148,32 +146,47 @@ export function wasmConvForward(x: NumArray, w: NumArray, bias: NumArray | null,
   const K = g.c * g.kh * g.kw, L = g.oh * g.ow, image = g.n * g.c * g.h * g.w;
   const p = plan(O * K * g.n * L, K * L, g.n, x, w, out);
   if (!p) return false;
+  // The bias is one more k: W's rows [w_o | bias_o] against columns whose row K is all ones,
+  // so the GEMM adds bias_o last into each float32 sum, the bits an add after it gave.
+  const K1 = bias ? K + 1 : K;
+  // Where an image's plane is whole panels (L a multiple of NR), each image's GEMM writes its
+  // [O, L] block of the NCHW result itself; otherwise a GEMM per group writes C [O, G*L],
+  // reordered into NCHW after.
+  const direct = L % NR === 0;
   const groups = p.starts.length, np = roundUp(p.G * L, NR), mp = roundUp(O, MR), planes = g.c * g.h * g.w;
-  const n1 = slots(p, K * np);
-  const [X, WM, BIAS, COLS, C, OUT, BLOCKS, DESC, end] = regions(dataBase(p.rt, p.threads), image, mp * K, mp, n1 * K * np, groups * mp * np, g.n * O * L, blockFloats(groups, 2), descFloats(groups, 2));
+  const n1 = slots(p, K1 * np), perGroup = direct ? 1 + p.G : 2;
+  const [X, WM, COLS, C, OUT, BLOCKS, DESC, end] = regions(dataBase(p.rt, p.threads), image, mp * K1, n1 * K1 * np, direct ? 0 : groups * mp * np, g.n * O * L, blockFloats(groups, perGroup), descFloats(groups, perGroup));
   if (!ensureBytes(p.rt, end!)) return false;
   const { mem, words } = memoryViews(p.rt);
   mem.set(x.subarray(0, image), X! / 4);
-  mem.set(w.subarray(0, O * K), WM! / 4);
-  if (bias) mem.set(bias.subarray(0, O), BIAS! / 4);
-  const ok = runGroups(p, n1, 2, BLOCKS!, DESC!, (i, slot) => {
+  if (bias) {
+    for (let o = 0; o < O; o++) {
+      mem.set(w.subarray(o * K, o * K + K), WM! / 4 + o * K1);
+      mem[WM! / 4 + o * K1 + K] = bias[o]!;
+    }
+    // row K of every column buffer (im2col writes rows 0 .. K - 1 only)
+    for (let slot = 0; slot < n1; slot++) mem.fill(1, COLS! / 4 + (slot * K1 + K) * np, COLS! / 4 + (slot * K1 + K + 1) * np);
+  } else mem.set(w.subarray(0, O * K), WM! / 4);
+  const ok = runGroups(p, n1, perGroup, BLOCKS!, DESC!, (i, slot) => {
     const b0 = p.starts[i]!, n = Math.min(p.G, g.n - b0);
-    const cols = COLS! + slot * K * np * 4;
-    const job: GemmJob = { A: WM!, B: cols, C: C! + i * mp * np * 4, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: O, k: K, n: n * L, lda: K * 4, aks: 4, ldb: np * 4, ldc: np * 4 };
-    return [
-      (at) => writePlanes(words, at, KIND.IM2COL, X! + b0 * planes * 4, cols, np, { ...g, n }),
-      (at, threads) => writeGemm(words, at, threads, job),
-    ];
+    const cols = COLS! + slot * K1 * np * 4;
+    const gemm = (B: number, Cat: number, columns: number, ldc: number): Step => {
+      const job: GemmJob = { A: WM!, B, C: Cat, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: O, k: K1, n: columns, lda: K1 * 4, aks: 4, ldb: np * 4, ldc };
+      return (at, threads) => writeGemm(words, at, threads, job);
+    };
+    const steps: Step[] = [(at) => writePlanes(words, at, KIND.IM2COL, X! + b0 * planes * 4, cols, np, { ...g, n })];
+    if (direct) for (let j = 0; j < n; j++) steps.push(gemm(cols + j * L * 4, OUT! + (b0 + j) * O * L * 4, L, L * 4));
+    else steps.push(gemm(cols, C! + i * mp * np * 4, n * L, np * 4));
+    return steps;
   });
   if (!ok) return false;
-  // bias[o] added to row o of every group's C in place (the elementwise add, one float per
-  // row broadcast along it), then C [O, n*L] reordered into NCHW [n, O, L] and copied out
-  p.starts.forEach((b0, i) => {
-    const n = Math.min(p.G, g.n - b0);
-    const c = C! + i * mp * np * 4;
-    if (bias) p.rt.exports.binary(ADD, c, np * 4, 0, BIAS!, 4, 1, c, O, np * 4);
-    p.rt.exports.copyRows(c, OUT! + b0 * O * L * 4, O, n, L, np * 4, L * 4, L * 4, O * L * 4);
-  });
+  // C [O, G*L] of every group reordered into NCHW [n, O, L]
+  if (!direct) {
+    p.starts.forEach((b0, i) => {
+      const n = Math.min(p.G, g.n - b0);
+      p.rt.exports.copyRows(C! + i * mp * np * 4, OUT! + b0 * O * L * 4, O, n, L, np * 4, L * 4, L * 4, O * L * 4);
+    });
+  }
   out.set(mem.subarray(OUT! / 4, OUT! / 4 + g.n * O * L));
   return true;
 }
