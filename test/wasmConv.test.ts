@@ -36,6 +36,9 @@ const GEOMETRIES: Geo[] = [
   [3, 2, 64, 64, 3, 3, [1, 1], [1, 1], [1, 1]],
   // five groups of two images (the last of one) over four lanes: lane 0 runs two groups
   [9, 3, 40, 40, 3, 3, [1, 1], [1, 1], [1, 1]],
+  // output planes under 64 floats in two groups (four images and one): the weight gradient's
+  // g regrouped as [O, G*L] rows per group, the groups on two lanes
+  [5, 96, 7, 7, 3, 3, [1, 1], [0, 0], [1, 1]],
 ];
 
 function geometry([n, c, h, w, kh, kw, [sh, sw], [ph, pw], [dh, dw]]: Geo): Im2colGeometry {

@@ -10,8 +10,9 @@
 //   input grad   dx[n, c, h, w] = col2im(W^T[K, O] @ g[O, n*L])   (W^T read through strides;
 //                                                                  col2im writes the group's planes)
 //   weight grad  dW[O, K]      = (sum over images of cols_b[K, L] @ g_b^T[L, O])^T, one GEMM
-//                                per image (g_b^T packed from g as stored), all adding into
-//                                one product (per lane when parallel)
+//                                per image (g_b^T packed from g as stored), or for small
+//                                planes per group (g regrouped as [O, G*L] rows), all adding
+//                                into one product (per lane when parallel)
 // No column matrix crosses the JS/wasm boundary. Each function returns false without touching
 // `out` when it declines (not float32, too small to pay for the copies, no WebAssembly SIMD),
 // and the caller runs the TypeScript path. Accumulation is in float32 (as BLAS); the weight
@@ -78,6 +79,9 @@ function plan(work: number, columnFloatsPerImage: number, n: number, ...arrays: 
 
 /** Writes one sub-job's control block at word `at`, its chunks sized for `threads`; returns its chunk count. */
 type Step = (at: number, threads: number) => number;
+
+/** Output planes (floats) from which the weight gradient runs a GEMM per image (measured: below 64, k = L was too short for one). */
+const PER_IMAGE_PLANE = 64;
 
 /** Above this many bytes of per-lane buffers the groups share one buffer and run in turn. */
 const PARALLEL_BYTES = 64 * 2 ** 20;
@@ -230,26 +234,39 @@ export function wasmConvWeightGrad(x: NumArray, gy: NumArray, g: Im2colGeometry,
   const p = plan(O * K * g.n * L, K * L, g.n, x, gy, out);
   if (!p) return false;
   const groups = p.starts.length, mk = roundUp(K, MR), no = roundUp(O, NR), ld = p.G * L, planes = g.c * g.h * g.w;
-  const n1 = slots(p, mk * ld), perGroup = 1 + p.G;
-  // gy as it is stored, and NR rows of slack after it: image b's g^T is read from its [O, L]
-  // block as a transposed B (the packing does the transpose), whose last panel reads up to
-  // NR - 1 rows past the block (they feed padding columns of the product only)
-  const [X, GY, COLS, C, BLOCKS, DESC, end] = regions(dataBase(p.rt, p.threads), image, (g.n * O + NR) * L, n1 * mk * ld, n1 * mk * no, blockFloats(groups, perGroup), descFloats(groups, perGroup));
+  // g^T as a transposed B (the packing does the transpose, in each lane): with planes of
+  // PER_IMAGE_PLANE floats or more, each image's GEMM reads its own [O, L] block of g as
+  // copied in; smaller planes would make GEMMs too short (k = L), so each group's g is first
+  // laid out as [O, G*L] rows (one serial copyRows) for one GEMM over the group
+  const perImage = L >= PER_IMAGE_PLANE;
+  const n1 = slots(p, mk * ld), perGroup = perImage ? 1 + p.G : 2;
+  // NR rows of slack after g: a last panel reads up to NR - 1 rows past its block (they feed
+  // padding columns of the product only)
+  const gFloats = perImage ? g.n * O * L : g.n * O * L + groups * O * ld;
+  const [X, GY, COLS, C, BLOCKS, DESC, end] = regions(dataBase(p.rt, p.threads), image, gFloats + NR * ld, n1 * mk * ld, n1 * mk * no, blockFloats(groups, perGroup), descFloats(groups, perGroup));
   if (!ensureBytes(p.rt, end!)) return false;
   const { mem, words } = memoryViews(p.rt);
   mem.set(x.subarray(0, image), X! / 4);
   mem.set(gy.subarray(0, g.n * O * L), GY! / 4);
+  const GR = GY! + g.n * O * L * 4;
+  if (!perImage) {
+    p.starts.forEach((b0, i) => {
+      const n = Math.min(p.G, g.n - b0);
+      p.rt.exports.copyRows(GY! + b0 * O * L * 4, GR + i * O * ld * 4, O, n, L, L * 4, O * L * 4, ld * 4, L * 4);
+    });
+  }
   const ok = runGroups(p, n1, perGroup, BLOCKS!, DESC!, (i, slot) => {
     const b0 = p.starts[i]!, n = Math.min(p.G, g.n - b0);
     const cols = COLS! + slot * mk * ld * 4;
+    // every product adds into the slot's [K, O] product (the slot's first one writes it): one
+    // long k-sum over the slot's images in order, as a single GEMM over them would make
+    const gemm = (A: number, B: number, k: number, bjs: number, first: boolean): Step => {
+      const job: GemmJob = { A, B, C: C! + slot * mk * no * 4, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k, n: O, lda: ld * 4, aks: 4, ldb: 4, bjs, ldc: no * 4, accumulate: !first };
+      return (at, threads) => writeGemm(words, at, threads, job);
+    };
     const steps: Step[] = [(at) => writePlanes(words, at, KIND.IM2COL, X! + b0 * planes * 4, cols, ld, { ...g, n })];
-    // one product per image, each adding into the slot's [K, O] product (the slot's first
-    // image writes it): one long k-sum over the slot's images in order, as a single GEMM over
-    // them would make
-    for (let j = 0; j < n; j++) {
-      const job: GemmJob = { A: cols + j * L * 4, B: GY! + (b0 + j) * O * L * 4, C: C! + slot * mk * no * 4, aBatch: 0, bBatch: 0, cBatch: 0, batch: 1, m: K, k: L, n: O, lda: ld * 4, aks: 4, ldb: 4, bjs: L * 4, ldc: no * 4, accumulate: i >= n1 || j > 0 };
-      steps.push((at, threads) => writeGemm(words, at, threads, job));
-    }
+    if (perImage) for (let j = 0; j < n; j++) steps.push(gemm(cols + j * L * 4, GY! + (b0 + j) * O * L * 4, L, L * 4, i < n1 && j === 0));
+    else steps.push(gemm(cols, GR + i * O * ld * 4, n * L, ld * 4, i < n1));
     return steps;
   });
   if (!ok) return false;
