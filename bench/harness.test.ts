@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "./lib/args.ts";
-import { measure, median } from "./lib/measure.ts";
+import { STEADY_WINDOW_S, measure, median } from "./lib/measure.ts";
 import { absoluteTable, gcTable, limitTable, probeLine, ratioTable, targetsTable } from "./lib/report.ts";
 import { withGcShares } from "./lib/child.ts";
 import { countWork } from "./lib/work.ts";
@@ -88,6 +88,32 @@ test("measure in quick mode runs a slow unit once and uses that run", () => {
   assert.equal(calls, 1);
   assert.equal(t.repeats, 1);
   assert.ok(t.medianS >= 0.03);
+});
+
+test("measure keeps warming up while the unit gets faster (a JIT tiering up), then times the steady unit", () => {
+  // a unit of 1 ms that gets faster with every call for its first 600 calls, then 0.2 ms
+  const tiering = () => {
+    let calls = 0;
+    return () => {
+      const ms = calls < 600 ? 1 - calls * 0.0013 : 0.2;
+      calls++;
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+  };
+  const cfg = { repeats: 5, budgetS: 0.5, warmupS: 0.01 };
+  // without the steadiness windows the timed repeats start at the slow calls
+  const early = measure(tiering(), { ...cfg, maxWarmupS: 0 });
+  assert.ok(early.medianS > 0.0005, `early: ${early.medianS * 1000} ms per unit`);
+  assert.ok(early.warmupUnits < 100);
+  // with them, warm-up runs until a window of STEADY_WINDOW_S is no longer faster than the one before
+  const steady = measure(tiering(), { ...cfg, maxWarmupS: 6 });
+  assert.ok(steady.medianS < 0.00035, `steady: ${steady.medianS * 1000} ms per unit`);
+  assert.ok(steady.warmupUnits > 600, `${steady.warmupUnits} warm-up units`);
+  assert.ok(steady.warmupS >= 2 * STEADY_WINDOW_S && steady.warmupS < 6 + 1, `${steady.warmupS} s of warm-up`);
+  // a unit too slow for windows of several units warms up as before
+  const slow = measure(() => { const end = performance.now() + 200; while (performance.now() < end); }, { ...cfg, maxWarmupS: 6 });
+  assert.equal(slow.warmupUnits, 2);
 });
 
 const metric = (key: string, unit: "ms" | "GFLOP/s", median: number) => ({ key, unit, median, best: median, repeats: 1, inner: 1 });

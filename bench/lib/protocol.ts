@@ -17,6 +17,11 @@ export interface ChildConfig {
   budgetS: number;
   /** Seconds of warm-up per metric (at least 2 units). */
   warmupS: number;
+  /**
+   * Then, up to this many seconds of warm-up in all (0: none), windows of STEADY_WINDOW_S
+   * until one is not STEADY_GAIN faster per unit than the one before it (measure.ts).
+   */
+  maxWarmupS?: number;
   /** Quick mode: a first unit slower than this many seconds is the only (and timed) run. */
   oneShotS?: number;
   /** W3 sizes. */
@@ -50,6 +55,9 @@ export interface Metric {
    * a core's share, which a second compute thread then has to share.
    */
   cpuCores?: number;
+  /** Seconds of warm-up before the timed repeats, and units run in it. */
+  warmupS?: number;
+  warmupUnits?: number;
   /** Node peers: the timed repeats' span on performance.now(), until the child turns it into gcShare. */
   window?: [number, number];
 }

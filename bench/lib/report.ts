@@ -52,8 +52,9 @@ export function absoluteTable(results: RunResult[], engines: EngineConfig[]): st
 const pct = (x: number) => `${(100 * x).toFixed(x < 0.1 ? 1 : 0)}%`;
 
 /**
- * Each metric's share of its timed repeats spent in garbage collection, and the cores the
- * process kept busy meanwhile (CPU time of all its threads per wall second), per engine config.
+ * Each metric's share of its timed repeats spent in garbage collection, the cores the process
+ * kept busy meanwhile (CPU time of all its threads per wall second), and the warm-up before
+ * them (seconds and units: measure.ts's steadiness windows), per engine config.
  */
 export function gcTable(results: RunResult[], engines: EngineConfig[]): string {
   const cols = engines.filter((e) => results.some((r) => r.config === e.id && r.metrics.some((m) => m.gcShare != null || m.cpuCores != null)));
@@ -62,7 +63,8 @@ export function gcTable(results: RunResult[], engines: EngineConfig[]): string {
   const head = `| metric | ${cols.map((c) => c.id).join(" | ")} |\n|---|${cols.map(() => "---:").join("|")}|\n`;
   return head + keys.map((k) => `| ${k} | ${cols.map((c) => {
     const m = lookup(results, c.id, k);
-    const parts = [m?.gcShare != null ? pct(m.gcShare) : "—", ...(m?.cpuCores != null ? [`${m.cpuCores.toFixed(2)} cores`] : [])];
+    const parts = [m?.gcShare != null ? pct(m.gcShare) : "—", ...(m?.cpuCores != null ? [`${m.cpuCores.toFixed(2)} cores`] : []),
+      ...(m?.warmupS != null ? [`warm-up ${m.warmupS.toFixed(1)} s / ${Math.round(m.warmupUnits ?? 0)}`] : [])];
     return m ? parts.join(" · ") : "—";
   }).join(" | ")} |`).join("\n") + "\n";
 }

@@ -2,7 +2,7 @@
 // engines of a workload (engine A, B, C, then A, B, C again, ...), so a machine whose speed
 // drifts during the run (a shared VM) slows every engine's rounds alike. Each metric's
 // median is then the median of the rounds' medians, its best the best of the rounds' bests
-// (its GC share and CPU use the medians of the rounds' values).
+// (its GC share, CPU use and warm-up the medians of the rounds' values).
 import type { RunResult } from "./engines.ts";
 import { median } from "./measure.ts";
 
@@ -21,6 +21,7 @@ export function mergeRounds(rounds: RunResult[]): RunResult {
       roundMedians: same.map((x) => x.median),
       ...(same.every((x) => x.gcShare !== undefined) ? { gcShare: median(same.map((x) => x.gcShare!)) } : {}),
       ...(same.every((x) => x.cpuCores != null) ? { cpuCores: median(same.map((x) => x.cpuCores!)) } : {}),
+      ...(same.every((x) => x.warmupS != null) ? { warmupS: median(same.map((x) => x.warmupS!)), warmupUnits: median(same.map((x) => x.warmupUnits ?? 0)) } : {}),
     };
   });
   const peaks = ok.map((r) => r.peakRssMB).filter((x): x is number => x !== undefined);

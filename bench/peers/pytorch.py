@@ -6,6 +6,8 @@ import ctypes, gc, json, math, os, re, resource, statistics, sys, time
 import blas
 
 MIN_REPEAT_S = 0.02
+STEADY_WINDOW_S = 0.5  # measure.ts: the steadiness windows and the gain that keeps warming up
+STEADY_GAIN = 0.03
 cfg = json.loads(sys.argv[1])
 ENGINE = "pytorch"
 
@@ -60,12 +62,26 @@ def measure(fn):
         fn()
         first = now() - w0
         if first > cfg["oneShotS"]:
-            return {"median": first, "min": first, "repeats": 1, "inner": 1}
+            return {"median": first, "min": first, "repeats": 1, "inner": 1, "warmupS": 0, "warmupUnits": 0}
     def warm():
         e = now() - w0
         return count < 1 or (count < 2 and e < cfg["budgetS"]) or e < min(cfg["warmupS"], cfg["budgetS"])
     while warm():
         t = now(); fn(); fastest = min(fastest, now() - t); count += 1
+    # steadiness windows (measure.ts): warm up until a window is not STEADY_GAIN faster per unit
+    max_warmup = cfg.get("maxWarmupS") or 0
+    if fastest < STEADY_WINDOW_S / 4:
+        previous = math.inf
+        while now() - w0 < max_warmup:
+            s0, n = now(), 0
+            while n < 2 or now() - s0 < STEADY_WINDOW_S:
+                t = now(); fn(); fastest = min(fastest, now() - t); n += 1
+            count += n
+            per_unit = (now() - s0) / n
+            if per_unit > previous * (1 - STEADY_GAIN):
+                break
+            previous = per_unit
+    warmup_s = now() - w0
     inner = max(1, math.ceil(MIN_REPEAT_S / max(fastest, 1e-9)))
     times, c0, r0 = [], time.process_time(), now()
     while len(times) < cfg["repeats"] and (not times or now() - r0 < cfg["budgetS"]):
@@ -76,19 +92,22 @@ def measure(fn):
     r1 = now()
     # CPU seconds of every thread of the process per wall second (torch-ts's measure() too)
     return {"median": statistics.median(times), "min": min(times), "repeats": len(times), "inner": inner,
-            "gcShare": gc_share(r0, r1), "cpuCores": (time.process_time() - c0) / max(r1 - r0, 1e-9)}
+            "gcShare": gc_share(r0, r1), "cpuCores": (time.process_time() - c0) / max(r1 - r0, 1e-9),
+            "warmupS": warmup_s, "warmupUnits": count}
 
 
 def time_metric(key, unit, t):
     s = 1e3 if unit == "ms" else 1e6
     return {"key": key, "unit": unit, "median": t["median"] * s, "best": t["min"] * s,
-            "repeats": t["repeats"], "inner": t["inner"], "gcShare": t.get("gcShare"), "cpuCores": t.get("cpuCores")}
+            "repeats": t["repeats"], "inner": t["inner"], "gcShare": t.get("gcShare"), "cpuCores": t.get("cpuCores"),
+            "warmupS": t.get("warmupS"), "warmupUnits": t.get("warmupUnits")}
 
 
 def gflops_metric(n, t):
     flop = 2 * n**3
     return {"key": f"W3 n={n}", "unit": "GFLOP/s", "median": flop / t["median"] / 1e9,
             "best": flop / t["min"] / 1e9, "repeats": t["repeats"], "inner": t["inner"], "gcShare": t.get("gcShare"),
+            "warmupS": t.get("warmupS"), "warmupUnits": t.get("warmupUnits"),
             "cpuCores": t.get("cpuCores")}
 
 
