@@ -181,7 +181,8 @@ export class Run {
   private post(i: number, kind: number, tag: number, bytes?: Uint8Array): Promise<void> {
     const peer = this.engine.mesh.peers[this.rankOf(i)];
     if (!peer?.alive) {
-      const e = new CollectiveError(`${this.where()}: ${this.engine.lost.get(this.rankOf(i)) ?? `no connection to rank ${this.rankOf(i)}`}`);
+      // the same form as every other collective error: which rank, which collective, what happened
+      const e = new CollectiveError(`[Rank ${this.engine.rank}] ${this.where()} failed: ${this.engine.lost.get(this.rankOf(i)) ?? `no connection to rank ${this.rankOf(i)}`}`);
       this.fail(e, false);
       return Promise.reject(e);
     }
