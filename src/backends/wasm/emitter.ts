@@ -201,7 +201,6 @@ export class FuncBuilder {
   f64x2Le(): this { return this.simd(0x4b); }
   f64x2Eq(): this { return this.simd(0x47); }
   i64x2Neg(): this { return this.simd(0xc1); }
-  f64x2Ne(): this { return this.simd(0x48); }
   /** f64x2.trunc: toward zero, as C's (int) of a double in range. */
   f64x2Trunc(): this { return this.simd(0x7a); }
   /** i32x4.trunc_sat_f64x2_s_zero: lanes 0, 1 as i32 (toward zero), lanes 2, 3 zero. */

@@ -19,25 +19,7 @@ const CHUNK_FLOATS = 4096;
 /** out[o, :] = softmax(x[o, :]) (log: log-softmax) for `outer` contiguous rows of r floats. */
 export function wasmSoftmax(x: NumArray, outer: number, r: number, out: NumArray, log = false): boolean {
   if (!(x instanceof Float32Array) || !(out instanceof Float32Array)) return false;
-  const total = outer * r;
-  if (total === 0 || total < minSoftmaxElements) return false;
-  // split over the threads from MIN_SHARED elements (the threaded runtime), else on this thread
-  const shared = total >= MIN_SHARED && coresFree();
-  const rt = shared ? getRuntime() : getLocalRuntime();
-  if (!rt) return false;
-  const base = dataBase(rt, 1);
-  // a row's last vector is read whole: up to 12 bytes past the last row of the output
-  const end = base + total * 8 + 16;
-  if (!ensureBytes(rt, end)) return false;
-  const { mem, ctl } = memoryViews(rt);
-  mem.set(x.subarray(0, total), base / 4);
-  const rowsPerChunk = Math.max(1, Math.floor(CHUNK_FLOATS / r));
-  ctl[S.SRC] = base; ctl[S.DST] = base + total * 4; ctl[S.R] = r; ctl[S.ROWS] = outer; ctl[S.ROWS_PER_CHUNK] = rowsPerChunk; ctl[S.LOG] = log ? 1 : 0;
-  ctl[S.BACKWARD] = 0;
-  ctl[KIND_WORD] = KIND.SOFTMAX;
-  if (!runJob(rt, Math.ceil(outer / rowsPerChunk), shared)) return false;
-  out.set(mem.subarray((base + total * 4) / 4, (base + total * 8) / 4));
-  return true;
+  return runRows(x, null, outer, r, out, log);
 }
 
 /**
@@ -46,20 +28,27 @@ export function wasmSoftmax(x: NumArray, outer: number, r: number, out: NumArray
  */
 export function wasmSoftmaxBackward(y: NumArray, g: NumArray, outer: number, r: number, out: NumArray, log: boolean): boolean {
   if (!(y instanceof Float32Array) || !(g instanceof Float32Array) || !(out instanceof Float32Array)) return false;
+  return runRows(y, g, outer, r, out, log);
+}
+
+/** The softmax job over x's rows: the forward pass, or with g its gradient (x holding the output y). */
+function runRows(x: Float32Array, g: Float32Array | null, outer: number, r: number, out: Float32Array, log: boolean): boolean {
   const total = outer * r;
   if (total === 0 || total < minSoftmaxElements) return false;
+  // split over the threads from MIN_SHARED elements (the threaded runtime), else on this thread
   const shared = total >= MIN_SHARED && coresFree();
   const rt = shared ? getRuntime() : getLocalRuntime();
   if (!rt) return false;
-  // y, g, out one after the other; a row's last vector is read whole: up to 12 bytes past g's and out's last rows
-  const base = dataBase(rt, 1), G = base + total * 4, OUT = G + total * 4;
+  // x, (g,) out one after the other; a row's last vector is read whole: up to 12 bytes past
+  // the last row of g and of out
+  const base = dataBase(rt, 1), G = base + total * 4, OUT = g ? G + total * 4 : G;
   if (!ensureBytes(rt, OUT + total * 4 + 16)) return false;
   const { mem, ctl } = memoryViews(rt);
-  mem.set(y.subarray(0, total), base / 4);
-  mem.set(g.subarray(0, total), G / 4);
+  mem.set(x.subarray(0, total), base / 4);
+  if (g) mem.set(g.subarray(0, total), G / 4);
   const rowsPerChunk = Math.max(1, Math.floor(CHUNK_FLOATS / r));
   ctl[S.SRC] = base; ctl[S.DST] = OUT; ctl[S.R] = r; ctl[S.ROWS] = outer; ctl[S.ROWS_PER_CHUNK] = rowsPerChunk; ctl[S.LOG] = log ? 1 : 0;
-  ctl[S.BACKWARD] = 1; ctl[S.GRAD] = G;
+  ctl[S.BACKWARD] = g ? 1 : 0; ctl[S.GRAD] = G;
   ctl[KIND_WORD] = KIND.SOFTMAX;
   if (!runJob(rt, Math.ceil(outer / rowsPerChunk), shared)) return false;
   out.set(mem.subarray(OUT / 4, OUT / 4 + total));

@@ -146,7 +146,6 @@ function eluFamily(x: Tensor, alpha: number, scale: number, inputScale: number, 
   return record(out, name, [x], [x], (g, [x]) => [where(x.le(0), g.mul(gis).mul(negcoef).mul(where(x.le(0), x, 0).mul(gis).exp()), g.mul(scale))], { alpha, scale, input_scale: inputScale });
 }
 
-
 /**
  * F.celu(input, alpha=1.0, inplace=False): max(0, x) + min(0, alpha * (exp(x / alpha) - 1)).
  * PyTorch's derivative (derivatives.yaml: elu_backward(..., 1.0 / alpha.toFloat())) uses
