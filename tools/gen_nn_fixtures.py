@@ -445,6 +445,14 @@ ERRORS = [
     ("convTranspose1d.weight_2d", lambda: F.conv_transpose1d(torch.randn(1, 2, 5), torch.randn(2, 3))),
     ("convTranspose2d.weight_3d", lambda: F.conv_transpose2d(torch.randn(1, 2, 5, 5), torch.randn(2, 3, 3), stride=(2, 1))),
     ("convTranspose3d.weight_4d", lambda: F.conv_transpose3d(torch.randn(1, 2, 5, 5, 5), torch.randn(2, 3, 3, 3))),
+    # gaussian_nll_loss's checks of var and reduction, multilabel_soft_margin_loss's reduction
+    ("gaussianNllLoss.var_size", lambda: F.gaussian_nll_loss(torch.randn(3, 4), torch.randn(3, 4), torch.rand(3, 2))),
+    ("gaussianNllLoss.var_negative", lambda: F.gaussian_nll_loss(torch.randn(3, 4), torch.randn(3, 4), -torch.rand(3, 4))),
+    ("gaussianNllLoss.reduction", lambda: F.gaussian_nll_loss(torch.randn(3, 4), torch.randn(3, 4), torch.rand(3, 4), reduction="avg")),
+    ("multilabelSoftMarginLoss.reduction", lambda: F.multilabel_soft_margin_loss(torch.randn(3, 4), torch.rand(3, 4), reduction="avg")),
+    # their modules construct with it and raise when called, as every _Loss does
+    ("GaussianNLLLoss.reduction", lambda: nn.GaussianNLLLoss(reduction="avg")(torch.randn(3, 4), torch.randn(3, 4), torch.rand(3, 4))),
+    ("MultiLabelSoftMarginLoss.reduction", lambda: nn.MultiLabelSoftMarginLoss(reduction="avg")(torch.randn(3, 4), torch.rand(3, 4))),
 ]
 
 

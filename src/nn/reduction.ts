@@ -40,6 +40,12 @@ export function resolveReduction<R extends string>(a: { sizeAverage: boolean | n
 export const SIZE_AVERAGE: Param<boolean | null> = param("sizeAverage", nullable(bool), null);
 export const REDUCE: Param<boolean | null> = param("reduce", nullable(bool), null);
 export const REDUCTION: Param<Reduction> = param("reduction", reductionArg, "mean");
+/**
+ * `reduction` as a string, its value checked by the loss itself: the losses whose PyTorch code
+ * checks it in their own place and words ("avg is not valid": gaussian_nll_loss after var's
+ * size, multilabel_soft_margin_loss after computing).
+ */
+export const REDUCTION_CHECKED_LATER: Param<Reduction> = param("reduction", (v, arg, fn) => str(v, arg, fn) as Reduction, "mean");
 
 /** The legacy pair in an options object. */
 export interface LegacyReductionOptions {

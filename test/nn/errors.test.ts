@@ -45,6 +45,13 @@ const CALLS: Record<string, () => unknown> = {
   "convTranspose1d.weight_2d": () => F.convTranspose1d(r(1, 2, 5), r(2, 3)),
   "convTranspose2d.weight_3d": () => F.convTranspose2d(r(1, 2, 5, 5), r(2, 3, 3), { stride: [2, 1] }),
   "convTranspose3d.weight_4d": () => F.convTranspose3d(r(1, 2, 5, 5, 5), r(2, 3, 3, 3)),
+  "gaussianNllLoss.var_size": () => F.gaussianNllLoss(r(3, 4), r(3, 4), torch.rand([3, 2])),
+  "gaussianNllLoss.var_negative": () => F.gaussianNllLoss(r(3, 4), r(3, 4), torch.rand([3, 4]).neg()),
+  // a reduction PyTorch does not know, from plain JavaScript (the type allows none of these)
+  "gaussianNllLoss.reduction": () => F.gaussianNllLoss(r(3, 4), r(3, 4), torch.rand([3, 4]), { reduction: "avg" as never }),
+  "multilabelSoftMarginLoss.reduction": () => F.multilabelSoftMarginLoss(r(3, 4), torch.rand([3, 4]), { reduction: "avg" as never }),
+  "GaussianNLLLoss.reduction": () => new nn.GaussianNLLLoss({ reduction: "avg" as never }).forward(r(3, 4), r(3, 4), torch.rand([3, 4])),
+  "MultiLabelSoftMarginLoss.reduction": () => new nn.MultiLabelSoftMarginLoss(null, null, null, "avg" as never).forward(r(3, 4), torch.rand([3, 4])),
 };
 
 const cases = load<ErrorCase>("nn_errors.json");

@@ -16,17 +16,18 @@ import { logsigmoid } from "./activations.ts";
 import { numberData, onHost } from "../../ops/alloc.ts";
 import { binaryCrossEntropy as bcePrimitive, mseLoss as mseLossPrimitive } from "../../ops/loss.ts";
 import { Tensor } from "../../tensor.ts";
-import { REDUCE, REDUCTION, reductionChecker, resolveReduction, SIZE_AVERAGE, type LegacyReductionOptions, type Reduction } from "../reduction.ts";
+import { REDUCE, REDUCTION, REDUCTION_CHECKED_LATER, reductionChecker, resolveReduction, SIZE_AVERAGE, type LegacyReductionOptions, type Reduction } from "../reduction.ts";
 
 /** A loss's reduction: "none", "mean" or "sum". */
 export type LossReduction = Reduction;
 
-function reduced(loss: Tensor, reduction: LossReduction | undefined): Tensor {
+/** The loss reduced; an unknown reduction is a ValueError "<it> <invalid>" (PyTorch's words differ by loss). */
+function reduced(loss: Tensor, reduction: LossReduction | undefined, invalid = "is not a valid value for reduction"): Tensor {
   switch (reduction ?? "mean") {
     case "none": return loss;
     case "mean": return loss.mean();
     case "sum": return loss.sum();
-    default: throw new ValueError(`${String(reduction)} is not a valid value for reduction`);
+    default: throw new ValueError(`${String(reduction)} ${invalid}`);
   }
 }
 
@@ -459,7 +460,7 @@ export interface GaussianNllLossOptions extends ReductionOptions {
   /** The variance is clamped to at least eps (without changing its gradient); PyTorch's default 1e-6. */
   eps?: number;
 }
-const GAUSSIAN = [param("full", bool, false), param("eps", num(), 1e-6), REDUCTION];
+const GAUSSIAN = [param("full", bool, false), param("eps", num(), 1e-6), REDUCTION_CHECKED_LATER];
 
 /**
  * F.gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction='mean'): the negative
@@ -487,6 +488,7 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor,
   return reduced(loss, reduction);
 }
 
+const MULTILABEL = [WEIGHT, SIZE_AVERAGE, REDUCE, REDUCTION_CHECKED_LATER];
 type MultiLabelPositional = [weight: Tensor | null, sizeAverage: boolean | null, reduce: boolean | null, reduction: Reduction];
 
 /**
@@ -495,14 +497,10 @@ type MultiLabelPositional = [weight: Tensor | null, sizeAverage: boolean | null,
  * -(y log sigmoid(x) + (1 - y) log sigmoid(-x)), optionally weighted per class; then reduced.
  */
 export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, ...args: Args<MultiLabelPositional, BinaryCrossEntropyOptions>): Tensor {
-  const opts = lossArgs<{ weight: Tensor | null }>("multilabelSoftMarginLoss", { input, target }, BCE, args);
+  const opts = lossArgs<{ weight: Tensor | null }>("multilabelSoftMarginLoss", { input, target }, MULTILABEL, args);
   let loss = target.mul(logsigmoid(input)).add(target.neg().add(1).mul(logsigmoid(input.neg()))).neg();
   if (opts.weight) loss = loss.mul(opts.weight);
   const classDim = input.ndim - 1;
   loss = loss.sum(classDim).div(input.shape[classDim]!);
-  const reduction = opts.reduction;
-  if (reduction === "none") return loss;
-  if (reduction === "mean") return loss.mean();
-  if (reduction === "sum") return loss.sum();
-  throw new ValueError(`${String(reduction)} is not valid`);
+  return reduced(loss, opts.reduction, "is not valid");
 }

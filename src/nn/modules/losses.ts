@@ -7,7 +7,7 @@ import { bool, int, nullable, num, param, parseArgs, tensor, type Args, type Par
 import type { Tensor } from "../../tensor.ts";
 import * as L from "../functional/losses.ts";
 import { Module } from "../module.ts";
-import { REDUCE, REDUCTION, resolveReduction, SIZE_AVERAGE, type LegacyReductionOptions, type Reduction } from "../reduction.ts";
+import { REDUCE, REDUCTION, REDUCTION_CHECKED_LATER, resolveReduction, SIZE_AVERAGE, type LegacyReductionOptions, type Reduction } from "../reduction.ts";
 
 type Legacy = [sizeAverage: boolean | null, reduce: boolean | null, reduction: Reduction];
 const LEGACY = [SIZE_AVERAGE, REDUCE, REDUCTION];
@@ -129,12 +129,14 @@ const BCE = [WEIGHT, ...LEGACY];
 
 /** Losses with (weight=None, size_average=None, reduce=None, reduction='mean'), the weight a buffer (PyTorch's _WeightedLoss). */
 abstract class WeightedLoss extends Module {
+  /** The constructor's parameters (a loss whose function checks its reduction itself, later, overrides them). */
+  static readonly params: readonly Param[] = BCE;
   declare weight: Tensor | null;
   readonly reduction: Reduction;
   constructor(...args: Args<BcePositional, L.BinaryCrossEntropyOptions>);
   constructor(...args: unknown[]) {
     super();
-    const a = lossArgs<{ weight: Tensor | null }>(this, BCE, args);
+    const a = lossArgs<{ weight: Tensor | null }>(this, (new.target as typeof WeightedLoss).params, args);
     this.registerBuffer("weight", a.weight);
     this.reduction = a.reduction;
   }
@@ -266,7 +268,7 @@ export class GaussianNLLLoss extends Module {
   constructor(...args: unknown[]) {
     super();
     ({ full: this.full, eps: this.eps, reduction: this.reduction } = parseArgs<{ full: boolean; eps: number; reduction: Reduction }>(
-      "GaussianNLLLoss", [], args, [param("full", bool, false), param("eps", num(), 1e-6), REDUCTION]));
+      "GaussianNLLLoss", [], args, [param("full", bool, false), param("eps", num(), 1e-6), REDUCTION_CHECKED_LATER]));
   }
   override forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
     return L.gaussianNllLoss(input, target, variance, { full: this.full, eps: this.eps, reduction: this.reduction });
@@ -275,6 +277,8 @@ export class GaussianNLLLoss extends Module {
 
 /** nn.MultiLabelSoftMarginLoss(weight=None, size_average=None, reduce=None, reduction='mean'). */
 export class MultiLabelSoftMarginLoss extends WeightedLoss {
+  // PyTorch checks the reduction when the loss runs ("avg is not valid"), not here
+  static override readonly params: readonly Param[] = [WEIGHT, SIZE_AVERAGE, REDUCE, REDUCTION_CHECKED_LATER];
   override forward(input: Tensor, target: Tensor): Tensor {
     return L.multilabelSoftMarginLoss(input, target, { weight: this.weight, reduction: this.reduction });
   }
