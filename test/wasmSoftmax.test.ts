@@ -9,6 +9,7 @@ import { test } from "node:test";
 import * as torch from "../src/index.ts";
 import { setNumThreads, setWasmThresholds, wasmReady } from "../src/backends/wasm/index.ts";
 import { wasmSoftmax } from "../src/backends/wasm/softmaxRows.ts";
+import { startTwoThreads, workerChunks } from "./wasmWorkers.ts";
 import { uniformArray as randomArray } from "./xorshift.ts";
 
 // Every job large enough is split, whatever else runs on the machine (pool.ts coresFree).
@@ -171,8 +172,13 @@ test("torch.logSoftmax and softmax over rows of 65 take the wasm kernel on 1 and
   for (const log of [false, true]) {
     const want = log ? logReference(xs, 4099, 65) : reference(xs, 4099, 65);
     for (const threads of [1, 2]) {
-      setNumThreads(threads);
-      const g = (log ? x.logSoftmax(-1) : x.softmax(-1)).contiguousData() as Float32Array;
+      if (threads === 1) setNumThreads(1);
+      else await startTwoThreads();
+      let y = x;
+      const split = workerChunks(() => { y = log ? x.logSoftmax(-1) : x.softmax(-1); });
+      if (threads === 1) assert.equal(split, 0, "one thread: no worker");
+      else assert.ok(split > 0, "two threads: the worker ran some of the rows");
+      const g = y.contiguousData() as Float32Array;
       for (let i = 0; i < g.length; i++) if (!(Math.abs(g[i]! - want[i]!) <= tolerance[i]!)) assert.fail(`${log ? "log" : ""}softmax, ${threads} threads, element ${i}: ${g[i]} vs ${want[i]}`);
     }
   }

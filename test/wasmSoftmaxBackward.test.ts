@@ -8,6 +8,7 @@ import { test } from "node:test";
 import * as torch from "../src/index.ts";
 import { setNumThreads, setWasmThresholds, wasmReady } from "../src/backends/wasm/index.ts";
 import { wasmSoftmax, wasmSoftmaxBackward } from "../src/backends/wasm/softmaxRows.ts";
+import { startTwoThreads, workerChunks } from "./wasmWorkers.ts";
 import { uniformArray as randomArray } from "./xorshift.ts";
 
 setWasmThresholds({ checkCoresFree: false });
@@ -108,8 +109,12 @@ test("softmax and logSoftmax gradients over rows of 65 take the wasm kernel on 1
     const y = f(x);
     const { want, tol } = reference(y.detach().contiguousData() as Float32Array, g.contiguousData() as Float32Array, 4099, 65, log);
     for (const threads of [1, 2]) {
-      setNumThreads(threads);
-      const [gx] = torch.autograd.grad([y], [x], { gradOutputs: [g], retainGraph: true });
+      if (threads === 1) setNumThreads(1);
+      else await startTwoThreads();
+      let gx: torch.Tensor | null = null;
+      const split = workerChunks(() => { [gx] = torch.autograd.grad([y], [x], { gradOutputs: [g], retainGraph: true }); });
+      if (threads === 1) assert.equal(split, 0, "one thread: no worker");
+      else assert.ok(split > 0, "two threads: the worker ran some of the rows");
       const got = gx!.contiguousData() as Float32Array;
       for (let i = 0; i < got.length; i++) if (!(Math.abs(got[i]! - want[i]!) <= tol[i]!)) assert.fail(`${log ? "log" : ""}softmax gradient, ${threads} threads, element ${i}: ${got[i]} vs ${want[i]}`);
     }

@@ -5,7 +5,7 @@
 // small inputs, and where WebAssembly SIMD is unavailable.
 import type { NumArray } from "../../dtype.ts";
 import { minSoftmaxElements } from "./thresholds.ts";
-import { coresFree, dataBase, memoryViews, runJob } from "./pool.ts";
+import { coresFree, dataBase, memoryViews, runJob, workerCount } from "./pool.ts";
 import { ensureBytes, getLocalRuntime, getRuntime } from "./runtime.ts";
 import { KIND, KIND_WORD } from "./sgemm.ts";
 import { S } from "./softmax.ts";
@@ -35,8 +35,9 @@ export function wasmSoftmaxBackward(y: NumArray, g: NumArray, outer: number, r: 
 function runRows(x: Float32Array, g: Float32Array | null, outer: number, r: number, out: Float32Array, log: boolean): boolean {
   const total = outer * r;
   if (total === 0 || total < minSoftmaxElements) return false;
-  // split over the threads from MIN_SHARED elements (the threaded runtime), else on this thread
-  const shared = total >= MIN_SHARED && coresFree();
+  // split over the threads from MIN_SHARED elements (the threaded runtime) when there are workers
+  // to split over, else on this thread (its unshared memory: plain memcpy in and out, runtime.ts)
+  const shared = total >= MIN_SHARED && workerCount() > 0 && coresFree();
   const rt = shared ? getRuntime() : getLocalRuntime();
   if (!rt) return false;
   // x, (g,) out one after the other; a row's last vector is read whole: up to 12 bytes past
