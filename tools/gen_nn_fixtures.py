@@ -63,6 +63,17 @@ class In:
             return torch.softmax(torch.randn(s, generator=g, dtype=torch.float64), dim=1 if len(s) > 1 else 0)
         if self.kind == "logprobs":
             return torch.log_softmax(torch.randn(s, generator=g, dtype=torch.float64), dim=-1)
+        if self.kind == "multilabel":
+            # per row: a random number of distinct classes (possibly none or all), then -1 (when
+            # not all), then junk that must be ignored
+            rows, c = s
+            t = torch.randint(0, c, s, generator=g)
+            for r in range(rows):
+                k = int(torch.randint(0, c + 1, [], generator=g))
+                t[r, :k] = torch.randperm(c, generator=g)[:k]
+                if k < c:
+                    t[r, k] = -1
+            return t
         if self.kind == "index":
             t = torch.randint(0, self.high, s, generator=g)
             if self.ignore is not None:
@@ -213,6 +224,12 @@ mcase("Embedding.max_norm_p1_padding_scale_grad", lambda: nn.Embedding(6, 3, 1, 
 mcase("Embedding.scale_grad_by_freq", lambda: nn.Embedding(5, 2, scale_grad_by_freq=True), [In("index", 3, 4, high=5)])
 mcase("GaussianNLLLoss", lambda: nn.GaussianNLLLoss(full=True, reduction="none"), [In("randn", 3, 4), In("randn", 3, 4, grad=False), In("pos", 3, 4)])
 mcase("MultiLabelSoftMarginLoss", lambda: nn.MultiLabelSoftMarginLoss(weight=torch.tensor([0.5, 1.0, 2.0, 1.5]), reduction="sum"), [In("randn", 3, 4, scale=2), In("prob", 3, 4, grad=False)])
+mcase("MultiMarginLoss.p2_weight", lambda: nn.MultiMarginLoss(p=2, margin=0.5, weight=torch.ones(5)), [In("randn", 4, 5), In("index", 4, high=5)])
+mcase("MultiMarginLoss", lambda: nn.MultiMarginLoss(), [In("randn", 6, 3), In("index", 6, high=3)])
+mcase("MultiLabelMarginLoss", lambda: nn.MultiLabelMarginLoss(reduction="sum"), [In("randn", 5, 4), In("multilabel", 5, 4)])
+mcase("TripletMarginWithDistanceLoss", lambda: nn.TripletMarginWithDistanceLoss(margin=0.5, swap=True), [In("randn", 4, 5), In("randn", 4, 5), In("randn", 4, 5)])
+mcase("Softmax2d", lambda: nn.Softmax2d(), [In("randn", 2, 3, 2, 2)])
+mcase("Softmax2d.unbatched", lambda: nn.Softmax2d(), [In("randn", 3, 2, 4)])
 
 
 def run_module(name, make, specs, eval_mode, seed):
@@ -340,6 +357,15 @@ fcase("pdist", lambda x: F.pdist(x), [In("randn", 5, 3)])
 fcase("pdist.p1", lambda x: F.pdist(x, p=1), [In("randn", 4, 3)])
 fcase("pdist.p3", lambda x: F.pdist(x, 3), [In("randn", 4, 2)])
 fcase("pdist.pinf", lambda x: F.pdist(x, float("inf")), [In("randn", 3, 4)])
+fcase("multiMarginLoss", lambda x, y: F.multi_margin_loss(x, y), [In("randn", 4, 5), In("index", 4, high=5)])
+fcase("multiMarginLoss.p2_margin_weight_sum", lambda x, y, w: F.multi_margin_loss(x, y, p=2, margin=0.7, weight=w, reduction="sum"), [In("randn", 4, 5), In("index", 4, high=5), In("pos", 5, grad=False)])
+fcase("multiMarginLoss.vector_none", lambda x, y: F.multi_margin_loss(x, y, 1, 1.5, None, None, None, "none"), [In("randn", 6), In("index", high=6)])
+fcase("multilabelMarginLoss", lambda x, y: F.multilabel_margin_loss(x, y), [In("randn", 6, 5), In("multilabel", 6, 5)])
+fcase("multilabelMarginLoss.repeats_none", lambda x: F.multilabel_margin_loss(x, torch.tensor([[3, 0, -1, 1, 2], [1, 1, 4, -1, -1], [-1, 2, 0, 0, 0], [4, 3, 2, 1, 0]]), reduction="none"), [In("randn", 4, 5)])
+fcase("multilabelMarginLoss.vector", lambda x: F.multilabel_margin_loss(x, torch.tensor([2, 0, -1, 1])), [In("randn", 4)])
+fcase("tripletMarginWithDistanceLoss", lambda a, p, n: F.triplet_margin_with_distance_loss(a, p, n), [In("randn", 4, 5), In("randn", 4, 5), In("randn", 4, 5)])
+fcase("tripletMarginWithDistanceLoss.cosine_swap_sum", lambda a, p, n: F.triplet_margin_with_distance_loss(a, p, n, distance_function=lambda x, y: 1.0 - F.cosine_similarity(x, y), margin=0.5, swap=True, reduction="sum"), [In("randn", 4, 5), In("randn", 4, 5), In("randn", 4, 5)])
+fcase("tripletMarginWithDistanceLoss.broadcast_none", lambda a, p, n: F.triplet_margin_with_distance_loss(a, p, n, margin=2.0, reduction="none"), [In("randn", 4, 5), In("randn", 4, 5), In("randn", 5)])
 
 
 def run_func(name, fn, specs, check, seed):
@@ -453,6 +479,27 @@ ERRORS = [
     # their modules construct with it and raise when called, as every _Loss does
     ("GaussianNLLLoss.reduction", lambda: nn.GaussianNLLLoss(reduction="avg")(torch.randn(3, 4), torch.randn(3, 4), torch.rand(3, 4))),
     ("MultiLabelSoftMarginLoss.reduction", lambda: nn.MultiLabelSoftMarginLoss(reduction="avg")(torch.randn(3, 4), torch.rand(3, 4))),
+    # the multi-class margin losses: arguments, shapes, target values
+    ("multiMarginLoss.p", lambda: F.multi_margin_loss(torch.randn(3, 4), torch.tensor([0, 1, 2]), p=3)),
+    ("multiMarginLoss.weight_dim", lambda: F.multi_margin_loss(torch.randn(3, 4), torch.tensor([0, 1, 2]), weight=torch.ones(2, 2))),
+    ("multiMarginLoss.target_range", lambda: F.multi_margin_loss(torch.randn(3, 4), torch.tensor([0, 4, 2]))),
+    ("multiMarginLoss.target_negative", lambda: F.multi_margin_loss(torch.randn(3, 4), torch.tensor([0, 1, -1]))),
+    ("multiMarginLoss.target_size", lambda: F.multi_margin_loss(torch.randn(3, 4), torch.tensor([0, 1]))),
+    ("multiMarginLoss.target_2d", lambda: F.multi_margin_loss(torch.randn(3, 4), torch.tensor([[0, 1, 2]]))),
+    ("multiMarginLoss.input_3d", lambda: F.multi_margin_loss(torch.randn(2, 3, 4), torch.tensor([0, 1]))),
+    ("multiMarginLoss.float_target", lambda: F.multi_margin_loss(torch.randn(3, 4), torch.tensor([0.0, 1.0, 2.0]))),
+    ("multiMarginLoss.reduction", lambda: F.multi_margin_loss(torch.randn(3, 4), torch.tensor([0, 1, 2]), reduction="avg")),
+    ("MultiMarginLoss.p", lambda: nn.MultiMarginLoss(p=3)),
+    ("MultiMarginLoss.weight_dim", lambda: nn.MultiMarginLoss(weight=torch.ones(2, 2))),
+    ("MultiMarginLoss.reduction", lambda: nn.MultiMarginLoss(reduction="avg")(torch.randn(3, 4), torch.tensor([0, 1, 2]))),
+    ("multilabelMarginLoss.target_size", lambda: F.multilabel_margin_loss(torch.randn(3, 4), torch.tensor([[0, 1, -1, 0]]))),
+    ("multilabelMarginLoss.target_range", lambda: F.multilabel_margin_loss(torch.randn(2, 4), torch.tensor([[0, 5, -1, 0], [1, -1, 0, 0]]))),
+    ("multilabelMarginLoss.target_below", lambda: F.multilabel_margin_loss(torch.randn(2, 4), torch.tensor([[0, -2, -1, 0], [1, -1, 0, 0]]))),
+    ("multilabelMarginLoss.input_3d", lambda: F.multilabel_margin_loss(torch.randn(2, 3, 4), torch.zeros(2, 3, 4, dtype=torch.long))),
+    ("multilabelMarginLoss.float_target", lambda: F.multilabel_margin_loss(torch.randn(3, 4), torch.zeros(3, 4))),
+    ("MultiLabelMarginLoss.reduction", lambda: nn.MultiLabelMarginLoss(reduction="avg")(torch.randn(3, 4), torch.zeros(3, 4, dtype=torch.long))),
+    ("TripletMarginWithDistanceLoss.reduction", lambda: nn.TripletMarginWithDistanceLoss(reduction="avg")(torch.randn(3, 4), torch.randn(3, 4), torch.randn(3, 4))),
+    ("Softmax2d.dims", lambda: nn.Softmax2d()(torch.randn(3, 4))),
 ]
 
 

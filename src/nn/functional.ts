@@ -29,6 +29,8 @@ export { interpolate, pixelShuffle, pixelUnshuffle, type InterpolateMode, type I
 export {
   l1Loss, mseLoss, smoothL1Loss, huberLoss, nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv,
   cosineEmbeddingLoss, marginRankingLoss, pairwiseDistance, tripletMarginLoss, softMarginLoss, hingeEmbeddingLoss, poissonNllLoss, gaussianNllLoss, multilabelSoftMarginLoss,
+  multiMarginLoss, multilabelMarginLoss, tripletMarginWithDistanceLoss,
+  type MultiMarginLossOptions, type TripletMarginWithDistanceLossOptions, type DistanceFunction,
   type LossReduction, type ReductionOptions, type GaussianNllLossOptions, type SmoothL1LossOptions, type HuberLossOptions, type NllOptions, type CrossEntropyOptions,
   type BinaryCrossEntropyOptions, type BinaryCrossEntropyWithLogitsOptions, type KLDivOptions, type KLDivReduction, type MarginLossOptions,
   type PairwiseDistanceOptions, type TripletMarginLossOptions, type PoissonNllLossOptions,

@@ -7,6 +7,7 @@ import { load } from "./fixture-io.ts";
 const { nn, F } = torch;
 const r = (...s: number[]) => torch.randn(s);
 const i32 = (v: number[]) => torch.tensor(v, { dtype: "int32" });
+const i64 = (v: number[]) => torch.tensor(v, { dtype: "int64" });
 
 interface ErrorCase {
   name: string;
@@ -52,6 +53,26 @@ const CALLS: Record<string, () => unknown> = {
   "multilabelSoftMarginLoss.reduction": () => F.multilabelSoftMarginLoss(r(3, 4), torch.rand([3, 4]), { reduction: "avg" as never }),
   "GaussianNLLLoss.reduction": () => new nn.GaussianNLLLoss({ reduction: "avg" as never }).forward(r(3, 4), r(3, 4), torch.rand([3, 4])),
   "MultiLabelSoftMarginLoss.reduction": () => new nn.MultiLabelSoftMarginLoss(null, null, null, "avg" as never).forward(r(3, 4), torch.rand([3, 4])),
+  "multiMarginLoss.p": () => F.multiMarginLoss(r(3, 4), i64([0, 1, 2]), { p: 3 }),
+  "multiMarginLoss.weight_dim": () => F.multiMarginLoss(r(3, 4), i64([0, 1, 2]), { weight: torch.ones([2, 2]) }),
+  "multiMarginLoss.target_range": () => F.multiMarginLoss(r(3, 4), i64([0, 4, 2])),
+  "multiMarginLoss.target_negative": () => F.multiMarginLoss(r(3, 4), i32([0, 1, -1])),
+  "multiMarginLoss.target_size": () => F.multiMarginLoss(r(3, 4), i64([0, 1])),
+  "multiMarginLoss.target_2d": () => F.multiMarginLoss(r(3, 4), torch.tensor([[0, 1, 2]])),
+  "multiMarginLoss.input_3d": () => F.multiMarginLoss(r(2, 3, 4), i64([0, 1])),
+  "multiMarginLoss.float_target": () => F.multiMarginLoss(r(3, 4), torch.tensor([0.0, 1.0, 2.0], { dtype: "float32" })),
+  "multiMarginLoss.reduction": () => F.multiMarginLoss(r(3, 4), i64([0, 1, 2]), { reduction: "avg" as never }),
+  "MultiMarginLoss.p": () => new nn.MultiMarginLoss({ p: 3 }),
+  "MultiMarginLoss.weight_dim": () => new nn.MultiMarginLoss({ weight: torch.ones([2, 2]) }),
+  "MultiMarginLoss.reduction": () => new nn.MultiMarginLoss({ reduction: "avg" as never }).forward(r(3, 4), i64([0, 1, 2])),
+  "multilabelMarginLoss.target_size": () => F.multilabelMarginLoss(r(3, 4), torch.tensor([[0, 1, -1, 0]])),
+  "multilabelMarginLoss.target_range": () => F.multilabelMarginLoss(r(2, 4), torch.tensor([[0, 5, -1, 0], [1, -1, 0, 0]])),
+  "multilabelMarginLoss.target_below": () => F.multilabelMarginLoss(r(2, 4), torch.tensor([[0, -2, -1, 0], [1, -1, 0, 0]])),
+  "multilabelMarginLoss.input_3d": () => F.multilabelMarginLoss(r(2, 3, 4), torch.zeros([2, 3, 4], { dtype: "int64" })),
+  "multilabelMarginLoss.float_target": () => F.multilabelMarginLoss(r(3, 4), torch.zeros([3, 4])),
+  "MultiLabelMarginLoss.reduction": () => new nn.MultiLabelMarginLoss({ reduction: "avg" as never }).forward(r(3, 4), torch.zeros([3, 4], { dtype: "int64" })),
+  "TripletMarginWithDistanceLoss.reduction": () => new nn.TripletMarginWithDistanceLoss({ reduction: "avg" as never }).forward(r(3, 4), r(3, 4), r(3, 4)),
+  "Softmax2d.dims": () => new nn.Softmax2d().forward(r(3, 4)),
 };
 
 const cases = load<ErrorCase>("nn_errors.json");

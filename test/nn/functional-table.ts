@@ -85,4 +85,14 @@ export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
   "pdist.p1": (x) => F.pdist(x, { p: 1 }),
   "pdist.p3": (x) => F.pdist(x, 3),
   "pdist.pinf": (x) => torch.pdist(x, Infinity),
+  multiMarginLoss: (x, y) => F.multiMarginLoss(x, y),
+  "multiMarginLoss.p2_margin_weight_sum": (x, y, w) => F.multiMarginLoss(x, y, { p: 2, margin: 0.7, weight: w, reduction: "sum" }),
+  "multiMarginLoss.vector_none": (x, y) => F.multiMarginLoss(x, y, 1, 1.5, null, null, null, "none"),
+  multilabelMarginLoss: (x, y) => F.multilabelMarginLoss(x, y),
+  "multilabelMarginLoss.repeats_none": (x) => F.multilabelMarginLoss(x, idx([[3, 0, -1, 1, 2], [1, 1, 4, -1, -1], [-1, 2, 0, 0, 0], [4, 3, 2, 1, 0]], x), { reduction: "none" }),
+  "multilabelMarginLoss.vector": (x) => F.multilabelMarginLoss(x, idx([2, 0, -1, 1], x)),
+  tripletMarginWithDistanceLoss: (a, p, n) => F.tripletMarginWithDistanceLoss(a, p, n),
+  "tripletMarginWithDistanceLoss.cosine_swap_sum": (a, p, n) =>
+    F.tripletMarginWithDistanceLoss(a, p, n, { distanceFunction: (x, y) => F.cosineSimilarity(x, y).neg().add(1), margin: 0.5, swap: true, reduction: "sum" }),
+  "tripletMarginWithDistanceLoss.broadcast_none": (a, p, n) => F.tripletMarginWithDistanceLoss(a, p, n, { margin: 2.0, reduction: "none" }),
 };

@@ -116,6 +116,12 @@ export const MODULE_TABLE: Record<string, () => M> = {
   "PoissonNLLLoss.full": () => new nn.PoissonNLLLoss({ full: true }),
   GaussianNLLLoss: () => new nn.GaussianNLLLoss({ full: true, reduction: "none" }),
   MultiLabelSoftMarginLoss: () => new nn.MultiLabelSoftMarginLoss({ weight: ones(4), reduction: "sum" }),
+  "MultiMarginLoss.p2_weight": () => new nn.MultiMarginLoss({ p: 2, margin: 0.5, weight: ones(5) }),
+  MultiMarginLoss: () => new nn.MultiMarginLoss(),
+  MultiLabelMarginLoss: () => new nn.MultiLabelMarginLoss({ reduction: "sum" }),
+  TripletMarginWithDistanceLoss: () => new nn.TripletMarginWithDistanceLoss({ margin: 0.5, swap: true }),
+  Softmax2d: () => new nn.Softmax2d(),
+  "Softmax2d.unbatched": () => new nn.Softmax2d(),
 
   "Embedding.max_norm": () => new nn.Embedding(6, 3, { maxNorm: 0.6 }),
   "Embedding.max_norm_p1_padding_scale_grad": () => new nn.Embedding(6, 3, 1, 0.9, 1.0, true),

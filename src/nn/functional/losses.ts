@@ -6,10 +6,11 @@
 // Every function takes PyTorch 1.13's positional arguments, including the legacy
 // size_average / reduce where PyTorch's signature has them (src/nn/reduction.ts), then an
 // options object.
-import { bool, checkTensor, int, nullable, num, param, parseArgs, tensor, type Args, type Param } from "../../args.ts";
-import { IndexError, RuntimeError, ValueError } from "../../errors.ts";
+import { bool, checkTensor, int, isOptions, nullable, num, param, parseArgs, tensor, type Args, type Param } from "../../args.ts";
+import { IndexError, RuntimeError, TorchTypeError, ValueError } from "../../errors.ts";
 import { isFloating, isIntegral, scalarTypeName } from "../../dtype.ts";
 import { fmtShape } from "../../layout.ts";
+import { zerosLike } from "../../ops/creation.ts";
 import { where } from "../../ops/elementwise.ts";
 import { noGrad } from "../../autograd/gradMode.ts";
 import { logsigmoid } from "./activations.ts";
@@ -503,4 +504,136 @@ export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, ...args:
   const classDim = input.ndim - 1;
   loss = loss.sum(classDim).div(input.shape[classDim]!);
   return reduced(loss, opts.reduction, "is not valid");
+}
+
+/** A class-index target: int64 (PyTorch's only dtype here) or int32 (accepted, as by nllLoss). */
+function checkIndexTarget(target: Tensor): void {
+  if (target.dtype !== "int64" && target.dtype !== "int32") throw new RuntimeError(`expected scalar type Long but found ${scalarTypeName(target.dtype)}`);
+}
+
+/** ATen's shape check of the multi-class margin losses: a non-empty vector, or a matrix whose batch dim may be 0. */
+function checkMarginInput(input: Tensor): void {
+  if (!(input.ndim === 1 && input.numel() > 0) && !(input.ndim === 2 && input.shape[1]! > 0)) {
+    throw new RuntimeError(`Expected non-empty vector or matrix with optional 0-dim batch size, but got: ${fmtShape(input.shape)}`);
+  }
+}
+
+/** The options of `F.multiMarginLoss` (`nn.MultiMarginLoss`). */
+export interface MultiMarginLossOptions extends ReductionOptions {
+  /** The power of each hinge term: 1 or 2; PyTorch's default 1. */
+  p?: number;
+  /** The margin; PyTorch's default 1. */
+  margin?: number;
+  /** A weight per class, applied to each sample's terms by its target class. */
+  weight?: Tensor | null;
+}
+const MULTI_MARGIN = [param("p", num(), 1), param("margin", num(), 1), WEIGHT, ...LEGACY];
+type MultiMarginPositional = [p: number, margin: number, weight: Tensor | null, ...Legacy];
+
+/** F.multi_margin_loss's own checks of p and weight (ValueError, before anything is computed). */
+function checkMultiMargin(p: number, weight: Tensor | null): void {
+  if (p !== 1 && p !== 2) throw new ValueError("only p == 1 and p == 2 supported");
+  if (weight !== null && weight.ndim !== 1) throw new ValueError("weight must be one-dimensional");
+}
+
+/**
+ * F.multi_margin_loss(input, target, p=1, margin=1, weight=None, size_average=None, reduce=None,
+ * reduction='mean'): per sample (input [N, C] or [C], target [N] or one index), the sum over
+ * classes i other than the target y of max(0, margin - x[y] + x[i])^p (times weight[y]),
+ * divided by C; then reduced over the samples. A term's gradient is 0 where it is exactly 0.
+ */
+export function multiMarginLoss(input: Tensor, target: Tensor, ...args: Args<MultiMarginPositional, MultiMarginLossOptions>): Tensor {
+  const opts = lossArgs<{ p: number; margin: number; weight: Tensor | null }>("multiMarginLoss", { input, target }, MULTI_MARGIN, args);
+  checkMultiMargin(opts.p, opts.weight);
+  checkMarginInput(input);
+  checkIndexTarget(target);
+  const rows = input.ndim === 1 ? 1 : input.shape[0]!, c = input.shape[input.ndim - 1]!;
+  if (target.numel() !== rows || (input.ndim === 2 && target.ndim > 1)) throw new RuntimeError(`inconsistent target size, got: ${fmtShape(target.shape)}`);
+  const x = input.reshape(rows, c), t = target.reshape(rows, 1);
+  // (read on the host only, as nllLoss does: a device read is asynchronous)
+  if (rows > 0 && onHost(t) && noGrad(() => t.lt(0).logicalOr(t.ge(c)).any().item())) throw new RuntimeError("target out of range");
+  let h = x.sub(x.gather(1, t)).add(opts.margin).relu();
+  if (opts.p === 2) h = h.mul(h);
+  // the target's own term (margin itself) does not count
+  h = h.scatter(1, t, 0);
+  if (opts.weight !== null) h = h.mul(opts.weight.indexSelect(0, t.reshape(-1)).reshape(rows, 1));
+  let loss = h.sum(1).div(c);
+  if (input.ndim === 1) loss = loss.reshape([]);
+  return reduced(loss, opts.reduction);
+}
+
+/**
+ * F.multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'):
+ * target (int64, input's shape [N, C] or [C]) lists each sample's classes, ended by the first
+ * -1; per sample, the sum over listed classes j (repeats count again) and unlisted classes i of
+ * max(0, 1 - (x[j] - x[i])), divided by C; then reduced over the samples.
+ */
+export function multilabelMarginLoss(input: Tensor, target: Tensor, ...args: Args<Legacy, ReductionOptions>): Tensor {
+  const opts = lossArgs<object>("multilabelMarginLoss", { input, target }, LEGACY, args);
+  checkMarginInput(input);
+  checkIndexTarget(target);
+  if (target.shape.join() !== input.shape.join()) throw new RuntimeError(`inconsistent size ${fmtShape(target.shape)} for argument #2 'target'`);
+  const rows = input.ndim === 1 ? 1 : input.shape[0]!, c = input.shape[input.ndim - 1]!;
+  const x = input.reshape(rows, c), t = target.reshape(rows, c);
+  if (rows > 0 && onHost(t) && noGrad(() => t.lt(-1).logicalOr(t.ge(c)).any().item())) throw new RuntimeError("argument #2 'target' is out of range");
+  // listed: the entries before the row's first negative one
+  const listed = t.lt(0).cumsum(1).eq(0);
+  const idx = where(listed, t, 0);
+  const isTarget = noGrad(() => zerosLike(x).scatterAdd(1, idx, listed.to(x.dtype)).gt(0));
+  // z[n, k, i] = 1 - x[n, t[n, k]] + x[n, i], counted for listed k and unlisted i
+  const z = x.unsqueeze(1).sub(x.gather(1, idx).unsqueeze(2)).add(1).relu();
+  const counted = listed.unsqueeze(2).logicalAnd(isTarget.logicalNot().unsqueeze(1));
+  let loss = z.mul(counted.to(x.dtype)).sum([1, 2]).div(c);
+  if (input.ndim === 1) loss = loss.reshape([]);
+  return reduced(loss, opts.reduction);
+}
+
+/** A distance between two batches of vectors: a function, or a module (called through its forward). */
+export type DistanceFunction = ((x1: Tensor, x2: Tensor) => Tensor) | { forward(x1: Tensor, x2: Tensor): Tensor };
+
+/** The options of `F.tripletMarginWithDistanceLoss` (`nn.TripletMarginWithDistanceLoss`): keyword-only in PyTorch. */
+export interface TripletMarginWithDistanceLossOptions {
+  /** The distance; PyTorch's default pairwise_distance (p = 2). */
+  distanceFunction?: DistanceFunction | null;
+  /** PyTorch's default 1. */
+  margin?: number;
+  /** Use min(d(a, n), d(p, n)) as the negative distance; PyTorch's default false. */
+  swap?: boolean;
+  /** How the per-triplet losses are reduced; PyTorch's default "mean". */
+  reduction?: LossReduction;
+}
+const distanceFunctionArg = (v: unknown, arg: string, fn: string): DistanceFunction | null => {
+  if (v === null || typeof v === "function" || (typeof v === "object" && typeof (v as { forward?: unknown }).forward === "function")) return v as DistanceFunction | null;
+  throw new TorchTypeError(`${fn}(): argument '${arg}' must be a function or a module, not ${v === undefined ? "undefined" : typeof v}`);
+};
+export const TRIPLET_DISTANCE = [param("distanceFunction", distanceFunctionArg, null), param("margin", num(), 1), param("swap", bool, false), REDUCTION_CHECKED_LATER];
+
+/** d(x1, x2) with the given distance, pairwise_distance by default. */
+export function applyDistance(d: DistanceFunction | null, x1: Tensor, x2: Tensor): Tensor {
+  if (d === null) return distance(x1, x2, { p: 2, eps: 1e-6, keepdim: false });
+  return typeof d === "function" ? d(x1, x2) : d.forward(x1, x2);
+}
+
+/**
+ * F.triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
+ * margin=1.0, swap=False, reduction='mean'): max(0, d(a, p) - d(a, n) + margin), reduced (the
+ * reduction checked after the distances, as PyTorch does).
+ */
+export function tripletMarginWithDistanceLoss(anchor: Tensor, positive: Tensor, negative: Tensor, options?: TripletMarginWithDistanceLossOptions): Tensor;
+export function tripletMarginWithDistanceLoss(anchor: Tensor, positive: Tensor, negative: Tensor, ...args: unknown[]): Tensor {
+  const fn = "tripletMarginWithDistanceLoss";
+  for (const [name, t] of [["anchor", anchor], ["positive", positive], ["negative", negative]] as const) checkTensor(t, name, fn);
+  // everything after the three tensors is keyword-only in PyTorch
+  let n = args.length;
+  while (n > 0 && args[n - 1] === undefined) n--;
+  if (n > 0 && isOptions(args[n - 1])) n--;
+  if (n > 0) throw new TorchTypeError(`${fn}() takes 3 positional arguments but ${3 + n} were given`);
+  return tripletWithDistance(anchor, positive, negative, parseArgs(fn, [], args, TRIPLET_DISTANCE));
+}
+/** The loss itself, for the function and the module. */
+export function tripletWithDistance(anchor: Tensor, positive: Tensor, negative: Tensor, a: { distanceFunction: DistanceFunction | null; margin: number; swap: boolean; reduction: Reduction }): Tensor {
+  const dPos = applyDistance(a.distanceFunction, anchor, positive);
+  let dNeg = applyDistance(a.distanceFunction, anchor, negative);
+  if (a.swap) dNeg = dNeg.minimum(applyDistance(a.distanceFunction, positive, negative));
+  return reduced(dPos.sub(dNeg).add(a.margin).clamp({ min: 0 }), a.reduction);
 }

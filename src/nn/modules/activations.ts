@@ -323,6 +323,14 @@ export class Softmin extends SoftmaxLike {
   }
 }
 
+/** nn.Softmax2d(): softmax over the channels (dim -3) of [N, C, H, W] or [C, H, W] input. */
+export class Softmax2d extends Module {
+  override forward(input: Tensor): Tensor {
+    if (input.ndim !== 3 && input.ndim !== 4) throw new AssertionError("Softmax2d requires a 3D or 4D tensor as input");
+    return A.softmax(input, -3);
+  }
+}
+
 /** The options of `nn.PReLU`. */
 export interface PReLUOptions extends FactoryOptions {
   /** The number of learnable slopes: 1, or the number of input channels; PyTorch's default 1. */

@@ -4,7 +4,9 @@
 // pos_weight are buffers named as PyTorch's (`weight`, `pos_weight`), so they appear in the
 // state dict.
 import { bool, int, nullable, num, param, parseArgs, tensor, type Args, type Param } from "../../args.ts";
+import { AssertionError, ValueError } from "../../errors.ts";
 import type { Tensor } from "../../tensor.ts";
+import { PairwiseDistance } from "./distance.ts";
 import * as L from "../functional/losses.ts";
 import { Module } from "../module.ts";
 import { REDUCE, REDUCTION, REDUCTION_CHECKED_LATER, resolveReduction, SIZE_AVERAGE, type LegacyReductionOptions, type Reduction } from "../reduction.ts";
@@ -281,6 +283,62 @@ export class MultiLabelSoftMarginLoss extends WeightedLoss {
   static override readonly params: readonly Param[] = [WEIGHT, SIZE_AVERAGE, REDUCE, REDUCTION_CHECKED_LATER];
   override forward(input: Tensor, target: Tensor): Tensor {
     return L.multilabelSoftMarginLoss(input, target, { weight: this.weight, reduction: this.reduction });
+  }
+}
+
+/** nn.MultiMarginLoss(p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction='mean'): forward(input, target). */
+export class MultiMarginLoss extends Module {
+  declare weight: Tensor | null;
+  readonly reduction: Reduction;
+  readonly p: number;
+  readonly margin: number;
+  constructor(...args: Args<[p: number, margin: number, weight: Tensor | null, ...Legacy], L.MultiMarginLossOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    const a = lossArgs<{ p: number; margin: number; weight: Tensor | null }>(this, [param("p", num(), 1), param("margin", num(), 1), WEIGHT, ...LEGACY], args);
+    if (a.p !== 1 && a.p !== 2) throw new ValueError("only p == 1 and p == 2 supported");
+    // PyTorch: `assert weight is None or weight.dim() == 1`
+    if (a.weight !== null && a.weight.ndim !== 1) throw new AssertionError("");
+    this.registerBuffer("weight", a.weight);
+    this.reduction = a.reduction;
+    this.p = a.p;
+    this.margin = a.margin;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return L.multiMarginLoss(input, target, { p: this.p, margin: this.margin, weight: this.weight, reduction: this.reduction });
+  }
+}
+
+/** nn.MultiLabelMarginLoss(size_average=None, reduce=None, reduction='mean'): forward(input, target). */
+export class MultiLabelMarginLoss extends Loss {
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return L.multilabelMarginLoss(input, target, { reduction: this.reduction });
+  }
+}
+
+/**
+ * nn.TripletMarginWithDistanceLoss(*, distance_function=None, margin=1.0, swap=False,
+ * reduction='mean'): forward(anchor, positive, negative). Without a distance function it is an
+ * nn.PairwiseDistance(), a submodule named as PyTorch's (`distance_function`), as is a module
+ * given as the distance.
+ */
+export class TripletMarginWithDistanceLoss extends Module {
+  declare distance_function: L.DistanceFunction;
+  readonly margin: number;
+  readonly swap: boolean;
+  readonly reduction: Reduction;
+  constructor(options?: L.TripletMarginWithDistanceLossOptions);
+  constructor(...args: unknown[]) {
+    super();
+    const a = parseArgs<{ distanceFunction: L.DistanceFunction | null; margin: number; swap: boolean; reduction: Reduction }>(
+      "TripletMarginWithDistanceLoss", [], args, L.TRIPLET_DISTANCE);
+    this.distance_function = a.distanceFunction ?? new PairwiseDistance();
+    this.margin = a.margin;
+    this.swap = a.swap;
+    this.reduction = a.reduction;
+  }
+  override forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
+    return L.tripletWithDistance(anchor, positive, negative, { distanceFunction: this.distance_function, margin: this.margin, swap: this.swap, reduction: this.reduction });
   }
 }
 
