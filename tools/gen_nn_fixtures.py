@@ -230,6 +230,9 @@ mcase("MultiLabelMarginLoss", lambda: nn.MultiLabelMarginLoss(reduction="sum"), 
 mcase("TripletMarginWithDistanceLoss", lambda: nn.TripletMarginWithDistanceLoss(margin=0.5, swap=True), [In("randn", 4, 5), In("randn", 4, 5), In("randn", 4, 5)])
 mcase("Softmax2d", lambda: nn.Softmax2d(), [In("randn", 2, 3, 2, 2)])
 mcase("Softmax2d.unbatched", lambda: nn.Softmax2d(), [In("randn", 3, 2, 4)])
+# channel_shuffle has no derivative in PyTorch 1.13 (its grad_fn is NotImplemented): values only
+mcase("ChannelShuffle", lambda: nn.ChannelShuffle(3), [In("randn", 2, 6, 2, 2, grad=False)])
+mcase("ChannelShuffle.3d", lambda: nn.ChannelShuffle(2), [In("randn", 3, 4, 5, grad=False)])
 
 
 def run_module(name, make, specs, eval_mode, seed):
@@ -366,6 +369,9 @@ fcase("multilabelMarginLoss.vector", lambda x: F.multilabel_margin_loss(x, torch
 fcase("tripletMarginWithDistanceLoss", lambda a, p, n: F.triplet_margin_with_distance_loss(a, p, n), [In("randn", 4, 5), In("randn", 4, 5), In("randn", 4, 5)])
 fcase("tripletMarginWithDistanceLoss.cosine_swap_sum", lambda a, p, n: F.triplet_margin_with_distance_loss(a, p, n, distance_function=lambda x, y: 1.0 - F.cosine_similarity(x, y), margin=0.5, swap=True, reduction="sum"), [In("randn", 4, 5), In("randn", 4, 5), In("randn", 4, 5)])
 fcase("tripletMarginWithDistanceLoss.broadcast_none", lambda a, p, n: F.triplet_margin_with_distance_loss(a, p, n, margin=2.0, reduction="none"), [In("randn", 4, 5), In("randn", 4, 5), In("randn", 5)])
+fcase("upsample.bilinear_align", lambda x: F.upsample(x, size=(3, 5), mode="bilinear", align_corners=True), [In("randn", 1, 2, 2, 3)])
+fcase("upsampleNearest", lambda x: F.upsample_nearest(x, scale_factor=2), [In("randn", 1, 1, 2, 3)])
+fcase("upsampleBilinear", lambda x: F.upsample_bilinear(x, size=(4, 5)), [In("randn", 1, 2, 2, 3)])
 
 
 def run_func(name, fn, specs, check, seed):
@@ -500,6 +506,10 @@ ERRORS = [
     ("MultiLabelMarginLoss.reduction", lambda: nn.MultiLabelMarginLoss(reduction="avg")(torch.randn(3, 4), torch.zeros(3, 4, dtype=torch.long))),
     ("TripletMarginWithDistanceLoss.reduction", lambda: nn.TripletMarginWithDistanceLoss(reduction="avg")(torch.randn(3, 4), torch.randn(3, 4), torch.randn(3, 4))),
     ("Softmax2d.dims", lambda: nn.Softmax2d()(torch.randn(3, 4))),
+    ("channelShuffle.dims", lambda: F.channel_shuffle(torch.randn(4, 6), 2)),
+    ("channelShuffle.groups", lambda: F.channel_shuffle(torch.randn(1, 4, 2), 0)),
+    ("channelShuffle.divisible", lambda: F.channel_shuffle(torch.randn(1, 5, 2), 2)),
+    ("upsampleBilinear.dims", lambda: F.upsample_bilinear(torch.randn(1, 2, 3), size=4)),
 ]
 
 

@@ -8,6 +8,7 @@ export {
   type InplaceOptions, type HardtanhOptions, type LeakyReluOptions, type AlphaOptions, type GeluApproximate,
   type SoftplusOptions, type ThresholdOptions, type LambdOptions, type SoftmaxOptions,
 } from "./functional/activations.ts";
+export { relu_, selu_, elu_, celu_, leakyRelu_, hardtanh_, rrelu_, threshold_ } from "./functional/inplaceActivations.ts";
 export {
   conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, unfold, fold,
   type ConvOptions, type ConvTransposeOptions, type Pair, type UnfoldOptions,
@@ -25,7 +26,7 @@ export {
 export { dropout, dropout1d, dropout2d, dropout3d, alphaDropout, featureAlphaDropout, type DropoutOptions } from "./functional/dropout.ts";
 export { embedding, type EmbeddingOptions } from "./functional/embedding.ts";
 export { embeddingBag, type EmbeddingBagOptions } from "./functional/embeddingBag.ts";
-export { interpolate, pixelShuffle, pixelUnshuffle, type InterpolateMode, type InterpolateOptions } from "./functional/upsample.ts";
+export { interpolate, pixelShuffle, pixelUnshuffle, channelShuffle, upsample, upsampleNearest, upsampleBilinear, type InterpolateMode, type InterpolateOptions } from "./functional/upsample.ts";
 export {
   l1Loss, mseLoss, smoothL1Loss, huberLoss, nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv,
   cosineEmbeddingLoss, marginRankingLoss, pairwiseDistance, tripletMarginLoss, softMarginLoss, hingeEmbeddingLoss, poissonNllLoss, gaussianNllLoss, multilabelSoftMarginLoss,

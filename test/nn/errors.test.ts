@@ -73,6 +73,10 @@ const CALLS: Record<string, () => unknown> = {
   "MultiLabelMarginLoss.reduction": () => new nn.MultiLabelMarginLoss({ reduction: "avg" as never }).forward(r(3, 4), torch.zeros([3, 4], { dtype: "int64" })),
   "TripletMarginWithDistanceLoss.reduction": () => new nn.TripletMarginWithDistanceLoss({ reduction: "avg" as never }).forward(r(3, 4), r(3, 4), r(3, 4)),
   "Softmax2d.dims": () => new nn.Softmax2d().forward(r(3, 4)),
+  "channelShuffle.dims": () => F.channelShuffle(r(4, 6), 2),
+  "channelShuffle.groups": () => F.channelShuffle(r(1, 4, 2), 0),
+  "channelShuffle.divisible": () => F.channelShuffle(r(1, 5, 2), 2),
+  "upsampleBilinear.dims": () => F.upsampleBilinear(r(1, 2, 3), 4),
 };
 
 const cases = load<ErrorCase>("nn_errors.json");

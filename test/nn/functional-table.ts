@@ -95,4 +95,7 @@ export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
   "tripletMarginWithDistanceLoss.cosine_swap_sum": (a, p, n) =>
     F.tripletMarginWithDistanceLoss(a, p, n, { distanceFunction: (x, y) => F.cosineSimilarity(x, y).neg().add(1), margin: 0.5, swap: true, reduction: "sum" }),
   "tripletMarginWithDistanceLoss.broadcast_none": (a, p, n) => F.tripletMarginWithDistanceLoss(a, p, n, { margin: 2.0, reduction: "none" }),
+  "upsample.bilinear_align": (x) => F.upsample(x, [3, 5], null, "bilinear", true),
+  upsampleNearest: (x) => F.upsampleNearest(x, { scaleFactor: 2 }),
+  upsampleBilinear: (x) => F.upsampleBilinear(x, [4, 5]),
 };

@@ -122,6 +122,8 @@ export const MODULE_TABLE: Record<string, () => M> = {
   TripletMarginWithDistanceLoss: () => new nn.TripletMarginWithDistanceLoss({ margin: 0.5, swap: true }),
   Softmax2d: () => new nn.Softmax2d(),
   "Softmax2d.unbatched": () => new nn.Softmax2d(),
+  ChannelShuffle: () => new nn.ChannelShuffle(3),
+  "ChannelShuffle.3d": () => new nn.ChannelShuffle({ groups: 2 }),
 
   "Embedding.max_norm": () => new nn.Embedding(6, 3, { maxNorm: 0.6 }),
   "Embedding.max_norm_p1_padding_scale_grad": () => new nn.Embedding(6, 3, 1, 0.9, 1.0, true),

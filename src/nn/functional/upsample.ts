@@ -1,4 +1,4 @@
-// F.interpolate (nearest, linear, bilinear), pixel shuffle. Nearest is an indexSelect per
+// F.interpolate (nearest, linear, bilinear) and its deprecated upsample forms, pixel and channel shuffle. Nearest is an indexSelect per
 // spatial dim with PyTorch's source-index rule; (bi)linear is separable, so it is one [out, in]
 // interpolation matrix per spatial dim applied with matmul (its vjp is the transpose).
 //
@@ -160,4 +160,56 @@ export function pixelUnshuffle(input: Tensor, downscaleFactor: number, ...extra:
   const k = lead.length;
   const perm = [...lead.map((_, i) => i), k, k + 2, k + 4, k + 1, k + 3];
   return x.reshape([...lead, c, h / r, r, w / r, r]).permute(perm).reshape([...lead, c * r * r, h / r, w / r]);
+}
+
+/** F.channel_shuffle(input, groups): [N, C, *] with its C channels, g groups of C/g, reordered as C/g groups of g. */
+export function channelShuffle(input: Tensor, groups: number): Tensor;
+export function channelShuffle(input: Tensor, groups: number, ...extra: unknown[]): Tensor {
+  const x = checkTensor(input, "input", "channelShuffle");
+  const g = int()(groups, "groups", "channelShuffle");
+  if (extra.length > 0) parseArgs("channelShuffle", [], extra);
+  if (x.dim() <= 2) throw new RuntimeError(`channel_shuffle expects input with > 2 dims, but got input with sizes ${fmtShape(x.shape)}`);
+  if (g <= 0) throw new RuntimeError(`Number of groups to divide channels in must be positive. Value of groups:${g}`);
+  const [n, c] = x.shape as [number, number];
+  if (c % g !== 0) throw new RuntimeError(`Number of channels must be divisible by groups. Got ${c} channels and ${g} groups.`);
+  const rest = x.shape.slice(2);
+  return x.reshape([n, g, c / g, ...rest]).transpose(1, 2).reshape(x.shape);
+}
+
+/** The deprecation warning of F.upsample*, once per function (Python's default warning filter shows it once per call site). */
+const warned = new Set<string>();
+function deprecated(name: string): void {
+  if (warned.has(name)) return;
+  warned.add(name);
+  console.warn(`UserWarning: nn.functional.${name} is deprecated. Use nn.functional.interpolate instead.`);
+}
+
+/** F.upsample(input, size=None, scale_factor=None, mode='nearest', align_corners=None): interpolate, with PyTorch's deprecation warning. */
+export function upsample(
+  input: Tensor,
+  ...args: Args<[size: number | readonly number[] | null, scaleFactor: number | readonly number[] | null, mode: InterpolateMode, alignCorners: boolean | null], Omit<InterpolateOptions, "recomputeScaleFactor" | "antialias">>
+): Tensor {
+  checkTensor(input, "input", "upsample");
+  const a = parseArgs<Required<InterpolateOptions>>("upsample", INTERPOLATE_ARGS.slice(0, 4), args);
+  deprecated("upsample");
+  return interpolate(input, { size: a.size, scaleFactor: a.scaleFactor, mode: a.mode, alignCorners: a.alignCorners });
+}
+
+type UpsampleFixedPositional = [size: number | readonly number[] | null, scaleFactor: number | readonly number[] | null];
+type UpsampleFixedOptions = Pick<InterpolateOptions, "size" | "scaleFactor">;
+
+/** F.upsample_nearest(input, size=None, scale_factor=None): interpolate with mode 'nearest', with PyTorch's deprecation warning. */
+export function upsampleNearest(input: Tensor, ...args: Args<UpsampleFixedPositional, UpsampleFixedOptions>): Tensor {
+  checkTensor(input, "input", "upsampleNearest");
+  const a = parseArgs<Required<UpsampleFixedOptions>>("upsampleNearest", INTERPOLATE_ARGS.slice(0, 2), args);
+  deprecated("upsample_nearest");
+  return interpolate(input, { size: a.size, scaleFactor: a.scaleFactor, mode: "nearest" });
+}
+
+/** F.upsample_bilinear(input, size=None, scale_factor=None): interpolate with mode 'bilinear', align_corners=True, with PyTorch's deprecation warning. */
+export function upsampleBilinear(input: Tensor, ...args: Args<UpsampleFixedPositional, UpsampleFixedOptions>): Tensor {
+  checkTensor(input, "input", "upsampleBilinear");
+  const a = parseArgs<Required<UpsampleFixedOptions>>("upsampleBilinear", INTERPOLATE_ARGS.slice(0, 2), args);
+  deprecated("upsample_bilinear");
+  return interpolate(input, { size: a.size, scaleFactor: a.scaleFactor, mode: "bilinear", alignCorners: true });
 }

@@ -93,3 +93,19 @@ export class PixelUnshuffle extends Module {
     return `downscale_factor=${this.downscaleFactor}`;
   }
 }
+
+/** nn.ChannelShuffle(groups). */
+export class ChannelShuffle extends Module {
+  readonly groups: number;
+  constructor(...args: Args<[groups: number], { groups?: number }>);
+  constructor(...args: unknown[]) {
+    super();
+    this.groups = parseArgs<{ groups: number }>("ChannelShuffle", [param("groups", int())], args).groups;
+  }
+  override forward(input: Tensor): Tensor {
+    return U.channelShuffle(input, this.groups);
+  }
+  override extraRepr(): string {
+    return `groups=${this.groups}`;
+  }
+}
