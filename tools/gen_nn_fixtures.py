@@ -233,6 +233,9 @@ mcase("Softmax2d.unbatched", lambda: nn.Softmax2d(), [In("randn", 3, 2, 4)])
 # channel_shuffle has no derivative in PyTorch 1.13 (its grad_fn is NotImplemented): values only
 mcase("ChannelShuffle", lambda: nn.ChannelShuffle(3), [In("randn", 2, 6, 2, 2, grad=False)])
 mcase("ChannelShuffle.3d", lambda: nn.ChannelShuffle(2), [In("randn", 3, 4, 5, grad=False)])
+mcase("LPPool2d", lambda: nn.LPPool2d(2.0, 3, stride=2), [In("randn", 2, 2, 6, 6)])
+mcase("LPPool1d", lambda: nn.LPPool1d(1.5, 3, 2, True), [In("pos", 2, 2, 8)])
+mcase("NLLLoss2d", lambda: nn.NLLLoss2d(ignore_index=1), [In("logprobs", 2, 4, 3, 3), In("index", 2, 3, 3, high=4, ignore=1)])
 
 
 def run_module(name, make, specs, eval_mode, seed):
@@ -372,6 +375,9 @@ fcase("tripletMarginWithDistanceLoss.broadcast_none", lambda a, p, n: F.triplet_
 fcase("upsample.bilinear_align", lambda x: F.upsample(x, size=(3, 5), mode="bilinear", align_corners=True), [In("randn", 1, 2, 2, 3)])
 fcase("upsampleNearest", lambda x: F.upsample_nearest(x, scale_factor=2), [In("randn", 1, 1, 2, 3)])
 fcase("upsampleBilinear", lambda x: F.upsample_bilinear(x, size=(4, 5)), [In("randn", 1, 2, 2, 3)])
+fcase("lpPool2d", lambda x: F.lp_pool2d(x, 2, 2), [In("randn", 1, 2, 4, 5)])
+fcase("lpPool2d.p1_5_stride_ceil", lambda x: F.lp_pool2d(x, 1.5, (3, 2), stride=(2, 1), ceil_mode=True), [In("pos", 1, 2, 5, 5)])
+fcase("lpPool1d", lambda x: F.lp_pool1d(x, 3, 2, 1), [In("pos", 2, 3, 6)])
 
 
 def run_func(name, fn, specs, check, seed):

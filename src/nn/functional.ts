@@ -14,8 +14,8 @@ export {
   type ConvOptions, type ConvTransposeOptions, type Pair, type UnfoldOptions,
 } from "./functional/conv.ts";
 export {
-  maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d,
-  type MaxPoolOptions, type AvgPoolOptions, type WithIndices, type OutputSize,
+  maxPool1d, maxPool2d, avgPool1d, avgPool2d, lpPool1d, lpPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d,
+  type MaxPoolOptions, type LpPoolOptions, type AvgPoolOptions, type WithIndices, type OutputSize,
   type AdaptiveTensorArgs, type AdaptiveIndicesArgs,
 } from "./functional/pooling.ts";
 export { maxPool3d, avgPool3d, adaptiveAvgPool3d, type AvgPool3dOptions } from "./functional/pooling3d.ts";

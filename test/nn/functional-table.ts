@@ -98,4 +98,7 @@ export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
   "upsample.bilinear_align": (x) => F.upsample(x, [3, 5], null, "bilinear", true),
   upsampleNearest: (x) => F.upsampleNearest(x, { scaleFactor: 2 }),
   upsampleBilinear: (x) => F.upsampleBilinear(x, [4, 5]),
+  lpPool2d: (x) => F.lpPool2d(x, 2, 2),
+  "lpPool2d.p1_5_stride_ceil": (x) => F.lpPool2d(x, 1.5, [3, 2], { stride: [2, 1], ceilMode: true }),
+  lpPool1d: (x) => F.lpPool1d(x, 3, 2, 1),
 };

@@ -124,6 +124,9 @@ export const MODULE_TABLE: Record<string, () => M> = {
   "Softmax2d.unbatched": () => new nn.Softmax2d(),
   ChannelShuffle: () => new nn.ChannelShuffle(3),
   "ChannelShuffle.3d": () => new nn.ChannelShuffle({ groups: 2 }),
+  LPPool2d: () => new nn.LPPool2d(2, 3, { stride: 2 }),
+  LPPool1d: () => new nn.LPPool1d(1.5, 3, 2, true),
+  NLLLoss2d: () => new nn.NLLLoss2d({ ignoreIndex: 1 }),
 
   "Embedding.max_norm": () => new nn.Embedding(6, 3, { maxNorm: 0.6 }),
   "Embedding.max_norm_p1_padding_scale_grad": () => new nn.Embedding(6, 3, 1, 0.9, 1.0, true),

@@ -6,7 +6,7 @@
 // The F.* functions take PyTorch's positional arguments (F.maxPool2d(x, 2, 1): stride 1), then
 // an options object; the arguments are checked as PyTorch checks them, with its messages
 // (checkPoolArgs, which the pooling modules also call at construction).
-import { bool, checkTensor, int, intOrInts, nullable, param, parseArgs, type Args, type ArgsWithOptions, type Checker } from "../../args.ts";
+import { bool, checkTensor, int, intOrInts, nullable, num, param, parseArgs, type Args, type ArgsWithOptions, type Checker } from "../../args.ts";
 import type { Im2colGeometry } from "../../backends/backend.ts";
 import { RuntimeError } from "../../errors.ts";
 import { fmtShape } from "../../layout.ts";
@@ -234,6 +234,40 @@ export function avgPool1d(input: Tensor, kernelSize: Pair, ...args: Args<AvgPool
 /** F.avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None). */
 export function avgPool2d(input: Tensor, kernelSize: Pair, ...args: Args<[...AvgPoolPositional, divisorOverride: number | null], AvgPoolOptions>): Tensor {
   return avgPool(input, kernelSize, args, 2);
+}
+
+// ---- power-average pooling ----------------------------------------------------------------
+
+const LP_POOL = [param("stride", strideArg, null), param("ceilMode", bool, false)];
+/** The options of `F.lpPool1d` and `F.lpPool2d`. */
+export interface LpPoolOptions {
+  /** The window step; PyTorch's default (null) the kernel size. */
+  stride?: Pair | null;
+  ceilMode?: boolean;
+}
+
+/**
+ * PyTorch's lp_pool: avg_pool of x^p (no padding) times the window size, then sign(s) *
+ * relu(|s|) to the power 1/p, so a window whose sum of powers is 0 gives 0 with gradient 0.
+ */
+function lpPool(input: unknown, normType: unknown, kernelSize: unknown, args: readonly unknown[], nd: 1 | 2): Tensor {
+  const fn = nd === 1 ? "lpPool1d" : "lpPool2d";
+  const x = checkTensor(input, "input", fn);
+  const p = num()(normType, "normType", fn);
+  const k = nd === 1 ? int()(kernelSize, "kernelSize", fn) : intOrInts(kernelSize, "kernelSize", fn);
+  const o = parseArgs<Required<LpPoolOptions>>(fn, LP_POOL, args);
+  const s = nd === 1 ? avgPool1d(x.pow(p), k, o.stride, 0, o.ceilMode) : avgPool2d(x.pow(p), k, o.stride, 0, o.ceilMode);
+  const size = typeof k === "number" ? (nd === 1 ? k : k * k) : k[0]! * (k[1] ?? k[0]!);
+  return s.sign().mul(s.abs().relu()).mul(size).pow(1 / p);
+}
+
+/** F.lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False): the p-norm of each window. */
+export function lpPool1d(input: Tensor, normType: number, kernelSize: number, ...args: Args<[stride: Pair | null, ceilMode: boolean], LpPoolOptions>): Tensor {
+  return lpPool(input, normType, kernelSize, args, 1);
+}
+/** F.lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False): the p-norm of each window. */
+export function lpPool2d(input: Tensor, normType: number, kernelSize: Pair, ...args: Args<[stride: Pair | null, ceilMode: boolean], LpPoolOptions>): Tensor {
+  return lpPool(input, normType, kernelSize, args, 2);
 }
 
 // ---- adaptive pooling -------------------------------------------------------------------

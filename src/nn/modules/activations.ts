@@ -324,11 +324,11 @@ export class Softmin extends SoftmaxLike {
 }
 
 /** nn.Softmax2d(): softmax over the channels (dim -3) of [N, C, H, W] or [C, H, W] input. */
-export class Softmax2d extends Module {
-  override forward(input: Tensor): Tensor {
+export class Softmax2d extends PlainActivation {
+  protected static override fn = (input: Tensor): Tensor => {
     if (input.ndim !== 3 && input.ndim !== 4) throw new AssertionError("Softmax2d requires a 3D or 4D tensor as input");
     return A.softmax(input, -3);
-  }
+  };
 }
 
 /** The options of `nn.PReLU`. */

@@ -105,6 +105,19 @@ export class NLLLoss extends Module {
   }
 }
 
+/** nn.NLLLoss2d: NLLLoss under its deprecated name, with PyTorch's warning (once). */
+export class NLLLoss2d extends NLLLoss {
+  constructor(...args: Args<NllPositional, L.NllOptions>);
+  constructor(...args: unknown[]) {
+    super(...(args as Args<NllPositional, L.NllOptions>));
+    if (!warnedNllLoss2d) {
+      warnedNllLoss2d = true;
+      console.warn("UserWarning: NLLLoss2d has been deprecated. Please use NLLLoss instead as a drop-in replacement and see https://pytorch.org/docs/master/nn.html#torch.nn.NLLLoss for more details.");
+    }
+  }
+}
+let warnedNllLoss2d = false;
+
 /** nn.CrossEntropyLoss(weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean', label_smoothing=0.0). */
 export class CrossEntropyLoss extends Module {
   declare weight: Tensor | null;

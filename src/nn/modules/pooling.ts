@@ -1,13 +1,13 @@
 // Pooling modules: PyTorch's constructor arguments (nn.MaxPool2d(2, 1): stride 1), checked at
 // construction with the messages PyTorch gives at the first call, then the functional forms
 // (src/nn/functional/pooling.ts).
-import { bool, intOrInts, nullable, param, parseArgs, type Args } from "../../args.ts";
+import { bool, intOrInts, nullable, num, param, parseArgs, type Args } from "../../args.ts";
 import type { Tensor } from "../../tensor.ts";
 import type { Pair } from "../../ops/conv.ts";
 import * as P from "../functional/pooling.ts";
 import * as P3 from "../functional/pooling3d.ts";
 import { Module } from "../module.ts";
-import { pyBool, pyTuple, pyValue } from "../repr.ts";
+import { pyBool, pyFloat, pyTuple, pyValue } from "../repr.ts";
 
 /** The options of `nn.MaxPool1d` and `nn.MaxPool2d` (PyTorch's constructor order: returnIndices before ceilMode). */
 export interface MaxPoolModuleOptions {
@@ -147,6 +147,53 @@ export class AvgPool3d extends AvgPoolNd {
   }
   override forward(input: Tensor): Tensor {
     return P3.avgPool3d(input, this.kernelSize, this.stride, this.padding, this.ceilMode, this.countIncludePad, this.divisorOverride);
+  }
+}
+
+/** The options of `nn.LPPool1d` and `nn.LPPool2d`. */
+export interface LPPoolModuleOptions extends P.LpPoolOptions {
+  /** The power p of the p-norm of each window; required. */
+  normType?: number;
+  /** The window size; required. */
+  kernelSize?: Pair;
+}
+const LP_POOL = [param("normType", num()), param("kernelSize", intOrInts), param("stride", nullable(intOrInts), null), param("ceilMode", bool, false)];
+
+abstract class LPPoolNd extends Module {
+  readonly normType: number;
+  readonly kernelSize: Pair;
+  readonly stride: Pair | null;
+  readonly ceilMode: boolean;
+  constructor(args: readonly unknown[]) {
+    super();
+    const a = parseArgs<Required<LPPoolModuleOptions>>(this.constructor.name, LP_POOL, args);
+    this.normType = a.normType;
+    this.kernelSize = a.kernelSize;
+    this.stride = a.stride;
+    this.ceilMode = a.ceilMode;
+  }
+  override extraRepr(): string {
+    return `norm_type=${pyFloat(this.normType)}, kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, ceil_mode=${pyBool(this.ceilMode)}`;
+  }
+}
+/** nn.LPPool1d(norm_type, kernel_size, stride=None, ceil_mode=False): the p-norm of each window. */
+export class LPPool1d extends LPPoolNd {
+  constructor(normType: number, kernelSize: number, ...args: Args<[stride: Pair | null, ceilMode: boolean], P.LpPoolOptions>);
+  constructor(...args: unknown[]) {
+    super(args);
+  }
+  override forward(input: Tensor): Tensor {
+    return P.lpPool1d(input, this.normType, this.kernelSize as number, this.stride, this.ceilMode);
+  }
+}
+/** nn.LPPool2d(norm_type, kernel_size, stride=None, ceil_mode=False): the p-norm of each window. */
+export class LPPool2d extends LPPoolNd {
+  constructor(normType: number, kernelSize: Pair, ...args: Args<[stride: Pair | null, ceilMode: boolean], P.LpPoolOptions>);
+  constructor(...args: unknown[]) {
+    super(args);
+  }
+  override forward(input: Tensor): Tensor {
+    return P.lpPool2d(input, this.normType, this.kernelSize, this.stride, this.ceilMode);
   }
 }
 
