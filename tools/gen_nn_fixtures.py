@@ -43,8 +43,8 @@ def enc(t):
 class In:
     """An input: kind of values, shape, whether gradients are taken with respect to it."""
 
-    def __init__(self, kind, *shape, grad=None, high=None, scale=1.0, ignore=None):
-        self.kind, self.shape, self.high, self.scale, self.ignore = kind, list(shape), high, scale, ignore
+    def __init__(self, kind, *shape, grad=None, high=None, scale=1.0, ignore=None, spatial=None):
+        self.kind, self.shape, self.high, self.scale, self.ignore, self.spatial = kind, list(shape), high, scale, ignore, spatial
         self.grad = kind in ("randn", "prob", "pos", "logprobs", "probs") if grad is None else grad
 
     def make(self, g):
@@ -74,6 +74,17 @@ class In:
                 if k < c:
                     t[r, k] = -1
             return t
+        if self.kind == "unpool":
+            # max-unpooling indices: distinct positions in [0, high) per plane (the last `spatial` dims)
+            planes = s[:-self.spatial]
+            per = 1
+            for v in s[len(planes):]:
+                per *= v
+            n = 1
+            for v in planes:
+                n *= v
+            t = torch.stack([torch.randperm(self.high, generator=g)[:per] for _ in range(n)])
+            return t.reshape(s)
         if self.kind == "index":
             t = torch.randint(0, self.high, s, generator=g)
             if self.ignore is not None:
@@ -236,6 +247,9 @@ mcase("ChannelShuffle.3d", lambda: nn.ChannelShuffle(2), [In("randn", 3, 4, 5, g
 mcase("LPPool2d", lambda: nn.LPPool2d(2.0, 3, stride=2), [In("randn", 2, 2, 6, 6)])
 mcase("LPPool1d", lambda: nn.LPPool1d(1.5, 3, 2, True), [In("pos", 2, 2, 8)])
 mcase("NLLLoss2d", lambda: nn.NLLLoss2d(ignore_index=1), [In("logprobs", 2, 4, 3, 3), In("index", 2, 3, 3, high=4, ignore=1)])
+mcase("MaxUnpool2d", lambda: nn.MaxUnpool2d(2), [In("randn", 2, 2, 3, 3), In("unpool", 2, 2, 3, 3, high=36, spatial=2)])
+mcase("MaxUnpool1d", lambda: nn.MaxUnpool1d(3, 2, 1), [In("randn", 2, 2, 4), In("unpool", 2, 2, 4, high=7, spatial=1)])
+mcase("MaxUnpool3d", lambda: nn.MaxUnpool3d(2, (1, 2, 2)), [In("randn", 1, 1, 2, 2, 2), In("unpool", 1, 1, 2, 2, 2, high=48, spatial=3)])
 
 
 def run_module(name, make, specs, eval_mode, seed):
@@ -378,6 +392,13 @@ fcase("upsampleBilinear", lambda x: F.upsample_bilinear(x, size=(4, 5)), [In("ra
 fcase("lpPool2d", lambda x: F.lp_pool2d(x, 2, 2), [In("randn", 1, 2, 4, 5)])
 fcase("lpPool2d.p1_5_stride_ceil", lambda x: F.lp_pool2d(x, 1.5, (3, 2), stride=(2, 1), ceil_mode=True), [In("pos", 1, 2, 5, 5)])
 fcase("lpPool1d", lambda x: F.lp_pool1d(x, 3, 2, 1), [In("pos", 2, 3, 6)])
+fcase("maxUnpool2d", lambda x, i: F.max_unpool2d(x, i, 2), [In("randn", 2, 3, 2, 2), In("unpool", 2, 3, 2, 2, high=16, spatial=2)])
+fcase("maxUnpool2d.stride_padding_size", lambda x, i: F.max_unpool2d(x, i, 3, 2, 1, output_size=[6, 5]), [In("randn", 1, 2, 3, 3), In("unpool", 1, 2, 3, 3, high=30, spatial=2)])
+# repeated indices: the last value written wins, and every input gets the gradient at its index (PyTorch's formula, not the derivative: no gradcheck)
+fcase("maxUnpool2d.repeated_index", lambda x: F.max_unpool2d(x, torch.tensor([[[[5, 5], [5, 0]]]]), 2), [In("randn", 1, 1, 2, 2)], gradcheck=False)
+fcase("maxUnpool1d", lambda x, i: F.max_unpool1d(x, i, 2), [In("randn", 2, 3, 4), In("unpool", 2, 3, 4, high=8, spatial=1)])
+fcase("maxUnpool1d.unbatched_size", lambda x, i: F.max_unpool1d(x, i, 2, output_size=[9]), [In("randn", 3, 4), In("unpool", 3, 4, high=9, spatial=1)])
+fcase("maxUnpool3d", lambda x, i: F.max_unpool3d(x, i, 2), [In("randn", 1, 2, 2, 2, 2), In("unpool", 1, 2, 2, 2, 2, high=64, spatial=3)])
 
 
 def run_func(name, fn, specs, check, seed):
@@ -516,6 +537,18 @@ ERRORS = [
     ("channelShuffle.groups", lambda: F.channel_shuffle(torch.randn(1, 4, 2), 0)),
     ("channelShuffle.divisible", lambda: F.channel_shuffle(torch.randn(1, 5, 2), 2)),
     ("upsampleBilinear.dims", lambda: F.upsample_bilinear(torch.randn(1, 2, 3), size=4)),
+    ("maxUnpool2d.index_range", lambda: F.max_unpool2d(torch.randn(1, 2, 2, 2), torch.tensor([[[[0, 1], [2, 3]], [[40, 1], [2, 30]]]]), 2)),
+    ("maxUnpool2d.index_negative", lambda: F.max_unpool2d(torch.randn(1, 1, 2, 2), torch.tensor([[[[0, -1], [2, 3]]]]), 2)),
+    ("maxUnpool1d.index_range", lambda: F.max_unpool1d(torch.randn(1, 2, 2), torch.tensor([[[0, 9], [1, 2]]]), 2)),
+    ("maxUnpool3d.index_range", lambda: F.max_unpool3d(torch.randn(1, 1, 1, 1, 2), torch.tensor([[[[[0, 99]]]]]), 2)),
+    ("maxUnpool2d.output_size", lambda: F.max_unpool2d(torch.randn(1, 1, 2, 2), torch.zeros(1, 1, 2, 2, dtype=torch.long), 2, output_size=[7, 5])),
+    ("maxUnpool2d.output_size_length", lambda: F.max_unpool2d(torch.randn(1, 1, 2, 2), torch.zeros(1, 1, 2, 2, dtype=torch.long), 2, output_size=[5])),
+    ("maxUnpool2d.int32_indices", lambda: F.max_unpool2d(torch.randn(1, 1, 2, 2), torch.zeros(1, 1, 2, 2, dtype=torch.int32), 2)),
+    ("maxUnpool2d.shape", lambda: F.max_unpool2d(torch.randn(1, 1, 2, 2), torch.zeros(1, 1, 2, 1, dtype=torch.long), 2)),
+    ("maxUnpool2d.dims", lambda: F.max_unpool2d(torch.randn(2, 2), torch.zeros(2, 2, dtype=torch.long), 2)),
+    ("maxUnpool1d.dims", lambda: F.max_unpool1d(torch.randn(4), torch.zeros(4, dtype=torch.long), 2)),
+    ("maxUnpool3d.dims", lambda: F.max_unpool3d(torch.randn(2, 4, 4), torch.zeros(2, 4, 4, dtype=torch.long), 2)),
+    ("maxUnpool2d.empty_channels", lambda: F.max_unpool2d(torch.randn(1, 0, 2, 2), torch.zeros(1, 0, 2, 2, dtype=torch.long), 2)),
 ]
 
 

@@ -77,6 +77,18 @@ const CALLS: Record<string, () => unknown> = {
   "channelShuffle.groups": () => F.channelShuffle(r(1, 4, 2), 0),
   "channelShuffle.divisible": () => F.channelShuffle(r(1, 5, 2), 2),
   "upsampleBilinear.dims": () => F.upsampleBilinear(r(1, 2, 3), 4),
+  "maxUnpool2d.index_range": () => F.maxUnpool2d(r(1, 2, 2, 2), torch.tensor([[[[0, 1], [2, 3]], [[40, 1], [2, 30]]]]), 2),
+  "maxUnpool2d.index_negative": () => F.maxUnpool2d(r(1, 1, 2, 2), torch.tensor([[[[0, -1], [2, 3]]]]), 2),
+  "maxUnpool1d.index_range": () => F.maxUnpool1d(r(1, 2, 2), torch.tensor([[[0, 9], [1, 2]]]), 2),
+  "maxUnpool3d.index_range": () => F.maxUnpool3d(r(1, 1, 1, 1, 2), torch.tensor([[[[[0, 99]]]]]), 2),
+  "maxUnpool2d.output_size": () => F.maxUnpool2d(r(1, 1, 2, 2), torch.zeros([1, 1, 2, 2], { dtype: "int64" }), 2, { outputSize: [7, 5] }),
+  "maxUnpool2d.output_size_length": () => F.maxUnpool2d(r(1, 1, 2, 2), torch.zeros([1, 1, 2, 2], { dtype: "int64" }), 2, null, 0, [5]),
+  "maxUnpool2d.int32_indices": () => F.maxUnpool2d(r(1, 1, 2, 2), torch.zeros([1, 1, 2, 2], { dtype: "int32" }), 2),
+  "maxUnpool2d.shape": () => F.maxUnpool2d(r(1, 1, 2, 2), torch.zeros([1, 1, 2, 1], { dtype: "int64" }), 2),
+  "maxUnpool2d.dims": () => F.maxUnpool2d(r(2, 2), torch.zeros([2, 2], { dtype: "int64" }), 2),
+  "maxUnpool1d.dims": () => F.maxUnpool1d(r(4), torch.zeros([4], { dtype: "int64" }), 2),
+  "maxUnpool3d.dims": () => F.maxUnpool3d(r(2, 4, 4), torch.zeros([2, 4, 4], { dtype: "int64" }), 2),
+  "maxUnpool2d.empty_channels": () => F.maxUnpool2d(r(1, 0, 2, 2), torch.zeros([1, 0, 2, 2], { dtype: "int64" }), 2),
 };
 
 const cases = load<ErrorCase>("nn_errors.json");

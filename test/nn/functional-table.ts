@@ -101,4 +101,10 @@ export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
   lpPool2d: (x) => F.lpPool2d(x, 2, 2),
   "lpPool2d.p1_5_stride_ceil": (x) => F.lpPool2d(x, 1.5, [3, 2], { stride: [2, 1], ceilMode: true }),
   lpPool1d: (x) => F.lpPool1d(x, 3, 2, 1),
+  maxUnpool2d: (x, i) => F.maxUnpool2d(x, i, 2),
+  "maxUnpool2d.stride_padding_size": (x, i) => F.maxUnpool2d(x, i, 3, 2, 1, { outputSize: [6, 5] }),
+  "maxUnpool2d.repeated_index": (x) => F.maxUnpool2d(x, torch.tensor([[[[5, 5], [5, 0]]]], { device: x.device }), 2),
+  maxUnpool1d: (x, i) => F.maxUnpool1d(x, i, 2),
+  "maxUnpool1d.unbatched_size": (x, i) => F.maxUnpool1d(x, i, 2, { outputSize: [9] }),
+  maxUnpool3d: (x, i) => F.maxUnpool3d(x, i, 2),
 };

@@ -127,6 +127,9 @@ export const MODULE_TABLE: Record<string, () => M> = {
   LPPool2d: () => new nn.LPPool2d(2, 3, { stride: 2 }),
   LPPool1d: () => new nn.LPPool1d(1.5, 3, 2, true),
   NLLLoss2d: () => new nn.NLLLoss2d({ ignoreIndex: 1 }),
+  MaxUnpool2d: () => new nn.MaxUnpool2d(2),
+  MaxUnpool1d: () => new nn.MaxUnpool1d(3, 2, 1),
+  MaxUnpool3d: () => new nn.MaxUnpool3d(2, [1, 2, 2]),
 
   "Embedding.max_norm": () => new nn.Embedding(6, 3, { maxNorm: 0.6 }),
   "Embedding.max_norm_p1_padding_scale_grad": () => new nn.Embedding(6, 3, 1, 0.9, 1.0, true),

@@ -1,11 +1,12 @@
 // Pooling modules: PyTorch's constructor arguments (nn.MaxPool2d(2, 1): stride 1), checked at
 // construction with the messages PyTorch gives at the first call, then the functional forms
 // (src/nn/functional/pooling.ts).
-import { bool, intOrInts, nullable, num, param, parseArgs, type Args } from "../../args.ts";
+import { bool, intOrInts, ints, nullable, num, param, parseArgs, type Args } from "../../args.ts";
 import type { Tensor } from "../../tensor.ts";
 import type { Pair } from "../../ops/conv.ts";
 import * as P from "../functional/pooling.ts";
 import * as P3 from "../functional/pooling3d.ts";
+import * as U from "../functional/unpooling.ts";
 import { Module } from "../module.ts";
 import { pyBool, pyFloat, pyTuple, pyValue } from "../repr.ts";
 
@@ -194,6 +195,63 @@ export class LPPool2d extends LPPoolNd {
   }
   override forward(input: Tensor): Tensor {
     return P.lpPool2d(input, this.normType, this.kernelSize, this.stride, this.ceilMode);
+  }
+}
+
+/** The options of `nn.MaxUnpool1d/2d/3d`. */
+export interface MaxUnpoolModuleOptions {
+  /** The pooling's window size; required. */
+  kernelSize?: number | readonly number[];
+  /** The pooling's stride; PyTorch's default (null) the kernel size. */
+  stride?: number | readonly number[] | null;
+  /** The pooling's padding; PyTorch's default 0. */
+  padding?: number | readonly number[];
+}
+type MaxUnpoolPositional = [stride: number | readonly number[] | null, padding: number | readonly number[]];
+
+/** nn.MaxUnpool1d/2d/3d: the sizes kept as tuples (PyTorch's _single, _pair, _triple). */
+abstract class MaxUnpoolNd extends Module {
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[];
+  constructor(private readonly nd: 1 | 2 | 3, args: readonly unknown[]) {
+    super();
+    const a = parseArgs<{ kernelSize: number[]; stride: number[] | null; padding: number[] }>(this.constructor.name, [
+      param("kernelSize", ints(nd)), param("stride", nullable(ints(nd)), null), param("padding", ints(nd), new Array<number>(nd).fill(0)),
+    ], args);
+    this.kernelSize = a.kernelSize;
+    this.stride = a.stride ?? a.kernelSize;
+    this.padding = a.padding;
+  }
+  /** forward(input, indices, output_size=None): output_size positional or as `{ outputSize }`. */
+  override forward(input: Tensor, indices: Tensor, ...args: Args<[outputSize: readonly number[] | null], { outputSize?: readonly number[] | null }>): Tensor {
+    const { outputSize } = parseArgs<{ outputSize: number[] | null }>("forward", [param("outputSize", nullable(intOrInts), null)], args);
+    const f = this.nd === 1 ? U.maxUnpool1d : this.nd === 2 ? U.maxUnpool2d : U.maxUnpool3d;
+    return f(input, indices, this.kernelSize, this.stride, this.padding, outputSize === null || Array.isArray(outputSize) ? outputSize : [outputSize]);
+  }
+  override extraRepr(): string {
+    return `kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}, padding=${pyTuple(this.padding)}`;
+  }
+}
+/** nn.MaxUnpool1d(kernel_size, stride=None, padding=0). */
+export class MaxUnpool1d extends MaxUnpoolNd {
+  constructor(kernelSize: number | readonly number[], ...args: Args<MaxUnpoolPositional, Omit<MaxUnpoolModuleOptions, "kernelSize">>);
+  constructor(...args: unknown[]) {
+    super(1, args);
+  }
+}
+/** nn.MaxUnpool2d(kernel_size, stride=None, padding=0). */
+export class MaxUnpool2d extends MaxUnpoolNd {
+  constructor(kernelSize: number | readonly number[], ...args: Args<MaxUnpoolPositional, Omit<MaxUnpoolModuleOptions, "kernelSize">>);
+  constructor(...args: unknown[]) {
+    super(2, args);
+  }
+}
+/** nn.MaxUnpool3d(kernel_size, stride=None, padding=0). */
+export class MaxUnpool3d extends MaxUnpoolNd {
+  constructor(kernelSize: number | readonly number[], ...args: Args<MaxUnpoolPositional, Omit<MaxUnpoolModuleOptions, "kernelSize">>);
+  constructor(...args: unknown[]) {
+    super(3, args);
   }
 }
 
