@@ -74,6 +74,9 @@ class In:
                 if k < c:
                     t[r, k] = -1
             return t
+        if self.kind == "grid":
+            # sampling coordinates, some past [-1, 1] (the padding modes' ground)
+            return torch.rand(s, generator=g, dtype=torch.float64) * 2.4 - 1.2
         if self.kind == "unpool":
             # max-unpooling indices: distinct positions in [0, high) per plane (the last `spatial` dims)
             planes = s[:-self.spatial]
@@ -399,6 +402,20 @@ fcase("maxUnpool2d.repeated_index", lambda x: F.max_unpool2d(x, torch.tensor([[[
 fcase("maxUnpool1d", lambda x, i: F.max_unpool1d(x, i, 2), [In("randn", 2, 3, 4), In("unpool", 2, 3, 4, high=8, spatial=1)])
 fcase("maxUnpool1d.unbatched_size", lambda x, i: F.max_unpool1d(x, i, 2, output_size=[9]), [In("randn", 3, 4), In("unpool", 3, 4, high=9, spatial=1)])
 fcase("maxUnpool3d", lambda x, i: F.max_unpool3d(x, i, 2), [In("randn", 1, 2, 2, 2, 2), In("unpool", 1, 2, 2, 2, 2, high=64, spatial=3)])
+fcase("affineGrid", lambda t: F.affine_grid(t, [2, 3, 4, 5], align_corners=False), [In("randn", 2, 2, 3)])
+fcase("affineGrid.align_3d", lambda t: F.affine_grid(t, [1, 2, 3, 2, 4], align_corners=True), [In("randn", 1, 3, 4)])
+fcase("affineGrid.unit", lambda t: F.affine_grid(t, [1, 1, 1, 3], align_corners=False), [In("randn", 1, 2, 3)])
+fcase("gridSample", lambda x, g: F.grid_sample(x, g, align_corners=False), [In("randn", 2, 3, 4, 5), In("grid", 2, 3, 6, 2)])
+fcase("gridSample.border_align", lambda x, g: F.grid_sample(x, g, "bilinear", "border", True), [In("randn", 1, 2, 3, 4), In("grid", 1, 5, 4, 2)])
+fcase("gridSample.reflection", lambda x, g: F.grid_sample(x, g, padding_mode="reflection", align_corners=False), [In("randn", 1, 2, 4, 3), In("grid", 1, 4, 5, 2)])
+fcase("gridSample.reflection_align", lambda x, g: F.grid_sample(x, g, padding_mode="reflection", align_corners=True), [In("randn", 1, 1, 3, 5), In("grid", 1, 6, 3, 2)])
+fcase("gridSample.nearest", lambda x, g: F.grid_sample(x, g, mode="nearest", align_corners=False), [In("randn", 2, 2, 4, 4), In("grid", 2, 3, 3, 2)])
+fcase("gridSample.nearest_reflection_align", lambda x, g: F.grid_sample(x, g, "nearest", "reflection", True), [In("randn", 1, 2, 3, 4), In("grid", 1, 4, 4, 2)])
+fcase("gridSample.3d", lambda x, g: F.grid_sample(x, g, align_corners=False), [In("randn", 1, 2, 3, 4, 3), In("grid", 1, 2, 3, 2, 3)])
+fcase("gridSample.3d_nearest_border", lambda x, g: F.grid_sample(x, g, "nearest", "border", True), [In("randn", 1, 1, 2, 3, 4), In("grid", 1, 3, 2, 2, 3)])
+fcase("gridSample.3d_reflection", lambda x, g: F.grid_sample(x, g, "bilinear", "reflection", False), [In("randn", 1, 1, 3, 3, 2), In("grid", 1, 2, 2, 3, 3)])
+# a spatial transformer: the affine grid of theta, sampled (gradients reach theta through the grid)
+fcase("spatialTransformer", lambda x, t: F.grid_sample(x, F.affine_grid(t, list(x.shape), align_corners=False), align_corners=False), [In("randn", 2, 1, 5, 6), In("randn", 2, 2, 3, scale=0.5)])
 
 
 def run_func(name, fn, specs, check, seed):
@@ -548,6 +565,22 @@ ERRORS = [
     ("maxUnpool2d.dims", lambda: F.max_unpool2d(torch.randn(2, 2), torch.zeros(2, 2, dtype=torch.long), 2)),
     ("maxUnpool1d.dims", lambda: F.max_unpool1d(torch.randn(4), torch.zeros(4, dtype=torch.long), 2)),
     ("maxUnpool3d.dims", lambda: F.max_unpool3d(torch.randn(2, 4, 4), torch.zeros(2, 4, 4, dtype=torch.long), 2)),
+    ("gridSample.batch", lambda: F.grid_sample(torch.randn(2, 3, 4, 5), torch.rand(1, 6, 7, 2), align_corners=False)),
+    ("gridSample.last_dim", lambda: F.grid_sample(torch.randn(2, 3, 4, 5), torch.rand(2, 6, 7, 3), align_corners=False)),
+    ("gridSample.3d_last_dim", lambda: F.grid_sample(torch.randn(1, 1, 2, 2, 2), torch.rand(1, 2, 2, 2, 2), align_corners=False)),
+    ("gridSample.empty", lambda: F.grid_sample(torch.randn(2, 3, 0, 5), torch.rand(2, 6, 7, 2), align_corners=False)),
+    ("gridSample.grid_dims", lambda: F.grid_sample(torch.randn(2, 3, 4, 5), torch.rand(2, 6, 7, 1, 2), align_corners=False)),
+    ("gridSample.mode", lambda: F.grid_sample(torch.randn(1, 1, 2, 2), torch.rand(1, 2, 2, 2), mode="area", align_corners=False)),
+    ("gridSample.padding_mode", lambda: F.grid_sample(torch.randn(1, 1, 2, 2), torch.rand(1, 2, 2, 2), padding_mode="circular", align_corners=False)),
+    ("gridSample.bicubic_3d", lambda: F.grid_sample(torch.randn(1, 1, 2, 2, 2), torch.rand(1, 2, 2, 2, 3), mode="bicubic", align_corners=False)),
+    ("gridSample.int", lambda: F.grid_sample(torch.ones(1, 1, 2, 2, dtype=torch.long), torch.rand(1, 2, 2, 2), align_corners=False)),
+    ("gridSample.dtype", lambda: F.grid_sample(torch.randn(1, 1, 2, 2, dtype=torch.float64), torch.rand(1, 2, 2, 2), align_corners=False)),
+    ("affineGrid.int_theta", lambda: F.affine_grid(torch.zeros(1, 2, 3, dtype=torch.long), [1, 1, 2, 2], align_corners=False)),
+    ("affineGrid.theta_shape", lambda: F.affine_grid(torch.zeros(1, 3, 3), [1, 1, 2, 2], align_corners=False)),
+    ("affineGrid.theta_shape_3d", lambda: F.affine_grid(torch.zeros(1, 2, 3), [1, 1, 2, 2, 2], align_corners=False)),
+    ("affineGrid.size_length", lambda: F.affine_grid(torch.zeros(1, 2, 3), [1, 2, 2], align_corners=False)),
+    ("affineGrid.zero_size", lambda: F.affine_grid(torch.zeros(1, 2, 3), [1, 1, 0, 2], align_corners=False)),
+    ("affineGrid.batch", lambda: F.affine_grid(torch.zeros(2, 2, 3), [1, 1, 2, 2], align_corners=False)),
     ("maxUnpool2d.empty_channels", lambda: F.max_unpool2d(torch.randn(1, 0, 2, 2), torch.zeros(1, 0, 2, 2, dtype=torch.long), 2)),
 ]
 

@@ -20,6 +20,7 @@ export {
 } from "./functional/pooling.ts";
 export { maxPool3d, avgPool3d, adaptiveAvgPool3d, type AvgPool3dOptions } from "./functional/pooling3d.ts";
 export { maxUnpool1d, maxUnpool2d, maxUnpool3d, type MaxUnpoolOptions } from "./functional/unpooling.ts";
+export { affineGrid, gridSample, type AffineGridOptions, type GridSampleOptions } from "./functional/gridSample.ts";
 export {
   batchNorm, layerNorm, groupNorm, rmsNorm, instanceNorm, normalize, localResponseNorm,
   type LocalResponseNormOptions, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions, type RMSNormOptions, type InstanceNormOptions, type NormalizeOptions,
