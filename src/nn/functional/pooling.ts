@@ -243,6 +243,7 @@ const LP_POOL = [param("stride", strideArg, null), param("ceilMode", bool, false
 export interface LpPoolOptions {
   /** The window step; PyTorch's default (null) the kernel size. */
   stride?: Pair | null;
+  /** Round the output size up (a last window that starts inside the input); PyTorch's default false. */
   ceilMode?: boolean;
 }
 

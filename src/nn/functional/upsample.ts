@@ -196,20 +196,19 @@ export function upsample(
 }
 
 type UpsampleFixedPositional = [size: number | readonly number[] | null, scaleFactor: number | readonly number[] | null];
-type UpsampleFixedOptions = Pick<InterpolateOptions, "size" | "scaleFactor">;
 
 /** F.upsample_nearest(input, size=None, scale_factor=None): interpolate with mode 'nearest', with PyTorch's deprecation warning. */
-export function upsampleNearest(input: Tensor, ...args: Args<UpsampleFixedPositional, UpsampleFixedOptions>): Tensor {
+export function upsampleNearest(input: Tensor, ...args: Args<UpsampleFixedPositional, Pick<InterpolateOptions, "size" | "scaleFactor">>): Tensor {
   checkTensor(input, "input", "upsampleNearest");
-  const a = parseArgs<Required<UpsampleFixedOptions>>("upsampleNearest", INTERPOLATE_ARGS.slice(0, 2), args);
+  const a = parseArgs<Required<Pick<InterpolateOptions, "size" | "scaleFactor">>>("upsampleNearest", INTERPOLATE_ARGS.slice(0, 2), args);
   deprecated("upsample_nearest");
   return interpolate(input, { size: a.size, scaleFactor: a.scaleFactor, mode: "nearest" });
 }
 
 /** F.upsample_bilinear(input, size=None, scale_factor=None): interpolate with mode 'bilinear', align_corners=True, with PyTorch's deprecation warning. */
-export function upsampleBilinear(input: Tensor, ...args: Args<UpsampleFixedPositional, UpsampleFixedOptions>): Tensor {
+export function upsampleBilinear(input: Tensor, ...args: Args<UpsampleFixedPositional, Pick<InterpolateOptions, "size" | "scaleFactor">>): Tensor {
   checkTensor(input, "input", "upsampleBilinear");
-  const a = parseArgs<Required<UpsampleFixedOptions>>("upsampleBilinear", INTERPOLATE_ARGS.slice(0, 2), args);
+  const a = parseArgs<Required<Pick<InterpolateOptions, "size" | "scaleFactor">>>("upsampleBilinear", INTERPOLATE_ARGS.slice(0, 2), args);
   deprecated("upsample_bilinear");
   return interpolate(input, { size: a.size, scaleFactor: a.scaleFactor, mode: "bilinear", alignCorners: true });
 }
