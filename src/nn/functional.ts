@@ -20,6 +20,7 @@ export {
 } from "./functional/pooling.ts";
 export { maxPool3d, avgPool3d, adaptiveAvgPool3d, type AvgPool3dOptions } from "./functional/pooling3d.ts";
 export { maxUnpool1d, maxUnpool2d, maxUnpool3d, type MaxUnpoolOptions } from "./functional/unpooling.ts";
+export { maxPool1dWithIndices, maxPool2dWithIndices, maxPool3dWithIndices, adaptiveMaxPool1dWithIndices, adaptiveMaxPool2dWithIndices } from "./functional/poolingWithIndices.ts";
 export { affineGrid, gridSample, type AffineGridOptions, type GridSampleOptions } from "./functional/gridSample.ts";
 export {
   batchNorm, layerNorm, groupNorm, rmsNorm, instanceNorm, normalize, localResponseNorm,

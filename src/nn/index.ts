@@ -10,6 +10,7 @@ export * as functional from "./functional.ts";
 export * as init from "./init.ts";
 export * as utils from "./utils.ts";
 export * as parallel from "./parallel/index.ts";
+export { DataParallel, type DataParallelOptions } from "./parallel/dataParallel.ts";
 export * from "./modules/conv.ts";
 export * from "./modules/pooling.ts";
 export * from "./modules/normalization.ts";
