@@ -526,7 +526,8 @@ ERRORS = [
     ("gaussianNllLoss.var_negative", lambda: F.gaussian_nll_loss(torch.randn(3, 4), torch.randn(3, 4), -torch.rand(3, 4))),
     ("gaussianNllLoss.reduction", lambda: F.gaussian_nll_loss(torch.randn(3, 4), torch.randn(3, 4), torch.rand(3, 4), reduction="avg")),
     ("multilabelSoftMarginLoss.reduction", lambda: F.multilabel_soft_margin_loss(torch.randn(3, 4), torch.rand(3, 4), reduction="avg")),
-    # their modules construct with it and raise when called, as every _Loss does
+    # their modules construct with it and raise when called, as every _Loss does (torch-ts raises
+    # the same error at construction: test/nn/repr.test.ts)
     ("GaussianNLLLoss.reduction", lambda: nn.GaussianNLLLoss(reduction="avg")(torch.randn(3, 4), torch.randn(3, 4), torch.rand(3, 4))),
     ("MultiLabelSoftMarginLoss.reduction", lambda: nn.MultiLabelSoftMarginLoss(reduction="avg")(torch.randn(3, 4), torch.rand(3, 4))),
     # the multi-class margin losses: arguments, shapes, target values
@@ -581,6 +582,28 @@ ERRORS = [
     ("affineGrid.size_length", lambda: F.affine_grid(torch.zeros(1, 2, 3), [1, 2, 2], align_corners=False)),
     ("affineGrid.zero_size", lambda: F.affine_grid(torch.zeros(1, 2, 3), [1, 1, 0, 2], align_corners=False)),
     ("affineGrid.batch", lambda: F.affine_grid(torch.zeros(2, 2, 3), [1, 1, 2, 2], align_corners=False)),
+    # every loss module constructs with an unknown reduction (or a bad beta, delta, label
+    # smoothing) and raises when called, in its loss function's words (torch-ts raises the same
+    # error at construction: test/nn/repr.test.ts)
+    ("L1Loss.reduction", lambda: nn.L1Loss(reduction="avg")(torch.randn(3, 4), torch.randn(3, 4))),
+    ("MSELoss.reduction", lambda: nn.MSELoss(reduction="avg")(torch.randn(3, 4), torch.randn(3, 4))),
+    ("SoftMarginLoss.reduction", lambda: nn.SoftMarginLoss(reduction="avg")(torch.randn(3, 4), torch.randn(3, 4).sign())),
+    ("SmoothL1Loss.reduction", lambda: nn.SmoothL1Loss(reduction="avg")(torch.randn(3, 4), torch.randn(3, 4))),
+    ("SmoothL1Loss.beta", lambda: nn.SmoothL1Loss(beta=-1.0)(torch.randn(3, 4), torch.randn(3, 4))),
+    ("HuberLoss.reduction", lambda: nn.HuberLoss(reduction="avg")(torch.randn(3, 4), torch.randn(3, 4))),
+    ("HuberLoss.delta", lambda: nn.HuberLoss(delta=0.0)(torch.randn(3, 4), torch.randn(3, 4))),
+    ("NLLLoss.reduction", lambda: nn.NLLLoss(reduction="avg")(torch.randn(3, 4).log_softmax(1), torch.tensor([0, 1, 2]))),
+    ("CrossEntropyLoss.reduction", lambda: nn.CrossEntropyLoss(reduction="avg")(torch.randn(3, 4), torch.tensor([0, 1, 2]))),
+    ("CrossEntropyLoss.label_smoothing", lambda: nn.CrossEntropyLoss(label_smoothing=2.0)(torch.randn(3, 4), torch.tensor([0, 1, 2]))),
+    ("BCELoss.reduction", lambda: nn.BCELoss(reduction="avg")(torch.rand(3, 4), torch.rand(3, 4))),
+    ("BCEWithLogitsLoss.reduction", lambda: nn.BCEWithLogitsLoss(reduction="avg")(torch.randn(3, 4), torch.rand(3, 4))),
+    ("KLDivLoss.reduction", lambda: nn.KLDivLoss(reduction="avg")(torch.randn(3, 4), torch.rand(3, 4))),
+    ("CosineEmbeddingLoss.reduction", lambda: nn.CosineEmbeddingLoss(reduction="avg")(torch.randn(3, 4), torch.randn(3, 4), torch.ones(3))),
+    ("MarginRankingLoss.reduction", lambda: nn.MarginRankingLoss(reduction="avg")(torch.randn(3), torch.randn(3), torch.ones(3))),
+    ("HingeEmbeddingLoss.reduction", lambda: nn.HingeEmbeddingLoss(reduction="avg")(torch.randn(3, 4), torch.randn(3, 4).sign())),
+    ("TripletMarginLoss.reduction", lambda: nn.TripletMarginLoss(reduction="avg")(torch.randn(3, 4), torch.randn(3, 4), torch.randn(3, 4))),
+    ("PoissonNLLLoss.reduction", lambda: nn.PoissonNLLLoss(reduction="avg")(torch.randn(3, 4), torch.rand(3, 4))),
+    ("poissonNllLoss.reduction", lambda: F.poisson_nll_loss(torch.randn(3, 4), torch.rand(3, 4), reduction="avg")),
     ("maxUnpool2d.empty_channels", lambda: F.max_unpool2d(torch.randn(1, 0, 2, 2), torch.zeros(1, 0, 2, 2, dtype=torch.long), 2)),
 ]
 

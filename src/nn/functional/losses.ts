@@ -436,7 +436,7 @@ export interface PoissonNllLossOptions extends ReductionOptions {
   full?: boolean;
   eps?: number;
 }
-const POISSON = [param("logInput", bool, true), param("full", bool, false), SIZE_AVERAGE, param("eps", num(), 1e-8), REDUCE, REDUCTION];
+const POISSON = [param("logInput", bool, true), param("full", bool, false), SIZE_AVERAGE, param("eps", num(), 1e-8), REDUCE, REDUCTION_CHECKED_LATER];
 
 /** F.poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction='mean'). */
 export function poissonNllLoss(
@@ -444,6 +444,8 @@ export function poissonNllLoss(
   ...args: Args<[logInput: boolean, full: boolean, sizeAverage: boolean | null, eps: number, reduce: boolean | null, reduction: Reduction], PoissonNllLossOptions>
 ): Tensor {
   const opts = lossArgs<{ logInput: boolean; full: boolean; eps: number }>("poissonNllLoss", { input, target }, POISSON, args);
+  // PyTorch's own check and words, before anything is computed
+  checkOwnReduction(opts.reduction);
   let loss = opts.logInput ? input.exp().sub(target.mul(input)) : input.sub(target.mul(input.add(opts.eps).log()));
   if (opts.full) {
     // Stirling term, only where target > 1.
@@ -452,6 +454,11 @@ export function poissonNllLoss(
     loss = loss.add(where(target.gt(1), stirling, 0));
   }
   return reduced(loss, opts.reduction);
+}
+
+/** The reduction check of the losses that make their own (poisson_nll_loss, gaussian_nll_loss, multilabel_soft_margin_loss): "avg is not valid". */
+export function checkOwnReduction(reduction: string): void {
+  if (reduction !== "none" && reduction !== "mean" && reduction !== "sum") throw new ValueError(`${String(reduction)} is not valid`);
 }
 
 /** The options of `F.gaussianNllLoss` (`nn.GaussianNLLLoss`). */
@@ -479,7 +486,7 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor,
     else if (!(lead === v.shape.slice(0, -1).join() && v.shape[v.ndim - 1] === 1)) throw new ValueError("var is of incorrect size");
   }
   const reduction = opts.reduction;
-  if (reduction !== "none" && reduction !== "mean" && reduction !== "sum") throw new ValueError(`${String(reduction)} is not valid`);
+  checkOwnReduction(reduction);
   // (read on the host only: on a device a negative variance gives NaN)
   if (onHost(v) && noGrad(() => v.lt(0).any().item())) throw new ValueError("var has negative entry/entries");
   v = v.clone();

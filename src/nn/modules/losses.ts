@@ -9,7 +9,7 @@ import type { Tensor } from "../../tensor.ts";
 import { PairwiseDistance } from "./distance.ts";
 import * as L from "../functional/losses.ts";
 import { Module } from "../module.ts";
-import { REDUCE, REDUCTION, REDUCTION_CHECKED_LATER, resolveReduction, SIZE_AVERAGE, type LegacyReductionOptions, type Reduction } from "../reduction.ts";
+import { REDUCE, REDUCTION, REDUCTION_CHECKED_LATER, reductionArg, resolveReduction, SIZE_AVERAGE, type LegacyReductionOptions, type Reduction } from "../reduction.ts";
 
 type Legacy = [sizeAverage: boolean | null, reduce: boolean | null, reduction: Reduction];
 const LEGACY = [SIZE_AVERAGE, REDUCE, REDUCTION];
@@ -266,8 +266,10 @@ export class PoissonNLLLoss extends Module {
   constructor(...args: Args<[logInput: boolean, full: boolean, sizeAverage: boolean | null, eps: number, reduce: boolean | null, reduction: Reduction], L.PoissonNllLossOptions>);
   constructor(...args: unknown[]) {
     super();
-    const params = [param("logInput", bool, true), param("full", bool, false), SIZE_AVERAGE, param("eps", num(), 1e-8), REDUCE, REDUCTION];
+    const params = [param("logInput", bool, true), param("full", bool, false), SIZE_AVERAGE, param("eps", num(), 1e-8), REDUCE, REDUCTION_CHECKED_LATER];
     ({ reduction: this.reduction, logInput: this.logInput, full: this.full, eps: this.eps } = lossArgs<Required<L.PoissonNllLossOptions>>(this, params, args));
+    // refused here, in poisson_nll_loss's words (PyTorch raises them at the call)
+    L.checkOwnReduction(this.reduction);
   }
   override forward(input: Tensor, target: Tensor): Tensor {
     return L.poissonNllLoss(input, target, { logInput: this.logInput, full: this.full, eps: this.eps, reduction: this.reduction });
@@ -284,6 +286,7 @@ export class GaussianNLLLoss extends Module {
     super();
     ({ full: this.full, eps: this.eps, reduction: this.reduction } = parseArgs<{ full: boolean; eps: number; reduction: Reduction }>(
       "GaussianNLLLoss", [], args, [param("full", bool, false), param("eps", num(), 1e-6), REDUCTION_CHECKED_LATER]));
+    L.checkOwnReduction(this.reduction);
   }
   override forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
     return L.gaussianNllLoss(input, target, variance, { full: this.full, eps: this.eps, reduction: this.reduction });
@@ -292,8 +295,13 @@ export class GaussianNLLLoss extends Module {
 
 /** nn.MultiLabelSoftMarginLoss(weight=None, size_average=None, reduce=None, reduction='mean'). */
 export class MultiLabelSoftMarginLoss extends WeightedLoss {
-  // PyTorch checks the reduction when the loss runs ("avg is not valid"), not here
+  // multilabel_soft_margin_loss's own reduction check and words ("avg is not valid")
   static override readonly params: readonly Param[] = [WEIGHT, SIZE_AVERAGE, REDUCE, REDUCTION_CHECKED_LATER];
+  constructor(...args: Args<BcePositional, L.BinaryCrossEntropyOptions>);
+  constructor(...args: unknown[]) {
+    super(...(args as Args<BcePositional, L.BinaryCrossEntropyOptions>));
+    L.checkOwnReduction(this.reduction);
+  }
   override forward(input: Tensor, target: Tensor): Tensor {
     return L.multilabelSoftMarginLoss(input, target, { weight: this.weight, reduction: this.reduction });
   }
@@ -345,6 +353,7 @@ export class TripletMarginWithDistanceLoss extends Module {
     super();
     const a = parseArgs<{ distanceFunction: L.DistanceFunction | null; margin: number; swap: boolean; reduction: Reduction }>(
       "TripletMarginWithDistanceLoss", [], args, L.TRIPLET_DISTANCE);
+    reductionArg(a.reduction, "reduction", "TripletMarginWithDistanceLoss");
     this.distance_function = a.distanceFunction ?? new PairwiseDistance();
     this.margin = a.margin;
     this.swap = a.swap;
