@@ -573,7 +573,9 @@ export function multiMarginLoss(input: Tensor, target: Tensor, ...args: Args<Mul
  * F.multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'):
  * target (int64, input's shape [N, C] or [C]) lists each sample's classes, ended by the first
  * -1; per sample, the sum over listed classes j (repeats count again) and unlisted classes i of
- * max(0, 1 - (x[j] - x[i])), divided by C; then reduced over the samples.
+ * max(0, 1 - (x[j] - x[i])), divided by C; then reduced over the samples. Computed as one
+ * [N, C, C] tensor of pairs (kept for the gradient): memory grows with C squared, where
+ * PyTorch's kernel loops over the pairs (N = 64, C = 1000 is 64M floats).
  */
 export function multilabelMarginLoss(input: Tensor, target: Tensor, ...args: Args<Legacy, ReductionOptions>): Tensor {
   const opts = lossArgs<object>("multilabelMarginLoss", { input, target }, LEGACY, args);
