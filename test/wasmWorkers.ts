@@ -20,7 +20,7 @@ export async function startTwoThreads(): Promise<void> {
  * how many chunks the worker ran then (0: never). A worker asleep between jobs may wake too
  * late for one small job, hence the tries.
  */
-export function workerChunks(job: () => void, tries = 20): number {
+export function workerChunks(job: () => void, tries = 200): number {
   for (let i = 0; i < tries; i++) {
     job();
     const { total, main } = lastJobChunks();

@@ -250,6 +250,8 @@ mcase("ChannelShuffle.3d", lambda: nn.ChannelShuffle(2), [In("randn", 3, 4, 5, g
 mcase("LPPool2d", lambda: nn.LPPool2d(2.0, 3, stride=2), [In("randn", 2, 2, 6, 6)])
 mcase("LPPool1d", lambda: nn.LPPool1d(1.5, 3, 2, True), [In("pos", 2, 2, 8)])
 mcase("NLLLoss2d", lambda: nn.NLLLoss2d(ignore_index=1), [In("logprobs", 2, 4, 3, 3), In("index", 2, 3, 3, high=4, ignore=1)])
+mcase("AdaptiveMaxPool3d", lambda: nn.AdaptiveMaxPool3d((2, None, 3)), [In("randn", 2, 2, 4, 3, 5)])
+mcase("AdaptiveMaxPool3d.indices", lambda: nn.AdaptiveMaxPool3d(2, return_indices=True), [In("randn", 1, 2, 3, 4, 5)])
 mcase("MaxUnpool2d", lambda: nn.MaxUnpool2d(2), [In("randn", 2, 2, 3, 3), In("unpool", 2, 2, 3, 3, high=36, spatial=2)])
 mcase("MaxUnpool1d", lambda: nn.MaxUnpool1d(3, 2, 1), [In("randn", 2, 2, 4), In("unpool", 2, 2, 4, high=7, spatial=1)])
 mcase("MaxUnpool3d", lambda: nn.MaxUnpool3d(2, (1, 2, 2)), [In("randn", 1, 1, 2, 2, 2), In("unpool", 1, 1, 2, 2, 2, high=48, spatial=3)])
@@ -402,6 +404,8 @@ fcase("maxUnpool2d.repeated_index", lambda x: F.max_unpool2d(x, torch.tensor([[[
 fcase("maxUnpool1d", lambda x, i: F.max_unpool1d(x, i, 2), [In("randn", 2, 3, 4), In("unpool", 2, 3, 4, high=8, spatial=1)])
 fcase("maxUnpool1d.unbatched_size", lambda x, i: F.max_unpool1d(x, i, 2, output_size=[9]), [In("randn", 3, 4), In("unpool", 3, 4, high=9, spatial=1)])
 fcase("maxUnpool3d", lambda x, i: F.max_unpool3d(x, i, 2), [In("randn", 1, 2, 2, 2, 2), In("unpool", 1, 2, 2, 2, 2, high=64, spatial=3)])
+fcase("adaptiveMaxPool3d", lambda x: F.adaptive_max_pool3d(x, (2, 3, 2)), [In("randn", 1, 2, 5, 6, 4)])
+fcase("adaptiveMaxPool3d.none_unbatched", lambda x: F.adaptive_max_pool3d(x, (None, 2, 3)), [In("randn", 2, 3, 5, 7)])
 fcase("affineGrid", lambda t: F.affine_grid(t, [2, 3, 4, 5], align_corners=False), [In("randn", 2, 2, 3)])
 fcase("affineGrid.align_3d", lambda t: F.affine_grid(t, [1, 2, 3, 2, 4], align_corners=True), [In("randn", 1, 3, 4)])
 fcase("affineGrid.unit", lambda t: F.affine_grid(t, [1, 1, 1, 3], align_corners=False), [In("randn", 1, 2, 3)])
@@ -604,6 +608,12 @@ ERRORS = [
     ("TripletMarginLoss.reduction", lambda: nn.TripletMarginLoss(reduction="avg")(torch.randn(3, 4), torch.randn(3, 4), torch.randn(3, 4))),
     ("PoissonNLLLoss.reduction", lambda: nn.PoissonNLLLoss(reduction="avg")(torch.randn(3, 4), torch.rand(3, 4))),
     ("poissonNllLoss.reduction", lambda: F.poisson_nll_loss(torch.randn(3, 4), torch.rand(3, 4), reduction="avg")),
+    ("adaptiveMaxPool3d.size_length", lambda: F.adaptive_max_pool3d(torch.randn(1, 2, 5, 6, 7), (2, 3))),
+    ("adaptiveMaxPool3d.size_list1", lambda: F.adaptive_max_pool3d(torch.randn(1, 2, 5, 6, 7), [2])),
+    ("adaptiveMaxPool3d.negative", lambda: F.adaptive_max_pool3d(torch.randn(1, 2, 5, 6, 7), (2, -1, 3))),
+    ("adaptiveMaxPool3d.dims", lambda: F.adaptive_max_pool3d(torch.randn(2, 3, 4), 2)),
+    ("adaptiveMaxPool3d.empty", lambda: F.adaptive_max_pool3d(torch.randn(1, 0, 2, 2, 2), 2)),
+    ("adaptiveMaxPool3d.int", lambda: F.adaptive_max_pool3d(torch.ones(1, 1, 2, 2, 2, dtype=torch.long), 1)),
     ("maxUnpool2d.empty_channels", lambda: F.max_unpool2d(torch.randn(1, 0, 2, 2), torch.zeros(1, 0, 2, 2, dtype=torch.long), 2)),
 ]
 

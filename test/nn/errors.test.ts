@@ -123,6 +123,12 @@ const CALLS: Record<string, () => unknown> = {
   "TripletMarginLoss.reduction": () => new nn.TripletMarginLoss({ reduction: "avg" as never }).forward(r(3, 4), r(3, 4), r(3, 4)),
   "PoissonNLLLoss.reduction": () => new nn.PoissonNLLLoss({ reduction: "avg" as never }).forward(r(3, 4), torch.rand([3, 4])),
   "poissonNllLoss.reduction": () => F.poissonNllLoss(r(3, 4), torch.rand([3, 4]), { reduction: "avg" as never }),
+  "adaptiveMaxPool3d.size_length": () => F.adaptiveMaxPool3d(r(1, 2, 5, 6, 7), [2, 3]),
+  "adaptiveMaxPool3d.size_list1": () => F.adaptiveMaxPool3d(r(1, 2, 5, 6, 7), [2]),
+  "adaptiveMaxPool3d.negative": () => F.adaptiveMaxPool3d(r(1, 2, 5, 6, 7), [2, -1, 3]),
+  "adaptiveMaxPool3d.dims": () => F.adaptiveMaxPool3d(r(2, 3, 4), 2),
+  "adaptiveMaxPool3d.empty": () => F.adaptiveMaxPool3d(r(1, 0, 2, 2, 2), 2),
+  "adaptiveMaxPool3d.int": () => F.adaptiveMaxPool3d(torch.ones([1, 1, 2, 2, 2], { dtype: "int64" }), 1),
   "maxUnpool2d.empty_channels": () => F.maxUnpool2d(r(1, 0, 2, 2), torch.zeros([1, 0, 2, 2], { dtype: "int64" }), 2),
 };
 

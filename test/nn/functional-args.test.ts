@@ -143,6 +143,8 @@ const ENTRIES: Record<string, Entry> = {
   maxPool3dWithIndices: { head: () => [f64(1, 2, 4, 5, 4), 2], args: [["stride", [1, 2, 2]], ["padding", 1], ["dilation", 1], ["ceilMode", true], ["returnIndices", false]] },
   adaptiveMaxPool1dWithIndices: { head: () => [f64(2, 3, 10), 4], args: [["returnIndices", false]], ignored: true },
   adaptiveMaxPool2dWithIndices: { head: () => [f64(2, 3, 9, 8), [3, 5]], args: [["returnIndices", false]], ignored: true },
+  adaptiveMaxPool3d: { head: () => [f64(2, 2, 5, 6, 4), [2, 3, 2]], args: [["returnIndices", true]] },
+  adaptiveMaxPool3dWithIndices: { head: () => [f64(2, 2, 5, 6, 4), 3], args: [["returnIndices", false]], ignored: true },
   scaledDotProductAttention: { head: () => [f64(2, 3, 4), f64(2, 5, 4), f64(2, 5, 2)], args: [["attnMask", f64(3, 5)], ["dropoutP", 0], ["isCausal", false]], keywords: { scale: 0.3 } },
 };
 

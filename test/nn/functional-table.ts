@@ -107,6 +107,8 @@ export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
   maxUnpool1d: (x, i) => F.maxUnpool1d(x, i, 2),
   "maxUnpool1d.unbatched_size": (x, i) => F.maxUnpool1d(x, i, 2, { outputSize: [9] }),
   maxUnpool3d: (x, i) => F.maxUnpool3d(x, i, 2),
+  adaptiveMaxPool3d: (x) => F.adaptiveMaxPool3d(x, [2, 3, 2]),
+  "adaptiveMaxPool3d.none_unbatched": (x) => F.adaptiveMaxPool3d(x, [null, 2, 3]),
   affineGrid: (t) => F.affineGrid(t, [2, 3, 4, 5], false),
   "affineGrid.align_3d": (t) => F.affineGrid(t, [1, 2, 3, 2, 4], { alignCorners: true }),
   "affineGrid.unit": (t) => F.affineGrid(t, [1, 1, 1, 3], false),

@@ -127,6 +127,8 @@ export const MODULE_TABLE: Record<string, () => M> = {
   LPPool2d: () => new nn.LPPool2d(2, 3, { stride: 2 }),
   LPPool1d: () => new nn.LPPool1d(1.5, 3, 2, true),
   NLLLoss2d: () => new nn.NLLLoss2d({ ignoreIndex: 1 }),
+  AdaptiveMaxPool3d: () => new nn.AdaptiveMaxPool3d([2, null, 3]),
+  "AdaptiveMaxPool3d.indices": () => new nn.AdaptiveMaxPool3d(2, true),
   MaxUnpool2d: () => new nn.MaxUnpool2d(2),
   MaxUnpool1d: () => new nn.MaxUnpool1d(3, 2, 1),
   MaxUnpool3d: () => new nn.MaxUnpool3d(2, [1, 2, 2]),

@@ -349,40 +349,57 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: OutputSize, ...extr
   return averagingMatrix(h, oh, x).matmul(x).matmul(averagingMatrix(w, ow, x).t());
 }
 
-function adaptiveMax(x: Tensor, outputSize: Pair | ReadonlyArray<number | null>, nd: 1 | 2): WithIndices {
-  const op = `adaptive_max_pool${nd}d`;
-  const sizes = adaptiveSizes(x, outputSize as Pair, nd, op);
+/**
+ * Adaptive max pooling over the last nd dims of x at output `sizes`: every window of every
+ * output position gathered (one table for all planes), the max and its first index taken.
+ */
+export function adaptiveMaxOf(x: Tensor, sizes: readonly number[]): WithIndices {
+  const nd = sizes.length;
   const spatial = x.shape.slice(-nd);
-  const [h, w] = nd === 1 ? [1, spatial[0]] : spatial;
-  const [oh, ow] = nd === 1 ? [1, sizes[0]] : sizes;
-  const rows = nd === 1 ? [[0, 1] as [number, number]] : adaptiveWindows(h, oh);
-  const colsW = adaptiveWindows(w, ow);
+  const windows = spatial.map((s, i) => adaptiveWindows(s, sizes[i]!));
   // Every window padded to the largest by repeating its first element: a repeat never beats
   // the first occurrence, so max and its first-index tie rule are unchanged.
-  const maxH = Math.max(...rows.map(([s, e]) => e - s));
-  const maxW = Math.max(...colsW.map(([s, e]) => e - s));
-  const win = maxH * maxW;
-  const idx = new Int32Array(oh * ow * win);
+  const longest = windows.map((ws) => Math.max(...ws.map(([s, e]) => e - s)));
+  const win = longest.reduce((m, v) => m * v, 1);
+  const outCount = sizes.reduce((m, v) => m * v, 1);
+  const strides = spatial.map((_, i) => spatial.slice(i + 1).reduce((m, v) => m * v, 1));
+  const idx = new Int32Array(outCount * win);
+  const at = new Array<number>(nd).fill(0), off = new Array<number>(nd).fill(0);
   let p = 0;
-  for (const [hs, he] of rows) {
-    for (const [ws, we] of colsW) {
-      for (let a = 0; a < maxH; a++) {
-        for (let b = 0; b < maxW; b++) {
-          const iy = hs + a < he ? hs + a : hs;
-          const ix = ws + b < we ? ws + b : ws;
-          idx[p++] = hs + a < he && ws + b < we ? iy * w + ix : hs * w + ws;
-        }
+  for (let o = 0; o < outCount; o++) {
+    for (let r = o, d = nd - 1; d >= 0; d--) {
+      at[d] = r % sizes[d]!;
+      r = Math.floor(r / sizes[d]!);
+    }
+    let first = 0;
+    for (let d = 0; d < nd; d++) first += windows[d]![at[d]!]![0] * strides[d]!;
+    for (let k = 0; k < win; k++) {
+      for (let r = k, d = nd - 1; d >= 0; d--) {
+        off[d] = r % longest[d]!;
+        r = Math.floor(r / longest[d]!);
       }
+      let q = 0, inside = true;
+      for (let d = 0; d < nd && inside; d++) {
+        const [s, e] = windows[d]![at[d]!]!;
+        inside = s + off[d]! < e;
+        q += (s + off[d]!) * strides[d]!;
+      }
+      idx[p++] = inside ? q : first;
     }
   }
-  const planes = x.reshape(-1, h * w);
+  const plane = spatial.reduce((m, v) => m * v, 1);
+  const planes = x.reshape(-1, plane);
   const n = planes.shape[0];
-  const table = fromHost(idx, [1, oh * ow, win], "int32", x.device);
-  const { values, indices } = planes.gather(1, table.view(1, oh * ow * win).expand(n, oh * ow * win)).view(n, oh * ow, win).max(2);
+  const table = fromHost(idx, [1, outCount, win], "int32", x.device);
+  const { values, indices } = planes.gather(1, table.view(1, outCount * win).expand(n, outCount * win)).view(n, outCount, win).max(2);
   // each window's argmax mapped back to its position in the plane: a gather from the table
-  const flat = table.expand(n, oh * ow, win).gather(2, indices.unsqueeze(2)).squeeze(2);
-  const shape = [...x.shape.slice(0, -nd), ...(nd === 1 ? [ow] : [oh, ow])];
+  const flat = table.expand(n, outCount, win).gather(2, indices.unsqueeze(2)).squeeze(2);
+  const shape = [...x.shape.slice(0, -nd), ...sizes];
   return { values: values.reshape(shape), indices: flat.reshape(shape).to("int64") };
+}
+
+function adaptiveMax(x: Tensor, outputSize: Pair | ReadonlyArray<number | null>, nd: 1 | 2): WithIndices {
+  return adaptiveMaxOf(x, adaptiveSizes(x, outputSize as Pair, nd, `adaptive_max_pool${nd}d`));
 }
 
 const RETURN_INDICES = [param("returnIndices", bool, false)];

@@ -10,13 +10,14 @@
 // - adaptive average pooling is three averaging matrices.
 import { bool, checkTensor, intOrInts, nullable, param, parseArgs, type Args, type ArgsWithOptions } from "../../args.ts";
 import { RuntimeError } from "../../errors.ts";
-import { allocate, type NumArray } from "../../dtype.ts";
+import { fmtShape } from "../../layout.ts";
+import { allocate, isFloating, scalarTypeName, type NumArray } from "../../dtype.ts";
 import { fromHost } from "../../ops/alloc.ts";
 import { full } from "../../ops/creation.ts";
 import { cat } from "../../ops/shape.ts";
 import { windowCount, type Pair } from "../../ops/conv.ts";
 import type { Tensor } from "../../tensor.ts";
-import { adaptiveSizes, averagingMatrix, avgPool2d, divisorOverrideArg, maxPool2d, outputSizeArg, type AvgPoolOptions, type MaxPoolOptions, type OutputSize, type WithIndices } from "./pooling.ts";
+import { adaptiveMaxOf, adaptiveSizes, averagingMatrix, avgPool2d, divisorOverrideArg, maxPool2d, outputSizeArg, type AvgPoolOptions, type MaxPoolOptions, type OutputSize, type WithIndices } from "./pooling.ts";
 
 /** A 3-tuple argument, with PyTorch's message for another length. */
 function triple(v: Pair, op: string, name: string, words: string): number[] {
@@ -153,4 +154,26 @@ export function adaptiveAvgPool3d(input: Tensor, outputSize: OutputSize, ...extr
   const [d, h, w] = x.shape.slice(-3) as [number, number, number];
   const planes = averagingMatrix(h, oh, x).matmul(x).matmul(averagingMatrix(w, ow, x).t());
   return planes.movedim(-3, -1).matmul(averagingMatrix(d, od, x).t()).movedim(-1, -3);
+}
+
+/** adaptive_max_pool3d's checks and sizes (its own words: "but got: ", "internal error", a negative size's allocation error). */
+function adaptiveMax3d(fn: string, input: unknown, outputSize: unknown): WithIndices {
+  const x = checkTensor(input, "input", fn);
+  const o = outputSizeArg(outputSize, "outputSize", fn);
+  const raw = typeof o === "number" ? [o, o, o] : [...o];
+  if (raw.length !== 3) throw new RuntimeError("adaptive_max_pool3d(): internal error: output_size.size() must be 3");
+  if (x.dim() !== 4 && x.dim() !== 5) throw new RuntimeError(`adaptive_max_pool3d(): Expected 4D or 5D tensor, but got: ${fmtShape(x.shape)}`);
+  const sizes = adaptiveSizes(x, raw, 3, "adaptive_max_pool3d");
+  const neg = sizes.find((v) => v < 0);
+  if (neg !== undefined) throw new RuntimeError(`Trying to create tensor with negative dimension ${neg}: ${fmtShape([...x.shape.slice(0, -3), ...sizes])}`);
+  if (!isFloating(x.dtype)) throw new RuntimeError(`"adaptive_max_pool3d_cpu" not implemented for '${scalarTypeName(x.dtype)}'`);
+  return adaptiveMaxOf(x, sizes);
+}
+
+/** F.adaptive_max_pool3d(input, output_size, return_indices=False): an int, or [d, h, w] with null keeping a size. */
+export function adaptiveMaxPool3d(input: Tensor, outputSize: OutputSize, ...args: [] | [returnIndices: false] | [options: { returnIndices?: false }]): Tensor;
+export function adaptiveMaxPool3d(input: Tensor, outputSize: OutputSize, ...args: [returnIndices: true] | [options: { returnIndices: true }]): WithIndices;
+export function adaptiveMaxPool3d(input: Tensor, outputSize: OutputSize, ...args: unknown[]): Tensor | WithIndices {
+  const r = adaptiveMax3d("adaptiveMaxPool3d", input, outputSize);
+  return parseArgs<{ returnIndices: boolean }>("adaptiveMaxPool3d", [param("returnIndices", bool, false)], args).returnIndices ? r : r.values;
 }

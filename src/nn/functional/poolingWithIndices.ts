@@ -1,11 +1,11 @@
-// F.max_pool1d/2d/3d_with_indices and F.adaptive_max_pool1d/2d_with_indices: the max poolings'
+// F.max_pool1d/2d/3d_with_indices and F.adaptive_max_pool1d/2d/3d_with_indices: the max poolings'
 // values and indices ({ values, indices }) whatever return_indices says, as PyTorch's functions
 // of these names return both (they take return_indices and ignore it).
 import { bool, intOrInts, nullable, param, parseArgs, type Args } from "../../args.ts";
 import type { Pair } from "../../ops/conv.ts";
 import type { Tensor } from "../../tensor.ts";
 import { adaptiveMaxPool1d, adaptiveMaxPool2d, maxPool1d, maxPool2d, type MaxPoolOptions, type OutputSize, type WithIndices } from "./pooling.ts";
-import { maxPool3d } from "./pooling3d.ts";
+import { adaptiveMaxPool3d, maxPool3d } from "./pooling3d.ts";
 
 const MAX_POOL = [param("stride", nullable(intOrInts), null), param("padding", intOrInts, 0), param("dilation", intOrInts, 1), param("ceilMode", bool, false), param("returnIndices", bool, false)];
 type MaxPoolPositional = [stride: Pair | null, padding: Pair, dilation: Pair, ceilMode: boolean, returnIndices: boolean];
@@ -37,4 +37,9 @@ export function adaptiveMaxPool1dWithIndices(input: Tensor, outputSize: number |
 export function adaptiveMaxPool2dWithIndices(input: Tensor, outputSize: OutputSize, ...args: Args<[returnIndices: boolean], { returnIndices?: boolean }>): WithIndices {
   parseArgs("adaptiveMaxPool2dWithIndices", RETURN_INDICES, args);
   return adaptiveMaxPool2d(input, outputSize, true);
+}
+/** F.adaptive_max_pool3d_with_indices(input, output_size, return_indices=False). */
+export function adaptiveMaxPool3dWithIndices(input: Tensor, outputSize: OutputSize, ...args: Args<[returnIndices: boolean], { returnIndices?: boolean }>): WithIndices {
+  parseArgs("adaptiveMaxPool3dWithIndices", RETURN_INDICES, args);
+  return adaptiveMaxPool3d(input, outputSize, true);
 }

@@ -324,6 +324,16 @@ export class AdaptiveMaxPool2d extends AdaptivePool {
     return this.returnIndices ? P.adaptiveMaxPool2d(input, this.outputSize, true) : P.adaptiveMaxPool2d(input, this.outputSize);
   }
 }
+/** nn.AdaptiveMaxPool3d(output_size, return_indices=False): an int, or [d, h, w] with null keeping a size. */
+export class AdaptiveMaxPool3d extends AdaptivePool {
+  constructor(...args: Args<[outputSize: P.OutputSize, returnIndices: boolean], AdaptiveMaxPoolOptions>);
+  constructor(...args: unknown[]) {
+    super(3, true, args);
+  }
+  override forward(input: Tensor): Tensor | P.WithIndices {
+    return this.returnIndices ? P3.adaptiveMaxPool3d(input, this.outputSize, true) : P3.adaptiveMaxPool3d(input, this.outputSize);
+  }
+}
 /** nn.AdaptiveAvgPool3d(output_size): an int, or [d, h, w] with null keeping a size. */
 export class AdaptiveAvgPool3d extends AdaptivePool {
   constructor(...args: Args<[outputSize: P.OutputSize], AdaptivePoolOptions>);
