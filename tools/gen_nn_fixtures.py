@@ -418,6 +418,11 @@ fcase("gridSample.nearest_reflection_align", lambda x, g: F.grid_sample(x, g, "n
 fcase("gridSample.3d", lambda x, g: F.grid_sample(x, g, align_corners=False), [In("randn", 1, 2, 3, 4, 3), In("grid", 1, 2, 3, 2, 3)])
 fcase("gridSample.3d_nearest_border", lambda x, g: F.grid_sample(x, g, "nearest", "border", True), [In("randn", 1, 1, 2, 3, 4), In("grid", 1, 3, 2, 2, 3)])
 fcase("gridSample.3d_reflection", lambda x, g: F.grid_sample(x, g, "bilinear", "reflection", False), [In("randn", 1, 1, 3, 3, 2), In("grid", 1, 2, 2, 3, 3)])
+# non-finite grid points: border and reflection clip NaN (and a reflected infinity) to pixel 0, as
+# ATen's vector max does (nearest only: PyTorch 1.13's bilinear backward crashes on them)
+NONFINITE_GRID = torch.tensor([[[[float("nan"), 0.0], [0.5, float("inf")], [-float("inf"), 0.2]]]], dtype=torch.float64)
+fcase("gridSample.nonfinite_border", lambda x: F.grid_sample(x, NONFINITE_GRID, "nearest", "border", False), [In("randn", 1, 2, 3, 4)])
+fcase("gridSample.nonfinite_reflection_nearest", lambda x: F.grid_sample(x, NONFINITE_GRID, "nearest", "reflection", True), [In("randn", 1, 2, 3, 4)])
 # a spatial transformer: the affine grid of theta, sampled (gradients reach theta through the grid)
 fcase("spatialTransformer", lambda x, t: F.grid_sample(x, F.affine_grid(t, list(x.shape), align_corners=False), align_corners=False), [In("randn", 2, 1, 5, 6), In("randn", 2, 2, 3, scale=0.5)])
 

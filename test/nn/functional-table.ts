@@ -15,6 +15,9 @@ function instanceNormStats(x: T, w: T, b: T, useInputStats: boolean): T {
   return torch.cat([y.reshape(-1), rm, rv]);
 }
 
+/** gridSample's non-finite grid points (NaN, infinities), as the fixture's. */
+const nonfiniteGrid = (like: T) => torch.tensor([[[[NaN, 0], [0.5, Infinity], [-Infinity, 0.2]]]], { dtype: like.dtype, device: like.device });
+
 export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
   conv1d: (x, w, b) => F.conv1d(x, w, b, { stride: 2, padding: 1, dilation: 2 }),
   conv2d: (x, w, b) => F.conv2d(x, w, b, { stride: [1, 2], padding: 1 }),
@@ -121,5 +124,7 @@ export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
   "gridSample.3d": (x, g) => F.gridSample(x, g, { alignCorners: false }),
   "gridSample.3d_nearest_border": (x, g) => F.gridSample(x, g, "nearest", "border", true),
   "gridSample.3d_reflection": (x, g) => F.gridSample(x, g, "bilinear", "reflection", false),
+  "gridSample.nonfinite_border": (x) => F.gridSample(x, nonfiniteGrid(x), "nearest", "border", false),
+  "gridSample.nonfinite_reflection_nearest": (x) => F.gridSample(x, nonfiniteGrid(x), "nearest", "reflection", true),
   spatialTransformer: (x, t) => F.gridSample(x, F.affineGrid(t, x.shape, { alignCorners: false }), { alignCorners: false }),
 };

@@ -107,12 +107,12 @@ function reflect(x: Tensor, twiceLow: number, twiceHigh: number): Tensor {
 /** A grid coordinate to a pixel coordinate along a dim of `size` pixels (ATen's grid_sampler_compute_source_index). */
 function sourceIndex(coord: Tensor, size: number, padding: string, alignCorners: boolean): Tensor {
   let x = alignCorners ? coord.add(1).mul((size - 1) / 2) : coord.add(1).mul(size).sub(1).div(2);
-  if (padding === "border") x = x.clamp(0, size - 1);
-  else if (padding === "reflection") {
-    x = alignCorners ? reflect(x, 0, 2 * (size - 1)) : reflect(x, -1, 2 * size - 1);
-    x = x.clamp(0, size - 1);
-  }
-  return x;
+  if (padding === "zeros") return x;
+  if (padding === "reflection") x = alignCorners ? reflect(x, 0, 2 * (size - 1)) : reflect(x, -1, 2 * size - 1);
+  // ATen clips with min(limit, max(x, 0)) on vectors, whose max gives 0 for NaN: a NaN (or a
+  // reflected infinity) samples pixel 0, where clamp would keep the NaN
+  x = x.clamp(0, size - 1);
+  return where(x.isnan(), 0, x);
 }
 
 /**
@@ -163,8 +163,9 @@ export function gridSample(input: Tensor, grid: Tensor, ...args: Args<[mode: "bi
     at.forEach((p, i) => {
       const ok = p.ge(0).logicalAnd(p.le(inSpatial[i]! - 1));
       inside = inside === null ? ok : inside.logicalAnd(ok);
-      const clamped = p.clamp(0, inSpatial[i]! - 1);
-      index = index === null ? clamped : index.mul(inSpatial[i]!).add(clamped);
+      // outside (or NaN) positions read element 0, which `inside` then masks out
+      const safe = where(ok, p, 0);
+      index = index === null ? safe : index.mul(inSpatial[i]!).add(safe);
     });
     const idx = index!.to("int64").unsqueeze(1).expand([n, c, points]);
     return where(inside!.unsqueeze(1), flat.gather(2, idx), 0);
