@@ -42,3 +42,9 @@ test("mode='bicubic' on 4-D input is refused as not implemented (PyTorch has it;
     message: "grid_sample: mode='bicubic' is not implemented in torch-ts ('bilinear' and 'nearest' are)",
   });
 });
+
+test("hostile arguments: a 0-dim input or grid (PyTorch's IndexError), a size that is not a list", () => {
+  assert.throws(() => F.gridSample(torch.tensor(1), torch.tensor(1)), { name: "IndexError", message: "Dimension specified as 0 but tensor has no dimensions" });
+  assert.throws(() => F.gridSample(torch.randn([1, 1, 2, 2]), torch.tensor(1)), { name: "IndexError" });
+  assert.throws(() => F.affineGrid(torch.zeros([1, 2, 3]), "1,1,2,2" as never, false), { name: "TypeError", message: `affineGrid(): argument 'size' must be a list of integers, but got string "1,1,2,2"` });
+});

@@ -42,6 +42,10 @@ test("tripletMarginWithDistanceLoss takes its options by keyword only, and a cal
   assert.throws(() => call(x, x, x, 1.0, {}), { name: "TypeError", message: "tripletMarginWithDistanceLoss() takes 3 positional arguments but 4 were given" });
   assert.throws(() => call(x, x, x, { distanceFunction: 2 }), { name: "TypeError", message: "tripletMarginWithDistanceLoss(): argument 'distanceFunction' must be a function or a module, not number" });
   assert.throws(() => call(x, x, x, { margin: 1, distance_function: null }), /unexpected keyword argument 'distance_function'/);
+  // a distance that is not a tensor (PyTorch's clamp then refuses the float)
+  assert.throws(() => F.tripletMarginWithDistanceLoss(x, x, x, { distanceFunction: (() => 3) as never }), {
+    name: "TypeError", message: "tripletMarginWithDistanceLoss(): the distance function must return a Tensor, but returned number 3",
+  });
 });
 
 test("int32 targets give the int64 targets' losses", () => {

@@ -7,8 +7,8 @@
 // 0. The gradient with respect to the input is the gather's (a scatter-add of the weights), with
 // respect to the grid the weights' (0 where clipped, sign-flipped where reflected, 0 for nearest),
 // as ATen's backward kernels compute them. Bicubic is not implemented (NotImplementedError).
-import { checkTensor, nullable, bool, param, parseArgs, str, ints, type Args } from "../../args.ts";
-import { NotImplementedError, RuntimeError, ValueError } from "../../errors.ts";
+import { bool, checkTensor, ints, nullable, param, parseArgs, str, typeError, type Args } from "../../args.ts";
+import { IndexError, NotImplementedError, RuntimeError, ValueError } from "../../errors.ts";
 import { isFloating, scalarTypeName } from "../../dtype.ts";
 import { fmtShape } from "../../layout.ts";
 import { linspace } from "../../ops/creation.ts";
@@ -51,7 +51,8 @@ function steps(n: number, alignCorners: boolean, like: Tensor): Tensor {
 export function affineGrid(theta: Tensor, size: readonly number[], ...args: Args<[alignCorners: boolean | null], AffineGridOptions>): Tensor {
   const fn = "affineGrid";
   checkTensor(theta, "theta", fn);
-  const sz = ints(Array.isArray(size) ? Math.max(size.length, 1) : 1)(size, "size", fn);
+  if (!Array.isArray(size)) throw typeError(fn, "size", "a list of integers", size);
+  const sz = ints(Math.max(size.length, 1))(size, "size", fn);
   const a = parseArgs<{ alignCorners: boolean | null }>(fn, [param("alignCorners", nullable(bool), null)], args);
   const alignCorners = alignCornersOf(a.alignCorners);
   if (!isFloating(theta.dtype)) throw new ValueError(`Expected theta to have floating point type, but got torch.${theta.dtype}`);
@@ -131,6 +132,7 @@ export function gridSample(input: Tensor, grid: Tensor, ...args: Args<[mode: "bi
   }
   const alignCorners = alignCornersOf(a.alignCorners);
   // ATen's check_grid_sampler_common, then the 2-d / 3-d kernels' checks, in their order
+  if (input.ndim === 0 || grid.ndim === 0) throw new IndexError("Dimension specified as 0 but tensor has no dimensions");
   const sizes = `input with sizes ${fmtShape(input.shape)} and grid with sizes ${fmtShape(grid.shape)}`;
   if (input.shape[0] !== grid.shape[0]) throw new RuntimeError(`grid_sampler(): expected grid and input to have same batch size, but got ${sizes}`);
   const d = input.ndim - 2;

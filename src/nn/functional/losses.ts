@@ -6,7 +6,7 @@
 // Every function takes PyTorch 1.13's positional arguments, including the legacy
 // size_average / reduce where PyTorch's signature has them (src/nn/reduction.ts), then an
 // options object.
-import { bool, checkTensor, int, isOptions, nullable, num, param, parseArgs, tensor, type Args, type Param } from "../../args.ts";
+import { bool, checkTensor, describe, int, isOptions, nullable, num, param, parseArgs, tensor, type Args, type Param } from "../../args.ts";
 import { IndexError, RuntimeError, TorchTypeError, ValueError } from "../../errors.ts";
 import { isFloating, isIntegral, scalarTypeName } from "../../dtype.ts";
 import { fmtShape } from "../../layout.ts";
@@ -620,7 +620,9 @@ export const TRIPLET_DISTANCE = [param("distanceFunction", distanceFunctionArg, 
 /** d(x1, x2) with the given distance, pairwise_distance by default. */
 export function applyDistance(d: DistanceFunction | null, x1: Tensor, x2: Tensor): Tensor {
   if (d === null) return distance(x1, x2, { p: 2, eps: 1e-6, keepdim: false });
-  return typeof d === "function" ? d(x1, x2) : d.forward(x1, x2);
+  const r: unknown = typeof d === "function" ? d(x1, x2) : d.forward(x1, x2);
+  if (!(r instanceof Tensor)) throw new TorchTypeError(`tripletMarginWithDistanceLoss(): the distance function must return a Tensor, but returned ${describe(r)}`);
+  return r;
 }
 
 /**
