@@ -252,6 +252,7 @@ mcase("LPPool1d", lambda: nn.LPPool1d(1.5, 3, 2, True), [In("pos", 2, 2, 8)])
 mcase("NLLLoss2d", lambda: nn.NLLLoss2d(ignore_index=1), [In("logprobs", 2, 4, 3, 3), In("index", 2, 3, 3, high=4, ignore=1)])
 mcase("AdaptiveMaxPool3d", lambda: nn.AdaptiveMaxPool3d((2, None, 3)), [In("randn", 2, 2, 4, 3, 5)])
 mcase("AdaptiveMaxPool3d.indices", lambda: nn.AdaptiveMaxPool3d(2, return_indices=True), [In("randn", 1, 2, 3, 4, 5)])
+mcase("FractionalMaxPool2d", lambda: nn.FractionalMaxPool2d(3, output_size=(4, 3), return_indices=True, _random_samples=torch.rand(2, 2, 2, generator=torch.Generator().manual_seed(5), dtype=torch.float64)), [In("randn", 2, 2, 8, 7)])
 mcase("MaxUnpool2d", lambda: nn.MaxUnpool2d(2), [In("randn", 2, 2, 3, 3), In("unpool", 2, 2, 3, 3, high=36, spatial=2)])
 mcase("MaxUnpool1d", lambda: nn.MaxUnpool1d(3, 2, 1), [In("randn", 2, 2, 4), In("unpool", 2, 2, 4, high=7, spatial=1)])
 mcase("MaxUnpool3d", lambda: nn.MaxUnpool3d(2, (1, 2, 2)), [In("randn", 1, 1, 2, 2, 2), In("unpool", 1, 1, 2, 2, 2, high=48, spatial=3)])
@@ -406,6 +407,10 @@ fcase("maxUnpool1d.unbatched_size", lambda x, i: F.max_unpool1d(x, i, 2, output_
 fcase("maxUnpool3d", lambda x, i: F.max_unpool3d(x, i, 2), [In("randn", 1, 2, 2, 2, 2), In("unpool", 1, 2, 2, 2, 2, high=64, spatial=3)])
 fcase("adaptiveMaxPool3d", lambda x: F.adaptive_max_pool3d(x, (2, 3, 2)), [In("randn", 1, 2, 5, 6, 4)])
 fcase("adaptiveMaxPool3d.none_unbatched", lambda x: F.adaptive_max_pool3d(x, (None, 2, 3)), [In("randn", 2, 3, 5, 7)])
+fcase("fractionalMaxPool2d", lambda x, s: F.fractional_max_pool2d(x, (3, 2), output_size=(4, 5), _random_samples=s), [In("randn", 2, 3, 9, 8), In("prob", 2, 3, 2, grad=False)])
+fcase("fractionalMaxPool2d.unbatched", lambda x, s: F.fractional_max_pool2d(x, 2, output_size=3, _random_samples=s), [In("randn", 3, 5, 6), In("prob", 1, 3, 2, grad=False)])
+# the samples drawn as PyTorch draws them: the same seed, the same windows
+fcase("fractionalMaxPool2d.seeded_ratio", lambda x: (torch.manual_seed(7), F.fractional_max_pool2d(x, 2, output_ratio=0.5))[1], [In("randn", 2, 2, 7, 9)])
 fcase("affineGrid", lambda t: F.affine_grid(t, [2, 3, 4, 5], align_corners=False), [In("randn", 2, 2, 3)])
 fcase("affineGrid.align_3d", lambda t: F.affine_grid(t, [1, 2, 3, 2, 4], align_corners=True), [In("randn", 1, 3, 4)])
 fcase("affineGrid.unit", lambda t: F.affine_grid(t, [1, 1, 1, 3], align_corners=False), [In("randn", 1, 2, 3)])
@@ -619,6 +624,10 @@ ERRORS = [
     ("adaptiveMaxPool3d.dims", lambda: F.adaptive_max_pool3d(torch.randn(2, 3, 4), 2)),
     ("adaptiveMaxPool3d.empty", lambda: F.adaptive_max_pool3d(torch.randn(1, 0, 2, 2, 2), 2)),
     ("adaptiveMaxPool3d.int", lambda: F.adaptive_max_pool3d(torch.ones(1, 1, 2, 2, 2, dtype=torch.long), 1)),
+    ("fractionalMaxPool2d.no_size", lambda: F.fractional_max_pool2d(torch.randn(1, 1, 5, 5), 2)),
+    ("fractionalMaxPool2d.too_large", lambda: F.fractional_max_pool2d(torch.randn(2, 3, 9, 8), 3, output_size=(8, 5))),
+    ("fractionalMaxPool2d.too_wide", lambda: F.fractional_max_pool2d(torch.randn(2, 3, 9, 8), 3, output_size=(4, 7))),
+    ("fractionalMaxPool2d.dims", lambda: F.fractional_max_pool2d(torch.randn(5, 5), 2, output_size=3)),
     ("maxUnpool2d.empty_channels", lambda: F.max_unpool2d(torch.randn(1, 0, 2, 2), torch.zeros(1, 0, 2, 2, dtype=torch.long), 2)),
 ]
 

@@ -129,6 +129,10 @@ const CALLS: Record<string, () => unknown> = {
   "adaptiveMaxPool3d.dims": () => F.adaptiveMaxPool3d(r(2, 3, 4), 2),
   "adaptiveMaxPool3d.empty": () => F.adaptiveMaxPool3d(r(1, 0, 2, 2, 2), 2),
   "adaptiveMaxPool3d.int": () => F.adaptiveMaxPool3d(torch.ones([1, 1, 2, 2, 2], { dtype: "int64" }), 1),
+  "fractionalMaxPool2d.no_size": () => F.fractionalMaxPool2d(r(1, 1, 5, 5), 2),
+  "fractionalMaxPool2d.too_large": () => F.fractionalMaxPool2d(r(2, 3, 9, 8), 3, { outputSize: [8, 5] }),
+  "fractionalMaxPool2d.too_wide": () => F.fractionalMaxPool2d(r(2, 3, 9, 8), 3, { outputSize: [4, 7] }),
+  "fractionalMaxPool2d.dims": () => F.fractionalMaxPool2d(r(5, 5), 2, { outputSize: 3 }),
   "maxUnpool2d.empty_channels": () => F.maxUnpool2d(r(1, 0, 2, 2), torch.zeros([1, 0, 2, 2], { dtype: "int64" }), 2),
 };
 

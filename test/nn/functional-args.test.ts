@@ -145,6 +145,8 @@ const ENTRIES: Record<string, Entry> = {
   adaptiveMaxPool2dWithIndices: { head: () => [f64(2, 3, 9, 8), [3, 5]], args: [["returnIndices", false]], ignored: true },
   adaptiveMaxPool3d: { head: () => [f64(2, 2, 5, 6, 4), [2, 3, 2]], args: [["returnIndices", true]] },
   adaptiveMaxPool3dWithIndices: { head: () => [f64(2, 2, 5, 6, 4), 3], args: [["returnIndices", false]], ignored: true },
+  fractionalMaxPool2d: { head: () => [f64(2, 3, 9, 8), [3, 2]], args: [["outputSize", [4, 5]], ["outputRatio", null], ["returnIndices", true], ["randomSamples", pos(2, 3, 2).mul(0.8)]] },
+  fractionalMaxPool2dWithIndices: { head: () => [f64(2, 3, 9, 8), 2], args: [["outputSize", [4, 5]], ["outputRatio", null], ["returnIndices", false], ["randomSamples", pos(2, 3, 2).mul(0.8)]] },
   scaledDotProductAttention: { head: () => [f64(2, 3, 4), f64(2, 5, 4), f64(2, 5, 2)], args: [["attnMask", f64(3, 5)], ["dropoutP", 0], ["isCausal", false]], keywords: { scale: 0.3 } },
 };
 

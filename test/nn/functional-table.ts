@@ -112,6 +112,12 @@ export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
   maxUnpool3d: (x, i) => F.maxUnpool3d(x, i, 2),
   adaptiveMaxPool3d: (x) => F.adaptiveMaxPool3d(x, [2, 3, 2]),
   "adaptiveMaxPool3d.none_unbatched": (x) => F.adaptiveMaxPool3d(x, [null, 2, 3]),
+  fractionalMaxPool2d: (x, s) => F.fractionalMaxPool2d(x, [3, 2], { outputSize: [4, 5], randomSamples: s }),
+  "fractionalMaxPool2d.unbatched": (x, s) => F.fractionalMaxPool2d(x, 2, 3, null, false, s),
+  "fractionalMaxPool2d.seeded_ratio": (x) => {
+    torch.manualSeed(7);
+    return F.fractionalMaxPool2d(x, 2, { outputRatio: 0.5 });
+  },
   affineGrid: (t) => F.affineGrid(t, [2, 3, 4, 5], false),
   "affineGrid.align_3d": (t) => F.affineGrid(t, [1, 2, 3, 2, 4], { alignCorners: true }),
   "affineGrid.unit": (t) => F.affineGrid(t, [1, 1, 1, 3], false),

@@ -129,6 +129,7 @@ export const MODULE_TABLE: Record<string, () => M> = {
   NLLLoss2d: () => new nn.NLLLoss2d({ ignoreIndex: 1 }),
   AdaptiveMaxPool3d: () => new nn.AdaptiveMaxPool3d([2, null, 3]),
   "AdaptiveMaxPool3d.indices": () => new nn.AdaptiveMaxPool3d(2, true),
+  FractionalMaxPool2d: () => new nn.FractionalMaxPool2d(3, { outputSize: [4, 3], returnIndices: true, randomSamples: torch.zeros([2, 2, 2]) }),
   MaxUnpool2d: () => new nn.MaxUnpool2d(2),
   MaxUnpool1d: () => new nn.MaxUnpool1d(3, 2, 1),
   MaxUnpool3d: () => new nn.MaxUnpool3d(2, [1, 2, 2]),

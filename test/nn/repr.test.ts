@@ -33,8 +33,8 @@ interface ErrorCase {
 
 const fixture = JSON.parse(readFileSync(new URL("../fixtures/nn_repr.json", import.meta.url), "utf8")) as { cases: ReprCase[]; errors: ErrorCase[] };
 
-/** PyTorch's keyword name as a torch-ts option key (Embedding's _weight is `weight`). */
-const camel = (k: string): string => (k === "_weight" ? "weight" : k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
+/** PyTorch's keyword name as a torch-ts option key (Embedding's _weight is `weight`, FractionalMaxPool2d's _random_samples `randomSamples`). */
+const camel = (k: string): string => (k === "_weight" ? "weight" : k.replace(/^_/, "").replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
 
 type Ctor = new (...args: unknown[]) => torch.nn.Module;
 const ctor = (name: string): Ctor => (nn as unknown as Record<string, Ctor>)[name];

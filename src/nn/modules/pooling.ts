@@ -1,12 +1,14 @@
 // Pooling modules: PyTorch's constructor arguments (nn.MaxPool2d(2, 1): stride 1), checked at
 // construction with the messages PyTorch gives at the first call, then the functional forms
 // (src/nn/functional/pooling.ts).
-import { bool, intOrInts, ints, nullable, num, param, parseArgs, type Args } from "../../args.ts";
+import { bool, intOrInts, ints, nullable, num, numOrNums, param, parseArgs, tensor, type Args } from "../../args.ts";
+import { ValueError } from "../../errors.ts";
 import type { Tensor } from "../../tensor.ts";
 import type { Pair } from "../../ops/conv.ts";
 import * as P from "../functional/pooling.ts";
 import * as P3 from "../functional/pooling3d.ts";
 import * as U from "../functional/unpooling.ts";
+import * as FP from "../functional/fractionalPooling.ts";
 import { Module } from "../module.ts";
 import { pyBool, pyFloat, pyTuple, pyValue } from "../repr.ts";
 
@@ -252,6 +254,48 @@ export class MaxUnpool3d extends MaxUnpoolNd {
   constructor(kernelSize: number | readonly number[], ...args: Args<MaxUnpoolPositional, Omit<MaxUnpoolModuleOptions, "kernelSize">>);
   constructor(...args: unknown[]) {
     super(3, args);
+  }
+}
+
+/** The options of `nn.FractionalMaxPool2d`. */
+export interface FractionalMaxPoolModuleOptions extends FP.FractionalMaxPoolOptions {
+  /** The window's size; required. */
+  kernelSize?: number | readonly number[];
+}
+
+/**
+ * nn.FractionalMaxPool2d(kernel_size, output_size=None, output_ratio=None, return_indices=False,
+ * _random_samples=None): samples given here are a buffer (`_random_samples`), as PyTorch's.
+ */
+export class FractionalMaxPool2d extends Module {
+  readonly kernelSize: number[];
+  readonly outputSize: number[] | null;
+  readonly outputRatio: number[] | null;
+  readonly returnIndices: boolean;
+  declare _random_samples: Tensor | null;
+  constructor(kernelSize: number | readonly number[], ...args: Args<[outputSize: number | readonly number[] | null, outputRatio: number | readonly number[] | null, returnIndices: boolean, randomSamples: Tensor | null], FP.FractionalMaxPoolOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    const a = parseArgs<{ kernelSize: number[]; outputSize: number[] | null; outputRatio: number | number[] | null; returnIndices: boolean; randomSamples: Tensor | null }>("FractionalMaxPool2d", [
+      param("kernelSize", ints(2)), param("outputSize", nullable(ints(2)), null), param("outputRatio", nullable(numOrNums), null),
+      param("returnIndices", bool, false), param("randomSamples", nullable(tensor), null),
+    ], args);
+    this.kernelSize = a.kernelSize;
+    this.returnIndices = a.returnIndices;
+    this.registerBuffer("_random_samples", a.randomSamples);
+    this.outputSize = a.outputSize;
+    this.outputRatio = a.outputRatio === null ? null : typeof a.outputRatio === "number" ? [a.outputRatio, a.outputRatio] : a.outputRatio;
+    if (a.outputSize === null && a.outputRatio === null) throw new ValueError("FractionalMaxPool2d requires specifying either an output size, or a pooling ratio");
+    if (a.outputSize !== null && a.outputRatio !== null) throw new ValueError("only one of output_size and output_ratio may be specified");
+    const ratio = this.outputRatio;
+    if (ratio !== null && !ratio.every((r) => r > 0 && r < 1)) {
+      const given = a.outputRatio!;
+      throw new ValueError(`output_ratio must be between 0 and 1 (got ${typeof given === "number" ? pyFloat(given) : `(${given.map(pyFloat).join(", ")})`})`);
+    }
+  }
+  override forward(input: Tensor): Tensor | P.WithIndices {
+    const r = FP.fractionalMaxPool2dWithIndices(input, this.kernelSize, this.outputSize, this.outputRatio, true, this._random_samples);
+    return this.returnIndices ? r : r.values;
   }
 }
 
