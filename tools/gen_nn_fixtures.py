@@ -411,6 +411,8 @@ fcase("fractionalMaxPool2d", lambda x, s: F.fractional_max_pool2d(x, (3, 2), out
 fcase("fractionalMaxPool2d.unbatched", lambda x, s: F.fractional_max_pool2d(x, 2, output_size=3, _random_samples=s), [In("randn", 3, 5, 6), In("prob", 1, 3, 2, grad=False)])
 # the samples drawn as PyTorch draws them: the same seed, the same windows
 fcase("fractionalMaxPool2d.seeded_ratio", lambda x: (torch.manual_seed(7), F.fractional_max_pool2d(x, 2, output_ratio=0.5))[1], [In("randn", 2, 2, 7, 9)])
+# the same in float32 (samples drawn in the input's dtype: float32 draws are not float64's)
+fcase("fractionalMaxPool2d.seeded_ratio_float32", lambda x: (torch.manual_seed(7), F.fractional_max_pool2d(x.float(), 2, output_ratio=0.5))[1], [In("randn", 2, 2, 7, 9)], gradcheck=False)
 fcase("affineGrid", lambda t: F.affine_grid(t, [2, 3, 4, 5], align_corners=False), [In("randn", 2, 2, 3)])
 fcase("affineGrid.align_3d", lambda t: F.affine_grid(t, [1, 2, 3, 2, 4], align_corners=True), [In("randn", 1, 3, 4)])
 fcase("affineGrid.unit", lambda t: F.affine_grid(t, [1, 1, 1, 3], align_corners=False), [In("randn", 1, 2, 3)])

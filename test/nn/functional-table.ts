@@ -118,6 +118,10 @@ export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
     torch.manualSeed(7);
     return F.fractionalMaxPool2d(x, 2, { outputRatio: 0.5 });
   },
+  "fractionalMaxPool2d.seeded_ratio_float32": (x) => {
+    torch.manualSeed(7);
+    return F.fractionalMaxPool2d(x.float(), 2, { outputRatio: 0.5 });
+  },
   affineGrid: (t) => F.affineGrid(t, [2, 3, 4, 5], false),
   "affineGrid.align_3d": (t) => F.affineGrid(t, [1, 2, 3, 2, 4], { alignCorners: true }),
   "affineGrid.unit": (t) => F.affineGrid(t, [1, 1, 1, 3], false),

@@ -61,8 +61,10 @@ function fractional(fn: string, input: unknown, kernelSize: unknown, args: reado
   if (ow + kw - 1 > w) throw new RuntimeError(`fractional_max_pool2d(): pool width ${kw} too large relative to input width ${w}`);
   if (oh + kh - 1 > h) throw new RuntimeError(`fractional_max_pool2d(): pool height ${kh} too large relative to input height ${h}`);
   const n = x.ndim === 3 ? 1 : x.shape[0]!, c = x.shape[x.ndim - 3]!;
-  const samples = a.randomSamples ?? rand([n, c, 2], { dtype: x.dtype, device: x.device });
-  const s = hostData(noGrad(() => samples.contiguous()), "fractionalMaxPool2d", "F.fractionalMaxPool2d(await x.cpuAsync(), ...)");
+  // drawn on the CPU's generator, as PyTorch draws them for a CPU input (the windows are laid
+  // out on the host; given samples on a device would need an asynchronous read)
+  const samples = a.randomSamples ?? rand([n, c, 2], { dtype: x.dtype });
+  const s = hostData(noGrad(() => samples.contiguous()), "fractionalMaxPool2d", "F.fractionalMaxPool2d(x, kernelSize, { randomSamples: await samples.cpuAsync() })");
   const f = x.dtype === "float32" ? Math.fround : (v: number) => v;
   // table [planes, oh * ow, kh * kw] of plane positions
   const planes = n * c, win = kh * kw, out = oh * ow;
