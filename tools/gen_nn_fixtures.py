@@ -413,6 +413,9 @@ fcase("fractionalMaxPool2d.unbatched", lambda x, s: F.fractional_max_pool2d(x, 2
 fcase("fractionalMaxPool2d.seeded_ratio", lambda x: (torch.manual_seed(7), F.fractional_max_pool2d(x, 2, output_ratio=0.5))[1], [In("randn", 2, 2, 7, 9)])
 # the same in float32 (samples drawn in the input's dtype: float32 draws are not float64's)
 fcase("fractionalMaxPool2d.seeded_ratio_float32", lambda x: (torch.manual_seed(7), F.fractional_max_pool2d(x.float(), 2, output_ratio=0.5))[1], [In("randn", 2, 2, 7, 9)], gradcheck=False)
+fcase("convTbc", lambda x, w, b: F.conv_tbc(x, w, b, 1), [In("randn", 5, 2, 3), In("randn", 3, 3, 4), In("randn", 4)])
+fcase("convTbc.no_pad", lambda x, w, b: F.conv_tbc(x, w, b), [In("randn", 6, 2, 3), In("randn", 2, 3, 2), In("randn", 2)])
+fcase("convTbc.crop", lambda x, w, b: F.conv_tbc(x, w, b, pad=-1), [In("randn", 6, 1, 2), In("randn", 2, 2, 3), In("randn", 3)])
 fcase("affineGrid", lambda t: F.affine_grid(t, [2, 3, 4, 5], align_corners=False), [In("randn", 2, 2, 3)])
 fcase("affineGrid.align_3d", lambda t: F.affine_grid(t, [1, 2, 3, 2, 4], align_corners=True), [In("randn", 1, 3, 4)])
 fcase("affineGrid.unit", lambda t: F.affine_grid(t, [1, 1, 1, 3], align_corners=False), [In("randn", 1, 2, 3)])
@@ -630,6 +633,12 @@ ERRORS = [
     ("fractionalMaxPool2d.too_large", lambda: F.fractional_max_pool2d(torch.randn(2, 3, 9, 8), 3, output_size=(8, 5))),
     ("fractionalMaxPool2d.too_wide", lambda: F.fractional_max_pool2d(torch.randn(2, 3, 9, 8), 3, output_size=(4, 7))),
     ("fractionalMaxPool2d.dims", lambda: F.fractional_max_pool2d(torch.randn(5, 5), 2, output_size=3)),
+    ("convTbc.input_dims", lambda: F.conv_tbc(torch.randn(2, 3), torch.randn(3, 3, 4), torch.randn(4))),
+    ("convTbc.weight_dims", lambda: F.conv_tbc(torch.randn(5, 2, 3), torch.randn(3, 4), torch.randn(4))),
+    ("convTbc.bias_dims", lambda: F.conv_tbc(torch.randn(5, 2, 3), torch.randn(3, 3, 4), torch.randn(1, 4))),
+    ("convTbc.channels", lambda: F.conv_tbc(torch.randn(5, 2, 3), torch.randn(3, 2, 4), torch.randn(4))),
+    ("convTbc.bias_size", lambda: F.conv_tbc(torch.randn(5, 2, 3), torch.randn(3, 3, 4), torch.randn(3))),
+    ("convTbc.kernel", lambda: F.conv_tbc(torch.randn(5, 2, 3), torch.randn(9, 3, 4), torch.randn(4))),
     ("maxUnpool2d.empty_channels", lambda: F.max_unpool2d(torch.randn(1, 0, 2, 2), torch.zeros(1, 0, 2, 2, dtype=torch.long), 2)),
 ]
 

@@ -133,6 +133,12 @@ const CALLS: Record<string, () => unknown> = {
   "fractionalMaxPool2d.too_large": () => F.fractionalMaxPool2d(r(2, 3, 9, 8), 3, { outputSize: [8, 5] }),
   "fractionalMaxPool2d.too_wide": () => F.fractionalMaxPool2d(r(2, 3, 9, 8), 3, { outputSize: [4, 7] }),
   "fractionalMaxPool2d.dims": () => F.fractionalMaxPool2d(r(5, 5), 2, { outputSize: 3 }),
+  "convTbc.input_dims": () => F.convTbc(r(2, 3), r(3, 3, 4), r(4)),
+  "convTbc.weight_dims": () => F.convTbc(r(5, 2, 3), r(3, 4), r(4)),
+  "convTbc.bias_dims": () => F.convTbc(r(5, 2, 3), r(3, 3, 4), r(1, 4)),
+  "convTbc.channels": () => F.convTbc(r(5, 2, 3), r(3, 2, 4), r(4)),
+  "convTbc.bias_size": () => F.convTbc(r(5, 2, 3), r(3, 3, 4), r(3)),
+  "convTbc.kernel": () => F.convTbc(r(5, 2, 3), r(9, 3, 4), r(4)),
   "maxUnpool2d.empty_channels": () => F.maxUnpool2d(r(1, 0, 2, 2), torch.zeros([1, 0, 2, 2], { dtype: "int64" }), 2),
 };
 

@@ -147,6 +147,7 @@ const ENTRIES: Record<string, Entry> = {
   adaptiveMaxPool3dWithIndices: { head: () => [f64(2, 2, 5, 6, 4), 3], args: [["returnIndices", false]], ignored: true },
   fractionalMaxPool2d: { head: () => [f64(2, 3, 9, 8), [3, 2]], args: [["outputSize", [4, 5]], ["outputRatio", null], ["returnIndices", true], ["randomSamples", pos(2, 3, 2).mul(0.8)]] },
   fractionalMaxPool2dWithIndices: { head: () => [f64(2, 3, 9, 8), 2], args: [["outputSize", [4, 5]], ["outputRatio", null], ["returnIndices", false], ["randomSamples", pos(2, 3, 2).mul(0.8)]] },
+  convTbc: { head: () => [f64(5, 2, 3), f64(3, 3, 4), f64(4)], args: [["pad", 1]] },
   scaledDotProductAttention: { head: () => [f64(2, 3, 4), f64(2, 5, 4), f64(2, 5, 2)], args: [["attnMask", f64(3, 5)], ["dropoutP", 0], ["isCausal", false]], keywords: { scale: 0.3 } },
 };
 

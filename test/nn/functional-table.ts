@@ -122,6 +122,9 @@ export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
     torch.manualSeed(7);
     return F.fractionalMaxPool2d(x.float(), 2, { outputRatio: 0.5 });
   },
+  convTbc: (x, w, b) => F.convTbc(x, w, b, 1),
+  "convTbc.no_pad": (x, w, b) => F.convTbc(x, w, b),
+  "convTbc.crop": (x, w, b) => F.convTbc(x, w, b, { pad: -1 }),
   affineGrid: (t) => F.affineGrid(t, [2, 3, 4, 5], false),
   "affineGrid.align_3d": (t) => F.affineGrid(t, [1, 2, 3, 2, 4], { alignCorners: true }),
   "affineGrid.unit": (t) => F.affineGrid(t, [1, 1, 1, 3], false),
