@@ -106,7 +106,7 @@ function constantPad(x: Tensor, p: readonly number[], value: number): Tensor {
   }
   const v = fillValue(value, x.dtype);
   for (const [d, l, r] of pairs(x, p)) {
-    const block = (n: number): Tensor => full(y.shape.map((s, k) => (k === d ? n : s)), v, { dtype: x.dtype });
+    const block = (n: number): Tensor => full(y.shape.map((s, k) => (k === d ? n : s)), v, { dtype: x.dtype, device: x.device });
     const parts = [...(l > 0 ? [block(l)] : []), y, ...(r > 0 ? [block(r)] : [])];
     if (parts.length > 1) y = cat(parts, d);
   }
