@@ -76,7 +76,11 @@ for (const name of ["Embedding.max_norm", "Embedding.max_norm_p1_padding_scale_g
 const FRACTIONAL_HOST = { reason: "its given samples are read on the host", error: /fractionalMaxPool2d: the tensor is on webgpu:0, whose values are read asynchronously/ };
 NOT_ON_WEBGPU["F fractionalMaxPool2d"] = FRACTIONAL_HOST;
 NOT_ON_WEBGPU["F fractionalMaxPool2d.unbatched"] = FRACTIONAL_HOST;
-for (const dtype of ["float64", "float32"]) NOT_ON_WEBGPU[`layer FractionalMaxPool2d ${dtype}`] = FRACTIONAL_HOST;
+NOT_ON_WEBGPU["F fractionalMaxPool3d"] = { ...FRACTIONAL_HOST, error: /fractionalMaxPool3d: the tensor is on webgpu:0, whose values are read asynchronously/ };
+for (const dtype of ["float64", "float32"]) {
+  NOT_ON_WEBGPU[`layer FractionalMaxPool2d ${dtype}`] = FRACTIONAL_HOST;
+  NOT_ON_WEBGPU[`layer FractionalMaxPool3d ${dtype}`] = { ...FRACTIONAL_HOST, error: /fractionalMaxPool3d: the tensor is on webgpu:0, whose values are read asynchronously/ };
+}
 for (const c of loadDropoutCases()) {
   if (c.fn === "rrelu" || c.fn === "RReLU") NOT_ON_WEBGPU[`dropout ${c.name}`] = { reason: "rrelu draws a slope only for the non-positive elements, which it reads on the host", error: /rrelu\(training=True\): the tensor is on webgpu:0, whose values are read asynchronously: use F\.rrelu\(await x\.cpuAsync\(\), \.\.\.\)/ };
 }
@@ -109,7 +113,7 @@ for (const c of indexCases) {
   for (const [how, index] of indexForms(c)) run(`index ${c.name}`, `index ${c.kind} ${c.name} (${how})`, () => checkIndexCase(c, index, W));
 }
 // float64 cases whose random draws differ in float32 (their "_float32" twins run instead)
-const F_FLOAT64_ONLY = ["fractionalMaxPool2d.seeded_ratio"];
+const F_FLOAT64_ONLY = ["fractionalMaxPool2d.seeded_ratio", "fractionalMaxPool3d.seeded_ratio"];
 for (const c of loadFunctionalCases()) if (!F_FLOAT64_ONLY.includes(c.name)) run(`F ${c.name}`, `F.${c.name}`, () => checkFunctionalCase(c, W));
 for (const c of loadModuleCases()) run(`layer ${c.name} ${c.dtype}`, `layer ${c.name} (${c.dtype})`, () => checkLayerCase(c, W));
 for (const c of loadMaxPoolCases()) run(`maxpool ${c.name}`, `maxPool${c.nd}d ${c.name}`, () => checkMaxPoolCase(c, W));

@@ -253,6 +253,7 @@ mcase("NLLLoss2d", lambda: nn.NLLLoss2d(ignore_index=1), [In("logprobs", 2, 4, 3
 mcase("AdaptiveMaxPool3d", lambda: nn.AdaptiveMaxPool3d((2, None, 3)), [In("randn", 2, 2, 4, 3, 5)])
 mcase("AdaptiveMaxPool3d.indices", lambda: nn.AdaptiveMaxPool3d(2, return_indices=True), [In("randn", 1, 2, 3, 4, 5)])
 mcase("FractionalMaxPool2d", lambda: nn.FractionalMaxPool2d(3, output_size=(4, 3), return_indices=True, _random_samples=torch.rand(2, 2, 2, generator=torch.Generator().manual_seed(5), dtype=torch.float64)), [In("randn", 2, 2, 8, 7)])
+mcase("FractionalMaxPool3d", lambda: nn.FractionalMaxPool3d(2, output_size=(2, 3, 2), _random_samples=torch.rand(1, 2, 3, generator=torch.Generator().manual_seed(6), dtype=torch.float64)), [In("randn", 1, 2, 5, 6, 4)])
 mcase("MaxUnpool2d", lambda: nn.MaxUnpool2d(2), [In("randn", 2, 2, 3, 3), In("unpool", 2, 2, 3, 3, high=36, spatial=2)])
 mcase("MaxUnpool1d", lambda: nn.MaxUnpool1d(3, 2, 1), [In("randn", 2, 2, 4), In("unpool", 2, 2, 4, high=7, spatial=1)])
 mcase("MaxUnpool3d", lambda: nn.MaxUnpool3d(2, (1, 2, 2)), [In("randn", 1, 1, 2, 2, 2), In("unpool", 1, 1, 2, 2, 2, high=48, spatial=3)])
@@ -416,6 +417,9 @@ fcase("fractionalMaxPool2d.seeded_ratio_float32", lambda x: (torch.manual_seed(7
 fcase("convTbc", lambda x, w, b: F.conv_tbc(x, w, b, 1), [In("randn", 5, 2, 3), In("randn", 3, 3, 4), In("randn", 4)])
 fcase("convTbc.no_pad", lambda x, w, b: F.conv_tbc(x, w, b), [In("randn", 6, 2, 3), In("randn", 2, 3, 2), In("randn", 2)])
 fcase("convTbc.crop", lambda x, w, b: F.conv_tbc(x, w, b, pad=-1), [In("randn", 6, 1, 2), In("randn", 2, 2, 3), In("randn", 3)])
+fcase("fractionalMaxPool3d", lambda x, s: F.fractional_max_pool3d(x, (2, 3, 2), output_size=(3, 4, 5), _random_samples=s), [In("randn", 2, 2, 6, 8, 7), In("prob", 2, 2, 3, grad=False)])
+fcase("fractionalMaxPool3d.seeded_ratio", lambda x: (torch.manual_seed(11), F.fractional_max_pool3d(x, 2, output_ratio=(0.5, 0.6, 0.4)))[1], [In("randn", 1, 2, 6, 7, 8)])
+fcase("fractionalMaxPool3d.seeded_ratio_float32", lambda x: (torch.manual_seed(11), F.fractional_max_pool3d(x.float(), 2, output_ratio=(0.5, 0.6, 0.4)))[1], [In("randn", 1, 2, 6, 7, 8)], gradcheck=False)
 fcase("affineGrid", lambda t: F.affine_grid(t, [2, 3, 4, 5], align_corners=False), [In("randn", 2, 2, 3)])
 fcase("affineGrid.align_3d", lambda t: F.affine_grid(t, [1, 2, 3, 2, 4], align_corners=True), [In("randn", 1, 3, 4)])
 fcase("affineGrid.unit", lambda t: F.affine_grid(t, [1, 1, 1, 3], align_corners=False), [In("randn", 1, 2, 3)])
@@ -639,6 +643,10 @@ ERRORS = [
     ("convTbc.channels", lambda: F.conv_tbc(torch.randn(5, 2, 3), torch.randn(3, 2, 4), torch.randn(4))),
     ("convTbc.bias_size", lambda: F.conv_tbc(torch.randn(5, 2, 3), torch.randn(3, 3, 4), torch.randn(3))),
     ("convTbc.kernel", lambda: F.conv_tbc(torch.randn(5, 2, 3), torch.randn(9, 3, 4), torch.randn(4))),
+    ("fractionalMaxPool3d.no_size", lambda: F.fractional_max_pool3d(torch.randn(1, 1, 5, 5, 5), 2)),
+    ("fractionalMaxPool3d.time_edge", lambda: F.fractional_max_pool3d(torch.randn(1, 1, 7, 8, 9), 3, output_size=(5, 4, 5))),
+    ("fractionalMaxPool3d.width_before_height", lambda: F.fractional_max_pool3d(torch.randn(1, 1, 7, 8, 9), 3, output_size=(3, 6, 7))),
+    ("fractionalMaxPool3d.dims", lambda: F.fractional_max_pool3d(torch.randn(3, 7, 8), 2, output_size=3)),
     ("maxUnpool2d.empty_channels", lambda: F.max_unpool2d(torch.randn(1, 0, 2, 2), torch.zeros(1, 0, 2, 2, dtype=torch.long), 2)),
 ]
 

@@ -22,7 +22,7 @@ export { maxPool3d, avgPool3d, adaptiveAvgPool3d, adaptiveMaxPool3d, type AvgPoo
 export { maxUnpool1d, maxUnpool2d, maxUnpool3d, type MaxUnpoolOptions } from "./functional/unpooling.ts";
 export { maxPool1dWithIndices, maxPool2dWithIndices, maxPool3dWithIndices, adaptiveMaxPool1dWithIndices, adaptiveMaxPool2dWithIndices, adaptiveMaxPool3dWithIndices } from "./functional/poolingWithIndices.ts";
 export { convTbc } from "./functional/convTbc.ts";
-export { fractionalMaxPool2d, fractionalMaxPool2dWithIndices, type FractionalMaxPoolOptions } from "./functional/fractionalPooling.ts";
+export { fractionalMaxPool2d, fractionalMaxPool2dWithIndices, fractionalMaxPool3d, fractionalMaxPool3dWithIndices, type FractionalMaxPoolOptions } from "./functional/fractionalPooling.ts";
 export { affineGrid, gridSample, type AffineGridOptions, type GridSampleOptions } from "./functional/gridSample.ts";
 export {
   batchNorm, layerNorm, groupNorm, rmsNorm, instanceNorm, normalize, localResponseNorm,

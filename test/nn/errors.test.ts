@@ -139,6 +139,10 @@ const CALLS: Record<string, () => unknown> = {
   "convTbc.channels": () => F.convTbc(r(5, 2, 3), r(3, 2, 4), r(4)),
   "convTbc.bias_size": () => F.convTbc(r(5, 2, 3), r(3, 3, 4), r(3)),
   "convTbc.kernel": () => F.convTbc(r(5, 2, 3), r(9, 3, 4), r(4)),
+  "fractionalMaxPool3d.no_size": () => F.fractionalMaxPool3d(r(1, 1, 5, 5, 5), 2),
+  "fractionalMaxPool3d.time_edge": () => F.fractionalMaxPool3d(r(1, 1, 7, 8, 9), 3, { outputSize: [5, 4, 5] }),
+  "fractionalMaxPool3d.width_before_height": () => F.fractionalMaxPool3d(r(1, 1, 7, 8, 9), 3, { outputSize: [3, 6, 7] }),
+  "fractionalMaxPool3d.dims": () => F.fractionalMaxPool3d(r(3, 7, 8), 2, { outputSize: 3 }),
   "maxUnpool2d.empty_channels": () => F.maxUnpool2d(r(1, 0, 2, 2), torch.zeros([1, 0, 2, 2], { dtype: "int64" }), 2),
 };
 

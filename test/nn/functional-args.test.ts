@@ -148,6 +148,8 @@ const ENTRIES: Record<string, Entry> = {
   fractionalMaxPool2d: { head: () => [f64(2, 3, 9, 8), [3, 2]], args: [["outputSize", [4, 5]], ["outputRatio", null], ["returnIndices", true], ["randomSamples", pos(2, 3, 2).mul(0.8)]] },
   fractionalMaxPool2dWithIndices: { head: () => [f64(2, 3, 9, 8), 2], args: [["outputSize", [4, 5]], ["outputRatio", null], ["returnIndices", false], ["randomSamples", pos(2, 3, 2).mul(0.8)]] },
   convTbc: { head: () => [f64(5, 2, 3), f64(3, 3, 4), f64(4)], args: [["pad", 1]] },
+  fractionalMaxPool3d: { head: () => [f64(1, 2, 6, 8, 7), [2, 3, 2]], args: [["outputSize", [3, 4, 5]], ["outputRatio", null], ["returnIndices", true], ["randomSamples", pos(1, 2, 3).mul(0.8)]] },
+  fractionalMaxPool3dWithIndices: { head: () => [f64(1, 2, 6, 8, 7), 2], args: [["outputSize", [3, 4, 5]], ["outputRatio", null], ["returnIndices", false], ["randomSamples", pos(1, 2, 3).mul(0.8)]] },
   scaledDotProductAttention: { head: () => [f64(2, 3, 4), f64(2, 5, 4), f64(2, 5, 2)], args: [["attnMask", f64(3, 5)], ["dropoutP", 0], ["isCausal", false]], keywords: { scale: 0.3 } },
 };
 

@@ -122,6 +122,15 @@ export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
     torch.manualSeed(7);
     return F.fractionalMaxPool2d(x.float(), 2, { outputRatio: 0.5 });
   },
+  fractionalMaxPool3d: (x, s) => F.fractionalMaxPool3d(x, [2, 3, 2], { outputSize: [3, 4, 5], randomSamples: s }),
+  "fractionalMaxPool3d.seeded_ratio": (x) => {
+    torch.manualSeed(11);
+    return F.fractionalMaxPool3d(x, 2, { outputRatio: [0.5, 0.6, 0.4] });
+  },
+  "fractionalMaxPool3d.seeded_ratio_float32": (x) => {
+    torch.manualSeed(11);
+    return F.fractionalMaxPool3d(x.float(), 2, { outputRatio: [0.5, 0.6, 0.4] });
+  },
   convTbc: (x, w, b) => F.convTbc(x, w, b, 1),
   "convTbc.no_pad": (x, w, b) => F.convTbc(x, w, b),
   "convTbc.crop": (x, w, b) => F.convTbc(x, w, b, { pad: -1 }),

@@ -130,6 +130,7 @@ export const MODULE_TABLE: Record<string, () => M> = {
   AdaptiveMaxPool3d: () => new nn.AdaptiveMaxPool3d([2, null, 3]),
   "AdaptiveMaxPool3d.indices": () => new nn.AdaptiveMaxPool3d(2, true),
   FractionalMaxPool2d: () => new nn.FractionalMaxPool2d(3, { outputSize: [4, 3], returnIndices: true, randomSamples: torch.zeros([2, 2, 2]) }),
+  FractionalMaxPool3d: () => new nn.FractionalMaxPool3d(2, { outputSize: [2, 3, 2], randomSamples: torch.zeros([1, 2, 3]) }),
   MaxUnpool2d: () => new nn.MaxUnpool2d(2),
   MaxUnpool1d: () => new nn.MaxUnpool1d(3, 2, 1),
   MaxUnpool3d: () => new nn.MaxUnpool3d(2, [1, 2, 2]),

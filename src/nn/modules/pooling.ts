@@ -263,29 +263,26 @@ export interface FractionalMaxPoolModuleOptions extends FP.FractionalMaxPoolOpti
   kernelSize?: number | readonly number[];
 }
 
-/**
- * nn.FractionalMaxPool2d(kernel_size, output_size=None, output_ratio=None, return_indices=False,
- * _random_samples=None): samples given here are a buffer (`_random_samples`), as PyTorch's.
- */
-export class FractionalMaxPool2d extends Module {
+/** nn.FractionalMaxPool2d/3d: samples given here are a buffer (`_random_samples`), as PyTorch's. */
+abstract class FractionalMaxPoolNd extends Module {
   readonly kernelSize: number[];
   readonly outputSize: number[] | null;
   readonly outputRatio: number[] | null;
   readonly returnIndices: boolean;
   declare _random_samples: Tensor | null;
-  constructor(kernelSize: number | readonly number[], ...args: Args<[outputSize: number | readonly number[] | null, outputRatio: number | readonly number[] | null, returnIndices: boolean, randomSamples: Tensor | null], FP.FractionalMaxPoolOptions>);
-  constructor(...args: unknown[]) {
+  constructor(private readonly nd: 2 | 3, args: readonly unknown[]) {
     super();
-    const a = parseArgs<{ kernelSize: number[]; outputSize: number[] | null; outputRatio: number | number[] | null; returnIndices: boolean; randomSamples: Tensor | null }>("FractionalMaxPool2d", [
-      param("kernelSize", ints(2)), param("outputSize", nullable(ints(2)), null), param("outputRatio", nullable(numOrNums), null),
+    const name = this.constructor.name;
+    const a = parseArgs<{ kernelSize: number[]; outputSize: number[] | null; outputRatio: number | number[] | null; returnIndices: boolean; randomSamples: Tensor | null }>(name, [
+      param("kernelSize", ints(nd)), param("outputSize", nullable(ints(nd)), null), param("outputRatio", nullable(numOrNums), null),
       param("returnIndices", bool, false), param("randomSamples", nullable(tensor), null),
     ], args);
     this.kernelSize = a.kernelSize;
     this.returnIndices = a.returnIndices;
     this.registerBuffer("_random_samples", a.randomSamples);
     this.outputSize = a.outputSize;
-    this.outputRatio = a.outputRatio === null ? null : typeof a.outputRatio === "number" ? [a.outputRatio, a.outputRatio] : a.outputRatio;
-    if (a.outputSize === null && a.outputRatio === null) throw new ValueError("FractionalMaxPool2d requires specifying either an output size, or a pooling ratio");
+    this.outputRatio = a.outputRatio === null ? null : typeof a.outputRatio === "number" ? new Array<number>(nd).fill(a.outputRatio) : a.outputRatio;
+    if (a.outputSize === null && a.outputRatio === null) throw new ValueError(`${name} requires specifying either an output size, or a pooling ratio`);
     if (a.outputSize !== null && a.outputRatio !== null) throw new ValueError("only one of output_size and output_ratio may be specified");
     const ratio = this.outputRatio;
     if (ratio !== null && !ratio.every((r) => r > 0 && r < 1)) {
@@ -294,8 +291,24 @@ export class FractionalMaxPool2d extends Module {
     }
   }
   override forward(input: Tensor): Tensor | P.WithIndices {
-    const r = FP.fractionalMaxPool2dWithIndices(input, this.kernelSize, this.outputSize, this.outputRatio, true, this._random_samples);
+    const f = this.nd === 2 ? FP.fractionalMaxPool2dWithIndices : FP.fractionalMaxPool3dWithIndices;
+    const r = f(input, this.kernelSize, this.outputSize, this.outputRatio, true, this._random_samples);
     return this.returnIndices ? r : r.values;
+  }
+}
+type FractionalPositional = [outputSize: number | readonly number[] | null, outputRatio: number | readonly number[] | null, returnIndices: boolean, randomSamples: Tensor | null];
+/** nn.FractionalMaxPool2d(kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None). */
+export class FractionalMaxPool2d extends FractionalMaxPoolNd {
+  constructor(kernelSize: number | readonly number[], ...args: Args<FractionalPositional, FP.FractionalMaxPoolOptions>);
+  constructor(...args: unknown[]) {
+    super(2, args);
+  }
+}
+/** nn.FractionalMaxPool3d(kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None). */
+export class FractionalMaxPool3d extends FractionalMaxPoolNd {
+  constructor(kernelSize: number | readonly number[], ...args: Args<FractionalPositional, FP.FractionalMaxPoolOptions>);
+  constructor(...args: unknown[]) {
+    super(3, args);
   }
 }
 
