@@ -11,6 +11,7 @@
 // - `stateDict()` holds PyTorch's keys (`base_lrs`, `last_epoch`, `_step_count`, `T_max`,
 //   ...) so it maps 1:1 to torch's `scheduler.state_dict()`; functions (lambdas, scale and
 //   anneal functions) are not stored, as PyTorch stores none for plain functions.
+import { warnOnce } from "../warnings.ts";
 import { RuntimeError, TorchTypeError, ValueError } from "../errors.ts";
 import { Optimizer, camelToSnake, snakeToCamel } from "./optimizer.ts";
 import { Tensor } from "./core.ts";
@@ -25,13 +26,6 @@ export type Group = Record<string, unknown> & { lr: number };
 /** A scheduler's stateDict: its fields by PyTorch's names (the optimizer excluded), as `loadStateDict` takes it back. */
 export type SchedulerStateDict = Record<string, unknown>;
 
-const warned = new Set<string>();
-/** Python's warnings.warn shows a message once per call site; we show each message once. */
-function warnOnce(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  console.warn(`UserWarning: ${message}`);
-}
 
 const EPOCH_DEPRECATION_WARNING =
   "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. " +

@@ -3,6 +3,7 @@
 //
 // F.dropout(input, p=0.5, training=True, inplace=False): PyTorch's positional arguments, then
 // an options object.
+import { warnOnce } from "../../warnings.ts";
 import { bool, checkTensor, inRange, param, parseArgs, type Args } from "../../args.ts";
 import { RuntimeError } from "../../errors.ts";
 import { zeros } from "../../ops/alloc.ts";
@@ -81,13 +82,6 @@ function featureNoiseShape(x: Tensor): number[] {
   return [x.shape[0]!, x.shape[1]!, ...new Array<number>(x.dim() - 2).fill(1)];
 }
 
-const warned = new Set<string>();
-/** Python's warnings.warn, once per message. */
-function warnOnce(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  console.warn(`UserWarning: ${message}`);
-}
 
 /** F.dropout1d(input, p=0.5, training=True, inplace=False): one draw per (sample, channel); 2-D or 3-D input. */
 export function dropout1d(input: Tensor, ...args: Args<DropoutPositional, DropoutOptions>): Tensor {

@@ -7,6 +7,7 @@
 // 0. The gradient with respect to the input is the gather's (a scatter-add of the weights), with
 // respect to the grid the weights' (0 where clipped, sign-flipped where reflected, 0 for nearest),
 // as ATen's backward kernels compute them. Bicubic is not implemented (NotImplementedError).
+import { warnOnce } from "../../warnings.ts";
 import { bool, checkTensor, ints, nullable, param, parseArgs, str, typeError, type Args } from "../../args.ts";
 import { IndexError, NotImplementedError, RuntimeError, ValueError } from "../../errors.ts";
 import { isFloating, scalarTypeName } from "../../dtype.ts";
@@ -16,12 +17,6 @@ import { where } from "../../ops/elementwise.ts";
 import { stack } from "../../ops/shape.ts";
 import type { Tensor } from "../../tensor.ts";
 
-const warned = new Set<string>();
-function warnOnce(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  console.warn(`UserWarning: ${message}`);
-}
 const DEFAULT_ALIGN = "Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. Please specify align_corners=True if the old behavior is desired. See the documentation of grid_sample for details.";
 
 /** PyTorch's align_corners=None: false, with its warning. */

@@ -4,6 +4,7 @@
 //
 // F.interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor,
 // antialias) takes PyTorch's positional arguments, then an options object.
+import { warnOnce } from "../../warnings.ts";
 import { bool, checkTensor, int, intOrInts, nullable, numOrNums, param, parseArgs, str, type Args } from "../../args.ts";
 import { NotImplementedError, RuntimeError, ValueError } from "../../errors.ts";
 import { allocate, type NumArray } from "../../dtype.ts";
@@ -176,13 +177,8 @@ export function channelShuffle(input: Tensor, groups: number, ...extra: unknown[
   return x.reshape([n, g, c / g, ...rest]).transpose(1, 2).reshape(x.shape);
 }
 
-/** The deprecation warning of F.upsample*, once per function (Python's default warning filter shows it once per call site). */
-const warned = new Set<string>();
-function deprecated(name: string): void {
-  if (warned.has(name)) return;
-  warned.add(name);
-  console.warn(`UserWarning: nn.functional.${name} is deprecated. Use nn.functional.interpolate instead.`);
-}
+/** The deprecation warning of F.upsample* (once each). */
+const deprecated = (name: string): void => warnOnce(`nn.functional.${name} is deprecated. Use nn.functional.interpolate instead.`);
 
 /** F.upsample(input, size=None, scale_factor=None, mode='nearest', align_corners=None): interpolate, with PyTorch's deprecation warning. */
 export function upsample(

@@ -3,6 +3,7 @@
 // deprecation warning, src/nn/reduction.ts), then an options object. Class weights and
 // pos_weight are buffers named as PyTorch's (`weight`, `pos_weight`), so they appear in the
 // state dict.
+import { warnOnce } from "../../warnings.ts";
 import { bool, int, nullable, num, param, parseArgs, tensor, type Args, type Param } from "../../args.ts";
 import { AssertionError, ValueError } from "../../errors.ts";
 import type { Tensor } from "../../tensor.ts";
@@ -110,13 +111,9 @@ export class NLLLoss2d extends NLLLoss {
   constructor(...args: Args<NllPositional, L.NllOptions>);
   constructor(...args: unknown[]) {
     super(...(args as Args<NllPositional, L.NllOptions>));
-    if (!warnedNllLoss2d) {
-      warnedNllLoss2d = true;
-      console.warn("UserWarning: NLLLoss2d has been deprecated. Please use NLLLoss instead as a drop-in replacement and see https://pytorch.org/docs/master/nn.html#torch.nn.NLLLoss for more details.");
-    }
+    warnOnce("NLLLoss2d has been deprecated. Please use NLLLoss instead as a drop-in replacement and see https://pytorch.org/docs/master/nn.html#torch.nn.NLLLoss for more details.");
   }
 }
-let warnedNllLoss2d = false;
 
 /** nn.CrossEntropyLoss(weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean', label_smoothing=0.0). */
 export class CrossEntropyLoss extends Module {
