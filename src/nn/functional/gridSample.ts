@@ -167,11 +167,10 @@ export function gridSample(input: Tensor, grid: Tensor, ...args: Args<[mode: "bi
     const idx = index!.to("int64").unsqueeze(1).expand([n, c, points]);
     return where(inside!.unsqueeze(1), flat.gather(2, idx), 0);
   };
-  let out: Tensor;
+  let out: Tensor | null = null;
   if (a.mode === "nearest") out = read(coords.map((x) => x.detach().round()));
   else {
     const lo = coords.map((x) => x.detach().floor());
-    out = null as unknown as Tensor;
     for (let corner = 0; corner < 1 << d; corner++) {
       let w: Tensor | null = null;
       const at = lo.map((l, i) => {
@@ -185,5 +184,5 @@ export function gridSample(input: Tensor, grid: Tensor, ...args: Args<[mode: "bi
       out = out === null ? term : out.add(term);
     }
   }
-  return out.reshape([n, c, ...outSpatial]);
+  return out!.reshape([n, c, ...outSpatial]);
 }

@@ -148,7 +148,8 @@ const outShape = (q: Pooled): number[] => [...q.lead, ...(q.nd === 1 ? [q.g.ow] 
 
 /** stride: null, [] or absent mean "the kernel size". */
 const strideArg: Checker<Pair | null> = nullable(intOrInts);
-const MAX_POOL = [param("stride", strideArg, null), param("padding", intOrInts, 0), param("dilation", intOrInts, 1), param("ceilMode", bool, false), param("returnIndices", bool, false)];
+/** max_pool's arguments after kernel_size (the *WithIndices forms take them too). */
+export const MAX_POOL = [param("stride", strideArg, null), param("padding", intOrInts, 0), param("dilation", intOrInts, 1), param("ceilMode", bool, false), param("returnIndices", bool, false)];
 type MaxPoolPositional = [stride: Pair | null, padding: Pair, dilation: Pair, ceilMode: boolean];
 /**
  * The call forms of max pooling: returnIndices true (positional or in the options) gives { values, indices }.

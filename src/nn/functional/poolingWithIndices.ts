@@ -1,13 +1,12 @@
 // F.max_pool1d/2d/3d_with_indices and F.adaptive_max_pool1d/2d/3d_with_indices: the max poolings'
 // values and indices ({ values, indices }) whatever return_indices says, as PyTorch's functions
 // of these names return both (they take return_indices and ignore it).
-import { bool, intOrInts, nullable, param, parseArgs, type Args } from "../../args.ts";
+import { bool, param, parseArgs, type Args } from "../../args.ts";
 import type { Pair } from "../../ops/conv.ts";
 import type { Tensor } from "../../tensor.ts";
-import { adaptiveMaxPool1d, adaptiveMaxPool2d, maxPool1d, maxPool2d, type MaxPoolOptions, type OutputSize, type WithIndices } from "./pooling.ts";
+import { adaptiveMaxPool1d, adaptiveMaxPool2d, MAX_POOL, maxPool1d, maxPool2d, type MaxPoolOptions, type OutputSize, type WithIndices } from "./pooling.ts";
 import { adaptiveMaxPool3d, maxPool3d } from "./pooling3d.ts";
 
-const MAX_POOL = [param("stride", nullable(intOrInts), null), param("padding", intOrInts, 0), param("dilation", intOrInts, 1), param("ceilMode", bool, false), param("returnIndices", bool, false)];
 type MaxPoolPositional = [stride: Pair | null, padding: Pair, dilation: Pair, ceilMode: boolean, returnIndices: boolean];
 const RETURN_INDICES = [param("returnIndices", bool, false)];
 
