@@ -647,6 +647,10 @@ ERRORS = [
     ("fractionalMaxPool3d.time_edge", lambda: F.fractional_max_pool3d(torch.randn(1, 1, 7, 8, 9), 3, output_size=(5, 4, 5))),
     ("fractionalMaxPool3d.width_before_height", lambda: F.fractional_max_pool3d(torch.randn(1, 1, 7, 8, 9), 3, output_size=(3, 6, 7))),
     ("fractionalMaxPool3d.dims", lambda: F.fractional_max_pool3d(torch.randn(3, 7, 8), 2, output_size=3)),
+    ("fractionalMaxPool2d.dims_5d", lambda: F.fractional_max_pool2d(torch.randn(1, 1, 1, 5, 5), 2, output_size=2)),
+    ("fractionalMaxPool2d.int", lambda: F.fractional_max_pool2d(torch.ones(1, 1, 5, 5, dtype=torch.long), 2, output_size=2)),
+    ("fractionalMaxPool3d.dims_6d", lambda: F.fractional_max_pool3d(torch.randn(1, 1, 1, 5, 5, 5), 2, output_size=2)),
+    ("fractionalMaxPool3d.int", lambda: F.fractional_max_pool3d(torch.ones(1, 1, 5, 5, 5, dtype=torch.long), 2, output_size=2)),
     ("maxUnpool2d.empty_channels", lambda: F.max_unpool2d(torch.randn(1, 0, 2, 2), torch.zeros(1, 0, 2, 2, dtype=torch.long), 2)),
 ]
 

@@ -143,6 +143,10 @@ const CALLS: Record<string, () => unknown> = {
   "fractionalMaxPool3d.time_edge": () => F.fractionalMaxPool3d(r(1, 1, 7, 8, 9), 3, { outputSize: [5, 4, 5] }),
   "fractionalMaxPool3d.width_before_height": () => F.fractionalMaxPool3d(r(1, 1, 7, 8, 9), 3, { outputSize: [3, 6, 7] }),
   "fractionalMaxPool3d.dims": () => F.fractionalMaxPool3d(r(3, 7, 8), 2, { outputSize: 3 }),
+  "fractionalMaxPool2d.dims_5d": () => F.fractionalMaxPool2d(r(1, 1, 1, 5, 5), 2, { outputSize: 2 }),
+  "fractionalMaxPool2d.int": () => F.fractionalMaxPool2d(torch.ones([1, 1, 5, 5], { dtype: "int64" }), 2, { outputSize: 2 }),
+  "fractionalMaxPool3d.dims_6d": () => F.fractionalMaxPool3d(r(1, 1, 1, 5, 5, 5), 2, { outputSize: 2 }),
+  "fractionalMaxPool3d.int": () => F.fractionalMaxPool3d(torch.ones([1, 1, 5, 5, 5], { dtype: "int64" }), 2, { outputSize: 2 }),
   "maxUnpool2d.empty_channels": () => F.maxUnpool2d(r(1, 0, 2, 2), torch.zeros([1, 0, 2, 2], { dtype: "int64" }), 2),
 };
 

@@ -6,7 +6,7 @@
 // plane's windows. The gradient goes to the max's position (the gather's).
 import { bool, checkTensor, intOrInts, ints, nullable, numOrNums, param, parseArgs, tensor, type Args, type ArgsWithOptions } from "../../args.ts";
 import { IndexError, RuntimeError, ValueError } from "../../errors.ts";
-import { isFloating } from "../../dtype.ts";
+import { isFloating, scalarTypeName } from "../../dtype.ts";
 import { fmtShape } from "../../layout.ts";
 import { fromHost, hostData } from "../../ops/alloc.ts";
 import { arange, rand } from "../../ops/creation.ts";
@@ -64,7 +64,8 @@ function fractional(nd: 2 | 3, fn: string, input: unknown, kernelSize: unknown, 
   // ATen's checks, in its order and words (2-d: width, then height; 3-d: time, width, height)
   const at = nd === 2 ? "fractional_max_pool2d()" : "fractional_max_pool3d_out()";
   if (x.ndim !== nd + 1 && x.ndim !== nd + 2) throw new RuntimeError(`${at}: Expected ${nd + 1}D or ${nd + 2}D tensor, but got: ${fmtShape(x.shape)}`);
-  if (!isFloating(x.dtype)) throw new RuntimeError(`"${op}_out_frame" not implemented for '${x.dtype === "int64" ? "Long" : x.dtype}'`);
+  // (PyTorch's first complaint about an integer input is the draw of its samples in that dtype)
+  if (!isFloating(x.dtype)) throw new RuntimeError(`"${a.randomSamples === null ? "check_uniform_bounds" : `${op}_out_frame`}" not implemented for '${scalarTypeName(x.dtype)}'`);
   for (const d of nd === 2 ? [1, 0] : [0, 2, 1]) {
     // 2-d allows a last window that ends at the input's end, 3-d does not
     const over = o[d]! + k[d]! - 1 - spatial[d]!;
