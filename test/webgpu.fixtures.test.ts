@@ -72,6 +72,12 @@ NOT_ON_WEBGPU["F embedding.max_norm_scale_grad"] = EMBEDDING_HOST;
 for (const name of ["Embedding.max_norm", "Embedding.max_norm_p1_padding_scale_grad", "Embedding.scale_grad_by_freq"]) {
   for (const dtype of ["float64", "float32"]) NOT_ON_WEBGPU[`layer ${name} ${dtype}`] = EMBEDDING_HOST;
 }
+// CTC's forward-backward recursions run on the host, as ATen's CPU kernels (src/nn/functional/ctcLoss.ts)
+const CTC_HOST = { reason: "the CTC recursions run on the host", error: /ctcLoss\(\): the tensor is on webgpu:0, whose values are read asynchronously/ };
+for (const name of ["ctcLoss", "ctcLoss.concat_blank_sum", "ctcLoss.none_zero_infinity", "ctcLoss.unbatched", "ctcLoss.logprobs_leaf"]) NOT_ON_WEBGPU[`F ${name}`] = CTC_HOST;
+for (const name of ["CTCLoss", "CTCLoss.blank_sum_zero_infinity"]) {
+  for (const dtype of ["float64", "float32"]) NOT_ON_WEBGPU[`layer ${name} ${dtype}`] = CTC_HOST;
+}
 // given on the device, fractional max pooling's samples are read on the host (drawn, they come from the CPU generator)
 const FRACTIONAL_HOST = { reason: "its given samples are read on the host", error: /fractionalMaxPool2d: the tensor is on webgpu:0, whose values are read asynchronously/ };
 NOT_ON_WEBGPU["F fractionalMaxPool2d"] = FRACTIONAL_HOST;

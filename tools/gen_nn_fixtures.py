@@ -43,8 +43,8 @@ def enc(t):
 class In:
     """An input: kind of values, shape, whether gradients are taken with respect to it."""
 
-    def __init__(self, kind, *shape, grad=None, high=None, scale=1.0, ignore=None, spatial=None):
-        self.kind, self.shape, self.high, self.scale, self.ignore, self.spatial = kind, list(shape), high, scale, ignore, spatial
+    def __init__(self, kind, *shape, grad=None, high=None, scale=1.0, ignore=None, spatial=None, value=None):
+        self.kind, self.shape, self.high, self.scale, self.ignore, self.spatial, self.value = kind, list(shape), high, scale, ignore, spatial, value
         self.grad = kind in ("randn", "prob", "pos", "logprobs", "probs") if grad is None else grad
 
     def make(self, g):
@@ -88,6 +88,12 @@ class In:
                 n *= v
             t = torch.stack([torch.randperm(self.high, generator=g)[:per] for _ in range(n)])
             return t.reshape(s)
+        if self.kind == "value":
+            # a fixed int64 tensor (CTC's lengths and hand-made targets)
+            return torch.tensor(self.value)
+        if self.kind == "ctclabels":
+            # CTC labels: classes 1 .. high - 1 (0 is the blank)
+            return torch.randint(1, self.high, s, generator=g)
         if self.kind == "index":
             t = torch.randint(0, self.high, s, generator=g)
             if self.ignore is not None:
@@ -257,6 +263,10 @@ mcase("FractionalMaxPool3d", lambda: nn.FractionalMaxPool3d(2, output_size=(2, 3
 mcase("MaxUnpool2d", lambda: nn.MaxUnpool2d(2), [In("randn", 2, 2, 3, 3), In("unpool", 2, 2, 3, 3, high=36, spatial=2)])
 mcase("MaxUnpool1d", lambda: nn.MaxUnpool1d(3, 2, 1), [In("randn", 2, 2, 4), In("unpool", 2, 2, 4, high=7, spatial=1)])
 mcase("MaxUnpool3d", lambda: nn.MaxUnpool3d(2, (1, 2, 2)), [In("randn", 1, 1, 2, 2, 2), In("unpool", 1, 1, 2, 2, 2, high=48, spatial=3)])
+# log_probs as a leaf: the gradient is ATen's formula (with its exp(log_probs) term); one target
+# too long for its input (an infinite loss, zeroed), one target empty, repeated labels
+mcase("CTCLoss", lambda: nn.CTCLoss(), [In("logprobs", 9, 3, 6), In("ctclabels", 3, 4, high=6), In("value", value=[9, 8, 6]), In("value", value=[4, 3, 0])])
+mcase("CTCLoss.blank_sum_zero_infinity", lambda: nn.CTCLoss(blank=5, reduction="sum", zero_infinity=True), [In("logprobs", 5, 3, 6), In("value", value=[0, 0, 2, 3, 3, 1, 4, 1]), In("value", value=[5, 4, 2]), In("value", value=[3, 3, 2])])
 
 
 def run_module(name, make, specs, eval_mode, seed):
@@ -439,6 +449,14 @@ fcase("gridSample.nonfinite_border", lambda x: F.grid_sample(x, NONFINITE_GRID, 
 fcase("gridSample.nonfinite_reflection_nearest", lambda x: F.grid_sample(x, NONFINITE_GRID, "nearest", "reflection", True), [In("randn", 1, 2, 3, 4)])
 # a spatial transformer: the affine grid of theta, sampled (gradients reach theta through the grid)
 fcase("spatialTransformer", lambda x, t: F.grid_sample(x, F.affine_grid(t, list(x.shape), align_corners=False), align_corners=False), [In("randn", 2, 1, 5, 6), In("randn", 2, 2, 3, scale=0.5)])
+# CTC: through log_softmax (where ATen's gradient is the derivative, so gradcheck holds), padded and
+# concatenated targets, repeated labels, an empty target, an impossible one zeroed, unbatched
+fcase("ctcLoss", lambda x, y: F.ctc_loss(x.log_softmax(2), y, [7, 5, 4], [3, 2, 0]), [In("randn", 7, 3, 5), In("ctclabels", 3, 3, high=5)])
+fcase("ctcLoss.concat_blank_sum", lambda x: F.ctc_loss(x.log_softmax(2), torch.tensor([1, 1, 2, 3, 3, 0]), torch.tensor([7, 7, 5]), torch.tensor([3, 2, 1]), 4, "sum"), [In("randn", 7, 3, 5)])
+fcase("ctcLoss.none_zero_infinity", lambda x: F.ctc_loss(x.log_softmax(2), torch.tensor([[1, 1, 1], [2, 3, 2]]), [4, 6], [3, 3], reduction="none", zero_infinity=True), [In("randn", 6, 2, 4)])
+fcase("ctcLoss.unbatched", lambda x: F.ctc_loss(x.log_softmax(1), torch.tensor([2, 2, 1]), torch.tensor(6), torch.tensor(3)), [In("randn", 6, 4)])
+# a log_probs leaf: ATen's formula, which is not the derivative (no gradcheck)
+fcase("ctcLoss.logprobs_leaf", lambda x: F.ctc_loss(x, torch.tensor([[3, 1], [2, 2]]), [5, 4], [2, 2], reduction="none"), [In("logprobs", 5, 2, 4)], gradcheck=False)
 
 
 def run_func(name, fn, specs, check, seed):
@@ -598,6 +616,23 @@ ERRORS = [
     ("gridSample.padding_mode", lambda: F.grid_sample(torch.randn(1, 1, 2, 2), torch.rand(1, 2, 2, 2), padding_mode="circular", align_corners=False)),
     ("gridSample.bicubic_3d", lambda: F.grid_sample(torch.randn(1, 1, 2, 2, 2), torch.rand(1, 2, 2, 2, 3), mode="bicubic", align_corners=False)),
     ("gridSample.int", lambda: F.grid_sample(torch.ones(1, 1, 2, 2, dtype=torch.long), torch.rand(1, 2, 2, 2), align_corners=False)),
+    ("ctcLoss.input_length", lambda: F.ctc_loss(torch.randn(6, 2, 4).log_softmax(2), torch.tensor([[1, 2], [1, 1]]), [7, 5], [2, 2])),
+    ("ctcLoss.input_lengths_size", lambda: F.ctc_loss(torch.randn(6, 2, 4).log_softmax(2), torch.tensor([[1, 2], [1, 1]]), [6], [2, 2])),
+    ("ctcLoss.target_lengths_size", lambda: F.ctc_loss(torch.randn(6, 2, 4).log_softmax(2), torch.tensor([[1, 2], [1, 1]]), [6, 6], [2, 2, 2])),
+    ("ctcLoss.targets_short", lambda: F.ctc_loss(torch.randn(6, 2, 4).log_softmax(2), torch.tensor([[1, 2], [1, 1]]), [6, 6], [3, 2])),
+    ("ctcLoss.targets_rows", lambda: F.ctc_loss(torch.randn(6, 2, 4).log_softmax(2), torch.tensor([[1, 2]]), [6, 6], [2, 2])),
+    ("ctcLoss.concat_size", lambda: F.ctc_loss(torch.randn(6, 2, 4).log_softmax(2), torch.tensor([1, 2, 1]), [6, 6], [2, 2])),
+    ("ctcLoss.targets_3d", lambda: F.ctc_loss(torch.randn(6, 2, 4).log_softmax(2), torch.ones(2, 2, 1, dtype=torch.long), [6, 6], [2, 2])),
+    ("ctcLoss.targets_0d", lambda: F.ctc_loss(torch.randn(6, 2, 4).log_softmax(2), torch.tensor(1), [6, 6], [1, 1])),
+    ("ctcLoss.log_probs_4d", lambda: F.ctc_loss(torch.randn(6, 2, 4, 1), torch.tensor([[1, 2], [1, 1]]), [6, 6], [2, 2])),
+    ("ctcLoss.log_probs_1d", lambda: F.ctc_loss(torch.randn(6), torch.tensor([1]), torch.tensor(6), torch.tensor(1))),
+    ("ctcLoss.blank", lambda: F.ctc_loss(torch.randn(6, 2, 4).log_softmax(2), torch.tensor([[1, 2], [1, 1]]), [6, 6], [2, 2], blank=4)),
+    ("ctcLoss.blank_negative", lambda: F.ctc_loss(torch.randn(6, 2, 4).log_softmax(2), torch.tensor([[1, 2], [1, 1]]), [6, 6], [2, 2], blank=-1)),
+    ("ctcLoss.int_log_probs", lambda: F.ctc_loss(torch.ones(6, 2, 4, dtype=torch.int32), torch.tensor([[1, 2], [1, 1]]), [6, 6], [2, 2])),
+    ("ctcLoss.float_lengths", lambda: F.ctc_loss(torch.randn(6, 2, 4).log_softmax(2), torch.tensor([[1, 2], [1, 1]]), torch.tensor([6.0, 6.0]), torch.tensor([2, 2]))),
+    ("ctcLoss.float_target_lengths", lambda: F.ctc_loss(torch.randn(6, 2, 4).log_softmax(2), torch.tensor([[1, 2], [1, 1]]), torch.tensor([6, 6]), torch.tensor([2.0, 2.0]))),
+    ("ctcLoss.reduction", lambda: F.ctc_loss(torch.randn(6, 2, 4).log_softmax(2), torch.tensor([[1, 2], [1, 1]]), [6, 6], [2, 2], reduction="avg")),
+    ("CTCLoss.reduction", lambda: nn.CTCLoss(reduction="avg")(torch.randn(6, 2, 4).log_softmax(2), torch.tensor([[1, 2], [1, 1]]), [6, 6], [2, 2])),
     ("gridSample.dtype", lambda: F.grid_sample(torch.randn(1, 1, 2, 2, dtype=torch.float64), torch.rand(1, 2, 2, 2), align_corners=False)),
     ("affineGrid.int_theta", lambda: F.affine_grid(torch.zeros(1, 2, 3, dtype=torch.long), [1, 1, 2, 2], align_corners=False)),
     ("affineGrid.theta_shape", lambda: F.affine_grid(torch.zeros(1, 3, 3), [1, 1, 2, 2], align_corners=False)),

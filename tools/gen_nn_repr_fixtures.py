@@ -334,6 +334,9 @@ C("TripletMarginWithDistanceLoss", distance_function=M("PairwiseDistance", 1.0),
 C("TripletMarginWithDistanceLoss", distance_function=Fn("cosine_similarity"), reduction="sum")
 C("NLLLoss2d")
 C("NLLLoss2d", None, None, 3, None, "sum")
+C("CTCLoss")
+C("CTCLoss", 3, "sum", True)
+C("CTCLoss", zero_infinity=True)
 # ---- recurrent
 C("RNN", 3, 4)
 C("RNN", 3, 4, 2, False, True, 0.5, True)

@@ -41,6 +41,7 @@ export {
   type BinaryCrossEntropyOptions, type BinaryCrossEntropyWithLogitsOptions, type KLDivOptions, type KLDivReduction, type MarginLossOptions,
   type PairwiseDistanceOptions, type TripletMarginLossOptions, type PoissonNllLossOptions,
 } from "./functional/losses.ts";
+export { ctcLoss, type CtcLossOptions, type CtcLengths } from "./functional/ctcLoss.ts";
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from "./functional/attention.ts";
 export type { Reduction } from "./reduction.ts";
 export { pad, type PadMode, type PadOptions } from "./functional/padding.ts";

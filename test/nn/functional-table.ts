@@ -6,6 +6,8 @@ const { F } = torch;
 type T = torch.Tensor;
 /** Integer constants on the device of the tensor they go with (as a PyTorch program makes them). */
 const idx = (v: number[] | number[][], like: T) => torch.tensor(v, { dtype: "int32", device: like.device });
+/** int64 constants (PyTorch's default integer dtype) on the device of `like`. */
+const long = (v: number | number[] | number[][], like: T) => torch.tensor(v, { dtype: "int64", device: like.device });
 
 /** F.instanceNorm with running stats: the output, then the running mean and var after the call. */
 function instanceNormStats(x: T, w: T, b: T, useInputStats: boolean): T {
@@ -149,4 +151,9 @@ export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
   "gridSample.nonfinite_border": (x) => F.gridSample(x, nonfiniteGrid(x), "nearest", "border", false),
   "gridSample.nonfinite_reflection_nearest": (x) => F.gridSample(x, nonfiniteGrid(x), "nearest", "reflection", true),
   spatialTransformer: (x, t) => F.gridSample(x, F.affineGrid(t, x.shape, { alignCorners: false }), { alignCorners: false }),
+  ctcLoss: (x, y) => F.ctcLoss(x.logSoftmax(2), y, [7, 5, 4], [3, 2, 0]),
+  "ctcLoss.concat_blank_sum": (x) => F.ctcLoss(x.logSoftmax(2), long([1, 1, 2, 3, 3, 0], x), long([7, 7, 5], x), long([3, 2, 1], x), 4, "sum"),
+  "ctcLoss.none_zero_infinity": (x) => F.ctcLoss(x.logSoftmax(2), long([[1, 1, 1], [2, 3, 2]], x), [4, 6], [3, 3], { reduction: "none", zeroInfinity: true }),
+  "ctcLoss.unbatched": (x) => F.ctcLoss(x.logSoftmax(1), long([2, 2, 1], x), long(6, x), long(3, x)),
+  "ctcLoss.logprobs_leaf": (x) => F.ctcLoss(x, long([[3, 1], [2, 2]], x), [5, 4], [2, 2], { reduction: "none" }),
 };

@@ -134,6 +134,8 @@ export const MODULE_TABLE: Record<string, () => M> = {
   MaxUnpool2d: () => new nn.MaxUnpool2d(2),
   MaxUnpool1d: () => new nn.MaxUnpool1d(3, 2, 1),
   MaxUnpool3d: () => new nn.MaxUnpool3d(2, [1, 2, 2]),
+  CTCLoss: () => new nn.CTCLoss(),
+  "CTCLoss.blank_sum_zero_infinity": () => new nn.CTCLoss(5, "sum", true),
 
   "Embedding.max_norm": () => new nn.Embedding(6, 3, { maxNorm: 0.6 }),
   "Embedding.max_norm_p1_padding_scale_grad": () => new nn.Embedding(6, 3, 1, 0.9, 1.0, true),

@@ -9,6 +9,7 @@ import { AssertionError, ValueError } from "../../errors.ts";
 import type { Tensor } from "../../tensor.ts";
 import { PairwiseDistance } from "./distance.ts";
 import * as L from "../functional/losses.ts";
+import { ctcLoss, CTC_PARAMS, type CtcLengths, type CtcLossOptions, type CtcPositional } from "../functional/ctcLoss.ts";
 import { Module } from "../module.ts";
 import { REDUCE, REDUCTION, REDUCTION_CHECKED_LATER, reductionArg, resolveReduction, SIZE_AVERAGE, type LegacyReductionOptions, type Reduction } from "../reduction.ts";
 
@@ -362,3 +363,21 @@ export class TripletMarginWithDistanceLoss extends Module {
 }
 
 export type { LegacyReductionOptions };
+
+/** nn.CTCLoss(blank=0, reduction='mean', zero_infinity=False): forward(log_probs, targets, input_lengths, target_lengths) (F.ctcLoss). */
+export class CTCLoss extends Module {
+  readonly blank: number;
+  readonly reduction: Reduction;
+  readonly zeroInfinity: boolean;
+  constructor(...args: Args<CtcPositional, CtcLossOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    const a = parseArgs<{ blank: number; reduction: Reduction; zeroInfinity: boolean }>("CTCLoss", CTC_PARAMS, args);
+    this.blank = a.blank;
+    this.reduction = a.reduction;
+    this.zeroInfinity = a.zeroInfinity;
+  }
+  override forward(logProbs: Tensor, targets: Tensor, inputLengths: CtcLengths, targetLengths: CtcLengths): Tensor {
+    return ctcLoss(logProbs, targets, inputLengths, targetLengths, { blank: this.blank, reduction: this.reduction, zeroInfinity: this.zeroInfinity });
+  }
+}
