@@ -24,7 +24,9 @@ test("ctcLoss: negative lengths and labels outside [0, C) are errors naming them
 test("ctcLoss: lengths must be integer tensors or arrays of integers, both of one kind (TypeError, as PyTorch's overloads)", () => {
   const x = lp(6, 2, 4), y = long([[1, 2], [1, 1]]);
   assert.throws(() => F.ctcLoss(x, y, long([6, 6]), [2, 2]), { name: "TypeError", message: /input_lengths and target_lengths must both be tensors of integers or both arrays of integers, but got a Tensor and an array/ });
-  assert.throws(() => F.ctcLoss(x, y, [6, 6.5], [2, 2]), { name: "TypeError", message: /both arrays of integers/ });
+  assert.throws(() => F.ctcLoss(x, y, [6, 6.5], [2, 2]), { name: "TypeError", message: /argument 'input_lengths' must be an array of integers, but element 1 is/ });
+  assert.throws(() => F.ctcLoss(x, y, [6, 6], [2, NaN]), { name: "TypeError", message: /argument 'target_lengths' must be an array of integers, but element 1 is/ });
+  assert.throws(() => F.ctcLoss(x, y, [6, 6], ["2", 2] as never), { name: "TypeError", message: /argument 'target_lengths' must be an array of integers, but element 0 is/ });
   assert.throws(() => F.ctcLoss(x, y, 6 as never, 2 as never), { name: "TypeError", message: /but got number and number/ });
   assert.throws(() => F.ctcLoss(x, y, [6, 6], [2, 2], { blank: 1.5 }), { name: "TypeError", message: /blank/ });
   assert.throws(() => F.ctcLoss(x, y, [6, 6], [2, 2], { zeroInfinty: true } as never), { name: "TypeError", message: /zeroInfinty/ });

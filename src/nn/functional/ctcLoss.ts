@@ -13,7 +13,7 @@
 //
 // The lengths and targets are read on the host; log_probs on another device is refused with
 // the asynchronous-read error (copy it to the CPU first).
-import { bool, checkTensor, int, param, parseArgs, type Args } from "../../args.ts";
+import { bool, checkTensor, describe, int, param, parseArgs, type Args } from "../../args.ts";
 import { RuntimeError, TorchTypeError } from "../../errors.ts";
 import { isFloating, isIntegral, scalarTypeName, allocate, type NumArray } from "../../dtype.ts";
 import { record } from "../../autograd/node.ts";
@@ -242,10 +242,14 @@ export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: CtcLeng
   checkTensor(targets, "targets", fn);
   const o = parseArgs<{ blank: number; reduction: Reduction; zeroInfinity: boolean }>(fn, CTC_PARAMS, args);
   const tensors = inputLengths instanceof Tensor, lists = Array.isArray(inputLengths);
-  const sameKind = tensors ? targetLengths instanceof Tensor : lists && Array.isArray(targetLengths);
-  const intList = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isInteger(x));
-  if (!sameKind || (lists && !(intList(inputLengths) && intList(targetLengths)))) {
+  if (!(tensors ? targetLengths instanceof Tensor : lists && Array.isArray(targetLengths))) {
     throw new TorchTypeError(`${fn}(): input_lengths and target_lengths must both be tensors of integers or both arrays of integers, but got ${kindOf(inputLengths)} and ${kindOf(targetLengths)}`);
+  }
+  if (lists) {
+    for (const [arg, v] of [["input_lengths", inputLengths], ["target_lengths", targetLengths]] as const) {
+      const i = (v as readonly unknown[]).findIndex((x) => typeof x !== "number" || !Number.isInteger(x));
+      if (i >= 0) throw new TorchTypeError(`${fn}(): argument '${arg}' must be an array of integers, but element ${i} is ${describe((v as readonly unknown[])[i])}`);
+    }
   }
   const il = lengthsOf(inputLengths, "input_lengths"), tl = lengthsOf(targetLengths, "target_lengths");
   if (!isFloating(logProbs.dtype)) throw new RuntimeError(`"ctc_loss_cpu" not implemented for '${scalarTypeName(logProbs.dtype)}'`);
