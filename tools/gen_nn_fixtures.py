@@ -459,6 +459,26 @@ fcase("ctcLoss.unbatched", lambda x: F.ctc_loss(x.log_softmax(1), torch.tensor([
 fcase("ctcLoss.logprobs_leaf", lambda x: F.ctc_loss(x, torch.tensor([[3, 1], [2, 2]]), [5, 4], [2, 2], reduction="none"), [In("logprobs", 5, 2, 4)], gradcheck=False)
 
 
+def mha_out(r):
+    """F.multi_head_attention_forward's (output, weights) as one tensor."""
+    out, w = r
+    return torch.cat([out.reshape(-1), w.reshape(-1)]) if w is not None else out
+
+
+# F.multi_head_attention_forward (nn.MultiheadAttention's computation) with its own arguments:
+# dropout off by training=False, a float mask; separate projections with bias_k/bias_v, a zero
+# attention position and a bool padding mask, per-head weights; static keys and values, unbatched
+fcase("multiHeadAttentionForward", lambda q, k, v, w, b, ow, ob, m: mha_out(F.multi_head_attention_forward(q, k, v, 4, 2, w, b, None, None, False, 0.5, ow, ob, training=False, attn_mask=m)),
+      [In("randn", 3, 2, 4), In("randn", 5, 2, 4), In("randn", 5, 2, 4), In("randn", 12, 4), In("randn", 12), In("randn", 4, 4), In("randn", 4), In("randn", 3, 5, grad=False)])
+fcase("multiHeadAttentionForward.separate_bias_kv_zero_attn", lambda q, k, v, qw, kw, vw, b, bk, bv, ow: mha_out(F.multi_head_attention_forward(
+    q, k, v, 4, 2, None, b, bk, bv, True, 0.0, ow, None, key_padding_mask=torch.tensor([[False, True, False, False], [False, False, False, True], [True, False, False, False]]),
+    use_separate_proj_weight=True, q_proj_weight=qw, k_proj_weight=kw, v_proj_weight=vw, average_attn_weights=False)),
+      [In("randn", 2, 3, 4), In("randn", 4, 3, 3), In("randn", 4, 3, 5), In("randn", 4, 4), In("randn", 4, 3), In("randn", 4, 5), In("randn", 12), In("randn", 1, 1, 4), In("randn", 1, 1, 4), In("randn", 4, 4)])
+fcase("multiHeadAttentionForward.static_kv_unbatched", lambda q, k, v, w, ow, sk, sv, pm: mha_out(F.multi_head_attention_forward(
+    q, k, v, 4, 2, w, None, None, None, False, 0.0, ow, None, key_padding_mask=pm, static_k=sk, static_v=sv)),
+      [In("randn", 3, 4), In("randn", 5, 4, grad=False), In("randn", 5, 4, grad=False), In("randn", 12, 4), In("randn", 4, 4), In("randn", 2, 6, 2), In("randn", 2, 6, 2), In("randn", 6, grad=False)])
+
+
 def run_func(name, fn, specs, check, seed):
     g = torch.Generator().manual_seed(seed)
     xs = [s.make(g).requires_grad_(s.grad) if s.kind != "index" else s.make(g) for s in specs]
@@ -633,6 +653,14 @@ ERRORS = [
     ("ctcLoss.float_target_lengths", lambda: F.ctc_loss(torch.randn(6, 2, 4).log_softmax(2), torch.tensor([[1, 2], [1, 1]]), torch.tensor([6, 6]), torch.tensor([2.0, 2.0]))),
     ("ctcLoss.reduction", lambda: F.ctc_loss(torch.randn(6, 2, 4).log_softmax(2), torch.tensor([[1, 2], [1, 1]]), [6, 6], [2, 2], reduction="avg")),
     ("CTCLoss.reduction", lambda: nn.CTCLoss(reduction="avg")(torch.randn(6, 2, 4).log_softmax(2), torch.tensor([[1, 2], [1, 1]]), [6, 6], [2, 2])),
+    ("multiHeadAttentionForward.static_k_size", lambda: F.multi_head_attention_forward(torch.randn(3, 2, 4), torch.randn(5, 2, 4), torch.randn(5, 2, 4), 4, 2, torch.randn(12, 4), None, None, None, False, 0.0, torch.randn(4, 4), None, static_k=torch.randn(3, 5, 2))),
+    ("multiHeadAttentionForward.static_k_head_dim", lambda: F.multi_head_attention_forward(torch.randn(3, 2, 4), torch.randn(5, 2, 4), torch.randn(5, 2, 4), 4, 2, torch.randn(12, 4), None, None, None, False, 0.0, torch.randn(4, 4), None, static_k=torch.randn(4, 5, 3))),
+    ("multiHeadAttentionForward.bias_static", lambda: F.multi_head_attention_forward(torch.randn(3, 2, 4), torch.randn(5, 2, 4), torch.randn(5, 2, 4), 4, 2, torch.randn(12, 4), None, torch.randn(1, 1, 4), torch.randn(1, 1, 4), False, 0.0, torch.randn(4, 4), None, static_k=torch.randn(4, 5, 2))),
+    ("multiHeadAttentionForward.embed_dim", lambda: F.multi_head_attention_forward(torch.randn(3, 2, 4), torch.randn(5, 2, 4), torch.randn(5, 2, 4), 6, 2, torch.randn(12, 4), None, None, None, False, 0.0, torch.randn(4, 4), None)),
+    ("multiHeadAttentionForward.divisible", lambda: F.multi_head_attention_forward(torch.randn(3, 2, 4), torch.randn(5, 2, 4), torch.randn(5, 2, 4), 4, 3, torch.randn(12, 4), None, None, None, False, 0.0, torch.randn(4, 4), None)),
+    ("multiHeadAttentionForward.separate_missing", lambda: F.multi_head_attention_forward(torch.randn(3, 2, 4), torch.randn(5, 2, 4), torch.randn(5, 2, 4), 4, 2, None, None, None, None, False, 0.0, torch.randn(4, 4), None, use_separate_proj_weight=True, q_proj_weight=torch.randn(4, 4))),
+    ("multiHeadAttentionForward.in_proj_missing", lambda: F.multi_head_attention_forward(torch.randn(3, 2, 4), torch.randn(5, 2, 4), torch.randn(5, 2, 4), 4, 2, None, None, None, None, False, 0.0, torch.randn(4, 4), None)),
+    ("multiHeadAttentionForward.padding_mask_zero_attn", lambda: F.multi_head_attention_forward(torch.randn(3, 2, 4), torch.randn(5, 2, 4), torch.randn(5, 2, 4), 4, 2, torch.randn(12, 4), None, None, None, True, 0.0, torch.randn(4, 4), None, key_padding_mask=torch.zeros(2, 4, dtype=torch.bool))),
     ("gridSample.dtype", lambda: F.grid_sample(torch.randn(1, 1, 2, 2, dtype=torch.float64), torch.rand(1, 2, 2, 2), align_corners=False)),
     ("affineGrid.int_theta", lambda: F.affine_grid(torch.zeros(1, 2, 3, dtype=torch.long), [1, 1, 2, 2], align_corners=False)),
     ("affineGrid.theta_shape", lambda: F.affine_grid(torch.zeros(1, 3, 3), [1, 1, 2, 2], align_corners=False)),

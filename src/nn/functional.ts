@@ -43,6 +43,7 @@ export {
 } from "./functional/losses.ts";
 export { ctcLoss, type CtcLossOptions, type CtcLengths } from "./functional/ctcLoss.ts";
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from "./functional/attention.ts";
+export { multiHeadAttentionForward, type MultiHeadAttentionForwardOptions } from "./functional/multiHeadAttention.ts";
 export type { Reduction } from "./reduction.ts";
 export { pad, type PadMode, type PadOptions } from "./functional/padding.ts";
 export { cosineSimilarity, pdist, type CosineSimilarityOptions, type PdistOptions } from "./functional/distance.ts";

@@ -138,6 +138,14 @@ const ENTRIES: Record<string, Entry> = {
   multiMarginLoss: { head: () => [f64(4, 5), long([0, 4, 2, 2])], args: [["p", 2], ["margin", 0.5], ["weight", pos(5)], ["sizeAverage", null], ["reduce", null], ["reduction", "sum"]] },
   multilabelMarginLoss: { head: () => [f64(3, 4), long([[0, 1, -1, 2], [3, -1, 0, 0], [1, 2, 3, 0]])], args: [["sizeAverage", null], ["reduce", null], ["reduction", "sum"]] },
   ctcLoss: { head: () => [f64(6, 2, 5).logSoftmax(2), long([[1, 1], [2, 3]]), [6, 5], [2, 2]], args: [["blank", 4], ["reduction", "sum"], ["zeroInfinity", true]] },
+  multiHeadAttentionForward: {
+    head: () => [f64(3, 2, 4), f64(5, 2, 4), f64(5, 2, 4), 4, 2, f64(12, 4), f64(12), null, null, false, 0.5, f64(4, 4), f64(4)],
+    args: [
+      ["training", false], ["keyPaddingMask", torch.tensor([[false, true, false, false, false], [false, false, false, false, true]])], ["needWeights", true],
+      ["attnMask", f64(3, 5)], ["useSeparateProjWeight", true], ["qProjWeight", f64(4, 4)], ["kProjWeight", f64(4, 4)], ["vProjWeight", f64(4, 4)],
+      ["staticK", null], ["staticV", null], ["averageAttnWeights", false],
+    ],
+  },
   tripletMarginWithDistanceLoss: { head: () => [f64(3, 4), f64(3, 4), f64(3, 4)], args: [], keywords: { margin: 0.5, swap: true, reduction: "sum" } },
   maxPool1dWithIndices: { head: () => [f64(2, 3, 11), 3], args: [["stride", 2], ["padding", 1], ["dilation", 2], ["ceilMode", true], ["returnIndices", false]] },
   maxPool2dWithIndices: { head: () => [f64(2, 3, 9, 8), 3], args: [["stride", [2, 1]], ["padding", 1], ["dilation", [1, 2]], ["ceilMode", true], ["returnIndices", false]] },

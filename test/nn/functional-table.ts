@@ -6,6 +6,8 @@ const { F } = torch;
 type T = torch.Tensor;
 /** Integer constants on the device of the tensor they go with (as a PyTorch program makes them). */
 const idx = (v: number[] | number[][], like: T) => torch.tensor(v, { dtype: "int32", device: like.device });
+/** F.multiHeadAttentionForward's [output, weights] as one tensor, as the fixture's. */
+const mhaOut = ([out, w]: [T, T | null]) => (w ? torch.cat([out.reshape(-1), w.reshape(-1)]) : out);
 /** int64 constants (PyTorch's default integer dtype) on the device of `like`. */
 const long = (v: number | number[] | number[][], like: T) => torch.tensor(v, { dtype: "int64", device: like.device });
 
@@ -156,4 +158,10 @@ export const FUNCTIONAL_TABLE: Record<string, (...xs: T[]) => T> = {
   "ctcLoss.none_zero_infinity": (x) => F.ctcLoss(x.logSoftmax(2), long([[1, 1, 1], [2, 3, 2]], x), [4, 6], [3, 3], { reduction: "none", zeroInfinity: true }),
   "ctcLoss.unbatched": (x) => F.ctcLoss(x.logSoftmax(1), long([2, 2, 1], x), long(6, x), long(3, x)),
   "ctcLoss.logprobs_leaf": (x) => F.ctcLoss(x, long([[3, 1], [2, 2]], x), [5, 4], [2, 2], { reduction: "none" }),
+  multiHeadAttentionForward: (q, k, v, w, b, ow, ob, m) => mhaOut(F.multiHeadAttentionForward(q, k, v, 4, 2, w, b, null, null, false, 0.5, ow, ob, { training: false, attnMask: m })),
+  "multiHeadAttentionForward.separate_bias_kv_zero_attn": (q, k, v, qw, kw, vw, b, bk, bv, ow) => mhaOut(F.multiHeadAttentionForward(q, k, v, 4, 2, null, b, bk, bv, true, 0, ow, null, {
+    keyPaddingMask: torch.tensor([[false, true, false, false], [false, false, false, true], [true, false, false, false]], { device: q.device }),
+    useSeparateProjWeight: true, qProjWeight: qw, kProjWeight: kw, vProjWeight: vw, averageAttnWeights: false,
+  })),
+  "multiHeadAttentionForward.static_kv_unbatched": (q, k, v, w, ow, sk, sv, pm) => mhaOut(F.multiHeadAttentionForward(q, k, v, 4, 2, w, null, null, null, false, 0, ow, null, { keyPaddingMask: pm, staticK: sk, staticV: sv })),
 };

@@ -146,20 +146,26 @@ export interface ErrorCase {
   message: string;
 }
 
-/** PyTorch's message for an error case of nn_seq_errors.json. */
-export function errorMessage(name: string): string {
+/** PyTorch's error for a case of nn_seq_errors.json. */
+function errorCase(name: string): ErrorCase {
   const cases = loadFixture<{ cases: ErrorCase[] }>("nn_seq_errors.json").cases;
   const c = cases.find((e) => e.name === name);
   if (!c) throw new Error(`no error case ${name} in nn_seq_errors.json`);
-  return c.message;
+  return c;
 }
 
-/** Asserts fn throws an error whose message is exactly PyTorch's message for the named case. */
+/** PyTorch's message for an error case of nn_seq_errors.json. */
+export function errorMessage(name: string): string {
+  return errorCase(name).message;
+}
+
+/** Asserts fn throws PyTorch's kind of error (its class name) with exactly PyTorch's message for the named case. */
 export function assertThrowsLike(fn: () => unknown, name: string): void {
-  const msg = errorMessage(name);
+  const want = errorCase(name);
   assert.throws(fn, (e: unknown) => {
     assert.ok(e instanceof Error, `${name}: expected an Error`);
-    assert.equal(e.message, msg, `${name}: message`);
+    assert.equal(e.message, want.message, `${name}: message`);
+    assert.equal(e.name, want.type, `${name}: kind`);
     return true;
   });
 }

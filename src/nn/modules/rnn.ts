@@ -15,7 +15,7 @@ import { traceScope } from "../../autograd/trace.ts";
 import { bool, checkTensor, FACTORY_KWARGS, int, num, param, parseArgs, str, type Args, type FactoryOptions, type Param } from "../../args.ts";
 import type { Device } from "../../device.ts";
 import type { DType } from "../../dtype.ts";
-import { RuntimeError, ValueError } from "../../errors.ts";
+import { AssertionError, RuntimeError, ValueError } from "../../errors.ts";
 import { emptyTensor, zeros } from "../../ops/creation.ts";
 import { cat, stack } from "../../ops/shape.ts";
 import type { Tensor } from "../../tensor.ts";
@@ -570,7 +570,7 @@ abstract class RNNCellBase extends Module {
     checkTensor(input, "input", this.constructor.name);
     state?.forEach((s, k) => checkTensor(s, nStates === 1 ? "hx" : `hx[${k}]`, this.constructor.name));
     if (input.dim() !== 1 && input.dim() !== 2) {
-      throw new ValueError(`${this.constructor.name}: Expected input to be 1-D or 2-D but received ${input.dim()}-D tensor`);
+      throw new AssertionError(`${this.constructor.name}: Expected input to be 1-D or 2-D but received ${input.dim()}-D tensor`);
     }
     const batched = input.dim() === 2;
     const x = batched ? input : input.unsqueeze(0);
