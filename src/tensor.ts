@@ -133,6 +133,7 @@ export class Tensor {
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
+  /** Sets whether autograd records operations on this tensor (a leaf's `requiresGrad_(v)`). */
   set requiresGrad(v: boolean) {
     this.requiresGrad_(v);
   }

@@ -1,6 +1,8 @@
 // torch.nn
 export { Module, type StateDict, type ForwardHook, type ForwardPreHook, type FullBackwardHook, type GradList, type LoadResult } from "./module.ts";
 export { Parameter } from "./parameter.ts";
+export { UninitializedParameter, UninitializedBuffer, isLazy, type UninitializedOptions } from "./lazy.ts";
+export * from "./modules/lazy.ts";
 export { Linear, Identity, Flatten, Unflatten, type LinearOptions, type FlattenOptions } from "./modules/linear.ts";
 export { Sequential, ModuleList, ModuleDict } from "./modules/container.ts";
 export { ParameterList, ParameterDict, type ParameterDictInit } from "./modules/parameterContainers.ts";

@@ -14,6 +14,7 @@ import { isFloating, type DType } from "../dtype.ts";
 import { KeyError, NotImplementedError, RuntimeError, TorchTypeError, ValueError } from "../errors.ts";
 import { Tensor, type RemovableHandle } from "../tensor.ts";
 import { BackwardHook, type FullBackwardHook } from "./backwardHook.ts";
+import { isLazy } from "./lazy.ts";
 import { Parameter } from "./parameter.ts";
 import { pyTypeName } from "./repr.ts";
 
@@ -354,10 +355,10 @@ export class Module {
     const sd: StateDict = o.destination ?? {};
     for (const [mp, m] of this.walk(new Set(), "", true)) {
       const base = prefix + (mp ? `${mp}.` : "");
-      for (const [k, v] of m.fields()) if (v instanceof Parameter) sd[base + k] = o.keepVars ? v : v.detach();
+      for (const [k, v] of m.fields()) if (v instanceof Parameter) sd[base + k] = o.keepVars || isLazy(v) ? v : v.detach();
       for (const k of m._buffers) {
         const v = (m as unknown as Record<string, unknown>)[k];
-        if (v instanceof Tensor && !m._nonPersistent.has(k)) sd[base + k] = o.keepVars ? v : v.detach();
+        if (v instanceof Tensor && !m._nonPersistent.has(k)) sd[base + k] = o.keepVars || isLazy(v) ? v : v.detach(); // a placeholder stays one (PyTorch's)
       }
     }
     return sd;
@@ -372,6 +373,11 @@ export class Module {
     const { strict } = parseArgs<{ strict: boolean }>("loadStateDict", [param("strict", bool, true)], args);
     const given = stateDict instanceof Map ? Object.fromEntries(stateDict) : stateDict;
     const own = this.stateDict({ keepVars: true });
+    // a lazy module's placeholders take the shapes they are loaded with (PyTorch's _lazy_load_hook)
+    for (const [k, target] of Object.entries(own)) {
+      const src = given[k];
+      if (isLazy(target) && src instanceof Tensor && !isLazy(src)) target.materialize(src.shape);
+    }
     const missingKeys = Object.keys(own).filter((k) => !(k in given));
     const unexpectedKeys = Object.keys(given).filter((k) => !(k in own));
     const errors: string[] = [];

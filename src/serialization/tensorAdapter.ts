@@ -11,6 +11,7 @@ import { contiguousStrides } from "../layout.ts";
 import { StorageBox, Tensor } from "../tensor.ts";
 import type { Storage } from "../dtype.ts";
 import { Parameter } from "../nn/parameter.ts";
+import { isLazy } from "../nn/lazy.ts";
 import { type SaveOptions, type TensorAdapter, save, saveToBuffer, setTensorAdapter } from "./index.ts";
 import type { RawData, RawTensor } from "./rawTensor.ts";
 
@@ -42,6 +43,8 @@ export const tensorAdapter: TensorAdapter = {
   isTensor: (x) => x instanceof Tensor,
   toRaw: (t): RawTensor => {
     let x = t as Tensor;
+    // a lazy module's placeholder has no shape or values to write (PyTorch pickles the placeholder object itself)
+    if (isLazy(x)) throw new RuntimeError("torch.save(): an uninitialized parameter or buffer (of a lazy module) has no shape or values yet: call the module's forward with a batch first");
     if (x.device !== CPU) {
       const host = hostCopies?.get(x);
       if (host === undefined) throw new RuntimeError(`torch.save(): a tensor to save is on ${x.device}, whose values are read asynchronously: use await torch.saveAsync(obj, path) (or saveToBufferAsync)`);

@@ -44,6 +44,8 @@ const BASES = {
   "torch.optim.lr_scheduler": "torch.optim.lr_scheduler.LRScheduler",
   "torch": "torch.Tensor",
   "torch.nn.Parameter": "torch.Tensor",
+  "torch.nn.UninitializedParameter": "torch.Tensor",
+  "torch.nn.UninitializedBuffer": "torch.Tensor",
   "torch.distributions": "torch.distributions.Distribution",
   "torch.distributed.TCPStore": "torch.distributed.Store",
   "torch.distributed.PrefixStore": "torch.distributed.Store",

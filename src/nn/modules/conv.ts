@@ -49,8 +49,10 @@ export interface ConvTransposeModuleOptions extends FactoryOptions {
   /** Only "zeros", as in PyTorch's transposed convolutions. */
   paddingMode?: PaddingMode;
 }
-type ConvPositional = [stride: Pair, padding: Pair | "same" | "valid", dilation: Pair, groups: number, bias: boolean, paddingMode: PaddingMode];
-type ConvTransposePositional = [stride: Pair, padding: Pair, outputPadding: Pair, groups: number, bias: boolean, dilation: Pair, paddingMode: "zeros"];
+/** The convolution modules' positional arguments after kernel_size. */
+export type ConvPositional = [stride: Pair, padding: Pair | "same" | "valid", dilation: Pair, groups: number, bias: boolean, paddingMode: PaddingMode];
+/** The transposed convolution modules' positional arguments after kernel_size. */
+export type ConvTransposePositional = [stride: Pair, padding: Pair, outputPadding: Pair, groups: number, bias: boolean, dilation: Pair, paddingMode: "zeros"];
 
 const size = intOrInts;
 /** An int, ints, or a padding string (checked below, with PyTorch's ValueError). */
@@ -64,7 +66,9 @@ type Parsed = { inChannels: number; outChannels: number; kernelSize: Pair; paddi
 const fmtTuple = (a: readonly number[]): string => `(${a.join(", ")}${a.length === 1 ? "," : ""})`;
 
 abstract class ConvNd extends Module {
+  /** Channels of the input (0 for a lazy convolution before its first call). */
   readonly inChannels: number;
+  /** Channels of the output. */
   readonly outChannels: number;
   readonly kernelSize: number[];
   readonly stride: number[];

@@ -18,7 +18,9 @@ export interface LinearOptions extends FactoryOptions {
 const LINEAR_ARGS = [param("inFeatures", int()), param("outFeatures", int()), param("bias", bool, true)];
 
 export class Linear extends Module {
+  /** The size of each input's last dimension (0 for a LazyLinear before its first call). */
   readonly inFeatures: number;
+  /** The size of each output's last dimension. */
   readonly outFeatures: number;
   /** [outFeatures, inFeatures], ~ U(-1/sqrt(inFeatures), 1/sqrt(inFeatures)) as PyTorch initialises it. */
   weight: Parameter;
@@ -28,7 +30,7 @@ export class Linear extends Module {
   constructor(inFeatures: number, outFeatures: number, ...args: Args<[bias: boolean], LinearOptions>);
   constructor(...args: unknown[]) {
     super();
-    const a = parseArgs<{ inFeatures: number; outFeatures: number; bias: boolean } & FactoryOptions>("Linear", LINEAR_ARGS, args, FACTORY_KWARGS);
+    const a = parseArgs<{ inFeatures: number; outFeatures: number; bias: boolean } & FactoryOptions>(new.target.name, LINEAR_ARGS, args, FACTORY_KWARGS);
     this.inFeatures = a.inFeatures;
     this.outFeatures = a.outFeatures;
     this.weight = new Parameter(emptyTensor([a.outFeatures, a.inFeatures], { dtype: a.dtype, device: a.device }));
@@ -48,7 +50,7 @@ export class Linear extends Module {
 
   override forward(x: Tensor): Tensor {
     if (!(x instanceof Tensor)) checkTensor(x, "input", "linear");
-    if (x.shape[x.shape.length - 1] !== this.inFeatures) {
+    if (x.ndim > 0 && x.shape[x.shape.length - 1] !== this.inFeatures) {
       const rows = x.shape.length > 1 ? x.numel() / x.shape[x.shape.length - 1] : 1;
       throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${rows}x${x.shape[x.shape.length - 1]} and ${this.inFeatures}x${this.outFeatures})`);
     }

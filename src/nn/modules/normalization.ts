@@ -30,6 +30,7 @@ const BATCH_NORM = [
 ];
 
 abstract class BatchNormBase extends Module {
+  /** Channels normalized (C of [N, C, ...]; 0 for a lazy norm before its first call). */
   readonly numFeatures: number;
   readonly eps: number;
   readonly momentum: number | null;
