@@ -352,6 +352,8 @@ C("LazyBatchNorm3d", affine=False)
 C("LazyInstanceNorm1d")
 C("LazyInstanceNorm2d", 1e-3, 0.1, False, False)
 C("LazyInstanceNorm3d", momentum=0.3)
+C("AdaptiveLogSoftmaxWithLoss", 8, 10, [3, 6])
+C("AdaptiveLogSoftmaxWithLoss", 16, 30, [5, 12, 20], 2.0, True)
 # ---- recurrent
 C("RNN", 3, 4)
 C("RNN", 3, 4, 2, False, True, 0.5, True)

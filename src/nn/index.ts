@@ -3,6 +3,7 @@ export { Module, type StateDict, type ForwardHook, type ForwardPreHook, type Ful
 export { Parameter } from "./parameter.ts";
 export { UninitializedParameter, UninitializedBuffer, isLazy, type UninitializedOptions } from "./lazy.ts";
 export * from "./modules/lazy.ts";
+export { AdaptiveLogSoftmaxWithLoss, type AdaptiveLogSoftmaxWithLossOptions, type ASMOutput } from "./modules/adaptive.ts";
 export { Linear, Identity, Flatten, Unflatten, type LinearOptions, type FlattenOptions } from "./modules/linear.ts";
 export { Sequential, ModuleList, ModuleDict } from "./modules/container.ts";
 export { ParameterList, ParameterDict, type ParameterDictInit } from "./modules/parameterContainers.ts";

@@ -1,4 +1,5 @@
 // torch.nn.init: in-place initialisers that draw from the generator in PyTorch's order.
+import { warnOnce } from "../warnings.ts";
 import { checkTensor, describe, int, num, param, parseArgs, type Args, type Checker } from "../args.ts";
 import { noGrad } from "../autograd/gradMode.ts";
 import { RuntimeError, TorchTypeError, ValueError } from "../errors.ts";
@@ -91,11 +92,19 @@ function kaimingStd(t: Tensor, opts: KaimingOptions): number {
   const gain = calculateGain(opts.nonlinearity ?? "leaky_relu", opts.a ?? 0);
   return gain / Math.sqrt(fan);
 }
+/** PyTorch's kaiming initializers skip a zero-element tensor with a warning (its fan is 0: no std). */
+function zeroElement(t: Tensor): boolean {
+  if (!t.shape.includes(0)) return false;
+  warnOnce("Initializing zero-element tensors is a no-op");
+  return true;
+}
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  if (zeroElement(t)) return t;
   const bound = Math.sqrt(3.0) * kaimingStd(t, opts);
   return uniform_(t, -bound, bound, opts);
 }
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  if (zeroElement(t)) return t;
   return normal_(t, 0, kaimingStd(t, opts), opts);
 }
 
