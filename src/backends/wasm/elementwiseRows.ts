@@ -150,8 +150,8 @@ export function wasmAxpy(alpha: number, x: StridedView, xStep: number, out: NumA
   const blockBytes = Math.min(roundUp(n, 4), BLOCK_FLOATS) * 4;
   const alphaAt = dataBase(rt, 1), xAt = alphaAt + 16, oAt = xAt + blockBytes;
   if (!ensureBytes(rt, oAt + blockBytes)) return false;
-  const { mem } = memoryViews(rt);
-  new Float64Array(mem.buffer, alphaAt, 1)[0] = alpha;
+  const { mem, f64 } = memoryViews(rt);
+  f64[alphaAt / 8] = alpha; // dataBase is 16-byte aligned
   const xd = x.data;
   for (let s = 0; s < n; s += BLOCK_FLOATS) {
     const e = Math.min(n, s + BLOCK_FLOATS);

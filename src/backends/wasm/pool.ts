@@ -181,13 +181,15 @@ export interface MemoryViews {
   ctl: Int32Array;
   /** The whole memory as int32 (control blocks of sub-jobs written elsewhere). */
   words: Int32Array;
+  /** The whole memory as float64 (scalar operands kept in double, at 8-byte aligned addresses). */
+  f64: Float64Array;
 }
 
 /** A runtime's memory views (kept on the runtime); call after any ensureBytes (creating views costs more than a small job). */
 export function memoryViews(rt: Runtime): MemoryViews {
   const buffer = rt.memory.buffer;
   if (rt.views?.buffer !== buffer) {
-    rt.views = { buffer, mem: new Float32Array(buffer), ctl: new Int32Array(buffer, 0, CTL_WORDS), words: new Int32Array(buffer) };
+    rt.views = { buffer, mem: new Float32Array(buffer), ctl: new Int32Array(buffer, 0, CTL_WORDS), words: new Int32Array(buffer), f64: new Float64Array(buffer, 0, buffer.byteLength >> 3) };
   }
   return rt.views;
 }

@@ -38,7 +38,7 @@ export interface Runtime {
   shared: boolean;
   fma: boolean;
   /** Typed-array views of the memory, rebuilt when it grows (pool.ts memoryViews). */
-  views?: { buffer: ArrayBufferLike; mem: Float32Array; ctl: Int32Array; words: Int32Array };
+  views?: { buffer: ArrayBufferLike; mem: Float32Array; ctl: Int32Array; words: Int32Array; f64: Float64Array };
 }
 
 export const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
