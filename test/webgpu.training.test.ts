@@ -64,3 +64,19 @@ test("the MNIST CNN's training steps on webgpu give the CPU's losses, held-out l
   assert.ok(Math.abs(onGpu.loss - onCpu.loss) < 2e-3 * onCpu.loss, `held-out loss: cpu ${onCpu.loss}, webgpu ${onGpu.loss}`);
   assert.ok(Math.abs(onGpu.accuracy - onCpu.accuracy) <= 1 / 64, `held-out accuracy: cpu ${onCpu.accuracy}, webgpu ${onGpu.accuracy}`);
 });
+
+test("a lazy module made on webgpu materializes there at its first call, with the CPU's values after the same seed", { skip }, async () => {
+  const run = async (device: string) => {
+    torch.manualSeed(1);
+    const m = new torch.nn.LazyConv2d(3, 2, { device });
+    const x = torch.randn([1, 2, 4, 4]).to(device);
+    const y = m.forward(x) as torch.Tensor;
+    return { repr: String(m), device: String(m.weight.device), values: (await y.cpuAsync()).tolist() as number[][][][] };
+  };
+  const gpu = await run("webgpu");
+  const cpu = await run("cpu");
+  assert.equal(gpu.repr, "Conv2d(2, 3, kernel_size=(2, 2), stride=(1, 1))");
+  assert.equal(gpu.device, "webgpu:0");
+  const flat = (v: number[][][][]) => v.flat(3);
+  flat(gpu.values).forEach((g, i) => assert.ok(Math.abs(g - flat(cpu.values)[i]!) < 1e-5, `${g} vs ${flat(cpu.values)[i]}`));
+});
