@@ -51,16 +51,6 @@ export class UninitializedParameter extends Parameter {
   override toString(): string {
     return "<UninitializedParameter>";
   }
-  /** A ValueError: the size is not known yet (PyTorch's). */
-  override numel(): number { throw uninitializedUse("numel"); }
-  /** A ValueError: the size is not known yet (PyTorch's). */
-  override nelement(): number { throw uninitializedUse("nelement"); }
-  /** A ValueError: the rank is not known yet (PyTorch's). */
-  override dim(): number { throw uninitializedUse("dim"); }
-  /** A ValueError: there is no value yet (PyTorch's). */
-  override item(): number { throw uninitializedUse("item"); }
-  /** A RuntimeError: the shape is not known yet (PyTorch's). */
-  override size(): never { throw shapeError(); }
 }
 
 /** nn.UninitializedBuffer: a buffer tensor whose shape is not known yet; `materialize(shape)` makes it a Tensor of that shape. */
@@ -78,17 +68,18 @@ export class UninitializedBuffer extends Tensor {
   override toString(): string {
     return "<UninitializedBuffer>";
   }
-  /** A ValueError: the size is not known yet (PyTorch's). */
-  override numel(): number { throw uninitializedUse("numel"); }
-  /** A ValueError: the size is not known yet (PyTorch's). */
-  override nelement(): number { throw uninitializedUse("nelement"); }
-  /** A ValueError: the rank is not known yet (PyTorch's). */
-  override dim(): number { throw uninitializedUse("dim"); }
-  /** A ValueError: there is no value yet (PyTorch's). */
-  override item(): number { throw uninitializedUse("item"); }
-  /** A RuntimeError: the shape is not known yet (PyTorch's). */
-  override size(): never { throw shapeError(); }
 }
+
+// What a placeholder refuses, in PyTorch's words (its other methods see a zero-element tensor).
+const REFUSED: Pick<Tensor, "numel" | "nelement" | "dim" | "item" | "size"> = {
+  numel: () => { throw uninitializedUse("numel"); },
+  nelement: () => { throw uninitializedUse("nelement"); },
+  dim: () => { throw uninitializedUse("dim"); },
+  item: () => { throw uninitializedUse("item"); },
+  size: (() => { throw shapeError(); }) as Tensor["size"],
+};
+Object.assign(UninitializedParameter.prototype, REFUSED);
+Object.assign(UninitializedBuffer.prototype, REFUSED);
 
 /** torch.nn.parameter.is_lazy: whether `t` is a placeholder not materialized yet. */
 export function isLazy(t: unknown): t is UninitializedParameter | UninitializedBuffer {
