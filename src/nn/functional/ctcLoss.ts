@@ -231,8 +231,8 @@ function ctcNll(logProbs: Tensor, targets: Tensor, inputLengths: number[], targe
  * F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean',
  * zero_infinity=False). log_probs [T, N, C] (or [T, C] unbatched), log-probabilities over C
  * classes (blank included); targets padded [N, S] or concatenated (1-d, the sum of the target
- * lengths), labels in [0, C); the lengths as integer tensors or lists ([] or 0-d tensors
- * unbatched). The loss per sample is -log p(target | input); "mean" divides each by its target
+ * lengths), labels in [0, C); the lengths as integer tensors or arrays (one-element arrays
+ * or 0-d tensors unbatched). The loss per sample is -log p(target | input); "mean" divides each by its target
  * length (at least 1), then takes the batch mean.
  */
 export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: CtcLengths, targetLengths: CtcLengths, ...args: Args<CtcPositional, CtcLossOptions>): Tensor;
