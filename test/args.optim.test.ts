@@ -36,6 +36,9 @@ test("optimizers: PyTorch's positional order and the options object build the sa
   );
   assert.deepEqual(new optim.RMSprop([torch.zeros(1)], 0.01, 0.9).paramGroups[0]!.alpha, 0.9);
   assert.deepEqual(new optim.AdamW([torch.zeros(1)]).paramGroups[0]!.weightDecay, 0.01);
+  // Rprop(params, lr, etas, step_sizes, foreach, maximize); ASGD(params, lr, lambd, alpha, t0, weight_decay, foreach, maximize)
+  assert.deepEqual(steps((ps) => new optim.Rprop(ps, 0.05, [0.4, 1.3], [1e-4, 1], null, true)), steps((ps) => new optim.Rprop(ps, { lr: 0.05, etas: [0.4, 1.3], stepSizes: [1e-4, 1], maximize: true })));
+  assert.deepEqual(steps((ps) => new optim.ASGD(ps, 0.05, 1e-3, 0.6, 1, 0.1, null, true)), steps((ps) => new optim.ASGD(ps, { lr: 0.05, lambd: 1e-3, alpha: 0.6, t0: 1, weightDecay: 0.1, maximize: true })));
   const lbfgs = new optim.LBFGS([torch.zeros(1)], 1, 20);
   assert.deepEqual([lbfgs.paramGroups[0]!.maxIter, lbfgs.paramGroups[0]!.maxEval], [20, 25]);
   assert.equal(new optim.LBFGS([torch.zeros(1)], { lineSearchFn: "strong_wolfe" }).paramGroups[0]!.lineSearchFn, "strong_wolfe");

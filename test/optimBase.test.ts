@@ -80,6 +80,11 @@ describe("argument checks, with PyTorch's messages", () => {
     ["Adagrad lr decay", () => new optim.Adagrad(p(), { lrDecay: -1 }), "Invalid lr_decay value: -1"],
     ["Adagrad accumulator", () => new optim.Adagrad(p(), { initialAccumulatorValue: -1 }), "Invalid initial_accumulator_value value: -1"],
     ["Adadelta rho", () => new optim.Adadelta(p(), { rho: 1.5 }), "Invalid rho value: 1.5"],
+    ["Rprop lr", () => new optim.Rprop(p(), { lr: -0.5 }), "Invalid learning rate: -0.5"],
+    ["Rprop etaminus", () => new optim.Rprop(p(), { etas: [1.2, 1.5] }), "Invalid eta values: 1.2, 1.5"],
+    ["Rprop etaplus", () => new optim.Rprop(p(), { etas: [0.5, 0.9] }), "Invalid eta values: 0.5, 0.9"],
+    ["ASGD lr", () => new optim.ASGD(p(), { lr: -1 }), "Invalid learning rate: -1"],
+    ["ASGD weight decay", () => new optim.ASGD(p(), { weightDecay: -0.1 }), "Invalid weight_decay value: -0.1"],
     ["LBFGS groups", () => new optim.LBFGS([{ params: [param()] }, { params: [param()] }]), "LBFGS doesn't support per-parameter options (parameter groups)"],
   ];
   for (const [name, make, message] of cases) {
@@ -204,4 +209,27 @@ describe("stateDict / loadStateDict", () => {
       "SGD (\nParameter Group 0\n    dampening: 0\n    lr: 0.1\n    maximize: false\n    momentum: 0\n    nesterov: false\n    weightDecay: 0\n)",
     );
   });
+});
+
+describe("maximize ascends: the same steps as minimizing the negated objective", () => {
+  for (const [name, make] of [
+    ["Rprop", (ps: Tensor[], maximize: boolean) => new optim.Rprop(ps, { lr: 0.05, etas: [0.4, 1.3], maximize })],
+    ["ASGD", (ps: Tensor[], maximize: boolean) => new optim.ASGD(ps, { lr: 0.05, t0: 2, maximize })],
+  ] as const) {
+    test(name, () => {
+      const run = (maximize: boolean) => {
+        const w = torch.tensor([0.3, -1.2, 2.0, 0.7], { dtype: "float64", requiresGrad: true });
+        const opt = make([w], maximize);
+        for (let i = 0; i < 8; i++) {
+          opt.zeroGrad();
+          // a loss whose gradient changes sign along the way (Rprop's step sizes shrink then)
+          const loss = w.sub(torch.tensor([1, -1, 0.5, 0.2], { dtype: "float64" })).pow(2).sum().mul(maximize ? -1 : 1);
+          loss.backward();
+          opt.step();
+        }
+        return w.tolist() as number[];
+      };
+      assert.deepEqual(run(true), run(false));
+    });
+  }
 });

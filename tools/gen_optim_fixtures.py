@@ -104,6 +104,16 @@ OPTIMIZER_CASES = [
     ("sgd_momentum_steplr", "SGD", dict(lr=0.1, momentum=0.9), "float64", None, ("StepLR", dict(step_size=3, gamma=0.5))),
     ("adam_onecyclelr", "Adam", dict(lr=0.05), "float64", None, ("OneCycleLR", dict(max_lr=0.1, total_steps=STEPS))),
     ("rmsprop_cosine", "RMSprop", dict(lr=0.01, momentum=0.5, centered=True), "float64", None, ("CosineAnnealingLR", dict(T_max=7, eta_min=0.001))),
+    ("rprop", "Rprop", dict(lr=0.05), "float64", None, None),
+    # (a sign test per weight: float64 cases run in float32 on webgpu, so they keep clear of gradients near 0)
+    ("rprop_etas_step_sizes", "Rprop", dict(lr=0.02, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2)), "float64", None, None),
+    # (maximize: test/optimBase.test.ts checks it is Rprop on the negated loss; as a fixture its
+    # ascent reaches gradients within an ulp of 0, whose sign differs between matmul kernels)
+    ("rprop_float32", "Rprop", dict(lr=0.05, etas=(0.4, 1.3)), "float32", None, None),
+    ("asgd", "ASGD", dict(lr=0.05), "float64", None, None),
+    # t0 inside the 20 steps: the weights are averaged from step 5 on
+    ("asgd_t0_lambd_weight_decay", "ASGD", dict(lr=0.1, lambd=0.01, alpha=0.5, t0=5, weight_decay=0.02), "float64", None, None),
+    ("asgd_float32_maximize", "ASGD", dict(lr=0.02, t0=3, maximize=True), "float32", None, None),
 ]
 
 

@@ -4,3 +4,5 @@ export { Tensor } from "../tensor.ts";
 export { noGrad, enableGrad } from "../autograd/gradMode.ts";
 export { tensor, zeros, zerosLike, fullLike } from "../ops/creation.ts";
 export { cat, stack } from "../ops/shape.ts";
+export { where } from "../ops/elementwise.ts";
+export { getDefaultDtype } from "../dtype.ts";

@@ -12,4 +12,6 @@ export { RMSprop, type RMSpropOptions } from "./rmsprop.ts";
 export { Adagrad, type AdagradOptions } from "./adagrad.ts";
 export { Adadelta, type AdadeltaOptions } from "./adadelta.ts";
 export { LBFGS, type LBFGSOptions } from "./lbfgs.ts";
+export { Rprop, type RpropOptions } from "./rprop.ts";
+export { ASGD, type ASGDOptions } from "./asgd.ts";
 export * as lrScheduler from "./lrScheduler.ts";
