@@ -159,6 +159,12 @@ export class Module {
     if (!persistent) this._nonPersistent.add(name);
     else this._nonPersistent.delete(name);
   }
+  /** @internal Python's delattr(module, name): removes a parameter, buffer or plain attribute (the reparametrizations of nn.utils use it). */
+  _delattr(name: string): void {
+    delete (this as unknown as Record<string, unknown>)[name];
+    this._buffers.delete(name);
+    this._nonPersistent.delete(name);
+  }
   /** add_module(name, module): a Module or null, registered as a child. */
   registerModule(name: string, module: Module | null): void {
     if (module !== null && !(module instanceof Module)) throw new TorchTypeError(`${pyTypeName(module)} is not a Module subclass`);
@@ -443,4 +449,10 @@ const STATE_DICT = [param("destination", nullable((v, arg, fn) => {
 function removeFrom<T>(list: T[], item: T): void {
   const i = list.indexOf(item);
   if (i >= 0) list.splice(i, 1);
+}
+
+/** A Module argument of an nn.utils function, else a TypeError naming the function. */
+export function checkModule(v: unknown, fn: string): Module {
+  if (!(v instanceof Module)) throw new TorchTypeError(`${fn}(): argument 'module' must be a Module, but got ${pyTypeName(v)}`);
+  return v;
 }

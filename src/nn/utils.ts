@@ -3,3 +3,4 @@ export { clipGradNorm_, clipGradValue_ } from "../optim/clipGrad.ts";
 export { parametersToVector, vectorToParameters } from "./paramVector.ts";
 export * as rnn from "./utils/rnn.ts";
 export { weightNorm, removeWeightNorm } from "./weightNorm.ts";
+export { spectralNorm, removeSpectralNorm, type SpectralNormOptions } from "./spectralNorm.ts";

@@ -5,11 +5,12 @@
 // registers them; a forward pre-hook recomputes `module[name] = v * (g / ||v||)` (a plain tensor
 // in the graph, not a Parameter) before every call. removeWeightNorm folds them back into one
 // Parameter.
+import { int, nullable, param, parseArgs, str, type Args } from "../args.ts";
 import { RuntimeError, ValueError } from "../errors.ts";
 import type { RemovableHandle, Tensor } from "../tensor.ts";
 import { noGrad } from "../autograd/gradMode.ts";
 import { isLazy } from "./lazy.ts";
-import type { Module } from "./module.ts";
+import { checkModule, type Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 
 /** PyTorch's norm_except_dim(v, pow, dim): the p-norm over every dim but `dim`, kept as size-1 dims (dim -1: over everything, 0-d). */
@@ -34,7 +35,10 @@ type Fields = Record<string, unknown>;
  * nn.utils.weight_norm(module, name='weight', dim=0): reparametrizes `module[name]` as
  * `name_g` (magnitude) and `name_v` (direction); returns the module.
  */
-export function weightNorm<M extends Module>(module: M, name = "weight", dim: number | null = 0): M {
+export function weightNorm<M extends Module>(module: M, ...args: Args<[name: string, dim: number | null], { name?: string; dim?: number | null }>): M;
+export function weightNorm<M extends Module>(module: M, ...args: unknown[]): M {
+  checkModule(module, "weightNorm");
+  const { name, dim } = parseArgs<{ name: string; dim: number | null }>("weightNorm", [param("name", str, "weight"), param("dim", nullable(int()), 0)], args);
   const d = dim ?? -1;
   const own = applied.get(module) ?? new Map<string, { dim: number; handle: RemovableHandle }>();
   if (own.has(name)) throw new RuntimeError(`Cannot register two weight_norm hooks on the same parameter ${name}`);
@@ -44,7 +48,7 @@ export function weightNorm<M extends Module>(module: M, name = "weight", dim: nu
     throw new ValueError("The module passed to `WeightNorm` can't have uninitialized parameters. Make sure to run the dummy forward before applying weight normalization");
   }
   if (!(weight instanceof Parameter)) throw new RuntimeError(`weight_norm: '${name}' is not a parameter of ${module.constructor.name}`);
-  delete fields[name];
+  module._delattr(name);
   module.registerParameter(`${name}_g`, new Parameter(noGrad(() => normExceptDim(weight, 2, d)).detach()));
   module.registerParameter(`${name}_v`, new Parameter(weight.detach()));
   const compute = () => weightOf(fields[`${name}_v`] as Tensor, fields[`${name}_g`] as Tensor, d);
@@ -58,16 +62,17 @@ export function weightNorm<M extends Module>(module: M, name = "weight", dim: nu
 }
 
 /** nn.utils.remove_weight_norm(module, name='weight'): `module[name]` a Parameter again (its current value); returns the module. */
-export function removeWeightNorm<M extends Module>(module: M, name = "weight"): M {
+export function removeWeightNorm<M extends Module>(module: M, ...args: Args<[name: string], { name?: string }>): M;
+export function removeWeightNorm<M extends Module>(module: M, ...args: unknown[]): M {
+  checkModule(module, "removeWeightNorm");
+  const { name } = parseArgs<{ name: string }>("removeWeightNorm", [param("name", str, "weight")], args);
   const entry = applied.get(module)?.get(name);
   if (entry === undefined) throw new ValueError(`weight_norm of '${name}' not found in ${String(module)}`);
   const fields = module as unknown as Fields;
   const weight = weightOf(fields[`${name}_v`] as Tensor, fields[`${name}_g`] as Tensor, entry.dim);
   entry.handle.remove();
   applied.get(module)!.delete(name);
-  delete fields[name];
-  delete fields[`${name}_g`];
-  delete fields[`${name}_v`];
+  for (const k of [name, `${name}_g`, `${name}_v`]) module._delattr(k);
   fields[name] = new Parameter(weight.detach());
   return module;
 }
