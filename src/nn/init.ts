@@ -4,7 +4,7 @@ import { checkTensor, describe, int, num, param, parseArgs, type Args, type Chec
 import { noGrad } from "../autograd/gradMode.ts";
 import { RuntimeError, TorchTypeError, ValueError } from "../errors.ts";
 import { empty, fromStorage } from "../ops/alloc.ts";
-import { eye } from "../ops/creation.ts";
+import { eye, randperm } from "../ops/creation.ts";
 import { Generator } from "../random/generator.ts";
 import { erf } from "../random/libm/erf.ts";
 import type { Tensor } from "../tensor.ts";
@@ -258,3 +258,60 @@ export function dirac_(tensor: Tensor, ...args: Args<[groups: number], { groups?
     return tensor;
   });
 }
+
+/**
+ * nn.init.sparse_(tensor, sparsity, std=0.01): N(0, std) values, then in every column a random
+ * `ceil(sparsity * rows)` of the rows set to 0 (Martens 2010): the draws in PyTorch's order (the
+ * normal values, then one randperm per column), so the same seed gives the same matrix.
+ */
+export function sparse_(tensor: Tensor, ...args: Args<[sparsity: number, std: number], { sparsity?: number; std?: number }>): Tensor {
+  checkTensor(tensor, "tensor", "sparse_");
+  const { sparsity, std } = parseArgs<{ sparsity: number; std: number }>("sparse_", [param("sparsity", num()), param("std", num(), 0.01)], args);
+  if (tensor.dim() !== 2) throw new ValueError("Only tensors with 2 dimensions are supported");
+  const [rows, cols] = tensor.shape as [number, number];
+  const numZeros = Math.ceil(sparsity * rows);
+  // Python's row_indices[:num_zeros]: a negative count drops that many from the end
+  const taken = numZeros >= 0 ? Math.min(numZeros, rows) : Math.max(0, rows + numZeros);
+  return noGrad(() => {
+    tensor.normal_(0, std);
+    for (let c = 0; c < cols; c++) {
+      const zeroRows = randperm(rows).narrow(0, 0, taken);
+      tensor.select(1, c).indexFill_(0, zeroRows, 0);
+    }
+    return tensor;
+  });
+}
+
+/** PyTorch's deprecated spellings without the trailing underscore: the same function, with its warning once. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any parameter list: the initializers take a tensor and their own arguments
+function deprecated<F extends (...a: any[]) => Tensor>(f: F, name: string): F {
+  return ((...a: Parameters<F>) => {
+    warnOnce(`nn.init.${name} is now deprecated in favor of nn.init.${name}_.`);
+    return f(...a);
+  }) as F;
+}
+/** Deprecated: `uniform_`. */
+export const uniform = deprecated(uniform_, "uniform");
+/** Deprecated: `normal_`. */
+export const normal = deprecated(normal_, "normal");
+/** Deprecated: `constant_`. */
+export const constant = deprecated(constant_, "constant");
+const eyeDeprecated = deprecated(eye_, "eye");
+/** Deprecated: `dirac_`. */
+export const dirac = deprecated(dirac_, "dirac");
+/** Deprecated: `xavierUniform_`. */
+export const xavierUniform = deprecated(xavierUniform_, "xavierUniform");
+/** Deprecated: `xavierNormal_`. */
+export const xavierNormal = deprecated(xavierNormal_, "xavierNormal");
+/** Deprecated: `kaimingUniform_`. */
+export const kaimingUniform = deprecated(kaimingUniform_, "kaimingUniform");
+/** Deprecated: `kaimingNormal_`. */
+export const kaimingNormal = deprecated(kaimingNormal_, "kaimingNormal");
+/** Deprecated: `orthogonal_`. */
+export const orthogonal = deprecated(orthogonal_, "orthogonal");
+/** Deprecated: `sparse_`. */
+export const sparse = deprecated(sparse_, "sparse");
+export {
+  /** Deprecated: `eye_`. */
+  eyeDeprecated as eye,
+};

@@ -1,6 +1,7 @@
 // torch.nn.utils
-export { clipGradNorm_, clipGradValue_ } from "../optim/clipGrad.ts";
+export { clipGradNorm_, clipGradNorm, clipGradValue_ } from "../optim/clipGrad.ts";
 export { parametersToVector, vectorToParameters } from "./paramVector.ts";
 export * as rnn from "./utils/rnn.ts";
 export { weightNorm, removeWeightNorm } from "./weightNorm.ts";
 export { spectralNorm, removeSpectralNorm, type SpectralNormOptions } from "./spectralNorm.ts";
+export { skipInit } from "./skipInit.ts";

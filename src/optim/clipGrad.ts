@@ -5,6 +5,7 @@
 // gradients), coef = min(maxNorm / (total + 1e-6), 1), every gradient scaled in place by coef.
 // The arithmetic runs in the gradients' dtype, as PyTorch's. With errorIfNonfinite a NaN/inf
 // total raises before any gradient is touched, so a bad step can be skipped.
+import { warnOnce } from "../warnings.ts";
 import * as torch from "./core.ts";
 import type { Tensor } from "./core.ts";
 import { RuntimeError, TorchTypeError, ValueError } from "../errors.ts";
@@ -111,4 +112,10 @@ export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, ...args: [
       if (p.grad !== null && p.grad !== undefined) p.grad.clamp_({ min: -clipValue, max: clipValue });
     }
   });
+}
+
+/** torch.nn.utils.clip_grad_norm: the deprecated spelling of `clipGradNorm_` (PyTorch's warning once). */
+export function clipGradNorm(parameters: Tensor | Iterable<Tensor>, ...args: Parameters<typeof clipGradNorm_> extends [unknown, ...infer R] ? R : never): Tensor {
+  warnOnce("torch.nn.utils.clip_grad_norm is now deprecated in favor of torch.nn.utils.clip_grad_norm_.");
+  return clipGradNorm_(parameters, ...args);
 }
