@@ -80,3 +80,18 @@ test("a lazy module made on webgpu materializes there at its first call, with th
   const flat = (v: number[][][][]) => v.flat(3);
   flat(gpu.values).forEach((g, i) => assert.ok(Math.abs(g - flat(cpu.values)[i]!) < 1e-5, `${g} vs ${flat(cpu.values)[i]}`));
 });
+
+test("weightNorm and spectralNorm on webgpu give the CPU's outputs after the same seed (u and v drawn as on the CPU)", { skip }, async () => {
+  const run = async (device: string) => {
+    torch.manualSeed(3);
+    const a = torch.nn.utils.weightNorm(new torch.nn.Conv2d(2, 3, 3).to(device));
+    const b = torch.nn.utils.spectralNorm(new torch.nn.Linear(4, 3).to(device));
+    torch.manualSeed(4);
+    const x = torch.randn([1, 2, 5, 5]).to(device), z = torch.randn([2, 4]).to(device);
+    const ya = (await (a.forward(x) as torch.Tensor).cpuAsync()).reshape(-1).tolist() as number[];
+    const yb = (await (b.forward(z) as torch.Tensor).cpuAsync()).reshape(-1).tolist() as number[];
+    return [...ya, ...yb];
+  };
+  const gpu = await run("webgpu"), cpu = await run("cpu");
+  gpu.forEach((g, i) => assert.ok(Math.abs(g - cpu[i]!) < 1e-5 * (1 + Math.abs(cpu[i]!)), `${i}: ${g} vs ${cpu[i]}`));
+});
