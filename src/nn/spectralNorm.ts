@@ -6,8 +6,9 @@
 // `nPowerIterations` power-iteration steps that update u and v in place in training mode (none
 // in eval mode). The weight matrix is the weight with `dim` moved first, flattened to 2-d.
 import { int, nullable, num, param, parseArgs, str, type Args } from "../args.ts";
-import { AssertionError, RuntimeError, ValueError } from "../errors.ts";
-import type { RemovableHandle, Tensor } from "../tensor.ts";
+import { AssertionError, ValueError } from "../errors.ts";
+import type { Tensor } from "../tensor.ts";
+import { Reparametrizations } from "./reparametrization.ts";
 import { noGrad } from "../autograd/gradMode.ts";
 import { isLazy } from "./lazy.ts";
 import { checkModule, type Module } from "./module.ts";
@@ -21,11 +22,10 @@ interface SpectralNormFn {
   dim: number;
   nPowerIterations: number;
   eps: number;
-  handle: RemovableHandle;
 }
 
-/** The spectral norms applied to a module, by parameter name. */
-const applied = new WeakMap<Module, Map<string, SpectralNormFn>>();
+/** The spectral norms applied, by module and parameter name. */
+const applied = new Reparametrizations<SpectralNormFn>("spectral_norm");
 
 type Fields = Record<string, unknown>;
 
@@ -86,8 +86,7 @@ export function spectralNorm<M extends Module>(module: M, ...args: unknown[]): M
   const { name, nPowerIterations, eps, dim } = parseArgs<Required<SpectralNormOptions>>("spectralNorm", SPECTRAL_ARGS, args);
   const d = dim ?? (module instanceof ConvTranspose1d || module instanceof ConvTranspose2d || module instanceof ConvTranspose3d ? 1 : 0);
   if (!(nPowerIterations > 0)) throw new ValueError(`Expected n_power_iterations to be positive, but got n_power_iterations=${nPowerIterations}`);
-  const own = applied.get(module) ?? new Map<string, SpectralNormFn>();
-  if (own.has(name)) throw new RuntimeError(`Cannot register two spectral_norm hooks on the same parameter ${name}`);
+  applied.checkFree(module, name);
   const fields = module as unknown as Fields;
   const weight = fields[name];
   if (weight === null) throw new ValueError(`\`SpectralNorm\` cannot be applied as parameter \`${name}\` is None`);
@@ -108,12 +107,10 @@ export function spectralNorm<M extends Module>(module: M, ...args: unknown[]): M
   fields[name] = weight.detach();
   module.registerBuffer(`${name}_u`, u);
   module.registerBuffer(`${name}_v`, v);
-  const fn: SpectralNormFn = { name, dim: d, nPowerIterations, eps, handle: { remove: () => undefined } };
-  fn.handle = module.registerForwardPreHook(() => {
+  const fn: SpectralNormFn = { name, dim: d, nPowerIterations, eps };
+  applied.add(module, name, fn, () => {
     fields[name] = computeWeight(module, fn, module.training);
   });
-  own.set(name, fn);
-  applied.set(module, own);
   return module;
 }
 
@@ -122,11 +119,8 @@ export function removeSpectralNorm<M extends Module>(module: M, ...args: Args<[n
 export function removeSpectralNorm<M extends Module>(module: M, ...args: unknown[]): M {
   checkModule(module, "removeSpectralNorm");
   const { name } = parseArgs<{ name: string }>("removeSpectralNorm", [param("name", str, "weight")], args);
-  const fn = applied.get(module)?.get(name);
-  if (fn === undefined) throw new ValueError(`spectral_norm of '${name}' not found in ${String(module)}`);
+  const fn = applied.take(module, name);
   const weight = noGrad(() => computeWeight(module, fn, false));
-  fn.handle.remove();
-  applied.get(module)!.delete(name);
   for (const k of [name, `${name}_u`, `${name}_v`, `${name}_orig`]) module._delattr(k);
   module.registerParameter(name, new Parameter(weight.detach()));
   return module;

@@ -7,7 +7,8 @@
 // Parameter.
 import { int, nullable, param, parseArgs, str, type Args } from "../args.ts";
 import { RuntimeError, ValueError } from "../errors.ts";
-import type { RemovableHandle, Tensor } from "../tensor.ts";
+import type { Tensor } from "../tensor.ts";
+import { Reparametrizations } from "./reparametrization.ts";
 import { noGrad } from "../autograd/gradMode.ts";
 import { isLazy } from "./lazy.ts";
 import { checkModule, type Module } from "./module.ts";
@@ -26,8 +27,8 @@ function weightOf(v: Tensor, g: Tensor, dim: number): Tensor {
   return v.mul(g.div(normExceptDim(v, 2, dim)));
 }
 
-/** The weight norms applied to a module, by parameter name: their dim and pre-hook. */
-const applied = new WeakMap<Module, Map<string, { dim: number; handle: RemovableHandle }>>();
+/** The weight norms applied, by module and parameter name: their dim. */
+const applied = new Reparametrizations<{ dim: number }>("weight_norm");
 
 type Fields = Record<string, unknown>;
 
@@ -40,8 +41,7 @@ export function weightNorm<M extends Module>(module: M, ...args: unknown[]): M {
   checkModule(module, "weightNorm");
   const { name, dim } = parseArgs<{ name: string; dim: number | null }>("weightNorm", [param("name", str, "weight"), param("dim", nullable(int()), 0)], args);
   const d = dim ?? -1;
-  const own = applied.get(module) ?? new Map<string, { dim: number; handle: RemovableHandle }>();
-  if (own.has(name)) throw new RuntimeError(`Cannot register two weight_norm hooks on the same parameter ${name}`);
+  applied.checkFree(module, name);
   const fields = module as unknown as Fields;
   const weight = fields[name];
   if (isLazy(weight)) {
@@ -53,11 +53,9 @@ export function weightNorm<M extends Module>(module: M, ...args: unknown[]): M {
   module.registerParameter(`${name}_v`, new Parameter(weight.detach()));
   const compute = () => weightOf(fields[`${name}_v`] as Tensor, fields[`${name}_g`] as Tensor, d);
   fields[name] = compute();
-  const handle = module.registerForwardPreHook(() => {
+  applied.add(module, name, { dim: d }, () => {
     fields[name] = compute();
   });
-  own.set(name, { dim: d, handle });
-  applied.set(module, own);
   return module;
 }
 
@@ -66,12 +64,9 @@ export function removeWeightNorm<M extends Module>(module: M, ...args: Args<[nam
 export function removeWeightNorm<M extends Module>(module: M, ...args: unknown[]): M {
   checkModule(module, "removeWeightNorm");
   const { name } = parseArgs<{ name: string }>("removeWeightNorm", [param("name", str, "weight")], args);
-  const entry = applied.get(module)?.get(name);
-  if (entry === undefined) throw new ValueError(`weight_norm of '${name}' not found in ${String(module)}`);
+  const { dim } = applied.take(module, name);
   const fields = module as unknown as Fields;
-  const weight = weightOf(fields[`${name}_v`] as Tensor, fields[`${name}_g`] as Tensor, entry.dim);
-  entry.handle.remove();
-  applied.get(module)!.delete(name);
+  const weight = weightOf(fields[`${name}_v`] as Tensor, fields[`${name}_g`] as Tensor, dim);
   for (const k of [name, `${name}_g`, `${name}_v`]) module._delattr(k);
   fields[name] = new Parameter(weight.detach());
   return module;
