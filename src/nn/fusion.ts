@@ -12,11 +12,13 @@ import type { Linear } from "./modules/linear.ts";
 import type { BatchNorm1d, BatchNorm2d, BatchNorm3d } from "./modules/normalization.ts";
 import { deepCopyModule } from "./modules/transformer.ts";
 
-type AnyConv = Conv1d | Conv2d | Conv3d | ConvTranspose1d | ConvTranspose2d | ConvTranspose3d;
-type AnyBatchNorm = BatchNorm1d | BatchNorm2d | BatchNorm3d;
+/** The convolutions fuseConvBnEval folds into. */
+export type ConvLayer = Conv1d | Conv2d | Conv3d | ConvTranspose1d | ConvTranspose2d | ConvTranspose3d;
+/** The batch norms the fusion functions fold. */
+export type BatchNormLayer = BatchNorm1d | BatchNorm2d | BatchNorm3d;
 
 /** The batch norm's running statistics (PyTorch fails on None there: its TypeError). */
-function stats(bn: AnyBatchNorm, fn: string): [Tensor, Tensor] {
+function stats(bn: BatchNormLayer, fn: string): [Tensor, Tensor] {
   if (bn.running_mean === null || bn.running_var === null) throw new TorchTypeError(`${fn}(): the batch norm has no running statistics (track_running_stats=False): nothing to fold`);
   return [bn.running_mean, bn.running_var];
 }
@@ -39,9 +41,9 @@ export function fuseConvBnWeights(convW: Tensor, convB: Tensor | null, bnRm: Ten
 }
 
 /** nn.utils.fuse_conv_bn_eval(conv, bn, transpose=False): a copy of `conv` with `bn` (both in eval mode) folded in. */
-export function fuseConvBnEval<C extends AnyConv>(conv: C, bn: AnyBatchNorm, transpose = false): C {
+export function fuseConvBnEval<C extends ConvLayer>(conv: C, bn: BatchNormLayer, transpose = false): C {
   if (conv.training || bn.training) throw new AssertionError("Fusion only for eval!");
-  const fused = deepCopyModule<AnyConv>(conv) as C;
+  const fused = deepCopyModule<ConvLayer>(conv) as C;
   const [rm, rv] = stats(bn, "fuseConvBnEval");
   [fused.weight, fused.bias] = fuseConvBnWeights(fused.weight, fused.bias, rm, rv, bn.eps, bn.weight, bn.bias, transpose);
   return fused;
@@ -58,7 +60,7 @@ export function fuseLinearBnWeights(linearW: Tensor, linearB: Tensor | null, bnR
 }
 
 /** nn.utils.fuse_linear_bn_eval(linear, bn): a copy of `linear` with `bn` (both in eval mode) folded in. */
-export function fuseLinearBnEval(linear: Linear, bn: AnyBatchNorm): Linear {
+export function fuseLinearBnEval(linear: Linear, bn: BatchNormLayer): Linear {
   if (linear.training || bn.training) throw new AssertionError("Fusion only for eval!");
   const fused = deepCopyModule(linear);
   const [rm, rv] = stats(bn, "fuseLinearBnEval");

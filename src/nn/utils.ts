@@ -5,4 +5,4 @@ export * as rnn from "./utils/rnn.ts";
 export { weightNorm, removeWeightNorm } from "./weightNorm.ts";
 export { spectralNorm, removeSpectralNorm, type SpectralNormOptions } from "./spectralNorm.ts";
 export { skipInit } from "./skipInit.ts";
-export { fuseConvBnEval, fuseConvBnWeights, fuseLinearBnEval, fuseLinearBnWeights } from "./fusion.ts";
+export { fuseConvBnEval, fuseConvBnWeights, fuseLinearBnEval, fuseLinearBnWeights, type ConvLayer, type BatchNormLayer } from "./fusion.ts";
