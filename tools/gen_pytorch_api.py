@@ -19,6 +19,7 @@ import torch.nn.init
 import torch.nn.utils
 import torch.nn.utils.rnn
 import torch.optim.lr_scheduler
+import torch.optim.swa_utils
 import torch.utils.data
 import torch.autograd
 import torch.onnx
@@ -36,6 +37,7 @@ NAMESPACES = {
     "torch.nn.utils.rnn": torch.nn.utils.rnn,
     "torch.optim": torch.optim,
     "torch.optim.lr_scheduler": torch.optim.lr_scheduler,
+    "torch.optim.swa_utils": torch.optim.swa_utils,
     "torch.utils.data": torch.utils.data,
     "torch.autograd": torch.autograd,
     "torch.onnx": torch.onnx,

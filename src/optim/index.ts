@@ -15,3 +15,4 @@ export { LBFGS, type LBFGSOptions } from "./lbfgs.ts";
 export { Rprop, type RpropOptions } from "./rprop.ts";
 export { ASGD, type ASGDOptions } from "./asgd.ts";
 export * as lrScheduler from "./lrScheduler.ts";
+export * as swaUtils from "./swaUtils.ts";

@@ -252,7 +252,8 @@ export interface EpochOptions {
 
 const EPOCH: Param[] = [param("lastEpoch", int(), -1), param("verbose", bool, false)];
 /** The arguments after the optimizer, read against the scheduler's own parameters and last_epoch, verbose. */
-function schedulerArgs<R>(fn: string, own: readonly Param[], args: readonly unknown[], epoch = true): Required<R> {
+/** @internal */
+export function schedulerArgs<R>(fn: string, own: readonly Param[], args: readonly unknown[], epoch = true): Required<R> {
   return parseArgs<Required<R>>(fn, epoch ? [...own, ...EPOCH] : own, args);
 }
 const fail = (fn: string, arg: string, expected: string, v: unknown): TorchTypeError =>
