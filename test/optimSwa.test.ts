@@ -75,6 +75,10 @@ test("updateBn takes a DataLoader (an async iterable), and swaUtils' errors are 
   assert.throws(() => new SWALR(opt, [0.1, 0.2]), { name: "ValueError", message: "swa_lr must have the same length as optimizer.param_groups: swa_lr has 2, optimizer.param_groups has 1" });
   assert.throws(() => new SWALR(opt, 0.1, { annealStrategy: "exp" as never }), { name: "ValueError", message: "anneal_strategy must by one of 'cos' or 'linear', instead got exp" });
   assert.throws(() => new SWALR(opt, 0.1, -1), { name: "ValueError", message: "anneal_epochs must be equal or greater than 0, got -1" });
+  // a model without batch norms is left as it is (PyTorch returns at once)
+  const plain = new nn.Linear(3, 2).eval();
+  await updateBn([torch.randn([2, 3])], plain);
+  assert.equal(plain.training, false);
   await assert.rejects(updateBn(5 as never, m), { name: "TypeError", message: /loader/ });
   assert.throws(() => new AveragedModel({} as never), { name: "TypeError", message: /argument 'module' must be a Module/ });
 });

@@ -2,7 +2,7 @@
 import { warnOnce } from "../warnings.ts";
 import { checkTensor, describe, int, num, param, parseArgs, type Args, type Checker } from "../args.ts";
 import { noGrad } from "../autograd/gradMode.ts";
-import { RuntimeError, TorchTypeError, ValueError } from "../errors.ts";
+import { TorchTypeError, ValueError } from "../errors.ts";
 import { empty, fromStorage } from "../ops/alloc.ts";
 import { eye, randperm } from "../ops/creation.ts";
 import { Generator } from "../random/generator.ts";
@@ -87,8 +87,7 @@ function kaimingStd(t: Tensor, opts: KaimingOptions): number {
   const mode = opts.mode ?? "fan_in";
   if (mode !== "fan_in" && mode !== "fan_out") throw new ValueError(`Mode ${String(mode)} not supported, please use one of fan_in, fan_out`);
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
-  const fan = mode === "fan_in" ? fanIn : fanOut;
-  if (fan === 0) throw new RuntimeError("Initializing zero-element tensors is a no-op");
+  const fan = mode === "fan_in" ? fanIn : fanOut; // > 0: zero-element tensors are skipped before
   const gain = calculateGain(opts.nonlinearity ?? "leaky_relu", opts.a ?? 0);
   return gain / Math.sqrt(fan);
 }

@@ -60,4 +60,6 @@ test("fusion: PyTorch's errors", () => {
   bn.eval();
   assert.throws(() => fuseConvBnEval(conv, new nn.BatchNorm2d(3, { trackRunningStats: false }).eval()), { name: "TypeError", message: /no running statistics/ });
   assert.throws(() => fuseLinearBnEval(new nn.Linear(3, 2), new nn.BatchNorm1d(2)), { name: "AssertionError", message: "Fusion only for eval!" });
+  assert.throws(() => fuseLinearBnEval(new nn.Linear(3, 2).eval(), new nn.BatchNorm1d(2, { affine: false }).eval()), { name: "TypeError", message: /affine=False/ });
+  assert.throws(() => nn.utils.fuseConvBnWeights(null as never, null, torch.zeros([2]), torch.ones([2]), 1e-5, null, null), { name: "TypeError", message: /conv_w/ });
 });

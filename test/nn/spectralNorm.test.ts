@@ -82,5 +82,6 @@ test("spectralNorm / removeSpectralNorm: PyTorch's errors", () => {
   assert.throws(() => removeSpectralNorm(new nn.Linear(3, 2)), { name: "ValueError", message: /^spectral_norm of 'weight' not found in Linear\(in_features=3/ });
   assert.throws(() => spectralNorm(new nn.Linear(3, 2, false), "bias"), { name: "ValueError", message: "`SpectralNorm` cannot be applied as parameter `bias` is None" });
   assert.throws(() => spectralNorm(new nn.LazyLinear(2)), { name: "ValueError", message: /can't have uninitialized parameters/ });
+  assert.throws(() => spectralNorm(new nn.BatchNorm1d(2), "running_var"), { name: "AssertionError", message: "spectral_norm: 'running_var' is not a parameter of BatchNorm1d" });
   assert.throws(() => spectralNorm({} as never), { name: "TypeError", message: /spectralNorm\(\): argument 'module' must be a Module/ });
 });

@@ -76,6 +76,9 @@ test("weightNorm / removeWeightNorm: PyTorch's errors", () => {
   assert.throws(() => removeWeightNorm(m, "bias"), { name: "ValueError", message: /^weight_norm of 'bias' not found in Linear\(in_features=3/ });
   assert.throws(() => removeWeightNorm(new nn.Linear(3, 2)), { name: "ValueError", message: /^weight_norm of 'weight' not found/ });
   assert.throws(() => weightNorm(new nn.LazyLinear(2)), { name: "ValueError", message: /can't have uninitialized parameters/ });
+  assert.throws(() => weightNorm(new nn.BatchNorm1d(2), "running_mean"), { name: "RuntimeError", message: "weight_norm: 'running_mean' is not a parameter of BatchNorm1d" });
+  assert.throws(() => weightNorm("linear" as never), { name: "TypeError", message: /weightNorm\(\): argument 'module' must be a Module/ });
+  assert.throws(() => weightNorm(new nn.Linear(3, 2), { dim: 0.5 }), { name: "TypeError", message: /dim/ });
   // a second parameter of the same module can be normalized too, and removed on its own
   const both = weightNorm(weightNorm(new nn.Linear(3, 2)), "bias");
   assert.deepEqual(Object.keys(both.stateDict()), ["weight_g", "weight_v", "bias_g", "bias_v"]);
